@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages fpgaas builds, tests and runs with. Idempotent: installs only
+# what is missing, so a second run costs one dpkg query.
+set -euo pipefail
+packages=(
+  build-essential cmake ccache pkg-config
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
+  libspdlog-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libxrt-dev libxrt1 uuid-dev
+  python3 python3-numpy python3-sklearn
+  kubernetes-client prometheus yamllint
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

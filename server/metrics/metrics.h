@@ -1,0 +1,81 @@
+// Metrics: every Prometheus family fpgaasd exports is defined here, in one place, and the same
+// numbers feed KServe's ModelStatistics. Nothing is global: main() creates one MetricsRegistry and
+// passes ModelMetrics* to each model version's scheduler and to the frontend.
+//
+// Families (labels model, version; durations in microseconds):
+//   fpgaas_request_total{outcome="success|failure", reason=...}, fpgaas_inference_total,
+//   fpgaas_execution_total, fpgaas_request_duration_us, fpgaas_queue_duration_us,
+//   fpgaas_input_transfer_duration_us, fpgaas_compute_duration_us, fpgaas_output_transfer_duration_us
+//   (histograms), fpgaas_batch_size (histogram, samples), fpgaas_queue_depth (gauge),
+//   and Triton's names that SuperSONIC reads: nv_inference_request_success, nv_inference_request_failure,
+//   nv_inference_count, nv_inference_exec_count, nv_inference_request_duration_us,
+//   nv_inference_queue_duration_us, nv_inference_compute_input_duration_us,
+//   nv_inference_compute_infer_duration_us, nv_inference_compute_output_duration_us (counters of µs),
+//   nv_inference_pending_request_count (gauge).
+// Thread-safe: all Record*/Set* calls may come from any thread concurrently.
+#ifndef FPGAAS_SERVER_METRICS_METRICS_H_
+#define FPGAAS_SERVER_METRICS_METRICS_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/time/time.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace fpgaas {
+
+struct DurationStat {
+  uint64_t count = 0;
+  uint64_t ns = 0;
+};
+
+// KServe ModelStatistics for one model version.
+struct ModelStatisticsSnapshot {
+  uint64_t last_inference_ms = 0;  // ms since epoch of the last completed request
+  uint64_t inference_count = 0;    // samples that succeeded
+  uint64_t execution_count = 0;    // device calls
+  DurationStat success, fail, queue, compute_input, compute_infer, compute_output;
+  // Per batch size (samples per device call): executions and their stage times.
+  struct BatchStat {
+    DurationStat compute_input, compute_infer, compute_output;
+  };
+  std::map<int, BatchStat> batch_stats;
+};
+
+class ModelMetrics {
+ public:
+  virtual ~ModelMetrics() = default;
+  // One request finished OK. `samples` = its batch size; times are that request's.
+  virtual void RecordSuccess(int samples, absl::Duration request, absl::Duration queue,
+                             absl::Duration input, absl::Duration compute,
+                             absl::Duration output, absl::Time now) = 0;
+  // One request failed; `reason` is a short label value: "invalid_argument", "timeout",
+  // "cancelled", "queue_full", "device_error", "shutdown", ...
+  virtual void RecordFailure(std::string_view reason, absl::Duration request) = 0;
+  // One device call of `batch_size` samples.
+  virtual void RecordExecution(int batch_size, absl::Duration input, absl::Duration compute,
+                               absl::Duration output) = 0;
+  virtual void SetQueueDepth(int64_t depth) = 0;
+  virtual ModelStatisticsSnapshot Snapshot() const = 0;
+};
+
+class MetricsRegistry {
+ public:
+  static std::unique_ptr<MetricsRegistry> Create();
+  virtual ~MetricsRegistry() = default;
+  // The registry to expose (prometheus::Exposer::RegisterCollectable).
+  virtual std::shared_ptr<prometheus::Registry> registry() = 0;
+  // Metrics of one model version; stays valid for the registry's lifetime. Calling it again with the
+  // same name and version returns the same object (a reloaded model keeps its counters).
+  virtual ModelMetrics* ForModel(std::string_view model, int64_t version) = 0;
+};
+
+}  // namespace fpgaas
+
+#endif  // FPGAAS_SERVER_METRICS_METRICS_H_

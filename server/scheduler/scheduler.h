@@ -1,0 +1,91 @@
+// Scheduler: one dynamic batcher per loaded model version.
+//
+// The frontend hands over InferenceRequests; the scheduler queues them (priority levels, bounded
+// queue, per-request timeouts), forms batches of up to max_batch_size samples, packs every request's
+// tensor float->fixed straight into one ExecutionSlot's contiguous input buffer, runs the slot, and
+// splits the packed output back into each request's response, then calls its `done` exactly once.
+// One worker thread per ExecutionSlot; no lock is held while a device runs.
+//
+// Thread-safety: Enqueue, Statistics and queue_depth are safe from any thread. Destruction (or
+// Shutdown) fails every queued request with UNAVAILABLE and joins the workers.
+#ifndef FPGAAS_SERVER_SCHEDULER_SCHEDULER_H_
+#define FPGAAS_SERVER_SCHEDULER_SCHEDULER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/device/device.h"
+#include "server/numerics/tensor_packing.h"
+#include "server/util/clock.h"
+
+namespace fpgaas {
+
+class ModelMetrics;  // server/metrics/metrics.h
+
+struct InferenceResult {
+  std::string output;               // batch_size * output_size elements of the request's output_type
+  absl::Duration queue;             // time from Enqueue to the start of its batch
+  absl::Duration input_transfer;    // packing + host->device of its batch (whole batch's time)
+  absl::Duration compute;
+  absl::Duration output_transfer;   // device->host + unpacking
+  int batch_size = 0;               // size of the batch the request ran in (samples)
+};
+
+struct InferenceRequest {
+  std::string id;                   // client's request id (echoed back by the frontend)
+  int batch_size = 1;               // samples in this request (>= 1)
+  numerics::ElementType input_type = numerics::ElementType::kFp32;
+  std::string input;                // batch_size * input_size little-endian elements of input_type
+  numerics::ElementType output_type = numerics::ElementType::kFp32;
+  uint32_t priority = 0;            // 0 = the model's default level; 1 = highest
+  absl::Time deadline = absl::InfiniteFuture();  // dropped with DEADLINE_EXCEEDED if not started by then
+  // Set by the frontend when the client cancels; a cancelled request leaves the queue without device
+  // work and gets CANCELLED.
+  std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
+  // Called exactly once, from a scheduler thread (or from Enqueue's caller never: Enqueue errors are
+  // returned, not delivered). Must not block.
+  absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done;
+  absl::Time enqueue_time;          // set by Enqueue
+};
+
+struct SchedulerOptions {
+  int max_batch_size = 1;                     // samples per device call
+  std::vector<int> preferred_batch_sizes;     // a batch of one of these sizes is sent at once
+  absl::Duration max_queue_delay = absl::ZeroDuration();  // wait at most this for a fuller batch
+  uint32_t priority_levels = 0;               // 0 = one level
+  uint32_t default_priority_level = 0;
+  int max_queue_size = 0;                     // queued requests per model version, 0 = unbounded
+  absl::Duration default_timeout = absl::ZeroDuration();  // 0 = none
+  bool reject_on_timeout = true;              // timeout_action REJECT (vs DELAY)
+};
+
+class ModelScheduler {
+ public:
+  // `model` must outlive the scheduler; clock and metrics (may be null) too.
+  static absl::StatusOr<std::unique_ptr<ModelScheduler>> Create(SchedulerOptions options,
+                                                                LoadedModel* model, Clock* clock,
+                                                                ModelMetrics* metrics);
+  virtual ~ModelScheduler() = default;
+
+  // Ownership of *request passes to the scheduler only on OK; then `done` will be called exactly
+  // once. On error *request is untouched and still the caller's. Errors: INVALID_ARGUMENT (batch_size
+  // > max_batch_size, wrong input byte size, priority out of range), UNAVAILABLE (queue full or
+  // shutting down).
+  virtual absl::Status Enqueue(std::unique_ptr<InferenceRequest>& request) = 0;
+  virtual int queue_depth() const = 0;
+  // Stops accepting, fails queued requests with UNAVAILABLE, waits for running batches.
+  virtual void Shutdown() = 0;
+};
+
+}  // namespace fpgaas
+
+#endif  // FPGAAS_SERVER_SCHEDULER_SCHEDULER_H_
