@@ -8,8 +8,12 @@ packages=(
   libspdlog-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   libxrt-dev libxrt1 uuid-dev
   python3 python3-numpy python3-sklearn
-  kubernetes-client prometheus yamllint
+  prometheus yamllint python3-yaml
 )
+# kubectl (for `kubectl kustomize` in the deploy tests): Debian's kubernetes-client, unless a kubectl
+# is already installed (e.g. Google Cloud SDK's package, which owns /usr/bin/kubectl and would make
+# dpkg refuse kubernetes-client).
+command -v kubectl >/dev/null || packages+=(kubernetes-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
