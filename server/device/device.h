@@ -43,6 +43,9 @@ struct DeviceModelSpec {
   std::vector<std::string> kernel_arguments; // argument order, each "input", "output" or "batch_size"
   std::string xclbin;                        // file name inside version_dir (xclbin or awsxclbin)
   std::vector<std::string> devices;          // device names to place on (empty = any)
+  // XRT watchdog deadline per kernel run (config fpga.kernel_timeout_us); zero = calibrated from
+  // measured run times.
+  absl::Duration kernel_timeout = absl::ZeroDuration();
 
   size_t input_bytes_per_sample() const { return size_t(input_size) * input_type.container_bytes(); }
   size_t output_bytes_per_sample() const {
