@@ -79,7 +79,8 @@ class ModelScheduler {
   // Ownership of *request passes to the scheduler only on OK; then `done` will be called exactly
   // once. On error *request is untouched and still the caller's. Errors: INVALID_ARGUMENT (batch_size
   // > max_batch_size, wrong input byte size, priority out of range), UNAVAILABLE (queue full or
-  // shutting down).
+  // shutting down). The scheduler records these rejections in its ModelMetrics itself (reasons
+  // "invalid_argument", "queue_full", "shutdown"): callers record only failures before Enqueue.
   virtual absl::Status Enqueue(std::unique_ptr<InferenceRequest>& request) = 0;
   virtual int queue_depth() const = 0;
   // Stops accepting, fails queued requests with UNAVAILABLE, waits for running batches.

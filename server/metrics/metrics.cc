@@ -1,0 +1,330 @@
+// Implementation of metrics.h: prometheus-cpp families plus the exact KServe statistics.
+#include "server/metrics/metrics.h"
+
+#include <cmath>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+
+namespace fpgaas {
+namespace {
+
+using prometheus::Counter;
+using prometheus::Family;
+using prometheus::Gauge;
+using prometheus::Histogram;
+using prometheus::Labels;
+
+// Microsecond buckets covering 1 µs .. 1 s (1-2-5 steps): a PCIe step is tens of µs, a queue wait
+// under load can reach milliseconds, and anything beyond a second is an outage.
+const Histogram::BucketBoundaries& MicrosecondBuckets() {
+  static const auto* buckets = new Histogram::BucketBoundaries{
+      1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6};
+  return *buckets;
+}
+
+// Samples per device call: powers of two 1 .. 8192.
+const Histogram::BucketBoundaries& BatchSizeBuckets() {
+  static const auto* buckets = [] {
+    auto* b = new Histogram::BucketBoundaries;
+    for (double v = 1; v <= 8192; v *= 2) b->push_back(v);
+    return b;
+  }();
+  return *buckets;
+}
+
+double Micros(absl::Duration d) { return absl::ToDoubleMicroseconds(d); }
+uint64_t Nanos(absl::Duration d) {
+  const int64_t ns = absl::ToInt64Nanoseconds(d);
+  return ns > 0 ? uint64_t(ns) : 0;
+}
+void Add(DurationStat& stat, absl::Duration d) {
+  ++stat.count;
+  stat.ns += Nanos(d);
+}
+
+// Every family, registered once per MetricsRegistry.
+struct Families {
+  explicit Families(prometheus::Registry& r)
+      : request_total(prometheus::BuildCounter()
+                          .Name("fpgaas_request_total")
+                          .Help("Inference requests finished, by outcome and failure reason")
+                          .Register(r)),
+        inference_total(prometheus::BuildCounter()
+                            .Name("fpgaas_inference_total")
+                            .Help("Samples inferred successfully")
+                            .Register(r)),
+        execution_total(prometheus::BuildCounter()
+                            .Name("fpgaas_execution_total")
+                            .Help("Device calls (batches executed)")
+                            .Register(r)),
+        request_duration(prometheus::BuildHistogram()
+                             .Name("fpgaas_request_duration_us")
+                             .Help("Request latency from enqueue to response, microseconds")
+                             .Register(r)),
+        queue_duration(prometheus::BuildHistogram()
+                           .Name("fpgaas_queue_duration_us")
+                           .Help("Time a request waited in the queue, microseconds")
+                           .Register(r)),
+        input_transfer_duration(
+            prometheus::BuildHistogram()
+                .Name("fpgaas_input_transfer_duration_us")
+                .Help("Per batch: packing and host-to-device transfer, microseconds")
+                .Register(r)),
+        compute_duration(prometheus::BuildHistogram()
+                             .Name("fpgaas_compute_duration_us")
+                             .Help("Per batch: kernel run, microseconds")
+                             .Register(r)),
+        output_transfer_duration(
+            prometheus::BuildHistogram()
+                .Name("fpgaas_output_transfer_duration_us")
+                .Help("Per batch: device-to-host transfer and unpacking, microseconds")
+                .Register(r)),
+        batch_size(prometheus::BuildHistogram()
+                       .Name("fpgaas_batch_size")
+                       .Help("Samples per device call")
+                       .Register(r)),
+        queue_depth(prometheus::BuildGauge()
+                        .Name("fpgaas_queue_depth")
+                        .Help("Requests waiting in the queue")
+                        .Register(r)),
+        nv_request_success(prometheus::BuildCounter()
+                               .Name("nv_inference_request_success")
+                               .Help("Number of successful inference requests, all batch sizes")
+                               .Register(r)),
+        nv_request_failure(prometheus::BuildCounter()
+                               .Name("nv_inference_request_failure")
+                               .Help("Number of failed inference requests, all batch sizes")
+                               .Register(r)),
+        nv_inference_count(prometheus::BuildCounter()
+                               .Name("nv_inference_count")
+                               .Help("Number of inferences performed (samples)")
+                               .Register(r)),
+        nv_exec_count(prometheus::BuildCounter()
+                          .Name("nv_inference_exec_count")
+                          .Help("Number of model executions performed (batches)")
+                          .Register(r)),
+        nv_request_duration(prometheus::BuildCounter()
+                                .Name("nv_inference_request_duration_us")
+                                .Help("Cumulative inference request duration in microseconds")
+                                .Register(r)),
+        nv_queue_duration(prometheus::BuildCounter()
+                              .Name("nv_inference_queue_duration_us")
+                              .Help("Cumulative inference queuing duration in microseconds")
+                              .Register(r)),
+        nv_compute_input_duration(
+            prometheus::BuildCounter()
+                .Name("nv_inference_compute_input_duration_us")
+                .Help("Cumulative compute input duration in microseconds")
+                .Register(r)),
+        nv_compute_infer_duration(
+            prometheus::BuildCounter()
+                .Name("nv_inference_compute_infer_duration_us")
+                .Help("Cumulative compute inference duration in microseconds")
+                .Register(r)),
+        nv_compute_output_duration(
+            prometheus::BuildCounter()
+                .Name("nv_inference_compute_output_duration_us")
+                .Help("Cumulative inference compute output duration in microseconds")
+                .Register(r)),
+        nv_pending_request_count(prometheus::BuildGauge()
+                                     .Name("nv_inference_pending_request_count")
+                                     .Help("Instantaneous number of pending requests awaiting "
+                                           "execution per-model")
+                                     .Register(r)) {}
+
+  Family<Counter>& request_total;
+  Family<Counter>& inference_total;
+  Family<Counter>& execution_total;
+  Family<Histogram>& request_duration;
+  Family<Histogram>& queue_duration;
+  Family<Histogram>& input_transfer_duration;
+  Family<Histogram>& compute_duration;
+  Family<Histogram>& output_transfer_duration;
+  Family<Histogram>& batch_size;
+  Family<Gauge>& queue_depth;
+  Family<Counter>& nv_request_success;
+  Family<Counter>& nv_request_failure;
+  Family<Counter>& nv_inference_count;
+  Family<Counter>& nv_exec_count;
+  Family<Counter>& nv_request_duration;
+  Family<Counter>& nv_queue_duration;
+  Family<Counter>& nv_compute_input_duration;
+  Family<Counter>& nv_compute_infer_duration;
+  Family<Counter>& nv_compute_output_duration;
+  Family<Gauge>& nv_pending_request_count;
+};
+
+class ModelMetricsImpl final : public ModelMetrics {
+ public:
+  ModelMetricsImpl(Families& f, Labels labels)
+      : families_(f),
+        labels_(labels),
+        success_(f.request_total.Add(With(labels, {{"outcome", "success"}, {"reason", ""}}))),
+        inference_total_(f.inference_total.Add(labels)),
+        execution_total_(f.execution_total.Add(labels)),
+        request_duration_(f.request_duration.Add(labels, MicrosecondBuckets())),
+        queue_duration_(f.queue_duration.Add(labels, MicrosecondBuckets())),
+        input_transfer_duration_(f.input_transfer_duration.Add(labels, MicrosecondBuckets())),
+        compute_duration_(f.compute_duration.Add(labels, MicrosecondBuckets())),
+        output_transfer_duration_(f.output_transfer_duration.Add(labels, MicrosecondBuckets())),
+        batch_size_(f.batch_size.Add(labels, BatchSizeBuckets())),
+        queue_depth_(f.queue_depth.Add(labels)),
+        nv_request_success_(f.nv_request_success.Add(labels)),
+        nv_request_failure_(f.nv_request_failure.Add(labels)),
+        nv_inference_count_(f.nv_inference_count.Add(labels)),
+        nv_exec_count_(f.nv_exec_count.Add(labels)),
+        nv_request_duration_(f.nv_request_duration.Add(labels)),
+        nv_queue_duration_(f.nv_queue_duration.Add(labels)),
+        nv_compute_input_duration_(f.nv_compute_input_duration.Add(labels)),
+        nv_compute_infer_duration_(f.nv_compute_infer_duration.Add(labels)),
+        nv_compute_output_duration_(f.nv_compute_output_duration.Add(labels)),
+        nv_pending_request_count_(f.nv_pending_request_count.Add(labels)) {}
+
+  void RecordSuccess(int samples, absl::Duration request, absl::Duration queue,
+                     absl::Duration input, absl::Duration compute, absl::Duration output,
+                     absl::Time now) override {
+    success_.Increment();
+    nv_request_success_.Increment();
+    inference_total_.Increment(samples);
+    nv_inference_count_.Increment(samples);
+    request_duration_.Observe(Micros(request));
+    queue_duration_.Observe(Micros(queue));
+    nv_request_duration_.Increment(Micros(request));
+    nv_queue_duration_.Increment(Micros(queue));
+    nv_compute_input_duration_.Increment(Micros(input));
+    nv_compute_infer_duration_.Increment(Micros(compute));
+    nv_compute_output_duration_.Increment(Micros(output));
+    absl::MutexLock lock(&mu_);
+    stats_.inference_count += uint64_t(samples);
+    Add(stats_.success, request);
+    Add(stats_.queue, queue);
+    Add(stats_.compute_input, input);
+    Add(stats_.compute_infer, compute);
+    Add(stats_.compute_output, output);
+    const int64_t ms = absl::ToUnixMillis(now);
+    if (ms > 0 && uint64_t(ms) > stats_.last_inference_ms) stats_.last_inference_ms = uint64_t(ms);
+  }
+
+  void RecordFailure(std::string_view reason, absl::Duration request) override {
+    FailureCounter(reason).Increment();
+    nv_request_failure_.Increment();
+    request_duration_.Observe(Micros(request));
+    absl::MutexLock lock(&mu_);
+    Add(stats_.fail, request);
+  }
+
+  void RecordExecution(int batch_size, absl::Duration input, absl::Duration compute,
+                       absl::Duration output) override {
+    execution_total_.Increment();
+    nv_exec_count_.Increment();
+    batch_size_.Observe(batch_size);
+    input_transfer_duration_.Observe(Micros(input));
+    compute_duration_.Observe(Micros(compute));
+    output_transfer_duration_.Observe(Micros(output));
+    absl::MutexLock lock(&mu_);
+    ++stats_.execution_count;
+    ModelStatisticsSnapshot::BatchStat& batch = stats_.batch_stats[batch_size];
+    Add(batch.compute_input, input);
+    Add(batch.compute_infer, compute);
+    Add(batch.compute_output, output);
+  }
+
+  void SetQueueDepth(int64_t depth) override {
+    queue_depth_.Set(double(depth));
+    nv_pending_request_count_.Set(double(depth));
+  }
+
+  ModelStatisticsSnapshot Snapshot() const override {
+    absl::MutexLock lock(&mu_);
+    return stats_;
+  }
+
+ private:
+  static Labels With(Labels labels, std::initializer_list<std::pair<const std::string, std::string>>
+                                        extra) {
+    labels.insert(extra);
+    return labels;
+  }
+
+  Counter& FailureCounter(std::string_view reason) {
+    absl::MutexLock lock(&mu_);
+    auto it = failures_.find(absl::string_view(reason.data(), reason.size()));
+    if (it != failures_.end()) return *it->second;
+    Counter& counter = families_.request_total.Add(
+        With(labels_, {{"outcome", "failure"}, {"reason", std::string(reason)}}));
+    failures_.emplace(std::string(reason), &counter);
+    return counter;
+  }
+
+  Families& families_;
+  const Labels labels_;
+  Counter& success_;
+  Counter& inference_total_;
+  Counter& execution_total_;
+  Histogram& request_duration_;
+  Histogram& queue_duration_;
+  Histogram& input_transfer_duration_;
+  Histogram& compute_duration_;
+  Histogram& output_transfer_duration_;
+  Histogram& batch_size_;
+  Gauge& queue_depth_;
+  Counter& nv_request_success_;
+  Counter& nv_request_failure_;
+  Counter& nv_inference_count_;
+  Counter& nv_exec_count_;
+  Counter& nv_request_duration_;
+  Counter& nv_queue_duration_;
+  Counter& nv_compute_input_duration_;
+  Counter& nv_compute_infer_duration_;
+  Counter& nv_compute_output_duration_;
+  Gauge& nv_pending_request_count_;
+
+  mutable absl::Mutex mu_;
+  ModelStatisticsSnapshot stats_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, Counter*> failures_ ABSL_GUARDED_BY(mu_);
+};
+
+class MetricsRegistryImpl final : public MetricsRegistry {
+ public:
+  MetricsRegistryImpl()
+      : registry_(std::make_shared<prometheus::Registry>()), families_(*registry_) {}
+
+  std::shared_ptr<prometheus::Registry> registry() override { return registry_; }
+
+  ModelMetrics* ForModel(std::string_view model, int64_t version) override {
+    absl::MutexLock lock(&mu_);
+    auto key = std::make_pair(std::string(model), version);
+    auto it = models_.find(key);
+    if (it != models_.end()) return it->second.get();
+    auto metrics = std::make_unique<ModelMetricsImpl>(
+        families_, Labels{{"model", std::string(model)}, {"version", absl::StrCat(version)}});
+    ModelMetrics* result = metrics.get();
+    models_.emplace(std::move(key), std::move(metrics));
+    return result;
+  }
+
+ private:
+  const std::shared_ptr<prometheus::Registry> registry_;
+  Families families_;
+  absl::Mutex mu_;
+  std::map<std::pair<std::string, int64_t>, std::unique_ptr<ModelMetricsImpl>> models_
+      ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+std::unique_ptr<MetricsRegistry> MetricsRegistry::Create() {
+  return std::make_unique<MetricsRegistryImpl>();
+}
+
+}  // namespace fpgaas

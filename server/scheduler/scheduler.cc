@@ -1,0 +1,435 @@
+// The dynamic batcher of scheduler.h.
+//
+// Queues: one FIFO per priority level, plus per level a FIFO of requests that timed out under
+// timeout_action DELAY (they run after every unexpired request of their level, before the next
+// level). Batch formation walks the queues in that order from the front, dropping cancelled and
+// expired requests it meets, and takes whole requests while they fit in max_batch_size; the batch is
+// sent when it is full (or the next request does not fit), when it is one of the preferred sizes (or
+// a prefix of it is: the longest such prefix goes), or when its oldest request has waited
+// max_queue_delay; otherwise the worker sleeps until then (or until a request's deadline). Requests
+// deeper in the queue than one batch are checked for cancellation and deadline when they reach the
+// front, so formation costs O(batch), not O(queue).
+//
+// Metrics: the scheduler records every outcome of the requests it sees, including Enqueue rejections
+// (reasons "invalid_argument", "queue_full", "shutdown"); callers record only failures that never
+// reach Enqueue.
+#include "server/scheduler/scheduler.h"
+
+#include <algorithm>
+#include <deque>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "server/metrics/metrics.h"
+
+namespace fpgaas {
+namespace {
+
+using RequestPtr = std::unique_ptr<InferenceRequest>;
+
+struct PriorityLevel {
+  std::deque<RequestPtr> ready;    // arrival order
+  std::deque<RequestPtr> delayed;  // timed out under DELAY, arrival order of their timeout
+};
+
+struct Failure {
+  RequestPtr request;
+  absl::Status status;
+  std::string_view reason;  // metrics label
+};
+
+class ModelSchedulerImpl final : public ModelScheduler {
+ public:
+  ModelSchedulerImpl(SchedulerOptions options, LoadedModel* model, Clock* clock,
+                     ModelMetrics* metrics)
+      : options_(std::move(options)),
+        model_(model),
+        spec_(model->spec()),
+        clock_(clock),
+        metrics_(metrics),
+        levels_(std::max<uint32_t>(1, options_.priority_levels)) {
+    std::sort(options_.preferred_batch_sizes.begin(), options_.preferred_batch_sizes.end());
+  }
+
+  ~ModelSchedulerImpl() override { Shutdown(); }
+
+  void Start() {
+    if (metrics_ != nullptr) metrics_->SetQueueDepth(0);
+    for (ExecutionSlot* slot : model_->slots()) {
+      workers_.emplace_back([this, slot] { WorkerLoop(slot); });
+    }
+  }
+
+  absl::Status Enqueue(RequestPtr& request) override {
+    if (request == nullptr) return absl::InvalidArgumentError("Enqueue: null request");
+    absl::Status invalid = Validate(*request);
+    if (!invalid.ok()) {
+      if (metrics_ != nullptr) metrics_->RecordFailure("invalid_argument", absl::ZeroDuration());
+      return invalid;
+    }
+    const uint32_t level = request->priority == 0 || options_.priority_levels == 0
+                               ? DefaultLevel()
+                               : request->priority;
+    const absl::Time now = clock_->Now();
+    {
+      absl::MutexLock lock(&mu_);
+      absl::Status rejected;
+      std::string_view reason;
+      if (shutting_down_) {
+        rejected = absl::UnavailableError(absl::StrCat(ModelName(), " is shutting down"));
+        reason = "shutdown";
+      } else if (options_.max_queue_size > 0 && queued_ >= options_.max_queue_size) {
+        rejected = absl::UnavailableError(absl::StrCat(ModelName(), ": queue full (", queued_,
+                                                       " requests)"));
+        reason = "queue_full";
+      }
+      if (!rejected.ok()) {
+        if (metrics_ != nullptr) metrics_->RecordFailure(reason, absl::ZeroDuration());
+        return rejected;
+      }
+      request->enqueue_time = now;
+      if (request->deadline == absl::InfiniteFuture() &&
+          options_.default_timeout > absl::ZeroDuration()) {
+        request->deadline = now + options_.default_timeout;
+      }
+      queues_[level - 1].ready.push_back(std::move(request));
+      ++queued_;
+      if (metrics_ != nullptr) metrics_->SetQueueDepth(queued_);
+    }
+    cv_.Signal();
+    return absl::OkStatus();
+  }
+
+  int queue_depth() const override {
+    absl::MutexLock lock(&mu_);
+    return queued_;
+  }
+
+  void Shutdown() override {
+    std::vector<RequestPtr> drained;
+    {
+      absl::MutexLock lock(&mu_);
+      shutting_down_ = true;
+      for (PriorityLevel& level : queues_) {
+        for (auto* queue : {&level.ready, &level.delayed}) {
+          for (RequestPtr& request : *queue) drained.push_back(std::move(request));
+          queue->clear();
+        }
+      }
+      queued_ = 0;
+      if (metrics_ != nullptr) metrics_->SetQueueDepth(0);
+    }
+    cv_.SignalAll();
+    for (RequestPtr& request : drained) {
+      Fail(Failure{std::move(request),
+                   absl::UnavailableError(absl::StrCat(ModelName(), " is shutting down")),
+                   "shutdown"});
+    }
+    absl::MutexLock lock(&join_mu_);
+    for (std::thread& worker : workers_) {
+      if (worker.joinable()) worker.join();
+    }
+  }
+
+ private:
+  uint32_t DefaultLevel() const {
+    return options_.priority_levels == 0 ? 1 : options_.default_priority_level;
+  }
+
+  std::string ModelName() const {
+    return absl::StrCat("model ", spec_.model_name, " version ", spec_.version);
+  }
+
+  absl::Status Validate(const InferenceRequest& request) const {
+    const std::string who = absl::StrCat(ModelName(), " request '", request.id, "'");
+    if (request.batch_size < 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(who, ": batch size ", request.batch_size, " must be >= 1"));
+    }
+    if (request.batch_size > options_.max_batch_size) {
+      return absl::InvalidArgumentError(absl::StrCat(who, ": batch size ", request.batch_size,
+                                                     " exceeds max_batch_size ",
+                                                     options_.max_batch_size));
+    }
+    const size_t element = size_t(numerics::ElementSize(request.input_type));
+    const size_t expected = size_t(request.batch_size) * size_t(spec_.input_size) * element;
+    if (request.input.size() != expected) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          who, ": input has ", request.input.size(), " bytes, expected ", expected, " (",
+          request.batch_size, " samples x ", spec_.input_size, " values x ", element, " bytes of ",
+          std::string(numerics::ElementTypeName(request.input_type)), ")"));
+    }
+    if (options_.priority_levels > 0 && request.priority > options_.priority_levels) {
+      return absl::InvalidArgumentError(absl::StrCat(who, ": priority ", request.priority,
+                                                     " out of range [1, ",
+                                                     options_.priority_levels, "]"));
+    }
+    if (!request.done) return absl::InvalidArgumentError(who + ": no completion callback");
+    return absl::OkStatus();
+  }
+
+  // Under mu_: removes cancelled/expired requests it meets into *failures and, if a batch should go
+  // now, moves it into *batch and returns true. Otherwise sets *wake to when to look again
+  // (InfiniteFuture = when a request arrives).
+  bool TakeBatch(std::vector<RequestPtr>* batch, std::vector<Failure>* failures, absl::Time* wake)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const absl::Time now = clock_->Now();
+    std::vector<std::deque<RequestPtr>*> taken_from;  // candidate i is the front of this queue
+    int samples = 0;
+    int preferred_prefix = 0;  // candidates forming the longest prefix of a preferred size
+    bool full = false;
+    absl::Time oldest = absl::InfiniteFuture();
+    absl::Time earliest_deadline = absl::InfiniteFuture();
+    for (PriorityLevel& level : queues_) {
+      for (std::deque<RequestPtr>* queue : {&level.ready, &level.delayed}) {
+        size_t index = 0;  // queue[0, index) are candidates already
+        while (!full && index < queue->size()) {
+          RequestPtr& request = (*queue)[index];
+          if (request->cancelled != nullptr && request->cancelled->load()) {
+            failures->push_back(Failure{std::move(request),
+                                        absl::CancelledError(absl::StrCat(
+                                            ModelName(), ": request cancelled while queued")),
+                                        "cancelled"});
+            queue->erase(queue->begin() + index);
+            --queued_;
+            continue;
+          }
+          if (queue == &level.ready && now >= request->deadline) {
+            if (options_.reject_on_timeout) {
+              absl::Status timed_out = absl::DeadlineExceededError(
+                  absl::StrCat(ModelName(), ": request timed out after ",
+                               absl::FormatDuration(now - request->enqueue_time), " in the queue"));
+              failures->push_back(Failure{std::move(request), std::move(timed_out), "timeout"});
+              --queued_;
+            } else {
+              level.delayed.push_back(std::move(request));
+            }
+            queue->erase(queue->begin() + index);
+            continue;
+          }
+          if (samples + request->batch_size > options_.max_batch_size) {
+            full = true;
+            break;
+          }
+          samples += request->batch_size;
+          taken_from.push_back(queue);
+          if (std::binary_search(options_.preferred_batch_sizes.begin(),
+                                 options_.preferred_batch_sizes.end(), samples)) {
+            preferred_prefix = int(taken_from.size());
+          }
+          oldest = std::min(oldest, request->enqueue_time);
+          if (queue == &level.ready) earliest_deadline = std::min(earliest_deadline, request->deadline);
+          ++index;
+        }
+      }
+    }
+    if (metrics_ != nullptr && !failures->empty()) metrics_->SetQueueDepth(queued_);
+    if (taken_from.empty()) {
+      *wake = absl::InfiniteFuture();
+      return false;
+    }
+    size_t count = 0;
+    if (full || samples == options_.max_batch_size) {
+      count = taken_from.size();
+    } else if (preferred_prefix > 0) {
+      count = size_t(preferred_prefix);
+    } else if (now >= oldest + options_.max_queue_delay) {
+      count = taken_from.size();
+    } else {
+      *wake = std::min(oldest + options_.max_queue_delay, earliest_deadline);
+      return false;
+    }
+    for (size_t i = 0; i < count; ++i) {
+      batch->push_back(std::move(taken_from[i]->front()));
+      taken_from[i]->pop_front();
+    }
+    queued_ -= int(count);
+    if (metrics_ != nullptr) metrics_->SetQueueDepth(queued_);
+    return true;
+  }
+
+  void WorkerLoop(ExecutionSlot* slot) {
+    std::vector<RequestPtr> batch;
+    std::vector<Failure> failures;
+    while (true) {
+      bool stop = false;
+      absl::Time batch_start;
+      {
+        absl::MutexLock lock(&mu_);
+        while (true) {
+          if (shutting_down_) {
+            stop = true;
+            break;
+          }
+          absl::Time wake;
+          if (TakeBatch(&batch, &failures, &wake)) break;
+          if (!failures.empty()) break;  // answer them now, without the lock
+          if (wake == absl::InfiniteFuture()) {
+            cv_.Wait(&mu_);
+          } else {
+            clock_->WaitWithDeadline(&mu_, &cv_, wake);
+          }
+        }
+        batch_start = clock_->Now();
+        // More work may be waiting for another worker.
+        if (!batch.empty() && queued_ > 0) cv_.Signal();
+      }
+      for (Failure& failure : failures) Fail(std::move(failure));
+      failures.clear();
+      if (!batch.empty()) RunBatch(slot, batch, batch_start);
+      batch.clear();
+      if (stop) return;
+    }
+  }
+
+  // Packs, executes and answers one batch; no lock held.
+  void RunBatch(ExecutionSlot* slot, std::vector<RequestPtr>& batch, absl::Time start) {
+    const size_t in_bytes_per_sample = spec_.input_bytes_per_sample();
+    const size_t out_bytes_per_sample = spec_.output_bytes_per_sample();
+    uint8_t* const input = slot->input();
+    struct Packed {
+      RequestPtr request;
+      int offset;  // samples
+    };
+    std::vector<Packed> packed;
+    packed.reserve(batch.size());
+    int samples = 0;
+    for (RequestPtr& request : batch) {
+      absl::Status status = numerics::PackElements(
+          request->input_type, request->input.data(),
+          size_t(request->batch_size) * size_t(spec_.input_size), spec_.input_type,
+          input + size_t(samples) * in_bytes_per_sample);
+      if (!status.ok()) {
+        // The next request packs at the same offset: the batch stays contiguous without it.
+        absl::Status invalid = absl::InvalidArgumentError(
+            absl::StrCat(ModelName(), " request '", request->id, "': ", status.message()));
+        Fail(Failure{std::move(request), std::move(invalid), "invalid_argument"});
+        continue;
+      }
+      const int offset = samples;
+      samples += request->batch_size;
+      packed.push_back(Packed{std::move(request), offset});
+    }
+    if (packed.empty()) return;
+    const absl::Time packed_time = clock_->Now();
+    StageTimes times;
+    absl::Status status = slot->Execute(samples, &times);
+    const absl::Time executed_time = clock_->Now();
+    if (!status.ok()) {
+      for (Packed& p : packed) Fail(Failure{std::move(p.request), status, "device_error"});
+      return;
+    }
+    const uint8_t* const output = slot->output();
+    std::vector<InferenceResult> results(packed.size());
+    for (size_t i = 0; i < packed.size(); ++i) {
+      const InferenceRequest& request = *packed[i].request;
+      const size_t values = size_t(request.batch_size) * size_t(spec_.output_size);
+      std::string& out = results[i].output;
+      out.resize(values * size_t(numerics::ElementSize(request.output_type)));
+      numerics::UnpackElements(spec_.output_type,
+                               output + size_t(packed[i].offset) * out_bytes_per_sample, values,
+                               request.output_type, out.data());
+    }
+    const absl::Time end = clock_->Now();
+    const absl::Duration input_time = (packed_time - start) + times.input_transfer;
+    const absl::Duration output_time = times.output_transfer + (end - executed_time);
+    if (metrics_ != nullptr) {
+      metrics_->RecordExecution(samples, input_time, times.compute, output_time);
+    }
+    for (size_t i = 0; i < packed.size(); ++i) {
+      InferenceRequest& request = *packed[i].request;
+      InferenceResult& result = results[i];
+      result.queue = start - request.enqueue_time;
+      result.input_transfer = input_time;
+      result.compute = times.compute;
+      result.output_transfer = output_time;
+      result.batch_size = samples;
+      if (metrics_ != nullptr) {
+        metrics_->RecordSuccess(request.batch_size, end - request.enqueue_time, result.queue,
+                                input_time, times.compute, output_time, end);
+      }
+      request.done(std::move(result));
+    }
+  }
+
+  void Fail(Failure failure) {
+    if (metrics_ != nullptr) {
+      metrics_->RecordFailure(failure.reason, clock_->Now() - failure.request->enqueue_time);
+    }
+    failure.request->done(std::move(failure.status));
+  }
+
+  SchedulerOptions options_;
+  LoadedModel* const model_;
+  const DeviceModelSpec& spec_;
+  Clock* const clock_;
+  ModelMetrics* const metrics_;
+
+  mutable absl::Mutex mu_;
+  absl::CondVar cv_;  // a request arrived, a batch left work behind, or shutdown
+  std::vector<PriorityLevel> queues_ ABSL_GUARDED_BY(mu_){levels_};
+  int queued_ ABSL_GUARDED_BY(mu_) = 0;  // requests in queues_ (ready and delayed)
+  bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+
+  const uint32_t levels_;
+  absl::Mutex join_mu_;
+  std::vector<std::thread> workers_;  // written by Start only; joined under join_mu_
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ModelScheduler>> ModelScheduler::Create(SchedulerOptions options,
+                                                                       LoadedModel* model,
+                                                                       Clock* clock,
+                                                                       ModelMetrics* metrics) {
+  if (model == nullptr) return absl::InvalidArgumentError("scheduler: no loaded model");
+  if (clock == nullptr) return absl::InvalidArgumentError("scheduler: no clock");
+  const DeviceModelSpec& spec = model->spec();
+  const std::string who = absl::StrCat("model ", spec.model_name, " version ", spec.version);
+  if (model->slots().empty()) {
+    return absl::InvalidArgumentError(who + ": the loaded model has no execution slots");
+  }
+  if (spec.input_size < 1 || spec.output_size < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(who, ": input_size ", spec.input_size,
+                                                   " and output_size ", spec.output_size,
+                                                   " must be >= 1"));
+  }
+  if (options.max_batch_size < 1 || options.max_batch_size > spec.max_batch_size) {
+    return absl::InvalidArgumentError(absl::StrCat(who, ": scheduler max_batch_size ",
+                                                   options.max_batch_size, " outside [1, ",
+                                                   spec.max_batch_size,
+                                                   "] (the device's max_batch_size)"));
+  }
+  for (int preferred : options.preferred_batch_sizes) {
+    if (preferred < 1 || preferred > options.max_batch_size) {
+      return absl::InvalidArgumentError(absl::StrCat(who, ": preferred batch size ", preferred,
+                                                     " outside [1, ", options.max_batch_size,
+                                                     "]"));
+    }
+  }
+  if (options.max_queue_delay < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(who + ": max_queue_delay must be >= 0");
+  }
+  if (options.default_timeout < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(who + ": default timeout must be >= 0");
+  }
+  if (options.max_queue_size < 0) {
+    return absl::InvalidArgumentError(who + ": max_queue_size must be >= 0");
+  }
+  if (options.priority_levels > 0 && (options.default_priority_level < 1 ||
+                                      options.default_priority_level > options.priority_levels)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        who, ": default_priority_level ", options.default_priority_level, " outside [1, ",
+        options.priority_levels, "]"));
+  }
+  auto scheduler = std::make_unique<ModelSchedulerImpl>(std::move(options), model, clock, metrics);
+  scheduler->Start();
+  return std::unique_ptr<ModelScheduler>(std::move(scheduler));
+}
+
+}  // namespace fpgaas
