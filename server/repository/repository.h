@@ -1,21 +1,22 @@
-// ModelRepository: the models fpgaasd serves, in Triton's repository layout (docs/model-repository.md).
+// ModelRepository: the models fpgaasd serves, in Triton's repository layout
+// (docs/model-repository.md).
 //
-// At Create it scans `root` (<model>/config.pbtxt + numeric <version>/ folders), parses and validates
-// each config.pbtxt into inference::ModelConfig, picks versions by the version policy, and for every
-// version: loads the hls4ml network, places it on a device (DeviceManager::Load) and starts its
-// dynamic batcher (ModelScheduler). A broken model (or version) fails alone: it is listed by Index()
-// as UNAVAILABLE with the reason (e.g. the config.pbtxt parse error with line and column) and the
-// other models keep serving. Create itself fails only for a bad Options (no root folder, missing
-// dependencies) or, in explicit mode, an unknown --load-model name.
+// At Create it scans `root` (<model>/config.pbtxt + numeric <version>/ folders), parses and
+// validates each config.pbtxt into inference::ModelConfig, picks versions by the version policy,
+// and for every version: loads the hls4ml network, places it on a device (DeviceManager::Load) and
+// starts its dynamic batcher (ModelScheduler). A broken model (or version) fails alone: it is
+// listed by Index() as UNAVAILABLE with the reason (e.g. the config.pbtxt parse error with line and
+// column) and the other models keep serving. Create itself fails only for a bad Options (no root
+// folder, missing dependencies) or, in explicit mode, an unknown --load-model name.
 //
 // Control modes: kNone loads every model at Create and refuses Load/Unload; kExplicit loads only
 // `startup_models` at Create and then what Load asks for.
 //
 // Ownership: the repository owns each ServingModel and hands out shared_ptrs to it. A request keeps
 // its model version alive by holding the shared_ptr: Unload or a reload removes the version from
-// lookups at once, lets its queue drain (up to Options::drain_timeout), shuts its scheduler down and
-// drops the repository's reference; the version is destroyed when the last holder lets go. Every
-// ServingModel shared_ptr must be released before the DeviceManager is destroyed.
+// lookups at once, lets its queue drain (up to Options::drain_timeout), shuts its scheduler down
+// and drops the repository's reference; the version is destroyed when the last holder lets go.
+// Every ServingModel shared_ptr must be released before the DeviceManager is destroyed.
 //
 // Thread-safety: every method is thread-safe. Lookups never wait for a load: no lock is held while
 // a network is read or a device loads. Load/Unload of the same model are serialized; different
@@ -58,10 +59,10 @@ absl::StatusOr<ModelControlMode> ParseModelControlMode(std::string_view text);
 // One input or output tensor of a model as clients see it.
 struct TensorInfo {
   std::string name;
-  inference::DataType data_type = inference::TYPE_INVALID;  // from config.pbtxt
+  inference::DataType data_type = inference::TYPE_INVALID;            // from config.pbtxt
   numerics::ElementType element_type = numerics::ElementType::kFp32;  // the same, for the scheduler
-  std::string datatype;        // KServe v2 name: "FP32", "INT16", ...
-  std::vector<int64_t> dims;   // per-sample shape (config dims, no batch dimension)
+  std::string datatype;             // KServe v2 name: "FP32", "INT16", ...
+  std::vector<int64_t> dims;        // per-sample shape (config dims, no batch dimension)
   int64_t elements_per_sample = 0;  // product of dims
 };
 
@@ -108,12 +109,12 @@ struct ModelIndexEntry {
 };
 
 struct ModelRepositoryOptions {
-  std::filesystem::path root;                       // --model-repository; must exist
+  std::filesystem::path root;  // --model-repository; must exist
   ModelControlMode control_mode = ModelControlMode::kNone;
-  std::vector<std::string> startup_models;          // explicit mode: --load-model names ("*" = all)
-  DeviceManager* devices = nullptr;                 // not owned; required; must outlive every model
-  MetricsRegistry* metrics = nullptr;               // not owned; may be null (no metrics)
-  Clock* clock = nullptr;                           // not owned; required (schedulers' time)
+  std::vector<std::string> startup_models;  // explicit mode: --load-model names ("*" = all)
+  DeviceManager* devices = nullptr;         // not owned; required; must outlive every model
+  MetricsRegistry* metrics = nullptr;       // not owned; may be null (no metrics)
+  Clock* clock = nullptr;                   // not owned; required (schedulers' time)
   // Unload/reload waits at most this long for an old version's queued requests before failing them.
   absl::Duration drain_timeout = absl::Seconds(10);
 };
@@ -135,8 +136,8 @@ class ModelRepository {
   ~ModelRepository();  // shuts every scheduler down
 
   // A ready version of `name`. `version` empty or "0" = the highest ready version.
-  // NOT_FOUND: unknown model, or no such version; UNAVAILABLE: known but not ready (the reason is in
-  // the message); INVALID_ARGUMENT: version is not a number.
+  // NOT_FOUND: unknown model, or no such version; UNAVAILABLE: known but not ready (the reason is
+  // in the message); INVALID_ARGUMENT: version is not a number.
   absl::StatusOr<std::shared_ptr<const ServingModel>> Get(std::string_view name,
                                                           std::string_view version = "") const;
   absl::StatusOr<std::shared_ptr<const ServingModel>> Get(std::string_view name,
@@ -150,10 +151,11 @@ class ModelRepository {
   std::vector<ModelIndexEntry> Index(bool ready_only = false) const;
 
   // Loads or reloads `name` (explicit mode only; FAILED_PRECONDITION in none mode). Blocks until
-  // done. A reload swaps new versions in atomically; requests already holding the old version finish
-  // on it. On error the model's previous versions keep serving (and, with files, the repository on
-  // disk is unchanged). Errors: INVALID_ARGUMENT (bad name, file path, config), NOT_FOUND (no such
-  // model on disk and no files), plus the load error of the model (its first failing version).
+  // done. A reload swaps new versions in atomically; requests already holding the old version
+  // finish on it. On error the model's previous versions keep serving (and, with files, the
+  // repository on disk is unchanged). Errors: INVALID_ARGUMENT (bad name, file path, config),
+  // NOT_FOUND (no such model on disk and no files), plus the load error of the model (its first
+  // failing version).
   absl::Status Load(std::string_view name, const ModelLoadRequest& request = {});
   // Unloads every version of `name` (explicit mode only). NOT_FOUND when it is not loaded.
   absl::Status Unload(std::string_view name);
@@ -164,8 +166,23 @@ class ModelRepository {
  private:
   struct ModelState;
   struct PreparedModel;
+  struct ValidatedConfig;
 
   explicit ModelRepository(ModelRepositoryOptions options);
+  // Loads `name` from its folder (or from request.files) and records the outcome for Index.
+  absl::Status LoadInternal(const std::string& name, const ModelLoadRequest& request, bool at_start)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Parses, validates and loads every selected version of the model folder `dir`. No lock held.
+  PreparedModel Prepare(const std::string& name, const std::filesystem::path& dir,
+                        const std::optional<inference::ModelConfig>& config_override);
+  static absl::StatusOr<ValidatedConfig> ValidateConfig(inference::ModelConfig config,
+                                                        const std::string& folder);
+  absl::StatusOr<std::shared_ptr<ServingModel>> PrepareVersion(const std::string& name,
+                                                               const std::filesystem::path& dir,
+                                                               const ValidatedConfig& validated,
+                                                               int64_t version);
+  // Drains (up to drain_timeout) and shuts down a version that left the lookups.
+  void Retire(std::shared_ptr<ServingModel> model);
 
   ModelRepositoryOptions options_;
   mutable absl::Mutex mu_;
