@@ -1,0 +1,348 @@
+// fpgaas::Model: synchronous, asynchronous (gRPC callback API) and streaming inference.
+#include <grpcpp/grpcpp.h>
+
+#include <deque>
+#include <map>
+#include <set>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "client/src/client_internal.h"
+#include "fpgaas/client.h"
+
+namespace fpgaas {
+
+using internal::FromGrpc;
+using internal::ModelState;
+
+Model::Model(std::shared_ptr<const ModelState> state) : state_(std::move(state)) {}
+
+const std::string& Model::name() const { return state_->metadata.name; }
+const std::string& Model::version() const { return state_->version; }
+const TensorInfo& Model::input() const { return state_->input; }
+const TensorInfo& Model::output() const { return state_->output; }
+const ModelMetadata& Model::metadata() const { return state_->metadata; }
+const ModelConfigInfo& Model::config() const { return state_->config; }
+int64_t Model::max_batch_size() const { return state_->config.max_batch_size; }
+
+namespace {
+
+int64_t Elements(const std::vector<int64_t>& shape) {
+  int64_t count = 1;
+  for (int64_t dim : shape) {
+    if (dim < 0) return -1;
+    count *= dim;
+  }
+  return count;
+}
+
+}  // namespace
+
+int64_t Model::input_size() const { return Elements(state_->input.shape); }
+int64_t Model::output_size() const { return Elements(state_->output.shape); }
+
+InferResult Model::Infer(std::span<const float> sample, const InferOptions& options) const {
+  return InferBatch(sample, 1, options);
+}
+
+InferResult Model::InferBatch(std::span<const float> samples, int64_t batch_size,
+                              const InferOptions& options) const {
+  const internal::ChannelState& channel = *state_->channel;
+  if (!channel.init_error.ok()) return channel.init_error;
+  if (batch_size < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("batch size must be >= 1, got ", batch_size));
+  }
+  if (samples.size() % batch_size != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(samples.size(), " values do not split into ", batch_size, " samples"));
+  }
+  const size_t per_sample = samples.size() / batch_size;
+  // Requests of at most max_batch_size samples (one sample each when there is no batch dim).
+  const int64_t chunk = max_batch_size() > 0 ? max_batch_size() : 1;
+  std::vector<float> outputs;
+  for (int64_t first = 0; first < batch_size; first += chunk) {
+    const int64_t count = std::min(chunk, batch_size - first);
+    inference::ModelInferRequest request;
+    absl::Status status = internal::BuildInferRequest(
+        *state_, samples.subspan(first * per_sample, count * per_sample), count, options, request);
+    if (!status.ok()) return status;
+    grpc::ClientContext context;
+    channel.Prepare(context, options.deadline);
+    inference::ModelInferResponse response;
+    status = FromGrpc(channel.stub->ModelInfer(&context, request, &response), "ModelInfer");
+    if (!status.ok()) return status;
+    auto values = internal::DecodeOutput(response, state_->output.name);
+    if (!values.ok()) return values.status();
+    outputs.insert(outputs.end(), values->begin(), values->end());
+  }
+  return outputs;
+}
+
+namespace {
+
+// Owns everything one asynchronous ModelInfer needs until its completion runs.
+struct AsyncCall {
+  grpc::ClientContext context;
+  inference::ModelInferRequest request;
+  inference::ModelInferResponse response;
+  std::shared_ptr<const ModelState> model;
+  InferCallback done;
+};
+
+}  // namespace
+
+void Model::InferAsync(std::span<const float> samples, int64_t batch_size, InferCallback done,
+                       const InferOptions& options) const {
+  const internal::ChannelState& channel = *state_->channel;
+  if (!channel.init_error.ok()) {
+    done(channel.init_error);
+    return;
+  }
+  auto call = std::make_unique<AsyncCall>();
+  absl::Status status =
+      internal::BuildInferRequest(*state_, samples, batch_size, options, call->request);
+  if (!status.ok()) {
+    done(status);
+    return;
+  }
+  channel.Prepare(call->context, options.deadline);
+  call->model = state_;
+  call->done = std::move(done);
+  AsyncCall* raw = call.release();
+  channel.stub->async()->ModelInfer(&raw->context, &raw->request, &raw->response,
+                                    [raw](grpc::Status grpc_status) {
+                                      std::unique_ptr<AsyncCall> owned(raw);
+                                      absl::Status status = FromGrpc(grpc_status, "ModelInfer");
+                                      if (!status.ok()) {
+                                        owned->done(status);
+                                        return;
+                                      }
+                                      owned->done(internal::DecodeOutput(
+                                          owned->response, owned->model->output.name));
+                                    });
+}
+
+std::future<InferResult> Model::InferFuture(std::span<const float> samples, int64_t batch_size,
+                                            const InferOptions& options) const {
+  auto promise = std::make_shared<std::promise<InferResult>>();
+  std::future<InferResult> future = promise->get_future();
+  InferAsync(
+      samples, batch_size,
+      [promise](InferResult result) { promise->set_value(std::move(result)); }, options);
+  return future;
+}
+
+absl::StatusOr<ModelStatistics> Model::Statistics() const {
+  const internal::ChannelState& channel = *state_->channel;
+  if (!channel.init_error.ok()) return channel.init_error;
+  inference::ModelStatisticsRequest request;
+  request.set_name(name());
+  request.set_version(version());
+  inference::ModelStatisticsResponse response;
+  grpc::ClientContext context;
+  channel.Prepare(context);
+  absl::Status status =
+      FromGrpc(channel.stub->ModelStatistics(&context, request, &response), "ModelStatistics");
+  if (!status.ok()) return status;
+  if (response.model_stats_size() == 0) {
+    return absl::NotFoundError(absl::StrCat("no statistics for model '", name(), "'"));
+  }
+  // Several versions may be reported: sum them, as one model handle spans them.
+  ModelStatistics total = internal::ToStatistics(response.model_stats(0));
+  for (int i = 1; i < response.model_stats_size(); ++i) {
+    ModelStatistics more = internal::ToStatistics(response.model_stats(i));
+    total.last_inference_ms = std::max(total.last_inference_ms, more.last_inference_ms);
+    total.inference_count += more.inference_count;
+    total.execution_count += more.execution_count;
+    for (auto [sum, add] : {std::pair{&total.success, &more.success}, {&total.fail, &more.fail},
+                            {&total.queue, &more.queue}, {&total.compute_input, &more.compute_input},
+                            {&total.compute_infer, &more.compute_infer},
+                            {&total.compute_output, &more.compute_output}}) {
+      sum->count += add->count;
+      sum->ns += add->ns;
+    }
+  }
+  return total;
+}
+
+absl::StatusOr<bool> Model::IsReady() const {
+  const internal::ChannelState& channel = *state_->channel;
+  if (!channel.init_error.ok()) return channel.init_error;
+  inference::ModelReadyRequest request;
+  request.set_name(name());
+  request.set_version(version());
+  inference::ModelReadyResponse response;
+  grpc::ClientContext context;
+  channel.Prepare(context);
+  absl::Status status =
+      FromGrpc(channel.stub->ModelReady(&context, request, &response), "ModelReady");
+  if (!status.ok()) return status;
+  return response.ready();
+}
+
+namespace {
+
+// One ModelStreamInfer call as a gRPC client reactor. Writes are queued (gRPC allows one write in
+// flight); reads are always outstanding until the server ends the stream.
+class StreamCall final
+    : public grpc::ClientBidiReactor<inference::ModelInferRequest,
+                                     inference::ModelStreamInferResponse>,
+      public InferStream {
+ public:
+  StreamCall(std::shared_ptr<const ModelState> model,
+             std::function<void(uint64_t, InferResult)> on_response)
+      : model_(std::move(model)), on_response_(std::move(on_response)) {
+    // Streams live as long as the caller wants: no deadline.
+    model_->channel->Prepare(context_, std::chrono::milliseconds{0});
+    model_->channel->stub->async()->ModelStreamInfer(&context_, this);
+    AddHold();  // Send may start writes from outside reactions until Finish.
+    StartRead(&response_);
+    StartCall();
+  }
+
+  ~StreamCall() override { (void)Finish(); }
+
+  absl::StatusOr<uint64_t> Send(std::span<const float> samples, int64_t batch_size) override {
+    inference::ModelInferRequest request;
+    uint64_t id;
+    {
+      absl::MutexLock lock(&mu_);
+      id = next_id_++;
+    }
+    InferOptions options;
+    options.request_id = absl::StrCat(id);
+    absl::Status status =
+        internal::BuildInferRequest(*model_, samples, batch_size, options, request);
+    if (!status.ok()) return status;
+    {
+      absl::MutexLock lock(&mu_);
+      if (finishing_ || broken_) {
+        return absl::FailedPreconditionError(
+            broken_ ? "the inference stream was closed by the server" : "the stream is finished");
+      }
+      outstanding_.insert(id);
+      pending_.push_back(std::move(request));
+      if (writing_) return id;
+      writing_ = true;
+      current_ = std::move(pending_.front());
+      pending_.pop_front();
+    }
+    StartWrite(&current_);
+    return id;
+  }
+
+  absl::Status Finish() override {
+    bool start_writes_done = false;
+    bool remove_hold = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!finishing_) {
+        finishing_ = true;
+        remove_hold = true;
+        if (!writing_ && !writes_done_started_) {
+          writes_done_started_ = true;
+          start_writes_done = true;
+        }
+      }
+    }
+    if (start_writes_done) StartWritesDone();
+    if (remove_hold) RemoveHold();
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&done_));
+    return status_;
+  }
+
+  void OnWriteDone(bool ok) override {
+    bool next_write = false;
+    bool writes_done = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!ok) {
+        broken_ = true;
+        writing_ = false;
+        pending_.clear();
+        return;
+      }
+      if (!pending_.empty()) {
+        current_ = std::move(pending_.front());
+        pending_.pop_front();
+        next_write = true;
+      } else {
+        writing_ = false;
+        if (finishing_ && !writes_done_started_) {
+          writes_done_started_ = writes_done = true;
+        }
+      }
+    }
+    if (next_write) StartWrite(&current_);
+    if (writes_done) StartWritesDone();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      absl::MutexLock lock(&mu_);
+      broken_ = true;  // the server ended the stream; OnDone reports why
+      return;
+    }
+    uint64_t id = 0;
+    const bool has_id = absl::SimpleAtoi(response_.infer_response().id(), &id);
+    InferResult result =
+        response_.error_message().empty()
+            ? internal::DecodeOutput(response_.infer_response(), model_->output.name)
+            : InferResult(absl::UnknownError(
+                  absl::StrCat("ModelStreamInfer: ", response_.error_message())));
+    if (has_id) {
+      absl::MutexLock lock(&mu_);
+      outstanding_.erase(id);
+    }
+    on_response_(id, std::move(result));
+    StartRead(&response_);
+  }
+
+  void OnDone(const grpc::Status& grpc_status) override {
+    absl::Status status = FromGrpc(grpc_status, "ModelStreamInfer");
+    std::set<uint64_t> unanswered;
+    {
+      absl::MutexLock lock(&mu_);
+      unanswered.swap(outstanding_);
+    }
+    for (uint64_t id : unanswered) {
+      on_response_(id, status.ok() ? absl::DataLossError("stream ended without a response")
+                                   : status);
+    }
+    absl::MutexLock lock(&mu_);
+    status_ = status;
+    done_ = true;
+  }
+
+ private:
+  const std::shared_ptr<const ModelState> model_;
+  const std::function<void(uint64_t, InferResult)> on_response_;
+  grpc::ClientContext context_;
+  inference::ModelStreamInferResponse response_;  // owned by the read side
+  inference::ModelInferRequest current_;          // owned by the one write in flight
+
+  absl::Mutex mu_;
+  uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  std::deque<inference::ModelInferRequest> pending_ ABSL_GUARDED_BY(mu_);
+  std::set<uint64_t> outstanding_ ABSL_GUARDED_BY(mu_);
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finishing_ ABSL_GUARDED_BY(mu_) = false;
+  bool writes_done_started_ ABSL_GUARDED_BY(mu_) = false;
+  bool broken_ ABSL_GUARDED_BY(mu_) = false;
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status status_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<InferStream>> Model::OpenStream(
+    std::function<void(uint64_t request_id, InferResult result)> on_response) const {
+  if (!state_->channel->init_error.ok()) return state_->channel->init_error;
+  if (!on_response) return absl::InvalidArgumentError("OpenStream needs a response callback");
+  return std::make_unique<StreamCall>(state_, std::move(on_response));
+}
+
+}  // namespace fpgaas
