@@ -8,6 +8,7 @@ packages=(
   libspdlog-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   libxrt-dev libxrt1 uuid-dev
   python3 python3-numpy python3-sklearn
+  libgmp-dev
   prometheus yamllint python3-yaml
 )
 # kubectl (for `kubectl kustomize` in the deploy tests): Debian's kubernetes-client, unless a kubectl

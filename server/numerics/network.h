@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -58,6 +59,9 @@ struct SoftmaxSpec {
   FixedType exp_table_type{18, 8, true, Quantization::kRnd, Overflow::kSat};
   FixedType inv_table_type{18, 8, true, Quantization::kRnd, Overflow::kSat};
   FixedType accum_type{18, 8};      // sum of exponentials (config's accum_t)
+  // hls4ml >= 1.0 (config's inv_inp_t): the sum is converted to this type and its top bits address
+  // the inverse table. Unset: the accum_t sum addresses it directly (older projects).
+  std::optional<FixedType> inv_inp_type;
   FixedType inp_norm_type{17, 7, false};  // stable: ap_ufixed<W-1,I-1> of the input type by default
   bool hls4ml_0_8_1_stable = false;  // emulate 0.8.1's stable softmax differences (HLS4ML.md)
 };

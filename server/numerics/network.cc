@@ -1,0 +1,687 @@
+#include "server/numerics/network.h"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "server/numerics/fixed_point_internal.h"
+#include "server/numerics/network_kernels_internal.h"
+
+namespace fpgaas::numerics {
+namespace {
+
+using internal::Int128;
+
+// Samples processed together; activations of a block are stored feature-major (x[f * kBlock + b])
+// so every per-feature operation runs across kBlock lanes.
+constexpr int kBlock = internal::kKernelBlock;
+constexpr int kMaxTableSize = 1 << 20;
+// Exact intermediates are held in 128-bit integers: every product/sum must fit this many bits.
+constexpr int kMaxExactBits = 120;
+
+int MagnitudeBits(const FixedType& t) { return t.is_signed ? t.width - 1 : t.width; }
+
+bool IsPowerOfTwo(int n) { return n > 0 && (n & (n - 1)) == 0; }
+int Log2(int n) {
+  int k = 0;
+  while ((1 << k) < n) ++k;
+  return k;
+}
+
+absl::Status ValidateType(const FixedType& t, absl::string_view layer, absl::string_view what) {
+  auto error = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("layer \"", layer, "\": ", what, " ", t.ToString(), ": ", why));
+  };
+  if (t.width < 1 || t.width > 64) return error("width must be 1..64");
+  if (std::abs(t.integer_bits) > 512) return error("integer bits must be within -512..512");
+  if (t.saturation_bits < 0 || t.saturation_bits > t.width) return error("N must be 0..W");
+  if (static_cast<int>(t.quantization) < 0 || static_cast<int>(t.quantization) > 6 ||
+      static_cast<int>(t.overflow) < 0 || static_cast<int>(t.overflow) > 3) {
+    return error("unknown quantization or overflow mode");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRaws(const std::vector<int64_t>& raws, const FixedType& t,
+                          absl::string_view layer, absl::string_view what) {
+  for (size_t k = 0; k < raws.size(); ++k) {
+    if (internal::WrapToWidth(t, raws[k]) != raws[k]) {
+      return absl::InvalidArgumentError(absl::StrCat("layer \"", layer, "\": ", what, "[", k,
+                                                     "] = ", raws[k], " is not a raw value of ",
+                                                     t.ToString()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exact scalar helpers (the general path).
+
+// Exact value v * 2^-f as (Int128, f); aligns two such values to a common number of fractional
+// bits. Callers have checked the bit budget.
+Int128 Align(Int128 v, int from_f, int to_f) { return v << (to_f - from_f); }
+
+// hls4ml: int data_round = x * N / D (ap_fixed arithmetic, then to_int: truncation toward zero,
+// then the C++ int conversion keeps the low 32 bits).
+int32_t TableIndexRound(const FixedType& t, int64_t raw, int n, int d) {
+  Int128 num = internal::WideRaw(t, raw) * n;
+  const int e = t.fractional_bits() + Log2(d);  // divide by 2^e
+  Int128 q;
+  if (e <= 0) {
+    q = num << (-e);
+  } else if (e >= 127) {
+    q = 0;
+  } else {
+    q = num >= 0 ? (num >> e) : -((-num) >> e);
+  }
+  return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(q)));
+}
+
+int TableIndex(const FixedType& t, int64_t raw, int table_size, int range) {
+  // index = data_round + (range/2) * N / range, clamped to [0, N-1]; range is 16 (sigmoid) or 8.
+  const int32_t data_round = TableIndexRound(t, raw, table_size, range);
+  const int64_t index = static_cast<int64_t>(data_round) + (range / 2) * table_size / range;
+  return static_cast<int>(std::clamp<int64_t>(index, 0, table_size - 1));
+}
+
+// The value of a `t` whose top `bits` bits are `i` and the rest zero (softmax_real_val_from_idx).
+float RealValFromIndex(const FixedType& t, unsigned i, int bits) {
+  const int64_t raw = internal::WrapToWidth(t, static_cast<Int128>(i) << (t.width - bits));
+  return static_cast<float>(ToDouble(t, raw));
+}
+// softmax_idx_from_real_val: the top `bits` bits of the W-bit pattern.
+unsigned IndexFromRealVal(const FixedType& t, int64_t raw, int bits) {
+  const uint64_t pattern = static_cast<uint64_t>(raw) &
+                           (t.width == 64 ? ~uint64_t{0} : (uint64_t{1} << t.width) - 1);
+  return static_cast<unsigned>(pattern >> (t.width - bits));
+}
+
+int64_t FromDoubleOrZero(const FixedType& t, double x) {
+  absl::StatusOr<int64_t> v = FromDouble(t, x);
+  return v.ok() ? *v : 0;
+}
+
+// Op_add reduction tree of nnet::reduce: left half is the largest power of two below N.
+int64_t ReduceAdd(const FixedType& t, const int64_t* x, int n) {
+  if (n == 1) return x[0];
+  if (n == 2) return internal::ApplyOverflow(t, internal::WideRaw(t, x[0]) + internal::WideRaw(t, x[1]));
+  int left = 1;
+  while (left * 2 <= n - 1) left *= 2;
+  const int64_t a = ReduceAdd(t, x, left);
+  const int64_t b = ReduceAdd(t, x + left, n - left);
+  return internal::ApplyOverflow(t, internal::WideRaw(t, a) + internal::WideRaw(t, b));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+enum class OpKind { kDense, kBatchNorm, kLinear, kRelu, kSigmoid, kTanh, kSoftmax };
+
+struct CompiledLayer {
+  const LayerSpec* spec = nullptr;
+  OpKind kind = OpKind::kLinear;
+  FixedType in_type, out_type;
+  int n_in = 0, n_out = 0;
+
+  // Dense.
+  std::vector<int64_t> bias_accum;  // biases converted to accum_t
+  std::vector<int64_t> weights_by_out;  // w[j * n_in + i] (raw weight_t)
+  std::vector<std::pair<int, int>> resource_order;  // (i, j) in dense_resource summation order
+  int product_shift = 0;  // F_in + F_w - F_acc: right shift taking a product into accum units
+  internal::DenseKernelKind dense_kernel = internal::DenseKernelKind::kGeneral;
+  std::vector<int32_t> weights32;  // fast kernels: w[j * n_in + i]
+  std::vector<int32_t> bias32;
+  // Tables (sigmoid/tanh: table; softmax: exp/inv).
+  std::vector<int64_t> table, exp_table, inv_table;
+  FixedType inv_index_type;  // the type whose top bits address the inverse table
+};
+
+internal::DenseKernelKind ChooseDenseKernel(const FixedType& in, const DenseSpec& d,
+                                            int product_shift) {
+  const FixedType& acc = d.accum_type;
+  if (acc.overflow != Overflow::kWrap || acc.saturation_bits != 0) {
+    return internal::DenseKernelKind::kGeneral;
+  }
+  const bool quantizes = product_shift > 0;
+  if (quantizes && acc.quantization != Quantization::kTrn &&
+      acc.quantization != Quantization::kRnd) {
+    return internal::DenseKernelKind::kGeneral;
+  }
+  // |x * w| < 2^(mag_x + mag_w); RND adds 2^(shift-1) before the shift.
+  const int product_bits = MagnitudeBits(in) + MagnitudeBits(d.weight_type) +
+                           (quantizes && acc.quantization == Quantization::kRnd ? 1 : 0);
+  if (acc.width <= 32 && product_bits <= 31 && product_shift <= 30 && product_shift >= -31 &&
+      d.weight_type.width <= 32 && in.width <= 32) {
+    return internal::DenseKernelKind::kWrap32;
+  }
+  return internal::DenseKernelKind::kGeneral;
+}
+
+}  // namespace
+
+struct Network::Impl {
+  NetworkSpec spec;
+  std::vector<CompiledLayer> layers;
+  int max_width = 0;  // largest layer size (features)
+  int64_t macs = 0;
+
+  void RunBlock(const uint8_t* in, uint8_t* out, int count, std::vector<LayerTrace>* trace) const;
+  void RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* y, int count,
+                std::vector<int64_t>& scratch64, std::vector<int32_t>& scratch32) const;
+  void RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, int64_t* y) const;
+};
+
+namespace {
+
+absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
+  const std::string& name = l.spec->name;
+  for (auto [t, what] : {std::pair{&d.weight_type, "weight type"}, {&d.bias_type, "bias type"},
+                         {&d.accum_type, "accum type"}}) {
+    if (absl::Status s = ValidateType(*t, name, what); !s.ok()) return s;
+  }
+  if (d.n_in != l.n_in) {
+    return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": dense n_in ", d.n_in,
+                                                   " but its input has ", l.n_in, " values"));
+  }
+  if (d.n_out <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": dense n_out must be > 0"));
+  }
+  if (d.weights.size() != static_cast<size_t>(d.n_in) * d.n_out) {
+    return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": ", d.weights.size(),
+                                                   " weights, expected n_in * n_out = ",
+                                                   static_cast<int64_t>(d.n_in) * d.n_out));
+  }
+  if (d.biases.size() != static_cast<size_t>(d.n_out)) {
+    return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": ", d.biases.size(),
+                                                   " biases, expected n_out = ", d.n_out));
+  }
+  if (absl::Status s = ValidateRaws(d.weights, d.weight_type, name, "weights"); !s.ok()) return s;
+  if (absl::Status s = ValidateRaws(d.biases, d.bias_type, name, "biases"); !s.ok()) return s;
+  if (l.in_type.width + d.weight_type.width > kMaxExactBits) {
+    return absl::UnimplementedError(absl::StrCat("layer \"", name, "\": product of ",
+                                                 l.in_type.ToString(), " and ",
+                                                 d.weight_type.ToString(), " is too wide"));
+  }
+  if (d.resource_strategy) {
+    // hls4ml's _validate_reuse_factor: dense_resource only exists for these reuse factors.
+    const int64_t n_in = d.n_in, n_out = d.n_out, rf = d.reuse_factor;
+    bool valid = rf >= 1 && rf <= n_in * n_out;
+    if (valid) {
+      const int64_t multfactor = std::min(n_in, rf);
+      const int64_t multiplier_limit = (n_in * n_out + multfactor - 1) / multfactor;
+      valid = (multiplier_limit % n_out == 0 || rf >= n_in) && (rf % n_in == 0 || rf < n_in) &&
+              (n_in * n_out) % rf == 0;
+    }
+    if (!valid) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "layer \"", name, "\": reuse factor ", d.reuse_factor, " is not valid for dense_resource with n_in ",
+          d.n_in, " and n_out ", d.n_out));
+    }
+    // dense_resource order: for ir < RF, for w = ir + RF * im < n_in * n_out, with the weight
+    // at w of the transposed layout [n_out][n_in]: acc[w / n_in] += x[w % n_in] * w[...].
+    for (int64_t ir = 0; ir < rf; ++ir) {
+      for (int64_t w = ir; w < n_in * n_out; w += rf) {
+        l.resource_order.emplace_back(static_cast<int>(w % n_in), static_cast<int>(w / n_in));
+      }
+    }
+  }
+  l.n_out = d.n_out;
+  l.product_shift =
+      l.in_type.fractional_bits() + d.weight_type.fractional_bits() - d.accum_type.fractional_bits();
+  l.bias_accum.resize(d.n_out);
+  for (int j = 0; j < d.n_out; ++j) l.bias_accum[j] = Convert(d.bias_type, d.biases[j], d.accum_type);
+  l.weights_by_out.resize(d.weights.size());
+  for (int i = 0; i < d.n_in; ++i) {
+    for (int j = 0; j < d.n_out; ++j) {
+      l.weights_by_out[static_cast<size_t>(j) * d.n_in + i] = d.weights[static_cast<size_t>(i) * d.n_out + j];
+    }
+  }
+  l.dense_kernel = ChooseDenseKernel(l.in_type, d, l.product_shift);
+  // Under AP_WRAP the summation order cannot change the result, so resource layers use the
+  // fast kernels too; the recorded order only matters on the general (saturating) path.
+  if (l.dense_kernel == internal::DenseKernelKind::kWrap32) {
+    l.weights32.assign(l.weights_by_out.begin(), l.weights_by_out.end());
+    l.bias32.assign(l.bias_accum.begin(), l.bias_accum.end());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CompileBatchNorm(const BatchNormSpec& b, CompiledLayer& l) {
+  const std::string& name = l.spec->name;
+  if (absl::Status s = ValidateType(b.scale_type, name, "scale type"); !s.ok()) return s;
+  if (absl::Status s = ValidateType(b.bias_type, name, "bias type"); !s.ok()) return s;
+  if (b.n != l.n_in || b.scale.size() != static_cast<size_t>(b.n) ||
+      b.bias.size() != static_cast<size_t>(b.n)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "layer \"", name, "\": batchnorm n = ", b.n, " with ", b.scale.size(), " scales and ",
+        b.bias.size(), " biases, but its input has ", l.n_in, " values"));
+  }
+  if (absl::Status s = ValidateRaws(b.scale, b.scale_type, name, "scale"); !s.ok()) return s;
+  if (absl::Status s = ValidateRaws(b.bias, b.bias_type, name, "bias"); !s.ok()) return s;
+  const int product_f = l.in_type.fractional_bits() + b.scale_type.fractional_bits();
+  const int f = std::max(product_f, b.bias_type.fractional_bits());
+  const int bits = std::max(l.in_type.width + b.scale_type.width + (f - product_f),
+                            b.bias_type.width + (f - b.bias_type.fractional_bits())) + 1;
+  if (bits > kMaxExactBits) {
+    return absl::UnimplementedError(
+        absl::StrCat("layer \"", name, "\": batchnorm x * scale + bias needs ", bits,
+                     " bits exactly; at most ", kMaxExactBits, " are supported"));
+  }
+  l.n_out = l.n_in;
+  return absl::OkStatus();
+}
+
+absl::Status CompileActivation(const ActivationSpec& a, CompiledLayer& l) {
+  const std::string& name = l.spec->name;
+  if (a.n != l.n_in) {
+    return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": activation n = ", a.n,
+                                                   " but its input has ", l.n_in, " values"));
+  }
+  l.n_out = l.n_in;
+  switch (a.kind) {
+    case ActivationKind::kLinear:
+      l.kind = OpKind::kLinear;
+      return absl::OkStatus();
+    case ActivationKind::kRelu:
+      l.kind = OpKind::kRelu;
+      return absl::OkStatus();
+    case ActivationKind::kSigmoid:
+    case ActivationKind::kTanh:
+      break;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": unknown activation"));
+  }
+  if (absl::Status s = ValidateType(a.table_type, name, "table type"); !s.ok()) return s;
+  if (!IsPowerOfTwo(a.table_size) || a.table_size < 2 || a.table_size > kMaxTableSize) {
+    return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": table size ",
+                                                   a.table_size, " must be a power of two in 2..",
+                                                   kMaxTableSize));
+  }
+  const int n = a.table_size;
+  l.table.resize(n);
+  if (a.kind == ActivationKind::kSigmoid) {
+    l.kind = OpKind::kSigmoid;
+    for (int k = 0; k < n; ++k) {
+      // nnet::init_sigmoid_table: float in_val; sigmoid_fcn_float computes in float/double and
+      // returns float.
+      const float in_val = static_cast<float>(2 * 8.0 * (k - static_cast<float>(n) / 2.0) /
+                                              static_cast<float>(n));
+      const float value = static_cast<float>(1.0 / (1 + std::exp(-in_val)));
+      l.table[k] = FromDoubleOrZero(a.table_type, value);
+    }
+  } else {
+    l.kind = OpKind::kTanh;
+    for (int k = 0; k < n; ++k) {
+      // nnet::init_tanh_table: float in_val, ::tanh(double).
+      const float in_val = static_cast<float>(2 * 4.0 * (k - static_cast<float>(n) / 2.0) /
+                                              static_cast<float>(n));
+      l.table[k] = FromDoubleOrZero(a.table_type, std::tanh(static_cast<double>(in_val)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
+  const std::string& name = l.spec->name;
+  l.kind = OpKind::kSoftmax;
+  if (s.n != l.n_in || s.n < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": softmax n = ", s.n,
+                                                   " but its input has ", l.n_in, " values"));
+  }
+  l.n_out = l.n_in;
+  for (auto [t, what] :
+       {std::pair{&s.exp_table_type, "exp table type"}, {&s.inv_table_type, "inv table type"},
+        {&s.accum_type, "accum type"}, {&s.inp_norm_type, "inp_norm type"}}) {
+    if (absl::Status st = ValidateType(*t, name, what); !st.ok()) return st;
+  }
+  if (s.inv_inp_type) {
+    if (absl::Status st = ValidateType(*s.inv_inp_type, name, "inv_inp type"); !st.ok()) return st;
+  }
+  if (s.implementation == SoftmaxImplementation::kArgmax) return absl::OkStatus();
+  for (auto [size, what] : {std::pair{s.exp_table_size, "exp table size"},
+                            {s.inv_table_size, "inv table size"}}) {
+    if (!IsPowerOfTwo(size) || size < 2 || size > kMaxTableSize) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "layer \"", name, "\": softmax ", what, " ", size, " must be a power of two in 2..",
+          kMaxTableSize));
+    }
+  }
+  const int ne = s.exp_table_size, ni = s.inv_table_size;
+  l.exp_table.resize(ne);
+  l.inv_table.resize(ni);
+  if (s.implementation == SoftmaxImplementation::kLegacy) {
+    for (int k = 0; k < ne; ++k) {
+      const float in_val = static_cast<float>(2 * 8.0 * (k - static_cast<float>(ne) / 2.0) /
+                                              static_cast<float>(ne));
+      l.exp_table[k] = FromDoubleOrZero(s.exp_table_type, std::exp(in_val));
+    }
+    for (int k = 0; k < ni; ++k) {
+      const float in_val = static_cast<float>(64.0 * k / static_cast<float>(ni));
+      l.inv_table[k] = in_val > 0.0 ? FromDoubleOrZero(s.inv_table_type, 1.0 / in_val) : 0;
+    }
+    return absl::OkStatus();
+  }
+  // Stable/latency: the exp table is addressed by the top bits of the normalized input (stable,
+  // hls4ml >= 1.0: inp_norm_t(max - x), exp(-value)), of data_T (latency; and 0.8.1 stable whose
+  // differences x - max are cast back to data_T).
+  const bool stable_new = s.implementation == SoftmaxImplementation::kStable && !s.hls4ml_0_8_1_stable;
+  const FixedType exp_index_type = stable_new ? s.inp_norm_type : l.in_type;
+  const int exp_bits = Log2(ne), inv_bits = Log2(ni);
+  if (exp_bits > exp_index_type.width) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "layer \"", name, "\": exp table size ", ne, " needs ", exp_bits, " address bits but ",
+        exp_index_type.ToString(), " has only ", exp_index_type.width));
+  }
+  for (int k = 0; k < ne; ++k) {
+    float x = RealValFromIndex(exp_index_type, k, exp_bits);
+    if (stable_new) x = -x;
+    l.exp_table[k] = FromDoubleOrZero(s.exp_table_type, std::exp(x));
+  }
+  if (s.hls4ml_0_8_1_stable) {
+    l.inv_index_type = s.exp_table_type;  // 0.8.1 sums in exp_table_t
+  } else {
+    l.inv_index_type = s.inv_inp_type ? *s.inv_inp_type : s.accum_type;
+  }
+  if (inv_bits > l.inv_index_type.width) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "layer \"", name, "\": inv table size ", ni, " needs ", inv_bits, " address bits but ",
+        l.inv_index_type.ToString(), " has only ", l.inv_index_type.width));
+  }
+  for (int k = 0; k < ni; ++k) {
+    float x = RealValFromIndex(l.inv_index_type, k, inv_bits);
+    if (x == 0.0f && !s.hls4ml_0_8_1_stable) x = FLT_MIN;  // current hls4ml's safe_x
+    l.inv_table[k] = FromDoubleOrZero(s.inv_table_type, 1 / x);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
+  auto impl = std::make_unique<Impl>();
+  impl->spec = std::move(spec);
+  const NetworkSpec& s = impl->spec;
+  if (absl::Status st = ValidateType(s.input_type, "input", "input type"); !st.ok()) return st;
+  if (s.input_size <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat("network input size must be > 0, got ", s.input_size));
+  }
+  if (s.layers.empty()) return absl::InvalidArgumentError("network has no layers");
+  FixedType type = s.input_type;
+  int size = s.input_size;
+  impl->max_width = size;
+  for (const LayerSpec& ls : s.layers) {
+    CompiledLayer l;
+    l.spec = &ls;
+    l.in_type = type;
+    l.out_type = ls.result_type;
+    l.n_in = size;
+    if (absl::Status st = ValidateType(ls.result_type, ls.name, "result type"); !st.ok()) return st;
+    absl::Status st;
+    if (const auto* d = std::get_if<DenseSpec>(&ls.op)) {
+      l.kind = OpKind::kDense;
+      st = CompileDense(*d, l);
+      impl->macs += static_cast<int64_t>(d->n_in) * d->n_out;
+    } else if (const auto* b = std::get_if<BatchNormSpec>(&ls.op)) {
+      l.kind = OpKind::kBatchNorm;
+      st = CompileBatchNorm(*b, l);
+    } else if (const auto* a = std::get_if<ActivationSpec>(&ls.op)) {
+      st = CompileActivation(*a, l);
+    } else if (const auto* sm = std::get_if<SoftmaxSpec>(&ls.op)) {
+      st = CompileSoftmax(*sm, l);
+    }
+    if (!st.ok()) return st;
+    type = l.out_type;
+    size = l.n_out;
+    impl->max_width = std::max(impl->max_width, size);
+    impl->layers.push_back(std::move(l));
+  }
+  return std::unique_ptr<Network>(new Network(std::move(impl)));
+}
+
+Network::Network(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Network::~Network() = default;
+
+int Network::input_size() const { return impl_->spec.input_size; }
+int Network::output_size() const { return impl_->layers.back().n_out; }
+const FixedType& Network::input_type() const { return impl_->spec.input_type; }
+const FixedType& Network::output_type() const { return impl_->layers.back().out_type; }
+const NetworkSpec& Network::spec() const { return impl_->spec; }
+int64_t Network::macs_per_sample() const { return impl_->macs; }
+
+void Network::Impl::RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, int64_t* y) const {
+  const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
+  const FixedType& in = l.in_type;
+  const FixedType& res = l.out_type;
+  const int n = l.n_in;
+  if (s.implementation == SoftmaxImplementation::kArgmax) {
+    int best = 0;
+    for (int i = 1; i < n; ++i) {
+      if (internal::WideRaw(in, x[i]) > internal::WideRaw(in, x[best])) best = i;
+    }
+    const int64_t zero = 0, one = FromDoubleOrZero(res, 1.0);
+    for (int i = 0; i < n; ++i) y[i] = i == best ? one : zero;
+    return;
+  }
+  if (s.implementation == SoftmaxImplementation::kLegacy) {
+    const FixedType& table_t = s.exp_table_type;
+    const int ne = s.exp_table_size, ni = s.inv_table_size;
+    const int64_t one = FromDoubleOrZero(table_t, 1.0);
+    for (int ii = 0; ii < n; ++ii) {
+      int64_t acc = 0;
+      for (int jj = 0; jj < n; ++jj) {
+        int64_t e;
+        if (ii == jj) {
+          e = one;
+        } else {
+          const Int128 diff = internal::WideRaw(in, x[jj]) - internal::WideRaw(in, x[ii]);
+          // TableIndexRound on the exact difference (computed inline: raw may need 65 bits).
+          Int128 num = diff * ne;
+          const int ex = in.fractional_bits() + 4;
+          Int128 q;
+          if (ex <= 0) {
+            q = num << (-ex);
+          } else if (ex >= 127) {
+            q = 0;
+          } else {
+            q = num >= 0 ? (num >> ex) : -((-num) >> ex);
+          }
+          const int32_t data_round = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(q)));
+          const int64_t index = std::clamp<int64_t>(static_cast<int64_t>(data_round) + 8 * ne / 16, 0, ne - 1);
+          e = l.exp_table[index];
+        }
+        acc = internal::ApplyOverflow(table_t, internal::WideRaw(table_t, acc) + internal::WideRaw(table_t, e));
+      }
+      const int32_t r = TableIndexRound(table_t, acc, ni, 64);
+      const int64_t index = std::clamp<int64_t>(r, 0, ni - 1);
+      y[ii] = Convert(s.inv_table_type, l.inv_table[index], res);
+    }
+    return;
+  }
+  const bool old = s.hls4ml_0_8_1_stable;
+  const int exp_bits = Log2(s.exp_table_size), inv_bits = Log2(s.inv_table_size);
+  int64_t e[4096];
+  std::vector<int64_t> e_heap;
+  int64_t* ev = e;
+  if (n > 4096) {
+    e_heap.resize(n);
+    ev = e_heap.data();
+  }
+  const FixedType& e_type = old ? s.exp_table_type : s.accum_type;
+  if (s.implementation == SoftmaxImplementation::kStable) {
+    // Op_max reduction: the maximum value.
+    Int128 max = internal::WideRaw(in, x[0]);
+    for (int i = 1; i < n; ++i) max = std::max(max, internal::WideRaw(in, x[i]));
+    for (int i = 0; i < n; ++i) {
+      unsigned index;
+      if (old) {
+        // ap_fixed<W, I, AP_RND, AP_SAT> d = x_i - x_max; then passed as data_T.
+        FixedType d_type{in.width, in.integer_bits, true, Quantization::kRnd, Overflow::kSat};
+        const Int128 diff = internal::WideRaw(in, x[i]) - max;  // F of the input
+        const int64_t d = internal::QuantizeScaled(d_type, diff, 0);
+        index = IndexFromRealVal(in, Convert(d_type, d, in), exp_bits);
+      } else {
+        const Int128 diff = max - internal::WideRaw(in, x[i]);
+        const int64_t d = internal::QuantizeScaled(
+            s.inp_norm_type, diff, s.inp_norm_type.fractional_bits() - in.fractional_bits());
+        index = IndexFromRealVal(s.inp_norm_type, d, exp_bits);
+      }
+      ev[i] = Convert(s.exp_table_type, l.exp_table[index], e_type);
+    }
+  } else {  // latency
+    for (int i = 0; i < n; ++i) {
+      const unsigned index = IndexFromRealVal(in, x[i], exp_bits);
+      ev[i] = Convert(s.exp_table_type, l.exp_table[index], e_type);
+    }
+  }
+  int64_t sum = ReduceAdd(e_type, ev, n);
+  if (!old && s.inv_inp_type) sum = Convert(s.accum_type, sum, *s.inv_inp_type);
+  const int64_t inv = l.inv_table[IndexFromRealVal(l.inv_index_type, sum, inv_bits)];
+  const int product_f = e_type.fractional_bits() + s.inv_table_type.fractional_bits();
+  for (int i = 0; i < n; ++i) {
+    const Int128 p = internal::WideRaw(e_type, ev[i]) * internal::WideRaw(s.inv_table_type, inv);
+    y[i] = internal::QuantizeScaled(res, p, res.fractional_bits() - product_f);
+  }
+}
+
+void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* y, int count,
+                             std::vector<int64_t>& scratch64,
+                             std::vector<int32_t>& scratch32) const {
+  const FixedType& in = l.in_type;
+  const FixedType& res = l.out_type;
+  switch (l.kind) {
+    case OpKind::kDense: {
+      const DenseSpec& d = std::get<DenseSpec>(l.spec->op);
+      const FixedType& acc_t = d.accum_type;
+      int64_t* acc = scratch64.data();  // n_out * kBlock accum raws
+      if (l.dense_kernel == internal::DenseKernelKind::kWrap32) {
+        int32_t* x32 = scratch32.data();
+        int32_t* acc32 = x32 + static_cast<size_t>(l.n_in) * kBlock;
+        for (size_t k = 0; k < static_cast<size_t>(l.n_in) * kBlock; ++k) x32[k] = static_cast<int32_t>(x[k]);
+        const int round_const =
+            l.product_shift > 0 && acc_t.quantization == Quantization::kRnd ? 1 << (l.product_shift - 1) : 0;
+        internal::DenseWrap32(x32, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
+                              std::max(l.product_shift, 0), std::max(-l.product_shift, 0),
+                              round_const, acc_t.width, acc_t.is_signed, acc32);
+        for (size_t k = 0; k < static_cast<size_t>(l.n_out) * kBlock; ++k) acc[k] = acc32[k];
+      } else {
+        std::fill(acc, acc + static_cast<size_t>(l.n_out) * kBlock, 0);
+        for (int b = 0; b < count; ++b) {
+          for (int j = 0; j < l.n_out; ++j) acc[j * kBlock + b] = l.bias_accum[j];
+          auto mac = [&](int i, int j) {
+            const Int128 p = internal::WideRaw(in, x[i * kBlock + b]) *
+                             internal::WideRaw(d.weight_type, l.weights_by_out[static_cast<size_t>(j) * l.n_in + i]);
+            const int64_t pq = internal::QuantizeScaled(acc_t, p, -l.product_shift);
+            int64_t& a = acc[j * kBlock + b];
+            a = internal::ApplyOverflow(acc_t, internal::WideRaw(acc_t, a) + internal::WideRaw(acc_t, pq));
+          };
+          if (d.resource_strategy) {
+            for (auto [i, j] : l.resource_order) mac(i, j);
+          } else {
+            for (int i = 0; i < l.n_in; ++i) {
+              for (int j = 0; j < l.n_out; ++j) mac(i, j);
+            }
+          }
+        }
+      }
+      internal::ConvertBlock(acc_t, acc, res, y, static_cast<size_t>(l.n_out) * kBlock);
+      return;
+    }
+    case OpKind::kBatchNorm: {
+      const BatchNormSpec& bn = std::get<BatchNormSpec>(l.spec->op);
+      const int product_f = in.fractional_bits() + bn.scale_type.fractional_bits();
+      const int f = std::max(product_f, bn.bias_type.fractional_bits());
+      for (int i = 0; i < l.n_in; ++i) {
+        const Int128 s = internal::WideRaw(bn.scale_type, bn.scale[i]);
+        const Int128 bias = Align(internal::WideRaw(bn.bias_type, bn.bias[i]),
+                                  bn.bias_type.fractional_bits(), f);
+        for (int b = 0; b < count; ++b) {
+          const Int128 v = Align(internal::WideRaw(in, x[i * kBlock + b]) * s, product_f, f) + bias;
+          y[i * kBlock + b] = internal::QuantizeScaled(res, v, res.fractional_bits() - f);
+        }
+      }
+      return;
+    }
+    case OpKind::kLinear:
+      internal::ConvertBlock(in, x, res, y, static_cast<size_t>(l.n_in) * kBlock);
+      return;
+    case OpKind::kRelu: {
+      const size_t n = static_cast<size_t>(l.n_in) * kBlock;
+      internal::ConvertBlock(in, x, res, y, n);
+      for (size_t k = 0; k < n; ++k) {
+        if (x[k] <= 0 && !(in.width == 64 && !in.is_signed && x[k] != 0)) y[k] = 0;
+      }
+      return;
+    }
+    case OpKind::kSigmoid:
+    case OpKind::kTanh: {
+      const ActivationSpec& a = std::get<ActivationSpec>(l.spec->op);
+      const int range = l.kind == OpKind::kSigmoid ? 16 : 8;
+      std::vector<int64_t> table_res(l.table.size());
+      for (size_t k = 0; k < l.table.size(); ++k) table_res[k] = Convert(a.table_type, l.table[k], res);
+      for (int i = 0; i < l.n_in; ++i) {
+        for (int b = 0; b < count; ++b) {
+          y[i * kBlock + b] = table_res[TableIndex(in, x[i * kBlock + b], a.table_size, range)];
+        }
+      }
+      return;
+    }
+    case OpKind::kSoftmax: {
+      std::vector<int64_t> xs(l.n_in), ys(l.n_in);
+      for (int b = 0; b < count; ++b) {
+        for (int i = 0; i < l.n_in; ++i) xs[i] = x[i * kBlock + b];
+        RunSoftmaxSample(l, xs.data(), ys.data());
+        for (int i = 0; i < l.n_in; ++i) y[i * kBlock + b] = ys[i];
+      }
+      return;
+    }
+  }
+}
+
+void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count,
+                             std::vector<LayerTrace>* trace) const {
+  const size_t buf = static_cast<size_t>(max_width) * kBlock;
+  std::vector<int64_t> a(buf, 0), b(buf, 0), scratch64(buf, 0);
+  std::vector<int32_t> scratch32(2 * buf, 0);
+  const FixedType& it = spec.input_type;
+  const int n_in = spec.input_size;
+  internal::UnpackBlock(it, in, n_in, count, a.data());
+  for (const CompiledLayer& l : layers) {
+    RunLayer(l, a.data(), b.data(), count, scratch64, scratch32);
+    std::swap(a, b);
+    if (trace != nullptr) {
+      LayerTrace t;
+      t.name = l.spec->name;
+      t.type = l.out_type;
+      for (int i = 0; i < l.n_out; ++i) {
+        t.raw.push_back(a[static_cast<size_t>(i) * kBlock]);
+        t.values.push_back(ToDouble(l.out_type, a[static_cast<size_t>(i) * kBlock]));
+      }
+      trace->push_back(std::move(t));
+    }
+  }
+  const CompiledLayer& last = layers.back();
+  internal::PackBlock(last.out_type, a.data(), last.n_out, count, out);
+}
+
+void Network::Run(const uint8_t* in, uint8_t* out, size_t batch) const {
+  const size_t in_bytes = input_bytes_per_sample(), out_bytes = output_bytes_per_sample();
+  for (size_t start = 0; start < batch; start += kBlock) {
+    const int count = static_cast<int>(std::min<size_t>(kBlock, batch - start));
+    impl_->RunBlock(in + start * in_bytes, out + start * out_bytes, count, nullptr);
+  }
+}
+
+std::vector<LayerTrace> Network::Trace(const uint8_t* sample) const {
+  std::vector<LayerTrace> trace;
+  std::vector<uint8_t> out(output_bytes_per_sample());
+  impl_->RunBlock(sample, out.data(), 1, &trace);
+  return trace;
+}
+
+}  // namespace fpgaas::numerics

@@ -1,0 +1,256 @@
+#include "server/numerics/tensor_packing.h"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "server/numerics/fixed_point_internal.h"
+
+namespace fpgaas::numerics {
+namespace {
+
+struct NamedType {
+  std::string_view name;
+  ElementType type;
+  int size;
+};
+constexpr NamedType kTypes[] = {
+    {"BOOL", ElementType::kBool, 1},   {"UINT8", ElementType::kUint8, 1},
+    {"UINT16", ElementType::kUint16, 2}, {"UINT32", ElementType::kUint32, 4},
+    {"UINT64", ElementType::kUint64, 8}, {"INT8", ElementType::kInt8, 1},
+    {"INT16", ElementType::kInt16, 2},   {"INT32", ElementType::kInt32, 4},
+    {"INT64", ElementType::kInt64, 8},   {"FP16", ElementType::kFp16, 2},
+    {"BF16", ElementType::kBf16, 2},     {"FP32", ElementType::kFp32, 4},
+    {"FP64", ElementType::kFp64, 8},
+};
+
+template <typename T>
+T Load(const void* src, size_t k) {
+  T v;
+  std::memcpy(&v, static_cast<const uint8_t*>(src) + k * sizeof(T), sizeof(T));
+  return v;
+}
+template <typename T>
+void Store(void* dst, size_t k, T v) {
+  std::memcpy(static_cast<uint8_t*>(dst) + k * sizeof(T), &v, sizeof(T));
+}
+
+// IEEE binary16 -> double, exactly (every half is a double).
+double HalfToDouble(uint16_t h) {
+  const int sign = h >> 15, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
+  double v;
+  if (exponent == 0) {
+    v = std::ldexp(mantissa, -24);
+  } else if (exponent == 31) {
+    v = mantissa == 0 ? std::numeric_limits<double>::infinity()
+                      : std::numeric_limits<double>::quiet_NaN();
+  } else {
+    v = std::ldexp(mantissa + 1024, exponent - 25);
+  }
+  return sign ? -v : v;
+}
+double Bf16ToDouble(uint16_t h) {
+  return static_cast<double>(std::bit_cast<float>(static_cast<uint32_t>(h) << 16));
+}
+
+// double nearest to v (ties to even) -> IEEE binary16.
+uint16_t DoubleToHalf(double v) {
+  const uint16_t sign = std::signbit(v) ? 0x8000 : 0;
+  double a = std::fabs(v);
+  if (std::isnan(v)) return 0x7e00;
+  if (a >= 65520.0) return sign | 0x7c00;  // rounds to inf
+  if (a < std::ldexp(1.0, -14)) {
+    // Subnormal: units of 2^-24; nearbyint rounds half to even.
+    return sign | static_cast<uint16_t>(std::nearbyint(std::ldexp(a, 24)));
+  }
+  int e = 0;
+  std::frexp(a, &e);  // a = m * 2^e, m in [0.5, 1)
+  double m = std::nearbyint(std::ldexp(a, 11 - e));  // 11 significant bits
+  if (m >= 2048) {
+    m /= 2;
+    ++e;
+  }
+  return sign | static_cast<uint16_t>(((e + 14) << 10) | (static_cast<int>(m) - 1024));
+}
+uint16_t DoubleToBf16(double v) {
+  if (std::isnan(v)) return 0x7fc0;
+  const float f = static_cast<float>(v);  // bf16 round from the float; then RNE to 16 bits
+  uint32_t bits = std::bit_cast<uint32_t>(f);
+  // Round-to-nearest-even on the low 16 bits of the float. Double rounding (double -> float ->
+  // bf16) can differ from direct rounding only for doubles not exactly representable as a float,
+  // which a fixed value of <= 24 significant bits never is.
+  bits += 0x7fff + ((bits >> 16) & 1);
+  return static_cast<uint16_t>(bits >> 16);
+}
+
+double ElementToDouble(ElementType t, const void* src, size_t k) {
+  switch (t) {
+    case ElementType::kBool: return Load<uint8_t>(src, k) != 0 ? 1.0 : 0.0;
+    case ElementType::kUint8: return Load<uint8_t>(src, k);
+    case ElementType::kUint16: return Load<uint16_t>(src, k);
+    case ElementType::kUint32: return Load<uint32_t>(src, k);
+    case ElementType::kUint64: return static_cast<double>(Load<uint64_t>(src, k));
+    case ElementType::kInt8: return Load<int8_t>(src, k);
+    case ElementType::kInt16: return Load<int16_t>(src, k);
+    case ElementType::kInt32: return Load<int32_t>(src, k);
+    case ElementType::kInt64: return static_cast<double>(Load<int64_t>(src, k));
+    case ElementType::kFp16: return HalfToDouble(Load<uint16_t>(src, k));
+    case ElementType::kBf16: return Bf16ToDouble(Load<uint16_t>(src, k));
+    case ElementType::kFp32: return Load<float>(src, k);
+    case ElementType::kFp64: return Load<double>(src, k);
+  }
+  return 0;
+}
+
+absl::Status NotFinite(size_t k, double v, const FixedType& type) {
+  return absl::InvalidArgumentError(absl::StrCat("element ", k, " is ", std::isnan(v) ? "NaN" : "infinite",
+                                                 "; cannot convert to ", type.ToString()));
+}
+
+// Fast exact path for float sources: y = x * 2^F is exact in double for every float x when
+// |F| <= 512 - so floor, the fraction and the comparisons below are exact.
+template <typename Container, bool kRound, bool kSaturate>
+__attribute__((target_clones("default", "avx2", "arch=skylake-avx512"))) size_t PackFloatFast(
+    const float* src, size_t count, double scale, int64_t lo, int64_t hi, int width, bool is_signed,
+    Container* dst) {
+  const int unused = 64 - width;
+  const uint64_t mask = width == 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1;
+  const double bound = 0x1p62;
+  size_t bad = count;  // first index needing the general path (non-finite or huge)
+  for (size_t k = 0; k < count; ++k) {
+    float xf;
+    std::memcpy(&xf, src + k, sizeof(float));
+    double y = static_cast<double>(xf) * scale;
+    const bool ok = std::fabs(y) < bound;  // false for NaN/inf/huge
+    if (!ok) {
+      if (bad == count) bad = k;
+      y = 0;
+    }
+    double fl = std::floor(y);
+    if (kRound) fl += (y - fl >= 0.5) ? 1.0 : 0.0;
+    const int64_t q = static_cast<int64_t>(fl);
+    int64_t v;
+    if (kSaturate) {
+      v = q < lo ? lo : (q > hi ? hi : q);
+    } else {
+      v = is_signed ? static_cast<int64_t>(static_cast<uint64_t>(q) << unused) >> unused
+                    : static_cast<int64_t>(static_cast<uint64_t>(q) & mask);
+    }
+    dst[k] = static_cast<Container>(v);
+  }
+  return bad;
+}
+
+template <typename Container>
+bool TryPackFloatFast(const float* src, size_t count, const FixedType& type, uint8_t* dst,
+                      size_t* bad) {
+  const bool rnd = type.quantization == Quantization::kRnd;
+  const bool trn = type.quantization == Quantization::kTrn;
+  const bool sat = type.overflow == Overflow::kSat;
+  const bool wrap = type.overflow == Overflow::kWrap && type.saturation_bits == 0;
+  if (!(rnd || trn) || !(sat || wrap) || type.width > 63) return false;
+  const double scale = std::ldexp(1.0, type.fractional_bits());
+  const int64_t lo = static_cast<int64_t>(internal::MinRaw(type));
+  const int64_t hi = static_cast<int64_t>(internal::MaxRaw(type));
+  Container* out = reinterpret_cast<Container*>(dst);
+  if (rnd && sat) *bad = PackFloatFast<Container, true, true>(src, count, scale, lo, hi, type.width, type.is_signed, out);
+  if (rnd && wrap) *bad = PackFloatFast<Container, true, false>(src, count, scale, lo, hi, type.width, type.is_signed, out);
+  if (trn && sat) *bad = PackFloatFast<Container, false, true>(src, count, scale, lo, hi, type.width, type.is_signed, out);
+  if (trn && wrap) *bad = PackFloatFast<Container, false, false>(src, count, scale, lo, hi, type.width, type.is_signed, out);
+  return true;
+}
+
+}  // namespace
+
+int ElementSize(ElementType type) {
+  for (const NamedType& t : kTypes) {
+    if (t.type == type) return t.size;
+  }
+  return 0;
+}
+
+std::optional<ElementType> ElementTypeFromName(std::string_view name) {
+  for (const NamedType& t : kTypes) {
+    if (t.name == name) return t.type;
+  }
+  return std::nullopt;
+}
+
+std::string_view ElementTypeName(ElementType type) {
+  for (const NamedType& t : kTypes) {
+    if (t.type == type) return t.name;
+  }
+  return "UNKNOWN";
+}
+
+absl::Status PackElements(ElementType src_type, const void* src, size_t count, const FixedType& type,
+                          uint8_t* dst) {
+  const int cb = type.container_bytes();
+  size_t start = 0;
+  if (src_type == ElementType::kFp32 && std::abs(type.fractional_bits()) <= 512 &&
+      reinterpret_cast<uintptr_t>(src) % alignof(float) == 0) {
+    size_t bad = count;
+    bool done = false;
+    const float* f = static_cast<const float*>(src);
+    switch (cb) {
+      case 1: done = TryPackFloatFast<int8_t>(f, count, type, dst, &bad); break;
+      case 2: done = reinterpret_cast<uintptr_t>(dst) % 2 == 0 && TryPackFloatFast<int16_t>(f, count, type, dst, &bad); break;
+      case 4: done = reinterpret_cast<uintptr_t>(dst) % 4 == 0 && TryPackFloatFast<int32_t>(f, count, type, dst, &bad); break;
+      default: done = reinterpret_cast<uintptr_t>(dst) % 8 == 0 && TryPackFloatFast<int64_t>(f, count, type, dst, &bad); break;
+    }
+    if (done) {
+      if (bad == count) return absl::OkStatus();
+      start = bad;  // redo from the first element the fast path could not take
+    }
+  }
+  for (size_t k = start; k < count; ++k) {
+    const double v = ElementToDouble(src_type, src, k);
+    if (!std::isfinite(v)) return NotFinite(k, v, type);
+    absl::StatusOr<int64_t> raw = FromDouble(type, v);
+    if (!raw.ok()) return raw.status();
+    PackRaw(type, *raw, dst + k * cb);
+  }
+  return absl::OkStatus();
+}
+
+void UnpackElements(const FixedType& type, const uint8_t* src, size_t count, ElementType dst_type,
+                    void* dst) {
+  const int cb = type.container_bytes();
+  for (size_t k = 0; k < count; ++k) {
+    const int64_t raw = UnpackRaw(type, src + k * cb);
+    const double v = ToDouble(type, raw);  // exact for W <= 53
+    auto to_int = [&](double lo, double hi) {
+      double t = std::trunc(v);
+      return t < lo ? lo : (t > hi ? hi : t);
+    };
+    switch (dst_type) {
+      case ElementType::kBool: Store<uint8_t>(dst, k, v != 0 ? 1 : 0); break;
+      case ElementType::kUint8: Store<uint8_t>(dst, k, static_cast<uint8_t>(to_int(0, 255))); break;
+      case ElementType::kUint16: Store<uint16_t>(dst, k, static_cast<uint16_t>(to_int(0, 65535))); break;
+      case ElementType::kUint32: Store<uint32_t>(dst, k, static_cast<uint32_t>(to_int(0, 4294967295.0))); break;
+      case ElementType::kUint64: {
+        const double t = std::trunc(v);
+        Store<uint64_t>(dst, k, t <= 0 ? 0 : t >= 0x1p64 ? ~uint64_t{0} : static_cast<uint64_t>(t));
+        break;
+      }
+      case ElementType::kInt8: Store<int8_t>(dst, k, static_cast<int8_t>(to_int(-128, 127))); break;
+      case ElementType::kInt16: Store<int16_t>(dst, k, static_cast<int16_t>(to_int(-32768, 32767))); break;
+      case ElementType::kInt32: Store<int32_t>(dst, k, static_cast<int32_t>(to_int(-2147483648.0, 2147483647.0))); break;
+      case ElementType::kInt64: {
+        const double t = std::trunc(v);
+        Store<int64_t>(dst, k, t < -0x1p63 ? INT64_MIN : t >= 0x1p63 ? INT64_MAX : static_cast<int64_t>(t));
+        break;
+      }
+      case ElementType::kFp16: Store<uint16_t>(dst, k, DoubleToHalf(v)); break;
+      case ElementType::kBf16: Store<uint16_t>(dst, k, DoubleToBf16(v)); break;
+      case ElementType::kFp32: Store<float>(dst, k, static_cast<float>(v)); break;
+      case ElementType::kFp64: Store<double>(dst, k, v); break;
+    }
+  }
+}
+
+}  // namespace fpgaas::numerics
