@@ -1,0 +1,905 @@
+#!/usr/bin/python3
+"""Checks fpgaas's deployment artefacts (docker/, deploy/) without a cluster or a Docker engine.
+
+Each subcommand is one ctest test (tests/deploy/config/CMakeLists.txt). Exit codes: 0 pass,
+1 fail (every problem is printed), 77 skip (a tool or input the check needs is missing).
+
+The metric names a manifest or dashboard may use are taken from server/metrics/metrics.cc (the
+one place that registers families), cross-checked against the contract comment in metrics.h, and,
+in `live`, against the /metrics page of a running fpgaasd.
+"""
+
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+SKIP = 77
+OVERLAYS = ("emulator", "alveo", "aws-f1")
+GRPC_PORT = 8001
+METRICS_PORT = 8002
+# Labels a PromQL grouping may name: the server's own, Prometheus' target labels, `le` of
+# histograms, and what kube-prometheus/KEDA add.
+ALLOWED_GROUP_LABELS = {"model", "version", "outcome", "reason", "le", "job", "instance",
+                        "namespace", "pod", "service"}
+PROMQL_FUNCTIONS = {
+    "abs", "avg", "avg_over_time", "ceil", "clamp", "clamp_max", "clamp_min", "count",
+    "count_over_time", "delta", "deriv", "exp", "floor", "histogram_quantile", "idelta",
+    "increase", "irate", "label_replace", "label_values", "ln", "max", "max_over_time", "min",
+    "min_over_time", "quantile", "quantile_over_time", "rate", "round", "scalar", "sort",
+    "sort_desc", "sqrt", "stddev", "sum", "sum_over_time", "time", "topk", "bottomk", "vector",
+}
+PROMQL_KEYWORDS = {"and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring",
+                   "group_left", "group_right", "inf", "nan"}
+
+
+class Checker:
+    """Collects problems; a check fails if any was recorded."""
+
+    def __init__(self):
+        self.problems = []
+
+    def expect(self, condition, message):
+        if not condition:
+            self.problems.append(message)
+        return condition
+
+    def finish(self, what):
+        if self.problems:
+            print(f"FAIL {what}:")
+            for p in self.problems:
+                print(f"  - {p}")
+            return 1
+        print(f"OK {what}")
+        return 0
+
+
+def skip(reason):
+    print(f"SKIP: {reason}")
+    sys.exit(SKIP)
+
+
+def need_tool(name):
+    path = shutil.which(name)
+    if not path:
+        skip(f"`{name}` not installed (scripts/install-deps.sh installs it)")
+    return path
+
+
+def load_yaml_module():
+    try:
+        import yaml  # python3-yaml
+        return yaml
+    except ImportError:
+        skip("python3-yaml not installed (scripts/install-deps.sh installs it)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Metric names the server exports.
+
+def exported_families(root):
+    """{family: type} from the prometheus::Build<Type>().Name("...") calls in metrics.cc."""
+    source = open(os.path.join(root, "server/metrics/metrics.cc")).read()
+    families = {}
+    for kind, name in re.findall(r'prometheus::Build(Counter|Gauge|Histogram|Summary)\(\)\s*'
+                                 r'\.Name\("([^"]+)"\)', source):
+        families[name] = kind.lower()
+    return families
+
+
+def sample_names(families):
+    """Series names as they appear in the exposition (histograms as _bucket/_sum/_count)."""
+    names = set()
+    for name, kind in families.items():
+        if kind == "histogram":
+            names.update({name + "_bucket", name + "_sum", name + "_count"})
+        elif kind == "summary":
+            names.update({name, name + "_sum", name + "_count"})
+        else:
+            names.add(name)
+    return names
+
+
+def contract_names(root):
+    """Family names listed in metrics.h's contract comment."""
+    header = open(os.path.join(root, "server/metrics/metrics.h")).read()
+    comment = "\n".join(line for line in header.splitlines() if line.startswith("//"))
+    return set(re.findall(r"\b((?:fpgaas|nv)_[a-z0-9_]+)", comment))
+
+
+# ---------------------------------------------------------------------------------------------
+# PromQL: the metric names and grouping labels an expression uses.
+
+def promql_references(expr):
+    """Returns (metric names, functions, grouping labels, unknown identifiers) of `expr`."""
+    text = re.sub(r"<<[^>]*>>", "", expr)                    # prometheus-adapter templates
+    text = re.sub(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'', '""', text)  # string literals
+    text = re.sub(r"\$\{?\w+\}?", "", text)                  # Grafana variables
+    labels = set()
+    for clause in re.findall(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)",
+                             text):
+        labels.update(l.strip() for l in clause.split(",") if l.strip())
+    text = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", " ", text)
+    text = re.sub(r"\{[^}]*\}", " ", text)                   # label matchers
+    text = re.sub(r"\[[^\]]*\]", " ", text)                  # range selectors
+    text = re.sub(r"(?<![\w:])\d+(\.\d+)?([eE][+-]?\d+)?", " ", text)  # numbers
+    metrics, functions, unknown = set(), set(), set()
+    for match in re.finditer(r"[A-Za-z_:][A-Za-z0-9_:]*", text):
+        word = match.group(0)
+        following = text[match.end():].lstrip()
+        if following.startswith("("):
+            (functions if word in PROMQL_FUNCTIONS else unknown).add(word)
+        elif word.lower() in PROMQL_KEYWORDS:
+            continue
+        else:
+            metrics.add(word)
+    return metrics, functions, labels, unknown
+
+
+def check_promql(checker, where, expr, exported, recorded=()):
+    metrics, _, labels, unknown = promql_references(expr)
+    checker.expect(not unknown, f"{where}: unknown PromQL functions {sorted(unknown)} in {expr!r}")
+    checker.expect(metrics, f"{where}: no metric in {expr!r}")
+    for m in sorted(metrics):
+        checker.expect(m in exported or m in recorded,
+                       f"{where}: metric {m!r} is not exported by fpgaasd (expression {expr!r})")
+    bad_labels = labels - ALLOWED_GROUP_LABELS
+    checker.expect(not bad_labels, f"{where}: grouping by unknown labels {sorted(bad_labels)}")
+    return metrics
+
+
+# ---------------------------------------------------------------------------------------------
+# Kubernetes manifests.
+
+def render(kubectl, yaml, path):
+    result = subprocess.run([kubectl, "kustomize", path], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"kubectl kustomize {path} failed: {result.stderr.strip()}")
+    return [d for d in yaml.safe_load_all(result.stdout) if d]
+
+
+def by_kind(objects, kind):
+    return [o for o in objects if o.get("kind") == kind]
+
+
+def flag_value(args, name):
+    for a in args:
+        if a.startswith(f"--{name}="):
+            return a.split("=", 1)[1]
+    return None
+
+
+def drain_budget_seconds(root, args=()):
+    """Longest SIGTERM-to-exit of fpgaasd, seconds: the gRPC server's drain grace
+    (--drain-grace-seconds, default from server/main.cc) then the repository's queue drain
+    (ModelRepositoryOptions::drain_timeout)."""
+    grace = flag_value(args, "drain-grace-seconds")
+    if grace is None:
+        main_cc = os.path.join(root, "server/main.cc")
+        m = re.search(r"ABSL_FLAG\(int,\s*drain_grace_seconds,\s*(\d+)",
+                      open(main_cc).read() if os.path.exists(main_cc) else "")
+        grace = m.group(1) if m else 10
+    header = os.path.join(root, "server/repository/repository.h")
+    m = re.search(r"drain_timeout\s*=\s*absl::Seconds\((\d+)\)",
+                  open(header).read() if os.path.exists(header) else "")
+    return int(grace) + (int(m.group(1)) if m else 10)
+
+
+def check_deployment(c, overlay, objects, root):
+    deployments = by_kind(objects, "Deployment")
+    if not c.expect(len(deployments) == 1, f"{overlay}: expected one Deployment"):
+        return None
+    d = deployments[0]
+    spec = d["spec"]["template"]["spec"]
+    pod_labels = d["spec"]["template"]["metadata"].get("labels", {})
+    c.expect(d["spec"]["selector"]["matchLabels"].items() <= pod_labels.items(),
+             f"{overlay}: Deployment selector does not match the pod labels")
+    containers = {x["name"]: x for x in spec["containers"]}
+    if not c.expect("fpgaasd" in containers, f"{overlay}: no container named fpgaasd"):
+        return None
+    ctr = containers["fpgaasd"]
+    args = ctr.get("args", [])
+    ports = {p["name"]: p["containerPort"] for p in ctr.get("ports", [])}
+    c.expect(ports.get("grpc") == GRPC_PORT, f"{overlay}: container port grpc != {GRPC_PORT}")
+    c.expect(ports.get("metrics") == METRICS_PORT,
+             f"{overlay}: container port metrics != {METRICS_PORT}")
+    c.expect(flag_value(args, "grpc-port") == str(GRPC_PORT),
+             f"{overlay}: --grpc-port does not match the grpc container port")
+    c.expect(flag_value(args, "metrics-port") == str(METRICS_PORT),
+             f"{overlay}: --metrics-port does not match the metrics container port")
+    device = flag_value(args, "device")
+    expected_device = "emu" if overlay == "emulator" else "xrt"
+    c.expect(device == expected_device, f"{overlay}: --device={device}, expected {expected_device}")
+    repo = flag_value(args, "model-repository")
+    c.expect(repo is not None, f"{overlay}: no --model-repository")
+    c.expect(flag_value(args, "model-control-mode") in ("none", "explicit"),
+             f"{overlay}: --model-control-mode must be none or explicit")
+
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        p = ctr.get(probe)
+        if c.expect(p is not None, f"{overlay}: no {probe}"):
+            port = p.get("grpc", {}).get("port")
+            c.expect(port == GRPC_PORT or port == "grpc",
+                     f"{overlay}: {probe} is not a grpc probe on {GRPC_PORT} (grpc.health.v1)")
+
+    # Security: non-root, read-only root, no privilege escalation, no capabilities. On AWS F1
+    # loading an AFI needs a privileged root container (AWS's requirement); the overlay says so.
+    pod_sc = spec.get("securityContext", {})
+    ctr_sc = ctr.get("securityContext", {})
+    c.expect(ctr_sc.get("readOnlyRootFilesystem") is True,
+             f"{overlay}: readOnlyRootFilesystem is not true")
+    if overlay == "aws-f1":
+        c.expect(ctr_sc.get("privileged") is True,
+                 f"{overlay}: expected the documented privileged exception")
+    else:
+        c.expect(pod_sc.get("runAsNonRoot") is True, f"{overlay}: runAsNonRoot is not true")
+        c.expect(isinstance(pod_sc.get("runAsUser"), int) and pod_sc["runAsUser"] > 0,
+                 f"{overlay}: runAsUser must be a non-zero uid")
+        c.expect(ctr_sc.get("allowPrivilegeEscalation") is False,
+                 f"{overlay}: allowPrivilegeEscalation is not false")
+        c.expect(not ctr_sc.get("privileged", False), f"{overlay}: container is privileged")
+        c.expect("ALL" in ctr_sc.get("capabilities", {}).get("drop", []),
+                 f"{overlay}: capabilities.drop does not contain ALL")
+
+    # Termination: preStop sleep + the server's drain must fit in the grace period.
+    grace = spec.get("terminationGracePeriodSeconds", 30)
+    pre_stop = ctr.get("lifecycle", {}).get("preStop", {})
+    sleep = 0
+    command = pre_stop.get("exec", {}).get("command", [])
+    if command[:1] == ["sleep"] and len(command) == 2:
+        sleep = int(command[1])
+    budget = drain_budget_seconds(root, args)
+    c.expect(grace > sleep + budget,
+             f"{overlay}: terminationGracePeriodSeconds {grace} <= preStop {sleep} s + drain "
+             f"{budget} s")
+
+    resources = ctr.get("resources", {})
+    c.expect({"cpu", "memory"} <= set(resources.get("requests", {})),
+             f"{overlay}: resources.requests needs cpu and memory")
+    c.expect("memory" in resources.get("limits", {}), f"{overlay}: no memory limit")
+
+    volumes = {v["name"]: v for v in spec.get("volumes", [])}
+    for m in ctr.get("volumeMounts", []):
+        c.expect(m["name"] in volumes, f"{overlay}: volumeMount {m['name']} has no volume")
+    claims = {o["metadata"]["name"] for o in by_kind(objects, "PersistentVolumeClaim")}
+    for v in volumes.values():
+        if "persistentVolumeClaim" in v:
+            c.expect(v["persistentVolumeClaim"]["claimName"] in claims,
+                     f"{overlay}: volume {v['name']} claims a PVC the overlay does not define")
+        if "configMap" in v:
+            maps = {o["metadata"]["name"] for o in by_kind(objects, "ConfigMap")}
+            c.expect(v["configMap"]["name"] in maps, f"{overlay}: volume {v['name']} ConfigMap missing")
+
+    fpga_requests = {k: v for k, v in resources.get("requests", {}).items()
+                     if k.startswith("xilinx.com/fpga")}
+    fpga_limits = {k: v for k, v in resources.get("limits", {}).items()
+                   if k.startswith("xilinx.com/fpga")}
+    if overlay == "emulator":
+        c.expect(not fpga_limits, f"{overlay}: the emulator must not request an FPGA")
+    else:
+        c.expect(len(fpga_limits) == 1 and all(re.fullmatch(r"xilinx\.com/fpga-[\w.-]+", k)
+                                               for k in fpga_limits),
+                 f"{overlay}: needs one Xilinx device plugin resource xilinx.com/fpga-<shell>")
+        c.expect(fpga_requests == fpga_limits,
+                 f"{overlay}: extended resource requests must equal limits")
+        if overlay == "aws-f1":
+            c.expect(any("aws-vu9p-f1" in k for k in fpga_limits),
+                     f"{overlay}: the resource should name the AWS F1 shell")
+        c.expect(spec.get("nodeSelector") or spec.get("affinity", {}).get("nodeAffinity"),
+                 f"{overlay}: no nodeSelector/nodeAffinity for FPGA nodes")
+        c.expect(any(t.get("key", "").startswith("xilinx.com/fpga")
+                     for t in spec.get("tolerations", [])),
+                 f"{overlay}: no toleration for the FPGA node taint")
+        # Real bitstreams do not fit in the image: the repository comes from a claim.
+        mounts = {m["mountPath"]: m["name"] for m in ctr.get("volumeMounts", [])}
+        repo_volume = volumes.get(mounts.get(repo), {})
+        c.expect("persistentVolumeClaim" in repo_volume,
+                 f"{overlay}: the model repository {repo} is not a mounted PVC")
+    return d
+
+
+def check_service(c, overlay, objects, deployment):
+    services = {s["metadata"]["name"]: s for s in by_kind(objects, "Service")}
+    svc = services.get("fpgaasd")
+    if not c.expect(svc is not None, f"{overlay}: no Service fpgaasd"):
+        return None
+    ports = {p["name"]: p for p in svc["spec"]["ports"]}
+    c.expect(ports.get("grpc", {}).get("port") == GRPC_PORT, f"{overlay}: Service grpc port")
+    c.expect(ports.get("metrics", {}).get("port") == METRICS_PORT,
+             f"{overlay}: Service metrics port")
+    if deployment:
+        pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+        ctr_ports = {p["name"] for c_ in deployment["spec"]["template"]["spec"]["containers"]
+                     for p in c_.get("ports", [])}
+        for s in services.values():
+            c.expect(s["spec"]["selector"].items() <= pod_labels.items(),
+                     f"{overlay}: Service {s['metadata']['name']} selects no fpgaasd pod")
+            for p in s["spec"]["ports"]:
+                target = p.get("targetPort", p["port"])
+                c.expect(target in ctr_ports or target in (GRPC_PORT, METRICS_PORT),
+                         f"{overlay}: Service port {p['name']} targets unknown port {target}")
+    return svc
+
+
+def check_service_monitor(c, where, objects, service):
+    for sm in by_kind(objects, "ServiceMonitor"):
+        if service:
+            c.expect(sm["spec"]["selector"]["matchLabels"].items()
+                     <= service["metadata"]["labels"].items(),
+                     f"{where}: ServiceMonitor does not select Service fpgaasd")
+            names = {p["name"] for p in service["spec"]["ports"]}
+            for e in sm["spec"]["endpoints"]:
+                c.expect(e.get("port") in names, f"{where}: ServiceMonitor port {e.get('port')}")
+                c.expect(e.get("path", "/metrics") == "/metrics", f"{where}: metrics path")
+
+
+def check_scaled_object(c, where, objects, exported):
+    for so in by_kind(objects, "ScaledObject"):
+        c.expect(so["spec"]["scaleTargetRef"]["name"] == "fpgaasd",
+                 f"{where}: ScaledObject does not target Deployment fpgaasd")
+        c.expect(so["spec"].get("minReplicaCount", 0) >= 1,
+                 f"{where}: minReplicaCount must be >= 1 (a model must stay loaded)")
+        prom = [t for t in so["spec"]["triggers"] if t["type"] == "prometheus"]
+        if c.expect(prom, f"{where}: ScaledObject has no prometheus trigger"):
+            meta = prom[0]["metadata"]
+            used = check_promql(c, f"{where} ScaledObject", meta["query"], exported)
+            c.expect({"nv_inference_queue_duration_us", "nv_inference_exec_count"} <= used,
+                     f"{where}: the trigger must use the queue-latency signal")
+            try:
+                c.expect(float(meta["threshold"]) > 0, f"{where}: threshold must be > 0")
+            except (KeyError, ValueError):
+                c.expect(False, f"{where}: threshold missing or not a number")
+
+
+def cmd_kustomize(args):
+    yaml = load_yaml_module()
+    kubectl = os.environ.get("FPGAAS_KUBECTL") or need_tool("kubectl")
+    root = args.source_root
+    k8s = os.path.join(root, "deploy/k8s")
+    exported = sample_names(exported_families(root))
+    c = Checker()
+    for overlay in OVERLAYS:
+        try:
+            objects = render(kubectl, yaml, os.path.join(k8s, "overlays", overlay))
+        except RuntimeError as e:
+            c.expect(False, str(e))
+            continue
+        d = check_deployment(c, overlay, objects, root)
+        svc = check_service(c, overlay, objects, d)
+        check_service_monitor(c, overlay, objects, svc)
+        check_scaled_object(c, overlay, objects, exported)
+        if overlay != "emulator":
+            c.expect(by_kind(objects, "ServiceMonitor") and by_kind(objects, "ScaledObject"),
+                     f"{overlay}: expected the ServiceMonitor and the KEDA ScaledObject")
+    # Add-ons rendered on their own.
+    try:
+        base = render(kubectl, yaml, os.path.join(k8s, "base"))
+        svc = by_kind(base, "Service")
+        svc = next((s for s in svc if s["metadata"]["name"] == "fpgaasd"), None)
+        check_service_monitor(c, "monitoring", render(kubectl, yaml, os.path.join(k8s, "monitoring")),
+                              svc)
+        keda = render(kubectl, yaml, os.path.join(k8s, "autoscaling/keda"))
+        c.expect(by_kind(keda, "ScaledObject"), "autoscaling/keda: no ScaledObject")
+        check_scaled_object(c, "autoscaling/keda", keda, exported)
+        hpa = render(kubectl, yaml, os.path.join(k8s, "autoscaling/hpa"))
+        hpas = by_kind(hpa, "HorizontalPodAutoscaler")
+        if c.expect(len(hpas) == 1, "autoscaling/hpa: expected one HPA"):
+            values = yaml.safe_load(open(os.path.join(k8s, "autoscaling/hpa",
+                                                      "prometheus-adapter-values.yaml")))
+            rules = values["rules"]["external"]
+            served = {r["name"]["as"] for r in rules}
+            for r in rules:
+                check_promql(c, "prometheus-adapter rule", r["metricsQuery"], exported)
+                check_promql(c, "prometheus-adapter seriesQuery", r["seriesQuery"], exported)
+            h = hpas[0]["spec"]
+            c.expect(h["scaleTargetRef"]["name"] == "fpgaasd", "HPA does not target fpgaasd")
+            for m in h["metrics"]:
+                name = m.get(m["type"].lower(), {}).get("metric", {}).get("name")
+                c.expect(name in served,
+                         f"HPA metric {name!r} is not served by the prometheus-adapter rules")
+    except RuntimeError as e:
+        c.expect(False, str(e))
+    return c.finish("kubectl kustomize: overlays " + ", ".join(OVERLAYS) +
+                    ", monitoring, autoscaling/{keda,hpa}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Compose, Prometheus, Grafana.
+
+def dashboard_expressions(dashboard):
+    """(where, expr) of every PromQL query in a Grafana dashboard, nested rows included."""
+    found = []
+
+    def panels(items):
+        for p in items:
+            for t in p.get("targets", []):
+                if "expr" in t:
+                    found.append((f"panel {p.get('title')!r} {t.get('refId')}", t["expr"]))
+            panels(p.get("panels", []))
+
+    panels(dashboard.get("panels", []))
+    for v in dashboard.get("templating", {}).get("list", []):
+        q = v.get("query")
+        q = q.get("query") if isinstance(q, dict) else q
+        if v.get("type") == "query" and q:
+            m = re.fullmatch(r"label_values\((.*)\)", q.strip())
+            found.append((f"variable {v.get('name')}",
+                          m.group(1).rsplit(",", 1)[0] if m else q))
+    return found
+
+
+def cmd_dashboard(args):
+    root = args.source_root
+    c = Checker()
+    families = exported_families(root)
+    exported = sample_names(families)
+    c.expect(families, "no metric families found in server/metrics/metrics.cc")
+    missing = contract_names(root) - set(families)
+    c.expect(not missing, f"metrics.h lists families metrics.cc does not register: {sorted(missing)}")
+    compose = os.path.join(root, "deploy/compose")
+    files = sorted(glob.glob(os.path.join(compose, "grafana/dashboards/*.json")))
+    c.expect(files, "no Grafana dashboard in deploy/compose/grafana/dashboards")
+    used = set()
+    for path in files:
+        try:
+            dashboard = json.load(open(path))
+        except json.JSONDecodeError as e:
+            c.expect(False, f"{path}: not JSON: {e}")
+            continue
+        exprs = dashboard_expressions(dashboard)
+        c.expect(exprs, f"{path}: no PromQL queries")
+        for where, expr in exprs:
+            used |= check_promql(c, f"{os.path.basename(path)} {where}", expr, exported)
+        ds_uids = {t["datasource"]["uid"] for p in dashboard.get("panels", [])
+                   for t in p.get("targets", []) if isinstance(t.get("datasource"), dict)}
+        prov = open(os.path.join(compose, "grafana/provisioning/datasources/prometheus.yml")).read()
+        for uid in ds_uids:
+            c.expect(re.search(rf"uid:\s*{re.escape(uid)}\b", prov),
+                     f"{path}: datasource uid {uid} is not provisioned")
+    # What the dashboard must show (issue 6): throughput, p50/p99 per stage, batch size, queue
+    # depth, device utilization.
+    stage_histograms = {n for n, k in families.items()
+                        if k == "histogram" and n.startswith("fpgaas_") and n.endswith("_duration_us")}
+    c.expect(stage_histograms, "no per-stage duration histograms exported")
+    for h in sorted(stage_histograms):
+        c.expect(h + "_bucket" in used, f"dashboard shows no quantiles of {h}")
+    for needed in ("fpgaas_inference_total", "fpgaas_batch_size_bucket", "fpgaas_queue_depth",
+                   "fpgaas_compute_duration_us_sum"):
+        c.expect(needed in used, f"dashboard does not use {needed}")
+    # Recording rules use exported names too.
+    yaml = load_yaml_module()
+    rules = yaml.safe_load(open(os.path.join(compose, "rules.yml")))
+    for group in rules["groups"]:
+        for r in group["rules"]:
+            check_promql(c, f"rules.yml {r.get('record') or r.get('alert')}", r["expr"], exported)
+    return c.finish(f"dashboards {', '.join(os.path.basename(f) for f in files)}")
+
+
+def cmd_compose(args):
+    yaml = load_yaml_module()
+    promtool = need_tool("promtool")
+    root = args.source_root
+    compose_dir = os.path.join(root, "deploy/compose")
+    c = Checker()
+    result = subprocess.run([promtool, "check", "config", os.path.join(compose_dir, "prometheus.yml")],
+                            capture_output=True, text=True)
+    print(result.stdout + result.stderr)
+    c.expect(result.returncode == 0, "promtool check config deploy/compose/prometheus.yml failed")
+    compose = yaml.safe_load(open(os.path.join(compose_dir, "docker-compose.yml")))
+    services = compose.get("services", {})
+    c.expect({"fpgaasd", "prometheus", "grafana"} <= set(services),
+             "docker-compose.yml needs services fpgaasd, prometheus, grafana")
+    f = services.get("fpgaasd", {})
+    build = f.get("build", {})
+    context = os.path.normpath(os.path.join(compose_dir, build.get("context", ".")))
+    c.expect(os.path.isfile(os.path.join(context, build.get("dockerfile", "Dockerfile"))),
+             "fpgaasd build: Dockerfile not found from the compose context")
+    command = f.get("command", [])
+    metrics_port = flag_value(command, "metrics-port")
+    c.expect(f"{GRPC_PORT}:{GRPC_PORT}" in f.get("ports", []), "fpgaasd does not publish 8001")
+    c.expect(f"{METRICS_PORT}:{METRICS_PORT}" in f.get("ports", []), "fpgaasd does not publish 8002")
+    c.expect(metrics_port == str(METRICS_PORT), "fpgaasd --metrics-port is not 8002")
+    for name, svc in services.items():
+        for v in svc.get("volumes", []):
+            src = v.split(":")[0]
+            if src.startswith("."):
+                c.expect(os.path.exists(os.path.join(compose_dir, src)),
+                         f"{name}: volume source {src} does not exist")
+    prom = yaml.safe_load(open(os.path.join(compose_dir, "prometheus.yml")))
+    targets = [t for job in prom["scrape_configs"] if job["job_name"] == "fpgaasd"
+               for sc in job.get("static_configs", []) for t in sc["targets"]]
+    c.expect(f"fpgaasd:{metrics_port}" in targets,
+             f"prometheus.yml does not scrape the compose service at fpgaasd:{metrics_port}")
+    return c.finish("compose + promtool check config")
+
+
+# ---------------------------------------------------------------------------------------------
+# yamllint, systemd, Dockerfile.
+
+def yaml_files(root):
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames
+                       if not d.startswith(".") and not d.startswith("build") and d != "node_modules"]
+        found += [os.path.join(dirpath, f) for f in filenames if f.endswith((".yaml", ".yml"))]
+    return sorted(found)
+
+
+def cmd_yamllint(args):
+    yamllint = need_tool("yamllint")
+    files = yaml_files(args.source_root)
+    if not files:
+        skip("no YAML files")
+    config = os.path.join(os.path.dirname(os.path.abspath(__file__)), "yamllint.yaml")
+    # Relative paths, so the config's `ignore` patterns (relative to the root) apply.
+    files = [os.path.relpath(f, args.source_root) for f in files]
+    result = subprocess.run([yamllint, "--strict", "-f", "parsable", "-c", config] + files,
+                            capture_output=True, text=True, cwd=args.source_root)
+    print(result.stdout + result.stderr)
+    print(f"yamllint: {len(files)} files (minus those yamllint.yaml ignores)")
+    return 0 if result.returncode == 0 else 1
+
+
+def cmd_systemd(args):
+    analyze = need_tool("systemd-analyze")
+    src = os.path.join(args.source_root, "deploy/systemd")
+    c = Checker()
+    unit = open(os.path.join(src, "fpgaasd.service")).read()
+    m = re.search(r"^ExecStart=(\S+)(.*)$", unit, re.M)
+    c.expect(m and m.group(1).endswith("/bin/fpgaasd"), "ExecStart must run <prefix>/bin/fpgaasd")
+    c.expect(m and "$FPGAAS_ARGS" in m.group(2), "ExecStart must pass $FPGAAS_ARGS")
+    for setting in ("Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
+                    "ProtectHome=yes", "PrivateTmp=yes", "EnvironmentFile=/etc/default/fpgaasd"):
+        c.expect(re.search(rf"^{re.escape(setting)}$", unit, re.M), f"unit lacks {setting}")
+    c.expect(re.search(r"^(DynamicUser=yes|User=\w+)$", unit, re.M), "unit runs as root")
+    stop = re.search(r"^TimeoutStopSec=(\d+)$", unit, re.M)
+    c.expect(stop and int(stop.group(1)) > drain_budget_seconds(args.source_root),
+             "TimeoutStopSec must exceed the server's drain timeout")
+    card = open(os.path.join(src, "fpga-card.conf")).read()
+    c.expect("DeviceAllow=char-drm" in card and "DeviceAllow=char-xclmgmt" in card,
+             "fpga-card.conf must allow /dev/dri and /dev/xclmgmt*")
+    env = open(os.path.join(src, "fpgaasd.default")).read()
+    c.expect(re.search(r'^FPGAAS_ARGS=".*--model-repository=', env, re.M),
+             "fpgaasd.default must set FPGAAS_ARGS with --model-repository")
+    with tempfile.TemporaryDirectory() as tmp:
+        # verify needs ExecStart's binary to exist: point it at a stand-in executable.
+        fake = os.path.join(tmp, "fpgaasd")
+        with open(fake, "w") as out:
+            out.write("#!/bin/sh\n")
+        os.chmod(fake, 0o755)
+        os.mkdir(os.path.join(tmp, "fpgaasd.service.d"))
+        with open(os.path.join(tmp, "fpgaasd.service"), "w") as out:
+            out.write(re.sub(r"^ExecStart=\S+", f"ExecStart={fake}", unit, flags=re.M))
+        shutil.copy(os.path.join(src, "fpga-card.conf"), os.path.join(tmp, "fpgaasd.service.d"))
+        result = subprocess.run([analyze, "verify", os.path.join(tmp, "fpgaasd.service")],
+                                capture_output=True, text=True)
+        output = (result.stdout + result.stderr).strip()
+        # Messages about the host's own units are not ours.
+        ours = [l for l in output.splitlines() if "fpgaasd" in l or "fpga-card" in l]
+        print(output)
+        c.expect(result.returncode == 0 and not ours,
+                 f"systemd-analyze verify (unit + fpga-card.conf): {ours or result.returncode}")
+    return c.finish("systemd unit")
+
+
+def dockerfile_stages(text):
+    """[(stage name, [instructions])], continuation lines joined."""
+    joined = re.sub(r"\\\n", " ", text)
+    stages = []
+    for line in joined.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        op, _, rest = line.partition(" ")
+        if op.upper() == "FROM":
+            m = re.search(r"\bAS\s+(\S+)", rest, re.I)
+            stages.append((m.group(1) if m else str(len(stages)), []))
+        elif stages:
+            stages[-1][1].append((op.upper(), rest.strip()))
+    return stages
+
+
+def dockerignore_patterns(root):
+    path = os.path.join(root, ".dockerignore")
+    if not os.path.exists(path):
+        return []
+    return [l.strip().rstrip("/") for l in open(path)
+            if l.strip() and not l.startswith("#") and not l.startswith("!")]
+
+
+def ignored(path, patterns):
+    import fnmatch
+    parts = path.split("/")
+    for p in patterns:
+        p = p.lstrip("/")
+        for i in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:i])
+            if fnmatch.fnmatch(prefix, p) or (p.startswith("**/") and
+                                              fnmatch.fnmatch(parts[i - 1], p[3:])):
+                return True
+    return False
+
+
+def runtime_packages(root):
+    text = open(os.path.join(root, "docker/Dockerfile")).read()
+    stages = dockerfile_stages(text)
+    final = stages[-1][1]
+    packages = set()
+    for op, rest in final:
+        if op == "RUN" and "apt-get install" in rest:
+            segment = rest.split("apt-get install", 1)[1].split("&&", 1)[0]
+            packages |= {w for w in segment.split() if not w.startswith("-")}
+    return packages
+
+
+def cmd_dockerfile(args):
+    root = args.source_root
+    c = Checker()
+    text = open(os.path.join(root, "docker/Dockerfile")).read()
+    stages = dockerfile_stages(text)
+    c.expect(len(stages) >= 2, "Dockerfile must be multi-stage (build + runtime)")
+    c.expect(re.search(r"^FROM debian:\$\{DEBIAN_RELEASE\}|^FROM debian:bookworm", text, re.M),
+             "build stage must be Debian 12 (bookworm)")
+    final = stages[-1][1]
+    ops = {}
+    for op, rest in final:
+        ops.setdefault(op, []).append(rest)
+    user = (ops.get("USER") or ["root"])[-1].split(":")[0]
+    c.expect(user not in ("root", "0"), "runtime stage must run as a non-root USER")
+    exposed = {int(p.split("/")[0]) for e in ops.get("EXPOSE", []) for p in e.split()}
+    c.expect({GRPC_PORT, METRICS_PORT} <= exposed, "runtime stage must EXPOSE 8001 8002")
+    health = " ".join(ops.get("HEALTHCHECK", []))
+    c.expect(re.search(r'"fpgaas",\s*"health"', health), "HEALTHCHECK must run `fpgaas health`")
+    port = re.search(r"--server=[\w.]+:(\d+)", health)
+    cmd = " ".join(ops.get("CMD", []))
+    c.expect(port and f"--grpc-port={port.group(1)}" in cmd,
+             "HEALTHCHECK must ask the gRPC port the CMD sets")
+    c.expect("--device=emu" in cmd, "the image must default to the emulated FPGA")
+    c.expect(re.search(r"--model-repository=/models\b", cmd), "CMD must serve /models")
+    c.expect(any(re.fullmatch(r"deploy/models/?\s+/models/?", r) for r in ops.get("COPY", [])),
+             "the example repository must be copied to /models")
+    c.expect("libxrt1" in runtime_packages(root), "runtime stage must install libxrt1")
+    c.expect(not any("-dev" in p for p in runtime_packages(root)),
+             "runtime stage must not install -dev packages")
+    # Everything COPY'd from the build context must survive .dockerignore.
+    patterns = dockerignore_patterns(root)
+    c.expect(patterns, "no .dockerignore")
+    for _, instructions in stages:
+        for op, rest in instructions:
+            if op != "COPY" or "--from=" in rest:
+                continue
+            sources = [s for s in rest.split() if not s.startswith("--")][:-1]
+            for s in sources:
+                if s == ".":
+                    continue
+                c.expect(os.path.exists(os.path.join(root, s)), f"COPY source {s} does not exist")
+                c.expect(not ignored(s.rstrip("/"), patterns), f"COPY source {s} is in .dockerignore")
+    for needed in ("server", "proto", "client", "CMakeLists.txt", "scripts/build.sh"):
+        c.expect(not ignored(needed, patterns), f".dockerignore excludes {needed}, which the build needs")
+    for junk in (".git", "build", "build-deploy"):
+        c.expect(ignored(junk, patterns), f".dockerignore should exclude {junk}")
+    return c.finish("Dockerfile + .dockerignore")
+
+
+# ---------------------------------------------------------------------------------------------
+# Runtime packages: the libraries the built binaries load must come with the runtime image.
+
+def dpkg_owner(path):
+    candidates = {path, os.path.realpath(path)}
+    for p in list(candidates):
+        if p.startswith("/usr/lib/"):
+            candidates.add(p[len("/usr"):])
+        elif p.startswith("/lib/"):
+            candidates.add("/usr" + p)
+    for p in candidates:
+        r = subprocess.run(["dpkg-query", "-S", p], capture_output=True, text=True)
+        if r.returncode == 0:
+            return r.stdout.split(":")[0].strip()
+    return None
+
+
+def installed_depends(packages):
+    """Closure of Depends/Pre-Depends of installed packages (alternatives: all of them)."""
+    seen, todo = set(), list(packages)
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        r = subprocess.run(["dpkg-query", "-W", "-f=${Depends}, ${Pre-Depends}", p],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            continue
+        for dep in re.split(r"[,|]", r.stdout):
+            name = dep.strip().split(" ")[0].split(":")[0]
+            if name:
+                todo.append(name)
+    return seen
+
+
+def base_image_packages():
+    """Packages debian:bookworm-slim has: Essential or Priority required."""
+    r = subprocess.run(["dpkg-query", "-W", "-f=${Package} ${Essential} ${Priority}\n"],
+                       capture_output=True, text=True)
+    return {l.split()[0] for l in r.stdout.splitlines()
+            if len(l.split()) >= 3 and (l.split()[1] == "yes" or l.split()[2] == "required")}
+
+
+def cmd_image_layout(args):
+    need_tool("dpkg-query")
+    need_tool("ldd")
+    c = Checker()
+    with tempfile.TemporaryDirectory() as prefix:
+        r = subprocess.run([args.cmake, "--install", args.build_dir, "--prefix", prefix],
+                           capture_output=True, text=True)
+        if not c.expect(r.returncode == 0, f"cmake --install failed: {r.stdout}{r.stderr}"):
+            return c.finish("image layout")
+        binaries = [os.path.join(prefix, "bin", b) for b in ("fpgaasd", "fpgaas")]
+        for b in binaries:
+            c.expect(os.access(b, os.X_OK), f"cmake --install puts no {os.path.relpath(b, prefix)}"
+                     " (the Dockerfile copies it into the runtime image)")
+        binaries = [b for b in binaries if os.access(b, os.X_OK)]
+        check_runtime_packages(c, args.source_root, binaries, [prefix])
+    return c.finish("image layout: installed binaries and the runtime stage's packages")
+
+
+def check_runtime_packages(c, root, binaries, project_dirs):
+    listed = runtime_packages(root)
+    unknown = [p for p in listed
+               if subprocess.run(["dpkg-query", "-W", p], capture_output=True).returncode != 0
+               and subprocess.run(["apt-cache", "show", p], capture_output=True).returncode != 0]
+    c.expect(not unknown, f"Dockerfile runtime packages unknown to dpkg/apt: {unknown}")
+    provided = installed_depends(listed) | base_image_packages()
+    for binary in binaries:
+        out = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            m = re.match(r"\s*(\S+) => (\S+)", line)
+            if not m:
+                continue
+            lib, path = m.groups()
+            if path == "not":
+                c.expect(False, f"{os.path.basename(binary)}: {lib} not found")
+                continue
+            if any(os.path.realpath(path).startswith(os.path.realpath(d) + "/")
+                   for d in project_dirs):
+                continue  # the project's own libraries (installed with the binaries)
+            owner = dpkg_owner(path)
+            if not c.expect(owner is not None, f"{lib} ({path}) belongs to no Debian package"):
+                continue
+            c.expect(owner in provided,
+                     f"{os.path.basename(binary)} loads {lib} from {owner}, which the runtime "
+                     f"stage of docker/Dockerfile does not install")
+
+
+# ---------------------------------------------------------------------------------------------
+# Live: start fpgaasd on the example repository, scrape /metrics, check health and drain.
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def scrape(port):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
+        return r.read().decode()
+
+
+def cmd_live(args):
+    promtool = need_tool("promtool")
+    root = args.source_root
+    models = os.path.join(root, "deploy/models")
+    if not glob.glob(os.path.join(models, "*/config.pbtxt")):
+        skip("deploy/models has no model yet")
+    c = Checker()
+    grpc_port, metrics_port = free_port(), free_port()
+    log = tempfile.TemporaryFile()
+    server = subprocess.Popen(
+        [args.fpgaasd, f"--grpc-port={grpc_port}", f"--metrics-port={metrics_port}",
+         f"--model-repository={models}", "--model-control-mode=none", "--device=emu"],
+        stdout=log, stderr=subprocess.STDOUT)
+    try:
+        text = None
+        deadline = time.monotonic() + 60  # startup wait, not an assertion on speed
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                text = scrape(metrics_port)
+                if "nv_inference_count" in text:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        if not c.expect(text and "nv_inference_count" in text,
+                        "fpgaasd did not serve model metrics on --metrics-port"):
+            return c.finish("live fpgaasd")
+
+        # The exposition must parse. promtool also lints names; the Triton-compatible counters
+        # keep Triton's names (no _total suffix) on purpose, so that lint is not ours to fix.
+        r = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True,
+                           text=True)
+        lint = [l for l in (r.stdout + r.stderr).splitlines() if l.strip()]
+        deliberate = [l for l in lint if re.match(r"nv_inference_\w+ counter metrics should have "
+                                                  r'"_total" suffix', l)]
+        print("\n".join(lint))
+        others = [l for l in lint if l not in deliberate]
+        c.expect(not others, f"promtool check metrics: {others}")
+
+        live_names = set(re.findall(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{| )", text, re.M))
+        families = exported_families(root)
+        c.expect(sample_names(families) <= live_names,
+                 f"families in metrics.cc but not on /metrics: "
+                 f"{sorted(sample_names(families) - live_names)}")
+        # Every name the dashboard, the recording rules and the autoscalers use is live.
+        yaml = load_yaml_module()
+        compose = os.path.join(root, "deploy/compose")
+        exprs = []
+        for path in glob.glob(os.path.join(compose, "grafana/dashboards/*.json")):
+            exprs += [e for _, e in dashboard_expressions(json.load(open(path)))]
+        for group in yaml.safe_load(open(os.path.join(compose, "rules.yml")))["groups"]:
+            exprs += [r["expr"] for r in group["rules"]]
+        keda = yaml.safe_load(open(os.path.join(root, "deploy/k8s/autoscaling/keda/scaledobject.yaml")))
+        exprs += [t["metadata"]["query"] for t in keda["spec"]["triggers"]]
+        for e in exprs:
+            check_promql(c, "live /metrics", e, live_names)
+
+        if args.cli:
+            health = subprocess.run([args.cli, "health", f"--server=127.0.0.1:{grpc_port}"],
+                                    capture_output=True, text=True, timeout=30)
+            c.expect(health.returncode == 0,
+                     f"`fpgaas health` (the image's HEALTHCHECK) exited {health.returncode} on a "
+                     f"serving fpgaasd: {health.stdout}{health.stderr}")
+
+        # SIGTERM: the drain the Deployment's grace period and the unit's TimeoutStopSec allow for.
+        server.send_signal(signal.SIGTERM)
+        try:
+            code = server.wait(timeout=drain_budget_seconds(root) + 20)
+            c.expect(code == 0, f"fpgaasd exited {code} after SIGTERM (expected a clean drain)")
+        except subprocess.TimeoutExpired:
+            c.expect(False, "fpgaasd did not exit after SIGTERM within its drain budget")
+        if args.cli:
+            health = subprocess.run([args.cli, "health", f"--server=127.0.0.1:{grpc_port}"],
+                                    capture_output=True, text=True, timeout=60)
+            c.expect(health.returncode != 0, "`fpgaas health` exits 0 with no server running")
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        if c.problems:
+            log.seek(0)
+            print("--- fpgaasd log ---\n" + log.read().decode(errors="replace")[-4000:])
+    return c.finish("live fpgaasd: promtool check metrics, names, health, drain")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--source-root", required=True)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("kustomize")
+    sub.add_parser("dashboard")
+    sub.add_parser("compose")
+    sub.add_parser("yamllint")
+    sub.add_parser("systemd")
+    sub.add_parser("dockerfile")
+    layout = sub.add_parser("image-layout")
+    layout.add_argument("--cmake", required=True)
+    layout.add_argument("--build-dir", required=True)
+    live = sub.add_parser("live")
+    live.add_argument("--fpgaasd", required=True)
+    live.add_argument("--cli", default=None)
+    args = parser.parse_args()
+    args.source_root = os.path.abspath(args.source_root)
+    handler = globals()["cmd_" + args.command.replace("-", "_")]
+    sys.exit(handler(args))
+
+
+if __name__ == "__main__":
+    main()
