@@ -1,0 +1,324 @@
+// The hls4ml importer against the team-written fixture projects: an old-style (2020) project, a
+// new-style (1.x) project, and malformed copies of them. Expected weights are the fixture's
+// decimals converted by hand (value * 2^F, floored: every fixture type truncates).
+#include "server/numerics/hls4ml_project.h"
+
+#include <filesystem>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/hls4ml/test_util.h"
+
+namespace fpgaas::numerics {
+namespace {
+
+namespace fs = std::filesystem;
+using ::fpgaas::testing_hls4ml::CopyFixture;
+using ::fpgaas::testing_hls4ml::FixturesDir;
+using ::fpgaas::testing_hls4ml::LineOf;
+using ::fpgaas::testing_hls4ml::ReplaceInFile;
+using ::fpgaas::testing_hls4ml::WriteText;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+FixedType Fixed(int w, int i, Quantization q = Quantization::kTrn, Overflow o = Overflow::kWrap) {
+  FixedType t;
+  t.width = w;
+  t.integer_bits = i;
+  t.quantization = q;
+  t.overflow = o;
+  return t;
+}
+
+FixedType UFixed(int w, int i) {
+  FixedType t = Fixed(w, i);
+  t.is_signed = false;
+  return t;
+}
+
+std::vector<std::string> LayerNames(const NetworkSpec& spec) {
+  std::vector<std::string> names;
+  for (const LayerSpec& layer : spec.layers) names.push_back(layer.name);
+  return names;
+}
+
+TEST(Hls4mlProjectTest, ReadsNewStyleProject) {
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(FixturesDir() / "new_style");
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_EQ(project->top_function, "tiny");  // from hls4ml_config.yml's ProjectName
+  EXPECT_EQ(project->input_name, "input_1");
+  EXPECT_EQ(project->output_name, "layer9_out");
+  const NetworkSpec& spec = project->spec;
+  EXPECT_EQ(spec.input_type, Fixed(16, 6));
+  EXPECT_EQ(spec.input_size, 3);
+  // Layer names come from the `// name` comments hls4ml writes after each call.
+  EXPECT_THAT(LayerNames(spec), ElementsAre("fc1", "fc1_relu", "bn", "fc2", "output_softmax"));
+
+  const auto& fc1 = std::get<DenseSpec>(spec.layers[0].op);
+  EXPECT_EQ(fc1.n_in, 3);
+  EXPECT_EQ(fc1.n_out, 4);
+  EXPECT_FALSE(fc1.resource_strategy);
+  EXPECT_EQ(fc1.weight_type, Fixed(8, 3));
+  EXPECT_EQ(fc1.bias_type, Fixed(8, 3));  // typedef fc1_weight_t fc1_bias_t: a typedef chain
+  EXPECT_EQ(fc1.accum_type, Fixed(16, 6));
+  // ap_fixed<8,3> has 5 fractional bits: 0.53 -> floor(16.96) = 16 and -0.07 -> floor(-2.24) = -3.
+  EXPECT_THAT(fc1.weights, ElementsAre(16, -8, 32, 4, 8, 16, -24, 48, -32, 64, 16, -16));
+  EXPECT_THAT(fc1.biases, ElementsAre(-3, -16, 8, 32));
+  EXPECT_EQ(spec.layers[0].result_type, Fixed(16, 6));
+
+  const auto& relu = std::get<ActivationSpec>(spec.layers[1].op);
+  EXPECT_EQ(relu.kind, ActivationKind::kRelu);
+  EXPECT_EQ(relu.n, 4);
+
+  const auto& bn = std::get<BatchNormSpec>(spec.layers[2].op);
+  EXPECT_EQ(bn.n, 4);
+  EXPECT_THAT(bn.scale, ElementsAre(2048, 512, 1024, -1024));
+  EXPECT_THAT(bn.bias, ElementsAre(0, 256, -1024, 512));
+  EXPECT_EQ(spec.layers[2].result_type, Fixed(10, 4, Quantization::kRnd, Overflow::kSat));
+
+  // Resource strategy: weights/w6.txt holds the kernel transposed ([n_out][n_in]); the spec holds
+  // the latency layout w[i * n_out + j].
+  const auto& fc2 = std::get<DenseSpec>(spec.layers[3].op);
+  EXPECT_TRUE(fc2.resource_strategy);
+  EXPECT_EQ(fc2.reuse_factor, 2);
+  EXPECT_EQ(fc2.accum_type, Fixed(20, 8));  // inline `typedef ap_fixed<20,8> accum_t;`
+  EXPECT_THAT(fc2.weights, ElementsAre(1024, 0, -512,   //
+                                       512, 1024, 0,    //
+                                       0, -1024, 1024,  //
+                                       256, 256, -256));
+  EXPECT_THAT(fc2.biases, ElementsAre(0, 128, -128));
+
+  const auto& softmax = std::get<SoftmaxSpec>(spec.layers[4].op);
+  EXPECT_EQ(softmax.n, 3);
+  EXPECT_EQ(softmax.implementation, SoftmaxImplementation::kStable);
+  EXPECT_EQ(softmax.exp_table_size, 1024);
+  EXPECT_EQ(softmax.inv_table_size, 512);
+  EXPECT_EQ(softmax.exp_table_type, Fixed(18, 8, Quantization::kRnd, Overflow::kSat));
+  EXPECT_EQ(softmax.accum_type, Fixed(18, 8));
+  EXPECT_EQ(softmax.inp_norm_type, UFixed(15, 5));
+  EXPECT_FALSE(softmax.hls4ml_0_8_1_stable);
+  EXPECT_EQ(spec.layers[4].result_type, Fixed(16, 6));
+}
+
+TEST(Hls4mlProjectTest, AcceptsTheFirmwareFolder) {
+  absl::StatusOr<Hls4mlProject> root = ReadHls4mlProject(FixturesDir() / "new_style");
+  absl::StatusOr<Hls4mlProject> firmware =
+      ReadHls4mlProject(FixturesDir() / "new_style" / "firmware");
+  ASSERT_TRUE(root.ok()) << root.status();
+  ASSERT_TRUE(firmware.ok()) << firmware.status();
+  EXPECT_EQ(firmware->top_function, "tiny");
+  EXPECT_EQ(std::get<DenseSpec>(firmware->spec.layers[3].op).weights,
+            std::get<DenseSpec>(root->spec.layers[3].op).weights);
+}
+
+TEST(Hls4mlProjectTest, ReadsOldStyleProject) {
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(FixturesDir() / "old_style");
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_EQ(project->top_function, "myproject");
+  EXPECT_EQ(project->input_name, "input_1");
+  EXPECT_EQ(project->output_name, "layer7_out");
+  const NetworkSpec& spec = project->spec;
+  EXPECT_EQ(spec.input_size, 2);
+  // No `// name` comments in 2020 projects: layers are named after their output arrays.
+  EXPECT_THAT(LayerNames(spec), ElementsAre("layer2", "layer8", "layer4", "layer5", "layer7"));
+  const auto& dense = std::get<DenseSpec>(spec.layers[0].op);
+  EXPECT_FALSE(dense.resource_strategy);  // nnet::dense_latency, no strategy field
+  EXPECT_THAT(dense.weights, ElementsAre(1024, -1024, 512, 2048, 512, -1024));
+  EXPECT_THAT(dense.biases, ElementsAre(256, 0, 512));
+  const auto& bn = std::get<BatchNormSpec>(spec.layers[1].op);
+  EXPECT_EQ(bn.bias_type, Fixed(12, 4));  // typedef bias8_t bias_t: an alias
+  EXPECT_THAT(bn.bias, ElementsAre(128, 128, 0));
+  EXPECT_EQ(std::get<ActivationSpec>(spec.layers[2].op).kind, ActivationKind::kRelu);
+  const auto& sigmoid = std::get<ActivationSpec>(spec.layers[4].op);
+  EXPECT_EQ(sigmoid.kind, ActivationKind::kSigmoid);
+  EXPECT_EQ(sigmoid.table_size, 2048);
+  EXPECT_EQ(sigmoid.table_type, Fixed(18, 8));
+}
+
+// Projects from before load_weights_from_txt carry the values only in weights/<name>.h.
+TEST(Hls4mlProjectTest, ReadsWeightsFromHeadersWhenTheProjectHasNoTextFiles) {
+  fs::path dir = CopyFixture("old_style");
+  const fs::path cpp = dir / "firmware" / "myproject.cpp";
+  std::string text = testing_hls4ml::ReadText(cpp);
+  size_t begin = text.find("#ifndef __SYNTHESIS__\n    static bool loaded_weights");
+  size_t end = text.find("#endif", begin);
+  ASSERT_NE(begin, std::string::npos);
+  text.erase(begin, end + 6 - begin);
+  WriteText(cpp, text);
+  for (const auto& entry : fs::directory_iterator(dir / "firmware" / "weights")) {
+    if (entry.path().extension() == ".txt") fs::remove(entry.path());
+  }
+  absl::StatusOr<Hls4mlProject> copy = ReadHls4mlProject(dir);
+  absl::StatusOr<Hls4mlProject> original = ReadHls4mlProject(FixturesDir() / "old_style");
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  ASSERT_TRUE(original.ok()) << original.status();
+  for (size_t i : {0, 3}) {
+    EXPECT_EQ(std::get<DenseSpec>(copy->spec.layers[i].op).weights,
+              std::get<DenseSpec>(original->spec.layers[i].op).weights);
+    EXPECT_EQ(std::get<DenseSpec>(copy->spec.layers[i].op).biases,
+              std::get<DenseSpec>(original->spec.layers[i].op).biases);
+  }
+  EXPECT_EQ(std::get<BatchNormSpec>(copy->spec.layers[1].op).bias,
+            std::get<BatchNormSpec>(original->spec.layers[1].op).bias);
+}
+
+// ---- malformed projects: the error names the problem and its file:line ----
+
+TEST(Hls4mlProjectErrorsTest, MissingWeightFile) {
+  fs::path dir = CopyFixture("new_style");
+  fs::remove(dir / "firmware" / "weights" / "w6.txt");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kNotFound);
+  const int line = LineOf(dir / "firmware" / "tiny.cpp", "(layer5_out, layer6_out, w6, b6)");
+  EXPECT_THAT(project.status().message(), HasSubstr("missing weight file firmware/weights/w6.txt"));
+  EXPECT_THAT(project.status().message(), HasSubstr("firmware/tiny.cpp:" + std::to_string(line)));
+}
+
+TEST(Hls4mlProjectErrorsTest, WrongWeightCount) {
+  fs::path dir = CopyFixture("new_style");
+  WriteText(dir / "firmware" / "weights" / "w2.txt",
+            "0.5, -0.25, 1.0, 0.125, 0.25, 0.5, -0.75, 1.5, -1.0, 2.0, 0.5");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(project.status().message(), HasSubstr("firmware/weights/w2.txt"));
+  EXPECT_THAT(project.status().message(), HasSubstr("11 values"));
+  EXPECT_THAT(project.status().message(), HasSubstr("12"));
+}
+
+TEST(Hls4mlProjectErrorsTest, DeclaredCountDiffersFromLayerShape) {
+  fs::path dir = CopyFixture("old_style");
+  ReplaceInFile(dir / "firmware" / "defines.h", "#define N_LAYER_2 3", "#define N_LAYER_2 4");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  const int line = LineOf(dir / "firmware" / "myproject.cpp", "(w2, \"w2.txt\")");
+  EXPECT_THAT(project.status().message(), HasSubstr("firmware/myproject.cpp:" + std::to_string(line)));
+  EXPECT_THAT(project.status().message(), HasSubstr("w2 has 6 values"));
+  EXPECT_THAT(project.status().message(), HasSubstr("needs 8"));
+}
+
+TEST(Hls4mlProjectErrorsTest, ValueThatIsNotANumber) {
+  fs::path dir = CopyFixture("new_style");
+  WriteText(dir / "firmware" / "weights" / "b6.txt", "0.0, 0.1x5, -0.125");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_THAT(project.status().message(), HasSubstr("firmware/weights/b6.txt"));
+  EXPECT_THAT(project.status().message(), HasSubstr("value #2 '0.1x5' is not a number"));
+}
+
+TEST(Hls4mlProjectErrorsTest, UnknownLayer) {
+  fs::path dir = CopyFixture("new_style");
+  const fs::path cpp = dir / "firmware" / "tiny.cpp";
+  ReplaceInFile(cpp, "nnet::relu<layer2_t", "nnet::leaky_relu<layer2_t");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(project.status().message(), HasSubstr("unknown layer nnet::leaky_relu"));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("firmware/tiny.cpp:" + std::to_string(LineOf(cpp, "nnet::leaky_relu"))));
+}
+
+TEST(Hls4mlProjectErrorsTest, UnparsableType) {
+  fs::path dir = CopyFixture("new_style");
+  const fs::path defines = dir / "firmware" / "defines.h";
+  ReplaceInFile(defines, "typedef ap_fixed<16,6> layer6_t;", "typedef ap_fixed<16,x> layer6_t;");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(project.status().message(), HasSubstr("unparsable type 'ap_fixed<16,x>'"));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("firmware/defines.h:" + std::to_string(LineOf(defines, "layer6_t;"))));
+}
+
+TEST(Hls4mlProjectErrorsTest, UnknownTypeName) {
+  fs::path dir = CopyFixture("old_style");
+  const fs::path params = dir / "firmware" / "parameters.h";
+  ReplaceInFile(params, "typedef bias8_t bias_t;", "typedef bias9_t bias_t;");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_THAT(project.status().message(), HasSubstr("unknown type 'bias9_t'"));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("firmware/parameters.h:" + std::to_string(LineOf(params, "bias9_t"))));
+}
+
+TEST(Hls4mlProjectErrorsTest, IoStreamConfig) {
+  fs::path dir = CopyFixture("new_style");
+  const fs::path params = dir / "firmware" / "parameters.h";
+  ReplaceInFile(params, "io_type = nnet::io_parallel;", "io_type = nnet::io_stream;");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(project.status().message(), HasSubstr("io_stream"));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("firmware/parameters.h:" + std::to_string(LineOf(params, "io_stream"))));
+}
+
+TEST(Hls4mlProjectErrorsTest, IoStreamTopFunction) {
+  fs::path dir = CopyFixture("new_style");
+  const fs::path cpp = dir / "firmware" / "tiny.cpp";
+  ReplaceInFile(cpp, "input_t input_1[N_INPUT_1_1],", "hls::stream<input_t> &input_1,");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(project.status().message(), HasSubstr("io_stream"));
+  EXPECT_THAT(project.status().message(), HasSubstr("firmware/tiny.cpp:"));
+}
+
+TEST(Hls4mlProjectErrorsTest, UnsupportedStrategy) {
+  fs::path dir = CopyFixture("new_style");
+  const fs::path params = dir / "firmware" / "parameters.h";
+  ReplaceInFile(params, "strategy = nnet::resource;", "strategy = nnet::resource_unrolled;");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(project.status().message(), HasSubstr("nnet::resource_unrolled"));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("firmware/parameters.h:" +
+                        std::to_string(LineOf(params, "nnet::resource_unrolled"))));
+}
+
+TEST(Hls4mlProjectErrorsTest, WeightArrayTypeDiffersFromConfig) {
+  fs::path dir = CopyFixture("old_style");
+  const fs::path cpp = dir / "firmware" / "myproject.cpp";
+  ReplaceInFile(cpp, "load_weights_from_txt<bias8_t, 3>(b8", "load_weights_from_txt<model_default_t, 3>(b8");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_THAT(project.status().message(), HasSubstr("b8 is declared as model_default_t"));
+  EXPECT_THAT(project.status().message(), HasSubstr("config8::bias_t = ap_fixed<12,4>"));
+}
+
+TEST(Hls4mlProjectErrorsTest, NonSequentialNetwork) {
+  fs::path dir = CopyFixture("new_style");
+  const fs::path cpp = dir / "firmware" / "tiny.cpp";
+  ReplaceInFile(cpp, "(layer5_out, layer6_out, w6, b6)", "(layer4_out, layer6_out, w6, b6)");
+  ReplaceInFile(cpp, "nnet::dense<layer5_t, layer6_t", "nnet::dense<layer4_t, layer6_t");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_THAT(project.status().message(), HasSubstr("only sequential networks"));
+}
+
+TEST(Hls4mlProjectErrorsTest, SoftmaxInvInpTypeDifferentFromAccum) {
+  fs::path dir = CopyFixture("new_style");
+  ReplaceInFile(dir / "firmware" / "defines.h",
+                "typedef output_softmax_accum_t output_softmax_inv_inp_t;",
+                "typedef ap_fixed<18,8,AP_RND,AP_SAT> output_softmax_inv_inp_t;");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(project.status().message(), HasSubstr("inv_inp_t"));
+}
+
+TEST(Hls4mlProjectErrorsTest, NotAProject) {
+  fs::path dir = testing_hls4ml::ScratchDir("empty");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(project.status().message(), HasSubstr("parameters.h"));
+}
+
+}  // namespace
+}  // namespace fpgaas::numerics
