@@ -52,7 +52,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
         spec_(model->spec()),
         clock_(clock),
         metrics_(metrics),
-        levels_(std::max<uint32_t>(1, options_.priority_levels)) {
+        queues_(std::max<uint32_t>(1, options_.priority_levels)) {
     std::sort(options_.preferred_batch_sizes.begin(), options_.preferred_batch_sizes.end());
   }
 
@@ -372,11 +372,10 @@ class ModelSchedulerImpl final : public ModelScheduler {
 
   mutable absl::Mutex mu_;
   absl::CondVar cv_;  // a request arrived, a batch left work behind, or shutdown
-  std::vector<PriorityLevel> queues_ ABSL_GUARDED_BY(mu_){levels_};
+  std::vector<PriorityLevel> queues_ ABSL_GUARDED_BY(mu_);  // [level - 1], fixed size
   int queued_ ABSL_GUARDED_BY(mu_) = 0;  // requests in queues_ (ready and delayed)
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
 
-  const uint32_t levels_;
   absl::Mutex join_mu_;
   std::vector<std::thread> workers_;  // written by Start only; joined under join_mu_
 };

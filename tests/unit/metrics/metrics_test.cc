@@ -1,0 +1,150 @@
+#include "server/metrics/metrics.h"
+
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
+#include "absl/time/clock.h"
+
+namespace fpgaas {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Names only the missing line on failure (the whole exposition is hundreds of lines).
+::testing::AssertionResult Contains(const std::string& text, const std::string& needle) {
+  if (text.find(needle) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "exposition lacks: " << needle;
+}
+
+std::string Exposition(MetricsRegistry& registry) {
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, registry.registry()->Collect());
+  return out.str();
+}
+
+// Known traffic: two successes (3 and 1 samples), one timeout, one batch of 4 and one of 1.
+void RecordKnownTraffic(ModelMetrics& m, absl::Time now) {
+  m.RecordExecution(4, absl::Microseconds(10), absl::Microseconds(100), absl::Microseconds(20));
+  m.RecordExecution(1, absl::Microseconds(5), absl::Microseconds(50), absl::Microseconds(7));
+  m.RecordSuccess(3, absl::Microseconds(300), absl::Microseconds(40), absl::Microseconds(10),
+                  absl::Microseconds(100), absl::Microseconds(20), now);
+  m.RecordSuccess(1, absl::Microseconds(200), absl::Microseconds(60), absl::Microseconds(5),
+                  absl::Microseconds(50), absl::Microseconds(7), now + absl::Milliseconds(2));
+  m.RecordFailure("timeout", absl::Microseconds(1000));
+  m.SetQueueDepth(7);
+}
+
+TEST(MetricsTest, SnapshotHoldsExactStatistics) {
+  auto registry = MetricsRegistry::Create();
+  ModelMetrics* m = registry->ForModel("muon_pt", 2);
+  const absl::Time now = absl::FromUnixMillis(1700000000000);
+  RecordKnownTraffic(*m, now);
+
+  ModelStatisticsSnapshot s = m->Snapshot();
+  EXPECT_EQ(s.inference_count, 4u);
+  EXPECT_EQ(s.execution_count, 2u);
+  EXPECT_EQ(s.last_inference_ms, 1700000000002u);
+  EXPECT_EQ(s.success.count, 2u);
+  EXPECT_EQ(s.success.ns, 500000u);
+  EXPECT_EQ(s.fail.count, 1u);
+  EXPECT_EQ(s.fail.ns, 1000000u);
+  EXPECT_EQ(s.queue.count, 2u);
+  EXPECT_EQ(s.queue.ns, 100000u);
+  EXPECT_EQ(s.compute_input.ns, 15000u);
+  EXPECT_EQ(s.compute_infer.ns, 150000u);
+  EXPECT_EQ(s.compute_output.ns, 27000u);
+  ASSERT_EQ(s.batch_stats.size(), 2u);
+  EXPECT_EQ(s.batch_stats.at(4).compute_infer.count, 1u);
+  EXPECT_EQ(s.batch_stats.at(4).compute_infer.ns, 100000u);
+  EXPECT_EQ(s.batch_stats.at(1).compute_output.ns, 7000u);
+  EXPECT_EQ(s.batch_stats.at(1).compute_input.count, 1u);
+}
+
+TEST(MetricsTest, ExpositionHasEveryFamilyWithModelAndVersionLabels) {
+  auto registry = MetricsRegistry::Create();
+  RecordKnownTraffic(*registry->ForModel("muon_pt", 2), absl::FromUnixMillis(1700000000000));
+  const std::string text = Exposition(*registry);
+  for (const char* family :
+       {"fpgaas_request_total", "fpgaas_inference_total", "fpgaas_execution_total",
+        "fpgaas_request_duration_us", "fpgaas_queue_duration_us",
+        "fpgaas_input_transfer_duration_us", "fpgaas_compute_duration_us",
+        "fpgaas_output_transfer_duration_us", "fpgaas_batch_size", "fpgaas_queue_depth",
+        "nv_inference_request_success", "nv_inference_request_failure", "nv_inference_count",
+        "nv_inference_exec_count", "nv_inference_request_duration_us",
+        "nv_inference_queue_duration_us", "nv_inference_compute_input_duration_us",
+        "nv_inference_compute_infer_duration_us", "nv_inference_compute_output_duration_us",
+        "nv_inference_pending_request_count"}) {
+    EXPECT_TRUE(Contains(text, std::string("# TYPE ") + family + " "));
+  }
+  EXPECT_TRUE(Contains(text, "nv_inference_count{model=\"muon_pt\",version=\"2\"} 4"));
+  EXPECT_TRUE(Contains(text, "nv_inference_exec_count{model=\"muon_pt\",version=\"2\"} 2"));
+  EXPECT_TRUE(Contains(text, "nv_inference_request_success{model=\"muon_pt\",version=\"2\"} 2"));
+  EXPECT_TRUE(Contains(text, "nv_inference_request_failure{model=\"muon_pt\",version=\"2\"} 1"));
+  EXPECT_TRUE(Contains(text, "nv_inference_queue_duration_us{model=\"muon_pt\",version=\"2\"} 100"));
+  EXPECT_TRUE(Contains(text, "nv_inference_compute_infer_duration_us{model=\"muon_pt\",version=\"2\"} 150"));
+  EXPECT_TRUE(Contains(text, "nv_inference_pending_request_count{model=\"muon_pt\",version=\"2\"} 7"));
+  EXPECT_TRUE(Contains(text, "fpgaas_queue_depth{model=\"muon_pt\",version=\"2\"} 7"));
+  EXPECT_TRUE(Contains(text, 
+      "fpgaas_request_total{model=\"muon_pt\",outcome=\"failure\",reason=\"timeout\",version=\"2\"} 1"));
+  EXPECT_TRUE(Contains(text, 
+      "fpgaas_request_total{model=\"muon_pt\",outcome=\"success\",reason=\"\",version=\"2\"} 2"));
+  // Batch-size histogram: one batch of 1 and one of 4 -> le=2 holds 1, le=4 holds 2.
+  EXPECT_TRUE(Contains(text, "fpgaas_batch_size_bucket{model=\"muon_pt\",version=\"2\",le=\"2\"} 1"));
+  EXPECT_TRUE(Contains(text, "fpgaas_batch_size_bucket{model=\"muon_pt\",version=\"2\",le=\"4\"} 2"));
+  EXPECT_TRUE(Contains(text, "fpgaas_batch_size_bucket{model=\"muon_pt\",version=\"2\",le=\"8192\"} 2"));
+  // Compute histogram in µs: 50 and 100 -> le=50 holds 1, le=100 holds 2.
+  EXPECT_TRUE(Contains(text, "fpgaas_compute_duration_us_bucket{model=\"muon_pt\",version=\"2\",le=\"50\"} 1"));
+  EXPECT_TRUE(Contains(text, "fpgaas_compute_duration_us_bucket{model=\"muon_pt\",version=\"2\",le=\"100\"} 2"));
+}
+
+TEST(MetricsTest, ForModelReturnsTheSameObjectPerNameAndVersion) {
+  auto registry = MetricsRegistry::Create();
+  ModelMetrics* a = registry->ForModel("m", 1);
+  EXPECT_EQ(a, registry->ForModel("m", 1));
+  EXPECT_NE(a, registry->ForModel("m", 2));
+  EXPECT_NE(a, registry->ForModel("n", 1));
+  a->RecordExecution(2, absl::ZeroDuration(), absl::ZeroDuration(), absl::ZeroDuration());
+  EXPECT_EQ(registry->ForModel("m", 1)->Snapshot().execution_count, 1u);
+  EXPECT_EQ(registry->ForModel("m", 2)->Snapshot().execution_count, 0u);
+}
+
+TEST(MetricsTest, RegistriesAreIndependent) {
+  auto first = MetricsRegistry::Create();
+  auto second = MetricsRegistry::Create();
+  first->ForModel("m", 1)->RecordFailure("queue_full", absl::ZeroDuration());
+  EXPECT_EQ(first->ForModel("m", 1)->Snapshot().fail.count, 1u);
+  EXPECT_EQ(second->ForModel("m", 1)->Snapshot().fail.count, 0u);
+  EXPECT_THAT(Exposition(*second), ::testing::Not(HasSubstr("queue_full")));
+}
+
+TEST(MetricsTest, ConcurrentRecordingLosesNothing) {
+  auto registry = MetricsRegistry::Create();
+  ModelMetrics* m = registry->ForModel("m", 1);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([m, t] {
+      for (int i = 0; i < 1000; ++i) {
+        m->RecordSuccess(2, absl::Microseconds(1), absl::ZeroDuration(), absl::ZeroDuration(),
+                         absl::ZeroDuration(), absl::ZeroDuration(), absl::Now());
+        m->RecordFailure(t % 2 ? "cancelled" : "timeout", absl::Microseconds(1));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ModelStatisticsSnapshot s = m->Snapshot();
+  EXPECT_EQ(s.inference_count, 16000u);
+  EXPECT_EQ(s.success.count, 8000u);
+  EXPECT_EQ(s.fail.count, 8000u);
+  EXPECT_EQ(s.fail.ns, 8000u * 1000u);
+  EXPECT_TRUE(Contains(Exposition(*registry),
+                       "nv_inference_request_failure{model=\"m\",version=\"1\"} 8000"));
+}
+
+}  // namespace
+}  // namespace fpgaas
