@@ -1,0 +1,75 @@
+// Frontend: fpgaasd's gRPC server. Serves the KServe v2 protocol (inference.GRPCInferenceService,
+// wire-compatible with Triton), grpc.health.v1 Health (overall "" and "inference.GRPCInferenceService",
+// SERVING while the server is ready) and server reflection.
+//
+// Every handler uses gRPC's callback API and never blocks a gRPC thread: ModelInfer decodes and
+// validates the request, hands an InferenceRequest to the model's scheduler, and the scheduler's
+// `done` callback writes the response and finishes the RPC. ModelStreamInfer keeps many requests
+// of one stream in flight and writes their responses in completion order (errors travel as
+// error_message; the stream stays open). Repository loads/unloads run on a frontend worker thread.
+//
+// Ownership: the GrpcServer borrows the repository, device manager, metrics registry and clock
+// (all must outlive it). Thread-safety: Start, Wait and Shutdown may be called from any thread;
+// Shutdown is idempotent and may run concurrently with Wait (that is how main's signal handling
+// uses it).
+#ifndef FPGAAS_SERVER_FRONTEND_FRONTEND_H_
+#define FPGAAS_SERVER_FRONTEND_FRONTEND_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/util/clock.h"
+
+namespace fpgaas {
+
+class ModelRepository;  // server/repository/repository.h
+class DeviceManager;    // server/device/device_manager.h
+
+struct GrpcServerOptions {
+  std::string address = "0.0.0.0";            // interface to listen on
+  int port = 8001;                            // 0 = pick a free port (see GrpcServer::port())
+  int max_message_bytes = 64 << 20;           // largest request or response message; a bigger
+                                              // request gets RESOURCE_EXHAUSTED from gRPC
+  ModelRepository* repository = nullptr;      // not owned; required
+  DeviceManager* devices = nullptr;           // not owned; required (readiness)
+  Clock* clock = nullptr;                     // not owned; required (request deadlines)
+  std::string server_name = "fpgaas";         // ServerMetadata
+  std::string server_version = "0.1.0";       // ServerMetadata
+  // ServerReady (and health) also require every model version in the repository to be READY, not
+  // only the loaded ones (a model that failed to load makes the server unready).
+  bool strict_readiness = false;
+  // Health status is recomputed this often (and right after loads/unloads).
+  absl::Duration health_refresh_interval = absl::Seconds(1);
+  // Shutdown(): in-flight RPCs get this long to finish before gRPC cancels them.
+  absl::Duration drain_grace_period = absl::Seconds(10);
+};
+
+class GrpcServer {
+ public:
+  // Validates the options (no socket is opened yet).
+  static absl::StatusOr<std::unique_ptr<GrpcServer>> Create(GrpcServerOptions options);
+  virtual ~GrpcServer() = default;  // shuts down (with the grace period) if still running
+
+  // Binds and starts serving. UNAVAILABLE when the address cannot be bound. Once only.
+  virtual absl::Status Start() = 0;
+  // The bound port (the picked one when Options::port was 0); 0 before Start.
+  virtual int port() const = 0;
+  // "address:port" as bound, e.g. "0.0.0.0:8001".
+  virtual std::string listening_address() const = 0;
+  // Blocks until Shutdown has finished.
+  virtual void Wait() = 0;
+  // Drain: health turns NOT_SERVING and ServerReady false, no new RPCs are accepted, in-flight
+  // ones finish (up to the grace period, then they are cancelled), then the server stops.
+  // Blocks until done. The repository's schedulers keep running; main shuts them down afterwards.
+  virtual void Shutdown() = 0;
+  // Readiness as ServerReady reports it (devices in service, models ready, not draining).
+  virtual bool ready() const = 0;
+};
+
+}  // namespace fpgaas
+
+#endif  // FPGAAS_SERVER_FRONTEND_FRONTEND_H_

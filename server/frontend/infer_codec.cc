@@ -1,0 +1,353 @@
+#include "server/frontend/infer_codec.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace fpgaas::frontend {
+namespace {
+
+using numerics::ElementType;
+
+// Debian's abseil has its own string_view (ABSL_OPTION_USE_STD_STRING_VIEW 0): StrCat needs this.
+absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+std::string ShapeString(const google::protobuf::RepeatedField<int64_t>& shape) {
+  return absl::StrCat("[", absl::StrJoin(shape, ","), "]");
+}
+std::string ShapeString(const std::vector<int64_t>& shape) {
+  return absl::StrCat("[", absl::StrJoin(shape, ","), "]");
+}
+
+// Appends `values` converted to `Out` (little-endian host) to `dst`; INVALID_ARGUMENT naming the
+// first value that does not fit.
+template <typename Out, typename In>
+absl::Status AppendNarrowed(const google::protobuf::RepeatedField<In>& values,
+                            const std::string& tensor, std::string_view datatype_name,
+                            std::string* dst) {
+  const size_t offset = dst->size();
+  dst->resize(offset + values.size() * sizeof(Out));
+  char* out = dst->data() + offset;
+  for (int i = 0; i < values.size(); ++i) {
+    const In v = values.Get(i);
+    if constexpr (!std::is_same_v<In, Out> && !std::is_same_v<Out, bool>) {
+      if (v < static_cast<In>(std::numeric_limits<Out>::min()) ||
+          v > static_cast<In>(std::numeric_limits<Out>::max())) {
+        return absl::InvalidArgumentError(absl::StrCat("input '", tensor, "': element ", i,
+                                                       " value ", v, " is out of range for ",
+                                                       Sv(datatype_name)));
+      }
+    }
+    const Out narrowed = static_cast<Out>(v);
+    std::memcpy(out + i * sizeof(Out), &narrowed, sizeof(Out));
+  }
+  return absl::OkStatus();
+}
+
+bool HasTypedContents(const inference::ModelInferRequest::InferInputTensor& input) {
+  if (!input.has_contents()) return false;
+  const auto& c = input.contents();
+  return c.bool_contents_size() > 0 || c.int_contents_size() > 0 || c.int64_contents_size() > 0 ||
+         c.uint_contents_size() > 0 || c.uint64_contents_size() > 0 ||
+         c.fp32_contents_size() > 0 || c.fp64_contents_size() > 0 ||
+         c.bytes_contents_size() > 0;
+}
+
+// Number of typed elements the client sent, whatever field it used.
+int TypedElementCount(const inference::InferTensorContents& c) {
+  return c.bool_contents_size() + c.int_contents_size() + c.int64_contents_size() +
+         c.uint_contents_size() + c.uint64_contents_size() + c.fp32_contents_size() +
+         c.fp64_contents_size() + c.bytes_contents_size();
+}
+
+// Converts typed contents into the tensor's little-endian bytes. The element count has been checked.
+absl::Status TypedContentsToBytes(const inference::InferTensorContents& c, ElementType type,
+                                  const std::string& tensor, std::string* dst) {
+  const std::string_view name = numerics::ElementTypeName(type);
+  auto wrong_field = [&](std::string_view field) {
+    return absl::InvalidArgumentError(absl::StrCat("input '", tensor, "': datatype ", Sv(name),
+                                                   " must be sent in ", Sv(field)));
+  };
+  switch (type) {
+    case ElementType::kBool:
+      if (c.bool_contents_size() == 0) return wrong_field("bool_contents");
+      return AppendNarrowed<bool>(c.bool_contents(), tensor, name, dst);
+    case ElementType::kInt8:
+      if (c.int_contents_size() == 0) return wrong_field("int_contents");
+      return AppendNarrowed<int8_t>(c.int_contents(), tensor, name, dst);
+    case ElementType::kInt16:
+      if (c.int_contents_size() == 0) return wrong_field("int_contents");
+      return AppendNarrowed<int16_t>(c.int_contents(), tensor, name, dst);
+    case ElementType::kInt32:
+      if (c.int_contents_size() == 0) return wrong_field("int_contents");
+      return AppendNarrowed<int32_t>(c.int_contents(), tensor, name, dst);
+    case ElementType::kInt64:
+      if (c.int64_contents_size() == 0) return wrong_field("int64_contents");
+      return AppendNarrowed<int64_t>(c.int64_contents(), tensor, name, dst);
+    case ElementType::kUint8:
+      if (c.uint_contents_size() == 0) return wrong_field("uint_contents");
+      return AppendNarrowed<uint8_t>(c.uint_contents(), tensor, name, dst);
+    case ElementType::kUint16:
+      if (c.uint_contents_size() == 0) return wrong_field("uint_contents");
+      return AppendNarrowed<uint16_t>(c.uint_contents(), tensor, name, dst);
+    case ElementType::kUint32:
+      if (c.uint_contents_size() == 0) return wrong_field("uint_contents");
+      return AppendNarrowed<uint32_t>(c.uint_contents(), tensor, name, dst);
+    case ElementType::kUint64:
+      if (c.uint64_contents_size() == 0) return wrong_field("uint64_contents");
+      return AppendNarrowed<uint64_t>(c.uint64_contents(), tensor, name, dst);
+    case ElementType::kFp32:
+      if (c.fp32_contents_size() == 0) return wrong_field("fp32_contents");
+      return AppendNarrowed<float>(c.fp32_contents(), tensor, name, dst);
+    case ElementType::kFp64:
+      if (c.fp64_contents_size() == 0) return wrong_field("fp64_contents");
+      return AppendNarrowed<double>(c.fp64_contents(), tensor, name, dst);
+    case ElementType::kFp16:
+    case ElementType::kBf16:
+      return wrong_field("raw_input_contents (there is no typed field for it)");
+  }
+  return absl::InternalError("unhandled element type");
+}
+
+// Index of the first NaN or infinity in `bytes` of float type `type`, or -1. Checks the exponent
+// bits directly (all ones = inf or NaN) so that it vectorizes and needs no alignment.
+template <typename Bits>
+int64_t FirstNonFinite(const std::string& bytes, Bits exponent_mask) {
+  const size_t count = bytes.size() / sizeof(Bits);
+  const char* data = bytes.data();
+  for (size_t i = 0; i < count; ++i) {
+    Bits v;
+    std::memcpy(&v, data + i * sizeof(Bits), sizeof(Bits));
+    if ((v & exponent_mask) == exponent_mask) return static_cast<int64_t>(i);
+  }
+  return -1;
+}
+
+int64_t FirstNonFinite(const std::string& bytes, ElementType type) {
+  switch (type) {
+    case ElementType::kFp16: return FirstNonFinite<uint16_t>(bytes, 0x7C00u);
+    case ElementType::kBf16: return FirstNonFinite<uint16_t>(bytes, 0x7F80u);
+    case ElementType::kFp32: return FirstNonFinite<uint32_t>(bytes, 0x7F800000u);
+    case ElementType::kFp64: return FirstNonFinite<uint64_t>(bytes, 0x7FF0000000000000ull);
+    default: return -1;
+  }
+}
+
+absl::StatusOr<int64_t> ParseNonNegativeParameter(const inference::ModelInferRequest& wire,
+                                                  const std::string& key) {
+  auto it = wire.parameters().find(key);
+  if (it == wire.parameters().end()) return 0;
+  const inference::InferParameter& p = it->second;
+  switch (p.parameter_choice_case()) {
+    case inference::InferParameter::kInt64Param:
+      if (p.int64_param() < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("parameter '", key, "' must not be negative, got ", p.int64_param()));
+      }
+      return p.int64_param();
+    case inference::InferParameter::kUint64Param:
+      if (p.uint64_param() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("parameter '", key, "' is too large: ", p.uint64_param()));
+      }
+      return static_cast<int64_t>(p.uint64_param());
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("parameter '", key, "' must be an int64 or uint64 parameter"));
+  }
+}
+
+}  // namespace
+
+ModelSignature SignatureOf(const ServingModel& model) {
+  ModelSignature signature;
+  signature.model_name = model.name();
+  signature.version = model.version();
+  signature.max_batch_size = model.max_batch_size();
+  signature.input = &model.input();
+  signature.output = &model.output();
+  return signature;
+}
+
+std::vector<int64_t> ClientShape(const ModelSignature& signature, const TensorInfo& tensor) {
+  std::vector<int64_t> shape;
+  if (signature.max_batch_size > 0) shape.push_back(-1);
+  shape.insert(shape.end(), tensor.dims.begin(), tensor.dims.end());
+  return shape;
+}
+
+absl::Status DecodeInferRequest(const ModelSignature& signature, inference::ModelInferRequest& wire,
+                                InferenceRequest* request, DecodedRequestOptions* options) {
+  const TensorInfo& expected = *signature.input;
+  // Inputs: exactly the model's one input.
+  if (wire.inputs_size() == 0) {
+    return absl::InvalidArgumentError(absl::StrCat("missing input '", expected.name,
+                                                   "' for model '", Sv(signature.model_name), "'"));
+  }
+  for (int i = 0; i < wire.inputs_size(); ++i) {
+    if (wire.inputs(i).name() != expected.name) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown input '", wire.inputs(i).name(), "' for model '",
+                       Sv(signature.model_name), "' (its input is '", expected.name, "')"));
+    }
+  }
+  if (wire.inputs_size() > 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("input '", expected.name, "' is given ", wire.inputs_size(), " times"));
+  }
+  auto& input = *wire.mutable_inputs(0);
+  const std::string& name = input.name();
+  const std::string_view expected_datatype = numerics::ElementTypeName(expected.element_type);
+  if (input.datatype() != expected_datatype) {
+    return absl::InvalidArgumentError(absl::StrCat("input '", name, "': datatype '",
+                                                   input.datatype(), "' does not match the model's ",
+                                                   Sv(expected_datatype)));
+  }
+
+  // Shape: [batch, dims...] when the model batches, else dims.
+  const auto& shape = input.shape();
+  const bool batched = signature.max_batch_size > 0;
+  const size_t expected_rank = expected.dims.size() + (batched ? 1 : 0);
+  if (static_cast<size_t>(shape.size()) != expected_rank) {
+    std::vector<int64_t> expected_shape = ClientShape(signature, expected);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "input '", name, "': shape ", ShapeString(shape), " has rank ", shape.size(),
+        ", the model expects rank ", expected_rank, " ", ShapeString(expected_shape)));
+  }
+  int64_t batch_size = 1;
+  if (batched) {
+    batch_size = shape.Get(0);
+    if (batch_size < 1 || batch_size > signature.max_batch_size) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("input '", name, "': batch dimension ", batch_size, " of shape ",
+                       ShapeString(shape), " must be between 1 and max_batch_size ",
+                       signature.max_batch_size));
+    }
+  }
+  int64_t elements = batch_size;
+  for (size_t d = 0; d < expected.dims.size(); ++d) {
+    const int64_t got = shape.Get(static_cast<int>(d + (batched ? 1 : 0)));
+    const int64_t want = expected.dims[d];
+    if (got < 0 || (want >= 0 && got != want)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "input '", name, "': shape ", ShapeString(shape), " does not match the model's ",
+          ShapeString(ClientShape(signature, expected)), " (dimension ", d + (batched ? 1 : 0),
+          " is ", got, ", expected ", want, ")"));
+    }
+    if (__builtin_mul_overflow(elements, got, &elements)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("input '", name, "': shape ", ShapeString(shape), " is too large"));
+    }
+  }
+  const int element_size = numerics::ElementSize(expected.element_type);
+  int64_t expected_bytes = 0;
+  if (__builtin_mul_overflow(elements, static_cast<int64_t>(element_size), &expected_bytes)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("input '", name, "': shape ", ShapeString(shape), " is too large"));
+  }
+
+  // Contents: raw bytes (moved, not copied) or typed fields, never both.
+  const bool typed = HasTypedContents(input);
+  if (wire.raw_input_contents_size() > 0) {
+    if (typed) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "input '", name, "': typed contents and raw_input_contents must not both be given"));
+    }
+    if (wire.raw_input_contents_size() != wire.inputs_size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "raw_input_contents has ", wire.raw_input_contents_size(),
+          " entries, expected one per input (", wire.inputs_size(), ")"));
+    }
+    std::string* raw = wire.mutable_raw_input_contents(0);
+    if (static_cast<int64_t>(raw->size()) != expected_bytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "input '", name, "': raw_input_contents holds ", raw->size(), " bytes, shape ",
+          ShapeString(shape), " of ", Sv(expected_datatype), " needs ", expected_bytes));
+    }
+    request->input.clear();
+    request->input.swap(*raw);
+  } else if (typed) {
+    const int count = TypedElementCount(input.contents());
+    if (count != elements) {
+      return absl::InvalidArgumentError(absl::StrCat("input '", name, "': contents hold ", count,
+                                                     " elements, shape ", ShapeString(shape),
+                                                     " needs ", elements));
+    }
+    request->input.clear();
+    request->input.reserve(expected_bytes);
+    if (absl::Status s = TypedContentsToBytes(input.contents(), expected.element_type, name,
+                                              &request->input);
+        !s.ok()) {
+      return s;
+    }
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("input '", name, "': no contents (neither typed contents nor "
+                     "raw_input_contents)"));
+  }
+  // Policy: NaN and inf are rejected, whatever the device-side fixed-point type would make of them.
+  if (int64_t bad = FirstNonFinite(request->input, expected.element_type); bad >= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "input '", name, "': element ", bad, " is NaN or infinite; fixed-point inputs must be finite"));
+  }
+
+  // Requested outputs: a subset of the model's outputs (it has one).
+  for (const auto& output : wire.outputs()) {
+    if (output.name() != signature.output->name) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown output '", output.name(), "' requested from model '",
+                       Sv(signature.model_name), "' (its output is '", signature.output->name, "')"));
+    }
+  }
+
+  absl::StatusOr<int64_t> priority = ParseNonNegativeParameter(wire, "priority");
+  if (!priority.ok()) return priority.status();
+  if (*priority > std::numeric_limits<uint32_t>::max()) {
+    return absl::InvalidArgumentError(absl::StrCat("parameter 'priority' is too large: ", *priority));
+  }
+  absl::StatusOr<int64_t> timeout_us = ParseNonNegativeParameter(wire, "timeout");
+  if (!timeout_us.ok()) return timeout_us.status();
+
+  request->id = wire.id();
+  request->batch_size = static_cast<int>(batch_size);
+  request->input_type = expected.element_type;
+  request->output_type = signature.output->element_type;
+  request->priority = static_cast<uint32_t>(*priority);
+  options->timeout = absl::Microseconds(*timeout_us);
+  return absl::OkStatus();
+}
+
+absl::Status EncodeInferResponse(const ModelSignature& signature, const std::string& id,
+                                 int request_batch_size, InferenceResult& result,
+                                 inference::ModelInferResponse* response) {
+  const TensorInfo& output = *signature.output;
+  response->set_model_name(std::string(signature.model_name));
+  response->set_model_version(absl::StrCat(signature.version));
+  response->set_id(id);
+  auto* tensor = response->add_outputs();
+  tensor->set_name(output.name);
+  tensor->set_datatype(std::string(numerics::ElementTypeName(output.element_type)));
+  int64_t elements = 1;
+  if (signature.max_batch_size > 0) {
+    tensor->add_shape(request_batch_size);
+    elements = request_batch_size;
+  }
+  for (int64_t d : output.dims) {
+    tensor->add_shape(d);
+    elements *= d;
+  }
+  const size_t expected_bytes = static_cast<size_t>(elements) * numerics::ElementSize(output.element_type);
+  if (result.output.size() != expected_bytes) {
+    return absl::InternalError(absl::StrCat("output '", output.name, "': the device returned ",
+                                            result.output.size(), " bytes, expected ",
+                                            expected_bytes));
+  }
+  response->add_raw_output_contents(std::move(result.output));
+  return absl::OkStatus();
+}
+
+}  // namespace fpgaas::frontend

@@ -1,0 +1,60 @@
+// Internal to server/frontend: KServe v2 ModelInferRequest <-> scheduler InferenceRequest.
+//
+// DecodeInferRequest validates a wire request against one model version's signature and fills an
+// InferenceRequest; every error is INVALID_ARGUMENT naming the tensor. Raw input bytes are moved out
+// of the wire message (no copy). EncodeInferResponse moves the result's output bytes into
+// raw_output_contents. Pure functions, thread-safe.
+#ifndef FPGAAS_SERVER_FRONTEND_INFER_CODEC_H_
+#define FPGAAS_SERVER_FRONTEND_INFER_CODEC_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "proto/grpc_service.pb.h"
+#include "proto/model_config.pb.h"
+#include "server/repository/repository.h"
+#include "server/numerics/tensor_packing.h"
+#include "server/scheduler/scheduler.h"
+
+namespace fpgaas::frontend {
+
+// What a client must send to, and gets back from, one model version. A view: the pointed-to
+// TensorInfos (usually a ServingModel's) must outlive it.
+struct ModelSignature {
+  std::string_view model_name;
+  int64_t version = 1;
+  int max_batch_size = 0;          // 0 = no batch dimension in shapes
+  const TensorInfo* input = nullptr;
+  const TensorInfo* output = nullptr;
+};
+
+ModelSignature SignatureOf(const ServingModel& model);
+
+// What DecodeInferRequest extracts besides the tensor.
+struct DecodedRequestOptions {
+  absl::Duration timeout = absl::ZeroDuration();  // request parameter "timeout" (µs); 0 = none
+};
+
+// Validates `wire` against `signature` and fills request->{id, batch_size, input_type, input,
+// output_type, priority}. Moves the raw input bytes out of `wire` (its raw_input_contents are left
+// empty). On error *request is in an unspecified state and must be discarded.
+absl::Status DecodeInferRequest(const ModelSignature& signature, inference::ModelInferRequest& wire,
+                                InferenceRequest* request, DecodedRequestOptions* options);
+
+// Fills `response` with the model's output; `result.output` is moved into raw_output_contents.
+// INTERNAL when the result's byte size does not match the signature (a scheduler bug).
+// `request_batch_size` is the request's own sample count (not the formed batch's).
+absl::Status EncodeInferResponse(const ModelSignature& signature, const std::string& id,
+                                 int request_batch_size, InferenceResult& result,
+                                 inference::ModelInferResponse* response);
+
+// Shape as the client sees it: [-1, dims...] when the model batches, else dims.
+std::vector<int64_t> ClientShape(const ModelSignature& signature, const TensorInfo& tensor);
+
+}  // namespace fpgaas::frontend
+
+#endif  // FPGAAS_SERVER_FRONTEND_INFER_CODEC_H_

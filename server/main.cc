@@ -1,0 +1,180 @@
+// fpgaasd: the FPGA-as-a-Service inference daemon. Wiring only: flags -> devices -> metrics ->
+// repository -> gRPC server and /metrics; SIGINT/SIGTERM drain the server and exit 0.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "prometheus/exposer.h"
+#include "prometheus/registry.h"
+#include "server/device/device_manager.h"
+#include "server/frontend/frontend.h"
+#include "server/metrics/metrics.h"
+#include "server/repository/repository.h"
+#include "server/util/clock.h"
+#include "spdlog/spdlog.h"
+
+#ifndef FPGAAS_VERSION
+#define FPGAAS_VERSION "0.0.0"
+#endif
+
+ABSL_FLAG(std::string, grpc_address, "0.0.0.0", "Interface the gRPC server listens on.");
+ABSL_FLAG(int, grpc_port, 8001, "gRPC (KServe v2) port; 0 picks a free one.");
+ABSL_FLAG(int, metrics_port, 8002, "Prometheus /metrics HTTP port; 0 picks a free one.");
+ABSL_FLAG(std::string, model_repository, "", "Model repository folder (Triton layout).");
+ABSL_FLAG(std::string, model_control_mode, "none",
+          "none: load every model at start; explicit: load --load-model ones and via the "
+          "RepositoryModelLoad/Unload RPCs.");
+ABSL_FLAG(std::vector<std::string>, load_model, {},
+          "Explicit mode: models to load at start (comma list; may be repeated; \"*\" = all).");
+ABSL_FLAG(std::string, device, "auto", "auto | emu | xrt | xrt:0,xrt:1");
+ABSL_FLAG(int, max_message_bytes, 64 << 20,
+          "Largest gRPC message accepted or sent (bytes); bigger requests get RESOURCE_EXHAUSTED.");
+ABSL_FLAG(std::string, log_level, "info", "trace | debug | info | warn | error | critical | off");
+ABSL_FLAG(bool, strict_readiness, false,
+          "ServerReady only when every model in the repository loaded (not just the loaded ones "
+          "ready).");
+ABSL_FLAG(int, drain_grace_seconds, 10,
+          "On SIGINT/SIGTERM, in-flight requests get this long before they are cancelled.");
+
+namespace {
+
+int Fail(const std::string& what) {
+  spdlog::critical("fpgaasd: {}", what);
+  return 1;
+}
+
+// absl list flags keep only their last occurrence; --load-model may be repeated, so every
+// occurrence on the command line is collected.
+std::vector<std::string> AllLoadModelValues(int argc, char** argv) {
+  std::vector<std::string> models;
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (!absl::ConsumePrefix(&arg, "--load-model") && !absl::ConsumePrefix(&arg, "--load_model")) {
+      continue;
+    }
+    if (absl::ConsumePrefix(&arg, "=")) {
+    } else if (arg.empty() && i + 1 < argc) {
+      arg = argv[++i];
+    } else {
+      continue;
+    }
+    for (absl::string_view name : absl::StrSplit(arg, ',', absl::SkipEmpty())) {
+      models.emplace_back(name);
+    }
+  }
+  return models;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("fpgaasd --model-repository=<dir> [--device=emu] [flags]");
+  absl::ParseCommandLine(argc, argv);
+
+  spdlog::level::level_enum level = spdlog::level::from_str(absl::GetFlag(FLAGS_log_level));
+  if (level == spdlog::level::off && absl::GetFlag(FLAGS_log_level) != "off") {
+    return Fail(absl::StrCat("--log-level: unknown level '", absl::GetFlag(FLAGS_log_level), "'"));
+  }
+  spdlog::set_level(level);
+  if (absl::GetFlag(FLAGS_model_repository).empty()) {
+    return Fail("--model-repository is required");
+  }
+  absl::StatusOr<fpgaas::ModelControlMode> control_mode =
+      fpgaas::ParseModelControlMode(absl::GetFlag(FLAGS_model_control_mode));
+  if (!control_mode.ok()) return Fail(std::string(control_mode.status().message()));
+
+  // Signals are taken by one thread (sigwait); block them before any other thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  spdlog::info("fpgaasd {} starting", FPGAAS_VERSION);
+  fpgaas::RealClock clock;
+  std::unique_ptr<fpgaas::MetricsRegistry> metrics = fpgaas::MetricsRegistry::Create();
+
+  fpgaas::DeviceManagerOptions device_options;
+  device_options.devices = absl::GetFlag(FLAGS_device);
+  device_options.clock = &clock;
+  device_options.metrics = metrics->registry();
+  absl::StatusOr<std::unique_ptr<fpgaas::DeviceManager>> devices =
+      fpgaas::DeviceManager::Create(std::move(device_options));
+  if (!devices.ok()) return Fail(absl::StrCat("--device: ", devices.status().ToString()));
+  spdlog::info("devices: {}", absl::StrJoin((*devices)->device_names(), ", "));
+
+  fpgaas::ModelRepositoryOptions repository_options;
+  repository_options.root = absl::GetFlag(FLAGS_model_repository);
+  repository_options.control_mode = *control_mode;
+  repository_options.startup_models = AllLoadModelValues(argc, argv);
+  repository_options.devices = devices->get();
+  repository_options.metrics = metrics.get();
+  repository_options.clock = &clock;
+  absl::StatusOr<std::unique_ptr<fpgaas::ModelRepository>> repository =
+      fpgaas::ModelRepository::Create(std::move(repository_options));
+  if (!repository.ok()) return Fail(repository.status().ToString());
+
+  std::unique_ptr<prometheus::Exposer> exposer;
+  try {
+    exposer = std::make_unique<prometheus::Exposer>(
+        absl::StrCat("0.0.0.0:", absl::GetFlag(FLAGS_metrics_port)));
+  } catch (const std::exception& e) {
+    return Fail(absl::StrCat("cannot serve metrics on port ", absl::GetFlag(FLAGS_metrics_port),
+                             ": ", e.what()));
+  }
+  exposer->RegisterCollectable(metrics->registry());
+
+  fpgaas::GrpcServerOptions server_options;
+  server_options.address = absl::GetFlag(FLAGS_grpc_address);
+  server_options.port = absl::GetFlag(FLAGS_grpc_port);
+  server_options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  server_options.repository = repository->get();
+  server_options.devices = devices->get();
+  server_options.clock = &clock;
+  server_options.server_version = FPGAAS_VERSION;
+  server_options.strict_readiness = absl::GetFlag(FLAGS_strict_readiness);
+  server_options.drain_grace_period = absl::Seconds(absl::GetFlag(FLAGS_drain_grace_seconds));
+  absl::StatusOr<std::unique_ptr<fpgaas::GrpcServer>> server =
+      fpgaas::GrpcServer::Create(std::move(server_options));
+  if (!server.ok()) return Fail(server.status().ToString());
+  if (absl::Status started = (*server)->Start(); !started.ok()) return Fail(started.ToString());
+
+  const std::vector<int> metrics_ports = exposer->GetListeningPorts();
+  std::printf("fpgaasd listening: gRPC on %s, metrics on http://0.0.0.0:%d/metrics\n",
+              (*server)->listening_address().c_str(),
+              metrics_ports.empty() ? absl::GetFlag(FLAGS_metrics_port) : metrics_ports.front());
+  std::fflush(stdout);
+  spdlog::info("serving; ready: {}", (*server)->ready() ? "yes" : "no");
+
+  std::thread signal_thread([&signals, server = server->get()] {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    spdlog::info("received {}; draining", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    server->Shutdown();
+  });
+  (*server)->Wait();
+  signal_thread.join();
+
+  // Reverse order of creation: the server is stopped, then schedulers, devices, metrics.
+  server->reset();
+  exposer.reset();
+  repository->reset();
+  devices->reset();
+  spdlog::info("fpgaasd stopped");
+  return 0;
+}
