@@ -1,0 +1,182 @@
+#include "server/device/emu/emulated_device.h"
+
+#include <cstring>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/numerics/tensor_packing.h"
+#include "tests/unit/device/small_network.h"
+
+namespace fpgaas {
+namespace {
+
+using ::fpgaas::testing::SmallModelSpec;
+using ::testing::HasSubstr;
+
+// Every Now() is 1 µs after the previous one, so each timed stage lasts exactly 1 µs.
+class TickingClock final : public Clock {
+ public:
+  absl::Time Now() override {
+    absl::MutexLock lock(&mu_);
+    now_ += absl::Microseconds(1);
+    return now_;
+  }
+  bool WaitWithDeadline(absl::Mutex*, absl::CondVar*, absl::Time) override { return true; }
+
+ private:
+  absl::Mutex mu_;
+  absl::Time now_ ABSL_GUARDED_BY(mu_) = absl::UnixEpoch();
+};
+
+std::unique_ptr<EmulatedDevice> MakeDevice(Clock* clock) {
+  EmulatedDeviceOptions options;
+  options.clock = clock;
+  auto device = EmulatedDevice::Create(options);
+  EXPECT_TRUE(device.ok()) << device.status();
+  return std::move(*device);
+}
+
+// Packs `batch` random samples into `dst` as the scheduler would.
+void PackRandom(const DeviceModelSpec& spec, int batch, uint32_t seed, uint8_t* dst) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> value(-8.0f, 8.0f);
+  std::vector<float> values(size_t(batch) * spec.input_size);
+  for (float& v : values) v = value(rng);
+  ASSERT_TRUE(numerics::PackElements(numerics::ElementType::kFp32, values.data(), values.size(),
+                                     spec.input_type, dst)
+                  .ok());
+}
+
+TEST(EmulatedDeviceTest, OutputEqualsTheNetworkOnTheSamePackedInput) {
+  RealClock clock;
+  auto device = MakeDevice(&clock);
+  const DeviceModelSpec spec = SmallModelSpec(8);
+  auto model = device->Load(spec);
+  ASSERT_TRUE(model.ok()) << model.status();
+  ExecutionSlot* slot = (*model)->slots().at(0);
+  for (int batch : {1, 5, 8}) {
+    PackRandom(spec, batch, uint32_t(batch), slot->input());
+    const std::string input(reinterpret_cast<const char*>(slot->input()),
+                            size_t(batch) * spec.input_bytes_per_sample());
+    StageTimes times;
+    ASSERT_TRUE(slot->Execute(batch, &times).ok());
+    std::string expected(size_t(batch) * spec.output_bytes_per_sample(), '\0');
+    spec.network->Run(reinterpret_cast<const uint8_t*>(input.data()),
+                      reinterpret_cast<uint8_t*>(expected.data()), size_t(batch));
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(slot->output()), expected.size()), expected)
+        << "batch " << batch;
+    EXPECT_NE(expected, std::string(expected.size(), '\0'));  // the network computed something
+  }
+}
+
+TEST(EmulatedDeviceTest, TimesTheThreeStagesWithTheClock) {
+  TickingClock clock;
+  auto device = MakeDevice(&clock);
+  auto model = device->Load(SmallModelSpec(4));
+  ASSERT_TRUE(model.ok());
+  ExecutionSlot* slot = (*model)->slots().at(0);
+  PackRandom((*model)->spec(), 4, 7, slot->input());
+  StageTimes times;
+  ASSERT_TRUE(slot->Execute(4, &times).ok());
+  EXPECT_EQ(times.input_transfer, absl::Microseconds(1));
+  EXPECT_EQ(times.compute, absl::Microseconds(1));
+  EXPECT_EQ(times.output_transfer, absl::Microseconds(1));
+}
+
+TEST(EmulatedDeviceTest, OneSlotPerComputeUnitWithAlignedBuffersRunningConcurrently) {
+  RealClock clock;
+  auto device = MakeDevice(&clock);
+  const DeviceModelSpec spec = SmallModelSpec(16, 3);
+  auto model = device->Load(spec);
+  ASSERT_TRUE(model.ok());
+  std::vector<ExecutionSlot*> slots = (*model)->slots();
+  ASSERT_EQ(slots.size(), 3u);
+  EXPECT_EQ(slots[0]->name(), "emu/cu0");
+  EXPECT_EQ(slots[2]->name(), "emu/cu2");
+  for (ExecutionSlot* slot : slots) {
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(slot->input()) % 64, 0u);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(slot->output()) % 64, 0u);
+  }
+  EXPECT_NE(slots[0]->input(), slots[1]->input());
+  std::vector<std::thread> threads;
+  std::vector<bool> matches(slots.size());
+  for (size_t i = 0; i < slots.size(); ++i) {
+    threads.emplace_back([&, i] {
+      bool all = true;
+      for (int round = 0; round < 200; ++round) {
+        const int batch = 1 + (round + int(i)) % 16;
+        PackRandom(spec, batch, uint32_t(round * 7 + i), slots[i]->input());
+        std::vector<uint8_t> input(slots[i]->input(),
+                                   slots[i]->input() + batch * spec.input_bytes_per_sample());
+        std::vector<uint8_t> expected(batch * spec.output_bytes_per_sample());
+        spec.network->Run(input.data(), expected.data(), size_t(batch));
+        StageTimes times;
+        all = all && slots[i]->Execute(batch, &times).ok() &&
+              std::memcmp(slots[i]->output(), expected.data(), expected.size()) == 0;
+      }
+      matches[i] = all;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (size_t i = 0; i < slots.size(); ++i) EXPECT_TRUE(matches[i]) << slots[i]->name();
+}
+
+TEST(EmulatedDeviceTest, ExecuteRejectsBatchesOutsideOneToMax) {
+  RealClock clock;
+  auto device = MakeDevice(&clock);
+  auto model = device->Load(SmallModelSpec(4));
+  ASSERT_TRUE(model.ok());
+  StageTimes times;
+  EXPECT_EQ((*model)->slots()[0]->Execute(0, &times).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ((*model)->slots()[0]->Execute(5, &times).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(EmulatedDeviceTest, LoadRejectsSpecsThatDisagreeWithTheNetwork) {
+  RealClock clock;
+  auto device = MakeDevice(&clock);
+  auto expect_invalid = [&](DeviceModelSpec spec, const std::string& message) {
+    auto model = device->Load(spec);
+    ASSERT_FALSE(model.ok()) << message;
+    EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(model.status().message(), HasSubstr(message));
+    EXPECT_THAT(model.status().message(), HasSubstr("model small version 1"));
+  };
+  DeviceModelSpec spec = SmallModelSpec();
+  spec.network = nullptr;
+  expect_invalid(spec, "no hls4ml network");
+  spec = SmallModelSpec();
+  spec.input_size = 5;
+  expect_invalid(spec, "input_size 5 but the network takes 4");
+  spec = SmallModelSpec();
+  spec.output_size = 2;
+  expect_invalid(spec, "output_size 2 but the network gives 3");
+  spec = SmallModelSpec();
+  spec.input_type = numerics::FixedType{18, 8};
+  expect_invalid(spec, "input type ap_fixed<18,8>");
+  spec = SmallModelSpec();
+  spec.output_type = numerics::FixedType{16, 6, false};
+  expect_invalid(spec, "output type");
+  spec = SmallModelSpec();
+  spec.max_batch_size = 0;
+  expect_invalid(spec, "max_batch_size 0");
+  spec = SmallModelSpec();
+  spec.compute_units = 0;
+  expect_invalid(spec, "compute_units 0");
+  // The host-side rounding/overflow modes may differ from the network's: same bit layout.
+  spec = SmallModelSpec();
+  spec.input_type.quantization = numerics::Quantization::kRnd;
+  spec.input_type.overflow = numerics::Overflow::kSat;
+  EXPECT_TRUE(device->Load(spec).ok());
+}
+
+TEST(EmulatedDeviceTest, CreateNeedsAClock) {
+  EXPECT_EQ(EmulatedDevice::Create(EmulatedDeviceOptions{}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace fpgaas
