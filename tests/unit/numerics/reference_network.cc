@@ -1,0 +1,343 @@
+#include "tests/unit/numerics/reference_network.h"
+
+#include <cfloat>
+#include <cmath>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace fpgaas::numerics::reference {
+namespace {
+
+mpq_class Pow2(int e) {
+  mpz_class p = 1;
+  mpz_mul_2exp(p.get_mpz_t(), p.get_mpz_t(), std::abs(e));
+  return e >= 0 ? mpq_class(p) : mpq_class(mpz_class(1), p);
+}
+
+mpz_class Floor(const mpq_class& y) {
+  mpz_class k;
+  mpz_fdiv_q(k.get_mpz_t(), y.get_num_mpz_t(), y.get_den_mpz_t());
+  return k;
+}
+mpz_class TruncTowardZero(const mpq_class& y) {
+  mpz_class k;
+  mpz_tdiv_q(k.get_mpz_t(), y.get_num_mpz_t(), y.get_den_mpz_t());
+  return k;
+}
+
+mpz_class Bit(int b) {
+  mpz_class v = 1;
+  mpz_mul_2exp(v.get_mpz_t(), v.get_mpz_t(), b);
+  return v;
+}
+
+// mpq from a double is exact; Xilinx reads +-inf as +-2^1024.
+mpq_class Exact(double d) {
+  if (std::isinf(d)) {
+    mpz_class p = 1;
+    mpz_mul_2exp(p.get_mpz_t(), p.get_mpz_t(), 1024);
+    return d < 0 ? mpq_class(-p) : mpq_class(p);
+  }
+  return mpq_class(d);
+}
+
+int FloorLog2(int n) {
+  int k = -1;
+  while (n > 0) {
+    n >>= 1;
+    ++k;
+  }
+  return k;
+}
+
+}  // namespace
+
+mpz_class ConvertExact(const FixedType& t, const mpq_class& x) {
+  const int f = t.width - t.integer_bits;
+  const mpq_class y = x * Pow2(f);
+  const mpz_class k = Floor(y);
+  const mpq_class fr = y - mpq_class(k);
+  const mpq_class half(1, 2);
+  const bool neg = x < 0;
+  bool up = false;
+  switch (t.quantization) {
+    case Quantization::kTrn: up = false; break;
+    case Quantization::kTrnZero: up = neg && fr > 0; break;
+    case Quantization::kRnd: up = fr >= half; break;
+    case Quantization::kRndZero: up = fr > half || (fr == half && neg); break;
+    case Quantization::kRndMinInf: up = fr > half; break;
+    case Quantization::kRndInf: up = fr > half || (fr == half && !neg); break;
+    case Quantization::kRndConv: up = fr > half || (fr == half && mpz_odd_p(k.get_mpz_t())); break;
+  }
+  const mpz_class q = k + (up ? 1 : 0);
+  const mpz_class max = t.is_signed ? Bit(t.width - 1) - 1 : Bit(t.width) - 1;
+  const mpz_class min = t.is_signed ? mpz_class(-Bit(t.width - 1)) : mpz_class(0);
+  bool over = q > max, under = q < min;
+  if (t.overflow == Overflow::kSatSym && t.is_signed && q == min) under = true;
+  if (!over && !under) return q;
+  switch (t.overflow) {
+    case Overflow::kSatZero:
+      return 0;
+    case Overflow::kSat:
+      return over ? max : min;
+    case Overflow::kSatSym:
+      return over ? max : (t.is_signed ? mpz_class(-max) : min);
+    case Overflow::kWrap: {
+      mpz_class pattern;  // q mod 2^W, in [0, 2^W)
+      mpz_fdiv_r_2exp(pattern.get_mpz_t(), q.get_mpz_t(), t.width);
+      const int n = t.saturation_bits;
+      auto set = [&](int b, bool one) {
+        if (one) mpz_setbit(pattern.get_mpz_t(), b); else mpz_clrbit(pattern.get_mpz_t(), b);
+      };
+      if (n > 0) {
+        if (t.is_signed) {
+          // Sign bit takes the source's sign; the next N-1 bits its complement.
+          set(t.width - 1, under);
+          for (int b = t.width - n; b <= t.width - 2; ++b) set(b, !under);
+        } else {
+          for (int b = t.width - n; b <= t.width - 1; ++b) set(b, true);
+        }
+      }
+      if (t.is_signed && mpz_tstbit(pattern.get_mpz_t(), t.width - 1)) pattern -= Bit(t.width);
+      return pattern;
+    }
+  }
+  return 0;
+}
+
+mpq_class ValueOf(const FixedType& t, const mpz_class& raw) {
+  return mpq_class(raw) * Pow2(t.integer_bits - t.width);
+}
+
+mpz_class RawToMpz(const FixedType& t, int64_t raw) {
+  if (!t.is_signed && t.width == 64) {
+    mpz_class v;
+    mpz_import(v.get_mpz_t(), 1, 1, sizeof(uint64_t), 0, 0, &raw);
+    return v;
+  }
+  return mpz_class(static_cast<long>(raw));
+}
+
+namespace {
+
+int64_t MpzToRaw(const mpz_class& v) {
+  mpz_class low;
+  mpz_fdiv_r_2exp(low.get_mpz_t(), v.get_mpz_t(), 64);
+  uint64_t bits = 0;
+  size_t count = 0;
+  mpz_export(&bits, &count, 1, sizeof(uint64_t), 0, 0, low.get_mpz_t());
+  return static_cast<int64_t>(bits);
+}
+
+struct Value {  // a fixed-point value: its exact real value, on its type's grid
+  FixedType type;
+  mpq_class v;
+};
+
+mpq_class Conv(const FixedType& t, const mpq_class& x) { return ValueOf(t, ConvertExact(t, x)); }
+
+// (int) of an ap_fixed expression x * n / d: truncation toward zero, then the low 32 bits.
+int32_t IntOf(const mpq_class& x) {
+  mpz_class t = TruncTowardZero(x);
+  mpz_class low;
+  mpz_fdiv_r_2exp(low.get_mpz_t(), t.get_mpz_t(), 32);
+  const uint32_t u = static_cast<uint32_t>(low.get_ui());
+  return static_cast<int32_t>(u);
+}
+
+int Clamp(int64_t v, int n) { return static_cast<int>(v < 0 ? 0 : v > n - 1 ? n - 1 : v); }
+
+// Value of `t` with its top `bits` bits = i, others zero.
+float TopBitsValue(const FixedType& t, unsigned i, int bits) {
+  mpz_class pattern = mpz_class(i) * Bit(t.width - bits);
+  if (t.is_signed && mpz_tstbit(pattern.get_mpz_t(), t.width - 1)) pattern -= Bit(t.width);
+  return static_cast<float>(ValueOf(t, pattern).get_d());
+}
+unsigned TopBits(const FixedType& t, const mpq_class& value, int bits) {
+  const mpz_class raw = Floor(value * Pow2(t.width - t.integer_bits));  // exact: on the grid
+  mpz_class pattern;
+  mpz_fdiv_r_2exp(pattern.get_mpz_t(), raw.get_mpz_t(), t.width);
+  mpz_fdiv_q_2exp(pattern.get_mpz_t(), pattern.get_mpz_t(), t.width - bits);
+  return static_cast<unsigned>(pattern.get_ui());
+}
+
+mpq_class ReduceSum(const FixedType& t, const std::vector<mpq_class>& x, size_t begin, size_t n) {
+  if (n == 1) return x[begin];
+  if (n == 2) return Conv(t, x[begin] + x[begin + 1]);
+  const size_t left = size_t{1} << FloorLog2(static_cast<int>(n - 1));
+  return Conv(t, ReduceSum(t, x, begin, left) + ReduceSum(t, x, begin + left, n - left));
+}
+
+int Log2Exact(int n) { return FloorLog2(n); }
+
+std::vector<mpq_class> Softmax(const SoftmaxSpec& s, const FixedType& in, const FixedType& res,
+                               const std::vector<mpq_class>& x) {
+  const size_t n = x.size();
+  std::vector<mpq_class> y(n);
+  if (s.implementation == SoftmaxImplementation::kArgmax) {
+    size_t idx = 0;
+    for (size_t i = 1; i < n; ++i) {
+      if (x[i] > x[idx]) idx = i;
+    }
+    for (size_t i = 0; i < n; ++i) y[i] = i == idx ? Conv(res, 1) : mpq_class(0);
+    return y;
+  }
+  const int ne = s.exp_table_size, ni = s.inv_table_size;
+  if (s.implementation == SoftmaxImplementation::kLegacy) {
+    const FixedType& table_t = s.exp_table_type;
+    for (size_t ii = 0; ii < n; ++ii) {
+      mpq_class acc = 0;
+      for (size_t jj = 0; jj < n; ++jj) {
+        mpq_class e;
+        if (ii == jj) {
+          e = Conv(table_t, 1);
+        } else {
+          const int32_t data_round = IntOf((x[jj] - x[ii]) * ne / 16);
+          const int index = Clamp(int64_t{data_round} + 8 * ne / 16, ne);
+          const float in_val = static_cast<float>(2 * 8.0 * (index - float(ne) / 2.0) / float(ne));
+          e = Conv(table_t, Exact(std::exp(in_val)));
+        }
+        acc = Conv(table_t, acc + e);
+      }
+      const int index = Clamp(IntOf(acc * ni / 64), ni);
+      const float in_val = static_cast<float>(64.0 * index / float(ni));
+      const mpq_class inv = in_val > 0.0 ? Conv(s.inv_table_type, Exact(1.0 / in_val)) : mpq_class(0);
+      y[ii] = Conv(res, inv);
+    }
+    return y;
+  }
+  const bool old = s.hls4ml_0_8_1_stable;
+  const int eb = Log2Exact(ne), ib = Log2Exact(ni);
+  const FixedType e_t = old ? s.exp_table_type : s.accum_type;
+  std::vector<mpq_class> e(n);
+  mpq_class max = x[0];
+  for (size_t i = 1; i < n; ++i) max = x[i] >= max ? x[i] : max;
+  for (size_t i = 0; i < n; ++i) {
+    float table_x;
+    if (s.implementation == SoftmaxImplementation::kLatency) {
+      table_x = TopBitsValue(in, TopBits(in, x[i], eb), eb);
+    } else if (old) {
+      const FixedType d_t{in.width, in.integer_bits, true, Quantization::kRnd, Overflow::kSat};
+      const mpq_class d = Conv(in, Conv(d_t, x[i] - max));
+      table_x = TopBitsValue(in, TopBits(in, d, eb), eb);
+    } else {
+      const mpq_class d = Conv(s.inp_norm_type, max - x[i]);
+      table_x = -TopBitsValue(s.inp_norm_type, TopBits(s.inp_norm_type, d, eb), eb);
+    }
+    e[i] = Conv(e_t, Conv(s.exp_table_type, Exact(std::exp(table_x))));
+  }
+  mpq_class sum = ReduceSum(e_t, e, 0, n);
+  FixedType index_t = e_t;
+  if (!old && s.inv_inp_type) {
+    sum = Conv(*s.inv_inp_type, sum);
+    index_t = *s.inv_inp_type;
+  }
+  float inv_x = TopBitsValue(index_t, TopBits(index_t, sum, ib), ib);
+  if (inv_x == 0.0f && !old) inv_x = FLT_MIN;
+  const mpq_class inv = Conv(s.inv_table_type, Exact(1 / inv_x));
+  for (size_t i = 0; i < n; ++i) y[i] = Conv(res, e[i] * inv);
+  return y;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<int64_t>> ReferenceRunRaw(const NetworkSpec& spec,
+                                                     const std::vector<int64_t>& input_raw,
+                                                     std::vector<std::vector<int64_t>>* trace) {
+  if (input_raw.size() != static_cast<size_t>(spec.input_size)) {
+    return absl::InvalidArgumentError("reference: wrong input size");
+  }
+  FixedType type = spec.input_type;
+  std::vector<mpq_class> x;
+  for (int64_t r : input_raw) x.push_back(ValueOf(type, RawToMpz(type, r)));
+  for (const LayerSpec& layer : spec.layers) {
+    const FixedType& res = layer.result_type;
+    std::vector<mpq_class> y;
+    if (const auto* d = std::get_if<DenseSpec>(&layer.op)) {
+      if (static_cast<size_t>(d->n_in) != x.size()) return absl::InvalidArgumentError("reference: dense size");
+      const FixedType& acc_t = d->accum_type;
+      std::vector<mpq_class> acc(d->n_out);
+      for (int j = 0; j < d->n_out; ++j) acc[j] = Conv(acc_t, ValueOf(d->bias_type, RawToMpz(d->bias_type, d->biases[j])));
+      auto weight = [&](int i, int j) {
+        return ValueOf(d->weight_type, RawToMpz(d->weight_type, d->weights[static_cast<size_t>(i) * d->n_out + j]));
+      };
+      auto mac = [&](int i, int j) { acc[j] = Conv(acc_t, acc[j] + Conv(acc_t, x[i] * weight(i, j))); };
+      if (!d->resource_strategy) {
+        for (int i = 0; i < d->n_in; ++i) {
+          for (int j = 0; j < d->n_out; ++j) mac(i, j);
+        }
+      } else {
+        // nnet::dense_resource: ReuseLoop over ir, MultLoop over im; weight index w = ir + RF*im
+        // in the transposed [n_out][n_in] layout.
+        const int rf = d->reuse_factor, total = d->n_in * d->n_out;
+        const int block_factor = (total + rf - 1) / rf;
+        for (int ir = 0; ir < rf; ++ir) {
+          for (int im = 0; im < block_factor; ++im) {
+            const int w = ir + rf * im;
+            if (w >= total) break;
+            mac(w % d->n_in, w / d->n_in);
+          }
+        }
+      }
+      for (int j = 0; j < d->n_out; ++j) y.push_back(Conv(res, acc[j]));
+    } else if (const auto* b = std::get_if<BatchNormSpec>(&layer.op)) {
+      for (int i = 0; i < b->n; ++i) {
+        const mpq_class s = ValueOf(b->scale_type, RawToMpz(b->scale_type, b->scale[i]));
+        const mpq_class c = ValueOf(b->bias_type, RawToMpz(b->bias_type, b->bias[i]));
+        y.push_back(Conv(res, x[i] * s + c));
+      }
+    } else if (const auto* a = std::get_if<ActivationSpec>(&layer.op)) {
+      const int n = a->table_size;
+      for (const mpq_class& v : x) {
+        switch (a->kind) {
+          case ActivationKind::kLinear: y.push_back(Conv(res, v)); break;
+          case ActivationKind::kRelu: y.push_back(v > 0 ? Conv(res, v) : mpq_class(0)); break;
+          case ActivationKind::kSigmoid: {
+            const int index = Clamp(int64_t{IntOf(v * n / 16)} + 8 * n / 16, n);
+            const float in_val = static_cast<float>(2 * 8.0 * (index - float(n) / 2.0) / float(n));
+            const float sig = static_cast<float>(1.0 / (1 + std::exp(-in_val)));
+            y.push_back(Conv(res, Conv(a->table_type, Exact(sig))));
+            break;
+          }
+          case ActivationKind::kTanh: {
+            const int index = Clamp(int64_t{IntOf(v * n / 8)} + 4 * n / 8, n);
+            const float in_val = static_cast<float>(2 * 4.0 * (index - float(n) / 2.0) / float(n));
+            y.push_back(Conv(res, Conv(a->table_type, Exact(std::tanh(static_cast<double>(in_val))))));
+            break;
+          }
+        }
+      }
+    } else if (const auto* s = std::get_if<SoftmaxSpec>(&layer.op)) {
+      y = Softmax(*s, type, res, x);
+    }
+    x = std::move(y);
+    type = res;
+    if (trace != nullptr) {
+      std::vector<int64_t> raws;
+      for (const mpq_class& v : x) raws.push_back(MpzToRaw(Floor(v * Pow2(type.width - type.integer_bits))));
+      trace->push_back(std::move(raws));
+    }
+  }
+  std::vector<int64_t> out;
+  for (const mpq_class& v : x) out.push_back(MpzToRaw(Floor(v * Pow2(type.width - type.integer_bits))));
+  return out;
+}
+
+absl::StatusOr<std::vector<double>> ReferenceRun(const NetworkSpec& spec,
+                                                 const std::vector<double>& input_values) {
+  std::vector<int64_t> raw;
+  for (double v : input_values) {
+    if (std::isnan(v)) return absl::InvalidArgumentError("reference: NaN input");
+    raw.push_back(MpzToRaw(ConvertExact(spec.input_type, Exact(v))));
+  }
+  absl::StatusOr<std::vector<int64_t>> out = ReferenceRunRaw(spec, raw);
+  if (!out.ok()) return out.status();
+  const FixedType& t = spec.layers.back().result_type;
+  std::vector<double> values;
+  for (int64_t r : *out) values.push_back(ValueOf(t, RawToMpz(t, r)).get_d());
+  return values;
+}
+
+}  // namespace fpgaas::numerics::reference
