@@ -1,0 +1,92 @@
+#include "client/tools/common/csv.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace fpgaas::tools {
+
+absl::StatusOr<CsvTable> ReadCsv(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read '", path, "'"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseCsv(text.str(), path);
+}
+
+absl::StatusOr<CsvTable> ParseCsv(const std::string& text, const std::string& name) {
+  CsvTable table;
+  int line_number = 0;
+  bool first_content = true;
+  int header_line = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    line = absl::StripAsciiWhitespace(line);
+    if (line.empty() || line.front() == '#') continue;
+    std::vector<absl::string_view> fields = absl::StrSplit(line, ',');
+    std::vector<float> row;
+    row.reserve(fields.size());
+    for (size_t i = 0; i < fields.size(); ++i) {
+      absl::string_view field = absl::StripAsciiWhitespace(fields[i]);
+      float value;
+      if (!absl::SimpleAtof(field, &value)) {
+        if (first_content) {  // a header line
+          header_line = line_number;
+          for (absl::string_view title : fields) {
+            table.header.emplace_back(absl::StripAsciiWhitespace(title));
+          }
+          row.clear();
+          break;
+        }
+        return absl::InvalidArgumentError(absl::StrCat(name, ":", line_number, ": field ", i + 1,
+                                                       " '", field, "' is not a number"));
+      }
+      row.push_back(value);
+    }
+    const bool was_header = first_content && !table.header.empty();
+    first_content = false;
+    if (was_header) continue;
+    const size_t expected = table.rows.empty() ? table.header.size() : table.rows.front().size();
+    if (expected != 0 && row.size() != expected) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          name, ":", line_number, ": ", row.size(), " values, expected ", expected, " like line ",
+          table.rows.empty() ? header_line : table.line_numbers.front()));
+    }
+    table.rows.push_back(std::move(row));
+    table.line_numbers.push_back(line_number);
+  }
+  if (table.rows.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": no data rows"));
+  }
+  return table;
+}
+
+std::string FormatCsv(const std::vector<std::string>& header, const std::vector<float>& flat,
+                      size_t columns) {
+  std::ostringstream out;
+  if (!header.empty()) out << absl::StrJoin(header, ",") << "\n";
+  for (size_t i = 0; columns > 0 && i < flat.size(); i += columns) {
+    for (size_t j = 0; j < columns && i + j < flat.size(); ++j) {
+      if (j) out << ',';
+      out << absl::StrCat(flat[i + j]);
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+absl::Status WriteCsv(const std::string& path, const std::vector<std::string>& header,
+                      const std::vector<float>& flat, size_t columns) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) return absl::PermissionDeniedError(absl::StrCat("cannot write '", path, "'"));
+  out << FormatCsv(header, flat, columns);
+  if (!out) return absl::DataLossError(absl::StrCat("writing '", path, "' failed"));
+  return absl::OkStatus();
+}
+
+}  // namespace fpgaas::tools

@@ -1,0 +1,345 @@
+// The fpgaas CLI (every subcommand, validate) and fpgaas-perf, run in-process against the fake
+// KServe v2 service.
+#include <gmock/gmock.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_split.h"
+#include "client/tools/cli/cli.h"
+#include "client/tools/perf/perf.h"
+#include "tests/integration/client/fake_kserve_service.h"
+
+namespace fpgaas::tools {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Outcome {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+class ToolsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("tools_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  Outcome Cli(std::vector<std::string> args, bool with_server = true) {
+    if (with_server) args.push_back("--server=" + server_.address());
+    std::ostringstream out, err;
+    int code = RunCli(args, out, err);
+    return {code, out.str(), err.str()};
+  }
+  Outcome Perf(std::vector<std::string> args) {
+    args.push_back("--server=" + server_.address());
+    std::ostringstream out, err;
+    int code = RunPerf(args, out, err);
+    return {code, out.str(), err.str()};
+  }
+  std::string Write(const std::string& name, const std::string& text) {
+    std::string path = (dir_ / name).string();
+    std::ofstream(path) << text;
+    return path;
+  }
+  std::string Read(const std::string& name) {
+    std::ifstream in(dir_ / name);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  std::string Path(const std::string& name) { return (dir_ / name).string(); }
+
+  testing::FakeKServeServer server_;
+  std::filesystem::path dir_;
+};
+
+TEST_F(ToolsTest, EverySubcommandHasHelp) {
+  for (const char* command : {"health", "models", "metadata", "infer", "load", "unload",
+                              "register", "stats", "validate"}) {
+    Outcome run = Cli({command, "--help"}, false);
+    EXPECT_EQ(run.code, 0) << command;
+    EXPECT_THAT(run.out, HasSubstr("usage: fpgaas " + std::string(command))) << command;
+    EXPECT_THAT(run.out, HasSubstr("--server")) << command;
+  }
+  Outcome overview = Cli({"--help"}, false);
+  EXPECT_EQ(overview.code, 0);
+  EXPECT_THAT(overview.out, HasSubstr("validate <model>"));
+  std::ostringstream out, err;
+  EXPECT_EQ(RunPerf({"--help"}, out, err), 0);
+  EXPECT_THAT(out.str(), HasSubstr("--concurrency"));
+}
+
+TEST_F(ToolsTest, UsageErrorsExitWithTwo) {
+  Outcome unknown = Cli({"frobnicate"}, false);
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("unknown command 'frobnicate'"));
+  Outcome bad_option = Cli({"health", "--bogus"});
+  EXPECT_EQ(bad_option.code, 2);
+  EXPECT_THAT(bad_option.err, HasSubstr("unknown option --bogus"));
+  Outcome missing = Cli({"metadata"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("missing argument"));
+  EXPECT_EQ(Cli({}, false).code, 2);
+  Outcome bad_number = Cli({"infer", "muon_pt", "--batch", "lots"});
+  EXPECT_EQ(bad_number.code, 2);
+  EXPECT_THAT(bad_number.err, HasSubstr("--batch takes an integer, got 'lots'"));
+}
+
+TEST_F(ToolsTest, Health) {
+  Outcome run = Cli({"health", "--model", "muon_pt"});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("live, ready"));
+  EXPECT_THAT(run.out, HasSubstr("model muon_pt: ready"));
+  EXPECT_EQ(Cli({"unload", "muon_pt"}).code, 0);
+  Outcome unloaded = Cli({"health", "--model", "muon_pt"});
+  EXPECT_EQ(unloaded.code, 1);
+  EXPECT_THAT(unloaded.out, HasSubstr("model muon_pt: not ready"));
+}
+
+TEST_F(ToolsTest, UnreachableServer) {
+  Outcome run = Cli({"health", "--server=127.0.0.1:1", "--retries=1"}, false);
+  EXPECT_EQ(run.code, 1);
+  EXPECT_THAT(run.err, HasSubstr("cannot reach the server at 127.0.0.1:1"));
+}
+
+TEST_F(ToolsTest, ModelsMetadataAndStats) {
+  Outcome models = Cli({"models"});
+  EXPECT_EQ(models.code, 0);
+  EXPECT_THAT(models.out, HasSubstr("muon_pt"));
+  EXPECT_THAT(models.out, HasSubstr("READY"));
+  Outcome metadata = Cli({"metadata", "muon_pt", "--json"});
+  EXPECT_EQ(metadata.code, 0) << metadata.err;
+  EXPECT_THAT(metadata.out, HasSubstr("input:          input_1 FP32 [-1, 3]"));
+  EXPECT_THAT(metadata.out, HasSubstr("max_batch_size: 4"));
+  EXPECT_THAT(metadata.out, HasSubstr("\"max_batch_size\":4"));
+  Outcome unknown = Cli({"metadata", "nope"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("NOT_FOUND"));
+  EXPECT_THAT(unknown.err, HasSubstr("unknown model 'nope'"));
+
+  Write("in.csv", "1,2,3\n");
+  ASSERT_EQ(Cli({"infer", "muon_pt", "--input", Path("in.csv")}).code, 0);
+  Outcome stats = Cli({"stats", "muon_pt"});
+  EXPECT_EQ(stats.code, 0) << stats.err;
+  EXPECT_THAT(stats.out, HasSubstr("inferences:        1 samples in 1 executions"));
+  EXPECT_THAT(stats.out, HasSubstr("avg compute:       3.0 us"));
+}
+
+TEST_F(ToolsTest, InferWritesOneRowPerSample) {
+  Write("in.csv", "a,b,c\n# comment\n1,2,3\n0.5,0.5,0.5\n\n10,20,30\n");
+  Outcome to_stdout = Cli({"infer", "muon_pt", "--input", Path("in.csv"), "--batch", "2"});
+  EXPECT_EQ(to_stdout.code, 0) << to_stdout.err;
+  EXPECT_EQ(to_stdout.out, "pt\n6\n1.5\n60\n");
+  EXPECT_EQ(server_.service().infer_calls(), 2);
+  Outcome to_file = Cli({"infer", "scores", "--input", Path("in.csv"), "--output", Path("out.csv")});
+  EXPECT_EQ(to_file.code, 0) << to_file.err;
+  EXPECT_EQ(Read("out.csv"), "scores_0,scores_1,scores_2\n1,2,3\n0.5,0.5,0.5\n10,20,30\n");
+}
+
+TEST_F(ToolsTest, BadCsvIsReportedWithItsLineNumber) {
+  Write("bad.csv", "1,2,3\n4,5,6\n7,x,9\n");
+  Outcome run = Cli({"infer", "muon_pt", "--input", Path("bad.csv")});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("bad.csv:3: field 2 'x' is not a number"));
+  Write("ragged.csv", "1,2,3\n\n4,5\n");
+  Outcome ragged = Cli({"infer", "muon_pt", "--input", Path("ragged.csv")});
+  EXPECT_EQ(ragged.code, 2);
+  EXPECT_THAT(ragged.err, HasSubstr("ragged.csv:3: 2 values, expected 3 like line 1"));
+  Write("wide.csv", "1,2,3,4\n");
+  Outcome wide = Cli({"infer", "muon_pt", "--input", Path("wide.csv")});
+  EXPECT_EQ(wide.code, 2);
+  EXPECT_THAT(wide.err, HasSubstr("4 values per row, but model 'muon_pt' input 'input_1' takes 3"));
+  Outcome missing = Cli({"infer", "muon_pt", "--input", Path("missing.csv")});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("cannot read"));
+}
+
+TEST_F(ToolsTest, DeadlineAndUnknownModel) {
+  server_.service().set_slow_ms(300);
+  Write("in.csv", "1,2,3\n");
+  Outcome slow = Cli({"infer", "slow", "--input", Path("in.csv"), "--timeout-ms", "30"});
+  EXPECT_EQ(slow.code, 1);
+  EXPECT_THAT(slow.err, HasSubstr("did not answer in time"));
+  Outcome unknown = Cli({"infer", "nope", "--input", Path("in.csv")});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("unknown model 'nope'"));
+}
+
+TEST_F(ToolsTest, LoadUnloadAndRegister) {
+  EXPECT_EQ(Cli({"unload", "scores"}).code, 0);
+  EXPECT_THAT(Cli({"models", "--ready"}).out, Not(HasSubstr("scores")));
+  Outcome load = Cli({"load", "scores"});
+  EXPECT_EQ(load.code, 0);
+  EXPECT_THAT(load.out, HasSubstr("loaded scores"));
+  EXPECT_EQ(Cli({"unload", "nope"}).code, 1);
+
+  std::filesystem::create_directories(dir_ / "m" / "2");
+  Write("m/config.pbtxt", "name: \"uploaded\"\n");
+  Write("m/2/model.xclbin", "bits");
+  Outcome reg = Cli({"register", Path("m")});
+  EXPECT_EQ(reg.code, 0) << reg.err;
+  EXPECT_EQ(server_.service().last_load().model_name(), "uploaded");
+  EXPECT_EQ(server_.service().last_load().parameters().at("file:2/model.xclbin").bytes_param(),
+            "bits");
+  Outcome bad = Cli({"register", Path("nowhere")});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("does not exist"));
+}
+
+TEST_F(ToolsTest, ValidateRegressionReportsErrorsAndResolution) {
+  Write("in.csv", "1,2,3\n1,1,1\n2,2,1\n0,0,1\n");
+  // Model answers 6, 3, 5, 1; the reference is exact but for +10% on row 2.
+  Write("ref.csv", "pt\n6\n3\n5.5\n1\n");
+  Outcome run = Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference", Path("ref.csv"),
+                 "--report", Path("report.html")});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("max absolute error:  0.5\n"));
+  EXPECT_THAT(run.out, HasSubstr("mean absolute error: 0.125\n"));
+  EXPECT_THAT(run.out, HasSubstr("max relative error:  0.0909091"));
+  const std::string html = Read("report.html");
+  EXPECT_THAT(html, HasSubstr("<!DOCTYPE html>"));
+  EXPECT_THAT(html, HasSubstr("resolution (pred - ref) / ref (n=4)"));
+  EXPECT_EQ(std::count(html.begin(), html.end(), '\n') > 0, true);
+  EXPECT_THAT(html, HasSubstr("</svg>"));
+  EXPECT_THAT(html, HasSubstr("</html>"));
+  Outcome strict = Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference",
+                    Path("ref.csv"), "--max-abs-error", "0.1"});
+  EXPECT_EQ(strict.code, 1);
+  EXPECT_THAT(strict.err, HasSubstr("exceeds 0.1"));
+}
+
+TEST_F(ToolsTest, ValidateClassificationAccuracyAndConfusionMatrix) {
+  Write("in.csv", "0.9,0.05,0.05\n0.1,0.8,0.1\n0.2,0.2,0.6\n0.6,0.3,0.1\n");
+  Write("labels.csv", "0\n1\n2\n1\n");  // the last one disagrees (predicted 0)
+  Outcome run = Cli({"validate", "scores", "--task", "classification", "--input", Path("in.csv"),
+                 "--reference", Path("labels.csv"), "--report", Path("cls.html"),
+                 "--min-accuracy", "0.7"});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("accuracy (agreement): 0.7500 (3 of 4)"));
+  const std::string html = Read("cls.html");
+  EXPECT_THAT(html, HasSubstr("Confusion matrix"));
+  EXPECT_THAT(html, HasSubstr("predicted class"));
+  EXPECT_THAT(html, HasSubstr("</svg>"));
+  Outcome strict = Cli({"validate", "scores", "--task", "classification", "--input", Path("in.csv"),
+                    "--reference", Path("labels.csv"), "--min-accuracy", "0.9"});
+  EXPECT_EQ(strict.code, 1);
+}
+
+TEST_F(ToolsTest, ValidateRejectsMismatchedFiles) {
+  Write("in.csv", "1,2,3\n1,1,1\n");
+  Write("short.csv", "6\n");
+  Outcome run = Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference",
+                 Path("short.csv")});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("has 2 rows but"));
+  Write("bad.csv", "6\n3,\n");
+  Outcome bad = Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference",
+                 Path("bad.csv")});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("bad.csv:2:"));
+}
+
+google::protobuf::Struct ParseJson(const std::string& text) {
+  google::protobuf::Struct parsed;
+  auto status = google::protobuf::util::JsonStringToMessage(text, &parsed);
+  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << text;
+  return parsed;
+}
+
+TEST_F(ToolsTest, PerfClosedLoopSweepWritesCsvJsonAndHtml) {
+  Outcome run = Perf({"muon_pt", "--concurrency", "1,2", "--count", "20", "--batch", "2",
+                  "--warmup", "0.05", "--csv", Path("perf.csv"), "--json", Path("perf.json"),
+                  "--html", Path("perf.html")});
+  ASSERT_EQ(run.code, 0) << run.err << run.out;
+  std::cout << run.out;
+  EXPECT_THAT(run.out, HasSubstr("concurrency 1"));
+  EXPECT_THAT(run.out, HasSubstr("concurrency 2"));
+
+  auto json = ParseJson(Read("perf.json"));
+  EXPECT_EQ(json.fields().at("model").string_value(), "muon_pt");
+  EXPECT_EQ(json.fields().at("batch").number_value(), 2);
+  const auto& levels = json.fields().at("levels").list_value().values();
+  ASSERT_EQ(levels.size(), 2);
+  for (const auto& level : levels) {
+    const auto& f = level.struct_value().fields();
+    EXPECT_EQ(f.at("requests").number_value(), 20);
+    EXPECT_EQ(f.at("errors").number_value(), 0);
+    EXPECT_LE(f.at("p50_us").number_value(), f.at("p99_us").number_value());
+    EXPECT_LE(f.at("p99_us").number_value(), f.at("max_us").number_value());
+    // The fake server reports 1/2/3/4 µs per request for the four stages.
+    EXPECT_TRUE(f.at("server_split_valid").bool_value());
+    EXPECT_DOUBLE_EQ(f.at("server_queue_us").number_value(), 1.0);
+    EXPECT_DOUBLE_EQ(f.at("server_input_us").number_value(), 2.0);
+    EXPECT_DOUBLE_EQ(f.at("server_compute_us").number_value(), 3.0);
+    EXPECT_DOUBLE_EQ(f.at("server_output_us").number_value(), 4.0);
+  }
+  EXPECT_EQ(levels[1].struct_value().fields().at("concurrency").number_value(), 2);
+
+  std::vector<std::string> lines = absl::StrSplit(Read("perf.csv"), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u);
+  const size_t columns = std::vector<std::string>(absl::StrSplit(lines[0], ',')).size();
+  EXPECT_EQ(columns, 19u);
+  for (const auto& line : lines) {
+    EXPECT_EQ(std::vector<std::string>(absl::StrSplit(line, ',')).size(), columns) << line;
+  }
+
+  const std::string html = Read("perf.html");
+  size_t svgs = 0;
+  for (size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) {
+    ++svgs;
+  }
+  EXPECT_EQ(svgs, 10u);  // total + 4 stages, per level
+  EXPECT_EQ(std::count(html.begin(), html.end(), '<') > 0, true);
+  EXPECT_THAT(html, HasSubstr("server: compute"));
+  EXPECT_THAT(html, HasSubstr("total latency per request"));
+  EXPECT_THAT(html, HasSubstr("</html>"));
+}
+
+TEST_F(ToolsTest, PerfStreamAndOpenLoopModes) {
+  Outcome stream = Perf({"muon_pt", "--mode", "stream", "--concurrency", "4", "--count", "30",
+                     "--warmup", "0", "--json", Path("stream.json")});
+  ASSERT_EQ(stream.code, 0) << stream.err;
+  auto json = ParseJson(Read("stream.json"));
+  EXPECT_EQ(json.fields().at("mode").string_value(), "stream");
+  EXPECT_EQ(json.fields().at("levels").list_value().values(0).struct_value().fields().at(
+                "requests").number_value(),
+            30);
+  for (const char* mode : {"unary", "stream"}) {
+    Outcome open = Perf({"muon_pt", "--mode", mode, "--request-rate", "500", "--count", "25",
+                     "--warmup", "0", "--json", Path("open.json")});
+    ASSERT_EQ(open.code, 0) << mode << ": " << open.err;
+    auto level = ParseJson(Read("open.json")).fields().at("levels").list_value().values(0);
+    EXPECT_EQ(level.struct_value().fields().at("requests").number_value(), 25) << mode;
+    EXPECT_EQ(level.struct_value().fields().at("request_rate").number_value(), 500) << mode;
+    EXPECT_THAT(open.out, HasSubstr("rate 500/s"));
+  }
+}
+
+TEST_F(ToolsTest, PerfErrors) {
+  Outcome unknown = Perf({"nope", "--count", "1"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("unknown model 'nope'"));
+  Outcome big = Perf({"muon_pt", "--batch", "5", "--count", "1"});
+  EXPECT_EQ(big.code, 2);
+  EXPECT_THAT(big.err, HasSubstr("exceeds the model's max_batch_size 4"));
+  Outcome bad_list = Perf({"muon_pt", "--concurrency", "1,x"});
+  EXPECT_EQ(bad_list.code, 2);
+  Outcome bad_mode = Perf({"muon_pt", "--mode", "carrier-pigeon"});
+  EXPECT_EQ(bad_mode.code, 2);
+}
+
+}  // namespace
+}  // namespace fpgaas::tools
