@@ -131,16 +131,38 @@ absl::StatusOr<std::string> ReadFile(const fs::path& path) {
   return text.str();
 }
 
+// Writes and fsyncs a file: a registered model must survive a crash right after Load returns.
 absl::Status WriteFile(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
     return absl::InternalError(
         absl::StrCat("cannot create ", path.string(), ": ", std::strerror(errno)));
   }
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path.string()));
+  size_t written = 0;
+  while (written < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int saved = errno;
+      ::close(fd);
+      return absl::InternalError(
+          absl::StrCat("cannot write ", path.string(), ": ", std::strerror(saved)));
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot flush ", path.string(), ": ", std::strerror(errno)));
+  }
   return absl::OkStatus();
+}
+
+// Makes a directory's entries (new files, renames) durable.
+void SyncDirectory(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
 }
 
 absl::StatusOr<inference::ModelConfig> ParseConfigText(const std::string& text) {
@@ -882,6 +904,10 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
       remove_staging();
       return finish(nullptr, written);
     }
+    for (const fs::directory_entry& entry : fs::recursive_directory_iterator(staging, error)) {
+      if (entry.is_directory(error)) SyncDirectory(entry.path());
+    }
+    SyncDirectory(staging);
     load_dir = staging;
   } else {
     std::error_code error;
@@ -905,6 +931,7 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
   }
   if (!staging.empty()) {
     absl::Status moved = SwapIntoPlace(staging, model_dir);
+    SyncDirectory(options_.root);
     remove_staging();  // holds the old model after a swap, or nothing
     if (!moved.ok()) {
       for (auto& [version, model] : prepared.ready) model->scheduler()->Shutdown();

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/device/device_manager.h"
@@ -528,6 +529,54 @@ TEST_F(RepositoryTest, ReloadSwapsInNewVersionsWhileInFlightRequestsFinish) {
   EXPECT_THAT(*result, ElementsAre(1, 2));
   EXPECT_THAT(*(*repository)->ReadyVersions("m"), ElementsAre(2));
   EXPECT_TRUE(InferOne(**(*repository)->Get("m"), input).ok());
+}
+
+// Requests race reloads and an unload: every accepted request gets its answer (a hang fails the
+// test by timeout), and a request is only ever refused because its version is shutting down.
+TEST_F(RepositoryTest, ConcurrentRequestsDuringReloadsAlwaysGetAnAnswer) {
+  AddModel("m", {1});
+  auto repository = Create(ModelControlMode::kExplicit, {"m"});
+  ASSERT_TRUE(repository.ok()) << repository.status();
+  std::atomic<bool> stop{false};
+  std::atomic<int> answered{0}, refused{0};
+  std::vector<std::thread> clients;
+  std::vector<std::string> unexpected;
+  absl::Mutex unexpected_mu;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&, c] {
+      while (!stop.load()) {
+        auto model = (*repository)->Get("m");
+        if (!model.ok()) {
+          absl::MutexLock lock(&unexpected_mu);
+          unexpected.push_back(std::string(model.status().message()));
+          continue;
+        }
+        const float x = static_cast<float>(c);
+        auto result = InferOne(**model, {x, 1, 2, 3});
+        if (result.ok()) {
+          if (*result != std::vector<float>{x, 1}) {
+            absl::MutexLock lock(&unexpected_mu);
+            unexpected.push_back("wrong output");
+          }
+          ++answered;
+        } else if (result.status().code() == absl::StatusCode::kUnavailable) {
+          ++refused;
+        } else {
+          absl::MutexLock lock(&unexpected_mu);
+          unexpected.push_back(std::string(result.status().message()));
+        }
+      }
+    });
+  }
+  for (int round = 2; round <= 6; ++round) {
+    WriteHls4mlProject(root_ / "m" / absl::StrCat(round) / "hls4ml_prj", 4, 2);
+    ASSERT_TRUE((*repository)->Load("m").ok());
+    EXPECT_EQ((*(*repository)->Get("m"))->version(), round);
+  }
+  stop = true;
+  for (std::thread& client : clients) client.join();
+  EXPECT_THAT(unexpected, IsEmpty());
+  EXPECT_GT(answered.load(), 0);
 }
 
 TEST_F(RepositoryTest, FailedReloadKeepsTheOldVersionServing) {
