@@ -354,6 +354,10 @@ def check_scaled_object(c, where, objects, exported):
             used = check_promql(c, f"{where} ScaledObject", meta["query"], exported)
             c.expect({"nv_inference_queue_duration_us", "nv_inference_exec_count"} <= used,
                      f"{where}: the trigger must use the queue-latency signal")
+            # The ServiceMonitor's series carry job=<Service name>.
+            for job in re.findall(r'\bjob\s*=\s*"([^"]*)"', meta["query"]):
+                c.expect(job == "fpgaasd", f"{where}: query selects job={job!r}, but Prometheus "
+                         "labels the ServiceMonitor's series job=\"fpgaasd\" (the Service name)")
             try:
                 c.expect(float(meta["threshold"]) > 0, f"{where}: threshold must be > 0")
             except (KeyError, ValueError):
@@ -561,15 +565,18 @@ def cmd_systemd(args):
                     "ProtectHome=yes", "PrivateTmp=yes", "EnvironmentFile=/etc/default/fpgaasd"):
         c.expect(re.search(rf"^{re.escape(setting)}$", unit, re.M), f"unit lacks {setting}")
     c.expect(re.search(r"^(DynamicUser=yes|User=\w+)$", unit, re.M), "unit runs as root")
-    stop = re.search(r"^TimeoutStopSec=(\d+)$", unit, re.M)
-    c.expect(stop and int(stop.group(1)) > drain_budget_seconds(args.source_root),
-             "TimeoutStopSec must exceed the server's drain timeout")
     card = open(os.path.join(src, "fpga-card.conf")).read()
     c.expect("DeviceAllow=char-drm" in card and "DeviceAllow=char-xclmgmt" in card,
              "fpga-card.conf must allow /dev/dri and /dev/xclmgmt*")
     env = open(os.path.join(src, "fpgaasd.default")).read()
-    c.expect(re.search(r'^FPGAAS_ARGS=".*--model-repository=', env, re.M),
+    flags = re.search(r'^FPGAAS_ARGS="([^"]*)"', env, re.M)
+    flags = flags.group(1).split() if flags else []
+    c.expect(flag_value(flags, "model-repository"),
              "fpgaasd.default must set FPGAAS_ARGS with --model-repository")
+    stop = re.search(r"^TimeoutStopSec=(\d+)$", unit, re.M)
+    budget = drain_budget_seconds(args.source_root, flags)
+    c.expect(stop and int(stop.group(1)) > budget,
+             f"TimeoutStopSec must exceed the server's drain ({budget} s)")
     with tempfile.TemporaryDirectory() as tmp:
         # verify needs ExecStart's binary to exist: point it at a stand-in executable.
         fake = os.path.join(tmp, "fpgaasd")
