@@ -613,8 +613,10 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
     case OpKind::kRelu: {
       const size_t n = static_cast<size_t>(l.n_in) * kBlock;
       internal::ConvertBlock(in, x, res, y, n);
-      for (size_t k = 0; k < n; ++k) {
-        if (x[k] <= 0 && !(in.width == 64 && !in.is_signed && x[k] != 0)) y[k] = 0;
+      if (in.width == 64 && !in.is_signed) {
+        for (size_t k = 0; k < n; ++k) y[k] = x[k] != 0 ? y[k] : 0;  // bit pattern: only 0 is <= 0
+      } else {
+        for (size_t k = 0; k < n; ++k) y[k] = x[k] > 0 ? y[k] : 0;
       }
       return;
     }

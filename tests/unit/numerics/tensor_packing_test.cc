@@ -1,0 +1,135 @@
+#include "server/numerics/tensor_packing.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/unit/numerics/reference_network.h"
+
+namespace fpgaas::numerics {
+namespace {
+
+FixedType T(const std::string& text) { return *ParseFixedType(text); }
+
+TEST(ElementTypeTest, NamesAndSizes) {
+  const std::pair<const char*, int> expected[] = {{"BOOL", 1},  {"UINT8", 1},  {"UINT16", 2}, {"UINT32", 4}, {"UINT64", 8},
+                                                  {"INT8", 1},  {"INT16", 2},  {"INT32", 4},  {"INT64", 8},  {"FP16", 2},
+                                                  {"BF16", 2},  {"FP32", 4},   {"FP64", 8}};
+  for (auto [name, size] : expected) {
+    std::optional<ElementType> t = ElementTypeFromName(name);
+    ASSERT_TRUE(t.has_value()) << name;
+    EXPECT_EQ(ElementSize(*t), size) << name;
+    EXPECT_EQ(ElementTypeName(*t), name);
+  }
+  EXPECT_FALSE(ElementTypeFromName("BYTES").has_value());
+  EXPECT_FALSE(ElementTypeFromName("fp32").has_value());
+}
+
+// Packs `values` given as `src` elements and checks each packed raw against the GMP reference of
+// the element's exact value.
+template <typename E>
+void CheckPack(ElementType src, const std::vector<E>& elements, const std::vector<double>& exact, const FixedType& t) {
+  std::vector<uint8_t> out(elements.size() * t.container_bytes() + 1);
+  // Odd destination offset too: the fast path must not assume alignment.
+  for (size_t offset : {size_t{0}, size_t{1}}) {
+    ASSERT_TRUE(PackElements(src, elements.data(), elements.size(), t, out.data() + offset).ok());
+    for (size_t k = 0; k < elements.size(); ++k) {
+      const int64_t raw = UnpackRaw(t, out.data() + offset + k * t.container_bytes());
+      EXPECT_EQ(reference::RawToMpz(t, raw), reference::ConvertExact(t, mpq_class(exact[k])))
+          << ElementTypeName(src) << " " << exact[k] << " -> " << t.ToString();
+    }
+  }
+}
+
+TEST(PackElementsTest, Fp32MatchesReferenceForEveryCommonType) {
+  std::mt19937_64 rng(5);
+  std::vector<float> values = {0.0f, -0.0f, 31.9999f, -32.0f, 1e-9f, -1e-9f, 1e30f, -1e30f, 0.5f, -0.5f};
+  std::normal_distribution<float> x(0, 16);
+  for (int k = 0; k < 4000; ++k) values.push_back(x(rng));
+  for (int k = -20; k <= 20; ++k) values.push_back(std::ldexp(1.0f, -10) * (k + 0.5f));  // ties
+  std::vector<double> exact(values.begin(), values.end());
+  for (const char* type : {"ap_fixed<16,6>", "ap_fixed<16,6,AP_RND,AP_SAT>", "ap_fixed<16,6,AP_RND>",
+                           "ap_fixed<16,6,AP_TRN,AP_SAT>", "ap_ufixed<8,3,AP_RND_CONV,AP_SAT_SYM>",
+                           "ap_fixed<6,2>", "ap_fixed<24,10,AP_RND,AP_SAT>", "ap_fixed<40,12>",
+                           "ap_fixed<64,30,AP_RND_ZERO>", "ap_fixed<8,-3,AP_RND>", "ap_ufixed<12,14>",
+                           "ap_fixed<18,8,AP_TRN,AP_WRAP,2>"}) {
+    CheckPack(ElementType::kFp32, values, exact, T(type));
+  }
+}
+
+TEST(PackElementsTest, EveryElementTypeIsWidenedExactly) {
+  const FixedType t = T("ap_fixed<24,12,AP_RND,AP_SAT>");
+  CheckPack<uint8_t>(ElementType::kBool, {0, 1, 7}, {0, 1, 1}, t);
+  CheckPack<uint8_t>(ElementType::kUint8, {0, 200, 255}, {0, 200, 255}, t);
+  CheckPack<uint16_t>(ElementType::kUint16, {65535, 3}, {65535, 3}, t);
+  CheckPack<uint32_t>(ElementType::kUint32, {4000000000u, 9}, {4000000000.0, 9}, t);
+  CheckPack<uint64_t>(ElementType::kUint64, {1ull << 60, 12}, {std::ldexp(1.0, 60), 12}, t);
+  CheckPack<int8_t>(ElementType::kInt8, {-128, 127}, {-128, 127}, t);
+  CheckPack<int16_t>(ElementType::kInt16, {-30000, 1}, {-30000, 1}, t);
+  CheckPack<int32_t>(ElementType::kInt32, {-2000, 2047, 2048}, {-2000, 2047, 2048}, t);
+  CheckPack<int64_t>(ElementType::kInt64, {-5, -(1ll << 62)}, {-5, -std::ldexp(1.0, 62)}, t);
+  CheckPack<double>(ElementType::kFp64, {0.1, -1e300, 1e-300}, {0.1, -1e300, 1e-300}, t);
+  // FP16: 0x3c00 = 1, 0xc500 = -5, 0x0001 = 2^-24 (subnormal), 0x7bff = 65504, 0x3555 = 0.333251953125.
+  CheckPack<uint16_t>(ElementType::kFp16, {0x3c00, 0xc500, 0x0001, 0x7bff, 0x3555},
+                      {1, -5, std::ldexp(1.0, -24), 65504, 0.333251953125}, T("ap_fixed<40,20,AP_RND>"));
+  // BF16: the top half of a float. 0x3f80 = 1, 0xc0a0 = -5, 0x3eab = 0.333984375.
+  CheckPack<uint16_t>(ElementType::kBf16, {0x3f80, 0xc0a0, 0x3eab}, {1, -5, 0.333984375}, T("ap_fixed<40,20,AP_RND>"));
+}
+
+TEST(PackElementsTest, NanAndInfAreRejectedNamingTheIndex) {
+  const FixedType t = T("ap_fixed<16,6>");
+  std::vector<uint8_t> out(64);
+  std::vector<float> f = {1, 2, std::numeric_limits<float>::quiet_NaN(), 4};
+  absl::Status s = PackElements(ElementType::kFp32, f.data(), f.size(), t, out.data());
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("element 2"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("NaN"), std::string::npos) << s;
+  std::vector<double> d = {1, std::numeric_limits<double>::infinity()};
+  s = PackElements(ElementType::kFp64, d.data(), d.size(), t, out.data());
+  EXPECT_NE(s.message().find("element 1"), std::string::npos) << s;
+  std::vector<uint16_t> h = {0x3c00, 0x7c00};  // FP16 inf
+  s = PackElements(ElementType::kFp16, h.data(), h.size(), t, out.data());
+  EXPECT_NE(s.message().find("element 1"), std::string::npos) << s;
+  std::vector<float> big(1000, 1.0f);
+  big[777] = -std::numeric_limits<float>::infinity();
+  s = PackElements(ElementType::kFp32, big.data(), big.size(), T("ap_fixed<16,6,AP_RND,AP_SAT>"), std::vector<uint8_t>(2000).data());
+  EXPECT_NE(s.message().find("element 777"), std::string::npos) << s;
+}
+
+TEST(UnpackElementsTest, FloatsExactIntegersTruncatedAndSaturated) {
+  const FixedType t = T("ap_fixed<16,6>");
+  std::vector<uint8_t> packed(8);
+  const int64_t raws[] = {-1536, 1, 32767, -32768};  // -1.5, 2^-10, max, -32
+  for (int k = 0; k < 4; ++k) PackRaw(t, raws[k], packed.data() + 2 * k);
+  float f[4];
+  UnpackElements(t, packed.data(), 4, ElementType::kFp32, f);
+  EXPECT_EQ(f[0], -1.5f);
+  EXPECT_EQ(f[1], std::ldexp(1.0f, -10));
+  EXPECT_EQ(f[2], 32767.0f / 1024);
+  int8_t i8[4];
+  UnpackElements(t, packed.data(), 4, ElementType::kInt8, i8);
+  EXPECT_EQ(i8[0], -1);  // toward zero
+  EXPECT_EQ(i8[1], 0);
+  EXPECT_EQ(i8[2], 31);
+  EXPECT_EQ(i8[3], -32);
+  uint8_t u8[4];
+  UnpackElements(t, packed.data(), 4, ElementType::kUint8, u8);
+  EXPECT_EQ(u8[0], 0);  // saturated at the destination's range
+  uint16_t h[4];
+  UnpackElements(t, packed.data(), 4, ElementType::kFp16, h);
+  EXPECT_EQ(h[0], 0xbe00);  // -1.5
+  EXPECT_EQ(h[1], 0x1400);  // 2^-10
+  uint16_t bf[4];
+  UnpackElements(t, packed.data(), 4, ElementType::kBf16, bf);
+  EXPECT_EQ(bf[0], 0xbfc0);  // -1.5
+  double d[4];
+  UnpackElements(t, packed.data(), 4, ElementType::kFp64, d);
+  EXPECT_EQ(d[3], -32.0);
+}
+
+}  // namespace
+}  // namespace fpgaas::numerics
