@@ -526,6 +526,24 @@ def cmd_compose(args):
     return c.finish("compose + promtool check config")
 
 
+def cmd_compose_config(args):
+    """docker-compose's own schema validation (Debian's docker-compose 1.29; no engine needed)."""
+    tool = shutil.which("docker-compose")
+    command = [tool] if tool else None
+    if not command and shutil.which("docker") and subprocess.run(
+            ["docker", "compose", "version"], capture_output=True).returncode == 0:
+        command = ["docker", "compose"]
+    if not command:
+        skip("`docker-compose` not installed (scripts/install-deps.sh installs it)")
+    compose = os.path.join(args.source_root, "deploy/compose/docker-compose.yml")
+    result = subprocess.run(command + ["-f", compose, "config", "-q"], capture_output=True,
+                            text=True)
+    print(result.stdout + result.stderr)
+    c = Checker()
+    c.expect(result.returncode == 0, f"{' '.join(command)} config rejects docker-compose.yml")
+    return c.finish("docker-compose config")
+
+
 # ---------------------------------------------------------------------------------------------
 # yamllint, systemd, Dockerfile.
 
@@ -911,6 +929,7 @@ def main():
     sub.add_parser("kustomize")
     sub.add_parser("dashboard")
     sub.add_parser("compose")
+    sub.add_parser("compose-config")
     sub.add_parser("yamllint")
     sub.add_parser("systemd")
     sub.add_parser("dockerfile")
