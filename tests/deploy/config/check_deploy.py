@@ -850,6 +850,10 @@ def cmd_live(args):
             time.sleep(0.2)
         if not c.expect(text and "nv_inference_count" in text,
                         "fpgaasd did not serve model metrics on --metrics-port"):
+            log.seek(0)
+            unknown = re.findall(r"Unknown command line flag '([\w-]+)'", log.read().decode())
+            c.expect(not unknown, f"fpgaasd rejects the flags every manifest, unit and script "
+                     f"passes: {unknown} (issue 3's --grpc-port, --metrics-port, ...)")
             return c.finish("live fpgaasd")
 
         # The exposition must parse (promtool exit 1 = parse error, 3 = lint problems only).
