@@ -57,10 +57,9 @@ class DeviceManagerImpl final : public DeviceManager {
         if (device->name() == wanted) found = device.get();
       }
       if (found == nullptr) {
-        return absl::NotFoundError(absl::StrCat("model ", spec.model_name, " version ",
-                                                spec.version, " asks for device '", wanted,
-                                                "' but fpgaasd serves only ",
-                                                absl::StrJoin(device_names(), ", ")));
+        return absl::NotFoundError(absl::StrCat(
+            "model ", spec.model_name, " version ", spec.version, " asks for device '", wanted,
+            "' but fpgaasd serves only ", absl::StrJoin(device_names(), ", ")));
       }
       candidates.push_back(found);
     }
@@ -68,10 +67,9 @@ class DeviceManagerImpl final : public DeviceManager {
       for (const auto& device : devices_) candidates.push_back(device.get());
     }
     // First healthy device that accepts the model; a device that rejects the spec reports why.
-    absl::Status last_error = absl::UnavailableError(
-        absl::StrCat("model ", spec.model_name, " version ", spec.version,
-                     ": no healthy device among ",
-                     absl::StrJoin(spec.devices.empty() ? device_names() : spec.devices, ", ")));
+    absl::Status last_error = absl::UnavailableError(absl::StrCat(
+        "model ", spec.model_name, " version ", spec.version, ": no healthy device among ",
+        absl::StrJoin(spec.devices.empty() ? device_names() : spec.devices, ", ")));
     for (Device* device : candidates) {
       if (!device->healthy()) continue;
       absl::StatusOr<std::unique_ptr<LoadedModel>> loaded = device->Load(spec);

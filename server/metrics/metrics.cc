@@ -121,16 +121,14 @@ struct Families {
                               .Name("nv_inference_queue_duration_us")
                               .Help("Cumulative inference queuing duration in microseconds")
                               .Register(r)),
-        nv_compute_input_duration(
-            prometheus::BuildCounter()
-                .Name("nv_inference_compute_input_duration_us")
-                .Help("Cumulative compute input duration in microseconds")
-                .Register(r)),
-        nv_compute_infer_duration(
-            prometheus::BuildCounter()
-                .Name("nv_inference_compute_infer_duration_us")
-                .Help("Cumulative compute inference duration in microseconds")
-                .Register(r)),
+        nv_compute_input_duration(prometheus::BuildCounter()
+                                      .Name("nv_inference_compute_input_duration_us")
+                                      .Help("Cumulative compute input duration in microseconds")
+                                      .Register(r)),
+        nv_compute_infer_duration(prometheus::BuildCounter()
+                                      .Name("nv_inference_compute_infer_duration_us")
+                                      .Help("Cumulative compute inference duration in microseconds")
+                                      .Register(r)),
         nv_compute_output_duration(
             prometheus::BuildCounter()
                 .Name("nv_inference_compute_output_duration_us")
@@ -250,8 +248,8 @@ class ModelMetricsImpl final : public ModelMetrics {
   }
 
  private:
-  static Labels With(Labels labels, std::initializer_list<std::pair<const std::string, std::string>>
-                                        extra) {
+  static Labels With(Labels labels,
+                     std::initializer_list<std::pair<const std::string, std::string>> extra) {
     labels.insert(extra);
     return labels;
   }

@@ -3,16 +3,16 @@
 // Queues: one FIFO per priority level, plus per level a FIFO of requests that timed out under
 // timeout_action DELAY (they run after every unexpired request of their level, before the next
 // level). Batch formation walks the queues in that order from the front, dropping cancelled and
-// expired requests it meets, and takes whole requests while they fit in max_batch_size; the batch is
-// sent when it is full (or the next request does not fit), when it is one of the preferred sizes (or
-// a prefix of it is: the longest such prefix goes), or when its oldest request has waited
+// expired requests it meets, and takes whole requests while they fit in max_batch_size; the batch
+// is sent when it is full (or the next request does not fit), when it is one of the preferred sizes
+// (or a prefix of it is: the longest such prefix goes), or when its oldest request has waited
 // max_queue_delay; otherwise the worker sleeps until then (or until a request's deadline). Requests
 // deeper in the queue than one batch are checked for cancellation and deadline when they reach the
 // front, so formation costs O(batch), not O(queue).
 //
-// Metrics: the scheduler records every outcome of the requests it sees, including Enqueue rejections
-// (reasons "invalid_argument", "queue_full", "shutdown"); callers record only failures that never
-// reach Enqueue.
+// Metrics: the scheduler records every outcome of the requests it sees, including Enqueue
+// rejections (reasons "invalid_argument", "queue_full", "shutdown"); callers record only failures
+// that never reach Enqueue.
 #include "server/scheduler/scheduler.h"
 
 #include <algorithm>
@@ -84,8 +84,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
         rejected = absl::UnavailableError(absl::StrCat(ModelName(), " is shutting down"));
         reason = "shutdown";
       } else if (options_.max_queue_size > 0 && queued_ >= options_.max_queue_size) {
-        rejected = absl::UnavailableError(absl::StrCat(ModelName(), ": queue full (", queued_,
-                                                       " requests)"));
+        rejected = absl::UnavailableError(
+            absl::StrCat(ModelName(), ": queue full (", queued_, " requests)"));
         reason = "queue_full";
       }
       if (!rejected.ok()) {
@@ -166,8 +166,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
     }
     if (options_.priority_levels > 0 && request.priority > options_.priority_levels) {
       return absl::InvalidArgumentError(absl::StrCat(who, ": priority ", request.priority,
-                                                     " out of range [1, ",
-                                                     options_.priority_levels, "]"));
+                                                     " out of range [1, ", options_.priority_levels,
+                                                     "]"));
     }
     if (!request.done) return absl::InvalidArgumentError(who + ": no completion callback");
     return absl::OkStatus();
@@ -191,10 +191,10 @@ class ModelSchedulerImpl final : public ModelScheduler {
         while (!full && index < queue->size()) {
           RequestPtr& request = (*queue)[index];
           if (request->cancelled != nullptr && request->cancelled->load()) {
-            failures->push_back(Failure{std::move(request),
-                                        absl::CancelledError(absl::StrCat(
-                                            ModelName(), ": request cancelled while queued")),
-                                        "cancelled"});
+            failures->push_back(Failure{
+                std::move(request),
+                absl::CancelledError(absl::StrCat(ModelName(), ": request cancelled while queued")),
+                "cancelled"});
             queue->erase(queue->begin() + index);
             --queued_;
             continue;
@@ -223,7 +223,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
             preferred_prefix = int(taken_from.size());
           }
           oldest = std::min(oldest, request->enqueue_time);
-          if (queue == &level.ready) earliest_deadline = std::min(earliest_deadline, request->deadline);
+          if (queue == &level.ready)
+            earliest_deadline = std::min(earliest_deadline, request->deadline);
           ++index;
         }
       }
@@ -300,10 +301,10 @@ class ModelSchedulerImpl final : public ModelScheduler {
     packed.reserve(batch.size());
     int samples = 0;
     for (RequestPtr& request : batch) {
-      absl::Status status = numerics::PackElements(
-          request->input_type, request->input.data(),
-          size_t(request->batch_size) * size_t(spec_.input_size), spec_.input_type,
-          input + size_t(samples) * in_bytes_per_sample);
+      absl::Status status =
+          numerics::PackElements(request->input_type, request->input.data(),
+                                 size_t(request->batch_size) * size_t(spec_.input_size),
+                                 spec_.input_type, input + size_t(samples) * in_bytes_per_sample);
       if (!status.ok()) {
         // The next request packs at the same offset: the batch stays contiguous without it.
         absl::Status invalid = absl::InvalidArgumentError(
@@ -399,16 +400,14 @@ absl::StatusOr<std::unique_ptr<ModelScheduler>> ModelScheduler::Create(Scheduler
                                                    " must be >= 1"));
   }
   if (options.max_batch_size < 1 || options.max_batch_size > spec.max_batch_size) {
-    return absl::InvalidArgumentError(absl::StrCat(who, ": scheduler max_batch_size ",
-                                                   options.max_batch_size, " outside [1, ",
-                                                   spec.max_batch_size,
-                                                   "] (the device's max_batch_size)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(who, ": scheduler max_batch_size ", options.max_batch_size, " outside [1, ",
+                     spec.max_batch_size, "] (the device's max_batch_size)"));
   }
   for (int preferred : options.preferred_batch_sizes) {
     if (preferred < 1 || preferred > options.max_batch_size) {
       return absl::InvalidArgumentError(absl::StrCat(who, ": preferred batch size ", preferred,
-                                                     " outside [1, ", options.max_batch_size,
-                                                     "]"));
+                                                     " outside [1, ", options.max_batch_size, "]"));
     }
   }
   if (options.max_queue_delay < absl::ZeroDuration()) {
@@ -422,9 +421,9 @@ absl::StatusOr<std::unique_ptr<ModelScheduler>> ModelScheduler::Create(Scheduler
   }
   if (options.priority_levels > 0 && (options.default_priority_level < 1 ||
                                       options.default_priority_level > options.priority_levels)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        who, ": default_priority_level ", options.default_priority_level, " outside [1, ",
-        options.priority_levels, "]"));
+    return absl::InvalidArgumentError(absl::StrCat(who, ": default_priority_level ",
+                                                   options.default_priority_level, " outside [1, ",
+                                                   options.priority_levels, "]"));
   }
   auto scheduler = std::make_unique<ModelSchedulerImpl>(std::move(options), model, clock, metrics);
   scheduler->Start();

@@ -12,16 +12,16 @@
 namespace fpgaas {
 namespace {
 
-// DMA-friendly alignment (a cache line; XRT host buffers are page-aligned, 64 is what AXI bursts and
-// SIMD loads care about).
+// DMA-friendly alignment (a cache line; XRT host buffers are page-aligned, 64 is what AXI bursts
+// and SIMD loads care about).
 constexpr size_t kBufferAlignment = 64;
 
 class AlignedBuffer {
  public:
   explicit AlignedBuffer(size_t bytes)
       : bytes_(bytes),
-        data_(static_cast<uint8_t*>(
-            ::operator new[](bytes == 0 ? kBufferAlignment : bytes, std::align_val_t(kBufferAlignment)))) {
+        data_(static_cast<uint8_t*>(::operator new[](bytes == 0 ? kBufferAlignment : bytes,
+                                                     std::align_val_t(kBufferAlignment)))) {
     std::memset(data_, 0, bytes == 0 ? kBufferAlignment : bytes);
   }
   ~AlignedBuffer() { ::operator delete[](data_, std::align_val_t(kBufferAlignment)); }
@@ -59,8 +59,8 @@ class EmulatedSlot final : public ExecutionSlot {
 
   absl::Status Execute(int batch, StageTimes* times) override {
     if (batch < 1 || batch > max_batch_size_) {
-      return absl::InvalidArgumentError(absl::StrCat(name_, ": batch of ", batch,
-                                                     " samples outside [1, ", max_batch_size_, "]"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(name_, ": batch of ", batch, " samples outside [1, ", max_batch_size_, "]"));
     }
     const size_t in_bytes = size_t(batch) * input_bytes_per_sample_;
     const size_t out_bytes = size_t(batch) * output_bytes_per_sample_;
@@ -119,8 +119,8 @@ absl::StatusOr<std::unique_ptr<EmulatedDevice>> EmulatedDevice::Create(
 }
 
 absl::StatusOr<std::unique_ptr<LoadedModel>> EmulatedDevice::Load(const DeviceModelSpec& spec) {
-  const std::string what = absl::StrCat("model ", spec.model_name, " version ", spec.version,
-                                        " on ", options_.name);
+  const std::string what =
+      absl::StrCat("model ", spec.model_name, " version ", spec.version, " on ", options_.name);
   if (spec.network == nullptr) {
     return absl::InvalidArgumentError(what + ": no hls4ml network to emulate");
   }
@@ -144,16 +144,14 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> EmulatedDevice::Load(const DeviceMo
                                                    " values per sample"));
   }
   if (!SameLayout(spec.input_type, net.input_type())) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": input type ",
-                                                   spec.input_type.ToString(),
-                                                   " but the network's input is ",
-                                                   net.input_type().ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": input type ", spec.input_type.ToString(),
+                     " but the network's input is ", net.input_type().ToString()));
   }
   if (!SameLayout(spec.output_type, net.output_type())) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": output type ",
-                                                   spec.output_type.ToString(),
-                                                   " but the network's output is ",
-                                                   net.output_type().ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": output type ", spec.output_type.ToString(),
+                     " but the network's output is ", net.output_type().ToString()));
   }
   return std::unique_ptr<LoadedModel>(new EmulatedModel(spec, options_.name, options_.clock));
 }

@@ -1,7 +1,8 @@
-// EmulatedDevice ("emu"): an FPGA made of host code. Each compute unit runs the model's hls4ml network
-// bit-exactly (numerics::Network) on "device-side" buffers that are separate from the host-side
-// buffers the scheduler packs into, so an Execute does the same three stages as a card: copy in
-// (input transfer), kernel (compute), copy out (output transfer), each timed with the injected Clock.
+// EmulatedDevice ("emu"): an FPGA made of host code. Each compute unit runs the model's hls4ml
+// network bit-exactly (numerics::Network) on "device-side" buffers that are separate from the
+// host-side buffers the scheduler packs into, so an Execute does the same three stages as a card:
+// copy in (input transfer), kernel (compute), copy out (output transfer), each timed with the
+// injected Clock.
 //
 // Ownership and threads: as device.h. Create's Options::clock must outlive the device. Load is
 // thread-safe; the network is shared (immutable) by all slots of a model.
@@ -27,10 +28,10 @@ class EmulatedDevice final : public Device {
   static absl::StatusOr<std::unique_ptr<EmulatedDevice>> Create(EmulatedDeviceOptions options);
 
   std::string name() const override { return options_.name; }
-  // Checks that spec.network is set and agrees with the spec (input/output sizes, and the bit layout
-  // — width, integer bits, signedness — of input_type/output_type; the spec's rounding/overflow modes
-  // may differ, they govern the host-side float conversion), max_batch_size >= 1 and
-  // compute_units >= 1; then makes compute_units slots with 64-byte aligned buffers.
+  // Checks that spec.network is set and agrees with the spec (input/output sizes, and the bit
+  // layout — width, integer bits, signedness — of input_type/output_type; the spec's
+  // rounding/overflow modes may differ, they govern the host-side float conversion), max_batch_size
+  // >= 1 and compute_units >= 1; then makes compute_units slots with 64-byte aligned buffers.
   absl::StatusOr<std::unique_ptr<LoadedModel>> Load(const DeviceModelSpec& spec) override;
 
  private:

@@ -20,9 +20,8 @@ class FakeSlot final : public ExecutionSlot {
   std::string name() const override { return name_; }
   absl::Status Execute(int batch, StageTimes* times) override {
     if (batch < 1 || batch > spec_->max_batch_size) {
-      return absl::InvalidArgumentError(absl::StrCat(name_, ": batch of ", batch,
-                                                     " samples outside [1, ",
-                                                     spec_->max_batch_size, "]"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          name_, ": batch of ", batch, " samples outside [1, ", spec_->max_batch_size, "]"));
     }
     return device_->Execute(name_, *spec_, input_.data(), batch, output_.data(), times);
   }
@@ -66,10 +65,12 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> FakeDevice::Load(const DeviceModelS
   }
   if (spec.max_batch_size < 1 || spec.compute_units < 1 || spec.input_size < 1 ||
       spec.output_size < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "fake device: model ", spec.model_name, " needs max_batch_size, compute_units, input_size "
-        "and output_size >= 1 (got ", spec.max_batch_size, ", ", spec.compute_units, ", ",
-        spec.input_size, ", ", spec.output_size, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("fake device: model ", spec.model_name,
+                     " needs max_batch_size, compute_units, input_size "
+                     "and output_size >= 1 (got ",
+                     spec.max_batch_size, ", ", spec.compute_units, ", ", spec.input_size, ", ",
+                     spec.output_size, ")"));
   }
   const int slots = options_.slots_per_model > 0 ? options_.slots_per_model : spec.compute_units;
   return std::unique_ptr<LoadedModel>(new FakeModel(this, spec, slots, options_.name));
@@ -113,9 +114,7 @@ void FakeDevice::AwaitHeld(int n) const {
 
 void FakeDevice::AwaitExecutions(int n) const {
   absl::MutexLock lock(&mu_);
-  auto done = [this, n]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    return finished_ >= n;
-  };
+  auto done = [this, n]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return finished_ >= n; };
   mu_.Await(absl::Condition(&done));
 }
 
@@ -138,8 +137,7 @@ void FakeDevice::Echo(const DeviceModelSpec& spec, const uint8_t* in, int batch,
     for (int j = 0; j < spec.output_size; ++j) {
       const int64_t raw =
           numerics::UnpackRaw(spec.input_type, sample_in + size_t(j % spec.input_size) * in_width);
-      numerics::PackRaw(spec.output_type,
-                        numerics::Convert(spec.input_type, raw, spec.output_type),
+      numerics::PackRaw(spec.output_type, numerics::Convert(spec.input_type, raw, spec.output_type),
                         sample_out + size_t(j) * out_width);
     }
   }
@@ -152,10 +150,10 @@ absl::Status FakeDevice::Execute(const std::string& slot, const DeviceModelSpec&
   {
     absl::MutexLock lock(&mu_);
     index = executions_.size();
-    executions_.push_back(Execution{
-        slot, batch,
-        std::string(reinterpret_cast<const char*>(in), size_t(batch) * spec.input_bytes_per_sample()),
-        absl::OkStatus()});
+    executions_.push_back(Execution{slot, batch,
+                                    std::string(reinterpret_cast<const char*>(in),
+                                                size_t(batch) * spec.input_bytes_per_sample()),
+                                    absl::OkStatus()});
     if (held_) {
       ++waiting_at_gate_;
       auto released = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !held_; };

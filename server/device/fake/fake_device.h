@@ -1,10 +1,10 @@
 // FakeDevice: a Device for tests. It computes a simple, predictable function (by default an echo:
 // output value j of a sample is that sample's input value j % input_size converted to the output
-// type), reports fixed stage times, and lets a test inject errors, hold batches on the "device" at a
-// gate, and read back every Execute's batch size and the exact packed input bytes it saw.
+// type), reports fixed stage times, and lets a test inject errors, hold batches on the "device" at
+// a gate, and read back every Execute's batch size and the exact packed input bytes it saw.
 //
-// Ownership: share it (std::shared_ptr) between the test and whoever loads models on it; LoadedModels
-// must be destroyed before it. Every method is thread-safe.
+// Ownership: share it (std::shared_ptr) between the test and whoever loads models on it;
+// LoadedModels must be destroyed before it. Every method is thread-safe.
 #ifndef FPGAAS_SERVER_DEVICE_FAKE_FAKE_DEVICE_H_
 #define FPGAAS_SERVER_DEVICE_FAKE_FAKE_DEVICE_H_
 

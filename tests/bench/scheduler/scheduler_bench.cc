@@ -3,8 +3,8 @@
 // scheduler's own cost) and on the emulated device (a 16-32-1 fixed-point network).
 // Reports requests/s (items_per_second) and the mean formed batch size (mean_batch).
 //
-//   nice build-scheduler/tests/bench/scheduler/scheduler_bench --benchmark_repetitions=3 \
-//     --benchmark_report_aggregates_only=true
+//   nice build-scheduler/tests/bench/scheduler/scheduler_bench --benchmark_repetitions=3
+//     --benchmark_report_aggregates_only=true     (one command line)
 #include <atomic>
 #include <memory>
 #include <string>
@@ -129,7 +129,8 @@ void BM_SingleSampleRequests(benchmark::State& state) {
   const ModelStatisticsSnapshot stats = metrics->Snapshot();
   state.SetItemsProcessed(int64_t(state.iterations()) * per_producer * producers);
   state.counters["mean_batch"] =
-      stats.execution_count == 0 ? 0.0 : double(stats.inference_count) / double(stats.execution_count);
+      stats.execution_count == 0 ? 0.0
+                                 : double(stats.inference_count) / double(stats.execution_count);
   state.counters["failures"] = double(failures.load());
   scheduler.reset();
 }

@@ -11,6 +11,15 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
+DeviceManagerOptions Options(const std::string& devices, Clock* clock,
+                             std::vector<std::shared_ptr<Device>> injected = {}) {
+  DeviceManagerOptions options;
+  options.devices = devices;
+  options.clock = clock;
+  options.injected = std::move(injected);
+  return options;
+}
+
 std::shared_ptr<FakeDevice> Fake(const std::string& name) {
   FakeDeviceOptions options;
   options.name = name;
@@ -19,7 +28,7 @@ std::shared_ptr<FakeDevice> Fake(const std::string& name) {
 
 TEST(DeviceManagerTest, EmuServesTheEmulatedDevice) {
   RealClock clock;
-  auto manager = DeviceManager::Create({.devices = "emu", .clock = &clock});
+  auto manager = DeviceManager::Create(Options("emu", &clock));
   ASSERT_TRUE(manager.ok()) << manager.status();
   EXPECT_THAT((*manager)->device_names(), ElementsAre("emu"));
   EXPECT_TRUE((*manager)->ready());
@@ -30,20 +39,20 @@ TEST(DeviceManagerTest, EmuServesTheEmulatedDevice) {
 
 TEST(DeviceManagerTest, BadSelectionsFailWithAClearError) {
   RealClock clock;
-  auto fake = DeviceManager::Create({.devices = "fake", .clock = &clock});
+  auto fake = DeviceManager::Create(Options("fake", &clock));
   EXPECT_EQ(fake.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(fake.status().message(), HasSubstr("injected"));
-  auto bogus = DeviceManager::Create({.devices = "gpu", .clock = &clock});
+  auto bogus = DeviceManager::Create(Options("gpu", &clock));
   EXPECT_EQ(bogus.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(bogus.status().message(), HasSubstr("--device=gpu"));
-  EXPECT_EQ(DeviceManager::Create({.devices = "emu"}).status().code(),
+  EXPECT_EQ(DeviceManager::Create(Options("emu", nullptr)).status().code(),
             absl::StatusCode::kInvalidArgument);  // no clock
 }
 
 TEST(DeviceManagerTest, PlacesByDeviceNameAndSkipsUnhealthyOrRefusingDevices) {
   RealClock clock;
   auto a = Fake("fake:0"), b = Fake("fake:1");
-  auto manager = DeviceManager::Create({.devices = "fake", .clock = &clock, .injected = {a, b}});
+  auto manager = DeviceManager::Create(Options("fake", &clock, {a, b}));
   ASSERT_TRUE(manager.ok()) << manager.status();
   EXPECT_THAT((*manager)->device_names(), ElementsAre("fake:0", "fake:1"));
 

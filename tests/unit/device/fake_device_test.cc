@@ -18,8 +18,8 @@ DeviceModelSpec Spec(int input_size = 2, int output_size = 3) {
   spec.compute_units = 2;
   spec.input_size = input_size;
   spec.output_size = output_size;
-  spec.input_type = numerics::FixedType{8, 4};     // 1-byte container
-  spec.output_type = numerics::FixedType{12, 8};   // 2-byte container, same 4 fraction bits
+  spec.input_type = numerics::FixedType{8, 4};    // 1-byte container
+  spec.output_type = numerics::FixedType{12, 8};  // 2-byte container, same 4 fraction bits
   return spec;
 }
 

@@ -5,11 +5,11 @@
 #include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
 #include "prometheus/text_serializer.h"
-#include "absl/time/clock.h"
 
 namespace fpgaas {
 namespace {
@@ -70,37 +70,57 @@ TEST(MetricsTest, ExpositionHasEveryFamilyWithModelAndVersionLabels) {
   auto registry = MetricsRegistry::Create();
   RecordKnownTraffic(*registry->ForModel("muon_pt", 2), absl::FromUnixMillis(1700000000000));
   const std::string text = Exposition(*registry);
-  for (const char* family :
-       {"fpgaas_request_total", "fpgaas_inference_total", "fpgaas_execution_total",
-        "fpgaas_request_duration_us", "fpgaas_queue_duration_us",
-        "fpgaas_input_transfer_duration_us", "fpgaas_compute_duration_us",
-        "fpgaas_output_transfer_duration_us", "fpgaas_batch_size", "fpgaas_queue_depth",
-        "nv_inference_request_success", "nv_inference_request_failure", "nv_inference_count",
-        "nv_inference_exec_count", "nv_inference_request_duration_us",
-        "nv_inference_queue_duration_us", "nv_inference_compute_input_duration_us",
-        "nv_inference_compute_infer_duration_us", "nv_inference_compute_output_duration_us",
-        "nv_inference_pending_request_count"}) {
+  for (const char* family : {"fpgaas_request_total",
+                             "fpgaas_inference_total",
+                             "fpgaas_execution_total",
+                             "fpgaas_request_duration_us",
+                             "fpgaas_queue_duration_us",
+                             "fpgaas_input_transfer_duration_us",
+                             "fpgaas_compute_duration_us",
+                             "fpgaas_output_transfer_duration_us",
+                             "fpgaas_batch_size",
+                             "fpgaas_queue_depth",
+                             "nv_inference_request_success",
+                             "nv_inference_request_failure",
+                             "nv_inference_count",
+                             "nv_inference_exec_count",
+                             "nv_inference_request_duration_us",
+                             "nv_inference_queue_duration_us",
+                             "nv_inference_compute_input_duration_us",
+                             "nv_inference_compute_infer_duration_us",
+                             "nv_inference_compute_output_duration_us",
+                             "nv_inference_pending_request_count"}) {
     EXPECT_TRUE(Contains(text, std::string("# TYPE ") + family + " "));
   }
   EXPECT_TRUE(Contains(text, "nv_inference_count{model=\"muon_pt\",version=\"2\"} 4"));
   EXPECT_TRUE(Contains(text, "nv_inference_exec_count{model=\"muon_pt\",version=\"2\"} 2"));
   EXPECT_TRUE(Contains(text, "nv_inference_request_success{model=\"muon_pt\",version=\"2\"} 2"));
   EXPECT_TRUE(Contains(text, "nv_inference_request_failure{model=\"muon_pt\",version=\"2\"} 1"));
-  EXPECT_TRUE(Contains(text, "nv_inference_queue_duration_us{model=\"muon_pt\",version=\"2\"} 100"));
-  EXPECT_TRUE(Contains(text, "nv_inference_compute_infer_duration_us{model=\"muon_pt\",version=\"2\"} 150"));
-  EXPECT_TRUE(Contains(text, "nv_inference_pending_request_count{model=\"muon_pt\",version=\"2\"} 7"));
+  EXPECT_TRUE(
+      Contains(text, "nv_inference_queue_duration_us{model=\"muon_pt\",version=\"2\"} 100"));
+  EXPECT_TRUE(Contains(
+      text, "nv_inference_compute_infer_duration_us{model=\"muon_pt\",version=\"2\"} 150"));
+  EXPECT_TRUE(
+      Contains(text, "nv_inference_pending_request_count{model=\"muon_pt\",version=\"2\"} 7"));
   EXPECT_TRUE(Contains(text, "fpgaas_queue_depth{model=\"muon_pt\",version=\"2\"} 7"));
-  EXPECT_TRUE(Contains(text, 
-      "fpgaas_request_total{model=\"muon_pt\",outcome=\"failure\",reason=\"timeout\",version=\"2\"} 1"));
-  EXPECT_TRUE(Contains(text, 
+  EXPECT_TRUE(Contains(text,
+                       "fpgaas_request_total{model=\"muon_pt\",outcome=\"failure\",reason="
+                       "\"timeout\",version=\"2\"} 1"));
+  EXPECT_TRUE(Contains(
+      text,
       "fpgaas_request_total{model=\"muon_pt\",outcome=\"success\",reason=\"\",version=\"2\"} 2"));
   // Batch-size histogram: one batch of 1 and one of 4 -> le=2 holds 1, le=4 holds 2.
-  EXPECT_TRUE(Contains(text, "fpgaas_batch_size_bucket{model=\"muon_pt\",version=\"2\",le=\"2\"} 1"));
-  EXPECT_TRUE(Contains(text, "fpgaas_batch_size_bucket{model=\"muon_pt\",version=\"2\",le=\"4\"} 2"));
-  EXPECT_TRUE(Contains(text, "fpgaas_batch_size_bucket{model=\"muon_pt\",version=\"2\",le=\"8192\"} 2"));
+  EXPECT_TRUE(
+      Contains(text, "fpgaas_batch_size_bucket{model=\"muon_pt\",version=\"2\",le=\"2\"} 1"));
+  EXPECT_TRUE(
+      Contains(text, "fpgaas_batch_size_bucket{model=\"muon_pt\",version=\"2\",le=\"4\"} 2"));
+  EXPECT_TRUE(
+      Contains(text, "fpgaas_batch_size_bucket{model=\"muon_pt\",version=\"2\",le=\"8192\"} 2"));
   // Compute histogram in µs: 50 and 100 -> le=50 holds 1, le=100 holds 2.
-  EXPECT_TRUE(Contains(text, "fpgaas_compute_duration_us_bucket{model=\"muon_pt\",version=\"2\",le=\"50\"} 1"));
-  EXPECT_TRUE(Contains(text, "fpgaas_compute_duration_us_bucket{model=\"muon_pt\",version=\"2\",le=\"100\"} 2"));
+  EXPECT_TRUE(Contains(
+      text, "fpgaas_compute_duration_us_bucket{model=\"muon_pt\",version=\"2\",le=\"50\"} 1"));
+  EXPECT_TRUE(Contains(
+      text, "fpgaas_compute_duration_us_bucket{model=\"muon_pt\",version=\"2\",le=\"100\"} 2"));
 }
 
 TEST(MetricsTest, ForModelReturnsTheSameObjectPerNameAndVersion) {

@@ -625,7 +625,8 @@ TEST(SchedulerConcurrencyTest, EveryAcceptedRequestGetsExactlyOneDone) {
     });
   }
   for (auto& c : clients) c.join();
-  while (finished.load() < accepted.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (finished.load() < accepted.load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   scheduler.reset();
   int successes = 0;
   for (size_t i = 0; i < slots.size(); ++i) {
