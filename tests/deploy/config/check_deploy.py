@@ -762,6 +762,26 @@ def base_image_packages():
             if len(l.split()) >= 3 and (l.split()[1] == "yes" or l.split()[2] == "required")}
 
 
+def cmd_image_configure(args):
+    """The image's build stage configures with -DFPGAAS_BUILD_TESTS=OFF (no GoogleTest or
+    Benchmark needed): that configuration must still define fpgaasd and fpgaas."""
+    c = Checker()
+    with tempfile.TemporaryDirectory() as build:
+        r = subprocess.run([args.cmake, "-S", args.source_root, "-B", build,
+                            "-DCMAKE_BUILD_TYPE=Release", "-DFPGAAS_BUILD_TESTS=OFF"],
+                           capture_output=True, text=True)
+        if c.expect(r.returncode == 0,
+                    f"configure with FPGAAS_BUILD_TESTS=OFF failed:\n{r.stdout[-3000:]}{r.stderr}"):
+            help_ = subprocess.run([args.cmake, "--build", build, "--target", "help"],
+                                   capture_output=True, text=True).stdout
+            targets = set(re.findall(r"^\.\.\. (\S+)", help_, re.M))
+            for t in ("fpgaasd", "fpgaas", "install"):
+                c.expect(t in targets, f"no target {t} when FPGAAS_BUILD_TESTS=OFF")
+            c.expect(not any(t.endswith("_test") for t in targets),
+                     "test targets are configured although FPGAAS_BUILD_TESTS=OFF")
+    return c.finish("image build stage configuration (FPGAAS_BUILD_TESTS=OFF)")
+
+
 def cmd_image_layout(args):
     need_tool("dpkg-query")
     need_tool("ldd")
@@ -937,6 +957,8 @@ def main():
     sub.add_parser("yamllint")
     sub.add_parser("systemd")
     sub.add_parser("dockerfile")
+    configure = sub.add_parser("image-configure")
+    configure.add_argument("--cmake", required=True)
     layout = sub.add_parser("image-layout")
     layout.add_argument("--cmake", required=True)
     layout.add_argument("--build-dir", required=True)
