@@ -1,0 +1,290 @@
+// fpgaas host nnet library: activations (io_parallel).
+//   relu: x > 0 ? res_t(x) : 0.  linear: res_t(x).
+//   sigmoid/tanh: tables of table_t over [-8, 8) / [-4, 4) (float arithmetic, as generated
+//     projects compute them), index trunc0(x * N / 16) + N/2 (tanh: / 8), clamped to [0, N-1].
+//   softmax stable: d_i = inp_norm_t(max - x_i); e_i = accum_t(exp_table[top bits of d_i]) with
+//     exp_table[k] = exp(-value of inp_norm_t whose top bits are k); S = inv_inp_t(tree sum in
+//     accum_t); y_i = res_t(e_i * inv_table[top bits of S]) with inv_table[k] = 1 / (value of
+//     inv_inp_t whose top bits are k). latency: no max subtraction, tables over the input type.
+//     legacy: 16/N and 64/N grids. argmax: one-hot at the first maximum.
+#ifndef FPGAAS_KERNELS_HOST_NNET_ACTIVATION_H_
+#define FPGAAS_KERNELS_HOST_NNET_ACTIVATION_H_
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "nnet_common.h"
+
+namespace nnet {
+
+struct activ_config {
+  static const unsigned n_in = 10;
+  static const unsigned table_size = 1024;
+  static const unsigned io_type = io_parallel;
+  static const unsigned reuse_factor = 1;
+  typedef ap_fixed<18, 8> table_t;
+};
+
+enum class softmax_implementation { latency = 0, legacy = 1, stable = 2, argmax = 3 };
+
+template <class data_T, class res_T, typename CONFIG_T>
+void linear(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) res[i] = data[i];
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void relu(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    if (data[i] > 0) {
+      res[i] = data[i];
+    } else {
+      res[i] = 0;
+    }
+  }
+}
+
+namespace detail {
+
+inline float clamped_exp(float x) {
+  const float c = x > 80.0f ? 80.0f : (x < -80.0f ? -80.0f : x);
+  return std::exp(c);
+}
+
+// Table over [-range, range): entry k is f(x_k), x_k = 2 * range * (k - N/2) / N.
+template <class table_T, class F>
+std::vector<table_T> symmetric_table(unsigned n, double range, F f) {
+  std::vector<table_T> table(n);
+  for (unsigned k = 0; k < n; ++k) {
+    const float x = float(2 * range * (k - float(n) / 2.0) / float(n));
+    table[k] = table_T(f(x));
+  }
+  return table;
+}
+
+
+// The value of T whose top `bits` bits are `k` and whose other bits are zero, as a float.
+template <class T>
+float value_of_top_bits(unsigned k, int bits) {
+  const int shift = T::width - bits;
+  fpgaas_ap::i128 pattern = fpgaas_ap::i128(k) << shift;
+  if (T::sign_flag && ((pattern >> (T::width - 1)) & 1)) pattern -= fpgaas_ap::i128(1) << T::width;
+  return float(std::ldexp(double(pattern), -T::fwidth));
+}
+
+// The top `bits` bits of x's W-bit pattern.
+template <class T>
+unsigned top_bits(const T& x, int bits) {
+  const fpgaas_ap::u128 mask = (fpgaas_ap::u128(1) << T::width) - 1;
+  const fpgaas_ap::u128 pattern = fpgaas_ap::u128(x.raw()) & mask;
+  return unsigned(pattern >> (T::width - bits)) & ((1u << bits) - 1);
+}
+
+template <typename CONFIG_T>
+constexpr unsigned exp_table_size() {
+  if constexpr (requires { CONFIG_T::exp_table_size; }) {
+    return CONFIG_T::exp_table_size;
+  } else {
+    return CONFIG_T::table_size;
+  }
+}
+template <typename CONFIG_T>
+constexpr unsigned inv_table_size() {
+  if constexpr (requires { CONFIG_T::inv_table_size; }) {
+    return CONFIG_T::inv_table_size;
+  } else {
+    return CONFIG_T::table_size;
+  }
+}
+template <typename CONFIG_T>
+float exp_scale() {
+  if constexpr (requires { CONFIG_T::exp_scale; }) {
+    return float(CONFIG_T::exp_scale);
+  } else {
+    return 1.0f;
+  }
+}
+
+// Tables of one softmax configuration, built once.
+template <class index_T, class inv_index_T, typename CONFIG_T, bool negative>
+struct SoftmaxTables {
+  std::vector<typename CONFIG_T::exp_table_t> exp_table;
+  std::vector<typename CONFIG_T::inv_table_t> inv_table;
+  SoftmaxTables() {
+    constexpr unsigned ne = exp_table_size<CONFIG_T>();
+    constexpr unsigned ni = inv_table_size<CONFIG_T>();
+    const int be = ceillog2(ne), bi = ceillog2(ni);
+    for (unsigned k = 0; k < ne; ++k) {
+      float x = value_of_top_bits<index_T>(k, be) * exp_scale<CONFIG_T>();
+      if (negative) x = -x;
+      exp_table.push_back(typename CONFIG_T::exp_table_t(clamped_exp(x)));
+    }
+    for (unsigned k = 0; k < ni; ++k) {
+      const float x = value_of_top_bits<inv_index_T>(k, bi);
+      const float safe = x == 0.0f ? std::numeric_limits<float>::min() : x;
+      inv_table.push_back(typename CONFIG_T::inv_table_t(1 / safe));
+    }
+  }
+  static const SoftmaxTables& Get() {
+    static const SoftmaxTables tables;
+    return tables;
+  }
+};
+
+}  // namespace detail
+
+template <class data_T, class res_T, typename CONFIG_T>
+void sigmoid(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  using table_T = typename CONFIG_T::table_t;
+  constexpr int n = CONFIG_T::table_size;
+  static const std::vector<table_T> table = detail::symmetric_table<table_T>(
+      n, 8.0, [](float x) { return 1.0 / (1 + detail::clamped_exp(-x)); });
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    long long index = scaled_index(data[i], n, 16) + 8 * n / 16;
+    index = index < 0 ? 0 : (index > n - 1 ? n - 1 : index);
+    res[i] = table[index];
+  }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void tanh(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  using table_T = typename CONFIG_T::table_t;
+  constexpr int n = CONFIG_T::table_size;
+  static const std::vector<table_T> table =
+      detail::symmetric_table<table_T>(n, 4.0, [](float x) { return std::tanh(x); });
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    long long index = scaled_index(data[i], n, 8) + 4 * n / 8;
+    index = index < 0 ? 0 : (index > n - 1 ? n - 1 : index);
+    res[i] = table[index];
+  }
+}
+
+template <typename CONFIG_T>
+constexpr unsigned softmax_n() {
+  if constexpr (requires { CONFIG_T::n_slice; }) {
+    return CONFIG_T::n_slice;
+  } else {
+    return CONFIG_T::n_in;
+  }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void softmax_stable(data_T* data, res_T* res) {
+  constexpr unsigned n = softmax_n<CONFIG_T>();
+  if constexpr (requires { typename CONFIG_T::inp_norm_t; }) {  // hls4ml >= 1.0 configs
+    using norm_T = typename CONFIG_T::inp_norm_t;
+    using accum_T = typename CONFIG_T::accum_t;
+    using sum_T = typename CONFIG_T::inv_inp_t;
+    const auto& tables = detail::SoftmaxTables<norm_T, sum_T, CONFIG_T, true>::Get();
+    const data_T x_max = reduce<data_T, n, Op_max<data_T>>(data, Op_max<data_T>());
+    accum_T e[n];
+    for (unsigned i = 0; i < n; ++i) {
+      const norm_T d = x_max - data[i];
+      e[i] = tables.exp_table[detail::top_bits(d, ceillog2(detail::exp_table_size<CONFIG_T>()))];
+    }
+    const sum_T sum = reduce<accum_T, n, Op_add<accum_T>>(e, Op_add<accum_T>());
+    const typename CONFIG_T::inv_table_t inv =
+        tables.inv_table[detail::top_bits(sum, ceillog2(detail::inv_table_size<CONFIG_T>()))];
+    for (unsigned i = 0; i < n; ++i) res[i] = e[i] * inv;
+  } else {  // 0.8-era configs: d = ap_fixed<W,I,RND,SAT>(x - max) indexed as data_T; sums in exp_table_t
+    using exp_T = typename CONFIG_T::exp_table_t;
+    using diff_T = ap_fixed<data_T::width, data_T::iwidth, AP_RND, AP_SAT>;
+    const auto& tables = detail::SoftmaxTables<data_T, exp_T, CONFIG_T, false>::Get();
+    const data_T x_max = reduce<data_T, n, Op_max<data_T>>(data, Op_max<data_T>());
+    exp_T e[n];
+    for (unsigned i = 0; i < n; ++i) {
+      const diff_T d = data[i] - x_max;
+      e[i] = tables.exp_table[detail::top_bits(d, ceillog2(detail::exp_table_size<CONFIG_T>()))];
+    }
+    const exp_T sum = reduce<exp_T, n, Op_add<exp_T>>(e, Op_add<exp_T>());
+    const typename CONFIG_T::inv_table_t inv =
+        tables.inv_table[detail::top_bits(sum, ceillog2(detail::inv_table_size<CONFIG_T>()))];
+    for (unsigned i = 0; i < n; ++i) res[i] = e[i] * inv;
+  }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void softmax_latency(data_T* data, res_T* res) {
+  constexpr unsigned n = softmax_n<CONFIG_T>();
+  using accum_T = typename CONFIG_T::accum_t;
+  using sum_T = typename CONFIG_T::inv_inp_t;  // hls4ml >= 1.0 configs
+  const auto& tables = detail::SoftmaxTables<data_T, sum_T, CONFIG_T, false>::Get();
+  accum_T e[n];
+  for (unsigned i = 0; i < n; ++i) {
+    e[i] = tables.exp_table[detail::top_bits(data[i], ceillog2(detail::exp_table_size<CONFIG_T>()))];
+  }
+  const sum_T sum = reduce<accum_T, n, Op_add<accum_T>>(e, Op_add<accum_T>());
+  const typename CONFIG_T::inv_table_t inv =
+      tables.inv_table[detail::top_bits(sum, ceillog2(detail::inv_table_size<CONFIG_T>()))];
+  for (unsigned i = 0; i < n; ++i) res[i] = e[i] * inv;
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void softmax_legacy(data_T* data, res_T* res) {
+  constexpr unsigned n = softmax_n<CONFIG_T>();
+  using table_T = typename CONFIG_T::table_t;
+  constexpr int ne = detail::exp_table_size<CONFIG_T>();
+  constexpr int ni = detail::inv_table_size<CONFIG_T>();
+  static const std::vector<table_T> exp_table =
+      detail::symmetric_table<table_T>(ne, 8.0, [](float x) { return detail::clamped_exp(x); });
+  static const std::vector<table_T> inv_table = [] {
+    std::vector<table_T> t(ni);
+    for (int k = 0; k < ni; ++k) {
+      const float x = float(64.0 * k / float(ni));
+      t[k] = x > 0.0f ? table_T(1.0 / x) : table_T(0.0);
+    }
+    return t;
+  }();
+  for (unsigned i = 0; i < n; ++i) {
+    table_T sum = 0;
+    for (unsigned j = 0; j < n; ++j) {
+      table_T term;
+      if (i == j) {
+        term = 1;
+      } else {
+        long long index = scaled_index(data[j] - data[i], ne, 16) + 8 * ne / 16;
+        index = index < 0 ? 0 : (index > ne - 1 ? ne - 1 : index);
+        term = exp_table[index];
+      }
+      sum = sum + term;
+    }
+    long long index = scaled_index(sum, ni, 64);
+    index = index < 0 ? 0 : (index > ni - 1 ? ni - 1 : index);
+    res[i] = inv_table[index];
+  }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void softmax_argmax(data_T* data, res_T* res) {
+  constexpr unsigned n = softmax_n<CONFIG_T>();
+  unsigned best = 0;
+  for (unsigned i = 1; i < n; ++i) {
+    if (data[i] > data[best]) best = i;
+  }
+  for (unsigned i = 0; i < n; ++i) res[i] = i == best ? 1 : 0;
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void softmax(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  constexpr unsigned n = softmax_n<CONFIG_T>();
+  static_assert(CONFIG_T::n_in % n == 0, "softmax: n_in must be a multiple of n_slice");
+  if constexpr (requires { CONFIG_T::n_inner; }) {
+    static_assert(CONFIG_T::n_inner == 1, "fpgaas host nnet: strided (n_inner > 1) softmax");
+  }
+  constexpr softmax_implementation impl = CONFIG_T::implementation;
+  for (unsigned s = 0; s < CONFIG_T::n_in / n; ++s) {  // 1-D softmax per contiguous slice
+    if constexpr (impl == softmax_implementation::latency) {
+      softmax_latency<data_T, res_T, CONFIG_T>(data + s * n, res + s * n);
+    } else if constexpr (impl == softmax_implementation::stable) {
+      softmax_stable<data_T, res_T, CONFIG_T>(data + s * n, res + s * n);
+    } else if constexpr (impl == softmax_implementation::legacy) {
+      softmax_legacy<data_T, res_T, CONFIG_T>(data + s * n, res + s * n);
+    } else {
+      softmax_argmax<data_T, res_T, CONFIG_T>(data + s * n, res + s * n);
+    }
+  }
+}
+
+}  // namespace nnet
+
+#endif  // FPGAAS_KERNELS_HOST_NNET_ACTIVATION_H_

@@ -1,0 +1,35 @@
+// fpgaas host nnet library: batch normalization, y = res_t(x * scale + bias) with an exact
+// intermediate.
+#ifndef FPGAAS_KERNELS_HOST_NNET_BATCHNORM_H_
+#define FPGAAS_KERNELS_HOST_NNET_BATCHNORM_H_
+
+#include "nnet_code_gen.h"
+#include "nnet_common.h"
+
+namespace nnet {
+
+struct batchnorm_config {
+  static const unsigned n_in = 10;
+  static const unsigned n_filt = -1;
+  static const unsigned n_scale_bias = 10;
+  static const unsigned io_type = io_parallel;
+  static const unsigned reuse_factor = 1;
+  static const bool store_weights_in_bram = false;
+  static const unsigned n_zeros = 0;
+  template <class x_T, class y_T>
+  using product = nnet::product::mult<x_T, y_T>;
+};
+
+template <class data_T, class res_T, typename CONFIG_T>
+void normalize(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in],
+               typename CONFIG_T::scale_t scale[CONFIG_T::n_scale_bias],
+               typename CONFIG_T::bias_t bias[CONFIG_T::n_scale_bias]) {
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    const unsigned k = CONFIG_T::n_filt == unsigned(-1) ? i : i % CONFIG_T::n_filt;
+    res[i] = data[i] * scale[k] + bias[k];
+  }
+}
+
+}  // namespace nnet
+
+#endif  // FPGAAS_KERNELS_HOST_NNET_BATCHNORM_H_
