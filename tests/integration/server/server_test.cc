@@ -1,0 +1,1023 @@
+// The gRPC server in-process on 127.0.0.1:0 with generated KServe v2 stubs: every RPC, every
+// bad-input case, streaming, registration over the wire, health, reflection, drain, and a
+// 64-client stress run. Runs on the emulated FPGA (bit-exact dense layer) and on the fake device.
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/unknown_field_set.h"
+#include "google/protobuf/descriptor.pb.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "gtest/gtest.h"
+#include "proto/grpc_service.grpc.pb.h"
+#include "proto/health.grpc.pb.h"
+#include "server/device/device_manager.h"
+#include "server/device/fake/fake_device.h"
+#include "server/frontend/frontend.h"
+#include "server/metrics/metrics.h"
+#include "server/repository/repository.h"
+#include "server/util/clock.h"
+#include "tests/integration/server/test_models.h"
+
+namespace fpgaas {
+namespace {
+
+namespace fs = std::filesystem;
+using ::fpgaas::testing::DenseReference;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAreArray;
+
+constexpr int kInputs = 4;
+constexpr int kOutputs = 2;
+constexpr int kMaxBatch = 64;
+
+// "dense": the workhorse, 2 compute units, dynamic batching, 2 priority levels.
+// "gated": 1 compute unit, queue of one request (fake-device gate tests).
+const char kDenseExtra[] =
+    "dynamic_batching { max_queue_delay_microseconds: 100 priority_levels: 2 "
+    "default_priority_level: 2 }\ninstance_group [ { count: 2 } ]\n";
+const char kGatedExtra[] =
+    "dynamic_batching { default_queue_policy { max_queue_size: 1 } }\n"
+    "instance_group [ { count: 1 } ]\n";
+
+enum class DeviceKind { kEmu, kFake };
+void PrintTo(DeviceKind kind, std::ostream* os) { *os << (kind == DeviceKind::kEmu ? "emu" : "fake"); }
+
+struct ServerConfig {
+  DeviceKind device = DeviceKind::kEmu;
+  ModelControlMode control_mode = ModelControlMode::kNone;
+  std::vector<std::string> startup_models;
+  int max_message_bytes = 64 << 20;
+};
+
+// Input values on a 2^-8 grid so the dense layer is exact in ap_fixed<16,6>.
+std::vector<float> SampleInput(int sample) {
+  std::vector<float> x(kInputs);
+  for (int i = 0; i < kInputs; ++i) x[i] = static_cast<float>(((sample * 7 + i * 3) % 17) - 8) / 8;
+  return x;
+}
+
+std::string FloatsToBytes(const std::vector<float>& values) {
+  std::string bytes(values.size() * sizeof(float), '\0');
+  std::memcpy(bytes.data(), values.data(), bytes.size());
+  return bytes;
+}
+
+std::vector<float> BytesToFloats(const std::string& bytes) {
+  std::vector<float> values(bytes.size() / sizeof(float));
+  std::memcpy(values.data(), bytes.data(), values.size() * sizeof(float));
+  return values;
+}
+
+// A raw FP32 request for `batch` samples (sample s = SampleInput(first + s)).
+inference::ModelInferRequest DenseRequest(const std::string& model, int batch, int first = 0,
+                                          const std::string& id = "") {
+  inference::ModelInferRequest request;
+  request.set_model_name(model);
+  request.set_id(id);
+  auto* input = request.add_inputs();
+  input->set_name("input_1");
+  input->set_datatype("FP32");
+  input->add_shape(batch);
+  input->add_shape(kInputs);
+  std::vector<float> values;
+  for (int s = 0; s < batch; ++s) {
+    std::vector<float> x = SampleInput(first + s);
+    values.insert(values.end(), x.begin(), x.end());
+  }
+  request.add_raw_input_contents(FloatsToBytes(values));
+  return request;
+}
+
+// What the device computes for `batch` samples from `first`.
+std::vector<float> Expected(DeviceKind device, int batch, int first = 0) {
+  std::vector<float> out;
+  for (int s = 0; s < batch; ++s) {
+    std::vector<float> x = SampleInput(first + s);
+    if (device == DeviceKind::kEmu) {
+      std::vector<float> y = DenseReference(x, kOutputs);
+      out.insert(out.end(), y.begin(), y.end());
+    } else {
+      for (int j = 0; j < kOutputs; ++j) out.push_back(x[j % kInputs]);  // FakeDevice::Echo
+    }
+  }
+  return out;
+}
+
+class ServerHarness {
+ public:
+  ~ServerHarness() { Stop(); }
+
+  void Start(const ServerConfig& config) {
+    config_ = config;
+    const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    root_ = fs::path(::testing::TempDir()) /
+            absl::StrCat("server_test_", getpid(), "_", test != nullptr ? test->name() : "suite");
+    fs::remove_all(root_);
+    testing::WriteDenseModel(root_, "dense", kInputs, kOutputs, kMaxBatch, kDenseExtra);
+    testing::WriteDenseModel(root_, "gated", kInputs, kOutputs, 4, kGatedExtra);
+
+    metrics_ = MetricsRegistry::Create();
+    DeviceManagerOptions device_options;
+    device_options.clock = &clock_;
+    if (config.device == DeviceKind::kFake) {
+      fake_ = std::make_shared<FakeDevice>();
+      device_options.injected = {fake_};
+    } else {
+      device_options.devices = "emu";
+    }
+    devices_ = *DeviceManager::Create(std::move(device_options));
+
+    ModelRepositoryOptions repository_options;
+    repository_options.root = root_;
+    repository_options.control_mode = config.control_mode;
+    repository_options.startup_models = config.startup_models;
+    repository_options.devices = devices_.get();
+    repository_options.metrics = metrics_.get();
+    repository_options.clock = &clock_;
+    absl::StatusOr<std::unique_ptr<ModelRepository>> repository =
+        ModelRepository::Create(std::move(repository_options));
+    ASSERT_TRUE(repository.ok()) << repository.status();
+    repository_ = *std::move(repository);
+
+    GrpcServerOptions server_options;
+    server_options.address = "127.0.0.1";
+    server_options.port = 0;
+    server_options.max_message_bytes = config.max_message_bytes;
+    server_options.repository = repository_.get();
+    server_options.devices = devices_.get();
+    server_options.clock = &clock_;
+    server_options.health_refresh_interval = absl::Milliseconds(20);
+    server_options.drain_grace_period = absl::Seconds(30);
+    absl::StatusOr<std::unique_ptr<GrpcServer>> server =
+        GrpcServer::Create(std::move(server_options));
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    ASSERT_TRUE(server_->Start().ok());
+    ASSERT_GT(server_->port(), 0);
+
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(256 << 20);
+    args.SetMaxSendMessageSize(256 << 20);
+    channel_ = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                         grpc::InsecureChannelCredentials(), args);
+    stub_ = inference::GRPCInferenceService::NewStub(channel_);
+  }
+
+  void Stop() {
+    if (server_ != nullptr) server_->Shutdown();
+    if (fake_ != nullptr) fake_->ReleaseExecutions();
+    stub_.reset();
+    channel_.reset();
+    server_.reset();
+    repository_.reset();
+    devices_.reset();
+    fake_.reset();
+    metrics_.reset();
+    if (!root_.empty()) fs::remove_all(root_);
+  }
+
+  grpc::Status Infer(const inference::ModelInferRequest& request,
+                     inference::ModelInferResponse* response) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    return stub_->ModelInfer(&context, request, response);
+  }
+
+  inference::GRPCInferenceService::Stub* stub() { return stub_.get(); }
+  GrpcServer* server() { return server_.get(); }
+  FakeDevice* fake() { return fake_.get(); }
+  ModelRepository* repository() { return repository_.get(); }
+  const fs::path& root() const { return root_; }
+  std::shared_ptr<grpc::Channel> channel() { return channel_; }
+
+ private:
+  ServerConfig config_;
+  fs::path root_;
+  RealClock clock_;
+  std::shared_ptr<FakeDevice> fake_;
+  std::unique_ptr<MetricsRegistry> metrics_;
+  std::unique_ptr<DeviceManager> devices_;
+  std::unique_ptr<ModelRepository> repository_;
+  std::unique_ptr<GrpcServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<inference::GRPCInferenceService::Stub> stub_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Every RPC, on both devices.
+
+class ServerTest : public ::testing::TestWithParam<DeviceKind> {
+ protected:
+  void SetUp() override {
+    ServerConfig config;
+    config.device = GetParam();
+    harness_.Start(config);
+  }
+  ServerHarness harness_;
+};
+
+TEST_P(ServerTest, LiveReadyAndServerMetadata) {
+  grpc::ClientContext c1, c2, c3;
+  inference::ServerLiveResponse live;
+  ASSERT_TRUE(harness_.stub()->ServerLive(&c1, {}, &live).ok());
+  EXPECT_TRUE(live.live());
+  inference::ServerReadyResponse ready;
+  ASSERT_TRUE(harness_.stub()->ServerReady(&c2, {}, &ready).ok());
+  EXPECT_TRUE(ready.ready());
+  inference::ServerMetadataResponse metadata;
+  ASSERT_TRUE(harness_.stub()->ServerMetadata(&c3, {}, &metadata).ok());
+  EXPECT_EQ(metadata.name(), "fpgaas");
+  EXPECT_FALSE(metadata.version().empty());
+  EXPECT_THAT(std::vector<std::string>(metadata.extensions().begin(), metadata.extensions().end()),
+              ::testing::Contains("model_repository"));
+}
+
+TEST_P(ServerTest, ModelReadyKnownAndUnknown) {
+  inference::ModelReadyRequest request;
+  request.set_name("dense");
+  inference::ModelReadyResponse response;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(harness_.stub()->ModelReady(&context, request, &response).ok());
+    EXPECT_TRUE(response.ready());
+  }
+  request.set_name("nope");
+  grpc::ClientContext context;
+  grpc::Status status = harness_.stub()->ModelReady(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("nope"));
+}
+
+TEST_P(ServerTest, ModelMetadataHasBatchDimensionAndDatatypes) {
+  inference::ModelMetadataRequest request;
+  request.set_name("dense");
+  inference::ModelMetadataResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(harness_.stub()->ModelMetadata(&context, request, &response).ok());
+  EXPECT_EQ(response.name(), "dense");
+  EXPECT_THAT(std::vector<std::string>(response.versions().begin(), response.versions().end()),
+              ::testing::ElementsAre("1"));
+  EXPECT_EQ(response.platform(), "fpgaas_hls4ml");
+  ASSERT_EQ(response.inputs_size(), 1);
+  EXPECT_EQ(response.inputs(0).name(), "input_1");
+  EXPECT_EQ(response.inputs(0).datatype(), "FP32");
+  EXPECT_THAT(std::vector<int64_t>(response.inputs(0).shape().begin(),
+                                   response.inputs(0).shape().end()),
+              ::testing::ElementsAre(-1, kInputs));
+  ASSERT_EQ(response.outputs_size(), 1);
+  EXPECT_EQ(response.outputs(0).name(), "layer2_out");
+  EXPECT_THAT(std::vector<int64_t>(response.outputs(0).shape().begin(),
+                                   response.outputs(0).shape().end()),
+              ::testing::ElementsAre(-1, kOutputs));
+}
+
+TEST_P(ServerTest, ModelConfigIsTheRepositoryConfig) {
+  inference::ModelConfigRequest request;
+  request.set_name("dense");
+  inference::ModelConfigResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(harness_.stub()->ModelConfig(&context, request, &response).ok());
+  EXPECT_EQ(response.config().name(), "dense");
+  EXPECT_EQ(response.config().max_batch_size(), kMaxBatch);
+  EXPECT_EQ(response.config().input(0).dims(0), kInputs);
+  EXPECT_EQ(response.config().dynamic_batching().priority_levels(), 2u);
+
+  request.set_name("dense");
+  request.set_version("7");
+  grpc::ClientContext context2;
+  EXPECT_EQ(harness_.stub()->ModelConfig(&context2, request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_P(ServerTest, InferRawInputsReturnsTheDeviceOutput) {
+  inference::ModelInferResponse response;
+  grpc::Status status = harness_.Infer(DenseRequest("dense", 3, 5, "req-42"), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.id(), "req-42");
+  EXPECT_EQ(response.model_name(), "dense");
+  EXPECT_EQ(response.model_version(), "1");
+  ASSERT_EQ(response.outputs_size(), 1);
+  EXPECT_EQ(response.outputs(0).name(), "layer2_out");
+  EXPECT_EQ(response.outputs(0).datatype(), "FP32");
+  EXPECT_THAT(std::vector<int64_t>(response.outputs(0).shape().begin(),
+                                   response.outputs(0).shape().end()),
+              ::testing::ElementsAre(3, kOutputs));
+  ASSERT_EQ(response.raw_output_contents_size(), 1);
+  EXPECT_EQ(BytesToFloats(response.raw_output_contents(0)), Expected(GetParam(), 3, 5));
+}
+
+TEST_P(ServerTest, InferTypedContentsEqualsRaw) {
+  inference::ModelInferRequest request = DenseRequest("dense", 2, 9);
+  std::vector<float> values = BytesToFloats(request.raw_input_contents(0));
+  request.clear_raw_input_contents();
+  for (float v : values) request.mutable_inputs(0)->mutable_contents()->add_fp32_contents(v);
+  inference::ModelInferResponse response;
+  grpc::Status status = harness_.Infer(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(BytesToFloats(response.raw_output_contents(0)), Expected(GetParam(), 2, 9));
+}
+
+TEST_P(ServerTest, RequestedOutputPriorityTimeoutAndBinaryDataAreAccepted) {
+  inference::ModelInferRequest request = DenseRequest("dense", 1, 0, "x");
+  auto* output = request.add_outputs();
+  output->set_name("layer2_out");
+  (*output->mutable_parameters())["binary_data"].set_bool_param(true);
+  (*request.mutable_parameters())["priority"].set_int64_param(1);
+  (*request.mutable_parameters())["timeout"].set_uint64_param(60'000'000);
+  inference::ModelInferResponse response;
+  grpc::Status status = harness_.Infer(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(BytesToFloats(response.raw_output_contents(0)), Expected(GetParam(), 1, 0));
+}
+
+TEST_P(ServerTest, StatisticsCountSamplesAndExecutions) {
+  inference::ModelInferResponse response;
+  ASSERT_TRUE(harness_.Infer(DenseRequest("dense", 5), &response).ok());
+  ASSERT_TRUE(harness_.Infer(DenseRequest("dense", 3), &response).ok());
+
+  inference::ModelStatisticsRequest request;
+  request.set_name("dense");
+  inference::ModelStatisticsResponse stats;
+  grpc::ClientContext context;
+  ASSERT_TRUE(harness_.stub()->ModelStatistics(&context, request, &stats).ok());
+  ASSERT_EQ(stats.model_stats_size(), 1);
+  const inference::ModelStatistics& dense = stats.model_stats(0);
+  EXPECT_EQ(dense.name(), "dense");
+  EXPECT_EQ(dense.version(), "1");
+  EXPECT_EQ(dense.inference_count(), 8u);
+  EXPECT_EQ(dense.inference_stats().success().count(), 2u);
+  EXPECT_GE(dense.execution_count(), 1u);
+  EXPECT_GT(dense.last_inference(), 0u);
+  uint64_t batch_executions = 0;
+  for (const auto& batch : dense.batch_stats()) batch_executions += batch.compute_infer().count();
+  EXPECT_EQ(batch_executions, dense.execution_count());
+
+  // No name: every ready model version.
+  grpc::ClientContext all_context;
+  inference::ModelStatisticsResponse all;
+  ASSERT_TRUE(harness_.stub()->ModelStatistics(&all_context, {}, &all).ok());
+  std::set<std::string> names;
+  for (const auto& s : all.model_stats()) names.insert(s.name());
+  EXPECT_EQ(names, (std::set<std::string>{"dense", "gated"}));
+
+  request.set_name("unknown");
+  grpc::ClientContext unknown_context;
+  EXPECT_EQ(harness_.stub()->ModelStatistics(&unknown_context, request, &stats).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_P(ServerTest, FailedRequestsAreCountedInStatistics) {
+  inference::ModelInferRequest request = DenseRequest("dense", 1);
+  request.mutable_inputs(0)->set_datatype("INT8");
+  inference::ModelInferResponse response;
+  EXPECT_EQ(harness_.Infer(request, &response).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  inference::ModelStatisticsRequest stats_request;
+  stats_request.set_name("dense");
+  inference::ModelStatisticsResponse stats;
+  grpc::ClientContext context;
+  ASSERT_TRUE(harness_.stub()->ModelStatistics(&context, stats_request, &stats).ok());
+  EXPECT_EQ(stats.model_stats(0).inference_stats().fail().count(), 1u);
+}
+
+TEST_P(ServerTest, RepositoryIndexListsModels) {
+  inference::RepositoryIndexResponse index;
+  grpc::ClientContext context;
+  ASSERT_TRUE(harness_.stub()->RepositoryIndex(&context, {}, &index).ok());
+  ASSERT_EQ(index.models_size(), 2);
+  EXPECT_EQ(index.models(0).name(), "dense");
+  EXPECT_EQ(index.models(0).version(), "1");
+  EXPECT_EQ(index.models(0).state(), "READY");
+  EXPECT_EQ(index.models(1).name(), "gated");
+}
+
+TEST_P(ServerTest, LoadAndUnloadAreRefusedInModeNone) {
+  inference::RepositoryModelLoadRequest load;
+  load.set_model_name("dense");
+  inference::RepositoryModelLoadResponse response;
+  grpc::ClientContext context;
+  EXPECT_EQ(harness_.stub()->RepositoryModelLoad(&context, load, &response).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_P(ServerTest, StreamKeepsManyRequestsInFlightAndReportsErrorsInline) {
+  grpc::ClientContext context;
+  auto stream = harness_.stub()->ModelStreamInfer(&context);
+  constexpr int kRequests = 64;
+  std::set<std::string> expected_ids;
+  for (int i = 0; i < kRequests; ++i) {
+    inference::ModelInferRequest request =
+        DenseRequest("dense", 1 + i % 4, i, absl::StrCat("s", i));
+    if (i == 17) request.mutable_inputs(0)->set_name("wrong_name");  // one bad request
+    ASSERT_TRUE(stream->Write(request));
+    expected_ids.insert(absl::StrCat("s", i));
+  }
+  stream->WritesDone();
+  std::set<std::string> ids;
+  int errors = 0;
+  inference::ModelStreamInferResponse response;
+  while (stream->Read(&response)) {
+    const std::string& id = response.infer_response().id();
+    ids.insert(id);
+    const int i = std::stoi(id.substr(1));
+    if (!response.error_message().empty()) {
+      ++errors;
+      EXPECT_EQ(i, 17);
+      EXPECT_THAT(response.error_message(), HasSubstr("wrong_name"));
+      continue;
+    }
+    EXPECT_EQ(BytesToFloats(response.infer_response().raw_output_contents(0)),
+              Expected(GetParam(), 1 + i % 4, i));
+  }
+  EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(errors, 1);
+  EXPECT_EQ(ids, expected_ids);
+}
+
+TEST_P(ServerTest, HealthServingOverallAndPerService) {
+  auto health = grpc::health::v1::Health::NewStub(harness_.channel());
+  for (const std::string service : {"", "inference.GRPCInferenceService"}) {
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::ClientContext context;
+    ASSERT_TRUE(health->Check(&context, request, &response).ok()) << service;
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << service;
+  }
+  grpc::health::v1::HealthCheckRequest unknown;
+  unknown.set_service("no.such.Service");
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::ClientContext context;
+  EXPECT_EQ(health->Check(&context, unknown, &response).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+INSTANTIATE_TEST_SUITE_P(Devices, ServerTest,
+                         ::testing::Values(DeviceKind::kEmu, DeviceKind::kFake),
+                         [](const auto& info) {
+                           return info.param == DeviceKind::kEmu ? "Emu" : "Fake";
+                         });
+
+// ---------------------------------------------------------------------------------------------
+// Bad input: each case names its code and a phrase the message must contain.
+
+struct BadInputCase {
+  std::string name;
+  std::function<void(inference::ModelInferRequest*)> mutate;
+  grpc::StatusCode code;
+  std::string message;
+};
+
+void PrintTo(const BadInputCase& c, std::ostream* os) { *os << c.name; }
+
+class BadInputTest : public ::testing::TestWithParam<BadInputCase> {
+ protected:
+  static void SetUpTestSuite() {
+    harness_ = new ServerHarness();
+    harness_->Start(ServerConfig{});
+  }
+  static void TearDownTestSuite() {
+    delete harness_;
+    harness_ = nullptr;
+  }
+  static ServerHarness* harness_;
+};
+ServerHarness* BadInputTest::harness_ = nullptr;
+
+TEST_P(BadInputTest, IsRejectedWithAPreciseErrorAndTheServerKeepsServing) {
+  inference::ModelInferRequest request = DenseRequest("dense", 2);
+  GetParam().mutate(&request);
+  inference::ModelInferResponse response;
+  grpc::Status status = harness_->Infer(request, &response);
+  EXPECT_EQ(status.error_code(), GetParam().code) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr(GetParam().message));
+
+  // The same stub still gets answers.
+  ASSERT_TRUE(harness_->Infer(DenseRequest("dense", 1), &response).ok());
+}
+
+void SetRawFloat(inference::ModelInferRequest* r, int index, float value) {
+  std::memcpy(r->mutable_raw_input_contents(0)->data() + index * sizeof(float), &value,
+              sizeof(float));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadInputTest,
+    ::testing::Values(
+        BadInputCase{"UnknownModel", [](auto* r) { r->set_model_name("missing"); },
+                     grpc::StatusCode::NOT_FOUND, "missing"},
+        BadInputCase{"UnknownVersion", [](auto* r) { r->set_model_version("9"); },
+                     grpc::StatusCode::NOT_FOUND, "9"},
+        BadInputCase{"WrongInputName",
+                     [](auto* r) { r->mutable_inputs(0)->set_name("input_9"); },
+                     grpc::StatusCode::INVALID_ARGUMENT, "unknown input 'input_9'"},
+        BadInputCase{"WrongDatatype",
+                     [](auto* r) { r->mutable_inputs(0)->set_datatype("FP64"); },
+                     grpc::StatusCode::INVALID_ARGUMENT, "input 'input_1': datatype 'FP64'"},
+        BadInputCase{"WrongRank",
+                     [](auto* r) { r->mutable_inputs(0)->add_shape(1); },
+                     grpc::StatusCode::INVALID_ARGUMENT, "input 'input_1': shape [2,4,1] has rank 3"},
+        BadInputCase{"WrongSampleDim",
+                     [](auto* r) {
+                       r->mutable_inputs(0)->set_shape(0, 4);
+                       r->mutable_inputs(0)->set_shape(1, 2);
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "input 'input_1': shape [4,2] does not match"},
+        BadInputCase{"ZeroBatch",
+                     [](auto* r) {
+                       r->mutable_inputs(0)->set_shape(0, 0);
+                       r->mutable_raw_input_contents(0)->clear();
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "batch dimension 0"},
+        BadInputCase{"BatchOverMaxBatchSize",
+                     [](auto* r) {
+                       r->mutable_inputs(0)->set_shape(0, kMaxBatch + 1);
+                       r->mutable_raw_input_contents(0)->resize((kMaxBatch + 1) * kInputs * 4);
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "max_batch_size 64"},
+        BadInputCase{"RawByteSizeMismatch",
+                     [](auto* r) { r->mutable_raw_input_contents(0)->resize(31); },
+                     grpc::StatusCode::INVALID_ARGUMENT,
+                     "input 'input_1': raw_input_contents holds 31 bytes"},
+        BadInputCase{"TypedCountMismatch",
+                     [](auto* r) {
+                       r->clear_raw_input_contents();
+                       r->mutable_inputs(0)->mutable_contents()->add_fp32_contents(1);
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "input 'input_1': contents hold 1 elements"},
+        BadInputCase{"TypedFieldOfWrongType",
+                     [](auto* r) {
+                       r->clear_raw_input_contents();
+                       for (int i = 0; i < 8; ++i) {
+                         r->mutable_inputs(0)->mutable_contents()->add_int_contents(1);
+                       }
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "must be sent in fp32_contents"},
+        BadInputCase{"TypedAndRaw",
+                     [](auto* r) {
+                       r->mutable_inputs(0)->mutable_contents()->add_fp32_contents(1);
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT,
+                     "input 'input_1': typed contents and raw_input_contents"},
+        BadInputCase{"MissingInput", [](auto* r) { r->clear_inputs(); },
+                     grpc::StatusCode::INVALID_ARGUMENT, "missing input 'input_1'"},
+        BadInputCase{"NoContents", [](auto* r) { r->clear_raw_input_contents(); },
+                     grpc::StatusCode::INVALID_ARGUMENT, "input 'input_1': no contents"},
+        BadInputCase{"DuplicateInput",
+                     [](auto* r) {
+                       *r->add_inputs() = r->inputs(0);
+                       r->add_raw_input_contents(r->raw_input_contents(0));
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "input 'input_1' is given 2 times"},
+        BadInputCase{"NaN",
+                     [](auto* r) { SetRawFloat(r, 5, std::numeric_limits<float>::quiet_NaN()); },
+                     grpc::StatusCode::INVALID_ARGUMENT, "input 'input_1': element 5 is NaN"},
+        BadInputCase{"Infinity",
+                     [](auto* r) { SetRawFloat(r, 2, -std::numeric_limits<float>::infinity()); },
+                     grpc::StatusCode::INVALID_ARGUMENT, "element 2 is NaN or infinite"},
+        BadInputCase{"UnknownOutput",
+                     [](auto* r) { r->add_outputs()->set_name("layer9_out"); },
+                     grpc::StatusCode::INVALID_ARGUMENT, "unknown output 'layer9_out'"},
+        BadInputCase{"NegativePriority",
+                     [](auto* r) {
+                       (*r->mutable_parameters())["priority"].set_int64_param(-1);
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "'priority' must not be negative"},
+        BadInputCase{"PriorityBeyondLevels",
+                     [](auto* r) {
+                       (*r->mutable_parameters())["priority"].set_uint64_param(3);
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "priority"},
+        BadInputCase{"TimeoutOfWrongType",
+                     [](auto* r) {
+                       (*r->mutable_parameters())["timeout"].set_string_param("soon");
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "'timeout' must be an int64 or uint64"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(MessageSizeTest, RequestOverMaxMessageBytesIsResourceExhausted) {
+  ServerHarness harness;
+  ServerConfig config;
+  config.max_message_bytes = 4096;
+  harness.Start(config);
+  inference::ModelInferResponse response;
+  // 64 samples * 4 floats = 1 KiB fits; 2 KiB of padding in the id breaks the limit.
+  ASSERT_TRUE(harness.Infer(DenseRequest("dense", kMaxBatch), &response).ok());
+  grpc::Status status =
+      harness.Infer(DenseRequest("dense", kMaxBatch, 0, std::string(8192, 'x')), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  ASSERT_TRUE(harness.Infer(DenseRequest("dense", 1), &response).ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queueing behaviour with the fake device's gate (requests held on the "device").
+
+class GateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerConfig config;
+    config.device = DeviceKind::kFake;
+    harness_.Start(config);
+  }
+
+  // Starts an async ModelInfer; `done` is notified with the status.
+  struct Call {
+    grpc::ClientContext context;
+    inference::ModelInferRequest request;
+    inference::ModelInferResponse response;
+    grpc::Status status;
+    absl::Notification done;
+  };
+  std::unique_ptr<Call> StartCall(inference::ModelInferRequest request) {
+    auto call = std::make_unique<Call>();
+    call->request = std::move(request);
+    Call* raw = call.get();
+    harness_.stub()->async()->ModelInfer(&raw->context, &raw->request, &raw->response,
+                                         [raw](grpc::Status status) {
+                                           raw->status = std::move(status);
+                                           raw->done.Notify();
+                                         });
+    return call;
+  }
+
+  // The scheduler drops expired/cancelled requests when it next forms a batch; wait for that
+  // before asserting on the queue (a polled condition, not a timing).
+  void AwaitEmptyQueue(const std::string& model) {
+    auto serving = harness_.repository()->Get(model);
+    ASSERT_TRUE(serving.ok());
+    while ((*serving)->scheduler()->queue_depth() > 0) absl::SleepFor(absl::Milliseconds(1));
+  }
+
+  ServerHarness harness_;
+};
+
+TEST_F(GateTest, QueueFullIsUnavailableAndOthersComplete) {
+  harness_.fake()->HoldExecutions();
+  auto running = StartCall(DenseRequest("gated", 1, 0, "running"));
+  harness_.fake()->AwaitHeld(1);
+  auto queued = StartCall(DenseRequest("gated", 1, 1, "queued"));
+  // The queue holds one request: wait until this one is in it, then one more is refused.
+  auto serving = harness_.repository()->Get("gated");
+  ASSERT_TRUE(serving.ok());
+  while ((*serving)->scheduler()->queue_depth() < 1) absl::SleepFor(absl::Milliseconds(1));
+  inference::ModelInferResponse refused_response;
+  grpc::Status refused = harness_.Infer(DenseRequest("gated", 1, 2, "third"), &refused_response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(refused.error_message(), HasSubstr("queue"));
+  harness_.fake()->ReleaseExecutions();
+  running->done.WaitForNotification();
+  queued->done.WaitForNotification();
+  EXPECT_TRUE(running->status.ok()) << running->status.error_message();
+  EXPECT_TRUE(queued->status.ok()) << queued->status.error_message();
+  EXPECT_EQ(running->response.id(), "running");
+  EXPECT_EQ(queued->response.id(), "queued");
+}
+
+TEST_F(GateTest, TimeoutParameterExpiresAQueuedRequestWithoutDeviceWork) {
+  harness_.fake()->HoldExecutions();
+  auto running = StartCall(DenseRequest("gated", 1));
+  harness_.fake()->AwaitHeld(1);
+  inference::ModelInferRequest request = DenseRequest("gated", 1, 1);
+  (*request.mutable_parameters())["timeout"].set_int64_param(1000);  // 1 ms
+  auto expiring = StartCall(std::move(request));
+  absl::SleepFor(absl::Milliseconds(50));  // well past its 1 ms deadline
+  harness_.fake()->ReleaseExecutions();
+  running->done.WaitForNotification();
+  expiring->done.WaitForNotification();
+  EXPECT_TRUE(running->status.ok());
+  EXPECT_EQ(expiring->status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << expiring->status.error_message();
+  EXPECT_EQ(harness_.fake()->executions().size(), 1u);
+}
+
+TEST_F(GateTest, ClientCancelDropsAQueuedRequestWithoutDeviceWork) {
+  harness_.fake()->HoldExecutions();
+  auto running = StartCall(DenseRequest("gated", 1));
+  harness_.fake()->AwaitHeld(1);
+  auto cancelled = StartCall(DenseRequest("gated", 1, 1));
+  absl::SleepFor(absl::Milliseconds(50));  // let it reach the queue
+  cancelled->context.TryCancel();
+  cancelled->done.WaitForNotification();
+  EXPECT_EQ(cancelled->status.error_code(), grpc::StatusCode::CANCELLED);
+  absl::SleepFor(absl::Milliseconds(100));  // let the server see the cancellation
+  harness_.fake()->ReleaseExecutions();
+  running->done.WaitForNotification();
+  EXPECT_TRUE(running->status.ok());
+  AwaitEmptyQueue("gated");
+  // The server still answers, and the cancelled request never reached the device.
+  inference::ModelInferResponse response;
+  ASSERT_TRUE(harness_.Infer(DenseRequest("gated", 1), &response).ok());
+  EXPECT_EQ(harness_.fake()->executions().size(), 2u);
+}
+
+TEST_F(GateTest, ClientDeadlineBecomesTheRequestDeadline) {
+  harness_.fake()->HoldExecutions();
+  auto running = StartCall(DenseRequest("gated", 1));
+  harness_.fake()->AwaitHeld(1);
+  auto call = std::make_unique<Call>();
+  call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(20));
+  call->request = DenseRequest("gated", 1, 1);
+  inference::ModelInferResponse response;
+  grpc::Status status = harness_.stub()->ModelInfer(&call->context, call->request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  absl::SleepFor(absl::Milliseconds(50));
+  harness_.fake()->ReleaseExecutions();
+  running->done.WaitForNotification();
+  AwaitEmptyQueue("gated");
+  ASSERT_TRUE(harness_.Infer(DenseRequest("gated", 1), &response).ok());
+  EXPECT_EQ(harness_.fake()->executions().size(), 2u);
+}
+
+TEST_F(GateTest, ShutdownDrainsInFlightRequests) {
+  harness_.fake()->HoldExecutions();
+  auto running = StartCall(DenseRequest("gated", 2, 0, "in-flight"));
+  harness_.fake()->AwaitHeld(1);
+  std::thread shutdown([this] { harness_.server()->Shutdown(); });
+  while (harness_.server()->ready()) absl::SleepFor(absl::Milliseconds(1));
+  EXPECT_FALSE(running->done.HasBeenNotified());
+  harness_.fake()->ReleaseExecutions();
+  running->done.WaitForNotification();
+  shutdown.join();
+  EXPECT_TRUE(running->status.ok()) << running->status.error_message();
+  EXPECT_EQ(BytesToFloats(running->response.raw_output_contents(0)),
+            Expected(DeviceKind::kFake, 2, 0));
+  // Nothing is accepted any more.
+  inference::ModelInferResponse response;
+  EXPECT_FALSE(harness_.Infer(DenseRequest("gated", 1), &response).ok());
+}
+
+TEST_F(GateTest, HealthFollowsDeviceHealth) {
+  auto health = grpc::health::v1::Health::NewStub(harness_.channel());
+  auto status_of = [&health] {
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service("inference.GRPCInferenceService");
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::ClientContext context;
+    EXPECT_TRUE(health->Check(&context, request, &response).ok());
+    return response.status();
+  };
+  EXPECT_EQ(status_of(), grpc::health::v1::HealthCheckResponse::SERVING);
+  harness_.fake()->SetHealthy(false);
+  // The server refreshes health every 20 ms; wait for the change (no timing is asserted).
+  while (status_of() != grpc::health::v1::HealthCheckResponse::NOT_SERVING) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  grpc::ClientContext context;
+  inference::ServerReadyResponse ready;
+  ASSERT_TRUE(harness_.stub()->ServerReady(&context, {}, &ready).ok());
+  EXPECT_FALSE(ready.ready());
+  harness_.fake()->SetHealthy(true);
+  while (status_of() != grpc::health::v1::HealthCheckResponse::SERVING) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registration over the wire (explicit mode).
+
+TEST(RepositoryRpcTest, RegisterAModelOverTheWireThenInferAndUnload) {
+  ServerHarness harness;
+  ServerConfig config;
+  config.control_mode = ModelControlMode::kExplicit;
+  config.startup_models = {"dense"};
+  harness.Start(config);
+
+  // A model the server has never seen: its project comes as file: parameters.
+  const fs::path scratch = harness.root().parent_path() / absl::StrCat("wire_src_", getpid());
+  fs::remove_all(scratch);
+  testing::WriteDenseProject(scratch / "hls4ml_prj", 3, 2);
+  inference::RepositoryModelLoadRequest load;
+  load.set_model_name("wire");
+  for (const auto& [path, bytes] : testing::FilesUnder(scratch, "file:1/")) {
+    (*load.mutable_parameters())[path].set_bytes_param(bytes);
+  }
+  (*load.mutable_parameters())["config"].set_string_param(
+      R"({"name":"wire","platform":"fpgaas_hls4ml","max_batch_size":4,)"
+      R"("input":[{"name":"input_1","data_type":"TYPE_FP32","dims":[3]}],)"
+      R"("output":[{"name":"layer2_out","data_type":"TYPE_FP32","dims":[2]}]})");
+  fs::remove_all(scratch);
+  {
+    grpc::ClientContext context;
+    inference::RepositoryModelLoadResponse response;
+    grpc::Status status = harness.stub()->RepositoryModelLoad(&context, load, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  inference::ModelInferRequest request;
+  request.set_model_name("wire");
+  auto* input = request.add_inputs();
+  input->set_name("input_1");
+  input->set_datatype("FP32");
+  input->add_shape(1);
+  input->add_shape(3);
+  const std::vector<float> x = {0.5f, -1.0f, 0.25f};
+  request.add_raw_input_contents(FloatsToBytes(x));
+  inference::ModelInferResponse response;
+  grpc::Status status = harness.Infer(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(BytesToFloats(response.raw_output_contents(0)), DenseReference(x, 2));
+
+  {
+    grpc::ClientContext context;
+    inference::RepositoryIndexResponse index;
+    ASSERT_TRUE(harness.stub()->RepositoryIndex(&context, {}, &index).ok());
+    bool wire_ready = false;
+    for (const auto& model : index.models()) {
+      if (model.name() == "wire") wire_ready = model.state() == "READY";
+    }
+    EXPECT_TRUE(wire_ready);
+  }
+  {
+    inference::RepositoryModelUnloadRequest unload;
+    unload.set_model_name("wire");
+    grpc::ClientContext context;
+    inference::RepositoryModelUnloadResponse unloaded;
+    ASSERT_TRUE(harness.stub()->RepositoryModelUnload(&context, unload, &unloaded).ok());
+  }
+  status = harness.Infer(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+
+  // Unknown parameters are refused by name.
+  inference::RepositoryModelLoadRequest bad;
+  bad.set_model_name("wire");
+  (*bad.mutable_parameters())["colour"].set_string_param("blue");
+  grpc::ClientContext context;
+  inference::RepositoryModelLoadResponse ignored;
+  status = harness.stub()->RepositoryModelLoad(&context, bad, &ignored);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("colour"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reflection: list the services and fetch the KServe service's descriptor. The reflection proto
+// is not installed with Debian's gRPC, so messages are encoded by field number (its numbers are
+// facts of the grpc.reflection.v1alpha protocol).
+
+TEST(ReflectionTest, ListsServicesAndDescribesTheInferenceService) {
+  ServerHarness harness;
+  harness.Start(ServerConfig{});
+  grpc::CompletionQueue cq;
+  grpc::GenericStub stub(harness.channel());
+  grpc::ClientContext context;
+  auto call = stub.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  void* tag;
+  bool ok;
+  auto next = [&](intptr_t expected) {
+    EXPECT_TRUE(cq.Next(&tag, &ok));
+    EXPECT_EQ(reinterpret_cast<intptr_t>(tag), expected);
+    return ok;
+  };
+  call->StartCall(reinterpret_cast<void*>(1));
+  ASSERT_TRUE(next(1));
+
+  auto exchange = [&](const std::string& request, google::protobuf::UnknownFieldSet* fields) {
+    grpc::Slice slice(request);
+    grpc::ByteBuffer out(&slice, 1);
+    call->Write(out, reinterpret_cast<void*>(2));
+    EXPECT_TRUE(next(2));
+    grpc::ByteBuffer in;
+    call->Read(&in, reinterpret_cast<void*>(3));
+    EXPECT_TRUE(next(3));
+    std::vector<grpc::Slice> slices;
+    EXPECT_TRUE(in.Dump(&slices).ok());
+    std::string bytes;
+    for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    EXPECT_TRUE(fields->ParseFromString(bytes));
+  };
+  auto string_field = [](int number, const std::string& value) {
+    std::string out;
+    out.push_back(static_cast<char>(number << 3 | 2));
+    out.push_back(static_cast<char>(value.size()));
+    return out + value;
+  };
+
+  // list_services (field 7) -> list_services_response (6) { service (1) { name (1) } }.
+  google::protobuf::UnknownFieldSet listed;
+  exchange(string_field(7, "*"), &listed);
+  std::set<std::string> services;
+  for (int i = 0; i < listed.field_count(); ++i) {
+    if (listed.field(i).number() != 6) continue;
+    google::protobuf::UnknownFieldSet list;
+    ASSERT_TRUE(list.ParseFromString(listed.field(i).length_delimited()));
+    for (int j = 0; j < list.field_count(); ++j) {
+      google::protobuf::UnknownFieldSet service;
+      ASSERT_TRUE(service.ParseFromString(list.field(j).length_delimited()));
+      services.insert(service.field(0).length_delimited());
+    }
+  }
+  EXPECT_TRUE(services.count("inference.GRPCInferenceService")) << services.size();
+  EXPECT_TRUE(services.count("grpc.health.v1.Health"));
+
+  // file_containing_symbol (4) -> file_descriptor_response (4) { file_descriptor_proto (1) }.
+  google::protobuf::UnknownFieldSet described;
+  exchange(string_field(4, "inference.GRPCInferenceService"), &described);
+  bool found = false;
+  for (int i = 0; i < described.field_count(); ++i) {
+    if (described.field(i).number() != 4) continue;
+    google::protobuf::UnknownFieldSet files;
+    ASSERT_TRUE(files.ParseFromString(described.field(i).length_delimited()));
+    for (int j = 0; j < files.field_count(); ++j) {
+      google::protobuf::FileDescriptorProto file;
+      ASSERT_TRUE(file.ParseFromString(files.field(j).length_delimited()));
+      for (const auto& service : file.service()) {
+        if (service.name() == "GRPCInferenceService") {
+          found = true;
+          EXPECT_EQ(file.package(), "inference");
+        }
+      }
+    }
+  }
+  EXPECT_TRUE(found);
+  call->WritesDone(reinterpret_cast<void*>(4));
+  next(4);
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  next(5);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 64 clients, random sizes, random cancels and deadlines: every call ends with a response or an
+// error, every response is correct, and the server keeps serving.
+
+TEST(StressTest, SixtyFourClientsWithRandomCancelsAndDeadlines) {
+  ServerHarness harness;
+  harness.Start(ServerConfig{});
+  constexpr int kClients = 64;
+  constexpr int kCallsPerClient = 40;
+  std::atomic<int> ok{0}, cancelled{0}, deadline{0}, wrong{0}, unexpected{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      std::mt19937 rng(1234 + c);
+      for (int i = 0; i < kCallsPerClient; ++i) {
+        const int batch = 1 + static_cast<int>(rng() % kMaxBatch);
+        const int first = static_cast<int>(rng() % 1000);
+        grpc::ClientContext context;
+        const int mode = static_cast<int>(rng() % 10);
+        if (mode == 0) {
+          context.set_deadline(std::chrono::system_clock::now() +
+                               std::chrono::microseconds(50 + rng() % 2000));
+        } else {
+          context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+        }
+        inference::ModelInferRequest request = DenseRequest("dense", batch, first);
+        inference::ModelInferResponse response;
+        absl::Notification done;
+        grpc::Status status;
+        harness.stub()->async()->ModelInfer(&context, &request, &response,
+                                            [&](grpc::Status s) {
+                                              status = std::move(s);
+                                              done.Notify();
+                                            });
+        if (mode == 1) {
+          absl::SleepFor(absl::Microseconds(rng() % 500));
+          context.TryCancel();
+        }
+        done.WaitForNotification();
+        if (status.ok()) {
+          ++ok;
+          if (BytesToFloats(response.raw_output_contents(0)) !=
+              Expected(DeviceKind::kEmu, batch, first)) {
+            ++wrong;
+          }
+        } else if (status.error_code() == grpc::StatusCode::CANCELLED) {
+          ++cancelled;
+        } else if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+          ++deadline;
+        } else {
+          ++unexpected;
+          ADD_FAILURE() << status.error_code() << " " << status.error_message();
+        }
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok + cancelled + deadline + unexpected, kClients * kCallsPerClient);
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(unexpected, 0);
+  EXPECT_GT(ok, kClients * kCallsPerClient / 2);
+  inference::ModelInferResponse response;
+  ASSERT_TRUE(harness.Infer(DenseRequest("dense", 7, 3), &response).ok());
+  EXPECT_EQ(BytesToFloats(response.raw_output_contents(0)), Expected(DeviceKind::kEmu, 7, 3));
+}
+
+}  // namespace
+}  // namespace fpgaas
