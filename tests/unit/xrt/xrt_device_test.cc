@@ -4,6 +4,7 @@
 
 #include <experimental/xrt_xclbin.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -369,6 +370,28 @@ TEST_F(XrtDeviceTest, SecondModelGoesToTheFreeSiblingCardInsteadOfSwapping) {
   ASSERT_TRUE(second.ok());
   EXPECT_TRUE((*first)->ready());
   EXPECT_EQ(Metric("fpgaas_xrt_xclbin_swaps_total", {{"device", "xrt:0"}}), 0);
+}
+
+TEST_F(XrtDeviceTest, XclbinToolWritesALoadableDesign) {
+  const std::filesystem::path out = dir_ / "tool.xclbin";
+  const std::string command = std::string(FPGAAS_XCLBIN_TOOL) +
+                              " --kernel=kernel_wrapper --compute_units=3"
+                              " --args=batchsize,in*,out* --out=" + out.string() + " > /dev/null";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  DeviceModelSpec spec = WriteModel(dir_ / "unused", Xclbin(1), 3);
+  spec.version_dir = dir_;
+  spec.xclbin = "tool.xclbin";
+  spec.kernel_name = "kernel_wrapper";
+  spec.kernel_arguments = {"batch_size", "input", "output"};
+  std::unique_ptr<XrtDevice> card = Card();
+  absl::StatusOr<std::unique_ptr<LoadedModel>> model = card->Load(spec);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ((*model)->slots().size(), 6u);
+  // A bad argument list is refused by the tool.
+  EXPECT_NE(std::system((std::string(FPGAAS_XCLBIN_TOOL) + " --compute_units=0 --out=" +
+                         (dir_ / "bad.xclbin").string() + " 2> /dev/null")
+                            .c_str()),
+            0);
 }
 
 TEST(XrtFactoryTest, DeviceFlagSelectsCards) {
