@@ -1,11 +1,13 @@
 #include "client/tools/common/csv.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
@@ -66,6 +68,19 @@ absl::StatusOr<CsvTable> ParseCsv(const std::string& text, const std::string& na
   return table;
 }
 
+namespace {
+
+// The shortest decimal that reads back as the same float (so outputs can serve as references).
+std::string ExactFloat(float value) {
+  for (int digits = 6; digits < 9; ++digits) {
+    std::string text = absl::StrFormat("%.*g", digits, value);
+    if (std::strtof(text.c_str(), nullptr) == value) return text;
+  }
+  return absl::StrFormat("%.9g", value);
+}
+
+}  // namespace
+
 std::string FormatCsv(const std::vector<std::string>& header, const std::vector<float>& flat,
                       size_t columns) {
   std::ostringstream out;
@@ -73,7 +88,7 @@ std::string FormatCsv(const std::vector<std::string>& header, const std::vector<
   for (size_t i = 0; columns > 0 && i < flat.size(); i += columns) {
     for (size_t j = 0; j < columns && i + j < flat.size(); ++j) {
       if (j) out << ',';
-      out << absl::StrCat(flat[i + j]);
+      out << ExactFloat(flat[i + j]);
     }
     out << "\n";
   }

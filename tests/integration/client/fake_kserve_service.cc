@@ -313,13 +313,15 @@ grpc::Status FakeKServeService::RepositoryModelUnload(
   return grpc::Status::OK;
 }
 
-FakeKServeServer::FakeKServeServer(bool accept_gzip) {
+FakeKServeServer::FakeKServeServer(bool accept_gzip,
+                                   std::shared_ptr<grpc::ServerCredentials> credentials) {
   grpc::ServerBuilder builder;
   if (!accept_gzip) {
     builder.AddChannelArgument(GRPC_COMPRESSION_CHANNEL_ENABLED_ALGORITHMS_BITSET,
                                1 << GRPC_COMPRESS_NONE);
   }
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort("127.0.0.1:0",
+                           credentials ? credentials : grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(&service_);
   server_ = builder.BuildAndStart();
 }

@@ -80,7 +80,9 @@ class FakeKServeService final : public inference::GRPCInferenceService::Service 
 class FakeKServeServer {
  public:
   // accept_gzip = false: the server only accepts uncompressed messages (compression tests).
-  explicit FakeKServeServer(bool accept_gzip = true);
+  // credentials: nullptr = insecure.
+  explicit FakeKServeServer(bool accept_gzip = true,
+                            std::shared_ptr<grpc::ServerCredentials> credentials = nullptr);
   ~FakeKServeServer();
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   int port() const { return port_; }

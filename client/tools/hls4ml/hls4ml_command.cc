@@ -1,0 +1,484 @@
+#include "client/tools/hls4ml/hls4ml_command.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <unistd.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "server/numerics/fixed_point.h"
+#include "server/numerics/hls4ml_project.h"
+#include "server/numerics/network.h"
+#include "server/numerics/tensor_packing.h"
+
+namespace fpgaas {
+namespace {
+
+namespace fs = std::filesystem;
+using numerics::FixedType;
+using numerics::Hls4mlProject;
+using numerics::Network;
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+// Samples per Network::Run call: bounds the packed buffers, not the CSV size.
+constexpr size_t kChunkSamples = 8192;
+
+constexpr char kUsage[] = R"(usage:
+  fpgaas hls4ml import <project> --repository <repo> --name <model> [--version N] [--force]
+      Check that the hls4ml project loads, then write <repo>/<model>/config.pbtxt and
+      <repo>/<model>/<N>/hls4ml_prj/ (N defaults to the next free version; an existing
+      version is replaced only with --force).
+  fpgaas hls4ml predict <project-or-model-dir> --input in.csv [--output out.csv] [--trace]
+      Run the bit-exact emulated kernel. Input: one sample per line, comma-separated decimals
+      (read like hls4ml's testbench: atof -> float -> input_t). Output: one line per sample,
+      values printed exactly (%.17g). --trace prints every layer's outputs for every sample.
+  <project> is an hls4ml project folder (holding firmware/) or its firmware/ folder; for predict
+  it may also be a model-repository model folder or version folder.
+)";
+
+struct ParsedArgs {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;  // --name value
+  std::map<std::string, bool> flags;           // --force, --trace
+};
+
+// Parses `args`; `valued` are the options taking a value, `switches` those that do not.
+absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
+                                     const std::vector<std::string>& valued,
+                                     const std::vector<std::string>& switches) {
+  ParsedArgs parsed;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (!absl::StartsWith(a, "--")) {
+      parsed.positional.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2), value;
+    bool has_value = false;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    if (std::find(switches.begin(), switches.end(), name) != switches.end()) {
+      if (has_value) return absl::InvalidArgumentError(absl::StrCat("--", name, " takes no value"));
+      parsed.flags[name] = true;
+    } else if (std::find(valued.begin(), valued.end(), name) != valued.end()) {
+      if (!has_value) {
+        if (i + 1 >= args.size()) {
+          return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
+        }
+        value = args[++i];
+      }
+      parsed.options[name] = value;
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("unknown option ", a));
+    }
+  }
+  return parsed;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+bool IsVersionName(const std::string& name) {
+  int v = 0;
+  return absl::SimpleAtoi(name, &v) && v > 0 && absl::StrCat(v) == name;
+}
+
+// fpga.hls4ml_project of a config.pbtxt (default "hls4ml_prj"). A light scan: the server parses
+// the file properly; here only this one field is needed.
+std::string ProjectFolderName(const fs::path& config) {
+  const std::string text = ReadFile(config);
+  size_t pos = text.find("hls4ml_project:");
+  if (pos == std::string::npos) return "hls4ml_prj";
+  size_t open = text.find('"', pos);
+  size_t close = open == std::string::npos ? open : text.find('"', open + 1);
+  if (close == std::string::npos) return "hls4ml_prj";
+  return text.substr(open + 1, close - open - 1);
+}
+
+// The hls4ml project behind a project folder, a firmware/ folder, a model folder (highest
+// version) or a version folder.
+absl::StatusOr<fs::path> ResolveProject(const fs::path& path) {
+  std::error_code ec;
+  if (fs::exists(path / "firmware" / "parameters.h", ec) || fs::exists(path / "parameters.h", ec)) {
+    return path;
+  }
+  if (fs::exists(path / "config.pbtxt", ec)) {
+    const std::string folder = ProjectFolderName(path / "config.pbtxt");
+    int best = 0;
+    for (const auto& entry : fs::directory_iterator(path, ec)) {
+      const std::string name = entry.path().filename().string();
+      int v = 0;
+      if (entry.is_directory() && IsVersionName(name) && absl::SimpleAtoi(name, &v) &&
+          fs::exists(entry.path() / folder, ec)) {
+        best = std::max(best, v);
+      }
+    }
+    if (best == 0) {
+      return absl::NotFoundError(absl::StrCat(path.string(), " is a model folder without a version ",
+                                              "holding ", folder, "/"));
+    }
+    return path / absl::StrCat(best) / folder;
+  }
+  if (IsVersionName(path.filename().string()) && fs::exists(path.parent_path() / "config.pbtxt", ec)) {
+    return path / ProjectFolderName(path.parent_path() / "config.pbtxt");
+  }
+  if (fs::exists(path / "hls4ml_prj", ec)) return path / "hls4ml_prj";
+  return absl::NotFoundError(absl::StrCat(
+      path.string(), " is neither an hls4ml project (firmware/parameters.h) nor a model folder "
+      "(config.pbtxt)"));
+}
+
+// Reads the CSV: one sample per non-empty line. Each value goes through atof -> float, as
+// hls4ml's testbench reads tb_input_features.dat.
+absl::StatusOr<std::vector<float>> ReadInputCsv(const fs::path& path, int input_size,
+                                                size_t* samples) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path.string()));
+  std::vector<float> values;
+  std::string line;
+  *samples = 0;
+  for (int line_number = 1; std::getline(in, line); ++line_number) {
+    absl::string_view text = absl::StripAsciiWhitespace(line);
+    if (text.empty()) continue;
+    std::vector<absl::string_view> fields = absl::StrSplit(text, ',');
+    if (static_cast<int>(fields.size()) != input_size) {
+      return absl::InvalidArgumentError(absl::StrCat(path.string(), ":", line_number, ": ",
+                                                     fields.size(), " values, the model takes ",
+                                                     input_size));
+    }
+    for (size_t i = 0; i < fields.size(); ++i) {
+      std::string field(absl::StripAsciiWhitespace(fields[i]));
+      char* end = nullptr;
+      errno = 0;
+      const double v = std::strtod(field.c_str(), &end);
+      if (field.empty() || end != field.c_str() + field.size()) {
+        return absl::InvalidArgumentError(absl::StrCat(path.string(), ":", line_number, ": value ",
+                                                       i + 1, " '", field, "' is not a number"));
+      }
+      const float f = static_cast<float>(v);
+      if (!std::isfinite(f)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path.string(), ":", line_number, ": value ", i + 1, " '", field,
+            "' is not finite (as a float); ap_fixed inputs cannot hold NaN or infinity"));
+      }
+      values.push_back(f);
+    }
+    ++*samples;
+  }
+  return values;
+}
+
+std::string FormatValue(double v) { return absl::StrFormat("%.17g", v); }
+
+int Predict(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<ParsedArgs> parsed = ParseArgs(args, {"input", "output"}, {"trace", "help"});
+  if (!parsed.ok()) {
+    err << "fpgaas hls4ml predict: " << parsed.status().message() << "\n" << kUsage;
+    return kExitUsage;
+  }
+  if (parsed->flags.count("help")) {
+    out << kUsage;
+    return kExitOk;
+  }
+  if (parsed->positional.size() != 1 || !parsed->options.count("input")) {
+    err << "fpgaas hls4ml predict: needs one project or model folder and --input\n" << kUsage;
+    return kExitUsage;
+  }
+  absl::StatusOr<fs::path> project = ResolveProject(parsed->positional[0]);
+  if (!project.ok()) {
+    err << "fpgaas hls4ml predict: " << project.status().message() << "\n";
+    return kExitFailure;
+  }
+  absl::StatusOr<std::shared_ptr<const Network>> network = numerics::LoadHls4mlNetwork(*project);
+  if (!network.ok()) {
+    err << "fpgaas hls4ml predict: " << network.status().message() << "\n";
+    return kExitFailure;
+  }
+  const Network& net = **network;
+  size_t samples = 0;
+  absl::StatusOr<std::vector<float>> inputs =
+      ReadInputCsv(parsed->options["input"], net.input_size(), &samples);
+  if (!inputs.ok()) {
+    err << "fpgaas hls4ml predict: " << inputs.status().message() << "\n";
+    return kExitFailure;
+  }
+
+  std::ofstream file;
+  std::ostream* results = &out;
+  if (parsed->options.count("output")) {
+    file.open(parsed->options["output"], std::ios::binary | std::ios::trunc);
+    if (!file) {
+      err << "fpgaas hls4ml predict: cannot write " << parsed->options["output"] << "\n";
+      return kExitFailure;
+    }
+    results = &file;
+  }
+  const bool trace = parsed->flags.count("trace") > 0;
+  const FixedType& in_type = net.input_type();
+  const FixedType& out_type = net.output_type();
+  const size_t in_bytes = net.input_bytes_per_sample(), out_bytes = net.output_bytes_per_sample();
+  std::vector<uint8_t> packed_in, packed_out;
+  for (size_t first = 0; first < samples; first += kChunkSamples) {
+    const size_t batch = std::min(kChunkSamples, samples - first);
+    packed_in.resize(batch * in_bytes);
+    packed_out.resize(batch * out_bytes);
+    const size_t count = batch * net.input_size();
+    absl::Status packed =
+        numerics::PackElements(numerics::ElementType::kFp32,
+                               inputs->data() + first * net.input_size(), count, in_type,
+                               packed_in.data());
+    if (!packed.ok()) {
+      err << "fpgaas hls4ml predict: " << packed.message() << "\n";
+      return kExitFailure;
+    }
+    net.Run(packed_in.data(), packed_out.data(), batch);
+    for (size_t s = 0; s < batch; ++s) {
+      if (trace) {
+        for (const numerics::LayerTrace& layer : net.Trace(packed_in.data() + s * in_bytes)) {
+          std::vector<std::string> values;
+          for (double v : layer.values) values.push_back(FormatValue(v));
+          out << "# sample " << first + s + 1 << " " << layer.name << " " << layer.type.ToString()
+              << ": " << absl::StrJoin(values, ",") << "\n";
+        }
+      }
+      std::vector<std::string> values;
+      const uint8_t* row = packed_out.data() + s * out_bytes;
+      for (int j = 0; j < net.output_size(); ++j) {
+        const int64_t raw = numerics::UnpackRaw(out_type, row + j * out_type.container_bytes());
+        values.push_back(FormatValue(numerics::ToDouble(out_type, raw)));
+      }
+      *results << absl::StrJoin(values, ",") << "\n";
+    }
+  }
+  results->flush();
+  if (!*results) {
+    err << "fpgaas hls4ml predict: writing the results failed\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+// Writes `text` to `path` through a temporary file and a rename.
+absl::Status WriteFileAtomically(const fs::path& path, const std::string& text) {
+  const fs::path tmp = path.string() + absl::StrCat(".tmp-", getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) return absl::InternalError(absl::StrCat("cannot write ", tmp.string()));
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot rename to ", path.string(), ": ", ec.message()));
+  return absl::OkStatus();
+}
+
+std::string ConfigPbtxt(const std::string& model, const Hls4mlProject& project, const Network& net) {
+  return absl::StrCat(
+      "# Written by `fpgaas hls4ml import`. Format: docs/model-repository.md.\n",
+      "name: \"", model, "\"\n",
+      "platform: \"fpgaas_hls4ml\"\n",
+      "max_batch_size: 8192\n",
+      "input [ { name: \"", project.input_name, "\" data_type: TYPE_FP32 dims: [ ",
+      net.input_size(), " ] } ]\n",
+      "output [ { name: \"", project.output_name, "\" data_type: TYPE_FP32 dims: [ ",
+      net.output_size(), " ] } ]\n",
+      "dynamic_batching {\n",
+      "  preferred_batch_size: [ 64, 256 ]\n",
+      "  max_queue_delay_microseconds: 100\n",
+      "  default_queue_policy { timeout_action: REJECT default_timeout_microseconds: 0 "
+      "max_queue_size: 4096 }\n",
+      "}\n",
+      "instance_group [ { count: 2 } ]\n",
+      "fpga {\n",
+      "  kernel_name: \"", project.top_function, "\"\n",
+      "  kernel_arguments: [ \"input\", \"output\", \"batch_size\" ]\n",
+      "  input_precision: \"", net.input_type().ToString(), "\"\n",
+      "  output_precision: \"", net.output_type().ToString(), "\"\n",
+      "  hls4ml_project: \"hls4ml_prj\"\n",
+      "}\n");
+}
+
+// Copies what fpgaasd needs from an hls4ml project: firmware/, tb_data/ and the top-level files
+// (hls4ml_config.yml, build scripts). Vivado/Vitis build folders are left behind.
+absl::Status CopyProject(const Hls4mlProject& project, const fs::path& dst) {
+  std::error_code ec;
+  fs::create_directories(dst, ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot create ", dst.string(), ": ", ec.message()));
+  const fs::path firmware = project.firmware_dir;
+  const auto options = fs::copy_options::recursive | fs::copy_options::copy_symlinks;
+  fs::copy(firmware, dst / "firmware", options, ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot copy ", firmware.string(), ": ", ec.message()));
+  fs::path root = firmware.parent_path();
+  if (firmware.filename() != "firmware" || !fs::exists(root / "hls4ml_config.yml", ec)) {
+    return absl::OkStatus();  // a bare firmware/ folder
+  }
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    if (entry.is_regular_file()) {
+      fs::copy_file(entry.path(), dst / entry.path().filename(), ec);
+    } else if (entry.is_directory() && entry.path().filename() == "tb_data") {
+      fs::copy(entry.path(), dst / "tb_data", options, ec);
+    }
+    if (ec) {
+      return absl::InternalError(absl::StrCat("cannot copy ", entry.path().string(), ": ", ec.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+int Import(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<ParsedArgs> parsed =
+      ParseArgs(args, {"repository", "name", "version"}, {"force", "help"});
+  if (!parsed.ok()) {
+    err << "fpgaas hls4ml import: " << parsed.status().message() << "\n" << kUsage;
+    return kExitUsage;
+  }
+  if (parsed->flags.count("help")) {
+    out << kUsage;
+    return kExitOk;
+  }
+  if (parsed->positional.size() != 1 || !parsed->options.count("repository") ||
+      !parsed->options.count("name")) {
+    err << "fpgaas hls4ml import: needs one project, --repository and --name\n" << kUsage;
+    return kExitUsage;
+  }
+  const std::string& model = parsed->options["name"];
+  if (model.empty() || model.front() == '.' ||
+      !std::all_of(model.begin(), model.end(), [](char c) {
+        return absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.';
+      })) {
+    err << "fpgaas hls4ml import: model name '" << model
+        << "' must be letters, digits, '_', '-' or '.' (and not start with '.')\n";
+    return kExitUsage;
+  }
+  int version = 0;
+  if (parsed->options.count("version") &&
+      (!absl::SimpleAtoi(parsed->options["version"], &version) || version <= 0)) {
+    err << "fpgaas hls4ml import: --version must be a positive integer, got '"
+        << parsed->options["version"] << "'\n";
+    return kExitUsage;
+  }
+  const bool force = parsed->flags.count("force") > 0;
+
+  // Validate first: the project must load into the executor the server runs.
+  const fs::path source = parsed->positional[0];
+  absl::StatusOr<Hls4mlProject> project = numerics::ReadHls4mlProject(source);
+  if (!project.ok()) {
+    err << "fpgaas hls4ml import: " << project.status().message() << "\n";
+    return kExitFailure;
+  }
+  absl::StatusOr<std::shared_ptr<const Network>> network = numerics::LoadHls4mlNetwork(source);
+  if (!network.ok()) {
+    err << "fpgaas hls4ml import: " << network.status().message() << "\n";
+    return kExitFailure;
+  }
+
+  const fs::path model_dir = fs::path(parsed->options["repository"]) / model;
+  std::error_code ec;
+  fs::create_directories(model_dir, ec);
+  if (ec) {
+    err << "fpgaas hls4ml import: cannot create " << model_dir.string() << ": " << ec.message() << "\n";
+    return kExitFailure;
+  }
+  if (version == 0) {
+    for (const auto& entry : fs::directory_iterator(model_dir, ec)) {
+      int v = 0;
+      const std::string name = entry.path().filename().string();
+      if (entry.is_directory() && IsVersionName(name) && absl::SimpleAtoi(name, &v)) {
+        version = std::max(version, v);
+      }
+    }
+    ++version;
+  }
+  const fs::path version_dir = model_dir / absl::StrCat(version);
+  if (fs::exists(version_dir, ec)) {
+    if (!force) {
+      err << "fpgaas hls4ml import: " << version_dir.string()
+          << " already exists; use --force to replace it\n";
+      return kExitFailure;
+    }
+  }
+  // Build the version in a scratch folder, then swap it in.
+  const fs::path staging = model_dir / absl::StrCat(".", version, ".import-", getpid());
+  fs::remove_all(staging, ec);
+  if (absl::Status s = CopyProject(*project, staging / "hls4ml_prj"); !s.ok()) {
+    fs::remove_all(staging, ec);
+    err << "fpgaas hls4ml import: " << s.message() << "\n";
+    return kExitFailure;
+  }
+  fs::remove_all(version_dir, ec);
+  fs::rename(staging, version_dir, ec);
+  if (ec) {
+    fs::remove_all(staging, ec);
+    err << "fpgaas hls4ml import: cannot create " << version_dir.string() << "\n";
+    return kExitFailure;
+  }
+  const fs::path config = model_dir / "config.pbtxt";
+  const bool write_config = force || !fs::exists(config, ec);
+  if (write_config) {
+    if (absl::Status s = WriteFileAtomically(config, ConfigPbtxt(model, *project, **network));
+        !s.ok()) {
+      err << "fpgaas hls4ml import: " << s.message() << "\n";
+      return kExitFailure;
+    }
+  }
+  const Network& net = **network;
+  out << "imported " << source.string() << " as " << version_dir.string() << "\n"
+      << "  input  " << project->input_name << ": " << net.input_size() << " x "
+      << net.input_type().ToString() << "\n"
+      << "  output " << project->output_name << ": " << net.output_size() << " x "
+      << net.output_type().ToString() << "\n"
+      << "  " << net.spec().layers.size() << " layers, " << net.macs_per_sample()
+      << " MACs per sample\n"
+      << (write_config ? "  wrote " : "  kept existing ") << config.string() << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunHls4mlCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty()) {
+    err << kUsage;
+    return kExitUsage;
+  }
+  const std::string& command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "--help" || command == "-h" || command == "help") {
+    out << kUsage;
+    return kExitOk;
+  }
+  if (command == "predict") return Predict(rest, out, err);
+  if (command == "import") return Import(rest, out, err);
+  err << "fpgaas hls4ml: unknown command '" << command << "'\n" << kUsage;
+  return kExitUsage;
+}
+
+}  // namespace fpgaas
