@@ -15,6 +15,10 @@
 #include "server/device/device_factory.h"
 #include "server/device/device_manager.h"
 #include "server/numerics/tensor_packing.h"
+#ifdef FPGAAS_HAVE_SCHEDULER
+#include "absl/synchronization/notification.h"
+#include "server/scheduler/scheduler.h"
+#endif
 #include "tests/unit/xrt/xrt_test_support.h"
 
 namespace fpgaas {
@@ -194,6 +198,52 @@ TEST_F(XrtDeviceTest, DeviceInputHoldsThePackedBatch) {
   EXPECT_EQ(Metric("fpgaas_xrt_bytes_from_device_total", cu),
             double(batch * spec.output_bytes_per_sample()));
 }
+
+#ifdef FPGAAS_HAVE_SCHEDULER
+TEST_F(XrtDeviceTest, SchedulerPacksRequestsStraightIntoTheDeviceBuffer) {
+  std::unique_ptr<XrtDevice> card = Card();
+  DeviceModelSpec spec = WriteModel(dir_, Xclbin(1), 1);
+  absl::StatusOr<std::unique_ptr<LoadedModel>> model = card->Load(spec);
+  ASSERT_TRUE(model.ok()) << model.status();
+  SchedulerOptions options;
+  options.max_batch_size = spec.max_batch_size;
+  absl::StatusOr<std::unique_ptr<ModelScheduler>> scheduler =
+      ModelScheduler::Create(options, model->get(), &clock_, nullptr);
+  ASSERT_TRUE(scheduler.ok()) << scheduler.status();
+
+  const int samples = 5;
+  std::vector<float> values(samples * spec.input_size);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = 3.5f - 0.61f * float(i);
+  auto request = std::make_unique<InferenceRequest>();
+  request->batch_size = samples;
+  request->input.assign(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
+  absl::Notification done;
+  absl::Status result;
+  request->done = [&](absl::StatusOr<InferenceResult> r) {
+    result = r.status();
+    done.Notify();
+  };
+  ASSERT_TRUE((*scheduler)->Enqueue(request).ok());
+  done.WaitForNotification();
+  ASSERT_TRUE(result.ok()) << result;
+  scheduler->reset();
+
+  std::vector<uint8_t> expected(samples * spec.input_bytes_per_sample());
+  ASSERT_TRUE(numerics::PackElements(numerics::ElementType::kFp32, values.data(), values.size(),
+                                     spec.input_type, expected.data())
+                  .ok());
+  int matching_slots = 0;
+  for (ExecutionSlot* slot : (*model)->slots()) {
+    absl::StatusOr<std::string> device_bytes = ReadXrtDeviceInput(*slot, expected.size());
+    ASSERT_TRUE(device_bytes.ok());
+    if (*device_bytes == std::string(expected.begin(), expected.end())) ++matching_slots;
+  }
+  EXPECT_EQ(matching_slots, 1);  // the slot that ran the batch holds exactly the packed request
+  EXPECT_EQ(Metric("fpgaas_xrt_bytes_to_device_total",
+                   {{"device", "xrt:0"}, {"compute_unit", "myproject_1"}}),
+            double(expected.size()));
+}
+#endif
 
 TEST_F(XrtDeviceTest, RunsCompleteOnEveryComputeUnitConcurrently) {
   std::unique_ptr<XrtDevice> card = Card();
