@@ -1,5 +1,5 @@
 // The XRT watchdog on the noop shim with slow kernels: this binary's xrt.ini makes every kernel run
-// take 300 ms (noop_completion_delay_us). Time is fake: HangingKernelClock jumps ahead while the
+// take 600 ms (noop_completion_delay_us). Time is fake: HangingKernelClock jumps ahead while the
 // watchdog waits for a run, so "the kernel hung" is decided by the test, not by real timing.
 #include <atomic>
 #include <thread>
@@ -22,7 +22,7 @@ using ::fpgaas::testing::WriteModel;
 using ::testing::HasSubstr;
 
 // Fake time that jumps `jump` ahead each of the next `jumps` times anyone waits on it. A watchdog
-// waits only while a run is unfinished (every run takes 300 ms real time here), so each jump makes
+// waits only while a run is unfinished (every run takes 600 ms real time here), so each jump makes
 // the run in flight look `jump` long.
 class HangingKernelClock final : public Clock {
  public:
@@ -224,7 +224,7 @@ TEST_F(XrtWatchdogTest, SchedulerAnswersEveryRequestWhileKernelsHang) {
 
 int main(int argc, char** argv) {
   fpgaas::testing::UseXrtNoopShim(std::filesystem::path(FPGAAS_XRT_TEST_ROOT) / "watchdog_test",
-                                  "[Runtime]\nnoop_completion_delay_us=300000\n");
+                                  "[Runtime]\nnoop_completion_delay_us=600000\n");
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }
