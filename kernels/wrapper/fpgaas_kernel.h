@@ -6,8 +6,8 @@
 // (fpgaas' packed layout: each value in the smallest of 1/2/4/8 bytes); `out` receives
 // FPGAAS_OUTPUT_SIZE result_t values per sample. The pointers are AXI4 masters on separate bundles
 // (gmem0/gmem1, so the linker can put them on different banks); batch_size and the control are on
-// the AXI4-Lite slave. Each sample runs read -> network -> write as a DATAFLOW region, so a sample's
-// transfers overlap its neighbours' computation.
+// the AXI4-Lite slave. Each sample runs read -> network -> write as a DATAFLOW region, so a
+// sample's transfers overlap its neighbours' computation.
 //
 // Included by a per-model kernel_top.cpp that the build writes (kernels/build.sh, or the host build
 // in CMake): it first includes the project's <top>.cpp (renaming the top function when the kernel

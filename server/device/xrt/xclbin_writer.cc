@@ -111,8 +111,7 @@ std::string EmbeddedMetadata(const XclbinSpec& spec) {
                           "          <arg name=\"%s\" addressQualifier=\"%d\" id=\"%d\" "
                           "port=\"%s\" size=\"0x%x\" offset=\"0x%x\" hostOffset=\"0x0\" "
                           "hostSize=\"0x%x\" type=\"%s\"/>\n",
-                          arg.name, arg.is_pointer ? 1 : 0, a, port, size, offset, size,
-                          host_type);
+                          arg.name, arg.is_pointer ? 1 : 0, a, port, size, offset, size, host_type);
     offset += size + 4;  // each argument is followed by a 4-byte reserved word
   }
   std::string instances;

@@ -20,9 +20,9 @@
 namespace fpgaas {
 
 struct XclbinArgument {
-  std::string name;              // argument name in the kernel's signature, e.g. "in"
-  bool is_pointer = true;        // global memory pointer (m_axi) or scalar (s_axilite)
-  std::string host_type;         // C type, e.g. "input_t*" or "unsigned int"; default from is_pointer
+  std::string name;        // argument name in the kernel's signature, e.g. "in"
+  bool is_pointer = true;  // global memory pointer (m_axi) or scalar (s_axilite)
+  std::string host_type;   // C type, e.g. "input_t*" or "unsigned int"; default from is_pointer
 };
 
 struct XclbinSpec {

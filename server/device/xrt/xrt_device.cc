@@ -124,7 +124,7 @@ struct KernelLayout {
   int input_index = -1;
   int output_index = -1;
   int batch_index = -1;
-  size_t batch_size_bytes = 4;  // 4 (unsigned int) or 8 (uint64_t)
+  size_t batch_size_bytes = 4;         // 4 (unsigned int) or 8 (uint64_t)
   std::vector<std::string> instances;  // CU instance names, e.g. "myproject_1", first N used
 };
 
@@ -150,9 +150,8 @@ absl::Status ValidateSpec(const DeviceModelSpec& spec) {
         absl::StrCat(who, ": max_batch_size must be >= 1, got ", spec.max_batch_size));
   }
   if (spec.compute_units < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(who, ": compute units (instance_group count) must be >= 1, got ",
-                     spec.compute_units));
+    return absl::InvalidArgumentError(absl::StrCat(
+        who, ": compute units (instance_group count) must be >= 1, got ", spec.compute_units));
   }
   if (spec.input_size < 1 || spec.output_size < 1) {
     return absl::InvalidArgumentError(absl::StrCat(who, ": input/output sizes must be >= 1, got ",
@@ -170,16 +169,16 @@ absl::Status ValidateSpec(const DeviceModelSpec& spec) {
     } else if (a == "batch_size") {
       ++counts[2];
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          who, ": unknown kernel argument '", a, "' (expected input, output or batch_size)"));
+      return absl::InvalidArgumentError(absl::StrCat(who, ": unknown kernel argument '", a,
+                                                     "' (expected input, output or batch_size)"));
     }
   }
   const char* names[3] = {"input", "output", "batch_size"};
   for (int i = 0; i < 3; ++i) {
     if (counts[i] != 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(who, ": fpga.kernel_arguments [", absl::StrJoin(spec.kernel_arguments, ", "),
-                       "] must name '", names[i], "' exactly once"));
+      return absl::InvalidArgumentError(absl::StrCat(who, ": fpga.kernel_arguments [",
+                                                     absl::StrJoin(spec.kernel_arguments, ", "),
+                                                     "] must name '", names[i], "' exactly once"));
     }
   }
   return absl::OkStatus();
@@ -195,9 +194,9 @@ absl::StatusOr<KernelLayout> ValidateKernel(const xrt::xclbin& xclbin, const Dev
     if (k.get_name() == spec.kernel_name) kernel = k;
   }
   if (!kernel) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(who, " has no kernel '", spec.kernel_name, "' (it has: ",
-                     kernel_names.empty() ? "none" : absl::StrJoin(kernel_names, ", "), ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        who, " has no kernel '", spec.kernel_name,
+        "' (it has: ", kernel_names.empty() ? "none" : absl::StrJoin(kernel_names, ", "), ")"));
   }
   std::vector<xrt::xclbin::arg> args = kernel.get_args();
   std::vector<std::string> arg_names;
@@ -223,17 +222,17 @@ absl::StatusOr<KernelLayout> ValidateKernel(const xrt::xclbin& xclbin, const Dev
       }
       const uint64_t size = args[i].get_size();
       if (size != 4 && size != 8) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            who, ": kernel '", spec.kernel_name, "' ", arg_desc, " is ", size,
-            " bytes; batch_size must be a 4- or 8-byte integer"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(who, ": kernel '", spec.kernel_name, "' ", arg_desc, " is ", size,
+                         " bytes; batch_size must be a 4- or 8-byte integer"));
       }
       layout.batch_index = int(i);
       layout.batch_size_bytes = size;
     } else {
       if (!pointer) {
-        return absl::InvalidArgumentError(absl::StrCat(who, ": kernel '", spec.kernel_name, "' ",
-                                                       arg_desc, " is a scalar but config names it ",
-                                                       role, " (a memory pointer)"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(who, ": kernel '", spec.kernel_name, "' ", arg_desc,
+                         " is a scalar but config names it ", role, " (a memory pointer)"));
       }
       (role == "input" ? layout.input_index : layout.output_index) = int(i);
     }
@@ -245,9 +244,9 @@ absl::StatusOr<KernelLayout> ValidateKernel(const xrt::xclbin& xclbin, const Dev
     layout.instances.push_back(name);
   }
   if (int(layout.instances.size()) < spec.compute_units) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        who, ": kernel '", spec.kernel_name, "' has ", layout.instances.size(),
-        " compute unit(s) but instance_group asks for ", spec.compute_units));
+    return absl::InvalidArgumentError(
+        absl::StrCat(who, ": kernel '", spec.kernel_name, "' has ", layout.instances.size(),
+                     " compute unit(s) but instance_group asks for ", spec.compute_units));
   }
   layout.instances.resize(spec.compute_units);
   return layout;
@@ -587,8 +586,8 @@ XrtLoadedModel::Attempt XrtLoadedModel::RunOnce(XrtSlot& slot, ComputeUnit& cu, 
     run->start();
     absl::StatusOr<bool> completed = WaitWithWatchdog(*run, t1 + timeout);
     if (!completed.ok()) {
-      attempt.status = absl::UnavailableError(
-          absl::StrCat(where, ": ", completed.status().message()));
+      attempt.status =
+          absl::UnavailableError(absl::StrCat(where, ": ", completed.status().message()));
       return attempt;
     }
     if (!*completed) {
@@ -596,17 +595,17 @@ XrtLoadedModel::Attempt XrtLoadedModel::RunOnce(XrtSlot& slot, ComputeUnit& cu, 
       cu.suspect.store(true);
       Inc(cu.metrics.watchdog_trips);
       const int trips = card_->consecutive_trips.fetch_add(1) + 1;
-      spdlog::warn("{}: watchdog: run of {} samples ({}) passed its {} deadline; compute unit "
-                   "marked suspect ({} trip(s) in a row)",
-                   where, batch, Describe(spec_), absl::FormatDuration(timeout), trips);
+      spdlog::warn(
+          "{}: watchdog: run of {} samples ({}) passed its {} deadline; compute unit "
+          "marked suspect ({} trip(s) in a row)",
+          where, batch, Describe(spec_), absl::FormatDuration(timeout), trips);
       {
         absl::MutexLock abandoned_lock(&cu.abandoned_mu);
         cu.abandoned.push_back(std::move(*run));
       }
       *run = xrt::run();
-      attempt.status = absl::DeadlineExceededError(
-          absl::StrCat(where, ": kernel run passed its ", absl::FormatDuration(timeout),
-                       " watchdog deadline"));
+      attempt.status = absl::DeadlineExceededError(absl::StrCat(
+          where, ": kernel run passed its ", absl::FormatDuration(timeout), " watchdog deadline"));
       if (trips >= card_->options.max_consecutive_trips) {
         card_->TakeOutOfService(
             absl::StrCat(trips, " watchdog trips without a successful run in between"));
@@ -727,8 +726,7 @@ absl::StatusOr<std::unique_ptr<XrtDevice>> XrtDevice::Create(XrtDeviceOptions op
   try {
     card->device = xrt::device(unsigned(options.card_index));
   } catch (const std::exception& e) {
-    return absl::UnavailableError(
-        absl::StrCat(card->name, ": cannot open the card: ", e.what()));
+    return absl::UnavailableError(absl::StrCat(card->name, ": cannot open the card: ", e.what()));
   }
   card->metrics = MakeCardMetrics(options.metrics.get(), card->name);
   Set(card->metrics.in_service, 1);
@@ -806,8 +804,8 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> XrtDevice::LoadImpl(const DeviceMod
     allow_swap = true;
     for (const std::shared_ptr<Card>& other : siblings_->cards) {
       if (other == card_ || !other->in_service.load()) continue;
-      if (!spec.devices.empty() && std::find(spec.devices.begin(), spec.devices.end(),
-                                             other->name) == spec.devices.end()) {
+      if (!spec.devices.empty() &&
+          std::find(spec.devices.begin(), spec.devices.end(), other->name) == spec.devices.end()) {
         continue;
       }
       absl::MutexLock lock(&other->mu);
@@ -831,9 +829,9 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> XrtDevice::LoadImpl(const DeviceMod
         for (XrtLoadedModel* m : card_->models) users.push_back(Describe(m->spec()));
         if (!allow_swap) {
           card_->exec_mu.Unlock();
-          return absl::ResourceExhaustedError(
-              absl::StrCat(card_->name, " holds another xclbin (", card_->xclbin_path,
-                           ", used by ", absl::StrJoin(users, ", "), ")"));
+          return absl::ResourceExhaustedError(absl::StrCat(card_->name, " holds another xclbin (",
+                                                           card_->xclbin_path, ", used by ",
+                                                           absl::StrJoin(users, ", "), ")"));
         }
         for (XrtLoadedModel* m : card_->models) {
           m->ReleaseKernels();

@@ -10,9 +10,10 @@
 // Watchdog: every kernel run has a deadline kept in the injected Clock's time (XRT's own
 // run.wait(timeout) is not relied on: the noop shim ignores it). A run past its deadline marks its
 // CU suspect; the card is re-programmed (xclbin reloaded) and the batch retried once, on another
-// compute unit when one exists, else on the same one; if that fails too Execute returns UNAVAILABLE.
-// Repeated trips without a successful run in between take the card out of service: healthy() and
-// every LoadedModel::ready() on it turn false and Execute fails fast with UNAVAILABLE.
+// compute unit when one exists, else on the same one; if that fails too Execute returns
+// UNAVAILABLE. Repeated trips without a successful run in between take the card out of service:
+// healthy() and every LoadedModel::ready() on it turn false and Execute fails fast with
+// UNAVAILABLE.
 //
 // A card holds one xclbin at a time. Load places a model on a card that is free or already holds
 // the same xclbin. Otherwise it swaps the xclbin, but only while the models using it are idle (no
@@ -43,11 +44,11 @@ class Registry;
 namespace fpgaas {
 
 struct XrtDeviceOptions {
-  int card_index = 0;               // XRT device index ("xrt:N")
-  Clock* clock = nullptr;           // not owned, required: watchdog deadlines and stage times
+  int card_index = 0;      // XRT device index ("xrt:N")
+  Clock* clock = nullptr;  // not owned, required: watchdog deadlines and stage times
   // Per card/CU metrics (fpgaas_xrt_*); may be null.
   std::shared_ptr<prometheus::Registry> metrics;
-  int slots_per_compute_unit = 2;   // buffer sets per CU, >= 2 (double-buffering)
+  int slots_per_compute_unit = 2;  // buffer sets per CU, >= 2 (double-buffering)
   // Watchdog deadline of a run when the model sets no kernel_timeout: initial_kernel_timeout until
   // `calibration_runs` runs succeeded, then max(timeout_floor, timeout_factor x the slowest
   // measured time per sample x batch).
@@ -112,7 +113,6 @@ absl::StatusOr<std::string> ReadXrtDeviceInput(ExecutionSlot& slot, size_t bytes
 absl::StatusOr<int> CountXrtCards();
 // True when a real card is present: XCL_EMULATION_MODE unset and CountXrtCards() > 0.
 bool RealXrtCardPresent();
-
 
 }  // namespace fpgaas
 

@@ -1,7 +1,7 @@
-// The kernel wrapper + the project's hls4ml code, compiled for the host against fpgaas' own ap types
-// and nnet layers (kernels/host/), must compute what fpgaas' emulator (numerics::Network) computes,
-// bit for bit: two independent implementations of the hls4ml semantics agree. One binary per
-// example project (FPGAAS_TEST_PROJECT_DIR); inputs: the project's tb_data, every bit pattern
+// The kernel wrapper + the project's hls4ml code, compiled for the host against fpgaas' own ap
+// types and nnet layers (kernels/host/), must compute what fpgaas' emulator (numerics::Network)
+// computes, bit for bit: two independent implementations of the hls4ml semantics agree. One binary
+// per example project (FPGAAS_TEST_PROJECT_DIR); inputs: the project's tb_data, every bit pattern
 // region of the input type at random, and realistic values.
 #include <cstdint>
 #include <fstream>

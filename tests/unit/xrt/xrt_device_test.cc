@@ -64,8 +64,8 @@ TEST(XclbinWriterTest, XrtReadsKernelComputeUnitsAndArguments) {
   XclbinSpec spec;
   spec.kernel_name = "kernel_wrapper";
   spec.compute_units = 3;
-  spec.arguments = {{"batchsize", false, "unsigned int"}, {"in", true, "float*"},
-                    {"out", true, "float*"}};
+  spec.arguments = {
+      {"batchsize", false, "unsigned int"}, {"in", true, "float*"}, {"out", true, "float*"}};
   const std::filesystem::path path = FreshDir("writer") / "w.xclbin";
   ASSERT_TRUE(WriteXclbin(spec, path).ok());
 
@@ -216,7 +216,8 @@ TEST_F(XrtDeviceTest, SchedulerPacksRequestsStraightIntoTheDeviceBuffer) {
   for (size_t i = 0; i < values.size(); ++i) values[i] = 3.5f - 0.61f * float(i);
   auto request = std::make_unique<InferenceRequest>();
   request->batch_size = samples;
-  request->input.assign(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
+  request->input.assign(reinterpret_cast<const char*>(values.data()),
+                        values.size() * sizeof(float));
   absl::Notification done;
   absl::Status result;
   request->done = [&](absl::StatusOr<InferenceResult> r) {
@@ -264,8 +265,8 @@ TEST_F(XrtDeviceTest, RunsCompleteOnEveryComputeUnitConcurrently) {
   for (const char* cu : {"myproject_1", "myproject_2", "myproject_3"}) {
     EXPECT_EQ(Metric("fpgaas_xrt_runs_total", {{"device", "xrt:0"}, {"compute_unit", cu}}), 10)
         << cu;
-    EXPECT_EQ(Metric("fpgaas_xrt_watchdog_trips_total", {{"device", "xrt:0"}, {"compute_unit", cu}}),
-              0);
+    EXPECT_EQ(
+        Metric("fpgaas_xrt_watchdog_trips_total", {{"device", "xrt:0"}, {"compute_unit", cu}}), 0);
   }
 }
 
@@ -327,7 +328,7 @@ TEST_F(XrtDeviceTest, MissingArgumentFailsWithBothLists) {
 
 TEST_F(XrtDeviceTest, ArgumentOrderMustMatchTheKernel) {
   std::unique_ptr<XrtDevice> card = Card();
-  DeviceModelSpec spec = WriteModel(dir_, Xclbin(1), 1);  // kernel: in, out, batch_size
+  DeviceModelSpec spec = WriteModel(dir_, Xclbin(1), 1);      // kernel: in, out, batch_size
   spec.kernel_arguments = {"batch_size", "input", "output"};  // hls4ml VitisAccelerator order
   absl::Status status = card->Load(spec).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
@@ -336,8 +337,8 @@ TEST_F(XrtDeviceTest, ArgumentOrderMustMatchTheKernel) {
 
   // The same order is fine with a kernel_wrapper(batchsize, in, out) xclbin.
   XclbinSpec wrapper = Xclbin(1);
-  wrapper.arguments = {{"batchsize", false, "unsigned int"}, {"in", true, "float*"},
-                       {"out", true, "float*"}};
+  wrapper.arguments = {
+      {"batchsize", false, "unsigned int"}, {"in", true, "float*"}, {"out", true, "float*"}};
   DeviceModelSpec ok = WriteModel(dir_ / "wrapper", wrapper, 1);
   ok.kernel_arguments = spec.kernel_arguments;
   absl::StatusOr<std::unique_ptr<LoadedModel>> model = card->Load(ok);
@@ -408,7 +409,8 @@ TEST_F(XrtDeviceTest, SecondModelGoesToTheFreeSiblingCardInsteadOfSwapping) {
   ASSERT_EQ(cards->size(), 2u);
   XrtDevice& card0 = *(*cards)[0];
   XrtDevice& card1 = *(*cards)[1];
-  absl::StatusOr<std::unique_ptr<LoadedModel>> first = card0.Load(WriteModel(dir_ / "a", Xclbin(1), 1));
+  absl::StatusOr<std::unique_ptr<LoadedModel>> first =
+      card0.Load(WriteModel(dir_ / "a", Xclbin(1), 1));
   ASSERT_TRUE(first.ok());
   XclbinSpec other = Xclbin(1);
   other.kernel_name = "jets";
@@ -426,7 +428,8 @@ TEST_F(XrtDeviceTest, XclbinToolWritesALoadableDesign) {
   const std::filesystem::path out = dir_ / "tool.xclbin";
   const std::string command = std::string(FPGAAS_XCLBIN_TOOL) +
                               " --kernel=kernel_wrapper --compute_units=3"
-                              " --args=batchsize,in*,out* --out=" + out.string() + " > /dev/null";
+                              " --args=batchsize,in*,out* --out=" +
+                              out.string() + " > /dev/null";
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
   DeviceModelSpec spec = WriteModel(dir_ / "unused", Xclbin(1), 3);
   spec.version_dir = dir_;
@@ -454,7 +457,8 @@ TEST(XrtFactoryTest, DeviceFlagSelectsCards) {
   EXPECT_EQ(no_card.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(no_card.message(), HasSubstr("no FPGA card found"));
 
-  absl::StatusOr<std::vector<std::shared_ptr<Device>>> two = CreateXrtDevices("xrt:0,xrt:1", options);
+  absl::StatusOr<std::vector<std::shared_ptr<Device>>> two =
+      CreateXrtDevices("xrt:0,xrt:1", options);
   ASSERT_TRUE(two.ok()) << two.status();
   ASSERT_EQ(two->size(), 2u);
   EXPECT_EQ((*two)[0]->name(), "xrt:0");

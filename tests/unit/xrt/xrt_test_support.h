@@ -1,5 +1,5 @@
-// Test support for the XRT device on XRT's noop shim (no FPGA): environment set-up, xclbin and model
-// fixtures, and metric lookups.
+// Test support for the XRT device on XRT's noop shim (no FPGA): environment set-up, xclbin and
+// model fixtures, and metric lookups.
 #ifndef FPGAAS_TESTS_UNIT_XRT_XRT_TEST_SUPPORT_H_
 #define FPGAAS_TESTS_UNIT_XRT_XRT_TEST_SUPPORT_H_
 

@@ -67,7 +67,9 @@ class XrtWatchdogTest : public ::testing::Test {
     return model.ok() ? std::move(*model) : nullptr;
   }
 
-  double Card0(const std::string& name) { return MetricValue(*registry_, name, {{"device", "xrt:0"}}); }
+  double Card0(const std::string& name) {
+    return MetricValue(*registry_, name, {{"device", "xrt:0"}});
+  }
   double Cu(const std::string& name, const std::string& cu) {
     return MetricValue(*registry_, name, {{"device", "xrt:0"}, {"compute_unit", cu}});
   }
