@@ -622,8 +622,8 @@ absl::StatusOr<std::unique_ptr<ModelRepository>> ModelRepository::Create(
 
 absl::StatusOr<std::shared_ptr<const ServingModel>> ModelRepository::Get(
     std::string_view name_view, std::string_view version_view) const {
+  if (version_view.empty()) return Get(name_view, int64_t{0});
   const std::string name(name_view), version(version_view);
-  if (version.empty()) return Get(name, int64_t{0});
   int64_t number = 0;
   if (!absl::SimpleAtoi(version, &number) || number < 0) {
     return absl::InvalidArgumentError(
@@ -634,8 +634,9 @@ absl::StatusOr<std::shared_ptr<const ServingModel>> ModelRepository::Get(
 
 absl::StatusOr<std::shared_ptr<const ServingModel>> ModelRepository::Get(std::string_view name_view,
                                                                          int64_t version) const {
-  const std::string name(name_view);
-  absl::MutexLock lock(&mu_);
+  // Every inference request looks its model up here: no allocation, shared lock.
+  const absl::string_view name(name_view.data(), name_view.size());
+  absl::ReaderMutexLock lock(&mu_);
   auto it = models_.find(name);
   if (it == models_.end()) {
     return absl::NotFoundError(absl::StrCat("unknown model '", name, "'"));
@@ -662,7 +663,7 @@ absl::StatusOr<std::shared_ptr<const ServingModel>> ModelRepository::Get(std::st
 absl::StatusOr<std::vector<int64_t>> ModelRepository::ReadyVersions(
     std::string_view name_view) const {
   const std::string name(name_view);
-  absl::MutexLock lock(&mu_);
+  absl::ReaderMutexLock lock(&mu_);
   auto it = models_.find(name);
   if (it == models_.end()) return absl::NotFoundError(absl::StrCat("unknown model '", name, "'"));
   std::vector<int64_t> versions;
@@ -673,7 +674,7 @@ absl::StatusOr<std::vector<int64_t>> ModelRepository::ReadyVersions(
 std::vector<std::shared_ptr<const ServingModel>> ModelRepository::ReadyModels() const {
   std::vector<std::shared_ptr<const ServingModel>> models;
   {
-    absl::MutexLock lock(&mu_);
+    absl::ReaderMutexLock lock(&mu_);
     for (const auto& [name, state] : models_) {
       for (const auto& [version, model] : state->ready) models.push_back(model);
     }
@@ -695,7 +696,7 @@ std::vector<ModelIndexEntry> ModelRepository::Index(bool ready_only) const {
   }
   std::vector<ModelIndexEntry> entries;
   {
-    absl::MutexLock lock(&mu_);
+    absl::ReaderMutexLock lock(&mu_);
     for (const auto& [name, state] : models_) {
       for (const auto& [version, model] : state->ready) {
         entries.push_back({name, absl::StrCat(version), "READY", ""});

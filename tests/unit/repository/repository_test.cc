@@ -720,7 +720,7 @@ TEST_F(RegistrationTest, FailedRegistrationLeavesTheRepositoryUnchanged) {
 TEST_F(RegistrationTest, BadFilePathsAreRejectedBeforeAnythingIsWritten) {
   auto repository = Create(ModelControlMode::kExplicit);
   ASSERT_TRUE(repository.ok()) << repository.status();
-  for (const std::string& bad_path :
+  for (const char* bad_path :
        {"../escape.txt", "/etc/passwd", "1/../../escape.txt", "1/./x", "latest/model.xclbin",
         "0/model.xclbin", "1", "1//x", "config.pbtxt", "1\\..\\x"}) {
     ModelLoadRequest request;
