@@ -936,7 +936,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildSoftmax(const LayerCall& call, int
   const bool has_accum = config.typedefs.count("accum_t") > 0;
   if (has_accum) {
     // Current nnet_utils (the config carries accum_t / inv_inp_t / inp_norm_t): the exponentials
-    // are summed in accum_t and the inverse table is addressed with the sum's bits.
+    // are summed in accum_t, converted to inv_inp_t, whose bits address the inverse table.
     absl::StatusOr<FixedType> accum = ConfigType(config, "accum_t", std::nullopt);
     if (!accum.ok()) return accum.status();
     sm.accum_type = *accum;
@@ -944,13 +944,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildSoftmax(const LayerCall& call, int
     if (inv_inp != config.typedefs.end()) {
       absl::StatusOr<FixedType> t = ResolveType(inv_inp->second.text, inv_inp->second);
       if (!t.ok()) return t.status();
-      if (!(*t == sm.accum_type)) {
-        return Error(absl::StatusCode::kUnimplemented, inv_inp->second.Where(),
-                     absl::StrCat(config.name, "::inv_inp_t = ", t->ToString(),
-                                  " differs from accum_t = ", sm.accum_type.ToString(),
-                                  "; fpgaas's softmax sums and addresses the inverse table in "
-                                  "accum_t (set inv_inp_t equal to accum_t)"));
-      }
+      sm.inv_inp_type = *t;
     }
     auto inp_norm = config.typedefs.find("inp_norm_t");
     if (inp_norm != config.typedefs.end()) {
