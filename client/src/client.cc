@@ -204,8 +204,8 @@ std::vector<std::string> SplitEndpoints(const std::string& target) {
 
 // -- conversions between protocol messages and the public structs -----------------------------
 
-TensorInfo ToTensorInfo(const inference::ModelMetadataResponse::TensorMetadata& tensor) {
-  return TensorInfo{tensor.name(), tensor.datatype(), {tensor.shape().begin(), tensor.shape().end()}};
+TensorMetadata ToTensorInfo(const inference::ModelMetadataResponse::TensorMetadata& tensor) {
+  return TensorMetadata{tensor.name(), tensor.datatype(), {tensor.shape().begin(), tensor.shape().end()}};
 }
 
 std::string DataTypeName(inference::DataType type) {
@@ -533,11 +533,11 @@ absl::StatusOr<ModelConfigInfo> Client::GetModelConfig(const std::string& name,
   out.platform = config.platform();
   out.max_batch_size = config.max_batch_size();
   for (const auto& input : config.input()) {
-    out.inputs.push_back(TensorInfo{input.name(), internal::DataTypeName(input.data_type()),
+    out.inputs.push_back(TensorMetadata{input.name(), internal::DataTypeName(input.data_type()),
                                     {input.dims().begin(), input.dims().end()}});
   }
   for (const auto& output : config.output()) {
-    out.outputs.push_back(TensorInfo{output.name(), internal::DataTypeName(output.data_type()),
+    out.outputs.push_back(TensorMetadata{output.name(), internal::DataTypeName(output.data_type()),
                                      {output.dims().begin(), output.dims().end()}});
   }
   google::protobuf::util::JsonPrintOptions json_options;
@@ -688,11 +688,11 @@ absl::StatusOr<Model> Client::GetModel(const std::string& name, const std::strin
   state->metadata = *std::move(metadata);
   state->config = *std::move(config);
   // Metadata shapes include the batch dimension when max_batch_size > 0; keep per-sample shapes.
-  auto per_sample = [&](TensorInfo tensor, const std::vector<TensorInfo>& config_tensors) {
+  auto per_sample = [&](TensorMetadata tensor, const std::vector<TensorMetadata>& config_tensors) {
     if (state->config.max_batch_size > 0 && !tensor.shape.empty()) {
       tensor.shape.erase(tensor.shape.begin());
     }
-    for (const TensorInfo& configured : config_tensors) {
+    for (const TensorMetadata& configured : config_tensors) {
       if (configured.name == tensor.name && !configured.shape.empty()) {
         tensor.shape = configured.shape;
       }

@@ -34,8 +34,8 @@ struct ModelState {
   std::string version;
   ModelMetadata metadata;
   ModelConfigInfo config;
-  TensorInfo input;   // per-sample shape
-  TensorInfo output;  // per-sample shape
+  TensorMetadata input;   // per-sample shape
+  TensorMetadata output;  // per-sample shape
 };
 
 absl::Status FromGrpc(const grpc::Status& status, absl::string_view rpc);

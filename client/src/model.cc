@@ -21,8 +21,8 @@ Model::Model(std::shared_ptr<const ModelState> state) : state_(std::move(state))
 
 const std::string& Model::name() const { return state_->metadata.name; }
 const std::string& Model::version() const { return state_->version; }
-const TensorInfo& Model::input() const { return state_->input; }
-const TensorInfo& Model::output() const { return state_->output; }
+const TensorMetadata& Model::input() const { return state_->input; }
+const TensorMetadata& Model::output() const { return state_->output; }
 const ModelMetadata& Model::metadata() const { return state_->metadata; }
 const ModelConfigInfo& Model::config() const { return state_->config; }
 int64_t Model::max_batch_size() const { return state_->config.max_batch_size; }

@@ -54,7 +54,7 @@ struct ClientOptions {
 };
 
 // One tensor as the server describes it. shape uses -1 for "any size".
-struct TensorInfo {
+struct TensorMetadata {
   std::string name;
   std::string datatype;  // KServe datatype: "FP32", "INT64", ...
   std::vector<int64_t> shape;
@@ -70,16 +70,16 @@ struct ModelMetadata {
   std::string name;
   std::vector<std::string> versions;
   std::string platform;
-  std::vector<TensorInfo> inputs;
-  std::vector<TensorInfo> outputs;
+  std::vector<TensorMetadata> inputs;
+  std::vector<TensorMetadata> outputs;
 };
 
 struct ModelConfigInfo {
   std::string name;
   std::string platform;
   int64_t max_batch_size = 0;      // 0 = no batch dimension; > 0 = first dimension is the batch
-  std::vector<TensorInfo> inputs;  // dims are per sample (without the batch dimension)
-  std::vector<TensorInfo> outputs;
+  std::vector<TensorMetadata> inputs;  // dims are per sample (without the batch dimension)
+  std::vector<TensorMetadata> outputs;
   std::string json;  // the whole ModelConfig as JSON (protobuf's JSON mapping)
 };
 
@@ -145,8 +145,8 @@ class Model {
  public:
   const std::string& name() const;
   const std::string& version() const;  // "" = server's choice
-  const TensorInfo& input() const;     // first input; shape is per sample
-  const TensorInfo& output() const;    // first output; shape is per sample
+  const TensorMetadata& input() const;     // first input; shape is per sample
+  const TensorMetadata& output() const;    // first output; shape is per sample
   const ModelMetadata& metadata() const;
   const ModelConfigInfo& config() const;
   int64_t max_batch_size() const;  // 0 = the model has no batch dimension

@@ -110,11 +110,11 @@ int Metadata(const Args& args, std::ostream& out, std::ostream& err) {
   out << "platform:       " << metadata->platform << "\n";
   out << "versions:       " << absl::StrJoin(metadata->versions, ", ") << "\n";
   out << "max_batch_size: " << config->max_batch_size << "\n";
-  for (const TensorInfo& tensor : metadata->inputs) {
+  for (const TensorMetadata& tensor : metadata->inputs) {
     out << "input:          " << tensor.name << " " << tensor.datatype << " " << Shape(tensor.shape)
         << "\n";
   }
-  for (const TensorInfo& tensor : metadata->outputs) {
+  for (const TensorMetadata& tensor : metadata->outputs) {
     out << "output:         " << tensor.name << " " << tensor.datatype << " " << Shape(tensor.shape)
         << "\n";
   }
