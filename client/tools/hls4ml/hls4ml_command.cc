@@ -1,5 +1,7 @@
 #include "client/tools/hls4ml/hls4ml_command.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -13,8 +15,6 @@
 #include <string>
 #include <system_error>
 #include <vector>
-
-#include <unistd.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -143,18 +143,20 @@ absl::StatusOr<fs::path> ResolveProject(const fs::path& path) {
       }
     }
     if (best == 0) {
-      return absl::NotFoundError(absl::StrCat(path.string(), " is a model folder without a version ",
-                                              "holding ", folder, "/"));
+      return absl::NotFoundError(absl::StrCat(
+          path.string(), " is a model folder without a version ", "holding ", folder, "/"));
     }
     return path / absl::StrCat(best) / folder;
   }
-  if (IsVersionName(path.filename().string()) && fs::exists(path.parent_path() / "config.pbtxt", ec)) {
+  if (IsVersionName(path.filename().string()) &&
+      fs::exists(path.parent_path() / "config.pbtxt", ec)) {
     return path / ProjectFolderName(path.parent_path() / "config.pbtxt");
   }
   if (fs::exists(path / "hls4ml_prj", ec)) return path / "hls4ml_prj";
-  return absl::NotFoundError(absl::StrCat(
-      path.string(), " is neither an hls4ml project (firmware/parameters.h) nor a model folder "
-      "(config.pbtxt)"));
+  return absl::NotFoundError(
+      absl::StrCat(path.string(),
+                   " is neither an hls4ml project (firmware/parameters.h) nor a model folder "
+                   "(config.pbtxt)"));
 }
 
 // Reads the CSV: one sample per non-empty line. Each value goes through atof -> float, as
@@ -252,10 +254,9 @@ int Predict(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     packed_in.resize(batch * in_bytes);
     packed_out.resize(batch * out_bytes);
     const size_t count = batch * net.input_size();
-    absl::Status packed =
-        numerics::PackElements(numerics::ElementType::kFp32,
-                               inputs->data() + first * net.input_size(), count, in_type,
-                               packed_in.data());
+    absl::Status packed = numerics::PackElements(numerics::ElementType::kFp32,
+                                                 inputs->data() + first * net.input_size(), count,
+                                                 in_type, packed_in.data());
     if (!packed.ok()) {
       err << "fpgaas hls4ml predict: " << packed.message() << "\n";
       return kExitFailure;
@@ -297,34 +298,28 @@ absl::Status WriteFileAtomically(const fs::path& path, const std::string& text) 
   }
   std::error_code ec;
   fs::rename(tmp, path, ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot rename to ", path.string(), ": ", ec.message()));
+  if (ec)
+    return absl::InternalError(
+        absl::StrCat("cannot rename to ", path.string(), ": ", ec.message()));
   return absl::OkStatus();
 }
 
-std::string ConfigPbtxt(const std::string& model, const Hls4mlProject& project, const Network& net) {
+std::string ConfigPbtxt(const std::string& model, const Hls4mlProject& project,
+                        const Network& net) {
   return absl::StrCat(
-      "# Written by `fpgaas hls4ml import`. Format: docs/model-repository.md.\n",
-      "name: \"", model, "\"\n",
-      "platform: \"fpgaas_hls4ml\"\n",
-      "max_batch_size: 8192\n",
-      "input [ { name: \"", project.input_name, "\" data_type: TYPE_FP32 dims: [ ",
-      net.input_size(), " ] } ]\n",
+      "# Written by `fpgaas hls4ml import`. Format: docs/model-repository.md.\n", "name: \"", model,
+      "\"\n", "platform: \"fpgaas_hls4ml\"\n", "max_batch_size: 8192\n", "input [ { name: \"",
+      project.input_name, "\" data_type: TYPE_FP32 dims: [ ", net.input_size(), " ] } ]\n",
       "output [ { name: \"", project.output_name, "\" data_type: TYPE_FP32 dims: [ ",
-      net.output_size(), " ] } ]\n",
-      "dynamic_batching {\n",
-      "  preferred_batch_size: [ 64, 256 ]\n",
-      "  max_queue_delay_microseconds: 100\n",
+      net.output_size(), " ] } ]\n", "dynamic_batching {\n",
+      "  preferred_batch_size: [ 64, 256 ]\n", "  max_queue_delay_microseconds: 100\n",
       "  default_queue_policy { timeout_action: REJECT default_timeout_microseconds: 0 "
       "max_queue_size: 4096 }\n",
-      "}\n",
-      "instance_group [ { count: 2 } ]\n",
-      "fpga {\n",
-      "  kernel_name: \"", project.top_function, "\"\n",
-      "  kernel_arguments: [ \"input\", \"output\", \"batch_size\" ]\n",
-      "  input_precision: \"", net.input_type().ToString(), "\"\n",
-      "  output_precision: \"", net.output_type().ToString(), "\"\n",
-      "  hls4ml_project: \"hls4ml_prj\"\n",
-      "}\n");
+      "}\n", "instance_group [ { count: 2 } ]\n", "fpga {\n", "  kernel_name: \"",
+      project.top_function, "\"\n",
+      "  kernel_arguments: [ \"input\", \"output\", \"batch_size\" ]\n", "  input_precision: \"",
+      net.input_type().ToString(), "\"\n", "  output_precision: \"", net.output_type().ToString(),
+      "\"\n", "  hls4ml_project: \"hls4ml_prj\"\n", "}\n");
 }
 
 // Copies what fpgaasd needs from an hls4ml project: firmware/, tb_data/ and the top-level files
@@ -332,11 +327,13 @@ std::string ConfigPbtxt(const std::string& model, const Hls4mlProject& project, 
 absl::Status CopyProject(const Hls4mlProject& project, const fs::path& dst) {
   std::error_code ec;
   fs::create_directories(dst, ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot create ", dst.string(), ": ", ec.message()));
+  if (ec)
+    return absl::InternalError(absl::StrCat("cannot create ", dst.string(), ": ", ec.message()));
   const fs::path firmware = project.firmware_dir;
   const auto options = fs::copy_options::recursive | fs::copy_options::copy_symlinks;
   fs::copy(firmware, dst / "firmware", options, ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot copy ", firmware.string(), ": ", ec.message()));
+  if (ec)
+    return absl::InternalError(absl::StrCat("cannot copy ", firmware.string(), ": ", ec.message()));
   fs::path root = firmware.parent_path();
   if (firmware.filename() != "firmware" || !fs::exists(root / "hls4ml_config.yml", ec)) {
     return absl::OkStatus();  // a bare firmware/ folder
@@ -348,7 +345,8 @@ absl::Status CopyProject(const Hls4mlProject& project, const fs::path& dst) {
       fs::copy(entry.path(), dst / "tb_data", options, ec);
     }
     if (ec) {
-      return absl::InternalError(absl::StrCat("cannot copy ", entry.path().string(), ": ", ec.message()));
+      return absl::InternalError(
+          absl::StrCat("cannot copy ", entry.path().string(), ": ", ec.message()));
     }
   }
   return absl::OkStatus();
@@ -371,8 +369,7 @@ int Import(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return kExitUsage;
   }
   const std::string& model = parsed->options["name"];
-  if (model.empty() || model.front() == '.' ||
-      !std::all_of(model.begin(), model.end(), [](char c) {
+  if (model.empty() || model.front() == '.' || !std::all_of(model.begin(), model.end(), [](char c) {
         return absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.';
       })) {
     err << "fpgaas hls4ml import: model name '" << model
@@ -405,7 +402,8 @@ int Import(const std::vector<std::string>& args, std::ostream& out, std::ostream
   std::error_code ec;
   fs::create_directories(model_dir, ec);
   if (ec) {
-    err << "fpgaas hls4ml import: cannot create " << model_dir.string() << ": " << ec.message() << "\n";
+    err << "fpgaas hls4ml import: cannot create " << model_dir.string() << ": " << ec.message()
+        << "\n";
     return kExitFailure;
   }
   if (version == 0) {
