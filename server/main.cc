@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <string>
@@ -26,6 +27,7 @@
 #include "server/metrics/metrics.h"
 #include "server/repository/repository.h"
 #include "server/util/clock.h"
+#include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
 
 #ifndef FPGAAS_VERSION
@@ -64,7 +66,7 @@ std::vector<std::string> AllLoadModelValues(int argc, char** argv) {
   std::vector<std::string> models;
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
-    if (!absl::ConsumePrefix(&arg, "--load-model") && !absl::ConsumePrefix(&arg, "--load_model")) {
+    if (!absl::ConsumePrefix(&arg, "--load_model") && !absl::ConsumePrefix(&arg, "-load_model")) {
       continue;
     }
     if (absl::ConsumePrefix(&arg, "=")) {
@@ -80,12 +82,36 @@ std::vector<std::string> AllLoadModelValues(int argc, char** argv) {
   return models;
 }
 
+// The documented spelling is --grpc-port; absl flags are named grpc_port. Accept both by turning
+// dashes in a flag's name (not its value) into underscores.
+std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string& arg = args[i];
+    if (arg == "--") break;
+    if (arg.size() < 3 || arg[0] != '-') continue;
+    const size_t name_start = arg[1] == '-' ? 2 : 1;
+    const size_t name_end = std::min(arg.find('='), arg.size());
+    for (size_t c = name_start; c < name_end; ++c) {
+      if (arg[c] == '-') arg[c] = '_';
+    }
+  }
+  return args;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("fpgaasd --model-repository=<dir> [--device=emu] [flags]");
+  std::vector<std::string> normalized = NormalizeFlagNames(argc, argv);
+  std::vector<char*> normalized_argv;
+  for (std::string& arg : normalized) normalized_argv.push_back(arg.data());
+  normalized_argv.push_back(nullptr);
+  argv = normalized_argv.data();
   absl::ParseCommandLine(argc, argv);
 
+  // Logs go to stderr; stdout carries only the "listening" line.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("fpgaasd"));
   spdlog::level::level_enum level = spdlog::level::from_str(absl::GetFlag(FLAGS_log_level));
   if (level == spdlog::level::off && absl::GetFlag(FLAGS_log_level) != "off") {
     return Fail(absl::StrCat("--log-level: unknown level '", absl::GetFlag(FLAGS_log_level), "'"));

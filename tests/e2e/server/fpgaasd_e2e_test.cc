@@ -1,0 +1,299 @@
+// End to end: the real fpgaasd binary on free ports. Infers every example model of deploy/models
+// (or a generated test repository), scrapes /metrics over plain HTTP, checks the explicit control
+// mode with repeated --load-model, bad flags, and that SIGTERM drains and exits 0.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "proto/grpc_service.grpc.pb.h"
+#include "tests/integration/server/test_models.h"
+
+#ifndef FPGAASD
+#error "FPGAASD (path of the fpgaasd binary) must be defined by CMake"
+#endif
+#ifndef FPGAAS_SOURCE_ROOT
+#error "FPGAAS_SOURCE_ROOT must be defined by CMake"
+#endif
+
+namespace fpgaas {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+// On shutdown fpgaasd waits (up to its grace period) for connected clients to acknowledge GOAWAY.
+// An idle gRPC client only polls its connections from the backup poller, every 5 s by default;
+// poll often so that each test's drain is quick. Set before gRPC initialises.
+[[maybe_unused]] const bool kFastClientPolling = [] {
+  setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "50", 1);
+  return true;
+}();
+
+// One fpgaasd child process. Its stdout is read until the "listening" line; stderr (the log) goes
+// to a file that failing tests print.
+class Daemon {
+ public:
+  explicit Daemon(std::vector<std::string> args) {
+    log_path_ = fs::path(::testing::TempDir()) / absl::StrCat("fpgaasd_e2e_", getpid(), "_",
+                                                             counter_++, ".log");
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      FILE* log = std::fopen(log_path_.c_str(), "w");
+      if (log != nullptr) dup2(fileno(log), STDERR_FILENO);
+      close(out[0]);
+      std::vector<char*> argv;
+      std::string binary = FPGAASD;
+      argv.push_back(binary.data());
+      for (std::string& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      execv(binary.c_str(), argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    stdout_ = fdopen(out[0], "r");
+  }
+
+  ~Daemon() {
+    if (pid_ > 0 && !exited_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (stdout_ != nullptr) std::fclose(stdout_);
+    fs::remove(log_path_);
+  }
+
+  // Reads stdout until the listening line; false if the process ended first.
+  bool AwaitListening() {
+    const std::regex listening("gRPC on [0-9.]+:([0-9]+), metrics on http://[0-9.]+:([0-9]+)");
+    char line[1024];
+    while (stdout_ != nullptr && std::fgets(line, sizeof(line), stdout_) != nullptr) {
+      std::cmatch match;
+      if (std::regex_search(line, match, listening)) {
+        grpc_port_ = std::stoi(match[1].str());
+        metrics_port_ = std::stoi(match[2].str());
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Sends `signal` and returns the exit code (-1 when killed by a signal).
+  int SignalAndWait(int signal) {
+    kill(pid_, signal);
+    return Wait();
+  }
+  int Wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    exited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  std::string log() const { return testing::ReadTextFile(log_path_); }
+  int grpc_port() const { return grpc_port_; }
+  int metrics_port() const { return metrics_port_; }
+
+ private:
+  static inline int counter_ = 0;
+  pid_t pid_ = -1;
+  bool exited_ = false;
+  FILE* stdout_ = nullptr;
+  fs::path log_path_;
+  int grpc_port_ = 0;
+  int metrics_port_ = 0;
+};
+
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: localhost\r\n\r\n");
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return "";
+  }
+  std::string response;
+  char buffer[65536];
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof(buffer))) > 0) response.append(buffer, n);
+  close(fd);
+  return response;
+}
+
+std::unique_ptr<inference::GRPCInferenceService::Stub> Connect(int port) {
+  return inference::GRPCInferenceService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+}
+
+std::vector<std::string> CommonFlags(const fs::path& repository) {
+  return {"--grpc-address=127.0.0.1", "--grpc-port=0", "--metrics-port=0", "--device=emu",
+          absl::StrCat("--model-repository=", repository.string()), "--log-level=info"};
+}
+
+// deploy/models when the example repository is there, else a generated one.
+fs::path ExampleRepository(const fs::path& scratch) {
+  const fs::path examples = fs::path(FPGAAS_SOURCE_ROOT) / "deploy" / "models";
+  if (fs::exists(examples) && !fs::is_empty(examples)) return examples;
+  testing::WriteDenseModel(scratch, "dense", 4, 2, 16);
+  return scratch;
+}
+
+class FpgaasdTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    scratch_ = fs::path(::testing::TempDir()) /
+               absl::StrCat("fpgaasd_e2e_repo_", getpid(), "_",
+                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(scratch_);
+    fs::create_directories(scratch_);
+  }
+  void TearDown() override { fs::remove_all(scratch_); }
+  fs::path scratch_;
+};
+
+TEST_F(FpgaasdTest, InfersEveryModelServesMetricsAndDrainsOnSigterm) {
+  Daemon daemon(CommonFlags(ExampleRepository(scratch_)));
+  ASSERT_TRUE(daemon.AwaitListening()) << daemon.log();
+  auto stub = Connect(daemon.grpc_port());
+
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    context.set_wait_for_ready(true);
+    inference::ServerReadyResponse ready;
+    ASSERT_TRUE(stub->ServerReady(&context, {}, &ready).ok()) << daemon.log();
+    EXPECT_TRUE(ready.ready());
+  }
+  inference::RepositoryIndexResponse index;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->RepositoryIndex(&context, {}, &index).ok());
+  }
+  ASSERT_GT(index.models_size(), 0);
+  std::set<std::string> inferred;
+  for (const auto& model : index.models()) {
+    EXPECT_EQ(model.state(), "READY") << model.name() << ": " << model.reason();
+    if (model.state() != "READY") continue;
+    inference::ModelMetadataRequest metadata_request;
+    metadata_request.set_name(model.name());
+    inference::ModelMetadataResponse metadata;
+    grpc::ClientContext metadata_context;
+    ASSERT_TRUE(stub->ModelMetadata(&metadata_context, metadata_request, &metadata).ok());
+    ASSERT_EQ(metadata.inputs_size(), 1);
+    ASSERT_EQ(metadata.inputs(0).datatype(), "FP32");
+
+    // Two samples of zeros and ones, shaped as the metadata says (-1 = the batch dimension).
+    inference::ModelInferRequest request;
+    request.set_model_name(model.name());
+    request.set_id("e2e");
+    auto* input = request.add_inputs();
+    input->set_name(metadata.inputs(0).name());
+    input->set_datatype("FP32");
+    int64_t elements = 1;
+    for (int64_t d : metadata.inputs(0).shape()) {
+      const int64_t dim = d < 0 ? 2 : d;
+      input->add_shape(dim);
+      elements *= dim;
+    }
+    std::vector<float> values(elements);
+    for (int64_t i = 0; i < elements; ++i) values[i] = static_cast<float>(i % 2);
+    request.add_raw_input_contents(
+        std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float)));
+    inference::ModelInferResponse response;
+    grpc::ClientContext infer_context;
+    grpc::Status status = stub->ModelInfer(&infer_context, request, &response);
+    ASSERT_TRUE(status.ok()) << model.name() << ": " << status.error_message();
+    EXPECT_EQ(response.id(), "e2e");
+    ASSERT_EQ(response.outputs_size(), 1);
+    EXPECT_EQ(response.outputs(0).shape(0), 2);
+    int64_t output_elements = 1;
+    for (int64_t d : response.outputs(0).shape()) output_elements *= d;
+    EXPECT_EQ(response.raw_output_contents(0).size(), output_elements * sizeof(float));
+    inferred.insert(model.name());
+  }
+  EXPECT_FALSE(inferred.empty());
+
+  const std::string metrics = HttpGet(daemon.metrics_port(), "/metrics");
+  EXPECT_THAT(metrics, HasSubstr("200 OK"));
+  for (const char* family :
+       {"nv_inference_request_success", "nv_inference_request_failure", "nv_inference_count",
+        "nv_inference_exec_count", "nv_inference_request_duration_us",
+        "nv_inference_queue_duration_us", "nv_inference_compute_infer_duration_us",
+        "nv_inference_pending_request_count", "fpgaas_request_total",
+        "fpgaas_request_duration_us", "fpgaas_queue_duration_us", "fpgaas_compute_duration_us",
+        "fpgaas_batch_size"}) {
+    EXPECT_THAT(metrics, HasSubstr(family)) << family;
+  }
+  // The inferred models carry their label.
+  for (const std::string& name : inferred) {
+    EXPECT_THAT(metrics, HasSubstr(absl::StrCat("model=\"", name, "\""))) << name;
+  }
+
+  EXPECT_EQ(daemon.SignalAndWait(SIGTERM), 0) << daemon.log();
+  const std::string log = daemon.log();
+  EXPECT_THAT(log, HasSubstr("draining"));
+  EXPECT_THAT(log, HasSubstr("fpgaasd stopped"));
+}
+
+TEST_F(FpgaasdTest, ExplicitModeLoadsOnlyTheRepeatedLoadModelFlags) {
+  for (const char* name : {"a", "b", "c"}) testing::WriteDenseModel(scratch_, name, 4, 2, 8);
+  std::vector<std::string> flags = CommonFlags(scratch_);
+  flags.push_back("--model-control-mode=explicit");
+  flags.push_back("--load-model=a");
+  flags.push_back("--load-model=c");
+  Daemon daemon(flags);
+  ASSERT_TRUE(daemon.AwaitListening()) << daemon.log();
+  auto stub = Connect(daemon.grpc_port());
+  inference::RepositoryIndexRequest request;
+  request.set_ready(true);
+  inference::RepositoryIndexResponse index;
+  grpc::ClientContext context;
+  context.set_wait_for_ready(true);
+  ASSERT_TRUE(stub->RepositoryIndex(&context, request, &index).ok());
+  std::set<std::string> ready;
+  for (const auto& model : index.models()) ready.insert(model.name());
+  EXPECT_EQ(ready, (std::set<std::string>{"a", "c"}));
+  EXPECT_EQ(daemon.SignalAndWait(SIGINT), 0) << daemon.log();
+}
+
+TEST_F(FpgaasdTest, BadFlagsExitNonZeroWithAReason) {
+  std::vector<std::string> flags = CommonFlags(scratch_);
+  flags.push_back("--model-control-mode=sometimes");
+  Daemon daemon(flags);
+  EXPECT_FALSE(daemon.AwaitListening());
+  EXPECT_NE(daemon.Wait(), 0);
+  EXPECT_THAT(daemon.log(), HasSubstr("sometimes"));
+
+  Daemon no_repository({"--grpc-port=0", "--metrics-port=0"});
+  EXPECT_FALSE(no_repository.AwaitListening());
+  EXPECT_NE(no_repository.Wait(), 0);
+  EXPECT_THAT(no_repository.log(), HasSubstr("--model-repository"));
+}
+
+}  // namespace
+}  // namespace fpgaas
