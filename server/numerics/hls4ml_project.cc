@@ -88,8 +88,8 @@ absl::Status Error(absl::StatusCode code, const std::string& where, absl::string
 }
 
 // Splits "nnet::dense<a, b, c>(x, y, w, b)" into its parts.
-bool ParseCall(absl::string_view text, std::string* function, std::vector<std::string>* template_args,
-               std::vector<std::string>* args) {
+bool ParseCall(absl::string_view text, std::string* function,
+               std::vector<std::string>* template_args, std::vector<std::string>* args) {
   text = Trim(text);
   if (!absl::ConsumeSuffix(&text, ";")) return false;
   text = Trim(text);
@@ -145,7 +145,8 @@ class ProjectReader {
   absl::Status ReadTopFunction(const SourceFile& file);
   absl::StatusOr<FixedType> ResolveType(absl::string_view text, const Located& where,
                                         int depth = 0) const;
-  absl::StatusOr<int64_t> EvalInt(absl::string_view expr, const Located& where, int depth = 0) const;
+  absl::StatusOr<int64_t> EvalInt(absl::string_view expr, const Located& where,
+                                  int depth = 0) const;
   absl::StatusOr<const ConfigStruct*> Config(const LayerCall& call, size_t template_index) const;
   absl::StatusOr<std::optional<int64_t>> ConfigInt(const ConfigStruct& config,
                                                    const std::string& field) const;
@@ -153,8 +154,7 @@ class ProjectReader {
                                        std::optional<FixedType> fallback) const;
   absl::Status CheckIoType(const ConfigStruct& config) const;
   absl::StatusOr<std::vector<int64_t>> LoadWeights(const std::string& name, const FixedType& type,
-                                                   int64_t expected_count,
-                                                   absl::string_view what,
+                                                   int64_t expected_count, absl::string_view what,
                                                    const LayerCall& call);
   absl::StatusOr<std::vector<double>> ReadWeightValues(const std::string& name,
                                                        const WeightDecl& decl,
@@ -267,9 +267,9 @@ absl::Status ProjectReader::CollectHeader(const SourceFile& file) {
       config.line = st.line;
       auto [it, inserted] = configs_.emplace(name, std::move(config));
       if (!inserted) {
-        return Error(absl::StatusCode::kInvalidArgument, here.Where(),
-                     absl::StrCat("struct ", name, " defined twice (first at ", it->second.Where(),
-                                  ")"));
+        return Error(
+            absl::StatusCode::kInvalidArgument, here.Where(),
+            absl::StrCat("struct ", name, " defined twice (first at ", it->second.Where(), ")"));
       }
       open_struct = &it->second;
       continue;
@@ -318,9 +318,10 @@ absl::StatusOr<FixedType> ProjectReader::ResolveType(absl::string_view text, con
     return type;
   }
   if (absl::StartsWith(text, "nnet::array") || absl::StartsWith(text, "hls::stream")) {
-    return Error(absl::StatusCode::kUnimplemented, where.Where(),
-                 absl::StrCat("type '", text,
-                              "' belongs to an io_stream project; fpgaas supports io_parallel only"));
+    return Error(
+        absl::StatusCode::kUnimplemented, where.Where(),
+        absl::StrCat("type '", text,
+                     "' belongs to an io_stream project; fpgaas supports io_parallel only"));
   }
   if (text == "struct") {
     return Error(absl::StatusCode::kUnimplemented, where.Where(),
@@ -332,8 +333,8 @@ absl::StatusOr<FixedType> ProjectReader::ResolveType(absl::string_view text, con
   }
   auto it = typedefs_.find(std::string(text));
   if (it == typedefs_.end()) {
-    static const std::set<std::string> kBuiltins = {"float", "double", "int", "unsigned", "bool",
-                                                    "char", "short", "long"};
+    static const std::set<std::string> kBuiltins = {"float", "double", "int",   "unsigned",
+                                                    "bool",  "char",   "short", "long"};
     if (kBuiltins.count(std::string(text))) {
       return Error(absl::StatusCode::kUnimplemented, where.Where(),
                    absl::StrCat("type '", text, "' is not an ap_fixed/ap_int type"));
@@ -552,7 +553,8 @@ absl::StatusOr<std::vector<int64_t>> ProjectReader::LoadWeights(const std::strin
   for (size_t i = 0; i < values->size(); ++i) {
     absl::StatusOr<int64_t> r = FromDouble(type, (*values)[i]);
     if (!r.ok()) {
-      return Error(absl::StatusCode::kInvalidArgument, Display(firmware_dir_ / "weights" / decl.txt_name),
+      return Error(absl::StatusCode::kInvalidArgument,
+                   Display(firmware_dir_ / "weights" / decl.txt_name),
                    absl::StrCat("value #", i + 1, ": ", r.status().message()));
     }
     raw.push_back(*r);
@@ -596,9 +598,10 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
     }
   }
   if (arrays.size() != 2) {
-    return Error(absl::StatusCode::kUnimplemented, file.Where(signature.line),
-                 absl::StrCat("the top function has ", arrays.size(),
-                              " array arguments; fpgaas supports exactly one input and one output"));
+    return Error(
+        absl::StatusCode::kUnimplemented, file.Where(signature.line),
+        absl::StrCat("the top function has ", arrays.size(),
+                     " array arguments; fpgaas supports exactly one input and one output"));
   }
   input_ = arrays[0];
   output_ = arrays[1];
@@ -671,8 +674,8 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
     }
     // Statements of the generated boilerplate: `static bool loaded_weights = false;`,
     // `loaded_weights = true;`, `const_size_in_1 = N_INPUT_1_1;`.
-    if (absl::StartsWith(text, "static bool ") || (text.find('(') == absl::string_view::npos &&
-                                                   text.find('=') != absl::string_view::npos)) {
+    if (absl::StartsWith(text, "static bool ") ||
+        (text.find('(') == absl::string_view::npos && text.find('=') != absl::string_view::npos)) {
       continue;
     }
     return Error(absl::StatusCode::kUnimplemented, where.Where(),
@@ -713,8 +716,9 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
     if (s == "nnet::resource") {
       resource = true;
     } else if (s != "nnet::latency") {
-      return Error(absl::StatusCode::kUnimplemented, strategy->second.Where(),
-                   absl::StrCat("dense strategy ", s, " is not supported (latency and resource are)"));
+      return Error(
+          absl::StatusCode::kUnimplemented, strategy->second.Where(),
+          absl::StrCat("dense strategy ", s, " is not supported (latency and resource are)"));
     }
     if ((call.function == "dense_latency" && resource) ||
         ((call.function == "dense_resource" || call.function == "dense_large") && !resource)) {
@@ -737,7 +741,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
     }
   }
   auto product = config.usings.find("product");
-  if (product != config.usings.end() && !absl::StartsWith(product->second.text, "nnet::product::mult")) {
+  if (product != config.usings.end() &&
+      !absl::StartsWith(product->second.text, "nnet::product::mult")) {
     return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
                  absl::StrCat("product ", product->second.text,
                               " is not supported (binary/ternary/exponential weights)"));
@@ -757,13 +762,11 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
   dense.bias_type = *bias_type;
   dense.accum_type = *accum_type;
   const int64_t n_weights = int64_t{dense.n_in} * dense.n_out;
-  absl::StatusOr<std::vector<int64_t>> weights =
-      LoadWeights(call.args[2], dense.weight_type, n_weights,
-                  absl::StrCat(config.name, "::weight_t"), call);
+  absl::StatusOr<std::vector<int64_t>> weights = LoadWeights(
+      call.args[2], dense.weight_type, n_weights, absl::StrCat(config.name, "::weight_t"), call);
   if (!weights.ok()) return weights.status();
-  absl::StatusOr<std::vector<int64_t>> biases =
-      LoadWeights(call.args[3], dense.bias_type, dense.n_out,
-                  absl::StrCat(config.name, "::bias_t"), call);
+  absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
+      call.args[3], dense.bias_type, dense.n_out, absl::StrCat(config.name, "::bias_t"), call);
   if (!biases.ok()) return biases.status();
   if (resource) {
     // Resource strategy stores the kernel transposed: file index j * n_in + i.
@@ -805,7 +808,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildBatchNorm(const LayerCall& call, i
                               ": per-channel batch normalization is not supported"));
   }
   auto product = config.usings.find("product");
-  if (product != config.usings.end() && !absl::StartsWith(product->second.text, "nnet::product::mult")) {
+  if (product != config.usings.end() &&
+      !absl::StartsWith(product->second.text, "nnet::product::mult")) {
     return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
                  absl::StrCat("product ", product->second.text, " is not supported"));
   }
@@ -817,11 +821,11 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildBatchNorm(const LayerCall& call, i
   if (!bias_type.ok()) return bias_type.status();
   bn.scale_type = *scale_type;
   bn.bias_type = *bias_type;
-  absl::StatusOr<std::vector<int64_t>> scale = LoadWeights(
-      call.args[2], bn.scale_type, n_in, absl::StrCat(config.name, "::scale_t"), call);
+  absl::StatusOr<std::vector<int64_t>> scale =
+      LoadWeights(call.args[2], bn.scale_type, n_in, absl::StrCat(config.name, "::scale_t"), call);
   if (!scale.ok()) return scale.status();
-  absl::StatusOr<std::vector<int64_t>> bias = LoadWeights(
-      call.args[3], bn.bias_type, n_in, absl::StrCat(config.name, "::bias_t"), call);
+  absl::StatusOr<std::vector<int64_t>> bias =
+      LoadWeights(call.args[3], bn.bias_type, n_in, absl::StrCat(config.name, "::bias_t"), call);
   if (!bias.ok()) return bias.status();
   bn.scale = *std::move(scale);
   bn.bias = *std::move(bias);
@@ -911,9 +915,9 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildSoftmax(const LayerCall& call, int
     } else if (name == "argmax") {
       sm.implementation = SoftmaxImplementation::kArgmax;
     } else {
-      return Error(absl::StatusCode::kUnimplemented, impl->second.Where(),
-                   absl::StrCat("softmax implementation '", impl->second.text,
-                                "' is not supported"));
+      return Error(
+          absl::StatusCode::kUnimplemented, impl->second.Where(),
+          absl::StrCat("softmax implementation '", impl->second.text, "' is not supported"));
     }
   }
   absl::StatusOr<std::optional<int64_t>> table_size = ConfigInt(config, "table_size");
@@ -978,9 +982,10 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "sigmoid") return BuildActivation(call, n_in, ActivationKind::kSigmoid);
   if (f == "tanh") return BuildActivation(call, n_in, ActivationKind::kTanh);
   if (f == "softmax") return BuildSoftmax(call, n_in);
-  return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
-               absl::StrCat("unknown layer nnet::", f,
-                            " (supported: dense, normalize, relu, linear, sigmoid, tanh, softmax)"));
+  return Error(
+      absl::StatusCode::kUnimplemented, call.where.Where(),
+      absl::StrCat("unknown layer nnet::", f,
+                   " (supported: dense, normalize, relu, linear, sigmoid, tanh, softmax)"));
 }
 
 absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
@@ -1038,7 +1043,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
       if (absl::Status s = CollectHeader(**file); !s.ok()) return s;
     }
   }
-  absl::StatusOr<const SourceFile*> top_header = Load(firmware_dir_ / (top_function_ + ".h"), false);
+  absl::StatusOr<const SourceFile*> top_header =
+      Load(firmware_dir_ / (top_function_ + ".h"), false);
   if (!top_header.ok()) return top_header.status();
   if (*top_header != nullptr) {
     if (absl::Status s = CollectHeader(**top_header); !s.ok()) return s;
@@ -1114,10 +1120,10 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     int expected_out = current_size;
     if (const auto* dense = std::get_if<DenseSpec>(&layer->op)) expected_out = dense->n_out;
     if (*out_size != expected_out) {
-      return Error(absl::StatusCode::kInvalidArgument, out_decl->where.Where(),
-                   absl::StrCat("'", out_var, "' has ", *out_size, " values but nnet::",
-                                call.function, " at ", call.where.Where(), " writes ",
-                                expected_out));
+      return Error(
+          absl::StatusCode::kInvalidArgument, out_decl->where.Where(),
+          absl::StrCat("'", out_var, "' has ", *out_size, " values but nnet::", call.function,
+                       " at ", call.where.Where(), " writes ", expected_out));
     }
     if (!call.comment.empty() && IsIdentifier(call.comment)) {
       layer->name = call.comment;
@@ -1146,14 +1152,14 @@ absl::StatusOr<Hls4mlProject> ReadHls4mlProject(const std::filesystem::path& pat
   return reader.Read(path);
 }
 
-absl::StatusOr<std::shared_ptr<const Network>> LoadHls4mlNetwork(const std::filesystem::path& path) {
+absl::StatusOr<std::shared_ptr<const Network>> LoadHls4mlNetwork(
+    const std::filesystem::path& path) {
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(path);
   if (!project.ok()) return project.status();
   absl::StatusOr<std::unique_ptr<Network>> network = Network::Create(std::move(project->spec));
   if (!network.ok()) {
-    return absl::Status(network.status().code(),
-                        absl::StrCat("hls4ml project ", path.string(), ": ",
-                                     network.status().message()));
+    return absl::Status(network.status().code(), absl::StrCat("hls4ml project ", path.string(),
+                                                              ": ", network.status().message()));
   }
   return std::shared_ptr<const Network>(*std::move(network));
 }

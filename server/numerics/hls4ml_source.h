@@ -6,10 +6,10 @@
 
 #include <filesystem>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace fpgaas::numerics::hls4ml_internal {
 

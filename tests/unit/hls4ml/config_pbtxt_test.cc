@@ -22,8 +22,8 @@ using ::fpgaas::testing_hls4ml::ScratchDir;
 
 void ExpectConfigMatchesProject(const fs::path& model_dir, const std::string& name) {
   inference::ModelConfig config;
-  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(ReadText(model_dir / "config.pbtxt"),
-                                                            &config))
+  ASSERT_TRUE(
+      google::protobuf::TextFormat::ParseFromString(ReadText(model_dir / "config.pbtxt"), &config))
       << model_dir;
   EXPECT_EQ(config.name(), name);
   EXPECT_EQ(config.platform(), "fpgaas_hls4ml");

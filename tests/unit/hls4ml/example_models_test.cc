@@ -27,11 +27,11 @@ namespace fpgaas {
 namespace {
 
 namespace fs = std::filesystem;
-using numerics::FixedType;
 using ::fpgaas::testing_hls4ml::ModelsDir;
 using ::fpgaas::testing_hls4ml::ReadText;
 using ::fpgaas::testing_hls4ml::ScratchDir;
 using ::fpgaas::testing_hls4ml::WriteText;
+using numerics::FixedType;
 
 constexpr int kSamples = 10000;
 // The exact reference costs a few µs per multiply-accumulate: the 10k samples of a model are
@@ -79,20 +79,12 @@ std::vector<std::vector<float>> RandomInputs(const FixedType& type, int size, ui
 
 class ExampleModelTest : public ::testing::TestWithParam<std::tuple<std::string, int>> {};
 
-TEST_P(ExampleModelTest, PredictEqualsTheExactReferenceBitForBit) {
-  const std::string name = std::get<0>(GetParam());
-  const int shard = std::get<1>(GetParam());
-  const fs::path model = ModelsDir() / name;
-  absl::StatusOr<numerics::Hls4mlProject> project =
-      numerics::ReadHls4mlProject(model / "1" / "hls4ml_prj");
-  ASSERT_TRUE(project.ok()) << project.status();
-  const numerics::NetworkSpec& spec = project->spec;
+// Runs `predict` on `inputs` and compares every output with the exact reference, bit for bit.
+void ExpectPredictMatchesReference(const fs::path& model, const std::string& name,
+                                   const numerics::NetworkSpec& spec,
+                                   const std::vector<std::vector<float>>& inputs,
+                                   size_t first_index) {
   const FixedType& out_type = spec.layers.back().result_type;
-
-  auto all_inputs = RandomInputs(spec.input_type, spec.input_size, 20240601);
-  const size_t per_shard = (all_inputs.size() + kShards - 1) / kShards;
-  const size_t first = shard * per_shard, last = std::min(all_inputs.size(), first + per_shard);
-  std::vector<std::vector<float>> inputs(all_inputs.begin() + first, all_inputs.begin() + last);
   std::string csv;
   for (const auto& row : inputs) {
     std::vector<std::string> fields;
@@ -115,32 +107,62 @@ TEST_P(ExampleModelTest, PredictEqualsTheExactReferenceBitForBit) {
   for (size_t s = 0; s < inputs.size(); ++s) {
     std::vector<int64_t> raw_in;
     for (float v : inputs[s]) {
-      mpz_class r = numerics::reference::ConvertExact(spec.input_type, mpq_class(static_cast<double>(v)));
+      mpz_class r =
+          numerics::reference::ConvertExact(spec.input_type, mpq_class(static_cast<double>(v)));
       raw_in.push_back(r.get_si());
     }
-    absl::StatusOr<std::vector<int64_t>> expected = numerics::reference::ReferenceRunRaw(spec, raw_in);
+    absl::StatusOr<std::vector<int64_t>> expected =
+        numerics::reference::ReferenceRunRaw(spec, raw_in);
     ASSERT_TRUE(expected.ok()) << expected.status();
     ASSERT_EQ(outputs[s].size(), expected->size());
     for (size_t j = 0; j < expected->size(); ++j) {
       // The printed value is exact: scaling by 2^F gives the raw integer back.
       const double raw = std::ldexp(outputs[s][j], out_type.fractional_bits());
       if (raw != static_cast<double>((*expected)[j]) && ++mismatches <= 5) {
-        ADD_FAILURE() << name << " sample " << first + s + 1 << " output " << j << ": predict "
-                      << outputs[s][j] << ", reference raw " << (*expected)[j] << " (input "
-                      << absl::StrJoin(inputs[s], ",") << ")";
+        ADD_FAILURE() << name << " sample " << first_index + s + 1 << " output " << j
+                      << ": predict " << outputs[s][j] << ", reference raw " << (*expected)[j]
+                      << " (input " << absl::StrJoin(inputs[s], ",") << ")";
       }
     }
   }
   EXPECT_EQ(mismatches, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    DeployModels, ExampleModelTest,
-    ::testing::Combine(::testing::Values("iris", "muon_pt", "jet_tagger"),
-                       ::testing::Range(0, kShards)),
-    [](const ::testing::TestParamInfo<ExampleModelTest::ParamType>& info) {
-      return absl::StrCat(std::get<0>(info.param), "_shard", std::get<1>(info.param));
-    });
+TEST_P(ExampleModelTest, PredictEqualsTheExactReferenceBitForBit) {
+  const std::string name = std::get<0>(GetParam());
+  const int shard = std::get<1>(GetParam());
+  const fs::path model = ModelsDir() / name;
+  absl::StatusOr<numerics::Hls4mlProject> project =
+      numerics::ReadHls4mlProject(model / "1" / "hls4ml_prj");
+  ASSERT_TRUE(project.ok()) << project.status();
+  const numerics::NetworkSpec& spec = project->spec;
+  auto all_inputs = RandomInputs(spec.input_type, spec.input_size, 20240601);
+  const size_t per_shard = (all_inputs.size() + kShards - 1) / kShards;
+  const size_t first = shard * per_shard, last = std::min(all_inputs.size(), first + per_shard);
+  std::vector<std::vector<float>> inputs(all_inputs.begin() + first, all_inputs.begin() + last);
+  ExpectPredictMatchesReference(model, name, spec, inputs, first);
+}
+
+// The team's fixtures cover what the example models do not: resource-strategy (transposed)
+// weights, an AP_RND/AP_SAT batch-norm output, a sigmoid, the pre-1.x layout.
+TEST(FixtureProjectsTest, PredictEqualsTheExactReferenceBitForBit) {
+  for (const char* name : {"old_style", "new_style"}) {
+    SCOPED_TRACE(name);
+    const fs::path project_dir = testing_hls4ml::FixturesDir() / name;
+    absl::StatusOr<numerics::Hls4mlProject> project = numerics::ReadHls4mlProject(project_dir);
+    ASSERT_TRUE(project.ok()) << project.status();
+    auto inputs = RandomInputs(project->spec.input_type, project->spec.input_size, 7);
+    ExpectPredictMatchesReference(project_dir, name, project->spec, inputs, 0);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(DeployModels, ExampleModelTest,
+                         ::testing::Combine(::testing::Values("iris", "muon_pt", "jet_tagger"),
+                                            ::testing::Range(0, kShards)),
+                         [](const ::testing::TestParamInfo<ExampleModelTest::ParamType>& info) {
+                           return absl::StrCat(std::get<0>(info.param), "_shard",
+                                               std::get<1>(info.param));
+                         });
 
 // The held-out 30 % of Iris through fpgaas must classify nearly as well as the float model did:
 // the floor is the float model's accuracy (from the float predictions hls4ml keeps in
@@ -155,10 +177,10 @@ TEST(IrisAccuracyTest, FixedPointAccuracyIsCloseToTheFloatModel) {
 
   const fs::path dir = ScratchDir("iris");
   std::ostringstream out, err;
-  ASSERT_EQ(RunHls4mlCommand({"predict", model.string(), "--input",
-                              (model / "test_features.csv").string(), "--output",
-                              (dir / "out.csv").string()},
-                             out, err),
+  ASSERT_EQ(RunHls4mlCommand(
+                {"predict", model.string(), "--input", (model / "test_features.csv").string(),
+                 "--output", (dir / "out.csv").string()},
+                out, err),
             0)
       << err.str();
   std::vector<std::vector<double>> predictions = ReadCsvRows(ReadText(dir / "out.csv"));
@@ -177,8 +199,8 @@ TEST(IrisAccuracyTest, FixedPointAccuracyIsCloseToTheFloatModel) {
   const double fixed_accuracy = static_cast<double>(fixed_correct) / labels.size();
   RecordProperty("float_accuracy", absl::StrCat(float_accuracy));
   RecordProperty("fpgaas_accuracy", absl::StrCat(fixed_accuracy));
-  std::cout << "iris held-out accuracy: float " << float_accuracy << ", fpgaas "
-            << fixed_accuracy << " (" << fixed_correct << "/" << labels.size() << ")\n";
+  std::cout << "iris held-out accuracy: float " << float_accuracy << ", fpgaas " << fixed_accuracy
+            << " (" << fixed_correct << "/" << labels.size() << ")\n";
   EXPECT_GE(fixed_accuracy, float_accuracy - 0.05);
 }
 

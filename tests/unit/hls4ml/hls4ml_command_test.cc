@@ -44,11 +44,12 @@ fs::path WriteCsv(const std::string& text) {
 
 TEST(Hls4mlPredictTest, TracesHandComputedLayers) {
   Result r = RunCommand({"predict", (FixturesDir() / "new_style").string(), "--input",
-                  WriteCsv("1,2,0.5\n").string(), "--trace"});
+                         WriteCsv("1,2,0.5\n").string(), "--trace"});
   ASSERT_EQ(r.code, 0) << r.err;
   // fc1: b + x.W with 0.53 -> 0.5 and -0.07 -> -0.09375 in ap_fixed<8,3>.
   EXPECT_THAT(r.out, HasSubstr("# sample 1 fc1 ap_fixed<16,6>: 0.40625,1.25,0,3.875\n"));
-  EXPECT_THAT(r.out, HasSubstr("# sample 1 bn ap_fixed<10,4,AP_RND,AP_SAT>: 0.8125,0.875,-1,-3.375\n"));
+  EXPECT_THAT(r.out,
+              HasSubstr("# sample 1 bn ap_fixed<10,4,AP_RND,AP_SAT>: 0.8125,0.875,-1,-3.375\n"));
   // fc2 uses resource-strategy (transposed) weights.
   EXPECT_THAT(r.out, HasSubstr("# sample 1 fc2 ap_fixed<16,6>: 0.40625,1.15625,-0.6875\n"));
   // The last line is the prediction: three softmax values, largest for the largest input.
@@ -61,7 +62,7 @@ TEST(Hls4mlPredictTest, TracesHandComputedLayers) {
 
 TEST(Hls4mlPredictTest, OldStyleProject) {
   Result r = RunCommand({"predict", (FixturesDir() / "old_style").string(), "--input",
-                  WriteCsv("1.5,-0.5\n").string(), "--trace"});
+                         WriteCsv("1.5,-0.5\n").string(), "--trace"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("layer2 ap_fixed<16,6>: 0.75,-1.75,1.75\n"));
   EXPECT_THAT(r.out, HasSubstr("layer8 ap_fixed<16,6>: 1.25,-3,-1.75\n"));
@@ -75,7 +76,7 @@ TEST(Hls4mlPredictTest, OldStyleProject) {
 // a double (-> 1023/1024 in ap_fixed<16,6>) but rounds to 1.0f as a float (-> 1).
 TEST(Hls4mlPredictTest, InputsGoThroughFloat) {
   Result r = RunCommand({"predict", (FixturesDir() / "old_style").string(), "--input",
-                  WriteCsv("0.99999999906867742538,0\n").string(), "--trace"});
+                         WriteCsv("0.99999999906867742538,0\n").string(), "--trace"});
   ASSERT_EQ(r.code, 0) << r.err;
   // layer2[0] = x0 * 1 + 0.25.
   EXPECT_THAT(r.out, HasSubstr("layer2 ap_fixed<16,6>: 1.25,"));
@@ -84,8 +85,8 @@ TEST(Hls4mlPredictTest, InputsGoThroughFloat) {
 TEST(Hls4mlPredictTest, WritesExactValuesToTheOutputFile) {
   fs::path out = ScratchDir("out") / "out.csv";
   Result r = RunCommand({"predict", (FixturesDir() / "new_style").string(), "--input",
-                  WriteCsv("1,2,0.5\n\n0.1,-0.3,7.77\n-31.5,4,0\n").string(), "--output",
-                  out.string()});
+                         WriteCsv("1,2,0.5\n\n0.1,-0.3,7.77\n-31.5,4,0\n").string(), "--output",
+                         out.string()});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "");
   std::vector<std::string> lines = absl::StrSplit(ReadText(out), '\n', absl::SkipEmpty());
@@ -147,8 +148,8 @@ TEST(Hls4mlCommandTest, UsageErrorsAndHelp) {
   r = RunCommand({"predict", "x", "--input"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("--input needs a value"));
-  r = RunCommand({"import", (FixturesDir() / "old_style").string(), "--repository", "r", "--name",
-           "../evil"});
+  r = RunCommand(
+      {"import", (FixturesDir() / "old_style").string(), "--repository", "r", "--name", "../evil"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("model name"));
 }
@@ -183,12 +184,12 @@ TEST(Hls4mlImportTest, WritesAServableEntryAndRefusesToOverwrite) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(fs::exists(model / "2" / "hls4ml_prj" / "firmware" / "tiny.cpp"));
   r = RunCommand({"import", (FixturesDir() / "old_style").string(), "--repository", repo.string(),
-           "--name", "tiny_model", "--version", "1"});
+                  "--name", "tiny_model", "--version", "1"});
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.err, HasSubstr("already exists; use --force"));
   EXPECT_TRUE(fs::exists(model / "1" / "hls4ml_prj" / "firmware" / "tiny.cpp"));
   r = RunCommand({"import", (FixturesDir() / "old_style").string(), "--repository", repo.string(),
-           "--name", "tiny_model", "--version", "1", "--force"});
+                  "--name", "tiny_model", "--version", "1", "--force"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(fs::exists(model / "1" / "hls4ml_prj" / "firmware" / "myproject.cpp"));
   EXPECT_FALSE(fs::exists(model / "1" / "hls4ml_prj" / "firmware" / "tiny.cpp"));
@@ -198,7 +199,8 @@ TEST(Hls4mlImportTest, InvalidProjectWritesNothing) {
   const fs::path repo = ScratchDir("repo");
   fs::path dir = CopyFixture("new_style");
   testing_hls4ml::ReplaceInFile(dir / "firmware" / "tiny.cpp", "nnet::relu<", "nnet::elu<");
-  Result r = RunCommand({"import", dir.string(), "--repository", repo.string(), "--name", "broken"});
+  Result r =
+      RunCommand({"import", dir.string(), "--repository", repo.string(), "--name", "broken"});
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.err, HasSubstr("unknown layer nnet::elu"));
   EXPECT_FALSE(fs::exists(repo / "broken"));
@@ -206,12 +208,12 @@ TEST(Hls4mlImportTest, InvalidProjectWritesNothing) {
 
 TEST(Hls4mlImportTest, AcceptsTheFirmwareFolder) {
   const fs::path repo = ScratchDir("repo");
-  Result r = RunCommand({"import", (FixturesDir() / "old_style" / "firmware").string(), "--repository",
-                  repo.string(), "--name", "old"});
+  Result r = RunCommand({"import", (FixturesDir() / "old_style" / "firmware").string(),
+                         "--repository", repo.string(), "--name", "old"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(fs::exists(repo / "old" / "1" / "hls4ml_prj" / "firmware" / "parameters.h"));
-  Result p = RunCommand({"predict", (repo / "old").string(), "--input", WriteCsv("1.5,-0.5\n").string(),
-                  "--trace"});
+  Result p = RunCommand(
+      {"predict", (repo / "old").string(), "--input", WriteCsv("1.5,-0.5\n").string(), "--trace"});
   ASSERT_EQ(p.code, 0) << p.err;
   EXPECT_THAT(p.out, HasSubstr("layer5 ap_fixed<16,6>: 2\n"));
   EXPECT_THAT(p.out, Not(HasSubstr("nan")));

@@ -84,7 +84,7 @@ TEST(Hls4mlProjectTest, ReadsNewStyleProject) {
   const auto& fc2 = std::get<DenseSpec>(spec.layers[3].op);
   EXPECT_TRUE(fc2.resource_strategy);
   EXPECT_EQ(fc2.reuse_factor, 2);
-  EXPECT_EQ(fc2.accum_type, Fixed(20, 8));  // inline `typedef ap_fixed<20,8> accum_t;`
+  EXPECT_EQ(fc2.accum_type, Fixed(20, 8));              // inline `typedef ap_fixed<20,8> accum_t;`
   EXPECT_THAT(fc2.weights, ElementsAre(1024, 0, -512,   //
                                        512, 1024, 0,    //
                                        0, -1024, 1024,  //
@@ -197,7 +197,8 @@ TEST(Hls4mlProjectErrorsTest, DeclaredCountDiffersFromLayerShape) {
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
   ASSERT_FALSE(project.ok());
   const int line = LineOf(dir / "firmware" / "myproject.cpp", "(w2, \"w2.txt\")");
-  EXPECT_THAT(project.status().message(), HasSubstr("firmware/myproject.cpp:" + std::to_string(line)));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("firmware/myproject.cpp:" + std::to_string(line)));
   EXPECT_THAT(project.status().message(), HasSubstr("w2 has 6 values"));
   EXPECT_THAT(project.status().message(), HasSubstr("needs 8"));
 }
@@ -285,7 +286,8 @@ TEST(Hls4mlProjectErrorsTest, UnsupportedStrategy) {
 TEST(Hls4mlProjectErrorsTest, WeightArrayTypeDiffersFromConfig) {
   fs::path dir = CopyFixture("old_style");
   const fs::path cpp = dir / "firmware" / "myproject.cpp";
-  ReplaceInFile(cpp, "load_weights_from_txt<bias8_t, 3>(b8", "load_weights_from_txt<model_default_t, 3>(b8");
+  ReplaceInFile(cpp, "load_weights_from_txt<bias8_t, 3>(b8",
+                "load_weights_from_txt<model_default_t, 3>(b8");
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
   ASSERT_FALSE(project.ok());
   EXPECT_THAT(project.status().message(), HasSubstr("b8 is declared as model_default_t"));
