@@ -1,0 +1,306 @@
+// End-to-end serving benchmarks over loopback gRPC: the real GrpcServer, repository, scheduler and
+// emulated FPGA in this process, called through generated KServe v2 stubs (client and server share
+// the machine, as the serving goals state). Model: deploy/models/muon_pt (27 inputs -> 1 output).
+//
+//   nice build/tests/bench/e2e/server_bench --benchmark_min_time=2
+//
+// Counters: p50_us/p99_us (per-request latency), inferences/s (samples), requests/s, and for the
+// dynamic-batching case mean_batch (samples per device call, from ModelStatistics).
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "benchmark/benchmark.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "proto/grpc_service.grpc.pb.h"
+#include "server/device/device_manager.h"
+#include "server/frontend/frontend.h"
+#include "server/metrics/metrics.h"
+#include "server/repository/repository.h"
+#include "server/util/clock.h"
+
+#ifndef FPGAAS_SOURCE_ROOT
+#error "FPGAAS_SOURCE_ROOT must be defined by CMake"
+#endif
+
+namespace fpgaas {
+namespace {
+
+constexpr char kModel[] = "muon_pt";
+constexpr int kInputs = 27;
+
+// One server for the whole run.
+class Env {
+ public:
+  static Env& Get() {
+    static Env* env = new Env();  // never destroyed: benchmarks may still hold stubs at exit
+    return *env;
+  }
+
+  inference::GRPCInferenceService::Stub* stub() { return stub_.get(); }
+  ModelRepository* repository() { return repository_.get(); }
+  std::shared_ptr<grpc::Channel> NewChannel() {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(256 << 20);
+    args.SetMaxSendMessageSize(256 << 20);
+    // A distinct channel (own connection) per client thread, as separate clients would have.
+    args.SetInt("fpgaas.bench.channel", channels_++);
+    return grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+  }
+  std::pair<uint64_t, uint64_t> InferencesAndExecutions() {
+    inference::ModelStatisticsRequest request;
+    request.set_name(kModel);
+    inference::ModelStatisticsResponse response;
+    grpc::ClientContext context;
+    if (!stub_->ModelStatistics(&context, request, &response).ok() ||
+        response.model_stats_size() == 0) {
+      return {0, 0};
+    }
+    return {response.model_stats(0).inference_count(), response.model_stats(0).execution_count()};
+  }
+
+ private:
+  Env() {
+    metrics_ = MetricsRegistry::Create();
+    DeviceManagerOptions device_options;
+    device_options.devices = "emu";
+    device_options.clock = &clock_;
+    devices_ = *DeviceManager::Create(std::move(device_options));
+    ModelRepositoryOptions repository_options;
+    repository_options.root = std::filesystem::path(FPGAAS_SOURCE_ROOT) / "deploy" / "models";
+    repository_options.control_mode = ModelControlMode::kExplicit;
+    repository_options.startup_models = {kModel};
+    repository_options.devices = devices_.get();
+    repository_options.metrics = metrics_.get();
+    repository_options.clock = &clock_;
+    repository_ = *ModelRepository::Create(std::move(repository_options));
+    GrpcServerOptions server_options;
+    server_options.address = "127.0.0.1";
+    server_options.port = 0;
+    server_options.max_message_bytes = 256 << 20;
+    server_options.repository = repository_.get();
+    server_options.devices = devices_.get();
+    server_options.clock = &clock_;
+    server_ = *GrpcServer::Create(std::move(server_options));
+    if (!server_->Start().ok()) std::abort();
+    address_ = absl::StrCat("127.0.0.1:", server_->port());
+    channel_ = NewChannel();
+    stub_ = inference::GRPCInferenceService::NewStub(channel_);
+  }
+
+  RealClock clock_;
+  std::unique_ptr<MetricsRegistry> metrics_;
+  std::unique_ptr<DeviceManager> devices_;
+  std::unique_ptr<ModelRepository> repository_;
+  std::unique_ptr<GrpcServer> server_;
+  std::string address_;
+  std::atomic<int> channels_{0};
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<inference::GRPCInferenceService::Stub> stub_;
+};
+
+inference::ModelInferRequest Request(int batch) {
+  inference::ModelInferRequest request;
+  request.set_model_name(kModel);
+  auto* input = request.add_inputs();
+  input->set_name("input_1");
+  input->set_datatype("FP32");
+  input->add_shape(batch);
+  input->add_shape(kInputs);
+  std::vector<float> values(static_cast<size_t>(batch) * kInputs);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i % 13) / 8 - 0.75f;
+  request.add_raw_input_contents(
+      std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float)));
+  return request;
+}
+
+void ReportPercentiles(benchmark::State& state, std::vector<double>& latencies_us) {
+  if (latencies_us.empty()) return;
+  std::sort(latencies_us.begin(), latencies_us.end());
+  auto at = [&](double q) { return latencies_us[static_cast<size_t>(q * (latencies_us.size() - 1))]; };
+  state.counters["p50_us"] = at(0.50);
+  state.counters["p99_us"] = at(0.99);
+}
+
+// Single-sample ModelInfer, one client, one request at a time: latency.
+void BM_UnarySingleSampleLatency(benchmark::State& state) {
+  auto* stub = Env::Get().stub();
+  const inference::ModelInferRequest request = Request(1);
+  std::vector<double> latencies_us;
+  for (auto _ : state) {
+    inference::ModelInferResponse response;
+    grpc::ClientContext context;
+    const auto start = std::chrono::steady_clock::now();
+    grpc::Status status = stub->ModelInfer(&context, request, &response);
+    latencies_us.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+    if (!status.ok()) state.SkipWithError(status.error_message().c_str());
+  }
+  ReportPercentiles(state, latencies_us);
+  state.counters["requests/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_UnarySingleSampleLatency)->UseRealTime();
+
+// Unary requests of `batch` samples with `window` requests in flight (callback client API).
+void BM_UnaryThroughput(benchmark::State& state) {
+  const int batch = static_cast<int>(state.range(0));
+  const int window = static_cast<int>(state.range(1));
+  auto* stub = Env::Get().stub();
+  const inference::ModelInferRequest request = Request(batch);
+  absl::Mutex mu;
+  int in_flight = 0;
+  int64_t failures = 0;
+  struct Call {
+    grpc::ClientContext context;
+    inference::ModelInferResponse response;
+  };
+  for (auto _ : state) {
+    {
+      absl::MutexLock lock(&mu);
+      auto room = [&] { return in_flight < window; };
+      mu.Await(absl::Condition(&room));
+      ++in_flight;
+    }
+    auto* call = new Call();
+    stub->async()->ModelInfer(&call->context, &request, &call->response,
+                              [call, &mu, &in_flight, &failures](grpc::Status status) {
+                                absl::MutexLock lock(&mu);
+                                if (!status.ok()) ++failures;
+                                --in_flight;
+                                delete call;
+                              });
+  }
+  absl::MutexLock lock(&mu);
+  mu.Await(absl::Condition(+[](int* n) { return *n == 0; }, &in_flight));
+  if (failures > 0) state.SkipWithError("some requests failed");
+  state.counters["inferences/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * batch, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_UnaryThroughput)->Args({1024, 1})->Args({1024, 4})->UseRealTime();
+
+// One ModelStreamInfer stream, requests of `batch` samples, `window` in flight.
+void BM_StreamThroughput(benchmark::State& state) {
+  const int batch = static_cast<int>(state.range(0));
+  const int window = static_cast<int>(state.range(1));
+  auto* stub = Env::Get().stub();
+  const inference::ModelInferRequest request = Request(batch);
+  grpc::ClientContext context;
+  auto stream = stub->ModelStreamInfer(&context);
+  absl::Mutex mu;
+  int64_t sent = 0, received = 0, errors = 0;
+  std::thread reader([&] {
+    inference::ModelStreamInferResponse response;
+    while (stream->Read(&response)) {
+      absl::MutexLock lock(&mu);
+      if (!response.error_message().empty()) ++errors;
+      ++received;
+    }
+  });
+  for (auto _ : state) {
+    {
+      absl::MutexLock lock(&mu);
+      auto room = [&] { return sent - received < window; };
+      mu.Await(absl::Condition(&room));
+      ++sent;
+    }
+    stream->Write(request);
+  }
+  {
+    absl::MutexLock lock(&mu);
+    auto all = [&] { return received == sent; };
+    mu.Await(absl::Condition(&all));
+  }
+  stream->WritesDone();
+  reader.join();
+  grpc::Status status = stream->Finish();
+  if (!status.ok() || errors > 0) state.SkipWithError("stream failed");
+  state.counters["inferences/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * batch, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_StreamThroughput)->Args({1024, 4})->UseRealTime();
+
+// Many concurrent clients (one thread and channel each) sending single-sample requests: the dynamic
+// batcher forms batches; reports requests/s and the mean formed batch size.
+void BM_ConcurrentSingleSample(benchmark::State& state) {
+  static std::vector<std::unique_ptr<inference::GRPCInferenceService::Stub>>* stubs = [] {
+    auto* s = new std::vector<std::unique_ptr<inference::GRPCInferenceService::Stub>>();
+    for (int i = 0; i < 64; ++i) {
+      s->push_back(inference::GRPCInferenceService::NewStub(Env::Get().NewChannel()));
+    }
+    return s;
+  }();
+  static std::pair<uint64_t, uint64_t> before;
+  if (state.thread_index() == 0) before = Env::Get().InferencesAndExecutions();
+  auto* stub = (*stubs)[state.thread_index() % stubs->size()].get();
+  const inference::ModelInferRequest request = Request(1);
+  for (auto _ : state) {
+    inference::ModelInferResponse response;
+    grpc::ClientContext context;
+    grpc::Status status = stub->ModelInfer(&context, request, &response);
+    if (!status.ok()) state.SkipWithError(status.error_message().c_str());
+  }
+  state.counters["requests/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
+  if (state.thread_index() == 0) {
+    // Other threads may still be finishing; the ratio is what matters.
+    const auto after = Env::Get().InferencesAndExecutions();
+    const double executions = static_cast<double>(after.second - before.second);
+    if (executions > 0) {
+      state.counters["mean_batch"] = static_cast<double>(after.first - before.first) / executions;
+    }
+  }
+}
+BENCHMARK(BM_ConcurrentSingleSample)->Threads(16)->Threads(64)->UseRealTime();
+
+// Baseline without gRPC: requests of `batch` samples enqueued straight into the scheduler of the
+// same emulated model, `window` in flight (what "in-process emulator throughput" means here).
+void BM_InProcessSchedulerThroughput(benchmark::State& state) {
+  const int batch = static_cast<int>(state.range(0));
+  const int window = static_cast<int>(state.range(1));
+  auto model = Env::Get().repository()->Get(kModel);
+  if (!model.ok()) {
+    state.SkipWithError("muon_pt not loaded");
+    return;
+  }
+  const std::string input = Request(batch).raw_input_contents(0);
+  absl::Mutex mu;
+  int in_flight = 0;
+  for (auto _ : state) {
+    {
+      absl::MutexLock lock(&mu);
+      auto room = [&] { return in_flight < window; };
+      mu.Await(absl::Condition(&room));
+      ++in_flight;
+    }
+    auto request = std::make_unique<InferenceRequest>();
+    request->batch_size = batch;
+    request->input = input;
+    request->done = [&mu, &in_flight](absl::StatusOr<InferenceResult>) {
+      absl::MutexLock lock(&mu);
+      --in_flight;
+    };
+    if (!(*model)->scheduler()->Enqueue(request).ok()) {
+      absl::MutexLock lock(&mu);
+      --in_flight;
+    }
+  }
+  absl::MutexLock lock(&mu);
+  mu.Await(absl::Condition(+[](int* n) { return *n == 0; }, &in_flight));
+  state.counters["inferences/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * batch, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_InProcessSchedulerThroughput)->Args({1024, 4})->UseRealTime();
+
+}  // namespace
+}  // namespace fpgaas
+
+BENCHMARK_MAIN();
