@@ -166,6 +166,89 @@ TEST(Hls4mlProjectTest, ReadsWeightsFromHeadersWhenTheProjectHasNoTextFiles) {
             std::get<BatchNormSpec>(original->spec.layers[1].op).bias);
 }
 
+// 2019 layout: no defines.h (sizes and typedefs live in parameters.h), nnet::compute_layer, and
+// weights compiled in from weights/*.h.
+TEST(Hls4mlProjectTest, Reads2019Layout) {
+  fs::path dir = CopyFixture("old_style");
+  const fs::path fw = dir / "firmware";
+  std::string defines = testing_hls4ml::ReadText(fw / "defines.h");
+  defines = defines.substr(defines.find("//hls-fpga-machine-learning insert numbers"));
+  defines = defines.substr(0, defines.rfind("#endif"));
+  ReplaceInFile(fw / "parameters.h", "//hls-fpga-machine-learning insert weights", defines);
+  fs::remove(fw / "defines.h");
+  std::string cpp = testing_hls4ml::ReadText(fw / "myproject.cpp");
+  size_t begin = cpp.find("#ifndef __SYNTHESIS__\n    static bool loaded_weights");
+  cpp.erase(begin, cpp.find("#endif", begin) + 6 - begin);
+  for (size_t pos; (pos = cpp.find("nnet::dense_latency")) != std::string::npos;) {
+    cpp.replace(pos, 19, "nnet::compute_layer");
+  }
+  WriteText(fw / "myproject.cpp", cpp);
+  for (const auto& entry : fs::directory_iterator(fw / "weights")) {
+    if (entry.path().extension() == ".txt") fs::remove(entry.path());
+  }
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_EQ(project->spec.input_size, 2);
+  EXPECT_THAT(std::get<DenseSpec>(project->spec.layers[0].op).weights,
+              ElementsAre(1024, -1024, 512, 2048, 512, -1024));
+  EXPECT_THAT(std::get<BatchNormSpec>(project->spec.layers[1].op).bias, ElementsAre(128, 128, 0));
+}
+
+// Softmax configs of older releases select older nnet_utils behaviour.
+TEST(Hls4mlProjectTest, SoftmaxConfigVersions) {
+  const std::string new_config_tail =
+      "    static constexpr float exp_scale = 1.0;\n"
+      "    typedef output_softmax_exp_table_t exp_table_t;\n"
+      "    typedef output_softmax_inv_table_t inv_table_t;\n"
+      "    typedef output_softmax_accum_t accum_t;\n"
+      "    typedef output_softmax_inv_inp_t inv_inp_t;\n"
+      "    typedef ap_ufixed<15, 5> inp_norm_t;\n";
+  {
+    // hls4ml 0.5 - 1.0: implementation switch, one table_size, no accum_t/inp_norm_t.
+    fs::path dir = CopyFixture("new_style");
+    ReplaceInFile(dir / "firmware" / "parameters.h", new_config_tail,
+                  "    typedef output_softmax_exp_table_t exp_table_t;\n"
+                  "    typedef output_softmax_inv_table_t inv_table_t;\n");
+    ReplaceInFile(dir / "firmware" / "parameters.h", "exp_table_size = 1024;",
+                  "table_size = 2048;");
+    ReplaceInFile(dir / "firmware" / "parameters.h", "static const unsigned inv_table_size = 512;",
+                  "");
+    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+    ASSERT_TRUE(project.ok()) << project.status();
+    const auto& sm = std::get<SoftmaxSpec>(project->spec.layers.back().op);
+    EXPECT_EQ(sm.implementation, SoftmaxImplementation::kStable);
+    EXPECT_TRUE(sm.hls4ml_0_8_1_stable);
+    EXPECT_EQ(sm.exp_table_size, 2048);
+    EXPECT_EQ(sm.inv_table_size, 2048);
+    EXPECT_EQ(sm.accum_type, sm.exp_table_type);  // the sum is kept in exp_table_t
+    EXPECT_FALSE(sm.inv_inp_type.has_value());
+  }
+  {
+    // 2019-2020: no implementation field -> the legacy softmax.
+    fs::path dir = CopyFixture("new_style");
+    ReplaceInFile(dir / "firmware" / "parameters.h", new_config_tail,
+                  "    typedef output_softmax_exp_table_t exp_table_t;\n"
+                  "    typedef output_softmax_inv_table_t inv_table_t;\n");
+    ReplaceInFile(dir / "firmware" / "parameters.h",
+                  "    static const nnet::softmax_implementation implementation = "
+                  "nnet::softmax_implementation::stable;\n",
+                  "");
+    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+    ASSERT_TRUE(project.ok()) << project.status();
+    EXPECT_EQ(std::get<SoftmaxSpec>(project->spec.layers.back().op).implementation,
+              SoftmaxImplementation::kLegacy);
+  }
+  {
+    fs::path dir = CopyFixture("new_style");
+    ReplaceInFile(dir / "firmware" / "parameters.h", "softmax_implementation::stable",
+                  "softmax_implementation::argmax");
+    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+    ASSERT_TRUE(project.ok()) << project.status();
+    EXPECT_EQ(std::get<SoftmaxSpec>(project->spec.layers.back().op).implementation,
+              SoftmaxImplementation::kArgmax);
+  }
+}
+
 // ---- malformed projects: the error names the problem and its file:line ----
 
 TEST(Hls4mlProjectErrorsTest, MissingWeightFile) {
