@@ -64,53 +64,70 @@ int TypedElementCount(const inference::InferTensorContents& c) {
          c.fp64_contents_size() + c.bytes_contents_size();
 }
 
+// The InferTensorContents field that carries `type` ("" for FP16/BF16, which have none), and
+// how many elements the client put in it.
+std::string_view TypedFieldFor(ElementType type) {
+  switch (type) {
+    case ElementType::kBool: return "bool_contents";
+    case ElementType::kInt8:
+    case ElementType::kInt16:
+    case ElementType::kInt32: return "int_contents";
+    case ElementType::kInt64: return "int64_contents";
+    case ElementType::kUint8:
+    case ElementType::kUint16:
+    case ElementType::kUint32: return "uint_contents";
+    case ElementType::kUint64: return "uint64_contents";
+    case ElementType::kFp32: return "fp32_contents";
+    case ElementType::kFp64: return "fp64_contents";
+    case ElementType::kFp16:
+    case ElementType::kBf16: return "";
+  }
+  return "";
+}
+
+int FieldSizeFor(const inference::InferTensorContents& c, ElementType type) {
+  switch (type) {
+    case ElementType::kBool: return c.bool_contents_size();
+    case ElementType::kInt8:
+    case ElementType::kInt16:
+    case ElementType::kInt32: return c.int_contents_size();
+    case ElementType::kInt64: return c.int64_contents_size();
+    case ElementType::kUint8:
+    case ElementType::kUint16:
+    case ElementType::kUint32: return c.uint_contents_size();
+    case ElementType::kUint64: return c.uint64_contents_size();
+    case ElementType::kFp32: return c.fp32_contents_size();
+    case ElementType::kFp64: return c.fp64_contents_size();
+    case ElementType::kFp16:
+    case ElementType::kBf16: return 0;
+  }
+  return 0;
+}
+
 // Converts typed contents into the tensor's little-endian bytes. The element count has been checked.
 absl::Status TypedContentsToBytes(const inference::InferTensorContents& c, ElementType type,
                                   const std::string& tensor, std::string* dst) {
   const std::string_view name = numerics::ElementTypeName(type);
-  auto wrong_field = [&](std::string_view field) {
-    return absl::InvalidArgumentError(absl::StrCat("input '", tensor, "': datatype ", Sv(name),
-                                                   " must be sent in ", Sv(field)));
-  };
   switch (type) {
-    case ElementType::kBool:
-      if (c.bool_contents_size() == 0) return wrong_field("bool_contents");
-      return AppendNarrowed<bool>(c.bool_contents(), tensor, name, dst);
-    case ElementType::kInt8:
-      if (c.int_contents_size() == 0) return wrong_field("int_contents");
-      return AppendNarrowed<int8_t>(c.int_contents(), tensor, name, dst);
-    case ElementType::kInt16:
-      if (c.int_contents_size() == 0) return wrong_field("int_contents");
-      return AppendNarrowed<int16_t>(c.int_contents(), tensor, name, dst);
-    case ElementType::kInt32:
-      if (c.int_contents_size() == 0) return wrong_field("int_contents");
-      return AppendNarrowed<int32_t>(c.int_contents(), tensor, name, dst);
-    case ElementType::kInt64:
-      if (c.int64_contents_size() == 0) return wrong_field("int64_contents");
-      return AppendNarrowed<int64_t>(c.int64_contents(), tensor, name, dst);
-    case ElementType::kUint8:
-      if (c.uint_contents_size() == 0) return wrong_field("uint_contents");
-      return AppendNarrowed<uint8_t>(c.uint_contents(), tensor, name, dst);
+    case ElementType::kBool: return AppendNarrowed<bool>(c.bool_contents(), tensor, name, dst);
+    case ElementType::kInt8: return AppendNarrowed<int8_t>(c.int_contents(), tensor, name, dst);
+    case ElementType::kInt16: return AppendNarrowed<int16_t>(c.int_contents(), tensor, name, dst);
+    case ElementType::kInt32: return AppendNarrowed<int32_t>(c.int_contents(), tensor, name, dst);
+    case ElementType::kInt64: return AppendNarrowed<int64_t>(c.int64_contents(), tensor, name, dst);
+    case ElementType::kUint8: return AppendNarrowed<uint8_t>(c.uint_contents(), tensor, name, dst);
     case ElementType::kUint16:
-      if (c.uint_contents_size() == 0) return wrong_field("uint_contents");
       return AppendNarrowed<uint16_t>(c.uint_contents(), tensor, name, dst);
     case ElementType::kUint32:
-      if (c.uint_contents_size() == 0) return wrong_field("uint_contents");
       return AppendNarrowed<uint32_t>(c.uint_contents(), tensor, name, dst);
     case ElementType::kUint64:
-      if (c.uint64_contents_size() == 0) return wrong_field("uint64_contents");
       return AppendNarrowed<uint64_t>(c.uint64_contents(), tensor, name, dst);
-    case ElementType::kFp32:
-      if (c.fp32_contents_size() == 0) return wrong_field("fp32_contents");
-      return AppendNarrowed<float>(c.fp32_contents(), tensor, name, dst);
-    case ElementType::kFp64:
-      if (c.fp64_contents_size() == 0) return wrong_field("fp64_contents");
-      return AppendNarrowed<double>(c.fp64_contents(), tensor, name, dst);
+    case ElementType::kFp32: return AppendNarrowed<float>(c.fp32_contents(), tensor, name, dst);
+    case ElementType::kFp64: return AppendNarrowed<double>(c.fp64_contents(), tensor, name, dst);
     case ElementType::kFp16:
     case ElementType::kBf16:
-      return wrong_field("raw_input_contents (there is no typed field for it)");
+      break;
   }
-  return absl::InternalError("unhandled element type");
+  return absl::InternalError("no typed field for this datatype");
 }
 
 // Index of the first NaN or infinity in `bytes` of float type `type`, or -1. Checks the exponent
@@ -271,6 +288,13 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
     request->input.clear();
     request->input.swap(*raw);
   } else if (typed) {
+    // The datatype's own field must carry the elements (FP16/BF16 have none: raw only).
+    const std::string_view field = TypedFieldFor(expected.element_type);
+    if (FieldSizeFor(input.contents(), expected.element_type) == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "input '", name, "': datatype ", Sv(expected_datatype), " must be sent in ",
+          field.empty() ? "raw_input_contents (there is no typed field for it)" : Sv(field)));
+    }
     const int count = TypedElementCount(input.contents());
     if (count != elements) {
       return absl::InvalidArgumentError(absl::StrCat("input '", name, "': contents hold ", count,

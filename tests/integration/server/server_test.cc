@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <random>
@@ -63,6 +64,8 @@ struct ServerConfig {
   ModelControlMode control_mode = ModelControlMode::kNone;
   std::vector<std::string> startup_models;
   int max_message_bytes = 64 << 20;
+  // Writes more models into the repository before it is scanned.
+  std::function<void(const fs::path& root)> write_models;
 };
 
 // Input values on a 2^-8 grid so the dense layer is exact in ap_fixed<16,6>.
@@ -131,6 +134,7 @@ class ServerHarness {
     fs::remove_all(root_);
     testing::WriteDenseModel(root_, "dense", kInputs, kOutputs, kMaxBatch, kDenseExtra);
     testing::WriteDenseModel(root_, "gated", kInputs, kOutputs, 4, kGatedExtra);
+    if (config.write_models) config.write_models(root_);
 
     metrics_ = MetricsRegistry::Create();
     DeviceManagerOptions device_options;
@@ -622,6 +626,157 @@ TEST(MessageSizeTest, RequestOverMaxMessageBytesIsResourceExhausted) {
       harness.Infer(DenseRequest("dense", kMaxBatch, 0, std::string(8192, 'x')), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
   ASSERT_TRUE(harness.Infer(DenseRequest("dense", 1), &response).ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every wire datatype, typed and raw, on the fake device (which echoes input values into the FP32
+// output, so the output shows what the server decoded).
+
+struct DatatypeCase {
+  std::string datatype;  // KServe name, e.g. "INT16"
+  // Sets the typed contents for kDatatypeValues; null when the type has no typed field.
+  std::function<void(inference::InferTensorContents*)> typed;
+  std::string raw;  // kDatatypeValues as little-endian elements of the type
+};
+void PrintTo(const DatatypeCase& c, std::ostream* os) { *os << c.datatype; }
+
+// Representable in every type below and in the device's ap_fixed<16,6>.
+const std::vector<float> kDatatypeValues = {0, 3, 7, 12};
+const std::vector<float> kSignedDatatypeValues = {-3, 0, 7, 12};
+
+template <typename T>
+std::string RawOf(const std::vector<float>& values) {
+  std::string raw;
+  for (float v : values) {
+    const T t = static_cast<T>(v);
+    raw.append(reinterpret_cast<const char*>(&t), sizeof(T));
+  }
+  return raw;
+}
+std::string Raw16(const std::vector<uint16_t>& bits) {
+  return std::string(reinterpret_cast<const char*>(bits.data()), bits.size() * 2);
+}
+
+std::vector<float> ValuesOf(const DatatypeCase& c) {
+  return c.datatype.rfind("INT", 0) == 0 || c.datatype.rfind("FP", 0) == 0 ||
+                 c.datatype == "BF16"
+             ? kSignedDatatypeValues
+             : kDatatypeValues;
+}
+
+class DatatypeTest : public ::testing::TestWithParam<DatatypeCase> {
+ protected:
+  void SetUp() override {
+    ServerConfig config;
+    config.device = DeviceKind::kFake;
+    const std::string type = GetParam().datatype;
+    config.write_models = [type](const fs::path& root) {
+      testing::WriteTextFile(
+          root / "typed" / "config.pbtxt",
+          absl::StrCat("name: \"typed\"\nmax_batch_size: 2\n",
+                       "input [ { name: \"x\" data_type: TYPE_", type, " dims: [ 4 ] } ]\n",
+                       "output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"));
+      testing::WriteDenseProject(root / "typed" / "1" / "hls4ml_prj", 4, 4);
+    };
+    harness_.Start(config);
+  }
+  inference::ModelInferRequest Request() {
+    inference::ModelInferRequest request;
+    request.set_model_name("typed");
+    auto* input = request.add_inputs();
+    input->set_name("x");
+    input->set_datatype(GetParam().datatype);
+    input->add_shape(1);
+    input->add_shape(4);
+    return request;
+  }
+  ServerHarness harness_;
+};
+
+TEST_P(DatatypeTest, RawContentsAreDecoded) {
+  inference::ModelInferRequest request = Request();
+  request.add_raw_input_contents(GetParam().raw);
+  inference::ModelInferResponse response;
+  grpc::Status status = harness_.Infer(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(BytesToFloats(response.raw_output_contents(0)), ValuesOf(GetParam()));
+}
+
+TEST_P(DatatypeTest, TypedContentsAreDecodedOrRefusedForHalfFloats) {
+  inference::ModelInferRequest request = Request();
+  inference::ModelInferResponse response;
+  if (!GetParam().typed) {
+    request.mutable_inputs(0)->mutable_contents()->add_fp32_contents(1);  // any typed field
+    grpc::Status status = harness_.Infer(request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr("raw_input_contents"));
+    return;
+  }
+  GetParam().typed(request.mutable_inputs(0)->mutable_contents());
+  grpc::Status status = harness_.Infer(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(BytesToFloats(response.raw_output_contents(0)), ValuesOf(GetParam()));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Types, DatatypeTest,
+    ::testing::Values(
+        DatatypeCase{"INT8",
+                     [](auto* c) { for (float v : kSignedDatatypeValues) c->add_int_contents(v); },
+                     RawOf<int8_t>(kSignedDatatypeValues)},
+        DatatypeCase{"INT16",
+                     [](auto* c) { for (float v : kSignedDatatypeValues) c->add_int_contents(v); },
+                     RawOf<int16_t>(kSignedDatatypeValues)},
+        DatatypeCase{"INT32",
+                     [](auto* c) { for (float v : kSignedDatatypeValues) c->add_int_contents(v); },
+                     RawOf<int32_t>(kSignedDatatypeValues)},
+        DatatypeCase{"INT64",
+                     [](auto* c) { for (float v : kSignedDatatypeValues) c->add_int64_contents(v); },
+                     RawOf<int64_t>(kSignedDatatypeValues)},
+        DatatypeCase{"UINT8",
+                     [](auto* c) { for (float v : kDatatypeValues) c->add_uint_contents(v); },
+                     RawOf<uint8_t>(kDatatypeValues)},
+        DatatypeCase{"UINT16",
+                     [](auto* c) { for (float v : kDatatypeValues) c->add_uint_contents(v); },
+                     RawOf<uint16_t>(kDatatypeValues)},
+        DatatypeCase{"UINT32",
+                     [](auto* c) { for (float v : kDatatypeValues) c->add_uint_contents(v); },
+                     RawOf<uint32_t>(kDatatypeValues)},
+        DatatypeCase{"UINT64",
+                     [](auto* c) { for (float v : kDatatypeValues) c->add_uint64_contents(v); },
+                     RawOf<uint64_t>(kDatatypeValues)},
+        DatatypeCase{"FP64",
+                     [](auto* c) { for (float v : kSignedDatatypeValues) c->add_fp64_contents(v); },
+                     RawOf<double>(kSignedDatatypeValues)},
+        // -3, 0, 7, 12 as IEEE half and bfloat16 bit patterns.
+        DatatypeCase{"FP16", nullptr, Raw16({0xC200, 0x0000, 0x4700, 0x4A00})},
+        DatatypeCase{"BF16", nullptr, Raw16({0xC040, 0x0000, 0x40E0, 0x4140})}),
+    [](const auto& info) { return info.param.datatype; });
+
+TEST(DatatypeRangeTest, TypedIntegersOutOfTheirTypeRangeAreRejected) {
+  ServerHarness harness;
+  ServerConfig config;
+  config.device = DeviceKind::kFake;
+  config.write_models = [](const fs::path& root) {
+    testing::WriteTextFile(root / "int8" / "config.pbtxt",
+                           "name: \"int8\"\nmax_batch_size: 2\n"
+                           "input [ { name: \"x\" data_type: TYPE_INT8 dims: [ 4 ] } ]\n"
+                           "output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n");
+    testing::WriteDenseProject(root / "int8" / "1" / "hls4ml_prj", 4, 4);
+  };
+  harness.Start(config);
+  inference::ModelInferRequest request;
+  request.set_model_name("int8");
+  auto* input = request.add_inputs();
+  input->set_name("x");
+  input->set_datatype("INT8");
+  input->add_shape(1);
+  input->add_shape(4);
+  for (int v : {1, 2, 300, 4}) input->mutable_contents()->add_int_contents(v);
+  inference::ModelInferResponse response;
+  grpc::Status status = harness.Infer(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("input 'x': element 2 value 300 is out of range for INT8"));
 }
 
 // ---------------------------------------------------------------------------------------------
