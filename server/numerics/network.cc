@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,14 +19,16 @@ namespace {
 
 using internal::Int128;
 
-// Samples processed together; activations of a block are stored feature-major (x[f * kBlock + b])
-// so every per-feature operation runs across kBlock lanes.
+// Samples processed together; activations of a block are stored feature-major (x[f * lanes + b])
+// so every per-feature operation runs across the block's lanes (see network_kernels_internal.h).
 constexpr int kBlock = internal::kKernelBlock;
 constexpr int kMaxTableSize = 1 << 20;
 // Exact intermediates are held in 128-bit integers: every product/sum must fit this many bits.
 constexpr int kMaxExactBits = 120;
 
 int MagnitudeBits(const FixedType& t) { return t.is_signed ? t.width - 1 : t.width; }
+// Every raw value of t is an int32_t (activations of such types may be held in int32 lanes).
+bool FitsInt32(const FixedType& t) { return MagnitudeBits(t) <= 31; }
 
 bool IsPowerOfTwo(int n) { return n > 0 && (n & (n - 1)) == 0; }
 int Log2(int n) {
@@ -136,7 +139,14 @@ struct CompiledLayer {
   int product_shift = 0;  // F_in + F_w - F_acc: right shift taking a product into accum units
   internal::DenseKernelKind dense_kernel = internal::DenseKernelKind::kGeneral;
   std::vector<int32_t> weights32;  // fast kernels: w[j * n_in + i]
+  std::vector<int32_t> weights32_by_in;  // one-sample kernel: w[i * n_out + j]
   std::vector<int32_t> bias32;
+  internal::DenseProductQuant quant;
+  // kWrap32 epilogues: to the result type (when result_fast), the same with the next relu layer
+  // fused (when fuses_relu), and the identity on accum_t (otherwise; ConvertBlock follows).
+  bool result_fast = false, fuses_relu = false;
+  internal::DenseEpilogue epilogue_result, epilogue_relu, epilogue_accum;
+  std::vector<int64_t> table_res;  // sigmoid/tanh: the table converted to the result type
   // Tables (sigmoid/tanh: table; softmax: exp/inv).
   std::vector<int64_t> table, exp_table, inv_table;
   FixedType inv_index_type;  // the type whose top bits address the inverse table
@@ -171,9 +181,10 @@ struct Network::Impl {
   int max_width = 0;  // largest layer size (features)
   int64_t macs = 0;
 
-  void RunBlock(const uint8_t* in, uint8_t* out, int count, std::vector<LayerTrace>* trace) const;
-  void RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* y, int count,
-                std::vector<int64_t>& scratch64, std::vector<int32_t>& scratch32) const;
+  // Runs `count` <= lanes samples as one block of `lanes` lanes.
+  void RunBlock(const uint8_t* in, uint8_t* out, int count, int lanes,
+                std::vector<LayerTrace>* trace) const;
+  void RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* y, int count, int lanes) const;
   void RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, int64_t* y) const;
 };
 
@@ -247,9 +258,39 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
   // fast kernels too; the recorded order only matters on the general (saturating) path.
   if (l.dense_kernel == internal::DenseKernelKind::kWrap32) {
     l.weights32.assign(l.weights_by_out.begin(), l.weights_by_out.end());
+    l.weights32_by_in.assign(d.weights.begin(), d.weights.end());
     l.bias32.assign(l.bias_accum.begin(), l.bias_accum.end());
+    const FixedType& acc_t = d.accum_type;
+    l.quant.shift_right = std::max(l.product_shift, 0);
+    l.quant.shift_left = std::max(-l.product_shift, 0);
+    l.quant.round_const = l.product_shift > 0 && acc_t.quantization == Quantization::kRnd
+                              ? int32_t{1} << (l.product_shift - 1)
+                              : 0;
+    l.quant.acc_width = acc_t.width;
+    l.quant.acc_signed = acc_t.is_signed;
+    // accum_t -> accum_t is always the identity and fast (accum_t has at most 32 bits here).
+    l.epilogue_accum.to_result = *internal::MakeFastConvert(acc_t, acc_t);
+    if (std::optional<internal::FastConvert> c = internal::MakeFastConvert(acc_t, l.out_type);
+        c && FitsInt32(l.out_type)) {
+      l.result_fast = true;
+      l.epilogue_result.to_result = *c;
+    }
   }
   return absl::OkStatus();
+}
+
+// Fuses a relu that directly follows a kWrap32 dense layer into the dense kernel's epilogue.
+void FuseRelu(CompiledLayer& dense, const CompiledLayer& next) {
+  if (dense.kind != OpKind::kDense || !dense.result_fast || next.kind != OpKind::kRelu ||
+      !FitsInt32(next.out_type)) {
+    return;
+  }
+  std::optional<internal::FastConvert> c = internal::MakeFastConvert(next.in_type, next.out_type);
+  if (!c) return;
+  dense.fuses_relu = true;
+  dense.epilogue_relu = dense.epilogue_result;
+  dense.epilogue_relu.relu = true;
+  dense.epilogue_relu.relu_result = *c;
 }
 
 absl::Status CompileBatchNorm(const BatchNormSpec& b, CompiledLayer& l) {
@@ -324,6 +365,8 @@ absl::Status CompileActivation(const ActivationSpec& a, CompiledLayer& l) {
       l.table[k] = FromDoubleOrZero(a.table_type, std::tanh(static_cast<double>(in_val)));
     }
   }
+  l.table_res.resize(n);
+  for (int k = 0; k < n; ++k) l.table_res[k] = Convert(a.table_type, l.table[k], l.out_type);
   return absl::OkStatus();
 }
 
@@ -441,6 +484,7 @@ absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
     impl->max_width = std::max(impl->max_width, size);
     impl->layers.push_back(std::move(l));
   }
+  for (size_t k = 0; k + 1 < impl->layers.size(); ++k) FuseRelu(impl->layers[k], impl->layers[k + 1]);
   return std::unique_ptr<Network>(new Network(std::move(impl)));
 }
 
@@ -549,47 +593,63 @@ void Network::Impl::RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, i
   }
 }
 
+namespace {
+
+// Per-thread block buffers, grown on demand and reused: Run allocates nothing once a thread has
+// run a network at least as wide (the serving core calls Run from a few long-lived threads).
+struct BlockScratch {
+  std::vector<int64_t> a64, b64, acc64, softmax_x, softmax_y;
+  std::vector<int32_t> a32, b32;
+  std::vector<uint32_t> sample_acc;
+
+  template <typename T>
+  static T* Sized(std::vector<T>& v, size_t n) {
+    if (v.size() < n) v.resize(n);
+    return v.data();
+  }
+};
+
+BlockScratch& ThreadScratch() {
+  thread_local BlockScratch scratch;
+  return scratch;
+}
+
+}  // namespace
+
 void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* y, int count,
-                             std::vector<int64_t>& scratch64,
-                             std::vector<int32_t>& scratch32) const {
+                             int lanes) const {
   const FixedType& in = l.in_type;
   const FixedType& res = l.out_type;
+  const size_t n_in_lanes = static_cast<size_t>(l.n_in) * lanes;
   switch (l.kind) {
     case OpKind::kDense: {
+      // The general (exact scalar) path; kWrap32 layers run in RunBlock.
       const DenseSpec& d = std::get<DenseSpec>(l.spec->op);
       const FixedType& acc_t = d.accum_type;
-      int64_t* acc = scratch64.data();  // n_out * kBlock accum raws
-      if (l.dense_kernel == internal::DenseKernelKind::kWrap32) {
-        int32_t* x32 = scratch32.data();
-        int32_t* acc32 = x32 + static_cast<size_t>(l.n_in) * kBlock;
-        for (size_t k = 0; k < static_cast<size_t>(l.n_in) * kBlock; ++k) x32[k] = static_cast<int32_t>(x[k]);
-        const int round_const =
-            l.product_shift > 0 && acc_t.quantization == Quantization::kRnd ? 1 << (l.product_shift - 1) : 0;
-        internal::DenseWrap32(x32, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
-                              std::max(l.product_shift, 0), std::max(-l.product_shift, 0),
-                              round_const, acc_t.width, acc_t.is_signed, acc32);
-        for (size_t k = 0; k < static_cast<size_t>(l.n_out) * kBlock; ++k) acc[k] = acc32[k];
-      } else {
-        std::fill(acc, acc + static_cast<size_t>(l.n_out) * kBlock, 0);
-        for (int b = 0; b < count; ++b) {
-          for (int j = 0; j < l.n_out; ++j) acc[j * kBlock + b] = l.bias_accum[j];
-          auto mac = [&](int i, int j) {
-            const Int128 p = internal::WideRaw(in, x[i * kBlock + b]) *
-                             internal::WideRaw(d.weight_type, l.weights_by_out[static_cast<size_t>(j) * l.n_in + i]);
-            const int64_t pq = internal::QuantizeScaled(acc_t, p, -l.product_shift);
-            int64_t& a = acc[j * kBlock + b];
-            a = internal::ApplyOverflow(acc_t, internal::WideRaw(acc_t, a) + internal::WideRaw(acc_t, pq));
-          };
-          if (d.resource_strategy) {
-            for (auto [i, j] : l.resource_order) mac(i, j);
-          } else {
-            for (int i = 0; i < l.n_in; ++i) {
-              for (int j = 0; j < l.n_out; ++j) mac(i, j);
-            }
+      const size_t n_out_lanes = static_cast<size_t>(l.n_out) * lanes;
+      int64_t* acc = BlockScratch::Sized(ThreadScratch().acc64, n_out_lanes);
+      std::fill(acc, acc + n_out_lanes, 0);
+      for (int b = 0; b < count; ++b) {
+        for (int j = 0; j < l.n_out; ++j) acc[j * lanes + b] = l.bias_accum[j];
+        auto mac = [&](int i, int j) {
+          const Int128 p =
+              internal::WideRaw(in, x[i * lanes + b]) *
+              internal::WideRaw(d.weight_type,
+                                l.weights_by_out[static_cast<size_t>(j) * l.n_in + i]);
+          const int64_t pq = internal::QuantizeScaled(acc_t, p, -l.product_shift);
+          int64_t& a = acc[j * lanes + b];
+          a = internal::ApplyOverflow(acc_t,
+                                      internal::WideRaw(acc_t, a) + internal::WideRaw(acc_t, pq));
+        };
+        if (d.resource_strategy) {
+          for (auto [i, j] : l.resource_order) mac(i, j);
+        } else {
+          for (int i = 0; i < l.n_in; ++i) {
+            for (int j = 0; j < l.n_out; ++j) mac(i, j);
           }
         }
       }
-      internal::ConvertBlock(acc_t, acc, res, y, static_cast<size_t>(l.n_out) * kBlock);
+      internal::ConvertBlock(acc_t, acc, res, y, n_out_lanes);
       return;
     }
     case OpKind::kBatchNorm: {
@@ -601,22 +661,21 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
         const Int128 bias = Align(internal::WideRaw(bn.bias_type, bn.bias[i]),
                                   bn.bias_type.fractional_bits(), f);
         for (int b = 0; b < count; ++b) {
-          const Int128 v = Align(internal::WideRaw(in, x[i * kBlock + b]) * s, product_f, f) + bias;
-          y[i * kBlock + b] = internal::QuantizeScaled(res, v, res.fractional_bits() - f);
+          const Int128 v = Align(internal::WideRaw(in, x[i * lanes + b]) * s, product_f, f) + bias;
+          y[i * lanes + b] = internal::QuantizeScaled(res, v, res.fractional_bits() - f);
         }
       }
       return;
     }
     case OpKind::kLinear:
-      internal::ConvertBlock(in, x, res, y, static_cast<size_t>(l.n_in) * kBlock);
+      internal::ConvertBlock(in, x, res, y, n_in_lanes);
       return;
     case OpKind::kRelu: {
-      const size_t n = static_cast<size_t>(l.n_in) * kBlock;
-      internal::ConvertBlock(in, x, res, y, n);
+      internal::ConvertBlock(in, x, res, y, n_in_lanes);
       if (in.width == 64 && !in.is_signed) {
-        for (size_t k = 0; k < n; ++k) y[k] = x[k] != 0 ? y[k] : 0;  // bit pattern: only 0 is <= 0
+        for (size_t k = 0; k < n_in_lanes; ++k) y[k] = x[k] != 0 ? y[k] : 0;  // only 0 is <= 0
       } else {
-        for (size_t k = 0; k < n; ++k) y[k] = x[k] > 0 ? y[k] : 0;
+        for (size_t k = 0; k < n_in_lanes; ++k) y[k] = x[k] > 0 ? y[k] : 0;
       }
       return;
     }
@@ -624,65 +683,129 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
     case OpKind::kTanh: {
       const ActivationSpec& a = std::get<ActivationSpec>(l.spec->op);
       const int range = l.kind == OpKind::kSigmoid ? 16 : 8;
-      std::vector<int64_t> table_res(l.table.size());
-      for (size_t k = 0; k < l.table.size(); ++k) table_res[k] = Convert(a.table_type, l.table[k], res);
       for (int i = 0; i < l.n_in; ++i) {
         for (int b = 0; b < count; ++b) {
-          y[i * kBlock + b] = table_res[TableIndex(in, x[i * kBlock + b], a.table_size, range)];
+          y[i * lanes + b] = l.table_res[TableIndex(in, x[i * lanes + b], a.table_size, range)];
         }
       }
       return;
     }
     case OpKind::kSoftmax: {
-      std::vector<int64_t> xs(l.n_in), ys(l.n_in);
+      BlockScratch& scratch = ThreadScratch();
+      int64_t* xs = BlockScratch::Sized(scratch.softmax_x, l.n_in);
+      int64_t* ys = BlockScratch::Sized(scratch.softmax_y, l.n_in);
       for (int b = 0; b < count; ++b) {
-        for (int i = 0; i < l.n_in; ++i) xs[i] = x[i * kBlock + b];
-        RunSoftmaxSample(l, xs.data(), ys.data());
-        for (int i = 0; i < l.n_in; ++i) y[i * kBlock + b] = ys[i];
+        for (int i = 0; i < l.n_in; ++i) xs[i] = x[i * lanes + b];
+        RunSoftmaxSample(l, xs, ys);
+        for (int i = 0; i < l.n_in; ++i) y[i * lanes + b] = ys[i];
       }
       return;
     }
   }
 }
 
-void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count,
+void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lanes,
                              std::vector<LayerTrace>* trace) const {
-  const size_t buf = static_cast<size_t>(max_width) * kBlock;
-  std::vector<int64_t> a(buf, 0), b(buf, 0), scratch64(buf, 0);
-  std::vector<int32_t> scratch32(2 * buf, 0);
+  const size_t buf = static_cast<size_t>(max_width) * lanes;
+  BlockScratch& scratch = ThreadScratch();
+  // Activations live either in int32 lanes (after a kWrap32 dense layer, or an input that feeds
+  // one) or in int64 lanes; `narrow` says which. Each step reads x and writes y, then they swap.
+  int64_t* x64 = BlockScratch::Sized(scratch.a64, buf);
+  int64_t* y64 = BlockScratch::Sized(scratch.b64, buf);
+  int32_t* x32 = BlockScratch::Sized(scratch.a32, buf);
+  int32_t* y32 = BlockScratch::Sized(scratch.b32, buf);
   const FixedType& it = spec.input_type;
   const int n_in = spec.input_size;
-  internal::UnpackBlock(it, in, n_in, count, a.data());
-  for (const CompiledLayer& l : layers) {
-    RunLayer(l, a.data(), b.data(), count, scratch64, scratch32);
-    std::swap(a, b);
+  const CompiledLayer& first = layers.front();
+  bool narrow = first.kind == OpKind::kDense &&
+                first.dense_kernel == internal::DenseKernelKind::kWrap32 && FitsInt32(it);
+  if (narrow) {
+    internal::UnpackBlock32(it, in, n_in, count, lanes, x32);
+  } else {
+    internal::UnpackBlock(it, in, n_in, count, lanes, x64);
+  }
+  for (size_t k = 0; k < layers.size(); ++k) {
+    const CompiledLayer& l = layers[k];
+    const size_t n_in_lanes = static_cast<size_t>(l.n_in) * lanes;
+    const size_t n_out_lanes = static_cast<size_t>(l.n_out) * lanes;
+    bool skip_relu = false;
+    if (l.kind == OpKind::kDense && l.dense_kernel == internal::DenseKernelKind::kWrap32) {
+      if (!narrow) {
+        for (size_t q = 0; q < n_in_lanes; ++q) x32[q] = static_cast<int32_t>(x64[q]);
+      }
+      skip_relu = l.fuses_relu && trace == nullptr;  // a trace reports the relu layer itself
+      const internal::DenseEpilogue& e = skip_relu       ? l.epilogue_relu
+                                         : l.result_fast ? l.epilogue_result
+                                                         : l.epilogue_accum;
+      if (lanes == 1) {
+        uint32_t* acc = BlockScratch::Sized(scratch.sample_acc, l.n_out);
+        internal::DenseWrap32Sample(x32, l.weights32_by_in.data(), l.bias32.data(), l.n_in,
+                                    l.n_out, l.quant, e, acc, y32);
+      } else {
+        internal::DenseWrap32Block(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in,
+                                   l.n_out, l.quant, e, y32);
+      }
+      if (l.result_fast) {
+        std::swap(x32, y32);
+        narrow = true;
+      } else {
+        int64_t* acc = BlockScratch::Sized(scratch.acc64, n_out_lanes);
+        for (size_t q = 0; q < n_out_lanes; ++q) acc[q] = y32[q];
+        internal::ConvertBlock(std::get<DenseSpec>(l.spec->op).accum_type, acc, l.out_type, x64,
+                               n_out_lanes);
+        narrow = false;
+      }
+    } else {
+      if (narrow) {
+        for (size_t q = 0; q < n_in_lanes; ++q) x64[q] = x32[q];
+        narrow = false;
+      }
+      RunLayer(l, x64, y64, count, lanes);
+      std::swap(x64, y64);
+    }
     if (trace != nullptr) {
       LayerTrace t;
       t.name = l.spec->name;
       t.type = l.out_type;
       for (int i = 0; i < l.n_out; ++i) {
-        t.raw.push_back(a[static_cast<size_t>(i) * kBlock]);
-        t.values.push_back(ToDouble(l.out_type, a[static_cast<size_t>(i) * kBlock]));
+        const int64_t raw = narrow ? x32[static_cast<size_t>(i) * lanes]
+                                   : x64[static_cast<size_t>(i) * lanes];
+        t.raw.push_back(raw);
+        t.values.push_back(ToDouble(l.out_type, raw));
       }
       trace->push_back(std::move(t));
     }
+    if (skip_relu) ++k;
   }
   const CompiledLayer& last = layers.back();
-  internal::PackBlock(last.out_type, a.data(), last.n_out, count, out);
+  if (narrow) {
+    internal::PackBlock32(last.out_type, x32, last.n_out, count, lanes, out);
+  } else {
+    internal::PackBlock(last.out_type, x64, last.n_out, count, lanes, out);
+  }
 }
 
 void Network::Run(const uint8_t* in, uint8_t* out, size_t batch) const {
   const size_t in_bytes = input_bytes_per_sample(), out_bytes = output_bytes_per_sample();
-  for (size_t start = 0; start < batch; start += kBlock) {
-    const int count = static_cast<int>(std::min<size_t>(kBlock, batch - start));
-    impl_->RunBlock(in + start * in_bytes, out + start * out_bytes, count, nullptr);
+  size_t start = 0;
+  while (start < batch) {
+    // Full 64-sample blocks, then 16-sample blocks, then single samples for a short tail: a block
+    // never wastes more than a few lanes, and batch 1 runs the one-sample kernels.
+    const size_t rest = batch - start;
+    const int lanes = rest >= static_cast<size_t>(kBlock) ? kBlock
+                      : rest >= static_cast<size_t>(internal::kMinSmallBlockSamples)
+                          ? internal::kSmallBlock
+                          : 1;
+    const int count = static_cast<int>(std::min<size_t>(lanes, rest));
+    impl_->RunBlock(in + start * in_bytes, out + start * out_bytes, count, lanes, nullptr);
+    start += count;
   }
 }
 
 std::vector<LayerTrace> Network::Trace(const uint8_t* sample) const {
   std::vector<LayerTrace> trace;
   std::vector<uint8_t> out(output_bytes_per_sample());
-  impl_->RunBlock(sample, out.data(), 1, &trace);
+  impl_->RunBlock(sample, out.data(), 1, 1, &trace);
   return trace;
 }
 

@@ -1,40 +1,92 @@
-// Private to server/numerics: the vectorizable inner loops of the network executor, operating on a
-// block of kKernelBlock samples stored feature-major (x[f * kKernelBlock + b]). Hot loops are
-// compiled for several instruction sets and picked at run time (GCC target_clones); the default
-// clone is plain x86-64/portable C++ and computes the same bits.
+// Private to server/numerics: the vectorizable inner loops of the network executor. A block of
+// `lanes` samples is stored feature-major (x[f * lanes + b]); lanes is 1 (one sample: the layout is
+// the sample itself, kernels vectorize across outputs), kSmallBlock or kKernelBlock (kernels
+// vectorize across samples). Hot loops are compiled for several instruction sets and picked at run
+// time (GCC target_clones); the default clone is plain x86-64/portable C++ and computes the same bits.
 #ifndef FPGAAS_SERVER_NUMERICS_NETWORK_KERNELS_INTERNAL_H_
 #define FPGAAS_SERVER_NUMERICS_NETWORK_KERNELS_INTERNAL_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "server/numerics/fixed_point.h"
 
 namespace fpgaas::numerics::internal {
 
-inline constexpr int kKernelBlock = 64;
+inline constexpr int kKernelBlock = 64;  // samples per block for large batches
+inline constexpr int kSmallBlock = 16;   // one 512-bit vector of int32 lanes
+// Batches (or batch tails) below this many samples run one sample at a time (lanes = 1).
+inline constexpr int kMinSmallBlockSamples = 6;
 
 enum class DenseKernelKind {
   kGeneral,  // exact scalar path (saturating/rounding accumulators, wide types)
   kWrap32,   // AP_WRAP accum <= 32 bits, products fit int32, AP_TRN/AP_RND per product
 };
 
-// acc[j][b] = wrap_W(bias[j] + sum_i ((x[i][b] * w[j][i] + round_const) >> shift_right)
-//                                     << shift_left), all arithmetic mod 2^32.
+enum class FastOverflow { kWrapSigned, kWrapUnsigned, kClamp, kZero };
+
+// A conversion from_t -> to_t computable in int64 arithmetic:
+// v = ((x + round_const) >> shift_right) << shift_left, then the overflow kind to `width` bits /
+// [lo, hi]. Exact when MakeFastConvert returns it (AP_TRN or AP_RND on quantization, any overflow
+// mode but AP_WRAP with N > 0, every intermediate within 63 bits).
+struct FastConvert {
+  int shift_right = 0;
+  int shift_left = 0;
+  int64_t round_const = 0;
+  FastOverflow kind = FastOverflow::kWrapSigned;
+  int width = 64;
+  int64_t lo = 0, hi = 0;
+  bool identity = false;  // every raw of from_t is unchanged (same F, to_t's range contains from_t's)
+};
+std::optional<FastConvert> MakeFastConvert(const FixedType& from, const FixedType& to);
+
+// Per-product quantization of the wrap kernels: term = ((x * w + round_const) >> shift_right)
+// << shift_left, all arithmetic mod 2^32; the sum wraps to acc_width bits (signed or not).
+struct DenseProductQuant {
+  int shift_right = 0;
+  int shift_left = 0;
+  int32_t round_const = 0;
+  int acc_width = 32;
+  bool acc_signed = true;
+};
+
+// What happens to each accumulator after the sum: y = result(acc), then optionally the following
+// relu layer fused in: y = y > 0 ? relu_result(y) : 0. Results must fit int32 (width <= 32).
+struct DenseEpilogue {
+  FastConvert to_result;
+  bool relu = false;
+  FastConvert relu_result;
+};
+
+// acc[j] = wrap(bias[j] + sum_i term(x[i], w[j][i])) for every lane; y[j] = epilogue(acc[j]).
 // Exact for AP_WRAP accumulators: the wrapped sum equals the wrap of the exact sum of the
 // per-product-quantized terms, whatever the order.
-void DenseWrap32(const int32_t* x, const int32_t* w_by_out, const int32_t* bias, int n_in,
-                 int n_out, int shift_right, int shift_left, int32_t round_const, int acc_width,
-                 bool acc_signed, int32_t* acc);
+// Block form: x[i * lanes + b], y[j * lanes + b], weights by output w_by_out[j * n_in + i];
+// lanes is kSmallBlock or kKernelBlock.
+void DenseWrap32Block(const int32_t* x, int lanes, const int32_t* w_by_out, const int32_t* bias,
+                      int n_in, int n_out, const DenseProductQuant& q, const DenseEpilogue& e,
+                      int32_t* y);
+// One-sample form: x[i], y[j], weights in latency layout w_by_in[i * n_out + j]; `acc` is scratch
+// of n_out values.
+void DenseWrap32Sample(const int32_t* x, const int32_t* w_by_in, const int32_t* bias, int n_in,
+                       int n_out, const DenseProductQuant& q, const DenseEpilogue& e, uint32_t* acc,
+                       int32_t* y);
 
 // y[k] = to(x[k]) for n raw values of `from` (the assignment `to_t y = from_t x`).
 void ConvertBlock(const FixedType& from, const int64_t* x, const FixedType& to, int64_t* y,
                   size_t n);
 
-// Packed samples (batch-major, container bytes) <-> a feature-major block of raws. Lanes
-// >= count are zero-filled on unpack and ignored on pack.
-void UnpackBlock(const FixedType& type, const uint8_t* in, int n_features, int count, int64_t* x);
-void PackBlock(const FixedType& type, const int64_t* x, int n_features, int count, uint8_t* out);
+// Packed samples (batch-major, container bytes) <-> a feature-major block of raws with `lanes`
+// lanes. Lanes >= count are zero-filled on unpack and ignored on pack.
+void UnpackBlock(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
+                 int64_t* x);
+void UnpackBlock32(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
+                   int32_t* x);
+void PackBlock(const FixedType& type, const int64_t* x, int n_features, int count, int lanes,
+               uint8_t* out);
+void PackBlock32(const FixedType& type, const int32_t* x, int n_features, int count, int lanes,
+                 uint8_t* out);
 
 }  // namespace fpgaas::numerics::internal
 
