@@ -52,8 +52,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 }
 
 bool HasScheme(absl::string_view target) {
-  for (absl::string_view scheme : {"dns:", "ipv4:", "ipv6:", "unix:", "unix-abstract:", "vsock:",
-                                  "xds:", "google-c2p:"}) {
+  for (absl::string_view scheme :
+       {"dns:", "ipv4:", "ipv6:", "unix:", "unix-abstract:", "vsock:", "xds:", "google-c2p:"}) {
     if (absl::StartsWith(target, scheme)) return true;
   }
   return false;
@@ -64,8 +64,7 @@ absl::StatusOr<std::pair<std::string, std::string>> SplitHostPort(absl::string_v
   endpoint = absl::StripAsciiWhitespace(endpoint);
   size_t colon = endpoint.rfind(':');
   if (colon == absl::string_view::npos || colon + 1 == endpoint.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("endpoint '", endpoint, "' is not host:port"));
+    return absl::InvalidArgumentError(absl::StrCat("endpoint '", endpoint, "' is not host:port"));
   }
   std::string host(endpoint.substr(0, colon));
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
@@ -168,8 +167,8 @@ std::shared_ptr<ChannelState> BuildChannel(std::vector<std::string> endpoints,
       if (path->empty()) continue;
       auto contents = ReadFile(*path);
       if (!contents.ok()) {
-        state->init_error = absl::InvalidArgumentError(
-            absl::StrCat("TLS: ", contents.status().message()));
+        state->init_error =
+            absl::InvalidArgumentError(absl::StrCat("TLS: ", contents.status().message()));
         return state;
       }
       *pem = *std::move(contents);
@@ -205,7 +204,8 @@ std::vector<std::string> SplitEndpoints(const std::string& target) {
 // -- conversions between protocol messages and the public structs -----------------------------
 
 TensorMetadata ToTensorInfo(const inference::ModelMetadataResponse::TensorMetadata& tensor) {
-  return TensorMetadata{tensor.name(), tensor.datatype(), {tensor.shape().begin(), tensor.shape().end()}};
+  return TensorMetadata{
+      tensor.name(), tensor.datatype(), {tensor.shape().begin(), tensor.shape().end()}};
 }
 
 std::string DataTypeName(inference::DataType type) {
@@ -280,16 +280,26 @@ void DecodeAs(absl::string_view raw, std::vector<float>& out) {
 
 absl::Status EncodeValues(std::span<const float> values, absl::string_view datatype,
                           std::string& raw) {
-  if (datatype == "FP32") AppendAs<float>(values, raw);
-  else if (datatype == "FP64") AppendAs<double>(values, raw);
-  else if (datatype == "INT8") AppendAs<int8_t>(values, raw);
-  else if (datatype == "INT16") AppendAs<int16_t>(values, raw);
-  else if (datatype == "INT32") AppendAs<int32_t>(values, raw);
-  else if (datatype == "INT64") AppendAs<int64_t>(values, raw);
-  else if (datatype == "UINT8" || datatype == "BOOL") AppendAs<uint8_t>(values, raw);
-  else if (datatype == "UINT16") AppendAs<uint16_t>(values, raw);
-  else if (datatype == "UINT32") AppendAs<uint32_t>(values, raw);
-  else if (datatype == "UINT64") AppendAs<uint64_t>(values, raw);
+  if (datatype == "FP32")
+    AppendAs<float>(values, raw);
+  else if (datatype == "FP64")
+    AppendAs<double>(values, raw);
+  else if (datatype == "INT8")
+    AppendAs<int8_t>(values, raw);
+  else if (datatype == "INT16")
+    AppendAs<int16_t>(values, raw);
+  else if (datatype == "INT32")
+    AppendAs<int32_t>(values, raw);
+  else if (datatype == "INT64")
+    AppendAs<int64_t>(values, raw);
+  else if (datatype == "UINT8" || datatype == "BOOL")
+    AppendAs<uint8_t>(values, raw);
+  else if (datatype == "UINT16")
+    AppendAs<uint16_t>(values, raw);
+  else if (datatype == "UINT32")
+    AppendAs<uint32_t>(values, raw);
+  else if (datatype == "UINT64")
+    AppendAs<uint64_t>(values, raw);
   else {
     return absl::UnimplementedError(
         absl::StrCat("input datatype ", datatype, " cannot be sent from float values"));
@@ -318,16 +328,26 @@ absl::StatusOr<std::vector<float>> DecodeOutput(const inference::ModelInferRespo
       return absl::DataLossError(absl::StrCat("output '", tensor.name(), "' has ", raw.size(),
                                               " bytes, not a multiple of ", width));
     }
-    if (type == "FP32") DecodeAs<float>(raw, values);
-    else if (type == "FP64") DecodeAs<double>(raw, values);
-    else if (type == "INT8") DecodeAs<int8_t>(raw, values);
-    else if (type == "INT16") DecodeAs<int16_t>(raw, values);
-    else if (type == "INT32") DecodeAs<int32_t>(raw, values);
-    else if (type == "INT64") DecodeAs<int64_t>(raw, values);
-    else if (type == "UINT8" || type == "BOOL") DecodeAs<uint8_t>(raw, values);
-    else if (type == "UINT16") DecodeAs<uint16_t>(raw, values);
-    else if (type == "UINT32") DecodeAs<uint32_t>(raw, values);
-    else DecodeAs<uint64_t>(raw, values);
+    if (type == "FP32")
+      DecodeAs<float>(raw, values);
+    else if (type == "FP64")
+      DecodeAs<double>(raw, values);
+    else if (type == "INT8")
+      DecodeAs<int8_t>(raw, values);
+    else if (type == "INT16")
+      DecodeAs<int16_t>(raw, values);
+    else if (type == "INT32")
+      DecodeAs<int32_t>(raw, values);
+    else if (type == "INT64")
+      DecodeAs<int64_t>(raw, values);
+    else if (type == "UINT8" || type == "BOOL")
+      DecodeAs<uint8_t>(raw, values);
+    else if (type == "UINT16")
+      DecodeAs<uint16_t>(raw, values);
+    else if (type == "UINT32")
+      DecodeAs<uint32_t>(raw, values);
+    else
+      DecodeAs<uint64_t>(raw, values);
     return values;
   }
   const auto& contents = tensor.contents();
@@ -358,9 +378,8 @@ absl::Status BuildInferRequest(const ModelState& model, std::span<const float> s
                                                    model.config.max_batch_size));
   }
   if (samples.size() % batch_size != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(samples.size(),
-                                                   " values do not split into ", batch_size,
-                                                   " samples"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(samples.size(), " values do not split into ", batch_size, " samples"));
   }
   const int64_t per_sample = static_cast<int64_t>(samples.size()) / batch_size;
   std::vector<int64_t> shape = model.input.shape;
@@ -378,9 +397,9 @@ absl::Status BuildInferRequest(const ModelState& model, std::span<const float> s
   }
   if (variable >= 0) {
     if (known == 0 || per_sample % known != 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          per_sample, " values per sample do not fit input shape [",
-          absl::StrJoin(model.input.shape, ","), "]"));
+      return absl::InvalidArgumentError(absl::StrCat(per_sample,
+                                                     " values per sample do not fit input shape [",
+                                                     absl::StrJoin(model.input.shape, ","), "]"));
     }
     shape[variable] = per_sample / known;
   } else if (per_sample != known) {
@@ -467,8 +486,9 @@ absl::StatusOr<bool> Client::IsLive() const {
 absl::StatusOr<bool> Client::IsReady() const {
   inference::ServerReadyRequest request;
   inference::ServerReadyResponse response;
-  absl::Status status = Call(*channel_, "ServerReady",
-                             &inference::GRPCInferenceService::Stub::ServerReady, request, response);
+  absl::Status status =
+      Call(*channel_, "ServerReady", &inference::GRPCInferenceService::Stub::ServerReady, request,
+           response);
   if (!status.ok()) return status;
   return response.ready();
 }
@@ -492,7 +512,8 @@ absl::StatusOr<ServerInfo> Client::GetServerMetadata() const {
       Call(*channel_, "ServerMetadata", &inference::GRPCInferenceService::Stub::ServerMetadata,
            request, response);
   if (!status.ok()) return status;
-  return ServerInfo{response.name(), response.version(),
+  return ServerInfo{response.name(),
+                    response.version(),
                     {response.extensions().begin(), response.extensions().end()}};
 }
 
@@ -533,12 +554,14 @@ absl::StatusOr<ModelConfigInfo> Client::GetModelConfig(const std::string& name,
   out.platform = config.platform();
   out.max_batch_size = config.max_batch_size();
   for (const auto& input : config.input()) {
-    out.inputs.push_back(TensorMetadata{input.name(), internal::DataTypeName(input.data_type()),
-                                    {input.dims().begin(), input.dims().end()}});
+    out.inputs.push_back(TensorMetadata{input.name(),
+                                        internal::DataTypeName(input.data_type()),
+                                        {input.dims().begin(), input.dims().end()}});
   }
   for (const auto& output : config.output()) {
-    out.outputs.push_back(TensorMetadata{output.name(), internal::DataTypeName(output.data_type()),
-                                     {output.dims().begin(), output.dims().end()}});
+    out.outputs.push_back(TensorMetadata{output.name(),
+                                         internal::DataTypeName(output.data_type()),
+                                         {output.dims().begin(), output.dims().end()}});
   }
   google::protobuf::util::JsonPrintOptions json_options;
   json_options.preserve_proto_field_names = true;
@@ -626,8 +649,7 @@ absl::Status Client::Register(const std::string& model_dir, const std::string& n
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
   if (!parser.ParseFromString(*config_text, &config)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(config_path.string(), ": ", errors.Text()));
+    return absl::InvalidArgumentError(absl::StrCat(config_path.string(), ": ", errors.Text()));
   }
   std::string model_name = name;
   if (model_name.empty()) model_name = config.name();

@@ -111,17 +111,16 @@ void Model::InferAsync(std::span<const float> samples, int64_t batch_size, Infer
   call->model = state_;
   call->done = std::move(done);
   AsyncCall* raw = call.release();
-  channel.stub->async()->ModelInfer(&raw->context, &raw->request, &raw->response,
-                                    [raw](grpc::Status grpc_status) {
-                                      std::unique_ptr<AsyncCall> owned(raw);
-                                      absl::Status status = FromGrpc(grpc_status, "ModelInfer");
-                                      if (!status.ok()) {
-                                        owned->done(status);
-                                        return;
-                                      }
-                                      owned->done(internal::DecodeOutput(
-                                          owned->response, owned->model->output.name));
-                                    });
+  channel.stub->async()->ModelInfer(
+      &raw->context, &raw->request, &raw->response, [raw](grpc::Status grpc_status) {
+        std::unique_ptr<AsyncCall> owned(raw);
+        absl::Status status = FromGrpc(grpc_status, "ModelInfer");
+        if (!status.ok()) {
+          owned->done(status);
+          return;
+        }
+        owned->done(internal::DecodeOutput(owned->response, owned->model->output.name));
+      });
 }
 
 std::future<InferResult> Model::InferFuture(std::span<const float> samples, int64_t batch_size,
@@ -129,8 +128,8 @@ std::future<InferResult> Model::InferFuture(std::span<const float> samples, int6
   auto promise = std::make_shared<std::promise<InferResult>>();
   std::future<InferResult> future = promise->get_future();
   InferAsync(
-      samples, batch_size,
-      [promise](InferResult result) { promise->set_value(std::move(result)); }, options);
+      samples, batch_size, [promise](InferResult result) { promise->set_value(std::move(result)); },
+      options);
   return future;
 }
 
@@ -156,8 +155,10 @@ absl::StatusOr<ModelStatistics> Model::Statistics() const {
     total.last_inference_ms = std::max(total.last_inference_ms, more.last_inference_ms);
     total.inference_count += more.inference_count;
     total.execution_count += more.execution_count;
-    for (auto [sum, add] : {std::pair{&total.success, &more.success}, {&total.fail, &more.fail},
-                            {&total.queue, &more.queue}, {&total.compute_input, &more.compute_input},
+    for (auto [sum, add] : {std::pair{&total.success, &more.success},
+                            {&total.fail, &more.fail},
+                            {&total.queue, &more.queue},
+                            {&total.compute_input, &more.compute_input},
                             {&total.compute_infer, &more.compute_infer},
                             {&total.compute_output, &more.compute_output}}) {
       sum->count += add->count;
@@ -186,10 +187,9 @@ namespace {
 
 // One ModelStreamInfer call as a gRPC client reactor. Writes are queued (gRPC allows one write in
 // flight); reads are always outstanding until the server ends the stream.
-class StreamCall final
-    : public grpc::ClientBidiReactor<inference::ModelInferRequest,
-                                     inference::ModelStreamInferResponse>,
-      public InferStream {
+class StreamCall final : public grpc::ClientBidiReactor<inference::ModelInferRequest,
+                                                        inference::ModelStreamInferResponse>,
+                         public InferStream {
  public:
   StreamCall(std::shared_ptr<const ModelState> model,
              std::function<void(uint64_t, InferResult)> on_response)
@@ -309,8 +309,8 @@ class StreamCall final
       unanswered.swap(outstanding_);
     }
     for (uint64_t id : unanswered) {
-      on_response_(id, status.ok() ? absl::DataLossError("stream ended without a response")
-                                   : status);
+      on_response_(id,
+                   status.ok() ? absl::DataLossError("stream ended without a response") : status);
     }
     absl::MutexLock lock(&mu_);
     status_ = status;

@@ -43,11 +43,11 @@ struct TlsOptions {
 };
 
 struct ClientOptions {
-  TlsOptions tls;                                 // secure channel settings
-  std::string bearer_token;                       // sent as "authorization: Bearer <token>"
-  std::map<std::string, std::string> headers;     // extra metadata on every call
-  std::chrono::milliseconds deadline{10'000};     // per-call deadline; 0 = none
-  int max_attempts = 3;                           // gRPC retries on UNAVAILABLE (1 = no retry, max 5)
+  TlsOptions tls;                              // secure channel settings
+  std::string bearer_token;                    // sent as "authorization: Bearer <token>"
+  std::map<std::string, std::string> headers;  // extra metadata on every call
+  std::chrono::milliseconds deadline{10'000};  // per-call deadline; 0 = none
+  int max_attempts = 3;                        // gRPC retries on UNAVAILABLE (1 = no retry, max 5)
   std::chrono::milliseconds initial_backoff{50};  // first retry backoff (then x2, up to 1 s)
   bool gzip = false;                              // compress requests with gzip
   int max_message_bytes = 256 << 20;              // largest message sent or received
@@ -77,7 +77,7 @@ struct ModelMetadata {
 struct ModelConfigInfo {
   std::string name;
   std::string platform;
-  int64_t max_batch_size = 0;      // 0 = no batch dimension; > 0 = first dimension is the batch
+  int64_t max_batch_size = 0;          // 0 = no batch dimension; > 0 = first dimension is the batch
   std::vector<TensorMetadata> inputs;  // dims are per sample (without the batch dimension)
   std::vector<TensorMetadata> outputs;
   std::string json;  // the whole ModelConfig as JSON (protobuf's JSON mapping)
@@ -122,9 +122,9 @@ struct RepositoryModel {
 // Per-call knobs; defaults come from ClientOptions.
 struct InferOptions {
   std::chrono::milliseconds deadline{-1};  // < 0 = ClientOptions::deadline; 0 = none
-  int64_t priority = 0;                    // request parameter "priority" (1 = highest; 0 = default)
-  uint64_t server_timeout_us = 0;          // request parameter "timeout" (queue timeout); 0 = none
-  std::string request_id;                  // echoed by the server
+  int64_t priority = 0;            // request parameter "priority" (1 = highest; 0 = default)
+  uint64_t server_timeout_us = 0;  // request parameter "timeout" (queue timeout); 0 = none
+  std::string request_id;          // echoed by the server
 };
 
 using InferResult = absl::StatusOr<std::vector<float>>;
@@ -144,9 +144,9 @@ struct ModelState;
 class Model {
  public:
   const std::string& name() const;
-  const std::string& version() const;  // "" = server's choice
-  const TensorMetadata& input() const;     // first input; shape is per sample
-  const TensorMetadata& output() const;    // first output; shape is per sample
+  const std::string& version() const;    // "" = server's choice
+  const TensorMetadata& input() const;   // first input; shape is per sample
+  const TensorMetadata& output() const;  // first output; shape is per sample
   const ModelMetadata& metadata() const;
   const ModelConfigInfo& config() const;
   int64_t max_batch_size() const;  // 0 = the model has no batch dimension
@@ -160,13 +160,16 @@ class Model {
   InferResult InferBatch(std::span<const float> samples, int64_t batch_size,
                          const InferOptions& options = {}) const;
   // Asynchronous: `samples` is copied before returning; `done` runs once on a gRPC thread.
+  // batch_size must be <= max_batch_size() (1 for models without a batch dimension).
   void InferAsync(std::span<const float> samples, int64_t batch_size, InferCallback done,
                   const InferOptions& options = {}) const;
   std::future<InferResult> InferFuture(std::span<const float> samples, int64_t batch_size = 1,
                                        const InferOptions& options = {}) const;
 
-  // A bidirectional ModelStreamInfer stream. `on_response(request_id, result)` runs on a gRPC
-  // thread for each response, in the order the server answers.
+  // A bidirectional ModelStreamInfer stream (no deadline: it lives until Finish).
+  // `on_response(request_id, result)` runs on a gRPC thread for each response, in the order the
+  // server answers; requests still unanswered when the stream ends get the stream's error. It may
+  // call Send, but must not call Finish or destroy the stream.
   absl::StatusOr<std::unique_ptr<InferStream>> OpenStream(
       std::function<void(uint64_t request_id, InferResult result)> on_response) const;
 

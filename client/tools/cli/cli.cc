@@ -65,7 +65,8 @@ int Health(const Args& args, std::ostream& out, std::ostream& err) {
   bool ok = *live && *ready;
   if (!model.empty()) {
     auto model_ready = client.IsModelReady(model);
-    if (!model_ready.ok()) return ReportError("health", connection.server, model_ready.status(), err);
+    if (!model_ready.ok())
+      return ReportError("health", connection.server, model_ready.status(), err);
     out << "model " << model << ": " << (*model_ready ? "ready" : "not ready") << "\n";
     ok = ok && *model_ready;
   }
@@ -176,7 +177,8 @@ int Infer(const Args& args, std::ostream& out, std::ostream& err) {
   const size_t columns = outputs.size() / rows;
   std::vector<std::string> header;
   for (size_t i = 0; i < columns; ++i) {
-    header.push_back(columns == 1 ? model->output().name : absl::StrCat(model->output().name, "_", i));
+    header.push_back(columns == 1 ? model->output().name
+                                  : absl::StrCat(model->output().name, "_", i));
   }
   if (output.empty()) {
     out << FormatCsv(header, outputs, columns);
@@ -235,8 +237,8 @@ int Stats(const Args& args, std::ostream& out, std::ostream& err) {
   parser.Add("model-version", &version, "version (default: every version)");
   if (int code = ParseOrExit(parser, args, 0, 1, out, err); code >= 0) return code;
   Client client(connection.server, connection.ToOptions());
-  auto stats = client.GetStatistics(parser.positional().empty() ? "" : parser.positional()[0],
-                                    version);
+  auto stats =
+      client.GetStatistics(parser.positional().empty() ? "" : parser.positional()[0], version);
   if (!stats.ok()) return ReportError("stats", connection.server, stats.status(), err);
   auto average_us = [](const StatDuration& d) {
     return d.count == 0 ? 0.0 : d.ns / 1000.0 / d.count;
@@ -289,8 +291,8 @@ constexpr const char* kOverview =
 
 }  // namespace
 
-int ReportError(const std::string& command, const std::string& server,
-                const absl::Status& status, std::ostream& err) {
+int ReportError(const std::string& command, const std::string& server, const absl::Status& status,
+                std::ostream& err) {
   err << "fpgaas " << command << ": ";
   if (status.code() == absl::StatusCode::kUnavailable) {
     err << "cannot reach the server at " << server << " (is fpgaasd running?): ";
@@ -320,12 +322,10 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
           {"models", Models},
           {"metadata", Metadata},
           {"infer", Infer},
-          {"load", [](const Args& a, std::ostream& o, std::ostream& e) {
-             return LoadOrUnload(true, a, o, e);
-           }},
-          {"unload", [](const Args& a, std::ostream& o, std::ostream& e) {
-             return LoadOrUnload(false, a, o, e);
-           }},
+          {"load", [](const Args& a, std::ostream& o,
+                      std::ostream& e) { return LoadOrUnload(true, a, o, e); }},
+          {"unload", [](const Args& a, std::ostream& o,
+                        std::ostream& e) { return LoadOrUnload(false, a, o, e); }},
           {"register", Register},
           {"stats", Stats},
           {"validate", RunValidate},

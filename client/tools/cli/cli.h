@@ -22,8 +22,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
 int RunValidate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 // Prints "fpgaas <command>: <message>" with a hint for an unreachable server; returns 1.
-int ReportError(const std::string& command, const std::string& server,
-                const absl::Status& status, std::ostream& err);
+int ReportError(const std::string& command, const std::string& server, const absl::Status& status,
+                std::ostream& err);
 
 }  // namespace fpgaas::tools
 

@@ -135,8 +135,7 @@ int RunValidate(const std::vector<std::string>& args, std::ostream& out, std::os
   };
   std::vector<std::vector<std::string>> summary = {
       {"model", model->name()}, {"samples", absl::StrCat(rows)}, {"task", task}};
-  out << "model " << model->name() << ": " << rows << " samples, " << outputs
-      << " outputs each\n";
+  out << "model " << model->name() << ": " << rows << " samples, " << outputs << " outputs each\n";
   if (!labels) {
     const double mean_res = mean_of(resolution);
     double var = 0;
@@ -144,8 +143,8 @@ int RunValidate(const std::vector<std::string>& args, std::ostream& out, std::os
     const double rms = resolution.empty() ? 0 : std::sqrt(var / resolution.size());
     out << absl::StrFormat("max absolute error:  %.6g\nmean absolute error: %.6g\n",
                            max_of(abs_errors), mean_of(abs_errors));
-    out << absl::StrFormat("max relative error:  %.6g\nmean relative error: %.6g", max_of(rel_errors),
-                           mean_of(rel_errors));
+    out << absl::StrFormat("max relative error:  %.6g\nmean relative error: %.6g",
+                           max_of(rel_errors), mean_of(rel_errors));
     if (zero_references > 0) out << " (" << zero_references << " zero references skipped)";
     out << "\n";
     if (task == "regression") {

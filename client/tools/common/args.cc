@@ -103,8 +103,10 @@ std::string ArgParser::Help() const {
     std::string left = "  --" + option.name;
     if (!std::holds_alternative<bool*>(option.target)) left += " <value>";
     out << left;
-    if (left.size() < 28) out << std::string(28 - left.size(), ' ');
-    else out << "\n" << std::string(28, ' ');
+    if (left.size() < 28)
+      out << std::string(28 - left.size(), ' ');
+    else
+      out << "\n" << std::string(28, ' ');
     out << option.help;
     if (!option.default_text.empty()) out << " (default " << option.default_text << ")";
     out << "\n";

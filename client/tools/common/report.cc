@@ -20,11 +20,20 @@ std::string HtmlEscape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -62,18 +71,17 @@ std::string SvgHistogram(const std::vector<double>& values, const std::string& t
         kLeft + plot_w * i / bins, kTop + plot_h - h, std::max(0.5, plot_w / bins - 1), h,
         counts[i]);
   }
-  svg << absl::StrFormat(
-      R"(<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>)"
-      R"(<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>)",
-      kLeft, kTop + int(plot_h), kWidth - kRight, kTop + int(plot_h), kLeft, kTop, kLeft,
-      kTop + int(plot_h));
+  svg << absl::StrFormat(R"(<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>)"
+                         R"(<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>)",
+                         kLeft, kTop + int(plot_h), kWidth - kRight, kTop + int(plot_h), kLeft,
+                         kTop, kLeft, kTop + int(plot_h));
   for (int tick = 0; tick <= 4; ++tick) {
     const double x = kLeft + plot_w * tick / 4;
     svg << absl::StrFormat(R"(<text x="%.1f" y="%d" text-anchor="middle">%.4g</text>)", x,
                            kTop + int(plot_h) + 15, low + (high - low) * tick / 4);
   }
-  svg << absl::StrFormat(R"(<text x="%d" y="%d" text-anchor="end">%d</text>)", kLeft - 4,
-                         kTop + 10, peak);
+  svg << absl::StrFormat(R"(<text x="%d" y="%d" text-anchor="end">%d</text>)", kLeft - 4, kTop + 10,
+                         peak);
   svg << absl::StrFormat(R"(<text x="%d" y="%d" text-anchor="end">0</text>)", kLeft - 4,
                          kTop + int(plot_h));
   svg << absl::StrFormat(R"(<text x="%.1f" y="%d" text-anchor="middle">%s</text>)",
@@ -121,8 +129,7 @@ std::string SvgConfusionMatrix(const std::vector<std::vector<uint64_t>>& counts)
 
 std::string HtmlPage(const std::string& title, const std::string& body) {
   return absl::StrCat(
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>",
-      HtmlEscape(title),
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>", HtmlEscape(title),
       "</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
       "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}"
       "svg{margin:0.5em 1em 0.5em 0}</style></head><body>\n<h1>",

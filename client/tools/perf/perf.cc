@@ -177,7 +177,7 @@ class LoadRunner {
   absl::Status ClosedLoopStream(int64_t concurrency, Budget& budget, Recorder* recorder) {
     absl::Mutex mu;
     std::map<uint64_t, SteadyClock::time_point> started;  // guarded by mu
-    int64_t outstanding = 0;                               // guarded by mu
+    int64_t outstanding = 0;                              // guarded by mu
     InferStream* stream = nullptr;
     uint64_t sent = 0;
     // Sends one request if the budget allows; call with mu held.
@@ -222,7 +222,7 @@ class LoadRunner {
     const auto interval = std::chrono::duration<double>(1.0 / rate);
     const auto begin = SteadyClock::now();
     absl::Mutex mu;
-    int64_t outstanding = 0;  // guarded by mu
+    int64_t outstanding = 0;                                     // guarded by mu
     std::map<uint64_t, SteadyClock::time_point> stream_started;  // guarded by mu
     auto finish = [&](SteadyClock::time_point scheduled, const InferResult& result) {
       if (recorder) {
@@ -289,7 +289,8 @@ class LoadRunner {
 class StatsSampler {
  public:
   StatsSampler(const Model& model, int64_t interval_ms, LevelResult& result)
-      : model_(model), interval_(std::chrono::milliseconds(std::max<int64_t>(10, interval_ms))),
+      : model_(model),
+        interval_(std::chrono::milliseconds(std::max<int64_t>(10, interval_ms))),
         result_(result) {
     auto first = model_.Statistics();
     if (!first.ok()) return;  // a server without statistics: no split
@@ -339,21 +340,48 @@ class StatsSampler {
 std::string Us(double value) { return absl::StrFormat("%.1f", value); }
 
 std::vector<std::string> CsvHeader() {
-  return {"level",          "concurrency",  "request_rate",  "requests",    "errors",
-          "seconds",        "throughput_rps", "samples_per_s", "p50_us",    "p90_us",
-          "p95_us",         "p99_us",       "max_us",        "mean_us",     "server_queue_us",
-          "server_input_us", "server_compute_us", "server_output_us", "server_total_us"};
+  return {"level",
+          "concurrency",
+          "request_rate",
+          "requests",
+          "errors",
+          "seconds",
+          "throughput_rps",
+          "samples_per_s",
+          "p50_us",
+          "p90_us",
+          "p95_us",
+          "p99_us",
+          "max_us",
+          "mean_us",
+          "server_queue_us",
+          "server_input_us",
+          "server_compute_us",
+          "server_output_us",
+          "server_total_us"};
 }
 
 std::vector<double> Numbers(const LevelResult& r, int64_t batch) {
   const auto& l = r.latencies_us;
   const double mean = l.empty() ? 0 : std::accumulate(l.begin(), l.end(), 0.0) / l.size();
-  return {double(r.concurrency),   r.request_rate,          double(r.requests),
-          double(r.errors),        r.seconds,               r.throughput(),
-          r.throughput() * batch,  Percentile(l, 50),       Percentile(l, 90),
-          Percentile(l, 95),       Percentile(l, 99),       l.empty() ? 0 : l.back(),
-          mean,                    r.server.queue_us,       r.server.input_us,
-          r.server.compute_us,     r.server.output_us,      r.server.total_us};
+  return {double(r.concurrency),
+          r.request_rate,
+          double(r.requests),
+          double(r.errors),
+          r.seconds,
+          r.throughput(),
+          r.throughput() * batch,
+          Percentile(l, 50),
+          Percentile(l, 90),
+          Percentile(l, 95),
+          Percentile(l, 99),
+          l.empty() ? 0 : l.back(),
+          mean,
+          r.server.queue_us,
+          r.server.input_us,
+          r.server.compute_us,
+          r.server.output_us,
+          r.server.total_us};
 }
 
 std::string JsonString(const std::string& text) {
@@ -377,10 +405,10 @@ std::string JsonNumber(double value) {
 
 std::string ToJson(const std::string& model, const std::string& server, const PerfFlags& flags,
                    const std::vector<LevelResult>& results) {
-  std::string json = absl::StrCat("{\n  \"model\": ", JsonString(model),
-                                  ",\n  \"server\": ", JsonString(server),
-                                  ",\n  \"mode\": ", JsonString(flags.mode),
-                                  ",\n  \"batch\": ", flags.batch, ",\n  \"levels\": [");
+  std::string json =
+      absl::StrCat("{\n  \"model\": ", JsonString(model), ",\n  \"server\": ", JsonString(server),
+                   ",\n  \"mode\": ", JsonString(flags.mode), ",\n  \"batch\": ", flags.batch,
+                   ",\n  \"levels\": [");
   const auto header = CsvHeader();
   for (size_t i = 0; i < results.size(); ++i) {
     json += i ? ",\n    {" : "\n    {";
@@ -403,7 +431,8 @@ std::string ToCsv(const PerfFlags& flags, const std::vector<LevelResult>& result
   std::string csv = absl::StrJoin(CsvHeader(), ",") + "\n";
   for (const auto& result : results) {
     std::vector<std::string> cells = {result.level};
-    for (double value : Numbers(result, flags.batch)) cells.push_back(absl::StrFormat("%.6g", value));
+    for (double value : Numbers(result, flags.batch))
+      cells.push_back(absl::StrFormat("%.6g", value));
     csv += absl::StrJoin(cells, ",") + "\n";
   }
   return csv;
@@ -541,8 +570,8 @@ int RunPerf(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     recorder.MoveInto(result);
     const auto numbers = Numbers(result, flags.batch);
     out << absl::StrFormat("%-16s %10.1f %10.1f %9.1f %9.1f %9.1f %9.1f %9.1f | %8s %8s %8s %8s\n",
-                           result.level, numbers[5], numbers[6], numbers[7], numbers[8],
-                           numbers[9], numbers[10], numbers[11],
+                           result.level, numbers[5], numbers[6], numbers[7], numbers[8], numbers[9],
+                           numbers[10], numbers[11],
                            result.server.valid ? Us(result.server.queue_us) : "-",
                            result.server.valid ? Us(result.server.input_us) : "-",
                            result.server.valid ? Us(result.server.compute_us) : "-",

@@ -48,8 +48,8 @@ class FpgaasdEnvironment : public ::testing::Environment {
     work = fs::path(::testing::TempDir()) / ("fpgaas_client_e2e_" + std::to_string(::getpid()));
     fs::remove_all(work);
     fs::create_directories(work / "repo");
-    fs::copy(fs::path(FPGAAS_SOURCE_ROOT) / "deploy" / "models" / "muon_pt", work / "repo" / "muon_pt",
-             fs::copy_options::recursive);
+    fs::copy(fs::path(FPGAAS_SOURCE_ROOT) / "deploy" / "models" / "muon_pt",
+             work / "repo" / "muon_pt", fs::copy_options::recursive);
     const fs::path log = work / "fpgaasd.log";
     pid_ = fork();
     if (pid_ == 0) {
@@ -131,8 +131,8 @@ TEST(FpgaasCliE2eTest, HealthModelsMetadata) {
 TEST(FpgaasCliE2eTest, InferStatsAndValidate) {
   const size_t samples = Lines(ReadFile(SampleInput()));
   ASSERT_GT(samples, 2u);
-  Outcome infer = Cli({"infer", "muon_pt", "--input", SampleInput(), "--output", Work("y.csv"),
-                       "--batch", "3"});
+  Outcome infer = Cli(
+      {"infer", "muon_pt", "--input", SampleInput(), "--output", Work("y.csv"), "--batch", "3"});
   ASSERT_EQ(infer.code, 0) << infer.err;
   const std::string outputs = ReadFile(Work("y.csv"));
   EXPECT_EQ(Lines(outputs), samples + 1);  // header + one row per sample
@@ -146,9 +146,9 @@ TEST(FpgaasCliE2eTest, InferStatsAndValidate) {
   EXPECT_THAT(stats.out, HasSubstr("inferences:"));
   EXPECT_THAT(stats.out, HasSubstr("avg compute:"));
 
-  Outcome validate = Cli({"validate", "muon_pt", "--input", SampleInput(), "--reference",
-                          Work("y.csv"), "--report", Work("validate.html"), "--max-abs-error",
-                          "0"});
+  Outcome validate =
+      Cli({"validate", "muon_pt", "--input", SampleInput(), "--reference", Work("y.csv"),
+           "--report", Work("validate.html"), "--max-abs-error", "0"});
   EXPECT_EQ(validate.code, 0) << validate.err;
   EXPECT_THAT(validate.out, HasSubstr("max absolute error:  0\n"));
   const std::string html = ReadFile(Work("validate.html"));
@@ -220,8 +220,9 @@ TEST(FpgaasPerfE2eTest, ShortRunWritesWellFormedReports) {
 TEST(InstalledPackageE2eTest, ExamplesRunAgainstFpgaasd) {
   const std::string command = absl::StrCat(
       CMAKE_COMMAND, " -DBUILD_DIR=", FPGAAS_BUILD_DIR, " -DPREFIX=", Work("prefix"),
-      " -DEXAMPLES_SOURCE=", FPGAAS_SOURCE_ROOT, "/client/examples", " -DEXAMPLES_BUILD=",
-      Work("examples"), " -DSERVER=", FpgaasdEnvironment::address, " -P ", FPGAAS_SOURCE_ROOT,
+      " -DEXAMPLES_SOURCE=", FPGAAS_SOURCE_ROOT, "/client/examples",
+      " -DEXAMPLES_BUILD=", Work("examples"), " -DSERVER=", FpgaasdEnvironment::address,
+      " '-DEXAMPLES_CXX_FLAGS=", EXAMPLES_CXX_FLAGS, "' -P ", FPGAAS_SOURCE_ROOT,
       "/tests/e2e/client/installed_package_test.cmake >", Work("examples.log"), " 2>&1");
   const int status = std::system(command.c_str());
   EXPECT_EQ(WEXITSTATUS(status), 0) << ReadFile(Work("examples.log"));

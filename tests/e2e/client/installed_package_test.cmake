@@ -1,7 +1,7 @@
 # Installs the client package into PREFIX, builds client/examples against it (find_package),
 # and runs the examples: against SERVER when given, else against an unreachable address (they
 # must start, link, and fail cleanly with UNAVAILABLE).
-# Inputs: BUILD_DIR, PREFIX, EXAMPLES_SOURCE, EXAMPLES_BUILD, [SERVER]
+# Inputs: BUILD_DIR, PREFIX, EXAMPLES_SOURCE, EXAMPLES_BUILD, [SERVER], [EXAMPLES_CXX_FLAGS]
 file(REMOVE_RECURSE ${PREFIX} ${EXAMPLES_BUILD})
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --component client --prefix ${PREFIX}
                 RESULT_VARIABLE rc)
@@ -19,6 +19,7 @@ if(_pb_headers)
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${EXAMPLES_SOURCE} -B ${EXAMPLES_BUILD}
                         -DCMAKE_PREFIX_PATH=${PREFIX} -DCMAKE_BUILD_TYPE=Release
+                        "-DCMAKE_CXX_FLAGS=${EXAMPLES_CXX_FLAGS}"
                 RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "configuring the examples against the installed package failed (${rc})")

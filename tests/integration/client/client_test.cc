@@ -18,8 +18,8 @@ namespace fpgaas {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using testing::FakeKServeServer;
+using ::testing::HasSubstr;
 
 class ClientTest : public ::testing::Test {
  protected:
@@ -381,8 +381,8 @@ TEST(ClientEndpointsTest, SeveralEndpointsAreBalancedRoundRobin) {
 
 TEST(ClientEndpointsTest, StaticTargetIsBuiltFromHostNames) {
   FakeKServeServer server;
-  Client client("localhost:" + std::to_string(server.port()) + ",127.0.0.1:" +
-                std::to_string(server.port()));
+  Client client("localhost:" + std::to_string(server.port()) +
+                ",127.0.0.1:" + std::to_string(server.port()));
   EXPECT_THAT(client.target(), HasSubstr("ipv4:127.0.0.1:"));
   EXPECT_EQ(client.IsLive().value_or(false), true);
 }

@@ -18,10 +18,10 @@ struct FakeModel {
 };
 
 const FakeModel* Find(const std::string& name) {
-  static const auto* models = new std::map<std::string, FakeModel>{
-      {"muon_pt", {"input_1", "pt", 3, 1, 4}},
-      {"scores", {"x", "scores", 3, 3, 0}},
-      {"slow", {"input_1", "pt", 3, 1, 4}}};
+  static const auto* models =
+      new std::map<std::string, FakeModel>{{"muon_pt", {"input_1", "pt", 3, 1, 4}},
+                                           {"scores", {"x", "scores", 3, 3, 0}},
+                                           {"slow", {"input_1", "pt", 3, 1, 4}}};
   auto it = models->find(name);
   return it == models->end() ? nullptr : &it->second;
 }

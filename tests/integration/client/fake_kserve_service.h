@@ -46,10 +46,9 @@ class FakeKServeService final : public inference::GRPCInferenceService::Service 
                            inference::ModelConfigResponse*) override;
   grpc::Status ModelInfer(grpc::ServerContext*, const inference::ModelInferRequest*,
                           inference::ModelInferResponse*) override;
-  grpc::Status ModelStreamInfer(
-      grpc::ServerContext*,
-      grpc::ServerReaderWriter<inference::ModelStreamInferResponse, inference::ModelInferRequest>*)
-      override;
+  grpc::Status ModelStreamInfer(grpc::ServerContext*,
+                                grpc::ServerReaderWriter<inference::ModelStreamInferResponse,
+                                                         inference::ModelInferRequest>*) override;
   grpc::Status ModelStatistics(grpc::ServerContext*, const inference::ModelStatisticsRequest*,
                                inference::ModelStatisticsResponse*) override;
   grpc::Status RepositoryIndex(grpc::ServerContext*, const inference::RepositoryIndexRequest*,

@@ -32,13 +32,17 @@ class TlsTest : public ::testing::Test {
     std::ofstream(dir_ / "san.ext") << "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
     const std::string d = dir_.string();
     const std::string script =
-        "cd " + d + " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem " +
+        "cd " + d +
+        " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "
+        "ca.key -out ca.pem " +
         "-days 1 -subj /CN=fpgaas-test-ca && " +
-        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr " +
+        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key "
+        "-out server.csr " +
         "-subj /CN=localhost && " +
         "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial " +
         "-out server.pem -days 1 -extfile san.ext && " +
-        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout client.key -out client.csr " +
+        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout client.key "
+        "-out client.csr " +
         "-subj /CN=client && " +
         "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial " +
         "-out client.pem -days 1";
@@ -48,7 +52,8 @@ class TlsTest : public ::testing::Test {
     grpc::SslServerCredentialsOptions ssl(
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
     ssl.pem_root_certs = ReadFile(dir_ / "ca.pem");
-    ssl.pem_key_cert_pairs.push_back({ReadFile(dir_ / "server.key"), ReadFile(dir_ / "server.pem")});
+    ssl.pem_key_cert_pairs.push_back(
+        {ReadFile(dir_ / "server.key"), ReadFile(dir_ / "server.pem")});
     server_ = std::make_unique<testing::FakeKServeServer>(true, grpc::SslServerCredentials(ssl));
   }
   void TearDown() override { fs::remove_all(dir_); }

@@ -67,8 +67,8 @@ class ToolsTest : public ::testing::Test {
 };
 
 TEST_F(ToolsTest, EverySubcommandHasHelp) {
-  for (const char* command : {"health", "models", "metadata", "infer", "load", "unload",
-                              "register", "stats", "validate"}) {
+  for (const char* command : {"health", "models", "metadata", "infer", "load", "unload", "register",
+                              "stats", "validate"}) {
     Outcome run = Cli({command, "--help"}, false);
     EXPECT_EQ(run.code, 0) << command;
     EXPECT_THAT(run.out, HasSubstr("usage: fpgaas " + std::string(command))) << command;
@@ -144,7 +144,8 @@ TEST_F(ToolsTest, InferWritesOneRowPerSample) {
   EXPECT_EQ(to_stdout.code, 0) << to_stdout.err;
   EXPECT_EQ(to_stdout.out, "pt\n6\n1.5\n60\n");
   EXPECT_EQ(server_.service().infer_calls(), 2);
-  Outcome to_file = Cli({"infer", "scores", "--input", Path("in.csv"), "--output", Path("out.csv")});
+  Outcome to_file =
+      Cli({"infer", "scores", "--input", Path("in.csv"), "--output", Path("out.csv")});
   EXPECT_EQ(to_file.code, 0) << to_file.err;
   EXPECT_EQ(Read("out.csv"), "scores_0,scores_1,scores_2\n1,2,3\n0.5,0.5,0.5\n10,20,30\n");
 }
@@ -203,8 +204,8 @@ TEST_F(ToolsTest, ValidateRegressionReportsErrorsAndResolution) {
   Write("in.csv", "1,2,3\n1,1,1\n2,2,1\n0,0,1\n");
   // Model answers 6, 3, 5, 1; the reference is exact but for +10% on row 2.
   Write("ref.csv", "pt\n6\n3\n5.5\n1\n");
-  Outcome run = Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference", Path("ref.csv"),
-                 "--report", Path("report.html")});
+  Outcome run = Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference",
+                     Path("ref.csv"), "--report", Path("report.html")});
   EXPECT_EQ(run.code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("max absolute error:  0.5\n"));
   EXPECT_THAT(run.out, HasSubstr("mean absolute error: 0.125\n"));
@@ -216,7 +217,7 @@ TEST_F(ToolsTest, ValidateRegressionReportsErrorsAndResolution) {
   EXPECT_THAT(html, HasSubstr("</svg>"));
   EXPECT_THAT(html, HasSubstr("</html>"));
   Outcome strict = Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference",
-                    Path("ref.csv"), "--max-abs-error", "0.1"});
+                        Path("ref.csv"), "--max-abs-error", "0.1"});
   EXPECT_EQ(strict.code, 1);
   EXPECT_THAT(strict.err, HasSubstr("exceeds 0.1"));
 }
@@ -225,8 +226,8 @@ TEST_F(ToolsTest, ValidateClassificationAccuracyAndConfusionMatrix) {
   Write("in.csv", "0.9,0.05,0.05\n0.1,0.8,0.1\n0.2,0.2,0.6\n0.6,0.3,0.1\n");
   Write("labels.csv", "0\n1\n2\n1\n");  // the last one disagrees (predicted 0)
   Outcome run = Cli({"validate", "scores", "--task", "classification", "--input", Path("in.csv"),
-                 "--reference", Path("labels.csv"), "--report", Path("cls.html"),
-                 "--min-accuracy", "0.7"});
+                     "--reference", Path("labels.csv"), "--report", Path("cls.html"),
+                     "--min-accuracy", "0.7"});
   EXPECT_EQ(run.code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("accuracy (agreement): 0.7500 (3 of 4)"));
   const std::string html = Read("cls.html");
@@ -234,20 +235,20 @@ TEST_F(ToolsTest, ValidateClassificationAccuracyAndConfusionMatrix) {
   EXPECT_THAT(html, HasSubstr("predicted class"));
   EXPECT_THAT(html, HasSubstr("</svg>"));
   Outcome strict = Cli({"validate", "scores", "--task", "classification", "--input", Path("in.csv"),
-                    "--reference", Path("labels.csv"), "--min-accuracy", "0.9"});
+                        "--reference", Path("labels.csv"), "--min-accuracy", "0.9"});
   EXPECT_EQ(strict.code, 1);
 }
 
 TEST_F(ToolsTest, ValidateRejectsMismatchedFiles) {
   Write("in.csv", "1,2,3\n1,1,1\n");
   Write("short.csv", "6\n");
-  Outcome run = Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference",
-                 Path("short.csv")});
+  Outcome run =
+      Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference", Path("short.csv")});
   EXPECT_EQ(run.code, 2);
   EXPECT_THAT(run.err, HasSubstr("has 2 rows but"));
   Write("bad.csv", "6\n3,\n");
-  Outcome bad = Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference",
-                 Path("bad.csv")});
+  Outcome bad =
+      Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference", Path("bad.csv")});
   EXPECT_EQ(bad.code, 2);
   EXPECT_THAT(bad.err, HasSubstr("bad.csv:2:"));
 }
@@ -260,9 +261,9 @@ google::protobuf::Struct ParseJson(const std::string& text) {
 }
 
 TEST_F(ToolsTest, PerfClosedLoopSweepWritesCsvJsonAndHtml) {
-  Outcome run = Perf({"muon_pt", "--concurrency", "1,2", "--count", "20", "--batch", "2",
-                  "--warmup", "0.05", "--csv", Path("perf.csv"), "--json", Path("perf.json"),
-                  "--html", Path("perf.html")});
+  Outcome run =
+      Perf({"muon_pt", "--concurrency", "1,2", "--count", "20", "--batch", "2", "--warmup", "0.05",
+            "--csv", Path("perf.csv"), "--json", Path("perf.json"), "--html", Path("perf.html")});
   ASSERT_EQ(run.code, 0) << run.err << run.out;
   std::cout << run.out;
   EXPECT_THAT(run.out, HasSubstr("concurrency 1"));
@@ -310,16 +311,22 @@ TEST_F(ToolsTest, PerfClosedLoopSweepWritesCsvJsonAndHtml) {
 
 TEST_F(ToolsTest, PerfStreamAndOpenLoopModes) {
   Outcome stream = Perf({"muon_pt", "--mode", "stream", "--concurrency", "4", "--count", "30",
-                     "--warmup", "0", "--json", Path("stream.json")});
+                         "--warmup", "0", "--json", Path("stream.json")});
   ASSERT_EQ(stream.code, 0) << stream.err;
   auto json = ParseJson(Read("stream.json"));
   EXPECT_EQ(json.fields().at("mode").string_value(), "stream");
-  EXPECT_EQ(json.fields().at("levels").list_value().values(0).struct_value().fields().at(
-                "requests").number_value(),
+  EXPECT_EQ(json.fields()
+                .at("levels")
+                .list_value()
+                .values(0)
+                .struct_value()
+                .fields()
+                .at("requests")
+                .number_value(),
             30);
   for (const char* mode : {"unary", "stream"}) {
     Outcome open = Perf({"muon_pt", "--mode", mode, "--request-rate", "500", "--count", "25",
-                     "--warmup", "0", "--json", Path("open.json")});
+                         "--warmup", "0", "--json", Path("open.json")});
     ASSERT_EQ(open.code, 0) << mode << ": " << open.err;
     auto level = ParseJson(Read("open.json")).fields().at("levels").list_value().values(0);
     EXPECT_EQ(level.struct_value().fields().at("requests").number_value(), 25) << mode;
