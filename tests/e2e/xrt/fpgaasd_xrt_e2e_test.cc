@@ -1,0 +1,493 @@
+// End to end on XRT's noop shim: the real fpgaasd binary, started with --device=xrt:0 on free
+// ports, serving models whose xclbins this test writes (the noop shim loads them as if they were
+// real designs). Checks ModelInfer through the card, the per-card/CU fpgaas_xrt_* metrics on
+// /metrics, a corrupt or mismatched xclbin failing only its own model with the precise reason, a
+// hung kernel (noop_completion_delay_us in the daemon's xrt.ini, far past the model's
+// kernel_timeout_us) answered with UNAVAILABLE until the card goes out of service, and
+// --device=xrt refusing to start on a machine without cards.
+//
+// The noop kernel computes nothing: the output buffer keeps what the host put there (zeros from
+// allocation), so answers are checked for shape, type, size and those zeros, not for values.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "proto/grpc_service.grpc.pb.h"
+#include "server/device/xrt/xclbin_writer.h"
+#include "tests/integration/server/test_models.h"
+#include "tests/unit/xrt/xrt_test_support.h"
+
+#ifndef FPGAASD
+#error "FPGAASD (path of the fpgaasd binary) must be defined by CMake"
+#endif
+
+namespace fpgaas {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+// fpgaasd's drain waits for idle clients to see GOAWAY; poll often so that each test ends quickly.
+[[maybe_unused]] const bool kFastClientPolling = [] {
+  setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "50", 1);
+  return true;
+}();
+
+// One fpgaasd child process; it inherits this process's environment (the noop shim set-up).
+// Its stdout is read until the "listening" line; stderr (the log) goes to a file.
+class Daemon {
+ public:
+  Daemon(std::vector<std::string> args, const fs::path& log_path) : log_path_(log_path) {
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      FILE* log = std::fopen(log_path_.c_str(), "w");
+      if (log != nullptr) dup2(fileno(log), STDERR_FILENO);
+      close(out[0]);
+      std::vector<char*> argv;
+      std::string binary = FPGAASD;
+      argv.push_back(binary.data());
+      for (std::string& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      execv(binary.c_str(), argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    stdout_ = fdopen(out[0], "r");
+  }
+
+  ~Daemon() {
+    if (pid_ > 0 && !exited_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (stdout_ != nullptr) std::fclose(stdout_);
+  }
+
+  // Reads stdout until the listening line; false if the process ended first.
+  bool AwaitListening() {
+    const std::regex listening("gRPC on [0-9.]+:([0-9]+), metrics on http://[0-9.]+:([0-9]+)");
+    char line[1024];
+    while (stdout_ != nullptr && std::fgets(line, sizeof(line), stdout_) != nullptr) {
+      std::cmatch match;
+      if (std::regex_search(line, match, listening)) {
+        grpc_port_ = std::stoi(match[1].str());
+        metrics_port_ = std::stoi(match[2].str());
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Sends `signal` and returns the exit code (-1 when killed by a signal).
+  int SignalAndWait(int signal) {
+    kill(pid_, signal);
+    return Wait();
+  }
+  int Wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    exited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  std::string log() const { return testing::ReadTextFile(log_path_); }
+  int grpc_port() const { return grpc_port_; }
+  int metrics_port() const { return metrics_port_; }
+
+ private:
+  pid_t pid_ = -1;
+  bool exited_ = false;
+  FILE* stdout_ = nullptr;
+  fs::path log_path_;
+  int grpc_port_ = 0;
+  int metrics_port_ = 0;
+};
+
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: localhost\r\n\r\n");
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return "";
+  }
+  std::string response;
+  char buffer[65536];
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof(buffer))) > 0) response.append(buffer, n);
+  close(fd);
+  return response;
+}
+
+// Sum of the samples of metric `name` (Prometheus text format) whose label set contains every
+// `label="value"` of `labels`; -1 when there is none.
+double MetricSum(const std::string& exposition, const std::string& name,
+                 const std::map<std::string, std::string>& labels) {
+  double sum = 0;
+  bool found = false;
+  for (absl::string_view line : absl::StrSplit(exposition, '\n')) {
+    if (!absl::StartsWith(line, name + "{")) continue;
+    const size_t close = line.rfind('}');
+    if (close == absl::string_view::npos) continue;
+    const absl::string_view label_text = line.substr(name.size() + 1, close - name.size() - 1);
+    bool match = true;
+    for (const auto& [key, value] : labels) {
+      if (!absl::StrContains(label_text, absl::StrCat(key, "=\"", value, "\""))) match = false;
+    }
+    if (!match) continue;
+    sum += std::stod(std::string(line.substr(close + 1)));
+    found = true;
+  }
+  return found ? sum : -1;
+}
+
+// The model of these tests: 16 FP32 inputs, 5 FP32 outputs per sample; on the device
+// ap_fixed<16,6> (2-byte containers) either way.
+constexpr int kInputs = 16;
+constexpr int kOutputs = 5;
+constexpr int kDeviceBytesPerValue = 2;
+
+// config.pbtxt with an fpga section for kernel "myproject" (input, output, batch_size).
+// `fpga_extra` is added inside the fpga section.
+std::string XrtConfig(const std::string& name, int compute_units, const std::string& fpga_extra) {
+  return testing::DenseConfigText(
+      name, kInputs, kOutputs, /*max_batch_size=*/64,
+      absl::StrCat("instance_group [ { count: ", compute_units,
+                   " } ]\n"
+                   "fpga {\n"
+                   "  kernel_name: \"myproject\"\n"
+                   "  kernel_arguments: [ \"input\", \"output\", \"batch_size\" ]\n",
+                   fpga_extra, "}\n"));
+}
+
+// A model that has no hls4ml project: the device-side precisions come from the config.
+std::string XrtOnlyConfig(const std::string& name, const std::string& bitstream_field,
+                          const std::string& file) {
+  return XrtConfig(name, 1,
+                   absl::StrCat("  input_precision: \"ap_fixed<16,6>\"\n"
+                                "  output_precision: \"ap_fixed<16,6>\"\n  ",
+                                bitstream_field, ": \"", file, "\"\n"));
+}
+
+void WriteXclbinOrDie(const XclbinSpec& spec, const fs::path& path) {
+  fs::create_directories(path.parent_path());
+  absl::Status written = WriteXclbin(spec, path);
+  ASSERT_TRUE(written.ok()) << written;
+}
+
+std::unique_ptr<inference::GRPCInferenceService::Stub> Connect(int port) {
+  return inference::GRPCInferenceService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+}
+
+// ModelInfer of `samples` samples (values i % 7 / 8) of the test model.
+grpc::Status Infer(inference::GRPCInferenceService::Stub& stub, const std::string& model,
+                   int samples, inference::ModelInferResponse* response) {
+  inference::ModelInferRequest request;
+  request.set_model_name(model);
+  request.set_id(absl::StrCat("xrt-", samples));
+  auto* input = request.add_inputs();
+  input->set_name("input_1");
+  input->set_datatype("FP32");
+  input->add_shape(samples);
+  input->add_shape(kInputs);
+  std::vector<float> values(size_t(samples) * kInputs);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = float(i % 7) / 8.0f;
+  request.add_raw_input_contents(
+      std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float)));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return stub.ModelInfer(&context, request, response);
+}
+
+bool ServerReady(inference::GRPCInferenceService::Stub& stub) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  context.set_wait_for_ready(true);
+  inference::ServerReadyResponse ready;
+  return stub.ServerReady(&context, {}, &ready).ok() && ready.ready();
+}
+
+bool ModelReady(inference::GRPCInferenceService::Stub& stub, const std::string& model) {
+  grpc::ClientContext context;
+  inference::ModelReadyRequest request;
+  request.set_name(model);
+  inference::ModelReadyResponse ready;
+  return stub.ModelReady(&context, request, &ready).ok() && ready.ready();
+}
+
+class FpgaasdXrtTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    work_ = testing::FreshDir(test);
+    repository_ = work_ / "models";
+    fs::create_directories(repository_);
+  }
+
+  // Starts fpgaasd on the noop shim (`xrt_ini`: the daemon's xrt.ini, may be empty) with
+  // `device` and the test repository.
+  std::unique_ptr<Daemon> Start(const std::string& device, const std::string& xrt_ini = "") {
+    testing::UseXrtNoopShim(work_ / "shim", xrt_ini);
+    return std::make_unique<Daemon>(
+        std::vector<std::string>{"--grpc-address=127.0.0.1", "--grpc-port=0", "--metrics-port=0",
+                                 "--device=" + device, "--model-repository=" + repository_.string(),
+                                 "--log-level=info", "--drain-grace-seconds=5"},
+        work_ / "fpgaasd.log");
+  }
+
+  std::string Metrics(const Daemon& daemon) { return HttpGet(daemon.metrics_port(), "/metrics"); }
+
+  fs::path work_;
+  fs::path repository_;
+};
+
+TEST_F(FpgaasdXrtTest, InfersThroughTheCardAndCountsRunsAndBytesPerComputeUnit) {
+  // An hls4ml project (the network the repository validates the config against) and the xclbin
+  // built from it, with two compute units.
+  testing::WriteTextFile(repository_ / "muon" / "config.pbtxt",
+                         XrtConfig("muon", 2, "  xclbin: \"muon.xclbin\"\n"));
+  testing::WriteDenseProject(repository_ / "muon" / "1" / "hls4ml_prj", kInputs, kOutputs);
+  XclbinSpec xclbin;
+  xclbin.compute_units = 2;
+  WriteXclbinOrDie(xclbin, repository_ / "muon" / "1" / "muon.xclbin");
+
+  std::unique_ptr<Daemon> daemon = Start("xrt:0");
+  ASSERT_TRUE(daemon->AwaitListening()) << daemon->log();
+  auto stub = Connect(daemon->grpc_port());
+  ASSERT_TRUE(ServerReady(*stub)) << daemon->log();
+  EXPECT_TRUE(ModelReady(*stub, "muon"));
+  EXPECT_THAT(daemon->log(), HasSubstr("devices: xrt:0"));
+
+  inference::ModelInferResponse response;
+  grpc::Status status = Infer(*stub, "muon", 3, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message() << "\n" << daemon->log();
+  EXPECT_EQ(response.model_name(), "muon");
+  EXPECT_EQ(response.id(), "xrt-3");
+  ASSERT_EQ(response.outputs_size(), 1);
+  EXPECT_EQ(response.outputs(0).name(), "layer2_out");
+  EXPECT_EQ(response.outputs(0).datatype(), "FP32");
+  EXPECT_THAT(response.outputs(0).shape(), ::testing::ElementsAre(3, kOutputs));
+  ASSERT_EQ(response.raw_output_contents_size(), 1);
+  const std::string& raw = response.raw_output_contents(0);
+  ASSERT_EQ(raw.size(), 3 * kOutputs * sizeof(float));
+  std::vector<float> outputs(3 * kOutputs);
+  std::memcpy(outputs.data(), raw.data(), raw.size());
+  // The noop kernel wrote nothing: the output buffer still holds the zeros it was allocated with.
+  for (float y : outputs) EXPECT_EQ(y, 0.0f);
+
+  // Per card and CU: the batch's packed bytes went to the device and back, on the card's CUs.
+  std::string metrics = Metrics(*daemon);
+  const std::map<std::string, std::string> card = {{"device", "xrt:0"}};
+  EXPECT_GE(MetricSum(metrics, "fpgaas_xrt_runs_total", card), 1) << metrics;
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_bytes_to_device_total", card),
+            3 * kInputs * kDeviceBytesPerValue);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_bytes_from_device_total", card),
+            3 * kOutputs * kDeviceBytesPerValue);
+  for (const char* cu : {"myproject_1", "myproject_2"}) {
+    const std::map<std::string, std::string> labels = {{"device", "xrt:0"}, {"compute_unit", cu}};
+    EXPECT_NE(MetricSum(metrics, "fpgaas_xrt_runs_total", labels), -1) << cu << ":\n" << metrics;
+    EXPECT_NE(MetricSum(metrics, "fpgaas_xrt_busy_microseconds_total", labels), -1) << cu;
+  }
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_xclbin_loads_total", card), 1);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_in_service", card), 1);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_watchdog_trips_total", card), 0);
+  const double runs_before = MetricSum(metrics, "fpgaas_xrt_runs_total", card);
+
+  ASSERT_TRUE(Infer(*stub, "muon", 5, &response).ok());
+  EXPECT_THAT(response.outputs(0).shape(), ::testing::ElementsAre(5, kOutputs));
+  metrics = Metrics(*daemon);
+  EXPECT_GT(MetricSum(metrics, "fpgaas_xrt_runs_total", card), runs_before);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_bytes_to_device_total", card),
+            (3 + 5) * kInputs * kDeviceBytesPerValue);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_bytes_from_device_total", card),
+            (3 + 5) * kOutputs * kDeviceBytesPerValue);
+
+  EXPECT_EQ(daemon->SignalAndWait(SIGTERM), 0) << daemon->log();
+  EXPECT_THAT(daemon->log(), HasSubstr("fpgaasd stopped"));
+}
+
+TEST_F(FpgaasdXrtTest, CorruptOrMismatchedXclbinFailsOnlyThatModelWithThePreciseReason) {
+  // The model that keeps serving: an F1 .awsxclbin (an xclbin2 container too), no hls4ml project.
+  testing::WriteTextFile(repository_ / "good" / "config.pbtxt",
+                         XrtOnlyConfig("good", "awsxclbin", "good.awsxclbin"));
+  WriteXclbinOrDie(XclbinSpec(), repository_ / "good" / "1" / "good.awsxclbin");
+
+  // Cut short: the header's length disagrees with the file.
+  absl::StatusOr<std::string> bytes = BuildXclbin(XclbinSpec());
+  ASSERT_TRUE(bytes.ok());
+  testing::WriteTextFile(repository_ / "truncated" / "1" / "model.xclbin",
+                         bytes->substr(0, bytes->size() / 2));
+  testing::WriteTextFile(repository_ / "truncated" / "config.pbtxt",
+                         XrtOnlyConfig("truncated", "xclbin", "model.xclbin"));
+  // Not an xclbin at all.
+  testing::WriteTextFile(repository_ / "foreign" / "1" / "model.xclbin", "bitstream? no\n");
+  testing::WriteTextFile(repository_ / "foreign" / "config.pbtxt",
+                         XrtOnlyConfig("foreign", "xclbin", "model.xclbin"));
+  // A valid xclbin whose kernel is not the one the config names.
+  XclbinSpec other_kernel;
+  other_kernel.kernel_name = "jets";
+  WriteXclbinOrDie(other_kernel, repository_ / "wrong_kernel" / "1" / "model.xclbin");
+  testing::WriteTextFile(repository_ / "wrong_kernel" / "config.pbtxt",
+                         XrtOnlyConfig("wrong_kernel", "xclbin", "model.xclbin"));
+  // The kernel lacks the batch size argument the config names.
+  XclbinSpec two_arguments;
+  two_arguments.arguments = {{"in", true, "input_t*"}, {"out", true, "result_t*"}};
+  WriteXclbinOrDie(two_arguments, repository_ / "missing_argument" / "1" / "model.xclbin");
+  testing::WriteTextFile(repository_ / "missing_argument" / "config.pbtxt",
+                         XrtOnlyConfig("missing_argument", "xclbin", "model.xclbin"));
+
+  std::unique_ptr<Daemon> daemon = Start("xrt:0");
+  ASSERT_TRUE(daemon->AwaitListening()) << daemon->log();
+  auto stub = Connect(daemon->grpc_port());
+  EXPECT_TRUE(ServerReady(*stub)) << daemon->log();  // failed models do not count (not strict)
+
+  inference::RepositoryIndexResponse index;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->RepositoryIndex(&context, {}, &index).ok());
+  }
+  std::map<std::string, std::pair<std::string, std::string>> states;  // name -> state, reason
+  for (const auto& model : index.models()) states[model.name()] = {model.state(), model.reason()};
+  const std::map<std::string, std::string> expected_reasons = {
+      {"truncated", "model.xclbin is corrupt: header says"},
+      {"foreign", "model.xclbin is not an xclbin (missing the \"xclbin2\" magic)"},
+      {"wrong_kernel", "has no kernel 'myproject' (it has: jets)"},
+      {"missing_argument",
+       "kernel 'myproject' takes 2 arguments (in, out) but fpga.kernel_arguments names 3 "
+       "(input, output, batch_size)"},
+  };
+  for (const auto& [name, reason] : expected_reasons) {
+    ASSERT_TRUE(states.contains(name)) << name;
+    EXPECT_EQ(states[name].first, "UNAVAILABLE") << name;
+    EXPECT_THAT(states[name].second, HasSubstr(reason)) << name;
+    EXPECT_FALSE(ModelReady(*stub, name)) << name;
+    inference::ModelInferResponse response;
+    EXPECT_FALSE(Infer(*stub, name, 1, &response).ok()) << name;
+  }
+  ASSERT_TRUE(states.contains("good"));
+  EXPECT_EQ(states["good"].first, "READY") << states["good"].second;
+  EXPECT_TRUE(ModelReady(*stub, "good"));
+  inference::ModelInferResponse response;
+  grpc::Status status = Infer(*stub, "good", 2, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(response.outputs(0).shape(), ::testing::ElementsAre(2, kOutputs));
+  EXPECT_EQ(response.raw_output_contents(0).size(), 2 * kOutputs * sizeof(float));
+
+  // Only the good model's xclbin reached the card; the bad ones were refused before programming.
+  const std::string metrics = Metrics(*daemon);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_xclbin_loads_total", {{"device", "xrt:0"}}), 1)
+      << metrics;
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_bytes_to_device_total", {{"device", "xrt:0"}}),
+            2 * kInputs * kDeviceBytesPerValue);
+  EXPECT_EQ(daemon->SignalAndWait(SIGTERM), 0) << daemon->log();
+}
+
+TEST_F(FpgaasdXrtTest, HungKernelsAreAnsweredWithUnavailableUntilTheCardGoesOutOfService) {
+  // Every noop run takes 400 ms; the model's watchdog deadline is 20 ms: every run hangs.
+  // A tripped batch re-programs the card and is retried once (on the other CU); the retry trips
+  // too, so the request gets UNAVAILABLE. Four trips in a row take the card out of service.
+  testing::WriteTextFile(repository_ / "slow" / "config.pbtxt",
+                         XrtConfig("slow", 2,
+                                   "  input_precision: \"ap_fixed<16,6>\"\n"
+                                   "  output_precision: \"ap_fixed<16,6>\"\n"
+                                   "  xclbin: \"slow.xclbin\"\n"
+                                   "  kernel_timeout_us: 20000\n"));
+  XclbinSpec xclbin;
+  xclbin.compute_units = 2;
+  WriteXclbinOrDie(xclbin, repository_ / "slow" / "1" / "slow.xclbin");
+
+  std::unique_ptr<Daemon> daemon = Start("xrt:0", "[Runtime]\nnoop_completion_delay_us=400000\n");
+  ASSERT_TRUE(daemon->AwaitListening()) << daemon->log();
+  auto stub = Connect(daemon->grpc_port());
+  ASSERT_TRUE(ServerReady(*stub)) << daemon->log();
+  const std::map<std::string, std::string> card = {{"device", "xrt:0"}};
+
+  inference::ModelInferResponse response;
+  grpc::Status first = Infer(*stub, "slow", 2, &response);
+  EXPECT_EQ(first.error_code(), grpc::StatusCode::UNAVAILABLE) << first.error_message();
+  EXPECT_THAT(first.error_message(), HasSubstr("watchdog deadline"));
+  EXPECT_THAT(first.error_message(), HasSubstr("retry on"));
+  std::string metrics = Metrics(*daemon);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_watchdog_trips_total", card), 2) << metrics;
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_watchdog_trips_total",
+                      {{"device", "xrt:0"}, {"compute_unit", "myproject_1"}}),
+            1);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_watchdog_trips_total",
+                      {{"device", "xrt:0"}, {"compute_unit", "myproject_2"}}),
+            1);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_resets_total", card), 1);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_xclbin_loads_total", card), 2);  // first load + reset
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_in_service", card), 1);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_runs_total", card), 0);
+  EXPECT_TRUE(ModelReady(*stub, "slow"));
+
+  grpc::Status second = Infer(*stub, "slow", 1, &response);
+  EXPECT_EQ(second.error_code(), grpc::StatusCode::UNAVAILABLE) << second.error_message();
+  metrics = Metrics(*daemon);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_watchdog_trips_total", card), 4) << metrics;
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_out_of_service_total", card), 1);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_in_service", card), 0);
+
+  // Out of service: not ready, and further requests are still answered (at once) with UNAVAILABLE.
+  EXPECT_FALSE(ModelReady(*stub, "slow"));
+  {
+    grpc::ClientContext context;
+    inference::ServerReadyResponse ready;
+    ASSERT_TRUE(stub->ServerReady(&context, {}, &ready).ok());
+    EXPECT_FALSE(ready.ready());
+  }
+  grpc::Status third = Infer(*stub, "slow", 1, &response);
+  EXPECT_EQ(third.error_code(), grpc::StatusCode::UNAVAILABLE) << third.error_message();
+  EXPECT_EQ(MetricSum(Metrics(*daemon), "fpgaas_xrt_watchdog_trips_total", card), 4);
+
+  EXPECT_EQ(daemon->SignalAndWait(SIGTERM), 0) << daemon->log();
+}
+
+TEST_F(FpgaasdXrtTest, DeviceXrtWithoutACardFailsAtStartAndAutoUsesTheEmulator) {
+  testing::WriteDenseModel(repository_, "dense", 4, 2, 8);
+  {
+    std::unique_ptr<Daemon> daemon = Start("xrt");
+    EXPECT_FALSE(daemon->AwaitListening());
+    EXPECT_NE(daemon->Wait(), 0);
+    EXPECT_THAT(daemon->log(), HasSubstr("no FPGA card found"));
+  }
+  // The noop shim opens device 0 but enumerates no card: auto picks the emulator.
+  std::unique_ptr<Daemon> daemon = Start("auto");
+  ASSERT_TRUE(daemon->AwaitListening()) << daemon->log();
+  EXPECT_THAT(daemon->log(), HasSubstr("devices: emu"));
+  EXPECT_EQ(daemon->SignalAndWait(SIGTERM), 0) << daemon->log();
+}
+
+}  // namespace
+}  // namespace fpgaas
