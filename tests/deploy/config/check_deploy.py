@@ -666,6 +666,24 @@ def runtime_packages(root):
     return packages
 
 
+def build_stage_steps(root):
+    """(cmake -D options, --target list, --component list) of the build stage's RUN lines."""
+    stages = dockerfile_stages(open(os.path.join(root, "docker/Dockerfile")).read())
+    runs = " && ".join(rest for op, rest in stages[0][1] if op == "RUN") if stages else ""
+    options, targets, components = [], [], []
+    for command in re.split(r"&&|;", runs):
+        words = command.split()
+        if words[:2] == ["cmake", "-S"]:
+            options += [w for w in words if w.startswith("-D")]
+        elif words[:2] == ["cmake", "--build"] and "--target" in words:
+            after = words[words.index("--target") + 1:]
+            targets += [w for w in after[:next((i for i, w in enumerate(after)
+                                                   if w.startswith("-")), len(after))]]
+        elif words[:2] == ["cmake", "--install"] and "--component" in words:
+            components.append(words[words.index("--component") + 1])
+    return options, targets, components
+
+
 def cmd_dockerfile(args):
     root = args.source_root
     c = Checker()
@@ -692,6 +710,12 @@ def cmd_dockerfile(args):
     c.expect(re.search(r"--model-repository=/models\b", cmd), "CMD must serve /models")
     c.expect(any(re.fullmatch(r"deploy/models/?\s+/models/?", r) for r in ops.get("COPY", [])),
              "the example repository must be copied to /models")
+    options, targets, components = build_stage_steps(root)
+    c.expect("-DFPGAAS_BUILD_TESTS=OFF" in options, "build stage must configure without tests")
+    c.expect({"fpgaasd", "fpgaas"} <= set(targets),
+             f"build stage must build (only) the image's programs with --target, got {targets}")
+    c.expect(components, "build stage must install per component (cmake --install --component), "
+             "not everything the build tree can install")
     c.expect("libxrt1" in runtime_packages(root), "runtime stage must install libxrt1")
     c.expect(not any("-dev" in p for p in runtime_packages(root)),
              "runtime stage must not install -dev packages")
@@ -775,8 +799,10 @@ def cmd_image_configure(args):
             help_ = subprocess.run([args.cmake, "--build", build, "--target", "help"],
                                    capture_output=True, text=True).stdout
             targets = set(re.findall(r"^\.\.\. (\S+)", help_, re.M))
-            for t in ("fpgaasd", "fpgaas", "install"):
-                c.expect(t in targets, f"no target {t} when FPGAAS_BUILD_TESTS=OFF")
+            _, image_targets, _ = build_stage_steps(args.source_root)
+            for t in ["install"] + image_targets:
+                c.expect(t in targets, f"no target {t} (docker/Dockerfile builds it) when "
+                         "FPGAAS_BUILD_TESTS=OFF")
             c.expect(not any(t.endswith("_test") for t in targets),
                      "test targets are configured although FPGAAS_BUILD_TESTS=OFF")
     return c.finish("image build stage configuration (FPGAAS_BUILD_TESTS=OFF)")
@@ -786,16 +812,32 @@ def cmd_image_layout(args):
     need_tool("dpkg-query")
     need_tool("ldd")
     c = Checker()
+    _, targets, components = build_stage_steps(args.source_root)
+    if not c.expect(targets and components, "docker/Dockerfile's build stage names no --target "
+                    "or no --component"):
+        return c.finish("image layout")
     with tempfile.TemporaryDirectory() as prefix:
-        r = subprocess.run([args.cmake, "--install", args.build_dir, "--prefix", prefix],
-                           capture_output=True, text=True)
-        if not c.expect(r.returncode == 0, f"cmake --install failed: {r.stdout}{r.stderr}"):
-            return c.finish("image layout")
-        binaries = [os.path.join(prefix, "bin", b) for b in ("fpgaasd", "fpgaas")]
-        for b in binaries:
-            c.expect(os.access(b, os.X_OK), f"cmake --install puts no {os.path.relpath(b, prefix)}"
-                     " (the Dockerfile copies it into the runtime image)")
-        binaries = [b for b in binaries if os.access(b, os.X_OK)]
+        # The build stage's installs, replayed on this (fully built) tree.
+        for component in components:
+            r = subprocess.run([args.cmake, "--install", args.build_dir, "--prefix", prefix,
+                                "--component", component], capture_output=True, text=True)
+            c.expect(r.returncode == 0, f"cmake --install --component {component} failed: "
+                     f"{r.stdout}{r.stderr}")
+        installed = sorted(os.path.relpath(os.path.join(d, f), prefix)
+                           for d, _, files in os.walk(prefix) for f in files)
+        print("installed: " + " ".join(installed))
+        for b in ("fpgaasd", "fpgaas"):
+            c.expect(f"bin/{b}" in installed, f"the Dockerfile's installs put no bin/{b} (the "
+                     "runtime stage runs it)")
+        # In the image only --target's are built: installing anything else fails there.
+        for f in installed:
+            c.expect(f.startswith("bin/") and os.path.basename(f) in targets,
+                     f"the Dockerfile's components install {f}, which its --target list "
+                     f"{targets} does not build")
+        for t in targets:
+            c.expect(f"bin/{t}" in installed, f"the Dockerfile builds {t} but installs no bin/{t}")
+        binaries = [os.path.join(prefix, f) for f in installed
+                    if os.access(os.path.join(prefix, f), os.X_OK)]
         check_runtime_packages(c, args.source_root, binaries, [prefix])
     return c.finish("image layout: installed binaries and the runtime stage's packages")
 
@@ -831,6 +873,108 @@ def check_runtime_packages(c, root, binaries, project_dirs):
 
 
 # ---------------------------------------------------------------------------------------------
+# Flags: what the image, manifests, unit and docs pass to fpgaasd and `fpgaas health` exists.
+
+def help_flags(text):
+    """{flag name with underscores: choices or None} from absl's --helpfull output."""
+    flags = {}
+    for name, description in re.findall(r"^\s+--(\w+) \((.*)", text, re.M):
+        m = re.match(r"([\w:,.-]+(?: \| [\w:,.-]+)+)\)", description)
+        flags[name] = ({p for choice in m.group(1).split(" | ") for p in choice.split(",")}
+                       if m else None)
+    return flags
+
+
+def dockerfile_cmd(root):
+    """The runtime stage's CMD (exec form) as a list."""
+    stages = dockerfile_stages(open(os.path.join(root, "docker/Dockerfile")).read())
+    cmds = [rest for op, rest in stages[-1][1] if op == "CMD"]
+    return json.loads(cmds[-1]) if cmds else []
+
+
+def daemon_flag_uses(root, yaml):
+    """[(where, [--flag=value ...])]: every place that starts fpgaasd with flags."""
+    uses = [("docker/Dockerfile CMD", dockerfile_cmd(root))]
+    for path in sorted(glob.glob(os.path.join(root, "deploy/k8s/**/*.yaml"), recursive=True)):
+        for doc in yaml.safe_load_all(open(path)):
+            spec = (((doc or {}).get("spec") or {}).get("template") or {}).get("spec") or {}
+            for ctr in spec.get("containers", []):
+                if ctr.get("name") == "fpgaasd" and ctr.get("args"):
+                    uses.append((os.path.relpath(path, root), ctr["args"]))
+    compose = yaml.safe_load(open(os.path.join(root, "deploy/compose/docker-compose.yml")))
+    uses.append(("docker-compose.yml", compose["services"]["fpgaasd"].get("command", [])))
+    env = open(os.path.join(root, "deploy/systemd/fpgaasd.default")).read()
+    for value in re.findall(r'^FPGAAS_ARGS="([^"]*)"', env, re.M):
+        uses.append(("deploy/systemd/fpgaasd.default", value.split()))
+    unit = open(os.path.join(root, "deploy/systemd/fpgaasd.service")).read()
+    for rest in re.findall(r"^ExecStart=\S+(.*)$", unit, re.M):
+        words = [w for w in rest.split() if w.startswith("-")]
+        if words:
+            uses.append(("deploy/systemd/fpgaasd.service", words))
+    for doc in DEPLOY_DOCS:
+        text = re.sub(r"\\\n\s*", " ", open(os.path.join(root, doc)).read())
+        for line in text.splitlines():
+            # `fpgaasd --flag ...` and, in `docker run ... fpgaas --flag ...`, the image's args.
+            for m in re.finditer(r"\bfpgaasd?((?:\s+--[\w-]+=\S+)+)", line):
+                uses.append((f"{doc}: {line.strip()}", m.group(1).split()))
+            if line.startswith("| `--"):  # the flag table of docs/deployment.md
+                uses.append((f"{doc} table", re.findall(r"`(--[\w-]+)", line.split("|")[1])))
+    return uses
+
+
+def cli_health_uses(root):
+    """[(where, [--option ...])] of every `fpgaas health` command line."""
+    stages = dockerfile_stages(open(os.path.join(root, "docker/Dockerfile")).read())
+    health = " ".join(rest for op, rest in stages[-1][1] if op == "HEALTHCHECK")
+    m = re.search(r"CMD\s+(\[.*\])", health)
+    uses = [("Dockerfile HEALTHCHECK", json.loads(m.group(1))[2:] if m else [])]
+    for doc in DEPLOY_DOCS:
+        for line in open(os.path.join(root, doc)).read().splitlines():
+            for m in re.finditer(r"\bfpgaas health((?:\s+--[\w-]+(?:=[^\s'`]+)?)+)", line):
+                uses.append((f"{doc}: {line.strip()}", m.group(1).split()))
+    return uses
+
+
+DEPLOY_DOCS = ("docs/deployment.md", "docker/README.md", "deploy/systemd/README.md")
+
+
+def cmd_flags(args):
+    yaml = load_yaml_module()
+    root = args.source_root
+    c = Checker()
+    r = subprocess.run([args.fpgaasd, "--helpfull"], capture_output=True, text=True)
+    flags = help_flags(r.stdout + r.stderr)
+    if not c.expect("model_repository" in flags, "fpgaasd --helpfull lists no --model-repository"):
+        return c.finish("flags")
+    checked = 0
+    for where, words in daemon_flag_uses(root, yaml):
+        c.expect(words, f"{where}: no flags found")
+        for word in words:
+            name, has_value, value = word.lstrip("-").partition("=")
+            key = name.replace("-", "_")
+            checked += 1
+            if not c.expect(word.startswith("--") and key in flags,
+                            f"{where}: fpgaasd has no flag {word.split('=')[0]!r}"):
+                continue
+            if has_value and flags[key] and "<" not in value:
+                parts = {re.sub(r"\d+", "0", p) for p in value.split(",")}
+                c.expect(parts <= flags[key], f"{where}: {word}: fpgaasd accepts "
+                         f"{' | '.join(sorted(flags[key]))}")
+    if args.cli:
+        r = subprocess.run([args.cli, "health", "--help"], capture_output=True, text=True)
+        options = set(re.findall(r"^\s+(--[\w-]+)", r.stdout + r.stderr, re.M))
+        c.expect("--server" in options, "`fpgaas health --help` lists no --server")
+        for where, words in cli_health_uses(root):
+            c.expect(words, f"{where}: no options found")
+            for word in words:
+                checked += 1
+                c.expect(word.split("=")[0] in options,
+                         f"{where}: `fpgaas health` has no option {word.split('=')[0]!r}")
+    print(f"{checked} flag uses checked against fpgaasd --helpfull / fpgaas health --help")
+    return c.finish("flags of fpgaasd and `fpgaas health` in the image, manifests, unit and docs")
+
+
+# ---------------------------------------------------------------------------------------------
 # Live: start fpgaasd on the example repository, scrape /metrics, check health and drain.
 
 def free_port():
@@ -844,6 +988,51 @@ def scrape(port):
         return r.read().decode()
 
 
+TARGET_LABELS = {"job", "instance", "namespace", "pod", "service"}  # added by Prometheus
+
+
+def live_labels(text):
+    """{series name: label names} of a /metrics page."""
+    labels = {}
+    for name, body in re.findall(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s", text, re.M):
+        labels.setdefault(name, set()).update(
+            re.findall(r'([a-zA-Z_]\w*)="(?:\\.|[^"\\])*"', body or ""))
+    return labels
+
+
+def expression_labels(expr):
+    """Label names an expression groups by or matches on."""
+    text = re.sub(r"<<[^>]*>>", "", expr)
+    _, _, grouping, _ = promql_references(expr)
+    matched = set()
+    for body in re.findall(r"\{([^}]*)\}", text):
+        matched.update(re.findall(r"([a-zA-Z_]\w*)\s*(?:=~|!~|!=|=)", body))
+    return grouping | matched
+
+
+def promql_for_promtool(expr):
+    """`expr` with Grafana variables and prometheus-adapter templates filled in."""
+    expr = expr.replace("<<.LabelMatchers>>", 'job!=""').replace("<<.GroupBy>>", "job")
+    expr = re.sub(r"\$\{?__(rate_)?interval\}?", "1m", expr)
+    return re.sub(r"\$\{?\w+\}?", ".*", expr)
+
+
+def check_promql_syntax(c, promtool, exprs):
+    """promtool check rules on one recording rule per expression: PromQL that parses."""
+    rules = {"groups": [{"name": "deploy-expressions", "rules": [
+        {"record": f"deploy:expression_{i}", "expr": promql_for_promtool(e)}
+        for i, (_, e) in enumerate(exprs)]}]}
+    with tempfile.NamedTemporaryFile("w", suffix=".yml") as f:
+        json.dump(rules, f)  # JSON is YAML
+        f.flush()
+        r = subprocess.run([promtool, "check", "rules", f.name], capture_output=True, text=True)
+    output = (r.stdout + r.stderr).strip()
+    for i, (where, e) in enumerate(exprs):
+        if f"deploy:expression_{i}\"" in output or f"expression_{i}:" in output:
+            c.expect(False, f"{where}: promtool rejects {e!r}")
+    c.expect(r.returncode == 0, f"promtool check rules on the deployment's PromQL: {output}")
+
+
 def cmd_live(args):
     promtool = need_tool("promtool")
     root = args.source_root
@@ -853,10 +1042,14 @@ def cmd_live(args):
     c = Checker()
     grpc_port, metrics_port = free_port(), free_port()
     log = tempfile.TemporaryFile()
-    server = subprocess.Popen(
-        [args.fpgaasd, f"--grpc-port={grpc_port}", f"--metrics-port={metrics_port}",
-         f"--model-repository={models}", "--model-control-mode=none", "--device=emu"],
-        stdout=log, stderr=subprocess.STDOUT)
+    # The image's default command, on this checkout's deploy/models and free ports.
+    replace = {"model-repository": models, "grpc-port": grpc_port, "metrics-port": metrics_port}
+    command = [f"--{n}={replace[n]}" if (n := a.lstrip("-").split("=")[0]) in replace else a
+               for a in dockerfile_cmd(root)]
+    c.expect("--device=emu" in command and len(command) == len(dockerfile_cmd(root)),
+             f"unexpected Dockerfile CMD {dockerfile_cmd(root)}")
+    print("fpgaasd " + " ".join(command))
+    server = subprocess.Popen([args.fpgaasd] + command, stdout=log, stderr=subprocess.STDOUT)
     try:
         text = None
         deadline = time.monotonic() + 60  # startup wait, not an assertion on speed
@@ -908,15 +1101,29 @@ def cmd_live(args):
         # Every name the dashboard, the recording rules and the autoscalers use is live.
         yaml = load_yaml_module()
         compose = os.path.join(root, "deploy/compose")
-        exprs = []
+        exprs = []  # (where, expression)
         for path in glob.glob(os.path.join(compose, "grafana/dashboards/*.json")):
-            exprs += [e for _, e in dashboard_expressions(json.load(open(path)))]
+            exprs += [(f"{os.path.basename(path)} {w}", e)
+                      for w, e in dashboard_expressions(json.load(open(path)))]
         for group in yaml.safe_load(open(os.path.join(compose, "rules.yml")))["groups"]:
-            exprs += [r["expr"] for r in group["rules"]]
+            exprs += [(f"rules.yml {r.get('record') or r.get('alert')}", r["expr"])
+                      for r in group["rules"]]
         keda = yaml.safe_load(open(os.path.join(root, "deploy/k8s/autoscaling/keda/scaledobject.yaml")))
-        exprs += [t["metadata"]["query"] for t in keda["spec"]["triggers"]]
-        for e in exprs:
-            check_promql(c, "live /metrics", e, live_names)
+        exprs += [("KEDA trigger", t["metadata"]["query"]) for t in keda["spec"]["triggers"]]
+        adapter = yaml.safe_load(open(os.path.join(
+            root, "deploy/k8s/autoscaling/hpa/prometheus-adapter-values.yaml")))
+        exprs += [(f"prometheus-adapter {k}", r[k]) for r in adapter["rules"]["external"]
+                  for k in ("seriesQuery", "metricsQuery")]
+        labels = live_labels(text)
+        for where, e in exprs:
+            metrics = check_promql(c, f"{where} vs live /metrics", e, live_names)
+            have = set().union(*(labels.get(m, set()) for m in metrics)) | TARGET_LABELS
+            missing = expression_labels(e) - have
+            c.expect(not missing, f"{where}: live series {sorted(metrics)} carry no label(s) "
+                     f"{sorted(missing)} (expression {e!r})")
+        check_promql_syntax(c, promtool, exprs)
+        print(f"{len(exprs)} PromQL expressions (dashboard, rules.yml, KEDA, prometheus-adapter) "
+              f"checked against {len(live_names)} live series names")
 
         if args.cli:
             health = subprocess.run([args.cli, "health", f"--server=127.0.0.1:{grpc_port}"],
@@ -962,6 +1169,9 @@ def main():
     layout = sub.add_parser("image-layout")
     layout.add_argument("--cmake", required=True)
     layout.add_argument("--build-dir", required=True)
+    flags = sub.add_parser("flags")
+    flags.add_argument("--fpgaasd", required=True)
+    flags.add_argument("--cli", default=None)
     live = sub.add_parser("live")
     live.add_argument("--fpgaasd", required=True)
     live.add_argument("--cli", default=None)
