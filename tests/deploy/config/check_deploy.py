@@ -786,26 +786,51 @@ def base_image_packages():
             if len(l.split()) >= 3 and (l.split()[1] == "yes" or l.split()[2] == "required")}
 
 
+def configured_targets(cmake, source, build, options):
+    """(configure result, {target names}) of a configure of `source` into `build`."""
+    r = subprocess.run([cmake, "-S", source, "-B", build] + options, capture_output=True,
+                       text=True)
+    if r.returncode != 0:
+        return r, set()
+    help_ = subprocess.run([cmake, "--build", build, "--target", "help"], capture_output=True,
+                           text=True).stdout
+    return r, set(re.findall(r"^\.\.\. (\S+)", help_, re.M))
+
+
 def cmd_image_configure(args):
-    """The image's build stage configures with -DFPGAAS_BUILD_TESTS=OFF (no GoogleTest or
-    Benchmark needed): that configuration must still define fpgaasd and fpgaas."""
+    """The image's build stage configures the build context (.dockerignore applied) with its
+    -D options (-DFPGAAS_BUILD_TESTS=OFF: no GoogleTest or Benchmark): that must succeed, define
+    the same targets as the whole checkout does with those options (no component folder lost to
+    .dockerignore) and the stage's --target's."""
     c = Checker()
-    with tempfile.TemporaryDirectory() as build:
-        r = subprocess.run([args.cmake, "-S", args.source_root, "-B", build,
-                            "-DCMAKE_BUILD_TYPE=Release", "-DFPGAAS_BUILD_TESTS=OFF"],
-                           capture_output=True, text=True)
-        if c.expect(r.returncode == 0,
-                    f"configure with FPGAAS_BUILD_TESTS=OFF failed:\n{r.stdout[-3000:]}{r.stderr}"):
-            help_ = subprocess.run([args.cmake, "--build", build, "--target", "help"],
-                                   capture_output=True, text=True).stdout
-            targets = set(re.findall(r"^\.\.\. (\S+)", help_, re.M))
-            _, image_targets, _ = build_stage_steps(args.source_root)
+    options, image_targets, _ = build_stage_steps(args.source_root)
+    with tempfile.TemporaryDirectory() as tmp:
+        # The Docker build context: the checkout minus what .dockerignore excludes.
+        context = os.path.join(tmp, "src")
+        patterns = dockerignore_patterns(args.source_root)
+        copied = 0
+        for dirpath, dirnames, filenames in os.walk(args.source_root):
+            rel = os.path.relpath(dirpath, args.source_root)
+            rel = "" if rel == "." else rel + "/"
+            dirnames[:] = [d for d in dirnames if not ignored(rel + d, patterns)]
+            for f in filenames:
+                if not ignored(rel + f, patterns):
+                    os.makedirs(os.path.join(context, rel), exist_ok=True)
+                    shutil.copy2(os.path.join(dirpath, f), os.path.join(context, rel, f))
+                    copied += 1
+        print(f"build context: {copied} files after .dockerignore; cmake {' '.join(options)}")
+        r, targets = configured_targets(args.cmake, context, os.path.join(tmp, "build"), options)
+        if c.expect(r.returncode == 0, f"configure of the build context failed:\n"
+                    f"{r.stdout[-3000:]}{r.stderr}"):
+            _, full = configured_targets(args.cmake, args.source_root,
+                                         os.path.join(tmp, "build-full"), options)
+            c.expect(full <= targets, f".dockerignore drops what defines {sorted(full - targets)}")
             for t in ["install"] + image_targets:
                 c.expect(t in targets, f"no target {t} (docker/Dockerfile builds it) when "
-                         "FPGAAS_BUILD_TESTS=OFF")
+                         f"configured with {options}")
             c.expect(not any(t.endswith("_test") for t in targets),
                      "test targets are configured although FPGAAS_BUILD_TESTS=OFF")
-    return c.finish("image build stage configuration (FPGAAS_BUILD_TESTS=OFF)")
+    return c.finish("image build stage configuration (build context, FPGAAS_BUILD_TESTS=OFF)")
 
 
 def cmd_image_layout(args):
