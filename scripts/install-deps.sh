@@ -9,7 +9,7 @@ packages=(
   libxrt-dev libxrt1 uuid-dev
   python3 python3-numpy python3-sklearn
   libgmp-dev
-  prometheus yamllint python3-yaml docker-compose systemd
+  prometheus yamllint python3-yaml docker-compose systemd python3-grpcio
 )
 # kubectl (for `kubectl kustomize` in the deploy tests): Debian's kubernetes-client, unless a kubectl
 # is already installed (e.g. Google Cloud SDK's package, which owns /usr/bin/kubectl and would make

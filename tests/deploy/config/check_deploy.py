@@ -613,6 +613,14 @@ def cmd_systemd(args):
         print(output)
         c.expect(result.returncode == 0 and not ours,
                  f"systemd-analyze verify (unit + fpga-card.conf): {ours or result.returncode}")
+        # The sandbox as systemd rates it (0 = locked down, 100 = none): at most 3.0 of 10.
+        result = subprocess.run([analyze, "security", "--offline=yes", "--threshold=30",
+                                 os.path.join(tmp, "fpgaasd.service")],
+                                capture_output=True, text=True)
+        overall = re.findall(r"Overall exposure level.*", result.stdout + result.stderr)
+        print("\n".join(overall))
+        c.expect(result.returncode == 0 and overall,
+                 f"systemd-analyze security --offline: exposure above 3.0: {overall}")
     return c.finish("systemd unit")
 
 
@@ -1058,6 +1066,33 @@ def check_promql_syntax(c, promtool, exprs):
     c.expect(r.returncode == 0, f"promtool check rules on the deployment's PromQL: {output}")
 
 
+def check_grpc_health(c, port):
+    """Kubernetes' `grpc:` probe: Health/Check with service "" must answer SERVING; an unknown
+    service NOT_FOUND. Raw protobuf bytes: request field 1 = service, response field 1 = status
+    (SERVING = 1)."""
+    try:
+        import grpc  # python3-grpcio
+    except ImportError:
+        c.expect(False, "python3-grpcio not installed (scripts/install-deps.sh installs it): "
+                 "cannot call grpc.health.v1.Health/Check as the kubelet's grpc probe does")
+        return
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        check = channel.unary_unary("/grpc.health.v1.Health/Check")
+        try:
+            response = check(b"", timeout=10)
+            c.expect(response == b"\x08\x01", f"grpc.health.v1 Check(\"\") answered "
+                     f"{response!r}, not SERVING (the probes would fail)")
+        except grpc.RpcError as e:
+            c.expect(False, f"grpc.health.v1 Check(\"\") failed: {e.code()} {e.details()}")
+        service = b"no.such.Service"
+        try:
+            check(b"\x0a" + bytes([len(service)]) + service, timeout=10)
+            c.expect(False, "grpc.health.v1 Check(unknown service) did not fail")
+        except grpc.RpcError as e:
+            c.expect(e.code() == grpc.StatusCode.NOT_FOUND,
+                     f"grpc.health.v1 Check(unknown service): {e.code()}, expected NOT_FOUND")
+
+
 def cmd_live(args):
     promtool = need_tool("promtool")
     root = args.source_root
@@ -1156,6 +1191,9 @@ def cmd_live(args):
             c.expect(health.returncode == 0,
                      f"`fpgaas health` (the image's HEALTHCHECK) exited {health.returncode} on a "
                      f"serving fpgaasd: {health.stdout}{health.stderr}")
+
+        # What the Deployment's native gRPC probes call: grpc.health.v1.Health/Check, service "".
+        check_grpc_health(c, grpc_port)
 
         # SIGTERM: the drain the Deployment's grace period and the unit's TimeoutStopSec allow for.
         server.send_signal(signal.SIGTERM)
