@@ -758,6 +758,32 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
   if (!weight_type.ok()) return weight_type.status();
   if (!bias_type.ok()) return bias_type.status();
   if (!accum_type.ok()) return accum_type.status();
+  if (product == config.usings.end()) {
+    // Releases without the config's `product` (2019-2020 nnet_dense.h) pick the product by
+    // overloads on the exact types: ap_uint<1> weights mean -1/+1 (binary), ap_int<2> weights are
+    // ternary (w == -1 gives data_T(-x)), and ap_uint<1> data is binary. None is emulated.
+    auto is_uint1 = [](const FixedType& t) {
+      return t.width == 1 && t.integer_bits == 1 && !t.is_signed;
+    };
+    auto is_int2 = [](const FixedType& t) {
+      return t.width == 2 && t.integer_bits == 2 && t.is_signed;
+    };
+    if (is_uint1(*weight_type) || is_int2(*weight_type)) {
+      return Error(absl::StatusCode::kUnimplemented, config.typedefs.at("weight_t").Where(),
+                   absl::StrCat(config.name, "::weight_t = ", weight_type->ToString(),
+                                ": binary/ternary weights (nnet_dense.h's 1- and 2-bit product "
+                                "overloads) are not supported"));
+    }
+    absl::StatusOr<FixedType> data_type = ResolveType(call.template_args[0], call.where);
+    if (!data_type.ok()) return data_type.status();
+    if (is_uint1(*data_type)) {
+      return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                   absl::StrCat("nnet::", call.function, " input type ", call.template_args[0],
+                                " = ", data_type->ToString(),
+                                ": binary inputs (nnet_dense.h's 1-bit product overloads) are "
+                                "not supported"));
+    }
+  }
   dense.weight_type = *weight_type;
   dense.bias_type = *bias_type;
   dense.accum_type = *accum_type;

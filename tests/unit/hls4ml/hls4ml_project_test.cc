@@ -387,6 +387,67 @@ TEST(Hls4mlProjectErrorsTest, NonSequentialNetwork) {
   EXPECT_THAT(project.status().message(), HasSubstr("only sequential networks"));
 }
 
+// Binary/ternary networks compute something other than a plain product: never emulated silently.
+TEST(Hls4mlProjectErrorsTest, BinaryAndTernaryWeightsOfOldReleases) {
+  for (const char* type : {"ap_uint<1>", "ap_int<2>"}) {
+    SCOPED_TRACE(type);
+    fs::path dir = CopyFixture("old_style");
+    const fs::path params = dir / "firmware" / "parameters.h";
+    // 2019-2020 nnet_dense.h picks the product by overloads on weight_t (no `product` in config).
+    ReplaceInFile(params, "typedef model_default_t weight_t;",
+                  std::string("typedef ") + type + " weight_t;");
+    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+    ASSERT_FALSE(project.ok());
+    EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+    EXPECT_THAT(project.status().message(), HasSubstr("config2::weight_t"));
+    EXPECT_THAT(project.status().message(), HasSubstr("binary/ternary weights"));
+    EXPECT_THAT(project.status().message(),
+                HasSubstr("firmware/parameters.h:" +
+                          std::to_string(LineOf(params, std::string(type) + " weight_t;"))));
+  }
+}
+
+TEST(Hls4mlProjectErrorsTest, BinaryInputOfOldReleases) {
+  fs::path dir = CopyFixture("old_style");
+  ReplaceInFile(dir / "firmware" / "defines.h", "typedef ap_fixed<16,6> input_t;",
+                "typedef ap_uint<1> input_t;");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(project.status().message(), HasSubstr("binary inputs"));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("firmware/myproject.cpp:" +
+                        std::to_string(LineOf(dir / "firmware" / "myproject.cpp",
+                                              "nnet::dense_latency<input_t"))));
+}
+
+TEST(Hls4mlProjectErrorsTest, NonMultiplyProductOfNewReleases) {
+  fs::path dir = CopyFixture("new_style");
+  const fs::path params = dir / "firmware" / "parameters.h";
+  ReplaceInFile(params, "using product = nnet::product::mult<x_T, y_T>;",
+                "using product = nnet::product::weight_binary<x_T, y_T>;");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(project.status().message(), HasSubstr("nnet::product::weight_binary"));
+  // The statement opens on its template<> line, the one above.
+  const int line = LineOf(params, "nnet::product::weight_binary") - 1;
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("firmware/parameters.h:" + std::to_string(line)));
+}
+
+TEST(Hls4mlProjectErrorsTest, SoftmaxExpScaleOtherThanOne) {
+  fs::path dir = CopyFixture("new_style");
+  const fs::path params = dir / "firmware" / "parameters.h";
+  ReplaceInFile(params, "exp_scale = 1.0;", "exp_scale = 0.5;");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(project.status().message(), HasSubstr("exp_scale = 0.5"));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("firmware/parameters.h:" + std::to_string(LineOf(params, "exp_scale"))));
+}
+
 TEST(Hls4mlProjectErrorsTest, NotAProject) {
   fs::path dir = testing_hls4ml::ScratchDir("empty");
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);

@@ -54,26 +54,45 @@ int FloorLog2(int n) {
 
 }  // namespace
 
-mpz_class ConvertExact(const FixedType& t, const mpq_class& x) {
-  const int f = t.width - t.integer_bits;
-  const mpq_class y = x * Pow2(f);
-  const mpz_class k = Floor(y);
-  const mpq_class fr = y - mpq_class(k);
-  const mpq_class half(1, 2);
-  const bool neg = x < 0;
+namespace {
+
+// Where the fraction fr = y - floor(y) lies relative to 1/2.
+enum class Fraction { kZero, kBelowHalf, kHalf, kAboveHalf };
+
+// The largest or smallest stored integer of `t` (computed once per width and signedness).
+const mpz_class& Limit(const FixedType& t, bool max) {
+  struct Limits {
+    bool set = false;
+    mpz_class min, max;
+  };
+  thread_local Limits table[2][65];
+  Limits& l = table[t.is_signed][t.width];
+  if (!l.set) {
+    l.max = t.is_signed ? Bit(t.width - 1) - 1 : Bit(t.width) - 1;
+    l.min = t.is_signed ? mpz_class(-Bit(t.width - 1)) : mpz_class(0);
+    l.set = true;
+  }
+  return max ? l.max : l.min;
+}
+
+// Quantize (k = floor(x * 2^F) and the class of the dropped fraction), then overflow: HLS4ML.md's
+// steps 2 and 3, with Xilinx's overflow_adjust for AP_WRAP with N > 0.
+mpz_class QuantizeAndOverflow(const FixedType& t, const mpz_class& k, Fraction fr, bool neg) {
   bool up = false;
   switch (t.quantization) {
     case Quantization::kTrn: up = false; break;
-    case Quantization::kTrnZero: up = neg && fr > 0; break;
-    case Quantization::kRnd: up = fr >= half; break;
-    case Quantization::kRndZero: up = fr > half || (fr == half && neg); break;
-    case Quantization::kRndMinInf: up = fr > half; break;
-    case Quantization::kRndInf: up = fr > half || (fr == half && !neg); break;
-    case Quantization::kRndConv: up = fr > half || (fr == half && mpz_odd_p(k.get_mpz_t())); break;
+    case Quantization::kTrnZero: up = neg && fr != Fraction::kZero; break;
+    case Quantization::kRnd: up = fr == Fraction::kHalf || fr == Fraction::kAboveHalf; break;
+    case Quantization::kRndZero: up = fr == Fraction::kAboveHalf || (fr == Fraction::kHalf && neg); break;
+    case Quantization::kRndMinInf: up = fr == Fraction::kAboveHalf; break;
+    case Quantization::kRndInf: up = fr == Fraction::kAboveHalf || (fr == Fraction::kHalf && !neg); break;
+    case Quantization::kRndConv:
+      up = fr == Fraction::kAboveHalf || (fr == Fraction::kHalf && mpz_odd_p(k.get_mpz_t()));
+      break;
   }
   const mpz_class q = k + (up ? 1 : 0);
-  const mpz_class max = t.is_signed ? Bit(t.width - 1) - 1 : Bit(t.width) - 1;
-  const mpz_class min = t.is_signed ? mpz_class(-Bit(t.width - 1)) : mpz_class(0);
+  const mpz_class& max = Limit(t, /*max=*/true);
+  const mpz_class& min = Limit(t, /*max=*/false);
   bool over = q > max, under = q < min;
   if (t.overflow == Overflow::kSatSym && t.is_signed && q == min) under = true;
   if (!over && !under) return q;
@@ -105,6 +124,46 @@ mpz_class ConvertExact(const FixedType& t, const mpq_class& x) {
     }
   }
   return 0;
+}
+
+}  // namespace
+
+mpz_class ConvertExact(const FixedType& t, const mpq_class& x) {
+  const mpz_class& den = x.get_den();
+  if (mpz_popcount(den.get_mpz_t()) == 1) {
+    // A dyadic rational (every double and every fixed-point value): the fast integer form.
+    return ConvertDyadic(t, x.get_num(), -static_cast<long>(mpz_sizeinbase(den.get_mpz_t(), 2) - 1));
+  }
+  const int f = t.width - t.integer_bits;
+  const mpq_class y = x * Pow2(f);
+  const mpz_class k = Floor(y);
+  const mpq_class fr = y - mpq_class(k);
+  const mpq_class half(1, 2);
+  const Fraction c = fr == 0 ? Fraction::kZero : fr < half ? Fraction::kBelowHalf
+                     : fr == half ? Fraction::kHalf : Fraction::kAboveHalf;
+  return QuantizeAndOverflow(t, k, c, x < 0);
+}
+
+mpz_class ConvertDyadic(const FixedType& t, const mpz_class& m, long e) {
+  const long s = e + (t.width - t.integer_bits);  // x * 2^F = m * 2^s
+  mpz_class k;
+  if (s >= 0) {
+    mpz_mul_2exp(k.get_mpz_t(), m.get_mpz_t(), static_cast<mp_bitcnt_t>(s));
+    return QuantizeAndOverflow(t, k, Fraction::kZero, m < 0);
+  }
+  const mp_bitcnt_t sh = static_cast<mp_bitcnt_t>(-s);
+  mpz_class rem;  // in [0, 2^sh)
+  mpz_fdiv_q_2exp(k.get_mpz_t(), m.get_mpz_t(), sh);
+  mpz_fdiv_r_2exp(rem.get_mpz_t(), m.get_mpz_t(), sh);
+  Fraction c;
+  if (rem == 0) {
+    c = Fraction::kZero;
+  } else if (!mpz_tstbit(rem.get_mpz_t(), sh - 1)) {
+    c = Fraction::kBelowHalf;  // rem < 2^(sh-1)
+  } else {
+    c = mpz_scan1(rem.get_mpz_t(), 0) == sh - 1 ? Fraction::kHalf : Fraction::kAboveHalf;
+  }
+  return QuantizeAndOverflow(t, k, c, m < 0);
 }
 
 mpq_class ValueOf(const FixedType& t, const mpz_class& raw) {
@@ -257,13 +316,32 @@ absl::StatusOr<std::vector<int64_t>> ReferenceRunRaw(const NetworkSpec& spec,
     std::vector<mpq_class> y;
     if (const auto* d = std::get_if<DenseSpec>(&layer.op)) {
       if (static_cast<size_t>(d->n_in) != x.size()) return absl::InvalidArgumentError("reference: dense size");
+      // Integer form of nnet::dense (every value is its raw integer times 2^-F):
+      // acc = accum_t(bias); acc = accum_t(acc + accum_t(x * w)) per product; y = res_t(acc).
       const FixedType& acc_t = d->accum_type;
-      std::vector<mpq_class> acc(d->n_out);
-      for (int j = 0; j < d->n_out; ++j) acc[j] = Conv(acc_t, ValueOf(d->bias_type, RawToMpz(d->bias_type, d->biases[j])));
-      auto weight = [&](int i, int j) {
-        return ValueOf(d->weight_type, RawToMpz(d->weight_type, d->weights[static_cast<size_t>(i) * d->n_out + j]));
+      const long f_x = type.width - type.integer_bits;
+      const long f_w = d->weight_type.width - d->weight_type.integer_bits;
+      const long f_b = d->bias_type.width - d->bias_type.integer_bits;
+      const long f_acc = acc_t.width - acc_t.integer_bits;
+      std::vector<mpz_class> x_raw;
+      for (const mpq_class& v : x) x_raw.push_back(Floor(v * Pow2(static_cast<int>(f_x))));
+      std::vector<mpz_class> acc(d->n_out);
+      for (int j = 0; j < d->n_out; ++j) {
+        acc[j] = ConvertDyadic(acc_t, RawToMpz(d->bias_type, d->biases[j]), -f_b);
+      }
+      mpz_class product;
+      auto mac = [&](int i, int j) {
+        const int64_t w = d->weights[static_cast<size_t>(i) * d->n_out + j];
+        // Weights are at most 64 bits; unsigned 64-bit ones go through RawToMpz.
+        if (d->weight_type.is_signed || d->weight_type.width < 64) {
+          mpz_mul_si(product.get_mpz_t(), x_raw[i].get_mpz_t(), w);
+        } else {
+          product = x_raw[i] * RawToMpz(d->weight_type, w);
+        }
+        mpz_class sum = ConvertDyadic(acc_t, product, -(f_x + f_w));
+        sum += acc[j];
+        acc[j] = ConvertDyadic(acc_t, sum, -f_acc);
       };
-      auto mac = [&](int i, int j) { acc[j] = Conv(acc_t, acc[j] + Conv(acc_t, x[i] * weight(i, j))); };
       if (!d->resource_strategy) {
         for (int i = 0; i < d->n_in; ++i) {
           for (int j = 0; j < d->n_out; ++j) mac(i, j);
@@ -281,7 +359,7 @@ absl::StatusOr<std::vector<int64_t>> ReferenceRunRaw(const NetworkSpec& spec,
           }
         }
       }
-      for (int j = 0; j < d->n_out; ++j) y.push_back(Conv(res, acc[j]));
+      for (int j = 0; j < d->n_out; ++j) y.push_back(ValueOf(res, ConvertDyadic(res, acc[j], -f_acc)));
     } else if (const auto* b = std::get_if<BatchNormSpec>(&layer.op)) {
       for (int i = 0; i < b->n; ++i) {
         const mpq_class s = ValueOf(b->scale_type, RawToMpz(b->scale_type, b->scale[i]));

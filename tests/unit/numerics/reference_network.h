@@ -20,6 +20,9 @@ namespace fpgaas::numerics::reference {
 // from HLS4ML.md and Xilinx's overflow_adjust. Signed types: two's complement value; unsigned:
 // the non-negative value.
 mpz_class ConvertExact(const FixedType& type, const mpq_class& x);
+// The same for the exact value m * 2^e (integer arithmetic only; ConvertExact uses it for every
+// dyadic x, so the exhaustive conversion tests cover it).
+mpz_class ConvertDyadic(const FixedType& type, const mpz_class& m, long e);
 // Real value of a stored integer.
 mpq_class ValueOf(const FixedType& type, const mpz_class& raw);
 // A raw int64 as the fast path stores it (sign-extended; unsigned 64-bit as its bit pattern).
