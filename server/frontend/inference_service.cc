@@ -73,10 +73,11 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock, ModelInfe
   request->cancelled = cancelled;
   request->done = std::move(done);
 
-  context->model = *std::move(model);
+  context->model = *model;
   context->batch_size = request->batch_size;
   context->id = request->id;
-  // Ownership of the request passes to the scheduler only on OK.
+  // Ownership of the request passes to the scheduler only on OK. `done` may run (and release
+  // *context) before Enqueue returns: *model keeps the version alive until then.
   absl::Status enqueued = serving.scheduler()->Enqueue(request);
   if (!enqueued.ok()) {
     context->model.reset();
@@ -95,8 +96,8 @@ class InferReactor final : public grpc::ServerUnaryReactor {
              ModelInferRequest& request) {
     // The scheduler may call done (and so Finish) before StartInference returns.
     absl::Status status = StartInference(
-        service->repository(), service->clock(), request,
-        ClientDeadline(context, service->clock()), cancelled_, &inference_,
+        service->repository(), service->clock(), request, ClientDeadline(context, service->clock()),
+        cancelled_, &inference_,
         [this](absl::StatusOr<InferenceResult> result) { Complete(std::move(result)); });
     if (!status.ok()) Finish(ToGrpcStatus(status));
   }
@@ -150,8 +151,7 @@ class StreamInferReactor final
     InferenceContext* context_view = context.get();
     absl::Status status = StartInference(
         service_->repository(), service_->clock(), read_, client_deadline_, cancelled_,
-        context_view,
-        [this, context = std::move(context)](absl::StatusOr<InferenceResult> result) {
+        context_view, [this, context = std::move(context)](absl::StatusOr<InferenceResult> result) {
           OnInferenceDone(*context, std::move(result));
         });
     if (!status.ok()) {
@@ -193,8 +193,7 @@ class StreamInferReactor final
   void OnDone() override { delete this; }
 
  private:
-  void OnInferenceDone(const InferenceContext& context,
-                       absl::StatusOr<InferenceResult> result) {
+  void OnInferenceDone(const InferenceContext& context, absl::StatusOr<InferenceResult> result) {
     auto response = std::make_unique<ModelStreamInferResponse>();
     absl::Status status = result.status();
     if (status.ok()) {
@@ -308,14 +307,13 @@ absl::StatusOr<ModelLoadRequest> DecodeLoadParameters(
   ModelLoadRequest load;
   constexpr absl::string_view kFilePrefix = "file:";
   for (const auto& [key, value] : request.parameters()) {
-    const bool is_text = value.parameter_choice_case() ==
-                             inference::ModelRepositoryParameter::kStringParam ||
-                         value.parameter_choice_case() ==
-                             inference::ModelRepositoryParameter::kBytesParam;
-    const std::string& text = value.parameter_choice_case() ==
-                                      inference::ModelRepositoryParameter::kStringParam
-                                  ? value.string_param()
-                                  : value.bytes_param();
+    const bool is_text =
+        value.parameter_choice_case() == inference::ModelRepositoryParameter::kStringParam ||
+        value.parameter_choice_case() == inference::ModelRepositoryParameter::kBytesParam;
+    const std::string& text =
+        value.parameter_choice_case() == inference::ModelRepositoryParameter::kStringParam
+            ? value.string_param()
+            : value.bytes_param();
     if (key == "config") {
       if (!is_text) {
         return absl::InvalidArgumentError(
@@ -359,9 +357,8 @@ void SerialWorker::Loop() {
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
-          +[](SerialWorker* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) {
-            return w->stopping_ || !w->tasks_.empty();
-          },
+          +[](SerialWorker* w)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) { return w->stopping_ || !w->tasks_.empty(); },
           this));
       if (tasks_.empty()) return;  // stopping and nothing left
       task = std::move(tasks_.front());
@@ -384,8 +381,9 @@ bool InferenceService::Ready() const {
   }
   if (options_.strict_readiness) {
     for (const ModelIndexEntry& entry : options_.repository->Index()) {
-      // A model that failed to load (or is loading) counts; one merely not loaded does not.
-      if (entry.state != "READY" && entry.state != "UNLOADING" && entry.reason != "not loaded") {
+      // A model that failed to load (or is loading for the first time) counts; one merely not
+      // loaded, being unloaded, or serving while it reloads does not.
+      if (!entry.serving && entry.state != "UNLOADING" && entry.reason != "not loaded") {
         return false;
       }
     }
@@ -429,8 +427,8 @@ grpc::ServerUnaryReactor* InferenceService::ServerMetadata(
     inference::ServerMetadataResponse* response) {
   response->set_name(options_.server_name);
   response->set_version(options_.server_version);
-  for (const char* extension : {"model_repository", "model_configuration", "schedule_policy",
-                                "statistics", "parameters"}) {
+  for (const char* extension :
+       {"model_repository", "model_configuration", "schedule_policy", "statistics", "parameters"}) {
     response->add_extensions(extension);
   }
   return FinishNow(context, absl::OkStatus());
@@ -455,9 +453,9 @@ grpc::ServerUnaryReactor* InferenceService::ModelMetadata(
   return FinishNow(context, absl::OkStatus());
 }
 
-grpc::ServerUnaryReactor* InferenceService::ModelConfig(grpc::CallbackServerContext* context,
-                                                        const inference::ModelConfigRequest* request,
-                                                        inference::ModelConfigResponse* response) {
+grpc::ServerUnaryReactor* InferenceService::ModelConfig(
+    grpc::CallbackServerContext* context, const inference::ModelConfigRequest* request,
+    inference::ModelConfigResponse* response) {
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       options_.repository->Get(request->name(), request->version());
   if (!model.ok()) return FinishNow(context, model.status());

@@ -525,6 +525,41 @@ struct ModelRepository::ModelState {
   std::string model_error;
 };
 
+// What one version folder holds, read and checked (phase 1 of a load; no device yet).
+struct ModelRepository::VersionFiles {
+  std::shared_ptr<const numerics::Network> network;  // null for a bitstream-only version
+  numerics::FixedType input_type, output_type;       // device-side precisions
+  std::string xclbin;                                // file name in the version folder, or ""
+};
+
+// Phase 1 of loading a model folder: the validated config and each selected version's files.
+struct ModelRepository::ModelFiles {
+  std::optional<ValidatedConfig> validated;  // unset when model_error is set
+  std::map<int64_t, VersionFiles> versions;
+  std::map<int64_t, std::string> failed_versions;
+  std::string model_error;  // set when no version could be tried
+
+  bool complete() const {
+    return model_error.empty() && failed_versions.empty() && !versions.empty();
+  }
+};
+
+namespace {
+
+// Why a load failed: the model's error, or every failed version's reason.
+std::string DescribeFailure(const std::string& model_error,
+                            const std::map<int64_t, std::string>& failed_versions) {
+  if (!model_error.empty()) return model_error;
+  if (failed_versions.empty()) return "no version loaded";
+  std::vector<std::string> reasons;
+  for (const auto& [version, reason] : failed_versions) {
+    reasons.push_back(absl::StrCat("version ", version, ": ", reason));
+  }
+  return absl::StrJoin(reasons, "; ");
+}
+
+}  // namespace
+
 // The outcome of loading one model folder: the versions that loaded and the reasons of those that
 // did not.
 struct ModelRepository::PreparedModel {
@@ -532,15 +567,19 @@ struct ModelRepository::PreparedModel {
   std::map<int64_t, std::string> failed_versions;
   std::string model_error;  // set when no version could be tried
 
+  // Takes phase 1's failures (phase 2 adds the device's).
+  static PreparedModel FromFiles(const ModelFiles& files) {
+    PreparedModel prepared;
+    prepared.failed_versions = files.failed_versions;
+    prepared.model_error = files.model_error;
+    return prepared;
+  }
   bool complete() const { return model_error.empty() && failed_versions.empty() && !ready.empty(); }
-  // The first reason, for the caller's Status.
-  std::string FirstError() const {
-    if (!model_error.empty()) return model_error;
-    if (!failed_versions.empty()) {
-      return absl::StrCat("version ", failed_versions.begin()->first, ": ",
-                          failed_versions.begin()->second);
-    }
-    return "no version loaded";
+  std::string Failure() const { return DescribeFailure(model_error, failed_versions); }
+  // Stops the versions that loaded (a load that is not kept).
+  void Discard() {
+    for (auto& [version, model] : ready) model->scheduler()->Shutdown();
+    ready.clear();
   }
 };
 
@@ -613,9 +652,8 @@ absl::StatusOr<std::unique_ptr<ModelRepository>> ModelRepository::Create(
   }
   for (const std::string& name : to_load) {
     // A model that fails is listed as UNAVAILABLE with its reason; the others still load.
-    absl::Status status = repository->LoadInternal(name, ModelLoadRequest{}, /*at_start=*/true);
-    if (!status.ok())
-      spdlog::error("repository: model {} unavailable: {}", name, std::string(status.message()));
+    // LoadInternal logs the outcome.
+    (void)repository->LoadInternal(name, ModelLoadRequest{}, /*at_start=*/true);
   }
   return repository;
 }
@@ -698,8 +736,16 @@ std::vector<ModelIndexEntry> ModelRepository::Index(bool ready_only) const {
   {
     absl::ReaderMutexLock lock(&mu_);
     for (const auto& [name, state] : models_) {
+      // While a reload runs, the current versions keep serving but the model is changing.
+      const bool reloading = state->transition == "LOADING";
       for (const auto& [version, model] : state->ready) {
-        entries.push_back({name, absl::StrCat(version), "READY", ""});
+        if (reloading) {
+          entries.push_back({name, absl::StrCat(version), "LOADING",
+                             "reloading; this version serves until the reload is done",
+                             /*serving=*/true});
+        } else {
+          entries.push_back({name, absl::StrCat(version), "READY", "", /*serving=*/true});
+        }
       }
       if (ready_only) continue;
       for (int64_t version : state->unloading) {
@@ -812,9 +858,11 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
     state->busy = true;
     state->transition = "LOADING";
   }
-  // Called on every exit path: records the outcome and wakes waiters.
+  // Called on every exit path: records the outcome, logs it (one line per loaded version, one line
+  // for a failure) and wakes waiters.
   auto finish = [&](PreparedModel* prepared, absl::Status status) {
     std::map<int64_t, std::shared_ptr<ServingModel>> old;
+    std::vector<std::pair<int64_t, int>> loaded;  // version, compute units
     {
       absl::MutexLock lock(&mu_);
       state->transition.clear();
@@ -823,6 +871,9 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
       bool swap =
           prepared != nullptr && !prepared->ready.empty() && (at_start || prepared->complete());
       if (swap) {
+        for (const auto& [version, model] : prepared->ready) {
+          loaded.emplace_back(version, model->loaded_->spec().compute_units);
+        }
         old = std::move(state->ready);
         state->ready = std::move(prepared->ready);
         state->failed_versions = std::move(prepared->failed_versions);
@@ -838,181 +889,204 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
           state->failed_versions = std::move(prepared->failed_versions);
           state->model_error = prepared->model_error;
           if (state->model_error.empty() && state->failed_versions.empty()) {
-            state->model_error = std::string(std::string(status.message()));
+            state->model_error = std::string(status.message());
           }
         } else {
           state->failed_versions.clear();
-          state->model_error = std::string(std::string(status.message()));
+          state->model_error = std::string(status.message());
         }
+      }
+    }
+    for (const auto& [version, compute_units] : loaded) {
+      spdlog::info("repository: loaded model {} version {} ({} compute units)", name, version,
+                   compute_units);
+    }
+    if (!status.ok()) {
+      const absl::string_view message = status.message();
+      if (absl::StrContains(message, absl::StrCat("'", name, "'"))) {
+        spdlog::error("repository: {}", std::string(message));
+      } else {
+        spdlog::error("repository: model '{}' failed to load: {}", name, std::string(message));
       }
     }
     for (auto& [version, model] : old) Retire(std::move(model));
     return status;
   };
+  auto load_error = [&name](const std::string& reason) {
+    return absl::InvalidArgumentError(absl::StrCat("model '", name, "' failed to load: ", reason));
+  };
 
-  // Registration over the wire: write the files into a hidden staging folder first.
-  fs::path load_dir = model_dir;
-  fs::path staging;
   std::optional<inference::ModelConfig> config_override;
   if (request.config_json.has_value()) {
     auto parsed = ParseConfigJson(*request.config_json);
     if (!parsed.ok()) return finish(nullptr, parsed.status());
     config_override = *std::move(parsed);
   }
-  auto remove_staging = [&staging] {
-    if (staging.empty()) return;
-    std::error_code ignored;
-    fs::remove_all(staging, ignored);
-  };
-  if (!request.files.empty()) {
-    if (!config_override.has_value()) {
-      return finish(nullptr, absl::InvalidArgumentError(
-                                 "registering a model with files needs the 'config' parameter "
-                                 "(a JSON ModelConfig)"));
-    }
-    std::vector<std::pair<fs::path, const std::string*>> files;
-    for (const auto& [key, bytes] : request.files) {
-      auto path = ValidateUploadPath(key);
-      if (!path.ok()) return finish(nullptr, path.status());
-      files.emplace_back(*path, &bytes);
-    }
-    staging = options_.root / (kStagingPrefix + name + "-" + RandomSuffix());
-    std::error_code error;
-    fs::create_directories(staging, error);
-    if (error) {
-      return finish(nullptr, absl::InternalError(absl::StrCat("cannot create ", staging.string(),
-                                                              ": ", error.message())));
-    }
-    absl::Status written = absl::OkStatus();
-    for (const auto& [path, bytes] : files) {
-      fs::create_directories((staging / path).parent_path(), error);
-      if (error) {
-        written = absl::InternalError(
-            absl::StrCat("cannot create folder for ", path.string(), ": ", error.message()));
-        break;
-      }
-      written = WriteFile(staging / path, *bytes);
-      if (!written.ok()) break;
-    }
-    if (written.ok()) {
-      inference::ModelConfig to_write = *config_override;
-      if (to_write.name().empty()) to_write.set_name(name);
-      std::string text;
-      google::protobuf::TextFormat::PrintToString(to_write, &text);
-      written = WriteFile(staging / kConfigFile, text);
-    }
-    if (!written.ok()) {
-      remove_staging();
-      return finish(nullptr, written);
-    }
-    for (const fs::directory_entry& entry : fs::recursive_directory_iterator(staging, error)) {
-      if (entry.is_directory(error)) SyncDirectory(entry.path());
-    }
-    SyncDirectory(staging);
-    load_dir = staging;
-  } else {
+
+  if (request.files.empty()) {
     std::error_code error;
     if (!fs::is_directory(model_dir, error)) {
       return finish(nullptr, absl::NotFoundError(absl::StrCat(
                                  "model '", name, "' is not in the repository (no folder ",
                                  model_dir.string(), ")")));
     }
+    ModelFiles files = ReadModelFolder(name, model_dir, config_override);
+    // A later Load is all or nothing: no device work when a version is already known to fail.
+    PreparedModel prepared = at_start || files.complete() ? LoadVersions(name, model_dir, files)
+                                                          : PreparedModel::FromFiles(files);
+    if (prepared.complete()) return finish(&prepared, absl::OkStatus());
+    if (!at_start) prepared.Discard();
+    return finish(&prepared, load_error(prepared.Failure()));
   }
 
-  PreparedModel prepared = Prepare(name, load_dir, config_override);
-  if (!prepared.complete() && (!at_start || !staging.empty())) {
+  // Registration over the wire: write the files into a hidden staging folder first.
+  if (!config_override.has_value()) {
+    return finish(nullptr, absl::InvalidArgumentError(
+                               "registering a model with files needs the 'config' parameter "
+                               "(a JSON ModelConfig)"));
+  }
+  std::vector<std::pair<fs::path, const std::string*>> uploads;
+  for (const auto& [key, bytes] : request.files) {
+    auto path = ValidateUploadPath(key);
+    if (!path.ok()) return finish(nullptr, path.status());
+    uploads.emplace_back(*path, &bytes);
+  }
+  const fs::path staging = options_.root / (kStagingPrefix + name + "-" + RandomSuffix());
+  auto remove_staging = [&staging] {
+    std::error_code ignored;
+    fs::remove_all(staging, ignored);
+  };
+  std::error_code error;
+  fs::create_directories(staging, error);
+  if (error) {
+    return finish(nullptr, absl::InternalError(absl::StrCat("cannot create ", staging.string(),
+                                                            ": ", error.message())));
+  }
+  absl::Status written = absl::OkStatus();
+  for (const auto& [path, bytes] : uploads) {
+    fs::create_directories((staging / path).parent_path(), error);
+    if (error) {
+      written = absl::InternalError(
+          absl::StrCat("cannot create folder for ", path.string(), ": ", error.message()));
+      break;
+    }
+    written = WriteFile(staging / path, *bytes);
+    if (!written.ok()) break;
+  }
+  if (written.ok()) {
+    inference::ModelConfig to_write = *config_override;
+    if (to_write.name().empty()) to_write.set_name(name);
+    std::string text;
+    google::protobuf::TextFormat::PrintToString(to_write, &text);
+    written = WriteFile(staging / kConfigFile, text);
+  }
+  if (!written.ok()) {
     remove_staging();
-    std::string reason = prepared.FirstError();
-    absl::Status status =
-        absl::InvalidArgumentError(absl::StrCat("model '", name, "' failed to load: ", reason));
-    // Prepared versions that did load are dropped here (their schedulers shut down).
-    for (auto& [version, model] : prepared.ready) model->scheduler()->Shutdown();
-    prepared.ready.clear();
+    return finish(nullptr, written);
+  }
+  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(staging, error)) {
+    if (entry.is_directory(error)) SyncDirectory(entry.path());
+  }
+  SyncDirectory(staging);
+
+  // Validate every file from the staging folder before anything in the repository changes.
+  ModelFiles files = ReadModelFolder(name, staging, config_override);
+  if (!files.complete()) {
+    remove_staging();
+    PreparedModel prepared = PreparedModel::FromFiles(files);
+    return finish(&prepared, load_error(prepared.Failure()));
+  }
+  // One rename puts the model in place; `staging` then holds the previous folder (if any).
+  if (absl::Status moved = SwapIntoPlace(staging, model_dir); !moved.ok()) {
+    remove_staging();
+    return finish(nullptr, moved);
+  }
+  SyncDirectory(options_.root);
+  // Devices read the files (an xclbin) from the model's final folder.
+  PreparedModel prepared = LoadVersions(name, model_dir, files);
+  if (!prepared.complete()) {
+    prepared.Discard();
+    absl::Status status = load_error(prepared.Failure());
+    // Put the previous folder back (or take the new one away when there was none).
+    absl::Status restored = fs::exists(staging, error)
+                                ? SwapIntoPlace(staging, model_dir)
+                                : (::rename(model_dir.c_str(), staging.c_str()) == 0
+                                       ? absl::OkStatus()
+                                       : absl::InternalError(std::strerror(errno)));
+    SyncDirectory(options_.root);
+    if (!restored.ok()) {
+      status = absl::Status(status.code(),
+                            absl::StrCat(status.message(), "; restoring the previous folder ",
+                                         model_dir.string(), " failed: ", restored.message()));
+    }
+    remove_staging();
     return finish(&prepared, status);
   }
-  if (!staging.empty()) {
-    absl::Status moved = SwapIntoPlace(staging, model_dir);
-    SyncDirectory(options_.root);
-    remove_staging();  // holds the old model after a swap, or nothing
-    if (!moved.ok()) {
-      for (auto& [version, model] : prepared.ready) model->scheduler()->Shutdown();
-      prepared.ready.clear();
-      return finish(&prepared, moved);
-    }
-    spdlog::info("repository: registered model {} ({} files)", name, request.files.size());
-  }
-  absl::Status status = prepared.complete()
-                            ? absl::OkStatus()
-                            : absl::InvalidArgumentError(absl::StrCat(
-                                  "model '", name, "' failed to load: ", prepared.FirstError()));
-  return finish(&prepared, status);
+  remove_staging();  // the previous model's folder
+  spdlog::info("repository: registered model {} ({} files)", name, request.files.size());
+  return finish(&prepared, absl::OkStatus());
 }
 
-ModelRepository::PreparedModel ModelRepository::Prepare(
+ModelRepository::ModelFiles ModelRepository::ReadModelFolder(
     const std::string& name, const fs::path& dir,
     const std::optional<inference::ModelConfig>& config_override) {
-  PreparedModel prepared;
+  ModelFiles files;
   inference::ModelConfig raw_config;
   if (config_override.has_value()) {
     raw_config = *config_override;
   } else {
     auto text = ReadFile(dir / kConfigFile);
     if (!text.ok()) {
-      prepared.model_error = absl::StrCat("missing ", kConfigFile, " in model folder '", name, "'");
-      return prepared;
+      files.model_error = absl::StrCat("missing ", kConfigFile, " in model folder '", name, "'");
+      return files;
     }
     auto parsed = ParseConfigText(*text);
     if (!parsed.ok()) {
-      prepared.model_error = std::string(parsed.status().message());
-      return prepared;
+      files.model_error = std::string(parsed.status().message());
+      return files;
     }
     raw_config = *std::move(parsed);
   }
   auto validated = ValidateConfig(std::move(raw_config), name);
   if (!validated.ok()) {
-    prepared.model_error = absl::StrCat(kConfigFile, ": ", validated.status().message());
-    return prepared;
+    files.model_error = absl::StrCat(kConfigFile, ": ", validated.status().message());
+    return files;
   }
   std::vector<int64_t> missing;
   auto versions = SelectVersions(dir, validated->config.version_policy(), &missing);
   if (!versions.ok()) {
-    prepared.model_error = std::string(versions.status().message());
-    return prepared;
+    files.model_error = std::string(versions.status().message());
+    return files;
   }
   for (int64_t version : missing) {
-    prepared.failed_versions[version] = "listed in version_policy.specific but has no folder";
+    files.failed_versions[version] = "listed in version_policy.specific but has no folder";
   }
   for (int64_t version : *versions) {
-    auto model = PrepareVersion(name, dir, *validated, version);
-    if (model.ok()) {
-      spdlog::info("repository: loaded model {} version {} ({} compute units)", name, version,
-                   validated->compute_units);
-      prepared.ready[version] = *std::move(model);
+    auto read = ReadVersion(*validated, dir, version);
+    if (read.ok()) {
+      files.versions[version] = *std::move(read);
     } else {
-      spdlog::error("repository: model {} version {} failed: {}", name, version,
-                    std::string(model.status().message()));
-      prepared.failed_versions[version] = std::string(std::string(model.status().message()));
+      files.failed_versions[version] = std::string(read.status().message());
     }
   }
-  return prepared;
+  files.validated = *std::move(validated);
+  return files;
 }
 
-absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::PrepareVersion(
-    const std::string& name, const fs::path& dir, const ValidatedConfig& validated,
-    int64_t version) {
-  const inference::ModelConfig& config = validated.config;
-  const inference::FpgaConfig& fpga = config.fpga();
+absl::StatusOr<ModelRepository::VersionFiles> ModelRepository::ReadVersion(
+    const ValidatedConfig& validated, const fs::path& dir, int64_t version) {
+  const inference::FpgaConfig& fpga = validated.config.fpga();
   const fs::path version_dir = dir / absl::StrCat(version);
   std::error_code error;
 
+  VersionFiles files;
   std::string project_name =
       fpga.hls4ml_project().empty() ? kDefaultHls4mlProject : fpga.hls4ml_project();
-  std::string xclbin = !fpga.xclbin().empty() ? fpga.xclbin() : fpga.awsxclbin();
-  if (!xclbin.empty() && !fs::is_regular_file(version_dir / xclbin, error)) {
-    return absl::NotFoundError(
-        absl::StrCat("bitstream '", xclbin, "' named in fpga section is not in ", version, "/"));
+  files.xclbin = !fpga.xclbin().empty() ? fpga.xclbin() : fpga.awsxclbin();
+  if (!files.xclbin.empty() && !fs::is_regular_file(version_dir / files.xclbin, error)) {
+    return absl::NotFoundError(absl::StrCat("bitstream '", files.xclbin,
+                                            "' named in fpga section is not in ", version, "/"));
   }
-  std::shared_ptr<const numerics::Network> network;
   if (fs::is_directory(version_dir / project_name, error)) {
     auto loaded = numerics::LoadHls4mlNetwork(version_dir / project_name);
     if (!loaded.ok()) {
@@ -1020,13 +1094,13 @@ absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::PrepareVersion(
                           absl::StrCat("hls4ml project ", version, "/", project_name, ": ",
                                        loaded.status().message()));
     }
-    network = *std::move(loaded);
-  } else if (xclbin.empty()) {
+    files.network = *std::move(loaded);
+  } else if (files.xclbin.empty()) {
     return absl::NotFoundError(absl::StrCat("no hls4ml project folder ", version, "/", project_name,
                                             " (and no fpga.xclbin)"));
   }
 
-  numerics::FixedType input_type, output_type;
+  const std::shared_ptr<const numerics::Network>& network = files.network;
   if (network != nullptr) {
     if (validated.input_precision && !(*validated.input_precision == network->input_type())) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -1038,8 +1112,8 @@ absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::PrepareVersion(
           "fpga.output_precision ", validated.output_precision->ToString(),
           " disagrees with the hls4ml project's result_t ", network->output_type().ToString()));
     }
-    input_type = network->input_type();
-    output_type = network->output_type();
+    files.input_type = network->input_type();
+    files.output_type = network->output_type();
     if (validated.input.elements_per_sample != network->input_size()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "input '", validated.input.name, "' dims [", absl::StrJoin(validated.input.dims, ","),
@@ -1058,24 +1132,48 @@ absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::PrepareVersion(
           "fpga.input_precision and fpga.output_precision are required for a model without an "
           "hls4ml project");
     }
-    input_type = *validated.input_precision;
-    output_type = *validated.output_precision;
+    files.input_type = *validated.input_precision;
+    files.output_type = *validated.output_precision;
   }
+  return files;
+}
+
+ModelRepository::PreparedModel ModelRepository::LoadVersions(const std::string& name,
+                                                             const fs::path& dir,
+                                                             const ModelFiles& files) {
+  PreparedModel prepared = PreparedModel::FromFiles(files);
+  if (!files.validated.has_value()) return prepared;
+  for (const auto& [version, version_files] : files.versions) {
+    auto model = LoadVersion(name, dir, *files.validated, version, version_files);
+    if (model.ok()) {
+      prepared.ready[version] = *std::move(model);
+    } else {
+      prepared.failed_versions[version] = std::string(model.status().message());
+    }
+  }
+  return prepared;
+}
+
+absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::LoadVersion(
+    const std::string& name, const fs::path& dir, const ValidatedConfig& validated, int64_t version,
+    const VersionFiles& files) {
+  const inference::ModelConfig& config = validated.config;
+  const inference::FpgaConfig& fpga = config.fpga();
 
   DeviceModelSpec spec;
   spec.model_name = name;
   spec.version = version;
-  spec.version_dir = version_dir;
+  spec.version_dir = dir / absl::StrCat(version);
   spec.max_batch_size = config.max_batch_size();
   spec.compute_units = validated.compute_units;
-  spec.input_type = input_type;
-  spec.output_type = output_type;
+  spec.input_type = files.input_type;
+  spec.output_type = files.output_type;
   spec.input_size = static_cast<int>(validated.input.elements_per_sample);
   spec.output_size = static_cast<int>(validated.output.elements_per_sample);
-  spec.network = network;
+  spec.network = files.network;
   spec.kernel_name = fpga.kernel_name();
   spec.kernel_arguments.assign(fpga.kernel_arguments().begin(), fpga.kernel_arguments().end());
-  spec.xclbin = xclbin;
+  spec.xclbin = files.xclbin;
   spec.devices.assign(fpga.devices().begin(), fpga.devices().end());
   spec.kernel_timeout = absl::Microseconds(static_cast<int64_t>(fpga.kernel_timeout_us()));
 
@@ -1109,8 +1207,8 @@ absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::PrepareVersion(
   model->version_ = version;
   model->config_ = config;
   // The config as served says which precisions the device uses, whatever config.pbtxt spelled.
-  model->config_.mutable_fpga()->set_input_precision(input_type.ToString());
-  model->config_.mutable_fpga()->set_output_precision(output_type.ToString());
+  model->config_.mutable_fpga()->set_input_precision(files.input_type.ToString());
+  model->config_.mutable_fpga()->set_output_precision(files.output_type.ToString());
   model->input_ = validated.input;
   model->output_ = validated.output;
   model->metrics_ =

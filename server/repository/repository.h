@@ -104,8 +104,11 @@ class ServingModel {
 struct ModelIndexEntry {
   std::string name;
   std::string version;  // empty when the model failed before any version was known
-  std::string state;    // "READY", "UNAVAILABLE", "LOADING", "UNLOADING"
-  std::string reason;   // why it is not READY (empty when READY)
+  // "READY", "UNAVAILABLE", "LOADING", "UNLOADING". A version that keeps serving while its model
+  // is being reloaded is "LOADING" (reason says so) with `serving` true.
+  std::string state;
+  std::string reason;    // why it is not READY (empty when READY)
+  bool serving = false;  // Get() hands this version out (READY, or LOADING during a reload)
 };
 
 struct ModelRepositoryOptions {
@@ -148,14 +151,22 @@ class ModelRepository {
   std::vector<std::shared_ptr<const ServingModel>> ReadyModels() const;
   // RepositoryIndex: every model on disk or known, one entry per version (or one entry without a
   // version when the model failed as a whole or is not loaded), sorted by name then version.
+  // ready_only: only the versions that serve requests (entry.serving).
   std::vector<ModelIndexEntry> Index(bool ready_only = false) const;
 
   // Loads or reloads `name` (explicit mode only; FAILED_PRECONDITION in none mode). Blocks until
   // done. A reload swaps new versions in atomically; requests already holding the old version
   // finish on it. On error the model's previous versions keep serving (and, with files, the
   // repository on disk is unchanged). Errors: INVALID_ARGUMENT (bad name, file path, config),
-  // NOT_FOUND (no such model on disk and no files), plus the load error of the model (its first
-  // failing version).
+  // NOT_FOUND (no such model on disk and no files), plus the load error of the model (every
+  // failing version's reason).
+  //
+  // Registration (request.files non-empty), in order: the files and config.pbtxt are written and
+  // fsynced into a hidden staging folder; the config is validated and every version's files are
+  // read and checked (hls4ml project, xclbin present, sizes and precisions) from there; the staging
+  // folder replaces <root>/<name> in one rename (RENAME_EXCHANGE when the model existed); then the
+  // versions are placed on devices from their final folders (DeviceModelSpec::version_dir is always
+  // <root>/<name>/<version>). If a device refuses a version, the previous folder is renamed back.
   absl::Status Load(std::string_view name, const ModelLoadRequest& request = {});
   // Unloads every version of `name` (explicit mode only). NOT_FOUND when it is not loaded.
   absl::Status Unload(std::string_view name);
@@ -167,20 +178,32 @@ class ModelRepository {
   struct ModelState;
   struct PreparedModel;
   struct ValidatedConfig;
+  struct VersionFiles;
+  struct ModelFiles;
 
   explicit ModelRepository(ModelRepositoryOptions options);
-  // Loads `name` from its folder (or from request.files) and records the outcome for Index.
+  // Loads `name` from its folder (or from request.files) and records the outcome for Index. Logs
+  // the outcome: one line per loaded version, one line when the load failed.
   absl::Status LoadInternal(const std::string& name, const ModelLoadRequest& request, bool at_start)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // Parses, validates and loads every selected version of the model folder `dir`. No lock held.
-  PreparedModel Prepare(const std::string& name, const std::filesystem::path& dir,
-                        const std::optional<inference::ModelConfig>& config_override);
+  // Phase 1 of a load, no device and no lock: parses and validates the config and reads every
+  // selected version's files from the model folder `dir`.
+  static ModelFiles ReadModelFolder(const std::string& name, const std::filesystem::path& dir,
+                                    const std::optional<inference::ModelConfig>& config_override);
   static absl::StatusOr<ValidatedConfig> ValidateConfig(inference::ModelConfig config,
                                                         const std::string& folder);
-  absl::StatusOr<std::shared_ptr<ServingModel>> PrepareVersion(const std::string& name,
-                                                               const std::filesystem::path& dir,
-                                                               const ValidatedConfig& validated,
-                                                               int64_t version);
+  static absl::StatusOr<VersionFiles> ReadVersion(const ValidatedConfig& validated,
+                                                  const std::filesystem::path& dir,
+                                                  int64_t version);
+  // Phase 2, no lock: places every version read on a device (its files at `dir`/<version>) and
+  // starts its scheduler.
+  PreparedModel LoadVersions(const std::string& name, const std::filesystem::path& dir,
+                             const ModelFiles& files);
+  absl::StatusOr<std::shared_ptr<ServingModel>> LoadVersion(const std::string& name,
+                                                            const std::filesystem::path& dir,
+                                                            const ValidatedConfig& validated,
+                                                            int64_t version,
+                                                            const VersionFiles& files);
   // Drains (up to drain_timeout) and shuts down a version that left the lookups.
   void Retire(std::shared_ptr<ServingModel> model);
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <random>
 #include <set>
@@ -17,14 +18,17 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/unknown_field_set.h"
 #include "google/protobuf/descriptor.pb.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
+#include "prometheus/metric_family.h"
+#include "prometheus/registry.h"
 #include "proto/grpc_service.grpc.pb.h"
 #include "proto/health.grpc.pb.h"
 #include "server/device/device_manager.h"
@@ -57,7 +61,9 @@ const char kGatedExtra[] =
     "instance_group [ { count: 1 } ]\n";
 
 enum class DeviceKind { kEmu, kFake };
-void PrintTo(DeviceKind kind, std::ostream* os) { *os << (kind == DeviceKind::kEmu ? "emu" : "fake"); }
+void PrintTo(DeviceKind kind, std::ostream* os) {
+  *os << (kind == DeviceKind::kEmu ? "emu" : "fake");
+}
 
 struct ServerConfig {
   DeviceKind device = DeviceKind::kEmu;
@@ -209,6 +215,7 @@ class ServerHarness {
   ModelRepository* repository() { return repository_.get(); }
   const fs::path& root() const { return root_; }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
+  MetricsRegistry* metrics() { return metrics_.get(); }
 
  private:
   ServerConfig config_;
@@ -281,14 +288,14 @@ TEST_P(ServerTest, ModelMetadataHasBatchDimensionAndDatatypes) {
   ASSERT_EQ(response.inputs_size(), 1);
   EXPECT_EQ(response.inputs(0).name(), "input_1");
   EXPECT_EQ(response.inputs(0).datatype(), "FP32");
-  EXPECT_THAT(std::vector<int64_t>(response.inputs(0).shape().begin(),
-                                   response.inputs(0).shape().end()),
-              ::testing::ElementsAre(-1, kInputs));
+  EXPECT_THAT(
+      std::vector<int64_t>(response.inputs(0).shape().begin(), response.inputs(0).shape().end()),
+      ::testing::ElementsAre(-1, kInputs));
   ASSERT_EQ(response.outputs_size(), 1);
   EXPECT_EQ(response.outputs(0).name(), "layer2_out");
-  EXPECT_THAT(std::vector<int64_t>(response.outputs(0).shape().begin(),
-                                   response.outputs(0).shape().end()),
-              ::testing::ElementsAre(-1, kOutputs));
+  EXPECT_THAT(
+      std::vector<int64_t>(response.outputs(0).shape().begin(), response.outputs(0).shape().end()),
+      ::testing::ElementsAre(-1, kOutputs));
 }
 
 TEST_P(ServerTest, ModelConfigIsTheRepositoryConfig) {
@@ -309,6 +316,83 @@ TEST_P(ServerTest, ModelConfigIsTheRepositoryConfig) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+// Triton clients decode ModelConfigResponse with Triton's own model_config.proto: check the wire
+// encoding by field number (ModelConfigResponse.config = 1; ModelConfig name = 1,
+// max_batch_size = 4, input = 5, output = 6, dynamic_batching = 11, instance_group = 7;
+// ModelInput name = 1, data_type = 2, dims = 4; ModelOutput dims = 3; TYPE_FP32 = 11).
+TEST_P(ServerTest, ModelConfigHasTritonsFieldNumbersOnTheWire) {
+  grpc::GenericStub stub(harness_.channel());
+  inference::ModelConfigRequest request;
+  request.set_name("dense");
+  std::string request_bytes = request.SerializeAsString();
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer out(&slice, 1);
+  grpc::ByteBuffer in;
+  grpc::ClientContext context;
+  absl::Notification done;
+  grpc::Status status;
+  stub.UnaryCall(&context, "/inference.GRPCInferenceService/ModelConfig", {}, &out, &in,
+                 [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(in.Dump(&slices).ok());
+  std::string bytes;
+  for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+
+  using google::protobuf::UnknownFieldSet;
+  auto field = [](const UnknownFieldSet& set, int number) -> const google::protobuf::UnknownField* {
+    for (int i = 0; i < set.field_count(); ++i) {
+      if (set.field(i).number() == number) return &set.field(i);
+    }
+    return nullptr;
+  };
+  auto message = [&field](const UnknownFieldSet& set, int number, UnknownFieldSet* out) {
+    const google::protobuf::UnknownField* f = field(set, number);
+    return f != nullptr && f->type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED &&
+           out->ParseFromString(f->length_delimited());
+  };
+  // Packed repeated int64 (proto3 default) or one varint per element.
+  auto int64s = [](const UnknownFieldSet& set, int number) {
+    std::vector<int64_t> values;
+    for (int i = 0; i < set.field_count(); ++i) {
+      const google::protobuf::UnknownField& f = set.field(i);
+      if (f.number() != number) continue;
+      if (f.type() == google::protobuf::UnknownField::TYPE_VARINT) {
+        values.push_back(static_cast<int64_t>(f.varint()));
+      } else if (f.type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) {
+        google::protobuf::io::CodedInputStream stream(
+            reinterpret_cast<const uint8_t*>(f.length_delimited().data()),
+            static_cast<int>(f.length_delimited().size()));
+        uint64_t v;
+        while (stream.ReadVarint64(&v)) values.push_back(static_cast<int64_t>(v));
+      }
+    }
+    return values;
+  };
+  UnknownFieldSet response, config, input, output, batching, group;
+  ASSERT_TRUE(response.ParseFromString(bytes));
+  ASSERT_TRUE(message(response, 1, &config));
+  ASSERT_NE(field(config, 1), nullptr);
+  EXPECT_EQ(field(config, 1)->length_delimited(), "dense");
+  ASSERT_NE(field(config, 4), nullptr);
+  EXPECT_EQ(field(config, 4)->varint(), static_cast<uint64_t>(kMaxBatch));
+  ASSERT_TRUE(message(config, 5, &input));
+  EXPECT_EQ(field(input, 1)->length_delimited(), "input_1");
+  EXPECT_EQ(field(input, 2)->varint(), 11u);  // TYPE_FP32
+  EXPECT_THAT(int64s(input, 4), ::testing::ElementsAre(kInputs));
+  ASSERT_TRUE(message(config, 6, &output));
+  EXPECT_EQ(field(output, 1)->length_delimited(), "layer2_out");
+  EXPECT_THAT(int64s(output, 3), ::testing::ElementsAre(kOutputs));
+  ASSERT_TRUE(message(config, 11, &batching));
+  EXPECT_EQ(field(batching, 4)->varint(), 2u);  // priority_levels
+  ASSERT_TRUE(message(config, 7, &group));
+  EXPECT_EQ(field(group, 2)->varint(), 2u);  // count
+}
+
 TEST_P(ServerTest, InferRawInputsReturnsTheDeviceOutput) {
   inference::ModelInferResponse response;
   grpc::Status status = harness_.Infer(DenseRequest("dense", 3, 5, "req-42"), &response);
@@ -319,9 +403,9 @@ TEST_P(ServerTest, InferRawInputsReturnsTheDeviceOutput) {
   ASSERT_EQ(response.outputs_size(), 1);
   EXPECT_EQ(response.outputs(0).name(), "layer2_out");
   EXPECT_EQ(response.outputs(0).datatype(), "FP32");
-  EXPECT_THAT(std::vector<int64_t>(response.outputs(0).shape().begin(),
-                                   response.outputs(0).shape().end()),
-              ::testing::ElementsAre(3, kOutputs));
+  EXPECT_THAT(
+      std::vector<int64_t>(response.outputs(0).shape().begin(), response.outputs(0).shape().end()),
+      ::testing::ElementsAre(3, kOutputs));
   ASSERT_EQ(response.raw_output_contents_size(), 1);
   EXPECT_EQ(BytesToFloats(response.raw_output_contents(0)), Expected(GetParam(), 3, 5));
 }
@@ -527,21 +611,20 @@ INSTANTIATE_TEST_SUITE_P(
                      grpc::StatusCode::NOT_FOUND, "missing"},
         BadInputCase{"UnknownVersion", [](auto* r) { r->set_model_version("9"); },
                      grpc::StatusCode::NOT_FOUND, "9"},
-        BadInputCase{"WrongInputName",
-                     [](auto* r) { r->mutable_inputs(0)->set_name("input_9"); },
+        BadInputCase{"WrongInputName", [](auto* r) { r->mutable_inputs(0)->set_name("input_9"); },
                      grpc::StatusCode::INVALID_ARGUMENT, "unknown input 'input_9'"},
-        BadInputCase{"WrongDatatype",
-                     [](auto* r) { r->mutable_inputs(0)->set_datatype("FP64"); },
+        BadInputCase{"WrongDatatype", [](auto* r) { r->mutable_inputs(0)->set_datatype("FP64"); },
                      grpc::StatusCode::INVALID_ARGUMENT, "input 'input_1': datatype 'FP64'"},
-        BadInputCase{"WrongRank",
-                     [](auto* r) { r->mutable_inputs(0)->add_shape(1); },
-                     grpc::StatusCode::INVALID_ARGUMENT, "input 'input_1': shape [2,4,1] has rank 3"},
+        BadInputCase{"WrongRank", [](auto* r) { r->mutable_inputs(0)->add_shape(1); },
+                     grpc::StatusCode::INVALID_ARGUMENT,
+                     "input 'input_1': shape [2,4,1] has rank 3"},
         BadInputCase{"WrongSampleDim",
                      [](auto* r) {
                        r->mutable_inputs(0)->set_shape(0, 4);
                        r->mutable_inputs(0)->set_shape(1, 2);
                      },
-                     grpc::StatusCode::INVALID_ARGUMENT, "input 'input_1': shape [4,2] does not match"},
+                     grpc::StatusCode::INVALID_ARGUMENT,
+                     "input 'input_1': shape [4,2] does not match"},
         BadInputCase{"ZeroBatch",
                      [](auto* r) {
                        r->mutable_inputs(0)->set_shape(0, 0);
@@ -563,7 +646,8 @@ INSTANTIATE_TEST_SUITE_P(
                        r->clear_raw_input_contents();
                        r->mutable_inputs(0)->mutable_contents()->add_fp32_contents(1);
                      },
-                     grpc::StatusCode::INVALID_ARGUMENT, "input 'input_1': contents hold 1 elements"},
+                     grpc::StatusCode::INVALID_ARGUMENT,
+                     "input 'input_1': contents hold 1 elements"},
         BadInputCase{"TypedFieldOfWrongType",
                      [](auto* r) {
                        r->clear_raw_input_contents();
@@ -572,12 +656,11 @@ INSTANTIATE_TEST_SUITE_P(
                        }
                      },
                      grpc::StatusCode::INVALID_ARGUMENT, "must be sent in fp32_contents"},
-        BadInputCase{"TypedAndRaw",
-                     [](auto* r) {
-                       r->mutable_inputs(0)->mutable_contents()->add_fp32_contents(1);
-                     },
-                     grpc::StatusCode::INVALID_ARGUMENT,
-                     "input 'input_1': typed contents and raw_input_contents"},
+        BadInputCase{
+            "TypedAndRaw",
+            [](auto* r) { r->mutable_inputs(0)->mutable_contents()->add_fp32_contents(1); },
+            grpc::StatusCode::INVALID_ARGUMENT,
+            "input 'input_1': typed contents and raw_input_contents"},
         BadInputCase{"MissingInput", [](auto* r) { r->clear_inputs(); },
                      grpc::StatusCode::INVALID_ARGUMENT, "missing input 'input_1'"},
         BadInputCase{"NoContents", [](auto* r) { r->clear_raw_input_contents(); },
@@ -594,24 +677,42 @@ INSTANTIATE_TEST_SUITE_P(
         BadInputCase{"Infinity",
                      [](auto* r) { SetRawFloat(r, 2, -std::numeric_limits<float>::infinity()); },
                      grpc::StatusCode::INVALID_ARGUMENT, "element 2 is NaN or infinite"},
-        BadInputCase{"UnknownOutput",
-                     [](auto* r) { r->add_outputs()->set_name("layer9_out"); },
+        BadInputCase{"TypedNaN",
+                     [](auto* r) {
+                       std::vector<float> values = BytesToFloats(r->raw_input_contents(0));
+                       values[6] = std::numeric_limits<float>::quiet_NaN();
+                       r->clear_raw_input_contents();
+                       for (float v : values) {
+                         r->mutable_inputs(0)->mutable_contents()->add_fp32_contents(v);
+                       }
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "input 'input_1': element 6 is NaN"},
+        BadInputCase{"TypedShapeMismatch",
+                     [](auto* r) {
+                       std::vector<float> values = BytesToFloats(r->raw_input_contents(0));
+                       r->clear_raw_input_contents();
+                       for (float v : values) {
+                         r->mutable_inputs(0)->mutable_contents()->add_fp32_contents(v);
+                       }
+                       r->mutable_inputs(0)->set_shape(1, 3);
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT,
+                     "input 'input_1': shape [2,3] does not match"},
+        BadInputCase{"NonNumericVersion", [](auto* r) { r->set_model_version("latest"); },
+                     grpc::StatusCode::INVALID_ARGUMENT,
+                     "version 'latest' is not a version number"},
+        BadInputCase{"UnknownOutput", [](auto* r) { r->add_outputs()->set_name("layer9_out"); },
                      grpc::StatusCode::INVALID_ARGUMENT, "unknown output 'layer9_out'"},
         BadInputCase{"NegativePriority",
-                     [](auto* r) {
-                       (*r->mutable_parameters())["priority"].set_int64_param(-1);
-                     },
+                     [](auto* r) { (*r->mutable_parameters())["priority"].set_int64_param(-1); },
                      grpc::StatusCode::INVALID_ARGUMENT, "'priority' must not be negative"},
         BadInputCase{"PriorityBeyondLevels",
-                     [](auto* r) {
-                       (*r->mutable_parameters())["priority"].set_uint64_param(3);
-                     },
+                     [](auto* r) { (*r->mutable_parameters())["priority"].set_uint64_param(3); },
                      grpc::StatusCode::INVALID_ARGUMENT, "priority"},
-        BadInputCase{"TimeoutOfWrongType",
-                     [](auto* r) {
-                       (*r->mutable_parameters())["timeout"].set_string_param("soon");
-                     },
-                     grpc::StatusCode::INVALID_ARGUMENT, "'timeout' must be an int64 or uint64"}),
+        BadInputCase{
+            "TimeoutOfWrongType",
+            [](auto* r) { (*r->mutable_parameters())["timeout"].set_string_param("soon"); },
+            grpc::StatusCode::INVALID_ARGUMENT, "'timeout' must be an int64 or uint64"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(MessageSizeTest, RequestOverMaxMessageBytesIsResourceExhausted) {
@@ -658,8 +759,7 @@ std::string Raw16(const std::vector<uint16_t>& bits) {
 }
 
 std::vector<float> ValuesOf(const DatatypeCase& c) {
-  return c.datatype.rfind("INT", 0) == 0 || c.datatype.rfind("FP", 0) == 0 ||
-                 c.datatype == "BF16"
+  return c.datatype.rfind("INT", 0) == 0 || c.datatype.rfind("FP", 0) == 0 || c.datatype == "BF16"
              ? kSignedDatatypeValues
              : kDatatypeValues;
 }
@@ -720,37 +820,54 @@ TEST_P(DatatypeTest, TypedContentsAreDecodedOrRefusedForHalfFloats) {
 
 INSTANTIATE_TEST_SUITE_P(
     Types, DatatypeTest,
-    ::testing::Values(
-        DatatypeCase{"INT8",
-                     [](auto* c) { for (float v : kSignedDatatypeValues) c->add_int_contents(v); },
-                     RawOf<int8_t>(kSignedDatatypeValues)},
-        DatatypeCase{"INT16",
-                     [](auto* c) { for (float v : kSignedDatatypeValues) c->add_int_contents(v); },
-                     RawOf<int16_t>(kSignedDatatypeValues)},
-        DatatypeCase{"INT32",
-                     [](auto* c) { for (float v : kSignedDatatypeValues) c->add_int_contents(v); },
-                     RawOf<int32_t>(kSignedDatatypeValues)},
-        DatatypeCase{"INT64",
-                     [](auto* c) { for (float v : kSignedDatatypeValues) c->add_int64_contents(v); },
-                     RawOf<int64_t>(kSignedDatatypeValues)},
-        DatatypeCase{"UINT8",
-                     [](auto* c) { for (float v : kDatatypeValues) c->add_uint_contents(v); },
-                     RawOf<uint8_t>(kDatatypeValues)},
-        DatatypeCase{"UINT16",
-                     [](auto* c) { for (float v : kDatatypeValues) c->add_uint_contents(v); },
-                     RawOf<uint16_t>(kDatatypeValues)},
-        DatatypeCase{"UINT32",
-                     [](auto* c) { for (float v : kDatatypeValues) c->add_uint_contents(v); },
-                     RawOf<uint32_t>(kDatatypeValues)},
-        DatatypeCase{"UINT64",
-                     [](auto* c) { for (float v : kDatatypeValues) c->add_uint64_contents(v); },
-                     RawOf<uint64_t>(kDatatypeValues)},
-        DatatypeCase{"FP64",
-                     [](auto* c) { for (float v : kSignedDatatypeValues) c->add_fp64_contents(v); },
-                     RawOf<double>(kSignedDatatypeValues)},
-        // -3, 0, 7, 12 as IEEE half and bfloat16 bit patterns.
-        DatatypeCase{"FP16", nullptr, Raw16({0xC200, 0x0000, 0x4700, 0x4A00})},
-        DatatypeCase{"BF16", nullptr, Raw16({0xC040, 0x0000, 0x40E0, 0x4140})}),
+    ::testing::Values(DatatypeCase{"INT8",
+                                   [](auto* c) {
+                                     for (float v : kSignedDatatypeValues) c->add_int_contents(v);
+                                   },
+                                   RawOf<int8_t>(kSignedDatatypeValues)},
+                      DatatypeCase{"INT16",
+                                   [](auto* c) {
+                                     for (float v : kSignedDatatypeValues) c->add_int_contents(v);
+                                   },
+                                   RawOf<int16_t>(kSignedDatatypeValues)},
+                      DatatypeCase{"INT32",
+                                   [](auto* c) {
+                                     for (float v : kSignedDatatypeValues) c->add_int_contents(v);
+                                   },
+                                   RawOf<int32_t>(kSignedDatatypeValues)},
+                      DatatypeCase{"INT64",
+                                   [](auto* c) {
+                                     for (float v : kSignedDatatypeValues) c->add_int64_contents(v);
+                                   },
+                                   RawOf<int64_t>(kSignedDatatypeValues)},
+                      DatatypeCase{"UINT8",
+                                   [](auto* c) {
+                                     for (float v : kDatatypeValues) c->add_uint_contents(v);
+                                   },
+                                   RawOf<uint8_t>(kDatatypeValues)},
+                      DatatypeCase{"UINT16",
+                                   [](auto* c) {
+                                     for (float v : kDatatypeValues) c->add_uint_contents(v);
+                                   },
+                                   RawOf<uint16_t>(kDatatypeValues)},
+                      DatatypeCase{"UINT32",
+                                   [](auto* c) {
+                                     for (float v : kDatatypeValues) c->add_uint_contents(v);
+                                   },
+                                   RawOf<uint32_t>(kDatatypeValues)},
+                      DatatypeCase{"UINT64",
+                                   [](auto* c) {
+                                     for (float v : kDatatypeValues) c->add_uint64_contents(v);
+                                   },
+                                   RawOf<uint64_t>(kDatatypeValues)},
+                      DatatypeCase{"FP64",
+                                   [](auto* c) {
+                                     for (float v : kSignedDatatypeValues) c->add_fp64_contents(v);
+                                   },
+                                   RawOf<double>(kSignedDatatypeValues)},
+                      // -3, 0, 7, 12 as IEEE half and bfloat16 bit patterns.
+                      DatatypeCase{"FP16", nullptr, Raw16({0xC200, 0x0000, 0x4700, 0x4A00})},
+                      DatatypeCase{"BF16", nullptr, Raw16({0xC040, 0x0000, 0x40E0, 0x4140})}),
     [](const auto& info) { return info.param.datatype; });
 
 TEST(DatatypeRangeTest, TypedIntegersOutOfTheirTypeRangeAreRejected) {
@@ -776,7 +893,132 @@ TEST(DatatypeRangeTest, TypedIntegersOutOfTheirTypeRangeAreRejected) {
   inference::ModelInferResponse response;
   grpc::Status status = harness.Infer(request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("input 'x': element 2 value 300 is out of range for INT8"));
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("input 'x': element 2 value 300 is out of range for INT8"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// /metrics and ModelStatistics report the same numbers.
+
+// The value of `family`{model="dense",version="1"} (counter or gauge), or -1 when absent.
+double MetricValue(const std::vector<prometheus::MetricFamily>& families, const std::string& family,
+                   const std::string& model) {
+  for (const prometheus::MetricFamily& f : families) {
+    if (f.name != family) continue;
+    for (const prometheus::ClientMetric& m : f.metric) {
+      bool model_label = false, version_label = false;
+      for (const prometheus::ClientMetric::Label& label : m.label) {
+        if (label.name == "model" && label.value == model) model_label = true;
+        if (label.name == "version" && label.value == "1") version_label = true;
+      }
+      if (!model_label || !version_label) continue;
+      return f.type == prometheus::MetricType::Gauge ? m.gauge.value : m.counter.value;
+    }
+  }
+  return -1;
+}
+
+TEST(MetricsTest, TritonCountersAndModelStatisticsAgree) {
+  ServerHarness harness;
+  harness.Start(ServerConfig{});
+  inference::ModelInferResponse response;
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_TRUE(harness.Infer(DenseRequest("dense", 1 + i % 5, i), &response).ok());
+  }
+  for (int i = 0; i < 3; ++i) {
+    inference::ModelInferRequest bad = DenseRequest("dense", 2);
+    bad.mutable_inputs(0)->set_datatype("INT32");
+    ASSERT_FALSE(harness.Infer(bad, &response).ok());
+  }
+  inference::ModelStatisticsRequest request;
+  request.set_name("dense");
+  inference::ModelStatisticsResponse stats;
+  grpc::ClientContext context;
+  ASSERT_TRUE(harness.stub()->ModelStatistics(&context, request, &stats).ok());
+  ASSERT_EQ(stats.model_stats_size(), 1);
+  const inference::ModelStatistics& dense = stats.model_stats(0);
+  const auto families = harness.metrics()->registry()->Collect();
+  auto value = [&families](const std::string& family) {
+    return MetricValue(families, family, "dense");
+  };
+
+  EXPECT_EQ(dense.inference_stats().success().count(), 12u);
+  EXPECT_EQ(dense.inference_stats().fail().count(), 3u);
+  EXPECT_EQ(value("nv_inference_request_success"), dense.inference_stats().success().count());
+  EXPECT_EQ(value("nv_inference_request_failure"), dense.inference_stats().fail().count());
+  EXPECT_EQ(value("nv_inference_count"), dense.inference_count());
+  EXPECT_EQ(value("fpgaas_inference_total"), dense.inference_count());
+  EXPECT_EQ(value("nv_inference_exec_count"), dense.execution_count());
+  EXPECT_EQ(value("fpgaas_execution_total"), dense.execution_count());
+  EXPECT_EQ(value("nv_inference_pending_request_count"), 0);
+  EXPECT_EQ(value("fpgaas_queue_depth"), 0);
+  // Durations: Prometheus sums µs as doubles, the statistics sum whole ns.
+  const double tolerance_us = 0.01;
+  EXPECT_NEAR(value("nv_inference_queue_duration_us"), dense.inference_stats().queue().ns() / 1e3,
+              tolerance_us);
+  EXPECT_NEAR(value("nv_inference_compute_input_duration_us"),
+              dense.inference_stats().compute_input().ns() / 1e3, tolerance_us);
+  EXPECT_NEAR(value("nv_inference_compute_infer_duration_us"),
+              dense.inference_stats().compute_infer().ns() / 1e3, tolerance_us);
+  EXPECT_NEAR(value("nv_inference_compute_output_duration_us"),
+              dense.inference_stats().compute_output().ns() / 1e3, tolerance_us);
+  EXPECT_NEAR(value("nv_inference_request_duration_us"),
+              dense.inference_stats().success().ns() / 1e3, tolerance_us);
+  EXPECT_GT(value("nv_inference_compute_infer_duration_us"), 0);
+  // The other model is labelled separately and saw nothing.
+  EXPECT_EQ(MetricValue(families, "nv_inference_count", "gated"), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A malformed config.pbtxt: that model fails alone, RepositoryIndex carries the parse error.
+
+TEST(BrokenModelTest, MalformedConfigFailsAloneWithTheParseErrorInRepositoryIndex) {
+  ServerHarness harness;
+  ServerConfig config;
+  config.write_models = [](const fs::path& root) {
+    testing::WriteDenseModel(root, "broken", kInputs, kOutputs, 8);
+    testing::WriteTextFile(root / "broken" / "config.pbtxt",
+                           "name: \"broken\"\nmax_batch_size: 8\ninput [ { name: \"input_1\" "
+                           "data_type: TYPE_FP32 dims: [ 4 ] }\n");
+  };
+  harness.Start(config);
+  inference::RepositoryIndexResponse index;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(harness.stub()->RepositoryIndex(&context, {}, &index).ok());
+  }
+  std::map<std::string, inference::RepositoryIndexResponse::ModelIndex> by_name;
+  for (const auto& model : index.models()) by_name[model.name()] = model;
+  ASSERT_EQ(by_name.count("broken"), 1u);
+  EXPECT_EQ(by_name["broken"].state(), "UNAVAILABLE");
+  EXPECT_THAT(by_name["broken"].reason(),
+              ::testing::AllOf(HasSubstr("config.pbtxt"), HasSubstr("line 4")));
+  EXPECT_EQ(by_name["dense"].state(), "READY");
+  EXPECT_EQ(by_name["gated"].state(), "READY");
+  {
+    inference::RepositoryIndexRequest ready_only;
+    ready_only.set_ready(true);
+    grpc::ClientContext context;
+    inference::RepositoryIndexResponse ready;
+    ASSERT_TRUE(harness.stub()->RepositoryIndex(&context, ready_only, &ready).ok());
+    for (const auto& model : ready.models()) EXPECT_NE(model.name(), "broken");
+  }
+  {
+    inference::ModelReadyRequest request;
+    request.set_name("broken");
+    inference::ModelReadyResponse ready;
+    grpc::ClientContext context;
+    ASSERT_TRUE(harness.stub()->ModelReady(&context, request, &ready).ok());
+    EXPECT_FALSE(ready.ready());
+  }
+  inference::ModelInferResponse response;
+  grpc::Status status = harness.Infer(DenseRequest("broken", 1), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("line 4"));
+  // The others keep serving, and the server is ready (only strict readiness counts broken models).
+  ASSERT_TRUE(harness.Infer(DenseRequest("dense", 2), &response).ok());
+  EXPECT_EQ(BytesToFloats(response.raw_output_contents(0)), Expected(DeviceKind::kEmu, 2));
+  EXPECT_TRUE(harness.server()->ready());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1137,11 +1379,10 @@ TEST(StressTest, SixtyFourClientsWithRandomCancelsAndDeadlines) {
         inference::ModelInferResponse response;
         absl::Notification done;
         grpc::Status status;
-        harness.stub()->async()->ModelInfer(&context, &request, &response,
-                                            [&](grpc::Status s) {
-                                              status = std::move(s);
-                                              done.Notify();
-                                            });
+        harness.stub()->async()->ModelInfer(&context, &request, &response, [&](grpc::Status s) {
+          status = std::move(s);
+          done.Notify();
+        });
         if (mode == 1) {
           absl::SleepFor(absl::Microseconds(rng() % 500));
           context.TryCancel();

@@ -12,8 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -21,6 +23,8 @@
 #include "server/device/fake/fake_device.h"
 #include "server/metrics/metrics.h"
 #include "server/util/clock.h"
+#include "spdlog/sinks/ostream_sink.h"
+#include "spdlog/spdlog.h"
 
 namespace fpgaas {
 namespace {
@@ -754,6 +758,231 @@ TEST_F(RegistrationTest, LeftoverStagingFolderIsRemovedAtStart) {
   ASSERT_TRUE(repository.ok()) << repository.status();
   ExpectNoLeftovers();
   EXPECT_TRUE((*repository)->Get("m").ok());
+}
+
+// A device that checks, as the XRT device does when it reads the xclbin, that a version's files
+// are at spec.version_dir while Load runs; records every version_dir; can hold Loads until
+// released; and refuses the next Load on request. Computes like FakeDevice.
+class FileCheckingDevice final : public Device {
+ public:
+  std::string name() const override { return "checking"; }
+  absl::StatusOr<std::unique_ptr<LoadedModel>> Load(const DeviceModelSpec& spec) override {
+    {
+      absl::MutexLock lock(&mu_);
+      version_dirs_.push_back(spec.version_dir);
+      ++loads_started_;
+      mu_.Await(absl::Condition(
+          +[](FileCheckingDevice* d) ABSL_EXCLUSIVE_LOCKS_REQUIRED(d->mu_) { return !d->held_; },
+          this));
+      if (!refusal_.ok()) {
+        absl::Status refused = refusal_;
+        refusal_ = absl::OkStatus();
+        return refused;
+      }
+    }
+    if (!fs::is_directory(spec.version_dir / "hls4ml_prj")) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("no hls4ml_prj in version_dir ", spec.version_dir.string()));
+    }
+    return inner_.Load(spec);
+  }
+  void Hold() {
+    absl::MutexLock lock(&mu_);
+    held_ = true;
+  }
+  void Release() {
+    absl::MutexLock lock(&mu_);
+    held_ = false;
+  }
+  void RefuseNextLoad(absl::Status status) {
+    absl::MutexLock lock(&mu_);
+    refusal_ = std::move(status);
+  }
+  void AwaitLoadsStarted(int n) {
+    absl::MutexLock lock(&mu_);
+    auto started = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return loads_started_ >= n; };
+    mu_.Await(absl::Condition(&started));
+  }
+  int loads_started() {
+    absl::MutexLock lock(&mu_);
+    return loads_started_;
+  }
+  std::vector<fs::path> version_dirs() {
+    absl::MutexLock lock(&mu_);
+    return version_dirs_;
+  }
+
+ private:
+  FakeDevice inner_;
+  absl::Mutex mu_;
+  bool held_ ABSL_GUARDED_BY(mu_) = false;
+  int loads_started_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status refusal_ ABSL_GUARDED_BY(mu_);
+  std::vector<fs::path> version_dirs_ ABSL_GUARDED_BY(mu_);
+};
+
+class FileCheckingTest : public RegistrationTest {
+ protected:
+  void SetUp() override {
+    RegistrationTest::SetUp();
+    checking_ = std::make_shared<FileCheckingDevice>();
+    DeviceManagerOptions device_options;
+    device_options.clock = &clock_;
+    device_options.injected = {checking_};
+    devices_ = *DeviceManager::Create(std::move(device_options));
+  }
+  fs::path Final(const std::string& name, int version) const {
+    return fs::absolute(root_).lexically_normal() / name / absl::StrCat(version);
+  }
+  std::shared_ptr<FileCheckingDevice> checking_;
+};
+
+TEST_F(FileCheckingTest, RegisteredVersionIsPlacedFromItsFinalFolder) {
+  auto repository = Create(ModelControlMode::kExplicit);
+  ASSERT_TRUE(repository.ok()) << repository.status();
+  ModelLoadRequest request;
+  request.config_json = JsonConfig("wire", 4, 2);
+  request.files = ModelFiles(1, 4, 2);
+  absl::Status status = (*repository)->Load("wire", request);
+  ASSERT_TRUE(status.ok()) << status;
+  // The device saw the files at <root>/wire/1, never in a staging folder.
+  EXPECT_THAT(checking_->version_dirs(), ElementsAre(Final("wire", 1)));
+  auto model = (*repository)->Get("wire");
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_TRUE(InferOne(**model, {1, 2, 3, 4}).ok());
+  ExpectNoLeftovers();
+
+  // Re-registering over an existing model: the same holds, and the new files replaced the old.
+  request.config_json = JsonConfig("wire", 3, 1);
+  request.files = ModelFiles(2, 3, 1);
+  status = (*repository)->Load("wire", request);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_THAT(checking_->version_dirs(), ElementsAre(Final("wire", 1), Final("wire", 2)));
+  EXPECT_FALSE(fs::exists(root_ / "wire" / "1"));
+  EXPECT_THAT(*(*repository)->ReadyVersions("wire"), ElementsAre(2));
+  ExpectNoLeftovers();
+}
+
+TEST_F(FileCheckingTest, DeviceRefusingARegisteredModelPutsThePreviousFolderBack) {
+  AddModel("m", {1});
+  auto repository = Create(ModelControlMode::kExplicit, {"m"});
+  ASSERT_TRUE(repository.ok()) << repository.status();
+  const std::string old_config = ReadText(root_ / "m" / "config.pbtxt");
+
+  ModelLoadRequest request;
+  request.config_json = JsonConfig("m", 3, 1);
+  request.files = ModelFiles(4, 3, 1);
+  checking_->RefuseNextLoad(absl::ResourceExhaustedError("card is full"));
+  absl::Status status = (*repository)->Load("m", request);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), AllOf(HasSubstr("version 4"), HasSubstr("card is full")));
+  EXPECT_EQ(ReadText(root_ / "m" / "config.pbtxt"), old_config);
+  EXPECT_TRUE(fs::is_directory(root_ / "m" / "1" / "hls4ml_prj"));
+  EXPECT_FALSE(fs::exists(root_ / "m" / "4"));
+  EXPECT_THAT(*(*repository)->ReadyVersions("m"), ElementsAre(1));
+  EXPECT_TRUE(InferOne(**(*repository)->Get("m"), {1, 2, 3, 4}).ok());
+  ExpectNoLeftovers();
+
+  // A new name the device refuses leaves no folder and no index entry.
+  request.config_json = JsonConfig("fresh", 3, 1);
+  checking_->RefuseNextLoad(absl::ResourceExhaustedError("card is full"));
+  EXPECT_FALSE((*repository)->Load("fresh", request).ok());
+  EXPECT_FALSE(fs::exists(root_ / "fresh"));
+  EXPECT_FALSE(Find((*repository)->Index(), "fresh").has_value());
+  ExpectNoLeftovers();
+}
+
+TEST_F(FileCheckingTest, IndexShowsAReloadInProgressWhileTheOldVersionServes) {
+  AddModel("m", {1});
+  auto repository = Create(ModelControlMode::kExplicit, {"m"});
+  ASSERT_TRUE(repository.ok()) << repository.status();
+  ASSERT_EQ(Find((*repository)->Index(), "m", "1")->state, "READY");
+
+  checking_->Hold();
+  const int started = checking_->loads_started();
+  std::thread reload([&repository] { EXPECT_TRUE((*repository)->Load("m").ok()); });
+  checking_->AwaitLoadsStarted(started + 1);  // the reload is on the device now
+  std::optional<ModelIndexEntry> entry = Find((*repository)->Index(), "m", "1");
+  ASSERT_TRUE(entry.has_value());
+  EXPECT_EQ(entry->state, "LOADING");
+  EXPECT_THAT(entry->reason, HasSubstr("reloading"));
+  EXPECT_TRUE(entry->serving);
+  // It still serves, so a ready-only index lists it.
+  EXPECT_TRUE(Find((*repository)->Index(/*ready_only=*/true), "m", "1").has_value());
+  auto serving = (*repository)->Get("m");
+  ASSERT_TRUE(serving.ok()) << serving.status();
+  EXPECT_TRUE(InferOne(**serving, {1, 2, 3, 4}).ok());
+  checking_->Release();
+  reload.join();
+  entry = Find((*repository)->Index(), "m", "1");
+  ASSERT_TRUE(entry.has_value());
+  EXPECT_EQ(entry->state, "READY");
+  EXPECT_EQ(entry->reason, "");
+}
+
+// Captures what the repository logs (spdlog's default logger) for one test.
+class LogCapture {
+ public:
+  LogCapture()
+      : previous_(spdlog::default_logger()),
+        sink_(std::make_shared<spdlog::sinks::ostream_sink_mt>(stream_)) {
+    auto logger = std::make_shared<spdlog::logger>("capture", sink_);
+    logger->set_pattern("%l %v");
+    logger->set_level(spdlog::level::trace);
+    spdlog::set_default_logger(logger);
+  }
+  ~LogCapture() { spdlog::set_default_logger(previous_); }
+  std::vector<std::string> LinesWith(const std::string& text) {
+    sink_->flush();
+    std::vector<std::string> lines;
+    for (absl::string_view line : absl::StrSplit(stream_.str(), '\n')) {
+      if (absl::StrContains(line, text)) lines.emplace_back(line);
+    }
+    return lines;
+  }
+
+ private:
+  std::ostringstream stream_;
+  std::shared_ptr<spdlog::logger> previous_;
+  std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
+};
+
+TEST_F(RepositoryTest, EachStartupOutcomeIsLoggedOnce) {
+  AddModel("a_device_fails", {1});
+  WriteText(root_ / "b_malformed" / "config.pbtxt", "name: \"b_malformed\"\nmax_batch_size: [\n");
+  WriteHls4mlProject(root_ / "b_malformed" / "1" / "hls4ml_prj", 4, 2);
+  AddModel("c_one_version_fails", {1, 2}, 4, 2, "version_policy { all { } }\n");
+  fs::remove_all(root_ / "c_one_version_fails" / "1" / "hls4ml_prj");
+  device_->FailNextLoad(absl::InternalError("bitstream rejected"));  // a_... loads first
+  LogCapture log;
+  auto repository = Create();
+  ASSERT_TRUE(repository.ok()) << repository.status();
+
+  std::vector<std::string> lines = log.LinesWith("a_device_fails");
+  ASSERT_EQ(lines.size(), 1u) << absl::StrJoin(lines, "\n");
+  EXPECT_THAT(lines[0], AllOf(HasSubstr("error"), HasSubstr("bitstream rejected")));
+  lines = log.LinesWith("b_malformed");
+  ASSERT_EQ(lines.size(), 1u) << absl::StrJoin(lines, "\n");
+  EXPECT_THAT(lines[0], AllOf(HasSubstr("error"), HasSubstr("line 2")));
+  // One line for the version that loaded, one for the one that failed.
+  lines = log.LinesWith("c_one_version_fails");
+  ASSERT_EQ(lines.size(), 2u) << absl::StrJoin(lines, "\n");
+  EXPECT_THAT(lines,
+              ::testing::UnorderedElementsAre(AllOf(HasSubstr("info"), HasSubstr("version 2")),
+                                              AllOf(HasSubstr("error"), HasSubstr("version 1"),
+                                                    HasSubstr("no hls4ml project folder"))));
+}
+
+TEST_F(RepositoryTest, ServingLogsNothingPerRequest) {
+  AddModel("m", {1});
+  auto repository = Create();
+  ASSERT_TRUE(repository.ok()) << repository.status();
+  LogCapture log;
+  auto model = (*repository)->Get("m");
+  ASSERT_TRUE(model.ok());
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(InferOne(**model, {1, 2, 3, 4}).ok());
+  EXPECT_EQ(InferOne(**model, {1, 2, 3}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(log.LinesWith(""), ::testing::Each(IsEmpty()));
 }
 
 TEST(ModelControlModeTest, Parses) {
