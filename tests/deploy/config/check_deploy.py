@@ -187,11 +187,17 @@ def drain_budget_seconds(root, args=()):
         main_cc = os.path.join(root, "server/main.cc")
         m = re.search(r"ABSL_FLAG\(int,\s*drain_grace_seconds,\s*(\d+)",
                       open(main_cc).read() if os.path.exists(main_cc) else "")
-        grace = m.group(1) if m else 10
+        if not m:
+            raise RuntimeError("server/main.cc: no `ABSL_FLAG(int, drain_grace_seconds, N` "
+                               "(the drain every grace period here is sized for)")
+        grace = m.group(1)
     header = os.path.join(root, "server/repository/repository.h")
     m = re.search(r"drain_timeout\s*=\s*absl::Seconds\((\d+)\)",
                   open(header).read() if os.path.exists(header) else "")
-    return int(grace) + (int(m.group(1)) if m else 10)
+    if not m:
+        raise RuntimeError("server/repository/repository.h: no `drain_timeout = "
+                           "absl::Seconds(N)` (the queue drain every grace period is sized for)")
+    return int(grace) + int(m.group(1))
 
 
 def check_deployment(c, overlay, objects, root):
