@@ -474,6 +474,69 @@ TEST_F(FpgaasdXrtTest, HungKernelsAreAnsweredWithUnavailableUntilTheCardGoesOutO
   EXPECT_EQ(daemon->SignalAndWait(SIGTERM), 0) << daemon->log();
 }
 
+TEST_F(FpgaasdXrtTest, TwoCardsTakeTwoXclbinsWithoutSwappingAndHonourFpgaDevices) {
+  // Two models with different xclbins (a card holds one at a time); "a_pinned" may only run on
+  // xrt:1 (fpga.devices), "free" anywhere. Whatever order they load in, each gets its own card and
+  // nothing is swapped.
+  testing::WriteTextFile(
+      repository_ / "a_pinned" / "config.pbtxt",
+      XrtConfig("a_pinned", 1,
+                "  input_precision: \"ap_fixed<16,6>\"\n  output_precision: \"ap_fixed<16,6>\"\n"
+                "  xclbin: \"pinned.xclbin\"\n  devices: [ \"xrt:1\" ]\n"));
+  WriteXclbinOrDie(XclbinSpec(), repository_ / "a_pinned" / "1" / "pinned.xclbin");
+  testing::WriteTextFile(repository_ / "free" / "config.pbtxt",
+                         XrtConfig("free", 2, "  xclbin: \"free.xclbin\"\n"));
+  testing::WriteDenseProject(repository_ / "free" / "1" / "hls4ml_prj", kInputs, kOutputs);
+  XclbinSpec two_units;
+  two_units.compute_units = 2;
+  WriteXclbinOrDie(two_units, repository_ / "free" / "1" / "free.xclbin");
+  // Asks for a card fpgaasd does not serve.
+  testing::WriteTextFile(
+      repository_ / "elsewhere" / "config.pbtxt",
+      XrtConfig("elsewhere", 1,
+                "  input_precision: \"ap_fixed<16,6>\"\n  output_precision: \"ap_fixed<16,6>\"\n"
+                "  xclbin: \"pinned.xclbin\"\n  devices: [ \"xrt:7\" ]\n"));
+  WriteXclbinOrDie(XclbinSpec(), repository_ / "elsewhere" / "1" / "pinned.xclbin");
+
+  std::unique_ptr<Daemon> daemon = Start("xrt:0,xrt:1");
+  ASSERT_TRUE(daemon->AwaitListening()) << daemon->log();
+  auto stub = Connect(daemon->grpc_port());
+  ASSERT_TRUE(ServerReady(*stub)) << daemon->log();
+  EXPECT_THAT(daemon->log(), HasSubstr("devices: xrt:0, xrt:1"));
+  EXPECT_TRUE(ModelReady(*stub, "a_pinned"));
+  EXPECT_TRUE(ModelReady(*stub, "free"));
+  EXPECT_FALSE(ModelReady(*stub, "elsewhere"));
+
+  inference::ModelInferResponse response;
+  ASSERT_TRUE(Infer(*stub, "a_pinned", 3, &response).ok()) << daemon->log();
+  ASSERT_TRUE(Infer(*stub, "free", 4, &response).ok()) << daemon->log();
+  EXPECT_THAT(response.outputs(0).shape(), ::testing::ElementsAre(4, kOutputs));
+
+  const std::string metrics = Metrics(*daemon);
+  const std::map<std::string, std::string> card0 = {{"device", "xrt:0"}};
+  const std::map<std::string, std::string> card1 = {{"device", "xrt:1"}};
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_bytes_to_device_total", card1),
+            3 * kInputs * kDeviceBytesPerValue)
+      << metrics;
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_bytes_to_device_total", card0),
+            4 * kInputs * kDeviceBytesPerValue);
+  for (const auto& card : {card0, card1}) {
+    EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_xclbin_loads_total", card), 1) << metrics;
+    EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_xclbin_swaps_total", card), 0);
+  }
+  inference::RepositoryIndexResponse index;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->RepositoryIndex(&context, {}, &index).ok());
+  }
+  for (const auto& model : index.models()) {
+    if (model.name() != "elsewhere") continue;
+    EXPECT_EQ(model.state(), "UNAVAILABLE");
+    EXPECT_THAT(model.reason(), HasSubstr("asks for device 'xrt:7'"));
+  }
+  EXPECT_EQ(daemon->SignalAndWait(SIGTERM), 0) << daemon->log();
+}
+
 TEST_F(FpgaasdXrtTest, DeviceXrtWithoutACardFailsAtStartAndAutoUsesTheEmulator) {
   testing::WriteDenseModel(repository_, "dense", 4, 2, 8);
   {
