@@ -524,7 +524,43 @@ def cmd_compose(args):
             if src.startswith("."):
                 c.expect(os.path.exists(os.path.join(compose_dir, src)),
                          f"{name}: volume source {src} does not exist")
+
+    def host_path(service, container_path):
+        """The compose-dir file or folder a container path of `service` is mounted from."""
+        for v in services.get(service, {}).get("volumes", []):
+            src, _, rest = v.partition(":")
+            target = rest.split(":")[0]
+            if src.startswith(".") and (container_path == target or
+                                        container_path.startswith(target.rstrip("/") + "/")):
+                return os.path.normpath(os.path.join(compose_dir, src,
+                                                     os.path.relpath(container_path, target)))
+        return None
+
+    # What the containers read must be mounted: Prometheus' config and rule files, Grafana's
+    # provisioning, the dashboards folder its provider loads and the home dashboard.
+    prom_args = services.get("prometheus", {}).get("command", [])
+    prom_config = next((a.split("=", 1)[1] for a in prom_args if a.startswith("--config.file=")),
+                       "/etc/prometheus/prometheus.yml")
+    c.expect(host_path("prometheus", prom_config) == os.path.join(compose_dir, "prometheus.yml"),
+             f"prometheus: {prom_config} is not mounted from ./prometheus.yml")
     prom = yaml.safe_load(open(os.path.join(compose_dir, "prometheus.yml")))
+    for rule_file in prom.get("rule_files", []):
+        path = host_path("prometheus", os.path.join(os.path.dirname(prom_config), rule_file))
+        c.expect(path and os.path.isfile(path), f"prometheus: rule file {rule_file} not mounted")
+    grafana = services.get("grafana", {})
+    provisioning = host_path("grafana", "/etc/grafana/provisioning")
+    c.expect(provisioning and os.path.isdir(os.path.join(provisioning, "datasources")),
+             "grafana: /etc/grafana/provisioning (datasources, dashboards) not mounted")
+    for provider_file in glob.glob(os.path.join(provisioning or "-", "dashboards", "*.yml")):
+        for provider in yaml.safe_load(open(provider_file)).get("providers", []):
+            folder = host_path("grafana", provider["options"]["path"])
+            c.expect(folder and glob.glob(os.path.join(folder, "*.json")),
+                     f"grafana: dashboard provider path {provider['options']['path']} holds no "
+                     "mounted dashboard")
+    home = grafana.get("environment", {}).get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH")
+    if home:
+        c.expect(host_path("grafana", home) and os.path.isfile(host_path("grafana", home)),
+                 f"grafana: home dashboard {home} is not mounted")
     targets = [t for job in prom["scrape_configs"] if job["job_name"] == "fpgaasd"
                for sc in job.get("static_configs", []) for t in sc["targets"]]
     c.expect(f"fpgaasd:{metrics_port}" in targets,
