@@ -6,7 +6,11 @@
 
 // Helpers inlined into every target_clones clone, so they are compiled for the clone's ISA.
 #define FPGAAS_INLINE inline __attribute__((always_inline))
-#define FPGAAS_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
+// Tests define FPGAAS_NUMERICS_CLONES empty to build the portable (default-clone) code alone.
+#ifndef FPGAAS_NUMERICS_CLONES
+#define FPGAAS_NUMERICS_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
+#endif
+#define FPGAAS_CLONES FPGAAS_NUMERICS_CLONES
 
 namespace fpgaas::numerics::internal {
 namespace {

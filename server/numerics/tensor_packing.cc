@@ -10,6 +10,11 @@
 #include "absl/strings/string_view.h"
 #include "server/numerics/fixed_point_internal.h"
 
+// Tests define FPGAAS_NUMERICS_CLONES empty to build the portable (default-clone) code alone.
+#ifndef FPGAAS_NUMERICS_CLONES
+#define FPGAAS_NUMERICS_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
+#endif
+
 namespace fpgaas::numerics {
 namespace {
 
@@ -114,7 +119,7 @@ absl::Status NotFinite(size_t k, double v, const FixedType& type) {
 // Fast exact path for float sources: y = x * 2^F is exact in double for every float x when
 // |F| <= 512 - so floor, the fraction and the comparisons below are exact.
 template <typename Container, bool kRound, bool kSaturate>
-__attribute__((target_clones("default", "avx2", "avx512f"))) size_t PackFloatFast(
+FPGAAS_NUMERICS_CLONES size_t PackFloatFast(
     const float* src, size_t count, double scale, int64_t lo, int64_t hi, int width, bool is_signed,
     Container* dst) {
   const int unused = 64 - width;
