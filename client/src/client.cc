@@ -124,6 +124,35 @@ std::string ServiceConfig(const ClientOptions& options, bool round_robin) {
   return absl::StrCat("{", absl::StrJoin(parts, ", "), "}");
 }
 
+// Surprise (gRPC 1.51): channels that use the callback API (InferAsync, streams) share one
+// process-wide completion queue served by gRPC's "nexting" threads, reference-counted by channel.
+// When the last such channel is destroyed, gRPC shuts the queue down, joins those threads and
+// frees it; if that happens while one of them is still inside a completion (an async call whose
+// callback drops the last Model handle, or a caller destroying its Client as soon as the callback
+// has signalled it), that thread goes on with a freed queue and the process crashes. So the
+// library holds one idle channel that made one callback call, for the life of the process: the
+// queue is never torn down under a running callback. It has no state worth injecting.
+void KeepCallbackQueueAlive() {
+  struct Keeper {
+    std::shared_ptr<grpc::Channel> channel;
+    std::unique_ptr<inference::GRPCInferenceService::Stub> stub;
+    grpc::ClientContext context;
+    inference::ServerLiveRequest request;
+    inference::ServerLiveResponse response;
+  };
+  static Keeper* const keeper = [] {
+    auto* kept = new Keeper;
+    kept->channel = grpc::CreateChannel("unix:fpgaas-callback-queue-keeper",
+                                        grpc::InsecureChannelCredentials());
+    kept->stub = inference::GRPCInferenceService::NewStub(kept->channel);
+    kept->context.set_deadline(std::chrono::system_clock::now());  // fails at once, unsent
+    kept->stub->async()->ServerLive(&kept->context, &kept->request, &kept->response,
+                                    [](grpc::Status) {});
+    return kept;
+  }();
+  (void)keeper;
+}
+
 std::shared_ptr<ChannelState> BuildChannel(std::vector<std::string> endpoints,
                                            const std::string& single_target,
                                            ClientOptions options) {
@@ -191,6 +220,7 @@ std::shared_ptr<ChannelState> BuildChannel(std::vector<std::string> endpoints,
   if (!options.tls.server_name_override.empty()) {
     args.SetSslTargetNameOverride(options.tls.server_name_override);
   }
+  KeepCallbackQueueAlive();
   state->channel = grpc::CreateCustomChannel(state->target, credentials, args);
   state->stub = inference::GRPCInferenceService::NewStub(state->channel);
   return state;

@@ -213,13 +213,13 @@ int LoadOrUnload(bool load, const Args& args, std::ostream& out, std::ostream& e
 int Register(const Args& args, std::ostream& out, std::ostream& err) {
   ConnectionFlags connection;
   std::string name;
+  connection.timeout_ms = 120000;  // uploads and bitstream loads take time; --timeout-ms overrides
   ArgParser parser("fpgaas register <model-dir> [--name <model>]",
                    "Uploads a model folder (config.pbtxt and its version folders: hls4ml\n"
                    "project, xclbin) to the server and loads it.");
   connection.AddTo(parser);
   parser.Add("name", &name, "model name (default: the config's name, else the folder's)");
   if (int code = ParseOrExit(parser, args, 1, 1, out, err); code >= 0) return code;
-  connection.timeout_ms = std::max<int64_t>(connection.timeout_ms, 120000);  // uploads take time
   Client client(connection.server, connection.ToOptions());
   absl::Status status = client.Register(parser.positional()[0], name);
   if (!status.ok()) return ReportError("register", connection.server, status, err);

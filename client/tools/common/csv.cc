@@ -1,5 +1,6 @@
 #include "client/tools/common/csv.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -31,28 +32,28 @@ absl::StatusOr<CsvTable> ParseCsv(const std::string& text, const std::string& na
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line.front() == '#') continue;
     std::vector<absl::string_view> fields = absl::StrSplit(line, ',');
+    for (absl::string_view& field : fields) field = absl::StripAsciiWhitespace(field);
+    // A header is a first line without a single number; a first line that mixes numbers and
+    // text is a data row with a bad field, reported as such.
+    float value;
+    if (first_content && std::none_of(fields.begin(), fields.end(), [&](absl::string_view f) {
+          return absl::SimpleAtof(f, &value);
+        })) {
+      first_content = false;
+      header_line = line_number;
+      for (absl::string_view title : fields) table.header.emplace_back(title);
+      continue;
+    }
+    first_content = false;
     std::vector<float> row;
     row.reserve(fields.size());
     for (size_t i = 0; i < fields.size(); ++i) {
-      absl::string_view field = absl::StripAsciiWhitespace(fields[i]);
-      float value;
-      if (!absl::SimpleAtof(field, &value)) {
-        if (first_content) {  // a header line
-          header_line = line_number;
-          for (absl::string_view title : fields) {
-            table.header.emplace_back(absl::StripAsciiWhitespace(title));
-          }
-          row.clear();
-          break;
-        }
+      if (!absl::SimpleAtof(fields[i], &value)) {
         return absl::InvalidArgumentError(absl::StrCat(name, ":", line_number, ": field ", i + 1,
-                                                       " '", field, "' is not a number"));
+                                                       " '", fields[i], "' is not a number"));
       }
       row.push_back(value);
     }
-    const bool was_header = first_content && !table.header.empty();
-    first_content = false;
-    if (was_header) continue;
     const size_t expected = table.rows.empty() ? table.header.size() : table.rows.front().size();
     if (expected != 0 && row.size() != expected) {
       return absl::InvalidArgumentError(absl::StrCat(

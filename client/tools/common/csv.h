@@ -1,5 +1,6 @@
 // Numeric CSV files for the tools: one sample per row, comma-separated floats. Lines that are
-// empty or start with '#' are skipped; a first line that is not all numbers is a header.
+// empty or start with '#' are skipped; a first line without any number in it is a header (a
+// first line mixing numbers and text is a data row with a bad field).
 #ifndef FPGAAS_CLIENT_TOOLS_COMMON_CSV_H_
 #define FPGAAS_CLIENT_TOOLS_COMMON_CSV_H_
 

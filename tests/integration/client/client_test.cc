@@ -411,5 +411,33 @@ TEST_F(ClientTest, ModelHandleOutlivesTheClient) {
   EXPECT_THAT(*y, ElementsAre(3));
 }
 
+// The caller may drop every handle while an asynchronous call is in flight; the callback then
+// holds the last reference to the channel. Releasing it there used to make gRPC tear down the
+// callback threads' queue under the running thread (SIGSEGV in grpc_completion_queue_next).
+TEST_F(ClientTest, AsyncCallsMayOutliveEveryHandle) {
+  server_.service().set_slow_ms(50);
+  for (int round = 0; round < 3; ++round) {
+    absl::Notification done;
+    InferResult from_callback = absl::UnknownError("not called");
+    {
+      Client client(server_.address());
+      auto model = client.GetModel("slow");
+      ASSERT_TRUE(model.ok()) << model.status();
+      model->InferAsync(std::vector<float>{1, 2, 3}, 1, [&](InferResult result) {
+        from_callback = std::move(result);
+        done.Notify();
+      });
+    }  // the Client and the Model are gone before the server answers
+    done.WaitForNotification();
+    ASSERT_TRUE(from_callback.ok()) << from_callback.status();
+    EXPECT_THAT(*from_callback, ElementsAre(6));
+  }
+  // A new client still works after the channels were released off their callback threads.
+  Client client(server_.address());
+  auto model = client.GetModel("muon_pt");
+  ASSERT_TRUE(model.ok());
+  EXPECT_TRUE(model->InferFuture(std::vector<float>{1, 1, 1}).get().ok());
+}
+
 }  // namespace
 }  // namespace fpgaas

@@ -51,6 +51,11 @@ int FakeKServeService::infer_calls() const {
 }
 
 void FakeKServeService::Record(grpc::ServerContext* context) {
+  const auto stall_until =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(stall_all_ms_.load());
+  while (std::chrono::steady_clock::now() < stall_until && !context->IsCancelled()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   absl::MutexLock lock(&mu_);
   last_metadata_.clear();
   for (const auto& [key, value] : context->client_metadata()) {

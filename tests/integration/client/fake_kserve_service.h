@@ -2,6 +2,8 @@
 //   "muon_pt"  FP32 input "input_1" [3] → FP32 output "pt" [1] = x0 + x1 + x2; max_batch_size 4
 //   "scores"   FP32 input "x" [3] → FP32 output "scores" [3] = x (identity); no batch dimension
 //   "slow"     like muon_pt, but every inference sleeps slow_ms first (deadline tests)
+// set_stall_all_ms(ms) makes every RPC wait that long (or until the client gives up) before
+// answering, so each CLI subcommand's deadline path can be tested.
 // It records what clients sent (metadata, load parameters) so tests can check the wire.
 // Thread-safe: handlers run on gRPC's sync-server threads.
 #ifndef FPGAAS_TESTS_INTEGRATION_CLIENT_FAKE_KSERVE_SERVICE_H_
@@ -9,6 +11,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <set>
@@ -27,6 +30,7 @@ class FakeKServeService final : public inference::GRPCInferenceService::Service 
   // Number of ModelInfer calls to reject with UNAVAILABLE before answering (retry tests).
   void FailNextInfers(int count);
   void set_slow_ms(int ms) { slow_ms_ = ms; }
+  void set_stall_all_ms(int ms) { stall_all_ms_ = ms; }
 
   std::multimap<std::string, std::string> last_metadata() const;
   inference::RepositoryModelLoadRequest last_load() const;
@@ -66,6 +70,7 @@ class FakeKServeService final : public inference::GRPCInferenceService::Service 
                        inference::ModelInferResponse& response);
 
   std::atomic<int> slow_ms_{300};
+  std::atomic<int> stall_all_ms_{0};
   mutable absl::Mutex mu_;
   std::set<std::string> unloaded_ ABSL_GUARDED_BY(mu_);
   int fail_next_ ABSL_GUARDED_BY(mu_) = 0;

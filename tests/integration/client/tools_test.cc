@@ -9,10 +9,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "client/tools/cli/cli.h"
+#include "client/tools/common/csv.h"
 #include "client/tools/perf/perf.h"
 #include "tests/integration/client/fake_kserve_service.h"
+#include "tests/integration/client/report_checks.h"
 
 namespace fpgaas::tools {
 namespace {
@@ -211,11 +214,10 @@ TEST_F(ToolsTest, ValidateRegressionReportsErrorsAndResolution) {
   EXPECT_THAT(run.out, HasSubstr("mean absolute error: 0.125\n"));
   EXPECT_THAT(run.out, HasSubstr("max relative error:  0.0909091"));
   const std::string html = Read("report.html");
-  EXPECT_THAT(html, HasSubstr("<!DOCTYPE html>"));
+  EXPECT_EQ(testing::HtmlProblems(html), "");
   EXPECT_THAT(html, HasSubstr("resolution (pred - ref) / ref (n=4)"));
-  EXPECT_EQ(std::count(html.begin(), html.end(), '\n') > 0, true);
-  EXPECT_THAT(html, HasSubstr("</svg>"));
-  EXPECT_THAT(html, HasSubstr("</html>"));
+  EXPECT_THAT(html, HasSubstr("absolute error |pred - ref| (n=4)"));
+  EXPECT_THAT(html, HasSubstr("<td>max absolute error</td><td>0.5</td>"));
   Outcome strict = Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference",
                         Path("ref.csv"), "--max-abs-error", "0.1"});
   EXPECT_EQ(strict.code, 1);
@@ -231,9 +233,11 @@ TEST_F(ToolsTest, ValidateClassificationAccuracyAndConfusionMatrix) {
   EXPECT_EQ(run.code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("accuracy (agreement): 0.7500 (3 of 4)"));
   const std::string html = Read("cls.html");
+  EXPECT_EQ(testing::HtmlProblems(html), "");
   EXPECT_THAT(html, HasSubstr("Confusion matrix"));
   EXPECT_THAT(html, HasSubstr("predicted class"));
-  EXPECT_THAT(html, HasSubstr("</svg>"));
+  EXPECT_THAT(html, HasSubstr("<td>accuracy (agreement)</td><td>0.7500</td>"));
+  EXPECT_EQ(testing::CountOf(html, "<svg"), 1u);  // labels: no score error histogram
   Outcome strict = Cli({"validate", "scores", "--task", "classification", "--input", Path("in.csv"),
                         "--reference", Path("labels.csv"), "--min-accuracy", "0.9"});
   EXPECT_EQ(strict.code, 1);
@@ -289,21 +293,30 @@ TEST_F(ToolsTest, PerfClosedLoopSweepWritesCsvJsonAndHtml) {
   }
   EXPECT_EQ(levels[1].struct_value().fields().at("concurrency").number_value(), 2);
 
-  std::vector<std::string> lines = absl::StrSplit(Read("perf.csv"), '\n', absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 3u);
-  const size_t columns = std::vector<std::string>(absl::StrSplit(lines[0], ',')).size();
-  EXPECT_EQ(columns, 19u);
-  for (const auto& line : lines) {
-    EXPECT_EQ(std::vector<std::string>(absl::StrSplit(line, ',')).size(), columns) << line;
+  for (const auto& level : levels) {
+    for (size_t k = 1; k < testing::PerfColumns().size(); ++k) {
+      EXPECT_TRUE(level.struct_value().fields().contains(testing::PerfColumns()[k]))
+          << testing::PerfColumns()[k];
+    }
+  }
+
+  // CSV: the documented header, then one row per level: its name and a number in every column.
+  const auto csv = testing::CsvCells(Read("perf.csv"));
+  ASSERT_EQ(csv.size(), 3u);
+  EXPECT_EQ(csv[0], testing::PerfColumns());
+  for (size_t row = 1; row < csv.size(); ++row) {
+    ASSERT_EQ(csv[row].size(), testing::PerfColumns().size());
+    EXPECT_EQ(csv[row][0], absl::StrCat("concurrency ", row));
+    for (size_t k = 1; k < csv[row].size(); ++k) {
+      double value;
+      EXPECT_TRUE(absl::SimpleAtod(csv[row][k], &value)) << testing::PerfColumns()[k];
+    }
+    EXPECT_EQ(csv[row][3], "20");  // requests
   }
 
   const std::string html = Read("perf.html");
-  size_t svgs = 0;
-  for (size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) {
-    ++svgs;
-  }
-  EXPECT_EQ(svgs, 10u);  // total + 4 stages, per level
-  EXPECT_EQ(std::count(html.begin(), html.end(), '<') > 0, true);
+  EXPECT_EQ(testing::HtmlProblems(html), "");
+  EXPECT_EQ(testing::CountOf(html, "<svg"), 10u);  // total + 4 stages, per level
   EXPECT_THAT(html, HasSubstr("server: compute"));
   EXPECT_THAT(html, HasSubstr("total latency per request"));
   EXPECT_THAT(html, HasSubstr("</html>"));
@@ -346,6 +359,104 @@ TEST_F(ToolsTest, PerfErrors) {
   EXPECT_EQ(bad_list.code, 2);
   Outcome bad_mode = Perf({"muon_pt", "--mode", "carrier-pigeon"});
   EXPECT_EQ(bad_mode.code, 2);
+}
+
+TEST(CsvTest, HeaderOnlyWhenTheFirstLineHasNoNumber) {
+  auto table = ParseCsv("# samples\n pt , eta \n1,2\n\n3, 4\n", "in.csv");
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ(table->header, (std::vector<std::string>{"pt", "eta"}));
+  EXPECT_EQ(table->rows, (std::vector<std::vector<float>>{{1, 2}, {3, 4}}));
+  EXPECT_EQ(table->line_numbers, (std::vector<int>{3, 5}));
+  // A first line mixing numbers and text is a broken data row, not a header.
+  EXPECT_EQ(ParseCsv("1,x,3\n4,5,6\n", "in.csv").status().message(),
+            "in.csv:1: field 2 'x' is not a number");
+  EXPECT_EQ(ParseCsv("a,b\n1,2\nc,d\n", "in.csv").status().message(),
+            "in.csv:3: field 1 'c' is not a number");
+  EXPECT_EQ(ParseCsv("a,b\n1,2,3\n", "in.csv").status().message(),
+            "in.csv:2: 3 values, expected 2 like line 1");
+  EXPECT_EQ(ParseCsv("1,2\n3,\n", "in.csv").status().message(),
+            "in.csv:2: field 2 '' is not a number");
+  EXPECT_EQ(ParseCsv("# nothing\n\nx\n", "in.csv").status().message(), "in.csv: no data rows");
+}
+
+// Each subcommand that talks to a server, as invoked on `model` (files made by MakeFiles).
+std::vector<std::vector<std::string>> ServerCommands(const std::string& model,
+                                                     const std::string& dir) {
+  return {{"health", "--model", model},
+          {"models"},
+          {"metadata", model},
+          {"infer", model, "--input", dir + "/in.csv"},
+          {"load", model},
+          {"unload", model},
+          {"register", dir + "/m", "--name", model},
+          {"stats", model},
+          {"validate", model, "--input", dir + "/in.csv", "--reference", dir + "/ref.csv"}};
+}
+
+class ToolsErrorTest : public ToolsTest {
+ protected:
+  void SetUp() override {
+    ToolsTest::SetUp();
+    Write("in.csv", "1,2,3\n");
+    Write("ref.csv", "6\n");
+    std::filesystem::create_directories(dir_ / "m" / "1");
+    Write("m/config.pbtxt", "name: \"m\"\n");
+    Write("m/1/model.xclbin", "bits");
+  }
+};
+
+TEST_F(ToolsErrorTest, EverySubcommandReportsAnUnreachableServer) {
+  for (auto args : ServerCommands("muon_pt", dir_.string())) {
+    args.insert(args.end(), {"--server=127.0.0.1:1", "--retries=1"});
+    Outcome run = Cli(args, /*with_server=*/false);
+    EXPECT_EQ(run.code, 1) << args[0] << ": " << run.err;
+    EXPECT_THAT(run.err,
+                HasSubstr("fpgaas " + args[0] + ": cannot reach the server at 127.0.0.1:1"))
+        << args[0];
+  }
+  std::ostringstream out, err;
+  EXPECT_EQ(RunPerf({"muon_pt", "--server=127.0.0.1:1", "--retries=1", "--count=1"}, out, err), 1);
+  EXPECT_THAT(err.str(), HasSubstr("UNAVAILABLE"));
+}
+
+TEST_F(ToolsErrorTest, EverySubcommandReportsADeadline) {
+  server_.service().set_stall_all_ms(5000);  // the client gives up after 100 ms
+  for (auto args : ServerCommands("muon_pt", dir_.string())) {
+    args.push_back("--timeout-ms=100");
+    Outcome run = Cli(args);
+    EXPECT_EQ(run.code, 1) << args[0] << ": " << run.err;
+    EXPECT_THAT(run.err, HasSubstr("fpgaas " + args[0] + ": the server did not answer in time"))
+        << args[0];
+  }
+  Outcome perf = Perf({"muon_pt", "--timeout-ms=100", "--count=1"});
+  EXPECT_EQ(perf.code, 1);
+  EXPECT_THAT(perf.err, HasSubstr("DEADLINE_EXCEEDED"));
+}
+
+TEST_F(ToolsErrorTest, EverySubcommandReportsAnUnknownModel) {
+  for (auto args : ServerCommands("nope", dir_.string())) {
+    if (args[0] == "models" || args[0] == "register") continue;  // no model to look up
+    Outcome run = Cli(args);
+    EXPECT_EQ(run.code, 1) << args[0] << ": " << run.err;
+    if (args[0] == "health") {
+      EXPECT_THAT(run.out, HasSubstr("model nope: not ready"));
+    } else {
+      EXPECT_THAT(run.err, HasSubstr("fpgaas " + args[0] + ": NOT_FOUND")) << args[0];
+      EXPECT_THAT(run.err, HasSubstr("'nope'")) << args[0];
+    }
+  }
+}
+
+TEST_F(ToolsErrorTest, BadCsvLinesAreNamedByInferAndValidate) {
+  Write("bad_in.csv", "# header-less\n1,2,3\n4,five,6\n");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"infer", "muon_pt", "--input", Path("bad_in.csv")},
+        {"validate", "muon_pt", "--input", Path("bad_in.csv"), "--reference", Path("ref.csv")}}) {
+    Outcome run = Cli(args);
+    EXPECT_EQ(run.code, 2) << args[0];
+    EXPECT_THAT(run.err, HasSubstr("bad_in.csv:3: field 2 'five' is not a number")) << args[0];
+  }
+  EXPECT_EQ(server_.service().infer_calls(), 0);  // nothing was sent
 }
 
 }  // namespace
