@@ -11,9 +11,12 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <regex>
 #include <set>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -50,8 +53,8 @@ using ::testing::HasSubstr;
 class Daemon {
  public:
   explicit Daemon(std::vector<std::string> args) {
-    log_path_ = fs::path(::testing::TempDir()) / absl::StrCat("fpgaasd_e2e_", getpid(), "_",
-                                                             counter_++, ".log");
+    log_path_ = fs::path(::testing::TempDir()) /
+                absl::StrCat("fpgaasd_e2e_", getpid(), "_", counter_++, ".log");
     int out[2];
     if (pipe(out) != 0) return;
     pid_ = fork();
@@ -146,13 +149,17 @@ std::string HttpGet(int port, const std::string& path) {
 }
 
 std::unique_ptr<inference::GRPCInferenceService::Stub> Connect(int port) {
-  return inference::GRPCInferenceService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  return inference::GRPCInferenceService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
 }
 
 std::vector<std::string> CommonFlags(const fs::path& repository) {
-  return {"--grpc-address=127.0.0.1", "--grpc-port=0", "--metrics-port=0", "--device=emu",
-          absl::StrCat("--model-repository=", repository.string()), "--log-level=info"};
+  return {"--grpc-address=127.0.0.1",
+          "--grpc-port=0",
+          "--metrics-port=0",
+          "--device=emu",
+          absl::StrCat("--model-repository=", repository.string()),
+          "--log-level=info"};
 }
 
 // deploy/models when the example repository is there, else a generated one.
@@ -244,9 +251,8 @@ TEST_F(FpgaasdTest, InfersEveryModelServesMetricsAndDrainsOnSigterm) {
        {"nv_inference_request_success", "nv_inference_request_failure", "nv_inference_count",
         "nv_inference_exec_count", "nv_inference_request_duration_us",
         "nv_inference_queue_duration_us", "nv_inference_compute_infer_duration_us",
-        "nv_inference_pending_request_count", "fpgaas_request_total",
-        "fpgaas_request_duration_us", "fpgaas_queue_duration_us", "fpgaas_compute_duration_us",
-        "fpgaas_batch_size"}) {
+        "nv_inference_pending_request_count", "fpgaas_request_total", "fpgaas_request_duration_us",
+        "fpgaas_queue_duration_us", "fpgaas_compute_duration_us", "fpgaas_batch_size"}) {
     EXPECT_THAT(metrics, HasSubstr(family)) << family;
   }
   // The inferred models carry their label.
@@ -293,6 +299,122 @@ TEST_F(FpgaasdTest, BadFlagsExitNonZeroWithAReason) {
   EXPECT_FALSE(no_repository.AwaitListening());
   EXPECT_NE(no_repository.Wait(), 0);
   EXPECT_THAT(no_repository.log(), HasSubstr("--model-repository"));
+
+  for (const auto& [flag, reason] : std::vector<std::pair<std::string, std::string>>{
+           {"--device=gpu", "--device=gpu: unknown device"},
+           {"--log-level=loud", "--log-level: unknown level 'loud'"}}) {
+    std::vector<std::string> bad = CommonFlags(scratch_);
+    bad.push_back(flag);
+    Daemon daemon_with_bad_flag(bad);
+    EXPECT_FALSE(daemon_with_bad_flag.AwaitListening()) << flag;
+    EXPECT_NE(daemon_with_bad_flag.Wait(), 0) << flag;
+    EXPECT_THAT(daemon_with_bad_flag.log(), HasSubstr(reason)) << flag;
+  }
+}
+
+int CountLinesWith(const std::string& text, const std::string& needle) {
+  int count = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (text.substr(start, end - start).find(needle) != std::string::npos) ++count;
+    start = end + 1;
+  }
+  return count;
+}
+
+// A dense model and one whose config.pbtxt does not parse.
+void WriteDenseAndBrokenModels(const fs::path& root) {
+  testing::WriteDenseModel(root, "dense", 4, 2, 16);
+  testing::WriteDenseModel(root, "broken", 4, 2, 16);
+  testing::WriteTextFile(root / "broken" / "config.pbtxt", "name: \"broken\"\nmax_batch_size: [\n");
+}
+
+inference::ModelInferRequest DenseRequest(int batch, const std::string& id = "") {
+  inference::ModelInferRequest request;
+  request.set_model_name("dense");
+  request.set_id(id);
+  auto* input = request.add_inputs();
+  input->set_name("input_1");
+  input->set_datatype("FP32");
+  input->add_shape(batch);
+  input->add_shape(4);
+  request.add_raw_input_contents(std::string(batch * 4 * sizeof(float), '\0'));
+  return request;
+}
+
+TEST_F(FpgaasdTest, SpaceSeparatedFlagsMessageLimitBrokenModelAndNoLogLinePerRequest) {
+  WriteDenseAndBrokenModels(scratch_);
+  Daemon daemon({"--grpc-address", "127.0.0.1", "--grpc-port", "0", "--metrics-port", "0",
+                 "--device", "emu", "--model-repository", scratch_.string(), "--log-level", "info",
+                 "--max-message-bytes", "4096"});
+  ASSERT_TRUE(daemon.AwaitListening()) << daemon.log();
+  auto stub = Connect(daemon.grpc_port());
+
+  inference::RepositoryIndexResponse index;
+  {
+    grpc::ClientContext context;
+    context.set_wait_for_ready(true);
+    ASSERT_TRUE(stub->RepositoryIndex(&context, {}, &index).ok());
+  }
+  std::map<std::string, inference::RepositoryIndexResponse::ModelIndex> by_name;
+  for (const auto& model : index.models()) by_name[model.name()] = model;
+  EXPECT_EQ(by_name["dense"].state(), "READY");
+  EXPECT_EQ(by_name["broken"].state(), "UNAVAILABLE");
+  EXPECT_THAT(by_name["broken"].reason(), HasSubstr("config.pbtxt: line 2"));
+
+  // Startup is logged before the "serving" line; wait for it, then nothing more may appear while
+  // requests (good and bad) are served.
+  while (daemon.log().find("serving; ready") == std::string::npos) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const std::string startup_log = daemon.log();
+  EXPECT_EQ(CountLinesWith(startup_log, "broken"), 1) << startup_log;
+  EXPECT_EQ(CountLinesWith(startup_log, "loaded model dense version 1"), 1) << startup_log;
+
+  for (int i = 0; i < 30; ++i) {
+    inference::ModelInferResponse response;
+    grpc::ClientContext context;
+    grpc::Status status = stub->ModelInfer(&context, DenseRequest(1 + i % 8, "quiet"), &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  for (int i = 0; i < 5; ++i) {
+    inference::ModelInferRequest bad = DenseRequest(2, "quiet");
+    bad.mutable_inputs(0)->set_datatype("INT8");
+    inference::ModelInferResponse response;
+    grpc::ClientContext context;
+    EXPECT_EQ(stub->ModelInfer(&context, bad, &response).error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  {
+    // --max-message-bytes 4096: 16 samples fit, an 8 KiB id does not.
+    inference::ModelInferResponse response;
+    grpc::ClientContext context;
+    grpc::Status status =
+        stub->ModelInfer(&context, DenseRequest(16, std::string(8192, 'x')), &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  }
+  {
+    inference::ModelInferResponse response;
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->ModelInfer(&context, DenseRequest(16), &response).ok());
+  }
+  EXPECT_EQ(daemon.log(), startup_log);
+
+  EXPECT_EQ(daemon.SignalAndWait(SIGTERM), 0) << daemon.log();
+}
+
+TEST_F(FpgaasdTest, LogLevelWarnKeepsOnlyProblems) {
+  WriteDenseAndBrokenModels(scratch_);
+  std::vector<std::string> flags = CommonFlags(scratch_);
+  flags.push_back("--log-level=warn");
+  Daemon daemon(flags);
+  ASSERT_TRUE(daemon.AwaitListening()) << daemon.log();
+  EXPECT_EQ(daemon.SignalAndWait(SIGTERM), 0) << daemon.log();
+  const std::string log = daemon.log();
+  EXPECT_EQ(CountLinesWith(log, "broken"), 1) << log;
+  EXPECT_EQ(CountLinesWith(log, "[info]"), 0) << log;
 }
 
 }  // namespace
