@@ -1,11 +1,15 @@
-// Throughput of the bit-exact executor on the example model shapes (random weights) and of the
-// float -> fixed packing the serving core runs on every sample.
+// Throughput of the bit-exact executor on the example models of deploy/models (loaded through the
+// hls4ml importer, as fpgaasd loads them) and of the float -> fixed packing the serving core runs on
+// every sample. Figures and the command: docs/numerics.md.
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "server/numerics/hls4ml_project.h"
 #include "server/numerics/network.h"
 #include "server/numerics/tensor_packing.h"
 
@@ -14,31 +18,16 @@ namespace {
 
 FixedType T(const char* text) { return *ParseFixedType(text); }
 
-std::unique_ptr<Network> MakeNet(const FixedType& t, int n_in, const std::vector<int>& hidden, int n_out,
-                                 bool softmax) {
-  std::mt19937_64 rng(1);
-  NetworkSpec spec{t, n_in, {}};
-  int size = n_in;
-  std::vector<int> widths = hidden;
-  widths.push_back(n_out);
-  for (size_t k = 0; k < widths.size(); ++k) {
-    DenseSpec d{size, widths[k], t, t, t, {}, {}};
-    std::normal_distribution<double> w(0, 1.0 / std::sqrt(size));
-    for (int i = 0; i < size * widths[k]; ++i) d.weights.push_back(*FromDouble(t, w(rng)));
-    for (int j = 0; j < widths[k]; ++j) d.biases.push_back(*FromDouble(t, w(rng) / 4));
-    size = widths[k];
-    spec.layers.push_back(LayerSpec{"dense" + std::to_string(k), t, d});
-    if (k + 1 < widths.size()) {
-      spec.layers.push_back(LayerSpec{"relu" + std::to_string(k), t, ActivationSpec{ActivationKind::kRelu, size}});
-    }
+// The example model `name` as fpgaasd serves it; aborts the benchmark run if it does not load.
+std::shared_ptr<const Network> ExampleModel(const std::string& name) {
+  absl::StatusOr<std::shared_ptr<const Network>> net =
+      LoadHls4mlNetwork(std::string(FPGAAS_EXAMPLE_MODELS) + "/" + name + "/1/hls4ml_prj");
+  if (!net.ok()) {
+    fprintf(stderr, "cannot load example model %s: %s\n", name.c_str(),
+            std::string(net.status().message()).c_str());
+    abort();
   }
-  if (softmax) {
-    SoftmaxSpec s;
-    s.n = size;
-    s.inp_norm_type = FixedType{t.width - 1, t.integer_bits - 1, false};
-    spec.layers.push_back(LayerSpec{"softmax", t, s});
-  }
-  return *Network::Create(spec);
+  return *net;
 }
 
 void RunNet(benchmark::State& state, const Network& net) {
@@ -59,15 +48,15 @@ void RunNet(benchmark::State& state, const Network& net) {
 }
 
 void BM_Iris(benchmark::State& state) {
-  static auto net = MakeNet(T("ap_fixed<16,6>"), 4, {16}, 3, true);
+  static const std::shared_ptr<const Network> net = ExampleModel("iris");
   RunNet(state, *net);
 }
 void BM_MuonPt(benchmark::State& state) {
-  static auto net = MakeNet(T("ap_fixed<14,4>"), 27, {35, 20, 25, 40, 20, 15}, 1, false);
+  static const std::shared_ptr<const Network> net = ExampleModel("muon_pt");
   RunNet(state, *net);
 }
 void BM_JetTagger(benchmark::State& state) {
-  static auto net = MakeNet(T("ap_fixed<16,6>"), 16, {64, 32, 32}, 5, true);
+  static const std::shared_ptr<const Network> net = ExampleModel("jet_tagger");
   RunNet(state, *net);
 }
 BENCHMARK(BM_Iris)->Arg(1)->Arg(64)->Arg(1024)->Arg(8192);
