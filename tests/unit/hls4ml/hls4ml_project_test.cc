@@ -194,6 +194,43 @@ TEST(Hls4mlProjectTest, Reads2019Layout) {
   EXPECT_THAT(std::get<BatchNormSpec>(project->spec.layers[1].op).bias, ElementsAre(128, 128, 0));
 }
 
+// Types reach a config through chains of typedefs (defines.h -> parameters.h); a cycle or a
+// non-ap type is an error at the typedef.
+TEST(Hls4mlProjectTest, TypedefChainsCyclesAndFloatTypes) {
+  {
+    fs::path dir = CopyFixture("old_style");
+    ReplaceInFile(dir / "firmware" / "defines.h", "typedef ap_fixed<12,4> bias8_t;",
+                  "typedef ap_fixed<12,4,AP_RND> base8_t;\ntypedef base8_t mid8_t;\n"
+                  "typedef mid8_t bias8_t;");
+    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+    ASSERT_TRUE(project.ok()) << project.status();
+    EXPECT_EQ(std::get<BatchNormSpec>(project->spec.layers[1].op).bias_type,
+              Fixed(12, 4, Quantization::kRnd));
+  }
+  {
+    fs::path dir = CopyFixture("old_style");
+    ReplaceInFile(dir / "firmware" / "defines.h", "typedef ap_fixed<12,4> bias8_t;",
+                  "typedef loop8_t bias8_t;\ntypedef bias8_t loop8_t;");
+    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+    ASSERT_FALSE(project.ok());
+    EXPECT_EQ(project.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(project.status().message(), HasSubstr("typedef cycle"));
+    EXPECT_THAT(project.status().message(), HasSubstr("firmware/defines.h:"));
+  }
+  {
+    fs::path dir = CopyFixture("old_style");
+    ReplaceInFile(dir / "firmware" / "defines.h", "typedef ap_fixed<12,4> bias8_t;",
+                  "typedef float bias8_t;");
+    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+    ASSERT_FALSE(project.ok());
+    EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+    EXPECT_THAT(project.status().message(), HasSubstr("float"));
+    EXPECT_THAT(project.status().message(),
+                HasSubstr("firmware/defines.h:" +
+                          std::to_string(LineOf(dir / "firmware" / "defines.h", "float"))));
+  }
+}
+
 // Softmax configs of older releases select older nnet_utils behaviour.
 TEST(Hls4mlProjectTest, SoftmaxConfigVersions) {
   const std::string new_config_tail =
