@@ -1415,5 +1415,82 @@ TEST(StressTest, SixtyFourClientsWithRandomCancelsAndDeadlines) {
   EXPECT_EQ(BytesToFloats(response.raw_output_contents(0)), Expected(DeviceKind::kEmu, 7, 3));
 }
 
+// The same with streams: 16 streams of random-sized requests, a quarter of them cancelled at a
+// random point. Every uncancelled stream gets every answer, correct and in any order, then OK; a
+// cancelled stream ends with CANCELLED; nothing hangs and the server keeps serving.
+TEST(StressTest, SixteenStreamsWithRandomCancels) {
+  ServerHarness harness;
+  harness.Start(ServerConfig{});
+  constexpr int kStreams = 16;
+  constexpr int kRequestsPerStream = 40;
+  std::atomic<int> wrong{0}, cancelled_streams{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kStreams; ++c) {
+    clients.emplace_back([&, c] {
+      std::mt19937 rng(99 + c);
+      const bool cancel = c % 4 == 0;
+      const int cancel_after = static_cast<int>(rng() % kRequestsPerStream);
+      grpc::ClientContext context;
+      auto stream = harness.stub()->ModelStreamInfer(&context);
+      std::map<std::string, std::pair<int, int>> sent;  // id -> batch, first
+      absl::Mutex mu;
+      std::thread reader([&] {
+        inference::ModelStreamInferResponse response;
+        std::set<std::string> answered;
+        while (stream->Read(&response)) {
+          const std::string& id = response.infer_response().id();
+          std::pair<int, int> request;
+          {
+            absl::MutexLock lock(&mu);
+            request = sent.at(id);
+          }
+          if (!response.error_message().empty() || !answered.insert(id).second ||
+              BytesToFloats(response.infer_response().raw_output_contents(0)) !=
+                  Expected(DeviceKind::kEmu, request.first, request.second)) {
+            ++wrong;
+            ADD_FAILURE() << id << ": " << response.error_message();
+          }
+        }
+        if (!cancel) {
+          EXPECT_EQ(answered.size(), static_cast<size_t>(kRequestsPerStream));
+        }
+      });
+      for (int i = 0; i < kRequestsPerStream; ++i) {
+        if (cancel && i == cancel_after) {
+          context.TryCancel();
+          break;
+        }
+        const int batch = 1 + static_cast<int>(rng() % kMaxBatch);
+        const int first = static_cast<int>(rng() % 1000);
+        const std::string id = absl::StrCat("c", c, "-", i);
+        {
+          absl::MutexLock lock(&mu);
+          sent[id] = {batch, first};
+        }
+        if (!stream->Write(DenseRequest("dense", batch, first, id))) break;
+      }
+      if (!cancel) stream->WritesDone();
+      reader.join();
+      grpc::Status status = stream->Finish();
+      if (cancel) {
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED) << status.error_message();
+        ++cancelled_streams;
+      } else {
+        EXPECT_TRUE(status.ok()) << status.error_message();
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(cancelled_streams, kStreams / 4);
+  // Cancelled requests leave the queue; the server answers new requests.
+  auto serving = harness.repository()->Get("dense");
+  ASSERT_TRUE(serving.ok());
+  while ((*serving)->scheduler()->queue_depth() > 0) absl::SleepFor(absl::Milliseconds(1));
+  inference::ModelInferResponse response;
+  ASSERT_TRUE(harness.Infer(DenseRequest("dense", 5, 11), &response).ok());
+  EXPECT_EQ(BytesToFloats(response.raw_output_contents(0)), Expected(DeviceKind::kEmu, 5, 11));
+}
+
 }  // namespace
 }  // namespace fpgaas
