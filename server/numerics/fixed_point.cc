@@ -123,9 +123,10 @@ int64_t QuantizeScaled(const FixedType& type, Int128 m, int shift) {
   const bool negative = m < 0;
   const unsigned __int128 magnitude =
       negative ? static_cast<unsigned __int128>(-m) : static_cast<unsigned __int128>(m);
-  int bit_length = 0;
-  for (unsigned __int128 v = magnitude; v != 0; v >>= 1) ++bit_length;
   if (shift >= 0) {
+    const uint64_t high = static_cast<uint64_t>(magnitude >> 64);
+    const int bit_length = high != 0 ? 64 + std::bit_width(high)
+                                     : std::bit_width(static_cast<uint64_t>(magnitude));
     if (bit_length + shift > 126) {
       // |q| >= 2^64: beyond every range. Only q's low 64 bits matter (AP_WRAP).
       const uint64_t low = shift >= 64 ? 0 : static_cast<uint64_t>(m) << shift;
