@@ -35,6 +35,8 @@
 #include "server/device/fake/fake_device.h"
 #include "server/frontend/frontend.h"
 #include "server/metrics/metrics.h"
+#include "server/numerics/fixed_point.h"
+#include "server/numerics/tensor_packing.h"
 #include "server/repository/repository.h"
 #include "server/util/clock.h"
 #include "tests/integration/server/test_models.h"
@@ -1138,6 +1140,52 @@ TEST_F(GateTest, ClientDeadlineBecomesTheRequestDeadline) {
   AwaitEmptyQueue("gated");
   ASSERT_TRUE(harness_.Infer(DenseRequest("gated", 1), &response).ok());
   EXPECT_EQ(harness_.fake()->executions().size(), 2u);
+}
+
+// The wire's "priority" parameter reaches the batcher: with both compute units of "dense" held, a
+// default-priority request and then a priority-1 request queue up; the next batch packs the
+// priority-1 request first.
+TEST_F(GateTest, PriorityParameterOrdersTheQueue) {
+  harness_.fake()->HoldExecutions();
+  auto first = StartCall(DenseRequest("dense", 1, 0));
+  harness_.fake()->AwaitHeld(1);
+  auto second = StartCall(DenseRequest("dense", 1, 1));
+  harness_.fake()->AwaitHeld(2);
+  auto low = StartCall(DenseRequest("dense", 1, 100, "low"));
+  auto serving = harness_.repository()->Get("dense");
+  ASSERT_TRUE(serving.ok());
+  while ((*serving)->scheduler()->queue_depth() < 1) absl::SleepFor(absl::Milliseconds(1));
+  inference::ModelInferRequest high_request = DenseRequest("dense", 1, 200, "high");
+  (*high_request.mutable_parameters())["priority"].set_int64_param(1);
+  auto high = StartCall(std::move(high_request));
+  while ((*serving)->scheduler()->queue_depth() < 2) absl::SleepFor(absl::Milliseconds(1));
+  harness_.fake()->ReleaseExecutions();
+  for (Call* call : {first.get(), second.get(), low.get(), high.get()}) {
+    call->done.WaitForNotification();
+    EXPECT_TRUE(call->status.ok()) << call->status.error_message();
+  }
+  EXPECT_EQ(low->response.id(), "low");
+  EXPECT_EQ(high->response.id(), "high");
+  EXPECT_EQ(BytesToFloats(high->response.raw_output_contents(0)),
+            Expected(DeviceKind::kFake, 1, 200));
+
+  // The batch after the two held ones: [high, low], packed in the device's input type.
+  const auto executions = harness_.fake()->executions();
+  ASSERT_EQ(executions.size(), 3u);
+  EXPECT_EQ(executions[2].batch, 2);
+  absl::StatusOr<numerics::FixedType> type =
+      numerics::ParseFixedType((*serving)->config().fpga().input_precision());
+  ASSERT_TRUE(type.ok()) << type.status();
+  std::string expected(2 * kInputs * type->container_bytes(), '\0');
+  auto* packed = reinterpret_cast<uint8_t*>(expected.data());
+  const std::vector<float> high_input = SampleInput(200), low_input = SampleInput(100);
+  ASSERT_TRUE(numerics::PackElements(numerics::ElementType::kFp32, high_input.data(), kInputs,
+                                     *type, packed)
+                  .ok());
+  ASSERT_TRUE(numerics::PackElements(numerics::ElementType::kFp32, low_input.data(), kInputs, *type,
+                                     packed + kInputs * type->container_bytes())
+                  .ok());
+  EXPECT_EQ(executions[2].input, expected);
 }
 
 TEST_F(GateTest, ShutdownDrainsInFlightRequests) {
