@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "tests/integration/client/report_checks.h"
 
 namespace {
 
@@ -50,6 +51,16 @@ class FpgaasdEnvironment : public ::testing::Environment {
     fs::create_directories(work / "repo");
     fs::copy(fs::path(FPGAAS_SOURCE_ROOT) / "deploy" / "models" / "muon_pt",
              work / "repo" / "muon_pt", fs::copy_options::recursive);
+    // "held": muon_pt whose batcher waits a minute for a fuller batch, so a single-sample request
+    // stays queued and a client deadline expires deterministically.
+    fs::copy(fs::path(FPGAAS_SOURCE_ROOT) / "deploy" / "models" / "muon_pt", work / "repo" / "held",
+             fs::copy_options::recursive);
+    std::string config = ReadFile(work / "repo" / "held" / "config.pbtxt");
+    config = std::regex_replace(config, std::regex("name: \"muon_pt\""), "name: \"held\"");
+    config = std::regex_replace(config, std::regex("max_queue_delay_microseconds: [0-9]+"),
+                                "max_queue_delay_microseconds: 60000000");
+    ASSERT_NE(config.find("max_queue_delay_microseconds: 60000000"), std::string::npos);
+    std::ofstream(work / "repo" / "held" / "config.pbtxt") << config;
     const fs::path log = work / "fpgaasd.log";
     pid_ = fork();
     if (pid_ == 0) {
@@ -152,22 +163,85 @@ TEST(FpgaasCliE2eTest, InferStatsAndValidate) {
   EXPECT_EQ(validate.code, 0) << validate.err;
   EXPECT_THAT(validate.out, HasSubstr("max absolute error:  0\n"));
   const std::string html = ReadFile(Work("validate.html"));
-  EXPECT_THAT(html, HasSubstr("<svg"));
-  EXPECT_THAT(html, HasSubstr("</html>"));
+  EXPECT_EQ(fpgaas::testing::HtmlProblems(html), "");
+  EXPECT_THAT(html, HasSubstr("resolution (pred - ref) / ref (n="));
 }
 
 TEST(FpgaasCliE2eTest, ErrorPaths) {
   std::ofstream(Work("bad.csv")) << "1,2,3\nfoo\n";
   Outcome bad = Cli({"infer", "muon_pt", "--input", Work("bad.csv")});
   EXPECT_EQ(bad.code, 2);
-  EXPECT_THAT(bad.err, HasSubstr("bad.csv:2:"));
-  Outcome unknown = Cli({"infer", "no_such_model", "--input", SampleInput()});
-  EXPECT_EQ(unknown.code, 1);
-  EXPECT_THAT(unknown.err, HasSubstr("NOT_FOUND"));
-  Outcome unreachable = Cli({"health", "--server=127.0.0.1:1", "--retries=1"}, false);
-  EXPECT_EQ(unreachable.code, 1);
-  EXPECT_THAT(unreachable.err, HasSubstr("cannot reach the server"));
+  EXPECT_THAT(bad.err, HasSubstr("bad.csv:2: field 1 'foo' is not a number"));
+  Outcome bad_reference =
+      Cli({"validate", "muon_pt", "--input", SampleInput(), "--reference", Work("bad.csv")});
+  EXPECT_EQ(bad_reference.code, 2);
+  EXPECT_THAT(bad_reference.err, HasSubstr("bad.csv:2: field 1 'foo' is not a number"));
   EXPECT_EQ(Cli({"nonsense"}, false).code, 2);
+}
+
+// Each subcommand that talks to a server, as invoked on `model`.
+std::vector<std::vector<std::string>> ServerCommands(const std::string& model) {
+  std::ofstream(Work("ref1.csv")) << "1\n1\n1\n1\n1\n";
+  return {{"health", "--model", model},
+          {"models"},
+          {"metadata", model},
+          {"infer", model, "--input", SampleInput()},
+          {"load", model},
+          {"unload", model},
+          {"register", (fs::path(FPGAAS_SOURCE_ROOT) / "deploy/models/muon_pt").string(), "--name",
+           model},
+          {"stats", model},
+          {"validate", model, "--input", SampleInput(), "--reference", Work("ref1.csv")}};
+}
+
+TEST(FpgaasCliE2eTest, EverySubcommandReportsAnUnreachableServer) {
+  for (auto args : ServerCommands("muon_pt")) {
+    args.insert(args.end(), {"--server=127.0.0.1:1", "--retries=1"});
+    Outcome run = Cli(args, /*with_server=*/false);
+    EXPECT_EQ(run.code, 1) << args[0] << ": " << run.err;
+    EXPECT_THAT(run.err,
+                HasSubstr("fpgaas " + args[0] + ": cannot reach the server at 127.0.0.1:1"))
+        << args[0];
+  }
+  Outcome perf = RunTool(FPGAAS_PERF, {"muon_pt", "--server=127.0.0.1:1", "--retries=1"}, false);
+  EXPECT_EQ(perf.code, 1);
+  EXPECT_THAT(perf.err, HasSubstr("UNAVAILABLE"));
+}
+
+TEST(FpgaasCliE2eTest, EverySubcommandReportsAnUnknownModel) {
+  for (const auto& args : ServerCommands("no_such_model")) {
+    if (args[0] == "models" || args[0] == "register") continue;  // nothing to look up
+    Outcome run = Cli(args);
+    EXPECT_EQ(run.code, 1) << args[0] << ": " << run.err;
+    // health answers "not ready" or the server's NOT_FOUND; either way it names the model.
+    EXPECT_THAT(run.out + run.err, HasSubstr("no_such_model")) << args[0];
+    if (args[0] != "health") EXPECT_THAT(run.err, HasSubstr("fpgaas " + args[0] + ": ")) << args[0];
+  }
+  Outcome perf = RunTool(FPGAAS_PERF, {"no_such_model", "--count", "1"});
+  EXPECT_EQ(perf.code, 1);
+  EXPECT_THAT(perf.err, HasSubstr("no_such_model"));
+}
+
+TEST(FpgaasCliE2eTest, DeadlineWhileTheBatcherHoldsTheRequest) {
+  Outcome infer =
+      Cli({"infer", "held", "--input", SampleInput(), "--batch", "1", "--timeout-ms", "300"});
+  EXPECT_EQ(infer.code, 1);
+  EXPECT_THAT(infer.err, HasSubstr("the server did not answer in time"));
+  Outcome validate = Cli({"validate", "held", "--input", SampleInput(), "--reference",
+                          Work("ref1.csv"), "--batch", "1", "--timeout-ms", "300"});
+  EXPECT_EQ(validate.code, 1);
+  EXPECT_THAT(validate.err, HasSubstr("the server did not answer in time"));
+  Outcome perf = RunTool(FPGAAS_PERF, {"held", "--count", "2", "--warmup", "0", "--timeout-ms",
+                                       "300", "--json", Work("held.json")});
+  EXPECT_EQ(perf.code, 1);  // every request failed; the report still says so
+  EXPECT_THAT(perf.out, HasSubstr("2 failed requests; first: DEADLINE_EXCEEDED"));
+  google::protobuf::Struct json;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(ReadFile(Work("held.json")), &json).ok());
+  const auto& level = json.fields().at("levels").list_value().values(0).struct_value().fields();
+  EXPECT_EQ(level.at("errors").number_value(), 2);
+  EXPECT_EQ(level.at("requests").number_value(), 0);
+  // The server still serves the other model.
+  EXPECT_EQ(Cli({"infer", "muon_pt", "--input", SampleInput()}).code, 0);
 }
 
 TEST(FpgaasCliE2eTest, UnloadLoadAndRegister) {
@@ -206,15 +280,27 @@ TEST(FpgaasPerfE2eTest, ShortRunWritesWellFormedReports) {
     EXPECT_TRUE(f.at("server_split_valid").bool_value());
     EXPECT_GT(f.at("server_compute_us").number_value(), 0);
   }
-  EXPECT_EQ(Lines(ReadFile(Work("p.csv"))), 3u);
+  const auto csv = fpgaas::testing::CsvCells(ReadFile(Work("p.csv")));
+  ASSERT_EQ(csv.size(), 3u);
+  EXPECT_EQ(csv[0], fpgaas::testing::PerfColumns());
+  for (size_t row = 1; row < csv.size(); ++row) {
+    EXPECT_EQ(csv[row].size(), fpgaas::testing::PerfColumns().size());
+  }
   const std::string html = ReadFile(Work("p.html"));
+  EXPECT_EQ(fpgaas::testing::HtmlProblems(html), "");
+  EXPECT_EQ(fpgaas::testing::CountOf(html, "<svg"), 10u);  // total + 4 stages, per level
   EXPECT_THAT(html, HasSubstr("server: queue"));
-  EXPECT_THAT(html, HasSubstr("</svg>"));
 
-  Outcome stream = RunTool(FPGAAS_PERF, {"muon_pt", "--mode", "stream", "--request-rate", "200",
-                                         "--count", "40", "--warmup", "0"});
+  Outcome stream =
+      RunTool(FPGAAS_PERF, {"muon_pt", "--mode", "stream", "--request-rate", "200", "--count", "40",
+                            "--warmup", "0", "--json", Work("s.json"), "--html", Work("s.html")});
   EXPECT_EQ(stream.code, 0) << stream.err;
   std::cout << stream.out;
+  google::protobuf::Struct stream_json;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(ReadFile(Work("s.json")), &stream_json).ok());
+  EXPECT_EQ(stream_json.fields().at("mode").string_value(), "stream");
+  EXPECT_EQ(fpgaas::testing::HtmlProblems(ReadFile(Work("s.html"))), "");
 }
 
 TEST(InstalledPackageE2eTest, ExamplesRunAgainstFpgaasd) {
