@@ -60,6 +60,10 @@ FakeDevice::FakeDevice(FakeDeviceOptions options) : options_(std::move(options))
 absl::StatusOr<std::unique_ptr<LoadedModel>> FakeDevice::Load(const DeviceModelSpec& spec) {
   {
     absl::MutexLock lock(&mu_);
+    ++loads_waiting_;
+    auto released = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !loads_held_; };
+    mu_.Await(absl::Condition(&released));
+    --loads_waiting_;
     if (!next_load_error_.ok()) return std::exchange(next_load_error_, absl::OkStatus());
     ++loads_;
   }
@@ -109,6 +113,22 @@ void FakeDevice::ReleaseExecutions() {
 void FakeDevice::AwaitHeld(int n) const {
   absl::MutexLock lock(&mu_);
   auto held = [this, n]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return waiting_at_gate_ >= n; };
+  mu_.Await(absl::Condition(&held));
+}
+
+void FakeDevice::HoldLoads() {
+  absl::MutexLock lock(&mu_);
+  loads_held_ = true;
+}
+
+void FakeDevice::ReleaseLoads() {
+  absl::MutexLock lock(&mu_);
+  loads_held_ = false;
+}
+
+void FakeDevice::AwaitLoadsHeld(int n) const {
+  absl::MutexLock lock(&mu_);
+  auto held = [this, n]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return loads_waiting_ >= n; };
   mu_.Await(absl::Condition(&held));
 }
 

@@ -63,6 +63,12 @@ class FakeDevice final : public Device {
   void AwaitHeld(int n) const;
   void AwaitExecutions(int n) const;
 
+  // Load gate: while held, every Load blocks (before doing anything) until ReleaseLoads.
+  // AwaitLoadsHeld blocks until at least `n` Loads are waiting at it.
+  void HoldLoads();
+  void ReleaseLoads();
+  void AwaitLoadsHeld(int n) const;
+
   std::vector<Execution> executions() const;
   int loads() const;
 
@@ -80,6 +86,8 @@ class FakeDevice final : public Device {
   bool healthy_ ABSL_GUARDED_BY(mu_) = true;
   bool held_ ABSL_GUARDED_BY(mu_) = false;
   int waiting_at_gate_ ABSL_GUARDED_BY(mu_) = 0;
+  bool loads_held_ ABSL_GUARDED_BY(mu_) = false;
+  int loads_waiting_ ABSL_GUARDED_BY(mu_) = 0;
   int loads_ ABSL_GUARDED_BY(mu_) = 0;
   int finished_ ABSL_GUARDED_BY(mu_) = 0;  // Executes that returned
   absl::Status next_load_error_ ABSL_GUARDED_BY(mu_);

@@ -1307,6 +1307,55 @@ TEST(RepositoryRpcTest, RegisterAModelOverTheWireThenInferAndUnload) {
   EXPECT_THAT(status.error_message(), HasSubstr("colour"));
 }
 
+// A reload runs off the gRPC threads: while the device holds it, the model keeps answering,
+// RepositoryIndex shows it LOADING (serving), and the load RPC finishes when the device does.
+TEST(RepositoryRpcTest, ReloadInProgressIsLoadingInTheIndexAndKeepsServing) {
+  ServerHarness harness;
+  ServerConfig config;
+  config.device = DeviceKind::kFake;
+  config.control_mode = ModelControlMode::kExplicit;
+  config.startup_models = {"dense", "gated"};
+  harness.Start(config);
+  harness.fake()->HoldLoads();
+  inference::RepositoryModelLoadRequest load;
+  load.set_model_name("dense");
+  inference::RepositoryModelLoadResponse load_response;
+  grpc::ClientContext load_context;
+  absl::Notification loaded;
+  grpc::Status load_status;
+  harness.stub()->async()->RepositoryModelLoad(&load_context, &load, &load_response,
+                                               [&](grpc::Status s) {
+                                                 load_status = std::move(s);
+                                                 loaded.Notify();
+                                               });
+  harness.fake()->AwaitLoadsHeld(1);
+
+  inference::RepositoryIndexResponse index;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(harness.stub()->RepositoryIndex(&context, {}, &index).ok());
+  }
+  std::map<std::string, inference::RepositoryIndexResponse::ModelIndex> by_name;
+  for (const auto& model : index.models()) by_name[model.name()] = model;
+  EXPECT_EQ(by_name["dense"].state(), "LOADING");
+  EXPECT_EQ(by_name["dense"].version(), "1");
+  EXPECT_THAT(by_name["dense"].reason(), HasSubstr("reloading"));
+  EXPECT_EQ(by_name["gated"].state(), "READY");
+  inference::ModelInferResponse response;
+  ASSERT_TRUE(harness.Infer(DenseRequest("dense", 2, 3), &response).ok());
+  EXPECT_EQ(BytesToFloats(response.raw_output_contents(0)), Expected(DeviceKind::kFake, 2, 3));
+  EXPECT_TRUE(harness.server()->ready());
+  EXPECT_FALSE(loaded.HasBeenNotified());
+
+  harness.fake()->ReleaseLoads();
+  loaded.WaitForNotification();
+  EXPECT_TRUE(load_status.ok()) << load_status.error_message();
+  grpc::ClientContext context;
+  ASSERT_TRUE(harness.stub()->RepositoryIndex(&context, {}, &index).ok());
+  EXPECT_EQ(index.models(0).name(), "dense");
+  EXPECT_EQ(index.models(0).state(), "READY");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reflection: list the services and fetch the KServe service's descriptor. The reflection proto
 // is not installed with Debian's gRPC, so messages are encoded by field number (its numbers are
