@@ -9,8 +9,9 @@
 // status codes map one to one onto absl codes (UNAVAILABLE, DEADLINE_EXCEEDED, NOT_FOUND, ...).
 //
 // Ownership: a Client owns one gRPC channel. A Model is a cheap, copyable handle that shares the
-// channel, so it stays usable after the Client that made it is destroyed. An InferStream is owned
-// by its caller through std::unique_ptr.
+// channel, so it stays usable after the Client that made it is destroyed; an asynchronous call
+// keeps the channel too, so every handle may be dropped while it is in flight (its callback still
+// runs once). An InferStream is owned by its caller through std::unique_ptr.
 //
 // Thread-safety: Client and Model are thread-safe (every method may be called concurrently).
 // Completion callbacks run on gRPC's callback threads: keep them short and never block in them.

@@ -348,6 +348,20 @@ TEST_F(ToolsTest, PerfStreamAndOpenLoopModes) {
   }
 }
 
+TEST_F(ToolsTest, PerfWarmUpIsNotRecordedAndDurationBoundsARun) {
+  Outcome warm = Perf({"muon_pt", "--count", "10", "--warmup", "0.1", "--json", Path("w.json")});
+  ASSERT_EQ(warm.code, 0) << warm.err;
+  auto level = ParseJson(Read("w.json")).fields().at("levels").list_value().values(0);
+  EXPECT_EQ(level.struct_value().fields().at("requests").number_value(), 10);
+  EXPECT_GT(server_.service().infer_calls(), 10);  // the warm-up's requests were sent, not counted
+
+  Outcome timed = Perf({"muon_pt", "--duration", "0.2", "--warmup", "0", "--json", Path("d.json")});
+  ASSERT_EQ(timed.code, 0) << timed.err;
+  level = ParseJson(Read("d.json")).fields().at("levels").list_value().values(0);
+  EXPECT_GT(level.struct_value().fields().at("requests").number_value(), 0);
+  EXPECT_GE(level.struct_value().fields().at("seconds").number_value(), 0.2);
+}
+
 TEST_F(ToolsTest, PerfErrors) {
   Outcome unknown = Perf({"nope", "--count", "1"});
   EXPECT_EQ(unknown.code, 1);
