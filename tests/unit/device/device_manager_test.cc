@@ -1,5 +1,8 @@
 #include "server/device/device_manager.h"
 
+#include <cstdlib>
+#include <string>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/device/fake/fake_device.h"
@@ -35,6 +38,24 @@ TEST(DeviceManagerTest, EmuServesTheEmulatedDevice) {
   auto model = (*manager)->Load(testing::SmallModelSpec(4, 2));
   ASSERT_TRUE(model.ok()) << model.status();
   EXPECT_EQ((*model)->slots().size(), 2u);
+}
+
+// --device=auto takes XRT only for real cards; XCL_EMULATION_MODE (XRT's software/hardware
+// emulation) means there is none, so auto serves the emulated FPGA.
+TEST(DeviceManagerTest, AutoWithoutARealCardServesTheEmulatedDevice) {
+  const char* previous = std::getenv("XCL_EMULATION_MODE");
+  const std::string saved = previous != nullptr ? previous : "";
+  setenv("XCL_EMULATION_MODE", "sw_emu", 1);
+  RealClock clock;
+  auto manager = DeviceManager::Create(Options("auto", &clock));
+  if (previous != nullptr) {
+    setenv("XCL_EMULATION_MODE", saved.c_str(), 1);
+  } else {
+    unsetenv("XCL_EMULATION_MODE");
+  }
+  ASSERT_TRUE(manager.ok()) << manager.status();
+  EXPECT_THAT((*manager)->device_names(), ElementsAre("emu"));
+  EXPECT_TRUE((*manager)->Load(testing::SmallModelSpec(4, 2)).ok());
 }
 
 TEST(DeviceManagerTest, BadSelectionsFailWithAClearError) {
