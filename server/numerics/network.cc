@@ -150,6 +150,12 @@ struct CompiledLayer {
   // Tables (sigmoid/tanh: table; softmax: exp/inv).
   std::vector<int64_t> table, exp_table, inv_table;
   FixedType inv_index_type;  // the type whose top bits address the inverse table
+  // Softmax: the exp table already converted to the type the exponentials are summed in, and
+  // (when every step has one) the integer recipes of the stable (>= 1.0) / latency steps:
+  // inp_norm_t(max - x), the pairwise sum in accum_t, accum_t -> inv_inp_t, res_t(e * inv).
+  std::vector<int64_t> exp_table_sum;
+  bool softmax_fast = false;
+  internal::FastConvert softmax_norm, softmax_add, softmax_inv_inp, softmax_out;
 };
 
 internal::DenseKernelKind ChooseDenseKernel(const FixedType& in, const DenseSpec& d,
@@ -441,7 +447,41 @@ absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
     if (x == 0.0f && !s.hls4ml_0_8_1_stable) x = FLT_MIN;  // current hls4ml's safe_x
     l.inv_table[k] = FromDoubleOrZero(s.inv_table_type, 1 / x);
   }
+  const FixedType& e_type = s.hls4ml_0_8_1_stable ? s.exp_table_type : s.accum_type;
+  l.exp_table_sum.resize(ne);
+  for (int k = 0; k < ne; ++k) l.exp_table_sum[k] = Convert(s.exp_table_type, l.exp_table[k], e_type);
+  if (!s.hls4ml_0_8_1_stable) {
+    // Source types wide enough for each step's operand: max - x (>= 0, < 2^W), a + b, e * inv.
+    const FixedType& in = l.in_type;
+    const FixedType diff_type{in.width + 1, in.integer_bits + 1, true};
+    const FixedType pair_sum_type{e_type.width + 1, e_type.integer_bits + 1, e_type.is_signed};
+    const FixedType& inv_t = s.inv_table_type;
+    const FixedType product_type{e_type.width + inv_t.width, e_type.integer_bits + inv_t.integer_bits,
+                                 e_type.is_signed || inv_t.is_signed};
+    std::optional<internal::FastConvert> norm = internal::MakeFastConvert(diff_type, s.inp_norm_type);
+    std::optional<internal::FastConvert> add = internal::MakeFastConvert(pair_sum_type, e_type);
+    std::optional<internal::FastConvert> inv_inp =
+        s.inv_inp_type ? internal::MakeFastConvert(s.accum_type, *s.inv_inp_type)
+                       : internal::MakeFastConvert(s.accum_type, s.accum_type);
+    std::optional<internal::FastConvert> out = internal::MakeFastConvert(product_type, l.out_type);
+    if (norm && add && inv_inp && out && in.width <= 61) {
+      l.softmax_fast = true;
+      l.softmax_norm = *norm;
+      l.softmax_add = *add;
+      l.softmax_inv_inp = *inv_inp;
+      l.softmax_out = *out;
+    }
+  }
   return absl::OkStatus();
+}
+
+// nnet::reduce's Op_add tree (as ReduceAdd) with each pairwise sum through `add`.
+int64_t ReduceAddFast(const internal::FastConvert& add, const int64_t* x, int n) {
+  if (n == 1) return x[0];
+  if (n == 2) return internal::FastConvertOne(add, x[0] + x[1]);
+  int left = 1;
+  while (left * 2 <= n - 1) left *= 2;
+  return internal::FastConvertOne(add, ReduceAddFast(add, x, left) + ReduceAddFast(add, x + left, n - left));
 }
 
 }  // namespace
@@ -557,6 +597,24 @@ void Network::Impl::RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, i
     ev = e_heap.data();
   }
   const FixedType& e_type = old ? s.exp_table_type : s.accum_type;
+  if (l.softmax_fast) {
+    // The same steps as below in int64 (exact: MakeFastConvert accepted every one).
+    if (s.implementation == SoftmaxImplementation::kStable) {
+      int64_t max = x[0];
+      for (int i = 1; i < n; ++i) max = std::max(max, x[i]);
+      for (int i = 0; i < n; ++i) {
+        const int64_t d = internal::FastConvertOne(l.softmax_norm, max - x[i]);
+        ev[i] = l.exp_table_sum[IndexFromRealVal(s.inp_norm_type, d, exp_bits)];
+      }
+    } else {  // latency
+      for (int i = 0; i < n; ++i) ev[i] = l.exp_table_sum[IndexFromRealVal(in, x[i], exp_bits)];
+    }
+    const int64_t sum =
+        internal::FastConvertOne(l.softmax_inv_inp, ReduceAddFast(l.softmax_add, ev, n));
+    const int64_t inv = l.inv_table[IndexFromRealVal(l.inv_index_type, sum, inv_bits)];
+    for (int i = 0; i < n; ++i) y[i] = internal::FastConvertOne(l.softmax_out, ev[i] * inv);
+    return;
+  }
   if (s.implementation == SoftmaxImplementation::kStable) {
     // Op_max reduction: the maximum value.
     Int128 max = internal::WideRaw(in, x[0]);
@@ -575,12 +633,12 @@ void Network::Impl::RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, i
             s.inp_norm_type, diff, s.inp_norm_type.fractional_bits() - in.fractional_bits());
         index = IndexFromRealVal(s.inp_norm_type, d, exp_bits);
       }
-      ev[i] = Convert(s.exp_table_type, l.exp_table[index], e_type);
+      ev[i] = l.exp_table_sum[index];
     }
   } else {  // latency
     for (int i = 0; i < n; ++i) {
       const unsigned index = IndexFromRealVal(in, x[i], exp_bits);
-      ev[i] = Convert(s.exp_table_type, l.exp_table[index], e_type);
+      ev[i] = l.exp_table_sum[index];
     }
   }
   int64_t sum = ReduceAdd(e_type, ev, n);

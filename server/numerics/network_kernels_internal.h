@@ -41,6 +41,26 @@ struct FastConvert {
 };
 std::optional<FastConvert> MakeFastConvert(const FixedType& from, const FixedType& to);
 
+// One value through a FastConvert (the scalar form of ConvertBlock's fast loops).
+inline int64_t FastConvertOne(const FastConvert& c, int64_t x) {
+  const int64_t v = static_cast<int64_t>(
+      static_cast<uint64_t>((x + c.round_const) >> c.shift_right) << c.shift_left);
+  switch (c.kind) {
+    case FastOverflow::kWrapSigned: {
+      const int unused = 64 - c.width;
+      return static_cast<int64_t>(static_cast<uint64_t>(v) << unused) >> unused;
+    }
+    case FastOverflow::kWrapUnsigned:
+      return c.width == 64 ? v : static_cast<int64_t>(static_cast<uint64_t>(v) &
+                                                      ((uint64_t{1} << c.width) - 1));
+    case FastOverflow::kClamp:
+      return v < c.lo ? c.lo : (v > c.hi ? c.hi : v);
+    case FastOverflow::kZero:
+      return (v < c.lo || v > c.hi) ? 0 : v;
+  }
+  return v;
+}
+
 // Per-product quantization of the wrap kernels: term = ((x * w + round_const) >> shift_right)
 // << shift_left, all arithmetic mod 2^32; the sum wraps to acc_width bits (signed or not).
 struct DenseProductQuant {

@@ -293,6 +293,56 @@ NetworkSpec RandomSpec(std::mt19937_64& rng, int variant) {
   return spec;
 }
 
+// Softmax layers alone with random types in every step (saturating and rounding sums, inv_inp_t,
+// result types), for both the integer fast path and the general path, against the reference.
+TEST(NetworkVsReferenceTest, RandomSoftmaxTypesMatchBitForBit) {
+  std::mt19937_64 rng(77);
+  auto random_mode_type = [&](int min_w, int max_w, bool allow_unsigned) {
+    FixedType t = RandomType(rng, min_w, max_w, allow_unsigned);
+    t.quantization = rng() % 2 ? Quantization::kRnd : Quantization::kTrn;
+    if (rng() % 5 == 0) t.quantization = Quantization::kRndConv;  // general path
+    t.overflow = static_cast<Overflow>(rng() % 4);
+    return t;
+  };
+  int64_t checked = 0;
+  for (int round = 0; round < 300; ++round) {
+    SoftmaxSpec s;
+    s.n = std::uniform_int_distribution<int>(1, 8)(rng);
+    s.implementation = rng() % 3 == 0 ? SoftmaxImplementation::kLatency : SoftmaxImplementation::kStable;
+    s.hls4ml_0_8_1_stable = rng() % 6 == 0;
+    const FixedType in = RandomType(rng, 4, 20);
+    s.inp_norm_type = random_mode_type(3, 19, false);
+    s.inp_norm_type.is_signed = false;
+    s.accum_type = random_mode_type(6, 24, true);
+    s.exp_table_type = random_mode_type(8, 18, true);
+    s.inv_table_type = random_mode_type(8, 18, true);
+    if (rng() % 2) s.inv_inp_type = random_mode_type(4, 16, true);
+    const FixedType& index_type = s.implementation == SoftmaxImplementation::kStable && !s.hls4ml_0_8_1_stable
+                                      ? s.inp_norm_type
+                                      : in;
+    s.exp_table_size = 1 << std::min(index_type.width, 8);
+    const FixedType& inv_index = s.hls4ml_0_8_1_stable ? s.exp_table_type
+                                 : s.inv_inp_type           ? *s.inv_inp_type
+                                                            : s.accum_type;
+    s.inv_table_size = 1 << std::min(inv_index.width, 8);
+    NetworkSpec spec{in, s.n, {LayerSpec{"softmax", random_mode_type(6, 20, true), s}}};
+    auto net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << net.status();
+    for (int k = 0; k < 40; ++k) {
+      std::vector<int64_t> raw;
+      for (int i = 0; i < s.n; ++i) raw.push_back(RandomRaw(rng, in));
+      absl::StatusOr<std::vector<int64_t>> want = reference::ReferenceRunRaw(spec, raw);
+      ASSERT_TRUE(want.ok());
+      ASSERT_EQ(RunOne(**net, raw), *want)
+          << "round " << round << " in " << in.ToString() << " accum " << s.accum_type.ToString()
+          << " inv_inp " << (s.inv_inp_type ? s.inv_inp_type->ToString() : "-") << " res "
+          << spec.layers[0].result_type.ToString();
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 300 * 40);
+}
+
 TEST(NetworkVsReferenceTest, RandomNetworksMatchBitForBit) {
   std::mt19937_64 rng(2024);
   int64_t samples = 0;
