@@ -243,6 +243,20 @@ TEST_F(ToolsTest, ValidateClassificationAccuracyAndConfusionMatrix) {
   EXPECT_EQ(strict.code, 1);
 }
 
+TEST_F(ToolsTest, ValidateClassificationAgainstReferenceScores) {
+  // "scores" echoes its input; the reference scores agree on the argmax of rows 1 and 2 only.
+  Write("in.csv", "0.9,0.05,0.05\n0.1,0.8,0.1\n0.2,0.2,0.6\n");
+  Write("ref.csv", "0.8,0.1,0.1\n0.2,0.7,0.1\n0.5,0.2,0.3\n");
+  Outcome run = Cli({"validate", "scores", "--task", "classification", "--input", Path("in.csv"),
+                     "--reference", Path("ref.csv"), "--report", Path("scores.html")});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("accuracy (agreement): 0.6667 (2 of 3)"));
+  EXPECT_THAT(run.out, HasSubstr("max absolute error:  0.3\n"));
+  const std::string html = Read("scores.html");
+  EXPECT_EQ(testing::HtmlProblems(html), "");
+  EXPECT_EQ(testing::CountOf(html, "<svg"), 2u);  // confusion matrix + score error histogram
+}
+
 TEST_F(ToolsTest, ValidateRejectsMismatchedFiles) {
   Write("in.csv", "1,2,3\n1,1,1\n");
   Write("short.csv", "6\n");
