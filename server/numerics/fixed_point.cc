@@ -26,7 +26,7 @@ static_assert(std::endian::native == std::endian::little, "packing assumes a lit
 // (2^-F and 2^I stay far inside the double exponent range).
 constexpr int kMaxAbsIntegerBits = 512;
 
-constexpr const char* kQuantizationNames[] = {"AP_TRN",     "AP_TRN_ZERO",    "AP_RND",
+constexpr const char* kQuantizationNames[] = {"AP_TRN",      "AP_TRN_ZERO",    "AP_RND",
                                               "AP_RND_ZERO", "AP_RND_MIN_INF", "AP_RND_INF",
                                               "AP_RND_CONV"};
 constexpr const char* kOverflowNames[] = {"AP_WRAP", "AP_SAT", "AP_SAT_ZERO", "AP_SAT_SYM"};
@@ -104,8 +104,8 @@ int64_t FinishOverflow(const FixedType& t, Int128 low, bool above, bool below) {
 absl::StatusOr<int> ParseInt(absl::string_view field, absl::string_view text, const char* what) {
   int value = 0;
   if (!absl::SimpleAtoi(field, &value)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("fixed-point type \"", text, "\": ", what, " \"", field, "\" is not an integer"));
+    return absl::InvalidArgumentError(absl::StrCat("fixed-point type \"", text, "\": ", what, " \"",
+                                                   field, "\" is not an integer"));
   }
   return value;
 }
@@ -125,8 +125,8 @@ int64_t QuantizeScaled(const FixedType& type, Int128 m, int shift) {
       negative ? static_cast<unsigned __int128>(-m) : static_cast<unsigned __int128>(m);
   if (shift >= 0) {
     const uint64_t high = static_cast<uint64_t>(magnitude >> 64);
-    const int bit_length = high != 0 ? 64 + std::bit_width(high)
-                                     : std::bit_width(static_cast<uint64_t>(magnitude));
+    const int bit_length =
+        high != 0 ? 64 + std::bit_width(high) : std::bit_width(static_cast<uint64_t>(magnitude));
     if (bit_length + shift > 126) {
       // |q| >= 2^64: beyond every range. Only q's low 64 bits matter (AP_WRAP).
       const uint64_t low = shift >= 64 ? 0 : static_cast<uint64_t>(m) << shift;
@@ -145,10 +145,10 @@ int64_t QuantizeScaled(const FixedType& type, Int128 m, int shift) {
     k = m >> sh;  // floor
     const Int128 rem = m - (k << sh);
     const Int128 half = Int128(1) << (sh - 1);
-    fr = rem == 0         ? FractionClass::kZero
-         : rem < half     ? FractionClass::kBelowHalf
-         : rem == half    ? FractionClass::kHalf
-                          : FractionClass::kAboveHalf;
+    fr = rem == 0      ? FractionClass::kZero
+         : rem < half  ? FractionClass::kBelowHalf
+         : rem == half ? FractionClass::kHalf
+                       : FractionClass::kAboveHalf;
   }
   const Int128 q = k + (RoundsUp(type.quantization, fr, negative, (k & 1) != 0) ? 1 : 0);
   return ApplyOverflow(type, q);
@@ -202,8 +202,8 @@ absl::StatusOr<FixedType> ParseFixedType(std::string_view text_in) {
   if (is_int) {
     if (args.size() != 1) return error(absl::StrCat(name, " takes exactly one argument <W>"));
   } else if (args.size() < 2 || args.size() > 5) {
-    return error(absl::StrCat(name, " takes 2 to 5 arguments <W,I[,Q[,O[,N]]]>, got ",
-                              args.size()));
+    return error(
+        absl::StrCat(name, " takes 2 to 5 arguments <W,I[,Q[,O[,N]]]>, got ", args.size()));
   }
   absl::StatusOr<int> width = ParseInt(args[0], text, "width");
   if (!width.ok()) return width.status();
@@ -245,8 +245,8 @@ absl::StatusOr<FixedType> ParseFixedType(std::string_view text_in) {
       }
     }
     if (args[3] == "AP_WRAP_SM") {
-      return absl::UnimplementedError(absl::StrCat("fixed-point type \"", text,
-                                                   "\": overflow mode AP_WRAP_SM is not supported"));
+      return absl::UnimplementedError(absl::StrCat(
+          "fixed-point type \"", text, "\": overflow mode AP_WRAP_SM is not supported"));
     }
     if (!found) {
       return error(absl::StrCat("unknown overflow mode \"", args[3],
@@ -258,7 +258,8 @@ absl::StatusOr<FixedType> ParseFixedType(std::string_view text_in) {
     if (!n.ok()) return n.status();
     t.saturation_bits = *n;
     if (t.saturation_bits < 0 || t.saturation_bits > t.width) {
-      return error(absl::StrCat("saturation bits N = ", t.saturation_bits, " outside 0..", t.width));
+      return error(
+          absl::StrCat("saturation bits N = ", t.saturation_bits, " outside 0..", t.width));
     }
     if (t.saturation_bits != 0 && t.overflow != Overflow::kWrap) {
       // Xilinx ignores N for the saturating modes; keep the canonical form.
@@ -270,8 +271,7 @@ absl::StatusOr<FixedType> ParseFixedType(std::string_view text_in) {
 
 absl::StatusOr<int64_t> FromDouble(const FixedType& type, double x) {
   if (std::isnan(x)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("NaN cannot be converted to ", type.ToString()));
+    return absl::InvalidArgumentError(absl::StrCat("NaN cannot be converted to ", type.ToString()));
   }
   if (std::isinf(x)) {
     // Xilinx reads inf as 2^1024 (exponent field all ones, implicit 1, zero mantissa).
@@ -279,7 +279,8 @@ absl::StatusOr<int64_t> FromDouble(const FixedType& type, double x) {
   }
   if (x == 0) return 0;
   int exponent = 0;
-  const double mantissa = std::frexp(x, &exponent);  // x = mantissa * 2^exponent, |mantissa| in [.5,1)
+  const double mantissa =
+      std::frexp(x, &exponent);  // x = mantissa * 2^exponent, |mantissa| in [.5,1)
   const int64_t m = static_cast<int64_t>(std::ldexp(mantissa, 53));
   return internal::QuantizeScaled(type, m, exponent - 53 + type.fractional_bits());
 }

@@ -2,12 +2,12 @@
 //
 // A value of a FixedType is held as its stored integer V ("raw"), sign-extended into int64_t; the
 // real value is V * 2^-F with F = width - integer_bits. Conversions follow HLS4ML.md (quantize with
-// the type's Q mode, then apply its O mode). Widths 1..64 are supported; anything else is rejected by
-// ParseFixedType with a message naming the type. All functions are pure and thread-safe.
+// the type's Q mode, then apply its O mode). Widths 1..64 are supported; anything else is rejected
+// by ParseFixedType with a message naming the type. All functions are pure and thread-safe.
 //
-// NaN/inf policy: ap types cannot hold NaN. FromDouble rejects NaN (InvalidArgument). +-inf saturate
-// under AP_SAT/AP_SAT_SYM (and give 0 under AP_SAT_ZERO and AP_WRAP, as Xilinx's ap_fixed does).
-// The server rejects NaN and inf inputs before they reach a device (see the frontend).
+// NaN/inf policy: ap types cannot hold NaN. FromDouble rejects NaN (InvalidArgument). +-inf
+// saturate under AP_SAT/AP_SAT_SYM (and give 0 under AP_SAT_ZERO and AP_WRAP, as Xilinx's ap_fixed
+// does). The server rejects NaN and inf inputs before they reach a device (see the frontend).
 #ifndef FPGAAS_SERVER_NUMERICS_FIXED_POINT_H_
 #define FPGAAS_SERVER_NUMERICS_FIXED_POINT_H_
 
@@ -24,9 +24,9 @@ enum class Quantization { kTrn, kTrnZero, kRnd, kRndZero, kRndMinInf, kRndInf, k
 enum class Overflow { kWrap, kSat, kSatZero, kSatSym };
 
 struct FixedType {
-  int width = 16;          // W, total bits, 1..64
-  int integer_bits = 6;    // I, may be negative or larger than W
-  bool is_signed = true;   // ap_fixed/ap_int vs ap_ufixed/ap_uint
+  int width = 16;         // W, total bits, 1..64
+  int integer_bits = 6;   // I, may be negative or larger than W
+  bool is_signed = true;  // ap_fixed/ap_int vs ap_ufixed/ap_uint
   Quantization quantization = Quantization::kTrn;
   Overflow overflow = Overflow::kWrap;
   int saturation_bits = 0;  // N of AP_WRAP (0 = plain wrap)
@@ -39,8 +39,9 @@ struct FixedType {
   friend bool operator==(const FixedType&, const FixedType&) = default;
 };
 
-// Parses "ap_fixed<16,6>", "ap_ufixed<8,2,AP_RND,AP_SAT>", "ap_fixed<18,8,AP_RND_CONV,AP_SAT_SYM,0>",
-// "ap_int<8>", "ap_uint<1>" (whitespace tolerated). Errors name the text and what is wrong.
+// Parses "ap_fixed<16,6>", "ap_ufixed<8,2,AP_RND,AP_SAT>",
+// "ap_fixed<18,8,AP_RND_CONV,AP_SAT_SYM,0>", "ap_int<8>", "ap_uint<1>" (whitespace tolerated).
+// Errors name the text and what is wrong.
 absl::StatusOr<FixedType> ParseFixedType(std::string_view text);
 
 // Exact conversion of a double into `type`: returns the stored integer V.

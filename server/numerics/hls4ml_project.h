@@ -1,5 +1,6 @@
 // hls4ml project import: reads a project directory written by hls4ml (2019-2020 releases to 1.x,
-// Vivado/Vitis backend, io_parallel) into a NetworkSpec, and writes fpgaas model-repository entries.
+// Vivado/Vitis backend, io_parallel) into a NetworkSpec, and writes fpgaas model-repository
+// entries.
 //
 // `path` may be the project root (holding firmware/) or the firmware/ folder itself. Anything the
 // executor cannot reproduce exactly (an unknown layer, io_stream, an unsupported strategy or type)

@@ -101,8 +101,8 @@ float RealValFromIndex(const FixedType& t, unsigned i, int bits) {
 }
 // softmax_idx_from_real_val: the top `bits` bits of the W-bit pattern.
 unsigned IndexFromRealVal(const FixedType& t, int64_t raw, int bits) {
-  const uint64_t pattern = static_cast<uint64_t>(raw) &
-                           (t.width == 64 ? ~uint64_t{0} : (uint64_t{1} << t.width) - 1);
+  const uint64_t pattern =
+      static_cast<uint64_t>(raw) & (t.width == 64 ? ~uint64_t{0} : (uint64_t{1} << t.width) - 1);
   return static_cast<unsigned>(pattern >> (t.width - bits));
 }
 
@@ -114,7 +114,8 @@ int64_t FromDoubleOrZero(const FixedType& t, double x) {
 // Op_add reduction tree of nnet::reduce: left half is the largest power of two below N.
 int64_t ReduceAdd(const FixedType& t, const int64_t* x, int n) {
   if (n == 1) return x[0];
-  if (n == 2) return internal::ApplyOverflow(t, internal::WideRaw(t, x[0]) + internal::WideRaw(t, x[1]));
+  if (n == 2)
+    return internal::ApplyOverflow(t, internal::WideRaw(t, x[0]) + internal::WideRaw(t, x[1]));
   int left = 1;
   while (left * 2 <= n - 1) left *= 2;
   const int64_t a = ReduceAdd(t, x, left);
@@ -133,12 +134,12 @@ struct CompiledLayer {
   int n_in = 0, n_out = 0;
 
   // Dense.
-  std::vector<int64_t> bias_accum;  // biases converted to accum_t
-  std::vector<int64_t> weights_by_out;  // w[j * n_in + i] (raw weight_t)
+  std::vector<int64_t> bias_accum;                  // biases converted to accum_t
+  std::vector<int64_t> weights_by_out;              // w[j * n_in + i] (raw weight_t)
   std::vector<std::pair<int, int>> resource_order;  // (i, j) in dense_resource summation order
   int product_shift = 0;  // F_in + F_w - F_acc: right shift taking a product into accum units
   internal::DenseKernelKind dense_kernel = internal::DenseKernelKind::kGeneral;
-  std::vector<int32_t> weights32;  // fast kernels: w[j * n_in + i]
+  std::vector<int32_t> weights32;        // fast kernels: w[j * n_in + i]
   std::vector<int32_t> weights32_by_in;  // one-sample kernel: w[i * n_out + j]
   std::vector<int32_t> bias32;
   internal::DenseProductQuant quant;
@@ -198,7 +199,8 @@ namespace {
 
 absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
   const std::string& name = l.spec->name;
-  for (auto [t, what] : {std::pair{&d.weight_type, "weight type"}, {&d.bias_type, "bias type"},
+  for (auto [t, what] : {std::pair{&d.weight_type, "weight type"},
+                         {&d.bias_type, "bias type"},
                          {&d.accum_type, "accum type"}}) {
     if (absl::Status s = ValidateType(*t, name, what); !s.ok()) return s;
   }
@@ -207,12 +209,13 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
                                                    " but its input has ", l.n_in, " values"));
   }
   if (d.n_out <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": dense n_out must be > 0"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("layer \"", name, "\": dense n_out must be > 0"));
   }
   if (d.weights.size() != static_cast<size_t>(d.n_in) * d.n_out) {
-    return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": ", d.weights.size(),
-                                                   " weights, expected n_in * n_out = ",
-                                                   static_cast<int64_t>(d.n_in) * d.n_out));
+    return absl::InvalidArgumentError(
+        absl::StrCat("layer \"", name, "\": ", d.weights.size(),
+                     " weights, expected n_in * n_out = ", static_cast<int64_t>(d.n_in) * d.n_out));
   }
   if (d.biases.size() != static_cast<size_t>(d.n_out)) {
     return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": ", d.biases.size(),
@@ -237,8 +240,8 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
     }
     if (!valid) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "layer \"", name, "\": reuse factor ", d.reuse_factor, " is not valid for dense_resource with n_in ",
-          d.n_in, " and n_out ", d.n_out));
+          "layer \"", name, "\": reuse factor ", d.reuse_factor,
+          " is not valid for dense_resource with n_in ", d.n_in, " and n_out ", d.n_out));
     }
     // dense_resource order: for ir < RF, for w = ir + RF * im < n_in * n_out, with the weight
     // at w of the transposed layout [n_out][n_in]: acc[w / n_in] += x[w % n_in] * w[...].
@@ -249,14 +252,16 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
     }
   }
   l.n_out = d.n_out;
-  l.product_shift =
-      l.in_type.fractional_bits() + d.weight_type.fractional_bits() - d.accum_type.fractional_bits();
+  l.product_shift = l.in_type.fractional_bits() + d.weight_type.fractional_bits() -
+                    d.accum_type.fractional_bits();
   l.bias_accum.resize(d.n_out);
-  for (int j = 0; j < d.n_out; ++j) l.bias_accum[j] = Convert(d.bias_type, d.biases[j], d.accum_type);
+  for (int j = 0; j < d.n_out; ++j)
+    l.bias_accum[j] = Convert(d.bias_type, d.biases[j], d.accum_type);
   l.weights_by_out.resize(d.weights.size());
   for (int i = 0; i < d.n_in; ++i) {
     for (int j = 0; j < d.n_out; ++j) {
-      l.weights_by_out[static_cast<size_t>(j) * d.n_in + i] = d.weights[static_cast<size_t>(i) * d.n_out + j];
+      l.weights_by_out[static_cast<size_t>(j) * d.n_in + i] =
+          d.weights[static_cast<size_t>(i) * d.n_out + j];
     }
   }
   l.dense_kernel = ChooseDenseKernel(l.in_type, d, l.product_shift);
@@ -314,7 +319,8 @@ absl::Status CompileBatchNorm(const BatchNormSpec& b, CompiledLayer& l) {
   const int product_f = l.in_type.fractional_bits() + b.scale_type.fractional_bits();
   const int f = std::max(product_f, b.bias_type.fractional_bits());
   const int bits = std::max(l.in_type.width + b.scale_type.width + (f - product_f),
-                            b.bias_type.width + (f - b.bias_type.fractional_bits())) + 1;
+                            b.bias_type.width + (f - b.bias_type.fractional_bits())) +
+                   1;
   if (bits > kMaxExactBits) {
     return absl::UnimplementedError(
         absl::StrCat("layer \"", name, "\": batchnorm x * scale + bias needs ", bits,
@@ -357,8 +363,8 @@ absl::Status CompileActivation(const ActivationSpec& a, CompiledLayer& l) {
     for (int k = 0; k < n; ++k) {
       // nnet::init_sigmoid_table: float in_val; sigmoid_fcn_float computes in float/double and
       // returns float.
-      const float in_val = static_cast<float>(2 * 8.0 * (k - static_cast<float>(n) / 2.0) /
-                                              static_cast<float>(n));
+      const float in_val =
+          static_cast<float>(2 * 8.0 * (k - static_cast<float>(n) / 2.0) / static_cast<float>(n));
       const float value = static_cast<float>(1.0 / (1 + std::exp(-in_val)));
       l.table[k] = FromDoubleOrZero(a.table_type, value);
     }
@@ -366,8 +372,8 @@ absl::Status CompileActivation(const ActivationSpec& a, CompiledLayer& l) {
     l.kind = OpKind::kTanh;
     for (int k = 0; k < n; ++k) {
       // nnet::init_tanh_table: float in_val, ::tanh(double).
-      const float in_val = static_cast<float>(2 * 4.0 * (k - static_cast<float>(n) / 2.0) /
-                                              static_cast<float>(n));
+      const float in_val =
+          static_cast<float>(2 * 4.0 * (k - static_cast<float>(n) / 2.0) / static_cast<float>(n));
       l.table[k] = FromDoubleOrZero(a.table_type, std::tanh(static_cast<double>(in_val)));
     }
   }
@@ -384,21 +390,22 @@ absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
                                                    " but its input has ", l.n_in, " values"));
   }
   l.n_out = l.n_in;
-  for (auto [t, what] :
-       {std::pair{&s.exp_table_type, "exp table type"}, {&s.inv_table_type, "inv table type"},
-        {&s.accum_type, "accum type"}, {&s.inp_norm_type, "inp_norm type"}}) {
+  for (auto [t, what] : {std::pair{&s.exp_table_type, "exp table type"},
+                         {&s.inv_table_type, "inv table type"},
+                         {&s.accum_type, "accum type"},
+                         {&s.inp_norm_type, "inp_norm type"}}) {
     if (absl::Status st = ValidateType(*t, name, what); !st.ok()) return st;
   }
   if (s.inv_inp_type) {
     if (absl::Status st = ValidateType(*s.inv_inp_type, name, "inv_inp type"); !st.ok()) return st;
   }
   if (s.implementation == SoftmaxImplementation::kArgmax) return absl::OkStatus();
-  for (auto [size, what] : {std::pair{s.exp_table_size, "exp table size"},
-                            {s.inv_table_size, "inv table size"}}) {
+  for (auto [size, what] :
+       {std::pair{s.exp_table_size, "exp table size"}, {s.inv_table_size, "inv table size"}}) {
     if (!IsPowerOfTwo(size) || size < 2 || size > kMaxTableSize) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "layer \"", name, "\": softmax ", what, " ", size, " must be a power of two in 2..",
-          kMaxTableSize));
+      return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": softmax ", what, " ",
+                                                     size, " must be a power of two in 2..",
+                                                     kMaxTableSize));
     }
   }
   const int ne = s.exp_table_size, ni = s.inv_table_size;
@@ -406,8 +413,8 @@ absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
   l.inv_table.resize(ni);
   if (s.implementation == SoftmaxImplementation::kLegacy) {
     for (int k = 0; k < ne; ++k) {
-      const float in_val = static_cast<float>(2 * 8.0 * (k - static_cast<float>(ne) / 2.0) /
-                                              static_cast<float>(ne));
+      const float in_val =
+          static_cast<float>(2 * 8.0 * (k - static_cast<float>(ne) / 2.0) / static_cast<float>(ne));
       l.exp_table[k] = FromDoubleOrZero(s.exp_table_type, std::exp(in_val));
     }
     for (int k = 0; k < ni; ++k) {
@@ -419,7 +426,8 @@ absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
   // Stable/latency: the exp table is addressed by the top bits of the normalized input (stable,
   // hls4ml >= 1.0: inp_norm_t(max - x), exp(-value)), of data_T (latency; and 0.8.1 stable whose
   // differences x - max are cast back to data_T).
-  const bool stable_new = s.implementation == SoftmaxImplementation::kStable && !s.hls4ml_0_8_1_stable;
+  const bool stable_new =
+      s.implementation == SoftmaxImplementation::kStable && !s.hls4ml_0_8_1_stable;
   const FixedType exp_index_type = stable_new ? s.inp_norm_type : l.in_type;
   const int exp_bits = Log2(ne), inv_bits = Log2(ni);
   if (exp_bits > exp_index_type.width) {
@@ -449,16 +457,19 @@ absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
   }
   const FixedType& e_type = s.hls4ml_0_8_1_stable ? s.exp_table_type : s.accum_type;
   l.exp_table_sum.resize(ne);
-  for (int k = 0; k < ne; ++k) l.exp_table_sum[k] = Convert(s.exp_table_type, l.exp_table[k], e_type);
+  for (int k = 0; k < ne; ++k)
+    l.exp_table_sum[k] = Convert(s.exp_table_type, l.exp_table[k], e_type);
   if (!s.hls4ml_0_8_1_stable) {
     // Source types wide enough for each step's operand: max - x (>= 0, < 2^W), a + b, e * inv.
     const FixedType& in = l.in_type;
     const FixedType diff_type{in.width + 1, in.integer_bits + 1, true};
     const FixedType pair_sum_type{e_type.width + 1, e_type.integer_bits + 1, e_type.is_signed};
     const FixedType& inv_t = s.inv_table_type;
-    const FixedType product_type{e_type.width + inv_t.width, e_type.integer_bits + inv_t.integer_bits,
+    const FixedType product_type{e_type.width + inv_t.width,
+                                 e_type.integer_bits + inv_t.integer_bits,
                                  e_type.is_signed || inv_t.is_signed};
-    std::optional<internal::FastConvert> norm = internal::MakeFastConvert(diff_type, s.inp_norm_type);
+    std::optional<internal::FastConvert> norm =
+        internal::MakeFastConvert(diff_type, s.inp_norm_type);
     std::optional<internal::FastConvert> add = internal::MakeFastConvert(pair_sum_type, e_type);
     std::optional<internal::FastConvert> inv_inp =
         s.inv_inp_type ? internal::MakeFastConvert(s.accum_type, *s.inv_inp_type)
@@ -481,7 +492,8 @@ int64_t ReduceAddFast(const internal::FastConvert& add, const int64_t* x, int n)
   if (n == 2) return internal::FastConvertOne(add, x[0] + x[1]);
   int left = 1;
   while (left * 2 <= n - 1) left *= 2;
-  return internal::FastConvertOne(add, ReduceAddFast(add, x, left) + ReduceAddFast(add, x + left, n - left));
+  return internal::FastConvertOne(
+      add, ReduceAddFast(add, x, left) + ReduceAddFast(add, x + left, n - left));
 }
 
 }  // namespace
@@ -492,7 +504,8 @@ absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
   const NetworkSpec& s = impl->spec;
   if (absl::Status st = ValidateType(s.input_type, "input", "input type"); !st.ok()) return st;
   if (s.input_size <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat("network input size must be > 0, got ", s.input_size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("network input size must be > 0, got ", s.input_size));
   }
   if (s.layers.empty()) return absl::InvalidArgumentError("network has no layers");
   FixedType type = s.input_type;
@@ -524,7 +537,8 @@ absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
     impl->max_width = std::max(impl->max_width, size);
     impl->layers.push_back(std::move(l));
   }
-  for (size_t k = 0; k + 1 < impl->layers.size(); ++k) FuseRelu(impl->layers[k], impl->layers[k + 1]);
+  for (size_t k = 0; k + 1 < impl->layers.size(); ++k)
+    FuseRelu(impl->layers[k], impl->layers[k + 1]);
   return std::unique_ptr<Network>(new Network(std::move(impl)));
 }
 
@@ -575,11 +589,14 @@ void Network::Impl::RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, i
           } else {
             q = num >= 0 ? (num >> ex) : -((-num) >> ex);
           }
-          const int32_t data_round = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(q)));
-          const int64_t index = std::clamp<int64_t>(static_cast<int64_t>(data_round) + 8 * ne / 16, 0, ne - 1);
+          const int32_t data_round =
+              static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(q)));
+          const int64_t index =
+              std::clamp<int64_t>(static_cast<int64_t>(data_round) + 8 * ne / 16, 0, ne - 1);
           e = l.exp_table[index];
         }
-        acc = internal::ApplyOverflow(table_t, internal::WideRaw(table_t, acc) + internal::WideRaw(table_t, e));
+        acc = internal::ApplyOverflow(
+            table_t, internal::WideRaw(table_t, acc) + internal::WideRaw(table_t, e));
       }
       const int32_t r = TableIndexRound(table_t, acc, ni, 64);
       const int64_t index = std::clamp<int64_t>(r, 0, ni - 1);
@@ -690,10 +707,9 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
       for (int b = 0; b < count; ++b) {
         for (int j = 0; j < l.n_out; ++j) acc[j * lanes + b] = l.bias_accum[j];
         auto mac = [&](int i, int j) {
-          const Int128 p =
-              internal::WideRaw(in, x[i * lanes + b]) *
-              internal::WideRaw(d.weight_type,
-                                l.weights_by_out[static_cast<size_t>(j) * l.n_in + i]);
+          const Int128 p = internal::WideRaw(in, x[i * lanes + b]) *
+                           internal::WideRaw(d.weight_type,
+                                             l.weights_by_out[static_cast<size_t>(j) * l.n_in + i]);
           const int64_t pq = internal::QuantizeScaled(acc_t, p, -l.product_shift);
           int64_t& a = acc[j * lanes + b];
           a = internal::ApplyOverflow(acc_t,
@@ -716,8 +732,8 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
       const int f = std::max(product_f, bn.bias_type.fractional_bits());
       for (int i = 0; i < l.n_in; ++i) {
         const Int128 s = internal::WideRaw(bn.scale_type, bn.scale[i]);
-        const Int128 bias = Align(internal::WideRaw(bn.bias_type, bn.bias[i]),
-                                  bn.bias_type.fractional_bits(), f);
+        const Int128 bias =
+            Align(internal::WideRaw(bn.bias_type, bn.bias[i]), bn.bias_type.fractional_bits(), f);
         for (int b = 0; b < count; ++b) {
           const Int128 v = Align(internal::WideRaw(in, x[i * lanes + b]) * s, product_f, f) + bias;
           y[i * lanes + b] = internal::QuantizeScaled(res, v, res.fractional_bits() - f);
@@ -797,11 +813,11 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
                                                          : l.epilogue_accum;
       if (lanes == 1) {
         uint32_t* acc = BlockScratch::Sized(scratch.sample_acc, l.n_out);
-        internal::DenseWrap32Sample(x32, l.weights32_by_in.data(), l.bias32.data(), l.n_in,
-                                    l.n_out, l.quant, e, acc, y32);
+        internal::DenseWrap32Sample(x32, l.weights32_by_in.data(), l.bias32.data(), l.n_in, l.n_out,
+                                    l.quant, e, acc, y32);
       } else {
-        internal::DenseWrap32Block(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in,
-                                   l.n_out, l.quant, e, y32);
+        internal::DenseWrap32Block(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
+                                   l.quant, e, y32);
       }
       if (l.result_fast) {
         std::swap(x32, y32);
@@ -826,8 +842,8 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
       t.name = l.spec->name;
       t.type = l.out_type;
       for (int i = 0; i < l.n_out; ++i) {
-        const int64_t raw = narrow ? x32[static_cast<size_t>(i) * lanes]
-                                   : x64[static_cast<size_t>(i) * lanes];
+        const int64_t raw =
+            narrow ? x32[static_cast<size_t>(i) * lanes] : x64[static_cast<size_t>(i) * lanes];
         t.raw.push_back(raw);
         t.values.push_back(ToDouble(l.out_type, raw));
       }

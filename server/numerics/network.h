@@ -1,8 +1,8 @@
 // Network: a bit-exact executor of an hls4ml io_parallel network (hls4ml's C simulation semantics).
 //
-// A Network is built from a NetworkSpec (usually by LoadHls4mlProject in hls4ml_project.h), validated
-// once by Create, and is immutable afterwards: Run and Trace are const and thread-safe, so one Network
-// is shared by every compute unit of an emulated device.
+// A Network is built from a NetworkSpec (usually by LoadHls4mlProject in hls4ml_project.h),
+// validated once by Create, and is immutable afterwards: Run and Trace are const and thread-safe,
+// so one Network is shared by every compute unit of an emulated device.
 //
 // Data layout (the DMA buffers of the serving core): a batch is `batch` samples, batch-major, each
 // sample input_size() values of input_type() packed as in fixed_point.h (container_bytes() each,
@@ -32,7 +32,8 @@ struct DenseSpec {
   FixedType weight_type, bias_type, accum_type;
   std::vector<int64_t> weights;  // raw weight_type values, n_in * n_out, w[i * n_out + j]
   std::vector<int64_t> biases;   // raw bias_type values, n_out
-  bool resource_strategy = false;  // summation order of dense_resource (matters only under SAT accum)
+  bool resource_strategy =
+      false;  // summation order of dense_resource (matters only under SAT accum)
   int reuse_factor = 1;
 };
 
@@ -47,8 +48,8 @@ enum class ActivationKind { kLinear, kRelu, kSigmoid, kTanh };
 struct ActivationSpec {
   ActivationKind kind = ActivationKind::kLinear;
   int n = 0;
-  int table_size = 1024;                         // sigmoid/tanh
-  FixedType table_type{18, 8};                   // sigmoid/tanh table_t
+  int table_size = 1024;        // sigmoid/tanh
+  FixedType table_type{18, 8};  // sigmoid/tanh table_t
 };
 
 enum class SoftmaxImplementation { kStable, kLatency, kLegacy, kArgmax };
@@ -58,17 +59,17 @@ struct SoftmaxSpec {
   int exp_table_size = 1024, inv_table_size = 1024;
   FixedType exp_table_type{18, 8, true, Quantization::kRnd, Overflow::kSat};
   FixedType inv_table_type{18, 8, true, Quantization::kRnd, Overflow::kSat};
-  FixedType accum_type{18, 8};      // sum of exponentials (config's accum_t)
+  FixedType accum_type{18, 8};  // sum of exponentials (config's accum_t)
   // hls4ml >= 1.0 (config's inv_inp_t): the sum is converted to this type and its top bits address
   // the inverse table. Unset: the accum_t sum addresses it directly (older projects).
   std::optional<FixedType> inv_inp_type;
   FixedType inp_norm_type{17, 7, false};  // stable: ap_ufixed<W-1,I-1> of the input type by default
-  bool hls4ml_0_8_1_stable = false;  // emulate 0.8.1's stable softmax differences (HLS4ML.md)
+  bool hls4ml_0_8_1_stable = false;       // emulate 0.8.1's stable softmax differences (HLS4ML.md)
 };
 
 struct LayerSpec {
-  std::string name;         // e.g. "layer2" / "fc1", as in the project (for traces and errors)
-  FixedType result_type;    // the layer's output type (res_t / layerN_t)
+  std::string name;       // e.g. "layer2" / "fc1", as in the project (for traces and errors)
+  FixedType result_type;  // the layer's output type (res_t / layerN_t)
   std::variant<DenseSpec, BatchNormSpec, ActivationSpec, SoftmaxSpec> op;
 };
 
@@ -81,8 +82,8 @@ struct NetworkSpec {
 struct LayerTrace {
   std::string name;
   FixedType type;
-  std::vector<int64_t> raw;     // the layer's outputs, raw values of `type`
-  std::vector<double> values;   // the same as real numbers
+  std::vector<int64_t> raw;    // the layer's outputs, raw values of `type`
+  std::vector<double> values;  // the same as real numbers
 };
 
 class Network {

@@ -178,8 +178,8 @@ std::optional<FastConvert> MakeFastConvert(const FixedType& from, const FixedTyp
   }
   const bool contains = (from.is_signed == to.is_signed && to.width >= from.width) ||
                         (!from.is_signed && to.is_signed && to.width > from.width);
-  const bool sym_min_changes = to.overflow == Overflow::kSatSym && to.is_signed &&
-                               from.is_signed && to.width == from.width;
+  const bool sym_min_changes =
+      to.overflow == Overflow::kSatSym && to.is_signed && from.is_signed && to.width == from.width;
   c.identity = s == 0 && contains && !sym_min_changes;
   return c;
 }
@@ -194,10 +194,9 @@ void DenseWrap32Block(const int32_t* x, int lanes, const int32_t* w_by_out, cons
   }
 }
 
-FPGAAS_CLONES void DenseWrap32Sample(const int32_t* x, const int32_t* w_by_in,
-                                     const int32_t* bias, int n_in, int n_out,
-                                     const DenseProductQuant& q, const DenseEpilogue& e,
-                                     uint32_t* acc, int32_t* y) {
+FPGAAS_CLONES void DenseWrap32Sample(const int32_t* x, const int32_t* w_by_in, const int32_t* bias,
+                                     int n_in, int n_out, const DenseProductQuant& q,
+                                     const DenseEpilogue& e, uint32_t* acc, int32_t* y) {
   const int sr = q.shift_right, sl = q.shift_left;
   const int32_t rc = q.round_const;
   for (int j = 0; j < n_out; ++j) acc[j] = static_cast<uint32_t>(bias[j]);

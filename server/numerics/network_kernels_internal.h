@@ -2,7 +2,8 @@
 // `lanes` samples is stored feature-major (x[f * lanes + b]); lanes is 1 (one sample: the layout is
 // the sample itself, kernels vectorize across outputs), kSmallBlock or kKernelBlock (kernels
 // vectorize across samples). Hot loops are compiled for several instruction sets and picked at run
-// time (GCC target_clones); the default clone is plain x86-64/portable C++ and computes the same bits.
+// time (GCC target_clones); the default clone is plain x86-64/portable C++ and computes the same
+// bits.
 #ifndef FPGAAS_SERVER_NUMERICS_NETWORK_KERNELS_INTERNAL_H_
 #define FPGAAS_SERVER_NUMERICS_NETWORK_KERNELS_INTERNAL_H_
 
@@ -37,22 +38,24 @@ struct FastConvert {
   FastOverflow kind = FastOverflow::kWrapSigned;
   int width = 64;
   int64_t lo = 0, hi = 0;
-  bool identity = false;  // every raw of from_t is unchanged (same F, to_t's range contains from_t's)
+  bool identity =
+      false;  // every raw of from_t is unchanged (same F, to_t's range contains from_t's)
 };
 std::optional<FastConvert> MakeFastConvert(const FixedType& from, const FixedType& to);
 
 // One value through a FastConvert (the scalar form of ConvertBlock's fast loops).
 inline int64_t FastConvertOne(const FastConvert& c, int64_t x) {
-  const int64_t v = static_cast<int64_t>(
-      static_cast<uint64_t>((x + c.round_const) >> c.shift_right) << c.shift_left);
+  const int64_t v = static_cast<int64_t>(static_cast<uint64_t>((x + c.round_const) >> c.shift_right)
+                                         << c.shift_left);
   switch (c.kind) {
     case FastOverflow::kWrapSigned: {
       const int unused = 64 - c.width;
       return static_cast<int64_t>(static_cast<uint64_t>(v) << unused) >> unused;
     }
     case FastOverflow::kWrapUnsigned:
-      return c.width == 64 ? v : static_cast<int64_t>(static_cast<uint64_t>(v) &
-                                                      ((uint64_t{1} << c.width) - 1));
+      return c.width == 64
+                 ? v
+                 : static_cast<int64_t>(static_cast<uint64_t>(v) & ((uint64_t{1} << c.width) - 1));
     case FastOverflow::kClamp:
       return v < c.lo ? c.lo : (v > c.hi ? c.hi : v);
     case FastOverflow::kZero:

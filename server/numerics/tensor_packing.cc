@@ -24,7 +24,7 @@ struct NamedType {
   int size;
 };
 constexpr NamedType kTypes[] = {
-    {"BOOL", ElementType::kBool, 1},   {"UINT8", ElementType::kUint8, 1},
+    {"BOOL", ElementType::kBool, 1},     {"UINT8", ElementType::kUint8, 1},
     {"UINT16", ElementType::kUint16, 2}, {"UINT32", ElementType::kUint32, 4},
     {"UINT64", ElementType::kUint64, 8}, {"INT8", ElementType::kInt8, 1},
     {"INT16", ElementType::kInt16, 2},   {"INT32", ElementType::kInt32, 4},
@@ -73,7 +73,7 @@ uint16_t DoubleToHalf(double v) {
     return sign | static_cast<uint16_t>(std::nearbyint(std::ldexp(a, 24)));
   }
   int e = 0;
-  std::frexp(a, &e);  // a = m * 2^e, m in [0.5, 1)
+  std::frexp(a, &e);                                 // a = m * 2^e, m in [0.5, 1)
   double m = std::nearbyint(std::ldexp(a, 11 - e));  // 11 significant bits
   if (m >= 2048) {
     m /= 2;
@@ -94,34 +94,48 @@ uint16_t DoubleToBf16(double v) {
 
 double ElementToDouble(ElementType t, const void* src, size_t k) {
   switch (t) {
-    case ElementType::kBool: return Load<uint8_t>(src, k) != 0 ? 1.0 : 0.0;
-    case ElementType::kUint8: return Load<uint8_t>(src, k);
-    case ElementType::kUint16: return Load<uint16_t>(src, k);
-    case ElementType::kUint32: return Load<uint32_t>(src, k);
-    case ElementType::kUint64: return static_cast<double>(Load<uint64_t>(src, k));
-    case ElementType::kInt8: return Load<int8_t>(src, k);
-    case ElementType::kInt16: return Load<int16_t>(src, k);
-    case ElementType::kInt32: return Load<int32_t>(src, k);
-    case ElementType::kInt64: return static_cast<double>(Load<int64_t>(src, k));
-    case ElementType::kFp16: return HalfToDouble(Load<uint16_t>(src, k));
-    case ElementType::kBf16: return Bf16ToDouble(Load<uint16_t>(src, k));
-    case ElementType::kFp32: return Load<float>(src, k);
-    case ElementType::kFp64: return Load<double>(src, k);
+    case ElementType::kBool:
+      return Load<uint8_t>(src, k) != 0 ? 1.0 : 0.0;
+    case ElementType::kUint8:
+      return Load<uint8_t>(src, k);
+    case ElementType::kUint16:
+      return Load<uint16_t>(src, k);
+    case ElementType::kUint32:
+      return Load<uint32_t>(src, k);
+    case ElementType::kUint64:
+      return static_cast<double>(Load<uint64_t>(src, k));
+    case ElementType::kInt8:
+      return Load<int8_t>(src, k);
+    case ElementType::kInt16:
+      return Load<int16_t>(src, k);
+    case ElementType::kInt32:
+      return Load<int32_t>(src, k);
+    case ElementType::kInt64:
+      return static_cast<double>(Load<int64_t>(src, k));
+    case ElementType::kFp16:
+      return HalfToDouble(Load<uint16_t>(src, k));
+    case ElementType::kBf16:
+      return Bf16ToDouble(Load<uint16_t>(src, k));
+    case ElementType::kFp32:
+      return Load<float>(src, k);
+    case ElementType::kFp64:
+      return Load<double>(src, k);
   }
   return 0;
 }
 
 absl::Status NotFinite(size_t k, double v, const FixedType& type) {
-  return absl::InvalidArgumentError(absl::StrCat("element ", k, " is ", std::isnan(v) ? "NaN" : "infinite",
+  return absl::InvalidArgumentError(absl::StrCat("element ", k, " is ",
+                                                 std::isnan(v) ? "NaN" : "infinite",
                                                  "; cannot convert to ", type.ToString()));
 }
 
 // Fast exact path for float sources: y = x * 2^F is exact in double for every float x when
 // |F| <= 512 - so floor, the fraction and the comparisons below are exact.
 template <typename Container, bool kRound, bool kSaturate>
-FPGAAS_NUMERICS_CLONES size_t PackFloatFast(
-    const float* src, size_t count, double scale, int64_t lo, int64_t hi, int width, bool is_signed,
-    Container* dst) {
+FPGAAS_NUMERICS_CLONES size_t PackFloatFast(const float* src, size_t count, double scale,
+                                            int64_t lo, int64_t hi, int width, bool is_signed,
+                                            Container* dst) {
   const int unused = 64 - width;
   const uint64_t mask = width == 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1;
   const double bound = 0x1p62;
@@ -162,10 +176,18 @@ bool TryPackFloatFast(const float* src, size_t count, const FixedType& type, uin
   const int64_t lo = static_cast<int64_t>(internal::MinRaw(type));
   const int64_t hi = static_cast<int64_t>(internal::MaxRaw(type));
   Container* out = reinterpret_cast<Container*>(dst);
-  if (rnd && sat) *bad = PackFloatFast<Container, true, true>(src, count, scale, lo, hi, type.width, type.is_signed, out);
-  if (rnd && wrap) *bad = PackFloatFast<Container, true, false>(src, count, scale, lo, hi, type.width, type.is_signed, out);
-  if (trn && sat) *bad = PackFloatFast<Container, false, true>(src, count, scale, lo, hi, type.width, type.is_signed, out);
-  if (trn && wrap) *bad = PackFloatFast<Container, false, false>(src, count, scale, lo, hi, type.width, type.is_signed, out);
+  if (rnd && sat)
+    *bad = PackFloatFast<Container, true, true>(src, count, scale, lo, hi, type.width,
+                                                type.is_signed, out);
+  if (rnd && wrap)
+    *bad = PackFloatFast<Container, true, false>(src, count, scale, lo, hi, type.width,
+                                                 type.is_signed, out);
+  if (trn && sat)
+    *bad = PackFloatFast<Container, false, true>(src, count, scale, lo, hi, type.width,
+                                                 type.is_signed, out);
+  if (trn && wrap)
+    *bad = PackFloatFast<Container, false, false>(src, count, scale, lo, hi, type.width,
+                                                  type.is_signed, out);
   return true;
 }
 
@@ -192,8 +214,8 @@ std::string_view ElementTypeName(ElementType type) {
   return "UNKNOWN";
 }
 
-absl::Status PackElements(ElementType src_type, const void* src, size_t count, const FixedType& type,
-                          uint8_t* dst) {
+absl::Status PackElements(ElementType src_type, const void* src, size_t count,
+                          const FixedType& type, uint8_t* dst) {
   const int cb = type.container_bytes();
   size_t start = 0;
   if (src_type == ElementType::kFp32 && std::abs(type.fractional_bits()) <= 512 &&
@@ -202,10 +224,21 @@ absl::Status PackElements(ElementType src_type, const void* src, size_t count, c
     bool done = false;
     const float* f = static_cast<const float*>(src);
     switch (cb) {
-      case 1: done = TryPackFloatFast<int8_t>(f, count, type, dst, &bad); break;
-      case 2: done = reinterpret_cast<uintptr_t>(dst) % 2 == 0 && TryPackFloatFast<int16_t>(f, count, type, dst, &bad); break;
-      case 4: done = reinterpret_cast<uintptr_t>(dst) % 4 == 0 && TryPackFloatFast<int32_t>(f, count, type, dst, &bad); break;
-      default: done = reinterpret_cast<uintptr_t>(dst) % 8 == 0 && TryPackFloatFast<int64_t>(f, count, type, dst, &bad); break;
+      case 1:
+        done = TryPackFloatFast<int8_t>(f, count, type, dst, &bad);
+        break;
+      case 2:
+        done = reinterpret_cast<uintptr_t>(dst) % 2 == 0 &&
+               TryPackFloatFast<int16_t>(f, count, type, dst, &bad);
+        break;
+      case 4:
+        done = reinterpret_cast<uintptr_t>(dst) % 4 == 0 &&
+               TryPackFloatFast<int32_t>(f, count, type, dst, &bad);
+        break;
+      default:
+        done = reinterpret_cast<uintptr_t>(dst) % 8 == 0 &&
+               TryPackFloatFast<int64_t>(f, count, type, dst, &bad);
+        break;
     }
     if (done) {
       if (bad == count) return absl::OkStatus();
@@ -233,27 +266,52 @@ void UnpackElements(const FixedType& type, const uint8_t* src, size_t count, Ele
       return t < lo ? lo : (t > hi ? hi : t);
     };
     switch (dst_type) {
-      case ElementType::kBool: Store<uint8_t>(dst, k, v != 0 ? 1 : 0); break;
-      case ElementType::kUint8: Store<uint8_t>(dst, k, static_cast<uint8_t>(to_int(0, 255))); break;
-      case ElementType::kUint16: Store<uint16_t>(dst, k, static_cast<uint16_t>(to_int(0, 65535))); break;
-      case ElementType::kUint32: Store<uint32_t>(dst, k, static_cast<uint32_t>(to_int(0, 4294967295.0))); break;
+      case ElementType::kBool:
+        Store<uint8_t>(dst, k, v != 0 ? 1 : 0);
+        break;
+      case ElementType::kUint8:
+        Store<uint8_t>(dst, k, static_cast<uint8_t>(to_int(0, 255)));
+        break;
+      case ElementType::kUint16:
+        Store<uint16_t>(dst, k, static_cast<uint16_t>(to_int(0, 65535)));
+        break;
+      case ElementType::kUint32:
+        Store<uint32_t>(dst, k, static_cast<uint32_t>(to_int(0, 4294967295.0)));
+        break;
       case ElementType::kUint64: {
         const double t = std::trunc(v);
         Store<uint64_t>(dst, k, t <= 0 ? 0 : t >= 0x1p64 ? ~uint64_t{0} : static_cast<uint64_t>(t));
         break;
       }
-      case ElementType::kInt8: Store<int8_t>(dst, k, static_cast<int8_t>(to_int(-128, 127))); break;
-      case ElementType::kInt16: Store<int16_t>(dst, k, static_cast<int16_t>(to_int(-32768, 32767))); break;
-      case ElementType::kInt32: Store<int32_t>(dst, k, static_cast<int32_t>(to_int(-2147483648.0, 2147483647.0))); break;
+      case ElementType::kInt8:
+        Store<int8_t>(dst, k, static_cast<int8_t>(to_int(-128, 127)));
+        break;
+      case ElementType::kInt16:
+        Store<int16_t>(dst, k, static_cast<int16_t>(to_int(-32768, 32767)));
+        break;
+      case ElementType::kInt32:
+        Store<int32_t>(dst, k, static_cast<int32_t>(to_int(-2147483648.0, 2147483647.0)));
+        break;
       case ElementType::kInt64: {
         const double t = std::trunc(v);
-        Store<int64_t>(dst, k, t < -0x1p63 ? INT64_MIN : t >= 0x1p63 ? INT64_MAX : static_cast<int64_t>(t));
+        Store<int64_t>(dst, k,
+                       t < -0x1p63   ? INT64_MIN
+                       : t >= 0x1p63 ? INT64_MAX
+                                     : static_cast<int64_t>(t));
         break;
       }
-      case ElementType::kFp16: Store<uint16_t>(dst, k, DoubleToHalf(v)); break;
-      case ElementType::kBf16: Store<uint16_t>(dst, k, DoubleToBf16(v)); break;
-      case ElementType::kFp32: Store<float>(dst, k, static_cast<float>(v)); break;
-      case ElementType::kFp64: Store<double>(dst, k, v); break;
+      case ElementType::kFp16:
+        Store<uint16_t>(dst, k, DoubleToHalf(v));
+        break;
+      case ElementType::kBf16:
+        Store<uint16_t>(dst, k, DoubleToBf16(v));
+        break;
+      case ElementType::kFp32:
+        Store<float>(dst, k, static_cast<float>(v));
+        break;
+      case ElementType::kFp64:
+        Store<double>(dst, k, v);
+        break;
     }
   }
 }

@@ -16,7 +16,19 @@
 namespace fpgaas::numerics {
 
 enum class ElementType {
-  kBool, kUint8, kUint16, kUint32, kUint64, kInt8, kInt16, kInt32, kInt64, kFp16, kBf16, kFp32, kFp64
+  kBool,
+  kUint8,
+  kUint16,
+  kUint32,
+  kUint64,
+  kInt8,
+  kInt16,
+  kInt32,
+  kInt64,
+  kFp16,
+  kBf16,
+  kFp32,
+  kFp64
 };
 
 // Bytes per element (BOOL is 1 byte).
@@ -26,12 +38,13 @@ int ElementSize(ElementType type);
 std::optional<ElementType> ElementTypeFromName(std::string_view name);
 std::string_view ElementTypeName(ElementType type);
 
-// Converts `count` little-endian elements of `src_type` at `src` into `type`'s packed layout at `dst`
-// (count * type.container_bytes() bytes). Each element goes to double exactly (FP16/BF16/FP32 are
-// widened exactly; 64-bit integers beyond 2^53 are rounded to the nearest double) and then through
-// FromDouble. NaN or inf -> InvalidArgument naming the element index; nothing useful is in `dst` then.
-absl::Status PackElements(ElementType src_type, const void* src, size_t count, const FixedType& type,
-                          uint8_t* dst);
+// Converts `count` little-endian elements of `src_type` at `src` into `type`'s packed layout at
+// `dst` (count * type.container_bytes() bytes). Each element goes to double exactly (FP16/BF16/FP32
+// are widened exactly; 64-bit integers beyond 2^53 are rounded to the nearest double) and then
+// through FromDouble. NaN or inf -> InvalidArgument naming the element index; nothing useful is in
+// `dst` then.
+absl::Status PackElements(ElementType src_type, const void* src, size_t count,
+                          const FixedType& type, uint8_t* dst);
 
 // Converts `count` packed values of `type` at `src` into `dst_type` elements at `dst`. Float
 // destinations get the nearest representable value; integer destinations get the value truncated

@@ -1,6 +1,6 @@
 // Throughput of the bit-exact executor on the example models of deploy/models (loaded through the
-// hls4ml importer, as fpgaasd loads them) and of the float -> fixed packing the serving core runs on
-// every sample. Figures and the command: docs/numerics.md.
+// hls4ml importer, as fpgaasd loads them) and of the float -> fixed packing the serving core runs
+// on every sample. Figures and the command: docs/numerics.md.
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -33,7 +33,8 @@ std::shared_ptr<const Network> ExampleModel(const std::string& name) {
 void RunNet(benchmark::State& state, const Network& net) {
   const size_t batch = state.range(0);
   std::mt19937_64 rng(2);
-  std::vector<uint8_t> in(batch * net.input_bytes_per_sample()), out(batch * net.output_bytes_per_sample());
+  std::vector<uint8_t> in(batch * net.input_bytes_per_sample()),
+      out(batch * net.output_bytes_per_sample());
   std::vector<float> values(batch * net.input_size());
   std::normal_distribution<float> x(0, 1);
   for (float& v : values) v = x(rng);
@@ -43,8 +44,9 @@ void RunNet(benchmark::State& state, const Network& net) {
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(state.iterations() * batch);
-  state.counters["MAC/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * batch * net.macs_per_sample(),
-                                               benchmark::Counter::kIsRate);
+  state.counters["MAC/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * batch * net.macs_per_sample(),
+                         benchmark::Counter::kIsRate);
 }
 
 void BM_Iris(benchmark::State& state) {
@@ -71,7 +73,8 @@ void BM_PackFp32ToApFixed16_6(benchmark::State& state) {
   for (float& v : values) v = x(rng);
   std::vector<uint8_t> out(values.size() * 2);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(PackElements(ElementType::kFp32, values.data(), values.size(), t, out.data()));
+    benchmark::DoNotOptimize(
+        PackElements(ElementType::kFp32, values.data(), values.size(), t, out.data()));
   }
   state.SetItemsProcessed(state.iterations() * values.size());
 }

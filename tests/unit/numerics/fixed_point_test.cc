@@ -37,15 +37,18 @@ TEST(ParseFixedTypeTest, ParsesEveryForm) {
   EXPECT_EQ(T("ap_uint<1>"), (FixedType{1, 1, false}));
   EXPECT_EQ(T("ap_fixed<4,-2>").fractional_bits(), 6);
   EXPECT_EQ(T("ap_fixed<64,70>").integer_bits, 70);
-  const char* modes[] = {"AP_TRN", "AP_TRN_ZERO", "AP_RND", "AP_RND_ZERO", "AP_RND_MIN_INF", "AP_RND_INF", "AP_RND_CONV"};
+  const char* modes[] = {"AP_TRN",         "AP_TRN_ZERO", "AP_RND",     "AP_RND_ZERO",
+                         "AP_RND_MIN_INF", "AP_RND_INF",  "AP_RND_CONV"};
   for (int q = 0; q < 7; ++q) {
-    EXPECT_EQ(T(std::string("ap_fixed<10,3,") + modes[q] + ">").quantization, static_cast<Quantization>(q));
+    EXPECT_EQ(T(std::string("ap_fixed<10,3,") + modes[q] + ">").quantization,
+              static_cast<Quantization>(q));
   }
 }
 
 TEST(ParseFixedTypeTest, ToStringRoundTrips) {
-  for (const char* s : {"ap_fixed<16,6>", "ap_ufixed<8,2,AP_RND,AP_SAT>", "ap_fixed<18,8,AP_RND_CONV,AP_SAT_SYM>",
-                        "ap_fixed<8,8,AP_TRN,AP_WRAP,3>", "ap_fixed<4,-2,AP_RND_ZERO>", "ap_ufixed<64,64>"}) {
+  for (const char* s :
+       {"ap_fixed<16,6>", "ap_ufixed<8,2,AP_RND,AP_SAT>", "ap_fixed<18,8,AP_RND_CONV,AP_SAT_SYM>",
+        "ap_fixed<8,8,AP_TRN,AP_WRAP,3>", "ap_fixed<4,-2,AP_RND_ZERO>", "ap_ufixed<64,64>"}) {
     const FixedType t = T(s);
     EXPECT_EQ(t.ToString(), s);
     EXPECT_EQ(T(t.ToString()), t);
@@ -57,12 +60,18 @@ TEST(ParseFixedTypeTest, RejectsBadTypesWithClearErrors) {
     const char* text;
     const char* message_part;
   } cases[] = {
-      {"ap_fixd<16,6>", "unknown type name"},     {"ap_fixed<0,0>", "width 0"},
-      {"ap_fixed<65,6>", "width 65"},             {"ap_fixed<16>", "2 to 5 arguments"},
-      {"ap_fixed<16,x>", "not an integer"},       {"ap_fixed<16,6,AP_ROUND>", "unknown quantization"},
-      {"ap_fixed<16,6,AP_RND,AP_SATURATE>", "unknown overflow"}, {"ap_int<8,2>", "exactly one"},
-      {"ap_fixed<8,2,AP_TRN,AP_WRAP,9>", "N = 9"}, {"ap_fixed<16,6", "expected"},
-      {"float", "expected"},                      {"ap_fixed<16,600>", "integer bits 600"},
+      {"ap_fixd<16,6>", "unknown type name"},
+      {"ap_fixed<0,0>", "width 0"},
+      {"ap_fixed<65,6>", "width 65"},
+      {"ap_fixed<16>", "2 to 5 arguments"},
+      {"ap_fixed<16,x>", "not an integer"},
+      {"ap_fixed<16,6,AP_ROUND>", "unknown quantization"},
+      {"ap_fixed<16,6,AP_RND,AP_SATURATE>", "unknown overflow"},
+      {"ap_int<8,2>", "exactly one"},
+      {"ap_fixed<8,2,AP_TRN,AP_WRAP,9>", "N = 9"},
+      {"ap_fixed<16,6", "expected"},
+      {"float", "expected"},
+      {"ap_fixed<16,600>", "integer bits 600"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<FixedType> t = ParseFixedType(c.text);
@@ -71,7 +80,8 @@ TEST(ParseFixedTypeTest, RejectsBadTypesWithClearErrors) {
     EXPECT_NE(t.status().message().find(c.message_part), std::string::npos) << t.status();
     EXPECT_NE(t.status().message().find(c.text), std::string::npos) << t.status();
   }
-  EXPECT_EQ(ParseFixedType("ap_fixed<8,2,AP_TRN,AP_WRAP_SM>").status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(ParseFixedType("ap_fixed<8,2,AP_TRN,AP_WRAP_SM>").status().code(),
+            absl::StatusCode::kUnimplemented);
 }
 
 TEST(FromDoubleTest, RoundingHappensBeforeOverflow) {
@@ -87,13 +97,10 @@ TEST(FromDoubleTest, EveryQuantizationModeOnTiesAndNegatives) {
     int64_t pos_tie, neg_tie, odd_tie, above, below_neg;
   } cases[] = {
       // q             +1/32 -1/32 3/32 0.7/16 -0.3/16
-      {"AP_TRN",          0,   -1,   1,    0,   -1},
-      {"AP_TRN_ZERO",     0,    0,   1,    0,    0},
-      {"AP_RND",          1,    0,   2,    1,    0},
-      {"AP_RND_ZERO",     0,    0,   1,    1,    0},
-      {"AP_RND_MIN_INF",  0,   -1,   1,    1,    0},
-      {"AP_RND_INF",      1,   -1,   2,    1,    0},
-      {"AP_RND_CONV",     0,    0,   2,    1,    0},
+      {"AP_TRN", 0, -1, 1, 0, -1},        {"AP_TRN_ZERO", 0, 0, 1, 0, 0},
+      {"AP_RND", 1, 0, 2, 1, 0},          {"AP_RND_ZERO", 0, 0, 1, 1, 0},
+      {"AP_RND_MIN_INF", 0, -1, 1, 1, 0}, {"AP_RND_INF", 1, -1, 2, 1, 0},
+      {"AP_RND_CONV", 0, 0, 2, 1, 0},
   };
   for (const Case& c : cases) {
     const std::string type = std::string("ap_fixed<8,4,") + c.q + ">";
@@ -143,7 +150,8 @@ TEST(FromDoubleTest, OddShapesAndIntegers) {
 }
 
 TEST(FromDoubleTest, NanRejectedInfSaturatesOrWraps) {
-  EXPECT_EQ(FromDouble(T("ap_fixed<16,6>"), std::nan("")).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FromDouble(T("ap_fixed<16,6>"), std::nan("")).status().code(),
+            absl::StatusCode::kInvalidArgument);
   const double inf = std::numeric_limits<double>::infinity();
   EXPECT_EQ(From("ap_fixed<16,6,AP_TRN,AP_SAT>", inf), 32767);
   EXPECT_EQ(From("ap_fixed<16,6,AP_TRN,AP_SAT>", -inf), -32768);
@@ -160,7 +168,8 @@ TEST(PackRawTest, ContainersAndSignExtension) {
   EXPECT_EQ(buf[3], 0xff);
   EXPECT_EQ(UnpackRaw(t18, buf), -3);
   // Only the low W bits count on unpack.
-  const uint8_t garbage[4] = {0xff, 0xff, 0xff, 0x00};  // low 18 bits all ones; bits above W ignored
+  const uint8_t garbage[4] = {0xff, 0xff, 0xff,
+                              0x00};  // low 18 bits all ones; bits above W ignored
   EXPECT_EQ(UnpackRaw(t18, garbage), -1);
   EXPECT_EQ(T("ap_fixed<8,3>").container_bytes(), 1);
   EXPECT_EQ(T("ap_fixed<16,6>").container_bytes(), 2);
@@ -190,7 +199,8 @@ std::vector<FixedType> SmallTypes(int width) {
     for (int i : {-2, 0, 1, width / 2, width, width + 2}) {
       for (int q = 0; q < 7; ++q) {
         for (int o = 0; o < 4; ++o) {
-          types.push_back({width, i, is_signed, static_cast<Quantization>(q), static_cast<Overflow>(o), 0});
+          types.push_back(
+              {width, i, is_signed, static_cast<Quantization>(q), static_cast<Overflow>(o), 0});
         }
         for (int n : {1, width}) {
           types.push_back({width, i, is_signed, static_cast<Quantization>(q), Overflow::kWrap, n});
@@ -221,8 +231,9 @@ TEST_P(ExhaustiveTest, FromDoubleMatchesExactReferenceOnFineGrid) {
     };
     for (int64_t k = -n; k <= n; ++k) check(static_cast<double>(k) * step);
     for (int r = 0; r < 64; ++r) {
-      const double x = std::ldexp(std::uniform_real_distribution<double>(-1, 1)(rng),
-                                  std::uniform_int_distribution<int>(-f - 8, t.integer_bits + 4)(rng));
+      const double x =
+          std::ldexp(std::uniform_real_distribution<double>(-1, 1)(rng),
+                     std::uniform_int_distribution<int>(-f - 8, t.integer_bits + 4)(rng));
       check(x);
       check(x + step / 1024);
       check(std::nextafter(std::ldexp(0.5, -f), 1.0) * (r % 2 ? 1 : -1));
@@ -234,13 +245,16 @@ TEST_P(ExhaustiveTest, FromDoubleMatchesExactReferenceOnFineGrid) {
 TEST_P(ExhaustiveTest, ConvertMatchesExactReferenceForEveryRawValue) {
   const int width = GetParam();
   for (const FixedType& to : SmallTypes(width)) {
-    for (const FixedType& from : {FixedType{8, to.integer_bits + 3, true}, FixedType{8, to.integer_bits - 2, true},
-                                  FixedType{7, to.integer_bits, false}, FixedType{3, to.integer_bits - 4, true}}) {
+    for (const FixedType& from :
+         {FixedType{8, to.integer_bits + 3, true}, FixedType{8, to.integer_bits - 2, true},
+          FixedType{7, to.integer_bits, false}, FixedType{3, to.integer_bits - 4, true}}) {
       const int64_t lo = from.is_signed ? -(int64_t{1} << (from.width - 1)) : 0;
-      const int64_t hi = from.is_signed ? (int64_t{1} << (from.width - 1)) : (int64_t{1} << from.width);
+      const int64_t hi =
+          from.is_signed ? (int64_t{1} << (from.width - 1)) : (int64_t{1} << from.width);
       for (int64_t raw = lo; raw < hi; ++raw) {
         const int64_t got = Convert(from, raw, to);
-        const mpz_class want = reference::ConvertExact(to, reference::ValueOf(from, mpz_class(static_cast<long>(raw))));
+        const mpz_class want = reference::ConvertExact(
+            to, reference::ValueOf(from, mpz_class(static_cast<long>(raw))));
         ASSERT_EQ(reference::RawToMpz(to, got), want)
             << from.ToString() << " raw " << raw << " -> " << to.ToString();
       }
@@ -265,11 +279,13 @@ TEST(WideConversionTest, RandomDoublesAndRawsMatchReference) {
                                   std::uniform_int_distribution<int>(-80, 80)(rng));
       ASSERT_EQ(reference::RawToMpz(t, *FromDouble(t, x)), reference::ConvertExact(t, mpq_class(x)))
           << t.ToString() << " " << x;
-      FixedType from{static_cast<int>(1 + rng() % 64), static_cast<int>(rng() % 90) - 20, rng() % 2 == 0};
+      FixedType from{static_cast<int>(1 + rng() % 64), static_cast<int>(rng() % 90) - 20,
+                     rng() % 2 == 0};
       const uint64_t bits = rng();
       const int64_t raw = UnpackRaw(from, reinterpret_cast<const uint8_t*>(&bits));
-      ASSERT_EQ(reference::RawToMpz(t, Convert(from, raw, t)),
-                reference::ConvertExact(t, reference::ValueOf(from, reference::RawToMpz(from, raw))))
+      ASSERT_EQ(
+          reference::RawToMpz(t, Convert(from, raw, t)),
+          reference::ConvertExact(t, reference::ValueOf(from, reference::RawToMpz(from, raw))))
           << from.ToString() << " " << raw << " -> " << t.ToString();
     }
   }

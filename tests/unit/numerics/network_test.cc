@@ -29,8 +29,9 @@ std::vector<int64_t> RunOne(const Network& net, const std::vector<int64_t>& in_r
   return r;
 }
 
-LayerSpec Dense(const std::string& name, int n_in, int n_out, const FixedType& w_t, const FixedType& acc_t,
-                const FixedType& res_t, const std::vector<double>& w, const std::vector<double>& b) {
+LayerSpec Dense(const std::string& name, int n_in, int n_out, const FixedType& w_t,
+                const FixedType& acc_t, const FixedType& res_t, const std::vector<double>& w,
+                const std::vector<double>& b) {
   DenseSpec d;
   d.n_in = n_in;
   d.n_out = n_out;
@@ -108,12 +109,17 @@ TEST(ActivationTest, SigmoidAndTanhTablesFollowTheirDefinitions) {
     EXPECT_TRUE(net.ok()) << net.status();
     return RunOne(**net, {Raw(in, x)})[0];
   };
-  auto sigmoid_entry = [](int k) { return static_cast<int64_t>(std::floor(1024 / (1 + std::exp(-16.0 * (k - 512) / 1024)))); };
-  auto tanh_entry = [](int k) { return static_cast<int64_t>(std::floor(1024 * std::tanh(8.0 * (k - 512) / 1024))); };
+  auto sigmoid_entry = [](int k) {
+    return static_cast<int64_t>(std::floor(1024 / (1 + std::exp(-16.0 * (k - 512) / 1024))));
+  };
+  auto tanh_entry = [](int k) {
+    return static_cast<int64_t>(std::floor(1024 * std::tanh(8.0 * (k - 512) / 1024)));
+  };
   EXPECT_EQ(run(ActivationKind::kSigmoid, 0.0), 512);
   EXPECT_EQ(run(ActivationKind::kSigmoid, 2.0), sigmoid_entry(512 + 128));
   EXPECT_EQ(sigmoid_entry(640), 901);
-  // The index truncates toward zero: -0.01 * 64 -> 0, -0.0205 * 64 = -1.31 -> -1 (floor would be -2).
+  // The index truncates toward zero: -0.01 * 64 -> 0, -0.0205 * 64 = -1.31 -> -1 (floor would be
+  // -2).
   EXPECT_EQ(run(ActivationKind::kSigmoid, -0.01), sigmoid_entry(512));
   EXPECT_EQ(run(ActivationKind::kSigmoid, -0.02), sigmoid_entry(511));
   EXPECT_EQ(run(ActivationKind::kSigmoid, -20.0), sigmoid_entry(0));
@@ -124,7 +130,8 @@ TEST(ActivationTest, SigmoidAndTanhTablesFollowTheirDefinitions) {
   EXPECT_EQ(run(ActivationKind::kTanh, 9.0), tanh_entry(1023));
 }
 
-std::vector<double> RunSoftmax(SoftmaxImplementation impl, const std::vector<double>& x, bool old = false) {
+std::vector<double> RunSoftmax(SoftmaxImplementation impl, const std::vector<double>& x,
+                               bool old = false) {
   const FixedType in = T("ap_fixed<16,6>");
   SoftmaxSpec s;
   s.n = static_cast<int>(x.size());
@@ -151,9 +158,10 @@ TEST(SoftmaxTest, EveryImplementationApproximatesSoftmax) {
   const std::vector<double> x = {1.0, 2.0, 0.5, -1.25};
   double denom = 0;
   for (double v : x) denom += std::exp(v);
-  for (auto [impl, tolerance, old] :
-       {std::tuple{SoftmaxImplementation::kStable, 0.06, false}, {SoftmaxImplementation::kStable, 0.06, true},
-        {SoftmaxImplementation::kLatency, 0.05, false}, {SoftmaxImplementation::kLegacy, 0.1, false}}) {
+  for (auto [impl, tolerance, old] : {std::tuple{SoftmaxImplementation::kStable, 0.06, false},
+                                      {SoftmaxImplementation::kStable, 0.06, true},
+                                      {SoftmaxImplementation::kLatency, 0.05, false},
+                                      {SoftmaxImplementation::kLegacy, 0.1, false}}) {
     const std::vector<double> y = RunSoftmax(impl, x, old);
     for (size_t i = 0; i < x.size(); ++i) {
       EXPECT_NEAR(y[i], std::exp(x[i]) / denom, tolerance) << static_cast<int>(impl) << " " << i;
@@ -166,13 +174,15 @@ TEST(SoftmaxTest, StableHandComputed) {
   // addressed by the top 10 bits of the ap_fixed<18,8> sum, i.e. in steps of 0.25: 1/1.5, rounded
   // (AP_RND) to 10 fractional bits = 683/1024. The maximum's exp is exactly 1.
   for (bool old : {false, true}) {
-    const std::vector<double> y = RunSoftmax(SoftmaxImplementation::kStable, {1.0, 2.0, 0.5, -1.25}, old);
+    const std::vector<double> y =
+        RunSoftmax(SoftmaxImplementation::kStable, {1.0, 2.0, 0.5, -1.25}, old);
     EXPECT_EQ(y[1], 683.0 / 1024) << old;
   }
 }
 
 TEST(SoftmaxTest, ArgmaxIsOneHotOnTheFirstMaximum) {
-  EXPECT_EQ(RunSoftmax(SoftmaxImplementation::kArgmax, {1.0, 2.0, 2.0, 0.0}), (std::vector<double>{0, 1, 0, 0}));
+  EXPECT_EQ(RunSoftmax(SoftmaxImplementation::kArgmax, {1.0, 2.0, 2.0, 0.0}),
+            (std::vector<double>{0, 1, 0, 0}));
 }
 
 TEST(NetworkCreateTest, RejectsBadSpecsNamingTheLayer) {
@@ -184,7 +194,8 @@ TEST(NetworkCreateTest, RejectsBadSpecsNamingTheLayer) {
   EXPECT_NE(net.status().message().find("fc7"), std::string::npos) << net.status();
   EXPECT_NE(net.status().message().find("weights"), std::string::npos) << net.status();
 
-  NetworkSpec sig{t, 2, {LayerSpec{"sig3", t, ActivationSpec{ActivationKind::kSigmoid, 2, 1000, {18, 8}}}}};
+  NetworkSpec sig{
+      t, 2, {LayerSpec{"sig3", t, ActivationSpec{ActivationKind::kSigmoid, 2, 1000, {18, 8}}}}};
   net = Network::Create(sig);
   ASSERT_FALSE(net.ok());
   EXPECT_NE(net.status().message().find("sig3"), std::string::npos);
@@ -226,11 +237,21 @@ int64_t RandomRaw(std::mt19937_64& rng, const FixedType& t) {
 FixedType RandomAccum(std::mt19937_64& rng, int variant) {
   FixedType acc = RandomType(rng, 10, 24);
   switch (variant % 5) {
-    case 0: break;  // AP_TRN/AP_WRAP: the vectorized kernel
-    case 1: acc.quantization = Quantization::kRnd; break;
-    case 2: acc.overflow = Overflow::kSat; break;
-    case 3: acc.quantization = Quantization::kRndConv; acc.overflow = Overflow::kSatSym; break;
-    case 4: acc.saturation_bits = 2; break;
+    case 0:
+      break;  // AP_TRN/AP_WRAP: the vectorized kernel
+    case 1:
+      acc.quantization = Quantization::kRnd;
+      break;
+    case 2:
+      acc.overflow = Overflow::kSat;
+      break;
+    case 3:
+      acc.quantization = Quantization::kRndConv;
+      acc.overflow = Overflow::kSatSym;
+      break;
+    case 4:
+      acc.saturation_bits = 2;
+      break;
   }
   return acc;
 }
@@ -254,7 +275,8 @@ NetworkSpec RandomSpec(std::mt19937_64& rng, int variant) {
       std::vector<int> valid;
       for (int rf = 1; rf <= d.n_in * d.n_out; ++rf) {
         const int mf = std::min(d.n_in, rf), ml = (d.n_in * d.n_out + mf - 1) / mf;
-        if ((ml % d.n_out == 0 || rf >= d.n_in) && (rf % d.n_in == 0 || rf < d.n_in) && (d.n_in * d.n_out) % rf == 0) {
+        if ((ml % d.n_out == 0 || rf >= d.n_in) && (rf % d.n_in == 0 || rf < d.n_in) &&
+            (d.n_in * d.n_out) % rf == 0) {
           valid.push_back(rf);
         }
       }
@@ -265,10 +287,20 @@ NetworkSpec RandomSpec(std::mt19937_64& rng, int variant) {
     spec.layers.push_back(LayerSpec{"dense" + std::to_string(k), RandomType(rng, 6, 18), d});
     const int act = (variant + k) % 5;
     const FixedType res = RandomType(rng, 6, 18);
-    if (act == 0) spec.layers.push_back(LayerSpec{"relu" + std::to_string(k), res, ActivationSpec{ActivationKind::kRelu, size}});
-    if (act == 1) spec.layers.push_back(LayerSpec{"linear" + std::to_string(k), res, ActivationSpec{ActivationKind::kLinear, size}});
-    if (act == 2) spec.layers.push_back(LayerSpec{"sigmoid" + std::to_string(k), res, ActivationSpec{ActivationKind::kSigmoid, size, 256, RandomType(rng, 8, 18)}});
-    if (act == 3) spec.layers.push_back(LayerSpec{"tanh" + std::to_string(k), res, ActivationSpec{ActivationKind::kTanh, size, 1024, RandomType(rng, 8, 18)}});
+    if (act == 0)
+      spec.layers.push_back(
+          LayerSpec{"relu" + std::to_string(k), res, ActivationSpec{ActivationKind::kRelu, size}});
+    if (act == 1)
+      spec.layers.push_back(LayerSpec{"linear" + std::to_string(k), res,
+                                      ActivationSpec{ActivationKind::kLinear, size}});
+    if (act == 2)
+      spec.layers.push_back(
+          LayerSpec{"sigmoid" + std::to_string(k), res,
+                    ActivationSpec{ActivationKind::kSigmoid, size, 256, RandomType(rng, 8, 18)}});
+    if (act == 3)
+      spec.layers.push_back(
+          LayerSpec{"tanh" + std::to_string(k), res,
+                    ActivationSpec{ActivationKind::kTanh, size, 1024, RandomType(rng, 8, 18)}});
     if (act == 4) {
       BatchNormSpec bn{size, RandomType(rng, 4, 12), RandomType(rng, 4, 12), {}, {}};
       for (int i = 0; i < size; ++i) {
@@ -308,7 +340,8 @@ TEST(NetworkVsReferenceTest, RandomSoftmaxTypesMatchBitForBit) {
   for (int round = 0; round < 300; ++round) {
     SoftmaxSpec s;
     s.n = std::uniform_int_distribution<int>(1, 8)(rng);
-    s.implementation = rng() % 3 == 0 ? SoftmaxImplementation::kLatency : SoftmaxImplementation::kStable;
+    s.implementation =
+        rng() % 3 == 0 ? SoftmaxImplementation::kLatency : SoftmaxImplementation::kStable;
     s.hls4ml_0_8_1_stable = rng() % 6 == 0;
     const FixedType in = RandomType(rng, 4, 20);
     s.inp_norm_type = random_mode_type(3, 19, false);
@@ -317,13 +350,14 @@ TEST(NetworkVsReferenceTest, RandomSoftmaxTypesMatchBitForBit) {
     s.exp_table_type = random_mode_type(8, 18, true);
     s.inv_table_type = random_mode_type(8, 18, true);
     if (rng() % 2) s.inv_inp_type = random_mode_type(4, 16, true);
-    const FixedType& index_type = s.implementation == SoftmaxImplementation::kStable && !s.hls4ml_0_8_1_stable
-                                      ? s.inp_norm_type
-                                      : in;
+    const FixedType& index_type =
+        s.implementation == SoftmaxImplementation::kStable && !s.hls4ml_0_8_1_stable
+            ? s.inp_norm_type
+            : in;
     s.exp_table_size = 1 << std::min(index_type.width, 8);
     const FixedType& inv_index = s.hls4ml_0_8_1_stable ? s.exp_table_type
-                                 : s.inv_inp_type           ? *s.inv_inp_type
-                                                            : s.accum_type;
+                                 : s.inv_inp_type      ? *s.inv_inp_type
+                                                       : s.accum_type;
     s.inv_table_size = 1 << std::min(inv_index.width, 8);
     NetworkSpec spec{in, s.n, {LayerSpec{"softmax", random_mode_type(6, 20, true), s}}};
     auto net = Network::Create(spec);
@@ -357,7 +391,8 @@ TEST(NetworkVsReferenceTest, RandomNetworksMatchBitForBit) {
     for (int b = 0; b < batch; ++b) {
       for (int i = 0; i < spec.input_size; ++i) {
         inputs[b].push_back(RandomRaw(rng, it));
-        PackRaw(it, inputs[b].back(), in.data() + (static_cast<size_t>(b) * spec.input_size + i) * it.container_bytes());
+        PackRaw(it, inputs[b].back(),
+                in.data() + (static_cast<size_t>(b) * spec.input_size + i) * it.container_bytes());
       }
     }
     std::vector<uint8_t> out(batch * (*net)->output_bytes_per_sample());
@@ -367,9 +402,11 @@ TEST(NetworkVsReferenceTest, RandomNetworksMatchBitForBit) {
       absl::StatusOr<std::vector<int64_t>> want = reference::ReferenceRunRaw(spec, inputs[b]);
       ASSERT_TRUE(want.ok());
       for (int j = 0; j < (*net)->output_size(); ++j) {
-        const int64_t got = UnpackRaw(ot, out.data() + (static_cast<size_t>(b) * (*net)->output_size() + j) * ot.container_bytes());
+        const int64_t got =
+            UnpackRaw(ot, out.data() + (static_cast<size_t>(b) * (*net)->output_size() + j) *
+                                           ot.container_bytes());
         ASSERT_EQ(got, (*want)[j]) << "variant " << variant << " sample " << b << " output " << j
-                                  << " last layer " << spec.layers.back().name;
+                                   << " last layer " << spec.layers.back().name;
       }
       ++samples;
     }

@@ -80,12 +80,24 @@ const mpz_class& Limit(const FixedType& t, bool max) {
 mpz_class QuantizeAndOverflow(const FixedType& t, const mpz_class& k, Fraction fr, bool neg) {
   bool up = false;
   switch (t.quantization) {
-    case Quantization::kTrn: up = false; break;
-    case Quantization::kTrnZero: up = neg && fr != Fraction::kZero; break;
-    case Quantization::kRnd: up = fr == Fraction::kHalf || fr == Fraction::kAboveHalf; break;
-    case Quantization::kRndZero: up = fr == Fraction::kAboveHalf || (fr == Fraction::kHalf && neg); break;
-    case Quantization::kRndMinInf: up = fr == Fraction::kAboveHalf; break;
-    case Quantization::kRndInf: up = fr == Fraction::kAboveHalf || (fr == Fraction::kHalf && !neg); break;
+    case Quantization::kTrn:
+      up = false;
+      break;
+    case Quantization::kTrnZero:
+      up = neg && fr != Fraction::kZero;
+      break;
+    case Quantization::kRnd:
+      up = fr == Fraction::kHalf || fr == Fraction::kAboveHalf;
+      break;
+    case Quantization::kRndZero:
+      up = fr == Fraction::kAboveHalf || (fr == Fraction::kHalf && neg);
+      break;
+    case Quantization::kRndMinInf:
+      up = fr == Fraction::kAboveHalf;
+      break;
+    case Quantization::kRndInf:
+      up = fr == Fraction::kAboveHalf || (fr == Fraction::kHalf && !neg);
+      break;
     case Quantization::kRndConv:
       up = fr == Fraction::kAboveHalf || (fr == Fraction::kHalf && mpz_odd_p(k.get_mpz_t()));
       break;
@@ -108,7 +120,10 @@ mpz_class QuantizeAndOverflow(const FixedType& t, const mpz_class& k, Fraction f
       mpz_fdiv_r_2exp(pattern.get_mpz_t(), q.get_mpz_t(), t.width);
       const int n = t.saturation_bits;
       auto set = [&](int b, bool one) {
-        if (one) mpz_setbit(pattern.get_mpz_t(), b); else mpz_clrbit(pattern.get_mpz_t(), b);
+        if (one)
+          mpz_setbit(pattern.get_mpz_t(), b);
+        else
+          mpz_clrbit(pattern.get_mpz_t(), b);
       };
       if (n > 0) {
         if (t.is_signed) {
@@ -132,15 +147,18 @@ mpz_class ConvertExact(const FixedType& t, const mpq_class& x) {
   const mpz_class& den = x.get_den();
   if (mpz_popcount(den.get_mpz_t()) == 1) {
     // A dyadic rational (every double and every fixed-point value): the fast integer form.
-    return ConvertDyadic(t, x.get_num(), -static_cast<long>(mpz_sizeinbase(den.get_mpz_t(), 2) - 1));
+    return ConvertDyadic(t, x.get_num(),
+                         -static_cast<long>(mpz_sizeinbase(den.get_mpz_t(), 2) - 1));
   }
   const int f = t.width - t.integer_bits;
   const mpq_class y = x * Pow2(f);
   const mpz_class k = Floor(y);
   const mpq_class fr = y - mpq_class(k);
   const mpq_class half(1, 2);
-  const Fraction c = fr == 0 ? Fraction::kZero : fr < half ? Fraction::kBelowHalf
-                     : fr == half ? Fraction::kHalf : Fraction::kAboveHalf;
+  const Fraction c = fr == 0      ? Fraction::kZero
+                     : fr < half  ? Fraction::kBelowHalf
+                     : fr == half ? Fraction::kHalf
+                                  : Fraction::kAboveHalf;
   return QuantizeAndOverflow(t, k, c, x < 0);
 }
 
@@ -262,7 +280,8 @@ std::vector<mpq_class> Softmax(const SoftmaxSpec& s, const FixedType& in, const 
       }
       const int index = Clamp(IntOf(acc * ni / 64), ni);
       const float in_val = static_cast<float>(64.0 * index / float(ni));
-      const mpq_class inv = in_val > 0.0 ? Conv(s.inv_table_type, Exact(1.0 / in_val)) : mpq_class(0);
+      const mpq_class inv =
+          in_val > 0.0 ? Conv(s.inv_table_type, Exact(1.0 / in_val)) : mpq_class(0);
       y[ii] = Conv(res, inv);
     }
     return y;
@@ -315,7 +334,8 @@ absl::StatusOr<std::vector<int64_t>> ReferenceRunRaw(const NetworkSpec& spec,
     const FixedType& res = layer.result_type;
     std::vector<mpq_class> y;
     if (const auto* d = std::get_if<DenseSpec>(&layer.op)) {
-      if (static_cast<size_t>(d->n_in) != x.size()) return absl::InvalidArgumentError("reference: dense size");
+      if (static_cast<size_t>(d->n_in) != x.size())
+        return absl::InvalidArgumentError("reference: dense size");
       // Integer form of nnet::dense (every value is its raw integer times 2^-F):
       // acc = accum_t(bias); acc = accum_t(acc + accum_t(x * w)) per product; y = res_t(acc).
       const FixedType& acc_t = d->accum_type;
@@ -359,7 +379,8 @@ absl::StatusOr<std::vector<int64_t>> ReferenceRunRaw(const NetworkSpec& spec,
           }
         }
       }
-      for (int j = 0; j < d->n_out; ++j) y.push_back(ValueOf(res, ConvertDyadic(res, acc[j], -f_acc)));
+      for (int j = 0; j < d->n_out; ++j)
+        y.push_back(ValueOf(res, ConvertDyadic(res, acc[j], -f_acc)));
     } else if (const auto* b = std::get_if<BatchNormSpec>(&layer.op)) {
       for (int i = 0; i < b->n; ++i) {
         const mpq_class s = ValueOf(b->scale_type, RawToMpz(b->scale_type, b->scale[i]));
@@ -370,8 +391,12 @@ absl::StatusOr<std::vector<int64_t>> ReferenceRunRaw(const NetworkSpec& spec,
       const int n = a->table_size;
       for (const mpq_class& v : x) {
         switch (a->kind) {
-          case ActivationKind::kLinear: y.push_back(Conv(res, v)); break;
-          case ActivationKind::kRelu: y.push_back(v > 0 ? Conv(res, v) : mpq_class(0)); break;
+          case ActivationKind::kLinear:
+            y.push_back(Conv(res, v));
+            break;
+          case ActivationKind::kRelu:
+            y.push_back(v > 0 ? Conv(res, v) : mpq_class(0));
+            break;
           case ActivationKind::kSigmoid: {
             const int index = Clamp(int64_t{IntOf(v * n / 16)} + 8 * n / 16, n);
             const float in_val = static_cast<float>(2 * 8.0 * (index - float(n) / 2.0) / float(n));
@@ -382,7 +407,8 @@ absl::StatusOr<std::vector<int64_t>> ReferenceRunRaw(const NetworkSpec& spec,
           case ActivationKind::kTanh: {
             const int index = Clamp(int64_t{IntOf(v * n / 8)} + 4 * n / 8, n);
             const float in_val = static_cast<float>(2 * 4.0 * (index - float(n) / 2.0) / float(n));
-            y.push_back(Conv(res, Conv(a->table_type, Exact(std::tanh(static_cast<double>(in_val))))));
+            y.push_back(
+                Conv(res, Conv(a->table_type, Exact(std::tanh(static_cast<double>(in_val))))));
             break;
           }
         }
@@ -394,12 +420,14 @@ absl::StatusOr<std::vector<int64_t>> ReferenceRunRaw(const NetworkSpec& spec,
     type = res;
     if (trace != nullptr) {
       std::vector<int64_t> raws;
-      for (const mpq_class& v : x) raws.push_back(MpzToRaw(Floor(v * Pow2(type.width - type.integer_bits))));
+      for (const mpq_class& v : x)
+        raws.push_back(MpzToRaw(Floor(v * Pow2(type.width - type.integer_bits))));
       trace->push_back(std::move(raws));
     }
   }
   std::vector<int64_t> out;
-  for (const mpq_class& v : x) out.push_back(MpzToRaw(Floor(v * Pow2(type.width - type.integer_bits))));
+  for (const mpq_class& v : x)
+    out.push_back(MpzToRaw(Floor(v * Pow2(type.width - type.integer_bits))));
   return out;
 }
 

@@ -30,9 +30,9 @@ mpz_class RawToMpz(const FixedType& type, int64_t raw);
 
 // Runs one sample. `input_raw` are raw values of spec.input_type; returns the raw outputs of the
 // last layer (int64 as the fast path stores them). Every layer's raw outputs go to `trace` if set.
-absl::StatusOr<std::vector<int64_t>> ReferenceRunRaw(const NetworkSpec& spec,
-                                                     const std::vector<int64_t>& input_raw,
-                                                     std::vector<std::vector<int64_t>>* trace = nullptr);
+absl::StatusOr<std::vector<int64_t>> ReferenceRunRaw(
+    const NetworkSpec& spec, const std::vector<int64_t>& input_raw,
+    std::vector<std::vector<int64_t>>* trace = nullptr);
 // Same with inputs given as real numbers, converted into the input type first (as float -> input_t
 // would, when the values are floats), and outputs as doubles.
 absl::StatusOr<std::vector<double>> ReferenceRun(const NetworkSpec& spec,

@@ -16,9 +16,10 @@ namespace {
 FixedType T(const std::string& text) { return *ParseFixedType(text); }
 
 TEST(ElementTypeTest, NamesAndSizes) {
-  const std::pair<const char*, int> expected[] = {{"BOOL", 1},  {"UINT8", 1},  {"UINT16", 2}, {"UINT32", 4}, {"UINT64", 8},
-                                                  {"INT8", 1},  {"INT16", 2},  {"INT32", 4},  {"INT64", 8},  {"FP16", 2},
-                                                  {"BF16", 2},  {"FP32", 4},   {"FP64", 8}};
+  const std::pair<const char*, int> expected[] = {
+      {"BOOL", 1}, {"UINT8", 1}, {"UINT16", 2}, {"UINT32", 4}, {"UINT64", 8},
+      {"INT8", 1}, {"INT16", 2}, {"INT32", 4},  {"INT64", 8},  {"FP16", 2},
+      {"BF16", 2}, {"FP32", 4},  {"FP64", 8}};
   for (auto [name, size] : expected) {
     std::optional<ElementType> t = ElementTypeFromName(name);
     ASSERT_TRUE(t.has_value()) << name;
@@ -32,7 +33,8 @@ TEST(ElementTypeTest, NamesAndSizes) {
 // Packs `values` given as `src` elements and checks each packed raw against the GMP reference of
 // the element's exact value.
 template <typename E>
-void CheckPack(ElementType src, const std::vector<E>& elements, const std::vector<double>& exact, const FixedType& t) {
+void CheckPack(ElementType src, const std::vector<E>& elements, const std::vector<double>& exact,
+               const FixedType& t) {
   std::vector<uint8_t> out(elements.size() * t.container_bytes() + 1);
   // Odd destination offset too: the fast path must not assume alignment.
   for (size_t offset : {size_t{0}, size_t{1}}) {
@@ -47,16 +49,17 @@ void CheckPack(ElementType src, const std::vector<E>& elements, const std::vecto
 
 TEST(PackElementsTest, Fp32MatchesReferenceForEveryCommonType) {
   std::mt19937_64 rng(5);
-  std::vector<float> values = {0.0f, -0.0f, 31.9999f, -32.0f, 1e-9f, -1e-9f, 1e30f, -1e30f, 0.5f, -0.5f};
+  std::vector<float> values = {0.0f,   -0.0f, 31.9999f, -32.0f, 1e-9f,
+                               -1e-9f, 1e30f, -1e30f,   0.5f,   -0.5f};
   std::normal_distribution<float> x(0, 16);
   for (int k = 0; k < 4000; ++k) values.push_back(x(rng));
   for (int k = -20; k <= 20; ++k) values.push_back(std::ldexp(1.0f, -10) * (k + 0.5f));  // ties
   std::vector<double> exact(values.begin(), values.end());
-  for (const char* type : {"ap_fixed<16,6>", "ap_fixed<16,6,AP_RND,AP_SAT>", "ap_fixed<16,6,AP_RND>",
-                           "ap_fixed<16,6,AP_TRN,AP_SAT>", "ap_ufixed<8,3,AP_RND_CONV,AP_SAT_SYM>",
-                           "ap_fixed<6,2>", "ap_fixed<24,10,AP_RND,AP_SAT>", "ap_fixed<40,12>",
-                           "ap_fixed<64,30,AP_RND_ZERO>", "ap_fixed<8,-3,AP_RND>", "ap_ufixed<12,14>",
-                           "ap_fixed<18,8,AP_TRN,AP_WRAP,2>"}) {
+  for (const char* type :
+       {"ap_fixed<16,6>", "ap_fixed<16,6,AP_RND,AP_SAT>", "ap_fixed<16,6,AP_RND>",
+        "ap_fixed<16,6,AP_TRN,AP_SAT>", "ap_ufixed<8,3,AP_RND_CONV,AP_SAT_SYM>", "ap_fixed<6,2>",
+        "ap_fixed<24,10,AP_RND,AP_SAT>", "ap_fixed<40,12>", "ap_fixed<64,30,AP_RND_ZERO>",
+        "ap_fixed<8,-3,AP_RND>", "ap_ufixed<12,14>", "ap_fixed<18,8,AP_TRN,AP_WRAP,2>"}) {
     CheckPack(ElementType::kFp32, values, exact, T(type));
   }
 }
@@ -73,11 +76,14 @@ TEST(PackElementsTest, EveryElementTypeIsWidenedExactly) {
   CheckPack<int32_t>(ElementType::kInt32, {-2000, 2047, 2048}, {-2000, 2047, 2048}, t);
   CheckPack<int64_t>(ElementType::kInt64, {-5, -(1ll << 62)}, {-5, -std::ldexp(1.0, 62)}, t);
   CheckPack<double>(ElementType::kFp64, {0.1, -1e300, 1e-300}, {0.1, -1e300, 1e-300}, t);
-  // FP16: 0x3c00 = 1, 0xc500 = -5, 0x0001 = 2^-24 (subnormal), 0x7bff = 65504, 0x3555 = 0.333251953125.
+  // FP16: 0x3c00 = 1, 0xc500 = -5, 0x0001 = 2^-24 (subnormal), 0x7bff = 65504, 0x3555 =
+  // 0.333251953125.
   CheckPack<uint16_t>(ElementType::kFp16, {0x3c00, 0xc500, 0x0001, 0x7bff, 0x3555},
-                      {1, -5, std::ldexp(1.0, -24), 65504, 0.333251953125}, T("ap_fixed<40,20,AP_RND>"));
+                      {1, -5, std::ldexp(1.0, -24), 65504, 0.333251953125},
+                      T("ap_fixed<40,20,AP_RND>"));
   // BF16: the top half of a float. 0x3f80 = 1, 0xc0a0 = -5, 0x3eab = 0.333984375.
-  CheckPack<uint16_t>(ElementType::kBf16, {0x3f80, 0xc0a0, 0x3eab}, {1, -5, 0.333984375}, T("ap_fixed<40,20,AP_RND>"));
+  CheckPack<uint16_t>(ElementType::kBf16, {0x3f80, 0xc0a0, 0x3eab}, {1, -5, 0.333984375},
+                      T("ap_fixed<40,20,AP_RND>"));
 }
 
 TEST(PackElementsTest, NanAndInfAreRejectedNamingTheIndex) {
@@ -96,7 +102,8 @@ TEST(PackElementsTest, NanAndInfAreRejectedNamingTheIndex) {
   EXPECT_NE(s.message().find("element 1"), std::string::npos) << s;
   std::vector<float> big(1000, 1.0f);
   big[777] = -std::numeric_limits<float>::infinity();
-  s = PackElements(ElementType::kFp32, big.data(), big.size(), T("ap_fixed<16,6,AP_RND,AP_SAT>"), std::vector<uint8_t>(2000).data());
+  s = PackElements(ElementType::kFp32, big.data(), big.size(), T("ap_fixed<16,6,AP_RND,AP_SAT>"),
+                   std::vector<uint8_t>(2000).data());
   EXPECT_NE(s.message().find("element 777"), std::string::npos) << s;
 }
 
