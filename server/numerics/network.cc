@@ -351,10 +351,11 @@ absl::Status CompileActivation(const ActivationSpec& a, CompiledLayer& l) {
       return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": unknown activation"));
   }
   if (absl::Status s = ValidateType(a.table_type, name, "table type"); !s.ok()) return s;
-  if (!IsPowerOfTwo(a.table_size) || a.table_size < 2 || a.table_size > kMaxTableSize) {
+  // Any size works (index = trunc(x * N / range) + N / 2); softmax tables are addressed by bits
+  // and must be powers of two.
+  if (a.table_size < 2 || a.table_size > kMaxTableSize) {
     return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": table size ",
-                                                   a.table_size, " must be a power of two in 2..",
-                                                   kMaxTableSize));
+                                                   a.table_size, " must be in 2..", kMaxTableSize));
   }
   const int n = a.table_size;
   l.table.resize(n);

@@ -195,10 +195,19 @@ TEST(NetworkCreateTest, RejectsBadSpecsNamingTheLayer) {
   EXPECT_NE(net.status().message().find("weights"), std::string::npos) << net.status();
 
   NetworkSpec sig{
-      t, 2, {LayerSpec{"sig3", t, ActivationSpec{ActivationKind::kSigmoid, 2, 1000, {18, 8}}}}};
+      t, 2, {LayerSpec{"sig3", t, ActivationSpec{ActivationKind::kSigmoid, 2, 1, {18, 8}}}}};
   net = Network::Create(sig);
   ASSERT_FALSE(net.ok());
   EXPECT_NE(net.status().message().find("sig3"), std::string::npos);
+  EXPECT_NE(net.status().message().find("table size 1"), std::string::npos);
+
+  SoftmaxSpec softmax;
+  softmax.n = 2;
+  softmax.exp_table_size = 1000;
+  NetworkSpec sm{t, 2, {LayerSpec{"sm4", t, softmax}}};
+  net = Network::Create(sm);
+  ASSERT_FALSE(net.ok());
+  EXPECT_NE(net.status().message().find("sm4"), std::string::npos);
   EXPECT_NE(net.status().message().find("power of two"), std::string::npos);
 
   NetworkSpec mismatch{t, 3, {LayerSpec{"relu2", t, ActivationSpec{ActivationKind::kRelu, 2}}}};
@@ -294,13 +303,13 @@ NetworkSpec RandomSpec(std::mt19937_64& rng, int variant) {
       spec.layers.push_back(LayerSpec{"linear" + std::to_string(k), res,
                                       ActivationSpec{ActivationKind::kLinear, size}});
     if (act == 2)
-      spec.layers.push_back(
-          LayerSpec{"sigmoid" + std::to_string(k), res,
-                    ActivationSpec{ActivationKind::kSigmoid, size, 256, RandomType(rng, 8, 18)}});
+      spec.layers.push_back(LayerSpec{"sigmoid" + std::to_string(k), res,
+                                      ActivationSpec{ActivationKind::kSigmoid, size,
+                                                     k % 2 ? 256 : 1000, RandomType(rng, 8, 18)}});
     if (act == 3)
-      spec.layers.push_back(
-          LayerSpec{"tanh" + std::to_string(k), res,
-                    ActivationSpec{ActivationKind::kTanh, size, 1024, RandomType(rng, 8, 18)}});
+      spec.layers.push_back(LayerSpec{"tanh" + std::to_string(k), res,
+                                      ActivationSpec{ActivationKind::kTanh, size,
+                                                     k % 2 ? 1500 : 1024, RandomType(rng, 8, 18)}});
     if (act == 4) {
       BatchNormSpec bn{size, RandomType(rng, 4, 12), RandomType(rng, 4, 12), {}, {}};
       for (int i = 0; i < size; ++i) {
