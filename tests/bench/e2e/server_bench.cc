@@ -124,6 +124,22 @@ inference::ModelInferRequest Request(int batch) {
   return request;
 }
 
+// Mean samples per device call over a benchmark run, from ModelStatistics before and after.
+class MeanBatch {
+ public:
+  MeanBatch() : before_(Env::Get().InferencesAndExecutions()) {}
+  void Report(benchmark::State& state) const {
+    const auto after = Env::Get().InferencesAndExecutions();
+    const double executions = static_cast<double>(after.second - before_.second);
+    if (executions > 0) {
+      state.counters["mean_batch"] = static_cast<double>(after.first - before_.first) / executions;
+    }
+  }
+
+ private:
+  std::pair<uint64_t, uint64_t> before_;
+};
+
 void ReportPercentiles(benchmark::State& state, std::vector<double>& latencies_us) {
   if (latencies_us.empty()) return;
   std::sort(latencies_us.begin(), latencies_us.end());
@@ -151,6 +167,25 @@ void BM_UnarySingleSampleLatency(benchmark::State& state) {
 }
 BENCHMARK(BM_UnarySingleSampleLatency)->UseRealTime();
 
+// The floor under the figure above: an empty RPC (ServerLive) over the same channel, i.e. what
+// gRPC itself costs per call on this machine.
+void BM_ServerLiveLatency(benchmark::State& state) {
+  auto* stub = Env::Get().stub();
+  std::vector<double> latencies_us;
+  for (auto _ : state) {
+    inference::ServerLiveRequest request;
+    inference::ServerLiveResponse response;
+    grpc::ClientContext context;
+    const auto start = std::chrono::steady_clock::now();
+    grpc::Status status = stub->ServerLive(&context, request, &response);
+    latencies_us.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+    if (!status.ok()) state.SkipWithError(status.error_message().c_str());
+  }
+  ReportPercentiles(state, latencies_us);
+}
+BENCHMARK(BM_ServerLiveLatency)->UseRealTime();
+
 // Unary requests of `batch` samples with `window` requests in flight (callback client API).
 void BM_UnaryThroughput(benchmark::State& state) {
   const int batch = static_cast<int>(state.range(0));
@@ -164,6 +199,7 @@ void BM_UnaryThroughput(benchmark::State& state) {
     grpc::ClientContext context;
     inference::ModelInferResponse response;
   };
+  const MeanBatch mean_batch;
   for (auto _ : state) {
     {
       absl::MutexLock lock(&mu);
@@ -185,8 +221,42 @@ void BM_UnaryThroughput(benchmark::State& state) {
   if (failures > 0) state.SkipWithError("some requests failed");
   state.counters["inferences/s"] =
       benchmark::Counter(static_cast<double>(state.iterations()) * batch, benchmark::Counter::kIsRate);
+  mean_batch.Report(state);
 }
-BENCHMARK(BM_UnaryThroughput)->Args({1024, 1})->Args({1024, 4})->UseRealTime();
+// {1024, w}: large requests; {1, 64}: single-sample requests, 64 in flight, batched by the server.
+BENCHMARK(BM_UnaryThroughput)->Args({1024, 1})->Args({1024, 4})->Args({1, 64})->UseRealTime();
+
+// The floor under BM_UnaryThroughput/1/64: empty RPCs (ServerLive), 64 in flight.
+void BM_ServerLiveThroughput(benchmark::State& state) {
+  const int window = static_cast<int>(state.range(0));
+  auto* stub = Env::Get().stub();
+  const inference::ServerLiveRequest request;
+  absl::Mutex mu;
+  int in_flight = 0;
+  struct Call {
+    grpc::ClientContext context;
+    inference::ServerLiveResponse response;
+  };
+  for (auto _ : state) {
+    {
+      absl::MutexLock lock(&mu);
+      auto room = [&] { return in_flight < window; };
+      mu.Await(absl::Condition(&room));
+      ++in_flight;
+    }
+    auto* call = new Call();
+    stub->async()->ServerLive(&call->context, &request, &call->response,
+                              [call, &mu, &in_flight](grpc::Status) {
+                                absl::MutexLock lock(&mu);
+                                --in_flight;
+                                delete call;
+                              });
+  }
+  absl::MutexLock lock(&mu);
+  mu.Await(absl::Condition(+[](int* n) { return *n == 0; }, &in_flight));
+  state.counters["requests/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ServerLiveThroughput)->Arg(64)->UseRealTime();
 
 // One ModelStreamInfer stream, requests of `batch` samples, `window` in flight.
 void BM_StreamThroughput(benchmark::State& state) {
@@ -198,6 +268,7 @@ void BM_StreamThroughput(benchmark::State& state) {
   auto stream = stub->ModelStreamInfer(&context);
   absl::Mutex mu;
   int64_t sent = 0, received = 0, errors = 0;
+  const MeanBatch mean_batch;
   std::thread reader([&] {
     inference::ModelStreamInferResponse response;
     while (stream->Read(&response)) {
@@ -226,8 +297,9 @@ void BM_StreamThroughput(benchmark::State& state) {
   if (!status.ok() || errors > 0) state.SkipWithError("stream failed");
   state.counters["inferences/s"] =
       benchmark::Counter(static_cast<double>(state.iterations()) * batch, benchmark::Counter::kIsRate);
+  mean_batch.Report(state);
 }
-BENCHMARK(BM_StreamThroughput)->Args({1024, 4})->UseRealTime();
+BENCHMARK(BM_StreamThroughput)->Args({1024, 4})->Args({1, 64})->UseRealTime();
 
 // Many concurrent clients (one thread and channel each) sending single-sample requests: the dynamic
 // batcher forms batches; reports requests/s and the mean formed batch size.
@@ -239,8 +311,8 @@ void BM_ConcurrentSingleSample(benchmark::State& state) {
     }
     return s;
   }();
-  static std::pair<uint64_t, uint64_t> before;
-  if (state.thread_index() == 0) before = Env::Get().InferencesAndExecutions();
+  static std::unique_ptr<MeanBatch> mean_batch;
+  if (state.thread_index() == 0) mean_batch = std::make_unique<MeanBatch>();
   auto* stub = (*stubs)[state.thread_index() % stubs->size()].get();
   const inference::ModelInferRequest request = Request(1);
   for (auto _ : state) {
@@ -250,14 +322,8 @@ void BM_ConcurrentSingleSample(benchmark::State& state) {
     if (!status.ok()) state.SkipWithError(status.error_message().c_str());
   }
   state.counters["requests/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
-  if (state.thread_index() == 0) {
-    // Other threads may still be finishing; the ratio is what matters.
-    const auto after = Env::Get().InferencesAndExecutions();
-    const double executions = static_cast<double>(after.second - before.second);
-    if (executions > 0) {
-      state.counters["mean_batch"] = static_cast<double>(after.first - before.first) / executions;
-    }
-  }
+  // Other threads may still be finishing; the ratio is what matters.
+  if (state.thread_index() == 0) mean_batch->Report(state);
 }
 BENCHMARK(BM_ConcurrentSingleSample)->Threads(16)->Threads(64)->UseRealTime();
 
