@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -914,17 +915,22 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildSoftmax(const LayerCall& call, int
                                 ": multi-dimensional softmax is not supported"));
     }
   }
-  auto exp_scale = config.values.find("exp_scale");
-  if (exp_scale != config.values.end()) {
-    double scale = 0;
-    if (!absl::SimpleAtod(exp_scale->second.text, &scale) || scale != 1.0) {
-      return Error(absl::StatusCode::kUnimplemented, exp_scale->second.Where(),
-                   absl::StrCat(config.name, "::exp_scale = ", exp_scale->second.text,
-                                ": only 1.0 is supported"));
-    }
-  }
   SoftmaxSpec sm;
   sm.n = n_in;
+  auto exp_scale = config.values.find("exp_scale");
+  if (exp_scale != config.values.end()) {
+    // `static constexpr float exp_scale = 0.5;`: the literal as a double, then to float.
+    absl::string_view text = exp_scale->second.text;
+    absl::ConsumeSuffix(&text, "f");
+    absl::ConsumeSuffix(&text, "F");
+    double scale = 0;
+    if (!absl::SimpleAtod(text, &scale) || !std::isfinite(static_cast<float>(scale))) {
+      return Error(absl::StatusCode::kInvalidArgument, exp_scale->second.Where(),
+                   absl::StrCat(config.name, "::exp_scale = ", exp_scale->second.text,
+                                " is not a finite number"));
+    }
+    sm.exp_scale = static_cast<float>(scale);
+  }
   auto impl = config.values.find("implementation");
   if (impl == config.values.end()) {
     // Releases before the implementation switch (2019-2020) have only the legacy softmax.

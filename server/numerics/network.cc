@@ -409,6 +409,10 @@ absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
                                                      kMaxTableSize));
     }
   }
+  if (!std::isfinite(s.exp_scale)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("layer \"", name, "\": softmax exp_scale ", s.exp_scale, " is not finite"));
+  }
   const int ne = s.exp_table_size, ni = s.inv_table_size;
   l.exp_table.resize(ne);
   l.inv_table.resize(ni);
@@ -437,7 +441,7 @@ absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
         exp_index_type.ToString(), " has only ", exp_index_type.width));
   }
   for (int k = 0; k < ne; ++k) {
-    float x = RealValFromIndex(exp_index_type, k, exp_bits);
+    float x = RealValFromIndex(exp_index_type, k, exp_bits) * s.exp_scale;
     if (stable_new) x = -x;
     l.exp_table[k] = FromDoubleOrZero(s.exp_table_type, std::exp(x));
   }

@@ -65,6 +65,9 @@ struct SoftmaxSpec {
   std::optional<FixedType> inv_inp_type;
   FixedType inp_norm_type{17, 7, false};  // stable: ap_ufixed<W-1,I-1> of the input type by default
   bool hls4ml_0_8_1_stable = false;       // emulate 0.8.1's stable softmax differences (HLS4ML.md)
+  // Stable/latency (config's exp_scale, newer hls4ml): the exp table's argument is the index's
+  // value times exp_scale, in float.
+  float exp_scale = 1.0f;
 };
 
 struct LayerSpec {

@@ -473,14 +473,20 @@ TEST(Hls4mlProjectErrorsTest, NonMultiplyProductOfNewReleases) {
               HasSubstr("firmware/parameters.h:" + std::to_string(line)));
 }
 
-TEST(Hls4mlProjectErrorsTest, SoftmaxExpScaleOtherThanOne) {
+// Newer configs scale the exp table's argument (exp_scale); a non-number is an error at its line.
+TEST(Hls4mlProjectTest, SoftmaxExpScale) {
   fs::path dir = CopyFixture("new_style");
   const fs::path params = dir / "firmware" / "parameters.h";
-  ReplaceInFile(params, "exp_scale = 1.0;", "exp_scale = 0.5;");
+  ReplaceInFile(params, "exp_scale = 1.0;", "exp_scale = 0.1;");
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_EQ(std::get<SoftmaxSpec>(project->spec.layers.back().op).exp_scale, 0.1f);
+
+  ReplaceInFile(params, "exp_scale = 0.1;", "exp_scale = nope;");
+  project = ReadHls4mlProject(dir);
   ASSERT_FALSE(project.ok());
-  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(project.status().message(), HasSubstr("exp_scale = 0.5"));
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(project.status().message(), HasSubstr("exp_scale = nope is not a finite number"));
   EXPECT_THAT(project.status().message(),
               HasSubstr("firmware/parameters.h:" + std::to_string(LineOf(params, "exp_scale"))));
 }

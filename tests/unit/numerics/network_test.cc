@@ -359,6 +359,7 @@ TEST(NetworkVsReferenceTest, RandomSoftmaxTypesMatchBitForBit) {
     s.exp_table_type = random_mode_type(8, 18, true);
     s.inv_table_type = random_mode_type(8, 18, true);
     if (rng() % 2) s.inv_inp_type = random_mode_type(4, 16, true);
+    if (rng() % 3 == 0) s.exp_scale = rng() % 2 ? 0.5f : 0.3f;
     const FixedType& index_type =
         s.implementation == SoftmaxImplementation::kStable && !s.hls4ml_0_8_1_stable
             ? s.inp_norm_type

@@ -304,6 +304,7 @@ std::vector<mpq_class> Softmax(const SoftmaxSpec& s, const FixedType& in, const 
       const mpq_class d = Conv(s.inp_norm_type, max - x[i]);
       table_x = -TopBitsValue(s.inp_norm_type, TopBits(s.inp_norm_type, d, eb), eb);
     }
+    table_x *= s.exp_scale;  // init_exp_table: real_val_from_idx(i) * exp_scale (then negated)
     e[i] = Conv(e_t, Conv(s.exp_table_type, Exact(std::exp(table_x))));
   }
   mpq_class sum = ReduceSum(e_t, e, 0, n);
