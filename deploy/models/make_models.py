@@ -197,7 +197,7 @@ def write_csv(path, rows, fmt="{:.6g}"):
             f.write(",".join(fmt.format(float(v)) for v in row) + "\n")
 
 
-def write_model(name, project, n_out, tb_inputs, tb_predictions, sample, max_delay_us=100):
+def write_model(name, project, n_out, tb_inputs, tb_predictions, sample, max_delay_us=0):
     model_dir = os.path.join(HERE, name)
     if os.path.isdir(model_dir):
         shutil.rmtree(model_dir)
