@@ -71,6 +71,8 @@ class Env {
 
  private:
   Env() {
+    // As fpgaasd does: Debian's abseil keeps a global deadlock graph on every Mutex otherwise.
+    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
     metrics_ = MetricsRegistry::Create();
     DeviceManagerOptions device_options;
     device_options.devices = "emu";
