@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages fpgaas builds, tests and runs with. Idempotent: installs only
 # what is missing, so a second run costs one dpkg query.
+#   scripts/install-deps.sh           everything (build, tests, benchmarks, deploy checks)
+#   scripts/install-deps.sh --build   only what a build without tests needs (the Docker build stage)
 set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
-  libspdlog-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libxrt-dev libxrt1 uuid-dev
-  python3 python3-numpy python3-sklearn
-  libgmp-dev
-  prometheus yamllint python3-yaml docker-compose systemd python3-grpcio
+  libspdlog-dev prometheus-cpp-dev libxrt-dev libxrt1 uuid-dev
 )
-# kubectl (for `kubectl kustomize` in the deploy tests): Debian's kubernetes-client, unless a kubectl
-# is already installed (e.g. Google Cloud SDK's package, which owns /usr/bin/kubectl and would make
-# dpkg refuse kubernetes-client).
-command -v kubectl >/dev/null || packages+=(kubernetes-client)
+if [ "${1:-}" != "--build" ]; then
+  packages+=(
+    libgtest-dev libgmock-dev libbenchmark-dev libgmp-dev
+    python3 python3-numpy python3-sklearn
+    prometheus yamllint python3-yaml docker-compose systemd python3-grpcio
+  )
+  # kubectl (for `kubectl kustomize` in the deploy tests): Debian's kubernetes-client, unless a
+  # kubectl is already installed (e.g. Google Cloud SDK's package, which owns /usr/bin/kubectl and
+  # would make dpkg refuse kubernetes-client).
+  command -v kubectl >/dev/null || packages+=(kubernetes-client)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
