@@ -150,16 +150,19 @@ void ReportPercentiles(benchmark::State& state, std::vector<double>& latencies_u
   state.counters["p99_us"] = at(0.99);
 }
 
-// Single-sample ModelInfer, one client, one request at a time: latency.
-void BM_UnarySingleSampleLatency(benchmark::State& state) {
+// One blocking call at a time on one channel; reports its latency percentiles and requests/s.
+template <typename Request, typename Response>
+void MeasureLatency(benchmark::State& state,
+                    grpc::Status (inference::GRPCInferenceService::Stub::*call)(
+                        grpc::ClientContext*, const Request&, Response*),
+                    const Request& request) {
   auto* stub = Env::Get().stub();
-  const inference::ModelInferRequest request = Request(1);
   std::vector<double> latencies_us;
   for (auto _ : state) {
-    inference::ModelInferResponse response;
+    Response response;
     grpc::ClientContext context;
     const auto start = std::chrono::steady_clock::now();
-    grpc::Status status = stub->ModelInfer(&context, request, &response);
+    grpc::Status status = (stub->*call)(&context, request, &response);
     latencies_us.push_back(
         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
     if (!status.ok()) state.SkipWithError(status.error_message().c_str());
@@ -167,24 +170,18 @@ void BM_UnarySingleSampleLatency(benchmark::State& state) {
   ReportPercentiles(state, latencies_us);
   state.counters["requests/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
 }
+
+// Single-sample ModelInfer, one client, one request at a time: latency.
+void BM_UnarySingleSampleLatency(benchmark::State& state) {
+  MeasureLatency(state, &inference::GRPCInferenceService::Stub::ModelInfer, Request(1));
+}
 BENCHMARK(BM_UnarySingleSampleLatency)->UseRealTime();
 
 // The floor under the figure above: an empty RPC (ServerLive) over the same channel, i.e. what
 // gRPC itself costs per call on this machine.
 void BM_ServerLiveLatency(benchmark::State& state) {
-  auto* stub = Env::Get().stub();
-  std::vector<double> latencies_us;
-  for (auto _ : state) {
-    inference::ServerLiveRequest request;
-    inference::ServerLiveResponse response;
-    grpc::ClientContext context;
-    const auto start = std::chrono::steady_clock::now();
-    grpc::Status status = stub->ServerLive(&context, request, &response);
-    latencies_us.push_back(
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
-    if (!status.ok()) state.SkipWithError(status.error_message().c_str());
-  }
-  ReportPercentiles(state, latencies_us);
+  MeasureLatency(state, &inference::GRPCInferenceService::Stub::ServerLive,
+                 inference::ServerLiveRequest());
 }
 BENCHMARK(BM_ServerLiveLatency)->UseRealTime();
 
