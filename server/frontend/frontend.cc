@@ -12,8 +12,14 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "openssl/bio.h"
+#include "openssl/evp.h"
+#include "openssl/pem.h"
+#include "openssl/x509.h"
+#include "server/frontend/auth.h"
 #include "server/frontend/inference_service.h"
 
 namespace fpgaas {
@@ -21,9 +27,121 @@ namespace {
 
 constexpr char kInferenceServiceName[] = "inference.GRPCInferenceService";
 
+using frontend::ReadCredentialFile;
+using frontend::ReadTokenFile;
+
+// What Create read from the option files.
+struct Credentials {
+  std::string certificate_chain;  // PEM; empty = plaintext
+  std::string private_key;        // PEM
+  std::string client_ca;          // PEM; empty = client certificates not requested
+  std::string auth_token;         // empty = no authentication
+};
+
+struct BioDeleter {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+struct X509Deleter {
+  void operator()(X509* cert) const { X509_free(cert); }
+};
+struct KeyDeleter {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+std::unique_ptr<BIO, BioDeleter> MemoryBio(const std::string& pem) {
+  return std::unique_ptr<BIO, BioDeleter>(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
+
+// The first certificate of a PEM bundle (OpenSSL parses it; gRPC would only say "handshaker
+// factory creation failed" at Start).
+absl::StatusOr<std::unique_ptr<X509, X509Deleter>> FirstCertificate(const std::string& pem,
+                                                                    absl::string_view what,
+                                                                    const std::string& path) {
+  auto bio = MemoryBio(pem);
+  std::unique_ptr<X509, X509Deleter> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  if (cert == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": ", path, " holds no PEM certificate (BEGIN CERTIFICATE)"));
+  }
+  return cert;
+}
+
+absl::StatusOr<Credentials> ReadCredentials(const GrpcServerOptions& options) {
+  Credentials credentials;
+  const GrpcServerTlsOptions& tls = options.tls;
+  if (tls.enabled()) {
+    if (tls.certificate_chain_file.empty() || tls.private_key_file.empty()) {
+      return absl::InvalidArgumentError(
+          "TLS needs both a certificate chain file (--tls-cert) and a private key file "
+          "(--tls-key)");
+    }
+    absl::StatusOr<std::string> chain =
+        ReadCredentialFile(tls.certificate_chain_file, "TLS certificate chain (--tls-cert)");
+    if (!chain.ok()) return chain.status();
+    absl::StatusOr<std::string> key =
+        ReadCredentialFile(tls.private_key_file, "TLS private key (--tls-key)");
+    if (!key.ok()) return key.status();
+    absl::StatusOr<std::unique_ptr<X509, X509Deleter>> cert =
+        FirstCertificate(*chain, "TLS certificate chain (--tls-cert)", tls.certificate_chain_file);
+    if (!cert.ok()) return cert.status();
+    auto key_bio = MemoryBio(*key);
+    std::unique_ptr<EVP_PKEY, KeyDeleter> pkey(
+        PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+    if (pkey == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("TLS private key (--tls-key): ", tls.private_key_file,
+                       " holds no unencrypted PEM private key"));
+    }
+    if (X509_check_private_key(cert->get(), pkey.get()) != 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("TLS private key (--tls-key): ", tls.private_key_file,
+                       " does not match the certificate in ", tls.certificate_chain_file));
+    }
+    credentials.certificate_chain = *std::move(chain);
+    credentials.private_key = *std::move(key);
+  }
+  if (!tls.client_ca_file.empty()) {
+    if (!tls.enabled()) {
+      return absl::InvalidArgumentError(
+          "a client CA (--tls-client-ca) needs TLS on (--tls-cert and --tls-key)");
+    }
+    absl::StatusOr<std::string> ca =
+        ReadCredentialFile(tls.client_ca_file, "TLS client CA (--tls-client-ca)");
+    if (!ca.ok()) return ca.status();
+    absl::Status parsed =
+        FirstCertificate(*ca, "TLS client CA (--tls-client-ca)", tls.client_ca_file).status();
+    if (!parsed.ok()) return parsed;
+    credentials.client_ca = *std::move(ca);
+  } else if (tls.require_client_certificate) {
+    return absl::InvalidArgumentError(
+        "requiring client certificates (--tls-require-client-cert) needs a client CA file "
+        "(--tls-client-ca)");
+  }
+  if (!options.auth_token_file.empty()) {
+    absl::StatusOr<std::string> token =
+        ReadTokenFile(options.auth_token_file, "bearer token (--auth-token-file)");
+    if (!token.ok()) return token.status();
+    credentials.auth_token = *std::move(token);
+  }
+  return credentials;
+}
+
+std::shared_ptr<grpc::ServerCredentials> ServerCredentials(const Credentials& credentials,
+                                                           bool require_client_certificate) {
+  if (credentials.certificate_chain.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl(
+      credentials.client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+      : require_client_certificate  ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                    : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+  ssl.pem_root_certs = credentials.client_ca;
+  ssl.pem_key_cert_pairs.push_back({credentials.private_key, credentials.certificate_chain});
+  return grpc::SslServerCredentials(ssl);
+}
+
 class GrpcServerImpl final : public GrpcServer {
  public:
-  explicit GrpcServerImpl(GrpcServerOptions options) : options_(std::move(options)) {}
+  GrpcServerImpl(GrpcServerOptions options, Credentials credentials)
+      : options_(std::move(options)), credentials_(std::move(credentials)) {}
 
   ~GrpcServerImpl() override {
     if (started_.load()) Shutdown();
@@ -41,6 +159,7 @@ class GrpcServerImpl final : public GrpcServer {
     service_options.server_name = options_.server_name;
     service_options.server_version = options_.server_version;
     service_options.strict_readiness = options_.strict_readiness;
+    service_options.auth_token = credentials_.auth_token;
     service_options.on_models_changed = [this] { RefreshHealth(); };
     service_ = std::make_unique<frontend::InferenceService>(std::move(service_options));
 
@@ -49,8 +168,9 @@ class GrpcServerImpl final : public GrpcServer {
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(absl::StrCat(options_.address, ":", options_.port),
-                             grpc::InsecureServerCredentials(), &bound_port_);
+    builder.AddListeningPort(
+        absl::StrCat(options_.address, ":", options_.port),
+        ServerCredentials(credentials_, options_.tls.require_client_certificate), &bound_port_);
     builder.RegisterService(service_.get());
     builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
     builder.SetMaxSendMessageSize(options_.max_message_bytes);
@@ -58,9 +178,11 @@ class GrpcServerImpl final : public GrpcServer {
     if (server_ == nullptr || bound_port_ == 0) {
       server_.reset();
       service_.reset();
-      return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.address, ":",
-                                                 options_.port,
-                                                 " (address in use or not available)"));
+      return absl::UnavailableError(absl::StrCat(
+          "cannot listen on ", options_.address, ":", options_.port,
+          tls() ? " (address in use or not available, or gRPC refused the TLS certificate/key; "
+                  "see gRPC's log above)"
+                : " (address in use or not available)"));
     }
     started_.store(true);
     RefreshHealthLocked();
@@ -115,6 +237,12 @@ class GrpcServerImpl final : public GrpcServer {
     return service_ != nullptr && service_->Ready();
   }
 
+  bool tls() const override { return !credentials_.certificate_chain.empty(); }
+  bool mutual_tls() const override {
+    return tls() && !credentials_.client_ca.empty() && options_.tls.require_client_certificate;
+  }
+  bool token_required() const override { return !credentials_.auth_token.empty(); }
+
  private:
   void RefreshHealth() {
     absl::MutexLock lock(&mu_);
@@ -139,6 +267,7 @@ class GrpcServerImpl final : public GrpcServer {
   }
 
   const GrpcServerOptions options_;
+  const Credentials credentials_;
   std::atomic<bool> started_{false};
   int bound_port_ = 0;  // written by BuildAndStart under mu_, then read-only
   absl::Notification stopped_;
@@ -170,9 +299,12 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Create(GrpcServerOptions
     return absl::InvalidArgumentError("GrpcServerOptions: address must not be empty");
   }
   if (options.health_refresh_interval <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("GrpcServerOptions: health_refresh_interval must be positive");
+    return absl::InvalidArgumentError(
+        "GrpcServerOptions: health_refresh_interval must be positive");
   }
-  return std::make_unique<GrpcServerImpl>(std::move(options));
+  absl::StatusOr<Credentials> credentials = ReadCredentials(options);
+  if (!credentials.ok()) return credentials.status();
+  return std::make_unique<GrpcServerImpl>(std::move(options), *std::move(credentials));
 }
 
 }  // namespace fpgaas

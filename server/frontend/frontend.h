@@ -1,12 +1,17 @@
 // Frontend: fpgaasd's gRPC server. Serves the KServe v2 protocol (inference.GRPCInferenceService,
-// wire-compatible with Triton), grpc.health.v1 Health (overall "" and "inference.GRPCInferenceService",
-// SERVING while the server is ready) and server reflection.
+// wire-compatible with Triton), grpc.health.v1 Health (overall "" and
+// "inference.GRPCInferenceService", SERVING while the server is ready) and server reflection.
 //
 // Every handler uses gRPC's callback API and never blocks a gRPC thread: ModelInfer decodes and
 // validates the request, hands an InferenceRequest to the model's scheduler, and the scheduler's
 // `done` callback writes the response and finishes the RPC. ModelStreamInfer keeps many requests
 // of one stream in flight and writes their responses in completion order (errors travel as
 // error_message; the stream stays open). Repository loads/unloads run on a frontend worker thread.
+//
+// Security (optional): TLS or mutual TLS on the gRPC port (GrpcServerTlsOptions), and a bearer
+// token that every KServe RPC must carry as "authorization: Bearer <token>" metadata (others get
+// UNAUTHENTICATED before any model work). Health and reflection need no token. The Prometheus
+// /metrics endpoint is not served here: it stays plain HTTP whatever these say.
 //
 // Ownership: the GrpcServer borrows the repository, device manager, metrics registry and clock
 // (all must outlive it). Thread-safety: Start, Wait and Shutdown may be called from any thread;
@@ -29,16 +34,28 @@ namespace fpgaas {
 class ModelRepository;  // server/repository/repository.h
 class DeviceManager;    // server/device/device_manager.h
 
+// PEM files; all empty = plaintext (insecure) gRPC.
+struct GrpcServerTlsOptions {
+  std::string certificate_chain_file;  // server certificate (then intermediates); with key: TLS on
+  std::string private_key_file;        // its private key (unencrypted PEM)
+  // CA bundle that client certificates are verified against. Without require_client_certificate
+  // a client may still connect without one (a certificate it does present must verify).
+  std::string client_ca_file;
+  bool require_client_certificate = false;  // mutual TLS; needs client_ca_file
+
+  bool enabled() const { return !certificate_chain_file.empty() || !private_key_file.empty(); }
+};
+
 struct GrpcServerOptions {
-  std::string address = "0.0.0.0";            // interface to listen on
-  int port = 8001;                            // 0 = pick a free port (see GrpcServer::port())
-  int max_message_bytes = 64 << 20;           // largest request or response message; a bigger
-                                              // request gets RESOURCE_EXHAUSTED from gRPC
-  ModelRepository* repository = nullptr;      // not owned; required
-  DeviceManager* devices = nullptr;           // not owned; required (readiness)
-  Clock* clock = nullptr;                     // not owned; required (request deadlines)
-  std::string server_name = "fpgaas";         // ServerMetadata
-  std::string server_version = "0.1.0";       // ServerMetadata
+  std::string address = "0.0.0.0";        // interface to listen on
+  int port = 8001;                        // 0 = pick a free port (see GrpcServer::port())
+  int max_message_bytes = 64 << 20;       // largest request or response message; a bigger
+                                          // request gets RESOURCE_EXHAUSTED from gRPC
+  ModelRepository* repository = nullptr;  // not owned; required
+  DeviceManager* devices = nullptr;       // not owned; required (readiness)
+  Clock* clock = nullptr;                 // not owned; required (request deadlines)
+  std::string server_name = "fpgaas";     // ServerMetadata
+  std::string server_version = "0.1.0";   // ServerMetadata
   // ServerReady (and health) also require every model version in the repository to be READY, not
   // only the loaded ones (a model that failed to load makes the server unready).
   bool strict_readiness = false;
@@ -46,15 +63,21 @@ struct GrpcServerOptions {
   absl::Duration health_refresh_interval = absl::Seconds(1);
   // Shutdown(): in-flight RPCs get this long to finish before gRPC cancels them.
   absl::Duration drain_grace_period = absl::Seconds(10);
+  GrpcServerTlsOptions tls;
+  // File holding the bearer token (surrounding whitespace ignored); empty = no authentication.
+  std::string auth_token_file;
 };
 
 class GrpcServer {
  public:
-  // Validates the options (no socket is opened yet).
+  // Validates the options and reads the TLS and token files (no socket is opened yet). A file that
+  // cannot be read is NOT_FOUND; one that is empty, not PEM, or a key that does not match the
+  // certificate is INVALID_ARGUMENT; the message names the option and the file.
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Create(GrpcServerOptions options);
   virtual ~GrpcServer() = default;  // shuts down (with the grace period) if still running
 
-  // Binds and starts serving. UNAVAILABLE when the address cannot be bound. Once only.
+  // Binds and starts serving. UNAVAILABLE when the address cannot be bound or gRPC refuses the
+  // TLS credentials. Once only.
   virtual absl::Status Start() = 0;
   // The bound port (the picked one when Options::port was 0); 0 before Start.
   virtual int port() const = 0;
@@ -68,6 +91,10 @@ class GrpcServer {
   virtual void Shutdown() = 0;
   // Readiness as ServerReady reports it (devices in service, models ready, not draining).
   virtual bool ready() const = 0;
+  // Whether the gRPC port speaks TLS / requires client certificates / requires a bearer token.
+  virtual bool tls() const = 0;
+  virtual bool mutual_tls() const = 0;
+  virtual bool token_required() const = 0;
 };
 
 }  // namespace fpgaas

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "server/frontend/auth.h"
 #include "server/frontend/infer_codec.h"
 #include "server/frontend/status_util.h"
 #include "server/metrics/metrics.h"
@@ -85,6 +86,14 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock, ModelInfe
   }
   return absl::OkStatus();
 }
+
+// A ModelStreamInfer refused before anything is read (no token): finishes at once.
+class RefusedStreamReactor final
+    : public grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse> {
+ public:
+  explicit RefusedStreamReactor(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+  void OnDone() override { delete this; }
+};
 
 // Unary ModelInfer: lives from the handler until gRPC's OnDone. Holds the model version alive
 // (released in OnDone, on a gRPC thread).
@@ -394,6 +403,9 @@ bool InferenceService::Ready() const {
 grpc::ServerUnaryReactor* InferenceService::ServerLive(grpc::CallbackServerContext* context,
                                                        const inference::ServerLiveRequest*,
                                                        inference::ServerLiveResponse* response) {
+  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+    return FinishNow(context, auth);
+  }
   response->set_live(true);
   return FinishNow(context, absl::OkStatus());
 }
@@ -401,6 +413,9 @@ grpc::ServerUnaryReactor* InferenceService::ServerLive(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* InferenceService::ServerReady(grpc::CallbackServerContext* context,
                                                         const inference::ServerReadyRequest*,
                                                         inference::ServerReadyResponse* response) {
+  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+    return FinishNow(context, auth);
+  }
   response->set_ready(Ready());
   return FinishNow(context, absl::OkStatus());
 }
@@ -408,6 +423,9 @@ grpc::ServerUnaryReactor* InferenceService::ServerReady(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* InferenceService::ModelReady(grpc::CallbackServerContext* context,
                                                        const inference::ModelReadyRequest* request,
                                                        inference::ModelReadyResponse* response) {
+  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+    return FinishNow(context, auth);
+  }
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       options_.repository->Get(request->name(), request->version());
   if (model.ok()) {
@@ -425,6 +443,9 @@ grpc::ServerUnaryReactor* InferenceService::ModelReady(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* InferenceService::ServerMetadata(
     grpc::CallbackServerContext* context, const inference::ServerMetadataRequest*,
     inference::ServerMetadataResponse* response) {
+  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+    return FinishNow(context, auth);
+  }
   response->set_name(options_.server_name);
   response->set_version(options_.server_version);
   for (const char* extension :
@@ -437,6 +458,9 @@ grpc::ServerUnaryReactor* InferenceService::ServerMetadata(
 grpc::ServerUnaryReactor* InferenceService::ModelMetadata(
     grpc::CallbackServerContext* context, const inference::ModelMetadataRequest* request,
     inference::ModelMetadataResponse* response) {
+  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+    return FinishNow(context, auth);
+  }
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       options_.repository->Get(request->name(), request->version());
   if (!model.ok()) return FinishNow(context, model.status());
@@ -456,6 +480,9 @@ grpc::ServerUnaryReactor* InferenceService::ModelMetadata(
 grpc::ServerUnaryReactor* InferenceService::ModelConfig(
     grpc::CallbackServerContext* context, const inference::ModelConfigRequest* request,
     inference::ModelConfigResponse* response) {
+  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+    return FinishNow(context, auth);
+  }
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       options_.repository->Get(request->name(), request->version());
   if (!model.ok()) return FinishNow(context, model.status());
@@ -466,6 +493,9 @@ grpc::ServerUnaryReactor* InferenceService::ModelConfig(
 grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerContext* context,
                                                        const ModelInferRequest* request,
                                                        ModelInferResponse* response) {
+  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+    return FinishNow(context, auth);
+  }
   auto* reactor = new InferReactor(response);
   // gRPC allocated the request message non-const and owns it until OnDone; moving the raw input
   // bytes out of it (instead of copying megabytes) is what the const_cast is for.
@@ -475,12 +505,18 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
 
 grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse>*
 InferenceService::ModelStreamInfer(grpc::CallbackServerContext* context) {
+  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+    return new RefusedStreamReactor(auth);
+  }
   return new StreamInferReactor(this, context);
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelStatistics(
     grpc::CallbackServerContext* context, const inference::ModelStatisticsRequest* request,
     inference::ModelStatisticsResponse* response) {
+  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+    return FinishNow(context, auth);
+  }
   if (request->name().empty()) {
     for (const auto& model : options_.repository->ReadyModels()) {
       FillStatistics(*model, response->add_model_stats());
@@ -508,6 +544,9 @@ grpc::ServerUnaryReactor* InferenceService::ModelStatistics(
 grpc::ServerUnaryReactor* InferenceService::RepositoryIndex(
     grpc::CallbackServerContext* context, const inference::RepositoryIndexRequest* request,
     inference::RepositoryIndexResponse* response) {
+  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+    return FinishNow(context, auth);
+  }
   for (const ModelIndexEntry& entry : options_.repository->Index(request->ready())) {
     auto* model = response->add_models();
     model->set_name(entry.name);
@@ -521,6 +560,9 @@ grpc::ServerUnaryReactor* InferenceService::RepositoryIndex(
 grpc::ServerUnaryReactor* InferenceService::RepositoryModelLoad(
     grpc::CallbackServerContext* context, const inference::RepositoryModelLoadRequest* request,
     inference::RepositoryModelLoadResponse*) {
+  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+    return FinishNow(context, auth);
+  }
   absl::StatusOr<ModelLoadRequest> load = DecodeLoadParameters(*request);
   if (!load.ok()) return FinishNow(context, load.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -537,6 +579,9 @@ grpc::ServerUnaryReactor* InferenceService::RepositoryModelLoad(
 grpc::ServerUnaryReactor* InferenceService::RepositoryModelUnload(
     grpc::CallbackServerContext* context, const inference::RepositoryModelUnloadRequest* request,
     inference::RepositoryModelUnloadResponse*) {
+  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+    return FinishNow(context, auth);
+  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   repository_worker_.Submit([this, reactor, name = request->model_name()] {
     absl::Status status = options_.repository->Unload(name);

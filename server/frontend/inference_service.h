@@ -30,6 +30,8 @@ struct InferenceServiceOptions {
   std::string server_name = "fpgaas";
   std::string server_version;
   bool strict_readiness = false;
+  // Non-empty: every RPC of this service must carry "authorization: Bearer <auth_token>".
+  std::string auth_token;
   // Called on the worker thread after every load or unload (the server refreshes health).
   std::function<void()> on_models_changed;
 };

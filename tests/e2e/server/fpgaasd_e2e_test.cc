@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -23,8 +24,11 @@
 #include "gmock/gmock.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "proto/grpc_service.grpc.pb.h"
+#include "proto/health.grpc.pb.h"
+#include "tests/integration/server/test_certificates.h"
 #include "tests/integration/server/test_models.h"
 
 #ifndef FPGAASD
@@ -91,6 +95,7 @@ class Daemon {
     while (stdout_ != nullptr && std::fgets(line, sizeof(line), stdout_) != nullptr) {
       std::cmatch match;
       if (std::regex_search(line, match, listening)) {
+        listening_line_ = line;
         grpc_port_ = std::stoi(match[1].str());
         metrics_port_ = std::stoi(match[2].str());
         return true;
@@ -114,6 +119,7 @@ class Daemon {
   std::string log() const { return testing::ReadTextFile(log_path_); }
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
+  const std::string& listening_line() const { return listening_line_; }
 
  private:
   static inline int counter_ = 0;
@@ -123,6 +129,7 @@ class Daemon {
   fs::path log_path_;
   int grpc_port_ = 0;
   int metrics_port_ = 0;
+  std::string listening_line_;
 };
 
 std::string HttpGet(int port, const std::string& path) {
@@ -415,6 +422,113 @@ TEST_F(FpgaasdTest, LogLevelWarnKeepsOnlyProblems) {
   const std::string log = daemon.log();
   EXPECT_EQ(CountLinesWith(log, "broken"), 1) << log;
   EXPECT_EQ(CountLinesWith(log, "[info]"), 0) << log;
+}
+
+// TLS with a bearer token, as production runs it: the dashed and underscored flag spellings,
+// what the listening line says, clients without TLS or token refused, health open, SIGTERM exit 0.
+TEST_F(FpgaasdTest, TlsAndBearerTokenGateKServeButNotHealth) {
+  testing::TestCertificates certs;
+  if (!testing::MakeTestCertificates(scratch_ / "certs", &certs)) {
+    GTEST_SKIP() << "openssl could not make test certificates";
+  }
+  testing::WriteDenseModel(scratch_ / "models", "dense", 4, 2, 16);
+  testing::WriteTextFile(scratch_ / "token", "e2e-token-42\n");
+  std::vector<std::string> flags = CommonFlags(scratch_ / "models");
+  flags.push_back(absl::StrCat("--tls-cert=", certs.server_cert.string()));
+  flags.push_back("--tls_key");  // underscored and space-separated
+  flags.push_back(certs.server_key.string());
+  flags.push_back(absl::StrCat("--auth-token-file=", (scratch_ / "token").string()));
+  Daemon daemon(flags);
+  ASSERT_TRUE(daemon.AwaitListening()) << daemon.log();
+  EXPECT_THAT(daemon.listening_line(), HasSubstr("gRPC: TLS, bearer token required"));
+  EXPECT_THAT(daemon.listening_line(), HasSubstr("metrics: plain HTTP"));
+  EXPECT_THAT(daemon.log(), ::testing::Not(HasSubstr("clear text")));
+  const std::string target = absl::StrCat("127.0.0.1:", daemon.grpc_port());
+
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = testing::ReadTextFile(certs.ca);
+  grpc::ChannelArguments args;
+  args.SetSslTargetNameOverride("localhost");
+  auto tls_channel = grpc::CreateCustomChannel(target, grpc::SslCredentials(ssl), args);
+  auto stub = inference::GRPCInferenceService::NewStub(tls_channel);
+  auto ready = [&](const std::string& authorization) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+    inference::ServerReadyResponse response;
+    grpc::Status status = stub->ServerReady(&context, {}, &response);
+    if (status.ok()) EXPECT_TRUE(response.ready());
+    return status;
+  };
+  EXPECT_EQ(ready("").error_code(), grpc::StatusCode::UNAUTHENTICATED) << daemon.log();
+  EXPECT_EQ(ready("Bearer e2e-token-4").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  grpc::Status with_token = ready("Bearer e2e-token-42");
+  EXPECT_TRUE(with_token.ok()) << with_token.error_message() << daemon.log();
+
+  inference::ModelInferRequest request;
+  request.set_model_name("dense");
+  auto* input = request.add_inputs();
+  input->set_name("input_1");
+  input->set_datatype("FP32");
+  input->add_shape(1);
+  input->add_shape(4);
+  for (float v : {0.5f, -0.25f, 1.0f, 0.125f}) input->mutable_contents()->add_fp32_contents(v);
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    context.AddMetadata("authorization", "Bearer e2e-token-42");
+    inference::ModelInferResponse response;
+    grpc::Status status = stub->ModelInfer(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message() << daemon.log();
+    ASSERT_EQ(response.raw_output_contents_size(), 1);
+    std::vector<float> y(2);
+    ASSERT_EQ(response.raw_output_contents(0).size(), y.size() * sizeof(float));
+    std::memcpy(y.data(), response.raw_output_contents(0).data(), y.size() * sizeof(float));
+    EXPECT_EQ(y, testing::DenseReference({0.5f, -0.25f, 1.0f, 0.125f}, 2));
+  }
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::Status status =
+        grpc::health::v1::Health::NewStub(tls_channel)->Check(&context, {}, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  }
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    context.AddMetadata("authorization", "Bearer e2e-token-42");
+    inference::ServerLiveResponse response;
+    EXPECT_EQ(Connect(daemon.grpc_port())->ServerLive(&context, {}, &response).error_code(),
+              grpc::StatusCode::UNAVAILABLE);  // plaintext client
+  }
+  EXPECT_THAT(HttpGet(daemon.metrics_port(), "/metrics"), HasSubstr("200 OK"));
+  EXPECT_EQ(daemon.SignalAndWait(SIGTERM), 0) << daemon.log();
+}
+
+TEST_F(FpgaasdTest, TokenWithoutTlsWarnsAndUnreadableTlsFilesExitNonZero) {
+  testing::WriteDenseModel(scratch_ / "models", "dense", 4, 2, 16);
+  testing::WriteTextFile(scratch_ / "token", "plain-token");
+  std::vector<std::string> flags = CommonFlags(scratch_ / "models");
+  flags.push_back(absl::StrCat("--auth_token_file=", (scratch_ / "token").string()));
+  {
+    Daemon daemon(flags);
+    ASSERT_TRUE(daemon.AwaitListening()) << daemon.log();
+    EXPECT_THAT(daemon.listening_line(), HasSubstr("gRPC: plaintext, bearer token required"));
+    EXPECT_EQ(daemon.SignalAndWait(SIGTERM), 0) << daemon.log();
+    EXPECT_THAT(daemon.log(), HasSubstr("[warning]"));
+    EXPECT_THAT(daemon.log(), HasSubstr("clear text"));
+    EXPECT_THAT(daemon.log(), ::testing::Not(HasSubstr("plain-token")));
+  }
+  const std::string missing = (scratch_ / "no-such-cert.pem").string();
+  flags.push_back(absl::StrCat("--tls-cert=", missing));
+  flags.push_back(absl::StrCat("--tls-key=", missing));
+  Daemon daemon(flags);
+  EXPECT_FALSE(daemon.AwaitListening());
+  EXPECT_NE(daemon.Wait(), 0);
+  EXPECT_THAT(daemon.log(), HasSubstr(missing));
+  EXPECT_THAT(daemon.log(), HasSubstr("NOT_FOUND"));
 }
 
 }  // namespace
