@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
@@ -162,6 +163,7 @@ class GrpcServerImpl final : public GrpcServer {
     service_options.auth_token = credentials_.auth_token;
     service_options.on_models_changed = [this] { RefreshHealth(); };
     service_ = std::make_unique<frontend::InferenceService>(std::move(service_options));
+    service_for_drain_ = service_.get();
 
     // Process-wide switches; they take effect for servers built afterwards.
     grpc::EnableDefaultHealthCheckService(true);
@@ -217,9 +219,18 @@ class GrpcServerImpl final : public GrpcServer {
       if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
     }
     health_thread_.join();
+    const absl::Time deadline = absl::Now() + options_.drain_grace_period;
+    // gRPC's Shutdown also waits for every connection to close, and an idle client answers the
+    // GOAWAY only when it next polls (every 5 s by gRPC's default): once no KServe RPC is in
+    // flight, its connections are dropped instead of waited for.
+    std::thread drop_idle_connections([this, deadline] {
+      if (service_for_drain_->AwaitNoRpcs(deadline))
+        grpc_server_cancel_all_calls(server_->c_server());
+    });
     // Stops accepting; in-flight RPCs (whose completion comes from the schedulers, still running)
     // get the grace period, then are cancelled. Returns once every reactor has finished.
-    server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_grace_period));
+    server_->Shutdown(absl::ToChronoTime(deadline));
+    drop_idle_connections.join();
     server_->Wait();
     std::unique_ptr<frontend::InferenceService> service;
     {
@@ -276,6 +287,8 @@ class GrpcServerImpl final : public GrpcServer {
   mutable absl::Mutex mu_;
   std::unique_ptr<frontend::InferenceService> service_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<grpc::Server> server_;  // set under mu_ in Start, then only used
+  // service_ as Start made it; valid until Shutdown resets service_ after the server stopped.
+  frontend::InferenceService* service_for_drain_ = nullptr;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
 };

@@ -19,12 +19,18 @@ using inference::ModelInferRequest;
 using inference::ModelInferResponse;
 using inference::ModelStreamInferResponse;
 
-grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
-                                    const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
+// A unary reactor counted by an RpcTracker until gRPC is done with the RPC.
+class TrackedUnaryReactor final : public grpc::ServerUnaryReactor {
+ public:
+  explicit TrackedUnaryReactor(RpcTracker* rpcs) : rpcs_(rpcs) { rpcs_->Started(); }
+  void OnDone() override {
+    rpcs_->Done();
+    delete this;
+  }
+
+ private:
+  RpcTracker* const rpcs_;
+};
 
 // The client's gRPC deadline expressed in `clock`'s time (the scheduler compares deadlines with
 // its clock, which tests may fake).
@@ -91,15 +97,26 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock, ModelInfe
 class RefusedStreamReactor final
     : public grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse> {
  public:
-  explicit RefusedStreamReactor(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
-  void OnDone() override { delete this; }
+  RefusedStreamReactor(RpcTracker* rpcs, const absl::Status& status) : rpcs_(rpcs) {
+    rpcs_->Started();
+    Finish(ToGrpcStatus(status));
+  }
+  void OnDone() override {
+    rpcs_->Done();
+    delete this;
+  }
+
+ private:
+  RpcTracker* const rpcs_;
 };
 
 // Unary ModelInfer: lives from the handler until gRPC's OnDone. Holds the model version alive
 // (released in OnDone, on a gRPC thread).
 class InferReactor final : public grpc::ServerUnaryReactor {
  public:
-  explicit InferReactor(ModelInferResponse* response) : response_(response) {}
+  InferReactor(RpcTracker* rpcs, ModelInferResponse* response) : rpcs_(rpcs), response_(response) {
+    rpcs_->Started();
+  }
 
   void Start(InferenceService* service, grpc::CallbackServerContext* context,
              ModelInferRequest& request) {
@@ -112,7 +129,10 @@ class InferReactor final : public grpc::ServerUnaryReactor {
   }
 
   void OnCancel() override { cancelled_->store(true); }
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    rpcs_->Done();
+    delete this;
+  }
 
  private:
   void Complete(absl::StatusOr<InferenceResult> result) {
@@ -125,6 +145,7 @@ class InferReactor final : public grpc::ServerUnaryReactor {
     Finish(ToGrpcStatus(encoded));
   }
 
+  RpcTracker* const rpcs_;
   ModelInferResponse* response_;
   std::shared_ptr<std::atomic<bool>> cancelled_ = std::make_shared<std::atomic<bool>>(false);
   InferenceContext inference_;
@@ -140,6 +161,7 @@ class StreamInferReactor final
  public:
   StreamInferReactor(InferenceService* service, grpc::CallbackServerContext* context)
       : service_(service), client_deadline_(ClientDeadline(context, service->clock())) {
+    service_->rpcs()->Started();
     StartRead(&read_);
   }
 
@@ -199,7 +221,10 @@ class StreamInferReactor final
   }
 
   void OnCancel() override { cancelled_->store(true); }
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    service_->rpcs()->Done();
+    delete this;
+  }
 
  private:
   void OnInferenceDone(const InferenceContext& context, absl::StatusOr<InferenceResult> result) {
@@ -377,8 +402,27 @@ void SerialWorker::Loop() {
   }
 }
 
+bool RpcTracker::AwaitIdle(absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  return mu_.AwaitWithDeadline(
+      absl::Condition(
+          +[](std::atomic<int64_t>* in_flight) { return in_flight->load() == 0; }, &in_flight_),
+      deadline);
+}
+
 InferenceService::InferenceService(InferenceServiceOptions options)
     : options_(std::move(options)) {}
+
+grpc::ServerUnaryReactor* InferenceService::TrackedReactor() {
+  return new TrackedUnaryReactor(&rpcs_);
+}
+
+grpc::ServerUnaryReactor* InferenceService::FinishNow(grpc::CallbackServerContext*,
+                                                      const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = TrackedReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
 
 InferenceService::~InferenceService() = default;
 
@@ -496,7 +540,7 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
   if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
     return FinishNow(context, auth);
   }
-  auto* reactor = new InferReactor(response);
+  auto* reactor = new InferReactor(&rpcs_, response);
   // gRPC allocated the request message non-const and owns it until OnDone; moving the raw input
   // bytes out of it (instead of copying megabytes) is what the const_cast is for.
   reactor->Start(this, context, const_cast<ModelInferRequest&>(*request));
@@ -506,7 +550,7 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
 grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse>*
 InferenceService::ModelStreamInfer(grpc::CallbackServerContext* context) {
   if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
-    return new RefusedStreamReactor(auth);
+    return new RefusedStreamReactor(&rpcs_, auth);
   }
   return new StreamInferReactor(this, context);
 }
@@ -565,7 +609,7 @@ grpc::ServerUnaryReactor* InferenceService::RepositoryModelLoad(
   }
   absl::StatusOr<ModelLoadRequest> load = DecodeLoadParameters(*request);
   if (!load.ok()) return FinishNow(context, load.status());
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  grpc::ServerUnaryReactor* reactor = TrackedReactor();
   // Loading reads files and programs devices: off the gRPC thread.
   repository_worker_.Submit(
       [this, reactor, name = request->model_name(), load = *std::move(load)]() mutable {
@@ -582,7 +626,7 @@ grpc::ServerUnaryReactor* InferenceService::RepositoryModelUnload(
   if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
     return FinishNow(context, auth);
   }
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  grpc::ServerUnaryReactor* reactor = TrackedReactor();
   repository_worker_.Submit([this, reactor, name = request->model_name()] {
     absl::Status status = options_.repository->Unload(name);
     if (options_.on_models_changed) options_.on_models_changed();

@@ -16,6 +16,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "proto/grpc_service.grpc.pb.h"
 #include "server/device/device_manager.h"
 #include "server/repository/repository.h"
@@ -52,6 +53,24 @@ class SerialWorker {
   std::thread thread_;
 };
 
+// Counts RPCs from their handler to gRPC's OnDone (everything sent), so that a draining server
+// knows when none is left. Thread-safe.
+class RpcTracker {
+ public:
+  void Started() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
+  void Done() {
+    if (in_flight_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      absl::MutexLock lock(&mu_);  // releasing mu_ re-evaluates AwaitIdle's condition
+    }
+  }
+  // True once no RPC is in flight, false if `deadline` passed first.
+  bool AwaitIdle(absl::Time deadline);
+
+ private:
+  std::atomic<int64_t> in_flight_{0};
+  absl::Mutex mu_;
+};
+
 class InferenceService final : public inference::GRPCInferenceService::CallbackService {
  public:
   explicit InferenceService(InferenceServiceOptions options);
@@ -62,6 +81,10 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   bool Ready() const;
   // From now on ServerReady answers false (Shutdown's first step).
   void StartDraining() { draining_.store(true); }
+  // True once none of this service's RPCs is in flight (each counts until gRPC's OnDone, i.e.
+  // its answer is sent); false when `deadline` passed first.
+  bool AwaitNoRpcs(absl::Time deadline) { return rpcs_.AwaitIdle(deadline); }
+  RpcTracker* rpcs() { return &rpcs_; }
 
   grpc::ServerUnaryReactor* ServerLive(grpc::CallbackServerContext* context,
                                        const inference::ServerLiveRequest* request,
@@ -103,7 +126,13 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   Clock* clock() const { return options_.clock; }
 
  private:
+  // Finishes the RPC with `status` through a reactor that the RpcTracker counts.
+  grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                      const absl::Status& status);
+  grpc::ServerUnaryReactor* TrackedReactor();
+
   InferenceServiceOptions options_;
+  RpcTracker rpcs_;
   std::atomic<bool> draining_{false};
   SerialWorker repository_worker_;  // last: joined first on destruction
 };

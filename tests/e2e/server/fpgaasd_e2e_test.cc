@@ -28,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "proto/grpc_service.grpc.pb.h"
 #include "proto/health.grpc.pb.h"
+#include "tests/e2e/server/daemon.h"
 #include "tests/integration/server/test_certificates.h"
 #include "tests/integration/server/test_models.h"
 
@@ -42,95 +43,8 @@ namespace fpgaas {
 namespace {
 
 namespace fs = std::filesystem;
+using ::fpgaas::testing::Daemon;
 using ::testing::HasSubstr;
-
-// On shutdown fpgaasd waits (up to its grace period) for connected clients to acknowledge GOAWAY.
-// An idle gRPC client only polls its connections from the backup poller, every 5 s by default;
-// poll often so that each test's drain is quick. Set before gRPC initialises.
-[[maybe_unused]] const bool kFastClientPolling = [] {
-  setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "50", 1);
-  return true;
-}();
-
-// One fpgaasd child process. Its stdout is read until the "listening" line; stderr (the log) goes
-// to a file that failing tests print.
-class Daemon {
- public:
-  explicit Daemon(std::vector<std::string> args) {
-    log_path_ = fs::path(::testing::TempDir()) /
-                absl::StrCat("fpgaasd_e2e_", getpid(), "_", counter_++, ".log");
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      FILE* log = std::fopen(log_path_.c_str(), "w");
-      if (log != nullptr) dup2(fileno(log), STDERR_FILENO);
-      close(out[0]);
-      std::vector<char*> argv;
-      std::string binary = FPGAASD;
-      argv.push_back(binary.data());
-      for (std::string& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execv(binary.c_str(), argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    stdout_ = fdopen(out[0], "r");
-  }
-
-  ~Daemon() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (stdout_ != nullptr) std::fclose(stdout_);
-    fs::remove(log_path_);
-  }
-
-  // Reads stdout until the listening line; false if the process ended first.
-  bool AwaitListening() {
-    const std::regex listening("gRPC on [0-9.]+:([0-9]+), metrics on http://[0-9.]+:([0-9]+)");
-    char line[1024];
-    while (stdout_ != nullptr && std::fgets(line, sizeof(line), stdout_) != nullptr) {
-      std::cmatch match;
-      if (std::regex_search(line, match, listening)) {
-        listening_line_ = line;
-        grpc_port_ = std::stoi(match[1].str());
-        metrics_port_ = std::stoi(match[2].str());
-        return true;
-      }
-    }
-    return false;
-  }
-
-  // Sends `signal` and returns the exit code (-1 when killed by a signal).
-  int SignalAndWait(int signal) {
-    kill(pid_, signal);
-    return Wait();
-  }
-  int Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    exited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  std::string log() const { return testing::ReadTextFile(log_path_); }
-  int grpc_port() const { return grpc_port_; }
-  int metrics_port() const { return metrics_port_; }
-  const std::string& listening_line() const { return listening_line_; }
-
- private:
-  static inline int counter_ = 0;
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  FILE* stdout_ = nullptr;
-  fs::path log_path_;
-  int grpc_port_ = 0;
-  int metrics_port_ = 0;
-  std::string listening_line_;
-};
 
 std::string HttpGet(int port, const std::string& path) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -1,0 +1,110 @@
+// One fpgaasd child process for the e2e tests (header-only): started with flags, its stdout read
+// up to the "listening" line, its log kept in a file. FPGAASD (the binary's path) comes from CMake.
+#ifndef FPGAAS_TESTS_E2E_SERVER_DAEMON_H_
+#define FPGAAS_TESTS_E2E_SERVER_DAEMON_H_
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/integration/server/test_models.h"
+
+#ifndef FPGAASD
+#error "FPGAASD (path of the fpgaasd binary) must be defined by CMake"
+#endif
+
+namespace fpgaas::testing {
+
+namespace fs = std::filesystem;
+
+// One fpgaasd child process. Its stdout is read until the "listening" line; stderr (the log) goes
+// to a file that failing tests print.
+class Daemon {
+ public:
+  explicit Daemon(std::vector<std::string> args) {
+    log_path_ = fs::path(::testing::TempDir()) /
+                absl::StrCat("fpgaasd_e2e_", getpid(), "_", counter_++, ".log");
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      FILE* log = std::fopen(log_path_.c_str(), "w");
+      if (log != nullptr) dup2(fileno(log), STDERR_FILENO);
+      close(out[0]);
+      std::vector<char*> argv;
+      std::string binary = FPGAASD;
+      argv.push_back(binary.data());
+      for (std::string& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      execv(binary.c_str(), argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    stdout_ = fdopen(out[0], "r");
+  }
+
+  ~Daemon() {
+    if (pid_ > 0 && !exited_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (stdout_ != nullptr) std::fclose(stdout_);
+    fs::remove(log_path_);
+  }
+
+  // Reads stdout until the listening line; false if the process ended first.
+  bool AwaitListening() {
+    const std::regex listening("gRPC on [0-9.]+:([0-9]+), metrics on http://[0-9.]+:([0-9]+)");
+    char line[1024];
+    while (stdout_ != nullptr && std::fgets(line, sizeof(line), stdout_) != nullptr) {
+      std::cmatch match;
+      if (std::regex_search(line, match, listening)) {
+        listening_line_ = line;
+        grpc_port_ = std::stoi(match[1].str());
+        metrics_port_ = std::stoi(match[2].str());
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Sends `signal` and returns the exit code (-1 when killed by a signal).
+  int SignalAndWait(int signal) {
+    kill(pid_, signal);
+    return Wait();
+  }
+  int Wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    exited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  std::string log() const { return ReadTextFile(log_path_); }
+  int grpc_port() const { return grpc_port_; }
+  int metrics_port() const { return metrics_port_; }
+  const std::string& listening_line() const { return listening_line_; }
+
+ private:
+  static inline int counter_ = 0;
+  pid_t pid_ = -1;
+  bool exited_ = false;
+  FILE* stdout_ = nullptr;
+  fs::path log_path_;
+  int grpc_port_ = 0;
+  int metrics_port_ = 0;
+  std::string listening_line_;
+};
+
+}  // namespace fpgaas::testing
+
+#endif  // FPGAAS_TESTS_E2E_SERVER_DAEMON_H_
