@@ -34,120 +34,17 @@
 #include "gtest/gtest.h"
 #include "proto/grpc_service.grpc.pb.h"
 #include "server/device/xrt/xclbin_writer.h"
+#include "tests/e2e/server/daemon.h"
 #include "tests/integration/server/test_models.h"
 #include "tests/unit/xrt/xrt_test_support.h"
-
-#ifndef FPGAASD
-#error "FPGAASD (path of the fpgaasd binary) must be defined by CMake"
-#endif
 
 namespace fpgaas {
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-
-// fpgaasd's drain waits for idle clients to see GOAWAY; poll often so that each test ends quickly.
-[[maybe_unused]] const bool kFastClientPolling = [] {
-  setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "50", 1);
-  return true;
-}();
-
-// One fpgaasd child process; it inherits this process's environment (the noop shim set-up).
-// Its stdout is read until the "listening" line; stderr (the log) goes to a file.
-class Daemon {
- public:
-  Daemon(std::vector<std::string> args, const fs::path& log_path) : log_path_(log_path) {
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      FILE* log = std::fopen(log_path_.c_str(), "w");
-      if (log != nullptr) dup2(fileno(log), STDERR_FILENO);
-      close(out[0]);
-      std::vector<char*> argv;
-      std::string binary = FPGAASD;
-      argv.push_back(binary.data());
-      for (std::string& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execv(binary.c_str(), argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    stdout_ = fdopen(out[0], "r");
-  }
-
-  ~Daemon() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (stdout_ != nullptr) std::fclose(stdout_);
-  }
-
-  // Reads stdout until the listening line; false if the process ended first.
-  bool AwaitListening() {
-    const std::regex listening("gRPC on [0-9.]+:([0-9]+), metrics on http://[0-9.]+:([0-9]+)");
-    char line[1024];
-    while (stdout_ != nullptr && std::fgets(line, sizeof(line), stdout_) != nullptr) {
-      std::cmatch match;
-      if (std::regex_search(line, match, listening)) {
-        grpc_port_ = std::stoi(match[1].str());
-        metrics_port_ = std::stoi(match[2].str());
-        return true;
-      }
-    }
-    return false;
-  }
-
-  // Sends `signal` and returns the exit code (-1 when killed by a signal).
-  int SignalAndWait(int signal) {
-    kill(pid_, signal);
-    return Wait();
-  }
-  int Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    exited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  std::string log() const { return testing::ReadTextFile(log_path_); }
-  int grpc_port() const { return grpc_port_; }
-  int metrics_port() const { return metrics_port_; }
-
- private:
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  FILE* stdout_ = nullptr;
-  fs::path log_path_;
-  int grpc_port_ = 0;
-  int metrics_port_ = 0;
-};
-
-std::string HttpGet(int port, const std::string& path) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    close(fd);
-    return "";
-  }
-  const std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: localhost\r\n\r\n");
-  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
-    close(fd);
-    return "";
-  }
-  std::string response;
-  char buffer[65536];
-  ssize_t n;
-  while ((n = read(fd, buffer, sizeof(buffer))) > 0) response.append(buffer, n);
-  close(fd);
-  return response;
-}
+using testing::Daemon;
+using testing::HttpGet;
 
 // Sum of the samples of metric `name` (Prometheus text format) whose label set contains every
 // `label="value"` of `labels`; -1 when there is none.
@@ -262,8 +159,7 @@ class FpgaasdXrtTest : public ::testing::Test {
     return std::make_unique<Daemon>(
         std::vector<std::string>{"--grpc-address=127.0.0.1", "--grpc-port=0", "--metrics-port=0",
                                  "--device=" + device, "--model-repository=" + repository_.string(),
-                                 "--log-level=info", "--drain-grace-seconds=5"},
-        work_ / "fpgaasd.log");
+                                 "--log-level=info", "--drain-grace-seconds=5"});
   }
 
   std::string Metrics(const Daemon& daemon) { return HttpGet(daemon.metrics_port(), "/metrics"); }
