@@ -3,7 +3,7 @@
 // scheduler's own cost) and on the emulated device (a 16-32-1 fixed-point network).
 // Reports requests/s (items_per_second) and the mean formed batch size (mean_batch).
 //
-//   nice build-scheduler/tests/bench/scheduler/scheduler_bench --benchmark_repetitions=3
+//   nice build/tests/bench/scheduler/scheduler_bench --benchmark_repetitions=3
 //     --benchmark_report_aggregates_only=true     (one command line)
 #include <atomic>
 #include <memory>

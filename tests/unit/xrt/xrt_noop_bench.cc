@@ -1,6 +1,6 @@
 // Host-side cost of one XrtDevice Execute on XRT's noop shim (sync to device, start, watchdog
 // polling, sync back; the noop kernel computes nothing): fpgaas' own overhead per kernel call.
-//   build-xrt/tests/unit/xrt/xrt_noop_bench --benchmark_repetitions=5
+//   build/tests/unit/xrt/xrt_noop_bench --benchmark_repetitions=5
 #include <benchmark/benchmark.h>
 
 #include "server/device/xrt/xrt_device.h"
