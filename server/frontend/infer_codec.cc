@@ -295,7 +295,13 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
           "input '", name, "': datatype ", Sv(expected_datatype), " must be sent in ",
           field.empty() ? "raw_input_contents (there is no typed field for it)" : Sv(field)));
     }
-    const int count = TypedElementCount(input.contents());
+    const int count = FieldSizeFor(input.contents(), expected.element_type);
+    if (TypedElementCount(input.contents()) != count) {
+      // Elements in another typed field would otherwise count without being converted.
+      return absl::InvalidArgumentError(absl::StrCat(
+          "input '", name, "': datatype ", Sv(expected_datatype), " must be sent in ", Sv(field),
+          " only (other typed contents fields hold elements too)"));
+    }
     if (count != elements) {
       return absl::InvalidArgumentError(absl::StrCat("input '", name, "': contents hold ", count,
                                                      " elements, shape ", ShapeString(shape),

@@ -711,6 +711,50 @@ INSTANTIATE_TEST_SUITE_P(
         BadInputCase{"PriorityBeyondLevels",
                      [](auto* r) { (*r->mutable_parameters())["priority"].set_uint64_param(3); },
                      grpc::StatusCode::INVALID_ARGUMENT, "priority"},
+        BadInputCase{"RawInputContentsCountMismatch",
+                     [](auto* r) { r->add_raw_input_contents(r->raw_input_contents(0)); },
+                     grpc::StatusCode::INVALID_ARGUMENT,
+                     "raw_input_contents has 2 entries, expected one per input (1)"},
+        BadInputCase{"HugeSampleDim",
+                     [](auto* r) {
+                       r->mutable_inputs(0)->set_shape(1, std::numeric_limits<int64_t>::max());
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "does not match"},
+        BadInputCase{"NegativeSampleDim", [](auto* r) { r->mutable_inputs(0)->set_shape(1, -4); },
+                     grpc::StatusCode::INVALID_ARGUMENT, "dimension 1 is -4"},
+        BadInputCase{"HugeBatchDim",
+                     [](auto* r) {
+                       r->mutable_inputs(0)->set_shape(0, std::numeric_limits<int64_t>::max());
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "must be between 1 and max_batch_size"},
+        BadInputCase{"NegativeBatchDim", [](auto* r) { r->mutable_inputs(0)->set_shape(0, -2); },
+                     grpc::StatusCode::INVALID_ARGUMENT, "batch dimension -2"},
+        BadInputCase{"TypedContentsSplitOverTwoFields",
+                     // 8 elements in all, but only 4 in fp32_contents: the other field is not the
+                     // datatype's and must be refused by name, not counted.
+                     [](auto* r) {
+                       r->clear_raw_input_contents();
+                       for (int i = 0; i < 4; ++i) {
+                         r->mutable_inputs(0)->mutable_contents()->add_fp32_contents(0.5f);
+                         r->mutable_inputs(0)->mutable_contents()->add_int_contents(1);
+                       }
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT,
+                     "input 'input_1': datatype FP32 must be sent in fp32_contents only"},
+        BadInputCase{"PriorityOfWrongType",
+                     [](auto* r) { (*r->mutable_parameters())["priority"].set_bool_param(true); },
+                     grpc::StatusCode::INVALID_ARGUMENT, "'priority' must be an int64 or uint64"},
+        BadInputCase{"PriorityOverUint32",
+                     [](auto* r) {
+                       (*r->mutable_parameters())["priority"].set_int64_param(int64_t{1} << 40);
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "'priority' is too large"},
+        BadInputCase{"TimeoutOverInt64",
+                     [](auto* r) {
+                       (*r->mutable_parameters())["timeout"].set_uint64_param(
+                           std::numeric_limits<uint64_t>::max());
+                     },
+                     grpc::StatusCode::INVALID_ARGUMENT, "'timeout' is too large"},
         BadInputCase{
             "TimeoutOfWrongType",
             [](auto* r) { (*r->mutable_parameters())["timeout"].set_string_param("soon"); },
