@@ -1400,6 +1400,82 @@ TEST(RepositoryRpcTest, ReloadInProgressIsLoadingInTheIndexAndKeepsServing) {
   EXPECT_EQ(index.models(0).state(), "READY");
 }
 
+// Unload while one request runs on the device (sent on a stream) and one is queued (unary): both
+// get their answer from the old version, the unload finishes once they have, the stream stays
+// usable (a request for the unloaded model is an inline error) and finishes OK.
+TEST(RepositoryRpcTest, UnloadLetsRunningAndQueuedRequestsFinishAndTheStreamGoesOn) {
+  ServerHarness harness;
+  ServerConfig config;
+  config.device = DeviceKind::kFake;
+  config.control_mode = ModelControlMode::kExplicit;
+  config.startup_models = {"dense", "gated"};
+  harness.Start(config);
+  harness.fake()->HoldExecutions();
+
+  grpc::ClientContext stream_context;
+  auto stream = harness.stub()->ModelStreamInfer(&stream_context);
+  ASSERT_TRUE(stream->Write(DenseRequest("gated", 2, 0, "running")));
+  harness.fake()->AwaitHeld(1);
+
+  inference::ModelInferRequest queued_request = DenseRequest("gated", 1, 5, "queued");
+  inference::ModelInferResponse queued_response;
+  grpc::ClientContext queued_context;
+  absl::Notification queued_done;
+  grpc::Status queued_status;
+  harness.stub()->async()->ModelInfer(&queued_context, &queued_request, &queued_response,
+                                      [&](grpc::Status s) {
+                                        queued_status = std::move(s);
+                                        queued_done.Notify();
+                                      });
+  {
+    auto serving = harness.repository()->Get("gated");
+    ASSERT_TRUE(serving.ok());
+    while ((*serving)->scheduler()->queue_depth() < 1) absl::SleepFor(absl::Milliseconds(1));
+  }
+
+  inference::RepositoryModelUnloadRequest unload;
+  unload.set_model_name("gated");
+  inference::RepositoryModelUnloadResponse unload_response;
+  grpc::ClientContext unload_context;
+  absl::Notification unloaded;
+  grpc::Status unload_status;
+  harness.stub()->async()->RepositoryModelUnload(&unload_context, &unload, &unload_response,
+                                                 [&](grpc::Status s) {
+                                                   unload_status = std::move(s);
+                                                   unloaded.Notify();
+                                                 });
+  // The version leaves the lookups at once.
+  while (harness.repository()->Get("gated").ok()) absl::SleepFor(absl::Milliseconds(1));
+  EXPECT_FALSE(unloaded.HasBeenNotified());
+  EXPECT_FALSE(queued_done.HasBeenNotified());
+
+  harness.fake()->ReleaseExecutions();
+  inference::ModelStreamInferResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.error_message(), "");
+  EXPECT_EQ(response.infer_response().id(), "running");
+  EXPECT_EQ(BytesToFloats(response.infer_response().raw_output_contents(0)),
+            Expected(DeviceKind::kFake, 2, 0));
+  queued_done.WaitForNotification();
+  EXPECT_TRUE(queued_status.ok()) << queued_status.error_message();
+  EXPECT_EQ(BytesToFloats(queued_response.raw_output_contents(0)),
+            Expected(DeviceKind::kFake, 1, 5));
+  unloaded.WaitForNotification();
+  EXPECT_TRUE(unload_status.ok()) << unload_status.error_message();
+
+  ASSERT_TRUE(stream->Write(DenseRequest("gated", 1, 0, "after")));
+  ASSERT_TRUE(stream->Write(DenseRequest("dense", 1, 0, "other")));
+  stream->WritesDone();
+  std::map<std::string, std::string> errors;
+  while (stream->Read(&response)) {
+    errors[response.infer_response().id()] = response.error_message();
+  }
+  EXPECT_TRUE(stream->Finish().ok());
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_THAT(errors["after"], HasSubstr("gated"));
+  EXPECT_EQ(errors["other"], "");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reflection: list the services and fetch the KServe service's descriptor. The reflection proto
 // is not installed with Debian's gRPC, so messages are encoded by field number (its numbers are
