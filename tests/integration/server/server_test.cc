@@ -1250,6 +1250,46 @@ TEST_F(GateTest, ShutdownDrainsInFlightRequests) {
   EXPECT_FALSE(harness_.Infer(DenseRequest("gated", 1), &response).ok());
 }
 
+// The client half-closes, then cancels, while its requests are on the device or queued: the
+// half-closed stream still gets every answer and OK; the cancelled one finishes CANCELLED once
+// its requests are done, and the server then shuts down (a reactor that never finished would
+// hang Shutdown).
+TEST_F(GateTest, StreamHalfCloseThenCancelWithRequestsInFlight) {
+  harness_.fake()->HoldExecutions();
+  grpc::ClientContext closed_context;
+  auto closed = harness_.stub()->ModelStreamInfer(&closed_context);
+  constexpr int kRequests = 6;
+  for (int i = 0; i < kRequests; ++i) {
+    ASSERT_TRUE(closed->Write(DenseRequest("dense", 1, i, absl::StrCat("c", i))));
+  }
+  closed->WritesDone();
+  harness_.fake()->AwaitHeld(1);
+
+  grpc::ClientContext cancelled_context;
+  auto cancelled = harness_.stub()->ModelStreamInfer(&cancelled_context);
+  for (int i = 0; i < kRequests; ++i) {
+    ASSERT_TRUE(cancelled->Write(DenseRequest("dense", 1, i, absl::StrCat("x", i))));
+  }
+  auto serving = harness_.repository()->Get("dense");
+  ASSERT_TRUE(serving.ok());
+  while ((*serving)->scheduler()->queue_depth() < 1) absl::SleepFor(absl::Milliseconds(1));
+  cancelled_context.TryCancel();
+
+  harness_.fake()->ReleaseExecutions();
+  std::set<std::string> ids;
+  inference::ModelStreamInferResponse response;
+  while (closed->Read(&response)) {
+    EXPECT_EQ(response.error_message(), "");
+    ids.insert(response.infer_response().id());
+  }
+  EXPECT_TRUE(closed->Finish().ok());
+  EXPECT_EQ(ids.size(), size_t{kRequests});
+  while (cancelled->Read(&response)) {
+  }
+  EXPECT_EQ(cancelled->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  harness_.server()->Shutdown();
+}
+
 TEST_F(GateTest, HealthFollowsDeviceHealth) {
   auto health = grpc::health::v1::Health::NewStub(harness_.channel());
   auto status_of = [&health] {
