@@ -68,11 +68,13 @@ constexpr i128 overflow(i128 q) {
   static_assert(W >= 1 && W <= 126, "fpgaas ap_fixed: width must be 1..126");
   const i128 lo = S ? -(i128(1) << (W - 1)) : 0;
   const i128 hi = S ? (i128(1) << (W - 1)) - 1 : (i128(1) << W) - 1;
-  if (q >= lo && q <= hi) return q;
+  // AP_SAT_SYM treats the signed minimum itself as an underflow.
+  const bool sym_min = O == AP_SAT_SYM && S && q == lo;
+  if (q >= lo && q <= hi && !sym_min) return q;
   switch (O) {
     case AP_SAT: return q < lo ? lo : hi;
     case AP_SAT_ZERO: return 0;
-    case AP_SAT_SYM: return q < lo ? (S ? -hi : 0) : hi;
+    case AP_SAT_SYM: return q > hi ? hi : (S && W > 1 ? -hi : lo);  // W = 1: sign bit | bit 0 = -1
     default: {  // AP_WRAP: keep the low W bits
       const u128 mask = (u128(1) << W) - 1;
       i128 v = i128(u128(q) & mask);

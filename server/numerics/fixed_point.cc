@@ -93,7 +93,8 @@ int64_t FinishOverflow(const FixedType& t, Int128 low, bool above, bool below) {
     case Overflow::kSat:
     case Overflow::kSatSym:
       if (above) return internal::WrapToWidth(t, internal::MaxRaw(t));
-      if (t.is_signed && t.overflow == Overflow::kSatSym) {
+      if (t.is_signed && t.overflow == Overflow::kSatSym && t.width > 1) {
+        // Xilinx sets the sign bit and bit 0: -max; for W = 1 that is the single bit, -1.
         return static_cast<int64_t>(-internal::MaxRaw(t));
       }
       return static_cast<int64_t>(internal::MinRaw(t));

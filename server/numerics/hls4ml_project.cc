@@ -88,6 +88,13 @@ absl::Status Error(absl::StatusCode code, const std::string& where, absl::string
   return absl::Status(code, absl::StrCat("hls4ml project: ", where, ": ", message));
 }
 
+// Number of template arguments of "nnet::product::mult<x_T, y_T[, res_T]>" (0 without <>).
+int ProductTemplateArity(absl::string_view text) {
+  const size_t open = text.find('<');
+  if (open == absl::string_view::npos) return 0;
+  return static_cast<int>(std::count(text.begin() + open, text.end(), ',')) + 1;
+}
+
 // Splits "nnet::dense<a, b, c>(x, y, w, b)" into its parts.
 bool ParseCall(absl::string_view text, std::string* function,
                std::vector<std::string>* template_args, std::vector<std::string>* args) {
@@ -842,6 +849,11 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildBatchNorm(const LayerCall& call, i
   }
   BatchNormSpec bn;
   bn.n = n_in;
+  // hls4ml 0.5 - 0.7 configs declare a three-parameter product (mult<x_T, y_T, res_T>) whose
+  // product() returns res_T: nnet::normalize rounds x * scale to the result type before adding
+  // the bias. Later releases (mult<x_T, y_T>) and 2019-2020 ones (no product) keep it exact.
+  bn.product_in_result_type =
+      product != config.usings.end() && ProductTemplateArity(product->second.text) == 3;
   absl::StatusOr<FixedType> scale_type = ConfigType(config, "scale_t", std::nullopt);
   absl::StatusOr<FixedType> bias_type = ConfigType(config, "bias_t", std::nullopt);
   if (!scale_type.ok()) return scale_type.status();
@@ -967,8 +979,15 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildSoftmax(const LayerCall& call, int
   absl::StatusOr<FixedType> inv_type = ConfigType(config, "inv_table_t", *old_table);
   if (!exp_type.ok()) return exp_type.status();
   if (!inv_type.ok()) return inv_type.status();
-  sm.exp_table_type = *exp_type;
-  sm.inv_table_type = *inv_type;
+  // softmax_legacy of every release reads CONFIG_T::table_t for both tables and the sums; newer
+  // configs do not write it, so it is activ_config's default ap_fixed<18,8> (TRN/WRAP), not
+  // exp_table_t / inv_table_t.
+  const bool legacy = sm.implementation == SoftmaxImplementation::kLegacy;
+  sm.exp_table_type = legacy ? *old_table : *exp_type;
+  sm.inv_table_type = legacy ? *old_table : *inv_type;
+  if (legacy) {  // likewise both tables have CONFIG_T::table_size entries
+    sm.exp_table_size = sm.inv_table_size = static_cast<int>(table_size->value_or(1024));
+  }
   const bool has_accum = config.typedefs.count("accum_t") > 0;
   if (has_accum) {
     // Current nnet_utils (the config carries accum_t / inv_inp_t / inp_norm_t): the exponentials

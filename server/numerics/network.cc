@@ -321,10 +321,15 @@ absl::Status CompileBatchNorm(const BatchNormSpec& b, CompiledLayer& l) {
   const int bits = std::max(l.in_type.width + b.scale_type.width + (f - product_f),
                             b.bias_type.width + (f - b.bias_type.fractional_bits())) +
                    1;
-  if (bits > kMaxExactBits) {
-    return absl::UnimplementedError(
-        absl::StrCat("layer \"", name, "\": batchnorm x * scale + bias needs ", bits,
-                     " bits exactly; at most ", kMaxExactBits, " are supported"));
+  const FixedType& res = l.spec->result_type;
+  const int f_sum = std::max(res.fractional_bits(), b.bias_type.fractional_bits());
+  const int sum_bits = std::max(res.width + (f_sum - res.fractional_bits()),
+                                b.bias_type.width + (f_sum - b.bias_type.fractional_bits())) +
+                       1;
+  if (bits > kMaxExactBits || (b.product_in_result_type && sum_bits > kMaxExactBits)) {
+    return absl::UnimplementedError(absl::StrCat(
+        "layer \"", name, "\": batchnorm x * scale + bias needs ", std::max(bits, sum_bits),
+        " bits exactly; at most ", kMaxExactBits, " are supported"));
   }
   l.n_out = l.n_in;
   return absl::OkStatus();
@@ -739,6 +744,20 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
         const Int128 s = internal::WideRaw(bn.scale_type, bn.scale[i]);
         const Int128 bias =
             Align(internal::WideRaw(bn.bias_type, bn.bias[i]), bn.bias_type.fractional_bits(), f);
+        if (bn.product_in_result_type) {
+          const int f_sum = std::max(res.fractional_bits(), bn.bias_type.fractional_bits());
+          const Int128 bias_sum = Align(internal::WideRaw(bn.bias_type, bn.bias[i]),
+                                        bn.bias_type.fractional_bits(), f_sum);
+          for (int b = 0; b < count; ++b) {
+            const int64_t p =
+                internal::QuantizeScaled(res, internal::WideRaw(in, x[i * lanes + b]) * s,
+                                         res.fractional_bits() - product_f);
+            const Int128 v =
+                Align(internal::WideRaw(res, p), res.fractional_bits(), f_sum) + bias_sum;
+            y[i * lanes + b] = internal::QuantizeScaled(res, v, res.fractional_bits() - f_sum);
+          }
+          continue;
+        }
         for (int b = 0; b < count; ++b) {
           const Int128 v = Align(internal::WideRaw(in, x[i * lanes + b]) * s, product_f, f) + bias;
           y[i * lanes + b] = internal::QuantizeScaled(res, v, res.fractional_bits() - f);

@@ -37,11 +37,13 @@ struct DenseSpec {
   int reuse_factor = 1;
 };
 
-// nnet::normalize: y = result_t(x * scale + bias), intermediate exact.
+// nnet::normalize: y = result_t(x * scale + bias), intermediate exact; with
+// product_in_result_type (hls4ml 0.5 - 0.7): y = result_t(result_t(x * scale) + bias).
 struct BatchNormSpec {
   int n = 0;
   FixedType scale_type, bias_type;
   std::vector<int64_t> scale, bias;  // raw values
+  bool product_in_result_type = false;
 };
 
 enum class ActivationKind { kLinear, kRelu, kSigmoid, kTanh };

@@ -7,8 +7,13 @@
 // Helpers inlined into every target_clones clone, so they are compiled for the clone's ISA.
 #define FPGAAS_INLINE inline __attribute__((always_inline))
 // Tests define FPGAAS_NUMERICS_CLONES empty to build the portable (default-clone) code alone.
+// Other architectures (aarch64 laptops and runners) build the portable code only.
 #ifndef FPGAAS_NUMERICS_CLONES
+#if defined(__x86_64__)
 #define FPGAAS_NUMERICS_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
+#else
+#define FPGAAS_NUMERICS_CLONES
+#endif
 #endif
 #define FPGAAS_CLONES FPGAAS_NUMERICS_CLONES
 
@@ -170,7 +175,7 @@ std::optional<FastConvert> MakeFastConvert(const FixedType& from, const FixedTyp
       break;
     case Overflow::kSatSym:
       c.kind = FastOverflow::kClamp;
-      if (to.is_signed) c.lo = -c.hi;
+      if (to.is_signed && to.width > 1) c.lo = -c.hi;  // W = 1: -1, as Xilinx's overflow_adjust
       break;
     default:
       c.kind = FastOverflow::kZero;

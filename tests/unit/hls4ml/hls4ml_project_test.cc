@@ -286,6 +286,51 @@ TEST(Hls4mlProjectTest, SoftmaxConfigVersions) {
   }
 }
 
+// softmax_legacy reads CONFIG_T::table_t (activ_config's ap_fixed<18,8> unless the config sets
+// it), never exp_table_t / inv_table_t, in every release.
+TEST(Hls4mlProjectTest, LegacySoftmaxUsesTableT) {
+  fs::path dir = CopyFixture("new_style");
+  const fs::path params = dir / "firmware" / "parameters.h";
+  ReplaceInFile(params, "softmax_implementation::stable", "softmax_implementation::legacy");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  const auto& sm = std::get<SoftmaxSpec>(project->spec.layers.back().op);
+  EXPECT_EQ(sm.implementation, SoftmaxImplementation::kLegacy);
+  EXPECT_EQ(sm.exp_table_type, Fixed(18, 8));  // not exp_table_t's AP_RND/AP_SAT
+  EXPECT_EQ(sm.inv_table_type, Fixed(18, 8));
+  EXPECT_EQ(sm.exp_table_size, 1024);  // activ_config's table_size, not exp/inv_table_size
+  EXPECT_EQ(sm.inv_table_size, 1024);
+
+  ReplaceInFile(params, "    typedef output_softmax_exp_table_t exp_table_t;\n",
+                "    typedef ap_fixed<20,10> table_t;\n"
+                "    typedef output_softmax_exp_table_t exp_table_t;\n");
+  project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  const auto& with_table_t = std::get<SoftmaxSpec>(project->spec.layers.back().op);
+  EXPECT_EQ(with_table_t.exp_table_type, Fixed(20, 10));
+  EXPECT_EQ(with_table_t.inv_table_type, Fixed(20, 10));
+}
+
+// hls4ml 0.5 - 0.7 batchnorm configs carry a three-parameter product that returns res_T.
+TEST(Hls4mlProjectTest, BatchNormProductArity) {
+  fs::path dir = CopyFixture("new_style");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_FALSE(std::get<BatchNormSpec>(project->spec.layers[2].op).product_in_result_type);
+
+  const fs::path params = dir / "firmware" / "parameters.h";
+  ReplaceInFile(params,
+                "    typedef bn_scale_t scale_t;\n"
+                "    template<class x_T, class y_T>\n"
+                "    using product = nnet::product::mult<x_T, y_T>;\n",
+                "    typedef bn_scale_t scale_t;\n"
+                "    template<class x_T, class y_T, class res_T>\n"
+                "    using product = nnet::product::mult<x_T, y_T, res_T>;\n");
+  project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_TRUE(std::get<BatchNormSpec>(project->spec.layers[2].op).product_in_result_type);
+}
+
 // ---- malformed projects: the error names the problem and its file:line ----
 
 TEST(Hls4mlProjectErrorsTest, MissingWeightFile) {

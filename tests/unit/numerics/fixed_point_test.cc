@@ -120,6 +120,9 @@ TEST(FromDoubleTest, OverflowModes) {
   EXPECT_EQ(From("ap_fixed<8,4,AP_TRN,AP_SAT_SYM>", -9.0), -127);
   EXPECT_EQ(From("ap_fixed<8,4,AP_TRN,AP_SAT_SYM>", -8.0), -127);  // the minimum itself
   EXPECT_EQ(From("ap_fixed<8,4,AP_TRN,AP_SAT>", -8.0), -128);
+  // One signed bit: Xilinx's underflow value (sign bit | bit 0) is -1, not -max = 0.
+  EXPECT_EQ(From("ap_fixed<1,1,AP_TRN,AP_SAT_SYM>", -5.0), -1);
+  EXPECT_EQ(From("ap_fixed<1,1,AP_TRN,AP_SAT_SYM>", 5.0), 0);
   EXPECT_EQ(From("ap_ufixed<8,4>", -1.0), 240);
   EXPECT_EQ(From("ap_ufixed<8,4,AP_TRN,AP_SAT>", -1.0), 0);
   EXPECT_EQ(From("ap_ufixed<8,4,AP_TRN,AP_SAT_SYM>", 99.0), 255);

@@ -100,6 +100,25 @@ TEST(BatchNormTest, ExactProductAndSumThenResultType) {
   EXPECT_EQ(RunOne(**net, {Raw(in, 25.0 / 16)}), std::vector<int64_t>{-11});
 }
 
+// hls4ml 0.5 - 0.7: product<x_T, scale_t, res_T>::product() returns res_T, so x * scale is floored
+// to the result type before the bias is added.
+TEST(BatchNormTest, ProductInResultTypeRoundsBeforeTheBias) {
+  const FixedType in = T("ap_fixed<8,4>");
+  BatchNormSpec bn{1, T("ap_fixed<8,2>"), T("ap_fixed<8,2>"), {}, {}};
+  bn.scale.push_back(Raw(bn.scale_type, 13.0 / 64));
+  bn.bias.push_back(Raw(bn.bias_type, -57.0 / 64));
+  const FixedType res = T("ap_fixed<8,4>");
+  auto run = [&](bool product_in_result_type) {
+    bn.product_in_result_type = product_in_result_type;
+    auto net = Network::Create(NetworkSpec{in, 1, {LayerSpec{"bn1", res, bn}}});
+    EXPECT_TRUE(net.ok()) << net.status();
+    return RunOne(**net, {Raw(in, 31.0 / 16)})[0];
+  };
+  // 31/16 * 13/64 = 6.296875 LSBs of res; the bias is -14.25 LSBs.
+  EXPECT_EQ(run(false), -8);  // floor(6.296875 - 14.25) = floor(-7.953125)
+  EXPECT_EQ(run(true), -9);   // floor(floor(6.296875) - 14.25) = floor(-8.25)
+}
+
 TEST(ActivationTest, SigmoidAndTanhTablesFollowTheirDefinitions) {
   const FixedType in = T("ap_fixed<16,6>");
   const FixedType table_t{18, 8};
@@ -312,6 +331,7 @@ NetworkSpec RandomSpec(std::mt19937_64& rng, int variant) {
                                                      k % 2 ? 1500 : 1024, RandomType(rng, 8, 18)}});
     if (act == 4) {
       BatchNormSpec bn{size, RandomType(rng, 4, 12), RandomType(rng, 4, 12), {}, {}};
+      bn.product_in_result_type = variant % 2 == 1;
       for (int i = 0; i < size; ++i) {
         bn.scale.push_back(RandomRaw(rng, bn.scale_type));
         bn.bias.push_back(RandomRaw(rng, bn.bias_type));

@@ -114,7 +114,8 @@ mpz_class QuantizeAndOverflow(const FixedType& t, const mpz_class& k, Fraction f
     case Overflow::kSat:
       return over ? max : min;
     case Overflow::kSatSym:
-      return over ? max : (t.is_signed ? mpz_class(-max) : min);
+      // Xilinx's overflow_adjust writes sign bit | bit 0: -max, or -1 when W = 1.
+      return over ? max : (t.is_signed && t.width > 1 ? mpz_class(-max) : min);
     case Overflow::kWrap: {
       mpz_class pattern;  // q mod 2^W, in [0, 2^W)
       mpz_fdiv_r_2exp(pattern.get_mpz_t(), q.get_mpz_t(), t.width);
@@ -386,7 +387,8 @@ absl::StatusOr<std::vector<int64_t>> ReferenceRunRaw(const NetworkSpec& spec,
       for (int i = 0; i < b->n; ++i) {
         const mpq_class s = ValueOf(b->scale_type, RawToMpz(b->scale_type, b->scale[i]));
         const mpq_class c = ValueOf(b->bias_type, RawToMpz(b->bias_type, b->bias[i]));
-        y.push_back(Conv(res, x[i] * s + c));
+        y.push_back(b->product_in_result_type ? Conv(res, Conv(res, x[i] * s) + c)
+                                              : Conv(res, x[i] * s + c));
       }
     } else if (const auto* a = std::get_if<ActivationSpec>(&layer.op)) {
       const int n = a->table_size;
