@@ -256,6 +256,16 @@ FixedType RandomType(std::mt19937_64& rng, int min_w, int max_w, bool allow_unsi
   return t;
 }
 
+// A layer result type: every other one with a random quantization and overflow mode.
+FixedType RandomResultType(std::mt19937_64& rng, int min_w, int max_w) {
+  FixedType t = RandomType(rng, min_w, max_w);
+  if (rng() % 2) {
+    t.quantization = static_cast<Quantization>(rng() % 7);
+    t.overflow = static_cast<Overflow>(rng() % 4);
+  }
+  return t;
+}
+
 int64_t RandomRaw(std::mt19937_64& rng, const FixedType& t) {
   const int64_t lo = t.is_signed ? -(int64_t{1} << (t.width - 1)) : 0;
   const int64_t hi = t.is_signed ? (int64_t{1} << (t.width - 1)) - 1 : (int64_t{1} << t.width) - 1;
@@ -312,9 +322,9 @@ NetworkSpec RandomSpec(std::mt19937_64& rng, int variant) {
       d.reuse_factor = valid[rng() % valid.size()];
     }
     size = d.n_out;
-    spec.layers.push_back(LayerSpec{"dense" + std::to_string(k), RandomType(rng, 6, 18), d});
+    spec.layers.push_back(LayerSpec{"dense" + std::to_string(k), RandomResultType(rng, 6, 18), d});
     const int act = (variant + k) % 5;
-    const FixedType res = RandomType(rng, 6, 18);
+    const FixedType res = RandomResultType(rng, 6, 18);
     if (act == 0)
       spec.layers.push_back(
           LayerSpec{"relu" + std::to_string(k), res, ActivationSpec{ActivationKind::kRelu, size}});
