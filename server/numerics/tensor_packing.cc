@@ -11,9 +11,10 @@
 #include "server/numerics/fixed_point_internal.h"
 
 // Tests define FPGAAS_NUMERICS_CLONES empty to build the portable (default-clone) code alone.
-// Other architectures (aarch64 laptops and runners) build the portable code only.
+// Other architectures (aarch64 laptops and runners) and clang (no target_clones on templates)
+// build the portable code only.
 #ifndef FPGAAS_NUMERICS_CLONES
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(__clang__)
 #define FPGAAS_NUMERICS_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
 #else
 #define FPGAAS_NUMERICS_CLONES
