@@ -33,8 +33,19 @@ absl::Status FromGrpc(const grpc::Status& status, absl::string_view rpc) {
 }
 
 void ChannelState::Prepare(grpc::ClientContext& context, std::chrono::milliseconds deadline) const {
+  PrepareUntil(context, DeadlineFromNow(deadline));
+}
+
+std::chrono::system_clock::time_point ChannelState::DeadlineFromNow(
+    std::chrono::milliseconds deadline) const {
   if (deadline.count() < 0) deadline = options.deadline;
-  if (deadline.count() > 0) context.set_deadline(std::chrono::system_clock::now() + deadline);
+  if (deadline.count() <= 0) return std::chrono::system_clock::time_point::max();
+  return std::chrono::system_clock::now() + deadline;
+}
+
+void ChannelState::PrepareUntil(grpc::ClientContext& context,
+                                std::chrono::system_clock::time_point deadline) const {
+  if (deadline != std::chrono::system_clock::time_point::max()) context.set_deadline(deadline);
   if (!options.bearer_token.empty()) {
     context.AddMetadata("authorization", "Bearer " + options.bearer_token);
   }

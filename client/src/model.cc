@@ -61,6 +61,7 @@ InferResult Model::InferBatch(std::span<const float> samples, int64_t batch_size
   const size_t per_sample = samples.size() / batch_size;
   // Requests of at most max_batch_size samples (one sample each when there is no batch dim).
   const int64_t chunk = max_batch_size() > 0 ? max_batch_size() : 1;
+  const auto deadline = channel.DeadlineFromNow(options.deadline);  // for the whole call
   std::vector<float> outputs;
   for (int64_t first = 0; first < batch_size; first += chunk) {
     const int64_t count = std::min(chunk, batch_size - first);
@@ -69,7 +70,7 @@ InferResult Model::InferBatch(std::span<const float> samples, int64_t batch_size
         *state_, samples.subspan(first * per_sample, count * per_sample), count, options, request);
     if (!status.ok()) return status;
     grpc::ClientContext context;
-    channel.Prepare(context, options.deadline);
+    channel.PrepareUntil(context, deadline);
     inference::ModelInferResponse response;
     status = FromGrpc(channel.stub->ModelInfer(&context, request, &response), "ModelInfer");
     if (!status.ok()) return status;

@@ -314,6 +314,20 @@ TEST_F(ClientTest, DeadlineExceeded) {
             absl::StatusCode::kDeadlineExceeded);
 }
 
+// A batch split into several requests has one deadline for the whole call: here each request
+// takes 200 ms, well within the 500 ms deadline, but three of them do not.
+TEST_F(ClientTest, DeadlineBoundsAWholeSplitBatch) {
+  server_.service().set_slow_ms(200);
+  Client client(server_.address());
+  auto model = client.GetModel("slow");  // max_batch_size 4
+  ASSERT_TRUE(model.ok());
+  InferOptions options;
+  options.deadline = std::chrono::milliseconds(500);
+  ASSERT_TRUE(model->InferBatch(std::vector<float>(12, 1.0f), 4, options).ok());
+  auto split = model->InferBatch(std::vector<float>(36, 1.0f), 12, options);  // 3 requests
+  EXPECT_EQ(split.status().code(), absl::StatusCode::kDeadlineExceeded) << split.status();
+}
+
 TEST_F(ClientTest, UnknownModelIsNotFound) {
   Client client(server_.address());
   auto model = client.GetModel("nope");
