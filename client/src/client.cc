@@ -736,10 +736,41 @@ absl::Status Client::Register(const std::string& model_dir, const std::string& n
               &inference::GRPCInferenceService::Stub::RepositoryModelLoad, request, response);
 }
 
+namespace {
+
+// A ModelConfigInfo from ModelMetadata alone, for servers without the ModelConfig extension: a
+// leading -1 on every input and output shape is the batch dimension (Triton's clients' rule).
+ModelConfigInfo ConfigFromMetadata(const ModelMetadata& metadata) {
+  ModelConfigInfo config;
+  config.name = metadata.name;
+  config.platform = metadata.platform;
+  config.from_metadata = true;
+  bool batched = !metadata.inputs.empty() || !metadata.outputs.empty();
+  for (const auto* tensors : {&metadata.inputs, &metadata.outputs}) {
+    for (const TensorMetadata& tensor : *tensors) {
+      if (tensor.shape.empty() || tensor.shape.front() != -1) batched = false;
+    }
+  }
+  config.max_batch_size = batched ? ModelConfigInfo::kUnknownBatchLimit : 0;
+  for (auto [from, to] : {std::pair{&metadata.inputs, &config.inputs},
+                          std::pair{&metadata.outputs, &config.outputs}}) {
+    for (TensorMetadata tensor : *from) {
+      if (batched) tensor.shape.erase(tensor.shape.begin());
+      to->push_back(std::move(tensor));
+    }
+  }
+  return config;
+}
+
+}  // namespace
+
 absl::StatusOr<Model> Client::GetModel(const std::string& name, const std::string& version) const {
   auto metadata = GetModelMetadata(name, version);
   if (!metadata.ok()) return metadata.status();
   auto config = GetModelConfig(name, version);
+  if (config.status().code() == absl::StatusCode::kUnimplemented) {
+    config = ConfigFromMetadata(*metadata);
+  }
   if (!config.ok()) return config.status();
   if (metadata->inputs.empty() || metadata->outputs.empty()) {
     return absl::FailedPreconditionError(

@@ -130,13 +130,21 @@ class Budget {
   std::atomic<int64_t> started_{0};
 };
 
+// A stream request not yet answered: when its latency counts from, and when it was sent.
+struct StreamRequest {
+  SteadyClock::time_point start;
+  SteadyClock::time_point sent;
+};
+
 class LoadRunner {
  public:
-  LoadRunner(const Model& model, const PerfFlags& flags) : model_(model), flags_(flags) {
+  // deadline: how long a request may stay unanswered (the client deadline; 0 = forever).
+  LoadRunner(const Model& model, const PerfFlags& flags, std::chrono::milliseconds deadline)
+      : model_(model), flags_(flags), deadline_(deadline) {
     std::mt19937 random(static_cast<uint32_t>(flags.seed));
     std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
     for (int i = 0; i < 16; ++i) {
-      std::vector<float> values(model.input_size() * flags.batch);
+      std::vector<float> values(*model.input_size() * flags.batch);
       for (float& v : values) v = uniform(random);
       inputs_.push_back(std::move(values));
     }
@@ -154,6 +162,38 @@ class LoadRunner {
 
  private:
   const std::vector<float>& Input(uint64_t i) const { return inputs_[i % inputs_.size()]; }
+
+  // Waits until every stream request is answered. Streams have no deadline, so a request
+  // unanswered for longer than the client deadline (the server lost it) is recorded as
+  // DEADLINE_EXCEEDED, with every other one still unanswered; then sending stops and the caller
+  // must cancel the stream. Returns true if it gave up.
+  bool AwaitStreamAnswers(absl::Mutex& mu, std::map<uint64_t, StreamRequest>& unanswered,
+                          bool& stopped, Recorder* recorder) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    auto drained = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return unanswered.empty(); };
+    if (deadline_.count() <= 0) {
+      mu.Await(absl::Condition(&drained));
+      return false;
+    }
+    while (!unanswered.empty()) {
+      // Ids grow in send order: the first entry was sent first.
+      const auto expiry = unanswered.begin()->second.sent + deadline_;
+      const auto now = SteadyClock::now();
+      if (now < expiry) {
+        mu.AwaitWithTimeout(absl::Condition(&drained), absl::FromChrono(expiry - now));
+        continue;
+      }
+      if (recorder) {
+        for (size_t i = 0; i < unanswered.size(); ++i) {
+          recorder->Error(absl::DeadlineExceededError(
+              absl::StrCat("no stream response within ", deadline_.count(), " ms")));
+        }
+      }
+      unanswered.clear();
+      stopped = true;
+      return true;
+    }
+    return false;
+  }
 
   void ClosedLoopUnary(int64_t concurrency, Budget& budget, Recorder* recorder) {
     std::vector<std::thread> workers;
@@ -176,44 +216,47 @@ class LoadRunner {
 
   absl::Status ClosedLoopStream(int64_t concurrency, Budget& budget, Recorder* recorder) {
     absl::Mutex mu;
-    std::map<uint64_t, SteadyClock::time_point> started;  // guarded by mu
-    int64_t outstanding = 0;                              // guarded by mu
+    std::map<uint64_t, StreamRequest> started;  // guarded by mu
+    bool stopped = false;                       // guarded by mu
     InferStream* stream = nullptr;
     uint64_t sent = 0;
     // Sends one request if the budget allows; call with mu held.
     auto send_one = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
-      if (!budget.Take()) return;
+      if (stopped || !budget.Take()) return;
       auto id = stream->Send(Input(sent++), flags_.batch);
       if (!id.ok()) {
         if (recorder) recorder->Error(id.status());
         return;
       }
-      started[*id] = SteadyClock::now();
-      ++outstanding;
+      const auto now = SteadyClock::now();
+      started[*id] = StreamRequest{now, now};
     };
     auto opened = model_.OpenStream([&](uint64_t id, InferResult result) {
       absl::MutexLock lock(&mu);
       auto it = started.find(id);
-      if (it != started.end()) {
-        if (recorder) {
-          if (result.ok()) {
-            recorder->Ok(MicrosSince(it->second));
-          } else {
-            recorder->Error(result.status());
-          }
+      if (it == started.end()) return;  // given up on already
+      if (recorder) {
+        if (result.ok()) {
+          recorder->Ok(MicrosSince(it->second.start));
+        } else {
+          recorder->Error(result.status());
         }
-        started.erase(it);
-        --outstanding;
       }
+      started.erase(it);
       send_one();
     });
     if (!opened.ok()) return opened.status();
+    bool gave_up;
     {
       absl::MutexLock lock(&mu);
       stream = opened->get();
       for (int64_t i = 0; i < concurrency; ++i) send_one();
-      auto drained = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return outstanding == 0; };
-      mu.Await(absl::Condition(&drained));
+      gave_up = AwaitStreamAnswers(mu, started, stopped, recorder);
+    }
+    if (gave_up) {
+      (*opened)->Cancel();
+      (void)(*opened)->Finish();  // CANCELLED: the lost requests are already recorded
+      return absl::OkStatus();
     }
     return (*opened)->Finish();
   }
@@ -222,8 +265,9 @@ class LoadRunner {
     const auto interval = std::chrono::duration<double>(1.0 / rate);
     const auto begin = SteadyClock::now();
     absl::Mutex mu;
-    int64_t outstanding = 0;                                     // guarded by mu
-    std::map<uint64_t, SteadyClock::time_point> stream_started;  // guarded by mu
+    int64_t outstanding = 0;                           // unary calls in flight; guarded by mu
+    std::map<uint64_t, StreamRequest> stream_started;  // guarded by mu
+    bool stopped = false;                              // guarded by mu
     auto finish = [&](SteadyClock::time_point scheduled, const InferResult& result) {
       if (recorder) {
         if (result.ok()) {
@@ -242,11 +286,17 @@ class LoadRunner {
         {
           absl::MutexLock lock(&mu);
           auto it = stream_started.find(id);
-          if (it == stream_started.end()) return;
-          scheduled = it->second;
+          if (it == stream_started.end()) return;  // given up on already
+          scheduled = it->second.start;
           stream_started.erase(it);
         }
-        finish(scheduled, result);
+        if (recorder) {
+          if (result.ok()) {
+            recorder->Ok(MicrosSince(scheduled));
+          } else {
+            recorder->Error(result.status());
+          }
+        }
       });
       if (!opened.ok()) return opened.status();
       stream = *std::move(opened);
@@ -256,32 +306,41 @@ class LoadRunner {
           begin + std::chrono::duration_cast<SteadyClock::duration>(interval * double(i));
       std::this_thread::sleep_until(scheduled);
       absl::MutexLock lock(&mu);
-      ++outstanding;
       if (stream) {
         auto id = stream->Send(Input(i), flags_.batch);
         if (!id.ok()) {
-          --outstanding;
           if (recorder) recorder->Error(id.status());
           continue;
         }
-        stream_started[*id] = scheduled;
+        stream_started[*id] = StreamRequest{scheduled, SteadyClock::now()};
       } else {
+        ++outstanding;
         mu.Unlock();
         model_.InferAsync(Input(i), flags_.batch,
                           [&finish, scheduled](InferResult result) { finish(scheduled, result); });
         mu.Lock();
       }
     }
-    {
-      absl::MutexLock lock(&mu);
-      auto drained = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return outstanding == 0; };
-      mu.Await(absl::Condition(&drained));
+    if (stream) {
+      bool gave_up;
+      {
+        absl::MutexLock lock(&mu);
+        gave_up = AwaitStreamAnswers(mu, stream_started, stopped, recorder);
+      }
+      if (!gave_up) return stream->Finish();
+      stream->Cancel();
+      (void)stream->Finish();  // CANCELLED: the lost requests are already recorded
+      return absl::OkStatus();
     }
-    return stream ? stream->Finish() : absl::OkStatus();
+    absl::MutexLock lock(&mu);
+    auto drained = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return outstanding == 0; };
+    mu.Await(absl::Condition(&drained));  // each unary call ends by its own deadline
+    return absl::OkStatus();
   }
 
   const Model& model_;
   const PerfFlags& flags_;
+  const std::chrono::milliseconds deadline_;
   std::vector<std::vector<float>> inputs_;
 };
 
@@ -526,7 +585,7 @@ int RunPerf(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     err << "fpgaas-perf: " << model.status() << "\n";
     return 1;
   }
-  if (model->input_size() <= 0) {
+  if (!model->input_size() || *model->input_size() <= 0) {
     err << "fpgaas-perf: model input shape has a variable dimension; not supported\n";
     return 2;
   }
@@ -536,7 +595,7 @@ int RunPerf(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return 2;
   }
 
-  LoadRunner runner(*model, flags);
+  LoadRunner runner(*model, flags, std::chrono::milliseconds(connection.timeout_ms));
   std::vector<LevelResult> results;
   if (flags.request_rate > 0) levels = {0};
   out << absl::StrFormat("%-16s %10s %10s %9s %9s %9s %9s %9s | %8s %8s %8s %8s  (server µs)\n",

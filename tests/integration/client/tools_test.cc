@@ -376,6 +376,61 @@ TEST_F(ToolsTest, PerfWarmUpIsNotRecordedAndDurationBoundsARun) {
   EXPECT_GE(level.struct_value().fields().at("seconds").number_value(), 0.2);
 }
 
+// A stream whose server does not echo request ids: responses are matched in order.
+TEST_F(ToolsTest, PerfStreamAgainstAServerThatEchoesNoIds) {
+  server_.service().set_echo_stream_ids(false);
+  Outcome closed = Perf({"muon_pt", "--mode", "stream", "--concurrency", "4", "--count", "30",
+                         "--warmup", "0", "--json", Path("closed.json")});
+  ASSERT_EQ(closed.code, 0) << closed.err << closed.out;
+  auto level = ParseJson(Read("closed.json")).fields().at("levels").list_value().values(0);
+  EXPECT_EQ(level.struct_value().fields().at("requests").number_value(), 30);
+  Outcome open = Perf({"muon_pt", "--mode", "stream", "--request-rate", "500", "--count", "20",
+                       "--warmup", "0", "--json", Path("open.json")});
+  ASSERT_EQ(open.code, 0) << open.err << open.out;
+  level = ParseJson(Read("open.json")).fields().at("levels").list_value().values(0);
+  EXPECT_EQ(level.struct_value().fields().at("requests").number_value(), 20);
+}
+
+// Stream requests the server never answers end as DEADLINE_EXCEEDED after the client deadline;
+// the run finishes and reports them.
+TEST_F(ToolsTest, PerfStreamGivesUpOnRequestsNeverAnswered) {
+  server_.service().set_answer_streams(false);
+  for (const std::vector<std::string>& load :
+       {std::vector<std::string>{"--concurrency", "3"}, {"--request-rate", "1000"}}) {
+    std::vector<std::string> args = {
+        "muon_pt",      "--mode", "stream", "--count",        "3", "--warmup", "0",
+        "--timeout-ms", "100",    "--json", Path("lost.json")};
+    args.insert(args.end(), load.begin(), load.end());
+    Outcome run = Perf(args);
+    EXPECT_EQ(run.code, 1) << load[0] << ": " << run.err;
+    auto level = ParseJson(Read("lost.json")).fields().at("levels").list_value().values(0);
+    const auto& fields = level.struct_value().fields();
+    EXPECT_EQ(fields.at("requests").number_value(), 0) << load[0];
+    EXPECT_EQ(fields.at("errors").number_value(), 3) << load[0];
+    EXPECT_THAT(fields.at("first_error").string_value(), HasSubstr("DEADLINE_EXCEEDED"));
+    EXPECT_THAT(run.out, HasSubstr("3 failed requests"));
+  }
+}
+
+// A plain KServe v2 server has no ModelConfig RPC: metadata, infer, validate and perf still work.
+TEST_F(ToolsTest, ToolsWorkWithoutModelConfig) {
+  server_.service().set_model_config_unimplemented(true);
+  Outcome metadata = Cli({"metadata", "muon_pt", "--json"});
+  EXPECT_EQ(metadata.code, 0) << metadata.err;
+  EXPECT_THAT(metadata.out, HasSubstr("max_batch_size: unknown"));
+  EXPECT_THAT(metadata.out, HasSubstr("input:          input_1 FP32 [-1, 3]"));
+  Write("in.csv", "1,2,3\n4,5,6\n");
+  Write("ref.csv", "6\n15\n");
+  Outcome infer = Cli({"infer", "muon_pt", "--input", Path("in.csv")});
+  EXPECT_EQ(infer.code, 0) << infer.err;
+  EXPECT_THAT(infer.out, HasSubstr("15"));
+  Outcome validate =
+      Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference", Path("ref.csv")});
+  EXPECT_EQ(validate.code, 0) << validate.err;
+  Outcome perf = Perf({"muon_pt", "--count", "5", "--batch", "3", "--warmup", "0"});
+  EXPECT_EQ(perf.code, 0) << perf.err;
+}
+
 TEST_F(ToolsTest, PerfErrors) {
   Outcome unknown = Perf({"nope", "--count", "1"});
   EXPECT_EQ(unknown.code, 1);
