@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <numeric>
@@ -420,14 +421,21 @@ std::vector<std::string> CsvHeader() {
           "server_total_us"};
 }
 
-std::vector<double> Numbers(const LevelResult& r, int64_t batch) {
+// One report cell: a count (printed as an integer) or a measurement.
+struct Number {
+  Number(double v, bool is_count = false) : value(v), count(is_count) {}  // NOLINT: implicit
+  double value;
+  bool count;
+};
+
+std::vector<Number> Numbers(const LevelResult& r, int64_t batch) {
   const auto& l = r.latencies_us;
   const double mean = l.empty() ? 0 : std::accumulate(l.begin(), l.end(), 0.0) / l.size();
-  return {double(r.concurrency),
-          r.request_rate,
-          double(r.requests),
-          double(r.errors),
-          r.seconds,
+  return {{double(r.concurrency), true},
+          {r.request_rate},
+          {double(r.requests), true},
+          {double(r.errors), true},
+          {r.seconds},
           r.throughput(),
           r.throughput() * batch,
           Percentile(l, 50),
@@ -458,8 +466,16 @@ std::string JsonString(const std::string& text) {
   return out + "\"";
 }
 
-std::string JsonNumber(double value) {
-  return std::isfinite(value) ? absl::StrFormat("%.6g", value) : "null";
+// Counts as integers; measurements (µs, s, per s) in fixed point to the ns / µs / 0.001, never
+// in exponent form, so 1234567 µs stays 1234567.000.
+std::string FormatNumber(const Number& number) {
+  if (!std::isfinite(number.value)) return "";
+  if (number.count) return absl::StrCat(static_cast<int64_t>(std::llround(number.value)));
+  return absl::StrFormat("%.3f", number.value);
+}
+
+std::string JsonNumber(const Number& number) {
+  return std::isfinite(number.value) ? FormatNumber(number) : "null";
 }
 
 std::string ToJson(const std::string& model, const std::string& server, const PerfFlags& flags,
@@ -490,8 +506,7 @@ std::string ToCsv(const PerfFlags& flags, const std::vector<LevelResult>& result
   std::string csv = absl::StrJoin(CsvHeader(), ",") + "\n";
   for (const auto& result : results) {
     std::vector<std::string> cells = {result.level};
-    for (double value : Numbers(result, flags.batch))
-      cells.push_back(absl::StrFormat("%.6g", value));
+    for (const Number& value : Numbers(result, flags.batch)) cells.push_back(FormatNumber(value));
     csv += absl::StrJoin(cells, ",") + "\n";
   }
   return csv;
@@ -509,7 +524,7 @@ std::string ToHtml(const std::string& model, const std::string& server, const Pe
   const auto header = CsvHeader();
   for (const auto& result : results) {
     std::vector<std::string> row = {result.level};
-    for (double value : Numbers(result, flags.batch)) row.push_back(absl::StrFormat("%.6g", value));
+    for (const Number& value : Numbers(result, flags.batch)) row.push_back(FormatNumber(value));
     rows.push_back(row);
   }
   body += HtmlTable(header, rows);
@@ -629,8 +644,8 @@ int RunPerf(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     recorder.MoveInto(result);
     const auto numbers = Numbers(result, flags.batch);
     out << absl::StrFormat("%-16s %10.1f %10.1f %9.1f %9.1f %9.1f %9.1f %9.1f | %8s %8s %8s %8s\n",
-                           result.level, numbers[5], numbers[6], numbers[7], numbers[8], numbers[9],
-                           numbers[10], numbers[11],
+                           result.level, numbers[5].value, numbers[6].value, numbers[7].value,
+                           numbers[8].value, numbers[9].value, numbers[10].value, numbers[11].value,
                            result.server.valid ? Us(result.server.queue_us) : "-",
                            result.server.valid ? Us(result.server.input_us) : "-",
                            result.server.valid ? Us(result.server.compute_us) : "-",

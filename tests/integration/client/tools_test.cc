@@ -412,6 +412,37 @@ TEST_F(ToolsTest, PerfStreamGivesUpOnRequestsNeverAnswered) {
   }
 }
 
+// Counts are integers and latencies keep their digits: a latency over 10^6 µs is not rounded to
+// six significant digits (1.10012e+06).
+TEST_F(ToolsTest, PerfReportsPrintLargeNumbersInFull) {
+  server_.service().set_slow_ms(1100);
+  Outcome run = Perf({"slow", "--count", "1", "--warmup", "0", "--csv", Path("slow.csv"), "--json",
+                      Path("slow.json")});
+  ASSERT_EQ(run.code, 0) << run.err;
+  const auto csv = testing::CsvCells(Read("slow.csv"));
+  ASSERT_EQ(csv.size(), 2u);
+  const auto& columns = testing::PerfColumns();
+  const auto json = ParseJson(Read("slow.json")).fields().at("levels").list_value().values(0);
+  for (size_t k = 1; k < columns.size(); ++k) {
+    const std::string& cell = csv[1][k];
+    EXPECT_EQ(cell.find_first_of("eE"), std::string::npos) << columns[k] << " = " << cell;
+    double value;
+    ASSERT_TRUE(absl::SimpleAtod(cell, &value)) << columns[k] << " = " << cell;
+    EXPECT_DOUBLE_EQ(json.struct_value().fields().at(columns[k]).number_value(), value)
+        << columns[k];
+  }
+  const std::string text = Read("slow.json");
+  EXPECT_EQ(text.find("e+"), std::string::npos) << text;
+  EXPECT_EQ(csv[1][1], "1");  // concurrency
+  EXPECT_EQ(csv[1][3], "1");  // requests
+  EXPECT_EQ(csv[1][4], "0");  // errors
+  double max_us;
+  ASSERT_TRUE(absl::SimpleAtod(csv[1][12], &max_us));
+  EXPECT_EQ(columns[12], "max_us");
+  EXPECT_GE(max_us, 1.1e6);
+  EXPECT_THAT(csv[1][12], ::testing::MatchesRegex("[0-9]{7,}\\.[0-9]{3}"));
+}
+
 // A plain KServe v2 server has no ModelConfig RPC: metadata, infer, validate and perf still work.
 TEST_F(ToolsTest, ToolsWorkWithoutModelConfig) {
   server_.service().set_model_config_unimplemented(true);
