@@ -49,8 +49,12 @@ struct ClientOptions {
   std::string bearer_token;                    // sent as "authorization: Bearer <token>"
   std::map<std::string, std::string> headers;  // extra metadata on every call
   std::chrono::milliseconds deadline{10'000};  // per-call deadline; 0 = none
-  int max_attempts = 3;                        // gRPC retries on UNAVAILABLE (1 = no retry, max 5)
-  std::chrono::milliseconds initial_backoff{50};  // first retry backoff (then x2, up to 1 s)
+  // Attempts per call when the server answers UNAVAILABLE (1 = no retry; at most 5), with
+  // exponential backoff: initial_backoff, then x2 up to 1 s, each randomised by gRPC. fpgaasd
+  // answers UNAVAILABLE when a model's queue is full, so retries add load to a saturated server:
+  // keep them low for load generators, or use 1 and handle UNAVAILABLE yourself.
+  int max_attempts = 3;
+  std::chrono::milliseconds initial_backoff{50};  // first retry backoff (> 0)
   bool gzip = false;                              // compress requests with gzip
   int max_message_bytes = 256 << 20;              // largest message sent or received
 };

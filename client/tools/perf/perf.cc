@@ -551,6 +551,9 @@ absl::Status WriteText(const std::string& path, const std::string& text) {
 
 int RunPerf(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   ConnectionFlags connection;
+  // No retries by default: a rejection (UNAVAILABLE when the queue is full) retried would be
+  // reported as a slow success, and retries multiply the load on a saturated server.
+  connection.retries = 0;
   PerfFlags flags;
   std::string version;
   ArgParser parser(

@@ -113,7 +113,7 @@ TEST_F(ToolsTest, Health) {
 }
 
 TEST_F(ToolsTest, UnreachableServer) {
-  Outcome run = Cli({"health", "--server=127.0.0.1:1", "--retries=1"}, false);
+  Outcome run = Cli({"health", "--server=127.0.0.1:1", "--retries=0"}, false);
   EXPECT_EQ(run.code, 1);
   EXPECT_THAT(run.err, HasSubstr("cannot reach the server at 127.0.0.1:1"));
 }
@@ -443,6 +443,30 @@ TEST_F(ToolsTest, PerfReportsPrintLargeNumbersInFull) {
   EXPECT_THAT(csv[1][12], ::testing::MatchesRegex("[0-9]{7,}\\.[0-9]{3}"));
 }
 
+// --retries counts retries after the first attempt; 0 is allowed.
+TEST_F(ToolsTest, RetriesCountRetriesNotAttempts) {
+  Write("in.csv", "1,2,3\n");
+  Outcome health = Cli({"health", "--retries=0"});
+  EXPECT_EQ(health.code, 0) << health.err;
+
+  server_.service().FailNextInfers(1);
+  Outcome once = Cli({"infer", "muon_pt", "--input", Path("in.csv"), "--retries=0"});
+  EXPECT_EQ(once.code, 1);
+  EXPECT_THAT(once.err, HasSubstr("fake: try again"));
+  EXPECT_EQ(server_.service().infer_calls(), 1);
+
+  server_.service().FailNextInfers(1);
+  Outcome retried = Cli({"infer", "muon_pt", "--input", Path("in.csv"), "--retries=1"});
+  EXPECT_EQ(retried.code, 0) << retried.err;
+  EXPECT_EQ(server_.service().infer_calls(), 3);
+
+  for (const char* bad : {"--retries=-1", "--retries=5"}) {
+    Outcome run = Cli({"health", bad});
+    EXPECT_EQ(run.code, 2) << bad;
+    EXPECT_THAT(run.err, HasSubstr("--retries must be between 0 and 4")) << bad;
+  }
+}
+
 // A plain KServe v2 server has no ModelConfig RPC: metadata, infer, validate and perf still work.
 TEST_F(ToolsTest, ToolsWorkWithoutModelConfig) {
   server_.service().set_model_config_unimplemented(true);
@@ -521,7 +545,7 @@ class ToolsErrorTest : public ToolsTest {
 
 TEST_F(ToolsErrorTest, EverySubcommandReportsAnUnreachableServer) {
   for (auto args : ServerCommands("muon_pt", dir_.string())) {
-    args.insert(args.end(), {"--server=127.0.0.1:1", "--retries=1"});
+    args.insert(args.end(), {"--server=127.0.0.1:1", "--retries=0"});
     Outcome run = Cli(args, /*with_server=*/false);
     EXPECT_EQ(run.code, 1) << args[0] << ": " << run.err;
     EXPECT_THAT(run.err,
@@ -529,7 +553,7 @@ TEST_F(ToolsErrorTest, EverySubcommandReportsAnUnreachableServer) {
         << args[0];
   }
   std::ostringstream out, err;
-  EXPECT_EQ(RunPerf({"muon_pt", "--server=127.0.0.1:1", "--retries=1", "--count=1"}, out, err), 1);
+  EXPECT_EQ(RunPerf({"muon_pt", "--server=127.0.0.1:1", "--retries=0", "--count=1"}, out, err), 1);
   EXPECT_THAT(err.str(), HasSubstr("UNAVAILABLE"));
 }
 
