@@ -756,6 +756,19 @@ def cmd_dockerfile(args):
     cmd = " ".join(ops.get("CMD", []))
     c.expect(port and f"--grpc-port={port.group(1)}" in cmd,
              "HEALTHCHECK must ask the gRPC port the CMD sets")
+    # The check's worst case, (retries + 1) x deadline, must fit in Docker's --timeout (an
+    # overrun is killed and counted as a failure). Both must be explicit: the CLI's defaults
+    # (10 s, 2 retries) do not fit.
+    docker_timeout = re.search(r"--timeout=(\d+)s\b", health)
+    deadline_ms = re.search(r'"--timeout-ms=(\d+)"', health)
+    retries = re.search(r'"--retries=(\d+)"', health)
+    if c.expect(docker_timeout and deadline_ms and retries,
+                "HEALTHCHECK needs --timeout=<n>s and `fpgaas health --timeout-ms=<ms> "
+                "--retries=<n>`"):
+        worst_ms = (int(retries.group(1)) + 1) * int(deadline_ms.group(1))
+        c.expect(worst_ms < int(docker_timeout.group(1)) * 1000,
+                 f"`fpgaas health` may take {worst_ms} ms ((retries + 1) x --timeout-ms), not "
+                 f"less than the HEALTHCHECK --timeout={docker_timeout.group(1)}s")
     c.expect("--device=emu" in cmd, "the image must default to the emulated FPGA")
     c.expect(re.search(r"--model-repository=/models\b", cmd), "CMD must serve /models")
     c.expect(any(re.fullmatch(r"deploy/models/?\s+/models/?", r) for r in ops.get("COPY", [])),
@@ -915,6 +928,40 @@ def cmd_image_layout(args):
                     if os.access(os.path.join(prefix, f), os.X_OK)]
         check_runtime_packages(c, args.source_root, binaries, [prefix])
     return c.finish("image layout: installed binaries and the runtime stage's packages")
+
+
+def cmd_systemd_docs(args):
+    """Every Documentation=file: of the unit exists after the install its README describes."""
+    c = Checker()
+    unit = open(os.path.join(args.source_root, "deploy/systemd/fpgaasd.service")).read()
+    exec_start = re.search(r"^ExecStart=(\S+)/bin/fpgaasd", unit, re.M)
+    if not c.expect(exec_start, "ExecStart must run <prefix>/bin/fpgaasd"):
+        return c.finish("systemd Documentation=")
+    unit_prefix = exec_start.group(1)
+    documentation = [u for line in re.findall(r"^Documentation=(.*)$", unit, re.M)
+                     for u in line.split()]
+    c.expect(documentation, "the unit names no Documentation=")
+    with tempfile.TemporaryDirectory() as prefix:
+        # deploy/systemd/README.md: `cmake --install build --prefix /usr/local` (every component).
+        r = subprocess.run([args.cmake, "--install", args.build_dir, "--prefix", prefix],
+                           capture_output=True, text=True)
+        c.expect(r.returncode == 0, f"cmake --install failed: {r.stdout}{r.stderr}")
+        for uri in documentation:
+            if not c.expect(re.match(r"(file|man|info|https?):", uri),
+                            f"Documentation={uri}: not a file:, man:, info: or http(s): URI"):
+                continue
+            if not uri.startswith("file:"):
+                continue
+            path = uri[len("file:"):]
+            if not c.expect(path.startswith(unit_prefix + "/"),
+                            f"Documentation={uri} is outside the unit's prefix {unit_prefix}"):
+                continue
+            installed = os.path.join(prefix, os.path.relpath(path, unit_prefix))
+            c.expect(os.path.isfile(installed),
+                     f"Documentation={uri}: `cmake --install --prefix {unit_prefix}` installs "
+                     "no such file")
+            print(f"{uri}: {'installed' if os.path.isfile(installed) else 'MISSING'}")
+    return c.finish("systemd Documentation= names installed files")
 
 
 def check_runtime_packages(c, root, binaries, project_dirs):
@@ -1274,6 +1321,9 @@ def main():
     layout = sub.add_parser("image-layout")
     layout.add_argument("--cmake", required=True)
     layout.add_argument("--build-dir", required=True)
+    docs = sub.add_parser("systemd-docs")
+    docs.add_argument("--cmake", required=True)
+    docs.add_argument("--build-dir", required=True)
     flags = sub.add_parser("flags")
     flags.add_argument("--fpgaasd", required=True)
     flags.add_argument("--cli", default=None)
