@@ -313,6 +313,56 @@ def check_deployment(c, overlay, objects, root):
     return d
 
 
+def model_repository_source(objects):
+    """(kind, name) of what the Deployment mounts at its --model-repository: ("pvc", claim),
+    ("configMap", name), ("other", volume) or ("image", None) when nothing is mounted there (the
+    image's baked-in repository); None without a Deployment or flag."""
+    deployments = by_kind(objects, "Deployment")
+    if len(deployments) != 1:
+        return None
+    spec = deployments[0]["spec"]["template"]["spec"]
+    ctr = next((x for x in spec["containers"] if x["name"] == "fpgaasd"), None)
+    repo = flag_value(ctr.get("args", []), "model-repository") if ctr else None
+    if repo is None:
+        return None
+    mounts = {m["mountPath"].rstrip("/"): m for m in ctr.get("volumeMounts", [])}
+    mount = mounts.get(repo.rstrip("/"))
+    if mount is None:
+        return ("image", None)
+    volume = next((v for v in spec.get("volumes", []) if v["name"] == mount["name"]), {})
+    if "persistentVolumeClaim" in volume:
+        return ("pvc", volume["persistentVolumeClaim"]["claimName"])
+    if "configMap" in volume:
+        return ("configMap", volume["configMap"]["name"])
+    return ("other", mount["name"])
+
+
+def check_model_repository(c, where, objects, root):
+    """The base serves the repository from a claim (or ConfigMap) it defines; the emulator, by
+    documented choice, the image's baked-in examples; the FPGA overlays the claim."""
+    source = model_repository_source(objects)
+    if not c.expect(source is not None, f"{where}: no Deployment with --model-repository"):
+        return
+    kind, name = source
+    if where == "emulator":
+        image_repo = [r.split()[-1].rstrip("/") for op, r in dockerfile_stages(
+            open(os.path.join(root, "docker/Dockerfile")).read())[-1][1]
+            if op == "COPY" and re.match(r"deploy/models/?\s", r)]
+        c.expect(kind == "image" and image_repo,
+                 f"{where}: expected the image's example repository (nothing mounted at "
+                 f"--model-repository), got {kind} {name}")
+        c.expect(not by_kind(objects, "PersistentVolumeClaim"),
+                 f"{where}: a claim nothing mounts would stay pending")
+        return
+    c.expect(kind in ("pvc", "configMap"),
+             f"{where}: the model repository must come from a PersistentVolumeClaim or a "
+             f"ConfigMap, got {kind} {name or ''}")
+    defined = {o["metadata"]["name"] for o in by_kind(
+        objects, "PersistentVolumeClaim" if kind == "pvc" else "ConfigMap")}
+    c.expect(kind not in ("pvc", "configMap") or name in defined,
+             f"{where}: the model repository's {kind} {name} is not defined")
+
+
 def check_service(c, overlay, objects, deployment):
     services = {s["metadata"]["name"]: s for s in by_kind(objects, "Service")}
     svc = services.get("fpgaasd")
@@ -384,6 +434,7 @@ def cmd_kustomize(args):
             c.expect(False, str(e))
             continue
         d = check_deployment(c, overlay, objects, root)
+        check_model_repository(c, overlay, objects, root)
         svc = check_service(c, overlay, objects, d)
         check_service_monitor(c, overlay, objects, svc)
         check_scaled_object(c, overlay, objects, exported)
@@ -393,6 +444,7 @@ def cmd_kustomize(args):
     # Add-ons rendered on their own.
     try:
         base = render(kubectl, yaml, os.path.join(k8s, "base"))
+        check_model_repository(c, "base", base, root)
         svc = by_kind(base, "Service")
         svc = next((s for s in svc if s["metadata"]["name"] == "fpgaasd"), None)
         check_service_monitor(c, "monitoring", render(kubectl, yaml, os.path.join(k8s, "monitoring")),
