@@ -20,7 +20,12 @@ int main(int argc, char** argv) {
     std::cerr << "GetModel: " << model.status() << "\n";
     return 1;
   }
-  const std::vector<float> sample(model->input_size(), 0.25f);
+  if (!model->input_size()) {
+    std::cerr << "model '" << name << "' input has a variable dimension; this example needs a "
+              << "fixed shape\n";
+    return 1;
+  }
+  const std::vector<float> sample(*model->input_size(), 0.25f);
 
   // 1. Futures: all requests in flight at once, then collect.
   std::vector<std::future<fpgaas::InferResult>> futures;

@@ -14,7 +14,14 @@ int main(int argc, char** argv) {
     std::cerr << "GetModel: " << model.status() << "\n";
     return 1;
   }
-  std::vector<float> x(model->input_size(), 0.5f);  // one sample
+  // input_size() is empty when the input has a variable dimension: then the sample size is
+  // the caller's choice, and this example has no data to choose it from.
+  if (!model->input_size()) {
+    std::cerr << "model '" << name << "' input '" << model->input().name
+              << "' has a variable dimension; this example needs a fixed shape\n";
+    return 1;
+  }
+  std::vector<float> x(*model->input_size(), 0.5f);  // one sample
   auto y = model->Infer(x);
   if (!y.ok()) {
     std::cerr << "Infer: " << y.status() << "\n";

@@ -33,8 +33,19 @@ absl::Status FromGrpc(const grpc::Status& status, absl::string_view rpc) {
 }
 
 void ChannelState::Prepare(grpc::ClientContext& context, std::chrono::milliseconds deadline) const {
+  PrepareUntil(context, DeadlineFromNow(deadline));
+}
+
+std::chrono::system_clock::time_point ChannelState::DeadlineFromNow(
+    std::chrono::milliseconds deadline) const {
   if (deadline.count() < 0) deadline = options.deadline;
-  if (deadline.count() > 0) context.set_deadline(std::chrono::system_clock::now() + deadline);
+  if (deadline.count() <= 0) return std::chrono::system_clock::time_point::max();
+  return std::chrono::system_clock::now() + deadline;
+}
+
+void ChannelState::PrepareUntil(grpc::ClientContext& context,
+                                std::chrono::system_clock::time_point deadline) const {
+  if (deadline != std::chrono::system_clock::time_point::max()) context.set_deadline(deadline);
   if (!options.bearer_token.empty()) {
     context.AddMetadata("authorization", "Bearer " + options.bearer_token);
   }
@@ -725,10 +736,41 @@ absl::Status Client::Register(const std::string& model_dir, const std::string& n
               &inference::GRPCInferenceService::Stub::RepositoryModelLoad, request, response);
 }
 
+namespace {
+
+// A ModelConfigInfo from ModelMetadata alone, for servers without the ModelConfig extension: a
+// leading -1 on every input and output shape is the batch dimension (Triton's clients' rule).
+ModelConfigInfo ConfigFromMetadata(const ModelMetadata& metadata) {
+  ModelConfigInfo config;
+  config.name = metadata.name;
+  config.platform = metadata.platform;
+  config.from_metadata = true;
+  bool batched = !metadata.inputs.empty() || !metadata.outputs.empty();
+  for (const auto* tensors : {&metadata.inputs, &metadata.outputs}) {
+    for (const TensorMetadata& tensor : *tensors) {
+      if (tensor.shape.empty() || tensor.shape.front() != -1) batched = false;
+    }
+  }
+  config.max_batch_size = batched ? ModelConfigInfo::kUnknownBatchLimit : 0;
+  for (auto [from, to] : {std::pair{&metadata.inputs, &config.inputs},
+                          std::pair{&metadata.outputs, &config.outputs}}) {
+    for (TensorMetadata tensor : *from) {
+      if (batched) tensor.shape.erase(tensor.shape.begin());
+      to->push_back(std::move(tensor));
+    }
+  }
+  return config;
+}
+
+}  // namespace
+
 absl::StatusOr<Model> Client::GetModel(const std::string& name, const std::string& version) const {
   auto metadata = GetModelMetadata(name, version);
   if (!metadata.ok()) return metadata.status();
   auto config = GetModelConfig(name, version);
+  if (config.status().code() == absl::StatusCode::kUnimplemented) {
+    config = ConfigFromMetadata(*metadata);
+  }
   if (!config.ok()) return config.status();
   if (metadata->inputs.empty() || metadata->outputs.empty()) {
     return absl::FailedPreconditionError(

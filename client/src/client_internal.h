@@ -26,6 +26,12 @@ struct ChannelState {
   // Deadline (< 0 = options.deadline, 0 = none), bearer token and extra headers.
   void Prepare(grpc::ClientContext& context,
                std::chrono::milliseconds deadline = std::chrono::milliseconds{-1}) const;
+  // The absolute deadline for a call that starts now (< 0 = options.deadline; 0 = none, as
+  // time_point::max()), for calls made of several RPCs that share one deadline.
+  std::chrono::system_clock::time_point DeadlineFromNow(std::chrono::milliseconds deadline) const;
+  // Same as Prepare, with an absolute deadline (time_point::max() = none).
+  void PrepareUntil(grpc::ClientContext& context,
+                    std::chrono::system_clock::time_point deadline) const;
 };
 
 // A Model handle's cached view of the model. Immutable after GetModel.

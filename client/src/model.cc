@@ -29,10 +29,10 @@ int64_t Model::max_batch_size() const { return state_->config.max_batch_size; }
 
 namespace {
 
-int64_t Elements(const std::vector<int64_t>& shape) {
+std::optional<int64_t> Elements(const std::vector<int64_t>& shape) {
   int64_t count = 1;
   for (int64_t dim : shape) {
-    if (dim < 0) return -1;
+    if (dim < 0) return std::nullopt;
     count *= dim;
   }
   return count;
@@ -40,8 +40,8 @@ int64_t Elements(const std::vector<int64_t>& shape) {
 
 }  // namespace
 
-int64_t Model::input_size() const { return Elements(state_->input.shape); }
-int64_t Model::output_size() const { return Elements(state_->output.shape); }
+std::optional<int64_t> Model::input_size() const { return Elements(state_->input.shape); }
+std::optional<int64_t> Model::output_size() const { return Elements(state_->output.shape); }
 
 InferResult Model::Infer(std::span<const float> sample, const InferOptions& options) const {
   return InferBatch(sample, 1, options);
@@ -61,6 +61,7 @@ InferResult Model::InferBatch(std::span<const float> samples, int64_t batch_size
   const size_t per_sample = samples.size() / batch_size;
   // Requests of at most max_batch_size samples (one sample each when there is no batch dim).
   const int64_t chunk = max_batch_size() > 0 ? max_batch_size() : 1;
+  const auto deadline = channel.DeadlineFromNow(options.deadline);  // for the whole call
   std::vector<float> outputs;
   for (int64_t first = 0; first < batch_size; first += chunk) {
     const int64_t count = std::min(chunk, batch_size - first);
@@ -69,7 +70,7 @@ InferResult Model::InferBatch(std::span<const float> samples, int64_t batch_size
         *state_, samples.subspan(first * per_sample, count * per_sample), count, options, request);
     if (!status.ok()) return status;
     grpc::ClientContext context;
-    channel.Prepare(context, options.deadline);
+    channel.PrepareUntil(context, deadline);
     inference::ModelInferResponse response;
     status = FromGrpc(channel.stub->ModelInfer(&context, request, &response), "ModelInfer");
     if (!status.ok()) return status;
@@ -206,22 +207,18 @@ class StreamCall final : public grpc::ClientBidiReactor<inference::ModelInferReq
 
   absl::StatusOr<uint64_t> Send(std::span<const float> samples, int64_t batch_size) override {
     inference::ModelInferRequest request;
-    uint64_t id;
-    {
-      absl::MutexLock lock(&mu_);
-      id = next_id_++;
-    }
-    InferOptions options;
-    options.request_id = absl::StrCat(id);
-    absl::Status status =
-        internal::BuildInferRequest(*model_, samples, batch_size, options, request);
+    absl::Status status = internal::BuildInferRequest(*model_, samples, batch_size, {}, request);
     if (!status.ok()) return status;
+    uint64_t id;
     {
       absl::MutexLock lock(&mu_);
       if (finishing_ || broken_) {
         return absl::FailedPreconditionError(
             broken_ ? "the inference stream was closed by the server" : "the stream is finished");
       }
+      // Ids grow in write order (both under mu_), so outstanding_.begin() is the oldest request.
+      id = next_id_++;
+      request.set_id(absl::StrCat(id));
       outstanding_.insert(id);
       pending_.push_back(std::move(request));
       if (writing_) return id;
@@ -253,6 +250,8 @@ class StreamCall final : public grpc::ClientBidiReactor<inference::ModelInferReq
     mu_.Await(absl::Condition(&done_));
     return status_;
   }
+
+  void Cancel() override { context_.TryCancel(); }
 
   void OnWriteDone(bool ok) override {
     bool next_write = false;
@@ -288,16 +287,25 @@ class StreamCall final : public grpc::ClientBidiReactor<inference::ModelInferReq
     }
     uint64_t id = 0;
     const bool has_id = absl::SimpleAtoi(response_.infer_response().id(), &id);
-    InferResult result =
-        response_.error_message().empty()
-            ? internal::DecodeOutput(response_.infer_response(), model_->output.name)
-            : InferResult(absl::UnknownError(
-                  absl::StrCat("ModelStreamInfer: ", response_.error_message())));
-    if (has_id) {
+    bool matched = false;
+    {
       absl::MutexLock lock(&mu_);
-      outstanding_.erase(id);
+      if (has_id && outstanding_.erase(id) == 1) {
+        matched = true;
+      } else if (!outstanding_.empty()) {  // no usable id: the oldest unanswered request
+        id = *outstanding_.begin();
+        outstanding_.erase(outstanding_.begin());
+        matched = true;
+      }
     }
-    on_response_(id, std::move(result));
+    if (matched) {
+      InferResult result =
+          response_.error_message().empty()
+              ? internal::DecodeOutput(response_.infer_response(), model_->output.name)
+              : InferResult(absl::UnknownError(
+                    absl::StrCat("ModelStreamInfer: ", response_.error_message())));
+      on_response_(id, std::move(result));
+    }
     StartRead(&response_);
   }
 

@@ -25,6 +25,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,8 +49,12 @@ struct ClientOptions {
   std::string bearer_token;                    // sent as "authorization: Bearer <token>"
   std::map<std::string, std::string> headers;  // extra metadata on every call
   std::chrono::milliseconds deadline{10'000};  // per-call deadline; 0 = none
-  int max_attempts = 3;                        // gRPC retries on UNAVAILABLE (1 = no retry, max 5)
-  std::chrono::milliseconds initial_backoff{50};  // first retry backoff (then x2, up to 1 s)
+  // Attempts per call when the server answers UNAVAILABLE (1 = no retry; at most 5), with
+  // exponential backoff: initial_backoff, then x2 up to 1 s, each randomised by gRPC. fpgaasd
+  // answers UNAVAILABLE when a model's queue is full, so retries add load to a saturated server:
+  // keep them low for load generators, or use 1 and handle UNAVAILABLE yourself.
+  int max_attempts = 3;
+  std::chrono::milliseconds initial_backoff{50};  // first retry backoff (> 0)
   bool gzip = false;                              // compress requests with gzip
   int max_message_bytes = 256 << 20;              // largest message sent or received
 };
@@ -76,12 +81,21 @@ struct ModelMetadata {
 };
 
 struct ModelConfigInfo {
+  // max_batch_size of a model that has a batch dimension of unknown limit (see from_metadata).
+  static constexpr int64_t kUnknownBatchLimit = 2147483647;
+
   std::string name;
   std::string platform;
   int64_t max_batch_size = 0;          // 0 = no batch dimension; > 0 = first dimension is the batch
   std::vector<TensorMetadata> inputs;  // dims are per sample (without the batch dimension)
   std::vector<TensorMetadata> outputs;
-  std::string json;  // the whole ModelConfig as JSON (protobuf's JSON mapping)
+  std::string json;  // the whole ModelConfig as JSON (protobuf's JSON mapping); "" if from_metadata
+  // True when the server has no ModelConfig RPC (a Triton extension that plain KServe v2 servers,
+  // e.g. MLServer or KServe's model server, answer with UNIMPLEMENTED) and Client::GetModel
+  // derived this from ModelMetadata alone. Then, as Triton's clients do, a leading -1 dimension
+  // on every input and output is the batch dimension and max_batch_size is kUnknownBatchLimit
+  // (the server enforces its own limit); otherwise max_batch_size is 0.
+  bool from_metadata = false;
 };
 
 // A {count, total time} pair from ModelStatistics. Times in nanoseconds.
@@ -151,13 +165,16 @@ class Model {
   const ModelMetadata& metadata() const;
   const ModelConfigInfo& config() const;
   int64_t max_batch_size() const;  // 0 = the model has no batch dimension
-  int64_t input_size() const;      // values per sample (-1 if the shape has a variable dim)
-  int64_t output_size() const;     // values per sample of the output (-1 if variable)
+  // Values per sample of the first input / output; nullopt if its shape has a variable (-1)
+  // dimension, in which case any multiple of the fixed dimensions' product is accepted.
+  std::optional<int64_t> input_size() const;
+  std::optional<int64_t> output_size() const;
 
   // One sample (input_size() values) → its output values.
   InferResult Infer(std::span<const float> sample, const InferOptions& options = {}) const;
   // batch_size samples, row-major → batch_size * output_size() values. Batches larger than
-  // max_batch_size() are split into several requests sent one after another.
+  // max_batch_size() are split into several requests sent one after another; the deadline
+  // bounds the whole call, not each request.
   InferResult InferBatch(std::span<const float> samples, int64_t batch_size,
                          const InferOptions& options = {}) const;
   // Asynchronous: `samples` is copied before returning; `done` runs once on a gRPC thread.
@@ -167,10 +184,14 @@ class Model {
   std::future<InferResult> InferFuture(std::span<const float> samples, int64_t batch_size = 1,
                                        const InferOptions& options = {}) const;
 
-  // A bidirectional ModelStreamInfer stream (no deadline: it lives until Finish).
-  // `on_response(request_id, result)` runs on a gRPC thread for each response, in the order the
+  // A bidirectional ModelStreamInfer stream (no deadline: it lives until Finish or Cancel).
+  // `on_response(request_id, result)` runs on a gRPC thread once per request, in the order the
   // server answers; requests still unanswered when the stream ends get the stream's error. It may
   // call Send, but must not call Finish or destroy the stream.
+  // Matching: a response whose id names an unanswered request answers that request. A response
+  // without such an id (a server that does not echo ids, or an error message that carries none)
+  // answers the oldest unanswered request (FIFO). A response when nothing is unanswered is
+  // dropped.
   absl::StatusOr<std::unique_ptr<InferStream>> OpenStream(
       std::function<void(uint64_t request_id, InferResult result)> on_response) const;
 
@@ -192,6 +213,9 @@ class InferStream {
   virtual absl::StatusOr<uint64_t> Send(std::span<const float> samples, int64_t batch_size = 1) = 0;
   // Half-closes the stream, waits for the outstanding responses and returns the final status.
   virtual absl::Status Finish() = 0;
+  // Cancels the call without waiting for answers: unanswered requests get CANCELLED, and a
+  // following Finish returns promptly. Safe from any thread, also from on_response.
+  virtual void Cancel() = 0;
 };
 
 class Client {
@@ -209,7 +233,9 @@ class Client {
   Client(Client&&) noexcept;
   Client& operator=(Client&&) noexcept;
 
-  // Fetches ModelMetadata and ModelConfig once and returns a handle that caches both.
+  // Fetches ModelMetadata and ModelConfig once and returns a handle that caches both. A server
+  // that answers ModelConfig with UNIMPLEMENTED is used through ModelMetadata alone (see
+  // ModelConfigInfo::from_metadata for the batch-dimension rule).
   absl::StatusOr<Model> GetModel(const std::string& name, const std::string& version = "") const;
 
   absl::StatusOr<bool> IsLive() const;

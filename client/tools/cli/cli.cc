@@ -106,11 +106,19 @@ int Metadata(const Args& args, std::ostream& out, std::ostream& err) {
   auto metadata = client.GetModelMetadata(name, version);
   if (!metadata.ok()) return ReportError("metadata", connection.server, metadata.status(), err);
   auto config = client.GetModelConfig(name, version);
-  if (!config.ok()) return ReportError("metadata", connection.server, config.status(), err);
+  // ModelConfig is a Triton extension: other KServe v2 servers answer UNIMPLEMENTED.
+  const bool has_config = config.status().code() != absl::StatusCode::kUnimplemented;
+  if (has_config && !config.ok()) {
+    return ReportError("metadata", connection.server, config.status(), err);
+  }
   out << "model:          " << metadata->name << "\n";
   out << "platform:       " << metadata->platform << "\n";
   out << "versions:       " << absl::StrJoin(metadata->versions, ", ") << "\n";
-  out << "max_batch_size: " << config->max_batch_size << "\n";
+  if (has_config) {
+    out << "max_batch_size: " << config->max_batch_size << "\n";
+  } else {
+    out << "max_batch_size: unknown (the server has no ModelConfig)\n";
+  }
   for (const TensorMetadata& tensor : metadata->inputs) {
     out << "input:          " << tensor.name << " " << tensor.datatype << " " << Shape(tensor.shape)
         << "\n";
@@ -119,7 +127,7 @@ int Metadata(const Args& args, std::ostream& out, std::ostream& err) {
     out << "output:         " << tensor.name << " " << tensor.datatype << " " << Shape(tensor.shape)
         << "\n";
   }
-  if (json) out << config->json << "\n";
+  if (json && has_config) out << config->json << "\n";
   return 0;
 }
 
@@ -152,14 +160,15 @@ int Infer(const Args& args, std::ostream& out, std::ostream& err) {
   Client client(connection.server, connection.ToOptions());
   auto model = client.GetModel(parser.positional()[0], version);
   if (!model.ok()) return ReportError("infer", connection.server, model.status(), err);
-  if (model->input_size() > 0 && static_cast<int64_t>(table->columns()) != model->input_size()) {
+  const std::optional<int64_t> input_size = model->input_size();
+  if (input_size && static_cast<int64_t>(table->columns()) != *input_size) {
     err << "fpgaas infer: " << input << ":" << table->line_numbers.front() << ": "
         << table->columns() << " values per row, but model '" << model->name() << "' input '"
-        << model->input().name << "' takes " << model->input_size() << "\n";
+        << model->input().name << "' takes " << *input_size << "\n";
     return kUsage;
   }
   const int64_t rows = static_cast<int64_t>(table->rows.size());
-  if (batch == 0) batch = std::max<int64_t>(1, model->max_batch_size());
+  if (batch == 0) batch = DefaultBatch(*model);
   std::vector<float> outputs;
   for (int64_t first = 0; first < rows; first += batch) {
     const int64_t count = std::min(batch, rows - first);
@@ -290,6 +299,11 @@ constexpr const char* kOverview =
     "Every command takes --server host:port (default localhost:8001).\n";
 
 }  // namespace
+
+int64_t DefaultBatch(const Model& model) {
+  if (model.config().from_metadata && model.max_batch_size() > 0) return kBatchWithUnknownLimit;
+  return std::max<int64_t>(1, model.max_batch_size());
+}
 
 int ReportError(const std::string& command, const std::string& server, const absl::Status& status,
                 std::ostream& err) {

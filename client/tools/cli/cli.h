@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "fpgaas/client.h"
 
 namespace fpgaas::tools {
 
@@ -24,6 +25,11 @@ int RunValidate(const std::vector<std::string>& args, std::ostream& out, std::os
 // Prints "fpgaas <command>: <message>" with a hint for an unreachable server; returns 1.
 int ReportError(const std::string& command, const std::string& server, const absl::Status& status,
                 std::ostream& err);
+
+// Samples per request when --batch is not given: the model's max_batch_size (1 without a batch
+// dimension), or kBatchWithUnknownLimit when the server does not say (no ModelConfig).
+constexpr int64_t kBatchWithUnknownLimit = 256;
+int64_t DefaultBatch(const Model& model);
 
 }  // namespace fpgaas::tools
 

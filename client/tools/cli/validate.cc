@@ -83,13 +83,13 @@ int RunValidate(const std::vector<std::string>& args, std::ostream& out, std::os
   Client client(connection.server, connection.ToOptions());
   auto model = client.GetModel(parser.positional()[0], version);
   if (!model.ok()) return ReportError("validate", connection.server, model.status(), err);
-  if (model->input_size() > 0 && static_cast<int64_t>(inputs->columns()) != model->input_size()) {
+  const std::optional<int64_t> input_size = model->input_size();
+  if (input_size && static_cast<int64_t>(inputs->columns()) != *input_size) {
     err << "fpgaas validate: " << input << ":" << inputs->line_numbers.front() << ": "
-        << inputs->columns() << " values per row, but the model takes " << model->input_size()
-        << "\n";
+        << inputs->columns() << " values per row, but the model takes " << *input_size << "\n";
     return 2;
   }
-  if (batch <= 0) batch = std::max<int64_t>(1, model->max_batch_size());
+  if (batch <= 0) batch = DefaultBatch(*model);
   std::vector<float> predictions;
   for (size_t first = 0; first < rows; first += batch) {
     const size_t count = std::min<size_t>(batch, rows - first);

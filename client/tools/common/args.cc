@@ -93,6 +93,9 @@ absl::Status ArgParser::Parse(const std::vector<std::string>& args, size_t min_p
     return absl::InvalidArgumentError(
         absl::StrCat("unexpected argument '", positional_[max_positional], "'; usage: ", usage_));
   }
+  for (const auto& check : checks_) {
+    if (absl::Status status = check(); !status.ok()) return status;
+  }
   return absl::OkStatus();
 }
 

@@ -4,6 +4,7 @@
 #define FPGAAS_CLIENT_TOOLS_COMMON_ARGS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -22,6 +23,9 @@ class ArgParser {
   void Add(const std::string& name, int64_t* target, const std::string& help);
   void Add(const std::string& name, double* target, const std::string& help);
   void Add(const std::string& name, bool* target, const std::string& help);  // a switch
+  // A check of the parsed values (e.g. a range), run at the end of a successful Parse; its error
+  // is Parse's.
+  void AddCheck(std::function<absl::Status()> check) { checks_.push_back(std::move(check)); }
 
   // Parses args (without the program and subcommand names). Unknown options, missing values,
   // bad numbers and a wrong positional count are InvalidArgument with a message naming them.
@@ -44,6 +48,7 @@ class ArgParser {
   std::string usage_;
   std::string description_;
   std::vector<Option> options_;
+  std::vector<std::function<absl::Status()>> checks_;
   std::vector<std::string> positional_;
   bool help_ = false;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <numeric>
@@ -130,13 +131,21 @@ class Budget {
   std::atomic<int64_t> started_{0};
 };
 
+// A stream request not yet answered: when its latency counts from, and when it was sent.
+struct StreamRequest {
+  SteadyClock::time_point start;
+  SteadyClock::time_point sent;
+};
+
 class LoadRunner {
  public:
-  LoadRunner(const Model& model, const PerfFlags& flags) : model_(model), flags_(flags) {
+  // deadline: how long a request may stay unanswered (the client deadline; 0 = forever).
+  LoadRunner(const Model& model, const PerfFlags& flags, std::chrono::milliseconds deadline)
+      : model_(model), flags_(flags), deadline_(deadline) {
     std::mt19937 random(static_cast<uint32_t>(flags.seed));
     std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
     for (int i = 0; i < 16; ++i) {
-      std::vector<float> values(model.input_size() * flags.batch);
+      std::vector<float> values(*model.input_size() * flags.batch);
       for (float& v : values) v = uniform(random);
       inputs_.push_back(std::move(values));
     }
@@ -154,6 +163,38 @@ class LoadRunner {
 
  private:
   const std::vector<float>& Input(uint64_t i) const { return inputs_[i % inputs_.size()]; }
+
+  // Waits until every stream request is answered. Streams have no deadline, so a request
+  // unanswered for longer than the client deadline (the server lost it) is recorded as
+  // DEADLINE_EXCEEDED, with every other one still unanswered; then sending stops and the caller
+  // must cancel the stream. Returns true if it gave up.
+  bool AwaitStreamAnswers(absl::Mutex& mu, std::map<uint64_t, StreamRequest>& unanswered,
+                          bool& stopped, Recorder* recorder) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    auto drained = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return unanswered.empty(); };
+    if (deadline_.count() <= 0) {
+      mu.Await(absl::Condition(&drained));
+      return false;
+    }
+    while (!unanswered.empty()) {
+      // Ids grow in send order: the first entry was sent first.
+      const auto expiry = unanswered.begin()->second.sent + deadline_;
+      const auto now = SteadyClock::now();
+      if (now < expiry) {
+        mu.AwaitWithTimeout(absl::Condition(&drained), absl::FromChrono(expiry - now));
+        continue;
+      }
+      if (recorder) {
+        for (size_t i = 0; i < unanswered.size(); ++i) {
+          recorder->Error(absl::DeadlineExceededError(
+              absl::StrCat("no stream response within ", deadline_.count(), " ms")));
+        }
+      }
+      unanswered.clear();
+      stopped = true;
+      return true;
+    }
+    return false;
+  }
 
   void ClosedLoopUnary(int64_t concurrency, Budget& budget, Recorder* recorder) {
     std::vector<std::thread> workers;
@@ -176,44 +217,47 @@ class LoadRunner {
 
   absl::Status ClosedLoopStream(int64_t concurrency, Budget& budget, Recorder* recorder) {
     absl::Mutex mu;
-    std::map<uint64_t, SteadyClock::time_point> started;  // guarded by mu
-    int64_t outstanding = 0;                              // guarded by mu
+    std::map<uint64_t, StreamRequest> started;  // guarded by mu
+    bool stopped = false;                       // guarded by mu
     InferStream* stream = nullptr;
     uint64_t sent = 0;
     // Sends one request if the budget allows; call with mu held.
     auto send_one = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
-      if (!budget.Take()) return;
+      if (stopped || !budget.Take()) return;
       auto id = stream->Send(Input(sent++), flags_.batch);
       if (!id.ok()) {
         if (recorder) recorder->Error(id.status());
         return;
       }
-      started[*id] = SteadyClock::now();
-      ++outstanding;
+      const auto now = SteadyClock::now();
+      started[*id] = StreamRequest{now, now};
     };
     auto opened = model_.OpenStream([&](uint64_t id, InferResult result) {
       absl::MutexLock lock(&mu);
       auto it = started.find(id);
-      if (it != started.end()) {
-        if (recorder) {
-          if (result.ok()) {
-            recorder->Ok(MicrosSince(it->second));
-          } else {
-            recorder->Error(result.status());
-          }
+      if (it == started.end()) return;  // given up on already
+      if (recorder) {
+        if (result.ok()) {
+          recorder->Ok(MicrosSince(it->second.start));
+        } else {
+          recorder->Error(result.status());
         }
-        started.erase(it);
-        --outstanding;
       }
+      started.erase(it);
       send_one();
     });
     if (!opened.ok()) return opened.status();
+    bool gave_up;
     {
       absl::MutexLock lock(&mu);
       stream = opened->get();
       for (int64_t i = 0; i < concurrency; ++i) send_one();
-      auto drained = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return outstanding == 0; };
-      mu.Await(absl::Condition(&drained));
+      gave_up = AwaitStreamAnswers(mu, started, stopped, recorder);
+    }
+    if (gave_up) {
+      (*opened)->Cancel();
+      (void)(*opened)->Finish();  // CANCELLED: the lost requests are already recorded
+      return absl::OkStatus();
     }
     return (*opened)->Finish();
   }
@@ -222,8 +266,9 @@ class LoadRunner {
     const auto interval = std::chrono::duration<double>(1.0 / rate);
     const auto begin = SteadyClock::now();
     absl::Mutex mu;
-    int64_t outstanding = 0;                                     // guarded by mu
-    std::map<uint64_t, SteadyClock::time_point> stream_started;  // guarded by mu
+    int64_t outstanding = 0;                           // unary calls in flight; guarded by mu
+    std::map<uint64_t, StreamRequest> stream_started;  // guarded by mu
+    bool stopped = false;                              // guarded by mu
     auto finish = [&](SteadyClock::time_point scheduled, const InferResult& result) {
       if (recorder) {
         if (result.ok()) {
@@ -242,11 +287,17 @@ class LoadRunner {
         {
           absl::MutexLock lock(&mu);
           auto it = stream_started.find(id);
-          if (it == stream_started.end()) return;
-          scheduled = it->second;
+          if (it == stream_started.end()) return;  // given up on already
+          scheduled = it->second.start;
           stream_started.erase(it);
         }
-        finish(scheduled, result);
+        if (recorder) {
+          if (result.ok()) {
+            recorder->Ok(MicrosSince(scheduled));
+          } else {
+            recorder->Error(result.status());
+          }
+        }
       });
       if (!opened.ok()) return opened.status();
       stream = *std::move(opened);
@@ -256,32 +307,41 @@ class LoadRunner {
           begin + std::chrono::duration_cast<SteadyClock::duration>(interval * double(i));
       std::this_thread::sleep_until(scheduled);
       absl::MutexLock lock(&mu);
-      ++outstanding;
       if (stream) {
         auto id = stream->Send(Input(i), flags_.batch);
         if (!id.ok()) {
-          --outstanding;
           if (recorder) recorder->Error(id.status());
           continue;
         }
-        stream_started[*id] = scheduled;
+        stream_started[*id] = StreamRequest{scheduled, SteadyClock::now()};
       } else {
+        ++outstanding;
         mu.Unlock();
         model_.InferAsync(Input(i), flags_.batch,
                           [&finish, scheduled](InferResult result) { finish(scheduled, result); });
         mu.Lock();
       }
     }
-    {
-      absl::MutexLock lock(&mu);
-      auto drained = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return outstanding == 0; };
-      mu.Await(absl::Condition(&drained));
+    if (stream) {
+      bool gave_up;
+      {
+        absl::MutexLock lock(&mu);
+        gave_up = AwaitStreamAnswers(mu, stream_started, stopped, recorder);
+      }
+      if (!gave_up) return stream->Finish();
+      stream->Cancel();
+      (void)stream->Finish();  // CANCELLED: the lost requests are already recorded
+      return absl::OkStatus();
     }
-    return stream ? stream->Finish() : absl::OkStatus();
+    absl::MutexLock lock(&mu);
+    auto drained = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return outstanding == 0; };
+    mu.Await(absl::Condition(&drained));  // each unary call ends by its own deadline
+    return absl::OkStatus();
   }
 
   const Model& model_;
   const PerfFlags& flags_;
+  const std::chrono::milliseconds deadline_;
   std::vector<std::vector<float>> inputs_;
 };
 
@@ -361,14 +421,21 @@ std::vector<std::string> CsvHeader() {
           "server_total_us"};
 }
 
-std::vector<double> Numbers(const LevelResult& r, int64_t batch) {
+// One report cell: a count (printed as an integer) or a measurement.
+struct Number {
+  Number(double v, bool is_count = false) : value(v), count(is_count) {}  // NOLINT: implicit
+  double value;
+  bool count;
+};
+
+std::vector<Number> Numbers(const LevelResult& r, int64_t batch) {
   const auto& l = r.latencies_us;
   const double mean = l.empty() ? 0 : std::accumulate(l.begin(), l.end(), 0.0) / l.size();
-  return {double(r.concurrency),
-          r.request_rate,
-          double(r.requests),
-          double(r.errors),
-          r.seconds,
+  return {{double(r.concurrency), true},
+          {r.request_rate},
+          {double(r.requests), true},
+          {double(r.errors), true},
+          {r.seconds},
           r.throughput(),
           r.throughput() * batch,
           Percentile(l, 50),
@@ -399,8 +466,16 @@ std::string JsonString(const std::string& text) {
   return out + "\"";
 }
 
-std::string JsonNumber(double value) {
-  return std::isfinite(value) ? absl::StrFormat("%.6g", value) : "null";
+// Counts as integers; measurements (µs, s, per s) in fixed point to the ns / µs / 0.001, never
+// in exponent form, so 1234567 µs stays 1234567.000.
+std::string FormatNumber(const Number& number) {
+  if (!std::isfinite(number.value)) return "";
+  if (number.count) return absl::StrCat(static_cast<int64_t>(std::llround(number.value)));
+  return absl::StrFormat("%.3f", number.value);
+}
+
+std::string JsonNumber(const Number& number) {
+  return std::isfinite(number.value) ? FormatNumber(number) : "null";
 }
 
 std::string ToJson(const std::string& model, const std::string& server, const PerfFlags& flags,
@@ -431,8 +506,7 @@ std::string ToCsv(const PerfFlags& flags, const std::vector<LevelResult>& result
   std::string csv = absl::StrJoin(CsvHeader(), ",") + "\n";
   for (const auto& result : results) {
     std::vector<std::string> cells = {result.level};
-    for (double value : Numbers(result, flags.batch))
-      cells.push_back(absl::StrFormat("%.6g", value));
+    for (const Number& value : Numbers(result, flags.batch)) cells.push_back(FormatNumber(value));
     csv += absl::StrJoin(cells, ",") + "\n";
   }
   return csv;
@@ -450,7 +524,7 @@ std::string ToHtml(const std::string& model, const std::string& server, const Pe
   const auto header = CsvHeader();
   for (const auto& result : results) {
     std::vector<std::string> row = {result.level};
-    for (double value : Numbers(result, flags.batch)) row.push_back(absl::StrFormat("%.6g", value));
+    for (const Number& value : Numbers(result, flags.batch)) row.push_back(FormatNumber(value));
     rows.push_back(row);
   }
   body += HtmlTable(header, rows);
@@ -477,6 +551,9 @@ absl::Status WriteText(const std::string& path, const std::string& text) {
 
 int RunPerf(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   ConnectionFlags connection;
+  // No retries by default: a rejection (UNAVAILABLE when the queue is full) retried would be
+  // reported as a slow success, and retries multiply the load on a saturated server.
+  connection.retries = 0;
   PerfFlags flags;
   std::string version;
   ArgParser parser(
@@ -526,7 +603,7 @@ int RunPerf(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     err << "fpgaas-perf: " << model.status() << "\n";
     return 1;
   }
-  if (model->input_size() <= 0) {
+  if (!model->input_size() || *model->input_size() <= 0) {
     err << "fpgaas-perf: model input shape has a variable dimension; not supported\n";
     return 2;
   }
@@ -536,7 +613,7 @@ int RunPerf(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return 2;
   }
 
-  LoadRunner runner(*model, flags);
+  LoadRunner runner(*model, flags, std::chrono::milliseconds(connection.timeout_ms));
   std::vector<LevelResult> results;
   if (flags.request_rate > 0) levels = {0};
   out << absl::StrFormat("%-16s %10s %10s %9s %9s %9s %9s %9s | %8s %8s %8s %8s  (server µs)\n",
@@ -570,8 +647,8 @@ int RunPerf(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     recorder.MoveInto(result);
     const auto numbers = Numbers(result, flags.batch);
     out << absl::StrFormat("%-16s %10.1f %10.1f %9.1f %9.1f %9.1f %9.1f %9.1f | %8s %8s %8s %8s\n",
-                           result.level, numbers[5], numbers[6], numbers[7], numbers[8], numbers[9],
-                           numbers[10], numbers[11],
+                           result.level, numbers[5].value, numbers[6].value, numbers[7].value,
+                           numbers[8].value, numbers[9].value, numbers[10].value, numbers[11].value,
                            result.server.valid ? Us(result.server.queue_us) : "-",
                            result.server.valid ? Us(result.server.input_us) : "-",
                            result.server.valid ? Us(result.server.compute_us) : "-",

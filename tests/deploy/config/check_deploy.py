@@ -313,6 +313,56 @@ def check_deployment(c, overlay, objects, root):
     return d
 
 
+def model_repository_source(objects):
+    """(kind, name) of what the Deployment mounts at its --model-repository: ("pvc", claim),
+    ("configMap", name), ("other", volume) or ("image", None) when nothing is mounted there (the
+    image's baked-in repository); None without a Deployment or flag."""
+    deployments = by_kind(objects, "Deployment")
+    if len(deployments) != 1:
+        return None
+    spec = deployments[0]["spec"]["template"]["spec"]
+    ctr = next((x for x in spec["containers"] if x["name"] == "fpgaasd"), None)
+    repo = flag_value(ctr.get("args", []), "model-repository") if ctr else None
+    if repo is None:
+        return None
+    mounts = {m["mountPath"].rstrip("/"): m for m in ctr.get("volumeMounts", [])}
+    mount = mounts.get(repo.rstrip("/"))
+    if mount is None:
+        return ("image", None)
+    volume = next((v for v in spec.get("volumes", []) if v["name"] == mount["name"]), {})
+    if "persistentVolumeClaim" in volume:
+        return ("pvc", volume["persistentVolumeClaim"]["claimName"])
+    if "configMap" in volume:
+        return ("configMap", volume["configMap"]["name"])
+    return ("other", mount["name"])
+
+
+def check_model_repository(c, where, objects, root):
+    """The base serves the repository from a claim (or ConfigMap) it defines; the emulator, by
+    documented choice, the image's baked-in examples; the FPGA overlays the claim."""
+    source = model_repository_source(objects)
+    if not c.expect(source is not None, f"{where}: no Deployment with --model-repository"):
+        return
+    kind, name = source
+    if where == "emulator":
+        image_repo = [r.split()[-1].rstrip("/") for op, r in dockerfile_stages(
+            open(os.path.join(root, "docker/Dockerfile")).read())[-1][1]
+            if op == "COPY" and re.match(r"deploy/models/?\s", r)]
+        c.expect(kind == "image" and image_repo,
+                 f"{where}: expected the image's example repository (nothing mounted at "
+                 f"--model-repository), got {kind} {name}")
+        c.expect(not by_kind(objects, "PersistentVolumeClaim"),
+                 f"{where}: a claim nothing mounts would stay pending")
+        return
+    c.expect(kind in ("pvc", "configMap"),
+             f"{where}: the model repository must come from a PersistentVolumeClaim or a "
+             f"ConfigMap, got {kind} {name or ''}")
+    defined = {o["metadata"]["name"] for o in by_kind(
+        objects, "PersistentVolumeClaim" if kind == "pvc" else "ConfigMap")}
+    c.expect(kind not in ("pvc", "configMap") or name in defined,
+             f"{where}: the model repository's {kind} {name} is not defined")
+
+
 def check_service(c, overlay, objects, deployment):
     services = {s["metadata"]["name"]: s for s in by_kind(objects, "Service")}
     svc = services.get("fpgaasd")
@@ -384,6 +434,7 @@ def cmd_kustomize(args):
             c.expect(False, str(e))
             continue
         d = check_deployment(c, overlay, objects, root)
+        check_model_repository(c, overlay, objects, root)
         svc = check_service(c, overlay, objects, d)
         check_service_monitor(c, overlay, objects, svc)
         check_scaled_object(c, overlay, objects, exported)
@@ -393,6 +444,7 @@ def cmd_kustomize(args):
     # Add-ons rendered on their own.
     try:
         base = render(kubectl, yaml, os.path.join(k8s, "base"))
+        check_model_repository(c, "base", base, root)
         svc = by_kind(base, "Service")
         svc = next((s for s in svc if s["metadata"]["name"] == "fpgaasd"), None)
         check_service_monitor(c, "monitoring", render(kubectl, yaml, os.path.join(k8s, "monitoring")),
@@ -756,6 +808,19 @@ def cmd_dockerfile(args):
     cmd = " ".join(ops.get("CMD", []))
     c.expect(port and f"--grpc-port={port.group(1)}" in cmd,
              "HEALTHCHECK must ask the gRPC port the CMD sets")
+    # The check's worst case, (retries + 1) x deadline, must fit in Docker's --timeout (an
+    # overrun is killed and counted as a failure). Both must be explicit: the CLI's defaults
+    # (10 s, 2 retries) do not fit.
+    docker_timeout = re.search(r"--timeout=(\d+)s\b", health)
+    deadline_ms = re.search(r'"--timeout-ms=(\d+)"', health)
+    retries = re.search(r'"--retries=(\d+)"', health)
+    if c.expect(docker_timeout and deadline_ms and retries,
+                "HEALTHCHECK needs --timeout=<n>s and `fpgaas health --timeout-ms=<ms> "
+                "--retries=<n>`"):
+        worst_ms = (int(retries.group(1)) + 1) * int(deadline_ms.group(1))
+        c.expect(worst_ms < int(docker_timeout.group(1)) * 1000,
+                 f"`fpgaas health` may take {worst_ms} ms ((retries + 1) x --timeout-ms), not "
+                 f"less than the HEALTHCHECK --timeout={docker_timeout.group(1)}s")
     c.expect("--device=emu" in cmd, "the image must default to the emulated FPGA")
     c.expect(re.search(r"--model-repository=/models\b", cmd), "CMD must serve /models")
     c.expect(any(re.fullmatch(r"deploy/models/?\s+/models/?", r) for r in ops.get("COPY", [])),
@@ -915,6 +980,40 @@ def cmd_image_layout(args):
                     if os.access(os.path.join(prefix, f), os.X_OK)]
         check_runtime_packages(c, args.source_root, binaries, [prefix])
     return c.finish("image layout: installed binaries and the runtime stage's packages")
+
+
+def cmd_systemd_docs(args):
+    """Every Documentation=file: of the unit exists after the install its README describes."""
+    c = Checker()
+    unit = open(os.path.join(args.source_root, "deploy/systemd/fpgaasd.service")).read()
+    exec_start = re.search(r"^ExecStart=(\S+)/bin/fpgaasd", unit, re.M)
+    if not c.expect(exec_start, "ExecStart must run <prefix>/bin/fpgaasd"):
+        return c.finish("systemd Documentation=")
+    unit_prefix = exec_start.group(1)
+    documentation = [u for line in re.findall(r"^Documentation=(.*)$", unit, re.M)
+                     for u in line.split()]
+    c.expect(documentation, "the unit names no Documentation=")
+    with tempfile.TemporaryDirectory() as prefix:
+        # deploy/systemd/README.md: `cmake --install build --prefix /usr/local` (every component).
+        r = subprocess.run([args.cmake, "--install", args.build_dir, "--prefix", prefix],
+                           capture_output=True, text=True)
+        c.expect(r.returncode == 0, f"cmake --install failed: {r.stdout}{r.stderr}")
+        for uri in documentation:
+            if not c.expect(re.match(r"(file|man|info|https?):", uri),
+                            f"Documentation={uri}: not a file:, man:, info: or http(s): URI"):
+                continue
+            if not uri.startswith("file:"):
+                continue
+            path = uri[len("file:"):]
+            if not c.expect(path.startswith(unit_prefix + "/"),
+                            f"Documentation={uri} is outside the unit's prefix {unit_prefix}"):
+                continue
+            installed = os.path.join(prefix, os.path.relpath(path, unit_prefix))
+            c.expect(os.path.isfile(installed),
+                     f"Documentation={uri}: `cmake --install --prefix {unit_prefix}` installs "
+                     "no such file")
+            print(f"{uri}: {'installed' if os.path.isfile(installed) else 'MISSING'}")
+    return c.finish("systemd Documentation= names installed files")
 
 
 def check_runtime_packages(c, root, binaries, project_dirs):
@@ -1274,6 +1373,9 @@ def main():
     layout = sub.add_parser("image-layout")
     layout.add_argument("--cmake", required=True)
     layout.add_argument("--build-dir", required=True)
+    docs = sub.add_parser("systemd-docs")
+    docs.add_argument("--cmake", required=True)
+    docs.add_argument("--build-dir", required=True)
     flags = sub.add_parser("flags")
     flags.add_argument("--fpgaasd", required=True)
     flags.add_argument("--cli", default=None)

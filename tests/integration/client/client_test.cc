@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
@@ -164,6 +165,122 @@ TEST_F(ClientTest, StreamReportsPerRequestErrors) {
   EXPECT_THAT(errors[0].message(), HasSubstr("unknown model 'muon_pt'"));
 }
 
+// A server without the ModelConfig extension (any plain KServe v2 server) answers UNIMPLEMENTED;
+// the model is then used through ModelMetadata alone.
+TEST_F(ClientTest, ModelWithoutModelConfigIsUsedThroughMetadata) {
+  server_.service().set_model_config_unimplemented(true);
+  Client client(server_.address());
+  EXPECT_EQ(client.GetModelConfig("muon_pt").status().code(), absl::StatusCode::kUnimplemented);
+
+  auto batched = client.GetModel("muon_pt");  // metadata shapes [-1, 3] → [-1, 1]
+  ASSERT_TRUE(batched.ok()) << batched.status();
+  EXPECT_TRUE(batched->config().from_metadata);
+  EXPECT_EQ(batched->max_batch_size(), ModelConfigInfo::kUnknownBatchLimit);
+  EXPECT_THAT(batched->input().shape, ElementsAre(3));
+  EXPECT_THAT(batched->output().shape, ElementsAre(1));
+  EXPECT_THAT(batched->config().inputs[0].shape, ElementsAre(3));
+  EXPECT_EQ(batched->config().json, "");
+  auto y = batched->InferBatch(std::vector<float>{1, 1, 1, 2, 2, 2}, 2);
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_THAT(*y, ElementsAre(3, 6));
+  EXPECT_EQ(server_.service().infer_calls(), 1);  // one request: the limit is the server's
+
+  auto unbatched = client.GetModel("scores");  // metadata shape [3]: no batch dimension
+  ASSERT_TRUE(unbatched.ok()) << unbatched.status();
+  EXPECT_EQ(unbatched->max_batch_size(), 0);
+  EXPECT_THAT(unbatched->input().shape, ElementsAre(3));
+  y = unbatched->Infer(std::vector<float>{1, 2, 3});
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_THAT(*y, ElementsAre(1, 2, 3));
+
+  EXPECT_EQ(client.GetModel("nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ClientTest, VariableShapeInputHasNoFixedSize) {
+  Client client(server_.address());
+  auto model = client.GetModel("varlen");
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->input_size(), std::nullopt);
+  EXPECT_EQ(model->output_size(), 1);
+  auto y = model->Infer(std::vector<float>{1, 2, 3, 4, 5});
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_THAT(*y, ElementsAre(15));
+}
+
+// Servers need not echo request ids on a stream: responses are then matched in order.
+TEST_F(ClientTest, StreamWithoutEchoedIdsAnswersRequestsInOrder) {
+  server_.service().set_echo_stream_ids(false);
+  Client client(server_.address());
+  auto model = client.GetModel("muon_pt");
+  ASSERT_TRUE(model.ok());
+  absl::Mutex mu;
+  std::vector<std::pair<uint64_t, InferResult>> answers;
+  auto stream = model->OpenStream([&](uint64_t id, InferResult result) {
+    absl::MutexLock lock(&mu);
+    answers.emplace_back(id, std::move(result));
+  });
+  ASSERT_TRUE(stream.ok()) << stream.status();
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < 10; ++i) {
+    auto id = (*stream)->Send(std::vector<float>{float(i), 0, 0});
+    ASSERT_TRUE(id.ok()) << id.status();
+    ids.push_back(*id);
+  }
+  ASSERT_TRUE((*stream)->Finish().ok());
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(answers.size(), 10u);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(answers[i].first, ids[i]);
+    ASSERT_TRUE(answers[i].second.ok()) << answers[i].second.status();
+    EXPECT_THAT(*answers[i].second, ElementsAre(float(i)));
+  }
+}
+
+TEST_F(ClientTest, StreamErrorWithoutIdAnswersTheOldestRequest) {
+  server_.service().set_echo_stream_ids(false);
+  Client client(server_.address());
+  auto model = client.GetModel("muon_pt");
+  ASSERT_TRUE(model.ok());
+  ASSERT_TRUE(client.UnloadModel("muon_pt").ok());
+  absl::Mutex mu;
+  std::map<uint64_t, absl::Status> errors;
+  auto stream = model->OpenStream([&](uint64_t id, InferResult result) {
+    absl::MutexLock lock(&mu);
+    errors[id] = result.status();
+  });
+  ASSERT_TRUE(stream.ok());
+  auto first = (*stream)->Send(std::vector<float>{1, 2, 3});
+  auto second = (*stream)->Send(std::vector<float>{1, 2, 3});
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_TRUE((*stream)->Finish().ok());
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(errors.size(), 2u);
+  for (uint64_t id : {*first, *second}) {
+    ASSERT_TRUE(errors.contains(id)) << id;
+    EXPECT_THAT(errors[id].message(), HasSubstr("unknown model 'muon_pt'"));
+  }
+}
+
+TEST_F(ClientTest, CancelEndsAStreamWhoseRequestsAreNeverAnswered) {
+  server_.service().set_answer_streams(false);
+  Client client(server_.address());
+  auto model = client.GetModel("muon_pt");
+  ASSERT_TRUE(model.ok());
+  absl::Mutex mu;
+  std::vector<absl::Status> results;
+  auto stream = model->OpenStream([&](uint64_t, InferResult result) {
+    absl::MutexLock lock(&mu);
+    results.push_back(result.status());
+  });
+  ASSERT_TRUE(stream.ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE((*stream)->Send(std::vector<float>{1, 2, 3}).ok());
+  (*stream)->Cancel();
+  EXPECT_EQ((*stream)->Finish().code(), absl::StatusCode::kCancelled);
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(results.size(), 3u);
+  for (const absl::Status& status : results) EXPECT_EQ(status.code(), absl::StatusCode::kCancelled);
+}
+
 TEST_F(ClientTest, HealthReadinessAndServerMetadata) {
   Client client(server_.address());
   EXPECT_EQ(client.IsLive().value_or(false), true);
@@ -312,6 +429,20 @@ TEST_F(ClientTest, DeadlineExceeded) {
   ASSERT_TRUE(slow.ok());
   EXPECT_EQ(slow->Infer(std::vector<float>{1, 2, 3}).status().code(),
             absl::StatusCode::kDeadlineExceeded);
+}
+
+// A batch split into several requests has one deadline for the whole call: here each request
+// takes 200 ms, well within the 500 ms deadline, but three of them do not.
+TEST_F(ClientTest, DeadlineBoundsAWholeSplitBatch) {
+  server_.service().set_slow_ms(200);
+  Client client(server_.address());
+  auto model = client.GetModel("slow");  // max_batch_size 4
+  ASSERT_TRUE(model.ok());
+  InferOptions options;
+  options.deadline = std::chrono::milliseconds(500);
+  ASSERT_TRUE(model->InferBatch(std::vector<float>(12, 1.0f), 4, options).ok());
+  auto split = model->InferBatch(std::vector<float>(36, 1.0f), 12, options);  // 3 requests
+  EXPECT_EQ(split.status().code(), absl::StatusCode::kDeadlineExceeded) << split.status();
 }
 
 TEST_F(ClientTest, UnknownModelIsNotFound) {

@@ -12,7 +12,7 @@ namespace {
 struct FakeModel {
   const char* input;
   const char* output;
-  int in_dims;
+  int in_dims;  // -1 = any number of values, summed into one output
   int out_dims;
   int max_batch;
 };
@@ -21,7 +21,8 @@ const FakeModel* Find(const std::string& name) {
   static const auto* models =
       new std::map<std::string, FakeModel>{{"muon_pt", {"input_1", "pt", 3, 1, 4}},
                                            {"scores", {"x", "scores", 3, 3, 0}},
-                                           {"slow", {"input_1", "pt", 3, 1, 4}}};
+                                           {"slow", {"input_1", "pt", 3, 1, 4}},
+                                           {"varlen", {"x", "sum", -1, 1, 0}}};
   auto it = models->find(name);
   return it == models->end() ? nullptr : &it->second;
 }
@@ -128,6 +129,9 @@ grpc::Status FakeKServeService::ModelConfig(grpc::ServerContext* context,
                                             const inference::ModelConfigRequest* request,
                                             inference::ModelConfigResponse* response) {
   Record(context);
+  if (model_config_unimplemented_) {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "");  // what gRPC answers by default
+  }
   const FakeModel* model = Find(request->name());
   if (model == nullptr) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND,
@@ -167,8 +171,9 @@ grpc::Status FakeKServeService::Compute(const inference::ModelInferRequest& requ
   int64_t expected_values = 1;
   for (int64_t dim : shape) expected_values *= dim;
   const int64_t batch = model->max_batch > 0 ? shape.Get(0) : 1;
+  const int64_t in_dims = model->in_dims < 0 ? expected_values : model->in_dims;
   if (static_cast<int64_t>(raw.size()) != expected_values * 4 ||
-      expected_values != batch * model->in_dims ||
+      expected_values != batch * in_dims ||
       (model->max_batch > 0 && (batch < 1 || batch > model->max_batch))) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "input shape/bytes mismatch");
   }
@@ -176,11 +181,13 @@ grpc::Status FakeKServeService::Compute(const inference::ModelInferRequest& requ
   std::memcpy(in.data(), raw.data(), raw.size());
   std::vector<float> out;
   for (int64_t b = 0; b < batch; ++b) {
-    const float* x = &in[b * model->in_dims];
+    const float* x = &in[b * in_dims];
     if (model->out_dims == 1) {
-      out.push_back(x[0] + x[1] + x[2]);
+      float sum = 0;
+      for (int64_t i = 0; i < in_dims; ++i) sum += x[i];
+      out.push_back(sum);
     } else {
-      out.insert(out.end(), x, x + model->in_dims);
+      out.insert(out.end(), x, x + in_dims);
     }
   }
   response.set_model_name(request.model_name());
@@ -239,6 +246,7 @@ grpc::Status FakeKServeService::ModelStreamInfer(
   Record(context);
   inference::ModelInferRequest request;
   while (stream->Read(&request)) {
+    if (!answer_streams_) continue;  // until the client half-closes or cancels
     inference::ModelStreamInferResponse response;
     grpc::Status status = Compute(request, *response.mutable_infer_response());
     if (!status.ok()) {
@@ -246,6 +254,7 @@ grpc::Status FakeKServeService::ModelStreamInfer(
       response.set_error_message(status.error_message());
       response.mutable_infer_response()->set_id(request.id());
     }
+    if (!echo_stream_ids_) response.mutable_infer_response()->clear_id();
     stream->Write(response);
   }
   return grpc::Status::OK;

@@ -2,8 +2,12 @@
 //   "muon_pt"  FP32 input "input_1" [3] → FP32 output "pt" [1] = x0 + x1 + x2; max_batch_size 4
 //   "scores"   FP32 input "x" [3] → FP32 output "scores" [3] = x (identity); no batch dimension
 //   "slow"     like muon_pt, but every inference sleeps slow_ms first (deadline tests)
+//   "varlen"   FP32 input "x" [-1] → FP32 output "sum" [1] = sum of x; no batch dimension
 // set_stall_all_ms(ms) makes every RPC wait that long (or until the client gives up) before
 // answering, so each CLI subcommand's deadline path can be tested.
+// Other KServe v2 servers are imitated with set_model_config_unimplemented (no ModelConfig RPC,
+// a Triton extension), set_echo_stream_ids(false) (stream responses carry no id) and
+// set_answer_streams(false) (stream requests are read but never answered).
 // It records what clients sent (metadata, load parameters) so tests can check the wire.
 // Thread-safe: handlers run on gRPC's sync-server threads.
 #ifndef FPGAAS_TESTS_INTEGRATION_CLIENT_FAKE_KSERVE_SERVICE_H_
@@ -31,6 +35,9 @@ class FakeKServeService final : public inference::GRPCInferenceService::Service 
   void FailNextInfers(int count);
   void set_slow_ms(int ms) { slow_ms_ = ms; }
   void set_stall_all_ms(int ms) { stall_all_ms_ = ms; }
+  void set_model_config_unimplemented(bool value) { model_config_unimplemented_ = value; }
+  void set_echo_stream_ids(bool value) { echo_stream_ids_ = value; }
+  void set_answer_streams(bool value) { answer_streams_ = value; }
 
   std::multimap<std::string, std::string> last_metadata() const;
   inference::RepositoryModelLoadRequest last_load() const;
@@ -71,6 +78,9 @@ class FakeKServeService final : public inference::GRPCInferenceService::Service 
 
   std::atomic<int> slow_ms_{300};
   std::atomic<int> stall_all_ms_{0};
+  std::atomic<bool> model_config_unimplemented_{false};
+  std::atomic<bool> echo_stream_ids_{true};
+  std::atomic<bool> answer_streams_{true};
   mutable absl::Mutex mu_;
   std::set<std::string> unloaded_ ABSL_GUARDED_BY(mu_);
   int fail_next_ ABSL_GUARDED_BY(mu_) = 0;

@@ -113,7 +113,7 @@ TEST_F(ToolsTest, Health) {
 }
 
 TEST_F(ToolsTest, UnreachableServer) {
-  Outcome run = Cli({"health", "--server=127.0.0.1:1", "--retries=1"}, false);
+  Outcome run = Cli({"health", "--server=127.0.0.1:1", "--retries=0"}, false);
   EXPECT_EQ(run.code, 1);
   EXPECT_THAT(run.err, HasSubstr("cannot reach the server at 127.0.0.1:1"));
 }
@@ -376,6 +376,116 @@ TEST_F(ToolsTest, PerfWarmUpIsNotRecordedAndDurationBoundsARun) {
   EXPECT_GE(level.struct_value().fields().at("seconds").number_value(), 0.2);
 }
 
+// A stream whose server does not echo request ids: responses are matched in order.
+TEST_F(ToolsTest, PerfStreamAgainstAServerThatEchoesNoIds) {
+  server_.service().set_echo_stream_ids(false);
+  Outcome closed = Perf({"muon_pt", "--mode", "stream", "--concurrency", "4", "--count", "30",
+                         "--warmup", "0", "--json", Path("closed.json")});
+  ASSERT_EQ(closed.code, 0) << closed.err << closed.out;
+  auto level = ParseJson(Read("closed.json")).fields().at("levels").list_value().values(0);
+  EXPECT_EQ(level.struct_value().fields().at("requests").number_value(), 30);
+  Outcome open = Perf({"muon_pt", "--mode", "stream", "--request-rate", "500", "--count", "20",
+                       "--warmup", "0", "--json", Path("open.json")});
+  ASSERT_EQ(open.code, 0) << open.err << open.out;
+  level = ParseJson(Read("open.json")).fields().at("levels").list_value().values(0);
+  EXPECT_EQ(level.struct_value().fields().at("requests").number_value(), 20);
+}
+
+// Stream requests the server never answers end as DEADLINE_EXCEEDED after the client deadline;
+// the run finishes and reports them.
+TEST_F(ToolsTest, PerfStreamGivesUpOnRequestsNeverAnswered) {
+  server_.service().set_answer_streams(false);
+  for (const std::vector<std::string>& load :
+       {std::vector<std::string>{"--concurrency", "3"}, {"--request-rate", "1000"}}) {
+    std::vector<std::string> args = {
+        "muon_pt",      "--mode", "stream", "--count",        "3", "--warmup", "0",
+        "--timeout-ms", "100",    "--json", Path("lost.json")};
+    args.insert(args.end(), load.begin(), load.end());
+    Outcome run = Perf(args);
+    EXPECT_EQ(run.code, 1) << load[0] << ": " << run.err;
+    auto level = ParseJson(Read("lost.json")).fields().at("levels").list_value().values(0);
+    const auto& fields = level.struct_value().fields();
+    EXPECT_EQ(fields.at("requests").number_value(), 0) << load[0];
+    EXPECT_EQ(fields.at("errors").number_value(), 3) << load[0];
+    EXPECT_THAT(fields.at("first_error").string_value(), HasSubstr("DEADLINE_EXCEEDED"));
+    EXPECT_THAT(run.out, HasSubstr("3 failed requests"));
+  }
+}
+
+// Counts are integers and latencies keep their digits: a latency over 10^6 µs is not rounded to
+// six significant digits (1.10012e+06).
+TEST_F(ToolsTest, PerfReportsPrintLargeNumbersInFull) {
+  server_.service().set_slow_ms(1100);
+  Outcome run = Perf({"slow", "--count", "1", "--warmup", "0", "--csv", Path("slow.csv"), "--json",
+                      Path("slow.json")});
+  ASSERT_EQ(run.code, 0) << run.err;
+  const auto csv = testing::CsvCells(Read("slow.csv"));
+  ASSERT_EQ(csv.size(), 2u);
+  const auto& columns = testing::PerfColumns();
+  const auto json = ParseJson(Read("slow.json")).fields().at("levels").list_value().values(0);
+  for (size_t k = 1; k < columns.size(); ++k) {
+    const std::string& cell = csv[1][k];
+    EXPECT_EQ(cell.find_first_of("eE"), std::string::npos) << columns[k] << " = " << cell;
+    double value;
+    ASSERT_TRUE(absl::SimpleAtod(cell, &value)) << columns[k] << " = " << cell;
+    EXPECT_DOUBLE_EQ(json.struct_value().fields().at(columns[k]).number_value(), value)
+        << columns[k];
+  }
+  const std::string text = Read("slow.json");
+  EXPECT_EQ(text.find("e+"), std::string::npos) << text;
+  EXPECT_EQ(csv[1][1], "1");  // concurrency
+  EXPECT_EQ(csv[1][3], "1");  // requests
+  EXPECT_EQ(csv[1][4], "0");  // errors
+  double max_us;
+  ASSERT_TRUE(absl::SimpleAtod(csv[1][12], &max_us));
+  EXPECT_EQ(columns[12], "max_us");
+  EXPECT_GE(max_us, 1.1e6);
+  EXPECT_THAT(csv[1][12], ::testing::MatchesRegex("[0-9]{7,}\\.[0-9]{3}"));
+}
+
+// --retries counts retries after the first attempt; 0 is allowed.
+TEST_F(ToolsTest, RetriesCountRetriesNotAttempts) {
+  Write("in.csv", "1,2,3\n");
+  Outcome health = Cli({"health", "--retries=0"});
+  EXPECT_EQ(health.code, 0) << health.err;
+
+  server_.service().FailNextInfers(1);
+  Outcome once = Cli({"infer", "muon_pt", "--input", Path("in.csv"), "--retries=0"});
+  EXPECT_EQ(once.code, 1);
+  EXPECT_THAT(once.err, HasSubstr("fake: try again"));
+  EXPECT_EQ(server_.service().infer_calls(), 1);
+
+  server_.service().FailNextInfers(1);
+  Outcome retried = Cli({"infer", "muon_pt", "--input", Path("in.csv"), "--retries=1"});
+  EXPECT_EQ(retried.code, 0) << retried.err;
+  EXPECT_EQ(server_.service().infer_calls(), 3);
+
+  for (const char* bad : {"--retries=-1", "--retries=5"}) {
+    Outcome run = Cli({"health", bad});
+    EXPECT_EQ(run.code, 2) << bad;
+    EXPECT_THAT(run.err, HasSubstr("--retries must be between 0 and 4")) << bad;
+  }
+}
+
+// A plain KServe v2 server has no ModelConfig RPC: metadata, infer, validate and perf still work.
+TEST_F(ToolsTest, ToolsWorkWithoutModelConfig) {
+  server_.service().set_model_config_unimplemented(true);
+  Outcome metadata = Cli({"metadata", "muon_pt", "--json"});
+  EXPECT_EQ(metadata.code, 0) << metadata.err;
+  EXPECT_THAT(metadata.out, HasSubstr("max_batch_size: unknown"));
+  EXPECT_THAT(metadata.out, HasSubstr("input:          input_1 FP32 [-1, 3]"));
+  Write("in.csv", "1,2,3\n4,5,6\n");
+  Write("ref.csv", "6\n15\n");
+  Outcome infer = Cli({"infer", "muon_pt", "--input", Path("in.csv")});
+  EXPECT_EQ(infer.code, 0) << infer.err;
+  EXPECT_THAT(infer.out, HasSubstr("15"));
+  Outcome validate =
+      Cli({"validate", "muon_pt", "--input", Path("in.csv"), "--reference", Path("ref.csv")});
+  EXPECT_EQ(validate.code, 0) << validate.err;
+  Outcome perf = Perf({"muon_pt", "--count", "5", "--batch", "3", "--warmup", "0"});
+  EXPECT_EQ(perf.code, 0) << perf.err;
+}
+
 TEST_F(ToolsTest, PerfErrors) {
   Outcome unknown = Perf({"nope", "--count", "1"});
   EXPECT_EQ(unknown.code, 1);
@@ -435,7 +545,7 @@ class ToolsErrorTest : public ToolsTest {
 
 TEST_F(ToolsErrorTest, EverySubcommandReportsAnUnreachableServer) {
   for (auto args : ServerCommands("muon_pt", dir_.string())) {
-    args.insert(args.end(), {"--server=127.0.0.1:1", "--retries=1"});
+    args.insert(args.end(), {"--server=127.0.0.1:1", "--retries=0"});
     Outcome run = Cli(args, /*with_server=*/false);
     EXPECT_EQ(run.code, 1) << args[0] << ": " << run.err;
     EXPECT_THAT(run.err,
@@ -443,7 +553,7 @@ TEST_F(ToolsErrorTest, EverySubcommandReportsAnUnreachableServer) {
         << args[0];
   }
   std::ostringstream out, err;
-  EXPECT_EQ(RunPerf({"muon_pt", "--server=127.0.0.1:1", "--retries=1", "--count=1"}, out, err), 1);
+  EXPECT_EQ(RunPerf({"muon_pt", "--server=127.0.0.1:1", "--retries=0", "--count=1"}, out, err), 1);
   EXPECT_THAT(err.str(), HasSubstr("UNAVAILABLE"));
 }
 
