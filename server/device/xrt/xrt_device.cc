@@ -306,11 +306,16 @@ struct XrtDevice::Card {
   // Downloads `x` (exclusive access to the card required from the caller).
   absl::Status Program(const xrt::xclbin& x, const std::string& path)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    absl::Status fault = options.download_fault ? options.download_fault(path) : absl::OkStatus();
     try {
-      device.load_xclbin(x);
+      if (fault.ok()) device.load_xclbin(x);
     } catch (const std::exception& e) {
+      fault = absl::UnknownError(e.what());
+    }
+    if (!fault.ok()) {
+      uuid.clear();  // what the card holds after a failed download is unknown
       return absl::UnavailableError(
-          absl::StrCat(name, ": loading xclbin ", path, " failed: ", e.what()));
+          absl::StrCat(name, ": loading xclbin ", path, " failed: ", fault.message()));
     }
     uuid = x.get_uuid().to_string();
     xclbin = x;
@@ -813,8 +818,29 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> XrtDevice::LoadImpl(const DeviceMod
     }
   }
 
-  // Exclusive access to the card: no run of a model already here is in flight while we (re)program
-  // or build. Never wait for busy cards: a swap happens only when the card is idle.
+  // The card already holds this xclbin: no download, so runs of the models here may go on. A
+  // shared hold keeps re-programming and swaps out while the new kernels and buffers are made.
+  {
+    absl::ReaderMutexLock exec_lock(&card_->exec_mu);
+    bool loaded;
+    {
+      absl::MutexLock lock(&card_->mu);
+      loaded = card_->uuid == uuid;
+    }
+    if (loaded) {
+      auto model = std::make_unique<XrtLoadedModel>(card_, spec, *std::move(layout));
+      if (absl::Status s = model->Init(xclbin.get_uuid()); !s.ok()) return s;
+      absl::MutexLock lock(&card_->mu);
+      card_->models.insert(model.get());
+      spdlog::info("{}: {} ready on the loaded xclbin: kernel {} on {} compute unit(s), {} slots",
+                   card_->name, Describe(spec), spec.kernel_name, spec.compute_units,
+                   model->slots().size());
+      return std::unique_ptr<LoadedModel>(std::move(model));
+    }
+  }
+
+  // A download: exclusive access to the card, so that no run of a model already here is in flight
+  // while we program. Never wait for busy cards: a swap happens only when the card is idle.
   if (!card_->exec_mu.WriterTryLock()) {
     return absl::ResourceExhaustedError(
         absl::StrCat(card_->name, " is busy running kernels; cannot place ", Describe(spec)));
@@ -824,25 +850,43 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> XrtDevice::LoadImpl(const DeviceMod
   {
     absl::MutexLock lock(&card_->mu);
     if (card_->uuid != uuid) {
-      if (!card_->models.empty()) {
-        std::vector<std::string> users;
-        for (XrtLoadedModel* m : card_->models) users.push_back(Describe(m->spec()));
-        if (!allow_swap) {
-          card_->exec_mu.Unlock();
-          return absl::ResourceExhaustedError(absl::StrCat(card_->name, " holds another xclbin (",
-                                                           card_->xclbin_path, ", used by ",
-                                                           absl::StrJoin(users, ", "), ")"));
-        }
-        for (XrtLoadedModel* m : card_->models) {
-          m->ReleaseKernels();
-          m->MarkSwappedOut();
-        }
+      std::vector<XrtLoadedModel*> users(card_->models.begin(), card_->models.end());
+      std::vector<std::string> user_names;
+      for (XrtLoadedModel* m : users) user_names.push_back(Describe(m->spec()));
+      if (!users.empty() && !allow_swap) {
+        card_->exec_mu.Unlock();
+        return absl::ResourceExhaustedError(absl::StrCat(card_->name, " holds another xclbin (",
+                                                         card_->xclbin_path, ", used by ",
+                                                         absl::StrJoin(user_names, ", "), ")"));
+      }
+      // A real card refuses a download while compute units of the old xclbin are open.
+      for (XrtLoadedModel* m : users) m->ReleaseKernels();
+      const std::string old_path = card_->xclbin_path;
+      status = card_->Program(xclbin, path);
+      if (status.ok() && !users.empty()) {
+        // Only now, with the new xclbin on the card, are the old models gone.
+        for (XrtLoadedModel* m : users) m->MarkSwappedOut();
         card_->models.clear();
         Inc(card_->metrics.swaps);
-        spdlog::warn("{}: swapping xclbin {} (used by {}, idle) for {} of {}", card_->name,
-                     card_->xclbin_path, absl::StrJoin(users, ", "), path, Describe(spec));
+        spdlog::warn("{}: swapped xclbin {} (used by {}, idle) for {} of {}", card_->name, old_path,
+                     absl::StrJoin(user_names, ", "), path, Describe(spec));
+      } else if (!users.empty()) {
+        // The old models keep serving: put their xclbin back (the failed download may have left
+        // the card blank) and reopen their compute units.
+        absl::Status restored = card_->Program(card_->xclbin, old_path);
+        for (XrtLoadedModel* m : users) {
+          if (!restored.ok()) break;
+          restored = m->BuildKernels(card_->xclbin.get_uuid());
+        }
+        if (restored.ok()) {
+          spdlog::warn("{}: swap to {} for {} failed; {} restored for {}", card_->name, path,
+                       Describe(spec), old_path, absl::StrJoin(user_names, ", "));
+        } else {
+          card_->TakeOutOfService(absl::StrCat("swap to ", path, " failed (", status.message(),
+                                               ") and restoring ", old_path,
+                                               " failed: ", restored.message()));
+        }
       }
-      status = card_->Program(xclbin, path);
     }
   }
   if (status.ok()) status = model->Init(xclbin.get_uuid());

@@ -28,6 +28,7 @@
 #ifndef FPGAAS_SERVER_DEVICE_XRT_XRT_DEVICE_H_
 #define FPGAAS_SERVER_DEVICE_XRT_XRT_DEVICE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -61,6 +62,9 @@ struct XrtDeviceOptions {
   // State polls of a running kernel: the interval doubles from min to max (Clock time).
   absl::Duration min_poll_interval = absl::Microseconds(5);
   absl::Duration max_poll_interval = absl::Microseconds(200);
+  // Tests only: asked before each xclbin download with the file's path; an error fails that
+  // download as a card refusing it would (the noop shim accepts any xclbin XRT can parse).
+  std::function<absl::Status(const std::string& path)> download_fault;
 };
 
 class XrtDevice final : public Device {

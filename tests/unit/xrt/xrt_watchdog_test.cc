@@ -30,13 +30,40 @@ class HangingKernelClock final : public Clock {
     jump_ns_.store(absl::ToInt64Nanoseconds(jump));
     jumps_.store(jumps);
   }
+  // While held, whoever waits on the clock (a watchdog polling an unfinished run) blocks until
+  // Release: the run stays in flight as long as the test wants.
+  void Hold() {
+    absl::MutexLock lock(&gate_mu_);
+    held_ = true;
+  }
+  void Release() {
+    absl::MutexLock lock(&gate_mu_);
+    held_ = false;
+  }
+  void AwaitHeldWaiter() {
+    absl::MutexLock lock(&gate_mu_);
+    gate_mu_.Await(absl::Condition(
+        +[](int* waiting) { return *waiting > 0; }, &waiting_));
+  }
   absl::Time Now() override { return fake_.Now(); }
   bool WaitWithDeadline(absl::Mutex* mu, absl::CondVar* cv, absl::Time deadline) override {
+    {
+      absl::MutexLock lock(&gate_mu_);
+      if (held_) {
+        ++waiting_;
+        gate_mu_.Await(absl::Condition(
+            +[](bool* held) { return !*held; }, &held_));
+        --waiting_;
+      }
+    }
     if (jumps_.fetch_sub(1) > 0) fake_.Advance(absl::Nanoseconds(jump_ns_.load()));
     return fake_.WaitWithDeadline(mu, cv, deadline);
   }
 
  private:
+  absl::Mutex gate_mu_;
+  bool held_ ABSL_GUARDED_BY(gate_mu_) = false;
+  int waiting_ ABSL_GUARDED_BY(gate_mu_) = 0;
   std::atomic<int> jumps_{0};
   std::atomic<int64_t> jump_ns_{0};
   FakeClock fake_;
@@ -169,6 +196,32 @@ TEST_F(XrtWatchdogTest, DeadlineIsCalibratedFromMeasuredRunTimes) {
   clock_.JumpOnNextWaits(1, absl::Minutes(10));
   EXPECT_TRUE(slot->Execute(1, nullptr).ok());  // retried on myproject_2
   EXPECT_EQ(Cu("fpgaas_xrt_watchdog_trips_total", "myproject_1"), 1);
+}
+
+TEST_F(XrtWatchdogTest, SameXclbinLoadsWhileTheCardRunsAKernel) {
+  std::unique_ptr<XrtDevice> card = Card();
+  std::unique_ptr<LoadedModel> first = Load(*card, 2);
+  ASSERT_NE(first, nullptr);
+  clock_.Hold();
+  absl::Status run;
+  std::thread runner([&] { run = first->slots()[0]->Execute(4, nullptr); });
+  clock_.AwaitHeldWaiter();  // the run is in flight
+
+  // Another model (and another version) on the xclbin the card holds: no download, no waiting.
+  XclbinSpec xclbin;
+  xclbin.compute_units = 2;
+  DeviceModelSpec spec = WriteModel(dir_ / "other", xclbin, 2);
+  spec.model_name = "other";
+  spec.version = 2;
+  absl::StatusOr<std::unique_ptr<LoadedModel>> second = card->Load(spec);
+  EXPECT_TRUE(second.ok()) << second.status();
+  clock_.Release();
+  runner.join();
+  EXPECT_TRUE(run.ok()) << run;
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE((*second)->ready());
+  EXPECT_TRUE((*second)->slots()[1]->Execute(2, nullptr).ok());
+  EXPECT_EQ(Card0("fpgaas_xrt_xclbin_loads_total"), 1);
 }
 
 #ifdef FPGAAS_HAVE_SCHEDULER
