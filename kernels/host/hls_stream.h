@@ -1,5 +1,5 @@
-// A host stand-in for hls::stream (a FIFO), enough for hls4ml headers that name it. fpgaas' host
-// build runs io_parallel projects only; streams are not used by their layers.
+// A host stand-in for hls::stream (an unbounded FIFO), for the kernel wrapper's dataflow streams and
+// hls4ml headers that name it. fpgaas' host build runs io_parallel projects; their layers use none.
 #ifndef FPGAAS_KERNELS_HOST_HLS_STREAM_H_
 #define FPGAAS_KERNELS_HOST_HLS_STREAM_H_
 

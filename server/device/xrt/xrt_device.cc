@@ -42,6 +42,7 @@ struct CuMetrics {
   prometheus::Counter* bytes_to_device = nullptr;
   prometheus::Counter* bytes_from_device = nullptr;
   prometheus::Counter* watchdog_trips = nullptr;
+  prometheus::Gauge* retired = nullptr;
 };
 
 struct CardMetrics {
@@ -114,6 +115,11 @@ CuMetrics MakeCuMetrics(prometheus::Registry* registry, const std::string& card,
                           .Help("Kernel runs that passed their watchdog deadline")
                           .Register(*registry)
                           .Add(labels);
+  m.retired = &prometheus::BuildGauge()
+                   .Name("fpgaas_xrt_compute_unit_retired")
+                   .Help("1 once the compute unit is retired after repeated watchdog trips")
+                   .Register(*registry)
+                   .Add(labels);
   return m;
 }
 
@@ -302,17 +308,28 @@ struct XrtDevice::Card {
   xrt::xclbin xclbin ABSL_GUARDED_BY(mu);
   std::string xclbin_path ABSL_GUARDED_BY(mu);
   std::set<XrtLoadedModel*> models ABSL_GUARDED_BY(mu);  // live models using the xclbin
+  // Compute unit instances of the current xclbin retired after repeated watchdog trips: a
+  // re-program does not bring them back, another xclbin does.
+  std::set<std::string> retired_cus ABSL_GUARDED_BY(mu);
 
   // Downloads `x` (exclusive access to the card required from the caller).
   absl::Status Program(const xrt::xclbin& x, const std::string& path)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    absl::Status fault = options.download_fault ? options.download_fault(path) : absl::OkStatus();
     try {
-      device.load_xclbin(x);
+      if (fault.ok()) device.load_xclbin(x);
     } catch (const std::exception& e) {
-      return absl::UnavailableError(
-          absl::StrCat(name, ": loading xclbin ", path, " failed: ", e.what()));
+      fault = absl::UnknownError(e.what());
     }
-    uuid = x.get_uuid().to_string();
+    if (!fault.ok()) {
+      uuid.clear();  // what the card holds after a failed download is unknown
+      retired_cus.clear();
+      return absl::UnavailableError(
+          absl::StrCat(name, ": loading xclbin ", path, " failed: ", fault.message()));
+    }
+    const std::string new_uuid = x.get_uuid().to_string();
+    if (new_uuid != uuid) retired_cus.clear();
+    uuid = new_uuid;
     xclbin = x;
     xclbin_path = path;
     generation.fetch_add(1);
@@ -338,7 +355,22 @@ struct ComputeUnit {
   std::string instance;  // "myproject_1"
   int index = 0;         // within the model
   CuMetrics metrics;
+  // Set by a watchdog trip on this CU, cleared by the card's re-program: meanwhile the CU gets no
+  // new batch (its slots run theirs on another CU, or wait for the re-program).
   std::atomic<bool> suspect{false};
+  std::atomic<uint64_t> suspect_generation{0};  // card generation the tripped run was made for
+  // Trips since the last successful run on this CU; at options.max_compute_unit_trips the CU is
+  // retired: no batch runs on it any more (the card goes out of service when all its CUs are).
+  std::atomic<int> consecutive_trips{0};
+  std::atomic<bool> retired{false};
+  // Runs submitted to this CU execute one after another, in submission order. A run's deadline
+  // and busy time start when it starts executing: at its submission or when the run before it on
+  // the CU ended, whichever is later.
+  absl::Mutex queue_mu;
+  uint64_t next_ticket ABSL_GUARDED_BY(queue_mu) = 0;
+  std::set<uint64_t> in_flight ABSL_GUARDED_BY(queue_mu);  // submitted, neither ended nor abandoned
+  absl::Time last_end ABSL_GUARDED_BY(queue_mu) = absl::InfinitePast();
+  uint64_t trips ABSL_GUARDED_BY(queue_mu) = 0;  // bumped by each trip: runs queued behind give up
   // Rebuilt on re-program; read under the card's exec_mu (shared), written under it (exclusive).
   xrt::kernel kernel;
   int input_group = 0;
@@ -360,7 +392,13 @@ class XrtLoadedModel final : public LoadedModel {
 
   const DeviceModelSpec& spec() const override { return spec_; }
   std::vector<ExecutionSlot*> slots() override { return slot_ptrs_; }
-  bool ready() const override { return card_->in_service.load() && !swapped_out_.load(); }
+  bool ready() const override {
+    if (!card_->in_service.load() || swapped_out_.load()) return false;
+    for (const auto& cu : cus_) {
+      if (!cu->retired.load()) return true;
+    }
+    return false;
+  }
 
   absl::Status Execute(XrtSlot& slot, int batch, StageTimes* times);
 
@@ -369,16 +407,32 @@ class XrtLoadedModel final : public LoadedModel {
   // Drops kernel objects and runs (before a download). exec_mu exclusive.
   void ReleaseKernels();
   void MarkSwappedOut() { swapped_out_.store(true); }
+  // Marks this model's CU `instance` retired. Card mu held.
+  void RetireUnit(const std::string& instance);
+  // A re-program resets every compute unit. exec_mu exclusive.
+  void ClearSuspects() {
+    for (auto& cu : cus_) cu->suspect.store(false);
+  }
 
  private:
   struct Attempt {
     absl::Status status;
-    bool timed_out = false;
+    bool timed_out = false;   // the run was abandoned (its own trip or one ahead of it on the CU)
     uint64_t generation = 0;  // card generation the run was made for
   };
   Attempt RunOnce(XrtSlot& slot, ComputeUnit& cu, int batch, StageTimes* times);
-  // Waits for `run` with the watchdog deadline. True when it completed in time.
-  absl::StatusOr<bool> WaitWithWatchdog(xrt::run& run, absl::Time deadline);
+  enum class Wait { kCompleted, kTimedOut, kBehindHungRun };
+  // Waits for `run`, ticket `ticket` on `cu` submitted at `submitted`, with the watchdog deadline
+  // `timeout` after it starts executing. *end = when it was seen completed.
+  absl::StatusOr<Wait> WaitWithWatchdog(xrt::run& run, ComputeUnit& cu, uint64_t ticket,
+                                        uint64_t trips_at_submit, absl::Time submitted,
+                                        absl::Duration timeout, absl::Time* end);
+  // Retires `cu` (and the same CU of the card's other models); out of service when all are.
+  void Retire(ComputeUnit& cu, int trips);
+  // The CU a batch of `slot` runs on: its own unless suspect or retired, else another usable one
+  // whose banks reach the slot's buffers; a suspect CU with no alternative is re-programmed
+  // first. Unavailable when none can take it.
+  absl::StatusOr<ComputeUnit*> PickUnit(XrtSlot& slot);
   // Re-programs the card unless someone already did since `generation`.
   absl::Status Reprogram(uint64_t generation);
   absl::Duration Deadline(int batch);
@@ -476,6 +530,12 @@ absl::Status XrtLoadedModel::Init(const xrt::uuid& uuid) {
     cu->metrics = MakeCuMetrics(card_->options.metrics.get(), card_->name, cu->instance);
     cus_.push_back(std::move(cu));
   }
+  {
+    absl::MutexLock lock(&card_->mu);
+    for (auto& cu : cus_) {
+      if (card_->retired_cus.count(cu->instance) > 0) cu->retired.store(true);
+    }
+  }
   if (absl::Status s = BuildKernels(uuid); !s.ok()) return s;
   const size_t input_bytes = size_t(spec_.max_batch_size) * spec_.input_bytes_per_sample();
   const size_t output_bytes = size_t(spec_.max_batch_size) * spec_.output_bytes_per_sample();
@@ -520,19 +580,38 @@ void XrtLoadedModel::Calibrate(absl::Duration compute, int batch) {
   max_us_per_sample_ = std::max(max_us_per_sample_, us_per_sample);
 }
 
-absl::StatusOr<bool> XrtLoadedModel::WaitWithWatchdog(xrt::run& run, absl::Time deadline) {
+absl::StatusOr<XrtLoadedModel::Wait> XrtLoadedModel::WaitWithWatchdog(
+    xrt::run& run, ComputeUnit& cu, uint64_t ticket, uint64_t trips_at_submit, absl::Time submitted,
+    absl::Duration timeout, absl::Time* end) {
   Clock* clock = card_->options.clock;
   absl::Duration interval = card_->options.min_poll_interval;
   for (;;) {
-    const ert_cmd_state state = run.state();
-    if (state == ERT_CMD_STATE_COMPLETED) return true;
+    ert_cmd_state state;
+    try {
+      state = run.state();
+    } catch (const std::exception& e) {  // the caller must take the run off its CU's queue
+      return absl::UnavailableError(absl::StrCat("XRT error: ", e.what()));
+    }
+    if (state == ERT_CMD_STATE_COMPLETED) {
+      *end = clock->Now();
+      return Wait::kCompleted;
+    }
     if (state == ERT_CMD_STATE_ERROR || state == ERT_CMD_STATE_ABORT ||
         state == ERT_CMD_STATE_TIMEOUT || state == ERT_CMD_STATE_NORESPONSE) {
       return absl::UnavailableError(
           absl::StrCat("kernel run ended in XRT state ", int(state), " instead of completing"));
     }
     const absl::Time now = clock->Now();
-    if (now >= deadline) return false;
+    absl::Time deadline = absl::InfiniteFuture();  // not executing yet: no deadline
+    {
+      absl::MutexLock lock(&cu.queue_mu);
+      // A run ahead of ours on this CU hung: ours cannot start before the re-program.
+      if (cu.trips != trips_at_submit) return Wait::kBehindHungRun;
+      if (cu.in_flight.empty() || *cu.in_flight.begin() == ticket) {
+        deadline = std::max(submitted, cu.last_end) + timeout;
+      }
+    }
+    if (now >= deadline) return Wait::kTimedOut;
     absl::MutexLock lock(&poll_mu_);
     clock->WaitWithDeadline(&poll_mu_, &poll_cv_, std::min(deadline, now + interval));
     interval = std::min(interval * 2, card_->options.max_poll_interval);
@@ -572,7 +651,7 @@ XrtLoadedModel::Attempt XrtLoadedModel::RunOnce(XrtSlot& slot, ComputeUnit& cu, 
         slot.run_generation = attempt.generation;
       }
       run = &slot.run;
-    } else {  // a retry on another compute unit with this slot's buffers
+    } else {  // on another compute unit with this slot's buffers
       fresh = xrt::run(cu.kernel);
       fresh.set_arg(layout_.input_index, slot.input_bo);
       fresh.set_arg(layout_.output_index, slot.output_bo);
@@ -583,46 +662,81 @@ XrtLoadedModel::Attempt XrtLoadedModel::RunOnce(XrtSlot& slot, ComputeUnit& cu, 
       run->set_arg(layout_.batch_index, uint32_t(batch));
     }
     const absl::Duration timeout = Deadline(batch);
-    run->start();
-    absl::StatusOr<bool> completed = WaitWithWatchdog(*run, t1 + timeout);
-    if (!completed.ok()) {
-      attempt.status =
-          absl::UnavailableError(absl::StrCat(where, ": ", completed.status().message()));
-      return attempt;
+    uint64_t ticket, trips_at_submit;
+    absl::Time submitted;
+    {
+      // Tickets follow submission order, the order the CU executes runs in.
+      absl::MutexLock queue_lock(&cu.queue_mu);
+      ticket = cu.next_ticket++;
+      trips_at_submit = cu.trips;
+      submitted = clock->Now();
+      run->start();
+      cu.in_flight.insert(ticket);
     }
-    if (!*completed) {
+    absl::Time end;
+    absl::StatusOr<Wait> waited =
+        WaitWithWatchdog(*run, cu, ticket, trips_at_submit, submitted, timeout, &end);
+    if (!waited.ok() || *waited != Wait::kCompleted) {
+      {
+        absl::MutexLock queue_lock(&cu.queue_mu);
+        if (waited.ok() && *waited == Wait::kTimedOut) ++cu.trips;  // before leaving the queue
+        cu.in_flight.erase(ticket);
+      }
+      if (!waited.ok()) {
+        attempt.status =
+            absl::UnavailableError(absl::StrCat(where, ": ", waited.status().message()));
+        return attempt;
+      }
       attempt.timed_out = true;
-      cu.suspect.store(true);
-      Inc(cu.metrics.watchdog_trips);
-      const int trips = card_->consecutive_trips.fetch_add(1) + 1;
-      spdlog::warn(
-          "{}: watchdog: run of {} samples ({}) passed its {} deadline; compute unit "
-          "marked suspect ({} trip(s) in a row)",
-          where, batch, Describe(spec_), absl::FormatDuration(timeout), trips);
       {
         absl::MutexLock abandoned_lock(&cu.abandoned_mu);
         cu.abandoned.push_back(std::move(*run));
       }
       *run = xrt::run();
+      if (*waited == Wait::kBehindHungRun) {  // not this run's trip: the one ahead counted it
+        attempt.status = absl::DeadlineExceededError(
+            absl::StrCat(where, ": kernel run queued behind a run that passed its deadline"));
+        return attempt;
+      }
+      cu.suspect_generation.store(attempt.generation);
+      cu.suspect.store(true);
+      Inc(cu.metrics.watchdog_trips);
+      const int cu_trips = cu.consecutive_trips.fetch_add(1) + 1;
+      const int trips = card_->consecutive_trips.fetch_add(1) + 1;
+      spdlog::warn(
+          "{}: watchdog: run of {} samples ({}) passed its {} deadline; compute unit "
+          "marked suspect ({} trip(s) in a row on it, {} on the card)",
+          where, batch, Describe(spec_), absl::FormatDuration(timeout), cu_trips, trips);
       attempt.status = absl::DeadlineExceededError(absl::StrCat(
           where, ": kernel run passed its ", absl::FormatDuration(timeout), " watchdog deadline"));
+      if (cu_trips >= card_->options.max_compute_unit_trips) Retire(cu, cu_trips);
       if (trips >= card_->options.max_consecutive_trips) {
         card_->TakeOutOfService(
             absl::StrCat(trips, " watchdog trips without a successful run in between"));
       }
       return attempt;
     }
-    const absl::Time t2 = clock->Now();
+    absl::Duration busy;
+    {
+      absl::MutexLock queue_lock(&cu.queue_mu);
+      // Executing from when it was submitted or when the run before it ended. A run whose
+      // predecessor's end was not yet seen counts from its own submission; the predecessor then
+      // counts nothing past this end, so the CU's busy time never exceeds wall time.
+      busy = std::max(absl::ZeroDuration(), end - std::max(submitted, cu.last_end));
+      cu.last_end = std::max(cu.last_end, end);
+      cu.in_flight.erase(ticket);
+    }
+    const absl::Time t2 = end;
     slot.output_bo.sync(XCL_BO_SYNC_BO_FROM_DEVICE, out_bytes, 0);
     const absl::Time t3 = clock->Now();
 
-    cu.suspect.store(false);
+    cu.consecutive_trips.store(0);
     card_->consecutive_trips.store(0);
     Inc(cu.metrics.runs);
-    Inc(cu.metrics.busy_us, absl::ToDoubleMicroseconds(t2 - t1));
+    Inc(cu.metrics.busy_us, absl::ToDoubleMicroseconds(busy));
     Inc(cu.metrics.bytes_to_device, double(in_bytes));
     Inc(cu.metrics.bytes_from_device, double(out_bytes));
-    Calibrate(t2 - t1, batch);
+    Calibrate(busy, batch);
     if (times != nullptr) {
       times->input_transfer = t1 - t0;
       times->compute = t2 - t1;
@@ -632,6 +746,31 @@ XrtLoadedModel::Attempt XrtLoadedModel::RunOnce(XrtSlot& slot, ComputeUnit& cu, 
     attempt.status = absl::UnavailableError(absl::StrCat(where, ": XRT error: ", e.what()));
   }
   return attempt;
+}
+
+void XrtLoadedModel::RetireUnit(const std::string& instance) {
+  for (auto& cu : cus_) {
+    if (cu->instance == instance && !cu->retired.exchange(true)) Set(cu->metrics.retired, 1);
+  }
+}
+
+void XrtLoadedModel::Retire(ComputeUnit& cu, int trips) {
+  absl::MutexLock lock(&card_->mu);
+  card_->retired_cus.insert(cu.instance);
+  RetireUnit(cu.instance);  // also when this model is no longer on the card's list
+  bool all_retired = true;
+  for (XrtLoadedModel* m : card_->models) {
+    m->RetireUnit(cu.instance);
+    for (auto& c : m->cus_) {
+      if (!c->retired.load()) all_retired = false;
+    }
+  }
+  spdlog::error("{}/{}: compute unit retired after {} watchdog trips in a row", card_->name,
+                cu.instance, trips);
+  if (all_retired) {
+    card_->TakeOutOfService(absl::StrCat("every compute unit in use is retired (last: ",
+                                         cu.instance, ", ", trips, " watchdog trips in a row)"));
+  }
 }
 
 absl::Status XrtLoadedModel::Reprogram(uint64_t generation) {
@@ -649,6 +788,7 @@ absl::Status XrtLoadedModel::Reprogram(uint64_t generation) {
     const xrt::uuid uuid = card_->xclbin.get_uuid();
     for (XrtLoadedModel* m : card_->models) {
       if (absl::Status s = m->BuildKernels(uuid); !s.ok() && status.ok()) status = s;
+      m->ClearSuspects();
     }
   }
   if (!status.ok()) card_->TakeOutOfService(status.ToString());
@@ -659,7 +799,7 @@ ComputeUnit& XrtLoadedModel::RetryUnit(const ComputeUnit& failed) {
   for (size_t k = 1; k < cus_.size(); ++k) {
     ComputeUnit& cu = *cus_[(size_t(failed.index) + k) % cus_.size()];
     // The slot's buffers must sit in banks the other CU reaches.
-    if (!cu.suspect.load() && cu.input_group == failed.input_group &&
+    if (!cu.suspect.load() && !cu.retired.load() && cu.input_group == failed.input_group &&
         cu.output_group == failed.output_group) {
       return cu;
     }
@@ -667,12 +807,33 @@ ComputeUnit& XrtLoadedModel::RetryUnit(const ComputeUnit& failed) {
   return *cus_[size_t(failed.index)];
 }
 
+absl::StatusOr<ComputeUnit*> XrtLoadedModel::PickUnit(XrtSlot& slot) {
+  ComputeUnit& home = *slot.cu();
+  if (!home.suspect.load() && !home.retired.load()) return &home;
+  ComputeUnit& other = RetryUnit(home);
+  if (&other != &home) return &other;
+  if (home.retired.load()) {
+    return absl::UnavailableError(absl::StrCat(
+        card_->name, "/", home.instance,
+        ": compute unit retired after repeated watchdog trips, and no other usable compute unit "
+        "reaches this slot's memory banks"));
+  }
+  // Suspect and alone: it runs again only after the re-program its trip asked for.
+  if (absl::Status s = Reprogram(home.suspect_generation.load()); !s.ok()) return s;
+  return &home;
+}
+
 absl::Status XrtLoadedModel::Execute(XrtSlot& slot, int batch, StageTimes* times) {
   if (batch < 1 || batch > spec_.max_batch_size) {
     return absl::InvalidArgumentError(absl::StrCat(slot.name(), ": batch of ", batch,
                                                    " samples outside 1..", spec_.max_batch_size));
   }
-  Attempt first = RunOnce(slot, *slot.cu(), batch, times);
+  if (!card_->in_service.load()) {
+    return absl::UnavailableError(absl::StrCat(card_->name, " is out of service"));
+  }
+  absl::StatusOr<ComputeUnit*> cu = PickUnit(slot);
+  if (!cu.ok()) return absl::UnavailableError(cu.status().message());
+  Attempt first = RunOnce(slot, **cu, batch, times);
   if (!first.timed_out) return first.status;
 
   // Watchdog trip: reset the card, then one retry, preferably on another compute unit.
@@ -680,10 +841,11 @@ absl::Status XrtLoadedModel::Execute(XrtSlot& slot, int batch, StageTimes* times
     return absl::UnavailableError(
         absl::StrCat(first.status.message(), "; re-programming failed: ", s.message()));
   }
-  ComputeUnit* retry_cu;
-  {
-    absl::ReaderMutexLock lock(&card_->exec_mu);
-    retry_cu = &RetryUnit(*slot.cu());
+  ComputeUnit* retry_cu = &RetryUnit(**cu);
+  if (retry_cu->retired.load()) {
+    return absl::UnavailableError(absl::StrCat(first.status.message(), "; ", retry_cu->instance,
+                                               " is retired and no other compute unit reaches "
+                                               "this slot's memory banks"));
   }
   Attempt second = RunOnce(slot, *retry_cu, batch, times);
   if (second.status.ok()) {
@@ -716,8 +878,8 @@ absl::StatusOr<std::unique_ptr<XrtDevice>> XrtDevice::Create(XrtDeviceOptions op
     return absl::InvalidArgumentError(absl::StrCat(
         "XrtDevice: slots_per_compute_unit must be >= 2, got ", options.slots_per_compute_unit));
   }
-  if (options.max_consecutive_trips < 1 || options.timeout_factor <= 0 ||
-      options.min_poll_interval <= absl::ZeroDuration() ||
+  if (options.max_consecutive_trips < 1 || options.max_compute_unit_trips < 1 ||
+      options.timeout_factor <= 0 || options.min_poll_interval <= absl::ZeroDuration() ||
       options.max_poll_interval < options.min_poll_interval) {
     return absl::InvalidArgumentError("XrtDevice: invalid watchdog options");
   }
@@ -813,8 +975,29 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> XrtDevice::LoadImpl(const DeviceMod
     }
   }
 
-  // Exclusive access to the card: no run of a model already here is in flight while we (re)program
-  // or build. Never wait for busy cards: a swap happens only when the card is idle.
+  // The card already holds this xclbin: no download, so runs of the models here may go on. A
+  // shared hold keeps re-programming and swaps out while the new kernels and buffers are made.
+  {
+    absl::ReaderMutexLock exec_lock(&card_->exec_mu);
+    bool loaded;
+    {
+      absl::MutexLock lock(&card_->mu);
+      loaded = card_->uuid == uuid;
+    }
+    if (loaded) {
+      auto model = std::make_unique<XrtLoadedModel>(card_, spec, *std::move(layout));
+      if (absl::Status s = model->Init(xclbin.get_uuid()); !s.ok()) return s;
+      absl::MutexLock lock(&card_->mu);
+      card_->models.insert(model.get());
+      spdlog::info("{}: {} ready on the loaded xclbin: kernel {} on {} compute unit(s), {} slots",
+                   card_->name, Describe(spec), spec.kernel_name, spec.compute_units,
+                   model->slots().size());
+      return std::unique_ptr<LoadedModel>(std::move(model));
+    }
+  }
+
+  // A download: exclusive access to the card, so that no run of a model already here is in flight
+  // while we program. Never wait for busy cards: a swap happens only when the card is idle.
   if (!card_->exec_mu.WriterTryLock()) {
     return absl::ResourceExhaustedError(
         absl::StrCat(card_->name, " is busy running kernels; cannot place ", Describe(spec)));
@@ -824,25 +1007,43 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> XrtDevice::LoadImpl(const DeviceMod
   {
     absl::MutexLock lock(&card_->mu);
     if (card_->uuid != uuid) {
-      if (!card_->models.empty()) {
-        std::vector<std::string> users;
-        for (XrtLoadedModel* m : card_->models) users.push_back(Describe(m->spec()));
-        if (!allow_swap) {
-          card_->exec_mu.Unlock();
-          return absl::ResourceExhaustedError(absl::StrCat(card_->name, " holds another xclbin (",
-                                                           card_->xclbin_path, ", used by ",
-                                                           absl::StrJoin(users, ", "), ")"));
-        }
-        for (XrtLoadedModel* m : card_->models) {
-          m->ReleaseKernels();
-          m->MarkSwappedOut();
-        }
+      std::vector<XrtLoadedModel*> users(card_->models.begin(), card_->models.end());
+      std::vector<std::string> user_names;
+      for (XrtLoadedModel* m : users) user_names.push_back(Describe(m->spec()));
+      if (!users.empty() && !allow_swap) {
+        card_->exec_mu.Unlock();
+        return absl::ResourceExhaustedError(absl::StrCat(card_->name, " holds another xclbin (",
+                                                         card_->xclbin_path, ", used by ",
+                                                         absl::StrJoin(user_names, ", "), ")"));
+      }
+      // A real card refuses a download while compute units of the old xclbin are open.
+      for (XrtLoadedModel* m : users) m->ReleaseKernels();
+      const std::string old_path = card_->xclbin_path;
+      status = card_->Program(xclbin, path);
+      if (status.ok() && !users.empty()) {
+        // Only now, with the new xclbin on the card, are the old models gone.
+        for (XrtLoadedModel* m : users) m->MarkSwappedOut();
         card_->models.clear();
         Inc(card_->metrics.swaps);
-        spdlog::warn("{}: swapping xclbin {} (used by {}, idle) for {} of {}", card_->name,
-                     card_->xclbin_path, absl::StrJoin(users, ", "), path, Describe(spec));
+        spdlog::warn("{}: swapped xclbin {} (used by {}, idle) for {} of {}", card_->name, old_path,
+                     absl::StrJoin(user_names, ", "), path, Describe(spec));
+      } else if (!users.empty()) {
+        // The old models keep serving: put their xclbin back (the failed download may have left
+        // the card blank) and reopen their compute units.
+        absl::Status restored = card_->Program(card_->xclbin, old_path);
+        for (XrtLoadedModel* m : users) {
+          if (!restored.ok()) break;
+          restored = m->BuildKernels(card_->xclbin.get_uuid());
+        }
+        if (restored.ok()) {
+          spdlog::warn("{}: swap to {} for {} failed; {} restored for {}", card_->name, path,
+                       Describe(spec), old_path, absl::StrJoin(user_names, ", "));
+        } else {
+          card_->TakeOutOfService(absl::StrCat("swap to ", path, " failed (", status.message(),
+                                               ") and restoring ", old_path,
+                                               " failed: ", restored.message()));
+        }
       }
-      status = card_->Program(xclbin, path);
     }
   }
   if (status.ok()) status = model->Init(xclbin.get_uuid());

@@ -8,12 +8,19 @@
 // one batch's transfers overlap another's compute on the same CU.
 //
 // Watchdog: every kernel run has a deadline kept in the injected Clock's time (XRT's own
-// run.wait(timeout) is not relied on: the noop shim ignores it). A run past its deadline marks its
-// CU suspect; the card is re-programmed (xclbin reloaded) and the batch retried once, on another
-// compute unit when one exists, else on the same one; if that fails too Execute returns
-// UNAVAILABLE. Repeated trips without a successful run in between take the card out of service:
-// healthy() and every LoadedModel::ready() on it turn false and Execute fails fast with
-// UNAVAILABLE.
+// run.wait(timeout) is not relied on: the noop shim ignores it), counted from when the run starts
+// executing: its submission, or the end of the run before it on the same compute unit (the two
+// buffer sets of a CU queue behind each other). Busy time and the deadline calibration use the
+// same start. A run past its deadline marks its CU suspect; the card is re-programmed (xclbin
+// reloaded) and the batch retried once, on another compute unit when one exists, else on the same
+// one; if that fails too Execute returns UNAVAILABLE. A run queued behind the hung one gives up
+// without a trip of its own and is retried the same way. Until the re-program, a suspect CU gets no
+// new batch: its slots run theirs on another CU whose banks reach their buffers (or re-program
+// first when there is none). A CU with max_compute_unit_trips trips without a successful run on
+// it in between is retired for good (until another xclbin is loaded): its slots' batches always
+// run elsewhere. The card goes out of service when every CU its models use is retired, or after
+// max_consecutive_trips trips without a successful run on the card: healthy() and every
+// LoadedModel::ready() on it turn false and Execute fails fast with UNAVAILABLE.
 //
 // A card holds one xclbin at a time. Load places a model on a card that is free or already holds
 // the same xclbin. Otherwise it swaps the xclbin, but only while the models using it are idle (no
@@ -28,6 +35,7 @@
 #ifndef FPGAAS_SERVER_DEVICE_XRT_XRT_DEVICE_H_
 #define FPGAAS_SERVER_DEVICE_XRT_XRT_DEVICE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,11 +64,16 @@ struct XrtDeviceOptions {
   int calibration_runs = 16;
   double timeout_factor = 20.0;
   absl::Duration timeout_floor = absl::Milliseconds(100);
-  // Watchdog trips without a successful run in between that take the card out of service.
+  // Watchdog trips on the card without a successful run in between that take it out of service.
   int max_consecutive_trips = 4;
+  // Watchdog trips of one compute unit without a successful run on it in between that retire it.
+  int max_compute_unit_trips = 3;
   // State polls of a running kernel: the interval doubles from min to max (Clock time).
   absl::Duration min_poll_interval = absl::Microseconds(5);
   absl::Duration max_poll_interval = absl::Microseconds(200);
+  // Tests only: asked before each xclbin download with the file's path; an error fails that
+  // download as a card refusing it would (the noop shim accepts any xclbin XRT can parse).
+  std::function<absl::Status(const std::string& path)> download_fault;
 };
 
 class XrtDevice final : public Device {

@@ -23,6 +23,7 @@
 #include <map>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -42,8 +43,8 @@ namespace fpgaas {
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 using testing::Daemon;
+using ::testing::HasSubstr;
 using testing::HttpGet;
 
 // Sum of the samples of metric `name` (Prometheus text format) whose label set contains every
@@ -210,7 +211,7 @@ TEST_F(FpgaasdXrtTest, InfersThroughTheCardAndCountsRunsAndBytesPerComputeUnit) 
             3 * kInputs * kDeviceBytesPerValue);
   EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_bytes_from_device_total", card),
             3 * kOutputs * kDeviceBytesPerValue);
-  for (const char* cu : {"myproject_1", "myproject_2"}) {
+  for (const char* cu : {"myproject_1", "myproject_2"}) {  // that every CU runs: next test
     const std::map<std::string, std::string> labels = {{"device", "xrt:0"}, {"compute_unit", cu}};
     EXPECT_NE(MetricSum(metrics, "fpgaas_xrt_runs_total", labels), -1) << cu << ":\n" << metrics;
     EXPECT_NE(MetricSum(metrics, "fpgaas_xrt_busy_microseconds_total", labels), -1) << cu;
@@ -231,6 +232,55 @@ TEST_F(FpgaasdXrtTest, InfersThroughTheCardAndCountsRunsAndBytesPerComputeUnit) 
 
   EXPECT_EQ(daemon->SignalAndWait(SIGTERM), 0) << daemon->log();
   EXPECT_THAT(daemon->log(), HasSubstr("fpgaasd stopped"));
+}
+
+TEST_F(FpgaasdXrtTest, ConcurrentFullBatchesRunOnEveryComputeUnit) {
+  // Every noop run takes 2 s. Four full batches (64 samples, never merged) sent at once occupy
+  // the four slots (2 CUs x 2 buffer sets): a worker whose run is in flight takes no other batch,
+  // so while the batches arrive within those 2 s each slot, hence each CU, gets one.
+  testing::WriteTextFile(repository_ / "busy" / "config.pbtxt",
+                         XrtConfig("busy", 2,
+                                   "  input_precision: \"ap_fixed<16,6>\"\n"
+                                   "  output_precision: \"ap_fixed<16,6>\"\n"
+                                   "  xclbin: \"busy.xclbin\"\n"
+                                   "  kernel_timeout_us: 600000000\n"));
+  XclbinSpec xclbin;
+  xclbin.compute_units = 2;
+  WriteXclbinOrDie(xclbin, repository_ / "busy" / "1" / "busy.xclbin");
+  std::unique_ptr<Daemon> daemon = Start("xrt:0", "[Runtime]\nnoop_completion_delay_us=2000000\n");
+  ASSERT_TRUE(daemon->AwaitListening()) << daemon->log();
+  auto stub = Connect(daemon->grpc_port());
+  ASSERT_TRUE(ServerReady(*stub)) << daemon->log();
+
+  constexpr int kRequests = 4;
+  std::vector<grpc::Status> statuses(kRequests);
+  std::vector<std::thread> clients;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kRequests; ++i) {
+    clients.emplace_back([&, i] {
+      inference::ModelInferResponse response;
+      statuses[i] = Infer(*stub, "busy", 64, &response);
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  const double wall_us = double(std::chrono::duration_cast<std::chrono::microseconds>(
+                                    std::chrono::steady_clock::now() - start)
+                                    .count());
+  for (const grpc::Status& status : statuses) {
+    EXPECT_TRUE(status.ok()) << status.error_message() << "\n" << daemon->log();
+  }
+  const std::string metrics = Metrics(*daemon);
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_runs_total", {{"device", "xrt:0"}}), kRequests);
+  for (const char* cu : {"myproject_1", "myproject_2"}) {
+    const std::map<std::string, std::string> labels = {{"device", "xrt:0"}, {"compute_unit", cu}};
+    EXPECT_GT(MetricSum(metrics, "fpgaas_xrt_runs_total", labels), 0) << cu << ":\n" << metrics;
+    const double busy_us = MetricSum(metrics, "fpgaas_xrt_busy_microseconds_total", labels);
+    EXPECT_GT(busy_us, 0) << cu;
+    // A CU's two buffer sets queue behind each other: its busy time is at most the wall time.
+    EXPECT_LE(busy_us, wall_us) << cu << ":\n" << metrics;
+  }
+  EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_watchdog_trips_total", {{"device", "xrt:0"}}), 0);
+  EXPECT_EQ(daemon->SignalAndWait(SIGTERM), 0) << daemon->log();
 }
 
 TEST_F(FpgaasdXrtTest, CorruptOrMismatchedXclbinFailsOnlyThatModelWithThePreciseReason) {

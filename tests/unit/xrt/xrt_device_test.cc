@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -40,6 +41,7 @@ class XrtDeviceTest : public ::testing::Test {
     options.card_index = index;
     options.clock = &clock_;
     options.metrics = registry_;
+    options.download_fault = download_fault_;
     absl::StatusOr<std::unique_ptr<XrtDevice>> device = XrtDevice::Create(options);
     EXPECT_TRUE(device.ok()) << device.status();
     return device.ok() ? std::move(*device) : nullptr;
@@ -58,6 +60,7 @@ class XrtDeviceTest : public ::testing::Test {
   std::filesystem::path dir_;
   RealClock clock_;
   std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
+  std::function<absl::Status(const std::string&)> download_fault_;  // XrtDeviceOptions'
 };
 
 TEST(XclbinWriterTest, XrtReadsKernelComputeUnitsAndArguments) {
@@ -397,6 +400,66 @@ TEST_F(XrtDeviceTest, OtherXclbinSwapsOnlyWhenAllowedAndIdle) {
   EXPECT_TRUE((*second)->slots()[0]->Execute(1, nullptr).ok());
   EXPECT_EQ(Metric("fpgaas_xrt_xclbin_swaps_total", {{"device", "xrt:0"}}), 1);
   EXPECT_EQ(Metric("fpgaas_xrt_xclbin_loads_total", {{"device", "xrt:0"}}), 2);
+}
+
+TEST_F(XrtDeviceTest, FailedSwapLeavesTheOldModelServing) {
+  // The card refuses the incoming model's xclbin (as a real card refuses a corrupt bitstream that
+  // XRT's parser accepts; the noop shim accepts anything parseable, so the refusal is injected).
+  std::string refused_path;
+  download_fault_ = [&](const std::string& path) {
+    return path == refused_path ? absl::DataLossError("bitstream CRC mismatch") : absl::OkStatus();
+  };
+  std::unique_ptr<XrtDevice> card = Card();
+  absl::StatusOr<std::unique_ptr<LoadedModel>> first =
+      card->Load(WriteModel(dir_ / "a", Xclbin(1), 1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  XclbinSpec other = Xclbin(1);
+  other.kernel_name = "jets";
+  DeviceModelSpec second_spec = WriteModel(dir_ / "b", other, 1);
+  second_spec.kernel_name = "jets";
+  refused_path = (second_spec.version_dir / second_spec.xclbin).string();
+
+  absl::Status status = card->Load(second_spec).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(status.message(), HasSubstr("bitstream CRC mismatch"));
+  EXPECT_THAT(status.message(), HasSubstr(refused_path));
+  EXPECT_TRUE(card->healthy());
+  EXPECT_TRUE((*first)->ready());
+  absl::Status run = (*first)->slots()[0]->Execute(1, nullptr);
+  EXPECT_TRUE(run.ok()) << run;
+  EXPECT_FALSE(card->free());
+  EXPECT_EQ(Metric("fpgaas_xrt_xclbin_swaps_total", {{"device", "xrt:0"}}), 0);
+  EXPECT_EQ(Metric("fpgaas_xrt_xclbin_loads_total", {{"device", "xrt:0"}}), 2);  // + restore
+
+  // A later swap that succeeds still works.
+  refused_path.clear();
+  absl::StatusOr<std::unique_ptr<LoadedModel>> second = card->Load(second_spec);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_FALSE((*first)->ready());
+  EXPECT_TRUE((*second)->slots()[0]->Execute(1, nullptr).ok());
+}
+
+TEST_F(XrtDeviceTest, FailedSwapThatCannotRestoreTakesTheCardOutOfService) {
+  bool refuse = false;
+  download_fault_ = [&](const std::string&) {
+    return refuse ? absl::DataLossError("card does not answer") : absl::OkStatus();
+  };
+  std::unique_ptr<XrtDevice> card = Card();
+  absl::StatusOr<std::unique_ptr<LoadedModel>> first =
+      card->Load(WriteModel(dir_ / "a", Xclbin(1), 1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  XclbinSpec other = Xclbin(1);
+  other.kernel_name = "jets";
+  DeviceModelSpec second_spec = WriteModel(dir_ / "b", other, 1);
+  second_spec.kernel_name = "jets";
+  refuse = true;  // the new xclbin and then the old one
+  EXPECT_EQ(card->Load(second_spec).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_FALSE(card->healthy());
+  EXPECT_FALSE((*first)->ready());
+  absl::Status run = (*first)->slots()[0]->Execute(1, nullptr);
+  EXPECT_EQ(run.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(run.message(), HasSubstr("out of service"));
+  EXPECT_EQ(Metric("fpgaas_xrt_out_of_service_total", {{"device", "xrt:0"}}), 1);
 }
 
 TEST_F(XrtDeviceTest, SecondModelGoesToTheFreeSiblingCardInsteadOfSwapping) {

@@ -30,13 +30,44 @@ class HangingKernelClock final : public Clock {
     jump_ns_.store(absl::ToInt64Nanoseconds(jump));
     jumps_.store(jumps);
   }
+  // While held, whoever waits on the clock (a watchdog polling an unfinished run) blocks until
+  // Release: the run stays in flight as long as the test wants.
+  void Hold() {
+    absl::MutexLock lock(&gate_mu_);
+    held_ = true;
+  }
+  void Release() {
+    absl::MutexLock lock(&gate_mu_);
+    held_ = false;
+  }
+  // Returns once `n` waiters are held.
+  void AwaitHeldWaiters(int n) {
+    absl::MutexLock lock(&gate_mu_);
+    auto enough = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(gate_mu_) { return waiting_ >= n; };
+    gate_mu_.Await(absl::Condition(&enough));
+  }
+  void Advance(absl::Duration d) { fake_.Advance(d); }
   absl::Time Now() override { return fake_.Now(); }
   bool WaitWithDeadline(absl::Mutex* mu, absl::CondVar* cv, absl::Time deadline) override {
+    mu->Unlock();  // as a condition variable wait would, so other waiters get here too
+    {
+      absl::MutexLock lock(&gate_mu_);
+      if (held_) {
+        ++waiting_;
+        gate_mu_.Await(absl::Condition(
+            +[](bool* held) { return !*held; }, &held_));
+        --waiting_;
+      }
+    }
+    mu->Lock();
     if (jumps_.fetch_sub(1) > 0) fake_.Advance(absl::Nanoseconds(jump_ns_.load()));
     return fake_.WaitWithDeadline(mu, cv, deadline);
   }
 
  private:
+  absl::Mutex gate_mu_;
+  bool held_ ABSL_GUARDED_BY(gate_mu_) = false;
+  int waiting_ ABSL_GUARDED_BY(gate_mu_) = 0;
   std::atomic<int> jumps_{0};
   std::atomic<int64_t> jump_ns_{0};
   FakeClock fake_;
@@ -169,6 +200,144 @@ TEST_F(XrtWatchdogTest, DeadlineIsCalibratedFromMeasuredRunTimes) {
   clock_.JumpOnNextWaits(1, absl::Minutes(10));
   EXPECT_TRUE(slot->Execute(1, nullptr).ok());  // retried on myproject_2
   EXPECT_EQ(Cu("fpgaas_xrt_watchdog_trips_total", "myproject_1"), 1);
+}
+
+TEST_F(XrtWatchdogTest, ComputeUnitThatKeepsHangingIsRetiredWhileTheOtherServes) {
+  std::unique_ptr<XrtDevice> card = Card();  // max_compute_unit_trips 3, max_consecutive_trips 4
+  std::unique_ptr<LoadedModel> model = Load(*card, 2);
+  ASSERT_NE(model, nullptr);
+  ExecutionSlot* on_1 = SlotOn(*model, "myproject_1");
+  ExecutionSlot* on_2 = SlotOn(*model, "myproject_2");
+  // myproject_1 hangs on every batch it gets; each is recovered on myproject_2, whose successes
+  // must not hide myproject_1's trips.
+  for (int i = 0; i < 3; ++i) {
+    clock_.JumpOnNextWaits(1);
+    absl::Status status = on_1->Execute(4, nullptr);
+    EXPECT_TRUE(status.ok()) << status;
+  }
+  EXPECT_EQ(Cu("fpgaas_xrt_watchdog_trips_total", "myproject_1"), 3);
+  EXPECT_EQ(Cu("fpgaas_xrt_compute_unit_retired", "myproject_1"), 1);
+  EXPECT_EQ(Cu("fpgaas_xrt_compute_unit_retired", "myproject_2"), 0);
+  EXPECT_EQ(Card0("fpgaas_xrt_resets_total"), 3);
+  EXPECT_TRUE(card->healthy());
+  EXPECT_TRUE(model->ready());
+
+  // Retired: its slots' batches run on myproject_2, with no deadline waited out and no re-program.
+  const double runs_2 = Cu("fpgaas_xrt_runs_total", "myproject_2");
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(on_1->Execute(4, nullptr).ok());
+  EXPECT_EQ(Cu("fpgaas_xrt_runs_total", "myproject_1"), 0);
+  EXPECT_EQ(Cu("fpgaas_xrt_runs_total", "myproject_2"), runs_2 + 5);
+  EXPECT_EQ(Cu("fpgaas_xrt_watchdog_trips_total", "myproject_1"), 3);
+  EXPECT_EQ(Card0("fpgaas_xrt_resets_total"), 3);
+
+  // When the last compute unit is retired too, the card goes out of service; the batch that
+  // retired it gets UNAVAILABLE.
+  clock_.JumpOnNextWaits(2);  // a run on myproject_2 and its retry there hang
+  EXPECT_EQ(on_2->Execute(4, nullptr).code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(card->healthy());
+  clock_.JumpOnNextWaits(1);  // the third in a row on it
+  absl::Status last = on_2->Execute(4, nullptr);
+  EXPECT_EQ(last.code(), absl::StatusCode::kUnavailable);
+  EXPECT_FALSE(card->healthy());
+  EXPECT_FALSE(model->ready());
+  EXPECT_EQ(Card0("fpgaas_xrt_out_of_service_total"), 1);
+  EXPECT_EQ(Cu("fpgaas_xrt_compute_unit_retired", "myproject_2"), 1);
+}
+
+TEST_F(XrtWatchdogTest, SuspectComputeUnitGetsNoNewBatchUntilReprogrammed) {
+  std::unique_ptr<XrtDevice> card = Card();
+  std::unique_ptr<LoadedModel> model = Load(*card, 2);
+  ASSERT_NE(model, nullptr);
+  clock_.JumpOnNextWaits(2);  // the run on myproject_1 and its retry on myproject_2 hang
+  EXPECT_EQ(SlotOn(*model, "myproject_1")->Execute(4, nullptr).code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(Card0("fpgaas_xrt_resets_total"), 1);  // before the retry; myproject_2 still suspect
+  // A batch for myproject_2's slot runs on myproject_1, which the re-program cleared.
+  EXPECT_TRUE(SlotOn(*model, "myproject_2")->Execute(4, nullptr).ok());
+  EXPECT_EQ(Cu("fpgaas_xrt_runs_total", "myproject_1"), 1);
+  EXPECT_EQ(Cu("fpgaas_xrt_runs_total", "myproject_2"), 0);
+  EXPECT_EQ(Card0("fpgaas_xrt_resets_total"), 1);
+}
+
+TEST_F(XrtWatchdogTest, SuspectOnlyComputeUnitIsReprogrammedBeforeItsNextBatch) {
+  std::unique_ptr<XrtDevice> card = Card();
+  std::unique_ptr<LoadedModel> model = Load(*card, 1);
+  ASSERT_NE(model, nullptr);
+  clock_.JumpOnNextWaits(2);  // the run and its retry hang: the CU stays suspect
+  EXPECT_EQ(model->slots()[0]->Execute(4, nullptr).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(Card0("fpgaas_xrt_resets_total"), 1);
+  EXPECT_TRUE(model->slots()[1]->Execute(4, nullptr).ok());
+  EXPECT_EQ(Card0("fpgaas_xrt_resets_total"), 2);
+}
+
+TEST_F(XrtWatchdogTest, RunQueuedBehindAnotherOnTheSameUnitIsTimedFromItsStart) {
+  std::unique_ptr<XrtDevice> card = Card();
+  std::unique_ptr<LoadedModel> model = Load(*card, 1, /*kernel_timeout=*/absl::Hours(2));
+  ASSERT_NE(model, nullptr);
+  // Both buffer sets of the CU submitted at the same (fake) time; the CU runs them one after the
+  // other, and the hour passes before either is seen complete.
+  clock_.Hold();
+  absl::Status a, b;
+  std::thread first([&] { a = model->slots()[0]->Execute(4, nullptr); });
+  clock_.AwaitHeldWaiters(1);
+  std::thread second([&] { b = model->slots()[1]->Execute(4, nullptr); });
+  clock_.AwaitHeldWaiters(2);
+  clock_.Advance(absl::Hours(1));
+  clock_.Release();
+  first.join();
+  second.join();
+  EXPECT_TRUE(a.ok()) << a;
+  EXPECT_TRUE(b.ok()) << b;
+  EXPECT_EQ(Cu("fpgaas_xrt_runs_total", "myproject_1"), 2);
+  // One hour of wall time, one hour busy (not two: the second run's wait is not kernel time).
+  EXPECT_EQ(Cu("fpgaas_xrt_busy_microseconds_total", "myproject_1"),
+            absl::ToDoubleMicroseconds(absl::Hours(1)));
+}
+
+TEST_F(XrtWatchdogTest, OneHangIsOneTripForTheRunQueuedBehindIt) {
+  std::unique_ptr<XrtDevice> card = Card();
+  std::unique_ptr<LoadedModel> model = Load(*card, 1);  // 100 ms deadline
+  ASSERT_NE(model, nullptr);
+  clock_.Hold();
+  absl::Status a, b;
+  std::thread first([&] { a = model->slots()[0]->Execute(4, nullptr); });
+  clock_.AwaitHeldWaiters(1);
+  std::thread second([&] { b = model->slots()[1]->Execute(4, nullptr); });
+  clock_.AwaitHeldWaiters(2);
+  clock_.Advance(absl::Hours(1));  // the first run hangs; the second never started executing
+  clock_.Release();
+  first.join();
+  second.join();
+  EXPECT_EQ(Cu("fpgaas_xrt_watchdog_trips_total", "myproject_1"), 1);
+  EXPECT_EQ(Card0("fpgaas_xrt_resets_total"), 1);
+  EXPECT_TRUE(a.ok()) << a;  // both retried after the re-program
+  EXPECT_TRUE(b.ok()) << b;
+}
+
+TEST_F(XrtWatchdogTest, SameXclbinLoadsWhileTheCardRunsAKernel) {
+  std::unique_ptr<XrtDevice> card = Card();
+  std::unique_ptr<LoadedModel> first = Load(*card, 2);
+  ASSERT_NE(first, nullptr);
+  clock_.Hold();
+  absl::Status run;
+  std::thread runner([&] { run = first->slots()[0]->Execute(4, nullptr); });
+  clock_.AwaitHeldWaiters(1);  // the run is in flight
+
+  // Another model (and another version) on the xclbin the card holds: no download, no waiting.
+  XclbinSpec xclbin;
+  xclbin.compute_units = 2;
+  DeviceModelSpec spec = WriteModel(dir_ / "other", xclbin, 2);
+  spec.model_name = "other";
+  spec.version = 2;
+  absl::StatusOr<std::unique_ptr<LoadedModel>> second = card->Load(spec);
+  EXPECT_TRUE(second.ok()) << second.status();
+  clock_.Release();
+  runner.join();
+  EXPECT_TRUE(run.ok()) << run;
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE((*second)->ready());
+  EXPECT_TRUE((*second)->slots()[1]->Execute(2, nullptr).ok());
+  EXPECT_EQ(Card0("fpgaas_xrt_xclbin_loads_total"), 1);
 }
 
 #ifdef FPGAAS_HAVE_SCHEDULER
