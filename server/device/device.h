@@ -3,10 +3,11 @@
 // they move packed batches in, run the kernel, and move packed results out.
 //
 // Ownership and threads: Device::Load returns a LoadedModel the caller owns; it must be destroyed
-// before its Device. A LoadedModel owns its ExecutionSlots. Each slot is used by one thread at a time
-// (the scheduler gives every slot its own worker); different slots run concurrently. A slot is one
-// compute unit plus its own device-side input/output buffers; a device may give one compute unit
-// several slots (buffer rotation) so that one batch's input transfer overlaps another's compute.
+// before its Device. A LoadedModel owns its ExecutionSlots. Each slot is used by one thread at a
+// time (the scheduler gives every slot its own worker); different slots run concurrently. A slot is
+// one compute unit plus its own device-side input/output buffers; a device may give one compute
+// unit several slots (buffer rotation) so that one batch's input transfer overlaps another's
+// compute.
 #ifndef FPGAAS_SERVER_DEVICE_DEVICE_H_
 #define FPGAAS_SERVER_DEVICE_DEVICE_H_
 
@@ -29,25 +30,30 @@ namespace fpgaas {
 struct DeviceModelSpec {
   std::string model_name;
   int64_t version = 1;
-  std::filesystem::path version_dir;         // <repo>/<model>/<version>/
-  int max_batch_size = 1;                    // samples per kernel call, >= 1
-  int compute_units = 1;                     // instance_group count
-  numerics::FixedType input_type;            // device-side precision of input values
-  numerics::FixedType output_type;           // device-side precision of output values
-  int input_size = 0;                        // values per sample
-  int output_size = 0;                       // values per sample
+  std::filesystem::path version_dir;  // <repo>/<model>/<version>/
+  int max_batch_size = 1;             // samples per kernel call, >= 1
+  int compute_units = 1;              // instance_group count
+  numerics::FixedType input_type;     // device-side precision of input values
+  numerics::FixedType output_type;    // device-side precision of output values
+  int input_size = 0;                 // values per sample
+  int output_size = 0;                // values per sample
   // Emulated device: the network to run (shared, immutable). XRT ignores it.
   std::shared_ptr<const numerics::Network> network;
   // XRT device: kernel and bitstream.
-  std::string kernel_name;                   // e.g. "myproject" or "kernel_wrapper"
-  std::vector<std::string> kernel_arguments; // argument order, each "input", "output" or "batch_size"
-  std::string xclbin;                        // file name inside version_dir (xclbin or awsxclbin)
-  std::vector<std::string> devices;          // device names to place on (empty = any)
+  std::string kernel_name;  // e.g. "myproject" or "kernel_wrapper"
+  std::vector<std::string>
+      kernel_arguments;  // argument order, each "input", "output" or "batch_size"
+  std::string xclbin;    // file name inside version_dir (xclbin or awsxclbin)
+  // Device names to place on: empty = the first device that accepts the model; one or more = on
+  // every one of them (the model's slots are the union of their compute units').
+  std::vector<std::string> devices;
   // XRT watchdog deadline per kernel run (config fpga.kernel_timeout_us); zero = calibrated from
   // measured run times.
   absl::Duration kernel_timeout = absl::ZeroDuration();
 
-  size_t input_bytes_per_sample() const { return size_t(input_size) * input_type.container_bytes(); }
+  size_t input_bytes_per_sample() const {
+    return size_t(input_size) * input_type.container_bytes();
+  }
   size_t output_bytes_per_sample() const {
     return size_t(output_size) * output_type.container_bytes();
   }
@@ -63,8 +69,8 @@ struct StageTimes {
 class ExecutionSlot {
  public:
   virtual ~ExecutionSlot() = default;
-  // Host-side packed input buffer, capacity max_batch_size * input_bytes_per_sample(). The scheduler
-  // packs a batch here directly (for XRT this is the mapped buffer object).
+  // Host-side packed input buffer, capacity max_batch_size * input_bytes_per_sample(). The
+  // scheduler packs a batch here directly (for XRT this is the mapped buffer object).
   virtual uint8_t* input() = 0;
   // Host-side packed output buffer, valid after a successful Execute until the next one.
   virtual const uint8_t* output() = 0;
@@ -74,6 +80,9 @@ class ExecutionSlot {
   virtual absl::Status Execute(int batch, StageTimes* times) = 0;
   // Which compute unit this slot drives, e.g. "emu:0/cu1" (for logs and metrics).
   virtual std::string name() const = 0;
+  // False while the hardware behind the slot cannot run batches (card out of service, swapped
+  // out, every compute unit retired): the scheduler then gives its batches to the other slots.
+  virtual bool in_service() const { return true; }
 };
 
 class LoadedModel {

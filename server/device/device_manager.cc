@@ -44,6 +44,29 @@ absl::StatusOr<std::vector<std::shared_ptr<Device>>> CreateDevices(
                                                  "xrt:<index>[,xrt:<index>...]"));
 }
 
+// One model version on several devices: their slots together, ready while any part is.
+class SpannedModel final : public LoadedModel {
+ public:
+  explicit SpannedModel(std::vector<std::unique_ptr<LoadedModel>> parts)
+      : parts_(std::move(parts)) {
+    for (const auto& part : parts_) {
+      for (ExecutionSlot* slot : part->slots()) slots_.push_back(slot);
+    }
+  }
+  const DeviceModelSpec& spec() const override { return parts_.front()->spec(); }
+  std::vector<ExecutionSlot*> slots() override { return slots_; }
+  bool ready() const override {
+    for (const auto& part : parts_) {
+      if (part->ready()) return true;
+    }
+    return false;
+  }
+
+ private:
+  const std::vector<std::unique_ptr<LoadedModel>> parts_;
+  std::vector<ExecutionSlot*> slots_;
+};
+
 class DeviceManagerImpl final : public DeviceManager {
  public:
   explicit DeviceManagerImpl(std::vector<std::shared_ptr<Device>> devices)
@@ -65,6 +88,8 @@ class DeviceManagerImpl final : public DeviceManager {
     }
     if (spec.devices.empty()) {
       for (const auto& device : devices_) candidates.push_back(device.get());
+    } else if (candidates.size() > 1) {
+      return LoadOnEvery(spec, candidates);
     }
     // First healthy device that accepts the model; a device that rejects the spec reports why.
     absl::Status last_error = absl::UnavailableError(absl::StrCat(
@@ -77,6 +102,25 @@ class DeviceManagerImpl final : public DeviceManager {
       last_error = loaded.status();
     }
     return last_error;
+  }
+
+  // Loads `spec` on every device: all of them must be healthy and accept it (an explicit
+  // placement that silently lost a card would serve at a fraction of its throughput).
+  absl::StatusOr<std::unique_ptr<LoadedModel>> LoadOnEvery(const DeviceModelSpec& spec,
+                                                           const std::vector<Device*>& devices) {
+    std::vector<std::unique_ptr<LoadedModel>> parts;
+    for (Device* device : devices) {
+      const std::string where = absl::StrCat("model ", spec.model_name, " version ", spec.version,
+                                             " on ", device->name());
+      if (!device->healthy()) return absl::UnavailableError(where + ": device out of service");
+      absl::StatusOr<std::unique_ptr<LoadedModel>> loaded = device->Load(spec);
+      if (!loaded.ok()) {
+        return absl::Status(loaded.status().code(),
+                            absl::StrCat(where, ": ", loaded.status().message()));
+      }
+      parts.push_back(*std::move(loaded));
+    }
+    return std::make_unique<SpannedModel>(std::move(parts));
   }
 
   std::vector<std::string> device_names() const override {

@@ -3,8 +3,10 @@
 // `--device` selects them: "emu" (the emulated FPGA), "xrt" or "xrt:0,xrt:1" (real cards through
 // XRT; fails at Create when none is present), "auto" (XRT when a real card is present, i.e.
 // XCL_EMULATION_MODE unset and at least one card enumerated, else the emulator), "fake" (tests).
-// Placement: a model's DeviceModelSpec::devices names where it may run (empty = anywhere); a card
-// holds one xclbin at a time (swaps only when idle, counted and logged).
+// Placement: a model's DeviceModelSpec::devices lists the devices it runs on, all at once (its
+// execution slots are the union of theirs, so batches spread over the cards); empty = the first
+// healthy device that accepts it. A card holds one xclbin at a time (swaps only when idle,
+// counted and logged).
 // Thread-safe.
 #ifndef FPGAAS_SERVER_DEVICE_DEVICE_MANAGER_H_
 #define FPGAAS_SERVER_DEVICE_DEVICE_MANAGER_H_

@@ -18,6 +18,7 @@ class FakeSlot final : public ExecutionSlot {
   uint8_t* input() override { return input_.data(); }
   const uint8_t* output() override { return output_.data(); }
   std::string name() const override { return name_; }
+  bool in_service() const override { return device_->healthy(); }
   absl::Status Execute(int batch, StageTimes* times) override {
     if (batch < 1 || batch > spec_->max_batch_size) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -38,7 +39,7 @@ namespace {
 class FakeModel final : public LoadedModel {
  public:
   FakeModel(FakeDevice* device, const DeviceModelSpec& spec, int slots, const std::string& name)
-      : spec_(spec) {
+      : device_(device), spec_(spec) {
     for (int i = 0; i < slots; ++i) {
       slots_.push_back(std::make_unique<FakeSlot>(device, absl::StrCat(name, "/slot", i), &spec_));
       slot_pointers_.push_back(slots_.back().get());
@@ -46,8 +47,10 @@ class FakeModel final : public LoadedModel {
   }
   const DeviceModelSpec& spec() const override { return spec_; }
   std::vector<ExecutionSlot*> slots() override { return slot_pointers_; }
+  bool ready() const override { return device_->healthy(); }
 
  private:
+  FakeDevice* const device_;
   const DeviceModelSpec spec_;
   std::vector<std::unique_ptr<FakeSlot>> slots_;
   std::vector<ExecutionSlot*> slot_pointers_;

@@ -467,6 +467,7 @@ class XrtSlot final : public ExecutionSlot {
     return model_->Execute(*this, batch, times);
   }
   std::string name() const override { return name_; }
+  bool in_service() const override { return model_->ready(); }
 
   ComputeUnit* cu() const { return cu_; }
   int index() const { return index_; }

@@ -483,6 +483,50 @@ TEST_F(FpgaasdXrtTest, TwoCardsTakeTwoXclbinsWithoutSwappingAndHonourFpgaDevices
   EXPECT_EQ(daemon->SignalAndWait(SIGTERM), 0) << daemon->log();
 }
 
+TEST_F(FpgaasdXrtTest, AModelListingTwoCardsRunsOnBoth) {
+  // fpga.devices names both cards: the xclbin is loaded on each and the model's slots are both
+  // cards' (one CU x two buffer sets each). Every noop run takes 2 s, so four full batches sent
+  // at once occupy the four slots, two per card.
+  testing::WriteTextFile(repository_ / "spanned" / "config.pbtxt",
+                         XrtConfig("spanned", 1,
+                                   "  input_precision: \"ap_fixed<16,6>\"\n"
+                                   "  output_precision: \"ap_fixed<16,6>\"\n"
+                                   "  xclbin: \"spanned.xclbin\"\n"
+                                   "  devices: [ \"xrt:0\", \"xrt:1\" ]\n"
+                                   "  kernel_timeout_us: 600000000\n"));
+  WriteXclbinOrDie(XclbinSpec(), repository_ / "spanned" / "1" / "spanned.xclbin");
+  std::unique_ptr<Daemon> daemon =
+      Start("xrt:0,xrt:1", "[Runtime]\nnoop_completion_delay_us=2000000\n");
+  ASSERT_TRUE(daemon->AwaitListening()) << daemon->log();
+  auto stub = Connect(daemon->grpc_port());
+  ASSERT_TRUE(ServerReady(*stub)) << daemon->log();
+  EXPECT_TRUE(ModelReady(*stub, "spanned"));
+
+  constexpr int kRequests = 4;
+  std::vector<grpc::Status> statuses(kRequests);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kRequests; ++i) {
+    clients.emplace_back([&, i] {
+      inference::ModelInferResponse response;
+      statuses[i] = Infer(*stub, "spanned", 64, &response);
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  for (const grpc::Status& status : statuses) {
+    EXPECT_TRUE(status.ok()) << status.error_message() << "\n" << daemon->log();
+  }
+  const std::string metrics = Metrics(*daemon);
+  double runs = 0;
+  for (const char* device : {"xrt:0", "xrt:1"}) {
+    const std::map<std::string, std::string> card = {{"device", device}};
+    EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_xclbin_loads_total", card), 1) << metrics;
+    EXPECT_GT(MetricSum(metrics, "fpgaas_xrt_runs_total", card), 0) << device << ":\n" << metrics;
+    runs += MetricSum(metrics, "fpgaas_xrt_runs_total", card);
+  }
+  EXPECT_EQ(runs, kRequests);
+  EXPECT_EQ(daemon->SignalAndWait(SIGTERM), 0) << daemon->log();
+}
+
 TEST_F(FpgaasdXrtTest, DeviceXrtWithoutACardFailsAtStartAndAutoUsesTheEmulator) {
   testing::WriteDenseModel(repository_, "dense", 4, 2, 8);
   {

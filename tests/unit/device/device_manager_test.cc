@@ -105,5 +105,44 @@ TEST(DeviceManagerTest, PlacesByDeviceNameAndSkipsUnhealthyOrRefusingDevices) {
   EXPECT_EQ((*manager)->Load(spec).status().code(), absl::StatusCode::kUnavailable);
 }
 
+// Several devices listed: the model runs on all of them (one slot set per device), is ready
+// while any of them serves, and fails to load, naming the device, if one of them refuses it.
+TEST(DeviceManagerTest, AModelListingSeveralDevicesSpansThemAll) {
+  RealClock clock;
+  FakeDeviceOptions two_slots;
+  two_slots.slots_per_model = 2;
+  two_slots.name = "fake:0";
+  auto a = std::make_shared<FakeDevice>(two_slots);
+  two_slots.name = "fake:1";
+  auto b = std::make_shared<FakeDevice>(two_slots);
+  auto manager = DeviceManager::Create(Options("fake", &clock, {a, b}));
+  ASSERT_TRUE(manager.ok()) << manager.status();
+
+  DeviceModelSpec spec = testing::SmallModelSpec();
+  spec.devices = {"fake:0", "fake:1"};
+  auto loaded = (*manager)->Load(spec);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(a->loads(), 1);
+  EXPECT_EQ(b->loads(), 1);
+  std::vector<std::string> slots;
+  for (ExecutionSlot* slot : (*loaded)->slots()) slots.push_back(slot->name());
+  EXPECT_THAT(slots, ElementsAre("fake:0/slot0", "fake:0/slot1", "fake:1/slot0", "fake:1/slot1"));
+  EXPECT_EQ((*loaded)->spec().model_name, spec.model_name);
+
+  a->SetHealthy(false);
+  EXPECT_TRUE((*loaded)->ready());
+  EXPECT_FALSE((*loaded)->slots()[0]->in_service());
+  EXPECT_TRUE((*loaded)->slots()[2]->in_service());
+  b->SetHealthy(false);
+  EXPECT_FALSE((*loaded)->ready());
+  a->SetHealthy(true);
+  b->SetHealthy(true);
+
+  b->FailNextLoad(absl::ResourceExhaustedError("card holds another xclbin"));
+  auto refused = (*manager)->Load(spec);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(refused.status().message(), HasSubstr("on fake:1: card holds another xclbin"));
+}
+
 }  // namespace
 }  // namespace fpgaas
