@@ -73,10 +73,9 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock, ModelInfe
     RecordFrontendFailure(serving, s);
     return s;
   }
+  // The scheduler combines these with the model's queue policy.
   request->deadline = client_deadline;
-  if (decoded.timeout > absl::ZeroDuration()) {
-    request->deadline = std::min(request->deadline, clock->Now() + decoded.timeout);
-  }
+  request->timeout = decoded.timeout;
   request->cancelled = cancelled;
   request->done = std::move(done);
 

@@ -95,10 +95,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
         return rejected;
       }
       request->enqueue_time = now;
-      if (request->deadline == absl::InfiniteFuture() &&
-          options_.default_timeout > absl::ZeroDuration()) {
-        request->deadline = now + options_.default_timeout;
-      }
+      request->deadline = QueueDeadline(*request, now);
       queues_[level - 1].ready.push_back(std::move(request));
       ++queued_;
       if (metrics_ != nullptr) metrics_->SetQueueDepth(queued_);
@@ -147,6 +144,18 @@ class ModelSchedulerImpl final : public ModelScheduler {
     return absl::StrCat("model ", spec_.model_name, " version ", spec_.version);
   }
 
+  // The earliest of the client's deadline, the model's default timeout and (when the model allows
+  // override) the request's own timeout, which may only shorten the default (zero = no default).
+  absl::Time QueueDeadline(const InferenceRequest& request, absl::Time now) const {
+    absl::Duration timeout = options_.default_timeout;
+    if (options_.allow_timeout_override && request.timeout > absl::ZeroDuration() &&
+        (timeout == absl::ZeroDuration() || request.timeout < timeout)) {
+      timeout = request.timeout;
+    }
+    if (timeout == absl::ZeroDuration()) return request.deadline;
+    return std::min(request.deadline, now + timeout);
+  }
+
   absl::Status Validate(const InferenceRequest& request) const {
     // Built only on the error paths: Validate runs for every request.
     auto who = [&] { return absl::StrCat(ModelName(), " request '", request.id, "'"); };
@@ -171,6 +180,10 @@ class ModelSchedulerImpl final : public ModelScheduler {
       return absl::InvalidArgumentError(absl::StrCat(who(), ": priority ", request.priority,
                                                      " out of range [1, ", options_.priority_levels,
                                                      "]"));
+    }
+    if (request.timeout < absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          who(), ": timeout ", absl::FormatDuration(request.timeout), " must be >= 0"));
     }
     if (!request.done) return absl::InvalidArgumentError(who() + ": no completion callback");
     return absl::OkStatus();

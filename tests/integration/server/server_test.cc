@@ -54,12 +54,12 @@ constexpr int kOutputs = 2;
 constexpr int kMaxBatch = 64;
 
 // "dense": the workhorse, 2 compute units, dynamic batching, 2 priority levels.
-// "gated": 1 compute unit, queue of one request (fake-device gate tests).
+// "gated": 1 compute unit, queue of one request, request timeouts allowed (fake-device gate tests).
 const char kDenseExtra[] =
     "dynamic_batching { max_queue_delay_microseconds: 100 priority_levels: 2 "
     "default_priority_level: 2 }\ninstance_group [ { count: 2 } ]\n";
 const char kGatedExtra[] =
-    "dynamic_batching { default_queue_policy { max_queue_size: 1 } }\n"
+    "dynamic_batching { default_queue_policy { max_queue_size: 1 allow_timeout_override: true } }\n"
     "instance_group [ { count: 1 } ]\n";
 
 enum class DeviceKind { kEmu, kFake };
@@ -1075,8 +1075,11 @@ class GateTest : public ::testing::Test {
   void SetUp() override {
     ServerConfig config;
     config.device = DeviceKind::kFake;
+    config.write_models = [this](const fs::path& root) { WriteModels(root); };
     harness_.Start(config);
   }
+  // More models for a derived fixture.
+  virtual void WriteModels(const fs::path& root) {}
 
   // Starts an async ModelInfer; `done` is notified with the status.
   struct Call {
@@ -1086,8 +1089,12 @@ class GateTest : public ::testing::Test {
     grpc::Status status;
     absl::Notification done;
   };
-  std::unique_ptr<Call> StartCall(inference::ModelInferRequest request) {
+  std::unique_ptr<Call> StartCall(inference::ModelInferRequest request,
+                                  absl::Duration client_deadline = absl::InfiniteDuration()) {
     auto call = std::make_unique<Call>();
+    if (client_deadline != absl::InfiniteDuration()) {
+      call->context.set_deadline(absl::ToChronoTime(absl::Now() + client_deadline));
+    }
     call->request = std::move(request);
     Call* raw = call.get();
     harness_.stub()->async()->ModelInfer(&raw->context, &raw->request, &raw->response,
@@ -1145,6 +1152,63 @@ TEST_F(GateTest, TimeoutParameterExpiresAQueuedRequestWithoutDeviceWork) {
   EXPECT_TRUE(running->status.ok());
   EXPECT_EQ(expiring->status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
       << expiring->status.error_message();
+  EXPECT_EQ(harness_.fake()->executions().size(), 1u);
+}
+
+// The queue deadline is the earliest of the client's gRPC deadline, the model's
+// default_timeout_microseconds and (only with allow_timeout_override) the request's "timeout".
+class QueuePolicyTest : public GateTest {
+ protected:
+  void WriteModels(const fs::path& root) override {
+    const std::string one_unit = "instance_group [ { count: 1 } ]\n";
+    testing::WriteDenseModel(
+        root, "timed", kInputs, kOutputs, 4,
+        "dynamic_batching { default_queue_policy { default_timeout_microseconds: 1000 } }\n" +
+            one_unit);
+    testing::WriteDenseModel(
+        root, "timed_override", kInputs, kOutputs, 4,
+        "dynamic_batching { default_queue_policy { "
+        "default_timeout_microseconds: 1000 allow_timeout_override: true } }\n" +
+            one_unit);
+    testing::WriteDenseModel(root, "no_override", kInputs, kOutputs, 4,
+                             "dynamic_batching { }\n" + one_unit);
+  }
+
+  // Runs `request` while the device is held well past 1 ms, then releases it.
+  grpc::Status QueuedBehindABusyDevice(inference::ModelInferRequest request,
+                                       absl::Duration client_deadline) {
+    harness_.fake()->HoldExecutions();
+    auto running = StartCall(DenseRequest(request.model_name(), 1));
+    harness_.fake()->AwaitHeld(1);
+    auto queued = StartCall(std::move(request), client_deadline);
+    absl::SleepFor(absl::Milliseconds(50));  // well past every 1 ms timeout
+    harness_.fake()->ReleaseExecutions();
+    running->done.WaitForNotification();
+    queued->done.WaitForNotification();
+    EXPECT_TRUE(running->status.ok()) << running->status.error_message();
+    return queued->status;
+  }
+};
+
+TEST_F(QueuePolicyTest, ModelDefaultTimeoutAppliesDespiteAClientDeadline) {
+  grpc::Status status = QueuedBehindABusyDevice(DenseRequest("timed", 1, 1), absl::Seconds(60));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
+  EXPECT_EQ(harness_.fake()->executions().size(), 1u);
+}
+
+TEST_F(QueuePolicyTest, TimeoutParameterIsIgnoredWithoutAllowTimeoutOverride) {
+  inference::ModelInferRequest request = DenseRequest("no_override", 1, 1);
+  (*request.mutable_parameters())["timeout"].set_int64_param(1000);  // 1 ms
+  grpc::Status status = QueuedBehindABusyDevice(std::move(request), absl::Seconds(60));
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(harness_.fake()->executions().size(), 2u);
+}
+
+TEST_F(QueuePolicyTest, TimeoutParameterCannotExtendTheModelDefault) {
+  inference::ModelInferRequest request = DenseRequest("timed_override", 1, 1);
+  (*request.mutable_parameters())["timeout"].set_int64_param(60'000'000);  // 60 s
+  grpc::Status status = QueuedBehindABusyDevice(std::move(request), absl::InfiniteDuration());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
   EXPECT_EQ(harness_.fake()->executions().size(), 1u);
 }
 

@@ -262,6 +262,84 @@ TEST_F(SchedulerTest, DefaultTimeoutAppliesToRequestsWithoutADeadline) {
   EXPECT_THAT(BatchSizes(*device_), ElementsAre(8));
 }
 
+TEST_F(SchedulerTest, DefaultTimeoutAppliesToRequestsWithALaterClientDeadline) {
+  SchedulerOptions o = Options(8, absl::ZeroDuration());
+  o.default_timeout = absl::Microseconds(30);
+  Start(o);
+  OccupyDevice(8);
+  auto a = Samples("a", 1);
+  a->deadline = clock_.Now() + absl::Hours(1);  // a client that set a generous gRPC deadline
+  Enqueue(std::move(a));
+  clock_.Advance(absl::Microseconds(30));
+  device_->ReleaseExecutions();
+  collector_.Await(2);
+  EXPECT_EQ(collector_.Get("a").status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(BatchSizes(*device_), ElementsAre(8));
+}
+
+TEST_F(SchedulerTest, RequestTimeoutIsIgnoredWithoutTimeoutOverride) {
+  SchedulerOptions o = Options(8, absl::ZeroDuration());
+  o.default_timeout = absl::Microseconds(100);
+  Start(o);
+  OccupyDevice(8);
+  auto a = Samples("a", 1);
+  a->timeout = absl::Microseconds(10);
+  Enqueue(std::move(a));
+  clock_.Advance(absl::Microseconds(20));  // past its own timeout, within the model's
+  device_->ReleaseExecutions();
+  collector_.Await(2);
+  EXPECT_TRUE(collector_.Get("a").ok()) << collector_.Get("a").status();
+}
+
+TEST_F(SchedulerTest, RequestTimeoutShortensTheDefaultWithOverride) {
+  SchedulerOptions o = Options(8, absl::ZeroDuration());
+  o.default_timeout = absl::Microseconds(100);
+  o.allow_timeout_override = true;
+  Start(o);
+  OccupyDevice(8);
+  auto shorter = Samples("shorter", 1);
+  shorter->timeout = absl::Microseconds(10);
+  Enqueue(std::move(shorter));
+  Enqueue(Samples("plain", 1));
+  clock_.Advance(absl::Microseconds(10));
+  device_->ReleaseExecutions();
+  collector_.Await(3);
+  EXPECT_EQ(collector_.Get("shorter").status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_TRUE(collector_.Get("plain").ok()) << collector_.Get("plain").status();
+}
+
+TEST_F(SchedulerTest, RequestTimeoutNeverExtendsTheDefault) {
+  SchedulerOptions o = Options(8, absl::ZeroDuration());
+  o.default_timeout = absl::Microseconds(100);
+  o.allow_timeout_override = true;
+  Start(o);
+  OccupyDevice(8);
+  auto longer = Samples("longer", 1);
+  longer->timeout = absl::Seconds(10);
+  Enqueue(std::move(longer));
+  clock_.Advance(absl::Microseconds(100));
+  device_->ReleaseExecutions();
+  collector_.Await(2);
+  EXPECT_EQ(collector_.Get("longer").status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(BatchSizes(*device_), ElementsAre(8));
+}
+
+TEST_F(SchedulerTest, RequestTimeoutAppliesWithOverrideWhenTheModelHasNoDefault) {
+  SchedulerOptions o = Options(8, absl::ZeroDuration());
+  o.allow_timeout_override = true;
+  Start(o);
+  OccupyDevice(8);
+  auto a = Samples("a", 1);
+  a->timeout = absl::Microseconds(10);
+  Enqueue(std::move(a));
+  Enqueue(Samples("b", 1));
+  clock_.Advance(absl::Microseconds(10));
+  device_->ReleaseExecutions();
+  collector_.Await(3);
+  EXPECT_EQ(collector_.Get("a").status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_TRUE(collector_.Get("b").ok());
+}
+
 TEST_F(SchedulerTest, DelayTimeoutActionRunsExpiredRequestsAfterTheOthers) {
   SchedulerOptions o = Options(2);
   o.reject_on_timeout = false;
