@@ -6,8 +6,12 @@
 // slot, and splits the packed output back into each request's response, then calls its `done`
 // exactly once. One worker thread per ExecutionSlot; no lock is held while a device runs.
 //
-// Thread-safety: Enqueue, Statistics and queue_depth are safe from any thread. Destruction (or
-// Shutdown) fails every queued request with UNAVAILABLE and joins the workers.
+// Cancelled and expired requests leave the queue without device work: a reaper thread (one per
+// scheduler, besides the workers) answers them at their deadline, or as soon as NotifyCancelled
+// is called, even while every slot is busy.
+//
+// Thread-safety: Enqueue, NotifyCancelled and queue_depth are safe from any thread. Destruction
+// (or Shutdown) fails every queued request with UNAVAILABLE and joins the threads.
 #ifndef FPGAAS_SERVER_SCHEDULER_SCHEDULER_H_
 #define FPGAAS_SERVER_SCHEDULER_SCHEDULER_H_
 
@@ -55,8 +59,8 @@ struct InferenceRequest {
   // The request's own queue timeout (KServe parameter "timeout"); zero = none. As in Triton it
   // applies only when the model sets allow_timeout_override, and can only shorten the default.
   absl::Duration timeout = absl::ZeroDuration();
-  // Set by the frontend when the client cancels; a cancelled request leaves the queue without
-  // device work and gets CANCELLED.
+  // Set by the frontend when the client cancels (then it calls NotifyCancelled); a cancelled
+  // request leaves the queue without device work and gets CANCELLED.
   std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
   // Called exactly once, from a scheduler thread (or from Enqueue's caller never: Enqueue errors
   // are returned, not delivered). Must not block.
@@ -70,7 +74,8 @@ struct SchedulerOptions {
   absl::Duration max_queue_delay = absl::ZeroDuration();  // wait at most this for a fuller batch
   uint32_t priority_levels = 0;                           // 0 = one level
   uint32_t default_priority_level = 0;
-  int max_queue_size = 0;  // queued requests per model version, 0 = unbounded
+  // Live queued requests per model version (cancelled or expired ones do not count); 0 = unbounded.
+  int max_queue_size = 0;
   absl::Duration default_timeout = absl::ZeroDuration();  // 0 = none
   bool allow_timeout_override = false;  // a request's `timeout` may shorten default_timeout
   bool reject_on_timeout = true;        // timeout_action REJECT (vs DELAY)
@@ -91,6 +96,12 @@ class ModelScheduler {
   // (reasons "invalid_argument", "queue_full", "shutdown"): callers record only failures before
   // Enqueue.
   virtual absl::Status Enqueue(std::unique_ptr<InferenceRequest>& request) = 0;
+  // Call after setting the `cancelled` flag of requests given to Enqueue: the reaper then answers
+  // every cancelled queued request with CANCELLED without waiting for a free slot. Takes a short
+  // lock and never waits; harmless after Shutdown or when the requests already left the queue.
+  virtual void NotifyCancelled() = 0;
+  // Requests in the queue (ready or delayed), including cancelled or expired ones the reaper has
+  // not removed yet.
   virtual int queue_depth() const = 0;
   // Stops accepting, fails queued requests with UNAVAILABLE, waits for running batches.
   virtual void Shutdown() = 0;

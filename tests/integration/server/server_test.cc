@@ -1078,8 +1078,12 @@ class GateTest : public ::testing::Test {
     config.write_models = [this](const fs::path& root) { WriteModels(root); };
     harness_.Start(config);
   }
-  // More models for a derived fixture.
-  virtual void WriteModels(const fs::path& root) {}
+  // "single": 1 compute unit, no queue delay, unbounded queue: while its one batch is held on the
+  // device, every later request stays queued. Derived fixtures add more models.
+  virtual void WriteModels(const fs::path& root) {
+    testing::WriteDenseModel(root, "single", kInputs, kOutputs, 4,
+                             "dynamic_batching { }\ninstance_group [ { count: 1 } ]\n");
+  }
 
   // Starts an async ModelInfer; `done` is notified with the status.
   struct Call {
@@ -1105,8 +1109,8 @@ class GateTest : public ::testing::Test {
     return call;
   }
 
-  // The scheduler drops expired/cancelled requests when it next forms a batch; wait for that
-  // before asserting on the queue (a polled condition, not a timing).
+  // The scheduler drops expired/cancelled requests asynchronously (its reaper thread); wait for
+  // that before asserting on the queue (a polled condition, not a timing).
   void AwaitEmptyQueue(const std::string& model) {
     auto serving = harness_.repository()->Get(model);
     ASSERT_TRUE(serving.ok());
@@ -1160,6 +1164,7 @@ TEST_F(GateTest, TimeoutParameterExpiresAQueuedRequestWithoutDeviceWork) {
 class QueuePolicyTest : public GateTest {
  protected:
   void WriteModels(const fs::path& root) override {
+    GateTest::WriteModels(root);
     const std::string one_unit = "instance_group [ { count: 1 } ]\n";
     testing::WriteDenseModel(
         root, "timed", kInputs, kOutputs, 4,
@@ -1209,6 +1214,69 @@ TEST_F(QueuePolicyTest, TimeoutParameterCannotExtendTheModelDefault) {
   (*request.mutable_parameters())["timeout"].set_int64_param(60'000'000);  // 60 s
   grpc::Status status = QueuedBehindABusyDevice(std::move(request), absl::InfiniteDuration());
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
+  EXPECT_EQ(harness_.fake()->executions().size(), 1u);
+}
+
+TEST_F(GateTest, ExpiredRequestGetsDeadlineExceededWhileTheDeviceIsBusy) {
+  harness_.fake()->HoldExecutions();
+  auto running = StartCall(DenseRequest("gated", 1));
+  harness_.fake()->AwaitHeld(1);
+  inference::ModelInferRequest request = DenseRequest("gated", 1, 1);
+  (*request.mutable_parameters())["timeout"].set_int64_param(1000);  // 1 ms
+  auto expiring = StartCall(std::move(request));
+  expiring->done.WaitForNotification();  // the device is still held
+  EXPECT_EQ(expiring->status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << expiring->status.error_message();
+  harness_.fake()->ReleaseExecutions();
+  running->done.WaitForNotification();
+  EXPECT_TRUE(running->status.ok());
+  EXPECT_EQ(harness_.fake()->executions().size(), 1u);
+}
+
+TEST_F(GateTest, CancelledRequestFreesItsQueuePlaceWhileTheDeviceIsBusy) {
+  harness_.fake()->HoldExecutions();
+  auto running = StartCall(DenseRequest("gated", 1));
+  harness_.fake()->AwaitHeld(1);
+  auto serving = harness_.repository()->Get("gated");
+  ASSERT_TRUE(serving.ok());
+  auto cancelled = StartCall(DenseRequest("gated", 1, 1));
+  while ((*serving)->scheduler()->queue_depth() < 1) absl::SleepFor(absl::Milliseconds(1));
+  cancelled->context.TryCancel();
+  cancelled->done.WaitForNotification();
+  EXPECT_EQ(cancelled->status.error_code(), grpc::StatusCode::CANCELLED);
+  AwaitEmptyQueue("gated");  // the device is still held
+  // Its place in the one-request queue is free again.
+  auto next = StartCall(DenseRequest("gated", 1, 2));
+  while ((*serving)->scheduler()->queue_depth() < 1 && !next->done.HasBeenNotified()) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  harness_.fake()->ReleaseExecutions();
+  running->done.WaitForNotification();
+  next->done.WaitForNotification();
+  EXPECT_TRUE(running->status.ok());
+  EXPECT_TRUE(next->status.ok()) << next->status.error_message();
+  EXPECT_EQ(harness_.fake()->executions().size(), 2u);
+}
+
+TEST_F(GateTest, CancelledStreamEmptiesTheQueueWhileTheDeviceIsBusy) {
+  harness_.fake()->HoldExecutions();
+  auto running = StartCall(DenseRequest("gated", 1));
+  harness_.fake()->AwaitHeld(1);
+  auto serving = harness_.repository()->Get("gated");
+  ASSERT_TRUE(serving.ok());
+  grpc::ClientContext context;
+  auto stream = harness_.stub()->ModelStreamInfer(&context);
+  ASSERT_TRUE(stream->Write(DenseRequest("gated", 1, 1, "queued")));
+  while ((*serving)->scheduler()->queue_depth() < 1) absl::SleepFor(absl::Milliseconds(1));
+  context.TryCancel();
+  AwaitEmptyQueue("gated");  // the device is still held
+  inference::ModelStreamInferResponse response;
+  while (stream->Read(&response)) {
+  }
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  harness_.fake()->ReleaseExecutions();
+  running->done.WaitForNotification();
+  EXPECT_TRUE(running->status.ok());
   EXPECT_EQ(harness_.fake()->executions().size(), 1u);
 }
 
@@ -1324,7 +1392,7 @@ TEST_F(GateTest, StreamHalfCloseThenCancelWithRequestsInFlight) {
   auto closed = harness_.stub()->ModelStreamInfer(&closed_context);
   constexpr int kRequests = 6;
   for (int i = 0; i < kRequests; ++i) {
-    ASSERT_TRUE(closed->Write(DenseRequest("dense", 1, i, absl::StrCat("c", i))));
+    ASSERT_TRUE(closed->Write(DenseRequest("single", 1, i, absl::StrCat("c", i))));
   }
   closed->WritesDone();
   harness_.fake()->AwaitHeld(1);
@@ -1332,9 +1400,9 @@ TEST_F(GateTest, StreamHalfCloseThenCancelWithRequestsInFlight) {
   grpc::ClientContext cancelled_context;
   auto cancelled = harness_.stub()->ModelStreamInfer(&cancelled_context);
   for (int i = 0; i < kRequests; ++i) {
-    ASSERT_TRUE(cancelled->Write(DenseRequest("dense", 1, i, absl::StrCat("x", i))));
+    ASSERT_TRUE(cancelled->Write(DenseRequest("single", 1, i, absl::StrCat("x", i))));
   }
-  auto serving = harness_.repository()->Get("dense");
+  auto serving = harness_.repository()->Get("single");
   ASSERT_TRUE(serving.ok());
   while ((*serving)->scheduler()->queue_depth() < 1) absl::SleepFor(absl::Milliseconds(1));
   cancelled_context.TryCancel();

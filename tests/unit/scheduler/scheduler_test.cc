@@ -383,6 +383,68 @@ TEST_F(SchedulerTest, CancelledRequestLeavesWithoutDeviceWork) {
   EXPECT_EQ(executions[1].input, packed_b);
 }
 
+TEST_F(SchedulerTest, ExpiredRequestIsAnsweredAtItsDeadlineWhileTheDeviceIsBusy) {
+  Start(Options(2, absl::ZeroDuration()));
+  OccupyDevice(2);
+  auto a = Samples("a", 1);
+  a->deadline = clock_.Now() + absl::Microseconds(50);
+  Enqueue(std::move(a));
+  clock_.Advance(absl::Microseconds(50));
+  collector_.Await(1);  // with the blocker still on the device
+  EXPECT_EQ(collector_.Get("a").status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(collector_.calls("blocker"), 0);
+  EXPECT_EQ(scheduler_->queue_depth(), 0);
+  device_->ReleaseExecutions();
+  collector_.Await(2);
+  EXPECT_THAT(BatchSizes(*device_), ElementsAre(2));
+}
+
+TEST_F(SchedulerTest, CancelledRequestIsAnsweredOnNotifyWhileTheDeviceIsBusy) {
+  Start(Options(2, absl::ZeroDuration()));
+  OccupyDevice(2);
+  auto a = Samples("a", 1);
+  auto cancel_a = a->cancelled;
+  Enqueue(std::move(a));
+  Enqueue(Samples("b", 1));
+  cancel_a->store(true);
+  scheduler_->NotifyCancelled();
+  collector_.Await(1);  // with the blocker still on the device
+  EXPECT_EQ(collector_.Get("a").status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(collector_.calls("blocker"), 0);
+  EXPECT_EQ(scheduler_->queue_depth(), 1);  // "b"
+  device_->ReleaseExecutions();
+  collector_.Await(3);
+  EXPECT_TRUE(collector_.Get("b").ok());
+  EXPECT_THAT(BatchSizes(*device_), ElementsAre(2, 1));
+}
+
+TEST_F(SchedulerTest, QueueFullOfCancelledOrExpiredRequestsAcceptsNewOnes) {
+  SchedulerOptions o = Options(2, absl::ZeroDuration());
+  o.max_queue_size = 2;
+  Start(o);
+  OccupyDevice(2);
+  auto a = Samples("a", 1);
+  auto cancel_a = a->cancelled;
+  auto b = Samples("b", 1);
+  b->deadline = clock_.Now() + absl::Hours(1);
+  Enqueue(std::move(a));
+  Enqueue(std::move(b));
+  cancel_a->store(true);  // no NotifyCancelled: Enqueue itself must not count it
+  Enqueue(Samples("c", 1));
+  clock_.Advance(absl::Hours(1));  // "b" expires
+  Enqueue(Samples("d", 1));
+  auto e = Samples("e", 1);
+  EXPECT_EQ(scheduler_->Enqueue(e).code(), absl::StatusCode::kUnavailable);  // c and d are live
+  collector_.Await(2);
+  EXPECT_EQ(collector_.Get("a").status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(collector_.Get("b").status().code(), absl::StatusCode::kDeadlineExceeded);
+  device_->ReleaseExecutions();
+  collector_.Await(5);
+  EXPECT_TRUE(collector_.Get("c").ok());
+  EXPECT_TRUE(collector_.Get("d").ok());
+  EXPECT_THAT(BatchSizes(*device_), ElementsAre(2, 2));
+}
+
 TEST_F(SchedulerTest, FullQueueRejectsWithUnavailableAndKeepsTheRequestTheCallers) {
   SchedulerOptions o = Options(2, absl::ZeroDuration());
   o.max_queue_size = 2;
