@@ -42,9 +42,11 @@ absl::Time ClientDeadline(const grpc::CallbackServerContext* context, Clock* clo
   return clock->Now() + (absl::FromChrono(deadline) - absl::Now());
 }
 
-void RecordFrontendFailure(const ServingModel& model, const absl::Status& status) {
+// `arrival` in `clock`'s time: the failure's duration counts from there, as for queued requests.
+void RecordFrontendFailure(const ServingModel& model, const absl::Status& status, Clock* clock,
+                           absl::Time arrival) {
   if (model.metrics() != nullptr) {
-    model.metrics()->RecordFailure(FailureReason(status), absl::ZeroDuration());
+    model.metrics()->RecordFailure(FailureReason(status), clock->Now() - arrival);
   }
 }
 
@@ -66,6 +68,7 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock, ModelInfe
                             InferenceContext* context,
                             absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done,
                             std::shared_ptr<const ServingModel>* enqueued_on) {
+  const absl::Time arrival = clock->Now();
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       repository->Get(wire.model_name(), wire.model_version());
   if (!model.ok()) return model.status();
@@ -75,10 +78,11 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock, ModelInfe
   DecodedRequestOptions decoded;
   if (absl::Status s = DecodeInferRequest(SignatureOf(serving), wire, request.get(), &decoded);
       !s.ok()) {
-    RecordFrontendFailure(serving, s);
+    RecordFrontendFailure(serving, s, clock, arrival);
     return s;
   }
   // The scheduler combines these with the model's queue policy.
+  request->arrival = arrival;
   request->deadline = client_deadline;
   request->timeout = decoded.timeout;
   request->cancelled = cancelled;

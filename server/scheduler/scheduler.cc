@@ -78,7 +78,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
     if (request == nullptr) return absl::InvalidArgumentError("Enqueue: null request");
     absl::Status invalid = Validate(*request);
     if (!invalid.ok()) {
-      if (metrics_ != nullptr) metrics_->RecordFailure("invalid_argument", absl::ZeroDuration());
+      if (metrics_ != nullptr) metrics_->RecordFailure("invalid_argument", SinceArrival(*request));
       return invalid;
     }
     const uint32_t level = request->priority == 0 || options_.priority_levels == 0
@@ -105,11 +105,12 @@ class ModelSchedulerImpl final : public ModelScheduler {
         }
       }
       if (!rejected.ok()) {
-        if (metrics_ != nullptr) metrics_->RecordFailure(reason, absl::ZeroDuration());
+        if (metrics_ != nullptr) metrics_->RecordFailure(reason, SinceArrival(*request));
         if (wake_reaper) reaper_cv_.Signal();
         return rejected;
       }
       request->enqueue_time = now;
+      if (request->arrival == absl::InfinitePast()) request->arrival = now;
       const absl::Time deadline = QueueDeadline(*request, now);
       request->deadline = deadline;
       unseen_deadline_ = std::min(unseen_deadline_, deadline);
@@ -169,6 +170,12 @@ class ModelSchedulerImpl final : public ModelScheduler {
   }
 
  private:
+  // Zero for a request that never said when it arrived and was not enqueued.
+  absl::Duration SinceArrival(const InferenceRequest& request) const {
+    if (request.arrival == absl::InfinitePast()) return absl::ZeroDuration();
+    return std::max(absl::ZeroDuration(), clock_->Now() - request.arrival);
+  }
+
   uint32_t DefaultLevel() const {
     return options_.priority_levels == 0 ? 1 : options_.default_priority_level;
   }
@@ -489,8 +496,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
       result.output_transfer = output_time;
       result.batch_size = samples;
       if (metrics_ != nullptr) {
-        metrics_->RecordSuccess(request.batch_size, end - request.enqueue_time, result.queue,
-                                input_time, times.compute, output_time, end);
+        metrics_->RecordSuccess(request.batch_size, end - request.arrival, result.queue, input_time,
+                                times.compute, output_time, end);
       }
       request.done(std::move(result));
     }
@@ -498,7 +505,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
 
   void Fail(Failure failure) {
     if (metrics_ != nullptr) {
-      metrics_->RecordFailure(failure.reason, clock_->Now() - failure.request->enqueue_time);
+      metrics_->RecordFailure(failure.reason, SinceArrival(*failure.request));
     }
     failure.request->done(std::move(failure.status));
   }

@@ -51,6 +51,9 @@ struct InferenceRequest {
   std::string input;  // batch_size * input_size little-endian elements of input_type
   numerics::ElementType output_type = numerics::ElementType::kFp32;
   uint32_t priority = 0;  // 0 = the model's default level; 1 = highest
+  // When the server received the request (the frontend sets it, in the scheduler's clock);
+  // request durations in metrics count from here. InfinitePast = from Enqueue.
+  absl::Time arrival = absl::InfinitePast();
   // The client's deadline. Enqueue replaces it with the queue deadline: the earliest of this,
   // Enqueue time + the model's default timeout, and Enqueue time + `timeout` when the model allows
   // timeout override. A request not started by then is handled by the model's timeout action

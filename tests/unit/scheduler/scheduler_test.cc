@@ -445,6 +445,37 @@ TEST_F(SchedulerTest, QueueFullOfCancelledOrExpiredRequestsAcceptsNewOnes) {
   EXPECT_THAT(BatchSizes(*device_), ElementsAre(2, 2));
 }
 
+// Request durations count from the request's arrival at the server (set by the frontend), for
+// failures before queueing as for the rest.
+TEST_F(SchedulerTest, RequestDurationsCountFromArrival) {
+  ModelMetrics* metrics = registry_->ForModel("m", 1);
+  SchedulerOptions o = Options(2, absl::ZeroDuration());
+  o.max_queue_size = 1;
+  Start(o, metrics);
+  OccupyDevice(2);  // arrival unset: counts from its Enqueue at t0
+  const absl::Time t0 = clock_.Now();
+  auto queued = Samples("queued", 1);
+  queued->arrival = t0 - absl::Microseconds(2);
+  queued->deadline = t0 + absl::Microseconds(10);
+  Enqueue(std::move(queued));
+  auto rejected = Samples("rejected", 1);
+  rejected->arrival = t0 - absl::Microseconds(7);
+  EXPECT_EQ(scheduler_->Enqueue(rejected).code(), absl::StatusCode::kUnavailable);
+  clock_.Advance(absl::Microseconds(10));
+  collector_.Await(1);  // "queued" times out 12 us after its arrival
+  EXPECT_EQ(collector_.Get("queued").status().code(), absl::StatusCode::kDeadlineExceeded);
+  auto late = Samples("late", 1);
+  late->arrival = clock_.Now() - absl::Microseconds(4);
+  Enqueue(std::move(late));
+  device_->ReleaseExecutions();
+  collector_.Await(3);
+  ModelStatisticsSnapshot stats = metrics->Snapshot();
+  EXPECT_EQ(stats.fail.count, 2u);
+  EXPECT_EQ(stats.fail.ns, 19000u);  // 7 us + 12 us
+  EXPECT_EQ(stats.success.count, 2u);
+  EXPECT_EQ(stats.success.ns, 14000u);  // blocker 10 us + late 4 us
+}
+
 TEST_F(SchedulerTest, FullQueueRejectsWithUnavailableAndKeepsTheRequestTheCallers) {
   SchedulerOptions o = Options(2, absl::ZeroDuration());
   o.max_queue_size = 2;
