@@ -199,6 +199,7 @@ class GrpcServerImpl final : public GrpcServer {
   }
 
   void Wait() override { stopped_.WaitForNotification(); }
+  bool drained() const override { return stopped_.HasBeenNotified() && drained_.load(); }
 
   void Shutdown() override {
     {
@@ -210,6 +211,7 @@ class GrpcServerImpl final : public GrpcServer {
       }
       shutting_down_ = true;
       if (server_ == nullptr) {
+        drained_.store(true);  // never served: nothing to drain
         shut_down_ = true;
         stopped_.Notify();
         return;
@@ -224,8 +226,10 @@ class GrpcServerImpl final : public GrpcServer {
     // GOAWAY only when it next polls (every 5 s by gRPC's default): once no KServe RPC is in
     // flight, its connections are dropped instead of waited for.
     std::thread drop_idle_connections([this, deadline] {
-      if (service_for_drain_->AwaitNoRpcs(deadline))
+      if (service_for_drain_->AwaitNoRpcs(deadline)) {
+        drained_.store(true);
         grpc_server_cancel_all_calls(server_->c_server());
+      }
     });
     // Stops accepting; in-flight RPCs (whose completion comes from the schedulers, still running)
     // get the grace period, then are cancelled. Returns once every reactor has finished.
@@ -280,7 +284,8 @@ class GrpcServerImpl final : public GrpcServer {
   const GrpcServerOptions options_;
   const Credentials credentials_;
   std::atomic<bool> started_{false};
-  int bound_port_ = 0;  // written by BuildAndStart under mu_, then read-only
+  std::atomic<bool> drained_{false};  // no KServe RPC was left when the drain ended
+  int bound_port_ = 0;                // written by BuildAndStart under mu_, then read-only
   absl::Notification stopped_;
   std::thread health_thread_;
 

@@ -89,6 +89,9 @@ class GrpcServer {
   // ones finish (up to the grace period, then they are cancelled), then the server stops.
   // Blocks until done. The repository's schedulers keep running; main shuts them down afterwards.
   virtual void Shutdown() = 0;
+  // After Shutdown: true when every in-flight KServe RPC finished within the grace period, false
+  // when the drain had to cancel some (or Shutdown has not finished).
+  virtual bool drained() const = 0;
   // Readiness as ServerReady reports it (devices in service, models ready, not draining).
   virtual bool ready() const = 0;
   // Whether the gRPC port speaks TLS / requires client certificates / requires a bearer token.

@@ -1,8 +1,10 @@
 #include "server/frontend/inference_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -40,9 +42,11 @@ absl::Time ClientDeadline(const grpc::CallbackServerContext* context, Clock* clo
   return clock->Now() + (absl::FromChrono(deadline) - absl::Now());
 }
 
-void RecordFrontendFailure(const ServingModel& model, const absl::Status& status) {
+// `arrival` in `clock`'s time: the failure's duration counts from there, as for queued requests.
+void RecordFrontendFailure(const ServingModel& model, const absl::Status& status, Clock* clock,
+                           absl::Time arrival) {
   if (model.metrics() != nullptr) {
-    model.metrics()->RecordFailure(FailureReason(status), absl::ZeroDuration());
+    model.metrics()->RecordFailure(FailureReason(status), clock->Now() - arrival);
   }
 }
 
@@ -54,13 +58,17 @@ struct InferenceContext {
 };
 
 // Resolves the model, decodes and validates `wire` (moving its raw input bytes out) and enqueues
-// the request. On OK, `done` is called exactly once from a scheduler thread and *context is filled.
-// On error `done` is never called (it is destroyed here) and the status says why.
+// the request. On OK, `done` is called exactly once from a scheduler thread, *context is filled
+// and *enqueued_on is the model version whose scheduler has the request (the caller's to call
+// NotifyCancelled on when it sets `cancelled`). On error `done` is never called (it is destroyed
+// here) and the status says why.
 absl::Status StartInference(ModelRepository* repository, Clock* clock, ModelInferRequest& wire,
                             absl::Time client_deadline,
                             const std::shared_ptr<std::atomic<bool>>& cancelled,
                             InferenceContext* context,
-                            absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done) {
+                            absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done,
+                            std::shared_ptr<const ServingModel>* enqueued_on) {
+  const absl::Time arrival = clock->Now();
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       repository->Get(wire.model_name(), wire.model_version());
   if (!model.ok()) return model.status();
@@ -70,13 +78,13 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock, ModelInfe
   DecodedRequestOptions decoded;
   if (absl::Status s = DecodeInferRequest(SignatureOf(serving), wire, request.get(), &decoded);
       !s.ok()) {
-    RecordFrontendFailure(serving, s);
+    RecordFrontendFailure(serving, s, clock, arrival);
     return s;
   }
+  // The scheduler combines these with the model's queue policy.
+  request->arrival = arrival;
   request->deadline = client_deadline;
-  if (decoded.timeout > absl::ZeroDuration()) {
-    request->deadline = std::min(request->deadline, clock->Now() + decoded.timeout);
-  }
+  request->timeout = decoded.timeout;
   request->cancelled = cancelled;
   request->done = std::move(done);
 
@@ -85,11 +93,13 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock, ModelInfe
   context->id = request->id;
   // Ownership of the request passes to the scheduler only on OK. `done` may run (and release
   // *context) before Enqueue returns: *model keeps the version alive until then.
+  std::shared_ptr<const ServingModel> model_ref = *model;
   absl::Status enqueued = serving.scheduler()->Enqueue(request);
   if (!enqueued.ok()) {
     context->model.reset();
     return enqueued;
   }
+  *enqueued_on = std::move(model_ref);
   return absl::OkStatus();
 }
 
@@ -124,11 +134,16 @@ class InferReactor final : public grpc::ServerUnaryReactor {
     absl::Status status = StartInference(
         service->repository(), service->clock(), request, ClientDeadline(context, service->clock()),
         cancelled_, &inference_,
-        [this](absl::StatusOr<InferenceResult> result) { Complete(std::move(result)); });
+        [this](absl::StatusOr<InferenceResult> result) { Complete(std::move(result)); },
+        &enqueued_on_);
     if (!status.ok()) Finish(ToGrpcStatus(status));
   }
 
-  void OnCancel() override { cancelled_->store(true); }
+  // gRPC calls this only after the handler returned, so enqueued_on_ is settled.
+  void OnCancel() override {
+    cancelled_->store(true);
+    if (enqueued_on_ != nullptr) enqueued_on_->scheduler()->NotifyCancelled();
+  }
   void OnDone() override {
     rpcs_->Done();
     delete this;
@@ -149,6 +164,7 @@ class InferReactor final : public grpc::ServerUnaryReactor {
   ModelInferResponse* response_;
   std::shared_ptr<std::atomic<bool>> cancelled_ = std::make_shared<std::atomic<bool>>(false);
   InferenceContext inference_;
+  std::shared_ptr<const ServingModel> enqueued_on_;  // null when not enqueued
 };
 
 // ModelStreamInfer: reads requests continuously, keeps any number in flight, and writes each
@@ -180,12 +196,17 @@ class StreamInferReactor final
     }
     auto context = std::make_unique<InferenceContext>();
     InferenceContext* context_view = context.get();
+    std::shared_ptr<const ServingModel> enqueued_on;
     absl::Status status = StartInference(
         service_->repository(), service_->clock(), read_, client_deadline_, cancelled_,
-        context_view, [this, context = std::move(context)](absl::StatusOr<InferenceResult> result) {
+        context_view,
+        [this, context = std::move(context)](absl::StatusOr<InferenceResult> result) {
           OnInferenceDone(*context, std::move(result));
-        });
-    if (!status.ok()) {
+        },
+        &enqueued_on);
+    if (status.ok()) {
+      RememberScheduler(enqueued_on);
+    } else {
       auto response = std::make_unique<ModelStreamInferResponse>();
       response->set_error_message(std::string(status.message()));
       response->mutable_infer_response()->set_model_name(read_.model_name());
@@ -220,13 +241,41 @@ class StreamInferReactor final
     }
   }
 
-  void OnCancel() override { cancelled_->store(true); }
+  void OnCancel() override {
+    cancelled_->store(true);
+    std::vector<std::shared_ptr<const ServingModel>> models;
+    {
+      absl::MutexLock lock(&mu_);
+      for (const auto& weak : enqueued_on_) {
+        if (auto model = weak.lock()) models.push_back(std::move(model));
+      }
+    }
+    for (const auto& model : models) model->scheduler()->NotifyCancelled();
+  }
   void OnDone() override {
     service_->rpcs()->Done();
     delete this;
   }
 
  private:
+  // Lists `model` for OnCancel (weakly: the stream must not keep an unloaded version alive).
+  void RememberScheduler(const std::shared_ptr<const ServingModel>& model) {
+    {
+      absl::MutexLock lock(&mu_);
+      enqueued_on_.erase(std::remove_if(enqueued_on_.begin(), enqueued_on_.end(),
+                                        [](const auto& weak) { return weak.expired(); }),
+                         enqueued_on_.end());
+      const bool listed =
+          std::any_of(enqueued_on_.begin(), enqueued_on_.end(), [&model](const auto& weak) {
+            return !weak.owner_before(model) && !model.owner_before(weak);
+          });
+      if (!listed) enqueued_on_.push_back(model);
+    }
+    // OnCancel sets the flag before reading the list under mu_: if it ran before the model was
+    // listed, the flag is visible here.
+    if (cancelled_->load()) model->scheduler()->NotifyCancelled();
+  }
+
   void OnInferenceDone(const InferenceContext& context, absl::StatusOr<InferenceResult> result) {
     auto response = std::make_unique<ModelStreamInferResponse>();
     absl::Status status = result.status();
@@ -294,6 +343,8 @@ class StreamInferReactor final
   absl::Mutex mu_;
   std::deque<std::unique_ptr<ModelStreamInferResponse>> writes_ ABSL_GUARDED_BY(mu_);
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;  // read, not yet answered
+  // Model versions this stream enqueued on (few: usually one).
+  std::vector<std::weak_ptr<const ServingModel>> enqueued_on_ ABSL_GUARDED_BY(mu_);
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool write_broken_ ABSL_GUARDED_BY(mu_) = false;

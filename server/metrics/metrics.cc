@@ -69,7 +69,8 @@ struct Families {
                             .Register(r)),
         request_duration(prometheus::BuildHistogram()
                              .Name("fpgaas_request_duration_us")
-                             .Help("Request latency from enqueue to response, microseconds")
+                             .Help("Latency of successful requests, from arrival at the server "
+                                   "to response, microseconds")
                              .Register(r)),
         queue_duration(prometheus::BuildHistogram()
                            .Name("fpgaas_queue_duration_us")
@@ -216,7 +217,6 @@ class ModelMetricsImpl final : public ModelMetrics {
   void RecordFailure(std::string_view reason, absl::Duration request) override {
     FailureCounter(reason).Increment();
     nv_request_failure_.Increment();
-    request_duration_.Observe(Micros(request));
     absl::MutexLock lock(&mu_);
     Add(stats_.fail, request);
   }

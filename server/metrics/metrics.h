@@ -5,13 +5,14 @@
 // Families (labels model, version; durations in microseconds):
 //   fpgaas_request_total{outcome="success|failure", reason=...}, fpgaas_inference_total,
 //   fpgaas_execution_total, fpgaas_request_duration_us, fpgaas_queue_duration_us,
-//   fpgaas_input_transfer_duration_us, fpgaas_compute_duration_us, fpgaas_output_transfer_duration_us
-//   (histograms), fpgaas_batch_size (histogram, samples), fpgaas_queue_depth (gauge),
-//   and Triton's names that SuperSONIC reads: nv_inference_request_success, nv_inference_request_failure,
-//   nv_inference_count, nv_inference_exec_count, nv_inference_request_duration_us,
-//   nv_inference_queue_duration_us, nv_inference_compute_input_duration_us,
-//   nv_inference_compute_infer_duration_us, nv_inference_compute_output_duration_us (counters of µs),
-//   nv_inference_pending_request_count (gauge).
+//   fpgaas_input_transfer_duration_us, fpgaas_compute_duration_us,
+//   fpgaas_output_transfer_duration_us (histograms), fpgaas_batch_size (histogram, samples),
+//   fpgaas_queue_depth (gauge), and Triton's names that SuperSONIC reads:
+//   nv_inference_request_success, nv_inference_request_failure, nv_inference_count,
+//   nv_inference_exec_count, nv_inference_request_duration_us, nv_inference_queue_duration_us,
+//   nv_inference_compute_input_duration_us, nv_inference_compute_infer_duration_us,
+//   nv_inference_compute_output_duration_us (counters of µs), nv_inference_pending_request_count
+//   (gauge).
 // Thread-safe: all Record*/Set* calls may come from any thread concurrently.
 #ifndef FPGAAS_SERVER_METRICS_METRICS_H_
 #define FPGAAS_SERVER_METRICS_METRICS_H_
@@ -51,12 +52,15 @@ struct ModelStatisticsSnapshot {
 class ModelMetrics {
  public:
   virtual ~ModelMetrics() = default;
-  // One request finished OK. `samples` = its batch size; times are that request's.
+  // One request finished OK. `samples` = its batch size; times are that request's, `request` from
+  // its arrival at the server. Only successes feed the request-duration histogram and
+  // nv_inference_request_duration_us (as in Triton), and ModelStatistics success.
   virtual void RecordSuccess(int samples, absl::Duration request, absl::Duration queue,
-                             absl::Duration input, absl::Duration compute,
-                             absl::Duration output, absl::Time now) = 0;
+                             absl::Duration input, absl::Duration compute, absl::Duration output,
+                             absl::Time now) = 0;
   // One request failed; `reason` is a short label value: "invalid_argument", "timeout",
-  // "cancelled", "queue_full", "device_error", "shutdown", ...
+  // "cancelled", "queue_full", "device_error", "shutdown", ... `request` = from its arrival at the
+  // server to the failure; it goes to ModelStatistics fail (count and ns) only.
   virtual void RecordFailure(std::string_view reason, absl::Duration request) = 0;
   // One device call of `batch_size` samples.
   virtual void RecordExecution(int batch_size, absl::Duration input, absl::Duration compute,
@@ -71,8 +75,8 @@ class MetricsRegistry {
   virtual ~MetricsRegistry() = default;
   // The registry to expose (prometheus::Exposer::RegisterCollectable).
   virtual std::shared_ptr<prometheus::Registry> registry() = 0;
-  // Metrics of one model version; stays valid for the registry's lifetime. Calling it again with the
-  // same name and version returns the same object (a reloaded model keeps its counters).
+  // Metrics of one model version; stays valid for the registry's lifetime. Calling it again with
+  // the same name and version returns the same object (a reloaded model keeps its counters).
   virtual ModelMetrics* ForModel(std::string_view model, int64_t version) = 0;
 };
 

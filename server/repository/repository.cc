@@ -1198,6 +1198,7 @@ absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::LoadVersion(
     scheduler_options.max_queue_size = static_cast<int>(policy.max_queue_size());
     scheduler_options.default_timeout =
         absl::Microseconds(static_cast<int64_t>(policy.default_timeout_microseconds()));
+    scheduler_options.allow_timeout_override = policy.allow_timeout_override();
     scheduler_options.reject_on_timeout =
         policy.timeout_action() == inference::ModelQueuePolicy::REJECT;
   }

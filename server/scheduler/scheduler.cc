@@ -10,6 +10,12 @@
 // deeper in the queue than one batch are checked for cancellation and deadline when they reach the
 // front, so formation costs O(batch), not O(queue).
 //
+// The reaper thread covers what the workers cannot see while every one of them runs a batch: it
+// sleeps until the earliest queued deadline (or NotifyCancelled) and then removes every cancelled
+// and expired request in one O(queue) pass. While a worker is idle, that worker's own timed wait
+// covers the deadlines, so Enqueue wakes the reaper only when no worker is idle and the new
+// deadline is earlier than the reaper's next look: light traffic costs the reaper nothing.
+//
 // Metrics: the scheduler records every outcome of the requests it sees, including Enqueue
 // rejections (reasons "invalid_argument", "queue_full", "shutdown"); callers record only failures
 // that never reach Enqueue.
@@ -65,19 +71,21 @@ class ModelSchedulerImpl final : public ModelScheduler {
     for (ExecutionSlot* slot : model_->slots()) {
       workers_.emplace_back([this, slot] { WorkerLoop(slot); });
     }
+    workers_.emplace_back([this] { ReaperLoop(); });
   }
 
   absl::Status Enqueue(RequestPtr& request) override {
     if (request == nullptr) return absl::InvalidArgumentError("Enqueue: null request");
     absl::Status invalid = Validate(*request);
     if (!invalid.ok()) {
-      if (metrics_ != nullptr) metrics_->RecordFailure("invalid_argument", absl::ZeroDuration());
+      if (metrics_ != nullptr) metrics_->RecordFailure("invalid_argument", SinceArrival(*request));
       return invalid;
     }
     const uint32_t level = request->priority == 0 || options_.priority_levels == 0
                                ? DefaultLevel()
                                : request->priority;
     const absl::Time now = clock_->Now();
+    bool wake_reaper = false;
     {
       absl::MutexLock lock(&mu_);
       absl::Status rejected;
@@ -86,25 +94,44 @@ class ModelSchedulerImpl final : public ModelScheduler {
         rejected = absl::UnavailableError(absl::StrCat(ModelName(), " is shutting down"));
         reason = "shutdown";
       } else if (options_.max_queue_size > 0 && queued_ >= options_.max_queue_size) {
-        rejected = absl::UnavailableError(
-            absl::StrCat(ModelName(), ": queue full (", queued_, " requests)"));
-        reason = "queue_full";
+        // Only live requests count: take the dead ones out now (the reaper answers them).
+        const size_t evicted = evicted_.size();
+        RemoveDeadLocked(now, &evicted_);
+        wake_reaper = evicted_.size() > evicted;
+        if (queued_ >= options_.max_queue_size) {
+          rejected = absl::UnavailableError(
+              absl::StrCat(ModelName(), ": queue full (", queued_, " requests)"));
+          reason = "queue_full";
+        }
       }
       if (!rejected.ok()) {
-        if (metrics_ != nullptr) metrics_->RecordFailure(reason, absl::ZeroDuration());
+        if (metrics_ != nullptr) metrics_->RecordFailure(reason, SinceArrival(*request));
+        if (wake_reaper) reaper_cv_.Signal();
         return rejected;
       }
       request->enqueue_time = now;
-      if (request->deadline == absl::InfiniteFuture() &&
-          options_.default_timeout > absl::ZeroDuration()) {
-        request->deadline = now + options_.default_timeout;
+      if (request->arrival == absl::InfinitePast()) request->arrival = now;
+      const absl::Time deadline = QueueDeadline(*request, now);
+      request->deadline = deadline;
+      unseen_deadline_ = std::min(unseen_deadline_, deadline);
+      if (idle_workers_ == 0 && deadline < reaper_wake_) {
+        reaper_wake_ = deadline;
+        wake_reaper = true;
       }
       queues_[level - 1].ready.push_back(std::move(request));
       ++queued_;
       if (metrics_ != nullptr) metrics_->SetQueueDepth(queued_);
+      if (wake_reaper) reaper_cv_.Signal();
     }
     cv_.Signal();
     return absl::OkStatus();
+  }
+
+  void NotifyCancelled() override {
+    // Under mu_: the reaper scans and then waits without releasing it in between, so the flag set
+    // before this call is either seen by its scan or this signal reaches its wait.
+    absl::MutexLock lock(&mu_);
+    reaper_cv_.Signal();
   }
 
   int queue_depth() const override {
@@ -114,9 +141,11 @@ class ModelSchedulerImpl final : public ModelScheduler {
 
   void Shutdown() override {
     std::vector<RequestPtr> drained;
+    std::vector<Failure> evicted;
     {
       absl::MutexLock lock(&mu_);
       shutting_down_ = true;
+      evicted.swap(evicted_);
       for (PriorityLevel& level : queues_) {
         for (auto* queue : {&level.ready, &level.delayed}) {
           for (RequestPtr& request : *queue) drained.push_back(std::move(request));
@@ -127,6 +156,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
       if (metrics_ != nullptr) metrics_->SetQueueDepth(0);
     }
     cv_.SignalAll();
+    reaper_cv_.SignalAll();
+    for (Failure& failure : evicted) Fail(std::move(failure));
     for (RequestPtr& request : drained) {
       Fail(Failure{std::move(request),
                    absl::UnavailableError(absl::StrCat(ModelName(), " is shutting down")),
@@ -139,12 +170,30 @@ class ModelSchedulerImpl final : public ModelScheduler {
   }
 
  private:
+  // Zero for a request that never said when it arrived and was not enqueued.
+  absl::Duration SinceArrival(const InferenceRequest& request) const {
+    if (request.arrival == absl::InfinitePast()) return absl::ZeroDuration();
+    return std::max(absl::ZeroDuration(), clock_->Now() - request.arrival);
+  }
+
   uint32_t DefaultLevel() const {
     return options_.priority_levels == 0 ? 1 : options_.default_priority_level;
   }
 
   std::string ModelName() const {
     return absl::StrCat("model ", spec_.model_name, " version ", spec_.version);
+  }
+
+  // The earliest of the client's deadline, the model's default timeout and (when the model allows
+  // override) the request's own timeout, which may only shorten the default (zero = no default).
+  absl::Time QueueDeadline(const InferenceRequest& request, absl::Time now) const {
+    absl::Duration timeout = options_.default_timeout;
+    if (options_.allow_timeout_override && request.timeout > absl::ZeroDuration() &&
+        (timeout == absl::ZeroDuration() || request.timeout < timeout)) {
+      timeout = request.timeout;
+    }
+    if (timeout == absl::ZeroDuration()) return request.deadline;
+    return std::min(request.deadline, now + timeout);
   }
 
   absl::Status Validate(const InferenceRequest& request) const {
@@ -172,8 +221,95 @@ class ModelSchedulerImpl final : public ModelScheduler {
                                                      " out of range [1, ", options_.priority_levels,
                                                      "]"));
     }
+    if (request.timeout < absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          who(), ": timeout ", absl::FormatDuration(request.timeout), " must be >= 0"));
+    }
     if (!request.done) return absl::InvalidArgumentError(who() + ": no completion callback");
     return absl::OkStatus();
+  }
+
+  Failure CancelledFailure(RequestPtr request) const {
+    return Failure{
+        std::move(request),
+        absl::CancelledError(absl::StrCat(ModelName(), ": request cancelled while queued")),
+        "cancelled"};
+  }
+
+  Failure TimeoutFailure(RequestPtr request, absl::Time now) const {
+    absl::Status timed_out = absl::DeadlineExceededError(
+        absl::StrCat(ModelName(), ": request timed out after ",
+                     absl::FormatDuration(now - request->enqueue_time), " in the queue"));
+    return Failure{std::move(request), std::move(timed_out), "timeout"};
+  }
+
+  // Under mu_: moves every cancelled request, and every expired one under REJECT, out of the queues
+  // into *failures (expired ones under DELAY go to their level's delayed queue). Returns the
+  // earliest deadline left in the ready queues. O(queue).
+  absl::Time RemoveDeadLocked(absl::Time now, std::vector<Failure>* failures)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const size_t before = failures->size();
+    absl::Time earliest = absl::InfiniteFuture();
+    for (PriorityLevel& level : queues_) {
+      for (std::deque<RequestPtr>* queue : {&level.ready, &level.delayed}) {
+        const bool ready = queue == &level.ready;
+        size_t kept = 0;
+        for (size_t i = 0; i < queue->size(); ++i) {
+          RequestPtr& request = (*queue)[i];
+          if (request->cancelled != nullptr && request->cancelled->load()) {
+            failures->push_back(CancelledFailure(std::move(request)));
+            continue;
+          }
+          if (ready && now >= request->deadline) {
+            if (options_.reject_on_timeout) {
+              failures->push_back(TimeoutFailure(std::move(request), now));
+            } else {
+              level.delayed.push_back(std::move(request));
+            }
+            continue;
+          }
+          if (ready) earliest = std::min(earliest, request->deadline);
+          if (kept != i) (*queue)[kept] = std::move(request);
+          ++kept;
+        }
+        queue->resize(kept);
+      }
+    }
+    if (failures->size() > before) {
+      queued_ -= int(failures->size() - before);
+      if (metrics_ != nullptr) metrics_->SetQueueDepth(queued_);
+    }
+    return earliest;
+  }
+
+  // Answers cancelled and expired requests while the workers are busy (see the file comment).
+  void ReaperLoop() {
+    prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);  // deadlines to the microsecond, as the workers
+    std::vector<Failure> failures;
+    while (true) {
+      {
+        absl::MutexLock lock(&mu_);
+        while (!shutting_down_) {
+          unseen_deadline_ = absl::InfiniteFuture();
+          const absl::Time next = RemoveDeadLocked(clock_->Now(), &failures);
+          for (Failure& failure : evicted_) failures.push_back(std::move(failure));
+          evicted_.clear();
+          if (!failures.empty()) {
+            reaper_wake_ = absl::InfinitePast();  // busy answering; scans again right after
+            break;
+          }
+          reaper_wake_ = next;
+          if (next == absl::InfiniteFuture()) {
+            reaper_cv_.Wait(&mu_);
+          } else {
+            clock_->WaitWithDeadline(&mu_, &reaper_cv_, next);
+          }
+        }
+      }
+      if (failures.empty()) return;  // shutting down: Shutdown answers what is queued
+      for (Failure& failure : failures) Fail(std::move(failure));
+      failures.clear();
+    }
   }
 
   // Under mu_: removes cancelled/expired requests it meets into *failures and, if a batch should go
@@ -194,20 +330,14 @@ class ModelSchedulerImpl final : public ModelScheduler {
         while (!full && index < queue->size()) {
           RequestPtr& request = (*queue)[index];
           if (request->cancelled != nullptr && request->cancelled->load()) {
-            failures->push_back(Failure{
-                std::move(request),
-                absl::CancelledError(absl::StrCat(ModelName(), ": request cancelled while queued")),
-                "cancelled"});
+            failures->push_back(CancelledFailure(std::move(request)));
             queue->erase(queue->begin() + index);
             --queued_;
             continue;
           }
           if (queue == &level.ready && now >= request->deadline) {
             if (options_.reject_on_timeout) {
-              absl::Status timed_out = absl::DeadlineExceededError(
-                  absl::StrCat(ModelName(), ": request timed out after ",
-                               absl::FormatDuration(now - request->enqueue_time), " in the queue"));
-              failures->push_back(Failure{std::move(request), std::move(timed_out), "timeout"});
+              failures->push_back(TimeoutFailure(std::move(request), now));
               --queued_;
             } else {
               level.delayed.push_back(std::move(request));
@@ -276,15 +406,24 @@ class ModelSchedulerImpl final : public ModelScheduler {
           absl::Time wake;
           if (TakeBatch(&batch, &failures, &wake)) break;
           if (!failures.empty()) break;  // answer them now, without the lock
+          ++idle_workers_;
           if (wake == absl::InfiniteFuture()) {
             cv_.Wait(&mu_);
           } else {
             clock_->WaitWithDeadline(&mu_, &cv_, wake);
           }
+          --idle_workers_;
         }
         batch_start = clock_->Now();
-        // More work may be waiting for another worker.
-        if (!batch.empty() && queued_ > 0) cv_.Signal();
+        if (!batch.empty() && queued_ > 0) {
+          // More work may be waiting for another worker; with none idle, the reaper must know of
+          // deadlines that arrived while one was.
+          cv_.Signal();
+          if (idle_workers_ == 0 && unseen_deadline_ < reaper_wake_) {
+            reaper_wake_ = unseen_deadline_;
+            reaper_cv_.Signal();
+          }
+        }
       }
       for (Failure& failure : failures) Fail(std::move(failure));
       failures.clear();
@@ -357,8 +496,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
       result.output_transfer = output_time;
       result.batch_size = samples;
       if (metrics_ != nullptr) {
-        metrics_->RecordSuccess(request.batch_size, end - request.enqueue_time, result.queue,
-                                input_time, times.compute, output_time, end);
+        metrics_->RecordSuccess(request.batch_size, end - request.arrival, result.queue, input_time,
+                                times.compute, output_time, end);
       }
       request.done(std::move(result));
     }
@@ -366,7 +505,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
 
   void Fail(Failure failure) {
     if (metrics_ != nullptr) {
-      metrics_->RecordFailure(failure.reason, clock_->Now() - failure.request->enqueue_time);
+      metrics_->RecordFailure(failure.reason, SinceArrival(*failure.request));
     }
     failure.request->done(std::move(failure.status));
   }
@@ -382,9 +521,19 @@ class ModelSchedulerImpl final : public ModelScheduler {
   std::vector<PriorityLevel> queues_ ABSL_GUARDED_BY(mu_);  // [level - 1], fixed size
   int queued_ ABSL_GUARDED_BY(mu_) = 0;  // requests in queues_ (ready and delayed)
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+  int idle_workers_ ABSL_GUARDED_BY(mu_) = 0;  // workers waiting for work or for a batch to fill
+  // Reaper: woken for a cancellation, an earlier deadline, evictions, or shutdown.
+  absl::CondVar reaper_cv_;
+  // When the reaper looks next (InfinitePast: it is answering and scans again right after).
+  absl::Time reaper_wake_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
+  // Earliest deadline enqueued since the reaper's last scan.
+  absl::Time unseen_deadline_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
+  // Dead requests Enqueue took out of a full queue; the reaper (or Shutdown) answers them.
+  std::vector<Failure> evicted_ ABSL_GUARDED_BY(mu_);
 
   absl::Mutex join_mu_;
-  std::vector<std::thread> workers_;  // written by Start only; joined under join_mu_
+  std::vector<std::thread> workers_;  // slot workers and the reaper; written by Start only; joined
+                                      // under join_mu_
 };
 
 }  // namespace

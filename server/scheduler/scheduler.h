@@ -1,13 +1,17 @@
 // Scheduler: one dynamic batcher per loaded model version.
 //
 // The frontend hands over InferenceRequests; the scheduler queues them (priority levels, bounded
-// queue, per-request timeouts), forms batches of up to max_batch_size samples, packs every request's
-// tensor float->fixed straight into one ExecutionSlot's contiguous input buffer, runs the slot, and
-// splits the packed output back into each request's response, then calls its `done` exactly once.
-// One worker thread per ExecutionSlot; no lock is held while a device runs.
+// queue, per-request timeouts), forms batches of up to max_batch_size samples, packs every
+// request's tensor float->fixed straight into one ExecutionSlot's contiguous input buffer, runs the
+// slot, and splits the packed output back into each request's response, then calls its `done`
+// exactly once. One worker thread per ExecutionSlot; no lock is held while a device runs.
 //
-// Thread-safety: Enqueue, Statistics and queue_depth are safe from any thread. Destruction (or
-// Shutdown) fails every queued request with UNAVAILABLE and joins the workers.
+// Cancelled and expired requests leave the queue without device work: a reaper thread (one per
+// scheduler, besides the workers) answers them at their deadline, or as soon as NotifyCancelled
+// is called, even while every slot is busy.
+//
+// Thread-safety: Enqueue, NotifyCancelled and queue_depth are safe from any thread. Destruction
+// (or Shutdown) fails every queued request with UNAVAILABLE and joins the threads.
 #ifndef FPGAAS_SERVER_SCHEDULER_SCHEDULER_H_
 #define FPGAAS_SERVER_SCHEDULER_SCHEDULER_H_
 
@@ -32,40 +36,52 @@ namespace fpgaas {
 class ModelMetrics;  // server/metrics/metrics.h
 
 struct InferenceResult {
-  std::string output;               // batch_size * output_size elements of the request's output_type
-  absl::Duration queue;             // time from Enqueue to the start of its batch
-  absl::Duration input_transfer;    // packing + host->device of its batch (whole batch's time)
+  std::string output;             // batch_size * output_size elements of the request's output_type
+  absl::Duration queue;           // time from Enqueue to the start of its batch
+  absl::Duration input_transfer;  // packing + host->device of its batch (whole batch's time)
   absl::Duration compute;
-  absl::Duration output_transfer;   // device->host + unpacking
-  int batch_size = 0;               // size of the batch the request ran in (samples)
+  absl::Duration output_transfer;  // device->host + unpacking
+  int batch_size = 0;              // size of the batch the request ran in (samples)
 };
 
 struct InferenceRequest {
-  std::string id;                   // client's request id (echoed back by the frontend)
-  int batch_size = 1;               // samples in this request (>= 1)
+  std::string id;      // client's request id (echoed back by the frontend)
+  int batch_size = 1;  // samples in this request (>= 1)
   numerics::ElementType input_type = numerics::ElementType::kFp32;
-  std::string input;                // batch_size * input_size little-endian elements of input_type
+  std::string input;  // batch_size * input_size little-endian elements of input_type
   numerics::ElementType output_type = numerics::ElementType::kFp32;
-  uint32_t priority = 0;            // 0 = the model's default level; 1 = highest
-  absl::Time deadline = absl::InfiniteFuture();  // dropped with DEADLINE_EXCEEDED if not started by then
-  // Set by the frontend when the client cancels; a cancelled request leaves the queue without device
-  // work and gets CANCELLED.
+  uint32_t priority = 0;  // 0 = the model's default level; 1 = highest
+  // When the server received the request (the frontend sets it, in the scheduler's clock);
+  // request durations in metrics count from here. InfinitePast = from Enqueue.
+  absl::Time arrival = absl::InfinitePast();
+  // The client's deadline. Enqueue replaces it with the queue deadline: the earliest of this,
+  // Enqueue time + the model's default timeout, and Enqueue time + `timeout` when the model allows
+  // timeout override. A request not started by then is handled by the model's timeout action
+  // (REJECT: DEADLINE_EXCEEDED).
+  absl::Time deadline = absl::InfiniteFuture();
+  // The request's own queue timeout (KServe parameter "timeout"); zero = none. As in Triton it
+  // applies only when the model sets allow_timeout_override, and can only shorten the default.
+  absl::Duration timeout = absl::ZeroDuration();
+  // Set by the frontend when the client cancels (then it calls NotifyCancelled); a cancelled
+  // request leaves the queue without device work and gets CANCELLED.
   std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
-  // Called exactly once, from a scheduler thread (or from Enqueue's caller never: Enqueue errors are
-  // returned, not delivered). Must not block.
+  // Called exactly once, from a scheduler thread (or from Enqueue's caller never: Enqueue errors
+  // are returned, not delivered). Must not block.
   absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done;
-  absl::Time enqueue_time;          // set by Enqueue
+  absl::Time enqueue_time;  // set by Enqueue
 };
 
 struct SchedulerOptions {
-  int max_batch_size = 1;                     // samples per device call
-  std::vector<int> preferred_batch_sizes;     // a batch of one of these sizes is sent at once
+  int max_batch_size = 1;                  // samples per device call
+  std::vector<int> preferred_batch_sizes;  // a batch of one of these sizes is sent at once
   absl::Duration max_queue_delay = absl::ZeroDuration();  // wait at most this for a fuller batch
-  uint32_t priority_levels = 0;               // 0 = one level
+  uint32_t priority_levels = 0;                           // 0 = one level
   uint32_t default_priority_level = 0;
-  int max_queue_size = 0;                     // queued requests per model version, 0 = unbounded
+  // Live queued requests per model version (cancelled or expired ones do not count); 0 = unbounded.
+  int max_queue_size = 0;
   absl::Duration default_timeout = absl::ZeroDuration();  // 0 = none
-  bool reject_on_timeout = true;              // timeout_action REJECT (vs DELAY)
+  bool allow_timeout_override = false;  // a request's `timeout` may shorten default_timeout
+  bool reject_on_timeout = true;        // timeout_action REJECT (vs DELAY)
 };
 
 class ModelScheduler {
@@ -77,11 +93,18 @@ class ModelScheduler {
   virtual ~ModelScheduler() = default;
 
   // Ownership of *request passes to the scheduler only on OK; then `done` will be called exactly
-  // once. On error *request is untouched and still the caller's. Errors: INVALID_ARGUMENT (batch_size
-  // > max_batch_size, wrong input byte size, priority out of range), UNAVAILABLE (queue full or
-  // shutting down). The scheduler records these rejections in its ModelMetrics itself (reasons
-  // "invalid_argument", "queue_full", "shutdown"): callers record only failures before Enqueue.
+  // once. On error *request is untouched and still the caller's. Errors: INVALID_ARGUMENT
+  // (batch_size > max_batch_size, wrong input byte size, priority out of range), UNAVAILABLE (queue
+  // full or shutting down). The scheduler records these rejections in its ModelMetrics itself
+  // (reasons "invalid_argument", "queue_full", "shutdown"): callers record only failures before
+  // Enqueue.
   virtual absl::Status Enqueue(std::unique_ptr<InferenceRequest>& request) = 0;
+  // Call after setting the `cancelled` flag of requests given to Enqueue: the reaper then answers
+  // every cancelled queued request with CANCELLED without waiting for a free slot. Takes a short
+  // lock and never waits; harmless after Shutdown or when the requests already left the queue.
+  virtual void NotifyCancelled() = 0;
+  // Requests in the queue (ready or delayed), including cancelled or expired ones the reaper has
+  // not removed yet.
   virtual int queue_depth() const = 0;
   // Stops accepting, fails queued requests with UNAVAILABLE, waits for running batches.
   virtual void Shutdown() = 0;

@@ -123,6 +123,22 @@ TEST(MetricsTest, ExpositionHasEveryFamilyWithModelAndVersionLabels) {
       text, "fpgaas_compute_duration_us_bucket{model=\"muon_pt\",version=\"2\",le=\"100\"} 2"));
 }
 
+// As in Triton: a failure counts in the failure counters and in ModelStatistics fail, but its
+// duration does not enter the request-latency histogram (nor nv_inference_request_duration_us).
+TEST(MetricsTest, FailuresDoNotFeedTheRequestDurationHistogram) {
+  auto registry = MetricsRegistry::Create();
+  ModelMetrics* m = registry->ForModel("m", 1);
+  m->RecordSuccess(1, absl::Microseconds(300), absl::ZeroDuration(), absl::ZeroDuration(),
+                   absl::ZeroDuration(), absl::ZeroDuration(), absl::FromUnixMillis(1));
+  m->RecordFailure("queue_full", absl::Microseconds(1000));
+  const std::string text = Exposition(*registry);
+  EXPECT_TRUE(Contains(text, "fpgaas_request_duration_us_count{model=\"m\",version=\"1\"} 1"));
+  EXPECT_TRUE(Contains(text, "fpgaas_request_duration_us_sum{model=\"m\",version=\"1\"} 300"));
+  EXPECT_TRUE(Contains(text, "nv_inference_request_duration_us{model=\"m\",version=\"1\"} 300"));
+  EXPECT_TRUE(Contains(text, "nv_inference_request_failure{model=\"m\",version=\"1\"} 1"));
+  EXPECT_EQ(m->Snapshot().fail.ns, 1000000u);
+}
+
 TEST(MetricsTest, ForModelReturnsTheSameObjectPerNameAndVersion) {
   auto registry = MetricsRegistry::Create();
   ModelMetrics* a = registry->ForModel("m", 1);

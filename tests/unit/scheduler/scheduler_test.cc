@@ -262,6 +262,84 @@ TEST_F(SchedulerTest, DefaultTimeoutAppliesToRequestsWithoutADeadline) {
   EXPECT_THAT(BatchSizes(*device_), ElementsAre(8));
 }
 
+TEST_F(SchedulerTest, DefaultTimeoutAppliesToRequestsWithALaterClientDeadline) {
+  SchedulerOptions o = Options(8, absl::ZeroDuration());
+  o.default_timeout = absl::Microseconds(30);
+  Start(o);
+  OccupyDevice(8);
+  auto a = Samples("a", 1);
+  a->deadline = clock_.Now() + absl::Hours(1);  // a client that set a generous gRPC deadline
+  Enqueue(std::move(a));
+  clock_.Advance(absl::Microseconds(30));
+  device_->ReleaseExecutions();
+  collector_.Await(2);
+  EXPECT_EQ(collector_.Get("a").status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(BatchSizes(*device_), ElementsAre(8));
+}
+
+TEST_F(SchedulerTest, RequestTimeoutIsIgnoredWithoutTimeoutOverride) {
+  SchedulerOptions o = Options(8, absl::ZeroDuration());
+  o.default_timeout = absl::Microseconds(100);
+  Start(o);
+  OccupyDevice(8);
+  auto a = Samples("a", 1);
+  a->timeout = absl::Microseconds(10);
+  Enqueue(std::move(a));
+  clock_.Advance(absl::Microseconds(20));  // past its own timeout, within the model's
+  device_->ReleaseExecutions();
+  collector_.Await(2);
+  EXPECT_TRUE(collector_.Get("a").ok()) << collector_.Get("a").status();
+}
+
+TEST_F(SchedulerTest, RequestTimeoutShortensTheDefaultWithOverride) {
+  SchedulerOptions o = Options(8, absl::ZeroDuration());
+  o.default_timeout = absl::Microseconds(100);
+  o.allow_timeout_override = true;
+  Start(o);
+  OccupyDevice(8);
+  auto shorter = Samples("shorter", 1);
+  shorter->timeout = absl::Microseconds(10);
+  Enqueue(std::move(shorter));
+  Enqueue(Samples("plain", 1));
+  clock_.Advance(absl::Microseconds(10));
+  device_->ReleaseExecutions();
+  collector_.Await(3);
+  EXPECT_EQ(collector_.Get("shorter").status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_TRUE(collector_.Get("plain").ok()) << collector_.Get("plain").status();
+}
+
+TEST_F(SchedulerTest, RequestTimeoutNeverExtendsTheDefault) {
+  SchedulerOptions o = Options(8, absl::ZeroDuration());
+  o.default_timeout = absl::Microseconds(100);
+  o.allow_timeout_override = true;
+  Start(o);
+  OccupyDevice(8);
+  auto longer = Samples("longer", 1);
+  longer->timeout = absl::Seconds(10);
+  Enqueue(std::move(longer));
+  clock_.Advance(absl::Microseconds(100));
+  device_->ReleaseExecutions();
+  collector_.Await(2);
+  EXPECT_EQ(collector_.Get("longer").status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(BatchSizes(*device_), ElementsAre(8));
+}
+
+TEST_F(SchedulerTest, RequestTimeoutAppliesWithOverrideWhenTheModelHasNoDefault) {
+  SchedulerOptions o = Options(8, absl::ZeroDuration());
+  o.allow_timeout_override = true;
+  Start(o);
+  OccupyDevice(8);
+  auto a = Samples("a", 1);
+  a->timeout = absl::Microseconds(10);
+  Enqueue(std::move(a));
+  Enqueue(Samples("b", 1));
+  clock_.Advance(absl::Microseconds(10));
+  device_->ReleaseExecutions();
+  collector_.Await(3);
+  EXPECT_EQ(collector_.Get("a").status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_TRUE(collector_.Get("b").ok());
+}
+
 TEST_F(SchedulerTest, DelayTimeoutActionRunsExpiredRequestsAfterTheOthers) {
   SchedulerOptions o = Options(2);
   o.reject_on_timeout = false;
@@ -303,6 +381,99 @@ TEST_F(SchedulerTest, CancelledRequestLeavesWithoutDeviceWork) {
   auto executions = device_->executions();
   ASSERT_EQ(executions.size(), 2u);
   EXPECT_EQ(executions[1].input, packed_b);
+}
+
+TEST_F(SchedulerTest, ExpiredRequestIsAnsweredAtItsDeadlineWhileTheDeviceIsBusy) {
+  Start(Options(2, absl::ZeroDuration()));
+  OccupyDevice(2);
+  auto a = Samples("a", 1);
+  a->deadline = clock_.Now() + absl::Microseconds(50);
+  Enqueue(std::move(a));
+  clock_.Advance(absl::Microseconds(50));
+  collector_.Await(1);  // with the blocker still on the device
+  EXPECT_EQ(collector_.Get("a").status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(collector_.calls("blocker"), 0);
+  EXPECT_EQ(scheduler_->queue_depth(), 0);
+  device_->ReleaseExecutions();
+  collector_.Await(2);
+  EXPECT_THAT(BatchSizes(*device_), ElementsAre(2));
+}
+
+TEST_F(SchedulerTest, CancelledRequestIsAnsweredOnNotifyWhileTheDeviceIsBusy) {
+  Start(Options(2, absl::ZeroDuration()));
+  OccupyDevice(2);
+  auto a = Samples("a", 1);
+  auto cancel_a = a->cancelled;
+  Enqueue(std::move(a));
+  Enqueue(Samples("b", 1));
+  cancel_a->store(true);
+  scheduler_->NotifyCancelled();
+  collector_.Await(1);  // with the blocker still on the device
+  EXPECT_EQ(collector_.Get("a").status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(collector_.calls("blocker"), 0);
+  EXPECT_EQ(scheduler_->queue_depth(), 1);  // "b"
+  device_->ReleaseExecutions();
+  collector_.Await(3);
+  EXPECT_TRUE(collector_.Get("b").ok());
+  EXPECT_THAT(BatchSizes(*device_), ElementsAre(2, 1));
+}
+
+TEST_F(SchedulerTest, QueueFullOfCancelledOrExpiredRequestsAcceptsNewOnes) {
+  SchedulerOptions o = Options(2, absl::ZeroDuration());
+  o.max_queue_size = 2;
+  Start(o);
+  OccupyDevice(2);
+  auto a = Samples("a", 1);
+  auto cancel_a = a->cancelled;
+  auto b = Samples("b", 1);
+  b->deadline = clock_.Now() + absl::Hours(1);
+  Enqueue(std::move(a));
+  Enqueue(std::move(b));
+  cancel_a->store(true);  // no NotifyCancelled: Enqueue itself must not count it
+  Enqueue(Samples("c", 1));
+  clock_.Advance(absl::Hours(1));  // "b" expires
+  Enqueue(Samples("d", 1));
+  auto e = Samples("e", 1);
+  EXPECT_EQ(scheduler_->Enqueue(e).code(), absl::StatusCode::kUnavailable);  // c and d are live
+  collector_.Await(2);
+  EXPECT_EQ(collector_.Get("a").status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(collector_.Get("b").status().code(), absl::StatusCode::kDeadlineExceeded);
+  device_->ReleaseExecutions();
+  collector_.Await(5);
+  EXPECT_TRUE(collector_.Get("c").ok());
+  EXPECT_TRUE(collector_.Get("d").ok());
+  EXPECT_THAT(BatchSizes(*device_), ElementsAre(2, 2));
+}
+
+// Request durations count from the request's arrival at the server (set by the frontend), for
+// failures before queueing as for the rest.
+TEST_F(SchedulerTest, RequestDurationsCountFromArrival) {
+  ModelMetrics* metrics = registry_->ForModel("m", 1);
+  SchedulerOptions o = Options(2, absl::ZeroDuration());
+  o.max_queue_size = 1;
+  Start(o, metrics);
+  OccupyDevice(2);  // arrival unset: counts from its Enqueue at t0
+  const absl::Time t0 = clock_.Now();
+  auto queued = Samples("queued", 1);
+  queued->arrival = t0 - absl::Microseconds(2);
+  queued->deadline = t0 + absl::Microseconds(10);
+  Enqueue(std::move(queued));
+  auto rejected = Samples("rejected", 1);
+  rejected->arrival = t0 - absl::Microseconds(7);
+  EXPECT_EQ(scheduler_->Enqueue(rejected).code(), absl::StatusCode::kUnavailable);
+  clock_.Advance(absl::Microseconds(10));
+  collector_.Await(1);  // "queued" times out 12 us after its arrival
+  EXPECT_EQ(collector_.Get("queued").status().code(), absl::StatusCode::kDeadlineExceeded);
+  auto late = Samples("late", 1);
+  late->arrival = clock_.Now() - absl::Microseconds(4);
+  Enqueue(std::move(late));
+  device_->ReleaseExecutions();
+  collector_.Await(3);
+  ModelStatisticsSnapshot stats = metrics->Snapshot();
+  EXPECT_EQ(stats.fail.count, 2u);
+  EXPECT_EQ(stats.fail.ns, 19000u);  // 7 us + 12 us
+  EXPECT_EQ(stats.success.count, 2u);
+  EXPECT_EQ(stats.success.ns, 14000u);  // blocker 10 us + late 4 us
 }
 
 TEST_F(SchedulerTest, FullQueueRejectsWithUnavailableAndKeepsTheRequestTheCallers) {
