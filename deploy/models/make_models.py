@@ -555,7 +555,7 @@ output [ {{ name: "{out_var}" data_type: TYPE_FP32 dims: [ {n_out} ] }} ]
 dynamic_batching {{
   preferred_batch_size: [ 64, 256 ]
   max_queue_delay_microseconds: {delay}
-  default_queue_policy {{ timeout_action: REJECT default_timeout_microseconds: 0 max_queue_size: 4096 }}
+  default_queue_policy {{ timeout_action: REJECT default_timeout_microseconds: 0 allow_timeout_override: true max_queue_size: 4096 }}
 }}
 instance_group [ {{ count: 2 }} ]
 fpga {{

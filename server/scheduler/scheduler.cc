@@ -40,6 +40,9 @@ namespace {
 
 using RequestPtr = std::unique_ptr<InferenceRequest>;
 
+// How often a worker whose slot is out of service checks whether it is back.
+constexpr absl::Duration kOutOfServicePoll = absl::Milliseconds(100);
+
 struct PriorityLevel {
   std::deque<RequestPtr> ready;    // arrival order
   std::deque<RequestPtr> delayed;  // timed out under DELAY, arrival order of their timeout
@@ -387,6 +390,17 @@ class ModelSchedulerImpl final : public ModelScheduler {
     return true;
   }
 
+  // A slot out of service leaves the batches to the model's other slots while one of them is in
+  // service (a model spanning several cards); with none, it still takes them, and the device
+  // answers them with its error instead of leaving them queued.
+  bool LeavesBatchesToOthers(const ExecutionSlot* slot) const {
+    if (slot->in_service()) return false;
+    for (const ExecutionSlot* other : model_->slots()) {
+      if (other->in_service()) return true;
+    }
+    return false;
+  }
+
   void WorkerLoop(ExecutionSlot* slot) {
     // Linux rounds timed waits up by the thread's timer slack (50 us by default), which would add
     // ~50 us to every max_queue_delay wait; 1 ns makes the batcher's deadlines exact.
@@ -404,8 +418,13 @@ class ModelSchedulerImpl final : public ModelScheduler {
             break;
           }
           absl::Time wake;
-          if (TakeBatch(&batch, &failures, &wake)) break;
-          if (!failures.empty()) break;  // answer them now, without the lock
+          if (LeavesBatchesToOthers(slot)) {
+            // Its card is out of service: the other slots take the batches; look again later.
+            wake = clock_->Now() + kOutOfServicePoll;
+          } else {
+            if (TakeBatch(&batch, &failures, &wake)) break;
+            if (!failures.empty()) break;  // answer them now, without the lock
+          }
           ++idle_workers_;
           if (wake == absl::InfiniteFuture()) {
             cv_.Wait(&mu_);

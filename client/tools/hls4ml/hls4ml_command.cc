@@ -314,6 +314,7 @@ std::string ConfigPbtxt(const std::string& model, const Hls4mlProject& project,
       net.output_size(), " ] } ]\n", "dynamic_batching {\n",
       "  preferred_batch_size: [ 64, 256 ]\n", "  max_queue_delay_microseconds: 0\n",
       "  default_queue_policy { timeout_action: REJECT default_timeout_microseconds: 0 "
+      "allow_timeout_override: true "
       "max_queue_size: 4096 }\n",
       "}\n", "instance_group [ { count: 2 } ]\n", "fpga {\n", "  kernel_name: \"",
       project.top_function, "\"\n",

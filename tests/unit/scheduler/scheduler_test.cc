@@ -816,3 +816,63 @@ TEST(SchedulerConcurrencyTest, EveryAcceptedRequestGetsExactlyOneDone) {
 
 }  // namespace
 }  // namespace fpgaas
+
+namespace fpgaas {
+namespace {
+
+// Two devices' slots behind one model (as DeviceManager places a model listing two cards).
+class TwoDeviceModel final : public LoadedModel {
+ public:
+  TwoDeviceModel(std::unique_ptr<LoadedModel> a, std::unique_ptr<LoadedModel> b)
+      : a_(std::move(a)), b_(std::move(b)) {}
+  const DeviceModelSpec& spec() const override { return a_->spec(); }
+  std::vector<ExecutionSlot*> slots() override {
+    std::vector<ExecutionSlot*> all = a_->slots();
+    for (ExecutionSlot* slot : b_->slots()) all.push_back(slot);
+    return all;
+  }
+
+ private:
+  std::unique_ptr<LoadedModel> a_, b_;
+};
+
+// A slot whose card is out of service takes no batches while another slot can run them.
+TEST(SchedulerSlotServiceTest, OutOfServiceSlotsLeaveTheBatchesToTheOthers) {
+  FakeDeviceOptions options;
+  options.name = "fake:0";
+  auto a = std::make_shared<FakeDevice>(options);
+  options.name = "fake:1";
+  auto b = std::make_shared<FakeDevice>(options);
+  DeviceModelSpec spec;
+  spec.model_name = "m";
+  spec.max_batch_size = 1;
+  spec.input_size = spec.output_size = kValuesPerSample;
+  spec.input_type = spec.output_type = numerics::FixedType{16, 6};
+  auto on_a = a->Load(spec);
+  auto on_b = b->Load(spec);
+  ASSERT_TRUE(on_a.ok() && on_b.ok());
+  TwoDeviceModel model(std::move(*on_a), std::move(*on_b));
+  a->SetHealthy(false);
+
+  RealClock clock;
+  Collector collector;
+  auto scheduler =
+      ModelScheduler::Create(Options(1, absl::ZeroDuration()), &model, &clock, nullptr);
+  ASSERT_TRUE(scheduler.ok()) << scheduler.status();
+  constexpr int kRequests = 20;
+  for (int i = 0; i < kRequests; ++i) {
+    auto r = std::make_unique<InferenceRequest>();
+    r->id = std::to_string(i);
+    const float values[kValuesPerSample] = {1.0f, float(i)};
+    r->input = Bytes(values, sizeof values);
+    r->done = collector.Callback(r->id);
+    ASSERT_TRUE((*scheduler)->Enqueue(r).ok());
+  }
+  collector.Await(kRequests);
+  for (int i = 0; i < kRequests; ++i) EXPECT_TRUE(collector.Get(std::to_string(i)).ok()) << i;
+  EXPECT_TRUE(a->executions().empty());
+  EXPECT_EQ(b->executions().size(), size_t{kRequests});
+}
+
+}  // namespace
+}  // namespace fpgaas
