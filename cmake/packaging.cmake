@@ -45,6 +45,11 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "FPGA-as-a-Service inference server (KServ
 set(CPACK_PACKAGE_DESCRIPTION
     "fpgaasd serves hls4ml models over the KServe v2 gRPC protocol on Xilinx cards\nthrough XRT or on a bit-exact emulated FPGA, with the fpgaas command line and\nthe fpgaas-perf load generator.")
 set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/packages)
+find_program(FPGAAS_DPKG dpkg)
+if(FPGAAS_DPKG)
+  execute_process(COMMAND ${FPGAAS_DPKG} --print-architecture OUTPUT_VARIABLE CPACK_DEBIAN_PACKAGE_ARCHITECTURE
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+endif()
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends: from the binaries' libraries (dpkg-shlibdeps)
@@ -69,4 +74,7 @@ if(TARGET fpgaasd AND TARGET fpgaas AND TARGET fpgaas-perf)
     COMMENT "Debian package into ${PROJECT_BINARY_DIR}/packages"
     VERBATIM)
   add_dependencies(fpgaas-deb fpgaasd fpgaas fpgaas-perf)
+  # The package the target makes (tests/deploy/catalogue installs it).
+  set(FPGAAS_DEB_FILE
+      ${CPACK_PACKAGE_DIRECTORY}/${CPACK_PACKAGE_NAME}_${PROJECT_VERSION}_${CPACK_DEBIAN_PACKAGE_ARCHITECTURE}.deb)
 endif()
