@@ -7,8 +7,9 @@
   deb     the package installs with apt in a throwaway Debian 12 root; `fpgaasd --help` runs;
           fpgaasd serves the packaged example models and `fpgaas health` answers; purge cleans up
   role    the role applied with ansible_connection=community.general.chroot to a throwaway Debian 12
-          root (twice: the second run must change nothing), then fpgaasd started there with the flags
-          the role wrote answers `fpgaas health` with the role's token (and refuses without it)
+          root (twice: the second run must change nothing), Prometheus' config it wrote checked by
+          promtool, then fpgaasd started there with the flags the role wrote answers
+          `fpgaas health` with the role's token (and refuses without it)
 
 The throwaway roots are overlays on a debootstrap'ed Debian 12 (minbase + python3-apt), made once and
 kept as a folder in --cache-dir together with the .deb files apt downloaded, so only the first
@@ -385,6 +386,11 @@ def throwaway_root(cache):
         if r.returncode != 0:
             run(["cp", "-a", base + "/.", root], check=True)
         shutil.copy("/etc/resolv.conf", os.path.join(root, "etc/resolv.conf"))
+        # Packages must not start daemons in the throwaway root (prometheus' init script would).
+        policy = os.path.join(root, "usr/sbin/policy-rc.d")
+        with open(policy, "w") as f:
+            f.write("#!/bin/sh\nexit 101\n")
+        os.chmod(policy, 0o755)
         for deb in glob.glob(os.path.join(archives, "*.deb")):
             shutil.copy(deb, os.path.join(root, "var/cache/apt/archives"))
         run(["mount", "-t", "proc", "proc", os.path.join(root, "proc")], check=True)
@@ -513,6 +519,9 @@ def cmd_role(args):
             "fpgaasd_metrics_port": metrics_port,
             "fpgaasd_auth_token": token,
             "fpgaasd_extra_args": "--grpc-address=127.0.0.1",
+            # Prometheus from Debian; Grafana's own repository is out of CI's reach.
+            "fpgaasd_monitoring": True,
+            "fpgaasd_grafana": False,
         }}}}, open(inventory, "w"))
         env = dict(os.environ, ANSIBLE_ROLES_PATH=os.path.join(src, "deploy/ansible/roles"),
                    ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
@@ -550,6 +559,15 @@ def cmd_role(args):
         c.expect(("token", "/etc/fpgaas/token") in creds, f"credentials drop-in: {creds}")
         c.expect(os.path.isfile(os.path.join(root, "var/lib/fpgaas/models/muon_pt/config.pbtxt")),
                  "the repository archive was not unpacked into /var/lib/fpgaas/models")
+
+        # Prometheus' configuration as the role wrote it, with the rules it names.
+        r = in_root(root, ["promtool", "check", "config", "/etc/prometheus/prometheus.yml"],
+                    capture_output=True, text=True)
+        print(r.stdout, r.stderr)
+        c.expect(r.returncode == 0 and "fpgaas-rules.yml" in r.stdout + r.stderr,
+                 "promtool check config on the role's /etc/prometheus/prometheus.yml failed")
+        prom = open(os.path.join(root, "etc/prometheus/prometheus.yml")).read()
+        c.expect(f'"127.0.0.1:{metrics_port}"' in prom, "Prometheus does not scrape fpgaasd's metrics port")
 
         # systemd would start: ExecStart=/usr/bin/fpgaasd $FPGAAS_ARGS with the credentials copied
         # to /run/credentials/fpgaasd.service. Do the same by hand.
