@@ -226,6 +226,11 @@ int Predict(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kExitFailure;
   }
   const Network& net = **network;
+  if (net.num_inputs() != 1 || net.num_outputs() != 1) {
+    err << "fpgaas hls4ml predict: the project has " << net.num_inputs() << " inputs and "
+        << net.num_outputs() << " outputs; predict supports one input and one output\n";
+    return kExitFailure;
+  }
   size_t samples = 0;
   absl::StatusOr<std::vector<float>> inputs =
       ReadInputCsv(parsed->options["input"], net.input_size(), &samples);
@@ -396,6 +401,11 @@ int Import(const std::vector<std::string>& args, std::ostream& out, std::ostream
   absl::StatusOr<std::shared_ptr<const Network>> network = numerics::LoadHls4mlNetwork(source);
   if (!network.ok()) {
     err << "fpgaas hls4ml import: " << network.status().message() << "\n";
+    return kExitFailure;
+  }
+  if ((*network)->num_inputs() != 1 || (*network)->num_outputs() != 1) {
+    err << "fpgaas hls4ml import: the project has " << (*network)->num_inputs() << " inputs and "
+        << (*network)->num_outputs() << " outputs; fpgaasd serves one input and one output\n";
     return kExitFailure;
   }
 

@@ -380,13 +380,13 @@ TEST(Hls4mlProjectErrorsTest, ValueThatIsNotANumber) {
 TEST(Hls4mlProjectErrorsTest, UnknownLayer) {
   fs::path dir = CopyFixture("new_style");
   const fs::path cpp = dir / "firmware" / "tiny.cpp";
-  ReplaceInFile(cpp, "nnet::relu<layer2_t", "nnet::leaky_relu<layer2_t");
+  ReplaceInFile(cpp, "nnet::relu<layer2_t", "nnet::softsign<layer2_t");
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
   ASSERT_FALSE(project.ok());
   EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(project.status().message(), HasSubstr("unknown layer nnet::leaky_relu"));
+  EXPECT_THAT(project.status().message(), HasSubstr("unknown layer nnet::softsign"));
   EXPECT_THAT(project.status().message(),
-              HasSubstr("firmware/tiny.cpp:" + std::to_string(LineOf(cpp, "nnet::leaky_relu"))));
+              HasSubstr("firmware/tiny.cpp:" + std::to_string(LineOf(cpp, "nnet::softsign"))));
 }
 
 TEST(Hls4mlProjectErrorsTest, UnparsableType) {
@@ -459,14 +459,29 @@ TEST(Hls4mlProjectErrorsTest, WeightArrayTypeDiffersFromConfig) {
   EXPECT_THAT(project.status().message(), HasSubstr("config8::bias_t = ap_fixed<12,4>"));
 }
 
-TEST(Hls4mlProjectErrorsTest, NonSequentialNetwork) {
+// A layer may read any earlier layer's output (a graph); the spec names what it reads.
+TEST(Hls4mlProjectTest, LayerReadingAnEarlierBuffer) {
   fs::path dir = CopyFixture("new_style");
   const fs::path cpp = dir / "firmware" / "tiny.cpp";
   ReplaceInFile(cpp, "(layer5_out, layer6_out, w6, b6)", "(layer4_out, layer6_out, w6, b6)");
   ReplaceInFile(cpp, "nnet::dense<layer5_t, layer6_t", "nnet::dense<layer4_t, layer6_t");
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_THAT(project->spec.layers[3].inputs, ElementsAre("fc1_relu"));
+  EXPECT_TRUE(Network::Create(project->spec).ok());
+}
+
+TEST(Hls4mlProjectErrorsTest, LayerReadingAnArrayNobodyWrote) {
+  fs::path dir = CopyFixture("new_style");
+  const fs::path cpp = dir / "firmware" / "tiny.cpp";
+  ReplaceInFile(cpp, "(layer5_out, layer6_out, w6, b6)", "(layer7_out, layer6_out, w6, b6)");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
   ASSERT_FALSE(project.ok());
-  EXPECT_THAT(project.status().message(), HasSubstr("only sequential networks"));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("reads 'layer7_out', which is neither a top-function input nor written by "
+                        "an earlier layer"));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("firmware/tiny.cpp:" + std::to_string(LineOf(cpp, "(layer7_out"))));
 }
 
 // Binary/ternary networks compute something other than a plain product: never emulated silently.
