@@ -151,8 +151,13 @@ class ProjectReader {
   absl::StatusOr<const SourceFile*> Load(const fs::path& path, bool required);
   absl::Status CollectHeader(const SourceFile& file);
   absl::Status ReadTopFunction(const SourceFile& file);
+  // io_stream types nnet::array<T, N> resolve to T (N into *pack when given).
   absl::StatusOr<FixedType> ResolveType(absl::string_view text, const Located& where,
-                                        int depth = 0) const;
+                                        int depth = 0, int* pack = nullptr) const;
+  // io_stream: the input size a layer's config declares (the top function's streams have none).
+  absl::StatusOr<int> ConfigInputSize(const LayerCall& call) const;
+  // io_stream: refuses or adapts a layer whose stream implementation computes differently.
+  absl::Status AdaptToStream(const LayerCall& call, int out_pack, LayerSpec& layer) const;
   absl::StatusOr<int64_t> EvalInt(absl::string_view expr, const Located& where,
                                   int depth = 0) const;
   absl::StatusOr<const ConfigStruct*> Config(const LayerCall& call, size_t template_index) const;
@@ -203,6 +208,8 @@ class ProjectReader {
   std::vector<std::string> top_names_;
   std::map<std::string, Located> out_of_line_;  // `const T config4::slope = 0.2;` by "config4::slope"
   std::map<std::string, std::string> nnet_utils_;
+  bool stream_ = false;                          // an io_stream project (hls::stream arguments)
+  std::map<std::string, std::string> aliases_;   // `auto& layer8_out = layer7_out;`, clones
 };
 
 std::string ProjectReader::Display(const fs::path& path) const {
@@ -343,7 +350,7 @@ absl::Status ProjectReader::CollectHeader(const SourceFile& file) {
 }
 
 absl::StatusOr<FixedType> ProjectReader::ResolveType(absl::string_view text, const Located& where,
-                                                     int depth) const {
+                                                     int depth, int* pack) const {
   text = Trim(text);
   if (depth > 32) {
     return Error(absl::StatusCode::kInvalidArgument, where.Where(),
@@ -357,6 +364,18 @@ absl::StatusOr<FixedType> ProjectReader::ResolveType(absl::string_view text, con
                    absl::StrCat("unparsable type '", text, "': ", type.status().message()));
     }
     return type;
+  }
+  if (stream_ && absl::StartsWith(text, "nnet::array<") && absl::EndsWith(text, ">")) {
+    const std::vector<std::string> parts =
+        SplitTopLevel(text.substr(12, text.size() - 13));
+    if (parts.size() != 2) {
+      return Error(absl::StatusCode::kInvalidArgument, where.Where(),
+                   absl::StrCat("unparsable type '", text, "'"));
+    }
+    absl::StatusOr<int64_t> n = EvalInt(parts[1], where);
+    if (!n.ok()) return n.status();
+    if (pack != nullptr) *pack = static_cast<int>(*n);
+    return ResolveType(parts[0], where, depth + 1);
   }
   if (absl::StartsWith(text, "nnet::array") || absl::StartsWith(text, "hls::stream")) {
     return Error(
@@ -388,7 +407,7 @@ absl::StatusOr<FixedType> ProjectReader::ResolveType(absl::string_view text, con
                  absl::StrCat("type '", text,
                               "' is a struct (exponent or compressed weights), not supported"));
   }
-  return ResolveType(it->second.text, it->second, depth + 1);
+  return ResolveType(it->second.text, it->second, depth + 1, pack);
 }
 
 absl::StatusOr<int64_t> ProjectReader::EvalInt(absl::string_view expr, const Located& where,
@@ -461,10 +480,12 @@ absl::StatusOr<FixedType> ProjectReader::ConfigType(const ConfigStruct& config,
 absl::Status ProjectReader::CheckIoType(const ConfigStruct& config) const {
   auto it = config.values.find("io_type");
   if (it == config.values.end()) return absl::OkStatus();
-  if (it->second.text == "nnet::io_parallel") return absl::OkStatus();
-  return Error(absl::StatusCode::kUnimplemented, it->second.Where(),
-               absl::StrCat(config.name, "::io_type is ", it->second.text,
-                            "; fpgaas supports io_parallel projects only"));
+  if (it->second.text == (stream_ ? "nnet::io_stream" : "nnet::io_parallel")) {
+    return absl::OkStatus();
+  }
+  return Error(absl::StatusCode::kInvalidArgument, it->second.Where(),
+               absl::StrCat(config.name, "::io_type is ", it->second.text, " but the top function ",
+                            stream_ ? "streams" : "takes arrays"));
 }
 
 absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::string& name,
@@ -623,14 +644,21 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
   std::vector<std::string> names;
   for (const std::string& param : SplitTopLevel(params)) {
     Located where{param, &file, signature.line};
-    if (absl::StrContains(param, "hls::stream")) {
-      return Error(absl::StatusCode::kUnimplemented, where.Where(),
-                   absl::StrCat("top-function argument '", param,
-                                "' is a stream: io_stream projects are not supported (io_parallel "
-                                "only)"));
-    }
     std::string type, name, size;
-    if (ParseArrayDecl(param, &type, &name, &size)) {
+    if (absl::StartsWith(param, "hls::stream<")) {
+      // `hls::stream<input_t> &input_1`: an io_stream project; sizes come from the configs.
+      const size_t close_angle = param.rfind('>');
+      const size_t amp = param.find('&', close_angle);
+      if (close_angle == std::string::npos || amp == std::string::npos ||
+          !IsIdentifier(Trim(absl::string_view(param).substr(amp + 1)))) {
+        return Error(absl::StatusCode::kInvalidArgument, where.Where(),
+                     absl::StrCat("cannot parse the stream argument '", param, "'"));
+      }
+      stream_ = true;
+      arrays.push_back({std::string(Trim(absl::string_view(param).substr(12, close_angle - 12))),
+                        "", where});
+      names.emplace_back(Trim(absl::string_view(param).substr(amp + 1)));
+    } else if (ParseArrayDecl(param, &type, &name, &size)) {
       arrays.push_back({type, size, where});
       names.push_back(name);
     } else if (!absl::StartsWith(param, "unsigned short &const_size")) {
@@ -665,9 +693,35 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
       return Error(absl::StatusCode::kUnimplemented, where.Where(),
                    absl::StrCat("unsupported statement '", text, "'"));
     }
-    if (absl::StrContains(text, "hls::stream")) {
+    if (absl::StartsWith(text, "hls::stream<")) {
+      // `hls::stream<layer2_t> layer2_out("layer2_out");`
+      const size_t close_angle = text.rfind('>', text.find('('));
+      const size_t open = text.find('(', close_angle);
+      std::string name = close_angle == absl::string_view::npos || open == absl::string_view::npos
+                             ? std::string()
+                             : std::string(Trim(text.substr(close_angle + 1, open - close_angle - 1)));
+      if (!IsIdentifier(name)) {
+        return Error(absl::StatusCode::kInvalidArgument, where.Where(),
+                     absl::StrCat("cannot parse the stream declaration '", text, "'"));
+      }
+      arrays_[name] = ArrayDecl{std::string(Trim(text.substr(12, close_angle - 12))), "", where};
+      continue;
+    }
+    if (absl::StartsWith(text, "auto& ") || absl::StartsWith(text, "auto &")) {
+      // `auto& layer8_out = layer7_out;` (Flatten/Reshape: the same array under another name).
+      absl::string_view body = Trim(text.substr(5));
+      absl::ConsumePrefix(&body, "&");
+      absl::ConsumeSuffix(&body, ";");
+      const size_t eq = body.find('=');
+      if (eq != absl::string_view::npos) {
+        const std::string alias(Trim(body.substr(0, eq))), target(Trim(body.substr(eq + 1)));
+        if (IsIdentifier(alias) && IsIdentifier(target)) {
+          aliases_[alias] = target;
+          continue;
+        }
+      }
       return Error(absl::StatusCode::kUnimplemented, where.Where(),
-                   "hls::stream variable: io_stream projects are not supported (io_parallel only)");
+                   absl::StrCat("unsupported statement '", text, "'"));
     }
     if (absl::StartsWith(text, "nnet::")) {
       LayerCall call;
@@ -702,6 +756,13 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
                                   ": compressed/exponent weights are not supported"));
       }
       if (call.function == "save_layer_output") continue;  // hls4ml trace, C simulation only
+      if ((call.function == "clone_stream" || call.function == "repack_stream") &&
+          call.args.size() >= 2) {
+        // Copies of a stream (branches) and re-packed streams (Reshape/Flatten) carry the same
+        // values in the same order: aliases of the source.
+        for (size_t k = 1; k < call.args.size(); ++k) aliases_[call.args[k]] = call.args[0];
+        continue;
+      }
       calls_.push_back(std::move(call));
       continue;
     }
@@ -1520,6 +1581,87 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildHardActivation(const LayerCall& ca
   return layer;
 }
 
+absl::StatusOr<int> ProjectReader::ConfigInputSize(const LayerCall& call) const {
+  size_t config_index = call.template_args.size() - 1;
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, config_index);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& c = **config_or;
+  auto get = [&](const char* field) -> std::optional<int64_t> {
+    absl::StatusOr<std::optional<int64_t>> v = ConfigInt(c, field);
+    return v.ok() ? *v : std::nullopt;
+  };
+  std::optional<int64_t> size;
+  const std::optional<int64_t> chan = get("n_chan") ? get("n_chan") : get("n_filt");
+  if (get("in_height") && get("in_width") && chan) {
+    size = *get("in_height") * *get("in_width") * *chan;
+  } else if (get("in_width") && chan) {
+    size = *get("in_width") * *chan;
+  } else if (get("height") && get("width") && get("n_chan")) {
+    size = *get("height") * *get("width") * *get("n_chan");
+  } else if (absl::StartsWith(call.function, "pooling1d") && get("n_in") && chan) {
+    size = *get("n_in") * *chan;
+  } else if (get("n_in")) {
+    size = get("n_in");
+  } else if (get("n_elem1")) {
+    size = get("n_elem1");
+  } else if (get("n_elem")) {
+    size = get("n_elem");
+  } else if (get("n_elem1_0")) {
+    size = *get("n_elem1_0") * get("n_elem1_1").value_or(1) * get("n_elem1_2").value_or(1);
+  }
+  if (!size || *size <= 0 || *size > (int64_t{1} << 30)) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 absl::StrCat("cannot tell the size of the stream nnet::", call.function,
+                              " reads from its config ", c.name));
+  }
+  return static_cast<int>(*size);
+}
+
+absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
+                                          LayerSpec& layer) const {
+  const std::string& f = call.function;
+  auto refuse = [&](absl::string_view why) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("io_stream nnet::", f, ": ", why));
+  };
+  if (auto* p = std::get_if<PoolingSpec>(&layer.op)) {
+    if (absl::StartsWith(f, "global")) return refuse("global pooling streams are not supported");
+    if (p->pad_top || p->pad_bottom || p->pad_left || p->pad_right) {
+      return refuse("padded pooling streams are not supported");
+    }
+    p->window_in_accum = true;
+  } else if (auto* c = std::get_if<ConvSpec>(&layer.op)) {
+    if (c->pad_top || c->pad_bottom || c->pad_left || c->pad_right) {
+      return refuse("padded convolution streams are not supported (hls4ml pads with zeropad)");
+    }
+    // The stream kernels run the mult_config's dense over each window: its types rule.
+    absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+    if (!config_or.ok()) return config_or.status();
+    auto m = (*config_or)->typedefs.find("mult_config");
+    if (m != (*config_or)->typedefs.end()) {
+      auto it = configs_.find(m->second.text);
+      if (it == configs_.end()) return refuse(absl::StrCat("no struct ", m->second.text));
+      for (auto [field, type] : {std::pair{"accum_t", &c->accum_type},
+                                 {"weight_t", &c->weight_type},
+                                 {"bias_t", &c->bias_type}}) {
+        absl::StatusOr<FixedType> t = ConfigType(it->second, field, *type);
+        if (!t.ok()) return t.status();
+        if (!(*t == *type)) {
+          return refuse(absl::StrCat(it->second.name, "::", field, " differs from the layer's"));
+        }
+      }
+    }
+  } else if (auto* sm = std::get_if<SoftmaxSpec>(&layer.op)) {
+    if (out_pack != sm->n) {
+      return refuse(absl::StrCat("softmax over packs of ", out_pack, " of its ", sm->n,
+                                 " values is not supported"));
+    }
+  } else if (std::holds_alternative<ResizeSpec>(layer.op)) {
+    return refuse("upsampling streams are not supported");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n_in) {
   const std::string& f = call.function;
   if (f == "dense" || f == "dense_latency" || f == "dense_resource" || f == "dense_large" ||
@@ -1689,10 +1831,13 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     const ArrayDecl& decl = top_arrays_[k];
     absl::StatusOr<FixedType> type = ResolveType(decl.type, decl.where);
     if (!type.ok()) return type.status();
-    absl::StatusOr<int64_t> size = EvalInt(decl.size, decl.where);
-    if (!size.ok()) return size.status();
-    buffers[top_names_[k]] = Buffer{top_names_[k], *type, static_cast<int>(*size)};
-    spec.inputs.push_back(TensorSpec{top_names_[k], *type, static_cast<int>(*size)});
+    int size = -1;  // a stream's size: what its first reader's config says
+    if (!decl.size.empty()) {
+      absl::StatusOr<int64_t> n = EvalInt(decl.size, decl.where);
+      if (!n.ok()) return n.status();
+      size = static_cast<int>(*n);
+    }
+    buffers[top_names_[k]] = Buffer{top_names_[k], *type, size};
   }
   input_ = top_arrays_[input_args[0]];
   input_name_ = top_names_[input_args[0]];
@@ -1702,6 +1847,12 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
   project.output_name = output_name_;
 
   std::string previous = input_name_;  // the array the previous layer wrote
+  auto add_inputs = [&] {
+    for (size_t k : input_args) {
+      const Buffer& b = buffers[top_names_[k]];
+      spec.inputs.push_back(TensorSpec{top_names_[k], b.type, b.size});
+    }
+  };
   std::set<std::string> layer_names;
   for (const LayerCall& call : calls_) {
     if (call.template_args.size() < 2 || call.args.size() < 2) {
@@ -1716,6 +1867,7 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     std::vector<int> in_sizes;
     std::vector<std::string> in_layers;
     for (size_t k = 0; k < ins.size(); ++k) {
+      for (int hops = 0; aliases_.count(ins[k]) && hops < 64; ++hops) ins[k] = aliases_.at(ins[k]);
       auto it = buffers.find(ins[k]);
       if (it == buffers.end()) {
         return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
@@ -1732,6 +1884,11 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
                      absl::StrCat("input type ", call.template_args[template_index], " = ",
                                   in_type->ToString(), " differs from the type of '", ins[k],
                                   "' (", it->second.type.ToString(), ")"));
+      }
+      if (it->second.size < 0) {
+        absl::StatusOr<int> size = ConfigInputSize(call);
+        if (!size.ok()) return size.status();
+        it->second.size = *size;
       }
       in_sizes.push_back(it->second.size);
       in_layers.push_back(it->second.layer);
@@ -1750,9 +1907,14 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
       return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
                    absl::StrCat("cannot parse the template arguments of nnet::", f));
     }
-    absl::StatusOr<FixedType> out_type = ResolveType(call.template_args[out_template], call.where);
+    int out_pack = 0;
+    absl::StatusOr<FixedType> out_type =
+        ResolveType(call.template_args[out_template], call.where, 0, &out_pack);
     if (!out_type.ok()) return out_type.status();
     layer->result_type = *out_type;
+    if (stream_) {
+      if (absl::Status st = AdaptToStream(call, out_pack, *layer); !st.ok()) return st;
+    }
     const ArrayDecl* out_decl = nullptr;
     for (size_t k : output_args) {
       if (top_names_[k] == out_var) out_decl = &top_arrays_[k];
@@ -1778,8 +1940,6 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
                                 out_var, "' declared as ", out_decl->type, " at ",
                                 out_decl->where.Where()));
     }
-    absl::StatusOr<int64_t> out_size = EvalInt(out_decl->size, out_decl->where);
-    if (!out_size.ok()) return out_size.status();
     // What the layer writes, as the executor computes it (validated there).
     int expected_out = in_sizes[0];
     if (const auto* dense = std::get_if<DenseSpec>(&layer->op)) expected_out = dense->n_out;
@@ -1800,6 +1960,10 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
       expected_out = m->kind == MergeKind::kConcatenate ? in_sizes[0] + in_sizes[1]
                                                         : std::max(in_sizes[0], in_sizes[1]);
     }
+    absl::StatusOr<int64_t> out_size =
+        out_decl->size.empty() ? absl::StatusOr<int64_t>(expected_out)  // a stream
+                               : EvalInt(out_decl->size, out_decl->where);
+    if (!out_size.ok()) return out_size.status();
     if (*out_size != expected_out) {
       return Error(
           absl::StatusCode::kInvalidArgument, out_decl->where.Where(),
@@ -1830,6 +1994,13 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     spec.layers.push_back(*std::move(layer));
     previous = out_var;
   }
+  for (size_t k : input_args) {
+    if (buffers[top_names_[k]].size < 0) {
+      return Error(absl::StatusCode::kInvalidArgument, top_arrays_[k].where.Where(),
+                   absl::StrCat("no layer reads the input '", top_names_[k], "'"));
+    }
+  }
+  add_inputs();
   for (size_t k : output_args) {
     const std::string& name = top_names_[k];
     if (!buffers.count(name)) {

@@ -107,6 +107,10 @@ struct ConvSpec {
 // res_t. Average: s = accum_t(s + x) over the window (padding: 0), then s = accum_t(trunc0(s / d))
 // with d the window size (count_pad) or the number of pixels inside the image; y = res_t(s).
 // hls4ml < 1.0 sums and divides in data_T: the importer sets accum_type to the input type.
+// io_stream (window_in_accum, nnet_pooling_stream.h's reduce_pool): every window value is first
+// converted to accum_t; max of those; average: nnet::reduce's pairwise tree of accum_t sums (left
+// half the largest power of two below n), then divided by the whole window (truncating toward
+// zero). No padding.
 enum class PoolKind { kMax, kAverage };
 struct PoolingSpec {
   PoolKind kind = PoolKind::kMax;
@@ -117,6 +121,7 @@ struct PoolingSpec {
   int out_height = 1, out_width = 0;
   bool count_pad = false;
   FixedType accum_type;
+  bool window_in_accum = false;
 };
 
 // nnet::zeropad{1,2}d_cl: y = res_t(x) inside, 0 in the border (channel-last).

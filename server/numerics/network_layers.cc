@@ -197,9 +197,55 @@ class PoolingLayer final : public ExtraLayer {
     pad_max_ = WrapToWidth(in, Int128(1) << (in.width - 1));
   }
 
+  // nnet::reduce with Op_add<accum_t>: pairwise, the left half the largest power of two below n.
+  int64_t ReduceSum(const int64_t* v, int n) const {
+    const FixedType& t = p_.accum_type;
+    if (n == 1) return v[0];
+    int left = 1;
+    while (left * 2 <= n - 1) left *= 2;
+    const int64_t a = n == 2 ? v[0] : ReduceSum(v, left);
+    const int64_t b = n == 2 ? v[1] : ReduceSum(v + left, n - left);
+    return ApplyOverflow(t, WideRaw(t, a) + WideRaw(t, b));
+  }
+
+  void RunStream(const int64_t* x, int64_t* y) const {
+    const PoolingSpec& p = p_;
+    const FixedType& acc_t = p.accum_type;
+    std::vector<int64_t> window(static_cast<size_t>(p.pool_height) * p.pool_width);
+    for (int oh = 0; oh < p.out_height; ++oh) {
+      for (int ow = 0; ow < p.out_width; ++ow) {
+        for (int ch = 0; ch < p.n_chan; ++ch) {
+          size_t k = 0;
+          for (int kh = 0; kh < p.pool_height; ++kh) {
+            for (int kw = 0; kw < p.pool_width; ++kw) {
+              const int iy = oh * p.stride_height + kh, ix = ow * p.stride_width + kw;
+              window[k++] = Convert(in_, x[(static_cast<size_t>(iy) * p.in_width + ix) * p.n_chan + ch],
+                                    acc_t);
+            }
+          }
+          int64_t out;
+          if (p.kind == PoolKind::kMax) {
+            out = window[0];
+            for (int64_t v : window) out = WideRaw(acc_t, v) > WideRaw(acc_t, out) ? v : out;
+          } else {
+            const Int128 q =
+                WideRaw(acc_t, ReduceSum(window.data(), static_cast<int>(window.size()))) /
+                static_cast<Int128>(window.size());
+            out = ApplyOverflow(acc_t, q);
+          }
+          y[(static_cast<size_t>(oh) * p.out_width + ow) * p.n_chan + ch] = To(acc_t, out, res_);
+        }
+      }
+    }
+  }
+
   void Run(const int64_t* const* xs, int64_t* y) const override {
     const int64_t* x = xs[0];
     const PoolingSpec& p = p_;
+    if (p.window_in_accum) {
+      RunStream(x, y);
+      return;
+    }
     const FixedType& acc_t = p.accum_type;
     const int f = std::max(acc_t.fractional_bits(), in_.fractional_bits());
     for (int oh = 0; oh < p.out_height; ++oh) {
@@ -289,6 +335,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePooling(const LayerSpec& s,
                                    p.in_width));
   }
   if (absl::Status st = CheckType(s, p.accum_type, "accum type"); !st.ok()) return st;
+  if (p.window_in_accum && (p.pad_top || p.pad_bottom || p.pad_left || p.pad_right)) {
+    return Unimplemented(s, "io_stream pooling with padding");
+  }
   return std::make_unique<PoolingLayer>(p, in.type, s.result_type);
 }
 

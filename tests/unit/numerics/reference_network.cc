@@ -491,7 +491,21 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
             }
           }
           mpq_class v;
-          if (p->kind == PoolKind::kMax) {
+          if (p->window_in_accum) {
+            // nnet_pooling_stream.h: reduce_pool over an accum_t window.
+            std::vector<mpq_class> window;
+            for (const mpq_class& e : pool) window.push_back(Conv(acc_t, e));
+            if (p->kind == PoolKind::kMax) {
+              v = window[0];
+              for (const mpq_class& e : window) v = e >= v ? e : v;
+            } else {
+              const mpq_class sum = ReduceSum(acc_t, window, 0, window.size());
+              const int f = acc_t.width - acc_t.integer_bits;
+              const mpz_class q =
+                  TruncTowardZero(sum * Pow2(f) / mpq_class(static_cast<long>(window.size())));
+              v = Conv(acc_t, mpq_class(q) * Pow2(-f));
+            }
+          } else if (p->kind == PoolKind::kMax) {
             mpq_class m = pool[0];
             for (size_t i = 1; i < pool.size(); ++i) m = pool[i] > m ? pool[i] : m;
             v = Conv(acc_t, m);
