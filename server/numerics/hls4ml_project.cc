@@ -1337,21 +1337,51 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildPooling(const LayerCall& call, int
   }
   absl::StatusOr<FixedType> in_type = ResolveType(call.template_args[0], call.where);
   if (!in_type.ok()) return in_type.status();
-  // nnet_pooling.h before 1.0 sums and divides in data_T (`T avg(T (&x)[N])`) and rescales padded
-  // windows differently; 1.0+ sums in accum_t and divides by the pixels inside the image.
+  // Three releases of average pooling, told apart by the project's own nnet_pooling.h:
+  // <= 0.7 `T avg(T (&x)[N])` sums and divides in data_T; 0.8 adds an overload for
+  // ap_fixed<W,I> that sums in ap_fixed<W + ceillog2(N), I + ceillog2(N)> and converts back to
+  // data_T; 1.0+ sums in accum_t and divides by the pixels inside the image. Releases before 1.0
+  // walk stride-sized windows and then multiply by data_T(pool size) / overlap.
   const std::string& source = NnetUtils("nnet_pooling.h");
   const bool old = absl::StrContains(source, "T avg(T (&x)[N])");
-  if (!source.empty() && !old && !absl::StrContains(source, "accum_t avg(T (&x)[N], unsigned length)")) {
-    return Error(absl::StatusCode::kUnimplemented, Display(firmware_dir_ / "nnet_utils" / "nnet_pooling.h"),
+  const bool wide_overload = absl::StrContains(source, "ap_fixed<W + ceillog2(N), I + ceillog2(N)> tmp");
+  if (!source.empty() && !old &&
+      !absl::StrContains(source, "accum_t avg(T (&x)[N], unsigned length)")) {
+    return Error(absl::StatusCode::kUnimplemented,
+                 Display(firmware_dir_ / "nnet_utils" / "nnet_pooling.h"),
                  "this nnet_pooling.h is neither hls4ml 0.x's nor 1.x's (edited?): its average "
                  "pooling cannot be reproduced");
   }
   if (old) {
+    if (p.pool_width != p.stride_width || p.pool_height != p.stride_height || p.pad_top ||
+        p.pad_bottom || p.pad_left || p.pad_right) {
+      return Error(absl::StatusCode::kUnimplemented, config.Where(),
+                   absl::StrCat(config.name, ": pooling of hls4ml < 1.0 with a pool size other "
+                                             "than its stride, or padding, is not supported"));
+    }
     p.accum_type = *in_type;
-    if (p.kind == PoolKind::kAverage &&
-        (p.pad_top || p.pad_bottom || p.pad_left || p.pad_right)) {
-      return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
-                   "padded average pooling of hls4ml < 1.0 (its rescale step) is not supported");
+    const int n = p.pool_height * p.pool_width;
+    if (p.kind == PoolKind::kAverage && !global) {
+      // res *= data_T(n) / n must be exactly 1.
+      absl::StatusOr<int64_t> raw = FromDouble(*in_type, n);
+      if (!raw.ok() || ToDouble(*in_type, *raw) != n) {
+        return Error(absl::StatusCode::kUnimplemented, config.Where(),
+                     absl::StrCat(config.name, ": hls4ml < 1.0 rescales by data_T(", n,
+                                  "), which ", in_type->ToString(), " does not hold"));
+      }
+    }
+    const FixedType& t = *in_type;
+    if (p.kind == PoolKind::kAverage && wide_overload && t.is_signed &&
+        t.quantization == Quantization::kTrn && t.overflow == Overflow::kWrap &&
+        t.saturation_bits == 0) {
+      int c = 1;  // nnet::ceillog2
+      for (int x = n; x > 2; x = (x + 1) / 2) ++c;
+      p.accum_type = FixedType{t.width + c, t.integer_bits + c};
+      p.average_cast_type = t;
+      if (p.accum_type.width > 64) {
+        return Error(absl::StatusCode::kUnimplemented, config.Where(),
+                     "average pooling accumulator wider than 64 bits");
+      }
     }
   } else {
     absl::StatusOr<FixedType> accum = ConfigType(config, "accum_t", *in_type);

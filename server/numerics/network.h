@@ -106,7 +106,8 @@ struct ConvSpec {
 // Max: the window's maximum (padding counts as data_T's sign-bit pattern), then accum_t, then
 // res_t. Average: s = accum_t(s + x) over the window (padding: 0), then s = accum_t(trunc0(s / d))
 // with d the window size (count_pad) or the number of pixels inside the image; y = res_t(s).
-// hls4ml < 1.0 sums and divides in data_T: the importer sets accum_type to the input type.
+// hls4ml < 1.0 sums and divides in data_T (0.8: a wider ap_fixed for ap_fixed<W,I> inputs, then
+// back to data_T): the importer sets accum_type (and average_cast_type) accordingly.
 // io_stream (window_in_accum, nnet_pooling_stream.h's reduce_pool): every window value is first
 // converted to accum_t; max of those; average: nnet::reduce's pairwise tree of accum_t sums (left
 // half the largest power of two below n), then divided by the whole window (truncating toward
@@ -122,6 +123,9 @@ struct PoolingSpec {
   bool count_pad = false;
   FixedType accum_type;
   bool window_in_accum = false;
+  // hls4ml 0.8's avg() for ap_fixed<W,I> inputs: the quotient goes to this type (data_T) before
+  // res_t (the sum itself in accum_type = ap_fixed<W + ceillog2(n), I + ceillog2(n)>).
+  std::optional<FixedType> average_cast_type;
 };
 
 // nnet::zeropad{1,2}d_cl: y = res_t(x) inside, 0 in the border (channel-last).

@@ -283,6 +283,11 @@ class PoolingLayer final : public ExtraLayer {
             // ap_fixed /= unsigned: the raw value divided, truncated toward zero; same F.
             const Int128 q = d > 0 ? WideRaw(acc_t, sum) / d : 0;
             out = ApplyOverflow(acc_t, q);
+            if (p.average_cast_type) {
+              y[(static_cast<size_t>(oh) * p.out_width + ow) * p.n_chan + ch] =
+                  To(*p.average_cast_type, Convert(acc_t, out, *p.average_cast_type), res_);
+              continue;
+            }
           }
           y[(static_cast<size_t>(oh) * p.out_width + ow) * p.n_chan + ch] = To(acc_t, out, res_);
         }

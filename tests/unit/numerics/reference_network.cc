@@ -517,6 +517,7 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
             const int f = acc_t.width - acc_t.integer_bits;
             const mpz_class q = TruncTowardZero(sum * Pow2(f) / mpq_class(length));
             v = Conv(acc_t, mpq_class(q) * Pow2(-f));
+            if (p->average_cast_type) v = Conv(*p->average_cast_type, v);
           }
           y[(static_cast<size_t>(oh) * p->out_width + ow) * p->n_chan + ff] = Conv(res, v);
         }
