@@ -1655,7 +1655,20 @@ absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
                  absl::StrCat("io_stream nnet::", f, ": ", why));
   };
   if (auto* p = std::get_if<PoolingSpec>(&layer.op)) {
-    if (absl::StartsWith(f, "global")) return refuse("global pooling streams are not supported");
+    if (absl::StartsWith(f, "global")) {
+      // nnet_pooling_stream.h: one pixel per pack in and the channels in one pack out, else its
+      // pack loops do something else.
+      int in_pack = 0;
+      absl::StatusOr<FixedType> in = ResolveType(call.template_args[0], call.where, 0, &in_pack);
+      if (!in.ok()) return in.status();
+      if (in_pack != p->n_chan || out_pack != p->n_chan) {
+        return refuse(absl::StrCat("global pooling over packs of ", in_pack, " in and ", out_pack,
+                                   " out for ", p->n_chan, " channels is not supported"));
+      }
+      p->window_in_accum = true;
+      p->sequential_sum = true;
+      return absl::OkStatus();
+    }
     if (p->pad_top || p->pad_bottom || p->pad_left || p->pad_right) {
       return refuse("padded pooling streams are not supported");
     }

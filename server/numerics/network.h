@@ -123,6 +123,9 @@ struct PoolingSpec {
   bool count_pad = false;
   FixedType accum_type;
   bool window_in_accum = false;
+  // io_stream global pooling (with window_in_accum): the accum_t sum runs pixel by pixel
+  // instead of as a tree.
+  bool sequential_sum = false;
   // hls4ml 0.8's avg() for ap_fixed<W,I> inputs: the quotient goes to this type (data_T) before
   // res_t (the sum itself in accum_type = ap_fixed<W + ceillog2(n), I + ceillog2(n)>).
   std::optional<FixedType> average_cast_type;

@@ -228,9 +228,15 @@ class PoolingLayer final : public ExtraLayer {
             out = window[0];
             for (int64_t v : window) out = WideRaw(acc_t, v) > WideRaw(acc_t, out) ? v : out;
           } else {
-            const Int128 q =
-                WideRaw(acc_t, ReduceSum(window.data(), static_cast<int>(window.size()))) /
-                static_cast<Int128>(window.size());
+            int64_t sum = 0;
+            if (p.sequential_sum) {
+              for (int64_t v : window) {
+                sum = ApplyOverflow(acc_t, WideRaw(acc_t, sum) + WideRaw(acc_t, v));
+              }
+            } else {
+              sum = ReduceSum(window.data(), static_cast<int>(window.size()));
+            }
+            const Int128 q = WideRaw(acc_t, sum) / static_cast<Int128>(window.size());
             out = ApplyOverflow(acc_t, q);
           }
           y[(static_cast<size_t>(oh) * p.out_width + ow) * p.n_chan + ch] = To(acc_t, out, res_);

@@ -84,8 +84,13 @@ TEST(GraphFixturesTest, CnnStreamLayers) {
   const NetworkSpec& spec = project->spec;
   EXPECT_EQ(spec.input_size, 25);  // the stream's size, from zeropad's config
   EXPECT_THAT(Names(spec), ElementsAre("zp2d_conv1", "conv1", "conv1_relu", "pool1", "conv2",
-                                       "conv2_relu", "fc", "fc_softmax"));
+                                       "conv2_relu", "gap", "fc", "fc_softmax"));
   EXPECT_TRUE(std::get<PoolingSpec>(spec.layers[3].op).window_in_accum);
+  EXPECT_FALSE(std::get<PoolingSpec>(spec.layers[3].op).sequential_sum);
+  const auto& gap = std::get<PoolingSpec>(spec.layers[6].op);
+  EXPECT_TRUE(gap.window_in_accum && gap.sequential_sum);
+  EXPECT_EQ(gap.pool_height, 2);
+  EXPECT_EQ(gap.out_width, 1);
 }
 
 TEST(GraphFixturesTest, BranchyInputsOutputsAndEdges) {

@@ -285,6 +285,7 @@ class RandomGraph {
         p.out_width = (shape.w + p.pad_left + p.pad_right - p.pool_width) / p.stride_width + 1;
         p.accum_type = Int(0, 1) ? in_type : Type();
         p.window_in_accum = p.pad_right == 0 && p.pad_bottom == 0 && Int(0, 1);
+        p.sequential_sum = p.window_in_accum && Int(0, 1);
         if (!p.window_in_accum && Int(0, 3) == 0) p.average_cast_type = Type();
         s.layers.push_back(Layer(name, res, p, {from}));
         shape = {p.out_height, p.out_width, shape.c};

@@ -499,7 +499,12 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
               v = window[0];
               for (const mpq_class& e : window) v = e >= v ? e : v;
             } else {
-              const mpq_class sum = ReduceSum(acc_t, window, 0, window.size());
+              mpq_class sum = 0;
+              if (p->sequential_sum) {
+                for (const mpq_class& e : window) sum = Conv(acc_t, sum + e);
+              } else {
+                sum = ReduceSum(acc_t, window, 0, window.size());
+              }
               const int f = acc_t.width - acc_t.integer_bits;
               const mpz_class q =
                   TruncTowardZero(sum * Pow2(f) / mpq_class(static_cast<long>(window.size())));
