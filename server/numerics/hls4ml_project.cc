@@ -27,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/hls4ml_source.h"
 
 namespace fpgaas::numerics {
@@ -1362,13 +1363,16 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildPooling(const LayerCall& call, int
     p.accum_type = *in_type;
     const int n = p.pool_height * p.pool_width;
     if (p.kind == PoolKind::kAverage && !global) {
-      // res *= data_T(n) / n must be exactly 1.
-      absl::StatusOr<int64_t> raw = FromDouble(*in_type, n);
-      if (!raw.ok() || ToDouble(*in_type, *raw) != n) {
-        return Error(absl::StatusCode::kUnimplemented, config.Where(),
-                     absl::StrCat(config.name, ": hls4ml < 1.0 rescales by data_T(", n,
-                                  "), which ", in_type->ToString(), " does not hold"));
-      }
+      // Then res *= rescale: 0.8 computes data_T(n) / overlap (data_T's own overflow, the raw
+      // value divided truncating toward zero), 0.6/0.7 data_T(n / overlap) in int. The overlap is
+      // n (unpadded windows).
+      const bool typed_division =
+          absl::StrContains(source, "static_cast<data_T>(CONFIG_T::pool");
+      absl::StatusOr<int64_t> raw = FromDouble(*in_type, typed_division ? n : 1);
+      if (!raw.ok()) return raw.status();
+      p.rescale = typed_division
+                      ? internal::ApplyOverflow(*in_type, internal::WideRaw(*in_type, *raw) / n)
+                      : *raw;
     }
     const FixedType& t = *in_type;
     if (p.kind == PoolKind::kAverage && wide_overload && t.is_signed &&
@@ -1639,7 +1643,7 @@ absl::StatusOr<int> ProjectReader::ConfigInputSize(const LayerCall& call) const 
   } else if (get("n_elem1_0")) {
     size = *get("n_elem1_0") * get("n_elem1_1").value_or(1) * get("n_elem1_2").value_or(1);
   }
-  if (!size || *size <= 0 || *size > (int64_t{1} << 30)) {
+  if (!size || *size <= 0 || *size > (int64_t{1} << 26)) {
     return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
                  absl::StrCat("cannot tell the size of the stream nnet::", call.function,
                               " reads from its config ", c.name));
@@ -1984,24 +1988,29 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
                                 out_decl->where.Where()));
     }
     // What the layer writes, as the executor computes it (validated there).
-    int expected_out = in_sizes[0];
+    int64_t expected_out = in_sizes[0];
     if (const auto* dense = std::get_if<DenseSpec>(&layer->op)) expected_out = dense->n_out;
     if (const auto* c = std::get_if<ConvSpec>(&layer->op)) {
-      expected_out = c->out_height * c->out_width * c->n_filt;
+      expected_out = int64_t{c->out_height} * c->out_width * c->n_filt;
     }
     if (const auto* p = std::get_if<PoolingSpec>(&layer->op)) {
-      expected_out = p->out_height * p->out_width * p->n_chan;
+      expected_out = int64_t{p->out_height} * p->out_width * p->n_chan;
     }
     if (const auto* p = std::get_if<PaddingSpec>(&layer->op)) {
-      expected_out = (p->in_height + p->pad_top + p->pad_bottom) *
-                     (p->in_width + p->pad_left + p->pad_right) * p->n_chan;
+      expected_out = (int64_t{p->in_height} + p->pad_top + p->pad_bottom) *
+                     (int64_t{p->in_width} + p->pad_left + p->pad_right) * p->n_chan;
     }
     if (const auto* r = std::get_if<ResizeSpec>(&layer->op)) {
-      expected_out = r->out_height * r->out_width * r->n_chan;
+      expected_out = int64_t{r->out_height} * r->out_width * r->n_chan;
     }
     if (const auto* m = std::get_if<MergeSpec>(&layer->op)) {
       expected_out = m->kind == MergeKind::kConcatenate ? in_sizes[0] + in_sizes[1]
                                                         : std::max(in_sizes[0], in_sizes[1]);
+    }
+    if (expected_out <= 0 || expected_out > (int64_t{1} << 26)) {
+      return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                   absl::StrCat("nnet::", call.function, " would write ", expected_out,
+                                " values"));
     }
     absl::StatusOr<int64_t> out_size =
         out_decl->size.empty() ? absl::StatusOr<int64_t>(expected_out)  // a stream
@@ -2033,7 +2042,7 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     }
     // Single-input chains keep the implicit form (each layer reads the previous one).
     if (!(ins.size() == 1 && ins[0] == previous)) layer->inputs = in_layers;
-    buffers[out_var] = Buffer{layer->name, *out_type, expected_out};
+    buffers[out_var] = Buffer{layer->name, *out_type, static_cast<int>(expected_out)};
     spec.layers.push_back(*std::move(layer));
     previous = out_var;
   }

@@ -129,6 +129,9 @@ struct PoolingSpec {
   // hls4ml 0.8's avg() for ap_fixed<W,I> inputs: the quotient goes to this type (data_T) before
   // res_t (the sum itself in accum_type = ap_fixed<W + ceillog2(n), I + ceillog2(n)>).
   std::optional<FixedType> average_cast_type;
+  // hls4ml < 1.0 average: then res_t(y * rescale), rescale a raw value of the input type (its
+  // data_T(n) / overlap step; 1 when data_T holds the pool size).
+  std::optional<int64_t> rescale;
 };
 
 // nnet::zeropad{1,2}d_cl: y = res_t(x) inside, 0 in the border (channel-last).

@@ -50,10 +50,25 @@ absl::Status CheckSize(const LayerSpec& s, const LayerInput& in, int64_t expecte
   return absl::OkStatus();
 }
 
+// Geometry bounds: every dimension, padding and window within 1..kMaxDim (0.. for padding), and
+// every tensor within kMaxValues values (so all index arithmetic fits int).
+constexpr int kMaxDim = 1 << 15;
+constexpr int64_t kMaxValues = int64_t{1} << 26;
+
 absl::Status CheckPositive(const LayerSpec& s, std::initializer_list<std::pair<const char*, int>> v,
                            int min) {
   for (auto [name, value] : v) {
-    if (value < min) return Invalid(s, absl::StrCat(name, " = ", value, " must be >= ", min));
+    if (value < min || value > kMaxDim) {
+      return Invalid(s, absl::StrCat(name, " = ", value, " must be within ", min, "..", kMaxDim));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCount(const LayerSpec& s, int64_t a, int64_t b, int64_t c, absl::string_view what) {
+  if (a * b > kMaxValues || a * b * c > kMaxValues) {
+    return Invalid(s, absl::StrCat(what, " ", a, "x", b, "x", c, " has more than ", kMaxValues,
+                                   " values"));
   }
   return absl::OkStatus();
 }
@@ -147,15 +162,20 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileConv(const LayerSpec& s, cons
       !st.ok()) {
     return st;
   }
+  if (absl::Status st = CheckCount(s, c.out_height, c.out_width, c.n_filt, "conv output");
+      !st.ok()) {
+    return st;
+  }
   if (absl::Status st = CheckSize(s, in, static_cast<int64_t>(c.in_height) * c.in_width * c.n_chan,
                                   "conv in_height * in_width * n_chan");
       !st.ok()) {
     return st;
   }
   // Every output window must start inside the padded image (hls4ml's out_height/out_width).
-  if ((c.out_height - 1) * c.stride_height + c.filt_height >
-          c.in_height + c.pad_top + c.pad_bottom ||
-      (c.out_width - 1) * c.stride_width + c.filt_width > c.in_width + c.pad_left + c.pad_right) {
+  if (int64_t{c.out_height - 1} * c.stride_height + c.filt_height >
+          int64_t{c.in_height} + c.pad_top + c.pad_bottom ||
+      int64_t{c.out_width - 1} * c.stride_width + c.filt_width >
+          int64_t{c.in_width} + c.pad_left + c.pad_right) {
     return Invalid(s, absl::StrCat("conv output ", c.out_height, "x", c.out_width,
                                    " does not fit the padded input ", c.in_height, "x",
                                    c.in_width));
@@ -289,11 +309,15 @@ class PoolingLayer final : public ExtraLayer {
             // ap_fixed /= unsigned: the raw value divided, truncated toward zero; same F.
             const Int128 q = d > 0 ? WideRaw(acc_t, sum) / d : 0;
             out = ApplyOverflow(acc_t, q);
-            if (p.average_cast_type) {
-              y[(static_cast<size_t>(oh) * p.out_width + ow) * p.n_chan + ch] =
-                  To(*p.average_cast_type, Convert(acc_t, out, *p.average_cast_type), res_);
-              continue;
+            int64_t r = p.average_cast_type
+                            ? To(*p.average_cast_type, Convert(acc_t, out, *p.average_cast_type), res_)
+                            : To(acc_t, out, res_);
+            if (p.rescale) {  // res *= rescale
+              r = QuantizeScaled(res_, WideRaw(res_, r) * WideRaw(in_, *p.rescale),
+                                 -in_.fractional_bits());
             }
+            y[(static_cast<size_t>(oh) * p.out_width + ow) * p.n_chan + ch] = r;
+            continue;
           }
           y[(static_cast<size_t>(oh) * p.out_width + ow) * p.n_chan + ch] = To(acc_t, out, res_);
         }
@@ -333,14 +357,23 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePooling(const LayerSpec& s,
       !st.ok()) {
     return st;
   }
+  if (absl::Status st = CheckCount(s, p.out_height, p.out_width, p.n_chan, "pooling output");
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckCount(s, p.pool_height, p.pool_width, 1, "pooling window");
+      !st.ok()) {
+    return st;
+  }
   if (absl::Status st = CheckSize(s, in, static_cast<int64_t>(p.in_height) * p.in_width * p.n_chan,
                                   "pooling in_height * in_width * n_filt");
       !st.ok()) {
     return st;
   }
-  if ((p.out_height - 1) * p.stride_height + p.pool_height >
-          p.in_height + p.pad_top + p.pad_bottom ||
-      (p.out_width - 1) * p.stride_width + p.pool_width > p.in_width + p.pad_left + p.pad_right) {
+  if (int64_t{p.out_height - 1} * p.stride_height + p.pool_height >
+          int64_t{p.in_height} + p.pad_top + p.pad_bottom ||
+      int64_t{p.out_width - 1} * p.stride_width + p.pool_width >
+          int64_t{p.in_width} + p.pad_left + p.pad_right) {
     return Invalid(s, absl::StrCat("pooling output ", p.out_height, "x", p.out_width,
                                    " does not fit the padded input ", p.in_height, "x",
                                    p.in_width));
@@ -384,6 +417,12 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePadding(const LayerSpec& s,
       !st.ok()) {
     return st;
   }
+  if (absl::Status st = CheckCount(s, p.in_height + p.pad_top + p.pad_bottom,
+                                   p.in_width + p.pad_left + p.pad_right, p.n_chan,
+                                   "zero padding output");
+      !st.ok()) {
+    return st;
+  }
   if (absl::Status st = CheckSize(s, in, static_cast<int64_t>(p.in_height) * p.in_width * p.n_chan,
                                   "zero padding in_height * in_width * n_chan");
       !st.ok()) {
@@ -420,8 +459,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileResize(const LayerSpec& s, co
       !st.ok()) {
     return st;
   }
-  if (r.in_height > 32767 || r.in_width > 32767 || r.out_height > 32767 || r.out_width > 32767) {
-    return Invalid(s, "resize dimensions must be below 2^15 (hls4ml computes them in int)");
+  if (absl::Status st = CheckCount(s, r.out_height, r.out_width, r.n_chan, "resize output");
+      !st.ok()) {
+    return st;
   }
   if (absl::Status st = CheckSize(s, in, static_cast<int64_t>(r.in_height) * r.in_width * r.n_chan,
                                   "resize height * width * n_chan");

@@ -166,6 +166,52 @@ TEST(GraphFixturesTest, NetworksMatchTheReference) {
   }
 }
 
+// Average pooling differs between releases; the project's own nnet_utils/nnet_pooling.h tells
+// which one it is (the markers below are the releases' avg() signatures).
+PoolingSpec Pool2WithPoolingHeader(const std::string& header_text) {
+  const std::filesystem::path dir = testing_hls4ml::CopyFixture("cnn_parallel");
+  std::filesystem::create_directories(dir / "firmware" / "nnet_utils");
+  testing_hls4ml::WriteText(dir / "firmware" / "nnet_utils" / "nnet_pooling.h", header_text);
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  EXPECT_TRUE(project.ok()) << project.status();
+  return project.ok() ? std::get<PoolingSpec>(project->spec.layers[6].op) : PoolingSpec{};
+}
+
+TEST(GraphFixturesTest, AveragePoolingReleaseFromTheProjectsHeader) {
+  const FixedType in{14, 6};  // pool2's input (conv2_leaky's result type)
+  const PoolingSpec v1 =
+      Pool2WithPoolingHeader("accum_t avg(T (&x)[N], unsigned length) {");
+  EXPECT_EQ(v1.accum_type, (FixedType{16, 6}));  // the config's accum_t
+  EXPECT_FALSE(v1.rescale.has_value());
+  // 0.8: an ap_fixed<W,I> overload sums in ap_fixed<W + 2, I + 2> for 4 values, then data_T;
+  // and rescales by data_T(4) / 4 = 1.
+  const PoolingSpec v08 = Pool2WithPoolingHeader(
+      "T avg(T (&x)[N]) {\n ap_fixed<W + ceillog2(N), I + ceillog2(N)> tmp = 0;\n"
+      "data_T rescale = static_cast<data_T>(CONFIG_T::pool_width) / img_overlap;");
+  EXPECT_EQ(v08.accum_type, (FixedType{16, 8}));
+  ASSERT_TRUE(v08.average_cast_type.has_value());
+  EXPECT_EQ(*v08.average_cast_type, in);
+  ASSERT_TRUE(v08.rescale.has_value());
+  EXPECT_EQ(ToDouble(in, *v08.rescale), 1.0);
+  // <= 0.7: sums in data_T.
+  const PoolingSpec v06 = Pool2WithPoolingHeader("T avg(T (&x)[N]) {");
+  EXPECT_EQ(v06.accum_type, in);
+  EXPECT_FALSE(v06.average_cast_type.has_value());
+}
+
+TEST(GraphFixturesTest, EditedPoolingHeaderIsRefused) {
+  const std::filesystem::path dir = testing_hls4ml::CopyFixture("cnn_parallel");
+  std::filesystem::create_directories(dir / "firmware" / "nnet_utils");
+  testing_hls4ml::WriteText(dir / "firmware" / "nnet_utils" / "nnet_pooling.h",
+                            "my_avg_me(...) { /* rewritten */ }");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(project.status().message(),
+              ::testing::HasSubstr("firmware/nnet_utils/nnet_pooling.h: this nnet_pooling.h is "
+                                   "neither hls4ml 0.x's nor 1.x's"));
+}
+
 // predict: a line holds both inputs (6 + 6 values); the answer both outputs (3 + 4 values).
 TEST(GraphFixturesTest, PredictConcatenatesInputsAndOutputs) {
   const std::filesystem::path dir = testing_hls4ml::ScratchDir("csv");

@@ -287,6 +287,7 @@ class RandomGraph {
         p.window_in_accum = p.pad_right == 0 && p.pad_bottom == 0 && Int(0, 1);
         p.sequential_sum = p.window_in_accum && Int(0, 1);
         if (!p.window_in_accum && Int(0, 3) == 0) p.average_cast_type = Type();
+        if (!p.window_in_accum && Int(0, 3) == 0) p.rescale = RandomRaw(in_type);
         s.layers.push_back(Layer(name, res, p, {from}));
         shape = {p.out_height, p.out_width, shape.c};
         break;

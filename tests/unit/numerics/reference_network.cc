@@ -523,6 +523,9 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
             const mpz_class q = TruncTowardZero(sum * Pow2(f) / mpq_class(length));
             v = Conv(acc_t, mpq_class(q) * Pow2(-f));
             if (p->average_cast_type) v = Conv(*p->average_cast_type, v);
+            if (p->rescale) {  // hls4ml < 1.0: res_T res = v; res *= data_T rescale
+              v = Conv(res, Conv(res, v) * ValueOf(it, RawToMpz(it, *p->rescale)));
+            }
           }
           y[(static_cast<size_t>(oh) * p->out_width + ow) * p->n_chan + ff] = Conv(res, v);
         }
