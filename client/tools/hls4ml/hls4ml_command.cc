@@ -57,6 +57,8 @@ constexpr char kUsage[] = R"(usage:
       Run the bit-exact emulated kernel. Input: one sample per line, comma-separated decimals
       (read like hls4ml's testbench: atof -> float -> input_t). Output: one line per sample,
       values printed exactly (%.17g). --trace prints every layer's outputs for every sample.
+      A project with several inputs takes each line as its inputs' values concatenated in the
+      top function's argument order; several outputs are printed concatenated the same way.
   fpgaas hls4ml bench <project-or-model-dir> [--batch N] [--threads T] [--seconds S] [--seed K]
       Measure the emulated kernel on seeded random inputs (Gaussian, mean 0, sd 1, converted to
       input_t): T threads (default 1) each run batches of N samples (default 1024) for S seconds
@@ -233,9 +235,12 @@ int Predict(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kExitFailure;
   }
   const Network& net = **network;
+  // A line holds every input's values, concatenated in argument order.
+  int row_size = 0;
+  for (int k = 0; k < net.num_inputs(); ++k) row_size += net.input_size(k);
   size_t samples = 0;
   absl::StatusOr<std::vector<float>> inputs =
-      ReadInputCsv(parsed->options["input"], net.input_size(), &samples);
+      ReadInputCsv(parsed->options["input"], row_size, &samples);
   if (!inputs.ok()) {
     err << "fpgaas hls4ml predict: " << inputs.status().message() << "\n";
     return kExitFailure;
@@ -252,26 +257,42 @@ int Predict(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     results = &file;
   }
   const bool trace = parsed->flags.count("trace") > 0;
-  const FixedType& in_type = net.input_type();
-  const FixedType& out_type = net.output_type();
-  const size_t in_bytes = net.input_bytes_per_sample(), out_bytes = net.output_bytes_per_sample();
-  std::vector<uint8_t> packed_in, packed_out;
+  const int n_in = net.num_inputs(), n_out = net.num_outputs();
+  std::vector<std::vector<uint8_t>> packed_in(n_in), packed_out(n_out);
+  std::vector<float> column;
   for (size_t first = 0; first < samples; first += kChunkSamples) {
     const size_t batch = std::min(kChunkSamples, samples - first);
-    packed_in.resize(batch * in_bytes);
-    packed_out.resize(batch * out_bytes);
-    const size_t count = batch * net.input_size();
-    absl::Status packed = numerics::PackElements(numerics::ElementType::kFp32,
-                                                 inputs->data() + first * net.input_size(), count,
-                                                 in_type, packed_in.data());
-    if (!packed.ok()) {
-      err << "fpgaas hls4ml predict: " << packed.message() << "\n";
-      return kExitFailure;
+    int offset = 0;  // of input k's values within a line
+    for (int k = 0; k < n_in; ++k) {
+      const int size = net.input_size(k);
+      column.resize(batch * size);
+      for (size_t s = 0; s < batch; ++s) {
+        const float* line = inputs->data() + (first + s) * row_size + offset;
+        std::copy(line, line + size, column.begin() + s * size);
+      }
+      packed_in[k].resize(batch * net.input_bytes_per_sample(k));
+      absl::Status packed = numerics::PackElements(numerics::ElementType::kFp32, column.data(),
+                                                   column.size(), net.input_type(k),
+                                                   packed_in[k].data());
+      if (!packed.ok()) {
+        err << "fpgaas hls4ml predict: " << packed.message() << "\n";
+        return kExitFailure;
+      }
+      offset += size;
     }
-    net.Run(packed_in.data(), packed_out.data(), batch);
+    for (int k = 0; k < n_out; ++k) packed_out[k].resize(batch * net.output_bytes_per_sample(k));
+    std::vector<const uint8_t*> in_ptrs;
+    std::vector<uint8_t*> out_ptrs;
+    for (auto& v : packed_in) in_ptrs.push_back(v.data());
+    for (auto& v : packed_out) out_ptrs.push_back(v.data());
+    net.Run(in_ptrs.data(), out_ptrs.data(), batch);
     for (size_t s = 0; s < batch; ++s) {
       if (trace) {
-        for (const numerics::LayerTrace& layer : net.Trace(packed_in.data() + s * in_bytes)) {
+        std::vector<const uint8_t*> sample;
+        for (int k = 0; k < n_in; ++k) {
+          sample.push_back(packed_in[k].data() + s * net.input_bytes_per_sample(k));
+        }
+        for (const numerics::LayerTrace& layer : net.Trace(sample.data())) {
           std::vector<std::string> values;
           for (double v : layer.values) values.push_back(FormatValue(v));
           out << "# sample " << first + s + 1 << " " << layer.name << " " << layer.type.ToString()
@@ -279,10 +300,13 @@ int Predict(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         }
       }
       std::vector<std::string> values;
-      const uint8_t* row = packed_out.data() + s * out_bytes;
-      for (int j = 0; j < net.output_size(); ++j) {
-        const int64_t raw = numerics::UnpackRaw(out_type, row + j * out_type.container_bytes());
-        values.push_back(FormatValue(numerics::ToDouble(out_type, raw)));
+      for (int k = 0; k < n_out; ++k) {
+        const FixedType& out_type = net.output_type(k);
+        const uint8_t* row = packed_out[k].data() + s * net.output_bytes_per_sample(k);
+        for (int j = 0; j < net.output_size(k); ++j) {
+          const int64_t raw = numerics::UnpackRaw(out_type, row + j * out_type.container_bytes());
+          values.push_back(FormatValue(numerics::ToDouble(out_type, raw)));
+        }
       }
       *results << absl::StrJoin(values, ",") << "\n";
     }
@@ -403,6 +427,11 @@ int Import(const std::vector<std::string>& args, std::ostream& out, std::ostream
   absl::StatusOr<std::shared_ptr<const Network>> network = numerics::LoadHls4mlNetwork(source);
   if (!network.ok()) {
     err << "fpgaas hls4ml import: " << network.status().message() << "\n";
+    return kExitFailure;
+  }
+  if ((*network)->num_inputs() != 1 || (*network)->num_outputs() != 1) {
+    err << "fpgaas hls4ml import: the project has " << (*network)->num_inputs() << " inputs and "
+        << (*network)->num_outputs() << " outputs; fpgaasd serves one input and one output\n";
     return kExitFailure;
   }
 
