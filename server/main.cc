@@ -53,6 +53,14 @@ ABSL_FLAG(std::vector<std::string>, load_model, {},
 ABSL_FLAG(std::string, device, "auto", "auto | emu | xrt | xrt:0,xrt:1");
 ABSL_FLAG(int, max_message_bytes, 64 << 20,
           "Largest gRPC message accepted or sent (bytes); bigger requests get RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, max_batch_size_limit, 65536,
+          "Largest max_batch_size a model config may ask for; bigger ones fail to load "
+          "(INVALID_ARGUMENT).");
+ABSL_FLAG(int64_t, model_memory_limit_bytes, int64_t{1} << 30,
+          "Largest total of one model version's batch buffers (compute units x max_batch_size x "
+          "bytes per sample); bigger versions fail to load (RESOURCE_EXHAUSTED).");
+ABSL_FLAG(int64_t, emulated_memory_bytes, int64_t{4} << 30,
+          "Memory of the emulated FPGA (--device=emu): the buffers of every loaded model together.");
 ABSL_FLAG(std::string, log_level, "info", "trace | debug | info | warn | error | critical | off");
 ABSL_FLAG(bool, strict_readiness, false,
           "ServerReady only when every model in the repository loaded (not just the loaded ones "
@@ -184,6 +192,15 @@ int main(int argc, char** argv) {
   fpgaas::DeviceManagerOptions device_options;
   device_options.devices = absl::GetFlag(FLAGS_device);
   device_options.clock = &clock;
+  if (absl::GetFlag(FLAGS_model_memory_limit_bytes) < 1 ||
+      absl::GetFlag(FLAGS_emulated_memory_bytes) < 1 || absl::GetFlag(FLAGS_max_batch_size_limit) < 1) {
+    return Fail("--model-memory-limit-bytes, --emulated-memory-bytes and --max-batch-size-limit "
+                "must be >= 1");
+  }
+  device_options.model_memory_limit_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_model_memory_limit_bytes));
+  device_options.emulated_memory_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_emulated_memory_bytes));
   device_options.metrics = metrics->registry();
   absl::StatusOr<std::unique_ptr<fpgaas::DeviceManager>> devices =
       fpgaas::DeviceManager::Create(std::move(device_options));
@@ -197,6 +214,7 @@ int main(int argc, char** argv) {
   repository_options.devices = devices->get();
   repository_options.metrics = metrics.get();
   repository_options.clock = &clock;
+  repository_options.max_batch_size_limit = absl::GetFlag(FLAGS_max_batch_size_limit);
   absl::StatusOr<std::unique_ptr<fpgaas::ModelRepository>> repository =
       fpgaas::ModelRepository::Create(std::move(repository_options));
   if (!repository.ok()) return Fail(repository.status().ToString());

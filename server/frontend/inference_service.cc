@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <memory>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "server/frontend/infer_codec.h"
 #include "server/frontend/status_util.h"
 #include "server/metrics/metrics.h"
+#include "server/util/text.h"
 
 namespace fpgaas::frontend {
 namespace {
@@ -664,7 +667,18 @@ grpc::ServerUnaryReactor* InferenceService::RepositoryModelLoad(
   // Loading reads files and programs devices: off the gRPC thread.
   repository_worker_.Submit(
       [this, reactor, name = request->model_name(), load = *std::move(load)]() mutable {
-        absl::Status status = options_.repository->Load(name, load);
+        absl::Status status;
+        // Last resort: an exception escaping this thread would end the daemon. Loads report
+        // their failures as Status; this only keeps a missed one from taking every model down.
+        try {
+          status = options_.repository->Load(name, load);
+        } catch (const std::bad_alloc&) {
+          status = absl::ResourceExhaustedError(
+              absl::StrCat("model '", Quoted(name), "': out of memory while loading"));
+        } catch (const std::exception& e) {
+          status = absl::InternalError(
+              absl::StrCat("model '", Quoted(name), "': load failed: ", Quoted(e.what(), 200)));
+        }
         if (options_.on_models_changed) options_.on_models_changed();
         reactor->Finish(ToGrpcStatus(status));
       });
