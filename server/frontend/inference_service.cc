@@ -411,12 +411,12 @@ absl::StatusOr<ModelLoadRequest> DecodeLoadParameters(
     } else if (absl::StartsWith(key, kFilePrefix)) {
       if (!is_text) {
         return absl::InvalidArgumentError(
-            absl::StrCat("parameter '", key, "' must carry the file as bytes"));
+            absl::StrCat("parameter '", Quoted(key, 200), "' must carry the file as bytes"));
       }
       load.files[key.substr(kFilePrefix.size())] = text;
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
-          "unknown parameter '", key, "' (expected 'config' or 'file:<version>/<path>')"));
+          "unknown parameter '", Quoted(key), "' (expected 'config' or 'file:<version>/<path>')"));
     }
   }
   return load;

@@ -188,7 +188,7 @@ absl::StatusOr<inference::ModelConfig> ParseConfigJson(const std::string& json) 
   auto status = google::protobuf::util::JsonStringToMessage(json, &config, options);
   if (!status.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("config parameter (JSON ModelConfig): ", std::string(status.message())));
+        absl::StrCat("config parameter (JSON ModelConfig): ", Quoted(std::string(status.message()), 300)));
   }
   return config;
 }

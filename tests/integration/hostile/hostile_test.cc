@@ -479,6 +479,48 @@ TEST(HostileTest, TenMegabyteModelNameIsCutInTheError) {
   server.ExpectServes();
 }
 
+TEST(HostileTest, LongInputOutputParameterNamesAndShapesAreCut) {
+  Server server;
+  const std::string huge(1 << 20, 'n');
+  auto infer = [&server](const inference::ModelInferRequest& request) {
+    inference::ModelInferResponse response;
+    grpc::ClientContext context;
+    return server.stub()->ModelInfer(&context, request, &response);
+  };
+  inference::ModelInferRequest request;
+  request.set_model_name("dense");
+  request.add_inputs()->set_name(huge);
+  grpc::Status status = infer(request);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("unknown input 'nnnn"));
+  EXPECT_LT(status.error_message().size(), 300u);
+
+  request.mutable_inputs(0)->set_name("input_1");
+  request.mutable_inputs(0)->set_datatype(huge);
+  status = infer(request);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_LT(status.error_message().size(), 300u) << status.error_message().substr(0, 300);
+
+  request.mutable_inputs(0)->set_datatype("FP32");
+  for (int i = 0; i < 100000; ++i) request.mutable_inputs(0)->add_shape(1);
+  status = infer(request);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("(100000 dimensions)"));
+  EXPECT_LT(status.error_message().size(), 300u) << status.error_message().substr(0, 300);
+
+  inference::ModelInferRequest unknown_parameter;
+  unknown_parameter.set_model_name("dense");
+  (*unknown_parameter.mutable_parameters())[huge].set_int64_param(-1);
+  inference::RepositoryModelLoadRequest load;
+  load.set_model_name("dense");
+  (*load.mutable_parameters())[huge].set_string_param("x");
+  status = server.Load(load);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("...(1048576 bytes)"));
+  EXPECT_LT(status.error_message().size(), 300u) << status.error_message().substr(0, 300);
+  server.ExpectServes();
+}
+
 TEST(HostileTest, QuotedEscapesAndCuts) {
   EXPECT_EQ(Quoted("a'b\n\x01"), "a\\'b\\n\\x01");
   EXPECT_EQ(Quoted(std::string(100, 'x'), 4), "xxxx...(100 bytes)");
