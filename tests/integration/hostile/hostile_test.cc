@@ -464,6 +464,42 @@ TEST(HostileTest, CompressedRequestsAreAcceptedWhenAllowed) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Streams and drain.
+
+TEST(HostileTest, DrainFinishesAnIdleOpenStreamWithoutWaitingForTheGracePeriod) {
+  HostileConfig config;
+  config.adjust_server = [](GrpcServerOptions& options) {
+    options.drain_grace_period = absl::Seconds(20);
+  };
+  Server server(std::move(config));
+  grpc::ClientContext context;
+  auto stream = server.stub()->ModelStreamInfer(&context);
+  inference::ModelInferRequest request;
+  request.set_model_name("dense");
+  request.set_id("first");
+  auto* input = request.add_inputs();
+  input->set_name("input_1");
+  input->set_datatype("FP32");
+  input->add_shape(1);
+  input->add_shape(kInputs);
+  request.add_raw_input_contents(std::string(kInputs * sizeof(float), '\0'));
+  ASSERT_TRUE(stream->Write(request));
+  inference::ModelStreamInferResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.error_message(), "");
+  EXPECT_EQ(response.infer_response().id(), "first");
+  // The client keeps the stream open and idle; before, SIGTERM waited the whole grace period.
+  const absl::Time start = absl::Now();
+  server.server()->Shutdown();
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_LT(took, absl::Seconds(10)) << "drain waited for the idle stream";
+  EXPECT_TRUE(server.server()->drained());
+  EXPECT_FALSE(stream->Read(&response));
+  grpc::Status status = stream->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+// ---------------------------------------------------------------------------------------------
 // 5. Client strings in errors: cut and escaped.
 
 TEST(HostileTest, TenMegabyteModelNameIsCutInTheError) {
