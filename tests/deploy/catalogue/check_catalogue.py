@@ -524,7 +524,7 @@ def cmd_role(args):
             "fpgaasd_grafana": False,
         }}}}, open(inventory, "w"))
         env = dict(os.environ, ANSIBLE_ROLES_PATH=os.path.join(src, "deploy/ansible/roles"),
-                   ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
+                   ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_PIPELINING="1", ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
                    ANSIBLE_LOCAL_TEMP=os.path.join(root, "tmp/ansible-local"), ANSIBLE_RETRY_FILES_ENABLED="0")
         recaps = []
         for attempt in ["first", "second"]:
