@@ -79,16 +79,16 @@ def cmd_lint(args):
     need("ansible-lint", "ansible-playbook")
     c = Checker()
     ansible_dir = os.path.join(args.source_root, "deploy/ansible")
-    env = dict(os.environ, ANSIBLE_ROLES_PATH=os.path.join(ansible_dir, "roles"),
-               ANSIBLE_LOCAL_TEMP=tempfile.gettempdir(), HOME=tempfile.gettempdir())
-    for playbook in ["deploy/ansible/playbook.yml", "deploy/infn-cloud/fpgaas_install.yml"]:
-        r = run(["ansible-playbook", "--syntax-check", "-i", "localhost,",
-                 os.path.join(args.source_root, playbook)], env=env, capture_output=True, text=True)
-        c.expect(r.returncode == 0, f"ansible-playbook --syntax-check {playbook}: {r.stdout}{r.stderr}")
-    with tempfile.TemporaryDirectory() as home:
+    with tempfile.TemporaryDirectory() as home:  # ansible's and ansible-lint's caches
+        env = dict(os.environ, ANSIBLE_ROLES_PATH=os.path.join(ansible_dir, "roles"),
+                   ANSIBLE_LOCAL_TEMP=os.path.join(home, "tmp"), HOME=home)
+        for playbook in ["deploy/ansible/playbook.yml", "deploy/infn-cloud/fpgaas_install.yml"]:
+            r = run(["ansible-playbook", "--syntax-check", "-i", "localhost,",
+                     os.path.join(args.source_root, playbook)], env=env, capture_output=True, text=True)
+            c.expect(r.returncode == 0, f"ansible-playbook --syntax-check {playbook}: {r.stdout}{r.stderr}")
         r = run(["ansible-lint", "--nocolor", "--profile", "production", "playbook.yml",
                  "roles/fpgaasd", "../infn-cloud/fpgaas_install.yml"],
-                cwd=ansible_dir, env=dict(env, HOME=home), capture_output=True, text=True)
+                cwd=ansible_dir, env=env, capture_output=True, text=True)
     print(r.stdout[-4000:], r.stderr[-4000:])
     c.expect(r.returncode == 0, "ansible-lint --profile production failed")
     return c.finish("ansible-lint and syntax check")
@@ -524,8 +524,9 @@ def cmd_role(args):
             "fpgaasd_grafana": False,
         }}}}, open(inventory, "w"))
         env = dict(os.environ, ANSIBLE_ROLES_PATH=os.path.join(src, "deploy/ansible/roles"),
-                   ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
-                   ANSIBLE_LOCAL_TEMP=os.path.join(root, "tmp/ansible-local"), ANSIBLE_RETRY_FILES_ENABLED="0")
+                   ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_PIPELINING="1", ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
+                   ANSIBLE_LOCAL_TEMP=os.path.join(root, "tmp/ansible-local"), ANSIBLE_RETRY_FILES_ENABLED="0",
+                   HOME=os.path.join(root, "tmp"))
         recaps = []
         for attempt in ["first", "second"]:
             t0 = time.monotonic()
