@@ -1,5 +1,5 @@
 // fpgaasd: the FPGA-as-a-Service inference daemon. Wiring only: flags -> devices -> metrics ->
-// repository -> gRPC server and /metrics; SIGINT/SIGTERM drain the server and exit 0.
+// repository -> gRPC and HTTP/REST servers and /metrics; SIGINT/SIGTERM drain the server and exit 0.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -31,6 +31,7 @@
 #include "prometheus/registry.h"
 #include "server/device/device_manager.h"
 #include "server/frontend/frontend.h"
+#include "server/http/http_server.h"
 #include "server/metrics/metrics.h"
 #include "server/repository/repository.h"
 #include "server/util/clock.h"
@@ -43,6 +44,11 @@
 
 ABSL_FLAG(std::string, grpc_address, "0.0.0.0", "Interface the gRPC server listens on.");
 ABSL_FLAG(int, grpc_port, 8001, "gRPC (KServe v2) port; 0 picks a free one.");
+ABSL_FLAG(std::string, http_address, "0.0.0.0", "Interface the HTTP/REST server listens on.");
+ABSL_FLAG(int, http_port, 8000,
+          "HTTP/REST (KServe v2) port; 0 picks a free one, -1 turns HTTP off.");
+ABSL_FLAG(int, http_threads, 2,
+          "HTTP/REST event-loop threads (keep-alive connections and requests in flight hold none).");
 ABSL_FLAG(int, metrics_port, 8002, "Prometheus /metrics HTTP port; 0 picks a free one.");
 ABSL_FLAG(std::string, model_repository, "", "Model repository folder (Triton layout).");
 ABSL_FLAG(std::string, model_control_mode, "none",
@@ -176,6 +182,8 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A client closing its HTTP connection before the reply is written must not end the process.
+  signal(SIGPIPE, SIG_IGN);
 
   spdlog::info("fpgaasd {} starting", FPGAAS_VERSION);
   fpgaas::RealClock clock;
@@ -231,6 +239,33 @@ int main(int argc, char** argv) {
   if (!server.ok()) return Fail(server.status().ToString());
   if (absl::Status started = (*server)->Start(); !started.ok()) return Fail(started.ToString());
 
+  std::unique_ptr<fpgaas::HttpServer> http;
+  if (absl::GetFlag(FLAGS_http_port) >= 0) {
+    fpgaas::HttpServerOptions http_options;
+    http_options.address = absl::GetFlag(FLAGS_http_address);
+    http_options.port = absl::GetFlag(FLAGS_http_port);
+    http_options.threads = absl::GetFlag(FLAGS_http_threads);
+    http_options.max_body_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+    http_options.repository = repository->get();
+    http_options.devices = devices->get();
+    http_options.clock = &clock;
+    http_options.server_version = FPGAAS_VERSION;
+    http_options.strict_readiness = absl::GetFlag(FLAGS_strict_readiness);
+    http_options.drain_grace_period = absl::Seconds(absl::GetFlag(FLAGS_drain_grace_seconds));
+    http_options.tls.certificate_chain_file = absl::GetFlag(FLAGS_tls_cert);
+    http_options.tls.private_key_file = absl::GetFlag(FLAGS_tls_key);
+    http_options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+    http_options.tls.require_client_certificate = absl::GetFlag(FLAGS_tls_require_client_cert);
+    http_options.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
+    absl::StatusOr<std::unique_ptr<fpgaas::HttpServer>> created =
+        fpgaas::HttpServer::Create(std::move(http_options));
+    if (!created.ok()) return Fail(absl::StrCat("--http-port: ", created.status().ToString()));
+    if (absl::Status started = (*created)->Start(); !started.ok()) {
+      return Fail(absl::StrCat("--http-port: ", started.ToString()));
+    }
+    http = *std::move(created);
+  }
+
   if ((*server)->token_required() && !(*server)->tls()) {
     spdlog::warn(
         "--auth-token-file without TLS: the bearer token crosses the network in clear text (use "
@@ -240,24 +275,31 @@ int main(int argc, char** argv) {
   const char* tls = (*server)->mutual_tls() ? "mutual TLS" : (*server)->tls() ? "TLS" : "plaintext";
   std::printf(
       "fpgaasd listening: gRPC on %s, metrics on http://0.0.0.0:%d/metrics (gRPC: %s, bearer "
-      "token %s; metrics: plain HTTP)\n",
+      "token %s; metrics: plain HTTP), HTTP/REST on %s\n",
       (*server)->listening_address().c_str(),
       metrics_ports.empty() ? absl::GetFlag(FLAGS_metrics_port) : metrics_ports.front(), tls,
-      (*server)->token_required() ? "required" : "not required");
+      (*server)->token_required() ? "required" : "not required",
+      http != nullptr ? http->listening_address().c_str() : "off");
   std::fflush(stdout);
   spdlog::info("serving; ready: {}", (*server)->ready() ? "yes" : "no");
 
-  std::thread signal_thread([&signals, server = server->get()] {
+  std::thread signal_thread([&signals, server = server->get(), http = http.get()] {
     int signal_number = 0;
     sigwait(&signals, &signal_number);
     spdlog::info("received {}; draining", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    // Both drain at once: HTTP's readiness turns false while gRPC drains.
+    std::thread http_drain([http] {
+      if (http != nullptr) http->Shutdown();
+    });
     server->Shutdown();
+    http_drain.join();
   });
   (*server)->Wait();
   signal_thread.join();
 
   // Reverse order of creation: the server is stopped, then schedulers, devices, metrics.
   server->reset();
+  http.reset();
   StopMetricsExposer(std::move(exposer));
   repository->reset();
   devices->reset();
