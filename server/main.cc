@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -28,12 +30,14 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "prometheus/exposer.h"
+#include "prometheus/gauge.h"
 #include "prometheus/registry.h"
 #include "server/device/device_manager.h"
 #include "server/frontend/frontend.h"
 #include "server/http/http_server.h"
 #include "server/metrics/metrics.h"
 #include "server/repository/repository.h"
+#include "server/triton_flags.h"
 #include "server/util/clock.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
@@ -50,7 +54,9 @@ ABSL_FLAG(int, http_port, 8000,
 ABSL_FLAG(int, http_threads, 2,
           "HTTP/REST event-loop threads (keep-alive connections and requests in flight hold none).");
 ABSL_FLAG(int, metrics_port, 8002, "Prometheus /metrics HTTP port; 0 picks a free one.");
-ABSL_FLAG(std::string, model_repository, "", "Model repository folder (Triton layout).");
+ABSL_FLAG(std::string, model_repository, "",
+          "Model repository folder (Triton layout); may be repeated, as for tritonserver (the "
+          "models of every folder are served; a name in two folders is an error).");
 ABSL_FLAG(std::string, model_control_mode, "none",
           "none: load every model at start; explicit: load --load-model ones and via the "
           "RepositoryModelLoad/Unload RPCs.");
@@ -149,16 +155,58 @@ std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {
   return args;
 }
 
+// Several --model-repository folders are served through one folder of symbolic links (one per
+// model) made under the temporary directory; models registered over the wire land there and are
+// not kept. Two folders holding the same model name is an error, as in tritonserver.
+absl::StatusOr<std::filesystem::path> MergeRepositories(const std::vector<std::string>& roots) {
+  namespace fs = std::filesystem;
+  std::map<std::string, fs::path> models;
+  for (const std::string& root : roots) {
+    std::error_code error;
+    if (!fs::is_directory(root, error)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("model repository '", root, "' is not a directory"));
+    }
+    for (const fs::directory_entry& entry : fs::directory_iterator(root, error)) {
+      if (!entry.is_directory()) continue;
+      const std::string name = entry.path().filename().string();
+      auto [it, inserted] = models.emplace(name, fs::absolute(entry.path()));
+      if (!inserted) {
+        return absl::InvalidArgumentError(absl::StrCat("model '", name, "' is in two repositories: ",
+                                                       it->second.string(), " and ",
+                                                       entry.path().string()));
+      }
+    }
+  }
+  std::string pattern = (fs::temp_directory_path() / "fpgaasd-repositories-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return absl::InternalError("cannot make a folder for the merged model repositories");
+  }
+  const fs::path merged(pattern);
+  for (const auto& [name, path] : models) {
+    std::error_code error;
+    fs::create_directory_symlink(path, merged / name, error);
+    if (error) {
+      fs::remove_all(merged, error);
+      return absl::InternalError(absl::StrCat("cannot link ", path.string(), ": ", error.message()));
+    }
+  }
+  return merged;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   // Debian's abseil checks every Mutex lock for deadlock cycles (~4 % CPU); off here, on in tests.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage("fpgaasd --model-repository=<dir> [--device=emu] [flags]");
-  std::vector<std::string> normalized = NormalizeFlagNames(argc, argv);
+  // tritonserver's flags (orchestration written for Triton passes them) are translated first.
+  fpgaas::TranslatedFlags translated =
+      fpgaas::TranslateTritonFlags(NormalizeFlagNames(argc, argv));
   std::vector<char*> normalized_argv;
-  for (std::string& arg : normalized) normalized_argv.push_back(arg.data());
+  for (std::string& arg : translated.args) normalized_argv.push_back(arg.data());
   normalized_argv.push_back(nullptr);
+  argc = static_cast<int>(translated.args.size());
   argv = normalized_argv.data();
   absl::ParseCommandLine(argc, argv);
 
@@ -169,8 +217,20 @@ int main(int argc, char** argv) {
     return Fail(absl::StrCat("--log-level: unknown level '", absl::GetFlag(FLAGS_log_level), "'"));
   }
   spdlog::set_level(level);
+  for (const std::string& warning : translated.warnings) spdlog::warn("{}", warning);
   if (absl::GetFlag(FLAGS_model_repository).empty()) {
     return Fail("--model-repository is required");
+  }
+  std::filesystem::path repository_root = absl::GetFlag(FLAGS_model_repository);
+  std::filesystem::path merged_repositories;  // removed at exit
+  if (translated.model_repositories.size() > 1) {
+    absl::StatusOr<std::filesystem::path> merged =
+        MergeRepositories(translated.model_repositories);
+    if (!merged.ok()) return Fail(absl::StrCat("--model-repository: ", merged.status().message()));
+    merged_repositories = repository_root = *merged;
+    spdlog::info("serving {} model repositories ({}) through {}",
+                 translated.model_repositories.size(),
+                 absl::StrJoin(translated.model_repositories, ", "), repository_root.string());
   }
   absl::StatusOr<fpgaas::ModelControlMode> control_mode =
       fpgaas::ParseModelControlMode(absl::GetFlag(FLAGS_model_control_mode));
@@ -199,7 +259,7 @@ int main(int argc, char** argv) {
   spdlog::info("devices: {}", absl::StrJoin((*devices)->device_names(), ", "));
 
   fpgaas::ModelRepositoryOptions repository_options;
-  repository_options.root = absl::GetFlag(FLAGS_model_repository);
+  repository_options.root = repository_root;
   repository_options.control_mode = *control_mode;
   repository_options.startup_models = AllLoadModelValues(argc, argv);
   repository_options.devices = devices->get();
@@ -218,6 +278,14 @@ int main(int argc, char** argv) {
                              ": ", e.what()));
   }
   exposer->RegisterCollectable(metrics->registry());
+  // One per process, whatever models it serves: count(fpgaas_server_info) is the number of
+  // servers (SuperSONIC's dashboard counts servers this way).
+  prometheus::BuildGauge()
+      .Name("fpgaas_server_info")
+      .Help("1 per running fpgaasd; labels: its version")
+      .Register(*metrics->registry())
+      .Add({{"version", FPGAAS_VERSION}})
+      .Set(1);
 
   fpgaas::GrpcServerOptions server_options;
   server_options.address = absl::GetFlag(FLAGS_grpc_address);
@@ -303,6 +371,10 @@ int main(int argc, char** argv) {
   StopMetricsExposer(std::move(exposer));
   repository->reset();
   devices->reset();
+  if (!merged_repositories.empty()) {
+    std::error_code error;
+    std::filesystem::remove_all(merged_repositories, error);  // the links, not what they point to
+  }
   spdlog::info("fpgaasd stopped");
   return 0;
 }

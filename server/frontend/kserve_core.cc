@@ -88,6 +88,11 @@ void RecordFrontendFailure(const ServingModel& model, const absl::Status& status
   }
 }
 
+// Triton's "-1" names the latest version, as an empty version does.
+std::string_view Version(const std::string& version) {
+  return version == "-1" ? std::string_view() : std::string_view(version);
+}
+
 }  // namespace
 
 absl::Status StartInference(ModelRepository* repository, Clock* clock,
@@ -99,7 +104,7 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock,
                             std::shared_ptr<const ServingModel>* enqueued_on) {
   const absl::Time arrival = clock->Now();
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
-      repository->Get(wire.model_name(), wire.model_version());
+      repository->Get(wire.model_name(), Version(wire.model_version()));
   if (!model.ok()) return model.status();
   const ServingModel& serving = **model;
 
@@ -192,7 +197,7 @@ bool KServeCore::Ready() const {
 
 absl::StatusOr<bool> KServeCore::ModelReady(const inference::ModelReadyRequest& request) const {
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
-      options_.repository->Get(request.name(), request.version());
+      options_.repository->Get(request.name(), Version(request.version()));
   if (model.ok()) return (*model)->ready() && !draining_.load();
   // Known but not ready is an answer, not an error.
   if (model.status().code() == absl::StatusCode::kUnavailable) return false;
@@ -212,7 +217,7 @@ void KServeCore::ServerMetadata(inference::ServerMetadataResponse* response) con
 absl::Status KServeCore::ModelMetadata(const inference::ModelMetadataRequest& request,
                                        inference::ModelMetadataResponse* response) const {
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
-      options_.repository->Get(request.name(), request.version());
+      options_.repository->Get(request.name(), Version(request.version()));
   if (!model.ok()) return model.status();
   absl::StatusOr<std::vector<int64_t>> versions =
       options_.repository->ReadyVersions(request.name());
@@ -230,7 +235,7 @@ absl::Status KServeCore::ModelMetadata(const inference::ModelMetadataRequest& re
 absl::Status KServeCore::ModelConfig(const inference::ModelConfigRequest& request,
                                      inference::ModelConfigResponse* response) const {
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
-      options_.repository->Get(request.name(), request.version());
+      options_.repository->Get(request.name(), Version(request.version()));
   if (!model.ok()) return model.status();
   *response->mutable_config() = (*model)->config();
   return absl::OkStatus();
@@ -246,7 +251,7 @@ absl::Status KServeCore::ModelStatistics(const inference::ModelStatisticsRequest
   }
   if (!request.version().empty()) {
     absl::StatusOr<std::shared_ptr<const ServingModel>> model =
-        options_.repository->Get(request.name(), request.version());
+        options_.repository->Get(request.name(), Version(request.version()));
     if (!model.ok()) return model.status();
     FillStatistics(**model, response->add_model_stats());
     return absl::OkStatus();

@@ -439,6 +439,20 @@ TEST(HttpServerTest, InferJsonAndBinaryMatchGrpc) {
     EXPECT_EQ(mixed.Header("inference-header-content-length"), "");
     EXPECT_EQ(mixed.Json()["outputs"][0]["data"].get<std::vector<float>>(), expected);
   }
+  // Version "-1" is the latest, as in Triton, over both protocols.
+  {
+    inference::ModelInferRequest request = GrpcRequest(1);
+    request.set_model_version("-1");
+    inference::ModelInferResponse response;
+    ASSERT_TRUE(harness.stub()->ModelInfer(harness.Context().get(), request, &response).ok());
+    EXPECT_EQ(response.model_version(), "1");
+    HttpAnswer answer =
+        client.Call("POST", "/v2/models/dense/versions/-1/infer", JsonRequest(1).dump());
+    ASSERT_EQ(answer.code, 200) << answer.body;
+    EXPECT_EQ(answer.Json()["model_version"], "1");
+    EXPECT_EQ(client.Call("GET", "/v2/models/dense/versions/-1/ready").code, 200);
+    EXPECT_EQ(client.Call("GET", "/v2/models/dense/versions/-1").code, 200);
+  }
   // Every request above reused the first connection (keep-alive).
   EXPECT_EQ(client.NewConnections(), 0);
 }
