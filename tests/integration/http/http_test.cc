@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -155,6 +156,7 @@ std::vector<float> Samples(int batch) {
 
 struct Options {
   ModelControlMode control_mode = ModelControlMode::kNone;
+  std::map<std::string, std::string> extra_models;  // name -> extra config.pbtxt text
   std::string token;  // non-empty: both servers require it
 };
 
@@ -165,6 +167,9 @@ class Harness {
     root_ = fs::path(::testing::TempDir()) / absl::StrCat("http_test_", getpid(), "_", test->name());
     fs::remove_all(root_);
     testing::WriteDenseModel(root_ / "models", "dense", kInputs, kOutputs, kMaxBatch);
+    for (const auto& [name, extra] : options.extra_models) {
+      testing::WriteDenseModel(root_ / "models", name, kInputs, kOutputs, kMaxBatch, extra);
+    }
     metrics_ = MetricsRegistry::Create();
     DeviceManagerOptions device_options;
     device_options.clock = &clock_;
@@ -679,6 +684,55 @@ TEST(HttpServerTest, ConcurrentClientsAllAnsweredCorrectly) {
   }
   for (auto& c : clients) c.join();
   EXPECT_EQ(good.load(), 8 * 40);
+}
+
+// The per-model non-finite policy (config parameter fpga.non_finite_inputs), over both protocols.
+TEST(HttpServerTest, NonFinitePolicyPerModel) {
+  auto policy = [](const std::string& value) {
+    return absl::StrCat("parameters { key: \"fpga.non_finite_inputs\" value { string_value: \"",
+                        value, "\" } }\n");
+  };
+  Options options;
+  options.extra_models = {{"saturating", policy("saturate")},
+                          {"zeroing", policy("zero")},
+                          {"misconfigured", policy("clip")}};
+  Harness harness(options);
+  HttpClient client(harness.port());
+  const float inf = std::numeric_limits<float>::infinity();
+  // The test layer's input type is ap_fixed<16,6>: [-32, 32 - 2^-10].
+  const float high = 32.0f - 1.0f / 1024, low = -32.0f;
+  auto infer = [&](const std::string& model, std::vector<float> x, grpc::Status* status) {
+    inference::ModelInferRequest request = GrpcRequest(1);
+    request.set_model_name(model);
+    *request.mutable_raw_input_contents(0) = FloatBytes(x);
+    inference::ModelInferResponse response;
+    *status = harness.stub()->ModelInfer(harness.Context().get(), request, &response);
+    return status->ok() ? response.raw_output_contents(0) : std::string();
+  };
+  grpc::Status status;
+  // (The test layer's output is a weighted sum of all inputs: no two inputs may cancel.)
+  const std::vector<float> non_finite = {inf, 0.25f, std::numeric_limits<float>::quiet_NaN(), 0.5f};
+  // saturate: as if the input type's largest / lowest value and 0 had been sent.
+  const std::string saturated = infer("saturating", non_finite, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(saturated, infer("dense", {high, 0.25f, 0.0f, 0.5f}, &status));
+  EXPECT_EQ(infer("saturating", {-inf, 0.25f, 0.25f, 0.5f}, &status),
+            infer("dense", {low, 0.25f, 0.25f, 0.5f}, &status));
+  // zero: every non-finite element is 0.
+  const std::string zeroed = infer("zeroing", non_finite, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(zeroed, infer("dense", {0.0f, 0.25f, 0.0f, 0.5f}, &status));
+  EXPECT_NE(saturated, zeroed);
+  // reject (default) and an unknown policy: errors, the same over HTTP.
+  infer("dense", non_finite, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("element 0 is NaN or infinite"));
+  infer("misconfigured", {0.5f, 0.5f, 0.5f, 0.5f}, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("fpga.non_finite_inputs is 'clip'"));
+  auto [body, header] = BinaryRequest(1, false, FloatBytes({0.5f, 0.5f, 0.5f, 0.5f}));
+  ExpectSameError(client.Call("POST", "/v2/models/misconfigured/infer", body, {header}), status,
+                  "misconfigured policy");
 }
 
 TEST(HttpServerTest, CreateRejectsBadOptions) {
