@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -54,6 +55,18 @@ ABSL_FLAG(int, http_port, 8000,
 ABSL_FLAG(int, http_threads, 2,
           "HTTP/REST event-loop threads (keep-alive connections and requests in flight hold none).");
 ABSL_FLAG(int, metrics_port, 8002, "Prometheus /metrics HTTP port; 0 picks a free one.");
+ABSL_FLAG(std::string, metrics_address, "",
+          "Interface /metrics listens on (IPv4); empty = the same as --grpc-address.");
+ABSL_FLAG(int64_t, grpc_memory_quota_bytes, int64_t{2} << 30,
+          "Memory gRPC may use to buffer all connections' data (a gRPC ResourceQuota); 0 = no "
+          "bound.");
+ABSL_FLAG(int, grpc_max_threads, 0, "Threads gRPC may use (ResourceQuota); 0 = gRPC's default.");
+ABSL_FLAG(int, grpc_max_streams_per_connection, 100,
+          "HTTP/2 streams (concurrent RPCs) one client connection may have open at once.");
+ABSL_FLAG(bool, grpc_accept_compression, false,
+          "Accept gzip/deflate-compressed requests. gRPC inflates such a message whole before "
+          "checking --max-message-bytes, so a small compressed request can cost the full size in "
+          "memory; off, compressed requests get UNIMPLEMENTED.");
 ABSL_FLAG(std::string, model_repository, "",
           "Model repository folder (Triton layout); may be repeated, as for tritonserver (the "
           "models of every folder are served; a name in two folders is an error).");
@@ -65,6 +78,14 @@ ABSL_FLAG(std::vector<std::string>, load_model, {},
 ABSL_FLAG(std::string, device, "auto", "auto | emu | xrt | xrt:0,xrt:1");
 ABSL_FLAG(int, max_message_bytes, 64 << 20,
           "Largest gRPC message accepted or sent (bytes); bigger requests get RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, max_batch_size_limit, 65536,
+          "Largest max_batch_size a model config may ask for; bigger ones fail to load "
+          "(INVALID_ARGUMENT).");
+ABSL_FLAG(int64_t, model_memory_limit_bytes, int64_t{1} << 30,
+          "Largest total of one model version's batch buffers (compute units x max_batch_size x "
+          "bytes per sample); bigger versions fail to load (RESOURCE_EXHAUSTED).");
+ABSL_FLAG(int64_t, emulated_memory_bytes, int64_t{4} << 30,
+          "Memory of the emulated FPGA (--device=emu): the buffers of every loaded model together.");
 ABSL_FLAG(std::string, log_level, "info", "trace | debug | info | warn | error | critical | off");
 ABSL_FLAG(bool, strict_readiness, false,
           "ServerReady only when every model in the repository loaded (not just the loaded ones "
@@ -115,10 +136,14 @@ std::vector<std::string> AllLoadModelValues(int argc, char** argv) {
 // prometheus::Exposer runs civetweb, whose listening thread looks at its stop flag only between
 // polls of the listening socket that last 2 s when nothing connects: destroying an idle Exposer
 // took up to 2 s. Connecting to the port ends the poll, so knock until the Exposer is gone.
-void StopMetricsExposer(std::unique_ptr<prometheus::Exposer> exposer) {
+void StopMetricsExposer(std::unique_ptr<prometheus::Exposer> exposer, const std::string& host) {
   const std::vector<int> ports = exposer->GetListeningPorts();
+  in_addr knock_address{};
+  if (host == "0.0.0.0" || inet_pton(AF_INET, host.c_str(), &knock_address) != 1) {
+    knock_address.s_addr = htonl(INADDR_LOOPBACK);
+  }
   std::atomic<bool> stopped{false};
-  std::thread knocker([&stopped, ports] {
+  std::thread knocker([&stopped, ports, knock_address] {
     while (!stopped.load()) {
       for (int port : ports) {
         const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -126,7 +151,7 @@ void StopMetricsExposer(std::unique_ptr<prometheus::Exposer> exposer) {
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_port = htons(static_cast<uint16_t>(port));
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        address.sin_addr = knock_address;
         connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
         close(fd);
       }
@@ -246,12 +271,30 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   spdlog::info("fpgaasd {} starting", FPGAAS_VERSION);
+  // Every client connection is a descriptor: the soft limit (often 1024) is raised to the hard
+  // one so that a crowd of clients does not run accept() into EMFILE.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    const rlim_t soft = files.rlim_cur;
+    files.rlim_cur = files.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &files) == 0) {
+      spdlog::info("open file limit raised from {} to {}", soft, files.rlim_max);
+    }
+  }
   fpgaas::RealClock clock;
   std::unique_ptr<fpgaas::MetricsRegistry> metrics = fpgaas::MetricsRegistry::Create();
 
   fpgaas::DeviceManagerOptions device_options;
   device_options.devices = absl::GetFlag(FLAGS_device);
   device_options.clock = &clock;
+  if (absl::GetFlag(FLAGS_model_memory_limit_bytes) < 1 ||
+      absl::GetFlag(FLAGS_emulated_memory_bytes) < 1 || absl::GetFlag(FLAGS_max_batch_size_limit) < 1) {
+    return Fail("--model-memory-limit-bytes, --emulated-memory-bytes and --max-batch-size-limit "
+                "must be >= 1");
+  }
+  device_options.model_memory_limit_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_model_memory_limit_bytes));
+  device_options.emulated_memory_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_emulated_memory_bytes));
   device_options.metrics = metrics->registry();
   absl::StatusOr<std::unique_ptr<fpgaas::DeviceManager>> devices =
       fpgaas::DeviceManager::Create(std::move(device_options));
@@ -265,17 +308,23 @@ int main(int argc, char** argv) {
   repository_options.devices = devices->get();
   repository_options.metrics = metrics.get();
   repository_options.clock = &clock;
+  repository_options.max_batch_size_limit = absl::GetFlag(FLAGS_max_batch_size_limit);
   absl::StatusOr<std::unique_ptr<fpgaas::ModelRepository>> repository =
       fpgaas::ModelRepository::Create(std::move(repository_options));
   if (!repository.ok()) return Fail(repository.status().ToString());
 
+  // /metrics listens where gRPC does unless told otherwise (a daemon bound to 127.0.0.1 does not
+  // publish its metrics on every interface).
+  const std::string metrics_host = absl::GetFlag(FLAGS_metrics_address).empty()
+                                       ? absl::GetFlag(FLAGS_grpc_address)
+                                       : absl::GetFlag(FLAGS_metrics_address);
   std::unique_ptr<prometheus::Exposer> exposer;
   try {
     exposer = std::make_unique<prometheus::Exposer>(
-        absl::StrCat("0.0.0.0:", absl::GetFlag(FLAGS_metrics_port)));
+        absl::StrCat(metrics_host, ":", absl::GetFlag(FLAGS_metrics_port)));
   } catch (const std::exception& e) {
-    return Fail(absl::StrCat("cannot serve metrics on port ", absl::GetFlag(FLAGS_metrics_port),
-                             ": ", e.what()));
+    return Fail(absl::StrCat("cannot serve metrics on ", metrics_host, ":",
+                             absl::GetFlag(FLAGS_metrics_port), ": ", e.what()));
   }
   exposer->RegisterCollectable(metrics->registry());
   // One per process, whatever models it serves: count(fpgaas_server_info) is the number of
@@ -302,6 +351,15 @@ int main(int argc, char** argv) {
   server_options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
   server_options.tls.require_client_certificate = absl::GetFlag(FLAGS_tls_require_client_cert);
   server_options.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
+  if (absl::GetFlag(FLAGS_grpc_memory_quota_bytes) < 0) {
+    return Fail("--grpc-memory-quota-bytes must be >= 0");
+  }
+  server_options.memory_quota_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_grpc_memory_quota_bytes));
+  server_options.max_threads = absl::GetFlag(FLAGS_grpc_max_threads);
+  server_options.max_concurrent_streams_per_connection =
+      absl::GetFlag(FLAGS_grpc_max_streams_per_connection);
+  server_options.accept_compressed_requests = absl::GetFlag(FLAGS_grpc_accept_compression);
   absl::StatusOr<std::unique_ptr<fpgaas::GrpcServer>> server =
       fpgaas::GrpcServer::Create(std::move(server_options));
   if (!server.ok()) return Fail(server.status().ToString());
@@ -342,9 +400,9 @@ int main(int argc, char** argv) {
   const std::vector<int> metrics_ports = exposer->GetListeningPorts();
   const char* tls = (*server)->mutual_tls() ? "mutual TLS" : (*server)->tls() ? "TLS" : "plaintext";
   std::printf(
-      "fpgaasd listening: gRPC on %s, metrics on http://0.0.0.0:%d/metrics (gRPC: %s, bearer "
+      "fpgaasd listening: gRPC on %s, metrics on http://%s:%d/metrics (gRPC: %s, bearer "
       "token %s; metrics: plain HTTP), HTTP/REST on %s\n",
-      (*server)->listening_address().c_str(),
+      (*server)->listening_address().c_str(), metrics_host.c_str(),
       metrics_ports.empty() ? absl::GetFlag(FLAGS_metrics_port) : metrics_ports.front(), tls,
       (*server)->token_required() ? "required" : "not required",
       http != nullptr ? http->listening_address().c_str() : "off");
@@ -368,7 +426,7 @@ int main(int argc, char** argv) {
   // Reverse order of creation: the server is stopped, then schedulers, devices, metrics.
   server->reset();
   http.reset();
-  StopMetricsExposer(std::move(exposer));
+  StopMetricsExposer(std::move(exposer), metrics_host);
   repository->reset();
   devices->reset();
   if (!merged_repositories.empty()) {

@@ -17,7 +17,7 @@ const std::set<std::string_view>& IgnoredFlags() {
   static const auto* flags = new std::set<std::string_view>{
       "strict_model_config", "disable_auto_complete_config", "allow_gpu_metrics",
       "allow_cpu_metrics", "allow_metrics", "metrics_interval_ms", "metrics_config",
-      "metrics_address", "exit_on_error", "log_info", "log_warning", "log_error", "log_format",
+      "exit_on_error", "log_info", "log_warning", "log_error", "log_format",
       "log_file", "backend_directory", "backend_config", "repoagent_directory",
       "pinned_memory_pool_byte_size", "cuda_memory_pool_byte_size",
       "cuda_virtual_address_size", "min_supported_compute_capability",

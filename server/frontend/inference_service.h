@@ -10,6 +10,8 @@
 #include <atomic>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "proto/grpc_service.grpc.pb.h"
@@ -41,6 +43,19 @@ class RpcTracker {
   absl::Mutex mu_;
 };
 
+// A ModelStreamInfer stream as the service sees it while draining. Pinned streams outlive their
+// gRPC OnDone until unpinned (the service calls Drain without holding its lock).
+class DrainableStream {
+ public:
+  // Stops reading; the stream finishes OK once its in-flight requests are answered.
+  virtual void Drain() = 0;
+  virtual void Pin() = 0;
+  virtual void Unpin() = 0;  // may delete the stream
+
+ protected:
+  virtual ~DrainableStream() = default;
+};
+
 class InferenceService final : public inference::GRPCInferenceService::CallbackService {
  public:
   explicit InferenceService(InferenceServiceOptions options);
@@ -48,8 +63,13 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
 
   // See KServeCore::Ready.
   bool Ready() const { return core_.Ready(); }
-  // From now on ServerReady answers false (Shutdown's first step).
-  void StartDraining() { core_.StartDraining(); }
+  // From now on ServerReady answers false (Shutdown's first step), and every open stream stops
+  // reading and finishes as soon as its in-flight requests are answered.
+  void StartDraining();
+  bool draining() const { return core_.draining(); }
+  // Streams list themselves from their start to gRPC's OnDone.
+  void AddStream(DrainableStream* stream);
+  void RemoveStream(DrainableStream* stream);
   // True once none of this service's RPCs is in flight (each counts until gRPC's OnDone, i.e.
   // its answer is sent); false when `deadline` passed first.
   bool AwaitNoRpcs(absl::Time deadline) { return rpcs_.AwaitIdle(deadline); }
@@ -102,6 +122,8 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
 
   const std::string auth_token_;
   RpcTracker rpcs_;
+  absl::Mutex streams_mu_;
+  absl::flat_hash_set<DrainableStream*> streams_ ABSL_GUARDED_BY(streams_mu_);
   KServeCore core_;  // last: its repository worker is joined first on destruction
 };
 

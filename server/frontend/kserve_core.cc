@@ -1,5 +1,7 @@
 #include "server/frontend/kserve_core.h"
 
+#include <exception>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -8,6 +10,7 @@
 #include "server/frontend/infer_codec.h"
 #include "server/frontend/status_util.h"
 #include "server/metrics/metrics.h"
+#include "server/util/text.h"
 
 namespace fpgaas::frontend {
 namespace {
@@ -69,12 +72,12 @@ absl::StatusOr<ModelLoadRequest> DecodeLoadParameters(
     } else if (absl::StartsWith(key, kFilePrefix)) {
       if (!is_text) {
         return absl::InvalidArgumentError(
-            absl::StrCat("parameter '", key, "' must carry the file as bytes"));
+            absl::StrCat("parameter '", Quoted(key, 200), "' must carry the file as bytes"));
       }
       load.files[key.substr(kFilePrefix.size())] = text;
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
-          "unknown parameter '", key, "' (expected 'config' or 'file:<version>/<path>')"));
+          "unknown parameter '", Quoted(key), "' (expected 'config' or 'file:<version>/<path>')"));
     }
   }
   return load;
@@ -287,7 +290,18 @@ void KServeCore::RepositoryModelLoad(const inference::RepositoryModelLoadRequest
   }
   repository_worker_.Submit([this, done = std::move(done), name = request.model_name(),
                              load = *std::move(load)]() mutable {
-    absl::Status status = options_.repository->Load(name, load);
+    absl::Status status;
+    // Last resort: an exception escaping this thread would end the daemon. Loads report their
+    // failures as Status; this only keeps a missed one from taking every model down.
+    try {
+      status = options_.repository->Load(name, load);
+    } catch (const std::bad_alloc&) {
+      status = absl::ResourceExhaustedError(
+          absl::StrCat("model '", Quoted(name), "': out of memory while loading"));
+    } catch (const std::exception& e) {
+      status = absl::InternalError(
+          absl::StrCat("model '", Quoted(name), "': load failed: ", Quoted(e.what(), 200)));
+    }
     if (options_.on_models_changed) options_.on_models_changed();
     done(status);
   });

@@ -87,6 +87,7 @@ class KServeCore {
   bool Ready() const;
   // From now on Ready() and ModelReady() answer false (a drain's first step).
   void StartDraining() { draining_.store(true); }
+  bool draining() const { return draining_.load(); }
 
   // Known but not ready is `false`, not an error; an unknown model or version is NOT_FOUND.
   absl::StatusOr<bool> ModelReady(const inference::ModelReadyRequest& request) const;
