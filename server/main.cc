@@ -366,6 +366,9 @@ int main(int argc, char** argv) {
   if (absl::Status started = (*server)->Start(); !started.ok()) return Fail(started.ToString());
 
   std::unique_ptr<fpgaas::HttpServer> http;
+  const bool http_port_given =
+      std::any_of(translated.args.begin(), translated.args.end(),
+                  [](const std::string& a) { return absl::StartsWith(a, "--http_port"); });
   if (absl::GetFlag(FLAGS_http_port) >= 0) {
     fpgaas::HttpServerOptions http_options;
     http_options.address = absl::GetFlag(FLAGS_http_address);
@@ -386,10 +389,15 @@ int main(int argc, char** argv) {
     absl::StatusOr<std::unique_ptr<fpgaas::HttpServer>> created =
         fpgaas::HttpServer::Create(std::move(http_options));
     if (!created.ok()) return Fail(absl::StrCat("--http-port: ", created.status().ToString()));
-    if (absl::Status started = (*created)->Start(); !started.ok()) {
+    if (absl::Status started = (*created)->Start(); started.ok()) {
+      http = *std::move(created);
+    } else if (http_port_given) {
       return Fail(absl::StrCat("--http-port: ", started.ToString()));
+    } else {
+      // The default port taken (e.g. by a Triton on the same host): gRPC still serves.
+      spdlog::error("HTTP/REST off: {} (give --http-port to choose a port, -1 to turn it off)",
+                    started.ToString());
     }
-    http = *std::move(created);
   }
 
   if ((*server)->token_required() && !(*server)->tls()) {
