@@ -7,11 +7,12 @@ set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
-  libspdlog-dev prometheus-cpp-dev libxrt-dev libxrt1 uuid-dev
+  libspdlog-dev prometheus-cpp-dev libxrt-dev libxrt1 uuid-dev libevent-dev nlohmann-json3-dev
+  libssl-dev
 )
 if [ "${1:-}" != "--build" ]; then
   packages+=(
-    libgtest-dev libgmock-dev libbenchmark-dev libgmp-dev
+    libgtest-dev libgmock-dev libbenchmark-dev libgmp-dev libcurl4-openssl-dev
     python3 python3-numpy python3-sklearn
     prometheus yamllint python3-yaml docker-compose systemd python3-grpcio openssl
     ansible ansible-lint debootstrap python3-jsonschema  # the INFN Cloud entry (tests/deploy/catalogue)

@@ -1,5 +1,5 @@
 // fpgaasd: the FPGA-as-a-Service inference daemon. Wiring only: flags -> devices -> metrics ->
-// repository -> gRPC server and /metrics; SIGINT/SIGTERM drain the server and exit 0.
+// repository -> gRPC and HTTP/REST servers and /metrics; SIGINT/SIGTERM drain the server and exit 0.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -29,11 +31,14 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "prometheus/exposer.h"
+#include "prometheus/gauge.h"
 #include "prometheus/registry.h"
 #include "server/device/device_manager.h"
 #include "server/frontend/frontend.h"
+#include "server/http/http_server.h"
 #include "server/metrics/metrics.h"
 #include "server/repository/repository.h"
+#include "server/triton_flags.h"
 #include "server/util/clock.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
@@ -44,6 +49,11 @@
 
 ABSL_FLAG(std::string, grpc_address, "0.0.0.0", "Interface the gRPC server listens on.");
 ABSL_FLAG(int, grpc_port, 8001, "gRPC (KServe v2) port; 0 picks a free one.");
+ABSL_FLAG(std::string, http_address, "0.0.0.0", "Interface the HTTP/REST server listens on.");
+ABSL_FLAG(int, http_port, 8000,
+          "HTTP/REST (KServe v2) port; 0 picks a free one, -1 turns HTTP off.");
+ABSL_FLAG(int, http_threads, 2,
+          "HTTP/REST event-loop threads (keep-alive connections and requests in flight hold none).");
 ABSL_FLAG(int, metrics_port, 8002, "Prometheus /metrics HTTP port; 0 picks a free one.");
 ABSL_FLAG(std::string, metrics_address, "",
           "Interface /metrics listens on (IPv4); empty = the same as --grpc-address.");
@@ -57,7 +67,9 @@ ABSL_FLAG(bool, grpc_accept_compression, false,
           "Accept gzip/deflate-compressed requests. gRPC inflates such a message whole before "
           "checking --max-message-bytes, so a small compressed request can cost the full size in "
           "memory; off, compressed requests get UNIMPLEMENTED.");
-ABSL_FLAG(std::string, model_repository, "", "Model repository folder (Triton layout).");
+ABSL_FLAG(std::string, model_repository, "",
+          "Model repository folder (Triton layout); may be repeated, as for tritonserver (the "
+          "models of every folder are served; a name in two folders is an error).");
 ABSL_FLAG(std::string, model_control_mode, "none",
           "none: load every model at start; explicit: load --load-model ones and via the "
           "RepositoryModelLoad/Unload RPCs.");
@@ -168,16 +180,58 @@ std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {
   return args;
 }
 
+// Several --model-repository folders are served through one folder of symbolic links (one per
+// model) made under the temporary directory; models registered over the wire land there and are
+// not kept. Two folders holding the same model name is an error, as in tritonserver.
+absl::StatusOr<std::filesystem::path> MergeRepositories(const std::vector<std::string>& roots) {
+  namespace fs = std::filesystem;
+  std::map<std::string, fs::path> models;
+  for (const std::string& root : roots) {
+    std::error_code error;
+    if (!fs::is_directory(root, error)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("model repository '", root, "' is not a directory"));
+    }
+    for (const fs::directory_entry& entry : fs::directory_iterator(root, error)) {
+      if (!entry.is_directory()) continue;
+      const std::string name = entry.path().filename().string();
+      auto [it, inserted] = models.emplace(name, fs::absolute(entry.path()));
+      if (!inserted) {
+        return absl::InvalidArgumentError(absl::StrCat("model '", name, "' is in two repositories: ",
+                                                       it->second.string(), " and ",
+                                                       entry.path().string()));
+      }
+    }
+  }
+  std::string pattern = (fs::temp_directory_path() / "fpgaasd-repositories-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return absl::InternalError("cannot make a folder for the merged model repositories");
+  }
+  const fs::path merged(pattern);
+  for (const auto& [name, path] : models) {
+    std::error_code error;
+    fs::create_directory_symlink(path, merged / name, error);
+    if (error) {
+      fs::remove_all(merged, error);
+      return absl::InternalError(absl::StrCat("cannot link ", path.string(), ": ", error.message()));
+    }
+  }
+  return merged;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   // Debian's abseil checks every Mutex lock for deadlock cycles (~4 % CPU); off here, on in tests.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage("fpgaasd --model-repository=<dir> [--device=emu] [flags]");
-  std::vector<std::string> normalized = NormalizeFlagNames(argc, argv);
+  // tritonserver's flags (orchestration written for Triton passes them) are translated first.
+  fpgaas::TranslatedFlags translated =
+      fpgaas::TranslateTritonFlags(NormalizeFlagNames(argc, argv));
   std::vector<char*> normalized_argv;
-  for (std::string& arg : normalized) normalized_argv.push_back(arg.data());
+  for (std::string& arg : translated.args) normalized_argv.push_back(arg.data());
   normalized_argv.push_back(nullptr);
+  argc = static_cast<int>(translated.args.size());
   argv = normalized_argv.data();
   absl::ParseCommandLine(argc, argv);
 
@@ -188,8 +242,20 @@ int main(int argc, char** argv) {
     return Fail(absl::StrCat("--log-level: unknown level '", absl::GetFlag(FLAGS_log_level), "'"));
   }
   spdlog::set_level(level);
+  for (const std::string& warning : translated.warnings) spdlog::warn("{}", warning);
   if (absl::GetFlag(FLAGS_model_repository).empty()) {
     return Fail("--model-repository is required");
+  }
+  std::filesystem::path repository_root = absl::GetFlag(FLAGS_model_repository);
+  std::filesystem::path merged_repositories;  // removed at exit
+  if (translated.model_repositories.size() > 1) {
+    absl::StatusOr<std::filesystem::path> merged =
+        MergeRepositories(translated.model_repositories);
+    if (!merged.ok()) return Fail(absl::StrCat("--model-repository: ", merged.status().message()));
+    merged_repositories = repository_root = *merged;
+    spdlog::info("serving {} model repositories ({}) through {}",
+                 translated.model_repositories.size(),
+                 absl::StrJoin(translated.model_repositories, ", "), repository_root.string());
   }
   absl::StatusOr<fpgaas::ModelControlMode> control_mode =
       fpgaas::ParseModelControlMode(absl::GetFlag(FLAGS_model_control_mode));
@@ -201,6 +267,8 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A client closing its HTTP connection before the reply is written must not end the process.
+  signal(SIGPIPE, SIG_IGN);
 
   spdlog::info("fpgaasd {} starting", FPGAAS_VERSION);
   // Every client connection is a descriptor: the soft limit (often 1024) is raised to the hard
@@ -234,7 +302,7 @@ int main(int argc, char** argv) {
   spdlog::info("devices: {}", absl::StrJoin((*devices)->device_names(), ", "));
 
   fpgaas::ModelRepositoryOptions repository_options;
-  repository_options.root = absl::GetFlag(FLAGS_model_repository);
+  repository_options.root = repository_root;
   repository_options.control_mode = *control_mode;
   repository_options.startup_models = AllLoadModelValues(argc, argv);
   repository_options.devices = devices->get();
@@ -259,6 +327,14 @@ int main(int argc, char** argv) {
                              absl::GetFlag(FLAGS_metrics_port), ": ", e.what()));
   }
   exposer->RegisterCollectable(metrics->registry());
+  // One per process, whatever models it serves: count(fpgaas_server_info) is the number of
+  // servers (SuperSONIC's dashboard counts servers this way).
+  prometheus::BuildGauge()
+      .Name("fpgaas_server_info")
+      .Help("1 per running fpgaasd; labels: its version")
+      .Register(*metrics->registry())
+      .Add({{"version", FPGAAS_VERSION}})
+      .Set(1);
 
   fpgaas::GrpcServerOptions server_options;
   server_options.address = absl::GetFlag(FLAGS_grpc_address);
@@ -289,6 +365,41 @@ int main(int argc, char** argv) {
   if (!server.ok()) return Fail(server.status().ToString());
   if (absl::Status started = (*server)->Start(); !started.ok()) return Fail(started.ToString());
 
+  std::unique_ptr<fpgaas::HttpServer> http;
+  const bool http_port_given =
+      std::any_of(translated.args.begin(), translated.args.end(),
+                  [](const std::string& a) { return absl::StartsWith(a, "--http_port"); });
+  if (absl::GetFlag(FLAGS_http_port) >= 0) {
+    fpgaas::HttpServerOptions http_options;
+    http_options.address = absl::GetFlag(FLAGS_http_address);
+    http_options.port = absl::GetFlag(FLAGS_http_port);
+    http_options.threads = absl::GetFlag(FLAGS_http_threads);
+    http_options.max_body_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+    http_options.repository = repository->get();
+    http_options.devices = devices->get();
+    http_options.clock = &clock;
+    http_options.server_version = FPGAAS_VERSION;
+    http_options.strict_readiness = absl::GetFlag(FLAGS_strict_readiness);
+    http_options.drain_grace_period = absl::Seconds(absl::GetFlag(FLAGS_drain_grace_seconds));
+    http_options.tls.certificate_chain_file = absl::GetFlag(FLAGS_tls_cert);
+    http_options.tls.private_key_file = absl::GetFlag(FLAGS_tls_key);
+    http_options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+    http_options.tls.require_client_certificate = absl::GetFlag(FLAGS_tls_require_client_cert);
+    http_options.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
+    absl::StatusOr<std::unique_ptr<fpgaas::HttpServer>> created =
+        fpgaas::HttpServer::Create(std::move(http_options));
+    if (!created.ok()) return Fail(absl::StrCat("--http-port: ", created.status().ToString()));
+    if (absl::Status started = (*created)->Start(); started.ok()) {
+      http = *std::move(created);
+    } else if (http_port_given) {
+      return Fail(absl::StrCat("--http-port: ", started.ToString()));
+    } else {
+      // The default port taken (e.g. by a Triton on the same host): gRPC still serves.
+      spdlog::error("HTTP/REST off: {} (give --http-port to choose a port, -1 to turn it off)",
+                    started.ToString());
+    }
+  }
+
   if ((*server)->token_required() && !(*server)->tls()) {
     spdlog::warn(
         "--auth-token-file without TLS: the bearer token crosses the network in clear text (use "
@@ -298,27 +409,38 @@ int main(int argc, char** argv) {
   const char* tls = (*server)->mutual_tls() ? "mutual TLS" : (*server)->tls() ? "TLS" : "plaintext";
   std::printf(
       "fpgaasd listening: gRPC on %s, metrics on http://%s:%d/metrics (gRPC: %s, bearer "
-      "token %s; metrics: plain HTTP)\n",
+      "token %s; metrics: plain HTTP), HTTP/REST on %s\n",
       (*server)->listening_address().c_str(), metrics_host.c_str(),
       metrics_ports.empty() ? absl::GetFlag(FLAGS_metrics_port) : metrics_ports.front(), tls,
-      (*server)->token_required() ? "required" : "not required");
+      (*server)->token_required() ? "required" : "not required",
+      http != nullptr ? http->listening_address().c_str() : "off");
   std::fflush(stdout);
   spdlog::info("serving; ready: {}", (*server)->ready() ? "yes" : "no");
 
-  std::thread signal_thread([&signals, server = server->get()] {
+  std::thread signal_thread([&signals, server = server->get(), http = http.get()] {
     int signal_number = 0;
     sigwait(&signals, &signal_number);
     spdlog::info("received {}; draining", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    // Both drain at once: HTTP's readiness turns false while gRPC drains.
+    std::thread http_drain([http] {
+      if (http != nullptr) http->Shutdown();
+    });
     server->Shutdown();
+    http_drain.join();
   });
   (*server)->Wait();
   signal_thread.join();
 
   // Reverse order of creation: the server is stopped, then schedulers, devices, metrics.
   server->reset();
+  http.reset();
   StopMetricsExposer(std::move(exposer), metrics_host);
   repository->reset();
   devices->reset();
+  if (!merged_repositories.empty()) {
+    std::error_code error;
+    std::filesystem::remove_all(merged_repositories, error);  // the links, not what they point to
+  }
   spdlog::info("fpgaasd stopped");
   return 0;
 }

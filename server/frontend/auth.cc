@@ -19,11 +19,19 @@ absl::Status CheckBearerToken(const grpc::CallbackServerContext& context,
   if (expected_token.empty()) return absl::OkStatus();
   const auto& metadata = context.client_metadata();
   auto found = metadata.find("authorization");
-  if (found == metadata.end()) {
+  if (found == metadata.end()) return CheckBearerValue(nullptr, expected_token);
+  const absl::string_view value(found->second.data(), found->second.size());
+  return CheckBearerValue(&value, expected_token);
+}
+
+absl::Status CheckBearerValue(const absl::string_view* authorization,
+                              absl::string_view expected_token) {
+  if (expected_token.empty()) return absl::OkStatus();
+  if (authorization == nullptr) {
     return absl::UnauthenticatedError(
         "missing 'authorization: Bearer <token>' metadata (this server requires a token)");
   }
-  absl::string_view value(found->second.data(), found->second.size());
+  const absl::string_view value = *authorization;
   constexpr absl::string_view kScheme = "bearer ";
   if (value.size() < kScheme.size() ||
       !absl::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {

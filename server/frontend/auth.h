@@ -19,6 +19,10 @@ namespace fpgaas::frontend {
 // time). Otherwise UNAUTHENTICATED saying what was missing or wrong (never echoing the token).
 absl::Status CheckBearerToken(const grpc::CallbackServerContext& context,
                               absl::string_view expected_token);
+// The same check on the value of an "authorization" header or metadata entry (nullptr: none sent);
+// the HTTP/REST server calls this one, with the same answers.
+absl::Status CheckBearerValue(const absl::string_view* authorization,
+                              absl::string_view expected_token);
 
 // The whole content of the credential file `path` (`what` names it in errors, e.g.
 // "--tls-cert"). NOT_FOUND when it cannot be read, INVALID_ARGUMENT when it is empty or a folder;

@@ -154,14 +154,14 @@ class GrpcServerImpl final : public GrpcServer {
       return absl::FailedPreconditionError("GrpcServer::Start may be called once");
     }
     frontend::InferenceServiceOptions service_options;
-    service_options.repository = options_.repository;
-    service_options.devices = options_.devices;
-    service_options.clock = options_.clock;
-    service_options.server_name = options_.server_name;
-    service_options.server_version = options_.server_version;
-    service_options.strict_readiness = options_.strict_readiness;
+    service_options.core.repository = options_.repository;
+    service_options.core.devices = options_.devices;
+    service_options.core.clock = options_.clock;
+    service_options.core.server_name = options_.server_name;
+    service_options.core.server_version = options_.server_version;
+    service_options.core.strict_readiness = options_.strict_readiness;
+    service_options.core.on_models_changed = [this] { RefreshHealth(); };
     service_options.auth_token = credentials_.auth_token;
-    service_options.on_models_changed = [this] { RefreshHealth(); };
     service_ = std::make_unique<frontend::InferenceService>(std::move(service_options));
     service_for_drain_ = service_.get();
 

@@ -158,6 +158,73 @@ int64_t FirstNonFinite(const std::string& bytes, ElementType type) {
   }
 }
 
+// Replaces non-finite elements in place: NaN -> 0, +inf -> `high`, -inf -> `low` (both 0 for the
+// zero policy). IEEE formats: the exponent all ones marks inf (zero mantissa) and NaN.
+template <typename Float, typename Bits>
+void ReplaceNonFinite(std::string& bytes, Bits exponent_mask, Bits mantissa_mask, Float low,
+                      Float high) {
+  const size_t count = bytes.size() / sizeof(Bits);
+  char* data = bytes.data();
+  for (size_t i = 0; i < count; ++i) {
+    Bits v;
+    std::memcpy(&v, data + i * sizeof(Bits), sizeof(Bits));
+    if ((v & exponent_mask) != exponent_mask) continue;
+    Float replacement = 0;
+    if ((v & mantissa_mask) == 0) {
+      Float x;
+      std::memcpy(&x, &v, sizeof(Float));
+      replacement = x > 0 ? high : low;
+    }
+    std::memcpy(data + i * sizeof(Bits), &replacement, sizeof(Bits));
+  }
+}
+
+// The saturate or zero policy on `bytes` of `type`. Saturation needs FP32 or FP64 inputs (the
+// only float types the device conversion takes besides FP16/BF16, which are replaced by 0).
+absl::Status ApplyNonFinitePolicy(std::string& bytes, ElementType type, NonFinitePolicy policy,
+                                  std::string_view input_precision) {
+  double low = 0, high = 0;
+  if (policy == NonFinitePolicy::kSaturate) {
+    absl::StatusOr<numerics::FixedType> fixed = numerics::ParseFixedType(input_precision);
+    if (!fixed.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "saturating non-finite inputs needs the model's input precision: ",
+          fixed.status().message()));
+    }
+    const int bits = fixed->width;
+    const int64_t max_raw = fixed->is_signed ? (int64_t{1} << (bits - 1)) - 1
+                                             : static_cast<int64_t>((uint64_t{1} << bits) - 1);
+    const int64_t min_raw = fixed->is_signed ? -(int64_t{1} << (bits - 1)) : 0;
+    high = numerics::ToDouble(*fixed, max_raw);
+    low = numerics::ToDouble(*fixed, min_raw);
+  }
+  switch (type) {
+    case ElementType::kFp32:
+      ReplaceNonFinite<float, uint32_t>(bytes, 0x7F800000u, 0x007FFFFFu, static_cast<float>(low),
+                                        static_cast<float>(high));
+      break;
+    case ElementType::kFp64:
+      ReplaceNonFinite<double, uint64_t>(bytes, 0x7FF0000000000000ull, 0x000FFFFFFFFFFFFFull, low,
+                                         high);
+      break;
+    case ElementType::kFp16:
+    case ElementType::kBf16: {
+      // 16-bit floats: every non-finite element becomes +0 (no saturation value in these types
+      // is computed here).
+      const uint16_t mask = type == ElementType::kFp16 ? 0x7C00u : 0x7F80u;
+      for (size_t i = 0; i + 2 <= bytes.size(); i += 2) {
+        uint16_t v;
+        std::memcpy(&v, bytes.data() + i, 2);
+        if ((v & mask) == mask) std::memset(bytes.data() + i, 0, 2);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int64_t> ParseNonNegativeParameter(const inference::ModelInferRequest& wire,
                                                   const std::string& key) {
   auto it = wire.parameters().find(key);
@@ -191,6 +258,16 @@ ModelSignature SignatureOf(const ServingModel& model) {
   signature.max_batch_size = model.max_batch_size();
   signature.input = &model.input();
   signature.output = &model.output();
+  signature.input_precision = model.config().fpga().input_precision();
+  const auto& parameters = model.config().parameters();
+  if (auto it = parameters.find(kNonFiniteParameter); it != parameters.end()) {
+    const std::string& value = it->second.string_value();
+    signature.non_finite_value = value;
+    signature.non_finite = value == "reject"     ? NonFinitePolicy::kReject
+                           : value == "saturate" ? NonFinitePolicy::kSaturate
+                           : value == "zero"     ? NonFinitePolicy::kZero
+                                                 : NonFinitePolicy::kInvalid;
+  }
   return signature;
 }
 
@@ -324,10 +401,30 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
         absl::StrCat("input '", name, "': no contents (neither typed contents nor "
                      "raw_input_contents)"));
   }
-  // Policy: NaN and inf are rejected, whatever the device-side fixed-point type would make of them.
+  // NaN and inf: the model's policy (default: rejected, whatever the device-side fixed-point type
+  // would make of them).
   if (int64_t bad = FirstNonFinite(request->input, expected.element_type); bad >= 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "input '", name, "': element ", bad, " is NaN or infinite; fixed-point inputs must be finite"));
+    switch (signature.non_finite) {
+      case NonFinitePolicy::kReject:
+        return absl::InvalidArgumentError(absl::StrCat(
+            "input '", name, "': element ", bad,
+            " is NaN or infinite; fixed-point inputs must be finite"));
+      case NonFinitePolicy::kSaturate:
+      case NonFinitePolicy::kZero:
+        if (absl::Status s = ApplyNonFinitePolicy(request->input, expected.element_type,
+                                                  signature.non_finite, signature.input_precision);
+            !s.ok()) {
+          return s;
+        }
+        break;
+      case NonFinitePolicy::kInvalid:
+        break;  // answered below, for every request
+    }
+  }
+  if (signature.non_finite == NonFinitePolicy::kInvalid) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "model '", Sv(signature.model_name), "': config parameter ", kNonFiniteParameter, " is '",
+        Sv(signature.non_finite_value), "'; expected reject, saturate or zero"));
   }
 
   // Requested outputs: a subset of the model's outputs (it has one).

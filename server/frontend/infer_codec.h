@@ -17,10 +17,19 @@
 #include "proto/grpc_service.pb.h"
 #include "proto/model_config.pb.h"
 #include "server/repository/repository.h"
+#include "server/numerics/fixed_point.h"
 #include "server/numerics/tensor_packing.h"
 #include "server/scheduler/scheduler.h"
 
 namespace fpgaas::frontend {
+
+// What a model does with NaN and infinite input elements, from its config's parameter
+// "fpga.non_finite_inputs": "reject" (default: INVALID_ARGUMENT naming the element), "saturate"
+// (+inf -> the largest and -inf -> the lowest value of the model's input fixed-point type, NaN ->
+// 0), "zero" (every non-finite element -> 0).
+// kInvalid: the parameter has another value; every request then fails FAILED_PRECONDITION.
+enum class NonFinitePolicy { kReject, kSaturate, kZero, kInvalid };
+inline constexpr char kNonFiniteParameter[] = "fpga.non_finite_inputs";
 
 // What a client must send to, and gets back from, one model version. A view: the pointed-to
 // TensorInfos (usually a ServingModel's) must outlive it.
@@ -30,6 +39,9 @@ struct ModelSignature {
   int max_batch_size = 0;          // 0 = no batch dimension in shapes
   const TensorInfo* input = nullptr;
   const TensorInfo* output = nullptr;
+  NonFinitePolicy non_finite = NonFinitePolicy::kReject;
+  std::string_view non_finite_value;  // the parameter as written (for kInvalid's message)
+  std::string_view input_precision;   // the device's input type, e.g. "ap_fixed<16,6>"
 };
 
 ModelSignature SignatureOf(const ServingModel& model);

@@ -45,67 +45,6 @@ absl::Time ClientDeadline(const grpc::CallbackServerContext* context, Clock* clo
   return clock->Now() + (absl::FromChrono(deadline) - absl::Now());
 }
 
-// `arrival` in `clock`'s time: the failure's duration counts from there, as for queued requests.
-void RecordFrontendFailure(const ServingModel& model, const absl::Status& status, Clock* clock,
-                           absl::Time arrival) {
-  if (model.metrics() != nullptr) {
-    model.metrics()->RecordFailure(FailureReason(status), clock->Now() - arrival);
-  }
-}
-
-// What the completion of one accepted inference needs; filled before the request is enqueued.
-struct InferenceContext {
-  std::shared_ptr<const ServingModel> model;
-  int batch_size = 0;
-  std::string id;
-};
-
-// Resolves the model, decodes and validates `wire` (moving its raw input bytes out) and enqueues
-// the request. On OK, `done` is called exactly once from a scheduler thread, *context is filled
-// and *enqueued_on is the model version whose scheduler has the request (the caller's to call
-// NotifyCancelled on when it sets `cancelled`). On error `done` is never called (it is destroyed
-// here) and the status says why.
-absl::Status StartInference(ModelRepository* repository, Clock* clock, ModelInferRequest& wire,
-                            absl::Time client_deadline,
-                            const std::shared_ptr<std::atomic<bool>>& cancelled,
-                            InferenceContext* context,
-                            absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done,
-                            std::shared_ptr<const ServingModel>* enqueued_on) {
-  const absl::Time arrival = clock->Now();
-  absl::StatusOr<std::shared_ptr<const ServingModel>> model =
-      repository->Get(wire.model_name(), wire.model_version());
-  if (!model.ok()) return model.status();
-  const ServingModel& serving = **model;
-
-  auto request = std::make_unique<InferenceRequest>();
-  DecodedRequestOptions decoded;
-  if (absl::Status s = DecodeInferRequest(SignatureOf(serving), wire, request.get(), &decoded);
-      !s.ok()) {
-    RecordFrontendFailure(serving, s, clock, arrival);
-    return s;
-  }
-  // The scheduler combines these with the model's queue policy.
-  request->arrival = arrival;
-  request->deadline = client_deadline;
-  request->timeout = decoded.timeout;
-  request->cancelled = cancelled;
-  request->done = std::move(done);
-
-  context->model = *model;
-  context->batch_size = request->batch_size;
-  context->id = request->id;
-  // Ownership of the request passes to the scheduler only on OK. `done` may run (and release
-  // *context) before Enqueue returns: *model keeps the version alive until then.
-  std::shared_ptr<const ServingModel> model_ref = *model;
-  absl::Status enqueued = serving.scheduler()->Enqueue(request);
-  if (!enqueued.ok()) {
-    context->model.reset();
-    return enqueued;
-  }
-  *enqueued_on = std::move(model_ref);
-  return absl::OkStatus();
-}
-
 // A ModelStreamInfer refused before anything is read (no token): finishes at once.
 class RefusedStreamReactor final
     : public grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse> {
@@ -158,8 +97,7 @@ class InferReactor final : public grpc::ServerUnaryReactor {
       Finish(ToGrpcStatus(result.status()));
       return;
     }
-    absl::Status encoded = EncodeInferResponse(SignatureOf(*inference_.model), inference_.id,
-                                               inference_.batch_size, *result, response_);
+    absl::Status encoded = FinishInference(inference_, *result, response_);
     Finish(ToGrpcStatus(encoded));
   }
 
@@ -320,8 +258,7 @@ class StreamInferReactor final
     auto response = std::make_unique<ModelStreamInferResponse>();
     absl::Status status = result.status();
     if (status.ok()) {
-      status = EncodeInferResponse(SignatureOf(*context.model), context.id, context.batch_size,
-                                   *result, response->mutable_infer_response());
+      status = FinishInference(context, *result, response->mutable_infer_response());
     }
     if (!status.ok()) {
       response->Clear();
@@ -393,107 +330,7 @@ class StreamInferReactor final
   std::atomic<int> refs_{1};  // gRPC's (dropped in OnDone) + the service's pins
 };
 
-void FillDuration(const DurationStat& from, inference::StatisticDuration* to) {
-  to->set_count(from.count);
-  to->set_ns(from.ns);
-}
-
-void FillStatistics(const ServingModel& model, inference::ModelStatistics* stats) {
-  stats->set_name(model.name());
-  stats->set_version(absl::StrCat(model.version()));
-  if (model.metrics() == nullptr) return;
-  const ModelStatisticsSnapshot snapshot = model.metrics()->Snapshot();
-  stats->set_last_inference(snapshot.last_inference_ms);
-  stats->set_inference_count(snapshot.inference_count);
-  stats->set_execution_count(snapshot.execution_count);
-  inference::InferStatistics* infer = stats->mutable_inference_stats();
-  FillDuration(snapshot.success, infer->mutable_success());
-  FillDuration(snapshot.fail, infer->mutable_fail());
-  FillDuration(snapshot.queue, infer->mutable_queue());
-  FillDuration(snapshot.compute_input, infer->mutable_compute_input());
-  FillDuration(snapshot.compute_infer, infer->mutable_compute_infer());
-  FillDuration(snapshot.compute_output, infer->mutable_compute_output());
-  for (const auto& [batch_size, batch] : snapshot.batch_stats) {
-    inference::InferBatchStatistics* out = stats->add_batch_stats();
-    out->set_batch_size(batch_size);
-    FillDuration(batch.compute_input, out->mutable_compute_input());
-    FillDuration(batch.compute_infer, out->mutable_compute_infer());
-    FillDuration(batch.compute_output, out->mutable_compute_output());
-  }
-}
-
-void FillTensorMetadata(const ModelSignature& signature, const TensorInfo& tensor,
-                        inference::ModelMetadataResponse::TensorMetadata* out) {
-  out->set_name(tensor.name);
-  out->set_datatype(tensor.datatype);
-  for (int64_t d : ClientShape(signature, tensor)) out->add_shape(d);
-}
-
-absl::StatusOr<ModelLoadRequest> DecodeLoadParameters(
-    const inference::RepositoryModelLoadRequest& request) {
-  ModelLoadRequest load;
-  constexpr absl::string_view kFilePrefix = "file:";
-  for (const auto& [key, value] : request.parameters()) {
-    const bool is_text =
-        value.parameter_choice_case() == inference::ModelRepositoryParameter::kStringParam ||
-        value.parameter_choice_case() == inference::ModelRepositoryParameter::kBytesParam;
-    const std::string& text =
-        value.parameter_choice_case() == inference::ModelRepositoryParameter::kStringParam
-            ? value.string_param()
-            : value.bytes_param();
-    if (key == "config") {
-      if (!is_text) {
-        return absl::InvalidArgumentError(
-            "parameter 'config' must be a string (the model config as JSON)");
-      }
-      load.config_json = text;
-    } else if (absl::StartsWith(key, kFilePrefix)) {
-      if (!is_text) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("parameter '", Quoted(key, 200), "' must carry the file as bytes"));
-      }
-      load.files[key.substr(kFilePrefix.size())] = text;
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unknown parameter '", Quoted(key), "' (expected 'config' or 'file:<version>/<path>')"));
-    }
-  }
-  return load;
-}
-
 }  // namespace
-
-SerialWorker::SerialWorker() : thread_([this] { Loop(); }) {}
-
-SerialWorker::~SerialWorker() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  thread_.join();
-}
-
-void SerialWorker::Submit(absl::AnyInvocable<void()> task) {
-  absl::MutexLock lock(&mu_);
-  tasks_.push_back(std::move(task));
-}
-
-void SerialWorker::Loop() {
-  while (true) {
-    absl::AnyInvocable<void()> task;
-    {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](SerialWorker* w)
-               ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) { return w->stopping_ || !w->tasks_.empty(); },
-          this));
-      if (tasks_.empty()) return;  // stopping and nothing left
-      task = std::move(tasks_.front());
-      tasks_.pop_front();
-    }
-    task();
-  }
-}
 
 bool RpcTracker::AwaitIdle(absl::Time deadline) {
   absl::MutexLock lock(&mu_);
@@ -504,7 +341,7 @@ bool RpcTracker::AwaitIdle(absl::Time deadline) {
 }
 
 InferenceService::InferenceService(InferenceServiceOptions options)
-    : options_(std::move(options)) {}
+    : auth_token_(std::move(options.auth_token)), core_(std::move(options.core)) {}
 
 grpc::ServerUnaryReactor* InferenceService::TrackedReactor() {
   return new TrackedUnaryReactor(&rpcs_);
@@ -530,7 +367,7 @@ void InferenceService::RemoveStream(DrainableStream* stream) {
 }
 
 void InferenceService::StartDraining() {
-  draining_.store(true);
+  core_.StartDraining();
   std::vector<DrainableStream*> streams;
   {
     absl::MutexLock lock(&streams_mu_);
@@ -546,28 +383,10 @@ void InferenceService::StartDraining() {
   }
 }
 
-bool InferenceService::Ready() const {
-  if (draining_.load()) return false;
-  if (!options_.devices->ready()) return false;
-  for (const auto& model : options_.repository->ReadyModels()) {
-    if (!model->ready()) return false;
-  }
-  if (options_.strict_readiness) {
-    for (const ModelIndexEntry& entry : options_.repository->Index()) {
-      // A model that failed to load (or is loading for the first time) counts; one merely not
-      // loaded, being unloaded, or serving while it reloads does not.
-      if (!entry.serving && entry.state != "UNLOADING" && entry.reason != "not loaded") {
-        return false;
-      }
-    }
-  }
-  return true;
-}
-
 grpc::ServerUnaryReactor* InferenceService::ServerLive(grpc::CallbackServerContext* context,
                                                        const inference::ServerLiveRequest*,
                                                        inference::ServerLiveResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
     return FinishNow(context, auth);
   }
   response->set_live(true);
@@ -577,87 +396,57 @@ grpc::ServerUnaryReactor* InferenceService::ServerLive(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* InferenceService::ServerReady(grpc::CallbackServerContext* context,
                                                         const inference::ServerReadyRequest*,
                                                         inference::ServerReadyResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
     return FinishNow(context, auth);
   }
-  response->set_ready(Ready());
+  response->set_ready(core_.Ready());
   return FinishNow(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelReady(grpc::CallbackServerContext* context,
                                                        const inference::ModelReadyRequest* request,
                                                        inference::ModelReadyResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
     return FinishNow(context, auth);
   }
-  absl::StatusOr<std::shared_ptr<const ServingModel>> model =
-      options_.repository->Get(request->name(), request->version());
-  if (model.ok()) {
-    response->set_ready((*model)->ready() && !draining_.load());
-    return FinishNow(context, absl::OkStatus());
-  }
-  // Known but not ready is an answer, not an error.
-  if (model.status().code() == absl::StatusCode::kUnavailable) {
-    response->set_ready(false);
-    return FinishNow(context, absl::OkStatus());
-  }
-  return FinishNow(context, model.status());
+  absl::StatusOr<bool> ready = core_.ModelReady(*request);
+  if (!ready.ok()) return FinishNow(context, ready.status());
+  response->set_ready(*ready);
+  return FinishNow(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* InferenceService::ServerMetadata(
     grpc::CallbackServerContext* context, const inference::ServerMetadataRequest*,
     inference::ServerMetadataResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
     return FinishNow(context, auth);
   }
-  response->set_name(options_.server_name);
-  response->set_version(options_.server_version);
-  for (const char* extension :
-       {"model_repository", "model_configuration", "schedule_policy", "statistics", "parameters"}) {
-    response->add_extensions(extension);
-  }
+  core_.ServerMetadata(response);
   return FinishNow(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelMetadata(
     grpc::CallbackServerContext* context, const inference::ModelMetadataRequest* request,
     inference::ModelMetadataResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
     return FinishNow(context, auth);
   }
-  absl::StatusOr<std::shared_ptr<const ServingModel>> model =
-      options_.repository->Get(request->name(), request->version());
-  if (!model.ok()) return FinishNow(context, model.status());
-  absl::StatusOr<std::vector<int64_t>> versions =
-      options_.repository->ReadyVersions(request->name());
-  if (!versions.ok()) return FinishNow(context, versions.status());
-  const ServingModel& serving = **model;
-  const ModelSignature signature = SignatureOf(serving);
-  response->set_name(serving.name());
-  for (int64_t version : *versions) response->add_versions(absl::StrCat(version));
-  response->set_platform(serving.config().platform());
-  FillTensorMetadata(signature, serving.input(), response->add_inputs());
-  FillTensorMetadata(signature, serving.output(), response->add_outputs());
-  return FinishNow(context, absl::OkStatus());
+  return FinishNow(context, core_.ModelMetadata(*request, response));
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelConfig(
     grpc::CallbackServerContext* context, const inference::ModelConfigRequest* request,
     inference::ModelConfigResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
     return FinishNow(context, auth);
   }
-  absl::StatusOr<std::shared_ptr<const ServingModel>> model =
-      options_.repository->Get(request->name(), request->version());
-  if (!model.ok()) return FinishNow(context, model.status());
-  *response->mutable_config() = (*model)->config();
-  return FinishNow(context, absl::OkStatus());
+  return FinishNow(context, core_.ModelConfig(*request, response));
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerContext* context,
                                                        const ModelInferRequest* request,
                                                        ModelInferResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
     return FinishNow(context, auth);
   }
   auto* reactor = new InferReactor(&rpcs_, response);
@@ -669,7 +458,7 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
 
 grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse>*
 InferenceService::ModelStreamInfer(grpc::CallbackServerContext* context) {
-  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
     return new RefusedStreamReactor(&rpcs_, auth);
   }
   return new StreamInferReactor(this, context);
@@ -678,91 +467,43 @@ InferenceService::ModelStreamInfer(grpc::CallbackServerContext* context) {
 grpc::ServerUnaryReactor* InferenceService::ModelStatistics(
     grpc::CallbackServerContext* context, const inference::ModelStatisticsRequest* request,
     inference::ModelStatisticsResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
     return FinishNow(context, auth);
   }
-  if (request->name().empty()) {
-    for (const auto& model : options_.repository->ReadyModels()) {
-      FillStatistics(*model, response->add_model_stats());
-    }
-    return FinishNow(context, absl::OkStatus());
-  }
-  if (!request->version().empty()) {
-    absl::StatusOr<std::shared_ptr<const ServingModel>> model =
-        options_.repository->Get(request->name(), request->version());
-    if (!model.ok()) return FinishNow(context, model.status());
-    FillStatistics(**model, response->add_model_stats());
-    return FinishNow(context, absl::OkStatus());
-  }
-  absl::StatusOr<std::vector<int64_t>> versions =
-      options_.repository->ReadyVersions(request->name());
-  if (!versions.ok()) return FinishNow(context, versions.status());
-  for (int64_t version : *versions) {
-    absl::StatusOr<std::shared_ptr<const ServingModel>> model =
-        options_.repository->Get(request->name(), version);
-    if (model.ok()) FillStatistics(**model, response->add_model_stats());  // may just have unloaded
-  }
-  return FinishNow(context, absl::OkStatus());
+  return FinishNow(context, core_.ModelStatistics(*request, response));
 }
 
 grpc::ServerUnaryReactor* InferenceService::RepositoryIndex(
     grpc::CallbackServerContext* context, const inference::RepositoryIndexRequest* request,
     inference::RepositoryIndexResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
     return FinishNow(context, auth);
   }
-  for (const ModelIndexEntry& entry : options_.repository->Index(request->ready())) {
-    auto* model = response->add_models();
-    model->set_name(entry.name);
-    model->set_version(entry.version);
-    model->set_state(entry.state);
-    model->set_reason(entry.reason);
-  }
+  core_.RepositoryIndex(*request, response);
   return FinishNow(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* InferenceService::RepositoryModelLoad(
     grpc::CallbackServerContext* context, const inference::RepositoryModelLoadRequest* request,
     inference::RepositoryModelLoadResponse*) {
-  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
     return FinishNow(context, auth);
   }
-  absl::StatusOr<ModelLoadRequest> load = DecodeLoadParameters(*request);
-  if (!load.ok()) return FinishNow(context, load.status());
   grpc::ServerUnaryReactor* reactor = TrackedReactor();
-  // Loading reads files and programs devices: off the gRPC thread.
-  repository_worker_.Submit(
-      [this, reactor, name = request->model_name(), load = *std::move(load)]() mutable {
-        absl::Status status;
-        // Last resort: an exception escaping this thread would end the daemon. Loads report
-        // their failures as Status; this only keeps a missed one from taking every model down.
-        try {
-          status = options_.repository->Load(name, load);
-        } catch (const std::bad_alloc&) {
-          status = absl::ResourceExhaustedError(
-              absl::StrCat("model '", Quoted(name), "': out of memory while loading"));
-        } catch (const std::exception& e) {
-          status = absl::InternalError(
-              absl::StrCat("model '", Quoted(name), "': load failed: ", Quoted(e.what(), 200)));
-        }
-        if (options_.on_models_changed) options_.on_models_changed();
-        reactor->Finish(ToGrpcStatus(status));
-      });
+  core_.RepositoryModelLoad(
+      *request, [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
   return reactor;
 }
 
 grpc::ServerUnaryReactor* InferenceService::RepositoryModelUnload(
     grpc::CallbackServerContext* context, const inference::RepositoryModelUnloadRequest* request,
     inference::RepositoryModelUnloadResponse*) {
-  if (absl::Status auth = CheckBearerToken(*context, options_.auth_token); !auth.ok()) {
+  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
     return FinishNow(context, auth);
   }
   grpc::ServerUnaryReactor* reactor = TrackedReactor();
-  repository_worker_.Submit([this, reactor, name = request->model_name()] {
-    absl::Status status = options_.repository->Unload(name);
-    if (options_.on_models_changed) options_.on_models_changed();
-    reactor->Finish(ToGrpcStatus(status));
-  });
+  core_.RepositoryModelUnload(
+      *request, [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
   return reactor;
 }
 

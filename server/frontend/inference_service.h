@@ -1,57 +1,28 @@
 // Internal to server/frontend: the KServe v2 GRPCInferenceService on gRPC's callback API.
 //
 // Handlers never block a gRPC thread: inference goes through the model's scheduler, whose `done`
-// callback finishes the RPC; repository loads and unloads run on this service's worker thread.
+// callback finishes the RPC; repository loads and unloads run on the core's worker thread. The
+// KServe logic itself is kserve_core.h's (shared with the HTTP/REST server).
 // Thread-safe; borrowed dependencies must outlive it. Destruction waits for queued repository work.
 #ifndef FPGAAS_SERVER_FRONTEND_INFERENCE_SERVICE_H_
 #define FPGAAS_SERVER_FRONTEND_INFERENCE_SERVICE_H_
 
 #include <atomic>
-#include <deque>
-#include <functional>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/functional/any_invocable.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "proto/grpc_service.grpc.pb.h"
-#include "server/device/device_manager.h"
-#include "server/repository/repository.h"
-#include "server/util/clock.h"
+#include "server/frontend/kserve_core.h"
 
 namespace fpgaas::frontend {
 
 struct InferenceServiceOptions {
-  ModelRepository* repository = nullptr;  // required
-  DeviceManager* devices = nullptr;       // required
-  Clock* clock = nullptr;                 // required
-  std::string server_name = "fpgaas";
-  std::string server_version;
-  bool strict_readiness = false;
+  KServeCoreOptions core;
   // Non-empty: every RPC of this service must carry "authorization: Bearer <auth_token>".
   std::string auth_token;
-  // Called on the worker thread after every load or unload (the server refreshes health).
-  std::function<void()> on_models_changed;
-};
-
-// One thread running submitted tasks in order. Destruction runs what is queued, then joins.
-class SerialWorker {
- public:
-  SerialWorker();
-  ~SerialWorker();
-  void Submit(absl::AnyInvocable<void()> task);
-
- private:
-  void Loop();
-
-  absl::Mutex mu_;
-  std::deque<absl::AnyInvocable<void()>> tasks_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
 };
 
 // Counts RPCs from their handler to gRPC's OnDone (everything sent), so that a draining server
@@ -90,13 +61,12 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   explicit InferenceService(InferenceServiceOptions options);
   ~InferenceService() override;
 
-  // Devices in service, every loaded model version ready (strict: every version READY), and not
-  // draining.
-  bool Ready() const;
+  // See KServeCore::Ready.
+  bool Ready() const { return core_.Ready(); }
   // From now on ServerReady answers false (Shutdown's first step), and every open stream stops
   // reading and finishes as soon as its in-flight requests are answered.
   void StartDraining();
-  bool draining() const { return draining_.load(); }
+  bool draining() const { return core_.draining(); }
   // Streams list themselves from their start to gRPC's OnDone.
   void AddStream(DrainableStream* stream);
   void RemoveStream(DrainableStream* stream);
@@ -141,8 +111,8 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
       grpc::CallbackServerContext* context, const inference::RepositoryModelUnloadRequest* request,
       inference::RepositoryModelUnloadResponse* response) override;
 
-  ModelRepository* repository() const { return options_.repository; }
-  Clock* clock() const { return options_.clock; }
+  ModelRepository* repository() const { return core_.repository(); }
+  Clock* clock() const { return core_.clock(); }
 
  private:
   // Finishes the RPC with `status` through a reactor that the RpcTracker counts.
@@ -150,12 +120,11 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
                                       const absl::Status& status);
   grpc::ServerUnaryReactor* TrackedReactor();
 
-  InferenceServiceOptions options_;
+  const std::string auth_token_;
   RpcTracker rpcs_;
-  std::atomic<bool> draining_{false};
   absl::Mutex streams_mu_;
   absl::flat_hash_set<DrainableStream*> streams_ ABSL_GUARDED_BY(streams_mu_);
-  SerialWorker repository_worker_;  // last: joined first on destruction
+  KServeCore core_;  // last: its repository worker is joined first on destruction
 };
 
 }  // namespace fpgaas::frontend

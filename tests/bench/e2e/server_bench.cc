@@ -1,6 +1,8 @@
-// End-to-end serving benchmarks over loopback gRPC: the real GrpcServer, repository, scheduler and
-// emulated FPGA in this process, called through generated KServe v2 stubs (client and server share
-// the machine, as the serving goals state). Model: deploy/models/muon_pt (27 inputs -> 1 output).
+// End-to-end serving benchmarks over loopback gRPC and HTTP/REST: the real GrpcServer and
+// HttpServer, repository, scheduler and emulated FPGA in this process, called through generated
+// KServe v2 stubs and libcurl (client and server share the machine, as the serving goals state).
+// Model: deploy/models/muon_pt (27 inputs -> 1 output). BM_Http* mirror their gRPC namesakes
+// (binary-tensor requests, one keep-alive connection per client).
 //
 //   nice build/tests/bench/e2e/server_bench --benchmark_min_time=2
 //
@@ -20,11 +22,13 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "benchmark/benchmark.h"
+#include "curl/curl.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "proto/grpc_service.grpc.pb.h"
 #include "server/device/device_manager.h"
 #include "server/frontend/frontend.h"
+#include "server/http/http_server.h"
 #include "server/metrics/metrics.h"
 #include "server/repository/repository.h"
 #include "server/util/clock.h"
@@ -49,6 +53,7 @@ class Env {
 
   inference::GRPCInferenceService::Stub* stub() { return stub_.get(); }
   ModelRepository* repository() { return repository_.get(); }
+  int http_port() const { return http_->port(); }
   std::shared_ptr<grpc::Channel> NewChannel() {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(256 << 20);
@@ -96,6 +101,14 @@ class Env {
     server_ = *GrpcServer::Create(std::move(server_options));
     if (!server_->Start().ok()) std::abort();
     address_ = absl::StrCat("127.0.0.1:", server_->port());
+    HttpServerOptions http_options;
+    http_options.address = "127.0.0.1";
+    http_options.port = 0;
+    http_options.repository = repository_.get();
+    http_options.devices = devices_.get();
+    http_options.clock = &clock_;
+    http_ = *HttpServer::Create(std::move(http_options));
+    if (!http_->Start().ok()) std::abort();
     channel_ = NewChannel();
     stub_ = inference::GRPCInferenceService::NewStub(channel_);
   }
@@ -105,6 +118,7 @@ class Env {
   std::unique_ptr<DeviceManager> devices_;
   std::unique_ptr<ModelRepository> repository_;
   std::unique_ptr<GrpcServer> server_;
+  std::unique_ptr<HttpServer> http_;
   std::string address_;
   std::atomic<int> channels_{0};
   std::shared_ptr<grpc::Channel> channel_;
@@ -325,6 +339,94 @@ void BM_ConcurrentSingleSample(benchmark::State& state) {
   if (state.thread_index() == 0) mean_batch->Report(state);
 }
 BENCHMARK(BM_ConcurrentSingleSample)->Threads(16)->Threads(64)->UseRealTime();
+
+// ---- HTTP/REST, as tritonclient.http sends it: binary-tensor extension, keep-alive. ----
+
+// One libcurl handle (one keep-alive connection) posting the same binary request.
+class HttpInferClient {
+ public:
+  explicit HttpInferClient(const std::string& path, int batch = 1)
+      : url_(absl::StrCat("http://127.0.0.1:", Env::Get().http_port(), path)) {
+    curl_ = curl_easy_init();
+    if (batch > 0) {
+      std::vector<float> values(static_cast<size_t>(batch) * kInputs);
+      for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i % 13) / 8 - 0.75f;
+      const std::string header = absl::StrCat(
+          R"({"inputs":[{"name":"input_1","datatype":"FP32","shape":[)", batch, ",", kInputs,
+          R"(],"parameters":{"binary_data_size":)", values.size() * sizeof(float),
+          R"(}}],"outputs":[{"name":"layer14_out","parameters":{"binary_data":true}}]})");
+      body_ = header + std::string(reinterpret_cast<const char*>(values.data()),
+                                   values.size() * sizeof(float));
+      headers_ = curl_slist_append(
+          headers_, absl::StrCat("Inference-Header-Content-Length: ", header.size()).c_str());
+      headers_ = curl_slist_append(headers_, "Expect:");
+    }
+    curl_easy_setopt(curl_, CURLOPT_URL, url_.c_str());
+    if (!body_.empty()) {
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body_.data());
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_.size()));
+      curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
+    }
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, &Discard);
+  }
+  ~HttpInferClient() {
+    curl_slist_free_all(headers_);
+    curl_easy_cleanup(curl_);
+  }
+  // True on a 200 answer.
+  bool Call() {
+    long code = 0;
+    return curl_easy_perform(curl_) == CURLE_OK &&
+           curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK && code == 200;
+  }
+
+ private:
+  static size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
+  std::string url_;
+  std::string body_;
+  curl_slist* headers_ = nullptr;
+  CURL* curl_ = nullptr;
+};
+
+void MeasureHttpLatency(benchmark::State& state, HttpInferClient& client) {
+  std::vector<double> latencies_us;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    const bool ok = client.Call();
+    latencies_us.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+    if (!ok) state.SkipWithError("HTTP request failed");
+  }
+  ReportPercentiles(state, latencies_us);
+  state.counters["requests/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
+}
+
+// As BM_UnarySingleSampleLatency, over HTTP.
+void BM_HttpSingleSampleLatency(benchmark::State& state) {
+  HttpInferClient client(absl::StrCat("/v2/models/", kModel, "/infer"));
+  MeasureHttpLatency(state, client);
+}
+BENCHMARK(BM_HttpSingleSampleLatency)->UseRealTime();
+
+// As BM_ServerLiveLatency: GET /v2/health/live.
+void BM_HttpLiveLatency(benchmark::State& state) {
+  HttpInferClient client("/v2/health/live", /*batch=*/0);
+  MeasureHttpLatency(state, client);
+}
+BENCHMARK(BM_HttpLiveLatency)->UseRealTime();
+
+// As BM_ConcurrentSingleSample: one thread and keep-alive connection per client.
+void BM_HttpConcurrentSingleSample(benchmark::State& state) {
+  static std::unique_ptr<MeanBatch> mean_batch;
+  if (state.thread_index() == 0) mean_batch = std::make_unique<MeanBatch>();
+  HttpInferClient client(absl::StrCat("/v2/models/", kModel, "/infer"));
+  for (auto _ : state) {
+    if (!client.Call()) state.SkipWithError("HTTP request failed");
+  }
+  state.counters["requests/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
+  if (state.thread_index() == 0) mean_batch->Report(state);
+}
+BENCHMARK(BM_HttpConcurrentSingleSample)->Threads(16)->Threads(64)->UseRealTime();
 
 // Baseline without gRPC: requests of `batch` samples enqueued straight into the scheduler of the
 // same emulated model, `window` in flight (what "in-process emulator throughput" means here).

@@ -67,8 +67,8 @@ class FpgaasdEnvironment : public ::testing::Environment {
       freopen(log.c_str(), "w", stdout);
       dup2(fileno(stdout), fileno(stderr));
       const std::string repo = "--model_repository=" + (work / "repo").string();
-      execl(FPGAASD, FPGAASD, "--grpc_port=0", "--metrics_port=0", "--grpc_address=127.0.0.1",
-            repo.c_str(), "--model_control_mode=explicit", "--load_model=*", "--device=emu",
+      execl(FPGAASD, FPGAASD, "--grpc_port=0", "--metrics_port=0", "--http_port=0",
+            "--grpc_address=127.0.0.1", repo.c_str(), "--model_control_mode=explicit", "--load_model=*", "--device=emu",
             "--drain_grace_seconds=1", static_cast<char*>(nullptr));
       _exit(127);
     }

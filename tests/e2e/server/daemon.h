@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <regex>
@@ -33,6 +34,12 @@ namespace fs = std::filesystem;
 class Daemon {
  public:
   explicit Daemon(std::vector<std::string> args) {
+    // The HTTP/REST port defaults to 8000: tests running side by side take free ports instead.
+    if (std::none_of(args.begin(), args.end(), [](const std::string& a) {
+          return a.rfind("--http-port", 0) == 0 || a.rfind("--http_port", 0) == 0;
+        })) {
+      args.push_back("--http-port=0");
+    }
     log_path_ = fs::path(::testing::TempDir()) /
                 absl::StrCat("fpgaasd_e2e_", getpid(), "_", counter_++, ".log");
     int out[2];
@@ -74,6 +81,8 @@ class Daemon {
         listening_line_ = line;
         grpc_port_ = std::stoi(match[1].str());
         metrics_port_ = std::stoi(match[2].str());
+        static const std::regex http(", HTTP/REST on [0-9.]+:([0-9]+)");
+        if (std::regex_search(line, match, http)) http_port_ = std::stoi(match[1].str());
         return true;
       }
     }
@@ -95,6 +104,7 @@ class Daemon {
   std::string log() const { return ReadTextFile(log_path_); }
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
+  int http_port() const { return http_port_; }  // 0 when HTTP is off
   const std::string& listening_line() const { return listening_line_; }
 
  private:
@@ -105,6 +115,7 @@ class Daemon {
   fs::path log_path_;
   int grpc_port_ = 0;
   int metrics_port_ = 0;
+  int http_port_ = 0;
   std::string listening_line_;
 };
 

@@ -188,6 +188,33 @@ TEST_F(FpgaasdTest, ExplicitModeLoadsOnlyTheRepeatedLoadModelFlags) {
   EXPECT_EQ(daemon.SignalAndWait(SIGINT), 0) << daemon.log();
 }
 
+// SuperSONIC starts the server with tritonserver's flags: several repositories, Triton-only flags
+// (one warning each), and probes /v2/health/ready over HTTP.
+TEST_F(FpgaasdTest, TritonServerCommandLineServesEveryRepositoryOverHttpToo) {
+  testing::WriteDenseModel(scratch_ / "one", "a", 4, 2, 8);
+  testing::WriteDenseModel(scratch_ / "two", "b", 4, 2, 8);
+  Daemon daemon({"--grpc-port=0", "--metrics-port=0", "--http-port=0", "--device=emu",
+                 absl::StrCat("--model-repository=", (scratch_ / "one").string()),
+                 "--model-repository", (scratch_ / "two").string(), "--log-verbose=1",
+                 "--strict-model-config=false", "--allow-gpu-metrics=false",
+                 "--exit-timeout-secs=5"});
+  ASSERT_TRUE(daemon.AwaitListening()) << daemon.log();
+  ASSERT_GT(daemon.http_port(), 0) << daemon.listening_line();
+  EXPECT_THAT(HttpGet(daemon.http_port(), "/v2/health/ready"), HasSubstr(" 200 OK"));
+  for (const char* model : {"a", "b"}) {
+    EXPECT_THAT(HttpGet(daemon.http_port(), absl::StrCat("/v2/models/", model, "/versions/-1")),
+                HasSubstr(absl::StrCat("\"name\":\"", model, "\"")));
+  }
+  EXPECT_THAT(HttpGet(daemon.metrics_port(), "/metrics"), HasSubstr("fpgaas_server_info{"));
+  const std::string log = daemon.log();
+  EXPECT_THAT(log, HasSubstr("--strict_model_config=false ignored"));
+  EXPECT_THAT(log, HasSubstr("--exit_timeout_secs=5 taken as --drain-grace-seconds"));
+  EXPECT_EQ(daemon.SignalAndWait(SIGTERM), 0) << daemon.log();
+  // The merged view (symbolic links) is gone, the repositories are intact.
+  EXPECT_TRUE(fs::exists(scratch_ / "one" / "a" / "config.pbtxt"));
+  EXPECT_THAT(daemon.log(), ::testing::Not(HasSubstr("[error]")));
+}
+
 TEST_F(FpgaasdTest, BadFlagsExitNonZeroWithAReason) {
   std::vector<std::string> flags = CommonFlags(scratch_);
   flags.push_back("--model-control-mode=sometimes");

@@ -1,0 +1,319 @@
+#include "server/frontend/kserve_core.h"
+
+#include <exception>
+#include <new>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "server/frontend/infer_codec.h"
+#include "server/frontend/status_util.h"
+#include "server/metrics/metrics.h"
+#include "server/util/text.h"
+
+namespace fpgaas::frontend {
+namespace {
+
+void FillDuration(const DurationStat& from, inference::StatisticDuration* to) {
+  to->set_count(from.count);
+  to->set_ns(from.ns);
+}
+
+void FillStatistics(const ServingModel& model, inference::ModelStatistics* stats) {
+  stats->set_name(model.name());
+  stats->set_version(absl::StrCat(model.version()));
+  if (model.metrics() == nullptr) return;
+  const ModelStatisticsSnapshot snapshot = model.metrics()->Snapshot();
+  stats->set_last_inference(snapshot.last_inference_ms);
+  stats->set_inference_count(snapshot.inference_count);
+  stats->set_execution_count(snapshot.execution_count);
+  inference::InferStatistics* infer = stats->mutable_inference_stats();
+  FillDuration(snapshot.success, infer->mutable_success());
+  FillDuration(snapshot.fail, infer->mutable_fail());
+  FillDuration(snapshot.queue, infer->mutable_queue());
+  FillDuration(snapshot.compute_input, infer->mutable_compute_input());
+  FillDuration(snapshot.compute_infer, infer->mutable_compute_infer());
+  FillDuration(snapshot.compute_output, infer->mutable_compute_output());
+  for (const auto& [batch_size, batch] : snapshot.batch_stats) {
+    inference::InferBatchStatistics* out = stats->add_batch_stats();
+    out->set_batch_size(batch_size);
+    FillDuration(batch.compute_input, out->mutable_compute_input());
+    FillDuration(batch.compute_infer, out->mutable_compute_infer());
+    FillDuration(batch.compute_output, out->mutable_compute_output());
+  }
+}
+
+void FillTensorMetadata(const ModelSignature& signature, const TensorInfo& tensor,
+                        inference::ModelMetadataResponse::TensorMetadata* out) {
+  out->set_name(tensor.name);
+  out->set_datatype(tensor.datatype);
+  for (int64_t d : ClientShape(signature, tensor)) out->add_shape(d);
+}
+
+absl::StatusOr<ModelLoadRequest> DecodeLoadParameters(
+    const inference::RepositoryModelLoadRequest& request) {
+  ModelLoadRequest load;
+  constexpr absl::string_view kFilePrefix = "file:";
+  for (const auto& [key, value] : request.parameters()) {
+    const bool is_text =
+        value.parameter_choice_case() == inference::ModelRepositoryParameter::kStringParam ||
+        value.parameter_choice_case() == inference::ModelRepositoryParameter::kBytesParam;
+    const std::string& text =
+        value.parameter_choice_case() == inference::ModelRepositoryParameter::kStringParam
+            ? value.string_param()
+            : value.bytes_param();
+    if (key == "config") {
+      if (!is_text) {
+        return absl::InvalidArgumentError(
+            "parameter 'config' must be a string (the model config as JSON)");
+      }
+      load.config_json = text;
+    } else if (absl::StartsWith(key, kFilePrefix)) {
+      if (!is_text) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("parameter '", Quoted(key, 200), "' must carry the file as bytes"));
+      }
+      load.files[key.substr(kFilePrefix.size())] = text;
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown parameter '", Quoted(key), "' (expected 'config' or 'file:<version>/<path>')"));
+    }
+  }
+  return load;
+}
+
+// `arrival` in `clock`'s time: the failure's duration counts from there, as for queued requests.
+void RecordFrontendFailure(const ServingModel& model, const absl::Status& status, Clock* clock,
+                           absl::Time arrival) {
+  if (model.metrics() != nullptr) {
+    model.metrics()->RecordFailure(FailureReason(status), clock->Now() - arrival);
+  }
+}
+
+// Triton's "-1" names the latest version, as an empty version does.
+std::string_view Version(const std::string& version) {
+  return version == "-1" ? std::string_view() : std::string_view(version);
+}
+
+}  // namespace
+
+absl::Status StartInference(ModelRepository* repository, Clock* clock,
+                            inference::ModelInferRequest& wire,
+                            absl::Time client_deadline,
+                            const std::shared_ptr<std::atomic<bool>>& cancelled,
+                            InferenceContext* context,
+                            absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done,
+                            std::shared_ptr<const ServingModel>* enqueued_on) {
+  const absl::Time arrival = clock->Now();
+  absl::StatusOr<std::shared_ptr<const ServingModel>> model =
+      repository->Get(wire.model_name(), Version(wire.model_version()));
+  if (!model.ok()) return model.status();
+  const ServingModel& serving = **model;
+
+  auto request = std::make_unique<InferenceRequest>();
+  DecodedRequestOptions decoded;
+  if (absl::Status s = DecodeInferRequest(SignatureOf(serving), wire, request.get(), &decoded);
+      !s.ok()) {
+    RecordFrontendFailure(serving, s, clock, arrival);
+    return s;
+  }
+  // The scheduler combines these with the model's queue policy.
+  request->arrival = arrival;
+  request->deadline = client_deadline;
+  request->timeout = decoded.timeout;
+  request->cancelled = cancelled;
+  request->done = std::move(done);
+
+  context->model = *model;
+  context->batch_size = request->batch_size;
+  context->id = request->id;
+  // Ownership of the request passes to the scheduler only on OK. `done` may run (and release
+  // *context) before Enqueue returns: *model keeps the version alive until then.
+  std::shared_ptr<const ServingModel> model_ref = *model;
+  absl::Status enqueued = serving.scheduler()->Enqueue(request);
+  if (!enqueued.ok()) {
+    context->model.reset();
+    return enqueued;
+  }
+  *enqueued_on = std::move(model_ref);
+  return absl::OkStatus();
+}
+
+absl::Status FinishInference(const InferenceContext& context, InferenceResult& result,
+                             inference::ModelInferResponse* response) {
+  return EncodeInferResponse(SignatureOf(*context.model), context.id, context.batch_size, result,
+                             response);
+}
+
+SerialWorker::SerialWorker() : thread_([this] { Loop(); }) {}
+
+SerialWorker::~SerialWorker() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  thread_.join();
+}
+
+void SerialWorker::Submit(absl::AnyInvocable<void()> task) {
+  absl::MutexLock lock(&mu_);
+  tasks_.push_back(std::move(task));
+}
+
+void SerialWorker::Loop() {
+  while (true) {
+    absl::AnyInvocable<void()> task;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](SerialWorker* w)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) { return w->stopping_ || !w->tasks_.empty(); },
+          this));
+      if (tasks_.empty()) return;  // stopping and nothing left
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+    }
+    task();
+  }
+}
+
+KServeCore::KServeCore(KServeCoreOptions options) : options_(std::move(options)) {}
+
+bool KServeCore::Ready() const {
+  if (draining_.load()) return false;
+  if (!options_.devices->ready()) return false;
+  for (const auto& model : options_.repository->ReadyModels()) {
+    if (!model->ready()) return false;
+  }
+  if (options_.strict_readiness) {
+    for (const ModelIndexEntry& entry : options_.repository->Index()) {
+      // A model that failed to load (or is loading for the first time) counts; one merely not
+      // loaded, being unloaded, or serving while it reloads does not.
+      if (!entry.serving && entry.state != "UNLOADING" && entry.reason != "not loaded") {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<bool> KServeCore::ModelReady(const inference::ModelReadyRequest& request) const {
+  absl::StatusOr<std::shared_ptr<const ServingModel>> model =
+      options_.repository->Get(request.name(), Version(request.version()));
+  if (model.ok()) return (*model)->ready() && !draining_.load();
+  // Known but not ready is an answer, not an error.
+  if (model.status().code() == absl::StatusCode::kUnavailable) return false;
+  return model.status();
+}
+
+void KServeCore::ServerMetadata(inference::ServerMetadataResponse* response) const {
+  response->set_name(options_.server_name);
+  response->set_version(options_.server_version);
+  for (const char* extension :
+       {"model_repository", "model_configuration", "schedule_policy", "statistics", "parameters",
+        "binary_tensor_data"}) {
+    response->add_extensions(extension);
+  }
+}
+
+absl::Status KServeCore::ModelMetadata(const inference::ModelMetadataRequest& request,
+                                       inference::ModelMetadataResponse* response) const {
+  absl::StatusOr<std::shared_ptr<const ServingModel>> model =
+      options_.repository->Get(request.name(), Version(request.version()));
+  if (!model.ok()) return model.status();
+  absl::StatusOr<std::vector<int64_t>> versions =
+      options_.repository->ReadyVersions(request.name());
+  if (!versions.ok()) return versions.status();
+  const ServingModel& serving = **model;
+  const ModelSignature signature = SignatureOf(serving);
+  response->set_name(serving.name());
+  for (int64_t version : *versions) response->add_versions(absl::StrCat(version));
+  response->set_platform(serving.config().platform());
+  FillTensorMetadata(signature, serving.input(), response->add_inputs());
+  FillTensorMetadata(signature, serving.output(), response->add_outputs());
+  return absl::OkStatus();
+}
+
+absl::Status KServeCore::ModelConfig(const inference::ModelConfigRequest& request,
+                                     inference::ModelConfigResponse* response) const {
+  absl::StatusOr<std::shared_ptr<const ServingModel>> model =
+      options_.repository->Get(request.name(), Version(request.version()));
+  if (!model.ok()) return model.status();
+  *response->mutable_config() = (*model)->config();
+  return absl::OkStatus();
+}
+
+absl::Status KServeCore::ModelStatistics(const inference::ModelStatisticsRequest& request,
+                                         inference::ModelStatisticsResponse* response) const {
+  if (request.name().empty()) {
+    for (const auto& model : options_.repository->ReadyModels()) {
+      FillStatistics(*model, response->add_model_stats());
+    }
+    return absl::OkStatus();
+  }
+  if (!request.version().empty()) {
+    absl::StatusOr<std::shared_ptr<const ServingModel>> model =
+        options_.repository->Get(request.name(), Version(request.version()));
+    if (!model.ok()) return model.status();
+    FillStatistics(**model, response->add_model_stats());
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<int64_t>> versions =
+      options_.repository->ReadyVersions(request.name());
+  if (!versions.ok()) return versions.status();
+  for (int64_t version : *versions) {
+    absl::StatusOr<std::shared_ptr<const ServingModel>> model =
+        options_.repository->Get(request.name(), version);
+    if (model.ok()) FillStatistics(**model, response->add_model_stats());  // may just have unloaded
+  }
+  return absl::OkStatus();
+}
+
+void KServeCore::RepositoryIndex(const inference::RepositoryIndexRequest& request,
+                                 inference::RepositoryIndexResponse* response) const {
+  for (const ModelIndexEntry& entry : options_.repository->Index(request.ready())) {
+    auto* model = response->add_models();
+    model->set_name(entry.name);
+    model->set_version(entry.version);
+    model->set_state(entry.state);
+    model->set_reason(entry.reason);
+  }
+}
+
+void KServeCore::RepositoryModelLoad(const inference::RepositoryModelLoadRequest& request,
+                                     absl::AnyInvocable<void(absl::Status)> done) {
+  absl::StatusOr<ModelLoadRequest> load = DecodeLoadParameters(request);
+  if (!load.ok()) {
+    done(load.status());
+    return;
+  }
+  repository_worker_.Submit([this, done = std::move(done), name = request.model_name(),
+                             load = *std::move(load)]() mutable {
+    absl::Status status;
+    // Last resort: an exception escaping this thread would end the daemon. Loads report their
+    // failures as Status; this only keeps a missed one from taking every model down.
+    try {
+      status = options_.repository->Load(name, load);
+    } catch (const std::bad_alloc&) {
+      status = absl::ResourceExhaustedError(
+          absl::StrCat("model '", Quoted(name), "': out of memory while loading"));
+    } catch (const std::exception& e) {
+      status = absl::InternalError(
+          absl::StrCat("model '", Quoted(name), "': load failed: ", Quoted(e.what(), 200)));
+    }
+    if (options_.on_models_changed) options_.on_models_changed();
+    done(status);
+  });
+}
+
+void KServeCore::RepositoryModelUnload(const inference::RepositoryModelUnloadRequest& request,
+                                       absl::AnyInvocable<void(absl::Status)> done) {
+  repository_worker_.Submit([this, done = std::move(done), name = request.model_name()]() mutable {
+    absl::Status status = options_.repository->Unload(name);
+    if (options_.on_models_changed) options_.on_models_changed();
+    done(status);
+  });
+}
+
+}  // namespace fpgaas::frontend
