@@ -1368,11 +1368,20 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildPooling(const LayerCall& call, int
       // n (unpadded windows).
       const bool typed_division =
           absl::StrContains(source, "static_cast<data_T>(CONFIG_T::pool");
-      absl::StatusOr<int64_t> raw = FromDouble(*in_type, typed_division ? n : 1);
+      // 2D: data_T(pool_height) * data_T(pool_width) / overlap, the product exact.
+      absl::StatusOr<int64_t> raw = FromDouble(*in_type, typed_division ? p.pool_width : 1);
       if (!raw.ok()) return raw.status();
-      p.rescale = typed_division
-                      ? internal::ApplyOverflow(*in_type, internal::WideRaw(*in_type, *raw) / n)
-                      : *raw;
+      if (!typed_division) {
+        p.rescale = *raw;
+      } else if (dims == 1) {
+        p.rescale = internal::ApplyOverflow(*in_type, internal::WideRaw(*in_type, *raw) / n);
+      } else {
+        absl::StatusOr<int64_t> h_raw = FromDouble(*in_type, p.pool_height);
+        if (!h_raw.ok()) return h_raw.status();
+        const internal::Int128 q =
+            internal::WideRaw(*in_type, *h_raw) * internal::WideRaw(*in_type, *raw) / n;
+        p.rescale = internal::QuantizeScaled(*in_type, q, -in_type->fractional_bits());
+      }
     }
     const FixedType& t = *in_type;
     if (p.kind == PoolKind::kAverage && wide_overload && t.is_signed &&
