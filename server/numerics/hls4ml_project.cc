@@ -29,6 +29,7 @@
 #include "absl/strings/strip.h"
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/hls4ml_source.h"
+#include "server/util/text.h"
 
 namespace fpgaas::numerics {
 namespace {
@@ -196,8 +197,12 @@ class ProjectReader {
   absl::StatusOr<LayerSpec> BuildActivation(const LayerCall& call, int n_in, ActivationKind kind);
   absl::StatusOr<LayerSpec> BuildSoftmax(const LayerCall& call, int n_in);
   std::string Display(const fs::path& path) const;
+  // OK when `path` (after resolving symlinks and "..") lies inside the project folder; files of
+  // the server outside it are never opened (a project may be uploaded by a client).
+  absl::Status CheckInside(const fs::path& path, const std::string& where) const;
 
   fs::path project_root_;  // the folder the paths in messages are relative to
+  fs::path canonical_root_;  // project_root_ with symlinks resolved
   fs::path firmware_dir_;
   std::string top_function_;
   std::vector<std::unique_ptr<SourceFile>> files_;
@@ -224,8 +229,24 @@ std::string ProjectReader::Display(const fs::path& path) const {
   return rel.generic_string();
 }
 
+absl::Status ProjectReader::CheckInside(const fs::path& path, const std::string& where) const {
+  std::error_code ec;
+  const fs::path resolved = fs::weakly_canonical(path, ec);
+  if (!ec && !canonical_root_.empty()) {
+    auto root = canonical_root_.begin(), file = resolved.begin();
+    for (; root != canonical_root_.end() && file != resolved.end(); ++root, ++file) {
+      if (*root != *file) break;
+    }
+    if (root == canonical_root_.end()) return absl::OkStatus();
+  }
+  return Error(absl::StatusCode::kInvalidArgument, where,
+               absl::StrCat("'", Quoted(fs::relative(path, project_root_, ec).generic_string()),
+                            "' is outside the project folder (symlink or path out of it)"));
+}
+
 absl::StatusOr<const SourceFile*> ProjectReader::Load(const fs::path& path, bool required) {
   std::error_code ec;
+  if (absl::Status inside = CheckInside(path, "hls4ml project"); !inside.ok()) return inside;
   if (!fs::is_regular_file(path, ec)) {
     if (!required) return nullptr;
     return absl::NotFoundError(absl::StrCat("hls4ml project: missing ", Display(path)));
@@ -423,7 +444,7 @@ absl::StatusOr<int64_t> ProjectReader::EvalInt(absl::string_view expr, const Loc
   }
   if (depth > 32) {
     return Error(absl::StatusCode::kInvalidArgument, where.Where(),
-                 absl::StrCat("macro cycle through '", expr, "'"));
+                 absl::StrCat("macro cycle through '", Quoted(expr), "'"));
   }
   std::vector<std::string> factors = SplitTopLevel(expr, '*');
   if (factors.size() > 1) {
@@ -431,7 +452,10 @@ absl::StatusOr<int64_t> ProjectReader::EvalInt(absl::string_view expr, const Loc
     for (const std::string& f : factors) {
       absl::StatusOr<int64_t> v = EvalInt(f, where, depth + 1);
       if (!v.ok()) return v.status();
-      product *= *v;
+      if (__builtin_mul_overflow(product, *v, &product)) {
+        return Error(absl::StatusCode::kInvalidArgument, where.Where(),
+                     absl::StrCat("'", Quoted(expr), "' overflows a 64-bit integer"));
+      }
     }
     return product;
   }
@@ -443,7 +467,7 @@ absl::StatusOr<int64_t> ProjectReader::EvalInt(absl::string_view expr, const Loc
   auto it = defines_.find(std::string(expr));
   if (it != defines_.end()) return EvalInt(it->second.text, it->second, depth + 1);
   return Error(absl::StatusCode::kInvalidArgument, where.Where(),
-               absl::StrCat("cannot evaluate '", expr, "' as an integer"));
+               absl::StrCat("cannot evaluate '", Quoted(expr), "' as an integer"));
 }
 
 absl::StatusOr<const ConfigStruct*> ProjectReader::Config(const LayerCall& call,
@@ -501,6 +525,11 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
   std::error_code ec;
   std::string values_text;
   std::string display;
+  if (absl::Status inside = CheckInside(txt, call.where.Where()); !inside.ok()) return inside;
+  if (absl::Status inside = CheckInside(weights_dir / (name + ".h"), call.where.Where());
+      !inside.ok()) {
+    return inside;
+  }
   const fs::path header_path = weights_dir / (name + ".h");
   if (decl.conditional && fs::is_regular_file(header_path, ec)) {
     // Only the .h initialiser counts (see WeightDecl::conditional).
@@ -546,7 +575,7 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
     double v = std::strtod(s.c_str(), &end);
     if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE) {
       return Error(absl::StatusCode::kInvalidArgument, display,
-                   absl::StrCat("value #", index, " '", t, "' is not a number"));
+                   absl::StrCat("value #", index, " '", Quoted(t, 32), "' is not a number"));
     }
     values.push_back(v);
   }
@@ -570,6 +599,7 @@ absl::StatusOr<std::vector<int64_t>> ProjectReader::LoadWeights(const std::strin
   } else {
     // No load_weights_from_txt call: the declaration in weights/<name>.h gives the type.
     const fs::path header = firmware_dir_ / "weights" / (name + ".h");
+    if (absl::Status inside = CheckInside(header, call.where.Where()); !inside.ok()) return inside;
     absl::StatusOr<SourceFile> file = ReadSourceFile(header, Display(header));
     if (!file.ok()) {
       return Error(absl::StatusCode::kNotFound, call.where.Where(),
@@ -783,8 +813,17 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
           return Error(absl::StatusCode::kInvalidArgument, where.Where(),
                        absl::StrCat("cannot parse the file name in '", text, "'"));
         }
+        std::string file_name = txt.substr(1, txt.size() - 2);
+        const fs::path file_path(file_name);
+        if (file_name.empty() || file_path.is_absolute() ||
+            std::any_of(file_path.begin(), file_path.end(),
+                        [](const fs::path& part) { return part == ".."; })) {
+          return Error(absl::StatusCode::kInvalidArgument, where.Where(),
+                       absl::StrCat("weight file name '", Quoted(file_name),
+                                    "' must be relative to firmware/weights/ without '..'"));
+        }
         weight_decls_[call.args[0]] = WeightDecl{call.template_args[0], *count,
-                                                 txt.substr(1, txt.size() - 2), where, true,
+                                                 std::move(file_name), where, true,
                                                  !in_simulation()};
         continue;
       }
@@ -1808,6 +1847,11 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
                                             " holds neither firmware/parameters.h nor "
                                             "parameters.h"));
   }
+  canonical_root_ = fs::canonical(project_root_, ec);
+  if (ec) {
+    return absl::NotFoundError(
+        absl::StrCat("hls4ml project: cannot resolve ", path.string(), ": ", ec.message()));
+  }
 
   // The top function: hls4ml_config.yml's ProjectName, else the one .cpp in firmware/.
   {
@@ -1820,7 +1864,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
         break;
       }
     }
-    if (!top_function_.empty() && !fs::is_regular_file(firmware_dir_ / (top_function_ + ".cpp"))) {
+    if (!top_function_.empty() && (!IsIdentifier(top_function_) ||
+                                   !fs::is_regular_file(firmware_dir_ / (top_function_ + ".cpp")))) {
       top_function_.clear();
     }
     if (top_function_.empty()) {

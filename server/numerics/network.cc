@@ -154,6 +154,8 @@ struct CompiledLayer {
   // fused (when fuses_relu), and the identity on accum_t (otherwise; ConvertBlock follows).
   bool result_fast = false, fuses_relu = false;
   internal::DenseEpilogue epilogue_result, epilogue_relu, epilogue_accum;
+  internal::DensePlan plan;  // which kernel (network_kernels.cc's PlanDense) and its parameters
+  std::optional<internal::BatchNormPlan> bn_plan;  // set when the batch norm runs vectorized
   std::vector<int64_t> table_res;  // sigmoid/tanh: the table converted to the result type
   // Tables (sigmoid/tanh: table; softmax: exp/inv).
   std::vector<int64_t> table, exp_table, inv_table;
@@ -165,27 +167,6 @@ struct CompiledLayer {
   bool softmax_fast = false;
   internal::FastConvert softmax_norm, softmax_add, softmax_inv_inp, softmax_out;
 };
-
-internal::DenseKernelKind ChooseDenseKernel(const FixedType& in, const DenseSpec& d,
-                                            int product_shift) {
-  const FixedType& acc = d.accum_type;
-  if (acc.overflow != Overflow::kWrap || acc.saturation_bits != 0) {
-    return internal::DenseKernelKind::kGeneral;
-  }
-  const bool quantizes = product_shift > 0;
-  if (quantizes && acc.quantization != Quantization::kTrn &&
-      acc.quantization != Quantization::kRnd) {
-    return internal::DenseKernelKind::kGeneral;
-  }
-  // |x * w| < 2^(mag_x + mag_w); RND adds 2^(shift-1) before the shift.
-  const int product_bits = MagnitudeBits(in) + MagnitudeBits(d.weight_type) +
-                           (quantizes && acc.quantization == Quantization::kRnd ? 1 : 0);
-  if (acc.width <= 32 && product_bits <= 31 && product_shift <= 30 && product_shift >= -31 &&
-      d.weight_type.width <= 32 && in.width <= 32) {
-    return internal::DenseKernelKind::kWrap32;
-  }
-  return internal::DenseKernelKind::kGeneral;
-}
 
 }  // namespace
 
@@ -288,36 +269,40 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
           d.weights[static_cast<size_t>(i) * d.n_out + j];
     }
   }
-  l.dense_kernel = ChooseDenseKernel(l.in_type, d, l.product_shift);
-  // Under AP_WRAP the summation order cannot change the result, so resource layers use the
-  // fast kernels too; the recorded order only matters on the general (saturating) path.
+  // The kernel choice (network_kernels.cc): under AP_WRAP the summation order cannot change the
+  // result, so resource layers use the fast kernels too; the recorded order only matters to
+  // saturating accumulators, which then take the general path.
+  l.plan = internal::PlanDense(l.in_type, d.weight_type, d.accum_type, l.out_type,
+                               d.resource_strategy);
+  l.dense_kernel = l.plan.kind;
+  const FixedType& acc_t = d.accum_type;
   if (l.dense_kernel == internal::DenseKernelKind::kWrap32) {
     l.weights32.assign(l.weights_by_out.begin(), l.weights_by_out.end());
     l.weights32_by_in.assign(d.weights.begin(), d.weights.end());
     l.bias32.assign(l.bias_accum.begin(), l.bias_accum.end());
-    const FixedType& acc_t = d.accum_type;
-    l.quant.shift_right = std::max(l.product_shift, 0);
-    l.quant.shift_left = std::max(-l.product_shift, 0);
-    l.quant.round_const = l.product_shift > 0 && acc_t.quantization == Quantization::kRnd
-                              ? int32_t{1} << (l.product_shift - 1)
-                              : 0;
-    l.quant.acc_width = acc_t.width;
-    l.quant.acc_signed = acc_t.is_signed;
+    l.quant = l.plan.wrap32;
     // accum_t -> accum_t is always the identity and fast (accum_t has at most 32 bits here).
     l.epilogue_accum.to_result = *internal::MakeFastConvert(acc_t, acc_t);
-    if (std::optional<internal::FastConvert> c = internal::MakeFastConvert(acc_t, l.out_type);
-        c && FitsInt32(l.out_type)) {
+    if (FitsInt32(l.out_type)) {
       l.result_fast = true;
-      l.epilogue_result.to_result = *c;
+      l.epilogue_result.to_result = *l.plan.to_result;
     }
+  } else if (l.dense_kernel == internal::DenseKernelKind::kFast32 ||
+             l.dense_kernel == internal::DenseKernelKind::kFast64) {
+    if (l.dense_kernel == internal::DenseKernelKind::kFast32) {
+      l.weights32.assign(l.weights_by_out.begin(), l.weights_by_out.end());
+      l.bias32.assign(l.bias_accum.begin(), l.bias_accum.end());
+    }
+    l.result_fast = true;
+    l.epilogue_result.to_result = *l.plan.to_result;
   }
   return absl::OkStatus();
 }
 
-// Fuses a relu that directly follows a kWrap32 dense layer into the dense kernel's epilogue.
+// Fuses a relu that directly follows a fast dense layer into the dense kernel's epilogue.
 void FuseRelu(CompiledLayer& dense, const CompiledLayer& next) {
   if (dense.kind != OpKind::kDense || !dense.result_fast || next.kind != OpKind::kRelu ||
-      !FitsInt32(next.out_type)) {
+      (dense.dense_kernel != internal::DenseKernelKind::kFast64 && !FitsInt32(next.out_type))) {
     return;
   }
   std::optional<internal::FastConvert> c = internal::MakeFastConvert(next.in_type, next.out_type);
@@ -356,6 +341,8 @@ absl::Status CompileBatchNorm(const BatchNormSpec& b, CompiledLayer& l) {
         " bits exactly; at most ", kMaxExactBits, " are supported"));
   }
   l.n_out = l.n_in;
+  l.bn_plan = internal::PlanBatchNorm(l.in_type, b.scale_type, b.bias_type, b.bias, res,
+                                      b.product_in_result_type);
   return absl::OkStatus();
 }
 
@@ -836,6 +823,10 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
     }
     case OpKind::kBatchNorm: {
       const BatchNormSpec& bn = std::get<BatchNormSpec>(l.spec->op);
+      if (l.bn_plan) {
+        internal::BatchNormBlock(x, lanes, l.n_in, bn.scale.data(), *l.bn_plan, y);
+        return;
+      }
       const int product_f = in.fractional_bits() + bn.scale_type.fractional_bits();
       const int f = std::max(product_f, bn.bias_type.fractional_bits());
       for (int i = 0; i < l.n_in; ++i) {
@@ -916,7 +907,9 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
   const int n_in = inputs[0].size;
   const CompiledLayer& first = layers.front();
   bool narrow = first.kind == OpKind::kDense &&
-                first.dense_kernel == internal::DenseKernelKind::kWrap32 && FitsInt32(it);
+                (first.dense_kernel == internal::DenseKernelKind::kWrap32 ||
+                 first.dense_kernel == internal::DenseKernelKind::kFast32) &&
+                FitsInt32(it);
   if (narrow) {
     internal::UnpackBlock32(it, in, n_in, count, lanes, x32);
   } else {
@@ -927,7 +920,29 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
     const size_t n_in_lanes = static_cast<size_t>(l.n_in) * lanes;
     const size_t n_out_lanes = static_cast<size_t>(l.n_out) * lanes;
     bool skip_relu = false;
-    if (l.kind == OpKind::kDense && l.dense_kernel == internal::DenseKernelKind::kWrap32) {
+    if (l.kind == OpKind::kDense && l.dense_kernel == internal::DenseKernelKind::kFast64) {
+      if (narrow) {
+        for (size_t q = 0; q < n_in_lanes; ++q) x64[q] = x32[q];
+        narrow = false;
+      }
+      skip_relu = l.fuses_relu && trace == nullptr;
+      internal::DenseFastBlock64(x64, lanes, l.weights_by_out.data(), l.bias_accum.data(), l.n_in,
+                                 l.n_out, l.plan.params,
+                                 skip_relu ? l.epilogue_relu : l.epilogue_result, y64);
+      std::swap(x64, y64);
+    } else if (l.kind == OpKind::kDense &&
+               l.dense_kernel == internal::DenseKernelKind::kFast32) {
+      if (!narrow) {
+        for (size_t q = 0; q < n_in_lanes; ++q) x32[q] = static_cast<int32_t>(x64[q]);
+      }
+      skip_relu = l.fuses_relu && trace == nullptr;
+      internal::DenseFastBlock32(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
+                                 l.plan.params, skip_relu ? l.epilogue_relu : l.epilogue_result,
+                                 y32);
+      std::swap(x32, y32);
+      narrow = true;
+    } else if (l.kind == OpKind::kDense &&
+               l.dense_kernel == internal::DenseKernelKind::kWrap32) {
       if (!narrow) {
         for (size_t q = 0; q < n_in_lanes; ++q) x32[q] = static_cast<int32_t>(x64[q]);
       }

@@ -31,6 +31,7 @@
 #include "server/numerics/fixed_point.h"
 #include "server/numerics/hls4ml_project.h"
 #include "server/numerics/network.h"
+#include "server/util/text.h"
 #include "spdlog/spdlog.h"
 
 namespace fpgaas {
@@ -74,6 +75,9 @@ const DataTypeInfo* FindDataType(inference::DataType type) {
   return nullptr;
 }
 
+constexpr uint64_t kMaxQueueDelayMicroseconds = 10'000'000;    // 10 s
+constexpr uint64_t kMaxTimeoutMicroseconds = 86'400'000'000;     // 1 day
+
 // Model names become folder names and Prometheus label values.
 absl::Status ValidateModelName(absl::string_view name) {
   if (name.empty()) return absl::InvalidArgumentError("model name is empty");
@@ -82,25 +86,24 @@ absl::Status ValidateModelName(absl::string_view name) {
   }
   if (name.front() == '.') {
     return absl::InvalidArgumentError(
-        absl::StrCat("model name '", name, "' must not start with '.'"));
+        absl::StrCat("model name '", Quoted(name), "' must not start with '.'"));
   }
   for (char c : name) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') {
       return absl::InvalidArgumentError(
-          absl::StrCat("model name '", name, "' may only hold letters, digits, '_', '-' and '.'"));
+          absl::StrCat("model name '", Quoted(name),
+                       "' may only hold letters, digits, '_', '-' and '.'"));
     }
   }
   return absl::OkStatus();
 }
 
 // A version folder name: a positive decimal integer.
+// "01" is refused: the folder's name must be the version's canonical spelling.
 std::optional<int64_t> ParseVersionFolder(absl::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  for (char c : text) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::nullopt;
-  }
-  int64_t version = 0;
-  if (!absl::SimpleAtoi(text, &version) || version <= 0) return std::nullopt;
+  if (text.size() > 18) return std::nullopt;
+  std::optional<int64_t> version = ParseCanonicalNonNegative(text);
+  if (!version || *version <= 0) return std::nullopt;
   return version;
 }
 
@@ -185,7 +188,7 @@ absl::StatusOr<inference::ModelConfig> ParseConfigJson(const std::string& json) 
   auto status = google::protobuf::util::JsonStringToMessage(json, &config, options);
   if (!status.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("config parameter (JSON ModelConfig): ", std::string(status.message())));
+        absl::StrCat("config parameter (JSON ModelConfig): ", Quoted(std::string(status.message()), 300)));
   }
   return config;
 }
@@ -325,6 +328,20 @@ absl::StatusOr<ModelRepository::ValidatedConfig> ModelRepository::ValidateConfig
           "dynamic_batching.default_queue_policy.max_queue_size "
           "is over 2^30");
     }
+    // A batch held back for an hour, or a timeout past what absl::Duration arithmetic on
+    // "now" keeps exact, is a typo, not a policy.
+    if (batching.max_queue_delay_microseconds() > kMaxQueueDelayMicroseconds) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "dynamic_batching.max_queue_delay_microseconds ", batching.max_queue_delay_microseconds(),
+          " is over ", kMaxQueueDelayMicroseconds, " (", kMaxQueueDelayMicroseconds / 1000000,
+          " s)"));
+    }
+    if (batching.default_queue_policy().default_timeout_microseconds() > kMaxTimeoutMicroseconds) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "dynamic_batching.default_queue_policy.default_timeout_microseconds ",
+          batching.default_queue_policy().default_timeout_microseconds(), " is over ",
+          kMaxTimeoutMicroseconds, " (1 day)"));
+    }
   }
 
   int compute_units = 0;
@@ -336,7 +353,8 @@ absl::StatusOr<ModelRepository::ValidatedConfig> ModelRepository::ValidateConfig
     }
     // Triton's default for an instance group without a count is one instance.
     if (count == 0) config.mutable_instance_group(i)->set_count(1);
-    compute_units += std::max(count, 1);
+    compute_units += std::min(std::max(count, 1), 257);  // no signed overflow over many groups
+    if (compute_units > 256) break;
   }
   if (compute_units > 256) {
     return absl::InvalidArgumentError(
@@ -361,16 +379,21 @@ absl::StatusOr<ModelRepository::ValidatedConfig> ModelRepository::ValidateConfig
     }
     out.output_precision = *type;
   }
+  if (fpga.kernel_timeout_us() > kMaxTimeoutMicroseconds) {
+    return absl::InvalidArgumentError(absl::StrCat("fpga.kernel_timeout_us ",
+                                                   fpga.kernel_timeout_us(), " is over ",
+                                                   kMaxTimeoutMicroseconds, " (1 day)"));
+  }
   for (const std::string& argument : fpga.kernel_arguments()) {
     if (argument != "input" && argument != "output" && argument != "batch_size") {
-      return absl::InvalidArgumentError(absl::StrCat("fpga.kernel_arguments: '", argument,
+      return absl::InvalidArgumentError(absl::StrCat("fpga.kernel_arguments: '", Quoted(argument),
                                                      "' is not one of input, output, batch_size"));
     }
   }
   for (const std::string* file : {&fpga.xclbin(), &fpga.awsxclbin(), &fpga.hls4ml_project()}) {
     if (absl::StrContains(*file, "/") || *file == "." || *file == "..") {
       return absl::InvalidArgumentError(
-          absl::StrCat("fpga: '", *file, "' must be a plain name inside the version folder"));
+          absl::StrCat("fpga: '", Quoted(*file), "' must be a plain name inside the version folder"));
     }
   }
 
@@ -436,7 +459,7 @@ absl::StatusOr<std::vector<int64_t>> SelectVersions(const fs::path& model_dir,
 // Checks a "<version>/<relative path>" key of a registration; returns the path to write.
 absl::StatusOr<fs::path> ValidateUploadPath(const std::string& key) {
   auto fail = [&key](absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat("file '", key, "': ", why));
+    return absl::InvalidArgumentError(absl::StrCat("file '", Quoted(key, 200), "': ", why));
   };
   if (key.empty()) return fail("empty path");
   if (key.front() == '/') return fail("absolute paths are not allowed");
@@ -447,7 +470,8 @@ absl::StatusOr<fs::path> ValidateUploadPath(const std::string& key) {
     return fail("expected <version>/<path> (a model file lives in a version folder)");
   }
   if (!ParseVersionFolder(parts[0])) {
-    return fail(absl::StrCat("version folder '", parts[0], "' is not a positive integer"));
+    return fail(absl::StrCat("version folder '", Quoted(parts[0]),
+                             "' is not a positive integer without leading zeros"));
   }
   fs::path path;
   for (absl::string_view part : parts) {
@@ -566,6 +590,7 @@ struct ModelRepository::PreparedModel {
   std::map<int64_t, std::shared_ptr<ServingModel>> ready;
   std::map<int64_t, std::string> failed_versions;
   std::string model_error;  // set when no version could be tried
+  absl::StatusCode code = absl::StatusCode::kInvalidArgument;  // of the load's error
 
   // Takes phase 1's failures (phase 2 adds the device's).
   static PreparedModel FromFiles(const ModelFiles& files) {
@@ -662,12 +687,14 @@ absl::StatusOr<std::shared_ptr<const ServingModel>> ModelRepository::Get(
     std::string_view name_view, std::string_view version_view) const {
   if (version_view.empty()) return Get(name_view, int64_t{0});
   const std::string name(name_view), version(version_view);
-  int64_t number = 0;
-  if (!absl::SimpleAtoi(version, &number) || number < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("model '", name, "': version '", version, "' is not a version number"));
+  std::optional<int64_t> number = ParseCanonicalNonNegative(version);
+  if (!number) {
+    return absl::InvalidArgumentError(absl::StrCat("model '", Quoted(name), "': version '",
+                                                   Quoted(version),
+                                                   "' is not a version number (digits, no sign, "
+                                                   "spaces or leading zeros)"));
   }
-  return Get(name, number);
+  return Get(name, *number);
 }
 
 absl::StatusOr<std::shared_ptr<const ServingModel>> ModelRepository::Get(std::string_view name_view,
@@ -677,7 +704,7 @@ absl::StatusOr<std::shared_ptr<const ServingModel>> ModelRepository::Get(std::st
   absl::ReaderMutexLock lock(&mu_);
   auto it = models_.find(name);
   if (it == models_.end()) {
-    return absl::NotFoundError(absl::StrCat("unknown model '", name, "'"));
+    return absl::NotFoundError(absl::StrCat("unknown model '", Quoted(name), "'"));
   }
   const ModelState& state = *it->second;
   if (version == 0) {
@@ -912,8 +939,10 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
     for (auto& [version, model] : old) Retire(std::move(model));
     return status;
   };
-  auto load_error = [&name](const std::string& reason) {
-    return absl::InvalidArgumentError(absl::StrCat("model '", name, "' failed to load: ", reason));
+  // RESOURCE_EXHAUSTED when a device had no room for a version, else INVALID_ARGUMENT.
+  auto load_error = [&name](const PreparedModel& prepared) {
+    return absl::Status(prepared.code,
+                        absl::StrCat("model '", name, "' failed to load: ", prepared.Failure()));
   };
 
   std::optional<inference::ModelConfig> config_override;
@@ -936,7 +965,7 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
                                                           : PreparedModel::FromFiles(files);
     if (prepared.complete()) return finish(&prepared, absl::OkStatus());
     if (!at_start) prepared.Discard();
-    return finish(&prepared, load_error(prepared.Failure()));
+    return finish(&prepared, load_error(prepared));
   }
 
   // Registration over the wire: write the files into a hidden staging folder first.
@@ -994,7 +1023,7 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
   if (!files.complete()) {
     remove_staging();
     PreparedModel prepared = PreparedModel::FromFiles(files);
-    return finish(&prepared, load_error(prepared.Failure()));
+    return finish(&prepared, load_error(prepared));
   }
   // One rename puts the model in place; `staging` then holds the previous folder (if any).
   if (absl::Status moved = SwapIntoPlace(staging, model_dir); !moved.ok()) {
@@ -1006,7 +1035,7 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
   PreparedModel prepared = LoadVersions(name, model_dir, files);
   if (!prepared.complete()) {
     prepared.Discard();
-    absl::Status status = load_error(prepared.Failure());
+    absl::Status status = load_error(prepared);
     // Put the previous folder back (or take the new one away when there was none).
     absl::Status restored = fs::exists(staging, error)
                                 ? SwapIntoPlace(staging, model_dir)
@@ -1155,6 +1184,9 @@ ModelRepository::PreparedModel ModelRepository::LoadVersions(const std::string& 
       prepared.ready[version] = *std::move(model);
     } else {
       prepared.failed_versions[version] = std::string(model.status().message());
+      if (model.status().code() == absl::StatusCode::kResourceExhausted) {
+        prepared.code = absl::StatusCode::kResourceExhausted;
+      }
     }
   }
   return prepared;
@@ -1165,6 +1197,11 @@ absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::LoadVersion(
     const VersionFiles& files) {
   const inference::ModelConfig& config = validated.config;
   const inference::FpgaConfig& fpga = config.fpga();
+  if (config.max_batch_size() > options_.max_batch_size_limit) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_batch_size ", config.max_batch_size(), " is over the server's limit of ",
+        options_.max_batch_size_limit, " (--max-batch-size-limit)"));
+  }
 
   DeviceModelSpec spec;
   spec.model_name = name;

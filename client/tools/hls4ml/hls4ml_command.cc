@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -11,9 +12,11 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -56,8 +59,12 @@ constexpr char kUsage[] = R"(usage:
       values printed exactly (%.17g). --trace prints every layer's outputs for every sample.
       A project with several inputs takes each line as its inputs' values concatenated in the
       top function's argument order; several outputs are printed concatenated the same way.
+  fpgaas hls4ml bench <project-or-model-dir> [--batch N] [--threads T] [--seconds S] [--seed K]
+      Measure the emulated kernel on seeded random inputs (Gaussian, mean 0, sd 1, converted to
+      input_t): T threads (default 1) each run batches of N samples (default 1024) for S seconds
+      (default 2); prints samples/s, GMAC/s and the median batch time.
   <project> is an hls4ml project folder (holding firmware/) or its firmware/ folder; for predict
-  it may also be a model-repository model folder or version folder.
+  and bench it may also be a model-repository model folder or version folder.
 )";
 
 struct ParsedArgs {
@@ -490,6 +497,115 @@ int Import(const std::vector<std::string>& args, std::ostream& out, std::ostream
   return kExitOk;
 }
 
+// Parses a positive integer option (or returns `fallback` when absent).
+absl::StatusOr<int64_t> PositiveOption(ParsedArgs& parsed, const std::string& name,
+                                       int64_t fallback, int64_t max) {
+  if (!parsed.options.count(name)) return fallback;
+  int64_t v = 0;
+  if (!absl::SimpleAtoi(parsed.options[name], &v) || v < 1 || v > max) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " must be an integer in 1..", max,
+                                                   ", got '", parsed.options[name], "'"));
+  }
+  return v;
+}
+
+int Bench(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<ParsedArgs> parsed =
+      ParseArgs(args, {"batch", "threads", "seconds", "seed"}, {"help"});
+  if (!parsed.ok()) {
+    err << "fpgaas hls4ml bench: " << parsed.status().message() << "\n" << kUsage;
+    return kExitUsage;
+  }
+  if (parsed->flags.count("help")) {
+    out << kUsage;
+    return kExitOk;
+  }
+  if (parsed->positional.size() != 1) {
+    err << "fpgaas hls4ml bench: needs one project or model folder\n" << kUsage;
+    return kExitUsage;
+  }
+  absl::StatusOr<int64_t> batch = PositiveOption(*parsed, "batch", 1024, 1 << 24);
+  absl::StatusOr<int64_t> threads = PositiveOption(*parsed, "threads", 1, 1024);
+  absl::StatusOr<int64_t> seed = PositiveOption(*parsed, "seed", 1, INT64_MAX);
+  double seconds = 2.0;
+  if (parsed->options.count("seconds") &&
+      (!absl::SimpleAtod(parsed->options["seconds"], &seconds) || !(seconds > 0) ||
+       seconds > 3600)) {
+    err << "fpgaas hls4ml bench: --seconds must be a number in (0, 3600], got '"
+        << parsed->options["seconds"] << "'\n";
+    return kExitUsage;
+  }
+  for (const absl::StatusOr<int64_t>* v : {&batch, &threads, &seed}) {
+    if (!v->ok()) {
+      err << "fpgaas hls4ml bench: " << v->status().message() << "\n";
+      return kExitUsage;
+    }
+  }
+  absl::StatusOr<fs::path> project = ResolveProject(parsed->positional[0]);
+  if (!project.ok()) {
+    err << "fpgaas hls4ml bench: " << project.status().message() << "\n";
+    return kExitFailure;
+  }
+  absl::StatusOr<std::shared_ptr<const Network>> network = numerics::LoadHls4mlNetwork(*project);
+  if (!network.ok()) {
+    err << "fpgaas hls4ml bench: " << network.status().message() << "\n";
+    return kExitFailure;
+  }
+  const Network& net = **network;
+  const size_t n = static_cast<size_t>(*batch);
+  // One seeded input batch, shared read-only by every thread.
+  std::vector<float> values(n * net.input_size());
+  std::mt19937_64 rng(static_cast<uint64_t>(*seed));
+  std::normal_distribution<float> gauss(0.0f, 1.0f);
+  for (float& v : values) v = gauss(rng);
+  std::vector<uint8_t> in(n * net.input_bytes_per_sample());
+  if (absl::Status s = numerics::PackElements(numerics::ElementType::kFp32, values.data(),
+                                              values.size(), net.input_type(), in.data());
+      !s.ok()) {
+    err << "fpgaas hls4ml bench: " << s.message() << "\n";
+    return kExitFailure;
+  }
+  using Clock = std::chrono::steady_clock;
+  std::vector<std::vector<double>> times(*threads);  // seconds per batch, per thread
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point deadline =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  auto worker = [&](int t) {
+    std::vector<uint8_t> result(n * net.output_bytes_per_sample());
+    net.Run(in.data(), result.data(), n);  // warm-up: scratch buffers, caches
+    for (Clock::time_point now = Clock::now(); now < deadline;) {
+      net.Run(in.data(), result.data(), n);
+      const Clock::time_point end = Clock::now();
+      times[t].push_back(std::chrono::duration<double>(end - now).count());
+      now = end;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < *threads; ++t) pool.emplace_back(worker, t);
+  worker(0);
+  for (std::thread& t : pool) t.join();
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (const std::vector<double>& t : times) all.insert(all.end(), t.begin(), t.end());
+  if (all.empty()) {
+    err << "fpgaas hls4ml bench: no batch finished within " << seconds
+        << " s; use a larger --seconds or a smaller --batch\n";
+    return kExitFailure;
+  }
+  std::sort(all.begin(), all.end());
+  const double samples_per_s = static_cast<double>(all.size()) * n / elapsed;
+  out << absl::StrFormat(
+      "project %s\n"
+      "network %d -> %d values, input %s, output %s, %d MAC/sample\n"
+      "batch %d, threads %d, %.2f s, %d batches (seeded Gaussian inputs, seed %d)\n"
+      "samples/s %.0f\nGMAC/s %.3f\nmedian batch time %.3f ms (min %.3f ms, max %.3f ms)\n",
+      project->string(), net.input_size(), net.output_size(), net.input_type().ToString(),
+      net.output_type().ToString(), net.macs_per_sample(), n, *threads, elapsed, all.size(),
+      *seed, samples_per_s, samples_per_s * net.macs_per_sample() / 1e9,
+      all[all.size() / 2] * 1e3, all.front() * 1e3, all.back() * 1e3);
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunHls4mlCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -505,6 +621,7 @@ int RunHls4mlCommand(const std::vector<std::string>& args, std::ostream& out, st
   }
   if (command == "predict") return Predict(rest, out, err);
   if (command == "import") return Import(rest, out, err);
+  if (command == "bench") return Bench(rest, out, err);
   err << "fpgaas hls4ml: unknown command '" << command << "'\n" << kUsage;
   return kExitUsage;
 }
