@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -255,7 +256,19 @@ absl::StatusOr<FixedType> ParseFixedType(std::string_view text_in) {
     }
   }
   if (args.size() == 5) {
-    absl::StatusOr<int> n = ParseInt(args[4], text, "saturation bits N");
+    // N is an int template argument: a mode name there (hls4ml writers have emitted
+    // `ap_fixed<W,I,AP_RND,AP_SAT,AP_SAT>`) is its enumerator's value, as C++ converts it
+    // (Xilinx ap_decl.h: AP_SAT = 0, AP_SAT_ZERO = 1, AP_SAT_SYM = 2, AP_WRAP = 3, AP_WRAP_SM = 4;
+    // AP_RND = 0 ... AP_RND_CONV = 4, AP_TRN = 5, AP_TRN_ZERO = 6).
+    static const std::pair<const char*, int> kEnumerators[] = {
+        {"AP_SAT", 0}, {"AP_SAT_ZERO", 1}, {"AP_SAT_SYM", 2}, {"AP_WRAP", 3}, {"AP_WRAP_SM", 4},
+        {"AP_RND", 0}, {"AP_RND_ZERO", 1}, {"AP_RND_MIN_INF", 2}, {"AP_RND_INF", 3},
+        {"AP_RND_CONV", 4}, {"AP_TRN", 5}, {"AP_TRN_ZERO", 6}};
+    std::string n_text(args[4]);
+    for (const auto& [name, value] : kEnumerators) {
+      if (n_text == name) n_text = std::to_string(value);
+    }
+    absl::StatusOr<int> n = ParseInt(n_text, text, "saturation bits N");
     if (!n.ok()) return n.status();
     t.saturation_bits = *n;
     if (t.saturation_bits < 0 || t.saturation_bits > t.width) {

@@ -71,6 +71,10 @@ struct WeightDecl {
   std::string txt_name;  // file name inside weights/
   Located where;
   bool from_load_call = false;  // declared by a load_weights_from_txt call: the .txt is required
+  // The call sits under a preprocessor condition other than `#ifndef __SYNTHESIS__` (e.g. a
+  // project's own `#ifdef LOAD_WEIGHTS_FROM_TEXT`): the C simulation's default build does not
+  // run it, so the values initialised in weights/<name>.h are the ones it uses.
+  bool conditional = false;
 };
 
 struct LayerCall {
@@ -526,14 +530,17 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
       !inside.ok()) {
     return inside;
   }
-  if (decl.from_load_call && !fs::is_regular_file(txt, ec)) {
+  const fs::path header_path = weights_dir / (name + ".h");
+  if (decl.conditional && fs::is_regular_file(header_path, ec)) {
+    // Only the .h initialiser counts (see WeightDecl::conditional).
+  } else if (decl.from_load_call && !fs::is_regular_file(txt, ec)) {
     // The C simulation reads this file (and exits when it is missing); the values in the .h are
     // what synthesis would use, so they are not a silent substitute.
     return Error(absl::StatusCode::kNotFound, call.where.Where(),
                  absl::StrCat("missing weight file ", Display(txt), " (array ", name, " of nnet::",
                               call.function, ", loaded at ", decl.where.Where(), ")"));
   }
-  if (fs::is_regular_file(txt, ec)) {
+  if (fs::is_regular_file(txt, ec) && !(decl.conditional && fs::is_regular_file(header_path, ec))) {
     std::ifstream in(txt, std::ios::binary);
     std::getline(in, values_text);  // nnet::load_weights_from_txt reads the first line only
     display = Display(txt);
@@ -706,11 +713,41 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
   top_names_ = names;
 
   int depth = 1;
+  // Preprocessor conditions around the statements: true where the C simulation's default build
+  // (no -D flags, __SYNTHESIS__ undefined) compiles the branch, false otherwise or unknown.
+  std::vector<bool> simulated;
+  auto in_simulation = [&] {
+    return std::all_of(simulated.begin(), simulated.end(), [](bool b) { return b; });
+  };
   for (++i; i < file.statements.size() && depth > 0; ++i) {
     const Statement& st = file.statements[i];
     absl::string_view text = st.text;
     Located where{st.text, &file, st.line};
-    if (text.front() == '#') continue;  // pragmas, #ifndef __SYNTHESIS__, ...
+    if (text.front() == '#') {  // pragmas, #ifndef __SYNTHESIS__, ...
+      absl::string_view directive = Trim(text.substr(1));
+      if (absl::ConsumePrefix(&directive, "ifndef")) {
+        simulated.push_back(Trim(directive) == "__SYNTHESIS__");
+      } else if (absl::ConsumePrefix(&directive, "ifdef") ||
+                 absl::ConsumePrefix(&directive, "if")) {
+        simulated.push_back(false);
+      } else if (absl::StartsWith(directive, "else") && !simulated.empty()) {
+        simulated.back() = false;
+      } else if (absl::StartsWith(directive, "endif") && !simulated.empty()) {
+        simulated.pop_back();
+      }
+      continue;
+    }
+    static const std::set<std::string> kUnqualified = {
+        "dense", "conv_1d_cl", "conv_2d_cl", "concatenate1d", "concatenate2d", "concatenate3d",
+        "add", "subtract", "multiply", "average", "maximum", "minimum", "relu", "linear",
+        "softmax", "sigmoid", "normalize", "pooling2d_cl", "zeropad2d_cl"};
+    std::string qualified;
+    if (const size_t angle = text.find('<'); angle != absl::string_view::npos &&
+                                             kUnqualified.count(std::string(text.substr(0, angle)))) {
+      // `concatenate1d<...>(...)` inside `using namespace nnet;` code.
+      qualified = absl::StrCat("nnet::", text);
+      text = qualified;
+    }
     if (text.front() == '}') {
       --depth;
       continue;
@@ -785,8 +822,9 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
                        absl::StrCat("weight file name '", Quoted(file_name),
                                     "' must be relative to firmware/weights/ without '..'"));
         }
-        weight_decls_[call.args[0]] =
-            WeightDecl{call.template_args[0], *count, std::move(file_name), where, true};
+        weight_decls_[call.args[0]] = WeightDecl{call.template_args[0], *count,
+                                                 std::move(file_name), where, true,
+                                                 !in_simulation()};
         continue;
       }
       if (call.function == "load_compressed_weights_from_txt" ||
@@ -1407,11 +1445,20 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildPooling(const LayerCall& call, int
       // n (unpadded windows).
       const bool typed_division =
           absl::StrContains(source, "static_cast<data_T>(CONFIG_T::pool");
-      absl::StatusOr<int64_t> raw = FromDouble(*in_type, typed_division ? n : 1);
+      // 2D: data_T(pool_height) * data_T(pool_width) / overlap, the product exact.
+      absl::StatusOr<int64_t> raw = FromDouble(*in_type, typed_division ? p.pool_width : 1);
       if (!raw.ok()) return raw.status();
-      p.rescale = typed_division
-                      ? internal::ApplyOverflow(*in_type, internal::WideRaw(*in_type, *raw) / n)
-                      : *raw;
+      if (!typed_division) {
+        p.rescale = *raw;
+      } else if (dims == 1) {
+        p.rescale = internal::ApplyOverflow(*in_type, internal::WideRaw(*in_type, *raw) / n);
+      } else {
+        absl::StatusOr<int64_t> h_raw = FromDouble(*in_type, p.pool_height);
+        if (!h_raw.ok()) return h_raw.status();
+        const internal::Int128 q =
+            internal::WideRaw(*in_type, *h_raw) * internal::WideRaw(*in_type, *raw) / n;
+        p.rescale = internal::QuantizeScaled(*in_type, q, -in_type->fractional_bits());
+      }
     }
     const FixedType& t = *in_type;
     if (p.kind == PoolKind::kAverage && wide_overload && t.is_signed &&

@@ -413,6 +413,26 @@ TEST(Hls4mlProjectErrorsTest, UnknownTypeName) {
               HasSubstr("firmware/parameters.h:" + std::to_string(LineOf(params, "bias9_t"))));
 }
 
+// A project whose load calls sit under its own `#ifdef LOAD_WEIGHTS_FROM_TEXT` (as CMS projects
+// write them) simulates with the weights/<name>.h initialisers: those are the values read, even
+// when the .txt files say otherwise.
+TEST(Hls4mlProjectTest, LoadsUnderAnotherConditionUseTheHeaderValues) {
+  fs::path dir = CopyFixture("new_style");
+  const fs::path cpp = dir / "firmware" / "tiny.cpp";
+  ReplaceInFile(cpp, "#ifndef __SYNTHESIS__", "#ifdef LOAD_WEIGHTS_FROM_TEXT");
+  WriteText(dir / "firmware" / "weights" / "b6.txt", "1.0, 1.0, 1.0");
+  ReplaceInFile(dir / "firmware" / "weights" / "b6.h", "{0.0, 0.125, -0.125}", "{0.25, 0.5, -0.5}");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_THAT(std::get<DenseSpec>(project->spec.layers[3].op).biases, ElementsAre(256, 512, -512));
+  // Under the standard guard the .txt is what the C simulation loads.
+  ReplaceInFile(cpp, "#ifdef LOAD_WEIGHTS_FROM_TEXT", "#ifndef __SYNTHESIS__");
+  project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_THAT(std::get<DenseSpec>(project->spec.layers[3].op).biases,
+              ElementsAre(1024, 1024, 1024));
+}
+
 TEST(Hls4mlProjectErrorsTest, IoStreamConfigOfAnArrayProject) {
   fs::path dir = CopyFixture("new_style");
   const fs::path params = dir / "firmware" / "parameters.h";

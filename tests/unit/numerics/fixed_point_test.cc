@@ -45,6 +45,18 @@ TEST(ParseFixedTypeTest, ParsesEveryForm) {
   }
 }
 
+// N is an int template argument; a mode name written there is its enumerator's value.
+TEST(ParseFixedTypeTest, ModeNameAsSaturationBitsIsItsEnumeratorValue) {
+  absl::StatusOr<FixedType> t = ParseFixedType("ap_ufixed<10,4,AP_RND,AP_SAT,AP_SAT>");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->saturation_bits, 0);
+  EXPECT_EQ(t->overflow, Overflow::kSat);
+  t = ParseFixedType("ap_fixed<10,4,AP_RND,AP_WRAP,AP_SAT_ZERO>");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->saturation_bits, 1);
+  EXPECT_FALSE(ParseFixedType("ap_fixed<10,4,AP_RND,AP_WRAP,AP_FOO>").ok());
+}
+
 TEST(ParseFixedTypeTest, ToStringRoundTrips) {
   for (const char* s :
        {"ap_fixed<16,6>", "ap_ufixed<8,2,AP_RND,AP_SAT>", "ap_fixed<18,8,AP_RND_CONV,AP_SAT_SYM>",
