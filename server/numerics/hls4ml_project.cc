@@ -1422,7 +1422,14 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildPooling(const LayerCall& call, int
   // walk stride-sized windows and then multiply by data_T(pool size) / overlap.
   const std::string& source = NnetUtils("nnet_pooling.h");
   const bool old = absl::StrContains(source, "T avg(T (&x)[N])");
-  const bool wide_overload = absl::StrContains(source, "ap_fixed<W + ceillog2(N), I + ceillog2(N)> tmp");
+  // 0.8's overload takes ap_fixed<W,I> (default modes) only; later 0.8.x/0.9 ones take any
+  // ap_fixed/ap_ufixed<W,I,Q,O,M>. The wider sum is exact, the quotient keeps the input's fraction
+  // bits and fits its range, so the modes never act: one accum/cast pair models both.
+  const bool wide_overload_any_mode =
+      absl::StrContains(source, "ap_fixed<W + ceillog2(N), I + ceillog2(N), Q, O, M> tmp");
+  const bool wide_overload =
+      wide_overload_any_mode ||
+      absl::StrContains(source, "ap_fixed<W + ceillog2(N), I + ceillog2(N)> tmp");
   if (!source.empty() && !old &&
       !absl::StrContains(source, "accum_t avg(T (&x)[N], unsigned length)")) {
     return Error(absl::StatusCode::kUnimplemented,
@@ -1461,12 +1468,13 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildPooling(const LayerCall& call, int
       }
     }
     const FixedType& t = *in_type;
-    if (p.kind == PoolKind::kAverage && wide_overload && t.is_signed &&
-        t.quantization == Quantization::kTrn && t.overflow == Overflow::kWrap &&
-        t.saturation_bits == 0) {
+    const bool default_modes = t.is_signed && t.quantization == Quantization::kTrn &&
+                               t.overflow == Overflow::kWrap && t.saturation_bits == 0;
+    if (p.kind == PoolKind::kAverage && wide_overload &&
+        (wide_overload_any_mode || default_modes)) {
       int c = 1;  // nnet::ceillog2
       for (int x = n; x > 2; x = (x + 1) / 2) ++c;
-      p.accum_type = FixedType{t.width + c, t.integer_bits + c};
+      p.accum_type = FixedType{t.width + c, t.integer_bits + c, t.is_signed};
       p.average_cast_type = t;
       if (p.accum_type.width > 64) {
         return Error(absl::StatusCode::kUnimplemented, config.Where(),

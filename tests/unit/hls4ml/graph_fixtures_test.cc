@@ -193,6 +193,14 @@ TEST(GraphFixturesTest, AveragePoolingReleaseFromTheProjectsHeader) {
   EXPECT_EQ(*v08.average_cast_type, in);
   ASSERT_TRUE(v08.rescale.has_value());
   EXPECT_EQ(ToDouble(in, *v08.rescale), 1.0);
+  // Later 0.8.x: the overload takes ap_fixed<W,I,Q,O,M> of any modes (found in a real CMS project
+  // whose global average pooling was wrong while this spelling went unrecognised).
+  const PoolingSpec v08_any_mode = Pool2WithPoolingHeader(
+      "T avg(T (&x)[N]) {\n ap_fixed<W + ceillog2(N), I + ceillog2(N), Q, O, M> tmp = 0;\n"
+      "data_T rescale = static_cast<data_T>(CONFIG_T::pool_width) / img_overlap;");
+  EXPECT_EQ(v08_any_mode.accum_type, (FixedType{16, 8}));
+  ASSERT_TRUE(v08_any_mode.average_cast_type.has_value());
+  EXPECT_EQ(*v08_any_mode.average_cast_type, in);
   // <= 0.7: sums in data_T.
   const PoolingSpec v06 = Pool2WithPoolingHeader("T avg(T (&x)[N]) {");
   EXPECT_EQ(v06.accum_type, in);
