@@ -14,6 +14,7 @@ if [ "${1:-}" != "--build" ]; then
     libgtest-dev libgmock-dev libbenchmark-dev libgmp-dev
     python3 python3-numpy python3-sklearn
     prometheus yamllint python3-yaml docker-compose systemd python3-grpcio openssl
+    ansible ansible-lint debootstrap python3-jsonschema  # the INFN Cloud entry (tests/deploy/catalogue)
   )
   # kubectl (for `kubectl kustomize` in the deploy tests): Debian's kubernetes-client, unless a
   # kubectl is already installed (e.g. Google Cloud SDK's package, which owns /usr/bin/kubectl and

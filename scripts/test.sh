@@ -4,5 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
+# The deploy-slow tests' Debian 12 root (debootstrap) and .deb downloads, kept across fresh clones.
+export FPGAAS_DEPLOY_CACHE=${FPGAAS_DEPLOY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fpgaas-deploy}
 cd build
 ctest --output-on-failure -j"$(nproc)" --timeout 600 "$@"

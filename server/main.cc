@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -44,6 +45,18 @@
 ABSL_FLAG(std::string, grpc_address, "0.0.0.0", "Interface the gRPC server listens on.");
 ABSL_FLAG(int, grpc_port, 8001, "gRPC (KServe v2) port; 0 picks a free one.");
 ABSL_FLAG(int, metrics_port, 8002, "Prometheus /metrics HTTP port; 0 picks a free one.");
+ABSL_FLAG(std::string, metrics_address, "",
+          "Interface /metrics listens on (IPv4); empty = the same as --grpc-address.");
+ABSL_FLAG(int64_t, grpc_memory_quota_bytes, int64_t{2} << 30,
+          "Memory gRPC may use to buffer all connections' data (a gRPC ResourceQuota); 0 = no "
+          "bound.");
+ABSL_FLAG(int, grpc_max_threads, 0, "Threads gRPC may use (ResourceQuota); 0 = gRPC's default.");
+ABSL_FLAG(int, grpc_max_streams_per_connection, 100,
+          "HTTP/2 streams (concurrent RPCs) one client connection may have open at once.");
+ABSL_FLAG(bool, grpc_accept_compression, false,
+          "Accept gzip/deflate-compressed requests. gRPC inflates such a message whole before "
+          "checking --max-message-bytes, so a small compressed request can cost the full size in "
+          "memory; off, compressed requests get UNIMPLEMENTED.");
 ABSL_FLAG(std::string, model_repository, "", "Model repository folder (Triton layout).");
 ABSL_FLAG(std::string, model_control_mode, "none",
           "none: load every model at start; explicit: load --load-model ones and via the "
@@ -53,6 +66,14 @@ ABSL_FLAG(std::vector<std::string>, load_model, {},
 ABSL_FLAG(std::string, device, "auto", "auto | emu | xrt | xrt:0,xrt:1");
 ABSL_FLAG(int, max_message_bytes, 64 << 20,
           "Largest gRPC message accepted or sent (bytes); bigger requests get RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, max_batch_size_limit, 65536,
+          "Largest max_batch_size a model config may ask for; bigger ones fail to load "
+          "(INVALID_ARGUMENT).");
+ABSL_FLAG(int64_t, model_memory_limit_bytes, int64_t{1} << 30,
+          "Largest total of one model version's batch buffers (compute units x max_batch_size x "
+          "bytes per sample); bigger versions fail to load (RESOURCE_EXHAUSTED).");
+ABSL_FLAG(int64_t, emulated_memory_bytes, int64_t{4} << 30,
+          "Memory of the emulated FPGA (--device=emu): the buffers of every loaded model together.");
 ABSL_FLAG(std::string, log_level, "info", "trace | debug | info | warn | error | critical | off");
 ABSL_FLAG(bool, strict_readiness, false,
           "ServerReady only when every model in the repository loaded (not just the loaded ones "
@@ -103,10 +124,14 @@ std::vector<std::string> AllLoadModelValues(int argc, char** argv) {
 // prometheus::Exposer runs civetweb, whose listening thread looks at its stop flag only between
 // polls of the listening socket that last 2 s when nothing connects: destroying an idle Exposer
 // took up to 2 s. Connecting to the port ends the poll, so knock until the Exposer is gone.
-void StopMetricsExposer(std::unique_ptr<prometheus::Exposer> exposer) {
+void StopMetricsExposer(std::unique_ptr<prometheus::Exposer> exposer, const std::string& host) {
   const std::vector<int> ports = exposer->GetListeningPorts();
+  in_addr knock_address{};
+  if (host == "0.0.0.0" || inet_pton(AF_INET, host.c_str(), &knock_address) != 1) {
+    knock_address.s_addr = htonl(INADDR_LOOPBACK);
+  }
   std::atomic<bool> stopped{false};
-  std::thread knocker([&stopped, ports] {
+  std::thread knocker([&stopped, ports, knock_address] {
     while (!stopped.load()) {
       for (int port : ports) {
         const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -114,7 +139,7 @@ void StopMetricsExposer(std::unique_ptr<prometheus::Exposer> exposer) {
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_port = htons(static_cast<uint16_t>(port));
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        address.sin_addr = knock_address;
         connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
         close(fd);
       }
@@ -178,12 +203,30 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   spdlog::info("fpgaasd {} starting", FPGAAS_VERSION);
+  // Every client connection is a descriptor: the soft limit (often 1024) is raised to the hard
+  // one so that a crowd of clients does not run accept() into EMFILE.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    const rlim_t soft = files.rlim_cur;
+    files.rlim_cur = files.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &files) == 0) {
+      spdlog::info("open file limit raised from {} to {}", soft, files.rlim_max);
+    }
+  }
   fpgaas::RealClock clock;
   std::unique_ptr<fpgaas::MetricsRegistry> metrics = fpgaas::MetricsRegistry::Create();
 
   fpgaas::DeviceManagerOptions device_options;
   device_options.devices = absl::GetFlag(FLAGS_device);
   device_options.clock = &clock;
+  if (absl::GetFlag(FLAGS_model_memory_limit_bytes) < 1 ||
+      absl::GetFlag(FLAGS_emulated_memory_bytes) < 1 || absl::GetFlag(FLAGS_max_batch_size_limit) < 1) {
+    return Fail("--model-memory-limit-bytes, --emulated-memory-bytes and --max-batch-size-limit "
+                "must be >= 1");
+  }
+  device_options.model_memory_limit_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_model_memory_limit_bytes));
+  device_options.emulated_memory_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_emulated_memory_bytes));
   device_options.metrics = metrics->registry();
   absl::StatusOr<std::unique_ptr<fpgaas::DeviceManager>> devices =
       fpgaas::DeviceManager::Create(std::move(device_options));
@@ -197,17 +240,23 @@ int main(int argc, char** argv) {
   repository_options.devices = devices->get();
   repository_options.metrics = metrics.get();
   repository_options.clock = &clock;
+  repository_options.max_batch_size_limit = absl::GetFlag(FLAGS_max_batch_size_limit);
   absl::StatusOr<std::unique_ptr<fpgaas::ModelRepository>> repository =
       fpgaas::ModelRepository::Create(std::move(repository_options));
   if (!repository.ok()) return Fail(repository.status().ToString());
 
+  // /metrics listens where gRPC does unless told otherwise (a daemon bound to 127.0.0.1 does not
+  // publish its metrics on every interface).
+  const std::string metrics_host = absl::GetFlag(FLAGS_metrics_address).empty()
+                                       ? absl::GetFlag(FLAGS_grpc_address)
+                                       : absl::GetFlag(FLAGS_metrics_address);
   std::unique_ptr<prometheus::Exposer> exposer;
   try {
     exposer = std::make_unique<prometheus::Exposer>(
-        absl::StrCat("0.0.0.0:", absl::GetFlag(FLAGS_metrics_port)));
+        absl::StrCat(metrics_host, ":", absl::GetFlag(FLAGS_metrics_port)));
   } catch (const std::exception& e) {
-    return Fail(absl::StrCat("cannot serve metrics on port ", absl::GetFlag(FLAGS_metrics_port),
-                             ": ", e.what()));
+    return Fail(absl::StrCat("cannot serve metrics on ", metrics_host, ":",
+                             absl::GetFlag(FLAGS_metrics_port), ": ", e.what()));
   }
   exposer->RegisterCollectable(metrics->registry());
 
@@ -226,6 +275,15 @@ int main(int argc, char** argv) {
   server_options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
   server_options.tls.require_client_certificate = absl::GetFlag(FLAGS_tls_require_client_cert);
   server_options.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
+  if (absl::GetFlag(FLAGS_grpc_memory_quota_bytes) < 0) {
+    return Fail("--grpc-memory-quota-bytes must be >= 0");
+  }
+  server_options.memory_quota_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_grpc_memory_quota_bytes));
+  server_options.max_threads = absl::GetFlag(FLAGS_grpc_max_threads);
+  server_options.max_concurrent_streams_per_connection =
+      absl::GetFlag(FLAGS_grpc_max_streams_per_connection);
+  server_options.accept_compressed_requests = absl::GetFlag(FLAGS_grpc_accept_compression);
   absl::StatusOr<std::unique_ptr<fpgaas::GrpcServer>> server =
       fpgaas::GrpcServer::Create(std::move(server_options));
   if (!server.ok()) return Fail(server.status().ToString());
@@ -239,9 +297,9 @@ int main(int argc, char** argv) {
   const std::vector<int> metrics_ports = exposer->GetListeningPorts();
   const char* tls = (*server)->mutual_tls() ? "mutual TLS" : (*server)->tls() ? "TLS" : "plaintext";
   std::printf(
-      "fpgaasd listening: gRPC on %s, metrics on http://0.0.0.0:%d/metrics (gRPC: %s, bearer "
+      "fpgaasd listening: gRPC on %s, metrics on http://%s:%d/metrics (gRPC: %s, bearer "
       "token %s; metrics: plain HTTP)\n",
-      (*server)->listening_address().c_str(),
+      (*server)->listening_address().c_str(), metrics_host.c_str(),
       metrics_ports.empty() ? absl::GetFlag(FLAGS_metrics_port) : metrics_ports.front(), tls,
       (*server)->token_required() ? "required" : "not required");
   std::fflush(stdout);
@@ -258,7 +316,7 @@ int main(int argc, char** argv) {
 
   // Reverse order of creation: the server is stopped, then schedulers, devices, metrics.
   server->reset();
-  StopMetricsExposer(std::move(exposer));
+  StopMetricsExposer(std::move(exposer), metrics_host);
   repository->reset();
   devices->reset();
   spdlog::info("fpgaasd stopped");

@@ -20,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "server/numerics/fixed_point.h"
 #include "server/numerics/network.h"
@@ -56,6 +57,23 @@ struct DeviceModelSpec {
   }
   size_t output_bytes_per_sample() const {
     return size_t(output_size) * output_type.container_bytes();
+  }
+  // Bytes of one input plus one output buffer of max_batch_size samples per compute unit (what a
+  // device allocates once per copy of the buffers it keeps), computed with overflow checks:
+  // RESOURCE_EXHAUSTED when it does not fit in size_t, INVALID_ARGUMENT for negative sizes.
+  absl::StatusOr<size_t> BufferBytes() const {
+    if (max_batch_size < 0 || compute_units < 0 || input_size < 0 || output_size < 0) {
+      return absl::InvalidArgumentError("negative batch, compute unit or tensor size");
+    }
+    size_t per_sample = 0, per_unit = 0, total = 0;
+    if (__builtin_add_overflow(input_bytes_per_sample(), output_bytes_per_sample(), &per_sample) ||
+        __builtin_mul_overflow(per_sample, size_t(max_batch_size), &per_unit) ||
+        __builtin_mul_overflow(per_unit, size_t(compute_units), &total)) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "buffers of ", compute_units, " compute units x ", max_batch_size,
+          " samples overflow the address space"));
+    }
+    return total;
   }
 };
 

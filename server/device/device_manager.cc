@@ -18,6 +18,7 @@ absl::StatusOr<std::vector<std::shared_ptr<Device>>> CreateEmulatedDevices(
     const DeviceManagerOptions& options) {
   EmulatedDeviceOptions emu;
   emu.clock = options.clock;
+  emu.memory_bytes = options.emulated_memory_bytes;
   absl::StatusOr<std::unique_ptr<EmulatedDevice>> device = EmulatedDevice::Create(std::move(emu));
   if (!device.ok()) return device.status();
   return std::vector<std::shared_ptr<Device>>{std::shared_ptr<Device>(std::move(*device))};
@@ -69,10 +70,24 @@ class SpannedModel final : public LoadedModel {
 
 class DeviceManagerImpl final : public DeviceManager {
  public:
-  explicit DeviceManagerImpl(std::vector<std::shared_ptr<Device>> devices)
-      : devices_(std::move(devices)) {}
+  DeviceManagerImpl(std::vector<std::shared_ptr<Device>> devices, size_t model_memory_limit_bytes)
+      : devices_(std::move(devices)), model_memory_limit_bytes_(model_memory_limit_bytes) {}
 
   absl::StatusOr<std::unique_ptr<LoadedModel>> Load(const DeviceModelSpec& spec) override {
+    absl::StatusOr<size_t> bytes = spec.BufferBytes();
+    if (!bytes.ok()) {
+      return absl::Status(bytes.status().code(),
+                          absl::StrCat("model ", spec.model_name, " version ", spec.version, ": ",
+                                       bytes.status().message()));
+    }
+    if (*bytes > model_memory_limit_bytes_) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "model ", spec.model_name, " version ", spec.version, ": its buffers (",
+          spec.compute_units, " compute units x max_batch_size ", spec.max_batch_size, " x ",
+          spec.input_bytes_per_sample() + spec.output_bytes_per_sample(),
+          " bytes per sample = ", *bytes, " bytes) are over the per-model device memory limit of ",
+          model_memory_limit_bytes_, " bytes (--model-memory-limit-bytes)"));
+    }
     std::vector<Device*> candidates;
     for (const std::string& wanted : spec.devices) {
       Device* found = nullptr;
@@ -138,6 +153,7 @@ class DeviceManagerImpl final : public DeviceManager {
 
  private:
   const std::vector<std::shared_ptr<Device>> devices_;
+  const size_t model_memory_limit_bytes_;
 };
 
 }  // namespace
@@ -156,7 +172,7 @@ absl::StatusOr<std::unique_ptr<DeviceManager>> DeviceManager::Create(DeviceManag
   for (const auto& device : devices) {
     if (device == nullptr) return absl::InvalidArgumentError("DeviceManager: null injected device");
   }
-  return std::unique_ptr<DeviceManager>(new DeviceManagerImpl(std::move(devices)));
+  return std::unique_ptr<DeviceManager>(new DeviceManagerImpl(std::move(devices), options.model_memory_limit_bytes));
 }
 
 }  // namespace fpgaas

@@ -11,6 +11,7 @@
 #ifndef FPGAAS_SERVER_DEVICE_DEVICE_MANAGER_H_
 #define FPGAAS_SERVER_DEVICE_DEVICE_MANAGER_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,11 @@ struct DeviceManagerOptions {
   std::string devices = "auto";  // the --device flag
   Clock* clock = nullptr;        // not owned; required (watchdog deadlines)
   std::shared_ptr<prometheus::Registry> metrics;  // per-card/CU metrics (may be null)
+  // Load refuses (RESOURCE_EXHAUSTED) a model version whose buffers (DeviceModelSpec::BufferBytes,
+  // on every device it spans) are over this, before any device allocates them.
+  size_t model_memory_limit_bytes = size_t{1} << 30;
+  // The emulated device's "card memory": its models' host and device buffers together.
+  size_t emulated_memory_bytes = size_t{4} << 30;
   // Tests only: devices to use as-is instead of parsing `devices` (e.g. a fake device).
   std::vector<std::shared_ptr<Device>> injected;
 };

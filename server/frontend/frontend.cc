@@ -176,6 +176,18 @@ class GrpcServerImpl final : public GrpcServer {
     builder.RegisterService(service_.get());
     builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
     builder.SetMaxSendMessageSize(options_.max_message_bytes);
+    if (options_.memory_quota_bytes > 0 || options_.max_threads > 0) {
+      grpc::ResourceQuota quota("fpgaasd");
+      if (options_.memory_quota_bytes > 0) quota.Resize(options_.memory_quota_bytes);
+      if (options_.max_threads > 0) quota.SetMaxThreads(options_.max_threads);
+      builder.SetResourceQuota(quota);
+    }
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                               options_.max_concurrent_streams_per_connection);
+    if (!options_.accept_compressed_requests) {
+      builder.SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_DEFLATE, false);
+      builder.SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_GZIP, false);
+    }
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || bound_port_ == 0) {
       server_.reset();
@@ -312,6 +324,12 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Create(GrpcServerOptions
   if (options.max_message_bytes <= 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "GrpcServerOptions: max_message_bytes must be positive, got ", options.max_message_bytes));
+  }
+  if (options.max_concurrent_streams_per_connection < 1 || options.max_threads < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "GrpcServerOptions: max_concurrent_streams_per_connection must be >= 1 (got ",
+        options.max_concurrent_streams_per_connection, ") and max_threads >= 0 (got ",
+        options.max_threads, ")"));
   }
   if (options.address.empty()) {
     return absl::InvalidArgumentError("GrpcServerOptions: address must not be empty");

@@ -20,6 +20,7 @@
 #ifndef FPGAAS_SERVER_FRONTEND_FRONTEND_H_
 #define FPGAAS_SERVER_FRONTEND_FRONTEND_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,6 +67,17 @@ struct GrpcServerOptions {
   GrpcServerTlsOptions tls;
   // File holding the bearer token (surrounding whitespace ignored); empty = no authentication.
   std::string auth_token_file;
+  // gRPC resource limits against clients that flood or do not read. memory_quota_bytes bounds
+  // what gRPC buffers for all connections (a grpc::ResourceQuota; 0 = gRPC's default, no bound),
+  // max_threads its threads (0 = gRPC's default). HTTP/2 streams one connection may have open at
+  // once (SETTINGS_MAX_CONCURRENT_STREAMS).
+  size_t memory_quota_bytes = 0;
+  int max_threads = 0;
+  int max_concurrent_streams_per_connection = 100;
+  // gzip/deflate request messages. gRPC 1.51 inflates a compressed message whole before
+  // comparing it with max_message_bytes (a 200 KB gzip of zeros costs 200 MB); off, such a
+  // request is refused (UNIMPLEMENTED: compression algorithm disabled) before it is inflated.
+  bool accept_compressed_requests = false;
 };
 
 class GrpcServer {

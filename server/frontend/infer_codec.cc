@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/util/text.h"
 
 namespace fpgaas::frontend {
 namespace {
@@ -16,8 +17,11 @@ using numerics::ElementType;
 // Debian's abseil has its own string_view (ABSL_OPTION_USE_STD_STRING_VIEW 0): StrCat needs this.
 absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
+// A client's shape may have millions of dimensions: at most 8 are written.
 std::string ShapeString(const google::protobuf::RepeatedField<int64_t>& shape) {
-  return absl::StrCat("[", absl::StrJoin(shape, ","), "]");
+  if (shape.size() <= 8) return absl::StrCat("[", absl::StrJoin(shape, ","), "]");
+  return absl::StrCat("[", absl::StrJoin(shape.begin(), shape.begin() + 8, ","), ",...(",
+                      shape.size(), " dimensions)]");
 }
 std::string ShapeString(const std::vector<int64_t>& shape) {
   return absl::StrCat("[", absl::StrJoin(shape, ","), "]");
@@ -163,18 +167,18 @@ absl::StatusOr<int64_t> ParseNonNegativeParameter(const inference::ModelInferReq
     case inference::InferParameter::kInt64Param:
       if (p.int64_param() < 0) {
         return absl::InvalidArgumentError(
-            absl::StrCat("parameter '", key, "' must not be negative, got ", p.int64_param()));
+            absl::StrCat("parameter '", Quoted(key), "' must not be negative, got ", p.int64_param()));
       }
       return p.int64_param();
     case inference::InferParameter::kUint64Param:
       if (p.uint64_param() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
         return absl::InvalidArgumentError(
-            absl::StrCat("parameter '", key, "' is too large: ", p.uint64_param()));
+            absl::StrCat("parameter '", Quoted(key), "' is too large: ", p.uint64_param()));
       }
       return static_cast<int64_t>(p.uint64_param());
     default:
       return absl::InvalidArgumentError(
-          absl::StrCat("parameter '", key, "' must be an int64 or uint64 parameter"));
+          absl::StrCat("parameter '", Quoted(key), "' must be an int64 or uint64 parameter"));
   }
 }
 
@@ -208,7 +212,7 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
   for (int i = 0; i < wire.inputs_size(); ++i) {
     if (wire.inputs(i).name() != expected.name) {
       return absl::InvalidArgumentError(
-          absl::StrCat("unknown input '", wire.inputs(i).name(), "' for model '",
+          absl::StrCat("unknown input '", Quoted(wire.inputs(i).name()), "' for model '",
                        Sv(signature.model_name), "' (its input is '", expected.name, "')"));
     }
   }
@@ -221,7 +225,8 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
   const std::string_view expected_datatype = numerics::ElementTypeName(expected.element_type);
   if (input.datatype() != expected_datatype) {
     return absl::InvalidArgumentError(absl::StrCat("input '", name, "': datatype '",
-                                                   input.datatype(), "' does not match the model's ",
+                                                   Quoted(input.datatype()),
+                                                   "' does not match the model's ",
                                                    Sv(expected_datatype)));
   }
 
@@ -329,7 +334,7 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
   for (const auto& output : wire.outputs()) {
     if (output.name() != signature.output->name) {
       return absl::InvalidArgumentError(
-          absl::StrCat("unknown output '", output.name(), "' requested from model '",
+          absl::StrCat("unknown output '", Quoted(output.name()), "' requested from model '",
                        Sv(signature.model_name), "' (its output is '", signature.output->name, "')"));
     }
   }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <memory>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "server/frontend/infer_codec.h"
 #include "server/frontend/status_util.h"
 #include "server/metrics/metrics.h"
+#include "server/util/text.h"
 
 namespace fpgaas::frontend {
 namespace {
@@ -173,12 +176,29 @@ class InferReactor final : public grpc::ServerUnaryReactor {
 // cancelled stream cancels its in-flight requests. StartWrite/Finish are never called with mu_
 // held (gRPC may run reactions inline).
 class StreamInferReactor final
-    : public grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse> {
+    : public grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse>,
+      public DrainableStream {
  public:
   StreamInferReactor(InferenceService* service, grpc::CallbackServerContext* context)
       : service_(service), client_deadline_(ClientDeadline(context, service->clock())) {
     service_->rpcs()->Started();
+    service_->AddStream(this);
     StartRead(&read_);
+  }
+
+  // While draining no new read starts: the stream finishes once what it holds is answered.
+  void Drain() override {
+    bool finish;
+    {
+      absl::MutexLock lock(&mu_);
+      draining_ = true;
+      finish = ShouldFinishLocked();
+    }
+    if (finish) Finish(grpc::Status::OK);
+  }
+  void Pin() override { refs_.fetch_add(1); }
+  void Unpin() override {
+    if (refs_.fetch_sub(1) == 1) delete this;
   }
 
   void OnReadDone(bool ok) override {
@@ -190,9 +210,21 @@ class StreamInferReactor final
       MaybeFinish();
       return;
     }
+    const bool refuse = service_->draining();
     {
       absl::MutexLock lock(&mu_);
+      if (finished_) return;  // a drain finished the stream while this read was outstanding
       ++in_flight_;  // before enqueueing: done may run before StartInference returns
+      if (refuse) draining_ = true;  // no further read
+    }
+    if (refuse) {
+      auto response = std::make_unique<ModelStreamInferResponse>();
+      response->set_error_message("server is shutting down: request not run");
+      response->mutable_infer_response()->set_model_name(read_.model_name());
+      response->mutable_infer_response()->set_model_version(read_.model_version());
+      response->mutable_infer_response()->set_id(read_.id());
+      Send(std::move(response), /*completes_request=*/true);
+      return;
     }
     auto context = std::make_unique<InferenceContext>();
     InferenceContext* context_view = context.get();
@@ -215,7 +247,12 @@ class StreamInferReactor final
       Send(std::move(response), /*completes_request=*/true);
     }
     read_.Clear();
-    StartRead(&read_);
+    bool read_more;
+    {
+      absl::MutexLock lock(&mu_);
+      read_more = !draining_;
+    }
+    if (read_more) StartRead(&read_);
   }
 
   void OnWriteDone(bool ok) override {
@@ -253,11 +290,14 @@ class StreamInferReactor final
     for (const auto& model : models) model->scheduler()->NotifyCancelled();
   }
   void OnDone() override {
+    service_->RemoveStream(this);
     service_->rpcs()->Done();
-    delete this;
+    Unpin();
   }
 
  private:
+  ~StreamInferReactor() override = default;
+
   // Lists `model` for OnCancel (weakly: the stream must not keep an unloaded version alive).
   void RememberScheduler(const std::shared_ptr<const ServingModel>& model) {
     {
@@ -320,7 +360,7 @@ class StreamInferReactor final
   }
 
   bool ShouldFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_ || !reads_done_ || in_flight_ > 0 || writing_) return false;
+    if (finished_ || !(reads_done_ || draining_) || in_flight_ > 0 || writing_) return false;
     finished_ = true;
     return true;
   }
@@ -349,6 +389,8 @@ class StreamInferReactor final
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool write_broken_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;
+  std::atomic<int> refs_{1};  // gRPC's (dropped in OnDone) + the service's pins
 };
 
 void FillDuration(const DurationStat& from, inference::StatisticDuration* to) {
@@ -408,12 +450,12 @@ absl::StatusOr<ModelLoadRequest> DecodeLoadParameters(
     } else if (absl::StartsWith(key, kFilePrefix)) {
       if (!is_text) {
         return absl::InvalidArgumentError(
-            absl::StrCat("parameter '", key, "' must carry the file as bytes"));
+            absl::StrCat("parameter '", Quoted(key, 200), "' must carry the file as bytes"));
       }
       load.files[key.substr(kFilePrefix.size())] = text;
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
-          "unknown parameter '", key, "' (expected 'config' or 'file:<version>/<path>')"));
+          "unknown parameter '", Quoted(key), "' (expected 'config' or 'file:<version>/<path>')"));
     }
   }
   return load;
@@ -476,6 +518,33 @@ grpc::ServerUnaryReactor* InferenceService::FinishNow(grpc::CallbackServerContex
 }
 
 InferenceService::~InferenceService() = default;
+
+void InferenceService::AddStream(DrainableStream* stream) {
+  absl::MutexLock lock(&streams_mu_);
+  streams_.insert(stream);
+}
+
+void InferenceService::RemoveStream(DrainableStream* stream) {
+  absl::MutexLock lock(&streams_mu_);
+  streams_.erase(stream);
+}
+
+void InferenceService::StartDraining() {
+  draining_.store(true);
+  std::vector<DrainableStream*> streams;
+  {
+    absl::MutexLock lock(&streams_mu_);
+    for (DrainableStream* stream : streams_) {
+      stream->Pin();
+      streams.push_back(stream);
+    }
+  }
+  // Drain may finish a stream, and gRPC may run its OnDone inline (which takes streams_mu_).
+  for (DrainableStream* stream : streams) {
+    stream->Drain();
+    stream->Unpin();
+  }
+}
 
 bool InferenceService::Ready() const {
   if (draining_.load()) return false;
@@ -664,7 +733,18 @@ grpc::ServerUnaryReactor* InferenceService::RepositoryModelLoad(
   // Loading reads files and programs devices: off the gRPC thread.
   repository_worker_.Submit(
       [this, reactor, name = request->model_name(), load = *std::move(load)]() mutable {
-        absl::Status status = options_.repository->Load(name, load);
+        absl::Status status;
+        // Last resort: an exception escaping this thread would end the daemon. Loads report
+        // their failures as Status; this only keeps a missed one from taking every model down.
+        try {
+          status = options_.repository->Load(name, load);
+        } catch (const std::bad_alloc&) {
+          status = absl::ResourceExhaustedError(
+              absl::StrCat("model '", Quoted(name), "': out of memory while loading"));
+        } catch (const std::exception& e) {
+          status = absl::InternalError(
+              absl::StrCat("model '", Quoted(name), "': load failed: ", Quoted(e.what(), 200)));
+        }
         if (options_.on_models_changed) options_.on_models_changed();
         reactor->Finish(ToGrpcStatus(status));
       });

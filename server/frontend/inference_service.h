@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -71,6 +72,19 @@ class RpcTracker {
   absl::Mutex mu_;
 };
 
+// A ModelStreamInfer stream as the service sees it while draining. Pinned streams outlive their
+// gRPC OnDone until unpinned (the service calls Drain without holding its lock).
+class DrainableStream {
+ public:
+  // Stops reading; the stream finishes OK once its in-flight requests are answered.
+  virtual void Drain() = 0;
+  virtual void Pin() = 0;
+  virtual void Unpin() = 0;  // may delete the stream
+
+ protected:
+  virtual ~DrainableStream() = default;
+};
+
 class InferenceService final : public inference::GRPCInferenceService::CallbackService {
  public:
   explicit InferenceService(InferenceServiceOptions options);
@@ -79,8 +93,13 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   // Devices in service, every loaded model version ready (strict: every version READY), and not
   // draining.
   bool Ready() const;
-  // From now on ServerReady answers false (Shutdown's first step).
-  void StartDraining() { draining_.store(true); }
+  // From now on ServerReady answers false (Shutdown's first step), and every open stream stops
+  // reading and finishes as soon as its in-flight requests are answered.
+  void StartDraining();
+  bool draining() const { return draining_.load(); }
+  // Streams list themselves from their start to gRPC's OnDone.
+  void AddStream(DrainableStream* stream);
+  void RemoveStream(DrainableStream* stream);
   // True once none of this service's RPCs is in flight (each counts until gRPC's OnDone, i.e.
   // its answer is sent); false when `deadline` passed first.
   bool AwaitNoRpcs(absl::Time deadline) { return rpcs_.AwaitIdle(deadline); }
@@ -134,6 +153,8 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   InferenceServiceOptions options_;
   RpcTracker rpcs_;
   std::atomic<bool> draining_{false};
+  absl::Mutex streams_mu_;
+  absl::flat_hash_set<DrainableStream*> streams_ ABSL_GUARDED_BY(streams_mu_);
   SerialWorker repository_worker_;  // last: joined first on destruction
 };
 

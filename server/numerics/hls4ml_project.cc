@@ -27,7 +27,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/hls4ml_source.h"
+#include "server/util/text.h"
 
 namespace fpgaas::numerics {
 namespace {
@@ -151,8 +153,13 @@ class ProjectReader {
   absl::StatusOr<const SourceFile*> Load(const fs::path& path, bool required);
   absl::Status CollectHeader(const SourceFile& file);
   absl::Status ReadTopFunction(const SourceFile& file);
+  // io_stream types nnet::array<T, N> resolve to T (N into *pack when given).
   absl::StatusOr<FixedType> ResolveType(absl::string_view text, const Located& where,
-                                        int depth = 0) const;
+                                        int depth = 0, int* pack = nullptr) const;
+  // io_stream: the input size a layer's config declares (the top function's streams have none).
+  absl::StatusOr<int> ConfigInputSize(const LayerCall& call) const;
+  // io_stream: refuses or adapts a layer whose stream implementation computes differently.
+  absl::Status AdaptToStream(const LayerCall& call, int out_pack, LayerSpec& layer) const;
   absl::StatusOr<int64_t> EvalInt(absl::string_view expr, const Located& where,
                                   int depth = 0) const;
   absl::StatusOr<const ConfigStruct*> Config(const LayerCall& call, size_t template_index) const;
@@ -168,13 +175,30 @@ class ProjectReader {
                                                        const WeightDecl& decl,
                                                        const LayerCall& call) const;
   absl::StatusOr<LayerSpec> BuildLayer(const LayerCall& call, int n_in);
+  // Layers beyond the dense family; `ins` are the sizes of the arrays read.
+  absl::StatusOr<LayerSpec> BuildConv(const LayerCall& call, int n_in, int dims);
+  absl::StatusOr<LayerSpec> BuildPooling(const LayerCall& call, int n_in, int dims, bool global);
+  absl::StatusOr<LayerSpec> BuildPadding(const LayerCall& call, int n_in, int dims);
+  absl::StatusOr<LayerSpec> BuildResize(const LayerCall& call, int n_in);
+  absl::StatusOr<LayerSpec> BuildMerge(const LayerCall& call, const std::vector<int>& ins);
+  absl::StatusOr<LayerSpec> BuildParamActivation(const LayerCall& call, int n_in,
+                                                 const FixedType& in_type);
+  absl::StatusOr<LayerSpec> BuildHardActivation(const LayerCall& call, int n_in);
+  // An int field the config must have.
+  absl::StatusOr<int> RequiredInt(const ConfigStruct& config, const std::string& field) const;
+  // The text of firmware/nnet_utils/<name> if the project ships it ("" if not).
+  const std::string& NnetUtils(const std::string& name);
   absl::StatusOr<LayerSpec> BuildDense(const LayerCall& call, int n_in);
   absl::StatusOr<LayerSpec> BuildBatchNorm(const LayerCall& call, int n_in);
   absl::StatusOr<LayerSpec> BuildActivation(const LayerCall& call, int n_in, ActivationKind kind);
   absl::StatusOr<LayerSpec> BuildSoftmax(const LayerCall& call, int n_in);
   std::string Display(const fs::path& path) const;
+  // OK when `path` (after resolving symlinks and "..") lies inside the project folder; files of
+  // the server outside it are never opened (a project may be uploaded by a client).
+  absl::Status CheckInside(const fs::path& path, const std::string& where) const;
 
   fs::path project_root_;  // the folder the paths in messages are relative to
+  fs::path canonical_root_;  // project_root_ with symlinks resolved
   fs::path firmware_dir_;
   std::string top_function_;
   std::vector<std::unique_ptr<SourceFile>> files_;
@@ -186,6 +210,12 @@ class ProjectReader {
   ArrayDecl input_, output_;
   std::string input_name_, output_name_;
   std::vector<LayerCall> calls_;
+  std::vector<ArrayDecl> top_arrays_;   // every array argument of the top function, in order
+  std::vector<std::string> top_names_;
+  std::map<std::string, Located> out_of_line_;  // `const T config4::slope = 0.2;` by "config4::slope"
+  std::map<std::string, std::string> nnet_utils_;
+  bool stream_ = false;                          // an io_stream project (hls::stream arguments)
+  std::map<std::string, std::string> aliases_;   // `auto& layer8_out = layer7_out;`, clones
 };
 
 std::string ProjectReader::Display(const fs::path& path) const {
@@ -195,8 +225,24 @@ std::string ProjectReader::Display(const fs::path& path) const {
   return rel.generic_string();
 }
 
+absl::Status ProjectReader::CheckInside(const fs::path& path, const std::string& where) const {
+  std::error_code ec;
+  const fs::path resolved = fs::weakly_canonical(path, ec);
+  if (!ec && !canonical_root_.empty()) {
+    auto root = canonical_root_.begin(), file = resolved.begin();
+    for (; root != canonical_root_.end() && file != resolved.end(); ++root, ++file) {
+      if (*root != *file) break;
+    }
+    if (root == canonical_root_.end()) return absl::OkStatus();
+  }
+  return Error(absl::StatusCode::kInvalidArgument, where,
+               absl::StrCat("'", Quoted(fs::relative(path, project_root_, ec).generic_string()),
+                            "' is outside the project folder (symlink or path out of it)"));
+}
+
 absl::StatusOr<const SourceFile*> ProjectReader::Load(const fs::path& path, bool required) {
   std::error_code ec;
+  if (absl::Status inside = CheckInside(path, "hls4ml project"); !inside.ok()) return inside;
   if (!fs::is_regular_file(path, ec)) {
     if (!required) return nullptr;
     return absl::NotFoundError(absl::StrCat("hls4ml project: missing ", Display(path)));
@@ -290,6 +336,22 @@ absl::Status ProjectReader::CollectHeader(const SourceFile& file) {
       skipping_struct = true;
       continue;
     }
+    if (absl::StartsWith(text, "const ") && text.find("::") != absl::string_view::npos &&
+        text.find('=') != absl::string_view::npos && text.find('(') == absl::string_view::npos) {
+      // `const slope_t hard_sigmoid_config4::slope = 0.2;` (hls4ml's hard activation configs).
+      absl::string_view body = text;
+      absl::ConsumeSuffix(&body, ";");
+      const size_t eq = body.find('=');
+      absl::string_view lhs = Trim(body.substr(0, eq));
+      const size_t space = lhs.rfind(' ');
+      if (space != absl::string_view::npos) {
+        out_of_line_[std::string(lhs.substr(space + 1))] =
+            Located{std::string(Trim(body.substr(eq + 1))), &file, st.line};
+        out_of_line_[std::string(lhs.substr(space + 1)) + "#type"] =
+            Located{std::string(Trim(lhs.substr(6, space - 6))), &file, st.line};
+      }
+      continue;
+    }
     if (absl::StartsWith(text, "typedef ")) {
       absl::string_view body = text.substr(8);
       absl::ConsumeSuffix(&body, ";");
@@ -310,7 +372,7 @@ absl::Status ProjectReader::CollectHeader(const SourceFile& file) {
 }
 
 absl::StatusOr<FixedType> ProjectReader::ResolveType(absl::string_view text, const Located& where,
-                                                     int depth) const {
+                                                     int depth, int* pack) const {
   text = Trim(text);
   if (depth > 32) {
     return Error(absl::StatusCode::kInvalidArgument, where.Where(),
@@ -324,6 +386,18 @@ absl::StatusOr<FixedType> ProjectReader::ResolveType(absl::string_view text, con
                    absl::StrCat("unparsable type '", text, "': ", type.status().message()));
     }
     return type;
+  }
+  if (stream_ && absl::StartsWith(text, "nnet::array<") && absl::EndsWith(text, ">")) {
+    const std::vector<std::string> parts =
+        SplitTopLevel(text.substr(12, text.size() - 13));
+    if (parts.size() != 2) {
+      return Error(absl::StatusCode::kInvalidArgument, where.Where(),
+                   absl::StrCat("unparsable type '", text, "'"));
+    }
+    absl::StatusOr<int64_t> n = EvalInt(parts[1], where);
+    if (!n.ok()) return n.status();
+    if (pack != nullptr) *pack = static_cast<int>(*n);
+    return ResolveType(parts[0], where, depth + 1);
   }
   if (absl::StartsWith(text, "nnet::array") || absl::StartsWith(text, "hls::stream")) {
     return Error(
@@ -355,7 +429,7 @@ absl::StatusOr<FixedType> ProjectReader::ResolveType(absl::string_view text, con
                  absl::StrCat("type '", text,
                               "' is a struct (exponent or compressed weights), not supported"));
   }
-  return ResolveType(it->second.text, it->second, depth + 1);
+  return ResolveType(it->second.text, it->second, depth + 1, pack);
 }
 
 absl::StatusOr<int64_t> ProjectReader::EvalInt(absl::string_view expr, const Located& where,
@@ -366,7 +440,7 @@ absl::StatusOr<int64_t> ProjectReader::EvalInt(absl::string_view expr, const Loc
   }
   if (depth > 32) {
     return Error(absl::StatusCode::kInvalidArgument, where.Where(),
-                 absl::StrCat("macro cycle through '", expr, "'"));
+                 absl::StrCat("macro cycle through '", Quoted(expr), "'"));
   }
   std::vector<std::string> factors = SplitTopLevel(expr, '*');
   if (factors.size() > 1) {
@@ -374,7 +448,10 @@ absl::StatusOr<int64_t> ProjectReader::EvalInt(absl::string_view expr, const Loc
     for (const std::string& f : factors) {
       absl::StatusOr<int64_t> v = EvalInt(f, where, depth + 1);
       if (!v.ok()) return v.status();
-      product *= *v;
+      if (__builtin_mul_overflow(product, *v, &product)) {
+        return Error(absl::StatusCode::kInvalidArgument, where.Where(),
+                     absl::StrCat("'", Quoted(expr), "' overflows a 64-bit integer"));
+      }
     }
     return product;
   }
@@ -386,7 +463,7 @@ absl::StatusOr<int64_t> ProjectReader::EvalInt(absl::string_view expr, const Loc
   auto it = defines_.find(std::string(expr));
   if (it != defines_.end()) return EvalInt(it->second.text, it->second, depth + 1);
   return Error(absl::StatusCode::kInvalidArgument, where.Where(),
-               absl::StrCat("cannot evaluate '", expr, "' as an integer"));
+               absl::StrCat("cannot evaluate '", Quoted(expr), "' as an integer"));
 }
 
 absl::StatusOr<const ConfigStruct*> ProjectReader::Config(const LayerCall& call,
@@ -428,10 +505,12 @@ absl::StatusOr<FixedType> ProjectReader::ConfigType(const ConfigStruct& config,
 absl::Status ProjectReader::CheckIoType(const ConfigStruct& config) const {
   auto it = config.values.find("io_type");
   if (it == config.values.end()) return absl::OkStatus();
-  if (it->second.text == "nnet::io_parallel") return absl::OkStatus();
-  return Error(absl::StatusCode::kUnimplemented, it->second.Where(),
-               absl::StrCat(config.name, "::io_type is ", it->second.text,
-                            "; fpgaas supports io_parallel projects only"));
+  if (it->second.text == (stream_ ? "nnet::io_stream" : "nnet::io_parallel")) {
+    return absl::OkStatus();
+  }
+  return Error(absl::StatusCode::kInvalidArgument, it->second.Where(),
+               absl::StrCat(config.name, "::io_type is ", it->second.text, " but the top function ",
+                            stream_ ? "streams" : "takes arrays"));
 }
 
 absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::string& name,
@@ -442,6 +521,11 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
   std::error_code ec;
   std::string values_text;
   std::string display;
+  if (absl::Status inside = CheckInside(txt, call.where.Where()); !inside.ok()) return inside;
+  if (absl::Status inside = CheckInside(weights_dir / (name + ".h"), call.where.Where());
+      !inside.ok()) {
+    return inside;
+  }
   if (decl.from_load_call && !fs::is_regular_file(txt, ec)) {
     // The C simulation reads this file (and exits when it is missing); the values in the .h are
     // what synthesis would use, so they are not a silent substitute.
@@ -484,7 +568,7 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
     double v = std::strtod(s.c_str(), &end);
     if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE) {
       return Error(absl::StatusCode::kInvalidArgument, display,
-                   absl::StrCat("value #", index, " '", t, "' is not a number"));
+                   absl::StrCat("value #", index, " '", Quoted(t, 32), "' is not a number"));
     }
     values.push_back(v);
   }
@@ -508,6 +592,7 @@ absl::StatusOr<std::vector<int64_t>> ProjectReader::LoadWeights(const std::strin
   } else {
     // No load_weights_from_txt call: the declaration in weights/<name>.h gives the type.
     const fs::path header = firmware_dir_ / "weights" / (name + ".h");
+    if (absl::Status inside = CheckInside(header, call.where.Where()); !inside.ok()) return inside;
     absl::StatusOr<SourceFile> file = ReadSourceFile(header, Display(header));
     if (!file.ok()) {
       return Error(absl::StatusCode::kNotFound, call.where.Where(),
@@ -590,14 +675,21 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
   std::vector<std::string> names;
   for (const std::string& param : SplitTopLevel(params)) {
     Located where{param, &file, signature.line};
-    if (absl::StrContains(param, "hls::stream")) {
-      return Error(absl::StatusCode::kUnimplemented, where.Where(),
-                   absl::StrCat("top-function argument '", param,
-                                "' is a stream: io_stream projects are not supported (io_parallel "
-                                "only)"));
-    }
     std::string type, name, size;
-    if (ParseArrayDecl(param, &type, &name, &size)) {
+    if (absl::StartsWith(param, "hls::stream<")) {
+      // `hls::stream<input_t> &input_1`: an io_stream project; sizes come from the configs.
+      const size_t close_angle = param.rfind('>');
+      const size_t amp = param.find('&', close_angle);
+      if (close_angle == std::string::npos || amp == std::string::npos ||
+          !IsIdentifier(Trim(absl::string_view(param).substr(amp + 1)))) {
+        return Error(absl::StatusCode::kInvalidArgument, where.Where(),
+                     absl::StrCat("cannot parse the stream argument '", param, "'"));
+      }
+      stream_ = true;
+      arrays.push_back({std::string(Trim(absl::string_view(param).substr(12, close_angle - 12))),
+                        "", where});
+      names.emplace_back(Trim(absl::string_view(param).substr(amp + 1)));
+    } else if (ParseArrayDecl(param, &type, &name, &size)) {
       arrays.push_back({type, size, where});
       names.push_back(name);
     } else if (!absl::StartsWith(param, "unsigned short &const_size")) {
@@ -605,16 +697,13 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
                    absl::StrCat("unsupported top-function argument '", param, "'"));
     }
   }
-  if (arrays.size() != 2) {
-    return Error(
-        absl::StatusCode::kUnimplemented, file.Where(signature.line),
-        absl::StrCat("the top function has ", arrays.size(),
-                     " array arguments; fpgaas supports exactly one input and one output"));
+  if (arrays.size() < 2) {
+    return Error(absl::StatusCode::kInvalidArgument, file.Where(signature.line),
+                 absl::StrCat("the top function has ", arrays.size(),
+                              " array arguments; it needs at least an input and an output"));
   }
-  input_ = arrays[0];
-  output_ = arrays[1];
-  input_name_ = names[0];
-  output_name_ = names[1];
+  top_arrays_ = arrays;
+  top_names_ = names;
 
   int depth = 1;
   for (++i; i < file.statements.size() && depth > 0; ++i) {
@@ -635,9 +724,35 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
       return Error(absl::StatusCode::kUnimplemented, where.Where(),
                    absl::StrCat("unsupported statement '", text, "'"));
     }
-    if (absl::StrContains(text, "hls::stream")) {
+    if (absl::StartsWith(text, "hls::stream<")) {
+      // `hls::stream<layer2_t> layer2_out("layer2_out");`
+      const size_t close_angle = text.rfind('>', text.find('('));
+      const size_t open = text.find('(', close_angle);
+      std::string name = close_angle == absl::string_view::npos || open == absl::string_view::npos
+                             ? std::string()
+                             : std::string(Trim(text.substr(close_angle + 1, open - close_angle - 1)));
+      if (!IsIdentifier(name)) {
+        return Error(absl::StatusCode::kInvalidArgument, where.Where(),
+                     absl::StrCat("cannot parse the stream declaration '", text, "'"));
+      }
+      arrays_[name] = ArrayDecl{std::string(Trim(text.substr(12, close_angle - 12))), "", where};
+      continue;
+    }
+    if (absl::StartsWith(text, "auto& ") || absl::StartsWith(text, "auto &")) {
+      // `auto& layer8_out = layer7_out;` (Flatten/Reshape: the same array under another name).
+      absl::string_view body = Trim(text.substr(5));
+      absl::ConsumePrefix(&body, "&");
+      absl::ConsumeSuffix(&body, ";");
+      const size_t eq = body.find('=');
+      if (eq != absl::string_view::npos) {
+        const std::string alias(Trim(body.substr(0, eq))), target(Trim(body.substr(eq + 1)));
+        if (IsIdentifier(alias) && IsIdentifier(target)) {
+          aliases_[alias] = target;
+          continue;
+        }
+      }
       return Error(absl::StatusCode::kUnimplemented, where.Where(),
-                   "hls::stream variable: io_stream projects are not supported (io_parallel only)");
+                   absl::StrCat("unsupported statement '", text, "'"));
     }
     if (absl::StartsWith(text, "nnet::")) {
       LayerCall call;
@@ -661,8 +776,17 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
           return Error(absl::StatusCode::kInvalidArgument, where.Where(),
                        absl::StrCat("cannot parse the file name in '", text, "'"));
         }
+        std::string file_name = txt.substr(1, txt.size() - 2);
+        const fs::path file_path(file_name);
+        if (file_name.empty() || file_path.is_absolute() ||
+            std::any_of(file_path.begin(), file_path.end(),
+                        [](const fs::path& part) { return part == ".."; })) {
+          return Error(absl::StatusCode::kInvalidArgument, where.Where(),
+                       absl::StrCat("weight file name '", Quoted(file_name),
+                                    "' must be relative to firmware/weights/ without '..'"));
+        }
         weight_decls_[call.args[0]] =
-            WeightDecl{call.template_args[0], *count, txt.substr(1, txt.size() - 2), where, true};
+            WeightDecl{call.template_args[0], *count, std::move(file_name), where, true};
         continue;
       }
       if (call.function == "load_compressed_weights_from_txt" ||
@@ -672,6 +796,13 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
                                   ": compressed/exponent weights are not supported"));
       }
       if (call.function == "save_layer_output") continue;  // hls4ml trace, C simulation only
+      if ((call.function == "clone_stream" || call.function == "repack_stream") &&
+          call.args.size() >= 2) {
+        // Copies of a stream (branches) and re-packed streams (Reshape/Flatten) carry the same
+        // values in the same order: aliases of the source.
+        for (size_t k = 1; k < call.args.size(); ++k) aliases_[call.args[k]] = call.args[0];
+        continue;
+      }
       calls_.push_back(std::move(call));
       continue;
     }
@@ -836,10 +967,15 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildBatchNorm(const LayerCall& call, i
     return Error(absl::StatusCode::kInvalidArgument, config.Where(),
                  absl::StrCat(config.name, "::n_in does not match the layer's input size ", n_in));
   }
+  // Per-channel (after a convolution): n_filt scales and biases, element i uses i % n_filt.
+  int n_params = n_in;
   if (*n_filt && **n_filt != -1 && **n_filt != n_in) {
-    return Error(absl::StatusCode::kUnimplemented, config.values.at("n_filt").Where(),
-                 absl::StrCat(config.name, "::n_filt = ", **n_filt,
-                              ": per-channel batch normalization is not supported"));
+    if (**n_filt <= 0 || n_in % **n_filt != 0) {
+      return Error(absl::StatusCode::kInvalidArgument, config.values.at("n_filt").Where(),
+                   absl::StrCat(config.name, "::n_filt = ", **n_filt, " does not divide n_in = ",
+                                n_in));
+    }
+    n_params = static_cast<int>(**n_filt);
   }
   auto product = config.usings.find("product");
   if (product != config.usings.end() &&
@@ -860,14 +996,16 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildBatchNorm(const LayerCall& call, i
   if (!bias_type.ok()) return bias_type.status();
   bn.scale_type = *scale_type;
   bn.bias_type = *bias_type;
-  absl::StatusOr<std::vector<int64_t>> scale =
-      LoadWeights(call.args[2], bn.scale_type, n_in, absl::StrCat(config.name, "::scale_t"), call);
+  absl::StatusOr<std::vector<int64_t>> scale = LoadWeights(
+      call.args[2], bn.scale_type, n_params, absl::StrCat(config.name, "::scale_t"), call);
   if (!scale.ok()) return scale.status();
-  absl::StatusOr<std::vector<int64_t>> bias =
-      LoadWeights(call.args[3], bn.bias_type, n_in, absl::StrCat(config.name, "::bias_t"), call);
+  absl::StatusOr<std::vector<int64_t>> bias = LoadWeights(
+      call.args[3], bn.bias_type, n_params, absl::StrCat(config.name, "::bias_t"), call);
   if (!bias.ok()) return bias.status();
-  bn.scale = *std::move(scale);
-  bn.bias = *std::move(bias);
+  for (int i = 0; i < n_in; ++i) {
+    bn.scale.push_back((*scale)[i % n_params]);
+    bn.bias.push_back((*bias)[i % n_params]);
+  }
   LayerSpec layer;
   layer.op = std::move(bn);
   return layer;
@@ -1021,6 +1159,595 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildSoftmax(const LayerCall& call, int
   return layer;
 }
 
+absl::StatusOr<int> ProjectReader::RequiredInt(const ConfigStruct& config,
+                                               const std::string& field) const {
+  absl::StatusOr<std::optional<int64_t>> v = ConfigInt(config, field);
+  if (!v.ok()) return v.status();
+  if (!*v) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat("struct ", config.name, " lacks ", field));
+  }
+  if (**v < -1 || **v > (int64_t{1} << 30)) {
+    return Error(absl::StatusCode::kInvalidArgument, config.values.at(field).Where(),
+                 absl::StrCat(config.name, "::", field, " = ", **v, " is out of range"));
+  }
+  return static_cast<int>(**v);
+}
+
+const std::string& ProjectReader::NnetUtils(const std::string& name) {
+  auto it = nnet_utils_.find(name);
+  if (it != nnet_utils_.end()) return it->second;
+  std::ifstream in(firmware_dir_ / "nnet_utils" / name, std::ios::binary);
+  std::stringstream buffer;
+  if (in) buffer << in.rdbuf();
+  return nnet_utils_[name] = buffer.str();
+}
+
+namespace {
+
+// Reads the config fields named in `fields` into the ints they point to.
+struct IntField {
+  const char* name;
+  int* value;
+};
+
+}  // namespace
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildConv(const LayerCall& call, int n_in, int dims) {
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
+  if (call.args.size() != 4) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 absl::StrCat("nnet::", call.function, " takes (input, output, weights, biases)"));
+  }
+  ConvSpec c;
+  std::vector<IntField> fields = {{"in_width", &c.in_width},     {"n_chan", &c.n_chan},
+                                  {"filt_width", &c.filt_width}, {"n_filt", &c.n_filt},
+                                  {"stride_width", &c.stride_width}, {"pad_left", &c.pad_left},
+                                  {"pad_right", &c.pad_right},   {"out_width", &c.out_width}};
+  if (dims == 2) {
+    fields.insert(fields.end(), {{"in_height", &c.in_height},
+                                 {"filt_height", &c.filt_height},
+                                 {"stride_height", &c.stride_height},
+                                 {"pad_top", &c.pad_top},
+                                 {"pad_bottom", &c.pad_bottom},
+                                 {"out_height", &c.out_height}});
+  }
+  for (const IntField& f : fields) {
+    absl::StatusOr<int> v = RequiredInt(config, f.name);
+    if (!v.ok()) return v.status();
+    *f.value = *v;
+  }
+  for (const char* field : {"dilation", "dilation_height", "dilation_width"}) {
+    absl::StatusOr<std::optional<int64_t>> v = ConfigInt(config, field);
+    if (!v.ok()) return v.status();
+    if (*v && **v != 1) {
+      return Error(absl::StatusCode::kUnimplemented, config.values.at(field).Where(),
+                   absl::StrCat(config.name, "::", field, " = ", **v,
+                                ": dilated convolutions are not supported"));
+    }
+  }
+  if (int64_t{c.in_height} * c.in_width * c.n_chan != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": in_height * in_width * n_chan = ",
+                              int64_t{c.in_height} * c.in_width * c.n_chan,
+                              " but the layer's input has ", n_in, " values"));
+  }
+  auto strategy = config.values.find("strategy");
+  if (strategy != config.values.end()) {
+    const std::string& st = strategy->second.text;
+    if (st == "nnet::resource") {
+      c.resource_strategy = true;
+    } else if (st != "nnet::latency") {
+      return Error(absl::StatusCode::kUnimplemented, strategy->second.Where(),
+                   absl::StrCat("convolution strategy ", st,
+                                " is not supported (latency and resource are)"));
+    }
+  }
+  // The product: the mult_config's (hls4ml >= 0.7) or the config's own.
+  const ConfigStruct* mult = nullptr;
+  if (auto m = config.typedefs.find("mult_config"); m != config.typedefs.end()) {
+    auto it = configs_.find(m->second.text);
+    if (it != configs_.end()) mult = &it->second;
+  }
+  for (const ConfigStruct* cs : {&config, mult}) {
+    if (cs == nullptr) continue;
+    auto product = cs->usings.find("product");
+    if (product != cs->usings.end() &&
+        !absl::StartsWith(product->second.text, "nnet::product::mult")) {
+      return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
+                   absl::StrCat("product ", product->second.text,
+                                " is not supported (binary/ternary/exponential weights)"));
+    }
+  }
+  absl::StatusOr<FixedType> weight_type = ConfigType(config, "weight_t", std::nullopt);
+  absl::StatusOr<FixedType> bias_type = ConfigType(config, "bias_t", std::nullopt);
+  absl::StatusOr<FixedType> accum_type = ConfigType(config, "accum_t", std::nullopt);
+  if (!weight_type.ok()) return weight_type.status();
+  if (!bias_type.ok()) return bias_type.status();
+  if (!accum_type.ok()) return accum_type.status();
+  c.weight_type = *weight_type;
+  c.bias_type = *bias_type;
+  c.accum_type = *accum_type;
+  // hls4ml <= 0.6 sums each output over (channel, kh, kw); 0.7+ (im2col fill_buffer) over
+  // (kh, kw, channel). The order matters only when accum_t does not wrap.
+  const bool im2col = config.values.count("n_partitions") > 0 || config.usings.count("fill_buffer");
+  const bool wraps = c.accum_type.overflow == Overflow::kWrap && c.accum_type.saturation_bits == 0;
+  if (!im2col && !wraps) {
+    return Error(absl::StatusCode::kUnimplemented, config.typedefs.at("accum_t").Where(),
+                 absl::StrCat(config.name, "::accum_t = ", c.accum_type.ToString(),
+                              ": this release's convolution sums in (channel, row, column) order, "
+                              "which fpgaas reproduces only for wrapping accumulators"));
+  }
+  const int64_t k = int64_t{c.filt_height} * c.filt_width * c.n_chan;
+  absl::StatusOr<std::vector<int64_t>> weights =
+      LoadWeights(call.args[2], c.weight_type, k * c.n_filt,
+                  absl::StrCat(config.name, "::weight_t"), call);
+  if (!weights.ok()) return weights.status();
+  absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
+      call.args[3], c.bias_type, c.n_filt, absl::StrCat(config.name, "::bias_t"), call);
+  if (!biases.ok()) return biases.status();
+  if (c.resource_strategy) {
+    // Resource strategy writes the kernel as (filter, kh, kw, channel).
+    c.weights.resize(weights->size());
+    for (int64_t f = 0; f < c.n_filt; ++f) {
+      for (int64_t i = 0; i < k; ++i) c.weights[i * c.n_filt + f] = (*weights)[f * k + i];
+    }
+  } else {
+    c.weights = *std::move(weights);
+  }
+  c.biases = *std::move(biases);
+  LayerSpec layer;
+  layer.op = std::move(c);
+  return layer;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildPooling(const LayerCall& call, int n_in, int dims,
+                                                      bool global) {
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
+  if (call.args.size() != 2) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 absl::StrCat("nnet::", call.function, " takes (input, output)"));
+  }
+  PoolingSpec p;
+  auto op = config.values.find("pool_op");
+  if (op == config.values.end()) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat("struct ", config.name, " lacks pool_op"));
+  }
+  if (op->second.text == "nnet::Max") {
+    p.kind = PoolKind::kMax;
+  } else if (op->second.text == "nnet::Average") {
+    p.kind = PoolKind::kAverage;
+  } else {
+    return Error(absl::StatusCode::kUnimplemented, op->second.Where(),
+                 absl::StrCat("pool_op ", op->second.text, " is not supported"));
+  }
+  if (global) {
+    // global_pooling{1,2}d_cl: one window over the whole input; 1D configs name the width n_in.
+    std::vector<IntField> fields = {{"n_filt", &p.n_chan}};
+    if (dims == 1) {
+      fields.push_back({"n_in", &p.in_width});
+    } else {
+      fields.push_back({"in_height", &p.in_height});
+      fields.push_back({"in_width", &p.in_width});
+    }
+    for (const IntField& f : fields) {
+      absl::StatusOr<int> v = RequiredInt(config, f.name);
+      if (!v.ok()) return v.status();
+      *f.value = *v;
+    }
+    p.pool_height = p.stride_height = p.in_height;
+    p.pool_width = p.stride_width = p.in_width;
+  } else {
+    std::vector<IntField> fields = {{"n_filt", &p.n_chan},         {"pool_width", &p.pool_width},
+                                    {"stride_width", &p.stride_width}, {"pad_left", &p.pad_left},
+                                    {"pad_right", &p.pad_right}};
+    if (dims == 1) {
+      fields.push_back({"n_in", &p.in_width});
+      fields.push_back({"n_out", &p.out_width});
+    } else {
+      fields.insert(fields.end(), {{"in_height", &p.in_height},
+                                   {"in_width", &p.in_width},
+                                   {"pool_height", &p.pool_height},
+                                   {"stride_height", &p.stride_height},
+                                   {"pad_top", &p.pad_top},
+                                   {"pad_bottom", &p.pad_bottom},
+                                   {"out_height", &p.out_height},
+                                   {"out_width", &p.out_width}});
+    }
+    for (const IntField& f : fields) {
+      absl::StatusOr<int> v = RequiredInt(config, f.name);
+      if (!v.ok()) return v.status();
+      *f.value = *v;
+    }
+    auto count_pad = config.values.find("count_pad");
+    p.count_pad = count_pad != config.values.end() && count_pad->second.text == "true";
+  }
+  if (int64_t{p.in_height} * p.in_width * p.n_chan != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": the pooling input holds ",
+                              int64_t{p.in_height} * p.in_width * p.n_chan,
+                              " values but the layer's input has ", n_in));
+  }
+  absl::StatusOr<FixedType> in_type = ResolveType(call.template_args[0], call.where);
+  if (!in_type.ok()) return in_type.status();
+  // Three releases of average pooling, told apart by the project's own nnet_pooling.h:
+  // <= 0.7 `T avg(T (&x)[N])` sums and divides in data_T; 0.8 adds an overload for
+  // ap_fixed<W,I> that sums in ap_fixed<W + ceillog2(N), I + ceillog2(N)> and converts back to
+  // data_T; 1.0+ sums in accum_t and divides by the pixels inside the image. Releases before 1.0
+  // walk stride-sized windows and then multiply by data_T(pool size) / overlap.
+  const std::string& source = NnetUtils("nnet_pooling.h");
+  const bool old = absl::StrContains(source, "T avg(T (&x)[N])");
+  const bool wide_overload = absl::StrContains(source, "ap_fixed<W + ceillog2(N), I + ceillog2(N)> tmp");
+  if (!source.empty() && !old &&
+      !absl::StrContains(source, "accum_t avg(T (&x)[N], unsigned length)")) {
+    return Error(absl::StatusCode::kUnimplemented,
+                 Display(firmware_dir_ / "nnet_utils" / "nnet_pooling.h"),
+                 "this nnet_pooling.h is neither hls4ml 0.x's nor 1.x's (edited?): its average "
+                 "pooling cannot be reproduced");
+  }
+  if (old) {
+    if (p.pool_width != p.stride_width || p.pool_height != p.stride_height || p.pad_top ||
+        p.pad_bottom || p.pad_left || p.pad_right) {
+      return Error(absl::StatusCode::kUnimplemented, config.Where(),
+                   absl::StrCat(config.name, ": pooling of hls4ml < 1.0 with a pool size other "
+                                             "than its stride, or padding, is not supported"));
+    }
+    p.accum_type = *in_type;
+    const int n = p.pool_height * p.pool_width;
+    if (p.kind == PoolKind::kAverage && !global) {
+      // Then res *= rescale: 0.8 computes data_T(n) / overlap (data_T's own overflow, the raw
+      // value divided truncating toward zero), 0.6/0.7 data_T(n / overlap) in int. The overlap is
+      // n (unpadded windows).
+      const bool typed_division =
+          absl::StrContains(source, "static_cast<data_T>(CONFIG_T::pool");
+      absl::StatusOr<int64_t> raw = FromDouble(*in_type, typed_division ? n : 1);
+      if (!raw.ok()) return raw.status();
+      p.rescale = typed_division
+                      ? internal::ApplyOverflow(*in_type, internal::WideRaw(*in_type, *raw) / n)
+                      : *raw;
+    }
+    const FixedType& t = *in_type;
+    if (p.kind == PoolKind::kAverage && wide_overload && t.is_signed &&
+        t.quantization == Quantization::kTrn && t.overflow == Overflow::kWrap &&
+        t.saturation_bits == 0) {
+      int c = 1;  // nnet::ceillog2
+      for (int x = n; x > 2; x = (x + 1) / 2) ++c;
+      p.accum_type = FixedType{t.width + c, t.integer_bits + c};
+      p.average_cast_type = t;
+      if (p.accum_type.width > 64) {
+        return Error(absl::StatusCode::kUnimplemented, config.Where(),
+                     "average pooling accumulator wider than 64 bits");
+      }
+    }
+  } else {
+    absl::StatusOr<FixedType> accum = ConfigType(config, "accum_t", *in_type);
+    if (!accum.ok()) return accum.status();
+    p.accum_type = *accum;
+  }
+  if (global) {
+    p.out_height = p.out_width = 1;
+  } else if (dims == 1) {
+    p.out_height = 1;
+  }
+  LayerSpec layer;
+  layer.op = p;
+  return layer;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildPadding(const LayerCall& call, int n_in, int dims) {
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (call.args.size() != 2) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 absl::StrCat("nnet::", call.function, " takes (input, output)"));
+  }
+  PaddingSpec p;
+  std::vector<IntField> fields = {{"n_chan", &p.n_chan},
+                                  {"in_width", &p.in_width},
+                                  {"pad_left", &p.pad_left},
+                                  {"pad_right", &p.pad_right}};
+  if (dims == 2) {
+    fields.insert(fields.end(), {{"in_height", &p.in_height},
+                                 {"pad_top", &p.pad_top},
+                                 {"pad_bottom", &p.pad_bottom}});
+  }
+  for (const IntField& f : fields) {
+    absl::StatusOr<int> v = RequiredInt(config, f.name);
+    if (!v.ok()) return v.status();
+    *f.value = *v;
+  }
+  if (int64_t{p.in_height} * p.in_width * p.n_chan != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": the padding input holds ",
+                              int64_t{p.in_height} * p.in_width * p.n_chan,
+                              " values but the layer's input has ", n_in));
+  }
+  LayerSpec layer;
+  layer.op = p;
+  return layer;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildResize(const LayerCall& call, int n_in) {
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 1);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  auto algorithm = config.values.find("interp_op");
+  if (algorithm != config.values.end() && !absl::StrContains(algorithm->second.text, "nearest")) {
+    return Error(absl::StatusCode::kUnimplemented, algorithm->second.Where(),
+                 absl::StrCat("upsampling interpolation ", algorithm->second.text,
+                              " is not supported (nearest is)"));
+  }
+  ResizeSpec r;
+  for (const IntField& f : {IntField{"height", &r.in_height}, IntField{"width", &r.in_width},
+                            IntField{"n_chan", &r.n_chan}, IntField{"new_height", &r.out_height},
+                            IntField{"new_width", &r.out_width}}) {
+    absl::StatusOr<int> v = RequiredInt(config, f.name);
+    if (!v.ok()) return v.status();
+    *f.value = *v;
+  }
+  if (int64_t{r.in_height} * r.in_width * r.n_chan != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": height * width * n_chan = ",
+                              int64_t{r.in_height} * r.in_width * r.n_chan,
+                              " but the layer's input has ", n_in, " values"));
+  }
+  LayerSpec layer;
+  layer.op = r;
+  return layer;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildMerge(const LayerCall& call,
+                                                    const std::vector<int>& ins) {
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 3);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  const std::string& f = call.function;
+  MergeSpec m;
+  if (absl::StartsWith(f, "concatenate")) {
+    m.kind = MergeKind::kConcatenate;
+    const int rank = f == "concatenate1d" ? 1 : f == "concatenate2d" ? 2 : 3;
+    for (int input = 1; input <= 2; ++input) {
+      std::vector<int>& shape = input == 1 ? m.shape1 : m.shape2;
+      for (int d = 0; d < rank; ++d) {
+        absl::StatusOr<int> v = RequiredInt(config, absl::StrCat("n_elem", input, "_", d));
+        if (!v.ok()) return v.status();
+        shape.push_back(*v);
+      }
+    }
+    absl::StatusOr<std::optional<int64_t>> axis = ConfigInt(config, "axis");
+    if (!axis.ok()) return axis.status();
+    m.axis = static_cast<int>(axis->value_or(-1));
+    // `static const unsigned axis = -1;` reads back as 2^32 - 1 in some configs.
+    if (m.axis == static_cast<int>(4294967295u)) m.axis = -1;
+    if (rank == 1) m.axis = 0;
+  } else {
+    static const std::map<std::string, MergeKind> kinds = {
+        {"add", MergeKind::kAdd},         {"subtract", MergeKind::kSubtract},
+        {"multiply", MergeKind::kMultiply}, {"average", MergeKind::kAverage},
+        {"maximum", MergeKind::kMaximum}, {"minimum", MergeKind::kMinimum}};
+    m.kind = kinds.at(f);
+    absl::StatusOr<std::optional<int64_t>> n_elem = ConfigInt(config, "n_elem");
+    if (!n_elem.ok()) return n_elem.status();
+    if (*n_elem && **n_elem != std::max(ins[0], ins[1])) {
+      return Error(absl::StatusCode::kInvalidArgument, config.values.at("n_elem").Where(),
+                   absl::StrCat(config.name, "::n_elem = ", **n_elem, " but the inputs have ",
+                                ins[0], " and ", ins[1], " values"));
+    }
+    if (ins[0] != ins[1] && !config.values.count("n_elem1")) {
+      return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                   absl::StrCat("nnet::", f, " of ", ins[0], " and ", ins[1],
+                                " values (this release does not broadcast)"));
+    }
+    if (m.kind == MergeKind::kAverage) {
+      // hls4ml < 1.2: (a + b) / (res_T)2; 1.2+: (a + b) * ap_ufixed<1, 0>(0.5).
+      const std::string& source = NnetUtils("nnet_merge.h");
+      const bool halves = absl::StrContains(source, "* ap_ufixed<1, 0>(0.5)");
+      const bool divides = absl::StrContains(source, "/ (res_T)2") ||
+                           absl::StrContains(source, "/ (res_T) 2");
+      if (!source.empty() && !halves && !divides) {
+        return Error(absl::StatusCode::kUnimplemented,
+                     Display(firmware_dir_ / "nnet_utils" / "nnet_merge.h"),
+                     "this nnet_merge.h's average is neither hls4ml's division nor its halving "
+                     "(edited?)");
+      }
+      // Without the project's nnet_utils, the n_elem1/n_elem2 configs of 1.2+ tell.
+      m.average_divides = source.empty() ? !config.values.count("n_elem1") : divides;
+    }
+  }
+  LayerSpec layer;
+  layer.op = m;
+  return layer;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildParamActivation(const LayerCall& call, int n_in,
+                                                              const FixedType& in_type) {
+  const bool with_param_type = call.template_args.size() == 4;
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, with_param_type ? 3 : 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
+  absl::StatusOr<std::optional<int64_t>> cfg_n_in = ConfigInt(config, "n_in");
+  if (!cfg_n_in.ok()) return cfg_n_in.status();
+  if (!*cfg_n_in || **cfg_n_in != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, "::n_in does not match the layer's input size ", n_in));
+  }
+  ActivationSpec act;
+  act.n = n_in;
+  const std::string& f = call.function;
+  act.kind = f == "leaky_relu"         ? ActivationKind::kLeakyRelu
+             : f == "thresholded_relu" ? ActivationKind::kThresholdedRelu
+                                       : ActivationKind::kPRelu;
+  // The parameter's type: the call's param_t (1.x), else data_T (the older signature).
+  absl::StatusOr<FixedType> param_type =
+      with_param_type ? ResolveType(call.template_args[1], call.where)
+                      : absl::StatusOr<FixedType>(in_type);
+  if (!param_type.ok()) return param_type.status();
+  act.param_type = *param_type;
+  const std::string param(Trim(call.args[1]));
+  if (act.kind == ActivationKind::kPRelu) {
+    absl::StatusOr<std::vector<int64_t>> alphas =
+        LoadWeights(param, act.param_type, n_in, "the alpha type", call);
+    if (!alphas.ok()) return alphas.status();
+    act.params = *std::move(alphas);
+  } else {
+    double value = 0;
+    if (!absl::SimpleAtod(param, &value) || !std::isfinite(value)) {
+      return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                   absl::StrCat("nnet::", f, " parameter '", param, "' is not a number"));
+    }
+    absl::StatusOr<int64_t> raw = FromDouble(act.param_type, value);
+    if (!raw.ok()) return raw.status();
+    act.param = *raw;
+  }
+  LayerSpec layer;
+  layer.op = act;
+  return layer;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildHardActivation(const LayerCall& call, int n_in) {
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
+  absl::StatusOr<std::optional<int64_t>> cfg_n_in = ConfigInt(config, "n_in");
+  if (!cfg_n_in.ok()) return cfg_n_in.status();
+  if (!*cfg_n_in || **cfg_n_in != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, "::n_in does not match the layer's input size ", n_in));
+  }
+  ActivationSpec act;
+  act.n = n_in;
+  act.kind = call.function == "hard_sigmoid" ? ActivationKind::kHardSigmoid
+                                             : ActivationKind::kHardTanh;
+  for (const char* member : {"slope", "shift"}) {
+    const std::string key = absl::StrCat(config.name, "::", member);
+    auto value = out_of_line_.find(key);
+    auto type = out_of_line_.find(key + "#type");
+    if (value == out_of_line_.end() || type == out_of_line_.end()) {
+      return Error(absl::StatusCode::kUnimplemented, config.Where(),
+                   absl::StrCat("nnet::", call.function, ": ", config.name, " defines no ", member,
+                                " (the data_T slope/shift of hls4ml < 0.8 are not supported)"));
+    }
+    absl::StatusOr<FixedType> t = ResolveType(type->second.text, type->second);
+    if (!t.ok()) return t.status();
+    double v = 0;
+    if (!absl::SimpleAtod(value->second.text, &v) || !std::isfinite(v)) {
+      return Error(absl::StatusCode::kInvalidArgument, value->second.Where(),
+                   absl::StrCat(key, " = ", value->second.text, " is not a number"));
+    }
+    absl::StatusOr<int64_t> raw = FromDouble(*t, v);
+    if (!raw.ok()) return raw.status();
+    (std::string(member) == "slope" ? act.slope_type : act.shift_type) = *t;
+    (std::string(member) == "slope" ? act.slope : act.shift) = *raw;
+  }
+  LayerSpec layer;
+  layer.op = act;
+  return layer;
+}
+
+absl::StatusOr<int> ProjectReader::ConfigInputSize(const LayerCall& call) const {
+  size_t config_index = call.template_args.size() - 1;
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, config_index);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& c = **config_or;
+  auto get = [&](const char* field) -> std::optional<int64_t> {
+    absl::StatusOr<std::optional<int64_t>> v = ConfigInt(c, field);
+    return v.ok() ? *v : std::nullopt;
+  };
+  std::optional<int64_t> size;
+  const std::optional<int64_t> chan = get("n_chan") ? get("n_chan") : get("n_filt");
+  if (get("in_height") && get("in_width") && chan) {
+    size = *get("in_height") * *get("in_width") * *chan;
+  } else if (get("in_width") && chan) {
+    size = *get("in_width") * *chan;
+  } else if (get("height") && get("width") && get("n_chan")) {
+    size = *get("height") * *get("width") * *get("n_chan");
+  } else if (absl::StartsWith(call.function, "pooling1d") && get("n_in") && chan) {
+    size = *get("n_in") * *chan;
+  } else if (get("n_in")) {
+    size = get("n_in");
+  } else if (get("n_elem1")) {
+    size = get("n_elem1");
+  } else if (get("n_elem")) {
+    size = get("n_elem");
+  } else if (get("n_elem1_0")) {
+    size = *get("n_elem1_0") * get("n_elem1_1").value_or(1) * get("n_elem1_2").value_or(1);
+  }
+  if (!size || *size <= 0 || *size > (int64_t{1} << 26)) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 absl::StrCat("cannot tell the size of the stream nnet::", call.function,
+                              " reads from its config ", c.name));
+  }
+  return static_cast<int>(*size);
+}
+
+absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
+                                          LayerSpec& layer) const {
+  const std::string& f = call.function;
+  auto refuse = [&](absl::string_view why) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("io_stream nnet::", f, ": ", why));
+  };
+  if (auto* p = std::get_if<PoolingSpec>(&layer.op)) {
+    if (absl::StartsWith(f, "global")) {
+      // nnet_pooling_stream.h: one pixel per pack in and the channels in one pack out, else its
+      // pack loops do something else.
+      int in_pack = 0;
+      absl::StatusOr<FixedType> in = ResolveType(call.template_args[0], call.where, 0, &in_pack);
+      if (!in.ok()) return in.status();
+      if (in_pack != p->n_chan || out_pack != p->n_chan) {
+        return refuse(absl::StrCat("global pooling over packs of ", in_pack, " in and ", out_pack,
+                                   " out for ", p->n_chan, " channels is not supported"));
+      }
+      p->window_in_accum = true;
+      p->sequential_sum = true;
+      return absl::OkStatus();
+    }
+    if (p->pad_top || p->pad_bottom || p->pad_left || p->pad_right) {
+      return refuse("padded pooling streams are not supported");
+    }
+    p->window_in_accum = true;
+  } else if (auto* c = std::get_if<ConvSpec>(&layer.op)) {
+    if (c->pad_top || c->pad_bottom || c->pad_left || c->pad_right) {
+      return refuse("padded convolution streams are not supported (hls4ml pads with zeropad)");
+    }
+    // The stream kernels run the mult_config's dense over each window: its types rule.
+    absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+    if (!config_or.ok()) return config_or.status();
+    auto m = (*config_or)->typedefs.find("mult_config");
+    if (m != (*config_or)->typedefs.end()) {
+      auto it = configs_.find(m->second.text);
+      if (it == configs_.end()) return refuse(absl::StrCat("no struct ", m->second.text));
+      for (auto [field, type] : {std::pair{"accum_t", &c->accum_type},
+                                 {"weight_t", &c->weight_type},
+                                 {"bias_t", &c->bias_type}}) {
+        absl::StatusOr<FixedType> t = ConfigType(it->second, field, *type);
+        if (!t.ok()) return t.status();
+        if (!(*t == *type)) {
+          return refuse(absl::StrCat(it->second.name, "::", field, " differs from the layer's"));
+        }
+      }
+    }
+  } else if (auto* sm = std::get_if<SoftmaxSpec>(&layer.op)) {
+    if (out_pack != sm->n) {
+      return refuse(absl::StrCat("softmax over packs of ", out_pack, " of its ", sm->n,
+                                 " values is not supported"));
+    }
+  } else if (std::holds_alternative<ResizeSpec>(layer.op)) {
+    return refuse("upsampling streams are not supported");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n_in) {
   const std::string& f = call.function;
   if (f == "dense" || f == "dense_latency" || f == "dense_resource" || f == "dense_large" ||
@@ -1033,10 +1760,30 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "sigmoid") return BuildActivation(call, n_in, ActivationKind::kSigmoid);
   if (f == "tanh") return BuildActivation(call, n_in, ActivationKind::kTanh);
   if (f == "softmax") return BuildSoftmax(call, n_in);
-  return Error(
-      absl::StatusCode::kUnimplemented, call.where.Where(),
-      absl::StrCat("unknown layer nnet::", f,
-                   " (supported: dense, normalize, relu, linear, sigmoid, tanh, softmax)"));
+  if (f == "conv_1d_cl" || f == "pointwise_conv_1d_cl") return BuildConv(call, n_in, 1);
+  if (f == "conv_2d_cl" || f == "pointwise_conv_2d_cl") return BuildConv(call, n_in, 2);
+  if (f == "pooling1d_cl") return BuildPooling(call, n_in, 1, false);
+  if (f == "pooling2d_cl") return BuildPooling(call, n_in, 2, false);
+  if (f == "global_pooling1d_cl") return BuildPooling(call, n_in, 1, true);
+  if (f == "global_pooling2d_cl") return BuildPooling(call, n_in, 2, true);
+  if (f == "zeropad1d_cl") return BuildPadding(call, n_in, 1);
+  if (f == "zeropad2d_cl") return BuildPadding(call, n_in, 2);
+  if (f == "resize_nearest") return BuildResize(call, n_in);
+  if (f == "hard_sigmoid" || f == "hard_tanh") return BuildHardActivation(call, n_in);
+  if (f == "relu6" || f == "relu1") {
+    absl::StatusOr<LayerSpec> layer = BuildActivation(call, n_in, ActivationKind::kReluMax);
+    if (layer.ok()) std::get<ActivationSpec>(layer->op).max_value = f == "relu6" ? 6 : 1;
+    return layer;
+  }
+  return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+               absl::StrCat("unknown layer nnet::", f,
+                            " (supported: dense, normalize, relu, relu6, relu1, linear, sigmoid, "
+                            "tanh, softmax, leaky_relu, thresholded_relu, prelu, hard_sigmoid, "
+                            "hard_tanh, conv_1d_cl, conv_2d_cl, pointwise_conv_1d_cl, "
+                            "pointwise_conv_2d_cl, pooling1d_cl, pooling2d_cl, "
+                            "global_pooling1d_cl, global_pooling2d_cl, zeropad1d_cl, "
+                            "zeropad2d_cl, resize_nearest, add, subtract, multiply, average, "
+                            "maximum, minimum, concatenate1d/2d/3d)"));
 }
 
 absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
@@ -1053,6 +1800,11 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
                                             " holds neither firmware/parameters.h nor "
                                             "parameters.h"));
   }
+  canonical_root_ = fs::canonical(project_root_, ec);
+  if (ec) {
+    return absl::NotFoundError(
+        absl::StrCat("hls4ml project: cannot resolve ", path.string(), ": ", ec.message()));
+  }
 
   // The top function: hls4ml_config.yml's ProjectName, else the one .cpp in firmware/.
   {
@@ -1065,7 +1817,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
         break;
       }
     }
-    if (!top_function_.empty() && !fs::is_regular_file(firmware_dir_ / (top_function_ + ".cpp"))) {
+    if (!top_function_.empty() && (!IsIdentifier(top_function_) ||
+                                   !fs::is_regular_file(firmware_dir_ / (top_function_ + ".cpp")))) {
       top_function_.clear();
     }
     if (top_function_.empty()) {
@@ -1107,92 +1860,268 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
   Hls4mlProject project;
   project.firmware_dir = firmware_dir_;
   project.top_function = top_function_;
-  project.input_name = input_name_;
-  project.output_name = output_name_;
   NetworkSpec& spec = project.spec;
-  absl::StatusOr<FixedType> input_type = ResolveType(input_.type, input_.where);
-  if (!input_type.ok()) return input_type.status();
-  absl::StatusOr<int64_t> input_size = EvalInt(input_.size, input_.where);
-  if (!input_size.ok()) return input_size.status();
-  spec.input_type = *input_type;
-  spec.input_size = static_cast<int>(*input_size);
   if (calls_.empty()) {
-    return Error(absl::StatusCode::kInvalidArgument, input_.where.Where(),
+    return Error(absl::StatusCode::kInvalidArgument, top_arrays_[0].where.Where(),
                  "the top function calls no layer");
   }
 
-  std::string current_var = input_name_;
-  FixedType current_type = spec.input_type;
-  int current_size = spec.input_size;
+  // The arrays the layers write; the top function's other arrays are the network's inputs.
+  struct Buffer {
+    std::string layer;  // the buffer's name in the spec (input name or layer name)
+    FixedType type;
+    int size = 0;
+  };
+  std::map<std::string, Buffer> buffers;  // by array name
+  std::set<std::string> written;
+  auto call_shape = [](const LayerCall& call, std::vector<std::string>* ins, std::string* out,
+                       int* out_template, int* in2_template) {
+    static const std::set<std::string> merges = {
+        "add",     "subtract", "multiply",      "average",       "maximum",
+        "minimum", "concatenate1d", "concatenate2d", "concatenate3d"};
+    const std::string& f = call.function;
+    *in2_template = -1;
+    if (merges.count(f) && call.args.size() == 3 && call.template_args.size() == 4) {
+      *ins = {call.args[0], call.args[1]};
+      *out = call.args[2];
+      *out_template = 2;
+      *in2_template = 1;
+    } else if ((f == "leaky_relu" || f == "thresholded_relu" || f == "prelu" || f == "elu") &&
+               call.args.size() == 3) {
+      *ins = {call.args[0]};
+      *out = call.args[2];
+      *out_template = call.template_args.size() == 4 ? 2 : 1;
+    } else if (f == "resize_nearest" && call.template_args.size() == 2) {
+      *ins = {call.args[0]};
+      *out = call.args.size() > 1 ? call.args[1] : "";
+      *out_template = 0;
+    } else {
+      *ins = {call.args[0]};
+      *out = call.args.size() > 1 ? call.args[1] : "";
+      *out_template = 1;
+    }
+  };
   for (const LayerCall& call : calls_) {
-    if (call.template_args.size() < 3 || call.args.size() < 2) {
+    std::vector<std::string> ins;
+    std::string out;
+    int out_template = 1, in2_template = -1;
+    if (call.args.size() < 2 || call.template_args.size() < 2) continue;
+    call_shape(call, &ins, &out, &out_template, &in2_template);
+    written.insert(out);
+  }
+  std::vector<size_t> input_args, output_args;
+  for (size_t k = 0; k < top_names_.size(); ++k) {
+    (written.count(top_names_[k]) ? output_args : input_args).push_back(k);
+  }
+  if (input_args.empty() || output_args.empty()) {
+    return Error(absl::StatusCode::kInvalidArgument, top_arrays_[0].where.Where(),
+                 absl::StrCat("cannot tell the top function's inputs from its outputs: the layers "
+                              "write ", output_args.size(), " of its ", top_names_.size(),
+                              " arrays"));
+  }
+  for (size_t k : input_args) {
+    const ArrayDecl& decl = top_arrays_[k];
+    absl::StatusOr<FixedType> type = ResolveType(decl.type, decl.where);
+    if (!type.ok()) return type.status();
+    int size = -1;  // a stream's size: what its first reader's config says
+    if (!decl.size.empty()) {
+      absl::StatusOr<int64_t> n = EvalInt(decl.size, decl.where);
+      if (!n.ok()) return n.status();
+      size = static_cast<int>(*n);
+    }
+    buffers[top_names_[k]] = Buffer{top_names_[k], *type, size};
+  }
+  input_ = top_arrays_[input_args[0]];
+  input_name_ = top_names_[input_args[0]];
+  output_ = top_arrays_[output_args[0]];
+  output_name_ = top_names_[output_args[0]];
+  project.input_name = input_name_;
+  project.output_name = output_name_;
+
+  std::string previous = input_name_;  // the array the previous layer wrote
+  auto add_inputs = [&] {
+    for (size_t k : input_args) {
+      const Buffer& b = buffers[top_names_[k]];
+      spec.inputs.push_back(TensorSpec{top_names_[k], b.type, b.size});
+    }
+  };
+  std::set<std::string> layer_names;
+  for (const LayerCall& call : calls_) {
+    if (call.template_args.size() < 2 || call.args.size() < 2) {
       return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
                    absl::StrCat("unknown layer nnet::", call.function,
                                 " (expected nnet::<layer><in_t, out_t, config>(in, out, ...))"));
     }
-    if (call.args[0] != current_var) {
-      return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
-                   absl::StrCat("nnet::", call.function, " reads '", call.args[0],
-                                "' but the previous layer wrote '", current_var,
-                                "': only sequential networks are supported"));
+    std::vector<std::string> ins;
+    std::string out_var;
+    int out_template = 1, in2_template = -1;
+    call_shape(call, &ins, &out_var, &out_template, &in2_template);
+    std::vector<int> in_sizes;
+    std::vector<std::string> in_layers;
+    for (size_t k = 0; k < ins.size(); ++k) {
+      for (int hops = 0; aliases_.count(ins[k]) && hops < 64; ++hops) ins[k] = aliases_.at(ins[k]);
+      auto it = buffers.find(ins[k]);
+      if (it == buffers.end()) {
+        return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                     absl::StrCat("nnet::", call.function, " reads '", ins[k],
+                                  "', which is neither a top-function input nor written by an "
+                                  "earlier layer"));
+      }
+      const int template_index = k == 0 ? 0 : in2_template;
+      absl::StatusOr<FixedType> in_type =
+          ResolveType(call.template_args[template_index], call.where);
+      if (!in_type.ok()) return in_type.status();
+      if (!(*in_type == it->second.type)) {
+        return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                     absl::StrCat("input type ", call.template_args[template_index], " = ",
+                                  in_type->ToString(), " differs from the type of '", ins[k],
+                                  "' (", it->second.type.ToString(), ")"));
+      }
+      if (it->second.size < 0) {
+        absl::StatusOr<int> size = ConfigInputSize(call);
+        if (!size.ok()) return size.status();
+        it->second.size = *size;
+      }
+      in_sizes.push_back(it->second.size);
+      in_layers.push_back(it->second.layer);
     }
-    absl::StatusOr<FixedType> in_type = ResolveType(call.template_args[0], call.where);
-    if (!in_type.ok()) return in_type.status();
-    if (!(*in_type == current_type)) {
-      return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
-                   absl::StrCat("input type ", call.template_args[0], " = ", in_type->ToString(),
-                                " differs from the type of '", current_var, "' (",
-                                current_type.ToString(), ")"));
+    absl::StatusOr<LayerSpec> layer;
+    const std::string& f = call.function;
+    if (ins.size() == 2) {
+      layer = BuildMerge(call, in_sizes);
+    } else if (f == "leaky_relu" || f == "thresholded_relu" || f == "prelu") {
+      layer = BuildParamActivation(call, in_sizes[0], buffers[ins[0]].type);
+    } else {
+      layer = BuildLayer(call, in_sizes[0]);
     }
-    absl::StatusOr<LayerSpec> layer = BuildLayer(call, current_size);
     if (!layer.ok()) return layer.status();
-    absl::StatusOr<FixedType> out_type = ResolveType(call.template_args[1], call.where);
+    if (out_template >= static_cast<int>(call.template_args.size())) {
+      return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                   absl::StrCat("cannot parse the template arguments of nnet::", f));
+    }
+    int out_pack = 0;
+    absl::StatusOr<FixedType> out_type =
+        ResolveType(call.template_args[out_template], call.where, 0, &out_pack);
     if (!out_type.ok()) return out_type.status();
     layer->result_type = *out_type;
-    const std::string& out_var = call.args[1];
+    if (stream_) {
+      if (absl::Status st = AdaptToStream(call, out_pack, *layer); !st.ok()) return st;
+    }
     const ArrayDecl* out_decl = nullptr;
-    if (out_var == output_name_) {
-      out_decl = &output_;
-    } else if (auto it = arrays_.find(out_var); it != arrays_.end()) {
-      out_decl = &it->second;
-    } else {
-      return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
-                   absl::StrCat("output array '", out_var, "' is not declared"));
+    for (size_t k : output_args) {
+      if (top_names_[k] == out_var) out_decl = &top_arrays_[k];
+    }
+    if (out_decl == nullptr) {
+      if (auto it = arrays_.find(out_var); it != arrays_.end()) {
+        out_decl = &it->second;
+      } else {
+        return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                     absl::StrCat("output array '", out_var, "' is not declared"));
+      }
+    }
+    if (buffers.count(out_var)) {
+      return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                   absl::StrCat("nnet::", f, " writes '", out_var,
+                                "', which an earlier layer or the caller already wrote"));
     }
     absl::StatusOr<FixedType> declared = ResolveType(out_decl->type, out_decl->where);
     if (!declared.ok()) return declared.status();
     if (!(*declared == *out_type)) {
       return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
-                   absl::StrCat("output type ", call.template_args[1], " differs from '", out_var,
-                                "' declared as ", out_decl->type, " at ", out_decl->where.Where()));
+                   absl::StrCat("output type ", call.template_args[out_template], " differs from '",
+                                out_var, "' declared as ", out_decl->type, " at ",
+                                out_decl->where.Where()));
     }
-    absl::StatusOr<int64_t> out_size = EvalInt(out_decl->size, out_decl->where);
-    if (!out_size.ok()) return out_size.status();
-    int expected_out = current_size;
+    // What the layer writes, as the executor computes it (validated there).
+    int64_t expected_out = in_sizes[0];
     if (const auto* dense = std::get_if<DenseSpec>(&layer->op)) expected_out = dense->n_out;
+    if (const auto* c = std::get_if<ConvSpec>(&layer->op)) {
+      expected_out = int64_t{c->out_height} * c->out_width * c->n_filt;
+    }
+    if (const auto* p = std::get_if<PoolingSpec>(&layer->op)) {
+      expected_out = int64_t{p->out_height} * p->out_width * p->n_chan;
+    }
+    if (const auto* p = std::get_if<PaddingSpec>(&layer->op)) {
+      expected_out = (int64_t{p->in_height} + p->pad_top + p->pad_bottom) *
+                     (int64_t{p->in_width} + p->pad_left + p->pad_right) * p->n_chan;
+    }
+    if (const auto* r = std::get_if<ResizeSpec>(&layer->op)) {
+      expected_out = int64_t{r->out_height} * r->out_width * r->n_chan;
+    }
+    if (const auto* m = std::get_if<MergeSpec>(&layer->op)) {
+      expected_out = m->kind == MergeKind::kConcatenate ? in_sizes[0] + in_sizes[1]
+                                                        : std::max(in_sizes[0], in_sizes[1]);
+    }
+    if (expected_out <= 0 || expected_out > (int64_t{1} << 26)) {
+      return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                   absl::StrCat("nnet::", call.function, " would write ", expected_out,
+                                " values"));
+    }
+    absl::StatusOr<int64_t> out_size =
+        out_decl->size.empty() ? absl::StatusOr<int64_t>(expected_out)  // a stream
+                               : EvalInt(out_decl->size, out_decl->where);
+    if (!out_size.ok()) return out_size.status();
     if (*out_size != expected_out) {
       return Error(
           absl::StatusCode::kInvalidArgument, out_decl->where.Where(),
           absl::StrCat("'", out_var, "' has ", *out_size, " values but nnet::", call.function,
                        " at ", call.where.Where(), " writes ", expected_out));
     }
-    if (!call.comment.empty() && IsIdentifier(call.comment)) {
+    if (!call.comment.empty() && IsIdentifier(call.comment) && !layer_names.count(call.comment)) {
       layer->name = call.comment;
     } else {
       absl::string_view name = out_var;
       absl::ConsumeSuffix(&name, "_out");
       layer->name = std::string(name);
     }
+    for (const Buffer& b : [&] {
+           std::vector<Buffer> v;
+           for (const auto& [array, buffer] : buffers) v.push_back(buffer);
+           return v;
+         }()) {
+      if (b.layer == layer->name) layer->name = out_var;  // a clash with an input's name
+    }
+    if (!layer_names.insert(layer->name).second) {
+      return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                   absl::StrCat("two layers are named '", layer->name, "'"));
+    }
+    // Single-input chains keep the implicit form (each layer reads the previous one).
+    if (!(ins.size() == 1 && ins[0] == previous)) layer->inputs = in_layers;
+    buffers[out_var] = Buffer{layer->name, *out_type, static_cast<int>(expected_out)};
     spec.layers.push_back(*std::move(layer));
-    current_var = out_var;
-    current_type = *out_type;
-    current_size = expected_out;
+    previous = out_var;
   }
-  if (current_var != output_name_) {
-    return Error(absl::StatusCode::kInvalidArgument, calls_.back().where.Where(),
-                 absl::StrCat("the last layer writes '", current_var,
-                              "', not the top function's output '", output_name_, "'"));
+  for (size_t k : input_args) {
+    if (buffers[top_names_[k]].size < 0) {
+      return Error(absl::StatusCode::kInvalidArgument, top_arrays_[k].where.Where(),
+                   absl::StrCat("no layer reads the input '", top_names_[k], "'"));
+    }
   }
+  add_inputs();
+  for (size_t k : output_args) {
+    const std::string& name = top_names_[k];
+    if (!buffers.count(name)) {
+      return Error(absl::StatusCode::kInvalidArgument, top_arrays_[k].where.Where(),
+                   absl::StrCat("no layer writes the top function's output '", name, "'"));
+    }
+    spec.outputs.push_back(buffers[name].layer);
+  }
+  const bool chain = spec.inputs.size() == 1 && spec.outputs.size() == 1 &&
+                     spec.outputs[0] == spec.layers.back().name &&
+                     std::all_of(spec.layers.begin(), spec.layers.end(),
+                                 [](const LayerSpec& l) { return l.inputs.empty(); });
+  if (spec.inputs.size() == 1) {
+    // One input: the classic form (input_type/input_size), which every caller understands.
+    spec.input_type = spec.inputs[0].type;
+    spec.input_size = spec.inputs[0].size;
+    for (LayerSpec& l : spec.layers) {
+      for (std::string& in : l.inputs) {
+        if (in == spec.inputs[0].name) in = "input";
+      }
+    }
+    spec.inputs.clear();
+  }
+  if (chain) spec.outputs.clear();
   return project;
 }
 

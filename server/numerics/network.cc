@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -11,8 +12,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/container/flat_hash_map.h"
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
+#include "server/numerics/network_layers_internal.h"
 
 namespace fpgaas::numerics {
 namespace {
@@ -125,13 +128,17 @@ int64_t ReduceAdd(const FixedType& t, const int64_t* x, int n) {
 
 // ---------------------------------------------------------------------------------------------
 
-enum class OpKind { kDense, kBatchNorm, kLinear, kRelu, kSigmoid, kTanh, kSoftmax };
+enum class OpKind { kDense, kBatchNorm, kLinear, kRelu, kSigmoid, kTanh, kSoftmax, kExtra };
 
 struct CompiledLayer {
   const LayerSpec* spec = nullptr;
   OpKind kind = OpKind::kLinear;
-  FixedType in_type, out_type;
-  int n_in = 0, n_out = 0;
+  FixedType in_type, out_type;  // in_type: the first input's
+  int n_in = 0, n_out = 0;      // n_in: the first input's
+  // Graph: the buffers read (network inputs first, then one per layer) and the one written.
+  std::vector<int> in_buffers;
+  int out_buffer = 0;
+  std::shared_ptr<const internal::ExtraLayer> extra;  // kExtra (network_layers.cc)
 
   // Dense.
   std::vector<int64_t> bias_accum;                  // biases converted to accum_t
@@ -147,6 +154,8 @@ struct CompiledLayer {
   // fused (when fuses_relu), and the identity on accum_t (otherwise; ConvertBlock follows).
   bool result_fast = false, fuses_relu = false;
   internal::DenseEpilogue epilogue_result, epilogue_relu, epilogue_accum;
+  internal::DensePlan plan;  // which kernel (network_kernels.cc's PlanDense) and its parameters
+  std::optional<internal::BatchNormPlan> bn_plan;  // set when the batch norm runs vectorized
   std::vector<int64_t> table_res;  // sigmoid/tanh: the table converted to the result type
   // Tables (sigmoid/tanh: table; softmax: exp/inv).
   std::vector<int64_t> table, exp_table, inv_table;
@@ -159,27 +168,6 @@ struct CompiledLayer {
   internal::FastConvert softmax_norm, softmax_add, softmax_inv_inp, softmax_out;
 };
 
-internal::DenseKernelKind ChooseDenseKernel(const FixedType& in, const DenseSpec& d,
-                                            int product_shift) {
-  const FixedType& acc = d.accum_type;
-  if (acc.overflow != Overflow::kWrap || acc.saturation_bits != 0) {
-    return internal::DenseKernelKind::kGeneral;
-  }
-  const bool quantizes = product_shift > 0;
-  if (quantizes && acc.quantization != Quantization::kTrn &&
-      acc.quantization != Quantization::kRnd) {
-    return internal::DenseKernelKind::kGeneral;
-  }
-  // |x * w| < 2^(mag_x + mag_w); RND adds 2^(shift-1) before the shift.
-  const int product_bits = MagnitudeBits(in) + MagnitudeBits(d.weight_type) +
-                           (quantizes && acc.quantization == Quantization::kRnd ? 1 : 0);
-  if (acc.width <= 32 && product_bits <= 31 && product_shift <= 30 && product_shift >= -31 &&
-      d.weight_type.width <= 32 && in.width <= 32) {
-    return internal::DenseKernelKind::kWrap32;
-  }
-  return internal::DenseKernelKind::kGeneral;
-}
-
 }  // namespace
 
 struct Network::Impl {
@@ -188,8 +176,25 @@ struct Network::Impl {
   int max_width = 0;  // largest layer size (features)
   int64_t macs = 0;
 
+  // Buffers of the graph: the network inputs, then every layer's output; outputs by buffer.
+  struct Buffer {
+    std::string name;
+    FixedType type;
+    int size = 0;
+    size_t offset = 0;  // in a sample's arena
+  };
+  std::vector<Buffer> buffers;
+  std::vector<TensorSpec> inputs;  // spec.inputs, or the single input_type/input_size
+  std::vector<int> output_buffers;
+  size_t arena_size = 0;
+  // A chain of dense-family layers over one input to one output: runs on the block kernels
+  // (RunBlock). Otherwise the graph executor runs one sample at a time (RunGraph).
+  bool sequential = true;
+
   // Runs `count` <= lanes samples as one block of `lanes` lanes.
   void RunBlock(const uint8_t* in, uint8_t* out, int count, int lanes,
+                std::vector<LayerTrace>* trace) const;
+  void RunGraph(const uint8_t* const* in, uint8_t* const* out, size_t batch,
                 std::vector<LayerTrace>* trace) const;
   void RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* y, int count, int lanes) const;
   void RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, int64_t* y) const;
@@ -264,36 +269,40 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
           d.weights[static_cast<size_t>(i) * d.n_out + j];
     }
   }
-  l.dense_kernel = ChooseDenseKernel(l.in_type, d, l.product_shift);
-  // Under AP_WRAP the summation order cannot change the result, so resource layers use the
-  // fast kernels too; the recorded order only matters on the general (saturating) path.
+  // The kernel choice (network_kernels.cc): under AP_WRAP the summation order cannot change the
+  // result, so resource layers use the fast kernels too; the recorded order only matters to
+  // saturating accumulators, which then take the general path.
+  l.plan = internal::PlanDense(l.in_type, d.weight_type, d.accum_type, l.out_type,
+                               d.resource_strategy);
+  l.dense_kernel = l.plan.kind;
+  const FixedType& acc_t = d.accum_type;
   if (l.dense_kernel == internal::DenseKernelKind::kWrap32) {
     l.weights32.assign(l.weights_by_out.begin(), l.weights_by_out.end());
     l.weights32_by_in.assign(d.weights.begin(), d.weights.end());
     l.bias32.assign(l.bias_accum.begin(), l.bias_accum.end());
-    const FixedType& acc_t = d.accum_type;
-    l.quant.shift_right = std::max(l.product_shift, 0);
-    l.quant.shift_left = std::max(-l.product_shift, 0);
-    l.quant.round_const = l.product_shift > 0 && acc_t.quantization == Quantization::kRnd
-                              ? int32_t{1} << (l.product_shift - 1)
-                              : 0;
-    l.quant.acc_width = acc_t.width;
-    l.quant.acc_signed = acc_t.is_signed;
+    l.quant = l.plan.wrap32;
     // accum_t -> accum_t is always the identity and fast (accum_t has at most 32 bits here).
     l.epilogue_accum.to_result = *internal::MakeFastConvert(acc_t, acc_t);
-    if (std::optional<internal::FastConvert> c = internal::MakeFastConvert(acc_t, l.out_type);
-        c && FitsInt32(l.out_type)) {
+    if (FitsInt32(l.out_type)) {
       l.result_fast = true;
-      l.epilogue_result.to_result = *c;
+      l.epilogue_result.to_result = *l.plan.to_result;
     }
+  } else if (l.dense_kernel == internal::DenseKernelKind::kFast32 ||
+             l.dense_kernel == internal::DenseKernelKind::kFast64) {
+    if (l.dense_kernel == internal::DenseKernelKind::kFast32) {
+      l.weights32.assign(l.weights_by_out.begin(), l.weights_by_out.end());
+      l.bias32.assign(l.bias_accum.begin(), l.bias_accum.end());
+    }
+    l.result_fast = true;
+    l.epilogue_result.to_result = *l.plan.to_result;
   }
   return absl::OkStatus();
 }
 
-// Fuses a relu that directly follows a kWrap32 dense layer into the dense kernel's epilogue.
+// Fuses a relu that directly follows a fast dense layer into the dense kernel's epilogue.
 void FuseRelu(CompiledLayer& dense, const CompiledLayer& next) {
   if (dense.kind != OpKind::kDense || !dense.result_fast || next.kind != OpKind::kRelu ||
-      !FitsInt32(next.out_type)) {
+      (dense.dense_kernel != internal::DenseKernelKind::kFast64 && !FitsInt32(next.out_type))) {
     return;
   }
   std::optional<internal::FastConvert> c = internal::MakeFastConvert(next.in_type, next.out_type);
@@ -332,6 +341,8 @@ absl::Status CompileBatchNorm(const BatchNormSpec& b, CompiledLayer& l) {
         " bits exactly; at most ", kMaxExactBits, " are supported"));
   }
   l.n_out = l.n_in;
+  l.bn_plan = internal::PlanBatchNorm(l.in_type, b.scale_type, b.bias_type, b.bias, res,
+                                      b.product_in_result_type);
   return absl::OkStatus();
 }
 
@@ -512,24 +523,64 @@ absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
   auto impl = std::make_unique<Impl>();
   impl->spec = std::move(spec);
   const NetworkSpec& s = impl->spec;
-  if (absl::Status st = ValidateType(s.input_type, "input", "input type"); !st.ok()) return st;
-  if (s.input_size <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("network input size must be > 0, got ", s.input_size));
+  impl->inputs = s.inputs;
+  if (impl->inputs.empty()) impl->inputs.push_back(TensorSpec{"input", s.input_type, s.input_size});
+  absl::flat_hash_map<std::string, int> by_name;
+  for (const TensorSpec& t : impl->inputs) {
+    if (absl::Status st = ValidateType(t.type, t.name, "input type"); !st.ok()) return st;
+    if (t.size <= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("network input \"", t.name, "\" size must be > 0, got ", t.size));
+    }
+    if (!by_name.emplace(t.name, static_cast<int>(impl->buffers.size())).second) {
+      return absl::InvalidArgumentError(absl::StrCat("two network inputs are named \"", t.name, "\""));
+    }
+    impl->buffers.push_back({t.name, t.type, t.size});
   }
   if (s.layers.empty()) return absl::InvalidArgumentError("network has no layers");
-  FixedType type = s.input_type;
-  int size = s.input_size;
-  impl->max_width = size;
+  impl->max_width = 0;
+  for (const TensorSpec& t : impl->inputs) impl->max_width = std::max(impl->max_width, t.size);
+  impl->sequential = impl->inputs.size() == 1;
   for (const LayerSpec& ls : s.layers) {
     CompiledLayer l;
     l.spec = &ls;
-    l.in_type = type;
     l.out_type = ls.result_type;
-    l.n_in = size;
+    const int previous = static_cast<int>(impl->buffers.size()) - 1;
+    if (ls.inputs.empty()) {
+      l.in_buffers.push_back(impl->layers.empty() ? 0 : previous);
+    } else {
+      for (const std::string& name : ls.inputs) {
+        auto it = by_name.find(name);
+        if (it == by_name.end()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "layer \"", ls.name, "\" reads \"", name,
+              "\", which is neither a network input nor an earlier layer"));
+        }
+        l.in_buffers.push_back(it->second);
+      }
+    }
+    if (l.in_buffers.size() != 1 || l.in_buffers[0] != (impl->layers.empty() ? 0 : previous)) {
+      impl->sequential = false;
+    }
+    l.in_type = impl->buffers[l.in_buffers[0]].type;
+    l.n_in = impl->buffers[l.in_buffers[0]].size;
     if (absl::Status st = ValidateType(ls.result_type, ls.name, "result type"); !st.ok()) return st;
     absl::Status st;
-    if (const auto* d = std::get_if<DenseSpec>(&ls.op)) {
+    if (internal::IsExtraLayer(ls)) {
+      l.kind = OpKind::kExtra;
+      impl->sequential = false;
+      std::vector<internal::LayerInput> ins;
+      for (int b : l.in_buffers) ins.push_back({impl->buffers[b].type, impl->buffers[b].size});
+      absl::StatusOr<std::unique_ptr<internal::ExtraLayer>> extra =
+          internal::CompileExtraLayer(ls, ins);
+      if (!extra.ok()) return extra.status();
+      l.extra = *std::move(extra);
+      l.n_out = l.extra->output_size();
+      impl->macs += l.extra->macs();
+    } else if (l.in_buffers.size() != 1) {
+      st = absl::InvalidArgumentError(absl::StrCat("layer \"", ls.name, "\" reads ",
+                                                   l.in_buffers.size(), " inputs; it reads one"));
+    } else if (const auto* d = std::get_if<DenseSpec>(&ls.op)) {
       l.kind = OpKind::kDense;
       st = CompileDense(*d, l);
       impl->macs += static_cast<int64_t>(d->n_in) * d->n_out;
@@ -542,23 +593,57 @@ absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
       st = CompileSoftmax(*sm, l);
     }
     if (!st.ok()) return st;
-    type = l.out_type;
-    size = l.n_out;
-    impl->max_width = std::max(impl->max_width, size);
+    if (!by_name.emplace(ls.name, static_cast<int>(impl->buffers.size())).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("layer name \"", ls.name, "\" is used twice (or names an input)"));
+    }
+    l.out_buffer = static_cast<int>(impl->buffers.size());
+    impl->buffers.push_back({ls.name, l.out_type, l.n_out});
+    impl->max_width = std::max(impl->max_width, l.n_out);
     impl->layers.push_back(std::move(l));
   }
-  for (size_t k = 0; k + 1 < impl->layers.size(); ++k)
-    FuseRelu(impl->layers[k], impl->layers[k + 1]);
+  if (s.outputs.empty()) {
+    impl->output_buffers.push_back(impl->layers.back().out_buffer);
+  } else {
+    for (const std::string& name : s.outputs) {
+      auto it = by_name.find(name);
+      if (it == by_name.end() || it->second < static_cast<int>(impl->inputs.size())) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("network output \"", name, "\" is not a layer"));
+      }
+      impl->output_buffers.push_back(it->second);
+    }
+    if (impl->output_buffers.size() != 1 ||
+        impl->output_buffers[0] != impl->layers.back().out_buffer) {
+      impl->sequential = false;
+    }
+  }
+  for (Impl::Buffer& b : impl->buffers) {
+    b.offset = impl->arena_size;
+    impl->arena_size += static_cast<size_t>(b.size);
+  }
+  if (impl->sequential) {
+    for (size_t k = 0; k + 1 < impl->layers.size(); ++k)
+      FuseRelu(impl->layers[k], impl->layers[k + 1]);
+  }
   return std::unique_ptr<Network>(new Network(std::move(impl)));
 }
 
 Network::Network(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Network::~Network() = default;
 
-int Network::input_size() const { return impl_->spec.input_size; }
-int Network::output_size() const { return impl_->layers.back().n_out; }
-const FixedType& Network::input_type() const { return impl_->spec.input_type; }
-const FixedType& Network::output_type() const { return impl_->layers.back().out_type; }
+int Network::num_inputs() const { return static_cast<int>(impl_->inputs.size()); }
+int Network::num_outputs() const { return static_cast<int>(impl_->output_buffers.size()); }
+const std::string& Network::input_name(int k) const { return impl_->inputs[k].name; }
+const std::string& Network::output_name(int k) const {
+  return impl_->buffers[impl_->output_buffers[k]].name;
+}
+int Network::input_size(int k) const { return impl_->inputs[k].size; }
+int Network::output_size(int k) const { return impl_->buffers[impl_->output_buffers[k]].size; }
+const FixedType& Network::input_type(int k) const { return impl_->inputs[k].type; }
+const FixedType& Network::output_type(int k) const {
+  return impl_->buffers[impl_->output_buffers[k]].type;
+}
 const NetworkSpec& Network::spec() const { return impl_->spec; }
 int64_t Network::macs_per_sample() const { return impl_->macs; }
 
@@ -738,6 +823,10 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
     }
     case OpKind::kBatchNorm: {
       const BatchNormSpec& bn = std::get<BatchNormSpec>(l.spec->op);
+      if (l.bn_plan) {
+        internal::BatchNormBlock(x, lanes, l.n_in, bn.scale.data(), *l.bn_plan, y);
+        return;
+      }
       const int product_f = in.fractional_bits() + bn.scale_type.fractional_bits();
       const int f = std::max(product_f, bn.bias_type.fractional_bits());
       for (int i = 0; i < l.n_in; ++i) {
@@ -788,6 +877,8 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
       }
       return;
     }
+    case OpKind::kExtra:  // runs in RunGraph
+      return;
     case OpKind::kSoftmax: {
       BlockScratch& scratch = ThreadScratch();
       int64_t* xs = BlockScratch::Sized(scratch.softmax_x, l.n_in);
@@ -812,11 +903,13 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
   int64_t* y64 = BlockScratch::Sized(scratch.b64, buf);
   int32_t* x32 = BlockScratch::Sized(scratch.a32, buf);
   int32_t* y32 = BlockScratch::Sized(scratch.b32, buf);
-  const FixedType& it = spec.input_type;
-  const int n_in = spec.input_size;
+  const FixedType& it = inputs[0].type;
+  const int n_in = inputs[0].size;
   const CompiledLayer& first = layers.front();
   bool narrow = first.kind == OpKind::kDense &&
-                first.dense_kernel == internal::DenseKernelKind::kWrap32 && FitsInt32(it);
+                (first.dense_kernel == internal::DenseKernelKind::kWrap32 ||
+                 first.dense_kernel == internal::DenseKernelKind::kFast32) &&
+                FitsInt32(it);
   if (narrow) {
     internal::UnpackBlock32(it, in, n_in, count, lanes, x32);
   } else {
@@ -827,7 +920,29 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
     const size_t n_in_lanes = static_cast<size_t>(l.n_in) * lanes;
     const size_t n_out_lanes = static_cast<size_t>(l.n_out) * lanes;
     bool skip_relu = false;
-    if (l.kind == OpKind::kDense && l.dense_kernel == internal::DenseKernelKind::kWrap32) {
+    if (l.kind == OpKind::kDense && l.dense_kernel == internal::DenseKernelKind::kFast64) {
+      if (narrow) {
+        for (size_t q = 0; q < n_in_lanes; ++q) x64[q] = x32[q];
+        narrow = false;
+      }
+      skip_relu = l.fuses_relu && trace == nullptr;
+      internal::DenseFastBlock64(x64, lanes, l.weights_by_out.data(), l.bias_accum.data(), l.n_in,
+                                 l.n_out, l.plan.params,
+                                 skip_relu ? l.epilogue_relu : l.epilogue_result, y64);
+      std::swap(x64, y64);
+    } else if (l.kind == OpKind::kDense &&
+               l.dense_kernel == internal::DenseKernelKind::kFast32) {
+      if (!narrow) {
+        for (size_t q = 0; q < n_in_lanes; ++q) x32[q] = static_cast<int32_t>(x64[q]);
+      }
+      skip_relu = l.fuses_relu && trace == nullptr;
+      internal::DenseFastBlock32(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
+                                 l.plan.params, skip_relu ? l.epilogue_relu : l.epilogue_result,
+                                 y32);
+      std::swap(x32, y32);
+      narrow = true;
+    } else if (l.kind == OpKind::kDense &&
+               l.dense_kernel == internal::DenseKernelKind::kWrap32) {
       if (!narrow) {
         for (size_t q = 0; q < n_in_lanes; ++q) x32[q] = static_cast<int32_t>(x64[q]);
       }
@@ -883,7 +998,57 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
   }
 }
 
+void Network::Impl::RunGraph(const uint8_t* const* in, uint8_t* const* out, size_t batch,
+                             std::vector<LayerTrace>* trace) const {
+  thread_local std::vector<int64_t> arena_storage;
+  if (arena_storage.size() < arena_size) arena_storage.resize(arena_size);
+  int64_t* arena = arena_storage.data();
+  std::vector<const int64_t*> xs;
+  for (size_t sample = 0; sample < batch; ++sample) {
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      const Buffer& b = buffers[k];
+      internal::UnpackBlock(b.type, in[k] + sample * b.size * b.type.container_bytes(), b.size, 1,
+                            1, arena + b.offset);
+    }
+    for (const CompiledLayer& l : layers) {
+      int64_t* y = arena + buffers[l.out_buffer].offset;
+      if (l.kind == OpKind::kExtra) {
+        xs.clear();
+        for (int b : l.in_buffers) xs.push_back(arena + buffers[b].offset);
+        l.extra->Run(xs.data(), y);
+      } else if (l.kind == OpKind::kSoftmax) {
+        RunSoftmaxSample(l, arena + buffers[l.in_buffers[0]].offset, y);
+      } else {
+        RunLayer(l, arena + buffers[l.in_buffers[0]].offset, y, 1, 1);
+      }
+      if (trace != nullptr) {
+        LayerTrace t;
+        t.name = l.spec->name;
+        t.type = l.out_type;
+        t.raw.assign(y, y + l.n_out);
+        for (int64_t raw : t.raw) t.values.push_back(ToDouble(l.out_type, raw));
+        trace->push_back(std::move(t));
+      }
+    }
+    for (size_t k = 0; k < output_buffers.size(); ++k) {
+      const Buffer& b = buffers[output_buffers[k]];
+      internal::PackBlock(b.type, arena + b.offset, b.size, 1, 1,
+                          out[k] + sample * b.size * b.type.container_bytes());
+    }
+  }
+}
+
 void Network::Run(const uint8_t* in, uint8_t* out, size_t batch) const {
+  Run(&in, &out, batch);
+}
+
+void Network::Run(const uint8_t* const* ins, uint8_t* const* outs, size_t batch) const {
+  if (!impl_->sequential) {
+    impl_->RunGraph(ins, outs, batch, nullptr);
+    return;
+  }
+  const uint8_t* in = ins[0];
+  uint8_t* out = outs[0];
   const size_t in_bytes = input_bytes_per_sample(), out_bytes = output_bytes_per_sample();
   size_t start = 0;
   while (start < batch) {
@@ -900,10 +1065,19 @@ void Network::Run(const uint8_t* in, uint8_t* out, size_t batch) const {
   }
 }
 
-std::vector<LayerTrace> Network::Trace(const uint8_t* sample) const {
+std::vector<LayerTrace> Network::Trace(const uint8_t* sample) const { return Trace(&sample); }
+
+std::vector<LayerTrace> Network::Trace(const uint8_t* const* sample) const {
   std::vector<LayerTrace> trace;
-  std::vector<uint8_t> out(output_bytes_per_sample());
-  impl_->RunBlock(sample, out.data(), 1, 1, &trace);
+  std::vector<std::vector<uint8_t>> outs;
+  std::vector<uint8_t*> out_ptrs;
+  for (int k = 0; k < num_outputs(); ++k) outs.emplace_back(output_bytes_per_sample(k));
+  for (auto& o : outs) out_ptrs.push_back(o.data());
+  if (impl_->sequential) {
+    impl_->RunBlock(sample[0], out_ptrs[0], 1, 1, &trace);
+  } else {
+    impl_->RunGraph(sample, out_ptrs.data(), 1, &trace);
+  }
   return trace;
 }
 

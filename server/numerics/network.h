@@ -1,13 +1,19 @@
-// Network: a bit-exact executor of an hls4ml io_parallel network (hls4ml's C simulation semantics).
+// Network: a bit-exact executor of an hls4ml network (hls4ml's C simulation semantics).
 //
 // A Network is built from a NetworkSpec (usually by LoadHls4mlProject in hls4ml_project.h),
 // validated once by Create, and is immutable afterwards: Run and Trace are const and thread-safe,
 // so one Network is shared by every compute unit of an emulated device.
 //
-// Data layout (the DMA buffers of the serving core): a batch is `batch` samples, batch-major, each
-// sample input_size() values of input_type() packed as in fixed_point.h (container_bytes() each,
-// little-endian, sign-extended), no padding between samples. The output is the same with
-// output_size() values of output_type().
+// A network is a small graph of layers over named buffers, run in the order of `layers` (hls4ml's
+// call order): each layer reads one or more buffers (the network's inputs or earlier layers'
+// outputs) and writes its own, named after the layer. Multi-dimensional tensors are flat,
+// channel-last, row-major (hls4ml's io_parallel arrays).
+//
+// Data layout (the DMA buffers of the serving core): one contiguous buffer per input/output
+// tensor. A batch is `batch` samples, batch-major, each sample input_size(k) values of
+// input_type(k) packed as in fixed_point.h (container_bytes() each, little-endian,
+// sign-extended), no padding between samples. Outputs are the same with output_size(k) values of
+// output_type(k).
 #ifndef FPGAAS_SERVER_NUMERICS_NETWORK_H_
 #define FPGAAS_SERVER_NUMERICS_NETWORK_H_
 
@@ -46,12 +52,120 @@ struct BatchNormSpec {
   bool product_in_result_type = false;
 };
 
-enum class ActivationKind { kLinear, kRelu, kSigmoid, kTanh };
+// Element-wise activations (nnet_activation.h):
+//   leaky_relu:   y = x > 0 ? res_t(x) : res_t(alpha * x)        (alpha: param_type)
+//   thresholded:  y = x > theta ? res_t(x) : 0                     (theta: param_type)
+//   relu_max:     y = x < 0 ? 0 : x > max_value ? res_t(max_value) : res_t(x)   (relu6, relu1)
+//   prelu:        leaky_relu with one alpha per element (params)
+//   hard_sigmoid: z = slope * x + shift exactly, clamped to [0, 1]; y = res_t(z)
+//   hard_tanh:    the same z; y = res_t(2 z - 1)
+enum class ActivationKind {
+  kLinear,
+  kRelu,
+  kSigmoid,
+  kTanh,
+  kLeakyRelu,
+  kThresholdedRelu,
+  kReluMax,
+  kPRelu,
+  kHardSigmoid,
+  kHardTanh,
+};
 struct ActivationSpec {
   ActivationKind kind = ActivationKind::kLinear;
   int n = 0;
   int table_size = 1024;        // sigmoid/tanh
   FixedType table_type{18, 8};  // sigmoid/tanh table_t
+  FixedType param_type;         // leaky/thresholded/prelu: alpha's or theta's type
+  int64_t param = 0;            // leaky/thresholded: raw alpha/theta
+  std::vector<int64_t> params;  // prelu: n raw alphas
+  int max_value = 6;            // relu_max
+  FixedType slope_type, shift_type;  // hard sigmoid/tanh
+  int64_t slope = 0, shift = 0;      // raw values
+};
+
+// nnet::conv_1d_cl / conv_2d_cl / pointwise_conv_{1,2}d_cl, io_parallel, channel-last. Each output
+// pixel (row-major) is a dense layer over its window, taken in (kh, kw, channel) order and zero
+// where it lies in the padding: acc_f = accum_t(b_f); acc_f = accum_t(acc_f + accum_t(x_k * w_kf))
+// for k in order; y = res_t(acc_f). Conv1D has in_height = filt_height = out_height = 1.
+struct ConvSpec {
+  int in_height = 1, in_width = 0, n_chan = 0;
+  int filt_height = 1, filt_width = 1, n_filt = 0;
+  int stride_height = 1, stride_width = 1;
+  int pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  int out_height = 1, out_width = 0;
+  FixedType weight_type, bias_type, accum_type;
+  std::vector<int64_t> weights;  // raw, [kh][kw][chan][filt]
+  std::vector<int64_t> biases;   // raw, n_filt
+  // Resource strategy sums in another order; accepted only with wrapping accumulators, where the
+  // order cannot matter.
+  bool resource_strategy = false;
+};
+
+// nnet::pooling{1,2}d_cl and global_pooling{1,2}d_cl (channel-last; n_chan is hls4ml's n_filt).
+// Max: the window's maximum (padding counts as data_T's sign-bit pattern), then accum_t, then
+// res_t. Average: s = accum_t(s + x) over the window (padding: 0), then s = accum_t(trunc0(s / d))
+// with d the window size (count_pad) or the number of pixels inside the image; y = res_t(s).
+// hls4ml < 1.0 sums and divides in data_T (0.8: a wider ap_fixed for ap_fixed<W,I> inputs, then
+// back to data_T): the importer sets accum_type (and average_cast_type) accordingly.
+// io_stream (window_in_accum, nnet_pooling_stream.h's reduce_pool): every window value is first
+// converted to accum_t; max of those; average: nnet::reduce's pairwise tree of accum_t sums (left
+// half the largest power of two below n), then divided by the whole window (truncating toward
+// zero). No padding.
+enum class PoolKind { kMax, kAverage };
+struct PoolingSpec {
+  PoolKind kind = PoolKind::kMax;
+  int in_height = 1, in_width = 0, n_chan = 0;
+  int pool_height = 1, pool_width = 1;
+  int stride_height = 1, stride_width = 1;
+  int pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  int out_height = 1, out_width = 0;
+  bool count_pad = false;
+  FixedType accum_type;
+  bool window_in_accum = false;
+  // io_stream global pooling (with window_in_accum): the accum_t sum runs pixel by pixel
+  // instead of as a tree.
+  bool sequential_sum = false;
+  // hls4ml 0.8's avg() for ap_fixed<W,I> inputs: the quotient goes to this type (data_T) before
+  // res_t (the sum itself in accum_type = ap_fixed<W + ceillog2(n), I + ceillog2(n)>).
+  std::optional<FixedType> average_cast_type;
+  // hls4ml < 1.0 average: then res_t(y * rescale), rescale a raw value of the input type (its
+  // data_T(n) / overlap step; 1 when data_T holds the pool size).
+  std::optional<int64_t> rescale;
+};
+
+// nnet::zeropad{1,2}d_cl: y = res_t(x) inside, 0 in the border (channel-last).
+struct PaddingSpec {
+  int in_height = 1, in_width = 0, n_chan = 0;
+  int pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+};
+
+// nnet::resize_nearest (UpSampling1D/2D): y[i][j] = x[(i * ((H << 16) / H' + 1)) >> 16]
+// [(j * ((W << 16) / W' + 1)) >> 16], no conversion (result_type must be the input type).
+struct ResizeSpec {
+  int in_height = 1, in_width = 0, n_chan = 0;
+  int out_height = 1, out_width = 0;
+};
+
+// nnet_merge.h over two inputs (element-wise: y_i = res_t(f(a_{i mod n1}, b_{i mod n2})), exact
+// arithmetic inside f). Average: (a + b) * 0.5 exactly, or (hls4ml < 1.0) the ap_fixed division
+// (a + b) / res_t(2) truncated toward zero at max(F_a, F_b) fractional bits. Maximum/minimum
+// compare the exact values. Concatenate: shapes (1 to 3 dims, the last one channels) and the
+// axis (negative counts from the end): the inputs' blocks interleaved along the axis, y = res_t(x).
+enum class MergeKind {
+  kAdd,
+  kSubtract,
+  kMultiply,
+  kAverage,
+  kMaximum,
+  kMinimum,
+  kConcatenate,
+};
+struct MergeSpec {
+  MergeKind kind = MergeKind::kAdd;
+  bool average_divides = false;
+  std::vector<int> shape1, shape2;  // concatenate
+  int axis = -1;                    // concatenate
 };
 
 enum class SoftmaxImplementation { kStable, kLatency, kLegacy, kArgmax };
@@ -75,13 +189,27 @@ struct SoftmaxSpec {
 struct LayerSpec {
   std::string name;       // e.g. "layer2" / "fc1", as in the project (for traces and errors)
   FixedType result_type;  // the layer's output type (res_t / layerN_t)
-  std::variant<DenseSpec, BatchNormSpec, ActivationSpec, SoftmaxSpec> op;
+  std::variant<DenseSpec, BatchNormSpec, ActivationSpec, SoftmaxSpec, ConvSpec, PoolingSpec,
+               PaddingSpec, ResizeSpec, MergeSpec>
+      op;
+  // The buffers it reads: names of network inputs or of earlier layers. Empty: the previous
+  // layer's output (the first layer: the first input). Merge layers read two.
+  std::vector<std::string> inputs;
+};
+
+struct TensorSpec {
+  std::string name;
+  FixedType type;
+  int size = 0;  // values per sample
 };
 
 struct NetworkSpec {
+  // The input of a single-input network (used when `inputs` is empty).
   FixedType input_type;
   int input_size = 0;
-  std::vector<LayerSpec> layers;  // in call order; each consumes the previous one's output
+  std::vector<LayerSpec> layers;  // in call order
+  std::vector<TensorSpec> inputs;    // several named inputs, in the top function's order
+  std::vector<std::string> outputs;  // layers whose outputs are the network's; empty: the last
 };
 
 struct LayerTrace {
@@ -96,21 +224,35 @@ class Network {
   // Validates sizes, types (every intermediate fits the executor) and table sizes.
   static absl::StatusOr<std::unique_ptr<Network>> Create(NetworkSpec spec);
 
-  int input_size() const;
-  int output_size() const;
-  const FixedType& input_type() const;
-  const FixedType& output_type() const;
-  size_t input_bytes_per_sample() const { return input_size() * input_type().container_bytes(); }
-  size_t output_bytes_per_sample() const { return output_size() * output_type().container_bytes(); }
+  int num_inputs() const;
+  int num_outputs() const;
+  // Tensor k's name (spec input names; output layer names), size and type. Without k: tensor 0.
+  const std::string& input_name(int k = 0) const;
+  const std::string& output_name(int k = 0) const;
+  int input_size(int k = 0) const;
+  int output_size(int k = 0) const;
+  const FixedType& input_type(int k = 0) const;
+  const FixedType& output_type(int k = 0) const;
+  size_t input_bytes_per_sample(int k = 0) const {
+    return input_size(k) * input_type(k).container_bytes();
+  }
+  size_t output_bytes_per_sample(int k = 0) const {
+    return output_size(k) * output_type(k).container_bytes();
+  }
   const NetworkSpec& spec() const;
-  // Multiply-accumulates per sample (sum of n_in * n_out of dense layers), for benchmarks.
+  // Multiply-accumulates per sample (dense and convolution layers), for benchmarks.
   int64_t macs_per_sample() const;
 
   // Runs `batch` samples from `in` (batch * input_bytes_per_sample()) into `out`
-  // (batch * output_bytes_per_sample()). Thread-safe.
+  // (batch * output_bytes_per_sample()), for a network with one input and one output. Thread-safe.
   void Run(const uint8_t* in, uint8_t* out, size_t batch) const;
+  // Any network: in[k] holds batch * input_bytes_per_sample(k) bytes of input k, out[k] receives
+  // batch * output_bytes_per_sample(k) of output k. Thread-safe.
+  void Run(const uint8_t* const* in, uint8_t* const* out, size_t batch) const;
   // Every layer's output for one packed sample (hls4ml's Trace). Thread-safe.
   std::vector<LayerTrace> Trace(const uint8_t* sample) const;
+  // The same for a network with several inputs (one packed sample of each).
+  std::vector<LayerTrace> Trace(const uint8_t* const* sample) const;
 
   ~Network();
 

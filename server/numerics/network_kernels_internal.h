@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "server/numerics/fixed_point.h"
 
@@ -21,20 +22,27 @@ inline constexpr int kSmallBlock = 16;   // one 512-bit vector of int32 lanes
 inline constexpr int kMinSmallBlockSamples = 6;
 
 enum class DenseKernelKind {
-  kGeneral,  // exact scalar path (saturating/rounding accumulators, wide types)
-  kWrap32,   // AP_WRAP accum <= 32 bits, products fit int32, AP_TRN/AP_RND per product
+  kGeneral,  // exact scalar path (what no kernel below can compute exactly)
+  kWrap32,   // AP_WRAP accum, int32 lanes mod 2^32 (width + product shift <= 32), TRN/RND/RND_MIN_INF
+  kFast32,   // DenseFastBlock on int32 lanes (every Q mode, WRAP/SAT/SAT_ZERO/SAT_SYM accum)
+  kFast64,   // DenseFastBlock on int64 lanes (products up to 62 bits, or mod 2^64 under AP_WRAP)
 };
 
 enum class FastOverflow { kWrapSigned, kWrapUnsigned, kClamp, kZero };
 
 // A conversion from_t -> to_t computable in int64 arithmetic:
-// v = ((x + round_const) >> shift_right) << shift_left, then the overflow kind to `width` bits /
-// [lo, hi]. Exact when MakeFastConvert returns it (AP_TRN or AP_RND on quantization, any overflow
-// mode but AP_WRAP with N > 0, every intermediate within 63 bits).
+// v = ((x + rc(x)) >> shift_right) << shift_left, then the overflow kind to `width` bits /
+// [lo, hi], with rc(x) = (x < 0 ? round_const_neg : round_const) + ((x >> shift_right) & conv_mask)
+// (every Q mode: TRN 0; RND 2^(s-1); RND_MIN_INF 2^(s-1)-1; RND_INF 2^(s-1) / 2^(s-1)-1 for
+// negative x; RND_ZERO the reverse; TRN_ZERO 0 / 2^s-1; RND_CONV 2^(s-1)-1 plus the floor's low
+// bit). Exact when MakeFastConvert returns it (any Q mode, any overflow mode but AP_WRAP with
+// N > 0, every intermediate within 63 bits).
 struct FastConvert {
   int shift_right = 0;
   int shift_left = 0;
-  int64_t round_const = 0;
+  int64_t round_const = 0;      // added to sources >= 0
+  int64_t round_const_neg = 0;  // added to sources < 0
+  int64_t conv_mask = 0;        // 1 under AP_RND_CONV with shift_right > 0
   FastOverflow kind = FastOverflow::kWrapSigned;
   int width = 64;
   int64_t lo = 0, hi = 0;
@@ -45,8 +53,10 @@ std::optional<FastConvert> MakeFastConvert(const FixedType& from, const FixedTyp
 
 // One value through a FastConvert (the scalar form of ConvertBlock's fast loops).
 inline int64_t FastConvertOne(const FastConvert& c, int64_t x) {
-  const int64_t v = static_cast<int64_t>(static_cast<uint64_t>((x + c.round_const) >> c.shift_right)
-                                         << c.shift_left);
+  const int64_t rc =
+      (x < 0 ? c.round_const_neg : c.round_const) + ((x >> c.shift_right) & c.conv_mask);
+  const int64_t v =
+      static_cast<int64_t>(static_cast<uint64_t>((x + rc) >> c.shift_right) << c.shift_left);
   switch (c.kind) {
     case FastOverflow::kWrapSigned: {
       const int unused = 64 - c.width;
@@ -95,6 +105,67 @@ void DenseWrap32Block(const int32_t* x, int lanes, const int32_t* w_by_out, cons
 void DenseWrap32Sample(const int32_t* x, const int32_t* w_by_in, const int32_t* bias, int n_in,
                        int n_out, const DenseProductQuant& q, const DenseEpilogue& e, uint32_t* acc,
                        int32_t* y);
+
+// ---------------------------------------------------------------------------------------------
+// General fast dense kernels (kFast32 / kFast64): per-layer functions with explicit parameters,
+// usable by any executor that holds a block of samples feature-major.
+
+// How a product is rounded into accum units (which rc(p) FastConvert's formula needs).
+enum class ProductRounding { kConst, kSign, kConv };
+// What accum_t's overflow mode does to each product and to each partial sum.
+enum class AccumOverflow { kWrap, kClamp, kZero };
+
+// term = accum_t(x * w): q = ((p + rc(p)) >> shift_right) << shift_left with p = x * w, then
+// (kClamp) clamped to [lo, hi] / (kZero) 0 outside it / (kWrap) kept mod 2^bits. acc = bias; for
+// each input i in order: acc = accum_t(acc + term) the same way. Finally y = epilogue(acc), with
+// kWrap sums first wrapped to acc_width bits (acc_signed).
+struct DenseFastParams {
+  int shift_right = 0, shift_left = 0;
+  int64_t round_const = 0, round_const_neg = 0;
+  ProductRounding rounding = ProductRounding::kConst;
+  AccumOverflow overflow = AccumOverflow::kWrap;
+  int acc_width = 32;
+  bool acc_signed = true;
+  int64_t lo = 0, hi = 0;  // accum_t's range (AP_SAT_SYM: lo = -hi)
+};
+
+// Decides whether a dense layer (input type, weight type, accum type, result type) runs on a fast
+// kernel, which one, and with which parameters. `resource_order_matters`: the layer uses
+// dense_resource's summation order (only AP_WRAP accumulators may then take a fast kernel).
+// Returns kGeneral when no kernel is exact for these types.
+struct DensePlan {
+  DenseKernelKind kind = DenseKernelKind::kGeneral;
+  DenseFastParams params;         // kFast32 / kFast64
+  DenseProductQuant wrap32;       // kWrap32
+  std::optional<FastConvert> to_result;  // accum_t -> result_t (set for kFast32 / kFast64)
+};
+DensePlan PlanDense(const FixedType& in, const FixedType& weight, const FixedType& accum,
+                    const FixedType& result, bool resource_order_matters);
+
+// Block form as DenseWrap32Block (x[i * lanes + b], w_by_out[j * n_in + i], y[j * lanes + b]),
+// lanes 1, kSmallBlock or kKernelBlock; bias in accum raws. Results must fit the lane type.
+void DenseFastBlock32(const int32_t* x, int lanes, const int32_t* w_by_out, const int32_t* bias,
+                      int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                      int32_t* y);
+void DenseFastBlock64(const int64_t* x, int lanes, const int64_t* w_by_out, const int64_t* bias,
+                      int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                      int64_t* y);
+
+// Batch normalization y = res_t(x * scale + bias) with the exact intermediate, on int64 lanes:
+// v = (x * scale[i] << product_shift_left) + bias_aligned[i], y = to_result(v).
+struct BatchNormPlan {
+  int product_shift_left = 0;
+  std::vector<int64_t> bias_aligned;  // bias raws shifted to the sum's fractional bits
+  FastConvert to_result;
+};
+// nullopt when the intermediate needs more than 62 bits, the result type is AP_WRAP with N > 0,
+// or product_in_result_type (hls4ml 0.5 - 0.7) is set.
+std::optional<BatchNormPlan> PlanBatchNorm(const FixedType& in, const FixedType& scale_type,
+                                           const FixedType& bias_type,
+                                           const std::vector<int64_t>& bias,
+                                           const FixedType& result, bool product_in_result_type);
+void BatchNormBlock(const int64_t* x, int lanes, int n, const int64_t* scale,
+                    const BatchNormPlan& plan, int64_t* y);
 
 // y[k] = to(x[k]) for n raw values of `from` (the assignment `to_t y = from_t x`).
 void ConvertBlock(const FixedType& from, const int64_t* x, const FixedType& to, int64_t* y,

@@ -20,6 +20,7 @@
 #define FPGAAS_NUMERICS_CLONES
 #endif
 #endif
+#define FPGAAS_INLINE_PACK inline __attribute__((always_inline))
 
 namespace fpgaas::numerics {
 namespace {
@@ -40,7 +41,7 @@ constexpr NamedType kTypes[] = {
 };
 
 template <typename T>
-T Load(const void* src, size_t k) {
+FPGAAS_INLINE_PACK T Load(const void* src, size_t k) {
   T v;
   std::memcpy(&v, static_cast<const uint8_t*>(src) + k * sizeof(T), sizeof(T));
   return v;
@@ -136,20 +137,55 @@ absl::Status NotFinite(size_t k, double v, const FixedType& type) {
                                                  "; cannot convert to ", type.ToString()));
 }
 
-// Fast exact path for float sources: y = x * 2^F is exact in double for every float x when
-// |F| <= 512 - so floor, the fraction and the comparisons below are exact.
-template <typename Container, bool kRound, bool kSaturate>
-FPGAAS_NUMERICS_CLONES size_t PackFloatFast(const float* src, size_t count, double scale,
-                                            int64_t lo, int64_t hi, int width, bool is_signed,
-                                            Container* dst) {
+// Source elements as the fast path reads them: a float for sources every value of which is a float
+// (FP32, FP16, BF16 and 8/16-bit integers), a double for 32/64-bit integers (64-bit ones rounded to
+// the nearest double, as ElementToDouble does). Branch-free so that the loops vectorize.
+template <ElementType kType>
+FPGAAS_INLINE_PACK auto LoadWide(const uint8_t* src, size_t k) {
+  if constexpr (kType == ElementType::kFp32) {
+    return Load<float>(src, k);
+  } else if constexpr (kType == ElementType::kFp16) {
+    // Exponent/mantissa moved into a float's and scaled by 2^112: exact for normals and
+    // subnormals; exponent 31 (inf/NaN) becomes inf, which the caller sends to the general path.
+    const uint16_t h = Load<uint16_t>(src, k);
+    const uint32_t sign = static_cast<uint32_t>(h & 0x8000) << 16;
+    float f = std::bit_cast<float>(static_cast<uint32_t>(h & 0x7fff) << 13) * 0x1p112f;
+    f = (h & 0x7c00) == 0x7c00 ? std::numeric_limits<float>::infinity() : f;
+    return std::bit_cast<float>(std::bit_cast<uint32_t>(f) | sign);
+  } else if constexpr (kType == ElementType::kBf16) {
+    return std::bit_cast<float>(static_cast<uint32_t>(Load<uint16_t>(src, k)) << 16);
+  } else if constexpr (kType == ElementType::kUint8) {
+    return static_cast<float>(Load<uint8_t>(src, k));
+  } else if constexpr (kType == ElementType::kInt8) {
+    return static_cast<float>(Load<int8_t>(src, k));
+  } else if constexpr (kType == ElementType::kUint16) {
+    return static_cast<float>(Load<uint16_t>(src, k));
+  } else if constexpr (kType == ElementType::kInt16) {
+    return static_cast<float>(Load<int16_t>(src, k));
+  } else if constexpr (kType == ElementType::kUint32) {
+    return static_cast<double>(Load<uint32_t>(src, k));
+  } else if constexpr (kType == ElementType::kInt32) {
+    return static_cast<double>(Load<int32_t>(src, k));
+  } else if constexpr (kType == ElementType::kUint64) {
+    return static_cast<double>(Load<uint64_t>(src, k));
+  } else {
+    static_assert(kType == ElementType::kInt64);
+    return static_cast<double>(Load<int64_t>(src, k));
+  }
+}
+
+// Fast exact path: y = x * 2^F is exact in double for every float or double source value x when
+// |F| <= 512 and |y| < 2^62 - so floor, the fraction and the comparisons below are exact. Returns
+// the first index the general path must take (non-finite or huge), or count.
+template <ElementType kType, typename Container, bool kRound, bool kSaturate>
+FPGAAS_INLINE_PACK size_t PackFastLoop(const uint8_t* src, size_t count, double scale, int64_t lo,
+                                       int64_t hi, int width, bool is_signed, Container* dst) {
   const int unused = 64 - width;
   const uint64_t mask = width == 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1;
   const double bound = 0x1p62;
-  size_t bad = count;  // first index needing the general path (non-finite or huge)
+  size_t bad = count;
   for (size_t k = 0; k < count; ++k) {
-    float xf;
-    std::memcpy(&xf, src + k, sizeof(float));
-    double y = static_cast<double>(xf) * scale;
+    double y = static_cast<double>(LoadWide<kType>(src, k)) * scale;
     const bool ok = std::fabs(y) < bound;  // false for NaN/inf/huge
     if (!ok) {
       if (bad == count) bad = k;
@@ -170,31 +206,87 @@ FPGAAS_NUMERICS_CLONES size_t PackFloatFast(const float* src, size_t count, doub
   return bad;
 }
 
-template <typename Container>
-bool TryPackFloatFast(const float* src, size_t count, const FixedType& type, uint8_t* dst,
-                      size_t* bad) {
+template <ElementType kType, typename Container>
+FPGAAS_NUMERICS_CLONES size_t PackFast(const uint8_t* src, size_t count, double scale, int64_t lo,
+                                       int64_t hi, int width, bool is_signed, bool round,
+                                       bool saturate, Container* dst) {
+  if (round && saturate)
+    return PackFastLoop<kType, Container, true, true>(src, count, scale, lo, hi, width, is_signed,
+                                                      dst);
+  if (round)
+    return PackFastLoop<kType, Container, true, false>(src, count, scale, lo, hi, width, is_signed,
+                                                       dst);
+  if (saturate)
+    return PackFastLoop<kType, Container, false, true>(src, count, scale, lo, hi, width, is_signed,
+                                                       dst);
+  return PackFastLoop<kType, Container, false, false>(src, count, scale, lo, hi, width, is_signed,
+                                                      dst);
+}
+
+template <ElementType kType, typename Container>
+bool TryPackFastAs(const uint8_t* src, size_t count, const FixedType& type, uint8_t* dst,
+                   size_t* bad) {
   const bool rnd = type.quantization == Quantization::kRnd;
   const bool trn = type.quantization == Quantization::kTrn;
   const bool sat = type.overflow == Overflow::kSat;
   const bool wrap = type.overflow == Overflow::kWrap && type.saturation_bits == 0;
   if (!(rnd || trn) || !(sat || wrap) || type.width > 63) return false;
+  if (reinterpret_cast<uintptr_t>(dst) % alignof(Container) != 0) return false;
   const double scale = std::ldexp(1.0, type.fractional_bits());
   const int64_t lo = static_cast<int64_t>(internal::MinRaw(type));
   const int64_t hi = static_cast<int64_t>(internal::MaxRaw(type));
-  Container* out = reinterpret_cast<Container*>(dst);
-  if (rnd && sat)
-    *bad = PackFloatFast<Container, true, true>(src, count, scale, lo, hi, type.width,
-                                                type.is_signed, out);
-  if (rnd && wrap)
-    *bad = PackFloatFast<Container, true, false>(src, count, scale, lo, hi, type.width,
-                                                 type.is_signed, out);
-  if (trn && sat)
-    *bad = PackFloatFast<Container, false, true>(src, count, scale, lo, hi, type.width,
-                                                 type.is_signed, out);
-  if (trn && wrap)
-    *bad = PackFloatFast<Container, false, false>(src, count, scale, lo, hi, type.width,
-                                                  type.is_signed, out);
+  *bad = PackFast<kType, Container>(src, count, scale, lo, hi, type.width, type.is_signed, rnd, sat,
+                                    reinterpret_cast<Container*>(dst));
   return true;
+}
+
+template <ElementType kType>
+bool TryPackFast(const uint8_t* src, size_t count, const FixedType& type, uint8_t* dst,
+                 size_t* bad) {
+  switch (type.container_bytes()) {
+    case 1:
+      return TryPackFastAs<kType, int8_t>(src, count, type, dst, bad);
+    case 2:
+      return TryPackFastAs<kType, int16_t>(src, count, type, dst, bad);
+    case 4:
+      return TryPackFastAs<kType, int32_t>(src, count, type, dst, bad);
+    default:
+      return TryPackFastAs<kType, int64_t>(src, count, type, dst, bad);
+  }
+}
+
+// The fast path for every wire type but BOOL; false when the type's modes need the general path.
+bool TryPackFastAny(ElementType t, const uint8_t* src, size_t count, const FixedType& type,
+                    uint8_t* dst, size_t* bad) {
+  switch (t) {
+    case ElementType::kBool:
+      return false;
+    case ElementType::kUint8:
+      return TryPackFast<ElementType::kUint8>(src, count, type, dst, bad);
+    case ElementType::kUint16:
+      return TryPackFast<ElementType::kUint16>(src, count, type, dst, bad);
+    case ElementType::kUint32:
+      return TryPackFast<ElementType::kUint32>(src, count, type, dst, bad);
+    case ElementType::kUint64:
+      return TryPackFast<ElementType::kUint64>(src, count, type, dst, bad);
+    case ElementType::kInt8:
+      return TryPackFast<ElementType::kInt8>(src, count, type, dst, bad);
+    case ElementType::kInt16:
+      return TryPackFast<ElementType::kInt16>(src, count, type, dst, bad);
+    case ElementType::kInt32:
+      return TryPackFast<ElementType::kInt32>(src, count, type, dst, bad);
+    case ElementType::kInt64:
+      return TryPackFast<ElementType::kInt64>(src, count, type, dst, bad);
+    case ElementType::kFp16:
+      return TryPackFast<ElementType::kFp16>(src, count, type, dst, bad);
+    case ElementType::kBf16:
+      return TryPackFast<ElementType::kBf16>(src, count, type, dst, bad);
+    case ElementType::kFp32:
+      return TryPackFast<ElementType::kFp32>(src, count, type, dst, bad);
+    case ElementType::kFp64:
+      return false;  // x * 2^F may leave the double range; the general path is exact
+  }
+  return false;
 }
 
 }  // namespace
@@ -224,29 +316,9 @@ absl::Status PackElements(ElementType src_type, const void* src, size_t count,
                           const FixedType& type, uint8_t* dst) {
   const int cb = type.container_bytes();
   size_t start = 0;
-  if (src_type == ElementType::kFp32 && std::abs(type.fractional_bits()) <= 512 &&
-      reinterpret_cast<uintptr_t>(src) % alignof(float) == 0) {
+  if (std::abs(type.fractional_bits()) <= 512) {
     size_t bad = count;
-    bool done = false;
-    const float* f = static_cast<const float*>(src);
-    switch (cb) {
-      case 1:
-        done = TryPackFloatFast<int8_t>(f, count, type, dst, &bad);
-        break;
-      case 2:
-        done = reinterpret_cast<uintptr_t>(dst) % 2 == 0 &&
-               TryPackFloatFast<int16_t>(f, count, type, dst, &bad);
-        break;
-      case 4:
-        done = reinterpret_cast<uintptr_t>(dst) % 4 == 0 &&
-               TryPackFloatFast<int32_t>(f, count, type, dst, &bad);
-        break;
-      default:
-        done = reinterpret_cast<uintptr_t>(dst) % 8 == 0 &&
-               TryPackFloatFast<int64_t>(f, count, type, dst, &bad);
-        break;
-    }
-    if (done) {
+    if (TryPackFastAny(src_type, static_cast<const uint8_t*>(src), count, type, dst, &bad)) {
       if (bad == count) return absl::OkStatus();
       start = bad;  // redo from the first element the fast path could not take
     }

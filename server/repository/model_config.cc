@@ -10,6 +10,7 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "server/util/text.h"
 
 namespace fpgaas {
 namespace {
@@ -93,6 +94,9 @@ absl::StatusOr<TensorInfo> ValidateTensor(absl::string_view kind, const std::str
   return tensor;
 }
 
+constexpr uint64_t kMaxQueueDelayMicroseconds = 10'000'000;    // 10 s
+constexpr uint64_t kMaxTimeoutMicroseconds = 86'400'000'000;  // 1 day
+
 }  // namespace
 
 absl::Status ValidateModelName(absl::string_view name) {
@@ -102,12 +106,13 @@ absl::Status ValidateModelName(absl::string_view name) {
   }
   if (name.front() == '.') {
     return absl::InvalidArgumentError(
-        absl::StrCat("model name '", name, "' must not start with '.'"));
+        absl::StrCat("model name '", Quoted(name), "' must not start with '.'"));
   }
   for (char c : name) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') {
       return absl::InvalidArgumentError(
-          absl::StrCat("model name '", name, "' may only hold letters, digits, '_', '-' and '.'"));
+          absl::StrCat("model name '", Quoted(name),
+                       "' may only hold letters, digits, '_', '-' and '.'"));
     }
   }
   return absl::OkStatus();
@@ -133,7 +138,8 @@ absl::StatusOr<inference::ModelConfig> ParseModelConfigJson(const std::string& j
   auto status = google::protobuf::util::JsonStringToMessage(json, &config, options);
   if (!status.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("config parameter (JSON ModelConfig): ", std::string(status.message())));
+        absl::StrCat("config parameter (JSON ModelConfig): ",
+                     Quoted(std::string(status.message()), 300)));
   }
   return config;
 }
@@ -220,6 +226,20 @@ absl::StatusOr<ValidatedConfig> ValidateModelConfig(
           "dynamic_batching.default_queue_policy.max_queue_size "
           "is over 2^30");
     }
+    // A batch held back for an hour, or a timeout past what absl::Duration arithmetic on
+    // "now" keeps exact, is a typo, not a policy.
+    if (batching.max_queue_delay_microseconds() > kMaxQueueDelayMicroseconds) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "dynamic_batching.max_queue_delay_microseconds ", batching.max_queue_delay_microseconds(),
+          " is over ", kMaxQueueDelayMicroseconds, " (", kMaxQueueDelayMicroseconds / 1000000,
+          " s)"));
+    }
+    if (batching.default_queue_policy().default_timeout_microseconds() > kMaxTimeoutMicroseconds) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "dynamic_batching.default_queue_policy.default_timeout_microseconds ",
+          batching.default_queue_policy().default_timeout_microseconds(), " is over ",
+          kMaxTimeoutMicroseconds, " (1 day)"));
+    }
   }
 
   int compute_units = 0;
@@ -231,7 +251,8 @@ absl::StatusOr<ValidatedConfig> ValidateModelConfig(
     }
     // Triton's default for an instance group without a count is one instance.
     if (count == 0) config.mutable_instance_group(i)->set_count(1);
-    compute_units += std::max(count, 1);
+    compute_units += std::min(std::max(count, 1), 257);  // no signed overflow over many groups
+    if (compute_units > 256) break;
   }
   if (compute_units > 256) {
     return absl::InvalidArgumentError(
@@ -256,16 +277,21 @@ absl::StatusOr<ValidatedConfig> ValidateModelConfig(
     }
     out.output_precision = *type;
   }
+  if (fpga.kernel_timeout_us() > kMaxTimeoutMicroseconds) {
+    return absl::InvalidArgumentError(absl::StrCat("fpga.kernel_timeout_us ",
+                                                   fpga.kernel_timeout_us(), " is over ",
+                                                   kMaxTimeoutMicroseconds, " (1 day)"));
+  }
   for (const std::string& argument : fpga.kernel_arguments()) {
     if (argument != "input" && argument != "output" && argument != "batch_size") {
-      return absl::InvalidArgumentError(absl::StrCat("fpga.kernel_arguments: '", argument,
+      return absl::InvalidArgumentError(absl::StrCat("fpga.kernel_arguments: '", Quoted(argument),
                                                      "' is not one of input, output, batch_size"));
     }
   }
   for (const std::string* file : {&fpga.xclbin(), &fpga.awsxclbin(), &fpga.hls4ml_project()}) {
     if (absl::StrContains(*file, "/") || *file == "." || *file == "..") {
       return absl::InvalidArgumentError(
-          absl::StrCat("fpga: '", *file, "' must be a plain name inside the version folder"));
+          absl::StrCat("fpga: '", Quoted(*file), "' must be a plain name inside the version folder"));
     }
   }
 

@@ -22,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/text_format.h"
 #include "server/numerics/hls4ml_project.h"
+#include "server/util/text.h"
 #include "spdlog/spdlog.h"
 
 namespace fpgaas {
@@ -76,12 +77,10 @@ std::string RandomSuffix() {
 
 // A version folder name: a positive decimal integer.
 std::optional<int64_t> ParseVersionFolder(absl::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  for (char c : text) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::nullopt;
-  }
-  int64_t version = 0;
-  if (!absl::SimpleAtoi(text, &version) || version <= 0) return std::nullopt;
+  // "01" is refused: the folder's name must be the version's canonical spelling.
+  if (text.size() > 18) return std::nullopt;
+  std::optional<int64_t> version = ParseCanonicalNonNegative(text);
+  if (!version || *version <= 0) return std::nullopt;
   return version;
 }
 
@@ -140,7 +139,7 @@ absl::StatusOr<std::vector<int64_t>> SelectVersions(const fs::path& model_dir,
 // Checks a "<version>/<relative path>" key of a registration; returns the path to write.
 absl::StatusOr<fs::path> ValidateUploadPath(const std::string& key) {
   auto fail = [&key](absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat("file '", key, "': ", why));
+    return absl::InvalidArgumentError(absl::StrCat("file '", Quoted(key, 200), "': ", why));
   };
   if (key.empty()) return fail("empty path");
   if (key.front() == '/') return fail("absolute paths are not allowed");
@@ -151,7 +150,8 @@ absl::StatusOr<fs::path> ValidateUploadPath(const std::string& key) {
     return fail("expected <version>/<path> (a model file lives in a version folder)");
   }
   if (!ParseVersionFolder(parts[0])) {
-    return fail(absl::StrCat("version folder '", parts[0], "' is not a positive integer"));
+    return fail(absl::StrCat("version folder '", Quoted(parts[0]),
+                             "' is not a positive integer without leading zeros"));
   }
   fs::path path;
   for (absl::string_view part : parts) {
@@ -342,6 +342,12 @@ absl::StatusOr<VersionFiles> ReadModelVersion(const ValidatedConfig& validated,
       return absl::Status(loaded.status().code(),
                           absl::StrCat("hls4ml project ", version, "/", project_name, ": ",
                                        loaded.status().message()));
+    }
+    if ((*loaded)->num_inputs() != 1 || (*loaded)->num_outputs() != 1) {
+      return absl::UnimplementedError(absl::StrCat(
+          "hls4ml project ", version, "/", project_name, " has ", (*loaded)->num_inputs(),
+          " inputs and ", (*loaded)->num_outputs(),
+          " outputs; fpgaasd serves models with one input and one output"));
     }
     files.network = *std::move(loaded);
   } else if (files.xclbin.empty()) {

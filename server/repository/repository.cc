@@ -14,6 +14,7 @@
 #include "server/device/device_manager.h"
 #include "server/metrics/metrics.h"
 #include "server/repository/model_folder.h"
+#include "server/util/text.h"
 #include "spdlog/spdlog.h"
 
 namespace fpgaas {
@@ -94,6 +95,7 @@ struct ModelRepository::PreparedModel {
   std::map<int64_t, std::shared_ptr<ServingModel>> ready;
   std::map<int64_t, std::string> failed_versions;
   std::string model_error;  // set when no version could be tried
+  absl::StatusCode code = absl::StatusCode::kInvalidArgument;  // of the load's error
 
   // Takes phase 1's failures (phase 2 adds the device's).
   static PreparedModel FromFiles(const ModelFiles& files) {
@@ -179,12 +181,14 @@ absl::StatusOr<std::shared_ptr<const ServingModel>> ModelRepository::Get(
     std::string_view name_view, std::string_view version_view) const {
   if (version_view.empty()) return Get(name_view, int64_t{0});
   const std::string name(name_view), version(version_view);
-  int64_t number = 0;
-  if (!absl::SimpleAtoi(version, &number) || number < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("model '", name, "': version '", version, "' is not a version number"));
+  std::optional<int64_t> number = ParseCanonicalNonNegative(version);
+  if (!number) {
+    return absl::InvalidArgumentError(absl::StrCat("model '", Quoted(name), "': version '",
+                                                   Quoted(version),
+                                                   "' is not a version number (digits, no sign, "
+                                                   "spaces or leading zeros)"));
   }
-  return Get(name, number);
+  return Get(name, *number);
 }
 
 absl::StatusOr<std::shared_ptr<const ServingModel>> ModelRepository::Get(std::string_view name_view,
@@ -194,7 +198,7 @@ absl::StatusOr<std::shared_ptr<const ServingModel>> ModelRepository::Get(std::st
   absl::ReaderMutexLock lock(&mu_);
   auto it = models_.find(name);
   if (it == models_.end()) {
-    return absl::NotFoundError(absl::StrCat("unknown model '", name, "'"));
+    return absl::NotFoundError(absl::StrCat("unknown model '", Quoted(name), "'"));
   }
   const ModelState& state = *it->second;
   if (version == 0) {
@@ -428,8 +432,10 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
     for (auto& [version, model] : old) Retire(std::move(model));
     return status;
   };
-  auto load_error = [&name](const std::string& reason) {
-    return absl::InvalidArgumentError(absl::StrCat("model '", name, "' failed to load: ", reason));
+  // RESOURCE_EXHAUSTED when a device had no room for a version, else INVALID_ARGUMENT.
+  auto load_error = [&name](const PreparedModel& prepared) {
+    return absl::Status(prepared.code,
+                        absl::StrCat("model '", name, "' failed to load: ", prepared.Failure()));
   };
 
   std::optional<inference::ModelConfig> config_override;
@@ -452,7 +458,7 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
                                                           : PreparedModel::FromFiles(files);
     if (prepared.complete()) return finish(&prepared, absl::OkStatus());
     if (!at_start) prepared.Discard();
-    return finish(&prepared, load_error(prepared.Failure()));
+    return finish(&prepared, load_error(prepared));
   }
 
   // Registration over the wire: write the files into a hidden staging folder first.
@@ -475,7 +481,7 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
   if (!files.complete()) {
     remove_staging();
     PreparedModel prepared = PreparedModel::FromFiles(files);
-    return finish(&prepared, load_error(prepared.Failure()));
+    return finish(&prepared, load_error(prepared));
   }
   // One rename puts the model in place; `staging` then holds the previous folder (if any).
   if (absl::Status moved = SwapIntoPlace(staging, model_dir); !moved.ok()) {
@@ -487,7 +493,7 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
   PreparedModel prepared = LoadVersions(name, model_dir, files);
   if (!prepared.complete()) {
     prepared.Discard();
-    absl::Status status = load_error(prepared.Failure());
+    absl::Status status = load_error(prepared);
     // Put the previous folder back (or take the new one away when there was none).
     absl::Status restored = RestorePreviousFolder(staging, model_dir);
     SyncDirectory(options_.root);
@@ -515,6 +521,9 @@ ModelRepository::PreparedModel ModelRepository::LoadVersions(const std::string& 
       prepared.ready[version] = *std::move(model);
     } else {
       prepared.failed_versions[version] = std::string(model.status().message());
+      if (model.status().code() == absl::StatusCode::kResourceExhausted) {
+        prepared.code = absl::StatusCode::kResourceExhausted;
+      }
     }
   }
   return prepared;
@@ -524,6 +533,11 @@ absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::LoadVersion(
     const std::string& name, const fs::path& dir, const ValidatedConfig& validated, int64_t version,
     const VersionFiles& files) {
   const inference::ModelConfig& config = validated.config;
+  if (config.max_batch_size() > options_.max_batch_size_limit) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_batch_size ", config.max_batch_size(), " is over the server's limit of ",
+        options_.max_batch_size_limit, " (--max-batch-size-limit)"));
+  }
   auto loaded = options_.devices->Load(
       ToDeviceModelSpec(validated, name, version, dir / absl::StrCat(version), files));
   if (!loaded.ok()) {

@@ -116,6 +116,9 @@ struct ModelRepositoryOptions {
   DeviceManager* devices = nullptr;         // not owned; required; must outlive every model
   MetricsRegistry* metrics = nullptr;       // not owned; may be null (no metrics)
   Clock* clock = nullptr;                   // not owned; required (schedulers' time)
+  // --max-batch-size-limit: a config whose max_batch_size is over it fails (INVALID_ARGUMENT)
+  // before any buffer is sized by it.
+  int max_batch_size_limit = 65536;
   // Unload/reload waits at most this long for an old version's queued requests before failing them.
   absl::Duration drain_timeout = absl::Seconds(10);
 };

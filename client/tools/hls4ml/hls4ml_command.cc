@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -11,9 +12,11 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -54,8 +57,14 @@ constexpr char kUsage[] = R"(usage:
       Run the bit-exact emulated kernel. Input: one sample per line, comma-separated decimals
       (read like hls4ml's testbench: atof -> float -> input_t). Output: one line per sample,
       values printed exactly (%.17g). --trace prints every layer's outputs for every sample.
+      A project with several inputs takes each line as its inputs' values concatenated in the
+      top function's argument order; several outputs are printed concatenated the same way.
+  fpgaas hls4ml bench <project-or-model-dir> [--batch N] [--threads T] [--seconds S] [--seed K]
+      Measure the emulated kernel on seeded random inputs (Gaussian, mean 0, sd 1, converted to
+      input_t): T threads (default 1) each run batches of N samples (default 1024) for S seconds
+      (default 2); prints samples/s, GMAC/s and the median batch time.
   <project> is an hls4ml project folder (holding firmware/) or its firmware/ folder; for predict
-  it may also be a model-repository model folder or version folder.
+  and bench it may also be a model-repository model folder or version folder.
 )";
 
 struct ParsedArgs {
@@ -226,9 +235,12 @@ int Predict(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kExitFailure;
   }
   const Network& net = **network;
+  // A line holds every input's values, concatenated in argument order.
+  int row_size = 0;
+  for (int k = 0; k < net.num_inputs(); ++k) row_size += net.input_size(k);
   size_t samples = 0;
   absl::StatusOr<std::vector<float>> inputs =
-      ReadInputCsv(parsed->options["input"], net.input_size(), &samples);
+      ReadInputCsv(parsed->options["input"], row_size, &samples);
   if (!inputs.ok()) {
     err << "fpgaas hls4ml predict: " << inputs.status().message() << "\n";
     return kExitFailure;
@@ -245,26 +257,42 @@ int Predict(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     results = &file;
   }
   const bool trace = parsed->flags.count("trace") > 0;
-  const FixedType& in_type = net.input_type();
-  const FixedType& out_type = net.output_type();
-  const size_t in_bytes = net.input_bytes_per_sample(), out_bytes = net.output_bytes_per_sample();
-  std::vector<uint8_t> packed_in, packed_out;
+  const int n_in = net.num_inputs(), n_out = net.num_outputs();
+  std::vector<std::vector<uint8_t>> packed_in(n_in), packed_out(n_out);
+  std::vector<float> column;
   for (size_t first = 0; first < samples; first += kChunkSamples) {
     const size_t batch = std::min(kChunkSamples, samples - first);
-    packed_in.resize(batch * in_bytes);
-    packed_out.resize(batch * out_bytes);
-    const size_t count = batch * net.input_size();
-    absl::Status packed = numerics::PackElements(numerics::ElementType::kFp32,
-                                                 inputs->data() + first * net.input_size(), count,
-                                                 in_type, packed_in.data());
-    if (!packed.ok()) {
-      err << "fpgaas hls4ml predict: " << packed.message() << "\n";
-      return kExitFailure;
+    int offset = 0;  // of input k's values within a line
+    for (int k = 0; k < n_in; ++k) {
+      const int size = net.input_size(k);
+      column.resize(batch * size);
+      for (size_t s = 0; s < batch; ++s) {
+        const float* line = inputs->data() + (first + s) * row_size + offset;
+        std::copy(line, line + size, column.begin() + s * size);
+      }
+      packed_in[k].resize(batch * net.input_bytes_per_sample(k));
+      absl::Status packed = numerics::PackElements(numerics::ElementType::kFp32, column.data(),
+                                                   column.size(), net.input_type(k),
+                                                   packed_in[k].data());
+      if (!packed.ok()) {
+        err << "fpgaas hls4ml predict: " << packed.message() << "\n";
+        return kExitFailure;
+      }
+      offset += size;
     }
-    net.Run(packed_in.data(), packed_out.data(), batch);
+    for (int k = 0; k < n_out; ++k) packed_out[k].resize(batch * net.output_bytes_per_sample(k));
+    std::vector<const uint8_t*> in_ptrs;
+    std::vector<uint8_t*> out_ptrs;
+    for (auto& v : packed_in) in_ptrs.push_back(v.data());
+    for (auto& v : packed_out) out_ptrs.push_back(v.data());
+    net.Run(in_ptrs.data(), out_ptrs.data(), batch);
     for (size_t s = 0; s < batch; ++s) {
       if (trace) {
-        for (const numerics::LayerTrace& layer : net.Trace(packed_in.data() + s * in_bytes)) {
+        std::vector<const uint8_t*> sample;
+        for (int k = 0; k < n_in; ++k) {
+          sample.push_back(packed_in[k].data() + s * net.input_bytes_per_sample(k));
+        }
+        for (const numerics::LayerTrace& layer : net.Trace(sample.data())) {
           std::vector<std::string> values;
           for (double v : layer.values) values.push_back(FormatValue(v));
           out << "# sample " << first + s + 1 << " " << layer.name << " " << layer.type.ToString()
@@ -272,10 +300,13 @@ int Predict(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         }
       }
       std::vector<std::string> values;
-      const uint8_t* row = packed_out.data() + s * out_bytes;
-      for (int j = 0; j < net.output_size(); ++j) {
-        const int64_t raw = numerics::UnpackRaw(out_type, row + j * out_type.container_bytes());
-        values.push_back(FormatValue(numerics::ToDouble(out_type, raw)));
+      for (int k = 0; k < n_out; ++k) {
+        const FixedType& out_type = net.output_type(k);
+        const uint8_t* row = packed_out[k].data() + s * net.output_bytes_per_sample(k);
+        for (int j = 0; j < net.output_size(k); ++j) {
+          const int64_t raw = numerics::UnpackRaw(out_type, row + j * out_type.container_bytes());
+          values.push_back(FormatValue(numerics::ToDouble(out_type, raw)));
+        }
       }
       *results << absl::StrJoin(values, ",") << "\n";
     }
@@ -398,6 +429,11 @@ int Import(const std::vector<std::string>& args, std::ostream& out, std::ostream
     err << "fpgaas hls4ml import: " << network.status().message() << "\n";
     return kExitFailure;
   }
+  if ((*network)->num_inputs() != 1 || (*network)->num_outputs() != 1) {
+    err << "fpgaas hls4ml import: the project has " << (*network)->num_inputs() << " inputs and "
+        << (*network)->num_outputs() << " outputs; fpgaasd serves one input and one output\n";
+    return kExitFailure;
+  }
 
   const fs::path model_dir = fs::path(parsed->options["repository"]) / model;
   std::error_code ec;
@@ -461,6 +497,115 @@ int Import(const std::vector<std::string>& args, std::ostream& out, std::ostream
   return kExitOk;
 }
 
+// Parses a positive integer option (or returns `fallback` when absent).
+absl::StatusOr<int64_t> PositiveOption(ParsedArgs& parsed, const std::string& name,
+                                       int64_t fallback, int64_t max) {
+  if (!parsed.options.count(name)) return fallback;
+  int64_t v = 0;
+  if (!absl::SimpleAtoi(parsed.options[name], &v) || v < 1 || v > max) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " must be an integer in 1..", max,
+                                                   ", got '", parsed.options[name], "'"));
+  }
+  return v;
+}
+
+int Bench(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<ParsedArgs> parsed =
+      ParseArgs(args, {"batch", "threads", "seconds", "seed"}, {"help"});
+  if (!parsed.ok()) {
+    err << "fpgaas hls4ml bench: " << parsed.status().message() << "\n" << kUsage;
+    return kExitUsage;
+  }
+  if (parsed->flags.count("help")) {
+    out << kUsage;
+    return kExitOk;
+  }
+  if (parsed->positional.size() != 1) {
+    err << "fpgaas hls4ml bench: needs one project or model folder\n" << kUsage;
+    return kExitUsage;
+  }
+  absl::StatusOr<int64_t> batch = PositiveOption(*parsed, "batch", 1024, 1 << 24);
+  absl::StatusOr<int64_t> threads = PositiveOption(*parsed, "threads", 1, 1024);
+  absl::StatusOr<int64_t> seed = PositiveOption(*parsed, "seed", 1, INT64_MAX);
+  double seconds = 2.0;
+  if (parsed->options.count("seconds") &&
+      (!absl::SimpleAtod(parsed->options["seconds"], &seconds) || !(seconds > 0) ||
+       seconds > 3600)) {
+    err << "fpgaas hls4ml bench: --seconds must be a number in (0, 3600], got '"
+        << parsed->options["seconds"] << "'\n";
+    return kExitUsage;
+  }
+  for (const absl::StatusOr<int64_t>* v : {&batch, &threads, &seed}) {
+    if (!v->ok()) {
+      err << "fpgaas hls4ml bench: " << v->status().message() << "\n";
+      return kExitUsage;
+    }
+  }
+  absl::StatusOr<fs::path> project = ResolveProject(parsed->positional[0]);
+  if (!project.ok()) {
+    err << "fpgaas hls4ml bench: " << project.status().message() << "\n";
+    return kExitFailure;
+  }
+  absl::StatusOr<std::shared_ptr<const Network>> network = numerics::LoadHls4mlNetwork(*project);
+  if (!network.ok()) {
+    err << "fpgaas hls4ml bench: " << network.status().message() << "\n";
+    return kExitFailure;
+  }
+  const Network& net = **network;
+  const size_t n = static_cast<size_t>(*batch);
+  // One seeded input batch, shared read-only by every thread.
+  std::vector<float> values(n * net.input_size());
+  std::mt19937_64 rng(static_cast<uint64_t>(*seed));
+  std::normal_distribution<float> gauss(0.0f, 1.0f);
+  for (float& v : values) v = gauss(rng);
+  std::vector<uint8_t> in(n * net.input_bytes_per_sample());
+  if (absl::Status s = numerics::PackElements(numerics::ElementType::kFp32, values.data(),
+                                              values.size(), net.input_type(), in.data());
+      !s.ok()) {
+    err << "fpgaas hls4ml bench: " << s.message() << "\n";
+    return kExitFailure;
+  }
+  using Clock = std::chrono::steady_clock;
+  std::vector<std::vector<double>> times(*threads);  // seconds per batch, per thread
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point deadline =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  auto worker = [&](int t) {
+    std::vector<uint8_t> result(n * net.output_bytes_per_sample());
+    net.Run(in.data(), result.data(), n);  // warm-up: scratch buffers, caches
+    for (Clock::time_point now = Clock::now(); now < deadline;) {
+      net.Run(in.data(), result.data(), n);
+      const Clock::time_point end = Clock::now();
+      times[t].push_back(std::chrono::duration<double>(end - now).count());
+      now = end;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < *threads; ++t) pool.emplace_back(worker, t);
+  worker(0);
+  for (std::thread& t : pool) t.join();
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (const std::vector<double>& t : times) all.insert(all.end(), t.begin(), t.end());
+  if (all.empty()) {
+    err << "fpgaas hls4ml bench: no batch finished within " << seconds
+        << " s; use a larger --seconds or a smaller --batch\n";
+    return kExitFailure;
+  }
+  std::sort(all.begin(), all.end());
+  const double samples_per_s = static_cast<double>(all.size()) * n / elapsed;
+  out << absl::StrFormat(
+      "project %s\n"
+      "network %d -> %d values, input %s, output %s, %d MAC/sample\n"
+      "batch %d, threads %d, %.2f s, %d batches (seeded Gaussian inputs, seed %d)\n"
+      "samples/s %.0f\nGMAC/s %.3f\nmedian batch time %.3f ms (min %.3f ms, max %.3f ms)\n",
+      project->string(), net.input_size(), net.output_size(), net.input_type().ToString(),
+      net.output_type().ToString(), net.macs_per_sample(), n, *threads, elapsed, all.size(),
+      *seed, samples_per_s, samples_per_s * net.macs_per_sample() / 1e9,
+      all[all.size() / 2] * 1e3, all.front() * 1e3, all.back() * 1e3);
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunHls4mlCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -476,6 +621,7 @@ int RunHls4mlCommand(const std::vector<std::string>& args, std::ostream& out, st
   }
   if (command == "predict") return Predict(rest, out, err);
   if (command == "import") return Import(rest, out, err);
+  if (command == "bench") return Bench(rest, out, err);
   err << "fpgaas hls4ml: unknown command '" << command << "'\n" << kUsage;
   return kExitUsage;
 }

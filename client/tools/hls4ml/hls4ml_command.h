@@ -9,6 +9,8 @@
 //       Runs the emulated kernel: one sample per CSV line (comma-separated decimals, converted as
 //       hls4ml's testbench does: atof -> float -> input_t); one output line per sample, every value
 //       printed exactly (%.17g). --trace also prints every layer's outputs for every sample.
+//   fpgaas hls4ml bench <project-or-model-dir> [--batch N] [--threads T] [--seconds S] [--seed K]
+//       Emulator throughput on seeded random inputs: samples/s, GMAC/s, median batch time.
 //
 // RunHls4mlCommand is the whole command: the `fpgaas` CLI main dispatches `fpgaas hls4ml <args>`
 // to it. It writes results to `out`, diagnostics to `err`, and returns the process exit code

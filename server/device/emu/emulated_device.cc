@@ -1,5 +1,7 @@
 #include "server/device/emu/emulated_device.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -16,18 +18,23 @@ namespace {
 // and SIMD loads care about).
 constexpr size_t kBufferAlignment = 64;
 
+// Zeroed; data() is null when the allocation failed (the slot's Create reports it).
 class AlignedBuffer {
  public:
   explicit AlignedBuffer(size_t bytes)
       : bytes_(bytes),
         data_(static_cast<uint8_t*>(::operator new[](bytes == 0 ? kBufferAlignment : bytes,
-                                                     std::align_val_t(kBufferAlignment)))) {
-    std::memset(data_, 0, bytes == 0 ? kBufferAlignment : bytes);
+                                                     std::align_val_t(kBufferAlignment),
+                                                     std::nothrow))) {
+    if (data_ != nullptr) std::memset(data_, 0, bytes == 0 ? kBufferAlignment : bytes);
   }
-  ~AlignedBuffer() { ::operator delete[](data_, std::align_val_t(kBufferAlignment)); }
+  ~AlignedBuffer() {
+    if (data_ != nullptr) ::operator delete[](data_, std::align_val_t(kBufferAlignment));
+  }
   AlignedBuffer(const AlignedBuffer&) = delete;
   AlignedBuffer& operator=(const AlignedBuffer&) = delete;
   uint8_t* data() { return data_; }
+  bool ok() const { return data_ != nullptr; }
   size_t size() const { return bytes_; }
 
  private:
@@ -53,6 +60,9 @@ class EmulatedSlot final : public ExecutionSlot {
         device_input_(host_input_.size()),
         device_output_(host_output_.size()) {}
 
+  bool allocated() const {
+    return host_input_.ok() && host_output_.ok() && device_input_.ok() && device_output_.ok();
+  }
   uint8_t* input() override { return host_input_.data(); }
   const uint8_t* output() override { return host_output_.data(); }
   std::string name() const override { return name_; }
@@ -92,19 +102,31 @@ class EmulatedSlot final : public ExecutionSlot {
 
 class EmulatedModel final : public LoadedModel {
  public:
-  EmulatedModel(const DeviceModelSpec& spec, const std::string& device_name, Clock* clock)
-      : spec_(spec) {
-    for (int i = 0; i < spec.compute_units; ++i) {
-      slots_.push_back(
-          std::make_unique<EmulatedSlot>(absl::StrCat(device_name, "/cu", i), spec_, clock));
+  // `bytes` are already counted in memory->used; the model gives them back when destroyed.
+  EmulatedModel(const DeviceModelSpec& spec, std::shared_ptr<EmulatedDevice::Memory> memory,
+                size_t bytes)
+      : spec_(spec), memory_(std::move(memory)), bytes_(bytes) {}
+  ~EmulatedModel() override {
+    slots_.clear();
+    memory_->used.fetch_sub(bytes_);
+  }
+  // False when a buffer could not be allocated.
+  bool MakeSlots(const std::string& device_name, Clock* clock) {
+    for (int i = 0; i < spec_.compute_units; ++i) {
+      auto slot = std::make_unique<EmulatedSlot>(absl::StrCat(device_name, "/cu", i), spec_, clock);
+      if (!slot->allocated()) return false;
+      slots_.push_back(std::move(slot));
       slot_pointers_.push_back(slots_.back().get());
     }
+    return true;
   }
   const DeviceModelSpec& spec() const override { return spec_; }
   std::vector<ExecutionSlot*> slots() override { return slot_pointers_; }
 
  private:
   const DeviceModelSpec spec_;
+  const std::shared_ptr<EmulatedDevice::Memory> memory_;
+  const size_t bytes_;
   std::vector<std::unique_ptr<EmulatedSlot>> slots_;
   std::vector<ExecutionSlot*> slot_pointers_;
 };
@@ -153,7 +175,29 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> EmulatedDevice::Load(const DeviceMo
         absl::StrCat(what, ": output type ", spec.output_type.ToString(),
                      " but the network's output is ", net.output_type().ToString()));
   }
-  return std::unique_ptr<LoadedModel>(new EmulatedModel(spec, options_.name, options_.clock));
+  absl::StatusOr<size_t> buffer_bytes = spec.BufferBytes();
+  if (!buffer_bytes.ok()) {
+    return absl::Status(buffer_bytes.status().code(),
+                        absl::StrCat(what, ": ", buffer_bytes.status().message()));
+  }
+  // Every slot holds its buffers twice: host side and "card" side.
+  const size_t bytes = *buffer_bytes > SIZE_MAX / 2 ? SIZE_MAX : *buffer_bytes * 2;
+  size_t used = memory_->used.load();
+  do {
+    if (bytes > options_.memory_bytes || used > options_.memory_bytes - bytes) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          what, ": needs ", bytes, " bytes of buffers (", spec.compute_units,
+          " compute units x max_batch_size ", spec.max_batch_size, ", host and device copies); ",
+          options_.memory_bytes - std::min(used, options_.memory_bytes), " of ",
+          options_.memory_bytes, " bytes are free"));
+    }
+  } while (!memory_->used.compare_exchange_weak(used, used + bytes));
+  auto model = std::make_unique<EmulatedModel>(spec, memory_, bytes);
+  if (!model->MakeSlots(options_.name, options_.clock)) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(what, ": cannot allocate ", bytes, " bytes of buffers"));
+  }
+  return std::unique_ptr<LoadedModel>(std::move(model));
 }
 
 }  // namespace fpgaas

@@ -3,6 +3,7 @@
 // on every sample. Figures and the command: docs/numerics.md.
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <random>
 #include <string>
@@ -61,6 +62,44 @@ void BM_JetTagger(benchmark::State& state) {
   static const std::shared_ptr<const Network> net = ExampleModel("jet_tagger");
   RunNet(state, *net);
 }
+// The issue-12 network: a CMS muon pT project as users bring it (27-60-50-30-40-15-1 dense layers,
+// each followed by batch normalization and ReLU; ap_fixed<17,2> weights and biases, ap_fixed<16,6>
+// inputs, accum and results), with seeded random weights.
+std::shared_ptr<const Network> MuonBnNetwork() {
+  std::mt19937_64 rng(12);
+  NetworkSpec spec;
+  spec.input_type = T("ap_fixed<16,6>");
+  spec.input_size = 27;
+  const int sizes[] = {27, 60, 50, 30, 40, 15, 1};
+  const FixedType w = T("ap_fixed<17,2>"), a = T("ap_fixed<16,6>");
+  auto raw = [&](const FixedType& t, double sd) {
+    std::normal_distribution<double> d(0, sd);
+    return *FromDouble(t, d(rng));
+  };
+  for (int k = 0; k + 1 < 7; ++k) {
+    DenseSpec d{sizes[k], sizes[k + 1], w, w, a, {}, {}};
+    for (int i = 0; i < d.n_in * d.n_out; ++i) d.weights.push_back(raw(w, 0.3));
+    for (int j = 0; j < d.n_out; ++j) d.biases.push_back(raw(w, 0.3));
+    const std::string n = std::to_string(k);
+    spec.layers.push_back(LayerSpec{"fc" + n, a, d});
+    if (k + 2 == 7) break;
+    BatchNormSpec bn{d.n_out, a, a, {}, {}};
+    for (int j = 0; j < d.n_out; ++j) {
+      bn.scale.push_back(raw(a, 1.0));
+      bn.bias.push_back(raw(a, 1.0));
+    }
+    spec.layers.push_back(LayerSpec{"bn" + n, a, bn});
+    spec.layers.push_back(LayerSpec{"relu" + n, a, ActivationSpec{ActivationKind::kRelu, d.n_out}});
+  }
+  return *Network::Create(std::move(spec));
+}
+
+void BM_MuonPtBatchNorm(benchmark::State& state) {
+  static const std::shared_ptr<const Network> net = MuonBnNetwork();
+  RunNet(state, *net);
+}
+BENCHMARK(BM_MuonPtBatchNorm)->Arg(1)->Arg(64)->Arg(1024);
+
 BENCHMARK(BM_Iris)->Arg(1)->Arg(64)->Arg(1024)->Arg(8192);
 BENCHMARK(BM_MuonPt)->Arg(1)->Arg(64)->Arg(1024)->Arg(8192);
 BENCHMARK(BM_JetTagger)->Arg(1)->Arg(64)->Arg(1024)->Arg(8192);
@@ -78,7 +117,42 @@ void BM_PackFp32ToApFixed16_6(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * values.size());
 }
-BENCHMARK(BM_PackFp32ToApFixed16_6)->Arg(4096)->Arg(65536);
+BENCHMARK(BM_PackFp32ToApFixed16_6)->Arg(4096)->Arg(65536)->Arg(1 << 20);
+
+// Wire types other than FP32 into ap_fixed<16,6> (the issue-12 gap: UINT16 tensors vs FP32).
+template <ElementType kType, typename C>
+void BM_PackToApFixed16_6(benchmark::State& state) {
+  const FixedType t = T("ap_fixed<16,6>");
+  std::vector<C> values(state.range(0));
+  std::mt19937_64 rng(3);
+  for (C& v : values) {
+    const uint64_t r = rng();
+    if constexpr (kType == ElementType::kFp16) {
+      v = static_cast<C>(0x3c00 ^ (r & 0x83ff));  // +-[1, 2)
+    } else if constexpr (kType == ElementType::kBf16) {
+      v = static_cast<C>(0x3f80 ^ (r & 0x807f));
+    } else {
+      std::memcpy(&v, &r, sizeof(C));
+      v = static_cast<C>(v % 64);
+    }
+  }
+  std::vector<uint8_t> out(values.size() * 2);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(PackElements(kType, values.data(), values.size(), t, out.data()));
+  }
+  state.SetItemsProcessed(state.iterations() * values.size());
+  state.SetBytesProcessed(state.iterations() * values.size() * sizeof(C));
+}
+BENCHMARK(BM_PackToApFixed16_6<ElementType::kUint8, uint8_t>)->Arg(1 << 20);
+BENCHMARK(BM_PackToApFixed16_6<ElementType::kUint16, uint16_t>)->Arg(1 << 20);
+BENCHMARK(BM_PackToApFixed16_6<ElementType::kUint32, uint32_t>)->Arg(1 << 20);
+BENCHMARK(BM_PackToApFixed16_6<ElementType::kUint64, uint64_t>)->Arg(1 << 20);
+BENCHMARK(BM_PackToApFixed16_6<ElementType::kInt8, int8_t>)->Arg(1 << 20);
+BENCHMARK(BM_PackToApFixed16_6<ElementType::kInt16, int16_t>)->Arg(1 << 20);
+BENCHMARK(BM_PackToApFixed16_6<ElementType::kInt32, int32_t>)->Arg(1 << 20);
+BENCHMARK(BM_PackToApFixed16_6<ElementType::kInt64, int64_t>)->Arg(1 << 20);
+BENCHMARK(BM_PackToApFixed16_6<ElementType::kFp16, uint16_t>)->Arg(1 << 20);
+BENCHMARK(BM_PackToApFixed16_6<ElementType::kBf16, uint16_t>)->Arg(1 << 20);
 
 }  // namespace
 }  // namespace fpgaas::numerics

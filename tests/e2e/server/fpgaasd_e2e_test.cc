@@ -12,9 +12,11 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -421,6 +423,44 @@ TEST_F(FpgaasdTest, TokenWithoutTlsWarnsAndUnreadableTlsFilesExitNonZero) {
   EXPECT_NE(daemon.Wait(), 0);
   EXPECT_THAT(daemon.log(), HasSubstr(missing));
   EXPECT_THAT(daemon.log(), HasSubstr("NOT_FOUND"));
+}
+
+}  // namespace
+}  // namespace fpgaas
+
+namespace fpgaas {
+namespace {
+
+// "ADDR:PORT" (hex, as /proc/net/tcp writes them) of the listening TCP socket on `port`, or "".
+std::string ListeningLocalAddress(int port) {
+  std::ifstream tcp("/proc/net/tcp");
+  std::string line;
+  char port_hex[8];
+  std::snprintf(port_hex, sizeof(port_hex), ":%04X", port);
+  while (std::getline(tcp, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    if (state == "0A" && local.size() > 5 && local.substr(local.size() - 5) == port_hex) {
+      return local;
+    }
+  }
+  return "";
+}
+
+TEST_F(FpgaasdTest, MetricsListenWhereGrpcDoesUnlessTold) {
+  WriteDenseAndBrokenModels(scratch_);
+  {
+    Daemon daemon({"--grpc-address=127.0.0.1", "--grpc-port=0", "--metrics-port=0",
+                   "--device=emu", "--model-repository=" + scratch_.string()});
+    ASSERT_TRUE(daemon.AwaitListening()) << daemon.log();
+    EXPECT_THAT(ListeningLocalAddress(daemon.metrics_port()), ::testing::StartsWith("0100007F:"));
+  }
+  Daemon daemon({"--grpc-address=127.0.0.1", "--grpc-port=0", "--metrics-port=0",
+                 "--metrics-address=0.0.0.0", "--device=emu",
+                 "--model-repository=" + scratch_.string()});
+  ASSERT_TRUE(daemon.AwaitListening()) << daemon.log();
+  EXPECT_THAT(ListeningLocalAddress(daemon.metrics_port()), ::testing::StartsWith("00000000:"));
 }
 
 }  // namespace

@@ -180,3 +180,45 @@ TEST(EmulatedDeviceTest, CreateNeedsAClock) {
 
 }  // namespace
 }  // namespace fpgaas
+
+namespace fpgaas {
+namespace {
+
+TEST(EmulatedDeviceMemoryTest, LoadsBeyondTheMemoryBudgetAreRefusedAndUnloadGivesItBack) {
+  RealClock clock;
+  DeviceModelSpec spec = SmallModelSpec(8);
+  spec.compute_units = 2;
+  const size_t one_model = *spec.BufferBytes() * 2;  // host and device copies
+  EmulatedDeviceOptions options;
+  options.clock = &clock;
+  options.memory_bytes = one_model + one_model / 2;
+  auto device = *EmulatedDevice::Create(options);
+  auto first = device->Load(spec);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(device->used_memory_bytes(), one_model);
+  auto second = device->Load(spec);
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(second.status().message(), HasSubstr("bytes are free"));
+  first->reset();
+  EXPECT_EQ(device->used_memory_bytes(), 0u);
+  EXPECT_TRUE(device->Load(spec).ok());
+}
+
+TEST(EmulatedDeviceMemoryTest, BufferSizesThatOverflowAreResourceExhausted) {
+  DeviceModelSpec spec = SmallModelSpec(8);
+  spec.max_batch_size = 2147483647;
+  spec.compute_units = 2147483647;
+  spec.input_size = 2147483647;
+  EXPECT_EQ(spec.BufferBytes().status().code(), absl::StatusCode::kResourceExhausted);
+  RealClock clock;
+  auto device = MakeDevice(&clock);
+  spec = SmallModelSpec(8);
+  spec.max_batch_size = 2147483647;
+  spec.compute_units = 256;
+  auto model = device->Load(spec);  // default budget 4 GiB: refused before any allocation
+  EXPECT_EQ(model.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(device->used_memory_bytes(), 0u);
+}
+
+}  // namespace
+}  // namespace fpgaas

@@ -1,4 +1,4 @@
-// `fpgaas hls4ml predict|import` through RunHls4mlCommand, on the team-written fixtures. Expected
+// `fpgaas hls4ml predict|import|bench` through RunHls4mlCommand, on the team-written fixtures. Expected
 // layer outputs are hand-computed from the fixture weights (see fixtures/*/firmware/weights).
 #include "client/tools/hls4ml/hls4ml_command.h"
 
@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -138,6 +141,7 @@ TEST(Hls4mlCommandTest, UsageErrorsAndHelp) {
   EXPECT_EQ(r.code, 0);
   EXPECT_THAT(r.out, HasSubstr("fpgaas hls4ml predict"));
   EXPECT_THAT(r.out, HasSubstr("fpgaas hls4ml import"));
+  EXPECT_THAT(r.out, HasSubstr("fpgaas hls4ml bench"));
   EXPECT_EQ(RunCommand({"predict", "--help"}).code, 0);
   r = RunCommand({"frobnicate"});
   EXPECT_EQ(r.code, 2);
@@ -152,6 +156,49 @@ TEST(Hls4mlCommandTest, UsageErrorsAndHelp) {
       {"import", (FixturesDir() / "old_style").string(), "--repository", "r", "--name", "../evil"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("model name"));
+}
+
+// Reads "<key> <number>" from bench's output; -1 when absent.
+double BenchFigure(const std::string& out, const std::string& key) {
+  for (absl::string_view line : absl::StrSplit(out, '\n')) {
+    if (absl::StartsWith(line, key + " ")) {
+      double v = -1;
+      if (absl::SimpleAtod(line.substr(key.size() + 1), &v)) return v;
+    }
+  }
+  return -1;
+}
+
+TEST(Hls4mlBenchTest, ReportsSamplesPerSecondAndGmacs) {
+  Result r = RunCommand({"bench", (FixturesDir() / "old_style").string(), "--batch", "100",
+                         "--threads", "2", "--seconds", "0.05", "--seed", "3"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("batch 100, threads 2,"));
+  EXPECT_THAT(r.out, HasSubstr("seed 3"));
+  const double samples = BenchFigure(r.out, "samples/s");
+  const double gmacs = BenchFigure(r.out, "GMAC/s");
+  EXPECT_GT(samples, 0) << r.out;
+  EXPECT_GE(gmacs, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("median batch time"));
+}
+
+TEST(Hls4mlBenchTest, BadOptionsAreUsageErrorsAndBadProjectsFailures) {
+  const std::string project = (FixturesDir() / "old_style").string();
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"bench", project, "--batch", "0"},
+        {"bench", project, "--threads", "x"},
+        {"bench", project, "--seconds", "-1"},
+        {"bench", project, "--frob"},
+        {"bench"}}) {
+    Result r = RunCommand(args);
+    EXPECT_EQ(r.code, 2) << absl::StrJoin(args, " ");
+    EXPECT_THAT(r.err, HasSubstr("fpgaas hls4ml bench")) << absl::StrJoin(args, " ");
+  }
+  Result r = RunCommand({"bench", project, "--batch", "0"});
+  EXPECT_THAT(r.err, HasSubstr("--batch must be an integer in 1..16777216, got '0'"));
+  r = RunCommand({"bench", (ScratchDir("bench") / "missing").string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("fpgaas hls4ml bench: "));
 }
 
 TEST(Hls4mlImportTest, WritesAServableEntryAndRefusesToOverwrite) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -380,13 +381,13 @@ TEST(Hls4mlProjectErrorsTest, ValueThatIsNotANumber) {
 TEST(Hls4mlProjectErrorsTest, UnknownLayer) {
   fs::path dir = CopyFixture("new_style");
   const fs::path cpp = dir / "firmware" / "tiny.cpp";
-  ReplaceInFile(cpp, "nnet::relu<layer2_t", "nnet::leaky_relu<layer2_t");
+  ReplaceInFile(cpp, "nnet::relu<layer2_t", "nnet::softsign<layer2_t");
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
   ASSERT_FALSE(project.ok());
   EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(project.status().message(), HasSubstr("unknown layer nnet::leaky_relu"));
+  EXPECT_THAT(project.status().message(), HasSubstr("unknown layer nnet::softsign"));
   EXPECT_THAT(project.status().message(),
-              HasSubstr("firmware/tiny.cpp:" + std::to_string(LineOf(cpp, "nnet::leaky_relu"))));
+              HasSubstr("firmware/tiny.cpp:" + std::to_string(LineOf(cpp, "nnet::softsign"))));
 }
 
 TEST(Hls4mlProjectErrorsTest, UnparsableType) {
@@ -412,27 +413,78 @@ TEST(Hls4mlProjectErrorsTest, UnknownTypeName) {
               HasSubstr("firmware/parameters.h:" + std::to_string(LineOf(params, "bias9_t"))));
 }
 
-TEST(Hls4mlProjectErrorsTest, IoStreamConfig) {
+TEST(Hls4mlProjectErrorsTest, IoStreamConfigOfAnArrayProject) {
   fs::path dir = CopyFixture("new_style");
   const fs::path params = dir / "firmware" / "parameters.h";
   ReplaceInFile(params, "io_type = nnet::io_parallel;", "io_type = nnet::io_stream;");
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
   ASSERT_FALSE(project.ok());
-  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(project.status().message(), HasSubstr("io_stream"));
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("io_type is nnet::io_stream but the top function takes arrays"));
   EXPECT_THAT(project.status().message(),
               HasSubstr("firmware/parameters.h:" + std::to_string(LineOf(params, "io_stream"))));
 }
 
-TEST(Hls4mlProjectErrorsTest, IoStreamTopFunction) {
+// The new_style fixture rewritten as hls4ml writes io_stream projects: stream arguments and
+// variables, nnet::array pack types, io_stream configs. Dense, relu, batch norm and softmax
+// compute the same in both, so the specs must be equal.
+fs::path StreamCopyOfNewStyle() {
   fs::path dir = CopyFixture("new_style");
   const fs::path cpp = dir / "firmware" / "tiny.cpp";
+  const fs::path defines = dir / "firmware" / "defines.h";
+  const fs::path params = dir / "firmware" / "parameters.h";
   ReplaceInFile(cpp, "input_t input_1[N_INPUT_1_1],", "hls::stream<input_t> &input_1,");
+  ReplaceInFile(cpp, "result_t layer9_out[N_LAYER_6]", "hls::stream<result_t> &layer9_out");
+  for (const char* k : {"2", "4", "5", "6"}) {
+    const std::string size = std::string(k) == "6" ? "N_LAYER_6" : "N_LAYER_2";
+    ReplaceInFile(cpp, "layer" + std::string(k) + "_t layer" + k + "_out[" + size + "];",
+                  "hls::stream<layer" + std::string(k) + "_t> layer" + k + "_out(\"layer" + k +
+                      "_out\");");
+  }
+  for (auto [name, type, n] :
+       {std::tuple{"input_t", "ap_fixed<16,6>", "1"}, {"layer2_t", "ap_fixed<16,6>", "4"},
+        {"layer4_t", "ap_fixed<16,6>", "4"}, {"layer5_t", "ap_fixed<10,4,AP_RND,AP_SAT>", "4"},
+        {"layer6_t", "ap_fixed<16,6>", "3"}, {"result_t", "ap_fixed<16,6>", "3"}}) {
+    ReplaceInFile(defines, std::string("typedef ") + type + " " + name + ";",
+                  std::string("typedef nnet::array<") + type + ", " + n + "*1> " + name + ";");
+  }
+  for (int k = 0; k < 5; ++k) {
+    ReplaceInFile(params, "io_type = nnet::io_parallel;", "io_type = nnet::io_stream;");
+  }
+  return dir;
+}
+
+TEST(Hls4mlProjectTest, IoStreamProjectReadsLikeItsArrayTwin) {
+  absl::StatusOr<Hls4mlProject> parallel = ReadHls4mlProject(FixturesDir() / "new_style");
+  ASSERT_TRUE(parallel.ok()) << parallel.status();
+  absl::StatusOr<Hls4mlProject> stream = ReadHls4mlProject(StreamCopyOfNewStyle());
+  ASSERT_TRUE(stream.ok()) << stream.status();
+  // The input stream has no declared size: the first layer's config (n_in) gives it.
+  EXPECT_EQ(stream->spec.input_size, 3);
+  EXPECT_EQ(stream->spec.input_type, parallel->spec.input_type);
+  ASSERT_EQ(stream->spec.layers.size(), parallel->spec.layers.size());
+  for (size_t k = 0; k < stream->spec.layers.size(); ++k) {
+    const LayerSpec& a = stream->spec.layers[k];
+    const LayerSpec& b = parallel->spec.layers[k];
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.result_type, b.result_type) << a.name;
+    EXPECT_EQ(a.op.index(), b.op.index()) << a.name;
+  }
+  EXPECT_EQ(std::get<DenseSpec>(stream->spec.layers[0].op).weights,
+            std::get<DenseSpec>(parallel->spec.layers[0].op).weights);
+}
+
+TEST(Hls4mlProjectErrorsTest, IoStreamSoftmaxOverPacks) {
+  fs::path dir = StreamCopyOfNewStyle();
+  const fs::path defines = dir / "firmware" / "defines.h";
+  ReplaceInFile(defines, "typedef nnet::array<ap_fixed<16,6>, 3*1> result_t;",
+                "typedef nnet::array<ap_fixed<16,6>, 1*1> result_t;");
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
   ASSERT_FALSE(project.ok());
   EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(project.status().message(), HasSubstr("io_stream"));
-  EXPECT_THAT(project.status().message(), HasSubstr("firmware/tiny.cpp:"));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("io_stream nnet::softmax: softmax over packs of 1 of its 3 values"));
 }
 
 TEST(Hls4mlProjectErrorsTest, UnsupportedStrategy) {
@@ -459,14 +511,29 @@ TEST(Hls4mlProjectErrorsTest, WeightArrayTypeDiffersFromConfig) {
   EXPECT_THAT(project.status().message(), HasSubstr("config8::bias_t = ap_fixed<12,4>"));
 }
 
-TEST(Hls4mlProjectErrorsTest, NonSequentialNetwork) {
+// A layer may read any earlier layer's output (a graph); the spec names what it reads.
+TEST(Hls4mlProjectTest, LayerReadingAnEarlierBuffer) {
   fs::path dir = CopyFixture("new_style");
   const fs::path cpp = dir / "firmware" / "tiny.cpp";
   ReplaceInFile(cpp, "(layer5_out, layer6_out, w6, b6)", "(layer4_out, layer6_out, w6, b6)");
   ReplaceInFile(cpp, "nnet::dense<layer5_t, layer6_t", "nnet::dense<layer4_t, layer6_t");
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_THAT(project->spec.layers[3].inputs, ElementsAre("fc1_relu"));
+  EXPECT_TRUE(Network::Create(project->spec).ok());
+}
+
+TEST(Hls4mlProjectErrorsTest, LayerReadingAnArrayNobodyWrote) {
+  fs::path dir = CopyFixture("new_style");
+  const fs::path cpp = dir / "firmware" / "tiny.cpp";
+  ReplaceInFile(cpp, "(layer5_out, layer6_out, w6, b6)", "(layer7_out, layer6_out, w6, b6)");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
   ASSERT_FALSE(project.ok());
-  EXPECT_THAT(project.status().message(), HasSubstr("only sequential networks"));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("reads 'layer7_out', which is neither a top-function input nor written by "
+                        "an earlier layer"));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("firmware/tiny.cpp:" + std::to_string(LineOf(cpp, "(layer7_out"))));
 }
 
 // Binary/ternary networks compute something other than a plain product: never emulated silently.

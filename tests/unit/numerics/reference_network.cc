@@ -1,7 +1,9 @@
 #include "tests/unit/numerics/reference_network.h"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <map>
 #include <string>
 
 #include "absl/status/status.h"
@@ -323,115 +325,410 @@ std::vector<mpq_class> Softmax(const SoftmaxSpec& s, const FixedType& in, const 
 
 }  // namespace
 
+namespace {
+
+// The dense-family layers: one input x of `type`.
+absl::StatusOr<std::vector<mpq_class>> DenseFamily(const LayerSpec& layer, const FixedType& type,
+                                                   const std::vector<mpq_class>& x) {
+    const FixedType& res = layer.result_type;
+  std::vector<mpq_class> y;
+  if (const auto* d = std::get_if<DenseSpec>(&layer.op)) {
+    if (static_cast<size_t>(d->n_in) != x.size())
+      return absl::InvalidArgumentError("reference: dense size");
+    // Integer form of nnet::dense (every value is its raw integer times 2^-F):
+    // acc = accum_t(bias); acc = accum_t(acc + accum_t(x * w)) per product; y = res_t(acc).
+    const FixedType& acc_t = d->accum_type;
+    const long f_x = type.width - type.integer_bits;
+    const long f_w = d->weight_type.width - d->weight_type.integer_bits;
+    const long f_b = d->bias_type.width - d->bias_type.integer_bits;
+    const long f_acc = acc_t.width - acc_t.integer_bits;
+    std::vector<mpz_class> x_raw;
+    for (const mpq_class& v : x) x_raw.push_back(Floor(v * Pow2(static_cast<int>(f_x))));
+    std::vector<mpz_class> acc(d->n_out);
+    for (int j = 0; j < d->n_out; ++j) {
+      acc[j] = ConvertDyadic(acc_t, RawToMpz(d->bias_type, d->biases[j]), -f_b);
+    }
+    mpz_class product;
+    auto mac = [&](int i, int j) {
+      const int64_t w = d->weights[static_cast<size_t>(i) * d->n_out + j];
+      // Weights are at most 64 bits; unsigned 64-bit ones go through RawToMpz.
+      if (d->weight_type.is_signed || d->weight_type.width < 64) {
+        mpz_mul_si(product.get_mpz_t(), x_raw[i].get_mpz_t(), w);
+      } else {
+        product = x_raw[i] * RawToMpz(d->weight_type, w);
+      }
+      mpz_class sum = ConvertDyadic(acc_t, product, -(f_x + f_w));
+      sum += acc[j];
+      acc[j] = ConvertDyadic(acc_t, sum, -f_acc);
+    };
+    if (!d->resource_strategy) {
+      for (int i = 0; i < d->n_in; ++i) {
+        for (int j = 0; j < d->n_out; ++j) mac(i, j);
+      }
+    } else {
+      // nnet::dense_resource: ReuseLoop over ir, MultLoop over im; weight index w = ir + RF*im
+      // in the transposed [n_out][n_in] layout.
+      const int rf = d->reuse_factor, total = d->n_in * d->n_out;
+      const int block_factor = (total + rf - 1) / rf;
+      for (int ir = 0; ir < rf; ++ir) {
+        for (int im = 0; im < block_factor; ++im) {
+          const int w = ir + rf * im;
+          if (w >= total) break;
+          mac(w % d->n_in, w / d->n_in);
+        }
+      }
+    }
+    for (int j = 0; j < d->n_out; ++j)
+      y.push_back(ValueOf(res, ConvertDyadic(res, acc[j], -f_acc)));
+  } else if (const auto* b = std::get_if<BatchNormSpec>(&layer.op)) {
+    for (int i = 0; i < b->n; ++i) {
+      const mpq_class s = ValueOf(b->scale_type, RawToMpz(b->scale_type, b->scale[i]));
+      const mpq_class c = ValueOf(b->bias_type, RawToMpz(b->bias_type, b->bias[i]));
+      y.push_back(b->product_in_result_type ? Conv(res, Conv(res, x[i] * s) + c)
+                                            : Conv(res, x[i] * s + c));
+    }
+  } else if (const auto* a = std::get_if<ActivationSpec>(&layer.op)) {
+    const int n = a->table_size;
+    for (const mpq_class& v : x) {
+      switch (a->kind) {
+        case ActivationKind::kLinear:
+          y.push_back(Conv(res, v));
+          break;
+        case ActivationKind::kRelu:
+          y.push_back(v > 0 ? Conv(res, v) : mpq_class(0));
+          break;
+        case ActivationKind::kSigmoid: {
+          const int index = Clamp(int64_t{IntOf(v * n / 16)} + 8 * n / 16, n);
+          const float in_val = static_cast<float>(2 * 8.0 * (index - float(n) / 2.0) / float(n));
+          const float sig = static_cast<float>(1.0 / (1 + std::exp(-in_val)));
+          y.push_back(Conv(res, Conv(a->table_type, Exact(sig))));
+          break;
+        }
+        case ActivationKind::kTanh: {
+          const int index = Clamp(int64_t{IntOf(v * n / 8)} + 4 * n / 8, n);
+          const float in_val = static_cast<float>(2 * 4.0 * (index - float(n) / 2.0) / float(n));
+          y.push_back(
+              Conv(res, Conv(a->table_type, Exact(std::tanh(static_cast<double>(in_val))))));
+          break;
+        }
+      }
+    }
+  } else if (const auto* s = std::get_if<SoftmaxSpec>(&layer.op)) {
+    y = Softmax(*s, type, res, x);
+  }
+  return y;
+}
+
+struct Tensor {
+  FixedType type;
+  std::vector<mpq_class> v;
+};
+
+mpq_class SignBitValue(const FixedType& t) {  // nnet::pad_val<data_T, Max>: x[W-1] = 1
+  return ValueOf(t, t.is_signed ? mpz_class(-Bit(t.width - 1)) : Bit(t.width - 1));
+}
+
+// The layers beyond the dense family, written from hls4ml 1.x's nnet_utils (nnet_conv2d_latency.h
+// with its im2col fill_buffer, nnet_pooling.h, nnet_padding.h, nnet_image.h, nnet_merge.h,
+// nnet_activation.h).
+absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
+                                                  const std::vector<const Tensor*>& in) {
+  const FixedType& res = layer.result_type;
+  const std::vector<mpq_class>& x = in[0]->v;
+  const FixedType& it = in[0]->type;
+  std::vector<mpq_class> y;
+  if (const auto* c = std::get_if<ConvSpec>(&layer.op)) {
+    const int n_k = c->filt_height * c->filt_width * c->n_chan;
+    const FixedType& acc_t = c->accum_type;
+    for (int oh = 0; oh < c->out_height; ++oh) {
+      for (int ow = 0; ow < c->out_width; ++ow) {
+        std::vector<mpq_class> buf;  // im2col: (kh, kw, chan), 0 in the padding
+        for (int kh = 0; kh < c->filt_height; ++kh) {
+          for (int kw = 0; kw < c->filt_width; ++kw) {
+            for (int ch = 0; ch < c->n_chan; ++ch) {
+              const int iy = oh * c->stride_height + kh - c->pad_top;
+              const int ix = ow * c->stride_width + kw - c->pad_left;
+              const bool inside = iy >= 0 && iy < c->in_height && ix >= 0 && ix < c->in_width;
+              buf.push_back(inside ? x[(iy * c->in_width + ix) * c->n_chan + ch] : mpq_class(0));
+            }
+          }
+        }
+        std::vector<mpq_class> acc;
+        for (int f = 0; f < c->n_filt; ++f) {
+          acc.push_back(Conv(acc_t, ValueOf(c->bias_type, RawToMpz(c->bias_type, c->biases[f]))));
+        }
+        for (int k = 0; k < n_k; ++k) {
+          for (int f = 0; f < c->n_filt; ++f) {
+            const mpq_class w = ValueOf(
+                c->weight_type, RawToMpz(c->weight_type, c->weights[static_cast<size_t>(k) * c->n_filt + f]));
+            acc[f] = Conv(acc_t, acc[f] + Conv(acc_t, buf[k] * w));
+          }
+        }
+        for (int f = 0; f < c->n_filt; ++f) y.push_back(Conv(res, acc[f]));
+      }
+    }
+    return y;
+  }
+  if (const auto* p = std::get_if<PoolingSpec>(&layer.op)) {
+    const FixedType& acc_t = p->accum_type;
+    y.resize(static_cast<size_t>(p->out_height) * p->out_width * p->n_chan);
+    for (int ff = 0; ff < p->n_chan; ++ff) {
+      for (int oh = 0; oh < p->out_height; ++oh) {
+        for (int ow = 0; ow < p->out_width; ++ow) {
+          std::vector<mpq_class> pool;
+          unsigned overlap = 0;
+          for (int kk = 0; kk < p->pool_height; ++kk) {
+            for (int ll = 0; ll < p->pool_width; ++ll) {
+              const int r = oh * p->stride_height + kk, c = ow * p->stride_width + ll;
+              if (r >= p->pad_top && r < p->in_height + p->pad_top && c >= p->pad_left &&
+                  c < p->in_width + p->pad_left) {
+                pool.push_back(
+                    x[((r - p->pad_top) * p->in_width + (c - p->pad_left)) * p->n_chan + ff]);
+                ++overlap;
+              } else {
+                pool.push_back(p->kind == PoolKind::kMax ? SignBitValue(it) : mpq_class(0));
+              }
+            }
+          }
+          mpq_class v;
+          if (p->window_in_accum) {
+            // nnet_pooling_stream.h: reduce_pool over an accum_t window.
+            std::vector<mpq_class> window;
+            for (const mpq_class& e : pool) window.push_back(Conv(acc_t, e));
+            if (p->kind == PoolKind::kMax) {
+              v = window[0];
+              for (const mpq_class& e : window) v = e >= v ? e : v;
+            } else {
+              mpq_class sum = 0;
+              if (p->sequential_sum) {
+                for (const mpq_class& e : window) sum = Conv(acc_t, sum + e);
+              } else {
+                sum = ReduceSum(acc_t, window, 0, window.size());
+              }
+              const int f = acc_t.width - acc_t.integer_bits;
+              const mpz_class q =
+                  TruncTowardZero(sum * Pow2(f) / mpq_class(static_cast<long>(window.size())));
+              v = Conv(acc_t, mpq_class(q) * Pow2(-f));
+            }
+          } else if (p->kind == PoolKind::kMax) {
+            mpq_class m = pool[0];
+            for (size_t i = 1; i < pool.size(); ++i) m = pool[i] > m ? pool[i] : m;
+            v = Conv(acc_t, m);
+          } else {
+            mpq_class sum = 0;
+            for (const mpq_class& e : pool) sum = Conv(acc_t, sum + e);
+            const unsigned length =
+                p->count_pad ? static_cast<unsigned>(p->pool_height * p->pool_width) : overlap;
+            const int f = acc_t.width - acc_t.integer_bits;
+            const mpz_class q = TruncTowardZero(sum * Pow2(f) / mpq_class(length));
+            v = Conv(acc_t, mpq_class(q) * Pow2(-f));
+            if (p->average_cast_type) v = Conv(*p->average_cast_type, v);
+            if (p->rescale) {  // hls4ml < 1.0: res_T res = v; res *= data_T rescale
+              v = Conv(res, Conv(res, v) * ValueOf(it, RawToMpz(it, *p->rescale)));
+            }
+          }
+          y[(static_cast<size_t>(oh) * p->out_width + ow) * p->n_chan + ff] = Conv(res, v);
+        }
+      }
+    }
+    return y;
+  }
+  if (const auto* p = std::get_if<PaddingSpec>(&layer.op)) {
+    for (int i = 0; i < p->pad_top * (p->in_width + p->pad_left + p->pad_right) * p->n_chan; ++i)
+      y.push_back(0);
+    for (int r = 0; r < p->in_height; ++r) {
+      for (int i = 0; i < p->pad_left * p->n_chan; ++i) y.push_back(0);
+      for (int i = 0; i < p->in_width * p->n_chan; ++i)
+        y.push_back(Conv(res, x[r * p->in_width * p->n_chan + i]));
+      for (int i = 0; i < p->pad_right * p->n_chan; ++i) y.push_back(0);
+    }
+    for (int i = 0; i < p->pad_bottom * (p->in_width + p->pad_left + p->pad_right) * p->n_chan;
+         ++i)
+      y.push_back(0);
+    return y;
+  }
+  if (const auto* r = std::get_if<ResizeSpec>(&layer.op)) {
+    const int y_ratio = static_cast<int>((r->in_height << 16) / r->out_height) + 1;
+    const int x_ratio = static_cast<int>((r->in_width << 16) / r->out_width) + 1;
+    for (int i = 0; i < r->out_height; ++i) {
+      for (int j = 0; j < r->out_width; ++j) {
+        const int x2 = (j * x_ratio) >> 16, y2 = (i * y_ratio) >> 16;
+        for (int k = 0; k < r->n_chan; ++k)
+          y.push_back(Conv(res, x[(y2 * r->in_width + x2) * r->n_chan + k]));
+      }
+    }
+    return y;
+  }
+  if (const auto* m = std::get_if<MergeSpec>(&layer.op)) {
+    if (in.size() != 2) return absl::InvalidArgumentError("reference: merge needs 2 inputs");
+    const std::vector<mpq_class>& a = in[0]->v;
+    const std::vector<mpq_class>& b = in[1]->v;
+    if (m->kind == MergeKind::kConcatenate) {
+      // Walk the output's multi-index; the axis coordinate picks the input.
+      const int rank = static_cast<int>(m->shape1.size());
+      const int axis = m->axis < 0 ? m->axis + rank : m->axis;
+      std::vector<int> out_shape = m->shape1;
+      out_shape[axis] += m->shape2[axis];
+      std::vector<int> idx(rank, 0);
+      const size_t total = a.size() + b.size();
+      for (size_t n = 0; n < total; ++n) {
+        const bool first = idx[axis] < m->shape1[axis];
+        const std::vector<int>& shape = first ? m->shape1 : m->shape2;
+        size_t flat = 0;
+        for (int d = 0; d < rank; ++d) {
+          const int coord = d == axis && !first ? idx[d] - m->shape1[axis] : idx[d];
+          flat = flat * shape[d] + coord;
+        }
+        y.push_back(Conv(res, first ? a[flat] : b[flat]));
+        for (int d = rank - 1; d >= 0; --d) {
+          if (++idx[d] < out_shape[d]) break;
+          idx[d] = 0;
+        }
+      }
+      return y;
+    }
+    const size_t n = std::max(a.size(), b.size());
+    const FixedType& ta = in[0]->type;
+    const FixedType& tb = in[1]->type;
+    for (size_t i = 0; i < n; ++i) {
+      const mpq_class& u = a[i % a.size()];
+      const mpq_class& v = b[i % b.size()];
+      switch (m->kind) {
+        case MergeKind::kAdd: y.push_back(Conv(res, u + v)); break;
+        case MergeKind::kSubtract: y.push_back(Conv(res, u - v)); break;
+        case MergeKind::kMultiply: y.push_back(Conv(res, u * v)); break;
+        case MergeKind::kMaximum: y.push_back(Conv(res, u > v ? u : v)); break;
+        case MergeKind::kMinimum: y.push_back(Conv(res, u < v ? u : v)); break;
+        case MergeKind::kAverage:
+          if (!m->average_divides) {
+            y.push_back(Conv(res, (u + v) * mpq_class(1, 2)));
+          } else {
+            // ap_fixed operator/: dividend raw << max(F2, 0), sdiv, F = F1 + max(F2,0) - F2.
+            const int fs = std::max(ta.width - ta.integer_bits, tb.width - tb.integer_bits);
+            const int fd = res.width - res.integer_bits;
+            const mpq_class d = Conv(res, 2);
+            const mpz_class q = TruncTowardZero((u + v) * Pow2(fs) * Pow2(std::max(fd, 0)) /
+                                                (d * Pow2(fd)));
+            y.push_back(Conv(res, mpq_class(q) * Pow2(-(fs + std::max(fd, 0) - fd))));
+          }
+          break;
+        case MergeKind::kConcatenate: break;
+      }
+    }
+    return y;
+  }
+  if (const auto* act = std::get_if<ActivationSpec>(&layer.op)) {
+    const mpq_class param = ValueOf(act->param_type, RawToMpz(act->param_type, act->param));
+    for (size_t i = 0; i < x.size(); ++i) {
+      const mpq_class& v = x[i];
+      switch (act->kind) {
+        case ActivationKind::kLeakyRelu:
+          y.push_back(v > 0 ? Conv(res, v) : Conv(res, param * v));
+          break;
+        case ActivationKind::kPRelu: {
+          const mpq_class alpha = ValueOf(act->param_type, RawToMpz(act->param_type, act->params[i]));
+          y.push_back(v > 0 ? Conv(res, v) : Conv(res, alpha * v));
+          break;
+        }
+        case ActivationKind::kThresholdedRelu:
+          y.push_back(v > param ? Conv(res, v) : mpq_class(0));
+          break;
+        case ActivationKind::kReluMax:
+          y.push_back(v < 0 ? mpq_class(0) : v > act->max_value ? Conv(res, act->max_value) : Conv(res, v));
+          break;
+        case ActivationKind::kHardSigmoid:
+        case ActivationKind::kHardTanh: {
+          const mpq_class slope = ValueOf(act->slope_type, RawToMpz(act->slope_type, act->slope));
+          const mpq_class shift = ValueOf(act->shift_type, RawToMpz(act->shift_type, act->shift));
+          mpq_class z = slope * v + shift;
+          if (z > 1) z = 1; else if (z < 0) z = 0;
+          y.push_back(Conv(res, act->kind == ActivationKind::kHardTanh ? 2 * z - 1 : z));
+          break;
+        }
+        default:
+          return absl::InvalidArgumentError("reference: unexpected activation");
+      }
+    }
+    return y;
+  }
+  return absl::InvalidArgumentError("reference: unknown layer");
+}
+
+bool IsDenseFamily(const LayerSpec& layer) {
+  if (const auto* a = std::get_if<ActivationSpec>(&layer.op)) {
+    return a->kind == ActivationKind::kLinear || a->kind == ActivationKind::kRelu ||
+           a->kind == ActivationKind::kSigmoid || a->kind == ActivationKind::kTanh;
+  }
+  return std::holds_alternative<DenseSpec>(layer.op) ||
+         std::holds_alternative<BatchNormSpec>(layer.op) ||
+         std::holds_alternative<SoftmaxSpec>(layer.op);
+}
+
+std::vector<int64_t> Raws(const Tensor& t) {
+  std::vector<int64_t> raws;
+  for (const mpq_class& v : t.v)
+    raws.push_back(MpzToRaw(Floor(v * Pow2(t.type.width - t.type.integer_bits))));
+  return raws;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::vector<int64_t>>> ReferenceRunGraph(
+    const NetworkSpec& spec, const std::vector<std::vector<int64_t>>& inputs,
+    std::vector<std::vector<int64_t>>* trace) {
+  std::vector<TensorSpec> input_specs = spec.inputs;
+  if (input_specs.empty()) input_specs.push_back({"input", spec.input_type, spec.input_size});
+  if (inputs.size() != input_specs.size()) {
+    return absl::InvalidArgumentError("reference: wrong number of inputs");
+  }
+  std::map<std::string, Tensor> tensors;
+  std::string previous;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    const TensorSpec& t = input_specs[k];
+    if (inputs[k].size() != static_cast<size_t>(t.size)) {
+      return absl::InvalidArgumentError("reference: wrong input size");
+    }
+    Tensor& x = tensors[t.name];
+    x.type = t.type;
+    for (int64_t r : inputs[k]) x.v.push_back(ValueOf(t.type, RawToMpz(t.type, r)));
+    if (k == 0) previous = t.name;
+  }
+  for (const LayerSpec& layer : spec.layers) {
+    std::vector<const Tensor*> in;
+    if (layer.inputs.empty()) {
+      in.push_back(&tensors.at(previous));
+    } else {
+      for (const std::string& name : layer.inputs) {
+        auto it = tensors.find(name);
+        if (it == tensors.end()) return absl::InvalidArgumentError("reference: unknown input");
+        in.push_back(&it->second);
+      }
+    }
+    absl::StatusOr<std::vector<mpq_class>> y =
+        IsDenseFamily(layer) ? DenseFamily(layer, in[0]->type, in[0]->v) : OtherLayer(layer, in);
+    if (!y.ok()) return y.status();
+    Tensor& out = tensors[layer.name];
+    out.type = layer.result_type;
+    out.v = *std::move(y);
+    previous = layer.name;
+    if (trace != nullptr) trace->push_back(Raws(out));
+  }
+  std::vector<std::vector<int64_t>> outputs;
+  if (spec.outputs.empty()) {
+    outputs.push_back(Raws(tensors.at(previous)));
+  } else {
+    for (const std::string& name : spec.outputs) outputs.push_back(Raws(tensors.at(name)));
+  }
+  return outputs;
+}
+
 absl::StatusOr<std::vector<int64_t>> ReferenceRunRaw(const NetworkSpec& spec,
                                                      const std::vector<int64_t>& input_raw,
                                                      std::vector<std::vector<int64_t>>* trace) {
-  if (input_raw.size() != static_cast<size_t>(spec.input_size)) {
-    return absl::InvalidArgumentError("reference: wrong input size");
-  }
-  FixedType type = spec.input_type;
-  std::vector<mpq_class> x;
-  for (int64_t r : input_raw) x.push_back(ValueOf(type, RawToMpz(type, r)));
-  for (const LayerSpec& layer : spec.layers) {
-    const FixedType& res = layer.result_type;
-    std::vector<mpq_class> y;
-    if (const auto* d = std::get_if<DenseSpec>(&layer.op)) {
-      if (static_cast<size_t>(d->n_in) != x.size())
-        return absl::InvalidArgumentError("reference: dense size");
-      // Integer form of nnet::dense (every value is its raw integer times 2^-F):
-      // acc = accum_t(bias); acc = accum_t(acc + accum_t(x * w)) per product; y = res_t(acc).
-      const FixedType& acc_t = d->accum_type;
-      const long f_x = type.width - type.integer_bits;
-      const long f_w = d->weight_type.width - d->weight_type.integer_bits;
-      const long f_b = d->bias_type.width - d->bias_type.integer_bits;
-      const long f_acc = acc_t.width - acc_t.integer_bits;
-      std::vector<mpz_class> x_raw;
-      for (const mpq_class& v : x) x_raw.push_back(Floor(v * Pow2(static_cast<int>(f_x))));
-      std::vector<mpz_class> acc(d->n_out);
-      for (int j = 0; j < d->n_out; ++j) {
-        acc[j] = ConvertDyadic(acc_t, RawToMpz(d->bias_type, d->biases[j]), -f_b);
-      }
-      mpz_class product;
-      auto mac = [&](int i, int j) {
-        const int64_t w = d->weights[static_cast<size_t>(i) * d->n_out + j];
-        // Weights are at most 64 bits; unsigned 64-bit ones go through RawToMpz.
-        if (d->weight_type.is_signed || d->weight_type.width < 64) {
-          mpz_mul_si(product.get_mpz_t(), x_raw[i].get_mpz_t(), w);
-        } else {
-          product = x_raw[i] * RawToMpz(d->weight_type, w);
-        }
-        mpz_class sum = ConvertDyadic(acc_t, product, -(f_x + f_w));
-        sum += acc[j];
-        acc[j] = ConvertDyadic(acc_t, sum, -f_acc);
-      };
-      if (!d->resource_strategy) {
-        for (int i = 0; i < d->n_in; ++i) {
-          for (int j = 0; j < d->n_out; ++j) mac(i, j);
-        }
-      } else {
-        // nnet::dense_resource: ReuseLoop over ir, MultLoop over im; weight index w = ir + RF*im
-        // in the transposed [n_out][n_in] layout.
-        const int rf = d->reuse_factor, total = d->n_in * d->n_out;
-        const int block_factor = (total + rf - 1) / rf;
-        for (int ir = 0; ir < rf; ++ir) {
-          for (int im = 0; im < block_factor; ++im) {
-            const int w = ir + rf * im;
-            if (w >= total) break;
-            mac(w % d->n_in, w / d->n_in);
-          }
-        }
-      }
-      for (int j = 0; j < d->n_out; ++j)
-        y.push_back(ValueOf(res, ConvertDyadic(res, acc[j], -f_acc)));
-    } else if (const auto* b = std::get_if<BatchNormSpec>(&layer.op)) {
-      for (int i = 0; i < b->n; ++i) {
-        const mpq_class s = ValueOf(b->scale_type, RawToMpz(b->scale_type, b->scale[i]));
-        const mpq_class c = ValueOf(b->bias_type, RawToMpz(b->bias_type, b->bias[i]));
-        y.push_back(b->product_in_result_type ? Conv(res, Conv(res, x[i] * s) + c)
-                                              : Conv(res, x[i] * s + c));
-      }
-    } else if (const auto* a = std::get_if<ActivationSpec>(&layer.op)) {
-      const int n = a->table_size;
-      for (const mpq_class& v : x) {
-        switch (a->kind) {
-          case ActivationKind::kLinear:
-            y.push_back(Conv(res, v));
-            break;
-          case ActivationKind::kRelu:
-            y.push_back(v > 0 ? Conv(res, v) : mpq_class(0));
-            break;
-          case ActivationKind::kSigmoid: {
-            const int index = Clamp(int64_t{IntOf(v * n / 16)} + 8 * n / 16, n);
-            const float in_val = static_cast<float>(2 * 8.0 * (index - float(n) / 2.0) / float(n));
-            const float sig = static_cast<float>(1.0 / (1 + std::exp(-in_val)));
-            y.push_back(Conv(res, Conv(a->table_type, Exact(sig))));
-            break;
-          }
-          case ActivationKind::kTanh: {
-            const int index = Clamp(int64_t{IntOf(v * n / 8)} + 4 * n / 8, n);
-            const float in_val = static_cast<float>(2 * 4.0 * (index - float(n) / 2.0) / float(n));
-            y.push_back(
-                Conv(res, Conv(a->table_type, Exact(std::tanh(static_cast<double>(in_val))))));
-            break;
-          }
-        }
-      }
-    } else if (const auto* s = std::get_if<SoftmaxSpec>(&layer.op)) {
-      y = Softmax(*s, type, res, x);
-    }
-    x = std::move(y);
-    type = res;
-    if (trace != nullptr) {
-      std::vector<int64_t> raws;
-      for (const mpq_class& v : x)
-        raws.push_back(MpzToRaw(Floor(v * Pow2(type.width - type.integer_bits))));
-      trace->push_back(std::move(raws));
-    }
-  }
-  std::vector<int64_t> out;
-  for (const mpq_class& v : x)
-    out.push_back(MpzToRaw(Floor(v * Pow2(type.width - type.integer_bits))));
-  return out;
+  absl::StatusOr<std::vector<std::vector<int64_t>>> out =
+      ReferenceRunGraph(spec, {input_raw}, trace);
+  if (!out.ok()) return out.status();
+  return (*out)[0];
 }
 
 absl::StatusOr<std::vector<double>> ReferenceRun(const NetworkSpec& spec,

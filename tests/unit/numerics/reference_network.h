@@ -33,6 +33,11 @@ mpz_class RawToMpz(const FixedType& type, int64_t raw);
 absl::StatusOr<std::vector<int64_t>> ReferenceRunRaw(
     const NetworkSpec& spec, const std::vector<int64_t>& input_raw,
     std::vector<std::vector<int64_t>>* trace = nullptr);
+// Any network (several inputs/outputs, the graph layers): one vector of raws per input, in
+// spec.inputs order (or the single input); returns one per output.
+absl::StatusOr<std::vector<std::vector<int64_t>>> ReferenceRunGraph(
+    const NetworkSpec& spec, const std::vector<std::vector<int64_t>>& inputs,
+    std::vector<std::vector<int64_t>>* trace = nullptr);
 // Same with inputs given as real numbers, converted into the input type first (as float -> input_t
 // would, when the values are floats), and outputs as doubles.
 absl::StatusOr<std::vector<double>> ReferenceRun(const NetworkSpec& spec,

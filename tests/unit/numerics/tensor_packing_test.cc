@@ -1,10 +1,12 @@
 #include "server/numerics/tensor_packing.h"
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -86,6 +88,86 @@ TEST(PackElementsTest, EveryElementTypeIsWidenedExactly) {
                       T("ap_fixed<40,20,AP_RND>"));
 }
 
+double HalfValue(uint16_t h) {
+  const int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  const double v = e == 0 ? std::ldexp(m, -24) : std::ldexp(m + 1024, e - 25);
+  return (h & 0x8000) ? -v : v;
+}
+
+// Random elements of an integer wire type plus its extremes, and their exact values.
+template <typename E>
+void RandomIntegers(std::mt19937_64& rng, int n, std::vector<E>* e, std::vector<double>* exact) {
+  *e = {std::numeric_limits<E>::min(), std::numeric_limits<E>::max(), E(0), E(1), E(-1)};
+  for (int k = 0; k < n; ++k) {
+    uint64_t r = rng();
+    r >>= rng() % 64;  // every magnitude
+    E v;
+    std::memcpy(&v, &r, sizeof(E));
+    if (std::is_signed_v<E> && (rng() & 1)) v = static_cast<E>(0 - v);
+    e->push_back(v);
+  }
+  exact->clear();
+  for (E v : *e) exact->push_back(static_cast<double>(v));  // 64-bit: the nearest double
+}
+
+// The vectorized path of every wire type (each type's range, every raw value class) against the
+// reference, into types taking each container size and each fast mode (TRN/RND x WRAP/SAT) and
+// some that take the general path.
+TEST(PackElementsTest, EveryWireTypeMatchesReferenceOnRandomAndExtremeValues) {
+  std::mt19937_64 rng(12);
+  const char* types[] = {"ap_fixed<16,6>",          "ap_fixed<16,6,AP_RND,AP_SAT>",
+                         "ap_ufixed<8,4,AP_RND>",   "ap_fixed<6,6,AP_TRN,AP_SAT>",
+                         "ap_fixed<24,20>",         "ap_ufixed<32,31,AP_RND,AP_SAT>",
+                         "ap_fixed<40,36,AP_RND>",  "ap_int<64>",
+                         "ap_fixed<63,62,AP_TRN,AP_SAT>", "ap_fixed<12,-2,AP_RND>",
+                         "ap_fixed<16,6,AP_RND_CONV,AP_SAT_SYM>"};
+  for (const char* type : types) {
+    SCOPED_TRACE(type);
+    const FixedType t = T(type);
+    std::vector<double> exact;
+    std::vector<uint8_t> u8;
+    std::vector<int8_t> i8;
+    std::vector<uint16_t> u16;
+    std::vector<int16_t> i16;
+    std::vector<uint32_t> u32;
+    std::vector<int32_t> i32;
+    std::vector<uint64_t> u64;
+    std::vector<int64_t> i64;
+    RandomIntegers(rng, 300, &u8, &exact);
+    CheckPack(ElementType::kUint8, u8, exact, t);
+    RandomIntegers(rng, 300, &i8, &exact);
+    CheckPack(ElementType::kInt8, i8, exact, t);
+    RandomIntegers(rng, 300, &u16, &exact);
+    CheckPack(ElementType::kUint16, u16, exact, t);
+    RandomIntegers(rng, 300, &i16, &exact);
+    CheckPack(ElementType::kInt16, i16, exact, t);
+    RandomIntegers(rng, 300, &u32, &exact);
+    CheckPack(ElementType::kUint32, u32, exact, t);
+    RandomIntegers(rng, 300, &i32, &exact);
+    CheckPack(ElementType::kInt32, i32, exact, t);
+    RandomIntegers(rng, 300, &u64, &exact);
+    CheckPack(ElementType::kUint64, u64, exact, t);
+    RandomIntegers(rng, 300, &i64, &exact);
+    CheckPack(ElementType::kInt64, i64, exact, t);
+    // Every finite FP16 and BF16 bit pattern (subnormals, +-0, the largest).
+    std::vector<uint16_t> h, b;
+    std::vector<double> h_exact, b_exact;
+    for (uint32_t k = 0; k < 65536; ++k) {
+      if ((k & 0x7c00) != 0x7c00) {
+        h.push_back(static_cast<uint16_t>(k));
+        h_exact.push_back(HalfValue(static_cast<uint16_t>(k)));
+      }
+      const float f = std::bit_cast<float>(k << 16);
+      if (std::isfinite(f) && (k % 7 == 0 || (k & 0x7f80) == 0)) {
+        b.push_back(static_cast<uint16_t>(k));
+        b_exact.push_back(f);
+      }
+    }
+    CheckPack(ElementType::kFp16, h, h_exact, t);
+    CheckPack(ElementType::kBf16, b, b_exact, t);
+  }
+}
+
 TEST(PackElementsTest, NanAndInfAreRejectedNamingTheIndex) {
   const FixedType t = T("ap_fixed<16,6>");
   std::vector<uint8_t> out(64);
@@ -100,6 +182,16 @@ TEST(PackElementsTest, NanAndInfAreRejectedNamingTheIndex) {
   std::vector<uint16_t> h = {0x3c00, 0x7c00};  // FP16 inf
   s = PackElements(ElementType::kFp16, h.data(), h.size(), t, out.data());
   EXPECT_NE(s.message().find("element 1"), std::string::npos) << s;
+  for (uint16_t bad : {uint16_t{0xfc00}, uint16_t{0x7e00}, uint16_t{0xfc01}}) {  // -inf, NaNs
+    std::vector<uint16_t> hv(40, 0x3c00);
+    hv[33] = bad;
+    std::vector<uint8_t> hout(hv.size() * 2);
+    s = PackElements(ElementType::kFp16, hv.data(), hv.size(), t, hout.data());
+    EXPECT_NE(s.message().find("element 33"), std::string::npos) << s;
+    hv[33] = static_cast<uint16_t>(bad == 0xfc00 ? 0xff80 : 0x7fc0);  // BF16 -inf, NaN
+    s = PackElements(ElementType::kBf16, hv.data(), hv.size(), t, hout.data());
+    EXPECT_NE(s.message().find("element 33"), std::string::npos) << s;
+  }
   std::vector<float> big(1000, 1.0f);
   big[777] = -std::numeric_limits<float>::infinity();
   s = PackElements(ElementType::kFp32, big.data(), big.size(), T("ap_fixed<16,6,AP_RND,AP_SAT>"),

@@ -1,0 +1,727 @@
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/numerics/fixed_point_internal.h"
+#include "server/numerics/network_layers_internal.h"
+
+namespace fpgaas::numerics::internal {
+namespace {
+
+// Exact intermediates are held in 128-bit integers: every product/sum must fit this many bits.
+constexpr int kMaxExactBits = 120;
+
+absl::Status Invalid(const LayerSpec& s, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat("layer \"", s.name, "\": ", why));
+}
+absl::Status Unimplemented(const LayerSpec& s, absl::string_view why) {
+  return absl::UnimplementedError(absl::StrCat("layer \"", s.name, "\": ", why));
+}
+
+absl::Status CheckType(const LayerSpec& s, const FixedType& t, absl::string_view what) {
+  if (t.width < 1 || t.width > 64 || std::abs(t.integer_bits) > 512 || t.saturation_bits < 0 ||
+      t.saturation_bits > t.width) {
+    return Invalid(s, absl::StrCat(what, " ", t.ToString(), " is not a supported type"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRaws(const LayerSpec& s, const std::vector<int64_t>& raws, const FixedType& t,
+                       absl::string_view what) {
+  for (size_t k = 0; k < raws.size(); ++k) {
+    if (WrapToWidth(t, raws[k]) != raws[k]) {
+      return Invalid(s, absl::StrCat(what, "[", k, "] = ", raws[k], " is not a raw value of ",
+                                     t.ToString()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSize(const LayerSpec& s, const LayerInput& in, int64_t expected,
+                       absl::string_view what) {
+  if (in.size != expected) {
+    return Invalid(s, absl::StrCat(what, " = ", expected, " values but its input has ", in.size));
+  }
+  return absl::OkStatus();
+}
+
+// Geometry bounds: every dimension, padding and window within 1..kMaxDim (0.. for padding), and
+// every tensor within kMaxValues values (so all index arithmetic fits int).
+constexpr int kMaxDim = 1 << 15;
+constexpr int64_t kMaxValues = int64_t{1} << 26;
+
+absl::Status CheckPositive(const LayerSpec& s, std::initializer_list<std::pair<const char*, int>> v,
+                           int min) {
+  for (auto [name, value] : v) {
+    if (value < min || value > kMaxDim) {
+      return Invalid(s, absl::StrCat(name, " = ", value, " must be within ", min, "..", kMaxDim));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCount(const LayerSpec& s, int64_t a, int64_t b, int64_t c, absl::string_view what) {
+  if (a * b > kMaxValues || a * b * c > kMaxValues) {
+    return Invalid(s, absl::StrCat(what, " ", a, "x", b, "x", c, " has more than ", kMaxValues,
+                                   " values"));
+  }
+  return absl::OkStatus();
+}
+
+// Exact value of raw r of t, scaled to f fractional bits (f >= t's F).
+Int128 Scaled(const FixedType& t, int64_t r, int f) {
+  return WideRaw(t, r) << (f - t.fractional_bits());
+}
+
+// y = res_t(x) for a raw of `from`.
+int64_t To(const FixedType& from, int64_t raw, const FixedType& res) {
+  return Convert(from, raw, res);
+}
+
+// --------------------------------------------------------------------------------------------
+
+class ConvLayer final : public ExtraLayer {
+ public:
+  ConvLayer(const ConvSpec& c, const FixedType& in, const FixedType& res) : c_(c), in_(in), res_(res) {
+    n_out_ = c.out_height * c.out_width * c.n_filt;
+    macs_ = static_cast<int64_t>(n_out_) * c.filt_height * c.filt_width * c.n_chan;
+    product_shift_ = in.fractional_bits() + c.weight_type.fractional_bits() -
+                     c.accum_type.fractional_bits();
+    for (int64_t b : c.biases) bias_accum_.push_back(Convert(c.bias_type, b, c.accum_type));
+  }
+
+  void Run(const int64_t* const* xs, int64_t* y) const override {
+    const int64_t* x = xs[0];
+    const ConvSpec& c = c_;
+    const FixedType& acc_t = c.accum_type;
+    std::vector<int64_t> acc(c.n_filt);
+    for (int oh = 0; oh < c.out_height; ++oh) {
+      for (int ow = 0; ow < c.out_width; ++ow) {
+        acc = bias_accum_;
+        for (int kh = 0; kh < c.filt_height; ++kh) {
+          const int iy = oh * c.stride_height + kh - c.pad_top;
+          for (int kw = 0; kw < c.filt_width; ++kw) {
+            const int ix = ow * c.stride_width + kw - c.pad_left;
+            // A padded position holds 0: its products add 0 to an in-range accumulator.
+            if (iy < 0 || iy >= c.in_height || ix < 0 || ix >= c.in_width) continue;
+            const int64_t* px = x + (static_cast<size_t>(iy) * c.in_width + ix) * c.n_chan;
+            const int64_t* pw =
+                c.weights.data() +
+                (static_cast<size_t>(kh * c.filt_width + kw) * c.n_chan) * c.n_filt;
+            for (int ch = 0; ch < c.n_chan; ++ch) {
+              const Int128 xv = WideRaw(in_, px[ch]);
+              for (int f = 0; f < c.n_filt; ++f) {
+                const Int128 p = xv * WideRaw(c.weight_type, pw[ch * c.n_filt + f]);
+                const int64_t pq = QuantizeScaled(acc_t, p, -product_shift_);
+                acc[f] = ApplyOverflow(acc_t, WideRaw(acc_t, acc[f]) + WideRaw(acc_t, pq));
+              }
+            }
+          }
+        }
+        int64_t* py = y + (static_cast<size_t>(oh) * c.out_width + ow) * c.n_filt;
+        for (int f = 0; f < c.n_filt; ++f) py[f] = To(acc_t, acc[f], res_);
+      }
+    }
+  }
+
+ private:
+  ConvSpec c_;
+  FixedType in_, res_;
+  int product_shift_ = 0;
+  std::vector<int64_t> bias_accum_;
+};
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileConv(const LayerSpec& s, const ConvSpec& c,
+                                                        const LayerInput& in) {
+  if (absl::Status st = CheckPositive(s,
+                                      {{"in_height", c.in_height},
+                                       {"in_width", c.in_width},
+                                       {"n_chan", c.n_chan},
+                                       {"filt_height", c.filt_height},
+                                       {"filt_width", c.filt_width},
+                                       {"n_filt", c.n_filt},
+                                       {"stride_height", c.stride_height},
+                                       {"stride_width", c.stride_width},
+                                       {"out_height", c.out_height},
+                                       {"out_width", c.out_width}},
+                                      1);
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckPositive(s,
+                                      {{"pad_top", c.pad_top},
+                                       {"pad_bottom", c.pad_bottom},
+                                       {"pad_left", c.pad_left},
+                                       {"pad_right", c.pad_right}},
+                                      0);
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckCount(s, c.out_height, c.out_width, c.n_filt, "conv output");
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckSize(s, in, static_cast<int64_t>(c.in_height) * c.in_width * c.n_chan,
+                                  "conv in_height * in_width * n_chan");
+      !st.ok()) {
+    return st;
+  }
+  // Every output window must start inside the padded image (hls4ml's out_height/out_width).
+  if (int64_t{c.out_height - 1} * c.stride_height + c.filt_height >
+          int64_t{c.in_height} + c.pad_top + c.pad_bottom ||
+      int64_t{c.out_width - 1} * c.stride_width + c.filt_width >
+          int64_t{c.in_width} + c.pad_left + c.pad_right) {
+    return Invalid(s, absl::StrCat("conv output ", c.out_height, "x", c.out_width,
+                                   " does not fit the padded input ", c.in_height, "x",
+                                   c.in_width));
+  }
+  for (auto [t, what] : {std::pair{&c.weight_type, "weight type"},
+                         {&c.bias_type, "bias type"},
+                         {&c.accum_type, "accum type"}}) {
+    if (absl::Status st = CheckType(s, *t, what); !st.ok()) return st;
+  }
+  const size_t n_w = static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan * c.n_filt;
+  if (c.weights.size() != n_w || c.biases.size() != static_cast<size_t>(c.n_filt)) {
+    return Invalid(s, absl::StrCat(c.weights.size(), " weights and ", c.biases.size(),
+                                   " biases; expected ", n_w, " and ", c.n_filt));
+  }
+  if (absl::Status st = CheckRaws(s, c.weights, c.weight_type, "weights"); !st.ok()) return st;
+  if (absl::Status st = CheckRaws(s, c.biases, c.bias_type, "biases"); !st.ok()) return st;
+  if (in.type.width + c.weight_type.width > kMaxExactBits) {
+    return Unimplemented(s, absl::StrCat("product of ", in.type.ToString(), " and ",
+                                         c.weight_type.ToString(), " is too wide"));
+  }
+  if (c.resource_strategy &&
+      (c.accum_type.overflow != Overflow::kWrap || c.accum_type.saturation_bits != 0)) {
+    return Unimplemented(
+        s, absl::StrCat("resource-strategy convolution with a saturating accumulator (",
+                        c.accum_type.ToString(),
+                        ") sums in an order fpgaas does not reproduce"));
+  }
+  return std::make_unique<ConvLayer>(c, in.type, s.result_type);
+}
+
+// --------------------------------------------------------------------------------------------
+
+class PoolingLayer final : public ExtraLayer {
+ public:
+  PoolingLayer(const PoolingSpec& p, const FixedType& in, const FixedType& res)
+      : p_(p), in_(in), res_(res) {
+    n_out_ = p.out_height * p.out_width * p.n_chan;
+    // nnet::pad_val for Max: data_T with only its top bit set.
+    pad_max_ = WrapToWidth(in, Int128(1) << (in.width - 1));
+  }
+
+  // nnet::reduce with Op_add<accum_t>: pairwise, the left half the largest power of two below n.
+  int64_t ReduceSum(const int64_t* v, int n) const {
+    const FixedType& t = p_.accum_type;
+    if (n == 1) return v[0];
+    int left = 1;
+    while (left * 2 <= n - 1) left *= 2;
+    const int64_t a = n == 2 ? v[0] : ReduceSum(v, left);
+    const int64_t b = n == 2 ? v[1] : ReduceSum(v + left, n - left);
+    return ApplyOverflow(t, WideRaw(t, a) + WideRaw(t, b));
+  }
+
+  void RunStream(const int64_t* x, int64_t* y) const {
+    const PoolingSpec& p = p_;
+    const FixedType& acc_t = p.accum_type;
+    std::vector<int64_t> window(static_cast<size_t>(p.pool_height) * p.pool_width);
+    for (int oh = 0; oh < p.out_height; ++oh) {
+      for (int ow = 0; ow < p.out_width; ++ow) {
+        for (int ch = 0; ch < p.n_chan; ++ch) {
+          size_t k = 0;
+          for (int kh = 0; kh < p.pool_height; ++kh) {
+            for (int kw = 0; kw < p.pool_width; ++kw) {
+              const int iy = oh * p.stride_height + kh, ix = ow * p.stride_width + kw;
+              window[k++] = Convert(in_, x[(static_cast<size_t>(iy) * p.in_width + ix) * p.n_chan + ch],
+                                    acc_t);
+            }
+          }
+          int64_t out;
+          if (p.kind == PoolKind::kMax) {
+            out = window[0];
+            for (int64_t v : window) out = WideRaw(acc_t, v) > WideRaw(acc_t, out) ? v : out;
+          } else {
+            int64_t sum = 0;
+            if (p.sequential_sum) {
+              for (int64_t v : window) {
+                sum = ApplyOverflow(acc_t, WideRaw(acc_t, sum) + WideRaw(acc_t, v));
+              }
+            } else {
+              sum = ReduceSum(window.data(), static_cast<int>(window.size()));
+            }
+            const Int128 q = WideRaw(acc_t, sum) / static_cast<Int128>(window.size());
+            out = ApplyOverflow(acc_t, q);
+          }
+          y[(static_cast<size_t>(oh) * p.out_width + ow) * p.n_chan + ch] = To(acc_t, out, res_);
+        }
+      }
+    }
+  }
+
+  void Run(const int64_t* const* xs, int64_t* y) const override {
+    const int64_t* x = xs[0];
+    const PoolingSpec& p = p_;
+    if (p.window_in_accum) {
+      RunStream(x, y);
+      return;
+    }
+    const FixedType& acc_t = p.accum_type;
+    const int f = std::max(acc_t.fractional_bits(), in_.fractional_bits());
+    for (int oh = 0; oh < p.out_height; ++oh) {
+      for (int ow = 0; ow < p.out_width; ++ow) {
+        for (int ch = 0; ch < p.n_chan; ++ch) {
+          int64_t best = 0, sum = 0;
+          bool first = true;
+          int inside = 0;
+          for (int kh = 0; kh < p.pool_height; ++kh) {
+            const int iy = oh * p.stride_height + kh - p.pad_top;
+            for (int kw = 0; kw < p.pool_width; ++kw) {
+              const int ix = ow * p.stride_width + kw - p.pad_left;
+              const bool in_image = iy >= 0 && iy < p.in_height && ix >= 0 && ix < p.in_width;
+              int64_t v;
+              if (in_image) {
+                v = x[(static_cast<size_t>(iy) * p.in_width + ix) * p.n_chan + ch];
+                ++inside;
+              } else {
+                v = p.kind == PoolKind::kMax ? pad_max_ : 0;
+              }
+              if (p.kind == PoolKind::kMax) {
+                if (first || WideRaw(in_, v) > WideRaw(in_, best)) best = v;
+                first = false;
+              } else {
+                sum = QuantizeScaled(acc_t, Scaled(acc_t, sum, f) + Scaled(in_, v, f),
+                                     acc_t.fractional_bits() - f);
+              }
+            }
+          }
+          int64_t out;
+          if (p.kind == PoolKind::kMax) {
+            out = Convert(in_, best, acc_t);
+          } else {
+            const int64_t d = p.count_pad ? p.pool_height * p.pool_width : inside;
+            // ap_fixed /= unsigned: the raw value divided, truncated toward zero; same F.
+            const Int128 q = d > 0 ? WideRaw(acc_t, sum) / d : 0;
+            out = ApplyOverflow(acc_t, q);
+            int64_t r = p.average_cast_type
+                            ? To(*p.average_cast_type, Convert(acc_t, out, *p.average_cast_type), res_)
+                            : To(acc_t, out, res_);
+            if (p.rescale) {  // res *= rescale
+              r = QuantizeScaled(res_, WideRaw(res_, r) * WideRaw(in_, *p.rescale),
+                                 -in_.fractional_bits());
+            }
+            y[(static_cast<size_t>(oh) * p.out_width + ow) * p.n_chan + ch] = r;
+            continue;
+          }
+          y[(static_cast<size_t>(oh) * p.out_width + ow) * p.n_chan + ch] = To(acc_t, out, res_);
+        }
+      }
+    }
+  }
+
+ private:
+  PoolingSpec p_;
+  FixedType in_, res_;
+  int64_t pad_max_ = 0;
+};
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePooling(const LayerSpec& s,
+                                                           const PoolingSpec& p,
+                                                           const LayerInput& in) {
+  if (absl::Status st = CheckPositive(s,
+                                      {{"in_height", p.in_height},
+                                       {"in_width", p.in_width},
+                                       {"n_filt", p.n_chan},
+                                       {"pool_height", p.pool_height},
+                                       {"pool_width", p.pool_width},
+                                       {"stride_height", p.stride_height},
+                                       {"stride_width", p.stride_width},
+                                       {"out_height", p.out_height},
+                                       {"out_width", p.out_width}},
+                                      1);
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckPositive(s,
+                                      {{"pad_top", p.pad_top},
+                                       {"pad_bottom", p.pad_bottom},
+                                       {"pad_left", p.pad_left},
+                                       {"pad_right", p.pad_right}},
+                                      0);
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckCount(s, p.out_height, p.out_width, p.n_chan, "pooling output");
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckCount(s, p.pool_height, p.pool_width, 1, "pooling window");
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckSize(s, in, static_cast<int64_t>(p.in_height) * p.in_width * p.n_chan,
+                                  "pooling in_height * in_width * n_filt");
+      !st.ok()) {
+    return st;
+  }
+  if (int64_t{p.out_height - 1} * p.stride_height + p.pool_height >
+          int64_t{p.in_height} + p.pad_top + p.pad_bottom ||
+      int64_t{p.out_width - 1} * p.stride_width + p.pool_width >
+          int64_t{p.in_width} + p.pad_left + p.pad_right) {
+    return Invalid(s, absl::StrCat("pooling output ", p.out_height, "x", p.out_width,
+                                   " does not fit the padded input ", p.in_height, "x",
+                                   p.in_width));
+  }
+  if (absl::Status st = CheckType(s, p.accum_type, "accum type"); !st.ok()) return st;
+  if (p.window_in_accum && (p.pad_top || p.pad_bottom || p.pad_left || p.pad_right)) {
+    return Unimplemented(s, "io_stream pooling with padding");
+  }
+  return std::make_unique<PoolingLayer>(p, in.type, s.result_type);
+}
+
+// --------------------------------------------------------------------------------------------
+
+// A layer written as a plain function over one sample.
+class FunctionLayer final : public ExtraLayer {
+ public:
+  FunctionLayer(int n_out, std::function<void(const int64_t* const*, int64_t*)> f)
+      : f_(std::move(f)) {
+    n_out_ = n_out;
+  }
+  void Run(const int64_t* const* x, int64_t* y) const override { f_(x, y); }
+
+ private:
+  std::function<void(const int64_t* const*, int64_t*)> f_;
+};
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePadding(const LayerSpec& s,
+                                                           const PaddingSpec& p,
+                                                           const LayerInput& in) {
+  if (absl::Status st = CheckPositive(
+          s, {{"in_height", p.in_height}, {"in_width", p.in_width}, {"n_chan", p.n_chan}}, 1);
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckPositive(s,
+                                      {{"pad_top", p.pad_top},
+                                       {"pad_bottom", p.pad_bottom},
+                                       {"pad_left", p.pad_left},
+                                       {"pad_right", p.pad_right}},
+                                      0);
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckCount(s, p.in_height + p.pad_top + p.pad_bottom,
+                                   p.in_width + p.pad_left + p.pad_right, p.n_chan,
+                                   "zero padding output");
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckSize(s, in, static_cast<int64_t>(p.in_height) * p.in_width * p.n_chan,
+                                  "zero padding in_height * in_width * n_chan");
+      !st.ok()) {
+    return st;
+  }
+  const int oh = p.in_height + p.pad_top + p.pad_bottom, ow = p.in_width + p.pad_left + p.pad_right;
+  const FixedType it = in.type, res = s.result_type;
+  return std::make_unique<FunctionLayer>(oh * ow * p.n_chan, [p, it, res, oh, ow](
+                                                                 const int64_t* const* xs,
+                                                                 int64_t* y) {
+    for (int i = 0; i < oh; ++i) {
+      for (int j = 0; j < ow; ++j) {
+        const int iy = i - p.pad_top, ix = j - p.pad_left;
+        const bool inside = iy >= 0 && iy < p.in_height && ix >= 0 && ix < p.in_width;
+        for (int c = 0; c < p.n_chan; ++c) {
+          *y++ = inside ? To(it, xs[0][(static_cast<size_t>(iy) * p.in_width + ix) * p.n_chan + c],
+                             res)
+                        : 0;
+        }
+      }
+    }
+  });
+}
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileResize(const LayerSpec& s, const ResizeSpec& r,
+                                                          const LayerInput& in) {
+  if (absl::Status st = CheckPositive(s,
+                                      {{"height", r.in_height},
+                                       {"width", r.in_width},
+                                       {"n_chan", r.n_chan},
+                                       {"new_height", r.out_height},
+                                       {"new_width", r.out_width}},
+                                      1);
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckCount(s, r.out_height, r.out_width, r.n_chan, "resize output");
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckSize(s, in, static_cast<int64_t>(r.in_height) * r.in_width * r.n_chan,
+                                  "resize height * width * n_chan");
+      !st.ok()) {
+    return st;
+  }
+  // nnet::resize_nearest: int ratios in 16.16 fixed point.
+  const int y_ratio = ((r.in_height << 16) / r.out_height) + 1;
+  const int x_ratio = ((r.in_width << 16) / r.out_width) + 1;
+  std::vector<int> src;  // source element of every output element
+  for (int i = 0; i < r.out_height; ++i) {
+    const int y2 = static_cast<int>((static_cast<int64_t>(i) * y_ratio) >> 16);
+    for (int j = 0; j < r.out_width; ++j) {
+      const int x2 = static_cast<int>((static_cast<int64_t>(j) * x_ratio) >> 16);
+      if (y2 >= r.in_height || x2 >= r.in_width) {
+        return Invalid(s, "resize_nearest would read outside its input");
+      }
+      for (int c = 0; c < r.n_chan; ++c) src.push_back((y2 * r.in_width + x2) * r.n_chan + c);
+    }
+  }
+  const FixedType it = in.type, res = s.result_type;
+  return std::make_unique<FunctionLayer>(
+      static_cast<int>(src.size()), [src, it, res](const int64_t* const* xs, int64_t* y) {
+        for (size_t k = 0; k < src.size(); ++k) y[k] = To(it, xs[0][src[k]], res);
+      });
+}
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, const MergeSpec& m,
+                                                         const std::vector<LayerInput>& ins) {
+  if (ins.size() != 2) {
+    return Invalid(s, absl::StrCat("a merge layer reads 2 inputs, not ", ins.size()));
+  }
+  const FixedType a = ins[0].type, b = ins[1].type, res = s.result_type;
+  const int n1 = ins[0].size, n2 = ins[1].size;
+  if (m.kind == MergeKind::kConcatenate) {
+    if (m.shape1.empty() || m.shape1.size() > 3 || m.shape1.size() != m.shape2.size()) {
+      return Invalid(s, "concatenate needs two shapes of 1 to 3 dimensions");
+    }
+    const int rank = static_cast<int>(m.shape1.size());
+    const int axis = m.axis < 0 ? m.axis + rank : m.axis;
+    if (axis < 0 || axis >= rank) return Invalid(s, absl::StrCat("concatenate axis ", m.axis));
+    int64_t p1 = 1, p2 = 1, outer = 1, inner1 = 1, inner2 = 1;
+    for (int d = 0; d < rank; ++d) {
+      if (m.shape1[d] < 1 || m.shape2[d] < 1) return Invalid(s, "concatenate shape entry < 1");
+      if (d != axis && m.shape1[d] != m.shape2[d]) {
+        return Invalid(s, absl::StrCat("concatenate shapes (", absl::StrJoin(m.shape1, ","),
+                                       ") and (", absl::StrJoin(m.shape2, ","),
+                                       ") differ outside axis ", axis));
+      }
+      p1 *= m.shape1[d];
+      p2 *= m.shape2[d];
+      if (d < axis) outer *= m.shape1[d];
+      if (d >= axis) {
+        inner1 *= m.shape1[d];
+        inner2 *= m.shape2[d];
+      }
+    }
+    if (p1 != n1 || p2 != n2) {
+      return Invalid(s, absl::StrCat("concatenate shapes hold ", p1, " and ", p2,
+                                     " values but the inputs have ", n1, " and ", n2));
+    }
+    return std::make_unique<FunctionLayer>(
+        n1 + n2, [a, b, res, outer, inner1, inner2](const int64_t* const* xs, int64_t* y) {
+          for (int64_t o = 0; o < outer; ++o) {
+            for (int64_t i = 0; i < inner1; ++i) *y++ = To(a, xs[0][o * inner1 + i], res);
+            for (int64_t i = 0; i < inner2; ++i) *y++ = To(b, xs[1][o * inner2 + i], res);
+          }
+        });
+  }
+  const int n = std::max(n1, n2);
+  if (n1 < 1 || n2 < 1 || n % n1 != 0 || n % n2 != 0) {
+    return Invalid(s, absl::StrCat("merge inputs of ", n1, " and ", n2, " values"));
+  }
+  const int fa = a.fractional_bits(), fb = b.fractional_bits();
+  const int f = std::max(fa, fb);
+  const int fres = res.fractional_bits();
+  const int sum_bits = std::max(a.width + (f - fa), b.width + (f - fb)) + 2;
+  if (sum_bits > kMaxExactBits || a.width + b.width > kMaxExactBits) {
+    return Unimplemented(s, absl::StrCat("merge of ", a.ToString(), " and ", b.ToString(),
+                                         " is too wide"));
+  }
+  std::function<int64_t(int64_t, int64_t)> op;
+  switch (m.kind) {
+    case MergeKind::kAdd:
+      op = [=](int64_t x, int64_t z) {
+        return QuantizeScaled(res, Scaled(a, x, f) + Scaled(b, z, f), fres - f);
+      };
+      break;
+    case MergeKind::kSubtract:
+      op = [=](int64_t x, int64_t z) {
+        return QuantizeScaled(res, Scaled(a, x, f) - Scaled(b, z, f), fres - f);
+      };
+      break;
+    case MergeKind::kMultiply:
+      op = [=](int64_t x, int64_t z) {
+        return QuantizeScaled(res, WideRaw(a, x) * WideRaw(b, z), fres - (fa + fb));
+      };
+      break;
+    case MergeKind::kAverage:
+      if (!m.average_divides) {
+        op = [=](int64_t x, int64_t z) {
+          return QuantizeScaled(res, Scaled(a, x, f) + Scaled(b, z, f), fres - (f + 1));
+        };
+        break;
+      } else {
+        // (a + b) / (res_T)2: Xilinx's ap_fixed division shifts the dividend left by
+        // max(F_d, 0), divides the raw values truncating toward zero, and keeps
+        // F = F_sum + max(F_d, 0) - F_d fractional bits.
+        absl::StatusOr<int64_t> two = FromDouble(res, 2.0);
+        if (!two.ok() || *two == 0) {
+          return Invalid(s, absl::StrCat("average: (res_t)2 is 0 in ", res.ToString(),
+                                         " (hls4ml's division would divide by zero)"));
+        }
+        const int fd = fres;
+        const int shift = std::max(fd, 0);
+        const int fq = f + shift - fd;
+        if (sum_bits + shift > kMaxExactBits) {
+          return Unimplemented(s, "average division is too wide");
+        }
+        const Int128 d = WideRaw(res, *two);
+        op = [=](int64_t x, int64_t z) {
+          const Int128 q = ((Scaled(a, x, f) + Scaled(b, z, f)) << shift) / d;
+          return QuantizeScaled(res, q, fres - fq);
+        };
+      }
+      break;
+    case MergeKind::kMaximum:
+    case MergeKind::kMinimum: {
+      const bool max = m.kind == MergeKind::kMaximum;
+      op = [=](int64_t x, int64_t z) {
+        const Int128 vx = Scaled(a, x, f), vz = Scaled(b, z, f);
+        const bool first = max ? vx > vz : vx < vz;
+        return first ? To(a, x, res) : To(b, z, res);
+      };
+      break;
+    }
+    case MergeKind::kConcatenate:
+      break;
+  }
+  return std::make_unique<FunctionLayer>(n, [op, n, n1, n2](const int64_t* const* xs, int64_t* y) {
+    for (int i = 0; i < n; ++i) y[i] = op(xs[0][i % n1], xs[1][i % n2]);
+  });
+}
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s,
+                                                              const ActivationSpec& act,
+                                                              const LayerInput& in) {
+  if (absl::Status st = CheckSize(s, in, act.n, "activation n"); !st.ok()) return st;
+  const FixedType it = in.type, res = s.result_type;
+  const int fin = it.fractional_bits(), fres = res.fractional_bits();
+  std::function<int64_t(int64_t, int)> op;  // (raw x, element index) -> raw y
+  switch (act.kind) {
+    case ActivationKind::kLeakyRelu:
+    case ActivationKind::kPRelu: {
+      if (absl::Status st = CheckType(s, act.param_type, "alpha type"); !st.ok()) return st;
+      std::vector<int64_t> alphas = act.params;
+      if (act.kind == ActivationKind::kLeakyRelu) {
+        alphas.assign(1, act.param);
+      } else if (alphas.size() != static_cast<size_t>(act.n)) {
+        return Invalid(s, absl::StrCat("prelu has ", alphas.size(), " alphas for ", act.n,
+                                       " values"));
+      }
+      if (absl::Status st = CheckRaws(s, alphas, act.param_type, "alpha"); !st.ok()) return st;
+      if (it.width + act.param_type.width > kMaxExactBits) {
+        return Unimplemented(s, "alpha * x is too wide");
+      }
+      const FixedType pt = act.param_type;
+      const int shift = fres - (fin + pt.fractional_bits());
+      op = [=](int64_t x, int i) {
+        if (WideRaw(it, x) > 0) return To(it, x, res);
+        const int64_t alpha = alphas[alphas.size() == 1 ? 0 : i];
+        return QuantizeScaled(res, WideRaw(pt, alpha) * WideRaw(it, x), shift);
+      };
+      break;
+    }
+    case ActivationKind::kThresholdedRelu: {
+      if (absl::Status st = CheckType(s, act.param_type, "theta type"); !st.ok()) return st;
+      if (absl::Status st = CheckRaws(s, {act.param}, act.param_type, "theta"); !st.ok()) {
+        return st;
+      }
+      const FixedType pt = act.param_type;
+      const int64_t theta = act.param;
+      const int f = std::max(fin, pt.fractional_bits());
+      op = [=](int64_t x, int) {
+        return Scaled(it, x, f) > Scaled(pt, theta, f) ? To(it, x, res) : int64_t{0};
+      };
+      break;
+    }
+    case ActivationKind::kReluMax: {
+      const int64_t max_res = QuantizeScaled(res, act.max_value, fres);
+      const Int128 max_scaled = static_cast<Int128>(act.max_value) << std::max(fin, 0);
+      op = [=](int64_t x, int) {
+        const Int128 v = WideRaw(it, x);
+        if (v < 0) return int64_t{0};
+        // x > MAX_INT compares exact values: x * 2^-F > max.
+        const bool above =
+            fin >= 0 ? v > max_scaled : (v << -fin) > static_cast<Int128>(act.max_value);
+        return above ? max_res : To(it, x, res);
+      };
+      break;
+    }
+    case ActivationKind::kHardSigmoid:
+    case ActivationKind::kHardTanh: {
+      if (absl::Status st = CheckType(s, act.slope_type, "slope type"); !st.ok()) return st;
+      if (absl::Status st = CheckType(s, act.shift_type, "shift type"); !st.ok()) return st;
+      const FixedType sl = act.slope_type, sh = act.shift_type;
+      if (it.width + sl.width + 2 > kMaxExactBits) return Unimplemented(s, "slope * x is too wide");
+      const int fp = fin + sl.fractional_bits();
+      const int f = std::max({fp, sh.fractional_bits(), 0});
+      const Int128 slope = WideRaw(sl, act.slope), shift = Scaled(sh, act.shift, f);
+      const Int128 one = Int128(1) << f;
+      const bool tanh = act.kind == ActivationKind::kHardTanh;
+      op = [=](int64_t x, int) {
+        Int128 z = ((slope * WideRaw(it, x)) << (f - fp)) + shift;
+        z = z > one ? one : z < 0 ? 0 : z;
+        if (tanh) z = 2 * z - one;
+        return QuantizeScaled(res, z, fres - f);
+      };
+      break;
+    }
+    default:
+      return Invalid(s, "not an extra activation");
+  }
+  return std::make_unique<FunctionLayer>(act.n, [op, n = act.n](const int64_t* const* xs,
+                                                                 int64_t* y) {
+    for (int i = 0; i < n; ++i) y[i] = op(xs[0][i], i);
+  });
+}
+
+}  // namespace
+
+bool IsExtraLayer(const LayerSpec& spec) {
+  if (const auto* a = std::get_if<ActivationSpec>(&spec.op)) {
+    return a->kind != ActivationKind::kLinear && a->kind != ActivationKind::kRelu &&
+           a->kind != ActivationKind::kSigmoid && a->kind != ActivationKind::kTanh;
+  }
+  return !std::holds_alternative<DenseSpec>(spec.op) &&
+         !std::holds_alternative<BatchNormSpec>(spec.op) &&
+         !std::holds_alternative<SoftmaxSpec>(spec.op);
+}
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(
+    const LayerSpec& spec, const std::vector<LayerInput>& inputs) {
+  const bool merge = std::holds_alternative<MergeSpec>(spec.op);
+  if (!merge && inputs.size() != 1) {
+    return Invalid(spec, absl::StrCat("reads ", inputs.size(), " inputs; this layer reads one"));
+  }
+  if (const auto* c = std::get_if<ConvSpec>(&spec.op)) return CompileConv(spec, *c, inputs[0]);
+  if (const auto* p = std::get_if<PoolingSpec>(&spec.op)) {
+    return CompilePooling(spec, *p, inputs[0]);
+  }
+  if (const auto* p = std::get_if<PaddingSpec>(&spec.op)) {
+    return CompilePadding(spec, *p, inputs[0]);
+  }
+  if (const auto* r = std::get_if<ResizeSpec>(&spec.op)) return CompileResize(spec, *r, inputs[0]);
+  if (const auto* m = std::get_if<MergeSpec>(&spec.op)) return CompileMerge(spec, *m, inputs);
+  if (const auto* a = std::get_if<ActivationSpec>(&spec.op)) {
+    return CompileActivation(spec, *a, inputs[0]);
+  }
+  return Invalid(spec, "not an extra layer");
+}
+
+}  // namespace fpgaas::numerics::internal

@@ -1,0 +1,46 @@
+// Private to server/numerics: the layers beyond the dense family (convolution, pooling, padding,
+// resize, merge, parametric activations), one sample at a time on raw int64 values. network.cc
+// compiles them once (CompileExtraLayer) and calls Run per sample in the graph executor.
+#ifndef FPGAAS_SERVER_NUMERICS_NETWORK_LAYERS_INTERNAL_H_
+#define FPGAAS_SERVER_NUMERICS_NETWORK_LAYERS_INTERNAL_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/numerics/fixed_point.h"
+#include "server/numerics/network.h"
+
+namespace fpgaas::numerics::internal {
+
+struct LayerInput {
+  FixedType type;
+  int size = 0;
+};
+
+class ExtraLayer {
+ public:
+  virtual ~ExtraLayer() = default;
+  // x[k]: raw values of input k (inputs[k].size of inputs[k].type); y: output_size() raws of the
+  // layer's result type.
+  virtual void Run(const int64_t* const* x, int64_t* y) const = 0;
+  int output_size() const { return n_out_; }
+  int64_t macs() const { return macs_; }
+
+ protected:
+  int n_out_ = 0;
+  int64_t macs_ = 0;
+};
+
+// True for the ops CompileExtraLayer handles (everything but dense, batchnorm, softmax and the
+// linear/relu/sigmoid/tanh activations).
+bool IsExtraLayer(const LayerSpec& spec);
+
+// Validates `spec` against its inputs and precomputes what does not depend on a sample.
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(const LayerSpec& spec,
+                                                              const std::vector<LayerInput>& inputs);
+
+}  // namespace fpgaas::numerics::internal
+
+#endif  // FPGAAS_SERVER_NUMERICS_NETWORK_LAYERS_INTERNAL_H_

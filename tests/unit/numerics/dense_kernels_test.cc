@@ -1,0 +1,261 @@
+// The fast kernels of network_kernels.cc (kWrap32, kFast32, kFast64 dense layers with their fused
+// epilogues, vectorized batch norm, FastConvert in every Q mode) against the generic exact path
+// (fixed_point's Convert / QuantizeScaled / ApplyOverflow, as network.cc's general path uses them)
+// on random type configurations, every quantization and overflow mode, and each type's extremes.
+#include <algorithm>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "server/numerics/fixed_point.h"
+#include "server/numerics/fixed_point_internal.h"
+#include "server/numerics/network.h"
+#include "server/numerics/network_kernels_internal.h"
+
+namespace fpgaas::numerics {
+namespace {
+
+using internal::Int128;
+using internal::WideRaw;
+
+int64_t MinOf(const FixedType& t) { return static_cast<int64_t>(internal::MinRaw(t)); }
+int64_t MaxOf(const FixedType& t) { return static_cast<int64_t>(internal::MaxRaw(t)); }
+
+FixedType RandomType(std::mt19937_64& rng, int min_w, int max_w, bool modes) {
+  FixedType t;
+  t.width = std::uniform_int_distribution<int>(min_w, max_w)(rng);
+  t.integer_bits = std::uniform_int_distribution<int>(-3, t.width + 3)(rng);
+  t.is_signed = rng() % 4 != 0;
+  if (modes) {
+    t.quantization = static_cast<Quantization>(rng() % 7);
+    t.overflow = static_cast<Overflow>(rng() % 4);
+    if (t.overflow == Overflow::kWrap && rng() % 10 == 0) t.saturation_bits = 1 + rng() % 2;
+    t.saturation_bits = std::min(t.saturation_bits, t.width);
+  }
+  return t;
+}
+
+// A raw value of t: one of its extremes (min, max, 0, +-1 LSB, min + 1) a third of the time.
+int64_t RandomRaw(std::mt19937_64& rng, const FixedType& t) {
+  const int64_t lo = MinOf(t), hi = MaxOf(t);
+  switch (rng() % 9) {
+    case 0:
+      return lo;
+    case 1:
+      return hi;
+    case 2:
+      return std::min<int64_t>(hi, 1);
+    case 3:
+      return t.is_signed ? -1 : 0;
+    case 4:
+      return lo + 1 <= hi ? lo + 1 : lo;
+    default:
+      return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  }
+}
+
+// The generic exact dense layer for one sample (hls4ml's latency order).
+std::vector<int64_t> GenericDense(const FixedType& in, const DenseSpec& d, const FixedType& res,
+                                  const std::vector<int64_t>& x) {
+  const FixedType& acc_t = d.accum_type;
+  const int shift = in.fractional_bits() + d.weight_type.fractional_bits() - acc_t.fractional_bits();
+  std::vector<int64_t> y(d.n_out);
+  for (int j = 0; j < d.n_out; ++j) {
+    int64_t acc = Convert(d.bias_type, d.biases[j], acc_t);
+    for (int i = 0; i < d.n_in; ++i) {
+      const Int128 p = WideRaw(in, x[i]) * WideRaw(d.weight_type, d.weights[i * d.n_out + j]);
+      const int64_t pq = internal::QuantizeScaled(acc_t, p, -shift);
+      acc = internal::ApplyOverflow(acc_t, WideRaw(acc_t, acc) + WideRaw(acc_t, pq));
+    }
+    y[j] = Convert(acc_t, acc, res);
+  }
+  return y;
+}
+
+std::vector<int64_t> GenericBatchNorm(const FixedType& in, const BatchNormSpec& b,
+                                      const FixedType& res, const std::vector<int64_t>& x) {
+  const int product_f = in.fractional_bits() + b.scale_type.fractional_bits();
+  const int f = std::max(product_f, b.bias_type.fractional_bits());
+  std::vector<int64_t> y(b.n);
+  for (int i = 0; i < b.n; ++i) {
+    const Int128 v = (WideRaw(in, x[i]) * WideRaw(b.scale_type, b.scale[i]) << (f - product_f)) +
+                     (WideRaw(b.bias_type, b.bias[i]) << (f - b.bias_type.fractional_bits()));
+    y[i] = internal::QuantizeScaled(res, v, res.fractional_bits() - f);
+  }
+  return y;
+}
+
+std::vector<int64_t> GenericRelu(const FixedType& in, const FixedType& res,
+                                 const std::vector<int64_t>& x) {
+  std::vector<int64_t> y(x.size());
+  for (size_t i = 0; i < x.size(); ++i) y[i] = WideRaw(in, x[i]) > 0 ? Convert(in, x[i], res) : 0;
+  return y;
+}
+
+// Runs `samples` through `net` in one batch (85 samples: a 64-lane block, a 16-lane block and five
+// single samples) and returns each sample's raw outputs.
+std::vector<std::vector<int64_t>> RunBatch(const Network& net,
+                                           const std::vector<std::vector<int64_t>>& samples) {
+  const FixedType& it = net.input_type();
+  const FixedType& ot = net.output_type();
+  std::vector<uint8_t> in(samples.size() * net.input_bytes_per_sample());
+  std::vector<uint8_t> out(samples.size() * net.output_bytes_per_sample());
+  for (size_t b = 0; b < samples.size(); ++b) {
+    for (size_t i = 0; i < samples[b].size(); ++i) {
+      PackRaw(it, samples[b][i],
+              in.data() + b * net.input_bytes_per_sample() + i * it.container_bytes());
+    }
+  }
+  net.Run(in.data(), out.data(), samples.size());
+  std::vector<std::vector<int64_t>> r(samples.size());
+  for (size_t b = 0; b < samples.size(); ++b) {
+    for (int i = 0; i < net.output_size(); ++i) {
+      r[b].push_back(
+          UnpackRaw(ot, out.data() + b * net.output_bytes_per_sample() + i * ot.container_bytes()));
+    }
+  }
+  return r;
+}
+
+constexpr int kBatch = 85;
+
+// A random dense configuration whose accumulator has the given overflow mode and any Q mode; its
+// width is narrower or wider than the product, its fractional bits near the product's.
+DenseSpec RandomDense(std::mt19937_64& rng, const FixedType& in, int n_out, int max_operand_w) {
+  DenseSpec d;
+  d.n_in = std::uniform_int_distribution<int>(1, 40)(rng);
+  d.n_out = n_out;
+  d.weight_type = RandomType(rng, 1, max_operand_w, false);
+  d.bias_type = RandomType(rng, 1, 24, false);
+  FixedType acc = RandomType(rng, 1, 62, true);
+  const int product_f = in.fractional_bits() + d.weight_type.fractional_bits();
+  const int product_w = in.width + d.weight_type.width;
+  acc.width = rng() % 2 ? std::uniform_int_distribution<int>(1, std::min(product_w, 62))(rng)
+                        : std::uniform_int_distribution<int>(std::min(product_w, 62), 62)(rng);
+  const int f = product_f + std::uniform_int_distribution<int>(-12, 4)(rng);
+  acc.integer_bits = acc.width - f;
+  acc.saturation_bits = std::min(acc.saturation_bits, acc.width);
+  d.accum_type = acc;
+  for (int k = 0; k < d.n_in * d.n_out; ++k) d.weights.push_back(RandomRaw(rng, d.weight_type));
+  for (int j = 0; j < d.n_out; ++j) d.biases.push_back(RandomRaw(rng, d.bias_type));
+  return d;
+}
+
+TEST(DenseKernelsTest, EveryFastKernelMatchesTheGenericPathOnRandomTypes) {
+  std::mt19937_64 rng(1212);
+  std::map<internal::DenseKernelKind, int> kinds;
+  std::map<std::pair<int, int>, int> modes;  // (Q, O) of accum_t on a fast kernel
+  for (int config = 0; config < 700; ++config) {
+    const FixedType in = RandomType(rng, 1, config % 3 == 0 ? 32 : 18, false);
+    const int n_out = std::uniform_int_distribution<int>(1, 12)(rng);
+    const DenseSpec d = RandomDense(rng, in, n_out, config % 3 == 0 ? 32 : 24);
+    const FixedType res = RandomType(rng, 1, 40, true);
+    const bool relu = rng() % 2;
+    const FixedType relu_res = RandomType(rng, 1, 40, true);
+    const internal::DensePlan plan =
+        internal::PlanDense(in, d.weight_type, d.accum_type, res, false);
+    ++kinds[plan.kind];
+    if (plan.kind != internal::DenseKernelKind::kGeneral) {
+      ++modes[{static_cast<int>(d.accum_type.quantization),
+               static_cast<int>(d.accum_type.overflow)}];
+    }
+    NetworkSpec spec{in, d.n_in, {LayerSpec{"fc", res, d}}};
+    if (relu) {
+      spec.layers.push_back(LayerSpec{"relu", relu_res, ActivationSpec{ActivationKind::kRelu, n_out}});
+    }
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << net.status();
+    std::vector<std::vector<int64_t>> samples(kBatch);
+    for (auto& s : samples) {
+      for (int i = 0; i < d.n_in; ++i) s.push_back(RandomRaw(rng, in));
+    }
+    const std::vector<std::vector<int64_t>> got = RunBatch(**net, samples);
+    for (int b = 0; b < kBatch; ++b) {
+      std::vector<int64_t> want = GenericDense(in, d, res, samples[b]);
+      if (relu) want = GenericRelu(res, relu_res, want);
+      ASSERT_EQ(got[b], want) << "config " << config << " sample " << b << ": in "
+                              << in.ToString() << " weight " << d.weight_type.ToString()
+                              << " accum " << d.accum_type.ToString() << " result "
+                              << res.ToString() << (relu ? " relu " + relu_res.ToString() : "")
+                              << " kernel " << static_cast<int>(plan.kind);
+    }
+  }
+  // The configurations reach every kernel and every accum_t mode on a fast kernel (so a planner
+  // that stopped choosing them would fail here, not pass on the generic path).
+  EXPECT_GE(kinds[internal::DenseKernelKind::kWrap32], 20);
+  EXPECT_GE(kinds[internal::DenseKernelKind::kFast32], 20);
+  EXPECT_GE(kinds[internal::DenseKernelKind::kFast64], 20);
+  EXPECT_GE(kinds[internal::DenseKernelKind::kGeneral], 5);
+  for (int q = 0; q < 7; ++q) {
+    for (int o = 0; o < 4; ++o) EXPECT_GE((modes[{q, o}]), 1) << "Q " << q << " O " << o;
+  }
+}
+
+TEST(DenseKernelsTest, BatchNormAndChainedLayersMatchTheGenericPath) {
+  std::mt19937_64 rng(77);
+  int vectorized = 0;
+  for (int config = 0; config < 300; ++config) {
+    const FixedType in = RandomType(rng, 2, 18, false);
+    const int n = std::uniform_int_distribution<int>(1, 30)(rng);
+    const DenseSpec d = RandomDense(rng, in, n, 24);
+    const FixedType dense_res = RandomType(rng, 2, 24, true);
+    BatchNormSpec bn{n, RandomType(rng, 1, 24, false), RandomType(rng, 1, 24, false), {}, {}};
+    for (int i = 0; i < n; ++i) {
+      bn.scale.push_back(RandomRaw(rng, bn.scale_type));
+      bn.bias.push_back(RandomRaw(rng, bn.bias_type));
+    }
+    const FixedType bn_res = RandomType(rng, 2, 30, true);
+    const FixedType relu_res = RandomType(rng, 2, 24, true);
+    vectorized += internal::PlanBatchNorm(dense_res, bn.scale_type, bn.bias_type, bn.bias, bn_res,
+                                          false)
+                      .has_value();
+    NetworkSpec spec{in,
+                     d.n_in,
+                     {LayerSpec{"fc", dense_res, d}, LayerSpec{"bn", bn_res, bn},
+                      LayerSpec{"relu", relu_res, ActivationSpec{ActivationKind::kRelu, n}}}};
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << net.status();
+    std::vector<std::vector<int64_t>> samples(kBatch);
+    for (auto& s : samples) {
+      for (int i = 0; i < d.n_in; ++i) s.push_back(RandomRaw(rng, in));
+    }
+    const std::vector<std::vector<int64_t>> got = RunBatch(**net, samples);
+    for (int b = 0; b < kBatch; ++b) {
+      const std::vector<int64_t> want = GenericRelu(
+          bn_res, relu_res,
+          GenericBatchNorm(dense_res, bn, bn_res, GenericDense(in, d, dense_res, samples[b])));
+      ASSERT_EQ(got[b], want) << "config " << config << " sample " << b << ": dense "
+                              << d.accum_type.ToString() << " -> " << dense_res.ToString()
+                              << ", bn scale " << bn.scale_type.ToString() << " bias "
+                              << bn.bias_type.ToString() << " -> " << bn_res.ToString();
+    }
+  }
+  EXPECT_GE(vectorized, 250);
+}
+
+TEST(FastConvertTest, EveryQuantizationAndOverflowModeMatchesConvert) {
+  std::mt19937_64 rng(5);
+  int fast = 0;
+  for (int config = 0; config < 3000; ++config) {
+    const FixedType from = RandomType(rng, 1, 62, false);
+    const FixedType to = RandomType(rng, 1, 62, true);
+    const std::optional<internal::FastConvert> c = internal::MakeFastConvert(from, to);
+    if (!c) continue;
+    ++fast;
+    std::vector<int64_t> x(70), y(70);
+    for (int64_t& v : x) v = RandomRaw(rng, from);
+    internal::ConvertBlock(from, x.data(), to, y.data(), x.size());
+    for (size_t k = 0; k < x.size(); ++k) {
+      const int64_t want = Convert(from, x[k], to);
+      ASSERT_EQ(internal::FastConvertOne(*c, x[k]), want)
+          << from.ToString() << " -> " << to.ToString() << " raw " << x[k];
+      ASSERT_EQ(y[k], want) << from.ToString() << " -> " << to.ToString() << " raw " << x[k];
+    }
+  }
+  EXPECT_GE(fast, 1500);
+}
+
+}  // namespace
+}  // namespace fpgaas::numerics

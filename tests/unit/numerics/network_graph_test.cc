@@ -1,0 +1,461 @@
+// The graph executor (several inputs/outputs, branches) and the layers beyond the dense family,
+// held against the exact reference (reference_network.cc) and against hand-computed values.
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "server/numerics/fixed_point.h"
+#include "server/numerics/network.h"
+#include "tests/unit/numerics/reference_network.h"
+
+namespace fpgaas::numerics {
+namespace {
+
+FixedType T(int w, int i, bool s = true, Quantization q = Quantization::kTrn,
+            Overflow o = Overflow::kWrap) {
+  FixedType t;
+  t.width = w;
+  t.integer_bits = i;
+  t.is_signed = s;
+  t.quantization = q;
+  t.overflow = o;
+  return t;
+}
+
+int64_t Raw(const FixedType& t, double v) { return *FromDouble(t, v); }
+
+std::vector<uint8_t> Pack(const FixedType& t, const std::vector<int64_t>& raws) {
+  std::vector<uint8_t> out(raws.size() * t.container_bytes());
+  for (size_t k = 0; k < raws.size(); ++k) PackRaw(t, raws[k], out.data() + k * t.container_bytes());
+  return out;
+}
+
+std::vector<int64_t> Unpack(const FixedType& t, const std::vector<uint8_t>& bytes) {
+  std::vector<int64_t> raws;
+  for (size_t k = 0; k < bytes.size(); k += t.container_bytes())
+    raws.push_back(UnpackRaw(t, bytes.data() + k));
+  return raws;
+}
+
+// Runs one sample of every input through Network::Run; returns every output's raws.
+std::vector<std::vector<int64_t>> RunOne(const Network& net,
+                                         const std::vector<std::vector<int64_t>>& inputs) {
+  std::vector<std::vector<uint8_t>> in, out;
+  std::vector<const uint8_t*> in_ptrs;
+  std::vector<uint8_t*> out_ptrs;
+  for (int k = 0; k < net.num_inputs(); ++k) in.push_back(Pack(net.input_type(k), inputs[k]));
+  for (int k = 0; k < net.num_outputs(); ++k) out.emplace_back(net.output_bytes_per_sample(k));
+  for (auto& v : in) in_ptrs.push_back(v.data());
+  for (auto& v : out) out_ptrs.push_back(v.data());
+  net.Run(in_ptrs.data(), out_ptrs.data(), 1);
+  std::vector<std::vector<int64_t>> result;
+  for (int k = 0; k < net.num_outputs(); ++k) result.push_back(Unpack(net.output_type(k), out[k]));
+  return result;
+}
+
+LayerSpec Layer(std::string name, FixedType res, decltype(LayerSpec::op) op,
+                std::vector<std::string> inputs = {}) {
+  LayerSpec l;
+  l.name = std::move(name);
+  l.result_type = res;
+  l.op = std::move(op);
+  l.inputs = std::move(inputs);
+  return l;
+}
+
+NetworkSpec OneInput(FixedType t, int n, std::vector<LayerSpec> layers) {
+  NetworkSpec s;
+  s.input_type = t;
+  s.input_size = n;
+  s.layers = std::move(layers);
+  return s;
+}
+
+std::vector<int64_t> Ones(const FixedType& t, std::vector<double> v) {
+  std::vector<int64_t> r;
+  for (double x : v) r.push_back(Raw(t, x));
+  return r;
+}
+
+TEST(GraphLayers, Conv1DSamePaddingByHand) {
+  const FixedType t = T(16, 6), acc = T(16, 6);
+  ConvSpec c;
+  c.in_width = 4;
+  c.n_chan = 1;
+  c.filt_width = 3;
+  c.n_filt = 1;
+  c.pad_left = c.pad_right = 1;
+  c.out_width = 4;
+  c.weight_type = c.bias_type = c.accum_type = acc;
+  c.weights = Ones(t, {1, 2, 3});
+  c.biases = Ones(t, {0.5});
+  auto net = Network::Create(OneInput(t, 4, {Layer("conv", t, c)}));
+  ASSERT_TRUE(net.ok()) << net.status();
+  // x = 1 2 3 4, zero padded: y_i = 1*x_{i-1} + 2*x_i + 3*x_{i+1} + 0.5.
+  const auto y = RunOne(**net, {Ones(t, {1, 2, 3, 4})})[0];
+  EXPECT_EQ(y, Ones(t, {8.5, 14.5, 20.5, 11.5}));
+}
+
+TEST(GraphLayers, AveragePoolingTruncatesTowardZero) {
+  const FixedType t = T(8, 4);  // 1/16 steps
+  PoolingSpec p;
+  p.kind = PoolKind::kAverage;
+  p.in_width = 3;
+  p.n_chan = 1;
+  p.pool_width = 3;
+  p.stride_width = 3;
+  p.out_width = 1;
+  p.accum_type = t;
+  auto net = Network::Create(OneInput(t, 3, {Layer("pool", t, p)}));
+  ASSERT_TRUE(net.ok()) << net.status();
+  // Sum -4/16, divided by 3: -1.33 units truncated toward zero = -1/16 (floor would give -2/16).
+  EXPECT_EQ(RunOne(**net, {{-2, -1, -1}})[0], (std::vector<int64_t>{-1}));
+  EXPECT_EQ(RunOne(**net, {{2, 1, 1}})[0], (std::vector<int64_t>{1}));
+  // Max pooling of the same window picks the largest.
+  p.kind = PoolKind::kMax;
+  auto max_net = Network::Create(OneInput(t, 3, {Layer("pool", t, p)}));
+  ASSERT_TRUE(max_net.ok());
+  EXPECT_EQ(RunOne(**max_net, {{-2, 5, -1}})[0], (std::vector<int64_t>{5}));
+}
+
+TEST(GraphLayers, MergeByHand) {
+  const FixedType a = T(8, 4), b = T(10, 3), res = T(12, 6);
+  NetworkSpec s;
+  s.inputs = {{"a", a, 2}, {"b", b, 2}};
+  MergeSpec avg_old;
+  avg_old.kind = MergeKind::kAverage;
+  avg_old.average_divides = true;
+  MergeSpec avg_new;
+  avg_new.kind = MergeKind::kAverage;
+  MergeSpec cat;
+  cat.kind = MergeKind::kConcatenate;
+  cat.shape1 = {2, 1};
+  cat.shape2 = {2, 1};
+  cat.axis = -1;
+  s.layers = {Layer("avg_old", res, avg_old, {"a", "b"}), Layer("avg_new", T(14, 6), avg_new, {"a", "b"}),
+              Layer("cat", res, cat, {"a", "b"})};
+  s.outputs = {"avg_old", "avg_new", "cat"};
+  auto net = Network::Create(s);
+  ASSERT_TRUE(net.ok()) << net.status();
+  ASSERT_EQ((*net)->num_outputs(), 3);
+  // a = (-1/16, 1), b = (-1/128, 0.5): sums -9/128 and 1.5.
+  const auto y = RunOne(**net, {Ones(a, {-1.0 / 16, 1}), Ones(b, {-1.0 / 128, 0.5})});
+  // (a+b)/(res_t)2 keeps the sum's 7 fractional bits, truncating toward zero: -4/128 (not -5).
+  EXPECT_EQ(y[0], Ones(res, {-4.0 / 128, 0.75}));
+  EXPECT_EQ(y[1], Ones(T(14, 6), {-9.0 / 256, 0.75}));
+  // Concatenate along the channels: a0 b0 a1 b1.
+  EXPECT_EQ(y[2], Ones(res, {-1.0 / 16, -1.0 / 128, 1, 0.5}));
+}
+
+TEST(GraphLayers, ActivationsByHand) {
+  const FixedType t = T(16, 6);
+  ActivationSpec leaky;
+  leaky.kind = ActivationKind::kLeakyRelu;
+  leaky.n = 3;
+  leaky.param_type = T(16, 6);
+  leaky.param = Raw(leaky.param_type, 0.3);  // 0.2998046875
+  ActivationSpec relu6;
+  relu6.kind = ActivationKind::kReluMax;
+  relu6.n = 3;
+  relu6.max_value = 6;
+  auto net = Network::Create(OneInput(t, 3, {Layer("leaky", t, leaky), Layer("relu6", t, relu6)}));
+  ASSERT_TRUE(net.ok()) << net.status();
+  const auto trace = (*net)->Trace(Pack(t, Ones(t, {-2, 3, 9})).data());
+  ASSERT_EQ(trace.size(), 2u);
+  // -2 * 0.2998046875 = -0.599609375, floored to 2^-10: -614/1024.
+  EXPECT_EQ(trace[0].raw, (std::vector<int64_t>{-614, 3072, 9216}));
+  EXPECT_EQ(trace[1].raw, (std::vector<int64_t>{0, 3072, 6144}));
+}
+
+TEST(GraphLayers, GraphErrors) {
+  const FixedType t = T(16, 6);
+  MergeSpec add;
+  NetworkSpec s = OneInput(t, 4, {Layer("add", t, add, {"input", "nope"})});
+  EXPECT_EQ(Network::Create(s).status().code(), absl::StatusCode::kInvalidArgument);
+  s.layers = {Layer("add", t, add, {"input"})};
+  EXPECT_EQ(Network::Create(s).status().code(), absl::StatusCode::kInvalidArgument);
+  ConvSpec c;
+  c.in_width = 5;  // 5 values but the input has 4
+  c.n_chan = 1;
+  c.n_filt = 1;
+  c.out_width = 5;
+  c.weights = {0};
+  c.biases = {0};
+  s.layers = {Layer("conv", t, c)};
+  EXPECT_EQ(Network::Create(s).status().code(), absl::StatusCode::kInvalidArgument);
+  s.layers = {Layer("relu", t, ActivationSpec{ActivationKind::kRelu, 4})};
+  s.outputs = {"input"};
+  EXPECT_EQ(Network::Create(s).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random graphs against the reference.
+
+struct Shape {
+  int h = 1, w = 1, c = 1;
+  int size() const { return h * w * c; }
+};
+
+class RandomGraph {
+ public:
+  explicit RandomGraph(uint32_t seed) : rng_(seed) {}
+
+  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+
+  FixedType Type(bool allow_sat = true) {
+    FixedType t = T(Int(6, 18), 0, Int(0, 5) != 0);
+    t.integer_bits = Int(1, std::min(t.width, 7));
+    t.quantization = static_cast<Quantization>(Int(0, 6));
+    t.overflow = allow_sat ? static_cast<Overflow>(Int(0, 3)) : Overflow::kWrap;
+    return t;
+  }
+  FixedType SignedType() {
+    FixedType t = Type();
+    t.is_signed = true;
+    return t;
+  }
+
+  int64_t RandomRaw(const FixedType& t) {
+    // The whole range, or small magnitudes.
+    const int bits = Int(0, 3) == 0 ? std::min(t.width, 4) : t.width;
+    const int64_t lo = t.is_signed ? -(int64_t{1} << (bits - 1)) : 0;
+    const int64_t hi = t.is_signed ? (int64_t{1} << (bits - 1)) - 1 : (int64_t{1} << bits) - 1;
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
+  }
+
+  std::vector<int64_t> Raws(const FixedType& t, size_t n) {
+    std::vector<int64_t> v;
+    for (size_t k = 0; k < n; ++k) v.push_back(RandomRaw(t));
+    return v;
+  }
+
+  // Appends a random single-input layer reading `from` (shape `shape`); returns its name.
+  std::string AddLayer(NetworkSpec& s, const std::string& from, FixedType in_type, Shape& shape,
+                       FixedType* out_type) {
+    const std::string name = "l" + std::to_string(s.layers.size());
+    const FixedType res = Type();
+    *out_type = res;
+    switch (Int(0, 5)) {
+      case 0: {  // conv
+        ConvSpec c;
+        c.in_height = shape.h;
+        c.in_width = shape.w;
+        c.n_chan = shape.c;
+        c.filt_height = Int(1, std::min(3, shape.h));
+        c.filt_width = Int(1, std::min(3, shape.w));
+        c.n_filt = Int(1, 3);
+        c.stride_height = Int(1, 2);
+        c.stride_width = Int(1, 2);
+        if (Int(0, 1) == 1) {
+          c.pad_top = c.filt_height / 2;
+          c.pad_bottom = (c.filt_height - 1) / 2;
+          c.pad_left = c.filt_width / 2;
+          c.pad_right = (c.filt_width - 1) / 2;
+        }
+        c.out_height = (shape.h + c.pad_top + c.pad_bottom - c.filt_height) / c.stride_height + 1;
+        c.out_width = (shape.w + c.pad_left + c.pad_right - c.filt_width) / c.stride_width + 1;
+        c.weight_type = Type();
+        c.bias_type = Type();
+        c.accum_type = Type();
+        c.weights = Raws(c.weight_type, static_cast<size_t>(c.filt_height) * c.filt_width *
+                                            c.n_chan * c.n_filt);
+        c.biases = Raws(c.bias_type, c.n_filt);
+        s.layers.push_back(Layer(name, res, c, {from}));
+        shape = {c.out_height, c.out_width, c.n_filt};
+        break;
+      }
+      case 1: {  // pooling
+        PoolingSpec p;
+        p.kind = Int(0, 1) ? PoolKind::kMax : PoolKind::kAverage;
+        p.in_height = shape.h;
+        p.in_width = shape.w;
+        p.n_chan = shape.c;
+        p.pool_height = Int(1, std::min(2, shape.h));
+        p.pool_width = Int(1, std::min(3, shape.w));
+        p.stride_height = Int(1, 2);
+        p.stride_width = Int(1, 2);
+        if (Int(0, 2) == 0) {
+          p.pad_right = p.pool_width - 1;
+          p.pad_bottom = p.pool_height - 1;
+          p.count_pad = Int(0, 1);
+        }
+        p.out_height = (shape.h + p.pad_top + p.pad_bottom - p.pool_height) / p.stride_height + 1;
+        p.out_width = (shape.w + p.pad_left + p.pad_right - p.pool_width) / p.stride_width + 1;
+        p.accum_type = Int(0, 1) ? in_type : Type();
+        p.window_in_accum = p.pad_right == 0 && p.pad_bottom == 0 && Int(0, 1);
+        p.sequential_sum = p.window_in_accum && Int(0, 1);
+        if (!p.window_in_accum && Int(0, 3) == 0) p.average_cast_type = Type();
+        if (!p.window_in_accum && Int(0, 3) == 0) p.rescale = RandomRaw(in_type);
+        s.layers.push_back(Layer(name, res, p, {from}));
+        shape = {p.out_height, p.out_width, shape.c};
+        break;
+      }
+      case 2: {  // zero padding
+        PaddingSpec p{shape.h, shape.w, shape.c, Int(0, 1), Int(0, 1), Int(0, 2), Int(0, 1)};
+        s.layers.push_back(Layer(name, res, p, {from}));
+        shape = {shape.h + p.pad_top + p.pad_bottom, shape.w + p.pad_left + p.pad_right, shape.c};
+        break;
+      }
+      case 3: {  // upsampling
+        ResizeSpec r{shape.h, shape.w, shape.c, shape.h * Int(1, 2), shape.w * Int(1, 3)};
+        *out_type = in_type;
+        s.layers.push_back(Layer(name, in_type, r, {from}));
+        shape = {r.out_height, r.out_width, shape.c};
+        break;
+      }
+      default: {  // an activation
+        ActivationSpec a;
+        a.n = shape.size();
+        const int k = Int(0, 6);
+        a.kind = k == 0   ? ActivationKind::kLeakyRelu
+                 : k == 1 ? ActivationKind::kThresholdedRelu
+                 : k == 2 ? ActivationKind::kReluMax
+                 : k == 3 ? ActivationKind::kPRelu
+                 : k == 4 ? ActivationKind::kHardSigmoid
+                 : k == 5 ? ActivationKind::kHardTanh
+                          : ActivationKind::kRelu;
+        a.param_type = Type();
+        a.param = RandomRaw(a.param_type);
+        a.params = Raws(a.param_type, a.n);
+        a.max_value = Int(0, 1) ? 6 : 1;
+        a.slope_type = Type();
+        a.slope = RandomRaw(a.slope_type);
+        a.shift_type = Type();
+        a.shift = RandomRaw(a.shift_type);
+        s.layers.push_back(Layer(name, res, a, {from}));
+        break;
+      }
+    }
+    return name;
+  }
+
+  // Two inputs of the same shape, a branch on each, a merge, and a dense tail; two outputs.
+  NetworkSpec Make() {
+    NetworkSpec s;
+    Shape shape{Int(1, 5), Int(2, 6), Int(1, 3)};
+    const FixedType in_a = Type(), in_b = Type();
+    s.inputs = {{"in_a", in_a, shape.size()}, {"in_b", in_b, shape.size()}};
+    Shape sa = shape, sb = shape;
+    FixedType ta = in_a, tb = in_b;
+    std::string a = "in_a", b = "in_b";
+    for (int k = Int(1, 3); k > 0; --k) a = AddLayer(s, a, ta, sa, &ta);
+    // The second branch ends in the first branch's shape: only element-wise layers there.
+    ActivationSpec act{ActivationKind::kRelu, sb.size()};
+    s.layers.push_back(Layer("relu_b", Type(), act, {b}));
+    tb = s.layers.back().result_type;
+    b = "relu_b";
+    MergeSpec m;
+    const int kind = Int(0, 6);
+    m.kind = static_cast<MergeKind>(kind);
+    m.average_divides = Int(0, 1);
+    m.shape1 = {sa.h, sa.w, sa.c};
+    m.shape2 = {sb.h, sb.w, sb.c};
+    m.axis = -1;
+    if (m.kind != MergeKind::kConcatenate && sa.size() != sb.size()) m.kind = MergeKind::kConcatenate;
+    if (m.kind == MergeKind::kConcatenate) {
+      const int dims_a[] = {sa.h, sa.w, sa.c}, dims_b[] = {sb.h, sb.w, sb.c};
+      std::vector<int> axes;  // axes along which the shapes may be joined
+      for (int d = 0; d < 3; ++d) {
+        bool same = true;
+        for (int e = 0; e < 3; ++e) same = same && (e == d || dims_a[e] == dims_b[e]);
+        if (same) axes.push_back(d);
+      }
+      if (axes.empty()) {
+        m.shape1 = {sa.size()};
+        m.shape2 = {sb.size()};
+        m.axis = 0;
+      } else {
+        m.axis = axes[Int(0, static_cast<int>(axes.size()) - 1)];
+        if (m.axis == 2 && Int(0, 1)) m.axis = -1;
+      }
+    }
+    FixedType merge_res = Type();
+    if (m.kind == MergeKind::kAverage && m.average_divides) {
+      merge_res.integer_bits = std::max(merge_res.integer_bits, 3);  // (res_t)2 must not be 0
+      merge_res.overflow = Overflow::kWrap;
+    }
+    s.layers.push_back(Layer("merge", merge_res, m, {a, b}));
+    const int merged = m.kind == MergeKind::kConcatenate ? sa.size() + sb.size() : sa.size();
+    DenseSpec d;
+    d.n_in = merged;
+    d.n_out = Int(1, 4);
+    d.weight_type = Type();
+    d.bias_type = Type();
+    d.accum_type = Type();
+    d.weights = Raws(d.weight_type, static_cast<size_t>(d.n_in) * d.n_out);
+    d.biases = Raws(d.bias_type, d.n_out);
+    s.layers.push_back(Layer("dense", Type(), d, {"merge"}));
+    s.outputs = {"dense", a};
+    return s;
+  }
+
+ private:
+  std::mt19937 rng_;
+};
+
+TEST(GraphLayers, RandomGraphsMatchTheReference) {
+  int checked = 0;
+  for (uint32_t seed = 1; seed <= 60; ++seed) {
+    RandomGraph g(seed);
+    NetworkSpec spec = g.Make();
+    auto net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
+    for (int sample = 0; sample < 40; ++sample) {
+      std::vector<std::vector<int64_t>> inputs;
+      for (const TensorSpec& t : spec.inputs) inputs.push_back(g.Raws(t.type, t.size));
+      std::vector<std::vector<int64_t>> ref_trace;
+      auto expected = reference::ReferenceRunGraph(spec, inputs, &ref_trace);
+      ASSERT_TRUE(expected.ok()) << expected.status();
+      const auto got = RunOne(**net, inputs);
+      ASSERT_EQ(got, *expected) << "seed " << seed << " sample " << sample;
+      if (sample == 0) {
+        std::vector<std::vector<uint8_t>> packed;
+        std::vector<const uint8_t*> ptrs;
+        for (size_t k = 0; k < inputs.size(); ++k) packed.push_back(Pack(spec.inputs[k].type, inputs[k]));
+        for (auto& p : packed) ptrs.push_back(p.data());
+        const std::vector<LayerTrace> trace = (*net)->Trace(ptrs.data());
+        ASSERT_EQ(trace.size(), ref_trace.size());
+        for (size_t k = 0; k < trace.size(); ++k) {
+          EXPECT_EQ(trace[k].raw, ref_trace[k]) << "seed " << seed << " layer " << trace[k].name;
+        }
+      }
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 60 * 40);
+}
+
+TEST(GraphLayers, BatchesAreSamplesBackToBack) {
+  RandomGraph g(1234);
+  NetworkSpec spec = g.Make();
+  auto net = Network::Create(spec);
+  ASSERT_TRUE(net.ok()) << net.status();
+  const int batch = 7;
+  std::vector<std::vector<uint8_t>> in(2), out(2);
+  std::vector<std::vector<std::vector<int64_t>>> samples;
+  for (int b = 0; b < batch; ++b) {
+    samples.push_back({g.Raws(spec.inputs[0].type, spec.inputs[0].size),
+                       g.Raws(spec.inputs[1].type, spec.inputs[1].size)});
+    for (int k = 0; k < 2; ++k) {
+      const auto p = Pack(spec.inputs[k].type, samples.back()[k]);
+      in[k].insert(in[k].end(), p.begin(), p.end());
+    }
+  }
+  for (int k = 0; k < 2; ++k) out[k].resize(batch * (*net)->output_bytes_per_sample(k));
+  const uint8_t* in_ptrs[] = {in[0].data(), in[1].data()};
+  uint8_t* out_ptrs[] = {out[0].data(), out[1].data()};
+  (*net)->Run(in_ptrs, out_ptrs, batch);
+  for (int b = 0; b < batch; ++b) {
+    const auto one = RunOne(**net, samples[b]);
+    for (int k = 0; k < 2; ++k) {
+      const size_t bytes = (*net)->output_bytes_per_sample(k);
+      std::vector<uint8_t> slice(out[k].begin() + b * bytes, out[k].begin() + (b + 1) * bytes);
+      EXPECT_EQ(Unpack((*net)->output_type(k), slice), one[k]) << "sample " << b;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fpgaas::numerics
