@@ -87,7 +87,7 @@ absl::StatusOr<ModelLoadRequest> DecodeLoadParameters(
 void RecordFrontendFailure(const ServingModel& model, const absl::Status& status, Clock* clock,
                            absl::Time arrival) {
   if (model.metrics() != nullptr) {
-    model.metrics()->RecordFailure(FailureReason(status), clock->Now() - arrival);
+    model.metrics()->RecordFailure(FailureReasonOf(status), clock->Now() - arrival);
   }
 }
 
@@ -190,7 +190,7 @@ bool KServeCore::Ready() const {
     for (const ModelIndexEntry& entry : options_.repository->Index()) {
       // A model that failed to load (or is loading for the first time) counts; one merely not
       // loaded, being unloaded, or serving while it reloads does not.
-      if (!entry.serving && entry.state != "UNLOADING" && entry.reason != "not loaded") {
+      if (!entry.serving && entry.state != ModelReadyState::kUnloading && !entry.never_loaded) {
         return false;
       }
     }
@@ -276,7 +276,7 @@ void KServeCore::RepositoryIndex(const inference::RepositoryIndexRequest& reques
     auto* model = response->add_models();
     model->set_name(entry.name);
     model->set_version(entry.version);
-    model->set_state(entry.state);
+    model->set_state(std::string(ModelReadyStateName(entry.state)));
     model->set_reason(entry.reason);
   }
 }

@@ -10,27 +10,27 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
-std::string_view FailureReason(const absl::Status& status) {
+FailureReason FailureReasonOf(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kOutOfRange:
-      return "invalid_argument";
+      return FailureReason::kInvalidArgument;
     case absl::StatusCode::kDeadlineExceeded:
-      return "timeout";
+      return FailureReason::kTimeout;
     case absl::StatusCode::kCancelled:
-      return "cancelled";
+      return FailureReason::kCancelled;
     case absl::StatusCode::kResourceExhausted:
-      return "resource_exhausted";
+      return FailureReason::kResourceExhausted;
     case absl::StatusCode::kUnavailable:
-      return "unavailable";
+      return FailureReason::kUnavailable;
     case absl::StatusCode::kNotFound:
-      return "not_found";
+      return FailureReason::kNotFound;
     case absl::StatusCode::kInternal:
     case absl::StatusCode::kDataLoss:
     case absl::StatusCode::kAborted:
-      return "device_error";
+      return FailureReason::kDeviceError;
     default:
-      return "other";
+      return FailureReason::kOther;
   }
 }
 

@@ -1,5 +1,5 @@
 // Internal to server/frontend: the one place absl::Status becomes grpc::Status (and a failure reason
-// label for metrics). Pure functions, thread-safe.
+// for metrics). Pure functions, thread-safe.
 #ifndef FPGAAS_SERVER_FRONTEND_STATUS_UTIL_H_
 #define FPGAAS_SERVER_FRONTEND_STATUS_UTIL_H_
 
@@ -7,14 +7,15 @@
 
 #include "absl/status/status.h"
 #include "grpcpp/support/status.h"
+#include "server/metrics/metrics.h"
 
 namespace fpgaas::frontend {
 
 // Same code (absl and gRPC share the canonical code numbers), same message.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-// The `reason` label ModelMetrics::RecordFailure takes for a failed request's status.
-std::string_view FailureReason(const absl::Status& status);
+// Why a request failed before the scheduler saw it, from its status (ModelMetrics::RecordFailure).
+FailureReason FailureReasonOf(const absl::Status& status);
 
 }  // namespace fpgaas::frontend
 

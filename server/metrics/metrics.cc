@@ -1,6 +1,7 @@
 // Implementation of metrics.h: prometheus-cpp families plus the exact KServe statistics.
 #include "server/metrics/metrics.h"
 
+#include <array>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -16,6 +17,52 @@
 #include "prometheus/registry.h"
 
 namespace fpgaas {
+std::string_view FailureReasonLabel(FailureReason reason) {
+  switch (reason) {
+    case FailureReason::kInvalidArgument:
+      return "invalid_argument";
+    case FailureReason::kQueueFull:
+      return "queue_full";
+    case FailureReason::kTimeout:
+      return "timeout";
+    case FailureReason::kCancelled:
+      return "cancelled";
+    case FailureReason::kShutdown:
+      return "shutdown";
+    case FailureReason::kDeviceError:
+      return "device_error";
+    case FailureReason::kResourceExhausted:
+      return "resource_exhausted";
+    case FailureReason::kUnavailable:
+      return "unavailable";
+    case FailureReason::kNotFound:
+      return "not_found";
+    case FailureReason::kOther:
+      break;
+  }
+  return "other";
+}
+
+std::string_view TritonFailureReason(FailureReason reason) {
+  switch (reason) {
+    case FailureReason::kQueueFull:
+    case FailureReason::kTimeout:
+    case FailureReason::kShutdown:
+    case FailureReason::kResourceExhausted:
+    case FailureReason::kUnavailable:
+      return "REJECTED";
+    case FailureReason::kCancelled:
+      return "CANCELED";
+    case FailureReason::kDeviceError:
+      return "BACKEND";
+    case FailureReason::kInvalidArgument:
+    case FailureReason::kNotFound:
+    case FailureReason::kOther:
+      break;
+  }
+  return "OTHER";
+}
+
 namespace {
 
 using prometheus::Counter;
@@ -104,7 +151,8 @@ struct Families {
                                .Register(r)),
         nv_request_failure(prometheus::BuildCounter()
                                .Name("nv_inference_request_failure")
-                               .Help("Number of failed inference requests, all batch sizes")
+                               .Help("Number of failed inference requests, all batch sizes, by "
+                                     "reason (REJECTED, CANCELED, BACKEND, OTHER)")
                                .Register(r)),
         nv_inference_count(prometheus::BuildCounter()
                                .Name("nv_inference_count")
@@ -179,7 +227,11 @@ class ModelMetricsImpl final : public ModelMetrics {
         batch_size_(f.batch_size.Add(labels, BatchSizeBuckets())),
         queue_depth_(f.queue_depth.Add(labels)),
         nv_request_success_(f.nv_request_success.Add(labels)),
-        nv_request_failure_(f.nv_request_failure.Add(labels)),
+        nv_request_failure_{
+            &f.nv_request_failure.Add(With(labels, {{"reason", "REJECTED"}})),
+            &f.nv_request_failure.Add(With(labels, {{"reason", "CANCELED"}})),
+            &f.nv_request_failure.Add(With(labels, {{"reason", "BACKEND"}})),
+            &f.nv_request_failure.Add(With(labels, {{"reason", "OTHER"}}))},
         nv_inference_count_(f.nv_inference_count.Add(labels)),
         nv_exec_count_(f.nv_exec_count.Add(labels)),
         nv_request_duration_(f.nv_request_duration.Add(labels)),
@@ -214,9 +266,12 @@ class ModelMetricsImpl final : public ModelMetrics {
     if (ms > 0 && uint64_t(ms) > stats_.last_inference_ms) stats_.last_inference_ms = uint64_t(ms);
   }
 
-  void RecordFailure(std::string_view reason, absl::Duration request) override {
+  void RecordFailure(FailureReason reason, absl::Duration request) override {
     FailureCounter(reason).Increment();
-    nv_request_failure_.Increment();
+    const std::string_view triton = TritonFailureReason(reason);
+    for (size_t i = 0; i < kTritonReasons.size(); ++i) {
+      if (kTritonReasons[i] == triton) nv_request_failure_[i]->Increment();
+    }
     absl::MutexLock lock(&mu_);
     Add(stats_.fail, request);
   }
@@ -254,13 +309,17 @@ class ModelMetricsImpl final : public ModelMetrics {
     return labels;
   }
 
-  Counter& FailureCounter(std::string_view reason) {
+  static constexpr std::array<std::string_view, 4> kTritonReasons = {"REJECTED", "CANCELED",
+                                                                       "BACKEND", "OTHER"};
+
+  // Created on first use: a reason never seen has no series.
+  Counter& FailureCounter(FailureReason reason) {
     absl::MutexLock lock(&mu_);
-    auto it = failures_.find(absl::string_view(reason.data(), reason.size()));
+    auto it = failures_.find(reason);
     if (it != failures_.end()) return *it->second;
     Counter& counter = families_.request_total.Add(
-        With(labels_, {{"outcome", "failure"}, {"reason", std::string(reason)}}));
-    failures_.emplace(std::string(reason), &counter);
+        With(labels_, {{"outcome", "failure"}, {"reason", std::string(FailureReasonLabel(reason))}}));
+    failures_.emplace(reason, &counter);
     return counter;
   }
 
@@ -277,7 +336,7 @@ class ModelMetricsImpl final : public ModelMetrics {
   Histogram& batch_size_;
   Gauge& queue_depth_;
   Counter& nv_request_success_;
-  Counter& nv_request_failure_;
+  std::array<Counter*, 4> nv_request_failure_;  // by kTritonReasons
   Counter& nv_inference_count_;
   Counter& nv_exec_count_;
   Counter& nv_request_duration_;
@@ -289,7 +348,7 @@ class ModelMetricsImpl final : public ModelMetrics {
 
   mutable absl::Mutex mu_;
   ModelStatisticsSnapshot stats_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, Counter*> failures_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<FailureReason, Counter*> failures_ ABSL_GUARDED_BY(mu_);
 };
 
 class MetricsRegistryImpl final : public MetricsRegistry {

@@ -3,12 +3,13 @@
 // passes ModelMetrics* to each model version's scheduler and to the frontend.
 //
 // Families (labels model, version; durations in microseconds):
-//   fpgaas_request_total{outcome="success|failure", reason=...}, fpgaas_inference_total,
+//   fpgaas_request_total{outcome="success|failure", reason=FailureReasonLabel}, fpgaas_inference_total,
 //   fpgaas_execution_total, fpgaas_request_duration_us, fpgaas_queue_duration_us,
 //   fpgaas_input_transfer_duration_us, fpgaas_compute_duration_us,
 //   fpgaas_output_transfer_duration_us (histograms), fpgaas_batch_size (histogram, samples),
 //   fpgaas_queue_depth (gauge), and Triton's names that SuperSONIC reads:
-//   nv_inference_request_success, nv_inference_request_failure, nv_inference_count,
+//   nv_inference_request_success, nv_inference_request_failure{reason=REJECTED|CANCELED|BACKEND|OTHER},
+//   nv_inference_count,
 //   nv_inference_exec_count, nv_inference_request_duration_us, nv_inference_queue_duration_us,
 //   nv_inference_compute_input_duration_us, nv_inference_compute_infer_duration_us,
 //   nv_inference_compute_output_duration_us (counters of µs), nv_inference_pending_request_count
@@ -30,6 +31,26 @@ class Registry;
 }
 
 namespace fpgaas {
+
+// Why a request failed. Triton's nv_inference_request_failure reasons (REJECTED, CANCELED, BACKEND,
+// OTHER; TritonFailureReason) are coarser than ours (FailureReasonLabel, fpgaas_request_total).
+enum class FailureReason {
+  kInvalidArgument,    // the request does not fit the model (shape, datatype, priority): OTHER
+  kQueueFull,          // the model's queue is full: REJECTED
+  kTimeout,            // its queue deadline passed before it ran: REJECTED
+  kCancelled,          // the client cancelled it: CANCELED
+  kShutdown,           // the model version is being unloaded or the server stops: REJECTED
+  kDeviceError,        // the device failed the batch it ran in: BACKEND
+  kResourceExhausted,  // a server limit (message size, ...): REJECTED
+  kUnavailable,        // the model is not ready: REJECTED
+  kNotFound,           // no such model or version: OTHER
+  kOther,
+};
+// fpgaas_request_total's reason label: "invalid_argument", "queue_full", "timeout", ...
+std::string_view FailureReasonLabel(FailureReason reason);
+// nv_inference_request_failure's reason label, as Triton's: "REJECTED", "CANCELED", "BACKEND",
+// "OTHER".
+std::string_view TritonFailureReason(FailureReason reason);
 
 struct DurationStat {
   uint64_t count = 0;
@@ -58,10 +79,9 @@ class ModelMetrics {
   virtual void RecordSuccess(int samples, absl::Duration request, absl::Duration queue,
                              absl::Duration input, absl::Duration compute, absl::Duration output,
                              absl::Time now) = 0;
-  // One request failed; `reason` is a short label value: "invalid_argument", "timeout",
-  // "cancelled", "queue_full", "device_error", "shutdown", ... `request` = from its arrival at the
-  // server to the failure; it goes to ModelStatistics fail (count and ns) only.
-  virtual void RecordFailure(std::string_view reason, absl::Duration request) = 0;
+  // One request failed. `request` = from its arrival at the server to the failure; it goes to
+  // ModelStatistics fail (count and ns) only.
+  virtual void RecordFailure(FailureReason reason, absl::Duration request) = 0;
   // One device call of `batch_size` samples.
   virtual void RecordExecution(int batch_size, absl::Duration input, absl::Duration compute,
                                absl::Duration output) = 0;

@@ -1,17 +1,6 @@
 #include "server/repository/repository.h"
 
-#include <fcntl.h>
-#include <linux/fs.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <random>
-#include <set>
-#include <sstream>
 #include <system_error>
 #include <tuple>
 #include <utility>
@@ -22,501 +11,36 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
-#include "google/protobuf/util/json_util.h"
 #include "server/device/device_manager.h"
 #include "server/metrics/metrics.h"
-#include "server/numerics/fixed_point.h"
-#include "server/numerics/hls4ml_project.h"
-#include "server/numerics/network.h"
+#include "server/repository/model_folder.h"
 #include "server/util/text.h"
 #include "spdlog/spdlog.h"
 
 namespace fpgaas {
-namespace {
-
 namespace fs = std::filesystem;
 
-constexpr char kConfigFile[] = "config.pbtxt";
-constexpr char kDefaultHls4mlProject[] = "hls4ml_prj";
-constexpr char kPlatform[] = "fpgaas_hls4ml";
-// Folders the repository writes while registering a model; hidden so that a scan never sees them,
-// and removed at start-up when a crash left one behind.
-constexpr char kStagingPrefix[] = ".fpgaas-staging-";
-constexpr char kRetiredPrefix[] = ".fpgaas-retired-";
-
-struct DataTypeInfo {
-  inference::DataType data_type;
-  numerics::ElementType element_type;
-  const char* name;
-};
-constexpr DataTypeInfo kDataTypes[] = {
-    {inference::TYPE_BOOL, numerics::ElementType::kBool, "BOOL"},
-    {inference::TYPE_UINT8, numerics::ElementType::kUint8, "UINT8"},
-    {inference::TYPE_UINT16, numerics::ElementType::kUint16, "UINT16"},
-    {inference::TYPE_UINT32, numerics::ElementType::kUint32, "UINT32"},
-    {inference::TYPE_UINT64, numerics::ElementType::kUint64, "UINT64"},
-    {inference::TYPE_INT8, numerics::ElementType::kInt8, "INT8"},
-    {inference::TYPE_INT16, numerics::ElementType::kInt16, "INT16"},
-    {inference::TYPE_INT32, numerics::ElementType::kInt32, "INT32"},
-    {inference::TYPE_INT64, numerics::ElementType::kInt64, "INT64"},
-    {inference::TYPE_FP16, numerics::ElementType::kFp16, "FP16"},
-    {inference::TYPE_FP32, numerics::ElementType::kFp32, "FP32"},
-    {inference::TYPE_FP64, numerics::ElementType::kFp64, "FP64"},
-    {inference::TYPE_BF16, numerics::ElementType::kBf16, "BF16"},
-};
-
-const DataTypeInfo* FindDataType(inference::DataType type) {
-  for (const DataTypeInfo& info : kDataTypes) {
-    if (info.data_type == type) return &info;
+std::string_view ModelReadyStateName(ModelReadyState state) {
+  switch (state) {
+    case ModelReadyState::kReady:
+      return "READY";
+    case ModelReadyState::kUnavailable:
+      return "UNAVAILABLE";
+    case ModelReadyState::kLoading:
+      return "LOADING";
+    case ModelReadyState::kUnloading:
+      return "UNLOADING";
   }
-  return nullptr;
-}
-
-constexpr uint64_t kMaxQueueDelayMicroseconds = 10'000'000;    // 10 s
-constexpr uint64_t kMaxTimeoutMicroseconds = 86'400'000'000;     // 1 day
-
-// Model names become folder names and Prometheus label values.
-absl::Status ValidateModelName(absl::string_view name) {
-  if (name.empty()) return absl::InvalidArgumentError("model name is empty");
-  if (name.size() > 200) {
-    return absl::InvalidArgumentError(absl::StrCat("model name is longer than 200 characters"));
-  }
-  if (name.front() == '.') {
-    return absl::InvalidArgumentError(
-        absl::StrCat("model name '", Quoted(name), "' must not start with '.'"));
-  }
-  for (char c : name) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') {
-      return absl::InvalidArgumentError(
-          absl::StrCat("model name '", Quoted(name),
-                       "' may only hold letters, digits, '_', '-' and '.'"));
-    }
-  }
-  return absl::OkStatus();
-}
-
-// A version folder name: a positive decimal integer.
-// "01" is refused: the folder's name must be the version's canonical spelling.
-std::optional<int64_t> ParseVersionFolder(absl::string_view text) {
-  if (text.size() > 18) return std::nullopt;
-  std::optional<int64_t> version = ParseCanonicalNonNegative(text);
-  if (!version || *version <= 0) return std::nullopt;
-  return version;
-}
-
-class CollectingErrorCollector : public google::protobuf::io::ErrorCollector {
- public:
-  // protobuf reports 0-based lines and columns; people count from 1.
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    errors_.push_back(absl::StrCat("line ", line + 1, " column ", column + 1, ": ", message));
-  }
-  void AddWarning(int line, google::protobuf::io::ColumnNumber column,
-                  const std::string& message) override {}
-  const std::vector<std::string>& errors() const { return errors_; }
-
- private:
-  std::vector<std::string> errors_;
-};
-
-absl::StatusOr<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot open ", path.string(), ": ", std::strerror(errno)));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat("cannot read ", path.string()));
-  return text.str();
-}
-
-// Writes and fsyncs a file: a registered model must survive a crash right after Load returns.
-absl::Status WriteFile(const fs::path& path, const std::string& bytes) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return absl::InternalError(
-        absl::StrCat("cannot create ", path.string(), ": ", std::strerror(errno)));
-  }
-  size_t written = 0;
-  while (written < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int saved = errno;
-      ::close(fd);
-      return absl::InternalError(
-          absl::StrCat("cannot write ", path.string(), ": ", std::strerror(saved)));
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return absl::InternalError(
-        absl::StrCat("cannot flush ", path.string(), ": ", std::strerror(errno)));
-  }
-  return absl::OkStatus();
-}
-
-// Makes a directory's entries (new files, renames) durable.
-void SyncDirectory(const fs::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
-
-absl::StatusOr<inference::ModelConfig> ParseConfigText(const std::string& text) {
-  inference::ModelConfig config;
-  CollectingErrorCollector errors;
-  google::protobuf::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text, &config)) {
-    std::string message = errors.errors().empty() ? std::string("cannot parse")
-                                                  : absl::StrJoin(errors.errors(), "; ");
-    return absl::InvalidArgumentError(absl::StrCat(kConfigFile, ": ", message));
-  }
-  return config;
-}
-
-absl::StatusOr<inference::ModelConfig> ParseConfigJson(const std::string& json) {
-  inference::ModelConfig config;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto status = google::protobuf::util::JsonStringToMessage(json, &config, options);
-  if (!status.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("config parameter (JSON ModelConfig): ", Quoted(std::string(status.message()), 300)));
-  }
-  return config;
-}
-
-}  // namespace
-
-// A config that passed validation, with what loading a version needs from it.
-struct ModelRepository::ValidatedConfig {
-  inference::ModelConfig config;
-  std::optional<numerics::FixedType> input_precision;   // fpga.input_precision, when given
-  std::optional<numerics::FixedType> output_precision;  // fpga.output_precision, when given
-  int compute_units = 1;
-  TensorInfo input, output;
-};
-
-namespace {
-
-absl::StatusOr<TensorInfo> ValidateTensor(absl::string_view kind, const std::string& name,
-                                          inference::DataType data_type,
-                                          const google::protobuf::RepeatedField<int64_t>& dims) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(kind, " has no name"));
-  const DataTypeInfo* info = FindDataType(data_type);
-  if (info == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(kind, " '", name, "': data_type ", inference::DataType_Name(data_type),
-                     " is not supported (use a numeric type such as TYPE_FP32)"));
-  }
-  if (dims.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(kind, " '", name, "': dims is missing (the per-sample shape, e.g. [ 16 ])"));
-  }
-  TensorInfo tensor;
-  tensor.name = name;
-  tensor.data_type = data_type;
-  tensor.element_type = info->element_type;
-  tensor.datatype = info->name;
-  tensor.elements_per_sample = 1;
-  for (int i = 0; i < dims.size(); ++i) {
-    if (dims[i] <= 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          kind, " '", name, "': dims[", i, "] is ", dims[i],
-          "; every dimension must be a positive size (variable dimensions are not supported)"));
-    }
-    if (tensor.elements_per_sample > (int64_t{1} << 31) / dims[i]) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(kind, " '", name, "': dims hold more than 2^31 values per sample"));
-    }
-    tensor.elements_per_sample *= dims[i];
-    tensor.dims.push_back(dims[i]);
-  }
-  return tensor;
-}
-
-}  // namespace
-
-// Checks everything in a config that does not need the version folders. `folder` is the model's
-// name (its folder in the repository). Fills in defaults (name, platform).
-absl::StatusOr<ModelRepository::ValidatedConfig> ModelRepository::ValidateConfig(
-    inference::ModelConfig config, const std::string& folder) {
-  ValidatedConfig out;
-  if (config.name().empty()) {
-    config.set_name(folder);
-  } else if (config.name() != folder) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "config name '", config.name(), "' does not match the model folder '", folder, "'"));
-  }
-  if (config.platform().empty()) {
-    config.set_platform(kPlatform);
-  } else if (config.platform() != kPlatform) {
-    return absl::InvalidArgumentError(absl::StrCat("platform '", config.platform(),
-                                                   "' is not supported (use \"", kPlatform, "\")"));
-  }
-  if (!config.backend().empty() && config.backend() != "fpgaas") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("backend '", config.backend(), "' is not supported (leave it empty)"));
-  }
-  if (config.max_batch_size() < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "max_batch_size must be >= 1 (samples per kernel call), got ", config.max_batch_size()));
-  }
-  // hls4ml io_parallel top functions take one input array and write one output array.
-  if (config.input_size() != 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("exactly one input is required, found ", config.input_size()));
-  }
-  if (config.output_size() != 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("exactly one output is required, found ", config.output_size()));
-  }
-  const inference::ModelInput& input = config.input(0);
-  auto input_info = ValidateTensor("input", input.name(), input.data_type(), input.dims());
-  if (!input_info.ok()) return input_info.status();
-  if (input.is_shape_tensor() || input.optional() || input.has_reshape()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "input '", input.name(), "': is_shape_tensor, optional and reshape are not supported"));
-  }
-  const inference::ModelOutput& output = config.output(0);
-  auto output_info = ValidateTensor("output", output.name(), output.data_type(), output.dims());
-  if (!output_info.ok()) return output_info.status();
-  if (output.is_shape_tensor() || output.has_reshape()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "output '", output.name(), "': is_shape_tensor and reshape are not supported"));
-  }
-  out.input = *std::move(input_info);
-  out.output = *std::move(output_info);
-
-  if (config.has_dynamic_batching()) {
-    const inference::ModelDynamicBatching& batching = config.dynamic_batching();
-    for (int size : batching.preferred_batch_size()) {
-      if (size < 1 || size > config.max_batch_size()) {
-        return absl::InvalidArgumentError(absl::StrCat("dynamic_batching.preferred_batch_size ",
-                                                       size, " is outside [1, max_batch_size ",
-                                                       config.max_batch_size(), "]"));
-      }
-    }
-    if (batching.priority_levels() > 0) {
-      if (batching.default_priority_level() < 1 ||
-          batching.default_priority_level() > batching.priority_levels()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("dynamic_batching.default_priority_level must be in [1, priority_levels ",
-                         batching.priority_levels(), "], got ", batching.default_priority_level()));
-      }
-    } else if (batching.default_priority_level() != 0) {
-      return absl::InvalidArgumentError(
-          "dynamic_batching.default_priority_level is set but priority_levels is 0");
-    }
-    if (batching.priority_levels() > 1000) {
-      return absl::InvalidArgumentError(absl::StrCat("dynamic_batching.priority_levels ",
-                                                     batching.priority_levels(), " is over 1000"));
-    }
-    if (!batching.priority_queue_policy().empty()) {
-      return absl::InvalidArgumentError(
-          "dynamic_batching.priority_queue_policy is not supported (use default_queue_policy)");
-    }
-    if (batching.default_queue_policy().max_queue_size() > (1u << 30)) {
-      return absl::InvalidArgumentError(
-          "dynamic_batching.default_queue_policy.max_queue_size "
-          "is over 2^30");
-    }
-    // A batch held back for an hour, or a timeout past what absl::Duration arithmetic on
-    // "now" keeps exact, is a typo, not a policy.
-    if (batching.max_queue_delay_microseconds() > kMaxQueueDelayMicroseconds) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "dynamic_batching.max_queue_delay_microseconds ", batching.max_queue_delay_microseconds(),
-          " is over ", kMaxQueueDelayMicroseconds, " (", kMaxQueueDelayMicroseconds / 1000000,
-          " s)"));
-    }
-    if (batching.default_queue_policy().default_timeout_microseconds() > kMaxTimeoutMicroseconds) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "dynamic_batching.default_queue_policy.default_timeout_microseconds ",
-          batching.default_queue_policy().default_timeout_microseconds(), " is over ",
-          kMaxTimeoutMicroseconds, " (1 day)"));
-    }
-  }
-
-  int compute_units = 0;
-  for (int i = 0; i < config.instance_group_size(); ++i) {
-    int count = config.instance_group(i).count();
-    if (count < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("instance_group[", i, "].count is ", count, "; it must be >= 1"));
-    }
-    // Triton's default for an instance group without a count is one instance.
-    if (count == 0) config.mutable_instance_group(i)->set_count(1);
-    compute_units += std::min(std::max(count, 1), 257);  // no signed overflow over many groups
-    if (compute_units > 256) break;
-  }
-  if (compute_units > 256) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("instance_group asks for ", compute_units, " compute units; at most 256"));
-  }
-  out.compute_units = std::max(compute_units, 1);
-
-  const inference::FpgaConfig& fpga = config.fpga();
-  if (!fpga.input_precision().empty()) {
-    auto type = numerics::ParseFixedType(fpga.input_precision());
-    if (!type.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("fpga.input_precision: ", type.status().message()));
-    }
-    out.input_precision = *type;
-  }
-  if (!fpga.output_precision().empty()) {
-    auto type = numerics::ParseFixedType(fpga.output_precision());
-    if (!type.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("fpga.output_precision: ", type.status().message()));
-    }
-    out.output_precision = *type;
-  }
-  if (fpga.kernel_timeout_us() > kMaxTimeoutMicroseconds) {
-    return absl::InvalidArgumentError(absl::StrCat("fpga.kernel_timeout_us ",
-                                                   fpga.kernel_timeout_us(), " is over ",
-                                                   kMaxTimeoutMicroseconds, " (1 day)"));
-  }
-  for (const std::string& argument : fpga.kernel_arguments()) {
-    if (argument != "input" && argument != "output" && argument != "batch_size") {
-      return absl::InvalidArgumentError(absl::StrCat("fpga.kernel_arguments: '", Quoted(argument),
-                                                     "' is not one of input, output, batch_size"));
-    }
-  }
-  for (const std::string* file : {&fpga.xclbin(), &fpga.awsxclbin(), &fpga.hls4ml_project()}) {
-    if (absl::StrContains(*file, "/") || *file == "." || *file == "..") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("fpga: '", Quoted(*file), "' must be a plain name inside the version folder"));
-    }
-  }
-
-  if (config.version_policy().has_latest() && config.version_policy().latest().num_versions() < 1) {
-    return absl::InvalidArgumentError("version_policy.latest.num_versions must be >= 1");
-  }
-  for (int64_t version : config.version_policy().specific().versions()) {
-    if (version < 1) {
-      return absl::InvalidArgumentError(absl::StrCat("version_policy.specific lists version ",
-                                                     version, "; versions are positive integers"));
-    }
-  }
-  out.config = std::move(config);
-  return out;
+  return "UNKNOWN";
 }
 
 namespace {
 
-// The version folders of a model that its policy selects. Versions the policy names but the disk
-// lacks are returned in `missing`.
-absl::StatusOr<std::vector<int64_t>> SelectVersions(const fs::path& model_dir,
-                                                    const inference::ModelVersionPolicy& policy,
-                                                    std::vector<int64_t>* missing) {
-  std::set<int64_t> on_disk;
-  std::error_code error;
-  for (const fs::directory_entry& entry : fs::directory_iterator(model_dir, error)) {
-    if (!entry.is_directory(error)) continue;
-    if (auto version = ParseVersionFolder(entry.path().filename().string())) {
-      on_disk.insert(*version);
-    }
-  }
-  if (error) {
-    return absl::InternalError(
-        absl::StrCat("cannot list ", model_dir.string(), ": ", error.message()));
-  }
-  if (on_disk.empty()) {
-    return absl::NotFoundError(
-        "no version folders (positive integers such as 1/) next to config.pbtxt");
-  }
-  std::vector<int64_t> selected;
-  if (policy.has_all()) {
-    selected.assign(on_disk.begin(), on_disk.end());
-  } else if (policy.has_specific()) {
-    for (int64_t version : policy.specific().versions()) {
-      if (on_disk.count(version)) {
-        selected.push_back(version);
-      } else {
-        missing->push_back(version);
-      }
-    }
-    std::sort(selected.begin(), selected.end());
-    selected.erase(std::unique(selected.begin(), selected.end()), selected.end());
-  } else {
-    uint32_t count = policy.has_latest() ? policy.latest().num_versions() : 1;
-    for (auto it = on_disk.rbegin(); it != on_disk.rend() && selected.size() < count; ++it) {
-      selected.push_back(*it);
-    }
-    std::sort(selected.begin(), selected.end());
-  }
-  return selected;
-}
-
-// Checks a "<version>/<relative path>" key of a registration; returns the path to write.
-absl::StatusOr<fs::path> ValidateUploadPath(const std::string& key) {
-  auto fail = [&key](absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat("file '", Quoted(key, 200), "': ", why));
-  };
-  if (key.empty()) return fail("empty path");
-  if (key.front() == '/') return fail("absolute paths are not allowed");
-  if (key.find('\0') != std::string::npos) return fail("NUL in path");
-  if (key.find('\\') != std::string::npos) return fail("backslashes are not allowed");
-  std::vector<absl::string_view> parts = absl::StrSplit(key, '/');
-  if (parts.size() < 2) {
-    return fail("expected <version>/<path> (a model file lives in a version folder)");
-  }
-  if (!ParseVersionFolder(parts[0])) {
-    return fail(absl::StrCat("version folder '", Quoted(parts[0]),
-                             "' is not a positive integer without leading zeros"));
-  }
-  fs::path path;
-  for (absl::string_view part : parts) {
-    if (part.empty()) return fail("empty path component");
-    if (part == "." || part == "..") return fail("'.' and '..' are not allowed");
-    path /= std::string(part);
-  }
-  return path;
-}
-
-std::string RandomSuffix() {
-  std::random_device device;
-  return absl::StrCat(absl::Hex(device(), absl::kZeroPad8), absl::Hex(device(), absl::kZeroPad8));
-}
-
-// Replaces `target` by `staging` atomically (one rename; an exchange when `target` exists). On
-// return `staging` holds the old model (if any), to be removed by the caller.
-absl::Status SwapIntoPlace(const fs::path& staging, const fs::path& target) {
-  std::error_code error;
-  if (!fs::exists(target, error)) {
-    if (::rename(staging.c_str(), target.c_str()) != 0) {
-      return absl::InternalError(absl::StrCat("cannot move ", staging.string(), " to ",
-                                              target.string(), ": ", std::strerror(errno)));
-    }
-    return absl::OkStatus();
-  }
-  if (::syscall(SYS_renameat2, AT_FDCWD, staging.c_str(), AT_FDCWD, target.c_str(),
-                RENAME_EXCHANGE) == 0) {
-    return absl::OkStatus();
-  }
-  // Filesystems without RENAME_EXCHANGE: move the old folder aside, then the new one in. A crash
-  // in between leaves the old model under a hidden name and no model; never a half-written one.
-  fs::path retired = target.parent_path() / (kRetiredPrefix + RandomSuffix());
-  if (::rename(target.c_str(), retired.c_str()) != 0) {
-    return absl::InternalError(
-        absl::StrCat("cannot move ", target.string(), " aside: ", std::strerror(errno)));
-  }
-  if (::rename(staging.c_str(), target.c_str()) != 0) {
-    int saved = errno;
-    ::rename(retired.c_str(), target.c_str());
-    return absl::InternalError(absl::StrCat("cannot move ", staging.string(), " to ",
-                                            target.string(), ": ", std::strerror(saved)));
-  }
-  if (::rename(retired.c_str(), staging.c_str()) != 0) fs::remove_all(retired, error);
-  return absl::OkStatus();
+// A model folder the repository has not loaded (explicit mode), or a model without any outcome.
+ModelIndexEntry NotLoadedEntry(const std::string& name) {
+  ModelIndexEntry entry{name, "", ModelReadyState::kUnavailable, "not loaded"};
+  entry.never_loaded = true;
+  return entry;
 }
 
 }  // namespace
@@ -539,7 +63,7 @@ ServingModel::~ServingModel() {
 struct ModelRepository::ModelState {
   // A Load or Unload of this model is running; others wait for it.
   bool busy = false;
-  std::string transition;  // "LOADING" or "UNLOADING" while busy
+  std::optional<ModelReadyState> transition;  // kLoading or kUnloading while busy
   std::map<int64_t, std::shared_ptr<ServingModel>> ready;
   // Versions being unloaded (still listed by Index as UNLOADING).
   std::vector<int64_t> unloading;
@@ -547,25 +71,6 @@ struct ModelRepository::ModelState {
   std::map<int64_t, std::string> failed_versions;
   // Why the whole model is unavailable (config error, "unloaded", ...); empty when it is not.
   std::string model_error;
-};
-
-// What one version folder holds, read and checked (phase 1 of a load; no device yet).
-struct ModelRepository::VersionFiles {
-  std::shared_ptr<const numerics::Network> network;  // null for a bitstream-only version
-  numerics::FixedType input_type, output_type;       // device-side precisions
-  std::string xclbin;                                // file name in the version folder, or ""
-};
-
-// Phase 1 of loading a model folder: the validated config and each selected version's files.
-struct ModelRepository::ModelFiles {
-  std::optional<ValidatedConfig> validated;  // unset when model_error is set
-  std::map<int64_t, VersionFiles> versions;
-  std::map<int64_t, std::string> failed_versions;
-  std::string model_error;  // set when no version could be tried
-
-  bool complete() const {
-    return model_error.empty() && failed_versions.empty() && !versions.empty();
-  }
 };
 
 namespace {
@@ -643,21 +148,10 @@ absl::StatusOr<std::unique_ptr<ModelRepository>> ModelRepository::Create(
   const fs::path& root = repository->options_.root;
 
   // A registration interrupted by a crash leaves a hidden staging (or retired) folder: drop it.
-  std::vector<std::string> on_disk;
-  for (const fs::directory_entry& entry : fs::directory_iterator(root, error)) {
-    std::string name = entry.path().filename().string();
-    if (absl::StartsWith(name, kStagingPrefix) || absl::StartsWith(name, kRetiredPrefix)) {
-      spdlog::warn("repository: removing leftover {}", entry.path().string());
-      std::error_code ignored;
-      fs::remove_all(entry.path(), ignored);
-      continue;
-    }
-    if (!name.empty() && name.front() != '.' && entry.is_directory(error)) on_disk.push_back(name);
-  }
-  if (error) {
-    return absl::InternalError(absl::StrCat("cannot list ", root.string(), ": ", error.message()));
-  }
-  std::sort(on_disk.begin(), on_disk.end());
+  RemoveLeftoverFolders(root);
+  absl::StatusOr<std::vector<std::string>> listed = ListModelFolders(root);
+  if (!listed.ok()) return listed.status();
+  const std::vector<std::string>& on_disk = *listed;
 
   std::vector<std::string> to_load;
   const auto& startup = repository->options_.startup_models;
@@ -709,7 +203,8 @@ absl::StatusOr<std::shared_ptr<const ServingModel>> ModelRepository::Get(std::st
   const ModelState& state = *it->second;
   if (version == 0) {
     if (!state.ready.empty()) return state.ready.rbegin()->second;
-    std::string reason = !state.transition.empty()    ? absl::AsciiStrToLower(state.transition)
+    std::string reason = state.transition.has_value()
+                             ? absl::AsciiStrToLower(std::string(ModelReadyStateName(*state.transition)))
                          : !state.model_error.empty() ? state.model_error
                          : !state.failed_versions.empty()
                              ? absl::StrCat("version ", state.failed_versions.begin()->first, ": ",
@@ -753,48 +248,45 @@ std::vector<std::shared_ptr<const ServingModel>> ModelRepository::ReadyModels() 
 std::vector<ModelIndexEntry> ModelRepository::Index(bool ready_only) const {
   // Folders on disk are listed too (explicit mode: present but not loaded). Listed without the
   // lock.
-  std::vector<std::string> on_disk;
-  std::error_code error;
-  for (const fs::directory_entry& entry : fs::directory_iterator(options_.root, error)) {
-    std::string name = entry.path().filename().string();
-    if (!name.empty() && name.front() != '.' && entry.is_directory(error)) on_disk.push_back(name);
-  }
+  const std::vector<std::string> on_disk =
+      ListModelFolders(options_.root).value_or(std::vector<std::string>{});
   std::vector<ModelIndexEntry> entries;
   {
     absl::ReaderMutexLock lock(&mu_);
     for (const auto& [name, state] : models_) {
       // While a reload runs, the current versions keep serving but the model is changing.
-      const bool reloading = state->transition == "LOADING";
+      const bool reloading = state->transition == ModelReadyState::kLoading;
       for (const auto& [version, model] : state->ready) {
         if (reloading) {
-          entries.push_back({name, absl::StrCat(version), "LOADING",
+          entries.push_back({name, absl::StrCat(version), ModelReadyState::kLoading,
                              "reloading; this version serves until the reload is done",
                              /*serving=*/true});
         } else {
-          entries.push_back({name, absl::StrCat(version), "READY", "", /*serving=*/true});
+          entries.push_back(
+              {name, absl::StrCat(version), ModelReadyState::kReady, "", /*serving=*/true});
         }
       }
       if (ready_only) continue;
       for (int64_t version : state->unloading) {
-        entries.push_back({name, absl::StrCat(version), "UNLOADING", ""});
+        entries.push_back({name, absl::StrCat(version), ModelReadyState::kUnloading, ""});
       }
       for (const auto& [version, reason] : state->failed_versions) {
         if (state->ready.count(version)) continue;
-        entries.push_back({name, absl::StrCat(version), "UNAVAILABLE", reason});
+        entries.push_back({name, absl::StrCat(version), ModelReadyState::kUnavailable, reason});
       }
       if (state->ready.empty() && state->unloading.empty() && state->failed_versions.empty()) {
-        if (!state->transition.empty()) {
-          entries.push_back({name, "", state->transition, ""});
+        if (state->transition.has_value()) {
+          entries.push_back({name, "", *state->transition, ""});
+        } else if (state->model_error.empty()) {
+          entries.push_back(NotLoadedEntry(name));
         } else {
-          entries.push_back(
-              {name, "", "UNAVAILABLE",
-               state->model_error.empty() ? std::string("not loaded") : state->model_error});
+          entries.push_back({name, "", ModelReadyState::kUnavailable, state->model_error});
         }
       }
     }
     if (!ready_only) {
       for (const std::string& name : on_disk) {
-        if (!models_.contains(name)) entries.push_back({name, "", "UNAVAILABLE", "not loaded"});
+        if (!models_.contains(name)) entries.push_back(NotLoadedEntry(name));
       }
     }
   }
@@ -840,7 +332,7 @@ absl::Status ModelRepository::Unload(std::string_view name_view) {
       return absl::NotFoundError(absl::StrCat("model '", name, "' is not loaded"));
     }
     state->busy = true;
-    state->transition = "UNLOADING";
+    state->transition = ModelReadyState::kUnloading;
     old = std::move(state->ready);
     state->ready.clear();
     for (const auto& [version, model] : old) state->unloading.push_back(version);
@@ -851,7 +343,7 @@ absl::Status ModelRepository::Unload(std::string_view name_view) {
     state->unloading.clear();
     state->failed_versions.clear();
     state->model_error = "unloaded";
-    state->transition.clear();
+    state->transition.reset();
     state->busy = false;
   }
   spdlog::info("repository: unloaded model {}", name);
@@ -861,9 +353,10 @@ absl::Status ModelRepository::Unload(std::string_view name_view) {
 void ModelRepository::Retire(std::shared_ptr<ServingModel> model) {
   // Let requests already queued on the old version finish, then stop it. The version itself lives
   // on while requests still hold it.
-  const int64_t polls = absl::ToInt64Milliseconds(options_.drain_timeout);
-  for (int64_t i = 0; i < polls && model->scheduler()->queue_depth() > 0; ++i) {
-    absl::SleepFor(absl::Milliseconds(1));
+  const absl::Time deadline = options_.clock->Now() + options_.drain_timeout;
+  if (!model->scheduler()->AwaitDrained(deadline)) {
+    spdlog::warn("repository: model {} version {} still had queued requests after {}; failing them",
+                 model->name(), model->version(), absl::FormatDuration(options_.drain_timeout));
   }
   model->scheduler()->Shutdown();
 }
@@ -883,7 +376,7 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
     mu_.Await(absl::Condition(
         +[](ModelState* s) { return !s->busy; }, state.get()));
     state->busy = true;
-    state->transition = "LOADING";
+    state->transition = ModelReadyState::kLoading;
   }
   // Called on every exit path: records the outcome, logs it (one line per loaded version, one line
   // for a failure) and wakes waiters.
@@ -892,7 +385,7 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
     std::vector<std::pair<int64_t, int>> loaded;  // version, compute units
     {
       absl::MutexLock lock(&mu_);
-      state->transition.clear();
+      state->transition.reset();
       state->busy = false;
       // Startup keeps what loaded; a later Load changes the model only when everything loaded.
       bool swap =
@@ -947,7 +440,7 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
 
   std::optional<inference::ModelConfig> config_override;
   if (request.config_json.has_value()) {
-    auto parsed = ParseConfigJson(*request.config_json);
+    auto parsed = ParseModelConfigJson(*request.config_json);
     if (!parsed.ok()) return finish(nullptr, parsed.status());
     config_override = *std::move(parsed);
   }
@@ -974,49 +467,14 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
                                "registering a model with files needs the 'config' parameter "
                                "(a JSON ModelConfig)"));
   }
-  std::vector<std::pair<fs::path, const std::string*>> uploads;
-  for (const auto& [key, bytes] : request.files) {
-    auto path = ValidateUploadPath(key);
-    if (!path.ok()) return finish(nullptr, path.status());
-    uploads.emplace_back(*path, &bytes);
-  }
-  const fs::path staging = options_.root / (kStagingPrefix + name + "-" + RandomSuffix());
+  absl::StatusOr<fs::path> staged =
+      StageModelFolder(options_.root, name, request.files, *config_override);
+  if (!staged.ok()) return finish(nullptr, staged.status());
+  const fs::path staging = *std::move(staged);
   auto remove_staging = [&staging] {
     std::error_code ignored;
     fs::remove_all(staging, ignored);
   };
-  std::error_code error;
-  fs::create_directories(staging, error);
-  if (error) {
-    return finish(nullptr, absl::InternalError(absl::StrCat("cannot create ", staging.string(),
-                                                            ": ", error.message())));
-  }
-  absl::Status written = absl::OkStatus();
-  for (const auto& [path, bytes] : uploads) {
-    fs::create_directories((staging / path).parent_path(), error);
-    if (error) {
-      written = absl::InternalError(
-          absl::StrCat("cannot create folder for ", path.string(), ": ", error.message()));
-      break;
-    }
-    written = WriteFile(staging / path, *bytes);
-    if (!written.ok()) break;
-  }
-  if (written.ok()) {
-    inference::ModelConfig to_write = *config_override;
-    if (to_write.name().empty()) to_write.set_name(name);
-    std::string text;
-    google::protobuf::TextFormat::PrintToString(to_write, &text);
-    written = WriteFile(staging / kConfigFile, text);
-  }
-  if (!written.ok()) {
-    remove_staging();
-    return finish(nullptr, written);
-  }
-  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(staging, error)) {
-    if (entry.is_directory(error)) SyncDirectory(entry.path());
-  }
-  SyncDirectory(staging);
 
   // Validate every file from the staging folder before anything in the repository changes.
   ModelFiles files = ReadModelFolder(name, staging, config_override);
@@ -1037,11 +495,7 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
     prepared.Discard();
     absl::Status status = load_error(prepared);
     // Put the previous folder back (or take the new one away when there was none).
-    absl::Status restored = fs::exists(staging, error)
-                                ? SwapIntoPlace(staging, model_dir)
-                                : (::rename(model_dir.c_str(), staging.c_str()) == 0
-                                       ? absl::OkStatus()
-                                       : absl::InternalError(std::strerror(errno)));
+    absl::Status restored = RestorePreviousFolder(staging, model_dir);
     SyncDirectory(options_.root);
     if (!restored.ok()) {
       status = absl::Status(status.code(),
@@ -1054,123 +508,6 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
   remove_staging();  // the previous model's folder
   spdlog::info("repository: registered model {} ({} files)", name, request.files.size());
   return finish(&prepared, absl::OkStatus());
-}
-
-ModelRepository::ModelFiles ModelRepository::ReadModelFolder(
-    const std::string& name, const fs::path& dir,
-    const std::optional<inference::ModelConfig>& config_override) {
-  ModelFiles files;
-  inference::ModelConfig raw_config;
-  if (config_override.has_value()) {
-    raw_config = *config_override;
-  } else {
-    auto text = ReadFile(dir / kConfigFile);
-    if (!text.ok()) {
-      files.model_error = absl::StrCat("missing ", kConfigFile, " in model folder '", name, "'");
-      return files;
-    }
-    auto parsed = ParseConfigText(*text);
-    if (!parsed.ok()) {
-      files.model_error = std::string(parsed.status().message());
-      return files;
-    }
-    raw_config = *std::move(parsed);
-  }
-  auto validated = ValidateConfig(std::move(raw_config), name);
-  if (!validated.ok()) {
-    files.model_error = absl::StrCat(kConfigFile, ": ", validated.status().message());
-    return files;
-  }
-  std::vector<int64_t> missing;
-  auto versions = SelectVersions(dir, validated->config.version_policy(), &missing);
-  if (!versions.ok()) {
-    files.model_error = std::string(versions.status().message());
-    return files;
-  }
-  for (int64_t version : missing) {
-    files.failed_versions[version] = "listed in version_policy.specific but has no folder";
-  }
-  for (int64_t version : *versions) {
-    auto read = ReadVersion(*validated, dir, version);
-    if (read.ok()) {
-      files.versions[version] = *std::move(read);
-    } else {
-      files.failed_versions[version] = std::string(read.status().message());
-    }
-  }
-  files.validated = *std::move(validated);
-  return files;
-}
-
-absl::StatusOr<ModelRepository::VersionFiles> ModelRepository::ReadVersion(
-    const ValidatedConfig& validated, const fs::path& dir, int64_t version) {
-  const inference::FpgaConfig& fpga = validated.config.fpga();
-  const fs::path version_dir = dir / absl::StrCat(version);
-  std::error_code error;
-
-  VersionFiles files;
-  std::string project_name =
-      fpga.hls4ml_project().empty() ? kDefaultHls4mlProject : fpga.hls4ml_project();
-  files.xclbin = !fpga.xclbin().empty() ? fpga.xclbin() : fpga.awsxclbin();
-  if (!files.xclbin.empty() && !fs::is_regular_file(version_dir / files.xclbin, error)) {
-    return absl::NotFoundError(absl::StrCat("bitstream '", files.xclbin,
-                                            "' named in fpga section is not in ", version, "/"));
-  }
-  if (fs::is_directory(version_dir / project_name, error)) {
-    auto loaded = numerics::LoadHls4mlNetwork(version_dir / project_name);
-    if (!loaded.ok()) {
-      return absl::Status(loaded.status().code(),
-                          absl::StrCat("hls4ml project ", version, "/", project_name, ": ",
-                                       loaded.status().message()));
-    }
-    if ((*loaded)->num_inputs() != 1 || (*loaded)->num_outputs() != 1) {
-      return absl::UnimplementedError(absl::StrCat(
-          "hls4ml project ", version, "/", project_name, " has ", (*loaded)->num_inputs(),
-          " inputs and ", (*loaded)->num_outputs(),
-          " outputs; fpgaasd serves models with one input and one output"));
-    }
-    files.network = *std::move(loaded);
-  } else if (files.xclbin.empty()) {
-    return absl::NotFoundError(absl::StrCat("no hls4ml project folder ", version, "/", project_name,
-                                            " (and no fpga.xclbin)"));
-  }
-
-  const std::shared_ptr<const numerics::Network>& network = files.network;
-  if (network != nullptr) {
-    if (validated.input_precision && !(*validated.input_precision == network->input_type())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "fpga.input_precision ", validated.input_precision->ToString(),
-          " disagrees with the hls4ml project's input_t ", network->input_type().ToString()));
-    }
-    if (validated.output_precision && !(*validated.output_precision == network->output_type())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "fpga.output_precision ", validated.output_precision->ToString(),
-          " disagrees with the hls4ml project's result_t ", network->output_type().ToString()));
-    }
-    files.input_type = network->input_type();
-    files.output_type = network->output_type();
-    if (validated.input.elements_per_sample != network->input_size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "input '", validated.input.name, "' dims [", absl::StrJoin(validated.input.dims, ","),
-          "] hold ", validated.input.elements_per_sample,
-          " values per sample but the hls4ml network takes ", network->input_size()));
-    }
-    if (validated.output.elements_per_sample != network->output_size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "output '", validated.output.name, "' dims [", absl::StrJoin(validated.output.dims, ","),
-          "] hold ", validated.output.elements_per_sample,
-          " values per sample but the hls4ml network produces ", network->output_size()));
-    }
-  } else {
-    if (!validated.input_precision || !validated.output_precision) {
-      return absl::InvalidArgumentError(
-          "fpga.input_precision and fpga.output_precision are required for a model without an "
-          "hls4ml project");
-    }
-    files.input_type = *validated.input_precision;
-    files.output_type = *validated.output_precision;
-  }
-  return files;
 }
 
 ModelRepository::PreparedModel ModelRepository::LoadVersions(const std::string& name,
@@ -1196,54 +533,16 @@ absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::LoadVersion(
     const std::string& name, const fs::path& dir, const ValidatedConfig& validated, int64_t version,
     const VersionFiles& files) {
   const inference::ModelConfig& config = validated.config;
-  const inference::FpgaConfig& fpga = config.fpga();
   if (config.max_batch_size() > options_.max_batch_size_limit) {
     return absl::InvalidArgumentError(absl::StrCat(
         "max_batch_size ", config.max_batch_size(), " is over the server's limit of ",
         options_.max_batch_size_limit, " (--max-batch-size-limit)"));
   }
-
-  DeviceModelSpec spec;
-  spec.model_name = name;
-  spec.version = version;
-  spec.version_dir = dir / absl::StrCat(version);
-  spec.max_batch_size = config.max_batch_size();
-  spec.compute_units = validated.compute_units;
-  spec.input_type = files.input_type;
-  spec.output_type = files.output_type;
-  spec.input_size = static_cast<int>(validated.input.elements_per_sample);
-  spec.output_size = static_cast<int>(validated.output.elements_per_sample);
-  spec.network = files.network;
-  spec.kernel_name = fpga.kernel_name();
-  spec.kernel_arguments.assign(fpga.kernel_arguments().begin(), fpga.kernel_arguments().end());
-  spec.xclbin = files.xclbin;
-  spec.devices.assign(fpga.devices().begin(), fpga.devices().end());
-  spec.kernel_timeout = absl::Microseconds(static_cast<int64_t>(fpga.kernel_timeout_us()));
-
-  auto loaded = options_.devices->Load(spec);
+  auto loaded = options_.devices->Load(
+      ToDeviceModelSpec(validated, name, version, dir / absl::StrCat(version), files));
   if (!loaded.ok()) {
     return absl::Status(loaded.status().code(),
                         absl::StrCat("device: ", loaded.status().message()));
-  }
-
-  SchedulerOptions scheduler_options;
-  scheduler_options.max_batch_size = config.max_batch_size();
-  if (config.has_dynamic_batching()) {
-    const inference::ModelDynamicBatching& batching = config.dynamic_batching();
-    scheduler_options.preferred_batch_sizes.assign(batching.preferred_batch_size().begin(),
-                                                   batching.preferred_batch_size().end());
-    scheduler_options.max_queue_delay =
-        absl::Microseconds(static_cast<int64_t>(batching.max_queue_delay_microseconds()));
-    scheduler_options.priority_levels = static_cast<uint32_t>(batching.priority_levels());
-    scheduler_options.default_priority_level =
-        static_cast<uint32_t>(batching.default_priority_level());
-    const inference::ModelQueuePolicy& policy = batching.default_queue_policy();
-    scheduler_options.max_queue_size = static_cast<int>(policy.max_queue_size());
-    scheduler_options.default_timeout =
-        absl::Microseconds(static_cast<int64_t>(policy.default_timeout_microseconds()));
-    scheduler_options.allow_timeout_override = policy.allow_timeout_override();
-    scheduler_options.reject_on_timeout =
-        policy.timeout_action() == inference::ModelQueuePolicy::REJECT;
   }
 
   auto model = std::shared_ptr<ServingModel>(new ServingModel());
@@ -1258,7 +557,7 @@ absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::LoadVersion(
   model->metrics_ =
       options_.metrics != nullptr ? options_.metrics->ForModel(name, version) : nullptr;
   model->loaded_ = *std::move(loaded);
-  auto scheduler = ModelScheduler::Create(std::move(scheduler_options), model->loaded_.get(),
+  auto scheduler = ModelScheduler::Create(ToSchedulerOptions(config), model->loaded_.get(),
                                           options_.clock, model->metrics_);
   if (!scheduler.ok()) {
     return absl::Status(scheduler.status().code(),

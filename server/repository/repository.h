@@ -42,6 +42,7 @@
 #include "proto/model_config.pb.h"
 #include "server/device/device.h"
 #include "server/numerics/tensor_packing.h"
+#include "server/repository/model_config.h"
 #include "server/scheduler/scheduler.h"
 #include "server/util/clock.h"
 
@@ -49,6 +50,7 @@ namespace fpgaas {
 
 class DeviceManager;    // server/device/device_manager.h
 class MetricsRegistry;  // server/metrics/metrics.h
+struct ModelFiles;       // server/repository/model_folder.h
 class ModelMetrics;
 
 enum class ModelControlMode { kNone, kExplicit };
@@ -56,15 +58,9 @@ enum class ModelControlMode { kNone, kExplicit };
 // "none" or "explicit" (the --model-control-mode flag); anything else is INVALID_ARGUMENT.
 absl::StatusOr<ModelControlMode> ParseModelControlMode(std::string_view text);
 
-// One input or output tensor of a model as clients see it.
-struct TensorInfo {
-  std::string name;
-  inference::DataType data_type = inference::TYPE_INVALID;            // from config.pbtxt
-  numerics::ElementType element_type = numerics::ElementType::kFp32;  // the same, for the scheduler
-  std::string datatype;             // KServe v2 name: "FP32", "INT16", ...
-  std::vector<int64_t> dims;        // per-sample shape (config dims, no batch dimension)
-  int64_t elements_per_sample = 0;  // product of dims
-};
+// A model version's state as RepositoryIndex reports it (Triton's names, ModelReadyStateName).
+enum class ModelReadyState { kReady, kUnavailable, kLoading, kUnloading };
+std::string_view ModelReadyStateName(ModelReadyState state);
 
 // One ready model version. Immutable after creation; safe to read from any thread.
 class ServingModel {
@@ -104,11 +100,13 @@ class ServingModel {
 struct ModelIndexEntry {
   std::string name;
   std::string version;  // empty when the model failed before any version was known
-  // "READY", "UNAVAILABLE", "LOADING", "UNLOADING". A version that keeps serving while its model
-  // is being reloaded is "LOADING" (reason says so) with `serving` true.
-  std::string state;
+  // A version that keeps serving while its model is being reloaded is kLoading (reason says so)
+  // with `serving` true.
+  ModelReadyState state = ModelReadyState::kUnavailable;
   std::string reason;    // why it is not READY (empty when READY)
   bool serving = false;  // Get() hands this version out (READY, or LOADING during a reload)
+  // kUnavailable only because nothing loaded it yet (explicit mode; reason "not loaded").
+  bool never_loaded = false;
 };
 
 struct ModelRepositoryOptions {
@@ -180,25 +178,14 @@ class ModelRepository {
  private:
   struct ModelState;
   struct PreparedModel;
-  struct ValidatedConfig;
-  struct VersionFiles;
-  struct ModelFiles;
 
   explicit ModelRepository(ModelRepositoryOptions options);
   // Loads `name` from its folder (or from request.files) and records the outcome for Index. Logs
   // the outcome: one line per loaded version, one line when the load failed.
   absl::Status LoadInternal(const std::string& name, const ModelLoadRequest& request, bool at_start)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // Phase 1 of a load, no device and no lock: parses and validates the config and reads every
-  // selected version's files from the model folder `dir`.
-  static ModelFiles ReadModelFolder(const std::string& name, const std::filesystem::path& dir,
-                                    const std::optional<inference::ModelConfig>& config_override);
-  static absl::StatusOr<ValidatedConfig> ValidateConfig(inference::ModelConfig config,
-                                                        const std::string& folder);
-  static absl::StatusOr<VersionFiles> ReadVersion(const ValidatedConfig& validated,
-                                                  const std::filesystem::path& dir,
-                                                  int64_t version);
-  // Phase 2, no lock: places every version read on a device (its files at `dir`/<version>) and
+  // Phase 2 of a load (phase 1 is model_folder.h's ReadModelFolder), no lock: places every version
+  // read on a device (its files at `dir`/<version>) and
   // starts its scheduler.
   PreparedModel LoadVersions(const std::string& name, const std::filesystem::path& dir,
                              const ModelFiles& files);
@@ -207,7 +194,8 @@ class ModelRepository {
                                                             const ValidatedConfig& validated,
                                                             int64_t version,
                                                             const VersionFiles& files);
-  // Drains (up to drain_timeout) and shuts down a version that left the lookups.
+  // Drains (up to drain_timeout in the injected clock's time) and shuts down a version that left
+  // the lookups.
   void Retire(std::shared_ptr<ServingModel> model);
 
   ModelRepositoryOptions options_;

@@ -17,7 +17,7 @@
 // deadline is earlier than the reaper's next look: light traffic costs the reaper nothing.
 //
 // Metrics: the scheduler records every outcome of the requests it sees, including Enqueue
-// rejections (reasons "invalid_argument", "queue_full", "shutdown"); callers record only failures
+// rejections (FailureReason kInvalidArgument, kQueueFull, kShutdown); callers record only failures
 // that never reach Enqueue.
 #include "server/scheduler/scheduler.h"
 
@@ -51,7 +51,7 @@ struct PriorityLevel {
 struct Failure {
   RequestPtr request;
   absl::Status status;
-  std::string_view reason;  // metrics label
+  FailureReason reason;
 };
 
 class ModelSchedulerImpl final : public ModelScheduler {
@@ -81,7 +81,9 @@ class ModelSchedulerImpl final : public ModelScheduler {
     if (request == nullptr) return absl::InvalidArgumentError("Enqueue: null request");
     absl::Status invalid = Validate(*request);
     if (!invalid.ok()) {
-      if (metrics_ != nullptr) metrics_->RecordFailure("invalid_argument", SinceArrival(*request));
+      if (metrics_ != nullptr) {
+        metrics_->RecordFailure(FailureReason::kInvalidArgument, SinceArrival(*request));
+      }
       return invalid;
     }
     const uint32_t level = request->priority == 0 || options_.priority_levels == 0
@@ -92,10 +94,10 @@ class ModelSchedulerImpl final : public ModelScheduler {
     {
       absl::MutexLock lock(&mu_);
       absl::Status rejected;
-      std::string_view reason;
+      FailureReason reason = FailureReason::kOther;
       if (shutting_down_) {
         rejected = absl::UnavailableError(absl::StrCat(ModelName(), " is shutting down"));
-        reason = "shutdown";
+        reason = FailureReason::kShutdown;
       } else if (options_.max_queue_size > 0 && queued_ >= options_.max_queue_size) {
         // Only live requests count: take the dead ones out now (the reaper answers them).
         const size_t evicted = evicted_.size();
@@ -104,7 +106,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
         if (queued_ >= options_.max_queue_size) {
           rejected = absl::UnavailableError(
               absl::StrCat(ModelName(), ": queue full (", queued_, " requests)"));
-          reason = "queue_full";
+          reason = FailureReason::kQueueFull;
         }
       }
       if (!rejected.ok()) {
@@ -142,6 +144,14 @@ class ModelSchedulerImpl final : public ModelScheduler {
     return queued_;
   }
 
+  bool AwaitDrained(absl::Time deadline) override {
+    absl::MutexLock lock(&mu_);
+    while (queued_ > 0) {
+      if (clock_->WaitWithDeadline(&mu_, &drained_cv_, deadline)) break;
+    }
+    return queued_ == 0;
+  }
+
   void Shutdown() override {
     std::vector<RequestPtr> drained;
     std::vector<Failure> evicted;
@@ -156,7 +166,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
         }
       }
       queued_ = 0;
-      if (metrics_ != nullptr) metrics_->SetQueueDepth(0);
+      QueueShrankLocked();
     }
     cv_.SignalAll();
     reaper_cv_.SignalAll();
@@ -164,7 +174,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
     for (RequestPtr& request : drained) {
       Fail(Failure{std::move(request),
                    absl::UnavailableError(absl::StrCat(ModelName(), " is shutting down")),
-                   "shutdown"});
+                   FailureReason::kShutdown});
     }
     absl::MutexLock lock(&join_mu_);
     for (std::thread& worker : workers_) {
@@ -173,6 +183,12 @@ class ModelSchedulerImpl final : public ModelScheduler {
   }
 
  private:
+  // After queued_ went down: publishes the depth and wakes AwaitDrained when the queue is empty.
+  void QueueShrankLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (metrics_ != nullptr) metrics_->SetQueueDepth(queued_);
+    if (queued_ == 0) drained_cv_.SignalAll();
+  }
+
   // Zero for a request that never said when it arrived and was not enqueued.
   absl::Duration SinceArrival(const InferenceRequest& request) const {
     if (request.arrival == absl::InfinitePast()) return absl::ZeroDuration();
@@ -236,14 +252,14 @@ class ModelSchedulerImpl final : public ModelScheduler {
     return Failure{
         std::move(request),
         absl::CancelledError(absl::StrCat(ModelName(), ": request cancelled while queued")),
-        "cancelled"};
+        FailureReason::kCancelled};
   }
 
   Failure TimeoutFailure(RequestPtr request, absl::Time now) const {
     absl::Status timed_out = absl::DeadlineExceededError(
         absl::StrCat(ModelName(), ": request timed out after ",
                      absl::FormatDuration(now - request->enqueue_time), " in the queue"));
-    return Failure{std::move(request), std::move(timed_out), "timeout"};
+    return Failure{std::move(request), std::move(timed_out), FailureReason::kTimeout};
   }
 
   // Under mu_: moves every cancelled request, and every expired one under REJECT, out of the queues
@@ -280,7 +296,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
     }
     if (failures->size() > before) {
       queued_ -= int(failures->size() - before);
-      if (metrics_ != nullptr) metrics_->SetQueueDepth(queued_);
+      QueueShrankLocked();
     }
     return earliest;
   }
@@ -365,7 +381,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
         }
       }
     }
-    if (metrics_ != nullptr && !failures->empty()) metrics_->SetQueueDepth(queued_);
+    if (!failures->empty()) QueueShrankLocked();
     if (taken_from.empty()) {
       *wake = absl::InfiniteFuture();
       return false;
@@ -386,7 +402,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
       taken_from[i]->pop_front();
     }
     queued_ -= int(count);
-    if (metrics_ != nullptr) metrics_->SetQueueDepth(queued_);
+    QueueShrankLocked();
     return true;
   }
 
@@ -473,7 +489,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
         // The next request packs at the same offset: the batch stays contiguous without it.
         absl::Status invalid = absl::InvalidArgumentError(
             absl::StrCat(ModelName(), " request '", request->id, "': ", status.message()));
-        Fail(Failure{std::move(request), std::move(invalid), "invalid_argument"});
+        Fail(Failure{std::move(request), std::move(invalid), FailureReason::kInvalidArgument});
         continue;
       }
       const int offset = samples;
@@ -486,7 +502,9 @@ class ModelSchedulerImpl final : public ModelScheduler {
     absl::Status status = slot->Execute(samples, &times);
     const absl::Time executed_time = clock_->Now();
     if (!status.ok()) {
-      for (Packed& p : packed) Fail(Failure{std::move(p.request), status, "device_error"});
+      for (Packed& p : packed) {
+        Fail(Failure{std::move(p.request), status, FailureReason::kDeviceError});
+      }
       return;
     }
     const uint8_t* const output = slot->output();
@@ -539,6 +557,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
   absl::CondVar cv_;  // a request arrived, a batch left work behind, or shutdown
   std::vector<PriorityLevel> queues_ ABSL_GUARDED_BY(mu_);  // [level - 1], fixed size
   int queued_ ABSL_GUARDED_BY(mu_) = 0;  // requests in queues_ (ready and delayed)
+  absl::CondVar drained_cv_;             // queued_ reached 0
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   int idle_workers_ ABSL_GUARDED_BY(mu_) = 0;  // workers waiting for work or for a batch to fill
   // Reaper: woken for a cancellation, an earlier deadline, evictions, or shutdown.

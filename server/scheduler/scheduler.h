@@ -96,7 +96,7 @@ class ModelScheduler {
   // once. On error *request is untouched and still the caller's. Errors: INVALID_ARGUMENT
   // (batch_size > max_batch_size, wrong input byte size, priority out of range), UNAVAILABLE (queue
   // full or shutting down). The scheduler records these rejections in its ModelMetrics itself
-  // (reasons "invalid_argument", "queue_full", "shutdown"): callers record only failures before
+  // (FailureReason kInvalidArgument, kQueueFull, kShutdown): callers record only failures before
   // Enqueue.
   virtual absl::Status Enqueue(std::unique_ptr<InferenceRequest>& request) = 0;
   // Call after setting the `cancelled` flag of requests given to Enqueue: the reaper then answers
@@ -106,6 +106,10 @@ class ModelScheduler {
   // Requests in the queue (ready or delayed), including cancelled or expired ones the reaper has
   // not removed yet.
   virtual int queue_depth() const = 0;
+  // Blocks until the queue is empty (every queued request started or was answered) or until
+  // `deadline` in the scheduler's clock. Returns whether the queue is empty. Batches already
+  // running are not waited for (Shutdown does that).
+  virtual bool AwaitDrained(absl::Time deadline) = 0;
   // Stops accepting, fails queued requests with UNAVAILABLE, waits for running batches.
   virtual void Shutdown() = 0;
 };

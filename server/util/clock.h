@@ -6,6 +6,9 @@
 #ifndef FPGAAS_SERVER_UTIL_CLOCK_H_
 #define FPGAAS_SERVER_UTIL_CLOCK_H_
 
+#include <algorithm>
+#include <vector>
+
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -29,8 +32,11 @@ class RealClock final : public Clock {
   }
 };
 
-// Time stands still until Advance/SetTime. Waiters poll in short real-time slices so that a waiter
-// on any mutex notices the fake time moving without the clock knowing its condition variables.
+// Time stands still until Advance/SetTime. A waiter registers its (mutex, condition variable,
+// deadline) while holding its mutex; Advance/SetTime signal every registered waiter (each sees the
+// new time: the ones whose deadline passed return true, the others false, as after a notification),
+// taking each waiter's mutex to do so, so a wake-up cannot fall between a waiter's check of the
+// time and its wait. No real-time polling. Call Advance/SetTime without holding a waiter's mutex.
 class FakeClock final : public Clock {
  public:
   explicit FakeClock(absl::Time start = absl::UnixEpoch() + absl::Hours(24)) : now_(start) {}
@@ -38,23 +44,69 @@ class FakeClock final : public Clock {
     absl::MutexLock lock(&mu_);
     return now_;
   }
-  void Advance(absl::Duration d) {
+  void Advance(absl::Duration d) { Move([d](absl::Time now) { return now + d; }); }
+  void SetTime(absl::Time t) { Move([t](absl::Time) { return t; }); }
+  // How many threads are blocked in WaitWithDeadline (tests wait for a sleeper before Advance).
+  int waiters() {
     absl::MutexLock lock(&mu_);
-    now_ += d;
+    return static_cast<int>(waiters_.size());
   }
-  void SetTime(absl::Time t) {
-    absl::MutexLock lock(&mu_);
-    now_ = t;
-  }
-  bool WaitWithDeadline(absl::Mutex* mu, absl::CondVar* cv, absl::Time deadline) override {
-    if (Now() >= deadline) return true;
-    cv->WaitWithTimeout(mu, absl::Milliseconds(1));
-    return Now() >= deadline;
+
+  bool WaitWithDeadline(absl::Mutex* mu, absl::CondVar* cv, absl::Time deadline) override
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    Waiter self{mu, cv, deadline};
+    {
+      absl::MutexLock lock(&mu_);
+      if (now_ >= deadline) return true;
+      waiters_.push_back(&self);
+    }
+    cv->Wait(mu);
+    // Leave the list without holding `mu`: Advance may be about to take it to signal us.
+    mu->Unlock();
+    bool expired;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](Waiter* w) { return w->signalling == 0; }, &self));
+      waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &self));
+      expired = now_ >= deadline;
+    }
+    mu->Lock();
+    return expired;
   }
 
  private:
+  struct Waiter {
+    absl::Mutex* mu;
+    absl::CondVar* cv;
+    absl::Time deadline;
+    int signalling = 0;  // Advance calls about to signal this waiter (guarded by FakeClock::mu_)
+  };
+
+  template <typename F>
+  void Move(F next) {
+    std::vector<Waiter*> due;
+    {
+      absl::MutexLock lock(&mu_);
+      now_ = next(now_);
+      for (Waiter* waiter : waiters_) {
+        ++waiter->signalling;
+        due.push_back(waiter);
+      }
+    }
+    for (Waiter* waiter : due) {
+      {
+        absl::MutexLock lock(waiter->mu);
+        waiter->cv->SignalAll();
+      }
+      absl::MutexLock lock(&mu_);
+      --waiter->signalling;
+    }
+  }
+
   absl::Mutex mu_;
   absl::Time now_ ABSL_GUARDED_BY(mu_);
+  std::vector<Waiter*> waiters_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace fpgaas

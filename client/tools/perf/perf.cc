@@ -306,21 +306,22 @@ class LoadRunner {
       const auto scheduled =
           begin + std::chrono::duration_cast<SteadyClock::duration>(interval * double(i));
       std::this_thread::sleep_until(scheduled);
-      absl::MutexLock lock(&mu);
-      if (stream) {
-        auto id = stream->Send(Input(i), flags_.batch);
-        if (!id.ok()) {
-          if (recorder) recorder->Error(id.status());
+      {
+        absl::MutexLock lock(&mu);
+        if (stream) {
+          auto id = stream->Send(Input(i), flags_.batch);
+          if (!id.ok()) {
+            if (recorder) recorder->Error(id.status());
+            continue;
+          }
+          stream_started[*id] = StreamRequest{scheduled, SteadyClock::now()};
           continue;
         }
-        stream_started[*id] = StreamRequest{scheduled, SteadyClock::now()};
-      } else {
         ++outstanding;
-        mu.Unlock();
-        model_.InferAsync(Input(i), flags_.batch,
-                          [&finish, scheduled](InferResult result) { finish(scheduled, result); });
-        mu.Lock();
       }
+      // Without the lock: the answer may arrive (and take it in `finish`) before this returns.
+      model_.InferAsync(Input(i), flags_.batch,
+                        [&finish, scheduled](InferResult result) { finish(scheduled, result); });
     }
     if (stream) {
       bool gave_up;

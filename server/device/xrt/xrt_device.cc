@@ -28,6 +28,25 @@
 namespace fpgaas {
 namespace {
 
+// Holds a Mutex that WriterTryLock acquired, until Release or the end of the scope (so that no
+// return path leaves it locked; clang's -Wthread-safety checks the pairing).
+class ABSL_SCOPED_LOCKABLE AdoptedWriterLock {
+ public:
+  explicit AdoptedWriterLock(absl::Mutex* mu) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) : mu_(mu) {}
+  AdoptedWriterLock(const AdoptedWriterLock&) = delete;
+  AdoptedWriterLock& operator=(const AdoptedWriterLock&) = delete;
+  ~AdoptedWriterLock() ABSL_UNLOCK_FUNCTION() {
+    if (mu_ != nullptr) mu_->Unlock();
+  }
+  void Release() ABSL_UNLOCK_FUNCTION() {
+    mu_->Unlock();
+    mu_ = nullptr;
+  }
+
+ private:
+  absl::Mutex* mu_;
+};
+
 // Counters that may be absent (no registry): every update goes through these helpers.
 void Inc(prometheus::Counter* c, double v = 1) {
   if (c != nullptr) c->Increment(v);
@@ -1003,6 +1022,7 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> XrtDevice::LoadImpl(const DeviceMod
     return absl::ResourceExhaustedError(
         absl::StrCat(card_->name, " is busy running kernels; cannot place ", Describe(spec)));
   }
+  AdoptedWriterLock exec_lock(&card_->exec_mu);
   absl::Status status;
   auto model = std::make_unique<XrtLoadedModel>(card_, spec, *std::move(layout));
   {
@@ -1012,7 +1032,6 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> XrtDevice::LoadImpl(const DeviceMod
       std::vector<std::string> user_names;
       for (XrtLoadedModel* m : users) user_names.push_back(Describe(m->spec()));
       if (!users.empty() && !allow_swap) {
-        card_->exec_mu.Unlock();
         return absl::ResourceExhaustedError(absl::StrCat(card_->name, " holds another xclbin (",
                                                          card_->xclbin_path, ", used by ",
                                                          absl::StrJoin(user_names, ", "), ")"));
@@ -1052,7 +1071,7 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> XrtDevice::LoadImpl(const DeviceMod
     absl::MutexLock lock(&card_->mu);
     card_->models.insert(model.get());
   }
-  card_->exec_mu.Unlock();
+  exec_lock.Release();
   if (!status.ok()) return status;
   spdlog::info("{}: {} ready: kernel {} on {} compute unit(s), {} slots", card_->name,
                Describe(spec), spec.kernel_name, spec.compute_units, model->slots().size());

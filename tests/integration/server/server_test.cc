@@ -952,6 +952,10 @@ TEST(DatatypeRangeTest, TypedIntegersOutOfTheirTypeRangeAreRejected) {
 // The value of `family`{model="dense",version="1"} (counter or gauge), or -1 when absent.
 double MetricValue(const std::vector<prometheus::MetricFamily>& families, const std::string& family,
                    const std::string& model) {
+  // The sum over the family's series of version 1 of `model` (nv_inference_request_failure has
+  // one per reason); -1 when there is none.
+  double sum = 0;
+  bool found = false;
   for (const prometheus::MetricFamily& f : families) {
     if (f.name != family) continue;
     for (const prometheus::ClientMetric& m : f.metric) {
@@ -961,10 +965,11 @@ double MetricValue(const std::vector<prometheus::MetricFamily>& families, const 
         if (label.name == "version" && label.value == "1") version_label = true;
       }
       if (!model_label || !version_label) continue;
-      return f.type == prometheus::MetricType::Gauge ? m.gauge.value : m.counter.value;
+      found = true;
+      sum += f.type == prometheus::MetricType::Gauge ? m.gauge.value : m.counter.value;
     }
   }
-  return -1;
+  return found ? sum : -1;
 }
 
 TEST(MetricsTest, TritonCountersAndModelStatisticsAgree) {

@@ -36,7 +36,7 @@ void RecordKnownTraffic(ModelMetrics& m, absl::Time now) {
                   absl::Microseconds(100), absl::Microseconds(20), now);
   m.RecordSuccess(1, absl::Microseconds(200), absl::Microseconds(60), absl::Microseconds(5),
                   absl::Microseconds(50), absl::Microseconds(7), now + absl::Milliseconds(2));
-  m.RecordFailure("timeout", absl::Microseconds(1000));
+  m.RecordFailure(FailureReason::kTimeout, absl::Microseconds(1000));
   m.SetQueueDepth(7);
 }
 
@@ -95,7 +95,7 @@ TEST(MetricsTest, ExpositionHasEveryFamilyWithModelAndVersionLabels) {
   EXPECT_TRUE(Contains(text, "nv_inference_count{model=\"muon_pt\",version=\"2\"} 4"));
   EXPECT_TRUE(Contains(text, "nv_inference_exec_count{model=\"muon_pt\",version=\"2\"} 2"));
   EXPECT_TRUE(Contains(text, "nv_inference_request_success{model=\"muon_pt\",version=\"2\"} 2"));
-  EXPECT_TRUE(Contains(text, "nv_inference_request_failure{model=\"muon_pt\",version=\"2\"} 1"));
+  EXPECT_TRUE(Contains(text, "nv_inference_request_failure{model=\"muon_pt\",reason=\"REJECTED\",version=\"2\"} 1"));
   EXPECT_TRUE(
       Contains(text, "nv_inference_queue_duration_us{model=\"muon_pt\",version=\"2\"} 100"));
   EXPECT_TRUE(Contains(
@@ -130,12 +130,12 @@ TEST(MetricsTest, FailuresDoNotFeedTheRequestDurationHistogram) {
   ModelMetrics* m = registry->ForModel("m", 1);
   m->RecordSuccess(1, absl::Microseconds(300), absl::ZeroDuration(), absl::ZeroDuration(),
                    absl::ZeroDuration(), absl::ZeroDuration(), absl::FromUnixMillis(1));
-  m->RecordFailure("queue_full", absl::Microseconds(1000));
+  m->RecordFailure(FailureReason::kQueueFull, absl::Microseconds(1000));
   const std::string text = Exposition(*registry);
   EXPECT_TRUE(Contains(text, "fpgaas_request_duration_us_count{model=\"m\",version=\"1\"} 1"));
   EXPECT_TRUE(Contains(text, "fpgaas_request_duration_us_sum{model=\"m\",version=\"1\"} 300"));
   EXPECT_TRUE(Contains(text, "nv_inference_request_duration_us{model=\"m\",version=\"1\"} 300"));
-  EXPECT_TRUE(Contains(text, "nv_inference_request_failure{model=\"m\",version=\"1\"} 1"));
+  EXPECT_TRUE(Contains(text, "nv_inference_request_failure{model=\"m\",reason=\"REJECTED\",version=\"1\"} 1"));
   EXPECT_EQ(m->Snapshot().fail.ns, 1000000u);
 }
 
@@ -153,7 +153,7 @@ TEST(MetricsTest, ForModelReturnsTheSameObjectPerNameAndVersion) {
 TEST(MetricsTest, RegistriesAreIndependent) {
   auto first = MetricsRegistry::Create();
   auto second = MetricsRegistry::Create();
-  first->ForModel("m", 1)->RecordFailure("queue_full", absl::ZeroDuration());
+  first->ForModel("m", 1)->RecordFailure(FailureReason::kQueueFull, absl::ZeroDuration());
   EXPECT_EQ(first->ForModel("m", 1)->Snapshot().fail.count, 1u);
   EXPECT_EQ(second->ForModel("m", 1)->Snapshot().fail.count, 0u);
   EXPECT_THAT(Exposition(*second), ::testing::Not(HasSubstr("queue_full")));
@@ -168,7 +168,7 @@ TEST(MetricsTest, ConcurrentRecordingLosesNothing) {
       for (int i = 0; i < 1000; ++i) {
         m->RecordSuccess(2, absl::Microseconds(1), absl::ZeroDuration(), absl::ZeroDuration(),
                          absl::ZeroDuration(), absl::ZeroDuration(), absl::Now());
-        m->RecordFailure(t % 2 ? "cancelled" : "timeout", absl::Microseconds(1));
+        m->RecordFailure(t % 2 ? FailureReason::kCancelled : FailureReason::kTimeout, absl::Microseconds(1));
       }
     });
   }
@@ -178,8 +178,28 @@ TEST(MetricsTest, ConcurrentRecordingLosesNothing) {
   EXPECT_EQ(s.success.count, 8000u);
   EXPECT_EQ(s.fail.count, 8000u);
   EXPECT_EQ(s.fail.ns, 8000u * 1000u);
-  EXPECT_TRUE(Contains(Exposition(*registry),
-                       "nv_inference_request_failure{model=\"m\",version=\"1\"} 8000"));
+  const std::string text = Exposition(*registry);
+  EXPECT_TRUE(
+      Contains(text, "nv_inference_request_failure{model=\"m\",reason=\"CANCELED\",version=\"1\"} 4000"));
+  EXPECT_TRUE(
+      Contains(text, "nv_inference_request_failure{model=\"m\",reason=\"REJECTED\",version=\"1\"} 4000"));
+}
+
+TEST(MetricsTest, FailureReasonsMapOntoTritonsFour) {
+  EXPECT_EQ(TritonFailureReason(FailureReason::kQueueFull), "REJECTED");
+  EXPECT_EQ(TritonFailureReason(FailureReason::kTimeout), "REJECTED");
+  EXPECT_EQ(TritonFailureReason(FailureReason::kCancelled), "CANCELED");
+  EXPECT_EQ(TritonFailureReason(FailureReason::kDeviceError), "BACKEND");
+  EXPECT_EQ(TritonFailureReason(FailureReason::kInvalidArgument), "OTHER");
+  EXPECT_EQ(FailureReasonLabel(FailureReason::kDeviceError), "device_error");
+  EXPECT_EQ(FailureReasonLabel(FailureReason::kOther), "other");
+  // Triton exports every reason from the start; a failure moves exactly its own counter.
+  auto registry = MetricsRegistry::Create();
+  registry->ForModel("m", 1)->RecordFailure(FailureReason::kDeviceError, absl::ZeroDuration());
+  const std::string text = Exposition(*registry);
+  EXPECT_TRUE(Contains(text, "nv_inference_request_failure{model=\"m\",reason=\"BACKEND\",version=\"1\"} 1"));
+  EXPECT_TRUE(Contains(text, "nv_inference_request_failure{model=\"m\",reason=\"REJECTED\",version=\"1\"} 0"));
+  EXPECT_TRUE(Contains(text, "fpgaas_request_total{model=\"m\",outcome=\"failure\",reason=\"device_error\",version=\"1\"} 1"));
 }
 
 }  // namespace

@@ -252,9 +252,9 @@ TEST_F(RepositoryTest, ScanLoadsEveryModelAndServesIt) {
   ASSERT_EQ(index.size(), 2u);
   EXPECT_EQ(index[0].name, "alpha");
   EXPECT_EQ(index[0].version, "1");
-  EXPECT_EQ(index[0].state, "READY");
+  EXPECT_EQ(ModelReadyStateName(index[0].state), "READY");
   EXPECT_EQ(index[1].name, "beta");
-  EXPECT_EQ(index[1].state, "READY");
+  EXPECT_EQ(ModelReadyStateName(index[1].state), "READY");
 
   auto alpha = (*repository)->Get("alpha");
   ASSERT_TRUE(alpha.ok()) << alpha.status();
@@ -305,7 +305,7 @@ TEST_F(RepositoryTest, VersionPolicyLatestAllAndSpecific) {
   std::vector<ModelIndexEntry> index = (*repository)->Index();
   std::optional<ModelIndexEntry> missing = Find(index, "specific", "7");
   ASSERT_TRUE(missing.has_value());
-  EXPECT_EQ(missing->state, "UNAVAILABLE");
+  EXPECT_EQ(ModelReadyStateName(missing->state), "UNAVAILABLE");
   EXPECT_THAT(missing->reason, HasSubstr("no folder"));
   EXPECT_EQ((*repository)->Get("specific", "7").status().code(), absl::StatusCode::kUnavailable);
 }
@@ -322,11 +322,11 @@ TEST_F(RepositoryTest, MalformedConfigFailsAloneWithLineAndColumn) {
   std::vector<ModelIndexEntry> index = (*repository)->Index();
   std::optional<ModelIndexEntry> broken = Find(index, "broken");
   ASSERT_TRUE(broken.has_value());
-  EXPECT_EQ(broken->state, "UNAVAILABLE");
+  EXPECT_EQ(ModelReadyStateName(broken->state), "UNAVAILABLE");
   EXPECT_THAT(broken->reason, AllOf(HasSubstr("config.pbtxt"), HasSubstr("line 4 column")));
   std::optional<ModelIndexEntry> good = Find(index, "good", "1");
   ASSERT_TRUE(good.has_value());
-  EXPECT_EQ(good->state, "READY");
+  EXPECT_EQ(ModelReadyStateName(good->state), "READY");
 
   absl::Status status = (*repository)->Get("broken").status();
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
@@ -355,7 +355,7 @@ TEST_P(BadConfigTest, ModelIsUnavailableWithAPreciseReason) {
   for (const ModelIndexEntry& entry : index) {
     if (entry.name != "m") continue;
     found = true;
-    EXPECT_EQ(entry.state, "UNAVAILABLE");
+    EXPECT_EQ(ModelReadyStateName(entry.state), "UNAVAILABLE");
     EXPECT_THAT(entry.reason, HasSubstr(GetParam().expected_reason));
   }
   EXPECT_TRUE(found);
@@ -438,7 +438,7 @@ TEST_F(RepositoryTest, DeviceLoadFailureMakesTheModelUnavailable) {
   ASSERT_TRUE(repository.ok()) << repository.status();
   std::optional<ModelIndexEntry> entry = Find((*repository)->Index(), "m", "1");
   ASSERT_TRUE(entry.has_value());
-  EXPECT_EQ(entry->state, "UNAVAILABLE");
+  EXPECT_EQ(ModelReadyStateName(entry->state), "UNAVAILABLE");
   EXPECT_THAT(entry->reason, HasSubstr("device: out of device memory"));
 }
 
@@ -472,12 +472,12 @@ TEST_F(RepositoryTest, ExplicitModeLoadsOnlyWhatItIsAskedFor) {
   EXPECT_EQ((*repository)->Get("b").status().code(), absl::StatusCode::kNotFound);
   std::optional<ModelIndexEntry> b = Find((*repository)->Index(), "b");
   ASSERT_TRUE(b.has_value());
-  EXPECT_EQ(b->state, "UNAVAILABLE");
+  EXPECT_EQ(ModelReadyStateName(b->state), "UNAVAILABLE");
   EXPECT_EQ(b->reason, "not loaded");
 
   ASSERT_TRUE((*repository)->Load("b").ok());
   EXPECT_TRUE((*repository)->Get("b").ok());
-  EXPECT_EQ(Find((*repository)->Index(), "b", "1")->state, "READY");
+  EXPECT_EQ(ModelReadyStateName(Find((*repository)->Index(), "b", "1")->state), "READY");
 
   ASSERT_TRUE((*repository)->Unload("a").ok());
   absl::Status gone = (*repository)->Get("a").status();
@@ -594,7 +594,7 @@ TEST_F(RepositoryTest, FailedReloadKeepsTheOldVersionServing) {
   EXPECT_THAT(status.message(), HasSubstr("line 1 column"));
   auto still = (*repository)->Get("m");
   ASSERT_TRUE(still.ok()) << still.status();
-  EXPECT_EQ(Find((*repository)->Index(), "m", "1")->state, "READY");
+  EXPECT_EQ(ModelReadyStateName(Find((*repository)->Index(), "m", "1")->state), "READY");
   EXPECT_TRUE(InferOne(**still, {1, 2, 3, 4}).ok());
 }
 
@@ -897,7 +897,7 @@ TEST_F(FileCheckingTest, IndexShowsAReloadInProgressWhileTheOldVersionServes) {
   AddModel("m", {1});
   auto repository = Create(ModelControlMode::kExplicit, {"m"});
   ASSERT_TRUE(repository.ok()) << repository.status();
-  ASSERT_EQ(Find((*repository)->Index(), "m", "1")->state, "READY");
+  ASSERT_EQ(ModelReadyStateName(Find((*repository)->Index(), "m", "1")->state), "READY");
 
   checking_->Hold();
   const int started = checking_->loads_started();
@@ -905,7 +905,7 @@ TEST_F(FileCheckingTest, IndexShowsAReloadInProgressWhileTheOldVersionServes) {
   checking_->AwaitLoadsStarted(started + 1);  // the reload is on the device now
   std::optional<ModelIndexEntry> entry = Find((*repository)->Index(), "m", "1");
   ASSERT_TRUE(entry.has_value());
-  EXPECT_EQ(entry->state, "LOADING");
+  EXPECT_EQ(ModelReadyStateName(entry->state), "LOADING");
   EXPECT_THAT(entry->reason, HasSubstr("reloading"));
   EXPECT_TRUE(entry->serving);
   // It still serves, so a ready-only index lists it.
@@ -917,7 +917,7 @@ TEST_F(FileCheckingTest, IndexShowsAReloadInProgressWhileTheOldVersionServes) {
   reload.join();
   entry = Find((*repository)->Index(), "m", "1");
   ASSERT_TRUE(entry.has_value());
-  EXPECT_EQ(entry->state, "READY");
+  EXPECT_EQ(ModelReadyStateName(entry->state), "READY");
   EXPECT_EQ(entry->reason, "");
 }
 

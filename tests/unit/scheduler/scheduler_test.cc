@@ -174,6 +174,30 @@ TEST_F(SchedulerTest, LongestPreferredPrefixGoesAndTheRestWaits) {
   EXPECT_TRUE(collector_.Get("c").ok());
 }
 
+TEST_F(SchedulerTest, AwaitDrainedWaitsInTheSchedulersClock) {
+  Start(Options(2, absl::ZeroDuration()));
+  const absl::Time t0 = clock_.Now();
+  EXPECT_TRUE(scheduler_->AwaitDrained(t0));  // empty: at once, even at the deadline
+  OccupyDevice(2);
+  Enqueue(Samples("queued", 1));
+  // The queue cannot drain while the device is held: only the fake deadline ends the wait.
+  std::atomic<int> drained{-1};
+  std::thread waiter([&] { drained = scheduler_->AwaitDrained(t0 + absl::Seconds(10)) ? 1 : 0; });
+  clock_.AwaitWait(t0, t0 + absl::Seconds(10));
+  clock_.Advance(absl::Seconds(9));  // before the deadline: the waiter is not woken
+  EXPECT_EQ(drained.load(), -1);
+  clock_.Advance(absl::Seconds(1));
+  waiter.join();
+  EXPECT_EQ(drained.load(), 0);
+
+  // Once the device runs again the queue drains and a waiter returns without any clock movement.
+  std::thread second([&] { drained = scheduler_->AwaitDrained(absl::InfiniteFuture()) ? 1 : 0; });
+  device_->ReleaseExecutions();
+  second.join();
+  EXPECT_EQ(drained.load(), 1);
+  collector_.Await(2);
+}
+
 TEST_F(SchedulerTest, PartialBatchGoesExactlyWhenTheOldestRequestHasWaitedTheQueueDelay) {
   Start(Options(8, absl::Microseconds(100)));
   const absl::Time t0 = clock_.Now();
