@@ -51,15 +51,15 @@ class FpgaasdEnvironment : public ::testing::Environment {
     fs::create_directories(work / "repo");
     fs::copy(fs::path(FPGAAS_SOURCE_ROOT) / "deploy" / "models" / "muon_pt",
              work / "repo" / "muon_pt", fs::copy_options::recursive);
-    // "held": muon_pt whose batcher waits a minute for a fuller batch, so a single-sample request
+    // "held": muon_pt whose batcher waits 10 s (the bound) for a fuller batch, so a single-sample request
     // stays queued and a client deadline expires deterministically.
     fs::copy(fs::path(FPGAAS_SOURCE_ROOT) / "deploy" / "models" / "muon_pt", work / "repo" / "held",
              fs::copy_options::recursive);
     std::string config = ReadFile(work / "repo" / "held" / "config.pbtxt");
     config = std::regex_replace(config, std::regex("name: \"muon_pt\""), "name: \"held\"");
     config = std::regex_replace(config, std::regex("max_queue_delay_microseconds: [0-9]+"),
-                                "max_queue_delay_microseconds: 60000000");
-    ASSERT_NE(config.find("max_queue_delay_microseconds: 60000000"), std::string::npos);
+                                "max_queue_delay_microseconds: 10000000");
+    ASSERT_NE(config.find("max_queue_delay_microseconds: 10000000"), std::string::npos);
     std::ofstream(work / "repo" / "held" / "config.pbtxt") << config;
     const fs::path log = work / "fpgaasd.log";
     pid_ = fork();

@@ -128,7 +128,7 @@ class RealServerTest : public ::testing::Test {
   static std::string SampleCsv() {
     return (fs::path(FPGAAS_SOURCE_ROOT) / "deploy/models/muon_pt/sample_input.csv").string();
   }
-  // A copy of muon_pt, "held", whose batcher waits a minute for a fuller batch: a single-sample
+  // A copy of muon_pt, "held", whose batcher waits 10 s (the bound) for a fuller batch: a single-sample
   // request stays queued, so a client deadline expires deterministically.
   void AddHeldModel() {
     fs::copy(fs::path(FPGAAS_SOURCE_ROOT) / "deploy/models/muon_pt", dir_ / "repo" / "held",
@@ -136,8 +136,8 @@ class RealServerTest : public ::testing::Test {
     std::string config = Read(dir_ / "repo" / "held" / "config.pbtxt");
     config = std::regex_replace(config, std::regex("name: \"muon_pt\""), "name: \"held\"");
     config = std::regex_replace(config, std::regex("max_queue_delay_microseconds: [0-9]+"),
-                                "max_queue_delay_microseconds: 60000000");
-    ASSERT_THAT(config, HasSubstr("max_queue_delay_microseconds: 60000000"));
+                                "max_queue_delay_microseconds: 10000000");
+    ASSERT_THAT(config, HasSubstr("max_queue_delay_microseconds: 10000000"));
     std::ofstream(dir_ / "repo" / "held" / "config.pbtxt") << config;
   }
 };

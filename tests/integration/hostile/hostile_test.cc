@@ -384,9 +384,10 @@ TEST_P(VersionSpellingTest, NonCanonicalVersionIsInvalidArgument) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Spellings, VersionSpellingTest,
-                         ::testing::Values("+1", " 1", "1 ", "01", "0x1", "-1",
+                         ::testing::Values("+1", " 1", "1 ", "01", "0x1", "-2", "-01",
                                            "99999999999999999999"));
 
+// "-1" is not among them: it means the latest version, as in Triton.
 TEST(HostileTest, CanonicalVersionStillWorks) {
   Server server;
   grpc::ClientContext context;
