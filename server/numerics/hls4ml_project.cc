@@ -26,6 +26,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/hls4ml_source.h"
@@ -88,6 +89,30 @@ struct LayerCall {
 bool IsIdentifier(absl::string_view s) {
   if (s.empty() || !(absl::ascii_isalpha(s[0]) || s[0] == '_')) return false;
   return std::all_of(s.begin(), s.end(), [](char c) { return absl::ascii_isalnum(c) || c == '_'; });
+}
+
+// A file-scope integer constant, `[static] const|constexpr <integer type> NAME = VALUE;`.
+bool IsIntegerConstant(absl::string_view text, absl::string_view* name, absl::string_view* value) {
+  absl::string_view rest = text;
+  absl::ConsumePrefix(&rest, "static ");
+  if (!absl::ConsumePrefix(&rest, "const ") && !absl::ConsumePrefix(&rest, "constexpr ")) {
+    return false;
+  }
+  if (!absl::ConsumeSuffix(&rest, ";")) return false;
+  const size_t eq = rest.find('=');
+  if (eq == absl::string_view::npos) return false;
+  absl::string_view lhs = Trim(rest.substr(0, eq));
+  const size_t space = lhs.rfind(' ');
+  if (space == absl::string_view::npos) return false;
+  for (absl::string_view word : absl::StrSplit(lhs.substr(0, space), ' ', absl::SkipEmpty())) {
+    if (word != "int" && word != "unsigned" && word != "long" && word != "short" &&
+        word != "size_t" && word != "std::size_t") {
+      return false;
+    }
+  }
+  *name = lhs.substr(space + 1);
+  *value = Trim(rest.substr(eq + 1));
+  return IsIdentifier(*name) && !value->empty();
 }
 
 absl::Status Error(absl::StatusCode code, const std::string& where, absl::string_view message) {
@@ -315,6 +340,11 @@ absl::Status ProjectReader::CollectHeader(const SourceFile& file) {
       }
       continue;
     }
+    if (absl::string_view name, value; IsIntegerConstant(text, &name, &value)) {
+      // Newer releases with a namespace write sizes as `static const int N_INPUT_1_1 = 10;`.
+      defines_.emplace(std::string(name), Located{std::string(value), &file, st.line});
+      continue;
+    }
     if (absl::StartsWith(text, "struct ") && text.back() == '{') {
       absl::string_view head = text.substr(7, text.size() - 8);
       size_t colon = head.find(':');
@@ -445,6 +475,19 @@ absl::StatusOr<int64_t> ProjectReader::EvalInt(absl::string_view expr, const Loc
   if (depth > 32) {
     return Error(absl::StatusCode::kInvalidArgument, where.Where(),
                  absl::StrCat("macro cycle through '", Quoted(expr), "'"));
+  }
+  std::vector<std::string> terms = SplitTopLevel(expr, '+');
+  if (terms.size() > 1) {
+    int64_t sum = 0;
+    for (const std::string& t : terms) {
+      absl::StatusOr<int64_t> v = EvalInt(t, where, depth + 1);
+      if (!v.ok()) return v.status();
+      if (__builtin_add_overflow(sum, *v, &sum)) {
+        return Error(absl::StatusCode::kInvalidArgument, where.Where(),
+                     absl::StrCat("'", Quoted(expr), "' overflows a 64-bit integer"));
+      }
+    }
+    return sum;
   }
   std::vector<std::string> factors = SplitTopLevel(expr, '*');
   if (factors.size() > 1) {
@@ -1422,13 +1465,15 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildPooling(const LayerCall& call, int
   // walk stride-sized windows and then multiply by data_T(pool size) / overlap.
   const std::string& source = NnetUtils("nnet_pooling.h");
   const bool old = absl::StrContains(source, "T avg(T (&x)[N])");
-  // 0.8's overload takes ap_fixed<W,I> (default modes) only; later 0.8.x/0.9 ones take any
-  // ap_fixed/ap_ufixed<W,I,Q,O,M>. The wider sum is exact, the quotient keeps the input's fraction
-  // bits and fits its range, so the modes never act: one accum/cast pair models both.
-  const bool wide_overload_any_mode =
+  // 0.8's overload takes ap_fixed<W,I> (default modes) only; later 0.8.x/0.9 ones take
+  // ap_fixed/ap_ufixed<W,I,Q,O> (any Q and O, no saturation bits) or <W,I,Q,O,M> (any). The wider
+  // sum is exact, the quotient keeps the input's fraction bits and fits its range, so the modes
+  // never act: one accum/cast pair models them all. Other types take the data_T avg().
+  const bool wide_overload_qom =
       absl::StrContains(source, "ap_fixed<W + ceillog2(N), I + ceillog2(N), Q, O, M> tmp");
-  const bool wide_overload =
-      wide_overload_any_mode ||
+  const bool wide_overload_qo =
+      absl::StrContains(source, "ap_fixed<W + ceillog2(N), I + ceillog2(N), Q, O> tmp");
+  const bool wide_overload_default =
       absl::StrContains(source, "ap_fixed<W + ceillog2(N), I + ceillog2(N)> tmp");
   if (!source.empty() && !old &&
       !absl::StrContains(source, "accum_t avg(T (&x)[N], unsigned length)")) {
@@ -1470,8 +1515,10 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildPooling(const LayerCall& call, int
     const FixedType& t = *in_type;
     const bool default_modes = t.is_signed && t.quantization == Quantization::kTrn &&
                                t.overflow == Overflow::kWrap && t.saturation_bits == 0;
-    if (p.kind == PoolKind::kAverage && wide_overload &&
-        (wide_overload_any_mode || default_modes)) {
+    const bool wide_average = wide_overload_qom ||
+                              (wide_overload_qo && t.saturation_bits == 0) ||
+                              (wide_overload_default && default_modes);
+    if (p.kind == PoolKind::kAverage && wide_average) {
       int c = 1;  // nnet::ceillog2
       for (int x = n; x > 2; x = (x + 1) / 2) ++c;
       p.accum_type = FixedType{t.width + c, t.integer_bits + c, t.is_signed};

@@ -201,6 +201,12 @@ TEST(GraphFixturesTest, AveragePoolingReleaseFromTheProjectsHeader) {
   EXPECT_EQ(v08_any_mode.accum_type, (FixedType{16, 8}));
   ASSERT_TRUE(v08_any_mode.average_cast_type.has_value());
   EXPECT_EQ(*v08_any_mode.average_cast_type, in);
+  // ... or ap_fixed<W,I,Q,O> (a real CMS project of that era).
+  const PoolingSpec v08_q_o = Pool2WithPoolingHeader(
+      "T avg(T (&x)[N]) {\n ap_fixed<W + ceillog2(N), I + ceillog2(N), Q, O> tmp = 0;\n"
+      "data_T rescale = static_cast<data_T>(CONFIG_T::pool_width) / img_overlap;");
+  EXPECT_EQ(v08_q_o.accum_type, (FixedType{16, 8}));
+  ASSERT_TRUE(v08_q_o.average_cast_type.has_value());
   // <= 0.7: sums in data_T.
   const PoolingSpec v06 = Pool2WithPoolingHeader("T avg(T (&x)[N]) {");
   EXPECT_EQ(v06.accum_type, in);

@@ -105,6 +105,16 @@ TEST(Hls4mlProjectTest, ReadsNewStyleProject) {
   EXPECT_EQ(spec.layers[4].result_type, Fixed(16, 6));
 }
 
+// Newer releases with a namespace write sizes as integer constants, and sizes may be sums.
+TEST(Hls4mlProjectTest, SizesFromIntegerConstantsAndSums) {
+  fs::path dir = CopyFixture("new_style");
+  ReplaceInFile(dir / "firmware" / "defines.h", "#define N_INPUT_1_1 3",
+                "#define N_ONE 1\nstatic const unsigned int N_INPUT_1_1 = N_ONE + 2*1;");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_EQ(project->spec.input_size, 3);
+}
+
 TEST(Hls4mlProjectTest, AcceptsTheFirmwareFolder) {
   absl::StatusOr<Hls4mlProject> root = ReadHls4mlProject(FixturesDir() / "new_style");
   absl::StatusOr<Hls4mlProject> firmware =
