@@ -19,10 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
-#include "prometheus/counter.h"
-#include "prometheus/family.h"
-#include "prometheus/gauge.h"
-#include "prometheus/registry.h"
+#include "server/metrics/metrics.h"
 #include "spdlog/spdlog.h"
 
 namespace fpgaas {
@@ -46,101 +43,6 @@ class ABSL_SCOPED_LOCKABLE AdoptedWriterLock {
  private:
   absl::Mutex* mu_;
 };
-
-// Counters that may be absent (no registry): every update goes through these helpers.
-void Inc(prometheus::Counter* c, double v = 1) {
-  if (c != nullptr) c->Increment(v);
-}
-void Set(prometheus::Gauge* g, double v) {
-  if (g != nullptr) g->Set(v);
-}
-
-struct CuMetrics {
-  prometheus::Counter* runs = nullptr;
-  prometheus::Counter* busy_us = nullptr;
-  prometheus::Counter* bytes_to_device = nullptr;
-  prometheus::Counter* bytes_from_device = nullptr;
-  prometheus::Counter* watchdog_trips = nullptr;
-  prometheus::Gauge* retired = nullptr;
-};
-
-struct CardMetrics {
-  prometheus::Counter* xclbin_loads = nullptr;
-  prometheus::Counter* resets = nullptr;
-  prometheus::Counter* swaps = nullptr;
-  prometheus::Counter* out_of_service = nullptr;
-  prometheus::Gauge* in_service = nullptr;
-};
-
-CardMetrics MakeCardMetrics(prometheus::Registry* registry, const std::string& card) {
-  CardMetrics m;
-  if (registry == nullptr) return m;
-  const prometheus::Labels labels = {{"device", card}};
-  m.xclbin_loads = &prometheus::BuildCounter()
-                        .Name("fpgaas_xrt_xclbin_loads_total")
-                        .Help("xclbin downloads to the card (first loads, swaps and resets)")
-                        .Register(*registry)
-                        .Add(labels);
-  m.resets = &prometheus::BuildCounter()
-                  .Name("fpgaas_xrt_resets_total")
-                  .Help("Card re-programmings after a watchdog trip")
-                  .Register(*registry)
-                  .Add(labels);
-  m.swaps = &prometheus::BuildCounter()
-                 .Name("fpgaas_xrt_xclbin_swaps_total")
-                 .Help("xclbin replaced by another model's xclbin")
-                 .Register(*registry)
-                 .Add(labels);
-  m.out_of_service = &prometheus::BuildCounter()
-                          .Name("fpgaas_xrt_out_of_service_total")
-                          .Help("Times the card was taken out of service after repeated failures")
-                          .Register(*registry)
-                          .Add(labels);
-  m.in_service = &prometheus::BuildGauge()
-                      .Name("fpgaas_xrt_in_service")
-                      .Help("1 while the card serves, 0 once taken out of service")
-                      .Register(*registry)
-                      .Add(labels);
-  return m;
-}
-
-CuMetrics MakeCuMetrics(prometheus::Registry* registry, const std::string& card,
-                        const std::string& cu) {
-  CuMetrics m;
-  if (registry == nullptr) return m;
-  const prometheus::Labels labels = {{"device", card}, {"compute_unit", cu}};
-  m.runs = &prometheus::BuildCounter()
-                .Name("fpgaas_xrt_runs_total")
-                .Help("Kernel runs completed by the compute unit")
-                .Register(*registry)
-                .Add(labels);
-  m.busy_us = &prometheus::BuildCounter()
-                   .Name("fpgaas_xrt_busy_microseconds_total")
-                   .Help("Time the compute unit spent running kernels (utilization = rate / 1e6)")
-                   .Register(*registry)
-                   .Add(labels);
-  m.bytes_to_device = &prometheus::BuildCounter()
-                           .Name("fpgaas_xrt_bytes_to_device_total")
-                           .Help("Bytes synced host -> device for the compute unit")
-                           .Register(*registry)
-                           .Add(labels);
-  m.bytes_from_device = &prometheus::BuildCounter()
-                             .Name("fpgaas_xrt_bytes_from_device_total")
-                             .Help("Bytes synced device -> host for the compute unit")
-                             .Register(*registry)
-                             .Add(labels);
-  m.watchdog_trips = &prometheus::BuildCounter()
-                          .Name("fpgaas_xrt_watchdog_trips_total")
-                          .Help("Kernel runs that passed their watchdog deadline")
-                          .Register(*registry)
-                          .Add(labels);
-  m.retired = &prometheus::BuildGauge()
-                   .Name("fpgaas_xrt_compute_unit_retired")
-                   .Help("1 once the compute unit is retired after repeated watchdog trips")
-                   .Register(*registry)
-                   .Add(labels);
-  return m;
-}
 
 enum class ArgRole { kInput, kOutput, kBatchSize };
 
@@ -312,7 +214,7 @@ struct XrtDevice::Card {
   XrtDeviceOptions options;
   std::string name;  // "xrt:N"
   xrt::device device;
-  CardMetrics metrics;
+  XrtCardMetrics* metrics = nullptr;  // from options.metrics; null without a registry
 
   // Every kernel run holds it shared (from sync-in to sync-out); re-programming, swaps and
   // kernel-object rebuilds hold it exclusively.
@@ -352,15 +254,17 @@ struct XrtDevice::Card {
     xclbin = x;
     xclbin_path = path;
     generation.fetch_add(1);
-    Inc(metrics.xclbin_loads);
+    if (metrics != nullptr) metrics->RecordXclbinLoad();
     spdlog::info("{}: loaded xclbin {} (uuid {})", name, path, uuid);
     return absl::OkStatus();
   }
 
   void TakeOutOfService(const std::string& why) {
     if (in_service.exchange(false)) {
-      Inc(metrics.out_of_service);
-      Set(metrics.in_service, 0);
+      if (metrics != nullptr) {
+        metrics->RecordOutOfService();
+        metrics->SetInService(false);
+      }
       spdlog::error("{}: taken out of service: {}", name, why);
     }
   }
@@ -373,7 +277,7 @@ class XrtSlot;
 struct ComputeUnit {
   std::string instance;  // "myproject_1"
   int index = 0;         // within the model
-  CuMetrics metrics;
+  XrtComputeUnitMetrics* metrics = nullptr;  // null without a registry
   // Set by a watchdog trip on this CU, cleared by the card's re-program: meanwhile the CU gets no
   // new batch (its slots run theirs on another CU, or wait for the re-program).
   std::atomic<bool> suspect{false};
@@ -547,7 +451,9 @@ absl::Status XrtLoadedModel::Init(const xrt::uuid& uuid) {
     auto cu = std::make_unique<ComputeUnit>();
     cu->instance = layout_.instances[i];
     cu->index = int(i);
-    cu->metrics = MakeCuMetrics(card_->options.metrics.get(), card_->name, cu->instance);
+    if (card_->options.metrics != nullptr) {
+      cu->metrics = card_->options.metrics->ForXrtComputeUnit(card_->name, cu->instance);
+    }
     cus_.push_back(std::move(cu));
   }
   {
@@ -720,7 +626,7 @@ XrtLoadedModel::Attempt XrtLoadedModel::RunOnce(XrtSlot& slot, ComputeUnit& cu, 
       }
       cu.suspect_generation.store(attempt.generation);
       cu.suspect.store(true);
-      Inc(cu.metrics.watchdog_trips);
+      if (cu.metrics != nullptr) cu.metrics->RecordWatchdogTrip();
       const int cu_trips = cu.consecutive_trips.fetch_add(1) + 1;
       const int trips = card_->consecutive_trips.fetch_add(1) + 1;
       spdlog::warn(
@@ -752,10 +658,7 @@ XrtLoadedModel::Attempt XrtLoadedModel::RunOnce(XrtSlot& slot, ComputeUnit& cu, 
 
     cu.consecutive_trips.store(0);
     card_->consecutive_trips.store(0);
-    Inc(cu.metrics.runs);
-    Inc(cu.metrics.busy_us, absl::ToDoubleMicroseconds(busy));
-    Inc(cu.metrics.bytes_to_device, double(in_bytes));
-    Inc(cu.metrics.bytes_from_device, double(out_bytes));
+    if (cu.metrics != nullptr) cu.metrics->RecordRun(busy, in_bytes, out_bytes);
     Calibrate(busy, batch);
     if (times != nullptr) {
       times->input_transfer = t1 - t0;
@@ -770,7 +673,9 @@ XrtLoadedModel::Attempt XrtLoadedModel::RunOnce(XrtSlot& slot, ComputeUnit& cu, 
 
 void XrtLoadedModel::RetireUnit(const std::string& instance) {
   for (auto& cu : cus_) {
-    if (cu->instance == instance && !cu->retired.exchange(true)) Set(cu->metrics.retired, 1);
+    if (cu->instance == instance && !cu->retired.exchange(true) && cu->metrics != nullptr) {
+      cu->metrics->SetRetired(true);
+    }
   }
 }
 
@@ -803,7 +708,7 @@ absl::Status XrtLoadedModel::Reprogram(uint64_t generation) {
   for (XrtLoadedModel* m : card_->models) m->ReleaseKernels();
   absl::Status status = card_->Program(card_->xclbin, card_->xclbin_path);
   if (status.ok()) {
-    Inc(card_->metrics.resets);
+    if (card_->metrics != nullptr) card_->metrics->RecordReset();
     spdlog::warn("{}: re-programmed after a watchdog trip", card_->name);
     const xrt::uuid uuid = card_->xclbin.get_uuid();
     for (XrtLoadedModel* m : card_->models) {
@@ -910,8 +815,10 @@ absl::StatusOr<std::unique_ptr<XrtDevice>> XrtDevice::Create(XrtDeviceOptions op
   } catch (const std::exception& e) {
     return absl::UnavailableError(absl::StrCat(card->name, ": cannot open the card: ", e.what()));
   }
-  card->metrics = MakeCardMetrics(options.metrics.get(), card->name);
-  Set(card->metrics.in_service, 1);
+  if (options.metrics != nullptr) {
+    card->metrics = options.metrics->ForXrtCard(card->name);
+    card->metrics->SetInService(true);
+  }
   card->options = std::move(options);
   auto siblings = std::make_shared<Siblings>();
   siblings->cards.push_back(card);
@@ -1044,7 +951,7 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> XrtDevice::LoadImpl(const DeviceMod
         // Only now, with the new xclbin on the card, are the old models gone.
         for (XrtLoadedModel* m : users) m->MarkSwappedOut();
         card_->models.clear();
-        Inc(card_->metrics.swaps);
+        if (card_->metrics != nullptr) card_->metrics->RecordSwap();
         spdlog::warn("{}: swapped xclbin {} (used by {}, idle) for {} of {}", card_->name, old_path,
                      absl::StrJoin(user_names, ", "), path, Describe(spec));
       } else if (!users.empty()) {

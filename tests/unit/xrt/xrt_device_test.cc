@@ -40,7 +40,7 @@ class XrtDeviceTest : public ::testing::Test {
     XrtDeviceOptions options;
     options.card_index = index;
     options.clock = &clock_;
-    options.metrics = registry_;
+    options.metrics = metrics_.get();
     options.download_fault = download_fault_;
     absl::StatusOr<std::unique_ptr<XrtDevice>> device = XrtDevice::Create(options);
     EXPECT_TRUE(device.ok()) << device.status();
@@ -54,12 +54,12 @@ class XrtDeviceTest : public ::testing::Test {
   }
 
   double Metric(const std::string& name, const std::map<std::string, std::string>& labels) {
-    return MetricValue(*registry_, name, labels);
+    return MetricValue(*metrics_->registry(), name, labels);
   }
 
   std::filesystem::path dir_;
   RealClock clock_;
-  std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<MetricsRegistry> metrics_ = MetricsRegistry::Create();
   std::function<absl::Status(const std::string&)> download_fault_;  // XrtDeviceOptions'
 };
 
@@ -465,7 +465,7 @@ TEST_F(XrtDeviceTest, FailedSwapThatCannotRestoreTakesTheCardOutOfService) {
 TEST_F(XrtDeviceTest, SecondModelGoesToTheFreeSiblingCardInsteadOfSwapping) {
   XrtDeviceOptions options;
   options.clock = &clock_;
-  options.metrics = registry_;
+  options.metrics = metrics_.get();
   absl::StatusOr<std::vector<std::unique_ptr<XrtDevice>>> cards =
       XrtDevice::CreateCards({0, 1}, options);
   ASSERT_TRUE(cards.ok()) << cards.status();

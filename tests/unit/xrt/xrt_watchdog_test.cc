@@ -82,7 +82,7 @@ class XrtWatchdogTest : public ::testing::Test {
   void SetUp() override {
     dir_ = FreshDir(::testing::UnitTest::GetInstance()->current_test_info()->name());
     options_.clock = &clock_;
-    options_.metrics = registry_;
+    options_.metrics = metrics_.get();
   }
 
   std::unique_ptr<XrtDevice> Card() {
@@ -103,10 +103,10 @@ class XrtWatchdogTest : public ::testing::Test {
   }
 
   double Card0(const std::string& name) {
-    return MetricValue(*registry_, name, {{"device", "xrt:0"}});
+    return MetricValue(*metrics_->registry(), name, {{"device", "xrt:0"}});
   }
   double Cu(const std::string& name, const std::string& cu) {
-    return MetricValue(*registry_, name, {{"device", "xrt:0"}, {"compute_unit", cu}});
+    return MetricValue(*metrics_->registry(), name, {{"device", "xrt:0"}, {"compute_unit", cu}});
   }
 
   // The slot of `model` on compute unit `cu`.
@@ -120,7 +120,7 @@ class XrtWatchdogTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   HangingKernelClock clock_;
-  std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<MetricsRegistry> metrics_ = MetricsRegistry::Create();
   XrtDeviceOptions options_;
 };
 
