@@ -93,7 +93,7 @@ class XrtDevice final : public Device {
   // True when no live model uses the card.
   bool free() const;
 
-  struct Card;      // shared with the LoadedModels (xrt_device.cc)
+  struct Card;      // shared with the LoadedModels (xrt_card.h)
   struct Siblings;  // cards created together
 
  private:

@@ -16,10 +16,8 @@
 #include "server/device/device_factory.h"
 #include "server/device/device_manager.h"
 #include "server/numerics/tensor_packing.h"
-#ifdef FPGAAS_HAVE_SCHEDULER
 #include "absl/synchronization/notification.h"
 #include "server/scheduler/scheduler.h"
-#endif
 #include "tests/unit/xrt/xrt_test_support.h"
 
 namespace fpgaas {
@@ -202,7 +200,6 @@ TEST_F(XrtDeviceTest, DeviceInputHoldsThePackedBatch) {
             double(batch * spec.output_bytes_per_sample()));
 }
 
-#ifdef FPGAAS_HAVE_SCHEDULER
 TEST_F(XrtDeviceTest, SchedulerPacksRequestsStraightIntoTheDeviceBuffer) {
   std::unique_ptr<XrtDevice> card = Card();
   DeviceModelSpec spec = WriteModel(dir_, Xclbin(1), 1);
@@ -247,7 +244,6 @@ TEST_F(XrtDeviceTest, SchedulerPacksRequestsStraightIntoTheDeviceBuffer) {
                    {{"device", "xrt:0"}, {"compute_unit", "myproject_1"}}),
             double(expected.size()));
 }
-#endif
 
 TEST_F(XrtDeviceTest, RunsCompleteOnEveryComputeUnitConcurrently) {
   std::unique_ptr<XrtDevice> card = Card();

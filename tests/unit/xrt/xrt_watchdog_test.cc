@@ -9,9 +9,7 @@
 #include "prometheus/registry.h"
 #include "server/device/xrt/xrt_device.h"
 #include "tests/unit/xrt/xrt_test_support.h"
-#ifdef FPGAAS_HAVE_SCHEDULER
 #include "server/scheduler/scheduler.h"
-#endif
 
 namespace fpgaas {
 namespace {
@@ -344,7 +342,6 @@ TEST_F(XrtWatchdogTest, SameXclbinLoadsWhileTheCardRunsAKernel) {
   EXPECT_EQ(Card0("fpgaas_xrt_xclbin_loads_total"), 1);
 }
 
-#ifdef FPGAAS_HAVE_SCHEDULER
 TEST_F(XrtWatchdogTest, SchedulerAnswersEveryRequestWhileKernelsHang) {
   options_.max_consecutive_trips = 1000;
   std::unique_ptr<XrtDevice> card = Card();
@@ -392,7 +389,6 @@ TEST_F(XrtWatchdogTest, SchedulerAnswersEveryRequestWhileKernelsHang) {
                 Cu("fpgaas_xrt_watchdog_trips_total", "myproject_2"),
             2);
 }
-#endif
 
 }  // namespace
 }  // namespace fpgaas
