@@ -125,7 +125,9 @@ bool IsVersionName(const std::string& name) {
 // the file properly; here only this one field is needed.
 std::string ProjectFolderName(const fs::path& config) {
   const std::string text = ReadFile(config);
-  size_t pos = text.find("hls4ml_project:");
+  size_t pos = text.find("\"fpga.hls4ml_project\"");
+  if (pos != std::string::npos) pos = text.find("string_value:", pos);
+  if (pos == std::string::npos) pos = text.find("hls4ml_project:");  // the deprecated block
   if (pos == std::string::npos) return "hls4ml_prj";
   size_t open = text.find('"', pos);
   size_t close = open == std::string::npos ? open : text.find('"', open + 1);
@@ -347,11 +349,16 @@ std::string ConfigPbtxt(const std::string& model, const Hls4mlProject& project,
       "  default_queue_policy { timeout_action: REJECT default_timeout_microseconds: 0 "
       "allow_timeout_override: true "
       "max_queue_size: 4096 }\n",
-      "}\n", "instance_group [ { count: 2 } ]\n", "fpga {\n", "  kernel_name: \"",
-      project.top_function, "\"\n",
-      "  kernel_arguments: [ \"input\", \"output\", \"batch_size\" ]\n", "  input_precision: \"",
-      net.input_type().ToString(), "\"\n", "  output_precision: \"", net.output_type().ToString(),
-      "\"\n", "  hls4ml_project: \"hls4ml_prj\"\n", "}\n");
+      "}\n", "instance_group [ { count: 2 } ]\n",
+      "parameters { key: \"fpga.kernel_name\" value { string_value: \"", project.top_function,
+      "\" } }\n",
+      "parameters { key: \"fpga.kernel_arguments\" value { string_value: "
+      "\"input,output,batch_size\" } }\n",
+      "parameters { key: \"fpga.input_precision\" value { string_value: \"",
+      net.input_type().ToString(), "\" } }\n",
+      "parameters { key: \"fpga.output_precision\" value { string_value: \"",
+      net.output_type().ToString(), "\" } }\n",
+      "parameters { key: \"fpga.hls4ml_project\" value { string_value: \"hls4ml_prj\" } }\n");
 }
 
 // Copies what fpgaasd needs from an hls4ml project: firmware/, tb_data/ and the top-level files

@@ -407,8 +407,12 @@ TEST(HostileTest, HourLongQueueDelayAndCenturyTimeoutsAreRefused) {
       {R"(,"dynamic_batching":{"default_queue_policy":{"default_timeout_microseconds":)"
        R"("18446744073709551615"}})",
        "default_timeout_microseconds 18446744073709551615 is over"},
-      {R"(,"fpga":{"kernel_timeout_us":"18446744073709551615"})",
-       "kernel_timeout_us 18446744073709551615 is over"},
+      {R"(,"parameters":{"fpga.kernel_timeout_us":{"string_value":"18446744073709551615"}})",
+       "fpga.kernel_timeout_us 18446744073709551615 is over"},
+      {R"(,"parameters":{"fpga.kernel_timeout_us":{"string_value":"18446744073709551616"}})",
+       "fpga.kernel_timeout_us: \"18446744073709551616\" is not a non-negative integer"},
+      {R"(,"fpga":{"kernel_timeout_us":"18446744073709551615"})",  // the deprecated block
+       "fpga.kernel_timeout_us 18446744073709551615 is over"},
       {R"(,"instance_group":[{"count":2147483647},{"count":2147483647}])",
        "compute units; at most 256"},
   };
