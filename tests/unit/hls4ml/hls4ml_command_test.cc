@@ -277,5 +277,29 @@ TEST(Hls4mlImportTest, AcceptsTheFirmwareFolder) {
   EXPECT_THAT(p.out, Not(HasSubstr("nan")));
 }
 
+// predict on a model folder finds the project folder its config names: the fpga.hls4ml_project
+// parameter, or the deprecated fpga block's hls4ml_project.
+TEST(Hls4mlImportTest, PredictFollowsTheConfigsProjectFolder) {
+  const fs::path repo = ScratchDir("repo");
+  const std::string project = (FixturesDir() / "new_style").string();
+  ASSERT_EQ(RunCommand({"import", project, "--repository", repo.string(), "--name", "m"}).code, 0);
+  const fs::path model = repo / "m";
+  fs::rename(model / "1" / "hls4ml_prj", model / "1" / "custom_prj");
+  const std::string csv = WriteCsv("1,2,0.5\n").string();
+  Result expected = RunCommand({"predict", project, "--input", csv});
+  ASSERT_EQ(expected.code, 0) << expected.err;
+  EXPECT_NE(RunCommand({"predict", model.string(), "--input", csv}).code, 0);
+
+  for (const std::string config :
+       {R"(parameters { key: "fpga.hls4ml_project" value { string_value: "custom_prj" } })",
+        R"(fpga { hls4ml_project: "custom_prj" })"}) {
+    SCOPED_TRACE(config);
+    WriteText(model / "config.pbtxt", config);
+    Result r = RunCommand({"predict", model.string(), "--input", csv});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, expected.out);
+  }
+}
+
 }  // namespace
 }  // namespace fpgaas
