@@ -217,7 +217,7 @@ TEST_F(FpgaasdXrtTest, InfersThroughTheCardAndCountsRunsAndBytesPerComputeUnit) 
   for (const char* cu : {"myproject_1", "myproject_2"}) {  // that every CU runs: next test
     const std::map<std::string, std::string> labels = {{"device", "xrt:0"}, {"compute_unit", cu}};
     EXPECT_NE(MetricSum(metrics, "fpgaas_xrt_runs_total", labels), -1) << cu << ":\n" << metrics;
-    EXPECT_NE(MetricSum(metrics, "fpgaas_xrt_busy_microseconds_total", labels), -1) << cu;
+    EXPECT_NE(MetricSum(metrics, "fpgaas_xrt_busy_seconds_total", labels), -1) << cu;
   }
   EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_xclbin_loads_total", card), 1);
   EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_in_service", card), 1);
@@ -277,7 +277,7 @@ TEST_F(FpgaasdXrtTest, ConcurrentFullBatchesRunOnEveryComputeUnit) {
   for (const char* cu : {"myproject_1", "myproject_2"}) {
     const std::map<std::string, std::string> labels = {{"device", "xrt:0"}, {"compute_unit", cu}};
     EXPECT_GT(MetricSum(metrics, "fpgaas_xrt_runs_total", labels), 0) << cu << ":\n" << metrics;
-    const double busy_us = MetricSum(metrics, "fpgaas_xrt_busy_microseconds_total", labels);
+    const double busy_us = 1e6 * MetricSum(metrics, "fpgaas_xrt_busy_seconds_total", labels);
     EXPECT_GT(busy_us, 0) << cu;
     // A CU's two buffer sets queue behind each other: its busy time is at most the wall time.
     EXPECT_LE(busy_us, wall_us) << cu << ":\n" << metrics;
