@@ -103,6 +103,11 @@ ABSL_FLAG(bool, tls_require_client_cert, false,
 ABSL_FLAG(std::string, auth_token_file, "",
           "File holding a bearer token that every KServe RPC must send as 'authorization: Bearer "
           "<token>' metadata (health and reflection stay open).");
+ABSL_FLAG(std::string, auth_config, "",
+          "File (protobuf text format, see docs/deployment.md) of clients: bearer tokens and/or "
+          "client-certificate identities mapped to a role (INFERENCE or REPOSITORY_ADMIN), the "
+          "models each may use and registration quotas. With --auth-token-file too, that token "
+          "is one more REPOSITORY_ADMIN client for every model.");
 
 namespace {
 
@@ -351,6 +356,7 @@ int main(int argc, char** argv) {
   server_options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
   server_options.tls.require_client_certificate = absl::GetFlag(FLAGS_tls_require_client_cert);
   server_options.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
+  server_options.auth_config_file = absl::GetFlag(FLAGS_auth_config);
   if (absl::GetFlag(FLAGS_grpc_memory_quota_bytes) < 0) {
     return Fail("--grpc-memory-quota-bytes must be >= 0");
   }
@@ -386,6 +392,7 @@ int main(int argc, char** argv) {
     http_options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
     http_options.tls.require_client_certificate = absl::GetFlag(FLAGS_tls_require_client_cert);
     http_options.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
+    http_options.auth_config_file = absl::GetFlag(FLAGS_auth_config);
     absl::StatusOr<std::unique_ptr<fpgaas::HttpServer>> created =
         fpgaas::HttpServer::Create(std::move(http_options));
     if (!created.ok()) return Fail(absl::StrCat("--http-port: ", created.status().ToString()));
@@ -402,7 +409,7 @@ int main(int argc, char** argv) {
 
   if ((*server)->token_required() && !(*server)->tls()) {
     spdlog::warn(
-        "--auth-token-file without TLS: the bearer token crosses the network in clear text (use "
+        "--auth-token-file/--auth-config without TLS: bearer tokens cross the network in clear text (use "
         "--tls-cert/--tls-key, or TLS termination in front of fpgaasd)");
   }
   const std::vector<int> metrics_ports = exposer->GetListeningPorts();

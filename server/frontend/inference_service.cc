@@ -70,11 +70,11 @@ class InferReactor final : public grpc::ServerUnaryReactor {
     rpcs_->Started();
   }
 
-  void Start(InferenceService* service, grpc::CallbackServerContext* context,
-             ModelInferRequest& request) {
+  void Start(const Principal& caller, InferenceService* service,
+             grpc::CallbackServerContext* context, ModelInferRequest& request) {
     // The scheduler may call done (and so Finish) before StartInference returns.
     absl::Status status = StartInference(
-        service->repository(), service->clock(), request, ClientDeadline(context, service->clock()),
+        caller, service->repository(), service->clock(), request, ClientDeadline(context, service->clock()),
         cancelled_, &inference_,
         [this](absl::StatusOr<InferenceResult> result) { Complete(std::move(result)); },
         &enqueued_on_);
@@ -117,8 +117,11 @@ class StreamInferReactor final
     : public grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse>,
       public DrainableStream {
  public:
-  StreamInferReactor(InferenceService* service, grpc::CallbackServerContext* context)
-      : service_(service), client_deadline_(ClientDeadline(context, service->clock())) {
+  StreamInferReactor(InferenceService* service, grpc::CallbackServerContext* context,
+                     Principal caller)
+      : service_(service),
+        caller_(caller),
+        client_deadline_(ClientDeadline(context, service->clock())) {
     service_->rpcs()->Started();
     service_->AddStream(this);
     StartRead(&read_);
@@ -168,7 +171,7 @@ class StreamInferReactor final
     InferenceContext* context_view = context.get();
     std::shared_ptr<const ServingModel> enqueued_on;
     absl::Status status = StartInference(
-        service_->repository(), service_->clock(), read_, client_deadline_, cancelled_,
+        caller_, service_->repository(), service_->clock(), read_, client_deadline_, cancelled_,
         context_view,
         [this, context = std::move(context)](absl::StatusOr<InferenceResult> result) {
           OnInferenceDone(*context, std::move(result));
@@ -312,6 +315,7 @@ class StreamInferReactor final
   }
 
   InferenceService* const service_;
+  const Principal caller_;  // authenticated when the stream opened; authorized per request
   const absl::Time client_deadline_;
   // Shared by every request of the stream: cancelling the stream cancels them all.
   const std::shared_ptr<std::atomic<bool>> cancelled_ = std::make_shared<std::atomic<bool>>(false);
@@ -341,7 +345,9 @@ bool RpcTracker::AwaitIdle(absl::Time deadline) {
 }
 
 InferenceService::InferenceService(InferenceServiceOptions options)
-    : auth_token_(std::move(options.auth_token)), core_(std::move(options.core)) {}
+    : authorizer_(options.authorizer != nullptr ? std::move(options.authorizer)
+                                                : std::make_shared<const Authorizer>()),
+      core_(std::move(options.core)) {}
 
 grpc::ServerUnaryReactor* InferenceService::TrackedReactor() {
   return new TrackedUnaryReactor(&rpcs_);
@@ -386,125 +392,116 @@ void InferenceService::StartDraining() {
 grpc::ServerUnaryReactor* InferenceService::ServerLive(grpc::CallbackServerContext* context,
                                                        const inference::ServerLiveRequest*,
                                                        inference::ServerLiveResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  response->set_live(true);
-  return FinishNow(context, absl::OkStatus());
+  return Admit(context, [&](const Principal& caller) {
+    absl::Status status = core_.ServerLive(caller);
+    response->set_live(status.ok());
+    return status;
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::ServerReady(grpc::CallbackServerContext* context,
                                                         const inference::ServerReadyRequest*,
                                                         inference::ServerReadyResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  response->set_ready(core_.Ready());
-  return FinishNow(context, absl::OkStatus());
+  return Admit(context, [&](const Principal& caller) {
+    absl::StatusOr<bool> ready = core_.ServerReady(caller);
+    if (!ready.ok()) return ready.status();
+    response->set_ready(*ready);
+    return absl::OkStatus();
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelReady(grpc::CallbackServerContext* context,
                                                        const inference::ModelReadyRequest* request,
                                                        inference::ModelReadyResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  absl::StatusOr<bool> ready = core_.ModelReady(*request);
-  if (!ready.ok()) return FinishNow(context, ready.status());
-  response->set_ready(*ready);
-  return FinishNow(context, absl::OkStatus());
+  return Admit(context, [&](const Principal& caller) {
+    absl::StatusOr<bool> ready = core_.ModelReady(caller, *request);
+    if (!ready.ok()) return ready.status();
+    response->set_ready(*ready);
+    return absl::OkStatus();
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::ServerMetadata(
     grpc::CallbackServerContext* context, const inference::ServerMetadataRequest*,
     inference::ServerMetadataResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  core_.ServerMetadata(response);
-  return FinishNow(context, absl::OkStatus());
+  return Admit(context,
+               [&](const Principal& caller) { return core_.ServerMetadata(caller, response); });
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelMetadata(
     grpc::CallbackServerContext* context, const inference::ModelMetadataRequest* request,
     inference::ModelMetadataResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  return FinishNow(context, core_.ModelMetadata(*request, response));
+  return Admit(context, [&](const Principal& caller) {
+    return core_.ModelMetadata(caller, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelConfig(
     grpc::CallbackServerContext* context, const inference::ModelConfigRequest* request,
     inference::ModelConfigResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  return FinishNow(context, core_.ModelConfig(*request, response));
+  return Admit(context, [&](const Principal& caller) {
+    return core_.ModelConfig(caller, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerContext* context,
                                                        const ModelInferRequest* request,
                                                        ModelInferResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  auto* reactor = new InferReactor(&rpcs_, response);
-  // gRPC allocated the request message non-const and owns it until OnDone; moving the raw input
-  // bytes out of it (instead of copying megabytes) is what the const_cast is for.
-  reactor->Start(this, context, const_cast<ModelInferRequest&>(*request));
-  return reactor;
+  return Admit(context, [&](const Principal& caller) -> grpc::ServerUnaryReactor* {
+    auto* reactor = new InferReactor(&rpcs_, response);
+    // gRPC allocated the request message non-const and owns it until OnDone; moving the raw
+    // input bytes out of it (instead of copying megabytes) is what the const_cast is for.
+    reactor->Start(caller, this, context, const_cast<ModelInferRequest&>(*request));
+    return reactor;
+  });
 }
 
 grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse>*
 InferenceService::ModelStreamInfer(grpc::CallbackServerContext* context) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return new RefusedStreamReactor(&rpcs_, auth);
-  }
-  return new StreamInferReactor(this, context);
+  // The stream's door: authenticated once here; each request is authorized for its model.
+  absl::StatusOr<Principal> caller = authorizer_->Authenticate(*context);
+  if (!caller.ok()) return new RefusedStreamReactor(&rpcs_, caller.status());
+  return new StreamInferReactor(this, context, *caller);
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelStatistics(
     grpc::CallbackServerContext* context, const inference::ModelStatisticsRequest* request,
     inference::ModelStatisticsResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  return FinishNow(context, core_.ModelStatistics(*request, response));
+  return Admit(context, [&](const Principal& caller) {
+    return core_.ModelStatistics(caller, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::RepositoryIndex(
     grpc::CallbackServerContext* context, const inference::RepositoryIndexRequest* request,
     inference::RepositoryIndexResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  core_.RepositoryIndex(*request, response);
-  return FinishNow(context, absl::OkStatus());
+  return Admit(context, [&](const Principal& caller) {
+    return core_.RepositoryIndex(caller, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::RepositoryModelLoad(
     grpc::CallbackServerContext* context, const inference::RepositoryModelLoadRequest* request,
     inference::RepositoryModelLoadResponse*) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  grpc::ServerUnaryReactor* reactor = TrackedReactor();
-  core_.RepositoryModelLoad(
-      *request, [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
-  return reactor;
+  return Admit(context, [&](const Principal& caller) {
+    grpc::ServerUnaryReactor* reactor = TrackedReactor();
+    core_.RepositoryModelLoad(caller, *request, [reactor](absl::Status status) {
+      reactor->Finish(ToGrpcStatus(status));
+    });
+    return reactor;
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::RepositoryModelUnload(
     grpc::CallbackServerContext* context, const inference::RepositoryModelUnloadRequest* request,
     inference::RepositoryModelUnloadResponse*) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  grpc::ServerUnaryReactor* reactor = TrackedReactor();
-  core_.RepositoryModelUnload(
-      *request, [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
-  return reactor;
+  return Admit(context, [&](const Principal& caller) {
+    grpc::ServerUnaryReactor* reactor = TrackedReactor();
+    core_.RepositoryModelUnload(caller, *request, [reactor](absl::Status status) {
+      reactor->Finish(ToGrpcStatus(status));
+    });
+    return reactor;
+  });
 }
 
 }  // namespace fpgaas::frontend

@@ -1,6 +1,9 @@
 // Internal to server/frontend: the KServe v2 GRPCInferenceService on gRPC's callback API.
 //
-// Handlers never block a gRPC thread: inference goes through the model's scheduler, whose `done`
+// Every handler goes through Admit: the call is authenticated once there (auth.h) and the handler
+// gets the Principal that every KServeCore operation requires and authorizes; a handler cannot
+// reach the core without one (tests/integration/server/auth_test.cc calls every method of the
+// service descriptor without credentials). Handlers never block a gRPC thread: inference goes through the model's scheduler, whose `done`
 // callback finishes the RPC; repository loads and unloads run on the core's worker thread. The
 // KServe logic itself is kserve_core.h's (shared with the HTTP/REST server).
 // Thread-safe; borrowed dependencies must outlive it. Destruction waits for queued repository work.
@@ -8,6 +11,8 @@
 #define FPGAAS_SERVER_FRONTEND_INFERENCE_SERVICE_H_
 
 #include <atomic>
+#include <memory>
+#include <type_traits>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -15,14 +20,15 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "proto/grpc_service.grpc.pb.h"
+#include "server/frontend/auth.h"
 #include "server/frontend/kserve_core.h"
 
 namespace fpgaas::frontend {
 
 struct InferenceServiceOptions {
   KServeCoreOptions core;
-  // Non-empty: every RPC of this service must carry "authorization: Bearer <auth_token>".
-  std::string auth_token;
+  // Who may call what (auth.h); null = authentication off.
+  std::shared_ptr<const Authorizer> authorizer;
 };
 
 // Counts RPCs from their handler to gRPC's OnDone (everything sent), so that a draining server
@@ -119,8 +125,21 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
                                       const absl::Status& status);
   grpc::ServerUnaryReactor* TrackedReactor();
+  // The one door of every unary RPC: authenticates the call and runs `body(const Principal&)`,
+  // which returns either the absl::Status to finish with at once or the reactor that will finish
+  // the RPC; an unauthenticated call is finished UNAUTHENTICATED without running `body`.
+  template <typename Body>
+  grpc::ServerUnaryReactor* Admit(grpc::CallbackServerContext* context, Body body) {
+    absl::StatusOr<Principal> caller = authorizer_->Authenticate(*context);
+    if (!caller.ok()) return FinishNow(context, caller.status());
+    if constexpr (std::is_same_v<decltype(body(*caller)), absl::Status>) {
+      return FinishNow(context, body(*caller));
+    } else {
+      return body(*caller);
+    }
+  }
 
-  const std::string auth_token_;
+  const std::shared_ptr<const Authorizer> authorizer_;  // never null
   RpcTracker rpcs_;
   absl::Mutex streams_mu_;
   absl::flat_hash_set<DrainableStream*> streams_ ABSL_GUARDED_BY(streams_mu_);

@@ -98,13 +98,17 @@ std::string_view Version(const std::string& version) {
 
 }  // namespace
 
-absl::Status StartInference(ModelRepository* repository, Clock* clock,
+absl::Status StartInference(const Principal& caller, ModelRepository* repository, Clock* clock,
                             inference::ModelInferRequest& wire,
                             absl::Time client_deadline,
                             const std::shared_ptr<std::atomic<bool>>& cancelled,
                             InferenceContext* context,
                             absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done,
                             std::shared_ptr<const ServingModel>* enqueued_on) {
+  if (absl::Status allowed = caller.Authorize(Permission::kInfer, wire.model_name());
+      !allowed.ok()) {
+    return allowed;
+  }
   const absl::Time arrival = clock->Now();
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       repository->Get(wire.model_name(), Version(wire.model_version()));
@@ -198,7 +202,23 @@ bool KServeCore::Ready() const {
   return true;
 }
 
-absl::StatusOr<bool> KServeCore::ModelReady(const inference::ModelReadyRequest& request) const {
+absl::Status KServeCore::ServerLive(const Principal& caller) const {
+  return caller.Authorize(Permission::kServer, "");
+}
+
+absl::StatusOr<bool> KServeCore::ServerReady(const Principal& caller) const {
+  if (absl::Status allowed = caller.Authorize(Permission::kServer, ""); !allowed.ok()) {
+    return allowed;
+  }
+  return Ready();
+}
+
+absl::StatusOr<bool> KServeCore::ModelReady(const Principal& caller,
+                                            const inference::ModelReadyRequest& request) const {
+  if (absl::Status allowed = caller.Authorize(Permission::kModelRead, request.name());
+      !allowed.ok()) {
+    return allowed;
+  }
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       options_.repository->Get(request.name(), Version(request.version()));
   if (model.ok()) return (*model)->ready() && !draining_.load();
@@ -207,7 +227,11 @@ absl::StatusOr<bool> KServeCore::ModelReady(const inference::ModelReadyRequest& 
   return model.status();
 }
 
-void KServeCore::ServerMetadata(inference::ServerMetadataResponse* response) const {
+absl::Status KServeCore::ServerMetadata(const Principal& caller,
+                                        inference::ServerMetadataResponse* response) const {
+  if (absl::Status allowed = caller.Authorize(Permission::kServer, ""); !allowed.ok()) {
+    return allowed;
+  }
   response->set_name(options_.server_name);
   response->set_version(options_.server_version);
   for (const char* extension :
@@ -215,10 +239,16 @@ void KServeCore::ServerMetadata(inference::ServerMetadataResponse* response) con
         "binary_tensor_data"}) {
     response->add_extensions(extension);
   }
+  return absl::OkStatus();
 }
 
-absl::Status KServeCore::ModelMetadata(const inference::ModelMetadataRequest& request,
+absl::Status KServeCore::ModelMetadata(const Principal& caller,
+                                       const inference::ModelMetadataRequest& request,
                                        inference::ModelMetadataResponse* response) const {
+  if (absl::Status allowed = caller.Authorize(Permission::kModelRead, request.name());
+      !allowed.ok()) {
+    return allowed;
+  }
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       options_.repository->Get(request.name(), Version(request.version()));
   if (!model.ok()) return model.status();
@@ -235,8 +265,13 @@ absl::Status KServeCore::ModelMetadata(const inference::ModelMetadataRequest& re
   return absl::OkStatus();
 }
 
-absl::Status KServeCore::ModelConfig(const inference::ModelConfigRequest& request,
+absl::Status KServeCore::ModelConfig(const Principal& caller,
+                                     const inference::ModelConfigRequest& request,
                                      inference::ModelConfigResponse* response) const {
+  if (absl::Status allowed = caller.Authorize(Permission::kModelRead, request.name());
+      !allowed.ok()) {
+    return allowed;
+  }
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       options_.repository->Get(request.name(), Version(request.version()));
   if (!model.ok()) return model.status();
@@ -244,13 +279,21 @@ absl::Status KServeCore::ModelConfig(const inference::ModelConfigRequest& reques
   return absl::OkStatus();
 }
 
-absl::Status KServeCore::ModelStatistics(const inference::ModelStatisticsRequest& request,
+absl::Status KServeCore::ModelStatistics(const Principal& caller,
+                                         const inference::ModelStatisticsRequest& request,
                                          inference::ModelStatisticsResponse* response) const {
   if (request.name().empty()) {
+    if (absl::Status allowed = caller.Authorize(Permission::kServer, ""); !allowed.ok()) {
+      return allowed;
+    }
     for (const auto& model : options_.repository->ReadyModels()) {
-      FillStatistics(*model, response->add_model_stats());
+      if (caller.MayUse(model->name())) FillStatistics(*model, response->add_model_stats());
     }
     return absl::OkStatus();
+  }
+  if (absl::Status allowed = caller.Authorize(Permission::kModelRead, request.name());
+      !allowed.ok()) {
+    return allowed;
   }
   if (!request.version().empty()) {
     absl::StatusOr<std::shared_ptr<const ServingModel>> model =
@@ -270,22 +313,41 @@ absl::Status KServeCore::ModelStatistics(const inference::ModelStatisticsRequest
   return absl::OkStatus();
 }
 
-void KServeCore::RepositoryIndex(const inference::RepositoryIndexRequest& request,
-                                 inference::RepositoryIndexResponse* response) const {
+absl::Status KServeCore::RepositoryIndex(const Principal& caller,
+                                         const inference::RepositoryIndexRequest& request,
+                                         inference::RepositoryIndexResponse* response) const {
+  if (absl::Status allowed = caller.Authorize(Permission::kServer, ""); !allowed.ok()) {
+    return allowed;
+  }
   for (const ModelIndexEntry& entry : options_.repository->Index(request.ready())) {
+    if (!caller.MayUse(entry.name)) continue;
     auto* model = response->add_models();
     model->set_name(entry.name);
     model->set_version(entry.version);
     model->set_state(std::string(ModelReadyStateName(entry.state)));
     model->set_reason(entry.reason);
   }
+  return absl::OkStatus();
 }
 
-void KServeCore::RepositoryModelLoad(const inference::RepositoryModelLoadRequest& request,
+void KServeCore::RepositoryModelLoad(const Principal& caller,
+                                     const inference::RepositoryModelLoadRequest& request,
                                      absl::AnyInvocable<void(absl::Status)> done) {
+  if (absl::Status allowed = caller.Authorize(Permission::kRepositoryAdmin, request.model_name());
+      !allowed.ok()) {
+    done(allowed);
+    return;
+  }
   absl::StatusOr<ModelLoadRequest> load = DecodeLoadParameters(request);
   if (!load.ok()) {
     done(load.status());
+    return;
+  }
+  if (absl::Status quota = caller.CheckRegistration(
+          request.model_name(), load->files,
+          load->config_json.has_value() ? static_cast<int64_t>(load->config_json->size()) : 0);
+      !quota.ok()) {
+    done(quota);
     return;
   }
   repository_worker_.Submit([this, done = std::move(done), name = request.model_name(),
@@ -307,8 +369,14 @@ void KServeCore::RepositoryModelLoad(const inference::RepositoryModelLoadRequest
   });
 }
 
-void KServeCore::RepositoryModelUnload(const inference::RepositoryModelUnloadRequest& request,
+void KServeCore::RepositoryModelUnload(const Principal& caller,
+                                       const inference::RepositoryModelUnloadRequest& request,
                                        absl::AnyInvocable<void(absl::Status)> done) {
+  if (absl::Status allowed = caller.Authorize(Permission::kRepositoryAdmin, request.model_name());
+      !allowed.ok()) {
+    done(allowed);
+    return;
+  }
   repository_worker_.Submit([this, done = std::move(done), name = request.model_name()]() mutable {
     absl::Status status = options_.repository->Unload(name);
     if (options_.on_models_changed) options_.on_models_changed();
