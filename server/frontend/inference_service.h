@@ -19,6 +19,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "proto/grpc_service.grpc.pb.h"
 #include "server/frontend/auth.h"
 #include "server/frontend/kserve_core.h"
@@ -62,7 +63,24 @@ class DrainableStream {
   virtual ~DrainableStream() = default;
 };
 
-class InferenceService final : public inference::GRPCInferenceService::CallbackService {
+using GrpcService = inference::GRPCInferenceService;
+// The callback service with ModelInfer and ModelStreamInfer as raw (ByteBuffer) methods: the
+// service decodes their messages itself, so that an undecodable one gets INVALID_ARGUMENT saying
+// so (gRPC would answer a unary call with an empty message, and end a stream as if the client had
+// half-closed it); in a stream it is answered like any bad request and the stream goes on.
+using InferenceServiceBase = GrpcService::WithCallbackMethod_ServerLive<
+    GrpcService::WithCallbackMethod_ServerReady<GrpcService::WithCallbackMethod_ModelReady<
+        GrpcService::WithCallbackMethod_ServerMetadata<GrpcService::WithCallbackMethod_ModelMetadata<
+            GrpcService::WithRawCallbackMethod_ModelInfer<
+                GrpcService::WithRawCallbackMethod_ModelStreamInfer<
+                    GrpcService::WithCallbackMethod_ModelConfig<
+                        GrpcService::WithCallbackMethod_ModelStatistics<
+                            GrpcService::WithCallbackMethod_RepositoryIndex<
+                                GrpcService::WithCallbackMethod_RepositoryModelLoad<
+                                    GrpcService::WithCallbackMethod_RepositoryModelUnload<
+                                        GrpcService::Service>>>>>>>>>>>>;
+
+class InferenceService final : public InferenceServiceBase {
  public:
   explicit InferenceService(InferenceServiceOptions options);
   ~InferenceService() override;
@@ -99,11 +117,13 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   grpc::ServerUnaryReactor* ModelConfig(grpc::CallbackServerContext* context,
                                         const inference::ModelConfigRequest* request,
                                         inference::ModelConfigResponse* response) override;
+  // Raw: `request` is an inference.ModelInferRequest, `response` gets the ModelInferResponse.
   grpc::ServerUnaryReactor* ModelInfer(grpc::CallbackServerContext* context,
-                                       const inference::ModelInferRequest* request,
-                                       inference::ModelInferResponse* response) override;
-  grpc::ServerBidiReactor<inference::ModelInferRequest, inference::ModelStreamInferResponse>*
-  ModelStreamInfer(grpc::CallbackServerContext* context) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  // Raw: reads inference.ModelInferRequest, writes inference.ModelStreamInferResponse.
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ModelStreamInfer(
+      grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* ModelStatistics(grpc::CallbackServerContext* context,
                                             const inference::ModelStatisticsRequest* request,
                                             inference::ModelStatisticsResponse* response) override;
