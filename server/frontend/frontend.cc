@@ -158,6 +158,7 @@ class GrpcServerImpl final : public GrpcServer {
     service_options.core.server_name = options_.server_name;
     service_options.core.server_version = options_.server_version;
     service_options.core.strict_readiness = options_.strict_readiness;
+    service_options.core.load_threads = options_.model_load_threads;
     service_options.core.on_models_changed = [this] { RefreshHealth(); };
     service_options.authorizer = credentials_.authorizer;
     service_ = std::make_unique<frontend::InferenceService>(std::move(service_options));
@@ -328,6 +329,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Create(GrpcServerOptions
         "GrpcServerOptions: max_concurrent_streams_per_connection must be >= 1 (got ",
         options.max_concurrent_streams_per_connection, ") and max_threads >= 0 (got ",
         options.max_threads, ")"));
+  }
+  if (options.model_load_threads < 1 || options.model_load_threads > 64) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--model-load-thread-count must be in 1..64, got ", options.model_load_threads));
   }
   if (options.address.empty()) {
     return absl::InvalidArgumentError("GrpcServerOptions: address must not be empty");

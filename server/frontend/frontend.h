@@ -62,6 +62,8 @@ struct GrpcServerOptions {
   // ServerReady (and health) also require every model version in the repository to be READY, not
   // only the loaded ones (a model that failed to load makes the server unready).
   bool strict_readiness = false;
+  // Repository loads/unloads at once (different models; one model's run in order).
+  int model_load_threads = 4;
   // Health status is recomputed this often (and right after loads/unloads).
   absl::Duration health_refresh_interval = absl::Seconds(1);
   // Shutdown(): in-flight RPCs get this long to finish before gRPC cancels them.

@@ -1,5 +1,6 @@
 #include "server/frontend/kserve_core.h"
 
+#include <algorithm>
 #include <exception>
 #include <new>
 #include <utility>
@@ -150,39 +151,62 @@ absl::Status FinishInference(const InferenceContext& context, InferenceResult& r
                              response);
 }
 
-SerialWorker::SerialWorker() : thread_([this] { Loop(); }) {}
+KeyedWorkerPool::KeyedWorkerPool(int threads) {
+  for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this] { Loop(); });
+}
 
-SerialWorker::~SerialWorker() {
+KeyedWorkerPool::~KeyedWorkerPool() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  thread_.join();
+  for (std::thread& thread : threads_) thread.join();
 }
 
-void SerialWorker::Submit(absl::AnyInvocable<void()> task) {
+void KeyedWorkerPool::Submit(std::string key, absl::AnyInvocable<void()> task) {
   absl::MutexLock lock(&mu_);
-  tasks_.push_back(std::move(task));
+  auto [it, inserted] = queued_.try_emplace(key);
+  // A key already listed is either runnable or running: its tasks are picked up in order.
+  if (inserted) runnable_.push_back(key);
+  it->second.push_back(std::move(task));
 }
 
-void SerialWorker::Loop() {
+void KeyedWorkerPool::Loop() {
   while (true) {
+    std::string key;
     absl::AnyInvocable<void()> task;
     {
       absl::MutexLock lock(&mu_);
+      // Stopping: a thread leaves once nothing is runnable and nothing runs (a running task's key
+      // may become runnable again when it finishes).
       mu_.Await(absl::Condition(
-          +[](SerialWorker* w)
-               ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) { return w->stopping_ || !w->tasks_.empty(); },
+          +[](KeyedWorkerPool* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
+            return !p->runnable_.empty() || (p->stopping_ && p->running_.empty());
+          },
           this));
-      if (tasks_.empty()) return;  // stopping and nothing left
-      task = std::move(tasks_.front());
-      tasks_.pop_front();
+      if (runnable_.empty()) return;
+      key = std::move(runnable_.front());
+      runnable_.pop_front();
+      running_.insert(key);
+      auto& queue = queued_[key];
+      task = std::move(queue.front());
+      queue.pop_front();
     }
     task();
+    task = nullptr;  // what the task captured goes before the next of its key starts
+    absl::MutexLock lock(&mu_);
+    running_.erase(key);
+    auto it = queued_.find(key);
+    if (it->second.empty()) {
+      queued_.erase(it);
+    } else {
+      runnable_.push_back(key);
+    }
   }
 }
 
-KServeCore::KServeCore(KServeCoreOptions options) : options_(std::move(options)) {}
+KServeCore::KServeCore(KServeCoreOptions options)
+    : options_(std::move(options)), repository_workers_(options_.load_threads) {}
 
 bool KServeCore::Ready() const {
   if (draining_.load()) return false;
@@ -350,8 +374,9 @@ void KServeCore::RepositoryModelLoad(const Principal& caller,
     done(quota);
     return;
   }
-  repository_worker_.Submit([this, done = std::move(done), name = request.model_name(),
-                             load = *std::move(load)]() mutable {
+  repository_workers_.Submit(request.model_name(), [this, done = std::move(done),
+                                                     name = request.model_name(),
+                                                     load = *std::move(load)]() mutable {
     absl::Status status;
     // Last resort: an exception escaping this thread would end the daemon. Loads report their
     // failures as Status; this only keeps a missed one from taking every model down.
@@ -377,7 +402,8 @@ void KServeCore::RepositoryModelUnload(const Principal& caller,
     done(allowed);
     return;
   }
-  repository_worker_.Submit([this, done = std::move(done), name = request.model_name()]() mutable {
+  repository_workers_.Submit(request.model_name(), [this, done = std::move(done),
+                                                     name = request.model_name()]() mutable {
     absl::Status status = options_.repository->Unload(name);
     if (options_.on_models_changed) options_.on_models_changed();
     done(status);

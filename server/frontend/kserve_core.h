@@ -16,7 +16,10 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
@@ -39,24 +42,33 @@ struct KServeCoreOptions {
   std::string server_name = "fpgaas";
   std::string server_version;
   bool strict_readiness = false;
-  // Called on the worker thread after every load or unload (the gRPC server refreshes health).
+  // Threads running repository loads and unloads: different models' in parallel (up to this
+  // many at once), one model's one at a time in the order they arrived (--model-load-thread-count).
+  int load_threads = 4;
+  // Called on a worker thread after every load or unload (the gRPC server refreshes health).
   std::function<void()> on_models_changed;
 };
 
-// One thread running submitted tasks in order. Destruction runs what is queued, then joins.
-class SerialWorker {
+// `threads` threads running submitted tasks: tasks of different keys in parallel, tasks of one
+// key one at a time in submission order (a key waiting for its running task holds no thread).
+// Destruction runs what is queued, then joins.
+class KeyedWorkerPool {
  public:
-  SerialWorker();
-  ~SerialWorker();
-  void Submit(absl::AnyInvocable<void()> task);
+  explicit KeyedWorkerPool(int threads);
+  ~KeyedWorkerPool();
+  void Submit(std::string key, absl::AnyInvocable<void()> task);
 
  private:
   void Loop();
 
   absl::Mutex mu_;
-  std::deque<absl::AnyInvocable<void()>> tasks_ ABSL_GUARDED_BY(mu_);
+  // Tasks not yet started, per key; a key is listed while it has tasks or one running.
+  absl::flat_hash_map<std::string, std::deque<absl::AnyInvocable<void()>>> queued_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<std::string> running_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::string> runnable_ ABSL_GUARDED_BY(mu_);  // keys with tasks, none running
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 // What the completion of one accepted inference needs; filled before the request is enqueued.
@@ -115,7 +127,7 @@ class KServeCore {
   absl::Status RepositoryIndex(const Principal& caller,
                                const inference::RepositoryIndexRequest& request,
                                inference::RepositoryIndexResponse* response) const;
-  // Loads and unloads run on the core's worker thread (they read files and program devices);
+  // Loads and unloads run on the core's worker threads (they read files and program devices);
   // `done` is called there. A bad parameter or a refused caller is answered at once (on the
   // caller's thread).
   void RepositoryModelLoad(const Principal& caller,
@@ -131,7 +143,7 @@ class KServeCore {
  private:
   KServeCoreOptions options_;
   std::atomic<bool> draining_{false};
-  SerialWorker repository_worker_;  // last: joined first on destruction
+  KeyedWorkerPool repository_workers_;  // last: joined first on destruction
 };
 
 }  // namespace fpgaas::frontend

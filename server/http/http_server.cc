@@ -191,6 +191,7 @@ class HttpServerImpl final : public HttpServer {
     core.server_name = options_.server_name;
     core.server_version = options_.server_version;
     core.strict_readiness = options_.strict_readiness;
+    core.load_threads = options_.model_load_threads;
     core_ = std::make_unique<KServeCore>(std::move(core));
   }
 
@@ -614,6 +615,10 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(HttpServerOptions
   }
   if (options.max_body_bytes <= 0) {
     return absl::InvalidArgumentError("HttpServerOptions: max_body_bytes must be positive");
+  }
+  if (options.model_load_threads < 1 || options.model_load_threads > 64) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--model-load-thread-count must be in 1..64, got ", options.model_load_threads));
   }
   if (options.address.empty()) {
     return absl::InvalidArgumentError("HttpServerOptions: address must not be empty");

@@ -50,6 +50,7 @@ struct HttpServerOptions {
   std::string server_name = "fpgaas";
   std::string server_version = "0.1.0";
   bool strict_readiness = false;          // as GrpcServerOptions::strict_readiness
+  int model_load_threads = 4;             // as GrpcServerOptions::model_load_threads
   absl::Duration drain_grace_period = absl::Seconds(10);
   GrpcServerTlsOptions tls;               // same files and meaning as the gRPC port's
   std::string auth_token_file;            // empty = no authentication

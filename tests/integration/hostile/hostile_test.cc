@@ -11,6 +11,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -25,6 +26,7 @@
 #include "gtest/gtest.h"
 #include "proto/grpc_service.grpc.pb.h"
 #include "server/device/device_manager.h"
+#include "server/device/fake/fake_device.h"
 #include "server/frontend/frontend.h"
 #include "server/metrics/metrics.h"
 #include "server/repository/repository.h"
@@ -122,6 +124,15 @@ class Server {
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
     inference::RepositoryModelLoadResponse response;
     return stub_->RepositoryModelLoad(&context, request, &response);
+  }
+
+  grpc::Status Unload(const std::string& name) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    inference::RepositoryModelUnloadRequest request;
+    request.set_model_name(name);
+    inference::RepositoryModelUnloadResponse response;
+    return stub_->RepositoryModelUnload(&context, request, &response);
   }
 
   // One sample through "dense": the server still computes the right answer.
@@ -597,6 +608,35 @@ TEST(HostileTest, UndecodableUnaryInferRequestGetsInvalidArgumentSayingSo) {
             "the request (12 bytes) is not a decodable inference.ModelInferRequest (protobuf "
             "wire format)");
   server.ExpectServes();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Loads of different models run in parallel.
+
+TEST(HostileTest, SlowLoadOfOneModelDoesNotHoldUpUnloadingAnother) {
+  auto fake = std::make_shared<FakeDevice>();
+  HostileConfig config = Explicit();
+  config.devices.injected = {fake};
+  config.write_models = [](const fs::path& root) {
+    testing::WriteDenseModel(root, "slow", kInputs, kOutputs, 4);
+  };
+  Server server(std::move(config));
+  fake->HoldLoads();
+  grpc::Status loaded;
+  std::thread loader([&] {
+    inference::RepositoryModelLoadRequest request;
+    request.set_model_name("slow");
+    loaded = server.Load(request);
+  });
+  fake->AwaitLoadsHeld(1);  // "slow" is stuck in its device load
+  // Before, the unload queued behind that load on the one repository thread until its deadline.
+  grpc::Status unloaded = server.Unload("dense");
+  EXPECT_TRUE(unloaded.ok()) << unloaded.error_message();
+  fake->ReleaseLoads();
+  loader.join();
+  EXPECT_TRUE(loaded.ok()) << loaded.error_message();
+  EXPECT_EQ(server.Unload("dense").error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(server.Unload("slow").ok());
 }
 
 // ---------------------------------------------------------------------------------------------
