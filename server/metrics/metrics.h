@@ -3,11 +3,11 @@
 // passes ModelMetrics* to each model version's scheduler and to the frontend, and itself
 // (MetricsRegistry*) to the devices.
 //
-// Families (labels model, version; durations in microseconds):
+// Families (labels model, version; fpgaas_* durations in seconds, Prometheus' base unit):
 //   fpgaas_request_total{outcome="success|failure", reason=FailureReasonLabel}, fpgaas_inference_total,
-//   fpgaas_execution_total, fpgaas_request_duration_us, fpgaas_queue_duration_us,
-//   fpgaas_input_transfer_duration_us, fpgaas_compute_duration_us,
-//   fpgaas_output_transfer_duration_us (histograms), fpgaas_batch_size (histogram, samples),
+//   fpgaas_execution_total, fpgaas_request_duration_seconds, fpgaas_queue_duration_seconds,
+//   fpgaas_input_transfer_duration_seconds, fpgaas_compute_duration_seconds,
+//   fpgaas_output_transfer_duration_seconds (histograms), fpgaas_batch_size (histogram, samples),
 //   fpgaas_queue_depth (gauge), and Triton's names that SuperSONIC reads:
 //   nv_inference_request_success, nv_inference_request_failure{reason=REJECTED|CANCELED|BACKEND|OTHER},
 //   nv_inference_count,
@@ -18,7 +18,7 @@
 // Per XRT card (label device="xrt:N"): fpgaas_xrt_xclbin_loads_total, fpgaas_xrt_resets_total,
 //   fpgaas_xrt_xclbin_swaps_total, fpgaas_xrt_out_of_service_total (counters), fpgaas_xrt_in_service
 //   (gauge); per compute unit (labels device, compute_unit): fpgaas_xrt_runs_total,
-//   fpgaas_xrt_busy_microseconds_total, fpgaas_xrt_bytes_to_device_total,
+//   fpgaas_xrt_busy_seconds_total, fpgaas_xrt_bytes_to_device_total,
 //   fpgaas_xrt_bytes_from_device_total, fpgaas_xrt_watchdog_trips_total (counters),
 //   fpgaas_xrt_compute_unit_retired (gauge).
 // Per process: fpgaas_server_info{version} = 1 (count() of it = number of servers).
