@@ -340,8 +340,40 @@ bool RpcTracker::AwaitIdle(absl::Time deadline) {
       deadline);
 }
 
+// One block holds both messages and whatever they allocate while small (ids, names, shapes, a
+// single sample's bytes); larger requests grow the arena. The tensors' std::string buffers stay
+// heap-allocated, so moving raw input/output bytes in and out costs no copy.
+namespace {
+class ArenaInferHolder final
+    : public grpc::MessageHolder<ModelInferRequest, ModelInferResponse> {
+ public:
+  ArenaInferHolder() : arena_(ArenaOptions(block_)) {
+    set_request(google::protobuf::Arena::CreateMessage<ModelInferRequest>(&arena_));
+    set_response(google::protobuf::Arena::CreateMessage<ModelInferResponse>(&arena_));
+  }
+  void Release() override { delete this; }
+
+ private:
+  static google::protobuf::ArenaOptions ArenaOptions(char* block) {
+    google::protobuf::ArenaOptions options;
+    options.initial_block = block;
+    options.initial_block_size = sizeof(block_);
+    return options;
+  }
+  alignas(std::max_align_t) char block_[2048];
+  google::protobuf::Arena arena_;  // after block_: uses it
+};
+}  // namespace
+
+grpc::MessageHolder<ModelInferRequest, ModelInferResponse>*
+InferenceService::ArenaInferAllocator::AllocateMessages() {
+  return new ArenaInferHolder();
+}
+
 InferenceService::InferenceService(InferenceServiceOptions options)
-    : auth_token_(std::move(options.auth_token)), core_(std::move(options.core)) {}
+    : auth_token_(std::move(options.auth_token)), core_(std::move(options.core)) {
+  SetMessageAllocatorFor_ModelInfer(&infer_allocator_);
+}
 
 grpc::ServerUnaryReactor* InferenceService::TrackedReactor() {
   return new TrackedUnaryReactor(&rpcs_);

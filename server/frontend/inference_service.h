@@ -120,7 +120,16 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
                                       const absl::Status& status);
   grpc::ServerUnaryReactor* TrackedReactor();
 
+  // ModelInfer's request and response on one protobuf Arena per RPC (inference_service.cc).
+  class ArenaInferAllocator final
+      : public grpc::MessageAllocator<inference::ModelInferRequest, inference::ModelInferResponse> {
+   public:
+    grpc::MessageHolder<inference::ModelInferRequest, inference::ModelInferResponse>*
+    AllocateMessages() override;
+  };
+
   const std::string auth_token_;
+  ArenaInferAllocator infer_allocator_;  // before the handlers that use it run: set in the ctor
   RpcTracker rpcs_;
   absl::Mutex streams_mu_;
   absl::flat_hash_set<DrainableStream*> streams_ ABSL_GUARDED_BY(streams_mu_);

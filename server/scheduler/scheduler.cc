@@ -10,13 +10,15 @@
 // deeper in the queue than one batch are checked for cancellation and deadline when they reach the
 // front, so formation costs O(batch), not O(queue).
 //
-// Run to completion (scheduler.h): Enqueue claims an idle slot under mu_ (SlotState::kInline), runs
+// Run to completion (scheduler.h): while no slot runs a batch and nothing is queued, Enqueue claims
+// an idle slot under mu_ (SlotState::kInline), runs
 // the request with RunBatch on its own thread without the lock, and gives the slot back. The
-// slot's worker, meanwhile, waits without counting as idle, so the reaper keeps watching deadlines;
-// while any slot is claimed that way, wake-ups go to every worker (one woken worker that cannot take
-// work must not swallow the signal meant for one that can). The estimate that decides "short" is an
-// average of the measured packing+device+unpacking time per sample of recent batches, in the
-// injected clock; until one batch has run there is none, and requests go to the workers.
+// slot's worker, meanwhile, waits without counting as idle, so the reaper keeps watching
+// deadlines; while any slot is claimed that way, wake-ups go to every worker (one woken worker that
+// cannot take work must not swallow the signal meant for one that can). The estimate that decides
+// "short" is an average of the measured packing+device+unpacking time per sample of recent
+// batches, in the injected clock; until one batch has run there is none, and requests go to the
+// workers.
 //
 // The reaper thread covers what the workers cannot see while every one of them runs a batch: it
 // sleeps until the earliest queued deadline (or NotifyCancelled) and then removes every cancelled
@@ -229,8 +231,9 @@ class ModelSchedulerImpl final : public ModelScheduler {
   }
 
   // Under mu_, for a request Enqueue accepted (deadline set): the slot it may run on right now on
-  // the caller's thread, or -1. Only when nothing is queued (it overtakes no one), the batcher would
-  // send it at once anyway (no max_queue_delay to wait for company), and it is expected to be short.
+  // the caller's thread, or -1. Only when nothing is queued (it overtakes no one), the batcher
+  // would send it at once anyway (no max_queue_delay to wait for company), and it is expected to
+  // be short.
   int InlineSlotLocked(const InferenceRequest& request, absl::Time now) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (queued_ > 0 || ns_per_sample_ < 0) return -1;
@@ -246,13 +249,15 @@ class ModelSchedulerImpl final : public ModelScheduler {
                            options_.preferred_batch_sizes.end(), request.batch_size);
     if (!sent_at_once || now >= request.deadline) return -1;
     if (request.cancelled != nullptr && request.cancelled->load()) return -1;
+    // Only while the whole model is idle: with a batch running somewhere, requests are arriving
+    // faster than one at a time, and queueing lets the next batch gather them (one inline run
+    // per arrival would run batches of one, at several times the device time per sample).
+    int chosen = -1;
     for (size_t i = 0; i < slots_.size(); ++i) {
-      if (slot_state_[i] == SlotState::kIdle && slots_[i]->may_run_inline() &&
-          slots_[i]->in_service()) {
-        return int(i);
-      }
+      if (slot_state_[i] != SlotState::kIdle) return -1;
+      if (chosen < 0 && slots_[i]->may_run_inline() && slots_[i]->in_service()) chosen = int(i);
     }
-    return -1;
+    return chosen;
   }
 
   // Under mu_: folds one batch's measured time into the per-sample estimate.

@@ -6,11 +6,12 @@
 // slot, and splits the packed output back into each request's response, then calls its `done`
 // exactly once. One worker thread per ExecutionSlot; no lock is held while a device runs.
 //
-// Run to completion: a request that finds the queue empty and a slot idle runs inside Enqueue, on
-// the caller's thread (no hand-off to a worker, whose wake-up costs more than a short kernel), when
-// the slot allows it (ExecutionSlot::may_run_inline) and the model's recent batches say it takes at
-// most run_to_completion_limit. As soon as requests queue, the workers batch them as before; a
-// request never overtakes a queued one. No lock is held while it runs: the slot is claimed.
+// Run to completion: a request that finds the queue empty and every slot idle runs inside Enqueue,
+// on the caller's thread (no hand-off to a worker, whose wake-up costs more than a short kernel),
+// when the slot allows it (ExecutionSlot::may_run_inline) and the model's recent batches say it
+// takes at most run_to_completion_limit. As soon as requests queue or a batch runs, the workers
+// batch them as before; a request never overtakes a queued one. No lock is held while it runs:
+// the slot is claimed.
 //
 // Cancelled and expired requests leave the queue without device work: a reaper thread (one per
 // scheduler, besides the workers) answers them at their deadline, or as soon as NotifyCancelled
@@ -103,7 +104,8 @@ class ModelScheduler {
   virtual ~ModelScheduler() = default;
 
   // Ownership of *request passes to the scheduler only on OK; then `done` will be called exactly
-  // once (possibly already, before Enqueue returns: run to completion). On error *request is untouched and still the caller's. Errors: INVALID_ARGUMENT
+  // once (possibly already, before Enqueue returns: run to completion). On error *request is
+  // untouched and still the caller's. Errors: INVALID_ARGUMENT
   // (batch_size > max_batch_size, wrong input byte size, priority out of range), UNAVAILABLE (queue
   // full or shutting down). The scheduler records these rejections in its ModelMetrics itself
   // (FailureReason kInvalidArgument, kQueueFull, kShutdown): callers record only failures before
