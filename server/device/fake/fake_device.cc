@@ -120,6 +120,12 @@ void FakeDevice::AwaitHeld(int n) const {
   mu_.Await(absl::Condition(&held));
 }
 
+bool FakeDevice::AwaitHeldFor(int n, absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  auto held = [this, n]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return waiting_at_gate_ >= n; };
+  return mu_.AwaitWithTimeout(absl::Condition(&held), timeout);
+}
+
 void FakeDevice::HoldLoads() {
   absl::MutexLock lock(&mu_);
   loads_held_ = true;

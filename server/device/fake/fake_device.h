@@ -65,6 +65,8 @@ class FakeDevice final : public Device {
   void ReleaseExecutions();
   // Blocks until at least `n` Executes are waiting at the gate / have finished in total.
   void AwaitHeld(int n) const;
+  // As AwaitHeld, giving up after `timeout` (real time); true when `n` are held.
+  bool AwaitHeldFor(int n, absl::Duration timeout) const;
   void AwaitExecutions(int n) const;
 
   // Load gate: while held, every Load blocks (before doing anything) until ReleaseLoads.

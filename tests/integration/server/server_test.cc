@@ -1212,8 +1212,15 @@ class QueuePolicyTest : public GateTest {
   grpc::Status QueuedBehindABusyDevice(inference::ModelInferRequest request,
                                        absl::Duration client_deadline) {
     harness_.fake()->HoldExecutions();
-    auto running = StartCall(DenseRequest(request.model_name(), 1));
-    harness_.fake()->AwaitHeld(1);
+    // The request that keeps the device busy waits in the same 1 ms queue: on a loaded machine it
+    // can expire before it reaches the device. Then send another.
+    std::unique_ptr<Call> running;
+    do {
+      running = StartCall(DenseRequest(request.model_name(), 1));
+      while (!harness_.fake()->AwaitHeldFor(1, absl::Milliseconds(10)) &&
+             !running->done.HasBeenNotified()) {
+      }
+    } while (running->done.HasBeenNotified());
     auto queued = StartCall(std::move(request), client_deadline);
     absl::SleepFor(absl::Milliseconds(50));  // well past every 1 ms timeout
     harness_.fake()->ReleaseExecutions();
