@@ -128,6 +128,7 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock,
   context->model = *model;
   context->batch_size = request->batch_size;
   context->id = request->id;
+  context->requested_outputs = std::move(decoded.requested_outputs);
   // Ownership of the request passes to the scheduler only on OK. `done` may run (and release
   // *context) before Enqueue returns: *model keeps the version alive until then.
   std::shared_ptr<const ServingModel> model_ref = *model;
@@ -143,7 +144,7 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock,
 absl::Status FinishInference(const InferenceContext& context, InferenceResult& result,
                              inference::ModelInferResponse* response) {
   return EncodeInferResponse(SignatureOf(*context.model), context.id, context.batch_size, result,
-                             response);
+                             response, context.requested_outputs);
 }
 
 SerialWorker::SerialWorker() : thread_([this] { Loop(); }) {}
@@ -230,8 +231,12 @@ absl::Status KServeCore::ModelMetadata(const inference::ModelMetadataRequest& re
   response->set_name(serving.name());
   for (int64_t version : *versions) response->add_versions(absl::StrCat(version));
   response->set_platform(serving.config().platform());
-  FillTensorMetadata(signature, serving.input(), response->add_inputs());
-  FillTensorMetadata(signature, serving.output(), response->add_outputs());
+  for (const TensorInfo& input : serving.inputs()) {
+    FillTensorMetadata(signature, input, response->add_inputs());
+  }
+  for (const TensorInfo& output : serving.outputs()) {
+    FillTensorMetadata(signature, output, response->add_outputs());
+  }
   return absl::OkStatus();
 }
 

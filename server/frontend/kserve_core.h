@@ -60,6 +60,7 @@ struct InferenceContext {
   std::shared_ptr<const ServingModel> model;
   int batch_size = 0;
   std::string id;
+  std::vector<int> requested_outputs;  // DecodedRequestOptions::requested_outputs
 };
 
 // Resolves the model, decodes and validates `wire` (moving its raw input bytes out) and enqueues

@@ -227,13 +227,27 @@ class ModelSchedulerImpl final : public ModelScheduler {
                                                      " exceeds max_batch_size ",
                                                      options_.max_batch_size));
     }
-    const size_t element = size_t(numerics::ElementSize(request.input_type));
-    const size_t expected = size_t(request.batch_size) * size_t(spec_.input_size) * element;
-    if (request.input.size() != expected) {
+    if (int(request.more_inputs.size()) != spec_.num_inputs() - 1 ||
+        int(request.more_output_types.size()) != spec_.num_outputs() - 1) {
       return absl::InvalidArgumentError(absl::StrCat(
-          who(), ": input has ", request.input.size(), " bytes, expected ", expected, " (",
-          request.batch_size, " samples x ", spec_.input_size, " values x ", element, " bytes of ",
-          std::string(numerics::ElementTypeName(request.input_type)), ")"));
+          who(), ": ", request.more_inputs.size() + 1, " inputs and ",
+          request.more_output_types.size() + 1, " outputs, the model has ", spec_.num_inputs(),
+          " and ", spec_.num_outputs()));
+    }
+    for (int k = 0; k < spec_.num_inputs(); ++k) {
+      const numerics::ElementType type =
+          k == 0 ? request.input_type : request.more_inputs[size_t(k - 1)].type;
+      const std::string& data = k == 0 ? request.input : request.more_inputs[size_t(k - 1)].data;
+      const int values = spec_.input(k).size;
+      const size_t element = size_t(numerics::ElementSize(type));
+      const size_t expected = size_t(request.batch_size) * size_t(values) * element;
+      if (data.size() != expected) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            who(), ": input", k == 0 ? "" : absl::StrCat(" ", k), " has ", data.size(),
+            " bytes, expected ", expected, " (", request.batch_size, " samples x ", values,
+            " values x ", element, " bytes of ", std::string(numerics::ElementTypeName(type)),
+            ")"));
+      }
     }
     if (options_.priority_levels > 0 && request.priority > options_.priority_levels) {
       return absl::InvalidArgumentError(absl::StrCat(who(), ": priority ", request.priority,
@@ -470,9 +484,6 @@ class ModelSchedulerImpl final : public ModelScheduler {
 
   // Packs, executes and answers one batch; no lock held.
   void RunBatch(ExecutionSlot* slot, std::vector<RequestPtr>& batch, absl::Time start) {
-    const size_t in_bytes_per_sample = spec_.input_bytes_per_sample();
-    const size_t out_bytes_per_sample = spec_.output_bytes_per_sample();
-    uint8_t* const input = slot->input();
     struct Packed {
       RequestPtr request;
       int offset;  // samples
@@ -481,10 +492,19 @@ class ModelSchedulerImpl final : public ModelScheduler {
     packed.reserve(batch.size());
     int samples = 0;
     for (RequestPtr& request : batch) {
-      absl::Status status =
-          numerics::PackElements(request->input_type, request->input.data(),
-                                 size_t(request->batch_size) * size_t(spec_.input_size),
-                                 spec_.input_type, input + size_t(samples) * in_bytes_per_sample);
+      absl::Status status;
+      for (int k = 0; k < spec_.num_inputs() && status.ok(); ++k) {
+        const DeviceTensor tensor = spec_.input(k);
+        const RequestTensor* more = k == 0 ? nullptr : &request->more_inputs[size_t(k - 1)];
+        status = numerics::PackElements(
+            more == nullptr ? request->input_type : more->type,
+            more == nullptr ? request->input.data() : more->data.data(),
+            size_t(request->batch_size) * size_t(tensor.size), tensor.type,
+            slot->input(k) + size_t(samples) * tensor.bytes_per_sample());
+        if (!status.ok() && spec_.num_inputs() > 1) {
+          status = absl::Status(status.code(), absl::StrCat("input ", k, ": ", status.message()));
+        }
+      }
       if (!status.ok()) {
         // The next request packs at the same offset: the batch stays contiguous without it.
         absl::Status invalid = absl::InvalidArgumentError(
@@ -507,16 +527,22 @@ class ModelSchedulerImpl final : public ModelScheduler {
       }
       return;
     }
-    const uint8_t* const output = slot->output();
     std::vector<InferenceResult> results(packed.size());
-    for (size_t i = 0; i < packed.size(); ++i) {
-      const InferenceRequest& request = *packed[i].request;
-      const size_t values = size_t(request.batch_size) * size_t(spec_.output_size);
-      std::string& out = results[i].output;
-      out.resize(values * size_t(numerics::ElementSize(request.output_type)));
-      numerics::UnpackElements(spec_.output_type,
-                               output + size_t(packed[i].offset) * out_bytes_per_sample, values,
-                               request.output_type, out.data());
+    for (int k = 0; k < spec_.num_outputs(); ++k) {
+      const DeviceTensor tensor = spec_.output(k);
+      const uint8_t* const output = slot->output(k);
+      for (size_t i = 0; i < packed.size(); ++i) {
+        const InferenceRequest& request = *packed[i].request;
+        const size_t values = size_t(request.batch_size) * size_t(tensor.size);
+        const numerics::ElementType type =
+            k == 0 ? request.output_type : request.more_output_types[size_t(k - 1)];
+        if (k == 1) results[i].more_outputs.resize(size_t(spec_.num_outputs() - 1));
+        std::string& out = k == 0 ? results[i].output : results[i].more_outputs[size_t(k - 1)];
+        out.resize(values * size_t(numerics::ElementSize(type)));
+        numerics::UnpackElements(tensor.type,
+                                 output + size_t(packed[i].offset) * tensor.bytes_per_sample(),
+                                 values, type, out.data());
+      }
     }
     const absl::Time end = clock_->Now();
     const absl::Duration input_time = (packed_time - start) + times.input_transfer;
@@ -587,10 +613,10 @@ absl::StatusOr<std::unique_ptr<ModelScheduler>> ModelScheduler::Create(Scheduler
   if (model->slots().empty()) {
     return absl::InvalidArgumentError(who + ": the loaded model has no execution slots");
   }
-  if (spec.input_size < 1 || spec.output_size < 1) {
+  if (!spec.tensor_sizes_positive()) {
     return absl::InvalidArgumentError(absl::StrCat(who, ": input_size ", spec.input_size,
                                                    " and output_size ", spec.output_size,
-                                                   " must be >= 1"));
+                                                   " (and every further tensor's) must be >= 1"));
   }
   if (options.max_batch_size < 1 || options.max_batch_size > spec.max_batch_size) {
     return absl::InvalidArgumentError(

@@ -337,21 +337,38 @@ absl::Status WriteFileAtomically(const fs::path& path, const std::string& text) 
 
 std::string ConfigPbtxt(const std::string& model, const Hls4mlProject& project,
                         const Network& net) {
+  const bool single = net.num_inputs() == 1 && net.num_outputs() == 1;
+  // Inputs and outputs in the top function's order, named after its arguments.
+  auto tensors = [](const std::string& kind, const std::vector<std::string>& names, int n,
+                    auto size) {
+    std::vector<std::string> entries;
+    for (int k = 0; k < n; ++k) {
+      entries.push_back(absl::StrCat("{ name: \"", names[size_t(k)],
+                                     "\" data_type: TYPE_FP32 dims: [ ", size(k), " ] }"));
+    }
+    return absl::StrCat(kind, " [ ", absl::StrJoin(entries, ", "), " ]\n");
+  };
   return absl::StrCat(
       "# Written by `fpgaas hls4ml import`. Format: docs/model-repository.md.\n", "name: \"", model,
-      "\"\n", "platform: \"fpgaas_hls4ml\"\n", "max_batch_size: 8192\n", "input [ { name: \"",
-      project.input_name, "\" data_type: TYPE_FP32 dims: [ ", net.input_size(), " ] } ]\n",
-      "output [ { name: \"", project.output_name, "\" data_type: TYPE_FP32 dims: [ ",
-      net.output_size(), " ] } ]\n", "dynamic_batching {\n",
-      "  preferred_batch_size: [ 64, 256 ]\n", "  max_queue_delay_microseconds: 0\n",
+      "\"\n", "platform: \"fpgaas_hls4ml\"\n", "max_batch_size: 8192\n",
+      tensors("input", project.input_names, net.num_inputs(),
+              [&](int k) { return net.input_size(k); }),
+      tensors("output", project.output_names, net.num_outputs(),
+              [&](int k) { return net.output_size(k); }),
+      "dynamic_batching {\n", "  preferred_batch_size: [ 64, 256 ]\n",
+      "  max_queue_delay_microseconds: 0\n",
       "  default_queue_policy { timeout_action: REJECT default_timeout_microseconds: 0 "
       "allow_timeout_override: true "
       "max_queue_size: 4096 }\n",
       "}\n", "instance_group [ { count: 2 } ]\n", "fpga {\n", "  kernel_name: \"",
       project.top_function, "\"\n",
-      "  kernel_arguments: [ \"input\", \"output\", \"batch_size\" ]\n", "  input_precision: \"",
-      net.input_type().ToString(), "\"\n", "  output_precision: \"", net.output_type().ToString(),
-      "\"\n", "  hls4ml_project: \"hls4ml_prj\"\n", "}\n");
+      // Several tensors: the precisions come from the project (one per tensor), and the XRT
+      // kernel wrapper takes one input and one output buffer.
+      single ? absl::StrCat("  kernel_arguments: [ \"input\", \"output\", \"batch_size\" ]\n",
+                            "  input_precision: \"", net.input_type().ToString(), "\"\n",
+                            "  output_precision: \"", net.output_type().ToString(), "\"\n")
+             : std::string(),
+      "  hls4ml_project: \"hls4ml_prj\"\n", "}\n");
 }
 
 // Copies what fpgaasd needs from an hls4ml project: firmware/, tb_data/ and the top-level files
@@ -429,12 +446,6 @@ int Import(const std::vector<std::string>& args, std::ostream& out, std::ostream
     err << "fpgaas hls4ml import: " << network.status().message() << "\n";
     return kExitFailure;
   }
-  if ((*network)->num_inputs() != 1 || (*network)->num_outputs() != 1) {
-    err << "fpgaas hls4ml import: the project has " << (*network)->num_inputs() << " inputs and "
-        << (*network)->num_outputs() << " outputs; fpgaasd serves one input and one output\n";
-    return kExitFailure;
-  }
-
   const fs::path model_dir = fs::path(parsed->options["repository"]) / model;
   std::error_code ec;
   fs::create_directories(model_dir, ec);
@@ -486,12 +497,16 @@ int Import(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
   }
   const Network& net = **network;
-  out << "imported " << source.string() << " as " << version_dir.string() << "\n"
-      << "  input  " << project->input_name << ": " << net.input_size() << " x "
-      << net.input_type().ToString() << "\n"
-      << "  output " << project->output_name << ": " << net.output_size() << " x "
-      << net.output_type().ToString() << "\n"
-      << "  " << net.spec().layers.size() << " layers, " << net.macs_per_sample()
+  out << "imported " << source.string() << " as " << version_dir.string() << "\n";
+  for (int k = 0; k < net.num_inputs(); ++k) {
+    out << "  input  " << project->input_names[size_t(k)] << ": " << net.input_size(k) << " x "
+        << net.input_type(k).ToString() << "\n";
+  }
+  for (int k = 0; k < net.num_outputs(); ++k) {
+    out << "  output " << project->output_names[size_t(k)] << ": " << net.output_size(k) << " x "
+        << net.output_type(k).ToString() << "\n";
+  }
+  out      << "  " << net.spec().layers.size() << " layers, " << net.macs_per_sample()
       << " MACs per sample\n"
       << (write_config ? "  wrote " : "  kept existing ") << config.string() << "\n";
   return kExitOk;

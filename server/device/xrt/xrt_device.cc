@@ -182,6 +182,12 @@ absl::Status ValidateSpec(const DeviceModelSpec& spec) {
     return absl::InvalidArgumentError(absl::StrCat(who, ": input/output sizes must be >= 1, got ",
                                                    spec.input_size, "/", spec.output_size));
   }
+  if (spec.num_inputs() != 1 || spec.num_outputs() != 1) {
+    return absl::UnimplementedError(absl::StrCat(
+        who, ": ", spec.num_inputs(), " inputs and ", spec.num_outputs(),
+        " outputs; the XRT device runs kernels with one input and one output buffer (models with "
+        "several run on the emulated device)"));
+  }
   if (spec.kernel_timeout < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(absl::StrCat(who, ": negative kernel timeout"));
   }
@@ -480,8 +486,9 @@ class XrtSlot final : public ExecutionSlot {
   XrtSlot(XrtLoadedModel* model, ComputeUnit* cu, int index, std::string name)
       : model_(model), cu_(cu), index_(index), name_(std::move(name)) {}
 
-  uint8_t* input() override { return input_map_; }
-  const uint8_t* output() override { return output_map_; }
+  // One input and one output (ValidateSpec refuses more).
+  uint8_t* input(int /*k*/ = 0) override { return input_map_; }
+  const uint8_t* output(int /*k*/ = 0) override { return output_map_; }
   absl::Status Execute(int batch, StageTimes* times) override {
     return model_->Execute(*this, batch, times);
   }
