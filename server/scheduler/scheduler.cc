@@ -61,6 +61,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
       : options_(std::move(options)),
         model_(model),
         spec_(model->spec()),
+        inputs_(Tensors(spec_, true)),
+        outputs_(Tensors(spec_, false)),
         clock_(clock),
         metrics_(metrics),
         queues_(std::max<uint32_t>(1, options_.priority_levels)) {
@@ -68,6 +70,13 @@ class ModelSchedulerImpl final : public ModelScheduler {
   }
 
   ~ModelSchedulerImpl() override { Shutdown(); }
+
+  static std::vector<DeviceTensor> Tensors(const DeviceModelSpec& spec, bool inputs) {
+    std::vector<DeviceTensor> tensors;
+    const int n = inputs ? spec.num_inputs() : spec.num_outputs();
+    for (int k = 0; k < n; ++k) tensors.push_back(inputs ? spec.input(k) : spec.output(k));
+    return tensors;
+  }
 
   void Start() {
     if (metrics_ != nullptr) metrics_->SetQueueDepth(0);
@@ -234,11 +243,11 @@ class ModelSchedulerImpl final : public ModelScheduler {
           request.more_output_types.size() + 1, " outputs, the model has ", spec_.num_inputs(),
           " and ", spec_.num_outputs()));
     }
-    for (int k = 0; k < spec_.num_inputs(); ++k) {
+    for (int k = 0; k < int(inputs_.size()); ++k) {
       const numerics::ElementType type =
           k == 0 ? request.input_type : request.more_inputs[size_t(k - 1)].type;
       const std::string& data = k == 0 ? request.input : request.more_inputs[size_t(k - 1)].data;
-      const int values = spec_.input(k).size;
+      const int values = inputs_[size_t(k)].size;
       const size_t element = size_t(numerics::ElementSize(type));
       const size_t expected = size_t(request.batch_size) * size_t(values) * element;
       if (data.size() != expected) {
@@ -493,15 +502,15 @@ class ModelSchedulerImpl final : public ModelScheduler {
     int samples = 0;
     for (RequestPtr& request : batch) {
       absl::Status status;
-      for (int k = 0; k < spec_.num_inputs() && status.ok(); ++k) {
-        const DeviceTensor tensor = spec_.input(k);
+      for (int k = 0; k < int(inputs_.size()) && status.ok(); ++k) {
+        const DeviceTensor& tensor = inputs_[size_t(k)];
         const RequestTensor* more = k == 0 ? nullptr : &request->more_inputs[size_t(k - 1)];
         status = numerics::PackElements(
             more == nullptr ? request->input_type : more->type,
             more == nullptr ? request->input.data() : more->data.data(),
             size_t(request->batch_size) * size_t(tensor.size), tensor.type,
             slot->input(k) + size_t(samples) * tensor.bytes_per_sample());
-        if (!status.ok() && spec_.num_inputs() > 1) {
+        if (!status.ok() && inputs_.size() > 1) {
           status = absl::Status(status.code(), absl::StrCat("input ", k, ": ", status.message()));
         }
       }
@@ -528,15 +537,15 @@ class ModelSchedulerImpl final : public ModelScheduler {
       return;
     }
     std::vector<InferenceResult> results(packed.size());
-    for (int k = 0; k < spec_.num_outputs(); ++k) {
-      const DeviceTensor tensor = spec_.output(k);
+    for (int k = 0; k < int(outputs_.size()); ++k) {
+      const DeviceTensor& tensor = outputs_[size_t(k)];
       const uint8_t* const output = slot->output(k);
       for (size_t i = 0; i < packed.size(); ++i) {
         const InferenceRequest& request = *packed[i].request;
         const size_t values = size_t(request.batch_size) * size_t(tensor.size);
         const numerics::ElementType type =
             k == 0 ? request.output_type : request.more_output_types[size_t(k - 1)];
-        if (k == 1) results[i].more_outputs.resize(size_t(spec_.num_outputs() - 1));
+        if (k == 1) results[i].more_outputs.resize(outputs_.size() - 1);
         std::string& out = k == 0 ? results[i].output : results[i].more_outputs[size_t(k - 1)];
         out.resize(values * size_t(numerics::ElementSize(type)));
         numerics::UnpackElements(tensor.type,
@@ -576,6 +585,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
   SchedulerOptions options_;
   LoadedModel* const model_;
   const DeviceModelSpec& spec_;
+  // spec_'s tensors, looked up once (the batch loops read them per request).
+  const std::vector<DeviceTensor> inputs_, outputs_;
   Clock* const clock_;
   ModelMetrics* const metrics_;
 
