@@ -54,6 +54,14 @@ for header in "$firmware"/*.h; do
   fi
 done
 [[ -n "$top" ]] || die "$firmware: no <top>.h declaring void <top>(input_t x[N], result_t y[M]) (io_parallel hls4ml project expected)"
+# The host build compiles against kernels/host's own nnet_utils, which has the dense-network
+# layers only: a project including another nnet_utils header is refused by name.
+if [[ $top_only == 1 ]]; then
+  missing=$(grep -ho '#include "nnet_utils/[A-Za-z0-9_]*\.h"' "$firmware"/*.h "$firmware"/*.cpp 2>/dev/null |
+            sed 's/.*"nnet_utils\/\(.*\)"/\1/' | sort -u |
+            while read -r h; do [[ -f "$here/host/nnet_utils/$h" ]] || echo "$h"; done | tr '\n' ' ')
+  [[ -z "$missing" ]] || die "$firmware: the host build has no ${missing% } (kernels/host/nnet_utils implements the dense-network layers only)"
+fi
 kernel=${kernel:-$top}
 [[ "$kernel" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "--kernel $kernel is not a C identifier"
 [[ "$compute_units" =~ ^[1-9][0-9]*$ ]] || die "--compute-units must be a positive integer"

@@ -401,9 +401,10 @@ absl::StatusOr<std::vector<float>> DecodeOutput(const inference::ModelInferRespo
   return values;
 }
 
-absl::Status BuildInferRequest(const ModelState& model, std::span<const float> samples,
-                               int64_t batch_size, const InferOptions& options,
-                               inference::ModelInferRequest& request) {
+namespace {
+
+// Checks the batch size against the model's batching.
+absl::Status CheckBatchSize(const ModelState& model, int64_t batch_size) {
   if (batch_size < 1) {
     return absl::InvalidArgumentError(absl::StrCat("batch size must be >= 1, got ", batch_size));
   }
@@ -417,12 +418,20 @@ absl::Status BuildInferRequest(const ModelState& model, std::span<const float> s
                                                    " exceeds the model's max_batch_size ",
                                                    model.config.max_batch_size));
   }
+  return absl::OkStatus();
+}
+
+// Appends input `tensor` (per-sample metadata) holding `samples` (batch_size samples).
+absl::Status AddInput(const ModelState& model, const TensorMetadata& tensor,
+                      std::span<const float> samples, int64_t batch_size,
+                      inference::ModelInferRequest& request) {
   if (samples.size() % batch_size != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(samples.size(), " values do not split into ", batch_size, " samples"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        samples.size(), " values", model.inputs.size() > 1 ? " of input '" + tensor.name + "'" : "",
+        " do not split into ", batch_size, " samples"));
   }
   const int64_t per_sample = static_cast<int64_t>(samples.size()) / batch_size;
-  std::vector<int64_t> shape = model.input.shape;
+  std::vector<int64_t> shape = tensor.shape;
   int64_t known = 1;
   int variable = -1;
   for (size_t i = 0; i < shape.size(); ++i) {
@@ -439,16 +448,29 @@ absl::Status BuildInferRequest(const ModelState& model, std::span<const float> s
     if (known == 0 || per_sample % known != 0) {
       return absl::InvalidArgumentError(absl::StrCat(per_sample,
                                                      " values per sample do not fit input shape [",
-                                                     absl::StrJoin(model.input.shape, ","), "]"));
+                                                     absl::StrJoin(tensor.shape, ","), "]"));
     }
     shape[variable] = per_sample / known;
   } else if (per_sample != known) {
     return absl::InvalidArgumentError(absl::StrCat("model '", model.metadata.name, "' input '",
-                                                   model.input.name, "' takes ", known,
+                                                   tensor.name, "' takes ", known,
                                                    " values per sample, got ", per_sample));
   }
   if (model.config.max_batch_size > 0) shape.insert(shape.begin(), batch_size);
+  if (ElementBytes(tensor.datatype) == 0) {
+    return absl::UnimplementedError(absl::StrCat("input '", tensor.name, "' datatype ",
+                                                 tensor.datatype,
+                                                 " cannot be sent from float values"));
+  }
+  auto* input = request.add_inputs();
+  input->set_name(tensor.name);
+  input->set_datatype(tensor.datatype);
+  for (int64_t dim : shape) input->add_shape(dim);
+  return EncodeValues(samples, tensor.datatype, *request.add_raw_input_contents());
+}
 
+void SetRequestOptions(const ModelState& model, const InferOptions& options,
+                       inference::ModelInferRequest& request) {
   request.set_model_name(model.metadata.name);
   request.set_model_version(model.version);
   if (!options.request_id.empty()) request.set_id(options.request_id);
@@ -459,12 +481,62 @@ absl::Status BuildInferRequest(const ModelState& model, std::span<const float> s
     (*request.mutable_parameters())["timeout"].set_int64_param(
         static_cast<int64_t>(options.server_timeout_us));
   }
-  auto* input = request.add_inputs();
-  input->set_name(model.input.name);
-  input->set_datatype(model.input.datatype);
-  for (int64_t dim : shape) input->add_shape(dim);
+}
+
+}  // namespace
+
+absl::Status BuildInferRequest(const ModelState& model, std::span<const float> samples,
+                               int64_t batch_size, const InferOptions& options,
+                               inference::ModelInferRequest& request) {
+  if (absl::Status s = CheckBatchSize(model, batch_size); !s.ok()) return s;
+  if (model.inputs.size() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model '", model.metadata.name, "' takes ", model.inputs.size(),
+        " inputs; send them as named tensors (Model::InferTensors)"));
+  }
+  SetRequestOptions(model, options, request);
+  if (absl::Status s = AddInput(model, model.input, samples, batch_size, request); !s.ok()) {
+    return s;
+  }
   request.add_outputs()->set_name(model.output.name);
-  return EncodeValues(samples, model.input.datatype, *request.add_raw_input_contents());
+  return absl::OkStatus();
+}
+
+absl::Status BuildInferRequest(const ModelState& model, const std::vector<NamedTensor>& tensors,
+                               int64_t batch_size, const InferOptions& options,
+                               const std::vector<std::string>& outputs,
+                               inference::ModelInferRequest& request) {
+  if (absl::Status s = CheckBatchSize(model, batch_size); !s.ok()) return s;
+  SetRequestOptions(model, options, request);
+  for (const TensorMetadata& expected : model.inputs) {
+    const NamedTensor* given = nullptr;
+    for (const NamedTensor& t : tensors) {
+      if (t.name == expected.name) {
+        if (given != nullptr) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("input '", t.name, "' is given twice"));
+        }
+        given = &t;
+      }
+    }
+    if (given == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("model '", model.metadata.name,
+                                                     "' needs input '", expected.name, "'"));
+    }
+    if (absl::Status s = AddInput(model, expected, given->values, batch_size, request); !s.ok()) {
+      return s;
+    }
+  }
+  for (const NamedTensor& t : tensors) {
+    bool known = false;
+    for (const TensorMetadata& expected : model.inputs) known = known || expected.name == t.name;
+    if (!known) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("model '", model.metadata.name, "' has no input '", t.name, "'"));
+    }
+  }
+  for (const std::string& name : outputs) request.add_outputs()->set_name(name);
+  return absl::OkStatus();
 }
 
 }  // namespace internal
@@ -773,8 +845,14 @@ absl::StatusOr<Model> Client::GetModel(const std::string& name, const std::strin
     }
     return tensor;
   };
-  state->input = per_sample(state->metadata.inputs.front(), state->config.inputs);
-  state->output = per_sample(state->metadata.outputs.front(), state->config.outputs);
+  for (const TensorMetadata& tensor : state->metadata.inputs) {
+    state->inputs.push_back(per_sample(tensor, state->config.inputs));
+  }
+  for (const TensorMetadata& tensor : state->metadata.outputs) {
+    state->outputs.push_back(per_sample(tensor, state->config.outputs));
+  }
+  state->input = state->inputs.front();
+  state->output = state->outputs.front();
   if (internal::ElementBytes(state->input.datatype) == 0) {
     return absl::UnimplementedError(absl::StrCat("model '", name, "' input datatype ",
                                                  state->input.datatype,

@@ -42,6 +42,7 @@ struct ModelState {
   ModelConfigInfo config;
   TensorMetadata input;   // per-sample shape
   TensorMetadata output;  // per-sample shape
+  std::vector<TensorMetadata> inputs, outputs;  // every tensor, per-sample shapes
 };
 
 absl::Status FromGrpc(const grpc::Status& status, absl::string_view rpc);
@@ -50,6 +51,12 @@ absl::Status FromGrpc(const grpc::Status& status, absl::string_view rpc);
 // datatype as raw bytes).
 absl::Status BuildInferRequest(const ModelState& model, std::span<const float> samples,
                                int64_t batch_size, const InferOptions& options,
+                               inference::ModelInferRequest& request);
+// The same for several named inputs (each `tensor` one of model.inputs); requests the outputs
+// named in `outputs` (none: the server sends every output).
+absl::Status BuildInferRequest(const ModelState& model, const std::vector<NamedTensor>& tensors,
+                               int64_t batch_size, const InferOptions& options,
+                               const std::vector<std::string>& outputs,
                                inference::ModelInferRequest& request);
 
 // The named output of a response (or its first output), as floats.

@@ -23,6 +23,8 @@ const std::string& Model::name() const { return state_->metadata.name; }
 const std::string& Model::version() const { return state_->version; }
 const TensorMetadata& Model::input() const { return state_->input; }
 const TensorMetadata& Model::output() const { return state_->output; }
+const std::vector<TensorMetadata>& Model::inputs() const { return state_->inputs; }
+const std::vector<TensorMetadata>& Model::outputs() const { return state_->outputs; }
 const ModelMetadata& Model::metadata() const { return state_->metadata; }
 const ModelConfigInfo& Model::config() const { return state_->config; }
 int64_t Model::max_batch_size() const { return state_->config.max_batch_size; }
@@ -79,6 +81,45 @@ InferResult Model::InferBatch(std::span<const float> samples, int64_t batch_size
     outputs.insert(outputs.end(), values->begin(), values->end());
   }
   return outputs;
+}
+
+absl::StatusOr<NamedTensors> Model::InferTensors(const NamedTensors& inputs, int64_t batch_size,
+                                                 const std::vector<std::string>& outputs,
+                                                 const InferOptions& options) const {
+  const internal::ChannelState& channel = *state_->channel;
+  if (!channel.init_error.ok()) return channel.init_error;
+  inference::ModelInferRequest request;
+  absl::Status status =
+      internal::BuildInferRequest(*state_, inputs, batch_size, options, outputs, request);
+  if (!status.ok()) return status;
+  grpc::ClientContext context;
+  channel.Prepare(context, options.deadline);
+  inference::ModelInferResponse response;
+  status = FromGrpc(channel.stub->ModelInfer(&context, request, &response), "ModelInfer");
+  if (!status.ok()) return status;
+  NamedTensors result;
+  if (outputs.empty()) {
+    for (const TensorMetadata& output : state_->outputs) {
+      bool present = false;
+      for (const auto& tensor : response.outputs()) present = present || tensor.name() == output.name;
+      if (present) result.push_back(NamedTensor{output.name, {}});
+    }
+  } else {
+    for (const std::string& name : outputs) result.push_back(NamedTensor{name, {}});
+  }
+  for (NamedTensor& tensor : result) {
+    bool present = false;
+    for (const auto& out : response.outputs()) present = present || out.name() == tensor.name;
+    if (!present) {
+      return absl::DataLossError(
+          absl::StrCat("the response carries no output '", tensor.name, "'"));
+    }
+    auto values = internal::DecodeOutput(response, tensor.name);
+    if (!values.ok()) return values.status();
+    tensor.values = *std::move(values);
+  }
+  if (result.empty()) return absl::DataLossError("the response carries no output tensor");
+  return result;
 }
 
 namespace {

@@ -27,7 +27,19 @@
 
 namespace fpgaas {
 
+// One further input or output tensor of a model with several (see DeviceModelSpec).
+struct DeviceTensor {
+  std::string name;        // the config's tensor name (for messages)
+  numerics::FixedType type;  // device-side precision
+  int size = 0;            // values per sample
+  size_t bytes_per_sample() const { return size_t(size) * type.container_bytes(); }
+};
+
 // Everything a device needs to run one model version. Built by the repository from config.pbtxt.
+// Tensor 0 of each direction is input_type/input_size and output_type/output_size; a model with
+// several inputs or outputs (hls4ml top functions with several arrays or streams) lists tensors
+// 1, 2, ... in more_inputs/more_outputs, in the top function's order. Each tensor has its own
+// packed buffer (ExecutionSlot::input(k)/output(k)).
 struct DeviceModelSpec {
   std::string model_name;
   int64_t version = 1;
@@ -38,6 +50,8 @@ struct DeviceModelSpec {
   numerics::FixedType output_type;    // device-side precision of output values
   int input_size = 0;                 // values per sample
   int output_size = 0;                // values per sample
+  std::vector<DeviceTensor> more_inputs;   // inputs 1, 2, ...
+  std::vector<DeviceTensor> more_outputs;  // outputs 1, 2, ...
   // Emulated device: the network to run (shared, immutable). XRT ignores it.
   std::shared_ptr<const numerics::Network> network;
   // XRT device: kernel and bitstream.
@@ -52,22 +66,43 @@ struct DeviceModelSpec {
   // measured run times.
   absl::Duration kernel_timeout = absl::ZeroDuration();
 
-  size_t input_bytes_per_sample() const {
-    return size_t(input_size) * input_type.container_bytes();
+  int num_inputs() const { return 1 + int(more_inputs.size()); }
+  int num_outputs() const { return 1 + int(more_outputs.size()); }
+  // Tensor k (0 <= k < num_inputs() / num_outputs()); tensor 0's name is empty.
+  DeviceTensor input(int k) const {
+    return k == 0 ? DeviceTensor{"", input_type, input_size} : more_inputs[size_t(k - 1)];
   }
-  size_t output_bytes_per_sample() const {
-    return size_t(output_size) * output_type.container_bytes();
+  DeviceTensor output(int k) const {
+    return k == 0 ? DeviceTensor{"", output_type, output_size} : more_outputs[size_t(k - 1)];
+  }
+  size_t input_bytes_per_sample(int k = 0) const { return input(k).bytes_per_sample(); }
+  size_t output_bytes_per_sample(int k = 0) const { return output(k).bytes_per_sample(); }
+  // Every tensor's size is >= 1.
+  bool tensor_sizes_positive() const {
+    for (int k = 0; k < num_inputs(); ++k) {
+      if (input(k).size < 1) return false;
+    }
+    for (int k = 0; k < num_outputs(); ++k) {
+      if (output(k).size < 1) return false;
+    }
+    return true;
   }
   // Bytes of one input plus one output buffer of max_batch_size samples per compute unit (what a
   // device allocates once per copy of the buffers it keeps), computed with overflow checks:
   // RESOURCE_EXHAUSTED when it does not fit in size_t, INVALID_ARGUMENT for negative sizes.
   absl::StatusOr<size_t> BufferBytes() const {
-    if (max_batch_size < 0 || compute_units < 0 || input_size < 0 || output_size < 0) {
+    if (max_batch_size < 0 || compute_units < 0) {
       return absl::InvalidArgumentError("negative batch, compute unit or tensor size");
     }
     size_t per_sample = 0, per_unit = 0, total = 0;
-    if (__builtin_add_overflow(input_bytes_per_sample(), output_bytes_per_sample(), &per_sample) ||
-        __builtin_mul_overflow(per_sample, size_t(max_batch_size), &per_unit) ||
+    for (int k = 0; k < num_inputs() + num_outputs(); ++k) {
+      const DeviceTensor t = k < num_inputs() ? input(k) : output(k - num_inputs());
+      if (t.size < 0) return absl::InvalidArgumentError("negative batch, compute unit or tensor size");
+      if (__builtin_add_overflow(per_sample, t.bytes_per_sample(), &per_sample)) {
+        return absl::ResourceExhaustedError("tensor sizes overflow the address space");
+      }
+    }
+    if (__builtin_mul_overflow(per_sample, size_t(max_batch_size), &per_unit) ||
         __builtin_mul_overflow(per_unit, size_t(compute_units), &total)) {
       return absl::ResourceExhaustedError(absl::StrCat(
           "buffers of ", compute_units, " compute units x ", max_batch_size,
@@ -87,13 +122,13 @@ struct StageTimes {
 class ExecutionSlot {
  public:
   virtual ~ExecutionSlot() = default;
-  // Host-side packed input buffer, capacity max_batch_size * input_bytes_per_sample(). The
-  // scheduler packs a batch here directly (for XRT this is the mapped buffer object).
-  virtual uint8_t* input() = 0;
-  // Host-side packed output buffer, valid after a successful Execute until the next one.
-  virtual const uint8_t* output() = 0;
-  // Transfers input()[0, batch * input bytes) to the device, runs the kernel on `batch` samples
-  // (1 <= batch <= max_batch_size) and transfers the results into output(). On error the batch's
+  // Host-side packed buffer of input tensor k, capacity max_batch_size * input_bytes_per_sample(k).
+  // The scheduler packs a batch here directly (for XRT this is the mapped buffer object).
+  virtual uint8_t* input(int k = 0) = 0;
+  // Host-side packed buffer of output tensor k, valid after a successful Execute until the next.
+  virtual const uint8_t* output(int k = 0) = 0;
+  // Transfers every input(k)[0, batch * its bytes) to the device, runs the kernel on `batch` samples
+  // (1 <= batch <= max_batch_size) and transfers the results into every output(k). On error the batch's
   // results are undefined and the caller fails (or retries) the batch's requests.
   virtual absl::Status Execute(int batch, StageTimes* times) = 0;
   // Which compute unit this slot drives, e.g. "emu:0/cu1" (for logs and metrics).

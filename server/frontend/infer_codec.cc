@@ -256,8 +256,8 @@ ModelSignature SignatureOf(const ServingModel& model) {
   signature.model_name = model.name();
   signature.version = model.version();
   signature.max_batch_size = model.max_batch_size();
-  signature.input = &model.input();
-  signature.output = &model.output();
+  signature.inputs = model.inputs();
+  signature.outputs = model.outputs();
   signature.input_precision = FpgaParameter(model.config(), kFpgaInputPrecision);
   const auto& parameters = model.config().parameters();
   if (auto it = parameters.find(kNonFiniteParameter); it != parameters.end()) {
@@ -278,26 +278,21 @@ std::vector<int64_t> ClientShape(const ModelSignature& signature, const TensorIn
   return shape;
 }
 
-absl::Status DecodeInferRequest(const ModelSignature& signature, inference::ModelInferRequest& wire,
-                                InferenceRequest* request, DecodedRequestOptions* options) {
-  const TensorInfo& expected = *signature.input;
-  // Inputs: exactly the model's one input.
-  if (wire.inputs_size() == 0) {
-    return absl::InvalidArgumentError(absl::StrCat("missing input '", expected.name,
-                                                   "' for model '", Sv(signature.model_name), "'"));
-  }
-  for (int i = 0; i < wire.inputs_size(); ++i) {
-    if (wire.inputs(i).name() != expected.name) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown input '", Quoted(wire.inputs(i).name()), "' for model '",
-                       Sv(signature.model_name), "' (its input is '", expected.name, "')"));
-    }
-  }
-  if (wire.inputs_size() > 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("input '", expected.name, "' is given ", wire.inputs_size(), " times"));
-  }
-  auto& input = *wire.mutable_inputs(0);
+namespace {
+
+std::string ModelTensorNames(absl::Span<const TensorInfo> tensors) {
+  std::vector<std::string> names;
+  for (const TensorInfo& t : tensors) names.push_back(absl::StrCat("'", t.name, "'"));
+  return absl::StrJoin(names, ", ");
+}
+
+// Validates wire input `i` against the model's input `expected` and moves or converts its
+// contents into *dst. *batch_size: the batch dimension found (or the one every input must have
+// when already > 0).
+absl::Status DecodeInput(const ModelSignature& signature, const TensorInfo& expected,
+                         inference::ModelInferRequest& wire, int i, int64_t* batch_size,
+                         std::string* dst) {
+  auto& input = *wire.mutable_inputs(i);
   const std::string& name = input.name();
   const std::string_view expected_datatype = numerics::ElementTypeName(expected.element_type);
   if (input.datatype() != expected_datatype) {
@@ -317,17 +312,24 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
         "input '", name, "': shape ", ShapeString(shape), " has rank ", shape.size(),
         ", the model expects rank ", expected_rank, " ", ShapeString(expected_shape)));
   }
-  int64_t batch_size = 1;
+  int64_t this_batch = 1;
   if (batched) {
-    batch_size = shape.Get(0);
-    if (batch_size < 1 || batch_size > signature.max_batch_size) {
+    this_batch = shape.Get(0);
+    if (this_batch < 1 || this_batch > signature.max_batch_size) {
       return absl::InvalidArgumentError(
-          absl::StrCat("input '", name, "': batch dimension ", batch_size, " of shape ",
+          absl::StrCat("input '", name, "': batch dimension ", this_batch, " of shape ",
                        ShapeString(shape), " must be between 1 and max_batch_size ",
                        signature.max_batch_size));
     }
+    if (*batch_size > 0 && this_batch != *batch_size) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("input '", name, "': batch dimension ", this_batch, " of shape ",
+                       ShapeString(shape), " differs from input '", wire.inputs(0).name(),
+                       "''s ", *batch_size, " (every input carries the same samples)"));
+    }
   }
-  int64_t elements = batch_size;
+  *batch_size = this_batch;
+  int64_t elements = this_batch;
   for (size_t d = 0; d < expected.dims.size(); ++d) {
     const int64_t got = shape.Get(static_cast<int>(d + (batched ? 1 : 0)));
     const int64_t want = expected.dims[d];
@@ -356,19 +358,14 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
       return absl::InvalidArgumentError(absl::StrCat(
           "input '", name, "': typed contents and raw_input_contents must not both be given"));
     }
-    if (wire.raw_input_contents_size() != wire.inputs_size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "raw_input_contents has ", wire.raw_input_contents_size(),
-          " entries, expected one per input (", wire.inputs_size(), ")"));
-    }
-    std::string* raw = wire.mutable_raw_input_contents(0);
+    std::string* raw = wire.mutable_raw_input_contents(i);
     if (static_cast<int64_t>(raw->size()) != expected_bytes) {
       return absl::InvalidArgumentError(absl::StrCat(
           "input '", name, "': raw_input_contents holds ", raw->size(), " bytes, shape ",
           ShapeString(shape), " of ", Sv(expected_datatype), " needs ", expected_bytes));
     }
-    request->input.clear();
-    request->input.swap(*raw);
+    dst->clear();
+    dst->swap(*raw);
   } else if (typed) {
     // The datatype's own field must carry the elements (FP16/BF16 have none: raw only).
     const std::string_view field = TypedFieldFor(expected.element_type);
@@ -389,10 +386,9 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
                                                      " elements, shape ", ShapeString(shape),
                                                      " needs ", elements));
     }
-    request->input.clear();
-    request->input.reserve(expected_bytes);
-    if (absl::Status s = TypedContentsToBytes(input.contents(), expected.element_type, name,
-                                              &request->input);
+    dst->clear();
+    dst->reserve(expected_bytes);
+    if (absl::Status s = TypedContentsToBytes(input.contents(), expected.element_type, name, dst);
         !s.ok()) {
       return s;
     }
@@ -403,7 +399,7 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
   }
   // NaN and inf: the model's policy (default: rejected, whatever the device-side fixed-point type
   // would make of them).
-  if (int64_t bad = FirstNonFinite(request->input, expected.element_type); bad >= 0) {
+  if (int64_t bad = FirstNonFinite(*dst, expected.element_type); bad >= 0) {
     switch (signature.non_finite) {
       case NonFinitePolicy::kReject:
         return absl::InvalidArgumentError(absl::StrCat(
@@ -411,15 +407,65 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
             " is NaN or infinite; fixed-point inputs must be finite"));
       case NonFinitePolicy::kSaturate:
       case NonFinitePolicy::kZero:
-        if (absl::Status s = ApplyNonFinitePolicy(request->input, expected.element_type,
-                                                  signature.non_finite, signature.input_precision);
+        if (absl::Status s = ApplyNonFinitePolicy(
+                *dst, expected.element_type, signature.non_finite,
+                expected.precision.empty() ? signature.input_precision : expected.precision);
             !s.ok()) {
           return s;
         }
         break;
       case NonFinitePolicy::kInvalid:
-        break;  // answered below, for every request
+        break;  // answered by the caller, for every request
     }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status DecodeInferRequest(const ModelSignature& signature, inference::ModelInferRequest& wire,
+                                InferenceRequest* request, DecodedRequestOptions* options) {
+  const absl::Span<const TensorInfo> inputs = signature.inputs;
+  // Inputs: every model input exactly once; wire_index[k] is where model input k is.
+  std::vector<int> wire_index(inputs.size(), -1);
+  for (int i = 0; i < wire.inputs_size(); ++i) {
+    const std::string& name = wire.inputs(i).name();
+    size_t k = 0;
+    while (k < inputs.size() && inputs[k].name != name) ++k;
+    if (k == inputs.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown input '", Quoted(name), "' for model '", Sv(signature.model_name), "' (",
+          inputs.size() == 1 ? "its input is " : "its inputs are ", ModelTensorNames(inputs), ")"));
+    }
+    if (wire_index[k] >= 0) {
+      int times = 0;
+      for (const auto& other : wire.inputs()) times += other.name() == name ? 1 : 0;
+      return absl::InvalidArgumentError(
+          absl::StrCat("input '", inputs[k].name, "' is given ", times, " times"));
+    }
+    wire_index[k] = i;
+  }
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    if (wire_index[k] < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "missing input '", inputs[k].name, "' for model '", Sv(signature.model_name), "'",
+          inputs.size() == 1 ? "" : absl::StrCat(" (it takes ", ModelTensorNames(inputs), ")")));
+    }
+  }
+  if (wire.raw_input_contents_size() > 0 && wire.raw_input_contents_size() != wire.inputs_size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "raw_input_contents has ", wire.raw_input_contents_size(),
+        " entries, expected one per input (", wire.inputs_size(), ")"));
+  }
+  request->more_inputs.resize(inputs.size() - 1);
+  int64_t batch_size = 0;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    std::string* dst = k == 0 ? &request->input : &request->more_inputs[k - 1].data;
+    if (absl::Status s = DecodeInput(signature, inputs[k], wire, wire_index[k], &batch_size, dst);
+        !s.ok()) {
+      return s;
+    }
+    if (k > 0) request->more_inputs[k - 1].type = inputs[k].element_type;
   }
   if (signature.non_finite == NonFinitePolicy::kInvalid) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -427,13 +473,25 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
         Sv(signature.non_finite_value), "'; expected reject, saturate or zero"));
   }
 
-  // Requested outputs: a subset of the model's outputs (it has one).
+  // Requested outputs: a subset of the model's outputs, each at most once.
+  const absl::Span<const TensorInfo> outputs = signature.outputs;
+  options->requested_outputs.clear();
   for (const auto& output : wire.outputs()) {
-    if (output.name() != signature.output->name) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown output '", Quoted(output.name()), "' requested from model '",
-                       Sv(signature.model_name), "' (its output is '", signature.output->name, "')"));
+    size_t k = 0;
+    while (k < outputs.size() && outputs[k].name != output.name()) ++k;
+    if (k == outputs.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown output '", Quoted(output.name()), "' requested from model '",
+          Sv(signature.model_name), "' (", outputs.size() == 1 ? "its output is " : "its outputs are ",
+          ModelTensorNames(outputs), ")"));
     }
+    for (int seen : options->requested_outputs) {
+      if (seen == int(k)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("output '", outputs[k].name, "' is requested twice"));
+      }
+    }
+    options->requested_outputs.push_back(int(k));
   }
 
   absl::StatusOr<int64_t> priority = ParseNonNegativeParameter(wire, "priority");
@@ -446,8 +504,12 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
 
   request->id = wire.id();
   request->batch_size = static_cast<int>(batch_size);
-  request->input_type = expected.element_type;
-  request->output_type = signature.output->element_type;
+  request->input_type = inputs[0].element_type;
+  request->output_type = outputs[0].element_type;
+  request->more_output_types.clear();
+  for (size_t k = 1; k < outputs.size(); ++k) {
+    request->more_output_types.push_back(outputs[k].element_type);
+  }
   request->priority = static_cast<uint32_t>(*priority);
   options->timeout = absl::Microseconds(*timeout_us);
   return absl::OkStatus();
@@ -455,30 +517,40 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
 
 absl::Status EncodeInferResponse(const ModelSignature& signature, const std::string& id,
                                  int request_batch_size, InferenceResult& result,
-                                 inference::ModelInferResponse* response) {
-  const TensorInfo& output = *signature.output;
+                                 inference::ModelInferResponse* response,
+                                 const std::vector<int>& requested_outputs) {
   response->set_model_name(std::string(signature.model_name));
   response->set_model_version(absl::StrCat(signature.version));
   response->set_id(id);
-  auto* tensor = response->add_outputs();
-  tensor->set_name(output.name);
-  tensor->set_datatype(std::string(numerics::ElementTypeName(output.element_type)));
-  int64_t elements = 1;
-  if (signature.max_batch_size > 0) {
-    tensor->add_shape(request_batch_size);
-    elements = request_batch_size;
+  if (result.more_outputs.size() + 1 != signature.outputs.size()) {
+    return absl::InternalError(absl::StrCat("the device returned ", result.more_outputs.size() + 1,
+                                            " outputs, expected ", signature.outputs.size()));
   }
-  for (int64_t d : output.dims) {
-    tensor->add_shape(d);
-    elements *= d;
+  const size_t count = requested_outputs.empty() ? signature.outputs.size() : requested_outputs.size();
+  for (size_t i = 0; i < count; ++i) {
+    const int k = requested_outputs.empty() ? int(i) : requested_outputs[i];
+    const TensorInfo& output = signature.outputs[size_t(k)];
+    std::string& bytes = k == 0 ? result.output : result.more_outputs[size_t(k - 1)];
+    auto* tensor = response->add_outputs();
+    tensor->set_name(output.name);
+    tensor->set_datatype(std::string(numerics::ElementTypeName(output.element_type)));
+    int64_t elements = 1;
+    if (signature.max_batch_size > 0) {
+      tensor->add_shape(request_batch_size);
+      elements = request_batch_size;
+    }
+    for (int64_t d : output.dims) {
+      tensor->add_shape(d);
+      elements *= d;
+    }
+    const size_t expected_bytes =
+        static_cast<size_t>(elements) * numerics::ElementSize(output.element_type);
+    if (bytes.size() != expected_bytes) {
+      return absl::InternalError(absl::StrCat("output '", output.name, "': the device returned ",
+                                              bytes.size(), " bytes, expected ", expected_bytes));
+    }
+    response->add_raw_output_contents(std::move(bytes));
   }
-  const size_t expected_bytes = static_cast<size_t>(elements) * numerics::ElementSize(output.element_type);
-  if (result.output.size() != expected_bytes) {
-    return absl::InternalError(absl::StrCat("output '", output.name, "': the device returned ",
-                                            result.output.size(), " bytes, expected ",
-                                            expected_bytes));
-  }
-  response->add_raw_output_contents(std::move(result.output));
   return absl::OkStatus();
 }
 

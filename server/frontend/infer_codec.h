@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "proto/grpc_service.pb.h"
 #include "proto/model_config.pb.h"
 #include "server/repository/repository.h"
@@ -37,11 +38,13 @@ struct ModelSignature {
   std::string_view model_name;
   int64_t version = 1;
   int max_batch_size = 0;          // 0 = no batch dimension in shapes
-  const TensorInfo* input = nullptr;
-  const TensorInfo* output = nullptr;
+  // The model's inputs and outputs, in the device's (hls4ml top function's) order, >= 1 each.
+  absl::Span<const TensorInfo> inputs;
+  absl::Span<const TensorInfo> outputs;
   NonFinitePolicy non_finite = NonFinitePolicy::kReject;
   std::string_view non_finite_value;  // the parameter as written (for kInvalid's message)
-  std::string_view input_precision;   // the device's input type, e.g. "ap_fixed<16,6>"
+  // The device's input type, e.g. "ap_fixed<16,6>", for inputs whose TensorInfo has no precision.
+  std::string_view input_precision;
 };
 
 ModelSignature SignatureOf(const ServingModel& model);
@@ -49,20 +52,28 @@ ModelSignature SignatureOf(const ServingModel& model);
 // What DecodeInferRequest extracts besides the tensor.
 struct DecodedRequestOptions {
   absl::Duration timeout = absl::ZeroDuration();  // request parameter "timeout" (µs); 0 = none
+  // The outputs the client asked for (indices into signature.outputs, in the request's order);
+  // empty: every output, in the model's order.
+  std::vector<int> requested_outputs;
 };
 
 // Validates `wire` against `signature` and fills request->{id, batch_size, input_type, input,
-// output_type, priority}. Moves the raw input bytes out of `wire` (its raw_input_contents are left
-// empty). On error *request is in an unspecified state and must be discarded.
+// more_inputs, output_type, more_output_types, priority}: every model input exactly once (in any
+// order, matched by name; raw_input_contents[i] belongs to wire input i), all with the same batch
+// dimension; requested outputs are known names, each at most once. Moves the raw input bytes out
+// of `wire` (its raw_input_contents are left empty). On error *request is in an unspecified
+// state and must be discarded.
 absl::Status DecodeInferRequest(const ModelSignature& signature, inference::ModelInferRequest& wire,
                                 InferenceRequest* request, DecodedRequestOptions* options);
 
-// Fills `response` with the model's output; `result.output` is moved into raw_output_contents.
-// INTERNAL when the result's byte size does not match the signature (a scheduler bug).
-// `request_batch_size` is the request's own sample count (not the formed batch's).
+// Fills `response` with the requested outputs (`requested_outputs` as DecodeInferRequest gave it:
+// empty = all); their bytes are moved from `result` into raw_output_contents. INTERNAL when the
+// result's byte size does not match the signature (a scheduler bug). `request_batch_size` is the
+// request's own sample count (not the formed batch's).
 absl::Status EncodeInferResponse(const ModelSignature& signature, const std::string& id,
                                  int request_batch_size, InferenceResult& result,
-                                 inference::ModelInferResponse* response);
+                                 inference::ModelInferResponse* response,
+                                 const std::vector<int>& requested_outputs = {});
 
 // Shape as the client sees it: [-1, dims...] when the model batches, else dims.
 std::vector<int64_t> ClientShape(const ModelSignature& signature, const TensorInfo& tensor);

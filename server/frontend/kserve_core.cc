@@ -133,6 +133,7 @@ absl::Status StartInference(const Principal& caller, ModelRepository* repository
   context->model = *model;
   context->batch_size = request->batch_size;
   context->id = request->id;
+  context->requested_outputs = std::move(decoded.requested_outputs);
   // Ownership of the request passes to the scheduler only on OK. `done` may run (and release
   // *context) before Enqueue returns: *model keeps the version alive until then.
   std::shared_ptr<const ServingModel> model_ref = *model;
@@ -148,7 +149,7 @@ absl::Status StartInference(const Principal& caller, ModelRepository* repository
 absl::Status FinishInference(const InferenceContext& context, InferenceResult& result,
                              inference::ModelInferResponse* response) {
   return EncodeInferResponse(SignatureOf(*context.model), context.id, context.batch_size, result,
-                             response);
+                             response, context.requested_outputs);
 }
 
 KeyedWorkerPool::KeyedWorkerPool(int threads) {
@@ -284,8 +285,12 @@ absl::Status KServeCore::ModelMetadata(const Principal& caller,
   response->set_name(serving.name());
   for (int64_t version : *versions) response->add_versions(absl::StrCat(version));
   response->set_platform(serving.config().platform());
-  FillTensorMetadata(signature, serving.input(), response->add_inputs());
-  FillTensorMetadata(signature, serving.output(), response->add_outputs());
+  for (const TensorInfo& input : serving.inputs()) {
+    FillTensorMetadata(signature, input, response->add_inputs());
+  }
+  for (const TensorInfo& output : serving.outputs()) {
+    FillTensorMetadata(signature, output, response->add_outputs());
+  }
   return absl::OkStatus();
 }
 

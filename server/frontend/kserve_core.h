@@ -76,6 +76,7 @@ struct InferenceContext {
   std::shared_ptr<const ServingModel> model;
   int batch_size = 0;
   std::string id;
+  std::vector<int> requested_outputs;  // DecodedRequestOptions::requested_outputs
 };
 
 // Authorizes `caller` (Permission::kInfer on the model), resolves the model, decodes and validates `wire` (moving its raw input bytes out) and enqueues

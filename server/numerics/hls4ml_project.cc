@@ -2039,6 +2039,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
   output_name_ = top_names_[output_args[0]];
   project.input_name = input_name_;
   project.output_name = output_name_;
+  for (size_t k : input_args) project.input_names.push_back(top_names_[k]);
+  for (size_t k : output_args) project.output_names.push_back(top_names_[k]);
 
   std::string previous = input_name_;  // the array the previous layer wrote
   auto add_inputs = [&] {

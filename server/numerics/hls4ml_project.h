@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "server/numerics/network.h"
@@ -22,6 +23,8 @@ struct Hls4mlProject {
   std::string top_function;            // e.g. "myproject"
   std::string input_name;              // the top function's input argument, e.g. "input_1"
   std::string output_name;             // its output argument, e.g. "layer13_out"
+  // Every input / output argument, in the top function's order (input_name / output_name first).
+  std::vector<std::string> input_names, output_names;
   NetworkSpec spec;
 };
 

@@ -83,6 +83,9 @@ constexpr uint64_t kMaxTimeoutMicroseconds = 86'400'000'000;  // 1 day
 
 }  // namespace
 
+// Inputs or outputs a model may have (hls4ml top functions have a handful).
+constexpr int kMaxTensors = 64;
+
 absl::Status ValidateModelName(absl::string_view name) {
   if (name.empty()) return absl::InvalidArgumentError("model name is empty");
   if (name.size() > 200) {
@@ -146,31 +149,47 @@ absl::StatusOr<ValidatedConfig> ValidateModelConfig(
     return absl::InvalidArgumentError(absl::StrCat(
         "max_batch_size must be >= 1 (samples per kernel call), got ", config.max_batch_size()));
   }
-  // hls4ml io_parallel top functions take one input array and write one output array.
-  if (config.input_size() != 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("exactly one input is required, found ", config.input_size()));
+  // hls4ml top functions take one or more input arrays (streams) and write one or more outputs.
+  if (config.input_size() < 1 || config.input_size() > kMaxTensors) {
+    return absl::InvalidArgumentError(absl::StrCat("between 1 and ", kMaxTensors,
+                                                   " inputs are required, found ",
+                                                   config.input_size()));
   }
-  if (config.output_size() != 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("exactly one output is required, found ", config.output_size()));
+  if (config.output_size() < 1 || config.output_size() > kMaxTensors) {
+    return absl::InvalidArgumentError(absl::StrCat("between 1 and ", kMaxTensors,
+                                                   " outputs are required, found ",
+                                                   config.output_size()));
   }
-  const inference::ModelInput& input = config.input(0);
-  auto input_info = ValidateTensor("input", input.name(), input.data_type(), input.dims());
-  if (!input_info.ok()) return input_info.status();
-  if (input.is_shape_tensor() || input.optional() || input.has_reshape()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "input '", input.name(), "': is_shape_tensor, optional and reshape are not supported"));
+  for (const inference::ModelInput& input : config.input()) {
+    auto input_info = ValidateTensor("input", input.name(), input.data_type(), input.dims());
+    if (!input_info.ok()) return input_info.status();
+    if (input.is_shape_tensor() || input.optional() || input.has_reshape()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "input '", input.name(), "': is_shape_tensor, optional and reshape are not supported"));
+    }
+    for (const TensorInfo& seen : out.inputs) {
+      if (seen.name == input.name()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("input '", input.name(), "' is listed twice"));
+      }
+    }
+    out.inputs.push_back(*std::move(input_info));
   }
-  const inference::ModelOutput& output = config.output(0);
-  auto output_info = ValidateTensor("output", output.name(), output.data_type(), output.dims());
-  if (!output_info.ok()) return output_info.status();
-  if (output.is_shape_tensor() || output.has_reshape()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "output '", output.name(), "': is_shape_tensor and reshape are not supported"));
+  for (const inference::ModelOutput& output : config.output()) {
+    auto output_info = ValidateTensor("output", output.name(), output.data_type(), output.dims());
+    if (!output_info.ok()) return output_info.status();
+    if (output.is_shape_tensor() || output.has_reshape()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "output '", output.name(), "': is_shape_tensor and reshape are not supported"));
+    }
+    for (const TensorInfo& seen : out.outputs) {
+      if (seen.name == output.name()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("output '", output.name(), "' is listed twice"));
+      }
+    }
+    out.outputs.push_back(*std::move(output_info));
   }
-  out.input = *std::move(input_info);
-  out.output = *std::move(output_info);
 
   if (config.has_dynamic_batching()) {
     const inference::ModelDynamicBatching& batching = config.dynamic_batching();
@@ -325,6 +344,12 @@ SchedulerOptions ToSchedulerOptions(const inference::ModelConfig& config) {
 absl::Status CheckVersionAgainstConfig(const ValidatedConfig& validated, VersionFiles* files) {
   const std::shared_ptr<const numerics::Network>& network = files->network;
   if (network == nullptr) {
+    if (validated.inputs.size() != 1 || validated.outputs.size() != 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "a model with ", validated.inputs.size(), " inputs and ", validated.outputs.size(),
+          " outputs needs an hls4ml project in its version folder (the tensors' precisions and "
+          "order come from its top function)"));
+    }
     if (!validated.input_precision || !validated.output_precision) {
       return absl::InvalidArgumentError(
           "fpga.input_precision and fpga.output_precision are required for a model without an "
@@ -346,17 +371,38 @@ absl::Status CheckVersionAgainstConfig(const ValidatedConfig& validated, Version
   }
   files->input_type = network->input_type();
   files->output_type = network->output_type();
-  if (validated.input.elements_per_sample != network->input_size()) {
+  if (int(validated.inputs.size()) != network->num_inputs() ||
+      int(validated.outputs.size()) != network->num_outputs()) {
+    std::vector<std::string> in_names, out_names;
+    for (int k = 0; k < network->num_inputs(); ++k) in_names.push_back(network->input_name(k));
+    for (int k = 0; k < network->num_outputs(); ++k) out_names.push_back(network->output_name(k));
     return absl::InvalidArgumentError(absl::StrCat(
-        "input '", validated.input.name, "' dims [", absl::StrJoin(validated.input.dims, ","),
-        "] hold ", validated.input.elements_per_sample,
-        " values per sample but the hls4ml network takes ", network->input_size()));
+        "the config lists ", validated.inputs.size(), " inputs and ", validated.outputs.size(),
+        " outputs but the hls4ml network has ", network->num_inputs(), " (",
+        absl::StrJoin(in_names, ", "), ") and ", network->num_outputs(), " (",
+        absl::StrJoin(out_names, ", "), "), in this order"));
   }
-  if (validated.output.elements_per_sample != network->output_size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "output '", validated.output.name, "' dims [", absl::StrJoin(validated.output.dims, ","),
-        "] hold ", validated.output.elements_per_sample,
-        " values per sample but the hls4ml network produces ", network->output_size()));
+  for (size_t k = 0; k < validated.inputs.size(); ++k) {
+    const TensorInfo& input = validated.inputs[k];
+    if (input.elements_per_sample != network->input_size(int(k))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "input '", input.name, "' dims [", absl::StrJoin(input.dims, ","), "] hold ",
+          input.elements_per_sample, " values per sample but the hls4ml network takes ",
+          network->input_size(int(k)),
+          network->num_inputs() == 1 ? "" : absl::StrCat(" in its input ", k, " (",
+                                                         network->input_name(int(k)), ")")));
+    }
+  }
+  for (size_t k = 0; k < validated.outputs.size(); ++k) {
+    const TensorInfo& output = validated.outputs[k];
+    if (output.elements_per_sample != network->output_size(int(k))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "output '", output.name, "' dims [", absl::StrJoin(output.dims, ","), "] hold ",
+          output.elements_per_sample, " values per sample but the hls4ml network produces ",
+          network->output_size(int(k)),
+          network->num_outputs() == 1 ? "" : absl::StrCat(" in its output ", k, " (",
+                                                          network->output_name(int(k)), ")")));
+    }
   }
   return absl::OkStatus();
 }
@@ -374,8 +420,19 @@ DeviceModelSpec ToDeviceModelSpec(const ValidatedConfig& validated, const std::s
   spec.compute_units = validated.compute_units;
   spec.input_type = files.input_type;
   spec.output_type = files.output_type;
-  spec.input_size = static_cast<int>(validated.input.elements_per_sample);
-  spec.output_size = static_cast<int>(validated.output.elements_per_sample);
+  spec.input_size = static_cast<int>(validated.input().elements_per_sample);
+  spec.output_size = static_cast<int>(validated.output().elements_per_sample);
+  // Further tensors exist only with an hls4ml network (CheckVersionAgainstConfig).
+  for (size_t k = 1; k < validated.inputs.size() && files.network != nullptr; ++k) {
+    spec.more_inputs.push_back(DeviceTensor{validated.inputs[k].name,
+                                            files.network->input_type(int(k)),
+                                            static_cast<int>(validated.inputs[k].elements_per_sample)});
+  }
+  for (size_t k = 1; k < validated.outputs.size() && files.network != nullptr; ++k) {
+    spec.more_outputs.push_back(
+        DeviceTensor{validated.outputs[k].name, files.network->output_type(int(k)),
+                     static_cast<int>(validated.outputs[k].elements_per_sample)});
+  }
   spec.network = files.network;
   spec.kernel_name = fpga.kernel_name;
   spec.kernel_arguments = fpga.kernel_arguments;

@@ -40,6 +40,9 @@ struct TensorInfo {
   std::string datatype;             // KServe v2 name: "FP32", "INT16", ...
   std::vector<int64_t> dims;        // per-sample shape (config dims, no batch dimension)
   int64_t elements_per_sample = 0;  // product of dims
+  // The device-side fixed-point type, e.g. "ap_fixed<16,6>" (set when a version loads; empty in
+  // a config not yet checked against a version).
+  std::string precision;
 };
 
 // Model names become folder names and Prometheus label values: 1..200 characters of letters,
@@ -63,7 +66,10 @@ struct ValidatedConfig {
   // parameters to write instead.
   std::string deprecation_warning;
   int compute_units = 1;                                // sum of instance_group counts, >= 1
-  TensorInfo input, output;
+  // In the hls4ml top function's order (a model with several needs an hls4ml project).
+  std::vector<TensorInfo> inputs, outputs;  // at least one each
+  const TensorInfo& input() const { return inputs.front(); }
+  const TensorInfo& output() const { return outputs.front(); }
 };
 
 // Checks everything in a config that does not need the version folders. A deprecated `fpga { }`
@@ -83,8 +89,10 @@ struct VersionFiles {
   std::string xclbin;                                // file name in the version folder, or ""
 };
 
-// Checks a version's hls4ml network against the config (precisions, sizes) and returns the
-// device-side precisions; without a network the config must give both precisions.
+// Checks a version's hls4ml network against the config (precisions, sizes; the config's inputs
+// and outputs are the top function's, in its order) and returns the device-side precisions of
+// tensor 0; without a network the config must give both precisions and have one input and one
+// output.
 absl::Status CheckVersionAgainstConfig(const ValidatedConfig& validated, VersionFiles* files);
 
 // What DeviceManager::Load takes for version `version` of model `name`, whose files are in

@@ -347,12 +347,6 @@ absl::StatusOr<VersionFiles> ReadModelVersion(const ValidatedConfig& validated,
                           absl::StrCat("hls4ml project ", version, "/", project_name, ": ",
                                        loaded.status().message()));
     }
-    if ((*loaded)->num_inputs() != 1 || (*loaded)->num_outputs() != 1) {
-      return absl::UnimplementedError(absl::StrCat(
-          "hls4ml project ", version, "/", project_name, " has ", (*loaded)->num_inputs(),
-          " inputs and ", (*loaded)->num_outputs(),
-          " outputs; fpgaasd serves models with one input and one output"));
-    }
     files.network = *std::move(loaded);
   } else if (files.xclbin.empty()) {
     return absl::NotFoundError(absl::StrCat("no hls4ml project folder ", version, "/", project_name,

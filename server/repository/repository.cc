@@ -549,8 +549,9 @@ absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::LoadVersion(
         "max_batch_size ", config.max_batch_size(), " is over the server's limit of ",
         options_.max_batch_size_limit, " (--max-batch-size-limit)"));
   }
-  auto loaded = options_.devices->Load(
-      ToDeviceModelSpec(validated, name, version, dir / absl::StrCat(version), files));
+  const DeviceModelSpec model_spec_for_precisions =
+      ToDeviceModelSpec(validated, name, version, dir / absl::StrCat(version), files);
+  auto loaded = options_.devices->Load(model_spec_for_precisions);
   if (!loaded.ok()) {
     return absl::Status(loaded.status().code(),
                         absl::StrCat("device: ", loaded.status().message()));
@@ -565,8 +566,17 @@ absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::LoadVersion(
       files.input_type.ToString());
   (*model->config_.mutable_parameters())[kFpgaOutputPrecision].set_string_value(
       files.output_type.ToString());
-  model->input_ = validated.input;
-  model->output_ = validated.output;
+  model->inputs_ = validated.inputs;
+  model->outputs_ = validated.outputs;
+  {
+    const DeviceModelSpec& spec = model_spec_for_precisions;
+    for (size_t k = 0; k < model->inputs_.size(); ++k) {
+      model->inputs_[k].precision = spec.input(int(k)).type.ToString();
+    }
+    for (size_t k = 0; k < model->outputs_.size(); ++k) {
+      model->outputs_[k].precision = spec.output(int(k)).type.ToString();
+    }
+  }
   model->metrics_ =
       options_.metrics != nullptr ? options_.metrics->ForModel(name, version) : nullptr;
   model->loaded_ = *std::move(loaded);

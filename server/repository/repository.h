@@ -74,8 +74,12 @@ class ServingModel {
   const inference::ModelConfig& config() const { return config_; }
   // Samples per request at most (config max_batch_size, >= 1). Requests carry a leading batch dim.
   int max_batch_size() const { return config_.max_batch_size(); }
-  const TensorInfo& input() const { return input_; }
-  const TensorInfo& output() const { return output_; }
+  // Inputs and outputs in the hls4ml top function's order (at least one each); input() and
+  // output() are the first.
+  const std::vector<TensorInfo>& inputs() const { return inputs_; }
+  const std::vector<TensorInfo>& outputs() const { return outputs_; }
+  const TensorInfo& input() const { return inputs_.front(); }
+  const TensorInfo& output() const { return outputs_.front(); }
   // Where requests go. Enqueue on it is thread-safe; after Unload it answers UNAVAILABLE.
   ModelScheduler* scheduler() const { return scheduler_.get(); }
   // May be null when the repository was created without a MetricsRegistry.
@@ -90,7 +94,7 @@ class ServingModel {
   std::string name_;
   int64_t version_ = 0;
   inference::ModelConfig config_;
-  TensorInfo input_, output_;
+  std::vector<TensorInfo> inputs_, outputs_;
   ModelMetrics* metrics_ = nullptr;
   // Declaration order matters: the scheduler uses loaded_ and is destroyed first.
   std::unique_ptr<LoadedModel> loaded_;

@@ -81,6 +81,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
       : options_(std::move(options)),
         model_(model),
         spec_(model->spec()),
+        inputs_(Tensors(spec_, true)),
+        outputs_(Tensors(spec_, false)),
         clock_(clock),
         metrics_(metrics),
         slots_(model->slots()),
@@ -90,6 +92,13 @@ class ModelSchedulerImpl final : public ModelScheduler {
   }
 
   ~ModelSchedulerImpl() override { Shutdown(); }
+
+  static std::vector<DeviceTensor> Tensors(const DeviceModelSpec& spec, bool inputs) {
+    std::vector<DeviceTensor> tensors;
+    const int n = inputs ? spec.num_inputs() : spec.num_outputs();
+    for (int k = 0; k < n; ++k) tensors.push_back(inputs ? spec.input(k) : spec.output(k));
+    return tensors;
+  }
 
   void Start() {
     if (metrics_ != nullptr) metrics_->SetQueueDepth(0);
@@ -334,13 +343,27 @@ class ModelSchedulerImpl final : public ModelScheduler {
                                                      " exceeds max_batch_size ",
                                                      options_.max_batch_size));
     }
-    const size_t element = size_t(numerics::ElementSize(request.input_type));
-    const size_t expected = size_t(request.batch_size) * size_t(spec_.input_size) * element;
-    if (request.input.size() != expected) {
+    if (int(request.more_inputs.size()) != spec_.num_inputs() - 1 ||
+        int(request.more_output_types.size()) != spec_.num_outputs() - 1) {
       return absl::InvalidArgumentError(absl::StrCat(
-          who(), ": input has ", request.input.size(), " bytes, expected ", expected, " (",
-          request.batch_size, " samples x ", spec_.input_size, " values x ", element, " bytes of ",
-          std::string(numerics::ElementTypeName(request.input_type)), ")"));
+          who(), ": ", request.more_inputs.size() + 1, " inputs and ",
+          request.more_output_types.size() + 1, " outputs, the model has ", spec_.num_inputs(),
+          " and ", spec_.num_outputs()));
+    }
+    for (int k = 0; k < int(inputs_.size()); ++k) {
+      const numerics::ElementType type =
+          k == 0 ? request.input_type : request.more_inputs[size_t(k - 1)].type;
+      const std::string& data = k == 0 ? request.input : request.more_inputs[size_t(k - 1)].data;
+      const int values = inputs_[size_t(k)].size;
+      const size_t element = size_t(numerics::ElementSize(type));
+      const size_t expected = size_t(request.batch_size) * size_t(values) * element;
+      if (data.size() != expected) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            who(), ": input", k == 0 ? "" : absl::StrCat(" ", k), " has ", data.size(),
+            " bytes, expected ", expected, " (", request.batch_size, " samples x ", values,
+            " values x ", element, " bytes of ", std::string(numerics::ElementTypeName(type)),
+            ")"));
+      }
     }
     if (options_.priority_levels > 0 && request.priority > options_.priority_levels) {
       return absl::InvalidArgumentError(absl::StrCat(who(), ": priority ", request.priority,
@@ -590,9 +613,6 @@ class ModelSchedulerImpl final : public ModelScheduler {
   // releases the slot; no lock held.
   void RunBatch(size_t slot_index, absl::Span<RequestPtr> batch, absl::Time start) {
     ExecutionSlot* const slot = slots_[slot_index];
-    const size_t in_bytes_per_sample = spec_.input_bytes_per_sample();
-    const size_t out_bytes_per_sample = spec_.output_bytes_per_sample();
-    uint8_t* const input = slot->input();
     struct Packed {
       RequestPtr request;
       int offset;  // samples
@@ -601,10 +621,19 @@ class ModelSchedulerImpl final : public ModelScheduler {
     packed.reserve(batch.size());
     int samples = 0;
     for (RequestPtr& request : batch) {
-      absl::Status status =
-          numerics::PackElements(request->input_type, request->input.data(),
-                                 size_t(request->batch_size) * size_t(spec_.input_size),
-                                 spec_.input_type, input + size_t(samples) * in_bytes_per_sample);
+      absl::Status status;
+      for (int k = 0; k < int(inputs_.size()) && status.ok(); ++k) {
+        const DeviceTensor& tensor = inputs_[size_t(k)];
+        const RequestTensor* more = k == 0 ? nullptr : &request->more_inputs[size_t(k - 1)];
+        status = numerics::PackElements(
+            more == nullptr ? request->input_type : more->type,
+            more == nullptr ? request->input.data() : more->data.data(),
+            size_t(request->batch_size) * size_t(tensor.size), tensor.type,
+            slot->input(k) + size_t(samples) * tensor.bytes_per_sample());
+        if (!status.ok() && inputs_.size() > 1) {
+          status = absl::Status(status.code(), absl::StrCat("input ", k, ": ", status.message()));
+        }
+      }
       if (!status.ok()) {
         // The next request packs at the same offset: the batch stays contiguous without it.
         absl::Status invalid = absl::InvalidArgumentError(
@@ -631,16 +660,22 @@ class ModelSchedulerImpl final : public ModelScheduler {
       }
       return;
     }
-    const uint8_t* const output = slot->output();
     std::vector<InferenceResult> results(packed.size());
-    for (size_t i = 0; i < packed.size(); ++i) {
-      const InferenceRequest& request = *packed[i].request;
-      const size_t values = size_t(request.batch_size) * size_t(spec_.output_size);
-      std::string& out = results[i].output;
-      out.resize(values * size_t(numerics::ElementSize(request.output_type)));
-      numerics::UnpackElements(spec_.output_type,
-                               output + size_t(packed[i].offset) * out_bytes_per_sample, values,
-                               request.output_type, out.data());
+    for (int k = 0; k < int(outputs_.size()); ++k) {
+      const DeviceTensor& tensor = outputs_[size_t(k)];
+      const uint8_t* const output = slot->output(k);
+      for (size_t i = 0; i < packed.size(); ++i) {
+        const InferenceRequest& request = *packed[i].request;
+        const size_t values = size_t(request.batch_size) * size_t(tensor.size);
+        const numerics::ElementType type =
+            k == 0 ? request.output_type : request.more_output_types[size_t(k - 1)];
+        if (k == 1) results[i].more_outputs.resize(outputs_.size() - 1);
+        std::string& out = k == 0 ? results[i].output : results[i].more_outputs[size_t(k - 1)];
+        out.resize(values * size_t(numerics::ElementSize(type)));
+        numerics::UnpackElements(tensor.type,
+                                 output + size_t(packed[i].offset) * tensor.bytes_per_sample(),
+                                 values, type, out.data());
+      }
     }
     const absl::Time end = clock_->Now();
     ReleaseSlot(slot_index, BatchCost{samples, end - start});
@@ -675,6 +710,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
   SchedulerOptions options_;
   LoadedModel* const model_;
   const DeviceModelSpec& spec_;
+  // spec_'s tensors, looked up once (the batch loops read them per request).
+  const std::vector<DeviceTensor> inputs_, outputs_;
   Clock* const clock_;
   ModelMetrics* const metrics_;
   const std::vector<ExecutionSlot*> slots_;  // model_->slots(), stable
@@ -718,10 +755,10 @@ absl::StatusOr<std::unique_ptr<ModelScheduler>> ModelScheduler::Create(Scheduler
   if (model->slots().empty()) {
     return absl::InvalidArgumentError(who + ": the loaded model has no execution slots");
   }
-  if (spec.input_size < 1 || spec.output_size < 1) {
+  if (!spec.tensor_sizes_positive()) {
     return absl::InvalidArgumentError(absl::StrCat(who, ": input_size ", spec.input_size,
                                                    " and output_size ", spec.output_size,
-                                                   " must be >= 1"));
+                                                   " (and every further tensor's) must be >= 1"));
   }
   if (options.max_batch_size < 1 || options.max_batch_size > spec.max_batch_size) {
     return absl::InvalidArgumentError(

@@ -44,6 +44,9 @@ class ModelMetrics;  // server/metrics/metrics.h
 
 struct InferenceResult {
   std::string output;             // batch_size * output_size elements of the request's output_type
+  // Outputs 1, 2, ... of a model with several (DeviceModelSpec::more_outputs), each in the
+  // request's more_output_types[k - 1].
+  std::vector<std::string> more_outputs;
   absl::Duration queue;           // time from Enqueue to the start of its batch
   absl::Duration input_transfer;  // packing + host->device of its batch (whole batch's time)
   absl::Duration compute;
@@ -51,12 +54,23 @@ struct InferenceResult {
   int batch_size = 0;              // size of the batch the request ran in (samples)
 };
 
+// One more input tensor of a request to a model with several inputs.
+struct RequestTensor {
+  numerics::ElementType type = numerics::ElementType::kFp32;
+  std::string data;  // batch_size * that input's size little-endian elements of `type`
+};
+
+// Tensor 0 of each direction is input_type/input and output_type; a model with several inputs or
+// outputs takes inputs 1, 2, ... in more_inputs and answers outputs 1, 2, ... in
+// more_output_types' element types (in DeviceModelSpec's order; Enqueue checks the counts).
 struct InferenceRequest {
   std::string id;      // client's request id (echoed back by the frontend)
   int batch_size = 1;  // samples in this request (>= 1)
   numerics::ElementType input_type = numerics::ElementType::kFp32;
   std::string input;  // batch_size * input_size little-endian elements of input_type
   numerics::ElementType output_type = numerics::ElementType::kFp32;
+  std::vector<RequestTensor> more_inputs;                 // inputs 1, 2, ...
+  std::vector<numerics::ElementType> more_output_types;  // outputs 1, 2, ...
   uint32_t priority = 0;  // 0 = the model's default level; 1 = highest
   // When the server received the request (the frontend sets it, in the scheduler's clock);
   // request durations in metrics count from here. InfinitePast = from Enqueue.

@@ -143,6 +143,13 @@ struct InferOptions {
 };
 
 using InferResult = absl::StatusOr<std::vector<float>>;
+
+// One named tensor of a request or response: batch_size samples, row-major, as floats.
+struct NamedTensor {
+  std::string name;
+  std::vector<float> values;
+};
+using NamedTensors = std::vector<NamedTensor>;
 using InferCallback = std::function<void(InferResult)>;
 
 class InferStream;
@@ -162,6 +169,9 @@ class Model {
   const std::string& version() const;    // "" = server's choice
   const TensorMetadata& input() const;   // first input; shape is per sample
   const TensorMetadata& output() const;  // first output; shape is per sample
+  // Every input / output, in the server's order; shapes are per sample.
+  const std::vector<TensorMetadata>& inputs() const;
+  const std::vector<TensorMetadata>& outputs() const;
   const ModelMetadata& metadata() const;
   const ModelConfigInfo& config() const;
   int64_t max_batch_size() const;  // 0 = the model has no batch dimension
@@ -181,6 +191,13 @@ class Model {
   // batch_size must be <= max_batch_size() (1 for models without a batch dimension).
   void InferAsync(std::span<const float> samples, int64_t batch_size, InferCallback done,
                   const InferOptions& options = {}) const;
+  // Any model, also one with several inputs or outputs: `inputs` names every model input once
+  // (any order), each holding batch_size samples; batch_size <= max_batch_size() (1 without a
+  // batch dimension). Returns the outputs named in `outputs`, in that order, or every output in
+  // the model's order when `outputs` is empty.
+  absl::StatusOr<NamedTensors> InferTensors(const NamedTensors& inputs, int64_t batch_size = 1,
+                                            const std::vector<std::string>& outputs = {},
+                                            const InferOptions& options = {}) const;
   std::future<InferResult> InferFuture(std::span<const float> samples, int64_t batch_size = 1,
                                        const InferOptions& options = {}) const;
 

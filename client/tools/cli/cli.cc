@@ -4,9 +4,11 @@
 #include <functional>
 #include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "client/tools/common/args.h"
 #include "client/tools/common/connection_flags.h"
 #include "client/tools/common/csv.h"
@@ -126,15 +128,180 @@ int Metadata(const Args& args, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// Values per sample of a tensor with a fixed shape; nullopt when a dimension is variable.
+std::optional<int64_t> FixedElements(const TensorMetadata& tensor) {
+  int64_t n = 1;
+  for (int64_t d : tensor.shape) {
+    if (d < 0) return std::nullopt;
+    n *= d;
+  }
+  return n;
+}
+
+// `fpgaas infer` for a model with several inputs or outputs (named tensors).
+int InferTensors(const Model& model, const std::string& server, const std::string& input,
+                 const std::string& output, int64_t batch, std::ostream& out, std::ostream& err) {
+  const std::vector<TensorMetadata>& inputs = model.inputs();
+  std::vector<int64_t> sizes;
+  for (const TensorMetadata& tensor : inputs) {
+    std::optional<int64_t> n = FixedElements(tensor);
+    if (!n) {
+      err << "fpgaas infer: input '" << tensor.name << "' has a variable shape; "
+          << "several inputs need fixed shapes\n";
+      return kUsage;
+    }
+    sizes.push_back(*n);
+  }
+  // columns[k]: input k's values of every row, row-major.
+  std::vector<std::vector<float>> columns(inputs.size());
+  std::vector<std::string> files = absl::StrSplit(input, ',', absl::SkipEmpty());
+  int64_t rows = -1;
+  std::vector<int> first_lines;
+  if (files.size() == 1 && !absl::StrContains(files[0], '=')) {
+    // One file: each row holds the inputs concatenated.
+    int64_t total = 0;
+    for (int64_t n : sizes) total += n;
+    auto table = ReadCsv(files[0]);
+    if (!table.ok()) {
+      err << "fpgaas infer: " << table.status().message() << "\n";
+      return kUsage;
+    }
+    if (static_cast<int64_t>(table->columns()) != total) {
+      err << "fpgaas infer: " << files[0] << ":" << table->line_numbers.front() << ": "
+          << table->columns() << " values per row, but model '" << model.name() << "' takes "
+          << total << " (its " << inputs.size() << " inputs concatenated)\n";
+      return kUsage;
+    }
+    rows = static_cast<int64_t>(table->rows.size());
+    first_lines = table->line_numbers;
+    for (const auto& row : table->rows) {
+      int64_t offset = 0;
+      for (size_t k = 0; k < inputs.size(); ++k) {
+        columns[k].insert(columns[k].end(), row.begin() + offset, row.begin() + offset + sizes[k]);
+        offset += sizes[k];
+      }
+    }
+  } else {
+    if (files.size() != inputs.size()) {
+      err << "fpgaas infer: " << files.size() << " input files for model '" << model.name()
+          << "', which takes " << inputs.size() << " inputs\n";
+      return kUsage;
+    }
+    std::vector<bool> given(inputs.size(), false);
+    for (size_t i = 0; i < files.size(); ++i) {
+      size_t k = i;
+      std::string path = files[i];
+      if (size_t eq = path.find('='); eq != std::string::npos) {
+        const std::string name = path.substr(0, eq);
+        path = path.substr(eq + 1);
+        k = 0;
+        while (k < inputs.size() && inputs[k].name != name) ++k;
+        if (k == inputs.size()) {
+          err << "fpgaas infer: model '" << model.name() << "' has no input '" << name << "'\n";
+          return kUsage;
+        }
+      }
+      if (given[k]) {
+        err << "fpgaas infer: input '" << inputs[k].name << "' is given twice\n";
+        return kUsage;
+      }
+      given[k] = true;
+      auto table = ReadCsv(path);
+      if (!table.ok()) {
+        err << "fpgaas infer: " << table.status().message() << "\n";
+        return kUsage;
+      }
+      if (static_cast<int64_t>(table->columns()) != sizes[k]) {
+        err << "fpgaas infer: " << path << ":" << table->line_numbers.front() << ": "
+            << table->columns() << " values per row, but model '" << model.name() << "' input '"
+            << inputs[k].name << "' takes " << sizes[k] << "\n";
+        return kUsage;
+      }
+      const int64_t n = static_cast<int64_t>(table->rows.size());
+      if (rows >= 0 && n != rows) {
+        err << "fpgaas infer: " << path << " has " << n << " rows, the other input files "
+            << rows << "\n";
+        return kUsage;
+      }
+      rows = n;
+      if (first_lines.empty()) first_lines = table->line_numbers;
+      for (const auto& row : table->rows) columns[k].insert(columns[k].end(), row.begin(), row.end());
+    }
+  }
+  if (rows <= 0) {
+    err << "fpgaas infer: no samples in " << input << "\n";
+    return kUsage;
+  }
+  if (batch == 0) batch = DefaultBatch(model);
+  const std::vector<TensorMetadata>& outputs = model.outputs();
+  std::vector<std::vector<float>> results(outputs.size());
+  for (int64_t first = 0; first < rows; first += batch) {
+    const int64_t count = std::min(batch, rows - first);
+    NamedTensors tensors;
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      tensors.push_back(NamedTensor{
+          inputs[k].name, std::vector<float>(columns[k].begin() + first * sizes[k],
+                                             columns[k].begin() + (first + count) * sizes[k])});
+    }
+    auto result = model.InferTensors(tensors, count);
+    if (!result.ok()) {
+      return ReportError(absl::StrCat("infer (rows from line ", first_lines[first], ")"), server,
+                         result.status(), err);
+    }
+    if (result->size() != outputs.size()) {
+      err << "fpgaas infer: the server answered " << result->size() << " outputs, expected "
+          << outputs.size() << "\n";
+      return kFailed;
+    }
+    for (size_t k = 0; k < outputs.size(); ++k) {
+      results[k].insert(results[k].end(), (*result)[k].values.begin(), (*result)[k].values.end());
+    }
+  }
+  // One row per sample: every output's values, in the model's output order.
+  std::vector<std::string> header;
+  std::vector<size_t> widths;
+  for (size_t k = 0; k < outputs.size(); ++k) {
+    const size_t width = results[k].size() / static_cast<size_t>(rows);
+    widths.push_back(width);
+    for (size_t i = 0; i < width; ++i) {
+      header.push_back(width == 1 ? outputs[k].name : absl::StrCat(outputs[k].name, "_", i));
+    }
+  }
+  std::vector<float> flat;
+  for (int64_t r = 0; r < rows; ++r) {
+    for (size_t k = 0; k < outputs.size(); ++k) {
+      flat.insert(flat.end(), results[k].begin() + r * widths[k],
+                  results[k].begin() + (r + 1) * widths[k]);
+    }
+  }
+  const size_t width = header.size();
+  if (output.empty()) {
+    out << FormatCsv(header, flat, width);
+  } else {
+    absl::Status written = WriteCsv(output, header, flat, width);
+    if (!written.ok()) {
+      err << "fpgaas infer: " << written.message() << "\n";
+      return kFailed;
+    }
+    out << "wrote " << rows << " rows of " << width << " values to " << output << "\n";
+  }
+  return 0;
+}
+
 int Infer(const Args& args, std::ostream& out, std::ostream& err) {
   ConnectionFlags connection;
   std::string input, output, version;
   int64_t batch = 0;
-  ArgParser parser("fpgaas infer <model> --input in.csv [--output out.csv] [--batch N]",
+  ArgParser parser("fpgaas infer <model> --input in.csv[,in2.csv...] [--output out.csv] [--batch N]",
                    "Runs every row of a CSV file (one sample per row) through the model and\n"
-                   "writes one row of outputs per sample (to stdout without --output).");
+                   "writes one row of outputs per sample (to stdout without --output).\n"
+                   "A model with several inputs takes one CSV per input, comma-separated in the\n"
+                   "model's input order or as NAME=FILE (--input input_a=a.csv,input_b=b.csv), or\n"
+                   "one CSV whose rows hold every input's values concatenated in that order.\n"
+                   "Several outputs are written concatenated in the model's output order (the\n"
+                   "header names each column <output>_<i>).");
   connection.AddTo(parser);
-  parser.Add("input", &input, "CSV file, one sample per row");
+  parser.Add("input", &input, "CSV file(s), one sample per row (see above for several inputs)");
   parser.Add("output", &output, "CSV file for the outputs (default: stdout)");
   parser.Add("batch", &batch, "samples per request (0 = the model's max_batch_size)");
   parser.Add("model-version", &version, "version (default: the server's choice)");
@@ -147,14 +314,18 @@ int Infer(const Args& args, std::ostream& out, std::ostream& err) {
     err << "fpgaas infer: --batch must be >= 0\n";
     return kUsage;
   }
+  Client client(connection.server, connection.ToOptions());
+  auto model = client.GetModel(parser.positional()[0], version);
+  if (!model.ok()) return ReportError("infer", connection.server, model.status(), err);
+  if (model->inputs().size() > 1 || model->outputs().size() > 1 ||
+      absl::StrContains(input, ',') || absl::StrContains(input, '=')) {
+    return InferTensors(*model, connection.server, input, output, batch, out, err);
+  }
   auto table = ReadCsv(input);
   if (!table.ok()) {
     err << "fpgaas infer: " << table.status().message() << "\n";
     return kUsage;
   }
-  Client client(connection.server, connection.ToOptions());
-  auto model = client.GetModel(parser.positional()[0], version);
-  if (!model.ok()) return ReportError("infer", connection.server, model.status(), err);
   const std::optional<int64_t> input_size = model->input_size();
   if (input_size && static_cast<int64_t>(table->columns()) != *input_size) {
     err << "fpgaas infer: " << input << ":" << table->line_numbers.front() << ": "

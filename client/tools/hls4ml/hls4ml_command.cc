@@ -345,14 +345,19 @@ inference::ModelConfig ImportedConfig(const std::string& model, const Hls4mlProj
   config.set_name(model);
   config.set_platform("fpgaas_hls4ml");
   config.set_max_batch_size(8192);
-  inference::ModelInput* input = config.add_input();
-  input->set_name(project.input_name);
-  input->set_data_type(inference::TYPE_FP32);
-  input->add_dims(net.input_size());
-  inference::ModelOutput* output = config.add_output();
-  output->set_name(project.output_name);
-  output->set_data_type(inference::TYPE_FP32);
-  output->add_dims(net.output_size());
+  // Inputs and outputs in the top function's order, named after its arguments.
+  for (int k = 0; k < net.num_inputs(); ++k) {
+    inference::ModelInput* input = config.add_input();
+    input->set_name(project.input_names[size_t(k)]);
+    input->set_data_type(inference::TYPE_FP32);
+    input->add_dims(net.input_size(k));
+  }
+  for (int k = 0; k < net.num_outputs(); ++k) {
+    inference::ModelOutput* output = config.add_output();
+    output->set_name(project.output_names[size_t(k)]);
+    output->set_data_type(inference::TYPE_FP32);
+    output->add_dims(net.output_size(k));
+  }
   // Latency first: no wait for a fuller batch; batches form from what queues while the compute
   // units are busy.
   inference::ModelDynamicBatching* batching = config.mutable_dynamic_batching();
@@ -366,9 +371,11 @@ inference::ModelConfig ImportedConfig(const std::string& model, const Hls4mlProj
   config.add_instance_group()->set_count(2);
   FpgaSettings fpga;
   fpga.kernel_name = project.top_function;
-  fpga.kernel_arguments = {"input", "output", "batch_size"};
-  fpga.input_precision = net.input_type().ToString();
-  fpga.output_precision = net.output_type().ToString();
+  if (net.num_inputs() == 1 && net.num_outputs() == 1) {
+    fpga.kernel_arguments = {"input", "output", "batch_size"};
+    fpga.input_precision = net.input_type().ToString();
+    fpga.output_precision = net.output_type().ToString();
+  }  // several tensors: the precisions come from the project, the arguments by default order
   fpga.hls4ml_project = "hls4ml_prj";
   WriteFpgaParameters(fpga, &config);
   return config;
@@ -456,12 +463,6 @@ int Import(const std::vector<std::string>& args, std::ostream& out, std::ostream
     err << "fpgaas hls4ml import: " << network.status().message() << "\n";
     return kExitFailure;
   }
-  if ((*network)->num_inputs() != 1 || (*network)->num_outputs() != 1) {
-    err << "fpgaas hls4ml import: the project has " << (*network)->num_inputs() << " inputs and "
-        << (*network)->num_outputs() << " outputs; fpgaasd serves one input and one output\n";
-    return kExitFailure;
-  }
-
   const fs::path model_dir = fs::path(parsed->options["repository"]) / model;
   std::error_code ec;
   fs::create_directories(model_dir, ec);
@@ -514,12 +515,16 @@ int Import(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
   }
   const Network& net = **network;
-  out << "imported " << source.string() << " as " << version_dir.string() << "\n"
-      << "  input  " << project->input_name << ": " << net.input_size() << " x "
-      << net.input_type().ToString() << "\n"
-      << "  output " << project->output_name << ": " << net.output_size() << " x "
-      << net.output_type().ToString() << "\n"
-      << "  " << net.spec().layers.size() << " layers, " << net.macs_per_sample()
+  out << "imported " << source.string() << " as " << version_dir.string() << "\n";
+  for (int k = 0; k < net.num_inputs(); ++k) {
+    out << "  input  " << project->input_names[size_t(k)] << ": " << net.input_size(k) << " x "
+        << net.input_type(k).ToString() << "\n";
+  }
+  for (int k = 0; k < net.num_outputs(); ++k) {
+    out << "  output " << project->output_names[size_t(k)] << ": " << net.output_size(k) << " x "
+        << net.output_type(k).ToString() << "\n";
+  }
+  out      << "  " << net.spec().layers.size() << " layers, " << net.macs_per_sample()
       << " MACs per sample\n"
       << (write_config ? "  wrote " : "  kept existing ") << config.string() << "\n";
   return kExitOk;

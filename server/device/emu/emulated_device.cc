@@ -52,19 +52,28 @@ class EmulatedSlot final : public ExecutionSlot {
       : name_(std::move(name)),
         network_(spec.network),
         max_batch_size_(spec.max_batch_size),
-        input_bytes_per_sample_(spec.input_bytes_per_sample()),
-        output_bytes_per_sample_(spec.output_bytes_per_sample()),
-        clock_(clock),
-        host_input_(size_t(spec.max_batch_size) * input_bytes_per_sample_),
-        host_output_(size_t(spec.max_batch_size) * output_bytes_per_sample_),
-        device_input_(host_input_.size()),
-        device_output_(host_output_.size()) {}
+        clock_(clock) {
+    for (int k = 0; k < spec.num_inputs(); ++k) {
+      inputs_.push_back(std::make_unique<Buffers>(spec.max_batch_size, spec.input_bytes_per_sample(k)));
+    }
+    for (int k = 0; k < spec.num_outputs(); ++k) {
+      outputs_.push_back(
+          std::make_unique<Buffers>(spec.max_batch_size, spec.output_bytes_per_sample(k)));
+    }
+    for (auto& in : inputs_) device_in_.push_back(in->device.data());
+    for (auto& out : outputs_) device_out_.push_back(out->device.data());
+  }
 
   bool allocated() const {
-    return host_input_.ok() && host_output_.ok() && device_input_.ok() && device_output_.ok();
+    for (const auto* list : {&inputs_, &outputs_}) {
+      for (const auto& b : *list) {
+        if (!b->host.ok() || !b->device.ok()) return false;
+      }
+    }
+    return true;
   }
-  uint8_t* input() override { return host_input_.data(); }
-  const uint8_t* output() override { return host_output_.data(); }
+  uint8_t* input(int k = 0) override { return inputs_[size_t(k)]->host.data(); }
+  const uint8_t* output(int k = 0) override { return outputs_[size_t(k)]->host.data(); }
   std::string name() const override { return name_; }
 
   absl::Status Execute(int batch, StageTimes* times) override {
@@ -72,14 +81,20 @@ class EmulatedSlot final : public ExecutionSlot {
       return absl::InvalidArgumentError(
           absl::StrCat(name_, ": batch of ", batch, " samples outside [1, ", max_batch_size_, "]"));
     }
-    const size_t in_bytes = size_t(batch) * input_bytes_per_sample_;
-    const size_t out_bytes = size_t(batch) * output_bytes_per_sample_;
     const absl::Time start = clock_->Now();
-    std::memcpy(device_input_.data(), host_input_.data(), in_bytes);
+    for (auto& in : inputs_) {
+      std::memcpy(in->device.data(), in->host.data(), size_t(batch) * in->bytes_per_sample);
+    }
     const absl::Time transferred_in = clock_->Now();
-    network_->Run(device_input_.data(), device_output_.data(), size_t(batch));
+    if (device_in_.size() == 1 && device_out_.size() == 1) {
+      network_->Run(device_in_[0], device_out_[0], size_t(batch));
+    } else {
+      network_->Run(device_in_.data(), device_out_.data(), size_t(batch));
+    }
     const absl::Time computed = clock_->Now();
-    std::memcpy(host_output_.data(), device_output_.data(), out_bytes);
+    for (auto& out : outputs_) {
+      std::memcpy(out->host.data(), out->device.data(), size_t(batch) * out->bytes_per_sample);
+    }
     const absl::Time transferred_out = clock_->Now();
     if (times != nullptr) {
       times->input_transfer = transferred_in - start;
@@ -90,14 +105,23 @@ class EmulatedSlot final : public ExecutionSlot {
   }
 
  private:
+  // One tensor's buffers: what the scheduler packs into / unpacks from, and the "card memory".
+  struct Buffers {
+    Buffers(int max_batch_size, size_t bytes)
+        : bytes_per_sample(bytes),
+          host(size_t(max_batch_size) * bytes),
+          device(size_t(max_batch_size) * bytes) {}
+    size_t bytes_per_sample;
+    AlignedBuffer host, device;
+  };
+
   const std::string name_;
   const std::shared_ptr<const numerics::Network> network_;
   const int max_batch_size_;
-  const size_t input_bytes_per_sample_;
-  const size_t output_bytes_per_sample_;
   Clock* const clock_;
-  AlignedBuffer host_input_, host_output_;      // what the scheduler packs into / unpacks from
-  AlignedBuffer device_input_, device_output_;  // "card memory"
+  std::vector<std::unique_ptr<Buffers>> inputs_, outputs_;
+  std::vector<const uint8_t*> device_in_;
+  std::vector<uint8_t*> device_out_;
 };
 
 class EmulatedModel final : public LoadedModel {
@@ -155,25 +179,38 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> EmulatedDevice::Load(const DeviceMo
         absl::StrCat(what, ": compute_units ", spec.compute_units, " must be >= 1"));
   }
   const numerics::Network& net = *spec.network;
-  if (spec.input_size != net.input_size()) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": input_size ", spec.input_size,
-                                                   " but the network takes ", net.input_size(),
-                                                   " values per sample"));
+  if (spec.num_inputs() != net.num_inputs() || spec.num_outputs() != net.num_outputs()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, ": ", spec.num_inputs(), " inputs and ", spec.num_outputs(),
+        " outputs but the network has ", net.num_inputs(), " and ", net.num_outputs()));
   }
-  if (spec.output_size != net.output_size()) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": output_size ", spec.output_size,
-                                                   " but the network gives ", net.output_size(),
-                                                   " values per sample"));
+  for (int k = 0; k < net.num_inputs(); ++k) {
+    const DeviceTensor t = spec.input(k);
+    const std::string which = net.num_inputs() == 1 ? "input" : absl::StrCat("input ", k);
+    if (t.size != net.input_size(k)) {
+      return absl::InvalidArgumentError(absl::StrCat(what, ": ", which, net.num_inputs() == 1 ? "_size " : " size ", t.size,
+                                                     " but the network takes ", net.input_size(k),
+                                                     " values per sample"));
+    }
+    if (!SameLayout(t.type, net.input_type(k))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, ": ", which, " type ", t.type.ToString(),
+                       " but the network's input is ", net.input_type(k).ToString()));
+    }
   }
-  if (!SameLayout(spec.input_type, net.input_type())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, ": input type ", spec.input_type.ToString(),
-                     " but the network's input is ", net.input_type().ToString()));
-  }
-  if (!SameLayout(spec.output_type, net.output_type())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, ": output type ", spec.output_type.ToString(),
-                     " but the network's output is ", net.output_type().ToString()));
+  for (int k = 0; k < net.num_outputs(); ++k) {
+    const DeviceTensor t = spec.output(k);
+    const std::string which = net.num_outputs() == 1 ? "output" : absl::StrCat("output ", k);
+    if (t.size != net.output_size(k)) {
+      return absl::InvalidArgumentError(absl::StrCat(what, ": ", which, net.num_outputs() == 1 ? "_size " : " size ", t.size,
+                                                     " but the network gives ", net.output_size(k),
+                                                     " values per sample"));
+    }
+    if (!SameLayout(t.type, net.output_type(k))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, ": ", which, " type ", t.type.ToString(),
+                       " but the network's output is ", net.output_type(k).ToString()));
+    }
   }
   absl::StatusOr<size_t> buffer_bytes = spec.BufferBytes();
   if (!buffer_bytes.ok()) {

@@ -15,8 +15,9 @@ class FakeSlot final : public ExecutionSlot {
         input_(size_t(spec->max_batch_size) * spec->input_bytes_per_sample()),
         output_(size_t(spec->max_batch_size) * spec->output_bytes_per_sample()) {}
 
-  uint8_t* input() override { return input_.data(); }
-  const uint8_t* output() override { return output_.data(); }
+  // The fake device runs one input and one output (Load refuses more).
+  uint8_t* input(int /*k*/ = 0) override { return input_.data(); }
+  const uint8_t* output(int /*k*/ = 0) override { return output_.data(); }
   std::string name() const override { return name_; }
   bool in_service() const override { return device_->healthy(); }
   bool may_run_inline() const override { return device_->options().run_inline; }
@@ -79,6 +80,12 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> FakeDevice::Load(const DeviceModelS
                      "and output_size >= 1 (got ",
                      spec.max_batch_size, ", ", spec.compute_units, ", ", spec.input_size, ", ",
                      spec.output_size, ")"));
+  }
+  if (spec.num_inputs() != 1 || spec.num_outputs() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat("fake device: model ", spec.model_name,
+                                                   " has ", spec.num_inputs(), " inputs and ",
+                                                   spec.num_outputs(),
+                                                   " outputs; the fake device runs one of each"));
   }
   const int slots = options_.slots_per_model > 0 ? options_.slots_per_model : spec.compute_units;
   return std::unique_ptr<LoadedModel>(new FakeModel(this, spec, slots, options_.name));

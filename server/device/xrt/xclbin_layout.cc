@@ -55,11 +55,14 @@ absl::Status ValidateXrtModelSpec(const DeviceModelSpec& spec) {
     }
   }
   const char* names[3] = {"input", "output", "batch_size"};
+  const int wanted[3] = {spec.num_inputs(), spec.num_outputs(), 1};
   for (int i = 0; i < 3; ++i) {
-    if (counts[i] != 1) {
-      return absl::InvalidArgumentError(absl::StrCat(who, ": fpga.kernel_arguments [",
-                                                     absl::StrJoin(spec.kernel_arguments, ", "),
-                                                     "] must name '", names[i], "' exactly once"));
+    if (counts[i] != wanted[i]) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          who, ": fpga.kernel_arguments [", absl::StrJoin(spec.kernel_arguments, ", "),
+          "] must name '", names[i], "' ",
+          wanted[i] == 1 ? std::string("exactly once")
+                         : absl::StrCat(wanted[i], " times (one per ", names[i], " tensor)")));
     }
   }
   return absl::OkStatus();
@@ -116,7 +119,7 @@ absl::StatusOr<KernelLayout> MatchKernelLayout(const std::vector<XclbinKernel>& 
             absl::StrCat(who, ": kernel '", spec.kernel_name, "' ", arg_desc,
                          " is a scalar but config names it ", role, " (a memory pointer)"));
       }
-      (role == "input" ? layout.input_index : layout.output_index) = int(i);
+      (role == "input" ? layout.input_indices : layout.output_indices).push_back(int(i));
     }
   }
   const std::string prefix = spec.kernel_name + ":";

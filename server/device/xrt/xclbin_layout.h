@@ -35,10 +35,11 @@ struct XclbinKernel {
   std::vector<std::string> compute_units;  // IP_LAYOUT names, "myproject:myproject_1"
 };
 
-// Where the kernel takes its three arguments, checked against the xclbin.
+// Where the kernel takes its arguments, checked against the xclbin: one pointer per input and
+// output tensor (the k-th "input" of fpga.kernel_arguments is input tensor k) and the batch size.
 struct KernelLayout {
-  int input_index = -1;
-  int output_index = -1;
+  std::vector<int> input_indices;
+  std::vector<int> output_indices;
   int batch_index = -1;
   size_t batch_size_bytes = 4;         // 4 (unsigned int) or 8 (uint64_t)
   std::vector<std::string> instances;  // CU instance names, e.g. "myproject_1", first N used
@@ -48,7 +49,8 @@ struct KernelLayout {
 std::string DescribeModel(const DeviceModelSpec& spec);
 
 // The spec's own rules for an XRT device: kernel name and xclbin set, batch/CU/tensor sizes >= 1,
-// kernel_arguments naming input, output and batch_size exactly once each.
+// kernel_arguments naming "input" once per input tensor, "output" once per output tensor and
+// batch_size exactly once.
 absl::Status ValidateXrtModelSpec(const DeviceModelSpec& spec);
 
 // The spec's kernel among `kernels` (of the xclbin at `path`, for messages): same argument count,

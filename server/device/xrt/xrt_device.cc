@@ -95,8 +95,8 @@ struct ComputeUnit {
   ComputeUnitQueue queue;  // its runs in execution order (xrt_watchdog.h)
   // Rebuilt on re-program; read under the card's exec_mu (shared), written under it (exclusive).
   xrt::kernel kernel;
-  int input_group = 0;
-  int output_group = 0;
+  std::vector<int> input_groups;   // memory group of each input argument
+  std::vector<int> output_groups;  // and of each output argument
   // Runs abandoned by the watchdog: kept alive until the next re-program (a real card's reset
   // ends them; destroying a command XRT still tracks is avoided).
   absl::Mutex abandoned_mu;
@@ -152,6 +152,8 @@ class XrtLoadedModel final : public LoadedModel, public CardUser {
   // first. Unavailable when none can take it.
   absl::StatusOr<ComputeUnit*> PickUnit(XrtSlot& slot);
   ComputeUnit& RetryUnit(const ComputeUnit& failed);
+  // Sets every buffer argument of `run` to the slot's buffer objects.
+  void SetBufferArgs(XrtSlot& slot, xrt::run& run) const;
 
   std::shared_ptr<XrtDevice::Card> card_;
   const DeviceModelSpec spec_;
@@ -168,8 +170,8 @@ class XrtSlot final : public ExecutionSlot {
   XrtSlot(XrtLoadedModel* model, ComputeUnit* cu, int index, std::string name)
       : model_(model), cu_(cu), index_(index), name_(std::move(name)) {}
 
-  uint8_t* input() override { return input_map_; }
-  const uint8_t* output() override { return output_map_; }
+  uint8_t* input(int k = 0) override { return input_maps[size_t(k)]; }
+  const uint8_t* output(int k = 0) override { return output_maps[size_t(k)]; }
   absl::Status Execute(int batch, StageTimes* times) override {
     return model_->Execute(*this, batch, times);
   }
@@ -180,9 +182,8 @@ class XrtSlot final : public ExecutionSlot {
   int index() const { return index_; }
 
   // Owned by the model's code paths (single thread per slot, re-program under exclusive lock).
-  xrt::bo input_bo, output_bo;
-  uint8_t* input_map_ = nullptr;
-  uint8_t* output_map_ = nullptr;
+  std::vector<xrt::bo> input_bos, output_bos;  // one per tensor
+  std::vector<uint8_t*> input_maps, output_maps;
   xrt::run run;                 // cached run on cu_ with the buffers set; empty = rebuild
   uint64_t run_generation = 0;  // card generation `run` was made for
 
@@ -192,6 +193,15 @@ class XrtSlot final : public ExecutionSlot {
   int index_;
   std::string name_;
 };
+
+void XrtLoadedModel::SetBufferArgs(XrtSlot& slot, xrt::run& run) const {
+  for (size_t k = 0; k < layout_.input_indices.size(); ++k) {
+    run.set_arg(layout_.input_indices[k], slot.input_bos[k]);
+  }
+  for (size_t k = 0; k < layout_.output_indices.size(); ++k) {
+    run.set_arg(layout_.output_indices[k], slot.output_bos[k]);
+  }
+}
 
 XrtLoadedModel::~XrtLoadedModel() {
   {
@@ -211,8 +221,12 @@ absl::Status XrtLoadedModel::BuildKernels(const xrt::uuid& uuid) {
     const std::string name = absl::StrCat(spec_.kernel_name, ":{", cu->instance, "}");
     try {
       cu->kernel = xrt::kernel(card_->device, uuid, name);
-      cu->input_group = cu->kernel.group_id(layout_.input_index);
-      cu->output_group = cu->kernel.group_id(layout_.output_index);
+      cu->input_groups.clear();
+      cu->output_groups.clear();
+      for (int index : layout_.input_indices) cu->input_groups.push_back(cu->kernel.group_id(index));
+      for (int index : layout_.output_indices) {
+        cu->output_groups.push_back(cu->kernel.group_id(index));
+      }
     } catch (const std::exception& e) {
       return absl::UnavailableError(absl::StrCat(card_->name, ": opening compute unit ", name,
                                                  " of ", DescribeModel(spec_), " failed: ", e.what()));
@@ -247,8 +261,13 @@ absl::Status XrtLoadedModel::Init(const xrt::uuid& uuid) {
     }
   }
   if (absl::Status s = BuildKernels(uuid); !s.ok()) return s;
-  const size_t input_bytes = size_t(spec_.max_batch_size) * spec_.input_bytes_per_sample();
-  const size_t output_bytes = size_t(spec_.max_batch_size) * spec_.output_bytes_per_sample();
+  std::vector<size_t> input_bytes, output_bytes;
+  for (int k = 0; k < spec_.num_inputs(); ++k) {
+    input_bytes.push_back(size_t(spec_.max_batch_size) * spec_.input_bytes_per_sample(k));
+  }
+  for (int k = 0; k < spec_.num_outputs(); ++k) {
+    output_bytes.push_back(size_t(spec_.max_batch_size) * spec_.output_bytes_per_sample(k));
+  }
   // Slots interleave CUs (cu1/buf0, cu2/buf0, cu1/buf1, ...) so a scheduler that starts its first
   // workers first spreads over compute units.
   for (int b = 0; b < card_->options.slots_per_compute_unit; ++b) {
@@ -256,17 +275,22 @@ absl::Status XrtLoadedModel::Init(const xrt::uuid& uuid) {
       auto slot = std::make_unique<XrtSlot>(
           this, cu.get(), b, absl::StrCat(card_->name, "/", cu->instance, "/buf", b));
       try {
-        slot->input_bo = xrt::bo(card_->device, input_bytes, cu->input_group);
-        slot->output_bo = xrt::bo(card_->device, output_bytes, cu->output_group);
-        slot->input_map_ = slot->input_bo.map<uint8_t*>();
-        slot->output_map_ = slot->output_bo.map<uint8_t*>();
+        for (size_t k = 0; k < input_bytes.size(); ++k) {
+          slot->input_bos.emplace_back(card_->device, input_bytes[k], cu->input_groups[k]);
+          slot->input_maps.push_back(slot->input_bos.back().map<uint8_t*>());
+          std::memset(slot->input_maps.back(), 0, input_bytes[k]);
+        }
+        for (size_t k = 0; k < output_bytes.size(); ++k) {
+          slot->output_bos.emplace_back(card_->device, output_bytes[k], cu->output_groups[k]);
+          slot->output_maps.push_back(slot->output_bos.back().map<uint8_t*>());
+          std::memset(slot->output_maps.back(), 0, output_bytes[k]);
+        }
       } catch (const std::exception& e) {
         return absl::ResourceExhaustedError(absl::StrCat(
-            card_->name, ": allocating ", input_bytes, "+", output_bytes, " bytes for ",
-            slot->name(), " of ", DescribeModel(spec_), " failed: ", e.what()));
+            card_->name, ": allocating ", absl::StrJoin(input_bytes, "+"), "+",
+            absl::StrJoin(output_bytes, "+"), " bytes for ", slot->name(), " of ",
+            DescribeModel(spec_), " failed: ", e.what()));
       }
-      std::memset(slot->input_map_, 0, input_bytes);
-      std::memset(slot->output_map_, 0, output_bytes);
       slot_ptrs_.push_back(slot.get());
       slots_.push_back(std::move(slot));
     }
@@ -289,12 +313,18 @@ XrtLoadedModel::Attempt XrtLoadedModel::RunOnce(XrtSlot& slot, ComputeUnit& cu, 
         DescribeModel(spec_), ": its xclbin was swapped out of ", card_->name, " by another model"));
     return attempt;
   }
-  const size_t in_bytes = size_t(batch) * spec_.input_bytes_per_sample();
-  const size_t out_bytes = size_t(batch) * spec_.output_bytes_per_sample();
+  size_t in_bytes = 0, out_bytes = 0;  // every tensor's
+  for (int k = 0; k < spec_.num_inputs(); ++k) in_bytes += spec_.input_bytes_per_sample(k);
+  for (int k = 0; k < spec_.num_outputs(); ++k) out_bytes += spec_.output_bytes_per_sample(k);
+  in_bytes *= size_t(batch);
+  out_bytes *= size_t(batch);
   const std::string where = absl::StrCat(card_->name, "/", cu.instance);
   try {
     const absl::Time t0 = clock->Now();
-    slot.input_bo.sync(XCL_BO_SYNC_BO_TO_DEVICE, in_bytes, 0);
+    for (size_t k = 0; k < slot.input_bos.size(); ++k) {
+      slot.input_bos[k].sync(XCL_BO_SYNC_BO_TO_DEVICE,
+                             size_t(batch) * spec_.input_bytes_per_sample(int(k)), 0);
+    }
     const absl::Time t1 = clock->Now();
 
     xrt::run fresh;
@@ -302,15 +332,13 @@ XrtLoadedModel::Attempt XrtLoadedModel::RunOnce(XrtSlot& slot, ComputeUnit& cu, 
     if (&cu == slot.cu()) {
       if (!slot.run || slot.run_generation != attempt.generation) {
         slot.run = xrt::run(cu.kernel);
-        slot.run.set_arg(layout_.input_index, slot.input_bo);
-        slot.run.set_arg(layout_.output_index, slot.output_bo);
+        SetBufferArgs(slot, slot.run);
         slot.run_generation = attempt.generation;
       }
       run = &slot.run;
     } else {  // on another compute unit with this slot's buffers
       fresh = xrt::run(cu.kernel);
-      fresh.set_arg(layout_.input_index, slot.input_bo);
-      fresh.set_arg(layout_.output_index, slot.output_bo);
+      SetBufferArgs(slot, fresh);
     }
     if (layout_.batch_size_bytes == 8) {
       run->set_arg(layout_.batch_index, uint64_t(batch));
@@ -361,7 +389,10 @@ XrtLoadedModel::Attempt XrtLoadedModel::RunOnce(XrtSlot& slot, ComputeUnit& cu, 
     }
     const absl::Duration busy = cu.queue.Complete(ticket, end);
     const absl::Time t2 = end;
-    slot.output_bo.sync(XCL_BO_SYNC_BO_FROM_DEVICE, out_bytes, 0);
+    for (size_t k = 0; k < slot.output_bos.size(); ++k) {
+      slot.output_bos[k].sync(XCL_BO_SYNC_BO_FROM_DEVICE,
+                              size_t(batch) * spec_.output_bytes_per_sample(int(k)), 0);
+    }
     const absl::Time t3 = clock->Now();
 
     cu.consecutive_trips.store(0);
@@ -408,8 +439,8 @@ ComputeUnit& XrtLoadedModel::RetryUnit(const ComputeUnit& failed) {
   for (size_t k = 1; k < cus_.size(); ++k) {
     ComputeUnit& cu = *cus_[(size_t(failed.index) + k) % cus_.size()];
     // The slot's buffers must sit in banks the other CU reaches.
-    if (!cu.suspect.load() && !cu.retired.load() && cu.input_group == failed.input_group &&
-        cu.output_group == failed.output_group) {
+    if (!cu.suspect.load() && !cu.retired.load() && cu.input_groups == failed.input_groups &&
+        cu.output_groups == failed.output_groups) {
       return cu;
     }
   }
@@ -547,7 +578,13 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> XrtDevice::LoadImpl(const DeviceMod
                                                                  bool allow_swap,
                                                                  bool swap_if_no_sibling) {
   DeviceModelSpec spec = model_spec;
-  if (spec.kernel_arguments.empty()) spec.kernel_arguments = {"input", "output", "batch_size"};
+  if (spec.kernel_arguments.empty()) {
+    // Every input, every output, then the batch size (a one-tensor model: input, output,
+    // batch_size).
+    spec.kernel_arguments.assign(size_t(spec.num_inputs()), "input");
+    spec.kernel_arguments.insert(spec.kernel_arguments.end(), size_t(spec.num_outputs()), "output");
+    spec.kernel_arguments.push_back("batch_size");
+  }
   if (absl::Status s = ValidateXrtModelSpec(spec); !s.ok()) return s;
   if (!card_->in_service.load()) {
     return absl::UnavailableError(absl::StrCat(card_->name, " is out of service"));
@@ -625,11 +662,11 @@ absl::StatusOr<XrtSlotInfo> InspectXrtSlot(ExecutionSlot& slot) {
   }
   XrtSlotInfo info;
   info.compute_unit = xrt_slot->cu()->instance;
-  info.input_memory_group = xrt_slot->cu()->input_group;
-  info.output_memory_group = xrt_slot->cu()->output_group;
+  info.input_memory_group = xrt_slot->cu()->input_groups.at(0);
+  info.output_memory_group = xrt_slot->cu()->output_groups.at(0);
   try {
-    info.input_buffer_bytes = xrt_slot->input_bo.size();
-    info.output_buffer_bytes = xrt_slot->output_bo.size();
+    info.input_buffer_bytes = xrt_slot->input_bos.at(0).size();
+    info.output_buffer_bytes = xrt_slot->output_bos.at(0).size();
   } catch (const std::exception& e) {
     return absl::UnavailableError(absl::StrCat(slot.name(), ": XRT error: ", e.what()));
   }
@@ -642,13 +679,14 @@ absl::StatusOr<std::string> ReadXrtDeviceInput(ExecutionSlot& slot, size_t bytes
     return absl::InvalidArgumentError(absl::StrCat(slot.name(), " is not an XRT slot"));
   }
   try {
-    if (bytes > xrt_slot->input_bo.size()) {
+    xrt::bo& input_bo = xrt_slot->input_bos.at(0);
+    if (bytes > input_bo.size()) {
       return absl::OutOfRangeError(absl::StrCat(slot.name(), ": input buffer holds only ",
-                                                xrt_slot->input_bo.size(), " bytes"));
+                                                input_bo.size(), " bytes"));
     }
     std::string data(bytes, '\0');
-    xrt_slot->input_bo.sync(XCL_BO_SYNC_BO_FROM_DEVICE, bytes, 0);
-    xrt_slot->input_bo.read(data.data(), bytes, 0);
+    input_bo.sync(XCL_BO_SYNC_BO_FROM_DEVICE, bytes, 0);
+    input_bo.read(data.data(), bytes, 0);
     return data;
   } catch (const std::exception& e) {
     return absl::UnavailableError(absl::StrCat(slot.name(), ": XRT error: ", e.what()));

@@ -112,36 +112,42 @@ TEST_F(FpgaasdTest, InfersEveryModelServesMetricsAndDrainsOnSigterm) {
     inference::ModelMetadataResponse metadata;
     grpc::ClientContext metadata_context;
     ASSERT_TRUE(stub->ModelMetadata(&metadata_context, metadata_request, &metadata).ok());
-    ASSERT_EQ(metadata.inputs_size(), 1);
-    ASSERT_EQ(metadata.inputs(0).datatype(), "FP32");
+    ASSERT_GE(metadata.inputs_size(), 1);
 
-    // Two samples of zeros and ones, shaped as the metadata says (-1 = the batch dimension).
+    // Two samples of zeros and ones in every input, shaped as the metadata says (-1 = the batch
+    // dimension).
     inference::ModelInferRequest request;
     request.set_model_name(model.name());
     request.set_id("e2e");
-    auto* input = request.add_inputs();
-    input->set_name(metadata.inputs(0).name());
-    input->set_datatype("FP32");
-    int64_t elements = 1;
-    for (int64_t d : metadata.inputs(0).shape()) {
-      const int64_t dim = d < 0 ? 2 : d;
-      input->add_shape(dim);
-      elements *= dim;
+    for (const auto& tensor : metadata.inputs()) {
+      ASSERT_EQ(tensor.datatype(), "FP32");
+      auto* input = request.add_inputs();
+      input->set_name(tensor.name());
+      input->set_datatype("FP32");
+      int64_t elements = 1;
+      for (int64_t d : tensor.shape()) {
+        const int64_t dim = d < 0 ? 2 : d;
+        input->add_shape(dim);
+        elements *= dim;
+      }
+      std::vector<float> values(elements);
+      for (int64_t i = 0; i < elements; ++i) values[i] = static_cast<float>(i % 2);
+      request.add_raw_input_contents(std::string(reinterpret_cast<const char*>(values.data()),
+                                                 values.size() * sizeof(float)));
     }
-    std::vector<float> values(elements);
-    for (int64_t i = 0; i < elements; ++i) values[i] = static_cast<float>(i % 2);
-    request.add_raw_input_contents(
-        std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float)));
     inference::ModelInferResponse response;
     grpc::ClientContext infer_context;
     grpc::Status status = stub->ModelInfer(&infer_context, request, &response);
     ASSERT_TRUE(status.ok()) << model.name() << ": " << status.error_message();
     EXPECT_EQ(response.id(), "e2e");
-    ASSERT_EQ(response.outputs_size(), 1);
-    EXPECT_EQ(response.outputs(0).shape(0), 2);
-    int64_t output_elements = 1;
-    for (int64_t d : response.outputs(0).shape()) output_elements *= d;
-    EXPECT_EQ(response.raw_output_contents(0).size(), output_elements * sizeof(float));
+    ASSERT_EQ(response.outputs_size(), metadata.outputs_size());
+    for (int k = 0; k < response.outputs_size(); ++k) {
+      EXPECT_EQ(response.outputs(k).name(), metadata.outputs(k).name());
+      EXPECT_EQ(response.outputs(k).shape(0), 2);
+      int64_t output_elements = 1;
+      for (int64_t d : response.outputs(k).shape()) output_elements *= d;
+      EXPECT_EQ(response.raw_output_contents(k).size(), output_elements * sizeof(float));
+    }
     inferred.insert(model.name());
   }
   EXPECT_FALSE(inferred.empty());

@@ -53,8 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   signature.model_name = "model";
   signature.version = 1;
   signature.max_batch_size = kMaxBatch;
-  signature.input = &input;
-  signature.output = &output;
+  signature.inputs = absl::MakeConstSpan(&input, 1);
+  signature.outputs = absl::MakeConstSpan(&output, 1);
 
   fpgaas::InferenceRequest request;
   fpgaas::frontend::DecodedRequestOptions options;

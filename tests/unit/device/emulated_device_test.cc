@@ -51,6 +51,86 @@ void PackRandom(const DeviceModelSpec& spec, int batch, uint32_t seed, uint8_t* 
                   .ok());
 }
 
+// Two inputs a (4 x ap_fixed<16,6>) and b (4 x ap_fixed<10,3>); outputs relu(a + b) in
+// ap_fixed<12,4> and the sum a + b in ap_fixed<16,6>.
+DeviceModelSpec TwoTensorSpec(int max_batch_size) {
+  numerics::NetworkSpec net;
+  net.inputs = {{"a", numerics::FixedType{16, 6}, 4}, {"b", numerics::FixedType{10, 3}, 4}};
+  numerics::MergeSpec add;
+  add.kind = numerics::MergeKind::kAdd;
+  net.layers.push_back(numerics::LayerSpec{"sum", numerics::FixedType{16, 6}, add, {"a", "b"}});
+  numerics::ActivationSpec relu;
+  relu.kind = numerics::ActivationKind::kRelu;
+  relu.n = 4;
+  net.layers.push_back(numerics::LayerSpec{"relu", numerics::FixedType{12, 4}, relu, {"sum"}});
+  net.outputs = {"relu", "sum"};
+  auto network = numerics::Network::Create(net);
+  EXPECT_TRUE(network.ok()) << network.status();
+  DeviceModelSpec spec;
+  spec.model_name = "two";
+  spec.network = std::shared_ptr<const numerics::Network>(std::move(*network));
+  spec.max_batch_size = max_batch_size;
+  spec.input_type = numerics::FixedType{16, 6};
+  spec.input_size = 4;
+  spec.more_inputs = {DeviceTensor{"b", numerics::FixedType{10, 3}, 4}};
+  spec.output_type = numerics::FixedType{12, 4};
+  spec.output_size = 4;
+  spec.more_outputs = {DeviceTensor{"sum", numerics::FixedType{16, 6}, 4}};
+  return spec;
+}
+
+TEST(EmulatedDeviceTest, SeveralInputsAndOutputsHaveOneBufferEach) {
+  RealClock clock;
+  auto device = MakeDevice(&clock);
+  const DeviceModelSpec spec = TwoTensorSpec(8);
+  auto model = device->Load(spec);
+  ASSERT_TRUE(model.ok()) << model.status();
+  ExecutionSlot* slot = (*model)->slots().at(0);
+  const int batch = 7;
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> value(-6.0f, 6.0f);
+  std::vector<std::vector<uint8_t>> packed(2);
+  for (int k = 0; k < 2; ++k) {
+    std::vector<float> values(size_t(batch) * 4);
+    for (float& v : values) v = value(rng);
+    packed[k].resize(size_t(batch) * spec.input_bytes_per_sample(k));
+    ASSERT_TRUE(numerics::PackElements(numerics::ElementType::kFp32, values.data(), values.size(),
+                                       spec.input(k).type, packed[k].data())
+                    .ok());
+    std::memcpy(slot->input(k), packed[k].data(), packed[k].size());
+  }
+  ASSERT_NE(slot->input(0), slot->input(1));
+  ASSERT_TRUE(slot->Execute(batch, nullptr).ok());
+  std::vector<std::vector<uint8_t>> expected(2);
+  for (int k = 0; k < 2; ++k) expected[k].resize(size_t(batch) * spec.output_bytes_per_sample(k));
+  const uint8_t* in[] = {packed[0].data(), packed[1].data()};
+  uint8_t* out[] = {expected[0].data(), expected[1].data()};
+  spec.network->Run(in, out, batch);
+  for (int k = 0; k < 2; ++k) {
+    SCOPED_TRACE(k);
+    EXPECT_EQ(std::vector<uint8_t>(slot->output(k), slot->output(k) + expected[k].size()),
+              expected[k]);
+  }
+  // The relu output differs from the sum somewhere (the two buffers are not the same tensor).
+  EXPECT_NE(std::memcmp(slot->output(0), slot->output(1), 4), 0);
+}
+
+TEST(EmulatedDeviceTest, RefusesTensorsThatDisagreeWithTheNetwork) {
+  RealClock clock;
+  auto device = MakeDevice(&clock);
+  DeviceModelSpec spec = TwoTensorSpec(8);
+  spec.more_inputs.clear();
+  auto model = device->Load(spec);
+  ASSERT_FALSE(model.ok());
+  EXPECT_THAT(model.status().message(),
+              HasSubstr("1 inputs and 2 outputs but the network has 2 and 2"));
+  spec = TwoTensorSpec(8);
+  spec.more_outputs[0].size = 3;
+  model = device->Load(spec);
+  ASSERT_FALSE(model.ok());
+  EXPECT_THAT(model.status().message(), HasSubstr("output 1 size 3 but the network gives 4"));
+}
+
 TEST(EmulatedDeviceTest, OutputEqualsTheNetworkOnTheSamePackedInput) {
   RealClock clock;
   auto device = MakeDevice(&clock);

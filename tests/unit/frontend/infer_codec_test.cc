@@ -41,8 +41,8 @@ class InferCodecTest : public ::testing::Test {
     signature_.model_name = "dense";
     signature_.version = 3;
     signature_.max_batch_size = 8;
-    signature_.input = &input_;
-    signature_.output = &output_;
+    signature_.inputs = absl::MakeConstSpan(&input_, 1);
+    signature_.outputs = absl::MakeConstSpan(&output_, 1);
   }
 
   // A valid request of `batch` samples as raw FP32 bytes.

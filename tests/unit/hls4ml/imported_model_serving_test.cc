@@ -17,6 +17,7 @@
 #include "client/tools/hls4ml/hls4ml_command.h"
 #include "gtest/gtest.h"
 #include "server/device/device_manager.h"
+#include "server/repository/model_config.h"
 #include "server/repository/repository.h"
 #include "server/scheduler/scheduler.h"
 #include "server/util/clock.h"
@@ -115,6 +116,119 @@ TEST(ImportedModelServingTest, ServedOnTheEmulatedFpgaAsPredictAnswers) {
     ASSERT_EQ(served->size(), expected.size());
     EXPECT_EQ(*served, expected);
   }
+}
+
+// The two-input, two-output fixture: `import` lists both tensors of each direction in the top
+// function's order, and the served model answers what `predict` prints (outputs concatenated).
+TEST(ImportedModelServingTest, TwoInputsAndTwoOutputsServedAsPredictAnswers) {
+  const fs::path repo = ScratchDir("repo2");
+  std::ostringstream import_out, import_err;
+  ASSERT_EQ(RunHls4mlCommand({"import", (FixturesDir() / "branchy").string(), "--repository",
+                              repo.string(), "--name", "branchy"},
+                             import_out, import_err),
+            0)
+      << import_err.str();
+  EXPECT_NE(import_out.str().find("input  input_b: 6 x ap_fixed<10,3,AP_RND,AP_SAT>"),
+            std::string::npos)
+      << import_out.str();
+  absl::StatusOr<inference::ModelConfig> config =
+      ParseModelConfigText(ReadText(repo / "branchy" / "config.pbtxt"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_EQ(config->input_size(), 2);
+  EXPECT_EQ(config->input(0).name(), "input_a");
+  EXPECT_EQ(config->input(1).name(), "input_b");
+  EXPECT_EQ(config->input(1).dims(0), 6);
+  ASSERT_EQ(config->output_size(), 2);
+  EXPECT_EQ(config->output(0).name(), "layer10_out");
+  EXPECT_EQ(config->output(1).name(), "layer7_out");
+  EXPECT_EQ(config->output(1).dims(0), 4);
+  RealClock clock;
+  DeviceManagerOptions device_options;
+  device_options.devices = "emu";
+  device_options.clock = &clock;
+  auto devices = DeviceManager::Create(std::move(device_options));
+  ASSERT_TRUE(devices.ok()) << devices.status();
+  ModelRepositoryOptions options;
+  options.root = repo;
+  options.devices = devices->get();
+  options.clock = &clock;
+  auto repository = ModelRepository::Create(std::move(options));
+  ASSERT_TRUE(repository.ok()) << repository.status();
+  auto model = (*repository)->Get("branchy");
+  ASSERT_TRUE(model.ok()) << model.status();
+  ASSERT_EQ((*model)->inputs().size(), 2u);
+  ASSERT_EQ((*model)->outputs().size(), 2u);
+
+  const int batch = 29;
+  std::mt19937 rng(8);
+  std::uniform_real_distribution<float> value(-10, 10);
+  std::vector<float> a(batch * 6), b(batch * 6);
+  std::string csv;
+  for (int s = 0; s < batch; ++s) {
+    std::vector<std::string> fields;
+    for (std::vector<float>* x : {&a, &b}) {
+      for (int i = 0; i < 6; ++i) {
+        float& v = (*x)[s * 6 + i];
+        v = value(rng);
+        fields.push_back(absl::StrFormat("%.9g", v));
+      }
+    }
+    absl::StrAppend(&csv, absl::StrJoin(fields, ","), "\n");
+  }
+  const fs::path dir = ScratchDir("branchy_io");
+  WriteText(dir / "in.csv", csv);
+  std::ostringstream out, err;
+  ASSERT_EQ(RunHls4mlCommand({"predict", (repo / "branchy").string(), "--input",
+                              (dir / "in.csv").string(), "--output", (dir / "out.csv").string()},
+                             out, err),
+            0)
+      << err.str();
+  std::vector<std::vector<float>> expected;
+  for (absl::string_view line :
+       absl::StrSplit(ReadText(dir / "out.csv"), '\n', absl::SkipEmpty())) {
+    std::vector<float> row;
+    for (absl::string_view v : absl::StrSplit(line, ',')) {
+      row.push_back(static_cast<float>(std::stod(std::string(v))));
+    }
+    expected.push_back(std::move(row));
+  }
+  ASSERT_EQ(expected.size(), size_t(batch));
+
+  auto request = std::make_unique<InferenceRequest>();
+  request->batch_size = batch;
+  request->input.assign(reinterpret_cast<const char*>(a.data()), a.size() * sizeof(float));
+  request->more_inputs.resize(1);
+  request->more_inputs[0].data.assign(reinterpret_cast<const char*>(b.data()),
+                                      b.size() * sizeof(float));
+  request->more_output_types = {numerics::ElementType::kFp32};
+  std::promise<absl::StatusOr<InferenceResult>> promise;
+  auto future = promise.get_future();
+  request->done = [&promise](absl::StatusOr<InferenceResult> r) { promise.set_value(std::move(r)); };
+  ASSERT_TRUE((*model)->scheduler()->Enqueue(request).ok());
+  absl::StatusOr<InferenceResult> result = future.get();
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->more_outputs.size(), 1u);
+  ASSERT_EQ(result->output.size(), size_t(batch) * 3 * sizeof(float));
+  ASSERT_EQ(result->more_outputs[0].size(), size_t(batch) * 4 * sizeof(float));
+  std::vector<float> y0(batch * 3), y1(batch * 4);
+  std::memcpy(y0.data(), result->output.data(), result->output.size());
+  std::memcpy(y1.data(), result->more_outputs[0].data(), result->more_outputs[0].size());
+  for (int s = 0; s < batch; ++s) {
+    std::vector<float> row(y0.begin() + s * 3, y0.begin() + s * 3 + 3);
+    row.insert(row.end(), y1.begin() + s * 4, y1.begin() + s * 4 + 4);
+    EXPECT_EQ(row, expected[s]) << "sample " << s;
+  }
+
+  // A request carrying one input is refused by the scheduler (the frontend checks names first).
+  auto one = std::make_unique<InferenceRequest>();
+  one->batch_size = 1;
+  one->input.assign(6 * sizeof(float), '\0');
+  one->done = [](absl::StatusOr<InferenceResult>) {};
+  absl::Status refused = (*model)->scheduler()->Enqueue(one);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("1 inputs and 1 outputs, the model has 2 and 2"),
+            std::string::npos)
+      << refused;
 }
 
 }  // namespace

@@ -118,11 +118,11 @@ TEST(ModelConfigTest, ValidationFillsInDefaults) {
   EXPECT_EQ(validated->config.platform(), kModelPlatform);
   EXPECT_EQ(validated->config.instance_group(1).count(), 1);  // Triton's default
   EXPECT_EQ(validated->compute_units, 3);
-  EXPECT_EQ(validated->input.datatype, "FP32");
-  EXPECT_EQ(validated->input.elements_per_sample, 16);
-  EXPECT_THAT(validated->input.dims, ElementsAre(2, 8));
-  EXPECT_EQ(validated->output.datatype, "INT16");
-  EXPECT_EQ(validated->output.element_type, numerics::ElementType::kInt16);
+  EXPECT_EQ(validated->input().datatype, "FP32");
+  EXPECT_EQ(validated->input().elements_per_sample, 16);
+  EXPECT_THAT(validated->input().dims, ElementsAre(2, 8));
+  EXPECT_EQ(validated->output().datatype, "INT16");
+  EXPECT_EQ(validated->output().element_type, numerics::ElementType::kInt16);
   ASSERT_TRUE(validated->input_precision.has_value());
   EXPECT_EQ(validated->input_precision->ToString(), "ap_fixed<16,6>");
 }
@@ -150,8 +150,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"name: \"other\"", "m", "does not match the model folder 'm'"},
         BadCase{"platform: \"tensorrt_plan\"", "m", "platform 'tensorrt_plan' is not supported"},
         BadCase{"max_batch_size: -1", "m", "max_batch_size must be >= 1"},
-        BadCase{"input { name: \"z\" data_type: TYPE_FP32 dims: 1 }", "m",
-                "exactly one input is required, found 2"},
+        BadCase{"input { name: \"x\" data_type: TYPE_FP32 dims: 1 }", "m",
+                "input 'x' is listed twice"},
         BadCase{"dynamic_batching { preferred_batch_size: 9 }", "m",
                 "preferred_batch_size 9 is outside [1, max_batch_size 8]"},
         BadCase{"instance_group { count: -1 }", "m", "instance_group[2].count is -1"},

@@ -390,11 +390,11 @@ INSTANTIATE_TEST_SUITE_P(
                       "name: \"m\" max_batch_size: 8 input [ { name: \"a\" data_type: TYPE_FP32 "
                       "dims: [ 4 ] }, { name: \"c\" data_type: TYPE_FP32 dims: [ 4 ] } ] "
                       "output [ { name: \"b\" data_type: TYPE_FP32 dims: [ 2 ] } ]",
-                      "exactly one input is required, found 2"},
+                      "the config lists 2 inputs and 1 outputs but the hls4ml network has 1"},
         BadConfigCase{"NoOutput",
                       "name: \"m\" max_batch_size: 8 input [ { name: \"a\" data_type: TYPE_FP32 "
                       "dims: [ 4 ] } ]",
-                      "exactly one output is required, found 0"},
+                      "between 1 and 64 outputs are required, found 0"},
         BadConfigCase{"StringDataType",
                       "name: \"m\" max_batch_size: 8 input [ { name: \"a\" data_type: TYPE_STRING "
                       "dims: [ 4 ] } ] output [ { name: \"b\" data_type: TYPE_FP32 dims: [ 2 ] } ]",

@@ -51,8 +51,8 @@ TEST(XclbinLayoutTest, MatchesArgumentsAndFirstComputeUnits) {
   absl::StatusOr<KernelLayout> layout = MatchKernelLayout({Kernel(1), kernel}, spec, "a.xclbin");
   ASSERT_TRUE(layout.ok()) << layout.status();
   EXPECT_EQ(layout->batch_index, 0);
-  EXPECT_EQ(layout->input_index, 1);
-  EXPECT_EQ(layout->output_index, 2);
+  EXPECT_THAT(layout->input_indices, ElementsAre(1));
+  EXPECT_THAT(layout->output_indices, ElementsAre(2));
   EXPECT_EQ(layout->batch_size_bytes, 8u);
   EXPECT_THAT(layout->instances, ElementsAre("myproject_1", "myproject_2"));
 }

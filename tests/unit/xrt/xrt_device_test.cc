@@ -345,6 +345,45 @@ TEST_F(XrtDeviceTest, ArgumentOrderMustMatchTheKernel) {
   EXPECT_TRUE((*model)->slots()[0]->Execute(3, nullptr).ok());
 }
 
+// A model with two inputs and two outputs: one buffer object per tensor, each its own kernel
+// argument (the k-th "input" of fpga.kernel_arguments is input k).
+TEST_F(XrtDeviceTest, SeveralInputsAndOutputsGetOneBufferArgumentEach) {
+  std::unique_ptr<XrtDevice> card = Card();
+  XclbinSpec xclbin = Xclbin(1);
+  xclbin.arguments = {{"in_a", true, "input_t*"},   {"in_b", true, "input2_t*"},
+                      {"out_a", true, "result_t*"}, {"out_b", true, "result2_t*"},
+                      {"batch_size", false, "unsigned int"}};
+  DeviceModelSpec spec = WriteModel(dir_, xclbin, 1);
+  spec.more_inputs = {DeviceTensor{"b", *numerics::ParseFixedType("ap_fixed<18,8>"), 3}};
+  spec.more_outputs = {DeviceTensor{"y2", *numerics::ParseFixedType("ap_fixed<8,3>"), 2}};
+  spec.kernel_arguments.clear();  // default: every input, every output, batch_size
+  absl::StatusOr<std::unique_ptr<LoadedModel>> model = card->Load(spec);
+  ASSERT_TRUE(model.ok()) << model.status();
+  ExecutionSlot* slot = (*model)->slots()[0];
+  ASSERT_NE(slot->input(0), slot->input(1));
+  ASSERT_NE(slot->output(0), slot->output(1));
+  const int batch = 5;
+  std::vector<float> b(batch * 3, 1.5f);
+  ASSERT_TRUE(numerics::PackElements(numerics::ElementType::kFp32, b.data(), b.size(),
+                                     spec.more_inputs[0].type, slot->input(1))
+                  .ok());
+  StageTimes times;
+  ASSERT_TRUE(slot->Execute(batch, &times).ok());
+  // Bytes moved: both inputs in, both outputs back.
+  const std::map<std::string, std::string> cu = {{"device", "xrt:0"},
+                                                 {"compute_unit", "myproject_1"}};
+  EXPECT_EQ(Metric("fpgaas_xrt_bytes_to_device_total", cu),
+            double(batch * (spec.input_bytes_per_sample(0) + spec.input_bytes_per_sample(1))));
+  EXPECT_EQ(Metric("fpgaas_xrt_bytes_from_device_total", cu),
+            double(batch * (spec.output_bytes_per_sample(0) + spec.output_bytes_per_sample(1))));
+
+  // fpga.kernel_arguments naming one input for two tensors is refused.
+  spec.kernel_arguments = {"input", "output", "output", "batch_size"};
+  absl::Status status = card->Load(spec).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("must name 'input' 2 times (one per input tensor)"));
+}
+
 TEST_F(XrtDeviceTest, TooFewComputeUnitsAndBadArgumentListsFail) {
   std::unique_ptr<XrtDevice> card = Card();
   absl::Status status = card->Load(WriteModel(dir_, Xclbin(2), /*compute_units=*/3)).status();
