@@ -77,7 +77,7 @@ class InferReactor final : public grpc::ServerUnaryReactor {
         service->repository(), service->clock(), request, ClientDeadline(context, service->clock()),
         cancelled_, &inference_,
         [this](absl::StatusOr<InferenceResult> result) { Complete(std::move(result)); },
-        &enqueued_on_);
+        &enqueued_on_, service->shared_memory());
     if (!status.ok()) Finish(ToGrpcStatus(status));
   }
 
@@ -173,7 +173,7 @@ class StreamInferReactor final
         [this, context = std::move(context)](absl::StatusOr<InferenceResult> result) {
           OnInferenceDone(*context, std::move(result));
         },
-        &enqueued_on);
+        &enqueued_on, service_->shared_memory());
     if (status.ok()) {
       RememberScheduler(enqueued_on);
     } else {
@@ -506,5 +506,24 @@ grpc::ServerUnaryReactor* InferenceService::RepositoryModelUnload(
       *request, [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
   return reactor;
 }
+
+// The shared-memory RPCs are quick (a map lookup, or shm_open + mmap): answered on gRPC's thread.
+#define FPGAAS_SHM_RPC(Rpc, Call)                                                       \
+  grpc::ServerUnaryReactor* InferenceService::Rpc(                                      \
+      grpc::CallbackServerContext* context, const inference::Rpc##Request* request,     \
+      inference::Rpc##Response* response) {                                             \
+    if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {      \
+      return FinishNow(context, auth);                                                  \
+    }                                                                                   \
+    (void)response;                                                                     \
+    return FinishNow(context, Call);                                                    \
+  }
+FPGAAS_SHM_RPC(SystemSharedMemoryStatus, shared_memory()->SystemStatus(*request, response))
+FPGAAS_SHM_RPC(SystemSharedMemoryRegister, shared_memory()->SystemRegister(*request))
+FPGAAS_SHM_RPC(SystemSharedMemoryUnregister, shared_memory()->SystemUnregister(*request))
+FPGAAS_SHM_RPC(CudaSharedMemoryStatus, shared_memory()->CudaStatus(*request, response))
+FPGAAS_SHM_RPC(CudaSharedMemoryRegister, shared_memory()->CudaRegister(*request))
+FPGAAS_SHM_RPC(CudaSharedMemoryUnregister, shared_memory()->CudaUnregister(*request))
+#undef FPGAAS_SHM_RPC
 
 }  // namespace fpgaas::frontend

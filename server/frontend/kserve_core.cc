@@ -1,5 +1,6 @@
 #include "server/frontend/kserve_core.h"
 
+#include <algorithm>
 #include <exception>
 #include <new>
 #include <utility>
@@ -96,6 +97,42 @@ std::string_view Version(const std::string& version) {
   return version == "-1" ? std::string_view() : std::string_view(version);
 }
 
+// Bytes one request's largest possible input takes (max batch), a bound for what a shared-memory
+// input may make the server copy; 0 = unbounded (a variable dimension).
+uint64_t MaxInputBytes(const ServingModel& model) {
+  uint64_t bytes = static_cast<uint64_t>(numerics::ElementSize(model.input().element_type)) *
+                   static_cast<uint64_t>(std::max(1, model.max_batch_size()));
+  for (int64_t d : model.input().dims) {
+    if (d < 0 || __builtin_mul_overflow(bytes, static_cast<uint64_t>(d), &bytes)) return 0;
+  }
+  return bytes;
+}
+
+// Shared-memory inputs copied into `wire`, shared-memory outputs checked against their regions.
+absl::Status SharedMemoryInputsAndOutputs(const SharedMemoryManager* shared_memory,
+                                          const ServingModel& model,
+                                          inference::ModelInferRequest& wire,
+                                          std::vector<SharedMemoryOutput>* outputs) {
+  if (absl::Status s = ReadSharedMemoryInputs(shared_memory, wire, MaxInputBytes(model)); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::vector<SharedMemoryOutput>> shm = SharedMemoryOutputs(shared_memory, wire);
+  if (!shm.ok()) return shm.status();
+  *outputs = *std::move(shm);
+  return absl::OkStatus();
+}
+
+absl::Status CheckOutputSizes(const ServingModel& model, int batch_size,
+                              const std::vector<SharedMemoryOutput>& outputs) {
+  uint64_t needed = static_cast<uint64_t>(numerics::ElementSize(model.output().element_type)) *
+                    static_cast<uint64_t>(model.max_batch_size() > 0 ? batch_size : 1);
+  for (int64_t d : model.output().dims) needed *= static_cast<uint64_t>(std::max<int64_t>(d, 0));
+  for (const SharedMemoryOutput& output : outputs) {
+    if (absl::Status s = CheckSharedMemoryOutputSize(output, needed); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status StartInference(ModelRepository* repository, Clock* clock,
@@ -104,7 +141,8 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock,
                             const std::shared_ptr<std::atomic<bool>>& cancelled,
                             InferenceContext* context,
                             absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done,
-                            std::shared_ptr<const ServingModel>* enqueued_on) {
+                            std::shared_ptr<const ServingModel>* enqueued_on,
+                            const SharedMemoryManager* shared_memory) {
   const absl::Time arrival = clock->Now();
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       repository->Get(wire.model_name(), Version(wire.model_version()));
@@ -113,10 +151,24 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock,
 
   auto request = std::make_unique<InferenceRequest>();
   DecodedRequestOptions decoded;
+  std::vector<SharedMemoryOutput> shm_outputs;
+  if (UsesSharedMemory(wire)) {
+    absl::Status s = SharedMemoryInputsAndOutputs(shared_memory, serving, wire, &shm_outputs);
+    if (!s.ok()) {
+      RecordFrontendFailure(serving, s, clock, arrival);
+      return s;
+    }
+  }
   if (absl::Status s = DecodeInferRequest(SignatureOf(serving), wire, request.get(), &decoded);
       !s.ok()) {
     RecordFrontendFailure(serving, s, clock, arrival);
     return s;
+  }
+  if (!shm_outputs.empty()) {
+    if (absl::Status s = CheckOutputSizes(serving, request->batch_size, shm_outputs); !s.ok()) {
+      RecordFrontendFailure(serving, s, clock, arrival);
+      return s;
+    }
   }
   // The scheduler combines these with the model's queue policy.
   request->arrival = arrival;
@@ -128,6 +180,7 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock,
   context->model = *model;
   context->batch_size = request->batch_size;
   context->id = request->id;
+  context->shared_memory_outputs = std::move(shm_outputs);
   // Ownership of the request passes to the scheduler only on OK. `done` may run (and release
   // *context) before Enqueue returns: *model keeps the version alive until then.
   std::shared_ptr<const ServingModel> model_ref = *model;
@@ -142,8 +195,10 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock,
 
 absl::Status FinishInference(const InferenceContext& context, InferenceResult& result,
                              inference::ModelInferResponse* response) {
-  return EncodeInferResponse(SignatureOf(*context.model), context.id, context.batch_size, result,
-                             response);
+  absl::Status encoded = EncodeInferResponse(SignatureOf(*context.model), context.id,
+                                             context.batch_size, result, response);
+  if (!encoded.ok() || context.shared_memory_outputs.empty()) return encoded;
+  return WriteSharedMemoryOutputs(context.shared_memory_outputs, response);
 }
 
 SerialWorker::SerialWorker() : thread_([this] { Loop(); }) {}
@@ -178,7 +233,11 @@ void SerialWorker::Loop() {
   }
 }
 
-KServeCore::KServeCore(KServeCoreOptions options) : options_(std::move(options)) {}
+KServeCore::KServeCore(KServeCoreOptions options) : options_(std::move(options)) {
+  if (options_.shared_memory == nullptr) {
+    options_.shared_memory = std::make_shared<SharedMemoryManager>();
+  }
+}
 
 bool KServeCore::Ready() const {
   if (draining_.load()) return false;
@@ -212,7 +271,7 @@ void KServeCore::ServerMetadata(inference::ServerMetadataResponse* response) con
   response->set_version(options_.server_version);
   for (const char* extension :
        {"model_repository", "model_configuration", "schedule_policy", "statistics", "parameters",
-        "binary_tensor_data"}) {
+        "binary_tensor_data", kSystemSharedMemoryExtension}) {
     response->add_extensions(extension);
   }
 }

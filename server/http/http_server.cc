@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -151,6 +153,8 @@ bufferevent* NewTlsBufferevent(event_base* base, void* ctx) {
 
 class HttpServerImpl;
 
+struct DisconnectWatch;
+
 // One event-loop thread with its own evhttp on the shared listening socket.
 struct Loop {
   HttpServerImpl* server = nullptr;
@@ -160,6 +164,34 @@ struct Loop {
   std::thread thread;
   absl::Mutex mu;
   bool stopped ABSL_GUARDED_BY(mu) = false;  // no more work may be posted to `base`
+  // Disconnect watches of this loop's pending inferences (freed by the reply, or by Shutdown for
+  // the answers that never came).
+  absl::flat_hash_set<DisconnectWatch*> watches ABSL_GUARDED_BY(mu);
+};
+
+// evhttp stops reading a connection once it has read a request, so it notices a client that
+// closed only when it replies. While an inference is pending this watches the socket itself: EOF
+// (or a reset) cancels the request as a gRPC client's cancellation does (the flag, then the
+// scheduler's NotifyCancelled), so it leaves the queue and counts as cancelled. Fires once; data
+// (a pipelined next request) ends the watch without cancelling. Loop thread only.
+struct DisconnectWatch {
+  event* ev = nullptr;
+  evutil_socket_t fd = -1;
+  std::shared_ptr<std::atomic<bool>> cancelled;
+  std::weak_ptr<const ServingModel> model;
+
+  static void OnReadable(evutil_socket_t fd, short, void* arg) {
+    auto* watch = static_cast<DisconnectWatch*>(arg);
+    char byte;
+    const ssize_t n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0) return;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+      event_add(watch->ev, nullptr);  // spurious wake-up: keep watching
+      return;
+    }
+    watch->cancelled->store(true);
+    if (auto model = watch->model.lock()) model->scheduler()->NotifyCancelled();
+  }
 };
 
 // An inference between its handler and its reply (owned by itself; deleted on the loop thread
@@ -173,6 +205,7 @@ struct PendingInfer {
   InferenceContext context;
   std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<const ServingModel> enqueued_on;
+  DisconnectWatch* watch = nullptr;  // see DisconnectWatch; owned by loop->watches
   // The answer, computed on the scheduler thread.
   absl::Status status;
   std::string body;
@@ -190,6 +223,7 @@ class HttpServerImpl final : public HttpServer {
     core.server_name = options_.server_name;
     core.server_version = options_.server_version;
     core.strict_readiness = options_.strict_readiness;
+    core.shared_memory = options_.shared_memory;
     core_ = std::make_unique<KServeCore>(std::move(core));
   }
 
@@ -281,6 +315,14 @@ class HttpServerImpl final : public HttpServer {
     }
     for (auto& loop : loops_) {
       if (loop->thread.joinable()) loop->thread.join();
+      {
+        absl::MutexLock loop_lock(&loop->mu);
+        for (DisconnectWatch* watch : loop->watches) {
+          event_free(watch->ev);
+          delete watch;
+        }
+        loop->watches.clear();
+      }
       if (loop->http != nullptr) evhttp_free(loop->http);  // closes its connections
       if (loop->base != nullptr) event_base_free(loop->base);
     }
@@ -410,6 +452,10 @@ class HttpServerImpl final : public HttpServer {
       core_->RepositoryIndex(index_request, &index);
       return Reply(request, absl::OkStatus(), http::RepositoryIndexJson(index));
     }
+    if (segments.size() >= 2 &&
+        (segments[1] == "systemsharedmemory" || segments[1] == "cudasharedmemory")) {
+      return SharedMemory(request, segments, get, post, wrong_method);
+    }
     if (segments.size() == 5 && segments[1] == "repository" && segments[2] == "models" &&
         (segments[4] == "load" || segments[4] == "unload")) {
       if (!post) return wrong_method("POST");
@@ -468,6 +514,68 @@ class HttpServerImpl final : public HttpServer {
       }
     }
     Reply(request, absl::NotFoundError(absl::StrCat("no such endpoint: ", raw_path)), "");
+  }
+
+  // /v2/{system,cuda}sharedmemory[/region/{name}]/{status,register,unregister} (Triton's URLs).
+  template <typename WrongMethod>
+  void SharedMemory(evhttp_request* request, const std::vector<std::string>& segments, bool get,
+                    bool post, WrongMethod& wrong_method) {
+    const bool system = segments[1] == "systemsharedmemory";
+    std::string region;
+    std::string action;
+    if (segments.size() == 3) {
+      action = segments[2];
+    } else if (segments.size() == 5 && segments[2] == "region") {
+      region = segments[3];
+      action = segments[4];
+    }
+    frontend::SharedMemoryManager* shm = core_->shared_memory();
+    if (action == "status") {
+      if (!get) return wrong_method("GET");
+      if (!system) {
+        inference::CudaSharedMemoryStatusRequest r;
+        r.set_name(region);
+        inference::CudaSharedMemoryStatusResponse status;
+        absl::Status s = shm->CudaStatus(r, &status);
+        return Reply(request, s, s.ok() ? "[]" : "");
+      }
+      inference::SystemSharedMemoryStatusRequest r;
+      r.set_name(region);
+      inference::SystemSharedMemoryStatusResponse status;
+      absl::Status s = shm->SystemStatus(r, &status);
+      return Reply(request, s, s.ok() ? http::SystemSharedMemoryStatusJson(status) : "");
+    }
+    if (action == "register") {
+      if (!post) return wrong_method("POST");
+      if (!system) {
+        return Reply(request, shm->CudaRegister(inference::CudaSharedMemoryRegisterRequest()), "");
+      }
+      if (region.empty()) {
+        return Reply(request,
+                     absl::InvalidArgumentError("'region name' is necessary to register system "
+                                                "shared memory region"),
+                     "");
+      }
+      inference::SystemSharedMemoryRegisterRequest r;
+      absl::Status s = http::DecodeSystemSharedMemoryRegisterRequest(Body(request), region, &r);
+      if (s.ok()) s = shm->SystemRegister(r);
+      return Reply(request, s, "");
+    }
+    if (action == "unregister") {
+      if (!post) return wrong_method("POST");
+      if (!system) {
+        inference::CudaSharedMemoryUnregisterRequest r;
+        r.set_name(region);
+        return Reply(request, shm->CudaUnregister(r), "");
+      }
+      inference::SystemSharedMemoryUnregisterRequest r;
+      r.set_name(region);
+      return Reply(request, shm->SystemUnregister(r), "");
+    }
+    const char* raw_path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(request));
+    Reply(request,
+          absl::NotFoundError(absl::StrCat("no such endpoint: ", raw_path != nullptr ? raw_path : "")),
+          "");
   }
 
   void RepositoryChange(evhttp_request* request, Loop* loop, const std::string& model, bool load) {
@@ -540,11 +648,42 @@ class HttpServerImpl final : public HttpServer {
     absl::Status started = frontend::StartInference(
         core_->repository(), core_->clock(), p->wire, absl::InfiniteFuture(), p->cancelled,
         &p->context, [p](absl::StatusOr<InferenceResult> result) { Complete(p, std::move(result)); },
-        &p->enqueued_on);
+        &p->enqueued_on, core_->shared_memory());
     if (!started.ok()) {
       delete p;
       return Reply(request, started, "");
     }
+    WatchForDisconnect(p);
+  }
+
+  // Loop thread, while `p`'s answer is pending (its reply, posted to this loop, runs later).
+  static void WatchForDisconnect(PendingInfer* p) {
+    evhttp_connection* connection = evhttp_request_get_connection(p->request);
+    bufferevent* bev = connection != nullptr ? evhttp_connection_get_bufferevent(connection) : nullptr;
+    const evutil_socket_t fd = bev != nullptr ? bufferevent_getfd(bev) : -1;
+    if (fd < 0) return;
+    auto watch = std::make_unique<DisconnectWatch>();
+    watch->fd = fd;
+    watch->cancelled = p->cancelled;
+    watch->model = p->enqueued_on;
+    watch->ev = event_new(p->loop->base, fd, EV_READ, &DisconnectWatch::OnReadable, watch.get());
+    if (watch->ev == nullptr || event_add(watch->ev, nullptr) != 0) {
+      if (watch->ev != nullptr) event_free(watch->ev);
+      return;
+    }
+    absl::MutexLock lock(&p->loop->mu);
+    p->watch = watch.get();
+    p->loop->watches.insert(watch.release());
+  }
+
+  // Loop thread: the reply is about to be sent.
+  static void EndWatch(PendingInfer* p) {
+    if (p->watch == nullptr) return;
+    absl::MutexLock lock(&p->loop->mu);
+    p->loop->watches.erase(p->watch);
+    event_free(p->watch->ev);
+    delete p->watch;
+    p->watch = nullptr;
   }
 
   // Scheduler thread: encodes the answer, then posts the reply to the request's loop.
@@ -570,6 +709,7 @@ class HttpServerImpl final : public HttpServer {
             p->loop->base, -1, EV_TIMEOUT,
             [](evutil_socket_t, short, void* arg) {
               std::unique_ptr<PendingInfer> done(static_cast<PendingInfer*>(arg));
+              EndWatch(done.get());
               done->server->Reply(done->request, done->status, std::move(done->body),
                                   done->header_length);
             },
