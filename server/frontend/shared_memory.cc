@@ -168,17 +168,36 @@ std::string ShapeText(const inference::ModelInferRequest::InferInputTensor& inpu
 }  // namespace
 
 SharedMemoryRegion::SharedMemoryRegion(std::string name, std::string key, uint64_t offset,
-                                       uint64_t byte_size, void* mapping, size_t mapping_length,
-                                       char* data)
+                                       uint64_t byte_size, int fd, void* mapping,
+                                       size_t mapping_length, char* data)
     : name_(std::move(name)),
       key_(std::move(key)),
       offset_(offset),
       byte_size_(byte_size),
+      fd_(fd),
       mapping_(mapping),
       mapping_length_(mapping_length),
       data_(data) {}
 
-SharedMemoryRegion::~SharedMemoryRegion() { munmap(mapping_, mapping_length_); }
+SharedMemoryRegion::~SharedMemoryRegion() {
+  munmap(mapping_, mapping_length_);
+  close(fd_);
+}
+
+absl::Status SharedMemoryRegion::CheckSize(uint64_t offset, uint64_t size) const {
+  struct stat st {};
+  if (fstat(fd_, &st) != 0) {
+    return absl::InternalError(absl::StrCat("shared memory region '", Quoted(name_),
+                                            "': fstat: ", std::strerror(errno)));
+  }
+  const uint64_t end = offset_ + offset + size;  // within byte_size_: no overflow
+  if (st.st_size < 0 || static_cast<uint64_t>(st.st_size) < end) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "shared memory region '", Quoted(name_), "': its object '", Quoted(key_), "' shrank to ",
+        static_cast<int64_t>(st.st_size), " bytes, the region needs ", end));
+  }
+  return absl::OkStatus();
+}
 
 SharedMemoryManager::SharedMemoryManager(SharedMemoryOptions options) : options_(options) {}
 
@@ -220,7 +239,7 @@ absl::Status SharedMemoryManager::Register(const std::string& name, const std::s
         absl::StrCat("cannot register shared memory region '", Quoted(name), "': ",
                      regions_.size(), " regions are registered, the most this server allows"));
   }
-  Fd fd{shm_open(key.c_str(), O_RDWR, 0)};
+  Fd fd{shm_open(key.c_str(), O_RDWR | O_CLOEXEC, 0)};
   if (fd.fd < 0) return OpenError(errno, key);
   struct stat st {};
   if (fstat(fd.fd, &st) != 0) {
@@ -245,8 +264,8 @@ absl::Status SharedMemoryManager::Register(const std::string& name, const std::s
                                                    "': ", std::strerror(errno)));
   }
   regions_.emplace(name, std::make_shared<const SharedMemoryRegion>(
-                             name, key, offset, byte_size, mapping, length,
-                             static_cast<char*>(mapping) + (offset - map_offset)));
+                             name, key, offset, byte_size, std::exchange(fd.fd, -1), mapping,
+                             length, static_cast<char*>(mapping) + (offset - map_offset)));
   return absl::OkStatus();
 }
 
@@ -397,7 +416,10 @@ absl::Status ReadSharedMemoryInputs(const SharedMemoryManager* manager,
     absl::StatusOr<std::shared_ptr<const SharedMemoryRegion>> region =
         Slice(manager, s, "input", input.name());
     if (!region.ok()) return region.status();
-    raw[i].assign((*region)->data() + s.offset, static_cast<size_t>(s.byte_size));
+    const uint64_t offset = static_cast<uint64_t>(s.offset);
+    const uint64_t size = static_cast<uint64_t>(s.byte_size);
+    if (absl::Status mapped = (*region)->CheckSize(offset, size); !mapped.ok()) return mapped;
+    raw[i].assign((*region)->data() + offset, static_cast<size_t>(size));
     input.mutable_parameters()->erase(kRegionParameter);
     input.mutable_parameters()->erase(kByteSizeParameter);
     input.mutable_parameters()->erase(kOffsetParameter);
@@ -449,6 +471,9 @@ absl::Status WriteSharedMemoryOutputs(const std::vector<SharedMemoryOutput>& out
             "shared memory size specified with the request for output '", Quoted(out.name),
             "' (", out.byte_size, " bytes) should be at least ", raw->size(),
             " bytes to hold the results"));
+      }
+      if (absl::Status mapped = out.region->CheckSize(out.offset, raw->size()); !mapped.ok()) {
+        return mapped;
       }
       std::memcpy(out.region->data() + out.offset, raw->data(), raw->size());
       raw->clear();

@@ -51,8 +51,9 @@ struct SharedMemoryOptions {
 // One registered, mapped region. Unmapped when the last holder lets go.
 class SharedMemoryRegion {
  public:
+  // Takes ownership of `fd` (the object, kept open for CheckSize) and of the mapping.
   SharedMemoryRegion(std::string name, std::string key, uint64_t offset, uint64_t byte_size,
-                     void* mapping, size_t mapping_length, char* data);
+                     int fd, void* mapping, size_t mapping_length, char* data);
   ~SharedMemoryRegion();
   SharedMemoryRegion(const SharedMemoryRegion&) = delete;
   SharedMemoryRegion& operator=(const SharedMemoryRegion&) = delete;
@@ -63,12 +64,18 @@ class SharedMemoryRegion {
   uint64_t byte_size() const { return byte_size_; }
   // The region's first byte (offset() into the object). Clients may write it concurrently.
   char* data() const { return data_; }
+  // Touching mapped bytes beyond the object's end raises SIGBUS (the process dies), and the client
+  // may shrink its object after registering it: call this right before touching
+  // [offset, offset + size) of the region. INVALID_ARGUMENT when the object no longer covers it
+  // (a client shrinking it between this check and the access is not caught).
+  absl::Status CheckSize(uint64_t offset, uint64_t size) const;
 
  private:
   const std::string name_;
   const std::string key_;
   const uint64_t offset_;
   const uint64_t byte_size_;
+  const int fd_;
   void* const mapping_;
   const size_t mapping_length_;
   char* const data_;

@@ -204,7 +204,6 @@ struct PendingInfer {
   http::OutputEncoding encoding;
   InferenceContext context;
   std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
-  std::shared_ptr<const ServingModel> enqueued_on;
   DisconnectWatch* watch = nullptr;  // see DisconnectWatch; owned by loop->watches
   // The answer, computed on the scheduler thread.
   absl::Status status;
@@ -644,46 +643,52 @@ class HttpServerImpl final : public HttpServer {
       return Reply(request, s, "");
     }
     PendingInfer* p = pending.release();
-    // `done` cannot reply before this handler returns: the reply is posted to this very loop.
+    // Armed now, it can fire only after this handler returns (same loop thread).
+    DisconnectWatch* watch = WatchForDisconnect(request, loop, p->cancelled);
+    p->watch = watch;
+    std::shared_ptr<const ServingModel> enqueued_on;
+    // `done` cannot reply before this handler returns: the reply is posted to this very loop. A
+    // stopping server may drop `p` from the scheduler thread, though: after an OK start `p` is not
+    // touched here (the watch belongs to the loop and outlives it).
     absl::Status started = frontend::StartInference(
         core_->repository(), core_->clock(), p->wire, absl::InfiniteFuture(), p->cancelled,
         &p->context, [p](absl::StatusOr<InferenceResult> result) { Complete(p, std::move(result)); },
-        &p->enqueued_on, core_->shared_memory());
+        &enqueued_on, core_->shared_memory());
     if (!started.ok()) {
+      EndWatch(loop, watch);
       delete p;
       return Reply(request, started, "");
     }
-    WatchForDisconnect(p);
+    if (watch != nullptr) watch->model = enqueued_on;
   }
 
-  // Loop thread, while `p`'s answer is pending (its reply, posted to this loop, runs later).
-  static void WatchForDisconnect(PendingInfer* p) {
-    evhttp_connection* connection = evhttp_request_get_connection(p->request);
+  // Loop thread: a watch on `request`'s connection (null when it has no socket), listed in the loop.
+  static DisconnectWatch* WatchForDisconnect(evhttp_request* request, Loop* loop,
+                                             std::shared_ptr<std::atomic<bool>> cancelled) {
+    evhttp_connection* connection = evhttp_request_get_connection(request);
     bufferevent* bev = connection != nullptr ? evhttp_connection_get_bufferevent(connection) : nullptr;
     const evutil_socket_t fd = bev != nullptr ? bufferevent_getfd(bev) : -1;
-    if (fd < 0) return;
+    if (fd < 0) return nullptr;
     auto watch = std::make_unique<DisconnectWatch>();
     watch->fd = fd;
-    watch->cancelled = p->cancelled;
-    watch->model = p->enqueued_on;
-    watch->ev = event_new(p->loop->base, fd, EV_READ, &DisconnectWatch::OnReadable, watch.get());
+    watch->cancelled = std::move(cancelled);
+    watch->ev = event_new(loop->base, fd, EV_READ, &DisconnectWatch::OnReadable, watch.get());
     if (watch->ev == nullptr || event_add(watch->ev, nullptr) != 0) {
       if (watch->ev != nullptr) event_free(watch->ev);
-      return;
+      return nullptr;
     }
-    absl::MutexLock lock(&p->loop->mu);
-    p->watch = watch.get();
-    p->loop->watches.insert(watch.release());
+    absl::MutexLock lock(&loop->mu);
+    loop->watches.insert(watch.get());
+    return watch.release();
   }
 
-  // Loop thread: the reply is about to be sent.
-  static void EndWatch(PendingInfer* p) {
-    if (p->watch == nullptr) return;
-    absl::MutexLock lock(&p->loop->mu);
-    p->loop->watches.erase(p->watch);
-    event_free(p->watch->ev);
-    delete p->watch;
-    p->watch = nullptr;
+  // Loop thread: the reply is about to be sent (or the request was refused).
+  static void EndWatch(Loop* loop, DisconnectWatch* watch) {
+    if (watch == nullptr) return;
+    absl::MutexLock lock(&loop->mu);
+    loop->watches.erase(watch);
+    event_free(watch->ev);
+    delete watch;
   }
 
   // Scheduler thread: encodes the answer, then posts the reply to the request's loop.
@@ -709,7 +714,7 @@ class HttpServerImpl final : public HttpServer {
             p->loop->base, -1, EV_TIMEOUT,
             [](evutil_socket_t, short, void* arg) {
               std::unique_ptr<PendingInfer> done(static_cast<PendingInfer*>(arg));
-              EndWatch(done.get());
+              EndWatch(done->loop, done->watch);
               done->server->Reply(done->request, done->status, std::move(done->body),
                                   done->header_length);
             },

@@ -449,6 +449,33 @@ TEST(SharedMemoryTest, HttpRoundTripAndRegionsSharedWithGrpc) {
   EXPECT_EQ(Http(harness.port(), "GET", "/v2/systemsharedmemory/register").code, 405);
 }
 
+TEST(SharedMemoryTest, StreamInferReadsAndWritesRegions) {
+  Harness harness;
+  ShmObject object(4096);
+  const std::string input = InputBytes(4);
+  std::memcpy(object.data(), input.data(), input.size());
+  ASSERT_TRUE(harness.Register("in", object.key(), 0, 1024).ok());
+  ASSERT_TRUE(harness.Register("out", object.key(), 1024, 1024).ok());
+  auto context = harness.Context();
+  auto stream = harness.stub()->ModelStreamInfer(context.get());
+  // Two requests: each writes its answer to its own offset of "out".
+  ASSERT_TRUE(stream->Write(ShmRequest(4, "in", 0, "out", 32, 0)));
+  ASSERT_TRUE(stream->Write(ShmRequest(4, "in", 0, "out", 32, 512)));
+  ASSERT_TRUE(stream->WritesDone());
+  inference::ModelStreamInferResponse response;
+  int answers = 0;
+  while (stream->Read(&response)) {
+    EXPECT_EQ(response.error_message(), "");
+    EXPECT_EQ(response.infer_response().raw_output_contents(0), "");
+    ++answers;
+  }
+  ASSERT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(answers, 2);
+  const std::string expected = harness.PlainOutput(4);
+  EXPECT_EQ(std::string(object.data() + 1024, expected.size()), expected);
+  EXPECT_EQ(std::string(object.data() + 1024 + 512, expected.size()), expected);
+}
+
 // Every error: the gRPC status and message, and the HTTP answer carries the same.
 TEST(SharedMemoryTest, ErrorsAreTheSameOverGrpcAndHttp) {
   Harness harness;

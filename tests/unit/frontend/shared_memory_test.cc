@@ -207,6 +207,34 @@ TEST(SharedMemoryManagerTest, HeldRegionOutlivesUnregisterAndManager) {
   EXPECT_EQ(object.Mappings(), 1);
 }
 
+// A client that shrinks its object after registering would make the server's next access SIGBUS
+// (the process dies); the access is refused instead.
+TEST(SharedMemoryRequestTest, ShrunkObjectIsRefusedNotTouched) {
+  ShmObject object(8192);
+  SharedMemoryManager manager = Allowed();
+  ASSERT_TRUE(manager.Register("r", object.key(), 4096, 4096).ok());
+  inference::ModelInferRequest wire = FloatRequest("x", {1, 4});
+  UseRegion(wire.mutable_inputs(0), "r", 16, 100);
+  auto* y = wire.add_outputs();
+  y->set_name("y");
+  UseRegion(y, "r", 16, 200);
+  absl::StatusOr<std::vector<SharedMemoryOutput>> outputs = SharedMemoryOutputs(&manager, wire);
+  ASSERT_TRUE(outputs.ok());
+  const int fd = shm_open(object.key().c_str(), O_RDWR, 0);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(ftruncate(fd, 4096), 0);
+  close(fd);
+  absl::Status read = ReadSharedMemoryInputs(&manager, wire);
+  EXPECT_EQ(read.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(read.message(), absl::StrCat("shared memory region 'r': its object '", object.key(),
+                                         "' shrank to 4096 bytes, the region needs 4212"));
+  inference::ModelInferResponse response;
+  response.add_outputs()->set_name("y");
+  response.add_raw_output_contents(std::string(8, 'y'));
+  EXPECT_EQ(WriteSharedMemoryOutputs(*outputs, &response).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(SharedMemoryManagerTest, CudaShmHasNothingToRegister) {
   SharedMemoryManager manager = Allowed();
   inference::CudaSharedMemoryStatusResponse status;
