@@ -144,9 +144,9 @@ if [[ $dry_run == 1 ]]; then
   if [[ ${#afi[@]} -gt 0 ]]; then
     echo "+ ${afi[*]}"
     echo "+ aws ec2 describe-fpga-images --fpga-image-ids \$(jq -r .FpgaImageId $out/*_afi_id.txt)   # wait for \"available\""
-    echo "then: copy $out/$kernel.awsxclbin to <repo>/<model>/<version>/ and set fpga.xclbin (or awsxclbin) in config.pbtxt"
+    echo "then: copy $out/$kernel.awsxclbin to <repo>/<model>/<version>/ and set the parameter fpga.awsxclbin in config.pbtxt"
   else
-    echo "then: copy $out/$kernel.xclbin to <repo>/<model>/<version>/ and set fpga.xclbin and kernel_name: \"$kernel\" in config.pbtxt"
+    echo "then: copy $out/$kernel.xclbin to <repo>/<model>/<version>/ and set the parameters fpga.xclbin and fpga.kernel_name = \"$kernel\" in config.pbtxt"
   fi
   exit 0
 fi

@@ -11,39 +11,36 @@ clangxx=${CLANGXX:-clang++}
 command -v "$clangxx" >/dev/null || { echo "check-thread-safety: $clangxx not found (apt-get install clang)" >&2; exit 1; }
 [ -f "$build_dir/compile_commands.json" ] || { echo "check-thread-safety: no $build_dir/compile_commands.json" >&2; exit 1; }
 
-python3 - "$build_dir/compile_commands.json" "$PWD" >"$build_dir/thread_safety_commands.txt" <<'PY'
-import json, shlex, sys
-commands, root = json.load(open(sys.argv[1])), sys.argv[2]
-for entry in commands:
-    source = entry["file"]
-    if not source.startswith(root + "/server/"):
-        continue
-    args = shlex.split(entry["command"])[1:]
-    kept, skip = [], False
+
+exec python3 - "$build_dir/compile_commands.json" "$PWD" "$clangxx" <<'PY'
+import concurrent.futures, json, os, shlex, subprocess, sys
+commands, root, clangxx = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+checks = ["-fsyntax-only", "-Wthread-safety", "-Wthread-safety-beta",
+          "-Werror=thread-safety", "-Werror=thread-safety-beta"]
+
+def clang_command(entry):
+    """The build's compile line for entry, as a syntax-only clang run with the checks."""
+    source, args, kept, skip = entry["file"], shlex.split(entry["command"])[1:], [], False
     for arg in args:
         if skip:
             skip = False
-            continue
-        if arg in ("-o", "-c"):
+        elif arg in ("-o", "-c"):
             skip = arg == "-o"
-            continue
-        if arg.startswith("-O") or arg == source:
-            continue
-        kept.append(arg)
-    print(entry["directory"] + "\t" + source + "\t" + shlex.join(kept))
-PY
+        elif not arg.startswith("-O") and arg != source:
+            kept.append(arg)
+    return [clangxx, *kept, *checks, source]
 
-failed=0
-while IFS=$'\t' read -r dir source flags; do
-  eval "set -- $flags"
-  if ! (cd "$dir" && "$clangxx" "$@" -fsyntax-only -Wthread-safety -Wthread-safety-beta \
-          -Werror=thread-safety -Werror=thread-safety-beta "$source"); then
-    failed=1
-  fi
-done <"$build_dir/thread_safety_commands.txt"
-count=$(wc -l <"$build_dir/thread_safety_commands.txt")
-if [ "$failed" -ne 0 ]; then
-  echo "check-thread-safety: lock annotation errors (above)" >&2
-  exit 1
-fi
-echo "check-thread-safety: $count server translation units clean"
+def check(entry):
+    run = subprocess.run(clang_command(entry), cwd=entry["directory"], capture_output=True, text=True)
+    return run.returncode, run.stdout + run.stderr
+
+server = [e for e in commands if e["file"].startswith(root + "/server/")]
+failed = 0
+with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+    for code, output in pool.map(check, server):
+        sys.stderr.write(output)
+        failed += code != 0
+if failed:
+    sys.exit(f"check-thread-safety: lock annotation errors in {failed} translation units (above)")
+print(f"check-thread-safety: {len(server)} server translation units clean")
+PY

@@ -13,6 +13,7 @@ packages=(
 if [ "${1:-}" != "--build" ]; then
   packages+=(
     libgtest-dev libgmock-dev libbenchmark-dev libgmp-dev libcurl4-openssl-dev
+    clang  # scripts/check-thread-safety.sh: the lock annotations, checked by clang -Wthread-safety
     python3 python3-numpy python3-sklearn
     prometheus yamllint python3-yaml docker-compose systemd python3-grpcio openssl
     ansible ansible-lint debootstrap python3-jsonschema  # the INFN Cloud entry (tests/deploy/catalogue)

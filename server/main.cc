@@ -108,6 +108,15 @@ ABSL_FLAG(bool, allow_client_shm, false,
 ABSL_FLAG(std::string, auth_token_file, "",
           "File holding a bearer token that every KServe RPC must send as 'authorization: Bearer "
           "<token>' metadata (health and reflection stay open).");
+ABSL_FLAG(int, model_load_thread_count, 4,
+          "Repository loads and unloads (RepositoryModelLoad/Unload) of different models run in "
+          "parallel on this many threads; one model's run one at a time, in arrival order "
+          "(1..64; tritonserver's flag of the same name).");
+ABSL_FLAG(std::string, auth_config, "",
+          "File (protobuf text format, see docs/deployment.md) of clients: bearer tokens and/or "
+          "client-certificate identities mapped to a role (INFERENCE or REPOSITORY_ADMIN), the "
+          "models each may use and registration quotas. With --auth-token-file too, that token "
+          "is one more REPOSITORY_ADMIN client for every model.");
 
 namespace {
 
@@ -362,6 +371,8 @@ int main(int argc, char** argv) {
   server_options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
   server_options.tls.require_client_certificate = absl::GetFlag(FLAGS_tls_require_client_cert);
   server_options.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
+  server_options.auth_config_file = absl::GetFlag(FLAGS_auth_config);
+  server_options.model_load_threads = absl::GetFlag(FLAGS_model_load_thread_count);
   if (absl::GetFlag(FLAGS_grpc_memory_quota_bytes) < 0) {
     return Fail("--grpc-memory-quota-bytes must be >= 0");
   }
@@ -398,6 +409,8 @@ int main(int argc, char** argv) {
     http_options.tls.require_client_certificate = absl::GetFlag(FLAGS_tls_require_client_cert);
     http_options.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
     http_options.shared_memory = shared_memory;
+    http_options.auth_config_file = absl::GetFlag(FLAGS_auth_config);
+    http_options.model_load_threads = absl::GetFlag(FLAGS_model_load_thread_count);
     absl::StatusOr<std::unique_ptr<fpgaas::HttpServer>> created =
         fpgaas::HttpServer::Create(std::move(http_options));
     if (!created.ok()) return Fail(absl::StrCat("--http-port: ", created.status().ToString()));
@@ -414,7 +427,7 @@ int main(int argc, char** argv) {
 
   if ((*server)->token_required() && !(*server)->tls()) {
     spdlog::warn(
-        "--auth-token-file without TLS: the bearer token crosses the network in clear text (use "
+        "--auth-token-file/--auth-config without TLS: bearer tokens cross the network in clear text (use "
         "--tls-cert/--tls-key, or TLS termination in front of fpgaasd)");
   }
   const std::vector<int> metrics_ports = exposer->GetListeningPorts();

@@ -21,7 +21,7 @@ const std::set<std::string_view>& IgnoredFlags() {
       "log_file", "backend_directory", "backend_config", "repoagent_directory",
       "pinned_memory_pool_byte_size", "cuda_memory_pool_byte_size",
       "cuda_virtual_address_size", "min_supported_compute_capability",
-      "buffer_manager_thread_count", "model_load_thread_count", "model_load_retry_count",
+      "buffer_manager_thread_count", "model_load_retry_count",
       "rate_limit", "rate_limit_resource", "response_cache_byte_size", "cache_config",
       "cache_directory", "trace_config", "trace_file", "trace_level", "trace_rate",
       "trace_count", "trace_log_frequency", "grpc_infer_allocation_pool_size",

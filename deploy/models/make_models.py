@@ -558,13 +558,11 @@ dynamic_batching {{
   default_queue_policy {{ timeout_action: REJECT default_timeout_microseconds: 0 allow_timeout_override: true max_queue_size: 4096 }}
 }}
 instance_group [ {{ count: 2 }} ]
-fpga {{
-  kernel_name: "myproject"
-  kernel_arguments: [ "input", "output", "batch_size" ]
-  input_precision: "{precision}"
-  output_precision: "{precision}"
-  hls4ml_project: "hls4ml_prj"
-}}
+parameters {{ key: "fpga.kernel_name" value {{ string_value: "myproject" }} }}
+parameters {{ key: "fpga.kernel_arguments" value {{ string_value: "input,output,batch_size" }} }}
+parameters {{ key: "fpga.input_precision" value {{ string_value: "{precision}" }} }}
+parameters {{ key: "fpga.output_precision" value {{ string_value: "{precision}" }} }}
+parameters {{ key: "fpga.hls4ml_project" value {{ string_value: "hls4ml_prj" }} }}
 """
 
 

@@ -36,7 +36,7 @@ struct Credentials {
   std::string certificate_chain;  // PEM; empty = plaintext
   std::string private_key;        // PEM
   std::string client_ca;          // PEM; empty = client certificates not requested
-  std::string auth_token;         // empty = no authentication
+  std::shared_ptr<const frontend::Authorizer> authorizer;  // never null
 };
 
 struct BioDeleter {
@@ -118,12 +118,10 @@ absl::StatusOr<Credentials> ReadCredentials(const GrpcServerOptions& options) {
         "requiring client certificates (--tls-require-client-cert) needs a client CA file "
         "(--tls-client-ca)");
   }
-  if (!options.auth_token_file.empty()) {
-    absl::StatusOr<std::string> token =
-        ReadTokenFile(options.auth_token_file, "bearer token (--auth-token-file)");
-    if (!token.ok()) return token.status();
-    credentials.auth_token = *std::move(token);
-  }
+  absl::StatusOr<std::unique_ptr<frontend::Authorizer>> authorizer =
+      frontend::Authorizer::FromFiles(options.auth_token_file, options.auth_config_file);
+  if (!authorizer.ok()) return authorizer.status();
+  credentials.authorizer = *std::move(authorizer);
   return credentials;
 }
 
@@ -160,9 +158,10 @@ class GrpcServerImpl final : public GrpcServer {
     service_options.core.server_name = options_.server_name;
     service_options.core.server_version = options_.server_version;
     service_options.core.strict_readiness = options_.strict_readiness;
+    service_options.core.load_threads = options_.model_load_threads;
     service_options.core.on_models_changed = [this] { RefreshHealth(); };
     service_options.core.shared_memory = options_.shared_memory;
-    service_options.auth_token = credentials_.auth_token;
+    service_options.authorizer = credentials_.authorizer;
     service_ = std::make_unique<frontend::InferenceService>(std::move(service_options));
     service_for_drain_ = service_.get();
 
@@ -269,7 +268,7 @@ class GrpcServerImpl final : public GrpcServer {
   bool mutual_tls() const override {
     return tls() && !credentials_.client_ca.empty() && options_.tls.require_client_certificate;
   }
-  bool token_required() const override { return !credentials_.auth_token.empty(); }
+  bool token_required() const override { return credentials_.authorizer->required(); }
 
  private:
   void RefreshHealth() {
@@ -331,6 +330,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Create(GrpcServerOptions
         "GrpcServerOptions: max_concurrent_streams_per_connection must be >= 1 (got ",
         options.max_concurrent_streams_per_connection, ") and max_threads >= 0 (got ",
         options.max_threads, ")"));
+  }
+  if (options.model_load_threads < 1 || options.model_load_threads > 64) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--model-load-thread-count must be in 1..64, got ", options.model_load_threads));
   }
   if (options.address.empty()) {
     return absl::InvalidArgumentError("GrpcServerOptions: address must not be empty");

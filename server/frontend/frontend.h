@@ -10,7 +10,9 @@
 //
 // Security (optional): TLS or mutual TLS on the gRPC port (GrpcServerTlsOptions), and a bearer
 // token that every KServe RPC must carry as "authorization: Bearer <token>" metadata (others get
-// UNAUTHENTICATED before any model work). Health and reflection need no token. The Prometheus
+// UNAUTHENTICATED before any model work), or an --auth-config of clients with roles and per-model
+// allow lists (PERMISSION_DENIED) and registration quotas (RESOURCE_EXHAUSTED). Health and
+// reflection need no token. The Prometheus
 // /metrics endpoint is not served here: it stays plain HTTP whatever these say.
 //
 // Ownership: the GrpcServer borrows the repository, device manager, metrics registry and clock
@@ -63,6 +65,8 @@ struct GrpcServerOptions {
   // ServerReady (and health) also require every model version in the repository to be READY, not
   // only the loaded ones (a model that failed to load makes the server unready).
   bool strict_readiness = false;
+  // Repository loads/unloads at once (different models; one model's run in order).
+  int model_load_threads = 4;
   // Health status is recomputed this often (and right after loads/unloads).
   absl::Duration health_refresh_interval = absl::Seconds(1);
   // Shutdown(): in-flight RPCs get this long to finish before gRPC cancels them.
@@ -70,6 +74,10 @@ struct GrpcServerOptions {
   GrpcServerTlsOptions tls;
   // File holding the bearer token (surrounding whitespace ignored); empty = no authentication.
   std::string auth_token_file;
+  // --auth-config: clients with roles, per-model allow lists and registration quotas
+  // (proto/auth_config.proto, docs/deployment.md); the token file above, when also given, adds one
+  // REPOSITORY_ADMIN client named "token". Empty = the token file alone decides.
+  std::string auth_config_file;
   // gRPC resource limits against clients that flood or do not read. memory_quota_bytes bounds
   // what gRPC buffers for all connections (a grpc::ResourceQuota; 0 = gRPC's default, no bound),
   // max_threads its threads (0 = gRPC's default). HTTP/2 streams one connection may have open at

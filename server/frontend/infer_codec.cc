@@ -258,7 +258,7 @@ ModelSignature SignatureOf(const ServingModel& model) {
   signature.max_batch_size = model.max_batch_size();
   signature.input = &model.input();
   signature.output = &model.output();
-  signature.input_precision = model.config().fpga().input_precision();
+  signature.input_precision = FpgaParameter(model.config(), kFpgaInputPrecision);
   const auto& parameters = model.config().parameters();
   if (auto it = parameters.find(kNonFiniteParameter); it != parameters.end()) {
     const std::string& value = it->second.string_value();

@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/frontend/auth.h"
@@ -23,6 +26,55 @@ namespace {
 using inference::ModelInferRequest;
 using inference::ModelInferResponse;
 using inference::ModelStreamInferResponse;
+
+// The raw request bytes as one string (only for a message that did not decode).
+std::string Flatten(const grpc::ByteBuffer& raw) {
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (!raw.Dump(&slices).ok()) return bytes;
+  for (const grpc::Slice& slice : slices) {
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  return bytes;
+}
+
+// Decodes a raw ModelInferRequest. On failure INVALID_ARGUMENT, and *salvaged holds the model
+// name, version and id as far as the bytes before the damage carry them (to label the answer).
+absl::Status DecodeRaw(const grpc::ByteBuffer& raw, ModelInferRequest* request,
+                       ModelInferRequest* salvaged) {
+  grpc::ByteBuffer consumed(raw);  // Deserialize consumes its buffer; the copy shares the slices
+  if (grpc::SerializationTraits<ModelInferRequest>::Deserialize(&consumed, request).ok()) {
+    return absl::OkStatus();
+  }
+  const std::string bytes = Flatten(raw);
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  using google::protobuf::internal::WireFormatLite;
+  while (uint32_t tag = in.ReadTag()) {
+    const int field = static_cast<int>(WireFormatLite::GetTagFieldNumber(tag));
+    if (WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED &&
+        field >= 1 && field <= 3) {  // model_name, model_version, id
+      uint32_t length = 0;
+      std::string text;
+      if (!in.ReadVarint32(&length) || !in.ReadString(&text, static_cast<int>(length))) break;
+      if (field == 1) salvaged->set_model_name(std::move(text));
+      if (field == 2) salvaged->set_model_version(std::move(text));
+      if (field == 3) salvaged->set_id(std::move(text));
+    } else if (!WireFormatLite::SkipField(&in, tag)) {
+      break;
+    }
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the request (", raw.Length(),
+      " bytes) is not a decodable inference.ModelInferRequest (protobuf wire format)"));
+}
+
+grpc::ByteBuffer Serialized(const google::protobuf::Message& message) {
+  grpc::ByteBuffer out;
+  bool own = false;
+  grpc::SerializationTraits<google::protobuf::Message>::Serialize(message, &out, &own);
+  return out;
+}
 
 // A unary reactor counted by an RpcTracker until gRPC is done with the RPC.
 class TrackedUnaryReactor final : public grpc::ServerUnaryReactor {
@@ -46,8 +98,7 @@ absl::Time ClientDeadline(const grpc::CallbackServerContext* context, Clock* clo
 }
 
 // A ModelStreamInfer refused before anything is read (no token): finishes at once.
-class RefusedStreamReactor final
-    : public grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse> {
+class RefusedStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   RefusedStreamReactor(RpcTracker* rpcs, const absl::Status& status) : rpcs_(rpcs) {
     rpcs_->Started();
@@ -66,15 +117,20 @@ class RefusedStreamReactor final
 // (released in OnDone, on a gRPC thread).
 class InferReactor final : public grpc::ServerUnaryReactor {
  public:
-  InferReactor(RpcTracker* rpcs, ModelInferResponse* response) : rpcs_(rpcs), response_(response) {
+  InferReactor(RpcTracker* rpcs, grpc::ByteBuffer* response) : rpcs_(rpcs), out_(response) {
     rpcs_->Started();
   }
 
-  void Start(InferenceService* service, grpc::CallbackServerContext* context,
-             ModelInferRequest& request) {
+  void Start(const Principal& caller, InferenceService* service,
+             grpc::CallbackServerContext* context, const grpc::ByteBuffer& raw) {
+    ModelInferRequest salvaged;
+    if (absl::Status decoded = DecodeRaw(raw, &request_, &salvaged); !decoded.ok()) {
+      Finish(ToGrpcStatus(decoded));
+      return;
+    }
     // The scheduler may call done (and so Finish) before StartInference returns.
     absl::Status status = StartInference(
-        service->repository(), service->clock(), request, ClientDeadline(context, service->clock()),
+        caller, service->repository(), service->clock(), request_, ClientDeadline(context, service->clock()),
         cancelled_, &inference_,
         [this](absl::StatusOr<InferenceResult> result) { Complete(std::move(result)); },
         &enqueued_on_, service->shared_memory());
@@ -97,12 +153,15 @@ class InferReactor final : public grpc::ServerUnaryReactor {
       Finish(ToGrpcStatus(result.status()));
       return;
     }
-    absl::Status encoded = FinishInference(inference_, *result, response_);
+    absl::Status encoded = FinishInference(inference_, *result, &response_);
+    if (encoded.ok()) *out_ = Serialized(response_);
     Finish(ToGrpcStatus(encoded));
   }
 
   RpcTracker* const rpcs_;
-  ModelInferResponse* response_;
+  grpc::ByteBuffer* const out_;  // gRPC's, sent on Finish
+  ModelInferRequest request_;    // its raw input bytes are moved out when enqueued
+  ModelInferResponse response_;
   std::shared_ptr<std::atomic<bool>> cancelled_ = std::make_shared<std::atomic<bool>>(false);
   InferenceContext inference_;
   std::shared_ptr<const ServingModel> enqueued_on_;  // null when not enqueued
@@ -113,15 +172,17 @@ class InferReactor final : public grpc::ServerUnaryReactor {
 // responses queue here. Finishes OK once the client half-closed and everything is answered; a
 // cancelled stream cancels its in-flight requests. StartWrite/Finish are never called with mu_
 // held (gRPC may run reactions inline).
-class StreamInferReactor final
-    : public grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse>,
-      public DrainableStream {
+class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>,
+                                 public DrainableStream {
  public:
-  StreamInferReactor(InferenceService* service, grpc::CallbackServerContext* context)
-      : service_(service), client_deadline_(ClientDeadline(context, service->clock())) {
+  StreamInferReactor(InferenceService* service, grpc::CallbackServerContext* context,
+                     Principal caller)
+      : service_(service),
+        caller_(caller),
+        client_deadline_(ClientDeadline(context, service->clock())) {
     service_->rpcs()->Started();
     service_->AddStream(this);
-    StartRead(&read_);
+    StartRead(&raw_);
   }
 
   // While draining no new read starts: the stream finishes once what it holds is answered.
@@ -155,6 +216,20 @@ class StreamInferReactor final
       ++in_flight_;  // before enqueueing: done may run before StartInference returns
       if (refuse) draining_ = true;  // no further read
     }
+    ++messages_;
+    ModelInferRequest salvaged;
+    if (absl::Status decoded = DecodeRaw(raw_, &read_, &salvaged); !decoded.ok()) {
+      // Answered like any bad request (labelled with what of its ids survived); the stream goes on.
+      auto response = std::make_unique<ModelStreamInferResponse>();
+      response->set_error_message(
+          absl::StrCat("stream message #", messages_, ": ", decoded.message()));
+      response->mutable_infer_response()->set_model_name(salvaged.model_name());
+      response->mutable_infer_response()->set_model_version(salvaged.model_version());
+      response->mutable_infer_response()->set_id(salvaged.id());
+      Send(std::move(response), /*completes_request=*/true);
+      ReadNext();
+      return;
+    }
     if (refuse) {
       auto response = std::make_unique<ModelStreamInferResponse>();
       response->set_error_message("server is shutting down: request not run");
@@ -168,7 +243,7 @@ class StreamInferReactor final
     InferenceContext* context_view = context.get();
     std::shared_ptr<const ServingModel> enqueued_on;
     absl::Status status = StartInference(
-        service_->repository(), service_->clock(), read_, client_deadline_, cancelled_,
+        caller_, service_->repository(), service_->clock(), read_, client_deadline_, cancelled_,
         context_view,
         [this, context = std::move(context)](absl::StatusOr<InferenceResult> result) {
           OnInferenceDone(*context, std::move(result));
@@ -184,17 +259,11 @@ class StreamInferReactor final
       response->mutable_infer_response()->set_id(read_.id());
       Send(std::move(response), /*completes_request=*/true);
     }
-    read_.Clear();
-    bool read_more;
-    {
-      absl::MutexLock lock(&mu_);
-      read_more = !draining_;
-    }
-    if (read_more) StartRead(&read_);
+    ReadNext();
   }
 
   void OnWriteDone(bool ok) override {
-    const ModelStreamInferResponse* next = nullptr;
+    const grpc::ByteBuffer* next = nullptr;
     {
       absl::MutexLock lock(&mu_);
       writes_.pop_front();
@@ -236,6 +305,17 @@ class StreamInferReactor final
  private:
   ~StreamInferReactor() override = default;
 
+  void ReadNext() {
+    read_.Clear();
+    raw_.Clear();
+    bool read_more;
+    {
+      absl::MutexLock lock(&mu_);
+      read_more = !draining_;
+    }
+    if (read_more) StartRead(&raw_);
+  }
+
   // Lists `model` for OnCancel (weakly: the stream must not keep an unloaded version alive).
   void RememberScheduler(const std::shared_ptr<const ServingModel>& model) {
     {
@@ -274,13 +354,15 @@ class StreamInferReactor final
   // this was the last answer of a stream whose client is gone. Callers must not touch the reactor
   // afterwards (the stream may be done and deleted).
   void Send(std::unique_ptr<ModelStreamInferResponse> response, bool completes_request) {
-    const ModelStreamInferResponse* start = nullptr;
+    const grpc::ByteBuffer* start = nullptr;
     bool finish = false;
+    auto serialized = std::make_unique<grpc::ByteBuffer>(Serialized(*response));
+    response.reset();
     {
       absl::MutexLock lock(&mu_);
       if (completes_request) --in_flight_;
       if (!write_broken_) {
-        writes_.push_back(std::move(response));
+        writes_.push_back(std::move(serialized));
         if (!writing_) {
           writing_ = true;
           start = writes_.front().get();
@@ -312,13 +394,17 @@ class StreamInferReactor final
   }
 
   InferenceService* const service_;
+  const Principal caller_;  // authenticated when the stream opened; authorized per request
   const absl::Time client_deadline_;
   // Shared by every request of the stream: cancelling the stream cancels them all.
   const std::shared_ptr<std::atomic<bool>> cancelled_ = std::make_shared<std::atomic<bool>>(false);
-  ModelInferRequest read_;  // only touched between StartRead and OnReadDone
+  // Only touched between StartRead and OnReadDone (and read_ until StartInference returns).
+  grpc::ByteBuffer raw_;
+  ModelInferRequest read_;
+  int64_t messages_ = 0;  // read so far
 
   absl::Mutex mu_;
-  std::deque<std::unique_ptr<ModelStreamInferResponse>> writes_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::unique_ptr<grpc::ByteBuffer>> writes_ ABSL_GUARDED_BY(mu_);
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;  // read, not yet answered
   // Model versions this stream enqueued on (few: usually one).
   std::vector<std::weak_ptr<const ServingModel>> enqueued_on_ ABSL_GUARDED_BY(mu_);
@@ -341,7 +427,9 @@ bool RpcTracker::AwaitIdle(absl::Time deadline) {
 }
 
 InferenceService::InferenceService(InferenceServiceOptions options)
-    : auth_token_(std::move(options.auth_token)), core_(std::move(options.core)) {}
+    : authorizer_(options.authorizer != nullptr ? std::move(options.authorizer)
+                                                : std::make_shared<const Authorizer>()),
+      core_(std::move(options.core)) {}
 
 grpc::ServerUnaryReactor* InferenceService::TrackedReactor() {
   return new TrackedUnaryReactor(&rpcs_);
@@ -386,137 +474,129 @@ void InferenceService::StartDraining() {
 grpc::ServerUnaryReactor* InferenceService::ServerLive(grpc::CallbackServerContext* context,
                                                        const inference::ServerLiveRequest*,
                                                        inference::ServerLiveResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  response->set_live(true);
-  return FinishNow(context, absl::OkStatus());
+  return Admit(context, [&](const Principal& caller) {
+    absl::Status status = core_.ServerLive(caller);
+    response->set_live(status.ok());
+    return status;
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::ServerReady(grpc::CallbackServerContext* context,
                                                         const inference::ServerReadyRequest*,
                                                         inference::ServerReadyResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  response->set_ready(core_.Ready());
-  return FinishNow(context, absl::OkStatus());
+  return Admit(context, [&](const Principal& caller) {
+    absl::StatusOr<bool> ready = core_.ServerReady(caller);
+    if (!ready.ok()) return ready.status();
+    response->set_ready(*ready);
+    return absl::OkStatus();
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelReady(grpc::CallbackServerContext* context,
                                                        const inference::ModelReadyRequest* request,
                                                        inference::ModelReadyResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  absl::StatusOr<bool> ready = core_.ModelReady(*request);
-  if (!ready.ok()) return FinishNow(context, ready.status());
-  response->set_ready(*ready);
-  return FinishNow(context, absl::OkStatus());
+  return Admit(context, [&](const Principal& caller) {
+    absl::StatusOr<bool> ready = core_.ModelReady(caller, *request);
+    if (!ready.ok()) return ready.status();
+    response->set_ready(*ready);
+    return absl::OkStatus();
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::ServerMetadata(
     grpc::CallbackServerContext* context, const inference::ServerMetadataRequest*,
     inference::ServerMetadataResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  core_.ServerMetadata(response);
-  return FinishNow(context, absl::OkStatus());
+  return Admit(context,
+               [&](const Principal& caller) { return core_.ServerMetadata(caller, response); });
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelMetadata(
     grpc::CallbackServerContext* context, const inference::ModelMetadataRequest* request,
     inference::ModelMetadataResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  return FinishNow(context, core_.ModelMetadata(*request, response));
+  return Admit(context, [&](const Principal& caller) {
+    return core_.ModelMetadata(caller, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelConfig(
     grpc::CallbackServerContext* context, const inference::ModelConfigRequest* request,
     inference::ModelConfigResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  return FinishNow(context, core_.ModelConfig(*request, response));
+  return Admit(context, [&](const Principal& caller) {
+    return core_.ModelConfig(caller, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerContext* context,
-                                                       const ModelInferRequest* request,
-                                                       ModelInferResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  auto* reactor = new InferReactor(&rpcs_, response);
-  // gRPC allocated the request message non-const and owns it until OnDone; moving the raw input
-  // bytes out of it (instead of copying megabytes) is what the const_cast is for.
-  reactor->Start(this, context, const_cast<ModelInferRequest&>(*request));
-  return reactor;
+                                                       const grpc::ByteBuffer* request,
+                                                       grpc::ByteBuffer* response) {
+  return Admit(context, [&](const Principal& caller) -> grpc::ServerUnaryReactor* {
+    auto* reactor = new InferReactor(&rpcs_, response);
+    reactor->Start(caller, this, context, *request);
+    return reactor;
+  });
 }
 
-grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse>*
-InferenceService::ModelStreamInfer(grpc::CallbackServerContext* context) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return new RefusedStreamReactor(&rpcs_, auth);
-  }
-  return new StreamInferReactor(this, context);
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* InferenceService::ModelStreamInfer(grpc::CallbackServerContext* context) {
+  // The stream's door: authenticated once here; each request is authorized for its model.
+  absl::StatusOr<Principal> caller = authorizer_->Authenticate(*context);
+  if (!caller.ok()) return new RefusedStreamReactor(&rpcs_, caller.status());
+  return new StreamInferReactor(this, context, *caller);
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelStatistics(
     grpc::CallbackServerContext* context, const inference::ModelStatisticsRequest* request,
     inference::ModelStatisticsResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  return FinishNow(context, core_.ModelStatistics(*request, response));
+  return Admit(context, [&](const Principal& caller) {
+    return core_.ModelStatistics(caller, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::RepositoryIndex(
     grpc::CallbackServerContext* context, const inference::RepositoryIndexRequest* request,
     inference::RepositoryIndexResponse* response) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  core_.RepositoryIndex(*request, response);
-  return FinishNow(context, absl::OkStatus());
+  return Admit(context, [&](const Principal& caller) {
+    return core_.RepositoryIndex(caller, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::RepositoryModelLoad(
     grpc::CallbackServerContext* context, const inference::RepositoryModelLoadRequest* request,
     inference::RepositoryModelLoadResponse*) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  grpc::ServerUnaryReactor* reactor = TrackedReactor();
-  core_.RepositoryModelLoad(
-      *request, [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
-  return reactor;
+  return Admit(context, [&](const Principal& caller) {
+    grpc::ServerUnaryReactor* reactor = TrackedReactor();
+    core_.RepositoryModelLoad(caller, *request, [reactor](absl::Status status) {
+      reactor->Finish(ToGrpcStatus(status));
+    });
+    return reactor;
+  });
 }
 
 grpc::ServerUnaryReactor* InferenceService::RepositoryModelUnload(
     grpc::CallbackServerContext* context, const inference::RepositoryModelUnloadRequest* request,
     inference::RepositoryModelUnloadResponse*) {
-  if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {
-    return FinishNow(context, auth);
-  }
-  grpc::ServerUnaryReactor* reactor = TrackedReactor();
-  core_.RepositoryModelUnload(
-      *request, [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
-  return reactor;
+  return Admit(context, [&](const Principal& caller) {
+    grpc::ServerUnaryReactor* reactor = TrackedReactor();
+    core_.RepositoryModelUnload(caller, *request, [reactor](absl::Status status) {
+      reactor->Finish(ToGrpcStatus(status));
+    });
+    return reactor;
+  });
 }
 
 // The shared-memory RPCs are quick (a map lookup, or shm_open + mmap): answered on gRPC's thread.
-#define FPGAAS_SHM_RPC(Rpc, Call)                                                       \
-  grpc::ServerUnaryReactor* InferenceService::Rpc(                                      \
-      grpc::CallbackServerContext* context, const inference::Rpc##Request* request,     \
-      inference::Rpc##Response* response) {                                             \
-    if (absl::Status auth = CheckBearerToken(*context, auth_token_); !auth.ok()) {      \
-      return FinishNow(context, auth);                                                  \
-    }                                                                                   \
-    (void)response;                                                                     \
-    return FinishNow(context, Call);                                                    \
+// Any authenticated client may use them (regions are not per model); --allow-client-shm gates
+// register and unregister.
+#define FPGAAS_SHM_RPC(Rpc, Call)                                                        \
+  grpc::ServerUnaryReactor* InferenceService::Rpc(                                       \
+      grpc::CallbackServerContext* context, const inference::Rpc##Request* request,      \
+      inference::Rpc##Response* response) {                                              \
+    (void)response;                                                                      \
+    return Admit(context, [&](const Principal& caller) {                                 \
+      if (absl::Status allowed = caller.Authorize(Permission::kServer, ""); !allowed.ok()) { \
+        return allowed;                                                                  \
+      }                                                                                  \
+      return Call;                                                                       \
+    });                                                                                  \
   }
 FPGAAS_SHM_RPC(SystemSharedMemoryStatus, shared_memory()->SystemStatus(*request, response))
 FPGAAS_SHM_RPC(SystemSharedMemoryRegister, shared_memory()->SystemRegister(*request))

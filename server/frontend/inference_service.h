@@ -1,6 +1,9 @@
 // Internal to server/frontend: the KServe v2 GRPCInferenceService on gRPC's callback API.
 //
-// Handlers never block a gRPC thread: inference goes through the model's scheduler, whose `done`
+// Every handler goes through Admit: the call is authenticated once there (auth.h) and the handler
+// gets the Principal that every KServeCore operation requires and authorizes; a handler cannot
+// reach the core without one (tests/integration/server/auth_test.cc calls every method of the
+// service descriptor without credentials). Handlers never block a gRPC thread: inference goes through the model's scheduler, whose `done`
 // callback finishes the RPC; repository loads and unloads run on the core's worker thread. The
 // KServe logic itself is kserve_core.h's (shared with the HTTP/REST server).
 // Thread-safe; borrowed dependencies must outlive it. Destruction waits for queued repository work.
@@ -8,21 +11,25 @@
 #define FPGAAS_SERVER_FRONTEND_INFERENCE_SERVICE_H_
 
 #include <atomic>
+#include <memory>
+#include <type_traits>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "proto/grpc_service.grpc.pb.h"
+#include "server/frontend/auth.h"
 #include "server/frontend/kserve_core.h"
 
 namespace fpgaas::frontend {
 
 struct InferenceServiceOptions {
   KServeCoreOptions core;
-  // Non-empty: every RPC of this service must carry "authorization: Bearer <auth_token>".
-  std::string auth_token;
+  // Who may call what (auth.h); null = authentication off.
+  std::shared_ptr<const Authorizer> authorizer;
 };
 
 // Counts RPCs from their handler to gRPC's OnDone (everything sent), so that a draining server
@@ -56,7 +63,32 @@ class DrainableStream {
   virtual ~DrainableStream() = default;
 };
 
-class InferenceService final : public inference::GRPCInferenceService::CallbackService {
+using GrpcService = inference::GRPCInferenceService;
+// Triton's shared-memory RPCs (system, and CUDA as a server without GPUs).
+using SharedMemoryMethods = GrpcService::WithCallbackMethod_SystemSharedMemoryStatus<
+    GrpcService::WithCallbackMethod_SystemSharedMemoryRegister<
+        GrpcService::WithCallbackMethod_SystemSharedMemoryUnregister<
+            GrpcService::WithCallbackMethod_CudaSharedMemoryStatus<
+                GrpcService::WithCallbackMethod_CudaSharedMemoryRegister<
+                    GrpcService::WithCallbackMethod_CudaSharedMemoryUnregister<
+                        GrpcService::Service>>>>>>;
+// The callback service with ModelInfer and ModelStreamInfer as raw (ByteBuffer) methods: the
+// service decodes their messages itself, so that an undecodable one gets INVALID_ARGUMENT saying
+// so (gRPC would answer a unary call with an empty message, and end a stream as if the client had
+// half-closed it); in a stream it is answered like any bad request and the stream goes on.
+using InferenceServiceBase = GrpcService::WithCallbackMethod_ServerLive<
+    GrpcService::WithCallbackMethod_ServerReady<GrpcService::WithCallbackMethod_ModelReady<
+        GrpcService::WithCallbackMethod_ServerMetadata<GrpcService::WithCallbackMethod_ModelMetadata<
+            GrpcService::WithRawCallbackMethod_ModelInfer<
+                GrpcService::WithRawCallbackMethod_ModelStreamInfer<
+                    GrpcService::WithCallbackMethod_ModelConfig<
+                        GrpcService::WithCallbackMethod_ModelStatistics<
+                            GrpcService::WithCallbackMethod_RepositoryIndex<
+                                GrpcService::WithCallbackMethod_RepositoryModelLoad<
+                                    GrpcService::WithCallbackMethod_RepositoryModelUnload<
+                                        SharedMemoryMethods>>>>>>>>>>>>;
+
+class InferenceService final : public InferenceServiceBase {
  public:
   explicit InferenceService(InferenceServiceOptions options);
   ~InferenceService() override;
@@ -93,11 +125,13 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   grpc::ServerUnaryReactor* ModelConfig(grpc::CallbackServerContext* context,
                                         const inference::ModelConfigRequest* request,
                                         inference::ModelConfigResponse* response) override;
+  // Raw: `request` is an inference.ModelInferRequest, `response` gets the ModelInferResponse.
   grpc::ServerUnaryReactor* ModelInfer(grpc::CallbackServerContext* context,
-                                       const inference::ModelInferRequest* request,
-                                       inference::ModelInferResponse* response) override;
-  grpc::ServerBidiReactor<inference::ModelInferRequest, inference::ModelStreamInferResponse>*
-  ModelStreamInfer(grpc::CallbackServerContext* context) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  // Raw: reads inference.ModelInferRequest, writes inference.ModelStreamInferResponse.
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ModelStreamInfer(
+      grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* ModelStatistics(grpc::CallbackServerContext* context,
                                             const inference::ModelStatisticsRequest* request,
                                             inference::ModelStatisticsResponse* response) override;
@@ -144,8 +178,21 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
                                       const absl::Status& status);
   grpc::ServerUnaryReactor* TrackedReactor();
+  // The one door of every unary RPC: authenticates the call and runs `body(const Principal&)`,
+  // which returns either the absl::Status to finish with at once or the reactor that will finish
+  // the RPC; an unauthenticated call is finished UNAUTHENTICATED without running `body`.
+  template <typename Body>
+  grpc::ServerUnaryReactor* Admit(grpc::CallbackServerContext* context, Body body) {
+    absl::StatusOr<Principal> caller = authorizer_->Authenticate(*context);
+    if (!caller.ok()) return FinishNow(context, caller.status());
+    if constexpr (std::is_same_v<decltype(body(*caller)), absl::Status>) {
+      return FinishNow(context, body(*caller));
+    } else {
+      return body(*caller);
+    }
+  }
 
-  const std::string auth_token_;
+  const std::shared_ptr<const Authorizer> authorizer_;  // never null
   RpcTracker rpcs_;
   absl::Mutex streams_mu_;
   absl::flat_hash_set<DrainableStream*> streams_ ABSL_GUARDED_BY(streams_mu_);

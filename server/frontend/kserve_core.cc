@@ -135,7 +135,7 @@ absl::Status CheckOutputSizes(const ServingModel& model, int batch_size,
 
 }  // namespace
 
-absl::Status StartInference(ModelRepository* repository, Clock* clock,
+absl::Status StartInference(const Principal& caller, ModelRepository* repository, Clock* clock,
                             inference::ModelInferRequest& wire,
                             absl::Time client_deadline,
                             const std::shared_ptr<std::atomic<bool>>& cancelled,
@@ -143,6 +143,10 @@ absl::Status StartInference(ModelRepository* repository, Clock* clock,
                             absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done,
                             std::shared_ptr<const ServingModel>* enqueued_on,
                             const SharedMemoryManager* shared_memory) {
+  if (absl::Status allowed = caller.Authorize(Permission::kInfer, wire.model_name());
+      !allowed.ok()) {
+    return allowed;
+  }
   const absl::Time arrival = clock->Now();
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       repository->Get(wire.model_name(), Version(wire.model_version()));
@@ -201,39 +205,62 @@ absl::Status FinishInference(const InferenceContext& context, InferenceResult& r
   return WriteSharedMemoryOutputs(context.shared_memory_outputs, response);
 }
 
-SerialWorker::SerialWorker() : thread_([this] { Loop(); }) {}
+KeyedWorkerPool::KeyedWorkerPool(int threads) {
+  for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this] { Loop(); });
+}
 
-SerialWorker::~SerialWorker() {
+KeyedWorkerPool::~KeyedWorkerPool() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  thread_.join();
+  for (std::thread& thread : threads_) thread.join();
 }
 
-void SerialWorker::Submit(absl::AnyInvocable<void()> task) {
+void KeyedWorkerPool::Submit(std::string key, absl::AnyInvocable<void()> task) {
   absl::MutexLock lock(&mu_);
-  tasks_.push_back(std::move(task));
+  auto [it, inserted] = queued_.try_emplace(key);
+  // A key already listed is either runnable or running: its tasks are picked up in order.
+  if (inserted) runnable_.push_back(key);
+  it->second.push_back(std::move(task));
 }
 
-void SerialWorker::Loop() {
+void KeyedWorkerPool::Loop() {
   while (true) {
+    std::string key;
     absl::AnyInvocable<void()> task;
     {
       absl::MutexLock lock(&mu_);
+      // Stopping: a thread leaves once nothing is runnable and nothing runs (a running task's key
+      // may become runnable again when it finishes).
       mu_.Await(absl::Condition(
-          +[](SerialWorker* w)
-               ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) { return w->stopping_ || !w->tasks_.empty(); },
+          +[](KeyedWorkerPool* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
+            return !p->runnable_.empty() || (p->stopping_ && p->running_.empty());
+          },
           this));
-      if (tasks_.empty()) return;  // stopping and nothing left
-      task = std::move(tasks_.front());
-      tasks_.pop_front();
+      if (runnable_.empty()) return;
+      key = std::move(runnable_.front());
+      runnable_.pop_front();
+      running_.insert(key);
+      auto& queue = queued_[key];
+      task = std::move(queue.front());
+      queue.pop_front();
     }
     task();
+    task = nullptr;  // what the task captured goes before the next of its key starts
+    absl::MutexLock lock(&mu_);
+    running_.erase(key);
+    auto it = queued_.find(key);
+    if (it->second.empty()) {
+      queued_.erase(it);
+    } else {
+      runnable_.push_back(key);
+    }
   }
 }
 
-KServeCore::KServeCore(KServeCoreOptions options) : options_(std::move(options)) {
+KServeCore::KServeCore(KServeCoreOptions options)
+    : options_(std::move(options)), repository_workers_(options_.load_threads) {
   if (options_.shared_memory == nullptr) {
     options_.shared_memory = std::make_shared<SharedMemoryManager>();
   }
@@ -257,7 +284,23 @@ bool KServeCore::Ready() const {
   return true;
 }
 
-absl::StatusOr<bool> KServeCore::ModelReady(const inference::ModelReadyRequest& request) const {
+absl::Status KServeCore::ServerLive(const Principal& caller) const {
+  return caller.Authorize(Permission::kServer, "");
+}
+
+absl::StatusOr<bool> KServeCore::ServerReady(const Principal& caller) const {
+  if (absl::Status allowed = caller.Authorize(Permission::kServer, ""); !allowed.ok()) {
+    return allowed;
+  }
+  return Ready();
+}
+
+absl::StatusOr<bool> KServeCore::ModelReady(const Principal& caller,
+                                            const inference::ModelReadyRequest& request) const {
+  if (absl::Status allowed = caller.Authorize(Permission::kModelRead, request.name());
+      !allowed.ok()) {
+    return allowed;
+  }
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       options_.repository->Get(request.name(), Version(request.version()));
   if (model.ok()) return (*model)->ready() && !draining_.load();
@@ -266,7 +309,11 @@ absl::StatusOr<bool> KServeCore::ModelReady(const inference::ModelReadyRequest& 
   return model.status();
 }
 
-void KServeCore::ServerMetadata(inference::ServerMetadataResponse* response) const {
+absl::Status KServeCore::ServerMetadata(const Principal& caller,
+                                        inference::ServerMetadataResponse* response) const {
+  if (absl::Status allowed = caller.Authorize(Permission::kServer, ""); !allowed.ok()) {
+    return allowed;
+  }
   response->set_name(options_.server_name);
   response->set_version(options_.server_version);
   for (const char* extension :
@@ -274,10 +321,16 @@ void KServeCore::ServerMetadata(inference::ServerMetadataResponse* response) con
         "binary_tensor_data", kSystemSharedMemoryExtension}) {
     response->add_extensions(extension);
   }
+  return absl::OkStatus();
 }
 
-absl::Status KServeCore::ModelMetadata(const inference::ModelMetadataRequest& request,
+absl::Status KServeCore::ModelMetadata(const Principal& caller,
+                                       const inference::ModelMetadataRequest& request,
                                        inference::ModelMetadataResponse* response) const {
+  if (absl::Status allowed = caller.Authorize(Permission::kModelRead, request.name());
+      !allowed.ok()) {
+    return allowed;
+  }
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       options_.repository->Get(request.name(), Version(request.version()));
   if (!model.ok()) return model.status();
@@ -294,8 +347,13 @@ absl::Status KServeCore::ModelMetadata(const inference::ModelMetadataRequest& re
   return absl::OkStatus();
 }
 
-absl::Status KServeCore::ModelConfig(const inference::ModelConfigRequest& request,
+absl::Status KServeCore::ModelConfig(const Principal& caller,
+                                     const inference::ModelConfigRequest& request,
                                      inference::ModelConfigResponse* response) const {
+  if (absl::Status allowed = caller.Authorize(Permission::kModelRead, request.name());
+      !allowed.ok()) {
+    return allowed;
+  }
   absl::StatusOr<std::shared_ptr<const ServingModel>> model =
       options_.repository->Get(request.name(), Version(request.version()));
   if (!model.ok()) return model.status();
@@ -303,13 +361,21 @@ absl::Status KServeCore::ModelConfig(const inference::ModelConfigRequest& reques
   return absl::OkStatus();
 }
 
-absl::Status KServeCore::ModelStatistics(const inference::ModelStatisticsRequest& request,
+absl::Status KServeCore::ModelStatistics(const Principal& caller,
+                                         const inference::ModelStatisticsRequest& request,
                                          inference::ModelStatisticsResponse* response) const {
   if (request.name().empty()) {
+    if (absl::Status allowed = caller.Authorize(Permission::kServer, ""); !allowed.ok()) {
+      return allowed;
+    }
     for (const auto& model : options_.repository->ReadyModels()) {
-      FillStatistics(*model, response->add_model_stats());
+      if (caller.MayUse(model->name())) FillStatistics(*model, response->add_model_stats());
     }
     return absl::OkStatus();
+  }
+  if (absl::Status allowed = caller.Authorize(Permission::kModelRead, request.name());
+      !allowed.ok()) {
+    return allowed;
   }
   if (!request.version().empty()) {
     absl::StatusOr<std::shared_ptr<const ServingModel>> model =
@@ -329,26 +395,46 @@ absl::Status KServeCore::ModelStatistics(const inference::ModelStatisticsRequest
   return absl::OkStatus();
 }
 
-void KServeCore::RepositoryIndex(const inference::RepositoryIndexRequest& request,
-                                 inference::RepositoryIndexResponse* response) const {
+absl::Status KServeCore::RepositoryIndex(const Principal& caller,
+                                         const inference::RepositoryIndexRequest& request,
+                                         inference::RepositoryIndexResponse* response) const {
+  if (absl::Status allowed = caller.Authorize(Permission::kServer, ""); !allowed.ok()) {
+    return allowed;
+  }
   for (const ModelIndexEntry& entry : options_.repository->Index(request.ready())) {
+    if (!caller.MayUse(entry.name)) continue;
     auto* model = response->add_models();
     model->set_name(entry.name);
     model->set_version(entry.version);
     model->set_state(std::string(ModelReadyStateName(entry.state)));
     model->set_reason(entry.reason);
   }
+  return absl::OkStatus();
 }
 
-void KServeCore::RepositoryModelLoad(const inference::RepositoryModelLoadRequest& request,
+void KServeCore::RepositoryModelLoad(const Principal& caller,
+                                     const inference::RepositoryModelLoadRequest& request,
                                      absl::AnyInvocable<void(absl::Status)> done) {
+  if (absl::Status allowed = caller.Authorize(Permission::kRepositoryAdmin, request.model_name());
+      !allowed.ok()) {
+    done(allowed);
+    return;
+  }
   absl::StatusOr<ModelLoadRequest> load = DecodeLoadParameters(request);
   if (!load.ok()) {
     done(load.status());
     return;
   }
-  repository_worker_.Submit([this, done = std::move(done), name = request.model_name(),
-                             load = *std::move(load)]() mutable {
+  if (absl::Status quota = caller.CheckRegistration(
+          request.model_name(), load->files,
+          load->config_json.has_value() ? static_cast<int64_t>(load->config_json->size()) : 0);
+      !quota.ok()) {
+    done(quota);
+    return;
+  }
+  repository_workers_.Submit(request.model_name(), [this, done = std::move(done),
+                                                     name = request.model_name(),
+                                                     load = *std::move(load)]() mutable {
     absl::Status status;
     // Last resort: an exception escaping this thread would end the daemon. Loads report their
     // failures as Status; this only keeps a missed one from taking every model down.
@@ -366,9 +452,16 @@ void KServeCore::RepositoryModelLoad(const inference::RepositoryModelLoadRequest
   });
 }
 
-void KServeCore::RepositoryModelUnload(const inference::RepositoryModelUnloadRequest& request,
+void KServeCore::RepositoryModelUnload(const Principal& caller,
+                                       const inference::RepositoryModelUnloadRequest& request,
                                        absl::AnyInvocable<void(absl::Status)> done) {
-  repository_worker_.Submit([this, done = std::move(done), name = request.model_name()]() mutable {
+  if (absl::Status allowed = caller.Authorize(Permission::kRepositoryAdmin, request.model_name());
+      !allowed.ok()) {
+    done(allowed);
+    return;
+  }
+  repository_workers_.Submit(request.model_name(), [this, done = std::move(done),
+                                                     name = request.model_name()]() mutable {
     absl::Status status = options_.repository->Unload(name);
     if (options_.on_models_changed) options_.on_models_changed();
     done(status);

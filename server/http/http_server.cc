@@ -213,8 +213,9 @@ struct PendingInfer {
 
 class HttpServerImpl final : public HttpServer {
  public:
-  HttpServerImpl(HttpServerOptions options, SslCtx ssl, std::string token)
-      : options_(std::move(options)), ssl_(std::move(ssl)), token_(std::move(token)) {
+  HttpServerImpl(HttpServerOptions options, SslCtx ssl,
+                 std::unique_ptr<frontend::Authorizer> authorizer)
+      : options_(std::move(options)), ssl_(std::move(ssl)), authorizer_(std::move(authorizer)) {
     frontend::KServeCoreOptions core;
     core.repository = options_.repository;
     core.devices = options_.devices;
@@ -223,6 +224,7 @@ class HttpServerImpl final : public HttpServer {
     core.server_version = options_.server_version;
     core.strict_readiness = options_.strict_readiness;
     core.shared_memory = options_.shared_memory;
+    core.load_threads = options_.model_load_threads;
     core_ = std::make_unique<KServeCore>(std::move(core));
   }
 
@@ -420,24 +422,23 @@ class HttpServerImpl final : public HttpServer {
     if (segments.empty() || segments[0] != "v2") {
       return Reply(request, absl::NotFoundError(absl::StrCat("no such endpoint: ", raw_path)), "");
     }
+    // The one door of every KServe endpoint: the Principal every core operation requires.
     const char* authorization =
         evhttp_find_header(evhttp_request_get_input_headers(request), "Authorization");
     const absl::string_view auth_value(authorization != nullptr ? authorization : "");
-    if (absl::Status auth = frontend::CheckBearerValue(
-            authorization != nullptr ? &auth_value : nullptr, token_);
-        !auth.ok()) {
-      return Reply(request, auth, "");
-    }
+    absl::StatusOr<frontend::Principal> caller = authorizer_->Authenticate(
+        authorization != nullptr ? &auth_value : nullptr, /*peer_identities=*/{});
+    if (!caller.ok()) return Reply(request, caller.status(), "");
     if (is({"v2"})) {
       if (!get) return wrong_method("GET");
       inference::ServerMetadataResponse metadata;
-      core_->ServerMetadata(&metadata);
-      return Reply(request, absl::OkStatus(), http::ServerMetadataJson(metadata));
+      absl::Status s = core_->ServerMetadata(*caller, &metadata);
+      return Reply(request, s, s.ok() ? http::ServerMetadataJson(metadata) : "");
     }
     if (is({"v2", "models", "stats"})) {
       if (!get) return wrong_method("GET");
       inference::ModelStatisticsResponse stats;
-      absl::Status s = core_->ModelStatistics({}, &stats);
+      absl::Status s = core_->ModelStatistics(*caller, {}, &stats);
       return Reply(request, s, s.ok() ? http::ModelStatisticsJson(stats) : "");
     }
     if (is({"v2", "repository", "index"})) {
@@ -448,8 +449,8 @@ class HttpServerImpl final : public HttpServer {
         return Reply(request, s, "");
       }
       inference::RepositoryIndexResponse index;
-      core_->RepositoryIndex(index_request, &index);
-      return Reply(request, absl::OkStatus(), http::RepositoryIndexJson(index));
+      absl::Status s = core_->RepositoryIndex(*caller, index_request, &index);
+      return Reply(request, s, s.ok() ? http::RepositoryIndexJson(index) : "");
     }
     if (segments.size() >= 2 &&
         (segments[1] == "systemsharedmemory" || segments[1] == "cudasharedmemory")) {
@@ -458,7 +459,7 @@ class HttpServerImpl final : public HttpServer {
     if (segments.size() == 5 && segments[1] == "repository" && segments[2] == "models" &&
         (segments[4] == "load" || segments[4] == "unload")) {
       if (!post) return wrong_method("POST");
-      return RepositoryChange(request, loop, segments[3], segments[4] == "load");
+      return RepositoryChange(*caller, request, loop, segments[3], segments[4] == "load");
     }
     if (segments.size() >= 3 && segments[1] == "models") {
       const std::string& model = segments[2];
@@ -476,7 +477,7 @@ class HttpServerImpl final : public HttpServer {
           r.set_name(model);
           r.set_version(version);
           inference::ModelMetadataResponse metadata;
-          absl::Status s = core_->ModelMetadata(r, &metadata);
+          absl::Status s = core_->ModelMetadata(*caller, r, &metadata);
           return Reply(request, s, s.ok() ? http::ModelMetadataJson(metadata) : "");
         }
         if (action == "ready") {
@@ -484,7 +485,7 @@ class HttpServerImpl final : public HttpServer {
           inference::ModelReadyRequest r;
           r.set_name(model);
           r.set_version(version);
-          absl::StatusOr<bool> ready = core_->ModelReady(r);
+          absl::StatusOr<bool> ready = core_->ModelReady(*caller, r);
           if (!ready.ok()) return Reply(request, ready.status(), "");
           return ReplyEmpty(request, *ready ? 200 : 400);
         }
@@ -494,7 +495,7 @@ class HttpServerImpl final : public HttpServer {
           r.set_name(model);
           r.set_version(version);
           inference::ModelConfigResponse config;
-          absl::Status s = core_->ModelConfig(r, &config);
+          absl::Status s = core_->ModelConfig(*caller, r, &config);
           return Reply(request, s, s.ok() ? http::ModelConfigJson(config) : "");
         }
         if (action == "stats") {
@@ -503,12 +504,12 @@ class HttpServerImpl final : public HttpServer {
           r.set_name(model);
           r.set_version(version);
           inference::ModelStatisticsResponse stats;
-          absl::Status s = core_->ModelStatistics(r, &stats);
+          absl::Status s = core_->ModelStatistics(*caller, r, &stats);
           return Reply(request, s, s.ok() ? http::ModelStatisticsJson(stats) : "");
         }
         if (action == "infer") {
           if (!post) return wrong_method("POST");
-          return Infer(request, loop, model, version);
+          return Infer(*caller, request, loop, model, version);
         }
       }
     }
@@ -577,7 +578,8 @@ class HttpServerImpl final : public HttpServer {
           "");
   }
 
-  void RepositoryChange(evhttp_request* request, Loop* loop, const std::string& model, bool load) {
+  void RepositoryChange(const frontend::Principal& caller, evhttp_request* request, Loop* loop,
+                        const std::string& model, bool load) {
     // The reply is posted back to this loop when the core's worker is done.
     auto done = [this, request, loop](absl::Status status) {
       auto* answer = new std::pair<HttpServerImpl*, std::pair<evhttp_request*, absl::Status>>(
@@ -604,16 +606,16 @@ class HttpServerImpl final : public HttpServer {
         return Reply(request, s, "");
       }
       r.set_model_name(model);
-      core_->RepositoryModelLoad(r, std::move(done));
+      core_->RepositoryModelLoad(caller, r, std::move(done));
     } else {
       inference::RepositoryModelUnloadRequest r;
       r.set_model_name(model);
-      core_->RepositoryModelUnload(r, std::move(done));
+      core_->RepositoryModelUnload(caller, r, std::move(done));
     }
   }
 
-  void Infer(evhttp_request* request, Loop* loop, const std::string& model,
-             const std::string& version) {
+  void Infer(const frontend::Principal& caller, evhttp_request* request, Loop* loop,
+             const std::string& model, const std::string& version) {
     evkeyvalq* headers = evhttp_request_get_input_headers(request);
     if (const char* encoding = evhttp_find_header(headers, "Content-Encoding");
         encoding != nullptr && std::string_view(encoding) != "identity") {
@@ -651,7 +653,7 @@ class HttpServerImpl final : public HttpServer {
     // stopping server may drop `p` from the scheduler thread, though: after an OK start `p` is not
     // touched here (the watch belongs to the loop and outlives it).
     absl::Status started = frontend::StartInference(
-        core_->repository(), core_->clock(), p->wire, absl::InfiniteFuture(), p->cancelled,
+        caller, core_->repository(), core_->clock(), p->wire, absl::InfiniteFuture(), p->cancelled,
         &p->context, [p](absl::StatusOr<InferenceResult> result) { Complete(p, std::move(result)); },
         &enqueued_on, core_->shared_memory());
     if (!started.ok()) {
@@ -729,7 +731,7 @@ class HttpServerImpl final : public HttpServer {
 
   const HttpServerOptions options_;
   const SslCtx ssl_;
-  const std::string token_;
+  const std::unique_ptr<const frontend::Authorizer> authorizer_;  // never null
   std::unique_ptr<KServeCore> core_;  // never null
   std::atomic<int64_t> in_flight_{0};
   absl::Mutex in_flight_mu_;
@@ -759,6 +761,10 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(HttpServerOptions
   if (options.max_body_bytes <= 0) {
     return absl::InvalidArgumentError("HttpServerOptions: max_body_bytes must be positive");
   }
+  if (options.model_load_threads < 1 || options.model_load_threads > 64) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--model-load-thread-count must be in 1..64, got ", options.model_load_threads));
+  }
   if (options.address.empty()) {
     return absl::InvalidArgumentError("HttpServerOptions: address must not be empty");
   }
@@ -775,14 +781,11 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(HttpServerOptions
         "requiring client certificates (--tls-require-client-cert) needs a client CA file "
         "(--tls-client-ca)");
   }
-  std::string token;
-  if (!options.auth_token_file.empty()) {
-    absl::StatusOr<std::string> read =
-        frontend::ReadTokenFile(options.auth_token_file, "bearer token (--auth-token-file)");
-    if (!read.ok()) return read.status();
-    token = *std::move(read);
-  }
-  return std::make_unique<HttpServerImpl>(std::move(options), std::move(ssl), std::move(token));
+  absl::StatusOr<std::unique_ptr<frontend::Authorizer>> authorizer =
+      frontend::Authorizer::FromFiles(options.auth_token_file, options.auth_config_file);
+  if (!authorizer.ok()) return authorizer.status();
+  return std::make_unique<HttpServerImpl>(std::move(options), std::move(ssl),
+                                          *std::move(authorizer));
 }
 
 }  // namespace fpgaas

@@ -11,7 +11,8 @@
 // without GPUs). A client that closes its connection while its inference is pending cancels it
 // (as a gRPC cancel does).
 // Requests are decoded into the gRPC service's protobuf messages and served by the same KServe
-// core (server/frontend/kserve_core.h): same validation, same answers, same bearer-token check.
+// core (server/frontend/kserve_core.h): same validation, same answers, same authorization (a
+// bearer token or --auth-config's clients, roles and model lists; 403 when a client may not).
 // Errors are {"error": "<message>"} with the status mapped as Triton does (400 bad request, 404
 // unknown model, 503 unavailable, 501 unimplemented, 500 internal; and 401 unauthenticated,
 // 403 permission denied, 429 resource exhausted, 504 deadline exceeded); the header
@@ -52,9 +53,13 @@ struct HttpServerOptions {
   std::string server_name = "fpgaas";
   std::string server_version = "0.1.0";
   bool strict_readiness = false;          // as GrpcServerOptions::strict_readiness
+  int model_load_threads = 4;             // as GrpcServerOptions::model_load_threads
   absl::Duration drain_grace_period = absl::Seconds(10);
   GrpcServerTlsOptions tls;               // same files and meaning as the gRPC port's
   std::string auth_token_file;            // empty = no authentication
+  std::string auth_config_file;           // as GrpcServerOptions::auth_config_file (tokens only:
+                                          // clients known by certificate identity alone cannot
+                                          // use this port)
   // As GrpcServerOptions::shared_memory (pass the gRPC server's to share regions between them).
   std::shared_ptr<frontend::SharedMemoryManager> shared_memory;
 };

@@ -71,11 +71,13 @@ using prometheus::Gauge;
 using prometheus::Histogram;
 using prometheus::Labels;
 
-// Microsecond buckets covering 1 µs .. 1 s (1-2-5 steps): a PCIe step is tens of µs, a queue wait
-// under load can reach milliseconds, and anything beyond a second is an outage.
-const Histogram::BucketBoundaries& MicrosecondBuckets() {
+// Duration buckets in seconds (Prometheus' base unit), 1 µs .. 10 s in 1-2-5 steps: a PCIe step is
+// tens of µs, a queue wait under load can reach milliseconds, a held batch waits at most the
+// 10 s max_queue_delay bound, and anything longer is an outage.
+const Histogram::BucketBoundaries& SecondBuckets() {
   static const auto* buckets = new Histogram::BucketBoundaries{
-      1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6};
+      1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3,
+      5e-3, 1e-2, 2e-2, 5e-2, 0.1,  0.2,  0.5,  1,    2,    5,    10};
   return *buckets;
 }
 
@@ -89,7 +91,8 @@ const Histogram::BucketBoundaries& BatchSizeBuckets() {
   return *buckets;
 }
 
-double Micros(absl::Duration d) { return absl::ToDoubleMicroseconds(d); }
+double Micros(absl::Duration d) { return absl::ToDoubleMicroseconds(d); }  // Triton's nv_*_us
+double Seconds(absl::Duration d) { return absl::ToDoubleSeconds(d); }
 uint64_t Nanos(absl::Duration d) {
   const int64_t ns = absl::ToInt64Nanoseconds(d);
   return ns > 0 ? uint64_t(ns) : 0;
@@ -115,27 +118,26 @@ struct Families {
                             .Help("Device calls (batches executed)")
                             .Register(r)),
         request_duration(prometheus::BuildHistogram()
-                             .Name("fpgaas_request_duration_us")
+                             .Name("fpgaas_request_duration_seconds")
                              .Help("Latency of successful requests, from arrival at the server "
-                                   "to response, microseconds")
+                                   "to response, seconds")
                              .Register(r)),
         queue_duration(prometheus::BuildHistogram()
-                           .Name("fpgaas_queue_duration_us")
-                           .Help("Time a request waited in the queue, microseconds")
+                           .Name("fpgaas_queue_duration_seconds")
+                           .Help("Time a request waited in the queue, seconds")
                            .Register(r)),
-        input_transfer_duration(
-            prometheus::BuildHistogram()
-                .Name("fpgaas_input_transfer_duration_us")
-                .Help("Per batch: packing and host-to-device transfer, microseconds")
-                .Register(r)),
+        input_transfer_duration(prometheus::BuildHistogram()
+                                    .Name("fpgaas_input_transfer_duration_seconds")
+                                    .Help("Per batch: packing and host-to-device transfer, seconds")
+                                    .Register(r)),
         compute_duration(prometheus::BuildHistogram()
-                             .Name("fpgaas_compute_duration_us")
-                             .Help("Per batch: kernel run, microseconds")
+                             .Name("fpgaas_compute_duration_seconds")
+                             .Help("Per batch: kernel run, seconds")
                              .Register(r)),
         output_transfer_duration(
             prometheus::BuildHistogram()
-                .Name("fpgaas_output_transfer_duration_us")
-                .Help("Per batch: device-to-host transfer and unpacking, microseconds")
+                .Name("fpgaas_output_transfer_duration_seconds")
+                .Help("Per batch: device-to-host transfer and unpacking, seconds")
                 .Register(r)),
         batch_size(prometheus::BuildHistogram()
                        .Name("fpgaas_batch_size")
@@ -219,19 +221,18 @@ class ModelMetricsImpl final : public ModelMetrics {
         success_(f.request_total.Add(With(labels, {{"outcome", "success"}, {"reason", ""}}))),
         inference_total_(f.inference_total.Add(labels)),
         execution_total_(f.execution_total.Add(labels)),
-        request_duration_(f.request_duration.Add(labels, MicrosecondBuckets())),
-        queue_duration_(f.queue_duration.Add(labels, MicrosecondBuckets())),
-        input_transfer_duration_(f.input_transfer_duration.Add(labels, MicrosecondBuckets())),
-        compute_duration_(f.compute_duration.Add(labels, MicrosecondBuckets())),
-        output_transfer_duration_(f.output_transfer_duration.Add(labels, MicrosecondBuckets())),
+        request_duration_(f.request_duration.Add(labels, SecondBuckets())),
+        queue_duration_(f.queue_duration.Add(labels, SecondBuckets())),
+        input_transfer_duration_(f.input_transfer_duration.Add(labels, SecondBuckets())),
+        compute_duration_(f.compute_duration.Add(labels, SecondBuckets())),
+        output_transfer_duration_(f.output_transfer_duration.Add(labels, SecondBuckets())),
         batch_size_(f.batch_size.Add(labels, BatchSizeBuckets())),
         queue_depth_(f.queue_depth.Add(labels)),
         nv_request_success_(f.nv_request_success.Add(labels)),
-        nv_request_failure_{
-            &f.nv_request_failure.Add(With(labels, {{"reason", "REJECTED"}})),
-            &f.nv_request_failure.Add(With(labels, {{"reason", "CANCELED"}})),
-            &f.nv_request_failure.Add(With(labels, {{"reason", "BACKEND"}})),
-            &f.nv_request_failure.Add(With(labels, {{"reason", "OTHER"}}))},
+        nv_request_failure_{&f.nv_request_failure.Add(With(labels, {{"reason", "REJECTED"}})),
+                            &f.nv_request_failure.Add(With(labels, {{"reason", "CANCELED"}})),
+                            &f.nv_request_failure.Add(With(labels, {{"reason", "BACKEND"}})),
+                            &f.nv_request_failure.Add(With(labels, {{"reason", "OTHER"}}))},
         nv_inference_count_(f.nv_inference_count.Add(labels)),
         nv_exec_count_(f.nv_exec_count.Add(labels)),
         nv_request_duration_(f.nv_request_duration.Add(labels)),
@@ -248,8 +249,8 @@ class ModelMetricsImpl final : public ModelMetrics {
     nv_request_success_.Increment();
     inference_total_.Increment(samples);
     nv_inference_count_.Increment(samples);
-    request_duration_.Observe(Micros(request));
-    queue_duration_.Observe(Micros(queue));
+    request_duration_.Observe(Seconds(request));
+    queue_duration_.Observe(Seconds(queue));
     nv_request_duration_.Increment(Micros(request));
     nv_queue_duration_.Increment(Micros(queue));
     nv_compute_input_duration_.Increment(Micros(input));
@@ -281,9 +282,9 @@ class ModelMetricsImpl final : public ModelMetrics {
     execution_total_.Increment();
     nv_exec_count_.Increment();
     batch_size_.Observe(batch_size);
-    input_transfer_duration_.Observe(Micros(input));
-    compute_duration_.Observe(Micros(compute));
-    output_transfer_duration_.Observe(Micros(output));
+    input_transfer_duration_.Observe(Seconds(input));
+    compute_duration_.Observe(Seconds(compute));
+    output_transfer_duration_.Observe(Seconds(output));
     absl::MutexLock lock(&mu_);
     ++stats_.execution_count;
     ModelStatisticsSnapshot::BatchStat& batch = stats_.batch_stats[batch_size];

@@ -2,11 +2,11 @@
 // numbers feed KServe's ModelStatistics. Nothing is global: main() creates one MetricsRegistry and
 // passes ModelMetrics* to each model version's scheduler and to the frontend.
 //
-// Families (labels model, version; durations in microseconds):
+// Families (labels model, version; fpgaas_* durations in seconds, Prometheus' base unit):
 //   fpgaas_request_total{outcome="success|failure", reason=FailureReasonLabel}, fpgaas_inference_total,
-//   fpgaas_execution_total, fpgaas_request_duration_us, fpgaas_queue_duration_us,
-//   fpgaas_input_transfer_duration_us, fpgaas_compute_duration_us,
-//   fpgaas_output_transfer_duration_us (histograms), fpgaas_batch_size (histogram, samples),
+//   fpgaas_execution_total, fpgaas_request_duration_seconds, fpgaas_queue_duration_seconds,
+//   fpgaas_input_transfer_duration_seconds, fpgaas_compute_duration_seconds,
+//   fpgaas_output_transfer_duration_seconds (histograms), fpgaas_batch_size (histogram, samples),
 //   fpgaas_queue_depth (gauge), and Triton's names that SuperSONIC reads:
 //   nv_inference_request_success, nv_inference_request_failure{reason=REJECTED|CANCELED|BACKEND|OTHER},
 //   nv_inference_count,

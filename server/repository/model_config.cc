@@ -260,40 +260,54 @@ absl::StatusOr<ValidatedConfig> ValidateModelConfig(
   }
   out.compute_units = std::max(compute_units, 1);
 
-  const inference::FpgaConfig& fpga = config.fpga();
-  if (!fpga.input_precision().empty()) {
-    auto type = numerics::ParseFixedType(fpga.input_precision());
+  auto moved = MoveFpgaBlockToParameters(&config);
+  if (!moved.ok()) return moved.status();
+  if (*moved) {
+    out.deprecation_warning = absl::StrCat(
+        "model '", config.name(),
+        "': the fpga { } block in config.pbtxt is deprecated (Triton's model_config.proto cannot "
+        "parse it); write these parameters instead: ",
+        FpgaParametersText(config));
+  }
+  auto settings = ReadFpgaParameters(config);
+  if (!settings.ok()) return settings.status();
+  const FpgaSettings& fpga = *settings;
+  if (!fpga.input_precision.empty()) {
+    auto type = numerics::ParseFixedType(fpga.input_precision);
     if (!type.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("fpga.input_precision: ", type.status().message()));
+          absl::StrCat(kFpgaInputPrecision, ": ", type.status().message()));
     }
     out.input_precision = *type;
   }
-  if (!fpga.output_precision().empty()) {
-    auto type = numerics::ParseFixedType(fpga.output_precision());
+  if (!fpga.output_precision.empty()) {
+    auto type = numerics::ParseFixedType(fpga.output_precision);
     if (!type.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("fpga.output_precision: ", type.status().message()));
+          absl::StrCat(kFpgaOutputPrecision, ": ", type.status().message()));
     }
     out.output_precision = *type;
   }
-  if (fpga.kernel_timeout_us() > kMaxTimeoutMicroseconds) {
-    return absl::InvalidArgumentError(absl::StrCat("fpga.kernel_timeout_us ",
-                                                   fpga.kernel_timeout_us(), " is over ",
+  if (fpga.kernel_timeout_us > kMaxTimeoutMicroseconds) {
+    return absl::InvalidArgumentError(absl::StrCat(kFpgaKernelTimeoutUs, " ",
+                                                   fpga.kernel_timeout_us, " is over ",
                                                    kMaxTimeoutMicroseconds, " (1 day)"));
   }
-  for (const std::string& argument : fpga.kernel_arguments()) {
+  for (const std::string& argument : fpga.kernel_arguments) {
     if (argument != "input" && argument != "output" && argument != "batch_size") {
-      return absl::InvalidArgumentError(absl::StrCat("fpga.kernel_arguments: '", Quoted(argument),
+      return absl::InvalidArgumentError(absl::StrCat(kFpgaKernelArguments, ": '", Quoted(argument),
                                                      "' is not one of input, output, batch_size"));
     }
   }
-  for (const std::string* file : {&fpga.xclbin(), &fpga.awsxclbin(), &fpga.hls4ml_project()}) {
+  for (const auto& [key, file] :
+       {std::pair{kFpgaXclbin, &fpga.xclbin}, std::pair{kFpgaAwsXclbin, &fpga.awsxclbin},
+        std::pair{kFpgaHls4mlProject, &fpga.hls4ml_project}}) {
     if (absl::StrContains(*file, "/") || *file == "." || *file == "..") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("fpga: '", Quoted(*file), "' must be a plain name inside the version folder"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          key, ": '", Quoted(*file), "' must be a plain name inside the version folder"));
     }
   }
+  out.fpga = *std::move(settings);
 
   if (config.version_policy().has_latest() && config.version_policy().latest().num_versions() < 1) {
     return absl::InvalidArgumentError("version_policy.latest.num_versions must be >= 1");
@@ -372,7 +386,7 @@ DeviceModelSpec ToDeviceModelSpec(const ValidatedConfig& validated, const std::s
                                   int64_t version, const std::filesystem::path& version_dir,
                                   const VersionFiles& files) {
   const inference::ModelConfig& config = validated.config;
-  const inference::FpgaConfig& fpga = config.fpga();
+  const FpgaSettings& fpga = validated.fpga;
   DeviceModelSpec spec;
   spec.model_name = name;
   spec.version = version;
@@ -384,11 +398,11 @@ DeviceModelSpec ToDeviceModelSpec(const ValidatedConfig& validated, const std::s
   spec.input_size = static_cast<int>(validated.input.elements_per_sample);
   spec.output_size = static_cast<int>(validated.output.elements_per_sample);
   spec.network = files.network;
-  spec.kernel_name = fpga.kernel_name();
-  spec.kernel_arguments.assign(fpga.kernel_arguments().begin(), fpga.kernel_arguments().end());
+  spec.kernel_name = fpga.kernel_name;
+  spec.kernel_arguments = fpga.kernel_arguments;
   spec.xclbin = files.xclbin;
-  spec.devices.assign(fpga.devices().begin(), fpga.devices().end());
-  spec.kernel_timeout = absl::Microseconds(static_cast<int64_t>(fpga.kernel_timeout_us()));
+  spec.devices = fpga.devices;
+  spec.kernel_timeout = absl::Microseconds(static_cast<int64_t>(fpga.kernel_timeout_us));
   return spec;
 }
 

@@ -23,6 +23,7 @@
 #include "server/numerics/fixed_point.h"
 #include "server/numerics/network.h"
 #include "server/numerics/tensor_packing.h"
+#include "server/repository/fpga_parameters.h"
 #include "server/scheduler/scheduler.h"
 
 namespace fpgaas {
@@ -52,14 +53,22 @@ absl::StatusOr<inference::ModelConfig> ParseModelConfigJson(const std::string& j
 
 // A config that passed validation, with what loading a version needs from it.
 struct ValidatedConfig {
-  inference::ModelConfig config;  // with defaults: name, platform, instance_group counts
+  // With defaults (name, platform, instance_group counts) and without the deprecated `fpga { }`
+  // block: its settings are "fpga.*" parameters, so the config parses with Triton's schema.
+  inference::ModelConfig config;
+  FpgaSettings fpga;                                    // the "fpga.*" parameters
   std::optional<numerics::FixedType> input_precision;   // fpga.input_precision, when given
   std::optional<numerics::FixedType> output_precision;  // fpga.output_precision, when given
+  // Set when the config had the deprecated `fpga { }` block: one line for the log, naming the
+  // parameters to write instead.
+  std::string deprecation_warning;
   int compute_units = 1;                                // sum of instance_group counts, >= 1
   TensorInfo input, output;
 };
 
-// Checks everything in a config that does not need the version folders. `folder` is the model's
+// Checks everything in a config that does not need the version folders. A deprecated `fpga { }`
+// block is moved into "fpga.*" parameters (INVALID_ARGUMENT when both give one setting different
+// values). `folder` is the model's
 // folder name (the config's name must be empty or equal to it). INVALID_ARGUMENT with the rule.
 absl::StatusOr<ValidatedConfig> ValidateModelConfig(inference::ModelConfig config,
                                                     const std::string& folder);

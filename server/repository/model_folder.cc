@@ -233,6 +233,12 @@ void RemoveLeftoverFolders(const fs::path& root) {
 absl::StatusOr<fs::path> StageModelFolder(const fs::path& root, const std::string& name,
                                           const std::map<std::string, std::string>& files,
                                           const inference::ModelConfig& config) {
+  // What is written parses with Triton's model_config.proto: no deprecated fpga { } block.
+  inference::ModelConfig to_write = config;
+  if (to_write.name().empty()) to_write.set_name(name);
+  if (auto moved = MoveFpgaBlockToParameters(&to_write); !moved.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("config: ", moved.status().message()));
+  }
   std::vector<std::pair<fs::path, const std::string*>> uploads;
   for (const auto& [key, bytes] : files) {
     auto path = ValidateUploadPath(key);
@@ -258,8 +264,6 @@ absl::StatusOr<fs::path> StageModelFolder(const fs::path& root, const std::strin
     if (!written.ok()) break;
   }
   if (written.ok()) {
-    inference::ModelConfig to_write = config;
-    if (to_write.name().empty()) to_write.set_name(name);
     std::string text;
     google::protobuf::TextFormat::PrintToString(to_write, &text);
     written = WriteFile(staging / kConfigFileName, text);
@@ -324,17 +328,17 @@ ModelFiles ReadModelFolder(const std::string& name, const fs::path& dir,
 
 absl::StatusOr<VersionFiles> ReadModelVersion(const ValidatedConfig& validated,
                                               const fs::path& dir, int64_t version) {
-  const inference::FpgaConfig& fpga = validated.config.fpga();
+  const FpgaSettings& fpga = validated.fpga;
   const fs::path version_dir = dir / absl::StrCat(version);
   std::error_code error;
 
   VersionFiles files;
   std::string project_name =
-      fpga.hls4ml_project().empty() ? kDefaultHls4mlProject : fpga.hls4ml_project();
-  files.xclbin = !fpga.xclbin().empty() ? fpga.xclbin() : fpga.awsxclbin();
+      fpga.hls4ml_project.empty() ? kDefaultHls4mlProject : fpga.hls4ml_project;
+  files.xclbin = !fpga.xclbin.empty() ? fpga.xclbin : fpga.awsxclbin;
   if (!files.xclbin.empty() && !fs::is_regular_file(version_dir / files.xclbin, error)) {
-    return absl::NotFoundError(absl::StrCat("bitstream '", files.xclbin,
-                                            "' named in fpga section is not in ", version, "/"));
+    return absl::NotFoundError(absl::StrCat(
+        "bitstream '", files.xclbin, "' named in the fpga parameters is not in ", version, "/"));
   }
   if (fs::is_directory(version_dir / project_name, error)) {
     auto loaded = numerics::LoadHls4mlNetwork(version_dir / project_name);

@@ -66,8 +66,8 @@ ModelFiles ReadModelFolder(const std::string& name, const std::filesystem::path&
 absl::StatusOr<std::filesystem::path> ValidateUploadPath(const std::string& key);
 
 // Writes `files` ("<version>/<path>" -> bytes) and `config` (as config.pbtxt, name defaulted to
-// `name`) into a new hidden staging folder under `root`, fsynced. Returns the staging folder; on
-// error nothing is left behind.
+// `name`, a deprecated fpga { } block written as "fpga.*" parameters) into a new hidden staging
+// folder under `root`, fsynced. Returns the staging folder; on error nothing is left behind.
 absl::StatusOr<std::filesystem::path> StageModelFolder(
     const std::filesystem::path& root, const std::string& name,
     const std::map<std::string, std::string>& files, const inference::ModelConfig& config);

@@ -453,6 +453,7 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
                                  model_dir.string(), ")")));
     }
     ModelFiles files = ReadModelFolder(name, model_dir, config_override);
+    WarnDeprecatedConfig(name, files);
     // A later Load is all or nothing: no device work when a version is already known to fail.
     PreparedModel prepared = at_start || files.complete() ? LoadVersions(name, model_dir, files)
                                                           : PreparedModel::FromFiles(files);
@@ -478,6 +479,7 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
 
   // Validate every file from the staging folder before anything in the repository changes.
   ModelFiles files = ReadModelFolder(name, staging, config_override);
+  WarnDeprecatedConfig(name, files);
   if (!files.complete()) {
     remove_staging();
     PreparedModel prepared = PreparedModel::FromFiles(files);
@@ -508,6 +510,15 @@ absl::Status ModelRepository::LoadInternal(const std::string& name, const ModelL
   remove_staging();  // the previous model's folder
   spdlog::info("repository: registered model {} ({} files)", name, request.files.size());
   return finish(&prepared, absl::OkStatus());
+}
+
+void ModelRepository::WarnDeprecatedConfig(const std::string& name, const ModelFiles& files) {
+  if (!files.validated.has_value() || files.validated->deprecation_warning.empty()) return;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!deprecation_warned_.insert(name).second) return;
+  }
+  spdlog::warn("repository: {}", files.validated->deprecation_warning);
 }
 
 ModelRepository::PreparedModel ModelRepository::LoadVersions(const std::string& name,
@@ -550,8 +561,10 @@ absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::LoadVersion(
   model->version_ = version;
   model->config_ = config;
   // The config as served says which precisions the device uses, whatever config.pbtxt spelled.
-  model->config_.mutable_fpga()->set_input_precision(files.input_type.ToString());
-  model->config_.mutable_fpga()->set_output_precision(files.output_type.ToString());
+  (*model->config_.mutable_parameters())[kFpgaInputPrecision].set_string_value(
+      files.input_type.ToString());
+  (*model->config_.mutable_parameters())[kFpgaOutputPrecision].set_string_value(
+      files.output_type.ToString());
   model->input_ = validated.input;
   model->output_ = validated.output;
   model->metrics_ =

@@ -35,6 +35,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -197,10 +198,14 @@ class ModelRepository {
   // Drains (up to drain_timeout in the injected clock's time) and shuts down a version that left
   // the lookups.
   void Retire(std::shared_ptr<ServingModel> model);
+  // Logs a config's deprecation warning: once per model name for the life of the repository.
+  void WarnDeprecatedConfig(const std::string& name, const ModelFiles& files)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   ModelRepositoryOptions options_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<ModelState>> models_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<std::string> deprecation_warned_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace fpgaas

@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -29,10 +29,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/text_format.h"
+#include "proto/model_config.pb.h"
 #include "server/numerics/fixed_point.h"
 #include "server/numerics/hls4ml_project.h"
 #include "server/numerics/network.h"
 #include "server/numerics/tensor_packing.h"
+#include "server/repository/fpga_parameters.h"
 
 namespace fpgaas {
 namespace {
@@ -121,16 +124,16 @@ bool IsVersionName(const std::string& name) {
   return absl::SimpleAtoi(name, &v) && v > 0 && absl::StrCat(v) == name;
 }
 
-// fpga.hls4ml_project of a config.pbtxt (default "hls4ml_prj"). A light scan: the server parses
-// the file properly; here only this one field is needed.
-std::string ProjectFolderName(const fs::path& config) {
-  const std::string text = ReadFile(config);
-  size_t pos = text.find("hls4ml_project:");
-  if (pos == std::string::npos) return "hls4ml_prj";
-  size_t open = text.find('"', pos);
-  size_t close = open == std::string::npos ? open : text.find('"', open + 1);
-  if (close == std::string::npos) return "hls4ml_prj";
-  return text.substr(open + 1, close - open - 1);
+// The fpga.hls4ml_project parameter of a config.pbtxt (or of its deprecated fpga block), default
+// "hls4ml_prj". A config that does not parse gets the default: the server reports what is wrong.
+std::string ProjectFolderName(const fs::path& path) {
+  inference::ModelConfig config;
+  if (!google::protobuf::TextFormat::ParseFromString(ReadFile(path), &config) ||
+      !MoveFpgaBlockToParameters(&config).ok()) {
+    return "hls4ml_prj";
+  }
+  const std::string folder = FpgaParameter(config, kFpgaHls4mlProject);
+  return folder.empty() ? "hls4ml_prj" : folder;
 }
 
 // The hls4ml project behind a project folder, a firmware/ folder, a model folder (highest
@@ -335,23 +338,47 @@ absl::Status WriteFileAtomically(const fs::path& path, const std::string& text) 
   return absl::OkStatus();
 }
 
-std::string ConfigPbtxt(const std::string& model, const Hls4mlProject& project,
-                        const Network& net) {
-  return absl::StrCat(
-      "# Written by `fpgaas hls4ml import`. Format: docs/model-repository.md.\n", "name: \"", model,
-      "\"\n", "platform: \"fpgaas_hls4ml\"\n", "max_batch_size: 8192\n", "input [ { name: \"",
-      project.input_name, "\" data_type: TYPE_FP32 dims: [ ", net.input_size(), " ] } ]\n",
-      "output [ { name: \"", project.output_name, "\" data_type: TYPE_FP32 dims: [ ",
-      net.output_size(), " ] } ]\n", "dynamic_batching {\n",
-      "  preferred_batch_size: [ 64, 256 ]\n", "  max_queue_delay_microseconds: 0\n",
-      "  default_queue_policy { timeout_action: REJECT default_timeout_microseconds: 0 "
-      "allow_timeout_override: true "
-      "max_queue_size: 4096 }\n",
-      "}\n", "instance_group [ { count: 2 } ]\n", "fpga {\n", "  kernel_name: \"",
-      project.top_function, "\"\n",
-      "  kernel_arguments: [ \"input\", \"output\", \"batch_size\" ]\n", "  input_precision: \"",
-      net.input_type().ToString(), "\"\n", "  output_precision: \"", net.output_type().ToString(),
-      "\"\n", "  hls4ml_project: \"hls4ml_prj\"\n", "}\n");
+// The config.pbtxt of an imported model: Triton's ModelConfig with the fpga.* parameters.
+inference::ModelConfig ImportedConfig(const std::string& model, const Hls4mlProject& project,
+                                      const Network& net) {
+  inference::ModelConfig config;
+  config.set_name(model);
+  config.set_platform("fpgaas_hls4ml");
+  config.set_max_batch_size(8192);
+  inference::ModelInput* input = config.add_input();
+  input->set_name(project.input_name);
+  input->set_data_type(inference::TYPE_FP32);
+  input->add_dims(net.input_size());
+  inference::ModelOutput* output = config.add_output();
+  output->set_name(project.output_name);
+  output->set_data_type(inference::TYPE_FP32);
+  output->add_dims(net.output_size());
+  // Latency first: no wait for a fuller batch; batches form from what queues while the compute
+  // units are busy.
+  inference::ModelDynamicBatching* batching = config.mutable_dynamic_batching();
+  batching->add_preferred_batch_size(64);
+  batching->add_preferred_batch_size(256);
+  batching->set_max_queue_delay_microseconds(0);
+  inference::ModelQueuePolicy* queue = batching->mutable_default_queue_policy();
+  queue->set_timeout_action(inference::ModelQueuePolicy::REJECT);
+  queue->set_allow_timeout_override(true);
+  queue->set_max_queue_size(4096);
+  config.add_instance_group()->set_count(2);
+  FpgaSettings fpga;
+  fpga.kernel_name = project.top_function;
+  fpga.kernel_arguments = {"input", "output", "batch_size"};
+  fpga.input_precision = net.input_type().ToString();
+  fpga.output_precision = net.output_type().ToString();
+  fpga.hls4ml_project = "hls4ml_prj";
+  WriteFpgaParameters(fpga, &config);
+  return config;
+}
+
+std::string ConfigPbtxt(const inference::ModelConfig& config) {
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(config, &text);
+  return absl::StrCat("# Written by `fpgaas hls4ml import`. Format: docs/model-repository.md.\n",
+                      text);
 }
 
 // Copies what fpgaasd needs from an hls4ml project: firmware/, tb_data/ and the top-level files
@@ -479,7 +506,8 @@ int Import(const std::vector<std::string>& args, std::ostream& out, std::ostream
   const fs::path config = model_dir / "config.pbtxt";
   const bool write_config = force || !fs::exists(config, ec);
   if (write_config) {
-    if (absl::Status s = WriteFileAtomically(config, ConfigPbtxt(model, *project, **network));
+    if (absl::Status s =
+            WriteFileAtomically(config, ConfigPbtxt(ImportedConfig(model, *project, **network)));
         !s.ok()) {
       err << "fpgaas hls4ml import: " << s.message() << "\n";
       return kExitFailure;

@@ -57,7 +57,7 @@ void Set(prometheus::Gauge* g, double v) {
 
 struct CuMetrics {
   prometheus::Counter* runs = nullptr;
-  prometheus::Counter* busy_us = nullptr;
+  prometheus::Counter* busy_seconds = nullptr;
   prometheus::Counter* bytes_to_device = nullptr;
   prometheus::Counter* bytes_from_device = nullptr;
   prometheus::Counter* watchdog_trips = nullptr;
@@ -114,11 +114,12 @@ CuMetrics MakeCuMetrics(prometheus::Registry* registry, const std::string& card,
                 .Help("Kernel runs completed by the compute unit")
                 .Register(*registry)
                 .Add(labels);
-  m.busy_us = &prometheus::BuildCounter()
-                   .Name("fpgaas_xrt_busy_microseconds_total")
-                   .Help("Time the compute unit spent running kernels (utilization = rate / 1e6)")
-                   .Register(*registry)
-                   .Add(labels);
+  m.busy_seconds =
+      &prometheus::BuildCounter()
+           .Name("fpgaas_xrt_busy_seconds_total")
+           .Help("Time the compute unit spent running kernels, seconds (utilization = rate)")
+           .Register(*registry)
+           .Add(labels);
   m.bytes_to_device = &prometheus::BuildCounter()
                            .Name("fpgaas_xrt_bytes_to_device_total")
                            .Help("Bytes synced host -> device for the compute unit")
@@ -753,7 +754,7 @@ XrtLoadedModel::Attempt XrtLoadedModel::RunOnce(XrtSlot& slot, ComputeUnit& cu, 
     cu.consecutive_trips.store(0);
     card_->consecutive_trips.store(0);
     Inc(cu.metrics.runs);
-    Inc(cu.metrics.busy_us, absl::ToDoubleMicroseconds(busy));
+    Inc(cu.metrics.busy_seconds, absl::ToDoubleSeconds(busy));
     Inc(cu.metrics.bytes_to_device, double(in_bytes));
     Inc(cu.metrics.bytes_from_device, double(out_bytes));
     Calibrate(busy, batch);

@@ -530,12 +530,12 @@ def cmd_dashboard(args):
     # What the dashboard must show (issue 6): throughput, p50/p99 per stage, batch size, queue
     # depth, device utilization.
     stage_histograms = {n for n, k in families.items()
-                        if k == "histogram" and n.startswith("fpgaas_") and n.endswith("_duration_us")}
+                        if k == "histogram" and n.startswith("fpgaas_") and n.endswith("_duration_seconds")}
     c.expect(stage_histograms, "no per-stage duration histograms exported")
     for h in sorted(stage_histograms):
         c.expect(h + "_bucket" in used, f"dashboard shows no quantiles of {h}")
     for needed in ("fpgaas_inference_total", "fpgaas_batch_size_bucket", "fpgaas_queue_depth",
-                   "fpgaas_compute_duration_us_sum"):
+                   "fpgaas_compute_duration_seconds_sum"):
         c.expect(needed in used, f"dashboard does not use {needed}")
     # Recording rules use exported names too.
     yaml = load_yaml_module()
@@ -1285,8 +1285,9 @@ def cmd_live(args):
             name, _, problem = line.partition(" ")
             if name not in contract:
                 return False
+            # Triton's nv_inference_*_us names are kept for its clients; fpgaas_* use seconds.
             if problem == "metric names should not contain abbreviated units":
-                return name.endswith("_us")
+                return name.startswith("nv_inference_") and name.endswith("_us")
             return name.startswith("nv_inference_") and problem in (
                 'counter metrics should have "_total" suffix',
                 'non-histogram and non-summary metrics should not have "_count" suffix')

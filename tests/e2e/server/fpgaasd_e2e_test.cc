@@ -152,8 +152,9 @@ TEST_F(FpgaasdTest, InfersEveryModelServesMetricsAndDrainsOnSigterm) {
        {"nv_inference_request_success", "nv_inference_request_failure", "nv_inference_count",
         "nv_inference_exec_count", "nv_inference_request_duration_us",
         "nv_inference_queue_duration_us", "nv_inference_compute_infer_duration_us",
-        "nv_inference_pending_request_count", "fpgaas_request_total", "fpgaas_request_duration_us",
-        "fpgaas_queue_duration_us", "fpgaas_compute_duration_us", "fpgaas_batch_size"}) {
+        "nv_inference_pending_request_count", "fpgaas_request_total",
+        "fpgaas_request_duration_seconds", "fpgaas_queue_duration_seconds",
+        "fpgaas_compute_duration_seconds", "fpgaas_batch_size"}) {
     EXPECT_THAT(metrics, HasSubstr(family)) << family;
   }
   // The inferred models carry their label.

@@ -75,26 +75,29 @@ constexpr int kInputs = 16;
 constexpr int kOutputs = 5;
 constexpr int kDeviceBytesPerValue = 2;
 
-// config.pbtxt with an fpga section for kernel "myproject" (input, output, batch_size).
-// `fpga_extra` is added inside the fpga section.
+// One "fpga.<setting>" config parameter.
+std::string Fpga(const std::string& setting, const std::string& value) {
+  return absl::StrCat("parameters { key: \"fpga.", setting, "\" value { string_value: \"", value,
+                      "\" } }\n");
+}
+
+// config.pbtxt for kernel "myproject" (input, output, batch_size) plus `fpga_extra` (Fpga(...)
+// parameters).
 std::string XrtConfig(const std::string& name, int compute_units, const std::string& fpga_extra) {
   return testing::DenseConfigText(
       name, kInputs, kOutputs, /*max_batch_size=*/64,
-      absl::StrCat("instance_group [ { count: ", compute_units,
-                   " } ]\n"
-                   "fpga {\n"
-                   "  kernel_name: \"myproject\"\n"
-                   "  kernel_arguments: [ \"input\", \"output\", \"batch_size\" ]\n",
-                   fpga_extra, "}\n"));
+      absl::StrCat("instance_group [ { count: ", compute_units, " } ]\n",
+                   Fpga("kernel_name", "myproject"),
+                   Fpga("kernel_arguments", "input,output,batch_size"), fpga_extra));
 }
 
 // A model that has no hls4ml project: the device-side precisions come from the config.
 std::string XrtOnlyConfig(const std::string& name, const std::string& bitstream_field,
                           const std::string& file) {
-  return XrtConfig(name, 1,
-                   absl::StrCat("  input_precision: \"ap_fixed<16,6>\"\n"
-                                "  output_precision: \"ap_fixed<16,6>\"\n  ",
-                                bitstream_field, ": \"", file, "\"\n"));
+  return XrtConfig(
+      name, 1,
+      absl::StrCat(Fpga("input_precision", "ap_fixed<16,6>"),
+                   Fpga("output_precision", "ap_fixed<16,6>"), Fpga(bitstream_field, file)));
 }
 
 void WriteXclbinOrDie(const XclbinSpec& spec, const fs::path& path) {
@@ -173,7 +176,7 @@ TEST_F(FpgaasdXrtTest, InfersThroughTheCardAndCountsRunsAndBytesPerComputeUnit) 
   // An hls4ml project (the network the repository validates the config against) and the xclbin
   // built from it, with two compute units.
   testing::WriteTextFile(repository_ / "muon" / "config.pbtxt",
-                         XrtConfig("muon", 2, "  xclbin: \"muon.xclbin\"\n"));
+                         XrtConfig("muon", 2, Fpga("xclbin", "muon.xclbin")));
   testing::WriteDenseProject(repository_ / "muon" / "1" / "hls4ml_prj", kInputs, kOutputs);
   XclbinSpec xclbin;
   xclbin.compute_units = 2;
@@ -214,7 +217,7 @@ TEST_F(FpgaasdXrtTest, InfersThroughTheCardAndCountsRunsAndBytesPerComputeUnit) 
   for (const char* cu : {"myproject_1", "myproject_2"}) {  // that every CU runs: next test
     const std::map<std::string, std::string> labels = {{"device", "xrt:0"}, {"compute_unit", cu}};
     EXPECT_NE(MetricSum(metrics, "fpgaas_xrt_runs_total", labels), -1) << cu << ":\n" << metrics;
-    EXPECT_NE(MetricSum(metrics, "fpgaas_xrt_busy_microseconds_total", labels), -1) << cu;
+    EXPECT_NE(MetricSum(metrics, "fpgaas_xrt_busy_seconds_total", labels), -1) << cu;
   }
   EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_xclbin_loads_total", card), 1);
   EXPECT_EQ(MetricSum(metrics, "fpgaas_xrt_in_service", card), 1);
@@ -240,10 +243,10 @@ TEST_F(FpgaasdXrtTest, ConcurrentFullBatchesRunOnEveryComputeUnit) {
   // so while the batches arrive within those 2 s each slot, hence each CU, gets one.
   testing::WriteTextFile(repository_ / "busy" / "config.pbtxt",
                          XrtConfig("busy", 2,
-                                   "  input_precision: \"ap_fixed<16,6>\"\n"
-                                   "  output_precision: \"ap_fixed<16,6>\"\n"
-                                   "  xclbin: \"busy.xclbin\"\n"
-                                   "  kernel_timeout_us: 600000000\n"));
+                                   absl::StrCat(Fpga("input_precision", "ap_fixed<16,6>"),
+                                                Fpga("output_precision", "ap_fixed<16,6>"),
+                                                Fpga("xclbin", "busy.xclbin"),
+                                                Fpga("kernel_timeout_us", "600000000"))));
   XclbinSpec xclbin;
   xclbin.compute_units = 2;
   WriteXclbinOrDie(xclbin, repository_ / "busy" / "1" / "busy.xclbin");
@@ -274,7 +277,7 @@ TEST_F(FpgaasdXrtTest, ConcurrentFullBatchesRunOnEveryComputeUnit) {
   for (const char* cu : {"myproject_1", "myproject_2"}) {
     const std::map<std::string, std::string> labels = {{"device", "xrt:0"}, {"compute_unit", cu}};
     EXPECT_GT(MetricSum(metrics, "fpgaas_xrt_runs_total", labels), 0) << cu << ":\n" << metrics;
-    const double busy_us = MetricSum(metrics, "fpgaas_xrt_busy_microseconds_total", labels);
+    const double busy_us = 1e6 * MetricSum(metrics, "fpgaas_xrt_busy_seconds_total", labels);
     EXPECT_GT(busy_us, 0) << cu;
     // A CU's two buffer sets queue behind each other: its busy time is at most the wall time.
     EXPECT_LE(busy_us, wall_us) << cu << ":\n" << metrics;
@@ -363,12 +366,12 @@ TEST_F(FpgaasdXrtTest, HungKernelsAreAnsweredWithUnavailableUntilTheCardGoesOutO
   // Every noop run takes 400 ms; the model's watchdog deadline is 20 ms: every run hangs.
   // A tripped batch re-programs the card and is retried once (on the other CU); the retry trips
   // too, so the request gets UNAVAILABLE. Four trips in a row take the card out of service.
-  testing::WriteTextFile(repository_ / "slow" / "config.pbtxt",
-                         XrtConfig("slow", 2,
-                                   "  input_precision: \"ap_fixed<16,6>\"\n"
-                                   "  output_precision: \"ap_fixed<16,6>\"\n"
-                                   "  xclbin: \"slow.xclbin\"\n"
-                                   "  kernel_timeout_us: 20000\n"));
+  testing::WriteTextFile(
+      repository_ / "slow" / "config.pbtxt",
+      XrtConfig("slow", 2,
+                absl::StrCat(Fpga("input_precision", "ap_fixed<16,6>"),
+                             Fpga("output_precision", "ap_fixed<16,6>"),
+                             Fpga("xclbin", "slow.xclbin"), Fpga("kernel_timeout_us", "20000"))));
   XclbinSpec xclbin;
   xclbin.compute_units = 2;
   WriteXclbinOrDie(xclbin, repository_ / "slow" / "1" / "slow.xclbin");
@@ -427,11 +430,12 @@ TEST_F(FpgaasdXrtTest, TwoCardsTakeTwoXclbinsWithoutSwappingAndHonourFpgaDevices
   testing::WriteTextFile(
       repository_ / "a_pinned" / "config.pbtxt",
       XrtConfig("a_pinned", 1,
-                "  input_precision: \"ap_fixed<16,6>\"\n  output_precision: \"ap_fixed<16,6>\"\n"
-                "  xclbin: \"pinned.xclbin\"\n  devices: [ \"xrt:1\" ]\n"));
+                absl::StrCat(Fpga("input_precision", "ap_fixed<16,6>"),
+                             Fpga("output_precision", "ap_fixed<16,6>"),
+                             Fpga("xclbin", "pinned.xclbin"), Fpga("devices", "xrt:1"))));
   WriteXclbinOrDie(XclbinSpec(), repository_ / "a_pinned" / "1" / "pinned.xclbin");
   testing::WriteTextFile(repository_ / "free" / "config.pbtxt",
-                         XrtConfig("free", 2, "  xclbin: \"free.xclbin\"\n"));
+                         XrtConfig("free", 2, Fpga("xclbin", "free.xclbin")));
   testing::WriteDenseProject(repository_ / "free" / "1" / "hls4ml_prj", kInputs, kOutputs);
   XclbinSpec two_units;
   two_units.compute_units = 2;
@@ -440,8 +444,9 @@ TEST_F(FpgaasdXrtTest, TwoCardsTakeTwoXclbinsWithoutSwappingAndHonourFpgaDevices
   testing::WriteTextFile(
       repository_ / "elsewhere" / "config.pbtxt",
       XrtConfig("elsewhere", 1,
-                "  input_precision: \"ap_fixed<16,6>\"\n  output_precision: \"ap_fixed<16,6>\"\n"
-                "  xclbin: \"pinned.xclbin\"\n  devices: [ \"xrt:7\" ]\n"));
+                absl::StrCat(Fpga("input_precision", "ap_fixed<16,6>"),
+                             Fpga("output_precision", "ap_fixed<16,6>"),
+                             Fpga("xclbin", "pinned.xclbin"), Fpga("devices", "xrt:7"))));
   WriteXclbinOrDie(XclbinSpec(), repository_ / "elsewhere" / "1" / "pinned.xclbin");
 
   std::unique_ptr<Daemon> daemon = Start("xrt:0,xrt:1");
@@ -487,13 +492,13 @@ TEST_F(FpgaasdXrtTest, AModelListingTwoCardsRunsOnBoth) {
   // fpga.devices names both cards: the xclbin is loaded on each and the model's slots are both
   // cards' (one CU x two buffer sets each). Every noop run takes 2 s, so four full batches sent
   // at once occupy the four slots, two per card.
-  testing::WriteTextFile(repository_ / "spanned" / "config.pbtxt",
-                         XrtConfig("spanned", 1,
-                                   "  input_precision: \"ap_fixed<16,6>\"\n"
-                                   "  output_precision: \"ap_fixed<16,6>\"\n"
-                                   "  xclbin: \"spanned.xclbin\"\n"
-                                   "  devices: [ \"xrt:0\", \"xrt:1\" ]\n"
-                                   "  kernel_timeout_us: 600000000\n"));
+  testing::WriteTextFile(
+      repository_ / "spanned" / "config.pbtxt",
+      XrtConfig(
+          "spanned", 1,
+          absl::StrCat(Fpga("input_precision", "ap_fixed<16,6>"),
+                       Fpga("output_precision", "ap_fixed<16,6>"), Fpga("xclbin", "spanned.xclbin"),
+                       Fpga("devices", "xrt:0,xrt:1"), Fpga("kernel_timeout_us", "600000000"))));
   WriteXclbinOrDie(XclbinSpec(), repository_ / "spanned" / "1" / "spanned.xclbin");
   std::unique_ptr<Daemon> daemon =
       Start("xrt:0,xrt:1", "[Runtime]\nnoop_completion_delay_us=2000000\n");

@@ -346,7 +346,7 @@ TEST_F(RegisterTest, UploadsConfigAsJsonAndEveryVersionFile) {
   Write("config.pbtxt",
         "name: \"new_model\"\nmax_batch_size: 16\n"
         "input [ { name: \"in\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
-        "fpga { kernel_name: \"myproject\" }\n");
+        "parameters { key: \"fpga.kernel_name\" value { string_value: \"myproject\" } }\n");
   Write("1/hls4ml_prj/firmware/myproject.cpp", "// kernel");
   Write("1/model.xclbin", std::string("xclbin\0bytes", 12));
   Write("README", "not in a version folder: not uploaded");
@@ -358,7 +358,8 @@ TEST_F(RegisterTest, UploadsConfigAsJsonAndEveryVersionFile) {
   const auto& parameters = load.parameters();
   ASSERT_EQ(parameters.size(), 3u);
   EXPECT_THAT(parameters.at("config").string_param(), HasSubstr("\"max_batch_size\":16"));
-  EXPECT_THAT(parameters.at("config").string_param(), HasSubstr("\"kernel_name\":\"myproject\""));
+  EXPECT_THAT(parameters.at("config").string_param(),
+              HasSubstr(R"("fpga.kernel_name":{"string_value":"myproject"})"));
   EXPECT_EQ(parameters.at("file:1/model.xclbin").bytes_param(), std::string("xclbin\0bytes", 12));
   EXPECT_EQ(parameters.at("file:1/hls4ml_prj/firmware/myproject.cpp").bytes_param(), "// kernel");
 }

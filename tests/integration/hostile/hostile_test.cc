@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -19,9 +21,12 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
 #include "proto/grpc_service.grpc.pb.h"
 #include "server/device/device_manager.h"
+#include "server/device/fake/fake_device.h"
 #include "server/frontend/frontend.h"
 #include "server/metrics/metrics.h"
 #include "server/repository/repository.h"
@@ -119,6 +124,15 @@ class Server {
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
     inference::RepositoryModelLoadResponse response;
     return stub_->RepositoryModelLoad(&context, request, &response);
+  }
+
+  grpc::Status Unload(const std::string& name) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    inference::RepositoryModelUnloadRequest request;
+    request.set_model_name(name);
+    inference::RepositoryModelUnloadResponse response;
+    return stub_->RepositoryModelUnload(&context, request, &response);
   }
 
   // One sample through "dense": the server still computes the right answer.
@@ -407,8 +421,12 @@ TEST(HostileTest, HourLongQueueDelayAndCenturyTimeoutsAreRefused) {
       {R"(,"dynamic_batching":{"default_queue_policy":{"default_timeout_microseconds":)"
        R"("18446744073709551615"}})",
        "default_timeout_microseconds 18446744073709551615 is over"},
-      {R"(,"fpga":{"kernel_timeout_us":"18446744073709551615"})",
-       "kernel_timeout_us 18446744073709551615 is over"},
+      {R"(,"parameters":{"fpga.kernel_timeout_us":{"string_value":"18446744073709551615"}})",
+       "fpga.kernel_timeout_us 18446744073709551615 is over"},
+      {R"(,"parameters":{"fpga.kernel_timeout_us":{"string_value":"18446744073709551616"}})",
+       "fpga.kernel_timeout_us: \"18446744073709551616\" is not a non-negative integer"},
+      {R"(,"fpga":{"kernel_timeout_us":"18446744073709551615"})",  // the deprecated block
+       "fpga.kernel_timeout_us 18446744073709551615 is over"},
       {R"(,"instance_group":[{"count":2147483647},{"count":2147483647}])",
        "compute units; at most 256"},
   };
@@ -498,6 +516,131 @@ TEST(HostileTest, DrainFinishesAnIdleOpenStreamWithoutWaitingForTheGracePeriod) 
   EXPECT_FALSE(stream->Read(&response));
   grpc::Status status = stream->Finish();
   EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+// Raw bytes that are not a ModelInferRequest: the id field "bad-1", then an inputs field whose
+// length runs past the end of the message.
+std::string GarbageRequest() { return std::string("\x1a\x05" "bad-1" "\x22\x10" "abc", 12); }
+
+grpc::ByteBuffer Bytes(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+std::string DenseRequestBytes(const std::string& id) {
+  inference::ModelInferRequest request;
+  request.set_model_name("dense");
+  request.set_id(id);
+  auto* input = request.add_inputs();
+  input->set_name("input_1");
+  input->set_datatype("FP32");
+  input->add_shape(1);
+  input->add_shape(kInputs);
+  request.add_raw_input_contents(std::string(kInputs * sizeof(float), '\0'));
+  return request.SerializeAsString();
+}
+
+TEST(HostileTest, UndecodableMessageInAStreamIsAnsweredWithItsIdAndTheStreamGoesOn) {
+  Server server;
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server.port()),
+                                     grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareCall(&context, "/inference.GRPCInferenceService/ModelStreamInfer", &cq);
+  void* tag;
+  bool ok = false;
+  const auto next = [&] {
+    EXPECT_TRUE(cq.Next(&tag, &ok));
+    return ok;
+  };
+  call->StartCall(nullptr);
+  ASSERT_TRUE(next());
+  // One message at a time: each is answered before the next is sent, so the order is known.
+  std::vector<inference::ModelStreamInferResponse> answers;
+  for (const std::string& bytes :
+       {DenseRequestBytes("good-1"), GarbageRequest(), DenseRequestBytes("good-2")}) {
+    call->Write(Bytes(bytes), nullptr);
+    ASSERT_TRUE(next());
+    grpc::ByteBuffer in;
+    call->Read(&in, nullptr);
+    ASSERT_TRUE(next()) << "no answer to message " << answers.size() + 1;
+    std::vector<grpc::Slice> slices;
+    ASSERT_TRUE(in.Dump(&slices).ok());
+    std::string payload;
+    for (const auto& slice : slices) {
+      payload.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+    ASSERT_TRUE(answers.emplace_back().ParseFromString(payload));
+  }
+  call->WritesDone(nullptr);
+  ASSERT_TRUE(next());
+  grpc::Status status;
+  call->Finish(&status, nullptr);
+  next();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  EXPECT_EQ(answers[0].error_message(), "");
+  EXPECT_EQ(answers[0].infer_response().id(), "good-1");
+  EXPECT_EQ(answers[1].error_message(),
+            "stream message #2: the request (12 bytes) is not a decodable "
+            "inference.ModelInferRequest (protobuf wire format)");
+  EXPECT_EQ(answers[1].infer_response().id(), "bad-1");
+  EXPECT_EQ(answers[2].error_message(), "");
+  EXPECT_EQ(answers[2].infer_response().id(), "good-2");
+  server.ExpectServes();
+}
+
+TEST(HostileTest, UndecodableUnaryInferRequestGetsInvalidArgumentSayingSo) {
+  Server server;
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server.port()),
+                                     grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  const grpc::ByteBuffer request = Bytes(GarbageRequest());
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/inference.GRPCInferenceService/ModelInfer", grpc::StubOptions(),
+                 &request, &response, [&done](grpc::Status s) { done.set_value(std::move(s)); });
+  grpc::Status status = done.get_future().get();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "the request (12 bytes) is not a decodable inference.ModelInferRequest (protobuf "
+            "wire format)");
+  server.ExpectServes();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Loads of different models run in parallel.
+
+TEST(HostileTest, SlowLoadOfOneModelDoesNotHoldUpUnloadingAnother) {
+  auto fake = std::make_shared<FakeDevice>();
+  HostileConfig config = Explicit();
+  config.devices.injected = {fake};
+  config.write_models = [](const fs::path& root) {
+    testing::WriteDenseModel(root, "slow", kInputs, kOutputs, 4);
+  };
+  Server server(std::move(config));
+  fake->HoldLoads();
+  grpc::Status loaded;
+  std::thread loader([&] {
+    inference::RepositoryModelLoadRequest request;
+    request.set_model_name("slow");
+    loaded = server.Load(request);
+  });
+  fake->AwaitLoadsHeld(1);  // "slow" is stuck in its device load
+  // Before, the unload queued behind that load on the one repository thread until its deadline.
+  grpc::Status unloaded = server.Unload("dense");
+  EXPECT_TRUE(unloaded.ok()) << unloaded.error_message();
+  fake->ReleaseLoads();
+  loader.join();
+  EXPECT_TRUE(loaded.ok()) << loaded.error_message();
+  EXPECT_EQ(server.Unload("dense").error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(server.Unload("slow").ok());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -158,6 +158,7 @@ struct Options {
   ModelControlMode control_mode = ModelControlMode::kNone;
   std::map<std::string, std::string> extra_models;  // name -> extra config.pbtxt text
   std::string token;  // non-empty: both servers require it
+  std::string auth_config;  // non-empty: both servers read it as --auth-config
 };
 
 class Harness {
@@ -191,7 +192,14 @@ class Harness {
       testing::WriteTextFile(token_file, options.token + "\n");
     }
 
+    std::string auth_config_file;
+    if (!options.auth_config.empty()) {
+      auth_config_file = root_ / "auth.pbtxt";
+      testing::WriteTextFile(auth_config_file, options.auth_config);
+    }
+
     GrpcServerOptions grpc_options;
+    grpc_options.auth_config_file = auth_config_file;
     grpc_options.address = "127.0.0.1";
     grpc_options.port = 0;
     grpc_options.repository = repository_.get();
@@ -210,6 +218,7 @@ class Harness {
     http_options.devices = devices_.get();
     http_options.clock = &clock_;
     http_options.auth_token_file = token_file;
+    http_options.auth_config_file = auth_config_file;
     absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Create(std::move(http_options));
     EXPECT_TRUE(http.ok()) << http.status();
     http_ = *std::move(http);
@@ -632,6 +641,41 @@ TEST(HttpServerTest, StatisticsAndRepositoryMatchGrpc) {
                         "{\"parameters\": {\"file:1/x\": \"***\"}}")
                 .code,
             400);
+}
+
+TEST(HttpServerTest, AuthConfigRolesAndModelsAsForGrpc) {
+  Options options;
+  options.control_mode = ModelControlMode::kExplicit;
+  options.auth_config =
+      "client { name: \"reader\" token: \"reader-token\" role: INFERENCE models: \"dense\" }\n"
+      "client { name: \"stranger\" token: \"stranger-token\" role: INFERENCE models: \"x*\" }\n";
+  Harness harness(options);
+  HttpClient client(harness.port());
+  const std::vector<std::string> reader = {"Authorization: Bearer reader-token"};
+  const std::vector<std::string> stranger = {"Authorization: Bearer stranger-token"};
+  EXPECT_EQ(client.Call("POST", "/v2/models/dense/infer", JsonRequest(1).dump(), reader).code, 200);
+
+  inference::RepositoryModelUnloadRequest unload;
+  unload.set_model_name("dense");
+  inference::RepositoryModelUnloadResponse unloaded;
+  grpc::Status unload_status =
+      harness.stub()->RepositoryModelUnload(harness.Context("reader-token").get(), unload, &unloaded);
+  EXPECT_EQ(unload_status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ExpectSameError(client.Call("POST", "/v2/repository/models/dense/unload", "", reader),
+                  unload_status, "unload as an INFERENCE client");
+
+  inference::ModelInferResponse ignored;
+  grpc::Status infer_status = harness.stub()->ModelInfer(harness.Context("stranger-token").get(),
+                                                         GrpcRequest(1), &ignored);
+  EXPECT_EQ(infer_status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(infer_status.error_message(),
+              HasSubstr("client 'stranger' may not run inference on model 'dense'"));
+  ExpectSameError(client.Call("POST", "/v2/models/dense/infer", JsonRequest(1).dump(), stranger),
+                  infer_status, "infer outside the client's models");
+  EXPECT_EQ(client.Call("GET", "/v2/models/dense", "", stranger).code, 403);
+  EXPECT_EQ(client.Call("GET", "/v2", "", stranger).code, 200);
+  // The model is still there and serves.
+  EXPECT_EQ(client.Call("POST", "/v2/models/dense/infer", JsonRequest(1).dump(), reader).code, 200);
 }
 
 TEST(HttpServerTest, BearerTokenAsForGrpc) {

@@ -20,6 +20,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/text_format.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -40,6 +41,7 @@
 #include "server/repository/repository.h"
 #include "server/util/clock.h"
 #include "tests/integration/server/test_models.h"
+#include "tests/support/triton/triton_schema.h"
 
 namespace fpgaas {
 namespace {
@@ -394,6 +396,25 @@ TEST_P(ServerTest, ModelConfigHasTritonsFieldNumbersOnTheWire) {
   EXPECT_EQ(field(batching, 4)->varint(), 2u);  // priority_levels
   ASSERT_TRUE(message(config, 7, &group));
   EXPECT_EQ(field(group, 2)->varint(), 2u);  // count
+}
+
+// What ModelConfig returns decodes, and prints as config.pbtxt text that parses, with a schema
+// holding only Triton's fields: the FPGA settings are "fpga.*" parameters.
+TEST_P(ServerTest, ModelConfigIsATritonConfig) {
+  inference::ModelConfigRequest request;
+  request.set_name("dense");
+  inference::ModelConfigResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(harness_.stub()->ModelConfig(&context, request, &response).ok());
+  triton_schema::ModelConfig triton;
+  absl::Status decoded =
+      testing_triton::DecodeAsTriton(response.config().SerializeAsString(), &triton);
+  ASSERT_TRUE(decoded.ok()) << decoded;
+  EXPECT_EQ(triton.parameters().at("fpga.input_precision").string_value(), "ap_fixed<16,6>");
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(response.config(), &text);
+  absl::Status parsed = testing_triton::ParseAsTriton(text);
+  EXPECT_TRUE(parsed.ok()) << parsed << "\n" << text;
 }
 
 TEST_P(ServerTest, InferRawInputsReturnsTheDeviceOutput) {
@@ -1357,8 +1378,8 @@ TEST_F(GateTest, PriorityParameterOrdersTheQueue) {
   const auto executions = harness_.fake()->executions();
   ASSERT_EQ(executions.size(), 3u);
   EXPECT_EQ(executions[2].batch, 2);
-  absl::StatusOr<numerics::FixedType> type =
-      numerics::ParseFixedType((*serving)->config().fpga().input_precision());
+  absl::StatusOr<numerics::FixedType> type = numerics::ParseFixedType(
+      (*serving)->config().parameters().at("fpga.input_precision").string_value());
   ASSERT_TRUE(type.ok()) << type.status();
   std::string expected(2 * kInputs * type->container_bytes(), '\0');
   auto* packed = reinterpret_cast<uint8_t*>(expected.data());

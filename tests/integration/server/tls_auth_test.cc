@@ -304,6 +304,38 @@ TEST_F(SecureServerTest, TokenGatesTheInferenceStream) {
   }
 }
 
+TEST_F(SecureServerTest, AuthConfigKnowsClientsByTheirCertificateIdentity) {
+  GrpcServerOptions options = TlsOptions();
+  options.tls.client_ca_file = certs_.ca.string();  // certificates optional
+  testing::WriteTextFile(dir_ / "auth.pbtxt",
+                         "client { name: \"by-cert\" identity: \"client\" role: INFERENCE }\n"
+                         "client { name: \"cert-and-token\" identity: \"client\" token: \"t2\" "
+                         "role: REPOSITORY_ADMIN }\n");
+  options.auth_config_file = (dir_ / "auth.pbtxt").string();
+  StartServer(std::move(options));
+  auto with_cert = Channel(certs_.ca, certs_.client_cert, certs_.client_key);  // CN=client
+  auto without_cert = Channel(certs_.ca);
+  grpc::Status by_cert = Infer(with_cert);
+  EXPECT_TRUE(by_cert.ok()) << by_cert.error_message();
+  grpc::Status no_cert = Infer(without_cert);
+  EXPECT_EQ(no_cert.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // The token that belongs with the certificate is refused without it.
+  grpc::Status token_only = Infer(without_cert, "Bearer t2");
+  EXPECT_EQ(token_only.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(token_only.error_message(), HasSubstr("client certificate"));
+  EXPECT_TRUE(Infer(with_cert, "Bearer t2").ok());
+  // As "by-cert" (INFERENCE) the certificate alone may not unload.
+  auto stub = inference::GRPCInferenceService::NewStub(with_cert);
+  grpc::ClientContext context;
+  Prepare(&context);
+  inference::RepositoryModelUnloadRequest unload;
+  unload.set_model_name("dense");
+  inference::RepositoryModelUnloadResponse unloaded;
+  grpc::Status refused = stub->RepositoryModelUnload(&context, unload, &unloaded);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(refused.error_message(), HasSubstr("client 'by-cert' (role INFERENCE)"));
+}
+
 TEST_F(SecureServerTest, UnusableTlsAndTokenFilesAreCreateErrorsNamingTheFile) {
   struct Case {
     std::string name;

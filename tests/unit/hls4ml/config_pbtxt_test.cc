@@ -1,5 +1,6 @@
 // The config.pbtxt files written by hand (deploy/models/make_models.py and `fpgaas hls4ml import`)
-// parse as fpgaas's ModelConfig (proto/model_config.proto) and agree with their hls4ml projects.
+// parse as fpgaas's ModelConfig (proto/model_config.proto), with the fpga.* parameters rather than
+// the deprecated fpga block, and agree with their hls4ml projects.
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -9,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "proto/model_config.pb.h"
 #include "server/numerics/hls4ml_project.h"
+#include "server/repository/fpga_parameters.h"
 #include "tests/unit/hls4ml/test_util.h"
 
 namespace fpgaas {
@@ -36,7 +38,7 @@ void ExpectConfigMatchesProject(const fs::path& model_dir, const std::string& na
   EXPECT_EQ(config.dynamic_batching().max_queue_delay_microseconds(), 0u);
 
   absl::StatusOr<numerics::Hls4mlProject> project =
-      numerics::ReadHls4mlProject(model_dir / "1" / config.fpga().hls4ml_project());
+      numerics::ReadHls4mlProject(model_dir / "1" / FpgaParameter(config, kFpgaHls4mlProject));
   ASSERT_TRUE(project.ok()) << project.status();
   ASSERT_EQ(config.input_size(), 1);
   ASSERT_EQ(config.output_size(), 1);
@@ -45,9 +47,12 @@ void ExpectConfigMatchesProject(const fs::path& model_dir, const std::string& na
   EXPECT_EQ(config.input(0).data_type(), inference::TYPE_FP32);
   ASSERT_EQ(config.input(0).dims_size(), 1);
   EXPECT_EQ(config.input(0).dims(0), project->spec.input_size);
-  EXPECT_EQ(config.fpga().kernel_name(), project->top_function);
-  EXPECT_EQ(config.fpga().input_precision(), project->spec.input_type.ToString());
-  EXPECT_EQ(config.fpga().output_precision(), project->spec.layers.back().result_type.ToString());
+  EXPECT_FALSE(config.has_fpga());
+  EXPECT_EQ(FpgaParameter(config, kFpgaKernelName), project->top_function);
+  EXPECT_EQ(FpgaParameter(config, kFpgaKernelArguments), "input,output,batch_size");
+  EXPECT_EQ(FpgaParameter(config, kFpgaInputPrecision), project->spec.input_type.ToString());
+  EXPECT_EQ(FpgaParameter(config, kFpgaOutputPrecision),
+            project->spec.layers.back().result_type.ToString());
 }
 
 TEST(ConfigPbtxtTest, ExampleModels) {

@@ -13,7 +13,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "proto/model_config.pb.h"
+#include "server/repository/fpga_parameters.h"
 #include "tests/unit/hls4ml/test_util.h"
 
 namespace fpgaas {
@@ -211,13 +214,21 @@ TEST(Hls4mlImportTest, WritesAServableEntryAndRefusesToOverwrite) {
   EXPECT_TRUE(fs::exists(model / "1" / "hls4ml_prj" / "firmware" / "weights" / "w6.txt"));
   EXPECT_TRUE(fs::exists(model / "1" / "hls4ml_prj" / "hls4ml_config.yml"));
   EXPECT_TRUE(fs::exists(model / "1" / "hls4ml_prj" / "tb_data" / "tb_input_features.dat"));
-  const std::string config = ReadText(model / "config.pbtxt");
-  EXPECT_THAT(config, HasSubstr("name: \"tiny_model\""));
-  EXPECT_THAT(config, HasSubstr("platform: \"fpgaas_hls4ml\""));
-  EXPECT_THAT(config, HasSubstr("name: \"input_1\" data_type: TYPE_FP32 dims: [ 3 ]"));
-  EXPECT_THAT(config, HasSubstr("name: \"layer9_out\" data_type: TYPE_FP32 dims: [ 3 ]"));
-  EXPECT_THAT(config, HasSubstr("kernel_name: \"tiny\""));
-  EXPECT_THAT(config, HasSubstr("input_precision: \"ap_fixed<16,6>\""));
+  inference::ModelConfig config;
+  ASSERT_TRUE(
+      google::protobuf::TextFormat::ParseFromString(ReadText(model / "config.pbtxt"), &config));
+  EXPECT_EQ(config.name(), "tiny_model");
+  EXPECT_EQ(config.platform(), "fpgaas_hls4ml");
+  ASSERT_EQ(config.input_size(), 1);
+  EXPECT_EQ(config.input(0).name(), "input_1");
+  EXPECT_EQ(config.input(0).data_type(), inference::TYPE_FP32);
+  EXPECT_THAT(config.input(0).dims(), ::testing::ElementsAre(3));
+  ASSERT_EQ(config.output_size(), 1);
+  EXPECT_EQ(config.output(0).name(), "layer9_out");
+  EXPECT_THAT(config.output(0).dims(), ::testing::ElementsAre(3));
+  EXPECT_FALSE(config.has_fpga());
+  EXPECT_EQ(FpgaParameter(config, kFpgaKernelName), "tiny");
+  EXPECT_EQ(FpgaParameter(config, kFpgaInputPrecision), "ap_fixed<16,6>");
 
   // The imported model predicts what the project predicts.
   const std::string csv = WriteCsv("1,2,0.5\n-3,0.25,1\n").string();
@@ -264,6 +275,32 @@ TEST(Hls4mlImportTest, AcceptsTheFirmwareFolder) {
   ASSERT_EQ(p.code, 0) << p.err;
   EXPECT_THAT(p.out, HasSubstr("layer5 ap_fixed<16,6>: 2\n"));
   EXPECT_THAT(p.out, Not(HasSubstr("nan")));
+}
+
+// predict on a model folder finds the project folder its config names: the fpga.hls4ml_project
+// parameter, or the deprecated fpga block's hls4ml_project.
+TEST(Hls4mlImportTest, PredictFollowsTheConfigsProjectFolder) {
+  const fs::path repo = ScratchDir("repo");
+  const std::string project = (FixturesDir() / "new_style").string();
+  ASSERT_EQ(RunCommand({"import", project, "--repository", repo.string(), "--name", "m"}).code, 0);
+  const fs::path model = repo / "m";
+  fs::rename(model / "1" / "hls4ml_prj", model / "1" / "custom_prj");
+  const std::string csv = WriteCsv("1,2,0.5\n").string();
+  Result expected = RunCommand({"predict", project, "--input", csv});
+  ASSERT_EQ(expected.code, 0) << expected.err;
+  EXPECT_NE(RunCommand({"predict", model.string(), "--input", csv}).code, 0);
+
+  for (const std::string config :
+       {R"(parameters { key: "fpga.hls4ml_project" value { string_value: "custom_prj" } })",
+        R"(fpga { hls4ml_project: "custom_prj" })"}) {
+    SCOPED_TRACE(config);
+    WriteText(model / "config.pbtxt", config);
+    Result r = RunCommand({"predict", model.string(), "--input", csv});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, expected.out);
+  }
+  fs::remove_all(repo);
+  fs::remove_all(fs::path(csv).parent_path());
 }
 
 }  // namespace

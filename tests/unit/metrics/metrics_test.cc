@@ -1,10 +1,20 @@
 #include "server/metrics/metrics.h"
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -20,6 +30,34 @@ using ::testing::HasSubstr;
 ::testing::AssertionResult Contains(const std::string& text, const std::string& needle) {
   if (text.find(needle) != std::string::npos) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "exposition lacks: " << needle;
+}
+
+// The value of the sample line starting with `series` (labels included), or -1.
+double SampleValue(const std::string& text, const std::string& series) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (!absl::StartsWith(line, series + " ")) continue;
+    double value = 0;
+    return absl::SimpleAtod(line.substr(series.size() + 1), &value) ? value : -1;
+  }
+  return -1;
+}
+
+// The count of the histogram bucket whose `le` is `le` (compared as a number: the exposition
+// prints 5e-05, not 0.00005) in the series `prefix` ("name_bucket{labels" without the le), or -1.
+int64_t BucketCount(const std::string& text, const std::string& prefix, double le) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (!absl::StartsWith(line, prefix + ",le=\"")) continue;
+    absl::string_view rest = line.substr(prefix.size() + 5);
+    const size_t quote = rest.find('"');
+    double bound = 0;
+    int64_t count = 0;
+    if (quote == absl::string_view::npos || !absl::SimpleAtod(rest.substr(0, quote), &bound) ||
+        !absl::SimpleAtoi(absl::StripPrefix(rest.substr(quote), "\"} "), &count)) {
+      continue;
+    }
+    if (std::abs(bound - le) <= 1e-9 * le) return count;
+  }
+  return -1;
 }
 
 std::string Exposition(MetricsRegistry& registry) {
@@ -73,11 +111,11 @@ TEST(MetricsTest, ExpositionHasEveryFamilyWithModelAndVersionLabels) {
   for (const char* family : {"fpgaas_request_total",
                              "fpgaas_inference_total",
                              "fpgaas_execution_total",
-                             "fpgaas_request_duration_us",
-                             "fpgaas_queue_duration_us",
-                             "fpgaas_input_transfer_duration_us",
-                             "fpgaas_compute_duration_us",
-                             "fpgaas_output_transfer_duration_us",
+                             "fpgaas_request_duration_seconds",
+                             "fpgaas_queue_duration_seconds",
+                             "fpgaas_input_transfer_duration_seconds",
+                             "fpgaas_compute_duration_seconds",
+                             "fpgaas_output_transfer_duration_seconds",
                              "fpgaas_batch_size",
                              "fpgaas_queue_depth",
                              "nv_inference_request_success",
@@ -116,11 +154,13 @@ TEST(MetricsTest, ExpositionHasEveryFamilyWithModelAndVersionLabels) {
       Contains(text, "fpgaas_batch_size_bucket{model=\"muon_pt\",version=\"2\",le=\"4\"} 2"));
   EXPECT_TRUE(
       Contains(text, "fpgaas_batch_size_bucket{model=\"muon_pt\",version=\"2\",le=\"8192\"} 2"));
-  // Compute histogram in µs: 50 and 100 -> le=50 holds 1, le=100 holds 2.
-  EXPECT_TRUE(Contains(
-      text, "fpgaas_compute_duration_us_bucket{model=\"muon_pt\",version=\"2\",le=\"50\"} 1"));
-  EXPECT_TRUE(Contains(
-      text, "fpgaas_compute_duration_us_bucket{model=\"muon_pt\",version=\"2\",le=\"100\"} 2"));
+  // Compute histogram in seconds: 50 and 100 µs -> le=5e-05 holds 1, le=1e-04 holds 2.
+  const std::string compute =
+      "fpgaas_compute_duration_seconds_bucket{model=\"muon_pt\",version=\"2\"";
+  EXPECT_EQ(BucketCount(text, compute, 2e-5), 0);
+  EXPECT_EQ(BucketCount(text, compute, 5e-5), 1);
+  EXPECT_EQ(BucketCount(text, compute, 1e-4), 2);
+  EXPECT_EQ(BucketCount(text, compute, 10), 2);
 }
 
 // As in Triton: a failure counts in the failure counters and in ModelStatistics fail, but its
@@ -132,8 +172,9 @@ TEST(MetricsTest, FailuresDoNotFeedTheRequestDurationHistogram) {
                    absl::ZeroDuration(), absl::ZeroDuration(), absl::FromUnixMillis(1));
   m->RecordFailure(FailureReason::kQueueFull, absl::Microseconds(1000));
   const std::string text = Exposition(*registry);
-  EXPECT_TRUE(Contains(text, "fpgaas_request_duration_us_count{model=\"m\",version=\"1\"} 1"));
-  EXPECT_TRUE(Contains(text, "fpgaas_request_duration_us_sum{model=\"m\",version=\"1\"} 300"));
+  EXPECT_TRUE(Contains(text, "fpgaas_request_duration_seconds_count{model=\"m\",version=\"1\"} 1"));
+  EXPECT_NEAR(SampleValue(text, "fpgaas_request_duration_seconds_sum{model=\"m\",version=\"1\"}"),
+              3e-4, 1e-12);
   EXPECT_TRUE(Contains(text, "nv_inference_request_duration_us{model=\"m\",version=\"1\"} 300"));
   EXPECT_TRUE(Contains(text, "nv_inference_request_failure{model=\"m\",reason=\"REJECTED\",version=\"1\"} 1"));
   EXPECT_EQ(m->Snapshot().fail.ns, 1000000u);
@@ -200,6 +241,87 @@ TEST(MetricsTest, FailureReasonsMapOntoTritonsFour) {
   EXPECT_TRUE(Contains(text, "nv_inference_request_failure{model=\"m\",reason=\"BACKEND\",version=\"1\"} 1"));
   EXPECT_TRUE(Contains(text, "nv_inference_request_failure{model=\"m\",reason=\"REJECTED\",version=\"1\"} 0"));
   EXPECT_TRUE(Contains(text, "fpgaas_request_total{model=\"m\",outcome=\"failure\",reason=\"device_error\",version=\"1\"} 1"));
+}
+
+// Naming rules for the fpgaas_* families (Prometheus' naming guide, what promtool's linter
+// checks): durations in the base unit seconds with the unit as the name's last word, never an
+// abbreviated unit (us, ms, ...); counters end in _total; duration buckets are seconds (a
+// microsecond-valued bucket list would reach 1e6). Triton's nv_inference_* names are Triton's and
+// stay as they are.
+TEST(MetricsTest, FpgaasFamiliesFollowPrometheusNamingRules) {
+  auto registry = MetricsRegistry::Create();
+  RecordKnownTraffic(*registry->ForModel("m", 1), absl::FromUnixMillis(1700000000000));
+  const std::string text = Exposition(*registry);
+  std::map<std::string, std::string> families;  // name -> type
+  std::map<std::string, std::string> help;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    std::vector<std::string> words = absl::StrSplit(line, absl::MaxSplits(' ', 3));
+    if (words.size() >= 4 && words[0] == "#" && words[1] == "TYPE") families[words[2]] = words[3];
+    if (words.size() >= 4 && words[0] == "#" && words[1] == "HELP") help[words[2]] = words[3];
+  }
+  int durations = 0;
+  for (const auto& [name, type] : families) {
+    if (!absl::StartsWith(name, "fpgaas_")) continue;
+    SCOPED_TRACE(name);
+    for (absl::string_view word : absl::StrSplit(name, '_')) {
+      for (const char* unit : {"us", "ms", "ns", "usec", "msec", "sec", "secs", "microseconds",
+                               "milliseconds", "nanoseconds", "minutes", "hours"}) {
+        EXPECT_NE(word, unit) << "use the base unit seconds";
+      }
+    }
+    if (type == "counter") EXPECT_TRUE(absl::EndsWith(name, "_total"));
+    if (absl::StrContains(name, "duration")) {
+      ++durations;
+      EXPECT_EQ(type, "histogram");
+      EXPECT_TRUE(absl::EndsWith(name, "_seconds"));
+      EXPECT_THAT(help[name], HasSubstr("seconds"));
+      // One 100 µs observation: the 1e-4 bucket holds it, the 10 s one too; nothing past 10 s.
+      const std::string series = name + "_bucket{model=\"m\",version=\"1\"";
+      EXPECT_GE(BucketCount(text, series, 10), 1);
+      EXPECT_EQ(BucketCount(text, series, 1e6), -1);
+      EXPECT_EQ(BucketCount(text, series, 1e-6), 0);
+    }
+  }
+  EXPECT_EQ(durations, 5);
+  EXPECT_EQ(families.count("nv_inference_request_duration_us"), 1u);  // Triton's, unchanged
+}
+
+// promtool (Debian's prometheus package), when installed, finds nothing to say about fpgaas_*
+// families; what it says about Triton's nv_inference_* names is Triton's to change.
+TEST(MetricsTest, PromtoolFindsNoProblemInFpgaasFamilies) {
+  if (std::system("command -v promtool >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "promtool is not installed (Debian package prometheus)";
+  }
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) /
+      ("metrics_test_promtool_" +
+       std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  std::filesystem::create_directories(dir);
+  auto lint = [&dir](const std::string& exposition) {
+    std::ofstream(dir / "metrics.prom") << exposition;
+    const std::string command =
+        "promtool check metrics < '" + (dir / "metrics.prom").string() + "' 2>&1";
+    std::string output;
+    if (FILE* pipe = popen(command.c_str(), "r")) {
+      char buffer[4096];
+      while (size_t n = fread(buffer, 1, sizeof(buffer), pipe)) output.append(buffer, n);
+      pclose(pipe);
+    }
+    return output;
+  };
+  auto registry = MetricsRegistry::Create();
+  RecordKnownTraffic(*registry->ForModel("m", 1), absl::FromUnixMillis(1700000000000));
+  const std::string findings = lint(Exposition(*registry));
+  // The check can fail: promtool does flag a microsecond histogram.
+  const std::string old_style = lint(
+      "# HELP fpgaas_compute_duration_us x\n# TYPE fpgaas_compute_duration_us histogram\n"
+      "fpgaas_compute_duration_us_bucket{le=\"+Inf\"} 1\nfpgaas_compute_duration_us_sum 3\n"
+      "fpgaas_compute_duration_us_count 1\n");
+  std::filesystem::remove_all(dir);
+  EXPECT_THAT(old_style, HasSubstr("fpgaas_compute_duration_us"));
+  for (absl::string_view line : absl::StrSplit(findings, '\n', absl::SkipEmpty())) {
+    EXPECT_FALSE(absl::StrContains(line, "fpgaas_")) << line;
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 
 namespace fpgaas {
@@ -16,9 +17,18 @@ using ::testing::HasSubstr;
 
 constexpr char kValid[] = R"pb(
   max_batch_size: 8
-  input { name: "x" data_type: TYPE_FP32 dims: [ 2, 8 ] }
-  output { name: "y" data_type: TYPE_INT16 dims: [ 5 ] }
-  instance_group { count: 2 } instance_group { }
+  input {
+    name: "x"
+    data_type: TYPE_FP32
+    dims: [ 2, 8 ]
+  }
+  output {
+    name: "y"
+    data_type: TYPE_INT16
+    dims: [ 5 ]
+  }
+  instance_group { count: 2 }
+  instance_group {}
   dynamic_batching {
     preferred_batch_size: [ 4, 8 ]
     max_queue_delay_microseconds: 250
@@ -31,6 +41,42 @@ constexpr char kValid[] = R"pb(
       timeout_action: DELAY
     }
   }
+  parameters {
+    key: "fpga.kernel_name"
+    value { string_value: "myproject" }
+  }
+  parameters {
+    key: "fpga.kernel_arguments"
+    value { string_value: "input, output" }
+  }
+  parameters {
+    key: "fpga.input_precision"
+    value { string_value: "ap_fixed<16,6>" }
+  }
+  parameters {
+    key: "fpga.output_precision"
+    value { string_value: "ap_fixed<18,8>" }
+  }
+  parameters {
+    key: "fpga.xclbin"
+    value { string_value: "model.xclbin" }
+  }
+  parameters {
+    key: "fpga.devices"
+    value { string_value: "xrt:1" }
+  }
+  parameters {
+    key: "fpga.kernel_timeout_us"
+    value { string_value: "5000" }
+  }
+  parameters {
+    key: "colour"
+    value { string_value: "not fpgaas's business" }
+  }
+)pb";
+
+// The same settings in the deprecated fpga { } block (ModelConfig field 100).
+constexpr char kLegacyBlock[] = R"pb(
   fpga {
     kernel_name: "myproject"
     kernel_arguments: [ "input", "output" ]
@@ -109,9 +155,29 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"dynamic_batching { preferred_batch_size: 9 }", "m",
                 "preferred_batch_size 9 is outside [1, max_batch_size 8]"},
         BadCase{"instance_group { count: -1 }", "m", "instance_group[2].count is -1"},
-        BadCase{"fpga { input_precision: \"ap_fixed<0,0>\" }", "m", "fpga.input_precision"},
-        BadCase{"fpga { kernel_arguments: \"weights\" }", "m", "'weights' is not one of"},
-        BadCase{"fpga { xclbin: \"../x.xclbin\" }", "m", "must be a plain name"},
+        BadCase{
+            R"(parameters { key: "fpga.input_precision" value { string_value: "ap_fixed<0,0>" } })",
+            "m", "fpga.input_precision"},
+        BadCase{
+            R"(parameters { key: "fpga.kernel_arguments" value { string_value: "input,weights" } })",
+            "m", "fpga.kernel_arguments: 'weights' is not one of"},
+        BadCase{
+            R"(parameters { key: "fpga.kernel_arguments" value { string_value: "input,,output" } })",
+            "m", "fpga.kernel_arguments: \"input,,output\" has an empty item"},
+        BadCase{R"(parameters { key: "fpga.xclbin" value { string_value: "../x.xclbin" } })", "m",
+                "fpga.xclbin: '../x.xclbin' must be a plain name"},
+        BadCase{R"(parameters { key: "fpga.kernel_timeout_us" value { string_value: "5 ms" } })",
+                "m", "fpga.kernel_timeout_us: \"5 ms\" is not a non-negative integer"},
+        BadCase{R"(parameters { key: "fpga.kernel_timeout_us" value { string_value: "-1" } })", "m",
+                "is not a non-negative integer"},
+        BadCase{R"(parameters { key: "fpga.kernal_name" value { string_value: "x" } })", "m",
+                "parameters: unknown key \"fpga.kernal_name\""},
+        // The deprecated block is checked by the same rules, and must agree with the parameters.
+        BadCase{"fpga { xclbin: \"../x.xclbin\" }", "m",
+                "fpga.xclbin is \"../x.xclbin\" in the deprecated fpga { } block but "
+                "\"model.xclbin\" in parameters"},
+        BadCase{"fpga { hls4ml_project: \"a/b\" }", "m",
+                "fpga.hls4ml_project: 'a/b' must be a plain name"},
         BadCase{"version_policy { specific { versions: 0 } }", "m",
                 "versions are positive integers"}));
 
@@ -184,13 +250,99 @@ TEST(ModelConfigTest, DeviceSpecCarriesTheConfigAndTheVersionFiles) {
 
 TEST(ModelConfigTest, BitstreamOnlyVersionNeedsBothPrecisions) {
   inference::ModelConfig config = Parse(kValid);
-  config.mutable_fpga()->clear_output_precision();
+  config.mutable_parameters()->erase("fpga.output_precision");
   auto validated = ValidateModelConfig(config, "m");
   ASSERT_TRUE(validated.ok()) << validated.status();
   VersionFiles files;
   absl::Status checked = CheckVersionAgainstConfig(*validated, &files);
   EXPECT_EQ(checked.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(checked.message(), HasSubstr("are required for a model without an hls4ml project"));
+}
+
+TEST(ModelConfigTest, DeprecatedFpgaBlockBecomesTheSameParameters) {
+  inference::ModelConfig legacy = Parse(kLegacyBlock);
+  legacy.MergeFrom(Parse(R"pb(max_batch_size: 8
+                              input {
+                                name: "x"
+                                data_type: TYPE_FP32
+                                dims: [ 16 ]
+                              }
+                              output {
+                                name: "y"
+                                data_type: TYPE_FP32
+                                dims: [ 5 ]
+                              })pb"));
+  auto validated = ValidateModelConfig(legacy, "m");
+  ASSERT_TRUE(validated.ok()) << validated.status();
+  EXPECT_FALSE(validated->config.has_fpga());  // served and written without it
+  const auto& parameters = validated->config.parameters();
+  EXPECT_EQ(parameters.at("fpga.kernel_name").string_value(), "myproject");
+  EXPECT_EQ(parameters.at("fpga.kernel_arguments").string_value(), "input,output");
+  EXPECT_EQ(parameters.at("fpga.devices").string_value(), "xrt:1");
+  EXPECT_EQ(parameters.at("fpga.kernel_timeout_us").string_value(), "5000");
+  EXPECT_EQ(parameters.size(), 7u);
+  // One line telling the user what to write instead.
+  EXPECT_THAT(validated->deprecation_warning, HasSubstr("model 'm': the fpga { } block"));
+  EXPECT_THAT(
+      validated->deprecation_warning,
+      HasSubstr(R"(parameters { key: "fpga.kernel_name" value { string_value: "myproject" } })"));
+  EXPECT_EQ(validated->deprecation_warning.find('\n'), std::string::npos);
+
+  // The text it suggests is a config that gives the same settings.
+  inference::ModelConfig rewritten = legacy;
+  rewritten.clear_fpga();
+  const std::string warning = validated->deprecation_warning;
+  rewritten.MergeFrom(Parse(warning.substr(warning.find("parameters {"))));
+  auto from_parameters = ValidateModelConfig(rewritten, "m");
+  ASSERT_TRUE(from_parameters.ok()) << from_parameters.status();
+  EXPECT_TRUE(from_parameters->deprecation_warning.empty());
+  EXPECT_EQ(from_parameters->fpga.kernel_arguments, validated->fpga.kernel_arguments);
+  EXPECT_EQ(from_parameters->fpga.devices, validated->fpga.devices);
+  EXPECT_EQ(from_parameters->fpga.kernel_timeout_us, 5000u);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_parameters->config,
+                                                                 validated->config));
+}
+
+TEST(ModelConfigTest, BlockAndParametersMayRepeatTheSameValue) {
+  inference::ModelConfig both = Parse(kValid);
+  both.MergeFrom(Parse(kLegacyBlock));  // "input, output" vs [ "input", "output" ]: the same list
+  auto validated = ValidateModelConfig(both, "m");
+  ASSERT_TRUE(validated.ok()) << validated.status();
+  EXPECT_FALSE(validated->deprecation_warning.empty());
+  EXPECT_THAT(validated->fpga.kernel_arguments, ElementsAre("input", "output"));
+  EXPECT_EQ(validated->config.parameters().at("fpga.kernel_arguments").string_value(),
+            "input, output");  // the parameter as written wins
+}
+
+TEST(ModelConfigTest, FpgaParametersRoundTrip) {
+  FpgaSettings settings;
+  settings.kernel_name = "top";
+  settings.kernel_arguments = {"input", "output", "batch_size"};
+  settings.devices = {"xrt:0", "xrt:1"};
+  settings.kernel_timeout_us = 42;
+  inference::ModelConfig config;
+  WriteFpgaParameters(settings, &config);
+  EXPECT_EQ(config.parameters_size(), 4);  // empty settings are not written
+  auto read = ReadFpgaParameters(config);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->kernel_name, "top");
+  EXPECT_THAT(read->kernel_arguments, ElementsAre("input", "output", "batch_size"));
+  EXPECT_THAT(read->devices, ElementsAre("xrt:0", "xrt:1"));
+  EXPECT_EQ(read->kernel_timeout_us, 42u);
+  EXPECT_EQ(FpgaParameter(config, kFpgaKernelName), "top");
+  EXPECT_EQ(FpgaParameter(config, kFpgaXclbin), "");
+}
+
+// Every field of the deprecated block has its parameter (a field added to FpgaConfig without one
+// would be refused as an unknown key once moved).
+TEST(ModelConfigTest, EveryBlockFieldHasAKnownParameter) {
+  const google::protobuf::Descriptor* block = inference::FpgaConfig::descriptor();
+  for (int i = 0; i < block->field_count(); ++i) {
+    inference::ModelConfig config;
+    (*config.mutable_parameters())["fpga." + block->field(i)->name()].set_string_value("1");
+    EXPECT_THAT(ReadFpgaParameters(config).status().message(), ::testing::Not(HasSubstr("unknown")))
+        << block->field(i)->name();
+  }
 }
 
 }  // namespace

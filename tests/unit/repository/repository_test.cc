@@ -269,7 +269,9 @@ TEST_F(RepositoryTest, ScanLoadsEveryModelAndServesIt) {
   EXPECT_EQ((*alpha)->output().name, "layer2_out");
   EXPECT_THAT((*alpha)->output().dims, ElementsAre(2));
   // The served config states the device-side precision taken from the project.
-  EXPECT_EQ((*alpha)->config().fpga().input_precision(), "ap_fixed<16,6>");
+  EXPECT_EQ((*alpha)->config().parameters().at("fpga.input_precision").string_value(),
+            "ap_fixed<16,6>");
+  EXPECT_FALSE((*alpha)->config().has_fpga());
   EXPECT_NE((*alpha)->metrics(), nullptr);
   EXPECT_EQ(device_->loads(), 2);
 
@@ -373,7 +375,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfigCase{"OutputDimsDisagreeWithNetwork", ConfigText("m", 4, 3),
                       "hls4ml network produces 2"},
         BadConfigCase{"BadPrecisionString",
-                      ConfigText("m", 4, 2, "fpga { input_precision: \"ap_fixed<16\" }\n"),
+                      ConfigText("m", 4, 2,
+                                 "parameters { key: \"fpga.input_precision\" "
+                                 "value { string_value: \"ap_fixed<16\" } }\n"),
                       "fpga.input_precision"},
         BadConfigCase{"PrecisionDisagreesWithProject",
                       ConfigText("m", 4, 2, "fpga { output_precision: \"ap_fixed<18,8>\" }\n"),
@@ -409,10 +413,18 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfigCase{"ForeignPlatform",
                       "name: \"m\" platform: \"tensorrt_plan\" max_batch_size: 8",
                       "platform 'tensorrt_plan' is not supported"},
-        BadConfigCase{
-            "UnknownKernelArgument",
-            ConfigText("m", 4, 2, "fpga { kernel_arguments: [ \"input\", \"weights\" ] }\n"),
-            "'weights' is not one of input, output, batch_size"}),
+        BadConfigCase{"UnknownKernelArgument",
+                      ConfigText("m", 4, 2,
+                                 "parameters { key: \"fpga.kernel_arguments\" "
+                                 "value { string_value: \"input,weights\" } }\n"),
+                      "'weights' is not one of input, output, batch_size"},
+        BadConfigCase{"FpgaBlockDisagreesWithParameters",
+                      ConfigText("m", 4, 2,
+                                 "fpga { kernel_name: \"a\" }\n"
+                                 "parameters { key: \"fpga.kernel_name\" "
+                                 "value { string_value: \"b\" } }\n"),
+                      "fpga.kernel_name is \"a\" in the deprecated fpga { } block but \"b\" in "
+                      "parameters"}),
     [](const ::testing::TestParamInfo<BadConfigCase>& info) { return info.param.test_name; });
 
 TEST_F(RepositoryTest, MissingConfigAndMissingVersionsAreReported) {
@@ -972,6 +984,63 @@ TEST_F(RepositoryTest, EachStartupOutcomeIsLoggedOnce) {
               ::testing::UnorderedElementsAre(AllOf(HasSubstr("info"), HasSubstr("version 2")),
                                               AllOf(HasSubstr("error"), HasSubstr("version 1"),
                                                     HasSubstr("no hls4ml project folder"))));
+}
+
+TEST_F(RepositoryTest, DeprecatedFpgaBlockIsReadAndWarnedAboutOncePerModel) {
+  AddModel("legacy", {1}, 4, 2,
+           "fpga { kernel_name: \"myproject\" kernel_arguments: [ \"input\", \"output\" ] }\n");
+  AddModel("modern", {1}, 4, 2,
+           "parameters { key: \"fpga.kernel_name\" value { string_value: \"myproject\" } }\n");
+  LogCapture log;
+  auto repository = Create(ModelControlMode::kExplicit, {"legacy", "modern"});
+  ASSERT_TRUE(repository.ok()) << repository.status();
+  ASSERT_TRUE((*repository)->Load("legacy", {}).ok());  // a reload does not warn again
+  ASSERT_TRUE((*repository)->Load("legacy", {}).ok());
+
+  std::vector<std::string> lines = log.LinesWith("deprecated");
+  ASSERT_EQ(lines.size(), 1u) << absl::StrJoin(lines, "\n");
+  EXPECT_THAT(lines[0], AllOf(HasSubstr("warn"), HasSubstr("model 'legacy'"),
+                              HasSubstr(R"(parameters { key: "fpga.kernel_arguments" )"
+                                        R"(value { string_value: "input,output" } })"),
+                              HasSubstr(R"(parameters { key: "fpga.kernel_name" )"
+                                        R"(value { string_value: "myproject" } })")));
+  auto legacy = (*repository)->Get("legacy");
+  ASSERT_TRUE(legacy.ok()) << legacy.status();
+  EXPECT_FALSE((*legacy)->config().has_fpga());
+  EXPECT_EQ((*legacy)->config().parameters().at("fpga.kernel_arguments").string_value(),
+            "input,output");
+  EXPECT_EQ(device_->loads(), 4);
+}
+
+TEST_F(RegistrationTest, DeprecatedFpgaBlockIsWrittenAsParameters) {
+  auto repository = Create(ModelControlMode::kExplicit);
+  ASSERT_TRUE(repository.ok()) << repository.status();
+  ModelLoadRequest request;
+  std::string json = JsonConfig("wire", 4, 2);
+  json.insert(json.rfind('}'),
+              R"(, "fpga": {"kernel_name": "myproject", "kernel_arguments": ["input", "output"]})");
+  request.config_json = json;
+  request.files = ModelFiles(1, 4, 2);
+  ASSERT_TRUE((*repository)->Load("wire", request).ok());
+  const std::string written = ReadText(root_ / "wire" / "config.pbtxt");
+  EXPECT_THAT(written, ::testing::Not(HasSubstr("fpga {")));
+  EXPECT_THAT(written,
+              AllOf(HasSubstr(R"(key: "fpga.kernel_name")"), HasSubstr(R"("input,output")")));
+
+  // Block and parameter disagreeing: refused before anything is written.
+  ModelLoadRequest conflicting;
+  json = JsonConfig("other", 4, 2);
+  json.insert(json.rfind('}'), R"(, "fpga": {"xclbin": "a.xclbin"},
+      "parameters": {"fpga.xclbin": {"string_value": "b.xclbin"}})");
+  conflicting.config_json = json;
+  conflicting.files = ModelFiles(1, 4, 2);
+  absl::Status refused = (*repository)->Load("other", conflicting);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.message(),
+              HasSubstr(R"(fpga.xclbin is "a.xclbin" in the deprecated fpga { } block but )"
+                        R"("b.xclbin" in parameters)"));
+  EXPECT_FALSE(fs::exists(root_ / "other"));
+  ExpectNoLeftovers();
 }
 
 TEST_F(RepositoryTest, ServingLogsNothingPerRequest) {
