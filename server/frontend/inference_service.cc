@@ -584,26 +584,33 @@ grpc::ServerUnaryReactor* InferenceService::RepositoryModelUnload(
 }
 
 // The shared-memory RPCs are quick (a map lookup, or shm_open + mmap): answered on gRPC's thread.
-// Any authenticated client may use them (regions are not per model); --allow-client-shm gates
-// register and unregister.
-#define FPGAAS_SHM_RPC(Rpc, Call)                                                        \
+// Regions belong to no model: status is a server-wide read (Permission::kServer); register and
+// unregister make fpgaasd map (or drop) memory of the caller's choosing and need the
+// REPOSITORY_ADMIN role (the single --auth-token-file token has it); --allow-client-shm gates them.
+#define FPGAAS_SHM_RPC(Rpc, Needed, Call)                                                \
   grpc::ServerUnaryReactor* InferenceService::Rpc(                                       \
       grpc::CallbackServerContext* context, const inference::Rpc##Request* request,      \
       inference::Rpc##Response* response) {                                              \
     (void)response;                                                                      \
     return Admit(context, [&](const Principal& caller) {                                 \
-      if (absl::Status allowed = caller.Authorize(Permission::kServer, ""); !allowed.ok()) { \
+      if (absl::Status allowed = caller.Authorize(Needed, ""); !allowed.ok()) {          \
         return allowed;                                                                  \
       }                                                                                  \
       return Call;                                                                       \
     });                                                                                  \
   }
-FPGAAS_SHM_RPC(SystemSharedMemoryStatus, shared_memory()->SystemStatus(*request, response))
-FPGAAS_SHM_RPC(SystemSharedMemoryRegister, shared_memory()->SystemRegister(*request))
-FPGAAS_SHM_RPC(SystemSharedMemoryUnregister, shared_memory()->SystemUnregister(*request))
-FPGAAS_SHM_RPC(CudaSharedMemoryStatus, shared_memory()->CudaStatus(*request, response))
-FPGAAS_SHM_RPC(CudaSharedMemoryRegister, shared_memory()->CudaRegister(*request))
-FPGAAS_SHM_RPC(CudaSharedMemoryUnregister, shared_memory()->CudaUnregister(*request))
+FPGAAS_SHM_RPC(SystemSharedMemoryStatus, Permission::kServer,
+               shared_memory()->SystemStatus(*request, response))
+FPGAAS_SHM_RPC(SystemSharedMemoryRegister, Permission::kRepositoryAdmin,
+               shared_memory()->SystemRegister(*request))
+FPGAAS_SHM_RPC(SystemSharedMemoryUnregister, Permission::kRepositoryAdmin,
+               shared_memory()->SystemUnregister(*request))
+FPGAAS_SHM_RPC(CudaSharedMemoryStatus, Permission::kServer,
+               shared_memory()->CudaStatus(*request, response))
+FPGAAS_SHM_RPC(CudaSharedMemoryRegister, Permission::kRepositoryAdmin,
+               shared_memory()->CudaRegister(*request))
+FPGAAS_SHM_RPC(CudaSharedMemoryUnregister, Permission::kRepositoryAdmin,
+               shared_memory()->CudaUnregister(*request))
 #undef FPGAAS_SHM_RPC
 
 }  // namespace fpgaas::frontend

@@ -454,7 +454,7 @@ class HttpServerImpl final : public HttpServer {
     }
     if (segments.size() >= 2 &&
         (segments[1] == "systemsharedmemory" || segments[1] == "cudasharedmemory")) {
-      return SharedMemory(request, segments, get, post, wrong_method);
+      return SharedMemory(*caller, request, segments, get, post, wrong_method);
     }
     if (segments.size() == 5 && segments[1] == "repository" && segments[2] == "models" &&
         (segments[4] == "load" || segments[4] == "unload")) {
@@ -517,9 +517,11 @@ class HttpServerImpl final : public HttpServer {
   }
 
   // /v2/{system,cuda}sharedmemory[/region/{name}]/{status,register,unregister} (Triton's URLs).
+  // Permissions as the gRPC RPCs': status kServer, register/unregister kRepositoryAdmin.
   template <typename WrongMethod>
-  void SharedMemory(evhttp_request* request, const std::vector<std::string>& segments, bool get,
-                    bool post, WrongMethod& wrong_method) {
+  void SharedMemory(const frontend::Principal& caller, evhttp_request* request,
+                    const std::vector<std::string>& segments, bool get, bool post,
+                    WrongMethod& wrong_method) {
     const bool system = segments[1] == "systemsharedmemory";
     std::string region;
     std::string action;
@@ -530,8 +532,18 @@ class HttpServerImpl final : public HttpServer {
       action = segments[4];
     }
     frontend::SharedMemoryManager* shm = core_->shared_memory();
+    if (action == "register" || action == "unregister" || action == "status") {
+      if ((action == "status" && !get) || (action != "status" && !post)) {
+        return wrong_method(action == "status" ? "GET" : "POST");
+      }
+      const frontend::Permission needed = action == "status"
+                                              ? frontend::Permission::kServer
+                                              : frontend::Permission::kRepositoryAdmin;
+      if (absl::Status allowed = caller.Authorize(needed, ""); !allowed.ok()) {
+        return Reply(request, allowed, "");
+      }
+    }
     if (action == "status") {
-      if (!get) return wrong_method("GET");
       if (!system) {
         inference::CudaSharedMemoryStatusRequest r;
         r.set_name(region);
@@ -546,7 +558,6 @@ class HttpServerImpl final : public HttpServer {
       return Reply(request, s, s.ok() ? http::SystemSharedMemoryStatusJson(status) : "");
     }
     if (action == "register") {
-      if (!post) return wrong_method("POST");
       if (!system) {
         return Reply(request, shm->CudaRegister(inference::CudaSharedMemoryRegisterRequest()), "");
       }
@@ -562,7 +573,6 @@ class HttpServerImpl final : public HttpServer {
       return Reply(request, s, "");
     }
     if (action == "unregister") {
-      if (!post) return wrong_method("POST");
       if (!system) {
         inference::CudaSharedMemoryUnregisterRequest r;
         r.set_name(region);
