@@ -45,11 +45,9 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "FPGA-as-a-Service inference server (KServ
 set(CPACK_PACKAGE_DESCRIPTION
     "fpgaasd serves hls4ml models over the KServe v2 gRPC protocol on Xilinx cards\nthrough XRT or on a bit-exact emulated FPGA, with the fpgaas command line and\nthe fpgaas-perf load generator.")
 set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/packages)
-find_program(FPGAAS_DPKG dpkg)
-if(FPGAAS_DPKG)
-  execute_process(COMMAND ${FPGAAS_DPKG} --print-architecture OUTPUT_VARIABLE CPACK_DEBIAN_PACKAGE_ARCHITECTURE
-                  OUTPUT_STRIP_TRAILING_WHITESPACE)
-endif()
+find_program(FPGAAS_DPKG dpkg REQUIRED)
+execute_process(COMMAND ${FPGAAS_DPKG} --print-architecture OUTPUT_VARIABLE CPACK_DEBIAN_PACKAGE_ARCHITECTURE
+                OUTPUT_STRIP_TRAILING_WHITESPACE)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends: from the binaries' libraries (dpkg-shlibdeps)
@@ -59,22 +57,20 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)
 
 # Builds what the package holds, stages it, packs build/packages/fpgaas_<version>_<arch>.deb.
-if(TARGET fpgaasd AND TARGET fpgaas AND TARGET fpgaas-perf)
-  set(_stage_commands)
-  foreach(component ${FPGAAS_DEB_COMPONENTS})
-    list(APPEND _stage_commands COMMAND ${CMAKE_COMMAND} -E env DESTDIR=${FPGAAS_DEB_STAGE}
-         ${CMAKE_COMMAND} --install ${PROJECT_BINARY_DIR} --prefix /usr --strip
-         --component ${component})
-  endforeach()
-  add_custom_target(fpgaas-deb
-    COMMAND ${CMAKE_COMMAND} -E rm -rf ${FPGAAS_DEB_STAGE}
-    ${_stage_commands}
-    COMMAND ${CMAKE_CPACK_COMMAND} -G DEB --config ${PROJECT_BINARY_DIR}/CPackConfig.cmake
-    WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
-    COMMENT "Debian package into ${PROJECT_BINARY_DIR}/packages"
-    VERBATIM)
-  add_dependencies(fpgaas-deb fpgaasd fpgaas fpgaas-perf)
-  # The package the target makes (tests/deploy/catalogue installs it).
-  set(FPGAAS_DEB_FILE
-      ${CPACK_PACKAGE_DIRECTORY}/${CPACK_PACKAGE_NAME}_${PROJECT_VERSION}_${CPACK_DEBIAN_PACKAGE_ARCHITECTURE}.deb)
-endif()
+set(_stage_commands)
+foreach(component ${FPGAAS_DEB_COMPONENTS})
+  list(APPEND _stage_commands COMMAND ${CMAKE_COMMAND} -E env DESTDIR=${FPGAAS_DEB_STAGE}
+       ${CMAKE_COMMAND} --install ${PROJECT_BINARY_DIR} --prefix /usr --strip
+       --component ${component})
+endforeach()
+add_custom_target(fpgaas-deb
+  COMMAND ${CMAKE_COMMAND} -E rm -rf ${FPGAAS_DEB_STAGE}
+  ${_stage_commands}
+  COMMAND ${CMAKE_CPACK_COMMAND} -G DEB --config ${PROJECT_BINARY_DIR}/CPackConfig.cmake
+  WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
+  COMMENT "Debian package into ${PROJECT_BINARY_DIR}/packages"
+  VERBATIM)
+add_dependencies(fpgaas-deb fpgaasd fpgaas fpgaas-perf)
+# The package the target makes (tests/deploy/catalogue installs it).
+set(FPGAAS_DEB_FILE
+    ${CPACK_PACKAGE_DIRECTORY}/${CPACK_PACKAGE_NAME}_${PROJECT_VERSION}_${CPACK_DEBIAN_PACKAGE_ARCHITECTURE}.deb)

@@ -16,6 +16,7 @@ if [ "${1:-}" != "--build" ]; then
     clang  # scripts/check-thread-safety.sh: the lock annotations, checked by clang -Wthread-safety
     python3 python3-numpy python3-sklearn
     prometheus yamllint python3-yaml docker-compose systemd python3-grpcio openssl
+    nghttp2-client  # h2load and nghttp: tests/bench/h2load (the request-path ratios)
     ansible ansible-lint debootstrap python3-jsonschema  # the INFN Cloud entry (tests/deploy/catalogue)
   )
   # kubectl (for `kubectl kustomize` in the deploy tests): Debian's kubernetes-client, unless a

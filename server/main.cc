@@ -31,7 +31,6 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "prometheus/exposer.h"
-#include "prometheus/gauge.h"
 #include "prometheus/registry.h"
 #include "server/device/device_manager.h"
 #include "server/frontend/frontend.h"
@@ -309,7 +308,7 @@ int main(int argc, char** argv) {
       static_cast<size_t>(absl::GetFlag(FLAGS_model_memory_limit_bytes));
   device_options.emulated_memory_bytes =
       static_cast<size_t>(absl::GetFlag(FLAGS_emulated_memory_bytes));
-  device_options.metrics = metrics->registry();
+  device_options.metrics = metrics.get();
   absl::StatusOr<std::unique_ptr<fpgaas::DeviceManager>> devices =
       fpgaas::DeviceManager::Create(std::move(device_options));
   if (!devices.ok()) return Fail(absl::StrCat("--device: ", devices.status().ToString()));
@@ -343,12 +342,7 @@ int main(int argc, char** argv) {
   exposer->RegisterCollectable(metrics->registry());
   // One per process, whatever models it serves: count(fpgaas_server_info) is the number of
   // servers (SuperSONIC's dashboard counts servers this way).
-  prometheus::BuildGauge()
-      .Name("fpgaas_server_info")
-      .Help("1 per running fpgaasd; labels: its version")
-      .Register(*metrics->registry())
-      .Add({{"version", FPGAAS_VERSION}})
-      .Set(1);
+  metrics->SetServerInfo(FPGAAS_VERSION);
 
   // One registry for both ports: a region registered over HTTP serves gRPC requests too.
   fpgaas::frontend::SharedMemoryOptions shm_options;

@@ -18,10 +18,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "client/src/client_internal.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "proto/model_config.pb.h"
+#include "server/util/text_format.h"
 
 namespace fpgaas {
 namespace internal {
@@ -657,22 +656,6 @@ absl::Status Client::UnloadModel(const std::string& name, bool unload_dependents
               &inference::GRPCInferenceService::Stub::RepositoryModelUnload, request, response);
 }
 
-namespace {
-
-// Collects text-format parse errors with their line numbers (1-based).
-class ConfigErrorCollector : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, int column, const std::string& message) override {
-    errors_.push_back(absl::StrCat("line ", line + 1, " column ", column + 1, ": ", message));
-  }
-  std::string Text() const { return absl::StrJoin(errors_, "; "); }
-
- private:
-  std::vector<std::string> errors_;
-};
-
-}  // namespace
-
 absl::Status Client::Register(const std::string& model_dir, const std::string& name) const {
   namespace fs = std::filesystem;
   std::error_code error;
@@ -686,11 +669,8 @@ absl::Status Client::Register(const std::string& model_dir, const std::string& n
     return absl::NotFoundError(absl::StrCat("model folder '", model_dir, "' has no config.pbtxt"));
   }
   inference::ModelConfig config;
-  ConfigErrorCollector errors;
-  google::protobuf::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(*config_text, &config)) {
-    return absl::InvalidArgumentError(absl::StrCat(config_path.string(), ": ", errors.Text()));
+  if (absl::Status s = ParseTextFormat(*config_text, &config); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(config_path.string(), ": ", s.message()));
   }
   std::string model_name = name;
   if (model_name.empty()) model_name = config.name();

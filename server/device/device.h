@@ -101,6 +101,10 @@ class ExecutionSlot {
   // False while the hardware behind the slot cannot run batches (card out of service, swapped
   // out, every compute unit retired): the scheduler then gives its batches to the other slots.
   virtual bool in_service() const { return true; }
+  // Whether the scheduler may run a batch on this slot from the thread that enqueued it (run to
+  // completion, for short batches). False for slots whose Execute can wait on something other
+  // than the hardware (the fake device's holds in tests).
+  virtual bool may_run_inline() const { return true; }
 };
 
 class LoadedModel {

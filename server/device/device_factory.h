@@ -2,7 +2,7 @@
 // function per kind, so a new kind (or a build without it) touches only its own folder.
 //
 // CreateXrtDevices and RealXrtCardPresent are defined by server/device/xrt/ (CMake target
-// fpgaas_device_xrt) when fpgaasd is built with XRT, and by xrt_unavailable.cc otherwise.
+// fpgaas_device_xrt).
 // Called once, from DeviceManager::Create; need not be thread-safe.
 #ifndef FPGAAS_SERVER_DEVICE_DEVICE_FACTORY_H_
 #define FPGAAS_SERVER_DEVICE_DEVICE_FACTORY_H_

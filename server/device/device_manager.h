@@ -18,18 +18,15 @@
 
 #include "absl/status/statusor.h"
 #include "server/device/device.h"
+#include "server/metrics/metrics.h"
 #include "server/util/clock.h"
-
-namespace prometheus {
-class Registry;
-}
 
 namespace fpgaas {
 
 struct DeviceManagerOptions {
   std::string devices = "auto";  // the --device flag
   Clock* clock = nullptr;        // not owned; required (watchdog deadlines)
-  std::shared_ptr<prometheus::Registry> metrics;  // per-card/CU metrics (may be null)
+  MetricsRegistry* metrics = nullptr;  // not owned; per-card/CU metrics (may be null)
   // Load refuses (RESOURCE_EXHAUSTED) a model version whose buffers (DeviceModelSpec::BufferBytes,
   // on every device it spans) are over this, before any device allocates them.
   size_t model_memory_limit_bytes = size_t{1} << 30;

@@ -352,6 +352,119 @@ class ModelMetricsImpl final : public ModelMetrics {
   absl::flat_hash_map<FailureReason, Counter*> failures_ ABSL_GUARDED_BY(mu_);
 };
 
+// The fpgaas_xrt_* families, registered when the first card asks for them (a server without XRT
+// cards exports none of them).
+struct XrtFamilies {
+  explicit XrtFamilies(prometheus::Registry& r)
+      : xclbin_loads(prometheus::BuildCounter()
+                         .Name("fpgaas_xrt_xclbin_loads_total")
+                         .Help("xclbin downloads to the card (first loads, swaps and resets)")
+                         .Register(r)),
+        resets(prometheus::BuildCounter()
+                   .Name("fpgaas_xrt_resets_total")
+                   .Help("Card re-programmings after a watchdog trip")
+                   .Register(r)),
+        swaps(prometheus::BuildCounter()
+                  .Name("fpgaas_xrt_xclbin_swaps_total")
+                  .Help("xclbin replaced by another model's xclbin")
+                  .Register(r)),
+        out_of_service(prometheus::BuildCounter()
+                           .Name("fpgaas_xrt_out_of_service_total")
+                           .Help("Times the card was taken out of service after repeated failures")
+                           .Register(r)),
+        in_service(prometheus::BuildGauge()
+                       .Name("fpgaas_xrt_in_service")
+                       .Help("1 while the card serves, 0 once taken out of service")
+                       .Register(r)),
+        runs(prometheus::BuildCounter()
+                 .Name("fpgaas_xrt_runs_total")
+                 .Help("Kernel runs completed by the compute unit")
+                 .Register(r)),
+        busy_seconds(prometheus::BuildCounter()
+                         .Name("fpgaas_xrt_busy_seconds_total")
+                         .Help("Time the compute unit spent running kernels, seconds (utilization "
+                               "= rate)")
+                         .Register(r)),
+        bytes_to_device(prometheus::BuildCounter()
+                            .Name("fpgaas_xrt_bytes_to_device_total")
+                            .Help("Bytes synced host -> device for the compute unit")
+                            .Register(r)),
+        bytes_from_device(prometheus::BuildCounter()
+                              .Name("fpgaas_xrt_bytes_from_device_total")
+                              .Help("Bytes synced device -> host for the compute unit")
+                              .Register(r)),
+        watchdog_trips(prometheus::BuildCounter()
+                           .Name("fpgaas_xrt_watchdog_trips_total")
+                           .Help("Kernel runs that passed their watchdog deadline")
+                           .Register(r)),
+        retired(prometheus::BuildGauge()
+                    .Name("fpgaas_xrt_compute_unit_retired")
+                    .Help("1 once the compute unit is retired after repeated watchdog trips")
+                    .Register(r)) {}
+
+  Family<Counter>& xclbin_loads;
+  Family<Counter>& resets;
+  Family<Counter>& swaps;
+  Family<Counter>& out_of_service;
+  Family<Gauge>& in_service;
+  Family<Counter>& runs;
+  Family<Counter>& busy_seconds;
+  Family<Counter>& bytes_to_device;
+  Family<Counter>& bytes_from_device;
+  Family<Counter>& watchdog_trips;
+  Family<Gauge>& retired;
+};
+
+class XrtCardMetricsImpl final : public XrtCardMetrics {
+ public:
+  XrtCardMetricsImpl(XrtFamilies& f, const Labels& labels)
+      : xclbin_loads_(f.xclbin_loads.Add(labels)),
+        resets_(f.resets.Add(labels)),
+        swaps_(f.swaps.Add(labels)),
+        out_of_service_(f.out_of_service.Add(labels)),
+        in_service_(f.in_service.Add(labels)) {}
+  void RecordXclbinLoad() override { xclbin_loads_.Increment(); }
+  void RecordReset() override { resets_.Increment(); }
+  void RecordSwap() override { swaps_.Increment(); }
+  void RecordOutOfService() override { out_of_service_.Increment(); }
+  void SetInService(bool in_service) override { in_service_.Set(in_service ? 1 : 0); }
+
+ private:
+  Counter& xclbin_loads_;
+  Counter& resets_;
+  Counter& swaps_;
+  Counter& out_of_service_;
+  Gauge& in_service_;
+};
+
+class XrtComputeUnitMetricsImpl final : public XrtComputeUnitMetrics {
+ public:
+  XrtComputeUnitMetricsImpl(XrtFamilies& f, const Labels& labels)
+      : runs_(f.runs.Add(labels)),
+        busy_seconds_(f.busy_seconds.Add(labels)),
+        bytes_to_device_(f.bytes_to_device.Add(labels)),
+        bytes_from_device_(f.bytes_from_device.Add(labels)),
+        watchdog_trips_(f.watchdog_trips.Add(labels)),
+        retired_(f.retired.Add(labels)) {}
+  void RecordRun(absl::Duration busy, uint64_t bytes_to_device,
+                 uint64_t bytes_from_device) override {
+    runs_.Increment();
+    busy_seconds_.Increment(Seconds(busy));
+    bytes_to_device_.Increment(double(bytes_to_device));
+    bytes_from_device_.Increment(double(bytes_from_device));
+  }
+  void RecordWatchdogTrip() override { watchdog_trips_.Increment(); }
+  void SetRetired(bool retired) override { retired_.Set(retired ? 1 : 0); }
+
+ private:
+  Counter& runs_;
+  Counter& busy_seconds_;
+  Counter& bytes_to_device_;
+  Counter& bytes_from_device_;
+  Counter& watchdog_trips_;
+  Gauge& retired_;
+};
+
 class MetricsRegistryImpl final : public MetricsRegistry {
  public:
   MetricsRegistryImpl()
@@ -371,12 +484,56 @@ class MetricsRegistryImpl final : public MetricsRegistry {
     return result;
   }
 
+  XrtCardMetrics* ForXrtCard(std::string_view device) override {
+    absl::MutexLock lock(&mu_);
+    std::unique_ptr<XrtCardMetricsImpl>& metrics = xrt_cards_[std::string(device)];
+    if (metrics == nullptr) {
+      metrics = std::make_unique<XrtCardMetricsImpl>(XrtFamiliesLocked(),
+                                                     Labels{{"device", std::string(device)}});
+    }
+    return metrics.get();
+  }
+
+  XrtComputeUnitMetrics* ForXrtComputeUnit(std::string_view device,
+                                           std::string_view compute_unit) override {
+    absl::MutexLock lock(&mu_);
+    std::unique_ptr<XrtComputeUnitMetricsImpl>& metrics =
+        xrt_units_[std::make_pair(std::string(device), std::string(compute_unit))];
+    if (metrics == nullptr) {
+      metrics = std::make_unique<XrtComputeUnitMetricsImpl>(
+          XrtFamiliesLocked(),
+          Labels{{"device", std::string(device)}, {"compute_unit", std::string(compute_unit)}});
+    }
+    return metrics.get();
+  }
+
+  void SetServerInfo(std::string_view version) override {
+    absl::MutexLock lock(&mu_);
+    if (server_info_ == nullptr) {
+      server_info_ = &prometheus::BuildGauge()
+                          .Name("fpgaas_server_info")
+                          .Help("1 per running fpgaasd; labels: its version")
+                          .Register(*registry_);
+    }
+    server_info_->Add({{"version", std::string(version)}}).Set(1);
+  }
+
  private:
+  XrtFamilies& XrtFamiliesLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (xrt_families_ == nullptr) xrt_families_ = std::make_unique<XrtFamilies>(*registry_);
+    return *xrt_families_;
+  }
+
   const std::shared_ptr<prometheus::Registry> registry_;
   Families families_;
   absl::Mutex mu_;
   std::map<std::pair<std::string, int64_t>, std::unique_ptr<ModelMetricsImpl>> models_
       ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<XrtFamilies> xrt_families_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::unique_ptr<XrtCardMetricsImpl>> xrt_cards_ ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<XrtComputeUnitMetricsImpl>>
+      xrt_units_ ABSL_GUARDED_BY(mu_);
+  Family<Gauge>* server_info_ ABSL_GUARDED_BY(mu_) = nullptr;
 };
 
 }  // namespace

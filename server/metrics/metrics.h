@@ -1,6 +1,7 @@
 // Metrics: every Prometheus family fpgaasd exports is defined here, in one place, and the same
 // numbers feed KServe's ModelStatistics. Nothing is global: main() creates one MetricsRegistry and
-// passes ModelMetrics* to each model version's scheduler and to the frontend.
+// passes ModelMetrics* to each model version's scheduler and to the frontend, and itself
+// (MetricsRegistry*) to the devices.
 //
 // Families (labels model, version; fpgaas_* durations in seconds, Prometheus' base unit):
 //   fpgaas_request_total{outcome="success|failure", reason=FailureReasonLabel}, fpgaas_inference_total,
@@ -14,6 +15,13 @@
 //   nv_inference_compute_input_duration_us, nv_inference_compute_infer_duration_us,
 //   nv_inference_compute_output_duration_us (counters of µs), nv_inference_pending_request_count
 //   (gauge).
+// Per XRT card (label device="xrt:N"): fpgaas_xrt_xclbin_loads_total, fpgaas_xrt_resets_total,
+//   fpgaas_xrt_xclbin_swaps_total, fpgaas_xrt_out_of_service_total (counters), fpgaas_xrt_in_service
+//   (gauge); per compute unit (labels device, compute_unit): fpgaas_xrt_runs_total,
+//   fpgaas_xrt_busy_seconds_total, fpgaas_xrt_bytes_to_device_total,
+//   fpgaas_xrt_bytes_from_device_total, fpgaas_xrt_watchdog_trips_total (counters),
+//   fpgaas_xrt_compute_unit_retired (gauge).
+// Per process: fpgaas_server_info{version} = 1 (count() of it = number of servers).
 // Thread-safe: all Record*/Set* calls may come from any thread concurrently.
 #ifndef FPGAAS_SERVER_METRICS_METRICS_H_
 #define FPGAAS_SERVER_METRICS_METRICS_H_
@@ -89,6 +97,28 @@ class ModelMetrics {
   virtual ModelStatisticsSnapshot Snapshot() const = 0;
 };
 
+// One XRT card's metrics (label device).
+class XrtCardMetrics {
+ public:
+  virtual ~XrtCardMetrics() = default;
+  virtual void RecordXclbinLoad() = 0;  // any download: first load, swap or reset
+  virtual void RecordReset() = 0;       // re-programmed after a watchdog trip
+  virtual void RecordSwap() = 0;        // xclbin replaced by another model's
+  virtual void RecordOutOfService() = 0;  // counts it; the in-service gauge is set separately
+  virtual void SetInService(bool in_service) = 0;
+};
+
+// One compute unit's metrics on one XRT card (labels device, compute_unit).
+class XrtComputeUnitMetrics {
+ public:
+  virtual ~XrtComputeUnitMetrics() = default;
+  // One completed kernel run: its busy time and the bytes synced each way.
+  virtual void RecordRun(absl::Duration busy, uint64_t bytes_to_device,
+                         uint64_t bytes_from_device) = 0;
+  virtual void RecordWatchdogTrip() = 0;
+  virtual void SetRetired(bool retired) = 0;
+};
+
 class MetricsRegistry {
  public:
   static std::unique_ptr<MetricsRegistry> Create();
@@ -98,6 +128,13 @@ class MetricsRegistry {
   // Metrics of one model version; stays valid for the registry's lifetime. Calling it again with
   // the same name and version returns the same object (a reloaded model keeps its counters).
   virtual ModelMetrics* ForModel(std::string_view model, int64_t version) = 0;
+  // Metrics of one XRT card ("xrt:N") and of one of its compute units ("myproject_1"); same
+  // lifetime and same-object rule as ForModel.
+  virtual XrtCardMetrics* ForXrtCard(std::string_view device) = 0;
+  virtual XrtComputeUnitMetrics* ForXrtComputeUnit(std::string_view device,
+                                                   std::string_view compute_unit) = 0;
+  // Sets fpgaas_server_info{version} to 1.
+  virtual void SetServerInfo(std::string_view version) = 0;
 };
 
 }  // namespace fpgaas

@@ -4,19 +4,10 @@
 
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
+#include "server/util/cpu_dispatch.h"
 
 // Helpers inlined into every target_clones clone, so they are compiled for the clone's ISA.
 #define FPGAAS_INLINE inline __attribute__((always_inline))
-// Tests define FPGAAS_NUMERICS_CLONES empty to build the portable (default-clone) code alone.
-// Other architectures (aarch64 laptops and runners) and clang (no target_clones on templates)
-// build the portable code only.
-#ifndef FPGAAS_NUMERICS_CLONES
-#if defined(__x86_64__) && !defined(__clang__)
-#define FPGAAS_NUMERICS_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
-#else
-#define FPGAAS_NUMERICS_CLONES
-#endif
-#endif
 #define FPGAAS_CLONES FPGAAS_NUMERICS_CLONES
 
 namespace fpgaas::numerics::internal {

@@ -9,17 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "server/numerics/fixed_point_internal.h"
+#include "server/util/cpu_dispatch.h"
 
-// Tests define FPGAAS_NUMERICS_CLONES empty to build the portable (default-clone) code alone.
-// Other architectures (aarch64 laptops and runners) and clang (no target_clones on templates)
-// build the portable code only.
-#ifndef FPGAAS_NUMERICS_CLONES
-#if defined(__x86_64__) && !defined(__clang__)
-#define FPGAAS_NUMERICS_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
-#else
-#define FPGAAS_NUMERICS_CLONES
-#endif
-#endif
 #define FPGAAS_INLINE_PACK inline __attribute__((always_inline))
 
 namespace fpgaas::numerics {

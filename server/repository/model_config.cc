@@ -7,10 +7,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/util/text.h"
+#include "server/util/text_format.h"
 
 namespace fpgaas {
 namespace {
@@ -42,21 +41,6 @@ const DataTypeInfo* FindDataType(inference::DataType type) {
   }
   return nullptr;
 }
-
-class CollectingErrorCollector : public google::protobuf::io::ErrorCollector {
- public:
-  // protobuf reports 0-based lines and columns; people count from 1.
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    errors_.push_back(absl::StrCat("line ", line + 1, " column ", column + 1, ": ", message));
-  }
-  void AddWarning(int line, google::protobuf::io::ColumnNumber column,
-                  const std::string& message) override {}
-  const std::vector<std::string>& errors() const { return errors_; }
-
- private:
-  std::vector<std::string> errors_;
-};
 
 absl::StatusOr<TensorInfo> ValidateTensor(absl::string_view kind, const std::string& name,
                                           inference::DataType data_type,
@@ -120,13 +104,8 @@ absl::Status ValidateModelName(absl::string_view name) {
 
 absl::StatusOr<inference::ModelConfig> ParseModelConfigText(const std::string& text) {
   inference::ModelConfig config;
-  CollectingErrorCollector errors;
-  google::protobuf::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text, &config)) {
-    std::string message = errors.errors().empty() ? std::string("cannot parse")
-                                                  : absl::StrJoin(errors.errors(), "; ");
-    return absl::InvalidArgumentError(absl::StrCat(kConfigFileName, ": ", message));
+  if (absl::Status s = ParseTextFormat(text, &config); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(kConfigFileName, ": ", s.message()));
   }
   return config;
 }

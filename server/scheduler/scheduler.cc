@@ -10,6 +10,16 @@
 // deeper in the queue than one batch are checked for cancellation and deadline when they reach the
 // front, so formation costs O(batch), not O(queue).
 //
+// Run to completion (scheduler.h): while no slot runs a batch and nothing is queued, Enqueue claims
+// an idle slot under mu_ (SlotState::kInline), runs
+// the request with RunBatch on its own thread without the lock, and gives the slot back. The
+// slot's worker, meanwhile, waits without counting as idle, so the reaper keeps watching
+// deadlines; while any slot is claimed that way, wake-ups go to every worker (one woken worker that
+// cannot take work must not swallow the signal meant for one that can). The estimate that decides
+// "short" is an average of the measured packing+device+unpacking time per sample of recent
+// batches, in the injected clock; until one batch has run there is none, and requests go to the
+// workers.
+//
 // The reaper thread covers what the workers cannot see while every one of them runs a batch: it
 // sleeps until the earliest queued deadline (or NotifyCancelled) and then removes every cancelled
 // and expired request in one O(queue) pass. While a worker is idle, that worker's own timed wait
@@ -33,6 +43,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "server/metrics/metrics.h"
 
 namespace fpgaas {
@@ -46,6 +57,15 @@ constexpr absl::Duration kOutOfServicePoll = absl::Milliseconds(100);
 struct PriorityLevel {
   std::deque<RequestPtr> ready;    // arrival order
   std::deque<RequestPtr> delayed;  // timed out under DELAY, arrival order of their timeout
+};
+
+// Who runs batches on a slot right now.
+enum class SlotState { kIdle, kWorker, kInline };
+
+// What one RunBatch measured, for the run-to-completion estimate (samples 0: nothing ran).
+struct BatchCost {
+  int samples = 0;
+  absl::Duration time;
 };
 
 struct Failure {
@@ -63,7 +83,9 @@ class ModelSchedulerImpl final : public ModelScheduler {
         spec_(model->spec()),
         clock_(clock),
         metrics_(metrics),
-        queues_(std::max<uint32_t>(1, options_.priority_levels)) {
+        slots_(model->slots()),
+        queues_(std::max<uint32_t>(1, options_.priority_levels)),
+        slot_state_(slots_.size(), SlotState::kIdle) {
     std::sort(options_.preferred_batch_sizes.begin(), options_.preferred_batch_sizes.end());
   }
 
@@ -71,8 +93,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
 
   void Start() {
     if (metrics_ != nullptr) metrics_->SetQueueDepth(0);
-    for (ExecutionSlot* slot : model_->slots()) {
-      workers_.emplace_back([this, slot] { WorkerLoop(slot); });
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      workers_.emplace_back([this, i] { WorkerLoop(i); });
     }
     workers_.emplace_back([this] { ReaperLoop(); });
   }
@@ -91,6 +113,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
                                : request->priority;
     const absl::Time now = clock_->Now();
     bool wake_reaper = false;
+    bool wake_all = false;
+    int inline_slot = -1;
     {
       absl::MutexLock lock(&mu_);
       absl::Status rejected;
@@ -118,19 +142,34 @@ class ModelSchedulerImpl final : public ModelScheduler {
       if (request->arrival == absl::InfinitePast()) request->arrival = now;
       const absl::Time deadline = QueueDeadline(*request, now);
       request->deadline = deadline;
-      unseen_deadline_ = std::min(unseen_deadline_, deadline);
-      if (idle_workers_ == 0 && deadline < reaper_wake_) {
-        reaper_wake_ = deadline;
-        wake_reaper = true;
+      inline_slot = InlineSlotLocked(*request, now);
+      if (inline_slot >= 0) {
+        slot_state_[inline_slot] = SlotState::kInline;
+        ++inline_running_;
+      } else {
+        unseen_deadline_ = std::min(unseen_deadline_, deadline);
+        if (idle_workers_ == 0 && deadline < reaper_wake_) {
+          reaper_wake_ = deadline;
+          wake_reaper = true;
+        }
+        queues_[level - 1].ready.push_back(std::move(request));
+        ++queued_;
+        if (metrics_ != nullptr) metrics_->SetQueueDepth(queued_);
+        if (wake_reaper) reaper_cv_.Signal();
+        wake_all = inline_running_ > 0;
       }
-      queues_[level - 1].ready.push_back(std::move(request));
-      ++queued_;
-      if (metrics_ != nullptr) metrics_->SetQueueDepth(queued_);
-      if (wake_reaper) reaper_cv_.Signal();
     }
-    cv_.Signal();
+    if (inline_slot >= 0) {
+      RunToCompletion(size_t(inline_slot), request, now);
+    } else if (wake_all) {
+      cv_.SignalAll();
+    } else {
+      cv_.Signal();
+    }
     return absl::OkStatus();
   }
+
+  int64_t inline_runs() const override { return inline_runs_.load(std::memory_order_relaxed); }
 
   void NotifyCancelled() override {
     // Under mu_: the reaper scans and then waits without releasing it in between, so the flag set
@@ -176,13 +215,81 @@ class ModelSchedulerImpl final : public ModelScheduler {
                    absl::UnavailableError(absl::StrCat(ModelName(), " is shutting down")),
                    FailureReason::kShutdown});
     }
-    absl::MutexLock lock(&join_mu_);
-    for (std::thread& worker : workers_) {
-      if (worker.joinable()) worker.join();
+    {
+      absl::MutexLock lock(&join_mu_);
+      for (std::thread& worker : workers_) {
+        if (worker.joinable()) worker.join();
+      }
     }
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(this, &ModelSchedulerImpl::NoInlineRunsLocked));
   }
 
  private:
+  bool NoInlineRunsLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return inline_running_ == 0;
+  }
+
+  // Under mu_, for a request Enqueue accepted (deadline set): the slot it may run on right now on
+  // the caller's thread, or -1. Only when nothing is queued (it overtakes no one), the batcher
+  // would send it at once anyway (no max_queue_delay to wait for company), and it is expected to
+  // be short.
+  int InlineSlotLocked(const InferenceRequest& request, absl::Time now) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (queued_ > 0 || ns_per_sample_ < 0) return -1;
+    if (options_.run_to_completion_limit <= absl::ZeroDuration()) return -1;
+    if (ns_per_sample_ * request.batch_size >
+        absl::ToDoubleNanoseconds(options_.run_to_completion_limit)) {
+      return -1;
+    }
+    const bool sent_at_once =
+        options_.max_queue_delay == absl::ZeroDuration() ||
+        request.batch_size == options_.max_batch_size ||
+        std::binary_search(options_.preferred_batch_sizes.begin(),
+                           options_.preferred_batch_sizes.end(), request.batch_size);
+    if (!sent_at_once || now >= request.deadline) return -1;
+    if (request.cancelled != nullptr && request.cancelled->load()) return -1;
+    // Only while the whole model is idle: with a batch running somewhere, requests are arriving
+    // faster than one at a time, and queueing lets the next batch gather them (one inline run
+    // per arrival would run batches of one, at several times the device time per sample).
+    int chosen = -1;
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      if (slot_state_[i] != SlotState::kIdle) return -1;
+      if (chosen < 0 && slots_[i]->may_run_inline() && slots_[i]->in_service()) chosen = int(i);
+    }
+    return chosen;
+  }
+
+  // Under mu_: folds one batch's measured time into the per-sample estimate.
+  void RecordCostLocked(const BatchCost& cost) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (cost.samples == 0) return;
+    const double per_sample = absl::ToDoubleNanoseconds(cost.time) / cost.samples;
+    ns_per_sample_ = ns_per_sample_ < 0 ? per_sample : 0.75 * ns_per_sample_ + 0.25 * per_sample;
+  }
+
+  // Runs `request` (accepted, its slot claimed by Enqueue) on the caller's thread, then gives the
+  // slot back and wakes the workers if requests queued meanwhile.
+  void RunToCompletion(size_t slot, RequestPtr& request, absl::Time now) {
+    inline_runs_.fetch_add(1, std::memory_order_relaxed);
+    RunBatch(slot, absl::MakeSpan(&request, 1), now);
+    absl::MutexLock lock(&mu_);
+    --inline_running_;  // after `done`: Shutdown must wait for this thread to leave the scheduler
+  }
+
+  // Gives the slot back once its buffers are no longer needed (before the `done` callbacks run, so
+  // a caller they unblock finds it idle) and folds the batch's time into the estimate. A caller
+  // releasing it wakes the workers when requests queued meanwhile (the slot's worker waits for it).
+  void ReleaseSlot(size_t slot, const BatchCost& cost) {
+    bool wake = false;
+    {
+      absl::MutexLock lock(&mu_);
+      wake = slot_state_[slot] == SlotState::kInline && queued_ > 0;
+      slot_state_[slot] = SlotState::kIdle;
+      RecordCostLocked(cost);
+    }
+    if (wake) cv_.SignalAll();
+  }
+
   // After queued_ went down: publishes the depth and wakes AwaitDrained when the queue is empty.
   void QueueShrankLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (metrics_ != nullptr) metrics_->SetQueueDepth(queued_);
@@ -417,7 +524,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
     return false;
   }
 
-  void WorkerLoop(ExecutionSlot* slot) {
+  void WorkerLoop(size_t index) {
+    ExecutionSlot* const slot = slots_[index];
     // Linux rounds timed waits up by the thread's timer slack (50 us by default), which would add
     // ~50 us to every max_queue_delay wait; 1 ns makes the batcher's deadlines exact.
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
@@ -432,6 +540,11 @@ class ModelSchedulerImpl final : public ModelScheduler {
           if (shutting_down_) {
             stop = true;
             break;
+          }
+          if (slot_state_[index] == SlotState::kInline) {
+            // A caller runs a request on this slot; it wakes every worker when it is done.
+            cv_.Wait(&mu_);
+            continue;
           }
           absl::Time wake;
           if (LeavesBatchesToOthers(slot)) {
@@ -450,10 +563,15 @@ class ModelSchedulerImpl final : public ModelScheduler {
           --idle_workers_;
         }
         batch_start = clock_->Now();
+        if (!batch.empty()) slot_state_[index] = SlotState::kWorker;
         if (!batch.empty() && queued_ > 0) {
           // More work may be waiting for another worker; with none idle, the reaper must know of
           // deadlines that arrived while one was.
-          cv_.Signal();
+          if (inline_running_ > 0) {
+            cv_.SignalAll();
+          } else {
+            cv_.Signal();
+          }
           if (idle_workers_ == 0 && unseen_deadline_ < reaper_wake_) {
             reaper_wake_ = unseen_deadline_;
             reaper_cv_.Signal();
@@ -462,14 +580,16 @@ class ModelSchedulerImpl final : public ModelScheduler {
       }
       for (Failure& failure : failures) Fail(std::move(failure));
       failures.clear();
-      if (!batch.empty()) RunBatch(slot, batch, batch_start);
+      if (!batch.empty()) RunBatch(index, absl::MakeSpan(batch), batch_start);
       batch.clear();
       if (stop) return;
     }
   }
 
-  // Packs, executes and answers one batch; no lock held.
-  void RunBatch(ExecutionSlot* slot, std::vector<RequestPtr>& batch, absl::Time start) {
+  // Packs, executes and answers one batch on a slot claimed for it (kWorker or kInline), and
+  // releases the slot; no lock held.
+  void RunBatch(size_t slot_index, absl::Span<RequestPtr> batch, absl::Time start) {
+    ExecutionSlot* const slot = slots_[slot_index];
     const size_t in_bytes_per_sample = spec_.input_bytes_per_sample();
     const size_t out_bytes_per_sample = spec_.output_bytes_per_sample();
     uint8_t* const input = slot->input();
@@ -496,12 +616,16 @@ class ModelSchedulerImpl final : public ModelScheduler {
       samples += request->batch_size;
       packed.push_back(Packed{std::move(request), offset});
     }
-    if (packed.empty()) return;
+    if (packed.empty()) {
+      ReleaseSlot(slot_index, BatchCost());
+      return;
+    }
     const absl::Time packed_time = clock_->Now();
     StageTimes times;
     absl::Status status = slot->Execute(samples, &times);
     const absl::Time executed_time = clock_->Now();
     if (!status.ok()) {
+      ReleaseSlot(slot_index, BatchCost());
       for (Packed& p : packed) {
         Fail(Failure{std::move(p.request), status, FailureReason::kDeviceError});
       }
@@ -519,6 +643,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
                                request.output_type, out.data());
     }
     const absl::Time end = clock_->Now();
+    ReleaseSlot(slot_index, BatchCost{samples, end - start});
     const absl::Duration input_time = (packed_time - start) + times.input_transfer;
     const absl::Duration output_time = times.output_transfer + (end - executed_time);
     if (metrics_ != nullptr) {
@@ -552,6 +677,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
   const DeviceModelSpec& spec_;
   Clock* const clock_;
   ModelMetrics* const metrics_;
+  const std::vector<ExecutionSlot*> slots_;  // model_->slots(), stable
 
   mutable absl::Mutex mu_;
   absl::CondVar cv_;  // a request arrived, a batch left work behind, or shutdown
@@ -568,6 +694,11 @@ class ModelSchedulerImpl final : public ModelScheduler {
   absl::Time unseen_deadline_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
   // Dead requests Enqueue took out of a full queue; the reaper (or Shutdown) answers them.
   std::vector<Failure> evicted_ ABSL_GUARDED_BY(mu_);
+  std::vector<SlotState> slot_state_ ABSL_GUARDED_BY(mu_);  // [slot index]
+  int inline_running_ ABSL_GUARDED_BY(mu_) = 0;              // slots in kInline
+  // Packing + device + unpacking time per sample of recent batches (ns); < 0 = none ran yet.
+  double ns_per_sample_ ABSL_GUARDED_BY(mu_) = -1;
+  std::atomic<int64_t> inline_runs_{0};
 
   absl::Mutex join_mu_;
   std::vector<std::thread> workers_;  // slot workers and the reaper; written by Start only; joined

@@ -6,6 +6,13 @@
 // slot, and splits the packed output back into each request's response, then calls its `done`
 // exactly once. One worker thread per ExecutionSlot; no lock is held while a device runs.
 //
+// Run to completion: a request that finds the queue empty and every slot idle runs inside Enqueue,
+// on the caller's thread (no hand-off to a worker, whose wake-up costs more than a short kernel),
+// when the slot allows it (ExecutionSlot::may_run_inline) and the model's recent batches say it
+// takes at most run_to_completion_limit. As soon as requests queue or a batch runs, the workers
+// batch them as before; a request never overtakes a queued one. No lock is held while it runs:
+// the slot is claimed.
+//
 // Cancelled and expired requests leave the queue without device work: a reaper thread (one per
 // scheduler, besides the workers) answers them at their deadline, or as soon as NotifyCancelled
 // is called, even while every slot is busy.
@@ -65,8 +72,8 @@ struct InferenceRequest {
   // Set by the frontend when the client cancels (then it calls NotifyCancelled); a cancelled
   // request leaves the queue without device work and gets CANCELLED.
   std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
-  // Called exactly once, from a scheduler thread (or from Enqueue's caller never: Enqueue errors
-  // are returned, not delivered). Must not block.
+  // Called exactly once: from a scheduler thread, or (run to completion) on Enqueue's caller's
+  // thread before Enqueue returns OK. Enqueue errors are returned, not delivered. Must not block.
   absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done;
   absl::Time enqueue_time;  // set by Enqueue
 };
@@ -82,6 +89,10 @@ struct SchedulerOptions {
   absl::Duration default_timeout = absl::ZeroDuration();  // 0 = none
   bool allow_timeout_override = false;  // a request's `timeout` may shorten default_timeout
   bool reject_on_timeout = true;        // timeout_action REJECT (vs DELAY)
+  // Run to completion (see the file comment) when the request's expected run time (packing,
+  // device, unpacking; estimated per sample from the model's recent batches, in the scheduler's
+  // clock) is at most this. Zero = always hand off to a worker.
+  absl::Duration run_to_completion_limit = absl::Microseconds(100);
 };
 
 class ModelScheduler {
@@ -93,7 +104,8 @@ class ModelScheduler {
   virtual ~ModelScheduler() = default;
 
   // Ownership of *request passes to the scheduler only on OK; then `done` will be called exactly
-  // once. On error *request is untouched and still the caller's. Errors: INVALID_ARGUMENT
+  // once (possibly already, before Enqueue returns: run to completion). On error *request is
+  // untouched and still the caller's. Errors: INVALID_ARGUMENT
   // (batch_size > max_batch_size, wrong input byte size, priority out of range), UNAVAILABLE (queue
   // full or shutting down). The scheduler records these rejections in its ModelMetrics itself
   // (FailureReason kInvalidArgument, kQueueFull, kShutdown): callers record only failures before
@@ -110,8 +122,11 @@ class ModelScheduler {
   // `deadline` in the scheduler's clock. Returns whether the queue is empty. Batches already
   // running are not waited for (Shutdown does that).
   virtual bool AwaitDrained(absl::Time deadline) = 0;
-  // Stops accepting, fails queued requests with UNAVAILABLE, waits for running batches.
+  // Stops accepting, fails queued requests with UNAVAILABLE, waits for running batches (those
+  // running to completion on callers' threads too).
   virtual void Shutdown() = 0;
+  // Requests that ran to completion on Enqueue's caller's thread so far.
+  virtual int64_t inline_runs() const = 0;
 };
 
 }  // namespace fpgaas

@@ -10,14 +10,9 @@
 #include "client/tools/common/args.h"
 #include "client/tools/common/connection_flags.h"
 #include "client/tools/common/csv.h"
+#include "client/tools/hls4ml/hls4ml_command.h"
 #include "fpgaas/client.h"
 
-#if defined(FPGAAS_HAVE_HLS4ML_COMMAND)
-#include FPGAAS_HLS4ML_COMMAND_HEADER
-#ifndef FPGAAS_HLS4ML_COMMAND_NAMESPACE
-#define FPGAAS_HLS4ML_COMMAND_NAMESPACE fpgaas
-#endif
-#endif
 
 namespace fpgaas::tools {
 namespace {
@@ -273,12 +268,7 @@ int Stats(const Args& args, std::ostream& out, std::ostream& err) {
 }
 
 int Hls4ml(const Args& args, std::ostream& out, std::ostream& err) {
-#if defined(FPGAAS_HAVE_HLS4ML_COMMAND)
-  return FPGAAS_HLS4ML_COMMAND_NAMESPACE::RunHls4mlCommand(args, out, err);
-#else
-  err << "fpgaas hls4ml: this build has no hls4ml tools\n";
-  return kFailed;
-#endif
+  return RunHls4mlCommand(args, out, err);
 }
 
 constexpr const char* kOverview =

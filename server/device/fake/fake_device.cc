@@ -19,6 +19,7 @@ class FakeSlot final : public ExecutionSlot {
   const uint8_t* output() override { return output_.data(); }
   std::string name() const override { return name_; }
   bool in_service() const override { return device_->healthy(); }
+  bool may_run_inline() const override { return device_->options().run_inline; }
   absl::Status Execute(int batch, StageTimes* times) override {
     if (batch < 1 || batch > spec_->max_batch_size) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -30,6 +30,9 @@ struct FakeDeviceOptions {
   std::function<void(const DeviceModelSpec& spec, const uint8_t* in, int batch, uint8_t* out)>
       compute;
   StageTimes reported_times;  // what every successful Execute reports
+  // ExecutionSlot::may_run_inline of its slots. Off by default: a held Execute run to completion
+  // would block the thread that enqueued (a test's, or a transport's).
+  bool run_inline = false;
 };
 
 class FakeDevice final : public Device {
@@ -45,6 +48,7 @@ class FakeDevice final : public Device {
   };
 
   std::string name() const override { return options_.name; }
+  const FakeDeviceOptions& options() const { return options_; }
   // Validates max_batch_size >= 1, compute_units >= 1, input/output sizes >= 1 (or fails with an
   // injected load error).
   absl::StatusOr<std::unique_ptr<LoadedModel>> Load(const DeviceModelSpec& spec) override;

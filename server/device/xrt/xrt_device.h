@@ -43,19 +43,16 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/device/device.h"
+#include "server/metrics/metrics.h"
 #include "server/util/clock.h"
-
-namespace prometheus {
-class Registry;
-}
 
 namespace fpgaas {
 
 struct XrtDeviceOptions {
   int card_index = 0;      // XRT device index ("xrt:N")
   Clock* clock = nullptr;  // not owned, required: watchdog deadlines and stage times
-  // Per card/CU metrics (fpgaas_xrt_*); may be null.
-  std::shared_ptr<prometheus::Registry> metrics;
+  // Per card/CU metrics (fpgaas_xrt_*); not owned, may be null; outlives the device.
+  MetricsRegistry* metrics = nullptr;
   int slots_per_compute_unit = 2;  // buffer sets per CU, >= 2 (double-buffering)
   // Watchdog deadline of a run when the model sets no kernel_timeout: initial_kernel_timeout until
   // `calibration_runs` runs succeeded, then max(timeout_floor, timeout_factor x the slowest
@@ -96,7 +93,7 @@ class XrtDevice final : public Device {
   // True when no live model uses the card.
   bool free() const;
 
-  struct Card;      // shared with the LoadedModels (xrt_device.cc)
+  struct Card;      // shared with the LoadedModels (xrt_card.h)
   struct Siblings;  // cards created together
 
  private:

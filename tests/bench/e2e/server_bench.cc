@@ -23,6 +23,7 @@
 #include "absl/synchronization/notification.h"
 #include "benchmark/benchmark.h"
 #include "curl/curl.h"
+#include "fpgaas/client.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "proto/grpc_service.grpc.pb.h"
@@ -54,6 +55,7 @@ class Env {
   inference::GRPCInferenceService::Stub* stub() { return stub_.get(); }
   ModelRepository* repository() { return repository_.get(); }
   int http_port() const { return http_->port(); }
+  int grpc_port() const { return server_->port(); }
   std::shared_ptr<grpc::Channel> NewChannel() {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(256 << 20);
@@ -339,6 +341,90 @@ void BM_ConcurrentSingleSample(benchmark::State& state) {
   if (state.thread_index() == 0) mean_batch->Report(state);
 }
 BENCHMARK(BM_ConcurrentSingleSample)->Threads(16)->Threads(64)->UseRealTime();
+
+// ---- The client library (client/include/fpgaas/client.h) on the same server: its blocking and
+// asynchronous calls against the generated stubs' figures above. One Client (one channel) shared
+// by every thread, as an application would use it.
+
+fpgaas::Model& ClientModel() {
+  static fpgaas::Model* model = [] {
+    ClientOptions options;
+    options.deadline = std::chrono::milliseconds(0);
+    auto* client = new Client(absl::StrCat("127.0.0.1:", Env::Get().grpc_port()), options);
+    absl::StatusOr<fpgaas::Model> m = client->GetModel(kModel);
+    if (!m.ok()) std::abort();
+    return new fpgaas::Model(*std::move(m));
+  }();
+  return *model;
+}
+
+std::vector<float> Sample() {
+  std::vector<float> values(kInputs);
+  for (int i = 0; i < kInputs; ++i) values[i] = static_cast<float>(i % 13) / 8 - 0.75f;
+  return values;
+}
+
+// Model::Infer, one call at a time: compare with BM_UnarySingleSampleLatency.
+void BM_ClientInferLatency(benchmark::State& state) {
+  const fpgaas::Model& model = ClientModel();
+  const std::vector<float> sample = Sample();
+  std::vector<double> latencies_us;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    InferResult result = model.Infer(sample);
+    latencies_us.push_back(std::chrono::duration<double, std::micro>(
+                               std::chrono::steady_clock::now() - start)
+                               .count());
+    if (!result.ok()) state.SkipWithError(std::string(result.status().message()).c_str());
+  }
+  ReportPercentiles(state, latencies_us);
+  state.counters["requests/s"] =
+      benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ClientInferLatency)->UseRealTime();
+
+// Model::InferAsync with `window` in flight: compare with BM_UnaryThroughput/1/64.
+void BM_ClientInferAsync(benchmark::State& state) {
+  const int window = static_cast<int>(state.range(0));
+  const fpgaas::Model& model = ClientModel();
+  const std::vector<float> sample = Sample();
+  absl::Mutex mu;
+  int in_flight = 0;
+  int64_t failures = 0;
+  for (auto _ : state) {
+    {
+      absl::MutexLock lock(&mu);
+      auto room = [&] { return in_flight < window; };
+      mu.Await(absl::Condition(&room));
+      ++in_flight;
+    }
+    model.InferAsync(sample, 1, [&mu, &in_flight, &failures](InferResult result) {
+      absl::MutexLock lock(&mu);
+      if (!result.ok()) ++failures;
+      --in_flight;
+    });
+  }
+  absl::MutexLock lock(&mu);
+  mu.Await(absl::Condition(+[](int* n) { return *n == 0; }, &in_flight));
+  if (failures > 0) state.SkipWithError("some requests failed");
+  state.counters["requests/s"] =
+      benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ClientInferAsync)->Arg(64)->UseRealTime();
+
+// Model::Infer from many threads: compare with BM_ClientInferAsync/64 (and the stubs'
+// BM_ConcurrentSingleSample).
+void BM_ClientInferBlockingThreads(benchmark::State& state) {
+  const fpgaas::Model& model = ClientModel();
+  const std::vector<float> sample = Sample();
+  for (auto _ : state) {
+    InferResult result = model.Infer(sample);
+    if (!result.ok()) state.SkipWithError(std::string(result.status().message()).c_str());
+  }
+  state.counters["requests/s"] =
+      benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ClientInferBlockingThreads)->Threads(16)->Threads(64)->UseRealTime();
 
 // ---- HTTP/REST, as tritonclient.http sends it: binary-tensor extension, keep-alive. ----
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "server/numerics/fixed_point.h"
@@ -21,10 +22,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The fuzzer's scratch project, removed when the process exits.
+struct WorkDirectory {
+  fs::path path = fs::temp_directory_path() / ("fpgaas_hls4ml_fuzz_" + std::to_string(getpid()));
+  ~WorkDirectory() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
 const fs::path& WorkDir() {
-  static const fs::path dir =
-      fs::temp_directory_path() / ("fpgaas_hls4ml_fuzz_" + std::to_string(getpid()));
-  return dir;
+  static const WorkDirectory dir;
+  return dir.path;
 }
 
 void ResetProject() {

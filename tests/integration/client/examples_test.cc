@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/integration/client/fake_kserve_service.h"
+#include "tests/support/temp_dir.h"
 
 namespace fpgaas {
 namespace {
@@ -33,7 +34,8 @@ std::string ReadAll(const std::string& path) {
 
 ExampleRun RunExample(const std::string& binary, const std::string& server,
                       const std::string& model) {
-  const std::string base = absl::StrCat(::testing::TempDir(), "/example_", ::getpid());
+  const fpgaas::testing::TempDir dir("example_");
+  const std::string base = (dir / "example").string();
   const std::string command =
       absl::StrCat(binary, " ", server, " ", model, " 8 >", base, ".out 2>", base, ".err");
   const int status = std::system(command.c_str());

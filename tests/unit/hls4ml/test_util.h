@@ -10,6 +10,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/support/temp_dir.h"
 
 namespace fpgaas::testing_hls4ml {
 
@@ -32,9 +33,10 @@ inline void WriteText(const std::filesystem::path& path, const std::string& text
 inline std::filesystem::path ScratchDir(const std::string& tag) {
   static std::atomic<int> counter{0};
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                              ("hls4ml_" + std::string(info ? info->name() : "x") + "_" + tag +
-                               "_" + std::to_string(counter++));
+  // One folder per test binary, removed (with every scratch folder in it) when the binary exits.
+  static const fpgaas::testing::TempDir root("hls4ml_test_");
+  std::filesystem::path dir = root.path() / ("hls4ml_" + std::string(info ? info->name() : "x") +
+                                             "_" + tag + "_" + std::to_string(counter++));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

@@ -200,6 +200,51 @@ TEST(MetricsTest, RegistriesAreIndependent) {
   EXPECT_THAT(Exposition(*second), ::testing::Not(HasSubstr("queue_full")));
 }
 
+TEST(MetricsTest, XrtFamiliesAppearOnlyOnceACardAsksForThem) {
+  auto registry = MetricsRegistry::Create();
+  EXPECT_THAT(Exposition(*registry), ::testing::Not(HasSubstr("fpgaas_xrt_")));
+
+  XrtCardMetrics* card = registry->ForXrtCard("xrt:1");
+  EXPECT_EQ(card, registry->ForXrtCard("xrt:1"));
+  EXPECT_NE(card, registry->ForXrtCard("xrt:0"));
+  card->SetInService(true);
+  card->RecordXclbinLoad();
+  card->RecordXclbinLoad();
+  card->RecordReset();
+  card->RecordSwap();
+  card->RecordOutOfService();
+  card->SetInService(false);
+  XrtComputeUnitMetrics* cu = registry->ForXrtComputeUnit("xrt:1", "myproject_2");
+  EXPECT_EQ(cu, registry->ForXrtComputeUnit("xrt:1", "myproject_2"));
+  EXPECT_NE(cu, registry->ForXrtComputeUnit("xrt:0", "myproject_2"));
+  cu->RecordRun(absl::Microseconds(250), 64, 16);
+  cu->RecordRun(absl::Microseconds(50), 32, 8);
+  cu->RecordWatchdogTrip();
+  cu->SetRetired(true);
+
+  const std::string text = Exposition(*registry);
+  const std::string card_labels = "{device=\"xrt:1\"}";
+  EXPECT_TRUE(Contains(text, "fpgaas_xrt_xclbin_loads_total" + card_labels + " 2"));
+  EXPECT_TRUE(Contains(text, "fpgaas_xrt_resets_total" + card_labels + " 1"));
+  EXPECT_TRUE(Contains(text, "fpgaas_xrt_xclbin_swaps_total" + card_labels + " 1"));
+  EXPECT_TRUE(Contains(text, "fpgaas_xrt_out_of_service_total" + card_labels + " 1"));
+  EXPECT_TRUE(Contains(text, "fpgaas_xrt_in_service" + card_labels + " 0"));
+  const std::string cu_labels = "{compute_unit=\"myproject_2\",device=\"xrt:1\"}";
+  EXPECT_TRUE(Contains(text, "fpgaas_xrt_runs_total" + cu_labels + " 2"));
+  EXPECT_TRUE(Contains(text, "fpgaas_xrt_busy_seconds_total" + cu_labels + " 0.0003"));
+  EXPECT_TRUE(Contains(text, "fpgaas_xrt_bytes_to_device_total" + cu_labels + " 96"));
+  EXPECT_TRUE(Contains(text, "fpgaas_xrt_bytes_from_device_total" + cu_labels + " 24"));
+  EXPECT_TRUE(Contains(text, "fpgaas_xrt_watchdog_trips_total" + cu_labels + " 1"));
+  EXPECT_TRUE(Contains(text, "fpgaas_xrt_compute_unit_retired" + cu_labels + " 1"));
+}
+
+TEST(MetricsTest, ServerInfoCarriesTheVersion) {
+  auto registry = MetricsRegistry::Create();
+  EXPECT_THAT(Exposition(*registry), ::testing::Not(HasSubstr("fpgaas_server_info")));
+  registry->SetServerInfo("1.2.3");
+  EXPECT_TRUE(Contains(Exposition(*registry), "fpgaas_server_info{version=\"1.2.3\"} 1"));
+}
+
 TEST(MetricsTest, ConcurrentRecordingLosesNothing) {
   auto registry = MetricsRegistry::Create();
   ModelMetrics* m = registry->ForModel("m", 1);

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -30,14 +31,19 @@ class RecordingClock final : public Clock {
   }
   // Blocks until a wait started at time `seen` with `deadline` was recorded.
   void AwaitWait(absl::Time seen, absl::Time deadline) {
-    absl::MutexLock lock(&waits_mu_);
-    auto found = [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-      for (const auto& wait : waits_) {
-        if (wait.first == seen && wait.second == deadline) return true;
-      }
-      return false;
-    };
-    waits_mu_.Await(absl::Condition(&found));
+    {
+      absl::MutexLock lock(&waits_mu_);
+      auto found = [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        for (const auto& wait : waits_) {
+          if (wait.first == seen && wait.second == deadline) return true;
+        }
+        return false;
+      };
+      waits_mu_.Await(absl::Condition(&found));
+    }
+    // The wait is recorded just before the FakeClock registers it: an Advance in between would
+    // not wake it (and the test would hang on a slow machine). Wait for the registration.
+    while (fake_.waiters() == 0) std::this_thread::yield();
   }
 
  private:

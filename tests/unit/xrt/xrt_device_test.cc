@@ -16,10 +16,8 @@
 #include "server/device/device_factory.h"
 #include "server/device/device_manager.h"
 #include "server/numerics/tensor_packing.h"
-#ifdef FPGAAS_HAVE_SCHEDULER
 #include "absl/synchronization/notification.h"
 #include "server/scheduler/scheduler.h"
-#endif
 #include "tests/unit/xrt/xrt_test_support.h"
 
 namespace fpgaas {
@@ -40,7 +38,7 @@ class XrtDeviceTest : public ::testing::Test {
     XrtDeviceOptions options;
     options.card_index = index;
     options.clock = &clock_;
-    options.metrics = registry_;
+    options.metrics = metrics_.get();
     options.download_fault = download_fault_;
     absl::StatusOr<std::unique_ptr<XrtDevice>> device = XrtDevice::Create(options);
     EXPECT_TRUE(device.ok()) << device.status();
@@ -54,12 +52,12 @@ class XrtDeviceTest : public ::testing::Test {
   }
 
   double Metric(const std::string& name, const std::map<std::string, std::string>& labels) {
-    return MetricValue(*registry_, name, labels);
+    return MetricValue(*metrics_->registry(), name, labels);
   }
 
   std::filesystem::path dir_;
   RealClock clock_;
-  std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<MetricsRegistry> metrics_ = MetricsRegistry::Create();
   std::function<absl::Status(const std::string&)> download_fault_;  // XrtDeviceOptions'
 };
 
@@ -202,7 +200,6 @@ TEST_F(XrtDeviceTest, DeviceInputHoldsThePackedBatch) {
             double(batch * spec.output_bytes_per_sample()));
 }
 
-#ifdef FPGAAS_HAVE_SCHEDULER
 TEST_F(XrtDeviceTest, SchedulerPacksRequestsStraightIntoTheDeviceBuffer) {
   std::unique_ptr<XrtDevice> card = Card();
   DeviceModelSpec spec = WriteModel(dir_, Xclbin(1), 1);
@@ -247,7 +244,6 @@ TEST_F(XrtDeviceTest, SchedulerPacksRequestsStraightIntoTheDeviceBuffer) {
                    {{"device", "xrt:0"}, {"compute_unit", "myproject_1"}}),
             double(expected.size()));
 }
-#endif
 
 TEST_F(XrtDeviceTest, RunsCompleteOnEveryComputeUnitConcurrently) {
   std::unique_ptr<XrtDevice> card = Card();
@@ -465,7 +461,7 @@ TEST_F(XrtDeviceTest, FailedSwapThatCannotRestoreTakesTheCardOutOfService) {
 TEST_F(XrtDeviceTest, SecondModelGoesToTheFreeSiblingCardInsteadOfSwapping) {
   XrtDeviceOptions options;
   options.clock = &clock_;
-  options.metrics = registry_;
+  options.metrics = metrics_.get();
   absl::StatusOr<std::vector<std::unique_ptr<XrtDevice>>> cards =
       XrtDevice::CreateCards({0, 1}, options);
   ASSERT_TRUE(cards.ok()) << cards.status();

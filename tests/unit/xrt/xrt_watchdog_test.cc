@@ -9,9 +9,7 @@
 #include "prometheus/registry.h"
 #include "server/device/xrt/xrt_device.h"
 #include "tests/unit/xrt/xrt_test_support.h"
-#ifdef FPGAAS_HAVE_SCHEDULER
 #include "server/scheduler/scheduler.h"
-#endif
 
 namespace fpgaas {
 namespace {
@@ -82,7 +80,7 @@ class XrtWatchdogTest : public ::testing::Test {
   void SetUp() override {
     dir_ = FreshDir(::testing::UnitTest::GetInstance()->current_test_info()->name());
     options_.clock = &clock_;
-    options_.metrics = registry_;
+    options_.metrics = metrics_.get();
   }
 
   std::unique_ptr<XrtDevice> Card() {
@@ -103,10 +101,10 @@ class XrtWatchdogTest : public ::testing::Test {
   }
 
   double Card0(const std::string& name) {
-    return MetricValue(*registry_, name, {{"device", "xrt:0"}});
+    return MetricValue(*metrics_->registry(), name, {{"device", "xrt:0"}});
   }
   double Cu(const std::string& name, const std::string& cu) {
-    return MetricValue(*registry_, name, {{"device", "xrt:0"}, {"compute_unit", cu}});
+    return MetricValue(*metrics_->registry(), name, {{"device", "xrt:0"}, {"compute_unit", cu}});
   }
 
   // The slot of `model` on compute unit `cu`.
@@ -120,7 +118,7 @@ class XrtWatchdogTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   HangingKernelClock clock_;
-  std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<MetricsRegistry> metrics_ = MetricsRegistry::Create();
   XrtDeviceOptions options_;
 };
 
@@ -343,7 +341,6 @@ TEST_F(XrtWatchdogTest, SameXclbinLoadsWhileTheCardRunsAKernel) {
   EXPECT_EQ(Card0("fpgaas_xrt_xclbin_loads_total"), 1);
 }
 
-#ifdef FPGAAS_HAVE_SCHEDULER
 TEST_F(XrtWatchdogTest, SchedulerAnswersEveryRequestWhileKernelsHang) {
   options_.max_consecutive_trips = 1000;
   std::unique_ptr<XrtDevice> card = Card();
@@ -391,7 +388,6 @@ TEST_F(XrtWatchdogTest, SchedulerAnswersEveryRequestWhileKernelsHang) {
                 Cu("fpgaas_xrt_watchdog_trips_total", "myproject_2"),
             2);
 }
-#endif
 
 }  // namespace
 }  // namespace fpgaas
