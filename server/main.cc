@@ -34,6 +34,7 @@
 #include "prometheus/registry.h"
 #include "server/device/device_manager.h"
 #include "server/frontend/frontend.h"
+#include "server/frontend/shared_memory.h"
 #include "server/http/http_server.h"
 #include "server/metrics/metrics.h"
 #include "server/repository/repository.h"
@@ -99,6 +100,10 @@ ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA bundle that client certificates are verified against (with --tls-cert).");
 ABSL_FLAG(bool, tls_require_client_cert, false,
           "Mutual TLS: refuse clients without a certificate signed by --tls-client-ca.");
+ABSL_FLAG(bool, allow_client_shm, false,
+          "Let clients register system shared-memory regions (Triton's --allow-client-shm) and "
+          "send inputs / receive outputs through them (clients on this host only). A client that "
+          "may register can read and write any shared-memory object fpgaasd's user can open.");
 ABSL_FLAG(std::string, auth_token_file, "",
           "File holding a bearer token that every KServe RPC must send as 'authorization: Bearer "
           "<token>' metadata (health and reflection stay open).");
@@ -339,7 +344,13 @@ int main(int argc, char** argv) {
   // servers (SuperSONIC's dashboard counts servers this way).
   metrics->SetServerInfo(FPGAAS_VERSION);
 
+  // One registry for both ports: a region registered over HTTP serves gRPC requests too.
+  fpgaas::frontend::SharedMemoryOptions shm_options;
+  shm_options.allow_client_shm = absl::GetFlag(FLAGS_allow_client_shm);
+  auto shared_memory = std::make_shared<fpgaas::frontend::SharedMemoryManager>(shm_options);
+
   fpgaas::GrpcServerOptions server_options;
+  server_options.shared_memory = shared_memory;
   server_options.address = absl::GetFlag(FLAGS_grpc_address);
   server_options.port = absl::GetFlag(FLAGS_grpc_port);
   server_options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
@@ -391,6 +402,7 @@ int main(int argc, char** argv) {
     http_options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
     http_options.tls.require_client_certificate = absl::GetFlag(FLAGS_tls_require_client_cert);
     http_options.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
+    http_options.shared_memory = shared_memory;
     http_options.auth_config_file = absl::GetFlag(FLAGS_auth_config);
     http_options.model_load_threads = absl::GetFlag(FLAGS_model_load_thread_count);
     absl::StatusOr<std::unique_ptr<fpgaas::HttpServer>> created =

@@ -160,6 +160,7 @@ class GrpcServerImpl final : public GrpcServer {
     service_options.core.strict_readiness = options_.strict_readiness;
     service_options.core.load_threads = options_.model_load_threads;
     service_options.core.on_models_changed = [this] { RefreshHealth(); };
+    service_options.core.shared_memory = options_.shared_memory;
     service_options.authorizer = credentials_.authorizer;
     service_ = std::make_unique<frontend::InferenceService>(std::move(service_options));
     service_for_drain_ = service_.get();

@@ -36,6 +36,9 @@ namespace fpgaas {
 
 class ModelRepository;  // server/repository/repository.h
 class DeviceManager;    // server/device/device_manager.h
+namespace frontend {
+class SharedMemoryManager;  // server/frontend/shared_memory.h
+}
 
 // PEM files; all empty = plaintext (insecure) gRPC.
 struct GrpcServerTlsOptions {
@@ -86,6 +89,10 @@ struct GrpcServerOptions {
   // comparing it with max_message_bytes (a 200 KB gzip of zeros costs 200 MB); off, such a
   // request is refused (UNIMPLEMENTED: compression algorithm disabled) before it is inflated.
   bool accept_compressed_requests = false;
+  // System shared-memory regions (Triton's extension), shared with the HTTP server so that a region
+  // registered over one protocol serves requests over the other. Null: this server keeps its own,
+  // with client shared memory disabled.
+  std::shared_ptr<frontend::SharedMemoryManager> shared_memory;
 };
 
 class GrpcServer {

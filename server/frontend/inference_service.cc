@@ -133,7 +133,7 @@ class InferReactor final : public grpc::ServerUnaryReactor {
         caller, service->repository(), service->clock(), request_, ClientDeadline(context, service->clock()),
         cancelled_, &inference_,
         [this](absl::StatusOr<InferenceResult> result) { Complete(std::move(result)); },
-        &enqueued_on_);
+        &enqueued_on_, service->shared_memory());
     if (!status.ok()) Finish(ToGrpcStatus(status));
   }
 
@@ -248,7 +248,7 @@ class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
         [this, context = std::move(context)](absl::StatusOr<InferenceResult> result) {
           OnInferenceDone(*context, std::move(result));
         },
-        &enqueued_on);
+        &enqueued_on, service_->shared_memory());
     if (status.ok()) {
       RememberScheduler(enqueued_on);
     } else {
@@ -582,5 +582,35 @@ grpc::ServerUnaryReactor* InferenceService::RepositoryModelUnload(
     return reactor;
   });
 }
+
+// The shared-memory RPCs are quick (a map lookup, or shm_open + mmap): answered on gRPC's thread.
+// Regions belong to no model: status is a server-wide read (Permission::kServer); register and
+// unregister make fpgaasd map (or drop) memory of the caller's choosing and need the
+// REPOSITORY_ADMIN role (the single --auth-token-file token has it); --allow-client-shm gates them.
+#define FPGAAS_SHM_RPC(Rpc, Needed, Call)                                                \
+  grpc::ServerUnaryReactor* InferenceService::Rpc(                                       \
+      grpc::CallbackServerContext* context, const inference::Rpc##Request* request,      \
+      inference::Rpc##Response* response) {                                              \
+    (void)response;                                                                      \
+    return Admit(context, [&](const Principal& caller) {                                 \
+      if (absl::Status allowed = caller.Authorize(Needed, ""); !allowed.ok()) {          \
+        return allowed;                                                                  \
+      }                                                                                  \
+      return Call;                                                                       \
+    });                                                                                  \
+  }
+FPGAAS_SHM_RPC(SystemSharedMemoryStatus, Permission::kServer,
+               shared_memory()->SystemStatus(*request, response))
+FPGAAS_SHM_RPC(SystemSharedMemoryRegister, Permission::kRepositoryAdmin,
+               shared_memory()->SystemRegister(*request))
+FPGAAS_SHM_RPC(SystemSharedMemoryUnregister, Permission::kRepositoryAdmin,
+               shared_memory()->SystemUnregister(*request))
+FPGAAS_SHM_RPC(CudaSharedMemoryStatus, Permission::kServer,
+               shared_memory()->CudaStatus(*request, response))
+FPGAAS_SHM_RPC(CudaSharedMemoryRegister, Permission::kRepositoryAdmin,
+               shared_memory()->CudaRegister(*request))
+FPGAAS_SHM_RPC(CudaSharedMemoryUnregister, Permission::kRepositoryAdmin,
+               shared_memory()->CudaUnregister(*request))
+#undef FPGAAS_SHM_RPC
 
 }  // namespace fpgaas::frontend

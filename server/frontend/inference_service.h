@@ -64,6 +64,14 @@ class DrainableStream {
 };
 
 using GrpcService = inference::GRPCInferenceService;
+// Triton's shared-memory RPCs (system, and CUDA as a server without GPUs).
+using SharedMemoryMethods = GrpcService::WithCallbackMethod_SystemSharedMemoryStatus<
+    GrpcService::WithCallbackMethod_SystemSharedMemoryRegister<
+        GrpcService::WithCallbackMethod_SystemSharedMemoryUnregister<
+            GrpcService::WithCallbackMethod_CudaSharedMemoryStatus<
+                GrpcService::WithCallbackMethod_CudaSharedMemoryRegister<
+                    GrpcService::WithCallbackMethod_CudaSharedMemoryUnregister<
+                        GrpcService::Service>>>>>>;
 // The callback service with ModelInfer and ModelStreamInfer as raw (ByteBuffer) methods: the
 // service decodes their messages itself, so that an undecodable one gets INVALID_ARGUMENT saying
 // so (gRPC would answer a unary call with an empty message, and end a stream as if the client had
@@ -78,7 +86,7 @@ using InferenceServiceBase = GrpcService::WithCallbackMethod_ServerLive<
                             GrpcService::WithCallbackMethod_RepositoryIndex<
                                 GrpcService::WithCallbackMethod_RepositoryModelLoad<
                                     GrpcService::WithCallbackMethod_RepositoryModelUnload<
-                                        GrpcService::Service>>>>>>>>>>>>;
+                                        SharedMemoryMethods>>>>>>>>>>>>;
 
 class InferenceService final : public InferenceServiceBase {
  public:
@@ -137,8 +145,33 @@ class InferenceService final : public InferenceServiceBase {
       grpc::CallbackServerContext* context, const inference::RepositoryModelUnloadRequest* request,
       inference::RepositoryModelUnloadResponse* response) override;
 
+  grpc::ServerUnaryReactor* SystemSharedMemoryStatus(
+      grpc::CallbackServerContext* context,
+      const inference::SystemSharedMemoryStatusRequest* request,
+      inference::SystemSharedMemoryStatusResponse* response) override;
+  grpc::ServerUnaryReactor* SystemSharedMemoryRegister(
+      grpc::CallbackServerContext* context,
+      const inference::SystemSharedMemoryRegisterRequest* request,
+      inference::SystemSharedMemoryRegisterResponse* response) override;
+  grpc::ServerUnaryReactor* SystemSharedMemoryUnregister(
+      grpc::CallbackServerContext* context,
+      const inference::SystemSharedMemoryUnregisterRequest* request,
+      inference::SystemSharedMemoryUnregisterResponse* response) override;
+  grpc::ServerUnaryReactor* CudaSharedMemoryStatus(
+      grpc::CallbackServerContext* context, const inference::CudaSharedMemoryStatusRequest* request,
+      inference::CudaSharedMemoryStatusResponse* response) override;
+  grpc::ServerUnaryReactor* CudaSharedMemoryRegister(
+      grpc::CallbackServerContext* context,
+      const inference::CudaSharedMemoryRegisterRequest* request,
+      inference::CudaSharedMemoryRegisterResponse* response) override;
+  grpc::ServerUnaryReactor* CudaSharedMemoryUnregister(
+      grpc::CallbackServerContext* context,
+      const inference::CudaSharedMemoryUnregisterRequest* request,
+      inference::CudaSharedMemoryUnregisterResponse* response) override;
+
   ModelRepository* repository() const { return core_.repository(); }
   Clock* clock() const { return core_.clock(); }
+  SharedMemoryManager* shared_memory() const { return core_.shared_memory(); }
 
  private:
   // Finishes the RPC with `status` through a reactor that the RpcTracker counts.

@@ -97,6 +97,50 @@ std::string_view Version(const std::string& version) {
   return version == "-1" ? std::string_view() : std::string_view(version);
 }
 
+// Bytes one request's largest possible input tensor takes (max batch), a bound for what a
+// shared-memory input may make the server copy; 0 = unbounded (a variable dimension).
+uint64_t MaxInputBytes(const ServingModel& model) {
+  uint64_t largest = 0;
+  for (const TensorInfo& input : model.inputs()) {
+    uint64_t bytes = static_cast<uint64_t>(numerics::ElementSize(input.element_type)) *
+                     static_cast<uint64_t>(std::max(1, model.max_batch_size()));
+    for (int64_t d : input.dims) {
+      if (d < 0 || __builtin_mul_overflow(bytes, static_cast<uint64_t>(d), &bytes)) return 0;
+    }
+    largest = std::max(largest, bytes);
+  }
+  return largest;
+}
+
+// Shared-memory inputs copied into `wire`, shared-memory outputs checked against their regions.
+absl::Status SharedMemoryInputsAndOutputs(const SharedMemoryManager* shared_memory,
+                                          const ServingModel& model,
+                                          inference::ModelInferRequest& wire,
+                                          std::vector<SharedMemoryOutput>* outputs) {
+  if (absl::Status s = ReadSharedMemoryInputs(shared_memory, wire, MaxInputBytes(model)); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::vector<SharedMemoryOutput>> shm = SharedMemoryOutputs(shared_memory, wire);
+  if (!shm.ok()) return shm.status();
+  *outputs = *std::move(shm);
+  return absl::OkStatus();
+}
+
+// Each shared-memory output's region against the bytes its output tensor takes for `batch_size`.
+absl::Status CheckOutputSizes(const ServingModel& model, int batch_size,
+                              const std::vector<SharedMemoryOutput>& outputs) {
+  for (const SharedMemoryOutput& output : outputs) {
+    for (const TensorInfo& tensor : model.outputs()) {
+      if (tensor.name != output.name) continue;
+      uint64_t needed = static_cast<uint64_t>(numerics::ElementSize(tensor.element_type)) *
+                        static_cast<uint64_t>(model.max_batch_size() > 0 ? batch_size : 1);
+      for (int64_t d : tensor.dims) needed *= static_cast<uint64_t>(std::max<int64_t>(d, 0));
+      if (absl::Status s = CheckSharedMemoryOutputSize(output, needed); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status StartInference(const Principal& caller, ModelRepository* repository, Clock* clock,
@@ -105,7 +149,8 @@ absl::Status StartInference(const Principal& caller, ModelRepository* repository
                             const std::shared_ptr<std::atomic<bool>>& cancelled,
                             InferenceContext* context,
                             absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done,
-                            std::shared_ptr<const ServingModel>* enqueued_on) {
+                            std::shared_ptr<const ServingModel>* enqueued_on,
+                            const SharedMemoryManager* shared_memory) {
   if (absl::Status allowed = caller.Authorize(Permission::kInfer, wire.model_name());
       !allowed.ok()) {
     return allowed;
@@ -118,10 +163,24 @@ absl::Status StartInference(const Principal& caller, ModelRepository* repository
 
   auto request = std::make_unique<InferenceRequest>();
   DecodedRequestOptions decoded;
+  std::vector<SharedMemoryOutput> shm_outputs;
+  if (UsesSharedMemory(wire)) {
+    absl::Status s = SharedMemoryInputsAndOutputs(shared_memory, serving, wire, &shm_outputs);
+    if (!s.ok()) {
+      RecordFrontendFailure(serving, s, clock, arrival);
+      return s;
+    }
+  }
   if (absl::Status s = DecodeInferRequest(SignatureOf(serving), wire, request.get(), &decoded);
       !s.ok()) {
     RecordFrontendFailure(serving, s, clock, arrival);
     return s;
+  }
+  if (!shm_outputs.empty()) {
+    if (absl::Status s = CheckOutputSizes(serving, request->batch_size, shm_outputs); !s.ok()) {
+      RecordFrontendFailure(serving, s, clock, arrival);
+      return s;
+    }
   }
   // The scheduler combines these with the model's queue policy.
   request->arrival = arrival;
@@ -134,6 +193,7 @@ absl::Status StartInference(const Principal& caller, ModelRepository* repository
   context->batch_size = request->batch_size;
   context->id = request->id;
   context->requested_outputs = std::move(decoded.requested_outputs);
+  context->shared_memory_outputs = std::move(shm_outputs);
   // Ownership of the request passes to the scheduler only on OK. `done` may run (and release
   // *context) before Enqueue returns: *model keeps the version alive until then.
   std::shared_ptr<const ServingModel> model_ref = *model;
@@ -148,8 +208,11 @@ absl::Status StartInference(const Principal& caller, ModelRepository* repository
 
 absl::Status FinishInference(const InferenceContext& context, InferenceResult& result,
                              inference::ModelInferResponse* response) {
-  return EncodeInferResponse(SignatureOf(*context.model), context.id, context.batch_size, result,
-                             response, context.requested_outputs);
+  absl::Status encoded =
+      EncodeInferResponse(SignatureOf(*context.model), context.id, context.batch_size, result,
+                          response, context.requested_outputs);
+  if (!encoded.ok() || context.shared_memory_outputs.empty()) return encoded;
+  return WriteSharedMemoryOutputs(context.shared_memory_outputs, response);
 }
 
 KeyedWorkerPool::KeyedWorkerPool(int threads) {
@@ -207,7 +270,11 @@ void KeyedWorkerPool::Loop() {
 }
 
 KServeCore::KServeCore(KServeCoreOptions options)
-    : options_(std::move(options)), repository_workers_(options_.load_threads) {}
+    : options_(std::move(options)), repository_workers_(options_.load_threads) {
+  if (options_.shared_memory == nullptr) {
+    options_.shared_memory = std::make_shared<SharedMemoryManager>();
+  }
+}
 
 bool KServeCore::Ready() const {
   if (draining_.load()) return false;
@@ -261,7 +328,7 @@ absl::Status KServeCore::ServerMetadata(const Principal& caller,
   response->set_version(options_.server_version);
   for (const char* extension :
        {"model_repository", "model_configuration", "schedule_policy", "statistics", "parameters",
-        "binary_tensor_data"}) {
+        "binary_tensor_data", kSystemSharedMemoryExtension}) {
     response->add_extensions(extension);
   }
   return absl::OkStatus();

@@ -29,6 +29,7 @@
 #include "proto/grpc_service.pb.h"
 #include "server/device/device_manager.h"
 #include "server/frontend/auth.h"
+#include "server/frontend/shared_memory.h"
 #include "server/repository/repository.h"
 #include "server/scheduler/scheduler.h"
 #include "server/util/clock.h"
@@ -47,6 +48,9 @@ struct KServeCoreOptions {
   int load_threads = 4;
   // Called on a worker thread after every load or unload (the gRPC server refreshes health).
   std::function<void()> on_models_changed;
+  // Registered shared-memory regions, shared by the gRPC and HTTP servers of one fpgaasd. Null: the
+  // core makes its own with client shared memory disabled.
+  std::shared_ptr<SharedMemoryManager> shared_memory;
 };
 
 // `threads` threads running submitted tasks: tasks of different keys in parallel, tasks of one
@@ -77,10 +81,14 @@ struct InferenceContext {
   int batch_size = 0;
   std::string id;
   std::vector<int> requested_outputs;  // DecodedRequestOptions::requested_outputs
+  // Requested outputs that go to shared memory (their regions stay mapped until the context goes).
+  std::vector<SharedMemoryOutput> shared_memory_outputs;
 };
 
-// Authorizes `caller` (Permission::kInfer on the model), resolves the model, decodes and validates `wire` (moving its raw input bytes out) and enqueues
-// the request. On OK, `done` is called exactly once from a scheduler thread, *context is filled
+// Authorizes `caller` (Permission::kInfer on the model), resolves the model, reads shared-memory
+// inputs from `shared_memory` (may be null: then none may be used), decodes and validates `wire`
+// (moving its raw input bytes out) and enqueues the request. On OK, `done` is called exactly once
+// from a scheduler thread, *context is filled
 // and *enqueued_on is the model version whose scheduler has the request (the caller's to call
 // NotifyCancelled on when it sets `cancelled`). On error `done` is never called (it is destroyed
 // here) and the status says why.
@@ -89,9 +97,11 @@ absl::Status StartInference(const Principal& caller, ModelRepository* repository
                             const std::shared_ptr<std::atomic<bool>>& cancelled,
                             InferenceContext* context,
                             absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done,
-                            std::shared_ptr<const ServingModel>* enqueued_on);
+                            std::shared_ptr<const ServingModel>* enqueued_on,
+                            const SharedMemoryManager* shared_memory = nullptr);
 
-// Fills `response` from a finished inference (see infer_codec.h's EncodeInferResponse).
+// Fills `response` from a finished inference (see infer_codec.h's EncodeInferResponse) and writes
+// the outputs that go to shared memory there.
 absl::Status FinishInference(const InferenceContext& context, InferenceResult& result,
                              inference::ModelInferResponse* response);
 
@@ -140,6 +150,8 @@ class KServeCore {
 
   ModelRepository* repository() const { return options_.repository; }
   Clock* clock() const { return options_.clock; }
+  // Never null. The shared-memory status/register/unregister operations are its methods.
+  SharedMemoryManager* shared_memory() const { return options_.shared_memory.get(); }
 
  private:
   KServeCoreOptions options_;

@@ -1,8 +1,10 @@
 #include "server/http/http_codec.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -194,6 +196,13 @@ json Duration(const inference::StatisticDuration& d) {
 
 }  // namespace
 
+bool OutputEncoding::SharedMemory(const std::string& name) const {
+  for (const std::string& s : shared_memory_outputs) {
+    if (s == name) return true;
+  }
+  return false;
+}
+
 bool OutputEncoding::Binary(const std::string& name) const {
   if (all_binary) return true;
   for (const std::string& b : binary_outputs) {
@@ -290,7 +299,17 @@ absl::Status DecodeInferRequest(std::string_view body, std::optional<size_t> hea
       }
     }
     auto data = in.find("data");
-    if (binary_size.has_value()) {
+    if (tensor->parameters().count("shared_memory_region") > 0) {
+      // Triton's rule: exactly one of data, binary_data_size and shared_memory_region.
+      if (data != in.end() || binary_size.has_value()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "input '", tensor->name(),
+            "': Input must set only one of the following fields: 'data', 'binary_data_size' in "
+            "'parameters', 'shared_memory_region' in 'parameters'. But set",
+            data != in.end() ? " 'data'" : "", binary_size.has_value() ? " 'binary_data_size'" : "",
+            " 'shared_memory_region'"));
+      }
+    } else if (binary_size.has_value()) {
       if (data != in.end()) {
         return absl::InvalidArgumentError(absl::StrCat(
             "input '", tensor->name(), "': give either 'data' or binary_data_size, not both"));
@@ -348,6 +367,15 @@ absl::Status DecodeInferRequest(std::string_view body, std::optional<size_t> hea
           absl::Status s = ToInferParameter(value, key, &(*tensor->mutable_parameters())[key]);
           if (!s.ok()) return s;
         }
+        if (tensor->parameters().count("shared_memory_region") > 0) {
+          if (std::find(encoding->binary_outputs.begin(), encoding->binary_outputs.end(),
+                        tensor->name()) != encoding->binary_outputs.end()) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "output '", tensor->name(),
+                "': Output can't set both 'shared_memory_region' and 'binary_data'"));
+          }
+          encoding->shared_memory_outputs.push_back(tensor->name());
+        }
       }
     }
   }
@@ -369,7 +397,9 @@ absl::StatusOr<std::string> EncodeInferResponse(inference::ModelInferResponse& r
                            ? response.mutable_raw_output_contents(i)
                            : nullptr;
     if (raw == nullptr) return absl::InternalError("output without contents");
-    if (encoding.Binary(tensor.name())) {
+    if (encoding.SharedMemory(tensor.name())) {
+      // The bytes are in the client's region.
+    } else if (encoding.Binary(tensor.name())) {
       o["parameters"] = {{"binary_data_size", raw->size()}};
       binary.append(*raw);
     } else {
@@ -465,6 +495,61 @@ std::string RepositoryIndexJson(const inference::RepositoryIndexResponse& index)
     out.push_back(std::move(entry));
   }
   return Dump(out);
+}
+
+std::string SystemSharedMemoryStatusJson(
+    const inference::SystemSharedMemoryStatusResponse& status) {
+  std::map<std::string, json> by_name;
+  for (const auto& [name, region] : status.regions()) {
+    by_name[name] = {{"name", region.name()},
+                     {"key", region.key()},
+                     {"offset", region.offset()},
+                     {"byte_size", region.byte_size()}};
+  }
+  json out = json::array();
+  for (auto& [unused, region] : by_name) out.push_back(std::move(region));
+  return Dump(out);
+}
+
+absl::Status DecodeSystemSharedMemoryRegisterRequest(
+    std::string_view body, std::string_view name,
+    inference::SystemSharedMemoryRegisterRequest* request) {
+  absl::StatusOr<json> parsed = Parse(body.empty() ? std::string_view("{}") : body,
+                                      "the shared memory register request");
+  if (!parsed.ok()) return parsed.status();
+  if (!parsed->is_object()) {
+    return absl::InvalidArgumentError("the shared memory register request must be a JSON object");
+  }
+  request->set_name(std::string(name));
+  auto key = parsed->find("key");
+  if (key == parsed->end()) {
+    return absl::InvalidArgumentError("Shared memory register request has no 'key' field");
+  }
+  if (!key->is_string()) {
+    return absl::InvalidArgumentError("Shared memory register request: 'key' must be a string");
+  }
+  request->set_key(key->get<std::string>());
+  const auto unsigned_field = [&](const char* field, bool required,
+                                  uint64_t* out) -> absl::Status {
+    auto it = parsed->find(field);
+    if (it == parsed->end()) {
+      if (!required) return absl::OkStatus();
+      return absl::InvalidArgumentError(
+          absl::StrCat("Shared memory register request has no '", field, "' field"));
+    }
+    if (!it->is_number_unsigned() && !(it->is_number_integer() && it->get<int64_t>() >= 0)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Shared memory register request: '", field, "' must be a non-negative integer"));
+    }
+    *out = it->get<uint64_t>();
+    return absl::OkStatus();
+  };
+  uint64_t offset = 0, byte_size = 0;
+  if (absl::Status s = unsigned_field("offset", false, &offset); !s.ok()) return s;
+  if (absl::Status s = unsigned_field("byte_size", true, &byte_size); !s.ok()) return s;
+  request->set_offset(offset);
+  request->set_byte_size(byte_size);
+  return absl::OkStatus();
 }
 
 std::string ErrorJson(std::string_view message) {

@@ -6,7 +6,9 @@
 // {"binary_data": bool}}]}) and Triton's binary-tensor extension (the JSON header is the first
 // Inference-Header-Content-Length bytes of the body; binary inputs follow it in input order).
 // JSON "data" may be flat or nested (row-major) and fills the datatype's typed contents field;
-// binary data fills raw_input_contents. The HTTP-only parameters (binary_data_size, binary_data,
+// binary data fills raw_input_contents. An input or output with the parameter
+// "shared_memory_region" (Triton's shared-memory extension) keeps its shared_memory_* parameters
+// for the core; such an input has neither "data" nor binary_data_size. The HTTP-only parameters (binary_data_size, binary_data,
 // binary_data_output) are consumed here and not passed on. Every error is INVALID_ARGUMENT.
 // Pure functions, thread-safe.
 #ifndef FPGAAS_SERVER_HTTP_HTTP_CODEC_H_
@@ -28,7 +30,10 @@ namespace fpgaas::http {
 struct OutputEncoding {
   bool all_binary = false;
   std::vector<std::string> binary_outputs;
+  // Outputs written to shared memory: answered with name, datatype and shape only (as Triton).
+  std::vector<std::string> shared_memory_outputs;
   bool Binary(const std::string& name) const;
+  bool SharedMemory(const std::string& name) const;
 };
 
 // `body` is the whole request body; `header_length` the Inference-Header-Content-Length value
@@ -54,6 +59,13 @@ std::string ModelStatisticsJson(const inference::ModelStatisticsResponse& statis
 // A JSON array of {name, version, state, reason}.
 std::string RepositoryIndexJson(const inference::RepositoryIndexResponse& index);
 std::string ErrorJson(std::string_view message);
+
+// Triton's system shared-memory status body: [{"name", "key", "offset", "byte_size"}], by name.
+std::string SystemSharedMemoryStatusJson(const inference::SystemSharedMemoryStatusResponse& status);
+// {"key": string, "offset": number (optional), "byte_size": number} for region `name`.
+absl::Status DecodeSystemSharedMemoryRegisterRequest(
+    std::string_view body, std::string_view name,
+    inference::SystemSharedMemoryRegisterRequest* request);
 
 // Request bodies of the repository endpoints (an empty body is an empty request).
 absl::Status DecodeRepositoryIndexRequest(std::string_view body,

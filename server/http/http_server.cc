@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -151,6 +153,8 @@ bufferevent* NewTlsBufferevent(event_base* base, void* ctx) {
 
 class HttpServerImpl;
 
+struct DisconnectWatch;
+
 // One event-loop thread with its own evhttp on the shared listening socket.
 struct Loop {
   HttpServerImpl* server = nullptr;
@@ -160,6 +164,34 @@ struct Loop {
   std::thread thread;
   absl::Mutex mu;
   bool stopped ABSL_GUARDED_BY(mu) = false;  // no more work may be posted to `base`
+  // Disconnect watches of this loop's pending inferences (freed by the reply, or by Shutdown for
+  // the answers that never came).
+  absl::flat_hash_set<DisconnectWatch*> watches ABSL_GUARDED_BY(mu);
+};
+
+// evhttp stops reading a connection once it has read a request, so it notices a client that
+// closed only when it replies. While an inference is pending this watches the socket itself: EOF
+// (or a reset) cancels the request as a gRPC client's cancellation does (the flag, then the
+// scheduler's NotifyCancelled), so it leaves the queue and counts as cancelled. Fires once; data
+// (a pipelined next request) ends the watch without cancelling. Loop thread only.
+struct DisconnectWatch {
+  event* ev = nullptr;
+  evutil_socket_t fd = -1;
+  std::shared_ptr<std::atomic<bool>> cancelled;
+  std::weak_ptr<const ServingModel> model;
+
+  static void OnReadable(evutil_socket_t fd, short, void* arg) {
+    auto* watch = static_cast<DisconnectWatch*>(arg);
+    char byte;
+    const ssize_t n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0) return;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+      event_add(watch->ev, nullptr);  // spurious wake-up: keep watching
+      return;
+    }
+    watch->cancelled->store(true);
+    if (auto model = watch->model.lock()) model->scheduler()->NotifyCancelled();
+  }
 };
 
 // An inference between its handler and its reply (owned by itself; deleted on the loop thread
@@ -172,7 +204,7 @@ struct PendingInfer {
   http::OutputEncoding encoding;
   InferenceContext context;
   std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
-  std::shared_ptr<const ServingModel> enqueued_on;
+  DisconnectWatch* watch = nullptr;  // see DisconnectWatch; owned by loop->watches
   // The answer, computed on the scheduler thread.
   absl::Status status;
   std::string body;
@@ -191,6 +223,7 @@ class HttpServerImpl final : public HttpServer {
     core.server_name = options_.server_name;
     core.server_version = options_.server_version;
     core.strict_readiness = options_.strict_readiness;
+    core.shared_memory = options_.shared_memory;
     core.load_threads = options_.model_load_threads;
     core_ = std::make_unique<KServeCore>(std::move(core));
   }
@@ -283,6 +316,14 @@ class HttpServerImpl final : public HttpServer {
     }
     for (auto& loop : loops_) {
       if (loop->thread.joinable()) loop->thread.join();
+      {
+        absl::MutexLock loop_lock(&loop->mu);
+        for (DisconnectWatch* watch : loop->watches) {
+          event_free(watch->ev);
+          delete watch;
+        }
+        loop->watches.clear();
+      }
       if (loop->http != nullptr) evhttp_free(loop->http);  // closes its connections
       if (loop->base != nullptr) event_base_free(loop->base);
     }
@@ -411,6 +452,10 @@ class HttpServerImpl final : public HttpServer {
       absl::Status s = core_->RepositoryIndex(*caller, index_request, &index);
       return Reply(request, s, s.ok() ? http::RepositoryIndexJson(index) : "");
     }
+    if (segments.size() >= 2 &&
+        (segments[1] == "systemsharedmemory" || segments[1] == "cudasharedmemory")) {
+      return SharedMemory(*caller, request, segments, get, post, wrong_method);
+    }
     if (segments.size() == 5 && segments[1] == "repository" && segments[2] == "models" &&
         (segments[4] == "load" || segments[4] == "unload")) {
       if (!post) return wrong_method("POST");
@@ -469,6 +514,78 @@ class HttpServerImpl final : public HttpServer {
       }
     }
     Reply(request, absl::NotFoundError(absl::StrCat("no such endpoint: ", raw_path)), "");
+  }
+
+  // /v2/{system,cuda}sharedmemory[/region/{name}]/{status,register,unregister} (Triton's URLs).
+  // Permissions as the gRPC RPCs': status kServer, register/unregister kRepositoryAdmin.
+  template <typename WrongMethod>
+  void SharedMemory(const frontend::Principal& caller, evhttp_request* request,
+                    const std::vector<std::string>& segments, bool get, bool post,
+                    WrongMethod& wrong_method) {
+    const bool system = segments[1] == "systemsharedmemory";
+    std::string region;
+    std::string action;
+    if (segments.size() == 3) {
+      action = segments[2];
+    } else if (segments.size() == 5 && segments[2] == "region") {
+      region = segments[3];
+      action = segments[4];
+    }
+    frontend::SharedMemoryManager* shm = core_->shared_memory();
+    if (action == "register" || action == "unregister" || action == "status") {
+      if ((action == "status" && !get) || (action != "status" && !post)) {
+        return wrong_method(action == "status" ? "GET" : "POST");
+      }
+      const frontend::Permission needed = action == "status"
+                                              ? frontend::Permission::kServer
+                                              : frontend::Permission::kRepositoryAdmin;
+      if (absl::Status allowed = caller.Authorize(needed, ""); !allowed.ok()) {
+        return Reply(request, allowed, "");
+      }
+    }
+    if (action == "status") {
+      if (!system) {
+        inference::CudaSharedMemoryStatusRequest r;
+        r.set_name(region);
+        inference::CudaSharedMemoryStatusResponse status;
+        absl::Status s = shm->CudaStatus(r, &status);
+        return Reply(request, s, s.ok() ? "[]" : "");
+      }
+      inference::SystemSharedMemoryStatusRequest r;
+      r.set_name(region);
+      inference::SystemSharedMemoryStatusResponse status;
+      absl::Status s = shm->SystemStatus(r, &status);
+      return Reply(request, s, s.ok() ? http::SystemSharedMemoryStatusJson(status) : "");
+    }
+    if (action == "register") {
+      if (!system) {
+        return Reply(request, shm->CudaRegister(inference::CudaSharedMemoryRegisterRequest()), "");
+      }
+      if (region.empty()) {
+        return Reply(request,
+                     absl::InvalidArgumentError("'region name' is necessary to register system "
+                                                "shared memory region"),
+                     "");
+      }
+      inference::SystemSharedMemoryRegisterRequest r;
+      absl::Status s = http::DecodeSystemSharedMemoryRegisterRequest(Body(request), region, &r);
+      if (s.ok()) s = shm->SystemRegister(r);
+      return Reply(request, s, "");
+    }
+    if (action == "unregister") {
+      if (!system) {
+        inference::CudaSharedMemoryUnregisterRequest r;
+        r.set_name(region);
+        return Reply(request, shm->CudaUnregister(r), "");
+      }
+      inference::SystemSharedMemoryUnregisterRequest r;
+      r.set_name(region);
+      return Reply(request, shm->SystemUnregister(r), "");
+    }
+    const char* raw_path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(request));
+    Reply(request,
+          absl::NotFoundError(absl::StrCat("no such endpoint: ", raw_path != nullptr ? raw_path : "")),
+          "");
   }
 
   void RepositoryChange(const frontend::Principal& caller, evhttp_request* request, Loop* loop,
@@ -538,15 +655,52 @@ class HttpServerImpl final : public HttpServer {
       return Reply(request, s, "");
     }
     PendingInfer* p = pending.release();
-    // `done` cannot reply before this handler returns: the reply is posted to this very loop.
+    // Armed now, it can fire only after this handler returns (same loop thread).
+    DisconnectWatch* watch = WatchForDisconnect(request, loop, p->cancelled);
+    p->watch = watch;
+    std::shared_ptr<const ServingModel> enqueued_on;
+    // `done` cannot reply before this handler returns: the reply is posted to this very loop. A
+    // stopping server may drop `p` from the scheduler thread, though: after an OK start `p` is not
+    // touched here (the watch belongs to the loop and outlives it).
     absl::Status started = frontend::StartInference(
         caller, core_->repository(), core_->clock(), p->wire, absl::InfiniteFuture(), p->cancelled,
         &p->context, [p](absl::StatusOr<InferenceResult> result) { Complete(p, std::move(result)); },
-        &p->enqueued_on);
+        &enqueued_on, core_->shared_memory());
     if (!started.ok()) {
+      EndWatch(loop, watch);
       delete p;
       return Reply(request, started, "");
     }
+    if (watch != nullptr) watch->model = enqueued_on;
+  }
+
+  // Loop thread: a watch on `request`'s connection (null when it has no socket), listed in the loop.
+  static DisconnectWatch* WatchForDisconnect(evhttp_request* request, Loop* loop,
+                                             std::shared_ptr<std::atomic<bool>> cancelled) {
+    evhttp_connection* connection = evhttp_request_get_connection(request);
+    bufferevent* bev = connection != nullptr ? evhttp_connection_get_bufferevent(connection) : nullptr;
+    const evutil_socket_t fd = bev != nullptr ? bufferevent_getfd(bev) : -1;
+    if (fd < 0) return nullptr;
+    auto watch = std::make_unique<DisconnectWatch>();
+    watch->fd = fd;
+    watch->cancelled = std::move(cancelled);
+    watch->ev = event_new(loop->base, fd, EV_READ, &DisconnectWatch::OnReadable, watch.get());
+    if (watch->ev == nullptr || event_add(watch->ev, nullptr) != 0) {
+      if (watch->ev != nullptr) event_free(watch->ev);
+      return nullptr;
+    }
+    absl::MutexLock lock(&loop->mu);
+    loop->watches.insert(watch.get());
+    return watch.release();
+  }
+
+  // Loop thread: the reply is about to be sent (or the request was refused).
+  static void EndWatch(Loop* loop, DisconnectWatch* watch) {
+    if (watch == nullptr) return;
+    absl::MutexLock lock(&loop->mu);
+    loop->watches.erase(watch);
+    event_free(watch->ev);
+    delete watch;
   }
 
   // Scheduler thread: encodes the answer, then posts the reply to the request's loop.
@@ -572,6 +726,7 @@ class HttpServerImpl final : public HttpServer {
             p->loop->base, -1, EV_TIMEOUT,
             [](evutil_socket_t, short, void* arg) {
               std::unique_ptr<PendingInfer> done(static_cast<PendingInfer*>(arg));
+              EndWatch(done->loop, done->watch);
               done->server->Reply(done->request, done->status, std::move(done->body),
                                   done->header_length);
             },

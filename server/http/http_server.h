@@ -6,7 +6,10 @@
 // metadata), GET /v2/models/{m}[/versions/{v}] (metadata), .../ready (200/400), .../config,
 // .../stats and GET /v2/models/stats, POST .../infer (JSON tensors and Triton's binary-tensor
 // extension: Inference-Header-Content-Length, binary_data_size, binary_data), POST
-// /v2/repository/index, POST /v2/repository/models/{m}/load and .../unload.
+// /v2/repository/index, POST /v2/repository/models/{m}/load and .../unload, Triton's
+// /v2/systemsharedmemory[/region/{r}]/{status,register,unregister} (and the CUDA ones, as a server
+// without GPUs). A client that closes its connection while its inference is pending cancels it
+// (as a gRPC cancel does).
 // Requests are decoded into the gRPC service's protobuf messages and served by the same KServe
 // core (server/frontend/kserve_core.h): same validation, same answers, same authorization (a
 // bearer token or --auth-config's clients, roles and model lists; 403 when a client may not).
@@ -57,6 +60,8 @@ struct HttpServerOptions {
   std::string auth_config_file;           // as GrpcServerOptions::auth_config_file (tokens only:
                                           // clients known by certificate identity alone cannot
                                           // use this port)
+  // As GrpcServerOptions::shared_memory (pass the gRPC server's to share regions between them).
+  std::shared_ptr<frontend::SharedMemoryManager> shared_memory;
 };
 
 class HttpServer {

@@ -34,8 +34,10 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-// What each RPC needs (auth.h's Permission).
-enum class Needs { kServer, kModel, kAdmin };
+// What each RPC needs (auth.h's Permission). kRegion: server-wide (kServer) status of a
+// shared-memory region, whose request's name field the test fills with a model name (so a
+// permitted call is NOT_FOUND: no such region).
+enum class Needs { kServer, kModel, kAdmin, kRegion };
 const std::map<std::string, Needs>& Permissions() {
   static const auto* const permissions = new std::map<std::string, Needs>{
       {"ServerLive", Needs::kServer},      {"ServerReady", Needs::kServer},
@@ -44,6 +46,9 @@ const std::map<std::string, Needs>& Permissions() {
       {"ModelConfig", Needs::kModel},      {"ModelStatistics", Needs::kModel},
       {"ModelInfer", Needs::kModel},       {"ModelStreamInfer", Needs::kModel},
       {"RepositoryModelLoad", Needs::kAdmin}, {"RepositoryModelUnload", Needs::kAdmin},
+      {"SystemSharedMemoryStatus", Needs::kRegion}, {"CudaSharedMemoryStatus", Needs::kRegion},
+      {"SystemSharedMemoryRegister", Needs::kAdmin}, {"SystemSharedMemoryUnregister", Needs::kAdmin},
+      {"CudaSharedMemoryRegister", Needs::kAdmin},  {"CudaSharedMemoryUnregister", Needs::kAdmin},
   };
   return *permissions;
 }
@@ -246,6 +251,10 @@ TEST_F(AuthTest, EveryMethodOfTheServiceChecksTheClientsRoleAndModels) {
     CallResult stranger = Call(method, "dense", "Bearer stranger-token");
     if (needs == Needs::kServer) {
       EXPECT_TRUE(stranger.status.ok()) << stranger.status.error_message();
+    } else if (needs == Needs::kRegion) {
+      EXPECT_EQ(stranger.status.error_code(), grpc::StatusCode::NOT_FOUND)
+          << stranger.status.error_message();
+      EXPECT_THAT(stranger.status.error_message(), HasSubstr("shared memory region: 'dense'"));
     } else if (stream) {
       // The stream is admitted; its request for "dense" is answered with the refusal.
       EXPECT_TRUE(stranger.status.ok()) << stranger.status.error_message();
