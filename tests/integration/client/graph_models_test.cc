@@ -119,7 +119,7 @@ class GraphModelsTest : public ::testing::Test {
     DeviceManagerOptions device_options;
     device_options.devices = "emu";
     device_options.clock = &clock_;
-    device_options.metrics = metrics_->registry();
+    device_options.metrics = metrics_.get();
     auto devices = DeviceManager::Create(std::move(device_options));
     ASSERT_TRUE(devices.ok()) << devices.status();
     devices_ = *std::move(devices);
