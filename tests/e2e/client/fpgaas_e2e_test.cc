@@ -19,7 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "tests/integration/client/report_checks.h"
+#include "tests/support/report_checks.h"
 
 namespace {
 

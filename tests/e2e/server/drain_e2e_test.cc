@@ -15,8 +15,8 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "proto/grpc_service.grpc.pb.h"
-#include "tests/e2e/server/daemon.h"
-#include "tests/integration/server/test_models.h"
+#include "tests/support/daemon.h"
+#include "tests/support/test_models.h"
 
 namespace fpgaas {
 namespace {

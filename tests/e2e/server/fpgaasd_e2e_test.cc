@@ -30,9 +30,9 @@
 #include "gtest/gtest.h"
 #include "proto/grpc_service.grpc.pb.h"
 #include "proto/health.grpc.pb.h"
-#include "tests/e2e/server/daemon.h"
-#include "tests/integration/server/test_certificates.h"
-#include "tests/integration/server/test_models.h"
+#include "tests/support/daemon.h"
+#include "tests/support/test_certificates.h"
+#include "tests/support/test_models.h"
 
 #ifndef FPGAASD
 #error "FPGAASD (path of the fpgaasd binary) must be defined by CMake"

@@ -35,8 +35,8 @@
 #include "gtest/gtest.h"
 #include "proto/grpc_service.grpc.pb.h"
 #include "server/device/xrt/xclbin_writer.h"
-#include "tests/e2e/server/daemon.h"
-#include "tests/integration/server/test_models.h"
+#include "tests/support/daemon.h"
+#include "tests/support/test_models.h"
 #include "tests/unit/xrt/xrt_test_support.h"
 
 namespace fpgaas {

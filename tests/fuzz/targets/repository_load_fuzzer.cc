@@ -32,7 +32,7 @@
 #include "server/util/clock.h"
 #include "spdlog/spdlog.h"
 #include "tests/fuzz/targets/fuzz_check.h"
-#include "tests/integration/server/test_models.h"
+#include "tests/support/test_models.h"
 
 namespace {
 

@@ -24,7 +24,7 @@
 #include "server/metrics/metrics.h"
 #include "server/repository/repository.h"
 #include "server/util/clock.h"
-#include "tests/integration/client/report_checks.h"
+#include "tests/support/report_checks.h"
 
 namespace fpgaas {
 namespace {

@@ -15,7 +15,7 @@
 #include "client/tools/common/csv.h"
 #include "client/tools/perf/perf.h"
 #include "tests/integration/client/fake_kserve_service.h"
-#include "tests/integration/client/report_checks.h"
+#include "tests/support/report_checks.h"
 
 namespace fpgaas::tools {
 namespace {

@@ -32,7 +32,7 @@
 #include "server/repository/repository.h"
 #include "server/util/clock.h"
 #include "server/util/text.h"
-#include "tests/integration/server/test_models.h"
+#include "tests/support/test_models.h"
 
 namespace fpgaas {
 namespace {
@@ -72,7 +72,10 @@ class Server {
  public:
   explicit Server(HostileConfig config = {}) {
     const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::path(::testing::TempDir()) / absl::StrCat("hostile_", getpid(), "_", test->name());
+    root_ = fs::path(::testing::TempDir()) /
+            absl::StrCat("hostile_", getpid(), "_",
+                         // Parameterized names have a '/'.
+                         absl::StrReplaceAll(test->name(), {{"/", "_"}}));
     fs::remove_all(root_);
     testing::WriteDenseModel(root_, "dense", kInputs, kOutputs, 4);
     if (config.write_models) config.write_models(root_);
@@ -264,8 +267,7 @@ TEST(HostileTest, HugeMaxBatchSizeInConfigPbtxtFailsThatModelAloneAtStart) {
 
 // The dense project's files as file: parameters, with `edit` applied to firmware/myproject.cpp.
 inference::RepositoryModelLoadRequest UploadWithEditedTop(
-    const fs::path& scratch, const std::string& name,
-    const std::function<void(std::string&)>& edit,
+    const fs::path& scratch, const std::string& name, const std::function<void(std::string&)>& edit,
     const std::function<void(const fs::path& project)>& more = nullptr) {
   fs::remove_all(scratch);
   const fs::path project = scratch / "hls4ml_prj";
@@ -297,13 +299,11 @@ TEST_P(WeightPathTest, WeightFileOutsideTheProjectIsRefusedWithoutReadingIt) {
   // A file of the server whose first field would be echoed as "value #1 '<field>'".
   const fs::path secret = server.root().parent_path() / absl::StrCat("secret_", getpid());
   testing::WriteTextFile(secret, "s3cr3t-token\n");
-  const std::string target =
-      absl::StrReplaceAll(GetParam(), {{"SECRET", secret.string()},
-                                       {"UP", "../../../../../../../../.."}});
-  auto load = UploadWithEditedTop(server.root().parent_path() / absl::StrCat("up_", getpid()),
-                                  "thief", [&](std::string& top) {
-                                    ReplaceAll(top, "\"w2.txt\"", absl::StrCat("\"", target, "\""));
-                                  });
+  const std::string target = absl::StrReplaceAll(
+      GetParam(), {{"SECRET", secret.string()}, {"UP", "../../../../../../../../.."}});
+  auto load = UploadWithEditedTop(
+      server.root().parent_path() / absl::StrCat("up_", getpid()), "thief",
+      [&](std::string& top) { ReplaceAll(top, "\"w2.txt\"", absl::StrCat("\"", target, "\"")); });
   grpc::Status status = server.Load(load);
   fs::remove(secret);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -349,8 +349,7 @@ TEST(HostileTest, BadWeightValueIsQuotedShortAndEscaped) {
   Server server(Explicit());
   const std::string junk = absl::StrCat("\x1b[31m", std::string(5000, 'A'), "\n");
   auto load = UploadWithEditedTop(
-      server.root().parent_path() / absl::StrCat("junk_", getpid()), "junk",
-      [](std::string&) {},
+      server.root().parent_path() / absl::StrCat("junk_", getpid()), "junk", [](std::string&) {},
       [&junk](const fs::path& project) {
         testing::WriteTextFile(project / "firmware/weights/w2.txt", junk);
       });
@@ -368,8 +367,7 @@ TEST(HostileTest, BadWeightValueIsQuotedShortAndEscaped) {
 TEST(HostileTest, SizeProductOverflowingInt64IsAnError) {
   Server server(Explicit());
   auto load = UploadWithEditedTop(
-      server.root().parent_path() / absl::StrCat("ovf_", getpid()), "ovf",
-      [](std::string& top) {
+      server.root().parent_path() / absl::StrCat("ovf_", getpid()), "ovf", [](std::string& top) {
         ReplaceAll(top, "load_weights_from_txt<model_default_t, 6>",
                    "load_weights_from_txt<model_default_t, 4294967296 * 4294967296>");
       });
@@ -520,7 +518,14 @@ TEST(HostileTest, DrainFinishesAnIdleOpenStreamWithoutWaitingForTheGracePeriod) 
 
 // Raw bytes that are not a ModelInferRequest: the id field "bad-1", then an inputs field whose
 // length runs past the end of the message.
-std::string GarbageRequest() { return std::string("\x1a\x05" "bad-1" "\x22\x10" "abc", 12); }
+std::string GarbageRequest() {
+  return std::string(
+      "\x1a\x05"
+      "bad-1"
+      "\x22\x10"
+      "abc",
+      12);
+}
 
 grpc::ByteBuffer Bytes(const std::string& bytes) {
   grpc::Slice slice(bytes);

@@ -33,7 +33,7 @@
 #include "server/metrics/metrics.h"
 #include "server/repository/repository.h"
 #include "server/util/clock.h"
-#include "tests/integration/server/test_models.h"
+#include "tests/support/test_models.h"
 
 namespace fpgaas {
 namespace {

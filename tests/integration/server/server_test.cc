@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
@@ -40,7 +41,7 @@
 #include "server/numerics/tensor_packing.h"
 #include "server/repository/repository.h"
 #include "server/util/clock.h"
-#include "tests/integration/server/test_models.h"
+#include "tests/support/test_models.h"
 #include "tests/support/triton/triton_schema.h"
 
 namespace fpgaas {
@@ -140,8 +141,11 @@ class ServerHarness {
   void Start(const ServerConfig& config) {
     config_ = config;
     const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::path(::testing::TempDir()) /
-            absl::StrCat("server_test_", getpid(), "_", test != nullptr ? test->name() : "suite");
+    root_ =
+        fs::path(::testing::TempDir()) /
+        absl::StrCat("server_test_", getpid(), "_",
+                     // A parameterized test's name has a '/': one folder, not two.
+                     absl::StrReplaceAll(test != nullptr ? test->name() : "suite", {{"/", "_"}}));
     fs::remove_all(root_);
     testing::WriteDenseModel(root_, "dense", kInputs, kOutputs, kMaxBatch, kDenseExtra);
     testing::WriteDenseModel(root_, "gated", kInputs, kOutputs, 4, kGatedExtra);

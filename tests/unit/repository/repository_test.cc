@@ -1,7 +1,6 @@
 // ModelRepository on a fake device: scanning, config validation, versions, control modes,
 // load/unload/reload and registration over the wire.
 #include "server/repository/repository.h"
-#include "server/util/text.h"
 
 #include <atomic>
 #include <filesystem>
@@ -16,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
@@ -24,6 +24,7 @@
 #include "server/device/fake/fake_device.h"
 #include "server/metrics/metrics.h"
 #include "server/util/clock.h"
+#include "server/util/text.h"
 #include "spdlog/sinks/ostream_sink.h"
 #include "spdlog/spdlog.h"
 
@@ -167,8 +168,11 @@ class RepositoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = fs::path(::testing::TempDir()) /
-            absl::StrCat("repository_test_", ::testing::UnitTest::GetInstance()->random_seed(), "_",
-                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+            absl::StrCat(
+                "repository_test_", ::testing::UnitTest::GetInstance()->random_seed(), "_",
+                // A parameterized test's name has a '/': one folder, not two.
+                absl::StrReplaceAll(::testing::UnitTest::GetInstance()->current_test_info()->name(),
+                                    {{"/", "_"}}));
     fs::remove_all(root_);
     fs::create_directories(root_);
     device_ = std::make_shared<FakeDevice>();

@@ -1,7 +1,7 @@
 // One fpgaasd child process for the e2e tests (header-only): started with flags, its stdout read
 // up to the "listening" line, its log kept in a file. FPGAASD (the binary's path) comes from CMake.
-#ifndef FPGAAS_TESTS_E2E_SERVER_DAEMON_H_
-#define FPGAAS_TESTS_E2E_SERVER_DAEMON_H_
+#ifndef FPGAAS_TESTS_SUPPORT_DAEMON_H_
+#define FPGAAS_TESTS_SUPPORT_DAEMON_H_
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,7 +19,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "tests/integration/server/test_models.h"
+#include "tests/support/test_models.h"
 
 #ifndef FPGAASD
 #error "FPGAASD (path of the fpgaasd binary) must be defined by CMake"
@@ -145,4 +145,4 @@ inline std::string HttpGet(int port, const std::string& path) {
 
 }  // namespace fpgaas::testing
 
-#endif  // FPGAAS_TESTS_E2E_SERVER_DAEMON_H_
+#endif  // FPGAAS_TESTS_SUPPORT_DAEMON_H_

@@ -1,14 +1,14 @@
 // Test certificates for the server's TLS tests: a CA, a server certificate for localhost and
 // 127.0.0.1, and a client certificate, all made with the openssl command (EC P-256 keys) in a
 // folder the caller owns. Header-only; used by tests/integration/server and tests/e2e/server.
-#ifndef FPGAAS_TESTS_INTEGRATION_SERVER_TEST_CERTIFICATES_H_
-#define FPGAAS_TESTS_INTEGRATION_SERVER_TEST_CERTIFICATES_H_
+#ifndef FPGAAS_TESTS_SUPPORT_TEST_CERTIFICATES_H_
+#define FPGAAS_TESTS_SUPPORT_TEST_CERTIFICATES_H_
 
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 
-#include "tests/integration/server/test_models.h"
+#include "tests/support/test_models.h"
 
 namespace fpgaas::testing {
 
@@ -53,4 +53,4 @@ inline bool MakeTestCertificates(const std::filesystem::path& dir, TestCertifica
 
 }  // namespace fpgaas::testing
 
-#endif  // FPGAAS_TESTS_INTEGRATION_SERVER_TEST_CERTIFICATES_H_
+#endif  // FPGAAS_TESTS_SUPPORT_TEST_CERTIFICATES_H_

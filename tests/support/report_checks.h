@@ -1,7 +1,7 @@
 // Well-formedness checks for the report files the tools write (shared by the integration and
 // end-to-end tests): HTML pages must be self-contained with balanced tags, CSV files rectangular.
-#ifndef FPGAAS_TESTS_INTEGRATION_CLIENT_REPORT_CHECKS_H_
-#define FPGAAS_TESTS_INTEGRATION_CLIENT_REPORT_CHECKS_H_
+#ifndef FPGAAS_TESTS_SUPPORT_REPORT_CHECKS_H_
+#define FPGAAS_TESTS_SUPPORT_REPORT_CHECKS_H_
 
 #include <cctype>
 #include <set>
@@ -103,4 +103,4 @@ inline const std::vector<std::string>& PerfColumns() {
 
 }  // namespace fpgaas::testing
 
-#endif  // FPGAAS_TESTS_INTEGRATION_CLIENT_REPORT_CHECKS_H_
+#endif  // FPGAAS_TESTS_SUPPORT_REPORT_CHECKS_H_

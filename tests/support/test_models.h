@@ -1,8 +1,8 @@
 // Test models for the server tests: a one-dense-layer hls4ml project (Vivado backend, io_parallel,
 // hls4ml 0.8 layout) that the emulated FPGA runs, its config.pbtxt, and the reference output the
 // layer must produce. Header-only; used by tests/integration/server and tests/e2e/server.
-#ifndef FPGAAS_TESTS_INTEGRATION_SERVER_TEST_MODELS_H_
-#define FPGAAS_TESTS_INTEGRATION_SERVER_TEST_MODELS_H_
+#ifndef FPGAAS_TESTS_SUPPORT_TEST_MODELS_H_
+#define FPGAAS_TESTS_SUPPORT_TEST_MODELS_H_
 
 #include <filesystem>
 #include <fstream>
@@ -153,4 +153,4 @@ inline std::map<std::string, std::string> FilesUnder(const std::filesystem::path
 
 }  // namespace fpgaas::testing
 
-#endif  // FPGAAS_TESTS_INTEGRATION_SERVER_TEST_MODELS_H_
+#endif  // FPGAAS_TESTS_SUPPORT_TEST_MODELS_H_
