@@ -37,7 +37,7 @@
 #include "server/device/xrt/xclbin_writer.h"
 #include "tests/support/daemon.h"
 #include "tests/support/test_models.h"
-#include "tests/unit/xrt/xrt_test_support.h"
+#include "tests/support/xrt_test_support.h"
 
 namespace fpgaas {
 namespace {

@@ -18,7 +18,7 @@
 #include "server/numerics/tensor_packing.h"
 #include "absl/synchronization/notification.h"
 #include "server/scheduler/scheduler.h"
-#include "tests/unit/xrt/xrt_test_support.h"
+#include "tests/support/xrt_test_support.h"
 
 namespace fpgaas {
 namespace {

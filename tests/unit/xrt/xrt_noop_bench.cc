@@ -4,7 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "server/device/xrt/xrt_device.h"
-#include "tests/unit/xrt/xrt_test_support.h"
+#include "tests/support/xrt_test_support.h"
 
 namespace fpgaas {
 namespace {

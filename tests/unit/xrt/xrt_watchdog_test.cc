@@ -8,7 +8,7 @@
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
 #include "server/device/xrt/xrt_device.h"
-#include "tests/unit/xrt/xrt_test_support.h"
+#include "tests/support/xrt_test_support.h"
 #include "server/scheduler/scheduler.h"
 
 namespace fpgaas {

@@ -1,4 +1,4 @@
-#include "tests/unit/xrt/xrt_test_support.h"
+#include "tests/support/xrt_test_support.h"
 
 #include <cstdlib>
 #include <fstream>

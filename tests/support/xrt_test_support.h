@@ -1,7 +1,7 @@
 // Test support for the XRT device on XRT's noop shim (no FPGA): environment set-up, xclbin and
 // model fixtures, and metric lookups.
-#ifndef FPGAAS_TESTS_UNIT_XRT_XRT_TEST_SUPPORT_H_
-#define FPGAAS_TESTS_UNIT_XRT_XRT_TEST_SUPPORT_H_
+#ifndef FPGAAS_TESTS_SUPPORT_XRT_TEST_SUPPORT_H_
+#define FPGAAS_TESTS_SUPPORT_XRT_TEST_SUPPORT_H_
 
 #include <filesystem>
 #include <map>
@@ -38,4 +38,4 @@ double MetricValue(prometheus::Registry& registry, const std::string& name,
 
 }  // namespace fpgaas::testing
 
-#endif  // FPGAAS_TESTS_UNIT_XRT_XRT_TEST_SUPPORT_H_
+#endif  // FPGAAS_TESTS_SUPPORT_XRT_TEST_SUPPORT_H_
