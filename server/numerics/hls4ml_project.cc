@@ -1862,7 +1862,6 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildRecurrent(const LayerCall& call, i
     auto it = config.values.find(field);
     return it != config.values.end() && it->second.text == "true";
   };
-  const bool use_static = config.values.count("use_static") == 0 || flag("use_static");
   absl::StatusOr<FixedType> accum = ConfigType(config, "accum_t", std::nullopt);
   if (!accum.ok()) return accum.status();
   r.accum_type = *accum;
@@ -1903,10 +1902,12 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildRecurrent(const LayerCall& call, i
   r.activation = *act;
 
   // Releases, told apart by the project's own nnet_recurrent.h (a project without it gets the
-  // newest): the arithmetic of every step is the same from 0.7 to 1.3, but before 1.1 the
-  // activations are instantiated on arrays of other types than their template arguments name
-  // (sigmoid<data_T, weight_t> on accum_t arrays), so such a project compiles only when those types
-  // coincide; pytorch_order exists from 1.0.
+  // newest): the arithmetic of every step is the same from 0.7 to 1.3, but some instantiations
+  // pass arrays of other types than their template arguments name, so a project compiles only
+  // when those types coincide: lstm_stack instantiates the non-static nnet::lstm too (a run-time
+  // `if (use_static)`), whose dense calls write accum_t arrays as res_T and read the res_T state
+  // as data_T; before 1.1 the activations are sigmoid<data_T, weight_t> on accum_t arrays.
+  // pytorch_order exists from 1.0.
   const std::string& source = NnetUtils("nnet_recurrent.h");
   std::string flat;
   for (char ch : source) {
@@ -1960,9 +1961,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildRecurrent(const LayerCall& call, i
   if (!res_t.ok()) return res_t.status();
   if (!weight_t.ok()) return weight_t.status();
   std::vector<std::pair<std::string, FixedType>> must_equal;
-  if (lstm && (old_release || !use_static)) {
-    must_equal = {{"the input type", *data_t}, {"the output type", *res_t}};
-  }
+  if (lstm) must_equal = {{"the input type", *data_t}, {"the output type", *res_t}};
   if (old_release) must_equal.push_back({"weight_t", *weight_t});
   for (const auto& [what, type] : must_equal) {
     if (!(type == r.accum_type)) {
@@ -1970,8 +1969,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildRecurrent(const LayerCall& call, i
           absl::StatusCode::kInvalidArgument, call.where.Where(),
           absl::StrCat("nnet::", call.function, " with ", config.name, ": ", what, " ",
                        type.ToString(), " differs from accum_t ", r.accum_type.ToString(),
-                       "; this release's nnet_recurrent.h", use_static ? "" : " (use_static = false)",
-                       " then does not compile"));
+                       ": the project's nnet_recurrent.h then does not compile (hls4ml's C "
+                       "simulation needs them equal)"));
     }
   }
   LayerSpec layer;
