@@ -61,6 +61,13 @@ TEST(Hls4mlProjectTest, TopFunctionIsTheCppIncludingParametersWhenSeveral) {
   EXPECT_EQ(project->top_function, "tiny");
   EXPECT_EQ(project->spec.layers.size(), 5u);
 
+  // A top renamed without renaming its file (CICADA's cicada.cpp defines cicada_v2p2p0): the
+  // file's only function.
+  ReplaceInFile(root / "firmware" / "tiny.cpp", "void tiny(", "void tiny_v2(");
+  project = ReadHls4mlProject(root);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_EQ(project->top_function, "tiny_v2");
+
   // Two .cpp files including parameters.h: which one is the top cannot be told.
   WriteText(root / "firmware" / "algo.cpp", "#include \"parameters.h\"\nvoid algo() {}\n");
   project = ReadHls4mlProject(root);
