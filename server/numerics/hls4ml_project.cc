@@ -70,6 +70,9 @@ struct WeightDecl {
   std::string type;
   int64_t count = 0;
   std::string txt_name;  // file name inside weights/
+  // The header initialising the array: weights/<name>.h (hls4ml's writer), or a header
+  // parameters.h includes that declares it (projects with all their weights in one weights.h).
+  fs::path header;
   Located where;
   bool from_load_call = false;  // declared by a load_weights_from_txt call: the .txt is required
   // The call sits under a preprocessor condition other than `#ifndef __SYNTHESIS__` (e.g. a
@@ -200,6 +203,9 @@ class ProjectReader {
   absl::StatusOr<std::vector<int64_t>> LoadWeights(const std::string& name, const FixedType& type,
                                                    int64_t expected_count, absl::string_view what,
                                                    const LayerCall& call);
+  // Headers in the firmware folder that parameters.h includes by a plain quoted name (other than
+  // defines.h), in include order: where some projects declare all their weight arrays.
+  std::vector<fs::path> WeightHeadersOfParameters() const;
   absl::StatusOr<std::vector<double>> ReadWeightValues(const std::string& name,
                                                        const WeightDecl& decl,
                                                        const LayerCall& call) const;
@@ -573,7 +579,7 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
       !inside.ok()) {
     return inside;
   }
-  const fs::path header_path = weights_dir / (name + ".h");
+  const fs::path header_path = decl.header.empty() ? weights_dir / (name + ".h") : decl.header;
   if (decl.conditional && fs::is_regular_file(header_path, ec)) {
     // Only the .h initialiser counts (see WeightDecl::conditional).
   } else if (decl.from_load_call && !fs::is_regular_file(txt, ec)) {
@@ -589,8 +595,9 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
     display = Display(txt);
   } else {
     // Projects from before load_weights_from_txt (and synthesis-only copies) initialise the
-    // array in weights/<name>.h.
-    const fs::path header = weights_dir / (name + ".h");
+    // array in weights/<name>.h (or in the header that declares it).
+    const fs::path& header = header_path;
+    if (absl::Status inside = CheckInside(header, call.where.Where()); !inside.ok()) return inside;
     std::ifstream in(header, std::ios::binary);
     std::stringstream buffer;
     if (in) buffer << in.rdbuf();
@@ -630,6 +637,27 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
   return values;
 }
 
+std::vector<fs::path> ProjectReader::WeightHeadersOfParameters() const {
+  std::vector<fs::path> headers;
+  std::ifstream in(firmware_dir_ / "parameters.h", std::ios::binary);
+  std::string line;
+  std::error_code ec;
+  while (in && std::getline(in, line)) {
+    absl::string_view l = Trim(line);
+    if (!absl::ConsumePrefix(&l, "#include")) continue;
+    l = Trim(l);
+    if (l.size() < 2 || l.front() != '"') continue;
+    const size_t close = l.find('"', 1);
+    if (close == absl::string_view::npos) continue;
+    const std::string name(l.substr(1, close - 1));
+    if (name == "defines.h" || absl::StrContains(name, "/") || absl::StrContains(name, "..")) {
+      continue;
+    }
+    if (fs::is_regular_file(firmware_dir_ / name, ec)) headers.push_back(firmware_dir_ / name);
+  }
+  return headers;
+}
+
 absl::StatusOr<std::vector<int64_t>> ProjectReader::LoadWeights(const std::string& name,
                                                                 const FixedType& type,
                                                                 int64_t expected_count,
@@ -640,15 +668,31 @@ absl::StatusOr<std::vector<int64_t>> ProjectReader::LoadWeights(const std::strin
   if (it != weight_decls_.end()) {
     decl = it->second;
   } else {
-    // No load_weights_from_txt call: the declaration in weights/<name>.h gives the type.
-    const fs::path header = firmware_dir_ / "weights" / (name + ".h");
+    // No load_weights_from_txt call: the declaration in weights/<name>.h (or in a header that
+    // parameters.h includes) gives the type.
+    fs::path header = firmware_dir_ / "weights" / (name + ".h");
+    std::error_code ec;
+    if (!fs::is_regular_file(header, ec)) {
+      for (const fs::path& included : WeightHeadersOfParameters()) {
+        std::ifstream in(included, std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        if (absl::StrContains(text.str(), absl::StrCat(" ", name, "["))) {
+          header = included;
+          break;
+        }
+      }
+    }
     if (absl::Status inside = CheckInside(header, call.where.Where()); !inside.ok()) return inside;
     absl::StatusOr<SourceFile> file = ReadSourceFile(header, Display(header));
     if (!file.ok()) {
       return Error(absl::StatusCode::kNotFound, call.where.Where(),
                    absl::StrCat("weight array ", name, " is neither loaded by a ",
-                                "load_weights_from_txt call nor declared in ", Display(header)));
+                                "load_weights_from_txt call nor declared in ",
+                                Display(firmware_dir_ / "weights" / (name + ".h")),
+                                " or a header parameters.h includes"));
     }
+    decl.header = header;
     bool found = false;
     for (const Statement& st : file->statements) {
       absl::string_view text = st.text;
@@ -883,8 +927,8 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
                                     "' must be relative to firmware/weights/ without '..'"));
         }
         weight_decls_[call.args[0]] = WeightDecl{call.template_args[0], *count,
-                                                 std::move(file_name), where, true,
-                                                 !in_simulation()};
+                                                 std::move(file_name), fs::path(), where,
+                                                 true, !in_simulation()};
         continue;
       }
       if (call.function == "load_compressed_weights_from_txt" ||

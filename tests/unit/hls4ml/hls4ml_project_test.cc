@@ -77,6 +77,34 @@ TEST(Hls4mlProjectTest, TopFunctionIsTheCppIncludingParametersWhenSeveral) {
                         "\"parameters.h\""));
 }
 
+// Weights initialised in one header that parameters.h includes (CMS AXOL1TL v3/v4 keep every
+// array in firmware/weights.h), with neither a load call nor weights/<name>.h.
+TEST(Hls4mlProjectTest, ReadsWeightsFromAHeaderParametersIncludes) {
+  const fs::path root = CopyFixture("new_style");
+  const fs::path firmware = root / "firmware";
+  ReplaceInFile(firmware / "tiny.cpp",
+                "nnet::load_weights_from_txt<fc1_weight_t, 12>(w2, \"w2.txt\");", "");
+  fs::remove(firmware / "weights" / "w2.h");
+  fs::remove(firmware / "weights" / "w2.txt");
+  ReplaceInFile(firmware / "parameters.h", "#include \"weights/w2.h\"",
+                "#include \"all_weights.h\"");
+  WriteText(firmware / "all_weights.h",
+            "namespace tiny_v1 {\nfc1_weight_t w2[12] = {0.53, -0.25, 1.0, 0.125, 0.25, 0.5, "
+            "-0.75, 1.5, -1.0, 2.0, 0.5, -0.5};\n}\n");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(root);
+  ASSERT_TRUE(project.ok()) << project.status();
+  const auto& fc1 = std::get<DenseSpec>(project->spec.layers[0].op);
+  EXPECT_THAT(fc1.weights, ElementsAre(16, -8, 32, 4, 8, 16, -24, 48, -32, 64, 16, -16));
+
+  // Declared nowhere: the message names both places looked at.
+  fs::remove(firmware / "all_weights.h");
+  project = ReadHls4mlProject(root);
+  ASSERT_FALSE(project.ok());
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("weight array w2 is neither loaded by a load_weights_from_txt call nor "
+                        "declared in firmware/weights/w2.h or a header parameters.h includes"));
+}
+
 TEST(Hls4mlProjectTest, ReadsNewStyleProject) {
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(FixturesDir() / "new_style");
   ASSERT_TRUE(project.ok()) << project.status();
