@@ -73,7 +73,7 @@ class Daemon {
 
   // Reads stdout until the listening line; false if the process ended first.
   bool AwaitListening() {
-    const std::regex listening("gRPC on [0-9.]+:([0-9]+), metrics on http://[0-9.]+:([0-9]+)");
+    const std::regex listening("gRPC on [0-9.]+:([0-9]+), metrics on https?://[0-9.]+:([0-9]+)");
     char line[1024];
     while (stdout_ != nullptr && std::fgets(line, sizeof(line), stdout_) != nullptr) {
       std::cmatch match;
