@@ -59,8 +59,8 @@ ABSL_FLAG(std::string, metrics_address, "",
 ABSL_FLAG(bool, metrics_tls, false,
           "Serve /metrics over HTTPS with the --tls-cert/--tls-key certificate.");
 ABSL_FLAG(std::string, metrics_token_file, "",
-          "File holding a token that /metrics scrapes must send as the password of HTTP Basic "
-          "authentication (any user name; Prometheus: basic_auth.password_file).");
+          "File holding a bearer token that /metrics scrapes must send as 'Authorization: Bearer "
+          "<token>' (Prometheus: authorization.credentials_file).");
 ABSL_FLAG(int64_t, grpc_memory_quota_bytes, int64_t{2} << 30,
           "Memory gRPC may use to buffer all connections' data (a gRPC ResourceQuota); 0 = no "
           "bound.");

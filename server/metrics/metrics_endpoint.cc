@@ -1,33 +1,38 @@
 #include "server/metrics/metrics_endpoint.h"
 
-#include <arpa/inet.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/thread.h>
 #include <netinet/in.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <exception>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <string>
 #include <thread>
 #include <utility>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "absl/time/clock.h"
-#include "prometheus/exposer.h"
+#include "openssl/err.h"
+#include "openssl/ssl.h"
 #include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
 
 namespace fpgaas {
 namespace {
 
-absl::StatusOr<std::string> ReadPem(const std::string& path, const char* what) {
+absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::NotFoundError(
@@ -35,15 +40,11 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, const char* what) {
   }
   std::stringstream content;
   content << in.rdbuf();
-  std::string text = content.str();
-  if (text.find("-----BEGIN ") == std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": ", path, " holds no PEM block"));
-  }
-  return text;
+  return content.str();
 }
 
 // Compares every byte whatever the first difference (no timing hint about the token).
-bool SameToken(const std::string& given, const std::string& expected) {
+bool SameToken(absl::string_view given, const std::string& expected) {
   unsigned char difference = given.size() == expected.size() ? 0 : 1;
   for (size_t i = 0; i < given.size(); ++i) {
     difference |= static_cast<unsigned char>(given[i] ^ expected[i % expected.size()]);
@@ -51,31 +52,122 @@ bool SameToken(const std::string& given, const std::string& expected) {
   return difference == 0;
 }
 
-// An anonymous in-memory file holding `text`, closed on destruction.
-class MemoryFile {
+struct SslCtxDeleter {
+  void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
+};
+using SslCtx = std::unique_ptr<SSL_CTX, SslCtxDeleter>;
+
+absl::StatusOr<SslCtx> MakeSslContext(const std::string& chain, const std::string& key) {
+  for (const auto& [file, what] : {std::pair{chain, "metrics TLS certificate chain (--tls-cert)"},
+                                   std::pair{key, "metrics TLS private key (--tls-key)"}}) {
+    if (absl::Status read = ReadFile(file, what).status(); !read.ok()) return read;
+  }
+  SslCtx ctx(SSL_CTX_new(TLS_server_method()));
+  if (ctx == nullptr) return absl::InternalError("OpenSSL: cannot make a TLS context");
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  if (SSL_CTX_use_certificate_chain_file(ctx.get(), chain.c_str()) != 1) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        absl::StrCat("metrics TLS certificate chain (--tls-cert): ", chain,
+                     " holds no PEM certificate"));
+  }
+  if (SSL_CTX_use_PrivateKey_file(ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(ctx.get()) != 1) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        absl::StrCat("metrics TLS private key (--tls-key): ", key,
+                     " holds no unencrypted PEM private key matching ", chain));
+  }
+  return ctx;
+}
+
+bufferevent* NewTlsBufferevent(event_base* base, void* ctx) {
+  SSL* ssl = SSL_new(static_cast<SSL_CTX*>(ctx));
+  bufferevent* bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+                                                    BEV_OPT_CLOSE_ON_FREE);
+  if (bev != nullptr) bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+  return bev;
+}
+
+class MetricsEndpointImpl final : public MetricsEndpoint {
  public:
-  explicit MemoryFile(const std::string& text) {
-    fd_ = memfd_create("fpgaasd-metrics-tls", MFD_CLOEXEC);
-    if (fd_ < 0) return;
-    size_t written = 0;
-    while (written < text.size()) {
-      const ssize_t n = write(fd_, text.data() + written, text.size() - written);
-      if (n <= 0) {
-        close(fd_);
-        fd_ = -1;
-        return;
-      }
-      written += static_cast<size_t>(n);
+  MetricsEndpointImpl(std::shared_ptr<prometheus::Registry> registry, SslCtx ssl,
+                      std::string token)
+      : registry_(std::move(registry)), ssl_(std::move(ssl)), token_(std::move(token)) {}
+
+  ~MetricsEndpointImpl() override {
+    if (base_ != nullptr) event_base_loopbreak(base_);
+    if (thread_.joinable()) thread_.join();
+    if (http_ != nullptr) evhttp_free(http_);  // closes its connections
+    if (base_ != nullptr) event_base_free(base_);
+  }
+
+  absl::Status Start(const std::string& address, int port) {
+    base_ = event_base_new();
+    http_ = base_ != nullptr ? evhttp_new(base_) : nullptr;
+    if (http_ == nullptr) return absl::InternalError("libevent: cannot create the metrics loop");
+    evhttp_set_gencb(http_, &MetricsEndpointImpl::OnRequest, this);
+    evhttp_set_allowed_methods(http_, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+    evhttp_set_max_headers_size(http_, 16 << 10);
+    evhttp_set_max_body_size(http_, 0);
+    evhttp_set_timeout(http_, 30);  // idle or slow connections close
+    if (ssl_ != nullptr) evhttp_set_bevcb(http_, &NewTlsBufferevent, ssl_.get());
+    evhttp_bound_socket* bound =
+        evhttp_bind_socket_with_handle(http_, address.c_str(), static_cast<uint16_t>(port));
+    if (bound == nullptr) {
+      return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", address, ":", port,
+                                                 " (address in use or not available)"));
     }
+    sockaddr_storage name{};
+    socklen_t length = sizeof(name);
+    getsockname(evhttp_bound_socket_get_fd(bound), reinterpret_cast<sockaddr*>(&name), &length);
+    port_ = ntohs(name.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&name)->sin6_port
+                                             : reinterpret_cast<sockaddr_in*>(&name)->sin_port);
+    thread_ = std::thread([base = base_] { event_base_dispatch(base); });
+    return absl::OkStatus();
   }
-  ~MemoryFile() {
-    if (fd_ >= 0) close(fd_);
-  }
-  bool ok() const { return fd_ >= 0; }
-  std::string path() const { return absl::StrCat("/proc/self/fd/", fd_); }
+
+  int port() const override { return port_; }
+  bool tls() const override { return ssl_ != nullptr; }
+  bool token_required() const override { return !token_.empty(); }
 
  private:
-  int fd_ = -1;
+  static void OnRequest(evhttp_request* request, void* arg) {
+    static_cast<MetricsEndpointImpl*>(arg)->Handle(request);
+  }
+
+  void Handle(evhttp_request* request) {
+    evkeyvalq* out = evhttp_request_get_output_headers(request);
+    const char* path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(request));
+    if (path == nullptr || absl::string_view(path) != "/metrics") {
+      evhttp_send_error(request, 404, "Not Found");
+      return;
+    }
+    if (!token_.empty()) {
+      const char* authorization =
+          evhttp_find_header(evhttp_request_get_input_headers(request), "Authorization");
+      absl::string_view given = authorization != nullptr ? authorization : "";
+      if (!absl::ConsumePrefix(&given, "Bearer ") || !SameToken(given, token_)) {
+        evhttp_add_header(out, "WWW-Authenticate", "Bearer realm=\"fpgaasd metrics\"");
+        evhttp_send_error(request, 401,
+                          authorization == nullptr ? "Unauthorized: a bearer token is required"
+                                                   : "Unauthorized: invalid bearer token");
+        return;
+      }
+    }
+    const std::string body = prometheus::TextSerializer().Serialize(registry_->Collect());
+    evhttp_add_header(out, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    evbuffer_add(evhttp_request_get_output_buffer(request), body.data(), body.size());
+    evhttp_send_reply(request, 200, "OK", nullptr);
+  }
+
+  const std::shared_ptr<prometheus::Registry> registry_;
+  const SslCtx ssl_;
+  const std::string token_;
+  event_base* base_ = nullptr;
+  evhttp* http_ = nullptr;
+  int port_ = 0;
+  std::thread thread_;
 };
 
 }  // namespace
@@ -89,19 +181,12 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Create(
     return absl::InvalidArgumentError(
         absl::StrCat("metrics port ", options.port, " is not in 0..65535"));
   }
-  const bool tls =
-      !options.tls_certificate_chain_file.empty() || !options.tls_private_key_file.empty();
   std::string token;
   if (!options.token_file.empty()) {
-    std::ifstream in(options.token_file, std::ios::binary);
-    if (!in) {
-      return absl::NotFoundError(absl::StrCat("metrics token (--metrics-token-file): cannot read ",
-                                              options.token_file, " (", std::strerror(errno),
-                                              ")"));
-    }
-    std::stringstream content;
-    content << in.rdbuf();
-    token = std::string(absl::StripAsciiWhitespace(content.str()));
+    absl::StatusOr<std::string> read =
+        ReadFile(options.token_file, "metrics token (--metrics-token-file)");
+    if (!read.ok()) return read.status();
+    token = std::string(absl::StripAsciiWhitespace(*read));
     bool printable = !token.empty();
     for (char c : token) {
       printable = printable && !absl::ascii_isspace(static_cast<unsigned char>(c)) &&
@@ -113,87 +198,25 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Create(
           " must hold one token (printable characters, no whitespace inside)"));
     }
   }
-  std::vector<std::string> civet_options = {
-      "listening_ports", absl::StrCat(options.address, ":", options.port, tls ? "s" : ""),
-      "num_threads", "2"};
-  std::unique_ptr<MemoryFile> pem;
-  if (tls) {
+  SslCtx ssl;
+  if (!options.tls_certificate_chain_file.empty() || !options.tls_private_key_file.empty()) {
     if (options.tls_certificate_chain_file.empty() || options.tls_private_key_file.empty()) {
       return absl::InvalidArgumentError(
           "metrics TLS needs both a certificate chain file and a private key file");
     }
-    absl::StatusOr<std::string> chain =
-        ReadPem(options.tls_certificate_chain_file, "metrics TLS certificate chain");
-    if (!chain.ok()) return chain.status();
-    absl::StatusOr<std::string> key = ReadPem(options.tls_private_key_file, "metrics TLS key");
-    if (!key.ok()) return key.status();
-    pem = std::make_unique<MemoryFile>(absl::StrCat(*key, "\n", *chain));
-    if (!pem->ok()) {
-      return absl::UnavailableError(
-          absl::StrCat("metrics TLS: cannot make an in-memory file (", std::strerror(errno), ")"));
-    }
-    // The key and first certificate from the file, then the whole chain from it.
-    civet_options.insert(civet_options.end(),
-                         {"ssl_certificate", pem->path(), "ssl_certificate_chain", pem->path(),
-                          "ssl_protocol_version", "4"});  // TLS 1.2 and later
+    absl::StatusOr<SslCtx> made =
+        MakeSslContext(options.tls_certificate_chain_file, options.tls_private_key_file);
+    if (!made.ok()) return made.status();
+    ssl = *std::move(made);
   }
-  std::unique_ptr<prometheus::Exposer> exposer;
-  try {
-    exposer = std::make_unique<prometheus::Exposer>(civet_options);
-  } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot serve metrics on ", options.address, ":", options.port, ": ", e.what(),
-        tls ? " (with TLS: is libssl.so installed, and do the certificate and key match?)" : ""));
+  static std::once_flag threads_once;
+  std::call_once(threads_once, [] { evthread_use_pthreads(); });  // loopbreak from another thread
+  auto endpoint =
+      std::make_unique<MetricsEndpointImpl>(options.registry, std::move(ssl), std::move(token));
+  if (absl::Status started = endpoint->Start(options.address, options.port); !started.ok()) {
+    return started;
   }
-  exposer->RegisterCollectable(options.registry);
-  if (!token.empty()) {
-    exposer->RegisterAuth(
-        [token](const std::string&, const std::string& password) {
-          return SameToken(password, token);
-        },
-        "fpgaasd metrics");
-  }
-  const std::vector<int> ports = exposer->GetListeningPorts();
-  return std::unique_ptr<MetricsEndpoint>(
-      new MetricsEndpoint(std::move(exposer), options.address,
-                          ports.empty() ? options.port : ports.front(), tls,
-                          !token.empty()));
-}
-
-MetricsEndpoint::MetricsEndpoint(std::unique_ptr<prometheus::Exposer> exposer,
-                                 std::string knock_host, int port, bool tls, bool token_required)
-    : exposer_(std::move(exposer)),
-      knock_host_(std::move(knock_host)),
-      port_(port),
-      tls_(tls),
-      token_required_(token_required) {}
-
-// civetweb's listening thread looks at its stop flag only between polls of the listening socket
-// that last 2 s when nothing connects: destroying an idle Exposer took up to 2 s. Connecting to
-// the port ends the poll, so knock until the Exposer is gone.
-MetricsEndpoint::~MetricsEndpoint() {
-  in_addr knock_address{};
-  if (knock_host_ == "0.0.0.0" || inet_pton(AF_INET, knock_host_.c_str(), &knock_address) != 1) {
-    knock_address.s_addr = htonl(INADDR_LOOPBACK);
-  }
-  std::atomic<bool> stopped{false};
-  std::thread knocker([&stopped, port = port_, knock_address] {
-    while (!stopped.load()) {
-      const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-      if (fd >= 0) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(static_cast<uint16_t>(port));
-        address.sin_addr = knock_address;
-        connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-        close(fd);
-      }
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-  });
-  exposer_.reset();
-  stopped.store(true);
-  knocker.join();
+  return endpoint;
 }
 
 }  // namespace fpgaas

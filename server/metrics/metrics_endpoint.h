@@ -1,17 +1,15 @@
-// MetricsEndpoint: the Prometheus /metrics HTTP endpoint (prometheus-cpp's Exposer, on civetweb),
-// optionally over TLS and behind a token.
+// MetricsEndpoint: the Prometheus /metrics HTTP endpoint, optionally over TLS and behind a bearer
+// token.
 //
-// TLS reuses PEM files such as the gRPC port's --tls-cert/--tls-key: civetweb wants the key and
-// the certificate in one file, so they are joined in an anonymous in-memory file (memfd) that
-// civetweb reads once at start; nothing is written to disk. civetweb loads libssl.so at run time
-// (dlopen): without it, Create fails saying so.
-// The token is asked as HTTP Basic authentication whose password is the token (any user name;
-// prometheus-cpp's Exposer has no other hook; Prometheus: basic_auth.password_file): a scrape
-// without it gets 401.
+// Served by one libevent (evhttp) loop thread, as the HTTP/REST port is, and not by
+// prometheus-cpp's Exposer: Debian 12's civetweb 1.15 (the Exposer's server) loads OpenSSL at run
+// time and calls SSL_get_peer_certificate, which OpenSSL 3 no longer exports, so every TLS
+// connection to it crashed the process (measured: a null function pointer in a civetweb
+// worker); and the Exposer's only authentication hook is HTTP Basic. The body is
+// prometheus-cpp's text format of the registry, as the Exposer sent it.
 //
-// Ownership: holds a reference to the registry it exposes. Destruction stops the server (and
-// does not wait civetweb's 2 s accept poll: see the .cc). Not copyable; no calls after Create but
-// port(), so thread-safe.
+// Ownership: holds a reference to the registry it exposes. Destruction stops the loop and closes
+// every connection. Thread-safe: after Create only port()/tls()/token_required() are called.
 #ifndef FPGAAS_SERVER_METRICS_METRICS_ENDPOINT_H_
 #define FPGAAS_SERVER_METRICS_METRICS_ENDPOINT_H_
 
@@ -21,45 +19,36 @@
 #include "absl/status/statusor.h"
 
 namespace prometheus {
-class Exposer;
 class Registry;
 }  // namespace prometheus
 
 namespace fpgaas {
 
 struct MetricsEndpointOptions {
-  std::string address = "0.0.0.0";  // IPv4 interface
+  std::string address = "0.0.0.0";  // interface to listen on
   int port = 8002;                   // 0 = pick a free one (see port())
   std::shared_ptr<prometheus::Registry> registry;  // required
-  // PEM certificate chain and unencrypted private key: both given = HTTPS; both empty = HTTP.
+  // PEM certificate chain and unencrypted private key (e.g. the gRPC port's --tls-cert and
+  // --tls-key): both given = HTTPS (TLS 1.2 and later); both empty = plain HTTP.
   std::string tls_certificate_chain_file;
   std::string tls_private_key_file;
-  // Non-empty: a file holding a token (surrounding whitespace ignored) that every /metrics
-  // request must send as its HTTP Basic password.
+  // Non-empty: a file holding a token (surrounding whitespace ignored); every /metrics request
+  // must carry "Authorization: Bearer <token>" (Prometheus: authorization.credentials_file), or
+  // gets 401.
   std::string token_file;
 };
 
 class MetricsEndpoint {
  public:
-  // Starts serving. INVALID_ARGUMENT for bad options (one TLS file without the other, an empty
-  // token or one with inner whitespace), NOT_FOUND for unreadable files, UNAVAILABLE when the address cannot be bound
-  // or civetweb cannot set up TLS; messages name the option and the file.
+  // Starts serving. INVALID_ARGUMENT for bad options (one TLS file without the other, a key that
+  // does not match the certificate, an empty token or one with inner whitespace), NOT_FOUND for
+  // unreadable files, UNAVAILABLE when the address cannot be bound; messages name the file.
   static absl::StatusOr<std::unique_ptr<MetricsEndpoint>> Create(MetricsEndpointOptions options);
-  ~MetricsEndpoint();
+  virtual ~MetricsEndpoint() = default;
 
-  int port() const { return port_; }
-  bool tls() const { return tls_; }
-  bool token_required() const { return token_required_; }
-
- private:
-  MetricsEndpoint(std::unique_ptr<prometheus::Exposer> exposer, std::string knock_host, int port,
-                  bool tls, bool token_required);
-
-  std::unique_ptr<prometheus::Exposer> exposer_;
-  const std::string knock_host_;
-  const int port_;
-  const bool tls_;
-  const bool token_required_;
+  virtual int port() const = 0;
+  virtual bool tls() const = 0;
+  virtual bool token_required() const = 0;
 };
 
 }  // namespace fpgaas

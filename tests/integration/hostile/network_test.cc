@@ -427,6 +427,7 @@ TEST(NetworkTest, MetricsOverTlsWithATokenRefusesPlainHttpAndMissingTokens) {
   };
   long code = 0;
   std::string body;
+  curl_slist* bearer = nullptr;
   {
     Curl curl;  // no token
     ASSERT_EQ(curl.Call(https, &code, &body, tls), CURLE_OK);
@@ -437,7 +438,8 @@ TEST(NetworkTest, MetricsOverTlsWithATokenRefusesPlainHttpAndMissingTokens) {
     ASSERT_EQ(curl.Call(https, &code, &body,
                         [&](CURL* c) {
                           tls(c);
-                          curl_easy_setopt(c, CURLOPT_USERPWD, "prometheus:wrong");
+                          bearer = curl_slist_append(nullptr, "Authorization: Bearer wrong");
+                          curl_easy_setopt(c, CURLOPT_HTTPHEADER, bearer);
                         }),
               CURLE_OK);
     EXPECT_EQ(code, 401);
@@ -455,9 +457,12 @@ TEST(NetworkTest, MetricsOverTlsWithATokenRefusesPlainHttpAndMissingTokens) {
   ASSERT_EQ(curl.Call(https, &code, &body,
                       [&](CURL* c) {
                         tls(c);
-                        curl_easy_setopt(c, CURLOPT_USERPWD, "prometheus:s3cr3t");
+                        curl_slist_free_all(bearer);
+                        bearer = curl_slist_append(nullptr, "Authorization: Bearer s3cr3t");
+                        curl_easy_setopt(c, CURLOPT_HTTPHEADER, bearer);
                       }),
             CURLE_OK);
+  curl_slist_free_all(bearer);
   EXPECT_EQ(code, 200);
   EXPECT_THAT(body, HasSubstr("fpgaas_server_info"));
 }
