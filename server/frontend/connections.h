@@ -6,11 +6,14 @@
 // good on the first accept4() error other than EAGAIN/EINTR: in src/core/lib/iomgr/
 // tcp_server_posix.cc, on_read() logs "Failed accept4: Too many open files" and jumps to `error`,
 // which never re-arms the listener's read notification, so after one EMFILE the port is dead
-// until the process restarts (measured: tests/integration/hostile). TcpAcceptor accepts instead,
+// until the process restarts (measured on a gRPC server of its own: after EMFILE and every
+// connection closed, a new one was never accepted). TcpAcceptor accepts instead,
 // refuses (closes) the newest connection once `max_connections` are open, recovers from EMFILE
 // with a reserve descriptor, and hands every admitted connection to gRPC through ServerBuilder's
 // external connection acceptor (same credentials, channel arguments and resource quota as a port
-// gRPC binds itself).
+// gRPC binds itself). One thing gRPC's own listener did is lost: it dropped new connections while
+// the ResourceQuota reported high memory pressure (gRPC 1.51 has no public call to ask it); the
+// connection limit stands in.
 //
 // Thread-safety: OpenConnections is thread-safe. TcpAcceptor: Start/Stop from one thread; the
 // handler runs on the accept thread.

@@ -344,7 +344,9 @@ class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
   }
   void OnDone() override {
     if (cancelling_on_this_thread == this) {
-      context_ = nullptr;  // inline in CancelIfWriteStalled's TryCancel, which holds context_mu_
+      // Inline in CancelIfWriteStalled's TryCancel: this thread already holds context_mu_.
+      context_mu_.AssertHeld();
+      context_ = nullptr;
     } else {
       absl::MutexLock lock(&context_mu_);
       context_ = nullptr;
