@@ -706,16 +706,33 @@ absl::StatusOr<std::vector<int64_t>> ProjectReader::LoadWeights(const std::strin
 }
 
 absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
-  const std::string signature_prefix = absl::StrCat("void ", top_function_, "(");
-  size_t i = 0;
-  for (; i < file.statements.size(); ++i) {
-    const std::string& text = file.statements[i].text;
-    if (absl::StartsWith(text, signature_prefix) && text.back() == '{') break;
+  // `void <name>(...) {` statements: the function named after the file, else the file's only one
+  // (projects that renamed the top but not its file, e.g. cicada.cpp defining cicada_v2p2p0).
+  std::vector<size_t> definitions;
+  std::vector<std::string> defined;
+  for (size_t k = 0; k < file.statements.size(); ++k) {
+    absl::string_view text = file.statements[k].text;
+    if (text.empty() || text.back() != '{' || !absl::ConsumePrefix(&text, "void ")) continue;
+    const size_t paren = text.find('(');
+    if (paren == absl::string_view::npos || !IsIdentifier(text.substr(0, paren))) continue;
+    definitions.push_back(k);
+    defined.emplace_back(text.substr(0, paren));
+  }
+  size_t i = file.statements.size();
+  for (size_t k = 0; k < definitions.size(); ++k) {
+    if (defined[k] == top_function_) i = definitions[k];
+  }
+  if (i == file.statements.size() && definitions.size() == 1) {
+    i = definitions[0];
+    top_function_ = defined[0];
   }
   if (i == file.statements.size()) {
     return Error(absl::StatusCode::kInvalidArgument, file.display_name,
-                 absl::StrCat("no definition of the top function ", top_function_));
+                 absl::StrCat("no definition of the top function ", top_function_, " (",
+                              definitions.size(), " other void functions: ",
+                              absl::StrJoin(defined, ", "), ")"));
   }
+  const std::string signature_prefix = absl::StrCat("void ", top_function_, "(");
   const Statement& signature = file.statements[i];
   absl::string_view params = signature.text;
   params.remove_prefix(signature_prefix.size());
@@ -1908,7 +1925,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
         absl::StrCat("hls4ml project: cannot resolve ", path.string(), ": ", ec.message()));
   }
 
-  // The top function: hls4ml_config.yml's ProjectName, else the one .cpp in firmware/.
+  // The top function: hls4ml_config.yml's ProjectName, else the one .cpp in firmware/, else the
+  // one .cpp that includes parameters.h.
   {
     std::ifstream yml(project_root_ / "hls4ml_config.yml");
     std::string line;
@@ -1931,13 +1949,33 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
         }
       }
       std::sort(candidates.begin(), candidates.end());
-      if (candidates.size() != 1) {
+      // Several: hls4ml's writer includes parameters.h in the top's .cpp only; the rest are the
+      // project's own code around it (e.g. a CMS hls4mlEmulator wrapper, or a trigger algorithm
+      // calling the network), which include the top's header instead.
+      std::vector<std::string> including_parameters;
+      if (candidates.size() > 1) {
+        for (const std::string& candidate : candidates) {
+          std::ifstream source(firmware_dir_ / (candidate + ".cpp"));
+          std::string line;
+          while (source && std::getline(source, line)) {
+            if (absl::StrContains(line, "#include \"parameters.h\"")) {
+              including_parameters.push_back(candidate);
+              break;
+            }
+          }
+        }
+      }
+      if (including_parameters.size() == 1) {
+        top_function_ = including_parameters[0];
+      } else if (candidates.size() == 1) {
+        top_function_ = candidates[0];
+      } else {
         return absl::InvalidArgumentError(absl::StrCat(
             "hls4ml project: cannot tell the top function: ", Display(firmware_dir_), " has ",
-            candidates.size(), " .cpp files (", absl::StrJoin(candidates, ", "),
-            ") and hls4ml_config.yml names none of them"));
+            candidates.size(), " .cpp files (", absl::StrJoin(candidates, ", "), ") of which ",
+            including_parameters.size(),
+            " include \"parameters.h\", and hls4ml_config.yml names none of them"));
       }
-      top_function_ = candidates[0];
     }
   }
 

@@ -46,6 +46,37 @@ std::vector<std::string> LayerNames(const NetworkSpec& spec) {
   return names;
 }
 
+// Without hls4ml_config.yml, a firmware folder with the project's own code around the network (as
+// CMS trigger projects ship: an hls4mlEmulator wrapper, a trigger algorithm calling the top): the
+// top is the one .cpp that includes parameters.h.
+TEST(Hls4mlProjectTest, TopFunctionIsTheCppIncludingParametersWhenSeveral) {
+  const fs::path root = CopyFixture("new_style");
+  fs::remove(root / "hls4ml_config.yml");
+  WriteText(root / "firmware" / "tinyModel_v1.cpp",
+            "#include \"tiny.h\"\n#include \"emulator.h\"\nclass TinyEmulator : public "
+            "hls4mlEmulator::Model {\n  void predict() { tiny(in_, out_); }\n};\n");
+  WriteText(root / "firmware" / "algo.cpp", "#include \"tiny.h\"\nvoid algo() {}\n");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(root);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_EQ(project->top_function, "tiny");
+  EXPECT_EQ(project->spec.layers.size(), 5u);
+
+  // A top renamed without renaming its file (CICADA's cicada.cpp defines cicada_v2p2p0): the
+  // file's only function.
+  ReplaceInFile(root / "firmware" / "tiny.cpp", "void tiny(", "void tiny_v2(");
+  project = ReadHls4mlProject(root);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_EQ(project->top_function, "tiny_v2");
+
+  // Two .cpp files including parameters.h: which one is the top cannot be told.
+  WriteText(root / "firmware" / "algo.cpp", "#include \"parameters.h\"\nvoid algo() {}\n");
+  project = ReadHls4mlProject(root);
+  ASSERT_FALSE(project.ok());
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("has 3 .cpp files (algo, tiny, tinyModel_v1) of which 2 include "
+                        "\"parameters.h\""));
+}
+
 TEST(Hls4mlProjectTest, ReadsNewStyleProject) {
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(FixturesDir() / "new_style");
   ASSERT_TRUE(project.ok()) << project.status();
