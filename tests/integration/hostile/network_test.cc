@@ -294,7 +294,7 @@ TEST(NetworkTest, HttpConnectionOverTheLimitIsClosedAndTheLimitFreesWhenAClientL
   }
   held.pop_back();  // its connection closes; the server notices at the next admission at the limit
   CURLcode admitted = CURLE_GOT_NOTHING;
-  for (int attempt = 0; attempt < 100 && admitted != CURLE_OK; ++attempt) {
+  for (int attempt = 0; attempt < 400 && admitted != CURLE_OK; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     Curl fresh;
     admitted = fresh.Call(url, &code, &body);
