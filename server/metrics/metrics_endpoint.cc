@@ -96,7 +96,9 @@ class MetricsEndpointImpl final : public MetricsEndpoint {
       : registry_(std::move(registry)), ssl_(std::move(ssl)), token_(std::move(token)) {}
 
   ~MetricsEndpointImpl() override {
-    if (base_ != nullptr) event_base_loopbreak(base_);
+    // loopexit, not loopbreak: event_base_loop clears the break flag when it starts, so a
+    // loopbreak that came before the thread reached it was lost and join() waited forever.
+    if (base_ != nullptr) event_base_loopexit(base_, nullptr);
     if (thread_.joinable()) thread_.join();
     if (http_ != nullptr) evhttp_free(http_);  // closes its connections
     if (base_ != nullptr) event_base_free(base_);
