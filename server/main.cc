@@ -30,13 +30,12 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "prometheus/exposer.h"
-#include "prometheus/registry.h"
 #include "server/device/device_manager.h"
 #include "server/frontend/frontend.h"
 #include "server/frontend/shared_memory.h"
 #include "server/http/http_server.h"
 #include "server/metrics/metrics.h"
+#include "server/metrics/metrics_endpoint.h"
 #include "server/repository/repository.h"
 #include "server/triton_flags.h"
 #include "server/util/clock.h"
@@ -57,12 +56,30 @@ ABSL_FLAG(int, http_threads, 2,
 ABSL_FLAG(int, metrics_port, 8002, "Prometheus /metrics HTTP port; 0 picks a free one.");
 ABSL_FLAG(std::string, metrics_address, "",
           "Interface /metrics listens on (IPv4); empty = the same as --grpc-address.");
+ABSL_FLAG(bool, metrics_tls, false,
+          "Serve /metrics over HTTPS with the --tls-cert/--tls-key certificate.");
+ABSL_FLAG(std::string, metrics_token_file, "",
+          "File holding a bearer token that /metrics scrapes must send as 'Authorization: Bearer "
+          "<token>' (Prometheus: authorization.credentials_file).");
 ABSL_FLAG(int64_t, grpc_memory_quota_bytes, int64_t{2} << 30,
           "Memory gRPC may use to buffer all connections' data (a gRPC ResourceQuota); 0 = no "
           "bound.");
 ABSL_FLAG(int, grpc_max_threads, 0, "Threads gRPC may use (ResourceQuota); 0 = gRPC's default.");
 ABSL_FLAG(int, grpc_max_streams_per_connection, 100,
           "HTTP/2 streams (concurrent RPCs) one client connection may have open at once.");
+ABSL_FLAG(int, max_connections, 10000,
+          "Client connections each of the gRPC and HTTP/REST ports keeps open at once; a newer one "
+          "is closed as soon as it is accepted. 0 = no limit. Lowered at start to fit the open "
+          "file limit.");
+ABSL_FLAG(int, grpc_stream_max_pending, 64,
+          "A ModelStreamInfer stream stops reading new requests while this many of its requests "
+          "are in flight or answered but not yet sent (a client that does not read is then held "
+          "by HTTP/2 flow control).");
+ABSL_FLAG(int64_t, grpc_stream_max_pending_bytes, int64_t{64} << 20,
+          "The same bound in bytes of answers waiting to be sent on one stream.");
+ABSL_FLAG(int, grpc_stream_write_timeout_seconds, 30,
+          "A ModelStreamInfer stream whose answer has waited this long to be sent (its client "
+          "reads nothing) is cancelled.");
 ABSL_FLAG(bool, grpc_accept_compression, false,
           "Accept gzip/deflate-compressed requests. gRPC inflates such a message whole before "
           "checking --max-message-bytes, so a small compressed request can cost the full size in "
@@ -93,8 +110,8 @@ ABSL_FLAG(bool, strict_readiness, false,
 ABSL_FLAG(int, drain_grace_seconds, 10,
           "On SIGINT/SIGTERM, in-flight requests get this long before they are cancelled.");
 ABSL_FLAG(std::string, tls_cert, "",
-          "PEM certificate chain of the gRPC server; with --tls-key turns TLS on (the /metrics "
-          "endpoint stays plain HTTP).");
+          "PEM certificate chain of the gRPC and HTTP/REST servers; with --tls-key turns TLS on "
+          "(/metrics too with --metrics-tls).");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls-cert.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA bundle that client certificates are verified against (with --tls-cert).");
@@ -144,36 +161,6 @@ std::vector<std::string> AllLoadModelValues(int argc, char** argv) {
     }
   }
   return models;
-}
-
-// prometheus::Exposer runs civetweb, whose listening thread looks at its stop flag only between
-// polls of the listening socket that last 2 s when nothing connects: destroying an idle Exposer
-// took up to 2 s. Connecting to the port ends the poll, so knock until the Exposer is gone.
-void StopMetricsExposer(std::unique_ptr<prometheus::Exposer> exposer, const std::string& host) {
-  const std::vector<int> ports = exposer->GetListeningPorts();
-  in_addr knock_address{};
-  if (host == "0.0.0.0" || inet_pton(AF_INET, host.c_str(), &knock_address) != 1) {
-    knock_address.s_addr = htonl(INADDR_LOOPBACK);
-  }
-  std::atomic<bool> stopped{false};
-  std::thread knocker([&stopped, ports, knock_address] {
-    while (!stopped.load()) {
-      for (int port : ports) {
-        const int fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (fd < 0) continue;
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(static_cast<uint16_t>(port));
-        address.sin_addr = knock_address;
-        connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-        close(fd);
-      }
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-  });
-  exposer.reset();
-  stopped.store(true);
-  knocker.join();
 }
 
 // The documented spelling is --grpc-port; absl flags are named grpc_port. Accept both by turning
@@ -293,6 +280,20 @@ int main(int argc, char** argv) {
       spdlog::info("open file limit raised from {} to {}", soft, files.rlim_max);
     }
   }
+  // Both ports' connections together stay under the open file limit, with room left for model
+  // files, devices and gRPC's own descriptors: accept() then never meets EMFILE through clients
+  // alone (and recovers if something else exhausts the descriptors).
+  int max_connections = absl::GetFlag(FLAGS_max_connections);
+  if (max_connections < 0) return Fail("--max-connections must be >= 0 (0 = no limit)");
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+    constexpr rlim_t kReserved = 256;
+    const rlim_t fit = files.rlim_cur > 2 * kReserved ? (files.rlim_cur - kReserved) / 2 : 1;
+    if (max_connections == 0 || static_cast<rlim_t>(max_connections) > fit) {
+      spdlog::warn("--max-connections={} lowered to {} per port (open file limit {})",
+                   max_connections, fit, files.rlim_cur);
+      max_connections = static_cast<int>(fit);
+    }
+  }
   fpgaas::RealClock clock;
   std::unique_ptr<fpgaas::MetricsRegistry> metrics = fpgaas::MetricsRegistry::Create();
 
@@ -331,15 +332,21 @@ int main(int argc, char** argv) {
   const std::string metrics_host = absl::GetFlag(FLAGS_metrics_address).empty()
                                        ? absl::GetFlag(FLAGS_grpc_address)
                                        : absl::GetFlag(FLAGS_metrics_address);
-  std::unique_ptr<prometheus::Exposer> exposer;
-  try {
-    exposer = std::make_unique<prometheus::Exposer>(
-        absl::StrCat(metrics_host, ":", absl::GetFlag(FLAGS_metrics_port)));
-  } catch (const std::exception& e) {
-    return Fail(absl::StrCat("cannot serve metrics on ", metrics_host, ":",
-                             absl::GetFlag(FLAGS_metrics_port), ": ", e.what()));
+  fpgaas::MetricsEndpointOptions endpoint_options;
+  endpoint_options.address = metrics_host;
+  endpoint_options.port = absl::GetFlag(FLAGS_metrics_port);
+  endpoint_options.registry = metrics->registry();
+  if (absl::GetFlag(FLAGS_metrics_tls)) {
+    if (absl::GetFlag(FLAGS_tls_cert).empty() || absl::GetFlag(FLAGS_tls_key).empty()) {
+      return Fail("--metrics-tls needs --tls-cert and --tls-key");
+    }
+    endpoint_options.tls_certificate_chain_file = absl::GetFlag(FLAGS_tls_cert);
+    endpoint_options.tls_private_key_file = absl::GetFlag(FLAGS_tls_key);
   }
-  exposer->RegisterCollectable(metrics->registry());
+  endpoint_options.token_file = absl::GetFlag(FLAGS_metrics_token_file);
+  absl::StatusOr<std::unique_ptr<fpgaas::MetricsEndpoint>> metrics_endpoint =
+      fpgaas::MetricsEndpoint::Create(std::move(endpoint_options));
+  if (!metrics_endpoint.ok()) return Fail(metrics_endpoint.status().ToString());
   // One per process, whatever models it serves: count(fpgaas_server_info) is the number of
   // servers (SuperSONIC's dashboard counts servers this way).
   metrics->SetServerInfo(FPGAAS_VERSION);
@@ -376,6 +383,11 @@ int main(int argc, char** argv) {
   server_options.max_concurrent_streams_per_connection =
       absl::GetFlag(FLAGS_grpc_max_streams_per_connection);
   server_options.accept_compressed_requests = absl::GetFlag(FLAGS_grpc_accept_compression);
+  server_options.max_connections = max_connections;
+  server_options.stream_max_pending_responses = absl::GetFlag(FLAGS_grpc_stream_max_pending);
+  server_options.stream_max_pending_bytes = absl::GetFlag(FLAGS_grpc_stream_max_pending_bytes);
+  server_options.stream_write_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_grpc_stream_write_timeout_seconds));
   absl::StatusOr<std::unique_ptr<fpgaas::GrpcServer>> server =
       fpgaas::GrpcServer::Create(std::move(server_options));
   if (!server.ok()) return Fail(server.status().ToString());
@@ -391,6 +403,7 @@ int main(int argc, char** argv) {
     http_options.port = absl::GetFlag(FLAGS_http_port);
     http_options.threads = absl::GetFlag(FLAGS_http_threads);
     http_options.max_body_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+    http_options.max_connections = max_connections;
     http_options.repository = repository->get();
     http_options.devices = devices->get();
     http_options.clock = &clock;
@@ -424,14 +437,15 @@ int main(int argc, char** argv) {
         "--auth-token-file/--auth-config without TLS: bearer tokens cross the network in clear text (use "
         "--tls-cert/--tls-key, or TLS termination in front of fpgaasd)");
   }
-  const std::vector<int> metrics_ports = exposer->GetListeningPorts();
   const char* tls = (*server)->mutual_tls() ? "mutual TLS" : (*server)->tls() ? "TLS" : "plaintext";
   std::printf(
-      "fpgaasd listening: gRPC on %s, metrics on http://%s:%d/metrics (gRPC: %s, bearer "
-      "token %s; metrics: plain HTTP), HTTP/REST on %s\n",
-      (*server)->listening_address().c_str(), metrics_host.c_str(),
-      metrics_ports.empty() ? absl::GetFlag(FLAGS_metrics_port) : metrics_ports.front(), tls,
+      "fpgaasd listening: gRPC on %s, metrics on %s://%s:%d/metrics (gRPC: %s, bearer "
+      "token %s; metrics: %s%s), HTTP/REST on %s\n",
+      (*server)->listening_address().c_str(), (*metrics_endpoint)->tls() ? "https" : "http",
+      metrics_host.c_str(), (*metrics_endpoint)->port(), tls,
       (*server)->token_required() ? "required" : "not required",
+      (*metrics_endpoint)->tls() ? "TLS" : "plain HTTP",
+      (*metrics_endpoint)->token_required() ? ", token" : "",
       http != nullptr ? http->listening_address().c_str() : "off");
   std::fflush(stdout);
   spdlog::info("serving; ready: {}", (*server)->ready() ? "yes" : "no");
@@ -453,7 +467,7 @@ int main(int argc, char** argv) {
   // Reverse order of creation: the server is stopped, then schedulers, devices, metrics.
   server->reset();
   http.reset();
-  StopMetricsExposer(std::move(exposer), metrics_host);
+  metrics_endpoint->reset();
   repository->reset();
   devices->reset();
   if (!merged_repositories.empty()) {

@@ -21,6 +21,7 @@
 #include "openssl/pem.h"
 #include "openssl/x509.h"
 #include "server/frontend/auth.h"
+#include "server/frontend/connections.h"
 #include "server/frontend/inference_service.h"
 
 namespace fpgaas {
@@ -162,6 +163,9 @@ class GrpcServerImpl final : public GrpcServer {
     service_options.core.on_models_changed = [this] { RefreshHealth(); };
     service_options.core.shared_memory = options_.shared_memory;
     service_options.authorizer = credentials_.authorizer;
+    service_options.stream_limits.max_pending_responses = options_.stream_max_pending_responses;
+    service_options.stream_limits.max_pending_bytes = options_.stream_max_pending_bytes;
+    service_options.stream_limits.write_timeout = options_.stream_write_timeout;
     service_ = std::make_unique<frontend::InferenceService>(std::move(service_options));
     service_for_drain_ = service_.get();
 
@@ -169,10 +173,21 @@ class GrpcServerImpl final : public GrpcServer {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
+    // fpgaasd accepts the port itself (connections.h: the connection limit, and accepting goes on
+    // after EMFILE) and hands each admitted connection to gRPC with the port's credentials.
+    connections_ = std::make_unique<frontend::OpenConnections>(options_.max_connections);
+    absl::StatusOr<std::unique_ptr<frontend::TcpAcceptor>> acceptor =
+        frontend::TcpAcceptor::Listen(options_.address, options_.port, connections_.get());
+    if (!acceptor.ok()) {
+      service_.reset();
+      return absl::UnavailableError(
+          absl::StrCat(acceptor.status().message(), " (address in use or not available)"));
+    }
+    acceptor_ = *std::move(acceptor);
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(
-        absl::StrCat(options_.address, ":", options_.port),
-        ServerCredentials(credentials_, options_.tls.require_client_certificate), &bound_port_);
+    external_connections_ = builder.experimental().AddExternalConnectionAcceptor(
+        grpc::ServerBuilder::experimental_type::ExternalConnectionType::FROM_FD,
+        ServerCredentials(credentials_, options_.tls.require_client_certificate));
     builder.RegisterService(service_.get());
     builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
     builder.SetMaxSendMessageSize(options_.max_message_bytes);
@@ -189,15 +204,20 @@ class GrpcServerImpl final : public GrpcServer {
       builder.SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_GZIP, false);
     }
     server_ = builder.BuildAndStart();
-    if (server_ == nullptr || bound_port_ == 0) {
-      server_.reset();
+    if (server_ == nullptr) {
+      acceptor_.reset();
       service_.reset();
       return absl::UnavailableError(absl::StrCat(
-          "cannot listen on ", options_.address, ":", options_.port,
-          tls() ? " (address in use or not available, or gRPC refused the TLS certificate/key; "
-                  "see gRPC's log above)"
-                : " (address in use or not available)"));
+          "cannot serve on ", options_.address, ":", options_.port,
+          tls() ? " (gRPC refused the TLS certificate/key; see gRPC's log above)" : ""));
     }
+    bound_port_ = acceptor_->port();
+    acceptor_->Start([this](int fd) {
+      grpc::experimental::ExternalConnectionAcceptor::NewConnectionParameters connection;
+      connection.listener_fd = acceptor_->listening_fd();
+      connection.fd = fd;
+      external_connections_->HandleNewConnection(&connection);
+    });
     started_.store(true);
     RefreshHealthLocked();
     health_thread_ = std::thread([this] { HealthLoop(); });
@@ -233,6 +253,8 @@ class GrpcServerImpl final : public GrpcServer {
       if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
     }
     health_thread_.join();
+    // No new connection from here on (gRPC would not take it after its Shutdown anyway).
+    acceptor_->Stop();
     const absl::Time deadline = absl::Now() + options_.drain_grace_period;
     // gRPC's Shutdown also waits for every connection to close, and an idle client answers the
     // GOAWAY only when it next polls (every 5 s by gRPC's default): once no KServe RPC is in
@@ -269,6 +291,9 @@ class GrpcServerImpl final : public GrpcServer {
     return tls() && !credentials_.client_ca.empty() && options_.tls.require_client_certificate;
   }
   bool token_required() const override { return credentials_.authorizer->required(); }
+  int64_t refused_connections() const override {
+    return connections_ != nullptr ? connections_->refused() : 0;
+  }
 
  private:
   void RefreshHealth() {
@@ -304,6 +329,10 @@ class GrpcServerImpl final : public GrpcServer {
   mutable absl::Mutex mu_;
   std::unique_ptr<frontend::InferenceService> service_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<grpc::Server> server_;  // set under mu_ in Start, then only used
+  // Set in Start; the acceptor hands connections to external_connections_ until Shutdown stops it.
+  std::unique_ptr<frontend::OpenConnections> connections_;
+  std::unique_ptr<frontend::TcpAcceptor> acceptor_;
+  std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> external_connections_;
   // service_ as Start made it; valid until Shutdown resets service_ after the server stopped.
   frontend::InferenceService* service_for_drain_ = nullptr;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
@@ -330,6 +359,19 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Create(GrpcServerOptions
         "GrpcServerOptions: max_concurrent_streams_per_connection must be >= 1 (got ",
         options.max_concurrent_streams_per_connection, ") and max_threads >= 0 (got ",
         options.max_threads, ")"));
+  }
+  if (options.stream_max_pending_responses < 1 || options.stream_max_pending_bytes < 1 ||
+      options.stream_write_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "GrpcServerOptions: stream_max_pending_responses (", options.stream_max_pending_responses,
+        "), stream_max_pending_bytes (", options.stream_max_pending_bytes,
+        ") and stream_write_timeout (", absl::FormatDuration(options.stream_write_timeout),
+        ") must be positive"));
+  }
+  if (options.max_connections < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "GrpcServerOptions: max_connections must be >= 0 (0 = no limit), got ",
+        options.max_connections));
   }
   if (options.model_load_threads < 1 || options.model_load_threads > 64) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -23,6 +23,7 @@
 #define FPGAAS_SERVER_FRONTEND_FRONTEND_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,9 +83,22 @@ struct GrpcServerOptions {
   // what gRPC buffers for all connections (a grpc::ResourceQuota; 0 = gRPC's default, no bound),
   // max_threads its threads (0 = gRPC's default). HTTP/2 streams one connection may have open at
   // once (SETTINGS_MAX_CONCURRENT_STREAMS).
+  // Client connections open at once; the newest over it is closed at accept (its client sees
+  // UNAVAILABLE). 0 = no limit. fpgaasd accepts the port itself (not gRPC), so an accept that runs
+  // out of descriptors (EMFILE) refuses that one connection and accepting goes on.
+  int max_connections = 10000;
   size_t memory_quota_bytes = 0;
   int max_threads = 0;
   int max_concurrent_streams_per_connection = 100;
+  // A ModelStreamInfer client that does not read its answers: while a stream holds this many
+  // requests read but not yet written (in flight or answered), or this many bytes of answers, it
+  // reads no further message (HTTP/2 flow control then stops the client's sends); a stream whose
+  // answer has waited this long to be written is cancelled (the client gets CANCELLED). Unary
+  // answers are bounded by max_concurrent_streams_per_connection x max_message_bytes per
+  // connection, and by max_connections.
+  int stream_max_pending_responses = 64;
+  int64_t stream_max_pending_bytes = int64_t{64} << 20;
+  absl::Duration stream_write_timeout = absl::Seconds(30);
   // gzip/deflate request messages. gRPC 1.51 inflates a compressed message whole before
   // comparing it with max_message_bytes (a 200 KB gzip of zeros costs 200 MB); off, such a
   // request is refused (UNIMPLEMENTED: compression algorithm disabled) before it is inflated.
@@ -125,6 +139,8 @@ class GrpcServer {
   virtual bool tls() const = 0;
   virtual bool mutual_tls() const = 0;
   virtual bool token_required() const = 0;
+  // Connections closed at accept so far (over max_connections, or no descriptor left).
+  virtual int64_t refused_connections() const = 0;
 };
 
 }  // namespace fpgaas

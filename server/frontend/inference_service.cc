@@ -167,10 +167,13 @@ class InferReactor final : public grpc::ServerUnaryReactor {
   std::shared_ptr<const ServingModel> enqueued_on_;  // null when not enqueued
 };
 
-// ModelStreamInfer: reads requests continuously, keeps any number in flight, and writes each
-// response (or error_message) as its request completes. gRPC allows one outstanding write, so
-// responses queue here. Finishes OK once the client half-closed and everything is answered; a
-// cancelled stream cancels its in-flight requests. StartWrite/Finish are never called with mu_
+// ModelStreamInfer: reads requests continuously, keeps up to StreamLimits::max_pending_responses
+// of them between read and written (in flight or answered), and writes each response (or
+// error_message) as its request completes. gRPC allows one outstanding write, so responses queue
+// here; at the bound the stream stops reading until writes complete (HTTP/2 flow control then
+// holds the client), and the service's watchdog cancels a stream whose write stalls for
+// write_timeout. Finishes OK once the client half-closed and everything is answered; a cancelled
+// stream cancels its in-flight requests. StartRead/StartWrite/Finish are never called with mu_
 // held (gRPC may run reactions inline).
 class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>,
                                  public DrainableStream {
@@ -178,11 +181,34 @@ class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
   StreamInferReactor(InferenceService* service, grpc::CallbackServerContext* context,
                      Principal caller)
       : service_(service),
+        context_(context),
         caller_(caller),
         client_deadline_(ClientDeadline(context, service->clock())) {
     service_->rpcs()->Started();
     service_->AddStream(this);
+    {
+      absl::MutexLock lock(&mu_);
+      reading_ = true;
+    }
     StartRead(&raw_);
+  }
+
+  bool CancelIfWriteStalled(absl::Time now, absl::Duration timeout) override {
+    {
+      absl::MutexLock lock(&mu_);
+      if (!writing_ || finished_ || stall_cancelled_ || now - write_started_ < timeout) {
+        return false;
+      }
+      stall_cancelled_ = true;
+    }
+    // gRPC may run OnCancel and even OnDone inline in TryCancel, on this thread; OnDone knows it
+    // from cancelling_on_this_thread and does not wait for context_mu_, which this thread holds.
+    absl::MutexLock lock(&context_mu_);
+    if (context_ == nullptr) return false;  // done meanwhile
+    cancelling_on_this_thread = this;
+    context_->TryCancel();
+    cancelling_on_this_thread = nullptr;
+    return true;
   }
 
   // While draining no new read starts: the stream finishes once what it holds is answered.
@@ -201,6 +227,10 @@ class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
   }
 
   void OnReadDone(bool ok) override {
+    {
+      absl::MutexLock lock(&mu_);
+      reading_ = false;
+    }
     if (!ok) {
       {
         absl::MutexLock lock(&mu_);
@@ -264,20 +294,33 @@ class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
 
   void OnWriteDone(bool ok) override {
     const grpc::ByteBuffer* next = nullptr;
+    bool resume_reading = false;
+    const absl::Time now = service_->clock()->Now();
     {
       absl::MutexLock lock(&mu_);
+      pending_bytes_ -= static_cast<int64_t>(writes_.front()->Length());
       writes_.pop_front();
       if (!ok) {
-        // The client is gone; answers still arriving are dropped.
+        // The client is gone (or the stream was cancelled); answers still arriving are dropped.
         write_broken_ = true;
         writes_.clear();
+        pending_bytes_ = 0;
+        if (!reading_) reads_done_ = true;  // paused: no read will report the end
       }
       if (!writes_.empty()) {
         next = writes_.front().get();
+        write_started_ = now;
       } else {
         writing_ = false;
       }
+      if (read_paused_ && !OverBoundLocked() && !write_broken_ && !reads_done_ && !draining_ &&
+          !finished_) {
+        read_paused_ = false;
+        reading_ = true;
+        resume_reading = true;
+      }
     }
+    if (resume_reading) StartRead(&raw_);
     if (next != nullptr) {
       StartWrite(next);
     } else {
@@ -290,6 +333,9 @@ class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
     std::vector<std::shared_ptr<const ServingModel>> models;
     {
       absl::MutexLock lock(&mu_);
+      // A stream paused at its bound has no read to report the end. Its end comes from the
+      // pending answers: their write fails, then MaybeFinish.
+      if (!reading_) reads_done_ = true;
       for (const auto& weak : enqueued_on_) {
         if (auto model = weak.lock()) models.push_back(std::move(model));
       }
@@ -297,6 +343,14 @@ class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
     for (const auto& model : models) model->scheduler()->NotifyCancelled();
   }
   void OnDone() override {
+    if (cancelling_on_this_thread == this) {
+      // Inline in CancelIfWriteStalled's TryCancel: this thread already holds context_mu_.
+      context_mu_.AssertHeld();
+      context_ = nullptr;
+    } else {
+      absl::MutexLock lock(&context_mu_);
+      context_ = nullptr;
+    }
     service_->RemoveStream(this);
     service_->rpcs()->Done();
     Unpin();
@@ -305,13 +359,25 @@ class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
  private:
   ~StreamInferReactor() override = default;
 
+  bool OverBoundLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const StreamLimits& limits = service_->stream_limits();
+    return in_flight_ + static_cast<int64_t>(writes_.size()) >= limits.max_pending_responses ||
+           pending_bytes_ >= limits.max_pending_bytes;
+  }
+
+  // Starts the next read, unless draining or at the bound (OnWriteDone resumes reading then).
   void ReadNext() {
     read_.Clear();
     raw_.Clear();
     bool read_more;
     {
       absl::MutexLock lock(&mu_);
-      read_more = !draining_;
+      read_more = !draining_ && !reads_done_ && !finished_;
+      if (read_more && OverBoundLocked()) {
+        read_paused_ = true;
+        read_more = false;
+      }
+      if (read_more) reading_ = true;
     }
     if (read_more) StartRead(&raw_);
   }
@@ -358,13 +424,16 @@ class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
     bool finish = false;
     auto serialized = std::make_unique<grpc::ByteBuffer>(Serialized(*response));
     response.reset();
+    const absl::Time now = service_->clock()->Now();
     {
       absl::MutexLock lock(&mu_);
       if (completes_request) --in_flight_;
       if (!write_broken_) {
+        pending_bytes_ += static_cast<int64_t>(serialized->Length());
         writes_.push_back(std::move(serialized));
         if (!writing_) {
           writing_ = true;
+          write_started_ = now;
           start = writes_.front().get();
         }
       } else {
@@ -393,7 +462,13 @@ class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
     if (finish) Finish(grpc::Status::OK);
   }
 
+  // Set while CancelIfWriteStalled runs TryCancel on this thread (see OnDone).
+  static thread_local const StreamInferReactor* cancelling_on_this_thread;
+
   InferenceService* const service_;
+  // gRPC's, valid until OnDone; CancelIfWriteStalled (another thread) uses it under context_mu_.
+  absl::Mutex context_mu_;
+  grpc::CallbackServerContext* context_ ABSL_GUARDED_BY(context_mu_);
   const Principal caller_;  // authenticated when the stream opened; authorized per request
   const absl::Time client_deadline_;
   // Shared by every request of the stream: cancelling the stream cancels them all.
@@ -409,12 +484,19 @@ class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
   // Model versions this stream enqueued on (few: usually one).
   std::vector<std::weak_ptr<const ServingModel>> enqueued_on_ ABSL_GUARDED_BY(mu_);
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool reading_ ABSL_GUARDED_BY(mu_) = false;      // a StartRead is outstanding
+  bool read_paused_ ABSL_GUARDED_BY(mu_) = false;  // not reading: at the bound
+  int64_t pending_bytes_ ABSL_GUARDED_BY(mu_) = 0;  // of writes_
+  absl::Time write_started_ ABSL_GUARDED_BY(mu_);  // of the outstanding write (clock time)
+  bool stall_cancelled_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool write_broken_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
   std::atomic<int> refs_{1};  // gRPC's (dropped in OnDone) + the service's pins
 };
+
+thread_local const StreamInferReactor* StreamInferReactor::cancelling_on_this_thread = nullptr;
 
 }  // namespace
 
@@ -429,7 +511,42 @@ bool RpcTracker::AwaitIdle(absl::Time deadline) {
 InferenceService::InferenceService(InferenceServiceOptions options)
     : authorizer_(options.authorizer != nullptr ? std::move(options.authorizer)
                                                 : std::make_shared<const Authorizer>()),
-      core_(std::move(options.core)) {}
+      stream_limits_(options.stream_limits),
+      core_(std::move(options.core)) {
+  if (stream_limits_.write_timeout > absl::ZeroDuration() &&
+      stream_limits_.write_timeout != absl::InfiniteDuration()) {
+    watch_thread_ = std::thread([this] { WatchStalledStreams(); });
+  }
+}
+
+void InferenceService::WatchStalledStreams() {
+  Clock* clock = core_.clock();
+  const absl::Duration period = stream_limits_.write_timeout / 4;
+  for (;;) {
+    {
+      absl::MutexLock lock(&watch_mu_);
+      if (!watch_stop_) clock->WaitWithDeadline(&watch_mu_, &watch_cv_, clock->Now() + period);
+      if (watch_stop_) return;
+    }
+    std::vector<DrainableStream*> streams;
+    {
+      absl::MutexLock lock(&streams_mu_);
+      for (DrainableStream* stream : streams_) {
+        stream->Pin();
+        streams.push_back(stream);
+      }
+    }
+    // No lock held: cancelling may run the stream's OnDone inline (RemoveStream takes
+    // streams_mu_).
+    const absl::Time now = clock->Now();
+    for (DrainableStream* stream : streams) {
+      if (stream->CancelIfWriteStalled(now, stream_limits_.write_timeout)) {
+        stalled_streams_cancelled_.fetch_add(1);
+      }
+      stream->Unpin();
+    }
+  }
+}
 
 grpc::ServerUnaryReactor* InferenceService::TrackedReactor() {
   return new TrackedUnaryReactor(&rpcs_);
@@ -442,7 +559,14 @@ grpc::ServerUnaryReactor* InferenceService::FinishNow(grpc::CallbackServerContex
   return reactor;
 }
 
-InferenceService::~InferenceService() = default;
+InferenceService::~InferenceService() {
+  {
+    absl::MutexLock lock(&watch_mu_);
+    watch_stop_ = true;
+    watch_cv_.SignalAll();
+  }
+  if (watch_thread_.joinable()) watch_thread_.join();
+}
 
 void InferenceService::AddStream(DrainableStream* stream) {
   absl::MutexLock lock(&streams_mu_);

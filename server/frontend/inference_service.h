@@ -14,6 +14,7 @@
 #include <memory>
 #include <type_traits>
 #include <string>
+#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
@@ -26,10 +27,22 @@
 
 namespace fpgaas::frontend {
 
+// What one ModelStreamInfer stream may hold for a client that does not read its answers. While
+// a stream holds max_pending_responses requests read but not yet written to the wire (in flight or
+// answered), or max_pending_bytes of answers, it reads no further message: gRPC's HTTP/2 flow
+// control then stops the client's sends. A stream whose answer has been waiting to be written
+// (the client reads nothing) for write_timeout is cancelled (the client gets CANCELLED).
+struct StreamLimits {
+  int max_pending_responses = 64;
+  int64_t max_pending_bytes = int64_t{64} << 20;
+  absl::Duration write_timeout = absl::Seconds(30);
+};
+
 struct InferenceServiceOptions {
   KServeCoreOptions core;
   // Who may call what (auth.h); null = authentication off.
   std::shared_ptr<const Authorizer> authorizer;
+  StreamLimits stream_limits;
 };
 
 // Counts RPCs from their handler to gRPC's OnDone (everything sent), so that a draining server
@@ -58,6 +71,9 @@ class DrainableStream {
   virtual void Drain() = 0;
   virtual void Pin() = 0;
   virtual void Unpin() = 0;  // may delete the stream
+  // Cancels the stream if an answer has waited to be written since before `now - timeout`.
+  // Returns true if it did.
+  virtual bool CancelIfWriteStalled(absl::Time now, absl::Duration timeout) = 0;
 
  protected:
   virtual ~DrainableStream() = default;
@@ -106,6 +122,9 @@ class InferenceService final : public InferenceServiceBase {
   // its answer is sent); false when `deadline` passed first.
   bool AwaitNoRpcs(absl::Time deadline) { return rpcs_.AwaitIdle(deadline); }
   RpcTracker* rpcs() { return &rpcs_; }
+  const StreamLimits& stream_limits() const { return stream_limits_; }
+  // Streams cancelled because their client did not read for stream_limits().write_timeout.
+  int64_t stalled_streams_cancelled() const { return stalled_streams_cancelled_.load(); }
 
   grpc::ServerUnaryReactor* ServerLive(grpc::CallbackServerContext* context,
                                        const inference::ServerLiveRequest* request,
@@ -192,10 +211,19 @@ class InferenceService final : public InferenceServiceBase {
     }
   }
 
+  // Every write_timeout / 4 (in the core's clock), cancels the streams whose writes stalled.
+  void WatchStalledStreams();
+
   const std::shared_ptr<const Authorizer> authorizer_;  // never null
+  const StreamLimits stream_limits_;
   RpcTracker rpcs_;
   absl::Mutex streams_mu_;
   absl::flat_hash_set<DrainableStream*> streams_ ABSL_GUARDED_BY(streams_mu_);
+  std::atomic<int64_t> stalled_streams_cancelled_{0};
+  absl::Mutex watch_mu_;
+  absl::CondVar watch_cv_;
+  bool watch_stop_ ABSL_GUARDED_BY(watch_mu_) = false;
+  std::thread watch_thread_;
   KServeCore core_;  // last: its repository worker is joined first on destruction
 };
 

@@ -7,6 +7,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -29,7 +30,9 @@
 #include "absl/synchronization/mutex.h"
 #include "openssl/err.h"
 #include "openssl/ssl.h"
+#include "openssl/x509v3.h"
 #include "server/frontend/auth.h"
+#include "server/frontend/connections.h"
 #include "server/frontend/kserve_core.h"
 #include "server/http/http_codec.h"
 
@@ -151,6 +154,54 @@ bufferevent* NewTlsBufferevent(event_base* base, void* ctx) {
   return bev;
 }
 
+// The identities of a request's verified client certificate, as gRPC reports a TLS peer's (so that
+// --auth-config's `identity` means the same on both ports): every subject alternative name (DNS,
+// email, URI, IP address) when the certificate has any, else its common name. Empty without TLS
+// or without a verified client certificate.
+std::vector<std::string> PeerIdentities(evhttp_request* request) {
+  std::vector<std::string> identities;
+  evhttp_connection* connection = evhttp_request_get_connection(request);
+  bufferevent* bev = connection != nullptr ? evhttp_connection_get_bufferevent(connection) : nullptr;
+  SSL* ssl = bev != nullptr ? bufferevent_openssl_get_ssl(bev) : nullptr;
+  if (ssl == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return identities;
+  X509* cert = SSL_get1_peer_certificate(ssl);
+  if (cert == nullptr) return identities;
+  auto* names = static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names); ++i) {
+    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
+    const ASN1_STRING* text = nullptr;
+    if (name->type == GEN_DNS) text = name->d.dNSName;
+    if (name->type == GEN_EMAIL) text = name->d.rfc822Name;
+    if (name->type == GEN_URI) text = name->d.uniformResourceIdentifier;
+    if (text != nullptr) {
+      identities.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(text)),
+                              ASN1_STRING_length(text));
+    } else if (name->type == GEN_IPADD) {
+      const ASN1_OCTET_STRING* ip = name->d.iPAddress;
+      char buffer[INET6_ADDRSTRLEN] = {};
+      const int length = ASN1_STRING_length(ip);
+      if ((length == 4 || length == 16) &&
+          inet_ntop(length == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(ip), buffer,
+                    sizeof(buffer)) != nullptr) {
+        identities.emplace_back(buffer);
+      }
+    }
+  }
+  GENERAL_NAMES_free(names);
+  if (identities.empty()) {
+    X509_NAME* subject = X509_get_subject_name(cert);
+    const int at = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+    if (at >= 0) {
+      const ASN1_STRING* cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at));
+      identities.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(cn)),
+                              ASN1_STRING_length(cn));
+    }
+  }
+  X509_free(cert);
+  return identities;
+}
+
 class HttpServerImpl;
 
 struct DisconnectWatch;
@@ -167,6 +218,9 @@ struct Loop {
   // Disconnect watches of this loop's pending inferences (freed by the reply, or by Shutdown for
   // the answers that never came).
   absl::flat_hash_set<DisconnectWatch*> watches ABSL_GUARDED_BY(mu);
+  // Connections made since the loop last ran (loop thread only): NewConnection creates their
+  // bufferevent before evhttp gives it the socket; AdmitFresh counts them once it has.
+  std::vector<bufferevent*> fresh;
 };
 
 // evhttp stops reading a connection once it has read a request, so it notices a client that
@@ -249,7 +303,7 @@ class HttpServerImpl final : public HttpServer {
       evhttp_set_max_headers_size(loop->http, 64 << 10);
       const timeval idle = absl::ToTimeval(options_.idle_timeout);
       evhttp_set_timeout_tv(loop->http, &idle);
-      if (ssl_ != nullptr) evhttp_set_bevcb(loop->http, &NewTlsBufferevent, ssl_.get());
+      evhttp_set_bevcb(loop->http, &HttpServerImpl::NewConnection, loop.get());
       if (i == 0) {
         loop->listener = evhttp_bind_socket_with_handle(loop->http, options_.address.c_str(),
                                                         static_cast<uint16_t>(options_.port));
@@ -284,6 +338,7 @@ class HttpServerImpl final : public HttpServer {
   }
   bool ready() const override { return core_->Ready(); }
   bool tls() const override { return ssl_ != nullptr; }
+  int64_t refused_connections() const override { return connections_.refused(); }
 
   void Shutdown() override {
     absl::MutexLock lock(&mu_);
@@ -332,6 +387,40 @@ class HttpServerImpl final : public HttpServer {
   }
 
  private:
+  // evhttp's hook for each accepted connection, before it sets the socket: makes the bufferevent
+  // (TLS or plain) and schedules AdmitFresh, which runs on this loop before any of the
+  // connection's own events.
+  static bufferevent* NewConnection(event_base* base, void* arg) {
+    Loop* loop = static_cast<Loop*>(arg);
+    bufferevent* bev = loop->server->ssl_ != nullptr
+                           ? NewTlsBufferevent(base, loop->server->ssl_.get())
+                           : bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+    if (bev == nullptr) return nullptr;
+    loop->fresh.push_back(bev);
+    if (loop->fresh.size() == 1) {
+      event_base_once(base, -1, EV_TIMEOUT, &HttpServerImpl::AdmitFresh, loop, nullptr);
+    }
+    return bev;
+  }
+
+  // Counts the new connections; one over max_connections is closed at once (the client sees the
+  // connection closed before any answer), as on the gRPC port.
+  static void AdmitFresh(evutil_socket_t, short, void* arg) {
+    Loop* loop = static_cast<Loop*>(arg);
+    std::vector<bufferevent*> fresh;
+    fresh.swap(loop->fresh);
+    for (bufferevent* bev : fresh) {
+      const evutil_socket_t fd = bufferevent_getfd(bev);
+      if (fd < 0 || loop->server->connections_.TryAdmit(fd)) continue;
+      // evhttp's callbacks on the bufferevent carry its connection.
+      void* connection = nullptr;
+      bufferevent_getcb(bev, nullptr, nullptr, nullptr, &connection);
+      if (connection != nullptr) {
+        evhttp_connection_free(static_cast<evhttp_connection*>(connection));
+      }
+    }
+  }
+
   static void OnRequest(evhttp_request* request, void* arg) {
     Loop* loop = static_cast<Loop*>(arg);
     loop->server->Handle(request, loop);
@@ -427,7 +516,7 @@ class HttpServerImpl final : public HttpServer {
         evhttp_find_header(evhttp_request_get_input_headers(request), "Authorization");
     const absl::string_view auth_value(authorization != nullptr ? authorization : "");
     absl::StatusOr<frontend::Principal> caller = authorizer_->Authenticate(
-        authorization != nullptr ? &auth_value : nullptr, /*peer_identities=*/{});
+        authorization != nullptr ? &auth_value : nullptr, PeerIdentities(request));
     if (!caller.ok()) return Reply(request, caller.status(), "");
     if (is({"v2"})) {
       if (!get) return wrong_method("GET");
@@ -746,6 +835,7 @@ class HttpServerImpl final : public HttpServer {
   std::atomic<int64_t> in_flight_{0};
   absl::Mutex in_flight_mu_;
   int port_ = 0;
+  frontend::OpenConnections connections_{options_.max_connections};
 
   absl::Mutex mu_;  // Start / Shutdown
   bool started_ ABSL_GUARDED_BY(mu_) = false;
@@ -767,6 +857,11 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(HttpServerOptions
   if (options.threads < 1 || options.threads > 256) {
     return absl::InvalidArgumentError(
         absl::StrCat("HttpServerOptions: threads must be in 1..256, got ", options.threads));
+  }
+  if (options.max_connections < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "HttpServerOptions: max_connections must be >= 0 (0 = no limit), got ",
+        options.max_connections));
   }
   if (options.max_body_bytes <= 0) {
     return absl::InvalidArgumentError("HttpServerOptions: max_body_bytes must be positive");

@@ -47,6 +47,9 @@ struct HttpServerOptions {
   int threads = 2;                        // event-loop threads (the bounded worker pool)
   int64_t max_body_bytes = 64 << 20;      // a bigger request body gets 413
   absl::Duration idle_timeout = absl::Seconds(60);  // keep-alive connections idle this long close
+  // Client connections open at once; a newer one is closed as soon as it is accepted (the client
+  // sees the connection closed without an answer). 0 = no limit.
+  int max_connections = 10000;
   ModelRepository* repository = nullptr;  // not owned; required
   DeviceManager* devices = nullptr;       // not owned; required
   Clock* clock = nullptr;                 // not owned; required
@@ -57,9 +60,10 @@ struct HttpServerOptions {
   absl::Duration drain_grace_period = absl::Seconds(10);
   GrpcServerTlsOptions tls;               // same files and meaning as the gRPC port's
   std::string auth_token_file;            // empty = no authentication
-  std::string auth_config_file;           // as GrpcServerOptions::auth_config_file (tokens only:
-                                          // clients known by certificate identity alone cannot
-                                          // use this port)
+  // As GrpcServerOptions::auth_config_file; a client certificate's identity is what gRPC reports
+  // for it (its subject alternative names, else its common name), so `identity` clients are the
+  // same on both ports.
+  std::string auth_config_file;
   // As GrpcServerOptions::shared_memory (pass the gRPC server's to share regions between them).
   std::shared_ptr<frontend::SharedMemoryManager> shared_memory;
 };
@@ -79,6 +83,8 @@ class HttpServer {
   virtual void Shutdown() = 0;
   virtual bool ready() const = 0;
   virtual bool tls() const = 0;
+  // Connections closed at accept so far (over max_connections).
+  virtual int64_t refused_connections() const = 0;
 };
 
 }  // namespace fpgaas

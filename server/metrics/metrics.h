@@ -123,7 +123,7 @@ class MetricsRegistry {
  public:
   static std::unique_ptr<MetricsRegistry> Create();
   virtual ~MetricsRegistry() = default;
-  // The registry to expose (prometheus::Exposer::RegisterCollectable).
+  // The registry to expose (MetricsEndpoint, metrics_endpoint.h).
   virtual std::shared_ptr<prometheus::Registry> registry() = 0;
   // Metrics of one model version; stays valid for the registry's lifetime. Calling it again with
   // the same name and version returns the same object (a reloaded model keeps its counters).

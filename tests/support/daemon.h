@@ -73,7 +73,7 @@ class Daemon {
 
   // Reads stdout until the listening line; false if the process ended first.
   bool AwaitListening() {
-    const std::regex listening("gRPC on [0-9.]+:([0-9]+), metrics on http://[0-9.]+:([0-9]+)");
+    const std::regex listening("gRPC on [0-9.]+:([0-9]+), metrics on https?://[0-9.]+:([0-9]+)");
     char line[1024];
     while (stdout_ != nullptr && std::fgets(line, sizeof(line), stdout_) != nullptr) {
       std::cmatch match;
@@ -120,7 +120,8 @@ class Daemon {
 };
 
 // The body of an HTTP/1.0 GET to 127.0.0.1:port (headers included); "" when nothing answers.
-inline std::string HttpGet(int port, const std::string& path) {
+// `headers`: more request header lines, each ending in "\r\n".
+inline std::string HttpGet(int port, const std::string& path, const std::string& headers = "") {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -130,7 +131,8 @@ inline std::string HttpGet(int port, const std::string& path) {
     close(fd);
     return "";
   }
-  const std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: localhost\r\n\r\n");
+  const std::string request =
+      absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: localhost\r\n", headers, "\r\n");
   if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
     close(fd);
     return "";

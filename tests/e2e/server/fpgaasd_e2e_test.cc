@@ -435,6 +435,25 @@ TEST_F(FpgaasdTest, TlsAndBearerTokenGateKServeButNotHealth) {
   EXPECT_EQ(daemon.SignalAndWait(SIGTERM), 0) << daemon.log();
 }
 
+// --metrics-token-file: /metrics asks a bearer token of its own (the KServe ports stay open).
+TEST_F(FpgaasdTest, MetricsTokenFileGuardsMetrics) {
+  testing::WriteDenseModel(scratch_ / "models", "dense", 4, 2, 16);
+  testing::WriteTextFile(scratch_ / "metrics.token", "scrape-7\n");
+  testing::Daemon daemon({"--model-repository=" + (scratch_ / "models").string(), "--device=emu",
+                          "--grpc-port=0", "--metrics-port=0", "--grpc-address=127.0.0.1",
+                          "--metrics-token-file=" + (scratch_ / "metrics.token").string()});
+  ASSERT_TRUE(daemon.AwaitListening()) << daemon.log();
+  EXPECT_THAT(daemon.listening_line(), HasSubstr("metrics: plain HTTP, token"));
+  EXPECT_THAT(HttpGet(daemon.metrics_port(), "/metrics"), HasSubstr(" 401 "));
+  EXPECT_THAT(HttpGet(daemon.metrics_port(), "/metrics", "Authorization: Bearer wrong\r\n"),
+              HasSubstr(" 401 "));
+  const std::string scraped =
+      HttpGet(daemon.metrics_port(), "/metrics", "Authorization: Bearer scrape-7\r\n");
+  EXPECT_THAT(scraped, HasSubstr(" 200 OK"));
+  EXPECT_THAT(scraped, HasSubstr("fpgaas_server_info{"));
+  EXPECT_EQ(daemon.SignalAndWait(SIGTERM), 0) << daemon.log();
+}
+
 TEST_F(FpgaasdTest, TokenWithoutTlsWarnsAndUnreadableTlsFilesExitNonZero) {
   testing::WriteDenseModel(scratch_ / "models", "dense", 4, 2, 16);
   testing::WriteTextFile(scratch_ / "token", "plain-token");
