@@ -367,7 +367,9 @@ class HttpServerImpl final : public HttpServer {
         absl::MutexLock loop_lock(&loop->mu);
         loop->stopped = true;
       }
-      if (loop->base != nullptr) event_base_loopbreak(loop->base);
+      // loopexit, not loopbreak: a break asked for before the thread entered event_base_loop is
+      // cleared when the loop starts, and join() below would wait forever.
+      if (loop->base != nullptr) event_base_loopexit(loop->base, nullptr);
     }
     for (auto& loop : loops_) {
       if (loop->thread.joinable()) loop->thread.join();
