@@ -62,6 +62,22 @@ constexpr const char* kAbslNamespace = FPGAAS_STRINGIFY(ABSL_OPTION_INLINE_NAMES
 
 constexpr unsigned kRead = __tsan_mutex_read_lock;
 
+// abseil's functions call each other through the PLT, i.e. through these definitions again
+// (AwaitWithTimeout tail-calls AwaitWithDeadline, CondVar::WaitWithTimeout WaitWithDeadline...):
+// only the outermost call on a thread is annotated.
+thread_local bool inside_abseil = false;
+class Outermost {
+ public:
+  Outermost() : outer_(!inside_abseil) { inside_abseil = true; }
+  ~Outermost() {
+    if (outer_) inside_abseil = false;
+  }
+  explicit operator bool() const { return outer_; }
+
+ private:
+  const bool outer_;
+};
+
 // The mode in which the calling thread holds mu (asked only while it holds it): abseil's mutex
 // word, its only member, has kMuWriter (0x08) set while a writer holds it.
 unsigned HeldFlags(const absl::Mutex* mu) {
@@ -86,20 +102,27 @@ Mutex::~Mutex() {
   next(this);
 }
 
-#define FPGAAS_LOCK(mu, flags, call)  \
-  __tsan_mutex_pre_lock(mu, flags);   \
-  call;                               \
-  __tsan_mutex_post_lock(mu, flags, 0)
-#define FPGAAS_UNLOCK(mu, flags, call) \
-  __tsan_mutex_pre_unlock(mu, flags);  \
-  call;                                \
-  __tsan_mutex_post_unlock(mu, flags)
+#define FPGAAS_LOCK(mu, flags, call)                   \
+  const Outermost outer;                               \
+  if (outer) __tsan_mutex_pre_lock(mu, flags);         \
+  call;                                                \
+  if (outer) __tsan_mutex_post_lock(mu, flags, 0)
+#define FPGAAS_UNLOCK(mu, flags, call)                 \
+  const Outermost outer;                               \
+  if (outer) __tsan_mutex_pre_unlock(mu, flags);       \
+  call;                                                \
+  if (outer) __tsan_mutex_post_unlock(mu, flags)
 // Await and the CondVar waits release the mutex and take it again in the caller's mode.
-#define FPGAAS_RELEASE_AND_REACQUIRE(mu, call) \
-  const unsigned flags = HeldFlags(mu);        \
-  __tsan_mutex_pre_unlock(mu, flags);          \
-  __tsan_mutex_post_unlock(mu, flags);         \
-  FPGAAS_LOCK(mu, flags, call)
+#define FPGAAS_RELEASE_AND_REACQUIRE(mu, call)         \
+  const Outermost outer;                               \
+  const unsigned flags = HeldFlags(mu);                \
+  if (outer) {                                         \
+    __tsan_mutex_pre_unlock(mu, flags);                \
+    __tsan_mutex_post_unlock(mu, flags);               \
+    __tsan_mutex_pre_lock(mu, flags);                  \
+  }                                                    \
+  call;                                                \
+  if (outer) __tsan_mutex_post_lock(mu, flags, 0)
 
 void Mutex::Lock() { FPGAAS_LOCK(this, 0, FPGAAS_NEXT(this, Mutex::Lock)); }
 void Mutex::ReaderLock() { FPGAAS_LOCK(this, kRead, FPGAAS_NEXT(this, Mutex::ReaderLock)); }
@@ -107,17 +130,23 @@ void Mutex::Unlock() { FPGAAS_UNLOCK(this, 0, FPGAAS_NEXT(this, Mutex::Unlock));
 void Mutex::ReaderUnlock() { FPGAAS_UNLOCK(this, kRead, FPGAAS_NEXT(this, Mutex::ReaderUnlock)); }
 
 bool Mutex::TryLock() {
-  __tsan_mutex_pre_lock(this, __tsan_mutex_try_lock);
+  const Outermost outer;
+  if (outer) __tsan_mutex_pre_lock(this, __tsan_mutex_try_lock);
   const bool locked = FPGAAS_NEXT(this, Mutex::TryLock);
-  __tsan_mutex_post_lock(
-      this, __tsan_mutex_try_lock | (locked ? 0 : __tsan_mutex_try_lock_failed), 0);
+  if (outer) {
+    __tsan_mutex_post_lock(
+        this, __tsan_mutex_try_lock | (locked ? 0 : __tsan_mutex_try_lock_failed), 0);
+  }
   return locked;
 }
 bool Mutex::ReaderTryLock() {
-  __tsan_mutex_pre_lock(this, kRead | __tsan_mutex_try_lock);
+  const Outermost outer;
+  if (outer) __tsan_mutex_pre_lock(this, kRead | __tsan_mutex_try_lock);
   const bool locked = FPGAAS_NEXT(this, Mutex::ReaderTryLock);
-  __tsan_mutex_post_lock(
-      this, kRead | __tsan_mutex_try_lock | (locked ? 0 : __tsan_mutex_try_lock_failed), 0);
+  if (outer) {
+    __tsan_mutex_post_lock(
+        this, kRead | __tsan_mutex_try_lock | (locked ? 0 : __tsan_mutex_try_lock_failed), 0);
+  }
   return locked;
 }
 
