@@ -19,7 +19,9 @@
 #include <cstring>
 #include <string>
 
+#include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 
 namespace {
 
@@ -209,6 +211,47 @@ bool CondVar::WaitWithDeadline(Mutex* mu, Time deadline) {
   FPGAAS_RELEASE_AND_REACQUIRE(mu,
                                result = FPGAAS_NEXT(this, CondVar::WaitWithDeadline, mu, deadline));
   return result;
+}
+
+// Notification and BlockingCounter also hand over through an atomic of their own, without the
+// mutex: WaitForNotification returns at once once notified, and only the last DecrementCount
+// takes the mutex. That atomic (the member after the mutex) is released before they signal and
+// acquired after they return; inline readers (Notification::HasBeenNotified, an instrumented
+// acquire load of the same atomic) synchronize with the release too.
+namespace {
+void* HandOver(const void* object) {
+  return const_cast<char*>(static_cast<const char*>(object)) + sizeof(Mutex);
+}
+}  // namespace
+
+void Notification::Notify() {
+  static_assert(sizeof(Notification) > sizeof(Mutex));
+  __tsan_release(HandOver(this));
+  FPGAAS_NEXT(this, Notification::Notify);
+}
+void Notification::WaitForNotification() const {
+  FPGAAS_NEXT(this, Notification::WaitForNotification);
+  __tsan_acquire(HandOver(this));
+}
+bool Notification::WaitForNotificationWithTimeout(Duration timeout) const {
+  const bool notified = FPGAAS_NEXT(this, Notification::WaitForNotificationWithTimeout, timeout);
+  if (notified) __tsan_acquire(HandOver(this));
+  return notified;
+}
+bool Notification::WaitForNotificationWithDeadline(Time deadline) const {
+  const bool notified = FPGAAS_NEXT(this, Notification::WaitForNotificationWithDeadline, deadline);
+  if (notified) __tsan_acquire(HandOver(this));
+  return notified;
+}
+
+bool BlockingCounter::DecrementCount() {
+  static_assert(sizeof(BlockingCounter) > sizeof(Mutex));
+  __tsan_release(HandOver(this));
+  return FPGAAS_NEXT(this, BlockingCounter::DecrementCount);
+}
+void BlockingCounter::Wait() {
+  FPGAAS_NEXT(this, BlockingCounter::Wait);
+  __tsan_acquire(HandOver(this));
 }
 
 ABSL_NAMESPACE_END

@@ -69,20 +69,24 @@ int Race() {
   return 0;
 }
 
+// volatile everywhere: the optimizer must not remove what the sanitizer has to see.
 int HeapOverflow() {
-  int* volatile p = new int[4];
+  int* volatile hidden = new int[4];  // hidden from UBSan's object-size check: ASan must see it
+  volatile int* p = hidden;
   p[4] = 1;
-  delete[] p;
+  delete[] hidden;
   return 0;
 }
 
 int SignedOverflow(int argc) {
   volatile int x = INT_MAX;
-  return x + argc > 0 ? 0 : 0;
+  volatile int sum = x + argc;
+  return sum == 0;
 }
 
 int Leak() {
-  int* volatile p = new int[16];
+  volatile int* volatile p = new int[16];
+  p[0] = 1;
   p = nullptr;
   return 0;
 }
