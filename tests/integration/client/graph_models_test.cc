@@ -1,5 +1,5 @@
 // The graph example models of deploy/models (cnn: io_parallel CNN, cnn_stream: io_stream CNN,
-// branchy: two inputs and two outputs) served by the real server in-process (frontend,
+// branchy: two inputs and two outputs, rnn: LSTM -> GRU) served by the real server in-process (frontend,
 // repository, scheduler, emulated FPGA) answer through gRPC exactly what `fpgaas hls4ml predict`
 // prints for the same inputs: through the client library (named tensors), the `fpgaas infer` CLI
 // (one CSV per input, or one CSV with the inputs' columns concatenated) and raw ModelInfer
@@ -103,6 +103,7 @@ const GraphModel kModels[] = {
     {"cnn", {72}, {5}},
     {"cnn_stream", {25}, {4}},
     {"branchy", {6, 6}, {3, 4}},
+    {"rnn", {18}, {2}},
 };
 
 class GraphModelsTest : public ::testing::Test {
