@@ -5,8 +5,9 @@
 # by FPGAAS_SANITIZE) and runs all of them with ctest:
 #   address  ASan + UBSan (+ LeakSanitizer): the unit and integration tests and the fuzz targets
 #            over their seed corpora, in build-asan
-#   thread   TSan: the scheduler and frontend unit tests and the in-process server tests, in
-#            build-tsan
+#   thread   TSan (abseil annotated, tests/support/sanitize/absl_mutex_annotations.cc): the unit
+#            tests of the threaded components without gRPC (scheduler, frontend, repository,
+#            devices, clocks), in build-tsan
 # Any sanitizer report fails its test: UBSan does not recover, ASan and LSan end the process with
 # an error, TSan exits 66 after its reports. Suppressions (tests/support/sanitize/*.supp) name only
 # Debian's gRPC, abseil and protobuf libraries.

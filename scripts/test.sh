@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything the tests need, runs the whole test suite, then the
-# sanitizer jobs (scripts/sanitize.sh: ASan+UBSan and TSan builds of the unit and integration
-# tests in build-asan and build-tsan; FPGAAS_NO_SANITIZE=1 skips them). Arguments go to ctest.
+# sanitizer jobs (scripts/sanitize.sh: an ASan+UBSan build of the unit and integration tests in
+# build-asan, a TSan build of the threaded components' unit tests in build-tsan;
+# FPGAAS_NO_SANITIZE=1 skips them). Arguments go to ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
