@@ -5,6 +5,8 @@
 #   scripts/install-deps.sh --build   only what a build without tests needs (the Docker build stage)
 set -euo pipefail
 packages=(
+  # build-essential's gcc-12 brings libasan8, libubsan1, liblsan0 and libtsan2 (libgcc-12-dev):
+  # the runtimes of scripts/sanitize.sh's builds.
   build-essential cmake ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libspdlog-dev prometheus-cpp-dev libxrt-dev libxrt1 uuid-dev libevent-dev nlohmann-json3-dev

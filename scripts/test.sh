@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds everything the tests need, and runs the whole test suite.
+# Installs what is missing, builds everything the tests need, runs the whole test suite, then the
+# sanitizer jobs (scripts/sanitize.sh: an ASan+UBSan build of the unit and integration tests in
+# build-asan, a TSan build of the threaded components' unit tests in build-tsan;
+# FPGAAS_NO_SANITIZE=1 skips them). Arguments go to ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -8,5 +11,5 @@ scripts/build.sh
 scripts/check-thread-safety.sh
 # The deploy-slow tests' Debian 12 root (debootstrap) and .deb downloads, kept across fresh clones.
 export FPGAAS_DEPLOY_CACHE=${FPGAAS_DEPLOY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fpgaas-deploy}
-cd build
-ctest --output-on-failure -j"$(nproc)" --timeout 600 "$@"
+(cd build && ctest --output-on-failure -j"$(nproc)" --timeout 600 "$@")
+[ -n "${FPGAAS_NO_SANITIZE:-}" ] || scripts/sanitize.sh

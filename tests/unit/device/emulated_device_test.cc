@@ -183,7 +183,7 @@ TEST(EmulatedDeviceTest, OneSlotPerComputeUnitWithAlignedBuffersRunningConcurren
   }
   EXPECT_NE(slots[0]->input(), slots[1]->input());
   std::vector<std::thread> threads;
-  std::vector<bool> matches(slots.size());
+  std::vector<char> matches(slots.size());  // not vector<bool>: its elements share words
   for (size_t i = 0; i < slots.size(); ++i) {
     threads.emplace_back([&, i] {
       bool all = true;
