@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything the tests need, runs the whole test suite, then the
-# sanitizer jobs (scripts/sanitize.sh: an ASan+UBSan build of the unit and integration tests in
-# build-asan, a TSan build of the threaded components' unit tests in build-tsan;
-# FPGAAS_NO_SANITIZE=1 skips them). Arguments go to ctest.
+# sanitizer job (scripts/sanitize.sh thread: a TSan build of the threaded components' unit tests in
+# build-tsan; FPGAAS_SANITIZE_JOBS="address thread" adds the ASan+UBSan build of the unit and
+# integration tests in build-asan; FPGAAS_NO_SANITIZE=1 skips them). Arguments go to ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
