@@ -41,6 +41,11 @@ bool IsExtraLayer(const LayerSpec& spec);
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(const LayerSpec& spec,
                                                               const std::vector<LayerInput>& inputs);
 
+// network_quant_layers.cc: nnet::normalize with weight_exponential scales.
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentBatchNorm(const LayerSpec& spec,
+                                                                     const BatchNormSpec& b,
+                                                                     const LayerInput& input);
+
 }  // namespace fpgaas::numerics::internal
 
 #endif  // FPGAAS_SERVER_NUMERICS_NETWORK_LAYERS_INTERNAL_H_
