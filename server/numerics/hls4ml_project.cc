@@ -228,6 +228,11 @@ class ProjectReader {
   const std::string& NnetUtils(const std::string& name);
   absl::StatusOr<LayerSpec> BuildDense(const LayerCall& call, int n_in);
   absl::StatusOr<LayerSpec> BuildBatchNorm(const LayerCall& call, int n_in);
+  // weight_binary / weight_ternary products (hls4ml >= 0.7): the product is exactly -x, 0 or x,
+  // i.e. x times an effective weight in {-1, 0, 1}. Rewrites `raws` (of *weight_type) into those
+  // effective weights and *weight_type into ap_int<2>, so the layer is an ordinary one.
+  absl::Status BinaryTernaryWeights(const Located& product, FixedType* weight_type,
+                                    std::vector<int64_t>* raws);
   // weight_exponential scales of nnet::normalize (QKeras power-of-two "alpha" layers).
   absl::Status BuildExponentScale(const LayerCall& call, const ConfigStruct& config,
                                   const Located& product, int n_params, BatchNormSpec& bn);
@@ -999,11 +1004,16 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
     }
   }
   auto product = config.usings.find("product");
-  if (product != config.usings.end() &&
+  const bool binary_or_ternary =
+      product != config.usings.end() &&
+      (absl::StartsWith(product->second.text, "nnet::product::weight_binary") ||
+       absl::StartsWith(product->second.text, "nnet::product::weight_ternary"));
+  if (product != config.usings.end() && !binary_or_ternary &&
       !absl::StartsWith(product->second.text, "nnet::product::mult")) {
     return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
                  absl::StrCat("product ", product->second.text,
-                              " is not supported (binary/ternary/exponential weights)"));
+                              " is not supported (exponential weights in dense layers, binary "
+                              "data)"));
   }
   DenseSpec dense;
   dense.n_in = n_in;
@@ -1052,6 +1062,12 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
   absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
       call.args[3], dense.bias_type, dense.n_out, absl::StrCat(config.name, "::bias_t"), call);
   if (!biases.ok()) return biases.status();
+  if (binary_or_ternary) {
+    if (absl::Status st = BinaryTernaryWeights(product->second, &dense.weight_type, &*weights);
+        !st.ok()) {
+      return st;
+    }
+  }
   if (resource) {
     // Resource strategy stores the kernel transposed: file index j * n_in + i.
     dense.weights.resize(weights->size());
@@ -1155,6 +1171,57 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildBatchNorm(const LayerCall& call, i
   LayerSpec layer;
   layer.op = std::move(bn);
   return layer;
+}
+
+absl::Status ProjectReader::BinaryTernaryWeights(const Located& product, FixedType* weight_type,
+                                                 std::vector<int64_t>* raws) {
+  const bool binary = absl::StartsWith(product.text, "nnet::product::weight_binary");
+  if (ProductTemplateArity(product.text) != 2) {
+    // hls4ml 0.5/0.6 return (x_T) -a: the negation wraps in the input type.
+    return Error(absl::StatusCode::kUnimplemented, product.Where(),
+                 absl::StrCat("product ", product.text, ": the three-parameter products of "
+                              "hls4ml 0.5/0.6 are not supported"));
+  }
+  // The project's own nnet_mult.h must compute what hls4ml 0.7+ does (a missing one: 1.x).
+  const std::string& source = NnetUtils("nnet_mult.h");
+  if (!source.empty()) {
+    std::string flat;  // whitespace collapsed
+    for (char ch : source) {
+      if (absl::ascii_isspace(static_cast<unsigned char>(ch))) {
+        if (!flat.empty() && flat.back() != ' ') flat.push_back(' ');
+      } else {
+        flat.push_back(ch);
+      }
+    }
+    const bool ok =
+        binary ? absl::StrContains(flat, "if (w == 0) return -a; else return a;")
+               : absl::StrContains(flat,
+                                   "if (w == 0) return 0; else if (w == -1) return -a; else return "
+                                   "a;");
+    if (!ok || !absl::StrContains(flat, "-> decltype(-a)")) {
+      return Error(absl::StatusCode::kUnimplemented,
+                   Display(firmware_dir_ / "nnet_utils" / "nnet_mult.h"),
+                   absl::StrCat("this nnet_mult.h's ", binary ? "weight_binary" : "weight_ternary",
+                                " is not hls4ml's (edited?): its product cannot be reproduced"));
+    }
+  }
+  const FixedType t = *weight_type;
+  const int f = t.fractional_bits();
+  for (int64_t& r : *raws) {
+    const internal::Int128 v = internal::WideRaw(t, r);
+    if (binary) {
+      r = v == 0 ? -1 : 1;  // w == 0 ? -a : a
+    } else {
+      const bool minus_one = f >= 0 && f < 62 && v == -(internal::Int128(1) << f);
+      r = v == 0 ? 0 : minus_one ? -1 : 1;  // w == 0 ? 0 : w == -1 ? -a : a
+    }
+  }
+  FixedType effective;
+  effective.width = 2;
+  effective.integer_bits = 2;
+  effective.is_signed = true;
+  *weight_type = effective;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<FixedType> ProjectReader::ExponentProductType(const Located& product,
@@ -1651,14 +1718,20 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
     auto it = configs_.find(m->second.text);
     if (it != configs_.end()) mult = &it->second;
   }
+  const Located* binary_or_ternary = nullptr;  // the window products' weight_binary/ternary
   for (const ConfigStruct* cs : {&config, mult}) {
     if (cs == nullptr) continue;
     auto product = cs->usings.find("product");
-    if (product != cs->usings.end() &&
-        !absl::StartsWith(product->second.text, "nnet::product::mult")) {
+    if (product == cs->usings.end()) continue;
+    const std::string& text = product->second.text;
+    if (absl::StartsWith(text, "nnet::product::weight_binary") ||
+        absl::StartsWith(text, "nnet::product::weight_ternary")) {
+      binary_or_ternary = &product->second;
+    } else if (!absl::StartsWith(text, "nnet::product::mult")) {
       return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
-                   absl::StrCat("product ", product->second.text,
-                                " is not supported (binary/ternary/exponential weights)"));
+                   absl::StrCat("product ", text,
+                                " is not supported (exponential weights in convolutions, binary "
+                                "data)"));
     }
   }
   absl::StatusOr<FixedType> weight_type = ConfigType(config, "weight_t", std::nullopt);
@@ -1721,6 +1794,12 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
   absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
       biases_name, c.bias_type, c.n_filt, absl::StrCat(config.name, "::bias_t"), call);
   if (!biases.ok()) return biases.status();
+  if (binary_or_ternary != nullptr) {
+    if (absl::Status st = BinaryTernaryWeights(*binary_or_ternary, &c.weight_type, &*weights);
+        !st.ok()) {
+      return st;
+    }
+  }
   if (c.resource_strategy && !depthwise) {
     // Resource strategy writes the kernel as (filter, kh, kw, channel).
     c.weights.resize(weights->size());
@@ -2197,12 +2276,13 @@ absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
     if (m != (*config_or)->typedefs.end()) {
       auto it = configs_.find(m->second.text);
       if (it == configs_.end()) return refuse(absl::StrCat("no struct ", m->second.text));
-      for (auto [field, type] : {std::pair{"accum_t", &c->accum_type},
-                                 {"weight_t", &c->weight_type},
-                                 {"bias_t", &c->bias_type}}) {
-        absl::StatusOr<FixedType> t = ConfigType(it->second, field, *type);
+      for (const char* field : {"accum_t", "weight_t", "bias_t"}) {
+        // The layer's declared types (weight_type may hold binary/ternary effective weights).
+        absl::StatusOr<FixedType> layer_type = ConfigType(**config_or, field, std::nullopt);
+        if (!layer_type.ok()) return layer_type.status();
+        absl::StatusOr<FixedType> t = ConfigType(it->second, field, *layer_type);
         if (!t.ok()) return t.status();
-        if (!(*t == *type)) {
+        if (!(*t == *layer_type)) {
           return refuse(absl::StrCat(it->second.name, "::", field, " differs from the layer's"));
         }
       }

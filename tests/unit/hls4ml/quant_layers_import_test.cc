@@ -147,6 +147,112 @@ TEST(ExponentScalesImport, Refusals) {
   }
 }
 
+// new_style with QKeras binary (fc1: ap_uint<1>, weight_binary) and ternary (fc2: ap_int<2>,
+// weight_ternary) kernels.
+fs::path BinaryTernaryFixture() {
+  fs::path dir = CopyFixture("new_style");
+  const fs::path fw = dir / "firmware";
+  ReplaceInFile(fw / "defines.h",
+                "typedef ap_fixed<8,3> fc1_weight_t;\ntypedef fc1_weight_t fc1_bias_t;",
+                "typedef ap_uint<1> fc1_weight_t;\ntypedef ap_fixed<8,3> fc1_bias_t;");
+  ReplaceInFile(fw / "defines.h", "typedef ap_fixed<16,6> fc2_weight_t;",
+                "typedef ap_int<2> fc2_weight_t;");
+  const std::string mult =
+      "    using kernel = nnet::DenseLatency<data_T, res_T, CONFIG_T>;\n"
+      "    template<class x_T, class y_T>\n"
+      "    using product = nnet::product::mult<x_T, y_T>;";
+  ReplaceInFile(fw / "parameters.h", mult,
+                "    using kernel = nnet::DenseLatency<data_T, res_T, CONFIG_T>;\n"
+                "    template<class x_T, class y_T>\n"
+                "    using product = nnet::product::weight_binary<x_T, y_T>;");
+  ReplaceInFile(fw / "parameters.h",
+                "    using kernel = nnet::DenseResource_rf_leq_nin<data_T, res_T, CONFIG_T>;\n"
+                "    template<class x_T, class y_T>\n"
+                "    using product = nnet::product::mult<x_T, y_T>;",
+                "    using kernel = nnet::DenseResource_rf_leq_nin<data_T, res_T, CONFIG_T>;\n"
+                "    template<class x_T, class y_T>\n"
+                "    using product = nnet::product::weight_ternary<x_T, y_T>;");
+  WriteText(fw / "weights" / "w2.txt", "1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 0\n");
+  WriteText(fw / "weights" / "w6.txt", "1, 0, -1, 0, 1, -1, 1, 1, 0, -1, 0, 1\n");
+  return dir;
+}
+
+TEST(BinaryTernaryImport, ProductsBecomeEffectiveWeights) {
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(BinaryTernaryFixture());
+  ASSERT_TRUE(project.ok()) << project.status();
+  const auto& fc1 = std::get<DenseSpec>(project->spec.layers[0].op);
+  const auto& fc2 = std::get<DenseSpec>(project->spec.layers[3].op);
+  // weight_binary: w == 0 ? -x : x; weight_ternary: w == 0 ? 0 : w == -1 ? -x : x.
+  EXPECT_EQ(fc1.weights, std::vector<int64_t>({1, -1, 1, 1, -1, -1, 1, -1, 1, 1, 1, -1}));
+  // fc2 is a resource-strategy layer: its file is [n_out][n_in], the spec [n_in][n_out].
+  EXPECT_EQ(fc2.weights, std::vector<int64_t>({1, 1, 0, 0, -1, -1, -1, 1, 0, 0, 1, 1}));
+  for (const DenseSpec* d : {&fc1, &fc2}) {
+    EXPECT_EQ(d->weight_type.width, 2);
+    EXPECT_EQ(d->weight_type.integer_bits, 2);
+    EXPECT_TRUE(d->weight_type.is_signed);
+  }
+  // fc1's outputs: res_t(accum_t(b_j) + sum of accum_t(+-x_i)), against the definition.
+  absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(project->spec);
+  ASSERT_TRUE(net.ok()) << net.status();
+  const FixedType& in = (*net)->input_type();
+  std::mt19937_64 rng(5);
+  for (int sample = 0; sample < 100; ++sample) {
+    std::vector<uint8_t> x((*net)->input_bytes_per_sample());
+    std::vector<double> xv;
+    for (int k = 0; k < (*net)->input_size(); ++k) {
+      const int64_t raw = static_cast<int64_t>(rng() % 65536) - 32768;
+      PackRaw(in, raw, x.data() + k * in.container_bytes());
+      xv.push_back(std::ldexp(static_cast<double>(raw), -10));
+    }
+    const std::vector<LayerTrace> trace = (*net)->Trace(x.data());
+    const int signs[3][4] = {{1, -1, 1, 1}, {-1, -1, 1, -1}, {1, 1, 1, -1}};
+    for (int j = 0; j < 4; ++j) {
+      const FixedType& acc_t = fc1.accum_type;
+      const double lsb = std::ldexp(1.0, -(acc_t.width - acc_t.integer_bits));
+      const double lb = std::ldexp(1.0, -(fc1.bias_type.width - fc1.bias_type.integer_bits));
+      int64_t acc = *FromDouble(acc_t, fc1.biases[j] * lb);
+      for (int i = 0; i < 3; ++i) {
+        const int64_t p = *FromDouble(acc_t, signs[i][j] * xv[i]);
+        acc = *FromDouble(acc_t, (acc + p) * lsb);
+      }
+      ASSERT_EQ(trace[0].raw[j], *FromDouble(project->spec.layers[0].result_type, acc * lsb))
+          << "sample " << sample << " output " << j;
+    }
+  }
+}
+
+TEST(BinaryTernaryImport, EditedOrOldProductsAreRefused) {
+  {
+    const fs::path dir = BinaryTernaryFixture();
+    fs::create_directories(dir / "firmware" / "nnet_utils");
+    WriteText(dir / "firmware" / "nnet_utils" / "nnet_mult.h",
+              "template <class x_T, class w_T> class weight_binary : public Product {\n"
+              "    static auto product(x_T a, w_T w) -> decltype(-a) { return w ? a : a; }\n};\n");
+    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+    ASSERT_FALSE(project.ok());
+    EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+    EXPECT_THAT(project.status().message(),
+                HasSubstr("firmware/nnet_utils/nnet_mult.h: this nnet_mult.h's weight_binary is "
+                          "not hls4ml's"));
+  }
+  {
+    const fs::path dir = BinaryTernaryFixture();
+    const fs::path params = dir / "firmware" / "parameters.h";
+    ReplaceInFile(params,
+                  "    template<class x_T, class y_T>\n"
+                  "    using product = nnet::product::weight_binary<x_T, y_T>;",
+                  "    template<class x_T, class y_T, class res_T>\n"
+                  "    using product = nnet::product::weight_binary<x_T, y_T, res_T>;");
+    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+    ASSERT_FALSE(project.ok());
+    EXPECT_THAT(project.status().message(),
+                HasSubstr("firmware/parameters.h:" +
+                          std::to_string(LineOf(params, "weight_binary<x_T") - 1) +
+                          ": product nnet::product::weight_binary<x_T, y_T, res_T>: the "
+                          "three-parameter products"));
+  }
+}
+
 // Layers hls4ml does not have, or the project's own (`_me` functions of an edited nnet_utils):
 // refused at the call, naming the function.
 TEST(MissingLayers, AreRefusedAtTheirCall) {
