@@ -218,6 +218,13 @@ class ProjectReader {
   absl::StatusOr<LayerSpec> BuildPooling(const LayerCall& call, int n_in, int dims, bool global);
   absl::StatusOr<LayerSpec> BuildPadding(const LayerCall& call, int n_in, int dims);
   absl::StatusOr<LayerSpec> BuildResize(const LayerCall& call, int n_in);
+  // nnet::transpose (hls4ml >= 1.1): `pack` > 0 is the io_stream output pack size, whose
+  // two-dimensional version reads its own index pattern.
+  absl::StatusOr<LayerSpec> BuildTranspose(const LayerCall& call, int n_in, int pack = 0) const;
+  // `unsigned NAME[...] = {a, b, ...};` at file scope of the config's file (hls4ml's transpose
+  // shapes), found through `const unsigned* const config::member = NAME;`.
+  absl::StatusOr<std::vector<int64_t>> ConfigArray(const ConfigStruct& config,
+                                                   const std::string& member) const;
   absl::StatusOr<LayerSpec> BuildMerge(const LayerCall& call, const std::vector<int>& ins);
   absl::StatusOr<LayerSpec> BuildParamActivation(const LayerCall& call, int n_in,
                                                  const FixedType& in_type);
@@ -2007,6 +2014,110 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildPadding(const LayerCall& call, int
   return layer;
 }
 
+absl::StatusOr<std::vector<int64_t>> ProjectReader::ConfigArray(const ConfigStruct& config,
+                                                                const std::string& member) const {
+  std::string name = config.name + "_" + member;
+  if (auto it = out_of_line_.find(config.name + "::" + member); it != out_of_line_.end()) {
+    name = it->second.text;
+  }
+  std::ifstream in(config.file->path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  size_t pos = 0;
+  while ((pos = text.find(name, pos)) != std::string::npos) {
+    const bool starts = pos == 0 || !(absl::ascii_isalnum(text[pos - 1]) || text[pos - 1] == '_');
+    size_t after = pos + name.size();
+    while (after < text.size() && text[after] == ' ') ++after;
+    if (starts && after < text.size() && text[after] == '[') {
+      const size_t open = text.find('{', after), close = text.find('}', after);
+      const size_t semi = text.find(';', after);
+      if (open != std::string::npos && close != std::string::npos && open < close &&
+          close < semi) {
+        std::vector<int64_t> values;
+        for (const std::string& v : SplitTopLevel(text.substr(open + 1, close - open - 1))) {
+          absl::StatusOr<int64_t> n = EvalInt(v, Located{v, config.file, config.line});
+          if (!n.ok()) return n.status();
+          values.push_back(*n);
+        }
+        return values;
+      }
+    }
+    pos = after;
+  }
+  return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+               absl::StrCat(config.name, "::", member, ": no array ", name, " in ",
+                            config.file->display_name));
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildTranspose(const LayerCall& call, int n_in,
+                                                        int pack) const {
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (call.args.size() != 2) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 "nnet::transpose takes (input, output)");
+  }
+  absl::StatusOr<int> dims = RequiredInt(config, "dims");
+  if (!dims.ok()) return dims.status();
+  absl::StatusOr<int> n = RequiredInt(config, "N");
+  if (!n.ok()) return n.status();
+  if (*n != n_in || *dims < 1 || *dims > 8) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": dims = ", *dims, ", N = ", *n,
+                              " for an input of ", n_in, " values"));
+  }
+  absl::StatusOr<std::vector<int64_t>> to_shape = ConfigArray(config, "to_shape");
+  if (!to_shape.ok()) return to_shape.status();
+  absl::StatusOr<std::vector<int64_t>> strides = ConfigArray(config, "perm_strides");
+  if (!strides.ok()) return strides.status();
+  absl::StatusOr<std::vector<int64_t>> from_shape = ConfigArray(config, "from_shape");
+  if (!from_shape.ok()) return from_shape.status();
+  int64_t product = 1;
+  for (int64_t d : *to_shape) product *= d;
+  if (static_cast<int>(to_shape->size()) != *dims ||
+      static_cast<int>(strides->size()) != *dims ||
+      static_cast<int>(from_shape->size()) != *dims || product != *n) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": shapes and strides do not describe ", *dims,
+                              " dimensions of ", *n, " values"));
+  }
+  TransposeSpec t;
+  t.source.resize(*n);
+  if (pack > 0 && *dims == 2) {
+    // nnet_transpose_stream.h's 2-D version: output pack i, element j reads
+    // data[j * from_shape[1] + i].
+    if (*n % pack != 0) {
+      return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                   absl::StrCat("io_stream nnet::transpose over packs of ", pack, " of ", *n,
+                                " values is not supported"));
+    }
+    for (int i = 0; i < *n / pack; ++i) {
+      for (int j = 0; j < pack; ++j) {
+        t.source[i * pack + j] = static_cast<int>(j * (*from_shape)[1] + i);
+      }
+    }
+  } else {
+    // transfer_idx: the output's flat index split by to_shape, dotted with perm_strides.
+    for (int i = 0; i < *n; ++i) {
+      int64_t index = i, idx = 0;
+      for (int d = *dims - 1; d >= 0; --d) {
+        if ((*to_shape)[d] <= 0) {
+          return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                       absl::StrCat(config.name, ": to_shape has a zero"));
+        }
+        idx += (index % (*to_shape)[d]) * (*strides)[d];
+        index /= (*to_shape)[d];
+      }
+      t.source[i] = static_cast<int>(std::clamp<int64_t>(idx, -1, int64_t{1} << 30));
+    }
+  }
+  LayerSpec layer;
+  layer.op = std::move(t);
+  return layer;
+}
+
 absl::StatusOr<LayerSpec> ProjectReader::BuildResize(const LayerCall& call, int n_in) {
   absl::StatusOr<const ConfigStruct*> config_or = Config(call, 1);
   if (!config_or.ok()) return config_or.status();
@@ -2220,6 +2331,8 @@ absl::StatusOr<int> ProjectReader::ConfigInputSize(const LayerCall& call) const 
     size = get("n_elem1");
   } else if (get("n_elem")) {
     size = get("n_elem");
+  } else if (call.function == "transpose" && get("N")) {
+    size = get("N");
   } else if (get("n_elem1_0")) {
     size = *get("n_elem1_0") * get("n_elem1_1").value_or(1) * get("n_elem1_2").value_or(1);
   }
@@ -2294,6 +2407,11 @@ absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
     }
   } else if (std::holds_alternative<ResizeSpec>(layer.op)) {
     return refuse("upsampling streams are not supported");
+  } else if (auto* t = std::get_if<TransposeSpec>(&layer.op)) {
+    absl::StatusOr<LayerSpec> s =
+        BuildTranspose(call, static_cast<int>(t->source.size()), std::max(out_pack, 1));
+    if (!s.ok()) return s.status();
+    *t = std::get<TransposeSpec>(s->op);
   }
   return absl::OkStatus();
 }
@@ -2323,6 +2441,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "zeropad1d_cl") return BuildPadding(call, n_in, 1);
   if (f == "zeropad2d_cl") return BuildPadding(call, n_in, 2);
   if (f == "resize_nearest") return BuildResize(call, n_in);
+  if (f == "transpose") return BuildTranspose(call, n_in);
   if (f == "hard_sigmoid" || f == "hard_tanh") return BuildHardActivation(call, n_in);
   if (f == "relu6" || f == "relu1") {
     absl::StatusOr<LayerSpec> layer = BuildActivation(call, n_in, ActivationKind::kReluMax);
@@ -2617,6 +2736,9 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     }
     if (const auto* r = std::get_if<ResizeSpec>(&layer->op)) {
       expected_out = int64_t{r->out_height} * r->out_width * r->n_chan;
+    }
+    if (const auto* t = std::get_if<TransposeSpec>(&layer->op)) {
+      expected_out = static_cast<int64_t>(t->source.size());
     }
     if (const auto* m = std::get_if<MergeSpec>(&layer->op)) {
       expected_out = m->kind == MergeKind::kConcatenate ? in_sizes[0] + in_sizes[1]

@@ -158,6 +158,12 @@ struct ResizeSpec {
   int out_height = 1, out_width = 0;
 };
 
+// nnet::transpose (Transpose/Permute layers, e.g. the channel-first inputs of ONNX/PyTorch models):
+// a fixed rearrangement, y[k] = res_t(x[source[k]]).
+struct TransposeSpec {
+  std::vector<int> source;  // the input index of every output element
+};
+
 // nnet_merge.h over two inputs (element-wise: y_i = res_t(f(a_{i mod n1}, b_{i mod n2})), exact
 // arithmetic inside f). Average: (a + b) * 0.5 exactly, or (hls4ml < 1.0) the ap_fixed division
 // (a + b) / res_t(2) truncated toward zero at max(F_a, F_b) fractional bits. Maximum/minimum
@@ -201,7 +207,7 @@ struct LayerSpec {
   std::string name;       // e.g. "layer2" / "fc1", as in the project (for traces and errors)
   FixedType result_type;  // the layer's output type (res_t / layerN_t)
   std::variant<DenseSpec, BatchNormSpec, ActivationSpec, SoftmaxSpec, ConvSpec, PoolingSpec,
-               PaddingSpec, ResizeSpec, MergeSpec>
+               PaddingSpec, ResizeSpec, MergeSpec, TransposeSpec>
       op;
   // The buffers it reads: names of network inputs or of earlier layers. Empty: the previous
   // layer's output (the first layer: the first input). Merge layers read two.

@@ -741,6 +741,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(
     return CompilePadding(spec, *p, inputs[0]);
   }
   if (const auto* r = std::get_if<ResizeSpec>(&spec.op)) return CompileResize(spec, *r, inputs[0]);
+  if (const auto* t = std::get_if<TransposeSpec>(&spec.op)) {
+    return CompileTranspose(spec, *t, inputs[0]);
+  }
   if (const auto* m = std::get_if<MergeSpec>(&spec.op)) return CompileMerge(spec, *m, inputs);
   if (const auto* a = std::get_if<ActivationSpec>(&spec.op)) {
     return CompileActivation(spec, *a, inputs[0]);

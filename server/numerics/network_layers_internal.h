@@ -46,6 +46,11 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentBatchNorm(const Layer
                                                                      const BatchNormSpec& b,
                                                                      const LayerInput& input);
 
+// network_quant_layers.cc: nnet::transpose.
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTranspose(const LayerSpec& spec,
+                                                             const TransposeSpec& t,
+                                                             const LayerInput& input);
+
 }  // namespace fpgaas::numerics::internal
 
 #endif  // FPGAAS_SERVER_NUMERICS_NETWORK_LAYERS_INTERNAL_H_

@@ -125,4 +125,33 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentBatchNorm(const Layer
   return std::make_unique<Layer>(b.n, std::move(fn));
 }
 
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTranspose(const LayerSpec& s,
+                                                             const TransposeSpec& t,
+                                                             const LayerInput& in) {
+  if (t.source.empty() || t.source.size() > (size_t{1} << 26)) {
+    return Invalid(s, absl::StrCat("transpose of ", t.source.size(), " values"));
+  }
+  for (size_t k = 0; k < t.source.size(); ++k) {
+    if (t.source[k] < 0 || t.source[k] >= in.size) {
+      return Invalid(s, absl::StrCat("transpose output ", k, " reads element ", t.source[k],
+                                     " of an input of ", in.size, " values"));
+    }
+  }
+  class Layer final : public ExtraLayer {
+   public:
+    Layer(std::vector<int> source, const FixedType& in, const FixedType& res)
+        : source_(std::move(source)), in_(in), res_(res) {
+      n_out_ = static_cast<int>(source_.size());
+    }
+    void Run(const int64_t* const* xs, int64_t* y) const override {
+      for (size_t k = 0; k < source_.size(); ++k) y[k] = Convert(in_, xs[0][source_[k]], res_);
+    }
+
+   private:
+    std::vector<int> source_;
+    FixedType in_, res_;
+  };
+  return std::make_unique<Layer>(t.source, in.type, s.result_type);
+}
+
 }  // namespace fpgaas::numerics::internal

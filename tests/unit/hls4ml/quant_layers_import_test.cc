@@ -438,5 +438,76 @@ TEST(DepthwiseImport, DepthMultiplierIsRefusedAtTheConfig) {
                         ": config2: depthwise convolution with n_filt = 4 for n_chan = 2"));
 }
 
+
+// A tiny io_parallel project: one nnet::transpose of a (2, 3, 4) input with perm (1, 2, 0), the
+// config written as hls4ml 1.1+ writes it (shapes in file-scope arrays).
+TEST(TransposeImport, ThreeDimensionalPermutation) {
+  const fs::path dir = ScratchDir("transpose") / "tiny";
+  const fs::path fw = dir / "firmware";
+  fs::create_directories(fw / "weights");
+  WriteText(fw / "defines.h",
+            "#ifndef DEFINES_H_\n#define DEFINES_H_\n#define N_INPUT_1_1 24\n"
+            "typedef ap_fixed<10,3> input_t;\ntypedef ap_fixed<8,2,AP_RND,AP_SAT> result_t;\n"
+            "#endif\n");
+  WriteText(fw / "parameters.h",
+            "#ifndef PARAMETERS_H_\n#define PARAMETERS_H_\n"
+            "struct config2 {\n"
+            "    static const unsigned dims = 3;\n"
+            "    static const unsigned N = 24;\n"
+            "    static const unsigned* const from_shape;\n"
+            "    static const unsigned* const to_shape;\n"
+            "    static const unsigned* const perm;\n"
+            "    static const unsigned* const perm_strides;\n"
+            "};\n\n"
+            "unsigned config2_from_shape[3] = {2, 3, 4};\n"
+            "unsigned config2_to_shape[3] = {3, 4, 2};\n"
+            "unsigned config2_perm[3] = {1, 2, 0};\n"
+            "unsigned config2_perm_strides[3] = {4, 1, 12};\n\n"
+            "const unsigned* const config2::from_shape = config2_from_shape;\n"
+            "const unsigned* const config2::to_shape = config2_to_shape;\n"
+            "const unsigned* const config2::perm = config2_perm;\n"
+            "const unsigned* const config2::perm_strides = config2_perm_strides;\n#endif\n");
+  WriteText(fw / "tiny.cpp",
+            "#include \"tiny.h\"\n#include \"parameters.h\"\n"
+            "void tiny(input_t input_1[N_INPUT_1_1], result_t layer2_out[24]) {\n"
+            "    nnet::transpose<input_t, result_t, config2>(input_1, layer2_out); // tr\n}\n");
+  WriteText(fw / "tiny.h", "#include \"defines.h\"\n");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  const auto& t = std::get<TransposeSpec>(project->spec.layers[0].op);
+  // out[a][b][c] = in[c][a][b] for the (3, 4, 2) output of a (2, 3, 4) input.
+  std::vector<int> expected;
+  for (int a = 0; a < 3; ++a) {
+    for (int b = 0; b < 4; ++b) {
+      for (int c = 0; c < 2; ++c) expected.push_back((c * 3 + a) * 4 + b);
+    }
+  }
+  EXPECT_EQ(t.source, expected);
+  absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(project->spec);
+  ASSERT_TRUE(net.ok()) << net.status();
+  const FixedType& in = (*net)->input_type();
+  std::vector<uint8_t> x((*net)->input_bytes_per_sample());
+  std::vector<int64_t> raws;
+  for (int k = 0; k < 24; ++k) {
+    raws.push_back(k * 37 % 1024 - 512);
+    PackRaw(in, raws.back(), x.data() + k * in.container_bytes());
+  }
+  const std::vector<LayerTrace> trace = (*net)->Trace(x.data());
+  const FixedType& res = project->spec.layers[0].result_type;
+  for (int k = 0; k < 24; ++k) {
+    EXPECT_EQ(trace[0].raw[k], *FromDouble(res, std::ldexp(raws[expected[k]], -7))) << k;
+  }
+
+  // The strides are what hls4ml's transfer_idx uses: a config whose strides disagree is read as
+  // written (and an index outside the input is an error).
+  ReplaceInFile(fw / "parameters.h", "config2_perm_strides[3] = {4, 1, 12};",
+                "config2_perm_strides[3] = {4, 1, 24};");
+  project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  net = Network::Create(project->spec);
+  ASSERT_FALSE(net.ok());
+  EXPECT_THAT(net.status().message(), HasSubstr("reads element 24 of an input of 24 values"));
+}
+
 }  // namespace
 }  // namespace fpgaas::numerics
