@@ -70,6 +70,9 @@ struct WeightDecl {
   std::string type;
   int64_t count = 0;
   std::string txt_name;  // file name inside weights/
+  // The header initialising the array: weights/<name>.h (hls4ml's writer), or a header
+  // parameters.h includes that declares it (projects with all their weights in one weights.h).
+  fs::path header;
   Located where;
   bool from_load_call = false;  // declared by a load_weights_from_txt call: the .txt is required
   // The call sits under a preprocessor condition other than `#ifndef __SYNTHESIS__` (e.g. a
@@ -201,6 +204,9 @@ class ProjectReader {
   absl::StatusOr<std::vector<int64_t>> LoadWeights(const std::string& name, const FixedType& type,
                                                    int64_t expected_count, absl::string_view what,
                                                    const LayerCall& call);
+  // Headers in the firmware folder that parameters.h includes by a plain quoted name (other than
+  // defines.h), in include order: where some projects declare all their weight arrays.
+  std::vector<fs::path> WeightHeadersOfParameters() const;
   absl::StatusOr<std::vector<double>> ReadWeightValues(const std::string& name,
                                                        const WeightDecl& decl,
                                                        const LayerCall& call) const;
@@ -622,7 +628,7 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
       !inside.ok()) {
     return inside;
   }
-  const fs::path header_path = weights_dir / (name + ".h");
+  const fs::path header_path = decl.header.empty() ? weights_dir / (name + ".h") : decl.header;
   if (decl.conditional && fs::is_regular_file(header_path, ec)) {
     // Only the .h initialiser counts (see WeightDecl::conditional).
   } else if (decl.from_load_call && !fs::is_regular_file(txt, ec)) {
@@ -638,8 +644,9 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
     display = Display(txt);
   } else {
     // Projects from before load_weights_from_txt (and synthesis-only copies) initialise the
-    // array in weights/<name>.h.
-    const fs::path header = weights_dir / (name + ".h");
+    // array in weights/<name>.h (or in the header that declares it).
+    const fs::path& header = header_path;
+    if (absl::Status inside = CheckInside(header, call.where.Where()); !inside.ok()) return inside;
     std::ifstream in(header, std::ios::binary);
     std::stringstream buffer;
     if (in) buffer << in.rdbuf();
@@ -679,6 +686,27 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
   return values;
 }
 
+std::vector<fs::path> ProjectReader::WeightHeadersOfParameters() const {
+  std::vector<fs::path> headers;
+  std::ifstream in(firmware_dir_ / "parameters.h", std::ios::binary);
+  std::string line;
+  std::error_code ec;
+  while (in && std::getline(in, line)) {
+    absl::string_view l = Trim(line);
+    if (!absl::ConsumePrefix(&l, "#include")) continue;
+    l = Trim(l);
+    if (l.size() < 2 || l.front() != '"') continue;
+    const size_t close = l.find('"', 1);
+    if (close == absl::string_view::npos) continue;
+    const std::string name(l.substr(1, close - 1));
+    if (name == "defines.h" || absl::StrContains(name, "/") || absl::StrContains(name, "..")) {
+      continue;
+    }
+    if (fs::is_regular_file(firmware_dir_ / name, ec)) headers.push_back(firmware_dir_ / name);
+  }
+  return headers;
+}
+
 absl::StatusOr<std::vector<int64_t>> ProjectReader::LoadWeights(const std::string& name,
                                                                 const FixedType& type,
                                                                 int64_t expected_count,
@@ -689,15 +717,31 @@ absl::StatusOr<std::vector<int64_t>> ProjectReader::LoadWeights(const std::strin
   if (it != weight_decls_.end()) {
     decl = it->second;
   } else {
-    // No load_weights_from_txt call: the declaration in weights/<name>.h gives the type.
-    const fs::path header = firmware_dir_ / "weights" / (name + ".h");
+    // No load_weights_from_txt call: the declaration in weights/<name>.h (or in a header that
+    // parameters.h includes) gives the type.
+    fs::path header = firmware_dir_ / "weights" / (name + ".h");
+    std::error_code ec;
+    if (!fs::is_regular_file(header, ec)) {
+      for (const fs::path& included : WeightHeadersOfParameters()) {
+        std::ifstream in(included, std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        if (absl::StrContains(text.str(), absl::StrCat(" ", name, "["))) {
+          header = included;
+          break;
+        }
+      }
+    }
     if (absl::Status inside = CheckInside(header, call.where.Where()); !inside.ok()) return inside;
     absl::StatusOr<SourceFile> file = ReadSourceFile(header, Display(header));
     if (!file.ok()) {
       return Error(absl::StatusCode::kNotFound, call.where.Where(),
                    absl::StrCat("weight array ", name, " is neither loaded by a ",
-                                "load_weights_from_txt call nor declared in ", Display(header)));
+                                "load_weights_from_txt call nor declared in ",
+                                Display(firmware_dir_ / "weights" / (name + ".h")),
+                                " or a header parameters.h includes"));
     }
+    decl.header = header;
     bool found = false;
     for (const Statement& st : file->statements) {
       absl::string_view text = st.text;
@@ -755,16 +799,33 @@ absl::StatusOr<std::vector<int64_t>> ProjectReader::LoadWeights(const std::strin
 }
 
 absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
-  const std::string signature_prefix = absl::StrCat("void ", top_function_, "(");
-  size_t i = 0;
-  for (; i < file.statements.size(); ++i) {
-    const std::string& text = file.statements[i].text;
-    if (absl::StartsWith(text, signature_prefix) && text.back() == '{') break;
+  // `void <name>(...) {` statements: the function named after the file, else the file's only one
+  // (projects that renamed the top but not its file, e.g. cicada.cpp defining cicada_v2p2p0).
+  std::vector<size_t> definitions;
+  std::vector<std::string> defined;
+  for (size_t k = 0; k < file.statements.size(); ++k) {
+    absl::string_view text = file.statements[k].text;
+    if (text.empty() || text.back() != '{' || !absl::ConsumePrefix(&text, "void ")) continue;
+    const size_t paren = text.find('(');
+    if (paren == absl::string_view::npos || !IsIdentifier(text.substr(0, paren))) continue;
+    definitions.push_back(k);
+    defined.emplace_back(text.substr(0, paren));
+  }
+  size_t i = file.statements.size();
+  for (size_t k = 0; k < definitions.size(); ++k) {
+    if (defined[k] == top_function_) i = definitions[k];
+  }
+  if (i == file.statements.size() && definitions.size() == 1) {
+    i = definitions[0];
+    top_function_ = defined[0];
   }
   if (i == file.statements.size()) {
     return Error(absl::StatusCode::kInvalidArgument, file.display_name,
-                 absl::StrCat("no definition of the top function ", top_function_));
+                 absl::StrCat("no definition of the top function ", top_function_, " (",
+                              definitions.size(), " other void functions: ",
+                              absl::StrJoin(defined, ", "), ")"));
   }
+  const std::string signature_prefix = absl::StrCat("void ", top_function_, "(");
   const Statement& signature = file.statements[i];
   absl::string_view params = signature.text;
   params.remove_prefix(signature_prefix.size());
@@ -916,8 +977,8 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
                                     "' must be relative to firmware/weights/ without '..'"));
         }
         weight_decls_[call.args[0]] = WeightDecl{call.template_args[0], *count,
-                                                 std::move(file_name), where, true,
-                                                 !in_simulation(),
+                                                 std::move(file_name), fs::path(), where,
+                                                 true, !in_simulation(),
                                                  call.function != "load_weights_from_txt"};
         continue;
       }
@@ -2480,7 +2541,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
         absl::StrCat("hls4ml project: cannot resolve ", path.string(), ": ", ec.message()));
   }
 
-  // The top function: hls4ml_config.yml's ProjectName, else the one .cpp in firmware/.
+  // The top function: hls4ml_config.yml's ProjectName, else the one .cpp in firmware/, else the
+  // one .cpp that includes parameters.h.
   {
     std::ifstream yml(project_root_ / "hls4ml_config.yml");
     std::string line;
@@ -2503,13 +2565,33 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
         }
       }
       std::sort(candidates.begin(), candidates.end());
-      if (candidates.size() != 1) {
+      // Several: hls4ml's writer includes parameters.h in the top's .cpp only; the rest are the
+      // project's own code around it (e.g. a CMS hls4mlEmulator wrapper, or a trigger algorithm
+      // calling the network), which include the top's header instead.
+      std::vector<std::string> including_parameters;
+      if (candidates.size() > 1) {
+        for (const std::string& candidate : candidates) {
+          std::ifstream source(firmware_dir_ / (candidate + ".cpp"));
+          std::string line;
+          while (source && std::getline(source, line)) {
+            if (absl::StrContains(line, "#include \"parameters.h\"")) {
+              including_parameters.push_back(candidate);
+              break;
+            }
+          }
+        }
+      }
+      if (including_parameters.size() == 1) {
+        top_function_ = including_parameters[0];
+      } else if (candidates.size() == 1) {
+        top_function_ = candidates[0];
+      } else {
         return absl::InvalidArgumentError(absl::StrCat(
             "hls4ml project: cannot tell the top function: ", Display(firmware_dir_), " has ",
-            candidates.size(), " .cpp files (", absl::StrJoin(candidates, ", "),
-            ") and hls4ml_config.yml names none of them"));
+            candidates.size(), " .cpp files (", absl::StrJoin(candidates, ", "), ") of which ",
+            including_parameters.size(),
+            " include \"parameters.h\", and hls4ml_config.yml names none of them"));
       }
-      top_function_ = candidates[0];
     }
   }
 
