@@ -79,6 +79,7 @@ struct WeightDecl {
   // project's own `#ifdef LOAD_WEIGHTS_FROM_TEXT`): the C simulation's default build does not
   // run it, so the values initialised in weights/<name>.h are the ones it uses.
   bool conditional = false;
+  bool exponent = false;  // load_exponent_weights_from_txt: "{sign, exponent}" pairs
 };
 
 struct LayerCall {
@@ -212,9 +213,24 @@ class ProjectReader {
   absl::StatusOr<LayerSpec> BuildLayer(const LayerCall& call, int n_in);
   // Layers beyond the dense family; `ins` are the sizes of the arrays read.
   absl::StatusOr<LayerSpec> BuildConv(const LayerCall& call, int n_in, int dims);
+  // A (depthwise or not) convolution from `config`, with the named weight and bias arrays.
+  absl::StatusOr<LayerSpec> BuildConvWith(const LayerCall& call, const ConfigStruct& config,
+                                          int n_in, int dims, bool depthwise,
+                                          const std::string& weights_name,
+                                          const std::string& biases_name);
+  // nnet::separable_conv_{1,2}d_cl: returns the pointwise layer; the depthwise one it reads is
+  // left in pending_depthwise_ for the caller to insert before it.
+  absl::StatusOr<LayerSpec> BuildSeparable(const LayerCall& call, int n_in, int dims);
   absl::StatusOr<LayerSpec> BuildPooling(const LayerCall& call, int n_in, int dims, bool global);
   absl::StatusOr<LayerSpec> BuildPadding(const LayerCall& call, int n_in, int dims);
   absl::StatusOr<LayerSpec> BuildResize(const LayerCall& call, int n_in);
+  // nnet::transpose (hls4ml >= 1.1): `pack` > 0 is the io_stream output pack size, whose
+  // two-dimensional version reads its own index pattern.
+  absl::StatusOr<LayerSpec> BuildTranspose(const LayerCall& call, int n_in, int pack = 0) const;
+  // `unsigned NAME[...] = {a, b, ...};` at file scope of the config's file (hls4ml's transpose
+  // shapes), found through `const unsigned* const config::member = NAME;`.
+  absl::StatusOr<std::vector<int64_t>> ConfigArray(const ConfigStruct& config,
+                                                   const std::string& member) const;
   absl::StatusOr<LayerSpec> BuildMerge(const LayerCall& call, const std::vector<int>& ins);
   absl::StatusOr<LayerSpec> BuildParamActivation(const LayerCall& call, int n_in,
                                                  const FixedType& in_type);
@@ -230,6 +246,24 @@ class ProjectReader {
   const std::string& NnetUtils(const std::string& name);
   absl::StatusOr<LayerSpec> BuildDense(const LayerCall& call, int n_in);
   absl::StatusOr<LayerSpec> BuildBatchNorm(const LayerCall& call, int n_in);
+  // weight_binary / weight_ternary products (hls4ml >= 0.7): the product is exactly -x, 0 or x,
+  // i.e. x times an effective weight in {-1, 0, 1}. Rewrites `raws` (of *weight_type) into those
+  // effective weights and *weight_type into ap_int<2>, so the layer is an ordinary one.
+  absl::Status BinaryTernaryWeights(const Located& product, FixedType* weight_type,
+                                    std::vector<int64_t>* raws);
+  // weight_exponential scales of nnet::normalize (QKeras power-of-two "alpha" layers).
+  absl::Status BuildExponentScale(const LayerCall& call, const ConfigStruct& config,
+                                  const Located& product, int n_params, BatchNormSpec& bn);
+  // The signed ap_fixed r_T of this project's nnet_mult.h weight_exponential for x_T = data and
+  // an exponent field of `exponent_width` bits.
+  absl::StatusOr<FixedType> ExponentProductType(const Located& product, const FixedType& data,
+                                                int exponent_width);
+  // Reads "{sign, exponent}, ..." as load_exponent_weights_from_txt does: each field through
+  // ap_int's string constructor (the integer, wrapped to the field's width).
+  absl::Status LoadExponentWeights(const std::string& name, const FixedType& sign_type,
+                                   const FixedType& exponent_type, int64_t expected_count,
+                                   const LayerCall& call, std::vector<int>* signs,
+                                   std::vector<int>* exponents);
   absl::StatusOr<LayerSpec> BuildActivation(const LayerCall& call, int n_in, ActivationKind kind);
   absl::StatusOr<LayerSpec> BuildSoftmax(const LayerCall& call, int n_in);
   std::string Display(const fs::path& path) const;
@@ -246,6 +280,8 @@ class ProjectReader {
   std::map<std::string, Located> typedefs_;
   std::map<std::string, ConfigStruct> configs_;
   std::map<std::string, WeightDecl> weight_decls_;  // from load_weights_from_txt calls
+  // Fields of `typedef struct NAME {T field; ...} NAME;` (exponent weight types), by NAME.
+  std::map<std::string, std::map<std::string, Located>> struct_fields_;
   std::map<std::string, ArrayDecl> arrays_;         // local arrays of the top function
   ArrayDecl input_, output_;
   std::string input_name_, output_name_;
@@ -255,6 +291,7 @@ class ProjectReader {
   std::map<std::string, Located> out_of_line_;  // `const T config4::slope = 0.2;` by "config4::slope"
   std::map<std::string, std::string> nnet_utils_;
   bool stream_ = false;                          // an io_stream project (hls::stream arguments)
+  std::optional<LayerSpec> pending_depthwise_;   // see BuildSeparable
   std::map<std::string, std::string> aliases_;   // `auto& layer8_out = layer7_out;`, clones
 };
 
@@ -297,6 +334,7 @@ absl::StatusOr<const SourceFile*> ProjectReader::Load(const fs::path& path, bool
 absl::Status ProjectReader::CollectHeader(const SourceFile& file) {
   ConfigStruct* open_struct = nullptr;
   bool skipping_struct = false;  // inside a struct we do not model (e.g. typedef struct {...})
+  std::string struct_name;       // the typedef struct being skipped (its fields are recorded)
   for (const Statement& st : file.statements) {
     absl::string_view text = st.text;
     const Located here{std::string(text), &file, st.line};
@@ -319,7 +357,17 @@ absl::Status ProjectReader::CollectHeader(const SourceFile& file) {
         skipping_struct = false;
         continue;
       }
-      if (skipping_struct) continue;
+      if (skipping_struct) {
+        // `ap_uint<1> sign;` / `ap_int<4> weight;` of hls4ml's exponent structs.
+        absl::string_view field = text;
+        absl::ConsumeSuffix(&field, ";");
+        const size_t space = field.rfind(' ');
+        if (space != absl::string_view::npos) {
+          struct_fields_[struct_name][std::string(Trim(field.substr(space + 1)))] =
+              Located{std::string(Trim(field.substr(0, space))), &file, st.line};
+        }
+        continue;
+      }
       absl::string_view body = text;
       if (absl::ConsumePrefix(&body, "typedef ")) {
         absl::ConsumeSuffix(&body, ";");
@@ -379,6 +427,7 @@ absl::Status ProjectReader::CollectHeader(const SourceFile& file) {
       absl::string_view head = Trim(text.substr(14, text.size() - 15));
       typedefs_.emplace(std::string(head), Located{"struct", &file, st.line});
       skipping_struct = true;
+      struct_name = std::string(head);
       continue;
     }
     if (absl::StartsWith(text, "const ") && text.find("::") != absl::string_view::npos &&
@@ -910,7 +959,8 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
       call.function = function.substr(6);
       call.where = where;
       call.comment = st.comment;
-      if (call.function == "load_weights_from_txt") {
+      if (call.function == "load_weights_from_txt" ||
+          call.function == "load_exponent_weights_from_txt") {
         if (call.template_args.size() != 2 || call.args.size() != 2) {
           return Error(absl::StatusCode::kInvalidArgument, where.Where(),
                        absl::StrCat("cannot parse '", text, "'"));
@@ -933,14 +983,14 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
         }
         weight_decls_[call.args[0]] = WeightDecl{call.template_args[0], *count,
                                                  std::move(file_name), fs::path(), where,
-                                                 true, !in_simulation()};
+                                                 true, !in_simulation(),
+                                                 call.function != "load_weights_from_txt"};
         continue;
       }
-      if (call.function == "load_compressed_weights_from_txt" ||
-          call.function == "load_exponent_weights_from_txt") {
+      if (call.function == "load_compressed_weights_from_txt") {
         return Error(absl::StatusCode::kUnimplemented, where.Where(),
                      absl::StrCat("nnet::", call.function,
-                                  ": compressed/exponent weights are not supported"));
+                                  ": compressed weights are not supported"));
       }
       if (call.function == "save_layer_output") continue;  // hls4ml trace, C simulation only
       if ((call.function == "clone_stream" || call.function == "repack_stream") &&
@@ -1027,11 +1077,16 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
     }
   }
   auto product = config.usings.find("product");
-  if (product != config.usings.end() &&
+  const bool binary_or_ternary =
+      product != config.usings.end() &&
+      (absl::StartsWith(product->second.text, "nnet::product::weight_binary") ||
+       absl::StartsWith(product->second.text, "nnet::product::weight_ternary"));
+  if (product != config.usings.end() && !binary_or_ternary &&
       !absl::StartsWith(product->second.text, "nnet::product::mult")) {
     return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
                  absl::StrCat("product ", product->second.text,
-                              " is not supported (binary/ternary/exponential weights)"));
+                              " is not supported (exponential weights in dense layers, binary "
+                              "data)"));
   }
   DenseSpec dense;
   dense.n_in = n_in;
@@ -1080,6 +1135,12 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
   absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
       call.args[3], dense.bias_type, dense.n_out, absl::StrCat(config.name, "::bias_t"), call);
   if (!biases.ok()) return biases.status();
+  if (binary_or_ternary) {
+    if (absl::Status st = BinaryTernaryWeights(product->second, &dense.weight_type, &*weights);
+        !st.ok()) {
+      return st;
+    }
+  }
   if (resource) {
     // Resource strategy stores the kernel transposed: file index j * n_in + i.
     dense.weights.resize(weights->size());
@@ -1125,7 +1186,10 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildBatchNorm(const LayerCall& call, i
     n_params = static_cast<int>(**n_filt);
   }
   auto product = config.usings.find("product");
-  if (product != config.usings.end() &&
+  const bool exponential = product != config.usings.end() &&
+                           absl::StartsWith(product->second.text,
+                                            "nnet::product::weight_exponential");
+  if (product != config.usings.end() && !exponential &&
       !absl::StartsWith(product->second.text, "nnet::product::mult")) {
     return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
                  absl::StrCat("product ", product->second.text, " is not supported"));
@@ -1137,6 +1201,30 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildBatchNorm(const LayerCall& call, i
   // the bias. Later releases (mult<x_T, y_T>) and 2019-2020 ones (no product) keep it exact.
   bn.product_in_result_type =
       product != config.usings.end() && ProductTemplateArity(product->second.text) == 3;
+  if (exponential) {
+    bn.product_in_result_type = false;
+    absl::StatusOr<FixedType> bias_type = ConfigType(config, "bias_t", std::nullopt);
+    if (!bias_type.ok()) return bias_type.status();
+    bn.bias_type = *bias_type;
+    if (absl::Status st = BuildExponentScale(call, config, product->second, n_params, bn);
+        !st.ok()) {
+      return st;
+    }
+    absl::StatusOr<std::vector<int64_t>> bias = LoadWeights(
+        call.args[3], bn.bias_type, n_params, absl::StrCat(config.name, "::bias_t"), call);
+    if (!bias.ok()) return bias.status();
+    std::vector<int> signs = std::move(bn.exponent_sign), exponents = std::move(bn.exponent);
+    bn.exponent_sign.clear();
+    bn.exponent.clear();
+    for (int i = 0; i < n_in; ++i) {
+      bn.exponent_sign.push_back(signs[i % n_params]);
+      bn.exponent.push_back(exponents[i % n_params]);
+      bn.bias.push_back((*bias)[i % n_params]);
+    }
+    LayerSpec layer;
+    layer.op = std::move(bn);
+    return layer;
+  }
   absl::StatusOr<FixedType> scale_type = ConfigType(config, "scale_t", std::nullopt);
   absl::StatusOr<FixedType> bias_type = ConfigType(config, "bias_t", std::nullopt);
   if (!scale_type.ok()) return scale_type.status();
@@ -1156,6 +1244,238 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildBatchNorm(const LayerCall& call, i
   LayerSpec layer;
   layer.op = std::move(bn);
   return layer;
+}
+
+absl::Status ProjectReader::BinaryTernaryWeights(const Located& product, FixedType* weight_type,
+                                                 std::vector<int64_t>* raws) {
+  const bool binary = absl::StartsWith(product.text, "nnet::product::weight_binary");
+  if (ProductTemplateArity(product.text) != 2) {
+    // hls4ml 0.5/0.6 return (x_T) -a: the negation wraps in the input type.
+    return Error(absl::StatusCode::kUnimplemented, product.Where(),
+                 absl::StrCat("product ", product.text, ": the three-parameter products of "
+                              "hls4ml 0.5/0.6 are not supported"));
+  }
+  // The project's own nnet_mult.h must compute what hls4ml 0.7+ does (a missing one: 1.x).
+  const std::string& source = NnetUtils("nnet_mult.h");
+  if (!source.empty()) {
+    std::string flat;  // whitespace collapsed
+    for (char ch : source) {
+      if (absl::ascii_isspace(static_cast<unsigned char>(ch))) {
+        if (!flat.empty() && flat.back() != ' ') flat.push_back(' ');
+      } else {
+        flat.push_back(ch);
+      }
+    }
+    const bool ok =
+        binary ? absl::StrContains(flat, "if (w == 0) return -a; else return a;")
+               : absl::StrContains(flat,
+                                   "if (w == 0) return 0; else if (w == -1) return -a; else return "
+                                   "a;");
+    if (!ok || !absl::StrContains(flat, "-> decltype(-a)")) {
+      return Error(absl::StatusCode::kUnimplemented,
+                   Display(firmware_dir_ / "nnet_utils" / "nnet_mult.h"),
+                   absl::StrCat("this nnet_mult.h's ", binary ? "weight_binary" : "weight_ternary",
+                                " is not hls4ml's (edited?): its product cannot be reproduced"));
+    }
+  }
+  const FixedType t = *weight_type;
+  const int f = t.fractional_bits();
+  for (int64_t& r : *raws) {
+    const internal::Int128 v = internal::WideRaw(t, r);
+    if (binary) {
+      r = v == 0 ? -1 : 1;  // w == 0 ? -a : a
+    } else {
+      const bool minus_one = f >= 0 && f < 62 && v == -(internal::Int128(1) << f);
+      r = v == 0 ? 0 : minus_one ? -1 : 1;  // w == 0 ? 0 : w == -1 ? -a : a
+    }
+  }
+  FixedType effective;
+  effective.width = 2;
+  effective.integer_bits = 2;
+  effective.is_signed = true;
+  *weight_type = effective;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<FixedType> ProjectReader::ExponentProductType(const Located& product,
+                                                             const FixedType& data,
+                                                             int exponent_width) {
+  if (ProductTemplateArity(product.text) != 2) {
+    return Error(absl::StatusCode::kUnimplemented, product.Where(),
+                 absl::StrCat("product ", product.text, ": the three-parameter weight_exponential "
+                              "of hls4ml 0.5/0.6 is not supported"));
+  }
+  // Two releases' r_T, told apart by the project's nnet_mult.h (without it: the current one).
+  const std::string& source = NnetUtils("nnet_mult.h");
+  const bool current = absl::StrContains(
+      source,
+      "using r_T = ap_fixed<2 * (decltype(w_T::weight)::width + x_T::width), "
+      "(decltype(w_T::weight)::width + x_T::width)>;");
+  const bool v07 = absl::StrContains(
+      source, "using r_T = decltype(x_T(0) * (ap_int<pow2(decltype(w_T::weight)::width - 1) - 1>(1) +");
+  const bool body = absl::StrContains(source, "r_T y = static_cast<r_T>(a) << w.weight;") &&
+                    absl::StrContains(source, "return w.sign == 1 ? y : static_cast<r_T>(-y);");
+  FixedType r;
+  r.is_signed = true;
+  if (source.empty() || (current && body)) {
+    // ap_fixed<2 * (W_exp + W_x), W_exp + W_x>
+    r.width = 2 * (exponent_width + data.width);
+    r.integer_bits = exponent_width + data.width;
+  } else if (v07 && body) {
+    // decltype(x_T(0) * (ap_int<P>(1) + ap_fixed<P, 0>(1))), P = 2^(W_exp - 1) - 1: the sum is
+    // ap_fixed<2P + 1, P + 1>, the product ap_fixed<W_x + 2P + 1, I_x + P + 1> (signed).
+    if (exponent_width < 2 || exponent_width > 6) {
+      return Error(absl::StatusCode::kUnimplemented, product.Where(),
+                   absl::StrCat("weight_exponential with a ", exponent_width,
+                                "-bit exponent field is not supported"));
+    }
+    const int p = (1 << (exponent_width - 1)) - 1;
+    r.width = data.width + 2 * p + 1;
+    r.integer_bits = data.integer_bits + p + 1;
+  } else {
+    return Error(absl::StatusCode::kUnimplemented,
+                 Display(firmware_dir_ / "nnet_utils" / "nnet_mult.h"),
+                 "this nnet_mult.h's weight_exponential is neither hls4ml 0.7's nor 0.8+'s "
+                 "(edited?): its product cannot be reproduced");
+  }
+  if (r.width > 100) {
+    return Error(absl::StatusCode::kUnimplemented, product.Where(),
+                 absl::StrCat("weight_exponential product type ap_fixed<", r.width, ",",
+                              r.integer_bits, "> is wider than 100 bits"));
+  }
+  return r;
+}
+
+absl::Status ProjectReader::BuildExponentScale(const LayerCall& call, const ConfigStruct& config,
+                                               const Located& product, int n_params,
+                                               BatchNormSpec& bn) {
+  // scale_t names a `typedef struct NAME {ap_uint<1> sign; ap_int<E> weight;} NAME;`.
+  auto scale = config.typedefs.find("scale_t");
+  if (scale == config.typedefs.end()) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat("struct ", config.name, " has no typedef scale_t"));
+  }
+  std::string name = scale->second.text;
+  for (int hops = 0; hops < 32; ++hops) {
+    auto it = typedefs_.find(name);
+    if (it == typedefs_.end() || it->second.text == "struct") break;
+    name = it->second.text;
+  }
+  auto fields = struct_fields_.find(name);
+  if (fields == struct_fields_.end() || !fields->second.count("sign") ||
+      !fields->second.count("weight")) {
+    return Error(absl::StatusCode::kInvalidArgument, scale->second.Where(),
+                 absl::StrCat(config.name, "::scale_t = ", scale->second.text,
+                              " is not an exponent struct {sign; weight;}"));
+  }
+  const Located& sign_decl = fields->second.at("sign");
+  const Located& weight_decl = fields->second.at("weight");
+  absl::StatusOr<FixedType> sign_type = ResolveType(sign_decl.text, sign_decl);
+  if (!sign_type.ok()) return sign_type.status();
+  absl::StatusOr<FixedType> exponent_type = ResolveType(weight_decl.text, weight_decl);
+  if (!exponent_type.ok()) return exponent_type.status();
+  if (sign_type->width != 1 || sign_type->is_signed || sign_type->integer_bits != 1) {
+    return Error(absl::StatusCode::kUnimplemented, sign_decl.Where(),
+                 absl::StrCat("exponent sign type ", sign_decl.text, " is not ap_uint<1>"));
+  }
+  if (!exponent_type->is_signed || exponent_type->fractional_bits() != 0 ||
+      exponent_type->width > 16) {
+    return Error(absl::StatusCode::kUnimplemented, weight_decl.Where(),
+                 absl::StrCat("exponent type ", weight_decl.text,
+                              " is not an ap_int of at most 16 bits"));
+  }
+  absl::StatusOr<FixedType> data = ResolveType(call.template_args[0], call.where);
+  if (!data.ok()) return data.status();
+  absl::StatusOr<FixedType> r = ExponentProductType(product, *data, exponent_type->width);
+  if (!r.ok()) return r.status();
+  bn.exponent_product_type = *r;
+  auto decl = weight_decls_.find(call.args[2]);
+  if (decl == weight_decls_.end() || !decl->second.exponent) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("exponent scales ", call.args[2],
+                              " are not loaded by load_exponent_weights_from_txt"));
+  }
+  if (decl->second.type != scale->second.text && decl->second.type != name) {
+    return Error(absl::StatusCode::kInvalidArgument, decl->second.where.Where(),
+                 absl::StrCat(call.args[2], " is loaded as ", decl->second.type, " but ",
+                              config.name, "::scale_t is ", scale->second.text));
+  }
+  return LoadExponentWeights(call.args[2], *sign_type, *exponent_type, n_params, call,
+                             &bn.exponent_sign, &bn.exponent);
+}
+
+absl::Status ProjectReader::LoadExponentWeights(const std::string& name,
+                                                const FixedType& sign_type,
+                                                const FixedType& exponent_type,
+                                                int64_t expected_count, const LayerCall& call,
+                                                std::vector<int>* signs,
+                                                std::vector<int>* exponents) {
+  const WeightDecl& decl = weight_decls_.at(name);
+  if (decl.count != expected_count) {
+    return Error(absl::StatusCode::kInvalidArgument, decl.where.Where(),
+                 absl::StrCat(name, " has ", decl.count, " values but nnet::", call.function,
+                              " at ", call.where.Where(), " needs ", expected_count));
+  }
+  if (decl.conditional) {
+    return Error(absl::StatusCode::kUnimplemented, decl.where.Where(),
+                 "exponent weights loaded under a preprocessor condition are not supported");
+  }
+  const fs::path txt = firmware_dir_ / "weights" / decl.txt_name;
+  if (absl::Status inside = CheckInside(txt, call.where.Where()); !inside.ok()) return inside;
+  std::error_code ec;
+  if (!fs::is_regular_file(txt, ec)) {
+    return Error(absl::StatusCode::kNotFound, call.where.Where(),
+                 absl::StrCat("missing weight file ", Display(txt), " (array ", name,
+                              ", loaded at ", decl.where.Where(), ")"));
+  }
+  std::ifstream in(txt, std::ios::binary);
+  std::string line;
+  std::getline(in, line);  // the loader reads the first line only
+  const std::string display = Display(txt);
+  // ap_int_base(const char*)'s reading of a decimal token: its integer part, wrapped to the
+  // width. Tokens with a nonzero fraction are refused (hls4ml writes "1.0" and "-3").
+  auto parse = [&](absl::string_view token, const FixedType& t, int index,
+                   int64_t* raw) -> absl::Status {
+    std::string s(Trim(token));
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v) ||
+        v != std::trunc(v) || std::fabs(v) > 1e15) {
+      return Error(absl::StatusCode::kInvalidArgument, display,
+                   absl::StrCat("exponent weight #", index, ": '", Quoted(s, 32),
+                                "' is not an integer"));
+    }
+    *raw = internal::WrapToWidth(t, static_cast<internal::Int128>(static_cast<int64_t>(v)));
+    return absl::OkStatus();
+  };
+  int index = 0;
+  for (absl::string_view piece : absl::StrSplit(line, '{')) {
+    std::string token;
+    for (char c : piece) {
+      if (c != '}' && c != ' ') token.push_back(c);
+    }
+    if (token.empty()) continue;
+    if (token.back() == ',') token.pop_back();
+    ++index;
+    const std::vector<std::string> parts = absl::StrSplit(token, ',');
+    if (parts.size() != 2) {
+      return Error(absl::StatusCode::kInvalidArgument, display,
+                   absl::StrCat("exponent weight #", index, " '", Quoted(token, 32),
+                                "' is not {sign, exponent}"));
+    }
+    int64_t sign = 0, exponent = 0;
+    if (absl::Status st = parse(parts[0], sign_type, index, &sign); !st.ok()) return st;
+    if (absl::Status st = parse(parts[1], exponent_type, index, &exponent); !st.ok()) return st;
+    signs->push_back(static_cast<int>(sign));
+    exponents->push_back(static_cast<int>(exponent));
+  }
+  if (index != expected_count) {
+    return Error(absl::StatusCode::kInvalidArgument, display,
+                 absl::StrCat(index, " values, but ", name, " is declared with ", expected_count,
+                              " (", decl.where.Where(), ")"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<LayerSpec> ProjectReader::BuildActivation(const LayerCall& call, int n_in,
@@ -1343,13 +1663,85 @@ struct IntField {
 absl::StatusOr<LayerSpec> ProjectReader::BuildConv(const LayerCall& call, int n_in, int dims) {
   absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
   if (!config_or.ok()) return config_or.status();
-  const ConfigStruct& config = **config_or;
-  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
   if (call.args.size() != 4) {
     return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
                  absl::StrCat("nnet::", call.function, " takes (input, output, weights, biases)"));
   }
+  return BuildConvWith(call, **config_or, n_in, dims,
+                       absl::StartsWith(call.function, "depthwise_conv"), call.args[2],
+                       call.args[3]);
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildSeparable(const LayerCall& call, int n_in,
+                                                        int dims) {
+  // nnet::separable_conv_{1,2}d_cl<data_T, dw_res_T, res_T, CONFIG_T>(in, out, depthwise weights,
+  // pointwise weights, depthwise biases, pointwise biases): a depthwise convolution into a
+  // dw_res_T array, then a pointwise one.
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 3);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (call.args.size() != 6) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 absl::StrCat("nnet::", call.function,
+                              " takes (input, output, depthwise weights, pointwise weights, "
+                              "depthwise biases, pointwise biases)"));
+  }
+  const ConfigStruct* parts[2] = {nullptr, nullptr};
+  const char* names[2] = {"depthwise_config", "pointwise_config"};
+  for (int k = 0; k < 2; ++k) {
+    auto t = config.typedefs.find(names[k]);
+    auto it = t == config.typedefs.end() ? configs_.end() : configs_.find(t->second.text);
+    if (it == configs_.end()) {
+      return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                   absl::StrCat("struct ", config.name, " has no ", names[k], " struct"));
+    }
+    parts[k] = &it->second;
+  }
+  absl::StatusOr<LayerSpec> dw =
+      BuildConvWith(call, *parts[0], n_in, dims, true, call.args[2], call.args[4]);
+  if (!dw.ok()) return dw.status();
+  const ConvSpec& d = std::get<ConvSpec>(dw->op);
+  absl::StatusOr<FixedType> dw_type = ResolveType(call.template_args[1], call.where);
+  if (!dw_type.ok()) return dw_type.status();
+  dw->result_type = *dw_type;
+  absl::StatusOr<LayerSpec> pw =
+      BuildConvWith(call, *parts[1], d.out_height * d.out_width * d.n_filt, dims, false,
+                    call.args[3], call.args[5]);
+  if (!pw.ok()) return pw.status();
+  const ConvSpec& p = std::get<ConvSpec>(pw->op);
+  if (auto m = parts[1]->typedefs.find("mult_config"); m != parts[1]->typedefs.end()) {
+    auto it = configs_.find(m->second.text);
+    if (it != configs_.end()) {
+      for (auto [field, type] : {std::pair{"accum_t", &p.accum_type},
+                                 {"weight_t", &p.weight_type},
+                                 {"bias_t", &p.bias_type}}) {
+        absl::StatusOr<FixedType> t = ConfigType(it->second, field, *type);
+        if (!t.ok()) return t.status();
+        if (!(*t == *type)) {
+          return Error(absl::StatusCode::kUnimplemented, it->second.Where(),
+                       absl::StrCat(it->second.name, "::", field, " differs from ",
+                                    parts[1]->name, "'s (not supported)"));
+        }
+      }
+    }
+  }
+  if (p.filt_height != 1 || p.filt_width != 1) {
+    return Error(absl::StatusCode::kInvalidArgument, parts[1]->Where(),
+                 absl::StrCat(parts[1]->name, ": the pointwise part has a ", p.filt_height, "x",
+                              p.filt_width, " kernel"));
+  }
+  pending_depthwise_ = *std::move(dw);
+  return pw;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
+                                                       const ConfigStruct& config, int n_in,
+                                                       int dims, bool depthwise,
+                                                       const std::string& weights_name,
+                                                       const std::string& biases_name) {
+  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
   ConvSpec c;
+  c.depthwise = depthwise;
   std::vector<IntField> fields = {{"in_width", &c.in_width},     {"n_chan", &c.n_chan},
                                   {"filt_width", &c.filt_width}, {"n_filt", &c.n_filt},
                                   {"stride_width", &c.stride_width}, {"pad_left", &c.pad_left},
@@ -1399,14 +1791,20 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConv(const LayerCall& call, int n_
     auto it = configs_.find(m->second.text);
     if (it != configs_.end()) mult = &it->second;
   }
+  const Located* binary_or_ternary = nullptr;  // the window products' weight_binary/ternary
   for (const ConfigStruct* cs : {&config, mult}) {
     if (cs == nullptr) continue;
     auto product = cs->usings.find("product");
-    if (product != cs->usings.end() &&
-        !absl::StartsWith(product->second.text, "nnet::product::mult")) {
+    if (product == cs->usings.end()) continue;
+    const std::string& text = product->second.text;
+    if (absl::StartsWith(text, "nnet::product::weight_binary") ||
+        absl::StartsWith(text, "nnet::product::weight_ternary")) {
+      binary_or_ternary = &product->second;
+    } else if (!absl::StartsWith(text, "nnet::product::mult")) {
       return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
-                   absl::StrCat("product ", product->second.text,
-                                " is not supported (binary/ternary/exponential weights)"));
+                   absl::StrCat("product ", text,
+                                " is not supported (exponential weights in convolutions, binary "
+                                "data)"));
     }
   }
   absl::StatusOr<FixedType> weight_type = ConfigType(config, "weight_t", std::nullopt);
@@ -1422,21 +1820,60 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConv(const LayerCall& call, int n_
   // (kh, kw, channel). The order matters only when accum_t does not wrap.
   const bool im2col = config.values.count("n_partitions") > 0 || config.usings.count("fill_buffer");
   const bool wraps = c.accum_type.overflow == Overflow::kWrap && c.accum_type.saturation_bits == 0;
-  if (!im2col && !wraps) {
+  if (!im2col && !wraps && !depthwise) {
     return Error(absl::StatusCode::kUnimplemented, config.typedefs.at("accum_t").Where(),
                  absl::StrCat(config.name, "::accum_t = ", c.accum_type.ToString(),
                               ": this release's convolution sums in (channel, row, column) order, "
                               "which fpgaas reproduces only for wrapping accumulators"));
   }
   const int64_t k = int64_t{c.filt_height} * c.filt_width * c.n_chan;
+  if (depthwise) {
+    // Depth multiplier 1 only (hls4ml asserts n_filt == n_chan).
+    if (c.n_filt != c.n_chan) {
+      return Error(absl::StatusCode::kUnimplemented, config.Where(),
+                   absl::StrCat(config.name, ": depthwise convolution with n_filt = ", c.n_filt,
+                                " for n_chan = ", c.n_chan,
+                                " (a depth multiplier other than 1) is not supported"));
+    }
+    if (const ConfigStruct* m = mult) {
+      // The window products use the mult_config's types; they must be the layer's.
+      for (auto [field, type] : {std::pair{"accum_t", &c.accum_type},
+                                 {"weight_t", &c.weight_type},
+                                 {"bias_t", &c.bias_type}}) {
+        absl::StatusOr<FixedType> t = ConfigType(*m, field, *type);
+        if (!t.ok()) return t.status();
+        if (!(*t == *type)) {
+          return Error(absl::StatusCode::kUnimplemented, m->Where(),
+                       absl::StrCat(m->name, "::", field, " differs from ", config.name,
+                                    "'s (not supported)"));
+        }
+      }
+      auto kernel = m->usings.find("kernel");
+      if (kernel != m->usings.end() &&
+          !absl::StrContains(kernel->second.text, "Latency") &&
+          !(wraps && absl::StrContains(kernel->second.text, "Resource"))) {
+        return Error(absl::StatusCode::kUnimplemented, kernel->second.Where(),
+                     absl::StrCat("depthwise kernel ", kernel->second.text,
+                                  " is not supported (latency, or resource with a wrapping "
+                                  "accumulator)"));
+      }
+    }
+  }
+  const int64_t n_weights = depthwise ? k : k * c.n_filt;
   absl::StatusOr<std::vector<int64_t>> weights =
-      LoadWeights(call.args[2], c.weight_type, k * c.n_filt,
+      LoadWeights(weights_name, c.weight_type, n_weights,
                   absl::StrCat(config.name, "::weight_t"), call);
   if (!weights.ok()) return weights.status();
   absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
-      call.args[3], c.bias_type, c.n_filt, absl::StrCat(config.name, "::bias_t"), call);
+      biases_name, c.bias_type, c.n_filt, absl::StrCat(config.name, "::bias_t"), call);
   if (!biases.ok()) return biases.status();
-  if (c.resource_strategy) {
+  if (binary_or_ternary != nullptr) {
+    if (absl::Status st = BinaryTernaryWeights(*binary_or_ternary, &c.weight_type, &*weights);
+        !st.ok()) {
+      return st;
+    }
+  }
+  if (c.resource_strategy && !depthwise) {
     // Resource strategy writes the kernel as (filter, kh, kw, channel).
     c.weights.resize(weights->size());
     for (int64_t f = 0; f < c.n_filt; ++f) {
@@ -1643,6 +2080,110 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildPadding(const LayerCall& call, int
   return layer;
 }
 
+absl::StatusOr<std::vector<int64_t>> ProjectReader::ConfigArray(const ConfigStruct& config,
+                                                                const std::string& member) const {
+  std::string name = config.name + "_" + member;
+  if (auto it = out_of_line_.find(config.name + "::" + member); it != out_of_line_.end()) {
+    name = it->second.text;
+  }
+  std::ifstream in(config.file->path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  size_t pos = 0;
+  while ((pos = text.find(name, pos)) != std::string::npos) {
+    const bool starts = pos == 0 || !(absl::ascii_isalnum(text[pos - 1]) || text[pos - 1] == '_');
+    size_t after = pos + name.size();
+    while (after < text.size() && text[after] == ' ') ++after;
+    if (starts && after < text.size() && text[after] == '[') {
+      const size_t open = text.find('{', after), close = text.find('}', after);
+      const size_t semi = text.find(';', after);
+      if (open != std::string::npos && close != std::string::npos && open < close &&
+          close < semi) {
+        std::vector<int64_t> values;
+        for (const std::string& v : SplitTopLevel(text.substr(open + 1, close - open - 1))) {
+          absl::StatusOr<int64_t> n = EvalInt(v, Located{v, config.file, config.line});
+          if (!n.ok()) return n.status();
+          values.push_back(*n);
+        }
+        return values;
+      }
+    }
+    pos = after;
+  }
+  return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+               absl::StrCat(config.name, "::", member, ": no array ", name, " in ",
+                            config.file->display_name));
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildTranspose(const LayerCall& call, int n_in,
+                                                        int pack) const {
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (call.args.size() != 2) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 "nnet::transpose takes (input, output)");
+  }
+  absl::StatusOr<int> dims = RequiredInt(config, "dims");
+  if (!dims.ok()) return dims.status();
+  absl::StatusOr<int> n = RequiredInt(config, "N");
+  if (!n.ok()) return n.status();
+  if (*n != n_in || *dims < 1 || *dims > 8) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": dims = ", *dims, ", N = ", *n,
+                              " for an input of ", n_in, " values"));
+  }
+  absl::StatusOr<std::vector<int64_t>> to_shape = ConfigArray(config, "to_shape");
+  if (!to_shape.ok()) return to_shape.status();
+  absl::StatusOr<std::vector<int64_t>> strides = ConfigArray(config, "perm_strides");
+  if (!strides.ok()) return strides.status();
+  absl::StatusOr<std::vector<int64_t>> from_shape = ConfigArray(config, "from_shape");
+  if (!from_shape.ok()) return from_shape.status();
+  int64_t product = 1;
+  for (int64_t d : *to_shape) product *= d;
+  if (static_cast<int>(to_shape->size()) != *dims ||
+      static_cast<int>(strides->size()) != *dims ||
+      static_cast<int>(from_shape->size()) != *dims || product != *n) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": shapes and strides do not describe ", *dims,
+                              " dimensions of ", *n, " values"));
+  }
+  TransposeSpec t;
+  t.source.resize(*n);
+  if (pack > 0 && *dims == 2) {
+    // nnet_transpose_stream.h's 2-D version: output pack i, element j reads
+    // data[j * from_shape[1] + i].
+    if (*n % pack != 0) {
+      return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                   absl::StrCat("io_stream nnet::transpose over packs of ", pack, " of ", *n,
+                                " values is not supported"));
+    }
+    for (int i = 0; i < *n / pack; ++i) {
+      for (int j = 0; j < pack; ++j) {
+        t.source[i * pack + j] = static_cast<int>(j * (*from_shape)[1] + i);
+      }
+    }
+  } else {
+    // transfer_idx: the output's flat index split by to_shape, dotted with perm_strides.
+    for (int i = 0; i < *n; ++i) {
+      int64_t index = i, idx = 0;
+      for (int d = *dims - 1; d >= 0; --d) {
+        if ((*to_shape)[d] <= 0) {
+          return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                       absl::StrCat(config.name, ": to_shape has a zero"));
+        }
+        idx += (index % (*to_shape)[d]) * (*strides)[d];
+        index /= (*to_shape)[d];
+      }
+      t.source[i] = static_cast<int>(std::clamp<int64_t>(idx, -1, int64_t{1} << 30));
+    }
+  }
+  LayerSpec layer;
+  layer.op = std::move(t);
+  return layer;
+}
+
 absl::StatusOr<LayerSpec> ProjectReader::BuildResize(const LayerCall& call, int n_in) {
   absl::StatusOr<const ConfigStruct*> config_or = Config(call, 1);
   if (!config_or.ok()) return config_or.status();
@@ -1674,6 +2215,15 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildResize(const LayerCall& call, int 
 
 absl::StatusOr<LayerSpec> ProjectReader::BuildMerge(const LayerCall& call,
                                                     const std::vector<int>& ins) {
+  static const std::set<std::string> kMerges = {
+      "add",     "subtract",      "multiply",      "average",      "maximum",
+      "minimum", "concatenate1d", "concatenate2d", "concatenate3d"};
+  if (!kMerges.count(call.function)) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("unknown layer nnet::", call.function,
+                              " (supported two-input layers: add, subtract, multiply, average, "
+                              "maximum, minimum, concatenate1d/2d/3d)"));
+  }
   absl::StatusOr<const ConfigStruct*> config_or = Config(call, 3);
   if (!config_or.ok()) return config_or.status();
   const ConfigStruct& config = **config_or;
@@ -2066,6 +2616,8 @@ absl::StatusOr<int> ProjectReader::ConfigInputSize(const LayerCall& call) const 
     size = get("n_elem1");
   } else if (get("n_elem")) {
     size = get("n_elem");
+  } else if (call.function == "transpose" && get("N")) {
+    size = get("N");
   } else if (get("n_elem1_0")) {
     size = *get("n_elem1_0") * get("n_elem1_1").value_or(1) * get("n_elem1_2").value_or(1);
   }
@@ -2107,6 +2659,14 @@ absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
     if (c->pad_top || c->pad_bottom || c->pad_left || c->pad_right) {
       return refuse("padded convolution streams are not supported (hls4ml pads with zeropad)");
     }
+    if (absl::StartsWith(f, "separable")) {
+      // Both halves' mult_config types were checked by BuildSeparable.
+      const ConvSpec& d = std::get<ConvSpec>(pending_depthwise_->op);
+      if (d.pad_top || d.pad_bottom || d.pad_left || d.pad_right) {
+        return refuse("padded convolution streams are not supported (hls4ml pads with zeropad)");
+      }
+      return absl::OkStatus();
+    }
     // The stream kernels run the mult_config's dense over each window: its types rule.
     absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
     if (!config_or.ok()) return config_or.status();
@@ -2114,12 +2674,13 @@ absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
     if (m != (*config_or)->typedefs.end()) {
       auto it = configs_.find(m->second.text);
       if (it == configs_.end()) return refuse(absl::StrCat("no struct ", m->second.text));
-      for (auto [field, type] : {std::pair{"accum_t", &c->accum_type},
-                                 {"weight_t", &c->weight_type},
-                                 {"bias_t", &c->bias_type}}) {
-        absl::StatusOr<FixedType> t = ConfigType(it->second, field, *type);
+      for (const char* field : {"accum_t", "weight_t", "bias_t"}) {
+        // The layer's declared types (weight_type may hold binary/ternary effective weights).
+        absl::StatusOr<FixedType> layer_type = ConfigType(**config_or, field, std::nullopt);
+        if (!layer_type.ok()) return layer_type.status();
+        absl::StatusOr<FixedType> t = ConfigType(it->second, field, *layer_type);
         if (!t.ok()) return t.status();
-        if (!(*t == *type)) {
+        if (!(*t == *layer_type)) {
           return refuse(absl::StrCat(it->second.name, "::", field, " differs from the layer's"));
         }
       }
@@ -2142,6 +2703,11 @@ absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
                                  r->n_in, " and n_state = ", r->n_state,
                                  " are not supported (one time step per pack)"));
     }
+  } else if (auto* t = std::get_if<TransposeSpec>(&layer.op)) {
+    absl::StatusOr<LayerSpec> s =
+        BuildTranspose(call, static_cast<int>(t->source.size()), std::max(out_pack, 1));
+    if (!s.ok()) return s.status();
+    *t = std::get<TransposeSpec>(s->op);
   }
   return absl::OkStatus();
 }
@@ -2160,6 +2726,10 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "softmax") return BuildSoftmax(call, n_in);
   if (f == "conv_1d_cl" || f == "pointwise_conv_1d_cl") return BuildConv(call, n_in, 1);
   if (f == "conv_2d_cl" || f == "pointwise_conv_2d_cl") return BuildConv(call, n_in, 2);
+  if (f == "depthwise_conv_1d_cl") return BuildConv(call, n_in, 1);
+  if (f == "depthwise_conv_2d_cl") return BuildConv(call, n_in, 2);
+  if (f == "separable_conv_1d_cl") return BuildSeparable(call, n_in, 1);
+  if (f == "separable_conv_2d_cl") return BuildSeparable(call, n_in, 2);
   if (f == "pooling1d_cl") return BuildPooling(call, n_in, 1, false);
   if (f == "pooling2d_cl") return BuildPooling(call, n_in, 2, false);
   if (f == "global_pooling1d_cl") return BuildPooling(call, n_in, 1, true);
@@ -2167,6 +2737,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "zeropad1d_cl") return BuildPadding(call, n_in, 1);
   if (f == "zeropad2d_cl") return BuildPadding(call, n_in, 2);
   if (f == "resize_nearest") return BuildResize(call, n_in);
+  if (f == "transpose") return BuildTranspose(call, n_in);
   if (f == "hard_sigmoid" || f == "hard_tanh") return BuildHardActivation(call, n_in);
   if (f == "lstm_stack" || f == "gru_stack") return BuildRecurrent(call, n_in);
   if (f == "relu6" || f == "relu1") {
@@ -2179,7 +2750,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
                             " (supported: dense, normalize, relu, relu6, relu1, linear, sigmoid, "
                             "tanh, softmax, leaky_relu, thresholded_relu, prelu, hard_sigmoid, "
                             "hard_tanh, conv_1d_cl, conv_2d_cl, pointwise_conv_1d_cl, "
-                            "pointwise_conv_2d_cl, pooling1d_cl, pooling2d_cl, "
+                            "pointwise_conv_2d_cl, depthwise_conv_1d_cl, depthwise_conv_2d_cl, "
+                            "separable_conv_1d_cl, separable_conv_2d_cl, pooling1d_cl, pooling2d_cl, "
                             "global_pooling1d_cl, global_pooling2d_cl, zeropad1d_cl, "
                             "zeropad2d_cl, resize_nearest, add, subtract, multiply, average, "
                             "maximum, minimum, concatenate1d/2d/3d, lstm_stack, gru_stack)"));
@@ -2311,6 +2883,19 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
       *ins = {call.args[0]};
       *out = call.args[2];
       *out_template = call.template_args.size() == 4 ? 2 : 1;
+    } else if ((f == "separable_conv_1d_cl" || f == "separable_conv_2d_cl") &&
+               call.template_args.size() == 4) {
+      *ins = {call.args[0]};
+      *out = call.args.size() > 1 ? call.args[1] : "";
+      *out_template = 2;
+    } else if (call.args.size() == 3 && call.template_args.size() == 4 &&
+               call.args[0].find('"') == std::string::npos && IsIdentifier(call.args[1])) {
+      // Any other call shaped like a merge (in1, in2, out; in1_t, in2_t, out_t, config), e.g.
+      // nnet::dot1d: read as one, so that what is reported is the layer, not a confused graph.
+      *ins = {call.args[0], call.args[1]};
+      *out = call.args[2];
+      *out_template = 2;
+      *in2_template = 1;
     } else if (f == "resize_nearest" && call.template_args.size() == 2) {
       *ins = {call.args[0]};
       *out = call.args.size() > 1 ? call.args[1] : "";
@@ -2470,6 +3055,9 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     if (const auto* r = std::get_if<ResizeSpec>(&layer->op)) {
       expected_out = int64_t{r->out_height} * r->out_width * r->n_chan;
     }
+    if (const auto* t = std::get_if<TransposeSpec>(&layer->op)) {
+      expected_out = static_cast<int64_t>(t->source.size());
+    }
     if (const auto* m = std::get_if<MergeSpec>(&layer->op)) {
       expected_out = m->kind == MergeKind::kConcatenate ? in_sizes[0] + in_sizes[1]
                                                         : std::max(in_sizes[0], in_sizes[1]);
@@ -2512,6 +3100,19 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     }
     // Single-input chains keep the implicit form (each layer reads the previous one).
     if (!(ins.size() == 1 && ins[0] == previous)) layer->inputs = in_layers;
+    if (pending_depthwise_) {
+      // A separable convolution: its depthwise half first, read by the pointwise half.
+      LayerSpec dw = *std::move(pending_depthwise_);
+      pending_depthwise_.reset();
+      dw.name = layer->name + "_depthwise";
+      dw.inputs = layer->inputs;
+      if (!layer_names.insert(dw.name).second) {
+        return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                     absl::StrCat("two layers are named '", dw.name, "'"));
+      }
+      layer->inputs.clear();
+      spec.layers.push_back(std::move(dw));
+    }
     buffers[out_var] = Buffer{layer->name, *out_type, static_cast<int>(expected_out)};
     spec.layers.push_back(*std::move(layer));
     previous = out_var;

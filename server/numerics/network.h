@@ -50,6 +50,13 @@ struct BatchNormSpec {
   FixedType scale_type, bias_type;
   std::vector<int64_t> scale, bias;  // raw values
   bool product_in_result_type = false;
+  // hls4ml's weight_exponential product (QKeras power-of-two scales, e.g. the "_alpha" layers):
+  // when set, `scale` is unused and element i's scale is (exponent_sign[i] ? +1 : -1) *
+  // 2^exponent[i]. The product is computed in this signed type (r_T) as nnet_mult.h does:
+  // p = r_T(x) shifted by exponent[i] within r_T's bits (left wraps, right floors), negated in
+  // r_T when the sign is 0; y = res_t(p + b) exactly.
+  std::optional<FixedType> exponent_product_type;
+  std::vector<int> exponent, exponent_sign;
 };
 
 // Element-wise activations (nnet_activation.h):
@@ -100,6 +107,10 @@ struct ConvSpec {
   // Resource strategy sums in another order; accepted only with wrapping accumulators, where the
   // order cannot matter.
   bool resource_strategy = false;
+  // nnet::depthwise_conv_{1,2}d_cl (depth multiplier 1): n_filt == n_chan, weights
+  // [kh][kw][chan], and output channel c sums only input channel c's window values (in (kh, kw)
+  // order): acc_c = accum_t(b_c); acc_c = accum_t(acc_c + accum_t(x_c * w_c)); y = res_t(acc_c).
+  bool depthwise = false;
 };
 
 // nnet::pooling{1,2}d_cl and global_pooling{1,2}d_cl (channel-last; n_chan is hls4ml's n_filt).
@@ -145,6 +156,12 @@ struct PaddingSpec {
 struct ResizeSpec {
   int in_height = 1, in_width = 0, n_chan = 0;
   int out_height = 1, out_width = 0;
+};
+
+// nnet::transpose (Transpose/Permute layers, e.g. the channel-first inputs of ONNX/PyTorch models):
+// a fixed rearrangement, y[k] = res_t(x[source[k]]).
+struct TransposeSpec {
+  std::vector<int> source;  // the input index of every output element
 };
 
 // nnet_merge.h over two inputs (element-wise: y_i = res_t(f(a_{i mod n1}, b_{i mod n2})), exact
@@ -217,7 +234,7 @@ struct LayerSpec {
   std::string name;       // e.g. "layer2" / "fc1", as in the project (for traces and errors)
   FixedType result_type;  // the layer's output type (res_t / layerN_t)
   std::variant<DenseSpec, BatchNormSpec, ActivationSpec, SoftmaxSpec, ConvSpec, PoolingSpec,
-               PaddingSpec, ResizeSpec, MergeSpec, RecurrentSpec>
+               PaddingSpec, ResizeSpec, MergeSpec, RecurrentSpec, TransposeSpec>
       op;
   // The buffers it reads: names of network inputs or of earlier layers. Empty: the previous
   // layer's output (the first layer: the first input). Merge layers read two.

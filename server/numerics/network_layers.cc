@@ -89,7 +89,8 @@ class ConvLayer final : public ExtraLayer {
  public:
   ConvLayer(const ConvSpec& c, const FixedType& in, const FixedType& res) : c_(c), in_(in), res_(res) {
     n_out_ = c.out_height * c.out_width * c.n_filt;
-    macs_ = static_cast<int64_t>(n_out_) * c.filt_height * c.filt_width * c.n_chan;
+    macs_ = static_cast<int64_t>(n_out_) * c.filt_height * c.filt_width *
+            (c.depthwise ? 1 : c.n_chan);
     product_shift_ = in.fractional_bits() + c.weight_type.fractional_bits() -
                      c.accum_type.fractional_bits();
     for (int64_t b : c.biases) bias_accum_.push_back(Convert(c.bias_type, b, c.accum_type));
@@ -110,6 +111,17 @@ class ConvLayer final : public ExtraLayer {
             // A padded position holds 0: its products add 0 to an in-range accumulator.
             if (iy < 0 || iy >= c.in_height || ix < 0 || ix >= c.in_width) continue;
             const int64_t* px = x + (static_cast<size_t>(iy) * c.in_width + ix) * c.n_chan;
+            if (c.depthwise) {
+              // Channel ch only meets filter ch: weights [kh][kw][chan].
+              const int64_t* pw =
+                  c.weights.data() + static_cast<size_t>(kh * c.filt_width + kw) * c.n_chan;
+              for (int ch = 0; ch < c.n_chan; ++ch) {
+                const Int128 p = WideRaw(in_, px[ch]) * WideRaw(c.weight_type, pw[ch]);
+                const int64_t pq = QuantizeScaled(acc_t, p, -product_shift_);
+                acc[ch] = ApplyOverflow(acc_t, WideRaw(acc_t, acc[ch]) + WideRaw(acc_t, pq));
+              }
+              continue;
+            }
             const int64_t* pw =
                 c.weights.data() +
                 (static_cast<size_t>(kh * c.filt_width + kw) * c.n_chan) * c.n_filt;
@@ -185,7 +197,13 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileConv(const LayerSpec& s, cons
                          {&c.accum_type, "accum type"}}) {
     if (absl::Status st = CheckType(s, *t, what); !st.ok()) return st;
   }
-  const size_t n_w = static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan * c.n_filt;
+  if (c.depthwise && c.n_filt != c.n_chan) {
+    return Unimplemented(s, absl::StrCat("depthwise convolution with ", c.n_filt,
+                                         " filters for ", c.n_chan,
+                                         " channels (depth multiplier other than 1)"));
+  }
+  const size_t n_w = static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan *
+                     (c.depthwise ? 1 : c.n_filt);
   if (c.weights.size() != n_w || c.biases.size() != static_cast<size_t>(c.n_filt)) {
     return Invalid(s, absl::StrCat(c.weights.size(), " weights and ", c.biases.size(),
                                    " biases; expected ", n_w, " and ", c.n_filt));
@@ -698,6 +716,9 @@ bool IsExtraLayer(const LayerSpec& spec) {
     return a->kind != ActivationKind::kLinear && a->kind != ActivationKind::kRelu &&
            a->kind != ActivationKind::kSigmoid && a->kind != ActivationKind::kTanh;
   }
+  if (const auto* b = std::get_if<BatchNormSpec>(&spec.op)) {
+    return b->exponent_product_type.has_value();
+  }
   return !std::holds_alternative<DenseSpec>(spec.op) &&
          !std::holds_alternative<BatchNormSpec>(spec.op) &&
          !std::holds_alternative<SoftmaxSpec>(spec.op);
@@ -709,6 +730,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(
   if (!merge && inputs.size() != 1) {
     return Invalid(spec, absl::StrCat("reads ", inputs.size(), " inputs; this layer reads one"));
   }
+  if (const auto* b = std::get_if<BatchNormSpec>(&spec.op)) {
+    if (b->exponent_product_type) return CompileExponentBatchNorm(spec, *b, inputs[0]);
+  }
   if (const auto* c = std::get_if<ConvSpec>(&spec.op)) return CompileConv(spec, *c, inputs[0]);
   if (const auto* p = std::get_if<PoolingSpec>(&spec.op)) {
     return CompilePooling(spec, *p, inputs[0]);
@@ -717,6 +741,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(
     return CompilePadding(spec, *p, inputs[0]);
   }
   if (const auto* r = std::get_if<ResizeSpec>(&spec.op)) return CompileResize(spec, *r, inputs[0]);
+  if (const auto* t = std::get_if<TransposeSpec>(&spec.op)) {
+    return CompileTranspose(spec, *t, inputs[0]);
+  }
   if (const auto* m = std::get_if<MergeSpec>(&spec.op)) return CompileMerge(spec, *m, inputs);
   if (const auto* a = std::get_if<ActivationSpec>(&spec.op)) {
     return CompileActivation(spec, *a, inputs[0]);

@@ -52,6 +52,16 @@ bool IsExtraLayer(const LayerSpec& spec);
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(const LayerSpec& spec,
                                                               const std::vector<LayerInput>& inputs);
 
+// network_quant_layers.cc: nnet::normalize with weight_exponential scales.
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentBatchNorm(const LayerSpec& spec,
+                                                                     const BatchNormSpec& b,
+                                                                     const LayerInput& input);
+
+// network_quant_layers.cc: nnet::transpose.
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTranspose(const LayerSpec& spec,
+                                                             const TransposeSpec& t,
+                                                             const LayerInput& input);
+
 }  // namespace fpgaas::numerics::internal
 
 #endif  // FPGAAS_SERVER_NUMERICS_NETWORK_LAYERS_INTERNAL_H_

@@ -663,13 +663,13 @@ TEST(Hls4mlProjectErrorsTest, NonMultiplyProductOfNewReleases) {
   fs::path dir = CopyFixture("new_style");
   const fs::path params = dir / "firmware" / "parameters.h";
   ReplaceInFile(params, "using product = nnet::product::mult<x_T, y_T>;",
-                "using product = nnet::product::weight_binary<x_T, y_T>;");
+                "using product = nnet::product::both_binary<x_T, y_T>;");
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
   ASSERT_FALSE(project.ok());
   EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(project.status().message(), HasSubstr("nnet::product::weight_binary"));
+  EXPECT_THAT(project.status().message(), HasSubstr("nnet::product::both_binary"));
   // The statement opens on its template<> line, the one above.
-  const int line = LineOf(params, "nnet::product::weight_binary") - 1;
+  const int line = LineOf(params, "nnet::product::both_binary") - 1;
   EXPECT_THAT(project.status().message(),
               HasSubstr("firmware/parameters.h:" + std::to_string(line)));
 }
