@@ -276,6 +276,7 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
   // saturating accumulators, which then take the general path.
   l.plan = internal::PlanDense(l.in_type, d.weight_type, d.accum_type, l.out_type,
                                d.resource_strategy);
+  internal::NarrowForWeights(l.in_type, d.weights, l.plan);
   l.dense_kernel = l.plan.kind;
   const FixedType& acc_t = d.accum_type;
   if (l.dense_kernel == internal::DenseKernelKind::kWrap32) {

@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "server/numerics/network_kernels_inline.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/util/cpu_dispatch.h"
 
 #define FPGAAS_CLONES FPGAAS_NUMERICS_CLONES
+#define FPGAAS_KERNEL_CLONES FPGAAS_NUMERICS_CLONES
+#include "server/numerics/network_kernels_inline.h"  // after FPGAAS_KERNEL_CLONES
+
 
 namespace fpgaas::numerics::internal {
 namespace {
@@ -25,7 +27,11 @@ FPGAAS_INLINE void Epilogue(const DenseProductQuant& q, const DenseEpilogue& e, 
   } else {
     for (size_t b = 0; b < n; ++b) t[b] = static_cast<int64_t>(sum[b] & mask);
   }
-  EpilogueTail<kPerLane>(e, j, t, n);
+  if constexpr (kPerLane) {
+    EpilogueTailLanes(e, j, t, n);
+  } else {
+    EpilogueTailRow(e, j, t, n);
+  }
   for (size_t b = 0; b < n; ++b) y[b] = static_cast<int32_t>(t[b]);
 }
 
@@ -117,17 +123,17 @@ FPGAAS_CLONES void DenseBlock16(const int32_t* x, const int32_t* w_by_out, const
 FPGAAS_CLONES void DenseFast32x64(const int32_t* x, const int32_t* w, const int32_t* bias,
                                   int n_in, int n_out, const DenseFastParams& p,
                                   const DenseEpilogue& e, int32_t* y) {
-  DenseFastDispatch<int32_t, kKernelBlock, 2>(x, w, bias, n_in, n_out, p, e, y);
+  DenseFastDispatch<int32_t, kKernelBlock, 2, true>(x, w, bias, n_in, n_out, p, e, y);
 }
 FPGAAS_CLONES void DenseFast32x16(const int32_t* x, const int32_t* w, const int32_t* bias,
                                   int n_in, int n_out, const DenseFastParams& p,
                                   const DenseEpilogue& e, int32_t* y) {
-  DenseFastDispatch<int32_t, kSmallBlock, 4>(x, w, bias, n_in, n_out, p, e, y);
+  DenseFastDispatch<int32_t, kSmallBlock, 4, true>(x, w, bias, n_in, n_out, p, e, y);
 }
 FPGAAS_CLONES void DenseFast32x1(const int32_t* x, const int32_t* w, const int32_t* bias,
                                  int n_in, int n_out, const DenseFastParams& p,
                                  const DenseEpilogue& e, int32_t* y) {
-  DenseFastDispatch<int32_t, 1, 8>(x, w, bias, n_in, n_out, p, e, y);
+  DenseFastDispatch<int32_t, 1, 8, false>(x, w, bias, n_in, n_out, p, e, y);
 }
 
 }  // namespace

@@ -2,11 +2,13 @@
 // the dispatch of DenseMul32Block (operands within int32: network_dense64_avx2.cc / _avx512.cc).
 #include <cstdint>
 
-#include "server/numerics/network_kernels_inline.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/util/cpu_dispatch.h"
 
 #define FPGAAS_CLONES FPGAAS_NUMERICS_CLONES
+#define FPGAAS_KERNEL_CLONES FPGAAS_NUMERICS_CLONES
+#include "server/numerics/network_kernels_inline.h"  // after FPGAAS_KERNEL_CLONES
+
 
 namespace fpgaas::numerics::internal {
 namespace {
@@ -14,17 +16,17 @@ namespace {
 FPGAAS_CLONES void DenseFast64x64(const int64_t* x, const int64_t* w, const int64_t* bias,
                                   int n_in, int n_out, const DenseFastParams& p,
                                   const DenseEpilogue& e, int64_t* y) {
-  DenseFastDispatch<int64_t, kKernelBlock, 2>(x, w, bias, n_in, n_out, p, e, y);
+  DenseFastDispatch<int64_t, kKernelBlock, 2, false>(x, w, bias, n_in, n_out, p, e, y);
 }
 FPGAAS_CLONES void DenseFast64x16(const int64_t* x, const int64_t* w, const int64_t* bias,
                                   int n_in, int n_out, const DenseFastParams& p,
                                   const DenseEpilogue& e, int64_t* y) {
-  DenseFastDispatch<int64_t, kSmallBlock, 4>(x, w, bias, n_in, n_out, p, e, y);
+  DenseFastDispatch<int64_t, kSmallBlock, 4, false>(x, w, bias, n_in, n_out, p, e, y);
 }
 FPGAAS_CLONES void DenseFast64x1(const int64_t* x, const int64_t* w, const int64_t* bias,
                                  int n_in, int n_out, const DenseFastParams& p,
                                  const DenseEpilogue& e, int64_t* y) {
-  DenseFastDispatch<int64_t, 1, 8>(x, w, bias, n_in, n_out, p, e, y);
+  DenseFastDispatch<int64_t, 1, 8, false>(x, w, bias, n_in, n_out, p, e, y);
 }
 
 }  // namespace

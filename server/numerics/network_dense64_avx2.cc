@@ -7,6 +7,7 @@
 #if defined(__AVX2__)
 #include <immintrin.h>
 
+#define FPGAAS_KERNEL_CLONES  // this file is built for one instruction set
 #include "server/numerics/network_dense_mul32_impl.h"
 
 namespace fpgaas::numerics::internal {

@@ -11,6 +11,7 @@
 // a false -Wmaybe-uninitialized in every function that inlines them.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
+#define FPGAAS_KERNEL_CLONES  // this file is built for one instruction set
 #include "server/numerics/network_dense_mul32_impl.h"
 
 namespace fpgaas::numerics::internal {

@@ -72,8 +72,12 @@ FPGAAS_INLINE typename V::reg Mul32Mac(typename V::reg acc, typename V::reg x, t
     return V::add(acc, q);
   } else if constexpr (kO == AccumOverflow::kClamp) {
     return V::clamp(V::add(acc, V::clamp(q, c.lo, c.hi)), c.lo, c.hi);
-  } else {
+  } else if constexpr (kO == AccumOverflow::kClampSum) {
+    return V::clamp(V::add(acc, q), c.lo, c.hi);
+  } else if constexpr (kO == AccumOverflow::kZero) {
     return V::zero_outside(V::add(acc, V::zero_outside(q, c.lo, c.hi)), c.lo, c.hi);
+  } else {
+    return V::zero_outside(V::add(acc, q), c.lo, c.hi);
   }
 }
 
@@ -157,18 +161,28 @@ FPGAAS_INLINE void Mul32Dispatch(const int64_t* x, int lanes, const int64_t* w, 
   FPGAAS_MUL32_CASE(kLeft, kWrap)
   FPGAAS_MUL32_CASE(kLeft, kClamp)
   FPGAAS_MUL32_CASE(kLeft, kZero)
+  FPGAAS_MUL32_CASE(kLeft, kClampSum)
+  FPGAAS_MUL32_CASE(kLeft, kZeroSum)
   FPGAAS_MUL32_CASE(kTrn, kWrap)
   FPGAAS_MUL32_CASE(kTrn, kClamp)
   FPGAAS_MUL32_CASE(kTrn, kZero)
+  FPGAAS_MUL32_CASE(kTrn, kClampSum)
+  FPGAAS_MUL32_CASE(kTrn, kZeroSum)
   FPGAAS_MUL32_CASE(kConst, kWrap)
   FPGAAS_MUL32_CASE(kConst, kClamp)
   FPGAAS_MUL32_CASE(kConst, kZero)
+  FPGAAS_MUL32_CASE(kConst, kClampSum)
+  FPGAAS_MUL32_CASE(kConst, kZeroSum)
   FPGAAS_MUL32_CASE(kSign, kWrap)
   FPGAAS_MUL32_CASE(kSign, kClamp)
   FPGAAS_MUL32_CASE(kSign, kZero)
+  FPGAAS_MUL32_CASE(kSign, kClampSum)
+  FPGAAS_MUL32_CASE(kSign, kZeroSum)
   FPGAAS_MUL32_CASE(kConv, kWrap)
   FPGAAS_MUL32_CASE(kConv, kClamp)
   FPGAAS_MUL32_CASE(kConv, kZero)
+  FPGAAS_MUL32_CASE(kConv, kClampSum)
+  FPGAAS_MUL32_CASE(kConv, kZeroSum)
 #undef FPGAAS_MUL32_CASE
 }
 

@@ -3,11 +3,13 @@
 #include <type_traits>
 
 #include "server/numerics/fixed_point_internal.h"
-#include "server/numerics/network_kernels_inline.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/util/cpu_dispatch.h"
 
 #define FPGAAS_CLONES FPGAAS_NUMERICS_CLONES
+#define FPGAAS_KERNEL_CLONES FPGAAS_NUMERICS_CLONES
+#include "server/numerics/network_kernels_inline.h"  // after FPGAAS_KERNEL_CLONES
+
 
 namespace fpgaas::numerics::internal {
 namespace {
@@ -192,6 +194,29 @@ DensePlan PlanDense(const FixedType& in, const FixedType& weight, const FixedTyp
   }
   plan.to_result = to_result;
   return plan;
+}
+
+void NarrowForWeights(const FixedType& in, const std::vector<int64_t>& weights, DensePlan& plan) {
+  DenseFastParams& p = plan.params;
+  if (plan.kind != DenseKernelKind::kFast32 && plan.kind != DenseKernelKind::kFast64) return;
+  if (p.overflow != AccumOverflow::kClamp && p.overflow != AccumOverflow::kZero) return;
+  const Int128 x_lo = MinRaw(in), x_hi = MaxRaw(in);
+  auto term = [&](Int128 prod) {  // FastMac's term, exactly
+    if (p.rounding == ProductRounding::kLeft) return prod << p.shift_left;
+    Int128 rc = 0;
+    if (p.rounding == ProductRounding::kConst) rc = p.round_const;
+    if (p.rounding == ProductRounding::kSign) rc = prod < 0 ? p.round_const_neg : p.round_const;
+    if (p.rounding == ProductRounding::kConv) rc = p.round_const + ((prod >> p.shift_right) & 1);
+    return (prod + rc) >> p.shift_right;
+  };
+  for (int64_t w : weights) {
+    for (Int128 x : {x_lo, x_hi}) {
+      const Int128 q = term(x * w);
+      if (q < p.lo || q > p.hi) return;
+    }
+  }
+  p.overflow = p.overflow == AccumOverflow::kClamp ? AccumOverflow::kClampSum
+                                                   : AccumOverflow::kZeroSum;
 }
 
 std::optional<BatchNormPlan> PlanBatchNorm(const FixedType& in, const FixedType& scale_type,

@@ -87,6 +87,23 @@ FPGAAS_INLINE void EpilogueTail(const DenseEpilogue& e, int j, int64_t* t, size_
   }
 }
 
+// EpilogueTail out of line, once per output row (or chunk of a sample's outputs): the kernels'
+// instantiations (rounding x overflow x lane count x ISA) then share one copy of its dozen
+// vectorized loops, which keeps the files' compile time down. A file including this header
+// defines FPGAAS_KERNEL_CLONES (its target_clones attribute, or nothing).
+#ifndef FPGAAS_KERNEL_CLONES
+#error "define FPGAAS_KERNEL_CLONES before including network_kernels_inline.h"
+#endif
+FPGAAS_KERNEL_CLONES __attribute__((noinline)) void EpilogueTailRow(const DenseEpilogue& e, int j,
+                                                                    int64_t* t, size_t n) {
+  EpilogueTail<false>(e, j, t, n);
+}
+FPGAAS_KERNEL_CLONES __attribute__((noinline)) void EpilogueTailLanes(const DenseEpilogue& e,
+                                                                      int j, int64_t* t,
+                                                                      size_t n) {
+  EpilogueTail<true>(e, j, t, n);
+}
+
 // One multiply-accumulate: acc = accum_t(acc + accum_t(x * w)) (see DenseFastParams).
 template <typename T, ProductRounding kR, AccumOverflow kO>
 FPGAAS_INLINE T FastMac(T acc, T x, T w, int sr, int sl, T rc_pos, T rc_neg, T lo, T hi) {
@@ -110,12 +127,12 @@ FPGAAS_INLINE T FastMac(T acc, T x, T w, int sr, int sl, T rc_pos, T rc_neg, T l
   }
   if constexpr (kO == AccumOverflow::kWrap) {
     return static_cast<T>(static_cast<U>(acc) + static_cast<U>(q));
-  } else if constexpr (kO == AccumOverflow::kClamp) {
-    q = q < lo ? lo : (q > hi ? hi : q);
+  } else if constexpr (kO == AccumOverflow::kClamp || kO == AccumOverflow::kClampSum) {
+    if constexpr (kO == AccumOverflow::kClamp) q = q < lo ? lo : (q > hi ? hi : q);
     const T sum = acc + q;
     return sum < lo ? lo : (sum > hi ? hi : sum);
   } else {
-    q = (q < lo || q > hi) ? 0 : q;
+    if constexpr (kO == AccumOverflow::kZero) q = (q < lo || q > hi) ? 0 : q;
     const T sum = acc + q;
     return (sum < lo || sum > hi) ? 0 : sum;
   }
@@ -141,7 +158,7 @@ FPGAAS_INLINE void FastEpilogue(const DenseFastParams& p, const DenseEpilogue& e
   } else {
     for (int b = 0; b < n; ++b) t[b] = acc[b];
   }
-  EpilogueTail<false>(e, j, t, static_cast<size_t>(n));
+  EpilogueTailRow(e, j, t, static_cast<size_t>(n));
   for (int b = 0; b < n; ++b) y[b] = static_cast<T>(t[b]);
 }
 
@@ -188,31 +205,49 @@ FPGAAS_INLINE void DenseFastImpl(const T* x, const T* w_by_out, const T* bias, i
   }
 }
 
-// The rounding x overflow variants of one lane count; kOuts outputs share each x load.
-template <typename T, int kLanes, int kOuts>
+// The rounding x overflow variants of one lane count; kOuts outputs share each x load. kSum:
+// kClampSum / kZeroSum get their own instantiations; otherwise they run as kClamp / kZero (the
+// same results: their products never leave the range), which halves the int64 kernels' compile
+// time (the explicit-ISA DenseMul32Block kernels have their own).
+template <typename T, int kLanes, int kOuts, bool kSum>
 FPGAAS_INLINE void DenseFastDispatch(const T* x, const T* w, const T* bias, int n_in, int n_out,
                                      const DenseFastParams& p, const DenseEpilogue& e, T* y) {
-#define FPGAAS_FAST_CASE(R, O)                                                                  \
-  if (p.rounding == ProductRounding::R && p.overflow == AccumOverflow::O) {                     \
-    return DenseFastImpl<T, kLanes, kOuts, ProductRounding::R, AccumOverflow::O>(x, w, bias,    \
-                                                                                n_in, n_out, p, \
-                                                                                e, y);          \
+  AccumOverflow overflow = p.overflow;
+  if (!kSum && overflow == AccumOverflow::kClampSum) overflow = AccumOverflow::kClamp;
+  if (!kSum && overflow == AccumOverflow::kZeroSum) overflow = AccumOverflow::kZero;
+#define FPGAAS_FAST_CASE(R, O)                                                                   \
+  if constexpr (kSum || (AccumOverflow::O != AccumOverflow::kClampSum &&                          \
+                         AccumOverflow::O != AccumOverflow::kZeroSum)) {                          \
+    if (p.rounding == ProductRounding::R && overflow == AccumOverflow::O) {                      \
+      return DenseFastImpl<T, kLanes, kOuts, ProductRounding::R, AccumOverflow::O>(              \
+          x, w, bias, n_in, n_out, p, e, y);                                                     \
+    }                                                                                            \
   }
   FPGAAS_FAST_CASE(kLeft, kWrap)
   FPGAAS_FAST_CASE(kLeft, kClamp)
   FPGAAS_FAST_CASE(kLeft, kZero)
+  FPGAAS_FAST_CASE(kLeft, kClampSum)
+  FPGAAS_FAST_CASE(kLeft, kZeroSum)
   FPGAAS_FAST_CASE(kTrn, kWrap)
   FPGAAS_FAST_CASE(kTrn, kClamp)
   FPGAAS_FAST_CASE(kTrn, kZero)
+  FPGAAS_FAST_CASE(kTrn, kClampSum)
+  FPGAAS_FAST_CASE(kTrn, kZeroSum)
   FPGAAS_FAST_CASE(kConst, kWrap)
   FPGAAS_FAST_CASE(kConst, kClamp)
   FPGAAS_FAST_CASE(kConst, kZero)
+  FPGAAS_FAST_CASE(kConst, kClampSum)
+  FPGAAS_FAST_CASE(kConst, kZeroSum)
   FPGAAS_FAST_CASE(kSign, kWrap)
   FPGAAS_FAST_CASE(kSign, kClamp)
   FPGAAS_FAST_CASE(kSign, kZero)
+  FPGAAS_FAST_CASE(kSign, kClampSum)
+  FPGAAS_FAST_CASE(kSign, kZeroSum)
   FPGAAS_FAST_CASE(kConv, kWrap)
   FPGAAS_FAST_CASE(kConv, kClamp)
   FPGAAS_FAST_CASE(kConv, kZero)
+  FPGAAS_FAST_CASE(kConv, kClampSum)
+  FPGAAS_FAST_CASE(kConv, kZeroSum)
 #undef FPGAAS_FAST_CASE
 }
 

@@ -125,8 +125,10 @@ void DenseWrap32Sample(const int32_t* x, const int32_t* w_by_in, const int32_t* 
 // General fast dense kernels (kFast32 / kFast64): per-layer functions with explicit parameters,
 // usable by any executor that holds a block of samples feature-major.
 
-// What accum_t's overflow mode does to each product and to each partial sum.
-enum class AccumOverflow { kWrap, kClamp, kZero };
+// What accum_t's overflow mode does to each product and to each partial sum. kClampSum / kZeroSum:
+// kClamp / kZero where no product term can leave [lo, hi] (NarrowForWeights), so only the sums are
+// clamped / zeroed.
+enum class AccumOverflow { kWrap, kClamp, kZero, kClampSum, kZeroSum };
 
 // term = accum_t(x * w): q = ((p + rc(p)) >> shift_right) << shift_left with p = x * w, then
 // (kClamp) clamped to [lo, hi] / (kZero) 0 outside it / (kWrap) kept mod 2^bits. acc = bias; for
@@ -156,6 +158,10 @@ struct DensePlan {
 };
 DensePlan PlanDense(const FixedType& in, const FixedType& weight, const FixedType& accum,
                     const FixedType& result, bool resource_order_matters);
+// kClamp -> kClampSum, kZero -> kZeroSum when accum_t(x * w) lies in accum_t's range for every
+// raw x of `in` and every one of these weights (exact: the term is a non-decreasing function of
+// x * w in every Q mode, so its extremes are those of x = min and max of `in`).
+void NarrowForWeights(const FixedType& in, const std::vector<int64_t>& weights, DensePlan& plan);
 
 // Block form as DenseWrap32Block (x[i * lanes + b], w_by_out[j * n_in + i], y[j * lanes + b]),
 // lanes 1, kSmallBlock or kKernelBlock; bias in accum raws. Results must fit the lane type.

@@ -146,6 +146,7 @@ class ConvLayer final : public ExtraLayer {
     const ConvSpec& c = c_;
     window_ = c.filt_height * c.filt_width * c.n_chan;
     DensePlan plan = PlanDense(in_, c.weight_type, c.accum_type, res_, c.resource_strategy);
+    NarrowForWeights(in_, c.weights, plan);
     const bool in32 = (in_.is_signed ? in_.width - 1 : in_.width) <= 31;
     const bool res32 = (res_.is_signed ? res_.width - 1 : res_.width) <= 31;
     if (plan.kind == DenseKernelKind::kGeneral ||
