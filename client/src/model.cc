@@ -3,7 +3,7 @@
 
 #include <deque>
 #include <map>
-#include <set>
+#include <optional>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/numbers.h"
@@ -38,6 +38,38 @@ std::optional<int64_t> Elements(const std::vector<int64_t>& shape) {
     count *= dim;
   }
   return count;
+}
+
+// The outputs named in `requested`, in that order, or every output of the model the response
+// carries, in the model's order, when `requested` is empty.
+absl::StatusOr<NamedTensors> DecodeOutputs(const ModelState& model,
+                                           const inference::ModelInferResponse& response,
+                                           const std::vector<std::string>& requested) {
+  const auto carried = [&response](const std::string& name) {
+    for (const auto& tensor : response.outputs()) {
+      if (tensor.name() == name) return true;
+    }
+    return false;
+  };
+  NamedTensors result;
+  if (requested.empty()) {
+    for (const TensorMetadata& output : model.outputs) {
+      if (carried(output.name)) result.push_back(NamedTensor{output.name, {}});
+    }
+  } else {
+    for (const std::string& name : requested) result.push_back(NamedTensor{name, {}});
+  }
+  for (NamedTensor& tensor : result) {
+    if (!carried(tensor.name)) {
+      return absl::DataLossError(
+          absl::StrCat("the response carries no output '", tensor.name, "'"));
+    }
+    auto values = internal::DecodeOutput(response, tensor.name);
+    if (!values.ok()) return values.status();
+    tensor.values = *std::move(values);
+  }
+  if (result.empty()) return absl::DataLossError("the response carries no output tensor");
+  return result;
 }
 
 }  // namespace
@@ -97,29 +129,7 @@ absl::StatusOr<NamedTensors> Model::InferTensors(const NamedTensors& inputs, int
   inference::ModelInferResponse response;
   status = FromGrpc(channel.stub->ModelInfer(&context, request, &response), "ModelInfer");
   if (!status.ok()) return status;
-  NamedTensors result;
-  if (outputs.empty()) {
-    for (const TensorMetadata& output : state_->outputs) {
-      bool present = false;
-      for (const auto& tensor : response.outputs()) present = present || tensor.name() == output.name;
-      if (present) result.push_back(NamedTensor{output.name, {}});
-    }
-  } else {
-    for (const std::string& name : outputs) result.push_back(NamedTensor{name, {}});
-  }
-  for (NamedTensor& tensor : result) {
-    bool present = false;
-    for (const auto& out : response.outputs()) present = present || out.name() == tensor.name;
-    if (!present) {
-      return absl::DataLossError(
-          absl::StrCat("the response carries no output '", tensor.name, "'"));
-    }
-    auto values = internal::DecodeOutput(response, tensor.name);
-    if (!values.ok()) return values.status();
-    tensor.values = *std::move(values);
-  }
-  if (result.empty()) return absl::DataLossError("the response carries no output tensor");
-  return result;
+  return DecodeOutputs(*state_, response, outputs);
 }
 
 namespace {
@@ -228,14 +238,20 @@ absl::StatusOr<bool> Model::IsReady() const {
 namespace {
 
 // One ModelStreamInfer call as a gRPC client reactor. Writes are queued (gRPC allows one write in
-// flight); reads are always outstanding until the server ends the stream.
+// flight); reads are always outstanding until the server ends the stream. Responses reach the
+// caller as the first output's floats (OpenStream) or as named tensors (OpenTensorStream).
 class StreamCall final : public grpc::ClientBidiReactor<inference::ModelInferRequest,
                                                         inference::ModelStreamInferResponse>,
                          public InferStream {
  public:
-  StreamCall(std::shared_ptr<const ModelState> model,
-             std::function<void(uint64_t, InferResult)> on_response)
-      : model_(std::move(model)), on_response_(std::move(on_response)) {
+  using FloatsCallback = std::function<void(uint64_t, InferResult)>;
+  using TensorsCallback = std::function<void(uint64_t, absl::StatusOr<NamedTensors>)>;
+
+  StreamCall(std::shared_ptr<const ModelState> model, FloatsCallback on_floats,
+             TensorsCallback on_tensors)
+      : model_(std::move(model)),
+        on_floats_(std::move(on_floats)),
+        on_tensors_(std::move(on_tensors)) {
     // Streams live as long as the caller wants: no deadline.
     model_->channel->Prepare(context_, std::chrono::milliseconds{0});
     model_->channel->stub->async()->ModelStreamInfer(&context_, this);
@@ -250,6 +266,20 @@ class StreamCall final : public grpc::ClientBidiReactor<inference::ModelInferReq
     inference::ModelInferRequest request;
     absl::Status status = internal::BuildInferRequest(*model_, samples, batch_size, {}, request);
     if (!status.ok()) return status;
+    return Queue(std::move(request), {});
+  }
+
+  absl::StatusOr<uint64_t> SendTensors(const NamedTensors& inputs, int64_t batch_size,
+                                       const std::vector<std::string>& outputs) override {
+    inference::ModelInferRequest request;
+    absl::Status status =
+        internal::BuildInferRequest(*model_, inputs, batch_size, {}, outputs, request);
+    if (!status.ok()) return status;
+    return Queue(std::move(request), outputs);
+  }
+
+  absl::StatusOr<uint64_t> Queue(inference::ModelInferRequest request,
+                                 std::vector<std::string> outputs) {
     uint64_t id;
     {
       absl::MutexLock lock(&mu_);
@@ -260,7 +290,7 @@ class StreamCall final : public grpc::ClientBidiReactor<inference::ModelInferReq
       // Ids grow in write order (both under mu_), so outstanding_.begin() is the oldest request.
       id = next_id_++;
       request.set_id(absl::StrCat(id));
-      outstanding_.insert(id);
+      outstanding_.emplace(id, std::move(outputs));
       pending_.push_back(std::move(request));
       if (writing_) return id;
       writing_ = true;
@@ -328,38 +358,41 @@ class StreamCall final : public grpc::ClientBidiReactor<inference::ModelInferReq
     }
     uint64_t id = 0;
     const bool has_id = absl::SimpleAtoi(response_.infer_response().id(), &id);
-    bool matched = false;
+    std::optional<std::vector<std::string>> requested;  // set when the response answers a request
     {
       absl::MutexLock lock(&mu_);
-      if (has_id && outstanding_.erase(id) == 1) {
-        matched = true;
-      } else if (!outstanding_.empty()) {  // no usable id: the oldest unanswered request
-        id = *outstanding_.begin();
-        outstanding_.erase(outstanding_.begin());
-        matched = true;
+      auto it = has_id ? outstanding_.find(id) : outstanding_.end();
+      if (it == outstanding_.end() && !outstanding_.empty()) {
+        it = outstanding_.begin();  // no usable id: the oldest unanswered request
+      }
+      if (it != outstanding_.end()) {
+        id = it->first;
+        requested = std::move(it->second);
+        outstanding_.erase(it);
       }
     }
-    if (matched) {
-      InferResult result =
-          response_.error_message().empty()
-              ? internal::DecodeOutput(response_.infer_response(), model_->output.name)
-              : InferResult(absl::UnknownError(
-                    absl::StrCat("ModelStreamInfer: ", response_.error_message())));
-      on_response_(id, std::move(result));
+    if (requested.has_value()) {
+      if (!response_.error_message().empty()) {
+        Deliver(id, absl::UnknownError(
+                        absl::StrCat("ModelStreamInfer: ", response_.error_message())));
+      } else if (on_tensors_) {
+        on_tensors_(id, DecodeOutputs(*model_, response_.infer_response(), *requested));
+      } else {
+        on_floats_(id, internal::DecodeOutput(response_.infer_response(), model_->output.name));
+      }
     }
     StartRead(&response_);
   }
 
   void OnDone(const grpc::Status& grpc_status) override {
     absl::Status status = FromGrpc(grpc_status, "ModelStreamInfer");
-    std::set<uint64_t> unanswered;
+    std::map<uint64_t, std::vector<std::string>> unanswered;
     {
       absl::MutexLock lock(&mu_);
       unanswered.swap(outstanding_);
     }
-    for (uint64_t id : unanswered) {
-      on_response_(id,
-                   status.ok() ? absl::DataLossError("stream ended without a response") : status);
+    for (const auto& [id, outputs] : unanswered) {
+      Deliver(id, status.ok() ? absl::DataLossError("stream ended without a response") : status);
     }
     absl::MutexLock lock(&mu_);
     status_ = status;
@@ -367,8 +400,18 @@ class StreamCall final : public grpc::ClientBidiReactor<inference::ModelInferReq
   }
 
  private:
+  // An error for request `id`, to whichever callback the stream has.
+  void Deliver(uint64_t id, absl::Status error) {
+    if (on_tensors_) {
+      on_tensors_(id, std::move(error));
+    } else {
+      on_floats_(id, std::move(error));
+    }
+  }
+
   const std::shared_ptr<const ModelState> model_;
-  const std::function<void(uint64_t, InferResult)> on_response_;
+  const FloatsCallback on_floats_;    // OpenStream
+  const TensorsCallback on_tensors_;  // OpenTensorStream
   grpc::ClientContext context_;
   inference::ModelStreamInferResponse response_;  // owned by the read side
   inference::ModelInferRequest current_;          // owned by the one write in flight
@@ -376,7 +419,8 @@ class StreamCall final : public grpc::ClientBidiReactor<inference::ModelInferReq
   absl::Mutex mu_;
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   std::deque<inference::ModelInferRequest> pending_ ABSL_GUARDED_BY(mu_);
-  std::set<uint64_t> outstanding_ ABSL_GUARDED_BY(mu_);
+  // Unanswered request ids, with the outputs each asked for (empty: every output).
+  std::map<uint64_t, std::vector<std::string>> outstanding_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finishing_ ABSL_GUARDED_BY(mu_) = false;
   bool writes_done_started_ ABSL_GUARDED_BY(mu_) = false;
@@ -391,7 +435,17 @@ absl::StatusOr<std::unique_ptr<InferStream>> Model::OpenStream(
     std::function<void(uint64_t request_id, InferResult result)> on_response) const {
   if (!state_->channel->init_error.ok()) return state_->channel->init_error;
   if (!on_response) return absl::InvalidArgumentError("OpenStream needs a response callback");
-  return std::make_unique<StreamCall>(state_, std::move(on_response));
+  return std::make_unique<StreamCall>(state_, std::move(on_response), nullptr);
+}
+
+absl::StatusOr<std::unique_ptr<InferStream>> Model::OpenTensorStream(
+    std::function<void(uint64_t request_id, absl::StatusOr<NamedTensors> result)> on_response)
+    const {
+  if (!state_->channel->init_error.ok()) return state_->channel->init_error;
+  if (!on_response) {
+    return absl::InvalidArgumentError("OpenTensorStream needs a response callback");
+  }
+  return std::make_unique<StreamCall>(state_, nullptr, std::move(on_response));
 }
 
 }  // namespace fpgaas

@@ -70,6 +70,9 @@ struct WeightDecl {
   std::string type;
   int64_t count = 0;
   std::string txt_name;  // file name inside weights/
+  // The header initialising the array: weights/<name>.h (hls4ml's writer), or a header
+  // parameters.h includes that declares it (projects with all their weights in one weights.h).
+  fs::path header;
   Located where;
   bool from_load_call = false;  // declared by a load_weights_from_txt call: the .txt is required
   // The call sits under a preprocessor condition other than `#ifndef __SYNTHESIS__` (e.g. a
@@ -200,6 +203,9 @@ class ProjectReader {
   absl::StatusOr<std::vector<int64_t>> LoadWeights(const std::string& name, const FixedType& type,
                                                    int64_t expected_count, absl::string_view what,
                                                    const LayerCall& call);
+  // Headers in the firmware folder that parameters.h includes by a plain quoted name (other than
+  // defines.h), in include order: where some projects declare all their weight arrays.
+  std::vector<fs::path> WeightHeadersOfParameters() const;
   absl::StatusOr<std::vector<double>> ReadWeightValues(const std::string& name,
                                                        const WeightDecl& decl,
                                                        const LayerCall& call) const;
@@ -213,6 +219,11 @@ class ProjectReader {
   absl::StatusOr<LayerSpec> BuildParamActivation(const LayerCall& call, int n_in,
                                                  const FixedType& in_type);
   absl::StatusOr<LayerSpec> BuildHardActivation(const LayerCall& call, int n_in);
+  // nnet::lstm_stack / gru_stack (hls4ml_project.cc's BuildRecurrent).
+  absl::StatusOr<LayerSpec> BuildRecurrent(const LayerCall& call, int n_in);
+  absl::StatusOr<ActivationSpec> RecurrentActivation(const ConfigStruct& config,
+                                                     const std::string& act_config,
+                                                     const std::string& using_name, int n);
   // An int field the config must have.
   absl::StatusOr<int> RequiredInt(const ConfigStruct& config, const std::string& field) const;
   // The text of firmware/nnet_utils/<name> if the project ships it ("" if not).
@@ -573,7 +584,7 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
       !inside.ok()) {
     return inside;
   }
-  const fs::path header_path = weights_dir / (name + ".h");
+  const fs::path header_path = decl.header.empty() ? weights_dir / (name + ".h") : decl.header;
   if (decl.conditional && fs::is_regular_file(header_path, ec)) {
     // Only the .h initialiser counts (see WeightDecl::conditional).
   } else if (decl.from_load_call && !fs::is_regular_file(txt, ec)) {
@@ -589,8 +600,9 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
     display = Display(txt);
   } else {
     // Projects from before load_weights_from_txt (and synthesis-only copies) initialise the
-    // array in weights/<name>.h.
-    const fs::path header = weights_dir / (name + ".h");
+    // array in weights/<name>.h (or in the header that declares it).
+    const fs::path& header = header_path;
+    if (absl::Status inside = CheckInside(header, call.where.Where()); !inside.ok()) return inside;
     std::ifstream in(header, std::ios::binary);
     std::stringstream buffer;
     if (in) buffer << in.rdbuf();
@@ -630,6 +642,27 @@ absl::StatusOr<std::vector<double>> ProjectReader::ReadWeightValues(const std::s
   return values;
 }
 
+std::vector<fs::path> ProjectReader::WeightHeadersOfParameters() const {
+  std::vector<fs::path> headers;
+  std::ifstream in(firmware_dir_ / "parameters.h", std::ios::binary);
+  std::string line;
+  std::error_code ec;
+  while (in && std::getline(in, line)) {
+    absl::string_view l = Trim(line);
+    if (!absl::ConsumePrefix(&l, "#include")) continue;
+    l = Trim(l);
+    if (l.size() < 2 || l.front() != '"') continue;
+    const size_t close = l.find('"', 1);
+    if (close == absl::string_view::npos) continue;
+    const std::string name(l.substr(1, close - 1));
+    if (name == "defines.h" || absl::StrContains(name, "/") || absl::StrContains(name, "..")) {
+      continue;
+    }
+    if (fs::is_regular_file(firmware_dir_ / name, ec)) headers.push_back(firmware_dir_ / name);
+  }
+  return headers;
+}
+
 absl::StatusOr<std::vector<int64_t>> ProjectReader::LoadWeights(const std::string& name,
                                                                 const FixedType& type,
                                                                 int64_t expected_count,
@@ -640,15 +673,31 @@ absl::StatusOr<std::vector<int64_t>> ProjectReader::LoadWeights(const std::strin
   if (it != weight_decls_.end()) {
     decl = it->second;
   } else {
-    // No load_weights_from_txt call: the declaration in weights/<name>.h gives the type.
-    const fs::path header = firmware_dir_ / "weights" / (name + ".h");
+    // No load_weights_from_txt call: the declaration in weights/<name>.h (or in a header that
+    // parameters.h includes) gives the type.
+    fs::path header = firmware_dir_ / "weights" / (name + ".h");
+    std::error_code ec;
+    if (!fs::is_regular_file(header, ec)) {
+      for (const fs::path& included : WeightHeadersOfParameters()) {
+        std::ifstream in(included, std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        if (absl::StrContains(text.str(), absl::StrCat(" ", name, "["))) {
+          header = included;
+          break;
+        }
+      }
+    }
     if (absl::Status inside = CheckInside(header, call.where.Where()); !inside.ok()) return inside;
     absl::StatusOr<SourceFile> file = ReadSourceFile(header, Display(header));
     if (!file.ok()) {
       return Error(absl::StatusCode::kNotFound, call.where.Where(),
                    absl::StrCat("weight array ", name, " is neither loaded by a ",
-                                "load_weights_from_txt call nor declared in ", Display(header)));
+                                "load_weights_from_txt call nor declared in ",
+                                Display(firmware_dir_ / "weights" / (name + ".h")),
+                                " or a header parameters.h includes"));
     }
+    decl.header = header;
     bool found = false;
     for (const Statement& st : file->statements) {
       absl::string_view text = st.text;
@@ -706,16 +755,33 @@ absl::StatusOr<std::vector<int64_t>> ProjectReader::LoadWeights(const std::strin
 }
 
 absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
-  const std::string signature_prefix = absl::StrCat("void ", top_function_, "(");
-  size_t i = 0;
-  for (; i < file.statements.size(); ++i) {
-    const std::string& text = file.statements[i].text;
-    if (absl::StartsWith(text, signature_prefix) && text.back() == '{') break;
+  // `void <name>(...) {` statements: the function named after the file, else the file's only one
+  // (projects that renamed the top but not its file, e.g. cicada.cpp defining cicada_v2p2p0).
+  std::vector<size_t> definitions;
+  std::vector<std::string> defined;
+  for (size_t k = 0; k < file.statements.size(); ++k) {
+    absl::string_view text = file.statements[k].text;
+    if (text.empty() || text.back() != '{' || !absl::ConsumePrefix(&text, "void ")) continue;
+    const size_t paren = text.find('(');
+    if (paren == absl::string_view::npos || !IsIdentifier(text.substr(0, paren))) continue;
+    definitions.push_back(k);
+    defined.emplace_back(text.substr(0, paren));
+  }
+  size_t i = file.statements.size();
+  for (size_t k = 0; k < definitions.size(); ++k) {
+    if (defined[k] == top_function_) i = definitions[k];
+  }
+  if (i == file.statements.size() && definitions.size() == 1) {
+    i = definitions[0];
+    top_function_ = defined[0];
   }
   if (i == file.statements.size()) {
     return Error(absl::StatusCode::kInvalidArgument, file.display_name,
-                 absl::StrCat("no definition of the top function ", top_function_));
+                 absl::StrCat("no definition of the top function ", top_function_, " (",
+                              definitions.size(), " other void functions: ",
+                              absl::StrJoin(defined, ", "), ")"));
   }
+  const std::string signature_prefix = absl::StrCat("void ", top_function_, "(");
   const Statement& signature = file.statements[i];
   absl::string_view params = signature.text;
   params.remove_prefix(signature_prefix.size());
@@ -866,8 +932,8 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
                                     "' must be relative to firmware/weights/ without '..'"));
         }
         weight_decls_[call.args[0]] = WeightDecl{call.template_args[0], *count,
-                                                 std::move(file_name), where, true,
-                                                 !in_simulation()};
+                                                 std::move(file_name), fs::path(), where,
+                                                 true, !in_simulation()};
         continue;
       }
       if (call.function == "load_compressed_weights_from_txt" ||
@@ -1756,6 +1822,223 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildHardActivation(const LayerCall& ca
   return layer;
 }
 
+absl::StatusOr<ActivationSpec> ProjectReader::RecurrentActivation(
+    const ConfigStruct& config, const std::string& act_config, const std::string& using_name,
+    int n) {
+  auto fail = [&](absl::StatusCode code, const std::string& where, absl::string_view why) {
+    return Error(code, where, absl::StrCat(config.name, ": ", why));
+  };
+  auto u = config.usings.find(using_name);
+  if (u == config.usings.end()) {
+    return fail(absl::StatusCode::kInvalidArgument, config.Where(),
+                absl::StrCat("no template using ", using_name));
+  }
+  // "nnet::activation::sigmoid<x_T, y_T, config_T>"
+  absl::string_view name = u->second.text;
+  if (!absl::ConsumePrefix(&name, "nnet::activation::")) {
+    return fail(absl::StatusCode::kUnimplemented, u->second.Where(),
+                absl::StrCat(using_name, " = ", u->second.text, " is not supported"));
+  }
+  name = name.substr(0, name.find('<'));
+  ActivationSpec act;
+  if (name == "sigmoid") {
+    act.kind = ActivationKind::kSigmoid;
+  } else if (name == "tanh") {
+    act.kind = ActivationKind::kTanh;
+  } else if (name == "relu") {
+    act.kind = ActivationKind::kRelu;
+  } else {
+    return fail(absl::StatusCode::kUnimplemented, u->second.Where(),
+                absl::StrCat(using_name, " nnet::activation::", name,
+                             " is not supported (nnet_recr_activations.h has relu, sigmoid and "
+                             "tanh)"));
+  }
+  auto t = config.typedefs.find(act_config);
+  if (t == config.typedefs.end()) {
+    return fail(absl::StatusCode::kInvalidArgument, config.Where(),
+                absl::StrCat("no typedef ", act_config));
+  }
+  auto c = configs_.find(t->second.text);
+  if (c == configs_.end()) {
+    return fail(absl::StatusCode::kInvalidArgument, t->second.Where(),
+                absl::StrCat("struct ", t->second.text, " is not defined"));
+  }
+  const ConfigStruct& ac = c->second;
+  absl::StatusOr<std::optional<int64_t>> ac_n = ConfigInt(ac, "n_in");
+  absl::StatusOr<std::optional<int64_t>> table_size = ConfigInt(ac, "table_size");
+  if (!ac_n.ok()) return ac_n.status();
+  if (!table_size.ok()) return table_size.status();
+  // nnet::sigmoid/tanh/relu loop over the activation config's n_in: any other count leaves
+  // values unset (or reads past the gates).
+  if (!*ac_n || **ac_n != n) {
+    return Error(absl::StatusCode::kUnimplemented, ac.Where(),
+                 absl::StrCat(ac.name, "::n_in must be ", n, " for ", config.name, "'s ",
+                              using_name));
+  }
+  act.n = n;
+  act.table_size = static_cast<int>(table_size->value_or(1024));
+  absl::StatusOr<FixedType> table_type = ConfigType(ac, "table_t", FixedType{18, 8});
+  if (!table_type.ok()) return table_type.status();
+  act.table_type = *table_type;
+  return act;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildRecurrent(const LayerCall& call, int n_in) {
+  const bool lstm = call.function == "lstm_stack";
+  if (call.template_args.size() != 3 || call.args.size() != 6) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("nnet::", call.function,
+                              " with initial states is not supported (expected "
+                              "<in_t, out_t, config>(in, out, w, wr, b, br))"));
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  // The config's io_type holds the layer's strategy (hls4ml's template writes it there).
+  RecurrentSpec r;
+  r.kind = lstm ? RecurrentKind::kLstm : RecurrentKind::kGru;
+  int n_sequence_out = 0;
+  for (auto [field, value] : {std::pair{"n_in", &r.n_in},
+                              {"n_state", &r.n_state},
+                              {"n_sequence", &r.n_sequence},
+                              {"n_sequence_out", &n_sequence_out}}) {
+    absl::StatusOr<int> v = RequiredInt(config, field);
+    if (!v.ok()) return v.status();
+    *value = *v;
+  }
+  if (int64_t{r.n_in} * r.n_sequence != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": n_sequence * n_in = ",
+                              int64_t{r.n_sequence} * r.n_in, " but the layer's input has ",
+                              n_in, " values"));
+  }
+  // n_sequence_out > 1 writes every step, 1 the last one.
+  if (n_sequence_out != 1 && n_sequence_out != r.n_sequence) {
+    return Error(absl::StatusCode::kInvalidArgument, config.values.at("n_sequence_out").Where(),
+                 absl::StrCat(config.name, "::n_sequence_out = ", n_sequence_out,
+                              " must be 1 or n_sequence = ", r.n_sequence));
+  }
+  r.return_sequences = n_sequence_out > 1;
+  auto flag = [&](const char* field) {
+    auto it = config.values.find(field);
+    return it != config.values.end() && it->second.text == "true";
+  };
+  absl::StatusOr<FixedType> accum = ConfigType(config, "accum_t", std::nullopt);
+  if (!accum.ok()) return accum.status();
+  r.accum_type = *accum;
+  const int gates = (lstm ? 4 : 3) * r.n_state;
+  // The two dense products, read as the nnet::dense calls nnet_recurrent.h makes.
+  for (int k = 0; k < 2; ++k) {
+    const std::string field = k == 0 ? "mult_config1" : "mult_config2";
+    auto m = config.typedefs.find(field);
+    if (m == config.typedefs.end()) {
+      return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                   absl::StrCat("struct ", config.name, " has no typedef ", field));
+    }
+    LayerCall dense_call;
+    dense_call.function = "dense";
+    dense_call.template_args = {call.template_args[k == 0 ? 0 : 1], m->second.text,
+                                m->second.text};
+    dense_call.args = {call.args[0], call.args[1], call.args[k == 0 ? 2 : 3],
+                       call.args[k == 0 ? 4 : 5]};
+    dense_call.where = call.where;
+    absl::StatusOr<LayerSpec> dense = BuildDense(dense_call, k == 0 ? r.n_in : r.n_state);
+    if (!dense.ok()) return dense.status();
+    DenseSpec& d = std::get<DenseSpec>(dense->op);
+    if (d.n_out != gates) {
+      return Error(absl::StatusCode::kInvalidArgument, configs_.at(m->second.text).Where(),
+                   absl::StrCat(m->second.text, "::n_out is ", d.n_out, "; ", config.name,
+                                " needs ", gates));
+    }
+    (k == 0 ? r.input_dense : r.recurrent_dense) = std::move(d);
+  }
+  absl::StatusOr<ActivationSpec> recr = RecurrentActivation(
+      config, lstm ? "ACT_CONFIG_LSTM" : "ACT_CONFIG_GRU", "activation_recr",
+      (lstm ? 3 : 2) * r.n_state);
+  if (!recr.ok()) return recr.status();
+  r.recurrent_activation = *recr;
+  absl::StatusOr<ActivationSpec> act =
+      RecurrentActivation(config, "ACT_CONFIG_T", "activation", r.n_state);
+  if (!act.ok()) return act.status();
+  r.activation = *act;
+
+  // Releases, told apart by the project's own nnet_recurrent.h (a project without it gets the
+  // newest): the arithmetic of every step is the same from 0.7 to 1.3, but some instantiations
+  // pass arrays of other types than their template arguments name, so a project compiles only
+  // when those types coincide: lstm_stack instantiates the non-static nnet::lstm too (a run-time
+  // `if (use_static)`), whose dense calls write accum_t arrays as res_T and read the res_T state
+  // as data_T; before 1.1 the activations are sigmoid<data_T, weight_t> on accum_t arrays.
+  // pytorch_order exists from 1.0.
+  const std::string& source = NnetUtils("nnet_recurrent.h");
+  std::string flat;
+  for (char ch : source) {
+    if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
+  }
+  const bool old_release = absl::StrContains(
+      flat, "activation_recr<data_T,typenameCONFIG_T::weight_t,typenameCONFIG_T::ACT_CONFIG_LSTM>");
+  if (!source.empty()) {
+    static const char* const kMarkers[] = {
+        "inputacc_ifo[iacc]=tmpres[index]+tmpres_state[index];",
+        "s_state[iacc]=tmpres_c[iacc]*tmpres_ifo[iacc]+s_state[iacc]*tmpres_ifo[iacc+(CONFIG_T::"
+        "n_state)];",
+        "h_state[iacc]=tmpres_ifo[iacc+2*(CONFIG_T::n_state)]*s_actstate[iacc];",
+        "s_newstate[iacc]=tmpres_c[iacc]*tmpres_ifo[iacc]+s_newstate[iacc]*tmpres_ifo[iacc+("
+        "CONFIG_T::n_state)];",
+        "nnet::dense<data_T,typenameCONFIG_T::accum_t,typenameCONFIG_T::mult_config1>(data,tmpres,"
+        "param,param_b);",
+        "nnet::dense<res_T,typenameCONFIG_T::accum_t,typenameCONFIG_T::mult_config2>(h_state,"
+        "tmpres_state,param_r,param_br);",
+        "inputacc_zr[iacc]=tmpres[index]+tmpres_state_zr[index];",
+        "tmpres_state_h[iacc]=tmpres_zr[iacc+(CONFIG_T::n_state)]*tmpres_state_zr[iacc+(2*"
+        "CONFIG_T::n_state)];",
+        "inputacc_h[iacc]=tmpres[index]+tmpres_state_h[iacc];",
+        "h_state[iacc]=(res_T)(tmpres_h[iacc]*(1-tmpres_zr[iacc])+h_state[iacc]*tmpres_zr[iacc]);",
+    };
+    const bool new_release = absl::StrContains(
+        flat,
+        "activation_recr<typenameCONFIG_T::accum_t,typenameCONFIG_T::accum_t,typenameCONFIG_T::"
+        "ACT_CONFIG_LSTM>");
+    bool known = old_release != new_release;
+    for (const char* marker : kMarkers) known = known && absl::StrContains(flat, marker);
+    if (!known) {
+      return Error(absl::StatusCode::kUnimplemented,
+                   Display(firmware_dir_ / "nnet_utils" / "nnet_recurrent.h"),
+                   absl::StrCat("this nnet_recurrent.h is none of hls4ml 0.7-1.3's (edited?): "
+                                "nnet::", call.function, " cannot be reproduced"));
+    }
+    if (flag("pytorch_order") && !absl::StrContains(flat, "if(CONFIG_T::pytorch_order)")) {
+      return Error(absl::StatusCode::kInvalidArgument, config.values.at("pytorch_order").Where(),
+                   absl::StrCat(config.name, "::pytorch_order is set but this nnet_recurrent.h "
+                                             "ignores it"));
+    }
+  }
+  r.pytorch_order = !lstm && flag("pytorch_order");
+  // The types the project's C++ needs equal (else it does not compile: there is nothing to
+  // reproduce).
+  absl::StatusOr<FixedType> data_t = ResolveType(call.template_args[0], call.where);
+  absl::StatusOr<FixedType> res_t = ResolveType(call.template_args[1], call.where);
+  absl::StatusOr<FixedType> weight_t = ConfigType(config, "weight_t", r.accum_type);
+  if (!data_t.ok()) return data_t.status();
+  if (!res_t.ok()) return res_t.status();
+  if (!weight_t.ok()) return weight_t.status();
+  std::vector<std::pair<std::string, FixedType>> must_equal;
+  if (lstm) must_equal = {{"the input type", *data_t}, {"the output type", *res_t}};
+  if (old_release) must_equal.push_back({"weight_t", *weight_t});
+  for (const auto& [what, type] : must_equal) {
+    if (!(type == r.accum_type)) {
+      return Error(
+          absl::StatusCode::kInvalidArgument, call.where.Where(),
+          absl::StrCat("nnet::", call.function, " with ", config.name, ": ", what, " ",
+                       type.ToString(), " differs from accum_t ", r.accum_type.ToString(),
+                       ": the project's nnet_recurrent.h then does not compile (hls4ml's C "
+                       "simulation needs them equal)"));
+    }
+  }
+  LayerSpec layer;
+  layer.op = std::move(r);
+  return layer;
+}
+
 absl::StatusOr<int> ProjectReader::ConfigInputSize(const LayerCall& call) const {
   size_t config_index = call.template_args.size() - 1;
   absl::StatusOr<const ConfigStruct*> config_or = Config(call, config_index);
@@ -1773,6 +2056,8 @@ absl::StatusOr<int> ProjectReader::ConfigInputSize(const LayerCall& call) const 
     size = *get("in_width") * *chan;
   } else if (get("height") && get("width") && get("n_chan")) {
     size = *get("height") * *get("width") * *get("n_chan");
+  } else if (get("n_sequence") && get("n_in")) {  // lstm/gru: the whole sequence
+    size = *get("n_sequence") * *get("n_in");
   } else if (absl::StartsWith(call.function, "pooling1d") && get("n_in") && chan) {
     size = *get("n_in") * *chan;
   } else if (get("n_in")) {
@@ -1846,6 +2131,17 @@ absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
     }
   } else if (std::holds_alternative<ResizeSpec>(layer.op)) {
     return refuse("upsampling streams are not supported");
+  } else if (const auto* r = std::get_if<RecurrentSpec>(&layer.op)) {
+    // nnet_recurrent.h's stream version runs one step per input pack (filling data_T::size of
+    // the step's n_in values) and writes res_T::size of the n_state values per pack.
+    int in_pack = 0;
+    absl::StatusOr<FixedType> in = ResolveType(call.template_args[0], call.where, 0, &in_pack);
+    if (!in.ok()) return in.status();
+    if (in_pack != r->n_in || out_pack != r->n_state) {
+      return refuse(absl::StrCat("packs of ", in_pack, " in and ", out_pack, " out for n_in = ",
+                                 r->n_in, " and n_state = ", r->n_state,
+                                 " are not supported (one time step per pack)"));
+    }
   }
   return absl::OkStatus();
 }
@@ -1872,6 +2168,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "zeropad2d_cl") return BuildPadding(call, n_in, 2);
   if (f == "resize_nearest") return BuildResize(call, n_in);
   if (f == "hard_sigmoid" || f == "hard_tanh") return BuildHardActivation(call, n_in);
+  if (f == "lstm_stack" || f == "gru_stack") return BuildRecurrent(call, n_in);
   if (f == "relu6" || f == "relu1") {
     absl::StatusOr<LayerSpec> layer = BuildActivation(call, n_in, ActivationKind::kReluMax);
     if (layer.ok()) std::get<ActivationSpec>(layer->op).max_value = f == "relu6" ? 6 : 1;
@@ -1885,7 +2182,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
                             "pointwise_conv_2d_cl, pooling1d_cl, pooling2d_cl, "
                             "global_pooling1d_cl, global_pooling2d_cl, zeropad1d_cl, "
                             "zeropad2d_cl, resize_nearest, add, subtract, multiply, average, "
-                            "maximum, minimum, concatenate1d/2d/3d)"));
+                            "maximum, minimum, concatenate1d/2d/3d, lstm_stack, gru_stack)"));
 }
 
 absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
@@ -1908,7 +2205,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
         absl::StrCat("hls4ml project: cannot resolve ", path.string(), ": ", ec.message()));
   }
 
-  // The top function: hls4ml_config.yml's ProjectName, else the one .cpp in firmware/.
+  // The top function: hls4ml_config.yml's ProjectName, else the one .cpp in firmware/, else the
+  // one .cpp that includes parameters.h.
   {
     std::ifstream yml(project_root_ / "hls4ml_config.yml");
     std::string line;
@@ -1931,13 +2229,33 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
         }
       }
       std::sort(candidates.begin(), candidates.end());
-      if (candidates.size() != 1) {
+      // Several: hls4ml's writer includes parameters.h in the top's .cpp only; the rest are the
+      // project's own code around it (e.g. a CMS hls4mlEmulator wrapper, or a trigger algorithm
+      // calling the network), which include the top's header instead.
+      std::vector<std::string> including_parameters;
+      if (candidates.size() > 1) {
+        for (const std::string& candidate : candidates) {
+          std::ifstream source(firmware_dir_ / (candidate + ".cpp"));
+          std::string line;
+          while (source && std::getline(source, line)) {
+            if (absl::StrContains(line, "#include \"parameters.h\"")) {
+              including_parameters.push_back(candidate);
+              break;
+            }
+          }
+        }
+      }
+      if (including_parameters.size() == 1) {
+        top_function_ = including_parameters[0];
+      } else if (candidates.size() == 1) {
+        top_function_ = candidates[0];
+      } else {
         return absl::InvalidArgumentError(absl::StrCat(
             "hls4ml project: cannot tell the top function: ", Display(firmware_dir_), " has ",
-            candidates.size(), " .cpp files (", absl::StrJoin(candidates, ", "),
-            ") and hls4ml_config.yml names none of them"));
+            candidates.size(), " .cpp files (", absl::StrJoin(candidates, ", "), ") of which ",
+            including_parameters.size(),
+            " include \"parameters.h\", and hls4ml_config.yml names none of them"));
       }
-      top_function_ = candidates[0];
     }
   }
 
@@ -2155,6 +2473,9 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     if (const auto* m = std::get_if<MergeSpec>(&layer->op)) {
       expected_out = m->kind == MergeKind::kConcatenate ? in_sizes[0] + in_sizes[1]
                                                         : std::max(in_sizes[0], in_sizes[1]);
+    }
+    if (const auto* r = std::get_if<RecurrentSpec>(&layer->op)) {
+      expected_out = int64_t{r->return_sequences ? r->n_sequence : 1} * r->n_state;
     }
     if (expected_out <= 0 || expected_out > (int64_t{1} << 26)) {
       return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),

@@ -90,12 +90,45 @@ int32_t TableIndexRound(const FixedType& t, int64_t raw, int n, int d) {
   return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(q)));
 }
 
-int TableIndex(const FixedType& t, int64_t raw, int table_size, int range) {
+
+int64_t FromDoubleOrZero(const FixedType& t, double x) {
+  absl::StatusOr<int64_t> v = FromDouble(t, x);
+  return v.ok() ? *v : 0;
+}
+}  // namespace
+
+namespace internal {
+
+int ActivationTableIndex(const FixedType& t, int64_t raw, int table_size, int range) {
   // index = data_round + (range/2) * N / range, clamped to [0, N-1]; range is 16 (sigmoid) or 8.
   const int32_t data_round = TableIndexRound(t, raw, table_size, range);
   const int64_t index = static_cast<int64_t>(data_round) + (range / 2) * table_size / range;
   return static_cast<int>(std::clamp<int64_t>(index, 0, table_size - 1));
 }
+
+std::vector<int64_t> ActivationTable(bool sigmoid, int n, const FixedType& table_type) {
+  std::vector<int64_t> table(n);
+  for (int k = 0; k < n; ++k) {
+    if (sigmoid) {
+      // nnet::init_sigmoid_table: float in_val; sigmoid_fcn_float computes in float/double and
+      // returns float.
+      const float in_val =
+          static_cast<float>(2 * 8.0 * (k - static_cast<float>(n) / 2.0) / static_cast<float>(n));
+      const float value = static_cast<float>(1.0 / (1 + std::exp(-in_val)));
+      table[k] = FromDoubleOrZero(table_type, value);
+    } else {
+      // nnet::init_tanh_table: float in_val, ::tanh(double).
+      const float in_val =
+          static_cast<float>(2 * 4.0 * (k - static_cast<float>(n) / 2.0) / static_cast<float>(n));
+      table[k] = FromDoubleOrZero(table_type, std::tanh(static_cast<double>(in_val)));
+    }
+  }
+  return table;
+}
+
+}  // namespace internal
+
+namespace {
 
 // The value of a `t` whose top `bits` bits are `i` and the rest zero (softmax_real_val_from_idx).
 float RealValFromIndex(const FixedType& t, unsigned i, int bits) {
@@ -109,10 +142,6 @@ unsigned IndexFromRealVal(const FixedType& t, int64_t raw, int bits) {
   return static_cast<unsigned>(pattern >> (t.width - bits));
 }
 
-int64_t FromDoubleOrZero(const FixedType& t, double x) {
-  absl::StatusOr<int64_t> v = FromDouble(t, x);
-  return v.ok() ? *v : 0;
-}
 
 // Op_add reduction tree of nnet::reduce: left half is the largest power of two below N.
 int64_t ReduceAdd(const FixedType& t, const int64_t* x, int n) {
@@ -398,26 +427,8 @@ absl::Status CompileActivation(const ActivationSpec& a, CompiledLayer& l) {
                                                    a.table_size, " must be in 2..", kMaxTableSize));
   }
   const int n = a.table_size;
-  l.table.resize(n);
-  if (a.kind == ActivationKind::kSigmoid) {
-    l.kind = OpKind::kSigmoid;
-    for (int k = 0; k < n; ++k) {
-      // nnet::init_sigmoid_table: float in_val; sigmoid_fcn_float computes in float/double and
-      // returns float.
-      const float in_val =
-          static_cast<float>(2 * 8.0 * (k - static_cast<float>(n) / 2.0) / static_cast<float>(n));
-      const float value = static_cast<float>(1.0 / (1 + std::exp(-in_val)));
-      l.table[k] = FromDoubleOrZero(a.table_type, value);
-    }
-  } else {
-    l.kind = OpKind::kTanh;
-    for (int k = 0; k < n; ++k) {
-      // nnet::init_tanh_table: float in_val, ::tanh(double).
-      const float in_val =
-          static_cast<float>(2 * 4.0 * (k - static_cast<float>(n) / 2.0) / static_cast<float>(n));
-      l.table[k] = FromDoubleOrZero(a.table_type, std::tanh(static_cast<double>(in_val)));
-    }
-  }
+  l.kind = a.kind == ActivationKind::kSigmoid ? OpKind::kSigmoid : OpKind::kTanh;
+  l.table = internal::ActivationTable(a.kind == ActivationKind::kSigmoid, n, a.table_type);
   l.table_res.resize(n);
   for (int k = 0; k < n; ++k) l.table_res[k] = Convert(a.table_type, l.table[k], l.out_type);
   return absl::OkStatus();
@@ -895,7 +906,7 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
       const int range = l.kind == OpKind::kSigmoid ? 16 : 8;
       for (int i = 0; i < l.n_in; ++i) {
         for (int b = 0; b < count; ++b) {
-          y[i * lanes + b] = l.table_res[TableIndex(in, x[i * lanes + b], a.table_size, range)];
+          y[i * lanes + b] = l.table_res[internal::ActivationTableIndex(in, x[i * lanes + b], a.table_size, range)];
         }
       }
       return;

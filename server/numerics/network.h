@@ -186,11 +186,38 @@ struct SoftmaxSpec {
   float exp_scale = 1.0f;
 };
 
+// nnet::lstm_stack / nnet::gru_stack (nnet_recurrent.h; io_parallel, and io_stream with one
+// time step per pack). The input is n_sequence steps of n_in values; the state h (and the LSTM
+// cell c) are held in the layer's result type R, zero at the start; the output is the last h, or
+// every step's h (return_sequences). Per step t, with A = accum_type and exact arithmetic inside
+// each expression:
+//   a = input_dense(x_t), b = recurrent_dense(h): dense layers (DenseSpec) whose result type is A
+//   LSTM, gate blocks i, f, g, o of n_state values each (Keras and PyTorch order):
+//     i, f, o = recurrent_activation(A(a + b)) in A;  g = activation(A(a + b)) in A
+//     c = R(g * i + c * f);  h = R(o * activation(c))   (activation(c): R in, A out)
+//   GRU, blocks z, r, n (pytorch_order: r, z, n), reset after the recurrent product:
+//     z, r = recurrent_activation(A(a + b)) in A;  n = activation(A(a_n + A(r * b_n))) in A
+//     h = R(n * (1 - z) + h * z)
+// Activations are nnet_recr_activations.h's: sigmoid and tanh (the tables of ActivationSpec, read
+// with the input's own type) and relu.
+enum class RecurrentKind { kLstm, kGru };
+struct RecurrentSpec {
+  RecurrentKind kind = RecurrentKind::kLstm;
+  int n_in = 0, n_state = 0, n_sequence = 0;
+  bool return_sequences = false;
+  FixedType accum_type;
+  DenseSpec input_dense;      // n_in -> gates * n_state (W, b; mult_config1)
+  DenseSpec recurrent_dense;  // n_state -> gates * n_state (W_r, b_r; mult_config2)
+  ActivationSpec recurrent_activation;  // kind, table_size, table_type (n is ignored)
+  ActivationSpec activation;
+  bool pytorch_order = false;  // GRU only
+};
+
 struct LayerSpec {
   std::string name;       // e.g. "layer2" / "fc1", as in the project (for traces and errors)
   FixedType result_type;  // the layer's output type (res_t / layerN_t)
   std::variant<DenseSpec, BatchNormSpec, ActivationSpec, SoftmaxSpec, ConvSpec, PoolingSpec,
-               PaddingSpec, ResizeSpec, MergeSpec>
+               PaddingSpec, ResizeSpec, MergeSpec, RecurrentSpec>
       op;
   // The buffers it reads: names of network inputs or of earlier layers. Empty: the previous
   // layer's output (the first layer: the first input). Merge layers read two.

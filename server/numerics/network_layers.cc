@@ -835,6 +835,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(
   if (const auto* a = std::get_if<ActivationSpec>(&spec.op)) {
     return CompileActivation(spec, *a, inputs[0]);
   }
+  if (const auto* r = std::get_if<RecurrentSpec>(&spec.op)) {
+    return CompileRecurrent(spec, *r, inputs[0]);
+  }
   return Invalid(spec, "not an extra layer");
 }
 

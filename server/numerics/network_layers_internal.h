@@ -33,6 +33,17 @@ class ExtraLayer {
   int64_t macs_ = 0;
 };
 
+// nnet::sigmoid / nnet::tanh tables (init_sigmoid_table / init_tanh_table, raw table_type
+// values) and the index they read for a raw x of type t (range 16 for sigmoid, 8 for tanh).
+// Defined in network.cc; shared by the sigmoid/tanh layers and the recurrent layers.
+std::vector<int64_t> ActivationTable(bool sigmoid, int table_size, const FixedType& table_type);
+int ActivationTableIndex(const FixedType& t, int64_t raw, int table_size, int range);
+
+// nnet::lstm_stack / gru_stack (network_recurrent.cc).
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileRecurrent(const LayerSpec& spec,
+                                                             const RecurrentSpec& r,
+                                                             const LayerInput& in);
+
 // True for the ops CompileExtraLayer handles (everything but dense, batchnorm, softmax and the
 // linear/relu/sigmoid/tanh activations).
 bool IsExtraLayer(const LayerSpec& spec);

@@ -211,6 +211,12 @@ class Model {
   // dropped.
   absl::StatusOr<std::unique_ptr<InferStream>> OpenStream(
       std::function<void(uint64_t request_id, InferResult result)> on_response) const;
+  // The same stream for any model, also one with several inputs or outputs: each response
+  // arrives as the outputs its request asked for (InferStream::SendTensors), in that order, or
+  // every output in the model's order.
+  absl::StatusOr<std::unique_ptr<InferStream>> OpenTensorStream(
+      std::function<void(uint64_t request_id, absl::StatusOr<NamedTensors> result)> on_response)
+      const;
 
   absl::StatusOr<ModelStatistics> Statistics() const;
   absl::StatusOr<bool> IsReady() const;
@@ -228,6 +234,10 @@ class InferStream {
   // Queues one request of batch_size samples; returns its id (also passed to on_response).
   // Fails with FAILED_PRECONDITION once the stream is finished or broken.
   virtual absl::StatusOr<uint64_t> Send(std::span<const float> samples, int64_t batch_size = 1) = 0;
+  // The same with named input tensors (as Model::InferTensors), asking for `outputs` (empty:
+  // every output).
+  virtual absl::StatusOr<uint64_t> SendTensors(const NamedTensors& inputs, int64_t batch_size = 1,
+                                               const std::vector<std::string>& outputs = {}) = 0;
   // Half-closes the stream, waits for the outstanding responses and returns the final status.
   virtual absl::Status Finish() = 0;
   // Cancels the call without waiting for answers: unanswered requests get CANCELLED, and a

@@ -7,6 +7,8 @@
 //     accum_t); y_i = res_t(e_i * inv_table[top bits of S]) with inv_table[k] = 1 / (value of
 //     inv_inp_t whose top bits are k). latency: no max subtraction, tables over the input type.
 //     legacy: 16/N and 64/N grids. argmax: one-hot at the first maximum.
+//   leaky_relu: x > 0 ? res_t(x) : res_t(alpha * x); thresholded_relu: x > theta ? res_t(x) : 0.
+//   hard_sigmoid: res_t(clamp(slope * x + shift, 0, 1)), exact; hard_tanh: 2 * that - 1.
 #ifndef FPGAAS_KERNELS_HOST_NNET_ACTIVATION_H_
 #define FPGAAS_KERNELS_HOST_NNET_ACTIVATION_H_
 
@@ -14,6 +16,7 @@
 #include <limits>
 #include <vector>
 
+#include "ap_int.h"
 #include "nnet_common.h"
 
 namespace nnet {
@@ -41,6 +44,56 @@ void relu(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
     } else {
       res[i] = 0;
     }
+  }
+}
+
+// leaky_relu: x > 0 ? res_t(x) : res_t(alpha * x), the product exact (alpha of param_t).
+template <class data_T, class param_T, class res_T, typename CONFIG_T>
+void leaky_relu(data_T data[CONFIG_T::n_in], param_T alpha, res_T res[CONFIG_T::n_in]) {
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    if (data[i] > 0) {
+      res[i] = data[i];
+    } else {
+      res[i] = alpha * data[i];
+    }
+  }
+}
+
+// thresholded_relu: x > theta ? res_t(x) : 0.
+template <class data_T, class param_T, class res_T, typename CONFIG_T>
+void thresholded_relu(data_T data[CONFIG_T::n_in], param_T theta, res_T res[CONFIG_T::n_in]) {
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    if (data[i] > theta) {
+      res[i] = data[i];
+    } else {
+      res[i] = 0;
+    }
+  }
+}
+
+// hard_sigmoid: z = slope * x + shift exact, clamped to [0, 1]; y = res_t(z).
+// hard_tanh: the same z; y = res_t(2z - 1).
+template <class data_T, typename CONFIG_T>
+auto hard_sigmoid_value(const data_T& x) {
+  auto z = CONFIG_T::slope * x + CONFIG_T::shift;
+  if (z > 1) {
+    z = 1;
+  } else if (z < 0) {
+    z = 0;
+  }
+  return z;
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void hard_sigmoid(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) res[i] = hard_sigmoid_value<data_T, CONFIG_T>(data[i]);
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void hard_tanh(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    const auto z = hard_sigmoid_value<data_T, CONFIG_T>(data[i]);
+    res[i] = z + z - ap_int<2>(1);
   }
 }
 

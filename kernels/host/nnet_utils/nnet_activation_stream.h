@@ -1,6 +1,47 @@
-// fpgaas host nnet library: io_stream layers are not part of the host build (io_parallel
-// projects only); this header exists so generated parameters.h files compile.
+// fpgaas host nnet library: io_stream activations, one sample per call (nnet_types.h); each
+// computes its io_parallel version (nnet_activation.h) over the sample. A stream softmax sees the
+// whole vector in one pack, as hls4ml's stream softmax does.
 #ifndef FPGAAS_KERNELS_HOST_NNET_ACTIVATION_STREAM_H_
 #define FPGAAS_KERNELS_HOST_NNET_ACTIVATION_STREAM_H_
-#include "nnet_common.h"
-#endif
+
+#include "nnet_activation.h"
+#include "nnet_types.h"
+
+namespace nnet {
+
+#define FPGAAS_NNET_STREAM_ACTIVATION(name)                                                  \
+  template <class data_T, class res_T, typename CONFIG_T>                                    \
+  void name(hls::stream<data_T>& data, hls::stream<res_T>& res) {                            \
+    using x_T = typename data_T::value_type;                                                 \
+    using y_T = typename res_T::value_type;                                                  \
+    stream_layer<data_T, res_T, CONFIG_T::n_in, CONFIG_T::n_in>(                             \
+        data, res, [](x_T* x, y_T* y) { name<x_T, y_T, CONFIG_T>(x, y); });                  \
+  }
+FPGAAS_NNET_STREAM_ACTIVATION(linear)
+FPGAAS_NNET_STREAM_ACTIVATION(relu)
+FPGAAS_NNET_STREAM_ACTIVATION(sigmoid)
+FPGAAS_NNET_STREAM_ACTIVATION(tanh)
+FPGAAS_NNET_STREAM_ACTIVATION(softmax)
+FPGAAS_NNET_STREAM_ACTIVATION(hard_sigmoid)
+FPGAAS_NNET_STREAM_ACTIVATION(hard_tanh)
+#undef FPGAAS_NNET_STREAM_ACTIVATION
+
+template <class data_T, class param_T, class res_T, typename CONFIG_T>
+void leaky_relu(hls::stream<data_T>& data, param_T alpha, hls::stream<res_T>& res) {
+  using x_T = typename data_T::value_type;
+  using y_T = typename res_T::value_type;
+  stream_layer<data_T, res_T, CONFIG_T::n_in, CONFIG_T::n_in>(
+      data, res, [&](x_T* x, y_T* y) { leaky_relu<x_T, param_T, y_T, CONFIG_T>(x, alpha, y); });
+}
+
+template <class data_T, class param_T, class res_T, typename CONFIG_T>
+void thresholded_relu(hls::stream<data_T>& data, param_T theta, hls::stream<res_T>& res) {
+  using x_T = typename data_T::value_type;
+  using y_T = typename res_T::value_type;
+  stream_layer<data_T, res_T, CONFIG_T::n_in, CONFIG_T::n_in>(
+      data, res, [&](x_T* x, y_T* y) { thresholded_relu<x_T, param_T, y_T, CONFIG_T>(x, theta, y); });
+}
+
+}  // namespace nnet
+
+#endif  // FPGAAS_KERNELS_HOST_NNET_ACTIVATION_STREAM_H_

@@ -1,7 +1,8 @@
 // fpgaas' nnet layer library for host builds of hls4ml projects: shared definitions.
 //
 // An independent implementation of the layer semantics hls4ml documents (team notes HLS4ML.md),
-// written for fpgaas; hls4ml's nnet_utils are not used. Only io_parallel layers are provided.
+// written for fpgaas; hls4ml's nnet_utils are not used. io_stream layers run one sample per call
+// (nnet_types.h).
 #ifndef FPGAAS_KERNELS_HOST_NNET_COMMON_H_
 #define FPGAAS_KERNELS_HOST_NNET_COMMON_H_
 
@@ -21,6 +22,8 @@ namespace nnet {
 
 enum io_type { io_parallel = 0, io_stream };
 enum strategy { latency, resource, resource_unrolled, distributed_arithmetic };
+enum class conv_implementation { linebuffer = 0, encoded = 1, pointwise = 2 };
+enum Pool_Op { Max, Average };
 
 constexpr int ceillog2(int x) { return x <= 1 ? 0 : 1 + ceillog2((x + 1) / 2); }
 constexpr int floorlog2(int x) { return x < 2 ? 0 : 1 + floorlog2(x / 2); }
@@ -55,6 +58,13 @@ long long scaled_index(const T& x, long long num, long long den) {
   const int f = T::fwidth;
   if (f >= 0) return (long long)(r / (fpgaas_ap::i128(den) << f));
   return (long long)(r * (fpgaas_ap::i128(1) << -f) / den);
+}
+
+// x's raw value divided by d, truncated toward zero, at x's own fractional bits (ap_fixed /=
+// unsigned), with T's overflow mode.
+template <class T>
+T divide_truncating(const T& x, long long d) {
+  return T::from_raw(x.raw() / d, T::fwidth);
 }
 
 }  // namespace nnet

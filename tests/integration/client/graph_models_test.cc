@@ -1,5 +1,5 @@
 // The graph example models of deploy/models (cnn: io_parallel CNN, cnn_stream: io_stream CNN,
-// branchy: two inputs and two outputs) served by the real server in-process (frontend,
+// branchy: two inputs and two outputs, rnn: LSTM -> GRU) served by the real server in-process (frontend,
 // repository, scheduler, emulated FPGA) answer through gRPC exactly what `fpgaas hls4ml predict`
 // prints for the same inputs: through the client library (named tensors), the `fpgaas infer` CLI
 // (one CSV per input, or one CSV with the inputs' columns concatenated) and raw ModelInfer
@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -18,6 +19,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "client/tools/cli/cli.h"
 #include "client/tools/hls4ml/hls4ml_command.h"
 #include "fpgaas/client.h"
@@ -101,6 +103,7 @@ const GraphModel kModels[] = {
     {"cnn", {72}, {5}},
     {"cnn_stream", {25}, {4}},
     {"branchy", {6, 6}, {3, 4}},
+    {"rnn", {18}, {2}},
 };
 
 class GraphModelsTest : public ::testing::Test {
@@ -249,6 +252,63 @@ TEST_F(GraphModelsTest, ServedThroughGrpcAsPredictAnswers) {
                    values.begin() + (s + 1) * spec.output_sizes[k]);
       }
       EXPECT_EQ(row, expected[s]) << "sample " << s;
+    }
+  }
+}
+
+// A stream to a model with two inputs and two outputs: each response holds what InferTensors
+// answers for the same request, also when the request asks for one output only.
+TEST_F(GraphModelsTest, TensorStreamAnswersAsInferTensors) {
+  Client client(address_);
+  auto model = client.GetModel("branchy");
+  ASSERT_TRUE(model.ok()) << model.status();
+  struct Sent {
+    NamedTensors inputs;
+    int batch;
+    std::vector<std::string> outputs;
+  };
+  std::vector<Sent> sent;
+  uint32_t seed = 5;
+  for (int batch : {1, 7, 3, 16}) {
+    const auto rows = RandomRows(batch, 12, seed++);
+    NamedTensors inputs = {{"input_a", {}}, {"input_b", {}}};
+    for (const auto& row : rows) {
+      inputs[0].values.insert(inputs[0].values.end(), row.begin(), row.begin() + 6);
+      inputs[1].values.insert(inputs[1].values.end(), row.begin() + 6, row.end());
+    }
+    sent.push_back({inputs, batch, batch == 3 ? std::vector<std::string>{"layer7_out"}
+                                              : std::vector<std::string>{}});
+  }
+  absl::Mutex mu;
+  std::map<uint64_t, absl::StatusOr<NamedTensors>> answers;
+  auto stream = model->OpenTensorStream(
+      [&](uint64_t id, absl::StatusOr<NamedTensors> result) {
+        absl::MutexLock lock(&mu);
+        answers.emplace(id, std::move(result));
+      });
+  ASSERT_TRUE(stream.ok()) << stream.status();
+  std::vector<uint64_t> ids;
+  for (const Sent& s : sent) {
+    auto id = (*stream)->SendTensors(s.inputs, s.batch, s.outputs);
+    ASSERT_TRUE(id.ok()) << id.status();
+    ids.push_back(*id);
+  }
+  // A request the client can tell is wrong never reaches the stream.
+  EXPECT_THAT((*stream)->SendTensors({{"input_a", std::vector<float>(6, 0.f)}}, 1).status().message(),
+              HasSubstr("input_b"));
+  ASSERT_TRUE((*stream)->Finish().ok());
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(answers.size(), sent.size());
+  for (size_t k = 0; k < sent.size(); ++k) {
+    SCOPED_TRACE(k);
+    auto expected = model->InferTensors(sent[k].inputs, sent[k].batch, sent[k].outputs);
+    ASSERT_TRUE(expected.ok()) << expected.status();
+    const absl::StatusOr<NamedTensors>& got = answers.at(ids[k]);
+    ASSERT_TRUE(got.ok()) << got.status();
+    ASSERT_EQ(got->size(), sent[k].outputs.empty() ? 2u : 1u);
+    for (size_t t = 0; t < got->size(); ++t) {
+      EXPECT_EQ((*got)[t].name, (*expected)[t].name);
+      EXPECT_EQ((*got)[t].values, (*expected)[t].values);
     }
   }
 }

@@ -46,6 +46,65 @@ std::vector<std::string> LayerNames(const NetworkSpec& spec) {
   return names;
 }
 
+// Without hls4ml_config.yml, a firmware folder with the project's own code around the network (as
+// CMS trigger projects ship: an hls4mlEmulator wrapper, a trigger algorithm calling the top): the
+// top is the one .cpp that includes parameters.h.
+TEST(Hls4mlProjectTest, TopFunctionIsTheCppIncludingParametersWhenSeveral) {
+  const fs::path root = CopyFixture("new_style");
+  fs::remove(root / "hls4ml_config.yml");
+  WriteText(root / "firmware" / "tinyModel_v1.cpp",
+            "#include \"tiny.h\"\n#include \"emulator.h\"\nclass TinyEmulator : public "
+            "hls4mlEmulator::Model {\n  void predict() { tiny(in_, out_); }\n};\n");
+  WriteText(root / "firmware" / "algo.cpp", "#include \"tiny.h\"\nvoid algo() {}\n");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(root);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_EQ(project->top_function, "tiny");
+  EXPECT_EQ(project->spec.layers.size(), 5u);
+
+  // A top renamed without renaming its file (CICADA's cicada.cpp defines cicada_v2p2p0): the
+  // file's only function.
+  ReplaceInFile(root / "firmware" / "tiny.cpp", "void tiny(", "void tiny_v2(");
+  project = ReadHls4mlProject(root);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_EQ(project->top_function, "tiny_v2");
+
+  // Two .cpp files including parameters.h: which one is the top cannot be told.
+  WriteText(root / "firmware" / "algo.cpp", "#include \"parameters.h\"\nvoid algo() {}\n");
+  project = ReadHls4mlProject(root);
+  ASSERT_FALSE(project.ok());
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("has 3 .cpp files (algo, tiny, tinyModel_v1) of which 2 include "
+                        "\"parameters.h\""));
+}
+
+// Weights initialised in one header that parameters.h includes (CMS AXOL1TL v3/v4 keep every
+// array in firmware/weights.h), with neither a load call nor weights/<name>.h.
+TEST(Hls4mlProjectTest, ReadsWeightsFromAHeaderParametersIncludes) {
+  const fs::path root = CopyFixture("new_style");
+  const fs::path firmware = root / "firmware";
+  ReplaceInFile(firmware / "tiny.cpp",
+                "nnet::load_weights_from_txt<fc1_weight_t, 12>(w2, \"w2.txt\");", "");
+  fs::remove(firmware / "weights" / "w2.h");
+  fs::remove(firmware / "weights" / "w2.txt");
+  ReplaceInFile(firmware / "parameters.h", "#include \"weights/w2.h\"",
+                "#include \"all_weights.h\"");
+  WriteText(firmware / "all_weights.h",
+            "namespace tiny_v1 {\nfc1_weight_t w2[12] = {0.53, -0.25, 1.0, 0.125, 0.25, 0.5, "
+            "-0.75, 1.5, -1.0, 2.0, 0.5, -0.5};\n}\n");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(root);
+  ASSERT_TRUE(project.ok()) << project.status();
+  const auto& fc1 = std::get<DenseSpec>(project->spec.layers[0].op);
+  EXPECT_THAT(fc1.weights, ElementsAre(16, -8, 32, 4, 8, 16, -24, 48, -32, 64, 16, -16));
+
+  // Declared nowhere: the message names both places looked at.
+  fs::remove(firmware / "all_weights.h");
+  project = ReadHls4mlProject(root);
+  ASSERT_FALSE(project.ok());
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("weight array w2 is neither loaded by a load_weights_from_txt call nor "
+                        "declared in firmware/weights/w2.h or a header parameters.h includes"));
+}
+
 TEST(Hls4mlProjectTest, ReadsNewStyleProject) {
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(FixturesDir() / "new_style");
   ASSERT_TRUE(project.ok()) << project.status();

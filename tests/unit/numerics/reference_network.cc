@@ -428,6 +428,87 @@ mpq_class SignBitValue(const FixedType& t) {  // nnet::pad_val<data_T, Max>: x[W
   return ValueOf(t, t.is_signed ? mpz_class(-Bit(t.width - 1)) : Bit(t.width - 1));
 }
 
+// nnet_recurrent.h's lstm_stack / gru_stack (io_parallel, use_static), line by line: every
+// declared array holds its type's values, every `a = expr` converts the exact expr; the dense
+// products and the activations are the dense-family layers above with result type accum_t.
+absl::StatusOr<std::vector<mpq_class>> Recurrent(const RecurrentSpec& r, const FixedType& data_t,
+                                                 const FixedType& res_t,
+                                                 const std::vector<mpq_class>& x) {
+  const FixedType& acc_t = r.accum_type;
+  const int n = r.n_state;
+  auto dense = [&](const DenseSpec& d, const FixedType& in_t, const std::vector<mpq_class>& v) {
+    LayerSpec l;
+    l.result_type = acc_t;
+    l.op = d;
+    return DenseFamily(l, in_t, v);
+  };
+  // nnet::activation::<kind><in_t, accum_t, config>::activation over `v`.
+  auto activate = [&](const ActivationSpec& a, const FixedType& in_t,
+                      const std::vector<mpq_class>& v) {
+    LayerSpec l;
+    l.result_type = acc_t;
+    ActivationSpec spec = a;
+    spec.n = static_cast<int>(v.size());
+    l.op = spec;
+    return DenseFamily(l, in_t, v);
+  };
+  std::vector<mpq_class> h_state(n, 0), s_state(n, 0), out;
+  for (int iloop = 0; iloop < r.n_sequence; ++iloop) {
+    std::vector<mpq_class> data_in(x.begin() + static_cast<long>(iloop) * r.n_in,
+                                   x.begin() + static_cast<long>(iloop + 1) * r.n_in);
+    absl::StatusOr<std::vector<mpq_class>> tmpres = dense(r.input_dense, data_t, data_in);
+    absl::StatusOr<std::vector<mpq_class>> tmpres_state = dense(r.recurrent_dense, res_t, h_state);
+    if (!tmpres.ok()) return tmpres.status();
+    if (!tmpres_state.ok()) return tmpres_state.status();
+    const std::vector<mpq_class>& a = *tmpres;
+    const std::vector<mpq_class>& b = *tmpres_state;
+    if (r.kind == RecurrentKind::kLstm) {
+      std::vector<mpq_class> inputacc_ifo(3 * n), inputacc_c(n);
+      for (int iacc = 0; iacc < 3 * n; ++iacc) {
+        int index = iacc;
+        if (iacc > 2 * n - 1) index = iacc + n;
+        inputacc_ifo[iacc] = Conv(acc_t, a[index] + b[index]);
+      }
+      for (int iacc = 0; iacc < n; ++iacc) {
+        inputacc_c[iacc] = Conv(acc_t, a[iacc + 2 * n] + b[iacc + 2 * n]);
+      }
+      absl::StatusOr<std::vector<mpq_class>> ifo =
+          activate(r.recurrent_activation, acc_t, inputacc_ifo);
+      absl::StatusOr<std::vector<mpq_class>> c = activate(r.activation, acc_t, inputacc_c);
+      if (!ifo.ok()) return ifo.status();
+      if (!c.ok()) return c.status();
+      for (int iacc = 0; iacc < n; ++iacc) {
+        s_state[iacc] = Conv(res_t, (*c)[iacc] * (*ifo)[iacc] + s_state[iacc] * (*ifo)[iacc + n]);
+      }
+      absl::StatusOr<std::vector<mpq_class>> s_act = activate(r.activation, res_t, s_state);
+      if (!s_act.ok()) return s_act.status();
+      for (int iacc = 0; iacc < n; ++iacc) {
+        h_state[iacc] = Conv(res_t, (*ifo)[iacc + 2 * n] * (*s_act)[iacc]);
+      }
+    } else {
+      std::vector<mpq_class> inputacc_zr(2 * n), tmpres_state_h(n), inputacc_h(n);
+      for (int iacc = 0; iacc < 2 * n; ++iacc) inputacc_zr[iacc] = Conv(acc_t, a[iacc] + b[iacc]);
+      absl::StatusOr<std::vector<mpq_class>> zr =
+          activate(r.recurrent_activation, acc_t, inputacc_zr);
+      if (!zr.ok()) return zr.status();
+      const int z_at = r.pytorch_order ? n : 0, r_at = r.pytorch_order ? 0 : n;
+      for (int iacc = 0; iacc < n; ++iacc) {
+        tmpres_state_h[iacc] = Conv(acc_t, (*zr)[iacc + r_at] * b[iacc + 2 * n]);
+        inputacc_h[iacc] = Conv(acc_t, a[iacc + 2 * n] + tmpres_state_h[iacc]);
+      }
+      absl::StatusOr<std::vector<mpq_class>> hh = activate(r.activation, acc_t, inputacc_h);
+      if (!hh.ok()) return hh.status();
+      for (int iacc = 0; iacc < n; ++iacc) {
+        const mpq_class& z = (*zr)[iacc + z_at];
+        h_state[iacc] = Conv(res_t, (*hh)[iacc] * (1 - z) + h_state[iacc] * z);
+      }
+    }
+    if (r.return_sequences) out.insert(out.end(), h_state.begin(), h_state.end());
+  }
+  if (!r.return_sequences) out = h_state;
+  return out;
+}
+
 // The layers beyond the dense family, written from hls4ml 1.x's nnet_utils (nnet_conv2d_latency.h
 // with its im2col fill_buffer, nnet_pooling.h, nnet_padding.h, nnet_image.h, nnet_merge.h,
 // nnet_activation.h).
@@ -651,6 +732,7 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
     }
     return y;
   }
+  if (const auto* r = std::get_if<RecurrentSpec>(&layer.op)) return Recurrent(*r, it, res, x);
   return absl::InvalidArgumentError("reference: unknown layer");
 }
 

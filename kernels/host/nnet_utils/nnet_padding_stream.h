@@ -1,0 +1,33 @@
+// fpgaas host nnet library: io_stream zero padding, one sample per call (nnet_types.h): the same
+// numbers as the io_parallel padding (nnet_padding.h).
+#ifndef FPGAAS_KERNELS_HOST_NNET_PADDING_STREAM_H_
+#define FPGAAS_KERNELS_HOST_NNET_PADDING_STREAM_H_
+
+#include "nnet_padding.h"
+#include "nnet_types.h"
+
+namespace nnet {
+
+template <class data_T, class res_T, typename CONFIG_T>
+void zeropad2d_cl(hls::stream<data_T>& data, hls::stream<res_T>& res) {
+  using x_T = typename data_T::value_type;
+  using y_T = typename res_T::value_type;
+  constexpr unsigned n_in = CONFIG_T::n_chan * CONFIG_T::in_height * CONFIG_T::in_width;
+  constexpr unsigned n_out = CONFIG_T::n_chan * CONFIG_T::out_height * CONFIG_T::out_width;
+  stream_layer<data_T, res_T, n_in, n_out>(
+      data, res, [](x_T* x, y_T* y) { zeropad2d_cl<x_T, y_T, CONFIG_T>(x, y); });
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void zeropad1d_cl(hls::stream<data_T>& data, hls::stream<res_T>& res) {
+  using x_T = typename data_T::value_type;
+  using y_T = typename res_T::value_type;
+  constexpr unsigned n_in = CONFIG_T::n_chan * CONFIG_T::in_width;
+  constexpr unsigned n_out = CONFIG_T::n_chan * CONFIG_T::out_width;
+  stream_layer<data_T, res_T, n_in, n_out>(
+      data, res, [](x_T* x, y_T* y) { zeropad1d_cl<x_T, y_T, CONFIG_T>(x, y); });
+}
+
+}  // namespace nnet
+
+#endif  // FPGAAS_KERNELS_HOST_NNET_PADDING_STREAM_H_

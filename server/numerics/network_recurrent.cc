@@ -1,0 +1,348 @@
+// nnet::lstm_stack / nnet::gru_stack (hls4ml's nnet_recurrent.h) for the graph executor: one
+// sample at a time on raw int64 values. What is computed is written down at RecurrentSpec
+// (network.h); the two dense products of every step run on the dense kernels of
+// network_kernels.cc when PlanDense finds one exact for their types, else on the exact scalar path.
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "server/numerics/fixed_point_internal.h"
+#include "server/numerics/network_kernels_internal.h"
+#include "server/numerics/network_layers_internal.h"
+
+namespace fpgaas::numerics::internal {
+namespace {
+
+// Exact intermediates are held in 128-bit integers: every product/sum must fit this many bits.
+constexpr int kMaxExactBits = 120;
+constexpr int kMaxTableSize = 1 << 20;
+
+absl::Status Invalid(const LayerSpec& s, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat("layer \"", s.name, "\": ", why));
+}
+absl::Status Unimplemented(const LayerSpec& s, absl::string_view why) {
+  return absl::UnimplementedError(absl::StrCat("layer \"", s.name, "\": ", why));
+}
+
+bool TypeOk(const FixedType& t) {
+  return t.width >= 1 && t.width <= 64 && std::abs(t.integer_bits) <= 512 &&
+         t.saturation_bits >= 0 && t.saturation_bits <= t.width;
+}
+
+// One of the two dense products of a step: x (raws of in_type) -> y (raws of the accum type A).
+class StepDense {
+ public:
+  absl::Status Init(const LayerSpec& s, const DenseSpec& d, const FixedType& in,
+                    const FixedType& result, absl::string_view what) {
+    for (const FixedType* t : {&d.weight_type, &d.bias_type, &d.accum_type}) {
+      if (!TypeOk(*t)) {
+        return Invalid(s, absl::StrCat(what, " dense type ", t->ToString(), " is not supported"));
+      }
+    }
+    if (d.weights.size() != static_cast<size_t>(d.n_in) * d.n_out ||
+        d.biases.size() != static_cast<size_t>(d.n_out)) {
+      return Invalid(s, absl::StrCat(what, " dense has ", d.weights.size(), " weights and ",
+                                     d.biases.size(), " biases for ", d.n_in, " x ", d.n_out));
+    }
+    for (size_t k = 0; k < d.weights.size(); ++k) {
+      if (WrapToWidth(d.weight_type, d.weights[k]) != d.weights[k]) {
+        return Invalid(s, absl::StrCat(what, " weight ", k, " is not a raw value of ",
+                                       d.weight_type.ToString()));
+      }
+    }
+    for (size_t k = 0; k < d.biases.size(); ++k) {
+      if (WrapToWidth(d.bias_type, d.biases[k]) != d.biases[k]) {
+        return Invalid(s, absl::StrCat(what, " bias ", k, " is not a raw value of ",
+                                       d.bias_type.ToString()));
+      }
+    }
+    if (in.width + d.weight_type.width > kMaxExactBits) {
+      return Unimplemented(s, absl::StrCat(what, " product of ", in.ToString(), " and ",
+                                           d.weight_type.ToString(), " is too wide"));
+    }
+    if (d.resource_strategy) {
+      // hls4ml's _validate_reuse_factor (as for dense layers, see network.cc).
+      const int64_t n_in = d.n_in, n_out = d.n_out, rf = d.reuse_factor;
+      bool valid = rf >= 1 && rf <= n_in * n_out;
+      if (valid) {
+        const int64_t multfactor = std::min(n_in, rf);
+        const int64_t multiplier_limit = (n_in * n_out + multfactor - 1) / multfactor;
+        valid = (multiplier_limit % n_out == 0 || rf >= n_in) && (rf % n_in == 0 || rf < n_in) &&
+                (n_in * n_out) % rf == 0;
+      }
+      if (!valid) {
+        return Invalid(s, absl::StrCat(what, " dense: reuse factor ", d.reuse_factor,
+                                       " is not valid for dense_resource with n_in ", d.n_in,
+                                       " and n_out ", d.n_out));
+      }
+      for (int64_t ir = 0; ir < rf; ++ir) {
+        for (int64_t w = ir; w < n_in * n_out; w += rf) {
+          resource_order_.emplace_back(static_cast<int>(w % n_in), static_cast<int>(w / n_in));
+        }
+      }
+    }
+    d_ = d;
+    in_ = in;
+    result_ = result;
+    product_shift_ =
+        in.fractional_bits() + d.weight_type.fractional_bits() - d.accum_type.fractional_bits();
+    for (int64_t b : d.biases) bias_accum_.push_back(Convert(d.bias_type, b, d.accum_type));
+    w_by_out_.resize(d.weights.size());
+    for (int i = 0; i < d.n_in; ++i) {
+      for (int j = 0; j < d.n_out; ++j) {
+        w_by_out_[static_cast<size_t>(j) * d.n_in + i] =
+            d.weights[static_cast<size_t>(i) * d.n_out + j];
+      }
+    }
+    plan_ = PlanDense(in, d.weight_type, d.accum_type, result, d.resource_strategy);
+    if (plan_.kind != DenseKernelKind::kGeneral) {
+      epilogue_.to_result = *plan_.to_result;
+      const bool result32 = (result.is_signed ? result.width - 1 : result.width) <= 31;
+      if (plan_.kind == DenseKernelKind::kWrap32 && !result32) {
+        plan_.kind = DenseKernelKind::kFast64;  // the same parameters on int64 lanes
+      }
+      if (plan_.kind == DenseKernelKind::kWrap32 || plan_.kind == DenseKernelKind::kFast32) {
+        w32_by_in_.assign(d.weights.begin(), d.weights.end());
+        w32_by_out_.assign(w_by_out_.begin(), w_by_out_.end());
+        bias32_.assign(bias_accum_.begin(), bias_accum_.end());
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Scratch: x32/y32/acc hold n_in / n_out values.
+  void Run(const int64_t* x, int64_t* y, std::vector<int32_t>& x32, std::vector<int32_t>& y32,
+           std::vector<uint32_t>& acc) const {
+    const int n_in = d_.n_in, n_out = d_.n_out;
+    switch (plan_.kind) {
+      case DenseKernelKind::kWrap32:
+      case DenseKernelKind::kFast32:
+        for (int i = 0; i < n_in; ++i) x32[i] = static_cast<int32_t>(x[i]);
+        if (plan_.kind == DenseKernelKind::kWrap32) {
+          DenseWrap32Sample(x32.data(), w32_by_in_.data(), bias32_.data(), n_in, n_out,
+                            plan_.wrap32, epilogue_, acc.data(), y32.data());
+        } else {
+          DenseFastBlock32(x32.data(), 1, w32_by_out_.data(), bias32_.data(), n_in, n_out,
+                           plan_.params, epilogue_, y32.data());
+        }
+        for (int j = 0; j < n_out; ++j) y[j] = y32[j];
+        return;
+      case DenseKernelKind::kFast64:
+        DenseFastBlock64(x, 1, w_by_out_.data(), bias_accum_.data(), n_in, n_out, plan_.params,
+                         epilogue_, y);
+        return;
+      case DenseKernelKind::kGeneral:
+        break;
+    }
+    const FixedType& acc_t = d_.accum_type;
+    std::vector<int64_t> a(bias_accum_);
+    auto mac = [&](int i, int j) {
+      const Int128 p = WideRaw(in_, x[i]) *
+                       WideRaw(d_.weight_type, w_by_out_[static_cast<size_t>(j) * n_in + i]);
+      const int64_t pq = QuantizeScaled(acc_t, p, -product_shift_);
+      a[j] = ApplyOverflow(acc_t, WideRaw(acc_t, a[j]) + WideRaw(acc_t, pq));
+    };
+    if (d_.resource_strategy) {
+      for (auto [i, j] : resource_order_) mac(i, j);
+    } else {
+      for (int i = 0; i < n_in; ++i) {
+        for (int j = 0; j < n_out; ++j) mac(i, j);
+      }
+    }
+    for (int j = 0; j < n_out; ++j) y[j] = Convert(acc_t, a[j], result_);
+  }
+
+  int64_t macs() const { return static_cast<int64_t>(d_.n_in) * d_.n_out; }
+
+ private:
+  DenseSpec d_;
+  FixedType in_, result_;
+  int product_shift_ = 0;
+  std::vector<int64_t> bias_accum_, w_by_out_;
+  std::vector<std::pair<int, int>> resource_order_;
+  DensePlan plan_;
+  DenseEpilogue epilogue_;
+  std::vector<int32_t> w32_by_in_, w32_by_out_, bias32_;
+};
+
+// nnet::activation::{sigmoid,tanh,relu}<in_t, A, config>: raw of in_t -> raw of A.
+class StepActivation {
+ public:
+  absl::Status Init(const LayerSpec& s, const ActivationSpec& a, const FixedType& accum,
+                    absl::string_view what) {
+    kind_ = a.kind;
+    accum_ = accum;
+    if (a.kind == ActivationKind::kRelu) return absl::OkStatus();
+    if (a.kind != ActivationKind::kSigmoid && a.kind != ActivationKind::kTanh) {
+      return Unimplemented(s, absl::StrCat(what, " must be sigmoid, tanh or relu "
+                                                 "(nnet_recr_activations.h)"));
+    }
+    if (!TypeOk(a.table_type)) {
+      return Invalid(s, absl::StrCat(what, " table type ", a.table_type.ToString(),
+                                     " is not supported"));
+    }
+    if (a.table_size < 2 || a.table_size > kMaxTableSize) {
+      return Invalid(s, absl::StrCat(what, " table size ", a.table_size, " must be in 2..",
+                                     kMaxTableSize));
+    }
+    table_size_ = a.table_size;
+    range_ = a.kind == ActivationKind::kSigmoid ? 16 : 8;
+    for (int64_t v : ActivationTable(a.kind == ActivationKind::kSigmoid, a.table_size,
+                                     a.table_type)) {
+      table_.push_back(Convert(a.table_type, v, accum));
+    }
+    return absl::OkStatus();
+  }
+
+  int64_t operator()(const FixedType& in, int64_t x) const {
+    if (kind_ == ActivationKind::kRelu) return WideRaw(in, x) > 0 ? Convert(in, x, accum_) : 0;
+    return table_[ActivationTableIndex(in, x, table_size_, range_)];
+  }
+
+ private:
+  ActivationKind kind_ = ActivationKind::kRelu;
+  FixedType accum_;
+  int table_size_ = 0, range_ = 16;
+  std::vector<int64_t> table_;
+};
+
+class RecurrentLayer final : public ExtraLayer {
+ public:
+  RecurrentLayer(const RecurrentSpec& r, const FixedType& in, const FixedType& res)
+      : r_(r), in_(in), res_(res) {
+    n_out_ = (r.return_sequences ? r.n_sequence : 1) * r.n_state;
+  }
+
+  absl::Status Init(const LayerSpec& s) {
+    const RecurrentSpec& r = r_;
+    const FixedType& a = r.accum_type;
+    if (absl::Status st = input_.Init(s, r.input_dense, in_, a, "input"); !st.ok()) return st;
+    if (absl::Status st = recurrent_.Init(s, r.recurrent_dense, res_, a, "recurrent"); !st.ok()) {
+      return st;
+    }
+    if (absl::Status st = recr_act_.Init(s, r.recurrent_activation, a, "recurrent activation");
+        !st.ok()) {
+      return st;
+    }
+    if (absl::Status st = act_.Init(s, r.activation, a, "activation"); !st.ok()) return st;
+    macs_ = r.n_sequence * (input_.macs() + recurrent_.macs());
+    // Exact sums of products inside a step (c's and h's updates): every term aligned to f_mix_
+    // fractional bits must fit kMaxExactBits.
+    const int fa = a.fractional_bits(), fr = res_.fractional_bits();
+    f_one_ = std::max(fa, 0);
+    f_mix_ = std::max(2 * fa, fr + fa);
+    f_gru_ = std::max(fa + f_one_, fr + fa);
+    const int aw = a.width, rw = res_.width;
+    const int bits =
+        std::max({2 * aw + (f_mix_ - 2 * fa), rw + aw + (f_mix_ - fr - fa),
+                  aw + (std::max(aw - fa, 1) + 1 + f_one_) + (f_gru_ - fa - f_one_),
+                  rw + aw + (f_gru_ - fr - fa)}) +
+        2;
+    if (bits > kMaxExactBits) {
+      return Unimplemented(s, absl::StrCat("recurrent state update with ", a.ToString(), " and ",
+                                           res_.ToString(), " needs ", bits,
+                                           " bits exactly; at most ", kMaxExactBits,
+                                           " are supported"));
+    }
+    return absl::OkStatus();
+  }
+
+  void Run(const int64_t* const* xs, int64_t* y) const override {
+    const RecurrentSpec& r = r_;
+    const FixedType& a_t = r.accum_type;
+    const int n = r.n_state, gates = r.kind == RecurrentKind::kLstm ? 4 : 3;
+    const int fa = a_t.fractional_bits(), fr = res_.fractional_bits();
+    std::vector<int64_t> h(n, 0), c(n, 0), a(gates * n), b(gates * n), g(gates * n);
+    const size_t scratch = static_cast<size_t>(std::max({r.n_in, n, gates * n}));
+    std::vector<int32_t> x32(scratch), y32(scratch);
+    std::vector<uint32_t> acc(scratch);
+    auto sum = [&](int k) {  // A(a + b): the same grid, so only overflow can act
+      return ApplyOverflow(a_t, WideRaw(a_t, a[k]) + WideRaw(a_t, b[k]));
+    };
+    for (int t = 0; t < r.n_sequence; ++t) {
+      input_.Run(xs[0] + static_cast<size_t>(t) * r.n_in, a.data(), x32, y32, acc);
+      recurrent_.Run(h.data(), b.data(), x32, y32, acc);
+      if (r.kind == RecurrentKind::kLstm) {
+        for (int j = 0; j < n; ++j) {
+          const int64_t i_g = recr_act_(a_t, sum(j));
+          const int64_t f_g = recr_act_(a_t, sum(n + j));
+          const int64_t g_g = act_(a_t, sum(2 * n + j));
+          const int64_t o_g = recr_act_(a_t, sum(3 * n + j));
+          // c = R(g * i + c * f)
+          const Int128 gi = (WideRaw(a_t, g_g) * WideRaw(a_t, i_g)) << (f_mix_ - 2 * fa);
+          const Int128 cf = (WideRaw(res_, c[j]) * WideRaw(a_t, f_g)) << (f_mix_ - fr - fa);
+          c[j] = QuantizeScaled(res_, gi + cf, fr - f_mix_);
+          // h = R(o * act(c)), act reading c as R
+          const int64_t ac = act_(res_, c[j]);
+          h[j] = QuantizeScaled(res_, WideRaw(a_t, o_g) * WideRaw(a_t, ac), fr - 2 * fa);
+        }
+      } else {
+        for (int k = 0; k < 2 * n; ++k) g[k] = recr_act_(a_t, sum(k));
+        const int z0 = r.pytorch_order ? n : 0, r0 = r.pytorch_order ? 0 : n;
+        const Int128 one = Int128(1) << f_one_;
+        for (int j = 0; j < n; ++j) {
+          // n = act(A(a_n + A(r * b_n)))
+          const int64_t rb = QuantizeScaled(a_t, WideRaw(a_t, g[r0 + j]) * WideRaw(a_t, b[2 * n + j]),
+                                            fa - 2 * fa);
+          const int64_t pre = ApplyOverflow(a_t, WideRaw(a_t, a[2 * n + j]) + WideRaw(a_t, rb));
+          const int64_t nn = act_(a_t, pre);
+          // h = R(n * (1 - z) + h * z)
+          const Int128 z = WideRaw(a_t, g[z0 + j]);
+          const Int128 one_minus_z = one - (z << (f_one_ - fa));
+          const Int128 t1 = (WideRaw(a_t, nn) * one_minus_z) << (f_gru_ - fa - f_one_);
+          const Int128 t2 = (WideRaw(res_, h[j]) * z) << (f_gru_ - fr - fa);
+          h[j] = QuantizeScaled(res_, t1 + t2, fr - f_gru_);
+        }
+      }
+      if (r.return_sequences) std::copy(h.begin(), h.end(), y + static_cast<size_t>(t) * n);
+    }
+    if (!r.return_sequences) std::copy(h.begin(), h.end(), y);
+  }
+
+ private:
+  RecurrentSpec r_;
+  FixedType in_, res_;
+  StepDense input_, recurrent_;
+  StepActivation recr_act_, act_;
+  int f_one_ = 0, f_mix_ = 0, f_gru_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileRecurrent(const LayerSpec& s,
+                                                             const RecurrentSpec& r,
+                                                             const LayerInput& in) {
+  constexpr int kMaxDim = 1 << 15;
+  for (auto [name, v] : {std::pair{"n_in", r.n_in}, {"n_state", r.n_state},
+                         {"n_sequence", r.n_sequence}}) {
+    if (v < 1 || v > kMaxDim) {
+      return Invalid(s, absl::StrCat(name, " = ", v, " must be within 1..", kMaxDim));
+    }
+  }
+  if (static_cast<int64_t>(r.n_in) * r.n_sequence != in.size) {
+    return Invalid(s, absl::StrCat("n_sequence * n_in = ", int64_t{r.n_sequence} * r.n_in,
+                                   " values but its input has ", in.size));
+  }
+  if (static_cast<int64_t>(r.n_sequence) * r.n_state > (int64_t{1} << 26)) {
+    return Invalid(s, "output too large");
+  }
+  if (!TypeOk(r.accum_type)) {
+    return Invalid(s, absl::StrCat("accum type ", r.accum_type.ToString(), " is not supported"));
+  }
+  const int gates = (r.kind == RecurrentKind::kLstm ? 4 : 3) * r.n_state;
+  if (r.input_dense.n_in != r.n_in || r.input_dense.n_out != gates ||
+      r.recurrent_dense.n_in != r.n_state || r.recurrent_dense.n_out != gates) {
+    return Invalid(s, absl::StrCat("dense products ", r.input_dense.n_in, " -> ",
+                                   r.input_dense.n_out, " and ", r.recurrent_dense.n_in, " -> ",
+                                   r.recurrent_dense.n_out, "; expected ", r.n_in, " -> ", gates,
+                                   " and ", r.n_state, " -> ", gates));
+  }
+  auto layer = std::make_unique<RecurrentLayer>(r, in.type, s.result_type);
+  if (absl::Status st = layer->Init(s); !st.ok()) return st;
+  return layer;
+}
+
+}  // namespace fpgaas::numerics::internal

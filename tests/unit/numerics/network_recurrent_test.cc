@@ -1,0 +1,326 @@
+// The recurrent layers (nnet::lstm_stack / gru_stack): hand-computed steps (relu activations, so
+// every value is exact and the gate order, the reset-after product, the state update and the
+// state's type are checked without tables), and random LSTM/GRU networks against the exact
+// reference (reference_network.cc, written from nnet_recurrent.h on GMP rationals).
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "server/numerics/fixed_point.h"
+#include "server/numerics/network.h"
+#include "tests/unit/numerics/reference_network.h"
+
+namespace fpgaas::numerics {
+namespace {
+
+FixedType T(int w, int i, bool s = true, Quantization q = Quantization::kTrn,
+            Overflow o = Overflow::kWrap) {
+  FixedType t;
+  t.width = w;
+  t.integer_bits = i;
+  t.is_signed = s;
+  t.quantization = q;
+  t.overflow = o;
+  return t;
+}
+
+int64_t Raw(const FixedType& t, double v) { return *FromDouble(t, v); }
+
+std::vector<int64_t> Raws(const FixedType& t, const std::vector<double>& v) {
+  std::vector<int64_t> r;
+  for (double x : v) r.push_back(Raw(t, x));
+  return r;
+}
+
+DenseSpec Dense(int n_in, int n_out, const FixedType& w, const FixedType& acc,
+                const std::vector<double>& weights, const std::vector<double>& biases) {
+  DenseSpec d;
+  d.n_in = n_in;
+  d.n_out = n_out;
+  d.weight_type = w;
+  d.bias_type = w;
+  d.accum_type = acc;
+  d.weights = Raws(w, weights);
+  d.biases = Raws(w, biases);
+  return d;
+}
+
+ActivationSpec Act(ActivationKind kind) {
+  ActivationSpec a;
+  a.kind = kind;
+  return a;
+}
+
+NetworkSpec OneLayer(const FixedType& in, int n, const FixedType& res, RecurrentSpec r) {
+  NetworkSpec s;
+  s.input_type = in;
+  s.input_size = n;
+  LayerSpec l;
+  l.name = "rnn";
+  l.result_type = res;
+  l.op = std::move(r);
+  s.layers.push_back(std::move(l));
+  return s;
+}
+
+std::vector<double> RunValues(const Network& net, const std::vector<double>& x) {
+  const FixedType& it = net.input_type();
+  std::vector<uint8_t> in(net.input_bytes_per_sample()), out(net.output_bytes_per_sample());
+  for (size_t k = 0; k < x.size(); ++k) {
+    PackRaw(it, Raw(it, x[k]), in.data() + k * it.container_bytes());
+  }
+  net.Run(in.data(), out.data(), 1);
+  std::vector<double> y;
+  const FixedType& ot = net.output_type();
+  for (int k = 0; k < net.output_size(); ++k) {
+    y.push_back(ToDouble(ot, UnpackRaw(ot, out.data() + k * ot.container_bytes())));
+  }
+  return y;
+}
+
+const FixedType kData = T(8, 4), kState = T(8, 3), kAccum = T(16, 6);
+
+// LSTM, one unit, two steps, relu for both activations. Gates i, f, g, o:
+//   step 1 (x = 1, h = c = 0): a = W x + b = (0.5, 0.5, 1, 1), Wr h = 0
+//     c = g i + c f = 0.5;  h = o relu(c) = 0.5
+//   step 2 (x = 0.5): a = (0.25, 0.375, 0.5, 0.75), Wr h + br = (0.25, 0, 0.5, -0.125)
+//     i = 0.5, f = 0.375, g = 1, o = 0.625;  c = 0.5 + 0.5 * 0.375 = 0.6875
+//     h = 0.625 * 0.6875 = 0.4296875 -> ap_fixed<8,3> (TRN) 13/32 = 0.40625
+TEST(RecurrentLayers, LstmStepsByHand) {
+  RecurrentSpec r;
+  r.kind = RecurrentKind::kLstm;
+  r.n_in = 1;
+  r.n_state = 1;
+  r.n_sequence = 2;
+  r.return_sequences = true;
+  r.accum_type = kAccum;
+  r.input_dense = Dense(1, 4, kAccum, kAccum, {0.5, 0.25, 1, 0.5}, {0, 0.25, 0, 0.5});
+  r.recurrent_dense = Dense(1, 4, kAccum, kAccum, {0.5, 0, 1, -0.25}, {0, 0, 0, 0});
+  r.recurrent_activation = Act(ActivationKind::kRelu);
+  r.activation = Act(ActivationKind::kRelu);
+  auto net = Network::Create(OneLayer(kData, 2, kState, r));
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ(RunValues(**net, {1, 0.5}), (std::vector<double>{0.5, 0.40625}));
+  // Only the last step without return_sequences.
+  r.return_sequences = false;
+  net = Network::Create(OneLayer(kData, 2, kState, r));
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ(RunValues(**net, {1, 0.5}), (std::vector<double>{0.40625}));
+}
+
+// GRU, one unit, two steps, relu. Blocks z, r, n (Keras), reset after the recurrent product:
+//   step 1 (x = 1, h = 0): a = (0.5, 1, 1.25), b = Wr h + br = (0, 0, 0.5)
+//     z = 0.5, r = 1, n = relu(1.25 + r * 0.5) = 1.75;  h = n (1 - z) + h z = 0.875
+//   step 2 (x = 0.5): a = (0.25, 0.5, 0.75), b = (0.21875, 0.4375, 1.375)
+//     z = 0.46875, r = 0.9375, n = 0.75 + 0.9375 * 1.375 = 2.0390625
+//     h = 2.0390625 * 0.53125 + 0.875 * 0.46875 = 1.493408203125 -> ap_fixed<8,3> 47/32
+// PyTorch order (blocks r, z, n): step 1 r = 0.5, z = 1: n = 1.5, h = 0; step 2 b = br:
+//   r = 0.25, z = 0.5, n = 0.75 + 0.125 = 0.875, h = 0.4375.
+TEST(RecurrentLayers, GruStepsByHand) {
+  RecurrentSpec r;
+  r.kind = RecurrentKind::kGru;
+  r.n_in = 1;
+  r.n_state = 1;
+  r.n_sequence = 2;
+  r.return_sequences = true;
+  r.accum_type = kAccum;
+  r.input_dense = Dense(1, 3, kAccum, kAccum, {0.5, 1, 1}, {0, 0, 0.25});
+  r.recurrent_dense = Dense(1, 3, kAccum, kAccum, {0.25, 0.5, 1}, {0, 0, 0.5});
+  r.recurrent_activation = Act(ActivationKind::kRelu);
+  r.activation = Act(ActivationKind::kRelu);
+  auto net = Network::Create(OneLayer(kData, 2, kState, r));
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ(RunValues(**net, {1, 0.5}), (std::vector<double>{0.875, 47.0 / 32}));
+  r.pytorch_order = true;
+  net = Network::Create(OneLayer(kData, 2, kState, r));
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ(RunValues(**net, {1, 0.5}), (std::vector<double>{0, 0.4375}));
+}
+
+// The cell's activation reads c after it is stored in the state type. Tanh table of 8 entries
+// over [-4, 4) (index = trunc(x) + 4), every gate relu(bias): i = 2, f = o = 1, g = tanh(1.75),
+// i.e. entry 5 = tanh(1) = 779/1024 in ap_fixed<18,8>. c = g * i = 1.521484375:
+//   state ap_fixed<16,6>: tanh(c) reads entry 5: h = 779/1024;
+//   state ap_fixed<4,1,AP_TRN,AP_SAT>: c saturates to 0.875, tanh(c) reads entry 4: h = 0
+//   (tanh of the unrounded c would give h = R(779/1024) = 0.75).
+TEST(RecurrentLayers, CellActivationReadsTheStateType) {
+  RecurrentSpec r;
+  r.kind = RecurrentKind::kLstm;
+  r.n_in = 1;
+  r.n_state = 1;
+  r.n_sequence = 1;
+  r.accum_type = kAccum;
+  r.input_dense = Dense(1, 4, kAccum, kAccum, {0, 0, 0, 0}, {2, 1, 1.75, 1});
+  r.recurrent_dense = Dense(1, 4, kAccum, kAccum, {0, 0, 0, 0}, {0, 0, 0, 0});
+  r.recurrent_activation = Act(ActivationKind::kRelu);
+  r.activation = Act(ActivationKind::kTanh);
+  r.activation.table_size = 8;
+  auto net = Network::Create(OneLayer(kData, 1, kAccum, r));
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ(RunValues(**net, {0}), (std::vector<double>{779.0 / 1024}));
+  const FixedType saturating = T(4, 1, true, Quantization::kTrn, Overflow::kSat);
+  net = Network::Create(OneLayer(kData, 1, saturating, r));
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ(RunValues(**net, {0}), (std::vector<double>{0}));
+}
+
+TEST(RecurrentLayers, CreateErrors) {
+  RecurrentSpec r;
+  r.kind = RecurrentKind::kGru;
+  r.n_in = 2;
+  r.n_state = 1;
+  r.n_sequence = 3;
+  r.accum_type = kAccum;
+  r.input_dense = Dense(2, 3, kAccum, kAccum, {0, 0, 0, 0, 0, 0}, {0, 0, 0});
+  r.recurrent_dense = Dense(1, 3, kAccum, kAccum, {0, 0, 0}, {0, 0, 0});
+  r.recurrent_activation = Act(ActivationKind::kSigmoid);
+  r.activation = Act(ActivationKind::kTanh);
+  EXPECT_TRUE(Network::Create(OneLayer(kData, 6, kState, r)).ok());
+  auto wrong_size = Network::Create(OneLayer(kData, 5, kState, r));
+  EXPECT_EQ(wrong_size.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(wrong_size.status().message().find("n_sequence * n_in = 6"), std::string::npos)
+      << wrong_size.status();
+  RecurrentSpec gates = r;
+  gates.recurrent_dense = Dense(1, 4, kAccum, kAccum, {0, 0, 0, 0}, {0, 0, 0, 0});
+  EXPECT_EQ(Network::Create(OneLayer(kData, 6, kState, gates)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  RecurrentSpec hard = r;
+  hard.recurrent_activation = Act(ActivationKind::kHardSigmoid);
+  auto refused = Network::Create(OneLayer(kData, 6, kState, hard));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnimplemented);
+}
+
+// Random recurrent networks (LSTM or GRU, then a dense layer) against the reference.
+class RandomRecurrent {
+ public:
+  explicit RandomRecurrent(uint32_t seed) : rng_(seed) {}
+
+  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+
+  FixedType Type(int min_w = 4, int max_w = 20) {
+    FixedType t = T(Int(min_w, max_w), 0, Int(0, 5) != 0);
+    t.integer_bits = Int(-1, std::min(t.width, 8));
+    if (Int(0, 2) == 0) {
+      t.quantization = static_cast<Quantization>(Int(0, 6));
+      t.overflow = static_cast<Overflow>(Int(0, 3));
+    }
+    return t;
+  }
+
+  int64_t RandomRaw(const FixedType& t) {
+    const int bits = Int(0, 3) == 0 ? std::min(t.width, 4) : t.width;
+    const int64_t lo = t.is_signed ? -(int64_t{1} << (bits - 1)) : 0;
+    const int64_t hi = t.is_signed ? (int64_t{1} << (bits - 1)) - 1 : (int64_t{1} << bits) - 1;
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
+  }
+  std::vector<int64_t> RandomRaws(const FixedType& t, size_t n) {
+    std::vector<int64_t> v;
+    for (size_t k = 0; k < n; ++k) v.push_back(RandomRaw(t));
+    return v;
+  }
+
+  DenseSpec RandomDense(int n_in, int n_out) {
+    DenseSpec d;
+    d.n_in = n_in;
+    d.n_out = n_out;
+    d.weight_type = Type(2, 12);
+    d.bias_type = Type(2, 12);
+    d.accum_type = Type(8, 24);
+    d.weights = RandomRaws(d.weight_type, static_cast<size_t>(n_in) * n_out);
+    d.biases = RandomRaws(d.bias_type, n_out);
+    if (Int(0, 2) == 0) {
+      d.resource_strategy = true;
+      const int rfs[] = {1, n_in, n_in * n_out};
+      d.reuse_factor = rfs[Int(0, 2)];
+    }
+    return d;
+  }
+
+  ActivationSpec RandomActivation() {
+    ActivationSpec a;
+    const ActivationKind kinds[] = {ActivationKind::kSigmoid, ActivationKind::kTanh,
+                                    ActivationKind::kRelu};
+    a.kind = kinds[Int(0, 2)];
+    const int sizes[] = {1024, 1024, 64, 100, 4096};
+    a.table_size = sizes[Int(0, 4)];
+    if (Int(0, 1) == 0) a.table_type = Type(6, 18);
+    return a;
+  }
+
+  NetworkSpec Make() {
+    RecurrentSpec r;
+    r.kind = Int(0, 1) == 0 ? RecurrentKind::kLstm : RecurrentKind::kGru;
+    r.n_in = Int(1, 4);
+    r.n_state = Int(1, 4);
+    r.n_sequence = Int(1, 6);
+    r.return_sequences = Int(0, 1) == 0;
+    r.pytorch_order = r.kind == RecurrentKind::kGru && Int(0, 2) == 0;
+    r.accum_type = Type(6, 22);
+    const int gates = (r.kind == RecurrentKind::kLstm ? 4 : 3) * r.n_state;
+    r.input_dense = RandomDense(r.n_in, gates);
+    r.recurrent_dense = RandomDense(r.n_state, gates);
+    r.recurrent_activation = RandomActivation();
+    r.activation = RandomActivation();
+    NetworkSpec s;
+    s.input_type = Type();
+    s.input_size = r.n_in * r.n_sequence;
+    LayerSpec rnn;
+    rnn.name = "rnn";
+    rnn.result_type = Type(4, 18);
+    const int n_out = (r.return_sequences ? r.n_sequence : 1) * r.n_state;
+    rnn.op = std::move(r);
+    s.layers.push_back(std::move(rnn));
+    LayerSpec head;
+    head.name = "head";
+    head.result_type = Type();
+    DenseSpec d = RandomDense(n_out, 2);
+    d.resource_strategy = false;
+    head.op = std::move(d);
+    s.layers.push_back(std::move(head));
+    return s;
+  }
+
+ private:
+  std::mt19937 rng_;
+};
+
+TEST(RecurrentLayers, RandomNetworksMatchTheReference) {
+  int checked = 0, lstm = 0, gru = 0;
+  for (uint32_t seed = 1; seed <= 150; ++seed) {
+    RandomRecurrent g(seed);
+    const NetworkSpec spec = g.Make();
+    const auto& r = std::get<RecurrentSpec>(spec.layers[0].op);
+    (r.kind == RecurrentKind::kLstm ? lstm : gru) += 1;
+    auto net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
+    const FixedType& it = spec.input_type;
+    for (int sample = 0; sample < 30; ++sample) {
+      const std::vector<int64_t> x = g.RandomRaws(it, spec.input_size);
+      std::vector<std::vector<int64_t>> ref_trace;
+      auto expected = reference::ReferenceRunGraph(spec, {x}, &ref_trace);
+      ASSERT_TRUE(expected.ok()) << expected.status();
+      std::vector<uint8_t> in(x.size() * it.container_bytes());
+      for (size_t k = 0; k < x.size(); ++k) PackRaw(it, x[k], in.data() + k * it.container_bytes());
+      const std::vector<LayerTrace> trace = (*net)->Trace(in.data());
+      ASSERT_EQ(trace.size(), 2u);
+      ASSERT_EQ(trace[0].raw, ref_trace[0]) << "seed " << seed << " sample " << sample;
+      ASSERT_EQ(trace[1].raw, ref_trace[1]) << "seed " << seed << " sample " << sample;
+      std::vector<uint8_t> out((*net)->output_bytes_per_sample());
+      (*net)->Run(in.data(), out.data(), 1);
+      const FixedType& ot = (*net)->output_type();
+      for (int k = 0; k < (*net)->output_size(); ++k) {
+        ASSERT_EQ(UnpackRaw(ot, out.data() + k * ot.container_bytes()), (*expected)[0][k])
+            << "seed " << seed << " sample " << sample;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 150 * 30);
+  EXPECT_GT(lstm, 40);
+  EXPECT_GT(gru, 40);
+}
+
+}  // namespace
+}  // namespace fpgaas::numerics
