@@ -179,10 +179,12 @@ struct CompiledLayer {
   std::vector<int32_t> weights32_by_in;  // one-sample kernel: w[i * n_out + j]
   std::vector<int32_t> bias32;
   internal::DenseProductQuant quant;
-  // kWrap32 epilogues: to the result type (when result_fast), the same with the next relu layer
-  // fused (when fuses_relu), and the identity on accum_t (otherwise; ConvertBlock follows).
-  bool result_fast = false, fuses_relu = false;
-  internal::DenseEpilogue epilogue_result, epilogue_relu, epilogue_accum;
+  // Fast-kernel epilogues: to the result type (when result_fast), the same with the following
+  // batch norm and/or relu layers fused (fused_layers of them, 0 when none), and (kWrap32) the
+  // identity on accum_t (otherwise; ConvertBlock follows).
+  bool result_fast = false;
+  int fused_layers = 0;
+  internal::DenseEpilogue epilogue_result, epilogue_fused, epilogue_accum;
   internal::DensePlan plan;  // which kernel (network_kernels.cc's PlanDense) and its parameters
   std::optional<internal::BatchNormPlan> bn_plan;  // set when the batch norm runs vectorized
   std::vector<int64_t> table_res;  // sigmoid/tanh: the table converted to the result type
@@ -303,6 +305,7 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
   // saturating accumulators, which then take the general path.
   l.plan = internal::PlanDense(l.in_type, d.weight_type, d.accum_type, l.out_type,
                                d.resource_strategy);
+  internal::NarrowForWeights(l.in_type, d.weights, l.plan);
   l.dense_kernel = l.plan.kind;
   const FixedType& acc_t = d.accum_type;
   if (l.dense_kernel == internal::DenseKernelKind::kWrap32) {
@@ -328,18 +331,39 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
   return absl::OkStatus();
 }
 
-// Fuses a relu that directly follows a fast dense layer into the dense kernel's epilogue.
-void FuseRelu(CompiledLayer& dense, const CompiledLayer& next) {
-  if (dense.kind != OpKind::kDense || !dense.result_fast || next.kind != OpKind::kRelu ||
-      (dense.dense_kernel != internal::DenseKernelKind::kFast64 && !FitsInt32(next.out_type))) {
-    return;
+// Fuses a vectorized batch norm and/or a relu that directly follow a fast dense layer (dense ->
+// relu, dense -> batchnorm, dense -> batchnorm -> relu) into the dense kernel's epilogue: the same
+// arithmetic per value (EpilogueTail), without a pass over the block per layer. Called once the
+// layers are final (the epilogue points into layers[k + 1]).
+void FuseFollowing(std::vector<CompiledLayer>& layers, size_t k) {
+  CompiledLayer& dense = layers[k];
+  if (dense.kind != OpKind::kDense || !dense.result_fast) return;
+  // The int32-lane kernels store every fused result in int32.
+  const bool wide = dense.dense_kernel == internal::DenseKernelKind::kFast64;
+  internal::DenseEpilogue e = dense.epilogue_result;
+  size_t next = k + 1;
+  int fused = 0;
+  if (next < layers.size() && layers[next].kind == OpKind::kBatchNorm && layers[next].bn_plan &&
+      (wide || FitsInt32(layers[next].out_type))) {
+    const CompiledLayer& bn = layers[next];
+    e.bn_scale = std::get<BatchNormSpec>(bn.spec->op).scale.data();
+    e.bn_bias = bn.bn_plan->bias_aligned.data();
+    e.bn_shift_left = bn.bn_plan->product_shift_left;
+    e.bn_result = bn.bn_plan->to_result;
+    ++fused;
+    ++next;
   }
-  std::optional<internal::FastConvert> c = internal::MakeFastConvert(next.in_type, next.out_type);
-  if (!c) return;
-  dense.fuses_relu = true;
-  dense.epilogue_relu = dense.epilogue_result;
-  dense.epilogue_relu.relu = true;
-  dense.epilogue_relu.relu_result = *c;
+  if (next < layers.size() && layers[next].kind == OpKind::kRelu &&
+      (wide || FitsInt32(layers[next].out_type))) {
+    if (std::optional<internal::FastConvert> c =
+            internal::MakeFastConvert(layers[next].in_type, layers[next].out_type)) {
+      e.relu = true;
+      e.relu_result = *c;
+      ++fused;
+    }
+  }
+  dense.fused_layers = fused;
+  if (fused > 0) dense.epilogue_fused = e;
 }
 
 absl::Status CompileBatchNorm(const BatchNormSpec& b, CompiledLayer& l) {
@@ -634,8 +658,7 @@ absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
     impl->arena_size += static_cast<size_t>(b.size);
   }
   if (impl->sequential) {
-    for (size_t k = 0; k + 1 < impl->layers.size(); ++k)
-      FuseRelu(impl->layers[k], impl->layers[k + 1]);
+    for (size_t k = 0; k + 1 < impl->layers.size(); ++k) FuseFollowing(impl->layers, k);
   }
   return std::unique_ptr<Network>(new Network(std::move(impl)));
 }
@@ -930,25 +953,29 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
     const CompiledLayer& l = layers[k];
     const size_t n_in_lanes = static_cast<size_t>(l.n_in) * lanes;
     const size_t n_out_lanes = static_cast<size_t>(l.n_out) * lanes;
-    bool skip_relu = false;
+    // Layers fused into this dense layer's epilogue (a trace reports each layer itself).
+    const int skip = trace == nullptr ? l.fused_layers : 0;
     if (l.kind == OpKind::kDense && l.dense_kernel == internal::DenseKernelKind::kFast64) {
       if (narrow) {
         for (size_t q = 0; q < n_in_lanes; ++q) x64[q] = x32[q];
         narrow = false;
       }
-      skip_relu = l.fuses_relu && trace == nullptr;
-      internal::DenseFastBlock64(x64, lanes, l.weights_by_out.data(), l.bias_accum.data(), l.n_in,
-                                 l.n_out, l.plan.params,
-                                 skip_relu ? l.epilogue_relu : l.epilogue_result, y64);
+      const internal::DenseEpilogue& e = skip > 0 ? l.epilogue_fused : l.epilogue_result;
+      if (l.plan.mul32) {
+        internal::DenseMul32Block(x64, lanes, l.weights_by_out.data(), l.bias_accum.data(),
+                                  l.n_in, l.n_out, l.plan.params, e, y64);
+      } else {
+        internal::DenseFastBlock64(x64, lanes, l.weights_by_out.data(), l.bias_accum.data(),
+                                   l.n_in, l.n_out, l.plan.params, e, y64);
+      }
       std::swap(x64, y64);
     } else if (l.kind == OpKind::kDense &&
                l.dense_kernel == internal::DenseKernelKind::kFast32) {
       if (!narrow) {
         for (size_t q = 0; q < n_in_lanes; ++q) x32[q] = static_cast<int32_t>(x64[q]);
       }
-      skip_relu = l.fuses_relu && trace == nullptr;
       internal::DenseFastBlock32(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
-                                 l.plan.params, skip_relu ? l.epilogue_relu : l.epilogue_result,
+                                 l.plan.params, skip > 0 ? l.epilogue_fused : l.epilogue_result,
                                  y32);
       std::swap(x32, y32);
       narrow = true;
@@ -957,8 +984,7 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
       if (!narrow) {
         for (size_t q = 0; q < n_in_lanes; ++q) x32[q] = static_cast<int32_t>(x64[q]);
       }
-      skip_relu = l.fuses_relu && trace == nullptr;  // a trace reports the relu layer itself
-      const internal::DenseEpilogue& e = skip_relu       ? l.epilogue_relu
+      const internal::DenseEpilogue& e = skip > 0        ? l.epilogue_fused
                                          : l.result_fast ? l.epilogue_result
                                                          : l.epilogue_accum;
       if (lanes == 1) {
@@ -999,7 +1025,7 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
       }
       trace->push_back(std::move(t));
     }
-    if (skip_relu) ++k;
+    k += skip;
   }
   const CompiledLayer& last = layers.back();
   if (narrow) {

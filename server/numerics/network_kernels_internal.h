@@ -74,9 +74,18 @@ inline int64_t FastConvertOne(const FastConvert& c, int64_t x) {
   return v;
 }
 
+// How a product p becomes accum units (with rc(p) as in FastConvert's formula): kLeft: p <<
+// shift_left (shift_right is 0: no rounding); kTrn: p >> shift_right (rc = 0); kConst:
+// (p + round_const) >> shift_right; kSign: rc by p's sign; kConv: rc plus bit shift_right of p.
+// Every kind but kLeft has shift_left 0. Each is its own kernel instantiation, so a MAC does only
+// the operations its kind needs.
+enum class ProductRounding { kLeft, kTrn, kConst, kSign, kConv };
+
 // Per-product quantization of the wrap kernels: term = ((x * w + round_const) >> shift_right)
 // << shift_left, all arithmetic mod 2^32; the sum wraps to acc_width bits (signed or not).
+// rounding: kLeft, kTrn or kConst (as ProductRounding's).
 struct DenseProductQuant {
+  ProductRounding rounding = ProductRounding::kLeft;
   int shift_right = 0;
   int shift_left = 0;
   int32_t round_const = 0;
@@ -84,10 +93,16 @@ struct DenseProductQuant {
   bool acc_signed = true;
 };
 
-// What happens to each accumulator after the sum: y = result(acc), then optionally the following
-// relu layer fused in: y = y > 0 ? relu_result(y) : 0. Results must fit int32 (width <= 32).
+// What happens to each accumulator after the sum: y = result(acc), then optionally a following
+// batch norm layer fused in (BatchNormBlock's arithmetic: y = bn_result((y * bn_scale[j] <<
+// bn_shift_left) + bn_bias[j]) for output j), then optionally a following relu layer:
+// y = y > 0 ? relu_result(y) : 0. The int32 kernels' results must fit int32.
 struct DenseEpilogue {
   FastConvert to_result;
+  const int64_t* bn_scale = nullptr;  // n_out scale raws; null: no batch norm
+  const int64_t* bn_bias = nullptr;   // BatchNormPlan::bias_aligned
+  int bn_shift_left = 0;
+  FastConvert bn_result;
   bool relu = false;
   FastConvert relu_result;
 };
@@ -110,10 +125,10 @@ void DenseWrap32Sample(const int32_t* x, const int32_t* w_by_in, const int32_t* 
 // General fast dense kernels (kFast32 / kFast64): per-layer functions with explicit parameters,
 // usable by any executor that holds a block of samples feature-major.
 
-// How a product is rounded into accum units (which rc(p) FastConvert's formula needs).
-enum class ProductRounding { kConst, kSign, kConv };
-// What accum_t's overflow mode does to each product and to each partial sum.
-enum class AccumOverflow { kWrap, kClamp, kZero };
+// What accum_t's overflow mode does to each product and to each partial sum. kClampSum / kZeroSum:
+// kClamp / kZero where no product term can leave [lo, hi] (NarrowForWeights), so only the sums are
+// clamped / zeroed.
+enum class AccumOverflow { kWrap, kClamp, kZero, kClampSum, kZeroSum };
 
 // term = accum_t(x * w): q = ((p + rc(p)) >> shift_right) << shift_left with p = x * w, then
 // (kClamp) clamped to [lo, hi] / (kZero) 0 outside it / (kWrap) kept mod 2^bits. acc = bias; for
@@ -122,7 +137,7 @@ enum class AccumOverflow { kWrap, kClamp, kZero };
 struct DenseFastParams {
   int shift_right = 0, shift_left = 0;
   int64_t round_const = 0, round_const_neg = 0;
-  ProductRounding rounding = ProductRounding::kConst;
+  ProductRounding rounding = ProductRounding::kLeft;
   AccumOverflow overflow = AccumOverflow::kWrap;
   int acc_width = 32;
   bool acc_signed = true;
@@ -135,12 +150,18 @@ struct DenseFastParams {
 // Returns kGeneral when no kernel is exact for these types.
 struct DensePlan {
   DenseKernelKind kind = DenseKernelKind::kGeneral;
+  // kFast64 with both operands within int32: products by 32x32->64 multiplies (vpmuldq).
+  bool mul32 = false;
   DenseFastParams params;         // kFast32 / kFast64
   DenseProductQuant wrap32;       // kWrap32
   std::optional<FastConvert> to_result;  // accum_t -> result_t (set for kFast32 / kFast64)
 };
 DensePlan PlanDense(const FixedType& in, const FixedType& weight, const FixedType& accum,
                     const FixedType& result, bool resource_order_matters);
+// kClamp -> kClampSum, kZero -> kZeroSum when accum_t(x * w) lies in accum_t's range for every
+// raw x of `in` and every one of these weights (exact: the term is a non-decreasing function of
+// x * w in every Q mode, so its extremes are those of x = min and max of `in`).
+void NarrowForWeights(const FixedType& in, const std::vector<int64_t>& weights, DensePlan& plan);
 
 // Block form as DenseWrap32Block (x[i * lanes + b], w_by_out[j * n_in + i], y[j * lanes + b]),
 // lanes 1, kSmallBlock or kKernelBlock; bias in accum raws. Results must fit the lane type.
@@ -150,6 +171,31 @@ void DenseFastBlock32(const int32_t* x, int lanes, const int32_t* w_by_out, cons
 void DenseFastBlock64(const int64_t* x, int lanes, const int64_t* w_by_out, const int64_t* bias,
                       int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                       int64_t* y);
+
+// DenseFastBlock64 for a plan with mul32 (x and w_by_out hold int32 values): lanes kSmallBlock or
+// kKernelBlock run the best instruction set this CPU has (explicit AVX-512F / AVX2 kernels built
+// from network_dense64_avx512.cc / network_dense64_avx2.cc), otherwise DenseFastBlock64.
+void DenseMul32Block(const int64_t* x, int lanes, const int64_t* w_by_out, const int64_t* bias,
+                     int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                     int64_t* y);
+// The same on one instruction set (tests compare each against the generic path). kAvx2/kAvx512
+// are usable when KernelIsaAvailable says so: built in (a build without -mavx2/-mavx512f on those
+// files has only the portable kernel) and supported by this CPU.
+enum class KernelIsa { kPortable, kAvx2, kAvx512 };
+bool KernelIsaAvailable(KernelIsa isa);
+void DenseMul32BlockOn(KernelIsa isa, const int64_t* x, int lanes, const int64_t* w_by_out,
+                       const int64_t* bias, int n_in, int n_out, const DenseFastParams& p,
+                       const DenseEpilogue& e, int64_t* y);
+// The ISA-specific kernels (network_dense64_avx2.cc / _avx512.cc): false when the file was built
+// without its instruction set (nothing was computed).
+bool DenseMul32Avx2(const int64_t* x, int lanes, const int64_t* w_by_out, const int64_t* bias,
+                    int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                    int64_t* y);
+bool DenseMul32Avx512(const int64_t* x, int lanes, const int64_t* w_by_out, const int64_t* bias,
+                      int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                      int64_t* y);
+bool DenseMul32Avx2Built();
+bool DenseMul32Avx512Built();
 
 // Batch normalization y = res_t(x * scale + bias) with the exact intermediate, on int64 lanes:
 // v = (x * scale[i] << product_shift_left) + bias_aligned[i], y = to_result(v).

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "server/numerics/fixed_point_internal.h"
+#include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
 
 namespace fpgaas::numerics::internal {
@@ -94,9 +95,14 @@ class ConvLayer final : public ExtraLayer {
     product_shift_ = in.fractional_bits() + c.weight_type.fractional_bits() -
                      c.accum_type.fractional_bits();
     for (int64_t b : c.biases) bias_accum_.push_back(Convert(c.bias_type, b, c.accum_type));
+    PlanFast();
   }
 
   void Run(const int64_t* const* xs, int64_t* y) const override {
+    if (plan_.kind != DenseKernelKind::kGeneral) {
+      RunFast(xs[0], y);
+      return;
+    }
     const int64_t* x = xs[0];
     const ConvSpec& c = c_;
     const FixedType& acc_t = c.accum_type;
@@ -142,10 +148,119 @@ class ConvLayer final : public ExtraLayer {
   }
 
  private:
+  // The convolution as a dense layer over output pixels (network_kernels_internal.h): each pixel's
+  // window, in the (kh, kw, chan) order the loop above sums in, is one lane of a feature-major
+  // block; padded positions hold 0, whose product term is 0 in every quantization mode (0 <= rc <
+  // 2^shift_right) and leaves an in-range accumulator unchanged, as skipping it does. Only when
+  // the dense kernel's result goes straight to res_t (kWrap32 with res_t in int32, kFast32,
+  // kFast64).
+  void PlanFast() {
+    const ConvSpec& c = c_;
+    if (c.depthwise) return;  // one filter per channel: not a dense layer over the window
+    window_ = c.filt_height * c.filt_width * c.n_chan;
+    DensePlan plan = PlanDense(in_, c.weight_type, c.accum_type, res_, c.resource_strategy);
+    NarrowForWeights(in_, c.weights, plan);
+    const bool in32 = (in_.is_signed ? in_.width - 1 : in_.width) <= 31;
+    const bool res32 = (res_.is_signed ? res_.width - 1 : res_.width) <= 31;
+    if (plan.kind == DenseKernelKind::kGeneral ||
+        (plan.kind != DenseKernelKind::kFast64 && (!in32 || !res32))) {
+      return;
+    }
+    plan_ = plan;
+    epilogue_.to_result = *plan.to_result;
+    w_by_out_.resize(c.weights.size());
+    for (int i = 0; i < window_; ++i) {
+      for (int f = 0; f < c.n_filt; ++f) {
+        w_by_out_[static_cast<size_t>(f) * window_ + i] =
+            c.weights[static_cast<size_t>(i) * c.n_filt + f];
+      }
+    }
+    w32_.assign(w_by_out_.begin(), w_by_out_.end());
+    bias32_.assign(bias_accum_.begin(), bias_accum_.end());
+  }
+
+  // Gathers up to `lanes` output pixels starting at `first` into x (feature-major, zero-filled
+  // lanes past the last pixel).
+  template <typename T>
+  void Gather(const int64_t* in, int first, int count, int lanes, T* x) const {
+    const ConvSpec& c = c_;
+    std::fill(x, x + static_cast<size_t>(window_) * lanes, T{0});
+    for (int b = 0; b < count; ++b) {
+      const int pixel = first + b;
+      const int oh = pixel / c.out_width, ow = pixel % c.out_width;
+      int i = 0;
+      for (int kh = 0; kh < c.filt_height; ++kh) {
+        const int iy = oh * c.stride_height + kh - c.pad_top;
+        for (int kw = 0; kw < c.filt_width; ++kw, i += c.n_chan) {
+          const int ix = ow * c.stride_width + kw - c.pad_left;
+          if (iy < 0 || iy >= c.in_height || ix < 0 || ix >= c.in_width) continue;
+          const int64_t* px = in + (static_cast<size_t>(iy) * c.in_width + ix) * c.n_chan;
+          for (int ch = 0; ch < c.n_chan; ++ch) {
+            x[static_cast<size_t>(i + ch) * lanes + b] = static_cast<T>(px[ch]);
+          }
+        }
+      }
+    }
+  }
+
+  void RunFast(const int64_t* in, int64_t* y) const {
+    const ConvSpec& c = c_;
+    const int pixels = c.out_height * c.out_width;
+    thread_local std::vector<int64_t> x64, y64;
+    thread_local std::vector<int32_t> x32, y32;
+    for (int first = 0; first < pixels;) {
+      const int lanes = pixels - first >= kKernelBlock ? kKernelBlock : kSmallBlock;
+      const int count = std::min(lanes, pixels - first);
+      const size_t n_x = static_cast<size_t>(window_) * lanes;
+      const size_t n_y = static_cast<size_t>(c.n_filt) * lanes;
+      if (plan_.kind == DenseKernelKind::kFast64) {
+        if (x64.size() < n_x) x64.resize(n_x);
+        if (y64.size() < n_y) y64.resize(n_y);
+        Gather(in, first, count, lanes, x64.data());
+        if (plan_.mul32) {
+          DenseMul32Block(x64.data(), lanes, w_by_out_.data(), bias_accum_.data(), window_,
+                          c.n_filt, plan_.params, epilogue_, y64.data());
+        } else {
+          DenseFastBlock64(x64.data(), lanes, w_by_out_.data(), bias_accum_.data(), window_,
+                           c.n_filt, plan_.params, epilogue_, y64.data());
+        }
+        Scatter(y64.data(), first, count, lanes, y);
+      } else {
+        if (x32.size() < n_x) x32.resize(n_x);
+        if (y32.size() < n_y) y32.resize(n_y);
+        Gather(in, first, count, lanes, x32.data());
+        if (plan_.kind == DenseKernelKind::kWrap32) {
+          DenseWrap32Block(x32.data(), lanes, w32_.data(), bias32_.data(), window_, c.n_filt,
+                           plan_.wrap32, epilogue_, y32.data());
+        } else {
+          DenseFastBlock32(x32.data(), lanes, w32_.data(), bias32_.data(), window_, c.n_filt,
+                           plan_.params, epilogue_, y32.data());
+        }
+        Scatter(y32.data(), first, count, lanes, y);
+      }
+      first += count;
+    }
+  }
+
+  template <typename T>
+  void Scatter(const T* block, int first, int count, int lanes, int64_t* y) const {
+    const int n_filt = c_.n_filt;
+    for (int b = 0; b < count; ++b) {
+      int64_t* py = y + static_cast<size_t>(first + b) * n_filt;
+      for (int f = 0; f < n_filt; ++f) py[f] = block[static_cast<size_t>(f) * lanes + b];
+    }
+  }
+
   ConvSpec c_;
   FixedType in_, res_;
   int product_shift_ = 0;
   std::vector<int64_t> bias_accum_;
+  // The fast path (plan_.kind != kGeneral): weights by filter w[f * window_ + i].
+  DensePlan plan_;
+  DenseEpilogue epilogue_;
+  int window_ = 0;
+  std::vector<int64_t> w_by_out_;
+  std::vector<int32_t> w32_, bias32_;
 };
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileConv(const LayerSpec& s, const ConvSpec& c,

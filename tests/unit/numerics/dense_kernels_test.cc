@@ -4,6 +4,7 @@
 // on random type configurations, every quantization and overflow mode, and each type's extremes.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -138,7 +139,14 @@ DenseSpec RandomDense(std::mt19937_64& rng, const FixedType& in, int n_out, int 
   acc.integer_bits = acc.width - f;
   acc.saturation_bits = std::min(acc.saturation_bits, acc.width);
   d.accum_type = acc;
-  for (int k = 0; k < d.n_in * d.n_out; ++k) d.weights.push_back(RandomRaw(rng, d.weight_type));
+  // A third of the layers have small weights, so that no product leaves a saturating accumulator's
+  // range (the kernels then skip the per-product overflow step: NarrowForWeights).
+  const bool small = rng() % 3 == 0;
+  for (int k = 0; k < d.n_in * d.n_out; ++k) {
+    int64_t w = RandomRaw(rng, d.weight_type);
+    if (small) w = std::clamp<int64_t>(w % 4, MinOf(d.weight_type), MaxOf(d.weight_type));
+    d.weights.push_back(w);
+  }
   for (int j = 0; j < d.n_out; ++j) d.biases.push_back(RandomRaw(rng, d.bias_type));
   return d;
 }
@@ -147,6 +155,7 @@ TEST(DenseKernelsTest, EveryFastKernelMatchesTheGenericPathOnRandomTypes) {
   std::mt19937_64 rng(1212);
   std::map<internal::DenseKernelKind, int> kinds;
   std::map<std::pair<int, int>, int> modes;  // (Q, O) of accum_t on a fast kernel
+  std::map<internal::AccumOverflow, int> overflows;
   for (int config = 0; config < 700; ++config) {
     const FixedType in = RandomType(rng, 1, config % 3 == 0 ? 32 : 18, false);
     const int n_out = std::uniform_int_distribution<int>(1, 12)(rng);
@@ -154,9 +163,10 @@ TEST(DenseKernelsTest, EveryFastKernelMatchesTheGenericPathOnRandomTypes) {
     const FixedType res = RandomType(rng, 1, 40, true);
     const bool relu = rng() % 2;
     const FixedType relu_res = RandomType(rng, 1, 40, true);
-    const internal::DensePlan plan =
-        internal::PlanDense(in, d.weight_type, d.accum_type, res, false);
+    internal::DensePlan plan = internal::PlanDense(in, d.weight_type, d.accum_type, res, false);
+    internal::NarrowForWeights(in, d.weights, plan);
     ++kinds[plan.kind];
+    ++overflows[plan.params.overflow];
     if (plan.kind != internal::DenseKernelKind::kGeneral) {
       ++modes[{static_cast<int>(d.accum_type.quantization),
                static_cast<int>(d.accum_type.overflow)}];
@@ -188,6 +198,8 @@ TEST(DenseKernelsTest, EveryFastKernelMatchesTheGenericPathOnRandomTypes) {
   EXPECT_GE(kinds[internal::DenseKernelKind::kFast32], 20);
   EXPECT_GE(kinds[internal::DenseKernelKind::kFast64], 20);
   EXPECT_GE(kinds[internal::DenseKernelKind::kGeneral], 5);
+  EXPECT_GE(overflows[internal::AccumOverflow::kClampSum], 10);
+  EXPECT_GE(overflows[internal::AccumOverflow::kZeroSum], 5);
   for (int q = 0; q < 7; ++q) {
     for (int o = 0; o < 4; ++o) EXPECT_GE((modes[{q, o}]), 1) << "Q " << q << " O " << o;
   }
@@ -233,6 +245,193 @@ TEST(DenseKernelsTest, BatchNormAndChainedLayersMatchTheGenericPath) {
     }
   }
   EXPECT_GE(vectorized, 250);
+}
+
+// DenseMul32Block (int64 lanes, 32x32->64 products) on every instruction set this build and CPU
+// have, called directly on blocks of 16 and 64 lanes, against the generic path; operands are often
+// full 32-bit types (products up to 2^62) and the epilogue often carries a fused batch norm and
+// relu.
+TEST(DenseKernelsTest, Mul32KernelsOnEveryInstructionSetMatchTheGenericPath) {
+  std::vector<internal::KernelIsa> isas;
+  for (internal::KernelIsa isa : {internal::KernelIsa::kPortable, internal::KernelIsa::kAvx2,
+                                  internal::KernelIsa::kAvx512}) {
+    if (internal::KernelIsaAvailable(isa)) isas.push_back(isa);
+  }
+  std::mt19937_64 rng(3232);
+  std::map<std::pair<int, int>, int> modes;  // (rounding, overflow) reached
+  int left_shift = 0, fused_bn = 0;
+  for (int config = 0; config < 800;) {
+    FixedType in = RandomType(rng, 1, 32, false);
+    if (rng() % 2) in = FixedType{32, std::uniform_int_distribution<int>(-4, 36)(rng), true};
+    DenseSpec d = RandomDense(rng, in, std::uniform_int_distribution<int>(1, 11)(rng), 32);
+    if (rng() % 2) {
+      d.weight_type = FixedType{32, std::uniform_int_distribution<int>(-4, 36)(rng), true};
+      for (int64_t& w : d.weights) w = RandomRaw(rng, d.weight_type);
+    }
+    const FixedType res = RandomType(rng, 1, 40, true);
+    internal::DensePlan plan = internal::PlanDense(in, d.weight_type, d.accum_type, res, false);
+    internal::NarrowForWeights(in, d.weights, plan);
+    if (!plan.mul32) continue;
+    ++config;
+    ++modes[{static_cast<int>(plan.params.rounding), static_cast<int>(plan.params.overflow)}];
+    left_shift += plan.params.shift_left > 0;
+    internal::DenseEpilogue e;
+    e.to_result = *plan.to_result;
+    // Optionally dense -> batchnorm -> relu fused, as network.cc fuses them.
+    BatchNormSpec bn{d.n_out, RandomType(rng, 1, 24, false), RandomType(rng, 1, 24, false), {}, {}};
+    for (int j = 0; j < d.n_out; ++j) {
+      bn.scale.push_back(RandomRaw(rng, bn.scale_type));
+      bn.bias.push_back(RandomRaw(rng, bn.bias_type));
+    }
+    const FixedType bn_res = RandomType(rng, 1, 40, true);
+    std::optional<internal::BatchNormPlan> bn_plan;
+    if (rng() % 2) {
+      bn_plan = internal::PlanBatchNorm(res, bn.scale_type, bn.bias_type, bn.bias, bn_res, false);
+    }
+    if (bn_plan) {
+      ++fused_bn;
+      e.bn_scale = bn.scale.data();
+      e.bn_bias = bn_plan->bias_aligned.data();
+      e.bn_shift_left = bn_plan->product_shift_left;
+      e.bn_result = bn_plan->to_result;
+    }
+    const FixedType after_dense = bn_plan ? bn_res : res;
+    const FixedType relu_res = RandomType(rng, 1, 40, true);
+    std::optional<internal::FastConvert> relu;
+    if (rng() % 2) relu = internal::MakeFastConvert(after_dense, relu_res);
+    if (relu) {
+      e.relu = true;
+      e.relu_result = *relu;
+    }
+    std::vector<int64_t> w_by_out(d.weights.size()), bias(d.n_out);
+    for (int i = 0; i < d.n_in; ++i) {
+      for (int j = 0; j < d.n_out; ++j) w_by_out[j * d.n_in + i] = d.weights[i * d.n_out + j];
+    }
+    for (int j = 0; j < d.n_out; ++j) bias[j] = Convert(d.bias_type, d.biases[j], d.accum_type);
+    for (int lanes : {internal::kSmallBlock, internal::kKernelBlock}) {
+      std::vector<int64_t> x(static_cast<size_t>(d.n_in) * lanes);
+      for (int64_t& v : x) v = RandomRaw(rng, in);
+      std::vector<std::vector<int64_t>> want(lanes);
+      for (int b = 0; b < lanes; ++b) {
+        std::vector<int64_t> sample(d.n_in);
+        for (int i = 0; i < d.n_in; ++i) sample[i] = x[i * lanes + b];
+        want[b] = GenericDense(in, d, res, sample);
+        if (bn_plan) want[b] = GenericBatchNorm(res, bn, bn_res, want[b]);
+        if (relu) want[b] = GenericRelu(after_dense, relu_res, want[b]);
+      }
+      for (internal::KernelIsa isa : isas) {
+        std::vector<int64_t> y(static_cast<size_t>(d.n_out) * lanes, -7);
+        internal::DenseMul32BlockOn(isa, x.data(), lanes, w_by_out.data(), bias.data(), d.n_in,
+                                    d.n_out, plan.params, e, y.data());
+        for (int b = 0; b < lanes; ++b) {
+          for (int j = 0; j < d.n_out; ++j) {
+            ASSERT_EQ(y[j * lanes + b], want[b][j])
+                << "isa " << static_cast<int>(isa) << " lanes " << lanes << " config " << config
+                << " lane " << b << " output " << j << ": in " << in.ToString() << " weight "
+                << d.weight_type.ToString() << " accum " << d.accum_type.ToString() << " result "
+                << res.ToString() << (bn_plan ? " bn " + bn_res.ToString() : "")
+                << (relu ? " relu " + relu_res.ToString() : "");
+          }
+        }
+      }
+    }
+  }
+  for (int r = 0; r < 5; ++r) {  // every ProductRounding x AccumOverflow
+    for (int o = 0; o < 5; ++o) EXPECT_GE((modes[{r, o}]), 1) << "rounding " << r << " overflow " << o;
+  }
+  EXPECT_GE(left_shift, 10);
+  EXPECT_GE(fused_bn, 50);
+  // This development machine has both; a CPU without them tests the portable kernel alone.
+  EXPECT_FALSE(isas.empty());
+}
+
+// The generic exact conv2d (channel-last, [kh][kw][chan][filt] weights) for one sample, padded
+// positions skipped.
+std::vector<int64_t> GenericConv(const FixedType& in, const ConvSpec& c, const FixedType& res,
+                                 const std::vector<int64_t>& x) {
+  const FixedType& acc_t = c.accum_type;
+  const int shift = in.fractional_bits() + c.weight_type.fractional_bits() - acc_t.fractional_bits();
+  std::vector<int64_t> y;
+  for (int oh = 0; oh < c.out_height; ++oh) {
+    for (int ow = 0; ow < c.out_width; ++ow) {
+      for (int f = 0; f < c.n_filt; ++f) {
+        int64_t acc = Convert(c.bias_type, c.biases[f], acc_t);
+        for (int kh = 0; kh < c.filt_height; ++kh) {
+          for (int kw = 0; kw < c.filt_width; ++kw) {
+            const int iy = oh * c.stride_height + kh - c.pad_top;
+            const int ix = ow * c.stride_width + kw - c.pad_left;
+            if (iy < 0 || iy >= c.in_height || ix < 0 || ix >= c.in_width) continue;
+            for (int ch = 0; ch < c.n_chan; ++ch) {
+              const Int128 p =
+                  WideRaw(in, x[(iy * c.in_width + ix) * c.n_chan + ch]) *
+                  WideRaw(c.weight_type,
+                          c.weights[((kh * c.filt_width + kw) * c.n_chan + ch) * c.n_filt + f]);
+              const int64_t pq = internal::QuantizeScaled(acc_t, p, -shift);
+              acc = internal::ApplyOverflow(acc_t, WideRaw(acc_t, acc) + WideRaw(acc_t, pq));
+            }
+          }
+        }
+        y.push_back(Convert(acc_t, acc, res));
+      }
+    }
+  }
+  return y;
+}
+
+// Conv layers run as dense kernels over output pixels (network_layers.cc's fast path): random
+// geometries (padding, strides, images of more and fewer than 64 output pixels) and types.
+TEST(DenseKernelsTest, ConvOnTheDenseKernelsMatchesTheGenericPath) {
+  std::mt19937_64 rng(2020);
+  std::map<internal::DenseKernelKind, int> kinds;
+  for (int config = 0; config < 400; ++config) {
+    ConvSpec c;
+    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    c.in_height = pick(1, 12);
+    c.in_width = pick(1, 12);
+    c.n_chan = pick(1, 4);
+    c.filt_height = pick(1, std::min(3, c.in_height));
+    c.filt_width = pick(1, std::min(3, c.in_width));
+    c.n_filt = pick(1, 9);
+    c.stride_height = pick(1, 2);
+    c.stride_width = pick(1, 2);
+    if (rng() % 2) {
+      c.pad_top = c.filt_height / 2;
+      c.pad_bottom = (c.filt_height - 1) / 2;
+      c.pad_left = c.filt_width / 2;
+      c.pad_right = (c.filt_width - 1) / 2;
+    }
+    c.out_height = (c.in_height + c.pad_top + c.pad_bottom - c.filt_height) / c.stride_height + 1;
+    c.out_width = (c.in_width + c.pad_left + c.pad_right - c.filt_width) / c.stride_width + 1;
+    const FixedType in = RandomType(rng, 1, config % 4 == 0 ? 32 : 18, false);
+    const int window = c.filt_height * c.filt_width * c.n_chan;
+    // The accumulator and weight types of a random dense layer of the window's size.
+    DenseSpec d = RandomDense(rng, in, c.n_filt, config % 4 == 0 ? 32 : 20);
+    c.weight_type = d.weight_type;
+    c.bias_type = d.bias_type;
+    c.accum_type = d.accum_type;
+    for (int k = 0; k < window * c.n_filt; ++k) c.weights.push_back(RandomRaw(rng, c.weight_type));
+    for (int f = 0; f < c.n_filt; ++f) c.biases.push_back(RandomRaw(rng, c.bias_type));
+    const FixedType res = RandomType(rng, 1, 30, true);
+    ++kinds[internal::PlanDense(in, c.weight_type, c.accum_type, res, false).kind];
+    NetworkSpec spec{in, c.in_height * c.in_width * c.n_chan, {LayerSpec{"conv", res, c}}};
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << net.status();
+    std::vector<std::vector<int64_t>> samples(3);
+    for (auto& s : samples) {
+      for (int i = 0; i < spec.input_size; ++i) s.push_back(RandomRaw(rng, in));
+    }
+    const std::vector<std::vector<int64_t>> got = RunBatch(**net, samples);
+    for (size_t b = 0; b < samples.size(); ++b) {
+      ASSERT_EQ(got[b], GenericConv(in, c, res, samples[b]))
+          << "config " << config << " sample " << b << ": in " << in.ToString() << " weight "
+          << c.weight_type.ToString() << " accum " << c.accum_type.ToString() << " result "
+          << res.ToString() << " image " << c.in_height << "x" << c.in_width << "x" << c.n_chan
+          << " filter " << c.filt_height << "x" << c.filt_width << "x" << c.n_filt;
+    }
+  }
+  EXPECT_GE(kinds[internal::DenseKernelKind::kWrap32], 15);
+  EXPECT_GE(kinds[internal::DenseKernelKind::kFast32], 15);
+  EXPECT_GE(kinds[internal::DenseKernelKind::kFast64], 15);
 }
 
 TEST(FastConvertTest, EveryQuantizationAndOverflowModeMatchesConvert) {

@@ -1,0 +1,188 @@
+// The int32-lane dense kernels: kWrap32 (sums mod 2^32) and kFast32 (DenseFastBlock32). Separate
+// from network_kernels.cc so a change to one kernel family recompiles only its file (each hot
+// function is compiled once per target_clones ISA).
+#include <algorithm>
+#include <cstdint>
+
+#include "server/numerics/network_kernels_internal.h"
+#include "server/util/cpu_dispatch.h"
+
+#define FPGAAS_CLONES FPGAAS_NUMERICS_CLONES
+#define FPGAAS_KERNEL_CLONES FPGAAS_NUMERICS_CLONES
+#include "server/numerics/network_kernels_inline.h"  // after FPGAAS_KERNEL_CLONES
+
+
+namespace fpgaas::numerics::internal {
+namespace {
+
+// Wraps n uint32 sums to the accumulator width, applies the epilogue, stores int32 results.
+// `t` is scratch of n values; j and kPerLane as EpilogueTail's.
+template <bool kPerLane>
+FPGAAS_INLINE void Epilogue(const DenseProductQuant& q, const DenseEpilogue& e, int j,
+                            const uint32_t* sum, int64_t* t, size_t n, int32_t* y) {
+  const int unused = 32 - q.acc_width;
+  const uint32_t mask = q.acc_width == 32 ? ~uint32_t{0} : (uint32_t{1} << q.acc_width) - 1;
+  if (q.acc_signed) {
+    for (size_t b = 0; b < n; ++b) t[b] = static_cast<int32_t>(sum[b] << unused) >> unused;
+  } else {
+    for (size_t b = 0; b < n; ++b) t[b] = static_cast<int64_t>(sum[b] & mask);
+  }
+  if constexpr (kPerLane) {
+    EpilogueTailLanes(e, j, t, n);
+  } else {
+    EpilogueTailRow(e, j, t, n);
+  }
+  for (size_t b = 0; b < n; ++b) y[b] = static_cast<int32_t>(t[b]);
+}
+
+// The term of one product, mod 2^32 (unsigned arithmetic: garbage in unused lanes cannot be UB);
+// kR is kLeft, kTrn or kConst.
+template <ProductRounding kR>
+FPGAAS_INLINE uint32_t Term(int32_t x, int32_t w, int shift_right, int shift_left,
+                            int32_t round_const) {
+  const uint32_t p = static_cast<uint32_t>(x) * static_cast<uint32_t>(w);
+  if constexpr (kR == ProductRounding::kLeft) {
+    return p << shift_left;
+  } else if constexpr (kR == ProductRounding::kTrn) {
+    return static_cast<uint32_t>(static_cast<int32_t>(p) >> shift_right);
+  } else {
+    return static_cast<uint32_t>(
+        static_cast<int32_t>(p + static_cast<uint32_t>(round_const)) >> shift_right);
+  }
+}
+
+// kOuts outputs at a time: each x vector load feeds kOuts multiply-accumulates.
+template <int kLanes, int kOuts, ProductRounding kR>
+FPGAAS_INLINE void DenseBlockImpl(const int32_t* x, const int32_t* w_by_out, const int32_t* bias,
+                                  int n_in, int n_out, const DenseProductQuant& q,
+                                  const DenseEpilogue& e, int32_t* y) {
+  const int sr = q.shift_right, sl = q.shift_left;
+  const int32_t rc = q.round_const;
+  int64_t t[kLanes];
+  int j = 0;
+  for (; j + kOuts <= n_out; j += kOuts) {
+    uint32_t a[kOuts][kLanes];
+    for (int o = 0; o < kOuts; ++o) {
+      for (int b = 0; b < kLanes; ++b) a[o][b] = static_cast<uint32_t>(bias[j + o]);
+    }
+    const int32_t* w = w_by_out + static_cast<size_t>(j) * n_in;
+    for (int i = 0; i < n_in; ++i) {
+      const int32_t* xi = x + static_cast<size_t>(i) * kLanes;
+      for (int o = 0; o < kOuts; ++o) {
+        const int32_t c = w[static_cast<size_t>(o) * n_in + i];
+        for (int b = 0; b < kLanes; ++b) a[o][b] += Term<kR>(xi[b], c, sr, sl, rc);
+      }
+    }
+    for (int o = 0; o < kOuts; ++o) {
+      Epilogue<false>(q, e, j + o, a[o], t, kLanes, y + static_cast<size_t>(j + o) * kLanes);
+    }
+  }
+  for (; j < n_out; ++j) {
+    uint32_t a0[kLanes];
+    for (int b = 0; b < kLanes; ++b) a0[b] = static_cast<uint32_t>(bias[j]);
+    const int32_t* w0 = w_by_out + static_cast<size_t>(j) * n_in;
+    for (int i = 0; i < n_in; ++i) {
+      const int32_t c0 = w0[i];
+      const int32_t* xi = x + static_cast<size_t>(i) * kLanes;
+      for (int b = 0; b < kLanes; ++b) a0[b] += Term<kR>(xi[b], c0, sr, sl, rc);
+    }
+    Epilogue<false>(q, e, j, a0, t, kLanes, y + static_cast<size_t>(j) * kLanes);
+  }
+}
+
+template <int kLanes, int kOuts>
+FPGAAS_INLINE void DenseBlockDispatch(const int32_t* x, const int32_t* w_by_out,
+                                      const int32_t* bias, int n_in, int n_out,
+                                      const DenseProductQuant& q, const DenseEpilogue& e,
+                                      int32_t* y) {
+  switch (q.rounding) {
+    case ProductRounding::kLeft:
+      return DenseBlockImpl<kLanes, kOuts, ProductRounding::kLeft>(x, w_by_out, bias, n_in, n_out,
+                                                                   q, e, y);
+    case ProductRounding::kTrn:
+      return DenseBlockImpl<kLanes, kOuts, ProductRounding::kTrn>(x, w_by_out, bias, n_in, n_out,
+                                                                  q, e, y);
+    default:
+      return DenseBlockImpl<kLanes, kOuts, ProductRounding::kConst>(x, w_by_out, bias, n_in,
+                                                                    n_out, q, e, y);
+  }
+}
+
+FPGAAS_CLONES void DenseBlock64(const int32_t* x, const int32_t* w_by_out, const int32_t* bias,
+                                int n_in, int n_out, const DenseProductQuant& q,
+                                const DenseEpilogue& e, int32_t* y) {
+  DenseBlockDispatch<kKernelBlock, 2>(x, w_by_out, bias, n_in, n_out, q, e, y);
+}
+
+FPGAAS_CLONES void DenseBlock16(const int32_t* x, const int32_t* w_by_out, const int32_t* bias,
+                                int n_in, int n_out, const DenseProductQuant& q,
+                                const DenseEpilogue& e, int32_t* y) {
+  DenseBlockDispatch<kSmallBlock, 4>(x, w_by_out, bias, n_in, n_out, q, e, y);
+}
+
+FPGAAS_CLONES void DenseFast32x64(const int32_t* x, const int32_t* w, const int32_t* bias,
+                                  int n_in, int n_out, const DenseFastParams& p,
+                                  const DenseEpilogue& e, int32_t* y) {
+  DenseFastDispatch<int32_t, kKernelBlock, 2, true>(x, w, bias, n_in, n_out, p, e, y);
+}
+FPGAAS_CLONES void DenseFast32x16(const int32_t* x, const int32_t* w, const int32_t* bias,
+                                  int n_in, int n_out, const DenseFastParams& p,
+                                  const DenseEpilogue& e, int32_t* y) {
+  DenseFastDispatch<int32_t, kSmallBlock, 4, true>(x, w, bias, n_in, n_out, p, e, y);
+}
+FPGAAS_CLONES void DenseFast32x1(const int32_t* x, const int32_t* w, const int32_t* bias,
+                                 int n_in, int n_out, const DenseFastParams& p,
+                                 const DenseEpilogue& e, int32_t* y) {
+  DenseFastDispatch<int32_t, 1, 8, false>(x, w, bias, n_in, n_out, p, e, y);
+}
+
+}  // namespace
+
+void DenseWrap32Block(const int32_t* x, int lanes, const int32_t* w_by_out, const int32_t* bias,
+                      int n_in, int n_out, const DenseProductQuant& q, const DenseEpilogue& e,
+                      int32_t* y) {
+  if (lanes == kKernelBlock) {
+    DenseBlock64(x, w_by_out, bias, n_in, n_out, q, e, y);
+  } else {
+    DenseBlock16(x, w_by_out, bias, n_in, n_out, q, e, y);
+  }
+}
+
+FPGAAS_CLONES void DenseWrap32Sample(const int32_t* x, const int32_t* w_by_in, const int32_t* bias,
+                                     int n_in, int n_out, const DenseProductQuant& q,
+                                     const DenseEpilogue& e, uint32_t* acc, int32_t* y) {
+  const int sr = q.shift_right, sl = q.shift_left;
+  const int32_t rc = q.round_const;
+  for (int j = 0; j < n_out; ++j) acc[j] = static_cast<uint32_t>(bias[j]);
+  for (int i = 0; i < n_in; ++i) {
+    const int32_t xi = x[i];
+    const int32_t* w = w_by_in + static_cast<size_t>(i) * n_out;
+    for (int j = 0; j < n_out; ++j) {
+      // Every kind at once: kLeft has sr = rc = 0, kTrn / kConst have sl = 0.
+      const int32_t p = static_cast<int32_t>(static_cast<uint32_t>(xi) * static_cast<uint32_t>(w[j]) +
+                                             static_cast<uint32_t>(rc));
+      acc[j] += static_cast<uint32_t>(p >> sr) << sl;
+    }
+  }
+  // Epilogue in chunks so its int64 scratch stays on the stack.
+  constexpr int kChunk = 64;
+  int64_t t[kChunk];
+  for (int j = 0; j < n_out; j += kChunk) {
+    const int n = std::min(kChunk, n_out - j);
+    Epilogue<true>(q, e, j, acc + j, t, n, y + j);
+  }
+}
+
+void DenseFastBlock32(const int32_t* x, int lanes, const int32_t* w_by_out, const int32_t* bias,
+                      int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                      int32_t* y) {
+  if (lanes == kKernelBlock) {
+    DenseFast32x64(x, w_by_out, bias, n_in, n_out, p, e, y);
+  } else if (lanes == kSmallBlock) {
+    DenseFast32x16(x, w_by_out, bias, n_in, n_out, p, e, y);
+  } else {
+    DenseFast32x1(x, w_by_out, bias, n_in, n_out, p, e, y);
+  }
+}
+
+}  // namespace fpgaas::numerics::internal
