@@ -268,9 +268,9 @@ GRID(o_sat_zero, (F16_6), (ap_fixed<12, 2>), (ap_fixed<16, 6, AP_TRN, AP_SAT_ZER
 GRID(o_sat_sym, (F16_6), (ap_fixed<12, 2>), (ap_fixed<16, 6, AP_RND_CONV, AP_SAT_SYM>), false);
 GRID(o_sat_w24_bn, (F16_6), (ap_fixed<24, 2>), (ap_fixed<20, 8, AP_RND, AP_SAT>), true);
 
-// The example graph models of deploy/models (conv/pooling/merge layers): the emulator alone, as
-// kernels/host has no conv, pooling or merge layers (its nnet_utils are dense-only), so there is
-// no host build to run next to them. Seeded Gaussian inputs, batch 1024.
+// The example graph models of deploy/models (conv/pooling/merge layers): the emulator alone (their
+// kernels/ host builds exist for the kernels tests but are not run here yet). Seeded Gaussian
+// inputs, batch 1024.
 void RunExampleModel(benchmark::State& state, const char* name) {
   absl::StatusOr<std::shared_ptr<const Network>> loaded =
       LoadHls4mlNetwork(std::string(FPGAAS_EXAMPLE_MODELS) + "/" + name + "/1/hls4ml_prj");
