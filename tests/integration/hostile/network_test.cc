@@ -337,10 +337,11 @@ TEST(NetworkTest, AcceptingGoesOnAfterTheProcessRanOutOfDescriptors) {
   for (int fd = connect_one(); fd >= 0; fd = connect_one()) clients.push_back(fd);
   ASSERT_EQ(errno, EMFILE);
   // One more, through the spare descriptor: the server finds it pending with none left to accept.
+  // The server runs in this process, so its accept thread may take the freed descriptor first;
+  // then the connections still pending in the backlog meet EMFILE on its side instead.
   close(spare);
   const int last = connect_one();
-  ASSERT_GE(last, 0);
-  clients.push_back(last);
+  if (last >= 0) clients.push_back(last);
   const absl::Time give_up = absl::Now() + absl::Seconds(30);
   while (servers.grpc()->refused_connections() == 0 && absl::Now() < give_up) {
     absl::SleepFor(absl::Milliseconds(10));
