@@ -17,8 +17,9 @@ cd "$(dirname "$0")/.."
 jobs=()
 while (($#)) && [ "$1" != "--" ]; do
   case $1 in
-    address | thread) jobs+=("$1") ;;
-    *) echo "usage: scripts/sanitize.sh [address|thread]... [-- ctest arguments]" >&2; exit 2 ;;
+    address | address-full | thread) jobs+=("$1") ;;
+    *) echo "usage: scripts/sanitize.sh [address|address-full|thread]... [-- ctest arguments]" >&2
+       exit 2 ;;
   esac
   shift
 done
@@ -34,11 +35,14 @@ export TSAN_OPTIONS=suppressions=$supp/tsan.supp:second_deadlock_stack=1:print_s
 
 failed=()
 for job in "${jobs[@]}"; do
-  dir=build-${job/address/asan}
-  dir=${dir/thread/tsan}
+  case $job in
+    address) dir=build-asan sanitize=(-DFPGAAS_SANITIZE=address -DFPGAAS_SANITIZE_CI=ON) ;;
+    address-full) dir=build-asan sanitize=(-DFPGAAS_SANITIZE=address -DFPGAAS_SANITIZE_CI=OFF) ;;
+    thread) dir=build-tsan sanitize=(-DFPGAAS_SANITIZE=thread) ;;
+  esac
   start=$SECONDS
   FPGAAS_BUILD_DIR=$dir FPGAAS_BUILD_TYPE=RelWithDebInfo FPGAAS_BUILD_TARGETS=fpgaas_tests \
-    scripts/build.sh -DFPGAAS_SANITIZE="$job" \
+    scripts/build.sh "${sanitize[@]}" \
     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1"
   built=$SECONDS
   (cd "$dir" && ctest --output-on-failure -j"$(nproc)" --timeout 600 "$@") || failed+=("$job")
