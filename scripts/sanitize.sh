@@ -3,8 +3,10 @@
 # Each configures its own build folder with GCC's sanitizers at -O1 -g1 (assertions on), builds
 # only the test executables it runs (target fpgaas_tests: tests/CMakeLists.txt picks the folders
 # by FPGAAS_SANITIZE) and runs all of them with ctest:
-#   address  ASan + UBSan (+ LeakSanitizer): the unit and integration tests and the fuzz targets
-#            over their seed corpora, in build-asan
+#   address  ASan + UBSan (+ LeakSanitizer), the CI subset (FPGAAS_SANITIZE_CI): the tests of the
+#            code that reads client input (request decoding, importer, numerics, repository,
+#            authorization, the hostile tests) and the fuzz targets over their seeds, in build-asan
+#   address-full  the same build with every unit and integration test, in build-asan
 #   thread   TSan (abseil annotated, tests/support/sanitize/absl_mutex_annotations.cc): the unit
 #            tests of the threaded components without gRPC (scheduler, frontend, repository,
 #            devices, clocks), in build-tsan

@@ -71,6 +71,9 @@ ABSL_FLAG(int, max_connections, 10000,
           "Client connections each of the gRPC and HTTP/REST ports keeps open at once; a newer one "
           "is closed as soon as it is accepted. 0 = no limit. Lowered at start to fit the open "
           "file limit.");
+ABSL_FLAG(int, metrics_max_connections, 64,
+          "Connections /metrics keeps open at once (0 = no limit); a newer one is closed as soon "
+          "as it is accepted. Counted in the open file limit's reserve (--max-connections).");
 ABSL_FLAG(int, grpc_stream_max_pending, 64,
           "A ModelStreamInfer stream stops reading new requests while this many of its requests "
           "are in flight or answered but not yet sent (a client that does not read is then held "
@@ -281,8 +284,9 @@ int main(int argc, char** argv) {
     }
   }
   // Both ports' connections together stay under the open file limit, with room left for model
-  // files, devices and gRPC's own descriptors: accept() then never meets EMFILE through clients
-  // alone (and recovers if something else exhausts the descriptors).
+  // files, devices, /metrics' connections (--metrics-max-connections) and gRPC's own descriptors:
+  // accept() then never meets EMFILE through clients alone (and recovers if something else
+  // exhausts the descriptors).
   int max_connections = absl::GetFlag(FLAGS_max_connections);
   if (max_connections < 0) return Fail("--max-connections must be >= 0 (0 = no limit)");
   if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
@@ -344,6 +348,8 @@ int main(int argc, char** argv) {
     endpoint_options.tls_private_key_file = absl::GetFlag(FLAGS_tls_key);
   }
   endpoint_options.token_file = absl::GetFlag(FLAGS_metrics_token_file);
+  endpoint_options.max_connections = absl::GetFlag(FLAGS_metrics_max_connections);
+  endpoint_options.metrics = metrics.get();
   absl::StatusOr<std::unique_ptr<fpgaas::MetricsEndpoint>> metrics_endpoint =
       fpgaas::MetricsEndpoint::Create(std::move(endpoint_options));
   if (!metrics_endpoint.ok()) return Fail(metrics_endpoint.status().ToString());
@@ -384,6 +390,7 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_grpc_max_streams_per_connection);
   server_options.accept_compressed_requests = absl::GetFlag(FLAGS_grpc_accept_compression);
   server_options.max_connections = max_connections;
+  server_options.metrics = metrics.get();
   server_options.stream_max_pending_responses = absl::GetFlag(FLAGS_grpc_stream_max_pending);
   server_options.stream_max_pending_bytes = absl::GetFlag(FLAGS_grpc_stream_max_pending_bytes);
   server_options.stream_write_timeout =
@@ -404,6 +411,7 @@ int main(int argc, char** argv) {
     http_options.threads = absl::GetFlag(FLAGS_http_threads);
     http_options.max_body_bytes = absl::GetFlag(FLAGS_max_message_bytes);
     http_options.max_connections = max_connections;
+    http_options.metrics = metrics.get();
     http_options.repository = repository->get();
     http_options.devices = devices->get();
     http_options.clock = &clock;

@@ -22,29 +22,6 @@
 
 namespace fpgaas::frontend {
 
-bool OpenConnections::TryAdmit(int fd) {
-  if (limit_ <= 0) return true;
-  struct stat st {};
-  if (fstat(fd, &st) != 0) return false;
-  absl::MutexLock lock(&mu_);
-  if (static_cast<int>(open_.size()) >= limit_) {
-    // Drop the connections whose descriptor was closed (or now names another file).
-    open_.erase(std::remove_if(open_.begin(), open_.end(),
-                               [](const Entry& e) {
-                                 struct stat now {};
-                                 return fstat(e.fd, &now) != 0 || now.st_dev != e.device ||
-                                        now.st_ino != e.inode;
-                               }),
-                open_.end());
-    if (static_cast<int>(open_.size()) >= limit_) {
-      refused_.fetch_add(1);
-      return false;
-    }
-  }
-  open_.push_back(Entry{fd, st.st_dev, st.st_ino});
-  return true;
-}
-
 namespace {
 
 int BindListening(const sockaddr* address, socklen_t length, bool dual_stack, int* error) {
@@ -126,13 +103,11 @@ absl::StatusOr<std::unique_ptr<TcpAcceptor>> TcpAcceptor::Listen(const std::stri
 TcpAcceptor::TcpAcceptor(int fd, int port, OpenConnections* connections)
     : fd_(fd), port_(port), connections_(connections) {
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  reserve_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
 TcpAcceptor::~TcpAcceptor() {
   Stop();
   if (wake_fd_ >= 0) close(wake_fd_);
-  if (reserve_fd_ >= 0) close(reserve_fd_);
 }
 
 void TcpAcceptor::Start(std::function<void(int fd)> handler) {
@@ -148,19 +123,6 @@ void TcpAcceptor::Stop() {
     thread_.join();
   }
   close(fd_);
-}
-
-void TcpAcceptor::RefuseWithReserve() {
-  if (reserve_fd_ >= 0) {
-    close(reserve_fd_);
-    reserve_fd_ = -1;
-  }
-  const int fd = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-  if (fd >= 0) {
-    close(fd);
-    if (connections_ != nullptr) connections_->CountRefused();
-  }
-  reserve_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
 void TcpAcceptor::AcceptLoop() {
@@ -179,9 +141,13 @@ void TcpAcceptor::AcceptLoop() {
         if (errno == EMFILE || errno == ENFILE) {
           // Out of descriptors: the pending connection is refused (so the queue does not fill
           // with clients that wait forever) and accepting goes on once descriptors are free.
-          RefuseWithReserve();
-          if (reserve_fd_ < 0) wait_ms = 100;  // no reserve either: back off instead of spinning
-          if (reserve_fd_ < 0) break;
+          if (reserve_.RefuseOne(fd_) && connections_ != nullptr) {
+            connections_->CountRefused(ConnectionRefusal::kOutOfDescriptors);
+          }
+          if (!reserve_.held()) {
+            wait_ms = 100;  // no reserve either: back off instead of spinning
+            break;
+          }
           continue;
         }
         if (errno != EAGAIN && errno != EWOULDBLOCK) wait_ms = 100;  // ENOBUFS, ENOMEM: back off

@@ -1,5 +1,5 @@
-// Internal to fpgaasd's frontends: client connections counted against a limit, and the gRPC
-// port's own accept loop.
+// Internal to fpgaasd's frontends: the gRPC port's own accept loop (its connections counted against
+// a limit: server/util/open_connections.h).
 //
 // Why fpgaasd accepts the gRPC port itself: gRPC 1.51 has no connection limit
 // (GRPC_ARG_MAX_ALLOWED_INCOMING_CONNECTIONS came in a later release), and its listener stops for
@@ -15,8 +15,7 @@
 // the ResourceQuota reported high memory pressure (gRPC 1.51 has no public call to ask it); the
 // connection limit stands in.
 //
-// Thread-safety: OpenConnections is thread-safe. TcpAcceptor: Start/Stop from one thread; the
-// handler runs on the accept thread.
+// Thread-safety: Start/Stop from one thread; the handler runs on the accept thread.
 #ifndef FPGAAS_SERVER_FRONTEND_CONNECTIONS_H_
 #define FPGAAS_SERVER_FRONTEND_CONNECTIONS_H_
 
@@ -30,41 +29,10 @@
 #include <thread>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "server/util/open_connections.h"
 
 namespace fpgaas::frontend {
-
-// The open connections of one port. A connection is known by its descriptor and the socket's
-// inode; it leaves the count when that descriptor no longer names that socket (the transport
-// closed it). Closed connections are noticed lazily: only an admission that finds the count at
-// the limit checks every counted descriptor (fstat), so admission is O(1) below the limit and
-// O(limit) at it.
-class OpenConnections {
- public:
-  // 0 = no limit (nothing is tracked).
-  explicit OpenConnections(int limit) : limit_(limit) {}
-
-  // Counts `fd` (an accepted socket) and returns true if fewer than the limit are open; false,
-  // leaving it uncounted, when the limit is reached: the caller closes it.
-  bool TryAdmit(int fd);
-  int limit() const { return limit_; }
-  // Connections refused so far (by TryAdmit, or counted in by the acceptor's EMFILE recovery).
-  int64_t refused() const { return refused_.load(); }
-  void CountRefused() { refused_.fetch_add(1); }
-
- private:
-  struct Entry {
-    int fd;
-    dev_t device;
-    ino_t inode;
-  };
-  const int limit_;
-  std::atomic<int64_t> refused_{0};
-  absl::Mutex mu_;
-  std::vector<Entry> open_ ABSL_GUARDED_BY(mu_);
-};
 
 // A listening TCP socket with its own accept thread. Admitted connections (non-blocking,
 // close-on-exec, TCP_NODELAY) go to `handler`, which owns them from then on.
@@ -88,14 +56,12 @@ class TcpAcceptor {
  private:
   TcpAcceptor(int fd, int port, OpenConnections* connections);
   void AcceptLoop();
-  // Accepts and closes one pending connection using the reserve descriptor (EMFILE/ENFILE).
-  void RefuseWithReserve();
 
   const int fd_;  // listening socket
   const int port_;
   OpenConnections* const connections_;
   int wake_fd_ = -1;     // eventfd: Stop wakes the accept thread's poll
-  int reserve_fd_ = -1;  // /dev/null, closed to make room for one accept when out of descriptors
+  ReserveDescriptor reserve_;  // makes room for one accept when out of descriptors
   std::function<void(int fd)> handler_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};

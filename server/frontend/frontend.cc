@@ -1,6 +1,7 @@
 #include "server/frontend/frontend.h"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <utility>
@@ -23,6 +24,7 @@
 #include "server/frontend/auth.h"
 #include "server/frontend/connections.h"
 #include "server/frontend/inference_service.h"
+#include "server/metrics/metrics.h"
 
 namespace fpgaas {
 namespace {
@@ -166,6 +168,7 @@ class GrpcServerImpl final : public GrpcServer {
     service_options.stream_limits.max_pending_responses = options_.stream_max_pending_responses;
     service_options.stream_limits.max_pending_bytes = options_.stream_max_pending_bytes;
     service_options.stream_limits.write_timeout = options_.stream_write_timeout;
+    service_options.metrics = options_.metrics;
     service_ = std::make_unique<frontend::InferenceService>(std::move(service_options));
     service_for_drain_ = service_.get();
 
@@ -175,7 +178,14 @@ class GrpcServerImpl final : public GrpcServer {
 
     // fpgaasd accepts the port itself (connections.h: the connection limit, and accepting goes on
     // after EMFILE) and hands each admitted connection to gRPC with the port's credentials.
-    connections_ = std::make_unique<frontend::OpenConnections>(options_.max_connections);
+    std::function<void(ConnectionRefusal)> on_refused;
+    if (options_.metrics != nullptr) {
+      on_refused = [port = options_.metrics->ForPort("grpc")](ConnectionRefusal reason) {
+        port->RecordRefusedConnection(reason == ConnectionRefusal::kOutOfDescriptors);
+      };
+    }
+    connections_ =
+        std::make_unique<OpenConnections>(options_.max_connections, std::move(on_refused));
     absl::StatusOr<std::unique_ptr<frontend::TcpAcceptor>> acceptor =
         frontend::TcpAcceptor::Listen(options_.address, options_.port, connections_.get());
     if (!acceptor.ok()) {
@@ -330,7 +340,7 @@ class GrpcServerImpl final : public GrpcServer {
   std::unique_ptr<frontend::InferenceService> service_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<grpc::Server> server_;  // set under mu_ in Start, then only used
   // Set in Start; the acceptor hands connections to external_connections_ until Shutdown stops it.
-  std::unique_ptr<frontend::OpenConnections> connections_;
+  std::unique_ptr<OpenConnections> connections_;
   std::unique_ptr<frontend::TcpAcceptor> acceptor_;
   std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> external_connections_;
   // service_ as Start made it; valid until Shutdown resets service_ after the server stopped.

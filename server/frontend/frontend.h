@@ -37,6 +37,7 @@ namespace fpgaas {
 
 class ModelRepository;  // server/repository/repository.h
 class DeviceManager;    // server/device/device_manager.h
+class MetricsRegistry;  // server/metrics/metrics.h
 namespace frontend {
 class SharedMemoryManager;  // server/frontend/shared_memory.h
 }
@@ -61,6 +62,9 @@ struct GrpcServerOptions {
   ModelRepository* repository = nullptr;  // not owned; required
   DeviceManager* devices = nullptr;       // not owned; required (readiness)
   Clock* clock = nullptr;                 // not owned; required (request deadlines)
+  // Not owned; optional: fpgaas_connections_refused_total{port="grpc"} and
+  // fpgaas_stalled_streams_cancelled_total.
+  MetricsRegistry* metrics = nullptr;
   std::string server_name = "fpgaas";     // ServerMetadata
   std::string server_version = "0.1.0";   // ServerMetadata
   // ServerReady (and health) also require every model version in the repository to be READY, not

@@ -512,6 +512,7 @@ InferenceService::InferenceService(InferenceServiceOptions options)
     : authorizer_(options.authorizer != nullptr ? std::move(options.authorizer)
                                                 : std::make_shared<const Authorizer>()),
       stream_limits_(options.stream_limits),
+      metrics_(options.metrics),
       core_(std::move(options.core)) {
   if (stream_limits_.write_timeout > absl::ZeroDuration() &&
       stream_limits_.write_timeout != absl::InfiniteDuration()) {
@@ -542,6 +543,7 @@ void InferenceService::WatchStalledStreams() {
     for (DrainableStream* stream : streams) {
       if (stream->CancelIfWriteStalled(now, stream_limits_.write_timeout)) {
         stalled_streams_cancelled_.fetch_add(1);
+        if (metrics_ != nullptr) metrics_->RecordStalledStreamCancelled();
       }
       stream->Unpin();
     }

@@ -25,6 +25,10 @@
 #include "server/frontend/auth.h"
 #include "server/frontend/kserve_core.h"
 
+namespace fpgaas {
+class MetricsRegistry;  // server/metrics/metrics.h
+}  // namespace fpgaas
+
 namespace fpgaas::frontend {
 
 // What one ModelStreamInfer stream may hold for a client that does not read its answers. While
@@ -43,6 +47,8 @@ struct InferenceServiceOptions {
   // Who may call what (auth.h); null = authentication off.
   std::shared_ptr<const Authorizer> authorizer;
   StreamLimits stream_limits;
+  // Not owned; optional: fpgaas_stalled_streams_cancelled_total.
+  MetricsRegistry* metrics = nullptr;
 };
 
 // Counts RPCs from their handler to gRPC's OnDone (everything sent), so that a draining server
@@ -216,6 +222,7 @@ class InferenceService final : public InferenceServiceBase {
 
   const std::shared_ptr<const Authorizer> authorizer_;  // never null
   const StreamLimits stream_limits_;
+  MetricsRegistry* const metrics_;
   RpcTracker rpcs_;
   absl::Mutex streams_mu_;
   absl::flat_hash_set<DrainableStream*> streams_ ABSL_GUARDED_BY(streams_mu_);

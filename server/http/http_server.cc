@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
+#include <string_view>
 #include <cerrno>
 #include <cstdlib>
 #include <memory>
@@ -28,13 +30,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
-#include "openssl/err.h"
 #include "openssl/ssl.h"
 #include "openssl/x509v3.h"
 #include "server/frontend/auth.h"
 #include "server/frontend/connections.h"
 #include "server/frontend/kserve_core.h"
 #include "server/http/http_codec.h"
+#include "server/metrics/metrics.h"
+#include "server/util/evhttp_gate.h"
+#include "server/util/open_connections.h"
+#include "server/util/tls_context.h"
 
 namespace fpgaas {
 namespace {
@@ -78,80 +83,30 @@ const char* Reason(int code) {
   }
 }
 
-struct SslCtxDeleter {
-  void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
-};
-using SslCtx = std::unique_ptr<SSL_CTX, SslCtxDeleter>;
-
-std::string OpenSslError() {
-  const unsigned long e = ERR_get_error();
-  if (e == 0) return "unknown OpenSSL error";
-  char buffer[256];
-  ERR_error_string_n(e, buffer, sizeof(buffer));
-  ERR_clear_error();
-  return buffer;
+// OpenConnections' refusal hook: fpgaas_connections_refused_total{port} (nothing without metrics).
+std::function<void(ConnectionRefusal)> RefusalCounter(MetricsRegistry* metrics,
+                                                      std::string_view port) {
+  if (metrics == nullptr) return {};
+  return [counter = metrics->ForPort(port)](ConnectionRefusal reason) {
+    counter->RecordRefusedConnection(reason == ConnectionRefusal::kOutOfDescriptors);
+  };
 }
 
-absl::StatusOr<SslCtx> MakeSslContext(const GrpcServerTlsOptions& tls) {
-  if (tls.certificate_chain_file.empty() || tls.private_key_file.empty()) {
-    return absl::InvalidArgumentError(
-        "TLS needs both a certificate chain file (--tls-cert) and a private key file (--tls-key)");
-  }
-  // Precise NOT_FOUND / empty-file errors first (OpenSSL's would only say "no such file").
+// The files are read first for precise NOT_FOUND / empty-file errors (OpenSSL's would only say
+// "no such file"), as the gRPC port does.
+absl::StatusOr<SslContext> MakeSslContext(const GrpcServerTlsOptions& tls) {
   for (const auto& [file, what] :
        {std::pair{tls.certificate_chain_file, "TLS certificate chain (--tls-cert)"},
-        std::pair{tls.private_key_file, "TLS private key (--tls-key)"}}) {
+        std::pair{tls.private_key_file, "TLS private key (--tls-key)"},
+        std::pair{tls.client_ca_file, "TLS client CA (--tls-client-ca)"}}) {
+    if (file.empty()) continue;
     if (absl::Status s = frontend::ReadCredentialFile(file, what).status(); !s.ok()) return s;
   }
-  SslCtx ctx(SSL_CTX_new(TLS_server_method()));
-  if (ctx == nullptr) return absl::InternalError(OpenSslError());
-  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
-  if (SSL_CTX_use_certificate_chain_file(ctx.get(), tls.certificate_chain_file.c_str()) != 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("TLS certificate chain (--tls-cert): ", tls.certificate_chain_file,
-                     " holds no PEM certificate (", OpenSslError(), ")"));
-  }
-  if (SSL_CTX_use_PrivateKey_file(ctx.get(), tls.private_key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
-    return absl::InvalidArgumentError(absl::StrCat("TLS private key (--tls-key): ",
-                                                   tls.private_key_file,
-                                                   " holds no unencrypted PEM private key"));
-  }
-  if (SSL_CTX_check_private_key(ctx.get()) != 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("TLS private key (--tls-key): ", tls.private_key_file,
-                     " does not match the certificate in ", tls.certificate_chain_file));
-  }
-  if (!tls.client_ca_file.empty()) {
-    if (absl::Status s =
-            frontend::ReadCredentialFile(tls.client_ca_file, "TLS client CA (--tls-client-ca)")
-                .status();
-        !s.ok()) {
-      return s;
-    }
-    if (SSL_CTX_load_verify_locations(ctx.get(), tls.client_ca_file.c_str(), nullptr) != 1) {
-      return absl::InvalidArgumentError(absl::StrCat("TLS client CA (--tls-client-ca): ",
-                                                     tls.client_ca_file,
-                                                     " holds no PEM certificate"));
-    }
-    SSL_CTX_set_verify(ctx.get(),
-                       SSL_VERIFY_PEER | (tls.require_client_certificate
-                                              ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT
-                                              : 0),
-                       nullptr);
-  } else if (tls.require_client_certificate) {
-    return absl::InvalidArgumentError(
-        "requiring client certificates (--tls-require-client-cert) needs a client CA file "
-        "(--tls-client-ca)");
-  }
-  return ctx;
-}
-
-bufferevent* NewTlsBufferevent(event_base* base, void* ctx) {
-  SSL* ssl = SSL_new(static_cast<SSL_CTX*>(ctx));
-  bufferevent* bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
-                                                    BEV_OPT_CLOSE_ON_FREE);
-  if (bev != nullptr) bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-  return bev;
+  return MakeServerSslContext({.certificate_chain_file = tls.certificate_chain_file,
+                               .private_key_file = tls.private_key_file,
+                               .client_ca_file = tls.client_ca_file,
+                               .require_client_certificate = tls.require_client_certificate},
+                              "TLS");
 }
 
 // The identities of a request's verified client certificate, as gRPC reports a TLS peer's (so that
@@ -212,15 +167,14 @@ struct Loop {
   event_base* base = nullptr;
   evhttp* http = nullptr;
   evhttp_bound_socket* listener = nullptr;
+  // Counts and admits the loop's connections (TLS or plain), refuses them out of descriptors.
+  std::unique_ptr<EvhttpGate> gate;
   std::thread thread;
   absl::Mutex mu;
   bool stopped ABSL_GUARDED_BY(mu) = false;  // no more work may be posted to `base`
   // Disconnect watches of this loop's pending inferences (freed by the reply, or by Shutdown for
   // the answers that never came).
   absl::flat_hash_set<DisconnectWatch*> watches ABSL_GUARDED_BY(mu);
-  // Connections made since the loop last ran (loop thread only): NewConnection creates their
-  // bufferevent before evhttp gives it the socket; AdmitFresh counts them once it has.
-  std::vector<bufferevent*> fresh;
 };
 
 // evhttp stops reading a connection once it has read a request, so it notices a client that
@@ -267,7 +221,7 @@ struct PendingInfer {
 
 class HttpServerImpl final : public HttpServer {
  public:
-  HttpServerImpl(HttpServerOptions options, SslCtx ssl,
+  HttpServerImpl(HttpServerOptions options, SslContext ssl,
                  std::unique_ptr<frontend::Authorizer> authorizer)
       : options_(std::move(options)), ssl_(std::move(ssl)), authorizer_(std::move(authorizer)) {
     frontend::KServeCoreOptions core;
@@ -303,7 +257,6 @@ class HttpServerImpl final : public HttpServer {
       evhttp_set_max_headers_size(loop->http, 64 << 10);
       const timeval idle = absl::ToTimeval(options_.idle_timeout);
       evhttp_set_timeout_tv(loop->http, &idle);
-      evhttp_set_bevcb(loop->http, &HttpServerImpl::NewConnection, loop.get());
       if (i == 0) {
         loop->listener = evhttp_bind_socket_with_handle(loop->http, options_.address.c_str(),
                                                         static_cast<uint16_t>(options_.port));
@@ -324,10 +277,15 @@ class HttpServerImpl final : public HttpServer {
         // Each loop owns a duplicate, so that each closes its own descriptor.
         loop->listener = evhttp_accept_socket_with_handle(loop->http, dup(fd));
       }
+      loop->gate = std::make_unique<EvhttpGate>(loop->base, &connections_, ssl_.get());
+      loop->gate->Install(loop->http, loop->listener);
       loops_.push_back(std::move(loop));
     }
     for (auto& loop : loops_) {
-      loop->thread = std::thread([base = loop->base] { event_base_dispatch(base); });
+      loop->thread = std::thread([loop = loop.get()] {
+        loop->gate->EnterThread();
+        event_base_dispatch(loop->base);
+      });
     }
     return absl::OkStatus();
   }
@@ -352,6 +310,7 @@ class HttpServerImpl final : public HttpServer {
           loop->base, -1, EV_TIMEOUT,
           [](evutil_socket_t, short, void* arg) {
             Loop* l = static_cast<Loop*>(arg);
+            l->gate->Forget();
             if (l->listener != nullptr) evhttp_del_accept_socket(l->http, l->listener);
             l->listener = nullptr;
           },
@@ -382,6 +341,7 @@ class HttpServerImpl final : public HttpServer {
         loop->watches.clear();
       }
       if (loop->http != nullptr) evhttp_free(loop->http);  // closes its connections
+      loop->gate.reset();
       if (loop->base != nullptr) event_base_free(loop->base);
     }
     loops_.clear();
@@ -389,40 +349,6 @@ class HttpServerImpl final : public HttpServer {
   }
 
  private:
-  // evhttp's hook for each accepted connection, before it sets the socket: makes the bufferevent
-  // (TLS or plain) and schedules AdmitFresh, which runs on this loop before any of the
-  // connection's own events.
-  static bufferevent* NewConnection(event_base* base, void* arg) {
-    Loop* loop = static_cast<Loop*>(arg);
-    bufferevent* bev = loop->server->ssl_ != nullptr
-                           ? NewTlsBufferevent(base, loop->server->ssl_.get())
-                           : bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-    if (bev == nullptr) return nullptr;
-    loop->fresh.push_back(bev);
-    if (loop->fresh.size() == 1) {
-      event_base_once(base, -1, EV_TIMEOUT, &HttpServerImpl::AdmitFresh, loop, nullptr);
-    }
-    return bev;
-  }
-
-  // Counts the new connections; one over max_connections is closed at once (the client sees the
-  // connection closed before any answer), as on the gRPC port.
-  static void AdmitFresh(evutil_socket_t, short, void* arg) {
-    Loop* loop = static_cast<Loop*>(arg);
-    std::vector<bufferevent*> fresh;
-    fresh.swap(loop->fresh);
-    for (bufferevent* bev : fresh) {
-      const evutil_socket_t fd = bufferevent_getfd(bev);
-      if (fd < 0 || loop->server->connections_.TryAdmit(fd)) continue;
-      // evhttp's callbacks on the bufferevent carry its connection.
-      void* connection = nullptr;
-      bufferevent_getcb(bev, nullptr, nullptr, nullptr, &connection);
-      if (connection != nullptr) {
-        evhttp_connection_free(static_cast<evhttp_connection*>(connection));
-      }
-    }
-  }
-
   static void OnRequest(evhttp_request* request, void* arg) {
     Loop* loop = static_cast<Loop*>(arg);
     loop->server->Handle(request, loop);
@@ -831,13 +757,13 @@ class HttpServerImpl final : public HttpServer {
   }
 
   const HttpServerOptions options_;
-  const SslCtx ssl_;
+  const SslContext ssl_;
   const std::unique_ptr<const frontend::Authorizer> authorizer_;  // never null
   std::unique_ptr<KServeCore> core_;  // never null
   std::atomic<int64_t> in_flight_{0};
   absl::Mutex in_flight_mu_;
   int port_ = 0;
-  frontend::OpenConnections connections_{options_.max_connections};
+  OpenConnections connections_{options_.max_connections, RefusalCounter(options_.metrics, "http")};
 
   absl::Mutex mu_;  // Start / Shutdown
   bool started_ ABSL_GUARDED_BY(mu_) = false;
@@ -875,9 +801,9 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(HttpServerOptions
   if (options.address.empty()) {
     return absl::InvalidArgumentError("HttpServerOptions: address must not be empty");
   }
-  SslCtx ssl;
+  SslContext ssl;
   if (options.tls.enabled()) {
-    absl::StatusOr<SslCtx> made = MakeSslContext(options.tls);
+    absl::StatusOr<SslContext> made = MakeSslContext(options.tls);
     if (!made.ok()) return made.status();
     ssl = *std::move(made);
   } else if (!options.tls.client_ca_file.empty()) {

@@ -48,11 +48,14 @@ struct HttpServerOptions {
   int64_t max_body_bytes = 64 << 20;      // a bigger request body gets 413
   absl::Duration idle_timeout = absl::Seconds(60);  // keep-alive connections idle this long close
   // Client connections open at once; a newer one is closed as soon as it is accepted (the client
-  // sees the connection closed without an answer). 0 = no limit.
+  // sees the connection closed without an answer). 0 = no limit. A connection accept() has no
+  // descriptor for (EMFILE) is closed at once too, and accepting goes on.
   int max_connections = 10000;
   ModelRepository* repository = nullptr;  // not owned; required
   DeviceManager* devices = nullptr;       // not owned; required
   Clock* clock = nullptr;                 // not owned; required
+  // Not owned; optional: fpgaas_connections_refused_total{port="http"}.
+  MetricsRegistry* metrics = nullptr;
   std::string server_name = "fpgaas";
   std::string server_version = "0.1.0";
   bool strict_readiness = false;          // as GrpcServerOptions::strict_readiness
@@ -83,7 +86,8 @@ class HttpServer {
   virtual void Shutdown() = 0;
   virtual bool ready() const = 0;
   virtual bool tls() const = 0;
-  // Connections closed at accept so far (over max_connections).
+  // Connections closed at accept so far (over max_connections, or out of descriptors: the
+  // pending connection is accepted with a reserve descriptor and closed).
   virtual int64_t refused_connections() const = 0;
 };
 

@@ -465,10 +465,49 @@ class XrtComputeUnitMetricsImpl final : public XrtComputeUnitMetrics {
   Gauge& retired_;
 };
 
+class PortMetricsImpl final : public PortMetrics {
+ public:
+  PortMetricsImpl(Family<Counter>& refused, const std::string& port)
+      : over_limit_(refused.Add({{"port", port}, {"reason", "limit"}})),
+        out_of_descriptors_(refused.Add({{"port", port}, {"reason", "out_of_descriptors"}})) {}
+  void RecordRefusedConnection(bool out_of_descriptors) override {
+    (out_of_descriptors ? out_of_descriptors_ : over_limit_).Increment();
+  }
+
+ private:
+  Counter& over_limit_;
+  Counter& out_of_descriptors_;
+};
+
 class MetricsRegistryImpl final : public MetricsRegistry {
  public:
   MetricsRegistryImpl()
-      : registry_(std::make_shared<prometheus::Registry>()), families_(*registry_) {}
+      : registry_(std::make_shared<prometheus::Registry>()),
+        families_(*registry_),
+        connections_refused_(prometheus::BuildCounter()
+                                 .Name("fpgaas_connections_refused_total")
+                                 .Help("Connections closed at accept: the port had its "
+                                       "--max-connections open (reason limit) or the process had "
+                                       "no descriptor left (reason out_of_descriptors)")
+                                 .Register(*registry_)),
+        stalled_streams_cancelled_(
+            prometheus::BuildCounter()
+                .Name("fpgaas_stalled_streams_cancelled_total")
+                .Help("ModelStreamInfer streams cancelled because their client did not read an "
+                      "answer for --grpc-stream-write-timeout-seconds")
+                .Register(*registry_)
+                .Add({})) {}
+
+  PortMetrics* ForPort(std::string_view port) override {
+    absl::MutexLock lock(&mu_);
+    std::unique_ptr<PortMetricsImpl>& metrics = ports_[std::string(port)];
+    if (metrics == nullptr) {
+      metrics = std::make_unique<PortMetricsImpl>(connections_refused_, std::string(port));
+    }
+    return metrics.get();
+  }
+
+  void RecordStalledStreamCancelled() override { stalled_streams_cancelled_.Increment(); }
 
   std::shared_ptr<prometheus::Registry> registry() override { return registry_; }
 
@@ -534,6 +573,9 @@ class MetricsRegistryImpl final : public MetricsRegistry {
   std::map<std::pair<std::string, std::string>, std::unique_ptr<XrtComputeUnitMetricsImpl>>
       xrt_units_ ABSL_GUARDED_BY(mu_);
   Family<Gauge>* server_info_ ABSL_GUARDED_BY(mu_) = nullptr;
+  Family<Counter>& connections_refused_;
+  Counter& stalled_streams_cancelled_;
+  std::map<std::string, std::unique_ptr<PortMetricsImpl>> ports_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace

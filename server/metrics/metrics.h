@@ -21,6 +21,12 @@
 //   fpgaas_xrt_busy_seconds_total, fpgaas_xrt_bytes_to_device_total,
 //   fpgaas_xrt_bytes_from_device_total, fpgaas_xrt_watchdog_trips_total (counters),
 //   fpgaas_xrt_compute_unit_retired (gauge).
+// Per listening port (label port="grpc|http|metrics"): fpgaas_connections_refused_total{port,
+//   reason="limit|out_of_descriptors"} (counter): connections closed as soon as they were accepted,
+//   because the port had --max-connections open, or because the process had no descriptor left
+//   (EMFILE/ENFILE; the port's reserve descriptor made room to refuse it).
+// Per process: fpgaas_stalled_streams_cancelled_total (counter): ModelStreamInfer streams cancelled
+//   because their client did not read an answer for --grpc-stream-write-timeout-seconds.
 // Per process: fpgaas_server_info{version} = 1 (count() of it = number of servers).
 // Thread-safe: all Record*/Set* calls may come from any thread concurrently.
 #ifndef FPGAAS_SERVER_METRICS_METRICS_H_
@@ -119,6 +125,14 @@ class XrtComputeUnitMetrics {
   virtual void SetRetired(bool retired) = 0;
 };
 
+// One listening port's connection metrics (label port).
+class PortMetrics {
+ public:
+  virtual ~PortMetrics() = default;
+  // A connection closed at accept: over the port's limit, or out of descriptors.
+  virtual void RecordRefusedConnection(bool out_of_descriptors) = 0;
+};
+
 class MetricsRegistry {
  public:
   static std::unique_ptr<MetricsRegistry> Create();
@@ -133,6 +147,11 @@ class MetricsRegistry {
   virtual XrtCardMetrics* ForXrtCard(std::string_view device) = 0;
   virtual XrtComputeUnitMetrics* ForXrtComputeUnit(std::string_view device,
                                                    std::string_view compute_unit) = 0;
+  // Metrics of one listening port ("grpc", "http", "metrics"); same lifetime and same-object rule
+  // as ForModel. Both reasons are exported (at 0) from the first call on.
+  virtual PortMetrics* ForPort(std::string_view port) = 0;
+  // One ModelStreamInfer stream cancelled because its client stopped reading its answers.
+  virtual void RecordStalledStreamCancelled() = 0;
   // Sets fpgaas_server_info{version} to 1.
   virtual void SetServerInfo(std::string_view version) = 0;
 };

@@ -2,7 +2,6 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -13,6 +12,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -24,10 +25,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "openssl/err.h"
-#include "openssl/ssl.h"
 #include "prometheus/registry.h"
 #include "prometheus/text_serializer.h"
+#include "server/metrics/metrics.h"
+#include "server/util/evhttp_gate.h"
+#include "server/util/open_connections.h"
+#include "server/util/tls_context.h"
 
 namespace fpgaas {
 namespace {
@@ -52,48 +55,21 @@ bool SameToken(absl::string_view given, const std::string& expected) {
   return difference == 0;
 }
 
-struct SslCtxDeleter {
-  void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
-};
-using SslCtx = std::unique_ptr<SSL_CTX, SslCtxDeleter>;
-
-absl::StatusOr<SslCtx> MakeSslContext(const std::string& chain, const std::string& key) {
-  for (const auto& [file, what] : {std::pair{chain, "metrics TLS certificate chain (--tls-cert)"},
-                                   std::pair{key, "metrics TLS private key (--tls-key)"}}) {
-    if (absl::Status read = ReadFile(file, what).status(); !read.ok()) return read;
-  }
-  SslCtx ctx(SSL_CTX_new(TLS_server_method()));
-  if (ctx == nullptr) return absl::InternalError("OpenSSL: cannot make a TLS context");
-  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
-  if (SSL_CTX_use_certificate_chain_file(ctx.get(), chain.c_str()) != 1) {
-    ERR_clear_error();
-    return absl::InvalidArgumentError(
-        absl::StrCat("metrics TLS certificate chain (--tls-cert): ", chain,
-                     " holds no PEM certificate"));
-  }
-  if (SSL_CTX_use_PrivateKey_file(ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1 ||
-      SSL_CTX_check_private_key(ctx.get()) != 1) {
-    ERR_clear_error();
-    return absl::InvalidArgumentError(
-        absl::StrCat("metrics TLS private key (--tls-key): ", key,
-                     " holds no unencrypted PEM private key matching ", chain));
-  }
-  return ctx;
-}
-
-bufferevent* NewTlsBufferevent(event_base* base, void* ctx) {
-  SSL* ssl = SSL_new(static_cast<SSL_CTX*>(ctx));
-  bufferevent* bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
-                                                    BEV_OPT_CLOSE_ON_FREE);
-  if (bev != nullptr) bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-  return bev;
+// OpenConnections' refusal hook: fpgaas_connections_refused_total{port="metrics"}.
+std::function<void(ConnectionRefusal)> RefusalCounter(MetricsRegistry* metrics) {
+  if (metrics == nullptr) return {};
+  return [counter = metrics->ForPort("metrics")](ConnectionRefusal reason) {
+    counter->RecordRefusedConnection(reason == ConnectionRefusal::kOutOfDescriptors);
+  };
 }
 
 class MetricsEndpointImpl final : public MetricsEndpoint {
  public:
-  MetricsEndpointImpl(std::shared_ptr<prometheus::Registry> registry, SslCtx ssl,
-                      std::string token)
-      : registry_(std::move(registry)), ssl_(std::move(ssl)), token_(std::move(token)) {}
+  MetricsEndpointImpl(const MetricsEndpointOptions& options, SslContext ssl, std::string token)
+      : registry_(options.registry),
+        ssl_(std::move(ssl)),
+        token_(std::move(token)),
+        connections_(options.max_connections, RefusalCounter(options.metrics)) {}
 
   ~MetricsEndpointImpl() override {
     // loopexit, not loopbreak: event_base_loop clears the break flag when it starts, so a
@@ -101,6 +77,7 @@ class MetricsEndpointImpl final : public MetricsEndpoint {
     if (base_ != nullptr) event_base_loopexit(base_, nullptr);
     if (thread_.joinable()) thread_.join();
     if (http_ != nullptr) evhttp_free(http_);  // closes its connections
+    gate_.reset();
     if (base_ != nullptr) event_base_free(base_);
   }
 
@@ -113,7 +90,6 @@ class MetricsEndpointImpl final : public MetricsEndpoint {
     evhttp_set_max_headers_size(http_, 16 << 10);
     evhttp_set_max_body_size(http_, 0);
     evhttp_set_timeout(http_, 30);  // idle or slow connections close
-    if (ssl_ != nullptr) evhttp_set_bevcb(http_, &NewTlsBufferevent, ssl_.get());
     evhttp_bound_socket* bound =
         evhttp_bind_socket_with_handle(http_, address.c_str(), static_cast<uint16_t>(port));
     if (bound == nullptr) {
@@ -125,13 +101,19 @@ class MetricsEndpointImpl final : public MetricsEndpoint {
     getsockname(evhttp_bound_socket_get_fd(bound), reinterpret_cast<sockaddr*>(&name), &length);
     port_ = ntohs(name.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&name)->sin6_port
                                              : reinterpret_cast<sockaddr_in*>(&name)->sin_port);
-    thread_ = std::thread([base = base_] { event_base_dispatch(base); });
+    gate_ = std::make_unique<EvhttpGate>(base_, &connections_, ssl_.get());
+    gate_->Install(http_, bound);
+    thread_ = std::thread([this] {
+      gate_->EnterThread();
+      event_base_dispatch(base_);
+    });
     return absl::OkStatus();
   }
 
   int port() const override { return port_; }
   bool tls() const override { return ssl_ != nullptr; }
   bool token_required() const override { return !token_.empty(); }
+  int64_t refused_connections() const override { return connections_.refused(); }
 
  private:
   static void OnRequest(evhttp_request* request, void* arg) {
@@ -164,8 +146,10 @@ class MetricsEndpointImpl final : public MetricsEndpoint {
   }
 
   const std::shared_ptr<prometheus::Registry> registry_;
-  const SslCtx ssl_;
+  const SslContext ssl_;
   const std::string token_;
+  OpenConnections connections_;
+  std::unique_ptr<EvhttpGate> gate_;
   event_base* base_ = nullptr;
   evhttp* http_ = nullptr;
   int port_ = 0;
@@ -200,21 +184,31 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Create(
           " must hold one token (printable characters, no whitespace inside)"));
     }
   }
-  SslCtx ssl;
+  if (options.max_connections < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "metrics max_connections must be >= 0 (0 = no limit), got ", options.max_connections));
+  }
+  SslContext ssl;
   if (!options.tls_certificate_chain_file.empty() || !options.tls_private_key_file.empty()) {
     if (options.tls_certificate_chain_file.empty() || options.tls_private_key_file.empty()) {
       return absl::InvalidArgumentError(
           "metrics TLS needs both a certificate chain file and a private key file");
     }
-    absl::StatusOr<SslCtx> made =
-        MakeSslContext(options.tls_certificate_chain_file, options.tls_private_key_file);
+    for (const auto& [file, what] :
+         {std::pair{options.tls_certificate_chain_file, "metrics TLS certificate chain (--tls-cert)"},
+          std::pair{options.tls_private_key_file, "metrics TLS private key (--tls-key)"}}) {
+      if (absl::Status read = ReadFile(file, what).status(); !read.ok()) return read;
+    }
+    absl::StatusOr<SslContext> made = MakeServerSslContext(
+        {.certificate_chain_file = options.tls_certificate_chain_file,
+         .private_key_file = options.tls_private_key_file},
+        "metrics TLS");
     if (!made.ok()) return made.status();
     ssl = *std::move(made);
   }
   static std::once_flag threads_once;
   std::call_once(threads_once, [] { evthread_use_pthreads(); });  // loopbreak from another thread
-  auto endpoint =
-      std::make_unique<MetricsEndpointImpl>(options.registry, std::move(ssl), std::move(token));
+  auto endpoint = std::make_unique<MetricsEndpointImpl>(options, std::move(ssl), std::move(token));
   if (absl::Status started = endpoint->Start(options.address, options.port); !started.ok()) {
     return started;
   }

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -28,6 +29,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "prometheus/registry.h"
 #include "proto/grpc_service.grpc.pb.h"
 #include "server/device/device_manager.h"
 #include "server/frontend/frontend.h"
@@ -61,6 +63,23 @@ int64_t ResidentBytes() {
     }
     int64_t kb = 0;
     if (absl::SimpleAtoi(digits, &kb)) return kb * 1024;
+  }
+  return -1;
+}
+
+// The value of counter `name` with `labels` (all of them) in `metrics`; -1 when absent.
+double CounterValue(MetricsRegistry* metrics, const std::string& name,
+                    const std::map<std::string, std::string>& labels = {}) {
+  for (const prometheus::MetricFamily& family : metrics->registry()->Collect()) {
+    if (family.name != name) continue;
+    for (const prometheus::ClientMetric& metric : family.metric) {
+      size_t matched = 0;
+      for (const prometheus::ClientMetric::Label& label : metric.label) {
+        auto it = labels.find(label.name);
+        if (it != labels.end() && it->second == label.value) ++matched;
+      }
+      if (matched == labels.size()) return metric.counter.value;
+    }
   }
   return -1;
 }
@@ -102,6 +121,7 @@ class Servers {
     options.repository = repository_.get();
     options.devices = devices_.get();
     options.clock = &clock_;
+    options.metrics = metrics_.get();
     options.drain_grace_period = absl::Seconds(5);
     if (config.grpc) config.grpc(options);
     auto server = GrpcServer::Create(std::move(options));
@@ -116,6 +136,7 @@ class Servers {
       http.repository = repository_.get();
       http.devices = devices_.get();
       http.clock = &clock_;
+      http.metrics = metrics_.get();
       http.drain_grace_period = absl::Seconds(5);
       if (config.adjust_http) config.adjust_http(http);
       auto created = HttpServer::Create(std::move(http));
@@ -230,6 +251,9 @@ TEST(NetworkTest, GrpcConnectionOverTheLimitIsRefusedAndTheLimitFreesWhenAClient
   grpc::Status refused = Infer(newest, /*wait_for_ready=*/false);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE) << refused.error_message();
   EXPECT_GE(servers.grpc()->refused_connections(), 1);
+  EXPECT_EQ(CounterValue(servers.metrics(), "fpgaas_connections_refused_total",
+                         {{"port", "grpc"}, {"reason", "limit"}}),
+            static_cast<double>(servers.grpc()->refused_connections()));
   // The held connections still serve.
   for (const auto& channel : held) EXPECT_TRUE(Infer(channel, false).ok());
   // One client leaves: a new one gets in (its channel retries the refused connection).
@@ -289,6 +313,9 @@ TEST(NetworkTest, HttpConnectionOverTheLimitIsClosedAndTheLimitFreesWhenAClientL
       << curl_easy_strerror(refused);
   EXPECT_EQ(code, 0);
   EXPECT_GE(servers.http()->refused_connections(), 1);
+  EXPECT_GE(CounterValue(servers.metrics(), "fpgaas_connections_refused_total",
+                         {{"port", "http"}, {"reason", "limit"}}),
+            1);
   for (auto& curl : held) {
     ASSERT_EQ(curl->Call(url, &code, &body), CURLE_OK);  // the kept connections still serve
   }
@@ -308,10 +335,12 @@ TEST(NetworkTest, HttpConnectionOverTheLimitIsClosedAndTheLimitFreesWhenAClientL
 // EMFILE (tcp_server_posix.cc on_read; see server/frontend/connections.h); fpgaasd's acceptor
 // refuses that connection and goes on.
 
-TEST(NetworkTest, AcceptingGoesOnAfterTheProcessRanOutOfDescriptors) {
-  Servers servers;
-  const int port = servers.grpc()->port();
-  ExpectServes(port);
+// Runs this process out of descriptors with connections to `port` (the server's accepted ends
+// count too), then makes one more through a freed descriptor, so that the server finds a
+// connection pending with no descriptor left to accept it; waits until `refused()` counts a
+// refusal (or 30 s), then closes every client and restores the open-file limit.
+template <typename Refused>
+void RunOutOfDescriptorsAgainst(int port, Refused refused) {
   rlimit original{};
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &original), 0);
   rlimit low = original;
@@ -332,25 +361,55 @@ TEST(NetworkTest, AcceptingGoesOnAfterTheProcessRanOutOfDescriptors) {
   };
   const int spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
   ASSERT_GE(spare, 0);
-  // Connections until this process has no descriptor left (the server's accepted ends count too).
   std::vector<int> clients;
   for (int fd = connect_one(); fd >= 0; fd = connect_one()) clients.push_back(fd);
-  ASSERT_EQ(errno, EMFILE);
-  // One more, through the spare descriptor: the server finds it pending with none left to accept.
-  // The server runs in this process, so its accept thread may take the freed descriptor first;
-  // then the connections still pending in the backlog meet EMFILE on its side instead.
+  EXPECT_EQ(errno, EMFILE);
+  // One more, through the spare descriptor. The server runs in this process, so it may take the
+  // freed descriptor first; then the connections still pending in the backlog meet EMFILE on its
+  // side instead.
   close(spare);
   const int last = connect_one();
   if (last >= 0) clients.push_back(last);
   const absl::Time give_up = absl::Now() + absl::Seconds(30);
-  while (servers.grpc()->refused_connections() == 0 && absl::Now() < give_up) {
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  EXPECT_GE(servers.grpc()->refused_connections(), 1) << "the server never met EMFILE";
+  while (refused() == 0 && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(10));
   for (int fd : clients) close(fd);
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &original), 0);
+}
+
+TEST(NetworkTest, AcceptingGoesOnAfterTheProcessRanOutOfDescriptors) {
+  Servers servers;
+  const int port = servers.grpc()->port();
+  ExpectServes(port);
+  RunOutOfDescriptorsAgainst(port, [&] { return servers.grpc()->refused_connections(); });
+  EXPECT_GE(servers.grpc()->refused_connections(), 1) << "the server never met EMFILE";
+  EXPECT_GE(CounterValue(servers.metrics(), "fpgaas_connections_refused_total",
+                         {{"port", "grpc"}, {"reason", "out_of_descriptors"}}),
+            1);
   // Before: the listener was dead and this connection was never accepted (DEADLINE_EXCEEDED).
   ExpectServes(port);
+}
+
+// libevent's listener only logged the EMFILE and, the socket still readable, called accept()
+// again at once: the loop spun while descriptors lasted out and the pending client waited.
+TEST(NetworkTest, HttpPortRefusesAConnectionItHasNoDescriptorForAndServesAfterwards) {
+  NetworkConfig config;
+  config.http = true;
+  Servers servers(std::move(config));
+  const std::string url =
+      absl::StrCat("http://127.0.0.1:", servers.http()->port(), "/v2/models/dense/ready");
+  long code = 0;
+  std::string body;
+  ASSERT_EQ(Curl().Call(url, &code, &body), CURLE_OK);
+  RunOutOfDescriptorsAgainst(servers.http()->port(),
+                             [&] { return servers.http()->refused_connections(); });
+  // Before: nothing was refused (0); the pending connection waited for a descriptor.
+  EXPECT_GE(servers.http()->refused_connections(), 1) << "the HTTP port never refused one";
+  EXPECT_GE(CounterValue(servers.metrics(), "fpgaas_connections_refused_total",
+                         {{"port", "http"}, {"reason", "out_of_descriptors"}}),
+            1);
+  code = 0;
+  ASSERT_EQ(Curl().Call(url, &code, &body), CURLE_OK);
+  EXPECT_EQ(code, 200);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,6 +449,7 @@ TEST(NetworkTest, StreamClientThatNeverReadsIsFlowControlledThenCancelled) {
   // The server read (and ran) no more than the bound: its first answer never left (the client's
   // 64 KB window is smaller than one answer), so reading stopped at 4.
   EXPECT_LE(InferencesRun(port), 4) << written << " requests were written";
+  EXPECT_EQ(CounterValue(servers.metrics(), "fpgaas_stalled_streams_cancelled_total"), 1);
   ExpectServes(port);
 }
 
@@ -484,6 +544,45 @@ TEST(NetworkTest, MetricsOverTlsWithATokenRefusesPlainHttpAndMissingTokens) {
   curl_slist_free_all(bearer);
   EXPECT_EQ(code, 200);
   EXPECT_THAT(body, HasSubstr("fpgaas_server_info"));
+}
+
+// Before: /metrics had no connection limit (every connection was kept until descriptors ran out).
+TEST(NetworkTest, MetricsConnectionOverTheLimitIsClosedAndCounted) {
+  auto metrics = MetricsRegistry::Create();
+  metrics->SetServerInfo("test");
+  MetricsEndpointOptions options;
+  options.address = "127.0.0.1";
+  options.port = 0;
+  options.registry = metrics->registry();
+  options.metrics = metrics.get();
+  options.max_connections = 2;
+  auto endpoint = MetricsEndpoint::Create(std::move(options));
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  const std::string url = absl::StrCat("http://127.0.0.1:", (*endpoint)->port(), "/metrics");
+  long code = 0;
+  std::string body;
+  std::vector<std::unique_ptr<Curl>> held;
+  for (int i = 0; i < 2; ++i) {
+    held.push_back(std::make_unique<Curl>());
+    ASSERT_EQ(held.back()->Call(url, &code, &body), CURLE_OK);
+    EXPECT_EQ(code, 200);
+  }
+  Curl newest;
+  const CURLcode refused = newest.Call(url, &code, &body);
+  EXPECT_TRUE(refused == CURLE_GOT_NOTHING || refused == CURLE_RECV_ERROR ||
+              refused == CURLE_SEND_ERROR)
+      << curl_easy_strerror(refused);
+  EXPECT_EQ((*endpoint)->refused_connections(), 1);
+  body.clear();
+  ASSERT_EQ(held.front()->Call(url, &code, &body), CURLE_OK);  // a kept connection still serves
+  EXPECT_THAT(body, HasSubstr("fpgaas_connections_refused_total{port=\"metrics\",reason=\"limit\"} 1"));
+  held.pop_back();
+  CURLcode admitted = CURLE_GOT_NOTHING;
+  for (int attempt = 0; attempt < 400 && admitted != CURLE_OK; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    admitted = Curl().Call(url, &code, &body);
+  }
+  EXPECT_EQ(admitted, CURLE_OK) << curl_easy_strerror(admitted);
 }
 
 TEST(NetworkTest, MetricsEndpointRefusesHalfATlsConfiguration) {
