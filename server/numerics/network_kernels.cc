@@ -252,6 +252,14 @@ void BatchNormBlock(const int64_t* x, int lanes, int n, const int64_t* scale,
                 plan.to_result, y);
 }
 
+void ConvertRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n) {
+  if (c.identity) {
+    if (x != y) std::copy(x, x + n, y);
+    return;
+  }
+  ConvertFast(c, x, y, n);
+}
+
 void ConvertBlock(const FixedType& from, const int64_t* x, const FixedType& to, int64_t* y,
                   size_t n) {
   const std::optional<FastConvert> fast = MakeFastConvert(from, to);
