@@ -188,6 +188,7 @@ struct CompiledLayer {
   internal::DensePlan plan;  // which kernel (network_kernels.cc's PlanDense) and its parameters
   std::optional<internal::BatchNormPlan> bn_plan;  // set when the batch norm runs vectorized
   std::vector<int64_t> table_res;  // sigmoid/tanh: the table converted to the result type
+  std::optional<internal::FastConvert> relu_convert;  // relu: in_t -> res_t, when it has a recipe
   // Tables (sigmoid/tanh: table; softmax: exp/inv).
   std::vector<int64_t> table, exp_table, inv_table;
   FixedType inv_index_type;  // the type whose top bits address the inverse table
@@ -417,6 +418,7 @@ absl::Status CompileActivation(const ActivationSpec& a, CompiledLayer& l) {
       return absl::OkStatus();
     case ActivationKind::kRelu:
       l.kind = OpKind::kRelu;
+      l.relu_convert = internal::MakeFastConvert(l.in_type, l.out_type);
       return absl::OkStatus();
     case ActivationKind::kSigmoid:
     case ActivationKind::kTanh:
@@ -897,6 +899,10 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
       internal::ConvertBlock(in, x, res, y, n_in_lanes);
       return;
     case OpKind::kRelu: {
+      if (l.relu_convert) {
+        internal::ReluRaws(*l.relu_convert, x, y, n_in_lanes);
+        return;
+      }
       internal::ConvertBlock(in, x, res, y, n_in_lanes);
       if (in.width == 64 && !in.is_signed) {
         for (size_t k = 0; k < n_in_lanes; ++k) y[k] = x[k] != 0 ? y[k] : 0;  // only 0 is <= 0
