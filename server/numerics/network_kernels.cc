@@ -266,13 +266,25 @@ void ConvertBlock(const FixedType& from, const int64_t* x, const FixedType& to, 
   ConvertFast(*fast, x, y, n);
 }
 
-void UnpackBlock(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
-                 int64_t* x) {
-  const int cb = type.container_bytes();
+namespace {
+
+// UnpackRaw for every element, without its per-call width dispatch: the container is read as a
+// Container and wrapped to the type's width with two shifts (signed) or a mask (unsigned).
+template <typename Container, typename Lane>
+void UnpackBlockAs(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
+                   Lane* x) {
+  const int shift = 64 - type.width;
+  const uint64_t mask = type.width == 64 ? ~uint64_t{0} : (uint64_t{1} << type.width) - 1;
+  const bool is_signed = type.is_signed;
   for (int b = 0; b < count; ++b) {
-    const uint8_t* sample = in + static_cast<size_t>(b) * n_features * cb;
+    const uint8_t* sample = in + static_cast<size_t>(b) * n_features * sizeof(Container);
     for (int f = 0; f < n_features; ++f) {
-      x[static_cast<size_t>(f) * lanes + b] = UnpackRaw(type, sample + static_cast<size_t>(f) * cb);
+      Container c;
+      std::memcpy(&c, sample + static_cast<size_t>(f) * sizeof(Container), sizeof(Container));
+      const uint64_t bits = static_cast<uint64_t>(c);
+      const int64_t v = is_signed ? static_cast<int64_t>(bits << shift) >> shift
+                                  : static_cast<int64_t>(bits & mask);
+      x[static_cast<size_t>(f) * lanes + b] = static_cast<Lane>(v);
     }
   }
   if (count == lanes) return;
@@ -282,21 +294,27 @@ void UnpackBlock(const FixedType& type, const uint8_t* in, int n_features, int c
   }
 }
 
+template <typename Lane>
+void UnpackBlockLanes(const FixedType& type, const uint8_t* in, int n_features, int count,
+                      int lanes, Lane* x) {
+  switch (type.container_bytes()) {
+    case 1: return UnpackBlockAs<uint8_t>(type, in, n_features, count, lanes, x);
+    case 2: return UnpackBlockAs<uint16_t>(type, in, n_features, count, lanes, x);
+    case 4: return UnpackBlockAs<uint32_t>(type, in, n_features, count, lanes, x);
+    default: return UnpackBlockAs<uint64_t>(type, in, n_features, count, lanes, x);
+  }
+}
+
+}  // namespace
+
+void UnpackBlock(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
+                 int64_t* x) {
+  UnpackBlockLanes(type, in, n_features, count, lanes, x);
+}
+
 void UnpackBlock32(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
                    int32_t* x) {
-  const int cb = type.container_bytes();
-  for (int b = 0; b < count; ++b) {
-    const uint8_t* sample = in + static_cast<size_t>(b) * n_features * cb;
-    for (int f = 0; f < n_features; ++f) {
-      x[static_cast<size_t>(f) * lanes + b] =
-          static_cast<int32_t>(UnpackRaw(type, sample + static_cast<size_t>(f) * cb));
-    }
-  }
-  if (count == lanes) return;
-  for (int f = 0; f < n_features; ++f) {
-    std::fill(x + static_cast<size_t>(f) * lanes + count, x + static_cast<size_t>(f + 1) * lanes,
-              0);
-  }
+  UnpackBlockLanes(type, in, n_features, count, lanes, x);
 }
 
 void PackBlock(const FixedType& type, const int64_t* x, int n_features, int count, int lanes,
