@@ -235,6 +235,7 @@ struct Network::Impl {
   void RunDenseFast(const CompiledLayer& l, const int64_t* x, int64_t* y, int lanes) const;
   void RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* y, int count, int lanes) const;
   void RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, int64_t* y) const;
+  void RunSoftmaxSlice(const CompiledLayer& l, const int64_t* x, int64_t* y, int n) const;
 };
 
 namespace {
@@ -449,6 +450,11 @@ absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
                                                    " but its input has ", l.n_in, " values"));
   }
   l.n_out = l.n_in;
+  if (s.slice < 0 || (s.slice > 0 && s.n % s.slice != 0)) {
+    return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": softmax slices of ",
+                                                   s.slice, " do not divide its ", s.n,
+                                                   " values"));
+  }
   for (auto [t, what] : {std::pair{&s.exp_table_type, "exp table type"},
                          {&s.inv_table_type, "inv table type"},
                          {&s.accum_type, "accum type"},
@@ -690,9 +696,15 @@ int64_t Network::macs_per_sample() const { return impl_->macs; }
 
 void Network::Impl::RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, int64_t* y) const {
   const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
+  const int slice = s.slice > 0 ? s.slice : l.n_in;
+  for (int off = 0; off < l.n_in; off += slice) RunSoftmaxSlice(l, x + off, y + off, slice);
+}
+
+void Network::Impl::RunSoftmaxSlice(const CompiledLayer& l, const int64_t* x, int64_t* y,
+                                    int n) const {
+  const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
   const FixedType& in = l.in_type;
   const FixedType& res = l.out_type;
-  const int n = l.n_in;
   if (s.implementation == SoftmaxImplementation::kArgmax) {
     int best = 0;
     for (int i = 1; i < n; ++i) {

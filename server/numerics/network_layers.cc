@@ -577,8 +577,11 @@ class PoolingLayer final : public ExtraLayer {
           } else {
             int64_t sum = 0;
             if (p.sequential_sum) {
-              for (int64_t v : window) {
-                sum = ApplyOverflow(acc_t, WideRaw(acc_t, sum) + WideRaw(acc_t, v));
+              // Pack after pack: the pack's pixels as a tree, then added to the running sum.
+              const int k = std::max(p.pixels_per_pack, 1);
+              for (size_t i = 0; i < window.size(); i += k) {
+                const int64_t part = ReduceSum(window.data() + i, k);
+                sum = ApplyOverflow(acc_t, WideRaw(acc_t, sum) + WideRaw(acc_t, part));
               }
             } else {
               sum = ReduceSum(window.data(), static_cast<int>(window.size()));
@@ -597,6 +600,10 @@ class PoolingLayer final : public ExtraLayer {
     const PoolingSpec& p = p_;
     if (p.window_in_accum) {
       RunStream(x, y);
+      // Stream global pooling's output loop: every output pack holds channels 0..s-1.
+      if (p.output_pack > 0 && p.output_pack < p.n_chan) {
+        for (int k = p.output_pack; k < p.n_chan; ++k) y[k] = y[k % p.output_pack];
+      }
       return;
     }
     const FixedType& acc_t = p.accum_type;
@@ -755,6 +762,16 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePooling(const LayerSpec& s,
   if (p.window_in_accum && (p.pad_top || p.pad_bottom || p.pad_left || p.pad_right)) {
     return Unimplemented(s, "io_stream pooling with padding");
   }
+  if (p.pixels_per_pack != 1 || p.output_pack != 0) {
+    const int64_t pixels = int64_t{p.pool_height} * p.pool_width;
+    if (!p.sequential_sum || p.out_height != 1 || p.out_width != 1 || p.pixels_per_pack < 1 ||
+        pixels % p.pixels_per_pack != 0 || p.output_pack < 0 ||
+        (p.output_pack > 0 && p.n_chan % p.output_pack != 0)) {
+      return Invalid(s, absl::StrCat("stream global pooling packs of ", p.pixels_per_pack,
+                                     " pixels in and ", p.output_pack, " values out do not fit ",
+                                     pixels, " pixels of ", p.n_chan, " channels"));
+    }
+  }
   return std::make_unique<PoolingLayer>(p, in.type, s.result_type);
 }
 
@@ -887,11 +904,27 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileResize(const LayerSpec& s, co
       !st.ok()) {
     return st;
   }
+  std::vector<int> src;  // source element of every output element
+  if (r.stream != ResizeStream::kNone) {
+    if (r.out_height % r.in_height != 0 || r.out_width % r.in_width != 0) {
+      return Invalid(s, absl::StrCat("stream resize_nearest needs integer ratios, not ",
+                                     r.in_height, "x", r.in_width, " -> ", r.out_height, "x",
+                                     r.out_width));
+    }
+    const int rh = r.out_height / r.in_height, rw = r.out_width / r.in_width;
+    for (int i = 0; i < r.out_height; ++i) {
+      for (int j = 0; j < r.out_width; ++j) {
+        const int pixel = i * r.out_width + j;
+        const int from = r.stream == ResizeStream::kRows ? (i / rh) * r.in_width + j / rw
+                                                         : pixel / (rh * rw);
+        for (int c = 0; c < r.n_chan; ++c) src.push_back(from * r.n_chan + c);
+      }
+    }
+  }
   // nnet::resize_nearest: int ratios in 16.16 fixed point.
   const int y_ratio = ((r.in_height << 16) / r.out_height) + 1;
   const int x_ratio = ((r.in_width << 16) / r.out_width) + 1;
-  std::vector<int> src;  // source element of every output element
-  for (int i = 0; i < r.out_height; ++i) {
+  for (int i = 0; r.stream == ResizeStream::kNone && i < r.out_height; ++i) {
     const int y2 = static_cast<int>((static_cast<int64_t>(i) * y_ratio) >> 16);
     for (int j = 0; j < r.out_width; ++j) {
       const int x2 = static_cast<int>((static_cast<int64_t>(j) * x_ratio) >> 16);
@@ -910,6 +943,49 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileResize(const LayerSpec& s, co
         for (size_t k = 0; k < src.size(); ++k) y[k] = To(it, xs[0][src[k]], res);
       },
       RowMapBlock(std::move(map), {it}, res));
+}
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileCropping(const LayerSpec& s,
+                                                            const CroppingSpec& c,
+                                                            const LayerInput& in) {
+  if (absl::Status st = CheckPositive(
+          s, {{"in_height", c.in_height}, {"in_width", c.in_width}, {"n_chan", c.n_chan}}, 1);
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckPositive(s,
+                                      {{"crop_top", c.crop_top},
+                                       {"crop_bottom", c.crop_bottom},
+                                       {"crop_left", c.crop_left},
+                                       {"crop_right", c.crop_right}},
+                                      0);
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckSize(s, in, static_cast<int64_t>(c.in_height) * c.in_width * c.n_chan,
+                                  "cropping in_height * in_width * n_chan");
+      !st.ok()) {
+    return st;
+  }
+  const int oh = c.in_height - c.crop_top - c.crop_bottom;
+  const int ow = c.in_width - c.crop_left - c.crop_right;
+  if (oh < 1 || ow < 1) {
+    return Invalid(s, absl::StrCat("cropping leaves ", oh, "x", ow, " of ", c.in_height, "x",
+                                   c.in_width, " pixels"));
+  }
+  std::vector<int> src;
+  for (int i = 0; i < oh; ++i) {
+    for (int j = 0; j < ow; ++j) {
+      for (int k = 0; k < c.n_chan; ++k) {
+        src.push_back(((i + c.crop_top) * c.in_width + j + c.crop_left) * c.n_chan + k);
+      }
+    }
+  }
+  const FixedType it = in.type, res = s.result_type;
+  return std::make_unique<FunctionLayer>(
+      static_cast<int>(src.size()), [src, it, res](const int64_t* const* xs, int64_t* y) {
+        for (size_t k = 0; k < src.size(); ++k) y[k] = To(it, xs[0][src[k]], res);
+      });
 }
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, const MergeSpec& m,
@@ -1369,6 +1445,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayerOp(
     return CompilePadding(spec, *p, inputs[0]);
   }
   if (const auto* r = std::get_if<ResizeSpec>(&spec.op)) return CompileResize(spec, *r, inputs[0]);
+  if (const auto* c = std::get_if<CroppingSpec>(&spec.op)) {
+    return CompileCropping(spec, *c, inputs[0]);
+  }
   if (const auto* t = std::get_if<TransposeSpec>(&spec.op)) {
     return CompileTranspose(spec, *t, inputs[0]);
   }
