@@ -338,26 +338,45 @@ void UnpackBlock32(const FixedType& type, const uint8_t* in, int n_features, int
   UnpackAny(type, in, n_features, count, lanes, x);
 }
 
-void PackBlock(const FixedType& type, const int64_t* x, int n_features, int count, int lanes,
-               uint8_t* out) {
-  const int cb = type.container_bytes();
+namespace {
+
+// PackRaw (the raw's low container bytes, little-endian) without a call per value.
+template <typename C, typename T>
+void PackLoop(const T* x, int n_features, int count, int lanes, uint8_t* out) {
   for (int b = 0; b < count; ++b) {
-    uint8_t* sample = out + static_cast<size_t>(b) * n_features * cb;
+    uint8_t* sample = out + static_cast<size_t>(b) * n_features * sizeof(C);
     for (int f = 0; f < n_features; ++f) {
-      PackRaw(type, x[static_cast<size_t>(f) * lanes + b], sample + static_cast<size_t>(f) * cb);
+      const C c = static_cast<C>(static_cast<int64_t>(x[static_cast<size_t>(f) * lanes + b]));
+      std::memcpy(sample + static_cast<size_t>(f) * sizeof(C), &c, sizeof(C));
     }
   }
 }
 
+template <typename T>
+void PackAny(const FixedType& type, const T* x, int n_features, int count, int lanes,
+             uint8_t* out) {
+  switch (type.container_bytes()) {
+    case 1:
+      return PackLoop<uint8_t>(x, n_features, count, lanes, out);
+    case 2:
+      return PackLoop<uint16_t>(x, n_features, count, lanes, out);
+    case 4:
+      return PackLoop<uint32_t>(x, n_features, count, lanes, out);
+    default:
+      return PackLoop<uint64_t>(x, n_features, count, lanes, out);
+  }
+}
+
+}  // namespace
+
+void PackBlock(const FixedType& type, const int64_t* x, int n_features, int count, int lanes,
+               uint8_t* out) {
+  PackAny(type, x, n_features, count, lanes, out);
+}
+
 void PackBlock32(const FixedType& type, const int32_t* x, int n_features, int count, int lanes,
                  uint8_t* out) {
-  const int cb = type.container_bytes();
-  for (int b = 0; b < count; ++b) {
-    uint8_t* sample = out + static_cast<size_t>(b) * n_features * cb;
-    for (int f = 0; f < n_features; ++f) {
-      PackRaw(type, x[static_cast<size_t>(f) * lanes + b], sample + static_cast<size_t>(f) * cb);
-    }
-  }
+  PackAny(type, x, n_features, count, lanes, out);
 }
 
 }  // namespace fpgaas::numerics::internal

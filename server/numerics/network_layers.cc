@@ -492,10 +492,13 @@ class PoolingLayer final : public ExtraLayer {
               }
             } else {
               if (p.sequential_sum) {
+                // Pack after pack: the pack's pixels as a tree, then added to the running sum.
+                const int per_pack = std::max(p.pixels_per_pack, 1);
+                int64_t part[kKernelBlock];
                 std::fill(a, a + lanes, 0);
-                for (int k = 0; k < n; ++k) {
-                  const int64_t* v = win.data() + static_cast<size_t>(k) * lanes;
-                  for (int b = 0; b < lanes; ++b) a[b] += v[b];
+                for (int k = 0; k < n; k += per_pack) {
+                  ReduceRows(win.data() + static_cast<size_t>(k) * lanes, per_pack, lanes, part);
+                  for (int b = 0; b < lanes; ++b) a[b] += part[b];
                   ConvertRaws(*pair_sum_, a, a, lanes);
                 }
               } else {
@@ -539,6 +542,14 @@ class PoolingLayer final : public ExtraLayer {
           ConvertRaws(*acc_to_acc_, a, a, lanes);
           ConvertRaws(*acc_to_res_, a, out, lanes);
         }
+      }
+    }
+    // Stream global pooling's output loop: every output pack holds channels 0..s-1.
+    if (p.window_in_accum && p.output_pack > 0 && p.output_pack < p.n_chan) {
+      for (int k = p.output_pack; k < p.n_chan; ++k) {
+        std::copy(y + static_cast<size_t>(k % p.output_pack) * lanes,
+                  y + static_cast<size_t>(k % p.output_pack + 1) * lanes,
+                  y + static_cast<size_t>(k) * lanes);
       }
     }
     (void)count;
@@ -984,10 +995,14 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileCropping(const LayerSpec& s,
     }
   }
   const FixedType it = in.type, res = s.result_type;
+  std::vector<RowSource> map;
+  for (int k : src) map.push_back({0, k});
   return std::make_unique<FunctionLayer>(
-      static_cast<int>(src.size()), [src, it, res](const int64_t* const* xs, int64_t* y) {
+      static_cast<int>(src.size()),
+      [src, it, res](const int64_t* const* xs, int64_t* y) {
         for (size_t k = 0; k < src.size(); ++k) y[k] = To(it, xs[0][src[k]], res);
-      });
+      },
+      RowMapBlock(std::move(map), {it}, res));
 }
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, const MergeSpec& m,

@@ -12,6 +12,7 @@
 // Counters (rates per CPU second of the one benchmark thread): emu_GMAC/s (the emulator, batch
 // 1024), host_GMAC/s (the host build on the same batch), speedup = emu / host. Command and table:
 // tests/bench/numerics/README.md.
+#include <dlfcn.h>
 #include <time.h>
 
 #include <cstdio>
@@ -268,10 +269,18 @@ GRID(o_sat_zero, (F16_6), (ap_fixed<12, 2>), (ap_fixed<16, 6, AP_TRN, AP_SAT_ZER
 GRID(o_sat_sym, (F16_6), (ap_fixed<12, 2>), (ap_fixed<16, 6, AP_RND_CONV, AP_SAT_SYM>), false);
 GRID(o_sat_w24_bn, (F16_6), (ap_fixed<24, 2>), (ap_fixed<20, 8, AP_RND, AP_SAT>), true);
 
-// The example graph models of deploy/models (conv/pooling/merge layers): the emulator alone (their
-// kernels/ host builds exist for the kernels tests but are not run here yet). Seeded Gaussian
-// inputs, batch 1024.
-void RunExampleModel(benchmark::State& state, const char* name) {
+// The example graph models of deploy/models (conv/pooling/merge layers) next to their kernels/ host
+// builds (the module CMakeLists.txt builds per model, `module`; nullptr: emulator only). Seeded
+// Gaussian inputs, batch 1024; the two must give the same bits on the batch first.
+using HostKernelFn = void (*)(const void* const*, void* const*, unsigned);
+HostKernelFn OpenHostKernel(const char* module) {
+  if (module == nullptr) return nullptr;
+  void* handle = dlopen(module, RTLD_NOW | RTLD_LOCAL);  // kept open for the process
+  if (handle == nullptr) return nullptr;
+  return reinterpret_cast<HostKernelFn>(dlsym(handle, "fpgaas_host_kernel"));
+}
+
+void RunExampleModel(benchmark::State& state, const char* name, const char* module) {
   absl::StatusOr<std::shared_ptr<const Network>> loaded =
       LoadHls4mlNetwork(std::string(FPGAAS_EXAMPLE_MODELS) + "/" + name + "/1/hls4ml_prj");
   if (!loaded.ok()) {
@@ -300,19 +309,66 @@ void RunExampleModel(benchmark::State& state, const char* name) {
     outs.emplace_back(static_cast<size_t>(kBatch) * net.output_bytes_per_sample(k));
     out_ptrs.push_back(outs.back().data());
   }
+  const double macs = static_cast<double>(kBatch) * net.macs_per_sample();
+  double host_rate = 0;
+  if (HostKernelFn host = OpenHostKernel(module)) {
+    std::vector<std::vector<uint8_t>> host_outs;
+    std::vector<const void*> host_in(in_ptrs.begin(), in_ptrs.end());
+    std::vector<void*> host_out;
+    for (const auto& o : outs) host_outs.emplace_back(o.size(), 0x55);
+    for (auto& o : host_outs) host_out.push_back(o.data());
+    net.Run(in_ptrs.data(), out_ptrs.data(), kBatch);
+    host(host_in.data(), host_out.data(), kBatch);
+    if (host_outs != outs) {
+      state.SkipWithError("emulator and host build differ");
+      return;
+    }
+    int host_batches = 0;
+    const double host_start = ThreadCpuSeconds();
+    double host_seconds = 0;
+    do {
+      HostBatch([&] { host(host_in.data(), host_out.data(), kBatch); });
+      benchmark::DoNotOptimize(host_out.data());
+      ++host_batches;
+      host_seconds = ThreadCpuSeconds() - host_start;
+    } while (host_seconds < 0.3);
+    host_rate = host_batches * macs / host_seconds;
+  } else if (module != nullptr) {
+    state.SkipWithError((std::string("cannot open the host build ") + module).c_str());
+    return;
+  }
   for (auto _ : state) {
     net.Run(in_ptrs.data(), out_ptrs.data(), kBatch);
     benchmark::DoNotOptimize(out_ptrs.data());
   }
-  const double macs = static_cast<double>(kBatch) * net.macs_per_sample();
   state.SetItemsProcessed(state.iterations() * kBatch);
   state.counters["emu_GMAC/s"] = benchmark::Counter(
       static_cast<double>(state.iterations()) * macs / 1e9, benchmark::Counter::kIsRate);
   state.counters["MAC/sample"] = static_cast<double>(net.macs_per_sample());
+  if (host_rate > 0) {
+    state.counters["host_GMAC/s"] = host_rate / 1e9;
+    state.counters["speedup"] = benchmark::Counter(
+        static_cast<double>(state.iterations()) * macs / host_rate, benchmark::Counter::kIsRate);
+  }
 }
-void BM_model_cnn(benchmark::State& state) { RunExampleModel(state, "cnn"); }
-void BM_model_cnn_stream(benchmark::State& state) { RunExampleModel(state, "cnn_stream"); }
-void BM_model_branchy(benchmark::State& state) { RunExampleModel(state, "branchy"); }
+#ifndef FPGAAS_HOST_MODULE_cnn
+#define FPGAAS_HOST_MODULE_cnn nullptr
+#endif
+#ifndef FPGAAS_HOST_MODULE_cnn_stream
+#define FPGAAS_HOST_MODULE_cnn_stream nullptr
+#endif
+#ifndef FPGAAS_HOST_MODULE_branchy
+#define FPGAAS_HOST_MODULE_branchy nullptr
+#endif
+void BM_model_cnn(benchmark::State& state) {
+  RunExampleModel(state, "cnn", FPGAAS_HOST_MODULE_cnn);
+}
+void BM_model_cnn_stream(benchmark::State& state) {
+  RunExampleModel(state, "cnn_stream", FPGAAS_HOST_MODULE_cnn_stream);
+}
+void BM_model_branchy(benchmark::State& state) {
+  RunExampleModel(state, "branchy", FPGAAS_HOST_MODULE_branchy);
+}
 BENCHMARK(BM_model_cnn)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_model_cnn_stream)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_model_branchy)->Unit(benchmark::kMillisecond);

@@ -561,6 +561,50 @@ TEST(GraphLayers, BlocksOfSamplesMatchTheReference) {
   EXPECT_EQ(checked, 120 * 74);
 }
 
+// Single-input chains of 3 to 6 graph layers (conv, pooling, padding, upsampling, activations)
+// at batch 80 (a 64-sample block and a full 16-lane one), extremes as above.
+TEST(GraphLayers, BlockChainsMatchTheReference) {
+  int checked = 0;
+  for (uint32_t seed = 301; seed <= 500; ++seed) {
+    RandomGraph g(seed);
+    NetworkSpec spec;
+    Shape shape{g.Int(1, 5), g.Int(2, 6), g.Int(1, 3)};
+    FixedType t = g.Type();
+    spec.inputs = {{"in", t, shape.size()}};
+    std::string from = "in";
+    for (int k = g.Int(3, 6); k > 0; --k) from = g.AddLayer(spec, from, t, shape, &t);
+    auto net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
+    const int batch = 80;
+    const FixedType& it = spec.inputs[0].type;
+    std::vector<uint8_t> in, out(batch * (*net)->output_bytes_per_sample());
+    std::vector<std::vector<int64_t>> samples;
+    for (int b = 0; b < batch; ++b) {
+      std::vector<int64_t> raws = g.Raws(it, spec.inputs[0].size);
+      for (int64_t& r : raws) {
+        const int pick = g.Int(0, 3);
+        if (pick == 0) r = it.is_signed ? -(int64_t{1} << (it.width - 1)) : 0;
+        if (pick == 1) r = it.is_signed ? (int64_t{1} << (it.width - 1)) - 1
+                                        : (int64_t{1} << it.width) - 1;
+      }
+      const auto p = Pack(it, raws);
+      in.insert(in.end(), p.begin(), p.end());
+      samples.push_back(std::move(raws));
+    }
+    (*net)->Run(in.data(), out.data(), batch);
+    const size_t bytes = (*net)->output_bytes_per_sample();
+    for (int b = 0; b < batch; ++b) {
+      auto expected = reference::ReferenceRunGraph(spec, {samples[b]}, nullptr);
+      ASSERT_TRUE(expected.ok()) << expected.status();
+      std::vector<uint8_t> slice(out.begin() + b * bytes, out.begin() + (b + 1) * bytes);
+      ASSERT_EQ(Unpack((*net)->output_type(), slice), (*expected)[0])
+          << "seed " << seed << " sample " << b;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 200 * 80);
+}
+
 TEST(GraphLayers, BatchesAreSamplesBackToBack) {
   RandomGraph g(1234);
   NetworkSpec spec = g.Make();
