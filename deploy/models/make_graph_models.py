@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes the graph example models of deploy/models: cnn, cnn_stream, branchy and rnn.
+"""Writes the graph example models of deploy/models: cnn, cnn_stream, cnn_stream_up, branchy, rnn.
 
     /usr/bin/python3 deploy/models/make_graph_models.py
 
@@ -9,6 +9,8 @@ against hls4ml's C simulation), laid out as a model repository entry each:
 
   cnn         io_parallel CNN, 6x6x2 -> 5 softmax (conv2d, batch norm, pooling, upsampling, ...)
   cnn_stream  io_stream CNN, 5x5x1 -> 4 softmax (zero padding, conv2d, max and global pooling)
+  cnn_stream_up  io_stream CNN, 4x4x2 -> 3 softmax (cropping, upsampling, conv2d, softmax per
+              pixel, global max pooling)
   branchy     io_parallel, two inputs (6 + 6) and two outputs (3 + 4): add, multiply,
               concatenate, hard sigmoid, thresholded relu
   rnn         io_parallel, 6 steps x 3 features -> 2: LSTM (return_sequences) -> GRU -> dense
@@ -77,6 +79,7 @@ def main():
     spec.loader.exec_module(fixtures)
     write_model("cnn", fixtures.cnn_parallel)
     write_model("cnn_stream", fixtures.cnn_stream)
+    write_model("cnn_stream_up", fixtures.cnn_stream_up)
     write_model("branchy", fixtures.branchy)
     spec = importlib.util.spec_from_file_location("make_recurrent_fixtures", RECURRENT)
     recurrent = importlib.util.module_from_spec(spec)

@@ -1529,10 +1529,11 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildSoftmax(const LayerCall& call, int
     return Error(absl::StatusCode::kInvalidArgument, config.Where(),
                  absl::StrCat(config.name, "::n_in does not match the layer's input size ", n_in));
   }
+  // io_stream softmax reads neither: it runs once per pack (AdaptToStream).
   for (const char* field : {"n_outer", "n_inner"}) {
     absl::StatusOr<std::optional<int64_t>> v = ConfigInt(config, field);
     if (!v.ok()) return v.status();
-    if (*v && **v != 1) {
+    if (*v && **v != 1 && !stream_) {
       return Error(absl::StatusCode::kUnimplemented, config.values.at(field).Where(),
                    absl::StrCat(config.name, "::", field, " = ", **v,
                                 ": multi-dimensional softmax is not supported"));

@@ -689,7 +689,9 @@ class PoolingLayer final : public ExtraLayer {
     sum_in_shift_ = f - in_.fractional_bits();
     const int bits = std::max(acc_t.width + sum_acc_shift_, in_.width + sum_in_shift_) + 2;
     if (bits <= 62) sum_to_acc_ = MakeFastConvert(ExactType(bits, f), acc_t);
-    block_fast_ = in_to_acc_ && acc_to_res_ && acc_to_acc_ &&
+    // Stream global pooling over packs of several pixels, or short output packs: per sample.
+    block_fast_ = p.pixels_per_pack == 1 && p.output_pack == 0 && in_to_acc_ && acc_to_res_ &&
+                  acc_to_acc_ &&
                   (p.kind == PoolKind::kMax || (p.window_in_accum ? pair_sum_.has_value()
                                                                   : sum_to_acc_.has_value()));
   }

@@ -1,6 +1,6 @@
 // fpgaas host nnet library: io_stream activations, one sample per call (nnet_types.h); each
-// computes its io_parallel version (nnet_activation.h) over the sample. A stream softmax sees the
-// whole vector in one pack, as hls4ml's stream softmax does.
+// computes its io_parallel version (nnet_activation.h) over the sample. A stream softmax runs once
+// per pack (hls4ml 0.6+): each pack of data_T::size values is an independent softmax.
 #ifndef FPGAAS_KERNELS_HOST_NNET_ACTIVATION_STREAM_H_
 #define FPGAAS_KERNELS_HOST_NNET_ACTIVATION_STREAM_H_
 
@@ -21,10 +21,29 @@ FPGAAS_NNET_STREAM_ACTIVATION(linear)
 FPGAAS_NNET_STREAM_ACTIVATION(relu)
 FPGAAS_NNET_STREAM_ACTIVATION(sigmoid)
 FPGAAS_NNET_STREAM_ACTIVATION(tanh)
-FPGAAS_NNET_STREAM_ACTIVATION(softmax)
 FPGAAS_NNET_STREAM_ACTIVATION(hard_sigmoid)
 FPGAAS_NNET_STREAM_ACTIVATION(hard_tanh)
 #undef FPGAAS_NNET_STREAM_ACTIVATION
+
+// The softmax config of one pack (n_in = n_slice = data_T::size), the rest as the layer's.
+template <typename CONFIG_T, unsigned N>
+struct softmax_pack_config : CONFIG_T {
+  static const unsigned n_in = N;
+  static const unsigned n_slice = N;
+};
+
+template <class data_T, class res_T, typename CONFIG_T>
+void softmax(hls::stream<data_T>& data, hls::stream<res_T>& res) {
+  using x_T = typename data_T::value_type;
+  using y_T = typename res_T::value_type;
+  static_assert(data_T::size == res_T::size && CONFIG_T::n_in % data_T::size == 0,
+                "softmax (stream): equal packs dividing n_in");
+  for (unsigned p = 0; p < CONFIG_T::n_in / data_T::size; ++p) {
+    stream_layer<data_T, res_T, data_T::size, res_T::size>(data, res, [](x_T* x, y_T* y) {
+      softmax<x_T, y_T, softmax_pack_config<CONFIG_T, data_T::size>>(x, y);
+    });
+  }
+}
 
 template <class data_T, class param_T, class res_T, typename CONFIG_T>
 void leaky_relu(hls::stream<data_T>& data, param_T alpha, hls::stream<res_T>& res) {

@@ -102,6 +102,7 @@ struct GraphModel {
 const GraphModel kModels[] = {
     {"cnn", {72}, {5}},
     {"cnn_stream", {25}, {4}},
+    {"cnn_stream_up", {32}, {3}},
     {"branchy", {6, 6}, {3, 4}},
     {"rnn", {18}, {2}},
 };

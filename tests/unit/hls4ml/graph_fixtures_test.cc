@@ -1,4 +1,4 @@
-// The graph fixtures written by fixtures/make_graph_fixtures.py (an io_parallel CNN, an io_stream
+// The graph fixtures written by fixtures/make_graph_fixtures.py (an io_parallel CNN, io_stream
 // CNN, a two-input two-output branchy network): the importer's reading of each layer, the
 // executor against the exact reference on random inputs over each input type's range, and
 // `predict`'s column layout for several inputs and outputs. (Copies of these fixtures with hls4ml
@@ -121,7 +121,7 @@ TEST(GraphFixturesTest, BranchyInputsOutputsAndEdges) {
 // and small magnitudes.
 TEST(GraphFixturesTest, NetworksMatchTheReference) {
   std::mt19937_64 rng(2024);
-  for (const char* name : {"cnn_parallel", "cnn_stream", "branchy"}) {
+  for (const char* name : {"cnn_parallel", "cnn_stream", "cnn_stream_up", "branchy"}) {
     SCOPED_TRACE(name);
     absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(FixturesDir() / name);
     ASSERT_TRUE(project.ok()) << project.status();

@@ -1,0 +1,132 @@
+// fpgaas host nnet library: LSTM and GRU over a sequence (io_parallel; hls4ml 1.x semantics, as
+// docs/numerics.md states them). The input is n_sequence steps of n_in values; the state h (and the
+// LSTM cell c) are held in res_T, zero at the start; the output is the last h, or every step's h
+// when n_sequence_out > 1. Per step, with A = accum_t:
+//   a = dense(x_t) with mult_config1 (W, b), b = dense(h) with mult_config2 (W_r, b_r), both into A;
+//   LSTM (gate blocks i, f, g, o): i, f, o = activation_recr(A(a + b)); g = activation(A(a + b));
+//     c = res_T(g * i + c * f) exactly; h = res_T(o * activation(c)) exactly (activation reads
+//     the res_T state, writes A);
+//   GRU (blocks z, r, n; pytorch_order: r, z, n): z, r = activation_recr(A(a + b));
+//     n = activation(A(a_n + A(r * b_n))); h = res_T(n * (1 - z) + h * z) exactly.
+#ifndef FPGAAS_KERNELS_HOST_NNET_RECURRENT_H_
+#define FPGAAS_KERNELS_HOST_NNET_RECURRENT_H_
+
+#include "nnet_activation.h"
+#include "nnet_common.h"
+#include "nnet_dense.h"
+#include "nnet_recr_activations.h"
+
+namespace nnet {
+
+struct lstm_config {
+  typedef float weight_t;
+  typedef float bias_t;
+  typedef float accum_t;
+  static const unsigned n_in = 2;
+  static const unsigned n_parts = 20;
+  static const unsigned n_out = 2;
+  static const unsigned n_state = 2;
+  static const unsigned n_4state = 8;
+  static const unsigned table_size = 1024;
+  static const unsigned io_type = io_parallel;
+  static const unsigned reuse_factor = 1;
+  static const bool store_weights_in_bram = false;
+  static const bool use_static = true;
+  static const bool pytorch_order = false;
+};
+
+struct gru_config {
+  typedef float weight_t;
+  typedef float bias_t;
+  typedef float accum_t;
+  static const unsigned n_in = 2;
+  static const unsigned n_out = 2;
+  static const unsigned n_state = 2;
+  static const unsigned n_sequence = 2;
+  static const unsigned n_4state = 8;
+  static const unsigned table_size = 1024;
+  static const unsigned io_type = io_parallel;
+  static const unsigned reuse_factor = 1;
+  static const bool store_weights_in_bram = false;
+  static const bool use_static = true;
+  static const bool pytorch_order = false;
+};
+
+template <class data_T, class res_T, typename CONFIG_T>
+void lstm_stack(data_T data[CONFIG_T::n_sequence * CONFIG_T::n_in],
+                res_T res[CONFIG_T::n_sequence_out * CONFIG_T::n_state],
+                typename CONFIG_T::weight_t param[CONFIG_T::n_state * 4 * CONFIG_T::n_in],
+                typename CONFIG_T::recurrent_weight_t param_r[CONFIG_T::n_state * 4 * CONFIG_T::n_state],
+                typename CONFIG_T::bias_t param_b[CONFIG_T::n_state * 4],
+                typename CONFIG_T::recurrent_bias_t param_br[CONFIG_T::n_state * 4]) {
+  using A = typename CONFIG_T::accum_t;
+  constexpr unsigned n = CONFIG_T::n_state;
+  res_T h[n], c[n];
+  for (unsigned k = 0; k < n; ++k) h[k] = c[k] = 0;
+  for (unsigned t = 0; t < CONFIG_T::n_sequence; ++t) {
+    A a[4 * n], b[4 * n], gates[3 * n], gate_out[3 * n], g_in[n], g[n], c_act[n];
+    dense<data_T, A, typename CONFIG_T::mult_config1>(data + t * CONFIG_T::n_in, a, param, param_b);
+    dense<res_T, A, typename CONFIG_T::mult_config2>(h, b, param_r, param_br);
+    // Blocks i, f, o go through the recurrent activation; g through the activation.
+    for (unsigned k = 0; k < n; ++k) {
+      gates[k] = a[k] + b[k];                  // i
+      gates[n + k] = a[n + k] + b[n + k];      // f
+      gates[2 * n + k] = a[3 * n + k] + b[3 * n + k];  // o
+      g_in[k] = a[2 * n + k] + b[2 * n + k];
+    }
+    CONFIG_T::template activation_recr<A, A, typename CONFIG_T::ACT_CONFIG_LSTM>::activation(gates,
+                                                                                          gate_out);
+    CONFIG_T::template activation<A, A, typename CONFIG_T::ACT_CONFIG_T>::activation(g_in, g);
+    for (unsigned k = 0; k < n; ++k) c[k] = g[k] * gate_out[k] + c[k] * gate_out[n + k];
+    CONFIG_T::template activation<res_T, A, typename CONFIG_T::ACT_CONFIG_T>::activation(c, c_act);
+    for (unsigned k = 0; k < n; ++k) h[k] = gate_out[2 * n + k] * c_act[k];
+    if (CONFIG_T::n_sequence_out > 1) {
+      for (unsigned k = 0; k < n; ++k) res[t * n + k] = h[k];
+    }
+  }
+  if (CONFIG_T::n_sequence_out == 1) {
+    for (unsigned k = 0; k < n; ++k) res[k] = h[k];
+  }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void gru_stack(data_T data[CONFIG_T::n_sequence * CONFIG_T::n_in],
+               res_T res[CONFIG_T::n_sequence_out * CONFIG_T::n_state],
+               typename CONFIG_T::weight_t param[CONFIG_T::n_state * 3 * CONFIG_T::n_in],
+               typename CONFIG_T::recurrent_weight_t param_zr[CONFIG_T::n_state * 3 * CONFIG_T::n_state],
+               typename CONFIG_T::bias_t param_b[CONFIG_T::n_state * 3],
+               typename CONFIG_T::recurrent_bias_t param_br[CONFIG_T::n_state * 3]) {
+  using A = typename CONFIG_T::accum_t;
+  constexpr unsigned n = CONFIG_T::n_state;
+  // Where z and r sit among the first two blocks.
+  constexpr unsigned z_at = CONFIG_T::pytorch_order ? n : 0, r_at = CONFIG_T::pytorch_order ? 0 : n;
+  res_T h[n];
+  for (unsigned k = 0; k < n; ++k) h[k] = 0;
+  const ap_fixed<2, 2> one = 1;
+  for (unsigned t = 0; t < CONFIG_T::n_sequence; ++t) {
+    A a[3 * n], b[3 * n], zr_in[2 * n], zr[2 * n], n_in[n], n_act[n];
+    dense<data_T, A, typename CONFIG_T::mult_config1>(data + t * CONFIG_T::n_in, a, param, param_b);
+    dense<res_T, A, typename CONFIG_T::mult_config2>(h, b, param_zr, param_br);
+    for (unsigned k = 0; k < 2 * n; ++k) zr_in[k] = a[k] + b[k];
+    CONFIG_T::template activation_recr<A, A, typename CONFIG_T::ACT_CONFIG_GRU>::activation(zr_in, zr);
+    for (unsigned k = 0; k < n; ++k) {
+      const A reset_product = zr[r_at + k] * b[2 * n + k];
+      n_in[k] = a[2 * n + k] + reset_product;
+    }
+    CONFIG_T::template activation<A, A, typename CONFIG_T::ACT_CONFIG_T>::activation(n_in, n_act);
+    for (unsigned k = 0; k < n; ++k) {
+      const A z = zr[z_at + k];
+      h[k] = n_act[k] * (one - z) + h[k] * z;
+    }
+    if (CONFIG_T::n_sequence_out > 1) {
+      for (unsigned k = 0; k < n; ++k) res[t * n + k] = h[k];
+    }
+  }
+  if (CONFIG_T::n_sequence_out == 1) {
+    for (unsigned k = 0; k < n; ++k) res[k] = h[k];
+  }
+}
+
+}  // namespace nnet
+
+#endif  // FPGAAS_KERNELS_HOST_NNET_RECURRENT_H_
