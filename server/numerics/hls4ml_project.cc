@@ -235,6 +235,13 @@ class ProjectReader {
   absl::StatusOr<LayerSpec> BuildParamActivation(const LayerCall& call, int n_in,
                                                  const FixedType& in_type);
   absl::StatusOr<LayerSpec> BuildHardActivation(const LayerCall& call, int n_in);
+  // softplus, softsign, elu, selu, binary_tanh, ternary_tanh (their release from the project's
+  // nnet_activation(_stream).h where releases differ).
+  absl::StatusOr<LayerSpec> BuildTableActivation(const LayerCall& call, int n_in,
+                                                 const FixedType& in_type);
+  // The text a type name finally stands for (typedefs followed, a stream pack's element type),
+  // without spaces: tells ap_uint<1> from the same-valued ap_ufixed<1,1>.
+  std::string SpelledType(absl::string_view text) const;
   // nnet::lstm_stack / gru_stack (hls4ml_project.cc's BuildRecurrent).
   absl::StatusOr<LayerSpec> BuildRecurrent(const LayerCall& call, int n_in);
   absl::StatusOr<ActivationSpec> RecurrentActivation(const ConfigStruct& config,
@@ -2372,6 +2379,136 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildHardActivation(const LayerCall& ca
   return layer;
 }
 
+std::string ProjectReader::SpelledType(absl::string_view text) const {
+  std::string t(Trim(text));
+  for (int hops = 0; hops < 32; ++hops) {
+    if (absl::StartsWith(t, "nnet::array<")) {
+      const std::vector<std::string> parts = SplitTopLevel(t.substr(12, t.size() - 13));
+      if (parts.empty()) break;
+      t = std::string(Trim(parts[0]));
+      continue;
+    }
+    auto it = typedefs_.find(t);
+    if (it == typedefs_.end()) break;
+    t = std::string(Trim(it->second.text));
+  }
+  t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
+  return t;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildTableActivation(const LayerCall& call, int n_in,
+                                                              const FixedType& in_type) {
+  const std::string& f = call.function;
+  const bool with_alpha = f == "elu" && call.args.size() == 3;
+  const bool with_param_type = with_alpha && call.template_args.size() == 4;
+  const size_t out_template = with_param_type ? 2 : 1;
+  if (call.template_args.size() != out_template + 2 ||
+      call.args.size() != (with_alpha ? 3u : 2u)) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 absl::StrCat("cannot parse the arguments of nnet::", f));
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, out_template + 1);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
+  absl::StatusOr<std::optional<int64_t>> cfg_n_in = ConfigInt(config, "n_in");
+  absl::StatusOr<std::optional<int64_t>> table_size = ConfigInt(config, "table_size");
+  if (!cfg_n_in.ok()) return cfg_n_in.status();
+  if (!table_size.ok()) return table_size.status();
+  if (!*cfg_n_in || **cfg_n_in != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, "::n_in does not match the layer's input size ", n_in));
+  }
+  absl::StatusOr<FixedType> res = ResolveType(call.template_args[out_template], call.where);
+  if (!res.ok()) return res.status();
+  ActivationSpec act;
+  act.n = n_in;
+  act.kind = f == "elu"           ? ActivationKind::kElu
+             : f == "selu"        ? ActivationKind::kSelu
+             : f == "softplus"    ? ActivationKind::kSoftplus
+             : f == "softsign"    ? ActivationKind::kSoftsign
+             : f == "binary_tanh" ? ActivationKind::kBinaryTanh
+                                  : ActivationKind::kTernaryTanh;
+  act.table_size = static_cast<int>(table_size->value_or(1024));
+  absl::StatusOr<FixedType> table_type = ConfigType(config, "table_t", FixedType{18, 8});
+  if (!table_type.ok()) return table_type.status();
+  act.table_type = *table_type;
+
+  // Where releases differ, the project's own header tells (without one: the newest release).
+  const char* header = stream_ ? "nnet_activation_stream.h" : "nnet_activation.h";
+  const std::string& source = NnetUtils(header);
+  auto edited = [&](absl::string_view what) {
+    return Error(absl::StatusCode::kUnimplemented, Display(firmware_dir_ / "nnet_utils" / header),
+                 absl::StrCat("this ", header, "'s ", what,
+                              " is none of hls4ml's releases' (edited?): nnet::", f,
+                              " cannot be reproduced"));
+  };
+  auto set_param = [&](const FixedType& t, double value) -> absl::Status {
+    absl::StatusOr<int64_t> raw = FromDouble(t, value);
+    if (!raw.ok()) return raw.status();
+    act.param_type = t;
+    act.param = *raw;
+    return absl::OkStatus();
+  };
+  FixedType bit;  // ap_uint<1>
+  bit.width = 1;
+  bit.integer_bits = 1;
+  bit.is_signed = false;
+  // The old signatures type alpha/lambda as res_T (io_parallel) or data_T (io_stream).
+  const FixedType& old_type = stream_ ? in_type : *res;
+  if (act.kind == ActivationKind::kElu) {
+    if (with_alpha) {
+      const std::string param(Trim(call.args[1]));
+      double value = 0;
+      if (!absl::SimpleAtod(param, &value) || !std::isfinite(value)) {
+        return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                     absl::StrCat("nnet::elu parameter '", param, "' is not a number"));
+      }
+      FixedType t = old_type;
+      if (with_param_type) {
+        absl::StatusOr<FixedType> pt = ResolveType(call.template_args[1], call.where);
+        if (!pt.ok()) return pt.status();
+        t = *pt;
+      }
+      if (absl::Status st = set_param(t, value); !st.ok()) return st;
+    } else {
+      // elu(data, res): 1.x passes ap_uint<1>(1.0), older releases their alpha type's 1.0.
+      const bool new_release = absl::StrContains(source, "elu<data_T, ap_uint<1>, res_T, CONFIG_T>");
+      const bool old_release = absl::StrContains(source, "elu<data_T, res_T, CONFIG_T>(data, 1.0");
+      if (!source.empty() && !new_release && !old_release) return edited("two-argument elu");
+      if (absl::Status st = set_param(old_release ? old_type : bit, 1.0); !st.ok()) return st;
+    }
+  } else if (act.kind == ActivationKind::kSelu) {
+    constexpr double kLambda = 1.0507009873554804934193349852946;
+    FixedType t = old_type;
+    if (!stream_) {
+      // hls4ml 1.2+: ap_ufixed<16, 1> lambda; before: res_T(lambda).
+      const bool new_release = absl::StrContains(source, "typedef ap_ufixed<16, 1> selu_const_t");
+      const bool old_release =
+          absl::StrContains(source, "res_T(1.0507009873554804934193349852946) * datareg");
+      if (!source.empty() && !new_release && !old_release) return edited("selu");
+      if (!old_release) t = FixedType{16, 1, false};
+    } else if (!source.empty() &&
+               !absl::StrContains(source, "(typename data_T::value_type)1.0507009873554804") &&
+               !absl::StrContains(source, "(typename data_T::value_type) 1.0507009873554804")) {
+      return edited("selu");  // every release's stream selu: data_T's lambda
+    }
+    if (absl::Status st = set_param(t, kLambda); !st.ok()) return st;
+  } else if (act.kind == ActivationKind::kBinaryTanh) {
+    // hls4ml 1.2+: x >= 0 is +1, and an ap_uint<1> result takes 0 for -1 (binary_cast).
+    const bool new_release = source.empty() || absl::StrContains(source, "binary_cast<cache_T");
+    act.binary_zero_positive = new_release;
+    act.binary_bit_result = new_release && SpelledType(call.template_args[out_template]) ==
+                                               "ap_uint<1>";
+  } else if (act.kind == ActivationKind::kTernaryTanh) {
+    // io_parallel compares data_T(2 * x) with +-1; io_stream x itself.
+    act.ternary_doubles = !stream_;
+  }
+  LayerSpec layer;
+  layer.op = act;
+  return layer;
+}
+
 absl::StatusOr<ActivationSpec> ProjectReader::RecurrentActivation(
     const ConfigStruct& config, const std::string& act_config, const std::string& using_name,
     int n) {
@@ -2749,7 +2886,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
                absl::StrCat("unknown layer nnet::", f,
                             " (supported: dense, normalize, relu, relu6, relu1, linear, sigmoid, "
                             "tanh, softmax, leaky_relu, thresholded_relu, prelu, hard_sigmoid, "
-                            "hard_tanh, conv_1d_cl, conv_2d_cl, pointwise_conv_1d_cl, "
+                            "hard_tanh, elu, selu, softplus, softsign, binary_tanh, ternary_tanh, "
+                            "conv_1d_cl, conv_2d_cl, pointwise_conv_1d_cl, "
                             "pointwise_conv_2d_cl, depthwise_conv_1d_cl, depthwise_conv_2d_cl, "
                             "separable_conv_1d_cl, separable_conv_2d_cl, pooling1d_cl, pooling2d_cl, "
                             "global_pooling1d_cl, global_pooling2d_cl, zeropad1d_cl, "
@@ -2998,6 +3136,9 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
       layer = BuildMerge(call, in_sizes);
     } else if (f == "leaky_relu" || f == "thresholded_relu" || f == "prelu") {
       layer = BuildParamActivation(call, in_sizes[0], buffers[ins[0]].type);
+    } else if (f == "elu" || f == "selu" || f == "softplus" || f == "softsign" ||
+               f == "binary_tanh" || f == "ternary_tanh") {
+      layer = BuildTableActivation(call, in_sizes[0], buffers[ins[0]].type);
     } else {
       layer = BuildLayer(call, in_sizes[0]);
     }

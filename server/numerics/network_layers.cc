@@ -861,7 +861,17 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(
   }
   if (const auto* m = std::get_if<MergeSpec>(&spec.op)) return CompileMerge(spec, *m, inputs);
   if (const auto* a = std::get_if<ActivationSpec>(&spec.op)) {
-    return CompileActivation(spec, *a, inputs[0]);
+    switch (a->kind) {
+      case ActivationKind::kSoftplus:
+      case ActivationKind::kSoftsign:
+      case ActivationKind::kElu:
+      case ActivationKind::kSelu:
+      case ActivationKind::kBinaryTanh:
+      case ActivationKind::kTernaryTanh:
+        return CompileTableActivation(spec, *a, inputs[0]);
+      default:
+        return CompileActivation(spec, *a, inputs[0]);
+    }
   }
   if (const auto* r = std::get_if<RecurrentSpec>(&spec.op)) {
     return CompileRecurrent(spec, *r, inputs[0]);

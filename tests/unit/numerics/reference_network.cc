@@ -726,6 +726,50 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
           y.push_back(Conv(res, act->kind == ActivationKind::kHardTanh ? 2 * z - 1 : z));
           break;
         }
+        case ActivationKind::kSoftplus:
+        case ActivationKind::kSoftsign: {
+          // init_softplus_table / init_softsign_table over [-8, 8); index as sigmoid's.
+          const int n = act->table_size;
+          const int index = Clamp(int64_t{IntOf(v * n / 16)} + 8 * n / 16, n);
+          const float in_val = static_cast<float>(2 * 8.0 * (index - float(n) / 2.0) / float(n));
+          const float f = act->kind == ActivationKind::kSoftplus
+                              ? static_cast<float>(std::log(std::exp(in_val) + 1.))
+                              : static_cast<float>(in_val / (std::abs(in_val) + 1.));
+          y.push_back(Conv(res, Conv(act->table_type, Exact(f))));
+          break;
+        }
+        case ActivationKind::kElu:
+        case ActivationKind::kSelu: {
+          const bool elu = act->kind == ActivationKind::kElu;
+          if (v >= 0) {
+            y.push_back(elu ? Conv(res, v) : Conv(res, param * v));
+            break;
+          }
+          // index = x * N / -8 as an int, capped at N - 1; table over -8 k / N.
+          const int n = act->table_size;
+          int index = IntOf(v * n / -8);
+          if (index > n - 1) index = n - 1;
+          const float in_val = static_cast<float>(-8.0 * index / float(n));
+          const float e = static_cast<float>(std::exp(in_val) - 1.);
+          const float f = elu ? e
+                              : static_cast<float>(1.0507009873554804934193349852946 *
+                                                   (1.6732632423543772848170429916717 *
+                                                    (std::exp(in_val) - 1.)));
+          const mpq_class entry = Conv(act->table_type, Exact(f));
+          y.push_back(elu ? Conv(res, param * entry) : Conv(res, entry));
+          break;
+        }
+        case ActivationKind::kBinaryTanh: {
+          const bool positive = act->binary_zero_positive ? v >= 0 : v > 0;
+          y.push_back(positive ? Conv(res, 1)
+                               : act->binary_bit_result ? mpq_class(0) : Conv(res, -1));
+          break;
+        }
+        case ActivationKind::kTernaryTanh: {
+          const mpq_class d = act->ternary_doubles ? Conv(it, 2 * v) : v;
+          y.push_back(d > 1 ? Conv(res, 1) : d > -1 ? Conv(res, 0) : Conv(res, -1));
+          break;
+        }
         default:
           return absl::InvalidArgumentError("reference: unexpected activation");
       }
