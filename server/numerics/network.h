@@ -184,6 +184,16 @@ struct TransposeSpec {
   std::vector<int> source;  // the input index of every output element
 };
 
+// nnet::embedding (Embedding layer, nnet_embed.h / nnet_embed_stream.h, hls4ml 0.7+): for input j
+// and column i, y[j * n_out + i] = res_t(embeddings[k]) with k = the integer part (toward zero) of
+// the exact x_j * n_out + i (hls4ml indexes its array with that ap_fixed sum). A k outside the
+// table (an input that is not a row number: hls4ml's C simulation reads outside its array) gives 0.
+struct EmbeddingSpec {
+  int n_in = 0, n_out = 0, vocab_size = 0;
+  FixedType embeddings_type;
+  std::vector<int64_t> embeddings;  // raw, vocab_size * n_out, row-major
+};
+
 // nnet_merge.h over two inputs (element-wise: y_i = res_t(f(a_{i mod n1}, b_{i mod n2})), exact
 // arithmetic inside f). Average: (a + b) * 0.5 exactly, or (hls4ml < 1.0) the ap_fixed division
 // (a + b) / res_t(2) truncated toward zero at max(F_a, F_b) fractional bits. Maximum/minimum
@@ -254,7 +264,8 @@ struct LayerSpec {
   std::string name;       // e.g. "layer2" / "fc1", as in the project (for traces and errors)
   FixedType result_type;  // the layer's output type (res_t / layerN_t)
   std::variant<DenseSpec, BatchNormSpec, ActivationSpec, SoftmaxSpec, ConvSpec, PoolingSpec,
-               PaddingSpec, ResizeSpec, MergeSpec, RecurrentSpec, TransposeSpec>
+               PaddingSpec, ResizeSpec, MergeSpec, RecurrentSpec, TransposeSpec,
+               EmbeddingSpec>
       op;
   // The buffers it reads: names of network inputs or of earlier layers. Empty: the previous
   // layer's output (the first layer: the first input). Merge layers read two.

@@ -1,5 +1,6 @@
 // The table activations of nnet_activation.h / nnet_activation_stream.h beyond sigmoid and tanh
-// (softplus, softsign, elu, selu) and binary/ternary tanh, one sample at a time on raw values.
+// (softplus, softsign, elu, selu), binary/ternary tanh and nnet::embedding (a table read by the
+// input value), one sample at a time on raw values.
 // Each output is a precomputed res_t value picked by an integer index, so Run does no arithmetic
 // beyond the index.
 #include <algorithm>
@@ -207,6 +208,70 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTableActivation(const LayerSp
     layer->doubles_ = act.ternary_doubles;
   }
   return layer;
+}
+
+namespace {
+
+class EmbeddingLayer final : public ExtraLayer {
+ public:
+  EmbeddingLayer(const EmbeddingSpec& e, const FixedType& in, const FixedType& res)
+      : e_(e), in_(in) {
+    n_out_ = e.n_in * e.n_out;
+    for (int64_t v : e.embeddings) out_.push_back(Convert(e.embeddings_type, v, res));
+  }
+  void Run(const int64_t* const* xs, int64_t* y) const override {
+    const int f = in_.fractional_bits();
+    const Int128 size = static_cast<Int128>(out_.size());
+    for (int j = 0; j < e_.n_in; ++j) {
+      const Int128 x = WideRaw(in_, xs[0][j]);
+      for (int i = 0; i < e_.n_out; ++i) {
+        // trunc0(x * n_out + i): exact in units of 2^-f (f may be negative).
+        Int128 k;
+        if (f <= 0) {
+          k = -f >= 40 ? (x == 0 ? Int128(i) : size) : x * e_.n_out * (Int128(1) << -f) + i;
+        } else if (f >= 100) {
+          // |x * n_out * 2^-f| < 1: the sum lies in (i - 1, i + 1); toward zero.
+          k = i == 0 ? 0 : x >= 0 ? Int128(i) : Int128(i - 1);
+        } else {
+          const Int128 num = x * e_.n_out + (Int128(i) << f);
+          k = num >= 0 ? num >> f : -((-num) >> f);
+        }
+        y[j * e_.n_out + i] = k >= 0 && k < size ? out_[static_cast<size_t>(k)] : 0;
+      }
+    }
+  }
+
+ private:
+  EmbeddingSpec e_;
+  FixedType in_;
+  std::vector<int64_t> out_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileEmbedding(const LayerSpec& s,
+                                                             const EmbeddingSpec& e,
+                                                             const LayerInput& in) {
+  if (e.n_in < 1 || e.n_out < 1 || e.vocab_size < 1 || e.n_out > (1 << 20) ||
+      e.vocab_size > (1 << 26) / e.n_out || int64_t{e.n_in} * e.n_out > (int64_t{1} << 26)) {
+    return Invalid(s, absl::StrCat("embedding n_in ", e.n_in, ", n_out ", e.n_out,
+                                   ", vocab_size ", e.vocab_size, " out of range"));
+  }
+  if (in.size != e.n_in) {
+    return Invalid(s, absl::StrCat("embedding n_in = ", e.n_in, " but its input has ", in.size));
+  }
+  const FixedType& t = e.embeddings_type;
+  if (t.width < 1 || t.width > 64) return Invalid(s, "embeddings type is not supported");
+  if (e.embeddings.size() != static_cast<size_t>(e.vocab_size) * e.n_out) {
+    return Invalid(s, absl::StrCat(e.embeddings.size(), " embeddings; expected vocab_size * n_out = ",
+                                   int64_t{e.vocab_size} * e.n_out));
+  }
+  for (size_t k = 0; k < e.embeddings.size(); ++k) {
+    if (WrapToWidth(t, e.embeddings[k]) != e.embeddings[k]) {
+      return Invalid(s, absl::StrCat("embeddings[", k, "] is not a raw value of ", t.ToString()));
+    }
+  }
+  return std::make_unique<EmbeddingLayer>(e, in.type, s.result_type);
 }
 
 }  // namespace fpgaas::numerics::internal

@@ -859,6 +859,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(
   if (const auto* t = std::get_if<TransposeSpec>(&spec.op)) {
     return CompileTranspose(spec, *t, inputs[0]);
   }
+  if (const auto* e = std::get_if<EmbeddingSpec>(&spec.op)) {
+    return CompileEmbedding(spec, *e, inputs[0]);
+  }
   if (const auto* m = std::get_if<MergeSpec>(&spec.op)) return CompileMerge(spec, *m, inputs);
   if (const auto* a = std::get_if<ActivationSpec>(&spec.op)) {
     switch (a->kind) {

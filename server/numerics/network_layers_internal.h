@@ -62,6 +62,11 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTableActivation(const LayerSp
                                                                    const ActivationSpec& act,
                                                                    const LayerInput& input);
 
+// network_activations.cc: nnet::embedding.
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileEmbedding(const LayerSpec& spec,
+                                                             const EmbeddingSpec& e,
+                                                             const LayerInput& input);
+
 // network_quant_layers.cc: nnet::transpose.
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTranspose(const LayerSpec& spec,
                                                              const TransposeSpec& t,

@@ -208,5 +208,72 @@ TEST(TableActivations, RandomTypesMatchTheReference) {
   EXPECT_LT(refused, 100);
 }
 
+// nnet::embedding: rows by integer inputs; a fractional input shifts the index by its fraction
+// times n_out (hls4ml indexes with the ap_fixed sum); outside the table: 0.
+TEST(Embedding, ByHand) {
+  EmbeddingSpec e;
+  e.n_in = 4;
+  e.n_out = 2;
+  e.vocab_size = 3;
+  e.embeddings_type = T(8, 4);  // F = 4
+  e.embeddings = {1, 2, 3, 4, 5, 6};
+  NetworkSpec s;
+  s.input_type = T(8, 6);  // F = 2
+  s.input_size = 4;
+  LayerSpec l;
+  l.name = "embed";
+  l.result_type = T(12, 6);  // F = 6: raw = 4 * embedding raw
+  l.op = e;
+  s.layers.push_back(l);
+  auto net = Network::Create(s);
+  ASSERT_TRUE(net.ok()) << net.status();
+  // x = 2: row 2 (5, 6); x = 0.5: 1 + i -> (2, 3); x = -0.25: -0.5 + i -> k = 0, 0 -> (1, 1);
+  // x = 3: beyond the table -> 0.
+  EXPECT_EQ(RunNet(**net, {8, 2, -1, 12}),
+            (std::vector<int64_t>{20, 24, 8, 12, 4, 4, 0, 0}));
+}
+
+TEST(Embedding, RandomTypesMatchTheReference) {
+  int checked = 0;
+  for (uint32_t seed = 1; seed <= 200; ++seed) {
+    Random r(seed);
+    EmbeddingSpec e;
+    e.n_in = r.Int(1, 6);
+    e.n_out = r.Int(1, 5);
+    e.vocab_size = r.Int(1, 40);
+    e.embeddings_type = r.Type(32);
+    for (int k = 0; k < e.vocab_size * e.n_out; ++k) {
+      e.embeddings.push_back(r.RandomRaw(e.embeddings_type));
+    }
+    // Integer inputs mostly (ap_uint/ap_int), sometimes fractional ones.
+    FixedType in = r.Type(16);
+    if (r.Int(0, 2) != 0) in.integer_bits = in.width;
+    NetworkSpec s;
+    s.input_type = in;
+    s.input_size = e.n_in;
+    LayerSpec l;
+    l.name = "embed";
+    l.result_type = r.Type(32);
+    l.op = e;
+    s.layers.push_back(l);
+    auto net = Network::Create(s);
+    ASSERT_TRUE(net.ok()) << net.status();
+    for (int sample = 0; sample < 30; ++sample) {
+      std::vector<int64_t> x;
+      for (int k = 0; k < e.n_in; ++k) {
+        x.push_back(r.Int(0, 1) ? r.RandomRaw(in)
+                                : std::min<int64_t>(r.Int(0, e.vocab_size - 1),
+                                                    in.is_signed ? (int64_t{1} << (in.width - 1)) - 1
+                                                                 : (int64_t{1} << in.width) - 1));
+      }
+      auto expected = reference::ReferenceRunGraph(s, {x}, nullptr);
+      ASSERT_TRUE(expected.ok()) << expected.status();
+      ASSERT_EQ(RunNet(**net, x), (*expected)[0]) << "seed " << seed << " in " << in.ToString();
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 200 * 30);
+}
+
 }  // namespace
 }  // namespace fpgaas::numerics

@@ -698,6 +698,22 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
     }
     return y;
   }
+  if (const auto* e = std::get_if<EmbeddingSpec>(&layer.op)) {
+    // nnet::embedding: embeddings[x * n_out + i] with the ap_fixed sum truncated toward zero.
+    const mpz_class size = mpz_class(e->vocab_size) * e->n_out;
+    for (int j = 0; j < e->n_in; ++j) {
+      for (int i = 0; i < e->n_out; ++i) {
+        const mpz_class k = TruncTowardZero(x[j] * e->n_out + i);
+        if (k < 0 || k >= size) {
+          y.push_back(0);
+        } else {
+          const int64_t raw = e->embeddings[k.get_si()];
+          y.push_back(Conv(res, ValueOf(e->embeddings_type, RawToMpz(e->embeddings_type, raw))));
+        }
+      }
+    }
+    return y;
+  }
   if (const auto* act = std::get_if<ActivationSpec>(&layer.op)) {
     const mpq_class param = ValueOf(act->param_type, RawToMpz(act->param_type, act->param));
     for (size_t i = 0; i < x.size(); ++i) {
