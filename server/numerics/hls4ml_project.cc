@@ -242,6 +242,7 @@ class ProjectReader {
   // The text a type name finally stands for (typedefs followed, a stream pack's element type),
   // without spaces: tells ap_uint<1> from the same-valued ap_ufixed<1,1>.
   std::string SpelledType(absl::string_view text) const;
+  absl::StatusOr<LayerSpec> BuildEmbedding(const LayerCall& call, int n_in);
   // nnet::lstm_stack / gru_stack (hls4ml_project.cc's BuildRecurrent).
   absl::StatusOr<LayerSpec> BuildRecurrent(const LayerCall& call, int n_in);
   absl::StatusOr<ActivationSpec> RecurrentActivation(const ConfigStruct& config,
@@ -2379,6 +2380,40 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildHardActivation(const LayerCall& ca
   return layer;
 }
 
+absl::StatusOr<LayerSpec> ProjectReader::BuildEmbedding(const LayerCall& call, int n_in) {
+  if (call.args.size() != 3 || call.template_args.size() != 3) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 "nnet::embedding takes <data_T, res_T, CONFIG_T>(data, res, embeddings)");
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
+  EmbeddingSpec e;
+  for (IntField f : {IntField{"n_in", &e.n_in}, IntField{"n_out", &e.n_out},
+                     IntField{"vocab_size", &e.vocab_size}}) {
+    absl::StatusOr<int> v = RequiredInt(config, f.name);
+    if (!v.ok()) return v.status();
+    *f.value = *v;
+  }
+  if (e.n_in != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, "::n_in = ", e.n_in, " but the layer's input has ", n_in,
+                              " values"));
+  }
+  absl::StatusOr<FixedType> type = ConfigType(config, "embeddings_t", std::nullopt);
+  if (!type.ok()) return type.status();
+  e.embeddings_type = *type;
+  absl::StatusOr<std::vector<int64_t>> table =
+      LoadWeights(call.args[2], e.embeddings_type, int64_t{e.vocab_size} * e.n_out,
+                  absl::StrCat(config.name, "::embeddings_t"), call);
+  if (!table.ok()) return table.status();
+  e.embeddings = *std::move(table);
+  LayerSpec layer;
+  layer.op = e;
+  return layer;
+}
+
 std::string ProjectReader::SpelledType(absl::string_view text) const {
   std::string t(Trim(text));
   for (int hops = 0; hops < 32; ++hops) {
@@ -2840,6 +2875,17 @@ absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
                                  r->n_in, " and n_state = ", r->n_state,
                                  " are not supported (one time step per pack)"));
     }
+  } else if (const auto* e = std::get_if<EmbeddingSpec>(&layer.op)) {
+    // nnet_embed_stream.h reads one pack (data_T::size values) and writes one pack of n_out per
+    // value: the whole input in one pack.
+    int in_pack = 0;
+    absl::StatusOr<FixedType> in = ResolveType(call.template_args[0], call.where, 0, &in_pack);
+    if (!in.ok()) return in.status();
+    if (in_pack != e->n_in || out_pack != e->n_out) {
+      return refuse(absl::StrCat("packs of ", in_pack, " in and ", out_pack, " out for n_in = ",
+                                 e->n_in, " and n_out = ", e->n_out,
+                                 " are not supported (nnet_embed_stream.h reads one pack)"));
+    }
   } else if (auto* t = std::get_if<TransposeSpec>(&layer.op)) {
     absl::StatusOr<LayerSpec> s =
         BuildTranspose(call, static_cast<int>(t->source.size()), std::max(out_pack, 1));
@@ -2876,6 +2922,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "resize_nearest") return BuildResize(call, n_in);
   if (f == "transpose") return BuildTranspose(call, n_in);
   if (f == "hard_sigmoid" || f == "hard_tanh") return BuildHardActivation(call, n_in);
+  if (f == "embedding") return BuildEmbedding(call, n_in);
   if (f == "lstm_stack" || f == "gru_stack") return BuildRecurrent(call, n_in);
   if (f == "relu6" || f == "relu1") {
     absl::StatusOr<LayerSpec> layer = BuildActivation(call, n_in, ActivationKind::kReluMax);
@@ -2886,7 +2933,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
                absl::StrCat("unknown layer nnet::", f,
                             " (supported: dense, normalize, relu, relu6, relu1, linear, sigmoid, "
                             "tanh, softmax, leaky_relu, thresholded_relu, prelu, hard_sigmoid, "
-                            "hard_tanh, elu, selu, softplus, softsign, binary_tanh, ternary_tanh, "
+                            "hard_tanh, elu, selu, softplus, softsign, binary_tanh, ternary_tanh, embedding, "
                             "conv_1d_cl, conv_2d_cl, pointwise_conv_1d_cl, "
                             "pointwise_conv_2d_cl, depthwise_conv_1d_cl, depthwise_conv_2d_cl, "
                             "separable_conv_1d_cl, separable_conv_2d_cl, pooling1d_cl, pooling2d_cl, "
@@ -3198,6 +3245,9 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     }
     if (const auto* t = std::get_if<TransposeSpec>(&layer->op)) {
       expected_out = static_cast<int64_t>(t->source.size());
+    }
+    if (const auto* e = std::get_if<EmbeddingSpec>(&layer->op)) {
+      expected_out = int64_t{e->n_in} * e->n_out;
     }
     if (const auto* m = std::get_if<MergeSpec>(&layer->op)) {
       expected_out = m->kind == MergeKind::kConcatenate ? in_sizes[0] + in_sizes[1]

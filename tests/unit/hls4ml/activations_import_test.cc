@@ -1,4 +1,4 @@
-// The importer on softplus, softsign, elu, selu, binary_tanh and ternary_tanh: their config, their
+// The importer on nnet::embedding and on softplus, softsign, elu, selu, binary_tanh and ternary_tanh: their config, their
 // parameters, and the release differences it reads from the project's nnet_activation(_stream).h
 // (alpha/lambda types, binary_tanh at 0 and its ap_uint<1> cast, ternary_tanh's doubling in
 // io_parallel only). Projects are the team's fixtures with one activation replaced.
@@ -17,7 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::fpgaas::testing_hls4ml::CopyFixture;
+using ::fpgaas::testing_hls4ml::LineOf;
 using ::fpgaas::testing_hls4ml::ReplaceInFile;
+using ::fpgaas::testing_hls4ml::ScratchDir;
 using ::fpgaas::testing_hls4ml::WriteText;
 using ::testing::HasSubstr;
 
@@ -154,6 +156,75 @@ TEST(ActivationsImport, TernaryTanhDoublesInParallelOnly) {
   EXPECT_EQ(a.kind, ActivationKind::kSelu);
   EXPECT_EQ(a.param_type, Type("ap_fixed<16,6>"));
   EXPECT_EQ(a.param, 1075);
+}
+
+// A project written here: an Embedding of 3 integer inputs into rows of 2 (vocabulary 4), as
+// hls4ml 0.7+ writes it (io_parallel arrays, or io_stream packs of `in_pack` / `out_pack`).
+fs::path WriteEmbedding(bool stream, int in_pack = 3, int out_pack = 2) {
+  const fs::path dir = ScratchDir(stream ? "embed_stream" : "embed") / "embed";
+  const fs::path fw = dir / "firmware";
+  fs::create_directories(fw / "weights");
+  const std::string in_t = stream ? "nnet::array<ap_uint<4>, " + std::to_string(in_pack) + ">"
+                                  : "ap_uint<4>";
+  const std::string out_t = stream ? "nnet::array<ap_fixed<10,4,AP_RND,AP_SAT>, " +
+                                         std::to_string(out_pack) + ">"
+                                   : "ap_fixed<10,4,AP_RND,AP_SAT>";
+  WriteText(fw / "defines.h", "#ifndef DEFINES_H_\n#define DEFINES_H_\n#define N_INPUT_1_1 3\n"
+                              "#define N_LAYER_2 6\n"
+                              "typedef " + in_t + " input_t;\ntypedef " + out_t + " layer2_t;\n"
+                              "typedef ap_fixed<8,2> embeddings_t;\n#endif\n");
+  WriteText(fw / "parameters.h",
+            std::string("#ifndef PARAMETERS_H_\n#define PARAMETERS_H_\n#include \"defines.h\"\n"
+                        "struct config2 : nnet::embed_config {\n"
+                        "    static const unsigned n_in = 3;\n"
+                        "    static const unsigned n_out = 2;\n"
+                        "    static const unsigned vocab_size = 4;\n"
+                        "    static const unsigned io_type = nnet::") +
+                (stream ? "io_stream" : "io_parallel") +
+                ";\n    static const unsigned reuse_factor = 1;\n"
+                "    typedef embeddings_t embeddings_t;\n};\n#endif\n");
+  const std::string args = stream ? "hls::stream<input_t> &input_1, hls::stream<layer2_t> &layer2_out"
+                                  : "input_t input_1[N_INPUT_1_1], layer2_t layer2_out[N_LAYER_2]";
+  WriteText(fw / "embed.cpp",
+            "#include \"embed.h\"\n#include \"parameters.h\"\n\nvoid embed(" + args + ") {\n"
+            "#ifndef __SYNTHESIS__\n"
+            "    nnet::load_weights_from_txt<embeddings_t, 8>(e2, \"e2.txt\");\n"
+            "#endif\n"
+            "    nnet::embedding<input_t, layer2_t, config2>(input_1, layer2_out, e2); // embedding\n"
+            "}\n");
+  WriteText(fw / "embed.h", "#include \"defines.h\"\n");
+  WriteText(fw / "weights" / "e2.txt", "0.5, -0.25, 1.0, 1.5, -2.0, 0.125, 0.75, -1.0\n");
+  return dir;
+}
+
+TEST(EmbeddingImport, RowsOfTheTableByInput) {
+  for (bool stream : {false, true}) {
+    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(WriteEmbedding(stream));
+    ASSERT_TRUE(project.ok()) << project.status();
+    const auto& e = std::get<EmbeddingSpec>(project->spec.layers[0].op);
+    EXPECT_EQ(e.vocab_size, 4);
+    EXPECT_EQ(e.n_out, 2);
+    EXPECT_EQ(e.embeddings_type, Type("ap_fixed<8,2>"));
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(project->spec);
+    ASSERT_TRUE(net.ok()) << net.status();
+    // Inputs 2, 0, 3 -> rows (-2, 0.125), (0.5, -0.25), (0.75, -1).
+    std::vector<uint8_t> x = {2, 0, 3};
+    std::vector<uint8_t> y((*net)->output_bytes_per_sample());
+    (*net)->Run(x.data(), y.data(), 1);
+    const FixedType& out = (*net)->output_type();
+    std::vector<double> got;
+    for (int k = 0; k < 6; ++k) got.push_back(ToDouble(out, UnpackRaw(out, &y[k * 2])));
+    EXPECT_EQ(got, (std::vector<double>{-2, 0.125, 0.5, -0.25, 0.75, -1})) << stream;
+  }
+  // nnet_embed_stream.h reads the whole input as one pack.
+  const fs::path dir = WriteEmbedding(true, 1, 2);
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("firmware/embed.cpp:" +
+                        std::to_string(LineOf(dir / "firmware" / "embed.cpp", "nnet::embedding")) +
+                        ": io_stream nnet::embedding: packs of 1 in"));
 }
 
 }  // namespace
