@@ -26,6 +26,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "server/numerics/fixed_point_internal.h"
@@ -2225,19 +2226,49 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildMerge(const LayerCall& call,
                                                     const std::vector<int>& ins) {
   static const std::set<std::string> kMerges = {
       "add",     "subtract",      "multiply",      "average",      "maximum",
-      "minimum", "concatenate1d", "concatenate2d", "concatenate3d"};
+      "minimum", "concatenate1d", "concatenate2d", "concatenate3d", "dot1d"};
   if (!kMerges.count(call.function)) {
     return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
                  absl::StrCat("unknown layer nnet::", call.function,
                               " (supported two-input layers: add, subtract, multiply, average, "
-                              "maximum, minimum, concatenate1d/2d/3d)"));
+                              "maximum, minimum, concatenate1d/2d/3d, dot1d)"));
   }
   absl::StatusOr<const ConfigStruct*> config_or = Config(call, 3);
   if (!config_or.ok()) return config_or.status();
   const ConfigStruct& config = **config_or;
   const std::string& f = call.function;
   MergeSpec m;
-  if (absl::StartsWith(f, "concatenate")) {
+  if (f == "dot1d") {
+    // nnet_merge.h (0.5+): products through CONFIG_T::product into accum_t, summed in accum_t.
+    m.kind = MergeKind::kDot;
+    absl::StatusOr<int> n = RequiredInt(config, "n_in");
+    if (!n.ok()) return n.status();
+    if (*n != ins[0] || *n != ins[1]) {
+      return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                   absl::StrCat(config.name, "::n_in = ", *n, " but the inputs have ", ins[0],
+                                " and ", ins[1], " values"));
+    }
+    absl::StatusOr<FixedType> acc = ConfigType(config, "accum_t", std::nullopt);
+    if (!acc.ok()) return acc.status();
+    m.accum_type = *acc;
+    auto product = config.usings.find("product");
+    if (product == config.usings.end() ||
+        absl::StrReplaceAll(product->second.text, {{" ", ""}}) !=
+            "nnet::product::mult<x_T,y_T>") {
+      return Error(absl::StatusCode::kUnimplemented,
+                   product == config.usings.end() ? config.Where() : product->second.Where(),
+                   absl::StrCat(config.name, ": nnet::dot1d with product ",
+                                product == config.usings.end() ? "(none)" : product->second.text,
+                                " is not supported (product::mult<x_T, y_T> is)"));
+    }
+    // nnet::cast of ap_uint<1> inputs writes 2 * acc - n_in (binary dot products).
+    absl::StatusOr<FixedType> in1 = ResolveType(call.template_args[0], call.where);
+    if (!in1.ok()) return in1.status();
+    if (in1->width == 1 && !in1->is_signed) {
+      return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                   "nnet::dot1d of 1-bit unsigned inputs (binary dot products) is not supported");
+    }
+  } else if (absl::StartsWith(f, "concatenate")) {
     m.kind = MergeKind::kConcatenate;
     const int rank = f == "concatenate1d" ? 1 : f == "concatenate2d" ? 2 : 3;
     for (int input = 1; input <= 2; ++input) {
@@ -3251,6 +3282,7 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     }
     if (const auto* m = std::get_if<MergeSpec>(&layer->op)) {
       expected_out = m->kind == MergeKind::kConcatenate ? in_sizes[0] + in_sizes[1]
+                     : m->kind == MergeKind::kDot       ? 1
                                                         : std::max(in_sizes[0], in_sizes[1]);
     }
     if (const auto* r = std::get_if<RecurrentSpec>(&layer->op)) {

@@ -207,12 +207,16 @@ enum class MergeKind {
   kMaximum,
   kMinimum,
   kConcatenate,
+  // nnet::dot1d (Dot merge of two n-vectors): acc = accum_t(acc + accum_t(a_i * b_i)) from 0,
+  // i in order; one output, res_t(acc).
+  kDot,
 };
 struct MergeSpec {
   MergeKind kind = MergeKind::kAdd;
   bool average_divides = false;
   std::vector<int> shape1, shape2;  // concatenate
   int axis = -1;                    // concatenate
+  FixedType accum_type;             // dot
 };
 
 enum class SoftmaxImplementation { kStable, kLatency, kLegacy, kArgmax };

@@ -664,6 +664,26 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
           }
         });
   }
+  if (m.kind == MergeKind::kDot) {
+    const FixedType acc = m.accum_type;
+    if (absl::Status st = CheckType(s, acc, "accum type"); !st.ok()) return st;
+    if (n1 != n2 || n1 < 1) {
+      return Invalid(s, absl::StrCat("dot1d of ", n1, " and ", n2, " values"));
+    }
+    if (a.width + b.width > kMaxExactBits) {
+      return Unimplemented(s, absl::StrCat("dot1d of ", a.ToString(), " and ", b.ToString(),
+                                           " is too wide"));
+    }
+    const int shift = acc.fractional_bits() - (a.fractional_bits() + b.fractional_bits());
+    return std::make_unique<FunctionLayer>(1, [=](const int64_t* const* xs, int64_t* y) {
+      int64_t sum = 0;
+      for (int i = 0; i < n1; ++i) {
+        const int64_t p = QuantizeScaled(acc, WideRaw(a, xs[0][i]) * WideRaw(b, xs[1][i]), shift);
+        sum = ApplyOverflow(acc, WideRaw(acc, sum) + WideRaw(acc, p));
+      }
+      y[0] = To(acc, sum, res);
+    });
+  }
   const int n = std::max(n1, n2);
   if (n1 < 1 || n2 < 1 || n % n1 != 0 || n % n2 != 0) {
     return Invalid(s, absl::StrCat("merge inputs of ", n1, " and ", n2, " values"));
@@ -732,6 +752,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       break;
     }
     case MergeKind::kConcatenate:
+    case MergeKind::kDot:
       break;
   }
   return std::make_unique<FunctionLayer>(n, [op, n, n1, n2](const int64_t* const* xs, int64_t* y) {

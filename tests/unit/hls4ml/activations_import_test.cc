@@ -1,4 +1,4 @@
-// The importer on nnet::embedding and on softplus, softsign, elu, selu, binary_tanh and ternary_tanh: their config, their
+// The importer on nnet::embedding, nnet::dot1d and on softplus, softsign, elu, selu, binary_tanh and ternary_tanh: their config, their
 // parameters, and the release differences it reads from the project's nnet_activation(_stream).h
 // (alpha/lambda types, binary_tanh at 0 and its ap_uint<1> cast, ternary_tanh's doubling in
 // io_parallel only). Projects are the team's fixtures with one activation replaced.
@@ -225,6 +225,68 @@ TEST(EmbeddingImport, RowsOfTheTableByInput) {
               HasSubstr("firmware/embed.cpp:" +
                         std::to_string(LineOf(dir / "firmware" / "embed.cpp", "nnet::embedding")) +
                         ": io_stream nnet::embedding: packs of 1 in"));
+}
+
+// A Dot merge of two 4-vectors as hls4ml writes it (CMS AXOL1TL v5's form).
+fs::path WriteDot(const std::string& product) {
+  const fs::path dir = ScratchDir("dot") / "dot";
+  const fs::path fw = dir / "firmware";
+  fs::create_directories(fw);
+  WriteText(fw / "defines.h",
+            "#ifndef DEFINES_H_\n#define DEFINES_H_\n#define N_INPUT_1_1 4\n"
+            "typedef ap_fixed<10,4> a_t;\ntypedef ap_fixed<8,2,AP_RND> b_t;\n"
+            "typedef ap_fixed<12,5,AP_TRN,AP_SAT> dot_accum_t;\n"
+            "typedef ap_fixed<10,5,AP_RND_CONV,AP_SAT> result_t;\n#endif\n");
+  WriteText(fw / "parameters.h",
+            "#ifndef PARAMETERS_H_\n#define PARAMETERS_H_\n#include \"defines.h\"\n"
+            "struct config3 : nnet::dot_config {\n"
+            "    static const unsigned n_in = 4;\n"
+            "    static const unsigned n_out = 1;\n"
+            "    static const unsigned reuse_factor = 1;\n"
+            "    typedef dot_accum_t accum_t;\n"
+            "    template<class x_T, class y_T>\n"
+            "    using product = " + product + ";\n};\n#endif\n");
+  WriteText(fw / "dot.cpp",
+            "#include \"dot.h\"\n#include \"parameters.h\"\n\n"
+            "void dot(a_t a[N_INPUT_1_1], b_t b[N_INPUT_1_1], result_t layer3_out[1]) {\n"
+            "    nnet::dot1d<a_t, b_t, result_t, config3>(a, b, layer3_out); // dot\n}\n");
+  WriteText(fw / "dot.h", "#include \"defines.h\"\n");
+  return dir;
+}
+
+TEST(DotImport, TwoVectorsIntoOneValue) {
+  absl::StatusOr<Hls4mlProject> project =
+      ReadHls4mlProject(WriteDot("nnet::product::mult<x_T, y_T>"));
+  ASSERT_TRUE(project.ok()) << project.status();
+  const auto& m = std::get<MergeSpec>(project->spec.layers[0].op);
+  EXPECT_EQ(m.kind, MergeKind::kDot);
+  EXPECT_EQ(m.accum_type, Type("ap_fixed<12,5,AP_TRN,AP_SAT>"));
+  absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(project->spec);
+  ASSERT_TRUE(net.ok()) << net.status();
+  ASSERT_EQ((*net)->num_inputs(), 2);
+  ASSERT_EQ((*net)->output_size(), 1);
+  // a = (1, 2, 3, 4) (F = 6), b = (0.5, 0.5, 0.25, 0.25) (F = 6): 0.5 + 1 + 0.75 + 1 = 3.25;
+  // the accumulator saturates at 16 - 2^-7 (a = 4 each, b = 1.5 each: 24).
+  auto run = [&](const std::vector<double>& a, const std::vector<double>& b) {
+    std::vector<uint8_t> pa(8), pb(4), out(2);
+    for (int k = 0; k < 4; ++k) {
+      PackRaw((*net)->input_type(0), *FromDouble((*net)->input_type(0), a[k]), &pa[2 * k]);
+      PackRaw((*net)->input_type(1), *FromDouble((*net)->input_type(1), b[k]), &pb[k]);
+    }
+    const uint8_t* ins[] = {pa.data(), pb.data()};
+    uint8_t* outs[] = {out.data()};
+    (*net)->Run(ins, outs, 1);
+    return ToDouble((*net)->output_type(), UnpackRaw((*net)->output_type(), out.data()));
+  };
+  EXPECT_EQ(run({1, 2, 3, 4}, {0.5, 0.5, 0.25, 0.25}), 3.25);
+  EXPECT_EQ(run({4, 4, 4, 4}, {1.5, 1.5, 1.5, 1.5}), 15.96875);  // result_t: 16 - 2^-5
+
+  absl::StatusOr<Hls4mlProject> other =
+      ReadHls4mlProject(WriteDot("nnet::product::both_binary<x_T, y_T>"));
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(other.status().message(), HasSubstr("firmware/parameters.h:"));
+  EXPECT_THAT(other.status().message(), HasSubstr("nnet::dot1d with product"));
 }
 
 }  // namespace

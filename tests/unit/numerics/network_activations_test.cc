@@ -275,5 +275,49 @@ TEST(Embedding, RandomTypesMatchTheReference) {
   EXPECT_EQ(checked, 200 * 30);
 }
 
+// nnet::dot1d: each product into accum_t, summed in accum_t in order, then res_t.
+TEST(Dot, RandomTypesMatchTheReference) {
+  int checked = 0;
+  for (uint32_t seed = 1; seed <= 200; ++seed) {
+    Random r(seed);
+    const int n = r.Int(1, 12);
+    MergeSpec m;
+    m.kind = MergeKind::kDot;
+    m.accum_type = r.Type(40);
+    NetworkSpec s;
+    s.inputs = {TensorSpec{"a", r.Type(), n}, TensorSpec{"b", r.Type(), n}};
+    LayerSpec l;
+    l.name = "dot";
+    l.result_type = r.Type(32);
+    l.op = m;
+    l.inputs = {"a", "b"};
+    s.layers.push_back(l);
+    auto net = Network::Create(s);
+    ASSERT_TRUE(net.ok()) << net.status();
+    for (int sample = 0; sample < 30; ++sample) {
+      std::vector<std::vector<int64_t>> x(2);
+      for (int t = 0; t < 2; ++t) {
+        for (int k = 0; k < n; ++k) x[t].push_back(r.RandomRaw(s.inputs[t].type));
+      }
+      auto expected = reference::ReferenceRunGraph(s, x, nullptr);
+      ASSERT_TRUE(expected.ok()) << expected.status();
+      std::vector<std::vector<uint8_t>> packed(2);
+      for (int t = 0; t < 2; ++t) {
+        const FixedType& ty = s.inputs[t].type;
+        packed[t].resize(n * ty.container_bytes());
+        for (int k = 0; k < n; ++k) PackRaw(ty, x[t][k], &packed[t][k * ty.container_bytes()]);
+      }
+      const uint8_t* ins[] = {packed[0].data(), packed[1].data()};
+      std::vector<uint8_t> out((*net)->output_bytes_per_sample());
+      uint8_t* outs[] = {out.data()};
+      (*net)->Run(ins, outs, 1);
+      ASSERT_EQ(UnpackRaw((*net)->output_type(), out.data()), (*expected)[0][0])
+          << "seed " << seed << " accum " << m.accum_type.ToString();
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 200 * 30);
+}
+
 }  // namespace
 }  // namespace fpgaas::numerics

@@ -644,6 +644,13 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
     if (in.size() != 2) return absl::InvalidArgumentError("reference: merge needs 2 inputs");
     const std::vector<mpq_class>& a = in[0]->v;
     const std::vector<mpq_class>& b = in[1]->v;
+    if (m->kind == MergeKind::kDot) {
+      // nnet::dot1d: mult[i] = accum_t(a_i * b_i); acc = accum_t(acc + mult[i]) from 0.
+      mpq_class acc = 0;
+      for (size_t i = 0; i < a.size(); ++i) acc = Conv(m->accum_type, acc + Conv(m->accum_type, a[i] * b[i]));
+      y.push_back(Conv(res, acc));
+      return y;
+    }
     if (m->kind == MergeKind::kConcatenate) {
       // Walk the output's multi-index; the axis coordinate picks the input.
       const int rank = static_cast<int>(m->shape1.size());
@@ -694,6 +701,7 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
           }
           break;
         case MergeKind::kConcatenate: break;
+        case MergeKind::kDot: break;
       }
     }
     return y;
