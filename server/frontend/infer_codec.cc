@@ -1,5 +1,6 @@
 #include "server/frontend/infer_codec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -140,10 +141,23 @@ template <typename Bits>
 int64_t FirstNonFinite(const std::string& bytes, Bits exponent_mask) {
   const size_t count = bytes.size() / sizeof(Bits);
   const char* data = bytes.data();
-  for (size_t i = 0; i < count; ++i) {
-    Bits v;
-    std::memcpy(&v, data + i * sizeof(Bits), sizeof(Bits));
-    if ((v & exponent_mask) == exponent_mask) return static_cast<int64_t>(i);
+  // Blocks without an early exit (the compiler vectorizes them); the index is looked up only in
+  // a block that has one.
+  constexpr size_t kBlock = 256;
+  for (size_t start = 0; start < count; start += kBlock) {
+    const size_t end = std::min(count, start + kBlock);
+    bool any = false;
+    for (size_t i = start; i < end; ++i) {
+      Bits v;
+      std::memcpy(&v, data + i * sizeof(Bits), sizeof(Bits));
+      any |= (v & exponent_mask) == exponent_mask;
+    }
+    if (!any) continue;
+    for (size_t i = start; i < end; ++i) {
+      Bits v;
+      std::memcpy(&v, data + i * sizeof(Bits), sizeof(Bits));
+      if ((v & exponent_mask) == exponent_mask) return static_cast<int64_t>(i);
+    }
   }
   return -1;
 }

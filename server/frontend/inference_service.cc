@@ -115,17 +115,27 @@ class RefusedStreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuff
 
 // Unary ModelInfer: lives from the handler until gRPC's OnDone. Holds the model version alive
 // (released in OnDone, on a gRPC thread).
+//
+// Its reactions run inline (InternalInlineable, gRPC 1.51's hook for reactors with short
+// reactions): OnDone on the gRPC thread that completes the call instead of a hop to gRPC's
+// executor, a thread wake-up per call (h2load, 64 in flight: 0.85 -> 0.12 futex calls and 50 -> 22
+// us of server CPU per request). Reactions gRPC would run inside our own Finish, on the caller's
+// thread (a scheduler worker, or a thread shutting a scheduler down), still go to the executor:
+// there OnDone could drop a reference to the model version while its scheduler is in use on
+// that very thread.
 class InferReactor final : public grpc::ServerUnaryReactor {
  public:
   InferReactor(RpcTracker* rpcs, grpc::ByteBuffer* response) : rpcs_(rpcs), out_(response) {
     rpcs_->Started();
   }
 
+  bool InternalInlineable() override { return finishing_on_this_thread == 0; }
+
   void Start(const Principal& caller, InferenceService* service,
              grpc::CallbackServerContext* context, const grpc::ByteBuffer& raw) {
     ModelInferRequest salvaged;
     if (absl::Status decoded = DecodeRaw(raw, &request_, &salvaged); !decoded.ok()) {
-      Finish(ToGrpcStatus(decoded));
+      FinishWith(ToGrpcStatus(decoded));
       return;
     }
     // The scheduler may call done (and so Finish) before StartInference returns.
@@ -134,7 +144,7 @@ class InferReactor final : public grpc::ServerUnaryReactor {
         cancelled_, &inference_,
         [this](absl::StatusOr<InferenceResult> result) { Complete(std::move(result)); },
         &enqueued_on_, service->shared_memory());
-    if (!status.ok()) Finish(ToGrpcStatus(status));
+    if (!status.ok()) FinishWith(ToGrpcStatus(status));
   }
 
   // gRPC calls this only after the handler returned, so enqueued_on_ is settled.
@@ -150,13 +160,23 @@ class InferReactor final : public grpc::ServerUnaryReactor {
  private:
   void Complete(absl::StatusOr<InferenceResult> result) {
     if (!result.ok()) {
-      Finish(ToGrpcStatus(result.status()));
+      FinishWith(ToGrpcStatus(result.status()));
       return;
     }
     absl::Status encoded = FinishInference(inference_, *result, &response_);
     if (encoded.ok()) *out_ = Serialized(response_);
-    Finish(ToGrpcStatus(encoded));
+    FinishWith(ToGrpcStatus(encoded));
   }
+
+  // Finish; reactions gRPC runs before it returns go to its executor (see the class comment).
+  // `this` may be gone when it returns.
+  void FinishWith(const grpc::Status& status) {
+    ++finishing_on_this_thread;
+    Finish(status);
+    --finishing_on_this_thread;
+  }
+
+  static thread_local int finishing_on_this_thread;
 
   RpcTracker* const rpcs_;
   grpc::ByteBuffer* const out_;  // gRPC's, sent on Finish
@@ -166,6 +186,8 @@ class InferReactor final : public grpc::ServerUnaryReactor {
   InferenceContext inference_;
   std::shared_ptr<const ServingModel> enqueued_on_;  // null when not enqueued
 };
+
+thread_local int InferReactor::finishing_on_this_thread = 0;
 
 // ModelStreamInfer: reads requests continuously, keeps up to StreamLimits::max_pending_responses
 // of them between read and written (in flight or answered), and writes each response (or

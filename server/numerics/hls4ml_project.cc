@@ -193,7 +193,7 @@ class ProjectReader {
   // io_stream: the input size a layer's config declares (the top function's streams have none).
   absl::StatusOr<int> ConfigInputSize(const LayerCall& call) const;
   // io_stream: refuses or adapts a layer whose stream implementation computes differently.
-  absl::Status AdaptToStream(const LayerCall& call, int out_pack, LayerSpec& layer) const;
+  absl::Status AdaptToStream(const LayerCall& call, int out_pack, LayerSpec& layer);
   absl::StatusOr<int64_t> EvalInt(absl::string_view expr, const Located& where,
                                   int depth = 0) const;
   absl::StatusOr<const ConfigStruct*> Config(const LayerCall& call, size_t template_index) const;
@@ -225,6 +225,12 @@ class ProjectReader {
   absl::StatusOr<LayerSpec> BuildPooling(const LayerCall& call, int n_in, int dims, bool global);
   absl::StatusOr<LayerSpec> BuildPadding(const LayerCall& call, int n_in, int dims);
   absl::StatusOr<LayerSpec> BuildResize(const LayerCall& call, int n_in);
+  // nnet::cropping{1,2}d_cl (hls4ml 1.2+).
+  absl::StatusOr<LayerSpec> BuildCropping(const LayerCall& call, int n_in, int dims);
+  // The type nnet_pooling_stream.h's windows hold for `config` (hls4ml 0.7+: accum_t; 0.6:
+  // accum_t, but data_T in its line-buffer pooling; 0.5: data_T), told from the project's file.
+  absl::StatusOr<FixedType> StreamPoolWindowType(const LayerCall& call, const ConfigStruct& config,
+                                                 bool global);
   // nnet::transpose (hls4ml >= 1.1): `pack` > 0 is the io_stream output pack size, whose
   // two-dimensional version reads its own index pattern.
   absl::StatusOr<LayerSpec> BuildTranspose(const LayerCall& call, int n_in, int pack = 0) const;
@@ -1661,6 +1667,15 @@ const std::string& ProjectReader::NnetUtils(const std::string& name) {
 
 namespace {
 
+// A source text with every whitespace character removed (to recognise a release's code).
+std::string WithoutSpaces(const std::string& source) {
+  std::string flat;
+  for (char ch : source) {
+    if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
+  }
+  return flat;
+}
+
 // Reads the config fields named in `fields` into the ints they point to.
 struct IntField {
   const char* name;
@@ -2087,6 +2102,76 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildPadding(const LayerCall& call, int
   LayerSpec layer;
   layer.op = p;
   return layer;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildCropping(const LayerCall& call, int n_in,
+                                                       int dims) {
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (call.args.size() != 2) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 absl::StrCat("nnet::", call.function, " takes (input, output)"));
+  }
+  CroppingSpec c;
+  int out_height = 1, out_width = 0;
+  std::vector<IntField> fields = {{"n_chan", &c.n_chan},
+                                  {"in_width", &c.in_width},
+                                  {"out_width", &out_width},
+                                  {"crop_left", &c.crop_left},
+                                  {"crop_right", &c.crop_right}};
+  if (dims == 2) {
+    fields.insert(fields.end(), {{"in_height", &c.in_height},
+                                 {"out_height", &out_height},
+                                 {"crop_top", &c.crop_top},
+                                 {"crop_bottom", &c.crop_bottom}});
+  }
+  for (const IntField& f : fields) {
+    absl::StatusOr<int> v = RequiredInt(config, f.name);
+    if (!v.ok()) return v.status();
+    *f.value = *v;
+  }
+  // The io_parallel code walks out_width from crop_left, the stream code reads crop_right more
+  // pixels (and in_width per cropped row): they agree only on a consistent config.
+  if (out_width != c.in_width - c.crop_left - c.crop_right ||
+      out_height != c.in_height - c.crop_top - c.crop_bottom || out_width < 1 ||
+      out_height < 1 || c.crop_left < 0 || c.crop_right < 0 || c.crop_top < 0 ||
+      c.crop_bottom < 0) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": cropping ", c.in_height, "x", c.in_width, " by (",
+                              c.crop_top, ", ", c.crop_bottom, ", ", c.crop_left, ", ",
+                              c.crop_right, ") does not give ", out_height, "x", out_width));
+  }
+  if (int64_t{c.in_height} * c.in_width * c.n_chan != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": the cropping input holds ",
+                              int64_t{c.in_height} * c.in_width * c.n_chan,
+                              " values but the layer's input has ", n_in));
+  }
+  LayerSpec layer;
+  layer.op = c;
+  return layer;
+}
+
+absl::StatusOr<FixedType> ProjectReader::StreamPoolWindowType(const LayerCall& call,
+                                                              const ConfigStruct& config,
+                                                              bool global) {
+  absl::StatusOr<FixedType> data_t = ResolveType(call.template_args[0], call.where);
+  if (!data_t.ok()) return data_t.status();
+  const std::string flat = WithoutSpaces(NnetUtils("nnet_pooling_stream.h"));
+  bool in_data_t = false;
+  if (global) {
+    in_data_t = absl::StrContains(flat, "typenamedata_T::value_typedata_window[CONFIG_T::n_filt]");
+  } else if (absl::StrContains(flat, "typenamedata_T::value_typepool_window[")) {
+    // 0.5 (no line buffer): data_T everywhere; 0.6: data_T in the line-buffer functions only.
+    bool linebuffer = false;
+    if (auto it = config.values.find("implementation"); it != config.values.end()) {
+      linebuffer = absl::StrContains(it->second.text, "linebuffer");
+    }
+    in_data_t = !absl::StrContains(flat, "compute_pool_buffer_2d") || linebuffer;
+  }
+  if (in_data_t) return *data_t;
+  return ConfigType(config, "accum_t", *data_t);
 }
 
 absl::StatusOr<std::vector<int64_t>> ProjectReader::ConfigArray(const ConfigStruct& config,
@@ -2833,31 +2918,46 @@ absl::StatusOr<int> ProjectReader::ConfigInputSize(const LayerCall& call) const 
 }
 
 absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
-                                          LayerSpec& layer) const {
+                                          LayerSpec& layer) {
   const std::string& f = call.function;
   auto refuse = [&](absl::string_view why) {
     return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
                  absl::StrCat("io_stream nnet::", f, ": ", why));
   };
   if (auto* p = std::get_if<PoolingSpec>(&layer.op)) {
-    if (absl::StartsWith(f, "global")) {
-      // nnet_pooling_stream.h: one pixel per pack in and the channels in one pack out, else its
-      // pack loops do something else.
-      int in_pack = 0;
-      absl::StatusOr<FixedType> in = ResolveType(call.template_args[0], call.where, 0, &in_pack);
-      if (!in.ok()) return in.status();
-      if (in_pack != p->n_chan || out_pack != p->n_chan) {
+    absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+    if (!config_or.ok()) return config_or.status();
+    const bool global = absl::StartsWith(f, "global");
+    absl::StatusOr<FixedType> window = StreamPoolWindowType(call, **config_or, global);
+    if (!window.ok()) return window.status();
+    // The io_parallel release rules (0.x data_T sums, rescale) do not apply to the stream code.
+    p->accum_type = *window;
+    p->average_cast_type.reset();
+    p->rescale.reset();
+    p->window_in_accum = true;
+    int in_pack = 0;
+    absl::StatusOr<FixedType> in = ResolveType(call.template_args[0], call.where, 0, &in_pack);
+    if (!in.ok()) return in.status();
+    if (global) {
+      // nnet_pooling_stream.h: data_T::size / n_filt pixels per input pack, reduced as a tree;
+      // n_filt / res_T::size output packs, each written from data_window[0 .. res_T::size).
+      const int pixels = p->in_height * p->in_width;
+      if (in_pack <= 0 || in_pack % p->n_chan != 0 || pixels % (in_pack / p->n_chan) != 0 ||
+          out_pack <= 0 || out_pack > p->n_chan || p->n_chan % out_pack != 0) {
         return refuse(absl::StrCat("global pooling over packs of ", in_pack, " in and ", out_pack,
-                                   " out for ", p->n_chan, " channels is not supported"));
+                                   " out for ", pixels, " pixels of ", p->n_chan,
+                                   " channels is not supported (its loops then read or write "
+                                   "another number of values)"));
       }
-      p->window_in_accum = true;
       p->sequential_sum = true;
+      p->pixels_per_pack = in_pack / p->n_chan;
+      p->output_pack = out_pack == p->n_chan ? 0 : out_pack;
       return absl::OkStatus();
     }
     if (p->pad_top || p->pad_bottom || p->pad_left || p->pad_right) {
-      return refuse("padded pooling streams are not supported");
+      return refuse("padded pooling streams are not supported (nnet_pooling_stream.h asserts "
+                    "no padding in every release; hls4ml pads with a zeropad layer)");
     }
-    p->window_in_accum = true;
   } else if (auto* c = std::get_if<ConvSpec>(&layer.op)) {
     if (c->pad_top || c->pad_bottom || c->pad_left || c->pad_right) {
       return refuse("padded convolution streams are not supported (hls4ml pads with zeropad)");
@@ -2889,12 +2989,56 @@ absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
       }
     }
   } else if (auto* sm = std::get_if<SoftmaxSpec>(&layer.op)) {
+    int in_pack = 0;
+    absl::StatusOr<FixedType> in = ResolveType(call.template_args[0], call.where, 0, &in_pack);
+    if (!in.ok()) return in.status();
     if (out_pack != sm->n) {
-      return refuse(absl::StrCat("softmax over packs of ", out_pack, " of its ", sm->n,
-                                 " values is not supported"));
+      // hls4ml 0.6+ runs one softmax per pack; 0.5's softmax over several packs writes past its
+      // output pack (out_pack[i * res_T::size + j]).
+      const std::string flat = WithoutSpaces(NnetUtils("nnet_activation_stream.h"));
+      const bool writes_past = absl::StrContains(flat, "out_pack[i*res_T::size+j]");
+      if (in_pack != out_pack || out_pack <= 0 || sm->n % out_pack != 0 || writes_past) {
+        return refuse(absl::StrCat("softmax over packs of ", in_pack, " in and ", out_pack,
+                                   " out of its ", sm->n, " values is not supported",
+                                   writes_past ? " (this release's softmax writes past its "
+                                                 "output pack)"
+                                               : ""));
+      }
+      sm->slice = out_pack;
     }
-  } else if (std::holds_alternative<ResizeSpec>(layer.op)) {
-    return refuse("upsampling streams are not supported");
+  } else if (auto* r = std::get_if<ResizeSpec>(&layer.op)) {
+    // nnet_image_stream.h copies n_chan values per pack, whole ratios only.
+    int in_pack = 0;
+    absl::StatusOr<FixedType> in = ResolveType(call.template_args[0], call.where, 0, &in_pack);
+    if (!in.ok()) return in.status();
+    if (in_pack != r->n_chan || r->out_height % r->in_height != 0 ||
+        r->out_width % r->in_width != 0) {
+      return refuse(absl::StrCat("upsampling packs of ", in_pack, " for ", r->n_chan,
+                                 " channels, ", r->in_height, "x", r->in_width, " -> ",
+                                 r->out_height, "x", r->out_width,
+                                 " is not supported (one pixel per pack, integer ratios)"));
+    }
+    const std::string& source = NnetUtils("nnet_image_stream.h");
+    const std::string flat = WithoutSpaces(source);
+    if (source.empty() || absl::StrContains(flat, "ResizeHeight:")) {
+      r->stream = ResizeStream::kRows;  // hls4ml 0.7+
+    } else if (absl::StrContains(flat, "ResizeNew:for(unsignedj=0;j<ratio_height*ratio_width;")) {
+      r->stream = ResizeStream::kPixels;  // hls4ml 0.5/0.6
+    } else {
+      return Error(absl::StatusCode::kUnimplemented,
+                   Display(firmware_dir_ / "nnet_utils" / "nnet_image_stream.h"),
+                   "this nnet_image_stream.h is none of hls4ml 0.5-1.3's (edited?): its "
+                   "resize_nearest cannot be reproduced");
+    }
+  } else if (auto* c = std::get_if<CroppingSpec>(&layer.op)) {
+    int in_pack = 0;
+    absl::StatusOr<FixedType> in = ResolveType(call.template_args[0], call.where, 0, &in_pack);
+    if (!in.ok()) return in.status();
+    if (in_pack != c->n_chan || out_pack != c->n_chan) {
+      return refuse(absl::StrCat("cropping packs of ", in_pack, " in and ", out_pack, " out for ",
+                                 c->n_chan, " channels are not supported (fill_data copies one "
+                                 "pixel per pack)"));
+    }
   } else if (const auto* r = std::get_if<RecurrentSpec>(&layer.op)) {
     // nnet_recurrent.h's stream version runs one step per input pack (filling data_T::size of
     // the step's n_in values) and writes res_T::size of the n_state values per pack.
@@ -2951,6 +3095,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "zeropad1d_cl") return BuildPadding(call, n_in, 1);
   if (f == "zeropad2d_cl") return BuildPadding(call, n_in, 2);
   if (f == "resize_nearest") return BuildResize(call, n_in);
+  if (f == "cropping1d_cl") return BuildCropping(call, n_in, 1);
+  if (f == "cropping2d_cl") return BuildCropping(call, n_in, 2);
   if (f == "transpose") return BuildTranspose(call, n_in);
   if (f == "hard_sigmoid" || f == "hard_tanh") return BuildHardActivation(call, n_in);
   if (f == "embedding") return BuildEmbedding(call, n_in);
@@ -2969,7 +3115,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
                             "pointwise_conv_2d_cl, depthwise_conv_1d_cl, depthwise_conv_2d_cl, "
                             "separable_conv_1d_cl, separable_conv_2d_cl, pooling1d_cl, pooling2d_cl, "
                             "global_pooling1d_cl, global_pooling2d_cl, zeropad1d_cl, "
-                            "zeropad2d_cl, resize_nearest, add, subtract, multiply, average, "
+                            "zeropad2d_cl, cropping1d_cl, cropping2d_cl, resize_nearest, add, "
+                            "subtract, multiply, average, "
                             "maximum, minimum, concatenate1d/2d/3d, lstm_stack, gru_stack)"));
 }
 
@@ -3279,6 +3426,10 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     }
     if (const auto* e = std::get_if<EmbeddingSpec>(&layer->op)) {
       expected_out = int64_t{e->n_in} * e->n_out;
+    }
+    if (const auto* c = std::get_if<CroppingSpec>(&layer->op)) {
+      expected_out = (int64_t{c->in_height} - c->crop_top - c->crop_bottom) *
+                     (int64_t{c->in_width} - c->crop_left - c->crop_right) * c->n_chan;
     }
     if (const auto* m = std::get_if<MergeSpec>(&layer->op)) {
       expected_out = m->kind == MergeKind::kConcatenate ? in_sizes[0] + in_sizes[1]

@@ -188,6 +188,7 @@ struct CompiledLayer {
   internal::DensePlan plan;  // which kernel (network_kernels.cc's PlanDense) and its parameters
   std::optional<internal::BatchNormPlan> bn_plan;  // set when the batch norm runs vectorized
   std::vector<int64_t> table_res;  // sigmoid/tanh: the table converted to the result type
+  std::optional<internal::FastConvert> relu_convert;  // relu: in_t -> res_t, when it has a recipe
   // Tables (sigmoid/tanh: table; softmax: exp/inv).
   std::vector<int64_t> table, exp_table, inv_table;
   FixedType inv_index_type;  // the type whose top bits address the inverse table
@@ -225,10 +226,16 @@ struct Network::Impl {
   // Runs `count` <= lanes samples as one block of `lanes` lanes.
   void RunBlock(const uint8_t* in, uint8_t* out, int count, int lanes,
                 std::vector<LayerTrace>* trace) const;
+  // One sample at a time through the exact per-layer paths (the reference; traces).
   void RunGraph(const uint8_t* const* in, uint8_t* const* out, size_t batch,
                 std::vector<LayerTrace>* trace) const;
+  // `count` <= lanes samples of a graph network as one feature-major block (lanes kSmallBlock or
+  // kKernelBlock): dense layers on the fast kernels, extra layers through their RunBlock.
+  void RunGraphBlock(const uint8_t* const* in, uint8_t* const* out, int count, int lanes) const;
+  void RunDenseFast(const CompiledLayer& l, const int64_t* x, int64_t* y, int lanes) const;
   void RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* y, int count, int lanes) const;
   void RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, int64_t* y) const;
+  void RunSoftmaxSlice(const CompiledLayer& l, const int64_t* x, int64_t* y, int n) const;
 };
 
 namespace {
@@ -412,6 +419,7 @@ absl::Status CompileActivation(const ActivationSpec& a, CompiledLayer& l) {
       return absl::OkStatus();
     case ActivationKind::kRelu:
       l.kind = OpKind::kRelu;
+      l.relu_convert = internal::MakeFastConvert(l.in_type, l.out_type);
       return absl::OkStatus();
     case ActivationKind::kSigmoid:
     case ActivationKind::kTanh:
@@ -442,6 +450,11 @@ absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
                                                    " but its input has ", l.n_in, " values"));
   }
   l.n_out = l.n_in;
+  if (s.slice < 0 || (s.slice > 0 && s.n % s.slice != 0)) {
+    return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": softmax slices of ",
+                                                   s.slice, " do not divide its ", s.n,
+                                                   " values"));
+  }
   for (auto [t, what] : {std::pair{&s.exp_table_type, "exp table type"},
                          {&s.inv_table_type, "inv table type"},
                          {&s.accum_type, "accum type"},
@@ -683,9 +696,15 @@ int64_t Network::macs_per_sample() const { return impl_->macs; }
 
 void Network::Impl::RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, int64_t* y) const {
   const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
+  const int slice = s.slice > 0 ? s.slice : l.n_in;
+  for (int off = 0; off < l.n_in; off += slice) RunSoftmaxSlice(l, x + off, y + off, slice);
+}
+
+void Network::Impl::RunSoftmaxSlice(const CompiledLayer& l, const int64_t* x, int64_t* y,
+                                    int n) const {
+  const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
   const FixedType& in = l.in_type;
   const FixedType& res = l.out_type;
-  const int n = l.n_in;
   if (s.implementation == SoftmaxImplementation::kArgmax) {
     int best = 0;
     for (int i = 1; i < n; ++i) {
@@ -892,6 +911,10 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
       internal::ConvertBlock(in, x, res, y, n_in_lanes);
       return;
     case OpKind::kRelu: {
+      if (l.relu_convert) {
+        internal::ReluRaws(*l.relu_convert, x, y, n_in_lanes);
+        return;
+      }
       internal::ConvertBlock(in, x, res, y, n_in_lanes);
       if (in.width == 64 && !in.is_signed) {
         for (size_t k = 0; k < n_in_lanes; ++k) y[k] = x[k] != 0 ? y[k] : 0;  // only 0 is <= 0
@@ -1075,13 +1098,100 @@ void Network::Impl::RunGraph(const uint8_t* const* in, uint8_t* const* out, size
   }
 }
 
+void Network::Impl::RunDenseFast(const CompiledLayer& l, const int64_t* x, int64_t* y,
+                                 int lanes) const {
+  BlockScratch& scratch = ThreadScratch();
+  const size_t n_in_lanes = static_cast<size_t>(l.n_in) * lanes;
+  const size_t n_out_lanes = static_cast<size_t>(l.n_out) * lanes;
+  if (l.dense_kernel == internal::DenseKernelKind::kFast64) {
+    if (l.plan.mul32) {
+      internal::DenseMul32Block(x, lanes, l.weights_by_out.data(), l.bias_accum.data(), l.n_in,
+                                l.n_out, l.plan.params, l.epilogue_result, y);
+    } else {
+      internal::DenseFastBlock64(x, lanes, l.weights_by_out.data(), l.bias_accum.data(), l.n_in,
+                                 l.n_out, l.plan.params, l.epilogue_result, y);
+    }
+    return;
+  }
+  // int32 lanes: the input type fits int32 whenever these kernels were planned for it.
+  int32_t* x32 = BlockScratch::Sized(scratch.a32, n_in_lanes);
+  int32_t* y32 = BlockScratch::Sized(scratch.b32, n_out_lanes);
+  for (size_t q = 0; q < n_in_lanes; ++q) x32[q] = static_cast<int32_t>(x[q]);
+  if (l.dense_kernel == internal::DenseKernelKind::kFast32) {
+    internal::DenseFastBlock32(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
+                               l.plan.params, l.epilogue_result, y32);
+    for (size_t q = 0; q < n_out_lanes; ++q) y[q] = y32[q];
+    return;
+  }
+  internal::DenseWrap32Block(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
+                             l.quant, l.result_fast ? l.epilogue_result : l.epilogue_accum, y32);
+  for (size_t q = 0; q < n_out_lanes; ++q) y[q] = y32[q];
+  if (!l.result_fast) {
+    internal::ConvertBlock(std::get<DenseSpec>(l.spec->op).accum_type, y, l.out_type, y,
+                           n_out_lanes);
+  }
+}
+
+void Network::Impl::RunGraphBlock(const uint8_t* const* in, uint8_t* const* out, int count,
+                                  int lanes) const {
+  thread_local std::vector<int64_t> arena_storage;
+  const size_t arena_lanes = arena_size * lanes;
+  if (arena_storage.size() < arena_lanes) arena_storage.resize(arena_lanes);
+  int64_t* arena = arena_storage.data();
+  std::vector<const int64_t*> xs;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    const Buffer& b = buffers[k];
+    internal::UnpackBlock(b.type, in[k], b.size, count, lanes, arena + b.offset * lanes);
+  }
+  for (const CompiledLayer& l : layers) {
+    int64_t* y = arena + buffers[l.out_buffer].offset * lanes;
+    const int64_t* x = arena + buffers[l.in_buffers[0]].offset * lanes;
+    if (l.kind == OpKind::kExtra) {
+      xs.clear();
+      for (int b : l.in_buffers) xs.push_back(arena + buffers[b].offset * lanes);
+      l.extra->RunBlock(xs.data(), y, count, lanes);
+    } else if (l.kind == OpKind::kDense &&
+               l.dense_kernel != internal::DenseKernelKind::kGeneral) {
+      RunDenseFast(l, x, y, lanes);
+    } else {
+      // Every lane: the lanes past `count` must hold raw values for the layers after this one.
+      RunLayer(l, x, y, lanes, lanes);
+    }
+  }
+  for (size_t k = 0; k < output_buffers.size(); ++k) {
+    const Buffer& b = buffers[output_buffers[k]];
+    internal::PackBlock(b.type, arena + b.offset * lanes, b.size, count, lanes, out[k]);
+  }
+}
+
 void Network::Run(const uint8_t* in, uint8_t* out, size_t batch) const {
   Run(&in, &out, batch);
 }
 
 void Network::Run(const uint8_t* const* ins, uint8_t* const* outs, size_t batch) const {
   if (!impl_->sequential) {
-    impl_->RunGraph(ins, outs, batch, nullptr);
+    // Blocks as below; single samples (a short tail, batch 1) take the exact per-sample path.
+    std::vector<const uint8_t*> in_at(ins, ins + num_inputs());
+    std::vector<uint8_t*> out_at(outs, outs + num_outputs());
+    size_t start = 0;
+    while (start < batch) {
+      const size_t rest = batch - start;
+      const int lanes = rest >= static_cast<size_t>(kBlock) ? kBlock
+                        : rest >= static_cast<size_t>(internal::kMinSmallBlockSamples)
+                            ? internal::kSmallBlock
+                            : 1;
+      const int count = static_cast<int>(std::min<size_t>(lanes, rest));
+      for (int k = 0; k < num_inputs(); ++k) in_at[k] = ins[k] + start * input_bytes_per_sample(k);
+      for (int k = 0; k < num_outputs(); ++k) {
+        out_at[k] = outs[k] + start * output_bytes_per_sample(k);
+      }
+      if (lanes == 1) {
+        impl_->RunGraph(in_at.data(), out_at.data(), rest, nullptr);
+        break;
+      }
+      impl_->RunGraphBlock(in_at.data(), out_at.data(), count, lanes);
+      start += count;
+    }
     return;
   }
   const uint8_t* in = ins[0];

@@ -154,9 +154,14 @@ struct PoolingSpec {
   bool count_pad = false;
   FixedType accum_type;
   bool window_in_accum = false;
-  // io_stream global pooling (with window_in_accum): the accum_t sum runs pixel by pixel
-  // instead of as a tree.
+  // io_stream global pooling (with window_in_accum; nnet_pooling_stream.h's global_pooling*_cl):
+  // the input comes in packs of `pixels_per_pack` pixels; each pack's values of a channel are
+  // reduced as a tree (nnet::reduce, accum_t) and added to (or max-ed with) the running value,
+  // pack after pack. Its output loop writes data_window[i_pack] into every output pack: with
+  // `output_pack` = s < n_chan values per pack, output k holds channel k mod s (0: s = n_chan).
   bool sequential_sum = false;
+  int pixels_per_pack = 1;
+  int output_pack = 0;
   // hls4ml 0.8's avg() for ap_fixed<W,I> inputs: the quotient goes to this type (data_T) before
   // res_t (the sum itself in accum_type = ap_fixed<W + ceillog2(n), I + ceillog2(n)>).
   std::optional<FixedType> average_cast_type;
@@ -173,9 +178,23 @@ struct PaddingSpec {
 
 // nnet::resize_nearest (UpSampling1D/2D): y[i][j] = x[(i * ((H << 16) / H' + 1)) >> 16]
 // [(j * ((W << 16) / W' + 1)) >> 16], no conversion (result_type must be the input type).
+// io_stream (nnet_image_stream.h, integer ratios r_h = H'/H, r_w = W'/W only):
+//   kRows (hls4ml 0.7+):    y[i][j] = x[i / r_h][j / r_w]
+//   kPixels (hls4ml 0.5/0.6): each input pixel's pack written r_h * r_w times in a row, i.e.
+//                             output pixel p (row-major) = input pixel p / (r_h * r_w)
+enum class ResizeStream { kNone, kRows, kPixels };
 struct ResizeSpec {
   int in_height = 1, in_width = 0, n_chan = 0;
   int out_height = 1, out_width = 0;
+  ResizeStream stream = ResizeStream::kNone;
+};
+
+// nnet::cropping1d_cl / cropping2d_cl (hls4ml 1.2+; io_parallel and io_stream compute the same):
+// y[i][j][c] = res_t(x[i + crop_top][j + crop_left][c]) for the out_height x out_width pixels
+// kept, out = in - crops (channel-last; Cropping1D has in_height = 1 and no top/bottom crop).
+struct CroppingSpec {
+  int in_height = 1, in_width = 0, n_chan = 0;
+  int crop_top = 0, crop_bottom = 0, crop_left = 0, crop_right = 0;
 };
 
 // nnet::transpose (Transpose/Permute layers, e.g. the channel-first inputs of ONNX/PyTorch models):
@@ -235,6 +254,9 @@ struct SoftmaxSpec {
   // Stable/latency (config's exp_scale, newer hls4ml): the exp table's argument is the index's
   // value times exp_scale, in float.
   float exp_scale = 1.0f;
+  // io_stream softmax (nnet_activation_stream.h) runs once per pack: with `slice` values per
+  // pack (0: n), each consecutive slice of `slice` values is an independent softmax.
+  int slice = 0;
 };
 
 // nnet::lstm_stack / nnet::gru_stack (nnet_recurrent.h; io_parallel, and io_stream with one
@@ -268,7 +290,7 @@ struct LayerSpec {
   std::string name;       // e.g. "layer2" / "fc1", as in the project (for traces and errors)
   FixedType result_type;  // the layer's output type (res_t / layerN_t)
   std::variant<DenseSpec, BatchNormSpec, ActivationSpec, SoftmaxSpec, ConvSpec, PoolingSpec,
-               PaddingSpec, ResizeSpec, MergeSpec, RecurrentSpec, TransposeSpec,
+               PaddingSpec, ResizeSpec, MergeSpec, RecurrentSpec, TransposeSpec, CroppingSpec,
                EmbeddingSpec>
       op;
   // The buffers it reads: names of network inputs or of earlier layers. Empty: the previous

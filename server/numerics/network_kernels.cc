@@ -252,6 +252,14 @@ void BatchNormBlock(const int64_t* x, int lanes, int n, const int64_t* scale,
                 plan.to_result, y);
 }
 
+void ConvertRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n) {
+  if (c.identity) {
+    if (x != y) std::copy(x, x + n, y);
+    return;
+  }
+  ConvertFast(c, x, y, n);
+}
+
 void ConvertBlock(const FixedType& from, const int64_t* x, const FixedType& to, int64_t* y,
                   size_t n) {
   const std::optional<FastConvert> fast = MakeFastConvert(from, to);
@@ -266,37 +274,68 @@ void ConvertBlock(const FixedType& from, const int64_t* x, const FixedType& to, 
   ConvertFast(*fast, x, y, n);
 }
 
-void UnpackBlock(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
-                 int64_t* x) {
-  const int cb = type.container_bytes();
+namespace {
+
+// UnpackRaw's result (the container's low `width` bits, sign- or zero-extended) without a call per
+// value: one loop per container size.
+template <typename C, typename T>
+void UnpackLoop(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
+                T* x) {
+  const int unused = 64 - type.width;
+  const uint64_t mask = type.width == 64 ? ~uint64_t{0} : (uint64_t{1} << type.width) - 1;
+  const bool is_signed = type.is_signed;
   for (int b = 0; b < count; ++b) {
-    const uint8_t* sample = in + static_cast<size_t>(b) * n_features * cb;
+    const uint8_t* sample = in + static_cast<size_t>(b) * n_features * sizeof(C);
     for (int f = 0; f < n_features; ++f) {
-      x[static_cast<size_t>(f) * lanes + b] = UnpackRaw(type, sample + static_cast<size_t>(f) * cb);
+      C c;
+      std::memcpy(&c, sample + static_cast<size_t>(f) * sizeof(C), sizeof(C));
+      const uint64_t u = static_cast<uint64_t>(c);
+      const int64_t r = is_signed ? static_cast<int64_t>(u << unused) >> unused
+                                  : static_cast<int64_t>(u & mask);
+      x[static_cast<size_t>(f) * lanes + b] = static_cast<T>(r);
     }
   }
   if (count == lanes) return;
   for (int f = 0; f < n_features; ++f) {
     std::fill(x + static_cast<size_t>(f) * lanes + count, x + static_cast<size_t>(f + 1) * lanes,
-              0);
+              T{0});
   }
+}
+
+template <typename T>
+void UnpackAny(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
+               T* x) {
+  switch (type.container_bytes()) {
+    case 1:
+      return UnpackLoop<uint8_t>(type, in, n_features, count, lanes, x);
+    case 2:
+      return UnpackLoop<uint16_t>(type, in, n_features, count, lanes, x);
+    case 4:
+      return UnpackLoop<uint32_t>(type, in, n_features, count, lanes, x);
+    default:
+      return UnpackLoop<uint64_t>(type, in, n_features, count, lanes, x);
+  }
+}
+
+FPGAAS_CLONES void ReluFast(const FastConvert& c, const int64_t* x, int64_t* y, size_t n) {
+  for (size_t k = 0; k < n; ++k) y[k] = x[k] > 0 ? x[k] : 0;
+  if (!c.identity) ApplyConvert(c, y, y, n);
+}
+
+}  // namespace
+
+void ReluRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n) {
+  ReluFast(c, x, y, n);
+}
+
+void UnpackBlock(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
+                 int64_t* x) {
+  UnpackAny(type, in, n_features, count, lanes, x);
 }
 
 void UnpackBlock32(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
                    int32_t* x) {
-  const int cb = type.container_bytes();
-  for (int b = 0; b < count; ++b) {
-    const uint8_t* sample = in + static_cast<size_t>(b) * n_features * cb;
-    for (int f = 0; f < n_features; ++f) {
-      x[static_cast<size_t>(f) * lanes + b] =
-          static_cast<int32_t>(UnpackRaw(type, sample + static_cast<size_t>(f) * cb));
-    }
-  }
-  if (count == lanes) return;
-  for (int f = 0; f < n_features; ++f) {
-    std::fill(x + static_cast<size_t>(f) * lanes + count, x + static_cast<size_t>(f + 1) * lanes,
-              0);
-  }
+  UnpackAny(type, in, n_features, count, lanes, x);
 }
 
 void PackBlock(const FixedType& type, const int64_t* x, int n_features, int count, int lanes,

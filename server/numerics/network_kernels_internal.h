@@ -213,6 +213,12 @@ std::optional<BatchNormPlan> PlanBatchNorm(const FixedType& in, const FixedType&
 void BatchNormBlock(const int64_t* x, int lanes, int n, const int64_t* scale,
                     const BatchNormPlan& plan, int64_t* y);
 
+// y[k] = c(x[k]) for n values (x == y allowed): ConvertBlock with the recipe made once.
+void ConvertRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n);
+
+// relu: y[k] = x[k] > 0 ? c(x[k]) : 0, i.e. c(max(x[k], 0)) (every recipe maps 0 to 0).
+void ReluRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n);
+
 // y[k] = to(x[k]) for n raw values of `from` (the assignment `to_t y = from_t x`).
 void ConvertBlock(const FixedType& from, const int64_t* x, const FixedType& to, int64_t* y,
                   size_t n);

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -84,6 +85,26 @@ int64_t To(const FixedType& from, int64_t raw, const FixedType& res) {
   return Convert(from, raw, res);
 }
 
+// A FixedType holding any sum/product of `bits` magnitude-and-sign bits at f fractional bits (the
+// source type of a FastConvert over an exact intermediate).
+FixedType ExactType(int bits, int f) {
+  FixedType t;
+  t.width = bits;
+  t.integer_bits = bits - f;
+  t.is_signed = true;
+  return t;
+}
+
+// y[b] = c(x[b]) over one row of lanes, by the recipe when there is one.
+void ConvertRow(const std::optional<FastConvert>& c, const FixedType& from, const int64_t* x,
+                const FixedType& to, int64_t* y, int lanes) {
+  if (c) {
+    ConvertRaws(*c, x, y, static_cast<size_t>(lanes));
+  } else {
+    for (int b = 0; b < lanes; ++b) y[b] = Convert(from, x[b], to);
+  }
+}
+
 // --------------------------------------------------------------------------------------------
 
 class ConvLayer final : public ExtraLayer {
@@ -143,6 +164,78 @@ class ConvLayer final : public ExtraLayer {
         }
         int64_t* py = y + (static_cast<size_t>(oh) * c.out_width + ow) * c.n_filt;
         for (int f = 0; f < c.n_filt; ++f) py[f] = To(acc_t, acc[f], res_);
+      }
+    }
+  }
+
+  // At a block of samples each output pixel is one dense layer over the samples (lanes): its
+  // window's rows (contiguous per input pixel, n_chan rows each) copied into a feature-major
+  // block, zero rows in the padding; the kernel writes the pixel's n_filt rows of y.
+  void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
+    if (plan_.kind == DenseKernelKind::kGeneral ||
+        (lanes != kSmallBlock && lanes != kKernelBlock)) {
+      ExtraLayer::RunBlock(xs, y, count, lanes);
+      return;
+    }
+    const ConvSpec& c = c_;
+    const int64_t* in = xs[0];
+    const size_t n_x = static_cast<size_t>(window_) * lanes;
+    const size_t n_y = static_cast<size_t>(c.n_filt) * lanes;
+    const size_t pixel_rows = static_cast<size_t>(c.n_chan) * lanes;
+    thread_local std::vector<int64_t> x64;
+    thread_local std::vector<int32_t> x32, y32;
+    const bool wide = plan_.kind == DenseKernelKind::kFast64;
+    if (wide) {
+      if (x64.size() < n_x) x64.resize(n_x);
+    } else {
+      if (x32.size() < n_x) x32.resize(n_x);
+      if (y32.size() < n_y) y32.resize(n_y);
+    }
+    for (int oh = 0; oh < c.out_height; ++oh) {
+      for (int ow = 0; ow < c.out_width; ++ow) {
+        size_t row = 0;
+        for (int kh = 0; kh < c.filt_height; ++kh) {
+          const int iy = oh * c.stride_height + kh - c.pad_top;
+          for (int kw = 0; kw < c.filt_width; ++kw, row += pixel_rows) {
+            const int ix = ow * c.stride_width + kw - c.pad_left;
+            const bool inside = iy >= 0 && iy < c.in_height && ix >= 0 && ix < c.in_width;
+            const int64_t* src =
+                in + (static_cast<size_t>(iy) * c.in_width + ix) * pixel_rows;
+            if (wide) {
+              if (inside) {
+                std::copy(src, src + pixel_rows, x64.data() + row);
+              } else {
+                std::fill(x64.data() + row, x64.data() + row + pixel_rows, 0);
+              }
+            } else {
+              int32_t* dst = x32.data() + row;
+              if (inside) {
+                for (size_t q = 0; q < pixel_rows; ++q) dst[q] = static_cast<int32_t>(src[q]);
+              } else {
+                std::fill(dst, dst + pixel_rows, 0);
+              }
+            }
+          }
+        }
+        int64_t* py = y + (static_cast<size_t>(oh) * c.out_width + ow) * n_y;
+        if (wide) {
+          if (plan_.mul32) {
+            DenseMul32Block(x64.data(), lanes, w_by_out_.data(), bias_accum_.data(), window_,
+                            c.n_filt, plan_.params, epilogue_, py);
+          } else {
+            DenseFastBlock64(x64.data(), lanes, w_by_out_.data(), bias_accum_.data(), window_,
+                             c.n_filt, plan_.params, epilogue_, py);
+          }
+          continue;
+        }
+        if (plan_.kind == DenseKernelKind::kWrap32) {
+          DenseWrap32Block(x32.data(), lanes, w32_.data(), bias32_.data(), window_, c.n_filt,
+                           plan_.wrap32, epilogue_, y32.data());
+        } else {
+          DenseFastBlock32(x32.data(), lanes, w32_.data(), bias32_.data(), window_, c.n_filt,
+                           plan_.params, epilogue_, y32.data());
+        }
+        for (size_t q = 0; q < n_y; ++q) py[q] = y32[q];
       }
     }
   }
@@ -348,6 +441,107 @@ class PoolingLayer final : public ExtraLayer {
     n_out_ = p.out_height * p.out_width * p.n_chan;
     // nnet::pad_val for Max: data_T with only its top bit set.
     pad_max_ = WrapToWidth(in, Int128(1) << (in.width - 1));
+    PlanBlock();
+  }
+
+  // A block of samples: the same steps row by row (one row = one value of every sample), each
+  // conversion by its integer recipe. Raw values compare as their real values when they share a
+  // type of at most 62 bits; a quotient of an in-range sum is in range, and the acc -> acc recipe
+  // is ApplyOverflow's clamp/wrap on it.
+  void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
+    if (!block_fast_ || lanes > kKernelBlock) {
+      ExtraLayer::RunBlock(xs, y, count, lanes);
+      return;
+    }
+    const PoolingSpec& p = p_;
+    const int64_t* x = xs[0];
+    const size_t rows = static_cast<size_t>(p.n_chan) * lanes;
+    const int window = p.pool_height * p.pool_width;
+    thread_local std::vector<int64_t> win, acc;
+    if (win.size() < static_cast<size_t>(window) * lanes) win.resize(static_cast<size_t>(window) * lanes);
+    if (acc.size() < static_cast<size_t>(lanes)) acc.resize(lanes);
+    for (int oh = 0; oh < p.out_height; ++oh) {
+      for (int ow = 0; ow < p.out_width; ++ow) {
+        int64_t* out_pixel = y + (static_cast<size_t>(oh) * p.out_width + ow) * rows;
+        for (int ch = 0; ch < p.n_chan; ++ch) {
+          // The window's rows (nullptr: padding) in (kh, kw) order.
+          int n = 0, inside = 0;
+          const int64_t* src[kMaxBlockWindow];
+          for (int kh = 0; kh < p.pool_height; ++kh) {
+            const int iy = oh * p.stride_height + kh - p.pad_top;
+            for (int kw = 0; kw < p.pool_width; ++kw) {
+              const int ix = ow * p.stride_width + kw - p.pad_left;
+              const bool in_image = iy >= 0 && iy < p.in_height && ix >= 0 && ix < p.in_width;
+              src[n++] = in_image ? x + ((static_cast<size_t>(iy) * p.in_width + ix) * p.n_chan +
+                                         ch) * lanes
+                                  : nullptr;
+              inside += in_image;
+            }
+          }
+          int64_t* a = acc.data();
+          int64_t* out = out_pixel + static_cast<size_t>(ch) * lanes;
+          if (p.window_in_accum) {
+            for (int k = 0; k < n; ++k) {
+              ConvertRaws(*in_to_acc_, src[k], win.data() + static_cast<size_t>(k) * lanes, lanes);
+            }
+            if (p.kind == PoolKind::kMax) {
+              std::copy(win.data(), win.data() + lanes, a);
+              for (int k = 1; k < n; ++k) {
+                const int64_t* v = win.data() + static_cast<size_t>(k) * lanes;
+                for (int b = 0; b < lanes; ++b) a[b] = v[b] > a[b] ? v[b] : a[b];
+              }
+            } else {
+              if (p.sequential_sum) {
+                std::fill(a, a + lanes, 0);
+                for (int k = 0; k < n; ++k) {
+                  const int64_t* v = win.data() + static_cast<size_t>(k) * lanes;
+                  for (int b = 0; b < lanes; ++b) a[b] += v[b];
+                  ConvertRaws(*pair_sum_, a, a, lanes);
+                }
+              } else {
+                ReduceRows(win.data(), n, lanes, a);
+              }
+              for (int b = 0; b < lanes; ++b) a[b] /= n;
+              ConvertRaws(*acc_to_acc_, a, a, lanes);
+            }
+            ConvertRaws(*acc_to_res_, a, out, lanes);
+            continue;
+          }
+          if (p.kind == PoolKind::kMax) {
+            for (int b = 0; b < lanes; ++b) a[b] = src[0] ? src[0][b] : pad_max_;
+            for (int k = 1; k < n; ++k) {
+              if (src[k] == nullptr) {
+                for (int b = 0; b < lanes; ++b) a[b] = pad_max_ > a[b] ? pad_max_ : a[b];
+              } else {
+                const int64_t* v = src[k];
+                for (int b = 0; b < lanes; ++b) a[b] = v[b] > a[b] ? v[b] : a[b];
+              }
+            }
+            ConvertRaws(*in_to_acc_, a, a, lanes);
+            ConvertRaws(*acc_to_res_, a, out, lanes);
+            continue;
+          }
+          // Average: s = accum_t(s + x) at the common fractional bits, padding adds 0.
+          std::fill(a, a + lanes, 0);
+          for (int k = 0; k < n; ++k) {
+            if (src[k] == nullptr) {
+              for (int b = 0; b < lanes; ++b) a[b] <<= sum_acc_shift_;
+            } else {
+              const int64_t* v = src[k];
+              for (int b = 0; b < lanes; ++b) {
+                a[b] = (a[b] << sum_acc_shift_) + (v[b] << sum_in_shift_);
+              }
+            }
+            ConvertRaws(*sum_to_acc_, a, a, lanes);
+          }
+          const int64_t d = p.count_pad ? window : inside;
+          for (int b = 0; b < lanes; ++b) a[b] = d > 0 ? a[b] / d : 0;
+          ConvertRaws(*acc_to_acc_, a, a, lanes);
+          ConvertRaws(*acc_to_res_, a, out, lanes);
+        }
+      }
+    }
+    (void)count;
   }
 
   // nnet::reduce with Op_add<accum_t>: pairwise, the left half the largest power of two below n.
@@ -383,8 +577,11 @@ class PoolingLayer final : public ExtraLayer {
           } else {
             int64_t sum = 0;
             if (p.sequential_sum) {
-              for (int64_t v : window) {
-                sum = ApplyOverflow(acc_t, WideRaw(acc_t, sum) + WideRaw(acc_t, v));
+              // Pack after pack: the pack's pixels as a tree, then added to the running sum.
+              const int k = std::max(p.pixels_per_pack, 1);
+              for (size_t i = 0; i < window.size(); i += k) {
+                const int64_t part = ReduceSum(window.data() + i, k);
+                sum = ApplyOverflow(acc_t, WideRaw(acc_t, sum) + WideRaw(acc_t, part));
               }
             } else {
               sum = ReduceSum(window.data(), static_cast<int>(window.size()));
@@ -403,6 +600,10 @@ class PoolingLayer final : public ExtraLayer {
     const PoolingSpec& p = p_;
     if (p.window_in_accum) {
       RunStream(x, y);
+      // Stream global pooling's output loop: every output pack holds channels 0..s-1.
+      if (p.output_pack > 0 && p.output_pack < p.n_chan) {
+        for (int k = p.output_pack; k < p.n_chan; ++k) y[k] = y[k % p.output_pack];
+      }
       return;
     }
     const FixedType& acc_t = p.accum_type;
@@ -459,9 +660,55 @@ class PoolingLayer final : public ExtraLayer {
   }
 
  private:
+  static constexpr int kMaxBlockWindow = 64;
+
+  void PlanBlock() {
+    const PoolingSpec& p = p_;
+    const FixedType& acc_t = p.accum_type;
+    if (p.pool_height * p.pool_width > kMaxBlockWindow || p.average_cast_type || p.rescale ||
+        in_.width > 60 || acc_t.width > 60) {
+      return;
+    }
+    in_to_acc_ = MakeFastConvert(in_, acc_t);
+    acc_to_res_ = MakeFastConvert(acc_t, res_);
+    acc_to_acc_ = MakeFastConvert(acc_t, acc_t);
+    pair_sum_ = MakeFastConvert(ExactType(acc_t.width + 2, acc_t.fractional_bits()), acc_t);
+    const int f = std::max(acc_t.fractional_bits(), in_.fractional_bits());
+    sum_acc_shift_ = f - acc_t.fractional_bits();
+    sum_in_shift_ = f - in_.fractional_bits();
+    const int bits = std::max(acc_t.width + sum_acc_shift_, in_.width + sum_in_shift_) + 2;
+    if (bits <= 62) sum_to_acc_ = MakeFastConvert(ExactType(bits, f), acc_t);
+    block_fast_ = in_to_acc_ && acc_to_res_ && acc_to_acc_ &&
+                  (p.kind == PoolKind::kMax || (p.window_in_accum ? pair_sum_.has_value()
+                                                                  : sum_to_acc_.has_value()));
+  }
+
+  // nnet::reduce's tree (as ReduceSum) over n rows, each pairwise sum through pair_sum_.
+  void ReduceRows(const int64_t* rows, int n, int lanes, int64_t* out) const {
+    if (n == 1) {
+      std::copy(rows, rows + lanes, out);
+      return;
+    }
+    if (n == 2) {
+      for (int b = 0; b < lanes; ++b) out[b] = rows[b] + rows[lanes + b];
+      ConvertRaws(*pair_sum_, out, out, lanes);
+      return;
+    }
+    int left = 1;
+    while (left * 2 <= n - 1) left *= 2;
+    int64_t right[kKernelBlock];
+    ReduceRows(rows, left, lanes, out);
+    ReduceRows(rows + static_cast<size_t>(left) * lanes, n - left, lanes, right);
+    for (int b = 0; b < lanes; ++b) out[b] += right[b];
+    ConvertRaws(*pair_sum_, out, out, lanes);
+  }
+
   PoolingSpec p_;
   FixedType in_, res_;
   int64_t pad_max_ = 0;
+  bool block_fast_ = false;
+  std::optional<FastConvert> in_to_acc_, acc_to_res_, acc_to_acc_, pair_sum_, sum_to_acc_;
+  int sum_acc_shift_ = 0, sum_in_shift_ = 0;
 };
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePooling(const LayerSpec& s,
@@ -515,23 +762,68 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePooling(const LayerSpec& s,
   if (p.window_in_accum && (p.pad_top || p.pad_bottom || p.pad_left || p.pad_right)) {
     return Unimplemented(s, "io_stream pooling with padding");
   }
+  if (p.pixels_per_pack != 1 || p.output_pack != 0) {
+    const int64_t pixels = int64_t{p.pool_height} * p.pool_width;
+    if (!p.sequential_sum || p.out_height != 1 || p.out_width != 1 || p.pixels_per_pack < 1 ||
+        pixels % p.pixels_per_pack != 0 || p.output_pack < 0 ||
+        (p.output_pack > 0 && p.n_chan % p.output_pack != 0)) {
+      return Invalid(s, absl::StrCat("stream global pooling packs of ", p.pixels_per_pack,
+                                     " pixels in and ", p.output_pack, " values out do not fit ",
+                                     pixels, " pixels of ", p.n_chan, " channels"));
+    }
+  }
   return std::make_unique<PoolingLayer>(p, in.type, s.result_type);
 }
 
 // --------------------------------------------------------------------------------------------
 
 // A layer written as a plain function over one sample.
+// Its block form (optional): (x, y, lanes) over every lane (see ExtraLayer::RunBlock).
+using BlockFn = std::function<void(const int64_t* const*, int64_t*, int)>;
 class FunctionLayer final : public ExtraLayer {
  public:
-  FunctionLayer(int n_out, std::function<void(const int64_t* const*, int64_t*)> f)
-      : f_(std::move(f)) {
+  FunctionLayer(int n_out, std::function<void(const int64_t* const*, int64_t*)> f,
+                BlockFn block = nullptr)
+      : f_(std::move(f)), block_(std::move(block)) {
     n_out_ = n_out;
   }
   void Run(const int64_t* const* x, int64_t* y) const override { f_(x, y); }
+  void RunBlock(const int64_t* const* x, int64_t* y, int count, int lanes) const override {
+    if (block_ && lanes <= kKernelBlock) {
+      block_(x, y, lanes);
+    } else {
+      ExtraLayer::RunBlock(x, y, count, lanes);
+    }
+  }
 
  private:
   std::function<void(const int64_t* const*, int64_t*)> f_;
+  BlockFn block_;
 };
+
+// Layers that only move values: output row j is input `input`'s row `row` converted to res_t, or
+// 0 (row < 0).
+struct RowSource {
+  int input = 0;
+  int row = -1;
+};
+BlockFn RowMapBlock(std::vector<RowSource> map, std::vector<FixedType> from, FixedType res) {
+  std::vector<std::optional<FastConvert>> conv;
+  for (const FixedType& t : from) conv.push_back(MakeFastConvert(t, res));
+  return [map = std::move(map), from = std::move(from), conv = std::move(conv), res](
+             const int64_t* const* xs, int64_t* y, int lanes) {
+    for (size_t j = 0; j < map.size(); ++j) {
+      int64_t* yj = y + j * lanes;
+      const RowSource& r = map[j];
+      if (r.row < 0) {
+        std::fill(yj, yj + lanes, 0);
+      } else {
+        ConvertRow(conv[r.input], from[r.input], xs[r.input] + static_cast<size_t>(r.row) * lanes,
+                   res, yj, lanes);
+      }
+    }
+  };
+}
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePadding(const LayerSpec& s,
                                                            const PaddingSpec& p,
@@ -563,6 +855,17 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePadding(const LayerSpec& s,
   }
   const int oh = p.in_height + p.pad_top + p.pad_bottom, ow = p.in_width + p.pad_left + p.pad_right;
   const FixedType it = in.type, res = s.result_type;
+  std::vector<RowSource> map;
+  for (int i = 0; i < oh; ++i) {
+    for (int j = 0; j < ow; ++j) {
+      const int iy = i - p.pad_top, ix = j - p.pad_left;
+      const bool inside = iy >= 0 && iy < p.in_height && ix >= 0 && ix < p.in_width;
+      for (int c = 0; c < p.n_chan; ++c) {
+        map.push_back({0, inside ? (iy * p.in_width + ix) * p.n_chan + c : -1});
+      }
+    }
+  }
+  BlockFn block = RowMapBlock(std::move(map), {it}, res);
   return std::make_unique<FunctionLayer>(oh * ow * p.n_chan, [p, it, res, oh, ow](
                                                                  const int64_t* const* xs,
                                                                  int64_t* y) {
@@ -577,7 +880,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePadding(const LayerSpec& s,
         }
       }
     }
-  });
+  }, std::move(block));
 }
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileResize(const LayerSpec& s, const ResizeSpec& r,
@@ -601,11 +904,27 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileResize(const LayerSpec& s, co
       !st.ok()) {
     return st;
   }
+  std::vector<int> src;  // source element of every output element
+  if (r.stream != ResizeStream::kNone) {
+    if (r.out_height % r.in_height != 0 || r.out_width % r.in_width != 0) {
+      return Invalid(s, absl::StrCat("stream resize_nearest needs integer ratios, not ",
+                                     r.in_height, "x", r.in_width, " -> ", r.out_height, "x",
+                                     r.out_width));
+    }
+    const int rh = r.out_height / r.in_height, rw = r.out_width / r.in_width;
+    for (int i = 0; i < r.out_height; ++i) {
+      for (int j = 0; j < r.out_width; ++j) {
+        const int pixel = i * r.out_width + j;
+        const int from = r.stream == ResizeStream::kRows ? (i / rh) * r.in_width + j / rw
+                                                         : pixel / (rh * rw);
+        for (int c = 0; c < r.n_chan; ++c) src.push_back(from * r.n_chan + c);
+      }
+    }
+  }
   // nnet::resize_nearest: int ratios in 16.16 fixed point.
   const int y_ratio = ((r.in_height << 16) / r.out_height) + 1;
   const int x_ratio = ((r.in_width << 16) / r.out_width) + 1;
-  std::vector<int> src;  // source element of every output element
-  for (int i = 0; i < r.out_height; ++i) {
+  for (int i = 0; r.stream == ResizeStream::kNone && i < r.out_height; ++i) {
     const int y2 = static_cast<int>((static_cast<int64_t>(i) * y_ratio) >> 16);
     for (int j = 0; j < r.out_width; ++j) {
       const int x2 = static_cast<int>((static_cast<int64_t>(j) * x_ratio) >> 16);
@@ -613,6 +932,53 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileResize(const LayerSpec& s, co
         return Invalid(s, "resize_nearest would read outside its input");
       }
       for (int c = 0; c < r.n_chan; ++c) src.push_back((y2 * r.in_width + x2) * r.n_chan + c);
+    }
+  }
+  const FixedType it = in.type, res = s.result_type;
+  std::vector<RowSource> map;
+  for (int k : src) map.push_back({0, k});
+  return std::make_unique<FunctionLayer>(
+      static_cast<int>(src.size()),
+      [src, it, res](const int64_t* const* xs, int64_t* y) {
+        for (size_t k = 0; k < src.size(); ++k) y[k] = To(it, xs[0][src[k]], res);
+      },
+      RowMapBlock(std::move(map), {it}, res));
+}
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileCropping(const LayerSpec& s,
+                                                            const CroppingSpec& c,
+                                                            const LayerInput& in) {
+  if (absl::Status st = CheckPositive(
+          s, {{"in_height", c.in_height}, {"in_width", c.in_width}, {"n_chan", c.n_chan}}, 1);
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckPositive(s,
+                                      {{"crop_top", c.crop_top},
+                                       {"crop_bottom", c.crop_bottom},
+                                       {"crop_left", c.crop_left},
+                                       {"crop_right", c.crop_right}},
+                                      0);
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckSize(s, in, static_cast<int64_t>(c.in_height) * c.in_width * c.n_chan,
+                                  "cropping in_height * in_width * n_chan");
+      !st.ok()) {
+    return st;
+  }
+  const int oh = c.in_height - c.crop_top - c.crop_bottom;
+  const int ow = c.in_width - c.crop_left - c.crop_right;
+  if (oh < 1 || ow < 1) {
+    return Invalid(s, absl::StrCat("cropping leaves ", oh, "x", ow, " of ", c.in_height, "x",
+                                   c.in_width, " pixels"));
+  }
+  std::vector<int> src;
+  for (int i = 0; i < oh; ++i) {
+    for (int j = 0; j < ow; ++j) {
+      for (int k = 0; k < c.n_chan; ++k) {
+        src.push_back(((i + c.crop_top) * c.in_width + j + c.crop_left) * c.n_chan + k);
+      }
     }
   }
   const FixedType it = in.type, res = s.result_type;
@@ -656,13 +1022,20 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       return Invalid(s, absl::StrCat("concatenate shapes hold ", p1, " and ", p2,
                                      " values but the inputs have ", n1, " and ", n2));
     }
+    std::vector<RowSource> map;
+    for (int64_t o = 0; o < outer; ++o) {
+      for (int64_t i = 0; i < inner1; ++i) map.push_back({0, static_cast<int>(o * inner1 + i)});
+      for (int64_t i = 0; i < inner2; ++i) map.push_back({1, static_cast<int>(o * inner2 + i)});
+    }
     return std::make_unique<FunctionLayer>(
-        n1 + n2, [a, b, res, outer, inner1, inner2](const int64_t* const* xs, int64_t* y) {
+        n1 + n2,
+        [a, b, res, outer, inner1, inner2](const int64_t* const* xs, int64_t* y) {
           for (int64_t o = 0; o < outer; ++o) {
             for (int64_t i = 0; i < inner1; ++i) *y++ = To(a, xs[0][o * inner1 + i], res);
             for (int64_t i = 0; i < inner2; ++i) *y++ = To(b, xs[1][o * inner2 + i], res);
           }
-        });
+        },
+        RowMapBlock(std::move(map), {a, b}, res));
   }
   if (m.kind == MergeKind::kDot) {
     const FixedType acc = m.accum_type;
@@ -755,9 +1128,98 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
     case MergeKind::kDot:
       break;
   }
-  return std::make_unique<FunctionLayer>(n, [op, n, n1, n2](const int64_t* const* xs, int64_t* y) {
-    for (int i = 0; i < n; ++i) y[i] = op(xs[0][i % n1], xs[1][i % n2]);
-  });
+  // Block form: the exact intermediate in int64 when it fits 62 bits, then one recipe to res_t;
+  // otherwise the exact op lane by lane.
+  BlockFn block;
+  const int sa = f - fa, sb = f - fb;
+  auto recipe = [&](int bits, int frac) -> std::optional<FastConvert> {
+    if (bits > 62) return std::nullopt;
+    return MakeFastConvert(ExactType(bits, frac), res);
+  };
+  switch (m.kind) {
+    case MergeKind::kAdd:
+    case MergeKind::kSubtract:
+    case MergeKind::kAverage: {
+      if (m.kind == MergeKind::kAverage && m.average_divides) break;
+      const std::optional<FastConvert> c =
+          recipe(sum_bits, m.kind == MergeKind::kAverage ? f + 1 : f);
+      if (!c) break;
+      const bool sub = m.kind == MergeKind::kSubtract;
+      block = [c = *c, sub, sa, sb, n, n1, n2](const int64_t* const* xs, int64_t* y, int lanes) {
+        for (int i = 0; i < n; ++i) {
+          const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
+          const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
+          int64_t* yi = y + static_cast<size_t>(i) * lanes;
+          if (sub) {
+            for (int b = 0; b < lanes; ++b) yi[b] = (xa[b] << sa) - (xb[b] << sb);
+          } else {
+            for (int b = 0; b < lanes; ++b) yi[b] = (xa[b] << sa) + (xb[b] << sb);
+          }
+          ConvertRaws(c, yi, yi, lanes);
+        }
+      };
+      break;
+    }
+    case MergeKind::kMultiply: {
+      const std::optional<FastConvert> c = recipe(a.width + b.width + 1, fa + fb);
+      if (!c) break;
+      block = [c = *c, n, n1, n2](const int64_t* const* xs, int64_t* y, int lanes) {
+        for (int i = 0; i < n; ++i) {
+          const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
+          const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
+          int64_t* yi = y + static_cast<size_t>(i) * lanes;
+          for (int b = 0; b < lanes; ++b) yi[b] = xa[b] * xb[b];
+          ConvertRaws(c, yi, yi, lanes);
+        }
+      };
+      break;
+    }
+    case MergeKind::kMaximum:
+    case MergeKind::kMinimum: {
+      const std::optional<FastConvert> ca = MakeFastConvert(a, res), cb = MakeFastConvert(b, res);
+      if (sum_bits > 62 || !ca || !cb) break;
+      const bool max = m.kind == MergeKind::kMaximum;
+      block = [ca = *ca, cb = *cb, max, sa, sb, n, n1, n2, op](const int64_t* const* xs,
+                                                               int64_t* y, int lanes) {
+        int64_t tb[kKernelBlock];
+        for (int i = 0; i < n; ++i) {
+          const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
+          const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
+          int64_t* yi = y + static_cast<size_t>(i) * lanes;
+          if (lanes > kKernelBlock) {
+            for (int b = 0; b < lanes; ++b) yi[b] = op(xa[b], xb[b]);
+            continue;
+          }
+          ConvertRaws(ca, xa, yi, lanes);
+          ConvertRaws(cb, xb, tb, lanes);
+          for (int b = 0; b < lanes; ++b) {
+            const int64_t vx = xa[b] << sa, vz = xb[b] << sb;
+            const bool first = max ? vx > vz : vx < vz;
+            yi[b] = first ? yi[b] : tb[b];
+          }
+        }
+      };
+      break;
+    }
+    case MergeKind::kConcatenate:
+      break;
+  }
+  if (!block) {
+    block = [op, n, n1, n2](const int64_t* const* xs, int64_t* y, int lanes) {
+      for (int i = 0; i < n; ++i) {
+        const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
+        const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
+        int64_t* yi = y + static_cast<size_t>(i) * lanes;
+        for (int b = 0; b < lanes; ++b) yi[b] = op(xa[b], xb[b]);
+      }
+    };
+  }
+  return std::make_unique<FunctionLayer>(
+      n,
+      [op, n, n1, n2](const int64_t* const* xs, int64_t* y) {
+        for (int i = 0; i < n; ++i) y[i] = op(xs[0][i % n1], xs[1][i % n2]);
+      },
+      std::move(block));
 }
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s,
@@ -767,6 +1229,12 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
   const FixedType it = in.type, res = s.result_type;
   const int fin = it.fractional_bits(), fres = res.fractional_bits();
   std::function<int64_t(int64_t, int)> op;  // (raw x, element index) -> raw y
+  // Block forms (int64 intermediates within 62 bits, recipes for the conversions); unset: the
+  // exact op lane by lane.
+  BlockFn block;
+  const int n = act.n;
+  const std::optional<FastConvert> in_to_res = it.width <= 60 ? MakeFastConvert(it, res)
+                                                              : std::nullopt;
   switch (act.kind) {
     case ActivationKind::kLeakyRelu:
     case ActivationKind::kPRelu: {
@@ -789,6 +1257,25 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
         const int64_t alpha = alphas[alphas.size() == 1 ? 0 : i];
         return QuantizeScaled(res, WideRaw(pt, alpha) * WideRaw(it, x), shift);
       };
+      const int bits = it.width + pt.width + 1;
+      if (in_to_res && bits <= 62) {
+        if (std::optional<FastConvert> c =
+                MakeFastConvert(ExactType(bits, fin + pt.fractional_bits()), res)) {
+          block = [alphas, c = *c, pos = *in_to_res, n](const int64_t* const* xs, int64_t* y,
+                                                        int lanes) {
+            int64_t neg[kKernelBlock];
+            for (int i = 0; i < n; ++i) {
+              const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
+              int64_t* yi = y + static_cast<size_t>(i) * lanes;
+              const int64_t alpha = alphas[alphas.size() == 1 ? 0 : i];
+              ConvertRaws(pos, xi, yi, lanes);
+              for (int b = 0; b < lanes; ++b) neg[b] = alpha * xi[b];
+              ConvertRaws(c, neg, neg, lanes);
+              for (int b = 0; b < lanes; ++b) yi[b] = xi[b] > 0 ? yi[b] : neg[b];
+            }
+          };
+        }
+      }
       break;
     }
     case ActivationKind::kThresholdedRelu: {
@@ -802,6 +1289,19 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
       op = [=](int64_t x, int) {
         return Scaled(it, x, f) > Scaled(pt, theta, f) ? To(it, x, res) : int64_t{0};
       };
+      const int sx = f - fin, st = f - pt.fractional_bits();
+      if (in_to_res && std::max(it.width + sx, pt.width + st) <= 62) {
+        const int64_t theta_f = theta << st;
+        block = [pos = *in_to_res, theta_f, sx, n](const int64_t* const* xs, int64_t* y,
+                                                   int lanes) {
+          for (int i = 0; i < n; ++i) {
+            const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
+            int64_t* yi = y + static_cast<size_t>(i) * lanes;
+            ConvertRaws(pos, xi, yi, lanes);
+            for (int b = 0; b < lanes; ++b) yi[b] = (xi[b] << sx) > theta_f ? yi[b] : 0;
+          }
+        };
+      }
       break;
     }
     case ActivationKind::kReluMax: {
@@ -815,6 +1315,20 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
             fin >= 0 ? v > max_scaled : (v << -fin) > static_cast<Int128>(act.max_value);
         return above ? max_res : To(it, x, res);
       };
+      if (in_to_res && fin >= 0 && fin + 4 <= 58) {
+        const int64_t max_f = static_cast<int64_t>(act.max_value) << fin;
+        block = [pos = *in_to_res, max_f, max_res, n](const int64_t* const* xs, int64_t* y,
+                                                      int lanes) {
+          for (int i = 0; i < n; ++i) {
+            const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
+            int64_t* yi = y + static_cast<size_t>(i) * lanes;
+            ConvertRaws(pos, xi, yi, lanes);
+            for (int b = 0; b < lanes; ++b) {
+              yi[b] = xi[b] < 0 ? 0 : xi[b] > max_f ? max_res : yi[b];
+            }
+          }
+        };
+      }
       break;
     }
     case ActivationKind::kHardSigmoid:
@@ -834,18 +1348,76 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
         if (tanh) z = 2 * z - one;
         return QuantizeScaled(res, z, fres - f);
       };
+      const int bits = std::max({it.width + sl.width + (f - fp),
+                                 sh.width + (f - sh.fractional_bits()), f + 2}) + 2;
+      std::optional<FastConvert> c;
+      if (bits <= 62) c = MakeFastConvert(ExactType(f + 3, f), res);
+      if (c) {
+        const int64_t slope64 = static_cast<int64_t>(slope), shift64 = static_cast<int64_t>(shift),
+                      one64 = static_cast<int64_t>(one);
+        const int up = f - fp;
+        block = [c = *c, slope64, shift64, one64, up, tanh, n](const int64_t* const* xs,
+                                                                int64_t* y, int lanes) {
+          for (int i = 0; i < n; ++i) {
+            const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
+            int64_t* yi = y + static_cast<size_t>(i) * lanes;
+            for (int b = 0; b < lanes; ++b) {
+              int64_t z = ((slope64 * xi[b]) << up) + shift64;
+              z = z > one64 ? one64 : z < 0 ? 0 : z;
+              yi[b] = tanh ? 2 * z - one64 : z;
+            }
+            ConvertRaws(c, yi, yi, lanes);
+          }
+        };
+      }
       break;
     }
     default:
       return Invalid(s, "not an extra activation");
   }
-  return std::make_unique<FunctionLayer>(act.n, [op, n = act.n](const int64_t* const* xs,
-                                                                 int64_t* y) {
-    for (int i = 0; i < n; ++i) y[i] = op(xs[0][i], i);
-  });
+  if (!block) {
+    block = [op, n](const int64_t* const* xs, int64_t* y, int lanes) {
+      for (int i = 0; i < n; ++i) {
+        const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
+        int64_t* yi = y + static_cast<size_t>(i) * lanes;
+        for (int b = 0; b < lanes; ++b) yi[b] = op(xi[b], i);
+      }
+    };
+  }
+  return std::make_unique<FunctionLayer>(
+      act.n,
+      [op, n](const int64_t* const* xs, int64_t* y) {
+        for (int i = 0; i < n; ++i) y[i] = op(xs[0][i], i);
+      },
+      std::move(block));
 }
 
 }  // namespace
+
+void ExtraLayer::RunBlock(const int64_t* const* x, int64_t* y, int count, int lanes) const {
+  thread_local std::vector<std::vector<int64_t>> ins;
+  thread_local std::vector<const int64_t*> ptrs;
+  thread_local std::vector<int64_t> out;
+  const size_t n_inputs = in_sizes_.size();
+  if (ins.size() < n_inputs) ins.resize(n_inputs);
+  ptrs.resize(n_inputs);
+  for (size_t k = 0; k < n_inputs; ++k) {
+    if (ins[k].size() < static_cast<size_t>(in_sizes_[k])) ins[k].resize(in_sizes_[k]);
+    ptrs[k] = ins[k].data();
+  }
+  if (out.size() < static_cast<size_t>(n_out_)) out.resize(n_out_);
+  for (int b = 0; b < lanes; ++b) {
+    if (b >= count) {
+      for (int j = 0; j < n_out_; ++j) y[static_cast<size_t>(j) * lanes + b] = 0;
+      continue;
+    }
+    for (size_t k = 0; k < n_inputs; ++k) {
+      for (int i = 0; i < in_sizes_[k]; ++i) ins[k][i] = x[k][static_cast<size_t>(i) * lanes + b];
+    }
+    Run(ptrs.data(), out.data());
+    for (int j = 0; j < n_out_; ++j) y[static_cast<size_t>(j) * lanes + b] = out[j];
+  }
+}
 
 bool IsExtraLayer(const LayerSpec& spec) {
   if (const auto* a = std::get_if<ActivationSpec>(&spec.op)) {
@@ -860,7 +1432,24 @@ bool IsExtraLayer(const LayerSpec& spec) {
          !std::holds_alternative<SoftmaxSpec>(spec.op);
 }
 
+namespace {
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayerOp(
+    const LayerSpec& spec, const std::vector<LayerInput>& inputs);
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(
+    const LayerSpec& spec, const std::vector<LayerInput>& inputs) {
+  absl::StatusOr<std::unique_ptr<ExtraLayer>> layer = CompileExtraLayerOp(spec, inputs);
+  if (layer.ok()) {
+    std::vector<int> sizes;
+    for (const LayerInput& in : inputs) sizes.push_back(in.size);
+    (*layer)->set_input_sizes(std::move(sizes));
+  }
+  return layer;
+}
+
+namespace {
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayerOp(
     const LayerSpec& spec, const std::vector<LayerInput>& inputs) {
   const bool merge = std::holds_alternative<MergeSpec>(spec.op);
   if (!merge && inputs.size() != 1) {
@@ -877,6 +1466,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(
     return CompilePadding(spec, *p, inputs[0]);
   }
   if (const auto* r = std::get_if<ResizeSpec>(&spec.op)) return CompileResize(spec, *r, inputs[0]);
+  if (const auto* c = std::get_if<CroppingSpec>(&spec.op)) {
+    return CompileCropping(spec, *c, inputs[0]);
+  }
   if (const auto* t = std::get_if<TransposeSpec>(&spec.op)) {
     return CompileTranspose(spec, *t, inputs[0]);
   }
@@ -902,5 +1494,6 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(
   }
   return Invalid(spec, "not an extra layer");
 }
+}  // namespace
 
 }  // namespace fpgaas::numerics::internal

@@ -1,11 +1,13 @@
 // Private to server/numerics: the layers beyond the dense family (convolution, pooling, padding,
-// resize, merge, parametric activations), one sample at a time on raw int64 values. network.cc
-// compiles them once (CompileExtraLayer) and calls Run per sample in the graph executor.
+// resize, merge, parametric activations) on raw int64 values. network.cc compiles them once
+// (CompileExtraLayer); the graph executor calls RunBlock on blocks of samples and Run on single
+// samples (Run is the exact reference every RunBlock must equal bit for bit).
 #ifndef FPGAAS_SERVER_NUMERICS_NETWORK_LAYERS_INTERNAL_H_
 #define FPGAAS_SERVER_NUMERICS_NETWORK_LAYERS_INTERNAL_H_
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -25,12 +27,20 @@ class ExtraLayer {
   // x[k]: raw values of input k (inputs[k].size of inputs[k].type); y: output_size() raws of the
   // layer's result type.
   virtual void Run(const int64_t* const* x, int64_t* y) const = 0;
+  // `count` <= lanes samples held feature-major: x[k][i * lanes + b], y[j * lanes + b]. Lanes
+  // past `count` hold raw values of their type (0 or computed from such) and the layer writes
+  // raw values of its result type into them too. The default runs Run one sample at a time;
+  // layers with a vectorized form override it (same bits as Run).
+  virtual void RunBlock(const int64_t* const* x, int64_t* y, int count, int lanes) const;
   int output_size() const { return n_out_; }
   int64_t macs() const { return macs_; }
+  // The inputs' sizes (set by CompileExtraLayer; the default RunBlock gathers samples by them).
+  void set_input_sizes(std::vector<int> sizes) { in_sizes_ = std::move(sizes); }
 
  protected:
   int n_out_ = 0;
   int64_t macs_ = 0;
+  std::vector<int> in_sizes_;
 };
 
 // nnet::sigmoid / nnet::tanh tables (init_sigmoid_table / init_tanh_table, raw table_type

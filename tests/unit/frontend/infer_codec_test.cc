@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -176,6 +177,30 @@ INSTANTIATE_TEST_SUITE_P(
                      (*w.mutable_parameters())["timeout"].set_string_param("5");
                    },
                    "parameter 'timeout' must be an int64 or uint64 parameter"}));
+
+// The non-finite scan looks at blocks of elements at a time: the first NaN or infinity is named
+// wherever it sits (first and last element, both sides of block boundaries, two in one block).
+TEST_F(InferCodecTest, TheFirstNonFiniteElementIsNamedAnywhereInALargeInput) {
+  signature_.max_batch_size = 1024;
+  const int batch = 300;  // 1200 elements
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  for (int at : {0, 1, 255, 256, 257, 511, 512, 1000, 1199}) {
+    for (float bad : {nan, inf, -inf}) {
+      inference::ModelInferRequest wire = Wire(batch);
+      std::string& raw = *wire.mutable_raw_input_contents(0);
+      std::memcpy(raw.data() + at * sizeof(float), &bad, sizeof(float));
+      if (at + 3 < batch * 4) std::memcpy(raw.data() + (at + 3) * sizeof(float), &nan, sizeof(float));
+      const absl::Status status = Decode(wire);
+      EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_THAT(std::string(status.message()),
+                  HasSubstr(absl::StrCat("element ", at, " is NaN or infinite")))
+          << "at " << at;
+    }
+  }
+  inference::ModelInferRequest finite = Wire(batch);
+  EXPECT_TRUE(Decode(finite).ok());
+}
 
 TEST_F(InferCodecTest, ResponseCarriesTheRequestsOwnBatchAndMovesTheBytes) {
   InferenceResult result;

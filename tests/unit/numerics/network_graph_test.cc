@@ -120,6 +120,60 @@ TEST(GraphLayers, AveragePoolingTruncatesTowardZero) {
   EXPECT_EQ(RunOne(**max_net, {{-2, 5, -1}})[0], (std::vector<int64_t>{5}));
 }
 
+TEST(GraphLayers, StreamGlobalPoolingSumsPackByPack) {
+  const FixedType t = T(4, 2, true, Quantization::kTrn, Overflow::kSat);  // -2 .. 1.75, 1/4 steps
+  PoolingSpec p;
+  p.kind = PoolKind::kAverage;
+  p.in_width = p.pool_width = p.stride_width = 4;
+  p.n_chan = 1;
+  p.out_width = 1;
+  p.accum_type = t;
+  p.window_in_accum = p.sequential_sum = true;
+  const std::vector<int64_t> x = Ones(t, {1.5, 1.5, -1.5, -1.5});
+  auto one = Network::Create(OneInput(t, 4, {Layer("pool", T(8, 4), p)}));
+  ASSERT_TRUE(one.ok()) << one.status();
+  // Pixel by pixel: 1.5, sat(3) = 1.75, 0.25, -1.25; / 4 = -0.3125 truncated to -0.25.
+  EXPECT_EQ(RunOne(**one, {x})[0], Ones(T(8, 4), {-0.25}));
+  p.pixels_per_pack = 2;
+  auto two = Network::Create(OneInput(t, 4, {Layer("pool", T(8, 4), p)}));
+  ASSERT_TRUE(two.ok()) << two.status();
+  // Packs of two: sat(3) = 1.75, then 1.75 + sat(-3) = -0.25; / 4 = -0.0625 truncated to 0.
+  EXPECT_EQ(RunOne(**two, {x})[0], Ones(T(8, 4), {0}));
+  // Output packs of 1 for 2 channels: every pack holds channel 0 (hls4ml's output loop).
+  PoolingSpec m = p;
+  m.kind = PoolKind::kMax;
+  m.in_width = m.pool_width = m.stride_width = 2;
+  m.n_chan = 2;
+  m.pixels_per_pack = 1;
+  m.output_pack = 1;
+  auto max = Network::Create(OneInput(t, 4, {Layer("pool", t, m)}));
+  ASSERT_TRUE(max.ok()) << max.status();
+  EXPECT_EQ(RunOne(**max, {Ones(t, {0.5, -1, 0.25, 1})})[0], Ones(t, {0.5, 0.5}));
+}
+
+TEST(GraphLayers, StreamUpsamplingAndCroppingByHand) {
+  const FixedType t = T(8, 4);
+  ResizeSpec r{1, 2, 1, 2, 4};
+  for (auto [order, want] :
+       {std::pair{ResizeStream::kNone, std::vector<double>{1, 1, 2, 2, 1, 1, 2, 2}},
+        std::pair{ResizeStream::kRows, std::vector<double>{1, 1, 2, 2, 1, 1, 2, 2}},
+        std::pair{ResizeStream::kPixels, std::vector<double>{1, 1, 1, 1, 2, 2, 2, 2}}}) {
+    r.stream = order;
+    auto net = Network::Create(OneInput(t, 2, {Layer("up", t, r)}));
+    ASSERT_TRUE(net.ok()) << net.status();
+    EXPECT_EQ(RunOne(**net, {Ones(t, {1, 2})})[0], Ones(t, want)) << static_cast<int>(order);
+  }
+  // 3x3 of 1..9, cropped by 1 at the top, left and right: x[1][1], x[2][1].
+  const FixedType wide = T(10, 6);
+  CroppingSpec c{3, 3, 1, 1, 0, 1, 1};
+  auto crop = Network::Create(OneInput(wide, 9, {Layer("crop", T(6, 5), c)}));
+  ASSERT_TRUE(crop.ok()) << crop.status();
+  EXPECT_EQ(RunOne(**crop, {Ones(wide, {1, 2, 3, 4, 5, 6, 7, 8, 9})})[0], Ones(T(6, 5), {5, 8}));
+  c.crop_bottom = 2;  // nothing left
+  EXPECT_EQ(Network::Create(OneInput(wide, 9, {Layer("crop", t, c)})).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(GraphLayers, MergeByHand) {
   const FixedType a = T(8, 4), b = T(10, 3), res = T(12, 6);
   NetworkSpec s;
@@ -237,7 +291,7 @@ class RandomGraph {
     const std::string name = "l" + std::to_string(s.layers.size());
     const FixedType res = Type();
     *out_type = res;
-    switch (Int(0, 5)) {
+    switch (Int(0, 7)) {
       case 0: {  // conv
         ConvSpec c;
         c.in_height = shape.h;
@@ -298,11 +352,42 @@ class RandomGraph {
         shape = {shape.h + p.pad_top + p.pad_bottom, shape.w + p.pad_left + p.pad_right, shape.c};
         break;
       }
-      case 3: {  // upsampling
+      case 3: {  // upsampling: io_parallel, or either stream order
         ResizeSpec r{shape.h, shape.w, shape.c, shape.h * Int(1, 2), shape.w * Int(1, 3)};
+        r.stream = static_cast<ResizeStream>(Int(0, 2));
         *out_type = in_type;
         s.layers.push_back(Layer(name, in_type, r, {from}));
         shape = {r.out_height, r.out_width, shape.c};
+        break;
+      }
+      case 5: {  // cropping
+        CroppingSpec c{shape.h, shape.w, shape.c};
+        c.crop_top = Int(0, (shape.h - 1) / 2);
+        c.crop_bottom = Int(0, shape.h - 1 - c.crop_top);
+        c.crop_left = Int(0, (shape.w - 1) / 2);
+        c.crop_right = Int(0, shape.w - 1 - c.crop_left);
+        s.layers.push_back(Layer(name, res, c, {from}));
+        shape = {shape.h - c.crop_top - c.crop_bottom, shape.w - c.crop_left - c.crop_right,
+                 shape.c};
+        break;
+      }
+      case 6: {  // io_stream global pooling: packs of several pixels in, short packs out
+        PoolingSpec p;
+        p.kind = Int(0, 1) ? PoolKind::kMax : PoolKind::kAverage;
+        p.in_height = p.pool_height = p.stride_height = shape.h;
+        p.in_width = p.pool_width = p.stride_width = shape.w;
+        p.out_height = p.out_width = 1;
+        p.n_chan = shape.c;
+        p.accum_type = Int(0, 1) ? in_type : Type();
+        p.window_in_accum = p.sequential_sum = true;
+        std::vector<int> divisors;
+        for (int k = 1; k <= shape.w; ++k) {
+          if (shape.w % k == 0) divisors.push_back(k);
+        }
+        p.pixels_per_pack = divisors[Int(0, static_cast<int>(divisors.size()) - 1)];
+        p.output_pack = Int(0, 1) ? 0 : shape.c % 2 == 0 ? Int(1, 2) : 1;
+        s.layers.push_back(Layer(name, res, p, {from}));
+        shape = {1, 1, shape.c};
         break;
       }
       default: {  // an activation
@@ -425,6 +510,55 @@ TEST(GraphLayers, RandomGraphsMatchTheReference) {
     }
   }
   EXPECT_EQ(checked, 60 * 40);
+}
+
+// Batches of graph networks run as blocks of 64 and 16 samples on the vectorized paths (conv and
+// dense on the dense kernels, pooling, padding, resize, merges and activations row by row); the
+// exact per-sample path is the reference. Inputs: a quarter each type's minimum, a quarter its
+// maximum, the rest random (whole range or small), so blocks mix extremes in every lane.
+TEST(GraphLayers, BlocksOfSamplesMatchTheReference) {
+  int checked = 0;
+  for (uint32_t seed = 101; seed <= 220; ++seed) {
+    RandomGraph g(seed);
+    NetworkSpec spec = g.Make();
+    auto net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
+    const int batch = 64 + 10;  // one full block, then a 16-lane block holding 10 samples
+    std::vector<std::vector<uint8_t>> in(spec.inputs.size()), out(2);
+    std::vector<std::vector<std::vector<int64_t>>> samples;
+    for (int b = 0; b < batch; ++b) {
+      samples.emplace_back();
+      for (size_t k = 0; k < spec.inputs.size(); ++k) {
+        const FixedType& t = spec.inputs[k].type;
+        std::vector<int64_t> raws = g.Raws(t, spec.inputs[k].size);
+        for (int64_t& r : raws) {
+          const int pick = g.Int(0, 3);
+          if (pick == 0) r = t.is_signed ? -(int64_t{1} << (t.width - 1)) : 0;
+          if (pick == 1) r = t.is_signed ? (int64_t{1} << (t.width - 1)) - 1
+                                         : (int64_t{1} << t.width) - 1;
+        }
+        const auto p = Pack(t, raws);
+        in[k].insert(in[k].end(), p.begin(), p.end());
+        samples.back().push_back(std::move(raws));
+      }
+    }
+    for (int k = 0; k < 2; ++k) out[k].resize(batch * (*net)->output_bytes_per_sample(k));
+    const uint8_t* in_ptrs[] = {in[0].data(), in[1].data()};
+    uint8_t* out_ptrs[] = {out[0].data(), out[1].data()};
+    (*net)->Run(in_ptrs, out_ptrs, batch);
+    for (int b = 0; b < batch; ++b) {
+      auto expected = reference::ReferenceRunGraph(spec, samples[b], nullptr);
+      ASSERT_TRUE(expected.ok()) << expected.status();
+      for (int k = 0; k < 2; ++k) {
+        const size_t bytes = (*net)->output_bytes_per_sample(k);
+        std::vector<uint8_t> slice(out[k].begin() + b * bytes, out[k].begin() + (b + 1) * bytes);
+        ASSERT_EQ(Unpack((*net)->output_type(k), slice), (*expected)[k])
+            << "seed " << seed << " sample " << b << " output " << k;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 120 * 74);
 }
 
 TEST(GraphLayers, BatchesAreSamplesBackToBack) {

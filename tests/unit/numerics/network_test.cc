@@ -365,7 +365,8 @@ NetworkSpec RandomSpec(std::mt19937_64& rng, int variant) {
 }
 
 // Softmax layers alone with random types in every step (saturating and rounding sums, inv_inp_t,
-// result types), for both the integer fast path and the general path, against the reference.
+// result types), for both the integer fast path and the general path, against the reference; a
+// third of them over packs (io_stream: one softmax per slice).
 TEST(NetworkVsReferenceTest, RandomSoftmaxTypesMatchBitForBit) {
   std::mt19937_64 rng(77);
   auto random_mode_type = [&](int min_w, int max_w, bool allow_unsigned) {
@@ -381,6 +382,13 @@ TEST(NetworkVsReferenceTest, RandomSoftmaxTypesMatchBitForBit) {
     s.n = std::uniform_int_distribution<int>(1, 8)(rng);
     s.implementation =
         rng() % 3 == 0 ? SoftmaxImplementation::kLatency : SoftmaxImplementation::kStable;
+    if (round % 3 == 1) {
+      // io_stream softmax over packs: 2-4 independent slices of s.n values, every implementation.
+      s.slice = s.n;
+      s.n *= std::uniform_int_distribution<int>(2, 4)(rng);
+      if (round % 9 == 4) s.implementation = SoftmaxImplementation::kLegacy;
+      if (round % 9 == 7) s.implementation = SoftmaxImplementation::kArgmax;
+    }
     s.hls4ml_0_8_1_stable = rng() % 6 == 0;
     const FixedType in = RandomType(rng, 4, 20);
     s.inp_norm_type = random_mode_type(3, 19, false);

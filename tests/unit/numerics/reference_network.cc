@@ -414,7 +414,12 @@ absl::StatusOr<std::vector<mpq_class>> DenseFamily(const LayerSpec& layer, const
       }
     }
   } else if (const auto* s = std::get_if<SoftmaxSpec>(&layer.op)) {
-    y = Softmax(*s, type, res, x);
+    // io_stream: one softmax per pack of `slice` values.
+    const size_t slice = s->slice > 0 ? static_cast<size_t>(s->slice) : x.size();
+    for (size_t off = 0; off < x.size(); off += slice) {
+      const std::vector<mpq_class> part(x.begin() + off, x.begin() + off + slice);
+      for (const mpq_class& v : Softmax(*s, type, res, part)) y.push_back(v);
+    }
   }
   return y;
 }
@@ -582,7 +587,12 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
             } else {
               mpq_class sum = 0;
               if (p->sequential_sum) {
-                for (const mpq_class& e : window) sum = Conv(acc_t, sum + e);
+                // global_pooling*_cl: per input pack, reduce<accum_t> over its pixels, then
+                // data_window = x + y_sum.
+                const size_t k = static_cast<size_t>(std::max(p->pixels_per_pack, 1));
+                for (size_t i = 0; i < window.size(); i += k) {
+                  sum = Conv(acc_t, sum + ReduceSum(acc_t, window, i, k));
+                }
               } else {
                 sum = ReduceSum(acc_t, window, 0, window.size());
               }
@@ -612,6 +622,28 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
         }
       }
     }
+    if (p->output_pack > 0) {
+      // global_pooling*_cl: res_pack[i_pack] = data_window[i_pack] for every output pack i_res.
+      std::vector<mpq_class> packed;
+      for (int i_res = 0; i_res < p->n_chan / p->output_pack; ++i_res) {
+        for (int i_pack = 0; i_pack < p->output_pack; ++i_pack) packed.push_back(y[i_pack]);
+      }
+      return packed;
+    }
+    return y;
+  }
+  if (const auto* c = std::get_if<CroppingSpec>(&layer.op)) {
+    // nnet::cropping2d_cl: skip crop_top rows, then per row crop_left pixels, out_width kept.
+    const int out_h = c->in_height - c->crop_top - c->crop_bottom;
+    const int out_w = c->in_width - c->crop_left - c->crop_right;
+    for (int i = 0; i < out_h; ++i) {
+      const int in_row = i + c->crop_top;
+      for (int j = 0; j < out_w; ++j) {
+        const int in_col = j + c->crop_left;
+        for (int k = 0; k < c->n_chan; ++k)
+          y.push_back(Conv(res, x[(in_row * c->in_width + in_col) * c->n_chan + k]));
+      }
+    }
     return y;
   }
   if (const auto* p = std::get_if<PaddingSpec>(&layer.op)) {
@@ -629,6 +661,25 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
     return y;
   }
   if (const auto* r = std::get_if<ResizeSpec>(&layer.op)) {
+    if (r->stream == ResizeStream::kPixels) {
+      // nnet_image_stream.h (0.5/0.6): every input pack written ratio_h * ratio_w times.
+      const int copies = (r->out_height / r->in_height) * (r->out_width / r->in_width);
+      for (int pixel = 0; pixel < r->in_height * r->in_width; ++pixel)
+        for (int n = 0; n < copies; ++n)
+          for (int k = 0; k < r->n_chan; ++k) y.push_back(Conv(res, x[pixel * r->n_chan + k]));
+      return y;
+    }
+    if (r->stream == ResizeStream::kRows) {
+      // nnet_image_stream.h (0.7+): each input row ratio_h times, each pixel ratio_w times.
+      const int rh = r->out_height / r->in_height, rw = r->out_width / r->in_width;
+      for (int h = 0; h < r->in_height; ++h)
+        for (int i = 0; i < rh; ++i)
+          for (int l = 0; l < r->in_width; ++l)
+            for (int j = 0; j < rw; ++j)
+              for (int k = 0; k < r->n_chan; ++k)
+                y.push_back(Conv(res, x[(h * r->in_width + l) * r->n_chan + k]));
+      return y;
+    }
     const int y_ratio = static_cast<int>((r->in_height << 16) / r->out_height) + 1;
     const int x_ratio = static_cast<int>((r->in_width << 16) / r->out_width) + 1;
     for (int i = 0; i < r->out_height; ++i) {
