@@ -26,6 +26,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "server/numerics/fixed_point_internal.h"
@@ -241,6 +242,14 @@ class ProjectReader {
   absl::StatusOr<LayerSpec> BuildParamActivation(const LayerCall& call, int n_in,
                                                  const FixedType& in_type);
   absl::StatusOr<LayerSpec> BuildHardActivation(const LayerCall& call, int n_in);
+  // softplus, softsign, elu, selu, binary_tanh, ternary_tanh (their release from the project's
+  // nnet_activation(_stream).h where releases differ).
+  absl::StatusOr<LayerSpec> BuildTableActivation(const LayerCall& call, int n_in,
+                                                 const FixedType& in_type);
+  // The text a type name finally stands for (typedefs followed, a stream pack's element type),
+  // without spaces: tells ap_uint<1> from the same-valued ap_ufixed<1,1>.
+  std::string SpelledType(absl::string_view text) const;
+  absl::StatusOr<LayerSpec> BuildEmbedding(const LayerCall& call, int n_in);
   // nnet::lstm_stack / gru_stack (hls4ml_project.cc's BuildRecurrent).
   absl::StatusOr<LayerSpec> BuildRecurrent(const LayerCall& call, int n_in);
   absl::StatusOr<ActivationSpec> RecurrentActivation(const ConfigStruct& config,
@@ -2303,19 +2312,49 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildMerge(const LayerCall& call,
                                                     const std::vector<int>& ins) {
   static const std::set<std::string> kMerges = {
       "add",     "subtract",      "multiply",      "average",      "maximum",
-      "minimum", "concatenate1d", "concatenate2d", "concatenate3d"};
+      "minimum", "concatenate1d", "concatenate2d", "concatenate3d", "dot1d"};
   if (!kMerges.count(call.function)) {
     return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
                  absl::StrCat("unknown layer nnet::", call.function,
                               " (supported two-input layers: add, subtract, multiply, average, "
-                              "maximum, minimum, concatenate1d/2d/3d)"));
+                              "maximum, minimum, concatenate1d/2d/3d, dot1d)"));
   }
   absl::StatusOr<const ConfigStruct*> config_or = Config(call, 3);
   if (!config_or.ok()) return config_or.status();
   const ConfigStruct& config = **config_or;
   const std::string& f = call.function;
   MergeSpec m;
-  if (absl::StartsWith(f, "concatenate")) {
+  if (f == "dot1d") {
+    // nnet_merge.h (0.5+): products through CONFIG_T::product into accum_t, summed in accum_t.
+    m.kind = MergeKind::kDot;
+    absl::StatusOr<int> n = RequiredInt(config, "n_in");
+    if (!n.ok()) return n.status();
+    if (*n != ins[0] || *n != ins[1]) {
+      return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                   absl::StrCat(config.name, "::n_in = ", *n, " but the inputs have ", ins[0],
+                                " and ", ins[1], " values"));
+    }
+    absl::StatusOr<FixedType> acc = ConfigType(config, "accum_t", std::nullopt);
+    if (!acc.ok()) return acc.status();
+    m.accum_type = *acc;
+    auto product = config.usings.find("product");
+    if (product == config.usings.end() ||
+        absl::StrReplaceAll(product->second.text, {{" ", ""}}) !=
+            "nnet::product::mult<x_T,y_T>") {
+      return Error(absl::StatusCode::kUnimplemented,
+                   product == config.usings.end() ? config.Where() : product->second.Where(),
+                   absl::StrCat(config.name, ": nnet::dot1d with product ",
+                                product == config.usings.end() ? "(none)" : product->second.text,
+                                " is not supported (product::mult<x_T, y_T> is)"));
+    }
+    // nnet::cast of ap_uint<1> inputs writes 2 * acc - n_in (binary dot products).
+    absl::StatusOr<FixedType> in1 = ResolveType(call.template_args[0], call.where);
+    if (!in1.ok()) return in1.status();
+    if (in1->width == 1 && !in1->is_signed) {
+      return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                   "nnet::dot1d of 1-bit unsigned inputs (binary dot products) is not supported");
+    }
+  } else if (absl::StartsWith(f, "concatenate")) {
     m.kind = MergeKind::kConcatenate;
     const int rank = f == "concatenate1d" ? 1 : f == "concatenate2d" ? 2 : 3;
     for (int input = 1; input <= 2; ++input) {
@@ -2452,6 +2491,170 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildHardActivation(const LayerCall& ca
     if (!raw.ok()) return raw.status();
     (std::string(member) == "slope" ? act.slope_type : act.shift_type) = *t;
     (std::string(member) == "slope" ? act.slope : act.shift) = *raw;
+  }
+  LayerSpec layer;
+  layer.op = act;
+  return layer;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildEmbedding(const LayerCall& call, int n_in) {
+  if (call.args.size() != 3 || call.template_args.size() != 3) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 "nnet::embedding takes <data_T, res_T, CONFIG_T>(data, res, embeddings)");
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
+  EmbeddingSpec e;
+  for (IntField f : {IntField{"n_in", &e.n_in}, IntField{"n_out", &e.n_out},
+                     IntField{"vocab_size", &e.vocab_size}}) {
+    absl::StatusOr<int> v = RequiredInt(config, f.name);
+    if (!v.ok()) return v.status();
+    *f.value = *v;
+  }
+  if (e.n_in != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, "::n_in = ", e.n_in, " but the layer's input has ", n_in,
+                              " values"));
+  }
+  absl::StatusOr<FixedType> type = ConfigType(config, "embeddings_t", std::nullopt);
+  if (!type.ok()) return type.status();
+  e.embeddings_type = *type;
+  absl::StatusOr<std::vector<int64_t>> table =
+      LoadWeights(call.args[2], e.embeddings_type, int64_t{e.vocab_size} * e.n_out,
+                  absl::StrCat(config.name, "::embeddings_t"), call);
+  if (!table.ok()) return table.status();
+  e.embeddings = *std::move(table);
+  LayerSpec layer;
+  layer.op = e;
+  return layer;
+}
+
+std::string ProjectReader::SpelledType(absl::string_view text) const {
+  std::string t(Trim(text));
+  for (int hops = 0; hops < 32; ++hops) {
+    if (absl::StartsWith(t, "nnet::array<")) {
+      const std::vector<std::string> parts = SplitTopLevel(t.substr(12, t.size() - 13));
+      if (parts.empty()) break;
+      t = std::string(Trim(parts[0]));
+      continue;
+    }
+    auto it = typedefs_.find(t);
+    if (it == typedefs_.end()) break;
+    t = std::string(Trim(it->second.text));
+  }
+  t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
+  return t;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildTableActivation(const LayerCall& call, int n_in,
+                                                              const FixedType& in_type) {
+  const std::string& f = call.function;
+  const bool with_alpha = f == "elu" && call.args.size() == 3;
+  const bool with_param_type = with_alpha && call.template_args.size() == 4;
+  const size_t out_template = with_param_type ? 2 : 1;
+  if (call.template_args.size() != out_template + 2 ||
+      call.args.size() != (with_alpha ? 3u : 2u)) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 absl::StrCat("cannot parse the arguments of nnet::", f));
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, out_template + 1);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
+  absl::StatusOr<std::optional<int64_t>> cfg_n_in = ConfigInt(config, "n_in");
+  absl::StatusOr<std::optional<int64_t>> table_size = ConfigInt(config, "table_size");
+  if (!cfg_n_in.ok()) return cfg_n_in.status();
+  if (!table_size.ok()) return table_size.status();
+  if (!*cfg_n_in || **cfg_n_in != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, "::n_in does not match the layer's input size ", n_in));
+  }
+  absl::StatusOr<FixedType> res = ResolveType(call.template_args[out_template], call.where);
+  if (!res.ok()) return res.status();
+  ActivationSpec act;
+  act.n = n_in;
+  act.kind = f == "elu"           ? ActivationKind::kElu
+             : f == "selu"        ? ActivationKind::kSelu
+             : f == "softplus"    ? ActivationKind::kSoftplus
+             : f == "softsign"    ? ActivationKind::kSoftsign
+             : f == "binary_tanh" ? ActivationKind::kBinaryTanh
+                                  : ActivationKind::kTernaryTanh;
+  act.table_size = static_cast<int>(table_size->value_or(1024));
+  absl::StatusOr<FixedType> table_type = ConfigType(config, "table_t", FixedType{18, 8});
+  if (!table_type.ok()) return table_type.status();
+  act.table_type = *table_type;
+
+  // Where releases differ, the project's own header tells (without one: the newest release).
+  const char* header = stream_ ? "nnet_activation_stream.h" : "nnet_activation.h";
+  const std::string& source = NnetUtils(header);
+  auto edited = [&](absl::string_view what) {
+    return Error(absl::StatusCode::kUnimplemented, Display(firmware_dir_ / "nnet_utils" / header),
+                 absl::StrCat("this ", header, "'s ", what,
+                              " is none of hls4ml's releases' (edited?): nnet::", f,
+                              " cannot be reproduced"));
+  };
+  auto set_param = [&](const FixedType& t, double value) -> absl::Status {
+    absl::StatusOr<int64_t> raw = FromDouble(t, value);
+    if (!raw.ok()) return raw.status();
+    act.param_type = t;
+    act.param = *raw;
+    return absl::OkStatus();
+  };
+  FixedType bit;  // ap_uint<1>
+  bit.width = 1;
+  bit.integer_bits = 1;
+  bit.is_signed = false;
+  // The old signatures type alpha/lambda as res_T (io_parallel) or data_T (io_stream).
+  const FixedType& old_type = stream_ ? in_type : *res;
+  if (act.kind == ActivationKind::kElu) {
+    if (with_alpha) {
+      const std::string param(Trim(call.args[1]));
+      double value = 0;
+      if (!absl::SimpleAtod(param, &value) || !std::isfinite(value)) {
+        return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                     absl::StrCat("nnet::elu parameter '", param, "' is not a number"));
+      }
+      FixedType t = old_type;
+      if (with_param_type) {
+        absl::StatusOr<FixedType> pt = ResolveType(call.template_args[1], call.where);
+        if (!pt.ok()) return pt.status();
+        t = *pt;
+      }
+      if (absl::Status st = set_param(t, value); !st.ok()) return st;
+    } else {
+      // elu(data, res): 1.x passes ap_uint<1>(1.0), older releases their alpha type's 1.0.
+      const bool new_release = absl::StrContains(source, "elu<data_T, ap_uint<1>, res_T, CONFIG_T>");
+      const bool old_release = absl::StrContains(source, "elu<data_T, res_T, CONFIG_T>(data, 1.0");
+      if (!source.empty() && !new_release && !old_release) return edited("two-argument elu");
+      if (absl::Status st = set_param(old_release ? old_type : bit, 1.0); !st.ok()) return st;
+    }
+  } else if (act.kind == ActivationKind::kSelu) {
+    constexpr double kLambda = 1.0507009873554804934193349852946;
+    FixedType t = old_type;
+    if (!stream_) {
+      // hls4ml 1.2+: ap_ufixed<16, 1> lambda; before: res_T(lambda).
+      const bool new_release = absl::StrContains(source, "typedef ap_ufixed<16, 1> selu_const_t");
+      const bool old_release =
+          absl::StrContains(source, "res_T(1.0507009873554804934193349852946) * datareg");
+      if (!source.empty() && !new_release && !old_release) return edited("selu");
+      if (!old_release) t = FixedType{16, 1, false};
+    } else if (!source.empty() &&
+               !absl::StrContains(source, "(typename data_T::value_type)1.0507009873554804") &&
+               !absl::StrContains(source, "(typename data_T::value_type) 1.0507009873554804")) {
+      return edited("selu");  // every release's stream selu: data_T's lambda
+    }
+    if (absl::Status st = set_param(t, kLambda); !st.ok()) return st;
+  } else if (act.kind == ActivationKind::kBinaryTanh) {
+    // hls4ml 1.2+: x >= 0 is +1, and an ap_uint<1> result takes 0 for -1 (binary_cast).
+    const bool new_release = source.empty() || absl::StrContains(source, "binary_cast<cache_T");
+    act.binary_zero_positive = new_release;
+    act.binary_bit_result = new_release && SpelledType(call.template_args[out_template]) ==
+                                               "ap_uint<1>";
+  } else if (act.kind == ActivationKind::kTernaryTanh) {
+    // io_parallel compares data_T(2 * x) with +-1; io_stream x itself.
+    act.ternary_doubles = !stream_;
   }
   LayerSpec layer;
   layer.op = act;
@@ -2848,6 +3051,17 @@ absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
                                  r->n_in, " and n_state = ", r->n_state,
                                  " are not supported (one time step per pack)"));
     }
+  } else if (const auto* e = std::get_if<EmbeddingSpec>(&layer.op)) {
+    // nnet_embed_stream.h reads one pack (data_T::size values) and writes one pack of n_out per
+    // value: the whole input in one pack.
+    int in_pack = 0;
+    absl::StatusOr<FixedType> in = ResolveType(call.template_args[0], call.where, 0, &in_pack);
+    if (!in.ok()) return in.status();
+    if (in_pack != e->n_in || out_pack != e->n_out) {
+      return refuse(absl::StrCat("packs of ", in_pack, " in and ", out_pack, " out for n_in = ",
+                                 e->n_in, " and n_out = ", e->n_out,
+                                 " are not supported (nnet_embed_stream.h reads one pack)"));
+    }
   } else if (auto* t = std::get_if<TransposeSpec>(&layer.op)) {
     absl::StatusOr<LayerSpec> s =
         BuildTranspose(call, static_cast<int>(t->source.size()), std::max(out_pack, 1));
@@ -2886,6 +3100,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "cropping2d_cl") return BuildCropping(call, n_in, 2);
   if (f == "transpose") return BuildTranspose(call, n_in);
   if (f == "hard_sigmoid" || f == "hard_tanh") return BuildHardActivation(call, n_in);
+  if (f == "embedding") return BuildEmbedding(call, n_in);
   if (f == "lstm_stack" || f == "gru_stack") return BuildRecurrent(call, n_in);
   if (f == "relu6" || f == "relu1") {
     absl::StatusOr<LayerSpec> layer = BuildActivation(call, n_in, ActivationKind::kReluMax);
@@ -2896,7 +3111,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
                absl::StrCat("unknown layer nnet::", f,
                             " (supported: dense, normalize, relu, relu6, relu1, linear, sigmoid, "
                             "tanh, softmax, leaky_relu, thresholded_relu, prelu, hard_sigmoid, "
-                            "hard_tanh, conv_1d_cl, conv_2d_cl, pointwise_conv_1d_cl, "
+                            "hard_tanh, elu, selu, softplus, softsign, binary_tanh, ternary_tanh, embedding, "
+                            "conv_1d_cl, conv_2d_cl, pointwise_conv_1d_cl, "
                             "pointwise_conv_2d_cl, depthwise_conv_1d_cl, depthwise_conv_2d_cl, "
                             "separable_conv_1d_cl, separable_conv_2d_cl, pooling1d_cl, pooling2d_cl, "
                             "global_pooling1d_cl, global_pooling2d_cl, zeropad1d_cl, "
@@ -3146,6 +3362,9 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
       layer = BuildMerge(call, in_sizes);
     } else if (f == "leaky_relu" || f == "thresholded_relu" || f == "prelu") {
       layer = BuildParamActivation(call, in_sizes[0], buffers[ins[0]].type);
+    } else if (f == "elu" || f == "selu" || f == "softplus" || f == "softsign" ||
+               f == "binary_tanh" || f == "ternary_tanh") {
+      layer = BuildTableActivation(call, in_sizes[0], buffers[ins[0]].type);
     } else {
       layer = BuildLayer(call, in_sizes[0]);
     }
@@ -3206,12 +3425,16 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     if (const auto* t = std::get_if<TransposeSpec>(&layer->op)) {
       expected_out = static_cast<int64_t>(t->source.size());
     }
+    if (const auto* e = std::get_if<EmbeddingSpec>(&layer->op)) {
+      expected_out = int64_t{e->n_in} * e->n_out;
+    }
     if (const auto* c = std::get_if<CroppingSpec>(&layer->op)) {
       expected_out = (int64_t{c->in_height} - c->crop_top - c->crop_bottom) *
                      (int64_t{c->in_width} - c->crop_left - c->crop_right) * c->n_chan;
     }
     if (const auto* m = std::get_if<MergeSpec>(&layer->op)) {
       expected_out = m->kind == MergeKind::kConcatenate ? in_sizes[0] + in_sizes[1]
+                     : m->kind == MergeKind::kDot       ? 1
                                                         : std::max(in_sizes[0], in_sizes[1]);
     }
     if (const auto* r = std::get_if<RecurrentSpec>(&layer->op)) {

@@ -66,6 +66,17 @@ struct BatchNormSpec {
 //   prelu:        leaky_relu with one alpha per element (params)
 //   hard_sigmoid: z = slope * x + shift exactly, clamped to [0, 1]; y = res_t(z)
 //   hard_tanh:    the same z; y = res_t(2 z - 1)
+// Table activations over one sample (network_activations.cc; tables built as nnet_activation.h's
+// init_*_table does, in float on the host's libm, then table_t):
+//   softplus, softsign: y = res_t(table[clamp(trunc(x * N / 16) + N / 2)]), tables over [-8, 8)
+//   elu:  x >= 0 ? res_t(x) : res_t(alpha * table[min(trunc(x * N / -8), N - 1)]) exact product;
+//         table e^v - 1 over v = -8 k / N; alpha: param_type/param
+//   selu: x >= 0 ? res_t(lambda * x) exact : res_t(table[...]) (the ELU index, a SELU table);
+//         lambda (the positive slope as the release types it): param_type/param
+//   binary_tanh:  y = res_t(+1) if x > 0 (x >= 0 with binary_zero_positive) else res_t(-1); with
+//                 binary_bit_result (hls4ml 1.2+'s binary_cast for an ap_uint<1> res_T): 1 or 0
+//   ternary_tanh: io_parallel (ternary_doubles): d = x_T(2 x) (x_T's overflow), d > 1 -> 1,
+//                 d > -1 -> 0, else -1; io_stream: x > 1 -> 1, x <= -1 -> -1, else 0; y = res_t(.)
 enum class ActivationKind {
   kLinear,
   kRelu,
@@ -77,18 +88,27 @@ enum class ActivationKind {
   kPRelu,
   kHardSigmoid,
   kHardTanh,
+  kSoftplus,
+  kSoftsign,
+  kElu,
+  kSelu,
+  kBinaryTanh,
+  kTernaryTanh,
 };
 struct ActivationSpec {
   ActivationKind kind = ActivationKind::kLinear;
   int n = 0;
-  int table_size = 1024;        // sigmoid/tanh
-  FixedType table_type{18, 8};  // sigmoid/tanh table_t
-  FixedType param_type;         // leaky/thresholded/prelu: alpha's or theta's type
-  int64_t param = 0;            // leaky/thresholded: raw alpha/theta
+  int table_size = 1024;        // sigmoid/tanh and the table activations
+  FixedType table_type{18, 8};  // their table_t
+  FixedType param_type;         // leaky/thresholded/prelu/elu/selu: alpha, theta or lambda type
+  int64_t param = 0;            // leaky/thresholded/elu/selu: raw alpha/theta/lambda
   std::vector<int64_t> params;  // prelu: n raw alphas
   int max_value = 6;            // relu_max
   FixedType slope_type, shift_type;  // hard sigmoid/tanh
   int64_t slope = 0, shift = 0;      // raw values
+  bool binary_zero_positive = false;  // binary_tanh: x >= 0 gives +1 (hls4ml 1.2+)
+  bool binary_bit_result = false;     // binary_tanh: -1 is written as 0 (1.2+, ap_uint<1> res_T)
+  bool ternary_doubles = false;       // ternary_tanh: compares x_T(2 x) (io_parallel)
 };
 
 // nnet::conv_1d_cl / conv_2d_cl / pointwise_conv_{1,2}d_cl, io_parallel, channel-last. Each output
@@ -183,6 +203,16 @@ struct TransposeSpec {
   std::vector<int> source;  // the input index of every output element
 };
 
+// nnet::embedding (Embedding layer, nnet_embed.h / nnet_embed_stream.h, hls4ml 0.7+): for input j
+// and column i, y[j * n_out + i] = res_t(embeddings[k]) with k = the integer part (toward zero) of
+// the exact x_j * n_out + i (hls4ml indexes its array with that ap_fixed sum). A k outside the
+// table (an input that is not a row number: hls4ml's C simulation reads outside its array) gives 0.
+struct EmbeddingSpec {
+  int n_in = 0, n_out = 0, vocab_size = 0;
+  FixedType embeddings_type;
+  std::vector<int64_t> embeddings;  // raw, vocab_size * n_out, row-major
+};
+
 // nnet_merge.h over two inputs (element-wise: y_i = res_t(f(a_{i mod n1}, b_{i mod n2})), exact
 // arithmetic inside f). Average: (a + b) * 0.5 exactly, or (hls4ml < 1.0) the ap_fixed division
 // (a + b) / res_t(2) truncated toward zero at max(F_a, F_b) fractional bits. Maximum/minimum
@@ -196,12 +226,16 @@ enum class MergeKind {
   kMaximum,
   kMinimum,
   kConcatenate,
+  // nnet::dot1d (Dot merge of two n-vectors): acc = accum_t(acc + accum_t(a_i * b_i)) from 0,
+  // i in order; one output, res_t(acc).
+  kDot,
 };
 struct MergeSpec {
   MergeKind kind = MergeKind::kAdd;
   bool average_divides = false;
   std::vector<int> shape1, shape2;  // concatenate
   int axis = -1;                    // concatenate
+  FixedType accum_type;             // dot
 };
 
 enum class SoftmaxImplementation { kStable, kLatency, kLegacy, kArgmax };
@@ -256,7 +290,8 @@ struct LayerSpec {
   std::string name;       // e.g. "layer2" / "fc1", as in the project (for traces and errors)
   FixedType result_type;  // the layer's output type (res_t / layerN_t)
   std::variant<DenseSpec, BatchNormSpec, ActivationSpec, SoftmaxSpec, ConvSpec, PoolingSpec,
-               PaddingSpec, ResizeSpec, MergeSpec, RecurrentSpec, TransposeSpec, CroppingSpec>
+               PaddingSpec, ResizeSpec, MergeSpec, RecurrentSpec, TransposeSpec, CroppingSpec,
+               EmbeddingSpec>
       op;
   // The buffers it reads: names of network inputs or of earlier layers. Empty: the previous
   // layer's output (the first layer: the first input). Merge layers read two.

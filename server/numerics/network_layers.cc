@@ -1054,6 +1054,26 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
         },
         RowMapBlock(std::move(map), {a, b}, res));
   }
+  if (m.kind == MergeKind::kDot) {
+    const FixedType acc = m.accum_type;
+    if (absl::Status st = CheckType(s, acc, "accum type"); !st.ok()) return st;
+    if (n1 != n2 || n1 < 1) {
+      return Invalid(s, absl::StrCat("dot1d of ", n1, " and ", n2, " values"));
+    }
+    if (a.width + b.width > kMaxExactBits) {
+      return Unimplemented(s, absl::StrCat("dot1d of ", a.ToString(), " and ", b.ToString(),
+                                           " is too wide"));
+    }
+    const int shift = acc.fractional_bits() - (a.fractional_bits() + b.fractional_bits());
+    return std::make_unique<FunctionLayer>(1, [=](const int64_t* const* xs, int64_t* y) {
+      int64_t sum = 0;
+      for (int i = 0; i < n1; ++i) {
+        const int64_t p = QuantizeScaled(acc, WideRaw(a, xs[0][i]) * WideRaw(b, xs[1][i]), shift);
+        sum = ApplyOverflow(acc, WideRaw(acc, sum) + WideRaw(acc, p));
+      }
+      y[0] = To(acc, sum, res);
+    });
+  }
   const int n = std::max(n1, n2);
   if (n1 < 1 || n2 < 1 || n % n1 != 0 || n % n2 != 0) {
     return Invalid(s, absl::StrCat("merge inputs of ", n1, " and ", n2, " values"));
@@ -1122,6 +1142,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       break;
     }
     case MergeKind::kConcatenate:
+    case MergeKind::kDot:
       break;
   }
   // Block form: the exact intermediate in int64 when it fits 62 bits, then one recipe to res_t;
@@ -1468,9 +1489,22 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayerOp(
   if (const auto* t = std::get_if<TransposeSpec>(&spec.op)) {
     return CompileTranspose(spec, *t, inputs[0]);
   }
+  if (const auto* e = std::get_if<EmbeddingSpec>(&spec.op)) {
+    return CompileEmbedding(spec, *e, inputs[0]);
+  }
   if (const auto* m = std::get_if<MergeSpec>(&spec.op)) return CompileMerge(spec, *m, inputs);
   if (const auto* a = std::get_if<ActivationSpec>(&spec.op)) {
-    return CompileActivation(spec, *a, inputs[0]);
+    switch (a->kind) {
+      case ActivationKind::kSoftplus:
+      case ActivationKind::kSoftsign:
+      case ActivationKind::kElu:
+      case ActivationKind::kSelu:
+      case ActivationKind::kBinaryTanh:
+      case ActivationKind::kTernaryTanh:
+        return CompileTableActivation(spec, *a, inputs[0]);
+      default:
+        return CompileActivation(spec, *a, inputs[0]);
+    }
   }
   if (const auto* r = std::get_if<RecurrentSpec>(&spec.op)) {
     return CompileRecurrent(spec, *r, inputs[0]);

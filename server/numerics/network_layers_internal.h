@@ -67,6 +67,16 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentBatchNorm(const Layer
                                                                      const BatchNormSpec& b,
                                                                      const LayerInput& input);
 
+// network_activations.cc: softplus, softsign, elu, selu, binary_tanh, ternary_tanh.
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTableActivation(const LayerSpec& spec,
+                                                                   const ActivationSpec& act,
+                                                                   const LayerInput& input);
+
+// network_activations.cc: nnet::embedding.
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileEmbedding(const LayerSpec& spec,
+                                                             const EmbeddingSpec& e,
+                                                             const LayerInput& input);
+
 // network_quant_layers.cc: nnet::transpose.
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTranspose(const LayerSpec& spec,
                                                              const TransposeSpec& t,

@@ -256,11 +256,11 @@ TEST(Hls4mlImportTest, WritesAServableEntryAndRefusesToOverwrite) {
 TEST(Hls4mlImportTest, InvalidProjectWritesNothing) {
   const fs::path repo = ScratchDir("repo");
   fs::path dir = CopyFixture("new_style");
-  testing_hls4ml::ReplaceInFile(dir / "firmware" / "tiny.cpp", "nnet::relu<", "nnet::elu<");
+  testing_hls4ml::ReplaceInFile(dir / "firmware" / "tiny.cpp", "nnet::relu<", "nnet::layernormalize<");
   Result r =
       RunCommand({"import", dir.string(), "--repository", repo.string(), "--name", "broken"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_THAT(r.err, HasSubstr("unknown layer nnet::elu"));
+  EXPECT_THAT(r.err, HasSubstr("unknown layer nnet::layernormalize"));
   EXPECT_FALSE(fs::exists(repo / "broken"));
 }
 

@@ -257,7 +257,7 @@ TEST(BinaryTernaryImport, EditedOrOldProductsAreRefused) {
 // refused at the call, naming the function.
 TEST(MissingLayers, AreRefusedAtTheirCall) {
   for (const std::string& call :
-       {std::string("nnet::dot1d<layer2_t, layer2_t, layer4_t, config4>(layer2_out, "
+       {std::string("nnet::dot_me<layer2_t, layer2_t, layer4_t, config4>(layer2_out, "
                     "layer2_out, layer4_out);"),
         std::string("nnet::relu_me<layer2_t, layer4_t, relu_config4>(layer2_out, layer4_out);")}) {
     fs::path dir = CopyFixture("new_style");

@@ -695,6 +695,13 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
     if (in.size() != 2) return absl::InvalidArgumentError("reference: merge needs 2 inputs");
     const std::vector<mpq_class>& a = in[0]->v;
     const std::vector<mpq_class>& b = in[1]->v;
+    if (m->kind == MergeKind::kDot) {
+      // nnet::dot1d: mult[i] = accum_t(a_i * b_i); acc = accum_t(acc + mult[i]) from 0.
+      mpq_class acc = 0;
+      for (size_t i = 0; i < a.size(); ++i) acc = Conv(m->accum_type, acc + Conv(m->accum_type, a[i] * b[i]));
+      y.push_back(Conv(res, acc));
+      return y;
+    }
     if (m->kind == MergeKind::kConcatenate) {
       // Walk the output's multi-index; the axis coordinate picks the input.
       const int rank = static_cast<int>(m->shape1.size());
@@ -745,6 +752,23 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
           }
           break;
         case MergeKind::kConcatenate: break;
+        case MergeKind::kDot: break;
+      }
+    }
+    return y;
+  }
+  if (const auto* e = std::get_if<EmbeddingSpec>(&layer.op)) {
+    // nnet::embedding: embeddings[x * n_out + i] with the ap_fixed sum truncated toward zero.
+    const mpz_class size = mpz_class(e->vocab_size) * e->n_out;
+    for (int j = 0; j < e->n_in; ++j) {
+      for (int i = 0; i < e->n_out; ++i) {
+        const mpz_class k = TruncTowardZero(x[j] * e->n_out + i);
+        if (k < 0 || k >= size) {
+          y.push_back(0);
+        } else {
+          const int64_t raw = e->embeddings[k.get_si()];
+          y.push_back(Conv(res, ValueOf(e->embeddings_type, RawToMpz(e->embeddings_type, raw))));
+        }
       }
     }
     return y;
@@ -775,6 +799,50 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
           mpq_class z = slope * v + shift;
           if (z > 1) z = 1; else if (z < 0) z = 0;
           y.push_back(Conv(res, act->kind == ActivationKind::kHardTanh ? 2 * z - 1 : z));
+          break;
+        }
+        case ActivationKind::kSoftplus:
+        case ActivationKind::kSoftsign: {
+          // init_softplus_table / init_softsign_table over [-8, 8); index as sigmoid's.
+          const int n = act->table_size;
+          const int index = Clamp(int64_t{IntOf(v * n / 16)} + 8 * n / 16, n);
+          const float in_val = static_cast<float>(2 * 8.0 * (index - float(n) / 2.0) / float(n));
+          const float f = act->kind == ActivationKind::kSoftplus
+                              ? static_cast<float>(std::log(std::exp(in_val) + 1.))
+                              : static_cast<float>(in_val / (std::abs(in_val) + 1.));
+          y.push_back(Conv(res, Conv(act->table_type, Exact(f))));
+          break;
+        }
+        case ActivationKind::kElu:
+        case ActivationKind::kSelu: {
+          const bool elu = act->kind == ActivationKind::kElu;
+          if (v >= 0) {
+            y.push_back(elu ? Conv(res, v) : Conv(res, param * v));
+            break;
+          }
+          // index = x * N / -8 as an int, capped at N - 1; table over -8 k / N.
+          const int n = act->table_size;
+          int index = IntOf(v * n / -8);
+          if (index > n - 1) index = n - 1;
+          const float in_val = static_cast<float>(-8.0 * index / float(n));
+          const float e = static_cast<float>(std::exp(in_val) - 1.);
+          const float f = elu ? e
+                              : static_cast<float>(1.0507009873554804934193349852946 *
+                                                   (1.6732632423543772848170429916717 *
+                                                    (std::exp(in_val) - 1.)));
+          const mpq_class entry = Conv(act->table_type, Exact(f));
+          y.push_back(elu ? Conv(res, param * entry) : Conv(res, entry));
+          break;
+        }
+        case ActivationKind::kBinaryTanh: {
+          const bool positive = act->binary_zero_positive ? v >= 0 : v > 0;
+          y.push_back(positive ? Conv(res, 1)
+                               : act->binary_bit_result ? mpq_class(0) : Conv(res, -1));
+          break;
+        }
+        case ActivationKind::kTernaryTanh: {
+          const mpq_class d = act->ternary_doubles ? Conv(it, 2 * v) : v;
+          y.push_back(d > 1 ? Conv(res, 1) : d > -1 ? Conv(res, 0) : Conv(res, -1));
           break;
         }
         default:

@@ -1,0 +1,277 @@
+// The table activations of nnet_activation.h / nnet_activation_stream.h beyond sigmoid and tanh
+// (softplus, softsign, elu, selu), binary/ternary tanh and nnet::embedding (a table read by the
+// input value), one sample at a time on raw values.
+// Each output is a precomputed res_t value picked by an integer index, so Run does no arithmetic
+// beyond the index.
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "server/numerics/fixed_point_internal.h"
+#include "server/numerics/network_layers_internal.h"
+
+namespace fpgaas::numerics::internal {
+namespace {
+
+constexpr int kMaxExactBits = 120;
+
+absl::Status Invalid(const LayerSpec& s, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat("layer \"", s.name, "\": ", why));
+}
+absl::Status Unimplemented(const LayerSpec& s, absl::string_view why) {
+  return absl::UnimplementedError(absl::StrCat("layer \"", s.name, "\": ", why));
+}
+
+// init_<f>_table: the entry's argument and value computed as nnet_activation.h does (float
+// argument; std::exp/std::log on float or double as the header's expressions promote), then
+// converted to table_t.
+float TableValue(ActivationKind kind, int k, int n) {
+  switch (kind) {
+    case ActivationKind::kSoftplus: {
+      const float in_val = static_cast<float>(2 * 8.0 * (k - float(n) / 2.0) / float(n));
+      return static_cast<float>(std::log(std::exp(in_val) + 1.));
+    }
+    case ActivationKind::kSoftsign: {
+      const float in_val = static_cast<float>(2 * 8.0 * (k - float(n) / 2.0) / float(n));
+      return static_cast<float>(in_val / (std::abs(in_val) + 1.));
+    }
+    case ActivationKind::kElu: {
+      const float in_val = static_cast<float>(-8.0 * k / float(n));
+      return static_cast<float>(std::exp(in_val) - 1.);
+    }
+    case ActivationKind::kSelu: {
+      const float in_val = static_cast<float>(-8.0 * k / float(n));
+      return static_cast<float>(1.0507009873554804934193349852946 *
+                                (1.6732632423543772848170429916717 * (std::exp(in_val) - 1.)));
+    }
+    default:
+      return 0;
+  }
+}
+
+// int index = x * N / -8 (ap_fixed product, division truncating toward zero, then the int
+// conversion), for x < 0: trunc(|x| N / 8), which the caller has bounded below 2^31.
+int64_t NegativeIndex(const FixedType& t, int64_t raw, int n) {
+  const Int128 num = -WideRaw(t, raw) * n;  // > 0
+  const int e = t.fractional_bits() + 3;
+  if (e <= -40) return int64_t{1} << 62;  // beyond any int (only the caller's bound reads it)
+  const Int128 q = e <= 0 ? num << -e : e >= 127 ? 0 : num >> e;
+  return q > (Int128(1) << 62) ? int64_t{1} << 62 : static_cast<int64_t>(q);
+}
+
+class TableActivation final : public ExtraLayer {
+ public:
+  using Op = int64_t (*)(const TableActivation&, int64_t);
+  TableActivation(int n, FixedType in, Op op) : in_(in), op_(op) { n_out_ = n; }
+  void Run(const int64_t* const* xs, int64_t* y) const override {
+    for (int i = 0; i < n_out_; ++i) y[i] = op_(*this, xs[0][i]);
+  }
+
+  FixedType in_, res_;
+  Op op_;
+  int table_size_ = 0;
+  std::vector<int64_t> out_;  // res_t value of each table entry (alpha * entry for elu)
+  // elu/selu positive branch: res_t(factor * x) with the factor's raw value and shift.
+  Int128 factor_ = 0;
+  int factor_shift_ = 0;
+  bool plain_positive_ = false;  // elu: res_t(x)
+  // binary/ternary: res_t(+1), res_t(-1), res_t(0).
+  int64_t plus_ = 0, minus_ = 0, zero_ = 0;
+  bool zero_positive_ = false, doubles_ = false;
+};
+
+int64_t SigmoidLike(const TableActivation& l, int64_t x) {
+  return l.out_[ActivationTableIndex(l.in_, x, l.table_size_, 16)];
+}
+
+int64_t EluLike(const TableActivation& l, int64_t x) {
+  const Int128 v = WideRaw(l.in_, x);
+  if (v >= 0) {
+    return l.plain_positive_ ? Convert(l.in_, x, l.res_)
+                             : QuantizeScaled(l.res_, l.factor_ * v, l.factor_shift_);
+  }
+  const int64_t index = NegativeIndex(l.in_, x, l.table_size_);
+  return l.out_[index > l.table_size_ - 1 ? l.table_size_ - 1 : index];
+}
+
+int64_t Binary(const TableActivation& l, int64_t x) {
+  const Int128 v = WideRaw(l.in_, x);
+  return (l.zero_positive_ ? v >= 0 : v > 0) ? l.plus_ : l.minus_;
+}
+
+int64_t Ternary(const TableActivation& l, int64_t x) {
+  const FixedType& t = l.in_;
+  Int128 v = WideRaw(t, x);
+  // io_parallel: datareg = 2 * data[ii] into data_T (the same fractional bits, data_T's overflow).
+  if (l.doubles_) v = WideRaw(t, ApplyOverflow(t, 2 * v));
+  // Both versions: > 1 gives 1, else > -1 gives 0, else -1 (exact comparisons of v * 2^-F).
+  const int f = t.fractional_bits();
+  auto above = [&](int c) {
+    if (f < 0) return v > 0 || (v == 0 && c < 0);  // a nonzero value is a multiple of 2^-f >= 2
+    if (f > 100) return c < 0;                      // |v| < 2^64: |value| < 1
+    return v > c * (Int128(1) << f);
+  };
+  if (above(1)) return l.plus_;
+  return above(-1) ? l.zero_ : l.minus_;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTableActivation(const LayerSpec& s,
+                                                                   const ActivationSpec& act,
+                                                                   const LayerInput& in) {
+  if (in.size != act.n) {
+    return Invalid(s, absl::StrCat("activation n = ", act.n, " values but its input has ",
+                                   in.size));
+  }
+  const FixedType it = in.type, res = s.result_type;
+  const int n = act.table_size;
+  const bool table = act.kind == ActivationKind::kSoftplus ||
+                     act.kind == ActivationKind::kSoftsign || act.kind == ActivationKind::kElu ||
+                     act.kind == ActivationKind::kSelu;
+  if (table && (n < 2 || n > (1 << 20))) {
+    return Invalid(s, absl::StrCat("table size ", n, " must be within 2..1048576"));
+  }
+  TableActivation::Op op = nullptr;
+  switch (act.kind) {
+    case ActivationKind::kSoftplus:
+    case ActivationKind::kSoftsign:
+      op = SigmoidLike;
+      break;
+    case ActivationKind::kElu:
+    case ActivationKind::kSelu:
+      op = EluLike;
+      break;
+    case ActivationKind::kBinaryTanh:
+      op = Binary;
+      break;
+    case ActivationKind::kTernaryTanh:
+      op = Ternary;
+      break;
+    default:
+      return Invalid(s, "not a table activation");
+  }
+  auto layer = std::make_unique<TableActivation>(act.n, it, op);
+  layer->res_ = res;
+  layer->table_size_ = n;
+  if (table) {
+    const FixedType& tt = act.table_type;
+    if (tt.width < 1 || tt.width > 64) return Invalid(s, "table type is not a supported type");
+    const bool elu = act.kind == ActivationKind::kElu;
+    if (elu || act.kind == ActivationKind::kSelu) {
+      const FixedType& pt = act.param_type;
+      if (pt.width < 1 || pt.width > 64) return Invalid(s, "alpha/lambda type is not supported");
+      if (WrapToWidth(pt, act.param) != act.param) {
+        return Invalid(s, absl::StrCat("alpha/lambda ", act.param, " is not a raw value of ",
+                                       pt.ToString()));
+      }
+      if (pt.width + std::max(it.width, tt.width) > kMaxExactBits) {
+        return Unimplemented(s, "alpha/lambda products are too wide");
+      }
+      // The most negative input's index must fit an int (else hls4ml reads outside its table).
+      if (it.is_signed &&
+          NegativeIndex(it, static_cast<int64_t>(MinRaw(it)), n) >= (int64_t{1} << 31)) {
+        return Unimplemented(s, absl::StrCat("input type ", it.ToString(), " with ", n,
+                                             " table entries: the table index overflows an int"));
+      }
+      layer->factor_ = WideRaw(pt, act.param);
+      layer->factor_shift_ = res.fractional_bits() - (it.fractional_bits() + pt.fractional_bits());
+      layer->plain_positive_ = elu;
+    }
+    layer->out_.resize(n);
+    for (int k = 0; k < n; ++k) {
+      absl::StatusOr<int64_t> entry = FromDouble(tt, TableValue(act.kind, k, n));
+      const int64_t e = entry.ok() ? *entry : 0;
+      if (elu) {
+        const FixedType& pt = act.param_type;
+        layer->out_[k] = QuantizeScaled(res, WideRaw(pt, act.param) * WideRaw(tt, e),
+                                        res.fractional_bits() -
+                                            (pt.fractional_bits() + tt.fractional_bits()));
+      } else {
+        layer->out_[k] = Convert(tt, e, res);
+      }
+    }
+  } else {
+    FixedType int2;
+    int2.width = 2;
+    int2.integer_bits = 2;
+    layer->plus_ = Convert(int2, 1, res);
+    const bool bit = act.kind == ActivationKind::kBinaryTanh && act.binary_bit_result;
+    layer->minus_ = bit ? 0 : Convert(int2, -1, res);
+    layer->zero_ = Convert(int2, 0, res);
+    layer->zero_positive_ = act.binary_zero_positive;
+    layer->doubles_ = act.ternary_doubles;
+  }
+  return layer;
+}
+
+namespace {
+
+class EmbeddingLayer final : public ExtraLayer {
+ public:
+  EmbeddingLayer(const EmbeddingSpec& e, const FixedType& in, const FixedType& res)
+      : e_(e), in_(in) {
+    n_out_ = e.n_in * e.n_out;
+    for (int64_t v : e.embeddings) out_.push_back(Convert(e.embeddings_type, v, res));
+  }
+  void Run(const int64_t* const* xs, int64_t* y) const override {
+    const int f = in_.fractional_bits();
+    const Int128 size = static_cast<Int128>(out_.size());
+    for (int j = 0; j < e_.n_in; ++j) {
+      const Int128 x = WideRaw(in_, xs[0][j]);
+      for (int i = 0; i < e_.n_out; ++i) {
+        // trunc0(x * n_out + i): exact in units of 2^-f (f may be negative).
+        Int128 k;
+        if (f <= 0) {
+          k = -f >= 40 ? (x == 0 ? Int128(i) : size) : x * e_.n_out * (Int128(1) << -f) + i;
+        } else if (f >= 100) {
+          // |x * n_out * 2^-f| < 1: the sum lies in (i - 1, i + 1); toward zero.
+          k = i == 0 ? 0 : x >= 0 ? Int128(i) : Int128(i - 1);
+        } else {
+          const Int128 num = x * e_.n_out + (Int128(i) << f);
+          k = num >= 0 ? num >> f : -((-num) >> f);
+        }
+        y[j * e_.n_out + i] = k >= 0 && k < size ? out_[static_cast<size_t>(k)] : 0;
+      }
+    }
+  }
+
+ private:
+  EmbeddingSpec e_;
+  FixedType in_;
+  std::vector<int64_t> out_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileEmbedding(const LayerSpec& s,
+                                                             const EmbeddingSpec& e,
+                                                             const LayerInput& in) {
+  if (e.n_in < 1 || e.n_out < 1 || e.vocab_size < 1 || e.n_out > (1 << 20) ||
+      e.vocab_size > (1 << 26) / e.n_out || int64_t{e.n_in} * e.n_out > (int64_t{1} << 26)) {
+    return Invalid(s, absl::StrCat("embedding n_in ", e.n_in, ", n_out ", e.n_out,
+                                   ", vocab_size ", e.vocab_size, " out of range"));
+  }
+  if (in.size != e.n_in) {
+    return Invalid(s, absl::StrCat("embedding n_in = ", e.n_in, " but its input has ", in.size));
+  }
+  const FixedType& t = e.embeddings_type;
+  if (t.width < 1 || t.width > 64) return Invalid(s, "embeddings type is not supported");
+  if (e.embeddings.size() != static_cast<size_t>(e.vocab_size) * e.n_out) {
+    return Invalid(s, absl::StrCat(e.embeddings.size(), " embeddings; expected vocab_size * n_out = ",
+                                   int64_t{e.vocab_size} * e.n_out));
+  }
+  for (size_t k = 0; k < e.embeddings.size(); ++k) {
+    if (WrapToWidth(t, e.embeddings[k]) != e.embeddings[k]) {
+      return Invalid(s, absl::StrCat("embeddings[", k, "] is not a raw value of ", t.ToString()));
+    }
+  }
+  return std::make_unique<EmbeddingLayer>(e, in.type, s.result_type);
+}
+
+}  // namespace fpgaas::numerics::internal
