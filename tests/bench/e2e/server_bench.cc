@@ -316,9 +316,8 @@ void BM_StreamThroughput(benchmark::State& state) {
 }
 BENCHMARK(BM_StreamThroughput)->Args({1024, 4})->Args({1, 64})->UseRealTime();
 
-// Many concurrent clients (one thread and channel each) sending single-sample requests: the dynamic
-// batcher forms batches; reports requests/s and the mean formed batch size.
-void BM_ConcurrentSingleSample(benchmark::State& state) {
+// One stub per client thread, each on its own channel (so its own connection), made once.
+inference::GRPCInferenceService::Stub* ThreadStub(int thread_index) {
   static std::vector<std::unique_ptr<inference::GRPCInferenceService::Stub>>* stubs = [] {
     auto* s = new std::vector<std::unique_ptr<inference::GRPCInferenceService::Stub>>();
     for (int i = 0; i < 64; ++i) {
@@ -326,9 +325,15 @@ void BM_ConcurrentSingleSample(benchmark::State& state) {
     }
     return s;
   }();
+  return (*stubs)[thread_index % stubs->size()].get();
+}
+
+// Many concurrent clients (one thread and channel each) sending single-sample requests: the dynamic
+// batcher forms batches; reports requests/s and the mean formed batch size.
+void BM_ConcurrentSingleSample(benchmark::State& state) {
   static std::unique_ptr<MeanBatch> mean_batch;
   if (state.thread_index() == 0) mean_batch = std::make_unique<MeanBatch>();
-  auto* stub = (*stubs)[state.thread_index() % stubs->size()].get();
+  auto* stub = ThreadStub(state.thread_index());
   const inference::ModelInferRequest request = Request(1);
   for (auto _ : state) {
     inference::ModelInferResponse response;
@@ -341,6 +346,21 @@ void BM_ConcurrentSingleSample(benchmark::State& state) {
   if (state.thread_index() == 0) mean_batch->Report(state);
 }
 BENCHMARK(BM_ConcurrentSingleSample)->Threads(16)->Threads(64)->UseRealTime();
+
+// The floor under BM_ConcurrentSingleSample: the same blocking client threads sending empty RPCs
+// (ServerLive). Its ratio to BM_ServerLiveThroughput/64 is what blocking threads cost gRPC itself.
+void BM_ConcurrentServerLive(benchmark::State& state) {
+  auto* stub = ThreadStub(state.thread_index());
+  const inference::ServerLiveRequest request;
+  for (auto _ : state) {
+    inference::ServerLiveResponse response;
+    grpc::ClientContext context;
+    grpc::Status status = stub->ServerLive(&context, request, &response);
+    if (!status.ok()) state.SkipWithError(status.error_message().c_str());
+  }
+  state.counters["requests/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ConcurrentServerLive)->Threads(16)->Threads(64)->UseRealTime();
 
 // ---- The client library (client/include/fpgaas/client.h) on the same server: its blocking and
 // asynchronous calls against the generated stubs' figures above. One Client (one channel) shared
