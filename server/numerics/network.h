@@ -284,6 +284,13 @@ struct RecurrentSpec {
   ActivationSpec recurrent_activation;  // kind, table_size, table_type (n is ignored)
   ActivationSpec activation;
   bool pytorch_order = false;  // GRU only
+  // nnet::bidirectional_stack (hls4ml 1.2+, io_parallel): this spec is the forward RNN and
+  // `backward` (empty, or one spec with its own kind, n_state, products, activations and types;
+  // n_in, n_sequence and return_sequences as here) reads the steps in reverse order, from a zero
+  // state of its own. Output, per step t: the forward h after step t, then the backward h after
+  // it read step t; without return_sequences, the forward h after the last step, then the
+  // backward h after step 0 (its last).
+  std::vector<RecurrentSpec> backward;
 };
 
 struct LayerSpec {

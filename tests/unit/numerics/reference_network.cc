@@ -514,6 +514,50 @@ absl::StatusOr<std::vector<mpq_class>> Recurrent(const RecurrentSpec& r, const F
   return out;
 }
 
+// nnet_recurrent.h's bidirectional_stack (hls4ml 1.2+), its loops as written: step iloop runs the
+// forward cell on step iloop and the backward one on step n_sequence - iloop - 1; with
+// n_sequence_out > 1 the forward state goes to res[(nf + nb) * iloop ...] and the backward state to
+// res[(nf + nb) * (n_sequence - iloop) - nb ...]; else the last states, forward then backward.
+absl::StatusOr<std::vector<mpq_class>> Bidirectional(const RecurrentSpec& r,
+                                                     const FixedType& data_t,
+                                                     const FixedType& res_t,
+                                                     const std::vector<mpq_class>& x) {
+  RecurrentSpec forward = r;
+  forward.backward.clear();
+  const RecurrentSpec& backward = r.backward.front();
+  const int nf = forward.n_state, nb = backward.n_state, steps = r.n_sequence;
+  // Each cell run over a growing prefix of its own input order gives its state after that step.
+  std::vector<mpq_class> reversed;
+  for (int iloop = 0; iloop < steps; ++iloop) {
+    const auto step = x.begin() + static_cast<long>(steps - iloop - 1) * r.n_in;
+    reversed.insert(reversed.end(), step, step + r.n_in);
+  }
+  forward.return_sequences = true;
+  RecurrentSpec back = backward;
+  back.return_sequences = true;
+  absl::StatusOr<std::vector<mpq_class>> f = Recurrent(forward, data_t, res_t, x);
+  absl::StatusOr<std::vector<mpq_class>> b = Recurrent(back, data_t, res_t, reversed);
+  if (!f.ok()) return f.status();
+  if (!b.ok()) return b.status();
+  std::vector<mpq_class> res;
+  if (r.return_sequences) {
+    res.resize(static_cast<size_t>(nf + nb) * steps);
+    for (int iloop = 0; iloop < steps; ++iloop) {
+      for (int i = (nf + nb) * iloop, j = 0; i < (nf + nb) * iloop + nf; ++i, ++j) {
+        res[i] = (*f)[iloop * nf + j];
+      }
+      for (int i = (nf + nb) * (steps - iloop) - nb, j = 0; i < (nf + nb) * (steps - iloop);
+           ++i, ++j) {
+        res[i] = (*b)[iloop * nb + j];
+      }
+    }
+  } else {
+    res.assign(f->end() - nf, f->end());
+    res.insert(res.end(), b->end() - nb, b->end());
+  }
+  return res;
+}
+
 // The layers beyond the dense family, written from hls4ml 1.x's nnet_utils (nnet_conv2d_latency.h
 // with its im2col fill_buffer, nnet_pooling.h, nnet_padding.h, nnet_image.h, nnet_merge.h,
 // nnet_activation.h).
@@ -851,7 +895,9 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
     }
     return y;
   }
-  if (const auto* r = std::get_if<RecurrentSpec>(&layer.op)) return Recurrent(*r, it, res, x);
+  if (const auto* r = std::get_if<RecurrentSpec>(&layer.op)) {
+    return r->backward.empty() ? Recurrent(*r, it, res, x) : Bidirectional(*r, it, res, x);
+  }
   return absl::InvalidArgumentError("reference: unknown layer");
 }
 
