@@ -254,6 +254,8 @@ class ProjectReader {
   absl::StatusOr<LayerSpec> BuildRecurrent(const LayerCall& call, int n_in);
   // nnet::bidirectional_stack (hls4ml 1.2+): a forward and a backward recurrent cell.
   absl::StatusOr<LayerSpec> BuildBidirectional(const LayerCall& call, int n_in);
+  // nnet::layernormalize (hls4ml 1.2+).
+  absl::StatusOr<LayerSpec> BuildLayerNorm(const LayerCall& call, int n_in);
   // One direction: its config's n_in, n_state, accum_t, products (weights at call.args
   // first_weight .. first_weight + 3: w, wr, b, br), activations and pytorch_order.
   absl::StatusOr<RecurrentSpec> RecurrentCell(const LayerCall& call, const ConfigStruct& config,
@@ -2544,6 +2546,101 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildEmbedding(const LayerCall& call, i
   return layer;
 }
 
+absl::StatusOr<LayerSpec> ProjectReader::BuildLayerNorm(const LayerCall& call, int n_in) {
+  if (call.args.size() != 4 || call.template_args.size() != 3) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 "nnet::layernormalize takes <data_T, res_T, CONFIG_T>(data, res, scale, bias)");
+  }
+  if (stream_) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 "io_stream nnet::layernormalize is not supported (hls4ml has it for io_parallel "
+                 "only)");
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
+  // The project's own nnet_layernorm.h, if it ships one, must be hls4ml 1.2+'s: the lines that
+  // decide what is computed (whitespace ignored).
+  const std::string& source = NnetUtils("nnet_layernorm.h");
+  if (!source.empty()) {
+    std::string flat;
+    for (char ch : source) {
+      if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
+    }
+    static const char* const kMarkers[] = {
+        "floatmin_val=pow(10.0f,-(int)CONFIG_T::epsilon_power_of_10);",
+        "floatmax_val=pow(2.0f,-(int)CONFIG_T::table_range_power2);",
+        "floatstep=max_val/(float)(N_TABLE);",
+        "floatin_val=min_val+step*ii;",
+        "table_out[ii]=(typenameCONFIG_T::table_t)(1.0/sqrt(in_val));",
+        "consttypenameCONFIG_T::accum_tk_inv=1.0/dim;",
+        "sum_cache+=static_cast<typenameCONFIG_T::accum_t>(data[i]);",
+        "mean=CONFIG_T::templateproduct<typenameCONFIG_T::accum_t,typenameCONFIG_T::accum_t>::"
+        "product(sum_cache,k_inv);",
+        "data_diff[i]=static_cast<typenameCONFIG_T::accum_t>(data[i])-mean;",
+        "diff=data_diff[i]*data_diff[i];",
+        "sum_cache2+=diff;",
+        "var=CONFIG_T::templateproduct<typenameCONFIG_T::accum_t,typenameCONFIG_T::accum_t>::"
+        "product(sum_cache2,k_inv);",
+        "intindex=(var)*(CONFIG_T::table_size)*inv_range_inv;",
+        "res[i]=data_diff[i]*deno_inver*scale[i]+bias[i];",
+    };
+    for (const char* marker : kMarkers) {
+      if (!absl::StrContains(flat, marker)) {
+        return Error(absl::StatusCode::kUnimplemented,
+                     Display(firmware_dir_ / "nnet_utils" / "nnet_layernorm.h"),
+                     "this nnet_layernorm.h is not hls4ml 1.2-1.3's (edited?): "
+                     "nnet::layernormalize cannot be reproduced");
+      }
+    }
+  }
+  LayerNormSpec l;
+  for (IntField f : {IntField{"n_in", &l.n_in}, IntField{"seq_len", &l.seq_len},
+                     IntField{"epsilon_power_of_10", &l.epsilon_power_of_10},
+                     IntField{"table_range_power2", &l.table_range_power2},
+                     IntField{"table_size", &l.table_size}}) {
+    absl::StatusOr<int> v = RequiredInt(config, f.name);
+    if (!v.ok()) return v.status();
+    *f.value = *v;
+  }
+  if (l.n_in != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, "::n_in = ", l.n_in, " but the layer's input has ", n_in,
+                              " values"));
+  }
+  if (l.seq_len < 1 || l.n_in % l.seq_len != 0) {
+    return Error(absl::StatusCode::kInvalidArgument, config.values.at("seq_len").Where(),
+                 absl::StrCat(config.name, "::seq_len = ", l.seq_len, " does not divide n_in = ",
+                              l.n_in));
+  }
+  auto product = config.usings.find("product");
+  if (product != config.usings.end() &&
+      !absl::StartsWith(product->second.text, "nnet::product::mult<")) {
+    return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
+                 absl::StrCat(config.name, ": layer norm with product ", product->second.text,
+                              " is not supported (nnet::product::mult is)"));
+  }
+  for (auto [field, type] : {std::pair{"accum_t", &l.accum_type}, {"table_t", &l.table_type},
+                             {"scale_t", &l.scale_type}, {"bias_t", &l.bias_type}}) {
+    absl::StatusOr<FixedType> t = ConfigType(config, field, std::nullopt);
+    if (!t.ok()) return t.status();
+    *type = *t;
+  }
+  const int dim = l.n_in / l.seq_len;
+  absl::StatusOr<std::vector<int64_t>> scales = LoadWeights(
+      call.args[2], l.scale_type, dim, absl::StrCat(config.name, "::scale_t"), call);
+  if (!scales.ok()) return scales.status();
+  absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
+      call.args[3], l.bias_type, dim, absl::StrCat(config.name, "::bias_t"), call);
+  if (!biases.ok()) return biases.status();
+  l.scales = *std::move(scales);
+  l.biases = *std::move(biases);
+  LayerSpec layer;
+  layer.op = std::move(l);
+  return layer;
+}
+
 std::string ProjectReader::SpelledType(absl::string_view text) const {
   std::string t(Trim(text));
   for (int hops = 0; hops < 32; ++hops) {
@@ -3244,6 +3341,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "embedding") return BuildEmbedding(call, n_in);
   if (f == "lstm_stack" || f == "gru_stack") return BuildRecurrent(call, n_in);
   if (f == "bidirectional_stack") return BuildBidirectional(call, n_in);
+  if (f == "layernormalize") return BuildLayerNorm(call, n_in);
   if (f == "relu6" || f == "relu1") {
     absl::StatusOr<LayerSpec> layer = BuildActivation(call, n_in, ActivationKind::kReluMax);
     if (layer.ok()) std::get<ActivationSpec>(layer->op).max_value = f == "relu6" ? 6 : 1;
@@ -3261,7 +3359,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
                             "zeropad2d_cl, cropping1d_cl, cropping2d_cl, resize_nearest, add, "
                             "subtract, multiply, average, "
                             "maximum, minimum, concatenate1d/2d/3d, lstm_stack, gru_stack, "
-                            "bidirectional_stack)"));
+                            "bidirectional_stack, layernormalize)"));
 }
 
 absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {

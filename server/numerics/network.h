@@ -213,6 +213,22 @@ struct EmbeddingSpec {
   std::vector<int64_t> embeddings;  // raw, vocab_size * n_out, row-major
 };
 
+// nnet::layernormalize (LayerNormalization, hls4ml 1.2+, nnet_layernorm.h, io_parallel): the
+// input is seq_len rows of d = n_in / seq_len values, each normalized on its own with A = accum_t
+// and exact arithmetic inside each expression:
+//   s = A(s + A(x_i)) from 0; mean = A(s * A(1.0 / d));  e_i = A(A(x_i) - mean)
+//   q = A(q + A(e_i * e_i)) from 0; var = A(q * A(1.0 / d))
+//   k = int(var * table_size * 2^table_range_power2) (toward zero, low 32 bits), clamped to
+//   [0, table_size - 1];  y_i = res_t(e_i * table[k] * scale_i + bias_i)
+// with table[j] = table_t(1.0 / sqrtf(v_j)), v_j = 10^-epsilon_power_of_10 + j * step in float,
+// step = 2^-table_range_power2 / table_size (nnet::init_invert_sqr_table).
+struct LayerNormSpec {
+  int n_in = 0, seq_len = 1;
+  FixedType accum_type, table_type, scale_type, bias_type;
+  int table_size = 1024, epsilon_power_of_10 = 3, table_range_power2 = 0;
+  std::vector<int64_t> scales, biases;  // raw, n_in / seq_len each
+};
+
 // nnet_merge.h over two inputs (element-wise: y_i = res_t(f(a_{i mod n1}, b_{i mod n2})), exact
 // arithmetic inside f). Average: (a + b) * 0.5 exactly, or (hls4ml < 1.0) the ap_fixed division
 // (a + b) / res_t(2) truncated toward zero at max(F_a, F_b) fractional bits. Maximum/minimum
@@ -298,7 +314,7 @@ struct LayerSpec {
   FixedType result_type;  // the layer's output type (res_t / layerN_t)
   std::variant<DenseSpec, BatchNormSpec, ActivationSpec, SoftmaxSpec, ConvSpec, PoolingSpec,
                PaddingSpec, ResizeSpec, MergeSpec, RecurrentSpec, TransposeSpec, CroppingSpec,
-               EmbeddingSpec>
+               EmbeddingSpec, LayerNormSpec>
       op;
   // The buffers it reads: names of network inputs or of earlier layers. Empty: the previous
   // layer's output (the first layer: the first input). Merge layers read two.

@@ -801,6 +801,37 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
     }
     return y;
   }
+  if (const auto* l = std::get_if<LayerNormSpec>(&layer.op)) {
+    // nnet_layernorm.h's layernorm_1d per row, its statements in order.
+    const FixedType& acc = l->accum_type;
+    const int dim = l->n_in / l->seq_len;
+    const mpq_class k_inv = Conv(acc, Exact(1.0 / dim));
+    for (int j = 0; j < l->seq_len; ++j) {
+      mpq_class sum_cache = 0, sum_cache2 = 0;
+      for (int i = 0; i < dim; ++i) sum_cache = Conv(acc, sum_cache + Conv(acc, x[j * dim + i]));
+      const mpq_class mean = Conv(acc, sum_cache * k_inv);
+      std::vector<mpq_class> data_diff(dim);
+      for (int i = 0; i < dim; ++i) {
+        data_diff[i] = Conv(acc, Conv(acc, x[j * dim + i]) - mean);
+        sum_cache2 = Conv(acc, sum_cache2 + Conv(acc, data_diff[i] * data_diff[i]));
+      }
+      const mpq_class var = Conv(acc, sum_cache2 * k_inv);
+      const int index = Clamp(IntOf(var * l->table_size * Pow2(l->table_range_power2)),
+                              l->table_size);
+      // init_invert_sqr_table's entry `index`: float steps, then 1.0 / sqrt(float) in double.
+      const float min_val = static_cast<float>(std::pow(10.0, -l->epsilon_power_of_10));
+      const float max_val = static_cast<float>(std::pow(2.0, -l->table_range_power2));
+      const float step = max_val / static_cast<float>(l->table_size);
+      const float in_val = min_val + step * static_cast<float>(index);
+      const mpq_class deno_inver = Conv(l->table_type, Exact(1.0 / std::sqrt(in_val)));
+      for (int i = 0; i < dim; ++i) {
+        const mpq_class scale = ValueOf(l->scale_type, RawToMpz(l->scale_type, l->scales[i]));
+        const mpq_class bias = ValueOf(l->bias_type, RawToMpz(l->bias_type, l->biases[i]));
+        y.push_back(Conv(res, data_diff[i] * deno_inver * scale + bias));
+      }
+    }
+    return y;
+  }
   if (const auto* e = std::get_if<EmbeddingSpec>(&layer.op)) {
     // nnet::embedding: embeddings[x * n_out + i] with the ap_fixed sum truncated toward zero.
     const mpz_class size = mpz_class(e->vocab_size) * e->n_out;
