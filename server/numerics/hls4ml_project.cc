@@ -234,6 +234,8 @@ class ProjectReader {
   // nnet::transpose (hls4ml >= 1.1): `pack` > 0 is the io_stream output pack size, whose
   // two-dimensional version reads its own index pattern.
   absl::StatusOr<LayerSpec> BuildTranspose(const LayerCall& call, int n_in, int pack = 0) const;
+  // nnet::transpose_2d / transpose_3d (nnet_array.h, hls4ml 0.7 - 1.0).
+  absl::StatusOr<LayerSpec> BuildArrayTranspose(const LayerCall& call, int n_in);
   // `unsigned NAME[...] = {a, b, ...};` at file scope of the config's file (hls4ml's transpose
   // shapes), found through `const unsigned* const config::member = NAME;`.
   absl::StatusOr<std::vector<int64_t>> ConfigArray(const ConfigStruct& config,
@@ -2192,6 +2194,19 @@ absl::StatusOr<FixedType> ProjectReader::StreamPoolWindowType(const LayerCall& c
 
 absl::StatusOr<std::vector<int64_t>> ProjectReader::ConfigArray(const ConfigStruct& config,
                                                                 const std::string& member) const {
+  // In the struct: `static constexpr unsigned perm[3] = {0,2,1};` (hls4ml <= 1.0).
+  for (const auto& [key, value] : config.values) {
+    if (absl::StartsWith(key, member + "[") && absl::StartsWith(value.text, "{") &&
+        absl::EndsWith(value.text, "}")) {
+      std::vector<int64_t> values;
+      for (const std::string& v : SplitTopLevel(value.text.substr(1, value.text.size() - 2))) {
+        absl::StatusOr<int64_t> n = EvalInt(v, value);
+        if (!n.ok()) return n.status();
+        values.push_back(*n);
+      }
+      return values;
+    }
+  }
   std::string name = config.name + "_" + member;
   if (auto it = out_of_line_.find(config.name + "::" + member); it != out_of_line_.end()) {
     name = it->second.text;
@@ -2287,6 +2302,87 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildTranspose(const LayerCall& call, i
         index /= (*to_shape)[d];
       }
       t.source[i] = static_cast<int>(std::clamp<int64_t>(idx, -1, int64_t{1} << 30));
+    }
+  }
+  LayerSpec layer;
+  layer.op = std::move(t);
+  return layer;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildArrayTranspose(const LayerCall& call, int n_in) {
+  const bool three = call.function == "transpose_3d";
+  if (call.args.size() != 2 || call.template_args.size() != 3) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 absl::StrCat("nnet::", call.function,
+                              " takes <data_T, res_T, CONFIG_T>(data, data_t)"));
+  }
+  if (stream_) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("io_stream nnet::", call.function,
+                              " is not supported (nnet_array.h has arrays only)"));
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  // The project's own nnet_array.h (hls4ml 0.7 - 1.0), if it ships one: the copy statements.
+  const std::string& source = NnetUtils("nnet_array.h");
+  if (!source.empty()) {
+    std::string flat;
+    for (char ch : source) {
+      if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
+    }
+    const char* marker =
+        three ? "data_t[idx_t[0]*dims_t[1]*dims_t[2]+idx_t[1]*dims_t[2]+idx_t[2]]=data[idx[0]*"
+                "dims[1]*dims[2]+idx[1]*dims[2]+idx[2]];"
+              : "data_t[j*CONFIG_T::height+i]=data[i*CONFIG_T::width+j];";
+    if (!absl::StrContains(flat, marker)) {
+      return Error(absl::StatusCode::kUnimplemented,
+                   Display(firmware_dir_ / "nnet_utils" / "nnet_array.h"),
+                   absl::StrCat("this nnet_array.h is not hls4ml 0.7-1.0's (edited?): nnet::",
+                                call.function, " cannot be reproduced"));
+    }
+  }
+  int depth = 1, height = 0, width = 0;
+  for (IntField f : {IntField{"height", &height}, IntField{"width", &width}}) {
+    absl::StatusOr<int> v = RequiredInt(config, f.name);
+    if (!v.ok()) return v.status();
+    *f.value = *v;
+  }
+  std::vector<int64_t> perm = {0, 2, 1};
+  if (three) {
+    absl::StatusOr<int> d = RequiredInt(config, "depth");
+    if (!d.ok()) return d.status();
+    depth = *d;
+    absl::StatusOr<std::vector<int64_t>> p = ConfigArray(config, "perm");
+    if (!p.ok()) return p.status();
+    perm = *std::move(p);
+    std::vector<int64_t> sorted = perm;
+    std::sort(sorted.begin(), sorted.end());
+    if (sorted != std::vector<int64_t>{0, 1, 2}) {
+      return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                   absl::StrCat(config.name, "::perm is not a permutation of {0, 1, 2}"));
+    }
+  }
+  if (depth < 1 || height < 1 || width < 1 || int64_t{depth} * height * width != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": depth * height * width = ",
+                              int64_t{depth} * height * width, " for an input of ", n_in,
+                              " values"));
+  }
+  // transpose_2d: data_t[j * height + i] = data[i * width + j]; transpose_3d moves element
+  // (d, h, w) to the index of (idx[perm[0]], idx[perm[1]], idx[perm[2]]) in the permuted dims.
+  TransposeSpec t;
+  t.source.resize(n_in);
+  const int dims[3] = {depth, height, width};
+  const int dims_t[3] = {dims[perm[0]], dims[perm[1]], dims[perm[2]]};
+  for (int a = 0; a < depth; ++a) {
+    for (int b = 0; b < height; ++b) {
+      for (int c = 0; c < width; ++c) {
+        const int idx[3] = {a, b, c};
+        const int to = three ? (idx[perm[0]] * dims_t[1] + idx[perm[1]]) * dims_t[2] + idx[perm[2]]
+                             : c * height + b;
+        t.source[to] = (a * height + b) * width + c;
+      }
     }
   }
   LayerSpec layer;
@@ -3337,6 +3433,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "cropping1d_cl") return BuildCropping(call, n_in, 1);
   if (f == "cropping2d_cl") return BuildCropping(call, n_in, 2);
   if (f == "transpose") return BuildTranspose(call, n_in);
+  if (f == "transpose_2d" || f == "transpose_3d") return BuildArrayTranspose(call, n_in);
   if (f == "hard_sigmoid" || f == "hard_tanh") return BuildHardActivation(call, n_in);
   if (f == "embedding") return BuildEmbedding(call, n_in);
   if (f == "lstm_stack" || f == "gru_stack") return BuildRecurrent(call, n_in);
@@ -3359,7 +3456,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
                             "zeropad2d_cl, cropping1d_cl, cropping2d_cl, resize_nearest, add, "
                             "subtract, multiply, average, "
                             "maximum, minimum, concatenate1d/2d/3d, lstm_stack, gru_stack, "
-                            "bidirectional_stack, layernormalize)"));
+                            "bidirectional_stack, layernormalize, transpose, transpose_2d, transpose_3d)"));
 }
 
 absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
