@@ -1555,18 +1555,43 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildSoftmax(const LayerCall& call, int
     return Error(absl::StatusCode::kInvalidArgument, config.Where(),
                  absl::StrCat(config.name, "::n_in does not match the layer's input size ", n_in));
   }
-  // io_stream softmax reads neither: it runs once per pack (AdaptToStream).
-  for (const char* field : {"n_outer", "n_inner"}) {
-    absl::StatusOr<std::optional<int64_t>> v = ConfigInt(config, field);
-    if (!v.ok()) return v.status();
-    if (*v && **v != 1 && !stream_) {
-      return Error(absl::StatusCode::kUnimplemented, config.values.at(field).Where(),
-                   absl::StrCat(config.name, "::", field, " = ", **v,
-                                ": multi-dimensional softmax is not supported"));
-    }
-  }
   SoftmaxSpec sm;
   sm.n = n_in;
+  if (call.function == "softmax_multidim") {
+    // hls4ml 1.2+: one softmax per (outer, inner) index over n_slice values n_inner apart.
+    if (stream_) {
+      return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                   "io_stream nnet::softmax_multidim is not supported (hls4ml has it for "
+                   "io_parallel only)");
+    }
+    int n_slice = 0, n_outer = 0, n_inner = 0;
+    for (auto [field, value] :
+         {std::pair{"n_slice", &n_slice}, {"n_outer", &n_outer}, {"n_inner", &n_inner}}) {
+      absl::StatusOr<int> v = RequiredInt(config, field);
+      if (!v.ok()) return v.status();
+      *value = *v;
+    }
+    if (n_slice < 1 || n_outer < 1 || n_inner < 1 ||
+        int64_t{n_slice} * n_outer * n_inner != n_in) {
+      return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                   absl::StrCat(config.name, ": n_slice * n_outer * n_inner = ",
+                                int64_t{n_slice} * n_outer * n_inner, " but n_in = ", n_in));
+    }
+    sm.slice = n_slice;
+    sm.inner = n_inner;
+  } else {
+    // io_stream softmax reads neither: it runs once per pack (AdaptToStream).
+    for (const char* field : {"n_outer", "n_inner"}) {
+      absl::StatusOr<std::optional<int64_t>> v = ConfigInt(config, field);
+      if (!v.ok()) return v.status();
+      if (*v && **v != 1 && !stream_) {
+        return Error(absl::StatusCode::kUnimplemented, config.values.at(field).Where(),
+                     absl::StrCat(config.name, "::", field, " = ", **v,
+                                  ": a softmax over part of its input is "
+                                  "nnet::softmax_multidim's (hls4ml 1.2+), not nnet::softmax's"));
+      }
+    }
+  }
   auto exp_scale = config.values.find("exp_scale");
   if (exp_scale != config.values.end()) {
     // `static constexpr float exp_scale = 0.5;`: the literal as a double, then to float.
@@ -3416,7 +3441,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "linear") return BuildActivation(call, n_in, ActivationKind::kLinear);
   if (f == "sigmoid") return BuildActivation(call, n_in, ActivationKind::kSigmoid);
   if (f == "tanh") return BuildActivation(call, n_in, ActivationKind::kTanh);
-  if (f == "softmax") return BuildSoftmax(call, n_in);
+  if (f == "softmax" || f == "softmax_multidim") return BuildSoftmax(call, n_in);
   if (f == "conv_1d_cl" || f == "pointwise_conv_1d_cl") return BuildConv(call, n_in, 1);
   if (f == "conv_2d_cl" || f == "pointwise_conv_2d_cl") return BuildConv(call, n_in, 2);
   if (f == "depthwise_conv_1d_cl") return BuildConv(call, n_in, 1);
@@ -3447,7 +3472,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
                absl::StrCat("unknown layer nnet::", f,
                             " (supported: dense, normalize, relu, relu6, relu1, linear, sigmoid, "
-                            "tanh, softmax, leaky_relu, thresholded_relu, prelu, hard_sigmoid, "
+                            "tanh, softmax, softmax_multidim, leaky_relu, thresholded_relu, prelu, hard_sigmoid, "
                             "hard_tanh, elu, selu, softplus, softsign, binary_tanh, ternary_tanh, embedding, "
                             "conv_1d_cl, conv_2d_cl, pointwise_conv_1d_cl, "
                             "pointwise_conv_2d_cl, depthwise_conv_1d_cl, depthwise_conv_2d_cl, "

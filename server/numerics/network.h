@@ -273,6 +273,10 @@ struct SoftmaxSpec {
   // io_stream softmax (nnet_activation_stream.h) runs once per pack: with `slice` values per
   // pack (0: n), each consecutive slice of `slice` values is an independent softmax.
   int slice = 0;
+  // nnet::softmax_multidim (hls4ml 1.2+, a softmax over an axis that is not the last): each
+  // softmax reads `slice` values `inner` apart, x[(i * slice + j) * inner + k] for j = 0 ..
+  // slice - 1, one per (i, k). 1: consecutive slices as above.
+  int inner = 1;
 };
 
 // nnet::lstm_stack / nnet::gru_stack (nnet_recurrent.h; io_parallel, and io_stream with one

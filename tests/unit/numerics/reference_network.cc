@@ -414,11 +414,18 @@ absl::StatusOr<std::vector<mpq_class>> DenseFamily(const LayerSpec& layer, const
       }
     }
   } else if (const auto* s = std::get_if<SoftmaxSpec>(&layer.op)) {
-    // io_stream: one softmax per pack of `slice` values.
+    // io_stream: one softmax per pack of `slice` values; softmax_multidim: buffer_in[j] =
+    // data[i * n_slice * n_inner + j * n_inner + k], res written back the same way.
     const size_t slice = s->slice > 0 ? static_cast<size_t>(s->slice) : x.size();
-    for (size_t off = 0; off < x.size(); off += slice) {
-      const std::vector<mpq_class> part(x.begin() + off, x.begin() + off + slice);
-      for (const mpq_class& v : Softmax(*s, type, res, part)) y.push_back(v);
+    const size_t inner = static_cast<size_t>(s->inner);
+    y.resize(x.size());
+    for (size_t i = 0; i < x.size() / (slice * inner); ++i) {
+      for (size_t k = 0; k < inner; ++k) {
+        std::vector<mpq_class> buffer_in;
+        for (size_t j = 0; j < slice; ++j) buffer_in.push_back(x[i * slice * inner + j * inner + k]);
+        const std::vector<mpq_class> buffer_out = Softmax(*s, type, res, buffer_in);
+        for (size_t j = 0; j < slice; ++j) y[i * slice * inner + j * inner + k] = buffer_out[j];
+      }
     }
   }
   return y;
