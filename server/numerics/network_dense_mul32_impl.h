@@ -103,13 +103,35 @@ FPGAAS_INLINE void Mul32MacRange(typename V::reg (&a)[kOuts][kVecs], const int64
   }
 }
 
+// The deferral limits of kOuts outputs for every chunk (kSatChunk): a chunk ch defers when every
+// lane of output o lies in [lim[(o * n_chunks + ch) * 2], lim[... + 1]] (empty when the chunk
+// cannot defer). abs_w: output j's chunk_abs_w row.
+template <AccumOverflow kO, int kOuts>
+FPGAAS_INLINE void DeferLimits(const DenseFastParams& p, const int64_t* abs_w, int n_in,
+                               int64_t max_abs_x, int64_t* lim) {
+  const int n_chunks = (n_in + kSatChunk - 1) / kSatChunk;
+  for (int o = 0; o < kOuts; ++o) {
+    for (int ch = 0; ch < n_chunks; ++ch) {
+      const int terms = n_in - ch * kSatChunk < kSatChunk ? n_in - ch * kSatChunk : kSatChunk;
+      const int64_t u = ChunkSatBound(max_abs_x, abs_w[static_cast<size_t>(o) * n_chunks + ch],
+                                      p.shift_right, p.shift_left, terms);
+      // kClamp / kZero also saturate each term (|t| <= u): see FastGroup. u <= 2^62 and |lo|,
+      // |hi| <= 2^61: no overflow; lo + u > hi - u never defers.
+      const bool terms_in = (kO != AccumOverflow::kClamp && kO != AccumOverflow::kZero) ||
+                            (-u >= p.lo && u <= p.hi);
+      int64_t* l = lim + (static_cast<size_t>(o) * n_chunks + ch) * 2;
+      l[0] = terms_in ? p.lo + u : p.hi + 1;
+      l[1] = p.hi - u;
+    }
+  }
+}
+
 // kOuts outputs j..j+kOuts-1 over `lanes` lanes, kVecs registers of lanes at a time; sums into
-// acc[o * lanes + b]. Saturating kO with abs_w (output j's chunk_abs_w row) defer the saturation chunk by chunk (network_kernels_internal.h,
-// kSatChunk), max_abs_x being M.
+// acc[o * lanes + b]. With lim (DeferLimits; saturating kO only) the saturation is deferred chunk
+// by chunk (network_kernels_internal.h, kSatChunk).
 template <class V, ProductRounding kR, AccumOverflow kO, int kOuts, int kVecs>
 FPGAAS_INLINE void Mul32Rows(const int64_t* x, int lanes, const int64_t* w, const int64_t* bias,
-                             int n_in, const DenseFastParams& p, const int64_t* abs_w,
-                             int64_t max_abs_x, const Mul32Consts<V>& c, int64_t* acc) {
+                             int n_in, const int64_t* lim, const Mul32Consts<V>& c, int64_t* acc) {
   using reg = typename V::reg;
   constexpr int kChunk = kVecs * V::kWidth;
   const int n_chunks = (n_in + kSatChunk - 1) / kSatChunk;
@@ -123,20 +145,14 @@ FPGAAS_INLINE void Mul32Rows(const int64_t* x, int lanes, const int64_t* w, cons
     const int64_t* xb = x + b0;
     bool deferred = false;
     if constexpr (kO != AccumOverflow::kWrap) {
-      if (abs_w != nullptr) {
+      if (lim != nullptr) {
         deferred = true;
         for (int ch = 0, i0 = 0; i0 < n_in; ++ch, i0 += kSatChunk) {
           const int i1 = i0 + kSatChunk < n_in ? i0 + kSatChunk : n_in;
           typename V::mask outside = V::no_mask();
           for (int o = 0; o < kOuts; ++o) {
-            const int64_t u = ChunkSatBound(
-                max_abs_x, abs_w[static_cast<size_t>(o) * n_chunks + ch], p.shift_right,
-                p.shift_left, i1 - i0);
-            // u <= 2^62 and |lo|, |hi| <= 2^61: no overflow; lo + u > hi - u never defers.
-            // kClamp / kZero also saturate each term (|t| <= u): see FastGroup.
-            const bool terms_in = (kO != AccumOverflow::kClamp && kO != AccumOverflow::kZero) ||
-                                  (-u >= p.lo && u <= p.hi);
-            const reg lo_u = V::set1(terms_in ? p.lo + u : p.hi + 1), hi_u = V::set1(p.hi - u);
+            const int64_t* l = lim + (static_cast<size_t>(o) * n_chunks + ch) * 2;
+            const reg lo_u = V::set1(l[0]), hi_u = V::set1(l[1]);
             for (int v = 0; v < kVecs; ++v) {
               outside = V::or_mask(outside, V::outside(a[o][v], lo_u, hi_u));
             }
@@ -176,26 +192,30 @@ FPGAAS_INLINE void Mul32Layer(const int64_t* x, int lanes, const int64_t* w_by_o
   c.sl = V::count(p.shift_left);
   c.bias_correction = kO == AccumOverflow::kWrap ? k * static_cast<uint64_t>(n_in) : 0;
   constexpr bool kDefer = kO != AccumOverflow::kWrap;
-  const int64_t* abs_w = kDefer && p.chunk_abs_w ? p.chunk_abs_w->data() : nullptr;
   const size_t n_chunks = static_cast<size_t>((n_in + kSatChunk - 1) / kSatChunk);
+  // Deferral limits per group on the stack: layers of up to kMaxChunks * kSatChunk inputs.
+  constexpr size_t kMaxChunks = 128;
+  const int64_t* abs_w =
+      kDefer && p.chunk_abs_w && n_chunks <= kMaxChunks ? p.chunk_abs_w->data() : nullptr;
   const int64_t max_abs_x =
       abs_w != nullptr ? MaxAbs(x, static_cast<size_t>(n_in) * lanes) : 0;
+  int64_t lim[kOuts * kMaxChunks * 2];
   alignas(64) int64_t acc[kOuts * kKernelBlock];
   int64_t t[kKernelBlock];
   int j = 0;
   for (; j + kOuts <= n_out; j += kOuts) {
+    if (abs_w != nullptr) DeferLimits<kO, kOuts>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim);
     Mul32Rows<V, kR, kO, kOuts, kVecs>(x, lanes, w_by_out + static_cast<size_t>(j) * n_in,
-                                       bias + j, n_in, p, abs_w ? abs_w + j * n_chunks : nullptr,
-                                       max_abs_x, c, acc);
+                                       bias + j, n_in, abs_w ? lim : nullptr, c, acc);
     for (int o = 0; o < kOuts; ++o) {
       FastEpilogue<int64_t, kO>(p, e, j + o, acc + static_cast<size_t>(o) * lanes, t, lanes,
                                 y + static_cast<size_t>(j + o) * lanes);
     }
   }
   for (; j < n_out; ++j) {
+    if (abs_w != nullptr) DeferLimits<kO, 1>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim);
     Mul32Rows<V, kR, kO, 1, kVecs>(x, lanes, w_by_out + static_cast<size_t>(j) * n_in, bias + j,
-                                   n_in, p, abs_w ? abs_w + j * n_chunks : nullptr, max_abs_x, c,
-                                   acc);
+                                   n_in, abs_w ? lim : nullptr, c, acc);
     FastEpilogue<int64_t, kO>(p, e, j, acc, t, lanes, y + static_cast<size_t>(j) * lanes);
   }
 }
