@@ -357,6 +357,8 @@ void FuseFollowing(std::vector<CompiledLayer>& layers, size_t k) {
     e.bn_scale = std::get<BatchNormSpec>(bn.spec->op).scale.data();
     e.bn_bias = bn.bn_plan->bias_aligned.data();
     e.bn_shift_left = bn.bn_plan->product_shift_left;
+    e.bn_mul32 = FitsInt32(bn.in_type) &&
+                 FitsInt32(std::get<BatchNormSpec>(bn.spec->op).scale_type);
     e.bn_result = bn.bn_plan->to_result;
     ++fused;
     ++next;

@@ -40,6 +40,7 @@ struct Mul32Consts {
 // acc_width + sr <= 64 for every rounding but kSign, and a logical shift is right mod 2^(64 - sr)).
 template <class V, ProductRounding kR, AccumOverflow kO>
 inline constexpr bool kBiasedShift = !V::kNativeSra && kR != ProductRounding::kLeft &&
+                                     kR != ProductRounding::kNoShift &&
                                      (kO != AccumOverflow::kWrap || kR == ProductRounding::kSign);
 
 // kPlainAdd: the term as kO computes it, added without the overflow step (a deferred chunk).
@@ -50,7 +51,9 @@ FPGAAS_INLINE typename V::reg Mul32Mac(typename V::reg acc, typename V::reg x, t
   constexpr bool kBiased = kBiasedShift<V, kR, kO>;
   const reg p = V::mul32(x, w);
   reg q;
-  if constexpr (kR == ProductRounding::kLeft) {
+  if constexpr (kR == ProductRounding::kNoShift) {
+    q = p;
+  } else if constexpr (kR == ProductRounding::kLeft) {
     q = V::sll(p, c.sl);  // no rounding: shift_right is 0
   } else {
     reg v = p;
@@ -226,11 +229,20 @@ template <class V, int kOuts, int kVecs>
 FPGAAS_INLINE void Mul32Dispatch(const int64_t* x, int lanes, const int64_t* w, const int64_t* bias,
                                  int n_in, int n_out, const DenseFastParams& p,
                                  const DenseEpilogue& e, int64_t* y) {
+  // kLeft by 0 bits: the product itself.
+  const ProductRounding rounding = p.rounding == ProductRounding::kLeft && p.shift_left == 0
+                                       ? ProductRounding::kNoShift
+                                       : p.rounding;
 #define FPGAAS_MUL32_CASE(R, O)                                                         \
-  if (p.rounding == ProductRounding::R && p.overflow == AccumOverflow::O) {             \
+  if (rounding == ProductRounding::R && p.overflow == AccumOverflow::O) {               \
     return Mul32Layer<V, ProductRounding::R, AccumOverflow::O, kOuts, kVecs>(           \
         x, lanes, w, bias, n_in, n_out, p, e, y);                                       \
   }
+  FPGAAS_MUL32_CASE(kNoShift, kWrap)
+  FPGAAS_MUL32_CASE(kNoShift, kClamp)
+  FPGAAS_MUL32_CASE(kNoShift, kZero)
+  FPGAAS_MUL32_CASE(kNoShift, kClampSum)
+  FPGAAS_MUL32_CASE(kNoShift, kZeroSum)
   FPGAAS_MUL32_CASE(kLeft, kWrap)
   FPGAAS_MUL32_CASE(kLeft, kClamp)
   FPGAAS_MUL32_CASE(kLeft, kZero)

@@ -71,6 +71,12 @@ FPGAAS_INLINE void EpilogueTail(const DenseEpilogue& e, int j, int64_t* t, size_
         t[b] = static_cast<int64_t>(static_cast<uint64_t>(t[b] * e.bn_scale[j + b]) << a) +
                e.bn_bias[j + b];
       }
+    } else if (e.bn_mul32) {
+      const int64_t s = static_cast<int32_t>(e.bn_scale[j]), bias = e.bn_bias[j];
+      for (size_t b = 0; b < n; ++b) {
+        const int64_t ts = static_cast<int64_t>(static_cast<int32_t>(t[b])) * s;
+        t[b] = static_cast<int64_t>(static_cast<uint64_t>(ts) << a) + bias;
+      }
     } else {
       const int64_t s = e.bn_scale[j], bias = e.bn_bias[j];
       for (size_t b = 0; b < n; ++b) {

@@ -79,8 +79,9 @@ inline int64_t FastConvertOne(const FastConvert& c, int64_t x) {
 // shift_left (shift_right is 0: no rounding); kTrn: p >> shift_right (rc = 0); kConst:
 // (p + round_const) >> shift_right; kSign: rc by p's sign; kConv: rc plus bit shift_right of p.
 // Every kind but kLeft has shift_left 0. Each is its own kernel instantiation, so a MAC does only
-// the operations its kind needs.
-enum class ProductRounding { kLeft, kTrn, kConst, kSign, kConv };
+// the operations its kind needs. kNoShift is never planned: the int32 wrap and mul32 kernels take
+// it for kLeft with shift_left 0 (term = p, e.g. accumulators wider than the product).
+enum class ProductRounding { kLeft, kTrn, kConst, kSign, kConv, kNoShift };
 
 // Per-product quantization of the wrap kernels: term = ((x * w + round_const) >> shift_right)
 // << shift_left, all arithmetic mod 2^32; the sum wraps to acc_width bits (signed or not).
@@ -103,6 +104,9 @@ struct DenseEpilogue {
   const int64_t* bn_scale = nullptr;  // n_out scale raws; null: no batch norm
   const int64_t* bn_bias = nullptr;   // BatchNormPlan::bias_aligned
   int bn_shift_left = 0;
+  // The result raws and bn_scale values fit int32: x * s as a 32x32->64 multiply (vpmuldq) rather
+  // than an emulated 64-bit one (AVX2 and AVX-512F have no 64-bit vector multiply).
+  bool bn_mul32 = false;
   FastConvert bn_result;
   bool relu = false;
   FastConvert relu_result;
