@@ -313,6 +313,7 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
   l.plan = internal::PlanDense(l.in_type, d.weight_type, d.accum_type, l.out_type,
                                d.resource_strategy);
   internal::NarrowForWeights(l.in_type, d.weights, l.plan);
+  internal::PlanDeferredSaturation(l.weights_by_out, d.n_in, d.n_out, l.plan);
   l.dense_kernel = l.plan.kind;
   const FixedType& acc_t = d.accum_type;
   if (l.dense_kernel == internal::DenseKernelKind::kWrap32) {
@@ -356,6 +357,8 @@ void FuseFollowing(std::vector<CompiledLayer>& layers, size_t k) {
     e.bn_scale = std::get<BatchNormSpec>(bn.spec->op).scale.data();
     e.bn_bias = bn.bn_plan->bias_aligned.data();
     e.bn_shift_left = bn.bn_plan->product_shift_left;
+    e.bn_mul32 = FitsInt32(bn.in_type) &&
+                 FitsInt32(std::get<BatchNormSpec>(bn.spec->op).scale_type);
     e.bn_result = bn.bn_plan->to_result;
     ++fused;
     ++next;

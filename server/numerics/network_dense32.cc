@@ -36,12 +36,14 @@ FPGAAS_INLINE void Epilogue(const DenseProductQuant& q, const DenseEpilogue& e, 
 }
 
 // The term of one product, mod 2^32 (unsigned arithmetic: garbage in unused lanes cannot be UB);
-// kR is kLeft, kTrn or kConst.
+// kR is kNoShift, kLeft, kTrn or kConst.
 template <ProductRounding kR>
 FPGAAS_INLINE uint32_t Term(int32_t x, int32_t w, int shift_right, int shift_left,
                             int32_t round_const) {
   const uint32_t p = static_cast<uint32_t>(x) * static_cast<uint32_t>(w);
-  if constexpr (kR == ProductRounding::kLeft) {
+  if constexpr (kR == ProductRounding::kNoShift) {
+    return p;
+  } else if constexpr (kR == ProductRounding::kLeft) {
     return p << shift_left;
   } else if constexpr (kR == ProductRounding::kTrn) {
     return static_cast<uint32_t>(static_cast<int32_t>(p) >> shift_right);
@@ -97,6 +99,10 @@ FPGAAS_INLINE void DenseBlockDispatch(const int32_t* x, const int32_t* w_by_out,
                                       int32_t* y) {
   switch (q.rounding) {
     case ProductRounding::kLeft:
+      if (q.shift_left == 0) {
+        return DenseBlockImpl<kLanes, kOuts, ProductRounding::kNoShift>(x, w_by_out, bias, n_in,
+                                                                        n_out, q, e, y);
+      }
       return DenseBlockImpl<kLanes, kOuts, ProductRounding::kLeft>(x, w_by_out, bias, n_in, n_out,
                                                                    q, e, y);
     case ProductRounding::kTrn:

@@ -45,6 +45,13 @@ struct Avx2 {
     const reg out = _mm256_or_si256(_mm256_cmpgt_epi64(lo, q), _mm256_cmpgt_epi64(q, hi));
     return _mm256_andnot_si256(out, q);
   }
+  using mask = __m256i;
+  static FPGAAS_INLINE mask no_mask() { return _mm256_setzero_si256(); }
+  static FPGAAS_INLINE mask outside(reg a, reg lo, reg hi) {
+    return _mm256_or_si256(_mm256_cmpgt_epi64(lo, a), _mm256_cmpgt_epi64(a, hi));
+  }
+  static FPGAAS_INLINE mask or_mask(mask a, mask b) { return _mm256_or_si256(a, b); }
+  static FPGAAS_INLINE bool none(mask m) { return _mm256_testz_si256(m, m) != 0; }
 };
 
 }  // namespace

@@ -43,6 +43,13 @@ struct Avx512 {
     const __mmask8 in = _mm512_mask_cmple_epi64_mask(_mm512_cmpge_epi64_mask(q, lo), q, hi);
     return _mm512_maskz_mov_epi64(in, q);
   }
+  using mask = __mmask8;
+  static FPGAAS_INLINE mask no_mask() { return 0; }
+  static FPGAAS_INLINE mask outside(reg a, reg lo, reg hi) {
+    return static_cast<mask>(_mm512_cmplt_epi64_mask(a, lo) | _mm512_cmpgt_epi64_mask(a, hi));
+  }
+  static FPGAAS_INLINE mask or_mask(mask a, mask b) { return static_cast<mask>(a | b); }
+  static FPGAAS_INLINE bool none(mask m) { return m == 0; }
 };
 
 }  // namespace

@@ -8,7 +8,9 @@
 //
 // V provides: reg, kWidth (int64 lanes per reg), kNativeSra; load/store/set1, mul32 (signed
 // low-32-bit products of each 64-bit lane), add, sub, and_, srl/sll/sra (count in a reg built by
-// count()), select_neg(p, a, b) = p < 0 ? a : b, clamp(q, lo, hi), zero_outside(q, lo, hi).
+// count()), select_neg(p, a, b) = p < 0 ? a : b, clamp(q, lo, hi), zero_outside(q, lo, hi); for
+// deferred saturation a lane mask type `mask` with outside(a, lo, hi) (lanes < lo or > hi),
+// no_mask(), or_mask and none(m).
 //
 // Without an arithmetic 64-bit right shift (AVX2), an exact (v >> sr) is computed as
 // ((v + 2^63) >>> sr) - 2^(63 - sr): v + 2^63 is v's bits with the top one flipped, and the 2^63
@@ -38,16 +40,20 @@ struct Mul32Consts {
 // acc_width + sr <= 64 for every rounding but kSign, and a logical shift is right mod 2^(64 - sr)).
 template <class V, ProductRounding kR, AccumOverflow kO>
 inline constexpr bool kBiasedShift = !V::kNativeSra && kR != ProductRounding::kLeft &&
+                                     kR != ProductRounding::kNoShift &&
                                      (kO != AccumOverflow::kWrap || kR == ProductRounding::kSign);
 
-template <class V, ProductRounding kR, AccumOverflow kO>
+// kPlainAdd: the term as kO computes it, added without the overflow step (a deferred chunk).
+template <class V, ProductRounding kR, AccumOverflow kO, bool kPlainAdd = false>
 FPGAAS_INLINE typename V::reg Mul32Mac(typename V::reg acc, typename V::reg x, typename V::reg w,
                                       const Mul32Consts<V>& c) {
   using reg = typename V::reg;
   constexpr bool kBiased = kBiasedShift<V, kR, kO>;
   const reg p = V::mul32(x, w);
   reg q;
-  if constexpr (kR == ProductRounding::kLeft) {
+  if constexpr (kR == ProductRounding::kNoShift) {
+    q = p;
+  } else if constexpr (kR == ProductRounding::kLeft) {
     q = V::sll(p, c.sl);  // no rounding: shift_right is 0
   } else {
     reg v = p;
@@ -68,7 +74,7 @@ FPGAAS_INLINE typename V::reg Mul32Mac(typename V::reg acc, typename V::reg x, t
       q = V::sub(V::srl(v, c.sr), c.k);
     }
   }
-  if constexpr (kO == AccumOverflow::kWrap) {
+  if constexpr (kO == AccumOverflow::kWrap || kPlainAdd) {
     return V::add(acc, q);
   } else if constexpr (kO == AccumOverflow::kClamp) {
     return V::clamp(V::add(acc, V::clamp(q, c.lo, c.hi)), c.lo, c.hi);
@@ -81,13 +87,57 @@ FPGAAS_INLINE typename V::reg Mul32Mac(typename V::reg acc, typename V::reg x, t
   }
 }
 
+// Inputs [i0, i1) of kOuts outputs (w: the first one's weights) into a, as Mul32Mac<kO>
+// (kPlainAdd: with plain adds).
+template <class V, ProductRounding kR, AccumOverflow kO, int kOuts, int kVecs,
+          bool kPlainAdd = false>
+FPGAAS_INLINE void Mul32MacRange(typename V::reg (&a)[kOuts][kVecs], const int64_t* x, int lanes,
+                                 const int64_t* w, int n_in, int i0, int i1,
+                                 const Mul32Consts<V>& c) {
+  using reg = typename V::reg;
+  for (int i = i0; i < i1; ++i) {
+    const int64_t* xi = x + static_cast<size_t>(i) * lanes;
+    reg xv[kVecs];
+    for (int v = 0; v < kVecs; ++v) xv[v] = V::load(xi + v * V::kWidth);
+    for (int o = 0; o < kOuts; ++o) {
+      const reg wv = V::set1(w[static_cast<size_t>(o) * n_in + i]);
+      for (int v = 0; v < kVecs; ++v) a[o][v] = Mul32Mac<V, kR, kO, kPlainAdd>(a[o][v], xv[v], wv, c);
+    }
+  }
+}
+
+// The deferral limits of kOuts outputs for every chunk (kSatChunk): a chunk ch defers when every
+// lane of output o lies in [lim[(o * n_chunks + ch) * 2], lim[... + 1]] (empty when the chunk
+// cannot defer). abs_w: output j's chunk_abs_w row.
+template <AccumOverflow kO, int kOuts>
+FPGAAS_INLINE void DeferLimits(const DenseFastParams& p, const int64_t* abs_w, int n_in,
+                               int64_t max_abs_x, int64_t* lim) {
+  const int n_chunks = (n_in + kSatChunk - 1) / kSatChunk;
+  for (int o = 0; o < kOuts; ++o) {
+    for (int ch = 0; ch < n_chunks; ++ch) {
+      const int terms = n_in - ch * kSatChunk < kSatChunk ? n_in - ch * kSatChunk : kSatChunk;
+      const int64_t u = ChunkSatBound(max_abs_x, abs_w[static_cast<size_t>(o) * n_chunks + ch],
+                                      p.shift_right, p.shift_left, terms);
+      // kClamp / kZero also saturate each term (|t| <= u): see FastGroup. u <= 2^62 and |lo|,
+      // |hi| <= 2^61: no overflow; lo + u > hi - u never defers.
+      const bool terms_in = (kO != AccumOverflow::kClamp && kO != AccumOverflow::kZero) ||
+                            (-u >= p.lo && u <= p.hi);
+      int64_t* l = lim + (static_cast<size_t>(o) * n_chunks + ch) * 2;
+      l[0] = terms_in ? p.lo + u : p.hi + 1;
+      l[1] = p.hi - u;
+    }
+  }
+}
+
 // kOuts outputs j..j+kOuts-1 over `lanes` lanes, kVecs registers of lanes at a time; sums into
-// acc[o * lanes + b].
+// acc[o * lanes + b]. With lim (DeferLimits; saturating kO only) the saturation is deferred chunk
+// by chunk (network_kernels_internal.h, kSatChunk).
 template <class V, ProductRounding kR, AccumOverflow kO, int kOuts, int kVecs>
 FPGAAS_INLINE void Mul32Rows(const int64_t* x, int lanes, const int64_t* w, const int64_t* bias,
-                             int n_in, const Mul32Consts<V>& c, int64_t* acc) {
+                             int n_in, const int64_t* lim, const Mul32Consts<V>& c, int64_t* acc) {
   using reg = typename V::reg;
   constexpr int kChunk = kVecs * V::kWidth;
+  const int n_chunks = (n_in + kSatChunk - 1) / kSatChunk;
   for (int b0 = 0; b0 < lanes; b0 += kChunk) {
     reg a[kOuts][kVecs];
     for (int o = 0; o < kOuts; ++o) {
@@ -95,15 +145,30 @@ FPGAAS_INLINE void Mul32Rows(const int64_t* x, int lanes, const int64_t* w, cons
                                                     c.bias_correction));
       for (int v = 0; v < kVecs; ++v) a[o][v] = init;
     }
-    for (int i = 0; i < n_in; ++i) {
-      const int64_t* xi = x + static_cast<size_t>(i) * lanes + b0;
-      reg xv[kVecs];
-      for (int v = 0; v < kVecs; ++v) xv[v] = V::load(xi + v * V::kWidth);
-      for (int o = 0; o < kOuts; ++o) {
-        const reg wv = V::set1(w[static_cast<size_t>(o) * n_in + i]);
-        for (int v = 0; v < kVecs; ++v) a[o][v] = Mul32Mac<V, kR, kO>(a[o][v], xv[v], wv, c);
+    const int64_t* xb = x + b0;
+    bool deferred = false;
+    if constexpr (kO != AccumOverflow::kWrap) {
+      if (lim != nullptr) {
+        deferred = true;
+        for (int ch = 0, i0 = 0; i0 < n_in; ++ch, i0 += kSatChunk) {
+          const int i1 = i0 + kSatChunk < n_in ? i0 + kSatChunk : n_in;
+          typename V::mask outside = V::no_mask();
+          for (int o = 0; o < kOuts; ++o) {
+            const int64_t* l = lim + (static_cast<size_t>(o) * n_chunks + ch) * 2;
+            const reg lo_u = V::set1(l[0]), hi_u = V::set1(l[1]);
+            for (int v = 0; v < kVecs; ++v) {
+              outside = V::or_mask(outside, V::outside(a[o][v], lo_u, hi_u));
+            }
+          }
+          if (V::none(outside)) {
+            Mul32MacRange<V, kR, kO, kOuts, kVecs, true>(a, xb, lanes, w, n_in, i0, i1, c);
+          } else {
+            Mul32MacRange<V, kR, kO, kOuts, kVecs>(a, xb, lanes, w, n_in, i0, i1, c);
+          }
+        }
       }
     }
+    if (!deferred) Mul32MacRange<V, kR, kO, kOuts, kVecs>(a, xb, lanes, w, n_in, 0, n_in, c);
     for (int o = 0; o < kOuts; ++o) {
       for (int v = 0; v < kVecs; ++v) {
         V::store(acc + static_cast<size_t>(o) * lanes + b0 + v * V::kWidth, a[o][v]);
@@ -129,20 +194,31 @@ FPGAAS_INLINE void Mul32Layer(const int64_t* x, int lanes, const int64_t* w_by_o
   c.sr = V::count(p.shift_right);
   c.sl = V::count(p.shift_left);
   c.bias_correction = kO == AccumOverflow::kWrap ? k * static_cast<uint64_t>(n_in) : 0;
+  constexpr bool kDefer = kO != AccumOverflow::kWrap;
+  const size_t n_chunks = static_cast<size_t>((n_in + kSatChunk - 1) / kSatChunk);
+  // Deferral limits per group on the stack: layers of up to kMaxChunks * kSatChunk inputs.
+  constexpr size_t kMaxChunks = 128;
+  const int64_t* abs_w =
+      kDefer && p.chunk_abs_w && n_chunks <= kMaxChunks ? p.chunk_abs_w->data() : nullptr;
+  const int64_t max_abs_x =
+      abs_w != nullptr ? MaxAbs(x, static_cast<size_t>(n_in) * lanes) : 0;
+  int64_t lim[kOuts * kMaxChunks * 2];
   alignas(64) int64_t acc[kOuts * kKernelBlock];
   int64_t t[kKernelBlock];
   int j = 0;
   for (; j + kOuts <= n_out; j += kOuts) {
+    if (abs_w != nullptr) DeferLimits<kO, kOuts>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim);
     Mul32Rows<V, kR, kO, kOuts, kVecs>(x, lanes, w_by_out + static_cast<size_t>(j) * n_in,
-                                       bias + j, n_in, c, acc);
+                                       bias + j, n_in, abs_w ? lim : nullptr, c, acc);
     for (int o = 0; o < kOuts; ++o) {
       FastEpilogue<int64_t, kO>(p, e, j + o, acc + static_cast<size_t>(o) * lanes, t, lanes,
                                 y + static_cast<size_t>(j + o) * lanes);
     }
   }
   for (; j < n_out; ++j) {
+    if (abs_w != nullptr) DeferLimits<kO, 1>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim);
     Mul32Rows<V, kR, kO, 1, kVecs>(x, lanes, w_by_out + static_cast<size_t>(j) * n_in, bias + j,
-                                   n_in, c, acc);
+                                   n_in, abs_w ? lim : nullptr, c, acc);
     FastEpilogue<int64_t, kO>(p, e, j, acc, t, lanes, y + static_cast<size_t>(j) * lanes);
   }
 }
@@ -153,11 +229,20 @@ template <class V, int kOuts, int kVecs>
 FPGAAS_INLINE void Mul32Dispatch(const int64_t* x, int lanes, const int64_t* w, const int64_t* bias,
                                  int n_in, int n_out, const DenseFastParams& p,
                                  const DenseEpilogue& e, int64_t* y) {
+  // kLeft by 0 bits: the product itself.
+  const ProductRounding rounding = p.rounding == ProductRounding::kLeft && p.shift_left == 0
+                                       ? ProductRounding::kNoShift
+                                       : p.rounding;
 #define FPGAAS_MUL32_CASE(R, O)                                                         \
-  if (p.rounding == ProductRounding::R && p.overflow == AccumOverflow::O) {             \
+  if (rounding == ProductRounding::R && p.overflow == AccumOverflow::O) {               \
     return Mul32Layer<V, ProductRounding::R, AccumOverflow::O, kOuts, kVecs>(           \
         x, lanes, w, bias, n_in, n_out, p, e, y);                                       \
   }
+  FPGAAS_MUL32_CASE(kNoShift, kWrap)
+  FPGAAS_MUL32_CASE(kNoShift, kClamp)
+  FPGAAS_MUL32_CASE(kNoShift, kZero)
+  FPGAAS_MUL32_CASE(kNoShift, kClampSum)
+  FPGAAS_MUL32_CASE(kNoShift, kZeroSum)
   FPGAAS_MUL32_CASE(kLeft, kWrap)
   FPGAAS_MUL32_CASE(kLeft, kClamp)
   FPGAAS_MUL32_CASE(kLeft, kZero)

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <type_traits>
 
 #include "server/numerics/fixed_point_internal.h"
@@ -217,6 +218,27 @@ void NarrowForWeights(const FixedType& in, const std::vector<int64_t>& weights, 
   }
   p.overflow = p.overflow == AccumOverflow::kClamp ? AccumOverflow::kClampSum
                                                    : AccumOverflow::kZeroSum;
+}
+
+void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int n_out,
+                            DensePlan& plan) {
+  DenseFastParams& p = plan.params;
+  if (plan.kind != DenseKernelKind::kFast32 && plan.kind != DenseKernelKind::kFast64) return;
+  if (p.overflow == AccumOverflow::kWrap || n_in <= 0 || n_out <= 0) return;
+  const int n_chunks = (n_in + kSatChunk - 1) / kSatChunk;
+  const Int128 cap = Int128{1} << 62;
+  auto sums = std::make_shared<std::vector<int64_t>>(static_cast<size_t>(n_out) * n_chunks);
+  for (int j = 0; j < n_out; ++j) {
+    for (int c = 0; c < n_chunks; ++c) {
+      Int128 a = 0;
+      for (int i = c * kSatChunk; i < std::min(n_in, (c + 1) * kSatChunk); ++i) {
+        const Int128 w = w_by_out[static_cast<size_t>(j) * n_in + i];
+        a += w < 0 ? -w : w;
+      }
+      (*sums)[static_cast<size_t>(j) * n_chunks + c] = static_cast<int64_t>(std::min(a, cap));
+    }
+  }
+  p.chunk_abs_w = std::move(sums);
 }
 
 std::optional<BatchNormPlan> PlanBatchNorm(const FixedType& in, const FixedType& scale_type,

@@ -71,6 +71,12 @@ FPGAAS_INLINE void EpilogueTail(const DenseEpilogue& e, int j, int64_t* t, size_
         t[b] = static_cast<int64_t>(static_cast<uint64_t>(t[b] * e.bn_scale[j + b]) << a) +
                e.bn_bias[j + b];
       }
+    } else if (e.bn_mul32) {
+      const int64_t s = static_cast<int32_t>(e.bn_scale[j]), bias = e.bn_bias[j];
+      for (size_t b = 0; b < n; ++b) {
+        const int64_t ts = static_cast<int64_t>(static_cast<int32_t>(t[b])) * s;
+        t[b] = static_cast<int64_t>(static_cast<uint64_t>(ts) << a) + bias;
+      }
     } else {
       const int64_t s = e.bn_scale[j], bias = e.bn_bias[j];
       for (size_t b = 0; b < n; ++b) {
@@ -162,46 +168,107 @@ FPGAAS_INLINE void FastEpilogue(const DenseFastParams& p, const DenseEpilogue& e
   for (int b = 0; b < n; ++b) y[b] = static_cast<T>(t[b]);
 }
 
+// max |x| over n values (the M of deferred saturation), as int64.
+template <typename T>
+FPGAAS_INLINE int64_t MaxAbs(const T* x, size_t n) {
+  T mn = 0, mx = 0;
+  for (size_t k = 0; k < n; ++k) {
+    mn = x[k] < mn ? x[k] : mn;
+    mx = x[k] > mx ? x[k] : mx;
+  }
+  const int64_t neg = -static_cast<int64_t>(mn);  // T is int32 or holds at most 63-bit values
+  return neg > static_cast<int64_t>(mx) ? neg : static_cast<int64_t>(mx);
+}
+
+// Inputs [i0, i1) of outputs j..j+kOuts-1 (w: output j's weights) into a[o][b], as FastMac<kO>.
+template <typename T, int kLanes, int kOuts, ProductRounding kR, AccumOverflow kO>
+FPGAAS_INLINE void FastMacRange(T (&a)[kOuts][kLanes], const T* x, const T* w, int n_in, int i0,
+                                int i1, int sr, int sl, T rc_pos, T rc_neg, T lo, T hi) {
+  for (int i = i0; i < i1; ++i) {
+    const T* xi = x + static_cast<size_t>(i) * kLanes;
+    for (int o = 0; o < kOuts; ++o) {
+      const T c = w[static_cast<size_t>(o) * n_in + i];
+      for (int b = 0; b < kLanes; ++b) {
+        a[o][b] = FastMac<T, kR, kO>(a[o][b], xi[b], c, sr, sl, rc_pos, rc_neg, lo, hi);
+      }
+    }
+  }
+}
+
+// Outputs j..j+kOuts-1 of the block summed into a (bias first). Saturating kO with abs_w (output
+// j's chunk_abs_w row) defer the saturation chunk by chunk (kSatChunk's comment);
+// max_abs_x is M.
+template <typename T, int kLanes, int kOuts, ProductRounding kR, AccumOverflow kO>
+FPGAAS_INLINE void FastGroup(T (&a)[kOuts][kLanes], const T* x, const T* w, const T* bias,
+                             int n_in, const DenseFastParams& p, const int64_t* abs_w,
+                             int64_t max_abs_x) {
+  const int sr = p.shift_right, sl = p.shift_left;
+  const T rc_pos = static_cast<T>(p.round_const), rc_neg = static_cast<T>(p.round_const_neg);
+  const T lo = static_cast<T>(p.lo), hi = static_cast<T>(p.hi);
+  for (int o = 0; o < kOuts; ++o) {
+    for (int b = 0; b < kLanes; ++b) a[o][b] = bias[o];
+  }
+  if constexpr (kO != AccumOverflow::kWrap) {
+    if (abs_w != nullptr) {
+      const int n_chunks = (n_in + kSatChunk - 1) / kSatChunk;
+      for (int c = 0, i0 = 0; i0 < n_in; ++c, i0 += kSatChunk) {
+        const int i1 = i0 + kSatChunk < n_in ? i0 + kSatChunk : n_in;
+        bool in_range = true;
+        for (int o = 0; o < kOuts; ++o) {
+          const int64_t u =
+              ChunkSatBound(max_abs_x, abs_w[static_cast<size_t>(o) * n_chunks + c], sr, sl,
+                            i1 - i0);
+          T mn = a[o][0], mx = a[o][0];
+          for (int b = 0; b < kLanes; ++b) {
+            mn = a[o][b] < mn ? a[o][b] : mn;
+            mx = a[o][b] > mx ? a[o][b] : mx;
+          }
+          in_range &= static_cast<int64_t>(mn) >= p.lo + u && static_cast<int64_t>(mx) <= p.hi - u;
+          // kClamp / kZero also saturate each term (|t| <= u): the identity when [-u, u] is in
+          // range (not for unsigned accumulators, whose negative terms clamp to 0).
+          if constexpr (kO == AccumOverflow::kClamp || kO == AccumOverflow::kZero) {
+            in_range &= -u >= p.lo && u <= p.hi;
+          }
+        }
+        if (in_range) {
+          FastMacRange<T, kLanes, kOuts, kR, AccumOverflow::kWrap>(a, x, w, n_in, i0, i1, sr, sl,
+                                                                  rc_pos, rc_neg, lo, hi);
+        } else {
+          FastMacRange<T, kLanes, kOuts, kR, kO>(a, x, w, n_in, i0, i1, sr, sl, rc_pos, rc_neg,
+                                                 lo, hi);
+        }
+      }
+      return;
+    }
+  }
+  FastMacRange<T, kLanes, kOuts, kR, kO>(a, x, w, n_in, 0, n_in, sr, sl, rc_pos, rc_neg, lo, hi);
+}
+
 template <typename T, int kLanes, int kOuts, ProductRounding kR, AccumOverflow kO>
 FPGAAS_INLINE void DenseFastImpl(const T* x, const T* w_by_out, const T* bias, int n_in,
                                  int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                                  T* y) {
-  const int sr = p.shift_right, sl = p.shift_left;
-  const T rc_pos = static_cast<T>(p.round_const), rc_neg = static_cast<T>(p.round_const_neg);
-  const T lo = static_cast<T>(p.lo), hi = static_cast<T>(p.hi);
+  constexpr bool kDefer = kO != AccumOverflow::kWrap;
+  const int64_t* abs_w = kDefer && kLanes > 1 && p.chunk_abs_w ? p.chunk_abs_w->data() : nullptr;
+  const size_t n_chunks = static_cast<size_t>((n_in + kSatChunk - 1) / kSatChunk);
+  const int64_t max_abs_x =
+      abs_w != nullptr ? MaxAbs(x, static_cast<size_t>(n_in) * kLanes) : 0;
   int64_t t[kLanes];
   int j = 0;
   for (; j + kOuts <= n_out; j += kOuts) {
     T a[kOuts][kLanes];
-    for (int o = 0; o < kOuts; ++o) {
-      for (int b = 0; b < kLanes; ++b) a[o][b] = bias[j + o];
-    }
-    const T* w = w_by_out + static_cast<size_t>(j) * n_in;
-    for (int i = 0; i < n_in; ++i) {
-      const T* xi = x + static_cast<size_t>(i) * kLanes;
-      for (int o = 0; o < kOuts; ++o) {
-        const T c = w[static_cast<size_t>(o) * n_in + i];
-        for (int b = 0; b < kLanes; ++b) {
-          a[o][b] = FastMac<T, kR, kO>(a[o][b], xi[b], c, sr, sl, rc_pos, rc_neg, lo, hi);
-        }
-      }
-    }
+    FastGroup<T, kLanes, kOuts, kR, kO>(a, x, w_by_out + static_cast<size_t>(j) * n_in, bias + j,
+                                        n_in, p, abs_w ? abs_w + j * n_chunks : nullptr,
+                                        max_abs_x);
     for (int o = 0; o < kOuts; ++o) {
       FastEpilogue<T, kO>(p, e, j + o, a[o], t, kLanes, y + static_cast<size_t>(j + o) * kLanes);
     }
   }
   for (; j < n_out; ++j) {
-    T a0[kLanes];
-    for (int b = 0; b < kLanes; ++b) a0[b] = bias[j];
-    const T* w0 = w_by_out + static_cast<size_t>(j) * n_in;
-    for (int i = 0; i < n_in; ++i) {
-      const T c0 = w0[i];
-      const T* xi = x + static_cast<size_t>(i) * kLanes;
-      for (int b = 0; b < kLanes; ++b) {
-        a0[b] = FastMac<T, kR, kO>(a0[b], xi[b], c0, sr, sl, rc_pos, rc_neg, lo, hi);
-      }
-    }
-    FastEpilogue<T, kO>(p, e, j, a0, t, kLanes, y + static_cast<size_t>(j) * kLanes);
+    T a[1][kLanes];
+    FastGroup<T, kLanes, 1, kR, kO>(a, x, w_by_out + static_cast<size_t>(j) * n_in, bias + j,
+                                    n_in, p, abs_w ? abs_w + j * n_chunks : nullptr, max_abs_x);
+    FastEpilogue<T, kO>(p, e, j, a[0], t, kLanes, y + static_cast<size_t>(j) * kLanes);
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -78,8 +79,9 @@ inline int64_t FastConvertOne(const FastConvert& c, int64_t x) {
 // shift_left (shift_right is 0: no rounding); kTrn: p >> shift_right (rc = 0); kConst:
 // (p + round_const) >> shift_right; kSign: rc by p's sign; kConv: rc plus bit shift_right of p.
 // Every kind but kLeft has shift_left 0. Each is its own kernel instantiation, so a MAC does only
-// the operations its kind needs.
-enum class ProductRounding { kLeft, kTrn, kConst, kSign, kConv };
+// the operations its kind needs. kNoShift is never planned: the int32 wrap and mul32 kernels take
+// it for kLeft with shift_left 0 (term = p, e.g. accumulators wider than the product).
+enum class ProductRounding { kLeft, kTrn, kConst, kSign, kConv, kNoShift };
 
 // Per-product quantization of the wrap kernels: term = ((x * w + round_const) >> shift_right)
 // << shift_left, all arithmetic mod 2^32; the sum wraps to acc_width bits (signed or not).
@@ -102,6 +104,9 @@ struct DenseEpilogue {
   const int64_t* bn_scale = nullptr;  // n_out scale raws; null: no batch norm
   const int64_t* bn_bias = nullptr;   // BatchNormPlan::bias_aligned
   int bn_shift_left = 0;
+  // The result raws and bn_scale values fit int32: x * s as a 32x32->64 multiply (vpmuldq) rather
+  // than an emulated 64-bit one (AVX2 and AVX-512F have no 64-bit vector multiply).
+  bool bn_mul32 = false;
   FastConvert bn_result;
   bool relu = false;
   FastConvert relu_result;
@@ -142,7 +147,35 @@ struct DenseFastParams {
   int acc_width = 32;
   bool acc_signed = true;
   int64_t lo = 0, hi = 0;  // accum_t's range (AP_SAT_SYM: lo = -hi)
+  // Saturating accumulators on blocks of lanes: for output j and chunk c of kSatChunk inputs,
+  // chunk_abs_w[j * ceil(n_in / kSatChunk) + c] = sum of |w| over the chunk (capped at 2^62), from
+  // PlanDeferredSaturation; null: every partial sum is clamped / zeroed.
+  std::shared_ptr<const std::vector<int64_t>> chunk_abs_w;
 };
+
+// Deferred saturation. hls4ml clamps (zeroes) every partial sum of a saturating accumulator, and a
+// clamped partial sum changes the later ones, so a kernel may skip the step only where no partial
+// sum can leave [lo, hi]. The block kernels sum the inputs in chunks of kSatChunk; before a chunk
+// of output j they bound its terms: with M = max |x| over the block's inputs and A the chunk's
+// chunk_abs_w, every term has |t| <= floor(M * |w| / 2^shift_right) + 1 (0 <= rc < 2^shift_right;
+// kLeft: |t| = (M * |w|) << shift_left), so the chunk moves the sum by at most U (ChunkSatBound).
+// When every lane's sum lies in [lo + U, hi - U], every partial sum of the chunk stays in [lo, hi],
+// the clamp (zeroing) is the identity and the chunk sums with plain adds; otherwise it takes the
+// per-product step. kClamp / kZero (terms that may leave the range) also need [-U, U] within
+// [lo, hi] for the term's own clamp to be the identity. Either way the bits are hls4ml's.
+inline constexpr int kSatChunk = 8;
+// U for a chunk of `terms` products: floor(M * A / 2^shift_right) + terms (shift_right > 0) or
+// (M * A) << shift_left; at least 2^62 when that does not fit (the chunk then never defers).
+inline int64_t ChunkSatBound(int64_t max_abs_x, int64_t abs_w_sum, int shift_right, int shift_left,
+                             int terms) {
+  constexpr unsigned __int128 kCap = static_cast<unsigned __int128>(1) << 62;
+  unsigned __int128 m =
+      static_cast<unsigned __int128>(max_abs_x) * static_cast<uint64_t>(abs_w_sum);
+  if (m >= kCap) return static_cast<int64_t>(kCap);
+  // m < 2^62 and shift_left <= 61: m << shift_left fits 128 bits.
+  m = shift_right > 0 ? (m >> shift_right) + static_cast<unsigned>(terms) : m << shift_left;
+  return static_cast<int64_t>(m < kCap ? m : kCap);
+}
 
 // Decides whether a dense layer (input type, weight type, accum type, result type) runs on a fast
 // kernel, which one, and with which parameters. `resource_order_matters`: the layer uses
@@ -162,6 +195,10 @@ DensePlan PlanDense(const FixedType& in, const FixedType& weight, const FixedTyp
 // raw x of `in` and every one of these weights (exact: the term is a non-decreasing function of
 // x * w in every Q mode, so its extremes are those of x = min and max of `in`).
 void NarrowForWeights(const FixedType& in, const std::vector<int64_t>& weights, DensePlan& plan);
+// Sets plan.params.chunk_abs_w (deferred saturation) for a kFast32 / kFast64 plan with a
+// saturating accumulator; w_by_out[j * n_in + i] as the kernels take them.
+void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int n_out,
+                            DensePlan& plan);
 
 // Block form as DenseWrap32Block (x[i * lanes + b], w_by_out[j * n_in + i], y[j * lanes + b]),
 // lanes 1, kSmallBlock or kKernelBlock; bias in accum raws. Results must fit the lane type.

@@ -268,6 +268,7 @@ class ConvLayer final : public ExtraLayer {
             c.weights[static_cast<size_t>(i) * c.n_filt + f];
       }
     }
+    PlanDeferredSaturation(w_by_out_, window_, c.n_filt, plan_);
     w32_.assign(w_by_out_.begin(), w_by_out_.end());
     bias32_.assign(bias_accum_.begin(), bias_accum_.end());
   }

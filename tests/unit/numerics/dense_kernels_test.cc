@@ -156,6 +156,7 @@ TEST(DenseKernelsTest, EveryFastKernelMatchesTheGenericPathOnRandomTypes) {
   std::map<internal::DenseKernelKind, int> kinds;
   std::map<std::pair<int, int>, int> modes;  // (Q, O) of accum_t on a fast kernel
   std::map<internal::AccumOverflow, int> overflows;
+  int wrap32_no_shift = 0;  // kWrap32's kNoShift instantiation
   for (int config = 0; config < 700; ++config) {
     const FixedType in = RandomType(rng, 1, config % 3 == 0 ? 32 : 18, false);
     const int n_out = std::uniform_int_distribution<int>(1, 12)(rng);
@@ -167,6 +168,9 @@ TEST(DenseKernelsTest, EveryFastKernelMatchesTheGenericPathOnRandomTypes) {
     internal::NarrowForWeights(in, d.weights, plan);
     ++kinds[plan.kind];
     ++overflows[plan.params.overflow];
+    wrap32_no_shift += plan.kind == internal::DenseKernelKind::kWrap32 &&
+                       plan.wrap32.rounding == internal::ProductRounding::kLeft &&
+                       plan.wrap32.shift_left == 0;
     if (plan.kind != internal::DenseKernelKind::kGeneral) {
       ++modes[{static_cast<int>(d.accum_type.quantization),
                static_cast<int>(d.accum_type.overflow)}];
@@ -200,6 +204,7 @@ TEST(DenseKernelsTest, EveryFastKernelMatchesTheGenericPathOnRandomTypes) {
   EXPECT_GE(kinds[internal::DenseKernelKind::kGeneral], 5);
   EXPECT_GE(overflows[internal::AccumOverflow::kClampSum], 10);
   EXPECT_GE(overflows[internal::AccumOverflow::kZeroSum], 5);
+  EXPECT_GE(wrap32_no_shift, 3);
   for (int q = 0; q < 7; ++q) {
     for (int o = 0; o < 4; ++o) EXPECT_GE((modes[{q, o}]), 1) << "Q " << q << " O " << o;
   }
@@ -259,7 +264,7 @@ TEST(DenseKernelsTest, Mul32KernelsOnEveryInstructionSetMatchTheGenericPath) {
   }
   std::mt19937_64 rng(3232);
   std::map<std::pair<int, int>, int> modes;  // (rounding, overflow) reached
-  int left_shift = 0, fused_bn = 0;
+  int left_shift = 0, no_shift = 0, fused_bn = 0, bn_mul32 = 0;
   for (int config = 0; config < 800;) {
     FixedType in = RandomType(rng, 1, 32, false);
     if (rng() % 2) in = FixedType{32, std::uniform_int_distribution<int>(-4, 36)(rng), true};
@@ -275,6 +280,9 @@ TEST(DenseKernelsTest, Mul32KernelsOnEveryInstructionSetMatchTheGenericPath) {
     ++config;
     ++modes[{static_cast<int>(plan.params.rounding), static_cast<int>(plan.params.overflow)}];
     left_shift += plan.params.shift_left > 0;
+    // kLeft by 0 bits: the kernels' kNoShift instantiations.
+    no_shift += plan.params.rounding == internal::ProductRounding::kLeft &&
+                plan.params.shift_left == 0;
     internal::DenseEpilogue e;
     e.to_result = *plan.to_result;
     // Optionally dense -> batchnorm -> relu fused, as network.cc fuses them.
@@ -294,6 +302,11 @@ TEST(DenseKernelsTest, Mul32KernelsOnEveryInstructionSetMatchTheGenericPath) {
       e.bn_bias = bn_plan->bias_aligned.data();
       e.bn_shift_left = bn_plan->product_shift_left;
       e.bn_result = bn_plan->to_result;
+      // The 32x32->64 batch norm multiply when result and scale fit int32 (as network.cc sets
+      // it), half the time.
+      auto fits32 = [](const FixedType& t) { return (t.is_signed ? t.width - 1 : t.width) <= 31; };
+      e.bn_mul32 = fits32(res) && fits32(bn.scale_type) && rng() % 2;
+      bn_mul32 += e.bn_mul32;
     }
     const FixedType after_dense = bn_plan ? bn_res : res;
     const FixedType relu_res = RandomType(rng, 1, 40, true);
@@ -340,9 +353,149 @@ TEST(DenseKernelsTest, Mul32KernelsOnEveryInstructionSetMatchTheGenericPath) {
     for (int o = 0; o < 5; ++o) EXPECT_GE((modes[{r, o}]), 1) << "rounding " << r << " overflow " << o;
   }
   EXPECT_GE(left_shift, 10);
+  EXPECT_GE(no_shift, 10);
   EXPECT_GE(fused_bn, 50);
+  EXPECT_GE(bn_mul32, 20);
   // This development machine has both; a CPU without them tests the portable kernel alone.
   EXPECT_FALSE(isas.empty());
+}
+
+// Deferred saturation (network_kernels_internal.h, kSatChunk): the saturating kernels sum a chunk
+// of inputs with plain adds when a bound proves that no partial sum (or term) of the chunk can
+// saturate. Blocks of small inputs (most chunks defer) with accumulators near their limits and
+// a lane at the input type's extremes in some blocks (chunks that must saturate), on every
+// kernel that defers: kFast32 (16 and 64 lanes), kFast64 with 64x64 products, and the mul32
+// kernels on every instruction set. The chunks the bound lets defer are counted from the generic
+// path's own partial sums, so both branches are required to be taken.
+TEST(DenseKernelsTest, DeferredSaturationMatchesTheGenericPath) {
+  std::vector<internal::KernelIsa> isas;
+  for (internal::KernelIsa isa : {internal::KernelIsa::kPortable, internal::KernelIsa::kAvx2,
+                                  internal::KernelIsa::kAvx512}) {
+    if (internal::KernelIsaAvailable(isa)) isas.push_back(isa);
+  }
+  std::mt19937_64 rng(1717);
+  std::map<std::string, int> reached;
+  int deferred = 0, saturating = 0;
+  const Overflow kModes[] = {Overflow::kSat, Overflow::kSatZero, Overflow::kSatSym};
+  for (int config = 0; config < 600;) {
+    const FixedType in = RandomType(rng, 2, config % 4 == 0 ? 40 : 24, false);
+    DenseSpec d = RandomDense(rng, in, std::uniform_int_distribution<int>(1, 9)(rng),
+                              config % 4 == 0 ? 40 : 24);
+    d.accum_type.overflow = kModes[rng() % 3];
+    d.accum_type.saturation_bits = 0;
+    const FixedType res = RandomType(rng, 1, 32, true);
+    internal::DensePlan plan = internal::PlanDense(in, d.weight_type, d.accum_type, res, false);
+    internal::NarrowForWeights(in, d.weights, plan);
+    if (plan.kind != internal::DenseKernelKind::kFast32 &&
+        plan.kind != internal::DenseKernelKind::kFast64) {
+      continue;
+    }
+    std::vector<int64_t> w_by_out(d.weights.size()), bias(d.n_out);
+    for (int i = 0; i < d.n_in; ++i) {
+      for (int j = 0; j < d.n_out; ++j) w_by_out[j * d.n_in + i] = d.weights[i * d.n_out + j];
+    }
+    for (int j = 0; j < d.n_out; ++j) bias[j] = Convert(d.bias_type, d.biases[j], d.accum_type);
+    internal::PlanDeferredSaturation(w_by_out, d.n_in, d.n_out, plan);
+    ASSERT_NE(plan.params.chunk_abs_w, nullptr);
+    ++config;
+    const std::string kernel = plan.kind == internal::DenseKernelKind::kFast32 ? "fast32"
+                               : plan.mul32                                     ? "mul32"
+                                                                                : "fast64";
+    ++reached[kernel];
+    ++reached["overflow " + std::to_string(static_cast<int>(plan.params.overflow))];
+    internal::DenseEpilogue e;
+    e.to_result = *plan.to_result;
+    const internal::DenseFastParams& p = plan.params;
+    const int n_chunks = (d.n_in + internal::kSatChunk - 1) / internal::kSatChunk;
+    for (int lanes : {internal::kSmallBlock, internal::kKernelBlock}) {
+      // Small inputs (a random power of two below the type's range), one lane at the type's
+      // extremes in a third of the blocks.
+      const int64_t r =
+          std::max<int64_t>(1, MaxOf(in) >> std::uniform_int_distribution<int>(0, in.width)(rng));
+      std::vector<int64_t> x(static_cast<size_t>(d.n_in) * lanes);
+      for (int64_t& v : x) {
+        v = std::clamp(std::uniform_int_distribution<int64_t>(-r, r)(rng), MinOf(in), MaxOf(in));
+      }
+      if (rng() % 3 == 0) {
+        const int b = rng() % lanes;
+        for (int i = 0; i < d.n_in; ++i) x[i * lanes + b] = rng() % 2 ? MinOf(in) : MaxOf(in);
+      }
+      int64_t max_abs_x = 0;
+      for (int64_t v : x) max_abs_x = std::max(max_abs_x, v < 0 ? -v : v);
+      // The generic path, sample by sample, with its partial sum before each chunk.
+      std::vector<std::vector<int64_t>> want(lanes);
+      std::vector<std::vector<int64_t>> before(static_cast<size_t>(d.n_out) * n_chunks);
+      const FixedType& acc_t = d.accum_type;
+      const int shift =
+          in.fractional_bits() + d.weight_type.fractional_bits() - acc_t.fractional_bits();
+      for (int b = 0; b < lanes; ++b) {
+        for (int j = 0; j < d.n_out; ++j) {
+          int64_t acc = bias[j];
+          for (int i = 0; i < d.n_in; ++i) {
+            if (i % internal::kSatChunk == 0) {
+              before[j * n_chunks + i / internal::kSatChunk].push_back(acc);
+            }
+            const Int128 prod = WideRaw(in, x[i * lanes + b]) *
+                                WideRaw(d.weight_type, d.weights[i * d.n_out + j]);
+            const int64_t pq = internal::QuantizeScaled(acc_t, prod, -shift);
+            acc = internal::ApplyOverflow(acc_t, WideRaw(acc_t, acc) + WideRaw(acc_t, pq));
+          }
+          want[b].push_back(Convert(acc_t, acc, res));
+        }
+      }
+      for (int j = 0; j < d.n_out; ++j) {
+        for (int c = 0; c < n_chunks; ++c) {
+          const int terms = std::min(internal::kSatChunk, d.n_in - c * internal::kSatChunk);
+          const int64_t u = internal::ChunkSatBound(max_abs_x, (*p.chunk_abs_w)[j * n_chunks + c],
+                                                    p.shift_right, p.shift_left, terms);
+          bool defers = -u >= p.lo && u <= p.hi;  // as kClamp / kZero need
+          for (int64_t a : before[j * n_chunks + c]) defers &= a >= p.lo + u && a <= p.hi - u;
+          ++(defers ? deferred : saturating);
+        }
+      }
+      auto check = [&](const std::vector<int64_t>& y, const std::string& what) {
+        for (int b = 0; b < lanes; ++b) {
+          for (int j = 0; j < d.n_out; ++j) {
+            ASSERT_EQ(y[j * lanes + b], want[b][j])
+                << what << " lanes " << lanes << " config " << config << " lane " << b
+                << " output " << j << ": in " << in.ToString() << " weight "
+                << d.weight_type.ToString() << " accum " << acc_t.ToString() << " result "
+                << res.ToString();
+          }
+        }
+      };
+      if (plan.kind == internal::DenseKernelKind::kFast32) {
+        std::vector<int32_t> x32(x.begin(), x.end()), w32(w_by_out.begin(), w_by_out.end()),
+            b32(bias.begin(), bias.end()), y32(static_cast<size_t>(d.n_out) * lanes);
+        internal::DenseFastBlock32(x32.data(), lanes, w32.data(), b32.data(), d.n_in, d.n_out, p,
+                                   e, y32.data());
+        check(std::vector<int64_t>(y32.begin(), y32.end()), kernel);
+      } else if (plan.mul32) {
+        for (internal::KernelIsa isa : isas) {
+          std::vector<int64_t> y(static_cast<size_t>(d.n_out) * lanes);
+          internal::DenseMul32BlockOn(isa, x.data(), lanes, w_by_out.data(), bias.data(), d.n_in,
+                                      d.n_out, p, e, y.data());
+          check(y, kernel + " isa " + std::to_string(static_cast<int>(isa)));
+        }
+      } else {
+        std::vector<int64_t> y(static_cast<size_t>(d.n_out) * lanes);
+        internal::DenseFastBlock64(x.data(), lanes, w_by_out.data(), bias.data(), d.n_in, d.n_out,
+                                   p, e, y.data());
+        check(y, kernel);
+      }
+    }
+  }
+  EXPECT_GE(reached["fast32"], 50);
+  EXPECT_GE(reached["mul32"], 50);
+  EXPECT_GE(reached["fast64"], 20);
+  for (internal::AccumOverflow o : {internal::AccumOverflow::kClamp, internal::AccumOverflow::kZero,
+                                    internal::AccumOverflow::kClampSum,
+                                    internal::AccumOverflow::kZeroSum}) {
+    EXPECT_GE(reached["overflow " + std::to_string(static_cast<int>(o))], 10)
+        << "overflow " << static_cast<int>(o);
+  }
+  EXPECT_GE(deferred, 500);
+  EXPECT_GE(saturating, 500);
 }
 
 // The generic exact conv2d (channel-last, [kh][kw][chan][filt] weights) for one sample, padded
