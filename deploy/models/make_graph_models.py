@@ -16,10 +16,10 @@ against hls4ml's C simulation), laid out as a model repository entry each:
   rnn         io_parallel, 6 steps x 3 features -> 2: LSTM (return_sequences) -> GRU -> dense
   rnn_stream  io_stream, 5 steps x 3 features -> 2: GRU (return_sequences) -> LSTM -> dense
   sepconv     io_parallel, three inputs and three outputs: conv1d, depthwise and separable 1D/2D
-              convolutions, elu, softplus, softsign, selu, relu6, prelu, transpose, embedding,
-              add, concatenate, dot1d, binary and ternary tanh
-  sepconv_stream  io_stream, two inputs and three outputs: the same convolution and activation
-              families in their stream forms, clone_stream, add
+              convolutions, 1D pooling and global pooling, elu, softplus, softsign, selu, relu6,
+              prelu, transpose, embedding, add, concatenate, dot1d, binary and ternary tanh
+  sepconv_stream  io_stream, three inputs and three outputs: the same families in their stream
+              forms, clone_stream, concatenate
 
 sepconv and sepconv_stream are written here (their layers on top of the fixtures' Writer); they
 exist so that every layer family fpgaas serves has an example model, and the kernels/ host build
@@ -176,6 +176,35 @@ const unsigned* const config{index}::perm = config{index}_perm;
 const unsigned* const config{index}::perm_strides = config{index}_perm_strides;
 """
 
+POOL1D = """// {lname}
+struct config{index} : nnet::pooling1d_config {{
+    static const unsigned n_in = {n_in};
+    static const unsigned n_out = {n_out};
+    static const unsigned n_filt = {c};
+    static const unsigned pool_width = {p};
+    static const unsigned filt_width = pool_width;
+    static const unsigned n_chan = n_filt;
+    static const unsigned pad_left = 0;
+    static const unsigned pad_right = 0;
+    static const bool count_pad = false;
+    static const unsigned stride_width = {p};
+    static const nnet::Pool_Op pool_op = nnet::{op};
+    static const nnet::conv_implementation implementation = nnet::conv_implementation::linebuffer;
+    static const unsigned reuse_factor = 1;
+    typedef {lname}_accum_t accum_t;
+}};
+"""
+
+GLOBAL_POOL1D = """// {lname}
+struct config{index} : nnet::pooling1d_config {{
+    static const unsigned n_in = {n_in};
+    static const unsigned n_filt = {c};
+    static const nnet::Pool_Op pool_op = nnet::{op};
+    static const unsigned reuse_factor = 1;
+    typedef {lname}_accum_t accum_t;
+}};
+"""
+
 SEPARABLE = """// {lname}
 struct config{index} {{
     typedef config{index}_depthwise depthwise_config;
@@ -330,6 +359,26 @@ class LayerWriter(fixtures.Writer):
                   .format(dims, t, dw_t, out_t, idx, var, out[0], idx, idx, idx, idx), out, lname)
         return out
 
+    def pooling1d(self, x, lname, op, p, res="ap_fixed<16,6>", acc="ap_fixed<18,8>"):
+        var, t, _, (w, c) = x
+        ow = (w - p) // p + 1
+        idx, out = self.next(lname, res, (ow, c))
+        self.typedefs.append("typedef {} {}_accum_t;".format(acc, lname))
+        self.configs.append(POOL1D.format(index=idx, n_in=w, n_out=ow, c=c, p=p, op=op,
+                                          lname=lname))
+        self.call("nnet::pooling1d_cl<{}, {}, config{}>({}, {});".format(
+            t, out[1], idx, var, out[0]), out, lname)
+        return out
+
+    def global_pooling1d(self, x, lname, op, res="ap_fixed<16,6>", acc="ap_fixed<18,8>"):
+        var, t, _, (w, c) = x
+        idx, out = self.next(lname, res, (c,), pack=c)
+        self.typedefs.append("typedef {} {}_accum_t;".format(acc, lname))
+        self.configs.append(GLOBAL_POOL1D.format(index=idx, n_in=w, c=c, op=op, lname=lname))
+        self.call("nnet::global_pooling1d_cl<{}, {}, config{}>({}, {});".format(
+            t, out[1], idx, var, out[0]), out, lname)
+        return out
+
     def table_activation(self, x, lname, fn, res, table="ap_fixed<18,8>", table_size=1024,
                          alpha=None, alpha_t="ap_fixed<16,6>"):
         var, t, _, shape = x
@@ -429,9 +478,14 @@ def sepconv(root=None):
                     res="ap_fixed<14,5>")
     s = w.table_activation(s, "dw1_softplus", "softplus", "ap_ufixed<12,4,AP_RND,AP_SAT>",
                            table="ap_fixed<16,5,AP_RND,AP_SAT>", table_size=512)
+    g = w.global_pooling1d(s, "gap1", "Average", res="ap_ufixed<12,4>",
+                           acc="ap_ufixed<12,4,AP_RND,AP_SAT>")
     s = w.separable(s, "sep1", 4, 2, (0, 0), res="ap_fixed<14,5>")
     s = w.table_activation(s, "sep1_softsign", "softsign", "ap_fixed<10,1,AP_RND,AP_SAT>")
+    s = w.pooling1d(s, "pool1", "Average", 2, res="ap_fixed<10,1>", acc="ap_fixed<12,3>")
     s = w.dense(s, "seq_fc", 5, res="ap_fixed<14,5>")
+    g = w.dense(g, "gap_fc", 5, res="ap_fixed<14,5>")
+    s = w.merge(s, g, "add_gap", "add", res="ap_fixed<14,5>")
     i = w.depthwise(img, "dw2", 3, (1, 1, 1, 1), res="ap_fixed<14,5,AP_RND_CONV,AP_SAT>")
     i = w.table_activation(i, "dw2_selu", "selu", "ap_fixed<14,5,AP_RND,AP_SAT>")
     i = w.separable(i, "sep2", 3, 3, (0, 0, 0, 0), acc="ap_fixed<16,6>", res="ap_fixed<14,5>")
@@ -456,33 +510,42 @@ def sepconv(root=None):
 
 
 def sepconv_stream(root=None):
-    """io_stream: a sequence and an image in; three outputs."""
+    """io_stream: a sequence, an image and tokens in; three outputs."""
     w = LayerWriter("sepconv_stream", stream=True, root=root)
     seq = w.add_input("input_1", "input_t", "ap_fixed<10,4>", (10, 2))
     img = w.add_input("input_2", "input2_t", "ap_fixed<10,4,AP_RND,AP_SAT>", (5, 5, 2))
+    tok = w.add_input("input_3", "input3_t", "ap_uint<3>", (4,))
     s = w.conv1d(seq, "conv1", 3, 3, acc="ap_fixed<18,7>", res="ap_fixed<14,5>")
-    s = w.table_activation(s, "conv1_elu", "elu", "ap_fixed<12,4,AP_RND,AP_SAT>")
+    s = w.table_activation(s, "conv1_elu", "elu", "ap_fixed<12,4,AP_RND,AP_SAT>", alpha=0.5)
     s = w.depthwise(s, "dw1", 3, (0, 0), acc="ap_fixed<16,6,AP_RND,AP_SAT>",
                     res="ap_fixed<14,5>")
     s = w.table_activation(s, "dw1_selu", "selu", "ap_fixed<14,5,AP_RND,AP_SAT>")
     s = w.separable(s, "sep1", 4, 2, (0, 0), res="ap_fixed<14,5>")
     s = w.table_activation(s, "sep1_softplus", "softplus", "ap_ufixed<12,4,AP_RND,AP_SAT>")
+    s = w.pooling1d(s, "pool1", "Max", 2, res="ap_ufixed<12,4>", acc="ap_ufixed<12,4>")
     s1, s2 = w.clone(s, "clone")
     y1 = w.dense(s1, "seq_fc", 4, res="ap_fixed<14,5>")
     out1 = w.table_activation(y1, "seq_ternary", "ternary_tanh", "ap_fixed<4,2>")
+    s2 = w.transpose(s2, "to_channels_first", (1, 0), "ap_ufixed<12,4>")
+    y2 = w.dense(s2, "seq_fc2", 3, res="ap_fixed<14,5>")
     i = w.depthwise(img, "dw2", 3, (0, 0, 0, 0), res="ap_fixed<14,5,AP_RND_CONV,AP_SAT>")
     i = w.table_activation(i, "dw2_softsign", "softsign", "ap_fixed<10,1,AP_RND,AP_SAT>")
     i = w.separable(i, "sep2", 3, 2, (0, 0, 0, 0), acc="ap_fixed<16,6>", res="ap_fixed<14,5>")
     i = w.dense(i, "img_fc", 3, res="ap_fixed<14,5>")
-    y2 = w.dense(s2, "seq_fc2", 3, res="ap_fixed<14,5>")
+    e = w.embedding(tok, "embed", 8, 3)
+    e = w.dense(e, "tok_fc", 3, res="ap_fixed<14,5>")
+    e = w.prelu(e, "tok_prelu", "ap_fixed<14,5>")
     a = w.merge(y2, i, "add", "add", res="ap_fixed<15,6>")
-    a1, a2 = w.clone(a, "clone_add")
-    out2 = w.table_activation(a1, "add_binary", "binary_tanh", "ap_uint<1>")
-    out3 = w.dense(a2, "head", 2, res="ap_fixed<16,6>")
+    c = w.merge(a, e, "concat", "concatenate1d", res="ap_fixed<15,6>")
+    c1, c2 = w.clone(c, "clone_concat")
+    out2 = w.table_activation(c1, "concat_binary", "binary_tanh", "ap_uint<1>")
+    out3 = w.dense(c2, "head", 2, res="ap_fixed<16,6>")
     w.outputs = [out1, out2, out3]
-    w.write(np.random.default_rng(12).uniform(-4, 4, size=(4, 70)))
+    rng = np.random.default_rng(12)
+    tb = np.concatenate([rng.uniform(-4, 4, size=(4, 70)),
+                         rng.integers(0, 8, size=(4, 4)).astype(np.float64)], axis=1)
+    w.write(tb)
     return w
-
 
 
 def main():

@@ -12,9 +12,9 @@ void myproject(
     input_t input_1[16],
     input2_t input_2[32],
     input3_t input_3[4],
-    layer21_t layer21_out[4],
-    layer22_t layer22_out[5],
-    layer23_t layer23_out[1]
+    layer25_t layer25_out[4],
+    layer26_t layer26_out[5],
+    layer27_t layer27_out[1]
 );
 
 #endif

@@ -37,26 +37,28 @@
 #include "weights/b2.h"
 #include "weights/w4.h"
 #include "weights/b4.h"
-#include "weights/d6.h"
-#include "weights/p6.h"
-#include "weights/z6.h"
-#include "weights/b6.h"
-#include "weights/w8.h"
-#include "weights/b8.h"
-#include "weights/w9.h"
-#include "weights/b9.h"
-#include "weights/d11.h"
-#include "weights/p11.h"
-#include "weights/z11.h"
+#include "weights/d7.h"
+#include "weights/p7.h"
+#include "weights/z7.h"
+#include "weights/b7.h"
+#include "weights/w10.h"
+#include "weights/b10.h"
+#include "weights/w11.h"
 #include "weights/b11.h"
 #include "weights/w13.h"
 #include "weights/b13.h"
-#include "weights/e15.h"
-#include "weights/w16.h"
-#include "weights/b16.h"
-#include "weights/a17.h"
+#include "weights/d15.h"
+#include "weights/p15.h"
+#include "weights/z15.h"
+#include "weights/b15.h"
+#include "weights/w17.h"
+#include "weights/b17.h"
+#include "weights/e19.h"
 #include "weights/w20.h"
 #include "weights/b20.h"
+#include "weights/a21.h"
+#include "weights/w24.h"
+#include "weights/b24.h"
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
@@ -100,7 +102,7 @@ class fill_buffer_config4 : public nnet::FillConv1DBuffer<data_T, CONFIG_T> {
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
-class fill_buffer_config6_depthwise : public nnet::FillConv1DBuffer<data_T, CONFIG_T> {
+class fill_buffer_config7_depthwise : public nnet::FillConv1DBuffer<data_T, CONFIG_T> {
   public:
     static void fill_buffer(
         data_T data[CONFIG_T::in_width * CONFIG_T::n_chan],
@@ -119,7 +121,7 @@ class fill_buffer_config6_depthwise : public nnet::FillConv1DBuffer<data_T, CONF
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
-class fill_buffer_config6_pointwise : public nnet::FillConv1DBuffer<data_T, CONFIG_T> {
+class fill_buffer_config7_pointwise : public nnet::FillConv1DBuffer<data_T, CONFIG_T> {
   public:
     static void fill_buffer(
         data_T data[CONFIG_T::in_width * CONFIG_T::n_chan],
@@ -138,7 +140,7 @@ class fill_buffer_config6_pointwise : public nnet::FillConv1DBuffer<data_T, CONF
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
-class fill_buffer_9 : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
+class fill_buffer_13 : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
   public:
     static void fill_buffer(
         data_T data[CONFIG_T::in_height * CONFIG_T::in_width * CONFIG_T::n_chan],
@@ -166,7 +168,7 @@ class fill_buffer_9 : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
-class fill_buffer_11_depthwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
+class fill_buffer_15_depthwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
   public:
     static void fill_buffer(
         data_T data[CONFIG_T::in_height * CONFIG_T::in_width * CONFIG_T::n_chan],
@@ -182,7 +184,7 @@ class fill_buffer_11_depthwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T>
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
-class fill_buffer_11_pointwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
+class fill_buffer_15_pointwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
   public:
     static void fill_buffer(
         data_T data[CONFIG_T::in_height * CONFIG_T::in_width * CONFIG_T::n_chan],
@@ -315,8 +317,17 @@ struct softplus_config5 : nnet::activ_config {
     typedef dw1_softplus_table_t table_t;
 };
 
+// gap1
+struct config6 : nnet::pooling1d_config {
+    static const unsigned n_in = 8;
+    static const unsigned n_filt = 3;
+    static const nnet::Pool_Op pool_op = nnet::Average;
+    static const unsigned reuse_factor = 1;
+    typedef gap1_accum_t accum_t;
+};
+
 // sep1_depthwise
-struct config6_depthwise_mult : nnet::dense_config {
+struct config7_depthwise_mult : nnet::dense_config {
     static const unsigned n_in = 6;
     static const unsigned n_out = 3;
     static const unsigned reuse_factor = 1;
@@ -332,7 +343,7 @@ struct config6_depthwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config6_depthwise : nnet::conv1d_config {
+struct config7_depthwise : nnet::conv1d_config {
     static const unsigned pad_left = 0;
     static const unsigned pad_right = 0;
     static const unsigned in_width = 8;
@@ -355,18 +366,18 @@ struct config6_depthwise : nnet::conv1d_config {
     static const unsigned n_partitions = 7;
     static const unsigned n_pixels = out_width / n_partitions;
     template<class data_T, class CONFIG_T>
-    using fill_buffer = nnet::fill_buffer_config6_depthwise<data_T, CONFIG_T>;
+    using fill_buffer = nnet::fill_buffer_config7_depthwise<data_T, CONFIG_T>;
     typedef sep1_depthwise_accum_t accum_t;
     typedef sep1_depthwise_bias_t bias_t;
     typedef sep1_depthwise_weight_t weight_t;
-    typedef config6_depthwise_mult mult_config;
+    typedef config7_depthwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config6_depthwise::filt_width> config6_depthwise::pixels[] = {0};
+const ap_uint<config7_depthwise::filt_width> config7_depthwise::pixels[] = {0};
 
 // sep1_pointwise
-struct config6_pointwise_mult : nnet::dense_config {
+struct config7_pointwise_mult : nnet::dense_config {
     static const unsigned n_in = 3;
     static const unsigned n_out = 4;
     static const unsigned reuse_factor = 1;
@@ -382,7 +393,7 @@ struct config6_pointwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config6_pointwise : nnet::conv1d_config {
+struct config7_pointwise : nnet::conv1d_config {
     static const unsigned pad_left = 0;
     static const unsigned pad_right = 0;
     static const unsigned in_width = 7;
@@ -405,24 +416,24 @@ struct config6_pointwise : nnet::conv1d_config {
     static const unsigned n_partitions = 7;
     static const unsigned n_pixels = out_width / n_partitions;
     template<class data_T, class CONFIG_T>
-    using fill_buffer = nnet::fill_buffer_config6_pointwise<data_T, CONFIG_T>;
+    using fill_buffer = nnet::fill_buffer_config7_pointwise<data_T, CONFIG_T>;
     typedef sep1_pointwise_accum_t accum_t;
     typedef sep1_pointwise_bias_t bias_t;
     typedef sep1_pointwise_weight_t weight_t;
-    typedef config6_pointwise_mult mult_config;
+    typedef config7_pointwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config6_pointwise::filt_width> config6_pointwise::pixels[] = {0};
+const ap_uint<config7_pointwise::filt_width> config7_pointwise::pixels[] = {0};
 
 // sep1
-struct config6 {
-    typedef config6_depthwise depthwise_config;
-    typedef config6_pointwise pointwise_config;
+struct config7 {
+    typedef config7_depthwise depthwise_config;
+    typedef config7_pointwise pointwise_config;
 };
 
 // sep1_softsign
-struct softsign_config7 : nnet::activ_config {
+struct softsign_config8 : nnet::activ_config {
     static const unsigned n_in = 28;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -430,14 +441,32 @@ struct softsign_config7 : nnet::activ_config {
     typedef sep1_softsign_table_t table_t;
 };
 
+// pool1
+struct config9 : nnet::pooling1d_config {
+    static const unsigned n_in = 7;
+    static const unsigned n_out = 3;
+    static const unsigned n_filt = 4;
+    static const unsigned pool_width = 2;
+    static const unsigned filt_width = pool_width;
+    static const unsigned n_chan = n_filt;
+    static const unsigned pad_left = 0;
+    static const unsigned pad_right = 0;
+    static const bool count_pad = false;
+    static const unsigned stride_width = 2;
+    static const nnet::Pool_Op pool_op = nnet::Average;
+    static const nnet::conv_implementation implementation = nnet::conv_implementation::linebuffer;
+    static const unsigned reuse_factor = 1;
+    typedef pool1_accum_t accum_t;
+};
+
 // seq_fc
-struct config8 : nnet::dense_config {
-    static const unsigned n_in = 28;
+struct config10 : nnet::dense_config {
+    static const unsigned n_in = 12;
     static const unsigned n_out = 5;
     static const unsigned io_type = nnet::io_parallel;
     static const unsigned strategy = nnet::latency;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 2;
+    static const unsigned n_zeros = 1;
     static const unsigned n_nonzeros = n_in * n_out - n_zeros;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -451,8 +480,37 @@ struct config8 : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
+// gap_fc
+struct config11 : nnet::dense_config {
+    static const unsigned n_in = 3;
+    static const unsigned n_out = 5;
+    static const unsigned io_type = nnet::io_parallel;
+    static const unsigned strategy = nnet::latency;
+    static const unsigned reuse_factor = 1;
+    static const unsigned n_zeros = 0;
+    static const unsigned n_nonzeros = n_in * n_out - n_zeros;
+    static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
+    static const bool store_weights_in_bram = false;
+    typedef gap_fc_accum_t accum_t;
+    typedef gap_fc_bias_t bias_t;
+    typedef gap_fc_weight_t weight_t;
+    typedef ap_uint<1> index_t;
+    template<class data_T, class res_T, class CONFIG_T>
+    using kernel = nnet::DenseLatency<data_T, res_T, CONFIG_T>;
+    template<class x_T, class y_T>
+    using product = nnet::product::mult<x_T, y_T>;
+};
+
+// add_gap
+struct config12 : nnet::merge_config {
+    static const unsigned n_elem = 5;
+    static const unsigned n_elem1 = 5;
+    static const unsigned n_elem2 = 5;
+    static const unsigned reuse_factor = 1;
+};
+
 // dw2
-struct config9_mult : nnet::dense_config {
+struct config13_mult : nnet::dense_config {
     static const unsigned n_in = 18;
     static const unsigned n_out = 2;
     static const unsigned reuse_factor = 1;
@@ -468,7 +526,7 @@ struct config9_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config9 : nnet::conv2d_config {
+struct config13 : nnet::conv2d_config {
     static const unsigned pad_top = 1;
     static const unsigned pad_bottom = 1;
     static const unsigned pad_left = 1;
@@ -497,20 +555,20 @@ struct config9 : nnet::conv2d_config {
     static const unsigned n_partitions = 16;
     static const unsigned n_pixels = out_height * out_width / n_partitions;
     template<class data_T, class CONFIG_T>
-    using fill_buffer = nnet::fill_buffer_9<data_T, CONFIG_T>;
+    using fill_buffer = nnet::fill_buffer_13<data_T, CONFIG_T>;
     typedef dw2_accum_t accum_t;
     typedef dw2_bias_t bias_t;
     typedef dw2_weight_t weight_t;
-    typedef config9_mult mult_config;
+    typedef config13_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config9::filt_height * config9::filt_width> config9::pixels[] = {0};
+const ap_uint<config13::filt_height * config13::filt_width> config13::pixels[] = {0};
 
 // dw2_selu
-struct selu_config10 : nnet::activ_config {
+struct selu_config14 : nnet::activ_config {
     static const unsigned n_in = 32;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -519,7 +577,7 @@ struct selu_config10 : nnet::activ_config {
 };
 
 // sep2_depthwise
-struct config11_depthwise_mult : nnet::dense_config {
+struct config15_depthwise_mult : nnet::dense_config {
     static const unsigned n_in = 18;
     static const unsigned n_out = 2;
     static const unsigned reuse_factor = 1;
@@ -535,7 +593,7 @@ struct config11_depthwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config11_depthwise : nnet::conv2d_config {
+struct config15_depthwise : nnet::conv2d_config {
     static const unsigned pad_top = 0;
     static const unsigned pad_bottom = 0;
     static const unsigned pad_left = 0;
@@ -564,20 +622,20 @@ struct config11_depthwise : nnet::conv2d_config {
     static const unsigned n_partitions = 4;
     static const unsigned n_pixels = out_height * out_width / n_partitions;
     template<class data_T, class CONFIG_T>
-    using fill_buffer = nnet::fill_buffer_11_depthwise<data_T, CONFIG_T>;
+    using fill_buffer = nnet::fill_buffer_15_depthwise<data_T, CONFIG_T>;
     typedef sep2_depthwise_accum_t accum_t;
     typedef sep2_depthwise_bias_t bias_t;
     typedef sep2_depthwise_weight_t weight_t;
-    typedef config11_depthwise_mult mult_config;
+    typedef config15_depthwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config11_depthwise::filt_height * config11_depthwise::filt_width> config11_depthwise::pixels[] = {0};
+const ap_uint<config15_depthwise::filt_height * config15_depthwise::filt_width> config15_depthwise::pixels[] = {0};
 
 // sep2_pointwise
-struct config11_pointwise_mult : nnet::dense_config {
+struct config15_pointwise_mult : nnet::dense_config {
     static const unsigned n_in = 2;
     static const unsigned n_out = 3;
     static const unsigned reuse_factor = 1;
@@ -593,7 +651,7 @@ struct config11_pointwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config11_pointwise : nnet::conv2d_config {
+struct config15_pointwise : nnet::conv2d_config {
     static const unsigned pad_top = 0;
     static const unsigned pad_bottom = 0;
     static const unsigned pad_left = 0;
@@ -622,26 +680,26 @@ struct config11_pointwise : nnet::conv2d_config {
     static const unsigned n_partitions = 4;
     static const unsigned n_pixels = out_height * out_width / n_partitions;
     template<class data_T, class CONFIG_T>
-    using fill_buffer = nnet::fill_buffer_11_pointwise<data_T, CONFIG_T>;
+    using fill_buffer = nnet::fill_buffer_15_pointwise<data_T, CONFIG_T>;
     typedef sep2_pointwise_accum_t accum_t;
     typedef sep2_pointwise_bias_t bias_t;
     typedef sep2_pointwise_weight_t weight_t;
-    typedef config11_pointwise_mult mult_config;
+    typedef config15_pointwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config11_pointwise::filt_height * config11_pointwise::filt_width> config11_pointwise::pixels[] = {0};
+const ap_uint<config15_pointwise::filt_height * config15_pointwise::filt_width> config15_pointwise::pixels[] = {0};
 
 // sep2
-struct config11 {
-    typedef config11_depthwise depthwise_config;
-    typedef config11_pointwise pointwise_config;
+struct config15 {
+    typedef config15_depthwise depthwise_config;
+    typedef config15_pointwise pointwise_config;
 };
 
 // to_channels_first
-struct config12 : nnet::transpose_config {
+struct config16 : nnet::transpose_config {
     static const unsigned dims = 3;
     static const unsigned N = 12;
     static const unsigned* const from_shape;
@@ -650,18 +708,18 @@ struct config12 : nnet::transpose_config {
     static const unsigned* const perm_strides;
 };
 
-unsigned config12_from_shape[3] = {2, 2, 3};
-unsigned config12_to_shape[3] = {3, 2, 2};
-unsigned config12_perm[3] = {2, 0, 1};
-unsigned config12_perm_strides[3] = {1, 6, 3};
+unsigned config16_from_shape[3] = {2, 2, 3};
+unsigned config16_to_shape[3] = {3, 2, 2};
+unsigned config16_perm[3] = {2, 0, 1};
+unsigned config16_perm_strides[3] = {1, 6, 3};
 
-const unsigned* const config12::from_shape = config12_from_shape;
-const unsigned* const config12::to_shape = config12_to_shape;
-const unsigned* const config12::perm = config12_perm;
-const unsigned* const config12::perm_strides = config12_perm_strides;
+const unsigned* const config16::from_shape = config16_from_shape;
+const unsigned* const config16::to_shape = config16_to_shape;
+const unsigned* const config16::perm = config16_perm;
+const unsigned* const config16::perm_strides = config16_perm_strides;
 
 // img_fc
-struct config13 : nnet::dense_config {
+struct config17 : nnet::dense_config {
     static const unsigned n_in = 12;
     static const unsigned n_out = 5;
     static const unsigned io_type = nnet::io_parallel;
@@ -682,7 +740,7 @@ struct config13 : nnet::dense_config {
 };
 
 // img_relu6
-struct relu_config14 : nnet::activ_config {
+struct relu_config18 : nnet::activ_config {
     static const unsigned n_in = 5;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -691,7 +749,7 @@ struct relu_config14 : nnet::activ_config {
 };
 
 // embed
-struct config15 : nnet::embed_config {
+struct config19 : nnet::embed_config {
     static const unsigned n_in = 4;
     static const unsigned n_out = 3;
     static const unsigned vocab_size = 8;
@@ -701,7 +759,7 @@ struct config15 : nnet::embed_config {
 };
 
 // tok_fc
-struct config16 : nnet::dense_config {
+struct config20 : nnet::dense_config {
     static const unsigned n_in = 12;
     static const unsigned n_out = 5;
     static const unsigned io_type = nnet::io_parallel;
@@ -722,7 +780,7 @@ struct config16 : nnet::dense_config {
 };
 
 // tok_prelu
-struct prelu_config17 : nnet::activ_config {
+struct prelu_config21 : nnet::activ_config {
     static const unsigned n_in = 5;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -731,7 +789,7 @@ struct prelu_config17 : nnet::activ_config {
 };
 
 // add
-struct config18 : nnet::merge_config {
+struct config22 : nnet::merge_config {
     static const unsigned n_elem = 5;
     static const unsigned n_elem1 = 5;
     static const unsigned n_elem2 = 5;
@@ -739,7 +797,7 @@ struct config18 : nnet::merge_config {
 };
 
 // concat
-struct config19 : nnet::concat_config {
+struct config23 : nnet::concat_config {
     static const unsigned n_elem1_0 = 5;
     static const unsigned n_elem1_1 = 0;
     static const unsigned n_elem1_2 = 0;
@@ -751,7 +809,7 @@ struct config19 : nnet::concat_config {
 };
 
 // head
-struct config20 : nnet::dense_config {
+struct config24 : nnet::dense_config {
     static const unsigned n_in = 10;
     static const unsigned n_out = 4;
     static const unsigned io_type = nnet::io_parallel;
@@ -772,7 +830,7 @@ struct config20 : nnet::dense_config {
 };
 
 // head_binary
-struct binary_tanh_config21 : nnet::activ_config {
+struct binary_tanh_config25 : nnet::activ_config {
     static const unsigned n_in = 4;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -781,7 +839,7 @@ struct binary_tanh_config21 : nnet::activ_config {
 };
 
 // add_ternary
-struct ternary_tanh_config22 : nnet::activ_config {
+struct ternary_tanh_config26 : nnet::activ_config {
     static const unsigned n_in = 5;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -790,7 +848,7 @@ struct ternary_tanh_config22 : nnet::activ_config {
 };
 
 // dot
-struct config23 : nnet::dot_config {
+struct config27 : nnet::dot_config {
     static const unsigned n_in = 5;
     static const unsigned n_out = 1;
     static const unsigned reuse_factor = 1;

@@ -11,9 +11,10 @@
 void myproject(
     hls::stream<input_t> &input_1,
     hls::stream<input2_t> &input_2,
-    hls::stream<layer9_t> &layer9_out,
-    hls::stream<layer16_t> &layer16_out,
-    hls::stream<layer17_t> &layer17_out
+    hls::stream<input3_t> &input_3,
+    hls::stream<layer10_t> &layer10_out,
+    hls::stream<layer22_t> &layer22_out,
+    hls::stream<layer23_t> &layer23_out
 );
 
 #endif

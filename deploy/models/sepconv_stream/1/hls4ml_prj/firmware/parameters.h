@@ -23,12 +23,16 @@
 #include "nnet_utils/nnet_pooling_stream.h"
 #include "nnet_utils/nnet_conv1d.h"
 #include "nnet_utils/nnet_conv1d_stream.h"
+#include "nnet_utils/nnet_embed.h"
+#include "nnet_utils/nnet_embed_stream.h"
 #include "nnet_utils/nnet_merge_stream.h"
 #include "nnet_utils/nnet_sepconv1d.h"
 #include "nnet_utils/nnet_sepconv1d_stream.h"
 #include "nnet_utils/nnet_sepconv2d.h"
 #include "nnet_utils/nnet_sepconv2d_stream.h"
 #include "nnet_utils/nnet_stream.h"
+#include "nnet_utils/nnet_transpose.h"
+#include "nnet_utils/nnet_transpose_stream.h"
 
 // hls-fpga-machine-learning insert weights
 #include "weights/w2.h"
@@ -39,20 +43,24 @@
 #include "weights/p6.h"
 #include "weights/z6.h"
 #include "weights/b6.h"
-#include "weights/w8.h"
-#include "weights/b8.h"
-#include "weights/w10.h"
-#include "weights/b10.h"
-#include "weights/d12.h"
-#include "weights/p12.h"
-#include "weights/z12.h"
+#include "weights/w9.h"
+#include "weights/b9.h"
+#include "weights/w12.h"
 #include "weights/b12.h"
 #include "weights/w13.h"
 #include "weights/b13.h"
-#include "weights/w14.h"
-#include "weights/b14.h"
-#include "weights/w17.h"
-#include "weights/b17.h"
+#include "weights/d15.h"
+#include "weights/p15.h"
+#include "weights/z15.h"
+#include "weights/b15.h"
+#include "weights/w16.h"
+#include "weights/b16.h"
+#include "weights/e17.h"
+#include "weights/w18.h"
+#include "weights/b18.h"
+#include "weights/a19.h"
+#include "weights/w23.h"
+#include "weights/b23.h"
 
 
 // hls-fpga-machine-learning insert layer-config
@@ -289,14 +297,32 @@ struct softplus_config7 : nnet::activ_config {
     typedef sep1_softplus_table_t table_t;
 };
 
+// pool1
+struct config8 : nnet::pooling1d_config {
+    static const unsigned n_in = 5;
+    static const unsigned n_out = 2;
+    static const unsigned n_filt = 4;
+    static const unsigned pool_width = 2;
+    static const unsigned filt_width = pool_width;
+    static const unsigned n_chan = n_filt;
+    static const unsigned pad_left = 0;
+    static const unsigned pad_right = 0;
+    static const bool count_pad = false;
+    static const unsigned stride_width = 2;
+    static const nnet::Pool_Op pool_op = nnet::Max;
+    static const nnet::conv_implementation implementation = nnet::conv_implementation::linebuffer;
+    static const unsigned reuse_factor = 1;
+    typedef pool1_accum_t accum_t;
+};
+
 // seq_fc
-struct config8 : nnet::dense_config {
-    static const unsigned n_in = 20;
+struct config9 : nnet::dense_config {
+    static const unsigned n_in = 8;
     static const unsigned n_out = 4;
     static const unsigned io_type = nnet::io_stream;
     static const unsigned strategy = nnet::latency;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 1;
+    static const unsigned n_zeros = 0;
     static const unsigned n_nonzeros = n_in * n_out - n_zeros;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -311,7 +337,7 @@ struct config8 : nnet::dense_config {
 };
 
 // seq_ternary
-struct ternary_tanh_config9 : nnet::activ_config {
+struct ternary_tanh_config10 : nnet::activ_config {
     static const unsigned n_in = 4;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_stream;
@@ -319,8 +345,49 @@ struct ternary_tanh_config9 : nnet::activ_config {
     typedef seq_ternary_table_t table_t;
 };
 
+// to_channels_first
+struct config11 : nnet::transpose_config {
+    static const unsigned dims = 2;
+    static const unsigned N = 8;
+    static const unsigned* const from_shape;
+    static const unsigned* const to_shape;
+    static const unsigned* const perm;
+    static const unsigned* const perm_strides;
+};
+
+unsigned config11_from_shape[2] = {2, 4};
+unsigned config11_to_shape[2] = {4, 2};
+unsigned config11_perm[2] = {1, 0};
+unsigned config11_perm_strides[2] = {1, 4};
+
+const unsigned* const config11::from_shape = config11_from_shape;
+const unsigned* const config11::to_shape = config11_to_shape;
+const unsigned* const config11::perm = config11_perm;
+const unsigned* const config11::perm_strides = config11_perm_strides;
+
+// seq_fc2
+struct config12 : nnet::dense_config {
+    static const unsigned n_in = 8;
+    static const unsigned n_out = 3;
+    static const unsigned io_type = nnet::io_stream;
+    static const unsigned strategy = nnet::latency;
+    static const unsigned reuse_factor = 1;
+    static const unsigned n_zeros = 0;
+    static const unsigned n_nonzeros = n_in * n_out - n_zeros;
+    static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
+    static const bool store_weights_in_bram = false;
+    typedef seq_fc2_accum_t accum_t;
+    typedef seq_fc2_bias_t bias_t;
+    typedef seq_fc2_weight_t weight_t;
+    typedef ap_uint<1> index_t;
+    template<class data_T, class res_T, class CONFIG_T>
+    using kernel = nnet::DenseLatency<data_T, res_T, CONFIG_T>;
+    template<class x_T, class y_T>
+    using product = nnet::product::mult<x_T, y_T>;
+};
+
 // dw2
-struct config10_mult : nnet::dense_config {
+struct config13_mult : nnet::dense_config {
     static const unsigned n_in = 18;
     static const unsigned n_out = 2;
     static const unsigned reuse_factor = 1;
@@ -336,7 +403,7 @@ struct config10_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config10 : nnet::conv2d_config {
+struct config13 : nnet::conv2d_config {
     static const unsigned pad_top = 0;
     static const unsigned pad_bottom = 0;
     static const unsigned pad_left = 0;
@@ -369,16 +436,16 @@ struct config10 : nnet::conv2d_config {
     typedef dw2_accum_t accum_t;
     typedef dw2_bias_t bias_t;
     typedef dw2_weight_t weight_t;
-    typedef config10_mult mult_config;
+    typedef config13_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config10::filt_height * config10::filt_width> config10::pixels[] = {0};
+const ap_uint<config13::filt_height * config13::filt_width> config13::pixels[] = {0};
 
 // dw2_softsign
-struct softsign_config11 : nnet::activ_config {
+struct softsign_config14 : nnet::activ_config {
     static const unsigned n_in = 18;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_stream;
@@ -387,7 +454,7 @@ struct softsign_config11 : nnet::activ_config {
 };
 
 // sep2_depthwise
-struct config12_depthwise_mult : nnet::dense_config {
+struct config15_depthwise_mult : nnet::dense_config {
     static const unsigned n_in = 8;
     static const unsigned n_out = 2;
     static const unsigned reuse_factor = 1;
@@ -403,7 +470,7 @@ struct config12_depthwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config12_depthwise : nnet::conv2d_config {
+struct config15_depthwise : nnet::conv2d_config {
     static const unsigned pad_top = 0;
     static const unsigned pad_bottom = 0;
     static const unsigned pad_left = 0;
@@ -436,16 +503,16 @@ struct config12_depthwise : nnet::conv2d_config {
     typedef sep2_depthwise_accum_t accum_t;
     typedef sep2_depthwise_bias_t bias_t;
     typedef sep2_depthwise_weight_t weight_t;
-    typedef config12_depthwise_mult mult_config;
+    typedef config15_depthwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config12_depthwise::filt_height * config12_depthwise::filt_width> config12_depthwise::pixels[] = {0};
+const ap_uint<config15_depthwise::filt_height * config15_depthwise::filt_width> config15_depthwise::pixels[] = {0};
 
 // sep2_pointwise
-struct config12_pointwise_mult : nnet::dense_config {
+struct config15_pointwise_mult : nnet::dense_config {
     static const unsigned n_in = 2;
     static const unsigned n_out = 3;
     static const unsigned reuse_factor = 1;
@@ -461,7 +528,7 @@ struct config12_pointwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config12_pointwise : nnet::conv2d_config {
+struct config15_pointwise : nnet::conv2d_config {
     static const unsigned pad_top = 0;
     static const unsigned pad_bottom = 0;
     static const unsigned pad_left = 0;
@@ -494,22 +561,22 @@ struct config12_pointwise : nnet::conv2d_config {
     typedef sep2_pointwise_accum_t accum_t;
     typedef sep2_pointwise_bias_t bias_t;
     typedef sep2_pointwise_weight_t weight_t;
-    typedef config12_pointwise_mult mult_config;
+    typedef config15_pointwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config12_pointwise::filt_height * config12_pointwise::filt_width> config12_pointwise::pixels[] = {0};
+const ap_uint<config15_pointwise::filt_height * config15_pointwise::filt_width> config15_pointwise::pixels[] = {0};
 
 // sep2
-struct config12 {
-    typedef config12_depthwise depthwise_config;
-    typedef config12_pointwise pointwise_config;
+struct config15 {
+    typedef config15_depthwise depthwise_config;
+    typedef config15_pointwise pointwise_config;
 };
 
 // img_fc
-struct config13 : nnet::dense_config {
+struct config16 : nnet::dense_config {
     static const unsigned n_in = 12;
     static const unsigned n_out = 3;
     static const unsigned io_type = nnet::io_stream;
@@ -529,9 +596,19 @@ struct config13 : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-// seq_fc2
-struct config14 : nnet::dense_config {
-    static const unsigned n_in = 20;
+// embed
+struct config17 : nnet::embed_config {
+    static const unsigned n_in = 4;
+    static const unsigned n_out = 3;
+    static const unsigned vocab_size = 8;
+    static const unsigned io_type = nnet::io_stream;
+    static const unsigned reuse_factor = 1;
+    typedef embed_embeddings_t embeddings_t;
+};
+
+// tok_fc
+struct config18 : nnet::dense_config {
+    static const unsigned n_in = 12;
     static const unsigned n_out = 3;
     static const unsigned io_type = nnet::io_stream;
     static const unsigned strategy = nnet::latency;
@@ -540,9 +617,9 @@ struct config14 : nnet::dense_config {
     static const unsigned n_nonzeros = n_in * n_out - n_zeros;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
-    typedef seq_fc2_accum_t accum_t;
-    typedef seq_fc2_bias_t bias_t;
-    typedef seq_fc2_weight_t weight_t;
+    typedef tok_fc_accum_t accum_t;
+    typedef tok_fc_bias_t bias_t;
+    typedef tok_fc_weight_t weight_t;
     typedef ap_uint<1> index_t;
     template<class data_T, class res_T, class CONFIG_T>
     using kernel = nnet::DenseLatency<data_T, res_T, CONFIG_T>;
@@ -550,26 +627,47 @@ struct config14 : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
+// tok_prelu
+struct prelu_config19 : nnet::activ_config {
+    static const unsigned n_in = 3;
+    static const unsigned table_size = 1024;
+    static const unsigned io_type = nnet::io_stream;
+    static const unsigned reuse_factor = 1;
+    typedef tok_prelu_table_t table_t;
+};
+
 // add
-struct config15 : nnet::merge_config {
+struct config20 : nnet::merge_config {
     static const unsigned n_elem = 3;
     static const unsigned n_elem1 = 3;
     static const unsigned n_elem2 = 3;
     static const unsigned reuse_factor = 1;
 };
 
-// add_binary
-struct binary_tanh_config16 : nnet::activ_config {
-    static const unsigned n_in = 3;
+// concat
+struct config21 : nnet::concat_config {
+    static const unsigned n_elem1_0 = 3;
+    static const unsigned n_elem1_1 = 0;
+    static const unsigned n_elem1_2 = 0;
+    static const unsigned n_elem2_0 = 3;
+    static const unsigned n_elem2_1 = 0;
+    static const unsigned n_elem2_2 = 0;
+
+    static const int axis = -1;
+};
+
+// concat_binary
+struct binary_tanh_config22 : nnet::activ_config {
+    static const unsigned n_in = 6;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_stream;
     static const unsigned reuse_factor = 1;
-    typedef add_binary_table_t table_t;
+    typedef concat_binary_table_t table_t;
 };
 
 // head
-struct config17 : nnet::dense_config {
-    static const unsigned n_in = 3;
+struct config23 : nnet::dense_config {
+    static const unsigned n_in = 6;
     static const unsigned n_out = 2;
     static const unsigned io_type = nnet::io_stream;
     static const unsigned strategy = nnet::latency;

@@ -3,9 +3,9 @@
 #define B11_H_
 
 #ifndef __SYNTHESIS__
-sep2_pointwise_bias_t b11[3];
+gap_fc_bias_t b11[5];
 #else
-sep2_pointwise_bias_t b11[3] = {0.437500, -0.312500, 1.015625};
+gap_fc_bias_t b11[5] = {-0.015625, -0.078125, -0.296875, -0.328125, 0.078125};
 #endif
 
 #endif

@@ -3,9 +3,9 @@
 #define B13_H_
 
 #ifndef __SYNTHESIS__
-img_fc_bias_t b13[5];
+dw2_bias_t b13[2];
 #else
-img_fc_bias_t b13[5] = {0.078125, -0.078125, 0.265625, 0.296875, 0.265625};
+dw2_bias_t b13[2] = {0.281250, 0.656250};
 #endif
 
 #endif

@@ -3,9 +3,9 @@
 #define B20_H_
 
 #ifndef __SYNTHESIS__
-head_bias_t b20[4];
+tok_fc_bias_t b20[5];
 #else
-head_bias_t b20[4] = {0.265625, -0.000000, -0.343750, -0.312500};
+tok_fc_bias_t b20[5] = {0.031250, -0.062500, -0.203125, 0.015625, -0.062500};
 #endif
 
 #endif

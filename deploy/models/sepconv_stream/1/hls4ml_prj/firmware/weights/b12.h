@@ -3,9 +3,9 @@
 #define B12_H_
 
 #ifndef __SYNTHESIS__
-sep2_pointwise_bias_t b12[3];
+seq_fc2_bias_t b12[3];
 #else
-sep2_pointwise_bias_t b12[3] = {0.046875, 0.250000, -1.234375};
+seq_fc2_bias_t b12[3] = {-0.203125, 0.078125, -0.218750};
 #endif
 
 #endif

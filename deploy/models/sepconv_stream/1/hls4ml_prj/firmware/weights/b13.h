@@ -3,9 +3,9 @@
 #define B13_H_
 
 #ifndef __SYNTHESIS__
-img_fc_bias_t b13[3];
+dw2_bias_t b13[2];
 #else
-img_fc_bias_t b13[3] = {0.046875, -0.203125, 0.265625};
+dw2_bias_t b13[2] = {0.015625, -0.171875};
 #endif
 
 #endif

@@ -1,0 +1,11 @@
+//Numpy array shape
+#ifndef B15_H_
+#define B15_H_
+
+#ifndef __SYNTHESIS__
+sep2_pointwise_bias_t b15[3];
+#else
+sep2_pointwise_bias_t b15[3] = {0.125000, 0.140625, 0.109375};
+#endif
+
+#endif
