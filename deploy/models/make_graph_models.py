@@ -447,6 +447,71 @@ class LayerWriter(fixtures.Writer):
             t, out[1], idx, var, out[0]), out, lname)
         return out
 
+    exponent_weights = None  # name -> (type name, signs, exponents)
+
+    def alpha_batchnorm(self, x, lname, res, bias_t="ap_fixed<12,4>", exponent_width=4):
+        """Power-of-two scales (QKeras' alpha: load_exponent_weights_from_txt, one per value)."""
+        var, t, _, shape = x
+        n = int(np.prod(shape))
+        idx, out = self.next(lname, res, shape)
+        scale_t = "exponent_scale{}_t".format(idx)
+        self.typedefs += ["typedef struct {0} {{ap_uint<1> sign;ap_int<{1}> weight; }} {0};".format(
+                              scale_t, exponent_width),
+                          "typedef {} {}_bias_t;".format(bias_t, lname)]
+        # Down to -2^(W-1): right shifts that drop bits of a narrow input (the floor shows).
+        exponents = self.rng.integers(-2**(exponent_width - 1), 3, n)
+        signs = self.rng.integers(0, 2, n)
+        self.weight("s{}".format(idx), scale_t, "ap_fixed<8,8>", exponents)
+        self.weight("b{}".format(idx), lname + "_bias_t", bias_t, self.rng.normal(0, 0.3, n))
+        self.exponent_weights = dict(self.exponent_weights or {})
+        self.exponent_weights["s{}".format(idx)] = (scale_t, signs, exponents)
+        text = fixtures.BATCHNORM.format(index=idx, n_in=n, n_filt=n, lname=lname, io=self.io())
+        text = text.replace("typedef {}_scale_t scale_t;".format(lname),
+                            "typedef {} scale_t;".format(scale_t))
+        self.configs.append(text.replace("nnet::product::mult<x_T, y_T>",
+                                         "nnet::product::weight_exponential<x_T, y_T>"))
+        self.call("nnet::normalize<{}, {}, config{}>({}, {}, s{}, b{});".format(
+            t, out[1], idx, var, out[0], idx, idx), out, lname)
+        return out
+
+    def quantized_dense(self, x, lname, n_out, kind, res="ap_fixed<14,5>", acc="ap_fixed<18,8>"):
+        """A dense layer with binary (ap_uint<1>, 0 standing for -1) or ternary (ap_int<2>)
+        weights and hls4ml's weight_binary / weight_ternary product."""
+        wt = "ap_uint<1>" if kind == "binary" else "ap_int<2>"
+        grid_t = "ap_ufixed<1,1>" if kind == "binary" else "ap_fixed<2,2>"  # the same values
+        out = self.dense(x, lname, n_out, wt=grid_t, acc=acc, res=res)
+        for k in (-3, -2):  # the weight and bias typedefs
+            self.typedefs[k] = self.typedefs[k].replace(grid_t, wt)
+        name, tname, element, values = self.weights[-2]
+        low = 0 if kind == "binary" else -1
+        self.weights[-2] = (name, tname, element,
+                            self.rng.integers(low, 2, values.shape).astype(np.float64))
+        name, tname, element, values = self.weights[-1]
+        self.weights[-1] = (name, tname, element,
+                            self.rng.integers(low, 2, values.shape).astype(np.float64))
+        self.configs[-1] = self.configs[-1].replace(
+            "nnet::product::mult<x_T, y_T>", "nnet::product::weight_{}<x_T, y_T>".format(kind))
+        return out
+
+    def write(self, tb_inputs):
+        super().write(tb_inputs)
+        fw = os.path.join(self.root, "firmware")
+        top = os.path.join(fw, "myproject.cpp")
+        with open(top) as f:
+            code = f.read()
+        for name, (scale_t, signs, exponents) in (self.exponent_weights or {}).items():
+            text = ", ".join("{{{}, {}}}".format(int(a), int(b)) for a, b in zip(signs, exponents))
+            with open(os.path.join(fw, "weights", name + ".txt"), "w") as f:
+                f.write(text)
+            with open(os.path.join(fw, "weights", name + ".h"), "w") as f:
+                f.write(fixtures.WEIGHT_H.format(guard=name.upper(), type=scale_t, name=name,
+                                                 n=len(signs), values=text))
+            code = code.replace("nnet::load_weights_from_txt<{}, {}>".format(scale_t, len(signs)),
+                                "nnet::load_exponent_weights_from_txt<{}, {}>".format(
+                                    scale_t, len(signs)))
+        with open(top, "w") as f:
+            f.write(code)
+
     def merge(self, a, b, lname, fn, res="ap_fixed<16,6>", out_type=None):
         if self.stream:
             self.extra_includes.append("nnet_merge_stream.h")
@@ -483,17 +548,18 @@ def sepconv(root=None):
     s = w.separable(s, "sep1", 4, 2, (0, 0), res="ap_fixed<14,5>")
     s = w.table_activation(s, "sep1_softsign", "softsign", "ap_fixed<10,1,AP_RND,AP_SAT>")
     s = w.pooling1d(s, "pool1", "Average", 2, res="ap_fixed<10,1>", acc="ap_fixed<12,3>")
-    s = w.dense(s, "seq_fc", 5, res="ap_fixed<14,5>")
+    s = w.dense(s, "seq_fc", 5, res="ap_fixed<10,1,AP_RND,AP_SAT>")
+    s = w.alpha_batchnorm(s, "seq_fc_alpha", "ap_fixed<16,5,AP_RND,AP_SAT>")
     g = w.dense(g, "gap_fc", 5, res="ap_fixed<14,5>")
     s = w.merge(s, g, "add_gap", "add", res="ap_fixed<14,5>")
     i = w.depthwise(img, "dw2", 3, (1, 1, 1, 1), res="ap_fixed<14,5,AP_RND_CONV,AP_SAT>")
     i = w.table_activation(i, "dw2_selu", "selu", "ap_fixed<14,5,AP_RND,AP_SAT>")
     i = w.separable(i, "sep2", 3, 3, (0, 0, 0, 0), acc="ap_fixed<16,6>", res="ap_fixed<14,5>")
     i = w.transpose(i, "to_channels_first", (2, 0, 1), "ap_fixed<12,4,AP_RND,AP_SAT>")
-    i = w.dense(i, "img_fc", 5, res="ap_fixed<14,5>")
+    i = w.quantized_dense(i, "img_fc", 5, "ternary")
     i = w.activation(i, "img_relu6", "relu6", res="ap_ufixed<10,3>")
     e = w.embedding(tok, "embed", 8, 3)
-    e = w.dense(e, "tok_fc", 5, res="ap_fixed<14,5>")
+    e = w.quantized_dense(e, "tok_fc", 5, "binary")
     e = w.prelu(e, "tok_prelu", "ap_fixed<14,5>")
     a = w.merge(s, e, "add", "add", res="ap_fixed<15,6>")
     c = w.merge(a, i, "concat", "concatenate1d", res="ap_fixed<15,6>")

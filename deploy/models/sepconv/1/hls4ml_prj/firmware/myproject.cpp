@@ -7,13 +7,13 @@ void myproject(
     input_t input_1[16],
     input2_t input_2[32],
     input3_t input_3[4],
-    layer25_t layer25_out[4],
-    layer26_t layer26_out[5],
-    layer27_t layer27_out[1]
+    layer26_t layer26_out[4],
+    layer27_t layer27_out[5],
+    layer28_t layer28_out[1]
 ) {
 
     // hls-fpga-machine-learning insert IO
-    #pragma HLS INTERFACE ap_vld port=input_1,input_2,input_3,layer25_out,layer26_out,layer27_out
+    #pragma HLS INTERFACE ap_vld port=input_1,input_2,input_3,layer26_out,layer27_out,layer28_out
     #pragma HLS PIPELINE
 
 #ifndef __SYNTHESIS__
@@ -30,22 +30,24 @@ void myproject(
         nnet::load_weights_from_txt<sep1_pointwise_bias_t, 4>(b7, "b7.txt");
         nnet::load_weights_from_txt<seq_fc_weight_t, 60>(w10, "w10.txt");
         nnet::load_weights_from_txt<seq_fc_bias_t, 5>(b10, "b10.txt");
-        nnet::load_weights_from_txt<gap_fc_weight_t, 15>(w11, "w11.txt");
-        nnet::load_weights_from_txt<gap_fc_bias_t, 5>(b11, "b11.txt");
-        nnet::load_weights_from_txt<dw2_weight_t, 18>(w13, "w13.txt");
-        nnet::load_weights_from_txt<dw2_bias_t, 2>(b13, "b13.txt");
-        nnet::load_weights_from_txt<sep2_depthwise_weight_t, 18>(d15, "d15.txt");
-        nnet::load_weights_from_txt<sep2_pointwise_weight_t, 6>(p15, "p15.txt");
-        nnet::load_weights_from_txt<sep2_depthwise_bias_t, 2>(z15, "z15.txt");
-        nnet::load_weights_from_txt<sep2_pointwise_bias_t, 3>(b15, "b15.txt");
-        nnet::load_weights_from_txt<img_fc_weight_t, 60>(w17, "w17.txt");
-        nnet::load_weights_from_txt<img_fc_bias_t, 5>(b17, "b17.txt");
-        nnet::load_weights_from_txt<embed_embeddings_t, 24>(e19, "e19.txt");
-        nnet::load_weights_from_txt<tok_fc_weight_t, 60>(w20, "w20.txt");
-        nnet::load_weights_from_txt<tok_fc_bias_t, 5>(b20, "b20.txt");
-        nnet::load_weights_from_txt<tok_prelu_param_t, 5>(a21, "a21.txt");
-        nnet::load_weights_from_txt<head_weight_t, 40>(w24, "w24.txt");
-        nnet::load_weights_from_txt<head_bias_t, 4>(b24, "b24.txt");
+        nnet::load_exponent_weights_from_txt<exponent_scale11_t, 5>(s11, "s11.txt");
+        nnet::load_weights_from_txt<seq_fc_alpha_bias_t, 5>(b11, "b11.txt");
+        nnet::load_weights_from_txt<gap_fc_weight_t, 15>(w12, "w12.txt");
+        nnet::load_weights_from_txt<gap_fc_bias_t, 5>(b12, "b12.txt");
+        nnet::load_weights_from_txt<dw2_weight_t, 18>(w14, "w14.txt");
+        nnet::load_weights_from_txt<dw2_bias_t, 2>(b14, "b14.txt");
+        nnet::load_weights_from_txt<sep2_depthwise_weight_t, 18>(d16, "d16.txt");
+        nnet::load_weights_from_txt<sep2_pointwise_weight_t, 6>(p16, "p16.txt");
+        nnet::load_weights_from_txt<sep2_depthwise_bias_t, 2>(z16, "z16.txt");
+        nnet::load_weights_from_txt<sep2_pointwise_bias_t, 3>(b16, "b16.txt");
+        nnet::load_weights_from_txt<img_fc_weight_t, 60>(w18, "w18.txt");
+        nnet::load_weights_from_txt<img_fc_bias_t, 5>(b18, "b18.txt");
+        nnet::load_weights_from_txt<embed_embeddings_t, 24>(e20, "e20.txt");
+        nnet::load_weights_from_txt<tok_fc_weight_t, 60>(w21, "w21.txt");
+        nnet::load_weights_from_txt<tok_fc_bias_t, 5>(b21, "b21.txt");
+        nnet::load_weights_from_txt<tok_prelu_param_t, 5>(a22, "a22.txt");
+        nnet::load_weights_from_txt<head_weight_t, 40>(w25, "w25.txt");
+        nnet::load_weights_from_txt<head_bias_t, 4>(b25, "b25.txt");
         loaded_weights = true;
     }
 #endif
@@ -94,64 +96,68 @@ void myproject(
 
     layer11_t layer11_out[5];
     #pragma HLS ARRAY_PARTITION variable=layer11_out complete dim=0
-    nnet::dense<layer6_t, layer11_t, config11>(layer6_out, layer11_out, w11, b11); // gap_fc
+    nnet::normalize<layer10_t, layer11_t, config11>(layer10_out, layer11_out, s11, b11); // seq_fc_alpha
 
     layer12_t layer12_out[5];
     #pragma HLS ARRAY_PARTITION variable=layer12_out complete dim=0
-    nnet::add<layer10_t, layer11_t, layer12_t, config12>(layer10_out, layer11_out, layer12_out); // add_gap
+    nnet::dense<layer6_t, layer12_t, config12>(layer6_out, layer12_out, w12, b12); // gap_fc
 
-    layer13_t layer13_out[32];
+    layer13_t layer13_out[5];
     #pragma HLS ARRAY_PARTITION variable=layer13_out complete dim=0
-    nnet::depthwise_conv_2d_cl<input2_t, layer13_t, config13>(input_2, layer13_out, w13, b13); // dw2
+    nnet::add<layer11_t, layer12_t, layer13_t, config13>(layer11_out, layer12_out, layer13_out); // add_gap
 
     layer14_t layer14_out[32];
     #pragma HLS ARRAY_PARTITION variable=layer14_out complete dim=0
-    nnet::selu<layer13_t, layer14_t, selu_config14>(layer13_out, layer14_out); // dw2_selu
+    nnet::depthwise_conv_2d_cl<input2_t, layer14_t, config14>(input_2, layer14_out, w14, b14); // dw2
 
-    layer15_t layer15_out[12];
+    layer15_t layer15_out[32];
     #pragma HLS ARRAY_PARTITION variable=layer15_out complete dim=0
-    nnet::separable_conv_2d_cl<layer14_t, layer15_dw_t, layer15_t, config15>(layer14_out, layer15_out, d15, p15, z15, b15); // sep2
+    nnet::selu<layer14_t, layer15_t, selu_config15>(layer14_out, layer15_out); // dw2_selu
 
     layer16_t layer16_out[12];
     #pragma HLS ARRAY_PARTITION variable=layer16_out complete dim=0
-    nnet::transpose<layer15_t, layer16_t, config16>(layer15_out, layer16_out); // to_channels_first
+    nnet::separable_conv_2d_cl<layer15_t, layer16_dw_t, layer16_t, config16>(layer15_out, layer16_out, d16, p16, z16, b16); // sep2
 
-    layer17_t layer17_out[5];
+    layer17_t layer17_out[12];
     #pragma HLS ARRAY_PARTITION variable=layer17_out complete dim=0
-    nnet::dense<layer16_t, layer17_t, config17>(layer16_out, layer17_out, w17, b17); // img_fc
+    nnet::transpose<layer16_t, layer17_t, config17>(layer16_out, layer17_out); // to_channels_first
 
     layer18_t layer18_out[5];
     #pragma HLS ARRAY_PARTITION variable=layer18_out complete dim=0
-    nnet::relu6<layer17_t, layer18_t, relu_config18>(layer17_out, layer18_out); // img_relu6
+    nnet::dense<layer17_t, layer18_t, config18>(layer17_out, layer18_out, w18, b18); // img_fc
 
-    layer19_t layer19_out[12];
+    layer19_t layer19_out[5];
     #pragma HLS ARRAY_PARTITION variable=layer19_out complete dim=0
-    nnet::embedding<input3_t, layer19_t, config19>(input_3, layer19_out, e19); // embed
+    nnet::relu6<layer18_t, layer19_t, relu_config19>(layer18_out, layer19_out); // img_relu6
 
-    layer20_t layer20_out[5];
+    layer20_t layer20_out[12];
     #pragma HLS ARRAY_PARTITION variable=layer20_out complete dim=0
-    nnet::dense<layer19_t, layer20_t, config20>(layer19_out, layer20_out, w20, b20); // tok_fc
+    nnet::embedding<input3_t, layer20_t, config20>(input_3, layer20_out, e20); // embed
 
     layer21_t layer21_out[5];
     #pragma HLS ARRAY_PARTITION variable=layer21_out complete dim=0
-    nnet::prelu<layer20_t, tok_prelu_param_t, layer21_t, prelu_config21>(layer20_out, a21, layer21_out); // tok_prelu
+    nnet::dense<layer20_t, layer21_t, config21>(layer20_out, layer21_out, w21, b21); // tok_fc
 
     layer22_t layer22_out[5];
     #pragma HLS ARRAY_PARTITION variable=layer22_out complete dim=0
-    nnet::add<layer12_t, layer21_t, layer22_t, config22>(layer12_out, layer21_out, layer22_out); // add
+    nnet::prelu<layer21_t, tok_prelu_param_t, layer22_t, prelu_config22>(layer21_out, a22, layer22_out); // tok_prelu
 
-    layer23_t layer23_out[10];
+    layer23_t layer23_out[5];
     #pragma HLS ARRAY_PARTITION variable=layer23_out complete dim=0
-    nnet::concatenate1d<layer22_t, layer18_t, layer23_t, config23>(layer22_out, layer18_out, layer23_out); // concat
+    nnet::add<layer13_t, layer22_t, layer23_t, config23>(layer13_out, layer22_out, layer23_out); // add
 
-    layer24_t layer24_out[4];
+    layer24_t layer24_out[10];
     #pragma HLS ARRAY_PARTITION variable=layer24_out complete dim=0
-    nnet::dense<layer23_t, layer24_t, config24>(layer23_out, layer24_out, w24, b24); // head
+    nnet::concatenate1d<layer23_t, layer19_t, layer24_t, config24>(layer23_out, layer19_out, layer24_out); // concat
 
-    nnet::binary_tanh<layer24_t, layer25_t, binary_tanh_config25>(layer24_out, layer25_out); // head_binary
+    layer25_t layer25_out[4];
+    #pragma HLS ARRAY_PARTITION variable=layer25_out complete dim=0
+    nnet::dense<layer24_t, layer25_t, config25>(layer24_out, layer25_out, w25, b25); // head
 
-    nnet::ternary_tanh<layer22_t, layer26_t, ternary_tanh_config26>(layer22_out, layer26_out); // add_ternary
+    nnet::binary_tanh<layer25_t, layer26_t, binary_tanh_config26>(layer25_out, layer26_out); // head_binary
 
-    nnet::dot1d<layer22_t, layer18_t, layer27_t, config27>(layer22_out, layer18_out, layer27_out); // dot
+    nnet::ternary_tanh<layer23_t, layer27_t, ternary_tanh_config27>(layer23_out, layer27_out); // add_ternary
+
+    nnet::dot1d<layer23_t, layer19_t, layer28_t, config28>(layer23_out, layer19_out, layer28_out); // dot
 
 }

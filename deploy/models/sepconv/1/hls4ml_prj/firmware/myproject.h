@@ -12,9 +12,9 @@ void myproject(
     input_t input_1[16],
     input2_t input_2[32],
     input3_t input_3[4],
-    layer25_t layer25_out[4],
-    layer26_t layer26_out[5],
-    layer27_t layer27_out[1]
+    layer26_t layer26_out[4],
+    layer27_t layer27_out[5],
+    layer28_t layer28_out[1]
 );
 
 #endif

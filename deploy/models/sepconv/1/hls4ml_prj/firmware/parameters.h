@@ -43,22 +43,24 @@
 #include "weights/b7.h"
 #include "weights/w10.h"
 #include "weights/b10.h"
-#include "weights/w11.h"
+#include "weights/s11.h"
 #include "weights/b11.h"
-#include "weights/w13.h"
-#include "weights/b13.h"
-#include "weights/d15.h"
-#include "weights/p15.h"
-#include "weights/z15.h"
-#include "weights/b15.h"
-#include "weights/w17.h"
-#include "weights/b17.h"
-#include "weights/e19.h"
-#include "weights/w20.h"
-#include "weights/b20.h"
-#include "weights/a21.h"
-#include "weights/w24.h"
-#include "weights/b24.h"
+#include "weights/w12.h"
+#include "weights/b12.h"
+#include "weights/w14.h"
+#include "weights/b14.h"
+#include "weights/d16.h"
+#include "weights/p16.h"
+#include "weights/z16.h"
+#include "weights/b16.h"
+#include "weights/w18.h"
+#include "weights/b18.h"
+#include "weights/e20.h"
+#include "weights/w21.h"
+#include "weights/b21.h"
+#include "weights/a22.h"
+#include "weights/w25.h"
+#include "weights/b25.h"
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
@@ -140,7 +142,7 @@ class fill_buffer_config7_pointwise : public nnet::FillConv1DBuffer<data_T, CONF
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
-class fill_buffer_13 : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
+class fill_buffer_14 : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
   public:
     static void fill_buffer(
         data_T data[CONFIG_T::in_height * CONFIG_T::in_width * CONFIG_T::n_chan],
@@ -168,7 +170,7 @@ class fill_buffer_13 : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
-class fill_buffer_15_depthwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
+class fill_buffer_16_depthwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
   public:
     static void fill_buffer(
         data_T data[CONFIG_T::in_height * CONFIG_T::in_width * CONFIG_T::n_chan],
@@ -184,7 +186,7 @@ class fill_buffer_15_depthwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T>
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
-class fill_buffer_15_pointwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
+class fill_buffer_16_pointwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
   public:
     static void fill_buffer(
         data_T data[CONFIG_T::in_height * CONFIG_T::in_width * CONFIG_T::n_chan],
@@ -480,8 +482,23 @@ struct config10 : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
+// seq_fc_alpha
+struct config11 : nnet::batchnorm_config {
+    static const unsigned n_in = 5;
+    static const unsigned n_filt = 5;
+    static const unsigned n_scale_bias = (n_filt == -1) ? n_in : n_filt;
+    static const unsigned io_type = nnet::io_parallel;
+    static const unsigned reuse_factor = 1;
+    static const unsigned multiplier_limit = DIV_ROUNDUP(n_in, reuse_factor);
+    static const bool store_weights_in_bram = false;
+    typedef seq_fc_alpha_bias_t bias_t;
+    typedef exponent_scale11_t scale_t;
+    template<class x_T, class y_T>
+    using product = nnet::product::weight_exponential<x_T, y_T>;
+};
+
 // gap_fc
-struct config11 : nnet::dense_config {
+struct config12 : nnet::dense_config {
     static const unsigned n_in = 3;
     static const unsigned n_out = 5;
     static const unsigned io_type = nnet::io_parallel;
@@ -502,7 +519,7 @@ struct config11 : nnet::dense_config {
 };
 
 // add_gap
-struct config12 : nnet::merge_config {
+struct config13 : nnet::merge_config {
     static const unsigned n_elem = 5;
     static const unsigned n_elem1 = 5;
     static const unsigned n_elem2 = 5;
@@ -510,7 +527,7 @@ struct config12 : nnet::merge_config {
 };
 
 // dw2
-struct config13_mult : nnet::dense_config {
+struct config14_mult : nnet::dense_config {
     static const unsigned n_in = 18;
     static const unsigned n_out = 2;
     static const unsigned reuse_factor = 1;
@@ -526,7 +543,7 @@ struct config13_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config13 : nnet::conv2d_config {
+struct config14 : nnet::conv2d_config {
     static const unsigned pad_top = 1;
     static const unsigned pad_bottom = 1;
     static const unsigned pad_left = 1;
@@ -555,20 +572,20 @@ struct config13 : nnet::conv2d_config {
     static const unsigned n_partitions = 16;
     static const unsigned n_pixels = out_height * out_width / n_partitions;
     template<class data_T, class CONFIG_T>
-    using fill_buffer = nnet::fill_buffer_13<data_T, CONFIG_T>;
+    using fill_buffer = nnet::fill_buffer_14<data_T, CONFIG_T>;
     typedef dw2_accum_t accum_t;
     typedef dw2_bias_t bias_t;
     typedef dw2_weight_t weight_t;
-    typedef config13_mult mult_config;
+    typedef config14_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config13::filt_height * config13::filt_width> config13::pixels[] = {0};
+const ap_uint<config14::filt_height * config14::filt_width> config14::pixels[] = {0};
 
 // dw2_selu
-struct selu_config14 : nnet::activ_config {
+struct selu_config15 : nnet::activ_config {
     static const unsigned n_in = 32;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -577,7 +594,7 @@ struct selu_config14 : nnet::activ_config {
 };
 
 // sep2_depthwise
-struct config15_depthwise_mult : nnet::dense_config {
+struct config16_depthwise_mult : nnet::dense_config {
     static const unsigned n_in = 18;
     static const unsigned n_out = 2;
     static const unsigned reuse_factor = 1;
@@ -593,7 +610,7 @@ struct config15_depthwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config15_depthwise : nnet::conv2d_config {
+struct config16_depthwise : nnet::conv2d_config {
     static const unsigned pad_top = 0;
     static const unsigned pad_bottom = 0;
     static const unsigned pad_left = 0;
@@ -622,20 +639,20 @@ struct config15_depthwise : nnet::conv2d_config {
     static const unsigned n_partitions = 4;
     static const unsigned n_pixels = out_height * out_width / n_partitions;
     template<class data_T, class CONFIG_T>
-    using fill_buffer = nnet::fill_buffer_15_depthwise<data_T, CONFIG_T>;
+    using fill_buffer = nnet::fill_buffer_16_depthwise<data_T, CONFIG_T>;
     typedef sep2_depthwise_accum_t accum_t;
     typedef sep2_depthwise_bias_t bias_t;
     typedef sep2_depthwise_weight_t weight_t;
-    typedef config15_depthwise_mult mult_config;
+    typedef config16_depthwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config15_depthwise::filt_height * config15_depthwise::filt_width> config15_depthwise::pixels[] = {0};
+const ap_uint<config16_depthwise::filt_height * config16_depthwise::filt_width> config16_depthwise::pixels[] = {0};
 
 // sep2_pointwise
-struct config15_pointwise_mult : nnet::dense_config {
+struct config16_pointwise_mult : nnet::dense_config {
     static const unsigned n_in = 2;
     static const unsigned n_out = 3;
     static const unsigned reuse_factor = 1;
@@ -651,7 +668,7 @@ struct config15_pointwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config15_pointwise : nnet::conv2d_config {
+struct config16_pointwise : nnet::conv2d_config {
     static const unsigned pad_top = 0;
     static const unsigned pad_bottom = 0;
     static const unsigned pad_left = 0;
@@ -680,26 +697,26 @@ struct config15_pointwise : nnet::conv2d_config {
     static const unsigned n_partitions = 4;
     static const unsigned n_pixels = out_height * out_width / n_partitions;
     template<class data_T, class CONFIG_T>
-    using fill_buffer = nnet::fill_buffer_15_pointwise<data_T, CONFIG_T>;
+    using fill_buffer = nnet::fill_buffer_16_pointwise<data_T, CONFIG_T>;
     typedef sep2_pointwise_accum_t accum_t;
     typedef sep2_pointwise_bias_t bias_t;
     typedef sep2_pointwise_weight_t weight_t;
-    typedef config15_pointwise_mult mult_config;
+    typedef config16_pointwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config15_pointwise::filt_height * config15_pointwise::filt_width> config15_pointwise::pixels[] = {0};
+const ap_uint<config16_pointwise::filt_height * config16_pointwise::filt_width> config16_pointwise::pixels[] = {0};
 
 // sep2
-struct config15 {
-    typedef config15_depthwise depthwise_config;
-    typedef config15_pointwise pointwise_config;
+struct config16 {
+    typedef config16_depthwise depthwise_config;
+    typedef config16_pointwise pointwise_config;
 };
 
 // to_channels_first
-struct config16 : nnet::transpose_config {
+struct config17 : nnet::transpose_config {
     static const unsigned dims = 3;
     static const unsigned N = 12;
     static const unsigned* const from_shape;
@@ -708,24 +725,24 @@ struct config16 : nnet::transpose_config {
     static const unsigned* const perm_strides;
 };
 
-unsigned config16_from_shape[3] = {2, 2, 3};
-unsigned config16_to_shape[3] = {3, 2, 2};
-unsigned config16_perm[3] = {2, 0, 1};
-unsigned config16_perm_strides[3] = {1, 6, 3};
+unsigned config17_from_shape[3] = {2, 2, 3};
+unsigned config17_to_shape[3] = {3, 2, 2};
+unsigned config17_perm[3] = {2, 0, 1};
+unsigned config17_perm_strides[3] = {1, 6, 3};
 
-const unsigned* const config16::from_shape = config16_from_shape;
-const unsigned* const config16::to_shape = config16_to_shape;
-const unsigned* const config16::perm = config16_perm;
-const unsigned* const config16::perm_strides = config16_perm_strides;
+const unsigned* const config17::from_shape = config17_from_shape;
+const unsigned* const config17::to_shape = config17_to_shape;
+const unsigned* const config17::perm = config17_perm;
+const unsigned* const config17::perm_strides = config17_perm_strides;
 
 // img_fc
-struct config17 : nnet::dense_config {
+struct config18 : nnet::dense_config {
     static const unsigned n_in = 12;
     static const unsigned n_out = 5;
     static const unsigned io_type = nnet::io_parallel;
     static const unsigned strategy = nnet::latency;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 0;
+    static const unsigned n_zeros = 41;
     static const unsigned n_nonzeros = n_in * n_out - n_zeros;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -736,11 +753,11 @@ struct config17 : nnet::dense_config {
     template<class data_T, class res_T, class CONFIG_T>
     using kernel = nnet::DenseLatency<data_T, res_T, CONFIG_T>;
     template<class x_T, class y_T>
-    using product = nnet::product::mult<x_T, y_T>;
+    using product = nnet::product::weight_ternary<x_T, y_T>;
 };
 
 // img_relu6
-struct relu_config18 : nnet::activ_config {
+struct relu_config19 : nnet::activ_config {
     static const unsigned n_in = 5;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -749,7 +766,7 @@ struct relu_config18 : nnet::activ_config {
 };
 
 // embed
-struct config19 : nnet::embed_config {
+struct config20 : nnet::embed_config {
     static const unsigned n_in = 4;
     static const unsigned n_out = 3;
     static const unsigned vocab_size = 8;
@@ -759,13 +776,13 @@ struct config19 : nnet::embed_config {
 };
 
 // tok_fc
-struct config20 : nnet::dense_config {
+struct config21 : nnet::dense_config {
     static const unsigned n_in = 12;
     static const unsigned n_out = 5;
     static const unsigned io_type = nnet::io_parallel;
     static const unsigned strategy = nnet::latency;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 0;
+    static const unsigned n_zeros = 52;
     static const unsigned n_nonzeros = n_in * n_out - n_zeros;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -776,11 +793,11 @@ struct config20 : nnet::dense_config {
     template<class data_T, class res_T, class CONFIG_T>
     using kernel = nnet::DenseLatency<data_T, res_T, CONFIG_T>;
     template<class x_T, class y_T>
-    using product = nnet::product::mult<x_T, y_T>;
+    using product = nnet::product::weight_binary<x_T, y_T>;
 };
 
 // tok_prelu
-struct prelu_config21 : nnet::activ_config {
+struct prelu_config22 : nnet::activ_config {
     static const unsigned n_in = 5;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -789,7 +806,7 @@ struct prelu_config21 : nnet::activ_config {
 };
 
 // add
-struct config22 : nnet::merge_config {
+struct config23 : nnet::merge_config {
     static const unsigned n_elem = 5;
     static const unsigned n_elem1 = 5;
     static const unsigned n_elem2 = 5;
@@ -797,7 +814,7 @@ struct config22 : nnet::merge_config {
 };
 
 // concat
-struct config23 : nnet::concat_config {
+struct config24 : nnet::concat_config {
     static const unsigned n_elem1_0 = 5;
     static const unsigned n_elem1_1 = 0;
     static const unsigned n_elem1_2 = 0;
@@ -809,13 +826,13 @@ struct config23 : nnet::concat_config {
 };
 
 // head
-struct config24 : nnet::dense_config {
+struct config25 : nnet::dense_config {
     static const unsigned n_in = 10;
     static const unsigned n_out = 4;
     static const unsigned io_type = nnet::io_parallel;
     static const unsigned strategy = nnet::latency;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 0;
+    static const unsigned n_zeros = 2;
     static const unsigned n_nonzeros = n_in * n_out - n_zeros;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -830,7 +847,7 @@ struct config24 : nnet::dense_config {
 };
 
 // head_binary
-struct binary_tanh_config25 : nnet::activ_config {
+struct binary_tanh_config26 : nnet::activ_config {
     static const unsigned n_in = 4;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -839,7 +856,7 @@ struct binary_tanh_config25 : nnet::activ_config {
 };
 
 // add_ternary
-struct ternary_tanh_config26 : nnet::activ_config {
+struct ternary_tanh_config27 : nnet::activ_config {
     static const unsigned n_in = 5;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -848,7 +865,7 @@ struct ternary_tanh_config26 : nnet::activ_config {
 };
 
 // dot
-struct config27 : nnet::dot_config {
+struct config28 : nnet::dot_config {
     static const unsigned n_in = 5;
     static const unsigned n_out = 1;
     static const unsigned reuse_factor = 1;

@@ -3,9 +3,9 @@
 #define B11_H_
 
 #ifndef __SYNTHESIS__
-gap_fc_bias_t b11[5];
+seq_fc_alpha_bias_t b11[5];
 #else
-gap_fc_bias_t b11[5] = {-0.015625, -0.078125, -0.296875, -0.328125, 0.078125};
+seq_fc_alpha_bias_t b11[5] = {-0.15625000, -0.10546875, 0.26562500, 0.03515625, 0.35937500};
 #endif
 
 #endif
