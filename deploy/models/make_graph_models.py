@@ -118,6 +118,8 @@ CONV1D = """struct config{index} : nnet::conv1d_config {{
     typedef {name}_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
+    template<class data_T, class res_T, class CONFIG_T>
+    using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 }};
 const ap_uint<{name}::filt_width> {name}::pixels[] = {{0}};
 """

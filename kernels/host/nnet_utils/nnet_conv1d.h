@@ -43,6 +43,12 @@ struct conv1d_as_2d : CONFIG_T {
 // Names generated 1-D configs refer to; the host convolution computes windows itself.
 template <class data_T, typename CONFIG_T>
 class FillConv1DBuffer {};
+template <class data_T, class res_T, typename CONFIG_T>
+class Conv1DLatency {};
+template <class data_T, class res_T, typename CONFIG_T>
+class Conv1DResource {};
+template <class data_T, class res_T, typename CONFIG_T>
+class BatchedDenseForConv1D {};
 
 template <class data_T, class res_T, typename CONFIG_T>
 void conv_1d_cl(data_T data[CONFIG_T::in_width * CONFIG_T::n_chan],

@@ -248,6 +248,8 @@ struct config2 : nnet::conv1d_config {
     typedef config2_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
+    template<class data_T, class res_T, class CONFIG_T>
+    using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 };
 const ap_uint<config2::filt_width> config2::pixels[] = {0};
 
@@ -307,6 +309,8 @@ struct config4 : nnet::conv1d_config {
     typedef config4_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
+    template<class data_T, class res_T, class CONFIG_T>
+    using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 };
 const ap_uint<config4::filt_width> config4::pixels[] = {0};
 
@@ -375,6 +379,8 @@ struct config7_depthwise : nnet::conv1d_config {
     typedef config7_depthwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
+    template<class data_T, class res_T, class CONFIG_T>
+    using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 };
 const ap_uint<config7_depthwise::filt_width> config7_depthwise::pixels[] = {0};
 
@@ -425,6 +431,8 @@ struct config7_pointwise : nnet::conv1d_config {
     typedef config7_pointwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
+    template<class data_T, class res_T, class CONFIG_T>
+    using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 };
 const ap_uint<config7_pointwise::filt_width> config7_pointwise::pixels[] = {0};
 

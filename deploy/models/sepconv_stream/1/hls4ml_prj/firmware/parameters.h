@@ -111,6 +111,8 @@ struct config2 : nnet::conv1d_config {
     typedef config2_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
+    template<class data_T, class res_T, class CONFIG_T>
+    using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 };
 const ap_uint<config2::filt_width> config2::pixels[] = {0};
 
@@ -170,6 +172,8 @@ struct config4 : nnet::conv1d_config {
     typedef config4_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
+    template<class data_T, class res_T, class CONFIG_T>
+    using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 };
 const ap_uint<config4::filt_width> config4::pixels[] = {0};
 
@@ -229,6 +233,8 @@ struct config6_depthwise : nnet::conv1d_config {
     typedef config6_depthwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
+    template<class data_T, class res_T, class CONFIG_T>
+    using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 };
 const ap_uint<config6_depthwise::filt_width> config6_depthwise::pixels[] = {0};
 
@@ -279,6 +285,8 @@ struct config6_pointwise : nnet::conv1d_config {
     typedef config6_pointwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
+    template<class data_T, class res_T, class CONFIG_T>
+    using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 };
 const ap_uint<config6_pointwise::filt_width> config6_pointwise::pixels[] = {0};
 
