@@ -307,6 +307,22 @@ class LayerWriter(fixtures.Writer):
             t, out[1], idx, var, out[0], idx, idx), out, lname)
         return out
 
+    def activation(self, x, lname, fn, res="ap_fixed<16,6>", param=None, out_type=None,
+                   pack=None):
+        if fn != "relu1":
+            return super().activation(x, lname, fn, res, param, out_type, pack)
+        out = super().activation(x, lname, "relu6", res, param, out_type, pack)  # relu's config
+        self.calls[-1] = (self.calls[-1][0], self.calls[-1][1].replace("nnet::relu6<", "nnet::relu1<"))
+        return out
+
+    def pointwise1d(self, x, lname, n_filt, wt="ap_fixed<8,2>", acc="ap_fixed<18,7>",
+                    res="ap_fixed<14,5>"):
+        """hls4ml's PointwiseConv1D: a 1-wide conv1d called as nnet::pointwise_conv_1d_cl."""
+        out = self.conv1d(x, lname, n_filt, 1, wt=wt, acc=acc, res=res)
+        text = self.calls[-1][1].replace("nnet::conv_1d_cl<", "nnet::pointwise_conv_1d_cl<")
+        self.calls[-1] = (self.calls[-1][0], text)
+        return out
+
     def depthwise(self, x, lname, k, pad, wt="ap_fixed<8,2>", acc="ap_fixed<18,7>",
                   res="ap_fixed<16,6>"):
         var, t, _, shape = x
@@ -547,6 +563,8 @@ def sepconv(root=None):
                            table="ap_fixed<16,5,AP_RND,AP_SAT>", table_size=512)
     g = w.global_pooling1d(s, "gap1", "Average", res="ap_ufixed<12,4>",
                            acc="ap_ufixed<12,4,AP_RND,AP_SAT>")
+    s = w.pointwise1d(s, "pw1", 3)
+    s = w.table_activation(s, "pw1_elu", "elu", "ap_fixed<12,4,AP_RND,AP_SAT>")
     s = w.separable(s, "sep1", 4, 2, (0, 0), res="ap_fixed<14,5>")
     s = w.table_activation(s, "sep1_softsign", "softsign", "ap_fixed<10,1,AP_RND,AP_SAT>")
     s = w.pooling1d(s, "pool1", "Average", 2, res="ap_fixed<10,1>", acc="ap_fixed<12,3>")
@@ -563,6 +581,7 @@ def sepconv(root=None):
     e = w.embedding(tok, "embed", 8, 3)
     e = w.quantized_dense(e, "tok_fc", 5, "binary")
     e = w.prelu(e, "tok_prelu", "ap_fixed<14,5>")
+    e = w.activation(e, "tok_relu1", "relu1", res="ap_ufixed<10,1>")
     a = w.merge(s, e, "add", "add", res="ap_fixed<15,6>")
     c = w.merge(a, i, "concat", "concatenate1d", res="ap_fixed<15,6>")
     h = w.dense(c, "head", 4, res="ap_fixed<14,5>")
@@ -584,6 +603,7 @@ def sepconv_stream(root=None):
     img = w.add_input("input_2", "input2_t", "ap_fixed<10,4,AP_RND,AP_SAT>", (5, 5, 2))
     tok = w.add_input("input_3", "input3_t", "ap_uint<3>", (4,))
     s = w.conv1d(seq, "conv1", 3, 3, acc="ap_fixed<18,7>", res="ap_fixed<14,5>")
+    s = w.activation(s, "conv1_leaky", "leaky_relu", param=0.25, res="ap_fixed<14,5>")
     s = w.table_activation(s, "conv1_elu", "elu", "ap_fixed<12,4,AP_RND,AP_SAT>", alpha=0.5)
     s = w.depthwise(s, "dw1", 3, (0, 0), acc="ap_fixed<16,6,AP_RND,AP_SAT>",
                     res="ap_fixed<14,5>")
@@ -600,9 +620,12 @@ def sepconv_stream(root=None):
     i = w.table_activation(i, "dw2_softsign", "softsign", "ap_fixed<10,1,AP_RND,AP_SAT>")
     i = w.separable(i, "sep2", 3, 2, (0, 0, 0, 0), acc="ap_fixed<16,6>", res="ap_fixed<14,5>")
     i = w.dense(i, "img_fc", 3, res="ap_fixed<14,5>")
+    i = w.activation(i, "img_hard_sigmoid", "hard_sigmoid", res="ap_ufixed<8,1,AP_RND,AP_SAT>")
     e = w.embedding(tok, "embed", 8, 3)
     e = w.dense(e, "tok_fc", 3, res="ap_fixed<14,5>")
     e = w.prelu(e, "tok_prelu", "ap_fixed<14,5>")
+    e = w.activation(e, "tok_relu", "relu", res="ap_ufixed<10,3>")  # no stream relu6 in hls4ml
+    e = w.activation(e, "tok_thresholded", "thresholded_relu", param=0.5, res="ap_ufixed<10,3>")
     a = w.merge(y2, i, "add", "add", res="ap_fixed<15,6>")
     c = w.merge(a, e, "concat", "concatenate1d", res="ap_fixed<15,6>")
     c1, c2 = w.clone(c, "clone_concat")

@@ -12,9 +12,9 @@ void myproject(
     input_t input_1[16],
     input2_t input_2[32],
     input3_t input_3[4],
-    layer26_t layer26_out[4],
-    layer27_t layer27_out[5],
-    layer28_t layer28_out[1]
+    layer29_t layer29_out[4],
+    layer30_t layer30_out[5],
+    layer31_t layer31_out[1]
 );
 
 #endif

@@ -37,30 +37,32 @@
 #include "weights/b2.h"
 #include "weights/w4.h"
 #include "weights/b4.h"
-#include "weights/d7.h"
-#include "weights/p7.h"
-#include "weights/z7.h"
+#include "weights/w7.h"
 #include "weights/b7.h"
-#include "weights/w10.h"
-#include "weights/b10.h"
-#include "weights/s11.h"
-#include "weights/b11.h"
+#include "weights/d9.h"
+#include "weights/p9.h"
+#include "weights/z9.h"
+#include "weights/b9.h"
 #include "weights/w12.h"
 #include "weights/b12.h"
+#include "weights/s13.h"
+#include "weights/b13.h"
 #include "weights/w14.h"
 #include "weights/b14.h"
-#include "weights/d16.h"
-#include "weights/p16.h"
-#include "weights/z16.h"
+#include "weights/w16.h"
 #include "weights/b16.h"
-#include "weights/w18.h"
+#include "weights/d18.h"
+#include "weights/p18.h"
+#include "weights/z18.h"
 #include "weights/b18.h"
-#include "weights/e20.h"
-#include "weights/w21.h"
-#include "weights/b21.h"
-#include "weights/a22.h"
-#include "weights/w25.h"
-#include "weights/b25.h"
+#include "weights/w20.h"
+#include "weights/b20.h"
+#include "weights/e22.h"
+#include "weights/w23.h"
+#include "weights/b23.h"
+#include "weights/a24.h"
+#include "weights/w28.h"
+#include "weights/b28.h"
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
@@ -104,7 +106,27 @@ class fill_buffer_config4 : public nnet::FillConv1DBuffer<data_T, CONFIG_T> {
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
-class fill_buffer_config7_depthwise : public nnet::FillConv1DBuffer<data_T, CONFIG_T> {
+class fill_buffer_config7 : public nnet::FillConv1DBuffer<data_T, CONFIG_T> {
+  public:
+    static void fill_buffer(
+        data_T data[CONFIG_T::in_width * CONFIG_T::n_chan],
+        data_T buffer[CONFIG_T::n_pixels][CONFIG_T::filt_width * CONFIG_T::n_chan],
+        const unsigned partition) {
+        if (partition == 0) { buffer[0][0] = data[0]; buffer[0][1] = data[1]; buffer[0][2] = data[2]; }
+        if (partition == 1) { buffer[0][0] = data[3]; buffer[0][1] = data[4]; buffer[0][2] = data[5]; }
+        if (partition == 2) { buffer[0][0] = data[6]; buffer[0][1] = data[7]; buffer[0][2] = data[8]; }
+        if (partition == 3) { buffer[0][0] = data[9]; buffer[0][1] = data[10]; buffer[0][2] = data[11]; }
+        if (partition == 4) { buffer[0][0] = data[12]; buffer[0][1] = data[13]; buffer[0][2] = data[14]; }
+        if (partition == 5) { buffer[0][0] = data[15]; buffer[0][1] = data[16]; buffer[0][2] = data[17]; }
+        if (partition == 6) { buffer[0][0] = data[18]; buffer[0][1] = data[19]; buffer[0][2] = data[20]; }
+        if (partition == 7) { buffer[0][0] = data[21]; buffer[0][1] = data[22]; buffer[0][2] = data[23]; }
+    }
+};
+}  // namespace nnet
+
+namespace nnet {
+template<class data_T, typename CONFIG_T>
+class fill_buffer_config9_depthwise : public nnet::FillConv1DBuffer<data_T, CONFIG_T> {
   public:
     static void fill_buffer(
         data_T data[CONFIG_T::in_width * CONFIG_T::n_chan],
@@ -123,7 +145,7 @@ class fill_buffer_config7_depthwise : public nnet::FillConv1DBuffer<data_T, CONF
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
-class fill_buffer_config7_pointwise : public nnet::FillConv1DBuffer<data_T, CONFIG_T> {
+class fill_buffer_config9_pointwise : public nnet::FillConv1DBuffer<data_T, CONFIG_T> {
   public:
     static void fill_buffer(
         data_T data[CONFIG_T::in_width * CONFIG_T::n_chan],
@@ -142,7 +164,7 @@ class fill_buffer_config7_pointwise : public nnet::FillConv1DBuffer<data_T, CONF
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
-class fill_buffer_14 : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
+class fill_buffer_16 : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
   public:
     static void fill_buffer(
         data_T data[CONFIG_T::in_height * CONFIG_T::in_width * CONFIG_T::n_chan],
@@ -170,7 +192,7 @@ class fill_buffer_14 : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
-class fill_buffer_16_depthwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
+class fill_buffer_18_depthwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
   public:
     static void fill_buffer(
         data_T data[CONFIG_T::in_height * CONFIG_T::in_width * CONFIG_T::n_chan],
@@ -186,7 +208,7 @@ class fill_buffer_16_depthwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T>
 
 namespace nnet {
 template<class data_T, typename CONFIG_T>
-class fill_buffer_16_pointwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
+class fill_buffer_18_pointwise : public nnet::FillConv2DBuffer<data_T, CONFIG_T> {
   public:
     static void fill_buffer(
         data_T data[CONFIG_T::in_height * CONFIG_T::in_width * CONFIG_T::n_chan],
@@ -332,8 +354,69 @@ struct config6 : nnet::pooling1d_config {
     typedef gap1_accum_t accum_t;
 };
 
+// pw1
+struct config7_mult : nnet::dense_config {
+    static const unsigned n_in = 3;
+    static const unsigned n_out = 3;
+    static const unsigned reuse_factor = 1;
+    static const unsigned strategy = nnet::latency;
+    static const unsigned n_zeros = 0;
+    static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
+    typedef pw1_accum_t accum_t;
+    typedef pw1_bias_t bias_t;
+    typedef pw1_weight_t weight_t;
+    template<class data_T, class res_T, class CONFIG_T>
+    using kernel = nnet::DenseLatency<data_T, res_T, CONFIG_T>;
+    template<class x_T, class y_T>
+    using product = nnet::product::mult<x_T, y_T>;
+};
+
+struct config7 : nnet::conv1d_config {
+    static const unsigned pad_left = 0;
+    static const unsigned pad_right = 0;
+    static const unsigned in_width = 8;
+    static const unsigned n_chan = 3;
+    static const unsigned filt_width = 1;
+    static const unsigned kernel_size = filt_width;
+    static const unsigned n_filt = 3;
+    static const unsigned stride_width = 1;
+    static const unsigned dilation = 1;
+    static const unsigned out_width = 8;
+    static const unsigned reuse_factor = 1;
+    static const unsigned n_zeros = 0;
+    static const unsigned multiplier_limit =
+        DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
+    static const bool store_weights_in_bram = false;
+    static const unsigned strategy = nnet::latency;
+    static const nnet::conv_implementation implementation = nnet::conv_implementation::linebuffer;
+    static const unsigned min_width = 8;
+    static const ap_uint<filt_width> pixels[min_width];
+    static const unsigned n_partitions = 8;
+    static const unsigned n_pixels = out_width / n_partitions;
+    template<class data_T, class CONFIG_T>
+    using fill_buffer = nnet::fill_buffer_config7<data_T, CONFIG_T>;
+    typedef pw1_accum_t accum_t;
+    typedef pw1_bias_t bias_t;
+    typedef pw1_weight_t weight_t;
+    typedef config7_mult mult_config;
+    template<unsigned K, unsigned S, unsigned W>
+    using scale_index = nnet::scale_index_unscaled<K, S, W>;
+    template<class data_T, class res_T, class CONFIG_T>
+    using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
+};
+const ap_uint<config7::filt_width> config7::pixels[] = {0};
+
+// pw1_elu
+struct elu_config8 : nnet::activ_config {
+    static const unsigned n_in = 24;
+    static const unsigned table_size = 1024;
+    static const unsigned io_type = nnet::io_parallel;
+    static const unsigned reuse_factor = 1;
+    typedef pw1_elu_table_t table_t;
+};
+
 // sep1_depthwise
-struct config7_depthwise_mult : nnet::dense_config {
+struct config9_depthwise_mult : nnet::dense_config {
     static const unsigned n_in = 6;
     static const unsigned n_out = 3;
     static const unsigned reuse_factor = 1;
@@ -349,7 +432,7 @@ struct config7_depthwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config7_depthwise : nnet::conv1d_config {
+struct config9_depthwise : nnet::conv1d_config {
     static const unsigned pad_left = 0;
     static const unsigned pad_right = 0;
     static const unsigned in_width = 8;
@@ -372,20 +455,20 @@ struct config7_depthwise : nnet::conv1d_config {
     static const unsigned n_partitions = 7;
     static const unsigned n_pixels = out_width / n_partitions;
     template<class data_T, class CONFIG_T>
-    using fill_buffer = nnet::fill_buffer_config7_depthwise<data_T, CONFIG_T>;
+    using fill_buffer = nnet::fill_buffer_config9_depthwise<data_T, CONFIG_T>;
     typedef sep1_depthwise_accum_t accum_t;
     typedef sep1_depthwise_bias_t bias_t;
     typedef sep1_depthwise_weight_t weight_t;
-    typedef config7_depthwise_mult mult_config;
+    typedef config9_depthwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
     template<class data_T, class res_T, class CONFIG_T>
     using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 };
-const ap_uint<config7_depthwise::filt_width> config7_depthwise::pixels[] = {0};
+const ap_uint<config9_depthwise::filt_width> config9_depthwise::pixels[] = {0};
 
 // sep1_pointwise
-struct config7_pointwise_mult : nnet::dense_config {
+struct config9_pointwise_mult : nnet::dense_config {
     static const unsigned n_in = 3;
     static const unsigned n_out = 4;
     static const unsigned reuse_factor = 1;
@@ -401,7 +484,7 @@ struct config7_pointwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config7_pointwise : nnet::conv1d_config {
+struct config9_pointwise : nnet::conv1d_config {
     static const unsigned pad_left = 0;
     static const unsigned pad_right = 0;
     static const unsigned in_width = 7;
@@ -424,26 +507,26 @@ struct config7_pointwise : nnet::conv1d_config {
     static const unsigned n_partitions = 7;
     static const unsigned n_pixels = out_width / n_partitions;
     template<class data_T, class CONFIG_T>
-    using fill_buffer = nnet::fill_buffer_config7_pointwise<data_T, CONFIG_T>;
+    using fill_buffer = nnet::fill_buffer_config9_pointwise<data_T, CONFIG_T>;
     typedef sep1_pointwise_accum_t accum_t;
     typedef sep1_pointwise_bias_t bias_t;
     typedef sep1_pointwise_weight_t weight_t;
-    typedef config7_pointwise_mult mult_config;
+    typedef config9_pointwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
     template<class data_T, class res_T, class CONFIG_T>
     using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 };
-const ap_uint<config7_pointwise::filt_width> config7_pointwise::pixels[] = {0};
+const ap_uint<config9_pointwise::filt_width> config9_pointwise::pixels[] = {0};
 
 // sep1
-struct config7 {
-    typedef config7_depthwise depthwise_config;
-    typedef config7_pointwise pointwise_config;
+struct config9 {
+    typedef config9_depthwise depthwise_config;
+    typedef config9_pointwise pointwise_config;
 };
 
 // sep1_softsign
-struct softsign_config8 : nnet::activ_config {
+struct softsign_config10 : nnet::activ_config {
     static const unsigned n_in = 28;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -452,7 +535,7 @@ struct softsign_config8 : nnet::activ_config {
 };
 
 // pool1
-struct config9 : nnet::pooling1d_config {
+struct config11 : nnet::pooling1d_config {
     static const unsigned n_in = 7;
     static const unsigned n_out = 3;
     static const unsigned n_filt = 4;
@@ -470,13 +553,13 @@ struct config9 : nnet::pooling1d_config {
 };
 
 // seq_fc
-struct config10 : nnet::dense_config {
+struct config12 : nnet::dense_config {
     static const unsigned n_in = 12;
     static const unsigned n_out = 5;
     static const unsigned io_type = nnet::io_parallel;
     static const unsigned strategy = nnet::latency;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 1;
+    static const unsigned n_zeros = 0;
     static const unsigned n_nonzeros = n_in * n_out - n_zeros;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -491,7 +574,7 @@ struct config10 : nnet::dense_config {
 };
 
 // seq_fc_alpha
-struct config11 : nnet::batchnorm_config {
+struct config13 : nnet::batchnorm_config {
     static const unsigned n_in = 5;
     static const unsigned n_filt = 5;
     static const unsigned n_scale_bias = (n_filt == -1) ? n_in : n_filt;
@@ -500,19 +583,19 @@ struct config11 : nnet::batchnorm_config {
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in, reuse_factor);
     static const bool store_weights_in_bram = false;
     typedef seq_fc_alpha_bias_t bias_t;
-    typedef exponent_scale11_t scale_t;
+    typedef exponent_scale13_t scale_t;
     template<class x_T, class y_T>
     using product = nnet::product::weight_exponential<x_T, y_T>;
 };
 
 // gap_fc
-struct config12 : nnet::dense_config {
+struct config14 : nnet::dense_config {
     static const unsigned n_in = 3;
     static const unsigned n_out = 5;
     static const unsigned io_type = nnet::io_parallel;
     static const unsigned strategy = nnet::latency;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 0;
+    static const unsigned n_zeros = 1;
     static const unsigned n_nonzeros = n_in * n_out - n_zeros;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -527,7 +610,7 @@ struct config12 : nnet::dense_config {
 };
 
 // add_gap
-struct config13 : nnet::merge_config {
+struct config15 : nnet::merge_config {
     static const unsigned n_elem = 5;
     static const unsigned n_elem1 = 5;
     static const unsigned n_elem2 = 5;
@@ -535,7 +618,7 @@ struct config13 : nnet::merge_config {
 };
 
 // dw2
-struct config14_mult : nnet::dense_config {
+struct config16_mult : nnet::dense_config {
     static const unsigned n_in = 18;
     static const unsigned n_out = 2;
     static const unsigned reuse_factor = 1;
@@ -551,7 +634,7 @@ struct config14_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config14 : nnet::conv2d_config {
+struct config16 : nnet::conv2d_config {
     static const unsigned pad_top = 1;
     static const unsigned pad_bottom = 1;
     static const unsigned pad_left = 1;
@@ -580,20 +663,20 @@ struct config14 : nnet::conv2d_config {
     static const unsigned n_partitions = 16;
     static const unsigned n_pixels = out_height * out_width / n_partitions;
     template<class data_T, class CONFIG_T>
-    using fill_buffer = nnet::fill_buffer_14<data_T, CONFIG_T>;
+    using fill_buffer = nnet::fill_buffer_16<data_T, CONFIG_T>;
     typedef dw2_accum_t accum_t;
     typedef dw2_bias_t bias_t;
     typedef dw2_weight_t weight_t;
-    typedef config14_mult mult_config;
+    typedef config16_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config14::filt_height * config14::filt_width> config14::pixels[] = {0};
+const ap_uint<config16::filt_height * config16::filt_width> config16::pixels[] = {0};
 
 // dw2_selu
-struct selu_config15 : nnet::activ_config {
+struct selu_config17 : nnet::activ_config {
     static const unsigned n_in = 32;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -602,7 +685,7 @@ struct selu_config15 : nnet::activ_config {
 };
 
 // sep2_depthwise
-struct config16_depthwise_mult : nnet::dense_config {
+struct config18_depthwise_mult : nnet::dense_config {
     static const unsigned n_in = 18;
     static const unsigned n_out = 2;
     static const unsigned reuse_factor = 1;
@@ -618,7 +701,7 @@ struct config16_depthwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config16_depthwise : nnet::conv2d_config {
+struct config18_depthwise : nnet::conv2d_config {
     static const unsigned pad_top = 0;
     static const unsigned pad_bottom = 0;
     static const unsigned pad_left = 0;
@@ -647,20 +730,20 @@ struct config16_depthwise : nnet::conv2d_config {
     static const unsigned n_partitions = 4;
     static const unsigned n_pixels = out_height * out_width / n_partitions;
     template<class data_T, class CONFIG_T>
-    using fill_buffer = nnet::fill_buffer_16_depthwise<data_T, CONFIG_T>;
+    using fill_buffer = nnet::fill_buffer_18_depthwise<data_T, CONFIG_T>;
     typedef sep2_depthwise_accum_t accum_t;
     typedef sep2_depthwise_bias_t bias_t;
     typedef sep2_depthwise_weight_t weight_t;
-    typedef config16_depthwise_mult mult_config;
+    typedef config18_depthwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config16_depthwise::filt_height * config16_depthwise::filt_width> config16_depthwise::pixels[] = {0};
+const ap_uint<config18_depthwise::filt_height * config18_depthwise::filt_width> config18_depthwise::pixels[] = {0};
 
 // sep2_pointwise
-struct config16_pointwise_mult : nnet::dense_config {
+struct config18_pointwise_mult : nnet::dense_config {
     static const unsigned n_in = 2;
     static const unsigned n_out = 3;
     static const unsigned reuse_factor = 1;
@@ -676,7 +759,7 @@ struct config16_pointwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config16_pointwise : nnet::conv2d_config {
+struct config18_pointwise : nnet::conv2d_config {
     static const unsigned pad_top = 0;
     static const unsigned pad_bottom = 0;
     static const unsigned pad_left = 0;
@@ -705,26 +788,26 @@ struct config16_pointwise : nnet::conv2d_config {
     static const unsigned n_partitions = 4;
     static const unsigned n_pixels = out_height * out_width / n_partitions;
     template<class data_T, class CONFIG_T>
-    using fill_buffer = nnet::fill_buffer_16_pointwise<data_T, CONFIG_T>;
+    using fill_buffer = nnet::fill_buffer_18_pointwise<data_T, CONFIG_T>;
     typedef sep2_pointwise_accum_t accum_t;
     typedef sep2_pointwise_bias_t bias_t;
     typedef sep2_pointwise_weight_t weight_t;
-    typedef config16_pointwise_mult mult_config;
+    typedef config18_pointwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config16_pointwise::filt_height * config16_pointwise::filt_width> config16_pointwise::pixels[] = {0};
+const ap_uint<config18_pointwise::filt_height * config18_pointwise::filt_width> config18_pointwise::pixels[] = {0};
 
 // sep2
-struct config16 {
-    typedef config16_depthwise depthwise_config;
-    typedef config16_pointwise pointwise_config;
+struct config18 {
+    typedef config18_depthwise depthwise_config;
+    typedef config18_pointwise pointwise_config;
 };
 
 // to_channels_first
-struct config17 : nnet::transpose_config {
+struct config19 : nnet::transpose_config {
     static const unsigned dims = 3;
     static const unsigned N = 12;
     static const unsigned* const from_shape;
@@ -733,24 +816,24 @@ struct config17 : nnet::transpose_config {
     static const unsigned* const perm_strides;
 };
 
-unsigned config17_from_shape[3] = {2, 2, 3};
-unsigned config17_to_shape[3] = {3, 2, 2};
-unsigned config17_perm[3] = {2, 0, 1};
-unsigned config17_perm_strides[3] = {1, 6, 3};
+unsigned config19_from_shape[3] = {2, 2, 3};
+unsigned config19_to_shape[3] = {3, 2, 2};
+unsigned config19_perm[3] = {2, 0, 1};
+unsigned config19_perm_strides[3] = {1, 6, 3};
 
-const unsigned* const config17::from_shape = config17_from_shape;
-const unsigned* const config17::to_shape = config17_to_shape;
-const unsigned* const config17::perm = config17_perm;
-const unsigned* const config17::perm_strides = config17_perm_strides;
+const unsigned* const config19::from_shape = config19_from_shape;
+const unsigned* const config19::to_shape = config19_to_shape;
+const unsigned* const config19::perm = config19_perm;
+const unsigned* const config19::perm_strides = config19_perm_strides;
 
 // img_fc
-struct config18 : nnet::dense_config {
+struct config20 : nnet::dense_config {
     static const unsigned n_in = 12;
     static const unsigned n_out = 5;
     static const unsigned io_type = nnet::io_parallel;
     static const unsigned strategy = nnet::latency;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 41;
+    static const unsigned n_zeros = 43;
     static const unsigned n_nonzeros = n_in * n_out - n_zeros;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -765,7 +848,7 @@ struct config18 : nnet::dense_config {
 };
 
 // img_relu6
-struct relu_config19 : nnet::activ_config {
+struct relu_config21 : nnet::activ_config {
     static const unsigned n_in = 5;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -774,7 +857,7 @@ struct relu_config19 : nnet::activ_config {
 };
 
 // embed
-struct config20 : nnet::embed_config {
+struct config22 : nnet::embed_config {
     static const unsigned n_in = 4;
     static const unsigned n_out = 3;
     static const unsigned vocab_size = 8;
@@ -784,13 +867,13 @@ struct config20 : nnet::embed_config {
 };
 
 // tok_fc
-struct config21 : nnet::dense_config {
+struct config23 : nnet::dense_config {
     static const unsigned n_in = 12;
     static const unsigned n_out = 5;
     static const unsigned io_type = nnet::io_parallel;
     static const unsigned strategy = nnet::latency;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 52;
+    static const unsigned n_zeros = 54;
     static const unsigned n_nonzeros = n_in * n_out - n_zeros;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -805,7 +888,7 @@ struct config21 : nnet::dense_config {
 };
 
 // tok_prelu
-struct prelu_config22 : nnet::activ_config {
+struct prelu_config24 : nnet::activ_config {
     static const unsigned n_in = 5;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -813,8 +896,17 @@ struct prelu_config22 : nnet::activ_config {
     typedef tok_prelu_table_t table_t;
 };
 
+// tok_relu1
+struct relu_config25 : nnet::activ_config {
+    static const unsigned n_in = 5;
+    static const unsigned table_size = 1024;
+    static const unsigned io_type = nnet::io_parallel;
+    static const unsigned reuse_factor = 1;
+    typedef tok_relu1_table_t table_t;
+};
+
 // add
-struct config23 : nnet::merge_config {
+struct config26 : nnet::merge_config {
     static const unsigned n_elem = 5;
     static const unsigned n_elem1 = 5;
     static const unsigned n_elem2 = 5;
@@ -822,7 +914,7 @@ struct config23 : nnet::merge_config {
 };
 
 // concat
-struct config24 : nnet::concat_config {
+struct config27 : nnet::concat_config {
     static const unsigned n_elem1_0 = 5;
     static const unsigned n_elem1_1 = 0;
     static const unsigned n_elem1_2 = 0;
@@ -834,7 +926,7 @@ struct config24 : nnet::concat_config {
 };
 
 // head
-struct config25 : nnet::dense_config {
+struct config28 : nnet::dense_config {
     static const unsigned n_in = 10;
     static const unsigned n_out = 4;
     static const unsigned io_type = nnet::io_parallel;
@@ -855,7 +947,7 @@ struct config25 : nnet::dense_config {
 };
 
 // head_binary
-struct binary_tanh_config26 : nnet::activ_config {
+struct binary_tanh_config29 : nnet::activ_config {
     static const unsigned n_in = 4;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -864,7 +956,7 @@ struct binary_tanh_config26 : nnet::activ_config {
 };
 
 // add_ternary
-struct ternary_tanh_config27 : nnet::activ_config {
+struct ternary_tanh_config30 : nnet::activ_config {
     static const unsigned n_in = 5;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_parallel;
@@ -873,7 +965,7 @@ struct ternary_tanh_config27 : nnet::activ_config {
 };
 
 // dot
-struct config28 : nnet::dot_config {
+struct config31 : nnet::dot_config {
     static const unsigned n_in = 5;
     static const unsigned n_out = 1;
     static const unsigned reuse_factor = 1;

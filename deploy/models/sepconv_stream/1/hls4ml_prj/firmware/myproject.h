@@ -12,9 +12,9 @@ void myproject(
     hls::stream<input_t> &input_1,
     hls::stream<input2_t> &input_2,
     hls::stream<input3_t> &input_3,
-    hls::stream<layer10_t> &layer10_out,
-    hls::stream<layer22_t> &layer22_out,
-    hls::stream<layer23_t> &layer23_out
+    hls::stream<layer11_t> &layer11_out,
+    hls::stream<layer26_t> &layer26_out,
+    hls::stream<layer27_t> &layer27_out
 );
 
 #endif

@@ -37,30 +37,30 @@
 // hls-fpga-machine-learning insert weights
 #include "weights/w2.h"
 #include "weights/b2.h"
-#include "weights/w4.h"
-#include "weights/b4.h"
-#include "weights/d6.h"
-#include "weights/p6.h"
-#include "weights/z6.h"
-#include "weights/b6.h"
-#include "weights/w9.h"
-#include "weights/b9.h"
-#include "weights/w12.h"
-#include "weights/b12.h"
+#include "weights/w5.h"
+#include "weights/b5.h"
+#include "weights/d7.h"
+#include "weights/p7.h"
+#include "weights/z7.h"
+#include "weights/b7.h"
+#include "weights/w10.h"
+#include "weights/b10.h"
 #include "weights/w13.h"
 #include "weights/b13.h"
-#include "weights/d15.h"
-#include "weights/p15.h"
-#include "weights/z15.h"
-#include "weights/b15.h"
-#include "weights/w16.h"
+#include "weights/w14.h"
+#include "weights/b14.h"
+#include "weights/d16.h"
+#include "weights/p16.h"
+#include "weights/z16.h"
 #include "weights/b16.h"
-#include "weights/e17.h"
-#include "weights/w18.h"
-#include "weights/b18.h"
-#include "weights/a19.h"
-#include "weights/w23.h"
-#include "weights/b23.h"
+#include "weights/w17.h"
+#include "weights/b17.h"
+#include "weights/e19.h"
+#include "weights/w20.h"
+#include "weights/b20.h"
+#include "weights/a21.h"
+#include "weights/w27.h"
+#include "weights/b27.h"
 
 
 // hls-fpga-machine-learning insert layer-config
@@ -116,8 +116,18 @@ struct config2 : nnet::conv1d_config {
 };
 const ap_uint<config2::filt_width> config2::pixels[] = {0};
 
+// conv1_leaky
+struct leaky_relu_config3 : nnet::activ_config {
+    static const unsigned n_in = 24;
+    static const unsigned table_size = 1024;
+    static const unsigned io_type = nnet::io_stream;
+    static const unsigned reuse_factor = 1;
+    typedef conv1_leaky_table_t table_t;
+    typedef conv1_leaky_param_t param_t;
+};
+
 // conv1_elu
-struct elu_config3 : nnet::activ_config {
+struct elu_config4 : nnet::activ_config {
     static const unsigned n_in = 24;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_stream;
@@ -126,7 +136,7 @@ struct elu_config3 : nnet::activ_config {
 };
 
 // dw1
-struct config4_mult : nnet::dense_config {
+struct config5_mult : nnet::dense_config {
     static const unsigned n_in = 9;
     static const unsigned n_out = 3;
     static const unsigned reuse_factor = 1;
@@ -142,7 +152,7 @@ struct config4_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config4 : nnet::conv1d_config {
+struct config5 : nnet::conv1d_config {
     static const unsigned pad_left = 0;
     static const unsigned pad_right = 0;
     static const unsigned in_width = 8;
@@ -169,16 +179,16 @@ struct config4 : nnet::conv1d_config {
     typedef dw1_accum_t accum_t;
     typedef dw1_bias_t bias_t;
     typedef dw1_weight_t weight_t;
-    typedef config4_mult mult_config;
+    typedef config5_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
     template<class data_T, class res_T, class CONFIG_T>
     using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 };
-const ap_uint<config4::filt_width> config4::pixels[] = {0};
+const ap_uint<config5::filt_width> config5::pixels[] = {0};
 
 // dw1_selu
-struct selu_config5 : nnet::activ_config {
+struct selu_config6 : nnet::activ_config {
     static const unsigned n_in = 18;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_stream;
@@ -187,7 +197,7 @@ struct selu_config5 : nnet::activ_config {
 };
 
 // sep1_depthwise
-struct config6_depthwise_mult : nnet::dense_config {
+struct config7_depthwise_mult : nnet::dense_config {
     static const unsigned n_in = 6;
     static const unsigned n_out = 3;
     static const unsigned reuse_factor = 1;
@@ -203,7 +213,7 @@ struct config6_depthwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config6_depthwise : nnet::conv1d_config {
+struct config7_depthwise : nnet::conv1d_config {
     static const unsigned pad_left = 0;
     static const unsigned pad_right = 0;
     static const unsigned in_width = 6;
@@ -230,16 +240,16 @@ struct config6_depthwise : nnet::conv1d_config {
     typedef sep1_depthwise_accum_t accum_t;
     typedef sep1_depthwise_bias_t bias_t;
     typedef sep1_depthwise_weight_t weight_t;
-    typedef config6_depthwise_mult mult_config;
+    typedef config7_depthwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
     template<class data_T, class res_T, class CONFIG_T>
     using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 };
-const ap_uint<config6_depthwise::filt_width> config6_depthwise::pixels[] = {0};
+const ap_uint<config7_depthwise::filt_width> config7_depthwise::pixels[] = {0};
 
 // sep1_pointwise
-struct config6_pointwise_mult : nnet::dense_config {
+struct config7_pointwise_mult : nnet::dense_config {
     static const unsigned n_in = 3;
     static const unsigned n_out = 4;
     static const unsigned reuse_factor = 1;
@@ -255,7 +265,7 @@ struct config6_pointwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config6_pointwise : nnet::conv1d_config {
+struct config7_pointwise : nnet::conv1d_config {
     static const unsigned pad_left = 0;
     static const unsigned pad_right = 0;
     static const unsigned in_width = 5;
@@ -282,22 +292,22 @@ struct config6_pointwise : nnet::conv1d_config {
     typedef sep1_pointwise_accum_t accum_t;
     typedef sep1_pointwise_bias_t bias_t;
     typedef sep1_pointwise_weight_t weight_t;
-    typedef config6_pointwise_mult mult_config;
+    typedef config7_pointwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index = nnet::scale_index_unscaled<K, S, W>;
     template<class data_T, class res_T, class CONFIG_T>
     using conv_kernel = nnet::Conv1DLatency<data_T, res_T, CONFIG_T>;
 };
-const ap_uint<config6_pointwise::filt_width> config6_pointwise::pixels[] = {0};
+const ap_uint<config7_pointwise::filt_width> config7_pointwise::pixels[] = {0};
 
 // sep1
-struct config6 {
-    typedef config6_depthwise depthwise_config;
-    typedef config6_pointwise pointwise_config;
+struct config7 {
+    typedef config7_depthwise depthwise_config;
+    typedef config7_pointwise pointwise_config;
 };
 
 // sep1_softplus
-struct softplus_config7 : nnet::activ_config {
+struct softplus_config8 : nnet::activ_config {
     static const unsigned n_in = 20;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_stream;
@@ -306,7 +316,7 @@ struct softplus_config7 : nnet::activ_config {
 };
 
 // pool1
-struct config8 : nnet::pooling1d_config {
+struct config9 : nnet::pooling1d_config {
     static const unsigned n_in = 5;
     static const unsigned n_out = 2;
     static const unsigned n_filt = 4;
@@ -324,7 +334,7 @@ struct config8 : nnet::pooling1d_config {
 };
 
 // seq_fc
-struct config9 : nnet::dense_config {
+struct config10 : nnet::dense_config {
     static const unsigned n_in = 8;
     static const unsigned n_out = 4;
     static const unsigned io_type = nnet::io_stream;
@@ -345,7 +355,7 @@ struct config9 : nnet::dense_config {
 };
 
 // seq_ternary
-struct ternary_tanh_config10 : nnet::activ_config {
+struct ternary_tanh_config11 : nnet::activ_config {
     static const unsigned n_in = 4;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_stream;
@@ -354,7 +364,7 @@ struct ternary_tanh_config10 : nnet::activ_config {
 };
 
 // to_channels_first
-struct config11 : nnet::transpose_config {
+struct config12 : nnet::transpose_config {
     static const unsigned dims = 2;
     static const unsigned N = 8;
     static const unsigned* const from_shape;
@@ -363,18 +373,18 @@ struct config11 : nnet::transpose_config {
     static const unsigned* const perm_strides;
 };
 
-unsigned config11_from_shape[2] = {2, 4};
-unsigned config11_to_shape[2] = {4, 2};
-unsigned config11_perm[2] = {1, 0};
-unsigned config11_perm_strides[2] = {1, 4};
+unsigned config12_from_shape[2] = {2, 4};
+unsigned config12_to_shape[2] = {4, 2};
+unsigned config12_perm[2] = {1, 0};
+unsigned config12_perm_strides[2] = {1, 4};
 
-const unsigned* const config11::from_shape = config11_from_shape;
-const unsigned* const config11::to_shape = config11_to_shape;
-const unsigned* const config11::perm = config11_perm;
-const unsigned* const config11::perm_strides = config11_perm_strides;
+const unsigned* const config12::from_shape = config12_from_shape;
+const unsigned* const config12::to_shape = config12_to_shape;
+const unsigned* const config12::perm = config12_perm;
+const unsigned* const config12::perm_strides = config12_perm_strides;
 
 // seq_fc2
-struct config12 : nnet::dense_config {
+struct config13 : nnet::dense_config {
     static const unsigned n_in = 8;
     static const unsigned n_out = 3;
     static const unsigned io_type = nnet::io_stream;
@@ -395,7 +405,7 @@ struct config12 : nnet::dense_config {
 };
 
 // dw2
-struct config13_mult : nnet::dense_config {
+struct config14_mult : nnet::dense_config {
     static const unsigned n_in = 18;
     static const unsigned n_out = 2;
     static const unsigned reuse_factor = 1;
@@ -411,7 +421,7 @@ struct config13_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config13 : nnet::conv2d_config {
+struct config14 : nnet::conv2d_config {
     static const unsigned pad_top = 0;
     static const unsigned pad_bottom = 0;
     static const unsigned pad_left = 0;
@@ -444,16 +454,16 @@ struct config13 : nnet::conv2d_config {
     typedef dw2_accum_t accum_t;
     typedef dw2_bias_t bias_t;
     typedef dw2_weight_t weight_t;
-    typedef config13_mult mult_config;
+    typedef config14_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config13::filt_height * config13::filt_width> config13::pixels[] = {0};
+const ap_uint<config14::filt_height * config14::filt_width> config14::pixels[] = {0};
 
 // dw2_softsign
-struct softsign_config14 : nnet::activ_config {
+struct softsign_config15 : nnet::activ_config {
     static const unsigned n_in = 18;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_stream;
@@ -462,7 +472,7 @@ struct softsign_config14 : nnet::activ_config {
 };
 
 // sep2_depthwise
-struct config15_depthwise_mult : nnet::dense_config {
+struct config16_depthwise_mult : nnet::dense_config {
     static const unsigned n_in = 8;
     static const unsigned n_out = 2;
     static const unsigned reuse_factor = 1;
@@ -478,7 +488,7 @@ struct config15_depthwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config15_depthwise : nnet::conv2d_config {
+struct config16_depthwise : nnet::conv2d_config {
     static const unsigned pad_top = 0;
     static const unsigned pad_bottom = 0;
     static const unsigned pad_left = 0;
@@ -511,16 +521,16 @@ struct config15_depthwise : nnet::conv2d_config {
     typedef sep2_depthwise_accum_t accum_t;
     typedef sep2_depthwise_bias_t bias_t;
     typedef sep2_depthwise_weight_t weight_t;
-    typedef config15_depthwise_mult mult_config;
+    typedef config16_depthwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config15_depthwise::filt_height * config15_depthwise::filt_width> config15_depthwise::pixels[] = {0};
+const ap_uint<config16_depthwise::filt_height * config16_depthwise::filt_width> config16_depthwise::pixels[] = {0};
 
 // sep2_pointwise
-struct config15_pointwise_mult : nnet::dense_config {
+struct config16_pointwise_mult : nnet::dense_config {
     static const unsigned n_in = 2;
     static const unsigned n_out = 3;
     static const unsigned reuse_factor = 1;
@@ -536,7 +546,7 @@ struct config15_pointwise_mult : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
-struct config15_pointwise : nnet::conv2d_config {
+struct config16_pointwise : nnet::conv2d_config {
     static const unsigned pad_top = 0;
     static const unsigned pad_bottom = 0;
     static const unsigned pad_left = 0;
@@ -569,22 +579,22 @@ struct config15_pointwise : nnet::conv2d_config {
     typedef sep2_pointwise_accum_t accum_t;
     typedef sep2_pointwise_bias_t bias_t;
     typedef sep2_pointwise_weight_t weight_t;
-    typedef config15_pointwise_mult mult_config;
+    typedef config16_pointwise_mult mult_config;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_height = nnet::scale_index_unscaled<K, S, W>;
     template<unsigned K, unsigned S, unsigned W>
     using scale_index_width = nnet::scale_index_unscaled<K, S, W>;
 };
-const ap_uint<config15_pointwise::filt_height * config15_pointwise::filt_width> config15_pointwise::pixels[] = {0};
+const ap_uint<config16_pointwise::filt_height * config16_pointwise::filt_width> config16_pointwise::pixels[] = {0};
 
 // sep2
-struct config15 {
-    typedef config15_depthwise depthwise_config;
-    typedef config15_pointwise pointwise_config;
+struct config16 {
+    typedef config16_depthwise depthwise_config;
+    typedef config16_pointwise pointwise_config;
 };
 
 // img_fc
-struct config16 : nnet::dense_config {
+struct config17 : nnet::dense_config {
     static const unsigned n_in = 12;
     static const unsigned n_out = 3;
     static const unsigned io_type = nnet::io_stream;
@@ -604,8 +614,19 @@ struct config16 : nnet::dense_config {
     using product = nnet::product::mult<x_T, y_T>;
 };
 
+// img_hard_sigmoid
+struct hard_sigmoid_config18 {
+    static const unsigned n_in = 3;
+    static const img_hard_sigmoid_slope_t slope;
+    static const img_hard_sigmoid_shift_t shift;
+    static const unsigned io_type = nnet::io_stream;
+    static const unsigned reuse_factor = 1;
+};
+const img_hard_sigmoid_slope_t hard_sigmoid_config18::slope = 0.2;
+const img_hard_sigmoid_shift_t hard_sigmoid_config18::shift = 0.5;
+
 // embed
-struct config17 : nnet::embed_config {
+struct config19 : nnet::embed_config {
     static const unsigned n_in = 4;
     static const unsigned n_out = 3;
     static const unsigned vocab_size = 8;
@@ -615,7 +636,7 @@ struct config17 : nnet::embed_config {
 };
 
 // tok_fc
-struct config18 : nnet::dense_config {
+struct config20 : nnet::dense_config {
     static const unsigned n_in = 12;
     static const unsigned n_out = 3;
     static const unsigned io_type = nnet::io_stream;
@@ -636,7 +657,7 @@ struct config18 : nnet::dense_config {
 };
 
 // tok_prelu
-struct prelu_config19 : nnet::activ_config {
+struct prelu_config21 : nnet::activ_config {
     static const unsigned n_in = 3;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_stream;
@@ -644,8 +665,27 @@ struct prelu_config19 : nnet::activ_config {
     typedef tok_prelu_table_t table_t;
 };
 
+// tok_relu
+struct relu_config22 : nnet::activ_config {
+    static const unsigned n_in = 3;
+    static const unsigned table_size = 1024;
+    static const unsigned io_type = nnet::io_stream;
+    static const unsigned reuse_factor = 1;
+    typedef tok_relu_table_t table_t;
+};
+
+// tok_thresholded
+struct thresholded_relu_config23 : nnet::activ_config {
+    static const unsigned n_in = 3;
+    static const unsigned table_size = 1024;
+    static const unsigned io_type = nnet::io_stream;
+    static const unsigned reuse_factor = 1;
+    typedef tok_thresholded_table_t table_t;
+    typedef tok_thresholded_param_t param_t;
+};
+
 // add
-struct config20 : nnet::merge_config {
+struct config24 : nnet::merge_config {
     static const unsigned n_elem = 3;
     static const unsigned n_elem1 = 3;
     static const unsigned n_elem2 = 3;
@@ -653,7 +693,7 @@ struct config20 : nnet::merge_config {
 };
 
 // concat
-struct config21 : nnet::concat_config {
+struct config25 : nnet::concat_config {
     static const unsigned n_elem1_0 = 3;
     static const unsigned n_elem1_1 = 0;
     static const unsigned n_elem1_2 = 0;
@@ -665,7 +705,7 @@ struct config21 : nnet::concat_config {
 };
 
 // concat_binary
-struct binary_tanh_config22 : nnet::activ_config {
+struct binary_tanh_config26 : nnet::activ_config {
     static const unsigned n_in = 6;
     static const unsigned table_size = 1024;
     static const unsigned io_type = nnet::io_stream;
@@ -674,7 +714,7 @@ struct binary_tanh_config22 : nnet::activ_config {
 };
 
 // head
-struct config23 : nnet::dense_config {
+struct config27 : nnet::dense_config {
     static const unsigned n_in = 6;
     static const unsigned n_out = 2;
     static const unsigned io_type = nnet::io_stream;

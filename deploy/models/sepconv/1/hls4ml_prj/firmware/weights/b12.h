@@ -3,9 +3,9 @@
 #define B12_H_
 
 #ifndef __SYNTHESIS__
-gap_fc_bias_t b12[5];
+seq_fc_bias_t b12[5];
 #else
-gap_fc_bias_t b12[5] = {0.109375, 0.000000, -0.093750, 0.375000, -0.406250};
+seq_fc_bias_t b12[5] = {0.265625, 0.031250, 0.359375, -0.250000, 0.062500};
 #endif
 
 #endif

@@ -3,9 +3,9 @@
 #define B14_H_
 
 #ifndef __SYNTHESIS__
-dw2_bias_t b14[2];
+gap_fc_bias_t b14[5];
 #else
-dw2_bias_t b14[2] = {-0.359375, 0.078125};
+gap_fc_bias_t b14[5] = {0.031250, 0.171875, 0.390625, 0.046875, 0.078125};
 #endif
 
 #endif

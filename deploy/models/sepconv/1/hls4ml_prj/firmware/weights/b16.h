@@ -3,9 +3,9 @@
 #define B16_H_
 
 #ifndef __SYNTHESIS__
-sep2_pointwise_bias_t b16[3];
+dw2_bias_t b16[2];
 #else
-sep2_pointwise_bias_t b16[3] = {0.031250, -0.171875, -1.171875};
+dw2_bias_t b16[2] = {-0.312500, 0.890625};
 #endif
 
 #endif

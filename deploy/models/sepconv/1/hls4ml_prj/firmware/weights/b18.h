@@ -3,9 +3,9 @@
 #define B18_H_
 
 #ifndef __SYNTHESIS__
-img_fc_bias_t b18[5];
+sep2_pointwise_bias_t b18[3];
 #else
-img_fc_bias_t b18[5] = {1.0, 0.0, -1.0, -1.0, -1.0};
+sep2_pointwise_bias_t b18[3] = {0.765625, -0.484375, -0.656250};
 #endif
 
 #endif

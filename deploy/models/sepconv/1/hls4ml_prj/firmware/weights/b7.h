@@ -3,9 +3,9 @@
 #define B7_H_
 
 #ifndef __SYNTHESIS__
-sep1_pointwise_bias_t b7[4];
+pw1_bias_t b7[3];
 #else
-sep1_pointwise_bias_t b7[4] = {-0.312500, -0.531250, 0.609375, -0.093750};
+pw1_bias_t b7[3] = {0.125000, -0.546875, -0.234375};
 #endif
 
 #endif

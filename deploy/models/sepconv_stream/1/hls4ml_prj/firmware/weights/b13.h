@@ -3,9 +3,9 @@
 #define B13_H_
 
 #ifndef __SYNTHESIS__
-dw2_bias_t b13[2];
+seq_fc2_bias_t b13[3];
 #else
-dw2_bias_t b13[2] = {0.015625, -0.171875};
+seq_fc2_bias_t b13[3] = {-0.203125, 0.078125, -0.218750};
 #endif
 
 #endif

@@ -3,9 +3,9 @@
 #define B16_H_
 
 #ifndef __SYNTHESIS__
-img_fc_bias_t b16[3];
+sep2_pointwise_bias_t b16[3];
 #else
-img_fc_bias_t b16[3] = {-0.625000, -0.203125, -0.359375};
+sep2_pointwise_bias_t b16[3] = {0.718750, 0.234375, -0.546875};
 #endif
 
 #endif
