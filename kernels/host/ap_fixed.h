@@ -210,6 +210,15 @@ constexpr auto operator-(const ap_fixed_base<W1, I1, S1, Q1, O1, N1>& a,
   return r;
 }
 
+// Exact negation (one more integer bit, signed), as Xilinx's unary minus.
+template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N>
+constexpr auto operator-(const ap_fixed_base<W, I, S, Q, O, N>& a) {
+  using R = ap_fixed_base<W + 1, I + 1, true>;
+  R r;
+  r.V = decltype(r.V)(-a.raw());
+  return r;
+}
+
 // Exact comparison of two fixed values.
 template <int W1, int I1, bool S1, ap_q_mode Q1, ap_o_mode O1, int N1, int W2, int I2, bool S2,
           ap_q_mode Q2, ap_o_mode O2, int N2>

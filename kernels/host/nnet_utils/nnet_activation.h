@@ -9,11 +9,23 @@
 //     legacy: 16/N and 64/N grids. argmax: one-hot at the first maximum.
 //   leaky_relu: x > 0 ? res_t(x) : res_t(alpha * x); thresholded_relu: x > theta ? res_t(x) : 0.
 //   hard_sigmoid: res_t(clamp(slope * x + shift, 0, 1)), exact; hard_tanh: 2 * that - 1.
+//   relu6 / relu1: x < 0 ? 0 : x > M ? res_t(M) : res_t(x). prelu: leaky_relu with one alpha per
+//     element.
+//   softplus / softsign: table_t tables over [-8, 8) indexed as sigmoid's (float arguments, the
+//     host's libm, as the generated projects' run-time initialisation computes them).
+//   elu / selu: x >= 0: res_t(x) (elu) or res_t(lambda * x) (selu, lambda in ap_ufixed<16,1>);
+//     else the table entry at index trunc0(x * N / -8), capped at N - 1, of e^v - 1 (elu, times
+//     alpha exactly) or 1.0507 * 1.6733 * (e^v - 1) (selu) at v = -8 * index / N.
+//   binary_tanh: x >= 0 ? 1 : -1 as ap_int<2>, then res_t (an ap_uint<1> res_t gets 0 for -1);
+//   ternary_tanh: d = data_T(2x) (wraps as data_T does), d > 1 -> 1, d > -1 -> 0, else -1.
+//   hls4ml 1.x's numbers: the importer's per-release variants (older elu alpha types, selu's
+//   lambda type before 1.2, binary_tanh before 1.2) are not reproduced here.
 #ifndef FPGAAS_KERNELS_HOST_NNET_ACTIVATION_H_
 #define FPGAAS_KERNELS_HOST_NNET_ACTIVATION_H_
 
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "ap_int.h"
@@ -94,6 +106,40 @@ void hard_tanh(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
   for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
     const auto z = hard_sigmoid_value<data_T, CONFIG_T>(data[i]);
     res[i] = z + z - ap_int<2>(1);
+  }
+}
+
+template <class data_T, class res_T, int MAX_INT, typename CONFIG_T>
+void relu_max(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    if (data[i] < 0) {
+      res[i] = 0;
+    } else if (data[i] > MAX_INT) {
+      res[i] = MAX_INT;
+    } else {
+      res[i] = data[i];
+    }
+  }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void relu6(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  relu_max<data_T, res_T, 6, CONFIG_T>(data, res);
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void relu1(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  relu_max<data_T, res_T, 1, CONFIG_T>(data, res);
+}
+
+template <class data_T, class param_T, class res_T, typename CONFIG_T>
+void prelu(data_T data[CONFIG_T::n_in], param_T alpha[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    if (data[i] > 0) {
+      res[i] = data[i];
+    } else {
+      res[i] = alpha[i] * data[i];
+    }
   }
 }
 
@@ -209,6 +255,130 @@ void tanh(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
     long long index = scaled_index(data[i], n, 8) + 4 * n / 8;
     index = index < 0 ? 0 : (index > n - 1 ? n - 1 : index);
     res[i] = table[index];
+  }
+}
+
+namespace detail {
+
+// The index into a table over [-8, 8): trunc0(x * N / 16) + N/2, clamped to [0, N-1].
+template <class data_T>
+long long symmetric_index(const data_T& x, long long n) {
+  const long long index = scaled_index(x, n, 16) + 8 * n / 16;
+  return index < 0 ? 0 : (index > n - 1 ? n - 1 : index);
+}
+
+// The index into a table over (-8, 0] for x < 0: trunc0(x * N / -8), at most N - 1.
+template <class data_T>
+long long negative_index(const data_T& x, long long n) {
+  const long long index = scaled_index(x, n, -8);
+  return index > n - 1 ? n - 1 : index;
+}
+
+// Entry k of a table over (-8, 0]: f(-8 * k / N) (the argument in float).
+template <class table_T, class F>
+std::vector<table_T> negative_table(unsigned n, F f) {
+  std::vector<table_T> table(n);
+  for (unsigned k = 0; k < n; ++k) {
+    const float x = float(-8.0 * k / float(n));
+    table[k] = table_T(f(x));
+  }
+  return table;
+}
+
+// The functions of the generated projects' table initialisation, float in, float out, with the
+// same mix of float and double arithmetic.
+inline float softplus_value(float x) { return float(std::log(std::exp(x) + 1.)); }
+inline float softsign_value(float x) { return float(x / (std::abs(x) + 1.)); }
+inline float elu_value(float x) { return float(std::exp(x) - 1.); }
+inline float selu_value(float x) {
+  return float(1.0507009873554804934193349852946 *
+               (1.6732632423543772848170429916717 * (std::exp(x) - 1.)));
+}
+
+}  // namespace detail
+
+template <class data_T, class res_T, typename CONFIG_T>
+void softplus(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  using table_T = typename CONFIG_T::table_t;
+  static const std::vector<table_T> table =
+      detail::symmetric_table<table_T>(CONFIG_T::table_size, 8.0, detail::softplus_value);
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    res[i] = table[detail::symmetric_index(data[i], CONFIG_T::table_size)];
+  }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void softsign(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  using table_T = typename CONFIG_T::table_t;
+  static const std::vector<table_T> table =
+      detail::symmetric_table<table_T>(CONFIG_T::table_size, 8.0, detail::softsign_value);
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    res[i] = table[detail::symmetric_index(data[i], CONFIG_T::table_size)];
+  }
+}
+
+template <class data_T, class param_T, class res_T, typename CONFIG_T>
+void elu(data_T data[CONFIG_T::n_in], const param_T alpha, res_T res[CONFIG_T::n_in]) {
+  using table_T = typename CONFIG_T::table_t;
+  static const std::vector<table_T> table =
+      detail::negative_table<table_T>(CONFIG_T::table_size, detail::elu_value);
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    if (data[i] >= 0) {
+      res[i] = data[i];
+    } else {
+      res[i] = alpha * table[detail::negative_index(data[i], CONFIG_T::table_size)];
+    }
+  }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void elu(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  elu<data_T, ap_uint<1>, res_T, CONFIG_T>(data, ap_uint<1>(1), res);
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void selu(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  using table_T = typename CONFIG_T::table_t;
+  static const std::vector<table_T> table =
+      detail::negative_table<table_T>(CONFIG_T::table_size, detail::selu_value);
+  static const ap_ufixed<16, 1> lambda = 1.0507009873554805;
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    if (data[i] >= 0) {
+      res[i] = lambda * data[i];
+    } else {
+      res[i] = table[detail::negative_index(data[i], CONFIG_T::table_size)];
+    }
+  }
+}
+
+// -1 or 1 into res_T; an ap_uint<1> result takes 0 for -1 (hls4ml 1.2+'s binary_cast).
+template <class res_T>
+res_T binary_value(bool positive) {
+  if constexpr (std::is_same_v<res_T, ap_uint<1>>) {
+    return positive ? res_T(1) : res_T(0);
+  } else {
+    return positive ? res_T(ap_int<2>(1)) : res_T(ap_int<2>(-1));
+  }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void binary_tanh(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) res[i] = binary_value<res_T>(data[i] >= 0);
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void ternary_tanh(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    const data_T doubled = data[i] + data[i];  // data_T's overflow applies
+    res_T value;
+    if (doubled > 1) {
+      value = 1;
+    } else if (doubled > -1) {
+      value = 0;
+    } else {
+      value = -1;
+    }
+    res[i] = value;
   }
 }
 

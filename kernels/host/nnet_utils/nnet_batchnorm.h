@@ -1,5 +1,6 @@
-// fpgaas host nnet library: batch normalization, y = res_t(x * scale + bias) with an exact
-// intermediate.
+// fpgaas host nnet library: batch normalization, y = res_t(product(x, scale) + bias) with an exact
+// intermediate: the config's product, x * scale exactly, or product::weight_exponential's shift
+// for power-of-two scales (nnet_code_gen.h).
 #ifndef FPGAAS_KERNELS_HOST_NNET_BATCHNORM_H_
 #define FPGAAS_KERNELS_HOST_NNET_BATCHNORM_H_
 
@@ -26,7 +27,8 @@ void normalize(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in],
                typename CONFIG_T::bias_t bias[CONFIG_T::n_scale_bias]) {
   for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
     const unsigned k = CONFIG_T::n_filt == unsigned(-1) ? i : i % CONFIG_T::n_filt;
-    res[i] = data[i] * scale[k] + bias[k];
+    res[i] = CONFIG_T::template product<data_T, typename CONFIG_T::scale_t>::product(data[i], scale[k]) +
+             bias[k];
   }
 }
 

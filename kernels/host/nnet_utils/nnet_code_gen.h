@@ -3,6 +3,7 @@
 #ifndef FPGAAS_KERNELS_HOST_NNET_CODE_GEN_H_
 #define FPGAAS_KERNELS_HOST_NNET_CODE_GEN_H_
 
+#include "ap_int.h"
 #include "nnet_common.h"
 
 namespace nnet {
@@ -46,6 +47,49 @@ template <class x_T, class w_T>
 class mult {
  public:
   static auto product(x_T a, w_T w) -> decltype(a * w) { return a * w; }
+};
+
+// Binary weights (ap_uint<1>): 0 stands for -1, so the product is -x or x, exactly.
+template <class x_T, class w_T>
+class weight_binary {
+ public:
+  static auto product(x_T a, w_T w) -> decltype(-a) {
+    if (w == 0) return -a;
+    return a;
+  }
+};
+
+// Ternary weights (ap_int<2> in {-1, 0, 1}): 0, -x or x, exactly.
+template <class x_T, class w_T>
+class weight_ternary {
+ public:
+  static auto product(x_T a, w_T w) -> decltype(-a) {
+    if (w == 0) return decltype(-a)(0);
+    if (w == -1) return -a;
+    return a;
+  }
+};
+
+// Power-of-two weights (a struct of `sign` and `weight`, the exponent; hls4ml 0.8+): x taken into
+// r_T = ap_fixed<2 (W_e + W_x), W_e + W_x>, shifted by the exponent within r_T's bits (left: the
+// high bits fall off, i.e. wrap; right: floor), then negated in r_T (wrapping) when sign is 0.
+template <class x_T, class w_T>
+class weight_exponential {
+ public:
+  static constexpr int exponent_width = decltype(w_T::weight)::width;
+  using r_T = ap_fixed<2 * (exponent_width + x_T::width), exponent_width + x_T::width>;
+  static r_T product(x_T a, w_T w) {
+    const r_T x = a;
+    const long long e = w.weight.to_int64();
+    fpgaas_ap::i128 v = x.raw();
+    if (e >= 0) {
+      v = e >= r_T::width ? 0 : v * (fpgaas_ap::i128(1) << e);
+    } else {
+      v = fpgaas_ap::floor_shift(v, int(-e > 127 ? 127 : -e));
+    }
+    const r_T y = r_T::from_raw(v, r_T::fwidth);  // wraps to r_T's width
+    return w.sign == 1 ? y : r_T(-y);
+  }
 };
 }  // namespace product
 

@@ -38,6 +38,35 @@ void load_weights_from_txt(T* w, const char* fname) {
   }
 }
 
+// Power-of-two weights: a line of "{sign, exponent}" pairs, e.g. "{1, -1}, {0, 2}". Each field is
+// read as an integer and converted to its field's type (ap_uint<1> sign, ap_int<N> exponent),
+// which keeps its low bits. fpgaas' importer refuses fields that are not integers.
+template <class T, size_t SIZE>
+void load_exponent_weights_from_txt(T* w, const char* fname) {
+  const std::string path = std::string(WEIGHTS_DIR) + "/" + fname;
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    std::cerr << "fpgaas nnet: cannot read weights " << path << "\n";
+    std::abort();
+  }
+  size_t i = 0, at = 0;
+  while (i < SIZE && (at = line.find('{', at)) != std::string::npos) {
+    char* end = nullptr;
+    const long long sign = std::strtoll(line.c_str() + at + 1, &end, 10);
+    const size_t comma = line.find(',', at);
+    const long long exponent = std::strtoll(line.c_str() + comma + 1, &end, 10);
+    w[i].sign = sign;
+    w[i].weight = exponent;
+    ++i;
+    at = comma;
+  }
+  if (i != SIZE) {
+    std::cerr << "fpgaas nnet: " << path << " holds " << i << " pairs, expected " << SIZE << "\n";
+    std::abort();
+  }
+}
+
 }  // namespace nnet
 
 #endif  // FPGAAS_KERNELS_HOST_NNET_HELPERS_H_

@@ -5,15 +5,26 @@
 //   concatenate1d/2d/3d: the inputs' blocks interleaved along the axis (keras axes: 1-D -1/1;
 //   2-D 2 or -1 the last, else the first; 3-D 3 or -1 the last, 2 or -2 the middle, else the
 //   first); y = res_t(x).
+//   dot1d (product::mult): acc = 0; acc = accum_t(acc + accum_t(a_i * b_i)) in order; y = res_t(acc).
 #ifndef FPGAAS_KERNELS_HOST_NNET_MERGE_H_
 #define FPGAAS_KERNELS_HOST_NNET_MERGE_H_
 
+#include "nnet_code_gen.h"
 #include "nnet_common.h"
 
 namespace nnet {
 
 struct merge_config {
   static const unsigned n_elem = 10;
+};
+
+struct dot_config {
+  static const unsigned n_in = 10;
+  static const unsigned n_out = 1;
+  static const unsigned reuse_factor = 1;
+  typedef float accum_t;
+  template <class x_T, class y_T>
+  using product = nnet::product::mult<x_T, y_T>;
 };
 
 struct concat_config {
@@ -60,6 +71,18 @@ FPGAAS_NNET_MERGE(average, (a + b) * ap_ufixed<1, 0>(0.5))
 FPGAAS_NNET_MERGE(maximum, a >= b ? res_T(a) : res_T(b))
 FPGAAS_NNET_MERGE(minimum, a <= b ? res_T(a) : res_T(b))
 #undef FPGAAS_NNET_MERGE
+
+template <class input1_T, class input2_T, class res_T, typename CONFIG_T>
+void dot1d(input1_T data1[CONFIG_T::n_in], input2_T data2[CONFIG_T::n_in],
+           res_T res[CONFIG_T::n_out]) {
+  using accum_T = typename CONFIG_T::accum_t;
+  accum_T acc = 0;
+  for (unsigned i = 0; i < CONFIG_T::n_in; ++i) {
+    const accum_T p = CONFIG_T::template product<input1_T, input2_T>::product(data1[i], data2[i]);
+    acc = acc + p;
+  }
+  res[0] = acc;
+}
 
 // Concatenation of an [outer][inner1] and an [outer][inner2] array along the inner axis.
 template <class input1_T, class input2_T, class res_T>

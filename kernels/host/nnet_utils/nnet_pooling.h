@@ -4,6 +4,8 @@
 //   (padding 0), s divided by the window size if count_pad, else by the pixels inside the image
 //   (the raw value, truncating toward zero, in accum_t), y = res_t(s).
 //   global_pooling2d_cl: the same over the whole image, one value per channel.
+//   pooling1d_cl / global_pooling1d_cl: the 2-D layers over an image of one row (the 1-D configs
+//   name the widths n_in and n_out).
 #ifndef FPGAAS_KERNELS_HOST_NNET_POOLING_H_
 #define FPGAAS_KERNELS_HOST_NNET_POOLING_H_
 
@@ -97,6 +99,48 @@ void global_pooling2d_cl(data_T data[CONFIG_T::in_height * CONFIG_T::in_width * 
     res[c] = pool_window<data_T, res_T, CONFIG_T, CONFIG_T::in_height, CONFIG_T::in_width,
                          CONFIG_T::in_height, CONFIG_T::in_width>(data, 0, 0, c);
   }
+}
+
+struct pooling1d_config {
+  static const unsigned n_in = 10;
+  static const unsigned pool_width = 2;
+  static const unsigned stride_width = 2;
+  static const unsigned n_out = (n_in - pool_width) / stride_width + 1;
+  static const unsigned pad_left = 0;
+  static const unsigned pad_right = 0;
+  static const bool count_pad = false;
+  static const Pool_Op pool_op = Max;
+};
+
+// A 1-D pooling config read as a 2-D one of height 1.
+template <typename CONFIG_T>
+struct pooling1d_as_2d : CONFIG_T {
+  static const unsigned in_height = 1;
+  static const unsigned in_width = CONFIG_T::n_in;
+  static const unsigned out_height = 1;
+  static const unsigned out_width = CONFIG_T::n_out;
+  static const unsigned pool_height = 1;
+  static const unsigned stride_height = 1;
+  static const unsigned pad_top = 0;
+  static const unsigned pad_bottom = 0;
+};
+
+template <class data_T, class res_T, typename CONFIG_T>
+void pooling1d_cl(data_T data[CONFIG_T::n_in * CONFIG_T::n_filt],
+                  res_T res[CONFIG_T::n_out * CONFIG_T::n_filt]) {
+  pooling2d_cl<data_T, res_T, pooling1d_as_2d<CONFIG_T>>(data, res);
+}
+
+// Global pooling configs name only n_in (the width) and n_filt.
+template <typename CONFIG_T>
+struct global_pooling1d_as_2d : CONFIG_T {
+  static const unsigned in_height = 1;
+  static const unsigned in_width = CONFIG_T::n_in;
+};
+
+template <class data_T, class res_T, typename CONFIG_T>
+void global_pooling1d_cl(data_T data[CONFIG_T::n_in * CONFIG_T::n_filt], res_T res[CONFIG_T::n_filt]) {
+  global_pooling2d_cl<data_T, res_T, global_pooling1d_as_2d<CONFIG_T>>(data, res);
 }
 
 }  // namespace nnet

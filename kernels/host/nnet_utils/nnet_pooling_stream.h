@@ -96,6 +96,11 @@ void global_pooling_stream(hls::stream<data_T>& data, hls::stream<res_T>& res) {
 }
 
 template <class data_T, class res_T, typename CONFIG_T>
+void pooling1d_cl(hls::stream<data_T>& data, hls::stream<res_T>& res) {
+  pooling2d_cl<data_T, res_T, pooling1d_as_2d<CONFIG_T>>(data, res);
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
 void global_pooling2d_cl(hls::stream<data_T>& data, hls::stream<res_T>& res) {
   global_pooling_stream<data_T, res_T, CONFIG_T, CONFIG_T::in_height * CONFIG_T::in_width>(data,
                                                                                            res);

@@ -8,6 +8,8 @@
 //     the res_T state, writes A);
 //   GRU (blocks z, r, n; pytorch_order: r, z, n): z, r = activation_recr(A(a + b));
 //     n = activation(A(a_n + A(r * b_n))); h = res_T(n * (1 - z) + h * z) exactly.
+// io_stream: one time step per input pack (n_in values) and one n_state pack per output step, one
+// sample per call (nnet_types.h); the same numbers.
 #ifndef FPGAAS_KERNELS_HOST_NNET_RECURRENT_H_
 #define FPGAAS_KERNELS_HOST_NNET_RECURRENT_H_
 
@@ -15,6 +17,7 @@
 #include "nnet_common.h"
 #include "nnet_dense.h"
 #include "nnet_recr_activations.h"
+#include "nnet_types.h"
 
 namespace nnet {
 
@@ -125,6 +128,38 @@ void gru_stack(data_T data[CONFIG_T::n_sequence * CONFIG_T::n_in],
   if (CONFIG_T::n_sequence_out == 1) {
     for (unsigned k = 0; k < n; ++k) res[k] = h[k];
   }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void lstm_stack(hls::stream<data_T>& data, hls::stream<res_T>& res,
+                typename CONFIG_T::weight_t param[CONFIG_T::n_state * 4 * CONFIG_T::n_in],
+                typename CONFIG_T::recurrent_weight_t param_r[CONFIG_T::n_state * 4 * CONFIG_T::n_state],
+                typename CONFIG_T::bias_t param_b[CONFIG_T::n_state * 4],
+                typename CONFIG_T::recurrent_bias_t param_br[CONFIG_T::n_state * 4]) {
+  using x_T = typename data_T::value_type;
+  using y_T = typename res_T::value_type;
+  static_assert(data_T::size == CONFIG_T::n_in && res_T::size == CONFIG_T::n_state,
+                "lstm_stack (stream): one time step per pack");
+  stream_layer<data_T, res_T, CONFIG_T::n_sequence * CONFIG_T::n_in,
+               CONFIG_T::n_sequence_out * CONFIG_T::n_state>(data, res, [&](x_T* x, y_T* y) {
+    lstm_stack<x_T, y_T, CONFIG_T>(x, y, param, param_r, param_b, param_br);
+  });
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void gru_stack(hls::stream<data_T>& data, hls::stream<res_T>& res,
+               typename CONFIG_T::weight_t param[CONFIG_T::n_state * 3 * CONFIG_T::n_in],
+               typename CONFIG_T::recurrent_weight_t param_zr[CONFIG_T::n_state * 3 * CONFIG_T::n_state],
+               typename CONFIG_T::bias_t param_b[CONFIG_T::n_state * 3],
+               typename CONFIG_T::recurrent_bias_t param_br[CONFIG_T::n_state * 3]) {
+  using x_T = typename data_T::value_type;
+  using y_T = typename res_T::value_type;
+  static_assert(data_T::size == CONFIG_T::n_in && res_T::size == CONFIG_T::n_state,
+                "gru_stack (stream): one time step per pack");
+  stream_layer<data_T, res_T, CONFIG_T::n_sequence * CONFIG_T::n_in,
+               CONFIG_T::n_sequence_out * CONFIG_T::n_state>(data, res, [&](x_T* x, y_T* y) {
+    gru_stack<x_T, y_T, CONFIG_T>(x, y, param, param_zr, param_b, param_br);
+  });
 }
 
 }  // namespace nnet

@@ -1,0 +1,11 @@
+//Numpy array shape
+#ifndef B2_H_
+#define B2_H_
+
+#ifndef __SYNTHESIS__
+conv1_bias_t b2[3];
+#else
+conv1_bias_t b2[3] = {-0.593750, -0.296875, -0.156250};
+#endif
+
+#endif
