@@ -133,7 +133,8 @@ TEST(ExponentScalesImport, Refusals) {
                 HasSubstr("firmware/nnet_utils/nnet_mult.h: this nnet_mult.h's "
                           "weight_exponential is neither"));
   }
-  {  // Exponent (or any struct-typed) weights in a dense layer stay refused, at their typedef.
+  {  // Struct-typed weights multiplied by product::mult (no weight_exponential): refused at
+     // their typedef (exponent_weights_import_test.cc has the weight_exponential layers).
     fs::path dir = CopyFixture("cnn_parallel");
     const fs::path fw = dir / "firmware";
     ReplaceInFile(fw / "defines.h", "typedef ap_fixed<8,2> fc_weight_t;",
