@@ -1512,10 +1512,33 @@ absl::Status ProjectReader::LoadExponentWeights(const std::string& name,
   std::getline(in, line);  // the loader reads the first line only
   const std::string display = Display(txt);
   // ap_int_base(const char*)'s reading of a decimal token: its integer part, wrapped to the
-  // width. Tokens with a nonzero fraction are refused (hls4ml writes "1.0" and "-3").
+  // width. Tokens with a nonzero fraction are refused (hls4ml writes "1.0" and "-3", and for a zero
+  // weight numpy's int cast of log2(0) = -inf: "-9223372036854775808", or "-2147483648" where
+  // numpy's int is 32 bits — both wrap to exponent 0).
   auto parse = [&](absl::string_view token, const FixedType& t, int index,
                    int64_t* raw) -> absl::Status {
     std::string s(Trim(token));
+    {
+      // [-+]digits[.zeros], of any length: exact modulo 2^64 (every field is at most 16 bits).
+      absl::string_view rest = s;
+      const bool negative = absl::ConsumePrefix(&rest, "-");
+      if (!negative) absl::ConsumePrefix(&rest, "+");
+      const size_t dot = rest.find('.');
+      absl::string_view digits = rest.substr(0, dot);
+      absl::string_view fraction =
+          dot == absl::string_view::npos ? absl::string_view() : rest.substr(dot + 1);
+      auto all = [](absl::string_view v, auto pred) {
+        return std::all_of(v.begin(), v.end(), pred);
+      };
+      if (!digits.empty() && all(digits, [](char c) { return c >= '0' && c <= '9'; }) &&
+          all(fraction, [](char c) { return c == '0'; })) {
+        uint64_t v = 0;
+        for (char c : digits) v = v * 10 + static_cast<uint64_t>(c - '0');
+        if (negative) v = 0 - v;
+        *raw = internal::WrapToWidth(t, static_cast<internal::Int128>(static_cast<int64_t>(v)));
+        return absl::OkStatus();
+      }
+    }
     char* end = nullptr;
     errno = 0;
     const double v = std::strtod(s.c_str(), &end);
@@ -1925,12 +1948,16 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
   }
   const int64_t k = int64_t{c.filt_height} * c.filt_width * c.n_chan;
   if (depthwise) {
-    // Depth multiplier 1 only (hls4ml asserts n_filt == n_chan).
+    // Depth multiplier 1 only: no release's C simulation has a result for another one (1.x's
+    // depthwise_conv_*_cl assert n_filt == n_chan; 0.7/0.8's stream kernels copy n_filt values
+    // out of an n_chan array).
     if (c.n_filt != c.n_chan) {
       return Error(absl::StatusCode::kUnimplemented, config.Where(),
                    absl::StrCat(config.name, ": depthwise convolution with n_filt = ", c.n_filt,
                                 " for n_chan = ", c.n_chan,
-                                " (a depth multiplier other than 1) is not supported"));
+                                " (a depth multiplier other than 1) is not supported: hls4ml's C "
+                                "simulation has no result for it (1.x asserts n_filt == n_chan, "
+                                "0.7/0.8 read past their n_chan outputs)"));
     }
     if (const ConfigStruct* m = mult) {
       // The window products use the mult_config's types; they must be the layer's.

@@ -30,7 +30,8 @@ using ::testing::HasSubstr;
 constexpr int kConvWeights = 2 * 2 * 2 * 3, kFcWeights = 12 * 4;
 
 // The text load_exponent_weights_from_txt reads: "{sign, exponent}" with the sign printed as a
-// float; hls4ml writes INT_MIN as the exponent of a zero weight (log2(0) cast to int).
+// float; hls4ml writes numpy's int cast of log2(0) = -inf as the exponent of a zero weight: INT64_MIN
+// (INT_MIN where numpy's int is 32 bits), which ap_int's string reading wraps to 0.
 std::string ExponentText(int n, int bits, std::vector<int>* signs, std::vector<int>* exponents) {
   std::string s;
   const int lo = -(1 << (bits - 1)), hi = (1 << (bits - 1)) - 1;
@@ -39,8 +40,8 @@ std::string ExponentText(int n, int bits, std::vector<int>* signs, std::vector<i
     int e = lo + (k * 5) % (hi - lo + 1);
     std::string text = std::to_string(e);
     if (k % 7 == 6) {
-      text = "-2147483648";
-      e = 0;  // the low `bits` bits of INT_MIN
+      text = k % 14 == 6 ? "-9223372036854775808" : "-2147483648";
+      e = 0;  // their low `bits` bits
     }
     signs->push_back(sign);
     exponents->push_back(e);

@@ -437,6 +437,7 @@ TEST(DepthwiseImport, DepthMultiplierIsRefusedAtTheConfig) {
   EXPECT_THAT(project.status().message(),
               HasSubstr("firmware/parameters.h:" + std::to_string(LineOf(params, "struct config2")) +
                         ": config2: depthwise convolution with n_filt = 4 for n_chan = 2"));
+  EXPECT_THAT(project.status().message(), HasSubstr("1.x asserts n_filt == n_chan"));
 }
 
 
