@@ -3018,7 +3018,12 @@ absl::StatusOr<int> ProjectReader::ConfigInputSize(const LayerCall& call) const 
   size_t config_index = call.template_args.size() - 1;
   absl::StatusOr<const ConfigStruct*> config_or = Config(call, config_index);
   if (!config_or.ok()) return config_or.status();
-  const ConfigStruct& c = **config_or;
+  const ConfigStruct* config = *config_or;
+  // A separable layer's config only names its halves: its input is the depthwise half's.
+  if (auto dw = config->typedefs.find("depthwise_config"); dw != config->typedefs.end()) {
+    if (auto it = configs_.find(dw->second.text); it != configs_.end()) config = &it->second;
+  }
+  const ConfigStruct& c = *config;
   auto get = [&](const char* field) -> std::optional<int64_t> {
     absl::StatusOr<std::optional<int64_t>> v = ConfigInt(c, field);
     return v.ok() ? *v : std::nullopt;

@@ -245,6 +245,105 @@ TEST(ExponentWeightsImport, DenseAndConvWeightsAndProductTypes) {
   }
 }
 
+// An io_stream separable convolution reading the top function's input (its size comes from the
+// depthwise half's config), with power-of-two weights in both halves: the pointwise half's x_T is
+// the call's dw_res_T.
+TEST(ExponentWeightsImport, StreamSeparableConvolution) {
+  const fs::path dir = ScratchDir("po2_separable") / "sep";
+  const fs::path fw = dir / "firmware";
+  fs::create_directories(fw / "weights");
+  WriteText(fw / "defines.h",
+            "#ifndef DEFINES_H_\n#define DEFINES_H_\n"
+            "typedef nnet::array<ap_fixed<10,3>, 2> input_t;\n"
+            "typedef nnet::array<ap_fixed<12,4,AP_RND,AP_SAT>, 2> dw_out_t;\n"
+            "typedef nnet::array<ap_fixed<16,6>, 3> result_t;\n"
+            "typedef struct exponent_weight2_t {ap_uint<1> sign;ap_int<4> weight; } "
+            "exponent_weight2_t;\n"
+            "typedef struct exponent_weight3_t {ap_uint<1> sign;ap_int<3> weight; } "
+            "exponent_weight3_t;\n"
+            "typedef ap_fixed<8,3> bias_t;\n"
+            "typedef ap_fixed<18,6,AP_RND,AP_SAT> dw_accum_t;\n"
+            "typedef ap_fixed<20,8> pw_accum_t;\n#endif\n");
+  auto half = [](const std::string& name, int filt, int in, int out, int n_filt,
+                 const std::string& weight, const std::string& accum, const std::string& kernel) {
+    const std::string f = std::to_string(filt);
+    return "struct " + name + "_mult : nnet::dense_config {\n"
+           "    static const unsigned n_in = " + std::to_string(filt * filt * 2) + ";\n"
+           "    static const unsigned n_out = " + std::to_string(n_filt) + ";\n"
+           "    static const unsigned reuse_factor = 1;\n"
+           "    static const unsigned strategy = nnet::latency;\n"
+           "    typedef " + accum + " accum_t;\n"
+           "    typedef bias_t bias_t;\n"
+           "    typedef " + weight + " weight_t;\n"
+           "    template<class data_T, class res_T, class CONFIG_T>\n"
+           "    using kernel = nnet::" + kernel + "<data_T, res_T, CONFIG_T>;\n"
+           "    template<class x_T, class y_T>\n"
+           "    using product = nnet::product::weight_exponential<x_T, y_T>;\n"
+           "};\n"
+           "struct " + name + " : nnet::conv2d_config {\n"
+           "    static const unsigned pad_top = 0;\n    static const unsigned pad_bottom = 0;\n"
+           "    static const unsigned pad_left = 0;\n    static const unsigned pad_right = 0;\n"
+           "    static const unsigned in_height = " + std::to_string(in) + ";\n"
+           "    static const unsigned in_width = " + std::to_string(in) + ";\n"
+           "    static const unsigned n_chan = 2;\n"
+           "    static const unsigned filt_height = " + f + ";\n"
+           "    static const unsigned filt_width = " + f + ";\n"
+           "    static const unsigned n_filt = " + std::to_string(n_filt) + ";\n"
+           "    static const unsigned stride_height = 1;\n    static const unsigned stride_width = 1;\n"
+           "    static const unsigned out_height = " + std::to_string(out) + ";\n"
+           "    static const unsigned out_width = " + std::to_string(out) + ";\n"
+           "    static const unsigned reuse_factor = 1;\n"
+           "    static const unsigned strategy = nnet::latency;\n"
+           "    typedef " + accum + " accum_t;\n"
+           "    typedef bias_t bias_t;\n"
+           "    typedef " + weight + " weight_t;\n"
+           "    typedef " + name + "_mult mult_config;\n"
+           "};\n";
+  };
+  WriteText(fw / "parameters.h",
+            "#ifndef PARAMETERS_H_\n#define PARAMETERS_H_\n" +
+                half("config2_depthwise", 2, 3, 2, 2, "exponent_weight2_t", "dw_accum_t",
+                     "DepthwiseDenseLatency") +
+                half("config2_pointwise", 1, 2, 2, 3, "exponent_weight3_t", "pw_accum_t",
+                     "DenseLatency") +
+                "struct config2 {\n"
+                "    typedef config2_depthwise depthwise_config;\n"
+                "    typedef config2_pointwise pointwise_config;\n};\n#endif\n");
+  WriteText(fw / "sep.cpp",
+            "#include \"sep.h\"\n#include \"parameters.h\"\n"
+            "void sep(hls::stream<input_t> &input_1, hls::stream<result_t> &layer2_out) {\n"
+            "#ifndef __SYNTHESIS__\n"
+            "    nnet::load_exponent_weights_from_txt<exponent_weight2_t, 8>(d2, \"d2.txt\");\n"
+            "    nnet::load_exponent_weights_from_txt<exponent_weight3_t, 6>(p2, \"p2.txt\");\n"
+            "    nnet::load_weights_from_txt<bias_t, 2>(z2, \"z2.txt\");\n"
+            "    nnet::load_weights_from_txt<bias_t, 3>(b2, \"b2.txt\");\n"
+            "#endif\n"
+            "    nnet::separable_conv_2d_cl<input_t, dw_out_t, result_t, config2>(input_1, "
+            "layer2_out, d2, p2, z2, b2); // sep\n}\n");
+  WriteText(fw / "sep.h", "#include \"defines.h\"\n");
+  std::vector<int> d_signs, d_exponents, p_signs, p_exponents;
+  WriteText(fw / "weights" / "d2.txt", ExponentText(8, 4, &d_signs, &d_exponents));
+  WriteText(fw / "weights" / "p2.txt", ExponentText(6, 3, &p_signs, &p_exponents));
+  WriteText(fw / "weights" / "z2.txt", "0.5, -1.25");
+  WriteText(fw / "weights" / "b2.txt", "0.125, 0.0, -2.0");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  ASSERT_EQ(project->spec.layers.size(), 2u);
+  EXPECT_EQ(project->spec.input_size, 18);
+  const auto& d = std::get<ConvSpec>(project->spec.layers[0].op);
+  const auto& pw = std::get<ConvSpec>(project->spec.layers[1].op);
+  ASSERT_TRUE(d.exponent_weights && pw.exponent_weights);
+  EXPECT_TRUE(d.depthwise);
+  EXPECT_EQ(d.exponent_weights->exponent, d_exponents);
+  EXPECT_EQ(pw.exponent_weights->sign, p_signs);
+  // x_T: ap_fixed<10,3> for the depthwise half (4-bit exponents): ap_fixed<28,14>; dw_out_t's
+  // ap_fixed<12,4> for the pointwise half (3 bits): ap_fixed<30,15>.
+  EXPECT_EQ(d.exponent_weights->product_type.width, 28);
+  EXPECT_EQ(pw.exponent_weights->product_type.width, 30);
+  EXPECT_EQ(pw.exponent_weights->product_type.integer_bits, 15);
+  ExpectAgreesWithReference(project->spec, 13);
+}
+
 TEST(ExponentWeightsImport, RefusalsNameTheirFileAndLine) {
   {  // Exponent weights read by the fixed-point loader.
     const Po2Project p = WritePo2Project(false);
