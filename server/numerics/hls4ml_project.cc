@@ -234,6 +234,8 @@ class ProjectReader {
   // nnet::transpose (hls4ml >= 1.1): `pack` > 0 is the io_stream output pack size, whose
   // two-dimensional version reads its own index pattern.
   absl::StatusOr<LayerSpec> BuildTranspose(const LayerCall& call, int n_in, int pack = 0) const;
+  // nnet::transpose_2d / transpose_3d (nnet_array.h, hls4ml 0.7 - 1.0).
+  absl::StatusOr<LayerSpec> BuildArrayTranspose(const LayerCall& call, int n_in);
   // `unsigned NAME[...] = {a, b, ...};` at file scope of the config's file (hls4ml's transpose
   // shapes), found through `const unsigned* const config::member = NAME;`.
   absl::StatusOr<std::vector<int64_t>> ConfigArray(const ConfigStruct& config,
@@ -252,6 +254,21 @@ class ProjectReader {
   absl::StatusOr<LayerSpec> BuildEmbedding(const LayerCall& call, int n_in);
   // nnet::lstm_stack / gru_stack (hls4ml_project.cc's BuildRecurrent).
   absl::StatusOr<LayerSpec> BuildRecurrent(const LayerCall& call, int n_in);
+  // nnet::bidirectional_stack (hls4ml 1.2+): a forward and a backward recurrent cell.
+  absl::StatusOr<LayerSpec> BuildBidirectional(const LayerCall& call, int n_in);
+  // nnet::layernormalize (hls4ml 1.2+).
+  absl::StatusOr<LayerSpec> BuildLayerNorm(const LayerCall& call, int n_in);
+  // One direction: its config's n_in, n_state, accum_t, products (weights at call.args
+  // first_weight .. first_weight + 3: w, wr, b, br), activations and pytorch_order.
+  absl::StatusOr<RecurrentSpec> RecurrentCell(const LayerCall& call, const ConfigStruct& config,
+                                              bool lstm, int first_weight);
+  // Whether the project's nnet_recurrent.h is a pre-1.1 one (true) or a later one (false); an
+  // error when it is neither, or when it ignores a pytorch_order the config sets.
+  absl::StatusOr<bool> RecurrentRelease(const LayerCall& call, const ConfigStruct& config);
+  // Each type of `must_equal` must be r's accum_t, or the project does not compile.
+  absl::Status RecurrentTypesCompile(
+      const LayerCall& call, const ConfigStruct& config, const RecurrentSpec& r,
+      const std::vector<std::pair<std::string, FixedType>>& must_equal);
   absl::StatusOr<ActivationSpec> RecurrentActivation(const ConfigStruct& config,
                                                      const std::string& act_config,
                                                      const std::string& using_name, int n);
@@ -1625,18 +1642,43 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildSoftmax(const LayerCall& call, int
     return Error(absl::StatusCode::kInvalidArgument, config.Where(),
                  absl::StrCat(config.name, "::n_in does not match the layer's input size ", n_in));
   }
-  // io_stream softmax reads neither: it runs once per pack (AdaptToStream).
-  for (const char* field : {"n_outer", "n_inner"}) {
-    absl::StatusOr<std::optional<int64_t>> v = ConfigInt(config, field);
-    if (!v.ok()) return v.status();
-    if (*v && **v != 1 && !stream_) {
-      return Error(absl::StatusCode::kUnimplemented, config.values.at(field).Where(),
-                   absl::StrCat(config.name, "::", field, " = ", **v,
-                                ": multi-dimensional softmax is not supported"));
-    }
-  }
   SoftmaxSpec sm;
   sm.n = n_in;
+  if (call.function == "softmax_multidim") {
+    // hls4ml 1.2+: one softmax per (outer, inner) index over n_slice values n_inner apart.
+    if (stream_) {
+      return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                   "io_stream nnet::softmax_multidim is not supported (hls4ml has it for "
+                   "io_parallel only)");
+    }
+    int n_slice = 0, n_outer = 0, n_inner = 0;
+    for (auto [field, value] :
+         {std::pair{"n_slice", &n_slice}, {"n_outer", &n_outer}, {"n_inner", &n_inner}}) {
+      absl::StatusOr<int> v = RequiredInt(config, field);
+      if (!v.ok()) return v.status();
+      *value = *v;
+    }
+    if (n_slice < 1 || n_outer < 1 || n_inner < 1 ||
+        int64_t{n_slice} * n_outer * n_inner != n_in) {
+      return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                   absl::StrCat(config.name, ": n_slice * n_outer * n_inner = ",
+                                int64_t{n_slice} * n_outer * n_inner, " but n_in = ", n_in));
+    }
+    sm.slice = n_slice;
+    sm.inner = n_inner;
+  } else {
+    // io_stream softmax reads neither: it runs once per pack (AdaptToStream).
+    for (const char* field : {"n_outer", "n_inner"}) {
+      absl::StatusOr<std::optional<int64_t>> v = ConfigInt(config, field);
+      if (!v.ok()) return v.status();
+      if (*v && **v != 1 && !stream_) {
+        return Error(absl::StatusCode::kUnimplemented, config.values.at(field).Where(),
+                     absl::StrCat(config.name, "::", field, " = ", **v,
+                                  ": a softmax over part of its input is "
+                                  "nnet::softmax_multidim's (hls4ml 1.2+), not nnet::softmax's"));
+      }
+    }
+  }
   auto exp_scale = config.values.find("exp_scale");
   if (exp_scale != config.values.end()) {
     // `static constexpr float exp_scale = 0.5;`: the literal as a double, then to float.
@@ -2313,6 +2355,19 @@ absl::StatusOr<FixedType> ProjectReader::StreamPoolWindowType(const LayerCall& c
 
 absl::StatusOr<std::vector<int64_t>> ProjectReader::ConfigArray(const ConfigStruct& config,
                                                                 const std::string& member) const {
+  // In the struct: `static constexpr unsigned perm[3] = {0,2,1};` (hls4ml <= 1.0).
+  for (const auto& [key, value] : config.values) {
+    if (absl::StartsWith(key, member + "[") && absl::StartsWith(value.text, "{") &&
+        absl::EndsWith(value.text, "}")) {
+      std::vector<int64_t> values;
+      for (const std::string& v : SplitTopLevel(value.text.substr(1, value.text.size() - 2))) {
+        absl::StatusOr<int64_t> n = EvalInt(v, value);
+        if (!n.ok()) return n.status();
+        values.push_back(*n);
+      }
+      return values;
+    }
+  }
   std::string name = config.name + "_" + member;
   if (auto it = out_of_line_.find(config.name + "::" + member); it != out_of_line_.end()) {
     name = it->second.text;
@@ -2408,6 +2463,87 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildTranspose(const LayerCall& call, i
         index /= (*to_shape)[d];
       }
       t.source[i] = static_cast<int>(std::clamp<int64_t>(idx, -1, int64_t{1} << 30));
+    }
+  }
+  LayerSpec layer;
+  layer.op = std::move(t);
+  return layer;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildArrayTranspose(const LayerCall& call, int n_in) {
+  const bool three = call.function == "transpose_3d";
+  if (call.args.size() != 2 || call.template_args.size() != 3) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 absl::StrCat("nnet::", call.function,
+                              " takes <data_T, res_T, CONFIG_T>(data, data_t)"));
+  }
+  if (stream_) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("io_stream nnet::", call.function,
+                              " is not supported (nnet_array.h has arrays only)"));
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  // The project's own nnet_array.h (hls4ml 0.7 - 1.0), if it ships one: the copy statements.
+  const std::string& source = NnetUtils("nnet_array.h");
+  if (!source.empty()) {
+    std::string flat;
+    for (char ch : source) {
+      if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
+    }
+    const char* marker =
+        three ? "data_t[idx_t[0]*dims_t[1]*dims_t[2]+idx_t[1]*dims_t[2]+idx_t[2]]=data[idx[0]*"
+                "dims[1]*dims[2]+idx[1]*dims[2]+idx[2]];"
+              : "data_t[j*CONFIG_T::height+i]=data[i*CONFIG_T::width+j];";
+    if (!absl::StrContains(flat, marker)) {
+      return Error(absl::StatusCode::kUnimplemented,
+                   Display(firmware_dir_ / "nnet_utils" / "nnet_array.h"),
+                   absl::StrCat("this nnet_array.h is not hls4ml 0.7-1.0's (edited?): nnet::",
+                                call.function, " cannot be reproduced"));
+    }
+  }
+  int depth = 1, height = 0, width = 0;
+  for (IntField f : {IntField{"height", &height}, IntField{"width", &width}}) {
+    absl::StatusOr<int> v = RequiredInt(config, f.name);
+    if (!v.ok()) return v.status();
+    *f.value = *v;
+  }
+  std::vector<int64_t> perm = {0, 2, 1};
+  if (three) {
+    absl::StatusOr<int> d = RequiredInt(config, "depth");
+    if (!d.ok()) return d.status();
+    depth = *d;
+    absl::StatusOr<std::vector<int64_t>> p = ConfigArray(config, "perm");
+    if (!p.ok()) return p.status();
+    perm = *std::move(p);
+    std::vector<int64_t> sorted = perm;
+    std::sort(sorted.begin(), sorted.end());
+    if (sorted != std::vector<int64_t>{0, 1, 2}) {
+      return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                   absl::StrCat(config.name, "::perm is not a permutation of {0, 1, 2}"));
+    }
+  }
+  if (depth < 1 || height < 1 || width < 1 || int64_t{depth} * height * width != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": depth * height * width = ",
+                              int64_t{depth} * height * width, " for an input of ", n_in,
+                              " values"));
+  }
+  // transpose_2d: data_t[j * height + i] = data[i * width + j]; transpose_3d moves element
+  // (d, h, w) to the index of (idx[perm[0]], idx[perm[1]], idx[perm[2]]) in the permuted dims.
+  TransposeSpec t;
+  t.source.resize(n_in);
+  const int dims[3] = {depth, height, width};
+  const int dims_t[3] = {dims[perm[0]], dims[perm[1]], dims[perm[2]]};
+  for (int a = 0; a < depth; ++a) {
+    for (int b = 0; b < height; ++b) {
+      for (int c = 0; c < width; ++c) {
+        const int idx[3] = {a, b, c};
+        const int to = three ? (idx[perm[0]] * dims_t[1] + idx[perm[1]]) * dims_t[2] + idx[perm[2]]
+                             : c * height + b;
+        t.source[to] = (a * height + b) * width + c;
+      }
     }
   }
   LayerSpec layer;
@@ -2667,6 +2803,101 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildEmbedding(const LayerCall& call, i
   return layer;
 }
 
+absl::StatusOr<LayerSpec> ProjectReader::BuildLayerNorm(const LayerCall& call, int n_in) {
+  if (call.args.size() != 4 || call.template_args.size() != 3) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 "nnet::layernormalize takes <data_T, res_T, CONFIG_T>(data, res, scale, bias)");
+  }
+  if (stream_) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 "io_stream nnet::layernormalize is not supported (hls4ml has it for io_parallel "
+                 "only)");
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
+  // The project's own nnet_layernorm.h, if it ships one, must be hls4ml 1.2+'s: the lines that
+  // decide what is computed (whitespace ignored).
+  const std::string& source = NnetUtils("nnet_layernorm.h");
+  if (!source.empty()) {
+    std::string flat;
+    for (char ch : source) {
+      if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
+    }
+    static const char* const kMarkers[] = {
+        "floatmin_val=pow(10.0f,-(int)CONFIG_T::epsilon_power_of_10);",
+        "floatmax_val=pow(2.0f,-(int)CONFIG_T::table_range_power2);",
+        "floatstep=max_val/(float)(N_TABLE);",
+        "floatin_val=min_val+step*ii;",
+        "table_out[ii]=(typenameCONFIG_T::table_t)(1.0/sqrt(in_val));",
+        "consttypenameCONFIG_T::accum_tk_inv=1.0/dim;",
+        "sum_cache+=static_cast<typenameCONFIG_T::accum_t>(data[i]);",
+        "mean=CONFIG_T::templateproduct<typenameCONFIG_T::accum_t,typenameCONFIG_T::accum_t>::"
+        "product(sum_cache,k_inv);",
+        "data_diff[i]=static_cast<typenameCONFIG_T::accum_t>(data[i])-mean;",
+        "diff=data_diff[i]*data_diff[i];",
+        "sum_cache2+=diff;",
+        "var=CONFIG_T::templateproduct<typenameCONFIG_T::accum_t,typenameCONFIG_T::accum_t>::"
+        "product(sum_cache2,k_inv);",
+        "intindex=(var)*(CONFIG_T::table_size)*inv_range_inv;",
+        "res[i]=data_diff[i]*deno_inver*scale[i]+bias[i];",
+    };
+    for (const char* marker : kMarkers) {
+      if (!absl::StrContains(flat, marker)) {
+        return Error(absl::StatusCode::kUnimplemented,
+                     Display(firmware_dir_ / "nnet_utils" / "nnet_layernorm.h"),
+                     "this nnet_layernorm.h is not hls4ml 1.2-1.3's (edited?): "
+                     "nnet::layernormalize cannot be reproduced");
+      }
+    }
+  }
+  LayerNormSpec l;
+  for (IntField f : {IntField{"n_in", &l.n_in}, IntField{"seq_len", &l.seq_len},
+                     IntField{"epsilon_power_of_10", &l.epsilon_power_of_10},
+                     IntField{"table_range_power2", &l.table_range_power2},
+                     IntField{"table_size", &l.table_size}}) {
+    absl::StatusOr<int> v = RequiredInt(config, f.name);
+    if (!v.ok()) return v.status();
+    *f.value = *v;
+  }
+  if (l.n_in != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, "::n_in = ", l.n_in, " but the layer's input has ", n_in,
+                              " values"));
+  }
+  if (l.seq_len < 1 || l.n_in % l.seq_len != 0) {
+    return Error(absl::StatusCode::kInvalidArgument, config.values.at("seq_len").Where(),
+                 absl::StrCat(config.name, "::seq_len = ", l.seq_len, " does not divide n_in = ",
+                              l.n_in));
+  }
+  auto product = config.usings.find("product");
+  if (product != config.usings.end() &&
+      !absl::StartsWith(product->second.text, "nnet::product::mult<")) {
+    return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
+                 absl::StrCat(config.name, ": layer norm with product ", product->second.text,
+                              " is not supported (nnet::product::mult is)"));
+  }
+  for (auto [field, type] : {std::pair{"accum_t", &l.accum_type}, {"table_t", &l.table_type},
+                             {"scale_t", &l.scale_type}, {"bias_t", &l.bias_type}}) {
+    absl::StatusOr<FixedType> t = ConfigType(config, field, std::nullopt);
+    if (!t.ok()) return t.status();
+    *type = *t;
+  }
+  const int dim = l.n_in / l.seq_len;
+  absl::StatusOr<std::vector<int64_t>> scales = LoadWeights(
+      call.args[2], l.scale_type, dim, absl::StrCat(config.name, "::scale_t"), call);
+  if (!scales.ok()) return scales.status();
+  absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
+      call.args[3], l.bias_type, dim, absl::StrCat(config.name, "::bias_t"), call);
+  if (!biases.ok()) return biases.status();
+  l.scales = *std::move(scales);
+  l.biases = *std::move(biases);
+  LayerSpec layer;
+  layer.op = std::move(l);
+  return layer;
+}
+
 std::string ProjectReader::SpelledType(absl::string_view text) const {
   std::string t(Trim(text));
   for (int hops = 0; hops < 32; ++hops) {
@@ -2858,46 +3089,16 @@ absl::StatusOr<ActivationSpec> ProjectReader::RecurrentActivation(
   return act;
 }
 
-absl::StatusOr<LayerSpec> ProjectReader::BuildRecurrent(const LayerCall& call, int n_in) {
-  const bool lstm = call.function == "lstm_stack";
-  if (call.template_args.size() != 3 || call.args.size() != 6) {
-    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
-                 absl::StrCat("nnet::", call.function,
-                              " with initial states is not supported (expected "
-                              "<in_t, out_t, config>(in, out, w, wr, b, br))"));
-  }
-  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
-  if (!config_or.ok()) return config_or.status();
-  const ConfigStruct& config = **config_or;
-  // The config's io_type holds the layer's strategy (hls4ml's template writes it there).
+absl::StatusOr<RecurrentSpec> ProjectReader::RecurrentCell(const LayerCall& call,
+                                                           const ConfigStruct& config, bool lstm,
+                                                           int first_weight) {
   RecurrentSpec r;
   r.kind = lstm ? RecurrentKind::kLstm : RecurrentKind::kGru;
-  int n_sequence_out = 0;
-  for (auto [field, value] : {std::pair{"n_in", &r.n_in},
-                              {"n_state", &r.n_state},
-                              {"n_sequence", &r.n_sequence},
-                              {"n_sequence_out", &n_sequence_out}}) {
+  for (auto [field, value] : {std::pair{"n_in", &r.n_in}, {"n_state", &r.n_state}}) {
     absl::StatusOr<int> v = RequiredInt(config, field);
     if (!v.ok()) return v.status();
     *value = *v;
   }
-  if (int64_t{r.n_in} * r.n_sequence != n_in) {
-    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
-                 absl::StrCat(config.name, ": n_sequence * n_in = ",
-                              int64_t{r.n_sequence} * r.n_in, " but the layer's input has ",
-                              n_in, " values"));
-  }
-  // n_sequence_out > 1 writes every step, 1 the last one.
-  if (n_sequence_out != 1 && n_sequence_out != r.n_sequence) {
-    return Error(absl::StatusCode::kInvalidArgument, config.values.at("n_sequence_out").Where(),
-                 absl::StrCat(config.name, "::n_sequence_out = ", n_sequence_out,
-                              " must be 1 or n_sequence = ", r.n_sequence));
-  }
-  r.return_sequences = n_sequence_out > 1;
-  auto flag = [&](const char* field) {
-    auto it = config.values.find(field);
-    return it != config.values.end() && it->second.text == "true";
-  };
   absl::StatusOr<FixedType> accum = ConfigType(config, "accum_t", std::nullopt);
   if (!accum.ok()) return accum.status();
   r.accum_type = *accum;
@@ -2914,8 +3115,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildRecurrent(const LayerCall& call, i
     dense_call.function = "dense";
     dense_call.template_args = {call.template_args[k == 0 ? 0 : 1], m->second.text,
                                 m->second.text};
-    dense_call.args = {call.args[0], call.args[1], call.args[k == 0 ? 2 : 3],
-                       call.args[k == 0 ? 4 : 5]};
+    dense_call.args = {call.args[0], call.args[1], call.args[first_weight + k],
+                       call.args[first_weight + 2 + k]};
     dense_call.where = call.where;
     absl::StatusOr<LayerSpec> dense = BuildDense(dense_call, k == 0 ? r.n_in : r.n_state);
     if (!dense.ok()) return dense.status();
@@ -2936,7 +3137,13 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildRecurrent(const LayerCall& call, i
       RecurrentActivation(config, "ACT_CONFIG_T", "activation", r.n_state);
   if (!act.ok()) return act.status();
   r.activation = *act;
+  auto pytorch = config.values.find("pytorch_order");
+  r.pytorch_order = !lstm && pytorch != config.values.end() && pytorch->second.text == "true";
+  return r;
+}
 
+absl::StatusOr<bool> ProjectReader::RecurrentRelease(const LayerCall& call,
+                                                     const ConfigStruct& config) {
   // Releases, told apart by the project's own nnet_recurrent.h (a project without it gets the
   // newest): the arithmetic of every step is the same from 0.7 to 1.3, but some instantiations
   // pass arrays of other types than their template arguments name, so a project compiles only
@@ -2951,54 +3158,63 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildRecurrent(const LayerCall& call, i
   }
   const bool old_release = absl::StrContains(
       flat, "activation_recr<data_T,typenameCONFIG_T::weight_t,typenameCONFIG_T::ACT_CONFIG_LSTM>");
-  if (!source.empty()) {
-    static const char* const kMarkers[] = {
-        "inputacc_ifo[iacc]=tmpres[index]+tmpres_state[index];",
-        "s_state[iacc]=tmpres_c[iacc]*tmpres_ifo[iacc]+s_state[iacc]*tmpres_ifo[iacc+(CONFIG_T::"
-        "n_state)];",
-        "h_state[iacc]=tmpres_ifo[iacc+2*(CONFIG_T::n_state)]*s_actstate[iacc];",
-        "s_newstate[iacc]=tmpres_c[iacc]*tmpres_ifo[iacc]+s_newstate[iacc]*tmpres_ifo[iacc+("
-        "CONFIG_T::n_state)];",
-        "nnet::dense<data_T,typenameCONFIG_T::accum_t,typenameCONFIG_T::mult_config1>(data,tmpres,"
-        "param,param_b);",
-        "nnet::dense<res_T,typenameCONFIG_T::accum_t,typenameCONFIG_T::mult_config2>(h_state,"
-        "tmpres_state,param_r,param_br);",
-        "inputacc_zr[iacc]=tmpres[index]+tmpres_state_zr[index];",
-        "tmpres_state_h[iacc]=tmpres_zr[iacc+(CONFIG_T::n_state)]*tmpres_state_zr[iacc+(2*"
-        "CONFIG_T::n_state)];",
-        "inputacc_h[iacc]=tmpres[index]+tmpres_state_h[iacc];",
-        "h_state[iacc]=(res_T)(tmpres_h[iacc]*(1-tmpres_zr[iacc])+h_state[iacc]*tmpres_zr[iacc]);",
-    };
-    const bool new_release = absl::StrContains(
-        flat,
-        "activation_recr<typenameCONFIG_T::accum_t,typenameCONFIG_T::accum_t,typenameCONFIG_T::"
-        "ACT_CONFIG_LSTM>");
-    bool known = old_release != new_release;
-    for (const char* marker : kMarkers) known = known && absl::StrContains(flat, marker);
-    if (!known) {
-      return Error(absl::StatusCode::kUnimplemented,
-                   Display(firmware_dir_ / "nnet_utils" / "nnet_recurrent.h"),
-                   absl::StrCat("this nnet_recurrent.h is none of hls4ml 0.7-1.3's (edited?): "
-                                "nnet::", call.function, " cannot be reproduced"));
-    }
-    if (flag("pytorch_order") && !absl::StrContains(flat, "if(CONFIG_T::pytorch_order)")) {
-      return Error(absl::StatusCode::kInvalidArgument, config.values.at("pytorch_order").Where(),
-                   absl::StrCat(config.name, "::pytorch_order is set but this nnet_recurrent.h "
-                                             "ignores it"));
+  if (source.empty()) return old_release;
+  static const char* const kMarkers[] = {
+      "inputacc_ifo[iacc]=tmpres[index]+tmpres_state[index];",
+      "s_state[iacc]=tmpres_c[iacc]*tmpres_ifo[iacc]+s_state[iacc]*tmpres_ifo[iacc+(CONFIG_T::"
+      "n_state)];",
+      "h_state[iacc]=tmpres_ifo[iacc+2*(CONFIG_T::n_state)]*s_actstate[iacc];",
+      "s_newstate[iacc]=tmpres_c[iacc]*tmpres_ifo[iacc]+s_newstate[iacc]*tmpres_ifo[iacc+("
+      "CONFIG_T::n_state)];",
+      "nnet::dense<data_T,typenameCONFIG_T::accum_t,typenameCONFIG_T::mult_config1>(data,tmpres,"
+      "param,param_b);",
+      "nnet::dense<res_T,typenameCONFIG_T::accum_t,typenameCONFIG_T::mult_config2>(h_state,"
+      "tmpres_state,param_r,param_br);",
+      "inputacc_zr[iacc]=tmpres[index]+tmpres_state_zr[index];",
+      "tmpres_state_h[iacc]=tmpres_zr[iacc+(CONFIG_T::n_state)]*tmpres_state_zr[iacc+(2*"
+      "CONFIG_T::n_state)];",
+      "inputacc_h[iacc]=tmpres[index]+tmpres_state_h[iacc];",
+      "h_state[iacc]=(res_T)(tmpres_h[iacc]*(1-tmpres_zr[iacc])+h_state[iacc]*tmpres_zr[iacc]);",
+  };
+  // hls4ml 1.2+'s bidirectional_stack: the backward step reads the reversed sequence and its
+  // states land at the mirrored step.
+  static const char* const kBidirectionalMarkers[] = {
+      "data_in_back[j]=data[j+(CONFIG_T::n_sequence-iloop-1)*CONFIG_T::n_in];",
+      "res[i]=h_newstate_back[j];",
+      "res[i+CONFIG_T::FORWARD_CONFIG::n_state]=h_newstate_back[i];",
+      "for(inti=(CONFIG_T::FORWARD_CONFIG::n_state+CONFIG_T::BACKWARD_CONFIG::n_state)*(CONFIG_T:"
+      ":n_sequence-iloop)-CONFIG_T::BACKWARD_CONFIG::n_state,",
+  };
+  const bool new_release = absl::StrContains(
+      flat,
+      "activation_recr<typenameCONFIG_T::accum_t,typenameCONFIG_T::accum_t,typenameCONFIG_T::"
+      "ACT_CONFIG_LSTM>");
+  bool known = old_release != new_release;
+  for (const char* marker : kMarkers) known = known && absl::StrContains(flat, marker);
+  if (call.function == "bidirectional_stack") {
+    for (const char* marker : kBidirectionalMarkers) {
+      known = known && absl::StrContains(flat, marker);
     }
   }
-  r.pytorch_order = !lstm && flag("pytorch_order");
-  // The types the project's C++ needs equal (else it does not compile: there is nothing to
-  // reproduce).
-  absl::StatusOr<FixedType> data_t = ResolveType(call.template_args[0], call.where);
-  absl::StatusOr<FixedType> res_t = ResolveType(call.template_args[1], call.where);
-  absl::StatusOr<FixedType> weight_t = ConfigType(config, "weight_t", r.accum_type);
-  if (!data_t.ok()) return data_t.status();
-  if (!res_t.ok()) return res_t.status();
-  if (!weight_t.ok()) return weight_t.status();
-  std::vector<std::pair<std::string, FixedType>> must_equal;
-  if (lstm) must_equal = {{"the input type", *data_t}, {"the output type", *res_t}};
-  if (old_release) must_equal.push_back({"weight_t", *weight_t});
+  if (!known) {
+    return Error(absl::StatusCode::kUnimplemented,
+                 Display(firmware_dir_ / "nnet_utils" / "nnet_recurrent.h"),
+                 absl::StrCat("this nnet_recurrent.h is none of hls4ml 0.7-1.3's (edited?): "
+                              "nnet::", call.function, " cannot be reproduced"));
+  }
+  auto pytorch = config.values.find("pytorch_order");
+  if (pytorch != config.values.end() && pytorch->second.text == "true" &&
+      !absl::StrContains(flat, "if(CONFIG_T::pytorch_order)")) {
+    return Error(absl::StatusCode::kInvalidArgument, pytorch->second.Where(),
+                 absl::StrCat(config.name, "::pytorch_order is set but this nnet_recurrent.h "
+                                           "ignores it"));
+  }
+  return old_release;
+}
+
+absl::Status ProjectReader::RecurrentTypesCompile(
+    const LayerCall& call, const ConfigStruct& config, const RecurrentSpec& r,
+    const std::vector<std::pair<std::string, FixedType>>& must_equal) {
   for (const auto& [what, type] : must_equal) {
     if (!(type == r.accum_type)) {
       return Error(
@@ -3009,6 +3225,146 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildRecurrent(const LayerCall& call, i
                        "simulation needs them equal)"));
     }
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildRecurrent(const LayerCall& call, int n_in) {
+  const bool lstm = call.function == "lstm_stack";
+  if (call.template_args.size() != 3 || call.args.size() != 6) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("nnet::", call.function,
+                              " with initial states is not supported (expected "
+                              "<in_t, out_t, config>(in, out, w, wr, b, br))"));
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  absl::StatusOr<RecurrentSpec> cell = RecurrentCell(call, config, lstm, 2);
+  if (!cell.ok()) return cell.status();
+  RecurrentSpec& r = *cell;
+  int n_sequence_out = 0;
+  for (auto [field, value] :
+       {std::pair{"n_sequence", &r.n_sequence}, {"n_sequence_out", &n_sequence_out}}) {
+    absl::StatusOr<int> v = RequiredInt(config, field);
+    if (!v.ok()) return v.status();
+    *value = *v;
+  }
+  if (int64_t{r.n_in} * r.n_sequence != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": n_sequence * n_in = ",
+                              int64_t{r.n_sequence} * r.n_in, " but the layer's input has ",
+                              n_in, " values"));
+  }
+  // n_sequence_out > 1 writes every step, 1 the last one.
+  if (n_sequence_out != 1 && n_sequence_out != r.n_sequence) {
+    return Error(absl::StatusCode::kInvalidArgument, config.values.at("n_sequence_out").Where(),
+                 absl::StrCat(config.name, "::n_sequence_out = ", n_sequence_out,
+                              " must be 1 or n_sequence = ", r.n_sequence));
+  }
+  r.return_sequences = n_sequence_out > 1;
+  absl::StatusOr<bool> old_release = RecurrentRelease(call, config);
+  if (!old_release.ok()) return old_release.status();
+  // The types the project's C++ needs equal (else it does not compile: there is nothing to
+  // reproduce).
+  absl::StatusOr<FixedType> data_t = ResolveType(call.template_args[0], call.where);
+  absl::StatusOr<FixedType> res_t = ResolveType(call.template_args[1], call.where);
+  absl::StatusOr<FixedType> weight_t = ConfigType(config, "weight_t", r.accum_type);
+  if (!data_t.ok()) return data_t.status();
+  if (!res_t.ok()) return res_t.status();
+  if (!weight_t.ok()) return weight_t.status();
+  std::vector<std::pair<std::string, FixedType>> must_equal;
+  if (lstm) must_equal = {{"the input type", *data_t}, {"the output type", *res_t}};
+  if (*old_release) must_equal.push_back({"weight_t", *weight_t});
+  if (absl::Status st = RecurrentTypesCompile(call, config, r, must_equal); !st.ok()) return st;
+  LayerSpec layer;
+  layer.op = std::move(r);
+  return layer;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildBidirectional(const LayerCall& call, int n_in) {
+  if (call.template_args.size() != 3 || call.args.size() != 10) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 "nnet::bidirectional_stack: expected <in_t, out_t, config>(in, out, w, wr, b, br, "
+                 "w_back, wr_back, b_back, br_back)");
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  int n_step_in = 0, n_sequence = 0, n_sequence_out = 0;
+  for (auto [field, value] : {std::pair{"n_in", &n_step_in},
+                              {"n_sequence", &n_sequence},
+                              {"n_sequence_out", &n_sequence_out}}) {
+    absl::StatusOr<int> v = RequiredInt(config, field);
+    if (!v.ok()) return v.status();
+    *value = *v;
+  }
+  if (int64_t{n_step_in} * n_sequence != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, ": n_sequence * n_in = ",
+                              int64_t{n_sequence} * n_step_in, " but the layer's input has ",
+                              n_in, " values"));
+  }
+  if (n_sequence_out != 1 && n_sequence_out != n_sequence) {
+    return Error(absl::StatusCode::kInvalidArgument, config.values.at("n_sequence_out").Where(),
+                 absl::StrCat(config.name, "::n_sequence_out = ", n_sequence_out,
+                              " must be 1 or n_sequence = ", n_sequence));
+  }
+  absl::StatusOr<bool> old_release = RecurrentRelease(call, config);
+  if (!old_release.ok()) return old_release.status();
+  absl::StatusOr<FixedType> data_t = ResolveType(call.template_args[0], call.where);
+  absl::StatusOr<FixedType> res_t = ResolveType(call.template_args[1], call.where);
+  if (!data_t.ok()) return data_t.status();
+  if (!res_t.ok()) return res_t.status();
+  std::vector<RecurrentSpec> directions;
+  for (const char* direction : {"FORWARD", "BACKWARD"}) {
+    const std::string lower = absl::AsciiStrToLower(direction);
+    auto sub = config.typedefs.find(absl::StrCat(direction, "_CONFIG"));
+    auto function = config.usings.find(absl::StrCat("RNNfunc_", lower));
+    if (sub == config.typedefs.end() || function == config.usings.end()) {
+      return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                   absl::StrCat("struct ", config.name, " lacks ", direction,
+                                "_CONFIG or RNNfunc_", lower));
+    }
+    auto sub_config = configs_.find(sub->second.text);
+    if (sub_config == configs_.end()) {
+      return Error(absl::StatusCode::kInvalidArgument, sub->second.Where(),
+                   absl::StrCat("struct ", sub->second.text, " is not defined"));
+    }
+    // "nnet::lstm_class<x_T, y_T, config_T, backward>" (or gru_, _static): one step of
+    // nnet::lstm / lstm_static / gru / gru_static, all the same arithmetic.
+    absl::string_view step = function->second.text;
+    const bool known = absl::ConsumePrefix(&step, "nnet::");
+    step = step.substr(0, step.find('<'));
+    const bool is_static = absl::ConsumeSuffix(&step, "_static");
+    if (!known || (step != "lstm_class" && step != "gru_class")) {
+      return Error(absl::StatusCode::kUnimplemented, function->second.Where(),
+                   absl::StrCat(config.name, ": RNNfunc_", lower, " = ", function->second.text,
+                                " is not supported (nnet::lstm_class, gru_class and their "
+                                "_static forms are)"));
+    }
+    const bool lstm = step == "lstm_class";
+    absl::StatusOr<RecurrentSpec> cell =
+        RecurrentCell(call, sub_config->second, lstm, lower == "forward" ? 2 : 6);
+    if (!cell.ok()) return cell.status();
+    if (cell->n_in != n_step_in) {
+      return Error(absl::StatusCode::kInvalidArgument, sub_config->second.Where(),
+                   absl::StrCat(sub->second.text, "::n_in = ", cell->n_in, " but ", config.name,
+                                "::n_in = ", n_step_in));
+    }
+    cell->n_sequence = n_sequence;
+    cell->return_sequences = n_sequence_out > 1;
+    // The non-static nnet::lstm passes its accum_t arrays as res_T and its res_T state as
+    // data_T: it compiles only with the three types equal.
+    if (lstm && !is_static) {
+      absl::Status st = RecurrentTypesCompile(
+          call, sub_config->second, *cell,
+          {{"the input type", *data_t}, {"the output type", *res_t}});
+      if (!st.ok()) return st;
+    }
+    directions.push_back(*std::move(cell));
+  }
+  RecurrentSpec r = std::move(directions[0]);
+  r.backward.push_back(std::move(directions[1]));
   LayerSpec layer;
   layer.op = std::move(r);
   return layer;
@@ -3188,6 +3544,9 @@ absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
   } else if (const auto* r = std::get_if<RecurrentSpec>(&layer.op)) {
     // nnet_recurrent.h's stream version runs one step per input pack (filling data_T::size of
     // the step's n_in values) and writes res_T::size of the n_state values per pack.
+    if (!r->backward.empty()) {
+      return refuse("bidirectional_stack has no io_stream version in hls4ml (io_parallel only)");
+    }
     int in_pack = 0;
     absl::StatusOr<FixedType> in = ResolveType(call.template_args[0], call.where, 0, &in_pack);
     if (!in.ok()) return in.status();
@@ -3227,7 +3586,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "linear") return BuildActivation(call, n_in, ActivationKind::kLinear);
   if (f == "sigmoid") return BuildActivation(call, n_in, ActivationKind::kSigmoid);
   if (f == "tanh") return BuildActivation(call, n_in, ActivationKind::kTanh);
-  if (f == "softmax") return BuildSoftmax(call, n_in);
+  if (f == "softmax" || f == "softmax_multidim") return BuildSoftmax(call, n_in);
   if (f == "conv_1d_cl" || f == "pointwise_conv_1d_cl") return BuildConv(call, n_in, 1);
   if (f == "conv_2d_cl" || f == "pointwise_conv_2d_cl") return BuildConv(call, n_in, 2);
   if (f == "depthwise_conv_1d_cl") return BuildConv(call, n_in, 1);
@@ -3244,9 +3603,12 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   if (f == "cropping1d_cl") return BuildCropping(call, n_in, 1);
   if (f == "cropping2d_cl") return BuildCropping(call, n_in, 2);
   if (f == "transpose") return BuildTranspose(call, n_in);
+  if (f == "transpose_2d" || f == "transpose_3d") return BuildArrayTranspose(call, n_in);
   if (f == "hard_sigmoid" || f == "hard_tanh") return BuildHardActivation(call, n_in);
   if (f == "embedding") return BuildEmbedding(call, n_in);
   if (f == "lstm_stack" || f == "gru_stack") return BuildRecurrent(call, n_in);
+  if (f == "bidirectional_stack") return BuildBidirectional(call, n_in);
+  if (f == "layernormalize") return BuildLayerNorm(call, n_in);
   if (f == "relu6" || f == "relu1") {
     absl::StatusOr<LayerSpec> layer = BuildActivation(call, n_in, ActivationKind::kReluMax);
     if (layer.ok()) std::get<ActivationSpec>(layer->op).max_value = f == "relu6" ? 6 : 1;
@@ -3255,7 +3617,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
   return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
                absl::StrCat("unknown layer nnet::", f,
                             " (supported: dense, normalize, relu, relu6, relu1, linear, sigmoid, "
-                            "tanh, softmax, leaky_relu, thresholded_relu, prelu, hard_sigmoid, "
+                            "tanh, softmax, softmax_multidim, leaky_relu, thresholded_relu, prelu, hard_sigmoid, "
                             "hard_tanh, elu, selu, softplus, softsign, binary_tanh, ternary_tanh, embedding, "
                             "conv_1d_cl, conv_2d_cl, pointwise_conv_1d_cl, "
                             "pointwise_conv_2d_cl, depthwise_conv_1d_cl, depthwise_conv_2d_cl, "
@@ -3263,7 +3625,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayer(const LayerCall& call, int n
                             "global_pooling1d_cl, global_pooling2d_cl, zeropad1d_cl, "
                             "zeropad2d_cl, cropping1d_cl, cropping2d_cl, resize_nearest, add, "
                             "subtract, multiply, average, "
-                            "maximum, minimum, concatenate1d/2d/3d, lstm_stack, gru_stack)"));
+                            "maximum, minimum, concatenate1d/2d/3d, lstm_stack, gru_stack, "
+                            "bidirectional_stack, layernormalize, transpose, transpose_2d, transpose_3d)"));
 }
 
 absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
@@ -3583,7 +3946,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
                                                         : std::max(in_sizes[0], in_sizes[1]);
     }
     if (const auto* r = std::get_if<RecurrentSpec>(&layer->op)) {
-      expected_out = int64_t{r->return_sequences ? r->n_sequence : 1} * r->n_state;
+      const int64_t backward = r->backward.empty() ? 0 : r->backward.front().n_state;
+      expected_out = int64_t{r->return_sequences ? r->n_sequence : 1} * (r->n_state + backward);
     }
     if (expected_out <= 0 || expected_out > (int64_t{1} << 26)) {
       return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),

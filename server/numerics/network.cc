@@ -437,10 +437,11 @@ absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
                                                    " but its input has ", l.n_in, " values"));
   }
   l.n_out = l.n_in;
-  if (s.slice < 0 || (s.slice > 0 && s.n % s.slice != 0)) {
+  if (s.slice < 0 || (s.slice > 0 && s.n % s.slice != 0) || s.inner < 1 ||
+      (s.inner > 1 && (s.slice == 0 || s.n % (int64_t{s.slice} * s.inner) != 0))) {
     return absl::InvalidArgumentError(absl::StrCat("layer \"", name, "\": softmax slices of ",
-                                                   s.slice, " do not divide its ", s.n,
-                                                   " values"));
+                                                   s.slice, " values ", s.inner,
+                                                   " apart do not divide its ", s.n, " values"));
   }
   for (auto [t, what] : {std::pair{&s.exp_table_type, "exp table type"},
                          {&s.inv_table_type, "inv table type"},
@@ -710,7 +711,20 @@ int64_t Network::macs_per_sample() const { return impl_->macs; }
 void Network::Impl::RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, int64_t* y) const {
   const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
   const int slice = s.slice > 0 ? s.slice : l.n_in;
-  for (int off = 0; off < l.n_in; off += slice) RunSoftmaxSlice(l, x + off, y + off, slice);
+  if (s.inner == 1) {
+    for (int off = 0; off < l.n_in; off += slice) RunSoftmaxSlice(l, x + off, y + off, slice);
+    return;
+  }
+  std::vector<int64_t> in(slice), out(slice);
+  for (int i = 0; i < l.n_in / (slice * s.inner); ++i) {
+    for (int k = 0; k < s.inner; ++k) {
+      const int64_t* xi = x + static_cast<size_t>(i) * slice * s.inner + k;
+      int64_t* yi = y + static_cast<size_t>(i) * slice * s.inner + k;
+      for (int j = 0; j < slice; ++j) in[j] = xi[static_cast<size_t>(j) * s.inner];
+      RunSoftmaxSlice(l, in.data(), out.data(), slice);
+      for (int j = 0; j < slice; ++j) yi[static_cast<size_t>(j) * s.inner] = out[j];
+    }
+  }
 }
 
 void Network::Impl::RunSoftmaxSlice(const CompiledLayer& l, const int64_t* x, int64_t* y,

@@ -229,6 +229,22 @@ struct EmbeddingSpec {
   std::vector<int64_t> embeddings;  // raw, vocab_size * n_out, row-major
 };
 
+// nnet::layernormalize (LayerNormalization, hls4ml 1.2+, nnet_layernorm.h, io_parallel): the
+// input is seq_len rows of d = n_in / seq_len values, each normalized on its own with A = accum_t
+// and exact arithmetic inside each expression:
+//   s = A(s + A(x_i)) from 0; mean = A(s * A(1.0 / d));  e_i = A(A(x_i) - mean)
+//   q = A(q + A(e_i * e_i)) from 0; var = A(q * A(1.0 / d))
+//   k = int(var * table_size * 2^table_range_power2) (toward zero, low 32 bits), clamped to
+//   [0, table_size - 1];  y_i = res_t(e_i * table[k] * scale_i + bias_i)
+// with table[j] = table_t(1.0 / sqrtf(v_j)), v_j = 10^-epsilon_power_of_10 + j * step in float,
+// step = 2^-table_range_power2 / table_size (nnet::init_invert_sqr_table).
+struct LayerNormSpec {
+  int n_in = 0, seq_len = 1;
+  FixedType accum_type, table_type, scale_type, bias_type;
+  int table_size = 1024, epsilon_power_of_10 = 3, table_range_power2 = 0;
+  std::vector<int64_t> scales, biases;  // raw, n_in / seq_len each
+};
+
 // nnet_merge.h over two inputs (element-wise: y_i = res_t(f(a_{i mod n1}, b_{i mod n2})), exact
 // arithmetic inside f). Average: (a + b) * 0.5 exactly, or (hls4ml < 1.0) the ap_fixed division
 // (a + b) / res_t(2) truncated toward zero at max(F_a, F_b) fractional bits. Maximum/minimum
@@ -273,6 +289,10 @@ struct SoftmaxSpec {
   // io_stream softmax (nnet_activation_stream.h) runs once per pack: with `slice` values per
   // pack (0: n), each consecutive slice of `slice` values is an independent softmax.
   int slice = 0;
+  // nnet::softmax_multidim (hls4ml 1.2+, a softmax over an axis that is not the last): each
+  // softmax reads `slice` values `inner` apart, x[(i * slice + j) * inner + k] for j = 0 ..
+  // slice - 1, one per (i, k). 1: consecutive slices as above.
+  int inner = 1;
 };
 
 // nnet::lstm_stack / nnet::gru_stack (nnet_recurrent.h; io_parallel, and io_stream with one
@@ -300,6 +320,13 @@ struct RecurrentSpec {
   ActivationSpec recurrent_activation;  // kind, table_size, table_type (n is ignored)
   ActivationSpec activation;
   bool pytorch_order = false;  // GRU only
+  // nnet::bidirectional_stack (hls4ml 1.2+, io_parallel): this spec is the forward RNN and
+  // `backward` (empty, or one spec with its own kind, n_state, products, activations and types;
+  // n_in, n_sequence and return_sequences as here) reads the steps in reverse order, from a zero
+  // state of its own. Output, per step t: the forward h after step t, then the backward h after
+  // it read step t; without return_sequences, the forward h after the last step, then the
+  // backward h after step 0 (its last).
+  std::vector<RecurrentSpec> backward;
 };
 
 struct LayerSpec {
@@ -307,7 +334,7 @@ struct LayerSpec {
   FixedType result_type;  // the layer's output type (res_t / layerN_t)
   std::variant<DenseSpec, BatchNormSpec, ActivationSpec, SoftmaxSpec, ConvSpec, PoolingSpec,
                PaddingSpec, ResizeSpec, MergeSpec, RecurrentSpec, TransposeSpec, CroppingSpec,
-               EmbeddingSpec>
+               EmbeddingSpec, LayerNormSpec>
       op;
   // The buffers it reads: names of network inputs or of earlier layers. Empty: the previous
   // layer's output (the first layer: the first input). Merge layers read two.

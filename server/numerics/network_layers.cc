@@ -1515,6 +1515,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayerOp(
   if (const auto* e = std::get_if<EmbeddingSpec>(&spec.op)) {
     return CompileEmbedding(spec, *e, inputs[0]);
   }
+  if (const auto* l = std::get_if<LayerNormSpec>(&spec.op)) {
+    return CompileLayerNorm(spec, *l, inputs[0]);
+  }
   if (const auto* m = std::get_if<MergeSpec>(&spec.op)) return CompileMerge(spec, *m, inputs);
   if (const auto* a = std::get_if<ActivationSpec>(&spec.op)) {
     switch (a->kind) {

@@ -133,6 +133,11 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileEmbedding(const LayerSpec& sp
                                                              const EmbeddingSpec& e,
                                                              const LayerInput& input);
 
+// network_layernorm.cc: nnet::layernormalize.
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileLayerNorm(const LayerSpec& spec,
+                                                             const LayerNormSpec& l,
+                                                             const LayerInput& input);
+
 // network_quant_layers.cc: nnet::transpose.
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTranspose(const LayerSpec& spec,
                                                              const TransposeSpec& t,

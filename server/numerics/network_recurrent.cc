@@ -3,6 +3,7 @@
 // (network.h); the two dense products of every step run on the dense kernels of
 // network_kernels.cc when PlanDense finds one exact for their types, else on the exact scalar path.
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -313,11 +314,71 @@ class RecurrentLayer final : public ExtraLayer {
   int f_one_ = 0, f_mix_ = 0, f_gru_ = 0;
 };
 
+// nnet::bidirectional_stack: two recurrent layers, the second over the reversed steps.
+class BidirectionalLayer final : public ExtraLayer {
+ public:
+  BidirectionalLayer(std::unique_ptr<ExtraLayer> forward, std::unique_ptr<ExtraLayer> backward,
+                     int n_sequence, int n_in, int n_forward, int n_backward, bool sequences)
+      : forward_(std::move(forward)),
+        backward_(std::move(backward)),
+        n_sequence_(n_sequence),
+        n_in_(n_in),
+        n_forward_(n_forward),
+        n_backward_(n_backward),
+        sequences_(sequences) {
+    n_out_ = (sequences ? n_sequence : 1) * (n_forward + n_backward);
+    macs_ = forward_->macs() + backward_->macs();
+  }
+
+  void Run(const int64_t* const* xs, int64_t* y) const override {
+    const size_t steps = static_cast<size_t>(n_sequence_);
+    std::vector<int64_t> reversed(steps * n_in_);
+    for (size_t t = 0; t < steps; ++t) {
+      std::copy_n(xs[0] + (steps - 1 - t) * n_in_, n_in_, reversed.data() + t * n_in_);
+    }
+    const size_t out_steps = sequences_ ? steps : 1;
+    std::vector<int64_t> f(out_steps * n_forward_), b(out_steps * n_backward_);
+    forward_->Run(xs, f.data());
+    const int64_t* backward_in = reversed.data();
+    backward_->Run(&backward_in, b.data());
+    const size_t width = static_cast<size_t>(n_forward_ + n_backward_);
+    for (size_t t = 0; t < out_steps; ++t) {
+      // The backward output of reversed step s belongs to step steps - 1 - s.
+      const size_t s = sequences_ ? steps - 1 - t : 0;
+      std::copy_n(f.data() + t * n_forward_, n_forward_, y + t * width);
+      std::copy_n(b.data() + s * n_backward_, n_backward_, y + t * width + n_forward_);
+    }
+  }
+
+ private:
+  std::unique_ptr<ExtraLayer> forward_, backward_;
+  int n_sequence_, n_in_, n_forward_, n_backward_;
+  bool sequences_;
+};
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileRecurrent(const LayerSpec& s,
                                                              const RecurrentSpec& r,
                                                              const LayerInput& in) {
+  if (!r.backward.empty()) {
+    if (r.backward.size() != 1) return Invalid(s, "a bidirectional layer has one backward RNN");
+    RecurrentSpec forward = r;
+    forward.backward.clear();
+    RecurrentSpec backward = r.backward.front();
+    if (!backward.backward.empty() || backward.n_in != r.n_in ||
+        backward.n_sequence != r.n_sequence || backward.return_sequences != r.return_sequences) {
+      return Invalid(s, "the backward RNN must read the forward one's steps (n_in, n_sequence, "
+                        "return_sequences)");
+    }
+    absl::StatusOr<std::unique_ptr<ExtraLayer>> f = CompileRecurrent(s, forward, in);
+    if (!f.ok()) return f.status();
+    absl::StatusOr<std::unique_ptr<ExtraLayer>> b = CompileRecurrent(s, backward, in);
+    if (!b.ok()) return b.status();
+    return std::make_unique<BidirectionalLayer>(*std::move(f), *std::move(b), r.n_sequence,
+                                                r.n_in, r.n_state, backward.n_state,
+                                                r.return_sequences);
+  }
   constexpr int kMaxDim = 1 << 15;
   for (auto [name, v] : {std::pair{"n_in", r.n_in}, {"n_state", r.n_state},
                          {"n_sequence", r.n_sequence}}) {

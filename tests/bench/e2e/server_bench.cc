@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -366,15 +367,22 @@ BENCHMARK(BM_ConcurrentServerLive)->Threads(16)->Threads(64)->UseRealTime();
 // asynchronous calls against the generated stubs' figures above. One Client (one channel) shared
 // by every thread, as an application would use it.
 
-fpgaas::Model& ClientModel() {
-  static fpgaas::Model* model = [] {
+// A model handle of a Client with the default options (max_attempts = 3: gRPC's retry policy on)
+// or, with `max_attempts` = 1, without retries.
+fpgaas::Model& ClientModel(int max_attempts = ClientOptions{}.max_attempts) {
+  static absl::Mutex mu;
+  static auto* models = new std::map<int, fpgaas::Model*>;
+  absl::MutexLock lock(&mu);
+  fpgaas::Model*& model = (*models)[max_attempts];
+  if (model == nullptr) {
     ClientOptions options;
     options.deadline = std::chrono::milliseconds(0);
+    options.max_attempts = max_attempts;
     auto* client = new Client(absl::StrCat("127.0.0.1:", Env::Get().grpc_port()), options);
     absl::StatusOr<fpgaas::Model> m = client->GetModel(kModel);
     if (!m.ok()) std::abort();
-    return new fpgaas::Model(*std::move(m));
-  }();
+    model = new fpgaas::Model(*std::move(m));
+  }
   return *model;
 }
 
@@ -403,10 +411,11 @@ void BM_ClientInferLatency(benchmark::State& state) {
 }
 BENCHMARK(BM_ClientInferLatency)->UseRealTime();
 
-// Model::InferAsync with `window` in flight: compare with BM_UnaryThroughput/1/64.
+// Model::InferAsync with `window` in flight, a client with `attempts` max_attempts: compare with
+// BM_UnaryThroughput/1/64.
 void BM_ClientInferAsync(benchmark::State& state) {
   const int window = static_cast<int>(state.range(0));
-  const fpgaas::Model& model = ClientModel();
+  const fpgaas::Model& model = ClientModel(static_cast<int>(state.range(1)));
   const std::vector<float> sample = Sample();
   absl::Mutex mu;
   int in_flight = 0;
@@ -430,7 +439,7 @@ void BM_ClientInferAsync(benchmark::State& state) {
   state.counters["requests/s"] =
       benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_ClientInferAsync)->Arg(64)->UseRealTime();
+BENCHMARK(BM_ClientInferAsync)->ArgNames({"window", "attempts"})->Args({64, 3})->Args({64, 1})->UseRealTime();
 
 // Model::Infer from many threads: compare with BM_ClientInferAsync/64 (and the stubs'
 // BM_ConcurrentSingleSample).

@@ -121,7 +121,8 @@ TEST(GraphFixturesTest, BranchyInputsOutputsAndEdges) {
 // and small magnitudes.
 TEST(GraphFixturesTest, NetworksMatchTheReference) {
   std::mt19937_64 rng(2024);
-  for (const char* name : {"cnn_parallel", "cnn_stream", "cnn_stream_up", "branchy"}) {
+  for (const char* name :
+       {"cnn_parallel", "cnn_stream", "cnn_stream_up", "branchy", "layernorm"}) {
     SCOPED_TRACE(name);
     absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(FixturesDir() / name);
     ASSERT_TRUE(project.ok()) << project.status();
@@ -224,6 +225,85 @@ TEST(GraphFixturesTest, EditedPoolingHeaderIsRefused) {
   EXPECT_THAT(project.status().message(),
               ::testing::HasSubstr("firmware/nnet_utils/nnet_pooling.h: this nnet_pooling.h is "
                                    "neither hls4ml 0.x's nor 1.x's"));
+}
+
+// hls4ml 1.2+'s LayerNormalization and softmax_multidim (the layernorm fixture: rows of 6, a softmax
+// down each column, then one row of 8). A copy
+// with hls4ml 1.2.0's and 1.3.0's own nnet_utils compiled into hls4ml's C simulation agrees bit
+// for bit (docs/numerics.md).
+TEST(GraphFixturesTest, LayerNormLayers) {
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(FixturesDir() / "layernorm");
+  ASSERT_TRUE(project.ok()) << project.status();
+  ASSERT_EQ(project->spec.layers.size(), 6u);
+  const auto& ln1 = std::get<LayerNormSpec>(project->spec.layers[0].op);
+  EXPECT_EQ(ln1.n_in, 24);
+  EXPECT_EQ(ln1.seq_len, 4);
+  EXPECT_EQ(ln1.accum_type, (FixedType{20, 8, true, Quantization::kRnd, Overflow::kSat}));
+  EXPECT_EQ(ln1.table_type, (FixedType{16, 6}));
+  EXPECT_EQ(ln1.table_size, 512);
+  EXPECT_EQ(ln1.epsilon_power_of_10, 4);
+  EXPECT_EQ(ln1.table_range_power2, 2);
+  EXPECT_EQ(ln1.scales.size(), 6u);
+  EXPECT_EQ(ln1.biases.size(), 6u);
+  EXPECT_EQ(project->spec.layers[0].result_type,
+            (FixedType{14, 4, true, Quantization::kRnd, Overflow::kWrap}));
+  // softmax_multidim over the first axis: 4 values 6 apart, one softmax per column.
+  const auto& attn = std::get<SoftmaxSpec>(project->spec.layers[1].op);
+  EXPECT_EQ(attn.slice, 4);
+  EXPECT_EQ(attn.inner, 6);
+  const auto& ln2 = std::get<LayerNormSpec>(project->spec.layers[4].op);
+  EXPECT_EQ(ln2.seq_len, 1);
+  EXPECT_EQ(ln2.scales.size(), 8u);
+}
+
+TEST(GraphFixturesTest, LayerNormRefusals) {
+  const auto read = [](const std::filesystem::path& dir) {
+    return ReadHls4mlProject(dir).status();
+  };
+  {  // An edited nnet_layernorm.h.
+    const std::filesystem::path dir = testing_hls4ml::CopyFixture("layernorm");
+    std::filesystem::create_directories(dir / "firmware" / "nnet_utils");
+    testing_hls4ml::WriteText(dir / "firmware" / "nnet_utils" / "nnet_layernorm.h",
+                              "res[i] = data_diff[i] * deno_inver * scale[i];");
+    const absl::Status st = read(dir);
+    EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
+    EXPECT_THAT(st.message(), ::testing::HasSubstr("firmware/nnet_utils/nnet_layernorm.h: this "
+                                                   "nnet_layernorm.h is not hls4ml 1.2-1.3's"));
+  }
+  {  // softmax_multidim's slices must tile its input.
+    const std::filesystem::path dir = testing_hls4ml::CopyFixture("layernorm");
+    testing_hls4ml::ReplaceInFile(dir / "firmware" / "parameters.h",
+                                  "static const unsigned n_inner = 6;",
+                                  "static const unsigned n_inner = 5;");
+    const absl::Status st = read(dir);
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(st.message(), ::testing::HasSubstr("softmax_config3: n_slice * n_outer * n_inner "
+                                                   "= 20 but n_in = 24"));
+  }
+  {  // seq_len must divide n_in.
+    const std::filesystem::path dir = testing_hls4ml::CopyFixture("layernorm");
+    const std::filesystem::path params = dir / "firmware" / "parameters.h";
+    testing_hls4ml::ReplaceInFile(params, "static const unsigned seq_len = 4;",
+                                  "static const unsigned seq_len = 5;");
+    const absl::Status st = read(dir);
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(st.message(),
+                ::testing::HasSubstr("parameters.h:" +
+                                     std::to_string(testing_hls4ml::LineOf(params, "seq_len = 5")) +
+                                     ": config2::seq_len = 5 does not divide n_in = 24"));
+  }
+  {  // Products other than mult (a binary scale's product) are not reproduced.
+    const std::filesystem::path dir = testing_hls4ml::CopyFixture("layernorm");
+    testing_hls4ml::ReplaceInFile(dir / "firmware" / "parameters.h",
+                                  "using product = nnet::product::mult<x_T, y_T>;\n};\n\n"
+                                  "// attn",
+                                  "using product = nnet::product::weight_binary<x_T, y_T>;\n};"
+                                  "\n\n// attn");
+    const absl::Status st = read(dir);
+    EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
+    EXPECT_THAT(st.message(), ::testing::HasSubstr("layer norm with product "
+                                                   "nnet::product::weight_binary"));
+  }
 }
 
 // predict: a line holds both inputs (6 + 6 values); the answer both outputs (3 + 4 values).

@@ -256,11 +256,11 @@ TEST(Hls4mlImportTest, WritesAServableEntryAndRefusesToOverwrite) {
 TEST(Hls4mlImportTest, InvalidProjectWritesNothing) {
   const fs::path repo = ScratchDir("repo");
   fs::path dir = CopyFixture("new_style");
-  testing_hls4ml::ReplaceInFile(dir / "firmware" / "tiny.cpp", "nnet::relu<", "nnet::layernormalize<");
+  testing_hls4ml::ReplaceInFile(dir / "firmware" / "tiny.cpp", "nnet::relu<", "nnet::einsum_dense<");
   Result r =
       RunCommand({"import", dir.string(), "--repository", repo.string(), "--name", "broken"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_THAT(r.err, HasSubstr("unknown layer nnet::layernormalize"));
+  EXPECT_THAT(r.err, HasSubstr("unknown layer nnet::einsum_dense"));
   EXPECT_FALSE(fs::exists(repo / "broken"));
 }
 

@@ -450,13 +450,13 @@ TEST(Hls4mlProjectErrorsTest, ValueThatIsNotANumber) {
 TEST(Hls4mlProjectErrorsTest, UnknownLayer) {
   fs::path dir = CopyFixture("new_style");
   const fs::path cpp = dir / "firmware" / "tiny.cpp";
-  ReplaceInFile(cpp, "nnet::relu<layer2_t", "nnet::layernormalize<layer2_t");
+  ReplaceInFile(cpp, "nnet::relu<layer2_t", "nnet::einsum_dense<layer2_t");
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
   ASSERT_FALSE(project.ok());
   EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(project.status().message(), HasSubstr("unknown layer nnet::layernormalize"));
+  EXPECT_THAT(project.status().message(), HasSubstr("unknown layer nnet::einsum_dense"));
   EXPECT_THAT(project.status().message(),
-              HasSubstr("firmware/tiny.cpp:" + std::to_string(LineOf(cpp, "nnet::layernormalize"))));
+              HasSubstr("firmware/tiny.cpp:" + std::to_string(LineOf(cpp, "nnet::einsum_dense"))));
 }
 
 TEST(Hls4mlProjectErrorsTest, UnparsableType) {

@@ -511,5 +511,71 @@ TEST(TransposeImport, ThreeDimensionalPermutation) {
   EXPECT_THAT(net.status().message(), HasSubstr("reads element 24 of an input of 24 values"));
 }
 
+// hls4ml 0.7 - 1.0's nnet_array.h (PyTorch models' channels-last conversions): transpose_2d of a
+// (4, 6) input, then transpose_3d of the (6, 4) result read as (2, 3, 4) with perm (2, 0, 1), in a
+// project written as those releases write it.
+TEST(TransposeImport, ArrayTranspose2dAnd3d) {
+  const fs::path dir = ScratchDir("array_transpose") / "tiny";
+  const fs::path fw = dir / "firmware";
+  fs::create_directories(fw / "weights");
+  WriteText(fw / "defines.h",
+            "#ifndef DEFINES_H_\n#define DEFINES_H_\n#define N_INPUT_1_1 4\n#define N_INPUT_2_1 6\n"
+            "typedef ap_fixed<10,3> input_t;\ntypedef ap_fixed<10,3> layer2_t;\n"
+            "typedef ap_fixed<8,2,AP_RND,AP_SAT> result_t;\n#endif\n");
+  WriteText(fw / "parameters.h",
+            "#ifndef PARAMETERS_H_\n#define PARAMETERS_H_\n"
+            "#include \"nnet_utils/nnet_array.h\"\n"
+            "struct config2 : nnet::transpose_config {\n"
+            "    static const unsigned depth = 1;\n"
+            "    static const unsigned height = 4;\n"
+            "    static const unsigned width = 6;\n"
+            "    static constexpr unsigned perm[3] = {0,2,1};\n};\n\n"
+            "struct config3 : nnet::transpose_config {\n"
+            "    static const unsigned depth = 2;\n"
+            "    static const unsigned height = 3;\n"
+            "    static const unsigned width = 4;\n"
+            "    static constexpr unsigned perm[3] = {2,0,1};\n};\n#endif\n");
+  WriteText(fw / "tiny.cpp",
+            "#include \"tiny.h\"\n#include \"parameters.h\"\n"
+            "void tiny(input_t input_1[N_INPUT_1_1*N_INPUT_2_1], result_t layer3_out[24]) {\n"
+            "    layer2_t layer2_out[24];\n"
+            "    nnet::transpose_2d<input_t, layer2_t, config2>(input_1, layer2_out); // t2\n"
+            "    nnet::transpose_3d<layer2_t, result_t, config3>(layer2_out, layer3_out); // t3\n}\n");
+  WriteText(fw / "tiny.h", "#include \"defines.h\"\n");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  // transpose_2d: data_t[j * height + i] = data[i * width + j].
+  std::vector<int> t2(24);
+  for (int i = 0; i < 4; ++i) {
+    for (int j = 0; j < 6; ++j) t2[j * 4 + i] = i * 6 + j;
+  }
+  EXPECT_EQ(std::get<TransposeSpec>(project->spec.layers[0].op).source, t2);
+  // transpose_3d, perm (2, 0, 1): (d, h, w) of dims (2, 3, 4) goes to (w, d, h) of (4, 2, 3).
+  std::vector<int> t3(24);
+  for (int d = 0; d < 2; ++d) {
+    for (int h = 0; h < 3; ++h) {
+      for (int w = 0; w < 4; ++w) t3[(w * 2 + d) * 3 + h] = (d * 3 + h) * 4 + w;
+    }
+  }
+  EXPECT_EQ(std::get<TransposeSpec>(project->spec.layers[1].op).source, t3);
+  absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(project->spec);
+  ASSERT_TRUE(net.ok()) << net.status();
+
+  // A perm that is not a permutation leaves outputs unwritten in hls4ml: refused.
+  const fs::path params = fw / "parameters.h";
+  ReplaceInFile(params, "perm[3] = {2,0,1}", "perm[3] = {2,0,0}");
+  absl::Status st = ReadHls4mlProject(dir).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(st.message(), HasSubstr("config3::perm is not a permutation of {0, 1, 2}"));
+  ReplaceInFile(params, "perm[3] = {2,0,0}", "perm[3] = {2,0,1}");
+  // An nnet_array.h without hls4ml's copy statement is not reproduced.
+  fs::create_directories(fw / "nnet_utils");
+  WriteText(fw / "nnet_utils" / "nnet_array.h", "data_t[i] = data[i]; // my transpose\n");
+  st = ReadHls4mlProject(dir).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(st.message(), HasSubstr("firmware/nnet_utils/nnet_array.h: this nnet_array.h is not "
+                                      "hls4ml 0.7-1.0's (edited?): nnet::transpose_2d"));
+}
+
 }  // namespace
 }  // namespace fpgaas::numerics

@@ -1,5 +1,5 @@
 // The recurrent fixtures written by fixtures/make_recurrent_fixtures.py (an io_parallel LSTM ->
-// GRU network and an io_stream GRU -> LSTM one): the importer's reading of nnet::lstm_stack /
+// GRU network, an io_stream GRU -> LSTM one and two bidirectional layers): the importer's reading of nnet::lstm_stack /
 // gru_stack, the executor against the exact reference, and what is refused (with file:line).
 // (Copies of these fixtures with hls4ml 1.1 - 1.3's own nnet_utils, and their equal-type variants
 // with 0.7 - 1.0's, compiled into hls4ml's C simulation agree bit for bit: docs/numerics.md.)
@@ -250,6 +250,125 @@ TEST(RecurrentFixturesTest, ConfigErrors) {
     const absl::Status st = ReadStatus(dir);
     EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
     EXPECT_THAT(st.message(), HasSubstr("nnet::gru_stack with initial states is not supported"));
+  }
+}
+
+// hls4ml 1.2+'s nnet::bidirectional_stack (rnn_bidir: a static LSTM / GRU pair over every step,
+// then a non-static GRU pair's last states). A copy with hls4ml 1.2.0's and 1.3.0's own nnet_utils
+// compiled into hls4ml's C simulation agrees bit for bit (docs/numerics.md).
+TEST(RecurrentFixturesTest, BidirectionalLayers) {
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(FixturesDir() / "rnn_bidir");
+  ASSERT_TRUE(project.ok()) << project.status();
+  const NetworkSpec& spec = project->spec;
+  ASSERT_EQ(spec.layers.size(), 3u);
+  const auto& first = std::get<RecurrentSpec>(spec.layers[0].op);
+  EXPECT_EQ(first.kind, RecurrentKind::kLstm);
+  EXPECT_EQ(first.n_in, 3);
+  EXPECT_EQ(first.n_state, 3);
+  EXPECT_EQ(first.n_sequence, 6);
+  EXPECT_TRUE(first.return_sequences);
+  EXPECT_EQ(first.accum_type, kLstmType);
+  EXPECT_EQ(first.input_dense.weight_type, (FixedType{10, 2}));
+  ASSERT_EQ(first.backward.size(), 1u);
+  const RecurrentSpec& back = first.backward[0];
+  EXPECT_EQ(back.kind, RecurrentKind::kGru);
+  EXPECT_EQ(back.n_state, 2);
+  EXPECT_EQ(back.n_sequence, 6);
+  EXPECT_TRUE(back.return_sequences);
+  EXPECT_EQ(back.activation.kind, ActivationKind::kRelu);
+  // The backward cell reads its own weights (w_b_2 ..., 3 -> 6 and 2 -> 6).
+  EXPECT_EQ(back.input_dense.n_out, 6);
+  EXPECT_EQ(back.recurrent_dense.n_in, 2);
+  EXPECT_EQ(back.input_dense.weight_type, (FixedType{10, 3}));
+  const auto& second = std::get<RecurrentSpec>(spec.layers[1].op);
+  EXPECT_EQ(second.n_in, 5);
+  EXPECT_FALSE(second.return_sequences);
+  ASSERT_EQ(second.backward.size(), 1u);
+  EXPECT_EQ(second.backward[0].n_state, 3);
+  absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ((*net)->input_size(), 18);
+  EXPECT_EQ((*net)->output_size(), 2);
+}
+
+TEST(RecurrentFixturesTest, BidirectionalNetworkMatchesTheReference) {
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(FixturesDir() / "rnn_bidir");
+  ASSERT_TRUE(project.ok()) << project.status();
+  absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(project->spec);
+  ASSERT_TRUE(net.ok()) << net.status();
+  const Network& n = **net;
+  const FixedType& t = n.input_type();
+  std::mt19937_64 rng(12);
+  for (int sample = 0; sample < 300; ++sample) {
+    const int bits = sample % 3 == 0 ? 4 : t.width;
+    std::uniform_int_distribution<int64_t> dist(-(int64_t{1} << (bits - 1)),
+                                                (int64_t{1} << (bits - 1)) - 1);
+    std::vector<int64_t> raws;
+    std::vector<uint8_t> in(n.input_bytes_per_sample());
+    for (int i = 0; i < n.input_size(); ++i) {
+      raws.push_back(dist(rng));
+      PackRaw(t, raws.back(), in.data() + i * t.container_bytes());
+    }
+    std::vector<std::vector<int64_t>> ref_trace;
+    absl::StatusOr<std::vector<std::vector<int64_t>>> expected =
+        reference::ReferenceRunGraph(project->spec, {raws}, &ref_trace);
+    ASSERT_TRUE(expected.ok()) << expected.status();
+    const std::vector<LayerTrace> trace = n.Trace(in.data());
+    ASSERT_EQ(trace.size(), ref_trace.size());
+    for (size_t l = 0; l < trace.size(); ++l) {
+      ASSERT_EQ(trace[l].raw, ref_trace[l]) << "sample " << sample << " layer " << l;
+    }
+  }
+}
+
+// The non-static nnet::lstm passes its accum_t arrays as res_T and its state as data_T: with the
+// static LSTM made non-static, rnn_bidir's first layer (input ap_fixed<12,4>, accum
+// ap_fixed<16,5,AP_RND,AP_SAT>) does not compile in hls4ml, and is refused.
+TEST(RecurrentFixturesTest, NonStaticBidirectionalLstmWhoseTypesCannotCompileIsRefused) {
+  const fs::path dir = CopyFixture("rnn_bidir");
+  ReplaceInFile(dir / "firmware" / "parameters.h",
+                "using RNNfunc_forward = nnet::lstm_class_static<",
+                "using RNNfunc_forward = nnet::lstm_class<");
+  const absl::Status st = ReadStatus(dir);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(st.message(), HasSubstr("config2_forward: the input type ap_fixed<12,4> differs "
+                                      "from accum_t"));
+  EXPECT_THAT(st.message(),
+              HasSubstr("firmware/myproject.cpp:" +
+                        std::to_string(LineOf(dir / "firmware" / "myproject.cpp",
+                                              "nnet::bidirectional_stack<input_t"))));
+}
+
+TEST(RecurrentFixturesTest, BidirectionalRefusals) {
+  {  // A cell function other than hls4ml's four.
+    const fs::path dir = CopyFixture("rnn_bidir");
+    const fs::path params = dir / "firmware" / "parameters.h";
+    ReplaceInFile(params, "using RNNfunc_backward = nnet::gru_class_static<",
+                  "using RNNfunc_backward = nnet::simple_rnn_class<");
+    const absl::Status st = ReadStatus(dir);
+    EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
+    EXPECT_THAT(st.message(), HasSubstr("RNNfunc_backward = nnet::simple_rnn_class"));
+    EXPECT_THAT(st.message(),
+                HasSubstr("firmware/parameters.h:" +
+                          std::to_string(LineOf(params, "nnet::simple_rnn_class") - 1) + ":"));
+  }
+  {  // A header with hls4ml's cells but without its bidirectional_stack lines (edited, or a
+     // pre-release fork's): not reproduced.
+    const fs::path dir = WithRecurrentHeader("rnn_bidir", RecurrentHeader(false));
+    const absl::Status st = ReadStatus(dir);
+    EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
+    EXPECT_THAT(st.message(), HasSubstr("nnet::bidirectional_stack cannot be reproduced"));
+    // With them, accepted.
+    WriteText(dir / "firmware" / "nnet_utils" / "nnet_recurrent.h",
+              RecurrentHeader(false) +
+                  "data_in_back[j] = data[j + (CONFIG_T::n_sequence - iloop - 1) * "
+                  "CONFIG_T::n_in];\n"
+                  "for (int i = (CONFIG_T::FORWARD_CONFIG::n_state + "
+                  "CONFIG_T::BACKWARD_CONFIG::n_state) * (CONFIG_T::n_sequence - iloop) - "
+                  "CONFIG_T::BACKWARD_CONFIG::n_state,\n"
+                  "res[i] = h_newstate_back[j];\n"
+                  "res[i + CONFIG_T::FORWARD_CONFIG::n_state] = h_newstate_back[i];\n");
+    EXPECT_TRUE(ReadStatus(dir).ok()) << ReadStatus(dir);
   }
 }
 

@@ -1,4 +1,4 @@
-// The recurrent layers (nnet::lstm_stack / gru_stack): hand-computed steps (relu activations, so
+// The recurrent layers (nnet::lstm_stack / gru_stack / bidirectional_stack): hand-computed steps (relu activations, so
 // every value is exact and the gate order, the reset-after product, the state update and the
 // state's type are checked without tables), and random LSTM/GRU networks against the exact
 // reference (reference_network.cc, written from nnet_recurrent.h on GMP rationals).
@@ -249,13 +249,13 @@ class RandomRecurrent {
     return a;
   }
 
-  NetworkSpec Make() {
+  RecurrentSpec Cell(int n_in, int n_sequence, bool return_sequences) {
     RecurrentSpec r;
     r.kind = Int(0, 1) == 0 ? RecurrentKind::kLstm : RecurrentKind::kGru;
-    r.n_in = Int(1, 4);
+    r.n_in = n_in;
     r.n_state = Int(1, 4);
-    r.n_sequence = Int(1, 6);
-    r.return_sequences = Int(0, 1) == 0;
+    r.n_sequence = n_sequence;
+    r.return_sequences = return_sequences;
     r.pytorch_order = r.kind == RecurrentKind::kGru && Int(0, 2) == 0;
     r.accum_type = Type(6, 22);
     const int gates = (r.kind == RecurrentKind::kLstm ? 4 : 3) * r.n_state;
@@ -263,13 +263,26 @@ class RandomRecurrent {
     r.recurrent_dense = RandomDense(r.n_state, gates);
     r.recurrent_activation = RandomActivation();
     r.activation = RandomActivation();
+    return r;
+  }
+
+  // An LSTM or GRU, or (bidirectional) a forward and a backward cell of random kinds, then a
+  // dense head.
+  NetworkSpec Make(bool bidirectional = false) {
+    const int n_in = Int(1, 4), n_sequence = Int(1, 6);
+    RecurrentSpec r = Cell(n_in, n_sequence, Int(0, 1) == 0);
+    int n_state = r.n_state;
+    if (bidirectional) {
+      r.backward.push_back(Cell(n_in, n_sequence, r.return_sequences));
+      n_state += r.backward.front().n_state;
+    }
     NetworkSpec s;
     s.input_type = Type();
     s.input_size = r.n_in * r.n_sequence;
     LayerSpec rnn;
     rnn.name = "rnn";
     rnn.result_type = Type(4, 18);
-    const int n_out = (r.return_sequences ? r.n_sequence : 1) * r.n_state;
+    const int n_out = (r.return_sequences ? r.n_sequence : 1) * n_state;
     rnn.op = std::move(r);
     s.layers.push_back(std::move(rnn));
     LayerSpec head;
@@ -286,13 +299,15 @@ class RandomRecurrent {
   std::mt19937 rng_;
 };
 
-TEST(RecurrentLayers, RandomNetworksMatchTheReference) {
-  int checked = 0, lstm = 0, gru = 0;
+void ExpectRandomNetworksMatchTheReference(bool bidirectional, int* lstm, int* gru) {
+  int checked = 0;
   for (uint32_t seed = 1; seed <= 150; ++seed) {
     RandomRecurrent g(seed);
-    const NetworkSpec spec = g.Make();
+    const NetworkSpec spec = g.Make(bidirectional);
     const auto& r = std::get<RecurrentSpec>(spec.layers[0].op);
-    (r.kind == RecurrentKind::kLstm ? lstm : gru) += 1;
+    ASSERT_EQ(r.backward.size(), bidirectional ? 1u : 0u);
+    *(r.kind == RecurrentKind::kLstm ? lstm : gru) += 1;
+    if (bidirectional) *(r.backward[0].kind == RecurrentKind::kLstm ? lstm : gru) += 1;
     auto net = Network::Create(spec);
     ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
     const FixedType& it = spec.input_type;
@@ -318,8 +333,22 @@ TEST(RecurrentLayers, RandomNetworksMatchTheReference) {
     }
   }
   EXPECT_EQ(checked, 150 * 30);
+}
+
+TEST(RecurrentLayers, RandomNetworksMatchTheReference) {
+  int lstm = 0, gru = 0;
+  ExpectRandomNetworksMatchTheReference(false, &lstm, &gru);
   EXPECT_GT(lstm, 40);
   EXPECT_GT(gru, 40);
+}
+
+// nnet::bidirectional_stack: forward and backward cells of every kind pair, against the reference
+// written from bidirectional_stack's index arithmetic.
+TEST(RecurrentLayers, RandomBidirectionalNetworksMatchTheReference) {
+  int lstm = 0, gru = 0;
+  ExpectRandomNetworksMatchTheReference(true, &lstm, &gru);
+  EXPECT_GT(lstm, 80);
+  EXPECT_GT(gru, 80);
 }
 
 }  // namespace

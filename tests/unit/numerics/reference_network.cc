@@ -443,11 +443,18 @@ absl::StatusOr<std::vector<mpq_class>> DenseFamily(const LayerSpec& layer, const
       }
     }
   } else if (const auto* s = std::get_if<SoftmaxSpec>(&layer.op)) {
-    // io_stream: one softmax per pack of `slice` values.
+    // io_stream: one softmax per pack of `slice` values; softmax_multidim: buffer_in[j] =
+    // data[i * n_slice * n_inner + j * n_inner + k], res written back the same way.
     const size_t slice = s->slice > 0 ? static_cast<size_t>(s->slice) : x.size();
-    for (size_t off = 0; off < x.size(); off += slice) {
-      const std::vector<mpq_class> part(x.begin() + off, x.begin() + off + slice);
-      for (const mpq_class& v : Softmax(*s, type, res, part)) y.push_back(v);
+    const size_t inner = static_cast<size_t>(s->inner);
+    y.resize(x.size());
+    for (size_t i = 0; i < x.size() / (slice * inner); ++i) {
+      for (size_t k = 0; k < inner; ++k) {
+        std::vector<mpq_class> buffer_in;
+        for (size_t j = 0; j < slice; ++j) buffer_in.push_back(x[i * slice * inner + j * inner + k]);
+        const std::vector<mpq_class> buffer_out = Softmax(*s, type, res, buffer_in);
+        for (size_t j = 0; j < slice; ++j) y[i * slice * inner + j * inner + k] = buffer_out[j];
+      }
     }
   }
   return y;
@@ -541,6 +548,50 @@ absl::StatusOr<std::vector<mpq_class>> Recurrent(const RecurrentSpec& r, const F
   }
   if (!r.return_sequences) out = h_state;
   return out;
+}
+
+// nnet_recurrent.h's bidirectional_stack (hls4ml 1.2+), its loops as written: step iloop runs the
+// forward cell on step iloop and the backward one on step n_sequence - iloop - 1; with
+// n_sequence_out > 1 the forward state goes to res[(nf + nb) * iloop ...] and the backward state to
+// res[(nf + nb) * (n_sequence - iloop) - nb ...]; else the last states, forward then backward.
+absl::StatusOr<std::vector<mpq_class>> Bidirectional(const RecurrentSpec& r,
+                                                     const FixedType& data_t,
+                                                     const FixedType& res_t,
+                                                     const std::vector<mpq_class>& x) {
+  RecurrentSpec forward = r;
+  forward.backward.clear();
+  const RecurrentSpec& backward = r.backward.front();
+  const int nf = forward.n_state, nb = backward.n_state, steps = r.n_sequence;
+  // Each cell run over a growing prefix of its own input order gives its state after that step.
+  std::vector<mpq_class> reversed;
+  for (int iloop = 0; iloop < steps; ++iloop) {
+    const auto step = x.begin() + static_cast<long>(steps - iloop - 1) * r.n_in;
+    reversed.insert(reversed.end(), step, step + r.n_in);
+  }
+  forward.return_sequences = true;
+  RecurrentSpec back = backward;
+  back.return_sequences = true;
+  absl::StatusOr<std::vector<mpq_class>> f = Recurrent(forward, data_t, res_t, x);
+  absl::StatusOr<std::vector<mpq_class>> b = Recurrent(back, data_t, res_t, reversed);
+  if (!f.ok()) return f.status();
+  if (!b.ok()) return b.status();
+  std::vector<mpq_class> res;
+  if (r.return_sequences) {
+    res.resize(static_cast<size_t>(nf + nb) * steps);
+    for (int iloop = 0; iloop < steps; ++iloop) {
+      for (int i = (nf + nb) * iloop, j = 0; i < (nf + nb) * iloop + nf; ++i, ++j) {
+        res[i] = (*f)[iloop * nf + j];
+      }
+      for (int i = (nf + nb) * (steps - iloop) - nb, j = 0; i < (nf + nb) * (steps - iloop);
+           ++i, ++j) {
+        res[i] = (*b)[iloop * nb + j];
+      }
+    }
+  } else {
+    res.assign(f->end() - nf, f->end());
+    res.insert(res.end(), b->end() - nb, b->end());
+  }
+  return res;
 }
 
 // The layers beyond the dense family, written from hls4ml 1.x's nnet_utils (nnet_conv2d_latency.h
@@ -799,6 +850,37 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
     }
     return y;
   }
+  if (const auto* l = std::get_if<LayerNormSpec>(&layer.op)) {
+    // nnet_layernorm.h's layernorm_1d per row, its statements in order.
+    const FixedType& acc = l->accum_type;
+    const int dim = l->n_in / l->seq_len;
+    const mpq_class k_inv = Conv(acc, Exact(1.0 / dim));
+    for (int j = 0; j < l->seq_len; ++j) {
+      mpq_class sum_cache = 0, sum_cache2 = 0;
+      for (int i = 0; i < dim; ++i) sum_cache = Conv(acc, sum_cache + Conv(acc, x[j * dim + i]));
+      const mpq_class mean = Conv(acc, sum_cache * k_inv);
+      std::vector<mpq_class> data_diff(dim);
+      for (int i = 0; i < dim; ++i) {
+        data_diff[i] = Conv(acc, Conv(acc, x[j * dim + i]) - mean);
+        sum_cache2 = Conv(acc, sum_cache2 + Conv(acc, data_diff[i] * data_diff[i]));
+      }
+      const mpq_class var = Conv(acc, sum_cache2 * k_inv);
+      const int index = Clamp(IntOf(var * l->table_size * Pow2(l->table_range_power2)),
+                              l->table_size);
+      // init_invert_sqr_table's entry `index`: float steps, then 1.0 / sqrt(float) in double.
+      const float min_val = static_cast<float>(std::pow(10.0, -l->epsilon_power_of_10));
+      const float max_val = static_cast<float>(std::pow(2.0, -l->table_range_power2));
+      const float step = max_val / static_cast<float>(l->table_size);
+      const float in_val = min_val + step * static_cast<float>(index);
+      const mpq_class deno_inver = Conv(l->table_type, Exact(1.0 / std::sqrt(in_val)));
+      for (int i = 0; i < dim; ++i) {
+        const mpq_class scale = ValueOf(l->scale_type, RawToMpz(l->scale_type, l->scales[i]));
+        const mpq_class bias = ValueOf(l->bias_type, RawToMpz(l->bias_type, l->biases[i]));
+        y.push_back(Conv(res, data_diff[i] * deno_inver * scale + bias));
+      }
+    }
+    return y;
+  }
   if (const auto* e = std::get_if<EmbeddingSpec>(&layer.op)) {
     // nnet::embedding: embeddings[x * n_out + i] with the ap_fixed sum truncated toward zero.
     const mpz_class size = mpz_class(e->vocab_size) * e->n_out;
@@ -893,7 +975,9 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
     }
     return y;
   }
-  if (const auto* r = std::get_if<RecurrentSpec>(&layer.op)) return Recurrent(*r, it, res, x);
+  if (const auto* r = std::get_if<RecurrentSpec>(&layer.op)) {
+    return r->backward.empty() ? Recurrent(*r, it, res, x) : Bidirectional(*r, it, res, x);
+  }
   return absl::InvalidArgumentError("reference: unknown layer");
 }
 
