@@ -283,9 +283,20 @@ class ProjectReader {
   // effective weights and *weight_type into ap_int<2>, so the layer is an ordinary one.
   absl::Status BinaryTernaryWeights(const Located& product, FixedType* weight_type,
                                     std::vector<int64_t>* raws);
-  // weight_exponential scales of nnet::normalize (QKeras power-of-two "alpha" layers).
-  absl::Status BuildExponentScale(const LayerCall& call, const ConfigStruct& config,
-                                  const Located& product, int n_params, BatchNormSpec& bn);
+  // weight_exponential weights (QKeras power-of-two "alpha" scales of nnet::normalize; po2
+  // kernels of dense and convolution layers): config::`field` names a
+  // `typedef struct NAME {ap_uint<1> sign; ap_int<E> weight;} NAME;`, the array `array` is read by
+  // load_exponent_weights_from_txt (`count` values), and the product's x_T is `data`.
+  absl::StatusOr<ExponentWeights> ReadExponentWeights(const LayerCall& call,
+                                                      const ConfigStruct& config,
+                                                      const std::string& field,
+                                                      const Located& product,
+                                                      const FixedType& data,
+                                                      const std::string& array, int64_t count);
+  // The struct a type name stands for, through typedef chains ("" when it is no struct).
+  std::string StructName(const std::string& type) const;
+  // OK when `mult`'s weight_t is the exponent struct of `config`'s (a conv's mult_config).
+  absl::Status SameExponentStruct(const ConfigStruct& config, const ConfigStruct& mult) const;
   // The signed ap_fixed r_T of this project's nnet_mult.h weight_exponential for x_T = data and
   // an exponent field of `exponent_width` bits.
   absl::StatusOr<FixedType> ExponentProductType(const Located& product, const FixedType& data,
@@ -1113,19 +1124,23 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
       product != config.usings.end() &&
       (absl::StartsWith(product->second.text, "nnet::product::weight_binary") ||
        absl::StartsWith(product->second.text, "nnet::product::weight_ternary"));
-  if (product != config.usings.end() && !binary_or_ternary &&
+  const bool exponential =
+      product != config.usings.end() &&
+      absl::StartsWith(product->second.text, "nnet::product::weight_exponential");
+  if (product != config.usings.end() && !binary_or_ternary && !exponential &&
       !absl::StartsWith(product->second.text, "nnet::product::mult")) {
     return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
                  absl::StrCat("product ", product->second.text,
-                              " is not supported (exponential weights in dense layers, binary "
-                              "data)"));
+                              " is not supported (binary data: both_binary, data_binary)"));
   }
   DenseSpec dense;
   dense.n_in = n_in;
   dense.n_out = static_cast<int>(**cfg_n_out);
   dense.resource_strategy = resource;
   dense.reuse_factor = reuse->value_or(1);
-  absl::StatusOr<FixedType> weight_type = ConfigType(config, "weight_t", std::nullopt);
+  // An exponent struct weight_t has no fixed-point type; the weights say what they are.
+  absl::StatusOr<FixedType> weight_type =
+      exponential ? FixedType{} : ConfigType(config, "weight_t", std::nullopt);
   absl::StatusOr<FixedType> bias_type = ConfigType(config, "bias_t", std::nullopt);
   absl::StatusOr<FixedType> accum_type = ConfigType(config, "accum_t", std::nullopt);
   if (!weight_type.ok()) return weight_type.status();
@@ -1161,6 +1176,34 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
   dense.bias_type = *bias_type;
   dense.accum_type = *accum_type;
   const int64_t n_weights = int64_t{dense.n_in} * dense.n_out;
+  if (exponential) {
+    absl::StatusOr<FixedType> data = ResolveType(call.template_args[0], call.where);
+    if (!data.ok()) return data.status();
+    absl::StatusOr<ExponentWeights> e = ReadExponentWeights(
+        call, config, "weight_t", product->second, *data, call.args[2], n_weights);
+    if (!e.ok()) return e.status();
+    absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
+        call.args[3], dense.bias_type, dense.n_out, absl::StrCat(config.name, "::bias_t"), call);
+    if (!biases.ok()) return biases.status();
+    if (resource) {
+      // Stored transposed like any resource-strategy kernel: file index j * n_in + i.
+      ExponentWeights t = *e;
+      for (int i = 0; i < dense.n_in; ++i) {
+        for (int j = 0; j < dense.n_out; ++j) {
+          const size_t to = static_cast<size_t>(i) * dense.n_out + j;
+          const size_t from = static_cast<size_t>(j) * dense.n_in + i;
+          t.sign[to] = e->sign[from];
+          t.exponent[to] = e->exponent[from];
+        }
+      }
+      *e = std::move(t);
+    }
+    dense.exponent_weights = *std::move(e);
+    dense.biases = *std::move(biases);
+    LayerSpec layer;
+    layer.op = std::move(dense);
+    return layer;
+  }
   absl::StatusOr<std::vector<int64_t>> weights = LoadWeights(
       call.args[2], dense.weight_type, n_weights, absl::StrCat(config.name, "::weight_t"), call);
   if (!weights.ok()) return weights.status();
@@ -1238,16 +1281,17 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildBatchNorm(const LayerCall& call, i
     absl::StatusOr<FixedType> bias_type = ConfigType(config, "bias_t", std::nullopt);
     if (!bias_type.ok()) return bias_type.status();
     bn.bias_type = *bias_type;
-    if (absl::Status st = BuildExponentScale(call, config, product->second, n_params, bn);
-        !st.ok()) {
-      return st;
-    }
+    absl::StatusOr<FixedType> data = ResolveType(call.template_args[0], call.where);
+    if (!data.ok()) return data.status();
+    absl::StatusOr<ExponentWeights> scales = ReadExponentWeights(
+        call, config, "scale_t", product->second, *data, call.args[2], n_params);
+    if (!scales.ok()) return scales.status();
+    bn.exponent_product_type = scales->product_type;
     absl::StatusOr<std::vector<int64_t>> bias = LoadWeights(
         call.args[3], bn.bias_type, n_params, absl::StrCat(config.name, "::bias_t"), call);
     if (!bias.ok()) return bias.status();
-    std::vector<int> signs = std::move(bn.exponent_sign), exponents = std::move(bn.exponent);
-    bn.exponent_sign.clear();
-    bn.exponent.clear();
+    const std::vector<int>& signs = scales->sign;
+    const std::vector<int>& exponents = scales->exponent;
     for (int i = 0; i < n_in; ++i) {
       bn.exponent_sign.push_back(signs[i % n_params]);
       bn.exponent.push_back(exponents[i % n_params]);
@@ -1378,26 +1422,43 @@ absl::StatusOr<FixedType> ProjectReader::ExponentProductType(const Located& prod
   return r;
 }
 
-absl::Status ProjectReader::BuildExponentScale(const LayerCall& call, const ConfigStruct& config,
-                                               const Located& product, int n_params,
-                                               BatchNormSpec& bn) {
-  // scale_t names a `typedef struct NAME {ap_uint<1> sign; ap_int<E> weight;} NAME;`.
-  auto scale = config.typedefs.find("scale_t");
-  if (scale == config.typedefs.end()) {
-    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
-                 absl::StrCat("struct ", config.name, " has no typedef scale_t"));
-  }
-  std::string name = scale->second.text;
+std::string ProjectReader::StructName(const std::string& type) const {
+  std::string name = type;
   for (int hops = 0; hops < 32; ++hops) {
     auto it = typedefs_.find(name);
     if (it == typedefs_.end() || it->second.text == "struct") break;
     name = it->second.text;
   }
+  return struct_fields_.count(name) ? name : "";
+}
+
+absl::Status ProjectReader::SameExponentStruct(const ConfigStruct& config,
+                                               const ConfigStruct& mult) const {
+  auto a = config.typedefs.find("weight_t");
+  auto b = mult.typedefs.find("weight_t");
+  if (a == config.typedefs.end() || b == mult.typedefs.end()) return absl::OkStatus();
+  if (StructName(a->second.text) != StructName(b->second.text)) {
+    return Error(absl::StatusCode::kUnimplemented, b->second.Where(),
+                 absl::StrCat(mult.name, "::weight_t ", b->second.text, " differs from ",
+                              config.name, "'s ", a->second.text, " (not supported)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ExponentWeights> ProjectReader::ReadExponentWeights(
+    const LayerCall& call, const ConfigStruct& config, const std::string& field,
+    const Located& product, const FixedType& data, const std::string& array, int64_t count) {
+  auto declared = config.typedefs.find(field);
+  if (declared == config.typedefs.end()) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat("struct ", config.name, " has no typedef ", field));
+  }
+  const std::string name = StructName(declared->second.text);
   auto fields = struct_fields_.find(name);
   if (fields == struct_fields_.end() || !fields->second.count("sign") ||
       !fields->second.count("weight")) {
-    return Error(absl::StatusCode::kInvalidArgument, scale->second.Where(),
-                 absl::StrCat(config.name, "::scale_t = ", scale->second.text,
+    return Error(absl::StatusCode::kInvalidArgument, declared->second.Where(),
+                 absl::StrCat(config.name, "::", field, " = ", declared->second.text,
                               " is not an exponent struct {sign; weight;}"));
   }
   const Located& sign_decl = fields->second.at("sign");
@@ -1416,24 +1477,27 @@ absl::Status ProjectReader::BuildExponentScale(const LayerCall& call, const Conf
                  absl::StrCat("exponent type ", weight_decl.text,
                               " is not an ap_int of at most 16 bits"));
   }
-  absl::StatusOr<FixedType> data = ResolveType(call.template_args[0], call.where);
-  if (!data.ok()) return data.status();
-  absl::StatusOr<FixedType> r = ExponentProductType(product, *data, exponent_type->width);
+  absl::StatusOr<FixedType> r = ExponentProductType(product, data, exponent_type->width);
   if (!r.ok()) return r.status();
-  bn.exponent_product_type = *r;
-  auto decl = weight_decls_.find(call.args[2]);
+  ExponentWeights e;
+  e.product_type = *r;
+  auto decl = weight_decls_.find(array);
   if (decl == weight_decls_.end() || !decl->second.exponent) {
     return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
-                 absl::StrCat("exponent scales ", call.args[2],
+                 absl::StrCat("exponent weights ", array,
                               " are not loaded by load_exponent_weights_from_txt"));
   }
-  if (decl->second.type != scale->second.text && decl->second.type != name) {
+  if (decl->second.type != declared->second.text && StructName(decl->second.type) != name) {
     return Error(absl::StatusCode::kInvalidArgument, decl->second.where.Where(),
-                 absl::StrCat(call.args[2], " is loaded as ", decl->second.type, " but ",
-                              config.name, "::scale_t is ", scale->second.text));
+                 absl::StrCat(array, " is loaded as ", decl->second.type, " but ", config.name,
+                              "::", field, " is ", declared->second.text));
   }
-  return LoadExponentWeights(call.args[2], *sign_type, *exponent_type, n_params, call,
-                             &bn.exponent_sign, &bn.exponent);
+  if (absl::Status st = LoadExponentWeights(array, *sign_type, *exponent_type, count, call,
+                                            &e.sign, &e.exponent);
+      !st.ok()) {
+    return st;
+  }
+  return e;
 }
 
 absl::Status ProjectReader::LoadExponentWeights(const std::string& name,
@@ -1465,10 +1529,33 @@ absl::Status ProjectReader::LoadExponentWeights(const std::string& name,
   std::getline(in, line);  // the loader reads the first line only
   const std::string display = Display(txt);
   // ap_int_base(const char*)'s reading of a decimal token: its integer part, wrapped to the
-  // width. Tokens with a nonzero fraction are refused (hls4ml writes "1.0" and "-3").
+  // width. Tokens with a nonzero fraction are refused (hls4ml writes "1.0" and "-3", and for a zero
+  // weight numpy's int cast of log2(0) = -inf: "-9223372036854775808", or "-2147483648" where
+  // numpy's int is 32 bits — both wrap to exponent 0).
   auto parse = [&](absl::string_view token, const FixedType& t, int index,
                    int64_t* raw) -> absl::Status {
     std::string s(Trim(token));
+    {
+      // [-+]digits[.zeros], of any length: exact modulo 2^64 (every field is at most 16 bits).
+      absl::string_view rest = s;
+      const bool negative = absl::ConsumePrefix(&rest, "-");
+      if (!negative) absl::ConsumePrefix(&rest, "+");
+      const size_t dot = rest.find('.');
+      absl::string_view digits = rest.substr(0, dot);
+      absl::string_view fraction =
+          dot == absl::string_view::npos ? absl::string_view() : rest.substr(dot + 1);
+      auto all = [](absl::string_view v, auto pred) {
+        return std::all_of(v.begin(), v.end(), pred);
+      };
+      if (!digits.empty() && all(digits, [](char c) { return c >= '0' && c <= '9'; }) &&
+          all(fraction, [](char c) { return c == '0'; })) {
+        uint64_t v = 0;
+        for (char c : digits) v = v * 10 + static_cast<uint64_t>(c - '0');
+        if (negative) v = 0 - v;
+        *raw = internal::WrapToWidth(t, static_cast<internal::Int128>(static_cast<int64_t>(v)));
+        return absl::OkStatus();
+      }
+    }
     char* end = nullptr;
     errno = 0;
     const double v = std::strtod(s.c_str(), &end);
@@ -1782,6 +1869,10 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildSeparable(const LayerCall& call, i
       for (auto [field, type] : {std::pair{"accum_t", &p.accum_type},
                                  {"weight_t", &p.weight_type},
                                  {"bias_t", &p.bias_type}}) {
+        if (p.exponent_weights && std::string(field) == "weight_t") {
+          if (absl::Status st = SameExponentStruct(*parts[1], it->second); !st.ok()) return st;
+          continue;
+        }
         absl::StatusOr<FixedType> t = ConfigType(it->second, field, *type);
         if (!t.ok()) return t.status();
         if (!(*t == *type)) {
@@ -1859,6 +1950,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
     if (it != configs_.end()) mult = &it->second;
   }
   const Located* binary_or_ternary = nullptr;  // the window products' weight_binary/ternary
+  const Located* exponential = nullptr;        // or weight_exponential
   for (const ConfigStruct* cs : {&config, mult}) {
     if (cs == nullptr) continue;
     auto product = cs->usings.find("product");
@@ -1867,14 +1959,17 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
     if (absl::StartsWith(text, "nnet::product::weight_binary") ||
         absl::StartsWith(text, "nnet::product::weight_ternary")) {
       binary_or_ternary = &product->second;
+    } else if (absl::StartsWith(text, "nnet::product::weight_exponential")) {
+      exponential = &product->second;
     } else if (!absl::StartsWith(text, "nnet::product::mult")) {
       return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
                    absl::StrCat("product ", text,
-                                " is not supported (exponential weights in convolutions, binary "
-                                "data)"));
+                                " is not supported (binary data: both_binary, data_binary)"));
     }
   }
-  absl::StatusOr<FixedType> weight_type = ConfigType(config, "weight_t", std::nullopt);
+  // An exponent struct weight_t has no fixed-point type; the weights say what they are.
+  absl::StatusOr<FixedType> weight_type =
+      exponential != nullptr ? FixedType{} : ConfigType(config, "weight_t", std::nullopt);
   absl::StatusOr<FixedType> bias_type = ConfigType(config, "bias_t", std::nullopt);
   absl::StatusOr<FixedType> accum_type = ConfigType(config, "accum_t", std::nullopt);
   if (!weight_type.ok()) return weight_type.status();
@@ -1895,18 +1990,26 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
   }
   const int64_t k = int64_t{c.filt_height} * c.filt_width * c.n_chan;
   if (depthwise) {
-    // Depth multiplier 1 only (hls4ml asserts n_filt == n_chan).
+    // Depth multiplier 1 only: no release's C simulation has a result for another one (1.x's
+    // depthwise_conv_*_cl assert n_filt == n_chan; 0.7/0.8's stream kernels copy n_filt values
+    // out of an n_chan array).
     if (c.n_filt != c.n_chan) {
       return Error(absl::StatusCode::kUnimplemented, config.Where(),
                    absl::StrCat(config.name, ": depthwise convolution with n_filt = ", c.n_filt,
                                 " for n_chan = ", c.n_chan,
-                                " (a depth multiplier other than 1) is not supported"));
+                                " (a depth multiplier other than 1) is not supported: hls4ml's C "
+                                "simulation has no result for it (1.x asserts n_filt == n_chan, "
+                                "0.7/0.8 read past their n_chan outputs)"));
     }
     if (const ConfigStruct* m = mult) {
       // The window products use the mult_config's types; they must be the layer's.
       for (auto [field, type] : {std::pair{"accum_t", &c.accum_type},
                                  {"weight_t", &c.weight_type},
                                  {"bias_t", &c.bias_type}}) {
+        if (exponential != nullptr && std::string(field) == "weight_t") {
+          if (absl::Status st = SameExponentStruct(config, *m); !st.ok()) return st;
+          continue;
+        }
         absl::StatusOr<FixedType> t = ConfigType(*m, field, *type);
         if (!t.ok()) return t.status();
         if (!(*t == *type)) {
@@ -1927,6 +2030,39 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
     }
   }
   const int64_t n_weights = depthwise ? k : k * c.n_filt;
+  if (exponential != nullptr) {
+    if (mult != nullptr && !depthwise) {
+      if (absl::Status st = SameExponentStruct(config, *mult); !st.ok()) return st;
+    }
+    // x_T is the layer's input: the call's data_T, or a separable layer's dw_res_T for its
+    // pointwise half.
+    const bool pointwise_half = absl::StartsWith(call.function, "separable") && !depthwise;
+    absl::StatusOr<FixedType> data =
+        ResolveType(call.template_args[pointwise_half ? 1 : 0], call.where);
+    if (!data.ok()) return data.status();
+    absl::StatusOr<ExponentWeights> e = ReadExponentWeights(
+        call, config, "weight_t", *exponential, *data, weights_name, n_weights);
+    if (!e.ok()) return e.status();
+    absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
+        biases_name, c.bias_type, c.n_filt, absl::StrCat(config.name, "::bias_t"), call);
+    if (!biases.ok()) return biases.status();
+    if (c.resource_strategy && !depthwise) {
+      // Resource strategy writes the kernel as (filter, kh, kw, channel).
+      ExponentWeights t = *e;
+      for (int64_t f = 0; f < c.n_filt; ++f) {
+        for (int64_t i = 0; i < k; ++i) {
+          t.sign[i * c.n_filt + f] = e->sign[f * k + i];
+          t.exponent[i * c.n_filt + f] = e->exponent[f * k + i];
+        }
+      }
+      *e = std::move(t);
+    }
+    c.exponent_weights = *std::move(e);
+    c.biases = *std::move(biases);
+    LayerSpec layer;
+    layer.op = std::move(c);
+    return layer;
+  }
   absl::StatusOr<std::vector<int64_t>> weights =
       LoadWeights(weights_name, c.weight_type, n_weights,
                   absl::StrCat(config.name, "::weight_t"), call);
@@ -3238,7 +3374,12 @@ absl::StatusOr<int> ProjectReader::ConfigInputSize(const LayerCall& call) const 
   size_t config_index = call.template_args.size() - 1;
   absl::StatusOr<const ConfigStruct*> config_or = Config(call, config_index);
   if (!config_or.ok()) return config_or.status();
-  const ConfigStruct& c = **config_or;
+  const ConfigStruct* config = *config_or;
+  // A separable layer's config only names its halves: its input is the depthwise half's.
+  if (auto dw = config->typedefs.find("depthwise_config"); dw != config->typedefs.end()) {
+    if (auto it = configs_.find(dw->second.text); it != configs_.end()) config = &it->second;
+  }
+  const ConfigStruct& c = *config;
   auto get = [&](const char* field) -> std::optional<int64_t> {
     absl::StatusOr<std::optional<int64_t>> v = ConfigInt(c, field);
     return v.ok() ? *v : std::nullopt;
@@ -3335,6 +3476,10 @@ absl::Status ProjectReader::AdaptToStream(const LayerCall& call, int out_pack,
       auto it = configs_.find(m->second.text);
       if (it == configs_.end()) return refuse(absl::StrCat("no struct ", m->second.text));
       for (const char* field : {"accum_t", "weight_t", "bias_t"}) {
+        if (c->exponent_weights && std::string(field) == "weight_t") {
+          if (absl::Status st = SameExponentStruct(**config_or, it->second); !st.ok()) return st;
+          continue;
+        }
         // The layer's declared types (weight_type may hold binary/ternary effective weights).
         absl::StatusOr<FixedType> layer_type = ConfigType(**config_or, field, std::nullopt);
         if (!layer_type.ok()) return layer_type.status();

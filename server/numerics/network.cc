@@ -272,27 +272,14 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
                                                  d.weight_type.ToString(), " is too wide"));
   }
   if (d.resource_strategy) {
-    // hls4ml's _validate_reuse_factor: dense_resource only exists for these reuse factors.
-    const int64_t n_in = d.n_in, n_out = d.n_out, rf = d.reuse_factor;
-    bool valid = rf >= 1 && rf <= n_in * n_out;
-    if (valid) {
-      const int64_t multfactor = std::min(n_in, rf);
-      const int64_t multiplier_limit = (n_in * n_out + multfactor - 1) / multfactor;
-      valid = (multiplier_limit % n_out == 0 || rf >= n_in) && (rf % n_in == 0 || rf < n_in) &&
-              (n_in * n_out) % rf == 0;
-    }
-    if (!valid) {
+    std::optional<std::vector<std::pair<int, int>>> order =
+        internal::DenseResourceOrder(d.n_in, d.n_out, d.reuse_factor);
+    if (!order) {
       return absl::InvalidArgumentError(absl::StrCat(
           "layer \"", name, "\": reuse factor ", d.reuse_factor,
           " is not valid for dense_resource with n_in ", d.n_in, " and n_out ", d.n_out));
     }
-    // dense_resource order: for ir < RF, for w = ir + RF * im < n_in * n_out, with the weight
-    // at w of the transposed layout [n_out][n_in]: acc[w / n_in] += x[w % n_in] * w[...].
-    for (int64_t ir = 0; ir < rf; ++ir) {
-      for (int64_t w = ir; w < n_in * n_out; w += rf) {
-        l.resource_order.emplace_back(static_cast<int>(w % n_in), static_cast<int>(w / n_in));
-      }
-    }
+    l.resource_order = *std::move(order);
   }
   l.n_out = d.n_out;
   l.product_shift = l.in_type.fractional_bits() + d.weight_type.fractional_bits() -
@@ -570,6 +557,32 @@ int64_t ReduceAddFast(const internal::FastConvert& add, const int64_t* x, int n)
 }
 
 }  // namespace
+
+namespace internal {
+std::optional<std::vector<std::pair<int, int>>> DenseResourceOrder(int n_in_int, int n_out_int,
+                                                                   int reuse_factor) {
+  // hls4ml's _validate_reuse_factor: dense_resource only exists for these reuse factors.
+  const int64_t n_in = n_in_int, n_out = n_out_int, rf = reuse_factor;
+  bool valid = n_in > 0 && n_out > 0 && rf >= 1 && rf <= n_in * n_out;
+  if (valid) {
+    const int64_t multfactor = std::min(n_in, rf);
+    const int64_t multiplier_limit = (n_in * n_out + multfactor - 1) / multfactor;
+    valid = (multiplier_limit % n_out == 0 || rf >= n_in) && (rf % n_in == 0 || rf < n_in) &&
+            (n_in * n_out) % rf == 0;
+  }
+  if (!valid) return std::nullopt;
+  // dense_resource order: for ir < RF, for w = ir + RF * im < n_in * n_out, with the weight at w
+  // of the transposed layout [n_out][n_in]: acc[w / n_in] += x[w % n_in] * w[...].
+  std::vector<std::pair<int, int>> order;
+  order.reserve(static_cast<size_t>(n_in * n_out));
+  for (int64_t ir = 0; ir < rf; ++ir) {
+    for (int64_t w = ir; w < n_in * n_out; w += rf) {
+      order.emplace_back(static_cast<int>(w % n_in), static_cast<int>(w / n_in));
+    }
+  }
+  return order;
+}
+}  // namespace internal
 
 absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
   auto impl = std::make_unique<Impl>();

@@ -30,6 +30,16 @@
 
 namespace fpgaas::numerics {
 
+// Power-of-two weights of hls4ml's weight_exponential product (nnet_mult.h, hls4ml 0.7+; QKeras
+// quantized_po2 kernels): weight k is (sign[k] == 1 ? +1 : -1) * 2^exponent[k]. x * w is computed in
+// the signed ap_fixed product_type (the product's r_T) as nnet_mult.h does: r_T(x) (TRN, WRAP),
+// shifted by exponent[k] within r_T's bits (left wraps, right floors), negated in r_T (wrapped)
+// when sign[k] == 0. The layer then converts that product to accum_t like any other.
+struct ExponentWeights {
+  FixedType product_type;
+  std::vector<int> sign, exponent;  // in the layer's weight layout
+};
+
 // Dense (nnet::dense / dense_latency / dense_resource). Weights are held as raw values of
 // weight_type in latency layout w[i * n_out + j] whatever the strategy (the importer transposes).
 struct DenseSpec {
@@ -41,6 +51,9 @@ struct DenseSpec {
   bool resource_strategy =
       false;  // summation order of dense_resource (matters only under SAT accum)
   int reuse_factor = 1;
+  // weight_exponential layers: the weights are these (weight_type and weights are unused), in the
+  // layout of `weights`. Such a layer runs on the exact per-sample path.
+  std::optional<ExponentWeights> exponent_weights;
 };
 
 // nnet::normalize: y = result_t(x * scale + bias), intermediate exact; with
@@ -131,6 +144,9 @@ struct ConvSpec {
   // [kh][kw][chan], and output channel c sums only input channel c's window values (in (kh, kw)
   // order): acc_c = accum_t(b_c); acc_c = accum_t(acc_c + accum_t(x_c * w_c)); y = res_t(acc_c).
   bool depthwise = false;
+  // weight_exponential convolutions (the mult_config's product): the weights are these, in the
+  // layout of `weights` (weight_type and weights are unused); the exact per-sample path.
+  std::optional<ExponentWeights> exponent_weights;
 };
 
 // nnet::pooling{1,2}d_cl and global_pooling{1,2}d_cl (channel-last; n_chan is hls4ml's n_filt).

@@ -116,6 +116,11 @@ class ConvLayer final : public ExtraLayer {
     product_shift_ = in.fractional_bits() + c.weight_type.fractional_bits() -
                      c.accum_type.fractional_bits();
     for (int64_t b : c.biases) bias_accum_.push_back(Convert(c.bias_type, b, c.accum_type));
+    if (c.exponent_weights) {
+      exponent_.emplace(in, c.exponent_weights->product_type);
+      product_shift_ = exponent_->fractional_bits() - c.accum_type.fractional_bits();
+      return;  // the exact path only
+    }
     PlanFast();
   }
 
@@ -140,23 +145,17 @@ class ConvLayer final : public ExtraLayer {
             const int64_t* px = x + (static_cast<size_t>(iy) * c.in_width + ix) * c.n_chan;
             if (c.depthwise) {
               // Channel ch only meets filter ch: weights [kh][kw][chan].
-              const int64_t* pw =
-                  c.weights.data() + static_cast<size_t>(kh * c.filt_width + kw) * c.n_chan;
+              const size_t w0 = static_cast<size_t>(kh * c.filt_width + kw) * c.n_chan;
               for (int ch = 0; ch < c.n_chan; ++ch) {
-                const Int128 p = WideRaw(in_, px[ch]) * WideRaw(c.weight_type, pw[ch]);
-                const int64_t pq = QuantizeScaled(acc_t, p, -product_shift_);
+                const int64_t pq = Product(px[ch], w0 + ch);
                 acc[ch] = ApplyOverflow(acc_t, WideRaw(acc_t, acc[ch]) + WideRaw(acc_t, pq));
               }
               continue;
             }
-            const int64_t* pw =
-                c.weights.data() +
-                (static_cast<size_t>(kh * c.filt_width + kw) * c.n_chan) * c.n_filt;
+            const size_t w0 = static_cast<size_t>(kh * c.filt_width + kw) * c.n_chan * c.n_filt;
             for (int ch = 0; ch < c.n_chan; ++ch) {
-              const Int128 xv = WideRaw(in_, px[ch]);
               for (int f = 0; f < c.n_filt; ++f) {
-                const Int128 p = xv * WideRaw(c.weight_type, pw[ch * c.n_filt + f]);
-                const int64_t pq = QuantizeScaled(acc_t, p, -product_shift_);
+                const int64_t pq = Product(px[ch], w0 + static_cast<size_t>(ch) * c.n_filt + f);
                 acc[f] = ApplyOverflow(acc_t, WideRaw(acc_t, acc[f]) + WideRaw(acc_t, pq));
               }
             }
@@ -241,6 +240,18 @@ class ConvLayer final : public ExtraLayer {
   }
 
  private:
+  // accum_t(x * w_k) for a raw input x and weight index k: the plain product, or
+  // weight_exponential's shifted r_T value.
+  int64_t Product(int64_t x, size_t k) const {
+    const ConvSpec& c = c_;
+    if (exponent_) {
+      const Int128 p = (*exponent_)(x, c.exponent_weights->sign[k], c.exponent_weights->exponent[k]);
+      return QuantizeScaled(c.accum_type, p, -product_shift_);
+    }
+    const Int128 p = WideRaw(in_, x) * WideRaw(c.weight_type, c.weights[k]);
+    return QuantizeScaled(c.accum_type, p, -product_shift_);
+  }
+
   // The convolution as a dense layer over output pixels (network_kernels_internal.h): each pixel's
   // window, in the (kh, kw, chan) order the loop above sums in, is one lane of a feature-major
   // block; padded positions hold 0, whose product term is 0 in every quantization mode (0 <= rc <
@@ -347,7 +358,8 @@ class ConvLayer final : public ExtraLayer {
 
   ConvSpec c_;
   FixedType in_, res_;
-  int product_shift_ = 0;
+  int product_shift_ = 0;  // F of the product minus accum_t's F
+  std::optional<ExponentProduct> exponent_;  // set for weight_exponential weights
   std::vector<int64_t> bias_accum_;
   // The fast path (plan_.kind != kGeneral): weights by filter w[f * window_ + i].
   DensePlan plan_;
@@ -413,13 +425,20 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileConv(const LayerSpec& s, cons
   }
   const size_t n_w = static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan *
                      (c.depthwise ? 1 : c.n_filt);
-  if (c.weights.size() != n_w || c.biases.size() != static_cast<size_t>(c.n_filt)) {
-    return Invalid(s, absl::StrCat(c.weights.size(), " weights and ", c.biases.size(),
+  const size_t n_weights = c.exponent_weights ? c.exponent_weights->sign.size() : c.weights.size();
+  if (n_weights != n_w || c.biases.size() != static_cast<size_t>(c.n_filt)) {
+    return Invalid(s, absl::StrCat(n_weights, " weights and ", c.biases.size(),
                                    " biases; expected ", n_w, " and ", c.n_filt));
   }
-  if (absl::Status st = CheckRaws(s, c.weights, c.weight_type, "weights"); !st.ok()) return st;
   if (absl::Status st = CheckRaws(s, c.biases, c.bias_type, "biases"); !st.ok()) return st;
-  if (in.type.width + c.weight_type.width > kMaxExactBits) {
+  if (c.exponent_weights) {
+    if (absl::Status st = ValidateExponentWeights(s, *c.exponent_weights, n_w); !st.ok()) {
+      return st;
+    }
+  } else if (absl::Status st = CheckRaws(s, c.weights, c.weight_type, "weights"); !st.ok()) {
+    return st;
+  }
+  if (!c.exponent_weights && in.type.width + c.weight_type.width > kMaxExactBits) {
     return Unimplemented(s, absl::StrCat("product of ", in.type.ToString(), " and ",
                                          c.weight_type.ToString(), " is too wide"));
   }
@@ -1445,6 +1464,7 @@ bool IsExtraLayer(const LayerSpec& spec) {
   if (const auto* b = std::get_if<BatchNormSpec>(&spec.op)) {
     return b->exponent_product_type.has_value();
   }
+  if (const auto* d = std::get_if<DenseSpec>(&spec.op)) return d->exponent_weights.has_value();
   return !std::holds_alternative<DenseSpec>(spec.op) &&
          !std::holds_alternative<BatchNormSpec>(spec.op) &&
          !std::holds_alternative<SoftmaxSpec>(spec.op);
@@ -1475,6 +1495,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayerOp(
   }
   if (const auto* b = std::get_if<BatchNormSpec>(&spec.op)) {
     if (b->exponent_product_type) return CompileExponentBatchNorm(spec, *b, inputs[0]);
+  }
+  if (const auto* d = std::get_if<DenseSpec>(&spec.op)) {
+    if (d->exponent_weights) return CompileExponentDense(spec, *d, inputs[0]);
   }
   if (const auto* c = std::get_if<ConvSpec>(&spec.op)) return CompileConv(spec, *c, inputs[0]);
   if (const auto* p = std::get_if<PoolingSpec>(&spec.op)) {

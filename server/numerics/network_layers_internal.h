@@ -7,11 +7,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "server/numerics/fixed_point.h"
+#include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network.h"
 
 namespace fpgaas::numerics::internal {
@@ -62,10 +64,64 @@ bool IsExtraLayer(const LayerSpec& spec);
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(const LayerSpec& spec,
                                                               const std::vector<LayerInput>& inputs);
 
+// hls4ml's weight_exponential product (ExponentWeights in network.h) of x, a raw value of `in`,
+// with (sign, exponent): the raw r_T value, in units of 2^-(product.width - product.integer_bits).
+//   r_T y = static_cast<r_T>(x) << exponent;   (ap_fixed shift: keeps r_T's bits, floors right)
+//   return sign == 1 ? y : static_cast<r_T>(-y);
+// product is a signed ap_fixed (TRN/WRAP) of at most 126 bits.
+class ExponentProduct {
+ public:
+  ExponentProduct(const FixedType& in, const FixedType& product)
+      : in_(in), width_(product.width), frac_(product.width - product.integer_bits) {}
+
+  Int128 operator()(int64_t x, int sign, int exponent) const {
+    const int shift = frac_ - in_.fractional_bits();
+    const Int128 v = WideRaw(in_, x);
+    // static_cast<r_T>(x): TRN (floor) then WRAP.
+    Int128 r = shift >= 0 ? (shift >= width_ ? 0 : Shl(v, shift))
+                          : (-shift >= 127 ? (v < 0 ? -1 : 0) : v >> -shift);
+    r = Wrap(r);
+    if (exponent >= 0) {
+      r = exponent >= width_ ? 0 : Wrap(Shl(r, exponent));
+    } else {
+      r = -exponent >= width_ ? (r < 0 ? -1 : 0) : r >> -exponent;
+    }
+    return sign == 1 ? r : Wrap(-r);
+  }
+  int fractional_bits() const { return frac_; }
+
+ private:
+  static Int128 Shl(Int128 v, int n) {  // modulo 2^128
+    return static_cast<Int128>(static_cast<unsigned __int128>(v) << n);
+  }
+  // The low width_ bits of v, sign-extended.
+  Int128 Wrap(Int128 v) const {
+    const int drop = 128 - width_;
+    return static_cast<Int128>(static_cast<unsigned __int128>(v) << drop) >> drop;
+  }
+  FixedType in_;
+  int width_ = 0, frac_ = 0;
+};
+
 // network_quant_layers.cc: nnet::normalize with weight_exponential scales.
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentBatchNorm(const LayerSpec& spec,
                                                                      const BatchNormSpec& b,
                                                                      const LayerInput& input);
+
+// network_quant_layers.cc: nnet::dense with weight_exponential weights (exponent_weights set).
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentDense(const LayerSpec& spec,
+                                                                 const DenseSpec& d,
+                                                                 const LayerInput& input);
+
+// Checks a layer's weight_exponential weights: `count` signs and exponents, signs 0 or 1, a signed
+// product type of at most 112 bits (the exact path's Int128 holds it and a 64-bit bias beside it).
+absl::Status ValidateExponentWeights(const LayerSpec& spec, const ExponentWeights& e, size_t count);
+
+// nnet::dense_resource's summation order as (i, j) pairs (weight w of the transposed [n_out][n_in]
+// layout: for ir < RF, for w = ir + RF * im), or nullopt when hls4ml has no dense_resource for
+// this reuse factor (its _validate_reuse_factor). Defined in network.cc.
+std::optional<std::vector<std::pair<int, int>>> DenseResourceOrder(int n_in, int n_out,
+                                                                   int reuse_factor);
 
 // network_activations.cc: softplus, softsign, elu, selu, binary_tanh, ternary_tanh.
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTableActivation(const LayerSpec& spec,

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,41 +26,6 @@ absl::Status Invalid(const LayerSpec& s, absl::string_view why) {
 absl::Status Unimplemented(const LayerSpec& s, absl::string_view why) {
   return absl::UnimplementedError(absl::StrCat("layer \"", s.name, "\": ", why));
 }
-
-// The low `width` bits of v, sign-extended (width <= 127).
-Int128 WrapSigned(Int128 v, int width) {
-  const int drop = 128 - width;
-  return static_cast<Int128>(static_cast<unsigned __int128>(v) << drop) >> drop;
-}
-
-// hls4ml's weight_exponential product of x (raw of `in`) with (sign, exponent): the raw value, in
-// units of 2^-product.F, of
-//   r_T y = static_cast<r_T>(x) << exponent;   (ap_fixed shift: keeps r_T's bits, floors right)
-//   return sign == 1 ? y : static_cast<r_T>(-y);
-// with r_T a signed ap_fixed<product.W, product.I> (TRN/WRAP).
-class ExponentProduct {
- public:
-  ExponentProduct(const FixedType& in, const FixedType& product)
-      : in_(in), width_(product.width), frac_(product.width - product.integer_bits) {}
-
-  Int128 operator()(int64_t x, int sign, int exponent) const {
-    const int shift = frac_ - in_.fractional_bits();
-    const Int128 v = WideRaw(in_, x);
-    // static_cast<r_T>(x): TRN (floor) then WRAP.
-    Int128 r = shift >= 0 ? v << shift : (-shift >= 127 ? (v < 0 ? -1 : 0) : v >> -shift);
-    r = WrapSigned(r, width_);
-    if (exponent >= 0) {
-      r = exponent >= width_ ? 0 : WrapSigned(r << exponent, width_);
-    } else {
-      r = -exponent >= width_ ? (r < 0 ? -1 : 0) : r >> -exponent;
-    }
-    return sign == 1 ? r : WrapSigned(-r, width_);
-  }
-
- private:
-  FixedType in_;
-  int width_ = 0, frac_ = 0;
-};
 
 }  // namespace
 
@@ -123,6 +89,106 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentBatchNorm(const Layer
     std::shared_ptr<Fn> fn_;
   };
   return std::make_unique<Layer>(b.n, std::move(fn));
+}
+
+absl::Status ValidateExponentWeights(const LayerSpec& s, const ExponentWeights& e, size_t count) {
+  const FixedType& pt = e.product_type;
+  if (e.sign.size() != count || e.exponent.size() != count) {
+    return Invalid(s, absl::StrCat(e.sign.size(), " exponent signs and ", e.exponent.size(),
+                                   " exponents, expected ", count));
+  }
+  if (!pt.is_signed || pt.width < 1 || pt.width > kMaxExactBits - 8 ||
+      std::abs(pt.integer_bits) > 512) {
+    return Unimplemented(s, absl::StrCat("exponent product type ap_fixed<", pt.width, ",",
+                                         pt.integer_bits, "> is not supported"));
+  }
+  for (size_t k = 0; k < count; ++k) {
+    if (e.sign[k] != 0 && e.sign[k] != 1) {
+      return Invalid(s, absl::StrCat("exponent sign[", k, "] = ", e.sign[k],
+                                     " is neither 0 nor 1"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentDense(const LayerSpec& s,
+                                                                 const DenseSpec& d,
+                                                                 const LayerInput& in) {
+  if (d.n_in <= 0 || d.n_out <= 0 || d.n_in != in.size) {
+    return Invalid(s, absl::StrCat("dense ", d.n_in, " -> ", d.n_out, " reads ", in.size,
+                                   " values"));
+  }
+  const size_t n_weights = static_cast<size_t>(d.n_in) * d.n_out;
+  if (absl::Status st = ValidateExponentWeights(s, *d.exponent_weights, n_weights); !st.ok()) {
+    return st;
+  }
+  if (d.biases.size() != static_cast<size_t>(d.n_out)) {
+    return Invalid(s, absl::StrCat(d.biases.size(), " biases, expected n_out = ", d.n_out));
+  }
+  const FixedType& bt = d.bias_type;
+  const FixedType& at = d.accum_type;
+  if (bt.width < 1 || bt.width > 64 || at.width < 1 || at.width > 64) {
+    return Invalid(s, "bias or accumulator type is not supported");
+  }
+  for (size_t k = 0; k < d.biases.size(); ++k) {
+    if (WrapToWidth(bt, d.biases[k]) != d.biases[k]) {
+      return Invalid(s, absl::StrCat("bias[", k, "] is not a raw value of ", bt.ToString()));
+    }
+  }
+  std::vector<std::pair<int, int>> order;  // (i, j) in summation order
+  if (d.resource_strategy) {
+    std::optional<std::vector<std::pair<int, int>>> resource =
+        DenseResourceOrder(d.n_in, d.n_out, d.reuse_factor);
+    if (!resource) {
+      return Invalid(s, absl::StrCat("reuse factor ", d.reuse_factor,
+                                     " is not valid for dense_resource with n_in ", d.n_in,
+                                     " and n_out ", d.n_out));
+    }
+    order = *std::move(resource);
+  } else {
+    for (int i = 0; i < d.n_in; ++i) {
+      for (int j = 0; j < d.n_out; ++j) order.emplace_back(i, j);
+    }
+  }
+  class Layer final : public ExtraLayer {
+   public:
+    Layer(const DenseSpec& d, const FixedType& in, const FixedType& res,
+          std::vector<std::pair<int, int>> order)
+        : n_out_dense_(d.n_out),
+          e_(*d.exponent_weights),
+          product_(in, e_.product_type),
+          accum_(d.accum_type),
+          res_(res),
+          order_(std::move(order)) {
+      n_out_ = d.n_out;
+      macs_ = int64_t{d.n_in} * d.n_out;
+      for (int64_t b : d.biases) bias_accum_.push_back(Convert(d.bias_type, b, d.accum_type));
+      to_accum_ = accum_.fractional_bits() - product_.fractional_bits();
+    }
+    // nnet::dense_latency / dense_resource: acc = accum_t(b); acc = accum_t(acc +
+    // accum_t(product(x_i, w_ij))) in the strategy's order; y = res_t(acc).
+    void Run(const int64_t* const* xs, int64_t* y) const override {
+      const int64_t* x = xs[0];
+      std::vector<int64_t> acc = bias_accum_;
+      for (auto [i, j] : order_) {
+        const size_t k = static_cast<size_t>(i) * n_out_dense_ + j;
+        const Int128 p = product_(x[i], e_.sign[k], e_.exponent[k]);
+        const int64_t pq = QuantizeScaled(accum_, p, to_accum_);
+        acc[j] = ApplyOverflow(accum_, WideRaw(accum_, acc[j]) + WideRaw(accum_, pq));
+      }
+      for (int j = 0; j < n_out_dense_; ++j) y[j] = Convert(accum_, acc[j], res_);
+    }
+
+   private:
+    int n_out_dense_;
+    ExponentWeights e_;
+    ExponentProduct product_;
+    FixedType accum_, res_;
+    std::vector<std::pair<int, int>> order_;
+    std::vector<int64_t> bias_accum_;
+    int to_accum_ = 0;
+  };
+  return std::make_unique<Layer>(d, in.type, s.result_type, std::move(order));
 }
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTranspose(const LayerSpec& s,

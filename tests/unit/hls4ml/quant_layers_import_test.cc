@@ -133,7 +133,8 @@ TEST(ExponentScalesImport, Refusals) {
                 HasSubstr("firmware/nnet_utils/nnet_mult.h: this nnet_mult.h's "
                           "weight_exponential is neither"));
   }
-  {  // Exponent (or any struct-typed) weights in a dense layer stay refused, at their typedef.
+  {  // Struct-typed weights multiplied by product::mult (no weight_exponential): refused at
+     // their typedef (exponent_weights_import_test.cc has the weight_exponential layers).
     fs::path dir = CopyFixture("cnn_parallel");
     const fs::path fw = dir / "firmware";
     ReplaceInFile(fw / "defines.h", "typedef ap_fixed<8,2> fc_weight_t;",
@@ -436,6 +437,7 @@ TEST(DepthwiseImport, DepthMultiplierIsRefusedAtTheConfig) {
   EXPECT_THAT(project.status().message(),
               HasSubstr("firmware/parameters.h:" + std::to_string(LineOf(params, "struct config2")) +
                         ": config2: depthwise convolution with n_filt = 4 for n_chan = 2"));
+  EXPECT_THAT(project.status().message(), HasSubstr("1.x asserts n_filt == n_chan"));
 }
 
 

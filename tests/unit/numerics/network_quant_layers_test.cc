@@ -1,6 +1,8 @@
-// hls4ml's power-of-two (weight_exponential) batch-norm scales and depthwise convolutions, against
-// definitions written here from nnet_mult.h / nnet_sepconv2d_latency.h: plain integer arithmetic on
-// the raw values, independent of server/numerics' layer code.
+// hls4ml's power-of-two (weight_exponential) batch-norm scales, dense and convolution weights, and
+// depthwise convolutions, against definitions written here from nnet_mult.h /
+// nnet_sepconv2d_latency.h (plain integer arithmetic on the raw values) and against the exact GMP
+// reference (reference_network.cc) — both independent of server/numerics' layer code.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -10,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "server/numerics/fixed_point.h"
 #include "server/numerics/network.h"
+#include "tests/unit/numerics/reference_network.h"
 
 namespace fpgaas::numerics {
 namespace {
@@ -281,6 +284,276 @@ TEST(DepthwiseConv, DepthMultiplierOtherThanOneIsRefused) {
   ASSERT_FALSE(net.ok());
   EXPECT_EQ(net.status().code(), absl::StatusCode::kUnimplemented);
   EXPECT_NE(net.status().message().find("depth multiplier"), std::string::npos) << net.status();
+}
+
+// --- weight_exponential weights in dense and convolution layers --------------------------------
+
+// Dense 2 -> 3 with power-of-two weights: ap_fixed<8,2> inputs (F = 6), 4-bit exponents, so hls4ml
+// 0.8+'s r_T is ap_fixed<24,12> (F = 12); accum_t ap_fixed<16,6,AP_RND,AP_SAT> (F = 10); result
+// ap_fixed<20,8> (F = 12, holds every sum exactly). Weights w[i][j] = {sign, exponent}.
+TEST(ExponentDense, ShiftsRoundIntoTheAccumulatorAndSaturate) {
+  DenseSpec d;
+  d.n_in = 2;
+  d.n_out = 3;
+  d.bias_type = T(8, 3);
+  d.accum_type = T(16, 6, true, Quantization::kRnd, Overflow::kSat);
+  d.biases = {0, 0, 16};  // b2 = 0.5
+  ExponentWeights e;
+  e.product_type = T(24, 12);
+  e.sign = {1, 1, 0, 0, 1, 1};         // [i][j]: w00 w01 w02 / w10 w11 w12
+  e.exponent = {-8, 3, -2, 0, -1, 7};
+  d.exponent_weights = e;
+  NetworkSpec spec;
+  spec.input_type = T(8, 2);
+  spec.input_size = 2;
+  LayerSpec l;
+  l.name = "fc";
+  l.result_type = T(20, 8);
+  l.op = d;
+  spec.layers.push_back(l);
+  absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+  ASSERT_TRUE(net.ok()) << net.status();
+  // x0 = -2^-6 is r_T raw -64; x1 = 5 * 2^-6 is 320.
+  // y0: -64 >> 8 floors to -1 (-2^-12), which AP_RND takes to 0 in accum_t; -x1 = -320 -> -80.
+  // y1: -64 << 3 = -512 -> -128; 320 >> 1 = 160 -> 40. Sum -88.
+  // y2: -(-64 >> 2) = 16 -> 4; 320 << 7 = 40960 (10.0) -> 10240; bias 512. Sum 10756.
+  // Accumulator raws (F = 10) times 4 are the result raws (F = 12).
+  EXPECT_EQ(RunOne(**net, {-1, 5}), (std::vector<int64_t>{-80 * 4, -88 * 4, 10756 * 4}));
+  // x1 = 100 * 2^-6: x1 << 7 = 200 saturates accum_t(product) at 32 - 2^-10, and so the sum.
+  EXPECT_EQ(RunOne(**net, {-1, 100}),
+            (std::vector<int64_t>{-1600 * 4, (-128 + 800) * 4, 32767 * 4}));
+}
+
+class RandomExponentLayers {
+ public:
+  explicit RandomExponentLayers(uint32_t seed) : rng_(seed) {}
+  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+
+  // Any type of 1..max_w bits: every Q and O mode, signed or not, I beyond W or negative.
+  FixedType Type(int min_w, int max_w) {
+    static const Quantization qs[] = {Quantization::kTrn,    Quantization::kTrnZero,
+                                      Quantization::kRnd,    Quantization::kRndZero,
+                                      Quantization::kRndInf, Quantization::kRndMinInf,
+                                      Quantization::kRndConv};
+    static const Overflow os[] = {Overflow::kWrap, Overflow::kSat, Overflow::kSatZero,
+                                  Overflow::kSatSym};
+    const int w = Int(min_w, max_w);
+    FixedType t = T(w, Int(-3, w + 4), Int(0, 4) != 0, qs[Int(0, 6)], os[Int(0, 3)]);
+    if (t.overflow == Overflow::kWrap && Int(0, 6) == 0) t.saturation_bits = Int(1, std::min(w, 3));
+    return t;
+  }
+  std::vector<int64_t> Raws(const FixedType& t, size_t n) {
+    std::vector<int64_t> r;
+    const int64_t lo = t.is_signed ? -(int64_t{1} << (t.width - 1)) : 0;
+    const int64_t hi = t.is_signed ? (int64_t{1} << (t.width - 1)) - 1 : (int64_t{1} << t.width) - 1;
+    for (size_t k = 0; k < n; ++k) {
+      const int pick = Int(0, 5);
+      if (pick == 0 || pick == 1) {
+        r.push_back(pick == 0 ? lo : hi);
+      } else if (pick == 2) {
+        r.push_back(std::clamp<int64_t>(Int(-3, 3), lo, hi));  // small magnitudes
+      } else {
+        r.push_back(lo + static_cast<int64_t>(rng_() % static_cast<uint64_t>(hi - lo + 1)));
+      }
+    }
+    return r;
+  }
+  // Power-of-two weights for input type x: r_T as hls4ml 0.8+ or 0.7 builds it for a K-bit exponent
+  // field, or any signed width (narrow ones wrap on left shifts); exponents over the field's range,
+  // sometimes beyond r_T's width.
+  ExponentWeights Weights(const FixedType& x, size_t n) {
+    ExponentWeights e;
+    const int k = Int(2, 6);
+    const int form = Int(0, 2);
+    if (form == 0) {
+      e.product_type = T(2 * (k + x.width), k + x.width);
+    } else if (form == 1) {
+      const int p = (1 << (k - 1)) - 1;
+      e.product_type = T(x.width + 2 * p + 1, x.integer_bits + p + 1);
+    } else {
+      const int w = Int(2, 100);
+      e.product_type = T(w, Int(-4, w + 4));
+    }
+    for (size_t i = 0; i < n; ++i) {
+      e.sign.push_back(Int(0, 1));
+      const int lo = -(1 << (k - 1)), hi = (1 << (k - 1)) - 1;
+      const int pick = Int(0, 9);
+      e.exponent.push_back(pick == 0 ? lo : pick == 1 ? hi : pick == 2 ? Int(-130, 130) : Int(lo, hi));
+    }
+    return e;
+  }
+  DenseSpec Dense(const FixedType& in, int n_in, int n_out) {
+    DenseSpec d;
+    d.n_in = n_in;
+    d.n_out = n_out;
+    d.bias_type = Type(1, 20);
+    d.accum_type = Type(2, 40);
+    d.biases = Raws(d.bias_type, n_out);
+    d.exponent_weights = Weights(in, static_cast<size_t>(n_in) * n_out);
+    if (Int(0, 1) == 0) {
+      std::vector<int> rfs;  // hls4ml's valid dense_resource reuse factors
+      for (int rf = 1; rf <= n_in * n_out; ++rf) {
+        const int mf = std::min(n_in, rf), ml = (n_in * n_out + mf - 1) / mf;
+        if ((ml % n_out == 0 || rf >= n_in) && (rf % n_in == 0 || rf < n_in) &&
+            (n_in * n_out) % rf == 0) {
+          rfs.push_back(rf);
+        }
+      }
+      d.resource_strategy = true;
+      d.reuse_factor = rfs[Int(0, static_cast<int>(rfs.size()) - 1)];
+    }
+    return d;
+  }
+  ConvSpec Conv(const FixedType& in, int h, int w, int c, bool depthwise) {
+    ConvSpec s;
+    s.in_height = h;
+    s.in_width = w;
+    s.n_chan = c;
+    s.depthwise = depthwise;
+    s.n_filt = depthwise ? c : Int(1, 4);
+    s.filt_height = Int(1, std::min(h, 3));
+    s.filt_width = Int(1, std::min(w, 3));
+    s.stride_height = Int(1, 2);
+    s.stride_width = Int(1, 2);
+    s.pad_top = Int(0, s.filt_height - 1);
+    s.pad_bottom = Int(0, s.filt_height - 1);
+    s.pad_left = Int(0, s.filt_width - 1);
+    s.pad_right = Int(0, s.filt_width - 1);
+    s.out_height = (h + s.pad_top + s.pad_bottom - s.filt_height) / s.stride_height + 1;
+    s.out_width = (w + s.pad_left + s.pad_right - s.filt_width) / s.stride_width + 1;
+    s.bias_type = Type(1, 20);
+    s.accum_type = Type(2, 40);
+    s.biases = Raws(s.bias_type, s.n_filt);
+    s.exponent_weights = Weights(
+        in, static_cast<size_t>(s.filt_height) * s.filt_width * c * (depthwise ? 1 : s.n_filt));
+    return s;
+  }
+
+ private:
+  std::mt19937 rng_;
+};
+
+// weight_exponential dense (latency and resource order), conv2d, conv1d and depthwise layers, and a
+// dense -> relu -> dense chain, on 300 random type configurations (every Q/O mode, both releases'
+// r_T and arbitrary ones, exponents past r_T's width), against the GMP reference: 20 samples each
+// (every type's extremes among them) through a batch (blocks) and one by one, and the trace.
+TEST(ExponentWeights, RandomLayersMatchTheReference) {
+  int kinds[5] = {0, 0, 0, 0, 0};
+  for (uint32_t seed = 1; seed <= 300; ++seed) {
+    RandomExponentLayers g(seed);
+    NetworkSpec spec;
+    spec.input_type = g.Type(1, 24);
+    const FixedType& in = spec.input_type;
+    const int kind = static_cast<int>(seed % 5);
+    ++kinds[kind];
+    LayerSpec l;
+    l.name = "layer";
+    l.result_type = g.Type(1, 32);
+    if (kind == 0 || kind == 4) {
+      spec.input_size = g.Int(1, 9);
+      l.op = g.Dense(in, spec.input_size, g.Int(1, 7));
+      spec.layers.push_back(l);
+      if (kind == 4) {  // -> relu -> a second exponent dense layer reading the first's type
+        ActivationSpec relu;
+        relu.kind = ActivationKind::kRelu;
+        relu.n = std::get<DenseSpec>(l.op).n_out;
+        LayerSpec r;
+        r.name = "relu";
+        r.result_type = g.Type(1, 20);
+        r.op = relu;
+        spec.layers.push_back(r);
+        LayerSpec l2;
+        l2.name = "layer2";
+        l2.result_type = g.Type(1, 32);
+        l2.op = g.Dense(r.result_type, relu.n, g.Int(1, 5));
+        spec.layers.push_back(l2);
+      }
+    } else {
+      const int h = kind == 2 ? 1 : g.Int(1, 5), w = g.Int(1, 6), c = g.Int(1, 3);
+      spec.input_size = h * w * c;
+      l.op = g.Conv(in, h, w, c, /*depthwise=*/kind == 3);
+      spec.layers.push_back(l);
+    }
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
+    const int batch = 20;
+    std::vector<std::vector<int64_t>> samples;
+    std::vector<uint8_t> packed;
+    for (int b = 0; b < batch; ++b) {
+      samples.push_back(g.Raws(in, spec.input_size));
+      for (int64_t r : samples.back()) {
+        std::vector<uint8_t> bytes(in.container_bytes());
+        PackRaw(in, r, bytes.data());
+        packed.insert(packed.end(), bytes.begin(), bytes.end());
+      }
+    }
+    std::vector<uint8_t> out(batch * (*net)->output_bytes_per_sample());
+    (*net)->Run(packed.data(), out.data(), batch);
+    const FixedType& ot = (*net)->output_type();
+    for (int b = 0; b < batch; ++b) {
+      std::vector<std::vector<int64_t>> ref_trace;
+      absl::StatusOr<std::vector<std::vector<int64_t>>> expected =
+          reference::ReferenceRunGraph(spec, {samples[b]}, &ref_trace);
+      ASSERT_TRUE(expected.ok()) << expected.status();
+      std::vector<int64_t> got;
+      for (int k = 0; k < (*net)->output_size(); ++k) {
+        got.push_back(UnpackRaw(
+            ot, out.data() + (static_cast<size_t>(b) * (*net)->output_size() + k) *
+                                 ot.container_bytes()));
+      }
+      ASSERT_EQ(got, (*expected)[0]) << "seed " << seed << " kind " << kind << " sample " << b
+                                     << " input " << in.ToString();
+      ASSERT_EQ(RunOne(**net, samples[b]), (*expected)[0]) << "seed " << seed << " sample " << b;
+      if (b == 0) {
+        const std::vector<LayerTrace> trace = (*net)->Trace(packed.data());
+        ASSERT_EQ(trace.size(), ref_trace.size());
+        for (size_t k = 0; k < trace.size(); ++k) {
+          EXPECT_EQ(trace[k].raw, ref_trace[k]) << "seed " << seed << " layer " << trace[k].name;
+        }
+      }
+    }
+  }
+  for (int k : kinds) EXPECT_EQ(k, 60);
+}
+
+TEST(ExponentWeights, InconsistentSpecsAreRefused) {
+  DenseSpec d;
+  d.n_in = 2;
+  d.n_out = 1;
+  d.bias_type = d.accum_type = T(8, 3);
+  d.biases = {0};
+  ExponentWeights e;
+  e.product_type = T(24, 12);
+  e.sign = {1, 2};
+  e.exponent = {0, 0};
+  d.exponent_weights = e;
+  NetworkSpec spec;
+  spec.input_type = T(8, 2);
+  spec.input_size = 2;
+  LayerSpec l;
+  l.name = "fc";
+  l.result_type = T(16, 6);
+  l.op = d;
+  spec.layers.push_back(l);
+  absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+  ASSERT_FALSE(net.ok());
+  EXPECT_NE(net.status().message().find("sign[1] = 2"), std::string::npos) << net.status();
+  auto& dense = std::get<DenseSpec>(spec.layers[0].op);
+  dense.exponent_weights->sign = {1};
+  net = Network::Create(spec);
+  ASSERT_FALSE(net.ok());
+  EXPECT_EQ(net.status().code(), absl::StatusCode::kInvalidArgument);
+  dense.exponent_weights->sign = {1, 0};
+  dense.exponent_weights->product_type = T(24, 12, /*s=*/false);
+  net = Network::Create(spec);
+  ASSERT_FALSE(net.ok());
+  EXPECT_EQ(net.status().code(), absl::StatusCode::kUnimplemented);
+  dense.exponent_weights->product_type = T(24, 12);
+  dense.resource_strategy = true;
+  dense.reuse_factor = 3;  // no dense_resource for 2 x 1 with RF 3
+  net = Network::Create(spec);
+  ASSERT_FALSE(net.ok());
+  EXPECT_NE(net.status().message().find("reuse factor 3"), std::string::npos) << net.status();
 }
 
 }  // namespace

@@ -218,6 +218,27 @@ struct Value {  // a fixed-point value: its exact real value, on its type's grid
 
 mpq_class Conv(const FixedType& t, const mpq_class& x) { return ValueOf(t, ConvertExact(t, x)); }
 
+// nnet_mult.h's weight_exponential (hls4ml 0.7+) for x and the power-of-two weight
+// {sign, exponent}: `r_T y = static_cast<r_T>(x) << exponent; return sign == 1 ? y : r_T(-y);`
+// with r_T the signed ap_fixed<W, I> `r_t` (TRN, WRAP; W may exceed 64). Returns y's value.
+mpq_class ExponentProduct(const FixedType& r_t, const mpq_class& x, int sign, int exponent) {
+  const int w = r_t.width, f = r_t.width - r_t.integer_bits;
+  auto wrap = [w](const mpz_class& v) {  // the low w bits, two's complement
+    mpz_class m;
+    mpz_fdiv_r_2exp(m.get_mpz_t(), v.get_mpz_t(), w);
+    if (mpz_tstbit(m.get_mpz_t(), w - 1)) m -= Bit(w);
+    return m;
+  };
+  mpz_class r = wrap(Floor(x * Pow2(f)));  // the cast: floor, then wrap
+  if (exponent >= 0) {
+    r = wrap(r * Bit(exponent));  // ap_fixed's << keeps the width
+  } else {
+    mpz_fdiv_q_2exp(r.get_mpz_t(), r.get_mpz_t(), -exponent);  // >> floors
+  }
+  if (sign == 0) r = wrap(-r);
+  return mpq_class(r) * Pow2(-f);
+}
+
 // (int) of an ap_fixed expression x * n / d: truncation toward zero, then the low 32 bits.
 int32_t IntOf(const mpq_class& x) {
   mpz_class t = TruncTowardZero(x);
@@ -350,6 +371,14 @@ absl::StatusOr<std::vector<mpq_class>> DenseFamily(const LayerSpec& layer, const
     }
     mpz_class product;
     auto mac = [&](int i, int j) {
+      if (const auto& e = d->exponent_weights) {
+        const size_t k = static_cast<size_t>(i) * d->n_out + j;
+        mpz_class sum = ConvertExact(acc_t, ExponentProduct(e->product_type, x[i], e->sign[k],
+                                                            e->exponent[k]));
+        sum += acc[j];
+        acc[j] = ConvertDyadic(acc_t, sum, -f_acc);
+        return;
+      }
       const int64_t w = d->weights[static_cast<size_t>(i) * d->n_out + j];
       // Weights are at most 64 bits; unsigned 64-bit ones go through RawToMpz.
       if (d->weight_type.is_signed || d->weight_type.width < 64) {
@@ -594,11 +623,24 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
         for (int f = 0; f < c->n_filt; ++f) {
           acc.push_back(Conv(acc_t, ValueOf(c->bias_type, RawToMpz(c->bias_type, c->biases[f]))));
         }
-        for (int k = 0; k < n_k; ++k) {
-          for (int f = 0; f < c->n_filt; ++f) {
-            const mpq_class w = ValueOf(
-                c->weight_type, RawToMpz(c->weight_type, c->weights[static_cast<size_t>(k) * c->n_filt + f]));
-            acc[f] = Conv(acc_t, acc[f] + Conv(acc_t, buf[k] * w));
+        // accum_t(x * w) for weight index k: the plain product or weight_exponential's.
+        auto term = [&](const mpq_class& xv, size_t k) {
+          if (const auto& e = c->exponent_weights) {
+            return Conv(acc_t, ExponentProduct(e->product_type, xv, e->sign[k], e->exponent[k]));
+          }
+          return Conv(acc_t, xv * ValueOf(c->weight_type, RawToMpz(c->weight_type, c->weights[k])));
+        };
+        if (c->depthwise) {
+          // Channel ch meets only filter ch (depth multiplier 1): weights [kh][kw][chan].
+          for (int k = 0; k < n_k; ++k) {
+            const int ch = k % c->n_chan;
+            acc[ch] = Conv(acc_t, acc[ch] + term(buf[k], static_cast<size_t>(k)));
+          }
+        } else {
+          for (int k = 0; k < n_k; ++k) {
+            for (int f = 0; f < c->n_filt; ++f) {
+              acc[f] = Conv(acc_t, acc[f] + term(buf[k], static_cast<size_t>(k) * c->n_filt + f));
+            }
           }
         }
         for (int f = 0; f < c->n_filt; ++f) y.push_back(Conv(res, acc[f]));
