@@ -105,6 +105,9 @@ const GraphModel kModels[] = {
     {"cnn_stream_up", {32}, {3}},
     {"branchy", {6, 6}, {3, 4}},
     {"rnn", {18}, {2}},
+    {"rnn_stream", {15}, {2}},
+    {"sepconv", {16, 32, 4}, {4, 5, 1}},
+    {"sepconv_stream", {20, 50, 4}, {4, 6, 2}},
 };
 
 class GraphModelsTest : public ::testing::Test {
