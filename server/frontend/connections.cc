@@ -133,6 +133,7 @@ void TcpAcceptor::AcceptLoop() {
     const int ready = poll(fds, 2, wait_ms);
     wait_ms = -1;
     if (stopping_.load()) break;
+    reserve_.Reacquire();
     if (ready <= 0) continue;  // EINTR, or the back-off below ended
     for (;;) {
       const int fd = accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);

@@ -35,6 +35,7 @@ void EvhttpGate::EnterThread() { current_gate = this; }
 
 bufferevent* EvhttpGate::NewConnection(event_base* base, void* arg) {
   auto* gate = static_cast<EvhttpGate*>(arg);
+  gate->reserve_.Reacquire();
   bufferevent* bev = gate->tls_ != nullptr
                          ? NewTlsBufferevent(base, gate->tls_)
                          : bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
@@ -79,6 +80,7 @@ void EvhttpGate::OnAcceptError(evconnlistener* listener, void*) {
 
 void EvhttpGate::OnPauseOver(int, short, void* arg) {
   auto* gate = static_cast<EvhttpGate*>(arg);
+  gate->reserve_.Reacquire();
   if (gate->listener_ != nullptr) evconnlistener_enable(gate->listener_);
 }
 

@@ -45,6 +45,10 @@ ReserveDescriptor::~ReserveDescriptor() {
   if (fd_ >= 0) close(fd_);
 }
 
+void ReserveDescriptor::Reacquire() {
+  if (fd_ < 0) fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
 bool ReserveDescriptor::RefuseOne(int listening_fd) {
   if (fd_ >= 0) {
     close(fd_);

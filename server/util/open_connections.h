@@ -74,6 +74,11 @@ class ReserveDescriptor {
   // reserve could not be taken again (descriptors still exhausted): the caller should back off.
   bool RefuseOne(int listening_fd);
   bool held() const { return fd_ >= 0; }
+  // Takes the reserve again if it is not held (a RefuseOne that found no descriptor to take it
+  // back with, or another thread took the freed number in between). Callers run it whenever they
+  // get a chance (a connection was accepted, a back-off ended): else the reserve stays lost until
+  // the next EMFILE, when there is no descriptor left to retake it.
+  void Reacquire();
 
  private:
   int fd_ = -1;
