@@ -2488,10 +2488,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildArrayTranspose(const LayerCall& ca
   // The project's own nnet_array.h (hls4ml 0.7 - 1.0), if it ships one: the copy statements.
   const std::string& source = NnetUtils("nnet_array.h");
   if (!source.empty()) {
-    std::string flat;
-    for (char ch : source) {
-      if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
-    }
+    const std::string flat = WithoutSpaces(source);
     const char* marker =
         three ? "data_t[idx_t[0]*dims_t[1]*dims_t[2]+idx_t[1]*dims_t[2]+idx_t[2]]=data[idx[0]*"
                 "dims[1]*dims[2]+idx[1]*dims[2]+idx[2]];"
@@ -2821,10 +2818,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildLayerNorm(const LayerCall& call, i
   // decide what is computed (whitespace ignored).
   const std::string& source = NnetUtils("nnet_layernorm.h");
   if (!source.empty()) {
-    std::string flat;
-    for (char ch : source) {
-      if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
-    }
+    const std::string flat = WithoutSpaces(source);
     static const char* const kMarkers[] = {
         "floatmin_val=pow(10.0f,-(int)CONFIG_T::epsilon_power_of_10);",
         "floatmax_val=pow(2.0f,-(int)CONFIG_T::table_range_power2);",
@@ -3152,10 +3146,7 @@ absl::StatusOr<bool> ProjectReader::RecurrentRelease(const LayerCall& call,
   // as data_T; before 1.1 the activations are sigmoid<data_T, weight_t> on accum_t arrays.
   // pytorch_order exists from 1.0.
   const std::string& source = NnetUtils("nnet_recurrent.h");
-  std::string flat;
-  for (char ch : source) {
-    if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
-  }
+  const std::string flat = WithoutSpaces(source);
   const bool old_release = absl::StrContains(
       flat, "activation_recr<data_T,typenameCONFIG_T::weight_t,typenameCONFIG_T::ACT_CONFIG_LSTM>");
   if (source.empty()) return old_release;
