@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes the graph example models of deploy/models: cnn, cnn_stream, cnn_stream_up, branchy, rnn.
+"""Writes the graph example models of deploy/models (listed below).
 
     /usr/bin/python3 deploy/models/make_graph_models.py
 
@@ -20,6 +20,10 @@ against hls4ml's C simulation), laid out as a model repository entry each:
               prelu, transpose, embedding, add, concatenate, dot1d, binary and ternary tanh
   sepconv_stream  io_stream, three inputs and three outputs: the same families in their stream
               forms, clone_stream, concatenate
+  layernorm   io_parallel, 4 x 6 -> 3: LayerNormalization per row, softmax over axis 0
+              (softmax_multidim), dense, relu, LayerNormalization, dense (hls4ml 1.2+)
+  rnn_bidir   io_parallel, 6 steps x 3 features -> 2: Bidirectional LSTM/GRU pair (every step),
+              Bidirectional GRU pair (last step), dense (hls4ml 1.2+)
 
 sepconv and sepconv_stream are written here (their layers on top of the fixtures' Writer); they
 exist so that every layer family fpgaas serves has an example model, and the kernels/ host build
@@ -648,6 +652,8 @@ def main():
     write_model("rnn_stream", recurrent.rnn_stream)
     write_model("sepconv", sepconv)
     write_model("sepconv_stream", sepconv_stream)
+    write_model("layernorm", fixtures.layernorm)
+    write_model("rnn_bidir", recurrent.rnn_bidir)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@
 //     exp_table[k] = exp(-value of inp_norm_t whose top bits are k); S = inv_inp_t(tree sum in
 //     accum_t); y_i = res_t(e_i * inv_table[top bits of S]) with inv_table[k] = 1 / (value of
 //     inv_inp_t whose top bits are k). latency: no max subtraction, tables over the input type.
-//     legacy: 16/N and 64/N grids. argmax: one-hot at the first maximum.
+//     legacy: 16/N and 64/N grids. argmax: one-hot at the first maximum. softmax_multidim: one
+//     softmax per (outer, inner) position over the n_slice values n_inner apart.
 //   leaky_relu: x > 0 ? res_t(x) : res_t(alpha * x); thresholded_relu: x > theta ? res_t(x) : 0.
 //   hard_sigmoid: res_t(clamp(slope * x + shift, 0, 1)), exact; hard_tanh: 2 * that - 1.
 //   relu6 / relu1: x < 0 ? 0 : x > M ? res_t(M) : res_t(x). prelu: leaky_relu with one alpha per
@@ -487,6 +488,21 @@ void softmax_argmax(data_T* data, res_T* res) {
   for (unsigned i = 0; i < n; ++i) res[i] = i == best ? 1 : 0;
 }
 
+// One softmax over n = softmax_n<CONFIG_T>() contiguous values, by the config's implementation.
+template <class data_T, class res_T, typename CONFIG_T>
+void softmax_1d(data_T* data, res_T* res) {
+  constexpr softmax_implementation impl = CONFIG_T::implementation;
+  if constexpr (impl == softmax_implementation::latency) {
+    softmax_latency<data_T, res_T, CONFIG_T>(data, res);
+  } else if constexpr (impl == softmax_implementation::stable) {
+    softmax_stable<data_T, res_T, CONFIG_T>(data, res);
+  } else if constexpr (impl == softmax_implementation::legacy) {
+    softmax_legacy<data_T, res_T, CONFIG_T>(data, res);
+  } else {
+    softmax_argmax<data_T, res_T, CONFIG_T>(data, res);
+  }
+}
+
 template <class data_T, class res_T, typename CONFIG_T>
 void softmax(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
   constexpr unsigned n = softmax_n<CONFIG_T>();
@@ -494,16 +510,25 @@ void softmax(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
   if constexpr (requires { CONFIG_T::n_inner; }) {
     static_assert(CONFIG_T::n_inner == 1, "fpgaas host nnet: strided (n_inner > 1) softmax");
   }
-  constexpr softmax_implementation impl = CONFIG_T::implementation;
   for (unsigned s = 0; s < CONFIG_T::n_in / n; ++s) {  // 1-D softmax per contiguous slice
-    if constexpr (impl == softmax_implementation::latency) {
-      softmax_latency<data_T, res_T, CONFIG_T>(data + s * n, res + s * n);
-    } else if constexpr (impl == softmax_implementation::stable) {
-      softmax_stable<data_T, res_T, CONFIG_T>(data + s * n, res + s * n);
-    } else if constexpr (impl == softmax_implementation::legacy) {
-      softmax_legacy<data_T, res_T, CONFIG_T>(data + s * n, res + s * n);
-    } else {
-      softmax_argmax<data_T, res_T, CONFIG_T>(data + s * n, res + s * n);
+    softmax_1d<data_T, res_T, CONFIG_T>(data + s * n, res + s * n);
+  }
+}
+
+// softmax_multidim (hls4ml 1.2+): one softmax per (outer i, inner k) over the n_slice values
+// x[(i * n_slice + j) * n_inner + k], written back to the same places.
+template <class data_T, class res_T, typename CONFIG_T>
+void softmax_multidim(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+  constexpr unsigned n = CONFIG_T::n_slice, inner = CONFIG_T::n_inner;
+  static_assert(CONFIG_T::n_outer * n * inner == CONFIG_T::n_in,
+                "softmax_multidim: n_outer * n_slice * n_inner must be n_in");
+  for (unsigned i = 0; i < CONFIG_T::n_outer; ++i) {
+    for (unsigned k = 0; k < inner; ++k) {
+      data_T in[n];
+      res_T out[n];
+      for (unsigned j = 0; j < n; ++j) in[j] = data[(i * n + j) * inner + k];
+      softmax_1d<data_T, res_T, CONFIG_T>(in, out);
+      for (unsigned j = 0; j < n; ++j) res[(i * n + j) * inner + k] = out[j];
     }
   }
 }

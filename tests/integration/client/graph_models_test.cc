@@ -108,6 +108,8 @@ const GraphModel kModels[] = {
     {"rnn_stream", {15}, {2}},
     {"sepconv", {16, 32, 4}, {4, 5, 1}},
     {"sepconv_stream", {20, 50, 4}, {4, 6, 2}},
+    {"layernorm", {24}, {3}},
+    {"rnn_bidir", {18}, {2}},
 };
 
 class GraphModelsTest : public ::testing::Test {
