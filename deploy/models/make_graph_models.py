@@ -24,6 +24,9 @@ against hls4ml's C simulation), laid out as a model repository entry each:
               (softmax_multidim), dense, relu, LayerNormalization, dense (hls4ml 1.2+)
   rnn_bidir   io_parallel, 6 steps x 3 features -> 2: Bidirectional LSTM/GRU pair (every step),
               Bidirectional GRU pair (last step), dense (hls4ml 1.2+)
+  merges_stream  io_stream, two 4x4x3 images -> 5: subtract, maximum, minimum, average,
+              multiply, clone_stream with three outputs, hard_tanh, concatenate3d/2d,
+              repack_stream, a ternary-weight pointwise conv1d
 
 sepconv and sepconv_stream are written here (their layers on top of the fixtures' Writer); they
 exist so that every layer family fpgaas serves has an example model, and the kernels/ host build
@@ -323,6 +326,7 @@ class LayerWriter(fixtures.Writer):
                     res="ap_fixed<14,5>"):
         """hls4ml's PointwiseConv1D: a 1-wide conv1d called as nnet::pointwise_conv_1d_cl."""
         out = self.conv1d(x, lname, n_filt, 1, wt=wt, acc=acc, res=res)
+        self.extra_includes.append("nnet_sepconv1d_stream.h")  # hls4ml 1.3's pointwise include list
         text = self.calls[-1][1].replace("nnet::conv_1d_cl<", "nnet::pointwise_conv_1d_cl<")
         self.calls[-1] = (self.calls[-1][0], text)
         return out
@@ -552,6 +556,69 @@ class LayerWriter(fixtures.Writer):
         self.calls.insert(len(self.calls) - 1, (copies[1], ""))
         return copies
 
+    def concatenate(self, a, b, lname, res, axis=-1):
+        """Concatenate2D/3D along the last axis (hls4ml's concat_config with each input's dims)."""
+        shape = a[3][:-1] + (a[3][-1] + b[3][-1],)
+        idx, out = self.next(lname, res, shape)
+        dims = {"n_elem{}_{}".format(k + 1, d): (t[3][d] if d < len(t[3]) else 0)
+                for k, t in enumerate((a, b)) for d in range(3)}
+        self.configs.append("// {}\nstruct config{} : nnet::concat_config {{\n".format(lname, idx) +
+                            "".join("    static const unsigned {} = {};\n".format(k, v)
+                                    for k, v in sorted(dims.items())) +
+                            "\n    static const int axis = {};\n}};\n".format(axis))
+        if self.stream:
+            self.extra_includes.append("nnet_merge_stream.h")
+        fn = "concatenate{}d".format(len(shape))
+        self.call("nnet::{}<{}, {}, {}, config{}>({}, {}, {});".format(
+            fn, a[1], b[1], out[1], idx, a[0], b[0], out[0]), out, lname)
+        return out
+
+    def repack(self, x, lname, shape):
+        """io_stream Reshape/Flatten: hls4ml's repack_stream into packs of the new last axis."""
+        var, t, element, old = x
+        n = int(np.prod(old))
+        assert n == int(np.prod(shape))
+        idx, out = self.next(lname, element, shape)
+        self.extra_includes.append("nnet_stream.h")
+        self.call("nnet::repack_stream<{}, {}, {}>({}, {});".format(t, out[1], n, var, out[0]),
+                  out, lname)
+        return out
+
+    def clone3(self, x, lname):
+        """io_stream: three copies of x (clone_stream's three-output form)."""
+        var, t, element, shape = x
+        n = int(np.prod(shape))
+        copies = [(var + "_cpy{}".format(k), t, element, shape) for k in (1, 2, 3)]
+        self.extra_includes.append("nnet_stream.h")
+        self.calls.append((copies[0], "nnet::clone_stream<{}, {}, {}>({}, {}, {}, {}); // {}".format(
+            t, t, n, var, copies[0][0], copies[1][0], copies[2][0], lname)))
+        for c in copies[1:]:  # declared before the call
+            self.calls.insert(len(self.calls) - 1, (c, ""))
+        return copies
+
+    def quantized_pointwise1d(self, x, lname, n_filt, kind, acc="ap_fixed<16,6>",
+                              res="ap_fixed<14,5>"):
+        """A pointwise conv1d with binary (ap_uint<1>) or ternary (ap_int<2>) weights: the
+        mult config's product is weight_binary / weight_ternary."""
+        wt = "ap_uint<1>" if kind == "binary" else "ap_int<2>"
+        grid_t = "ap_ufixed<1,1>" if kind == "binary" else "ap_fixed<2,2>"
+        out = self.pointwise1d(x, lname, n_filt, wt=grid_t, acc=acc, res=res)
+        for k in range(len(self.typedefs)):
+            if self.typedefs[k] in ("typedef {} {}_weight_t;".format(grid_t, lname),
+                                    "typedef {} {}_bias_t;".format(grid_t, lname)):
+                self.typedefs[k] = self.typedefs[k].replace(grid_t, wt)
+        low = 0 if kind == "binary" else -1
+        for k in (-2, -1):
+            name, tname, element, values = self.weights[k]
+            self.weights[k] = (name, tname, element,
+                               self.rng.integers(low, 2, values.shape).astype(np.float64))
+        mult = "struct config{}_mult".format(out[0][len("layer"):-len("_out")])
+        for k, text in enumerate(self.configs):
+            if text.lstrip().startswith(mult) or ("\n" + mult) in text:
+                self.configs[k] = text.replace("nnet::product::mult<x_T, y_T>",
+                                               "nnet::product::weight_{}<x_T, y_T>".format(kind))
+        return out
+
 
 def sepconv(root=None):
     """io_parallel: a sequence, an image and tokens in; three outputs."""
@@ -643,6 +710,35 @@ def sepconv_stream(root=None):
     return w
 
 
+def merges_stream(root=None):
+    """io_stream: two images in, the stream merges, clone_stream with three outputs, hard_tanh,
+    concatenate3d/2d, repack_stream (Reshape and Flatten), a ternary-weight pointwise conv1d."""
+    w = LayerWriter("merges_stream", stream=True, root=root)
+    a = w.add_input("input_1", "input_t", "ap_fixed<10,4>", (4, 4, 3))
+    b = w.add_input("input_2", "input2_t", "ap_fixed<10,3,AP_RND,AP_SAT>", (4, 4, 3))
+    a1, a2, a3 = w.clone3(a, "clone_a")
+    b1, b2 = w.clone(b, "clone_b")
+    d = w.merge(a1, b1, "sub", "subtract", res="ap_fixed<11,5>")
+    mx = w.merge(a2, b2, "max", "maximum", res="ap_fixed<10,4>")
+    mn = w.merge(d, mx, "min", "minimum", res="ap_fixed<11,5,AP_RND,AP_SAT>")
+    av = w.merge(a3, mn, "avg", "average", res="ap_fixed<10,4,AP_RND_CONV>")
+    e1, e2, e3 = w.clone3(av, "clone_avg")
+    mu = w.merge(e1, e2, "mul", "multiply", res="ap_fixed<12,6,AP_TRN,AP_SAT>")
+    ht = w.activation(e3, "avg_hard_tanh", "hard_tanh", res="ap_fixed<8,2,AP_RND,AP_SAT>")
+    c3 = w.concatenate(mu, ht, "concat3d", "ap_fixed<12,6>")
+    r = w.repack(c3, "reshape", (8, 12))
+    p = w.quantized_pointwise1d(r, "pw_ternary", 4, "ternary")
+    p1, p2 = w.clone(p, "clone_pw")
+    q = w.activation(p2, "pw_relu", "relu", res="ap_ufixed<10,4>")
+    c2 = w.concatenate(p1, q, "concat2d", "ap_fixed<14,5>")
+    f = w.repack(c2, "flatten", (64,))
+    out = w.dense(f, "head", 5, res="ap_fixed<16,6>", out_type="result_t")
+    w.outputs = [out]
+    rng = np.random.default_rng(13)
+    w.write(rng.uniform(-4, 4, size=(4, 96)))
+    return w
+
+
 def main():
     write_model("cnn", fixtures.cnn_parallel)
     write_model("cnn_stream", fixtures.cnn_stream)
@@ -654,6 +750,7 @@ def main():
     write_model("sepconv_stream", sepconv_stream)
     write_model("layernorm", fixtures.layernorm)
     write_model("rnn_bidir", recurrent.rnn_bidir)
+    write_model("merges_stream", merges_stream)
 
 
 if __name__ == "__main__":

@@ -110,6 +110,7 @@ const GraphModel kModels[] = {
     {"sepconv_stream", {20, 50, 4}, {4, 6, 2}},
     {"layernorm", {24}, {3}},
     {"rnn_bidir", {18}, {2}},
+    {"merges_stream", {48, 48}, {5}},
 };
 
 class GraphModelsTest : public ::testing::Test {
