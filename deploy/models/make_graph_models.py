@@ -27,6 +27,8 @@ against hls4ml's C simulation), laid out as a model repository entry each:
   merges_stream  io_stream, two 4x4x3 images -> 5: subtract, maximum, minimum, average,
               multiply, clone_stream with three outputs, hard_tanh, concatenate3d/2d,
               repack_stream, a ternary-weight pointwise conv1d
+  seq1d, seq1d_stream  io_parallel / io_stream, 10 x 2 -> 3: zero padding 1D, a conv1d with
+              stride 2, cropping 1D, upsampling 1D, conv1d, max pooling 1D, dense
 
 sepconv and sepconv_stream are written here (their layers on top of the fixtures' Writer); they
 exist so that every layer family fpgaas serves has an example model, and the kernels/ host build
@@ -103,7 +105,7 @@ CONV1D = """struct config{index} : nnet::conv1d_config {{
     static const unsigned filt_width = {k};
     static const unsigned kernel_size = filt_width;
     static const unsigned n_filt = {n_filt};
-    static const unsigned stride_width = 1;
+    static const unsigned stride_width = {stride};
     static const unsigned dilation = 1;
     static const unsigned out_width = {ow};
     static const unsigned reuse_factor = 1;
@@ -221,8 +223,28 @@ struct config{index} {{
 }};
 """
 
+ZEROPAD1D = """// {lname}
+struct config{index} : nnet::padding1d_config {{
+    static const unsigned in_width = {w};
+    static const unsigned n_chan = {c};
+    static const unsigned out_width = {ow};
+    static const unsigned pad_left = {pl};
+    static const unsigned pad_right = {pr};
+}};
+"""
 
-def fill_buffer_1d(name, w, c, k, pl, ow):
+CROP1D = """// {lname}
+struct config{index} : nnet::cropping1d_config {{
+    static const unsigned in_width = {w};
+    static const unsigned n_chan = {c};
+    static const unsigned out_width = {ow};
+    static const unsigned crop_left = {cl};
+    static const unsigned crop_right = {cr};
+}};
+"""
+
+
+def fill_buffer_1d(name, w, c, k, pl, ow, stride=1):
     """An im2col helper in the shape of hls4ml's generated 1-D fill_buffer (one output pixel per
     partition; window in (kw, channel) order; 0 in the padding)."""
     lines = ["template<class data_T, typename CONFIG_T>",
@@ -237,7 +259,7 @@ def fill_buffer_1d(name, w, c, k, pl, ow):
         parts = []
         for kw in range(k):
             for ch in range(c):
-                ix = p + kw - pl
+                ix = p * stride + kw - pl
                 pos = kw * c + ch
                 if 0 <= ix < w:
                     parts.append("buffer[0][{}] = data[{}];".format(pos, ix * c + ch))
@@ -257,13 +279,13 @@ class LayerWriter(fixtures.Writer):
             self.typedefs.append("typedef {} {}_{}_t;".format(
                 {"weight": wt, "bias": wt, "accum": acc}[s], prefix, s))
 
-    def conv_config(self, name, prefix, dims, shape, k, n_filt, pad, depthwise, nzeros):
+    def conv_config(self, name, prefix, dims, shape, k, n_filt, pad, depthwise, nzeros, stride=1):
         """One conv config (and its mult config) named `name`; shape is the input's."""
         c = shape[-1]
         if dims == 1:
             (w,) = shape[:1]
             pl, pr = pad
-            ow = w + pl + pr - k + 1
+            ow = (w + pl + pr - k) // stride + 1
             n_window = k * c
         else:
             h, w = shape[:2]
@@ -280,10 +302,11 @@ class LayerWriter(fixtures.Writer):
                 fill = "nnet::FillConv1DBuffer"
             else:
                 fill = "nnet::fill_buffer_{}".format(name)
-                self.code_gen.append(fill_buffer_1d(name, w, c, k, pl, ow))
+                self.code_gen.append(fill_buffer_1d(name, w, c, k, pl, ow, stride))
             self.configs.append(CONV1D.format(
                 name=name, index=name[len("config"):], pl=pl, pr=pr, w=w, c=c, k=k,
-                n_filt=n_filt, ow=ow, nzeros=nzeros, n_part=ow, fill=fill, prefix=prefix))
+                n_filt=n_filt, ow=ow, nzeros=nzeros, n_part=ow, fill=fill, prefix=prefix,
+                stride=stride))
             return (ow, n_filt)
         idx = name[len("config"):]
         fill = "nnet::FillConv2DBuffer"
@@ -299,9 +322,9 @@ class LayerWriter(fixtures.Writer):
         return (oh, ow, n_filt)
 
     def conv1d(self, x, lname, n_filt, k, pad=(0, 0), wt="ap_fixed<8,2>",
-               acc="ap_fixed<20,8>", res="ap_fixed<16,6>"):
+               acc="ap_fixed<20,8>", res="ap_fixed<16,6>", stride=1):
         var, t, _, (w, c) = x
-        ow = w + pad[0] + pad[1] - k + 1
+        ow = (w + pad[0] + pad[1] - k) // stride + 1
         idx, out = self.next(lname, res, (ow, n_filt))
         self.conv_types(lname, wt, acc)
         W = self.weight("w{}".format(idx), lname + "_weight_t", wt,
@@ -309,7 +332,7 @@ class LayerWriter(fixtures.Writer):
         self.weight("b{}".format(idx), lname + "_bias_t", wt, self.rng.normal(0, 0.5, n_filt))
         self.extra_includes += ["nnet_conv1d.h", "nnet_conv1d_stream.h"]
         self.conv_config("config{}".format(idx), lname, 1, (w, c), k, n_filt, pad, False,
-                         int(np.sum(W == 0)))
+                         int(np.sum(W == 0)), stride)
         self.call("nnet::conv_1d_cl<{}, {}, config{}>({}, {}, w{}, b{});".format(
             t, out[1], idx, var, out[0], idx, idx), out, lname)
         return out
@@ -556,6 +579,39 @@ class LayerWriter(fixtures.Writer):
         self.calls.insert(len(self.calls) - 1, (copies[1], ""))
         return copies
 
+    def zeropad1d(self, x, lname, pad, res):
+        var, t, _, (w, c) = x
+        pl, pr = pad
+        idx, out = self.next(lname, res, (w + pl + pr, c))
+        self.configs.append(ZEROPAD1D.format(index=idx, lname=lname, w=w, c=c, ow=w + pl + pr,
+                                             pl=pl, pr=pr))
+        self.call("nnet::zeropad1d_cl<{}, {}, config{}>({}, {});".format(
+            t, out[1], idx, var, out[0]), out, lname)
+        return out
+
+    def cropping1d(self, x, lname, crop, res):
+        var, t, _, (w, c) = x
+        cl, cr = crop
+        idx, out = self.next(lname, res, (w - cl - cr, c))
+        self.extra_includes += ["nnet_cropping.h", "nnet_cropping_stream.h"]
+        self.configs.append(CROP1D.format(index=idx, lname=lname, w=w, c=c, ow=w - cl - cr,
+                                          cl=cl, cr=cr))
+        self.call("nnet::cropping1d_cl<{}, {}, config{}>({}, {});".format(
+            t, out[1], idx, var, out[0]), out, lname)
+        return out
+
+    def upsampling1d(self, x, lname, factor):
+        """hls4ml's UpSampling1D: resize_nearest of a 1 x width image."""
+        var, t, element, (w, c) = x
+        idx, out = self.next(lname, element, (w * factor, c))
+        if self.stream:
+            self.extra_includes.append("nnet_image_stream.h")
+        self.configs.append(fixtures.RESIZE.format(index=idx, h=1, w=w, c=c, oh=1, ow=w * factor,
+                                                   lname=lname))
+        self.call("nnet::resize_nearest<{}, config{}>({}, {});".format(
+            t, idx, var, out[0]), out, lname)
+        return out
+
     def concatenate(self, a, b, lname, res, axis=-1):
         """Concatenate2D/3D along the last axis (hls4ml's concat_config with each input's dims)."""
         shape = a[3][:-1] + (a[3][-1] + b[3][-1],)
@@ -739,6 +795,28 @@ def merges_stream(root=None):
     return w
 
 
+def seq1d(root=None, stream=False):
+    """A sequence: zero padding 1D, a strided conv1d, cropping 1D, upsampling 1D, pooling."""
+    w = LayerWriter("seq1d_stream" if stream else "seq1d", stream=stream, root=root)
+    x = w.add_input("input_1", "input_t", "ap_fixed<10,4>", (10, 2))
+    x = w.zeropad1d(x, "pad", (1, 2), res="ap_fixed<10,4>")
+    x = w.conv1d(x, "conv_s2", 3, 3, stride=2, acc="ap_fixed<18,7>", res="ap_fixed<14,5>")
+    x = w.activation(x, "conv_relu", "relu", res="ap_ufixed<12,4,AP_RND,AP_SAT>")
+    x = w.cropping1d(x, "crop", (1, 0), res="ap_ufixed<12,4>")
+    x = w.upsampling1d(x, "up", 2)
+    x = w.conv1d(x, "conv2", 2, 2, acc="ap_fixed<18,7>", res="ap_fixed<14,5>")
+    x = w.pooling1d(x, "pool", "Max", 2, res="ap_fixed<14,5>", acc="ap_fixed<14,5>")
+    out = w.dense(x, "head", 3, res="ap_fixed<16,6>", out_type="result_t")
+    w.outputs = [out]
+    rng = np.random.default_rng(14)
+    w.write(rng.uniform(-4, 4, size=(4, 20)))
+    return w
+
+
+def seq1d_stream(root=None):
+    return seq1d(root, stream=True)
+
+
 def main():
     write_model("cnn", fixtures.cnn_parallel)
     write_model("cnn_stream", fixtures.cnn_stream)
@@ -751,6 +829,8 @@ def main():
     write_model("layernorm", fixtures.layernorm)
     write_model("rnn_bidir", recurrent.rnn_bidir)
     write_model("merges_stream", merges_stream)
+    write_model("seq1d", seq1d)
+    write_model("seq1d_stream", seq1d_stream)
 
 
 if __name__ == "__main__":

@@ -111,6 +111,8 @@ const GraphModel kModels[] = {
     {"layernorm", {24}, {3}},
     {"rnn_bidir", {18}, {2}},
     {"merges_stream", {48, 48}, {5}},
+    {"seq1d", {20}, {3}},
+    {"seq1d_stream", {20}, {3}},
 };
 
 class GraphModelsTest : public ::testing::Test {

@@ -1,0 +1,16 @@
+#ifndef MYPROJECT_H_
+#define MYPROJECT_H_
+
+#include "ap_fixed.h"
+#include "ap_int.h"
+#include "hls_stream.h"
+
+#include "defines.h"
+
+// Prototype of top level function for C-synthesis
+void myproject(
+    input_t input_1[20],
+    result_t layer9_out[3]
+);
+
+#endif
