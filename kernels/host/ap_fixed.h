@@ -158,6 +158,30 @@ struct ap_fixed_base {
     return (long long)(r / scale);  // C++ division truncates toward zero
   }
   constexpr int to_int() const { return int(to_int64()); }
+
+  // Bits hi..lo (0 <= lo <= hi < W, at most 64 of them) of the W-bit pattern, as Xilinx's
+  // range(): read with to_uint64(), written with = an unsigned integer (its low hi-lo+1 bits).
+  // The only bit access fpgaas' host layers use (nnet_common.h, ap_raw / ap_from_bits).
+  template <class Self>
+  struct range_ref {
+    Self* x;
+    int hi, lo;
+    constexpr unsigned long long to_uint64() const {
+      const fpgaas_ap::u128 bits = fpgaas_ap::u128(x->raw()) >> lo;
+      return (unsigned long long)(bits & ((fpgaas_ap::u128(1) << (hi - lo + 1)) - 1));
+    }
+    constexpr range_ref& operator=(unsigned long long v) {
+      const fpgaas_ap::u128 mask = ((fpgaas_ap::u128(1) << (hi - lo + 1)) - 1) << lo;
+      fpgaas_ap::u128 bits = (fpgaas_ap::u128(x->raw()) & ~mask) | ((fpgaas_ap::u128(v) << lo) & mask);
+      fpgaas_ap::i128 r = fpgaas_ap::i128(bits & ((fpgaas_ap::u128(1) << _AP_W) - 1));
+      if (_AP_S && ((r >> (_AP_W - 1)) & 1)) r -= fpgaas_ap::i128(1) << _AP_W;
+      x->V = decltype(x->V)(r);
+      return *this;
+    }
+  };
+  constexpr range_ref<ap_fixed_base> range(int hi, int lo) { return {this, hi, lo}; }
+  constexpr range_ref<const ap_fixed_base> range(int hi, int lo) const { return {this, hi, lo}; }
+
   explicit operator double() const { return to_double(); }
   explicit operator float() const { return to_float(); }
 };

@@ -167,16 +167,16 @@ std::vector<table_T> symmetric_table(unsigned n, double range, F f) {
 template <class T>
 float value_of_top_bits(unsigned k, int bits) {
   const int shift = T::width - bits;
-  fpgaas_ap::i128 pattern = fpgaas_ap::i128(k) << shift;
-  if (T::sign_flag && ((pattern >> (T::width - 1)) & 1)) pattern -= fpgaas_ap::i128(1) << T::width;
-  return float(std::ldexp(double(pattern), -T::fwidth));
+  ap_i128 pattern = ap_i128(k) << shift;
+  if (ap_signed_v<T> && ((pattern >> (T::width - 1)) & 1)) pattern -= ap_i128(1) << T::width;
+  return float(std::ldexp(double(pattern), -ap_fwidth_v<T>));
 }
 
 // The top `bits` bits of x's W-bit pattern.
 template <class T>
 unsigned top_bits(const T& x, int bits) {
-  const fpgaas_ap::u128 mask = (fpgaas_ap::u128(1) << T::width) - 1;
-  const fpgaas_ap::u128 pattern = fpgaas_ap::u128(x.raw()) & mask;
+  const ap_u128 mask = (ap_u128(1) << T::width) - 1;
+  const ap_u128 pattern = ap_u128(ap_raw(x)) & mask;
   return unsigned(pattern >> (T::width - bits)) & ((1u << bits) - 1);
 }
 

@@ -81,13 +81,13 @@ class weight_exponential {
   static r_T product(x_T a, w_T w) {
     const r_T x = a;
     const long long e = w.weight.to_int64();
-    fpgaas_ap::i128 v = x.raw();
+    ap_i128 v = ap_raw(x);
     if (e >= 0) {
-      v = e >= r_T::width ? 0 : v * (fpgaas_ap::i128(1) << e);
+      v = e >= r_T::width ? 0 : v * (ap_i128(1) << e);
     } else {
-      v = fpgaas_ap::floor_shift(v, int(-e > 127 ? 127 : -e));
+      v = ap_floor_shift(v, int(-e > 127 ? 127 : -e));
     }
-    const r_T y = r_T::from_raw(v, r_T::fwidth);  // wraps to r_T's width
+    const r_T y = ap_from_bits<r_T>(v);  // wraps to r_T's width
     return w.sign == 1 ? y : r_T(-y);
   }
 };

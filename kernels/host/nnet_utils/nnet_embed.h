@@ -22,10 +22,10 @@ struct embed_config {
 // trunc0(x * n + i) for a fixed-point x.
 template <class data_T>
 long long embedding_index(const data_T& x, long long n, long long i) {
-  const int f = data_T::fwidth;
-  if (f <= 0) return (long long)(x.raw() * (fpgaas_ap::i128(1) << -f) * n + i);
-  const fpgaas_ap::i128 r = x.raw() * n + (fpgaas_ap::i128(i) << f);
-  return (long long)(r / (fpgaas_ap::i128(1) << f));
+  const int f = ap_fwidth_v<data_T>;
+  if (f <= 0) return (long long)(ap_raw(x) * (ap_i128(1) << -f) * n + i);
+  const ap_i128 r = ap_raw(x) * n + (ap_i128(i) << f);
+  return (long long)(r / (ap_i128(1) << f));
 }
 
 template <class data_T, class res_T, typename CONFIG_T>

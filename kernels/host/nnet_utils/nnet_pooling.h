@@ -36,8 +36,8 @@ struct pooling2d_config {
 // data_T's most negative pattern: only the sign bit set (0 for unsigned types).
 template <class data_T>
 data_T pool_pad_value() {
-  data_T x;
-  if constexpr (data_T::sign_flag) x.V = decltype(x.V)(fpgaas_ap::i128(-1) << (data_T::width - 1));
+  data_T x = data_T(0);
+  if constexpr (ap_signed_v<data_T>) x = ap_from_bits<data_T>(ap_i128(-1) << (data_T::width - 1));
   return x;
 }
 

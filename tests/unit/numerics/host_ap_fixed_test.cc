@@ -2,6 +2,8 @@
 // fpgaas::numerics (run-time types, used by the emulator) are two implementations of the same
 // conversions. They must agree on every value: every raw value of a wider source type and a grid
 // of doubles, into every quantization and overflow mode, signed and unsigned, at small widths.
+// The host layers reach raw values only through range() (nnet_common.h), as Xilinx's types
+// allow; that access is tested here too.
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -10,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "kernels/host/ap_fixed.h"
+#include "nnet_utils/nnet_common.h"
 #include "server/numerics/fixed_point.h"
 
 namespace fpgaas::numerics {
@@ -107,6 +110,48 @@ TEST(HostApFixedTest, SmallTypes) {
   ForAllModes<5, 7, true>();
   ForAllModes<6, 3, false>();
   ForAllModes<8, 4, true>();
+}
+
+// Every raw value of T written with ap_from_bits (range() = ...) reads back, as V and as ap_raw
+// (range().to_uint64(), sign-extended).
+template <class T>
+void ExpectRawRoundTrip(int64_t lo, int64_t hi) {
+  for (int64_t raw = lo; raw <= hi; ++raw) {
+    const T x = nnet::ap_from_bits<T>(raw);
+    ASSERT_EQ(static_cast<int64_t>(x.V), raw) << raw;
+    ASSERT_EQ(static_cast<int64_t>(nnet::ap_raw(x)), raw) << raw;
+  }
+}
+
+TEST(HostApFixedTest, RawBitsThroughRange) {
+  ExpectRawRoundTrip<ap_fixed<10, 5>>(-512, 511);
+  ExpectRawRoundTrip<ap_ufixed<6, 3>>(0, 63);
+  ExpectRawRoundTrip<ap_fixed<1, 1>>(-1, 0);
+  ExpectRawRoundTrip<ap_int<7>>(-64, 63);
+  // The bits, not a conversion: the low W bits, no saturation (even into the minimum of SAT_SYM).
+  EXPECT_EQ((nnet::ap_from_bits<ap_fixed<4, 2>>(0x1f).V), -1);
+  EXPECT_EQ((nnet::ap_from_bits<ap_fixed<4, 2, AP_RND, AP_SAT_SYM>>(-8).V), -8);
+  // Part of the pattern.
+  ap_fixed<16, 6> x;
+  x.V = 0x1234;
+  EXPECT_EQ(x.range(11, 4).to_uint64(), 0x23u);
+  x.range(15, 12) = 0xfu;
+  EXPECT_EQ(x.V, static_cast<int16_t>(0xf234));
+  x.range(3, 0) = 0x4bu;  // only the range's 4 bits are written (not bit 6)
+  EXPECT_EQ(x.V, static_cast<int16_t>(0xf23b));
+  // Above 64 bits: two range() chunks.
+  using Wide = ap_fixed<80, 20>;
+  for (const __int128 raw : {(__int128(1) << 79) - 1, -(__int128(1) << 79), __int128(-1),
+                             (__int128(0x1234) << 64) + 0x8000000000000001, -(__int128(77) << 66)}) {
+    const Wide w = nnet::ap_from_bits<Wide>(raw);
+    EXPECT_TRUE(w.raw() == raw);
+    EXPECT_TRUE(nnet::ap_raw(w) == raw);
+  }
+  static_assert(nnet::ap_signed_v<ap_fixed<8, 3>> && !nnet::ap_signed_v<ap_ufixed<8, 3>>);
+  static_assert(nnet::ap_signed_v<ap_int<5>> && !nnet::ap_signed_v<ap_uint<5>>);
+  static_assert(nnet::ap_fwidth_v<ap_fixed<8, 3>> == 5 && nnet::ap_fwidth_v<ap_ufixed<4, 7>> == -3);
+  static_assert(nnet::ap_fwidth_v<ap_int<9>> == 0);
+  static_assert(nnet::ap_fwidth_v<decltype(ap_fixed<8, 3>() * ap_fixed<6, 1>())> == 10);
 }
 
 }  // namespace
