@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "benchmark/benchmark.h"
 #include "server/numerics/hls4ml_project.h"
 #include "server/numerics/network.h"
@@ -243,7 +245,7 @@ void RunGridPoint(benchmark::State& state, const char* name, const char* in_text
 FPGAAS_GRID_POINTS(FPGAAS_GRID_BENCHMARK)
 #undef FPGAAS_GRID_BENCHMARK
 
-// The example graph models of deploy/models (conv/pooling/merge layers) next to their kernels/ host
+// The example models of deploy/models next to their kernels/ host
 // builds (the modules CMakeLists.txt builds per model: `module` over fpgaas' ap types, `hls_module`
 // over Xilinx's; nullptr: not built). Seeded Gaussian inputs, batch 1024; all must give the same
 // bits on the batch first.
@@ -331,35 +333,24 @@ void RunExampleModel(benchmark::State& state, const char* name, const char* modu
         static_cast<double>(state.iterations()) * macs / hls_rate, benchmark::Counter::kIsRate);
   }
 }
-#define FPGAAS_MODEL_BENCHMARK(model)                                                  \
-  void BM_model_##model(benchmark::State& state) {                                     \
-    RunExampleModel(state, #model, FPGAAS_HOST_MODULE_##model, FPGAAS_HLS_MODULE_##model); \
+// One BM_model_<name> per example model with a host build: FPGAAS_BENCH_MODELS (CMakeLists.txt)
+// lists "name|module|hls module" entries, comma-separated; an empty hls module: not built.
+const bool kExampleModelsRegistered = [] {
+#ifdef FPGAAS_BENCH_MODELS
+  for (absl::string_view entry : absl::StrSplit(FPGAAS_BENCH_MODELS, ',', absl::SkipEmpty())) {
+    std::vector<std::string> parts = absl::StrSplit(entry, '|');
+    parts.resize(3);
+    benchmark::RegisterBenchmark(("BM_model_" + parts[0]).c_str(),
+                                 [parts](benchmark::State& state) {
+                                   RunExampleModel(state, parts[0].c_str(),
+                                                   parts[1].empty() ? nullptr : parts[1].c_str(),
+                                                   parts[2].empty() ? nullptr : parts[2].c_str());
+                                 })
+        ->Unit(benchmark::kMillisecond);
   }
-#ifndef FPGAAS_HOST_MODULE_cnn
-#define FPGAAS_HOST_MODULE_cnn nullptr
 #endif
-#ifndef FPGAAS_HOST_MODULE_cnn_stream
-#define FPGAAS_HOST_MODULE_cnn_stream nullptr
-#endif
-#ifndef FPGAAS_HOST_MODULE_branchy
-#define FPGAAS_HOST_MODULE_branchy nullptr
-#endif
-#ifndef FPGAAS_HLS_MODULE_cnn
-#define FPGAAS_HLS_MODULE_cnn nullptr
-#endif
-#ifndef FPGAAS_HLS_MODULE_cnn_stream
-#define FPGAAS_HLS_MODULE_cnn_stream nullptr
-#endif
-#ifndef FPGAAS_HLS_MODULE_branchy
-#define FPGAAS_HLS_MODULE_branchy nullptr
-#endif
-FPGAAS_MODEL_BENCHMARK(cnn)
-FPGAAS_MODEL_BENCHMARK(cnn_stream)
-FPGAAS_MODEL_BENCHMARK(branchy)
-#undef FPGAAS_MODEL_BENCHMARK
-BENCHMARK(BM_model_cnn)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_model_cnn_stream)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_model_branchy)->Unit(benchmark::kMillisecond);
+  return true;
+}();
 
 }  // namespace
 }  // namespace fpgaas::numerics
