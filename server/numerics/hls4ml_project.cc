@@ -125,6 +125,32 @@ absl::Status Error(absl::StatusCode code, const std::string& where, absl::string
 }
 
 // Number of template arguments of "nnet::product::mult<x_T, y_T[, res_T]>" (0 without <>).
+// A source text with every whitespace character removed (to recognise a release's code).
+std::string WithoutSpaces(const std::string& source) {
+  std::string flat;
+  for (char ch : source) {
+    if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
+  }
+  return flat;
+}
+
+// The effective weights of a binary (w == 0 ? -x : x) or ternary (w == 0 ? 0 : w == -1 ? -x : x)
+// product: raws of *weight_type become -1, 0 or 1 and *weight_type ap_int<2>.
+void EffectiveBinaryTernary(bool binary, FixedType* weight_type, std::vector<int64_t>* raws) {
+  const FixedType t = *weight_type;
+  const int f = t.fractional_bits();
+  for (int64_t& r : *raws) {
+    const internal::Int128 v = internal::WideRaw(t, r);
+    if (binary) {
+      r = v == 0 ? -1 : 1;
+    } else {
+      const bool minus_one = f >= 0 && f < 62 && v == -(internal::Int128(1) << f);
+      r = v == 0 ? 0 : minus_one ? -1 : 1;
+    }
+  }
+  *weight_type = FixedType{2, 2, true};
+}
+
 int ProductTemplateArity(absl::string_view text) {
   const size_t open = text.find('<');
   if (open == absl::string_view::npos) return 0;
@@ -283,6 +309,25 @@ class ProjectReader {
   // effective weights and *weight_type into ap_int<2>, so the layer is an ordinary one.
   absl::Status BinaryTernaryWeights(const Located& product, FixedType* weight_type,
                                     std::vector<int64_t>* raws);
+  // The 0.7+ weight_binary/weight_ternary above: OK when the product has two parameters and the
+  // project's nnet_mult.h (if shipped) computes what hls4ml 0.7+'s does.
+  absl::Status CheckBinaryTernarySource(const Located& product);
+  // The product a 2019-2020 nnet_dense.h (no `product` in the config) picks by its overloads on
+  // the spelled input and weight types; *effective becomes 'b' or 't' when the weights are to be
+  // mapped to -1/0/1 (EffectiveBinaryTernary).
+  absl::StatusOr<DenseProduct> OverloadedDenseProduct(const LayerCall& call,
+                                                      const ConfigStruct& config,
+                                                      const std::string& data_spelled,
+                                                      const std::string& weight_spelled,
+                                                      char* effective);
+  // A config's weight_binary/weight_ternary/both_binary/data_binary product (either arity),
+  // checked against the project's nnet_mult.h.
+  absl::StatusOr<DenseProduct> NamedBinaryProduct(const Located& product, bool data_uint1,
+                                                  bool weight_uint1, char* effective);
+  // nnet's cast<> for an ap_uint<1> input: the popcount cast when the weights are ap_uint<1>
+  // too (its release's formula), kNone otherwise; an error where no cast<> compiles.
+  absl::StatusOr<BinaryCast> DenseBinaryCast(const LayerCall& call, const ConfigStruct& config,
+                                             bool has_product, bool weight_uint1);
   // weight_exponential weights (QKeras power-of-two "alpha" scales of nnet::normalize; po2
   // kernels of dense and convolution layers): config::`field` names a
   // `typedef struct NAME {ap_uint<1> sign; ap_int<E> weight;} NAME;`, the array `array` is read by
@@ -1120,18 +1165,18 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
     }
   }
   auto product = config.usings.find("product");
+  const bool has_product = product != config.usings.end();
+  const std::string product_text = has_product ? product->second.text : "";
   const bool binary_or_ternary =
-      product != config.usings.end() &&
-      (absl::StartsWith(product->second.text, "nnet::product::weight_binary") ||
-       absl::StartsWith(product->second.text, "nnet::product::weight_ternary"));
-  const bool exponential =
-      product != config.usings.end() &&
-      absl::StartsWith(product->second.text, "nnet::product::weight_exponential");
-  if (product != config.usings.end() && !binary_or_ternary && !exponential &&
-      !absl::StartsWith(product->second.text, "nnet::product::mult")) {
+      absl::StartsWith(product_text, "nnet::product::weight_binary") ||
+      absl::StartsWith(product_text, "nnet::product::weight_ternary");
+  const bool exponential = absl::StartsWith(product_text, "nnet::product::weight_exponential");
+  const bool both_binary = absl::StartsWith(product_text, "nnet::product::both_binary");
+  const bool data_binary = absl::StartsWith(product_text, "nnet::product::data_binary");
+  if (has_product && !binary_or_ternary && !exponential && !both_binary && !data_binary &&
+      !absl::StartsWith(product_text, "nnet::product::mult")) {
     return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
-                 absl::StrCat("product ", product->second.text,
-                              " is not supported (binary data: both_binary, data_binary)"));
+                 absl::StrCat("product ", product_text, " is not supported"));
   }
   DenseSpec dense;
   dense.n_in = n_in;
@@ -1146,31 +1191,30 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
   if (!weight_type.ok()) return weight_type.status();
   if (!bias_type.ok()) return bias_type.status();
   if (!accum_type.ok()) return accum_type.status();
-  if (product == config.usings.end()) {
-    // Releases without the config's `product` (2019-2020 nnet_dense.h) pick the product by
-    // overloads on the exact types: ap_uint<1> weights mean -1/+1 (binary), ap_int<2> weights are
-    // ternary (w == -1 gives data_T(-x)), and ap_uint<1> data is binary. None is emulated.
-    auto is_uint1 = [](const FixedType& t) {
-      return t.width == 1 && t.integer_bits == 1 && !t.is_signed;
-    };
-    auto is_int2 = [](const FixedType& t) {
-      return t.width == 2 && t.integer_bits == 2 && t.is_signed;
-    };
-    if (is_uint1(*weight_type) || is_int2(*weight_type)) {
-      return Error(absl::StatusCode::kUnimplemented, config.typedefs.at("weight_t").Where(),
-                   absl::StrCat(config.name, "::weight_t = ", weight_type->ToString(),
-                                ": binary/ternary weights (nnet_dense.h's 1- and 2-bit product "
-                                "overloads) are not supported"));
-    }
-    absl::StatusOr<FixedType> data_type = ResolveType(call.template_args[0], call.where);
-    if (!data_type.ok()) return data_type.status();
-    if (is_uint1(*data_type)) {
-      return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
-                   absl::StrCat("nnet::", call.function, " input type ", call.template_args[0],
-                                " = ", data_type->ToString(),
-                                ": binary inputs (nnet_dense.h's 1-bit product overloads) are "
-                                "not supported"));
-    }
+  // nnet's products and cast<> are chosen by std::is_same on the spelled types: ap_uint<1> and
+  // ap_int<2> count, the same-valued ap_ufixed<1,1> and ap_fixed<2,2> do not.
+  const std::string data_spelled = SpelledType(call.template_args[0]);
+  const std::string weight_spelled =
+      exponential ? "" : SpelledType(config.typedefs.at("weight_t").text);
+  const bool data_uint1 = data_spelled == "ap_uint<1>";
+  const bool weight_uint1 = weight_spelled == "ap_uint<1>";
+  // How the weights are mapped before the layer runs: 'b'inary, 't'ernary to -1/0/1, or not.
+  char effective = 0;
+  if (!has_product) {
+    absl::StatusOr<DenseProduct> p = OverloadedDenseProduct(call, config, data_spelled,
+                                                            weight_spelled, &effective);
+    if (!p.ok()) return p.status();
+    dense.product = *p;
+  } else if (binary_or_ternary || both_binary || data_binary) {
+    absl::StatusOr<DenseProduct> p =
+        NamedBinaryProduct(product->second, data_uint1, weight_uint1, &effective);
+    if (!p.ok()) return p.status();
+    dense.product = *p;
+  }
+  if (data_uint1) {
+    absl::StatusOr<BinaryCast> cast = DenseBinaryCast(call, config, has_product, weight_uint1);
+    if (!cast.ok()) return cast.status();
+    dense.binary_cast = *cast;
   }
   dense.weight_type = *weight_type;
   dense.bias_type = *bias_type;
@@ -1210,12 +1254,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
   absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
       call.args[3], dense.bias_type, dense.n_out, absl::StrCat(config.name, "::bias_t"), call);
   if (!biases.ok()) return biases.status();
-  if (binary_or_ternary) {
-    if (absl::Status st = BinaryTernaryWeights(product->second, &dense.weight_type, &*weights);
-        !st.ok()) {
-      return st;
-    }
-  }
+  if (effective != 0) EffectiveBinaryTernary(effective == 'b', &dense.weight_type, &*weights);
   if (resource) {
     // Resource strategy stores the kernel transposed: file index j * n_in + i.
     dense.weights.resize(weights->size());
@@ -1322,55 +1361,186 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildBatchNorm(const LayerCall& call, i
   return layer;
 }
 
-absl::Status ProjectReader::BinaryTernaryWeights(const Located& product, FixedType* weight_type,
-                                                 std::vector<int64_t>* raws) {
+absl::Status ProjectReader::CheckBinaryTernarySource(const Located& product) {
   const bool binary = absl::StartsWith(product.text, "nnet::product::weight_binary");
   if (ProductTemplateArity(product.text) != 2) {
     // hls4ml 0.5/0.6 return (x_T) -a: the negation wraps in the input type.
     return Error(absl::StatusCode::kUnimplemented, product.Where(),
                  absl::StrCat("product ", product.text, ": the three-parameter products of "
-                              "hls4ml 0.5/0.6 are not supported"));
+                              "hls4ml 0.5/0.6 are not supported in convolutions"));
   }
   // The project's own nnet_mult.h must compute what hls4ml 0.7+ does (a missing one: 1.x).
   const std::string& source = NnetUtils("nnet_mult.h");
   if (!source.empty()) {
-    std::string flat;  // whitespace collapsed
-    for (char ch : source) {
-      if (absl::ascii_isspace(static_cast<unsigned char>(ch))) {
-        if (!flat.empty() && flat.back() != ' ') flat.push_back(' ');
-      } else {
-        flat.push_back(ch);
-      }
-    }
-    const bool ok =
-        binary ? absl::StrContains(flat, "if (w == 0) return -a; else return a;")
-               : absl::StrContains(flat,
-                                   "if (w == 0) return 0; else if (w == -1) return -a; else return "
-                                   "a;");
-    if (!ok || !absl::StrContains(flat, "-> decltype(-a)")) {
+    const std::string flat = WithoutSpaces(source);
+    const bool ok = binary ? absl::StrContains(flat, "if(w==0)return-a;elsereturna;")
+                           : absl::StrContains(flat,
+                                               "if(w==0)return0;elseif(w==-1)return-a;else"
+                                               "returna;");
+    if (!ok || !absl::StrContains(flat, "->decltype(-a)")) {
       return Error(absl::StatusCode::kUnimplemented,
                    Display(firmware_dir_ / "nnet_utils" / "nnet_mult.h"),
                    absl::StrCat("this nnet_mult.h's ", binary ? "weight_binary" : "weight_ternary",
                                 " is not hls4ml's (edited?): its product cannot be reproduced"));
     }
   }
-  const FixedType t = *weight_type;
-  const int f = t.fractional_bits();
-  for (int64_t& r : *raws) {
-    const internal::Int128 v = internal::WideRaw(t, r);
-    if (binary) {
-      r = v == 0 ? -1 : 1;  // w == 0 ? -a : a
-    } else {
-      const bool minus_one = f >= 0 && f < 62 && v == -(internal::Int128(1) << f);
-      r = v == 0 ? 0 : minus_one ? -1 : 1;  // w == 0 ? 0 : w == -1 ? -a : a
-    }
-  }
-  FixedType effective;
-  effective.width = 2;
-  effective.integer_bits = 2;
-  effective.is_signed = true;
-  *weight_type = effective;
   return absl::OkStatus();
+}
+
+absl::Status ProjectReader::BinaryTernaryWeights(const Located& product, FixedType* weight_type,
+                                                 std::vector<int64_t>* raws) {
+  if (absl::Status st = CheckBinaryTernarySource(product); !st.ok()) return st;
+  EffectiveBinaryTernary(absl::StartsWith(product.text, "nnet::product::weight_binary"),
+                         weight_type, raws);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<DenseProduct> ProjectReader::OverloadedDenseProduct(
+    const LayerCall& call, const ConfigStruct& config, const std::string& data_spelled,
+    const std::string& weight_spelled, char* effective) {
+  const bool data_uint1 = data_spelled == "ap_uint<1>";
+  const bool weight_uint1 = weight_spelled == "ap_uint<1>";
+  const bool weight_int2 = weight_spelled == "ap_int<2>";
+  if (!data_uint1 && !weight_uint1 && !weight_int2) return DenseProduct::kMult;
+  // hls4ml 0.1.6 - 0.4 (nnet_dense.h) define four product<data_T, weight_T, ret_T> overloads:
+  // (ap_uint<1>, ap_uint<1>): a == w; (not ap_uint<1>, ap_uint<1>): w == 0 ? (data_T) -a : a;
+  // (not ap_uint<2> [sic], ap_int<2>): 0, (data_T) -a or a, more specialised than the generic
+  // (not ap_uint<1>, not ap_uint<1>): a * w. Earlier releases have only a * w.
+  const std::string& source = NnetUtils("nnet_dense.h");
+  const std::string path = Display(firmware_dir_ / "nnet_utils" / "nnet_dense.h");
+  if (source.empty()) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("nnet::", call.function, " with ", data_spelled, " input and ",
+                              weight_spelled, " weights: without firmware/nnet_utils/nnet_dense.h "
+                              "the release's 1- and 2-bit products cannot be told"));
+  }
+  const std::string flat = WithoutSpaces(source);
+  if (!absl::StrContains(flat, "product(")) return DenseProduct::kMult;  // hls4ml <= 0.1.5
+  const bool ok =
+      absl::StrContains(flat,
+                        "product(ap_uint<1>a,ap_uint<1>w){//specialisationfor1-bitweightsand"
+                        "incomingdata#pragmaHLSinlineoffreturna==w;}") &&
+      absl::StrContains(flat, "(notstd::is_same<data_T,ap_uint<1>>::value)andstd::is_same<"
+                              "weight_T,ap_uint<1>>::value,ret_T>::typeproduct(data_Ta,ap_uint<1>"
+                              "w){//Specialisationfor1-bitweights,arbitrarydata#pragmaHLSinline"
+                              "offreturnw==0?(data_T)-a:a;}") &&
+      absl::StrContains(flat, "(notstd::is_same<data_T,ap_uint<2>>::value)andstd::is_same<"
+                              "weight_T,ap_int<2>>::value,ret_T>::typeproduct(data_Ta,ap_int<2>w)"
+                              "{//Specialisationfor2-bitweights,arbitrarydata#pragmaHLSinlineoff"
+                              "if(w==0)return(data_T)0;elseif(w==-1)return(data_T)-a;elsereturn"
+                              "(data_T)a;//if(w==1)}") &&
+      absl::StrContains(flat, "(notstd::is_same<data_T,ap_uint<1>>::value)and(notstd::is_same<"
+                              "weight_T,ap_uint<1>>::value),ret_T>::typeproduct(data_Ta,weight_T"
+                              "w){//'Normal'product#pragmaHLSinlineoffreturna*w;}");
+  if (!ok) {
+    return Error(absl::StatusCode::kUnimplemented, path,
+                 "this nnet_dense.h's product overloads are not hls4ml's (edited?): its 1- and "
+                 "2-bit products cannot be reproduced");
+  }
+  if (data_uint1 && weight_uint1) return DenseProduct::kXnor;
+  if (weight_uint1) {
+    *effective = 'b';
+    return DenseProduct::kNegateInInput;
+  }
+  if (weight_int2 && data_spelled != "ap_uint<2>") {
+    *effective = 't';
+    return DenseProduct::kNegateInInput;
+  }
+  if (data_uint1) {
+    return Error(absl::StatusCode::kInvalidArgument, config.typedefs.at("weight_t").Where(),
+                 absl::StrCat(config.name, "::weight_t = ", weight_spelled, " with ap_uint<1> "
+                              "input: no product overload of nnet_dense.h matches (the project "
+                              "does not compile)"));
+  }
+  return DenseProduct::kMult;
+}
+
+absl::StatusOr<DenseProduct> ProjectReader::NamedBinaryProduct(const Located& product,
+                                                               bool data_uint1,
+                                                               bool weight_uint1,
+                                                               char* effective) {
+  const std::string& text = product.text;
+  const bool two = ProductTemplateArity(text) == 2;
+  const bool weight_binary = absl::StartsWith(text, "nnet::product::weight_binary");
+  const bool weight_ternary = absl::StartsWith(text, "nnet::product::weight_ternary");
+  const bool both_binary = absl::StartsWith(text, "nnet::product::both_binary");
+  if ((weight_binary || weight_ternary) && two) {
+    if (absl::Status st = CheckBinaryTernarySource(product); !st.ok()) return st;
+    *effective = weight_binary ? 'b' : 't';
+    return DenseProduct::kMult;
+  }
+  if (both_binary && !(data_uint1 && weight_uint1)) {
+    return Error(absl::StatusCode::kUnimplemented, product.Where(),
+                 absl::StrCat("product ", text, " with an input or weight type other than "
+                              "ap_uint<1> is not supported"));
+  }
+  // The release's text of each product (whitespace removed): hls4ml 0.5/0.6 (three parameters)
+  // return y_T from x_T / w_T negations, 0.7+ (two) negate exactly.
+  const std::string flat = WithoutSpaces(NnetUtils("nnet_mult.h"));
+  std::string expected;
+  std::string also;
+  DenseProduct kind = DenseProduct::kMult;
+  if (both_binary) {
+    expected = "returna==w;";
+    kind = DenseProduct::kXnor;
+  } else if (weight_binary) {
+    expected = "returnw==0?(x_T)-a:a;";
+    kind = DenseProduct::kNegateInInput;
+    *effective = 'b';
+  } else if (weight_ternary) {
+    expected = "if(w==0)return(x_T)0;elseif(w==-1)return(x_T)-a;elsereturn(x_T)a;";
+    kind = DenseProduct::kNegateInInput;
+    *effective = 't';
+  } else if (two) {  // data_binary
+    expected = "if(a==0)return-w;elsereturnw;";
+    also = "->decltype(-w)";
+    kind = DenseProduct::kDataBinary;
+  } else {
+    expected = "returna==0?(w_T)-w:w;";
+    kind = DenseProduct::kDataBinaryInWeightType;
+  }
+  // Without a shipped nnet_mult.h only hls4ml 1.x's (two-parameter) products are known.
+  const bool missing_ok = flat.empty() && two;
+  if (!missing_ok && (!absl::StrContains(flat, expected) ||
+                      (!also.empty() && !absl::StrContains(flat, also)))) {
+    return Error(absl::StatusCode::kUnimplemented,
+                 flat.empty() ? product.Where()
+                              : Display(firmware_dir_ / "nnet_utils" / "nnet_mult.h"),
+                 absl::StrCat(flat.empty() ? "without firmware/nnet_utils/nnet_mult.h, product "
+                                           : "this nnet_mult.h's product ",
+                              text, " is not hls4ml's (edited?): it cannot be reproduced"));
+  }
+  return kind;
+}
+
+absl::StatusOr<BinaryCast> ProjectReader::DenseBinaryCast(const LayerCall& call,
+                                                          const ConfigStruct& config,
+                                                          bool has_product, bool weight_uint1) {
+  // Releases without the config's product keep cast<> in nnet_dense.h, later ones in nnet_mult.h.
+  const std::string name = has_product ? "nnet_mult.h" : "nnet_dense.h";
+  const std::string flat = WithoutSpaces(NnetUtils(name));
+  size_t n_casts = 0;
+  for (size_t at = flat.find("cast(typenameCONFIG_T::accum_tx)"); at != std::string::npos;
+       at = flat.find("cast(typenameCONFIG_T::accum_tx)", at + 1)) {
+    ++n_casts;
+  }
+  if (weight_uint1) {
+    if (absl::StrContains(flat, "(x-CONFIG_T::n_in/2)*2;")) return BinaryCast::kHalvedTwice;
+    if (absl::StrContains(flat, "(x*2-CONFIG_T::n_in);")) return BinaryCast::kTwiceMinusN;
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("nnet::", call.function, " with ap_uint<1> input and weights: ",
+                              flat.empty() ? absl::StrCat("without firmware/nnet_utils/", name)
+                                           : absl::StrCat("this ", name),
+                              " the release's binary cast<> cannot be told"));
+  }
+  // hls4ml 0.1.6 - 0.5 have no cast<> for ap_uint<1> input with other weights: no compile.
+  if (n_casts == 2) {
+    return Error(absl::StatusCode::kInvalidArgument, config.typedefs.at("weight_t").Where(),
+                 absl::StrCat(config.name, "::weight_t is not ap_uint<1> with ap_uint<1> input: "
+                              "no cast<> of this ", name, " matches (the project does not "
+                              "compile)"));
+  }
+  return BinaryCast::kNone;
 }
 
 absl::StatusOr<FixedType> ProjectReader::ExponentProductType(const Located& product,
@@ -1796,15 +1966,6 @@ const std::string& ProjectReader::NnetUtils(const std::string& name) {
 }
 
 namespace {
-
-// A source text with every whitespace character removed (to recognise a release's code).
-std::string WithoutSpaces(const std::string& source) {
-  std::string flat;
-  for (char ch : source) {
-    if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
-  }
-  return flat;
-}
 
 // Reads the config fields named in `fields` into the ints they point to.
 struct IntField {
