@@ -1183,19 +1183,13 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
   dense.n_out = static_cast<int>(**cfg_n_out);
   dense.resource_strategy = resource;
   dense.reuse_factor = reuse->value_or(1);
-  // An exponent struct weight_t has no fixed-point type; the weights say what they are.
-  absl::StatusOr<FixedType> weight_type =
-      exponential ? FixedType{} : ConfigType(config, "weight_t", std::nullopt);
-  absl::StatusOr<FixedType> bias_type = ConfigType(config, "bias_t", std::nullopt);
-  absl::StatusOr<FixedType> accum_type = ConfigType(config, "accum_t", std::nullopt);
-  if (!weight_type.ok()) return weight_type.status();
-  if (!bias_type.ok()) return bias_type.status();
-  if (!accum_type.ok()) return accum_type.status();
   // nnet's products and cast<> are chosen by std::is_same on the spelled types: ap_uint<1> and
   // ap_int<2> count, the same-valued ap_ufixed<1,1> and ap_fixed<2,2> do not.
   const std::string data_spelled = SpelledType(call.template_args[0]);
   const std::string weight_spelled =
-      exponential ? "" : SpelledType(config.typedefs.at("weight_t").text);
+      exponential || !config.typedefs.count("weight_t")
+          ? ""
+          : SpelledType(config.typedefs.at("weight_t").text);
   const bool data_uint1 = data_spelled == "ap_uint<1>";
   const bool weight_uint1 = weight_spelled == "ap_uint<1>";
   // How the weights are mapped before the layer runs: 'b'inary, 't'ernary to -1/0/1, or not.
@@ -1211,6 +1205,14 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
     if (!p.ok()) return p.status();
     dense.product = *p;
   }
+  // An exponent struct weight_t has no fixed-point type; the weights say what they are.
+  absl::StatusOr<FixedType> weight_type =
+      exponential ? FixedType{} : ConfigType(config, "weight_t", std::nullopt);
+  absl::StatusOr<FixedType> bias_type = ConfigType(config, "bias_t", std::nullopt);
+  absl::StatusOr<FixedType> accum_type = ConfigType(config, "accum_t", std::nullopt);
+  if (!weight_type.ok()) return weight_type.status();
+  if (!bias_type.ok()) return bias_type.status();
+  if (!accum_type.ok()) return accum_type.status();
   if (data_uint1) {
     absl::StatusOr<BinaryCast> cast = DenseBinaryCast(call, config, has_product, weight_uint1);
     if (!cast.ok()) return cast.status();
@@ -1406,17 +1408,16 @@ absl::StatusOr<DenseProduct> ProjectReader::OverloadedDenseProduct(
   // (ap_uint<1>, ap_uint<1>): a == w; (not ap_uint<1>, ap_uint<1>): w == 0 ? (data_T) -a : a;
   // (not ap_uint<2> [sic], ap_int<2>): 0, (data_T) -a or a, more specialised than the generic
   // (not ap_uint<1>, not ap_uint<1>): a * w. Earlier releases have only a * w.
+  // A project that does not ship its nnet_dense.h is read as 0.1.6 - 0.4's (no earlier release
+  // writes ap_uint<1> or ap_int<2> types).
   const std::string& source = NnetUtils("nnet_dense.h");
   const std::string path = Display(firmware_dir_ / "nnet_utils" / "nnet_dense.h");
-  if (source.empty()) {
-    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
-                 absl::StrCat("nnet::", call.function, " with ", data_spelled, " input and ",
-                              weight_spelled, " weights: without firmware/nnet_utils/nnet_dense.h "
-                              "the release's 1- and 2-bit products cannot be told"));
-  }
   const std::string flat = WithoutSpaces(source);
-  if (!absl::StrContains(flat, "product(")) return DenseProduct::kMult;  // hls4ml <= 0.1.5
+  if (!source.empty() && !absl::StrContains(flat, "product(")) {
+    return DenseProduct::kMult;  // hls4ml <= 0.1.5
+  }
   const bool ok =
+      source.empty() ||
       absl::StrContains(flat,
                         "product(ap_uint<1>a,ap_uint<1>w){//specialisationfor1-bitweightsand"
                         "incomingdata#pragmaHLSinlineoffreturna==w;}") &&
@@ -1471,8 +1472,8 @@ absl::StatusOr<DenseProduct> ProjectReader::NamedBinaryProduct(const Located& pr
   }
   if (both_binary && !(data_uint1 && weight_uint1)) {
     return Error(absl::StatusCode::kUnimplemented, product.Where(),
-                 absl::StrCat("product ", text, " with an input or weight type other than "
-                              "ap_uint<1> is not supported"));
+                 absl::StrCat("product ", text, " is not supported with an input or weight "
+                              "type other than ap_uint<1>"));
   }
   // The release's text of each product (whitespace removed): hls4ml 0.5/0.6 (three parameters)
   // return y_T from x_T / w_T negations, 0.7+ (two) negate exactly.
@@ -1503,12 +1504,15 @@ absl::StatusOr<DenseProduct> ProjectReader::NamedBinaryProduct(const Located& pr
   const bool missing_ok = flat.empty() && two;
   if (!missing_ok && (!absl::StrContains(flat, expected) ||
                       (!also.empty() && !absl::StrContains(flat, also)))) {
+    if (flat.empty()) {
+      return Error(absl::StatusCode::kUnimplemented, product.Where(),
+                   absl::StrCat("product ", text, ": without firmware/nnet_utils/nnet_mult.h "
+                                "the release of this three-parameter product cannot be told"));
+    }
     return Error(absl::StatusCode::kUnimplemented,
-                 flat.empty() ? product.Where()
-                              : Display(firmware_dir_ / "nnet_utils" / "nnet_mult.h"),
-                 absl::StrCat(flat.empty() ? "without firmware/nnet_utils/nnet_mult.h, product "
-                                           : "this nnet_mult.h's product ",
-                              text, " is not hls4ml's (edited?): it cannot be reproduced"));
+                 Display(firmware_dir_ / "nnet_utils" / "nnet_mult.h"),
+                 absl::StrCat("this nnet_mult.h's product ", text,
+                              " is not hls4ml's (edited?): it cannot be reproduced"));
   }
   return kind;
 }
@@ -1519,6 +1523,14 @@ absl::StatusOr<BinaryCast> ProjectReader::DenseBinaryCast(const LayerCall& call,
   // Releases without the config's product keep cast<> in nnet_dense.h, later ones in nnet_mult.h.
   const std::string name = has_product ? "nnet_mult.h" : "nnet_dense.h";
   const std::string flat = WithoutSpaces(NnetUtils(name));
+  if (!has_product && flat.empty()) {
+    // As OverloadedDenseProduct: read as 0.1.6 - 0.4's nnet_dense.h (two cast<> overloads).
+    if (weight_uint1) return BinaryCast::kHalvedTwice;
+    return Error(absl::StatusCode::kInvalidArgument, config.typedefs.at("weight_t").Where(),
+                 absl::StrCat(config.name, "::weight_t is not ap_uint<1> with ap_uint<1> input: "
+                              "no cast<> of hls4ml 0.1.6 - 0.4's nnet_dense.h matches (the "
+                              "project does not compile)"));
+  }
   size_t n_casts = 0;
   for (size_t at = flat.find("cast(typenameCONFIG_T::accum_tx)"); at != std::string::npos;
        at = flat.find("cast(typenameCONFIG_T::accum_tx)", at + 1)) {
@@ -2127,6 +2139,13 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
                    absl::StrCat("product ", text,
                                 " is not supported (binary data: both_binary, data_binary)"));
     }
+  }
+  if (auto w = config.typedefs.find("weight_t");
+      w != config.typedefs.end() && SpelledType(w->second.text) == "ap_uint<1>" &&
+      SpelledType(call.template_args[0]) == "ap_uint<1>") {
+    return Error(absl::StatusCode::kUnimplemented, w->second.Where(),
+                 absl::StrCat(config.name, "::weight_t = ap_uint<1> with ap_uint<1> input: the "
+                              "convolutions' binary cast<> is not supported"));
   }
   // An exponent struct weight_t has no fixed-point type; the weights say what they are.
   absl::StatusOr<FixedType> weight_type =
