@@ -270,6 +270,10 @@ class ProjectReader {
   absl::StatusOr<LayerSpec> BuildParamActivation(const LayerCall& call, int n_in,
                                                  const FixedType& in_type);
   absl::StatusOr<LayerSpec> BuildHardActivation(const LayerCall& call, int n_in);
+  // nnet::normalize_binary_tanh / normalize_ternary_tanh (io_parallel): thresholds of data_T,
+  // compared as the project's nnet_batchnorm.h does.
+  absl::StatusOr<LayerSpec> BuildThresholdActivation(const LayerCall& call, int n_in,
+                                                     const FixedType& in_type);
   // softplus, softsign, elu, selu, binary_tanh, ternary_tanh (their release from the project's
   // nnet_activation(_stream).h where releases differ).
   absl::StatusOr<LayerSpec> BuildTableActivation(const LayerCall& call, int n_in,
@@ -2905,6 +2909,86 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildParamActivation(const LayerCall& c
   return layer;
 }
 
+absl::StatusOr<LayerSpec> ProjectReader::BuildThresholdActivation(const LayerCall& call,
+                                                                  int n_in,
+                                                                  const FixedType& in_type) {
+  const std::string& f = call.function;
+  const bool ternary = f == "normalize_ternary_tanh";
+  if (stream_) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("io_stream nnet::", f, " is not supported"));
+  }
+  if (call.template_args.size() != 2 || call.args.size() != (ternary ? 4u : 3u)) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 absl::StrCat("cannot parse the arguments of nnet::", f));
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 1);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
+  absl::StatusOr<std::optional<int64_t>> cfg_n_in = ConfigInt(config, "n_in");
+  absl::StatusOr<std::optional<int64_t>> n_filt = ConfigInt(config, "n_filt");
+  if (!cfg_n_in.ok()) return cfg_n_in.status();
+  if (!n_filt.ok()) return n_filt.status();
+  if (!*cfg_n_in || **cfg_n_in != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, "::n_in does not match the layer's input size ", n_in));
+  }
+  // The release: hls4ml 0.2-0.4 index the thresholds by element (no n_filt); 0.5-0.7 by
+  // ii % n_filt with x > t; 0.8+ with x >= t (binary). No shipped header: the newest.
+  const std::string flat = WithoutSpaces(NnetUtils("nnet_batchnorm.h"));
+  const std::string hi = ternary ? "threshold_hi" : "threshold";
+  bool per_element = false;
+  bool inclusive = !ternary;
+  if (!flat.empty()) {
+    if (absl::StrContains(flat, absl::StrCat("if(datareg>", hi, "[ii])"))) {
+      per_element = true;
+      inclusive = false;
+    } else if (!ternary && absl::StrContains(flat, "if(datareg>=threshold[norm_index])")) {
+      inclusive = true;
+    } else if (absl::StrContains(flat, absl::StrCat("if(datareg>", hi, "[norm_index])"))) {
+      inclusive = false;
+    } else {
+      return Error(absl::StatusCode::kUnimplemented,
+                   Display(firmware_dir_ / "nnet_utils" / "nnet_batchnorm.h"),
+                   absl::StrCat("this nnet_batchnorm.h's ", f,
+                                " is none of hls4ml's (edited?): it cannot be reproduced"));
+    }
+    if (ternary && !absl::StrContains(flat, per_element ? "elseif(datareg<=threshold_lo[ii])"
+                                                        : "elseif(datareg<=threshold_lo[norm_"
+                                                          "index])")) {
+      return Error(absl::StatusCode::kUnimplemented,
+                   Display(firmware_dir_ / "nnet_utils" / "nnet_batchnorm.h"),
+                   absl::StrCat("this nnet_batchnorm.h's ", f,
+                                " is none of hls4ml's (edited?): it cannot be reproduced"));
+    }
+  }
+  int n_params = n_in;
+  if (!per_element && *n_filt && **n_filt != -1 && **n_filt != n_in) {
+    if (**n_filt <= 0 || n_in % **n_filt != 0) {
+      return Error(absl::StatusCode::kInvalidArgument, config.values.at("n_filt").Where(),
+                   absl::StrCat(config.name, "::n_filt = ", **n_filt, " does not divide n_in = ",
+                                n_in));
+    }
+    n_params = static_cast<int>(**n_filt);
+  }
+  ActivationSpec act;
+  act.n = n_in;
+  act.kind = ternary ? ActivationKind::kTernaryThreshold : ActivationKind::kBinaryThreshold;
+  act.threshold_inclusive = inclusive;
+  for (int k = 0; k < (ternary ? 2 : 1); ++k) {
+    // The thresholds are data_T arrays (the function's parameter type).
+    absl::StatusOr<std::vector<int64_t>> t =
+        LoadWeights(std::string(Trim(call.args[2 + k])), in_type, n_params, "data_T", call);
+    if (!t.ok()) return t.status();
+    std::vector<int64_t>& into = k == 0 ? act.params : act.thresholds_lo;
+    for (int i = 0; i < n_in; ++i) into.push_back((*t)[i % n_params]);
+  }
+  LayerSpec layer;
+  layer.op = std::move(act);
+  return layer;
+}
+
 absl::StatusOr<LayerSpec> ProjectReader::BuildHardActivation(const LayerCall& call, int n_in) {
   absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
   if (!config_or.ok()) return config_or.status();
@@ -4041,6 +4125,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
       layer = BuildMerge(call, in_sizes);
     } else if (f == "leaky_relu" || f == "thresholded_relu" || f == "prelu") {
       layer = BuildParamActivation(call, in_sizes[0], buffers[ins[0]].type);
+    } else if (f == "normalize_binary_tanh" || f == "normalize_ternary_tanh") {
+      layer = BuildThresholdActivation(call, in_sizes[0], buffers[ins[0]].type);
     } else if (f == "elu" || f == "selu" || f == "softplus" || f == "softsign" ||
                f == "binary_tanh" || f == "ternary_tanh") {
       layer = BuildTableActivation(call, in_sizes[0], buffers[ins[0]].type);
@@ -4053,8 +4139,12 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
                    absl::StrCat("cannot parse the template arguments of nnet::", f));
     }
     int out_pack = 0;
+    // normalize_{binary,ternary}_tanh write the ap_uint<1> / ap_int<2> of their signature.
     absl::StatusOr<FixedType> out_type =
-        ResolveType(call.template_args[out_template], call.where, 0, &out_pack);
+        f == "normalize_binary_tanh"    ? absl::StatusOr<FixedType>(FixedType{1, 1, false})
+        : f == "normalize_ternary_tanh" ? absl::StatusOr<FixedType>(FixedType{2, 2, true})
+                                        : ResolveType(call.template_args[out_template], call.where,
+                                                      0, &out_pack);
     if (!out_type.ok()) return out_type.status();
     layer->result_type = *out_type;
     if (stream_) {

@@ -131,6 +131,12 @@ enum class ActivationKind {
   kSelu,
   kBinaryTanh,
   kTernaryTanh,
+  // nnet::normalize_binary_tanh / normalize_ternary_tanh (batch norm folded into thresholds,
+  // hls4ml 0.2+): x and the thresholds are raws of the input type; binary: y = res_t(x > t_i)
+  // (x >= t_i with threshold_inclusive, hls4ml 0.8+); ternary: x > hi_i -> 1, x <= lo_i -> -1,
+  // else 0. params: t_i or hi_i; thresholds_lo: lo_i (one per element).
+  kBinaryThreshold,
+  kTernaryThreshold,
 };
 struct ActivationSpec {
   ActivationKind kind = ActivationKind::kLinear;
@@ -146,6 +152,8 @@ struct ActivationSpec {
   bool binary_zero_positive = false;  // binary_tanh: x >= 0 gives +1 (hls4ml 1.2+)
   bool binary_bit_result = false;     // binary_tanh: -1 is written as 0 (1.2+, ap_uint<1> res_T)
   bool ternary_doubles = false;       // ternary_tanh: compares x_T(2 x) (io_parallel)
+  std::vector<int64_t> thresholds_lo;  // kTernaryThreshold
+  bool threshold_inclusive = false;    // kBinaryThreshold: x >= t_i
 };
 
 // nnet::conv_1d_cl / conv_2d_cl / pointwise_conv_{1,2}d_cl, io_parallel, channel-last. Each output

@@ -1533,6 +1533,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayerOp(
       case ActivationKind::kBinaryTanh:
       case ActivationKind::kTernaryTanh:
         return CompileTableActivation(spec, *a, inputs[0]);
+      case ActivationKind::kBinaryThreshold:
+      case ActivationKind::kTernaryThreshold:
+        return CompileThresholdActivation(spec, *a, inputs[0]);
       default:
         return CompileActivation(spec, *a, inputs[0]);
     }

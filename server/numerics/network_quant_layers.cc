@@ -339,6 +339,57 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileBinaryDense(const LayerSpec& 
   return std::make_unique<Layer>(d, in.type, s.result_type, std::move(order));
 }
 
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileThresholdActivation(const LayerSpec& s,
+                                                                       const ActivationSpec& act,
+                                                                       const LayerInput& in) {
+  const bool ternary = act.kind == ActivationKind::kTernaryThreshold;
+  const size_t n = static_cast<size_t>(act.n);
+  if (act.n <= 0 || act.n != in.size || act.params.size() != n ||
+      (ternary && act.thresholds_lo.size() != n)) {
+    return Invalid(s, absl::StrCat("threshold activation of ", act.n, " values reads ", in.size,
+                                   " with ", act.params.size(), " thresholds"));
+  }
+  const FixedType& it = in.type;
+  if (it.width < 1 || it.width > 64 || s.result_type.width < 1 || s.result_type.width > 64) {
+    return Invalid(s, "type is not supported");
+  }
+  for (const std::vector<int64_t>* t : {&act.params, &act.thresholds_lo}) {
+    for (int64_t v : *t) {
+      if (WrapToWidth(it, v) != v) {
+        return Invalid(s, absl::StrCat("threshold ", v, " is not a raw value of ", it.ToString()));
+      }
+    }
+  }
+  class Layer final : public ExtraLayer {
+   public:
+    Layer(const ActivationSpec& act, const FixedType& in, const FixedType& res)
+        : act_(act), in_(in) {
+      n_out_ = act.n;
+      const FixedType int2{2, 2, true};
+      plus_ = Convert(int2, 1, res);
+      zero_ = Convert(int2, 0, res);
+      minus_ = Convert(int2, -1, res);
+    }
+    void Run(const int64_t* const* xs, int64_t* y) const override {
+      for (int i = 0; i < act_.n; ++i) {
+        const Int128 x = WideRaw(in_, xs[0][i]);
+        const Int128 hi = WideRaw(in_, act_.params[i]);
+        if (act_.kind == ActivationKind::kBinaryThreshold) {
+          y[i] = (act_.threshold_inclusive ? x >= hi : x > hi) ? plus_ : zero_;
+        } else {
+          y[i] = x > hi ? plus_ : x <= WideRaw(in_, act_.thresholds_lo[i]) ? minus_ : zero_;
+        }
+      }
+    }
+
+   private:
+    ActivationSpec act_;
+    FixedType in_;
+    int64_t plus_ = 0, zero_ = 0, minus_ = 0;
+  };
+  return std::make_unique<Layer>(act, it, s.result_type);
+}
+
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTranspose(const LayerSpec& s,
                                                              const TransposeSpec& t,
                                                              const LayerInput& in) {
