@@ -399,5 +399,93 @@ TEST(BinaryProductsImport, UnknownOrUntellableProductsAreRefused) {
   }
 }
 
+// normalize_binary_tanh / normalize_ternary_tanh in place of old_style's batch norm (config8,
+// n_filt = -1): y_i = x_i > t_i (hls4ml 0.2-0.7; 0.8+ and no shipped header: x_i >= t_i), ternary
+// x_i > hi_i -> 1, x_i <= lo_i -> -1, else 0 — on a grid where dense outputs meet the thresholds.
+struct ThresholdCase {
+  bool ternary;
+  std::string batchnorm_h;  // the project's nnet_batchnorm.h ("": none shipped)
+  bool inclusive;
+};
+
+TEST(BinaryProductsImport, ThresholdLayersCompareAsTheirRelease) {
+  const std::vector<ThresholdCase> cases = {
+      {false, "", true},
+      {false, "if( datareg > threshold[ii] ) cache = 1;\nelse cache = 0;\n", false},
+      {false, "if (datareg >= threshold[norm_index])\n cache = 1;\n", true},
+      {true, "", false},
+      {true,
+       "if( datareg > threshold_hi[ii] ) cache = 1;\n"
+       "else if( datareg <= threshold_lo[ii]) cache = -1;\n",
+       false},
+  };
+  for (const ThresholdCase& c : cases) {
+    SCOPED_TRACE(std::string(c.ternary ? "ternary " : "binary ") + c.batchnorm_h);
+    fs::path dir = CopyFixture("old_style");
+    const fs::path fw = dir / "firmware";
+    ReplaceInFile(fw / "defines.h", "typedef ap_fixed<16,6> layer8_t;\ntypedef ap_fixed<12,4> bias8_t;",
+                  std::string("typedef ") + (c.ternary ? "ap_int<2>" : "ap_uint<1>") +
+                      " layer8_t;\ntypedef ap_fixed<16,6> bias8_t;");
+    ReplaceInFile(fw / "myproject.cpp",
+                  "nnet::normalize<layer2_t, layer8_t, config8>(layer2_out, layer8_out, s8, b8);",
+                  c.ternary ? "nnet::normalize_ternary_tanh<layer2_t, config8>(layer2_out, "
+                              "layer8_out, s8, b8);"
+                            : "nnet::normalize_binary_tanh<layer2_t, config8>(layer2_out, "
+                              "layer8_out, s8);");
+    // Thresholds (hi) and low thresholds on the dense outputs' grid.
+    const std::vector<double> hi = {0.25, 0.0, 1.5}, lo = {-0.75, -1.0, 0.5};
+    WriteText(fw / "weights" / "s8.txt", Csv(hi));
+    WriteText(fw / "weights" / "b8.txt", Csv(lo));
+    if (!c.batchnorm_h.empty()) {
+      fs::create_directories(fw / "nnet_utils");
+      WriteText(fw / "nnet_utils" / "nnet_batchnorm.h", c.batchnorm_h);
+    }
+    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+    ASSERT_TRUE(project.ok()) << project.status();
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(project->spec);
+    ASSERT_TRUE(net.ok()) << net.status();
+    const FixedType in = (*net)->input_type();
+    int equal = 0;
+    for (int a = -8; a <= 8; ++a) {
+      for (int b = -8; b <= 8; ++b) {
+        std::vector<uint8_t> packed((*net)->input_bytes_per_sample());
+        PackRaw(in, *FromDouble(in, a * 0.25), packed.data());
+        PackRaw(in, *FromDouble(in, b * 0.25), packed.data() + in.container_bytes());
+        const std::vector<LayerTrace> trace = (*net)->Trace(packed.data());
+        ASSERT_EQ(trace[1].name, "layer8") << "the threshold layer";
+        for (int i = 0; i < 3; ++i) {
+          const double x = trace[0].values[i];
+          double want;
+          if (c.ternary) {
+            want = x > hi[i] ? 1 : x <= lo[i] ? -1 : 0;
+          } else {
+            want = (c.inclusive ? x >= hi[i] : x > hi[i]) ? 1 : 0;
+          }
+          equal += x == hi[i] || x == lo[i];
+          ASSERT_EQ(trace[1].values[i], want) << "x " << x << " element " << i;
+        }
+      }
+    }
+    EXPECT_GT(equal, 10);  // the comparisons' edges were reached
+  }
+}
+
+TEST(BinaryProductsImport, EditedThresholdLayerIsRefused) {
+  fs::path dir = CopyFixture("old_style");
+  const fs::path fw = dir / "firmware";
+  ReplaceInFile(fw / "defines.h", "typedef ap_fixed<16,6> layer8_t;", "typedef ap_uint<1> layer8_t;");
+  ReplaceInFile(fw / "myproject.cpp",
+                "nnet::normalize<layer2_t, layer8_t, config8>(layer2_out, layer8_out, s8, b8);",
+                "nnet::normalize_binary_tanh<layer2_t, config8>(layer2_out, layer8_out, s8);");
+  fs::create_directories(fw / "nnet_utils");
+  WriteText(fw / "nnet_utils" / "nnet_batchnorm.h", "if (datareg > 2 * threshold[ii]) cache = 1;\n");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("firmware/nnet_utils/nnet_batchnorm.h: this nnet_batchnorm.h's "
+                        "normalize_binary_tanh is none of hls4ml's"));
+}
+
 }  // namespace
 }  // namespace fpgaas::numerics
