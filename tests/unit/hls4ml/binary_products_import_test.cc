@@ -487,5 +487,24 @@ TEST(BinaryProductsImport, EditedThresholdLayerIsRefused) {
                         "normalize_binary_tanh is none of hls4ml's"));
 }
 
+// A convolution's cast<> (hls4ml 0.7+) also turns into the popcount for ap_uint<1> input and
+// weights: not emulated, refused at the config's weight_t.
+TEST(BinaryProductsImport, BinaryConvolutionsAreRefused) {
+  fs::path dir = CopyFixture("cnn_parallel");
+  const fs::path fw = dir / "firmware";
+  ReplaceInFile(fw / "defines.h", "typedef ap_fixed<12,4> input_t;", "typedef ap_uint<1> input_t;");
+  ReplaceInFile(fw / "defines.h", "typedef ap_fixed<8,2> conv1_weight_t;",
+                "typedef ap_uint<1> conv1_weight_t;");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  // config2's own weight_t, the line above its mult_config (config2_mult repeats it).
+  const int line = LineOf(fw / "parameters.h", "typedef config2_mult mult_config;") - 1;
+  EXPECT_THAT(std::string(project.status().message()),
+              HasSubstr("firmware/parameters.h:" + std::to_string(line) +
+                        ": config2::weight_t = ap_uint<1> with ap_uint<1> input: the "
+                        "convolutions' binary cast<> is not supported"));
+}
+
 }  // namespace
 }  // namespace fpgaas::numerics
