@@ -124,7 +124,6 @@ absl::Status Error(absl::StatusCode code, const std::string& where, absl::string
   return absl::Status(code, absl::StrCat("hls4ml project: ", where, ": ", message));
 }
 
-// Number of template arguments of "nnet::product::mult<x_T, y_T[, res_T]>" (0 without <>).
 // A source text with every whitespace character removed (to recognise a release's code).
 std::string WithoutSpaces(const std::string& source) {
   std::string flat;
@@ -151,6 +150,7 @@ void EffectiveBinaryTernary(bool binary, FixedType* weight_type, std::vector<int
   *weight_type = FixedType{2, 2, true};
 }
 
+// Number of template arguments of "nnet::product::mult<x_T, y_T[, res_T]>" (0 without <>).
 int ProductTemplateArity(absl::string_view text) {
   const size_t open = text.find('<');
   if (open == absl::string_view::npos) return 0;
