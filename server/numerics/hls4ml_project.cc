@@ -124,6 +124,32 @@ absl::Status Error(absl::StatusCode code, const std::string& where, absl::string
   return absl::Status(code, absl::StrCat("hls4ml project: ", where, ": ", message));
 }
 
+// A source text with every whitespace character removed (to recognise a release's code).
+std::string WithoutSpaces(const std::string& source) {
+  std::string flat;
+  for (char ch : source) {
+    if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
+  }
+  return flat;
+}
+
+// The effective weights of a binary (w == 0 ? -x : x) or ternary (w == 0 ? 0 : w == -1 ? -x : x)
+// product: raws of *weight_type become -1, 0 or 1 and *weight_type ap_int<2>.
+void EffectiveBinaryTernary(bool binary, FixedType* weight_type, std::vector<int64_t>* raws) {
+  const FixedType t = *weight_type;
+  const int f = t.fractional_bits();
+  for (int64_t& r : *raws) {
+    const internal::Int128 v = internal::WideRaw(t, r);
+    if (binary) {
+      r = v == 0 ? -1 : 1;
+    } else {
+      const bool minus_one = f >= 0 && f < 62 && v == -(internal::Int128(1) << f);
+      r = v == 0 ? 0 : minus_one ? -1 : 1;
+    }
+  }
+  *weight_type = FixedType{2, 2, true};
+}
+
 // Number of template arguments of "nnet::product::mult<x_T, y_T[, res_T]>" (0 without <>).
 int ProductTemplateArity(absl::string_view text) {
   const size_t open = text.find('<');
@@ -244,6 +270,10 @@ class ProjectReader {
   absl::StatusOr<LayerSpec> BuildParamActivation(const LayerCall& call, int n_in,
                                                  const FixedType& in_type);
   absl::StatusOr<LayerSpec> BuildHardActivation(const LayerCall& call, int n_in);
+  // nnet::normalize_binary_tanh / normalize_ternary_tanh (io_parallel): thresholds of data_T,
+  // compared as the project's nnet_batchnorm.h does.
+  absl::StatusOr<LayerSpec> BuildThresholdActivation(const LayerCall& call, int n_in,
+                                                     const FixedType& in_type);
   // softplus, softsign, elu, selu, binary_tanh, ternary_tanh (their release from the project's
   // nnet_activation(_stream).h where releases differ).
   absl::StatusOr<LayerSpec> BuildTableActivation(const LayerCall& call, int n_in,
@@ -283,6 +313,25 @@ class ProjectReader {
   // effective weights and *weight_type into ap_int<2>, so the layer is an ordinary one.
   absl::Status BinaryTernaryWeights(const Located& product, FixedType* weight_type,
                                     std::vector<int64_t>* raws);
+  // The 0.7+ weight_binary/weight_ternary above: OK when the product has two parameters and the
+  // project's nnet_mult.h (if shipped) computes what hls4ml 0.7+'s does.
+  absl::Status CheckBinaryTernarySource(const Located& product);
+  // The product a 2019-2020 nnet_dense.h (no `product` in the config) picks by its overloads on
+  // the spelled input and weight types; *effective becomes 'b' or 't' when the weights are to be
+  // mapped to -1/0/1 (EffectiveBinaryTernary).
+  absl::StatusOr<DenseProduct> OverloadedDenseProduct(const LayerCall& call,
+                                                      const ConfigStruct& config,
+                                                      const std::string& data_spelled,
+                                                      const std::string& weight_spelled,
+                                                      char* effective);
+  // A config's weight_binary/weight_ternary/both_binary/data_binary product (either arity),
+  // checked against the project's nnet_mult.h.
+  absl::StatusOr<DenseProduct> NamedBinaryProduct(const Located& product, bool data_uint1,
+                                                  bool weight_uint1, char* effective);
+  // nnet's cast<> for an ap_uint<1> input: the popcount cast when the weights are ap_uint<1>
+  // too (its release's formula), kNone otherwise; an error where no cast<> compiles.
+  absl::StatusOr<BinaryCast> DenseBinaryCast(const LayerCall& call, const ConfigStruct& config,
+                                             bool has_product, bool weight_uint1);
   // weight_exponential weights (QKeras power-of-two "alpha" scales of nnet::normalize; po2
   // kernels of dense and convolution layers): config::`field` names a
   // `typedef struct NAME {ap_uint<1> sign; ap_int<E> weight;} NAME;`, the array `array` is read by
@@ -1120,24 +1169,46 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
     }
   }
   auto product = config.usings.find("product");
+  const bool has_product = product != config.usings.end();
+  const std::string product_text = has_product ? product->second.text : "";
   const bool binary_or_ternary =
-      product != config.usings.end() &&
-      (absl::StartsWith(product->second.text, "nnet::product::weight_binary") ||
-       absl::StartsWith(product->second.text, "nnet::product::weight_ternary"));
-  const bool exponential =
-      product != config.usings.end() &&
-      absl::StartsWith(product->second.text, "nnet::product::weight_exponential");
-  if (product != config.usings.end() && !binary_or_ternary && !exponential &&
-      !absl::StartsWith(product->second.text, "nnet::product::mult")) {
+      absl::StartsWith(product_text, "nnet::product::weight_binary") ||
+      absl::StartsWith(product_text, "nnet::product::weight_ternary");
+  const bool exponential = absl::StartsWith(product_text, "nnet::product::weight_exponential");
+  const bool both_binary = absl::StartsWith(product_text, "nnet::product::both_binary");
+  const bool data_binary = absl::StartsWith(product_text, "nnet::product::data_binary");
+  if (has_product && !binary_or_ternary && !exponential && !both_binary && !data_binary &&
+      !absl::StartsWith(product_text, "nnet::product::mult")) {
     return Error(absl::StatusCode::kUnimplemented, product->second.Where(),
-                 absl::StrCat("product ", product->second.text,
-                              " is not supported (binary data: both_binary, data_binary)"));
+                 absl::StrCat("product ", product_text, " is not supported"));
   }
   DenseSpec dense;
   dense.n_in = n_in;
   dense.n_out = static_cast<int>(**cfg_n_out);
   dense.resource_strategy = resource;
   dense.reuse_factor = reuse->value_or(1);
+  // nnet's products and cast<> are chosen by std::is_same on the spelled types: ap_uint<1> and
+  // ap_int<2> count, the same-valued ap_ufixed<1,1> and ap_fixed<2,2> do not.
+  const std::string data_spelled = SpelledType(call.template_args[0]);
+  const std::string weight_spelled =
+      exponential || !config.typedefs.count("weight_t")
+          ? ""
+          : SpelledType(config.typedefs.at("weight_t").text);
+  const bool data_uint1 = data_spelled == "ap_uint<1>";
+  const bool weight_uint1 = weight_spelled == "ap_uint<1>";
+  // How the weights are mapped before the layer runs: 'b'inary, 't'ernary to -1/0/1, or not.
+  char effective = 0;
+  if (!has_product) {
+    absl::StatusOr<DenseProduct> p = OverloadedDenseProduct(call, config, data_spelled,
+                                                            weight_spelled, &effective);
+    if (!p.ok()) return p.status();
+    dense.product = *p;
+  } else if (binary_or_ternary || both_binary || data_binary) {
+    absl::StatusOr<DenseProduct> p =
+        NamedBinaryProduct(product->second, data_uint1, weight_uint1, &effective);
+    if (!p.ok()) return p.status();
+    dense.product = *p;
+  }
   // An exponent struct weight_t has no fixed-point type; the weights say what they are.
   absl::StatusOr<FixedType> weight_type =
       exponential ? FixedType{} : ConfigType(config, "weight_t", std::nullopt);
@@ -1146,31 +1217,10 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
   if (!weight_type.ok()) return weight_type.status();
   if (!bias_type.ok()) return bias_type.status();
   if (!accum_type.ok()) return accum_type.status();
-  if (product == config.usings.end()) {
-    // Releases without the config's `product` (2019-2020 nnet_dense.h) pick the product by
-    // overloads on the exact types: ap_uint<1> weights mean -1/+1 (binary), ap_int<2> weights are
-    // ternary (w == -1 gives data_T(-x)), and ap_uint<1> data is binary. None is emulated.
-    auto is_uint1 = [](const FixedType& t) {
-      return t.width == 1 && t.integer_bits == 1 && !t.is_signed;
-    };
-    auto is_int2 = [](const FixedType& t) {
-      return t.width == 2 && t.integer_bits == 2 && t.is_signed;
-    };
-    if (is_uint1(*weight_type) || is_int2(*weight_type)) {
-      return Error(absl::StatusCode::kUnimplemented, config.typedefs.at("weight_t").Where(),
-                   absl::StrCat(config.name, "::weight_t = ", weight_type->ToString(),
-                                ": binary/ternary weights (nnet_dense.h's 1- and 2-bit product "
-                                "overloads) are not supported"));
-    }
-    absl::StatusOr<FixedType> data_type = ResolveType(call.template_args[0], call.where);
-    if (!data_type.ok()) return data_type.status();
-    if (is_uint1(*data_type)) {
-      return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
-                   absl::StrCat("nnet::", call.function, " input type ", call.template_args[0],
-                                " = ", data_type->ToString(),
-                                ": binary inputs (nnet_dense.h's 1-bit product overloads) are "
-                                "not supported"));
-    }
+  if (data_uint1) {
+    absl::StatusOr<BinaryCast> cast = DenseBinaryCast(call, config, has_product, weight_uint1);
+    if (!cast.ok()) return cast.status();
+    dense.binary_cast = *cast;
   }
   dense.weight_type = *weight_type;
   dense.bias_type = *bias_type;
@@ -1210,12 +1260,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
   absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
       call.args[3], dense.bias_type, dense.n_out, absl::StrCat(config.name, "::bias_t"), call);
   if (!biases.ok()) return biases.status();
-  if (binary_or_ternary) {
-    if (absl::Status st = BinaryTernaryWeights(product->second, &dense.weight_type, &*weights);
-        !st.ok()) {
-      return st;
-    }
-  }
+  if (effective != 0) EffectiveBinaryTernary(effective == 'b', &dense.weight_type, &*weights);
   if (resource) {
     // Resource strategy stores the kernel transposed: file index j * n_in + i.
     dense.weights.resize(weights->size());
@@ -1322,55 +1367,196 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildBatchNorm(const LayerCall& call, i
   return layer;
 }
 
-absl::Status ProjectReader::BinaryTernaryWeights(const Located& product, FixedType* weight_type,
-                                                 std::vector<int64_t>* raws) {
+absl::Status ProjectReader::CheckBinaryTernarySource(const Located& product) {
   const bool binary = absl::StartsWith(product.text, "nnet::product::weight_binary");
   if (ProductTemplateArity(product.text) != 2) {
     // hls4ml 0.5/0.6 return (x_T) -a: the negation wraps in the input type.
     return Error(absl::StatusCode::kUnimplemented, product.Where(),
                  absl::StrCat("product ", product.text, ": the three-parameter products of "
-                              "hls4ml 0.5/0.6 are not supported"));
+                              "hls4ml 0.5/0.6 are not supported in convolutions"));
   }
   // The project's own nnet_mult.h must compute what hls4ml 0.7+ does (a missing one: 1.x).
   const std::string& source = NnetUtils("nnet_mult.h");
   if (!source.empty()) {
-    std::string flat;  // whitespace collapsed
-    for (char ch : source) {
-      if (absl::ascii_isspace(static_cast<unsigned char>(ch))) {
-        if (!flat.empty() && flat.back() != ' ') flat.push_back(' ');
-      } else {
-        flat.push_back(ch);
-      }
-    }
-    const bool ok =
-        binary ? absl::StrContains(flat, "if (w == 0) return -a; else return a;")
-               : absl::StrContains(flat,
-                                   "if (w == 0) return 0; else if (w == -1) return -a; else return "
-                                   "a;");
-    if (!ok || !absl::StrContains(flat, "-> decltype(-a)")) {
+    const std::string flat = WithoutSpaces(source);
+    const bool ok = binary ? absl::StrContains(flat, "if(w==0)return-a;elsereturna;")
+                           : absl::StrContains(flat,
+                                               "if(w==0)return0;elseif(w==-1)return-a;else"
+                                               "returna;");
+    if (!ok || !absl::StrContains(flat, "->decltype(-a)")) {
       return Error(absl::StatusCode::kUnimplemented,
                    Display(firmware_dir_ / "nnet_utils" / "nnet_mult.h"),
                    absl::StrCat("this nnet_mult.h's ", binary ? "weight_binary" : "weight_ternary",
                                 " is not hls4ml's (edited?): its product cannot be reproduced"));
     }
   }
-  const FixedType t = *weight_type;
-  const int f = t.fractional_bits();
-  for (int64_t& r : *raws) {
-    const internal::Int128 v = internal::WideRaw(t, r);
-    if (binary) {
-      r = v == 0 ? -1 : 1;  // w == 0 ? -a : a
-    } else {
-      const bool minus_one = f >= 0 && f < 62 && v == -(internal::Int128(1) << f);
-      r = v == 0 ? 0 : minus_one ? -1 : 1;  // w == 0 ? 0 : w == -1 ? -a : a
-    }
-  }
-  FixedType effective;
-  effective.width = 2;
-  effective.integer_bits = 2;
-  effective.is_signed = true;
-  *weight_type = effective;
   return absl::OkStatus();
+}
+
+absl::Status ProjectReader::BinaryTernaryWeights(const Located& product, FixedType* weight_type,
+                                                 std::vector<int64_t>* raws) {
+  if (absl::Status st = CheckBinaryTernarySource(product); !st.ok()) return st;
+  EffectiveBinaryTernary(absl::StartsWith(product.text, "nnet::product::weight_binary"),
+                         weight_type, raws);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<DenseProduct> ProjectReader::OverloadedDenseProduct(
+    const LayerCall& call, const ConfigStruct& config, const std::string& data_spelled,
+    const std::string& weight_spelled, char* effective) {
+  const bool data_uint1 = data_spelled == "ap_uint<1>";
+  const bool weight_uint1 = weight_spelled == "ap_uint<1>";
+  const bool weight_int2 = weight_spelled == "ap_int<2>";
+  if (!data_uint1 && !weight_uint1 && !weight_int2) return DenseProduct::kMult;
+  // hls4ml 0.1.6 - 0.4 (nnet_dense.h) define four product<data_T, weight_T, ret_T> overloads:
+  // (ap_uint<1>, ap_uint<1>): a == w; (not ap_uint<1>, ap_uint<1>): w == 0 ? (data_T) -a : a;
+  // (not ap_uint<2> [sic], ap_int<2>): 0, (data_T) -a or a, more specialised than the generic
+  // (not ap_uint<1>, not ap_uint<1>): a * w. Earlier releases have only a * w.
+  // A project that does not ship its nnet_dense.h is read as 0.1.6 - 0.4's (no earlier release
+  // writes ap_uint<1> or ap_int<2> types).
+  const std::string& source = NnetUtils("nnet_dense.h");
+  const std::string path = Display(firmware_dir_ / "nnet_utils" / "nnet_dense.h");
+  const std::string flat = WithoutSpaces(source);
+  if (!source.empty() && !absl::StrContains(flat, "product(")) {
+    return DenseProduct::kMult;  // hls4ml <= 0.1.5
+  }
+  const bool ok =
+      source.empty() ||
+      absl::StrContains(flat,
+                        "product(ap_uint<1>a,ap_uint<1>w){//specialisationfor1-bitweightsand"
+                        "incomingdata#pragmaHLSinlineoffreturna==w;}") &&
+      absl::StrContains(flat, "(notstd::is_same<data_T,ap_uint<1>>::value)andstd::is_same<"
+                              "weight_T,ap_uint<1>>::value,ret_T>::typeproduct(data_Ta,ap_uint<1>"
+                              "w){//Specialisationfor1-bitweights,arbitrarydata#pragmaHLSinline"
+                              "offreturnw==0?(data_T)-a:a;}") &&
+      absl::StrContains(flat, "(notstd::is_same<data_T,ap_uint<2>>::value)andstd::is_same<"
+                              "weight_T,ap_int<2>>::value,ret_T>::typeproduct(data_Ta,ap_int<2>w)"
+                              "{//Specialisationfor2-bitweights,arbitrarydata#pragmaHLSinlineoff"
+                              "if(w==0)return(data_T)0;elseif(w==-1)return(data_T)-a;elsereturn"
+                              "(data_T)a;//if(w==1)}") &&
+      absl::StrContains(flat, "(notstd::is_same<data_T,ap_uint<1>>::value)and(notstd::is_same<"
+                              "weight_T,ap_uint<1>>::value),ret_T>::typeproduct(data_Ta,weight_T"
+                              "w){//'Normal'product#pragmaHLSinlineoffreturna*w;}");
+  if (!ok) {
+    return Error(absl::StatusCode::kUnimplemented, path,
+                 "this nnet_dense.h's product overloads are not hls4ml's (edited?): its 1- and "
+                 "2-bit products cannot be reproduced");
+  }
+  if (data_uint1 && weight_uint1) return DenseProduct::kXnor;
+  if (weight_uint1) {
+    *effective = 'b';
+    return DenseProduct::kNegateInInput;
+  }
+  if (weight_int2 && data_spelled != "ap_uint<2>") {
+    *effective = 't';
+    return DenseProduct::kNegateInInput;
+  }
+  if (data_uint1) {
+    return Error(absl::StatusCode::kInvalidArgument, config.typedefs.at("weight_t").Where(),
+                 absl::StrCat(config.name, "::weight_t = ", weight_spelled, " with ap_uint<1> "
+                              "input: no product overload of nnet_dense.h matches (the project "
+                              "does not compile)"));
+  }
+  return DenseProduct::kMult;
+}
+
+absl::StatusOr<DenseProduct> ProjectReader::NamedBinaryProduct(const Located& product,
+                                                               bool data_uint1,
+                                                               bool weight_uint1,
+                                                               char* effective) {
+  const std::string& text = product.text;
+  const bool two = ProductTemplateArity(text) == 2;
+  const bool weight_binary = absl::StartsWith(text, "nnet::product::weight_binary");
+  const bool weight_ternary = absl::StartsWith(text, "nnet::product::weight_ternary");
+  const bool both_binary = absl::StartsWith(text, "nnet::product::both_binary");
+  if ((weight_binary || weight_ternary) && two) {
+    if (absl::Status st = CheckBinaryTernarySource(product); !st.ok()) return st;
+    *effective = weight_binary ? 'b' : 't';
+    return DenseProduct::kMult;
+  }
+  if (both_binary && !(data_uint1 && weight_uint1)) {
+    return Error(absl::StatusCode::kUnimplemented, product.Where(),
+                 absl::StrCat("product ", text, " is not supported with an input or weight "
+                              "type other than ap_uint<1>"));
+  }
+  // The release's text of each product (whitespace removed): hls4ml 0.5/0.6 (three parameters)
+  // return y_T from x_T / w_T negations, 0.7+ (two) negate exactly.
+  const std::string flat = WithoutSpaces(NnetUtils("nnet_mult.h"));
+  std::string expected;
+  std::string also;
+  DenseProduct kind = DenseProduct::kMult;
+  if (both_binary) {
+    expected = "returna==w;";
+    kind = DenseProduct::kXnor;
+  } else if (weight_binary) {
+    expected = "returnw==0?(x_T)-a:a;";
+    kind = DenseProduct::kNegateInInput;
+    *effective = 'b';
+  } else if (weight_ternary) {
+    expected = "if(w==0)return(x_T)0;elseif(w==-1)return(x_T)-a;elsereturn(x_T)a;";
+    kind = DenseProduct::kNegateInInput;
+    *effective = 't';
+  } else if (two) {  // data_binary
+    expected = "if(a==0)return-w;elsereturnw;";
+    also = "->decltype(-w)";
+    kind = DenseProduct::kDataBinary;
+  } else {
+    expected = "returna==0?(w_T)-w:w;";
+    kind = DenseProduct::kDataBinaryInWeightType;
+  }
+  // Without a shipped nnet_mult.h only hls4ml 1.x's (two-parameter) products are known.
+  const bool missing_ok = flat.empty() && two;
+  if (!missing_ok && (!absl::StrContains(flat, expected) ||
+                      (!also.empty() && !absl::StrContains(flat, also)))) {
+    if (flat.empty()) {
+      return Error(absl::StatusCode::kUnimplemented, product.Where(),
+                   absl::StrCat("product ", text, ": without firmware/nnet_utils/nnet_mult.h "
+                                "the release of this three-parameter product cannot be told"));
+    }
+    return Error(absl::StatusCode::kUnimplemented,
+                 Display(firmware_dir_ / "nnet_utils" / "nnet_mult.h"),
+                 absl::StrCat("this nnet_mult.h's product ", text,
+                              " is not hls4ml's (edited?): it cannot be reproduced"));
+  }
+  return kind;
+}
+
+absl::StatusOr<BinaryCast> ProjectReader::DenseBinaryCast(const LayerCall& call,
+                                                          const ConfigStruct& config,
+                                                          bool has_product, bool weight_uint1) {
+  // Releases without the config's product keep cast<> in nnet_dense.h, later ones in nnet_mult.h.
+  const std::string name = has_product ? "nnet_mult.h" : "nnet_dense.h";
+  const std::string flat = WithoutSpaces(NnetUtils(name));
+  if (!has_product && flat.empty()) {
+    // As OverloadedDenseProduct: read as 0.1.6 - 0.4's nnet_dense.h (two cast<> overloads).
+    if (weight_uint1) return BinaryCast::kHalvedTwice;
+    return Error(absl::StatusCode::kInvalidArgument, config.typedefs.at("weight_t").Where(),
+                 absl::StrCat(config.name, "::weight_t is not ap_uint<1> with ap_uint<1> input: "
+                              "no cast<> of hls4ml 0.1.6 - 0.4's nnet_dense.h matches (the "
+                              "project does not compile)"));
+  }
+  size_t n_casts = 0;
+  for (size_t at = flat.find("cast(typenameCONFIG_T::accum_tx)"); at != std::string::npos;
+       at = flat.find("cast(typenameCONFIG_T::accum_tx)", at + 1)) {
+    ++n_casts;
+  }
+  if (weight_uint1) {
+    if (absl::StrContains(flat, "(x-CONFIG_T::n_in/2)*2;")) return BinaryCast::kHalvedTwice;
+    if (absl::StrContains(flat, "(x*2-CONFIG_T::n_in);")) return BinaryCast::kTwiceMinusN;
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("nnet::", call.function, " with ap_uint<1> input and weights: ",
+                              flat.empty() ? absl::StrCat("without firmware/nnet_utils/", name)
+                                           : absl::StrCat("this ", name),
+                              " the release's binary cast<> cannot be told"));
+  }
+  // hls4ml 0.1.6 - 0.5 have no cast<> for ap_uint<1> input with other weights: no compile.
+  if (n_casts == 2) {
+    return Error(absl::StatusCode::kInvalidArgument, config.typedefs.at("weight_t").Where(),
+                 absl::StrCat(config.name, "::weight_t is not ap_uint<1> with ap_uint<1> input: "
+                              "no cast<> of this ", name, " matches (the project does not "
+                              "compile)"));
+  }
+  return BinaryCast::kNone;
 }
 
 absl::StatusOr<FixedType> ProjectReader::ExponentProductType(const Located& product,
@@ -1797,15 +1983,6 @@ const std::string& ProjectReader::NnetUtils(const std::string& name) {
 
 namespace {
 
-// A source text with every whitespace character removed (to recognise a release's code).
-std::string WithoutSpaces(const std::string& source) {
-  std::string flat;
-  for (char ch : source) {
-    if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
-  }
-  return flat;
-}
-
 // Reads the config fields named in `fields` into the ints they point to.
 struct IntField {
   const char* name;
@@ -1966,6 +2143,13 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
                    absl::StrCat("product ", text,
                                 " is not supported (binary data: both_binary, data_binary)"));
     }
+  }
+  if (auto w = config.typedefs.find("weight_t");
+      w != config.typedefs.end() && SpelledType(w->second.text) == "ap_uint<1>" &&
+      SpelledType(call.template_args[0]) == "ap_uint<1>") {
+    return Error(absl::StatusCode::kUnimplemented, w->second.Where(),
+                 absl::StrCat(config.name, "::weight_t = ap_uint<1> with ap_uint<1> input: the "
+                              "convolutions' binary cast<> is not supported"));
   }
   // An exponent struct weight_t has no fixed-point type; the weights say what they are.
   absl::StatusOr<FixedType> weight_type =
@@ -2722,6 +2906,86 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildParamActivation(const LayerCall& c
   }
   LayerSpec layer;
   layer.op = act;
+  return layer;
+}
+
+absl::StatusOr<LayerSpec> ProjectReader::BuildThresholdActivation(const LayerCall& call,
+                                                                  int n_in,
+                                                                  const FixedType& in_type) {
+  const std::string& f = call.function;
+  const bool ternary = f == "normalize_ternary_tanh";
+  if (stream_) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("io_stream nnet::", f, " is not supported"));
+  }
+  if (call.template_args.size() != 2 || call.args.size() != (ternary ? 4u : 3u)) {
+    return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                 absl::StrCat("cannot parse the arguments of nnet::", f));
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 1);
+  if (!config_or.ok()) return config_or.status();
+  const ConfigStruct& config = **config_or;
+  if (absl::Status s = CheckIoType(config); !s.ok()) return s;
+  absl::StatusOr<std::optional<int64_t>> cfg_n_in = ConfigInt(config, "n_in");
+  absl::StatusOr<std::optional<int64_t>> n_filt = ConfigInt(config, "n_filt");
+  if (!cfg_n_in.ok()) return cfg_n_in.status();
+  if (!n_filt.ok()) return n_filt.status();
+  if (!*cfg_n_in || **cfg_n_in != n_in) {
+    return Error(absl::StatusCode::kInvalidArgument, config.Where(),
+                 absl::StrCat(config.name, "::n_in does not match the layer's input size ", n_in));
+  }
+  // The release: hls4ml 0.2-0.4 index the thresholds by element (no n_filt); 0.5-0.7 by
+  // ii % n_filt with x > t; 0.8+ with x >= t (binary). No shipped header: the newest.
+  const std::string flat = WithoutSpaces(NnetUtils("nnet_batchnorm.h"));
+  const std::string hi = ternary ? "threshold_hi" : "threshold";
+  bool per_element = false;
+  bool inclusive = !ternary;
+  if (!flat.empty()) {
+    if (absl::StrContains(flat, absl::StrCat("if(datareg>", hi, "[ii])"))) {
+      per_element = true;
+      inclusive = false;
+    } else if (!ternary && absl::StrContains(flat, "if(datareg>=threshold[norm_index])")) {
+      inclusive = true;
+    } else if (absl::StrContains(flat, absl::StrCat("if(datareg>", hi, "[norm_index])"))) {
+      inclusive = false;
+    } else {
+      return Error(absl::StatusCode::kUnimplemented,
+                   Display(firmware_dir_ / "nnet_utils" / "nnet_batchnorm.h"),
+                   absl::StrCat("this nnet_batchnorm.h's ", f,
+                                " is none of hls4ml's (edited?): it cannot be reproduced"));
+    }
+    if (ternary && !absl::StrContains(flat, per_element ? "elseif(datareg<=threshold_lo[ii])"
+                                                        : "elseif(datareg<=threshold_lo[norm_"
+                                                          "index])")) {
+      return Error(absl::StatusCode::kUnimplemented,
+                   Display(firmware_dir_ / "nnet_utils" / "nnet_batchnorm.h"),
+                   absl::StrCat("this nnet_batchnorm.h's ", f,
+                                " is none of hls4ml's (edited?): it cannot be reproduced"));
+    }
+  }
+  int n_params = n_in;
+  if (!per_element && *n_filt && **n_filt != -1 && **n_filt != n_in) {
+    if (**n_filt <= 0 || n_in % **n_filt != 0) {
+      return Error(absl::StatusCode::kInvalidArgument, config.values.at("n_filt").Where(),
+                   absl::StrCat(config.name, "::n_filt = ", **n_filt, " does not divide n_in = ",
+                                n_in));
+    }
+    n_params = static_cast<int>(**n_filt);
+  }
+  ActivationSpec act;
+  act.n = n_in;
+  act.kind = ternary ? ActivationKind::kTernaryThreshold : ActivationKind::kBinaryThreshold;
+  act.threshold_inclusive = inclusive;
+  for (int k = 0; k < (ternary ? 2 : 1); ++k) {
+    // The thresholds are data_T arrays (the function's parameter type).
+    absl::StatusOr<std::vector<int64_t>> t =
+        LoadWeights(std::string(Trim(call.args[2 + k])), in_type, n_params, "data_T", call);
+    if (!t.ok()) return t.status();
+    std::vector<int64_t>& into = k == 0 ? act.params : act.thresholds_lo;
+    for (int i = 0; i < n_in; ++i) into.push_back((*t)[i % n_params]);
+  }
+  LayerSpec layer;
+  layer.op = std::move(act);
   return layer;
 }
 
@@ -3861,6 +4125,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
       layer = BuildMerge(call, in_sizes);
     } else if (f == "leaky_relu" || f == "thresholded_relu" || f == "prelu") {
       layer = BuildParamActivation(call, in_sizes[0], buffers[ins[0]].type);
+    } else if (f == "normalize_binary_tanh" || f == "normalize_ternary_tanh") {
+      layer = BuildThresholdActivation(call, in_sizes[0], buffers[ins[0]].type);
     } else if (f == "elu" || f == "selu" || f == "softplus" || f == "softsign" ||
                f == "binary_tanh" || f == "ternary_tanh") {
       layer = BuildTableActivation(call, in_sizes[0], buffers[ins[0]].type);
@@ -3873,8 +4139,12 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
                    absl::StrCat("cannot parse the template arguments of nnet::", f));
     }
     int out_pack = 0;
+    // normalize_{binary,ternary}_tanh write the ap_uint<1> / ap_int<2> of their signature.
     absl::StatusOr<FixedType> out_type =
-        ResolveType(call.template_args[out_template], call.where, 0, &out_pack);
+        f == "normalize_binary_tanh"    ? absl::StatusOr<FixedType>(FixedType{1, 1, false})
+        : f == "normalize_ternary_tanh" ? absl::StatusOr<FixedType>(FixedType{2, 2, true})
+                                        : ResolveType(call.template_args[out_template], call.where,
+                                                      0, &out_pack);
     if (!out_type.ok()) return out_type.status();
     layer->result_type = *out_type;
     if (stream_) {

@@ -40,6 +40,27 @@ struct ExponentWeights {
   std::vector<int> sign, exponent;  // in the layer's weight layout
 };
 
+// How a dense layer multiplies x_i by w_ij before accum_t(product) is summed as usual: hls4ml's
+// 1- and 2-bit products where they are not x * w.
+enum class DenseProduct {
+  kMult,  // x * w exactly (also hls4ml 0.7+'s weight_binary/ternary: weights then hold -1, 0, 1)
+  // hls4ml <= 0.6's weight_binary/weight_ternary (2019-2020 nnet_dense.h's overloads on
+  // ap_uint<1>/ap_int<2> weights, 0.5/0.6's three-parameter products): weights hold -1, 0 or 1
+  // (ap_int<2>); -1 gives in_t(-x), the negation wrapping or saturating in the input type.
+  kNegateInInput,
+  kXnor,        // both_binary (input and weights ap_uint<1>): 1 when x == w, else 0
+  kDataBinary,  // data_binary, hls4ml 0.7+: x == 0 ? -w : w, exactly
+  kDataBinaryInWeightType,  // data_binary of hls4ml 0.6: x == 0 ? weight_t(-w) : w
+};
+
+// The output cast of a dense layer whose input and weight types are both spelled ap_uint<1>
+// (nnet_dense.h's / nnet_mult.h's cast<>), with N = ceillog2(n_in) + 2 and trunc toward zero:
+enum class BinaryCast {
+  kNone,          // y = res_t(acc)
+  kHalvedTwice,   // hls4ml <= 1.1: y = res_t(ap_int<N>(ap_int<N>(trunc(acc - n_in / 2)) * 2))
+  kTwiceMinusN,   // hls4ml 1.2+:  y = res_t(ap_int<N>(trunc(acc * 2 - n_in)))
+};
+
 // Dense (nnet::dense / dense_latency / dense_resource). Weights are held as raw values of
 // weight_type in latency layout w[i * n_out + j] whatever the strategy (the importer transposes).
 struct DenseSpec {
@@ -54,6 +75,9 @@ struct DenseSpec {
   // weight_exponential layers: the weights are these (weight_type and weights are unused), in the
   // layout of `weights`. Such a layer runs on the exact per-sample path.
   std::optional<ExponentWeights> exponent_weights;
+  // A product or cast other than kMult / kNone: the layer runs on the exact per-sample path.
+  DenseProduct product = DenseProduct::kMult;
+  BinaryCast binary_cast = BinaryCast::kNone;
 };
 
 // nnet::normalize: y = result_t(x * scale + bias), intermediate exact; with
@@ -107,6 +131,12 @@ enum class ActivationKind {
   kSelu,
   kBinaryTanh,
   kTernaryTanh,
+  // nnet::normalize_binary_tanh / normalize_ternary_tanh (batch norm folded into thresholds,
+  // hls4ml 0.2+): x and the thresholds are raws of the input type; binary: y = res_t(x > t_i)
+  // (x >= t_i with threshold_inclusive, hls4ml 0.8+); ternary: x > hi_i -> 1, x <= lo_i -> -1,
+  // else 0. params: t_i or hi_i; thresholds_lo: lo_i (one per element).
+  kBinaryThreshold,
+  kTernaryThreshold,
 };
 struct ActivationSpec {
   ActivationKind kind = ActivationKind::kLinear;
@@ -122,6 +152,8 @@ struct ActivationSpec {
   bool binary_zero_positive = false;  // binary_tanh: x >= 0 gives +1 (hls4ml 1.2+)
   bool binary_bit_result = false;     // binary_tanh: -1 is written as 0 (1.2+, ap_uint<1> res_T)
   bool ternary_doubles = false;       // ternary_tanh: compares x_T(2 x) (io_parallel)
+  std::vector<int64_t> thresholds_lo;  // kTernaryThreshold
+  bool threshold_inclusive = false;    // kBinaryThreshold: x >= t_i
 };
 
 // nnet::conv_1d_cl / conv_2d_cl / pointwise_conv_{1,2}d_cl, io_parallel, channel-last. Each output

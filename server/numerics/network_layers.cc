@@ -1464,7 +1464,10 @@ bool IsExtraLayer(const LayerSpec& spec) {
   if (const auto* b = std::get_if<BatchNormSpec>(&spec.op)) {
     return b->exponent_product_type.has_value();
   }
-  if (const auto* d = std::get_if<DenseSpec>(&spec.op)) return d->exponent_weights.has_value();
+  if (const auto* d = std::get_if<DenseSpec>(&spec.op)) {
+    return d->exponent_weights.has_value() || d->product != DenseProduct::kMult ||
+           d->binary_cast != BinaryCast::kNone;
+  }
   return !std::holds_alternative<DenseSpec>(spec.op) &&
          !std::holds_alternative<BatchNormSpec>(spec.op) &&
          !std::holds_alternative<SoftmaxSpec>(spec.op);
@@ -1498,6 +1501,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayerOp(
   }
   if (const auto* d = std::get_if<DenseSpec>(&spec.op)) {
     if (d->exponent_weights) return CompileExponentDense(spec, *d, inputs[0]);
+    return CompileBinaryDense(spec, *d, inputs[0]);
   }
   if (const auto* c = std::get_if<ConvSpec>(&spec.op)) return CompileConv(spec, *c, inputs[0]);
   if (const auto* p = std::get_if<PoolingSpec>(&spec.op)) {
@@ -1529,6 +1533,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayerOp(
       case ActivationKind::kBinaryTanh:
       case ActivationKind::kTernaryTanh:
         return CompileTableActivation(spec, *a, inputs[0]);
+      case ActivationKind::kBinaryThreshold:
+      case ActivationKind::kTernaryThreshold:
+        return CompileThresholdActivation(spec, *a, inputs[0]);
       default:
         return CompileActivation(spec, *a, inputs[0]);
     }

@@ -113,6 +113,16 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentDense(const LayerSpec
                                                                  const DenseSpec& d,
                                                                  const LayerInput& input);
 
+// network_quant_layers.cc: nnet::dense with a DenseProduct other than kMult or a BinaryCast.
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileBinaryDense(const LayerSpec& spec,
+                                                               const DenseSpec& d,
+                                                               const LayerInput& input);
+
+// network_quant_layers.cc: normalize_binary_tanh / normalize_ternary_tanh thresholds.
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileThresholdActivation(const LayerSpec& spec,
+                                                                       const ActivationSpec& act,
+                                                                       const LayerInput& input);
+
 // Checks a layer's weight_exponential weights: `count` signs and exponents, signs 0 or 1, a signed
 // product type of at most 112 bits (the exact path's Int128 holds it and a 64-bit bias beside it).
 absl::Status ValidateExponentWeights(const LayerSpec& spec, const ExponentWeights& e, size_t count);

@@ -191,6 +191,205 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentDense(const LayerSpec
   return std::make_unique<Layer>(d, in.type, s.result_type, std::move(order));
 }
 
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileBinaryDense(const LayerSpec& s,
+                                                               const DenseSpec& d,
+                                                               const LayerInput& in) {
+  if (d.n_in <= 0 || d.n_out <= 0 || d.n_in != in.size) {
+    return Invalid(s, absl::StrCat("dense ", d.n_in, " -> ", d.n_out, " reads ", in.size,
+                                   " values"));
+  }
+  const size_t n_weights = static_cast<size_t>(d.n_in) * d.n_out;
+  if (d.weights.size() != n_weights || d.biases.size() != static_cast<size_t>(d.n_out)) {
+    return Invalid(s, absl::StrCat(d.weights.size(), " weights and ", d.biases.size(),
+                                   " biases; expected ", n_weights, " and ", d.n_out));
+  }
+  const FixedType& wt = d.weight_type;
+  const FixedType& bt = d.bias_type;
+  const FixedType& at = d.accum_type;
+  for (const FixedType* t : {&wt, &bt, &at, &in.type, &s.result_type}) {
+    if (t->width < 1 || t->width > 64 || std::abs(t->integer_bits) > 512) {
+      return Invalid(s, absl::StrCat("type ", t->ToString(), " is not supported"));
+    }
+  }
+  for (size_t k = 0; k < d.biases.size(); ++k) {
+    if (WrapToWidth(bt, d.biases[k]) != d.biases[k]) {
+      return Invalid(s, absl::StrCat("bias[", k, "] is not a raw value of ", bt.ToString()));
+    }
+  }
+  const FixedType uint1{1, 1, false};
+  for (size_t k = 0; k < n_weights; ++k) {
+    const int64_t w = d.weights[k];
+    const bool ok = d.product == DenseProduct::kNegateInInput ? (w >= -1 && w <= 1)
+                                                              : WrapToWidth(wt, w) == w;
+    if (!ok) return Invalid(s, absl::StrCat("weight[", k, "] = ", w, " is out of range"));
+  }
+  if (d.product == DenseProduct::kNegateInInput &&
+      !(wt.width == 2 && wt.integer_bits == 2 && wt.is_signed)) {
+    return Invalid(s, "negated-in-input products hold ap_int<2> weights in {-1, 0, 1}");
+  }
+  if (d.product == DenseProduct::kXnor && !(wt == uint1 && in.type == uint1)) {
+    return Unimplemented(s, "both_binary with an input or weight type other than ap_uint<1>");
+  }
+  const int fa = at.fractional_bits();
+  if (d.binary_cast != BinaryCast::kNone && (fa > 62 || fa < -60)) {
+    return Unimplemented(s, absl::StrCat("binary cast of accumulator ", at.ToString()));
+  }
+  if (in.type.width + wt.width > kMaxExactBits - 8) {
+    return Unimplemented(s, "product too wide");
+  }
+  std::vector<std::pair<int, int>> order;  // (i, j) in summation order
+  if (d.resource_strategy) {
+    std::optional<std::vector<std::pair<int, int>>> resource =
+        DenseResourceOrder(d.n_in, d.n_out, d.reuse_factor);
+    if (!resource) {
+      return Invalid(s, absl::StrCat("reuse factor ", d.reuse_factor,
+                                     " is not valid for dense_resource with n_in ", d.n_in,
+                                     " and n_out ", d.n_out));
+    }
+    order = *std::move(resource);
+  } else {
+    for (int i = 0; i < d.n_in; ++i) {
+      for (int j = 0; j < d.n_out; ++j) order.emplace_back(i, j);
+    }
+  }
+  class Layer final : public ExtraLayer {
+   public:
+    Layer(const DenseSpec& d, const FixedType& in, const FixedType& res,
+          std::vector<std::pair<int, int>> order)
+        : d_(d), in_(in), res_(res), order_(std::move(order)) {
+      n_out_ = d.n_out;
+      macs_ = int64_t{d.n_in} * d.n_out;
+      for (int64_t b : d.biases) bias_accum_.push_back(Convert(d.bias_type, b, d.accum_type));
+      int n = d.n_in, log = 1;  // nnet::ceillog2: n <= 2 ? 1 : 1 + ceillog2((n + 1) / 2)
+      while (n > 2) {
+        n = (n + 1) / 2;
+        ++log;
+      }
+      cast_type_ = FixedType{log + 2, log + 2, true};
+    }
+    void Run(const int64_t* const* xs, int64_t* y) const override {
+      const int64_t* x = xs[0];
+      const FixedType& at = d_.accum_type;
+      std::vector<int64_t> acc = bias_accum_;
+      for (auto [i, j] : order_) {
+        const int64_t w = d_.weights[static_cast<size_t>(i) * d_.n_out + j];
+        const Int128 xv = WideRaw(in_, x[i]);
+        Int128 p = 0;  // the product in units of 2^-f
+        int f = 0;
+        switch (d_.product) {
+          case DenseProduct::kMult:
+            p = xv * WideRaw(d_.weight_type, w);
+            f = in_.fractional_bits() + d_.weight_type.fractional_bits();
+            break;
+          case DenseProduct::kNegateInInput:
+            p = w == 0 ? 0 : w == 1 ? xv : WideRaw(in_, ApplyOverflow(in_, -xv));
+            f = in_.fractional_bits();
+            break;
+          case DenseProduct::kXnor:
+            p = xv == WideRaw(d_.weight_type, w) ? 1 : 0;
+            break;
+          case DenseProduct::kDataBinary:
+          case DenseProduct::kDataBinaryInWeightType: {
+            const Int128 wv = WideRaw(d_.weight_type, w);
+            if (xv != 0) {
+              p = wv;
+            } else if (d_.product == DenseProduct::kDataBinary) {
+              p = -wv;
+            } else {
+              p = WideRaw(d_.weight_type, ApplyOverflow(d_.weight_type, -wv));
+            }
+            f = d_.weight_type.fractional_bits();
+            break;
+          }
+        }
+        const int64_t pq = QuantizeScaled(at, p, at.fractional_bits() - f);
+        acc[j] = ApplyOverflow(at, WideRaw(at, acc[j]) + WideRaw(at, pq));
+      }
+      for (int j = 0; j < d_.n_out; ++j) y[j] = Cast(acc[j]);
+    }
+
+   private:
+    // nnet's cast<data_T, res_T, CONFIG_T>(acc).
+    int64_t Cast(int64_t acc) const {
+      const FixedType& at = d_.accum_type;
+      if (d_.binary_cast == BinaryCast::kNone) return Convert(at, acc, res_);
+      const int fa = at.fractional_bits();
+      const Int128 v = WideRaw(at, acc);
+      const Int128 n = d_.n_in;
+      const bool halved = d_.binary_cast == BinaryCast::kHalvedTwice;
+      // The exact value (acc - n_in / 2, or acc * 2 - n_in) in units of 2^-max(fa, 0).
+      const Int128 a = halved ? v : 2 * v;
+      const Int128 c = halved ? n / 2 : n;
+      Int128 t;  // truncated toward zero to an integer (ap_fixed -> ap_int)
+      if (fa >= 0) {
+        t = (a - (c << fa)) / (Int128(1) << fa);
+      } else {
+        t = (a << -fa) - c;
+      }
+      int64_t r = WrapToWidth(cast_type_, t);
+      if (halved) r = WrapToWidth(cast_type_, Int128(r) * 2);
+      return Convert(cast_type_, r, res_);
+    }
+
+    DenseSpec d_;
+    FixedType in_, res_, cast_type_;
+    std::vector<std::pair<int, int>> order_;
+    std::vector<int64_t> bias_accum_;
+  };
+  return std::make_unique<Layer>(d, in.type, s.result_type, std::move(order));
+}
+
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileThresholdActivation(const LayerSpec& s,
+                                                                       const ActivationSpec& act,
+                                                                       const LayerInput& in) {
+  const bool ternary = act.kind == ActivationKind::kTernaryThreshold;
+  const size_t n = static_cast<size_t>(act.n);
+  if (act.n <= 0 || act.n != in.size || act.params.size() != n ||
+      (ternary && act.thresholds_lo.size() != n)) {
+    return Invalid(s, absl::StrCat("threshold activation of ", act.n, " values reads ", in.size,
+                                   " with ", act.params.size(), " thresholds"));
+  }
+  const FixedType& it = in.type;
+  if (it.width < 1 || it.width > 64 || s.result_type.width < 1 || s.result_type.width > 64) {
+    return Invalid(s, "type is not supported");
+  }
+  for (const std::vector<int64_t>* t : {&act.params, &act.thresholds_lo}) {
+    for (int64_t v : *t) {
+      if (WrapToWidth(it, v) != v) {
+        return Invalid(s, absl::StrCat("threshold ", v, " is not a raw value of ", it.ToString()));
+      }
+    }
+  }
+  class Layer final : public ExtraLayer {
+   public:
+    Layer(const ActivationSpec& act, const FixedType& in, const FixedType& res)
+        : act_(act), in_(in) {
+      n_out_ = act.n;
+      const FixedType int2{2, 2, true};
+      plus_ = Convert(int2, 1, res);
+      zero_ = Convert(int2, 0, res);
+      minus_ = Convert(int2, -1, res);
+    }
+    void Run(const int64_t* const* xs, int64_t* y) const override {
+      for (int i = 0; i < act_.n; ++i) {
+        const Int128 x = WideRaw(in_, xs[0][i]);
+        const Int128 hi = WideRaw(in_, act_.params[i]);
+        if (act_.kind == ActivationKind::kBinaryThreshold) {
+          y[i] = (act_.threshold_inclusive ? x >= hi : x > hi) ? plus_ : zero_;
+        } else {
+          y[i] = x > hi ? plus_ : x <= WideRaw(in_, act_.thresholds_lo[i]) ? minus_ : zero_;
+        }
+      }
+    }
+
+   private:
+    ActivationSpec act_;
+    FixedType in_;
+    int64_t plus_ = 0, zero_ = 0, minus_ = 0;
+  };
+  return std::make_unique<Layer>(act, it, s.result_type);
+}
+
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTranspose(const LayerSpec& s,
                                                              const TransposeSpec& t,
                                                              const LayerInput& in) {

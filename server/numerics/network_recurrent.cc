@@ -38,8 +38,10 @@ class StepDense {
  public:
   absl::Status Init(const LayerSpec& s, const DenseSpec& d, const FixedType& in,
                     const FixedType& result, absl::string_view what) {
-    if (d.exponent_weights) {
-      return Unimplemented(s, absl::StrCat(what, " dense: exponent weights are not supported"));
+    if (d.exponent_weights || d.product != DenseProduct::kMult ||
+        d.binary_cast != BinaryCast::kNone) {
+      return Unimplemented(
+          s, absl::StrCat(what, " dense: exponent or binary products are not supported"));
     }
     for (const FixedType* t : {&d.weight_type, &d.bias_type, &d.accum_type}) {
       if (!TypeOk(*t)) {

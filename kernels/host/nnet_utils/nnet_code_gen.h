@@ -59,6 +59,23 @@ class weight_binary {
   }
 };
 
+// Binary data and weights (ap_uint<1>, XNOR): 1 when equal, in x_T.
+template <class x_T, class w_T>
+class both_binary {
+ public:
+  static x_T product(x_T a, w_T w) { return a == w ? 1 : 0; }
+};
+
+// Binary data (ap_uint<1>, 0 standing for -1): -w or w, exactly.
+template <class x_T, class w_T>
+class data_binary {
+ public:
+  static auto product(x_T a, w_T w) -> decltype(-w) {
+    if (a == 0) return -w;
+    return w;
+  }
+};
+
 // Ternary weights (ap_int<2> in {-1, 0, 1}): 0, -x or x, exactly.
 template <class x_T, class w_T>
 class weight_ternary {

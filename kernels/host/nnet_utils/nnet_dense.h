@@ -2,13 +2,38 @@
 //   latency:  acc_j = accum_t(b_j); acc_j = accum_t(acc_j + accum_t(x_i * w[i*n_out + j])) for i in
 //             order; y_j = res_t(acc_j).
 //   resource: the same casts; weights are stored transposed (w[j*n_in + i]).
+//   ap_uint<1> input and weights: the popcount cast<> (dense_cast).
 #ifndef FPGAAS_KERNELS_HOST_NNET_DENSE_H_
 #define FPGAAS_KERNELS_HOST_NNET_DENSE_H_
+
+#include <type_traits>
 
 #include "nnet_code_gen.h"
 #include "nnet_common.h"
 
 namespace nnet {
+
+// nnet_mult.h's cast<> (hls4ml 1.2+): with ap_uint<1> input and weights the sum is a popcount and
+// y = res_t(ap_int<N>(trunc(2 acc - n_in))), N = ceillog2(n_in) + 2 (ap_int wraps); else res_t(acc).
+template <class data_T, class res_T, typename CONFIG_T>
+res_T dense_cast(const typename CONFIG_T::accum_t& acc) {
+  if constexpr (std::is_same_v<data_T, ap_uint<1>> &&
+                std::is_same_v<typename CONFIG_T::weight_t, ap_uint<1>>) {
+    constexpr int f = CONFIG_T::accum_t::fwidth;
+    static_assert(f >= 0 && f < 62, "binary cast of this accumulator");
+    int bits = 1;  // nnet::ceillog2(n_in)
+    for (unsigned m = CONFIG_T::n_in; m > 2; m = (m + 1) / 2) ++bits;
+    fpgaas_ap::i128 t = (2 * acc.raw() - (fpgaas_ap::i128(CONFIG_T::n_in) << f)) /
+                        (fpgaas_ap::i128(1) << f);  // truncates toward zero
+    const fpgaas_ap::i128 m = fpgaas_ap::i128(1) << (bits + 2);
+    t %= m;
+    if (t < 0) t += m;
+    if (t >= m / 2) t -= m;
+    return res_T(ap_fixed<64, 64>::from_raw(t, 0));
+  } else {
+    return res_T(acc);
+  }
+}
 
 struct dense_config {
   typedef float bias_t;
@@ -38,7 +63,7 @@ void dense_latency(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_out],
           CONFIG_T::template product<data_T, weight_t>::product(data[i], weights[i * CONFIG_T::n_out + j]);
       acc = acc + p;
     }
-    res[j] = acc;
+    res[j] = dense_cast<data_T, res_T, CONFIG_T>(acc);
   }
 }
 
@@ -55,7 +80,7 @@ void dense_resource(data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_out],
           CONFIG_T::template product<data_T, weight_t>::product(data[i], weights[j * CONFIG_T::n_in + i]);
       acc = acc + p;
     }
-    res[j] = acc;
+    res[j] = dense_cast<data_T, res_T, CONFIG_T>(acc);
   }
 }
 

@@ -627,40 +627,7 @@ TEST(Hls4mlProjectErrorsTest, LayerReadingAnArrayNobodyWrote) {
               HasSubstr("firmware/tiny.cpp:" + std::to_string(LineOf(cpp, "(layer7_out"))));
 }
 
-// Binary/ternary networks compute something other than a plain product: never emulated silently.
-TEST(Hls4mlProjectErrorsTest, BinaryAndTernaryWeightsOfOldReleases) {
-  for (const char* type : {"ap_uint<1>", "ap_int<2>"}) {
-    SCOPED_TRACE(type);
-    fs::path dir = CopyFixture("old_style");
-    const fs::path params = dir / "firmware" / "parameters.h";
-    // 2019-2020 nnet_dense.h picks the product by overloads on weight_t (no `product` in config).
-    ReplaceInFile(params, "typedef model_default_t weight_t;",
-                  std::string("typedef ") + type + " weight_t;");
-    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
-    ASSERT_FALSE(project.ok());
-    EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
-    EXPECT_THAT(project.status().message(), HasSubstr("config2::weight_t"));
-    EXPECT_THAT(project.status().message(), HasSubstr("binary/ternary weights"));
-    EXPECT_THAT(project.status().message(),
-                HasSubstr("firmware/parameters.h:" +
-                          std::to_string(LineOf(params, std::string(type) + " weight_t;"))));
-  }
-}
-
-TEST(Hls4mlProjectErrorsTest, BinaryInputOfOldReleases) {
-  fs::path dir = CopyFixture("old_style");
-  ReplaceInFile(dir / "firmware" / "defines.h", "typedef ap_fixed<16,6> input_t;",
-                "typedef ap_uint<1> input_t;");
-  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
-  ASSERT_FALSE(project.ok());
-  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(project.status().message(), HasSubstr("binary inputs"));
-  EXPECT_THAT(project.status().message(),
-              HasSubstr("firmware/myproject.cpp:" +
-                        std::to_string(LineOf(dir / "firmware" / "myproject.cpp",
-                                              "nnet::dense_latency<input_t"))));
-}
-
+// (Binary/ternary products of every release: binary_products_import_test.cc.)
 TEST(Hls4mlProjectErrorsTest, NonMultiplyProductOfNewReleases) {
   fs::path dir = CopyFixture("new_style");
   const fs::path params = dir / "firmware" / "parameters.h";

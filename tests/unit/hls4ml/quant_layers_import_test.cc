@@ -249,8 +249,9 @@ TEST(BinaryTernaryImport, EditedOrOldProductsAreRefused) {
     EXPECT_THAT(project.status().message(),
                 HasSubstr("firmware/parameters.h:" +
                           std::to_string(LineOf(params, "weight_binary<x_T") - 1) +
-                          ": product nnet::product::weight_binary<x_T, y_T, res_T>: the "
-                          "three-parameter products"));
+                          ": product nnet::product::weight_binary<x_T, y_T, res_T>: without "
+                          "firmware/nnet_utils/nnet_mult.h the release of this three-parameter "
+                          "product cannot be told"));
   }
 }
 

@@ -516,6 +516,58 @@ TEST(ExponentWeights, RandomLayersMatchTheReference) {
   for (int k : kinds) EXPECT_EQ(k, 60);
 }
 
+// hls4ml's 1- and 2-bit dense products (DenseProduct) and the ap_uint<1> cast<> (BinaryCast) on
+// 300 random configurations (every Q/O mode in the input, weight, accum and result types; latency
+// and resource order; each type's extremes among the samples), against the GMP reference.
+TEST(BinaryDense, RandomLayersMatchTheReference) {
+  const FixedType uint1 = T(1, 1, false);
+  int kinds[5] = {0, 0, 0, 0, 0};
+  for (uint32_t seed = 1; seed <= 300; ++seed) {
+    RandomExponentLayers g(seed + 5000);
+    const int kind = static_cast<int>(seed % 5);
+    ++kinds[kind];
+    NetworkSpec spec;
+    // kNegateInInput, kDataBinary*: any input type (data_binary compares it with 0); kXnor and
+    // the popcount cast: ap_uint<1> input and weights.
+    spec.input_type = kind == 1 || kind == 4 ? uint1 : kind == 0 ? g.Type(1, 24) : g.Type(1, 6);
+    spec.input_size = g.Int(1, 9);
+    DenseSpec d = g.Dense(spec.input_type, spec.input_size, g.Int(1, 7));
+    d.exponent_weights.reset();
+    const size_t n_weights = static_cast<size_t>(d.n_in) * d.n_out;
+    if (kind == 0) {
+      d.product = DenseProduct::kNegateInInput;
+      d.weight_type = T(2, 2);
+      for (size_t k = 0; k < n_weights; ++k) d.weights.push_back(g.Int(-1, 1));
+    } else if (kind == 1 || kind == 4) {
+      d.product = kind == 1 ? DenseProduct::kXnor : DenseProduct::kMult;
+      d.weight_type = uint1;
+      for (size_t k = 0; k < n_weights; ++k) d.weights.push_back(g.Int(0, 1));
+      d.binary_cast = g.Int(0, 1) ? BinaryCast::kHalvedTwice : BinaryCast::kTwiceMinusN;
+    } else {
+      d.product = kind == 2 ? DenseProduct::kDataBinary : DenseProduct::kDataBinaryInWeightType;
+      d.weight_type = g.Type(1, 20);
+      d.weights = g.Raws(d.weight_type, n_weights);
+    }
+    LayerSpec l;
+    l.name = "binary";
+    l.result_type = g.Type(1, 32);
+    l.op = d;
+    spec.layers.push_back(l);
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
+    for (int b = 0; b < 20; ++b) {
+      const std::vector<int64_t> x = g.Raws(spec.input_type, spec.input_size);
+      absl::StatusOr<std::vector<std::vector<int64_t>>> expected =
+          reference::ReferenceRunGraph(spec, {x});
+      ASSERT_TRUE(expected.ok()) << expected.status();
+      ASSERT_EQ(RunOne(**net, x), (*expected)[0])
+          << "seed " << seed << " kind " << kind << " sample " << b << " input "
+          << spec.input_type.ToString() << " accum " << d.accum_type.ToString();
+    }
+  }
+  for (int k : kinds) EXPECT_EQ(k, 60);
+}
+
 TEST(ExponentWeights, InconsistentSpecsAreRefused) {
   DenseSpec d;
   d.n_in = 2;

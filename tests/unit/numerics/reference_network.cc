@@ -371,6 +371,32 @@ absl::StatusOr<std::vector<mpq_class>> DenseFamily(const LayerSpec& layer, const
     }
     mpz_class product;
     auto mac = [&](int i, int j) {
+      if (d->product != DenseProduct::kMult) {
+        // hls4ml's 1- and 2-bit products, in rationals: -x in in_t / -w in weight_t.
+        const int64_t w_raw = d->weights[static_cast<size_t>(i) * d->n_out + j];
+        const mpq_class wv = ValueOf(d->weight_type, RawToMpz(d->weight_type, w_raw));
+        mpq_class p;
+        switch (d->product) {
+          case DenseProduct::kNegateInInput:
+            p = wv == 0 ? mpq_class(0) : wv == 1 ? x[i] : Conv(type, -x[i]);
+            break;
+          case DenseProduct::kXnor:
+            p = x[i] == wv ? 1 : 0;
+            break;
+          case DenseProduct::kDataBinary:
+            p = x[i] == 0 ? mpq_class(-wv) : wv;
+            break;
+          case DenseProduct::kDataBinaryInWeightType:
+            p = x[i] == 0 ? Conv(d->weight_type, -wv) : wv;
+            break;
+          case DenseProduct::kMult:
+            break;
+        }
+        mpz_class sum = ConvertExact(acc_t, p);
+        sum += acc[j];
+        acc[j] = ConvertDyadic(acc_t, sum, -f_acc);
+        return;
+      }
       if (const auto& e = d->exponent_weights) {
         const size_t k = static_cast<size_t>(i) * d->n_out + j;
         mpz_class sum = ConvertExact(acc_t, ExponentProduct(e->product_type, x[i], e->sign[k],
@@ -407,8 +433,26 @@ absl::StatusOr<std::vector<mpq_class>> DenseFamily(const LayerSpec& layer, const
         }
       }
     }
-    for (int j = 0; j < d->n_out; ++j)
-      y.push_back(ValueOf(res, ConvertDyadic(res, acc[j], -f_acc)));
+    // cast<> of ap_uint<1> input and weights: N = ceillog2(n_in) + 2 bits, trunc toward zero.
+    int bits = 1;
+    for (int m = d->n_in; m > 2; m = (m + 1) / 2) ++bits;
+    const mpz_class modulus = mpz_class(1) << (bits + 2);
+    auto wrap = [&](mpz_class v) {
+      v %= modulus;  // C semantics: the sign of v
+      if (v < 0) v += modulus;
+      if (v >= modulus / 2) v -= modulus;
+      return v;
+    };
+    for (int j = 0; j < d->n_out; ++j) {
+      const mpq_class a = ValueOf(acc_t, acc[j]);
+      if (d->binary_cast == BinaryCast::kHalvedTwice) {
+        y.push_back(Conv(res, mpq_class(wrap(2 * wrap(TruncTowardZero(a - d->n_in / 2))))));
+      } else if (d->binary_cast == BinaryCast::kTwiceMinusN) {
+        y.push_back(Conv(res, mpq_class(wrap(TruncTowardZero(2 * a - d->n_in)))));
+      } else {
+        y.push_back(ValueOf(res, ConvertDyadic(res, acc[j], -f_acc)));
+      }
+    }
   } else if (const auto* b = std::get_if<BatchNormSpec>(&layer.op)) {
     for (int i = 0; i < b->n; ++i) {
       const mpq_class s = ValueOf(b->scale_type, RawToMpz(b->scale_type, b->scale[i]));
