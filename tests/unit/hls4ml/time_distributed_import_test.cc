@@ -34,8 +34,9 @@ constexpr int kSteps = 4;
 
 // new_style (dense 3 -> 4, relu, batch norm, dense 4 -> 3, softmax) wrapped in a TimeDistributed
 // loop over kSteps steps of 3 values (read/write_time_step_<dims>d), then a relu over the whole
-// sequence, as hls4ml 1.3 writes such a model (TimeDistributed of a nested Sequential).
-fs::path TimeDistributedProject(int dims) {
+// sequence, as hls4ml 1.3 writes such a model (TimeDistributed of a nested Sequential). With
+// `relu6` the body's relu is a relu6, a graph layer: the body then runs on the graph executor too.
+fs::path TimeDistributedProject(int dims, bool relu6 = false) {
   fs::path dir = CopyFixture("new_style");
   const fs::path cpp = dir / "firmware" / "tiny.cpp";
   const fs::path params = dir / "firmware" / "parameters.h";
@@ -89,6 +90,7 @@ fs::path TimeDistributedProject(int dims) {
                              dims, "d<input_t, config10>(ts, input_1, layer10_out); // time_distributed\n\n"));
   ReplaceInFile(cpp, "nnet::dense<input_t, layer2_t, config2>(input_1,",
                 "nnet::dense<input_t, layer2_t, config2>(layer10_out,");
+  if (relu6) ReplaceInFile(cpp, "nnet::relu<layer2_t, layer4_t,", "nnet::relu6<layer2_t, layer4_t,");
   ReplaceInFile(cpp, "layer9_out); // output_softmax\n",
                 absl::StrCat("layer9_out); // output_softmax\n\n"
                              "        nnet::write_time_step_",
@@ -149,7 +151,8 @@ void ExpectAgreesWithReference(const NetworkSpec& spec, uint32_t seed) {
 TEST(TimeDistributedImport, WrappedLayersRunOnEveryStep) {
   for (int dims : {2, 3, 4}) {
     SCOPED_TRACE(absl::StrCat("read/write_time_step_", dims, "d"));
-    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(TimeDistributedProject(dims));
+    absl::StatusOr<Hls4mlProject> project =
+        ReadHls4mlProject(TimeDistributedProject(dims, /*relu6=*/dims == 4));
     ASSERT_TRUE(project.ok()) << project.status();
     const NetworkSpec& spec = project->spec;
     ASSERT_EQ(spec.layers.size(), 2u);
