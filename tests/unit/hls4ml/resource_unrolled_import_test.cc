@@ -168,9 +168,10 @@ void ExpectAgreesWithReference(const NetworkSpec& spec, uint32_t seed) {
   for (int sample = 0; sample < n; ++sample) {
     std::vector<int64_t> raws;
     for (int k = 0; k < (*net)->input_size(); ++k) {
-      // The whole range of the 16-bit input, a third of the samples small.
-      const int64_t r = static_cast<int64_t>(rng() % 65536) - 32768;
-      raws.push_back(sample % 3 == 0 ? r / 64 : r);
+      // The whole range of the (signed) input type, a third of the samples small.
+      const int64_t half = int64_t{1} << (in.width - 1);
+      const int64_t r = static_cast<int64_t>(rng() % (2 * half)) - half;
+      raws.push_back(sample % 3 == 0 ? r / 16 : r);
       batch.resize(batch.size() + in.container_bytes());
       PackRaw(in, raws.back(), batch.data() + batch.size() - in.container_bytes());
     }
@@ -217,6 +218,71 @@ TEST(ResourceUnrolledImport, ReadsAsTheResourceStrategyInBothReuseCases) {
     EXPECT_EQ(b.accum_type, a.accum_type);
     ExpectAgreesWithReference(unrolled->spec, 11 + rf);
   }
+}
+
+// cnn_stream's conv2 (1x1, 3 channels -> 2 filters, io_stream) with its mult_config's window
+// products made resource_unrolled (reuse 3; the file in the resource layout [filter][channel]).
+TEST(ResourceUnrolledImport, StreamConvolutionWindows) {
+  absl::StatusOr<Hls4mlProject> plain = ReadHls4mlProject(CopyFixture("cnn_stream"));
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  const fs::path dir = CopyFixture("cnn_stream");
+  const fs::path params = dir / "firmware/parameters.h";
+  ReplaceInFile(params,
+                "struct config6_mult : nnet::dense_config {\n"
+                "    static const unsigned n_in = 3;\n"
+                "    static const unsigned n_out = 2;\n"
+                "    static const unsigned reuse_factor = 1;\n"
+                "    static const unsigned strategy = nnet::latency;",
+                "struct config6_mult : nnet::dense_config {\n"
+                "    static const unsigned n_in = 3;\n"
+                "    static const unsigned n_out = 2;\n"
+                "    static const unsigned reuse_factor = 3;\n"
+                "    static const unsigned strategy = nnet::resource_unrolled;");
+  ReplaceInFile(params,
+                "using kernel = nnet::DenseLatency<data_T, res_T, CONFIG_T>;\n"
+                "    template<class x_T, class y_T>\n"
+                "    using product = nnet::product::mult<x_T, y_T>;\n};\n\nstruct config6 :",
+                "using kernel = nnet::dense_resource_unrolled_6<data_T, res_T, CONFIG_T>;\n"
+                "    template<class x_T, class y_T>\n"
+                "    using product = nnet::product::mult<x_T, y_T>;\n};\n\nstruct config6 :");
+  ReplaceInFile(params,
+                "    static const unsigned strategy = nnet::latency;\n"
+                "    static const nnet::conv_implementation implementation = "
+                "nnet::conv_implementation::linebuffer;\n"
+                "    static const unsigned min_height = 2;",
+                "    static const unsigned strategy = nnet::resource_unrolled;\n"
+                "    static const nnet::conv_implementation implementation = "
+                "nnet::conv_implementation::linebuffer;\n"
+                "    static const unsigned min_height = 2;");
+  const std::vector<double> w = ReadValues(dir / "firmware/weights/w6.txt");  // [channel][filter]
+  std::vector<double> t;
+  std::string text;
+  for (int f = 0; f < 2; ++f) {
+    for (int c = 0; c < 3; ++c) {
+      t.push_back(w[c * 2 + f]);
+      absl::StrAppend(&text, text.empty() ? "" : ", ", w[c * 2 + f]);
+    }
+  }
+  WriteText(dir / "firmware/weights/w6.txt", text);
+  WriteCodeGen(dir, UnrolledClass(3, 2, 3, t, "6"));
+  absl::StatusOr<Hls4mlProject> unrolled = ReadHls4mlProject(dir);
+  ASSERT_TRUE(unrolled.ok()) << unrolled.status();
+  const LayerSpec* conv = nullptr;
+  const LayerSpec* plain_conv = nullptr;
+  for (const LayerSpec& l : unrolled->spec.layers) conv = l.name == "conv2" ? &l : conv;
+  for (const LayerSpec& l : plain->spec.layers) plain_conv = l.name == "conv2" ? &l : plain_conv;
+  ASSERT_TRUE(conv != nullptr && plain_conv != nullptr);
+  const auto& c = std::get<ConvSpec>(conv->op);
+  EXPECT_TRUE(c.resource_strategy);
+  EXPECT_EQ(c.weights, std::get<ConvSpec>(plain_conv->op).weights);
+  ExpectAgreesWithReference(unrolled->spec, 5);
+  // A depthwise convolution has no generated kernel: refused.
+  ReplaceInFile(dir / "firmware/myproject.cpp", "nnet::conv_2d_cl<layer5_t, layer6_t, config6>",
+                "nnet::depthwise_conv_2d_cl<layer5_t, layer6_t, config6>");
+  const absl::Status st = ReadHls4mlProject(dir).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented) << st;
+  EXPECT_THAT(st.message(), HasSubstr("depthwise convolution strategy nnet::resource_unrolled is "
+                                      "not supported"));
 }
 
 absl::Status ReadStatus(const fs::path& dir) { return ReadHls4mlProject(dir).status(); }
