@@ -285,6 +285,36 @@ TEST(ResourceUnrolledImport, StreamConvolutionWindows) {
                                       "not supported"));
 }
 
+// The rnn_parallel fixture's GRU with both products (mult_config1: 4 -> 9, reuse 4, a saturating
+// accumulator; mult_config2: 3 -> 9, reuse 3) resource_unrolled, as hls4ml names their classes.
+TEST(ResourceUnrolledImport, RecurrentProducts) {
+  absl::StatusOr<Hls4mlProject> plain = ReadHls4mlProject(CopyFixture("rnn_parallel"));
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  const fs::path dir = CopyFixture("rnn_parallel");
+  const fs::path params = dir / "firmware/parameters.h";
+  for (const char* n_in : {"4", "3"}) {
+    const std::string head = absl::StrCat("    static const unsigned n_in = ", n_in,
+                                          ";\n    static const unsigned n_out = 9;\n");
+    ReplaceInFile(params, head + "    static const unsigned strategy = nnet::resource;",
+                  head + "    static const unsigned strategy = nnet::resource_unrolled;");
+  }
+  ReplaceInFile(params, "nnet::DenseResource_rf_leq_nin", "nnet::dense_resource_unrolled_3_1");
+  ReplaceInFile(params, "nnet::DenseResource_rf_leq_nin", "nnet::dense_resource_unrolled_3_2");
+  WriteCodeGen(dir, UnrolledClass(4, 9, 4, ReadValues(dir / "firmware/weights/w3.txt"), "3_1") +
+                        UnrolledClass(3, 9, 3, ReadValues(dir / "firmware/weights/wr3.txt"), "3_2"));
+  absl::StatusOr<Hls4mlProject> unrolled = ReadHls4mlProject(dir);
+  ASSERT_TRUE(unrolled.ok()) << unrolled.status();
+  ASSERT_EQ(unrolled->spec.layers.size(), plain->spec.layers.size());
+  const auto& r = std::get<RecurrentSpec>(unrolled->spec.layers[1].op);
+  const auto& p = std::get<RecurrentSpec>(plain->spec.layers[1].op);
+  for (const auto* pair : {&r.input_dense, &r.recurrent_dense}) EXPECT_TRUE(pair->resource_strategy);
+  EXPECT_EQ(r.input_dense.reuse_factor, 4);
+  EXPECT_EQ(r.recurrent_dense.reuse_factor, 3);
+  EXPECT_EQ(r.input_dense.weights, p.input_dense.weights);
+  EXPECT_EQ(r.recurrent_dense.weights, p.recurrent_dense.weights);
+  ExpectAgreesWithReference(unrolled->spec, 6);
+}
+
 absl::Status ReadStatus(const fs::path& dir) { return ReadHls4mlProject(dir).status(); }
 
 TEST(ResourceUnrolledImport, RefusesClassesThatSumOtherwise) {
