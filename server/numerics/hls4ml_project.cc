@@ -101,16 +101,16 @@ struct TimeStepLoop {
   std::string config;    // "config2"
   Located where;
   size_t first_call = 0, end_call = 0;  // calls_ [first_call, end_call) lie inside
-  std::string end_comment;  // the writer's `} // <name>_end`: the layer's name
+  std::string end_comment;              // the writer's `} // <name>_end`: the layer's name
 };
 
 // A TimeDistributed loop whose read_time_step the importer has read, while it reads the body.
 struct OpenTimeSteps {
   int loop = -1;
-  size_t first_layer = 0;        // the spec's index of the body's first layer
-  std::string input_layer;       // the spec name of the buffer the loop reads
-  bool implicit_input = false;   // that buffer is the previous layer's output
-  std::string slice_layer;       // the name the body's layers read the step's slice by
+  size_t first_layer = 0;       // the spec's index of the body's first layer
+  std::string input_layer;      // the spec name of the buffer the loop reads
+  bool implicit_input = false;  // that buffer is the previous layer's output
+  std::string slice_layer;      // the name the body's layers read the step's slice by
   int steps = 0;
 };
 
@@ -367,7 +367,7 @@ class ProjectReader {
   std::vector<std::string> top_names_;
   std::map<std::string, Located> out_of_line_;  // `const T config4::slope = 0.2;` by "config4::slope"
   std::map<std::string, std::string> nnet_utils_;
-  std::optional<const SourceFile*> code_gen_;  // nnet_utils/nnet_code_gen.h once read (or null)
+  std::optional<const SourceFile*> code_gen_;    // nnet_utils/nnet_code_gen.h once read (or null)
   bool stream_ = false;                          // an io_stream project (hls::stream arguments)
   std::optional<LayerSpec> pending_depthwise_;   // see BuildSeparable
   std::vector<TimeStepLoop> loops_;              // TimeDistributed loops of the top function
@@ -1022,7 +1022,7 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
                          absl::StrCat("a TimeDistributed loop inside another (",
                                       loops_.back().where.Where(), ") is not supported"));
           }
-          loops_.push_back(TimeStepLoop{var, config, where, calls_.size(), calls_.size()});
+          loops_.push_back(TimeStepLoop{var, config, where, calls_.size(), calls_.size(), ""});
           loop_depth = depth;
           continue;
         }
@@ -1194,7 +1194,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
   }
   if (unrolled && kernel == config.usings.end()) {
     return Error(absl::StatusCode::kInvalidArgument, strategy->second.Where(),
-                 absl::StrCat(config.name, " has strategy nnet::resource_unrolled but no kernel "
+                 absl::StrCat(config.name,
+                              " has strategy nnet::resource_unrolled but no kernel "
                               "naming its generated dense_resource_unrolled function"));
   }
   auto product = config.usings.find("product");
@@ -1946,7 +1947,8 @@ absl::Status ProjectReader::CheckUnrolledDense(const Located& kernel, int n_in, 
       "public:staticvoiddense(data_Tdata[CONFIG_T::n_in],res_Tres[CONFIG_T::n_out],typenameCONFIG_"
       "T::weight_tweights[CONFIG_T::n_in*CONFIG_T::n_out],typenameCONFIG_T::bias_tbiases[CONFIG_T::"
       "n_out]){",
-      "constexprintblock_factor=DIV_ROUNDUP(CONFIG_T::n_in*CONFIG_T::n_out,CONFIG_T::reuse_factor);",
+      "constexprintblock_factor=DIV_ROUNDUP(CONFIG_T::n_in*CONFIG_T::n_out,CONFIG_T::reuse_factor)"
+      ";",
       "typenameCONFIG_T::accum_tacc[CONFIG_T::n_out];",
       "InitAccum:for(inti=0;i<CONFIG_T::n_out;i++){",
       "acc[i]=(typenameCONFIG_T::accum_t)biases[i];",
@@ -2006,8 +2008,8 @@ absl::Status ProjectReader::CheckUnrolledDense(const Located& kernel, int n_in, 
              (close = m.find(']')) != absl::string_view::npos &&
              absl::SimpleAtoi(m.substr(0, close), &mac.i);
         if (ok) m.remove_prefix(close);
-        ok = ok && absl::ConsumePrefix(&m, "],weights[") &&
-             absl::ConsumeSuffix(&m, "]));") && absl::SimpleAtoi(m, &mac.w);
+        ok = ok && absl::ConsumePrefix(&m, "],weights[") && absl::ConsumeSuffix(&m, "]));") &&
+             absl::SimpleAtoi(m, &mac.w);
         if (!ok) {
           return refuse(file->Where(body[b].first),
                         absl::StrCat("'", body[b].second,
@@ -2029,9 +2031,9 @@ absl::Status ProjectReader::CheckUnrolledDense(const Located& kernel, int n_in, 
   std::optional<std::vector<std::pair<int, int>>> order =
       internal::DenseResourceOrder(n_in, n_out, reuse_factor);
   if (!order) {
-    return refuse(kernel.Where(), absl::StrCat("reuse factor ", reuse_factor, " for ", n_in,
-                                               " inputs and ", n_out,
-                                               " outputs has no dense_resource order"));
+    return refuse(kernel.Where(),
+                  absl::StrCat("reuse factor ", reuse_factor, " for ", n_in, " inputs and ", n_out,
+                               " outputs has no dense_resource order"));
   }
   size_t m = 0;
   for (auto [i, j] : *order) {
@@ -2041,23 +2043,22 @@ absl::Status ProjectReader::CheckUnrolledDense(const Located& kernel, int n_in, 
       continue;
     }
     if (!zero_product(w)) {
-      return refuse(
-          m < macs.size() ? file->Where(macs[m].line) : file->Where(class_line),
-          absl::StrCat("dense_resource's next product is acc[", j, "] += data[", i, "] * weights[",
-                       w, "] (not 0), ",
-                       m < macs.size() ? absl::StrCat("this kernel's is acc[", macs[m].j,
-                                                      "] += data[", macs[m].i, "] * weights[",
-                                                      macs[m].w, "]")
-                                       : std::string("this kernel has no more"),
-                       ": it does not sum as the resource strategy does"));
+      return refuse(m < macs.size() ? file->Where(macs[m].line) : file->Where(class_line),
+                    absl::StrCat("dense_resource's next product is acc[", j, "] += data[", i,
+                                 "] * weights[", w, "] (not 0), ",
+                                 m < macs.size() ? absl::StrCat("this kernel's is acc[", macs[m].j,
+                                                                "] += data[", macs[m].i,
+                                                                "] * weights[", macs[m].w, "]")
+                                                 : std::string("this kernel has no more"),
+                                 ": it does not sum as the resource strategy does"));
     }
   }
   if (m < macs.size()) {
-    return refuse(file->Where(macs[m].line),
-                  absl::StrCat("acc[", macs[m].j, "] += data[", macs[m].i, "] * weights[",
-                               macs[m].w, "] is not among dense_resource's products (", n_in,
-                               " inputs, ", n_out, " outputs, reuse factor ", reuse_factor,
-                               ") in their order"));
+    return refuse(
+        file->Where(macs[m].line),
+        absl::StrCat("acc[", macs[m].j, "] += data[", macs[m].i, "] * weights[", macs[m].w,
+                     "] is not among dense_resource's products (", n_in, " inputs, ", n_out,
+                     " outputs, reuse factor ", reuse_factor, ") in their order"));
   }
   return absl::OkStatus();
 }
@@ -2084,7 +2085,8 @@ absl::Status ProjectReader::CheckTimeDistributedHeader(int dims, bool read) {
     return Error(absl::StatusCode::kUnimplemented,
                  Display(firmware_dir_ / "nnet_utils" / "nnet_time_distributed.h"),
                  absl::StrCat("this nnet_time_distributed.h's ", read ? "read" : "write",
-                              "_time_step_", dims, "d is not hls4ml 1.3's (edited?): it cannot be "
+                              "_time_step_", dims,
+                              "d is not hls4ml 1.3's (edited?): it cannot be "
                               "reproduced"));
   }
   return absl::OkStatus();
@@ -2111,7 +2113,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildSeparable(const LayerCall& call, i
   const bool three_types = call.template_args.size() == 3;
   if (three_types && !stream_) {
     return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
-                 absl::StrCat("nnet::", call.function, " with three template arguments reads "
+                 absl::StrCat("nnet::", call.function,
+                              " with three template arguments reads "
                               "arrays (hls4ml 0.7 wrote it for io_stream only)"));
   }
   absl::StatusOr<const ConfigStruct*> config_or = Config(call, three_types ? 2 : 3);
@@ -2248,7 +2251,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
     if (kernel == nullptr || it == kernel->end() ||
         !absl::StrContains(it->second.text, "::dense_resource_unrolled_")) {
       return Error(absl::StatusCode::kInvalidArgument, strategy->second.Where(),
-                   absl::StrCat(config.name, " has strategy nnet::resource_unrolled but no "
+                   absl::StrCat(config.name,
+                                " has strategy nnet::resource_unrolled but no "
                                 "mult_config kernel naming its generated "
                                 "dense_resource_unrolled function"));
     }
@@ -4085,7 +4089,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
       *out = call.args[2];
       *out_template = 2;
       *in2_template = 1;
-    } else if ((absl::StartsWith(f, "read_time_step_") || absl::StartsWith(f, "write_time_step_")) &&
+    } else if ((absl::StartsWith(f, "read_time_step_") ||
+                absl::StartsWith(f, "write_time_step_")) &&
                call.args.size() == 3) {
       *ins = {call.args[1]};  // (ts, in, out)
       *out = call.args[2];
@@ -4147,7 +4152,7 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     }
   };
   std::set<std::string> layer_names;
-  std::optional<OpenTimeSteps> open_steps;  // inside a TimeDistributed loop
+  std::optional<OpenTimeSteps> open_steps;        // inside a TimeDistributed loop
   std::map<std::string, std::string> loop_local;  // arrays written inside a loop -> its place
   for (const TimeStepLoop& loop : loops_) {
     if (loop.first_call == loop.end_call) {
@@ -4171,24 +4176,26 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
       if (loop == nullptr || (ci == loop->first_call) != read ||
           (ci + 1 == loop->end_call) != write) {
         const TimeStepLoop& l = loop != nullptr ? *loop : loops_[open_steps->loop];
-        return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
-                     absl::StrCat("nnet::", call.function, ": the TimeDistributed loop at ",
-                                  l.where.Where(), " must begin with nnet::read_time_step_<N>d "
-                                  "and end with nnet::write_time_step_<N>d (as hls4ml writes it)"));
+        return Error(
+            absl::StatusCode::kUnimplemented, call.where.Where(),
+            absl::StrCat("nnet::", call.function, ": the TimeDistributed loop at ", l.where.Where(),
+                         " must begin with nnet::read_time_step_<N>d "
+                         "and end with nnet::write_time_step_<N>d (as hls4ml writes it)"));
       }
       if (read || write) {
         const std::string& f = call.function;
         const int dims = f.size() > 2 && absl::EndsWith(f, "d") ? f[f.size() - 2] - '0' : 0;
         if (dims < 2 || dims > 4 || call.template_args.size() != 2 || call.args.size() != 3 ||
             Trim(call.args[0]) != loop->variable) {
-          return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
-                       absl::StrCat("cannot parse nnet::", f, " (expected nnet::", read ? "read" : "write",
-                                    "_time_step_<2|3|4>d<data_T, config>(", loop->variable,
-                                    ", in, out))"));
+          return Error(
+              absl::StatusCode::kInvalidArgument, call.where.Where(),
+              absl::StrCat("cannot parse nnet::", f, " (expected nnet::", read ? "read" : "write",
+                           "_time_step_<2|3|4>d<data_T, config>(", loop->variable, ", in, out))"));
         }
         if (stream_) {
           return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
-                       absl::StrCat("nnet::", f, " in an io_stream project: hls4ml's "
+                       absl::StrCat("nnet::", f,
+                                    " in an io_stream project: hls4ml's "
                                     "nnet_time_distributed.h has array functions only"));
         }
         absl::StatusOr<const ConfigStruct*> config_or = Config(call, 1);
@@ -4223,7 +4230,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
         absl::StatusOr<FixedType> type = ResolveType(call.template_args[0], call.where);
         if (!type.ok()) return type.status();
         std::string in_var = call.args[1];
-        for (int hops = 0; aliases_.count(in_var) && hops < 64; ++hops) in_var = aliases_.at(in_var);
+        for (int hops = 0; aliases_.count(in_var) && hops < 64; ++hops)
+          in_var = aliases_.at(in_var);
         const std::string& out_var = call.args[2];
         auto in = buffers.find(in_var);
         if (in == buffers.end()) {
@@ -4264,10 +4272,9 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
         if (!declared.ok()) return declared.status();
         if (in->second.size != in_size || *declared != out_size) {
           return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
-                       absl::StrCat("nnet::", f, " with ", config.name, " (", *steps,
-                                    " steps of ", step_size, " values) reads '", in_var, "' of ",
-                                    in->second.size, " values into '", out_var, "' of ",
-                                    *declared));
+                       absl::StrCat("nnet::", f, " with ", config.name, " (", *steps, " steps of ",
+                                    step_size, " values) reads '", in_var, "' of ", in->second.size,
+                                    " values into '", out_var, "' of ", *declared));
         }
         std::string name(read ? call.comment : loop->end_comment);
         if (!IsIdentifier(name) || layer_names.count(name)) {
@@ -4280,8 +4287,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
                        absl::StrCat("two layers are named '", name, "'"));
         }
         if (read) {
-          open_steps = OpenTimeSteps{call.loop, spec.layers.size(), in->second.layer,
-                                     in_var == previous, name, *steps};
+          open_steps = OpenTimeSteps{
+              call.loop, spec.layers.size(), in->second.layer, in_var == previous, name, *steps};
           buffers[out_var] = Buffer{name, *type, static_cast<int>(step_size)};
           loop_local[out_var] = loop->where.Where();
           previous = out_var;
@@ -4310,16 +4317,18 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
               name_in = "input";
             } else if (!body_names.count(name_in)) {
               return Error(absl::StatusCode::kUnimplemented, loop->where.Where(),
-                           absl::StrCat("layer '", l.name, "' inside this TimeDistributed loop "
-                                        "reads '", name_in, "' from outside it (not supported)"));
+                           absl::StrCat("layer '", l.name,
+                                        "' inside this TimeDistributed loop "
+                                        "reads '",
+                                        name_in, "' from outside it (not supported)"));
             }
           }
         }
         if (!open_steps->implicit_input) td.inputs = {open_steps->input_layer};
         td.op = std::move(op);
         for (auto it = buffers.begin(); it != buffers.end();) {
-          const bool local = body_names.count(it->second.layer) ||
-                             it->second.layer == open_steps->slice_layer;
+          const bool local =
+              body_names.count(it->second.layer) || it->second.layer == open_steps->slice_layer;
           if (local) loop_local[it->first] = loop->where.Where();
           it = local ? buffers.erase(it) : std::next(it);
         }
@@ -4340,11 +4349,12 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
       for (int hops = 0; aliases_.count(ins[k]) && hops < 64; ++hops) ins[k] = aliases_.at(ins[k]);
       auto it = buffers.find(ins[k]);
       if (it == buffers.end() && loop_local.count(ins[k])) {
-        return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
-                     absl::StrCat("nnet::", call.function, " reads '", ins[k],
-                                  "', written inside the TimeDistributed loop at ",
-                                  loop_local.at(ins[k]), " (only the loop's output is read after "
-                                  "it; not supported)"));
+        return Error(
+            absl::StatusCode::kUnimplemented, call.where.Where(),
+            absl::StrCat("nnet::", call.function, " reads '", ins[k],
+                         "', written inside the TimeDistributed loop at ", loop_local.at(ins[k]),
+                         " (only the loop's output is read after "
+                         "it; not supported)"));
       }
       if (it == buffers.end()) {
         return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),

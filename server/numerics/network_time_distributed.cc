@@ -22,8 +22,7 @@ absl::Status Invalid(const LayerSpec& s, absl::string_view why) {
 // sample b * n_time_steps + t, which is exactly the packed layout of the block's samples.
 class TimeDistributedLayer final : public ExtraLayer {
  public:
-  TimeDistributedLayer(std::unique_ptr<Network> body, int steps, const FixedType& in,
-                       int n_in)
+  TimeDistributedLayer(std::unique_ptr<Network> body, int steps, const FixedType& in, int n_in)
       : body_(std::move(body)), steps_(steps), in_(in), n_in_(n_in) {
     n_out_ = steps * body_->output_size();
     macs_ = steps * body_->macs_per_sample();
@@ -64,9 +63,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTimeDistributed(const LayerSp
   if (!td.output.empty()) body.outputs = {td.output};
   absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(std::move(body));
   if (!net.ok()) {
-    return absl::Status(net.status().code(),
-                        absl::StrCat("layer \"", spec.name, "\" (time distributed): ",
-                                     net.status().message()));
+    return absl::Status(
+        net.status().code(),
+        absl::StrCat("layer \"", spec.name, "\" (time distributed): ", net.status().message()));
   }
   if ((*net)->num_outputs() != 1) return Invalid(spec, "its body has more than one output");
   // write_time_step copies the body's output without a conversion.

@@ -581,8 +581,7 @@ TEST(Hls4mlProjectErrorsTest, IoStreamSoftmaxOverPacks) {
 TEST(Hls4mlProjectErrorsTest, UnsupportedStrategy) {
   fs::path dir = CopyFixture("new_style");
   const fs::path params = dir / "firmware" / "parameters.h";
-  ReplaceInFile(params, "strategy = nnet::resource;",
-                "strategy = nnet::distributed_arithmetic;");
+  ReplaceInFile(params, "strategy = nnet::resource;", "strategy = nnet::distributed_arithmetic;");
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
   ASSERT_FALSE(project.ok());
   EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);

@@ -37,7 +37,8 @@ std::string UnrolledClass(int n_in, int n_out, int rf, const std::vector<double>
                           const std::string& suffix) {
   std::string s = absl::StrCat(
       "template<class data_T, class res_T, typename CONFIG_T>\n"
-      "class dense_resource_unrolled_", suffix,
+      "class dense_resource_unrolled_",
+      suffix,
       " : public DenseKernel<data_T, res_T, CONFIG_T> {\n"
       "    public:\n"
       "    static void dense(\n"
@@ -185,8 +186,8 @@ void ExpectAgreesWithReference(const NetworkSpec& spec, uint32_t seed) {
   const FixedType& out_t = (*net)->output_type();
   for (int sample = 0; sample < n; ++sample) {
     for (int j = 0; j < (*net)->output_size(); ++j) {
-      const size_t at = (static_cast<size_t>(sample) * (*net)->output_size() + j) *
-                        out_t.container_bytes();
+      const size_t at =
+          (static_cast<size_t>(sample) * (*net)->output_size() + j) * out_t.container_bytes();
       ASSERT_EQ(UnpackRaw(out_t, y.data() + at), expected[sample][j])
           << "sample " << sample << " output " << j;
     }
@@ -300,14 +301,16 @@ TEST(ResourceUnrolledImport, RecurrentProducts) {
   }
   ReplaceInFile(params, "nnet::DenseResource_rf_leq_nin", "nnet::dense_resource_unrolled_3_1");
   ReplaceInFile(params, "nnet::DenseResource_rf_leq_nin", "nnet::dense_resource_unrolled_3_2");
-  WriteCodeGen(dir, UnrolledClass(4, 9, 4, ReadValues(dir / "firmware/weights/w3.txt"), "3_1") +
-                        UnrolledClass(3, 9, 3, ReadValues(dir / "firmware/weights/wr3.txt"), "3_2"));
+  WriteCodeGen(dir,
+               UnrolledClass(4, 9, 4, ReadValues(dir / "firmware/weights/w3.txt"), "3_1") +
+                   UnrolledClass(3, 9, 3, ReadValues(dir / "firmware/weights/wr3.txt"), "3_2"));
   absl::StatusOr<Hls4mlProject> unrolled = ReadHls4mlProject(dir);
   ASSERT_TRUE(unrolled.ok()) << unrolled.status();
   ASSERT_EQ(unrolled->spec.layers.size(), plain->spec.layers.size());
   const auto& r = std::get<RecurrentSpec>(unrolled->spec.layers[1].op);
   const auto& p = std::get<RecurrentSpec>(plain->spec.layers[1].op);
-  for (const auto* pair : {&r.input_dense, &r.recurrent_dense}) EXPECT_TRUE(pair->resource_strategy);
+  for (const auto* pair : {&r.input_dense, &r.recurrent_dense})
+    EXPECT_TRUE(pair->resource_strategy);
   EXPECT_EQ(r.input_dense.reuse_factor, 4);
   EXPECT_EQ(r.recurrent_dense.reuse_factor, 3);
   EXPECT_EQ(r.input_dense.weights, p.input_dense.weights);
@@ -333,10 +336,9 @@ TEST(ResourceUnrolledImport, RefusesClassesThatSumOtherwise) {
     const absl::Status st = ReadStatus(dir);
     SCOPED_TRACE(std::string(st.message()));
     EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
-    EXPECT_THAT(st.message(),
-                HasSubstr(absl::StrCat("firmware/nnet_utils/nnet_code_gen.h:",
-                                       LineOf(gen, "data[2], weights[6]"),
-                                       ": dense kernel dense_resource_unrolled_6")));
+    EXPECT_THAT(st.message(), HasSubstr(absl::StrCat("firmware/nnet_utils/nnet_code_gen.h:",
+                                                     LineOf(gen, "data[2], weights[6]"),
+                                                     ": dense kernel dense_resource_unrolled_6")));
     EXPECT_THAT(st.message(), HasSubstr("dense_resource's next product is acc[0] += data[0] * "
                                         "weights[0] (not 0), this kernel's is acc[1]"));
   }

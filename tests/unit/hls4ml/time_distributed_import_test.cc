@@ -60,7 +60,8 @@ fs::path TimeDistributedProject(int dims, bool relu6 = false) {
   }
   absl::StrAppend(&td_configs,
                   "// relu_seq\nstruct relu_config12 : nnet::activ_config {\n"
-                  "    static const unsigned n_in = ", kSteps * 3,
+                  "    static const unsigned n_in = ",
+                  kSteps * 3,
                   ";\n    static const unsigned table_size = 1024;\n"
                   "    static const unsigned io_type = nnet::io_parallel;\n"
                   "    static const unsigned reuse_factor = 1;\n"
@@ -74,23 +75,26 @@ fs::path TimeDistributedProject(int dims, bool relu6 = false) {
                 absl::StrCat("layer12_t layer12_out[", kSteps * 3, "]"));
   // The writer declares every variable first, then the calls: the loop's start template before
   // the wrapped layers, its end template after them.
-  ReplaceInFile(cpp, "    // hls-fpga-machine-learning insert layers\n",
-                absl::StrCat("    // hls-fpga-machine-learning insert layers\n\n"
-                             "    layer10_t layer10_out[N_INPUT_2_1];\n"
-                             "    #pragma HLS ARRAY_PARTITION variable=layer10_out complete dim=0\n\n"
-                             "    result_t layer9_out[N_LAYER_6];\n"
-                             "    #pragma HLS ARRAY_PARTITION variable=layer9_out complete dim=0\n\n"
-                             "    layer11_t layer11_out[",
-                             kSteps * 3,
-                             "];\n"
-                             "    #pragma HLS ARRAY_PARTITION variable=layer11_out complete dim=0\n\n"
-                             "    for (int ts = 0; ts < config10::n_time_steps; ts++) {\n"
-                             "        \n"
-                             "        nnet::read_time_step_",
-                             dims, "d<input_t, config10>(ts, input_1, layer10_out); // time_distributed\n\n"));
+  ReplaceInFile(
+      cpp, "    // hls-fpga-machine-learning insert layers\n",
+      absl::StrCat("    // hls-fpga-machine-learning insert layers\n\n"
+                   "    layer10_t layer10_out[N_INPUT_2_1];\n"
+                   "    #pragma HLS ARRAY_PARTITION variable=layer10_out complete dim=0\n\n"
+                   "    result_t layer9_out[N_LAYER_6];\n"
+                   "    #pragma HLS ARRAY_PARTITION variable=layer9_out complete dim=0\n\n"
+                   "    layer11_t layer11_out[",
+                   kSteps * 3,
+                   "];\n"
+                   "    #pragma HLS ARRAY_PARTITION variable=layer11_out complete dim=0\n\n"
+                   "    for (int ts = 0; ts < config10::n_time_steps; ts++) {\n"
+                   "        \n"
+                   "        nnet::read_time_step_",
+                   dims,
+                   "d<input_t, config10>(ts, input_1, layer10_out); // time_distributed\n\n"));
   ReplaceInFile(cpp, "nnet::dense<input_t, layer2_t, config2>(input_1,",
                 "nnet::dense<input_t, layer2_t, config2>(layer10_out,");
-  if (relu6) ReplaceInFile(cpp, "nnet::relu<layer2_t, layer4_t,", "nnet::relu6<layer2_t, layer4_t,");
+  if (relu6)
+    ReplaceInFile(cpp, "nnet::relu<layer2_t, layer4_t,", "nnet::relu6<layer2_t, layer4_t,");
   ReplaceInFile(cpp, "layer9_out); // output_softmax\n",
                 absl::StrCat("layer9_out); // output_softmax\n\n"
                              "        nnet::write_time_step_",
@@ -138,8 +142,8 @@ void ExpectAgreesWithReference(const NetworkSpec& spec, uint32_t seed) {
   int distinct = 0;
   for (int sample = 0; sample < n; ++sample) {
     for (int j = 0; j < (*net)->output_size(); ++j) {
-      const size_t at = (static_cast<size_t>(sample) * (*net)->output_size() + j) *
-                        out_t.container_bytes();
+      const size_t at =
+          (static_cast<size_t>(sample) * (*net)->output_size() + j) * out_t.container_bytes();
       ASSERT_EQ(UnpackRaw(out_t, y.data() + at), expected[sample][j])
           << "sample " << sample << " output " << j;
     }
@@ -249,9 +253,10 @@ TEST(TimeDistributedImport, Refusals) {
   {  // Steps that disagree with the loop's.
     const fs::path dir = TimeDistributedProject(2);
     const fs::path params = dir / "firmware/parameters.h";
-    ReplaceInFile(params, "struct config11 : nnet::time_distributed_config {\n"
-                          "    static const unsigned dim = 2;\n\n"
-                          "    static const unsigned n_time_steps = 4;",
+    ReplaceInFile(params,
+                  "struct config11 : nnet::time_distributed_config {\n"
+                  "    static const unsigned dim = 2;\n\n"
+                  "    static const unsigned n_time_steps = 4;",
                   "struct config11 : nnet::time_distributed_config {\n"
                   "    static const unsigned dim = 2;\n\n"
                   "    static const unsigned n_time_steps = 3;");
@@ -281,7 +286,8 @@ TEST(TimeDistributedImport, Refusals) {
   {  // io_stream: hls4ml's nnet_time_distributed.h has no stream functions.
     const fs::path dir = TimeDistributedProject(2);
     const fs::path cpp = dir / "firmware/tiny.cpp";
-    ReplaceInFile(cpp, "input_t input_1[N_INPUT_1_1*N_INPUT_2_1],", "hls::stream<input_t> &input_1,");
+    ReplaceInFile(cpp, "input_t input_1[N_INPUT_1_1*N_INPUT_2_1],",
+                  "hls::stream<input_t> &input_1,");
     const absl::Status st = ReadStatus(dir);
     EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented) << st;
     EXPECT_THAT(st.message(),
