@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -31,6 +32,7 @@
 #include "absl/strings/strip.h"
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/hls4ml_source.h"
+#include "server/numerics/network_layers_internal.h"
 #include "server/util/text.h"
 
 namespace fpgaas::numerics {
@@ -89,6 +91,27 @@ struct LayerCall {
   std::vector<std::string> args;           // input, output, weights...
   std::string comment;                     // hls4ml >= 0.6 writes the layer name here
   Located where;
+  int loop = -1;  // the TimeDistributed loop (ProjectReader::loops_) the call is in, or -1
+};
+
+// hls4ml 1.3's TimeDistributed: `for (int ts = 0; ts < configN::n_time_steps; ts++) { ... }` in
+// the top function, read_time_step_*d first and write_time_step_*d last inside.
+struct TimeStepLoop {
+  std::string variable;  // "ts"
+  std::string config;    // "config2"
+  Located where;
+  size_t first_call = 0, end_call = 0;  // calls_ [first_call, end_call) lie inside
+  std::string end_comment;              // the writer's `} // <name>_end`: the layer's name
+};
+
+// A TimeDistributed loop whose read_time_step the importer has read, while it reads the body.
+struct OpenTimeSteps {
+  int loop = -1;
+  size_t first_layer = 0;       // the spec's index of the body's first layer
+  std::string input_layer;      // the spec name of the buffer the loop reads
+  bool implicit_input = false;  // that buffer is the previous layer's output
+  std::string slice_layer;      // the name the body's layers read the step's slice by
+  int steps = 0;
 };
 
 bool IsIdentifier(absl::string_view s) {
@@ -307,6 +330,17 @@ class ProjectReader {
   // The text of firmware/nnet_utils/<name> if the project ships it ("" if not).
   const std::string& NnetUtils(const std::string& name);
   absl::StatusOr<LayerSpec> BuildDense(const LayerCall& call, int n_in);
+  // hls4ml 1.0+'s resource_unrolled strategy: `kernel` (a config's `using kernel = ...`) names the
+  // class hls4ml's GenerateUnrolledDenseResource pass writes into nnet_utils/nnet_code_gen.h. OK
+  // when that class is the generator's code and its multiply-accumulate statements are
+  // dense_resource's for (n_in, n_out, reuse_factor) in order, leaving out only products that
+  // are exactly 0 (the generator skips zero weights): the layer then computes what the resource
+  // strategy computes. zero_product(w): whether the product with weight w of the transposed
+  // [n_out][n_in] file layout is 0 for every input.
+  absl::Status CheckUnrolledDense(const Located& kernel, int n_in, int n_out, int reuse_factor,
+                                  const std::function<bool(int64_t)>& zero_product);
+  // A shipped nnet_time_distributed.h must copy as hls4ml 1.3's read/write_time_step_<dims>d do.
+  absl::Status CheckTimeDistributedHeader(int dims, bool read);
   absl::StatusOr<LayerSpec> BuildBatchNorm(const LayerCall& call, int n_in);
   // weight_binary / weight_ternary products (hls4ml >= 0.7): the product is exactly -x, 0 or x,
   // i.e. x times an effective weight in {-1, 0, 1}. Rewrites `raws` (of *weight_type) into those
@@ -382,8 +416,10 @@ class ProjectReader {
   std::vector<std::string> top_names_;
   std::map<std::string, Located> out_of_line_;  // `const T config4::slope = 0.2;` by "config4::slope"
   std::map<std::string, std::string> nnet_utils_;
+  std::optional<const SourceFile*> code_gen_;    // nnet_utils/nnet_code_gen.h once read (or null)
   bool stream_ = false;                          // an io_stream project (hls::stream arguments)
   std::optional<LayerSpec> pending_depthwise_;   // see BuildSeparable
+  std::vector<TimeStepLoop> loops_;              // TimeDistributed loops of the top function
   std::map<std::string, std::string> aliases_;   // `auto& layer8_out = layer7_out;`, clones
 };
 
@@ -963,6 +999,7 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
   top_names_ = names;
 
   int depth = 1;
+  int loop_depth = 0;  // > 0: the depth inside the open TimeDistributed loop
   // Preprocessor conditions around the statements: true where the C simulation's default build
   // (no -D flags, __SYNTHESIS__ undefined) compiles the branch, false otherwise or unknown.
   std::vector<bool> simulated;
@@ -999,6 +1036,11 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
       text = qualified;
     }
     if (text.front() == '}') {
+      if (depth == loop_depth) {
+        loops_.back().end_call = calls_.size();
+        loops_.back().end_comment = st.comment;
+        loop_depth = 0;
+      }
       --depth;
       continue;
     }
@@ -1007,6 +1049,32 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
       if (absl::StartsWith(text, "if (") || absl::StartsWith(text, "if(") ||
           absl::StartsWith(text, "else")) {
         continue;
+      }
+      // TimeDistributed (hls4ml 1.3): `for (int ts = 0; ts < config2::n_time_steps; ts++) {`.
+      std::string flat;
+      for (char ch : text) {
+        if (!absl::ascii_isspace(static_cast<unsigned char>(ch))) flat.push_back(ch);
+      }
+      absl::string_view f = flat;
+      if (absl::ConsumePrefix(&f, "for(int")) {
+        const size_t eq = f.find("=0;");
+        const std::string var(f.substr(0, eq));
+        absl::string_view rest = eq == absl::string_view::npos ? "" : f.substr(eq + 3);
+        const size_t bound = rest.find("::n_time_steps;");
+        const std::string config(bound == absl::string_view::npos || bound <= var.size() + 1
+                                     ? absl::string_view()
+                                     : rest.substr(var.size() + 1, bound - var.size() - 1));
+        if (IsIdentifier(var) && IsIdentifier(config) && absl::ConsumePrefix(&rest, var + "<") &&
+            rest == absl::StrCat(config, "::n_time_steps;", var, "++){")) {
+          if (loop_depth > 0) {
+            return Error(absl::StatusCode::kUnimplemented, where.Where(),
+                         absl::StrCat("a TimeDistributed loop inside another (",
+                                      loops_.back().where.Where(), ") is not supported"));
+          }
+          loops_.push_back(TimeStepLoop{var, config, where, calls_.size(), calls_.size(), ""});
+          loop_depth = depth;
+          continue;
+        }
       }
       return Error(absl::StatusCode::kUnimplemented, where.Where(),
                    absl::StrCat("unsupported statement '", text, "'"));
@@ -1085,6 +1153,7 @@ absl::Status ProjectReader::ReadTopFunction(const SourceFile& file) {
                                   ": compressed weights are not supported"));
       }
       if (call.function == "save_layer_output") continue;  // hls4ml trace, C simulation only
+      if (loop_depth > 0) call.loop = static_cast<int>(loops_.size()) - 1;
       if ((call.function == "clone_stream" || call.function == "repack_stream") &&
           call.args.size() >= 2) {
         // Copies of a stream (branches) and re-packed streams (Reshape/Flatten) carry the same
@@ -1138,15 +1207,18 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
   }
   // Strategy: the function name (older releases), the strategy field, and (1.x) the kernel.
   bool resource = call.function == "dense_resource" || call.function == "dense_large";
+  bool unrolled = false;  // resource_unrolled: the generated kernel is checked below
   auto strategy = config.values.find("strategy");
   if (strategy != config.values.end()) {
     const std::string& s = strategy->second.text;
     if (s == "nnet::resource") {
       resource = true;
+    } else if (s == "nnet::resource_unrolled") {
+      resource = unrolled = true;
     } else if (s != "nnet::latency") {
-      return Error(
-          absl::StatusCode::kUnimplemented, strategy->second.Where(),
-          absl::StrCat("dense strategy ", s, " is not supported (latency and resource are)"));
+      return Error(absl::StatusCode::kUnimplemented, strategy->second.Where(),
+                   absl::StrCat("dense strategy ", s,
+                                " is not supported (latency, resource and resource_unrolled are)"));
     }
     if ((call.function == "dense_latency" && resource) ||
         ((call.function == "dense_resource" || call.function == "dense_large") && !resource)) {
@@ -1158,15 +1230,22 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
   auto kernel = config.usings.find("kernel");
   if (kernel != config.usings.end()) {
     const std::string& k = kernel->second.text;
-    const bool kernel_resource = absl::StartsWith(k, "nnet::DenseResource");
+    const bool kernel_unrolled = absl::StrContains(k, "::dense_resource_unrolled_");
+    const bool kernel_resource = absl::StartsWith(k, "nnet::DenseResource") || kernel_unrolled;
     if (!kernel_resource && !absl::StartsWith(k, "nnet::DenseLatency")) {
       return Error(absl::StatusCode::kUnimplemented, kernel->second.Where(),
                    absl::StrCat("dense kernel ", k, " is not supported"));
     }
-    if (kernel_resource != resource) {
+    if (kernel_resource != resource || kernel_unrolled != unrolled) {
       return Error(absl::StatusCode::kInvalidArgument, kernel->second.Where(),
                    absl::StrCat(config.name, " kernel ", k, " contradicts its strategy"));
     }
+  }
+  if (unrolled && kernel == config.usings.end()) {
+    return Error(absl::StatusCode::kInvalidArgument, strategy->second.Where(),
+                 absl::StrCat(config.name,
+                              " has strategy nnet::resource_unrolled but no kernel "
+                              "naming its generated dense_resource_unrolled function"));
   }
   auto product = config.usings.find("product");
   const bool has_product = product != config.usings.end();
@@ -1235,6 +1314,14 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
     absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
         call.args[3], dense.bias_type, dense.n_out, absl::StrCat(config.name, "::bias_t"), call);
     if (!biases.ok()) return biases.status();
+    if (unrolled) {
+      // A power-of-two weight is never 0: every product must be there.
+      if (absl::Status st = CheckUnrolledDense(kernel->second, dense.n_in, dense.n_out,
+                                               dense.reuse_factor, [](int64_t) { return false; });
+          !st.ok()) {
+        return st;
+      }
+    }
     if (resource) {
       // Stored transposed like any resource-strategy kernel: file index j * n_in + i.
       ExponentWeights t = *e;
@@ -1261,6 +1348,15 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildDense(const LayerCall& call, int n
       call.args[3], dense.bias_type, dense.n_out, absl::StrCat(config.name, "::bias_t"), call);
   if (!biases.ok()) return biases.status();
   if (effective != 0) EffectiveBinaryTernary(effective == 'b', &dense.weight_type, &*weights);
+  if (unrolled) {
+    // Raws of an ordinary weight_t, or the effective -1/0/1 of a binary/ternary product.
+    if (absl::Status st =
+            CheckUnrolledDense(kernel->second, dense.n_in, dense.n_out, dense.reuse_factor,
+                               [&](int64_t w) { return (*weights)[w] == 0; });
+        !st.ok()) {
+      return st;
+    }
+  }
   if (resource) {
     // Resource strategy stores the kernel transposed: file index j * n_in + i.
     dense.weights.resize(weights->size());
@@ -1991,6 +2087,188 @@ struct IntField {
 
 }  // namespace
 
+absl::Status ProjectReader::CheckUnrolledDense(const Located& kernel, int n_in, int n_out,
+                                               int reuse_factor,
+                                               const std::function<bool(int64_t)>& zero_product) {
+  // "nnet::dense_resource_unrolled_3<data_T, res_T, CONFIG_T>" -> "dense_resource_unrolled_3"
+  absl::string_view name = kernel.text;
+  name = Trim(name.substr(0, name.find('<')));
+  if (const size_t colons = name.rfind("::"); colons != absl::string_view::npos) {
+    name.remove_prefix(colons + 2);
+  }
+  const fs::path path = firmware_dir_ / "nnet_utils" / "nnet_code_gen.h";
+  if (!code_gen_) {
+    absl::StatusOr<const SourceFile*> file = Load(path, false);
+    if (!file.ok()) return file.status();
+    code_gen_ = *file;
+  }
+  const SourceFile* file = *code_gen_;
+  auto refuse = [&](const std::string& where, absl::string_view why) {
+    return Error(absl::StatusCode::kUnimplemented, where,
+                 absl::StrCat("dense kernel ", name, " (resource_unrolled, used at ",
+                              kernel.Where(), "): ", why));
+  };
+  if (file == nullptr) return refuse(Display(path), "the project has no such file");
+  const std::string header = absl::StrCat("template<classdata_T,classres_T,typenameCONFIG_T>class",
+                                          name, ":publicDenseKernel<data_T,res_T,CONFIG_T>{");
+  size_t k = 0;
+  while (k < file->statements.size() && WithoutSpaces(file->statements[k].text) != header) ++k;
+  if (k == file->statements.size()) {
+    return refuse(file->display_name,
+                  "no class of that name as hls4ml's resource_unrolled generator writes it");
+  }
+  const int class_line = file->statements[k].line;
+  // The generator's statements (unrolled_codegen.py, hls4ml 1.0-1.3), spaces removed; pragmas
+  // are skipped. The MULT block between them is read statement by statement.
+  static const char* const kBefore[] = {
+      "public:staticvoiddense(data_Tdata[CONFIG_T::n_in],res_Tres[CONFIG_T::n_out],typenameCONFIG_"
+      "T::weight_tweights[CONFIG_T::n_in*CONFIG_T::n_out],typenameCONFIG_T::bias_tbiases[CONFIG_T::"
+      "n_out]){",
+      "constexprintblock_factor=DIV_ROUNDUP(CONFIG_T::n_in*CONFIG_T::n_out,CONFIG_T::reuse_factor)"
+      ";",
+      "typenameCONFIG_T::accum_tacc[CONFIG_T::n_out];",
+      "InitAccum:for(inti=0;i<CONFIG_T::n_out;i++){",
+      "acc[i]=(typenameCONFIG_T::accum_t)biases[i];",
+      "}",
+      "MULT:{"};
+  static const char* const kAfter[] = {"Result:for(inti=0;i<CONFIG_T::n_out;i++){",
+                                       "res[i]=cast<data_T,res_T,CONFIG_T>(acc[i]);", "}", "}",
+                                       "};"};
+  std::vector<std::pair<int, std::string>> body;  // (line, text without spaces), no pragmas
+  for (++k; k < file->statements.size(); ++k) {
+    const Statement& st = file->statements[k];
+    if (st.text.front() == '#') continue;
+    body.emplace_back(st.line, WithoutSpaces(st.text));
+    if (body.back().second == "};") break;
+  }
+  size_t b = 0;
+  auto expect = [&](const char* text) -> absl::Status {
+    if (b < body.size() && body[b].second == text) {
+      ++b;
+      return absl::OkStatus();
+    }
+    return refuse(b < body.size() ? file->Where(body[b].first) : file->Where(class_line),
+                  absl::StrCat("expected '", text, "' as hls4ml's generator writes it, found '",
+                               b < body.size() ? body[b].second : "the end", "' (edited?)"));
+  };
+  for (const char* text : kBefore) {
+    if (absl::Status st = expect(text); !st.ok()) return st;
+  }
+  // M<ir>: { acc[j] += static_cast<accum_t>(product(data[i], weights[w])); ... } blocks.
+  struct Mac {
+    int64_t j, i, w;
+    int line;
+  };
+  std::vector<Mac> macs;
+  const std::string mac_prefix = "acc[";
+  const std::string mac_middle =
+      "]+=static_cast<typenameCONFIG_T::accum_t>(CONFIG_T::templateproduct<data_T,typenameCONFIG_"
+      "T::weight_t>::product(data[";
+  for (; b < body.size(); ++b) {
+    absl::string_view t = body[b].second;
+    if (t == "}") {
+      ++b;  // the end of MULT
+      break;
+    }
+    int64_t label = 0;
+    if (absl::ConsumePrefix(&t, "M") && absl::ConsumeSuffix(&t, ":{") &&
+        absl::SimpleAtoi(t, &label)) {
+      for (++b; b < body.size() && body[b].second != "}"; ++b) {
+        absl::string_view m = body[b].second;
+        Mac mac{0, 0, 0, body[b].first};
+        size_t close = 0;
+        bool ok = absl::ConsumePrefix(&m, mac_prefix) &&
+                  (close = m.find(']')) != absl::string_view::npos &&
+                  absl::SimpleAtoi(m.substr(0, close), &mac.j);
+        if (ok) m.remove_prefix(close);
+        ok = ok && absl::ConsumePrefix(&m, mac_middle) &&
+             (close = m.find(']')) != absl::string_view::npos &&
+             absl::SimpleAtoi(m.substr(0, close), &mac.i);
+        if (ok) m.remove_prefix(close);
+        ok = ok && absl::ConsumePrefix(&m, "],weights[") && absl::ConsumeSuffix(&m, "]));") &&
+             absl::SimpleAtoi(m, &mac.w);
+        if (!ok) {
+          return refuse(file->Where(body[b].first),
+                        absl::StrCat("'", body[b].second,
+                                     "' is not a multiply-accumulate as hls4ml's generator "
+                                     "writes it (edited?)"));
+        }
+        macs.push_back(mac);
+      }
+      if (b == body.size()) break;
+      continue;
+    }
+    return refuse(file->Where(body[b].first),
+                  absl::StrCat("unexpected '", body[b].second, "' in its MULT block (edited?)"));
+  }
+  for (const char* text : kAfter) {
+    if (absl::Status st = expect(text); !st.ok()) return st;
+  }
+  // dense_resource's order, with the products the generator left out: those must be 0.
+  std::optional<std::vector<std::pair<int, int>>> order =
+      internal::DenseResourceOrder(n_in, n_out, reuse_factor);
+  if (!order) {
+    return refuse(kernel.Where(),
+                  absl::StrCat("reuse factor ", reuse_factor, " for ", n_in, " inputs and ", n_out,
+                               " outputs has no dense_resource order"));
+  }
+  size_t m = 0;
+  for (auto [i, j] : *order) {
+    const int64_t w = int64_t{j} * n_in + i;
+    if (m < macs.size() && macs[m].j == j && macs[m].i == i && macs[m].w == w) {
+      ++m;
+      continue;
+    }
+    if (!zero_product(w)) {
+      return refuse(m < macs.size() ? file->Where(macs[m].line) : file->Where(class_line),
+                    absl::StrCat("dense_resource's next product is acc[", j, "] += data[", i,
+                                 "] * weights[", w, "] (not 0), ",
+                                 m < macs.size() ? absl::StrCat("this kernel's is acc[", macs[m].j,
+                                                                "] += data[", macs[m].i,
+                                                                "] * weights[", macs[m].w, "]")
+                                                 : std::string("this kernel has no more"),
+                                 ": it does not sum as the resource strategy does"));
+    }
+  }
+  if (m < macs.size()) {
+    return refuse(
+        file->Where(macs[m].line),
+        absl::StrCat("acc[", macs[m].j, "] += data[", macs[m].i, "] * weights[", macs[m].w,
+                     "] is not among dense_resource's products (", n_in, " inputs, ", n_out,
+                     " outputs, reuse factor ", reuse_factor, ") in their order"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ProjectReader::CheckTimeDistributedHeader(int dims, bool read) {
+  const std::string& source = NnetUtils("nnet_time_distributed.h");
+  if (source.empty()) return absl::OkStatus();  // the release fpgaas knows
+  // hls4ml 1.3's copy statements (spaces removed), data[] -> res[].
+  static const char* const kRead[] = {
+      "res[i]=data[time_step*CONFIG_T::n_chan+i];",
+      "res[i*CONFIG_T::n_chan+j]=data[time_step*CONFIG_T::in_width*CONFIG_T::n_chan+i*CONFIG_T::"
+      "n_chan+j];",
+      "res[i*CONFIG_T::in_width*CONFIG_T::n_chan+j*CONFIG_T::n_chan+k]=data[time_step*CONFIG_T::"
+      "in_height*CONFIG_T::in_width*CONFIG_T::n_chan+i*CONFIG_T::in_width*CONFIG_T::n_chan+j*"
+      "CONFIG_T::n_chan+k];"};
+  static const char* const kWrite[] = {
+      "res[time_step*CONFIG_T::n_chan+i]=data[i];",
+      "res[time_step*CONFIG_T::in_width*CONFIG_T::n_chan+i*CONFIG_T::n_chan+j]=data[i*CONFIG_T::"
+      "n_chan+j];",
+      "res[time_step*CONFIG_T::in_height*CONFIG_T::in_width*CONFIG_T::n_chan+i*CONFIG_T::in_width*"
+      "CONFIG_T::n_chan+j*CONFIG_T::n_chan+k]=data[i*CONFIG_T::in_width*CONFIG_T::n_chan+j*"
+      "CONFIG_T::n_chan+k];"};
+  if (!absl::StrContains(WithoutSpaces(source), (read ? kRead : kWrite)[dims - 2])) {
+    return Error(absl::StatusCode::kUnimplemented,
+                 Display(firmware_dir_ / "nnet_utils" / "nnet_time_distributed.h"),
+                 absl::StrCat("this nnet_time_distributed.h's ", read ? "read" : "write",
+                              "_time_step_", dims,
+                              "d is not hls4ml 1.3's (edited?): it cannot be "
+                              "reproduced"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<LayerSpec> ProjectReader::BuildConv(const LayerCall& call, int n_in, int dims) {
   absl::StatusOr<const ConfigStruct*> config_or = Config(call, 2);
   if (!config_or.ok()) return config_or.status();
@@ -2007,8 +2285,16 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildSeparable(const LayerCall& call, i
                                                         int dims) {
   // nnet::separable_conv_{1,2}d_cl<data_T, dw_res_T, res_T, CONFIG_T>(in, out, depthwise weights,
   // pointwise weights, depthwise biases, pointwise biases): a depthwise convolution into a
-  // dw_res_T array, then a pointwise one.
-  absl::StatusOr<const ConfigStruct*> config_or = Config(call, 3);
+  // dw_res_T array, then a pointwise one. hls4ml 0.7's (io_stream only) has no dw_res_T: its
+  // depthwise half writes a stream of data_T, the input's own packs.
+  const bool three_types = call.template_args.size() == 3;
+  if (three_types && !stream_) {
+    return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                 absl::StrCat("nnet::", call.function,
+                              " with three template arguments reads "
+                              "arrays (hls4ml 0.7 wrote it for io_stream only)"));
+  }
+  absl::StatusOr<const ConfigStruct*> config_or = Config(call, three_types ? 2 : 3);
   if (!config_or.ok()) return config_or.status();
   const ConfigStruct& config = **config_or;
   if (call.args.size() != 6) {
@@ -2032,7 +2318,8 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildSeparable(const LayerCall& call, i
       BuildConvWith(call, *parts[0], n_in, dims, true, call.args[2], call.args[4]);
   if (!dw.ok()) return dw.status();
   const ConvSpec& d = std::get<ConvSpec>(dw->op);
-  absl::StatusOr<FixedType> dw_type = ResolveType(call.template_args[1], call.where);
+  absl::StatusOr<FixedType> dw_type =
+      ResolveType(call.template_args[three_types ? 0 : 1], call.where);
   if (!dw_type.ok()) return dw_type.status();
   dw->result_type = *dw_type;
   absl::StatusOr<LayerSpec> pw =
@@ -2077,6 +2364,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
   if (absl::Status s = CheckIoType(config); !s.ok()) return s;
   ConvSpec c;
   c.depthwise = depthwise;
+  bool unrolled = false;  // resource_unrolled: the mult_config's generated kernel is checked below
   std::vector<IntField> fields = {{"in_width", &c.in_width},     {"n_chan", &c.n_chan},
                                   {"filt_width", &c.filt_width}, {"n_filt", &c.n_filt},
                                   {"stride_width", &c.stride_width}, {"pad_left", &c.pad_left},
@@ -2114,10 +2402,15 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
     const std::string& st = strategy->second.text;
     if (st == "nnet::resource") {
       c.resource_strategy = true;
+    } else if (st == "nnet::resource_unrolled" && !depthwise) {
+      c.resource_strategy = unrolled = true;
     } else if (st != "nnet::latency") {
       return Error(absl::StatusCode::kUnimplemented, strategy->second.Where(),
-                   absl::StrCat("convolution strategy ", st,
-                                " is not supported (latency and resource are)"));
+                   absl::StrCat(depthwise ? "depthwise " : "", "convolution strategy ", st,
+                                " is not supported (latency and resource are",
+                                depthwise ? "; hls4ml generates no resource_unrolled kernel for "
+                                            "depthwise products)"
+                                          : ", and resource_unrolled)"));
     }
   }
   // The product: the mult_config's (hls4ml >= 0.7) or the config's own.
@@ -2125,6 +2418,25 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
   if (auto m = config.typedefs.find("mult_config"); m != config.typedefs.end()) {
     auto it = configs_.find(m->second.text);
     if (it != configs_.end()) mult = &it->second;
+  }
+  // resource_unrolled: the window products run the mult_config's generated kernel.
+  const Located* unrolled_kernel = nullptr;
+  int unrolled_reuse = 1;
+  if (unrolled) {
+    auto kernel = mult == nullptr ? nullptr : &mult->usings;
+    auto it = kernel == nullptr ? config.usings.end() : kernel->find("kernel");
+    if (kernel == nullptr || it == kernel->end() ||
+        !absl::StrContains(it->second.text, "::dense_resource_unrolled_")) {
+      return Error(absl::StatusCode::kInvalidArgument, strategy->second.Where(),
+                   absl::StrCat(config.name,
+                                " has strategy nnet::resource_unrolled but no "
+                                "mult_config kernel naming its generated "
+                                "dense_resource_unrolled function"));
+    }
+    unrolled_kernel = &it->second;
+    absl::StatusOr<std::optional<int64_t>> rf = ConfigInt(*mult, "reuse_factor");
+    if (!rf.ok()) return rf.status();
+    unrolled_reuse = static_cast<int>(rf->value_or(1));
   }
   const Located* binary_or_ternary = nullptr;  // the window products' weight_binary/ternary
   const Located* exponential = nullptr;        // or weight_exponential
@@ -2220,7 +2532,9 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
     }
     // x_T is the layer's input: the call's data_T, or a separable layer's dw_res_T for its
     // pointwise half.
-    const bool pointwise_half = absl::StartsWith(call.function, "separable") && !depthwise;
+    // (hls4ml 0.7's three-type separable: dw_res_T is data_T.)
+    const bool pointwise_half = absl::StartsWith(call.function, "separable") && !depthwise &&
+                                call.template_args.size() == 4;
     absl::StatusOr<FixedType> data =
         ResolveType(call.template_args[pointwise_half ? 1 : 0], call.where);
     if (!data.ok()) return data.status();
@@ -2230,6 +2544,13 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
     absl::StatusOr<std::vector<int64_t>> biases = LoadWeights(
         biases_name, c.bias_type, c.n_filt, absl::StrCat(config.name, "::bias_t"), call);
     if (!biases.ok()) return biases.status();
+    if (unrolled_kernel != nullptr) {
+      if (absl::Status st = CheckUnrolledDense(*unrolled_kernel, static_cast<int>(k), c.n_filt,
+                                               unrolled_reuse, [](int64_t) { return false; });
+          !st.ok()) {
+        return st;
+      }
+    }
     if (c.resource_strategy && !depthwise) {
       // Resource strategy writes the kernel as (filter, kh, kw, channel).
       ExponentWeights t = *e;
@@ -2256,6 +2577,15 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
   if (!biases.ok()) return biases.status();
   if (binary_or_ternary != nullptr) {
     if (absl::Status st = BinaryTernaryWeights(*binary_or_ternary, &c.weight_type, &*weights);
+        !st.ok()) {
+      return st;
+    }
+  }
+  if (unrolled_kernel != nullptr) {
+    // The (filter, kh, kw, channel) file layout is the generated kernel's [n_out][n_in].
+    if (absl::Status st =
+            CheckUnrolledDense(*unrolled_kernel, static_cast<int>(k), c.n_filt, unrolled_reuse,
+                               [&](int64_t w) { return (*weights)[w] == 0; });
         !st.ok()) {
       return st;
     }
@@ -4023,6 +4353,12 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
       *out = call.args[2];
       *out_template = 2;
       *in2_template = 1;
+    } else if ((absl::StartsWith(f, "read_time_step_") ||
+                absl::StartsWith(f, "write_time_step_")) &&
+               call.args.size() == 3) {
+      *ins = {call.args[1]};  // (ts, in, out)
+      *out = call.args[2];
+      *out_template = 0;
     } else if (f == "resize_nearest" && call.template_args.size() == 2) {
       *ins = {call.args[0]};
       *out = call.args.size() > 1 ? call.args[1] : "";
@@ -4080,11 +4416,192 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     }
   };
   std::set<std::string> layer_names;
-  for (const LayerCall& call : calls_) {
+  std::optional<OpenTimeSteps> open_steps;        // inside a TimeDistributed loop
+  std::map<std::string, std::string> loop_local;  // arrays written inside a loop -> its place
+  for (const TimeStepLoop& loop : loops_) {
+    if (loop.first_call == loop.end_call) {
+      return Error(absl::StatusCode::kUnimplemented, loop.where.Where(),
+                   "a TimeDistributed loop without nnet::read_time_step/write_time_step calls");
+    }
+  }
+  for (size_t ci = 0; ci < calls_.size(); ++ci) {
+    const LayerCall& call = calls_[ci];
     if (call.template_args.size() < 2 || call.args.size() < 2) {
       return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
                    absl::StrCat("unknown layer nnet::", call.function,
                                 " (expected nnet::<layer><in_t, out_t, config>(in, out, ...))"));
+    }
+    if (call.loop >= 0 || open_steps) {
+      // hls4ml 1.3's TimeDistributed: read_time_step first, the wrapped layers, write_time_step
+      // last, all inside the loop.
+      const TimeStepLoop* loop = call.loop >= 0 ? &loops_[call.loop] : nullptr;
+      const bool read = absl::StartsWith(call.function, "read_time_step_");
+      const bool write = absl::StartsWith(call.function, "write_time_step_");
+      if (loop == nullptr || (ci == loop->first_call) != read ||
+          (ci + 1 == loop->end_call) != write) {
+        const TimeStepLoop& l = loop != nullptr ? *loop : loops_[open_steps->loop];
+        return Error(
+            absl::StatusCode::kUnimplemented, call.where.Where(),
+            absl::StrCat("nnet::", call.function, ": the TimeDistributed loop at ", l.where.Where(),
+                         " must begin with nnet::read_time_step_<N>d "
+                         "and end with nnet::write_time_step_<N>d (as hls4ml writes it)"));
+      }
+      if (read || write) {
+        const std::string& f = call.function;
+        const int dims = f.size() > 2 && absl::EndsWith(f, "d") ? f[f.size() - 2] - '0' : 0;
+        if (dims < 2 || dims > 4 || call.template_args.size() != 2 || call.args.size() != 3 ||
+            Trim(call.args[0]) != loop->variable) {
+          return Error(
+              absl::StatusCode::kInvalidArgument, call.where.Where(),
+              absl::StrCat("cannot parse nnet::", f, " (expected nnet::", read ? "read" : "write",
+                           "_time_step_<2|3|4>d<data_T, config>(", loop->variable, ", in, out))"));
+        }
+        if (stream_) {
+          return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                       absl::StrCat("nnet::", f,
+                                    " in an io_stream project: hls4ml's "
+                                    "nnet_time_distributed.h has array functions only"));
+        }
+        absl::StatusOr<const ConfigStruct*> config_or = Config(call, 1);
+        if (!config_or.ok()) return config_or.status();
+        const ConfigStruct& config = **config_or;
+        absl::StatusOr<int> steps = RequiredInt(config, "n_time_steps");
+        if (!steps.ok()) return steps.status();
+        auto loop_config = configs_.find(loop->config);
+        if (loop_config == configs_.end()) {
+          return Error(absl::StatusCode::kInvalidArgument, loop->where.Where(),
+                       absl::StrCat("struct ", loop->config, " is not defined"));
+        }
+        absl::StatusOr<int> loop_steps = RequiredInt(loop_config->second, "n_time_steps");
+        if (!loop_steps.ok()) return loop_steps.status();
+        if (*steps != *loop_steps || *steps <= 0) {
+          return Error(absl::StatusCode::kInvalidArgument, config.values.at("n_time_steps").Where(),
+                       absl::StrCat(config.name, "::n_time_steps = ", *steps, " but the loop at ",
+                                    loop->where.Where(), " runs ", *loop_steps, " steps"));
+        }
+        // One step's values: what nnet_time_distributed.h's _<dims>d functions copy.
+        int64_t step_size = 1;
+        for (const char* field : {"in_height", "in_width", "n_chan"}) {
+          if ((std::string(field) == "in_height" && dims < 4) ||
+              (std::string(field) == "in_width" && dims < 3)) {
+            continue;
+          }
+          absl::StatusOr<int> v = RequiredInt(config, field);
+          if (!v.ok()) return v.status();
+          step_size *= *v;
+        }
+        if (absl::Status st = CheckTimeDistributedHeader(dims, read); !st.ok()) return st;
+        absl::StatusOr<FixedType> type = ResolveType(call.template_args[0], call.where);
+        if (!type.ok()) return type.status();
+        std::string in_var = call.args[1];
+        for (int hops = 0; aliases_.count(in_var) && hops < 64; ++hops)
+          in_var = aliases_.at(in_var);
+        const std::string& out_var = call.args[2];
+        auto in = buffers.find(in_var);
+        if (in == buffers.end()) {
+          return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                       absl::StrCat("nnet::", f, " reads '", in_var,
+                                    "', which is neither a top-function input nor written by an "
+                                    "earlier layer"));
+        }
+        // Both arrays are data_T arrays: another type does not compile.
+        const ArrayDecl* out_decl = nullptr;
+        for (size_t k : output_args) {
+          if (top_names_[k] == out_var) out_decl = &top_arrays_[k];
+        }
+        if (auto it = arrays_.find(out_var); out_decl == nullptr && it != arrays_.end()) {
+          out_decl = &it->second;
+        }
+        if (out_decl == nullptr) {
+          return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                       absl::StrCat("output array '", out_var, "' is not declared"));
+        }
+        absl::StatusOr<FixedType> out_type = ResolveType(out_decl->type, out_decl->where);
+        if (!out_type.ok()) return out_type.status();
+        if (!(in->second.type == *type) || !(*out_type == *type)) {
+          return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                       absl::StrCat("nnet::", f, "<", call.template_args[0], "> copies '", in_var,
+                                    "' (", in->second.type.ToString(), ") into '", out_var, "' (",
+                                    out_type->ToString(), "): every type must be ",
+                                    type->ToString(), " (the project does not compile)"));
+        }
+        if (buffers.count(out_var)) {
+          return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                       absl::StrCat("nnet::", f, " writes '", out_var,
+                                    "', which an earlier layer or the caller already wrote"));
+        }
+        const int64_t in_size = read ? *steps * step_size : step_size;
+        const int64_t out_size = read ? step_size : *steps * step_size;
+        absl::StatusOr<int64_t> declared = EvalInt(out_decl->size, out_decl->where);
+        if (!declared.ok()) return declared.status();
+        if (in->second.size != in_size || *declared != out_size) {
+          return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                       absl::StrCat("nnet::", f, " with ", config.name, " (", *steps, " steps of ",
+                                    step_size, " values) reads '", in_var, "' of ", in->second.size,
+                                    " values into '", out_var, "' of ", *declared));
+        }
+        std::string name(read ? call.comment : loop->end_comment);
+        if (!IsIdentifier(name) || layer_names.count(name)) {
+          absl::string_view stem = out_var;
+          absl::ConsumeSuffix(&stem, "_out");
+          name = std::string(stem);
+        }
+        if (!layer_names.insert(name).second) {
+          return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
+                       absl::StrCat("two layers are named '", name, "'"));
+        }
+        if (read) {
+          open_steps = OpenTimeSteps{
+              call.loop, spec.layers.size(), in->second.layer, in_var == previous, name, *steps};
+          buffers[out_var] = Buffer{name, *type, static_cast<int>(step_size)};
+          loop_local[out_var] = loop->where.Where();
+          previous = out_var;
+          continue;
+        }
+        // write_time_step: the body's layers become one TimeDistributed layer.
+        LayerSpec td;
+        td.name = name;
+        td.result_type = *type;
+        TimeDistributedSpec op;
+        op.n_time_steps = *steps;
+        op.layers.assign(std::make_move_iterator(spec.layers.begin() + open_steps->first_layer),
+                         std::make_move_iterator(spec.layers.end()));
+        spec.layers.erase(spec.layers.begin() + open_steps->first_layer, spec.layers.end());
+        std::set<std::string> body_names;
+        for (const LayerSpec& l : op.layers) body_names.insert(l.name);
+        if (!body_names.count(in->second.layer)) {
+          return Error(absl::StatusCode::kUnimplemented, call.where.Where(),
+                       absl::StrCat("nnet::", f, " reads '", in_var,
+                                    "', which no layer inside its loop wrote (not supported)"));
+        }
+        op.output = in->second.layer;
+        for (LayerSpec& l : op.layers) {
+          for (std::string& name_in : l.inputs) {
+            if (name_in == open_steps->slice_layer) {
+              name_in = "input";
+            } else if (!body_names.count(name_in)) {
+              return Error(absl::StatusCode::kUnimplemented, loop->where.Where(),
+                           absl::StrCat("layer '", l.name,
+                                        "' inside this TimeDistributed loop "
+                                        "reads '",
+                                        name_in, "' from outside it (not supported)"));
+            }
+          }
+        }
+        if (!open_steps->implicit_input) td.inputs = {open_steps->input_layer};
+        td.op = std::move(op);
+        for (auto it = buffers.begin(); it != buffers.end();) {
+          const bool local =
+              body_names.count(it->second.layer) || it->second.layer == open_steps->slice_layer;
+          if (local) loop_local[it->first] = loop->where.Where();
+          it = local ? buffers.erase(it) : std::next(it);
+        }
+        buffers[out_var] = Buffer{td.name, *type, static_cast<int>(out_size)};
+        spec.layers.push_back(std::move(td));
+        previous = out_var;
+        open_steps.reset();
+        continue;
+      }
     }
     std::vector<std::string> ins;
     std::string out_var;
@@ -4095,6 +4612,14 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     for (size_t k = 0; k < ins.size(); ++k) {
       for (int hops = 0; aliases_.count(ins[k]) && hops < 64; ++hops) ins[k] = aliases_.at(ins[k]);
       auto it = buffers.find(ins[k]);
+      if (it == buffers.end() && loop_local.count(ins[k])) {
+        return Error(
+            absl::StatusCode::kUnimplemented, call.where.Where(),
+            absl::StrCat("nnet::", call.function, " reads '", ins[k],
+                         "', written inside the TimeDistributed loop at ", loop_local.at(ins[k]),
+                         " (only the loop's output is read after "
+                         "it; not supported)"));
+      }
       if (it == buffers.end()) {
         return Error(absl::StatusCode::kInvalidArgument, call.where.Where(),
                      absl::StrCat("nnet::", call.function, " reads '", ins[k],
@@ -4261,6 +4786,10 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     buffers[out_var] = Buffer{layer->name, *out_type, static_cast<int>(expected_out)};
     spec.layers.push_back(*std::move(layer));
     previous = out_var;
+  }
+  if (open_steps) {
+    return Error(absl::StatusCode::kUnimplemented, loops_[open_steps->loop].where.Where(),
+                 "this TimeDistributed loop never calls nnet::write_time_step_<N>d");
   }
   for (size_t k : input_args) {
     if (buffers[top_names_[k]].size < 0) {

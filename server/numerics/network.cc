@@ -1088,11 +1088,42 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
   }
 }
 
+namespace {
+
+// The graph executor's per-thread arena, one per nesting level: a TimeDistributed layer runs its
+// body network inside the outer network's run, on the same thread.
+class ArenaLease {
+ public:
+  explicit ArenaLease(size_t size) {
+    Levels& levels = ThreadLevels();
+    if (levels.arenas.size() <= levels.depth) levels.arenas.emplace_back();
+    std::vector<int64_t>& arena = levels.arenas[levels.depth++];
+    if (arena.size() < size) arena.resize(size);
+    data_ = arena.data();  // stays valid when `arenas` grows (moving a vector keeps its buffer)
+  }
+  ~ArenaLease() { --ThreadLevels().depth; }
+  ArenaLease(const ArenaLease&) = delete;
+  ArenaLease& operator=(const ArenaLease&) = delete;
+  int64_t* data() const { return data_; }
+
+ private:
+  struct Levels {
+    std::vector<std::vector<int64_t>> arenas;
+    size_t depth = 0;
+  };
+  static Levels& ThreadLevels() {
+    thread_local Levels levels;
+    return levels;
+  }
+  int64_t* data_ = nullptr;
+};
+
+}  // namespace
+
 void Network::Impl::RunGraph(const uint8_t* const* in, uint8_t* const* out, size_t batch,
                              std::vector<LayerTrace>* trace) const {
-  thread_local std::vector<int64_t> arena_storage;
-  if (arena_storage.size() < arena_size) arena_storage.resize(arena_size);
-  int64_t* arena = arena_storage.data();
+  const ArenaLease lease(arena_size);
+  int64_t* arena = lease.data();
   std::vector<const int64_t*> xs;
   for (size_t sample = 0; sample < batch; ++sample) {
     for (size_t k = 0; k < inputs.size(); ++k) {
@@ -1164,10 +1195,8 @@ void Network::Impl::RunDenseFast(const CompiledLayer& l, const int64_t* x, int64
 
 void Network::Impl::RunGraphBlock(const uint8_t* const* in, uint8_t* const* out, int count,
                                   int lanes) const {
-  thread_local std::vector<int64_t> arena_storage;
-  const size_t arena_lanes = arena_size * lanes;
-  if (arena_storage.size() < arena_lanes) arena_storage.resize(arena_lanes);
-  int64_t* arena = arena_storage.data();
+  const ArenaLease lease(arena_size * lanes);
+  int64_t* arena = lease.data();
   std::vector<const int64_t*> xs;
   for (size_t k = 0; k < inputs.size(); ++k) {
     const Buffer& b = buffers[k];

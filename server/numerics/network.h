@@ -361,12 +361,26 @@ struct RecurrentSpec {
   std::vector<RecurrentSpec> backward;
 };
 
+// TimeDistributed (hls4ml 1.3, io_parallel: a loop in the top function around
+// nnet_time_distributed.h's read_time_step_*d / write_time_step_*d): the input is n_time_steps
+// slices of equal size, one per step; `layers` (a network over one slice, which they read as
+// "input"; empty `inputs` read the previous layer as in NetworkSpec) run on each slice in turn,
+// and the layer `output` (empty: the last) of each step is copied, without conversion, into the
+// output, step after step. The layer's result type is that layer's. Every io_parallel layer is a
+// function of its input array, so the steps are independent.
+struct LayerSpec;
+struct TimeDistributedSpec {
+  int n_time_steps = 0;
+  std::vector<LayerSpec> layers;
+  std::string output;
+};
+
 struct LayerSpec {
   std::string name;       // e.g. "layer2" / "fc1", as in the project (for traces and errors)
   FixedType result_type;  // the layer's output type (res_t / layerN_t)
   std::variant<DenseSpec, BatchNormSpec, ActivationSpec, SoftmaxSpec, ConvSpec, PoolingSpec,
                PaddingSpec, ResizeSpec, MergeSpec, RecurrentSpec, TransposeSpec, CroppingSpec,
-               EmbeddingSpec, LayerNormSpec>
+               EmbeddingSpec, LayerNormSpec, TimeDistributedSpec>
       op;
   // The buffers it reads: names of network inputs or of earlier layers. Empty: the previous
   // layer's output (the first layer: the first input). Merge layers read two.

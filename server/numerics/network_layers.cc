@@ -1520,6 +1520,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayerOp(
   if (const auto* e = std::get_if<EmbeddingSpec>(&spec.op)) {
     return CompileEmbedding(spec, *e, inputs[0]);
   }
+  if (const auto* td = std::get_if<TimeDistributedSpec>(&spec.op)) {
+    return CompileTimeDistributed(spec, *td, inputs[0]);
+  }
   if (const auto* l = std::get_if<LayerNormSpec>(&spec.op)) {
     return CompileLayerNorm(spec, *l, inputs[0]);
   }

@@ -148,6 +148,11 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileLayerNorm(const LayerSpec& sp
                                                              const LayerNormSpec& l,
                                                              const LayerInput& input);
 
+// network_time_distributed.cc: TimeDistributed (the body compiled as a network of its own).
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTimeDistributed(const LayerSpec& spec,
+                                                                   const TimeDistributedSpec& td,
+                                                                   const LayerInput& input);
+
 // network_quant_layers.cc: nnet::transpose.
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTranspose(const LayerSpec& spec,
                                                              const TransposeSpec& t,

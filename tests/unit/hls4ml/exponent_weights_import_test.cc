@@ -247,8 +247,9 @@ TEST(ExponentWeightsImport, DenseAndConvWeightsAndProductTypes) {
 
 // An io_stream separable convolution reading the top function's input (its size comes from the
 // depthwise half's config), with power-of-two weights in both halves: the pointwise half's x_T is
-// the call's dw_res_T.
-TEST(ExponentWeightsImport, StreamSeparableConvolution) {
+// the call's dw_res_T. hls4ml 0.7 writes the call with three template arguments: its depthwise
+// half writes the input's own packs (dw_res_T is data_T).
+void CheckStreamSeparable(bool three_types) {
   const fs::path dir = ScratchDir("po2_separable") / "sep";
   const fs::path fw = dir / "firmware";
   fs::create_directories(fw / "weights");
@@ -318,8 +319,9 @@ TEST(ExponentWeightsImport, StreamSeparableConvolution) {
             "    nnet::load_weights_from_txt<bias_t, 2>(z2, \"z2.txt\");\n"
             "    nnet::load_weights_from_txt<bias_t, 3>(b2, \"b2.txt\");\n"
             "#endif\n"
-            "    nnet::separable_conv_2d_cl<input_t, dw_out_t, result_t, config2>(input_1, "
-            "layer2_out, d2, p2, z2, b2); // sep\n}\n");
+            "    nnet::separable_conv_2d_cl<input_t, " +
+                std::string(three_types ? "" : "dw_out_t, ") +
+                "result_t, config2>(input_1, layer2_out, d2, p2, z2, b2); // sep\n}\n");
   WriteText(fw / "sep.h", "#include \"defines.h\"\n");
   std::vector<int> d_signs, d_exponents, p_signs, p_exponents;
   WriteText(fw / "weights" / "d2.txt", ExponentText(8, 4, &d_signs, &d_exponents));
@@ -337,12 +339,21 @@ TEST(ExponentWeightsImport, StreamSeparableConvolution) {
   EXPECT_EQ(d.exponent_weights->exponent, d_exponents);
   EXPECT_EQ(pw.exponent_weights->sign, p_signs);
   // x_T: ap_fixed<10,3> for the depthwise half (4-bit exponents): ap_fixed<28,14>; dw_out_t's
-  // ap_fixed<12,4> for the pointwise half (3 bits): ap_fixed<30,15>.
+  // ap_fixed<12,4> for the pointwise half (3 bits): ap_fixed<30,15> (0.7's form: the input's
+  // ap_fixed<10,3> again, ap_fixed<26,13>).
   EXPECT_EQ(d.exponent_weights->product_type.width, 28);
-  EXPECT_EQ(pw.exponent_weights->product_type.width, 30);
-  EXPECT_EQ(pw.exponent_weights->product_type.integer_bits, 15);
+  EXPECT_EQ(pw.exponent_weights->product_type.width, three_types ? 26 : 30);
+  EXPECT_EQ(pw.exponent_weights->product_type.integer_bits, three_types ? 13 : 15);
+  const FixedType& dw_res = project->spec.layers[0].result_type;
+  EXPECT_EQ(dw_res.width, three_types ? 10 : 12);
+  EXPECT_EQ(dw_res.integer_bits, three_types ? 3 : 4);
+  EXPECT_EQ(dw_res.overflow, three_types ? Overflow::kWrap : Overflow::kSat);
   ExpectAgreesWithReference(project->spec, 13);
 }
+
+TEST(ExponentWeightsImport, StreamSeparableConvolution) { CheckStreamSeparable(false); }
+
+TEST(ExponentWeightsImport, StreamSeparableConvolutionOfRelease07) { CheckStreamSeparable(true); }
 
 TEST(ExponentWeightsImport, RefusalsNameTheirFileAndLine) {
   {  // Exponent weights read by the fixed-point loader.

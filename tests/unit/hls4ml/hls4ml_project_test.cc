@@ -581,14 +581,16 @@ TEST(Hls4mlProjectErrorsTest, IoStreamSoftmaxOverPacks) {
 TEST(Hls4mlProjectErrorsTest, UnsupportedStrategy) {
   fs::path dir = CopyFixture("new_style");
   const fs::path params = dir / "firmware" / "parameters.h";
-  ReplaceInFile(params, "strategy = nnet::resource;", "strategy = nnet::resource_unrolled;");
+  ReplaceInFile(params, "strategy = nnet::resource;", "strategy = nnet::distributed_arithmetic;");
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
   ASSERT_FALSE(project.ok());
   EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(project.status().message(), HasSubstr("nnet::resource_unrolled"));
+  EXPECT_THAT(project.status().message(),
+              HasSubstr("dense strategy nnet::distributed_arithmetic is not supported (latency, "
+                        "resource and resource_unrolled are)"));
   EXPECT_THAT(project.status().message(),
               HasSubstr("firmware/parameters.h:" +
-                        std::to_string(LineOf(params, "nnet::resource_unrolled"))));
+                        std::to_string(LineOf(params, "nnet::distributed_arithmetic"))));
 }
 
 TEST(Hls4mlProjectErrorsTest, WeightArrayTypeDiffersFromConfig) {

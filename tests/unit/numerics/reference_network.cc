@@ -1022,6 +1022,29 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
   if (const auto* r = std::get_if<RecurrentSpec>(&layer.op)) {
     return r->backward.empty() ? Recurrent(*r, it, res, x) : Bidirectional(*r, it, res, x);
   }
+  if (const auto* td = std::get_if<TimeDistributedSpec>(&layer.op)) {
+    // hls4ml's loop: read_time_step copies step t's slice, the body runs, write_time_step copies
+    // its output into step t's place.
+    const size_t steps = td->n_time_steps;
+    if (steps == 0 || x.size() % steps != 0) {
+      return absl::InvalidArgumentError("reference: time steps do not divide the input");
+    }
+    NetworkSpec body;
+    body.input_type = it;
+    body.input_size = static_cast<int>(x.size() / steps);
+    body.layers = td->layers;
+    if (!td->output.empty()) body.outputs = {td->output};
+    for (size_t t = 0; t < steps; ++t) {
+      std::vector<int64_t> slice;
+      for (size_t k = t * body.input_size; k < (t + 1) * body.input_size; ++k) {
+        slice.push_back(MpzToRaw(Floor(x[k] * Pow2(it.width - it.integer_bits))));
+      }
+      absl::StatusOr<std::vector<std::vector<int64_t>>> out = ReferenceRunGraph(body, {slice});
+      if (!out.ok()) return out.status();
+      for (int64_t raw : out->at(0)) y.push_back(ValueOf(res, RawToMpz(res, raw)));
+    }
+    return y;
+  }
   return absl::InvalidArgumentError("reference: unknown layer");
 }
 
