@@ -106,9 +106,12 @@ T ap_from_bits(ap_i128 v) {
 template <class T>
 long long scaled_index(const T& x, long long num, long long den) {
   const ap_i128 r = ap_raw(x) * num;
-  const int f = ap_fwidth_v<T>;
-  if (f >= 0) return (long long)(r / (ap_i128(den) << f));
-  return (long long)(r * (ap_i128(1) << -f) / den);
+  constexpr int f = ap_fwidth_v<T>;
+  if constexpr (f >= 0) {
+    return (long long)(r / (ap_i128(den) << f));
+  } else {
+    return (long long)(r * (ap_i128(1) << -f) / den);
+  }
 }
 
 // x's raw value divided by d (> 0), truncated toward zero, at x's own fractional bits (ap_fixed /=
