@@ -296,20 +296,35 @@ struct ap_ufixed : ap_fixed_base<_AP_W, _AP_I, false, _AP_Q, _AP_O, _AP_N> {
   constexpr ap_ufixed(const Base& b) : Base(b) {}
 };
 
+// ap_int / ap_uint truncate a fixed-point value toward zero (AP_TRN_ZERO) and wrap. From a double,
+// Xilinx's ap_int_base(double) also truncates toward zero, except that a negative value above
+// -1/2 becomes 1 (its magnitude shift yields -1, which the sign then negates).
+namespace fpgaas_ap {
+template <typename Base>
+Base int_from_double(double d) {
+  if (d < 0 && d > -0.5) return Base(1);
+  return Base::from_double(d);
+}
+}  // namespace fpgaas_ap
+
 template <int _AP_W>
-struct ap_int : ap_fixed_base<_AP_W, _AP_W, true> {
-  using Base = ap_fixed_base<_AP_W, _AP_W, true>;
+struct ap_int : ap_fixed_base<_AP_W, _AP_W, true, AP_TRN_ZERO> {
+  using Base = ap_fixed_base<_AP_W, _AP_W, true, AP_TRN_ZERO>;
   using Base::Base;
   constexpr ap_int() = default;
   constexpr ap_int(const Base& b) : Base(b) {}
+  ap_int(double d) : Base(fpgaas_ap::int_from_double<Base>(d)) {}
+  ap_int(float f) : Base(fpgaas_ap::int_from_double<Base>(f)) {}
 };
 
 template <int _AP_W>
-struct ap_uint : ap_fixed_base<_AP_W, _AP_W, false> {
-  using Base = ap_fixed_base<_AP_W, _AP_W, false>;
+struct ap_uint : ap_fixed_base<_AP_W, _AP_W, false, AP_TRN_ZERO> {
+  using Base = ap_fixed_base<_AP_W, _AP_W, false, AP_TRN_ZERO>;
   using Base::Base;
   constexpr ap_uint() = default;
   constexpr ap_uint(const Base& b) : Base(b) {}
+  ap_uint(double d) : Base(fpgaas_ap::int_from_double<Base>(d)) {}
+  ap_uint(float f) : Base(fpgaas_ap::int_from_double<Base>(f)) {}
 };
 
 #endif  // FPGAAS_KERNELS_HOST_AP_FIXED_H_

@@ -159,6 +159,7 @@ int64_t QuantizeScaled(const FixedType& type, Int128 m, int shift) {
 }  // namespace internal
 
 std::string FixedType::ToString() const {
+  if (int_type) return absl::StrCat(is_signed ? "ap_int<" : "ap_uint<", width, ">");
   std::string s = absl::StrCat(is_signed ? "ap_fixed<" : "ap_ufixed<", width, ",", integer_bits);
   const bool show_n = saturation_bits != 0;
   const bool show_o = show_n || overflow != Overflow::kWrap;
@@ -215,6 +216,8 @@ absl::StatusOr<FixedType> ParseFixedType(std::string_view text_in) {
   }
   if (is_int) {
     t.integer_bits = t.width;
+    t.quantization = Quantization::kTrnZero;
+    t.int_type = true;
     return t;
   }
   absl::StatusOr<int> integer_bits = ParseInt(args[1], text, "integer bits");
@@ -292,6 +295,10 @@ absl::StatusOr<int64_t> FromDouble(const FixedType& type, double x) {
     return internal::QuantizeScaled(type, x < 0 ? -1 : 1, 1024 + type.fractional_bits());
   }
   if (x == 0) return 0;
+  if (type.int_type && x < 0 && x > -0.5) {
+    // ap_int_base(double) sets -1 for |x| < 1/2 and then negates a negative x's result.
+    return internal::WrapToWidth(type, 1);
+  }
   int exponent = 0;
   const double mantissa =
       std::frexp(x, &exponent);  // x = mantissa * 2^exponent, |mantissa| in [.5,1)

@@ -30,6 +30,10 @@ struct FixedType {
   Quantization quantization = Quantization::kTrn;
   Overflow overflow = Overflow::kWrap;
   int saturation_bits = 0;  // N of AP_WRAP (0 = plain wrap)
+  // Spelled ap_int<W> / ap_uint<W>: integer_bits == width, AP_TRN_ZERO, AP_WRAP (Xilinx's ap_int
+  // truncates a fixed-point value toward zero), and FromDouble follows ap_int_base(double), which
+  // turns a negative x above -1/2 into 1 (not 0) before wrapping.
+  bool int_type = false;
 
   int fractional_bits() const { return width - integer_bits; }
   // Host/device container: smallest of 1, 2, 4, 8 bytes holding `width` bits.
@@ -41,6 +45,7 @@ struct FixedType {
 
 // Parses "ap_fixed<16,6>", "ap_ufixed<8,2,AP_RND,AP_SAT>",
 // "ap_fixed<18,8,AP_RND_CONV,AP_SAT_SYM,0>", "ap_int<8>", "ap_uint<1>" (whitespace tolerated).
+// ap_int<W> is FixedType{W, W, true, kTrnZero} with int_type set.
 // Errors name the text and what is wrong.
 absl::StatusOr<FixedType> ParseFixedType(std::string_view text);
 

@@ -1518,7 +1518,7 @@ absl::StatusOr<DenseProduct> ProjectReader::OverloadedDenseProduct(
   }
   const bool ok =
       source.empty() ||
-      absl::StrContains(flat,
+      (absl::StrContains(flat,
                         "product(ap_uint<1>a,ap_uint<1>w){//specialisationfor1-bitweightsand"
                         "incomingdata#pragmaHLSinlineoffreturna==w;}") &&
       absl::StrContains(flat, "(notstd::is_same<data_T,ap_uint<1>>::value)andstd::is_same<"
@@ -1532,7 +1532,7 @@ absl::StatusOr<DenseProduct> ProjectReader::OverloadedDenseProduct(
                               "(data_T)a;//if(w==1)}") &&
       absl::StrContains(flat, "(notstd::is_same<data_T,ap_uint<1>>::value)and(notstd::is_same<"
                               "weight_T,ap_uint<1>>::value),ret_T>::typeproduct(data_Ta,weight_T"
-                              "w){//'Normal'product#pragmaHLSinlineoffreturna*w;}");
+                              "w){//'Normal'product#pragmaHLSinlineoffreturna*w;}"));
   if (!ok) {
     return Error(absl::StatusCode::kUnimplemented, path,
                  "this nnet_dense.h's product overloads are not hls4ml's (edited?): its 1- and "

@@ -217,8 +217,12 @@ FPGAAS_NUMERICS_CLONES size_t PackFast(const uint8_t* src, size_t count, double 
 template <ElementType kType, typename Container>
 bool TryPackFastAs(const uint8_t* src, size_t count, const FixedType& type, uint8_t* dst,
                    size_t* bad) {
-  const bool rnd = type.quantization == Quantization::kRnd;
-  const bool trn = type.quantization == Quantization::kTrn;
+  // An integer times 2^F, F >= 0, has no fraction: every quantization mode leaves it alone.
+  constexpr bool kIntegerSource = kType != ElementType::kFp16 && kType != ElementType::kBf16 &&
+                                  kType != ElementType::kFp32 && kType != ElementType::kFp64;
+  const bool exact = kIntegerSource && type.fractional_bits() >= 0;
+  const bool rnd = !exact && type.quantization == Quantization::kRnd;
+  const bool trn = exact || type.quantization == Quantization::kTrn;
   const bool sat = type.overflow == Overflow::kSat;
   const bool wrap = type.overflow == Overflow::kWrap && type.saturation_bits == 0;
   if (!(rnd || trn) || !(sat || wrap) || type.width > 63) return false;

@@ -33,8 +33,12 @@ TEST(ParseFixedTypeTest, ParsesEveryForm) {
   EXPECT_EQ(t, (FixedType{18, 8, true, Quantization::kRndConv, Overflow::kSatSym, 0}));
   t = T("ap_fixed<8,8,AP_TRN,AP_WRAP,3>");
   EXPECT_EQ(t.saturation_bits, 3);
-  EXPECT_EQ(T("ap_int<8>"), (FixedType{8, 8, true}));
-  EXPECT_EQ(T("ap_uint<1>"), (FixedType{1, 1, false}));
+  EXPECT_EQ(T("ap_int<8>"), (FixedType{8, 8, true, Quantization::kTrnZero, Overflow::kWrap, 0, true}));
+  EXPECT_EQ(T("ap_uint<1>"), (FixedType{1, 1, false, Quantization::kTrnZero, Overflow::kWrap, 0, true}));
+  EXPECT_EQ(T("ap_int<8>").ToString(), "ap_int<8>");
+  EXPECT_EQ(T("ap_uint<12>").ToString(), "ap_uint<12>");
+  // Same values, other semantics: not the same type.
+  EXPECT_NE(T("ap_int<8>"), T("ap_fixed<8,8,AP_TRN_ZERO>"));
   EXPECT_EQ(T("ap_fixed<4,-2>").fractional_bits(), 6);
   EXPECT_EQ(T("ap_fixed<64,70>").integer_bits, 70);
   const char* modes[] = {"AP_TRN",         "AP_TRN_ZERO", "AP_RND",     "AP_RND_ZERO",
@@ -157,11 +161,41 @@ TEST(FromDoubleTest, OddShapesAndIntegers) {
   EXPECT_EQ(From("ap_fixed<4,6>", 5.0), 1);         // F = -2: multiples of 4
   EXPECT_EQ(From("ap_fixed<4,6,AP_RND>", 6.0), 2);  // tie 1.5 -> 2
   EXPECT_EQ(From("ap_int<8>", 3.7), 3);
-  EXPECT_EQ(From("ap_int<8>", -3.7), -4);
   EXPECT_EQ(From("ap_uint<1>", 1.0), 1);
   EXPECT_EQ(From("ap_uint<1>", 2.0), 0);
   EXPECT_EQ(From("ap_fixed<64,64>", -9.0e18), -9000000000000000000LL);
   EXPECT_EQ(From("ap_ufixed<64,64>", 1.8e19), static_cast<int64_t>(18000000000000000000ULL));
+}
+
+// What Xilinx's ap_int_base(double) and ap_fixed -> ap_int assignments give (checked with their
+// ap_types in a C simulation): truncation toward zero, then wrapping; a negative double above -1/2
+// becomes 1.
+TEST(FromDoubleTest, ApIntTruncatesTowardZero) {
+  EXPECT_EQ(From("ap_int<16>", -3.7), -3);
+  EXPECT_EQ(From("ap_int<16>", -1.2), -1);
+  EXPECT_EQ(From("ap_int<16>", -2.5), -2);
+  EXPECT_EQ(From("ap_int<16>", -0.7), 0);
+  EXPECT_EQ(From("ap_int<16>", -0.5), 0);
+  EXPECT_EQ(From("ap_int<16>", -0.3), 1);
+  EXPECT_EQ(From("ap_int<16>", -1e-30), 1);
+  EXPECT_EQ(From("ap_int<16>", 0.7), 0);
+  EXPECT_EQ(From("ap_int<16>", -40000.5), 25536);
+  EXPECT_EQ(From("ap_int<16>", 40000.7), -25536);
+  EXPECT_EQ(From("ap_int<1>", -0.3), -1);
+  EXPECT_EQ(From("ap_uint<1>", -0.3), 1);
+  EXPECT_EQ(From("ap_uint<8>", -1.2), 255);
+  // ap_fixed<16,16> floors instead.
+  EXPECT_EQ(From("ap_fixed<16,16>", -0.3), -1);
+  EXPECT_EQ(From("ap_fixed<16,16>", -3.7), -4);
+}
+
+TEST(ConvertTest, ApIntTruncatesTowardZero) {
+  EXPECT_EQ(Convert(T("ap_fixed<10,4>"), -176, T("ap_int<8>")), -2);    // -2.75
+  EXPECT_EQ(Convert(T("ap_fixed<12,8>"), -1608, T("ap_int<4>")), -4);   // -100.5 -> -100 -> -4
+  EXPECT_EQ(Convert(T("ap_fixed<8,4>"), -40, T("ap_int<3>")), -2);      // -2.5
+  EXPECT_EQ(Convert(T("ap_fixed<8,4>"), -40, T("ap_uint<3>")), 6);
+  EXPECT_EQ(Convert(T("ap_ufixed<8,4>"), 127, T("ap_int<8>")), 7);      // 7.9375
+  EXPECT_EQ(Convert(T("ap_fixed<10,4>"), -176, T("ap_fixed<8,8>")), -3);  // floor
 }
 
 TEST(FromDoubleTest, NanRejectedInfSaturatesOrWraps) {

@@ -112,6 +112,36 @@ TEST(HostApFixedTest, SmallTypes) {
   ForAllModes<8, 4, true>();
 }
 
+// ap_int<W> / ap_uint<W>: truncation toward zero from fixed-point values, and ap_int_base(double)'s
+// own rule from doubles (the emulator's int_type).
+template <class Target>
+void ExpectIntAgreement(const std::string& spelled) {
+  absl::StatusOr<FixedType> to = ParseFixedType(spelled);
+  ASSERT_TRUE(to.ok()) << to.status();
+  for (int raw = -512; raw < 512; ++raw) {
+    Source x;
+    x.V = static_cast<int16_t>(raw);
+    ASSERT_EQ(static_cast<int64_t>(Target(x).V), Convert(kSource, raw, *to))
+        << spelled << " from raw " << raw << " of <10,5>";
+  }
+  for (double d = -70; d <= 70; d += 1.0 / 16) {
+    absl::StatusOr<int64_t> emulator = FromDouble(*to, d);
+    ASSERT_TRUE(emulator.ok()) << emulator.status();
+    ASSERT_EQ(static_cast<int64_t>(Target(d).V), *emulator) << spelled << " from " << d;
+    ASSERT_EQ(static_cast<int64_t>(Target(static_cast<float>(d)).V), *emulator)
+        << spelled << " from float " << d;
+  }
+}
+
+TEST(HostApFixedTest, IntegerTypes) {
+  ExpectIntAgreement<ap_int<1>>("ap_int<1>");
+  ExpectIntAgreement<ap_int<3>>("ap_int<3>");
+  ExpectIntAgreement<ap_int<8>>("ap_int<8>");
+  ExpectIntAgreement<ap_uint<1>>("ap_uint<1>");
+  ExpectIntAgreement<ap_uint<4>>("ap_uint<4>");
+  ExpectIntAgreement<ap_uint<12>>("ap_uint<12>");
+}
+
 // Every raw value of T written with ap_from_bits (range() = ...) reads back, as V and as ap_raw
 // (range().to_uint64(), sign-extended).
 template <class T>
