@@ -1,7 +1,7 @@
-// The recurrent layers (nnet::lstm_stack / gru_stack / bidirectional_stack): hand-computed steps (relu activations, so
-// every value is exact and the gate order, the reset-after product, the state update and the
-// state's type are checked without tables), and random LSTM/GRU networks against the exact
-// reference (reference_network.cc, written from nnet_recurrent.h on GMP rationals).
+// The recurrent layers (nnet::lstm_stack / gru_stack / bidirectional_stack): hand-computed steps
+// (relu activations, so every value is exact and the gate order, the reset-after product, the state
+// update and the state's type are checked without tables), and random LSTM/GRU networks against the
+// exact reference (reference_network.cc, written from nnet_recurrent.h on GMP rationals).
 #include <cstdint>
 #include <random>
 #include <string>
@@ -209,6 +209,21 @@ class RandomRecurrent {
     return t;
   }
 
+  // RandomRaw, or (one in four) the type's minimum or maximum raw.
+  int64_t RawOrExtreme(const FixedType& t) {
+    const int64_t lo = t.is_signed ? -(int64_t{1} << (t.width - 1)) : 0;
+    const int64_t hi =
+        t.is_signed ? (int64_t{1} << (t.width - 1)) - 1 : (int64_t{1} << t.width) - 1;
+    switch (Int(0, 7)) {
+      case 0:
+        return lo;
+      case 1:
+        return hi;
+      default:
+        return RandomRaw(t);
+    }
+  }
+
   int64_t RandomRaw(const FixedType& t) {
     const int bits = Int(0, 3) == 0 ? std::min(t.width, 4) : t.width;
     const int64_t lo = t.is_signed ? -(int64_t{1} << (bits - 1)) : 0;
@@ -249,7 +264,9 @@ class RandomRecurrent {
     return a;
   }
 
-  RecurrentSpec Cell(int n_in, int n_sequence, bool return_sequences) {
+  // wide_accum: accumulators of 24 to 40 bits, whose state updates need more than 62 bits (the
+  // recurrent layers' exact lane-by-lane path on blocks).
+  RecurrentSpec Cell(int n_in, int n_sequence, bool return_sequences, bool wide_accum = false) {
     RecurrentSpec r;
     r.kind = Int(0, 1) == 0 ? RecurrentKind::kLstm : RecurrentKind::kGru;
     r.n_in = n_in;
@@ -257,7 +274,7 @@ class RandomRecurrent {
     r.n_sequence = n_sequence;
     r.return_sequences = return_sequences;
     r.pytorch_order = r.kind == RecurrentKind::kGru && Int(0, 2) == 0;
-    r.accum_type = Type(6, 22);
+    r.accum_type = wide_accum ? Type(24, 40) : Type(6, 22);
     const int gates = (r.kind == RecurrentKind::kLstm ? 4 : 3) * r.n_state;
     r.input_dense = RandomDense(r.n_in, gates);
     r.recurrent_dense = RandomDense(r.n_state, gates);
@@ -268,12 +285,12 @@ class RandomRecurrent {
 
   // An LSTM or GRU, or (bidirectional) a forward and a backward cell of random kinds, then a
   // dense head.
-  NetworkSpec Make(bool bidirectional = false) {
+  NetworkSpec Make(bool bidirectional = false, bool wide_accum = false) {
     const int n_in = Int(1, 4), n_sequence = Int(1, 6);
-    RecurrentSpec r = Cell(n_in, n_sequence, Int(0, 1) == 0);
+    RecurrentSpec r = Cell(n_in, n_sequence, Int(0, 1) == 0, wide_accum);
     int n_state = r.n_state;
     if (bidirectional) {
-      r.backward.push_back(Cell(n_in, n_sequence, r.return_sequences));
+      r.backward.push_back(Cell(n_in, n_sequence, r.return_sequences, wide_accum));
       n_state += r.backward.front().n_state;
     }
     NetworkSpec s;
@@ -349,6 +366,62 @@ TEST(RecurrentLayers, RandomBidirectionalNetworksMatchTheReference) {
   ExpectRandomNetworksMatchTheReference(true, &lstm, &gru);
   EXPECT_GT(lstm, 80);
   EXPECT_GT(gru, 80);
+}
+
+// Batches through Network::Run: blocks of 16 and 64 lanes (the layers' RunBlock, lanes past the
+// batch's end included), tails of fewer than 6 samples one at a time; every sample against the
+// reference. Inputs mix random raws with the input type's extremes.
+void ExpectBatchesMatchTheReference(bool bidirectional, bool wide_accum, int seeds) {
+  constexpr int kBatches[] = {1, 5, 16, 17, 21, 40, 64, 70, 130};
+  constexpr int kMaxBatch = 130;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    RandomRecurrent g(static_cast<uint32_t>(seed) + (bidirectional ? 3000 : 2000) +
+                      (wide_accum ? 500 : 0));
+    const NetworkSpec spec = g.Make(bidirectional, wide_accum);
+    auto net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
+    const FixedType& it = spec.input_type;
+    const FixedType& ot = (*net)->output_type();
+    const size_t in_bytes = (*net)->input_bytes_per_sample();
+    const size_t out_bytes = (*net)->output_bytes_per_sample();
+    std::vector<uint8_t> in(kMaxBatch * in_bytes);
+    std::vector<std::vector<int64_t>> expected;
+    for (int b = 0; b < kMaxBatch; ++b) {
+      std::vector<int64_t> x;
+      for (int k = 0; k < spec.input_size; ++k) x.push_back(g.RawOrExtreme(it));
+      for (size_t k = 0; k < x.size(); ++k) {
+        PackRaw(it, x[k], in.data() + b * in_bytes + k * it.container_bytes());
+      }
+      auto y = reference::ReferenceRunGraph(spec, {x});
+      ASSERT_TRUE(y.ok()) << y.status();
+      expected.push_back((*y)[0]);
+    }
+    for (int batch : kBatches) {
+      std::vector<uint8_t> out(batch * out_bytes, 0x55);
+      (*net)->Run(in.data(), out.data(), batch);
+      for (int b = 0; b < batch; ++b) {
+        for (int k = 0; k < (*net)->output_size(); ++k) {
+          ASSERT_EQ(UnpackRaw(ot, out.data() + b * out_bytes + k * ot.container_bytes()),
+                    expected[b][k])
+              << "seed " << seed << " batch " << batch << " sample " << b << " output " << k;
+        }
+      }
+    }
+  }
+}
+
+TEST(RecurrentLayers, RandomNetworksMatchTheReferenceOnBatches) {
+  ExpectBatchesMatchTheReference(false, false, 80);
+}
+
+TEST(RecurrentLayers, RandomBidirectionalNetworksMatchTheReferenceOnBatches) {
+  ExpectBatchesMatchTheReference(true, false, 60);
+}
+
+// State updates wider than 62 bits: RunBlock's exact lane-by-lane step.
+TEST(RecurrentLayers, WideStateNetworksMatchTheReferenceOnBatches) {
+  ExpectBatchesMatchTheReference(false, true, 30);
+  ExpectBatchesMatchTheReference(true, true, 20);
 }
 
 }  // namespace
