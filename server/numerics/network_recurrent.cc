@@ -107,6 +107,16 @@ class StepDense {
       }
     }
     plan_ = PlanDense(in, d.weight_type, d.accum_type, result, d.resource_strategy);
+    if (plan_.kind == DenseKernelKind::kGeneral && d.resource_strategy) {
+      // dense_resource's order with a saturating accumulator: the kernels' per-product arithmetic
+      // is exact for these types, only their summation order is not dense_resource's.
+      DensePlan ordered = PlanDense(in, d.weight_type, d.accum_type, result, false);
+      if ((ordered.kind == DenseKernelKind::kFast32 || ordered.kind == DenseKernelKind::kFast64) &&
+          (ordered.params.overflow == AccumOverflow::kClamp ||
+           ordered.params.overflow == AccumOverflow::kZero)) {
+        ordered_ = ordered;
+      }
+    }
     NarrowForWeights(in, d.weights, plan_);
     PlanDeferredSaturation(w_by_out_, d.n_in, d.n_out, plan_);
     if (plan_.kind != DenseKernelKind::kGeneral) {
@@ -201,6 +211,10 @@ class StepDense {
       case DenseKernelKind::kGeneral:
         break;
     }
+    if (ordered_) {
+      RunOrdered(x, lanes, y);
+      return;
+    }
     if (xs.size() < static_cast<size_t>(n_in)) xs.resize(n_in);
     if (ys.size() < static_cast<size_t>(n_out)) ys.resize(n_out);
     for (int b = 0; b < lanes; ++b) {
@@ -213,12 +227,87 @@ class StepDense {
   int64_t macs() const { return static_cast<int64_t>(d_.n_in) * d_.n_out; }
 
  private:
+  // One product term and sum as DenseFastParams defines them (the kernels' FastMac), exact in
+  // int64 for a plan PlanDense made: acc = accum_t(acc + accum_t(x * w)), accum_t saturating.
+  template <ProductRounding kR, AccumOverflow kO>
+  static void OrderedMacs(const int64_t* x, int lanes,
+                          const std::vector<std::pair<int, int>>& order, const int64_t* w_by_out,
+                          int n_in, const DenseFastParams& p, int64_t* acc) {
+    const int sr = p.shift_right, sl = p.shift_left;
+    const int64_t lo = p.lo, hi = p.hi;
+    for (auto [i, j] : order) {
+      const int64_t w = w_by_out[static_cast<size_t>(j) * n_in + i];
+      const int64_t* xi = x + static_cast<size_t>(i) * lanes;
+      int64_t* aj = acc + static_cast<size_t>(j) * lanes;
+      for (int b = 0; b < lanes; ++b) {
+        const int64_t prod = xi[b] * w;
+        int64_t q;
+        if constexpr (kR == ProductRounding::kLeft) {
+          q = static_cast<int64_t>(static_cast<uint64_t>(prod) << sl);
+        } else if constexpr (kR == ProductRounding::kTrn) {
+          q = prod >> sr;
+        } else if constexpr (kR == ProductRounding::kConst) {
+          q = (prod + p.round_const) >> sr;
+        } else if constexpr (kR == ProductRounding::kSign) {
+          q = (prod + (prod < 0 ? p.round_const_neg : p.round_const)) >> sr;
+        } else {
+          q = (prod + p.round_const + ((prod >> sr) & 1)) >> sr;
+        }
+        if constexpr (kO == AccumOverflow::kClamp) {
+          q = std::clamp(q, lo, hi);
+          aj[b] = std::clamp(aj[b] + q, lo, hi);
+        } else {
+          if (q < lo || q > hi) q = 0;
+          const int64_t sum = aj[b] + q;
+          aj[b] = (sum < lo || sum > hi) ? 0 : sum;
+        }
+      }
+    }
+  }
+
+  template <AccumOverflow kO>
+  static void OrderedMacsFor(ProductRounding r, const int64_t* x, int lanes,
+                             const std::vector<std::pair<int, int>>& order, const int64_t* w_by_out,
+                             int n_in, const DenseFastParams& p, int64_t* acc) {
+    switch (r) {
+      case ProductRounding::kLeft:
+      case ProductRounding::kNoShift:
+        return OrderedMacs<ProductRounding::kLeft, kO>(x, lanes, order, w_by_out, n_in, p, acc);
+      case ProductRounding::kTrn:
+        return OrderedMacs<ProductRounding::kTrn, kO>(x, lanes, order, w_by_out, n_in, p, acc);
+      case ProductRounding::kConst:
+        return OrderedMacs<ProductRounding::kConst, kO>(x, lanes, order, w_by_out, n_in, p, acc);
+      case ProductRounding::kSign:
+        return OrderedMacs<ProductRounding::kSign, kO>(x, lanes, order, w_by_out, n_in, p, acc);
+      case ProductRounding::kConv:
+        return OrderedMacs<ProductRounding::kConv, kO>(x, lanes, order, w_by_out, n_in, p, acc);
+    }
+  }
+
+  // The block form of Run's exact path in dense_resource's order, on ordered_'s int64 arithmetic.
+  void RunOrdered(const int64_t* x, int lanes, int64_t* y) const {
+    const int n_in = d_.n_in, n_out = d_.n_out;
+    const DenseFastParams& p = ordered_->params;
+    for (int j = 0; j < n_out; ++j) {
+      std::fill_n(y + static_cast<size_t>(j) * lanes, lanes, bias_accum_[j]);
+    }
+    if (p.overflow == AccumOverflow::kClamp) {
+      OrderedMacsFor<AccumOverflow::kClamp>(p.rounding, x, lanes, resource_order_, w_by_out_.data(),
+                                            n_in, p, y);
+    } else {
+      OrderedMacsFor<AccumOverflow::kZero>(p.rounding, x, lanes, resource_order_, w_by_out_.data(),
+                                           n_in, p, y);
+    }
+    ConvertRaws(*ordered_->to_result, y, y, static_cast<size_t>(n_out) * lanes);
+  }
+
   DenseSpec d_;
   FixedType in_, result_;
   int product_shift_ = 0;
   std::vector<int64_t> bias_accum_, w_by_out_;
   std::vector<std::pair<int, int>> resource_order_;
   DensePlan plan_;
+  std::optional<DensePlan> ordered_;  // kGeneral under dense_resource's order: see RunOrdered
   DenseEpilogue epilogue_;
   std::vector<int32_t> w32_by_in_, w32_by_out_, bias32_;
 };
