@@ -355,6 +355,19 @@ class StepActivation {
         ReluRaws(*relu_, x, y, static_cast<size_t>(n));
         return;
       }
+      if (e_ > 0 && e_ < 63) {
+        // Index without branches: truncation toward zero is floor((num + (2^e - 1 if num < 0))
+        // / 2^e).
+        const int e = e_, size = n_;
+        const int64_t mask = (int64_t{1} << e) - 1, offset = offset_;
+        for (int k = 0; k < n; ++k) {
+          const int64_t num = x[k] * size;
+          const int64_t q = (num + ((num >> 63) & mask)) >> e;
+          const int64_t index = int64_t{static_cast<int32_t>(static_cast<uint32_t>(q))} + offset;
+          y[k] = table_[std::clamp<int64_t>(index, 0, size - 1)];
+        }
+        return;
+      }
       for (int k = 0; k < n; ++k) y[k] = table_[Index(x[k])];
     }
 

@@ -192,6 +192,12 @@ TEST(RecurrentLayers, CreateErrors) {
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnimplemented);
 }
 
+// The cells' accumulator types: kNarrow 6 to 22 bits; kWide 24 to 40 bits, whose state updates
+// need more than 62 bits (the recurrent layers' exact lane-by-lane path on blocks); kCoarse
+// kNarrow's with 0 to 6 integer bits more than the width (no fractional bits: table indices
+// computed by left shifts).
+enum class AccumTypes { kNarrow, kWide, kCoarse };
+
 // Random recurrent networks (LSTM or GRU, then a dense layer) against the reference.
 class RandomRecurrent {
  public:
@@ -264,9 +270,8 @@ class RandomRecurrent {
     return a;
   }
 
-  // wide_accum: accumulators of 24 to 40 bits, whose state updates need more than 62 bits (the
-  // recurrent layers' exact lane-by-lane path on blocks).
-  RecurrentSpec Cell(int n_in, int n_sequence, bool return_sequences, bool wide_accum = false) {
+  RecurrentSpec Cell(int n_in, int n_sequence, bool return_sequences,
+                     AccumTypes accum = AccumTypes::kNarrow) {
     RecurrentSpec r;
     r.kind = Int(0, 1) == 0 ? RecurrentKind::kLstm : RecurrentKind::kGru;
     r.n_in = n_in;
@@ -274,7 +279,8 @@ class RandomRecurrent {
     r.n_sequence = n_sequence;
     r.return_sequences = return_sequences;
     r.pytorch_order = r.kind == RecurrentKind::kGru && Int(0, 2) == 0;
-    r.accum_type = wide_accum ? Type(24, 40) : Type(6, 22);
+    r.accum_type = accum == AccumTypes::kWide ? Type(24, 40) : Type(6, 22);
+    if (accum == AccumTypes::kCoarse) r.accum_type.integer_bits = r.accum_type.width + Int(0, 6);
     const int gates = (r.kind == RecurrentKind::kLstm ? 4 : 3) * r.n_state;
     r.input_dense = RandomDense(r.n_in, gates);
     r.recurrent_dense = RandomDense(r.n_state, gates);
@@ -285,12 +291,12 @@ class RandomRecurrent {
 
   // An LSTM or GRU, or (bidirectional) a forward and a backward cell of random kinds, then a
   // dense head.
-  NetworkSpec Make(bool bidirectional = false, bool wide_accum = false) {
+  NetworkSpec Make(bool bidirectional = false, AccumTypes accum = AccumTypes::kNarrow) {
     const int n_in = Int(1, 4), n_sequence = Int(1, 6);
-    RecurrentSpec r = Cell(n_in, n_sequence, Int(0, 1) == 0, wide_accum);
+    RecurrentSpec r = Cell(n_in, n_sequence, Int(0, 1) == 0, accum);
     int n_state = r.n_state;
     if (bidirectional) {
-      r.backward.push_back(Cell(n_in, n_sequence, r.return_sequences, wide_accum));
+      r.backward.push_back(Cell(n_in, n_sequence, r.return_sequences, accum));
       n_state += r.backward.front().n_state;
     }
     NetworkSpec s;
@@ -371,13 +377,13 @@ TEST(RecurrentLayers, RandomBidirectionalNetworksMatchTheReference) {
 // Batches through Network::Run: blocks of 16 and 64 lanes (the layers' RunBlock, lanes past the
 // batch's end included), tails of fewer than 6 samples one at a time; every sample against the
 // reference. Inputs mix random raws with the input type's extremes.
-void ExpectBatchesMatchTheReference(bool bidirectional, bool wide_accum, int seeds) {
+void ExpectBatchesMatchTheReference(bool bidirectional, AccumTypes accum, int seeds) {
   constexpr int kBatches[] = {1, 5, 16, 17, 21, 40, 64, 70, 130};
   constexpr int kMaxBatch = 130;
   for (int seed = 1; seed <= seeds; ++seed) {
     RandomRecurrent g(static_cast<uint32_t>(seed) + (bidirectional ? 3000 : 2000) +
-                      (wide_accum ? 500 : 0));
-    const NetworkSpec spec = g.Make(bidirectional, wide_accum);
+                      500 * static_cast<int>(accum));
+    const NetworkSpec spec = g.Make(bidirectional, accum);
     auto net = Network::Create(spec);
     ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
     const FixedType& it = spec.input_type;
@@ -411,17 +417,22 @@ void ExpectBatchesMatchTheReference(bool bidirectional, bool wide_accum, int see
 }
 
 TEST(RecurrentLayers, RandomNetworksMatchTheReferenceOnBatches) {
-  ExpectBatchesMatchTheReference(false, false, 80);
+  ExpectBatchesMatchTheReference(false, AccumTypes::kNarrow, 80);
 }
 
 TEST(RecurrentLayers, RandomBidirectionalNetworksMatchTheReferenceOnBatches) {
-  ExpectBatchesMatchTheReference(true, false, 60);
+  ExpectBatchesMatchTheReference(true, AccumTypes::kNarrow, 60);
 }
 
 // State updates wider than 62 bits: RunBlock's exact lane-by-lane step.
 TEST(RecurrentLayers, WideStateNetworksMatchTheReferenceOnBatches) {
-  ExpectBatchesMatchTheReference(false, true, 30);
-  ExpectBatchesMatchTheReference(true, true, 20);
+  ExpectBatchesMatchTheReference(false, AccumTypes::kWide, 30);
+  ExpectBatchesMatchTheReference(true, AccumTypes::kWide, 20);
+}
+
+TEST(RecurrentLayers, CoarseAccumulatorNetworksMatchTheReferenceOnBatches) {
+  ExpectBatchesMatchTheReference(false, AccumTypes::kCoarse, 30);
+  ExpectBatchesMatchTheReference(true, AccumTypes::kCoarse, 20);
 }
 
 }  // namespace
