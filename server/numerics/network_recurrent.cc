@@ -16,6 +16,7 @@
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
+#include "server/util/cpu_dispatch.h"
 
 namespace fpgaas::numerics::internal {
 namespace {
@@ -34,6 +35,67 @@ absl::Status Unimplemented(const LayerSpec& s, absl::string_view why) {
 bool TypeOk(const FixedType& t) {
   return t.width >= 1 && t.width <= 64 && std::abs(t.integer_bits) <= 512 &&
          t.saturation_bits >= 0 && t.saturation_bits <= t.width;
+}
+
+// A DenseFastParams product term in one formula for every ProductRounding (FastConvert's):
+// q = ((p + rc(p)) >> shift_right) << shift_left, rc(p) = (p < 0 ? rc_neg : rc_pos) +
+// ((p >> shift_right) & conv_mask); lo, hi the saturating accumulator's range.
+struct OrderedTerm {
+  int shift_right = 0, shift_left = 0;
+  int64_t rc_pos = 0, rc_neg = 0, conv_mask = 0, lo = 0, hi = 0;
+
+  static OrderedTerm Of(const DenseFastParams& p) {
+    OrderedTerm t;
+    t.shift_right = p.shift_right;
+    t.shift_left = p.shift_left;
+    t.lo = p.lo;
+    t.hi = p.hi;
+    switch (p.rounding) {
+      case ProductRounding::kLeft:
+      case ProductRounding::kTrn:
+      case ProductRounding::kNoShift:
+        break;
+      case ProductRounding::kConst:
+        t.rc_pos = t.rc_neg = p.round_const;
+        break;
+      case ProductRounding::kSign:
+        t.rc_pos = p.round_const;
+        t.rc_neg = p.round_const_neg;
+        break;
+      case ProductRounding::kConv:
+        t.rc_pos = t.rc_neg = p.round_const;
+        t.conv_mask = 1;
+        break;
+    }
+    return t;
+  }
+};
+
+inline int64_t Term(const OrderedTerm& t, int64_t x, int64_t w) {
+  const int64_t p = x * w;
+  const int64_t rc = (p < 0 ? t.rc_neg : t.rc_pos) + ((p >> t.shift_right) & t.conv_mask);
+  return static_cast<int64_t>(static_cast<uint64_t>((p + rc) >> t.shift_right) << t.shift_left);
+}
+
+// acc[b] = accum_t(acc[b] + accum_t(x[b] * w)) for b < lanes (DenseFastParams' kClamp / kZero
+// step), in int64 where PlanDense found the kernels' arithmetic exact.
+FPGAAS_NUMERICS_CLONES void MacRowClamp(const int64_t* x, int64_t w, int lanes,
+                                        const OrderedTerm& t, int64_t* acc) {
+  const int64_t lo = t.lo, hi = t.hi;
+  for (int b = 0; b < lanes; ++b) {
+    const int64_t q = std::clamp(Term(t, x[b], w), lo, hi);
+    acc[b] = std::clamp(acc[b] + q, lo, hi);
+  }
+}
+FPGAAS_NUMERICS_CLONES void MacRowZero(const int64_t* x, int64_t w, int lanes, const OrderedTerm& t,
+                                       int64_t* acc) {
+  const int64_t lo = t.lo, hi = t.hi;
+  for (int b = 0; b < lanes; ++b) {
+    int64_t q = Term(t, x[b], w);
+    q = (q < lo || q > hi) ? 0 : q;
+    const int64_t sum = acc[b] + q;
+    acc[b] = (sum < lo || sum > hi) ? 0 : sum;
+  }
 }
 
 // One of the two dense products of a step: x (raws of in_type) -> y (raws of the accum type A).
@@ -115,6 +177,7 @@ class StepDense {
           (ordered.params.overflow == AccumOverflow::kClamp ||
            ordered.params.overflow == AccumOverflow::kZero)) {
         ordered_ = ordered;
+        ordered_term_ = OrderedTerm::Of(ordered.params);
       }
     }
     NarrowForWeights(in, d.weights, plan_);
@@ -227,63 +290,6 @@ class StepDense {
   int64_t macs() const { return static_cast<int64_t>(d_.n_in) * d_.n_out; }
 
  private:
-  // One product term and sum as DenseFastParams defines them (the kernels' FastMac), exact in
-  // int64 for a plan PlanDense made: acc = accum_t(acc + accum_t(x * w)), accum_t saturating.
-  template <ProductRounding kR, AccumOverflow kO>
-  static void OrderedMacs(const int64_t* x, int lanes,
-                          const std::vector<std::pair<int, int>>& order, const int64_t* w_by_out,
-                          int n_in, const DenseFastParams& p, int64_t* acc) {
-    const int sr = p.shift_right, sl = p.shift_left;
-    const int64_t lo = p.lo, hi = p.hi;
-    for (auto [i, j] : order) {
-      const int64_t w = w_by_out[static_cast<size_t>(j) * n_in + i];
-      const int64_t* xi = x + static_cast<size_t>(i) * lanes;
-      int64_t* aj = acc + static_cast<size_t>(j) * lanes;
-      for (int b = 0; b < lanes; ++b) {
-        const int64_t prod = xi[b] * w;
-        int64_t q;
-        if constexpr (kR == ProductRounding::kLeft) {
-          q = static_cast<int64_t>(static_cast<uint64_t>(prod) << sl);
-        } else if constexpr (kR == ProductRounding::kTrn) {
-          q = prod >> sr;
-        } else if constexpr (kR == ProductRounding::kConst) {
-          q = (prod + p.round_const) >> sr;
-        } else if constexpr (kR == ProductRounding::kSign) {
-          q = (prod + (prod < 0 ? p.round_const_neg : p.round_const)) >> sr;
-        } else {
-          q = (prod + p.round_const + ((prod >> sr) & 1)) >> sr;
-        }
-        if constexpr (kO == AccumOverflow::kClamp) {
-          q = std::clamp(q, lo, hi);
-          aj[b] = std::clamp(aj[b] + q, lo, hi);
-        } else {
-          if (q < lo || q > hi) q = 0;
-          const int64_t sum = aj[b] + q;
-          aj[b] = (sum < lo || sum > hi) ? 0 : sum;
-        }
-      }
-    }
-  }
-
-  template <AccumOverflow kO>
-  static void OrderedMacsFor(ProductRounding r, const int64_t* x, int lanes,
-                             const std::vector<std::pair<int, int>>& order, const int64_t* w_by_out,
-                             int n_in, const DenseFastParams& p, int64_t* acc) {
-    switch (r) {
-      case ProductRounding::kLeft:
-      case ProductRounding::kNoShift:
-        return OrderedMacs<ProductRounding::kLeft, kO>(x, lanes, order, w_by_out, n_in, p, acc);
-      case ProductRounding::kTrn:
-        return OrderedMacs<ProductRounding::kTrn, kO>(x, lanes, order, w_by_out, n_in, p, acc);
-      case ProductRounding::kConst:
-        return OrderedMacs<ProductRounding::kConst, kO>(x, lanes, order, w_by_out, n_in, p, acc);
-      case ProductRounding::kSign:
-        return OrderedMacs<ProductRounding::kSign, kO>(x, lanes, order, w_by_out, n_in, p, acc);
-      case ProductRounding::kConv:
-        return OrderedMacs<ProductRounding::kConv, kO>(x, lanes, order, w_by_out, n_in, p, acc);
-    }
-  }
-
   // The block form of Run's exact path in dense_resource's order, on ordered_'s int64 arithmetic.
   void RunOrdered(const int64_t* x, int lanes, int64_t* y) const {
     const int n_in = d_.n_in, n_out = d_.n_out;
@@ -291,12 +297,16 @@ class StepDense {
     for (int j = 0; j < n_out; ++j) {
       std::fill_n(y + static_cast<size_t>(j) * lanes, lanes, bias_accum_[j]);
     }
-    if (p.overflow == AccumOverflow::kClamp) {
-      OrderedMacsFor<AccumOverflow::kClamp>(p.rounding, x, lanes, resource_order_, w_by_out_.data(),
-                                            n_in, p, y);
-    } else {
-      OrderedMacsFor<AccumOverflow::kZero>(p.rounding, x, lanes, resource_order_, w_by_out_.data(),
-                                           n_in, p, y);
+    const bool clamp = p.overflow == AccumOverflow::kClamp;
+    for (auto [i, j] : resource_order_) {
+      const int64_t* xi = x + static_cast<size_t>(i) * lanes;
+      const int64_t w = w_by_out_[static_cast<size_t>(j) * n_in + i];
+      int64_t* aj = y + static_cast<size_t>(j) * lanes;
+      if (clamp) {
+        MacRowClamp(xi, w, lanes, *ordered_term_, aj);
+      } else {
+        MacRowZero(xi, w, lanes, *ordered_term_, aj);
+      }
     }
     ConvertRaws(*ordered_->to_result, y, y, static_cast<size_t>(n_out) * lanes);
   }
@@ -308,6 +318,7 @@ class StepDense {
   std::vector<std::pair<int, int>> resource_order_;
   DensePlan plan_;
   std::optional<DensePlan> ordered_;  // kGeneral under dense_resource's order: see RunOrdered
+  std::optional<OrderedTerm> ordered_term_;
   DenseEpilogue epilogue_;
   std::vector<int32_t> w32_by_in_, w32_by_out_, bias32_;
 };
