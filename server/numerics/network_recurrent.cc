@@ -1,9 +1,12 @@
-// nnet::lstm_stack / nnet::gru_stack (hls4ml's nnet_recurrent.h) for the graph executor: one
-// sample at a time on raw int64 values. What is computed is written down at RecurrentSpec
-// (network.h); the two dense products of every step run on the dense kernels of
-// network_kernels.cc when PlanDense finds one exact for their types, else on the exact scalar path.
+// nnet::lstm_stack / nnet::gru_stack (hls4ml's nnet_recurrent.h) for the graph executor on raw
+// int64 values: Run one sample at a time (the exact reference), RunBlock a block of samples at
+// once (per step, the two dense products as block kernels over the lanes, then the gates and the
+// state update row by row). What is computed is written down at RecurrentSpec (network.h); the two
+// dense products of every step run on the dense kernels of network_kernels.cc when PlanDense finds
+// one exact for their types, else on the exact scalar path.
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +16,7 @@
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
+#include "server/util/cpu_dispatch.h"
 
 namespace fpgaas::numerics::internal {
 namespace {
@@ -31,6 +35,67 @@ absl::Status Unimplemented(const LayerSpec& s, absl::string_view why) {
 bool TypeOk(const FixedType& t) {
   return t.width >= 1 && t.width <= 64 && std::abs(t.integer_bits) <= 512 &&
          t.saturation_bits >= 0 && t.saturation_bits <= t.width;
+}
+
+// A DenseFastParams product term in one formula for every ProductRounding (FastConvert's):
+// q = ((p + rc(p)) >> shift_right) << shift_left, rc(p) = (p < 0 ? rc_neg : rc_pos) +
+// ((p >> shift_right) & conv_mask); lo, hi the saturating accumulator's range.
+struct OrderedTerm {
+  int shift_right = 0, shift_left = 0;
+  int64_t rc_pos = 0, rc_neg = 0, conv_mask = 0, lo = 0, hi = 0;
+
+  static OrderedTerm Of(const DenseFastParams& p) {
+    OrderedTerm t;
+    t.shift_right = p.shift_right;
+    t.shift_left = p.shift_left;
+    t.lo = p.lo;
+    t.hi = p.hi;
+    switch (p.rounding) {
+      case ProductRounding::kLeft:
+      case ProductRounding::kTrn:
+      case ProductRounding::kNoShift:
+        break;
+      case ProductRounding::kConst:
+        t.rc_pos = t.rc_neg = p.round_const;
+        break;
+      case ProductRounding::kSign:
+        t.rc_pos = p.round_const;
+        t.rc_neg = p.round_const_neg;
+        break;
+      case ProductRounding::kConv:
+        t.rc_pos = t.rc_neg = p.round_const;
+        t.conv_mask = 1;
+        break;
+    }
+    return t;
+  }
+};
+
+inline int64_t Term(const OrderedTerm& t, int64_t x, int64_t w) {
+  const int64_t p = x * w;
+  const int64_t rc = (p < 0 ? t.rc_neg : t.rc_pos) + ((p >> t.shift_right) & t.conv_mask);
+  return static_cast<int64_t>(static_cast<uint64_t>((p + rc) >> t.shift_right) << t.shift_left);
+}
+
+// acc[b] = accum_t(acc[b] + accum_t(x[b] * w)) for b < lanes (DenseFastParams' kClamp / kZero
+// step), in int64 where PlanDense found the kernels' arithmetic exact.
+FPGAAS_NUMERICS_CLONES void MacRowClamp(const int64_t* x, int64_t w, int lanes,
+                                        const OrderedTerm& t, int64_t* acc) {
+  const int64_t lo = t.lo, hi = t.hi;
+  for (int b = 0; b < lanes; ++b) {
+    const int64_t q = std::clamp(Term(t, x[b], w), lo, hi);
+    acc[b] = std::clamp(acc[b] + q, lo, hi);
+  }
+}
+FPGAAS_NUMERICS_CLONES void MacRowZero(const int64_t* x, int64_t w, int lanes, const OrderedTerm& t,
+                                       int64_t* acc) {
+  const int64_t lo = t.lo, hi = t.hi;
+  for (int b = 0; b < lanes; ++b) {
+    int64_t q = Term(t, x[b], w);
+    q = (q < lo || q > hi) ? 0 : q;
+    const int64_t sum = acc[b] + q;
+    acc[b] = (sum < lo || sum > hi) ? 0 : sum;
+  }
 }
 
 // One of the two dense products of a step: x (raws of in_type) -> y (raws of the accum type A).
@@ -61,8 +126,8 @@ class StepDense {
     }
     for (size_t k = 0; k < d.biases.size(); ++k) {
       if (WrapToWidth(d.bias_type, d.biases[k]) != d.biases[k]) {
-        return Invalid(s, absl::StrCat(what, " bias ", k, " is not a raw value of ",
-                                       d.bias_type.ToString()));
+        return Invalid(
+            s, absl::StrCat(what, " bias ", k, " is not a raw value of ", d.bias_type.ToString()));
       }
     }
     if (in.width + d.weight_type.width > kMaxExactBits) {
@@ -104,6 +169,19 @@ class StepDense {
       }
     }
     plan_ = PlanDense(in, d.weight_type, d.accum_type, result, d.resource_strategy);
+    if (plan_.kind == DenseKernelKind::kGeneral && d.resource_strategy) {
+      // dense_resource's order with a saturating accumulator: the kernels' per-product arithmetic
+      // is exact for these types, only their summation order is not dense_resource's.
+      DensePlan ordered = PlanDense(in, d.weight_type, d.accum_type, result, false);
+      if ((ordered.kind == DenseKernelKind::kFast32 || ordered.kind == DenseKernelKind::kFast64) &&
+          (ordered.params.overflow == AccumOverflow::kClamp ||
+           ordered.params.overflow == AccumOverflow::kZero)) {
+        ordered_ = ordered;
+        ordered_term_ = OrderedTerm::Of(ordered.params);
+      }
+    }
+    NarrowForWeights(in, d.weights, plan_);
+    PlanDeferredSaturation(w_by_out_, d.n_in, d.n_out, plan_);
     if (plan_.kind != DenseKernelKind::kGeneral) {
       epilogue_.to_result = *plan_.to_result;
       const bool result32 = (result.is_signed ? result.width - 1 : result.width) <= 31;
@@ -161,15 +239,86 @@ class StepDense {
     for (int j = 0; j < n_out; ++j) y[j] = Convert(acc_t, a[j], result_);
   }
 
+  // Block form: x[i * lanes + b] -> y[j * lanes + b] for every lane b < lanes (kSmallBlock or
+  // kKernelBlock), on the block kernels; the exact path (kGeneral) one lane at a time.
+  void RunBlock(const int64_t* x, int lanes, int64_t* y) const {
+    const int n_in = d_.n_in, n_out = d_.n_out;
+    const size_t n_x = static_cast<size_t>(n_in) * lanes, n_y = static_cast<size_t>(n_out) * lanes;
+    thread_local std::vector<int32_t> x32, y32;
+    thread_local std::vector<uint32_t> acc;
+    thread_local std::vector<int64_t> xs, ys;
+    switch (plan_.kind) {
+      case DenseKernelKind::kWrap32:
+      case DenseKernelKind::kFast32:
+        if (x32.size() < n_x) x32.resize(n_x);
+        if (y32.size() < n_y) y32.resize(n_y);
+        for (size_t q = 0; q < n_x; ++q) x32[q] = static_cast<int32_t>(x[q]);
+        if (plan_.kind == DenseKernelKind::kWrap32) {
+          DenseWrap32Block(x32.data(), lanes, w32_by_out_.data(), bias32_.data(), n_in, n_out,
+                           plan_.wrap32, epilogue_, y32.data());
+        } else {
+          DenseFastBlock32(x32.data(), lanes, w32_by_out_.data(), bias32_.data(), n_in, n_out,
+                           plan_.params, epilogue_, y32.data());
+        }
+        for (size_t q = 0; q < n_y; ++q) y[q] = y32[q];
+        return;
+      case DenseKernelKind::kFast64:
+        if (plan_.mul32) {
+          DenseMul32Block(x, lanes, w_by_out_.data(), bias_accum_.data(), n_in, n_out, plan_.params,
+                          epilogue_, y);
+        } else {
+          DenseFastBlock64(x, lanes, w_by_out_.data(), bias_accum_.data(), n_in, n_out,
+                           plan_.params, epilogue_, y);
+        }
+        return;
+      case DenseKernelKind::kGeneral:
+        break;
+    }
+    if (ordered_) {
+      RunOrdered(x, lanes, y);
+      return;
+    }
+    if (xs.size() < static_cast<size_t>(n_in)) xs.resize(n_in);
+    if (ys.size() < static_cast<size_t>(n_out)) ys.resize(n_out);
+    for (int b = 0; b < lanes; ++b) {
+      for (int i = 0; i < n_in; ++i) xs[i] = x[static_cast<size_t>(i) * lanes + b];
+      Run(xs.data(), ys.data(), x32, y32, acc);
+      for (int j = 0; j < n_out; ++j) y[static_cast<size_t>(j) * lanes + b] = ys[j];
+    }
+  }
+
   int64_t macs() const { return static_cast<int64_t>(d_.n_in) * d_.n_out; }
 
  private:
+  // The block form of Run's exact path in dense_resource's order, on ordered_'s int64 arithmetic.
+  void RunOrdered(const int64_t* x, int lanes, int64_t* y) const {
+    const int n_in = d_.n_in, n_out = d_.n_out;
+    const DenseFastParams& p = ordered_->params;
+    for (int j = 0; j < n_out; ++j) {
+      std::fill_n(y + static_cast<size_t>(j) * lanes, lanes, bias_accum_[j]);
+    }
+    const bool clamp = p.overflow == AccumOverflow::kClamp;
+    for (auto [i, j] : resource_order_) {
+      const int64_t* xi = x + static_cast<size_t>(i) * lanes;
+      const int64_t w = w_by_out_[static_cast<size_t>(j) * n_in + i];
+      int64_t* aj = y + static_cast<size_t>(j) * lanes;
+      if (clamp) {
+        MacRowClamp(xi, w, lanes, *ordered_term_, aj);
+      } else {
+        MacRowZero(xi, w, lanes, *ordered_term_, aj);
+      }
+    }
+    ConvertRaws(*ordered_->to_result, y, y, static_cast<size_t>(n_out) * lanes);
+  }
+
   DenseSpec d_;
   FixedType in_, result_;
   int product_shift_ = 0;
   std::vector<int64_t> bias_accum_, w_by_out_;
   std::vector<std::pair<int, int>> resource_order_;
   DensePlan plan_;
+  std::optional<DensePlan> ordered_;  // kGeneral under dense_resource's order: see RunOrdered
+  std::optional<OrderedTerm> ordered_term_;
   DenseEpilogue epilogue_;
   std::vector<int32_t> w32_by_in_, w32_by_out_, bias32_;
 };
@@ -183,21 +332,22 @@ class StepActivation {
     accum_ = accum;
     if (a.kind == ActivationKind::kRelu) return absl::OkStatus();
     if (a.kind != ActivationKind::kSigmoid && a.kind != ActivationKind::kTanh) {
-      return Unimplemented(s, absl::StrCat(what, " must be sigmoid, tanh or relu "
-                                                 "(nnet_recr_activations.h)"));
+      return Unimplemented(s, absl::StrCat(what,
+                                           " must be sigmoid, tanh or relu "
+                                           "(nnet_recr_activations.h)"));
     }
     if (!TypeOk(a.table_type)) {
-      return Invalid(s, absl::StrCat(what, " table type ", a.table_type.ToString(),
-                                     " is not supported"));
+      return Invalid(
+          s, absl::StrCat(what, " table type ", a.table_type.ToString(), " is not supported"));
     }
     if (a.table_size < 2 || a.table_size > kMaxTableSize) {
-      return Invalid(s, absl::StrCat(what, " table size ", a.table_size, " must be in 2..",
-                                     kMaxTableSize));
+      return Invalid(
+          s, absl::StrCat(what, " table size ", a.table_size, " must be in 2..", kMaxTableSize));
     }
     table_size_ = a.table_size;
     range_ = a.kind == ActivationKind::kSigmoid ? 16 : 8;
-    for (int64_t v : ActivationTable(a.kind == ActivationKind::kSigmoid, a.table_size,
-                                     a.table_type)) {
+    for (int64_t v :
+         ActivationTable(a.kind == ActivationKind::kSigmoid, a.table_size, a.table_type)) {
       table_.push_back(Convert(a.table_type, v, accum));
     }
     return absl::OkStatus();
@@ -208,12 +358,85 @@ class StepActivation {
     return table_[ActivationTableIndex(in, x, table_size_, range_)];
   }
 
+  // operator()(in, .) over a row of raws in int64 arithmetic.
+  class Row {
+   public:
+    void operator()(const int64_t* x, int64_t* y, int n) const {
+      if (relu_) {
+        ReluRaws(*relu_, x, y, static_cast<size_t>(n));
+        return;
+      }
+      if (e_ > 0 && e_ < 63) {
+        // Index without branches: truncation toward zero is floor((num + (2^e - 1 if num < 0))
+        // / 2^e).
+        const int e = e_, size = n_;
+        const int64_t mask = (int64_t{1} << e) - 1, offset = offset_;
+        for (int k = 0; k < n; ++k) {
+          const int64_t num = x[k] * size;
+          const int64_t q = (num + ((num >> 63) & mask)) >> e;
+          const int64_t index = int64_t{static_cast<int32_t>(static_cast<uint32_t>(q))} + offset;
+          y[k] = table_[std::clamp<int64_t>(index, 0, size - 1)];
+        }
+        return;
+      }
+      for (int k = 0; k < n; ++k) y[k] = table_[Index(x[k])];
+    }
+
+   private:
+    friend class StepActivation;
+    // ActivationTableIndex for |raw * n| < 2^62: the quotient truncated toward zero, then its
+    // low 32 bits (as TableIndexRound's int32 cast), plus the offset, clamped.
+    int Index(int64_t raw) const {
+      const int64_t num = raw * n_;
+      int64_t q;
+      if (e_ <= 0) {
+        q = -e_ >= 32 ? 0 : static_cast<int64_t>(static_cast<uint64_t>(num) << -e_);
+      } else if (e_ >= 63) {
+        q = 0;
+      } else {
+        q = num >= 0 ? num >> e_ : -((-num) >> e_);
+      }
+      const int32_t data_round = static_cast<int32_t>(static_cast<uint32_t>(q));
+      return static_cast<int>(std::clamp<int64_t>(int64_t{data_round} + offset_, 0, n_ - 1));
+    }
+    std::optional<FastConvert> relu_;
+    const int64_t* table_ = nullptr;
+    int n_ = 0, e_ = 0;
+    int64_t offset_ = 0;
+  };
+  // nullopt when `in` is too wide for Row's int64 arithmetic.
+  std::optional<Row> RowFor(const FixedType& in) const {
+    Row r;
+    if (kind_ == ActivationKind::kRelu) {
+      r.relu_ = MakeFastConvert(in, accum_);
+      if (!r.relu_ || in.width > 62) return std::nullopt;
+      return r;
+    }
+    // |raw| < 2^41 and n <= 2^20.
+    if (in.width > 41) return std::nullopt;
+    r.table_ = table_.data();
+    r.n_ = table_size_;
+    r.e_ = in.fractional_bits() + (range_ == 16 ? 4 : 3);
+    r.offset_ = (range_ / 2) * table_size_ / range_;
+    return r;
+  }
+
  private:
   ActivationKind kind_ = ActivationKind::kRelu;
   FixedType accum_;
   int table_size_ = 0, range_ = 16;
   std::vector<int64_t> table_;
 };
+
+// A FixedType holding every value of `bits` magnitude-and-sign bits at f fractional bits (the
+// source type of a FastConvert from an exact intermediate).
+FixedType ExactType(int bits, int f) {
+  FixedType t;
+  t.width = bits;
+  t.integer_bits = bits - f;
+  t.is_signed = true;
+  return t;
+}
 
 class RecurrentLayer final : public ExtraLayer {
  public:
@@ -242,78 +465,218 @@ class RecurrentLayer final : public ExtraLayer {
     f_mix_ = std::max(2 * fa, fr + fa);
     f_gru_ = std::max(fa + f_one_, fr + fa);
     const int aw = a.width, rw = res_.width;
-    const int bits =
-        std::max({2 * aw + (f_mix_ - 2 * fa), rw + aw + (f_mix_ - fr - fa),
-                  aw + (std::max(aw - fa, 1) + 1 + f_one_) + (f_gru_ - fa - f_one_),
-                  rw + aw + (f_gru_ - fr - fa)}) +
-        2;
+    const int bits = std::max({2 * aw + (f_mix_ - 2 * fa), rw + aw + (f_mix_ - fr - fa),
+                               aw + (std::max(aw - fa, 1) + 1 + f_one_) + (f_gru_ - fa - f_one_),
+                               rw + aw + (f_gru_ - fr - fa)}) +
+                     2;
     if (bits > kMaxExactBits) {
-      return Unimplemented(s, absl::StrCat("recurrent state update with ", a.ToString(), " and ",
-                                           res_.ToString(), " needs ", bits,
-                                           " bits exactly; at most ", kMaxExactBits,
-                                           " are supported"));
+      return Unimplemented(
+          s, absl::StrCat("recurrent state update with ", a.ToString(), " and ", res_.ToString(),
+                          " needs ", bits, " bits exactly; at most ", kMaxExactBits,
+                          " are supported"));
     }
+    PlanFastCell(bits);
     return absl::OkStatus();
   }
 
   void Run(const int64_t* const* xs, int64_t* y) const override {
     const RecurrentSpec& r = r_;
-    const FixedType& a_t = r.accum_type;
     const int n = r.n_state, gates = r.kind == RecurrentKind::kLstm ? 4 : 3;
-    const int fa = a_t.fractional_bits(), fr = res_.fractional_bits();
-    std::vector<int64_t> h(n, 0), c(n, 0), a(gates * n), b(gates * n), g(gates * n);
+    std::vector<int64_t> h(n, 0), c(n, 0), a(gates * n), b(gates * n);
     const size_t scratch = static_cast<size_t>(std::max({r.n_in, n, gates * n}));
     std::vector<int32_t> x32(scratch), y32(scratch);
     std::vector<uint32_t> acc(scratch);
-    auto sum = [&](int k) {  // A(a + b): the same grid, so only overflow can act
-      return ApplyOverflow(a_t, WideRaw(a_t, a[k]) + WideRaw(a_t, b[k]));
-    };
     for (int t = 0; t < r.n_sequence; ++t) {
       input_.Run(xs[0] + static_cast<size_t>(t) * r.n_in, a.data(), x32, y32, acc);
       recurrent_.Run(h.data(), b.data(), x32, y32, acc);
-      if (r.kind == RecurrentKind::kLstm) {
-        for (int j = 0; j < n; ++j) {
-          const int64_t i_g = recr_act_(a_t, sum(j));
-          const int64_t f_g = recr_act_(a_t, sum(n + j));
-          const int64_t g_g = act_(a_t, sum(2 * n + j));
-          const int64_t o_g = recr_act_(a_t, sum(3 * n + j));
-          // c = R(g * i + c * f)
-          const Int128 gi = (WideRaw(a_t, g_g) * WideRaw(a_t, i_g)) << (f_mix_ - 2 * fa);
-          const Int128 cf = (WideRaw(res_, c[j]) * WideRaw(a_t, f_g)) << (f_mix_ - fr - fa);
-          c[j] = QuantizeScaled(res_, gi + cf, fr - f_mix_);
-          // h = R(o * act(c)), act reading c as R
-          const int64_t ac = act_(res_, c[j]);
-          h[j] = QuantizeScaled(res_, WideRaw(a_t, o_g) * WideRaw(a_t, ac), fr - 2 * fa);
-        }
-      } else {
-        for (int k = 0; k < 2 * n; ++k) g[k] = recr_act_(a_t, sum(k));
-        const int z0 = r.pytorch_order ? n : 0, r0 = r.pytorch_order ? 0 : n;
-        const Int128 one = Int128(1) << f_one_;
-        for (int j = 0; j < n; ++j) {
-          // n = act(A(a_n + A(r * b_n)))
-          const int64_t rb = QuantizeScaled(a_t, WideRaw(a_t, g[r0 + j]) * WideRaw(a_t, b[2 * n + j]),
-                                            fa - 2 * fa);
-          const int64_t pre = ApplyOverflow(a_t, WideRaw(a_t, a[2 * n + j]) + WideRaw(a_t, rb));
-          const int64_t nn = act_(a_t, pre);
-          // h = R(n * (1 - z) + h * z)
-          const Int128 z = WideRaw(a_t, g[z0 + j]);
-          const Int128 one_minus_z = one - (z << (f_one_ - fa));
-          const Int128 t1 = (WideRaw(a_t, nn) * one_minus_z) << (f_gru_ - fa - f_one_);
-          const Int128 t2 = (WideRaw(res_, h[j]) * z) << (f_gru_ - fr - fa);
-          h[j] = QuantizeScaled(res_, t1 + t2, fr - f_gru_);
-        }
-      }
+      CellStep(a.data(), b.data(), h.data(), c.data(), 1);
       if (r.return_sequences) std::copy(h.begin(), h.end(), y + static_cast<size_t>(t) * n);
     }
     if (!r.return_sequences) std::copy(h.begin(), h.end(), y);
   }
 
+  // Every step over the whole block: the dense products on the block kernels, the state update
+  // row by row in int64 (FastCell) or lane by lane on CellStep. Every lane is computed (lanes past
+  // `count` hold raws, so their outputs are raws too).
+  void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
+    if (lanes != kSmallBlock && lanes != kKernelBlock) {
+      ExtraLayer::RunBlock(xs, y, count, lanes);
+      return;
+    }
+    const RecurrentSpec& r = r_;
+    const int n = r.n_state, gates = r.kind == RecurrentKind::kLstm ? 4 : 3;
+    const size_t row = static_cast<size_t>(lanes), state = static_cast<size_t>(n) * row;
+    const size_t products = static_cast<size_t>(gates) * state;
+    thread_local std::vector<int64_t> scratch;
+    const size_t need = 2 * state + 2 * products + kFastRows * row;
+    if (scratch.size() < need) scratch.resize(need);
+    int64_t* h = scratch.data();
+    int64_t* c = h + state;
+    int64_t* a = c + state;
+    int64_t* b = a + products;
+    int64_t* rows = b + products;
+    std::fill(h, h + 2 * state, 0);
+    for (int t = 0; t < r.n_sequence; ++t) {
+      input_.RunBlock(xs[0] + static_cast<size_t>(t) * r.n_in * row, lanes, a);
+      recurrent_.RunBlock(h, lanes, b);
+      if (fast_) {
+        FastCellStep(a, b, h, c, lanes, rows);
+      } else {
+        for (int lane = 0; lane < lanes; ++lane)
+          CellStep(a + lane, b + lane, h + lane, c + lane, row);
+      }
+      if (r.return_sequences) std::copy(h, h + state, y + static_cast<size_t>(t) * state);
+    }
+    if (!r.return_sequences) std::copy(h, h + state, y);
+  }
+
  private:
+  // One step's state update for one sample, exactly: a and b the two dense products (gates * n
+  // raws of A), h and c the state (n raws of R); value k of each at [k * stride].
+  void CellStep(const int64_t* a, const int64_t* b, int64_t* h, int64_t* c, size_t stride) const {
+    const RecurrentSpec& r = r_;
+    const FixedType& a_t = r.accum_type;
+    const int n = r.n_state;
+    const int fa = a_t.fractional_bits(), fr = res_.fractional_bits();
+    auto sum = [&](int k) {  // A(a + b): the same grid, so only overflow can act
+      return ApplyOverflow(a_t, WideRaw(a_t, a[k * stride]) + WideRaw(a_t, b[k * stride]));
+    };
+    if (r.kind == RecurrentKind::kLstm) {
+      for (int j = 0; j < n; ++j) {
+        const int64_t i_g = recr_act_(a_t, sum(j));
+        const int64_t f_g = recr_act_(a_t, sum(n + j));
+        const int64_t g_g = act_(a_t, sum(2 * n + j));
+        const int64_t o_g = recr_act_(a_t, sum(3 * n + j));
+        int64_t& cj = c[j * stride];
+        // c = R(g * i + c * f)
+        const Int128 gi = (WideRaw(a_t, g_g) * WideRaw(a_t, i_g)) << (f_mix_ - 2 * fa);
+        const Int128 cf = (WideRaw(res_, cj) * WideRaw(a_t, f_g)) << (f_mix_ - fr - fa);
+        cj = QuantizeScaled(res_, gi + cf, fr - f_mix_);
+        // h = R(o * act(c)), act reading c as R
+        const int64_t ac = act_(res_, cj);
+        h[j * stride] = QuantizeScaled(res_, WideRaw(a_t, o_g) * WideRaw(a_t, ac), fr - 2 * fa);
+      }
+      return;
+    }
+    const int z0 = r.pytorch_order ? n : 0, r0 = r.pytorch_order ? 0 : n;
+    const Int128 one = Int128(1) << f_one_;
+    for (int j = 0; j < n; ++j) {
+      const int64_t z_g = recr_act_(a_t, sum(z0 + j));
+      const int64_t r_g = recr_act_(a_t, sum(r0 + j));
+      // n = act(A(a_n + A(r * b_n)))
+      const int64_t rb = QuantizeScaled(
+          a_t, WideRaw(a_t, r_g) * WideRaw(a_t, b[(2 * n + j) * stride]), fa - 2 * fa);
+      const int64_t pre =
+          ApplyOverflow(a_t, WideRaw(a_t, a[(2 * n + j) * stride]) + WideRaw(a_t, rb));
+      const int64_t nn = act_(a_t, pre);
+      // h = R(n * (1 - z) + h * z)
+      int64_t& hj = h[j * stride];
+      const Int128 z = WideRaw(a_t, z_g);
+      const Int128 one_minus_z = one - (z << (f_one_ - fa));
+      const Int128 t1 = (WideRaw(a_t, nn) * one_minus_z) << (f_gru_ - fa - f_one_);
+      const Int128 t2 = (WideRaw(res_, hj) * z) << (f_gru_ - fr - fa);
+      hj = QuantizeScaled(res_, t1 + t2, fr - f_gru_);
+    }
+  }
+
+  // CellStep's arithmetic in int64 over rows of lanes: every intermediate is within `bits` <= 62
+  // signed bits (the bound Init computes), and each rounding is a FastConvert from that exact
+  // type, which computes Convert's (QuantizeScaled's) bits.
+  struct FastCell {
+    FastConvert sum;                              // A(a + b), exact at fa
+    FastConvert to_c;                             // LSTM c: R(. at f_mix)
+    FastConvert to_h;                             // LSTM h: R(. at 2 fa); GRU h: R(. at f_gru)
+    FastConvert to_rb;                            // GRU: A(r * b_n at 2 fa)
+    StepActivation::Row recr, act, act_of_state;  // act_of_state: act reading R (LSTM's c)
+  };
+  static constexpr int kFastRows = 5;  // the rows of scratch FastCellStep uses
+
+  void PlanFastCell(int bits) {
+    if (bits > 62) return;
+    const FixedType& a_t = r_.accum_type;
+    const int fa = a_t.fractional_bits();
+    std::optional<FastConvert> sum = MakeFastConvert(ExactType(bits, fa), a_t);
+    std::optional<FastConvert> to_c = MakeFastConvert(ExactType(bits, f_mix_), res_);
+    std::optional<FastConvert> to_h =
+        MakeFastConvert(ExactType(bits, r_.kind == RecurrentKind::kLstm ? 2 * fa : f_gru_), res_);
+    std::optional<FastConvert> to_rb = MakeFastConvert(ExactType(bits, 2 * fa), a_t);
+    std::optional<StepActivation::Row> recr = recr_act_.RowFor(a_t), act = act_.RowFor(a_t);
+    std::optional<StepActivation::Row> act_of_state = act_.RowFor(res_);
+    if (!sum || !to_c || !to_h || !to_rb || !recr || !act || !act_of_state) return;
+    fast_ = FastCell{*sum, *to_c, *to_h, *to_rb, *recr, *act, *act_of_state};
+  }
+
+  // CellStep for every lane: a, b rows k at [k * lanes], h, c rows j at [j * lanes]; `rows` is
+  // kFastRows rows of scratch.
+  void FastCellStep(const int64_t* a, const int64_t* b, int64_t* h, int64_t* c, int lanes,
+                    int64_t* rows) const {
+    const FastCell& f = *fast_;
+    const RecurrentSpec& r = r_;
+    const int n = r.n_state;
+    const int fa = r.accum_type.fractional_bits(), fr = res_.fractional_bits();
+    const size_t row = static_cast<size_t>(lanes);
+    auto at = [&](const int64_t* p, int k) { return p + static_cast<size_t>(k) * row; };
+    // Gate k: act(A(a_k + b_k)) into out.
+    auto gate = [&](const StepActivation::Row& act, int k, int64_t* out) {
+      const int64_t* ak = at(a, k);
+      const int64_t* bk = at(b, k);
+      for (int q = 0; q < lanes; ++q) out[q] = ak[q] + bk[q];
+      ConvertRaws(f.sum, out, out, row);
+      act(out, out, lanes);
+    };
+    int64_t* g0 = rows;
+    int64_t* g1 = g0 + row;
+    int64_t* g2 = g1 + row;
+    int64_t* g3 = g2 + row;
+    int64_t* wide = g3 + row;
+    if (r.kind == RecurrentKind::kLstm) {
+      const int s_gi = f_mix_ - 2 * fa, s_cf = f_mix_ - fr - fa;
+      for (int j = 0; j < n; ++j) {
+        gate(f.recr, j, g0);          // i
+        gate(f.recr, n + j, g1);      // f
+        gate(f.act, 2 * n + j, g2);   // g
+        gate(f.recr, 3 * n + j, g3);  // o
+        int64_t* cj = c + j * row;
+        for (int q = 0; q < lanes; ++q) {
+          wide[q] = static_cast<int64_t>(static_cast<uint64_t>(g2[q] * g0[q]) << s_gi) +
+                    static_cast<int64_t>(static_cast<uint64_t>(cj[q] * g1[q]) << s_cf);
+        }
+        ConvertRaws(f.to_c, wide, cj, row);
+        f.act_of_state(cj, g0, lanes);  // act(c), reading c as R
+        for (int q = 0; q < lanes; ++q) wide[q] = g3[q] * g0[q];
+        ConvertRaws(f.to_h, wide, h + j * row, row);
+      }
+      return;
+    }
+    const int z0 = r.pytorch_order ? n : 0, r0 = r.pytorch_order ? 0 : n;
+    const int64_t one = int64_t{1} << f_one_;
+    const int s_z = f_one_ - fa, s_t1 = f_gru_ - fa - f_one_, s_t2 = f_gru_ - fr - fa;
+    for (int j = 0; j < n; ++j) {
+      gate(f.recr, z0 + j, g0);  // z
+      gate(f.recr, r0 + j, g1);  // r
+      const int64_t* an = at(a, 2 * n + j);
+      const int64_t* bn = at(b, 2 * n + j);
+      for (int q = 0; q < lanes; ++q) wide[q] = g1[q] * bn[q];
+      ConvertRaws(f.to_rb, wide, g2, row);  // A(r * b_n)
+      for (int q = 0; q < lanes; ++q) g2[q] += an[q];
+      ConvertRaws(f.sum, g2, g2, row);
+      f.act(g2, g2, lanes);  // n
+      int64_t* hj = h + j * row;
+      for (int q = 0; q < lanes; ++q) {
+        const int64_t one_minus_z = one - static_cast<int64_t>(static_cast<uint64_t>(g0[q]) << s_z);
+        wide[q] = static_cast<int64_t>(static_cast<uint64_t>(g2[q] * one_minus_z) << s_t1) +
+                  static_cast<int64_t>(static_cast<uint64_t>(hj[q] * g0[q]) << s_t2);
+      }
+      ConvertRaws(f.to_h, wide, hj, row);
+    }
+  }
+
   RecurrentSpec r_;
   FixedType in_, res_;
   StepDense input_, recurrent_;
   StepActivation recr_act_, act_;
   int f_one_ = 0, f_mix_ = 0, f_gru_ = 0;
+  std::optional<FastCell> fast_;  // CellStep in int64 when exact for these types
 };
 
 // nnet::bidirectional_stack: two recurrent layers, the second over the reversed steps.
@@ -352,6 +715,33 @@ class BidirectionalLayer final : public ExtraLayer {
     }
   }
 
+  // Run's arrangement with rows of lanes in place of values.
+  void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
+    const size_t steps = static_cast<size_t>(n_sequence_), row = static_cast<size_t>(lanes);
+    const size_t step_rows = static_cast<size_t>(n_in_) * row;
+    const size_t out_steps = sequences_ ? steps : 1;
+    const size_t f_rows = static_cast<size_t>(n_forward_) * row;
+    const size_t b_rows = static_cast<size_t>(n_backward_) * row;
+    thread_local std::vector<int64_t> scratch;
+    const size_t need = steps * step_rows + out_steps * (f_rows + b_rows);
+    if (scratch.size() < need) scratch.resize(need);
+    int64_t* reversed = scratch.data();
+    int64_t* f = reversed + steps * step_rows;
+    int64_t* b = f + out_steps * f_rows;
+    for (size_t t = 0; t < steps; ++t) {
+      std::copy_n(xs[0] + (steps - 1 - t) * step_rows, step_rows, reversed + t * step_rows);
+    }
+    forward_->RunBlock(xs, f, count, lanes);
+    const int64_t* backward_in = reversed;
+    backward_->RunBlock(&backward_in, b, count, lanes);
+    for (size_t t = 0; t < out_steps; ++t) {
+      const size_t s = sequences_ ? steps - 1 - t : 0;
+      int64_t* yt = y + t * (f_rows + b_rows);
+      std::copy_n(f + t * f_rows, f_rows, yt);
+      std::copy_n(b + s * b_rows, b_rows, yt + f_rows);
+    }
+  }
+
  private:
   std::unique_ptr<ExtraLayer> forward_, backward_;
   int n_sequence_, n_in_, n_forward_, n_backward_;
@@ -370,20 +760,20 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileRecurrent(const LayerSpec& s,
     RecurrentSpec backward = r.backward.front();
     if (!backward.backward.empty() || backward.n_in != r.n_in ||
         backward.n_sequence != r.n_sequence || backward.return_sequences != r.return_sequences) {
-      return Invalid(s, "the backward RNN must read the forward one's steps (n_in, n_sequence, "
-                        "return_sequences)");
+      return Invalid(s,
+                     "the backward RNN must read the forward one's steps (n_in, n_sequence, "
+                     "return_sequences)");
     }
     absl::StatusOr<std::unique_ptr<ExtraLayer>> f = CompileRecurrent(s, forward, in);
     if (!f.ok()) return f.status();
     absl::StatusOr<std::unique_ptr<ExtraLayer>> b = CompileRecurrent(s, backward, in);
     if (!b.ok()) return b.status();
-    return std::make_unique<BidirectionalLayer>(*std::move(f), *std::move(b), r.n_sequence,
-                                                r.n_in, r.n_state, backward.n_state,
-                                                r.return_sequences);
+    return std::make_unique<BidirectionalLayer>(*std::move(f), *std::move(b), r.n_sequence, r.n_in,
+                                                r.n_state, backward.n_state, r.return_sequences);
   }
   constexpr int kMaxDim = 1 << 15;
-  for (auto [name, v] : {std::pair{"n_in", r.n_in}, {"n_state", r.n_state},
-                         {"n_sequence", r.n_sequence}}) {
+  for (auto [name, v] :
+       {std::pair{"n_in", r.n_in}, {"n_state", r.n_state}, {"n_sequence", r.n_sequence}}) {
     if (v < 1 || v > kMaxDim) {
       return Invalid(s, absl::StrCat(name, " = ", v, " must be within 1..", kMaxDim));
     }
@@ -401,10 +791,10 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileRecurrent(const LayerSpec& s,
   const int gates = (r.kind == RecurrentKind::kLstm ? 4 : 3) * r.n_state;
   if (r.input_dense.n_in != r.n_in || r.input_dense.n_out != gates ||
       r.recurrent_dense.n_in != r.n_state || r.recurrent_dense.n_out != gates) {
-    return Invalid(s, absl::StrCat("dense products ", r.input_dense.n_in, " -> ",
-                                   r.input_dense.n_out, " and ", r.recurrent_dense.n_in, " -> ",
-                                   r.recurrent_dense.n_out, "; expected ", r.n_in, " -> ", gates,
-                                   " and ", r.n_state, " -> ", gates));
+    return Invalid(
+        s, absl::StrCat("dense products ", r.input_dense.n_in, " -> ", r.input_dense.n_out, " and ",
+                        r.recurrent_dense.n_in, " -> ", r.recurrent_dense.n_out, "; expected ",
+                        r.n_in, " -> ", gates, " and ", r.n_state, " -> ", gates));
   }
   auto layer = std::make_unique<RecurrentLayer>(r, in.type, s.result_type);
   if (absl::Status st = layer->Init(s); !st.ok()) return st;

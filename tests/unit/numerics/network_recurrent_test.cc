@@ -1,7 +1,7 @@
-// The recurrent layers (nnet::lstm_stack / gru_stack / bidirectional_stack): hand-computed steps (relu activations, so
-// every value is exact and the gate order, the reset-after product, the state update and the
-// state's type are checked without tables), and random LSTM/GRU networks against the exact
-// reference (reference_network.cc, written from nnet_recurrent.h on GMP rationals).
+// The recurrent layers (nnet::lstm_stack / gru_stack / bidirectional_stack): hand-computed steps
+// (relu activations, so every value is exact and the gate order, the reset-after product, the state
+// update and the state's type are checked without tables), and random LSTM/GRU networks against the
+// exact reference (reference_network.cc, written from nnet_recurrent.h on GMP rationals).
 #include <cstdint>
 #include <random>
 #include <string>
@@ -192,6 +192,12 @@ TEST(RecurrentLayers, CreateErrors) {
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnimplemented);
 }
 
+// The cells' accumulator types: kNarrow 6 to 22 bits; kWide 24 to 40 bits, whose state updates
+// need more than 62 bits (the recurrent layers' exact lane-by-lane path on blocks); kCoarse
+// kNarrow's with 0 to 6 integer bits more than the width (no fractional bits: table indices
+// computed by left shifts).
+enum class AccumTypes { kNarrow, kWide, kCoarse };
+
 // Random recurrent networks (LSTM or GRU, then a dense layer) against the reference.
 class RandomRecurrent {
  public:
@@ -207,6 +213,21 @@ class RandomRecurrent {
       t.overflow = static_cast<Overflow>(Int(0, 3));
     }
     return t;
+  }
+
+  // RandomRaw, or (one in four) the type's minimum or maximum raw.
+  int64_t RawOrExtreme(const FixedType& t) {
+    const int64_t lo = t.is_signed ? -(int64_t{1} << (t.width - 1)) : 0;
+    const int64_t hi =
+        t.is_signed ? (int64_t{1} << (t.width - 1)) - 1 : (int64_t{1} << t.width) - 1;
+    switch (Int(0, 7)) {
+      case 0:
+        return lo;
+      case 1:
+        return hi;
+      default:
+        return RandomRaw(t);
+    }
   }
 
   int64_t RandomRaw(const FixedType& t) {
@@ -249,7 +270,8 @@ class RandomRecurrent {
     return a;
   }
 
-  RecurrentSpec Cell(int n_in, int n_sequence, bool return_sequences) {
+  RecurrentSpec Cell(int n_in, int n_sequence, bool return_sequences,
+                     AccumTypes accum = AccumTypes::kNarrow) {
     RecurrentSpec r;
     r.kind = Int(0, 1) == 0 ? RecurrentKind::kLstm : RecurrentKind::kGru;
     r.n_in = n_in;
@@ -257,7 +279,8 @@ class RandomRecurrent {
     r.n_sequence = n_sequence;
     r.return_sequences = return_sequences;
     r.pytorch_order = r.kind == RecurrentKind::kGru && Int(0, 2) == 0;
-    r.accum_type = Type(6, 22);
+    r.accum_type = accum == AccumTypes::kWide ? Type(24, 40) : Type(6, 22);
+    if (accum == AccumTypes::kCoarse) r.accum_type.integer_bits = r.accum_type.width + Int(0, 6);
     const int gates = (r.kind == RecurrentKind::kLstm ? 4 : 3) * r.n_state;
     r.input_dense = RandomDense(r.n_in, gates);
     r.recurrent_dense = RandomDense(r.n_state, gates);
@@ -268,12 +291,12 @@ class RandomRecurrent {
 
   // An LSTM or GRU, or (bidirectional) a forward and a backward cell of random kinds, then a
   // dense head.
-  NetworkSpec Make(bool bidirectional = false) {
+  NetworkSpec Make(bool bidirectional = false, AccumTypes accum = AccumTypes::kNarrow) {
     const int n_in = Int(1, 4), n_sequence = Int(1, 6);
-    RecurrentSpec r = Cell(n_in, n_sequence, Int(0, 1) == 0);
+    RecurrentSpec r = Cell(n_in, n_sequence, Int(0, 1) == 0, accum);
     int n_state = r.n_state;
     if (bidirectional) {
-      r.backward.push_back(Cell(n_in, n_sequence, r.return_sequences));
+      r.backward.push_back(Cell(n_in, n_sequence, r.return_sequences, accum));
       n_state += r.backward.front().n_state;
     }
     NetworkSpec s;
@@ -349,6 +372,67 @@ TEST(RecurrentLayers, RandomBidirectionalNetworksMatchTheReference) {
   ExpectRandomNetworksMatchTheReference(true, &lstm, &gru);
   EXPECT_GT(lstm, 80);
   EXPECT_GT(gru, 80);
+}
+
+// Batches through Network::Run: blocks of 16 and 64 lanes (the layers' RunBlock, lanes past the
+// batch's end included), tails of fewer than 6 samples one at a time; every sample against the
+// reference. Inputs mix random raws with the input type's extremes.
+void ExpectBatchesMatchTheReference(bool bidirectional, AccumTypes accum, int seeds) {
+  constexpr int kBatches[] = {1, 5, 16, 17, 21, 40, 64, 70, 130};
+  constexpr int kMaxBatch = 130;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    RandomRecurrent g(static_cast<uint32_t>(seed) + (bidirectional ? 3000 : 2000) +
+                      500 * static_cast<int>(accum));
+    const NetworkSpec spec = g.Make(bidirectional, accum);
+    auto net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
+    const FixedType& it = spec.input_type;
+    const FixedType& ot = (*net)->output_type();
+    const size_t in_bytes = (*net)->input_bytes_per_sample();
+    const size_t out_bytes = (*net)->output_bytes_per_sample();
+    std::vector<uint8_t> in(kMaxBatch * in_bytes);
+    std::vector<std::vector<int64_t>> expected;
+    for (int b = 0; b < kMaxBatch; ++b) {
+      std::vector<int64_t> x;
+      for (int k = 0; k < spec.input_size; ++k) x.push_back(g.RawOrExtreme(it));
+      for (size_t k = 0; k < x.size(); ++k) {
+        PackRaw(it, x[k], in.data() + b * in_bytes + k * it.container_bytes());
+      }
+      auto y = reference::ReferenceRunGraph(spec, {x});
+      ASSERT_TRUE(y.ok()) << y.status();
+      expected.push_back((*y)[0]);
+    }
+    for (int batch : kBatches) {
+      std::vector<uint8_t> out(batch * out_bytes, 0x55);
+      (*net)->Run(in.data(), out.data(), batch);
+      for (int b = 0; b < batch; ++b) {
+        for (int k = 0; k < (*net)->output_size(); ++k) {
+          ASSERT_EQ(UnpackRaw(ot, out.data() + b * out_bytes + k * ot.container_bytes()),
+                    expected[b][k])
+              << "seed " << seed << " batch " << batch << " sample " << b << " output " << k;
+        }
+      }
+    }
+  }
+}
+
+TEST(RecurrentLayers, RandomNetworksMatchTheReferenceOnBatches) {
+  ExpectBatchesMatchTheReference(false, AccumTypes::kNarrow, 150);
+}
+
+TEST(RecurrentLayers, RandomBidirectionalNetworksMatchTheReferenceOnBatches) {
+  ExpectBatchesMatchTheReference(true, AccumTypes::kNarrow, 100);
+}
+
+// State updates wider than 62 bits: RunBlock's exact lane-by-lane step.
+TEST(RecurrentLayers, WideStateNetworksMatchTheReferenceOnBatches) {
+  ExpectBatchesMatchTheReference(false, AccumTypes::kWide, 30);
+  ExpectBatchesMatchTheReference(true, AccumTypes::kWide, 20);
+}
+
+TEST(RecurrentLayers, CoarseAccumulatorNetworksMatchTheReferenceOnBatches) {
+  ExpectBatchesMatchTheReference(false, AccumTypes::kCoarse, 30);
+  ExpectBatchesMatchTheReference(true, AccumTypes::kCoarse, 20);
 }
 
 }  // namespace
