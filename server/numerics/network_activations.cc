@@ -71,6 +71,36 @@ class TableActivation final : public ExtraLayer {
   void Run(const int64_t* const* xs, int64_t* y) const override {
     for (int i = 0; i < n_out_; ++i) y[i] = op_(*this, xs[0][i]);
   }
+  // Each output reads only its own input, so the block is the op over every value of every lane
+  // (lanes past the last sample hold raws of the input type, so they get raws of res_t).
+  void RunBlock(const int64_t* const* xs, int64_t* y, int /*count*/, int lanes) const override {
+    const size_t n = static_cast<size_t>(n_out_) * lanes;
+    const int64_t* x = xs[0];
+    if (int64_index_) {
+      for (size_t k = 0; k < n; ++k) y[k] = out_[Int64TableIndex(x[k])];
+      return;
+    }
+    for (size_t k = 0; k < n; ++k) y[k] = op_(*this, x[k]);
+  }
+  // softplus/softsign: ActivationTableIndex(in_, x, table_size_, 16) in int64 arithmetic, exact
+  // when int64_index_ is set (|x * table_size| < 2^60, the shift within -63..62).
+  void PlanInt64Index() {
+    index_shift_ = in_.fractional_bits() + 4;  // x * N / 16 in units of 2^-F
+    int64_index_ = in_.width <= 40 && index_shift_ > -64 && index_shift_ < 63;
+  }
+  int Int64TableIndex(int64_t x) const {
+    const int64_t num = x * table_size_;
+    int64_t q;  // toward zero; low 64 bits when shifted left
+    if (index_shift_ <= 0) {
+      q = static_cast<int64_t>(static_cast<uint64_t>(num) << -index_shift_);
+    } else {
+      q = (num + (num < 0 ? (int64_t{1} << index_shift_) - 1 : 0)) >> index_shift_;
+    }
+    const int64_t index =
+        int64_t{static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(q)))} +
+        table_size_ / 2;
+    return static_cast<int>(std::clamp<int64_t>(index, 0, table_size_ - 1));
+  }
 
   FixedType in_, res_;
   Op op_;
@@ -83,6 +113,8 @@ class TableActivation final : public ExtraLayer {
   // binary/ternary: res_t(+1), res_t(-1), res_t(0).
   int64_t plus_ = 0, minus_ = 0, zero_ = 0;
   bool zero_positive_ = false, doubles_ = false;
+  bool int64_index_ = false;  // RunBlock: SigmoidLike by Int64TableIndex
+  int index_shift_ = 0;
 };
 
 int64_t SigmoidLike(const TableActivation& l, int64_t x) {
@@ -196,6 +228,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTableActivation(const LayerSp
         layer->out_[k] = Convert(tt, e, res);
       }
     }
+    if (op == SigmoidLike) layer->PlanInt64Index();
   } else {
     FixedType int2;
     int2.width = 2;
