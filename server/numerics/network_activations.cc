@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "server/numerics/fixed_point_internal.h"
+#include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
 
 namespace fpgaas::numerics::internal {
@@ -71,6 +73,74 @@ class TableActivation final : public ExtraLayer {
   void Run(const int64_t* const* xs, int64_t* y) const override {
     for (int i = 0; i < n_out_; ++i) y[i] = op_(*this, xs[0][i]);
   }
+  // Each output reads only its own input, so the block is the op over every value of every lane
+  // (lanes past the last sample hold raws of the input type, so they get raws of res_t).
+  void RunBlock(const int64_t* const* xs, int64_t* y, int /*count*/, int lanes) const override {
+    const size_t n = static_cast<size_t>(n_out_) * lanes;
+    const int64_t* x = xs[0];
+    if (int64_index_) {
+      for (size_t k = 0; k < n; ++k) y[k] = out_[Int64TableIndex(x[k])];
+      return;
+    }
+    if (elu_positive_) {
+      const FastConvert& c = *elu_positive_;
+      const int64_t factor = plain_positive_ ? 1 : static_cast<int64_t>(factor_);
+      for (size_t k = 0; k < n; ++k) {
+        y[k] = x[k] >= 0 ? FastConvertOne(c, x[k] * factor) : out_[Int64NegativeIndex(x[k])];
+      }
+      return;
+    }
+    for (size_t k = 0; k < n; ++k) y[k] = op_(*this, x[k]);
+  }
+  // softplus/softsign: ActivationTableIndex(in_, x, table_size_, 16) in int64 arithmetic, exact
+  // when int64_index_ is set (|x * table_size| < 2^60, the shift within -63..62).
+  void PlanInt64Index() {
+    index_shift_ = in_.fractional_bits() + 4;  // x * N / 16 in units of 2^-F
+    int64_index_ = in_.width <= 40 && index_shift_ > -64 && index_shift_ < 63;
+  }
+  // elu/selu: EluLike in int64 arithmetic, exact when elu_positive_ is set (input width <= 40,
+  // so |x * table_size| < 2^60; the positive product within 61 bits).
+  void PlanInt64Elu(const FixedType& param_type) {
+    if (in_.width > 40) return;
+    index_shift_ = in_.fractional_bits() + 3;  // -x * N / 8 in units of 2^-F
+    if (plain_positive_) {
+      elu_positive_ = MakeFastConvert(in_, res_);
+      return;
+    }
+    const int bits = param_type.width + in_.width + 1;
+    if (bits > 61) return;
+    FixedType product;  // factor * x, exactly
+    product.width = bits;
+    product.integer_bits = bits - (in_.fractional_bits() + param_type.fractional_bits());
+    product.is_signed = true;
+    elu_positive_ = MakeFastConvert(product, res_);
+  }
+  // NegativeIndex(in_, x, table_size_) clamped to the table, for x < 0.
+  int Int64NegativeIndex(int64_t x) const {
+    const int64_t num = -x * table_size_;  // in (0, 2^60)
+    const int last = table_size_ - 1;
+    int64_t q;
+    if (index_shift_ <= 0) {
+      const int left = -index_shift_;
+      q = left >= 40 || num > (last >> left) ? last : num << left;
+    } else {
+      q = index_shift_ >= 63 ? 0 : num >> index_shift_;
+    }
+    return static_cast<int>(q > last ? last : q);
+  }
+  int Int64TableIndex(int64_t x) const {
+    const int64_t num = x * table_size_;
+    int64_t q;  // toward zero; low 64 bits when shifted left
+    if (index_shift_ <= 0) {
+      q = static_cast<int64_t>(static_cast<uint64_t>(num) << -index_shift_);
+    } else {
+      q = (num + (num < 0 ? (int64_t{1} << index_shift_) - 1 : 0)) >> index_shift_;
+    }
+    const int64_t index =
+        int64_t{static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(q)))} +
+        table_size_ / 2;
+    return static_cast<int>(std::clamp<int64_t>(index, 0, table_size_ - 1));
+  }
 
   FixedType in_, res_;
   Op op_;
@@ -83,6 +153,9 @@ class TableActivation final : public ExtraLayer {
   // binary/ternary: res_t(+1), res_t(-1), res_t(0).
   int64_t plus_ = 0, minus_ = 0, zero_ = 0;
   bool zero_positive_ = false, doubles_ = false;
+  bool int64_index_ = false;  // RunBlock: SigmoidLike by Int64TableIndex
+  std::optional<FastConvert> elu_positive_;  // RunBlock: EluLike's int64 form
+  int index_shift_ = 0;
 };
 
 int64_t SigmoidLike(const TableActivation& l, int64_t x) {
@@ -196,6 +269,8 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTableActivation(const LayerSp
         layer->out_[k] = Convert(tt, e, res);
       }
     }
+    if (op == SigmoidLike) layer->PlanInt64Index();
+    if (op == EluLike) layer->PlanInt64Elu(act.param_type);
   } else {
     FixedType int2;
     int2.width = 2;

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "server/numerics/fixed_point_internal.h"
+#include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
 
 namespace fpgaas::numerics::internal {
@@ -43,6 +45,7 @@ class LayerNormLayer final : public ExtraLayer {
     // y = e * t * s + b: fractional bits of the product, and of the sum.
     f_prod_ = a.fractional_bits() + l.table_type.fractional_bits() + l.scale_type.fractional_bits();
     f_sum_ = std::max(f_prod_, l.bias_type.fractional_bits());
+    PlanFast();
   }
 
   // Bits the exact sums need (Init refuses the layer beyond kMaxExactBits).
@@ -70,22 +73,10 @@ class LayerNormLayer final : public ExtraLayer {
         q = ApplyOverflow(a, WideRaw(a, q) + WideRaw(a, sq));
       }
       const int64_t var = QuantizeScaled(a, WideRaw(a, q) * WideRaw(a, k_inv_), -fa);
-      // int(var * table_size * 2^range): toward zero, then the low 32 bits.
-      const Int128 num = WideRaw(a, var) * l_.table_size;
-      const int shift = fa - l_.table_range_power2;  // divide num by 2^shift
-      Int128 k;
-      if (shift <= 0) {
-        k = num << -shift;
-      } else if (shift >= 127) {
-        k = 0;
-      } else {
-        k = num >= 0 ? num >> shift : -((-num) >> shift);
-      }
-      const int32_t index = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(k)));
-      const int64_t t = table_[static_cast<size_t>(std::clamp(index, 0, l_.table_size - 1))];
+      const int64_t t = InvSqrt(var);
       for (int i = 0; i < dim_; ++i) {
-        const Int128 product = WideRaw(a, e[i]) * WideRaw(l_.table_type, t) *
-                               WideRaw(l_.scale_type, l_.scales[i]);
+        const Int128 product =
+            WideRaw(a, e[i]) * WideRaw(l_.table_type, t) * WideRaw(l_.scale_type, l_.scales[i]);
         const Int128 sum =
             (product << (f_sum_ - f_prod_)) +
             (WideRaw(l_.bias_type, l_.biases[i]) << (f_sum_ - l_.bias_type.fractional_bits()));
@@ -95,13 +86,122 @@ class LayerNormLayer final : public ExtraLayer {
     }
   }
 
+  // Run's arithmetic on every lane at once, each step an exact int64 FastConvert (PlanFast).
+  void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
+    if (!fast_ || lanes > kKernelBlock) {
+      ExtraLayer::RunBlock(xs, y, count, lanes);
+      return;
+    }
+    const Fast& f = *fast_;
+    const size_t n = static_cast<size_t>(lanes);
+    const size_t row_values = static_cast<size_t>(dim_) * n;
+    thread_local std::vector<int64_t> scratch;
+    if (scratch.size() < row_values + 5 * n) scratch.resize(row_values + 5 * n);
+    int64_t* e = scratch.data();  // accum_t(x), then the differences e, [i * lanes + b]
+    int64_t* s = e + row_values;  // the sum, then the sum of squares
+    int64_t* mean = s + n;
+    int64_t* t = mean + n;  // the table value
+    int64_t* tmp = t + n;
+    int64_t* sq = tmp + n;
+    for (int row = 0; row < l_.seq_len; ++row) {
+      ConvertRaws(f.in_to_accum, xs[0] + static_cast<size_t>(row) * row_values, e, row_values);
+      std::fill(s, s + n, 0);
+      for (int i = 0; i < dim_; ++i) {
+        const int64_t* ei = e + static_cast<size_t>(i) * n;
+        for (size_t b = 0; b < n; ++b) tmp[b] = s[b] + ei[b];
+        ConvertRaws(f.sum_to_accum, tmp, s, n);
+      }
+      for (size_t b = 0; b < n; ++b) tmp[b] = s[b] * k_inv_;
+      ConvertRaws(f.product_to_accum, tmp, mean, n);
+      std::fill(s, s + n, 0);
+      for (int i = 0; i < dim_; ++i) {
+        int64_t* ei = e + static_cast<size_t>(i) * n;
+        for (size_t b = 0; b < n; ++b) tmp[b] = ei[b] - mean[b];
+        ConvertRaws(f.sum_to_accum, tmp, ei, n);
+        for (size_t b = 0; b < n; ++b) sq[b] = ei[b] * ei[b];
+        ConvertRaws(f.product_to_accum, sq, sq, n);
+        for (size_t b = 0; b < n; ++b) tmp[b] = s[b] + sq[b];
+        ConvertRaws(f.sum_to_accum, tmp, s, n);
+      }
+      for (size_t b = 0; b < n; ++b) tmp[b] = s[b] * k_inv_;
+      ConvertRaws(f.product_to_accum, tmp, tmp, n);  // var
+      for (size_t b = 0; b < n; ++b) t[b] = InvSqrt(tmp[b]);
+      int64_t* yr = y + static_cast<size_t>(row) * row_values;
+      for (int i = 0; i < dim_; ++i) {
+        const int64_t* ei = e + static_cast<size_t>(i) * n;
+        const int64_t scale = l_.scales[i], bias = f.bias_aligned[i];
+        for (size_t b = 0; b < n; ++b) {
+          const uint64_t p = static_cast<uint64_t>(ei[b] * t[b] * scale);
+          tmp[b] = static_cast<int64_t>(p << f.product_shift) + bias;
+        }
+        ConvertRaws(f.to_result, tmp, yr + static_cast<size_t>(i) * n, n);
+      }
+    }
+  }
+
  private:
+  // The int64 form of Run: every step's exact value within 62 bits and every conversion a
+  // FastConvert. Raws of these types (at most 30 bits) equal their values (WideRaw).
+  struct Fast {
+    FastConvert in_to_accum;       // accum_t(x)
+    FastConvert sum_to_accum;      // accum_t(u + v), accum_t(u - v) for accum raws u, v
+    FastConvert product_to_accum;  // accum_t(u * v) for accum raws u, v
+    FastConvert to_result;         // res_t(e * t * s + b) at f_sum_ fractional bits
+    int product_shift = 0;
+    std::vector<int64_t> bias_aligned;  // biases at f_sum_ fractional bits
+  };
+  void PlanFast() {
+    const FixedType& a = l_.accum_type;
+    const int fa = a.fractional_bits();
+    if (2 * a.width + 1 > 62 || ExactBits() > 62 || in_.width > 62) return;
+    // Exact value types: a sum or difference of two accum raws, a product of two, and the output
+    // sum (ExactBits() covers its magnitude, unsigned operands included).
+    std::optional<FastConvert> in_to_accum = MakeFastConvert(in_, a);
+    std::optional<FastConvert> sum_to_accum = MakeFastConvert(ExactType(a.width + 2, fa), a);
+    std::optional<FastConvert> product_to_accum =
+        MakeFastConvert(ExactType(2 * a.width + 1, 2 * fa), a);
+    std::optional<FastConvert> to_result = MakeFastConvert(ExactType(ExactBits(), f_sum_), res_);
+    if (!in_to_accum || !sum_to_accum || !product_to_accum || !to_result) return;
+    Fast f{*in_to_accum, *sum_to_accum, *product_to_accum, *to_result, f_sum_ - f_prod_, {}};
+    for (int64_t b : l_.biases) {
+      f.bias_aligned.push_back(static_cast<int64_t>(WideRaw(l_.bias_type, b)
+                                                    << (f_sum_ - l_.bias_type.fractional_bits())));
+    }
+    fast_ = std::move(f);
+  }
+
+  static FixedType ExactType(int bits, int f) {
+    FixedType t;
+    t.width = bits;
+    t.integer_bits = bits - f;
+    t.is_signed = true;
+    return t;
+  }
+
+  // table_t 1/sqrt for a variance raw: index = int(var * table_size * 2^range) (toward zero, then
+  // the low 32 bits), clamped to the table.
+  int64_t InvSqrt(int64_t var) const {
+    const Int128 num = WideRaw(l_.accum_type, var) * l_.table_size;
+    const int shift = l_.accum_type.fractional_bits() - l_.table_range_power2;  // num / 2^shift
+    Int128 k;
+    if (shift <= 0) {
+      k = num << -shift;
+    } else if (shift >= 127) {
+      k = 0;
+    } else {
+      k = num >= 0 ? num >> shift : -((-num) >> shift);
+    }
+    const int32_t index = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(k)));
+    return table_[static_cast<size_t>(std::clamp(index, 0, l_.table_size - 1))];
+  }
+
   LayerNormSpec l_;
   FixedType in_, res_;
   int dim_;
   int64_t k_inv_ = 0;
   std::vector<int64_t> table_;
   int f_prod_ = 0, f_sum_ = 0;
+  std::optional<Fast> fast_;
 };
 
 }  // namespace
@@ -142,9 +242,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileLayerNorm(const LayerSpec& s,
   }
   auto layer = std::make_unique<LayerNormLayer>(l, in.type, s.result_type);
   if (layer->ExactBits() > kMaxExactBits) {
-    return Unimplemented(s, absl::StrCat("layer norm output e * table * scale + bias needs ",
-                                         layer->ExactBits(), " bits exactly; at most ",
-                                         kMaxExactBits, " are supported"));
+    return Unimplemented(
+        s, absl::StrCat("layer norm output e * table * scale + bias needs ", layer->ExactBits(),
+                        " bits exactly; at most ", kMaxExactBits, " are supported"));
   }
   // The squares and the products with 1/d: 2 * W_accum bits.
   if (2 * l.accum_type.width + 2 > kMaxExactBits) {

@@ -171,6 +171,10 @@ class ConvLayer final : public ExtraLayer {
   // window's rows (contiguous per input pixel, n_chan rows each) copied into a feature-major
   // block, zero rows in the padding; the kernel writes the pixel's n_filt rows of y.
   void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
+    if (depthwise_ && lanes <= kKernelBlock) {
+      RunDepthwiseBlock(xs[0], y, lanes);
+      return;
+    }
     if (plan_.kind == DenseKernelKind::kGeneral ||
         (lanes != kSmallBlock && lanes != kKernelBlock)) {
       ExtraLayer::RunBlock(xs, y, count, lanes);
@@ -260,7 +264,10 @@ class ConvLayer final : public ExtraLayer {
   // kFast64).
   void PlanFast() {
     const ConvSpec& c = c_;
-    if (c.depthwise) return;  // one filter per channel: not a dense layer over the window
+    if (c.depthwise) {
+      PlanDepthwise();
+      return;  // one filter per channel: not a dense layer over the window
+    }
     window_ = c.filt_height * c.filt_width * c.n_chan;
     DensePlan plan = PlanDense(in_, c.weight_type, c.accum_type, res_, c.resource_strategy);
     NarrowForWeights(in_, c.weights, plan);
@@ -282,6 +289,62 @@ class ConvLayer final : public ExtraLayer {
     PlanDeferredSaturation(w_by_out_, window_, c.n_filt, plan_);
     w32_.assign(w_by_out_.begin(), w_by_out_.end());
     bias32_.assign(bias_accum_.begin(), bias_accum_.end());
+  }
+
+  // The depthwise block form: Run's loop with every lane at once, each product, sum and result
+  // an exact int64 FastConvert (products within 61 bits, accumulator sums within 62).
+  struct DepthwiseFast {
+    FastConvert product_to_accum;  // accum_t(x * w)
+    FastConvert sum_to_accum;      // accum_t(acc + term)
+    FastConvert to_result;         // res_t(acc)
+  };
+  void PlanDepthwise() {
+    const ConvSpec& c = c_;
+    const FixedType& acc_t = c.accum_type;
+    const int product_bits = in_.width + c.weight_type.width + 1;
+    if (product_bits > 61 || acc_t.width + 2 > 61) return;
+    std::optional<FastConvert> product = MakeFastConvert(
+        ExactType(product_bits, in_.fractional_bits() + c.weight_type.fractional_bits()), acc_t);
+    std::optional<FastConvert> sum =
+        MakeFastConvert(ExactType(acc_t.width + 2, acc_t.fractional_bits()), acc_t);
+    std::optional<FastConvert> result = MakeFastConvert(acc_t, res_);
+    if (product && sum && result) depthwise_ = DepthwiseFast{*product, *sum, *result};
+  }
+
+  void RunDepthwiseBlock(const int64_t* in, int64_t* y, int lanes) const {
+    const ConvSpec& c = c_;
+    const DepthwiseFast& f = *depthwise_;
+    const size_t n = static_cast<size_t>(lanes);
+    thread_local std::vector<int64_t> acc, term;
+    if (acc.size() < c.n_chan * n) acc.resize(c.n_chan * n);
+    if (term.size() < n) term.resize(n);
+    for (int oh = 0; oh < c.out_height; ++oh) {
+      for (int ow = 0; ow < c.out_width; ++ow) {
+        for (int ch = 0; ch < c.n_chan; ++ch) {
+          std::fill(acc.data() + ch * n, acc.data() + (ch + 1) * n, bias_accum_[ch]);
+        }
+        for (int kh = 0; kh < c.filt_height; ++kh) {
+          const int iy = oh * c.stride_height + kh - c.pad_top;
+          for (int kw = 0; kw < c.filt_width; ++kw) {
+            const int ix = ow * c.stride_width + kw - c.pad_left;
+            if (iy < 0 || iy >= c.in_height || ix < 0 || ix >= c.in_width) continue;
+            const int64_t* px = in + (static_cast<size_t>(iy) * c.in_width + ix) * c.n_chan * n;
+            const size_t w0 = static_cast<size_t>(kh * c.filt_width + kw) * c.n_chan;
+            for (int ch = 0; ch < c.n_chan; ++ch) {
+              const int64_t w = c.weights[w0 + ch];
+              const int64_t* xr = px + ch * n;
+              int64_t* a = acc.data() + ch * n;
+              for (size_t b = 0; b < n; ++b) term[b] = xr[b] * w;
+              ConvertRaws(f.product_to_accum, term.data(), term.data(), n);
+              for (size_t b = 0; b < n; ++b) term[b] += a[b];
+              ConvertRaws(f.sum_to_accum, term.data(), a, n);
+            }
+          }
+        }
+        int64_t* py = y + (static_cast<size_t>(oh) * c.out_width + ow) * c.n_filt * n;
+        ConvertRaws(f.to_result, acc.data(), py, c.n_chan * n);
+      }
+    }
   }
 
   // Gathers up to `lanes` output pixels starting at `first` into x (feature-major, zero-filled
@@ -367,6 +430,7 @@ class ConvLayer final : public ExtraLayer {
   int window_ = 0;
   std::vector<int64_t> w_by_out_;
   std::vector<int32_t> w32_, bias32_;
+  std::optional<DepthwiseFast> depthwise_;  // set when the depthwise block form is exact
 };
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileConv(const LayerSpec& s, const ConvSpec& c,

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "server/numerics/fixed_point.h"
 #include "server/numerics/network.h"
+#include "tests/unit/numerics/batch_reference_check.h"
 #include "tests/unit/numerics/reference_network.h"
 
 namespace fpgaas::numerics {
@@ -147,7 +148,8 @@ class Random {
   }
   int64_t RandomRaw(const FixedType& t) {
     const int64_t lo = t.is_signed ? -(int64_t{1} << (t.width - 1)) : 0;
-    const int64_t hi = t.is_signed ? (int64_t{1} << (t.width - 1)) - 1 : (int64_t{1} << t.width) - 1;
+    const int64_t hi =
+        t.is_signed ? (int64_t{1} << (t.width - 1)) - 1 : (int64_t{1} << t.width) - 1;
     switch (Int(0, 5)) {
       case 0:
         return lo;
@@ -166,8 +168,8 @@ class Random {
 };
 
 TEST(TableActivations, RandomTypesMatchTheReference) {
-  const ActivationKind kinds[] = {ActivationKind::kSoftplus, ActivationKind::kSoftsign,
-                                  ActivationKind::kElu,      ActivationKind::kSelu,
+  const ActivationKind kinds[] = {ActivationKind::kSoftplus,   ActivationKind::kSoftsign,
+                                  ActivationKind::kElu,        ActivationKind::kSelu,
                                   ActivationKind::kBinaryTanh, ActivationKind::kTernaryTanh};
   int checked = 0, refused = 0;
   for (uint32_t seed = 1; seed <= 600; ++seed) {
@@ -208,6 +210,55 @@ TEST(TableActivations, RandomTypesMatchTheReference) {
   EXPECT_LT(refused, 100);
 }
 
+// The same layers in batches through Network::Run (the block path, lanes past the last sample
+// included), each after a random-typed layer that only converts (so its input block holds raws of
+// an arbitrary type), against the reference.
+TEST(TableActivations, RandomTypesInBatchesMatchTheReference) {
+  const ActivationKind kinds[] = {ActivationKind::kSoftplus,   ActivationKind::kSoftsign,
+                                  ActivationKind::kElu,        ActivationKind::kSelu,
+                                  ActivationKind::kBinaryTanh, ActivationKind::kTernaryTanh};
+  int checked = 0;
+  for (uint32_t seed = 1; seed <= 180; ++seed) {
+    Random r(seed);
+    ActivationSpec a;
+    a.kind = kinds[seed % 6];
+    a.n = r.Int(1, 12);
+    a.table_size = r.Int(0, 2) == 0 ? r.Int(2, 3000) : 1 << r.Int(1, 12);
+    a.table_type = r.Type(32);
+    a.param_type = r.Type(20);
+    a.param = r.RandomRaw(a.param_type);
+    a.binary_zero_positive = r.Int(0, 1);
+    a.binary_bit_result = r.Int(0, 1);
+    a.ternary_doubles = r.Int(0, 1);
+    FixedType in = r.Type(r.Int(0, 3) == 0 ? 48 : 24);
+    if (r.Int(0, 3) == 0) in.integer_bits = in.width + r.Int(3, 70);  // F <= -3: index shifts left
+    const FixedType res = r.Type(32);
+    NetworkSpec spec = OneLayer(in, res, a);
+    if (r.Int(0, 1) == 0) {  // a linear layer in front: its result type is the activation's input
+      ActivationSpec linear;
+      linear.kind = ActivationKind::kLinear;
+      linear.n = a.n;
+      LayerSpec front;
+      front.name = "front";
+      front.result_type = in;
+      front.op = linear;
+      spec.input_type = r.Type(24);
+      spec.layers.insert(spec.layers.begin(), front);
+    }
+    auto net = Network::Create(spec);
+    if (!net.ok()) {
+      ASSERT_EQ(net.status().code(), absl::StatusCode::kUnimplemented) << net.status();
+      continue;
+    }
+    std::mt19937 rng(seed);
+    EXPECT_TRUE(batch_check::BatchesMatchReference(spec, **net, rng))
+        << "seed " << seed << " kind " << static_cast<int>(a.kind) << " in " << in.ToString()
+        << " res " << res.ToString();
+    ++checked;
+  }
+  EXPECT_GT(checked, 150);
+}
+
 // nnet::embedding: rows by integer inputs; a fractional input shifts the index by its fraction
 // times n_out (hls4ml indexes with the ap_fixed sum); outside the table: 0.
 TEST(Embedding, ByHand) {
@@ -229,8 +280,7 @@ TEST(Embedding, ByHand) {
   ASSERT_TRUE(net.ok()) << net.status();
   // x = 2: row 2 (5, 6); x = 0.5: 1 + i -> (2, 3); x = -0.25: -0.5 + i -> k = 0, 0 -> (1, 1);
   // x = 3: beyond the table -> 0.
-  EXPECT_EQ(RunNet(**net, {8, 2, -1, 12}),
-            (std::vector<int64_t>{20, 24, 8, 12, 4, 4, 0, 0}));
+  EXPECT_EQ(RunNet(**net, {8, 2, -1, 12}), (std::vector<int64_t>{20, 24, 8, 12, 4, 4, 0, 0}));
 }
 
 TEST(Embedding, RandomTypesMatchTheReference) {
@@ -261,10 +311,11 @@ TEST(Embedding, RandomTypesMatchTheReference) {
     for (int sample = 0; sample < 30; ++sample) {
       std::vector<int64_t> x;
       for (int k = 0; k < e.n_in; ++k) {
-        x.push_back(r.Int(0, 1) ? r.RandomRaw(in)
-                                : std::min<int64_t>(r.Int(0, e.vocab_size - 1),
-                                                    in.is_signed ? (int64_t{1} << (in.width - 1)) - 1
-                                                                 : (int64_t{1} << in.width) - 1));
+        x.push_back(r.Int(0, 1)
+                        ? r.RandomRaw(in)
+                        : std::min<int64_t>(r.Int(0, e.vocab_size - 1),
+                                            in.is_signed ? (int64_t{1} << (in.width - 1)) - 1
+                                                         : (int64_t{1} << in.width) - 1));
       }
       auto expected = reference::ReferenceRunGraph(s, {x}, nullptr);
       ASSERT_TRUE(expected.ok()) << expected.status();
@@ -273,6 +324,35 @@ TEST(Embedding, RandomTypesMatchTheReference) {
     }
   }
   EXPECT_EQ(checked, 200 * 30);
+}
+
+TEST(Embedding, RandomTypesInBatchesMatchTheReference) {
+  for (uint32_t seed = 1; seed <= 60; ++seed) {
+    Random r(seed);
+    EmbeddingSpec e;
+    e.n_in = r.Int(1, 6);
+    e.n_out = r.Int(1, 5);
+    e.vocab_size = r.Int(1, 40);
+    e.embeddings_type = r.Type(32);
+    for (int k = 0; k < e.vocab_size * e.n_out; ++k) {
+      e.embeddings.push_back(r.RandomRaw(e.embeddings_type));
+    }
+    FixedType in = r.Type(r.Int(0, 3) == 0 ? 48 : 16);
+    if (r.Int(0, 2) != 0) in.integer_bits = in.width;
+    NetworkSpec s;
+    s.input_type = in;
+    s.input_size = e.n_in;
+    LayerSpec l;
+    l.name = "embed";
+    l.result_type = r.Type(32);
+    l.op = e;
+    s.layers.push_back(l);
+    auto net = Network::Create(s);
+    ASSERT_TRUE(net.ok()) << net.status();
+    std::mt19937 rng(seed);
+    EXPECT_TRUE(batch_check::BatchesMatchReference(s, **net, rng))
+        << "seed " << seed << " in " << in.ToString();
+  }
 }
 
 // nnet::dot1d: each product into accum_t, summed in accum_t in order, then res_t.

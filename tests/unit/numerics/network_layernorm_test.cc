@@ -1,6 +1,6 @@
-// nnet::layernormalize (hls4ml 1.2+'s LayerNormalization): one row by hand, and random layers (every
-// rounding and overflow mode in every type, rows of 1-12 values, table sizes and ranges, each input
-// type's extremes) against the exact reference (reference_network.cc, written from
+// nnet::layernormalize (hls4ml 1.2+'s LayerNormalization): one row by hand, and random layers
+// (every rounding and overflow mode in every type, rows of 1-12 values, table sizes and ranges,
+// each input type's extremes) against the exact reference (reference_network.cc, written from
 // nnet_layernorm.h on GMP rationals).
 #include <cstdint>
 #include <random>
@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "server/numerics/fixed_point.h"
 #include "server/numerics/network.h"
+#include "tests/unit/numerics/batch_reference_check.h"
 #include "tests/unit/numerics/reference_network.h"
 
 namespace fpgaas::numerics {
@@ -130,6 +131,19 @@ TEST(LayerNorm, RandomLayersMatchTheReference) {
     }
   }
   EXPECT_EQ(checked, 300 * 40);
+}
+
+// Batches through Network::Run (the block path, its int64 form where the types allow it, lanes past
+// the last sample included) against the reference, sample by sample.
+TEST(LayerNorm, RandomLayersInBatchesMatchTheReference) {
+  for (uint32_t seed = 1; seed <= 60; ++seed) {
+    RandomLayerNorm g(seed);
+    const NetworkSpec spec = g.Make();
+    auto net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
+    std::mt19937 rng(seed);
+    EXPECT_TRUE(batch_check::BatchesMatchReference(spec, **net, rng)) << "seed " << seed;
+  }
 }
 
 TEST(LayerNorm, CreateErrors) {

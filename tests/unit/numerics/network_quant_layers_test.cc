@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "server/numerics/fixed_point.h"
 #include "server/numerics/network.h"
+#include "tests/unit/numerics/batch_reference_check.h"
 #include "tests/unit/numerics/reference_network.h"
 
 namespace fpgaas::numerics {
@@ -258,6 +259,67 @@ TEST(DepthwiseConv, RandomAgainstDefinition) {
         }
       }
     }
+  }
+}
+
+// Random types (every Q/O mode, signed and unsigned, products up to ~60 bits and beyond, where
+// the block form falls back to the exact path) in batches through Network::Run (the depthwise
+// block form, lanes past the last sample included) against the reference.
+TEST(DepthwiseConv, RandomTypesInBatchesMatchTheReference) {
+  std::mt19937 rng(23);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  auto type = [&](int max_width) {
+    FixedType t = T(pick(1, max_width), 0, pick(0, 4) != 0);
+    t.integer_bits = pick(-2, std::min(t.width + 2, 10));
+    t.quantization = static_cast<Quantization>(pick(0, 6));
+    t.overflow = static_cast<Overflow>(pick(0, 3));
+    return t;
+  };
+  auto raws = [&](const FixedType& t, size_t n) {
+    std::vector<int64_t> v = batch_check::RandomRaws(t, static_cast<int>(n), rng);
+    return v;
+  };
+  for (int trial = 0; trial < 50; ++trial) {
+    ConvSpec c;
+    c.depthwise = true;
+    c.in_height = pick(1, 4);
+    c.in_width = pick(1, 5);
+    c.n_chan = c.n_filt = pick(1, 3);
+    c.filt_height = pick(1, 3);
+    c.filt_width = pick(1, 3);
+    c.stride_height = pick(1, 2);
+    c.stride_width = pick(1, 2);
+    c.pad_top = pick(0, c.filt_height - 1);
+    c.pad_bottom = pick(0, c.filt_height - 1);
+    c.pad_left = pick(0, c.filt_width - 1);
+    c.pad_right = pick(0, c.filt_width - 1);
+    const int ph = c.in_height + c.pad_top + c.pad_bottom, pw = c.in_width + c.pad_left + c.pad_right;
+    if (ph < c.filt_height || pw < c.filt_width) continue;
+    c.out_height = (ph - c.filt_height) / c.stride_height + 1;
+    c.out_width = (pw - c.filt_width) / c.stride_width + 1;
+    const bool wide = pick(0, 4) == 0;
+    const FixedType in = type(wide ? 40 : 20);
+    c.weight_type = type(wide ? 30 : 12);
+    c.bias_type = type(16);
+    c.accum_type = type(wide ? 62 : 32);
+    c.weights = raws(c.weight_type, static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan);
+    c.biases = raws(c.bias_type, static_cast<size_t>(c.n_chan));
+    NetworkSpec spec;
+    spec.input_type = in;
+    spec.input_size = c.in_height * c.in_width * c.n_chan;
+    LayerSpec l;
+    l.name = "dw";
+    l.result_type = type(32);
+    l.op = c;
+    spec.layers.push_back(l);
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+    if (!net.ok()) {
+      ASSERT_EQ(net.status().code(), absl::StatusCode::kUnimplemented) << net.status();
+      continue;
+    }
+    EXPECT_TRUE(batch_check::BatchesMatchReference(spec, **net, rng))
+        << "trial " << trial << " in " << in.ToString() << " w " << c.weight_type.ToString()
+        << " acc " << c.accum_type.ToString() << " res " << l.result_type.ToString();
   }
 }
 
