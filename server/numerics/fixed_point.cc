@@ -171,6 +171,15 @@ std::string FixedType::ToString() const {
   return s;
 }
 
+FixedType IntType(int width, bool is_signed) {
+  FixedType t;
+  t.width = t.integer_bits = width;
+  t.is_signed = is_signed;
+  t.quantization = Quantization::kTrnZero;
+  t.int_type = true;
+  return t;
+}
+
 absl::StatusOr<FixedType> ParseFixedType(std::string_view text_in) {
   const absl::string_view text(text_in.data(), text_in.size());
   auto error = [&](absl::string_view why) {
@@ -214,12 +223,7 @@ absl::StatusOr<FixedType> ParseFixedType(std::string_view text_in) {
   if (t.width < 1 || t.width > 64) {
     return error(absl::StrCat("width ", t.width, " is outside the supported range 1..64"));
   }
-  if (is_int) {
-    t.integer_bits = t.width;
-    t.quantization = Quantization::kTrnZero;
-    t.int_type = true;
-    return t;
-  }
+  if (is_int) return IntType(t.width, t.is_signed);
   absl::StatusOr<int> integer_bits = ParseInt(args[1], text, "integer bits");
   if (!integer_bits.ok()) return integer_bits.status();
   t.integer_bits = *integer_bits;

@@ -45,9 +45,11 @@ struct FixedType {
 
 // Parses "ap_fixed<16,6>", "ap_ufixed<8,2,AP_RND,AP_SAT>",
 // "ap_fixed<18,8,AP_RND_CONV,AP_SAT_SYM,0>", "ap_int<8>", "ap_uint<1>" (whitespace tolerated).
-// ap_int<W> is FixedType{W, W, true, kTrnZero} with int_type set.
-// Errors name the text and what is wrong.
+// ap_int<W> is IntType(W, true). Errors name the text and what is wrong.
 absl::StatusOr<FixedType> ParseFixedType(std::string_view text);
+
+// ap_int<width> (is_signed) or ap_uint<width>: {width, width, is_signed, kTrnZero}, int_type set.
+FixedType IntType(int width, bool is_signed);
 
 // Exact conversion of a double into `type`: returns the stored integer V.
 absl::StatusOr<int64_t> FromDouble(const FixedType& type, double x);

@@ -170,7 +170,7 @@ void EffectiveBinaryTernary(bool binary, FixedType* weight_type, std::vector<int
       r = v == 0 ? 0 : minus_one ? -1 : 1;
     }
   }
-  *weight_type = FixedType{2, 2, true};
+  *weight_type = IntType(2, true);
 }
 
 // Number of template arguments of "nnet::product::mult<x_T, y_T[, res_T]>" (0 without <>).
@@ -3557,10 +3557,7 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildTableActivation(const LayerCall& c
     act.param = *raw;
     return absl::OkStatus();
   };
-  FixedType bit;  // ap_uint<1>
-  bit.width = 1;
-  bit.integer_bits = 1;
-  bit.is_signed = false;
+  const FixedType bit = IntType(1, false);
   // The old signatures type alpha/lambda as res_T (io_parallel) or data_T (io_stream).
   const FixedType& old_type = stream_ ? in_type : *res;
   if (act.kind == ActivationKind::kElu) {
@@ -4666,8 +4663,8 @@ absl::StatusOr<Hls4mlProject> ProjectReader::Read(const fs::path& path) {
     int out_pack = 0;
     // normalize_{binary,ternary}_tanh write the ap_uint<1> / ap_int<2> of their signature.
     absl::StatusOr<FixedType> out_type =
-        f == "normalize_binary_tanh"    ? absl::StatusOr<FixedType>(FixedType{1, 1, false})
-        : f == "normalize_ternary_tanh" ? absl::StatusOr<FixedType>(FixedType{2, 2, true})
+        f == "normalize_binary_tanh"    ? absl::StatusOr<FixedType>(IntType(1, false))
+        : f == "normalize_ternary_tanh" ? absl::StatusOr<FixedType>(IntType(2, true))
                                         : ResolveType(call.template_args[out_template], call.where,
                                                       0, &out_pack);
     if (!out_type.ok()) return out_type.status();

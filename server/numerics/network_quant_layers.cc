@@ -216,7 +216,10 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileBinaryDense(const LayerSpec& 
       return Invalid(s, absl::StrCat("bias[", k, "] is not a raw value of ", bt.ToString()));
     }
   }
-  const FixedType uint1{1, 1, false};
+  // ap_uint<1>'s values (an ap_ufixed<1,1> holds the same ones; only conversions differ).
+  auto one_bit = [](const FixedType& t) {
+    return t.width == 1 && t.integer_bits == 1 && !t.is_signed;
+  };
   for (size_t k = 0; k < n_weights; ++k) {
     const int64_t w = d.weights[k];
     const bool ok = d.product == DenseProduct::kNegateInInput ? (w >= -1 && w <= 1)
@@ -227,7 +230,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileBinaryDense(const LayerSpec& 
       !(wt.width == 2 && wt.integer_bits == 2 && wt.is_signed)) {
     return Invalid(s, "negated-in-input products hold ap_int<2> weights in {-1, 0, 1}");
   }
-  if (d.product == DenseProduct::kXnor && !(wt == uint1 && in.type == uint1)) {
+  if (d.product == DenseProduct::kXnor && !(one_bit(wt) && one_bit(in.type))) {
     return Unimplemented(s, "both_binary with an input or weight type other than ap_uint<1>");
   }
   const int fa = at.fractional_bits();
