@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/unit/numerics/batch_reference_check.h"
 #include "tests/unit/numerics/reference_network.h"
 
 namespace fpgaas::numerics {
@@ -423,6 +424,129 @@ TEST(NetworkVsReferenceTest, RandomSoftmaxTypesMatchBitForBit) {
     }
   }
   EXPECT_EQ(checked, 300 * 40);
+}
+
+// Softmax layers on batches through Network::Run (blocks of 16 and 64 lanes take the lane-wise
+// softmax, single samples the per-sample code) against the reference: random types in every step
+// (every quantization and overflow mode, N > 0 now and then, integer bits outside 0..W, inputs up
+// to 61 bits for stable / latency and 64 for argmax, each batch a quarter minimum and a quarter
+// maximum raws), random table sizes, every implementation, whole / sliced / multidim (inner > 1)
+// arrangements; each layer alone (the sequential block path) and in a graph (the graph block path).
+TEST(NetworkVsReferenceTest, SoftmaxBatchesMatchBitForBit) {
+  std::mt19937_64 rng(4242);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  auto random_type = [&](int min_w, int max_w, bool allow_unsigned) {
+    FixedType t;
+    t.width = pick(min_w, max_w);
+    t.integer_bits = rng() % 4 == 0 ? pick(-4, t.width + 4) : pick(1, std::max(1, t.width - 1));
+    t.is_signed = !allow_unsigned || rng() % 3 != 0;
+    t.quantization = static_cast<Quantization>(pick(0, 6));
+    t.overflow = static_cast<Overflow>(pick(0, 3));
+    if (rng() % 8 == 0) t.saturation_bits = pick(1, std::min(t.width, 3));
+    return t;
+  };
+  auto table_size = [&](const FixedType& index_type) {
+    return 1 << pick(1, std::min(index_type.width, 11));
+  };
+  int graphs = 0;
+  for (int round = 0; round < 120; ++round) {
+    SoftmaxSpec s;
+    switch (round % 10) {
+      case 0:
+      case 1:
+      case 2:
+      case 3:
+        s.implementation = SoftmaxImplementation::kStable;
+        break;
+      case 4:
+      case 5:
+      case 6:
+        s.implementation = SoftmaxImplementation::kLatency;
+        break;
+      case 7:
+      case 8:
+        s.implementation = SoftmaxImplementation::kArgmax;
+        break;
+      default:  // the per-sample fallbacks inside blocks: legacy, hls4ml 0.8.1's stable
+        s.implementation =
+            round % 20 == 9 ? SoftmaxImplementation::kLegacy : SoftmaxImplementation::kStable;
+        s.hls4ml_0_8_1_stable = s.implementation == SoftmaxImplementation::kStable;
+    }
+    switch (round / 10 % 3) {
+      case 0:  // one softmax over the whole input
+        s.n = pick(1, 12);
+        break;
+      case 1:  // io_stream: consecutive slices
+        s.slice = pick(1, 6);
+        s.n = s.slice * pick(2, 4);
+        break;
+      case 2:  // softmax_multidim: slices of values `inner` apart
+        s.slice = pick(1, 5);
+        s.inner = pick(2, 4);
+        s.n = s.slice * s.inner * pick(1, 3);
+        break;
+    }
+    const bool wide = round % 4 == 3;  // the widest inputs the int64 form takes
+    FixedType in = random_type(wide ? 48 : 2, 61, true);
+    if (s.implementation == SoftmaxImplementation::kArgmax && wide) in.width = pick(62, 64);
+    if (s.implementation == SoftmaxImplementation::kLegacy) in = random_type(4, 24, true);
+    s.inp_norm_type = random_type(1, wide ? 61 : 24, true);
+    s.accum_type = random_type(2, rng() % 6 == 0 ? 48 : 30, true);
+    s.exp_table_type = random_type(2, 24, true);
+    s.inv_table_type = random_type(2, 24, true);
+    if (rng() % 2) s.inv_inp_type = random_type(1, 24, true);
+    if (rng() % 4 == 0) s.exp_scale = rng() % 2 ? 0.5f : 0.3f;
+    const FixedType& exp_index =
+        s.implementation == SoftmaxImplementation::kStable && !s.hls4ml_0_8_1_stable
+            ? s.inp_norm_type
+            : in;
+    const FixedType& inv_index = s.hls4ml_0_8_1_stable ? s.exp_table_type
+                                 : s.inv_inp_type      ? *s.inv_inp_type
+                                                       : s.accum_type;
+    s.exp_table_size = table_size(exp_index);
+    s.inv_table_size = table_size(inv_index);
+    if (s.implementation == SoftmaxImplementation::kLegacy) {
+      s.exp_table_size = 1 << pick(1, 11);
+      s.inv_table_size = 1 << pick(1, 11);
+    }
+    const FixedType res = random_type(1, 24, true);
+    const std::string what = "round " + std::to_string(round) + " in " + in.ToString() +
+                             " inp_norm " + s.inp_norm_type.ToString() + " accum " +
+                             s.accum_type.ToString() + " exp " + s.exp_table_type.ToString() +
+                             " inv " + s.inv_table_type.ToString() + " inv_inp " +
+                             (s.inv_inp_type ? s.inv_inp_type->ToString() : "-") + " res " +
+                             res.ToString() + " n " + std::to_string(s.n) + " slice " +
+                             std::to_string(s.slice) + " inner " + std::to_string(s.inner);
+    // Alone: the sequential block path.
+    NetworkSpec alone;
+    alone.input_type = in;
+    alone.input_size = s.n;
+    LayerSpec softmax;
+    softmax.name = "softmax";
+    softmax.result_type = res;
+    softmax.op = s;
+    alone.layers.push_back(softmax);
+    auto net = Network::Create(alone);
+    ASSERT_TRUE(net.ok()) << net.status() << " " << what;
+    EXPECT_TRUE(batch_check::BatchesMatchReference(alone, **net, rng)) << what;
+    // In a graph (the softmax reads the network input past another layer): the graph block path.
+    if (round % 2 == 0) {
+      NetworkSpec graph = alone;
+      ActivationSpec linear;
+      linear.n = s.n;
+      LayerSpec first;
+      first.name = "linear";
+      first.result_type = in;
+      first.op = linear;
+      graph.layers.insert(graph.layers.begin(), first);
+      graph.layers.back().inputs = {"input"};
+      auto graph_net = Network::Create(graph);
+      ASSERT_TRUE(graph_net.ok()) << graph_net.status() << " " << what;
+      EXPECT_TRUE(batch_check::BatchesMatchReference(graph, **graph_net, rng)) << what;
+      ++graphs;
+    }
+  }
+  EXPECT_EQ(graphs, 60);
 }
 
 TEST(NetworkVsReferenceTest, RandomNetworksMatchBitForBit) {
