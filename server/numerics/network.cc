@@ -16,6 +16,7 @@
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
+#include "server/util/cpu_dispatch.h"
 
 namespace fpgaas::numerics {
 namespace {
@@ -910,7 +911,7 @@ void ReduceRowsFast(const internal::FastConvert& add, const int64_t* e, int64_t*
 // One softmax slice of every lane b < count: its n values are the rows x + j * row_step (lane b at
 // [b]), written to the same rows of y. The steps of RunSoftmaxSlice (argmax; the int64 form of
 // stable / latency) with each step a loop over the lanes.
-void SoftmaxSliceBlock(const CompiledLayer& l, const int64_t* x, int64_t* y, size_t row_step, int n,
+FPGAAS_NUMERICS_CLONES void SoftmaxSliceBlock(const CompiledLayer& l, const int64_t* x, int64_t* y, size_t row_step, int n,
                        int count, BlockScratch& scratch) {
   const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
   const FixedType& in = l.in_type;
