@@ -16,6 +16,7 @@
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
+#include "server/util/cpu_dispatch.h"
 
 namespace fpgaas::numerics {
 namespace {
@@ -851,7 +852,10 @@ namespace {
 // Per-thread block buffers, grown on demand and reused: Run allocates nothing once a thread has
 // run a network at least as wide (the serving core calls Run from a few long-lived threads).
 struct BlockScratch {
-  std::vector<int64_t> a64, b64, acc64, softmax_x, softmax_y;
+  // softmax_x / softmax_y: a sample (per-sample softmax), or a slice's rows (SoftmaxBlock);
+  // softmax_lanes: one row of per-lane values (SoftmaxBlock).
+  std::vector<int64_t> a64, b64, acc64, softmax_x, softmax_y, softmax_lanes;
+  std::vector<int32_t> softmax_best;
   std::vector<int32_t> a32, b32;
   std::vector<uint32_t> sample_acc;
 
@@ -865,6 +869,139 @@ struct BlockScratch {
 BlockScratch& ThreadScratch() {
   thread_local BlockScratch scratch;
   return scratch;
+}
+
+// Whether SoftmaxBlock computes layer l (otherwise each sample runs through RunSoftmaxSample).
+bool HasSoftmaxBlock(const CompiledLayer& l) {
+  const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
+  return s.implementation == SoftmaxImplementation::kArgmax || l.softmax_fast;
+}
+
+// The pattern mask and shift of IndexFromRealVal(t, raw, bits) = (raw & mask) >> shift.
+struct TableIndex {
+  uint64_t mask;
+  int shift;
+};
+TableIndex MakeTableIndex(const FixedType& t, int bits) {
+  return {t.width == 64 ? ~uint64_t{0} : (uint64_t{1} << t.width) - 1, t.width - bits};
+}
+
+// ReduceAddFast lane by lane: rows [0, n) of e (`count` values each) summed in nnet::reduce's tree
+// order, every pairwise sum through `add`, into row 0 of acc (rows [0, n) of acc are scratch).
+// n == 1 leaves acc untouched: the sum is e's row 0 itself.
+void ReduceRowsFast(const internal::FastConvert& add, const int64_t* e, int64_t* acc, int n,
+                    int count) {
+  if (n == 1) return;
+  if (n == 2) {
+    for (int b = 0; b < count; ++b) acc[b] = e[b] + e[count + b];
+    internal::ConvertRaws(add, acc, acc, count);
+    return;
+  }
+  int left = 1;
+  while (left * 2 <= n - 1) left *= 2;
+  // left >= 2 here, so the left half's sum is in acc; the right half's is in e when it is one row.
+  const size_t right_row = static_cast<size_t>(left) * count;
+  ReduceRowsFast(add, e, acc, left, count);
+  ReduceRowsFast(add, e + right_row, acc + right_row, n - left, count);
+  const int64_t* right = n - left == 1 ? e + right_row : acc + right_row;
+  for (int b = 0; b < count; ++b) acc[b] += right[b];
+  internal::ConvertRaws(add, acc, acc, count);
+}
+
+// One softmax slice of every lane b < count: its n values are the rows x + j * row_step (lane b at
+// [b]), written to the same rows of y. The steps of RunSoftmaxSlice (argmax; the int64 form of
+// stable / latency) with each step a loop over the lanes.
+FPGAAS_NUMERICS_CLONES void SoftmaxSliceBlock(const CompiledLayer& l, const int64_t* x, int64_t* y, size_t row_step, int n,
+                       int count, BlockScratch& scratch) {
+  const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
+  const FixedType& in = l.in_type;
+  if (s.implementation == SoftmaxImplementation::kArgmax) {
+    // The first maximum (as WideRaw compares: a 64-bit unsigned raw as uint64).
+    const uint64_t flip = in.width == 64 && !in.is_signed ? uint64_t{1} << 63 : 0;
+    int64_t* best = BlockScratch::Sized(scratch.softmax_lanes, count);
+    int32_t* best_at = BlockScratch::Sized(scratch.softmax_best, count);
+    for (int b = 0; b < count; ++b) {
+      best[b] = static_cast<int64_t>(static_cast<uint64_t>(x[b]) ^ flip);
+      best_at[b] = 0;
+    }
+    for (int j = 1; j < n; ++j) {
+      const int64_t* xj = x + j * row_step;
+      for (int b = 0; b < count; ++b) {
+        const int64_t v = static_cast<int64_t>(static_cast<uint64_t>(xj[b]) ^ flip);
+        best_at[b] = v > best[b] ? j : best_at[b];
+        best[b] = v > best[b] ? v : best[b];
+      }
+    }
+    const int64_t one = FromDoubleOrZero(l.out_type, 1.0);
+    for (int j = 0; j < n; ++j) {
+      int64_t* yj = y + j * row_step;
+      for (int b = 0; b < count; ++b) yj[b] = best_at[b] == j ? one : 0;
+    }
+    return;
+  }
+  // Rows of `count` values: e (the exponentials, in the sum's type), acc (the sum tree, then the
+  // products), and one row of per-lane values (the maximum, then the inverse).
+  const size_t n_count = static_cast<size_t>(n) * count;
+  int64_t* e = BlockScratch::Sized(scratch.softmax_x, n_count);
+  int64_t* acc = BlockScratch::Sized(scratch.softmax_y, n_count);
+  int64_t* lane = BlockScratch::Sized(scratch.softmax_lanes, count);
+  const int64_t* exp_table = l.exp_table_sum.data();
+  if (s.implementation == SoftmaxImplementation::kStable) {
+    for (int b = 0; b < count; ++b) lane[b] = x[b];
+    for (int j = 1; j < n; ++j) {
+      const int64_t* xj = x + j * row_step;
+      for (int b = 0; b < count; ++b) lane[b] = std::max(lane[b], xj[b]);
+    }
+    for (int j = 0; j < n; ++j) {
+      const int64_t* xj = x + j * row_step;
+      int64_t* ej = e + static_cast<size_t>(j) * count;
+      for (int b = 0; b < count; ++b) ej[b] = lane[b] - xj[b];
+    }
+    internal::ConvertRaws(l.softmax_norm, e, e, n_count);  // inp_norm_t(max - x)
+    const TableIndex index = MakeTableIndex(s.inp_norm_type, Log2(s.exp_table_size));
+    for (size_t k = 0; k < n_count; ++k) {
+      e[k] = exp_table[(static_cast<uint64_t>(e[k]) & index.mask) >> index.shift];
+    }
+  } else {  // latency
+    const TableIndex index = MakeTableIndex(in, Log2(s.exp_table_size));
+    for (int j = 0; j < n; ++j) {
+      const int64_t* xj = x + j * row_step;
+      int64_t* ej = e + static_cast<size_t>(j) * count;
+      for (int b = 0; b < count; ++b) {
+        ej[b] = exp_table[(static_cast<uint64_t>(xj[b]) & index.mask) >> index.shift];
+      }
+    }
+  }
+  ReduceRowsFast(l.softmax_add, e, acc, n, count);
+  internal::ConvertRaws(l.softmax_inv_inp, n == 1 ? e : acc, lane, count);
+  const TableIndex inv_index = MakeTableIndex(l.inv_index_type, Log2(s.inv_table_size));
+  for (int b = 0; b < count; ++b) {
+    lane[b] = l.inv_table[(static_cast<uint64_t>(lane[b]) & inv_index.mask) >> inv_index.shift];
+  }
+  for (int j = 0; j < n; ++j) {
+    const int64_t* ej = e + static_cast<size_t>(j) * count;
+    int64_t* pj = acc + static_cast<size_t>(j) * count;
+    for (int b = 0; b < count; ++b) pj[b] = ej[b] * lane[b];
+  }
+  internal::ConvertRaws(l.softmax_out, acc, acc, n_count);  // res_t(e * inv)
+  for (int j = 0; j < n; ++j) {
+    std::copy_n(acc + static_cast<size_t>(j) * count, count, y + j * row_step);
+  }
+}
+
+// A softmax layer (HasSoftmaxBlock) over lanes b < count of a feature-major block: every slice
+// (s.slice values s.inner apart, or the whole input) by SoftmaxSliceBlock.
+void SoftmaxBlock(const CompiledLayer& l, const int64_t* x, int64_t* y, int count, int lanes) {
+  const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
+  BlockScratch& scratch = ThreadScratch();
+  const int slice = s.slice > 0 ? s.slice : l.n_in;
+  const size_t row_step = static_cast<size_t>(s.inner) * lanes;
+  for (int group = 0; group < l.n_in; group += slice * s.inner) {
+    for (int k = 0; k < s.inner; ++k) {
+      const size_t first = (static_cast<size_t>(group) + k) * lanes;
+      SoftmaxSliceBlock(l, x + first, y + first, row_step, slice, count, scratch);
+    }
+  }
 }
 
 }  // namespace
@@ -967,6 +1104,12 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
     case OpKind::kExtra:  // runs in RunGraph
       return;
     case OpKind::kSoftmax: {
+      // A block takes the lane-wise form; one sample (lanes 1: batch 1, traces) stays on the
+      // per-sample reference code.
+      if (lanes > 1 && HasSoftmaxBlock(l)) {
+        SoftmaxBlock(l, x, y, count, lanes);
+        return;
+      }
       BlockScratch& scratch = ThreadScratch();
       int64_t* xs = BlockScratch::Sized(scratch.softmax_x, l.n_in);
       int64_t* ys = BlockScratch::Sized(scratch.softmax_y, l.n_in);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/unit/numerics/batch_reference_check.h"
 #include "tests/unit/numerics/reference_network.h"
 
 namespace fpgaas::numerics {
@@ -423,6 +424,199 @@ TEST(NetworkVsReferenceTest, RandomSoftmaxTypesMatchBitForBit) {
     }
   }
   EXPECT_EQ(checked, 300 * 40);
+}
+
+// Softmax layers on batches through Network::Run (blocks of 16 and 64 lanes take the lane-wise
+// softmax, single samples the per-sample code) against the reference: random types in every step
+// (every quantization and overflow mode, N > 0 now and then, integer bits outside 0..W, inputs up
+// to 61 bits for stable / latency and 64 for argmax, each batch a quarter minimum and a quarter
+// maximum raws), random table sizes, every implementation, whole / sliced / multidim (inner > 1)
+// arrangements; each layer alone (the sequential block path) and in a graph (the graph block path).
+TEST(NetworkVsReferenceTest, SoftmaxBatchesMatchBitForBit) {
+  std::mt19937_64 rng(4242);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  auto random_type = [&](int min_w, int max_w, bool allow_unsigned) {
+    FixedType t;
+    t.width = pick(min_w, max_w);
+    t.integer_bits = rng() % 4 == 0 ? pick(-4, t.width + 4) : pick(1, std::max(1, t.width - 1));
+    t.is_signed = !allow_unsigned || rng() % 3 != 0;
+    t.quantization = static_cast<Quantization>(pick(0, 6));
+    t.overflow = static_cast<Overflow>(pick(0, 3));
+    if (rng() % 8 == 0) t.saturation_bits = pick(1, std::min(t.width, 3));
+    return t;
+  };
+  auto table_size = [&](const FixedType& index_type) {
+    return 1 << pick(1, std::min(index_type.width, 11));
+  };
+  // Every batch size, each sample's raws as RandomRaws draws them; those of a 64-bit unsigned type
+  // half the time with the top bit set (RandomRaws stays below 2^63).
+  auto batches_match = [&](const NetworkSpec& spec, const Network& net) {
+    for (int batch : batch_check::kBatchSizes) {
+      std::vector<std::vector<std::vector<int64_t>>> samples(static_cast<size_t>(batch));
+      for (auto& sample : samples) {
+        std::vector<int64_t> raws =
+            batch_check::RandomRaws(net.input_type(), net.input_size(), rng);
+        if (net.input_type().width == 64 && !net.input_type().is_signed) {
+          for (int64_t& r : raws) r = rng() % 2 ? r ^ INT64_MIN : r;
+        }
+        sample.push_back(raws);
+      }
+      if (::testing::AssertionResult r = batch_check::BatchMatchesReference(spec, net, samples);
+          !r) {
+        return r;
+      }
+    }
+    return ::testing::AssertionSuccess();
+  };
+  int graphs = 0;
+  for (int round = 0; round < 120; ++round) {
+    SoftmaxSpec s;
+    switch (round % 10) {
+      case 0:
+      case 1:
+      case 2:
+      case 3:
+        s.implementation = SoftmaxImplementation::kStable;
+        break;
+      case 4:
+      case 5:
+      case 6:
+        s.implementation = SoftmaxImplementation::kLatency;
+        break;
+      case 7:
+      case 8:
+        s.implementation = SoftmaxImplementation::kArgmax;
+        break;
+      default:  // the per-sample fallbacks inside blocks: legacy, hls4ml 0.8.1's stable
+        s.implementation =
+            round % 20 == 9 ? SoftmaxImplementation::kLegacy : SoftmaxImplementation::kStable;
+        s.hls4ml_0_8_1_stable = s.implementation == SoftmaxImplementation::kStable;
+    }
+    switch (round / 10 % 3) {
+      case 0:  // one softmax over the whole input
+        s.n = pick(1, 12);
+        break;
+      case 1:  // io_stream: consecutive slices
+        s.slice = pick(1, 6);
+        s.n = s.slice * pick(2, 4);
+        break;
+      case 2:  // softmax_multidim: slices of values `inner` apart
+        s.slice = pick(1, 5);
+        s.inner = pick(2, 4);
+        s.n = s.slice * s.inner * pick(1, 3);
+        break;
+    }
+    const bool wide = round % 4 == 3;  // the widest inputs the int64 form takes
+    FixedType in = random_type(wide ? 48 : 2, 61, true);
+    if (s.implementation == SoftmaxImplementation::kArgmax && wide) {
+      in.width = pick(62, 64);
+      if (round % 8 == 7) in.width = 64;
+    }
+    if (s.implementation == SoftmaxImplementation::kLegacy) in = random_type(4, 24, true);
+    s.inp_norm_type = random_type(1, wide ? 61 : 24, true);
+    s.accum_type = random_type(2, rng() % 6 == 0 ? 48 : 30, true);
+    if (round % 3 == 2) {
+      // A sum that overflows on the way (and, under AP_SAT_ZERO, depends on the tree's order).
+      s.accum_type.width = pick(3, 8);
+      s.accum_type.integer_bits = pick(0, 3);
+      if (rng() % 2) s.accum_type.overflow = Overflow::kSatZero;
+    }
+    s.exp_table_type = random_type(2, 24, true);
+    s.inv_table_type = random_type(2, 24, true);
+    if (rng() % 2) s.inv_inp_type = random_type(1, 24, true);
+    if (rng() % 4 == 0) s.exp_scale = rng() % 2 ? 0.5f : 0.3f;
+    const FixedType& exp_index =
+        s.implementation == SoftmaxImplementation::kStable && !s.hls4ml_0_8_1_stable
+            ? s.inp_norm_type
+            : in;
+    const FixedType& inv_index = s.hls4ml_0_8_1_stable ? s.exp_table_type
+                                 : s.inv_inp_type      ? *s.inv_inp_type
+                                                       : s.accum_type;
+    s.exp_table_size = table_size(exp_index);
+    s.inv_table_size = table_size(inv_index);
+    if (s.implementation == SoftmaxImplementation::kLegacy) {
+      s.exp_table_size = 1 << pick(1, 11);
+      s.inv_table_size = 1 << pick(1, 11);
+    }
+    const FixedType res = random_type(1, 24, true);
+    const std::string what = "round " + std::to_string(round) + " in " + in.ToString() +
+                             " inp_norm " + s.inp_norm_type.ToString() + " accum " +
+                             s.accum_type.ToString() + " exp " + s.exp_table_type.ToString() +
+                             " inv " + s.inv_table_type.ToString() + " inv_inp " +
+                             (s.inv_inp_type ? s.inv_inp_type->ToString() : "-") + " res " +
+                             res.ToString() + " n " + std::to_string(s.n) + " slice " +
+                             std::to_string(s.slice) + " inner " + std::to_string(s.inner);
+    // Alone: the sequential block path.
+    NetworkSpec alone;
+    alone.input_type = in;
+    alone.input_size = s.n;
+    LayerSpec softmax;
+    softmax.name = "softmax";
+    softmax.result_type = res;
+    softmax.op = s;
+    alone.layers.push_back(softmax);
+    auto net = Network::Create(alone);
+    ASSERT_TRUE(net.ok()) << net.status() << " " << what;
+    EXPECT_TRUE(batches_match(alone, **net)) << what;
+    // In a graph (the softmax reads the network input past another layer): the graph block path.
+    if (round % 2 == 0) {
+      NetworkSpec graph = alone;
+      ActivationSpec linear;
+      linear.n = s.n;
+      LayerSpec first;
+      first.name = "linear";
+      first.result_type = in;
+      first.op = linear;
+      graph.layers.insert(graph.layers.begin(), first);
+      graph.layers.back().inputs = {"input"};
+      auto graph_net = Network::Create(graph);
+      ASSERT_TRUE(graph_net.ok()) << graph_net.status() << " " << what;
+      EXPECT_TRUE(batches_match(graph, **graph_net)) << what;
+      ++graphs;
+    }
+  }
+  EXPECT_EQ(graphs, 60);
+}
+
+// The sum of the exponentials in blocks: narrow accumulators that overflow part way, where the
+// result depends on nnet::reduce's pairing and on the overflow of every pairwise sum (AP_SAT_ZERO
+// zeroes a partial sum; AP_SAT clamps partial sums of exponentials that wrapped negative).
+TEST(NetworkVsReferenceTest, SoftmaxBatchSumsOverflowLikeTheReductionTree) {
+  std::mt19937_64 rng(515);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  for (int round = 0; round < 40; ++round) {
+    SoftmaxSpec s;
+    s.implementation =
+        round % 4 == 3 ? SoftmaxImplementation::kStable : SoftmaxImplementation::kLatency;
+    s.n = pick(4, 12);
+    if (round % 5 == 4) {
+      s.slice = s.n;
+      s.n *= 2;
+    }
+    const FixedType in{pick(8, 14), pick(2, 4), true};
+    s.inp_norm_type = FixedType{in.width - 1, in.integer_bits - 1, false};
+    s.exp_table_type = FixedType{pick(12, 18), pick(4, 8), round % 2 == 0};
+    s.exp_table_type.quantization = Quantization::kRnd;
+    s.exp_table_type.overflow = round % 3 == 0 ? Overflow::kWrap : Overflow::kSat;
+    s.accum_type = FixedType{pick(6, 12), pick(2, 5), round % 3 != 2};
+    s.accum_type.overflow = round % 2 == 0 ? Overflow::kSatZero : Overflow::kSat;
+    s.inv_table_type = FixedType{18, 8, true, Quantization::kRnd, Overflow::kSat};
+    s.exp_table_size = 1 << std::min(in.width - 1, 10);
+    s.inv_table_size = 1 << std::min(s.accum_type.width, 10);
+    NetworkSpec spec;
+    spec.input_type = in;
+    spec.input_size = s.n;
+    LayerSpec softmax;
+    softmax.name = "softmax";
+    softmax.result_type = FixedType{16, 2, false};
+    softmax.op = s;
+    spec.layers.push_back(softmax);
+    auto net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << net.status();
+    EXPECT_TRUE(batch_check::BatchesMatchReference(spec, **net, rng))
+        << "round " << round << " in " << in.ToString() << " exp " << s.exp_table_type.ToString()
+        << " accum " << s.accum_type.ToString();
+  }
 }
 
 TEST(NetworkVsReferenceTest, RandomNetworksMatchBitForBit) {
