@@ -104,9 +104,9 @@ FPGAAS_KERNEL_CLONES __attribute__((noinline)) void EpilogueTailRow(const DenseE
                                                                     int64_t* t, size_t n) {
   EpilogueTail<false>(e, j, t, n);
 }
-FPGAAS_KERNEL_CLONES __attribute__((noinline)) void EpilogueTailLanes(const DenseEpilogue& e,
-                                                                      int j, int64_t* t,
-                                                                      size_t n) {
+// Only network_dense32.cc's kernels call it.
+FPGAAS_KERNEL_CLONES __attribute__((noinline, unused)) void EpilogueTailLanes(
+    const DenseEpilogue& e, int j, int64_t* t, size_t n) {
   EpilogueTail<true>(e, j, t, n);
 }
 
