@@ -253,6 +253,12 @@ void BatchNormBlock(const int64_t* x, int lanes, int n, const int64_t* scale,
 // y[k] = c(x[k]) for n values (x == y allowed): ConvertBlock with the recipe made once.
 void ConvertRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n);
 
+// acc[k] = sum(acc[k] + product(x[k] * w)) for n lanes: a multiply-accumulate whose product and
+// sum each go through an exact FastConvert (the caller's recipes: x * w within product's source
+// type, acc + term within sum's). x[k] and w must lie within int32 (32x32->64 multiplies).
+void MacConvertRaws32(const FastConvert& product, const FastConvert& sum, const int64_t* x,
+                      int64_t w, int64_t* acc, size_t n);
+
 // relu: y[k] = x[k] > 0 ? c(x[k]) : 0, i.e. c(max(x[k], 0)) (every recipe maps 0 to 0).
 void ReluRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n);
 

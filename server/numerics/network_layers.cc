@@ -298,6 +298,7 @@ class ConvLayer final : public ExtraLayer {
     FastConvert product_to_accum;  // accum_t(x * w)
     FastConvert sum_to_accum;      // accum_t(acc + term)
     FastConvert to_result;         // res_t(acc)
+    bool mul32 = false;            // inputs and weights within int32: MacConvertRaws32
   };
   void PlanDepthwise() {
     const ConvSpec& c = c_;
@@ -309,7 +310,10 @@ class ConvLayer final : public ExtraLayer {
     std::optional<FastConvert> sum =
         MakeFastConvert(ExactType(acc_t.width + 2, acc_t.fractional_bits()), acc_t);
     std::optional<FastConvert> result = MakeFastConvert(acc_t, res_);
-    if (product && sum && result) depthwise_ = DepthwiseFast{*product, *sum, *result};
+    if (!product || !sum || !result) return;
+    depthwise_ = DepthwiseFast{*product, *sum, *result};
+    auto within32 = [](const FixedType& t) { return (t.is_signed ? t.width : t.width + 1) <= 32; };
+    depthwise_->mul32 = within32(in_) && within32(c.weight_type);
   }
 
   void RunDepthwiseBlock(const int64_t* in, int64_t* y, int lanes) const {
@@ -335,6 +339,10 @@ class ConvLayer final : public ExtraLayer {
               const int64_t w = c.weights[w0 + ch];
               const int64_t* xr = px + ch * n;
               int64_t* a = acc.data() + ch * n;
+              if (f.mul32) {
+                MacConvertRaws32(f.product_to_accum, f.sum_to_accum, xr, w, a, n);
+                continue;
+              }
               for (size_t b = 0; b < n; ++b) term[b] = xr[b] * w;
               ConvertRaws(f.product_to_accum, term.data(), term.data(), n);
               for (size_t b = 0; b < n; ++b) term[b] += a[b];
