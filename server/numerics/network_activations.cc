@@ -16,6 +16,7 @@
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
+#include "server/util/cpu_dispatch.h"
 
 namespace fpgaas::numerics::internal {
 namespace {
@@ -66,6 +67,82 @@ int64_t NegativeIndex(const FixedType& t, int64_t raw, int n) {
   return q > (Int128(1) << 62) ? int64_t{1} << 62 : static_cast<int64_t>(q);
 }
 
+// GCC's generic tuning vectorizes no gathers, so the row functions below compute the table
+// indexes (and elu's positive side) in a vectorized pass over a chunk, then read the table in a
+// plain scalar pass.
+constexpr size_t kTableChunk = 256;
+
+// softplus/softsign over n values: y[k] = out[ActivationTableIndex(in, x[k], table_size, 16)] in
+// int64 arithmetic (|x * table_size| < 2^60; shift = F + 4 within -63..62): x * N / 16 toward
+// zero, its low 32 bits as an int, plus N / 2, clamped to the table.
+FPGAAS_NUMERICS_CLONES void SigmoidLikeRows(const int64_t* x, size_t n, int64_t table_size,
+                                            int shift, const int64_t* out, int64_t* y) {
+  const int64_t half = table_size / 2, last = table_size - 1;
+  const int left = shift <= 0 ? -shift : 0, right = shift > 0 ? shift : 0;
+  const int64_t round = (int64_t{1} << right) - 1;  // toward zero
+  int64_t index[kTableChunk];
+  for (size_t k0 = 0; k0 < n; k0 += kTableChunk) {
+    const size_t m = std::min(kTableChunk, n - k0);
+    const int64_t* xc = x + k0;
+    for (size_t k = 0; k < m; ++k) {
+      const int64_t num = xc[k] * table_size;
+      const int64_t q =
+          static_cast<int64_t>(static_cast<uint64_t>(num + (num < 0 ? round : 0)) << left) >> right;
+      index[k] = std::clamp<int64_t>(int64_t{static_cast<int32_t>(q)} + half, 0, last);
+    }
+    for (size_t k = 0; k < m; ++k) y[k0 + k] = out[index[k]];
+  }
+}
+
+// elu/selu over n values: y[k] = x[k] >= 0 ? positive(x[k] * factor) : out[NegativeIndex(in, x[k],
+// table_size) clamped to the table] in int64 arithmetic (|x * table_size| < 2^60; shift = F + 3).
+template <FastOverflow kKind>
+inline __attribute__((always_inline)) void EluRowsLoop(const int64_t* x, size_t n,
+                                                       const FastConvert& positive, int64_t factor,
+                                                       int64_t table_size, int shift,
+                                                       const int64_t* out, int64_t* y) {
+  const ConvertConsts c(positive);
+  const int64_t last = table_size - 1;
+  // shift <= 0: q = num > limit ? last : num << left; else q = num >> right (0 from 63 on).
+  const int left = shift <= 0 && -shift < 40 ? -shift : 0;
+  const int64_t limit = shift > 0 ? INT64_MAX : -shift >= 40 ? -1 : last >> left;
+  const int right = shift > 0 ? std::min(shift, 63) : 0;
+  int64_t index[kTableChunk];  // the table entry, or -1 to keep the positive side
+  for (size_t k0 = 0; k0 < n; k0 += kTableChunk) {
+    const size_t m = std::min(kTableChunk, n - k0);
+    const int64_t* xc = x + k0;
+    int64_t* yc = y + k0;
+    for (size_t k = 0; k < m; ++k) {
+      const int64_t num = -xc[k] * table_size;  // > 0 where x < 0, the lanes that read the table
+      const int64_t q =
+          num > limit ? last : static_cast<int64_t>(static_cast<uint64_t>(num) << left) >> right;
+      index[k] = xc[k] >= 0 ? -1 : std::min(q, last);
+      yc[k] = ConvertValue<kKind>(c, xc[k] * factor);
+    }
+    for (size_t k = 0; k < m; ++k) {  // branch-free (random signs): masks, not a select
+      const int64_t i = index[k];
+      const int64_t table = ~(i >> 63);  // all ones where the table is read
+      yc[k] = (out[i & table] & table) | (yc[k] & ~table);
+    }
+  }
+}
+FPGAAS_NUMERICS_CLONES void EluRows(const int64_t* x, size_t n, const FastConvert& positive,
+                                    int64_t factor, int64_t table_size, int shift,
+                                    const int64_t* out, int64_t* y) {
+  switch (positive.kind) {
+    case FastOverflow::kWrapSigned:
+      return EluRowsLoop<FastOverflow::kWrapSigned>(x, n, positive, factor, table_size, shift, out,
+                                                    y);
+    case FastOverflow::kWrapUnsigned:
+      return EluRowsLoop<FastOverflow::kWrapUnsigned>(x, n, positive, factor, table_size, shift,
+                                                      out, y);
+    case FastOverflow::kClamp:
+      return EluRowsLoop<FastOverflow::kClamp>(x, n, positive, factor, table_size, shift, out, y);
+    case FastOverflow::kZero:
+      return EluRowsLoop<FastOverflow::kZero>(x, n, positive, factor, table_size, shift, out, y);
+  }
+}
+
 class TableActivation final : public ExtraLayer {
  public:
   using Op = int64_t (*)(const TableActivation&, int64_t);
@@ -79,15 +156,12 @@ class TableActivation final : public ExtraLayer {
     const size_t n = static_cast<size_t>(n_out_) * lanes;
     const int64_t* x = xs[0];
     if (int64_index_) {
-      for (size_t k = 0; k < n; ++k) y[k] = out_[Int64TableIndex(x[k])];
+      SigmoidLikeRows(x, n, table_size_, index_shift_, out_.data(), y);
       return;
     }
     if (elu_positive_) {
-      const FastConvert& c = *elu_positive_;
-      const int64_t factor = plain_positive_ ? 1 : static_cast<int64_t>(factor_);
-      for (size_t k = 0; k < n; ++k) {
-        y[k] = x[k] >= 0 ? FastConvertOne(c, x[k] * factor) : out_[Int64NegativeIndex(x[k])];
-      }
+      EluRows(x, n, *elu_positive_, plain_positive_ ? 1 : static_cast<int64_t>(factor_),
+              table_size_, index_shift_, out_.data(), y);
       return;
     }
     for (size_t k = 0; k < n; ++k) y[k] = op_(*this, x[k]);
@@ -115,32 +189,6 @@ class TableActivation final : public ExtraLayer {
     product.is_signed = true;
     elu_positive_ = MakeFastConvert(product, res_);
   }
-  // NegativeIndex(in_, x, table_size_) clamped to the table, for x < 0.
-  int Int64NegativeIndex(int64_t x) const {
-    const int64_t num = -x * table_size_;  // in (0, 2^60)
-    const int last = table_size_ - 1;
-    int64_t q;
-    if (index_shift_ <= 0) {
-      const int left = -index_shift_;
-      q = left >= 40 || num > (last >> left) ? last : num << left;
-    } else {
-      q = index_shift_ >= 63 ? 0 : num >> index_shift_;
-    }
-    return static_cast<int>(q > last ? last : q);
-  }
-  int Int64TableIndex(int64_t x) const {
-    const int64_t num = x * table_size_;
-    int64_t q;  // toward zero; low 64 bits when shifted left
-    if (index_shift_ <= 0) {
-      q = static_cast<int64_t>(static_cast<uint64_t>(num) << -index_shift_);
-    } else {
-      q = (num + (num < 0 ? (int64_t{1} << index_shift_) - 1 : 0)) >> index_shift_;
-    }
-    const int64_t index =
-        int64_t{static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(q)))} +
-        table_size_ / 2;
-    return static_cast<int>(std::clamp<int64_t>(index, 0, table_size_ - 1));
-  }
 
   FixedType in_, res_;
   Op op_;
@@ -153,8 +201,8 @@ class TableActivation final : public ExtraLayer {
   // binary/ternary: res_t(+1), res_t(-1), res_t(0).
   int64_t plus_ = 0, minus_ = 0, zero_ = 0;
   bool zero_positive_ = false, doubles_ = false;
-  bool int64_index_ = false;  // RunBlock: SigmoidLike by Int64TableIndex
-  std::optional<FastConvert> elu_positive_;  // RunBlock: EluLike's int64 form
+  bool int64_index_ = false;                 // RunBlock: SigmoidLike by SigmoidLikeRows
+  std::optional<FastConvert> elu_positive_;  // RunBlock: EluLike by EluRows
   int index_shift_ = 0;
 };
 

@@ -43,39 +43,6 @@ FPGAAS_INLINE void ConvertLoop(const FastConvert& c, const In* x, Out* y, size_t
   }
 }
 
-// A FastConvert's constants as locals of the caller's loop (never aliased by its stores, so they
-// stay in registers), and one value through it (ConvertLoop's body).
-struct ConvertConsts {
-  explicit ConvertConsts(const FastConvert& c)
-      : shift_right(c.shift_right),
-        shift_left(c.shift_left),
-        unused(64 - c.width),
-        rc_pos(c.round_const),
-        rc_neg(c.round_const_neg),
-        conv(c.conv_mask),
-        lo(c.lo),
-        hi(c.hi),
-        mask(c.width == 64 ? ~uint64_t{0} : (uint64_t{1} << c.width) - 1) {}
-  int shift_right, shift_left, unused;
-  int64_t rc_pos, rc_neg, conv, lo, hi;
-  uint64_t mask;
-};
-template <FastOverflow kKind>
-FPGAAS_INLINE int64_t ConvertValue(const ConvertConsts& c, int64_t x) {
-  const int64_t rc = (x < 0 ? c.rc_neg : c.rc_pos) + ((x >> c.shift_right) & c.conv);
-  const int64_t v =
-      static_cast<int64_t>(static_cast<uint64_t>((x + rc) >> c.shift_right) << c.shift_left);
-  if constexpr (kKind == FastOverflow::kWrapSigned) {
-    return static_cast<int64_t>(static_cast<uint64_t>(v) << c.unused) >> c.unused;
-  } else if constexpr (kKind == FastOverflow::kWrapUnsigned) {
-    return static_cast<int64_t>(static_cast<uint64_t>(v) & c.mask);
-  } else if constexpr (kKind == FastOverflow::kClamp) {
-    return v < c.lo ? c.lo : (v > c.hi ? c.hi : v);
-  } else {
-    return (v < c.lo || v > c.hi) ? 0 : v;
-  }
-}
-
 template <typename In, typename Out>
 FPGAAS_INLINE void ApplyConvert(const FastConvert& c, const In* x, Out* y, size_t n) {
   switch (c.kind) {
