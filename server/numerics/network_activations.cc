@@ -335,12 +335,50 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTableActivation(const LayerSp
 
 namespace {
 
+// nnet::embedding over a block: y[(j * n_out + i) * lanes + b] = out[k], or 0 for k outside the
+// table, with k = trunc0(x * n_out + i) for x = x[j * lanes + b] of F = f, computed in int64 units
+// of 2^-max(f, 0) (the caller checks they fit 61 bits). Branch-free: masks select the entry.
+FPGAAS_NUMERICS_CLONES void EmbeddingRows(const int64_t* x, int n_in, int n_out, int lanes, int f,
+                                          const int64_t* out, int64_t size, int64_t* y) {
+  const int left = f < 0 ? -f : 0, right = f > 0 ? f : 0;
+  const int64_t round = (int64_t{1} << right) - 1;  // toward zero
+  const size_t n = static_cast<size_t>(lanes);
+  for (int j = 0; j < n_in; ++j) {
+    const int64_t* xj = x + static_cast<size_t>(j) * n;
+    for (int i = 0; i < n_out; ++i) {
+      int64_t* yr = y + (static_cast<size_t>(j) * n_out + i) * n;
+      const int64_t at_i = int64_t{i} << right;
+      for (size_t b = 0; b < n; ++b) {
+        const int64_t num = ((xj[b] * n_out) << left) + at_i;
+        const int64_t k = (num + (num < 0 ? round : 0)) >> right;
+        const int64_t inside = -static_cast<int64_t>(k >= 0 && k < size);  // all ones or 0
+        yr[b] = out[k & inside] & inside;
+      }
+    }
+  }
+}
+
 class EmbeddingLayer final : public ExtraLayer {
  public:
   EmbeddingLayer(const EmbeddingSpec& e, const FixedType& in, const FixedType& res)
       : e_(e), in_(in) {
     n_out_ = e.n_in * e.n_out;
     for (int64_t v : e.embeddings) out_.push_back(Convert(e.embeddings_type, v, res));
+    // The block form's int64 bound: |x * n_out| << max(-f, 0) and i << max(f, 0) within 61 bits.
+    int n_out_bits = 0;
+    while ((int64_t{1} << n_out_bits) < e.n_out) ++n_out_bits;
+    const int f = in.fractional_bits();
+    int64_rows_ = !out_.empty() && in.width <= 40 &&
+                  in.width + n_out_bits + std::max(-f, 0) <= 61 &&
+                  n_out_bits + std::max(f, 0) <= 61;
+  }
+  void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
+    if (!int64_rows_) {
+      ExtraLayer::RunBlock(xs, y, count, lanes);
+      return;
+    }
+    EmbeddingRows(xs[0], e_.n_in, e_.n_out, lanes, in_.fractional_bits(), out_.data(),
+                  static_cast<int64_t>(out_.size()), y);
   }
   void Run(const int64_t* const* xs, int64_t* y) const override {
     const int f = in_.fractional_bits();
@@ -368,6 +406,7 @@ class EmbeddingLayer final : public ExtraLayer {
   EmbeddingSpec e_;
   FixedType in_;
   std::vector<int64_t> out_;
+  bool int64_rows_ = false;  // RunBlock by EmbeddingRows
 };
 
 }  // namespace
