@@ -895,6 +895,41 @@ FPGAAS_NUMERICS_CLONES void SelectRow(bool max, const int64_t* xa, int sa, const
   }
 }
 
+// Element-wise rows of the merge and activation block forms below, compiled per instruction set
+// (plain int64 loops: the default x86-64 clone has no 64-bit vector compares or multiplies).
+// y[b] = (xa[b] << sa) + (xb[b] << sb), or minus (exact: the caller bounds the shifted values).
+FPGAAS_NUMERICS_CLONES void AddShiftedRow(const int64_t* xa, int sa, const int64_t* xb, int sb,
+                                          bool subtract, int64_t* y, int lanes) {
+  if (subtract) {
+    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) - (xb[b] << sb);
+  } else {
+    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) + (xb[b] << sb);
+  }
+}
+// y[b] = xa[b] * xb[b] (exact: the caller bounds the product).
+FPGAAS_NUMERICS_CLONES void MultiplyRow(const int64_t* xa, const int64_t* xb, int64_t* y,
+                                        int lanes) {
+  for (int b = 0; b < lanes; ++b) y[b] = xa[b] * xb[b];
+}
+// leaky_relu / prelu: y[b] keeps its value where x[b] > 0, else takes alpha * x[b] through c.
+FPGAAS_NUMERICS_CLONES void LeakyRow(const int64_t* x, int64_t alpha, const FastConvert& c,
+                                     int64_t* y, int lanes) {
+  int64_t neg[kKernelBlock] = {};  // lanes <= kKernelBlock (FunctionLayer::RunBlock)
+  for (int b = 0; b < lanes; ++b) neg[b] = alpha * x[b];
+  ConvertRaws(c, neg, neg, static_cast<size_t>(lanes));
+  for (int b = 0; b < lanes; ++b) y[b] = x[b] > 0 ? y[b] : neg[b];
+}
+// hard_sigmoid / hard_tanh before res_t: z = clamp((slope * x << up) + shift, 0, one), and
+// 2 z - one for hard_tanh (exact: the caller bounds the intermediates).
+FPGAAS_NUMERICS_CLONES void HardRow(const int64_t* x, int64_t slope, int up, int64_t shift,
+                                    int64_t one, bool tanh, int64_t* y, int lanes) {
+  for (int b = 0; b < lanes; ++b) {
+    int64_t z = ((slope * x[b]) << up) + shift;
+    z = z > one ? one : z < 0 ? 0 : z;
+    y[b] = tanh ? 2 * z - one : z;
+  }
+}
+
 // A layer written as a plain function over one sample.
 // Its block form (optional): (x, y, lanes) over every lane (see ExtraLayer::RunBlock).
 using BlockFn = std::function<void(const int64_t* const*, int64_t*, int)>;
@@ -1304,11 +1339,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
           const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
           int64_t* yi = y + static_cast<size_t>(i) * lanes;
-          if (sub) {
-            for (int b = 0; b < lanes; ++b) yi[b] = (xa[b] << sa) - (xb[b] << sb);
-          } else {
-            for (int b = 0; b < lanes; ++b) yi[b] = (xa[b] << sa) + (xb[b] << sb);
-          }
+          AddShiftedRow(xa, sa, xb, sb, sub, yi, lanes);
           ConvertRaws(c, yi, yi, lanes);
         }
       };
@@ -1322,7 +1353,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
           const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
           int64_t* yi = y + static_cast<size_t>(i) * lanes;
-          for (int b = 0; b < lanes; ++b) yi[b] = xa[b] * xb[b];
+          MultiplyRow(xa, xb, yi, lanes);
           ConvertRaws(c, yi, yi, lanes);
         }
       };
@@ -1411,15 +1442,12 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
                 MakeFastConvert(ExactType(bits, fin + pt.fractional_bits()), res)) {
           block = [alphas, c = *c, pos = *in_to_res, n](const int64_t* const* xs, int64_t* y,
                                                         int lanes) {
-            int64_t neg[kKernelBlock];
             for (int i = 0; i < n; ++i) {
               const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
               int64_t* yi = y + static_cast<size_t>(i) * lanes;
               const int64_t alpha = alphas[alphas.size() == 1 ? 0 : i];
               ConvertRaws(pos, xi, yi, lanes);
-              for (int b = 0; b < lanes; ++b) neg[b] = alpha * xi[b];
-              ConvertRaws(c, neg, neg, lanes);
-              for (int b = 0; b < lanes; ++b) yi[b] = xi[b] > 0 ? yi[b] : neg[b];
+              LeakyRow(xi, alpha, c, yi, lanes);
             }
           };
         }
@@ -1509,11 +1537,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
           for (int i = 0; i < n; ++i) {
             const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
             int64_t* yi = y + static_cast<size_t>(i) * lanes;
-            for (int b = 0; b < lanes; ++b) {
-              int64_t z = ((slope64 * xi[b]) << up) + shift64;
-              z = z > one64 ? one64 : z < 0 ? 0 : z;
-              yi[b] = tanh ? 2 * z - one64 : z;
-            }
+            HardRow(xi, slope64, up, shift64, one64, tanh, yi, lanes);
             ConvertRaws(c, yi, yi, lanes);
           }
         };
