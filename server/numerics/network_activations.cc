@@ -143,6 +143,13 @@ FPGAAS_NUMERICS_CLONES void EluRows(const int64_t* x, size_t n, const FastConver
   }
 }
 
+// binary_tanh / ternary_tanh over n values of x (ternary: x_T(2 x) when doubling, already in v):
+// y[k] = v[k] > hi ? plus : v[k] > lo ? zero : minus (binary: lo = hi, zero unused).
+FPGAAS_NUMERICS_CLONES void ThresholdRows(const int64_t* v, size_t n, int64_t hi, int64_t lo,
+                                          int64_t plus, int64_t zero, int64_t minus, int64_t* y) {
+  for (size_t k = 0; k < n; ++k) y[k] = v[k] > hi ? plus : v[k] > lo ? zero : minus;
+}
+
 class TableActivation final : public ExtraLayer {
  public:
   using Op = int64_t (*)(const TableActivation&, int64_t);
@@ -164,7 +171,42 @@ class TableActivation final : public ExtraLayer {
               table_size_, index_shift_, out_.data(), y);
       return;
     }
+    if (thresholds_) {
+      const Thresholds& t = *thresholds_;
+      if (t.doubled) {  // ternary io_parallel: x_T(2 x)
+        for (size_t k = 0; k < n; ++k) y[k] = 2 * x[k];
+        ConvertRaws(*t.doubled, y, y, n);
+        x = y;
+      }
+      ThresholdRows(x, n, t.hi, t.lo, plus_, zero_, minus_, y);
+      return;
+    }
     for (size_t k = 0; k < n; ++k) y[k] = op_(*this, x[k]);
+  }
+  // binary/ternary: Binary / Ternary as thresholds on int64 raws (input width <= 60, and for the
+  // doubling a recipe for x_T(2 x)).
+  void PlanThresholds(bool binary) {
+    if (in_.width > 60) return;
+    Thresholds t;
+    if (binary) {
+      t.hi = t.lo = zero_positive_ ? -1 : 0;  // x >= 0 or x > 0
+      thresholds_ = t;
+      return;
+    }
+    if (doubles_) {
+      FixedType twice;  // 2 x exactly
+      twice.width = in_.width + 2;
+      twice.integer_bits = in_.integer_bits + 2;
+      twice.is_signed = true;
+      t.doubled = MakeFastConvert(twice, in_);
+      if (!t.doubled) return;
+    }
+    // Ternary's above(c): v > c * 2^F exactly; F < 0: a nonzero v is at least 2 in magnitude;
+    // F > 61: |v| < 2^59 is below 1 in magnitude.
+    const int f = in_.fractional_bits();
+    t.hi = f < 0 ? 0 : f > 61 ? INT64_MAX : int64_t{1} << f;
+    t.lo = f < 0 ? -1 : f > 61 ? INT64_MIN : -(int64_t{1} << f);
+    thresholds_ = t;
   }
   // softplus/softsign: ActivationTableIndex(in_, x, table_size_, 16) in int64 arithmetic, exact
   // when int64_index_ is set (|x * table_size| < 2^60, the shift within -63..62).
@@ -203,6 +245,11 @@ class TableActivation final : public ExtraLayer {
   bool zero_positive_ = false, doubles_ = false;
   bool int64_index_ = false;                 // RunBlock: SigmoidLike by SigmoidLikeRows
   std::optional<FastConvert> elu_positive_;  // RunBlock: EluLike by EluRows
+  struct Thresholds {
+    int64_t hi = 0, lo = 0;
+    std::optional<FastConvert> doubled;  // ternary io_parallel: x_T(2 x)
+  };
+  std::optional<Thresholds> thresholds_;  // RunBlock: Binary / Ternary by ThresholdRows
   int index_shift_ = 0;
 };
 
@@ -329,6 +376,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTableActivation(const LayerSp
     layer->zero_ = Convert(int2, 0, res);
     layer->zero_positive_ = act.binary_zero_positive;
     layer->doubles_ = act.ternary_doubles;
+    layer->PlanThresholds(act.kind == ActivationKind::kBinaryTanh);
   }
   return layer;
 }
