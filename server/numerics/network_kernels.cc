@@ -40,9 +40,9 @@ template <FastOverflow kProduct, FastOverflow kSum>
 FPGAAS_INLINE void MacConvertLoop(const FastConvert& product, const FastConvert& sum,
                                   const int64_t* x, int64_t w, int64_t* acc, size_t n) {
   const ConvertConsts p(product), s(sum);
-  const int64_t w32 = static_cast<int32_t>(w);
+  const int32_t w32 = static_cast<int32_t>(w);
   for (size_t k = 0; k < n; ++k) {
-    const int64_t term = ConvertValue<kProduct>(p, static_cast<int32_t>(x[k]) * w32);
+    const int64_t term = ConvertValue<kProduct>(p, int64_t{static_cast<int32_t>(x[k])} * w32);
     acc[k] = ConvertValue<kSum>(s, acc[k] + term);
   }
 }

@@ -245,6 +245,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentDense(const LayerSpec
       macs_ = int64_t{d.n_in} * d.n_out;
       for (int64_t b : d.biases) bias_accum_.push_back(Convert(d.bias_type, b, d.accum_type));
       to_accum_ = accum_.fractional_bits() - product_.fractional_bits();
+      PlanBlock(in);
     }
     // nnet::dense_latency / dense_resource: acc = accum_t(b); acc = accum_t(acc +
     // accum_t(product(x_i, w_ij))) in the strategy's order; y = res_t(acc).
@@ -259,8 +260,57 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentDense(const LayerSpec
       }
       for (int j = 0; j < n_out_dense_; ++j) y[j] = Convert(accum_, acc[j], res_);
     }
+    // Run's loop over every lane at once, in int64 where exact (r_T within 62 bits: the product
+    // by ExponentNormBlockRow, then recipes for accum_t(p), accum_t(acc + term) and res_t(acc)).
+    // The accumulators are y's rows.
+    void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
+      if (!block_) {
+        ExtraLayer::RunBlock(xs, y, count, lanes);
+        return;
+      }
+      const Block& f = *block_;
+      const size_t n = static_cast<size_t>(lanes);
+      thread_local std::vector<int64_t> term;
+      if (term.size() < n) term.resize(n);
+      for (int j = 0; j < n_out_dense_; ++j) {
+        std::fill(y + j * n, y + (j + 1) * n, bias_accum_[j]);
+      }
+      for (auto [i, j] : order_) {
+        const size_t k = static_cast<size_t>(i) * n_out_dense_ + j;
+        int64_t* acc = y + j * n;
+        ExponentNormBlockRow(xs[0] + i * n, n, f.rows[k], term.data());
+        ConvertRaws(f.product_to_accum, term.data(), term.data(), n);
+        for (size_t b = 0; b < n; ++b) term[b] += acc[b];
+        ConvertRaws(f.sum_to_accum, term.data(), acc, n);
+      }
+      ConvertRaws(f.to_result, y, y, static_cast<size_t>(n_out_dense_) * n);
+    }
 
    private:
+    void PlanBlock(const FixedType& in) {
+      const FixedType& pt = e_.product_type;
+      if (pt.width > 62 || accum_.width + 2 > 62) return;
+      std::optional<FastConvert> product = MakeFastConvert(pt, accum_);
+      std::optional<FastConvert> sum =
+          MakeFastConvert(ExactType(accum_.width + 2, accum_.fractional_bits()), accum_);
+      std::optional<FastConvert> result = MakeFastConvert(accum_, res_);
+      if (!product || !sum || !result) return;
+      Block b{{}, *product, *sum, *result};
+      for (size_t k = 0; k < e_.sign.size(); ++k) {
+        ExponentNormRow r;  // the product alone: no shift, no bias
+        r.in_shift = product_.fractional_bits() - in.fractional_bits();
+        r.width = pt.width;
+        r.exponent = e_.exponent[k];
+        r.negate = e_.sign[k] != 1;
+        b.rows.push_back(r);
+      }
+      block_ = std::move(b);
+    }
+    struct Block {
+      std::vector<ExponentNormRow> rows;  // by weight index
+      FastConvert product_to_accum, sum_to_accum, to_result;
+    };
+
     int n_out_dense_;
     ExponentWeights e_;
     ExponentProduct product_;
@@ -268,6 +318,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentDense(const LayerSpec
     std::vector<std::pair<int, int>> order_;
     std::vector<int64_t> bias_accum_;
     int to_accum_ = 0;
+    std::optional<Block> block_;  // set when the block form is exact
   };
   return std::make_unique<Layer>(d, in.type, s.result_type, std::move(order));
 }

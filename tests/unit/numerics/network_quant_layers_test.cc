@@ -711,6 +711,29 @@ TEST(ExponentBatchNorm, RandomTypesInBatchesMatchTheReference) {
   EXPECT_GE(narrow, 100);  // most take the int64 block form
 }
 
+// weight_exponential dense layers (latency and resource order) in batches: every batch size of
+// kBatchSizes through Network::Run (the int64 block form where r_T fits 62 bits), against the GMP
+// reference.
+TEST(ExponentWeights, DenseLayersInBatchesMatchTheReference) {
+  for (uint32_t seed = 1; seed <= 150; ++seed) {
+    RandomExponentLayers g(seed);
+    NetworkSpec spec;
+    spec.input_type = g.Type(1, g.Int(0, 3) == 0 ? 40 : 16);
+    spec.input_size = g.Int(1, 9);
+    LayerSpec l;
+    l.name = "layer";
+    l.result_type = g.Type(1, 32);
+    l.op = g.Dense(spec.input_type, spec.input_size, g.Int(1, 6));
+    spec.layers.push_back(l);
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
+    std::mt19937 rng(seed);
+    EXPECT_TRUE(batch_check::BatchesMatchReference(spec, **net, rng))
+        << "seed " << seed << " in " << spec.input_type.ToString() << " r_T "
+        << std::get<DenseSpec>(l.op).exponent_weights->product_type.ToString();
+  }
+}
+
 // nnet::transpose in batches (rows moved and converted, by a FastConvert or value by value for
 // types beyond it: 63 and 64 bits, AP_WRAP with saturation bits), against the GMP reference.
 TEST(Transpose, RandomTypesInBatchesMatchTheReference) {
