@@ -16,6 +16,7 @@
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
+#include "server/util/cpu_dispatch.h"
 
 namespace fpgaas::numerics::internal {
 namespace {
@@ -66,6 +67,89 @@ int64_t NegativeIndex(const FixedType& t, int64_t raw, int n) {
   return q > (Int128(1) << 62) ? int64_t{1} << 62 : static_cast<int64_t>(q);
 }
 
+// GCC's generic tuning vectorizes no gathers, so the row functions below compute the table
+// indexes (and elu's positive side) in a vectorized pass over a chunk, then read the table in a
+// plain scalar pass.
+constexpr size_t kTableChunk = 256;
+
+// softplus/softsign over n values: y[k] = out[ActivationTableIndex(in, x[k], table_size, 16)] in
+// int64 arithmetic (|x * table_size| < 2^60; shift = F + 4 within -63..62): x * N / 16 toward
+// zero, its low 32 bits as an int, plus N / 2, clamped to the table.
+FPGAAS_NUMERICS_CLONES void SigmoidLikeRows(const int64_t* x, size_t n, int64_t table_size,
+                                            int shift, const int64_t* out, int64_t* y) {
+  const int64_t half = table_size / 2, last = table_size - 1;
+  const int left = shift <= 0 ? -shift : 0, right = shift > 0 ? shift : 0;
+  const int64_t round = (int64_t{1} << right) - 1;  // toward zero
+  int64_t index[kTableChunk];
+  for (size_t k0 = 0; k0 < n; k0 += kTableChunk) {
+    const size_t m = std::min(kTableChunk, n - k0);
+    const int64_t* xc = x + k0;
+    for (size_t k = 0; k < m; ++k) {
+      const int64_t num = xc[k] * table_size;
+      const int64_t q =
+          static_cast<int64_t>(static_cast<uint64_t>(num + (num < 0 ? round : 0)) << left) >> right;
+      index[k] = std::clamp<int64_t>(int64_t{static_cast<int32_t>(q)} + half, 0, last);
+    }
+    for (size_t k = 0; k < m; ++k) y[k0 + k] = out[index[k]];
+  }
+}
+
+// elu/selu over n values: y[k] = x[k] >= 0 ? positive(x[k] * factor) : out[NegativeIndex(in, x[k],
+// table_size) clamped to the table] in int64 arithmetic (|x * table_size| < 2^60; shift = F + 3).
+template <FastOverflow kKind>
+inline __attribute__((always_inline)) void EluRowsLoop(const int64_t* x, size_t n,
+                                                       const FastConvert& positive, int64_t factor,
+                                                       int64_t table_size, int shift,
+                                                       const int64_t* out, int64_t* y) {
+  const ConvertConsts c(positive);
+  const int64_t last = table_size - 1;
+  // shift <= 0: q = num > limit ? last : num << left; else q = num >> right (0 from 63 on).
+  const int left = shift <= 0 && -shift < 40 ? -shift : 0;
+  const int64_t limit = shift > 0 ? INT64_MAX : -shift >= 40 ? -1 : last >> left;
+  const int right = shift > 0 ? std::min(shift, 63) : 0;
+  int64_t index[kTableChunk];  // the table entry, or -1 to keep the positive side
+  for (size_t k0 = 0; k0 < n; k0 += kTableChunk) {
+    const size_t m = std::min(kTableChunk, n - k0);
+    const int64_t* xc = x + k0;
+    int64_t* yc = y + k0;
+    for (size_t k = 0; k < m; ++k) {
+      const int64_t num = -xc[k] * table_size;  // > 0 where x < 0, the lanes that read the table
+      const int64_t q =
+          num > limit ? last : static_cast<int64_t>(static_cast<uint64_t>(num) << left) >> right;
+      index[k] = xc[k] >= 0 ? -1 : std::min(q, last);
+      yc[k] = ConvertValue<kKind>(c, xc[k] * factor);
+    }
+    for (size_t k = 0; k < m; ++k) {  // branch-free (random signs): masks, not a select
+      const int64_t i = index[k];
+      const int64_t table = ~(i >> 63);  // all ones where the table is read
+      yc[k] = (out[i & table] & table) | (yc[k] & ~table);
+    }
+  }
+}
+FPGAAS_NUMERICS_CLONES void EluRows(const int64_t* x, size_t n, const FastConvert& positive,
+                                    int64_t factor, int64_t table_size, int shift,
+                                    const int64_t* out, int64_t* y) {
+  switch (positive.kind) {
+    case FastOverflow::kWrapSigned:
+      return EluRowsLoop<FastOverflow::kWrapSigned>(x, n, positive, factor, table_size, shift, out,
+                                                    y);
+    case FastOverflow::kWrapUnsigned:
+      return EluRowsLoop<FastOverflow::kWrapUnsigned>(x, n, positive, factor, table_size, shift,
+                                                      out, y);
+    case FastOverflow::kClamp:
+      return EluRowsLoop<FastOverflow::kClamp>(x, n, positive, factor, table_size, shift, out, y);
+    case FastOverflow::kZero:
+      return EluRowsLoop<FastOverflow::kZero>(x, n, positive, factor, table_size, shift, out, y);
+  }
+}
+
+// binary_tanh / ternary_tanh over n values of x (ternary: x_T(2 x) when doubling, already in v):
+// y[k] = v[k] > hi ? plus : v[k] > lo ? zero : minus (binary: lo = hi, zero unused).
+FPGAAS_NUMERICS_CLONES void ThresholdRows(const int64_t* v, size_t n, int64_t hi, int64_t lo,
+                                          int64_t plus, int64_t zero, int64_t minus, int64_t* y) {
+  for (size_t k = 0; k < n; ++k) y[k] = v[k] > hi ? plus : v[k] > lo ? zero : minus;
+}
+
 class TableActivation final : public ExtraLayer {
  public:
   using Op = int64_t (*)(const TableActivation&, int64_t);
@@ -79,18 +163,50 @@ class TableActivation final : public ExtraLayer {
     const size_t n = static_cast<size_t>(n_out_) * lanes;
     const int64_t* x = xs[0];
     if (int64_index_) {
-      for (size_t k = 0; k < n; ++k) y[k] = out_[Int64TableIndex(x[k])];
+      SigmoidLikeRows(x, n, table_size_, index_shift_, out_.data(), y);
       return;
     }
     if (elu_positive_) {
-      const FastConvert& c = *elu_positive_;
-      const int64_t factor = plain_positive_ ? 1 : static_cast<int64_t>(factor_);
-      for (size_t k = 0; k < n; ++k) {
-        y[k] = x[k] >= 0 ? FastConvertOne(c, x[k] * factor) : out_[Int64NegativeIndex(x[k])];
+      EluRows(x, n, *elu_positive_, plain_positive_ ? 1 : static_cast<int64_t>(factor_),
+              table_size_, index_shift_, out_.data(), y);
+      return;
+    }
+    if (thresholds_) {
+      const Thresholds& t = *thresholds_;
+      if (t.doubled) {  // ternary io_parallel: x_T(2 x)
+        for (size_t k = 0; k < n; ++k) y[k] = 2 * x[k];
+        ConvertRaws(*t.doubled, y, y, n);
+        x = y;
       }
+      ThresholdRows(x, n, t.hi, t.lo, plus_, zero_, minus_, y);
       return;
     }
     for (size_t k = 0; k < n; ++k) y[k] = op_(*this, x[k]);
+  }
+  // binary/ternary: Binary / Ternary as thresholds on int64 raws (input width <= 60, and for the
+  // doubling a recipe for x_T(2 x)).
+  void PlanThresholds(bool binary) {
+    if (in_.width > 60) return;
+    Thresholds t;
+    if (binary) {
+      t.hi = t.lo = zero_positive_ ? -1 : 0;  // x >= 0 or x > 0
+      thresholds_ = t;
+      return;
+    }
+    if (doubles_) {
+      FixedType twice;  // 2 x exactly
+      twice.width = in_.width + 2;
+      twice.integer_bits = in_.integer_bits + 2;
+      twice.is_signed = true;
+      t.doubled = MakeFastConvert(twice, in_);
+      if (!t.doubled) return;
+    }
+    // Ternary's above(c): v > c * 2^F exactly; F < 0: a nonzero v is at least 2 in magnitude;
+    // F > 61: |v| < 2^59 is below 1 in magnitude.
+    const int f = in_.fractional_bits();
+    t.hi = f < 0 ? 0 : f > 61 ? INT64_MAX : int64_t{1} << f;
+    t.lo = f < 0 ? -1 : f > 61 ? INT64_MIN : -(int64_t{1} << f);
+    thresholds_ = t;
   }
   // softplus/softsign: ActivationTableIndex(in_, x, table_size_, 16) in int64 arithmetic, exact
   // when int64_index_ is set (|x * table_size| < 2^60, the shift within -63..62).
@@ -115,32 +231,6 @@ class TableActivation final : public ExtraLayer {
     product.is_signed = true;
     elu_positive_ = MakeFastConvert(product, res_);
   }
-  // NegativeIndex(in_, x, table_size_) clamped to the table, for x < 0.
-  int Int64NegativeIndex(int64_t x) const {
-    const int64_t num = -x * table_size_;  // in (0, 2^60)
-    const int last = table_size_ - 1;
-    int64_t q;
-    if (index_shift_ <= 0) {
-      const int left = -index_shift_;
-      q = left >= 40 || num > (last >> left) ? last : num << left;
-    } else {
-      q = index_shift_ >= 63 ? 0 : num >> index_shift_;
-    }
-    return static_cast<int>(q > last ? last : q);
-  }
-  int Int64TableIndex(int64_t x) const {
-    const int64_t num = x * table_size_;
-    int64_t q;  // toward zero; low 64 bits when shifted left
-    if (index_shift_ <= 0) {
-      q = static_cast<int64_t>(static_cast<uint64_t>(num) << -index_shift_);
-    } else {
-      q = (num + (num < 0 ? (int64_t{1} << index_shift_) - 1 : 0)) >> index_shift_;
-    }
-    const int64_t index =
-        int64_t{static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(q)))} +
-        table_size_ / 2;
-    return static_cast<int>(std::clamp<int64_t>(index, 0, table_size_ - 1));
-  }
 
   FixedType in_, res_;
   Op op_;
@@ -153,8 +243,13 @@ class TableActivation final : public ExtraLayer {
   // binary/ternary: res_t(+1), res_t(-1), res_t(0).
   int64_t plus_ = 0, minus_ = 0, zero_ = 0;
   bool zero_positive_ = false, doubles_ = false;
-  bool int64_index_ = false;  // RunBlock: SigmoidLike by Int64TableIndex
-  std::optional<FastConvert> elu_positive_;  // RunBlock: EluLike's int64 form
+  bool int64_index_ = false;                 // RunBlock: SigmoidLike by SigmoidLikeRows
+  std::optional<FastConvert> elu_positive_;  // RunBlock: EluLike by EluRows
+  struct Thresholds {
+    int64_t hi = 0, lo = 0;
+    std::optional<FastConvert> doubled;  // ternary io_parallel: x_T(2 x)
+  };
+  std::optional<Thresholds> thresholds_;  // RunBlock: Binary / Ternary by ThresholdRows
   int index_shift_ = 0;
 };
 
@@ -281,11 +376,35 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTableActivation(const LayerSp
     layer->zero_ = Convert(int2, 0, res);
     layer->zero_positive_ = act.binary_zero_positive;
     layer->doubles_ = act.ternary_doubles;
+    layer->PlanThresholds(act.kind == ActivationKind::kBinaryTanh);
   }
   return layer;
 }
 
 namespace {
+
+// nnet::embedding over a block: y[(j * n_out + i) * lanes + b] = out[k], or 0 for k outside the
+// table, with k = trunc0(x * n_out + i) for x = x[j * lanes + b] of F = f, computed in int64 units
+// of 2^-max(f, 0) (the caller checks they fit 61 bits). Branch-free: masks select the entry.
+FPGAAS_NUMERICS_CLONES void EmbeddingRows(const int64_t* x, int n_in, int n_out, int lanes, int f,
+                                          const int64_t* out, int64_t size, int64_t* y) {
+  const int left = f < 0 ? -f : 0, right = f > 0 ? f : 0;
+  const int64_t round = (int64_t{1} << right) - 1;  // toward zero
+  const size_t n = static_cast<size_t>(lanes);
+  for (int j = 0; j < n_in; ++j) {
+    const int64_t* xj = x + static_cast<size_t>(j) * n;
+    for (int i = 0; i < n_out; ++i) {
+      int64_t* yr = y + (static_cast<size_t>(j) * n_out + i) * n;
+      const int64_t at_i = int64_t{i} << right;
+      for (size_t b = 0; b < n; ++b) {
+        const int64_t num = ((xj[b] * n_out) << left) + at_i;
+        const int64_t k = (num + (num < 0 ? round : 0)) >> right;
+        const int64_t inside = -static_cast<int64_t>(k >= 0 && k < size);  // all ones or 0
+        yr[b] = out[k & inside] & inside;
+      }
+    }
+  }
+}
 
 class EmbeddingLayer final : public ExtraLayer {
  public:
@@ -293,6 +412,21 @@ class EmbeddingLayer final : public ExtraLayer {
       : e_(e), in_(in) {
     n_out_ = e.n_in * e.n_out;
     for (int64_t v : e.embeddings) out_.push_back(Convert(e.embeddings_type, v, res));
+    // The block form's int64 bound: |x * n_out| << max(-f, 0) and i << max(f, 0) within 61 bits.
+    int n_out_bits = 0;
+    while ((int64_t{1} << n_out_bits) < e.n_out) ++n_out_bits;
+    const int f = in.fractional_bits();
+    int64_rows_ = !out_.empty() && in.width <= 40 &&
+                  in.width + n_out_bits + std::max(-f, 0) <= 61 &&
+                  n_out_bits + std::max(f, 0) <= 61;
+  }
+  void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
+    if (!int64_rows_) {
+      ExtraLayer::RunBlock(xs, y, count, lanes);
+      return;
+    }
+    EmbeddingRows(xs[0], e_.n_in, e_.n_out, lanes, in_.fractional_bits(), out_.data(),
+                  static_cast<int64_t>(out_.size()), y);
   }
   void Run(const int64_t* const* xs, int64_t* y) const override {
     const int f = in_.fractional_bits();
@@ -320,6 +454,7 @@ class EmbeddingLayer final : public ExtraLayer {
   EmbeddingSpec e_;
   FixedType in_;
   std::vector<int64_t> out_;
+  bool int64_rows_ = false;  // RunBlock by EmbeddingRows
 };
 
 }  // namespace

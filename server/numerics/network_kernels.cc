@@ -35,6 +35,45 @@ FPGAAS_CLONES void BatchNormFast(const int64_t* x, int lanes, int n, const int64
 
 int MagnitudeBits(const FixedType& t) { return t.is_signed ? t.width - 1 : t.width; }
 
+// MacConvertRaws with both overflow kinds fixed; x and w within int32 (32x32->64 multiplies).
+template <FastOverflow kProduct, FastOverflow kSum>
+FPGAAS_INLINE void MacConvertLoop(const FastConvert& product, const FastConvert& sum,
+                                  const int64_t* x, int64_t w, int64_t* acc, size_t n) {
+  const ConvertConsts p(product), s(sum);
+  const int32_t w32 = static_cast<int32_t>(w);
+  for (size_t k = 0; k < n; ++k) {
+    const int64_t term = ConvertValue<kProduct>(p, int64_t{static_cast<int32_t>(x[k])} * w32);
+    acc[k] = ConvertValue<kSum>(s, acc[k] + term);
+  }
+}
+template <FastOverflow kProduct>
+FPGAAS_INLINE void MacConvertBySum(const FastConvert& product, const FastConvert& sum,
+                                   const int64_t* x, int64_t w, int64_t* acc, size_t n) {
+  switch (sum.kind) {
+    case FastOverflow::kWrapSigned:
+      return MacConvertLoop<kProduct, FastOverflow::kWrapSigned>(product, sum, x, w, acc, n);
+    case FastOverflow::kWrapUnsigned:
+      return MacConvertLoop<kProduct, FastOverflow::kWrapUnsigned>(product, sum, x, w, acc, n);
+    case FastOverflow::kClamp:
+      return MacConvertLoop<kProduct, FastOverflow::kClamp>(product, sum, x, w, acc, n);
+    case FastOverflow::kZero:
+      return MacConvertLoop<kProduct, FastOverflow::kZero>(product, sum, x, w, acc, n);
+  }
+}
+FPGAAS_CLONES void MacConvertFast(const FastConvert& product, const FastConvert& sum,
+                                  const int64_t* x, int64_t w, int64_t* acc, size_t n) {
+  switch (product.kind) {
+    case FastOverflow::kWrapSigned:
+      return MacConvertBySum<FastOverflow::kWrapSigned>(product, sum, x, w, acc, n);
+    case FastOverflow::kWrapUnsigned:
+      return MacConvertBySum<FastOverflow::kWrapUnsigned>(product, sum, x, w, acc, n);
+    case FastOverflow::kClamp:
+      return MacConvertBySum<FastOverflow::kClamp>(product, sum, x, w, acc, n);
+    case FastOverflow::kZero:
+      return MacConvertBySum<FastOverflow::kZero>(product, sum, x, w, acc, n);
+  }
+}
+
 }  // namespace
 
 std::optional<FastConvert> MakeFastConvert(const FixedType& from, const FixedType& to) {
@@ -280,6 +319,11 @@ void ConvertRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n) {
     return;
   }
   ConvertFast(c, x, y, n);
+}
+
+void MacConvertRaws32(const FastConvert& product, const FastConvert& sum, const int64_t* x,
+                      int64_t w, int64_t* acc, size_t n) {
+  MacConvertFast(product, sum, x, w, acc, n);
 }
 
 void ConvertBlock(const FixedType& from, const int64_t* x, const FixedType& to, int64_t* y,

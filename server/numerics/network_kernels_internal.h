@@ -75,6 +75,40 @@ inline int64_t FastConvertOne(const FastConvert& c, int64_t x) {
   return v;
 }
 
+// A FastConvert's constants as locals of a caller's loop (never aliased by its stores, so they
+// stay in registers), and one value through it with the overflow kind fixed (FastConvertOne's
+// arithmetic). Always inlined: each target_clones clone compiles its own copy.
+struct ConvertConsts {
+  __attribute__((always_inline)) explicit ConvertConsts(const FastConvert& c)
+      : shift_right(c.shift_right),
+        shift_left(c.shift_left),
+        unused(64 - c.width),
+        rc_pos(c.round_const),
+        rc_neg(c.round_const_neg),
+        conv(c.conv_mask),
+        lo(c.lo),
+        hi(c.hi),
+        mask(c.width == 64 ? ~uint64_t{0} : (uint64_t{1} << c.width) - 1) {}
+  int shift_right, shift_left, unused;
+  int64_t rc_pos, rc_neg, conv, lo, hi;
+  uint64_t mask;
+};
+template <FastOverflow kKind>
+inline __attribute__((always_inline)) int64_t ConvertValue(const ConvertConsts& c, int64_t x) {
+  const int64_t rc = (x < 0 ? c.rc_neg : c.rc_pos) + ((x >> c.shift_right) & c.conv);
+  const int64_t v =
+      static_cast<int64_t>(static_cast<uint64_t>((x + rc) >> c.shift_right) << c.shift_left);
+  if constexpr (kKind == FastOverflow::kWrapSigned) {
+    return static_cast<int64_t>(static_cast<uint64_t>(v) << c.unused) >> c.unused;
+  } else if constexpr (kKind == FastOverflow::kWrapUnsigned) {
+    return static_cast<int64_t>(static_cast<uint64_t>(v) & c.mask);
+  } else if constexpr (kKind == FastOverflow::kClamp) {
+    return v < c.lo ? c.lo : (v > c.hi ? c.hi : v);
+  } else {
+    return (v < c.lo || v > c.hi) ? 0 : v;
+  }
+}
+
 // How a product p becomes accum units (with rc(p) as in FastConvert's formula): kLeft: p <<
 // shift_left (shift_right is 0: no rounding); kTrn: p >> shift_right (rc = 0); kConst:
 // (p + round_const) >> shift_right; kSign: rc by p's sign; kConv: rc plus bit shift_right of p.
@@ -252,6 +286,12 @@ void BatchNormBlock(const int64_t* x, int lanes, int n, const int64_t* scale,
 
 // y[k] = c(x[k]) for n values (x == y allowed): ConvertBlock with the recipe made once.
 void ConvertRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n);
+
+// acc[k] = sum(acc[k] + product(x[k] * w)) for n lanes: a multiply-accumulate whose product and
+// sum each go through an exact FastConvert (the caller's recipes: x * w within product's source
+// type, acc + term within sum's). x[k] and w must lie within int32 (32x32->64 multiplies).
+void MacConvertRaws32(const FastConvert& product, const FastConvert& sum, const int64_t* x,
+                      int64_t w, int64_t* acc, size_t n);
 
 // relu: y[k] = x[k] > 0 ? c(x[k]) : 0, i.e. c(max(x[k], 0)) (every recipe maps 0 to 0).
 void ReluRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n);

@@ -11,6 +11,7 @@
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
+#include "server/util/cpu_dispatch.h"
 
 namespace fpgaas::numerics::internal {
 namespace {
@@ -297,6 +298,7 @@ class ConvLayer final : public ExtraLayer {
     FastConvert product_to_accum;  // accum_t(x * w)
     FastConvert sum_to_accum;      // accum_t(acc + term)
     FastConvert to_result;         // res_t(acc)
+    bool mul32 = false;            // inputs and weights within int32: MacConvertRaws32
   };
   void PlanDepthwise() {
     const ConvSpec& c = c_;
@@ -308,7 +310,10 @@ class ConvLayer final : public ExtraLayer {
     std::optional<FastConvert> sum =
         MakeFastConvert(ExactType(acc_t.width + 2, acc_t.fractional_bits()), acc_t);
     std::optional<FastConvert> result = MakeFastConvert(acc_t, res_);
-    if (product && sum && result) depthwise_ = DepthwiseFast{*product, *sum, *result};
+    if (!product || !sum || !result) return;
+    depthwise_ = DepthwiseFast{*product, *sum, *result};
+    auto within32 = [](const FixedType& t) { return (t.is_signed ? t.width : t.width + 1) <= 32; };
+    depthwise_->mul32 = within32(in_) && within32(c.weight_type);
   }
 
   void RunDepthwiseBlock(const int64_t* in, int64_t* y, int lanes) const {
@@ -334,6 +339,10 @@ class ConvLayer final : public ExtraLayer {
               const int64_t w = c.weights[w0 + ch];
               const int64_t* xr = px + ch * n;
               int64_t* a = acc.data() + ch * n;
+              if (f.mul32) {
+                MacConvertRaws32(f.product_to_accum, f.sum_to_accum, xr, w, a, n);
+                continue;
+              }
               for (size_t b = 0; b < n; ++b) term[b] = xr[b] * w;
               ConvertRaws(f.product_to_accum, term.data(), term.data(), n);
               for (size_t b = 0; b < n; ++b) term[b] += a[b];
@@ -874,6 +883,53 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePooling(const LayerSpec& s,
 
 // --------------------------------------------------------------------------------------------
 
+// Maximum / minimum over a row of lanes: y[b] keeps its value (a's, converted) where
+// (xa[b] << sa) > (xb[b] << sb) (maximum; < for minimum), else takes yb[b]. The shifted values fit
+// int64 (the caller checks). Branch-free, so it vectorizes and random data costs no mispredicts.
+FPGAAS_NUMERICS_CLONES void SelectRow(bool max, const int64_t* xa, int sa, const int64_t* xb,
+                                      int sb, const int64_t* yb, int64_t* y, int lanes) {
+  if (max) {
+    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) > (xb[b] << sb) ? y[b] : yb[b];
+  } else {
+    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) < (xb[b] << sb) ? y[b] : yb[b];
+  }
+}
+
+// Element-wise rows of the merge and activation block forms below, compiled per instruction set
+// (plain int64 loops: the default x86-64 clone has no 64-bit vector compares or multiplies).
+// y[b] = (xa[b] << sa) + (xb[b] << sb), or minus (exact: the caller bounds the shifted values).
+FPGAAS_NUMERICS_CLONES void AddShiftedRow(const int64_t* xa, int sa, const int64_t* xb, int sb,
+                                          bool subtract, int64_t* y, int lanes) {
+  if (subtract) {
+    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) - (xb[b] << sb);
+  } else {
+    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) + (xb[b] << sb);
+  }
+}
+// y[b] = xa[b] * xb[b] (exact: the caller bounds the product).
+FPGAAS_NUMERICS_CLONES void MultiplyRow(const int64_t* xa, const int64_t* xb, int64_t* y,
+                                        int lanes) {
+  for (int b = 0; b < lanes; ++b) y[b] = xa[b] * xb[b];
+}
+// leaky_relu / prelu: y[b] keeps its value where x[b] > 0, else takes alpha * x[b] through c.
+FPGAAS_NUMERICS_CLONES void LeakyRow(const int64_t* x, int64_t alpha, const FastConvert& c,
+                                     int64_t* y, int lanes) {
+  int64_t neg[kKernelBlock] = {};  // lanes <= kKernelBlock (FunctionLayer::RunBlock)
+  for (int b = 0; b < lanes; ++b) neg[b] = alpha * x[b];
+  ConvertRaws(c, neg, neg, static_cast<size_t>(lanes));
+  for (int b = 0; b < lanes; ++b) y[b] = x[b] > 0 ? y[b] : neg[b];
+}
+// hard_sigmoid / hard_tanh before res_t: z = clamp((slope * x << up) + shift, 0, one), and
+// 2 z - one for hard_tanh (exact: the caller bounds the intermediates).
+FPGAAS_NUMERICS_CLONES void HardRow(const int64_t* x, int64_t slope, int up, int64_t shift,
+                                    int64_t one, bool tanh, int64_t* y, int lanes) {
+  for (int b = 0; b < lanes; ++b) {
+    int64_t z = ((slope * x[b]) << up) + shift;
+    z = z > one ? one : z < 0 ? 0 : z;
+    y[b] = tanh ? 2 * z - one : z;
+  }
+}
+
 // A layer written as a plain function over one sample.
 // Its block form (optional): (x, y, lanes) over every lane (see ExtraLayer::RunBlock).
 using BlockFn = std::function<void(const int64_t* const*, int64_t*, int)>;
@@ -1149,14 +1205,46 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
                                            " is too wide"));
     }
     const int shift = acc.fractional_bits() - (a.fractional_bits() + b.fractional_bits());
-    return std::make_unique<FunctionLayer>(1, [=](const int64_t* const* xs, int64_t* y) {
-      int64_t sum = 0;
-      for (int i = 0; i < n1; ++i) {
-        const int64_t p = QuantizeScaled(acc, WideRaw(a, xs[0][i]) * WideRaw(b, xs[1][i]), shift);
-        sum = ApplyOverflow(acc, WideRaw(acc, sum) + WideRaw(acc, p));
+    // Block form: every product, sum and result an exact int64 FastConvert (products within 61
+    // bits, sums of two accumulator values within 62).
+    BlockFn block;
+    const int product_bits = a.width + b.width + 1;
+    if (product_bits <= 61 && acc.width + 2 <= 61) {
+      const std::optional<FastConvert> product =
+          MakeFastConvert(ExactType(product_bits, a.fractional_bits() + b.fractional_bits()), acc);
+      const std::optional<FastConvert> sum =
+          MakeFastConvert(ExactType(acc.width + 2, acc.fractional_bits()), acc);
+      const std::optional<FastConvert> result = MakeFastConvert(acc, res);
+      if (product && sum && result) {
+        block = [product = *product, sum = *sum, result = *result, n1](const int64_t* const* xs,
+                                                                       int64_t* y, int lanes) {
+          const size_t n = static_cast<size_t>(lanes);
+          int64_t term[kKernelBlock];
+          std::fill(y, y + n, 0);
+          for (int i = 0; i < n1; ++i) {
+            const int64_t* xa = xs[0] + static_cast<size_t>(i) * n;
+            const int64_t* xb = xs[1] + static_cast<size_t>(i) * n;
+            for (size_t b = 0; b < n; ++b) term[b] = xa[b] * xb[b];
+            ConvertRaws(product, term, term, n);
+            for (size_t b = 0; b < n; ++b) term[b] += y[b];
+            ConvertRaws(sum, term, y, n);
+          }
+          ConvertRaws(result, y, y, n);
+        };
       }
-      y[0] = To(acc, sum, res);
-    });
+    }
+    return std::make_unique<FunctionLayer>(
+        1,
+        [=](const int64_t* const* xs, int64_t* y) {
+          int64_t sum = 0;
+          for (int i = 0; i < n1; ++i) {
+            const int64_t p =
+                QuantizeScaled(acc, WideRaw(a, xs[0][i]) * WideRaw(b, xs[1][i]), shift);
+            sum = ApplyOverflow(acc, WideRaw(acc, sum) + WideRaw(acc, p));
+          }
+          y[0] = To(acc, sum, res);
+        },
+        std::move(block));
   }
   const int n = std::max(n1, n2);
   if (n1 < 1 || n2 < 1 || n % n1 != 0 || n % n2 != 0) {
@@ -1251,11 +1339,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
           const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
           int64_t* yi = y + static_cast<size_t>(i) * lanes;
-          if (sub) {
-            for (int b = 0; b < lanes; ++b) yi[b] = (xa[b] << sa) - (xb[b] << sb);
-          } else {
-            for (int b = 0; b < lanes; ++b) yi[b] = (xa[b] << sa) + (xb[b] << sb);
-          }
+          AddShiftedRow(xa, sa, xb, sb, sub, yi, lanes);
           ConvertRaws(c, yi, yi, lanes);
         }
       };
@@ -1269,7 +1353,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
           const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
           int64_t* yi = y + static_cast<size_t>(i) * lanes;
-          for (int b = 0; b < lanes; ++b) yi[b] = xa[b] * xb[b];
+          MultiplyRow(xa, xb, yi, lanes);
           ConvertRaws(c, yi, yi, lanes);
         }
       };
@@ -1280,29 +1364,23 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       const std::optional<FastConvert> ca = MakeFastConvert(a, res), cb = MakeFastConvert(b, res);
       if (sum_bits > 62 || !ca || !cb) break;
       const bool max = m.kind == MergeKind::kMaximum;
-      block = [ca = *ca, cb = *cb, max, sa, sb, n, n1, n2, op](const int64_t* const* xs,
-                                                               int64_t* y, int lanes) {
+      // FunctionLayer::RunBlock calls it with lanes <= kKernelBlock only.
+      block = [ca = *ca, cb = *cb, max, sa, sb, n, n1, n2](const int64_t* const* xs, int64_t* y,
+                                                           int lanes) {
         int64_t tb[kKernelBlock];
         for (int i = 0; i < n; ++i) {
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
           const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
           int64_t* yi = y + static_cast<size_t>(i) * lanes;
-          if (lanes > kKernelBlock) {
-            for (int b = 0; b < lanes; ++b) yi[b] = op(xa[b], xb[b]);
-            continue;
-          }
           ConvertRaws(ca, xa, yi, lanes);
           ConvertRaws(cb, xb, tb, lanes);
-          for (int b = 0; b < lanes; ++b) {
-            const int64_t vx = xa[b] << sa, vz = xb[b] << sb;
-            const bool first = max ? vx > vz : vx < vz;
-            yi[b] = first ? yi[b] : tb[b];
-          }
+          SelectRow(max, xa, sa, xb, sb, tb, yi, lanes);
         }
       };
       break;
     }
     case MergeKind::kConcatenate:
+    case MergeKind::kDot:
       break;
   }
   if (!block) {
@@ -1364,15 +1442,12 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
                 MakeFastConvert(ExactType(bits, fin + pt.fractional_bits()), res)) {
           block = [alphas, c = *c, pos = *in_to_res, n](const int64_t* const* xs, int64_t* y,
                                                         int lanes) {
-            int64_t neg[kKernelBlock];
             for (int i = 0; i < n; ++i) {
               const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
               int64_t* yi = y + static_cast<size_t>(i) * lanes;
               const int64_t alpha = alphas[alphas.size() == 1 ? 0 : i];
               ConvertRaws(pos, xi, yi, lanes);
-              for (int b = 0; b < lanes; ++b) neg[b] = alpha * xi[b];
-              ConvertRaws(c, neg, neg, lanes);
-              for (int b = 0; b < lanes; ++b) yi[b] = xi[b] > 0 ? yi[b] : neg[b];
+              LeakyRow(xi, alpha, c, yi, lanes);
             }
           };
         }
@@ -1462,11 +1537,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
           for (int i = 0; i < n; ++i) {
             const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
             int64_t* yi = y + static_cast<size_t>(i) * lanes;
-            for (int b = 0; b < lanes; ++b) {
-              int64_t z = ((slope64 * xi[b]) << up) + shift64;
-              z = z > one64 ? one64 : z < 0 ? 0 : z;
-              yi[b] = tanh ? 2 * z - one64 : z;
-            }
+            HardRow(xi, slope64, up, shift64, one64, tanh, yi, lanes);
             ConvertRaws(c, yi, yi, lanes);
           }
         };

@@ -12,7 +12,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "server/numerics/fixed_point_internal.h"
+#include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
+#include "server/util/cpu_dispatch.h"
 
 namespace fpgaas::numerics::internal {
 namespace {
@@ -25,6 +27,50 @@ absl::Status Invalid(const LayerSpec& s, absl::string_view why) {
 }
 absl::Status Unimplemented(const LayerSpec& s, absl::string_view why) {
   return absl::UnimplementedError(absl::StrCat("layer \"", s.name, "\": ", why));
+}
+
+// A FixedType holding any value of `bits` magnitude-and-sign bits at f fractional bits (the
+// source type of a FastConvert over an exact intermediate).
+FixedType ExactType(int bits, int f) {
+  FixedType t;
+  t.width = bits;
+  t.integer_bits = bits - f;
+  t.is_signed = true;
+  return t;
+}
+
+// One output of nnet::normalize with weight_exponential scales in int64 (ExponentBatchNorm's
+// block form): ExponentProduct's steps on r_T widths <= 62, where every shift and negation mod
+// 2^64 followed by the wrap to `width` bits gives the wrap of the exact value, then the bias.
+struct ExponentNormRow {
+  int in_shift = 0;  // r_T's F minus the input's F
+  int width = 0;     // r_T's W
+  int exponent = 0;
+  bool negate = false;  // sign 0: r_T(-y)
+  int sum_shift = 0;    // product to the sum's F
+  int64_t bias = 0;     // bias raw at the sum's F
+};
+
+// y[b] = r.bias + (product(x[b]) << r.sum_shift) for n lanes: raws of the exact sum.
+FPGAAS_NUMERICS_CLONES void ExponentNormBlockRow(const int64_t* x, size_t n,
+                                                 const ExponentNormRow& r, int64_t* y) {
+  const int unused = 64 - r.width;
+  auto wrap = [unused](uint64_t v) { return static_cast<int64_t>(v << unused) >> unused; };
+  if (r.in_shift >= r.width || r.exponent >= r.width) {
+    for (size_t b = 0; b < n; ++b) y[b] = r.bias;  // every product bit shifted out: 0
+    return;
+  }
+  const int in_left = std::max(r.in_shift, 0), in_right = std::min(std::max(-r.in_shift, 0), 63);
+  const int e_left = std::max(r.exponent, 0), e_right = std::min(std::max(-r.exponent, 0), 63);
+  const int sum_shift = r.sum_shift;
+  const int64_t bias = r.bias;
+  const uint64_t flip = r.negate ? ~uint64_t{0} : 0, add = r.negate ? 1 : 0;  // -v = ~v + 1
+  for (size_t b = 0; b < n; ++b) {
+    int64_t v = wrap(static_cast<uint64_t>(x[b] >> in_right) << in_left);
+    v = wrap(static_cast<uint64_t>(v >> e_right) << e_left);
+    v = wrap((static_cast<uint64_t>(v) ^ flip) + add);
+    y[b] = static_cast<int64_t>(static_cast<uint64_t>(v) << sum_shift) + bias;
+  }
 }
 
 }  // namespace
@@ -73,9 +119,30 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentBatchNorm(const Layer
     int fp, fb, f;
   };
   auto fn = std::make_shared<Fn>(Fn{product, b, bt, res, fp, fb, f});
+  // The block form: r_T within 62 bits and the sum (product and bias at F = f) within 62.
+  std::vector<ExponentNormRow> rows;
+  std::optional<FastConvert> to_res;
+  const int sum_bits = std::max(pt.width + (f - fp), bt.width + 1 + (f - fb)) + 1;
+  if (pt.width <= 62 && sum_bits <= 62) to_res = MakeFastConvert(ExactType(sum_bits, f), res);
+  if (to_res) {
+    for (int i = 0; i < b.n; ++i) {
+      ExponentNormRow r;
+      r.in_shift = fp - in.type.fractional_bits();
+      r.width = pt.width;
+      r.exponent = b.exponent[i];
+      r.negate = b.exponent_sign[i] != 1;
+      r.sum_shift = f - fp;
+      r.bias = static_cast<int64_t>(WideRaw(bt, b.bias[i]) << (f - fb));
+      rows.push_back(r);
+    }
+  }
   class Layer final : public ExtraLayer {
    public:
-    Layer(int n, std::shared_ptr<Fn> fn) : fn_(std::move(fn)) { n_out_ = n; }
+    Layer(int n, std::shared_ptr<Fn> fn, std::vector<ExponentNormRow> rows,
+          std::optional<FastConvert> to_res)
+        : fn_(std::move(fn)), rows_(std::move(rows)), to_res_(to_res) {
+      n_out_ = n;
+    }
     void Run(const int64_t* const* xs, int64_t* y) const override {
       const Fn& c = *fn_;
       for (int i = 0; i < n_out_; ++i) {
@@ -84,11 +151,25 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentBatchNorm(const Layer
         y[i] = QuantizeScaled(c.res, sum, c.res.fractional_bits() - c.f);
       }
     }
+    void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
+      if (!to_res_) {
+        ExtraLayer::RunBlock(xs, y, count, lanes);
+        return;
+      }
+      const size_t n = static_cast<size_t>(lanes);
+      for (int i = 0; i < n_out_; ++i) {
+        int64_t* yi = y + static_cast<size_t>(i) * n;
+        ExponentNormBlockRow(xs[0] + static_cast<size_t>(i) * n, n, rows_[i], yi);
+        ConvertRaws(*to_res_, yi, yi, n);
+      }
+    }
 
    private:
     std::shared_ptr<Fn> fn_;
+    std::vector<ExponentNormRow> rows_;
+    std::optional<FastConvert> to_res_;  // set when the block form is exact
   };
-  return std::make_unique<Layer>(b.n, std::move(fn));
+  return std::make_unique<Layer>(b.n, std::move(fn), std::move(rows), to_res);
 }
 
 absl::Status ValidateExponentWeights(const LayerSpec& s, const ExponentWeights& e, size_t count) {
@@ -164,6 +245,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentDense(const LayerSpec
       macs_ = int64_t{d.n_in} * d.n_out;
       for (int64_t b : d.biases) bias_accum_.push_back(Convert(d.bias_type, b, d.accum_type));
       to_accum_ = accum_.fractional_bits() - product_.fractional_bits();
+      PlanBlock(in);
     }
     // nnet::dense_latency / dense_resource: acc = accum_t(b); acc = accum_t(acc +
     // accum_t(product(x_i, w_ij))) in the strategy's order; y = res_t(acc).
@@ -178,8 +260,57 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentDense(const LayerSpec
       }
       for (int j = 0; j < n_out_dense_; ++j) y[j] = Convert(accum_, acc[j], res_);
     }
+    // Run's loop over every lane at once, in int64 where exact (r_T within 62 bits: the product
+    // by ExponentNormBlockRow, then recipes for accum_t(p), accum_t(acc + term) and res_t(acc)).
+    // The accumulators are y's rows.
+    void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
+      if (!block_) {
+        ExtraLayer::RunBlock(xs, y, count, lanes);
+        return;
+      }
+      const Block& f = *block_;
+      const size_t n = static_cast<size_t>(lanes);
+      thread_local std::vector<int64_t> term;
+      if (term.size() < n) term.resize(n);
+      for (int j = 0; j < n_out_dense_; ++j) {
+        std::fill(y + j * n, y + (j + 1) * n, bias_accum_[j]);
+      }
+      for (auto [i, j] : order_) {
+        const size_t k = static_cast<size_t>(i) * n_out_dense_ + j;
+        int64_t* acc = y + j * n;
+        ExponentNormBlockRow(xs[0] + i * n, n, f.rows[k], term.data());
+        ConvertRaws(f.product_to_accum, term.data(), term.data(), n);
+        for (size_t b = 0; b < n; ++b) term[b] += acc[b];
+        ConvertRaws(f.sum_to_accum, term.data(), acc, n);
+      }
+      ConvertRaws(f.to_result, y, y, static_cast<size_t>(n_out_dense_) * n);
+    }
 
    private:
+    void PlanBlock(const FixedType& in) {
+      const FixedType& pt = e_.product_type;
+      if (pt.width > 62 || accum_.width + 2 > 62) return;
+      std::optional<FastConvert> product = MakeFastConvert(pt, accum_);
+      std::optional<FastConvert> sum =
+          MakeFastConvert(ExactType(accum_.width + 2, accum_.fractional_bits()), accum_);
+      std::optional<FastConvert> result = MakeFastConvert(accum_, res_);
+      if (!product || !sum || !result) return;
+      Block b{{}, *product, *sum, *result};
+      for (size_t k = 0; k < e_.sign.size(); ++k) {
+        ExponentNormRow r;  // the product alone: no shift, no bias
+        r.in_shift = product_.fractional_bits() - in.fractional_bits();
+        r.width = pt.width;
+        r.exponent = e_.exponent[k];
+        r.negate = e_.sign[k] != 1;
+        b.rows.push_back(r);
+      }
+      block_ = std::move(b);
+    }
+    struct Block {
+      std::vector<ExponentNormRow> rows;  // by weight index
+      FastConvert product_to_accum, sum_to_accum, to_result;
+    };
+
     int n_out_dense_;
     ExponentWeights e_;
     ExponentProduct product_;
@@ -187,6 +318,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExponentDense(const LayerSpec
     std::vector<std::pair<int, int>> order_;
     std::vector<int64_t> bias_accum_;
     int to_accum_ = 0;
+    std::optional<Block> block_;  // set when the block form is exact
   };
   return std::make_unique<Layer>(d, in.type, s.result_type, std::move(order));
 }
@@ -414,10 +546,24 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTranspose(const LayerSpec& s,
     void Run(const int64_t* const* xs, int64_t* y) const override {
       for (size_t k = 0; k < source_.size(); ++k) y[k] = Convert(in_, xs[0][source_[k]], res_);
     }
+    // Row k of y is row source_[k] of x, converted.
+    void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
+      const size_t n = static_cast<size_t>(lanes);
+      for (size_t k = 0; k < source_.size(); ++k) {
+        const int64_t* x = xs[0] + static_cast<size_t>(source_[k]) * n;
+        int64_t* yk = y + k * n;
+        if (to_res_) {
+          ConvertRaws(*to_res_, x, yk, n);
+        } else {
+          for (size_t b = 0; b < n; ++b) yk[b] = Convert(in_, x[b], res_);
+        }
+      }
+    }
 
    private:
     std::vector<int> source_;
     FixedType in_, res_;
+    std::optional<FastConvert> to_res_ = MakeFastConvert(in_, res_);
   };
   return std::make_unique<Layer>(t.source, in.type, s.result_type);
 }

@@ -355,6 +355,34 @@ TEST(Embedding, RandomTypesInBatchesMatchTheReference) {
   }
 }
 
+// nnet::dot1d in batches (Network::Run over every batch size of kBatchSizes: the int64 block form
+// where products and sums fit, the per-sample path otherwise) on random types, against the GMP
+// reference.
+TEST(Dot, RandomTypesInBatchesMatchTheReference) {
+  for (uint32_t seed = 1; seed <= 150; ++seed) {
+    Random r(seed);
+    const int n = r.Int(1, 12);
+    MergeSpec m;
+    m.kind = MergeKind::kDot;
+    m.accum_type = r.Type(r.Int(0, 4) == 0 ? 62 : 40);
+    NetworkSpec s;
+    const int wide = r.Int(0, 4) == 0 ? 40 : 24;
+    s.inputs = {TensorSpec{"a", r.Type(wide), n}, TensorSpec{"b", r.Type(), n}};
+    LayerSpec l;
+    l.name = "dot";
+    l.result_type = r.Type(32);
+    l.op = m;
+    l.inputs = {"a", "b"};
+    s.layers.push_back(l);
+    auto net = Network::Create(s);
+    ASSERT_TRUE(net.ok()) << net.status();
+    std::mt19937 rng(seed);
+    EXPECT_TRUE(batch_check::BatchesMatchReference(s, **net, rng))
+        << "seed " << seed << " a " << s.inputs[0].type.ToString() << " b "
+        << s.inputs[1].type.ToString() << " accum " << m.accum_type.ToString();
+  }
+}
+
 // nnet::dot1d: each product into accum_t, summed in accum_t in order, then res_t.
 TEST(Dot, RandomTypesMatchTheReference) {
   int checked = 0;

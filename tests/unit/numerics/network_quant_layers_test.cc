@@ -670,5 +670,93 @@ TEST(ExponentWeights, InconsistentSpecsAreRefused) {
   EXPECT_NE(net.status().message().find("reuse factor 3"), std::string::npos) << net.status();
 }
 
+// Power-of-two batch normalization in batches (Network::Run over every batch size of kBatchSizes:
+// the block path, int64 rows where exact, and one sample at a time) on random types (every Q/O
+// mode, inputs to 40 bits, both releases' r_T and arbitrary ones up to 100 bits, exponents past
+// r_T's width, each type's extremes), against the GMP reference.
+TEST(ExponentBatchNorm, RandomTypesInBatchesMatchTheReference) {
+  int created = 0, narrow = 0;
+  for (uint32_t seed = 1; seed <= 240; ++seed) {
+    RandomExponentLayers g(seed);
+    NetworkSpec spec;
+    spec.input_type = g.Type(1, g.Int(0, 3) == 0 ? 40 : 16);
+    spec.input_size = g.Int(1, 8);
+    BatchNormSpec bn;
+    bn.n = spec.input_size;
+    bn.bias_type = g.Type(1, g.Int(0, 3) == 0 ? 40 : 16);
+    bn.bias = g.Raws(bn.bias_type, bn.n);
+    const ExponentWeights e = g.Weights(spec.input_type, bn.n);
+    bn.exponent_product_type = e.product_type;
+    bn.exponent = e.exponent;
+    bn.exponent_sign = e.sign;
+    LayerSpec l;
+    l.name = "alpha";
+    l.result_type = g.Type(1, 40);
+    l.op = bn;
+    spec.layers.push_back(l);
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+    if (!net.ok()) {
+      EXPECT_EQ(net.status().code(), absl::StatusCode::kUnimplemented) << net.status();
+      continue;
+    }
+    ++created;
+    narrow += e.product_type.width <= 62;
+    std::mt19937 rng(seed);
+    EXPECT_TRUE(batch_check::BatchesMatchReference(spec, **net, rng))
+        << "seed " << seed << " in " << spec.input_type.ToString() << " r_T "
+        << e.product_type.ToString() << " bias " << bn.bias_type.ToString() << " res "
+        << l.result_type.ToString();
+  }
+  EXPECT_GE(created, 200);
+  EXPECT_GE(narrow, 100);  // most take the int64 block form
+}
+
+// weight_exponential dense layers (latency and resource order) in batches: every batch size of
+// kBatchSizes through Network::Run (the int64 block form where r_T fits 62 bits), against the GMP
+// reference.
+TEST(ExponentWeights, DenseLayersInBatchesMatchTheReference) {
+  for (uint32_t seed = 1; seed <= 150; ++seed) {
+    RandomExponentLayers g(seed);
+    NetworkSpec spec;
+    spec.input_type = g.Type(1, g.Int(0, 3) == 0 ? 40 : 16);
+    spec.input_size = g.Int(1, 9);
+    LayerSpec l;
+    l.name = "layer";
+    l.result_type = g.Type(1, 32);
+    l.op = g.Dense(spec.input_type, spec.input_size, g.Int(1, 6));
+    spec.layers.push_back(l);
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
+    std::mt19937 rng(seed);
+    EXPECT_TRUE(batch_check::BatchesMatchReference(spec, **net, rng))
+        << "seed " << seed << " in " << spec.input_type.ToString() << " r_T "
+        << std::get<DenseSpec>(l.op).exponent_weights->product_type.ToString();
+  }
+}
+
+// nnet::transpose in batches (rows moved and converted, by a FastConvert or value by value for
+// types beyond it: 63 and 64 bits, AP_WRAP with saturation bits), against the GMP reference.
+TEST(Transpose, RandomTypesInBatchesMatchTheReference) {
+  for (uint32_t seed = 1; seed <= 120; ++seed) {
+    RandomExponentLayers g(seed);
+    NetworkSpec spec;
+    spec.input_type = g.Type(1, g.Int(0, 3) == 0 ? 64 : 24);
+    spec.input_size = g.Int(1, 12);
+    TransposeSpec t;
+    for (int k = g.Int(1, 12); k > 0; --k) t.source.push_back(g.Int(0, spec.input_size - 1));
+    LayerSpec l;
+    l.name = "transpose";
+    l.result_type = g.Type(1, g.Int(0, 3) == 0 ? 64 : 24);
+    l.op = t;
+    spec.layers.push_back(l);
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << net.status();
+    std::mt19937 rng(seed);
+    EXPECT_TRUE(batch_check::BatchesMatchReference(spec, **net, rng))
+        << "seed " << seed << " in " << spec.input_type.ToString() << " res "
+        << l.result_type.ToString();
+  }
+}
+
 }  // namespace
 }  // namespace fpgaas::numerics

@@ -455,8 +455,14 @@ absl::StatusOr<std::vector<mpq_class>> DenseFamily(const LayerSpec& layer, const
     }
   } else if (const auto* b = std::get_if<BatchNormSpec>(&layer.op)) {
     for (int i = 0; i < b->n; ++i) {
-      const mpq_class s = ValueOf(b->scale_type, RawToMpz(b->scale_type, b->scale[i]));
       const mpq_class c = ValueOf(b->bias_type, RawToMpz(b->bias_type, b->bias[i]));
+      if (b->exponent_product_type) {  // weight_exponential scales: y = res_t(p + b) exactly
+        y.push_back(Conv(res, ExponentProduct(*b->exponent_product_type, x[i], b->exponent_sign[i],
+                                              b->exponent[i]) +
+                                  c));
+        continue;
+      }
+      const mpq_class s = ValueOf(b->scale_type, RawToMpz(b->scale_type, b->scale[i]));
       y.push_back(b->product_in_result_type ? Conv(res, Conv(res, x[i] * s) + c)
                                             : Conv(res, x[i] * s + c));
     }
@@ -923,6 +929,10 @@ absl::StatusOr<std::vector<mpq_class>> OtherLayer(const LayerSpec& layer,
         y.push_back(Conv(res, data_diff[i] * deno_inver * scale + bias));
       }
     }
+    return y;
+  }
+  if (const auto* t = std::get_if<TransposeSpec>(&layer.op)) {
+    for (int k : t->source) y.push_back(Conv(res, x[k]));
     return y;
   }
   if (const auto* e = std::get_if<EmbeddingSpec>(&layer.op)) {
