@@ -19,17 +19,17 @@ template <class data_T, class res_T, typename CONFIG_T>
 res_T dense_cast(const typename CONFIG_T::accum_t& acc) {
   if constexpr (std::is_same_v<data_T, ap_uint<1>> &&
                 std::is_same_v<typename CONFIG_T::weight_t, ap_uint<1>>) {
-    constexpr int f = CONFIG_T::accum_t::fwidth;
-    static_assert(f >= 0 && f < 62, "binary cast of this accumulator");
     int bits = 1;  // nnet::ceillog2(n_in)
-    for (unsigned m = CONFIG_T::n_in; m > 2; m = (m + 1) / 2) ++bits;
-    fpgaas_ap::i128 t = (2 * acc.raw() - (fpgaas_ap::i128(CONFIG_T::n_in) << f)) /
-                        (fpgaas_ap::i128(1) << f);  // truncates toward zero
-    const fpgaas_ap::i128 m = fpgaas_ap::i128(1) << (bits + 2);
-    t %= m;
-    if (t < 0) t += m;
-    if (t >= m / 2) t -= m;
-    return res_T(ap_fixed<64, 64>::from_raw(t, 0));
+    for (unsigned k = CONFIG_T::n_in; k > 2; k = (k + 1) / 2) ++bits;
+    // acc is a popcount (an integer), so the truncation is exact; ap_int<bits + 2> wraps, which
+    // unsigned 64-bit arithmetic does too. Written with to_int64() only, so that it compiles
+    // over Xilinx's ap types as well as ours.
+    const unsigned long long m = 1ULL << (bits + 2);
+    const unsigned long long u =
+        (2 * static_cast<unsigned long long>(acc.to_int64()) - CONFIG_T::n_in) & (m - 1);
+    const long long t = u >= m / 2 ? static_cast<long long>(u) - static_cast<long long>(m)
+                                   : static_cast<long long>(u);
+    return res_T(t);
   } else {
     return res_T(acc);
   }
