@@ -490,6 +490,8 @@ absl::StatusOr<std::vector<mpq_class>> DenseFamily(const LayerSpec& layer, const
               Conv(res, Conv(a->table_type, Exact(std::tanh(static_cast<double>(in_val))))));
           break;
         }
+        default:  // the graph layers' activations: ReferenceRunGraph
+          return absl::InvalidArgumentError("reference: unexpected activation");
       }
     }
   } else if (const auto* s = std::get_if<SoftmaxSpec>(&layer.op)) {
