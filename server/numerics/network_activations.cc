@@ -225,11 +225,9 @@ class TableActivation final : public ExtraLayer {
     }
     const int bits = param_type.width + in_.width + 1;
     if (bits > 61) return;
-    FixedType product;  // factor * x, exactly
-    product.width = bits;
-    product.integer_bits = bits - (in_.fractional_bits() + param_type.fractional_bits());
-    product.is_signed = true;
-    elu_positive_ = MakeFastConvert(product, res_);
+    // factor * x, exactly
+    elu_positive_ = MakeFastConvert(
+        ExactType(bits, in_.fractional_bits() + param_type.fractional_bits()), res_);
   }
 
   FixedType in_, res_;

@@ -52,6 +52,16 @@ struct FastConvert {
 };
 std::optional<FastConvert> MakeFastConvert(const FixedType& from, const FixedType& to);
 
+// The signed type holding every value of `bits` magnitude-and-sign bits at f fractional bits:
+// the source type of a FastConvert over an exact int64 intermediate (a sum or a product).
+inline FixedType ExactType(int bits, int f) {
+  FixedType t;
+  t.width = bits;
+  t.integer_bits = bits - f;
+  t.is_signed = true;
+  return t;
+}
+
 // One value through a FastConvert (the scalar form of ConvertBlock's fast loops).
 inline int64_t FastConvertOne(const FastConvert& c, int64_t x) {
   const int64_t rc =

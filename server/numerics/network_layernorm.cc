@@ -170,14 +170,6 @@ class LayerNormLayer final : public ExtraLayer {
     fast_ = std::move(f);
   }
 
-  static FixedType ExactType(int bits, int f) {
-    FixedType t;
-    t.width = bits;
-    t.integer_bits = bits - f;
-    t.is_signed = true;
-    return t;
-  }
-
   // table_t 1/sqrt for a variance raw: index = int(var * table_size * 2^range) (toward zero, then
   // the low 32 bits), clamped to the table.
   int64_t InvSqrt(int64_t var) const {

@@ -86,16 +86,6 @@ int64_t To(const FixedType& from, int64_t raw, const FixedType& res) {
   return Convert(from, raw, res);
 }
 
-// A FixedType holding any sum/product of `bits` magnitude-and-sign bits at f fractional bits (the
-// source type of a FastConvert over an exact intermediate).
-FixedType ExactType(int bits, int f) {
-  FixedType t;
-  t.width = bits;
-  t.integer_bits = bits - f;
-  t.is_signed = true;
-  return t;
-}
-
 // y[b] = c(x[b]) over one row of lanes, by the recipe when there is one.
 void ConvertRow(const std::optional<FastConvert>& c, const FixedType& from, const int64_t* x,
                 const FixedType& to, int64_t* y, int lanes) {

@@ -29,16 +29,6 @@ absl::Status Unimplemented(const LayerSpec& s, absl::string_view why) {
   return absl::UnimplementedError(absl::StrCat("layer \"", s.name, "\": ", why));
 }
 
-// A FixedType holding any value of `bits` magnitude-and-sign bits at f fractional bits (the
-// source type of a FastConvert over an exact intermediate).
-FixedType ExactType(int bits, int f) {
-  FixedType t;
-  t.width = bits;
-  t.integer_bits = bits - f;
-  t.is_signed = true;
-  return t;
-}
-
 // One output of nnet::normalize with weight_exponential scales in int64 (ExponentBatchNorm's
 // block form): ExponentProduct's steps on r_T widths <= 62, where every shift and negation mod
 // 2^64 followed by the wrap to `width` bits gives the wrap of the exact value, then the bias.

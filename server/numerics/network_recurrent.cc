@@ -428,16 +428,6 @@ class StepActivation {
   std::vector<int64_t> table_;
 };
 
-// A FixedType holding every value of `bits` magnitude-and-sign bits at f fractional bits (the
-// source type of a FastConvert from an exact intermediate).
-FixedType ExactType(int bits, int f) {
-  FixedType t;
-  t.width = bits;
-  t.integer_bits = bits - f;
-  t.is_signed = true;
-  return t;
-}
-
 class RecurrentLayer final : public ExtraLayer {
  public:
   RecurrentLayer(const RecurrentSpec& r, const FixedType& in, const FixedType& res)
