@@ -165,12 +165,57 @@ FPGAAS_INLINE_PACK auto LoadWide(const uint8_t* src, size_t k) {
   }
 }
 
+// PackFastLoop (below) for containers of at most 32 bits, in blocks that vectorize: saturation or
+// wrapping is done in double arithmetic (exact: every value is an integer below 2^62, the wrapped
+// one below 2^32), so that the only conversion is double -> int32 (-> int64 needs AVX-512DQ).
+// Stops at the first block holding an element the general path must take; elements of that block
+// after it may be left unwritten.
+template <ElementType kType, typename Container, bool kRound, bool kSaturate>
+FPGAAS_INLINE_PACK size_t PackNarrowLoop(const uint8_t* src, size_t count, double scale,
+                                         int64_t lo, int64_t hi, int width, bool is_signed,
+                                         Container* dst) {
+  const double bound = 0x1p62;
+  const double modulus = std::ldexp(1.0, width), inverse_modulus = std::ldexp(1.0, -width);
+  const double signed_from = is_signed ? std::ldexp(1.0, width - 1) : modulus;
+  const double low = static_cast<double>(lo), high = static_cast<double>(hi);
+  constexpr size_t kBlock = 256;
+  for (size_t start = 0; start < count; start += kBlock) {
+    const size_t end = std::min(count, start + kBlock);
+    uint32_t rejected = 0;
+    for (size_t k = start; k < end; ++k) {
+      double y = static_cast<double>(LoadWide<kType>(src, k)) * scale;
+      const bool ok = std::fabs(y) < bound;  // false for NaN/inf/huge
+      rejected += ok ? 0 : 1;
+      y = ok ? y : 0;
+      double v = std::floor(y);
+      if (kRound) v += (y - v >= 0.5) ? 1.0 : 0.0;
+      if (kSaturate) {
+        v = v < low ? low : (v > high ? high : v);
+      } else {
+        v -= modulus * std::floor(v * inverse_modulus);  // [0, 2^W)
+        v = v >= signed_from ? v - modulus : v;
+      }
+      v = v >= 0x1p31 ? v - 0x1p32 : v;  // unsigned 32-bit raws: the same bits in int32 range
+      dst[k] = static_cast<Container>(static_cast<int32_t>(v));
+    }
+    if (rejected == 0) continue;
+    for (size_t k = start; k < end; ++k) {
+      if (!(std::fabs(static_cast<double>(LoadWide<kType>(src, k)) * scale) < bound)) return k;
+    }
+  }
+  return count;
+}
+
 // Fast exact path: y = x * 2^F is exact in double for every float or double source value x when
 // |F| <= 512 and |y| < 2^62 - so floor, the fraction and the comparisons below are exact. Returns
 // the first index the general path must take (non-finite or huge), or count.
 template <ElementType kType, typename Container, bool kRound, bool kSaturate>
 FPGAAS_INLINE_PACK size_t PackFastLoop(const uint8_t* src, size_t count, double scale, int64_t lo,
                                        int64_t hi, int width, bool is_signed, Container* dst) {
+  if constexpr (sizeof(Container) <= 4) {
+    return PackNarrowLoop<kType, Container, kRound, kSaturate>(src, count, scale, lo, hi, width,
+                                                               is_signed, dst);
+  }
   const int unused = 64 - width;
   const uint64_t mask = width == 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1;
   const double bound = 0x1p62;

@@ -1,10 +1,13 @@
-// Where the microseconds of one single-sample ModelInfer go, stage by stage, in process (no gRPC):
-// what the server adds on top of an empty RPC (server_bench's BM_ServerLiveLatency).
+// Where the microseconds of one ModelInfer go, stage by stage, in process (no gRPC): what the
+// server adds on top of an empty RPC (server_bench's BM_ServerLiveLatency).
 //
 //   nice build/tests/bench/e2e/request_path_bench
 //
-// Stages, in request order (muon_pt on the emulated device, 1 sample of 27 FP32 values):
-//   BM_Decode          infer_codec's DecodeInferRequest (validation, moving the raw bytes out)
+// Stages, in request order (muon_pt on the emulated device, requests of 1 and 1024 samples of 27
+// FP32 values; the argument is the sample count):
+//   BM_Parse           the received message (a ByteBuffer of gRPC slices) into a ModelInferRequest
+//   BM_Decode          infer_codec's DecodeInferRequest (validation, non-finite scan, moving the
+//                      raw bytes out)
 //   BM_Lookup          repository Get (the model version's shared_ptr)
 //   BM_Pack            FP32 -> ap_fixed packing into a device buffer
 //   BM_Unpack          ap_fixed -> FP32
@@ -21,6 +24,8 @@
 
 #include "absl/synchronization/mutex.h"
 #include "benchmark/benchmark.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
 #include "server/device/device_manager.h"
 #include "server/device/fake/fake_device.h"
 #include "server/frontend/infer_codec.h"
@@ -72,30 +77,53 @@ class Env {
   std::unique_ptr<ModelRepository> repository_;
 };
 
-std::string InputBytes() {
-  std::vector<float> values(kInputs);
-  for (int i = 0; i < kInputs; ++i) values[i] = static_cast<float>(i % 13) / 8 - 0.75f;
+std::string InputBytes(int samples = 1) {
+  std::vector<float> values(static_cast<size_t>(samples) * kInputs);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i % 13) / 8 - 0.75f;
   return std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
 }
 
-inference::ModelInferRequest Wire() {
+inference::ModelInferRequest Wire(int samples = 1) {
   inference::ModelInferRequest wire;
   wire.set_model_name(kModel);
   auto* input = wire.add_inputs();
   input->set_name("input_1");
   input->set_datatype("FP32");
-  input->add_shape(1);
+  input->add_shape(samples);
   input->add_shape(kInputs);
-  wire.add_raw_input_contents(InputBytes());
+  wire.add_raw_input_contents(InputBytes(samples));
   return wire;
 }
 
-// Includes giving the wire message its 108 input bytes back each time (Decode moves them out).
+// What the reactor does with the received bytes; gRPC hands them over as slices of at most
+// 16 kB here, as its transport reads them.
+void BM_Parse(benchmark::State& state) {
+  const std::string serialized = Wire(static_cast<int>(state.range(0))).SerializeAsString();
+  std::vector<grpc::Slice> slices;
+  constexpr size_t kSliceBytes = 16 << 10;
+  for (size_t at = 0; at < serialized.size(); at += kSliceBytes) {
+    slices.emplace_back(serialized.data() + at, std::min(kSliceBytes, serialized.size() - at));
+  }
+  const grpc::ByteBuffer received(slices.data(), slices.size());
+  for (auto _ : state) {
+    grpc::ByteBuffer consumed(received);
+    inference::ModelInferRequest request;
+    if (!grpc::SerializationTraits<inference::ModelInferRequest>::Deserialize(&consumed, &request)
+             .ok()) {
+      state.SkipWithError("undecodable");
+    }
+    benchmark::DoNotOptimize(request);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(serialized.size()));
+}
+BENCHMARK(BM_Parse)->Arg(1)->Arg(1024);
+
+// Includes giving the wire message its input bytes back each time (Decode moves them out).
 void BM_Decode(benchmark::State& state) {
   auto model = Env::Get().model();
   const frontend::ModelSignature signature = frontend::SignatureOf(*model);
-  inference::ModelInferRequest wire = Wire();
-  const std::string bytes = InputBytes();
+  inference::ModelInferRequest wire = Wire(static_cast<int>(state.range(0)));
+  const std::string bytes = InputBytes(static_cast<int>(state.range(0)));
   for (auto _ : state) {
     wire.mutable_raw_input_contents(0)->assign(bytes);
     InferenceRequest request;
@@ -105,7 +133,7 @@ void BM_Decode(benchmark::State& state) {
     benchmark::DoNotOptimize(request);
   }
 }
-BENCHMARK(BM_Decode);
+BENCHMARK(BM_Decode)->Arg(1)->Arg(1024);
 
 void BM_Lookup(benchmark::State& state) {
   ModelRepository* repository = Env::Get().repository();
@@ -118,17 +146,18 @@ BENCHMARK(BM_Lookup);
 
 // muon_pt's precisions: ap_fixed<14,4> in and out.
 void BM_Pack(benchmark::State& state) {
-  const std::string bytes = InputBytes();
+  const int samples = static_cast<int>(state.range(0));
+  const std::string bytes = InputBytes(samples);
   const numerics::FixedType type{14, 4};
-  std::vector<uint8_t> buffer(kInputs * type.container_bytes());
+  std::vector<uint8_t> buffer(samples * kInputs * type.container_bytes());
   for (auto _ : state) {
-    absl::Status s = numerics::PackElements(numerics::ElementType::kFp32, bytes.data(), kInputs,
-                                            type, buffer.data());
+    absl::Status s = numerics::PackElements(numerics::ElementType::kFp32, bytes.data(),
+                                            samples * kInputs, type, buffer.data());
     benchmark::DoNotOptimize(s);
     benchmark::DoNotOptimize(buffer.data());
   }
 }
-BENCHMARK(BM_Pack);
+BENCHMARK(BM_Pack)->Arg(1)->Arg(1024);
 
 void BM_Unpack(benchmark::State& state) {
   const numerics::FixedType type{14, 4};
@@ -158,14 +187,16 @@ void BM_Encode(benchmark::State& state) {
 }
 BENCHMARK(BM_Encode);
 
-// One request at a time through `scheduler`; waits for its `done` (which may run inline).
-void RoundTrips(benchmark::State& state, ModelScheduler* scheduler, int input_bytes) {
-  const std::string bytes = input_bytes == kInputs * 4 ? InputBytes() : std::string(input_bytes, 0);
+// One request of `samples` samples at a time through `scheduler`; waits for its `done` (which may
+// run inline).
+void RoundTrips(benchmark::State& state, ModelScheduler* scheduler, int samples) {
+  const std::string bytes = InputBytes(samples);
   absl::Mutex mu;
   int64_t finished = 0;
   int64_t sent = 0;
   for (auto _ : state) {
     auto request = std::make_unique<InferenceRequest>();
+    request->batch_size = samples;
     request->input = bytes;
     request->done = [&mu, &finished](absl::StatusOr<InferenceResult> result) {
       if (!result.ok()) std::abort();
@@ -187,7 +218,7 @@ void BM_SchedulerRun(benchmark::State& state) {
   auto model = Env::Get().model();
   const ModelStatisticsSnapshot before = model->metrics()->Snapshot();
   const int64_t inline_before = model->scheduler()->inline_runs();
-  RoundTrips(state, model->scheduler(), kInputs * 4);
+  RoundTrips(state, model->scheduler(), static_cast<int>(state.range(0)));
   const ModelStatisticsSnapshot after = model->metrics()->Snapshot();
   const double n = double(after.execution_count - before.execution_count);
   if (n > 0) {
@@ -198,7 +229,7 @@ void BM_SchedulerRun(benchmark::State& state) {
         double(model->scheduler()->inline_runs() - inline_before) / double(state.iterations());
   }
 }
-BENCHMARK(BM_SchedulerRun)->UseRealTime();
+BENCHMARK(BM_SchedulerRun)->Arg(1)->Arg(1024)->UseRealTime();
 
 void BM_HandOff(benchmark::State& state) {
   FakeDeviceOptions device_options;
@@ -221,7 +252,7 @@ void BM_HandOff(benchmark::State& state) {
   options.run_to_completion_limit =
       state.range(0) == 0 ? absl::Microseconds(100) : absl::ZeroDuration();
   auto scheduler = *ModelScheduler::Create(options, loaded.get(), &clock, nullptr);
-  RoundTrips(state, scheduler.get(), kInputs * 4);
+  RoundTrips(state, scheduler.get(), 1);
   state.counters["inline_share"] = double(scheduler->inline_runs()) / double(state.iterations());
   scheduler.reset();
 }

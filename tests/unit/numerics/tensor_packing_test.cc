@@ -40,36 +40,53 @@ mpz_class ExpectedRaw(const FixedType& t, double x) {
 }
 
 // Packs `values` given as `src` elements and checks each packed raw against the GMP reference of
-// the element's exact value.
+// the element's exact value, and each container's bits: the raw sign-extended (signed types) or
+// zero-extended to the container, as PackRaw writes it.
 template <typename E>
 void CheckPack(ElementType src, const std::vector<E>& elements, const std::vector<double>& exact,
                const FixedType& t) {
-  std::vector<uint8_t> out(elements.size() * t.container_bytes() + 1);
+  const size_t cb = t.container_bytes();
+  std::vector<uint8_t> out(elements.size() * cb + 1);
+  std::vector<uint8_t> canonical(cb);
   // Odd destination offset too: the fast path must not assume alignment.
   for (size_t offset : {size_t{0}, size_t{1}}) {
     ASSERT_TRUE(PackElements(src, elements.data(), elements.size(), t, out.data() + offset).ok());
     for (size_t k = 0; k < elements.size(); ++k) {
-      const int64_t raw = UnpackRaw(t, out.data() + offset + k * t.container_bytes());
+      const uint8_t* container = out.data() + offset + k * cb;
+      const int64_t raw = UnpackRaw(t, container);
       EXPECT_EQ(reference::RawToMpz(t, raw), ExpectedRaw(t, exact[k]))
           << ElementTypeName(src) << " " << exact[k] << " -> " << t.ToString();
+      PackRaw(t, raw, canonical.data());
+      EXPECT_EQ(std::memcmp(container, canonical.data(), cb), 0)
+          << ElementTypeName(src) << " " << exact[k] << " -> " << t.ToString() << ": container bits";
     }
   }
 }
 
 TEST(PackElementsTest, Fp32MatchesReferenceForEveryCommonType) {
   std::mt19937_64 rng(5);
-  std::vector<float> values = {0.0f,   -0.0f, 31.9999f, -32.0f, 1e-9f,
-                               -1e-9f, 1e30f, -1e30f,   0.5f,   -0.5f};
+  // The fast path takes these (it hands the rest of a tensor to the general path from the first
+  // huge or non-finite element on, so the huge ones come in a second tensor).
+  std::vector<float> values = {0.0f, -0.0f, 31.9999f, -32.0f, 1e-9f, -1e-9f, 0.5f, -0.5f,
+                               std::numeric_limits<float>::denorm_min(), -1e-40f};
   std::normal_distribution<float> x(0, 16);
   for (int k = 0; k < 4000; ++k) values.push_back(x(rng));
+  std::normal_distribution<float> wide(0, 1e5);  // wraps and saturates narrow types
+  for (int k = 0; k < 1000; ++k) values.push_back(wide(rng));
   for (int k = -20; k <= 20; ++k) values.push_back(std::ldexp(1.0f, -10) * (k + 0.5f));  // ties
-  std::vector<double> exact(values.begin(), values.end());
+  std::vector<float> with_huge = values;
+  with_huge.insert(with_huge.begin() + 700, {1e30f, -1e30f, 3e18f});
   for (const char* type :
        {"ap_fixed<16,6>", "ap_fixed<16,6,AP_RND,AP_SAT>", "ap_fixed<16,6,AP_RND>",
         "ap_fixed<16,6,AP_TRN,AP_SAT>", "ap_ufixed<8,3,AP_RND_CONV,AP_SAT_SYM>", "ap_fixed<6,2>",
         "ap_fixed<24,10,AP_RND,AP_SAT>", "ap_fixed<40,12>", "ap_fixed<64,30,AP_RND_ZERO>",
-        "ap_fixed<8,-3,AP_RND>", "ap_ufixed<12,14>", "ap_fixed<18,8,AP_TRN,AP_WRAP,2>"}) {
-    CheckPack(ElementType::kFp32, values, exact, T(type));
+        "ap_fixed<8,-3,AP_RND>", "ap_ufixed<12,14>", "ap_fixed<18,8,AP_TRN,AP_WRAP,2>",
+        "ap_fixed<32,16>", "ap_ufixed<32,20>", "ap_ufixed<32,16,AP_RND,AP_SAT>",
+        "ap_ufixed<7,3>", "ap_int<8>", "ap_uint<16>"}) {
+    for (const std::vector<float>* tensor : {&values, &with_huge}) {
+      CheckPack(ElementType::kFp32, *tensor, std::vector<double>(tensor->begin(), tensor->end()),
+                T(type));
+    }
   }
 }
 
