@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <exception>
 #include <memory>
 #include <new>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "google/protobuf/arena.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
@@ -180,8 +182,15 @@ class InferReactor final : public grpc::ServerUnaryReactor {
 
   RpcTracker* const rpcs_;
   grpc::ByteBuffer* const out_;  // gRPC's, sent on Finish
-  ModelInferRequest request_;    // its raw input bytes are moved out when enqueued
-  ModelInferResponse response_;
+  // The messages live in an arena whose first block is part of this object: a small request's
+  // tensors, shapes and names cost no allocation of their own, and none is freed one by one.
+  static constexpr size_t kArenaBlockBytes = 2048;
+  alignas(std::max_align_t) char arena_block_[kArenaBlockBytes];
+  google::protobuf::Arena arena_{arena_block_, kArenaBlockBytes};
+  // request_'s raw input bytes are moved out when enqueued.
+  ModelInferRequest& request_ = *google::protobuf::Arena::CreateMessage<ModelInferRequest>(&arena_);
+  ModelInferResponse& response_ =
+      *google::protobuf::Arena::CreateMessage<ModelInferResponse>(&arena_);
   std::shared_ptr<std::atomic<bool>> cancelled_ = std::make_shared<std::atomic<bool>>(false);
   InferenceContext inference_;
   std::shared_ptr<const ServingModel> enqueued_on_;  // null when not enqueued

@@ -26,6 +26,7 @@ using internal::Int128;
 // Samples processed together; activations of a block are stored feature-major (x[f * lanes + b])
 // so every per-feature operation runs across the block's lanes (see network_kernels_internal.h).
 constexpr int kBlock = internal::kKernelBlock;
+constexpr int kSampleLanes = 16;  // one-sample dense rows padded to whole AVX-512 int32 vectors
 constexpr int kMaxTableSize = 1 << 20;
 // Exact intermediates are held in 128-bit integers: every product/sum must fit this many bits.
 constexpr int kMaxExactBits = 120;
@@ -177,7 +178,8 @@ struct CompiledLayer {
   int product_shift = 0;  // F_in + F_w - F_acc: right shift taking a product into accum units
   internal::DenseKernelKind dense_kernel = internal::DenseKernelKind::kGeneral;
   std::vector<int32_t> weights32;        // fast kernels: w[j * n_in + i]
-  std::vector<int32_t> weights32_by_in;  // one-sample kernel: w[i * n_out + j]
+  std::vector<int32_t> weights32_by_in;  // one-sample kernel: w[i * sample_stride + j]
+  int sample_stride = 0;                  // n_out rounded up to kSampleLanes (zero columns)
   std::vector<int32_t> bias32;
   internal::DenseProductQuant quant;
   // Fast-kernel epilogues: to the result type (when result_fast), the same with the following
@@ -306,7 +308,12 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
   const FixedType& acc_t = d.accum_type;
   if (l.dense_kernel == internal::DenseKernelKind::kWrap32) {
     l.weights32.assign(l.weights_by_out.begin(), l.weights_by_out.end());
-    l.weights32_by_in.assign(d.weights.begin(), d.weights.end());
+    l.sample_stride = (d.n_out + kSampleLanes - 1) / kSampleLanes * kSampleLanes;
+    l.weights32_by_in.assign(static_cast<size_t>(d.n_in) * l.sample_stride, 0);
+    for (int i = 0; i < d.n_in; ++i) {
+      std::copy_n(d.weights.begin() + static_cast<size_t>(i) * d.n_out, d.n_out,
+                  l.weights32_by_in.begin() + static_cast<size_t>(i) * l.sample_stride);
+    }
     l.bias32.assign(l.bias_accum.begin(), l.bias_accum.end());
     l.quant = l.plan.wrap32;
     // accum_t -> accum_t is always the identity and fast (accum_t has at most 32 bits here).
@@ -1184,9 +1191,9 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
                                          : l.result_fast ? l.epilogue_result
                                                          : l.epilogue_accum;
       if (lanes == 1) {
-        uint32_t* acc = BlockScratch::Sized(scratch.sample_acc, l.n_out);
+        uint32_t* acc = BlockScratch::Sized(scratch.sample_acc, l.sample_stride);
         internal::DenseWrap32Sample(x32, l.weights32_by_in.data(), l.bias32.data(), l.n_in, l.n_out,
-                                    l.quant, e, acc, y32);
+                                    l.sample_stride, l.quant, e, acc, y32);
       } else {
         internal::DenseWrap32Block(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
                                    l.quant, e, y32);

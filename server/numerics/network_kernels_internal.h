@@ -164,11 +164,12 @@ struct DenseEpilogue {
 void DenseWrap32Block(const int32_t* x, int lanes, const int32_t* w_by_out, const int32_t* bias,
                       int n_in, int n_out, const DenseProductQuant& q, const DenseEpilogue& e,
                       int32_t* y);
-// One-sample form: x[i], y[j], weights in latency layout w_by_in[i * n_out + j]; `acc` is scratch
-// of n_out values.
+// One-sample form: x[i], y[j], weights in latency layout w_by_in[i * stride + j] with zero weights
+// in the columns n_out..stride (a stride that is a multiple of the vector width leaves the inner
+// loop without a scalar remainder); `acc` is scratch of `stride` values.
 void DenseWrap32Sample(const int32_t* x, const int32_t* w_by_in, const int32_t* bias, int n_in,
-                       int n_out, const DenseProductQuant& q, const DenseEpilogue& e, uint32_t* acc,
-                       int32_t* y);
+                       int n_out, int stride, const DenseProductQuant& q, const DenseEpilogue& e,
+                       uint32_t* acc, int32_t* y);
 
 // ---------------------------------------------------------------------------------------------
 // General fast dense kernels (kFast32 / kFast64): per-layer functions with explicit parameters,

@@ -206,7 +206,7 @@ class StepDense {
       case DenseKernelKind::kFast32:
         for (int i = 0; i < n_in; ++i) x32[i] = static_cast<int32_t>(x[i]);
         if (plan_.kind == DenseKernelKind::kWrap32) {
-          DenseWrap32Sample(x32.data(), w32_by_in_.data(), bias32_.data(), n_in, n_out,
+          DenseWrap32Sample(x32.data(), w32_by_in_.data(), bias32_.data(), n_in, n_out, n_out,
                             plan_.wrap32, epilogue_, acc.data(), y32.data());
         } else {
           DenseFastBlock32(x32.data(), 1, w32_by_out_.data(), bias32_.data(), n_in, n_out,
