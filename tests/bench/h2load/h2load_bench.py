@@ -10,6 +10,13 @@ generated stubs, in-process server) gives the same latency ratio, the in-process
 the blocking-vs-async client rates.
 
     tests/bench/h2load/h2load_bench.py [--build-dir build] [--short] [--seconds 2] [--repeat 5]
+    tests/bench/h2load/h2load_bench.py --instructions 3000
+
+--instructions N runs fpgaasd under valgrind's callgrind instead and counts the instructions the
+server executes per request over N requests of each case (instrumented only while h2load sends
+them): a measure that does not move with the machine's load, for comparing changes on a busy
+machine; the kept callgrind files (--keep-callgrind DIR) say where they go (callgrind_annotate
+--inclusive=yes).
 
 On a shared, loaded machine single runs swing by 2x; so every case is measured --repeat times,
 ModelInfer and its baseline back to back (alternating which goes first), and the table gives the
@@ -46,9 +53,9 @@ def fail(message):
 class Daemon:
     """fpgaasd on free ports; stopped (SIGTERM, then SIGKILL) on exit."""
 
-    def __init__(self, fpgaasd, root, extra_flags):
+    def __init__(self, fpgaasd, root, extra_flags, wrapper=()):
         self.proc = subprocess.Popen(
-            [fpgaasd, "--grpc-address=127.0.0.1", "--grpc-port=0", "--http-port=-1",
+            list(wrapper) + [fpgaasd, "--grpc-address=127.0.0.1", "--grpc-port=0", "--http-port=-1",
              "--metrics-address=127.0.0.1", "--metrics-port=0", "--device=emu",
              "--model-repository=" + os.path.join(root, "deploy", "models"),
              "--model-control-mode=explicit", "--load-model=" + MODEL, "--log-level=warn"]
@@ -116,6 +123,63 @@ def h2load(address, pid, method, body, clients, streams, seconds, warmup, log_di
     return float(rate.group(1)), latencies, cpu * 1e6 / requests
 
 
+def instructions_per_request(fpgaasd, root, extra_flags, method, body, requests, clients, streams,
+                             tmp, keep_dir):
+    """Instructions fpgaasd executes per request (callgrind, all threads, only while h2load sends
+    `requests` requests after a warm-up)."""
+    out = os.path.join(tmp, "callgrind.out")
+    daemon = Daemon(fpgaasd, root, extra_flags,
+                    wrapper=["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                             "--callgrind-out-file=" + out])
+    send = lambda n: subprocess.run(
+        ["h2load", "-c", str(clients), "-m", str(streams), "-t", "1", "-n", str(n), "-d", body]
+        + HEADERS + [daemon.address + SERVICE + method],
+        capture_output=True, text=True, timeout=900).stdout
+    control = lambda switch: subprocess.run(
+        ["callgrind_control", "-i", switch, str(daemon.proc.pid)], capture_output=True, check=True)
+    try:
+        send(200)  # connections, lazy initialisation, first batches
+        control("on")
+        sent = send(requests)
+        control("off")
+    finally:
+        daemon.stop()
+    if not re.search(r"\b%d succeeded" % requests, sent):
+        fail("h2load %s under callgrind: unexpected output\n%s" % (method, sent))
+    total = 0
+    for name in os.listdir(tmp):
+        if name.startswith("callgrind.out"):
+            path = os.path.join(tmp, name)
+            with open(path) as f:
+                total += sum(int(line.split()[1]) for line in f if line.startswith("totals:"))
+            if keep_dir:
+                shutil.copy(path, os.path.join(keep_dir, "%s-%d-%d.%s" % (method, clients, streams,
+                                                                          name)))
+            os.unlink(path)
+    return total / requests
+
+
+def instructions_table(fpgaasd, root, args, bodies, tmp):
+    if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
+        print("h2load_bench: valgrind not installed; skipped")
+        return 77
+    if args.keep_callgrind:
+        os.makedirs(args.keep_callgrind, exist_ok=True)
+    count = lambda method, body, c, m: instructions_per_request(
+        fpgaasd, root, args.fpgaasd_flag, method, bodies[body], args.instructions, c, m, tmp,
+        args.keep_callgrind)
+    print("instructions fpgaasd executes per request (callgrind, %d requests per case)"
+          % args.instructions)
+    print("| case | ModelInfer | ServerLive | ratio |")
+    print("|---|---|---|---|")
+    for case, c, m in (("1 in flight", 1, 1), ("64 in flight (4 conn x 16)", 4, 16)):
+        infer, live = count("ModelInfer", "infer1", c, m), count("ServerLive", "live", c, m)
+        print("| %s, 1 sample | %.0f | %.0f | %.2f |" % (case, infer, live, infer / live))
+    big = count("ModelInfer", "infer1024", 4, 1)
+    print("| 1024-sample requests, 4 in flight | %.0f (%.0f per sample) | | |" % (big, big / 1024))
+    return 0
+
+
 def server_bench(binary, seconds, repeat, tmp):
     pattern = ("BM_(UnarySingleSampleLatency|ServerLiveLatency|UnaryThroughput|"
                "ServerLiveThroughput|ConcurrentSingleSample|ConcurrentServerLive|"
@@ -157,6 +221,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=2, help="per h2load run")
     parser.add_argument("--repeat", type=int, default=5, help="runs per case (medians)")
     parser.add_argument("--no-server-bench", action="store_true")
+    parser.add_argument("--instructions", type=int, default=0, metavar="N",
+                        help="count instructions per request under callgrind (N requests per case)")
+    parser.add_argument("--keep-callgrind", metavar="DIR", help="with --instructions: keep the files")
     parser.add_argument("--fpgaasd-flag", action="append", default=[],
                         help="extra fpgaasd flag (repeatable), e.g. --fpgaasd-flag=--grpc-max-threads=4")
     args = parser.parse_args()
@@ -182,6 +249,8 @@ def main():
             with open(bodies[name], "wb") as f:
                 subprocess.run([grpc_body] + argv, stdout=f, check=True)
 
+        if args.instructions:
+            return instructions_table(fpgaasd, root, args, bodies, tmp)
         load = os.getloadavg()
         daemon = Daemon(fpgaasd, root, args.fpgaasd_flag)
         try:
