@@ -168,22 +168,32 @@ FPGAAS_CLONES void DenseWrap32Sample(const int32_t* x, const int32_t* w_by_in, c
   };
   for (int j = 0; j < n_out; ++j) acc[j] = static_cast<uint32_t>(bias[j]);
   for (int j = n_out; j < stride; ++j) acc[j] = 0;
-  // Groups of 16 outputs whose accumulators stay in registers over the whole input loop (GCC
-  // vector extensions: one AVX-512 register, two AVX2 ones, four SSE2 ones).
-  using Lanes = uint32_t __attribute__((vector_size(64)));
-  using SignedLanes = int32_t __attribute__((vector_size(64)));
-  constexpr int kGroup = sizeof(Lanes) / sizeof(uint32_t);
+  // Groups of 16 outputs whose accumulators stay in registers over the whole input loop: two
+  // vectors of 8 (GCC vector extensions; an AVX2 register each, two SSE2 ones; a 16-lane type
+  // would be spilled to the stack on every row by the AVX2 clone).
+  using Lanes = uint32_t __attribute__((vector_size(32)));
+  using SignedLanes = int32_t __attribute__((vector_size(32)));
+  constexpr int kLanes = sizeof(Lanes) / sizeof(uint32_t);
+  constexpr int kGroup = 2 * kLanes;
+  auto add_terms = [sr, sl, rc](Lanes& a, uint32_t xi, const int32_t* w_at) {
+    Lanes w;
+    std::memcpy(&w, w_at, sizeof(w));
+    const SignedLanes p = reinterpret_cast<SignedLanes>(xi * w + rc);
+    a += reinterpret_cast<Lanes>(p >> sr) << sl;
+  };
   int j0 = 0;
   for (; j0 + kGroup <= stride; j0 += kGroup) {
-    Lanes a;
-    std::memcpy(&a, acc + j0, sizeof(a));
+    Lanes a0, a1;
+    std::memcpy(&a0, acc + j0, sizeof(a0));
+    std::memcpy(&a1, acc + j0 + kLanes, sizeof(a1));
     for (int i = 0; i < n_in; ++i) {
-      Lanes w;
-      std::memcpy(&w, w_by_in + static_cast<size_t>(i) * stride + j0, sizeof(w));
-      const SignedLanes p = reinterpret_cast<SignedLanes>(static_cast<uint32_t>(x[i]) * w + rc);
-      a += reinterpret_cast<Lanes>(p >> sr) << sl;
+      const int32_t* w = w_by_in + static_cast<size_t>(i) * stride + j0;
+      const uint32_t xi = static_cast<uint32_t>(x[i]);
+      add_terms(a0, xi, w);
+      add_terms(a1, xi, w + kLanes);
     }
-    std::memcpy(acc + j0, &a, sizeof(a));
+    std::memcpy(acc + j0, &a0, sizeof(a0));
+    std::memcpy(acc + j0 + kLanes, &a1, sizeof(a1));
   }
   for (int i = 0; i < n_in && j0 < stride; ++i) {
     const int32_t* w = w_by_in + static_cast<size_t>(i) * stride;
