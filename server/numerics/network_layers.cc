@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -96,6 +97,18 @@ void ConvertRow(const std::optional<FastConvert>& c, const FixedType& from, cons
   }
 }
 
+// y[k] = x[k] between int64 and int32 lanes (values that fit both) or within one lane type,
+// vectorized for the best instruction set.
+FPGAAS_NUMERICS_CLONES void NarrowRaws(const int64_t* x, int32_t* y, size_t n) {
+  for (size_t k = 0; k < n; ++k) y[k] = static_cast<int32_t>(x[k]);
+}
+FPGAAS_NUMERICS_CLONES void WidenRaws(const int32_t* x, int64_t* y, size_t n) {
+  for (size_t k = 0; k < n; ++k) y[k] = x[k];
+}
+void CopyRaws(const int64_t* x, int32_t* y, size_t n) { NarrowRaws(x, y, n); }
+void CopyRaws(const int32_t* x, int64_t* y, size_t n) { WidenRaws(x, y, n); }
+void CopyRaws(const int64_t* x, int64_t* y, size_t n) { std::copy(x, x + n, y); }
+
 // --------------------------------------------------------------------------------------------
 
 class ConvLayer final : public ExtraLayer {
@@ -158,9 +171,12 @@ class ConvLayer final : public ExtraLayer {
     }
   }
 
-  // At a block of samples each output pixel is one dense layer over the samples (lanes): its
-  // window's rows (contiguous per input pixel, n_chan rows each) copied into a feature-major
-  // block, zero rows in the padding; the kernel writes the pixel's n_filt rows of y.
+  // At a block of samples each output pixel is one dense layer over the samples (lanes). The input
+  // is first copied once into a zero-padded image in the kernel's lane type (int32 lanes narrowed
+  // once rather than once per window); a window's row of filt_width pixels is then one contiguous
+  // run of that image, copied into a feature-major block in (kh, kw, chan) order, or read in place
+  // when the whole window is one run (1-D convolutions, windows spanning the padded width). The
+  // padding holds 0, as Run's skipped products (PlanFast).
   void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
     if (depthwise_ && lanes <= kKernelBlock) {
       RunDepthwiseBlock(xs[0], y, lanes);
@@ -171,66 +187,10 @@ class ConvLayer final : public ExtraLayer {
       ExtraLayer::RunBlock(xs, y, count, lanes);
       return;
     }
-    const ConvSpec& c = c_;
-    const int64_t* in = xs[0];
-    const size_t n_x = static_cast<size_t>(window_) * lanes;
-    const size_t n_y = static_cast<size_t>(c.n_filt) * lanes;
-    const size_t pixel_rows = static_cast<size_t>(c.n_chan) * lanes;
-    thread_local std::vector<int64_t> x64;
-    thread_local std::vector<int32_t> x32, y32;
-    const bool wide = plan_.kind == DenseKernelKind::kFast64;
-    if (wide) {
-      if (x64.size() < n_x) x64.resize(n_x);
+    if (plan_.kind == DenseKernelKind::kFast64) {
+      RunBlockOn<int64_t>(xs[0], y, lanes);
     } else {
-      if (x32.size() < n_x) x32.resize(n_x);
-      if (y32.size() < n_y) y32.resize(n_y);
-    }
-    for (int oh = 0; oh < c.out_height; ++oh) {
-      for (int ow = 0; ow < c.out_width; ++ow) {
-        size_t row = 0;
-        for (int kh = 0; kh < c.filt_height; ++kh) {
-          const int iy = oh * c.stride_height + kh - c.pad_top;
-          for (int kw = 0; kw < c.filt_width; ++kw, row += pixel_rows) {
-            const int ix = ow * c.stride_width + kw - c.pad_left;
-            const bool inside = iy >= 0 && iy < c.in_height && ix >= 0 && ix < c.in_width;
-            const int64_t* src =
-                in + (static_cast<size_t>(iy) * c.in_width + ix) * pixel_rows;
-            if (wide) {
-              if (inside) {
-                std::copy(src, src + pixel_rows, x64.data() + row);
-              } else {
-                std::fill(x64.data() + row, x64.data() + row + pixel_rows, 0);
-              }
-            } else {
-              int32_t* dst = x32.data() + row;
-              if (inside) {
-                for (size_t q = 0; q < pixel_rows; ++q) dst[q] = static_cast<int32_t>(src[q]);
-              } else {
-                std::fill(dst, dst + pixel_rows, 0);
-              }
-            }
-          }
-        }
-        int64_t* py = y + (static_cast<size_t>(oh) * c.out_width + ow) * n_y;
-        if (wide) {
-          if (plan_.mul32) {
-            DenseMul32Block(x64.data(), lanes, w_by_out_.data(), bias_accum_.data(), window_,
-                            c.n_filt, plan_.params, epilogue_, py);
-          } else {
-            DenseFastBlock64(x64.data(), lanes, w_by_out_.data(), bias_accum_.data(), window_,
-                             c.n_filt, plan_.params, epilogue_, py);
-          }
-          continue;
-        }
-        if (plan_.kind == DenseKernelKind::kWrap32) {
-          DenseWrap32Block(x32.data(), lanes, w32_.data(), bias32_.data(), window_, c.n_filt,
-                           plan_.wrap32, epilogue_, y32.data());
-        } else {
-          DenseFastBlock32(x32.data(), lanes, w32_.data(), bias32_.data(), window_, c.n_filt,
-                           plan_.params, epilogue_, y32.data());
-        }
-        for (size_t q = 0; q < n_y; ++q) py[q] = y32[q];
-      }
+      RunBlockOn<int32_t>(xs[0], y, lanes);
     }
   }
 
@@ -415,6 +375,83 @@ class ConvLayer final : public ExtraLayer {
     for (int b = 0; b < count; ++b) {
       int64_t* py = y + static_cast<size_t>(first + b) * n_filt;
       for (int f = 0; f < n_filt; ++f) py[f] = block[static_cast<size_t>(f) * lanes + b];
+    }
+  }
+
+  // RunBlock's steps on lanes of type T (int64_t: kFast64; int32_t: kWrap32 / kFast32).
+  template <typename T>
+  void RunBlockOn(const int64_t* in, int64_t* y, int lanes) const {
+    const ConvSpec& c = c_;
+    const size_t pixel_rows = static_cast<size_t>(c.n_chan) * lanes;
+    const int padded_w = c.in_width + c.pad_left + c.pad_right;
+    const int padded_h = c.in_height + c.pad_top + c.pad_bottom;
+    const size_t image_row = static_cast<size_t>(padded_w) * pixel_rows;
+    const size_t run = static_cast<size_t>(c.filt_width) * pixel_rows;  // one window row
+    const size_t n_x = static_cast<size_t>(window_) * lanes;
+    const size_t n_y = static_cast<size_t>(c.n_filt) * lanes;
+    thread_local std::vector<T> image, block;
+    thread_local std::vector<int32_t> y32;
+    const bool padded = c.pad_top != 0 || c.pad_bottom != 0 || c.pad_left != 0 || c.pad_right != 0;
+    const T* img = nullptr;
+    if constexpr (std::is_same_v<T, int64_t>) {
+      img = in;
+    }
+    if (!std::is_same_v<T, int64_t> || padded) {
+      const size_t n_image = static_cast<size_t>(padded_h) * image_row;
+      if (image.size() < n_image) image.resize(n_image);
+      T* dst = image.data();
+      std::fill(dst, dst + static_cast<size_t>(c.pad_top) * image_row, T{0});
+      const size_t left = static_cast<size_t>(c.pad_left) * pixel_rows;
+      const size_t right = static_cast<size_t>(c.pad_right) * pixel_rows;
+      const size_t row = static_cast<size_t>(c.in_width) * pixel_rows;
+      for (int iy = 0; iy < c.in_height; ++iy) {
+        T* d = dst + static_cast<size_t>(c.pad_top + iy) * image_row;
+        std::fill(d, d + left, T{0});
+        CopyRaws(in + static_cast<size_t>(iy) * row, d + left, row);
+        std::fill(d + left + row, d + left + row + right, T{0});
+      }
+      std::fill(dst + static_cast<size_t>(c.pad_top + c.in_height) * image_row, dst + n_image,
+                T{0});
+      img = dst;
+    }
+    // The window is one run when it has one row or spans the padded width.
+    const bool in_place = c.filt_height == 1 || c.filt_width == padded_w;
+    if (!in_place && block.size() < n_x) block.resize(n_x);
+    if constexpr (!std::is_same_v<T, int64_t>) {
+      if (y32.size() < n_y) y32.resize(n_y);
+    }
+    for (int oh = 0; oh < c.out_height; ++oh) {
+      for (int ow = 0; ow < c.out_width; ++ow) {
+        const T* corner = img + static_cast<size_t>(oh) * c.stride_height * image_row +
+                          static_cast<size_t>(ow) * c.stride_width * pixel_rows;
+        const T* x = corner;
+        if (!in_place) {
+          for (int kh = 0; kh < c.filt_height; ++kh) {
+            const T* src = corner + static_cast<size_t>(kh) * image_row;
+            std::copy(src, src + run, block.data() + static_cast<size_t>(kh) * run);
+          }
+          x = block.data();
+        }
+        int64_t* py = y + (static_cast<size_t>(oh) * c.out_width + ow) * n_y;
+        if constexpr (std::is_same_v<T, int64_t>) {
+          if (plan_.mul32) {
+            DenseMul32Block(x, lanes, w_by_out_.data(), bias_accum_.data(), window_, c.n_filt,
+                            plan_.params, epilogue_, py);
+          } else {
+            DenseFastBlock64(x, lanes, w_by_out_.data(), bias_accum_.data(), window_, c.n_filt,
+                             plan_.params, epilogue_, py);
+          }
+        } else {
+          if (plan_.kind == DenseKernelKind::kWrap32) {
+            DenseWrap32Block(x, lanes, w32_.data(), bias32_.data(), window_, c.n_filt, plan_.wrap32,
+                             epilogue_, y32.data());
+          } else {
+            DenseFastBlock32(x, lanes, w32_.data(), bias32_.data(), window_, c.n_filt, plan_.params,
+                             epilogue_, y32.data());
+          }
+          CopyRaws(y32.data(), py, n_y);
+        }
+      }
     }
   }
 
