@@ -992,8 +992,8 @@ FPGAAS_NUMERICS_CLONES void SoftmaxSliceBlock(const CompiledLayer& l, const int6
 // ReduceRowsFast over `groups` groups at once: group g's n rows (`lanes` values each) start at
 // e + g * group_step; their sums (the same tree, every pairwise sum through `add`) go to
 // out[g * lanes + b]. `stack` is scratch of at least (n - 1) * groups * lanes values.
-void ReduceGroupsFast(const internal::FastConvert& add, const int64_t* e, size_t group_step,
-                      int n, int groups, int lanes, int64_t* out, int64_t* stack) {
+void ReduceGroupsFast(const internal::FastConvert& add, const int64_t* e, size_t group_step, int n,
+                      int groups, int lanes, int64_t* out, int64_t* stack) {
   const size_t row = static_cast<size_t>(lanes);
   if (n == 1) {
     for (int g = 0; g < groups; ++g) std::copy_n(e + g * group_step, row, out + g * row);
@@ -1021,8 +1021,8 @@ void ReduceGroupsFast(const internal::FastConvert& add, const int64_t* e, size_t
 // SoftmaxSliceBlock (stable / latency) over every lane of `groups` slices of n adjacent rows
 // (inner == 1: slice g is rows [g * n, (g + 1) * n)): the same steps, each one pass over all the
 // slices (per-pixel softmax of an image: a few values per slice, many slices).
-FPGAAS_NUMERICS_CLONES void SoftmaxSlicesBlock(const CompiledLayer& l, const int64_t* x,
-                                               int64_t* y, int n, int groups, int lanes,
+FPGAAS_NUMERICS_CLONES void SoftmaxSlicesBlock(const CompiledLayer& l, const int64_t* x, int64_t* y,
+                                               int n, int groups, int lanes,
                                                BlockScratch& scratch) {
   const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
   const size_t row = static_cast<size_t>(lanes);
