@@ -665,8 +665,10 @@ TEST(GraphLayers, ConvBlocksMatchTheReference) {
     RandomGraph g(seed);
     auto type = [&]() {
       const int band = g.Int(0, 2);
-      FixedType t = T(band == 0 ? g.Int(2, 16) : band == 1 ? g.Int(17, 31) : g.Int(32, 40), 0,
-                      g.Int(0, 4) != 0);
+      FixedType t = T(band == 0   ? g.Int(2, 16)
+                      : band == 1 ? g.Int(17, 31)
+                                  : g.Int(32, 40),
+                      0, g.Int(0, 4) != 0);
       t.integer_bits = g.Int(-2, t.width + 3);
       t.quantization = static_cast<Quantization>(g.Int(0, 6));
       t.overflow = static_cast<Overflow>(g.Int(0, 3));
@@ -694,11 +696,10 @@ TEST(GraphLayers, ConvBlocksMatchTheReference) {
     c.weight_type = type();
     c.bias_type = type();
     c.accum_type = type();
-    c.weights = g.Raws(c.weight_type, static_cast<size_t>(c.filt_height) * c.filt_width *
-                                          c.n_chan * c.n_filt);
+    c.weights = g.Raws(c.weight_type,
+                       static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan * c.n_filt);
     c.biases = g.Raws(c.bias_type, c.n_filt);
-    NetworkSpec s =
-        OneInput(in, c.in_height * c.in_width * c.n_chan, {Layer("conv", type(), c)});
+    NetworkSpec s = OneInput(in, c.in_height * c.in_width * c.n_chan, {Layer("conv", type(), c)});
     auto net = Network::Create(s);
     if (!net.ok()) {  // a product too wide for the exact path
       EXPECT_EQ(net.status().code(), absl::StatusCode::kUnimplemented) << net.status();
