@@ -89,11 +89,11 @@ int64_t To(const FixedType& from, int64_t raw, const FixedType& res) {
 
 // y[b] = c(x[b]) over one row of lanes, by the recipe when there is one.
 void ConvertRow(const std::optional<FastConvert>& c, const FixedType& from, const int64_t* x,
-                const FixedType& to, int64_t* y, int lanes) {
+                const FixedType& to, int64_t* y, size_t lanes) {
   if (c) {
-    ConvertRaws(*c, x, y, static_cast<size_t>(lanes));
+    ConvertRaws(*c, x, y, lanes);
   } else {
-    for (int b = 0; b < lanes; ++b) y[b] = Convert(from, x[b], to);
+    for (size_t b = 0; b < lanes; ++b) y[b] = Convert(from, x[b], to);
   }
 }
 
@@ -914,11 +914,11 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePooling(const LayerSpec& s,
 // (xa[b] << sa) > (xb[b] << sb) (maximum; < for minimum), else takes yb[b]. The shifted values fit
 // int64 (the caller checks). Branch-free, so it vectorizes and random data costs no mispredicts.
 FPGAAS_NUMERICS_CLONES void SelectRow(bool max, const int64_t* xa, int sa, const int64_t* xb,
-                                      int sb, const int64_t* yb, int64_t* y, int lanes) {
+                                      int sb, const int64_t* yb, int64_t* y, size_t lanes) {
   if (max) {
-    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) > (xb[b] << sb) ? y[b] : yb[b];
+    for (size_t b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) > (xb[b] << sb) ? y[b] : yb[b];
   } else {
-    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) < (xb[b] << sb) ? y[b] : yb[b];
+    for (size_t b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) < (xb[b] << sb) ? y[b] : yb[b];
   }
 }
 
@@ -926,17 +926,17 @@ FPGAAS_NUMERICS_CLONES void SelectRow(bool max, const int64_t* xa, int sa, const
 // (plain int64 loops: the default x86-64 clone has no 64-bit vector compares or multiplies).
 // y[b] = (xa[b] << sa) + (xb[b] << sb), or minus (exact: the caller bounds the shifted values).
 FPGAAS_NUMERICS_CLONES void AddShiftedRow(const int64_t* xa, int sa, const int64_t* xb, int sb,
-                                          bool subtract, int64_t* y, int lanes) {
+                                          bool subtract, int64_t* y, size_t lanes) {
   if (subtract) {
-    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) - (xb[b] << sb);
+    for (size_t b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) - (xb[b] << sb);
   } else {
-    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) + (xb[b] << sb);
+    for (size_t b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) + (xb[b] << sb);
   }
 }
 // y[b] = xa[b] * xb[b] (exact: the caller bounds the product).
 FPGAAS_NUMERICS_CLONES void MultiplyRow(const int64_t* xa, const int64_t* xb, int64_t* y,
-                                        int lanes) {
-  for (int b = 0; b < lanes; ++b) y[b] = xa[b] * xb[b];
+                                        size_t lanes) {
+  for (size_t b = 0; b < lanes; ++b) y[b] = xa[b] * xb[b];
 }
 // leaky_relu / prelu: y[b] keeps its value where x[b] > 0, else takes alpha * x[b] through c.
 FPGAAS_NUMERICS_CLONES void LeakyRow(const int64_t* x, int64_t alpha, const FastConvert& c,
@@ -949,8 +949,8 @@ FPGAAS_NUMERICS_CLONES void LeakyRow(const int64_t* x, int64_t alpha, const Fast
 // hard_sigmoid / hard_tanh before res_t: z = clamp((slope * x << up) + shift, 0, one), and
 // 2 z - one for hard_tanh (exact: the caller bounds the intermediates).
 FPGAAS_NUMERICS_CLONES void HardRow(const int64_t* x, int64_t slope, int up, int64_t shift,
-                                    int64_t one, bool tanh, int64_t* y, int lanes) {
-  for (int b = 0; b < lanes; ++b) {
+                                    int64_t one, bool tanh, int64_t* y, size_t lanes) {
+  for (size_t b = 0; b < lanes; ++b) {
     int64_t z = ((slope * x[b]) << up) + shift;
     z = z > one ? one : z < 0 ? 0 : z;
     y[b] = tanh ? 2 * z - one : z;
@@ -990,16 +990,37 @@ struct RowSource {
 BlockFn RowMapBlock(std::vector<RowSource> map, std::vector<FixedType> from, FixedType res) {
   std::vector<std::optional<FastConvert>> conv;
   for (const FixedType& t : from) conv.push_back(MakeFastConvert(t, res));
-  return [map = std::move(map), from = std::move(from), conv = std::move(conv), res](
+  // Runs of output rows from consecutive rows of one input (or all 0), each moved at once.
+  struct Run {
+    RowSource first;
+    int out_row = 0, rows = 0;
+  };
+  std::vector<Run> runs;
+  for (size_t j = 0; j < map.size(); ++j) {
+    const RowSource& r = map[j];
+    if (!runs.empty()) {
+      Run& last = runs.back();
+      const bool zeros = r.row < 0 && last.first.row < 0;
+      const bool next = r.row >= 0 && last.first.row >= 0 && r.input == last.first.input &&
+                        r.row == last.first.row + last.rows;
+      if (zeros || next) {
+        ++last.rows;
+        continue;
+      }
+    }
+    runs.push_back({r, static_cast<int>(j), 1});
+  }
+  return [runs = std::move(runs), from = std::move(from), conv = std::move(conv), res](
              const int64_t* const* xs, int64_t* y, int lanes) {
-    for (size_t j = 0; j < map.size(); ++j) {
-      int64_t* yj = y + j * lanes;
-      const RowSource& r = map[j];
-      if (r.row < 0) {
-        std::fill(yj, yj + lanes, 0);
+    for (const Run& run : runs) {
+      int64_t* yj = y + static_cast<size_t>(run.out_row) * lanes;
+      const size_t n = static_cast<size_t>(run.rows) * lanes;
+      if (run.first.row < 0) {
+        std::fill(yj, yj + n, 0);
       } else {
-        ConvertRow(conv[r.input], from[r.input], xs[r.input] + static_cast<size_t>(r.row) * lanes,
-                   res, yj, lanes);
+        const int k = run.first.input;
+        ConvertRow(conv[k], from[k], xs[k] + static_cast<size_t>(run.first.row) * lanes, res, yj,
+                   n);
       }
     }
   };
@@ -1362,6 +1383,12 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       if (!c) break;
       const bool sub = m.kind == MergeKind::kSubtract;
       block = [c = *c, sub, sa, sb, n, n1, n2](const int64_t* const* xs, int64_t* y, int lanes) {
+        if (n1 == n2) {  // every row at once
+          const size_t all = static_cast<size_t>(n) * lanes;
+          AddShiftedRow(xs[0], sa, xs[1], sb, sub, y, all);
+          ConvertRaws(c, y, y, all);
+          return;
+        }
         for (int i = 0; i < n; ++i) {
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
           const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
@@ -1376,6 +1403,12 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       const std::optional<FastConvert> c = recipe(a.width + b.width + 1, fa + fb);
       if (!c) break;
       block = [c = *c, n, n1, n2](const int64_t* const* xs, int64_t* y, int lanes) {
+        if (n1 == n2) {  // every row at once
+          const size_t all = static_cast<size_t>(n) * lanes;
+          MultiplyRow(xs[0], xs[1], y, all);
+          ConvertRaws(c, y, y, all);
+          return;
+        }
         for (int i = 0; i < n; ++i) {
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
           const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
@@ -1394,6 +1427,15 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       // FunctionLayer::RunBlock calls it with lanes <= kKernelBlock only.
       block = [ca = *ca, cb = *cb, max, sa, sb, n, n1, n2](const int64_t* const* xs, int64_t* y,
                                                            int lanes) {
+        if (n1 == n2) {  // every row at once
+          const size_t all = static_cast<size_t>(n) * lanes;
+          thread_local std::vector<int64_t> converted_b;
+          if (converted_b.size() < all) converted_b.resize(all);
+          ConvertRaws(ca, xs[0], y, all);
+          ConvertRaws(cb, xs[1], converted_b.data(), all);
+          SelectRow(max, xs[0], sa, xs[1], sb, converted_b.data(), y, all);
+          return;
+        }
         int64_t tb[kKernelBlock];
         for (int i = 0; i < n; ++i) {
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
@@ -1559,14 +1601,11 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
         const int64_t slope64 = static_cast<int64_t>(slope), shift64 = static_cast<int64_t>(shift),
                       one64 = static_cast<int64_t>(one);
         const int up = f - fp;
-        block = [c = *c, slope64, shift64, one64, up, tanh, n](const int64_t* const* xs,
-                                                                int64_t* y, int lanes) {
-          for (int i = 0; i < n; ++i) {
-            const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
-            int64_t* yi = y + static_cast<size_t>(i) * lanes;
-            HardRow(xi, slope64, up, shift64, one64, tanh, yi, lanes);
-            ConvertRaws(c, yi, yi, lanes);
-          }
+        block = [c = *c, slope64, shift64, one64, up, tanh, n](const int64_t* const* xs, int64_t* y,
+                                                               int lanes) {
+          const size_t all = static_cast<size_t>(n) * lanes;  // every row at once
+          HardRow(xs[0], slope64, up, shift64, one64, tanh, y, all);
+          ConvertRaws(c, y, y, all);
         };
       }
       break;
