@@ -109,6 +109,30 @@ void CopyRaws(const int64_t* x, int32_t* y, size_t n) { NarrowRaws(x, y, n); }
 void CopyRaws(const int32_t* x, int64_t* y, size_t n) { WidenRaws(x, y, n); }
 void CopyRaws(const int64_t* x, int64_t* y, size_t n) { std::copy(x, x + n, y); }
 
+// Element-wise rows of the pooling, merge and activation block forms below, compiled per ISA
+// (plain int64 loops: the default x86-64 clone has no 64-bit vector compares or multiplies).
+// y[b] = (xa[b] << sa) + (xb[b] << sb), or minus (exact: the caller bounds the shifted values).
+FPGAAS_NUMERICS_CLONES void AddShiftedRow(const int64_t* xa, int sa, const int64_t* xb, int sb,
+                                          bool subtract, int64_t* y, size_t lanes) {
+  if (subtract) {
+    for (size_t b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) - (xb[b] << sb);
+  } else {
+    for (size_t b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) + (xb[b] << sb);
+  }
+}
+// Pooling rows (PoolingLayer::RunBlock): a[b] = max(a[b], v[b]) / max(a[b], c); a[b] / d
+// truncated toward zero (0 when d is 0), the raw quotient of ap_fixed /= unsigned.
+FPGAAS_NUMERICS_CLONES void MaxRow(int64_t* a, const int64_t* v, size_t n) {
+  for (size_t b = 0; b < n; ++b) a[b] = v[b] > a[b] ? v[b] : a[b];
+}
+FPGAAS_NUMERICS_CLONES void MaxConstRow(int64_t* a, int64_t c, size_t n) {
+  for (size_t b = 0; b < n; ++b) a[b] = c > a[b] ? c : a[b];
+}
+void DivideRow(int64_t* a, int64_t d, size_t n) {
+  if (d == 1) return;
+  for (size_t b = 0; b < n; ++b) a[b] = d > 0 ? a[b] / d : 0;
+}
+
 // --------------------------------------------------------------------------------------------
 
 class ConvLayer final : public ExtraLayer {
@@ -565,9 +589,10 @@ class PoolingLayer final : public ExtraLayer {
   }
 
   // A block of samples: the same steps row by row (one row = one value of every sample), each
-  // conversion by its integer recipe. Raw values compare as their real values when they share a
-  // type of at most 62 bits; a quotient of an in-range sum is in range, and the acc -> acc recipe
-  // is ApplyOverflow's clamp/wrap on it.
+  // conversion by its integer recipe, every channel of an output pixel at once (a pixel's channels
+  // are adjacent rows). Raw values compare as their real values when they share a type of at most
+  // 62 bits; a quotient of an in-range sum is in range, and the acc -> acc recipe is
+  // ApplyOverflow's clamp/wrap on it.
   void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
     if (!block_fast_ || lanes > kKernelBlock) {
       ExtraLayer::RunBlock(xs, y, count, lanes);
@@ -575,93 +600,83 @@ class PoolingLayer final : public ExtraLayer {
     }
     const PoolingSpec& p = p_;
     const int64_t* x = xs[0];
-    const size_t rows = static_cast<size_t>(p.n_chan) * lanes;
+    const size_t rows = static_cast<size_t>(p.n_chan) * lanes;  // one pixel
     const int window = p.pool_height * p.pool_width;
-    thread_local std::vector<int64_t> win, acc;
-    if (win.size() < static_cast<size_t>(window) * lanes) win.resize(static_cast<size_t>(window) * lanes);
-    if (acc.size() < static_cast<size_t>(lanes)) acc.resize(lanes);
+    thread_local std::vector<int64_t> win, acc, tree;
+    if (win.size() < window * rows) win.resize(window * rows);
+    if (acc.size() < rows) acc.resize(rows);
+    if (tree.size() < 2 * window * rows) tree.resize(2 * window * rows);
+    int64_t* a = acc.data();
+    const int64_t* src[kMaxBlockWindow] = {};
     for (int oh = 0; oh < p.out_height; ++oh) {
       for (int ow = 0; ow < p.out_width; ++ow) {
-        int64_t* out_pixel = y + (static_cast<size_t>(oh) * p.out_width + ow) * rows;
-        for (int ch = 0; ch < p.n_chan; ++ch) {
-          // The window's rows (nullptr: padding) in (kh, kw) order.
-          int n = 0, inside = 0;
-          const int64_t* src[kMaxBlockWindow];
-          for (int kh = 0; kh < p.pool_height; ++kh) {
-            const int iy = oh * p.stride_height + kh - p.pad_top;
-            for (int kw = 0; kw < p.pool_width; ++kw) {
-              const int ix = ow * p.stride_width + kw - p.pad_left;
-              const bool in_image = iy >= 0 && iy < p.in_height && ix >= 0 && ix < p.in_width;
-              src[n++] = in_image ? x + ((static_cast<size_t>(iy) * p.in_width + ix) * p.n_chan +
-                                         ch) * lanes
-                                  : nullptr;
-              inside += in_image;
-            }
+        int64_t* out = y + (static_cast<size_t>(oh) * p.out_width + ow) * rows;
+        // The window's pixels (nullptr: padding) in (kh, kw) order.
+        int n = 0, inside = 0;
+        for (int kh = 0; kh < p.pool_height; ++kh) {
+          const int iy = oh * p.stride_height + kh - p.pad_top;
+          for (int kw = 0; kw < p.pool_width; ++kw) {
+            const int ix = ow * p.stride_width + kw - p.pad_left;
+            const bool in_image = iy >= 0 && iy < p.in_height && ix >= 0 && ix < p.in_width;
+            src[n++] = in_image ? x + (static_cast<size_t>(iy) * p.in_width + ix) * rows : nullptr;
+            inside += in_image;
           }
-          int64_t* a = acc.data();
-          int64_t* out = out_pixel + static_cast<size_t>(ch) * lanes;
-          if (p.window_in_accum) {
-            for (int k = 0; k < n; ++k) {
-              ConvertRaws(*in_to_acc_, src[k], win.data() + static_cast<size_t>(k) * lanes, lanes);
-            }
-            if (p.kind == PoolKind::kMax) {
-              std::copy(win.data(), win.data() + lanes, a);
-              for (int k = 1; k < n; ++k) {
-                const int64_t* v = win.data() + static_cast<size_t>(k) * lanes;
-                for (int b = 0; b < lanes; ++b) a[b] = v[b] > a[b] ? v[b] : a[b];
-              }
-            } else {
-              if (p.sequential_sum) {
-                // Pack after pack: the pack's pixels as a tree, then added to the running sum.
-                const int per_pack = std::max(p.pixels_per_pack, 1);
-                int64_t part[kKernelBlock];
-                std::fill(a, a + lanes, 0);
-                for (int k = 0; k < n; k += per_pack) {
-                  ReduceRows(win.data() + static_cast<size_t>(k) * lanes, per_pack, lanes, part);
-                  for (int b = 0; b < lanes; ++b) a[b] += part[b];
-                  ConvertRaws(*pair_sum_, a, a, lanes);
-                }
-              } else {
-                ReduceRows(win.data(), n, lanes, a);
-              }
-              for (int b = 0; b < lanes; ++b) a[b] /= n;
-              ConvertRaws(*acc_to_acc_, a, a, lanes);
-            }
-            ConvertRaws(*acc_to_res_, a, out, lanes);
-            continue;
-          }
-          if (p.kind == PoolKind::kMax) {
-            for (int b = 0; b < lanes; ++b) a[b] = src[0] ? src[0][b] : pad_max_;
-            for (int k = 1; k < n; ++k) {
-              if (src[k] == nullptr) {
-                for (int b = 0; b < lanes; ++b) a[b] = pad_max_ > a[b] ? pad_max_ : a[b];
-              } else {
-                const int64_t* v = src[k];
-                for (int b = 0; b < lanes; ++b) a[b] = v[b] > a[b] ? v[b] : a[b];
-              }
-            }
-            ConvertRaws(*in_to_acc_, a, a, lanes);
-            ConvertRaws(*acc_to_res_, a, out, lanes);
-            continue;
-          }
-          // Average: s = accum_t(s + x) at the common fractional bits, padding adds 0.
-          std::fill(a, a + lanes, 0);
-          for (int k = 0; k < n; ++k) {
-            if (src[k] == nullptr) {
-              for (int b = 0; b < lanes; ++b) a[b] <<= sum_acc_shift_;
-            } else {
-              const int64_t* v = src[k];
-              for (int b = 0; b < lanes; ++b) {
-                a[b] = (a[b] << sum_acc_shift_) + (v[b] << sum_in_shift_);
-              }
-            }
-            ConvertRaws(*sum_to_acc_, a, a, lanes);
-          }
-          const int64_t d = p.count_pad ? window : inside;
-          for (int b = 0; b < lanes; ++b) a[b] = d > 0 ? a[b] / d : 0;
-          ConvertRaws(*acc_to_acc_, a, a, lanes);
-          ConvertRaws(*acc_to_res_, a, out, lanes);
         }
+        if (p.window_in_accum) {  // no padding here (CompilePooling)
+          for (int k = 0; k < n; ++k) ConvertRaws(*in_to_acc_, src[k], win.data() + k * rows, rows);
+          if (p.kind == PoolKind::kMax) {
+            std::copy(win.data(), win.data() + rows, a);
+            for (int k = 1; k < n; ++k) MaxRow(a, win.data() + k * rows, rows);
+          } else {
+            if (p.sequential_sum) {
+              // Pack after pack: the pack's pixels as a tree, then added to the running sum.
+              const int per_pack = std::max(p.pixels_per_pack, 1);
+              int64_t* part = tree.data();
+              std::fill(a, a + rows, 0);
+              for (int k = 0; k < n; k += per_pack) {
+                ReduceRows(win.data() + k * rows, per_pack, rows, part, part + rows);
+                AddShiftedRow(a, 0, part, 0, false, a, rows);
+                ConvertRaws(*pair_sum_, a, a, rows);
+              }
+            } else {
+              ReduceRows(win.data(), n, rows, a, tree.data());
+            }
+            DivideRow(a, n, rows);
+            ConvertRaws(*acc_to_acc_, a, a, rows);
+          }
+          ConvertRaws(*acc_to_res_, a, out, rows);
+          continue;
+        }
+        if (p.kind == PoolKind::kMax) {
+          if (src[0] != nullptr) {
+            std::copy(src[0], src[0] + rows, a);
+          } else {
+            std::fill(a, a + rows, pad_max_);
+          }
+          for (int k = 1; k < n; ++k) {
+            if (src[k] == nullptr) {
+              MaxConstRow(a, pad_max_, rows);
+            } else {
+              MaxRow(a, src[k], rows);
+            }
+          }
+          ConvertRaws(*in_to_acc_, a, a, rows);
+          ConvertRaws(*acc_to_res_, a, out, rows);
+          continue;
+        }
+        // Average: s = accum_t(s + x) at the common fractional bits, padding adds 0.
+        std::fill(a, a + rows, 0);
+        for (int k = 0; k < n; ++k) {
+          if (src[k] == nullptr) {
+            for (size_t b = 0; b < rows; ++b) a[b] <<= sum_acc_shift_;
+          } else {
+            AddShiftedRow(a, sum_acc_shift_, src[k], sum_in_shift_, false, a, rows);
+          }
+          ConvertRaws(*sum_to_acc_, a, a, rows);
+        }
+        DivideRow(a, p.count_pad ? window : inside, rows);
+        ConvertRaws(*acc_to_acc_, a, a, rows);
+        ConvertRaws(*acc_to_res_, a, out, rows);
       }
     }
     // Stream global pooling's output loop: every output pack holds channels 0..s-1.
@@ -816,23 +831,24 @@ class PoolingLayer final : public ExtraLayer {
                                                                   : sum_to_acc_.has_value()));
   }
 
-  // nnet::reduce's tree (as ReduceSum) over n rows, each pairwise sum through pair_sum_.
-  void ReduceRows(const int64_t* rows, int n, int lanes, int64_t* out) const {
+  // nnet::reduce's tree (as ReduceSum) over n rows of `lanes` values, each pairwise sum through
+  // pair_sum_, into out; `scratch` holds at least n * lanes values.
+  void ReduceRows(const int64_t* rows, int n, size_t lanes, int64_t* out, int64_t* scratch) const {
     if (n == 1) {
       std::copy(rows, rows + lanes, out);
       return;
     }
     if (n == 2) {
-      for (int b = 0; b < lanes; ++b) out[b] = rows[b] + rows[lanes + b];
+      AddShiftedRow(rows, 0, rows + lanes, 0, false, out, lanes);
       ConvertRaws(*pair_sum_, out, out, lanes);
       return;
     }
     int left = 1;
     while (left * 2 <= n - 1) left *= 2;
-    int64_t right[kKernelBlock];
-    ReduceRows(rows, left, lanes, out);
-    ReduceRows(rows + static_cast<size_t>(left) * lanes, n - left, lanes, right);
-    for (int b = 0; b < lanes; ++b) out[b] += right[b];
+    int64_t* right = scratch;
+    ReduceRows(rows, left, lanes, out, scratch + lanes);
+    ReduceRows(rows + left * lanes, n - left, lanes, right, scratch + lanes);
+    AddShiftedRow(out, 0, right, 0, false, out, lanes);
     ConvertRaws(*pair_sum_, out, out, lanes);
   }
 
@@ -922,17 +938,6 @@ FPGAAS_NUMERICS_CLONES void SelectRow(bool max, const int64_t* xa, int sa, const
   }
 }
 
-// Element-wise rows of the merge and activation block forms below, compiled per instruction set
-// (plain int64 loops: the default x86-64 clone has no 64-bit vector compares or multiplies).
-// y[b] = (xa[b] << sa) + (xb[b] << sb), or minus (exact: the caller bounds the shifted values).
-FPGAAS_NUMERICS_CLONES void AddShiftedRow(const int64_t* xa, int sa, const int64_t* xb, int sb,
-                                          bool subtract, int64_t* y, size_t lanes) {
-  if (subtract) {
-    for (size_t b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) - (xb[b] << sb);
-  } else {
-    for (size_t b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) + (xb[b] << sb);
-  }
-}
 // y[b] = xa[b] * xb[b] (exact: the caller bounds the product).
 FPGAAS_NUMERICS_CLONES void MultiplyRow(const int64_t* xa, const int64_t* xb, int64_t* y,
                                         size_t lanes) {
