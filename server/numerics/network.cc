@@ -996,12 +996,105 @@ FPGAAS_NUMERICS_CLONES void SoftmaxSliceBlock(const CompiledLayer& l, const int6
   }
 }
 
+// ReduceRowsFast over `groups` groups at once: group g's n rows (`lanes` values each) start at
+// e + g * group_step; their sums (the same tree, every pairwise sum through `add`) go to
+// out[g * lanes + b]. `stack` is scratch of at least (n - 1) * groups * lanes values.
+void ReduceGroupsFast(const internal::FastConvert& add, const int64_t* e, size_t group_step, int n,
+                      int groups, int lanes, int64_t* out, int64_t* stack) {
+  const size_t row = static_cast<size_t>(lanes);
+  if (n == 1) {
+    for (int g = 0; g < groups; ++g) std::copy_n(e + g * group_step, row, out + g * row);
+    return;
+  }
+  if (n == 2) {
+    for (int g = 0; g < groups; ++g) {
+      const int64_t* eg = e + g * group_step;
+      int64_t* og = out + g * row;
+      for (size_t b = 0; b < row; ++b) og[b] = eg[b] + eg[row + b];
+    }
+    internal::ConvertRaws(add, out, out, groups * row);
+    return;
+  }
+  int left = 1;
+  while (left * 2 <= n - 1) left *= 2;
+  int64_t* right = stack;
+  stack += groups * row;
+  ReduceGroupsFast(add, e, group_step, left, groups, lanes, out, stack);
+  ReduceGroupsFast(add, e + left * row, group_step, n - left, groups, lanes, right, stack);
+  for (size_t k = 0; k < groups * row; ++k) out[k] += right[k];
+  internal::ConvertRaws(add, out, out, groups * row);
+}
+
+// SoftmaxSliceBlock (stable / latency) over every lane of `groups` slices of n adjacent rows
+// (inner == 1: slice g is rows [g * n, (g + 1) * n)): the same steps, each one pass over all the
+// slices (per-pixel softmax of an image: a few values per slice, many slices).
+FPGAAS_NUMERICS_CLONES void SoftmaxSlicesBlock(const CompiledLayer& l, const int64_t* x, int64_t* y,
+                                               int n, int groups, int lanes,
+                                               BlockScratch& scratch) {
+  const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
+  const size_t row = static_cast<size_t>(lanes);
+  const size_t step = static_cast<size_t>(n) * row;  // one slice
+  const size_t total = static_cast<size_t>(groups) * step;
+  const size_t per_lane = static_cast<size_t>(groups) * row;  // one value per slice and lane
+  int64_t* e = BlockScratch::Sized(scratch.softmax_x, total);
+  int64_t* work = BlockScratch::Sized(scratch.softmax_y, total + per_lane);
+  int64_t* lane = BlockScratch::Sized(scratch.softmax_lanes, per_lane);
+  const int64_t* exp_table = l.exp_table_sum.data();
+  if (s.implementation == SoftmaxImplementation::kStable) {
+    for (int g = 0; g < groups; ++g) {
+      const int64_t* xg = x + g * step;
+      int64_t* m = lane + g * row;
+      std::copy_n(xg, row, m);
+      for (int j = 1; j < n; ++j) {
+        const int64_t* xj = xg + j * row;
+        for (size_t b = 0; b < row; ++b) m[b] = std::max(m[b], xj[b]);
+      }
+      for (int j = 0; j < n; ++j) {
+        const int64_t* xj = xg + j * row;
+        int64_t* ej = e + g * step + j * row;
+        for (size_t b = 0; b < row; ++b) ej[b] = m[b] - xj[b];
+      }
+    }
+    internal::ConvertRaws(l.softmax_norm, e, e, total);  // inp_norm_t(max - x)
+    const TableIndex index = MakeTableIndex(s.inp_norm_type, Log2(s.exp_table_size));
+    for (size_t k = 0; k < total; ++k) {
+      e[k] = exp_table[(static_cast<uint64_t>(e[k]) & index.mask) >> index.shift];
+    }
+  } else {  // latency
+    const TableIndex index = MakeTableIndex(l.in_type, Log2(s.exp_table_size));
+    for (size_t k = 0; k < total; ++k) {
+      e[k] = exp_table[(static_cast<uint64_t>(x[k]) & index.mask) >> index.shift];
+    }
+  }
+  // The sums (into `lane`, the tree's scratch in `work`), then the inverses.
+  ReduceGroupsFast(l.softmax_add, e, step, n, groups, lanes, lane, work);
+  internal::ConvertRaws(l.softmax_inv_inp, lane, lane, per_lane);
+  const TableIndex inv_index = MakeTableIndex(l.inv_index_type, Log2(s.inv_table_size));
+  for (size_t k = 0; k < per_lane; ++k) {
+    lane[k] = l.inv_table[(static_cast<uint64_t>(lane[k]) & inv_index.mask) >> inv_index.shift];
+  }
+  for (int g = 0; g < groups; ++g) {
+    const int64_t* inv = lane + g * row;
+    for (int j = 0; j < n; ++j) {
+      const size_t at = g * step + j * row;
+      for (size_t b = 0; b < row; ++b) work[at + b] = e[at + b] * inv[b];
+    }
+  }
+  internal::ConvertRaws(l.softmax_out, work, y, total);  // res_t(e * inv)
+}
+
 // A softmax layer (HasSoftmaxBlock) over lanes b < count of a feature-major block: every slice
-// (s.slice values s.inner apart, or the whole input) by SoftmaxSliceBlock.
+// (s.slice values s.inner apart, or the whole input) by SoftmaxSliceBlock, or all slices at once
+// by SoftmaxSlicesBlock when they are adjacent and every lane is wanted.
 void SoftmaxBlock(const CompiledLayer& l, const int64_t* x, int64_t* y, int count, int lanes) {
   const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
   BlockScratch& scratch = ThreadScratch();
   const int slice = s.slice > 0 ? s.slice : l.n_in;
+  if (s.inner == 1 && count == lanes && s.implementation != SoftmaxImplementation::kArgmax &&
+      x != y) {
+    SoftmaxSlicesBlock(l, x, y, slice, l.n_in / slice, lanes, scratch);
+    return;
+  }
   const size_t row_step = static_cast<size_t>(s.inner) * lanes;
   for (int group = 0; group < l.n_in; group += slice * s.inner) {
     for (int k = 0; k < s.inner; ++k) {

@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -88,12 +89,48 @@ int64_t To(const FixedType& from, int64_t raw, const FixedType& res) {
 
 // y[b] = c(x[b]) over one row of lanes, by the recipe when there is one.
 void ConvertRow(const std::optional<FastConvert>& c, const FixedType& from, const int64_t* x,
-                const FixedType& to, int64_t* y, int lanes) {
+                const FixedType& to, int64_t* y, size_t lanes) {
   if (c) {
-    ConvertRaws(*c, x, y, static_cast<size_t>(lanes));
+    ConvertRaws(*c, x, y, lanes);
   } else {
-    for (int b = 0; b < lanes; ++b) y[b] = Convert(from, x[b], to);
+    for (size_t b = 0; b < lanes; ++b) y[b] = Convert(from, x[b], to);
   }
+}
+
+// y[k] = x[k] between int64 and int32 lanes (values that fit both) or within one lane type,
+// vectorized for the best instruction set.
+FPGAAS_NUMERICS_CLONES void NarrowRaws(const int64_t* x, int32_t* y, size_t n) {
+  for (size_t k = 0; k < n; ++k) y[k] = static_cast<int32_t>(x[k]);
+}
+FPGAAS_NUMERICS_CLONES void WidenRaws(const int32_t* x, int64_t* y, size_t n) {
+  for (size_t k = 0; k < n; ++k) y[k] = x[k];
+}
+void CopyRaws(const int64_t* x, int32_t* y, size_t n) { NarrowRaws(x, y, n); }
+void CopyRaws(const int32_t* x, int64_t* y, size_t n) { WidenRaws(x, y, n); }
+void CopyRaws(const int64_t* x, int64_t* y, size_t n) { std::copy(x, x + n, y); }
+
+// Element-wise rows of the pooling, merge and activation block forms below, compiled per ISA
+// (plain int64 loops: the default x86-64 clone has no 64-bit vector compares or multiplies).
+// y[b] = (xa[b] << sa) + (xb[b] << sb), or minus (exact: the caller bounds the shifted values).
+FPGAAS_NUMERICS_CLONES void AddShiftedRow(const int64_t* xa, int sa, const int64_t* xb, int sb,
+                                          bool subtract, int64_t* y, size_t lanes) {
+  if (subtract) {
+    for (size_t b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) - (xb[b] << sb);
+  } else {
+    for (size_t b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) + (xb[b] << sb);
+  }
+}
+// Pooling rows (PoolingLayer::RunBlock): a[b] = max(a[b], v[b]) / max(a[b], c); a[b] / d
+// truncated toward zero (0 when d is 0), the raw quotient of ap_fixed /= unsigned.
+FPGAAS_NUMERICS_CLONES void MaxRow(int64_t* a, const int64_t* v, size_t n) {
+  for (size_t b = 0; b < n; ++b) a[b] = v[b] > a[b] ? v[b] : a[b];
+}
+FPGAAS_NUMERICS_CLONES void MaxConstRow(int64_t* a, int64_t c, size_t n) {
+  for (size_t b = 0; b < n; ++b) a[b] = c > a[b] ? c : a[b];
+}
+void DivideRow(int64_t* a, int64_t d, size_t n) {
+  if (d == 1) return;
+  for (size_t b = 0; b < n; ++b) a[b] = d > 0 ? a[b] / d : 0;
 }
 
 // --------------------------------------------------------------------------------------------
@@ -158,9 +195,12 @@ class ConvLayer final : public ExtraLayer {
     }
   }
 
-  // At a block of samples each output pixel is one dense layer over the samples (lanes): its
-  // window's rows (contiguous per input pixel, n_chan rows each) copied into a feature-major
-  // block, zero rows in the padding; the kernel writes the pixel's n_filt rows of y.
+  // At a block of samples each output pixel is one dense layer over the samples (lanes). The input
+  // is first copied once into a zero-padded image in the kernel's lane type (int32 lanes narrowed
+  // once rather than once per window); a window's row of filt_width pixels is then one contiguous
+  // run of that image, copied into a feature-major block in (kh, kw, chan) order, or read in place
+  // when the whole window is one run (1-D convolutions, windows spanning the padded width). The
+  // padding holds 0, as Run's skipped products (PlanFast).
   void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
     if (depthwise_ && lanes <= kKernelBlock) {
       RunDepthwiseBlock(xs[0], y, lanes);
@@ -171,66 +211,10 @@ class ConvLayer final : public ExtraLayer {
       ExtraLayer::RunBlock(xs, y, count, lanes);
       return;
     }
-    const ConvSpec& c = c_;
-    const int64_t* in = xs[0];
-    const size_t n_x = static_cast<size_t>(window_) * lanes;
-    const size_t n_y = static_cast<size_t>(c.n_filt) * lanes;
-    const size_t pixel_rows = static_cast<size_t>(c.n_chan) * lanes;
-    thread_local std::vector<int64_t> x64;
-    thread_local std::vector<int32_t> x32, y32;
-    const bool wide = plan_.kind == DenseKernelKind::kFast64;
-    if (wide) {
-      if (x64.size() < n_x) x64.resize(n_x);
+    if (plan_.kind == DenseKernelKind::kFast64) {
+      RunBlockOn<int64_t>(xs[0], y, lanes);
     } else {
-      if (x32.size() < n_x) x32.resize(n_x);
-      if (y32.size() < n_y) y32.resize(n_y);
-    }
-    for (int oh = 0; oh < c.out_height; ++oh) {
-      for (int ow = 0; ow < c.out_width; ++ow) {
-        size_t row = 0;
-        for (int kh = 0; kh < c.filt_height; ++kh) {
-          const int iy = oh * c.stride_height + kh - c.pad_top;
-          for (int kw = 0; kw < c.filt_width; ++kw, row += pixel_rows) {
-            const int ix = ow * c.stride_width + kw - c.pad_left;
-            const bool inside = iy >= 0 && iy < c.in_height && ix >= 0 && ix < c.in_width;
-            const int64_t* src =
-                in + (static_cast<size_t>(iy) * c.in_width + ix) * pixel_rows;
-            if (wide) {
-              if (inside) {
-                std::copy(src, src + pixel_rows, x64.data() + row);
-              } else {
-                std::fill(x64.data() + row, x64.data() + row + pixel_rows, 0);
-              }
-            } else {
-              int32_t* dst = x32.data() + row;
-              if (inside) {
-                for (size_t q = 0; q < pixel_rows; ++q) dst[q] = static_cast<int32_t>(src[q]);
-              } else {
-                std::fill(dst, dst + pixel_rows, 0);
-              }
-            }
-          }
-        }
-        int64_t* py = y + (static_cast<size_t>(oh) * c.out_width + ow) * n_y;
-        if (wide) {
-          if (plan_.mul32) {
-            DenseMul32Block(x64.data(), lanes, w_by_out_.data(), bias_accum_.data(), window_,
-                            c.n_filt, plan_.params, epilogue_, py);
-          } else {
-            DenseFastBlock64(x64.data(), lanes, w_by_out_.data(), bias_accum_.data(), window_,
-                             c.n_filt, plan_.params, epilogue_, py);
-          }
-          continue;
-        }
-        if (plan_.kind == DenseKernelKind::kWrap32) {
-          DenseWrap32Block(x32.data(), lanes, w32_.data(), bias32_.data(), window_, c.n_filt,
-                           plan_.wrap32, epilogue_, y32.data());
-        } else {
-          DenseFastBlock32(x32.data(), lanes, w32_.data(), bias32_.data(), window_, c.n_filt,
-                           plan_.params, epilogue_, y32.data());
-        }
-        for (size_t q = 0; q < n_y; ++q) py[q] = y32[q];
-      }
+      RunBlockOn<int32_t>(xs[0], y, lanes);
     }
   }
 
@@ -418,6 +402,83 @@ class ConvLayer final : public ExtraLayer {
     }
   }
 
+  // RunBlock's steps on lanes of type T (int64_t: kFast64; int32_t: kWrap32 / kFast32).
+  template <typename T>
+  void RunBlockOn(const int64_t* in, int64_t* y, int lanes) const {
+    const ConvSpec& c = c_;
+    const size_t pixel_rows = static_cast<size_t>(c.n_chan) * lanes;
+    const int padded_w = c.in_width + c.pad_left + c.pad_right;
+    const int padded_h = c.in_height + c.pad_top + c.pad_bottom;
+    const size_t image_row = static_cast<size_t>(padded_w) * pixel_rows;
+    const size_t run = static_cast<size_t>(c.filt_width) * pixel_rows;  // one window row
+    const size_t n_x = static_cast<size_t>(window_) * lanes;
+    const size_t n_y = static_cast<size_t>(c.n_filt) * lanes;
+    thread_local std::vector<T> image, block;
+    thread_local std::vector<int32_t> y32;
+    const bool padded = c.pad_top != 0 || c.pad_bottom != 0 || c.pad_left != 0 || c.pad_right != 0;
+    const T* img = nullptr;
+    if constexpr (std::is_same_v<T, int64_t>) {
+      img = in;
+    }
+    if (!std::is_same_v<T, int64_t> || padded) {
+      const size_t n_image = static_cast<size_t>(padded_h) * image_row;
+      if (image.size() < n_image) image.resize(n_image);
+      T* dst = image.data();
+      std::fill(dst, dst + static_cast<size_t>(c.pad_top) * image_row, T{0});
+      const size_t left = static_cast<size_t>(c.pad_left) * pixel_rows;
+      const size_t right = static_cast<size_t>(c.pad_right) * pixel_rows;
+      const size_t row = static_cast<size_t>(c.in_width) * pixel_rows;
+      for (int iy = 0; iy < c.in_height; ++iy) {
+        T* d = dst + static_cast<size_t>(c.pad_top + iy) * image_row;
+        std::fill(d, d + left, T{0});
+        CopyRaws(in + static_cast<size_t>(iy) * row, d + left, row);
+        std::fill(d + left + row, d + left + row + right, T{0});
+      }
+      std::fill(dst + static_cast<size_t>(c.pad_top + c.in_height) * image_row, dst + n_image,
+                T{0});
+      img = dst;
+    }
+    // The window is one run when it has one row or spans the padded width.
+    const bool in_place = c.filt_height == 1 || c.filt_width == padded_w;
+    if (!in_place && block.size() < n_x) block.resize(n_x);
+    if constexpr (!std::is_same_v<T, int64_t>) {
+      if (y32.size() < n_y) y32.resize(n_y);
+    }
+    for (int oh = 0; oh < c.out_height; ++oh) {
+      for (int ow = 0; ow < c.out_width; ++ow) {
+        const T* corner = img + static_cast<size_t>(oh) * c.stride_height * image_row +
+                          static_cast<size_t>(ow) * c.stride_width * pixel_rows;
+        const T* x = corner;
+        if (!in_place) {
+          for (int kh = 0; kh < c.filt_height; ++kh) {
+            const T* src = corner + static_cast<size_t>(kh) * image_row;
+            std::copy(src, src + run, block.data() + static_cast<size_t>(kh) * run);
+          }
+          x = block.data();
+        }
+        int64_t* py = y + (static_cast<size_t>(oh) * c.out_width + ow) * n_y;
+        if constexpr (std::is_same_v<T, int64_t>) {
+          if (plan_.mul32) {
+            DenseMul32Block(x, lanes, w_by_out_.data(), bias_accum_.data(), window_, c.n_filt,
+                            plan_.params, epilogue_, py);
+          } else {
+            DenseFastBlock64(x, lanes, w_by_out_.data(), bias_accum_.data(), window_, c.n_filt,
+                             plan_.params, epilogue_, py);
+          }
+        } else {
+          if (plan_.kind == DenseKernelKind::kWrap32) {
+            DenseWrap32Block(x, lanes, w32_.data(), bias32_.data(), window_, c.n_filt, plan_.wrap32,
+                             epilogue_, y32.data());
+          } else {
+            DenseFastBlock32(x, lanes, w32_.data(), bias32_.data(), window_, c.n_filt, plan_.params,
+                             epilogue_, y32.data());
+          }
+          CopyRaws(y32.data(), py, n_y);
+        }
+      }
+    }
+  }
+
   ConvSpec c_;
   FixedType in_, res_;
   int product_shift_ = 0;  // F of the product minus accum_t's F
@@ -528,9 +589,10 @@ class PoolingLayer final : public ExtraLayer {
   }
 
   // A block of samples: the same steps row by row (one row = one value of every sample), each
-  // conversion by its integer recipe. Raw values compare as their real values when they share a
-  // type of at most 62 bits; a quotient of an in-range sum is in range, and the acc -> acc recipe
-  // is ApplyOverflow's clamp/wrap on it.
+  // conversion by its integer recipe, every channel of an output pixel at once (a pixel's channels
+  // are adjacent rows). Raw values compare as their real values when they share a type of at most
+  // 62 bits; a quotient of an in-range sum is in range, and the acc -> acc recipe is
+  // ApplyOverflow's clamp/wrap on it.
   void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
     if (!block_fast_ || lanes > kKernelBlock) {
       ExtraLayer::RunBlock(xs, y, count, lanes);
@@ -538,93 +600,83 @@ class PoolingLayer final : public ExtraLayer {
     }
     const PoolingSpec& p = p_;
     const int64_t* x = xs[0];
-    const size_t rows = static_cast<size_t>(p.n_chan) * lanes;
+    const size_t rows = static_cast<size_t>(p.n_chan) * lanes;  // one pixel
     const int window = p.pool_height * p.pool_width;
-    thread_local std::vector<int64_t> win, acc;
-    if (win.size() < static_cast<size_t>(window) * lanes) win.resize(static_cast<size_t>(window) * lanes);
-    if (acc.size() < static_cast<size_t>(lanes)) acc.resize(lanes);
+    thread_local std::vector<int64_t> win, acc, tree;
+    if (win.size() < window * rows) win.resize(window * rows);
+    if (acc.size() < rows) acc.resize(rows);
+    if (tree.size() < 2 * window * rows) tree.resize(2 * window * rows);
+    int64_t* a = acc.data();
+    const int64_t* src[kMaxBlockWindow] = {};
     for (int oh = 0; oh < p.out_height; ++oh) {
       for (int ow = 0; ow < p.out_width; ++ow) {
-        int64_t* out_pixel = y + (static_cast<size_t>(oh) * p.out_width + ow) * rows;
-        for (int ch = 0; ch < p.n_chan; ++ch) {
-          // The window's rows (nullptr: padding) in (kh, kw) order.
-          int n = 0, inside = 0;
-          const int64_t* src[kMaxBlockWindow];
-          for (int kh = 0; kh < p.pool_height; ++kh) {
-            const int iy = oh * p.stride_height + kh - p.pad_top;
-            for (int kw = 0; kw < p.pool_width; ++kw) {
-              const int ix = ow * p.stride_width + kw - p.pad_left;
-              const bool in_image = iy >= 0 && iy < p.in_height && ix >= 0 && ix < p.in_width;
-              src[n++] = in_image ? x + ((static_cast<size_t>(iy) * p.in_width + ix) * p.n_chan +
-                                         ch) * lanes
-                                  : nullptr;
-              inside += in_image;
-            }
+        int64_t* out = y + (static_cast<size_t>(oh) * p.out_width + ow) * rows;
+        // The window's pixels (nullptr: padding) in (kh, kw) order.
+        int n = 0, inside = 0;
+        for (int kh = 0; kh < p.pool_height; ++kh) {
+          const int iy = oh * p.stride_height + kh - p.pad_top;
+          for (int kw = 0; kw < p.pool_width; ++kw) {
+            const int ix = ow * p.stride_width + kw - p.pad_left;
+            const bool in_image = iy >= 0 && iy < p.in_height && ix >= 0 && ix < p.in_width;
+            src[n++] = in_image ? x + (static_cast<size_t>(iy) * p.in_width + ix) * rows : nullptr;
+            inside += in_image;
           }
-          int64_t* a = acc.data();
-          int64_t* out = out_pixel + static_cast<size_t>(ch) * lanes;
-          if (p.window_in_accum) {
-            for (int k = 0; k < n; ++k) {
-              ConvertRaws(*in_to_acc_, src[k], win.data() + static_cast<size_t>(k) * lanes, lanes);
-            }
-            if (p.kind == PoolKind::kMax) {
-              std::copy(win.data(), win.data() + lanes, a);
-              for (int k = 1; k < n; ++k) {
-                const int64_t* v = win.data() + static_cast<size_t>(k) * lanes;
-                for (int b = 0; b < lanes; ++b) a[b] = v[b] > a[b] ? v[b] : a[b];
-              }
-            } else {
-              if (p.sequential_sum) {
-                // Pack after pack: the pack's pixels as a tree, then added to the running sum.
-                const int per_pack = std::max(p.pixels_per_pack, 1);
-                int64_t part[kKernelBlock];
-                std::fill(a, a + lanes, 0);
-                for (int k = 0; k < n; k += per_pack) {
-                  ReduceRows(win.data() + static_cast<size_t>(k) * lanes, per_pack, lanes, part);
-                  for (int b = 0; b < lanes; ++b) a[b] += part[b];
-                  ConvertRaws(*pair_sum_, a, a, lanes);
-                }
-              } else {
-                ReduceRows(win.data(), n, lanes, a);
-              }
-              for (int b = 0; b < lanes; ++b) a[b] /= n;
-              ConvertRaws(*acc_to_acc_, a, a, lanes);
-            }
-            ConvertRaws(*acc_to_res_, a, out, lanes);
-            continue;
-          }
-          if (p.kind == PoolKind::kMax) {
-            for (int b = 0; b < lanes; ++b) a[b] = src[0] ? src[0][b] : pad_max_;
-            for (int k = 1; k < n; ++k) {
-              if (src[k] == nullptr) {
-                for (int b = 0; b < lanes; ++b) a[b] = pad_max_ > a[b] ? pad_max_ : a[b];
-              } else {
-                const int64_t* v = src[k];
-                for (int b = 0; b < lanes; ++b) a[b] = v[b] > a[b] ? v[b] : a[b];
-              }
-            }
-            ConvertRaws(*in_to_acc_, a, a, lanes);
-            ConvertRaws(*acc_to_res_, a, out, lanes);
-            continue;
-          }
-          // Average: s = accum_t(s + x) at the common fractional bits, padding adds 0.
-          std::fill(a, a + lanes, 0);
-          for (int k = 0; k < n; ++k) {
-            if (src[k] == nullptr) {
-              for (int b = 0; b < lanes; ++b) a[b] <<= sum_acc_shift_;
-            } else {
-              const int64_t* v = src[k];
-              for (int b = 0; b < lanes; ++b) {
-                a[b] = (a[b] << sum_acc_shift_) + (v[b] << sum_in_shift_);
-              }
-            }
-            ConvertRaws(*sum_to_acc_, a, a, lanes);
-          }
-          const int64_t d = p.count_pad ? window : inside;
-          for (int b = 0; b < lanes; ++b) a[b] = d > 0 ? a[b] / d : 0;
-          ConvertRaws(*acc_to_acc_, a, a, lanes);
-          ConvertRaws(*acc_to_res_, a, out, lanes);
         }
+        if (p.window_in_accum) {  // no padding here (CompilePooling)
+          for (int k = 0; k < n; ++k) ConvertRaws(*in_to_acc_, src[k], win.data() + k * rows, rows);
+          if (p.kind == PoolKind::kMax) {
+            std::copy(win.data(), win.data() + rows, a);
+            for (int k = 1; k < n; ++k) MaxRow(a, win.data() + k * rows, rows);
+          } else {
+            if (p.sequential_sum) {
+              // Pack after pack: the pack's pixels as a tree, then added to the running sum.
+              const int per_pack = std::max(p.pixels_per_pack, 1);
+              int64_t* part = tree.data();
+              std::fill(a, a + rows, 0);
+              for (int k = 0; k < n; k += per_pack) {
+                ReduceRows(win.data() + k * rows, per_pack, rows, part, part + rows);
+                AddShiftedRow(a, 0, part, 0, false, a, rows);
+                ConvertRaws(*pair_sum_, a, a, rows);
+              }
+            } else {
+              ReduceRows(win.data(), n, rows, a, tree.data());
+            }
+            DivideRow(a, n, rows);
+            ConvertRaws(*acc_to_acc_, a, a, rows);
+          }
+          ConvertRaws(*acc_to_res_, a, out, rows);
+          continue;
+        }
+        if (p.kind == PoolKind::kMax) {
+          if (src[0] != nullptr) {
+            std::copy(src[0], src[0] + rows, a);
+          } else {
+            std::fill(a, a + rows, pad_max_);
+          }
+          for (int k = 1; k < n; ++k) {
+            if (src[k] == nullptr) {
+              MaxConstRow(a, pad_max_, rows);
+            } else {
+              MaxRow(a, src[k], rows);
+            }
+          }
+          ConvertRaws(*in_to_acc_, a, a, rows);
+          ConvertRaws(*acc_to_res_, a, out, rows);
+          continue;
+        }
+        // Average: s = accum_t(s + x) at the common fractional bits, padding adds 0.
+        std::fill(a, a + rows, 0);
+        for (int k = 0; k < n; ++k) {
+          if (src[k] == nullptr) {
+            for (size_t b = 0; b < rows; ++b) a[b] <<= sum_acc_shift_;
+          } else {
+            AddShiftedRow(a, sum_acc_shift_, src[k], sum_in_shift_, false, a, rows);
+          }
+          ConvertRaws(*sum_to_acc_, a, a, rows);
+        }
+        DivideRow(a, p.count_pad ? window : inside, rows);
+        ConvertRaws(*acc_to_acc_, a, a, rows);
+        ConvertRaws(*acc_to_res_, a, out, rows);
       }
     }
     // Stream global pooling's output loop: every output pack holds channels 0..s-1.
@@ -779,23 +831,24 @@ class PoolingLayer final : public ExtraLayer {
                                                                   : sum_to_acc_.has_value()));
   }
 
-  // nnet::reduce's tree (as ReduceSum) over n rows, each pairwise sum through pair_sum_.
-  void ReduceRows(const int64_t* rows, int n, int lanes, int64_t* out) const {
+  // nnet::reduce's tree (as ReduceSum) over n rows of `lanes` values, each pairwise sum through
+  // pair_sum_, into out; `scratch` holds at least n * lanes values.
+  void ReduceRows(const int64_t* rows, int n, size_t lanes, int64_t* out, int64_t* scratch) const {
     if (n == 1) {
       std::copy(rows, rows + lanes, out);
       return;
     }
     if (n == 2) {
-      for (int b = 0; b < lanes; ++b) out[b] = rows[b] + rows[lanes + b];
+      AddShiftedRow(rows, 0, rows + lanes, 0, false, out, lanes);
       ConvertRaws(*pair_sum_, out, out, lanes);
       return;
     }
     int left = 1;
     while (left * 2 <= n - 1) left *= 2;
-    int64_t right[kKernelBlock];
-    ReduceRows(rows, left, lanes, out);
-    ReduceRows(rows + static_cast<size_t>(left) * lanes, n - left, lanes, right);
-    for (int b = 0; b < lanes; ++b) out[b] += right[b];
+    int64_t* right = scratch;
+    ReduceRows(rows, left, lanes, out, scratch + lanes);
+    ReduceRows(rows + left * lanes, n - left, lanes, right, scratch + lanes);
+    AddShiftedRow(out, 0, right, 0, false, out, lanes);
     ConvertRaws(*pair_sum_, out, out, lanes);
   }
 
@@ -877,29 +930,18 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePooling(const LayerSpec& s,
 // (xa[b] << sa) > (xb[b] << sb) (maximum; < for minimum), else takes yb[b]. The shifted values fit
 // int64 (the caller checks). Branch-free, so it vectorizes and random data costs no mispredicts.
 FPGAAS_NUMERICS_CLONES void SelectRow(bool max, const int64_t* xa, int sa, const int64_t* xb,
-                                      int sb, const int64_t* yb, int64_t* y, int lanes) {
+                                      int sb, const int64_t* yb, int64_t* y, size_t lanes) {
   if (max) {
-    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) > (xb[b] << sb) ? y[b] : yb[b];
+    for (size_t b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) > (xb[b] << sb) ? y[b] : yb[b];
   } else {
-    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) < (xb[b] << sb) ? y[b] : yb[b];
+    for (size_t b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) < (xb[b] << sb) ? y[b] : yb[b];
   }
 }
 
-// Element-wise rows of the merge and activation block forms below, compiled per instruction set
-// (plain int64 loops: the default x86-64 clone has no 64-bit vector compares or multiplies).
-// y[b] = (xa[b] << sa) + (xb[b] << sb), or minus (exact: the caller bounds the shifted values).
-FPGAAS_NUMERICS_CLONES void AddShiftedRow(const int64_t* xa, int sa, const int64_t* xb, int sb,
-                                          bool subtract, int64_t* y, int lanes) {
-  if (subtract) {
-    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) - (xb[b] << sb);
-  } else {
-    for (int b = 0; b < lanes; ++b) y[b] = (xa[b] << sa) + (xb[b] << sb);
-  }
-}
 // y[b] = xa[b] * xb[b] (exact: the caller bounds the product).
 FPGAAS_NUMERICS_CLONES void MultiplyRow(const int64_t* xa, const int64_t* xb, int64_t* y,
-                                        int lanes) {
-  for (int b = 0; b < lanes; ++b) y[b] = xa[b] * xb[b];
+                                        size_t lanes) {
+  for (size_t b = 0; b < lanes; ++b) y[b] = xa[b] * xb[b];
 }
 // leaky_relu / prelu: y[b] keeps its value where x[b] > 0, else takes alpha * x[b] through c.
 FPGAAS_NUMERICS_CLONES void LeakyRow(const int64_t* x, int64_t alpha, const FastConvert& c,
@@ -912,8 +954,8 @@ FPGAAS_NUMERICS_CLONES void LeakyRow(const int64_t* x, int64_t alpha, const Fast
 // hard_sigmoid / hard_tanh before res_t: z = clamp((slope * x << up) + shift, 0, one), and
 // 2 z - one for hard_tanh (exact: the caller bounds the intermediates).
 FPGAAS_NUMERICS_CLONES void HardRow(const int64_t* x, int64_t slope, int up, int64_t shift,
-                                    int64_t one, bool tanh, int64_t* y, int lanes) {
-  for (int b = 0; b < lanes; ++b) {
+                                    int64_t one, bool tanh, int64_t* y, size_t lanes) {
+  for (size_t b = 0; b < lanes; ++b) {
     int64_t z = ((slope * x[b]) << up) + shift;
     z = z > one ? one : z < 0 ? 0 : z;
     y[b] = tanh ? 2 * z - one : z;
@@ -953,16 +995,37 @@ struct RowSource {
 BlockFn RowMapBlock(std::vector<RowSource> map, std::vector<FixedType> from, FixedType res) {
   std::vector<std::optional<FastConvert>> conv;
   for (const FixedType& t : from) conv.push_back(MakeFastConvert(t, res));
-  return [map = std::move(map), from = std::move(from), conv = std::move(conv), res](
+  // Runs of output rows from consecutive rows of one input (or all 0), each moved at once.
+  struct Run {
+    RowSource first;
+    int out_row = 0, rows = 0;
+  };
+  std::vector<Run> runs;
+  for (size_t j = 0; j < map.size(); ++j) {
+    const RowSource& r = map[j];
+    if (!runs.empty()) {
+      Run& last = runs.back();
+      const bool zeros = r.row < 0 && last.first.row < 0;
+      const bool next = r.row >= 0 && last.first.row >= 0 && r.input == last.first.input &&
+                        r.row == last.first.row + last.rows;
+      if (zeros || next) {
+        ++last.rows;
+        continue;
+      }
+    }
+    runs.push_back({r, static_cast<int>(j), 1});
+  }
+  return [runs = std::move(runs), from = std::move(from), conv = std::move(conv), res](
              const int64_t* const* xs, int64_t* y, int lanes) {
-    for (size_t j = 0; j < map.size(); ++j) {
-      int64_t* yj = y + j * lanes;
-      const RowSource& r = map[j];
-      if (r.row < 0) {
-        std::fill(yj, yj + lanes, 0);
+    for (const Run& run : runs) {
+      int64_t* yj = y + static_cast<size_t>(run.out_row) * lanes;
+      const size_t n = static_cast<size_t>(run.rows) * lanes;
+      if (run.first.row < 0) {
+        std::fill(yj, yj + n, 0);
       } else {
-        ConvertRow(conv[r.input], from[r.input], xs[r.input] + static_cast<size_t>(r.row) * lanes,
-                   res, yj, lanes);
+        const int k = run.first.input;
+        ConvertRow(conv[k], from[k], xs[k] + static_cast<size_t>(run.first.row) * lanes, res, yj,
+                   n);
       }
     }
   };
@@ -1325,6 +1388,12 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       if (!c) break;
       const bool sub = m.kind == MergeKind::kSubtract;
       block = [c = *c, sub, sa, sb, n, n1, n2](const int64_t* const* xs, int64_t* y, int lanes) {
+        if (n1 == n2) {  // every row at once
+          const size_t all = static_cast<size_t>(n) * lanes;
+          AddShiftedRow(xs[0], sa, xs[1], sb, sub, y, all);
+          ConvertRaws(c, y, y, all);
+          return;
+        }
         for (int i = 0; i < n; ++i) {
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
           const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
@@ -1339,6 +1408,12 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       const std::optional<FastConvert> c = recipe(a.width + b.width + 1, fa + fb);
       if (!c) break;
       block = [c = *c, n, n1, n2](const int64_t* const* xs, int64_t* y, int lanes) {
+        if (n1 == n2) {  // every row at once
+          const size_t all = static_cast<size_t>(n) * lanes;
+          MultiplyRow(xs[0], xs[1], y, all);
+          ConvertRaws(c, y, y, all);
+          return;
+        }
         for (int i = 0; i < n; ++i) {
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
           const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
@@ -1357,6 +1432,15 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       // FunctionLayer::RunBlock calls it with lanes <= kKernelBlock only.
       block = [ca = *ca, cb = *cb, max, sa, sb, n, n1, n2](const int64_t* const* xs, int64_t* y,
                                                            int lanes) {
+        if (n1 == n2) {  // every row at once
+          const size_t all = static_cast<size_t>(n) * lanes;
+          thread_local std::vector<int64_t> converted_b;
+          if (converted_b.size() < all) converted_b.resize(all);
+          ConvertRaws(ca, xs[0], y, all);
+          ConvertRaws(cb, xs[1], converted_b.data(), all);
+          SelectRow(max, xs[0], sa, xs[1], sb, converted_b.data(), y, all);
+          return;
+        }
         int64_t tb[kKernelBlock];
         for (int i = 0; i < n; ++i) {
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
@@ -1522,14 +1606,11 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
         const int64_t slope64 = static_cast<int64_t>(slope), shift64 = static_cast<int64_t>(shift),
                       one64 = static_cast<int64_t>(one);
         const int up = f - fp;
-        block = [c = *c, slope64, shift64, one64, up, tanh, n](const int64_t* const* xs,
-                                                                int64_t* y, int lanes) {
-          for (int i = 0; i < n; ++i) {
-            const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
-            int64_t* yi = y + static_cast<size_t>(i) * lanes;
-            HardRow(xi, slope64, up, shift64, one64, tanh, yi, lanes);
-            ConvertRaws(c, yi, yi, lanes);
-          }
+        block = [c = *c, slope64, shift64, one64, up, tanh, n](const int64_t* const* xs, int64_t* y,
+                                                               int lanes) {
+          const size_t all = static_cast<size_t>(n) * lanes;  // every row at once
+          HardRow(xs[0], slope64, up, shift64, one64, tanh, y, all);
+          ConvertRaws(c, y, y, all);
         };
       }
       break;

@@ -654,6 +654,121 @@ TEST(GraphLayers, MergesInBatchesMatchTheReference) {
   EXPECT_GE(created, 240);
 }
 
+// Convolutions at every batch size of kBatchSizes (the block path: the zero-padded input image in
+// int32 or int64 lanes, window rows copied or read in place) against the GMP reference: 1-D and
+// 2-D geometries, strides 1-3, padding on any side, windows spanning the padded width, and types
+// of 2 to 40 bits in every Q and O mode (so every dense kernel: kWrap32, kFast32, kFast64 with and
+// without 32-bit operands, and the exact fallback). Inputs mix each type's minimum and maximum.
+TEST(GraphLayers, ConvBlocksMatchTheReference) {
+  int created = 0;
+  for (uint32_t seed = 1; seed <= 160; ++seed) {
+    RandomGraph g(seed);
+    auto type = [&]() {
+      const int band = g.Int(0, 2);
+      FixedType t = T(band == 0   ? g.Int(2, 16)
+                      : band == 1 ? g.Int(17, 31)
+                                  : g.Int(32, 40),
+                      0, g.Int(0, 4) != 0);
+      t.integer_bits = g.Int(-2, t.width + 3);
+      t.quantization = static_cast<Quantization>(g.Int(0, 6));
+      t.overflow = static_cast<Overflow>(g.Int(0, 3));
+      return t;
+    };
+    ConvSpec c;
+    const bool one_d = g.Int(0, 2) == 0;
+    c.in_height = one_d ? 1 : g.Int(1, 5);
+    c.in_width = g.Int(1, 7);
+    c.n_chan = g.Int(1, 3);
+    c.pad_top = one_d ? 0 : g.Int(0, 2);
+    c.pad_bottom = one_d ? 0 : g.Int(0, 2);
+    c.pad_left = g.Int(0, 2) == 0 ? g.Int(1, 2) : 0;
+    c.pad_right = g.Int(0, 2) == 0 ? g.Int(1, 2) : 0;
+    const int padded_h = c.in_height + c.pad_top + c.pad_bottom;
+    const int padded_w = c.in_width + c.pad_left + c.pad_right;
+    c.filt_height = g.Int(1, std::min(3, padded_h));
+    c.filt_width = g.Int(0, 3) == 0 ? padded_w : g.Int(1, std::min(4, padded_w));
+    c.n_filt = g.Int(1, 4);
+    c.stride_height = g.Int(1, 3);
+    c.stride_width = g.Int(1, 3);
+    c.out_height = (padded_h - c.filt_height) / c.stride_height + 1;
+    c.out_width = (padded_w - c.filt_width) / c.stride_width + 1;
+    const FixedType in = type();
+    c.weight_type = type();
+    c.bias_type = type();
+    c.accum_type = type();
+    c.weights = g.Raws(c.weight_type,
+                       static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan * c.n_filt);
+    c.biases = g.Raws(c.bias_type, c.n_filt);
+    NetworkSpec s = OneInput(in, c.in_height * c.in_width * c.n_chan, {Layer("conv", type(), c)});
+    auto net = Network::Create(s);
+    if (!net.ok()) {  // a product too wide for the exact path
+      EXPECT_EQ(net.status().code(), absl::StatusCode::kUnimplemented) << net.status();
+      continue;
+    }
+    ++created;
+    std::mt19937 rng(seed);
+    EXPECT_TRUE(batch_check::BatchesMatchReference(s, **net, rng))
+        << "seed " << seed << " in " << in.ToString() << " w " << c.weight_type.ToString()
+        << " acc " << c.accum_type.ToString() << " " << c.in_height << "x" << c.in_width << "x"
+        << c.n_chan << " filt " << c.filt_height << "x" << c.filt_width << " stride "
+        << c.stride_height << "x" << c.stride_width << " pad " << c.pad_top << c.pad_bottom
+        << c.pad_left << c.pad_right;
+  }
+  EXPECT_GE(created, 150);
+}
+
+// Pooling at every batch size of kBatchSizes (the block path: every channel of an output pixel at
+// once) against the GMP reference: max and average, io_parallel (padding, count_pad) and io_stream
+// (the window in accum_t, nnet::reduce's tree over windows of up to 16 pixels, pack-sequential
+// sums), types of 2 to 40 bits in every Q and O mode.
+TEST(GraphLayers, PoolingBlocksMatchTheReference) {
+  int created = 0;
+  for (uint32_t seed = 1; seed <= 160; ++seed) {
+    RandomGraph g(seed);
+    auto type = [&]() {
+      FixedType t = T(g.Int(0, 3) == 0 ? g.Int(21, 40) : g.Int(2, 20), 0, g.Int(0, 4) != 0);
+      t.integer_bits = g.Int(-2, t.width + 3);
+      t.quantization = static_cast<Quantization>(g.Int(0, 6));
+      t.overflow = static_cast<Overflow>(g.Int(0, 3));
+      return t;
+    };
+    PoolingSpec p;
+    p.kind = g.Int(0, 1) ? PoolKind::kMax : PoolKind::kAverage;
+    p.in_height = g.Int(1, 5);
+    p.in_width = g.Int(1, 6);
+    p.n_chan = g.Int(1, 3);
+    p.window_in_accum = g.Int(0, 1);
+    p.pool_height = g.Int(1, std::min(4, p.in_height));
+    p.pool_width = g.Int(1, std::min(4, p.in_width));
+    if (!p.window_in_accum && g.Int(0, 1)) {  // less than a window: none is all padding
+      p.pad_top = g.Int(0, p.pool_height - 1);
+      p.pad_bottom = g.Int(0, p.pool_height - 1);
+      p.pad_left = g.Int(0, p.pool_width - 1);
+      p.pad_right = g.Int(0, p.pool_width - 1);
+      p.count_pad = g.Int(0, 1);
+    }
+    p.sequential_sum = p.window_in_accum && g.Int(0, 1);
+    const int padded_h = p.in_height + p.pad_top + p.pad_bottom;
+    const int padded_w = p.in_width + p.pad_left + p.pad_right;
+    p.stride_height = g.Int(1, 3);
+    p.stride_width = g.Int(1, 3);
+    p.out_height = (padded_h - p.pool_height) / p.stride_height + 1;
+    p.out_width = (padded_w - p.pool_width) / p.stride_width + 1;
+    const FixedType in = type();
+    p.accum_type = g.Int(0, 2) == 0 ? in : type();
+    NetworkSpec s = OneInput(in, p.in_height * p.in_width * p.n_chan, {Layer("pool", type(), p)});
+    auto net = Network::Create(s);
+    ASSERT_TRUE(net.ok()) << net.status();
+    ++created;
+    std::mt19937 rng(seed);
+    EXPECT_TRUE(batch_check::BatchesMatchReference(s, **net, rng))
+        << "seed " << seed << " in " << in.ToString() << " acc " << p.accum_type.ToString()
+        << " kind " << static_cast<int>(p.kind) << " stream " << p.window_in_accum << " window "
+        << p.pool_height << "x" << p.pool_width;
+  }
+  EXPECT_EQ(created, 160);
+}
+
 TEST(GraphLayers, BatchesAreSamplesBackToBack) {
   RandomGraph g(1234);
   NetworkSpec spec = g.Make();
