@@ -16,6 +16,7 @@
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
+#include "server/numerics/network_recurrent_cell.h"
 #include "server/util/cpu_dispatch.h"
 
 namespace fpgaas::numerics::internal {
@@ -382,6 +383,23 @@ class StepActivation {
       for (int k = 0; k < n; ++k) y[k] = table_[Index(x[k])];
     }
 
+    // This row for CellStepAvx512; nullopt where the kernel's index arithmetic (0 < e < 63) does
+    // not apply.
+    std::optional<CellActivation> ForKernel() const {
+      CellActivation a;
+      if (relu_) {
+        a.relu = true;
+        a.relu_convert = CellConvert::Of(*relu_);
+        return a;
+      }
+      if (e_ <= 0 || e_ >= 63) return std::nullopt;
+      a.table = table_;
+      a.size = n_;
+      a.offset = offset_;
+      a.e = e_;
+      return a;
+    }
+
    private:
     friend class StepActivation;
     // ActivationTableIndex for |raw * n| < 2^62: the quotient truncated toward zero, then its
@@ -427,6 +445,37 @@ class StepActivation {
   int table_size_ = 0, range_ = 16;
   std::vector<int64_t> table_;
 };
+
+}  // namespace
+
+CellConvert CellConvert::Of(const FastConvert& c) {
+  CellConvert v;
+  if (c.identity) return v;
+  v.shift_right = c.shift_right;
+  v.shift_left = c.shift_left;
+  v.rc_pos = c.round_const;
+  v.rc_neg = c.round_const_neg;
+  v.conv_mask = c.conv_mask;
+  switch (c.kind) {
+    case FastOverflow::kWrapSigned:
+      v.wrap_shift = 64 - c.width;
+      break;
+    case FastOverflow::kWrapUnsigned:
+      if (c.width < 64) v.wrap_mask = (uint64_t{1} << c.width) - 1;
+      break;
+    case FastOverflow::kClamp:
+      v.clamp_lo = c.lo;
+      v.clamp_hi = c.hi;
+      break;
+    case FastOverflow::kZero:
+      v.zero_lo = c.lo;
+      v.zero_hi = c.hi;
+      break;
+  }
+  return v;
+}
+
+namespace {
 
 class RecurrentLayer final : public ExtraLayer {
  public:
@@ -509,7 +558,9 @@ class RecurrentLayer final : public ExtraLayer {
     for (int t = 0; t < r.n_sequence; ++t) {
       input_.RunBlock(xs[0] + static_cast<size_t>(t) * r.n_in * row, lanes, a);
       recurrent_.RunBlock(h, lanes, b);
-      if (fast_) {
+      if (kernel_ && CellStepAvx512(*kernel_, a, b, h, c, lanes)) {
+        // FastCellStep's bits, on AVX-512F.
+      } else if (fast_) {
         FastCellStep(a, b, h, c, lanes, rows);
       } else {
         for (int lane = 0; lane < lanes; ++lane)
@@ -594,6 +645,41 @@ class RecurrentLayer final : public ExtraLayer {
     std::optional<StepActivation::Row> act_of_state = act_.RowFor(res_);
     if (!sum || !to_c || !to_h || !to_rb || !recr || !act || !act_of_state) return;
     fast_ = FastCell{*sum, *to_c, *to_h, *to_rb, *recr, *act, *act_of_state};
+    PlanKernel();
+  }
+
+  // FastCellStep on CellStepAvx512 where this CPU has it and every multiplied operand lies within
+  // int32: raws of A and R (gates, states, products), and GRU's 1 - z.
+  void PlanKernel() {
+    const FastCell& f = *fast_;
+    const FixedType& a_t = r_.accum_type;
+    const int fa = a_t.fractional_bits();
+    if (!CellStepAvx512Available() || a_t.width > 31 || res_.width > 31) return;
+    const int s_z = f_one_ - fa;
+    if (r_.kind == RecurrentKind::kGru && (f_one_ > 29 || a_t.width + s_z > 29)) return;
+    std::optional<CellActivation> recr = f.recr.ForKernel(), act = f.act.ForKernel(),
+                                  act_of_state = f.act_of_state.ForKernel();
+    if (!recr || !act || !act_of_state) return;
+    CellPlan p;
+    p.lstm = r_.kind == RecurrentKind::kLstm;
+    p.n_state = r_.n_state;
+    p.sum = CellConvert::Of(f.sum);
+    p.to_c = CellConvert::Of(f.to_c);
+    p.to_h = CellConvert::Of(f.to_h);
+    p.to_rb = CellConvert::Of(f.to_rb);
+    p.recr = *recr;
+    p.act = *act;
+    p.act_of_state = *act_of_state;
+    const int fr = res_.fractional_bits();
+    p.s_gi = f_mix_ - 2 * fa;
+    p.s_cf = f_mix_ - fr - fa;
+    p.z0 = r_.pytorch_order ? r_.n_state : 0;
+    p.r0 = r_.pytorch_order ? 0 : r_.n_state;
+    p.s_z = s_z;
+    p.s_t1 = f_gru_ - fa - f_one_;
+    p.s_t2 = f_gru_ - fr - fa;
+    p.one = int64_t{1} << f_one_;
+    kernel_ = p;
   }
 
   // CellStep for every lane: a, b rows k at [k * lanes], h, c rows j at [j * lanes]; `rows` is
@@ -666,7 +752,8 @@ class RecurrentLayer final : public ExtraLayer {
   StepDense input_, recurrent_;
   StepActivation recr_act_, act_;
   int f_one_ = 0, f_mix_ = 0, f_gru_ = 0;
-  std::optional<FastCell> fast_;  // CellStep in int64 when exact for these types
+  std::optional<FastCell> fast_;    // CellStep in int64 when exact for these types
+  std::optional<CellPlan> kernel_;  // FastCellStep on CellStepAvx512 (PlanKernel)
 };
 
 // nnet::bidirectional_stack: two recurrent layers, the second over the reversed steps.
