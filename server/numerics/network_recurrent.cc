@@ -72,31 +72,66 @@ struct OrderedTerm {
   }
 };
 
-inline int64_t Term(const OrderedTerm& t, int64_t x, int64_t w) {
-  const int64_t p = x * w;
+// The term's constants as locals (never aliased by the accumulator stores). kMul32: x and w lie
+// within int32, so the product is a 32x32->64 multiply (vpmuldq; int64 * int64 has no AVX-512F
+// instruction).
+struct TermConsts {
+  __attribute__((always_inline)) explicit TermConsts(const OrderedTerm& t)
+      : shift_right(t.shift_right),
+        shift_left(t.shift_left),
+        rc_pos(t.rc_pos),
+        rc_neg(t.rc_neg),
+        conv_mask(t.conv_mask),
+        lo(t.lo),
+        hi(t.hi) {}
+  int shift_right, shift_left;
+  int64_t rc_pos, rc_neg, conv_mask, lo, hi;
+};
+template <bool kMul32>
+inline __attribute__((always_inline)) int64_t Term(const TermConsts& t, int64_t x, int64_t w) {
+  const int64_t p =
+      kMul32 ? int64_t{static_cast<int32_t>(x)} * int64_t{static_cast<int32_t>(w)} : x * w;
   const int64_t rc = (p < 0 ? t.rc_neg : t.rc_pos) + ((p >> t.shift_right) & t.conv_mask);
   return static_cast<int64_t>(static_cast<uint64_t>((p + rc) >> t.shift_right) << t.shift_left);
 }
 
 // acc[b] = accum_t(acc[b] + accum_t(x[b] * w)) for b < lanes (DenseFastParams' kClamp / kZero
 // step), in int64 where PlanDense found the kernels' arithmetic exact.
+template <bool kMul32>
+inline __attribute__((always_inline)) void MacRowClampImpl(const int64_t* x, int64_t w, int lanes,
+                                                           const OrderedTerm& term, int64_t* acc) {
+  const TermConsts t(term);
+  for (int b = 0; b < lanes; ++b) {
+    const int64_t q = std::clamp(Term<kMul32>(t, x[b], w), t.lo, t.hi);
+    acc[b] = std::clamp(acc[b] + q, t.lo, t.hi);
+  }
+}
+template <bool kMul32>
+inline __attribute__((always_inline)) void MacRowZeroImpl(const int64_t* x, int64_t w, int lanes,
+                                                          const OrderedTerm& term, int64_t* acc) {
+  const TermConsts t(term);
+  for (int b = 0; b < lanes; ++b) {
+    int64_t q = Term<kMul32>(t, x[b], w);
+    q = (q < t.lo || q > t.hi) ? 0 : q;
+    const int64_t sum = acc[b] + q;
+    acc[b] = (sum < t.lo || sum > t.hi) ? 0 : sum;
+  }
+}
 FPGAAS_NUMERICS_CLONES void MacRowClamp(const int64_t* x, int64_t w, int lanes,
                                         const OrderedTerm& t, int64_t* acc) {
-  const int64_t lo = t.lo, hi = t.hi;
-  for (int b = 0; b < lanes; ++b) {
-    const int64_t q = std::clamp(Term(t, x[b], w), lo, hi);
-    acc[b] = std::clamp(acc[b] + q, lo, hi);
-  }
+  MacRowClampImpl<false>(x, w, lanes, t, acc);
+}
+FPGAAS_NUMERICS_CLONES void MacRowClamp32(const int64_t* x, int64_t w, int lanes,
+                                          const OrderedTerm& t, int64_t* acc) {
+  MacRowClampImpl<true>(x, w, lanes, t, acc);
 }
 FPGAAS_NUMERICS_CLONES void MacRowZero(const int64_t* x, int64_t w, int lanes, const OrderedTerm& t,
                                        int64_t* acc) {
-  const int64_t lo = t.lo, hi = t.hi;
-  for (int b = 0; b < lanes; ++b) {
-    int64_t q = Term(t, x[b], w);
-    q = (q < lo || q > hi) ? 0 : q;
-    const int64_t sum = acc[b] + q;
-    acc[b] = (sum < lo || sum > hi) ? 0 : sum;
-  }
+  MacRowZeroImpl<false>(x, w, lanes, t, acc);
+}
+FPGAAS_NUMERICS_CLONES void MacRowZero32(const int64_t* x, int64_t w, int lanes,
+                                         const OrderedTerm& t, int64_t* acc) {
+  MacRowZeroImpl<true>(x, w, lanes, t, acc);
 }
 
 // One of the two dense products of a step: x (raws of in_type) -> y (raws of the accum type A).
@@ -179,6 +214,8 @@ class StepDense {
            ordered.params.overflow == AccumOverflow::kZero)) {
         ordered_ = ordered;
         ordered_term_ = OrderedTerm::Of(ordered.params);
+        // Raws of in and of the weight type within int32 (unsigned 32-bit raws are not).
+        ordered_mul32_ = in.width <= 31 && d.weight_type.width <= 31;
       }
     }
     NarrowForWeights(in, d.weights, plan_);
@@ -304,9 +341,9 @@ class StepDense {
       const int64_t w = w_by_out_[static_cast<size_t>(j) * n_in + i];
       int64_t* aj = y + static_cast<size_t>(j) * lanes;
       if (clamp) {
-        MacRowClamp(xi, w, lanes, *ordered_term_, aj);
+        (ordered_mul32_ ? MacRowClamp32 : MacRowClamp)(xi, w, lanes, *ordered_term_, aj);
       } else {
-        MacRowZero(xi, w, lanes, *ordered_term_, aj);
+        (ordered_mul32_ ? MacRowZero32 : MacRowZero)(xi, w, lanes, *ordered_term_, aj);
       }
     }
     ConvertRaws(*ordered_->to_result, y, y, static_cast<size_t>(n_out) * lanes);
@@ -320,6 +357,7 @@ class StepDense {
   DensePlan plan_;
   std::optional<DensePlan> ordered_;  // kGeneral under dense_resource's order: see RunOrdered
   std::optional<OrderedTerm> ordered_term_;
+  bool ordered_mul32_ = false;  // MacRow*32: x and w within int32
   DenseEpilogue epilogue_;
   std::vector<int32_t> w32_by_in_, w32_by_out_, bias32_;
 };
