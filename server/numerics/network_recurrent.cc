@@ -427,7 +427,7 @@ class StepActivation {
       CellActivation a;
       if (relu_) {
         a.relu = true;
-        a.relu_convert = CellConvert::Of(*relu_);
+        a.relu_convert = VectorConvert::Of(*relu_);
         return a;
       }
       if (e_ <= 0 || e_ >= 63) return std::nullopt;
@@ -486,8 +486,9 @@ class StepActivation {
 
 }  // namespace
 
-CellConvert CellConvert::Of(const FastConvert& c) {
-  CellConvert v;
+// (network_vector_convert.h; here for want of a file of its own outside the AVX-512 builds.)
+VectorConvert VectorConvert::Of(const FastConvert& c) {
+  VectorConvert v;
   if (c.identity) return v;
   v.shift_right = c.shift_right;
   v.shift_left = c.shift_left;
@@ -701,10 +702,10 @@ class RecurrentLayer final : public ExtraLayer {
     CellPlan p;
     p.lstm = r_.kind == RecurrentKind::kLstm;
     p.n_state = r_.n_state;
-    p.sum = CellConvert::Of(f.sum);
-    p.to_c = CellConvert::Of(f.to_c);
-    p.to_h = CellConvert::Of(f.to_h);
-    p.to_rb = CellConvert::Of(f.to_rb);
+    p.sum = VectorConvert::Of(f.sum);
+    p.to_c = VectorConvert::Of(f.to_c);
+    p.to_h = VectorConvert::Of(f.to_h);
+    p.to_rb = VectorConvert::Of(f.to_rb);
     p.recr = *recr;
     p.act = *act;
     p.act_of_state = *act_of_state;

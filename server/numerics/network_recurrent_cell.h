@@ -8,28 +8,16 @@
 #include <optional>
 
 #include "server/numerics/network_kernels_internal.h"
+#include "server/numerics/network_vector_convert.h"
 
 namespace fpgaas::numerics::internal {
-
-// A FastConvert with every overflow kind in one formula (FastConvertOne's bits):
-// v = ((x + rc(x)) >> shift_right) << shift_left; v = ((v << wrap_shift) >> wrap_shift) &
-// wrap_mask; v = clamp(v, clamp_lo, clamp_hi); v = zero_lo <= v <= zero_hi ? v : 0. The steps a
-// kind does not use are identities (wrap_shift 0, wrap_mask ~0, the int64 range).
-struct CellConvert {
-  int shift_right = 0, shift_left = 0, wrap_shift = 0;
-  int64_t rc_pos = 0, rc_neg = 0, conv_mask = 0;
-  uint64_t wrap_mask = ~uint64_t{0};
-  int64_t clamp_lo = INT64_MIN, clamp_hi = INT64_MAX, zero_lo = INT64_MIN, zero_hi = INT64_MAX;
-
-  static CellConvert Of(const FastConvert& c);
-};
 
 // StepActivation::Row (network_recurrent.cc) for the kernel: relu, y = convert(max(x, 0)); else
 // the table read y = table[clamp(int32(trunc(x * size / 2^e)) + offset, 0, size - 1)] with
 // 0 < e < 63.
 struct CellActivation {
   bool relu = false;
-  CellConvert relu_convert;
+  VectorConvert relu_convert;
   const int64_t* table = nullptr;
   int64_t size = 0, offset = 0;
   int e = 1;
@@ -40,7 +28,7 @@ struct CellActivation {
 struct CellPlan {
   bool lstm = true;
   int n_state = 0;
-  CellConvert sum, to_c, to_h, to_rb;
+  VectorConvert sum, to_c, to_h, to_rb;
   CellActivation recr, act, act_of_state;
   int s_gi = 0, s_cf = 0;                           // LSTM
   int z0 = 0, r0 = 0, s_z = 0, s_t1 = 0, s_t2 = 0;  // GRU
