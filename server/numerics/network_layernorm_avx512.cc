@@ -6,6 +6,8 @@
 #if defined(__AVX512F__)
 #include <immintrin.h>
 
+#include <algorithm>
+
 #include "server/numerics/network_vector_convert_avx512.h"
 
 // GCC 12's avx512fintrin.h builds set1/setzero from an uninitialized vector (_mm512_undefined_*):
@@ -28,41 +30,57 @@ bool LayerNormRowAvx512(const LayerNormKernelPlan& p, const int64_t* x, int64_t*
   const __m128i product_shift = _mm_cvtsi32_si128(p.product_shift);
   const size_t row = static_cast<size_t>(lanes);
   const int dim = p.dim;
-  for (size_t q = 0; q < row; q += 8) {
+  // kChunks vectors of 8 lanes at a time: independent dependency chains (the sums are serial).
+  constexpr int kChunks = 2;
+  for (size_t q0 = 0; q0 < row; q0 += 8 * kChunks) {
+    const int chunks = static_cast<int>(std::min<size_t>(kChunks, (row - q0) / 8));
+    __m512i s[kChunks], mean[kChunks], t[kChunks];
     // accum_t(x) and their sum.
-    __m512i s = _mm512_setzero_si512();
+    for (int c = 0; c < kChunks; ++c) s[c] = _mm512_setzero_si512();
     for (int i = 0; i < dim; ++i) {
-      const __m512i e = Apply(in_to_accum, _mm512_loadu_si512(x + i * row + q));
-      _mm512_storeu_si512(scratch + 8 * i, e);
-      s = Apply(sum_to_accum, _mm512_add_epi64(s, e));
+      for (int c = 0; c < chunks; ++c) {
+        const __m512i e = Apply(in_to_accum, _mm512_loadu_si512(x + i * row + q0 + 8 * c));
+        _mm512_storeu_si512(scratch + 8 * (c * dim + i), e);
+        s[c] = Apply(sum_to_accum, _mm512_add_epi64(s[c], e));
+      }
     }
-    const __m512i mean = Apply(product_to_accum, _mm512_mul_epi32(s, k_inv));
+    for (int c = 0; c < chunks; ++c) {
+      mean[c] = Apply(product_to_accum, _mm512_mul_epi32(s[c], k_inv));
+      s[c] = _mm512_setzero_si512();
+    }
     // The differences e and the sum of their squares.
-    s = _mm512_setzero_si512();
     for (int i = 0; i < dim; ++i) {
-      const __m512i e =
-          Apply(sum_to_accum, _mm512_sub_epi64(_mm512_loadu_si512(scratch + 8 * i), mean));
-      _mm512_storeu_si512(scratch + 8 * i, e);
-      s = Apply(sum_to_accum, _mm512_add_epi64(s, Apply(product_to_accum, _mm512_mul_epi32(e, e))));
+      for (int c = 0; c < chunks; ++c) {
+        int64_t* ei = scratch + 8 * (c * dim + i);
+        const __m512i e = Apply(sum_to_accum, _mm512_sub_epi64(_mm512_loadu_si512(ei), mean[c]));
+        _mm512_storeu_si512(ei, e);
+        s[c] = Apply(sum_to_accum,
+                     _mm512_add_epi64(s[c], Apply(product_to_accum, _mm512_mul_epi32(e, e))));
+      }
     }
-    const __m512i var = Apply(product_to_accum, _mm512_mul_epi32(s, k_inv));
-    // The table index: var * table_size / 2^shift truncated toward zero, its low 32 bits, clamped.
-    const __m512i num = _mm512_mul_epi32(var, table_size);
-    const __m512i k = _mm512_sra_epi64(
-        _mm512_add_epi64(num, _mm512_and_si512(_mm512_srai_epi64(num, 63), round_mask)),
-        index_shift);
-    const __m512i low32 = _mm512_srai_epi64(_mm512_slli_epi64(k, 32), 32);
-    const __m512i index =
-        _mm512_min_epi64(_mm512_max_epi64(low32, _mm512_setzero_si512()), max_index);
-    const __m512i t = _mm512_i64gather_epi64(index, p.table, 8);
+    for (int c = 0; c < chunks; ++c) {
+      const __m512i var = Apply(product_to_accum, _mm512_mul_epi32(s[c], k_inv));
+      // The table index: var * table_size / 2^shift truncated toward zero, its low 32 bits,
+      // clamped.
+      const __m512i num = _mm512_mul_epi32(var, table_size);
+      const __m512i k = _mm512_sra_epi64(
+          _mm512_add_epi64(num, _mm512_and_si512(_mm512_srai_epi64(num, 63), round_mask)),
+          index_shift);
+      const __m512i low32 = _mm512_srai_epi64(_mm512_slli_epi64(k, 32), 32);
+      const __m512i index =
+          _mm512_min_epi64(_mm512_max_epi64(low32, _mm512_setzero_si512()), max_index);
+      t[c] = _mm512_i64gather_epi64(index, p.table, 8);
+    }
     // y = res_t(e * t * s + b).
     for (int i = 0; i < dim; ++i) {
-      const __m512i es =
-          _mm512_mul_epi32(_mm512_loadu_si512(scratch + 8 * i), _mm512_set1_epi64(p.scales[i]));
-      const __m512i product = _mm512_sll_epi64(_mm512_mullox_epi64(es, t), product_shift);
-      _mm512_storeu_si512(
-          y + i * row + q,
-          Apply(to_result, _mm512_add_epi64(product, _mm512_set1_epi64(p.bias_aligned[i]))));
+      const __m512i scale = _mm512_set1_epi64(p.scales[i]);
+      const __m512i bias = _mm512_set1_epi64(p.bias_aligned[i]);
+      for (int c = 0; c < chunks; ++c) {
+        const __m512i es = _mm512_mul_epi32(_mm512_loadu_si512(scratch + 8 * (c * dim + i)), scale);
+        const __m512i product = _mm512_sll_epi64(_mm512_mullox_epi64(es, t[c]), product_shift);
+        _mm512_storeu_si512(y + i * row + q0 + 8 * c,
+                            Apply(to_result, _mm512_add_epi64(product, bias)));
+      }
     }
   }
   return true;

@@ -26,7 +26,7 @@ struct LayerNormKernelPlan {
 };
 
 // One row of dim values for lanes (a multiple of 8, at most kKernelBlock): x[i * lanes + b] ->
-// y[i * lanes + b]; scratch holds 8 * dim values. False (nothing written) when this build has no
+// y[i * lanes + b]; scratch holds 16 * dim values. False (nothing written) when this build has no
 // AVX-512F (callers check LayerNormAvx512Available() when they plan).
 bool LayerNormAvx512Available();
 bool LayerNormRowAvx512(const LayerNormKernelPlan& p, const int64_t* x, int64_t* y, int lanes,
