@@ -134,6 +134,15 @@ FPGAAS_NUMERICS_CLONES void MacRowZero32(const int64_t* x, int64_t w, int lanes,
   MacRowZeroImpl<true>(x, w, lanes, t, acc);
 }
 
+// y[k] = x[k] for n values, int64 -> int32 (values within int32) and back: the step's dense
+// products on the int32 kernels.
+FPGAAS_NUMERICS_CLONES void NarrowRaws(const int64_t* x, int32_t* y, size_t n) {
+  for (size_t k = 0; k < n; ++k) y[k] = static_cast<int32_t>(x[k]);
+}
+FPGAAS_NUMERICS_CLONES void WidenRaws(const int32_t* x, int64_t* y, size_t n) {
+  for (size_t k = 0; k < n; ++k) y[k] = x[k];
+}
+
 // One of the two dense products of a step: x (raws of in_type) -> y (raws of the accum type A).
 class StepDense {
  public:
@@ -290,7 +299,7 @@ class StepDense {
       case DenseKernelKind::kFast32:
         if (x32.size() < n_x) x32.resize(n_x);
         if (y32.size() < n_y) y32.resize(n_y);
-        for (size_t q = 0; q < n_x; ++q) x32[q] = static_cast<int32_t>(x[q]);
+        NarrowRaws(x, x32.data(), n_x);
         if (plan_.kind == DenseKernelKind::kWrap32) {
           DenseWrap32Block(x32.data(), lanes, w32_by_out_.data(), bias32_.data(), n_in, n_out,
                            plan_.wrap32, epilogue_, y32.data());
@@ -298,7 +307,7 @@ class StepDense {
           DenseFastBlock32(x32.data(), lanes, w32_by_out_.data(), bias32_.data(), n_in, n_out,
                            plan_.params, epilogue_, y32.data());
         }
-        for (size_t q = 0; q < n_y; ++q) y[q] = y32[q];
+        WidenRaws(y32.data(), y, n_y);
         return;
       case DenseKernelKind::kFast64:
         if (plan_.mul32) {
