@@ -64,6 +64,43 @@ FPGAAS_VECTOR_INLINE __m512i Apply(const VConvert& c, __m512i x) {
   return v;
 }
 
+// Apply on K vectors at once: each step's branch taken once for all K.
+template <int K>
+FPGAAS_VECTOR_INLINE void ApplyN(const VConvert& c, __m512i (&v)[K]) {
+  if (c.round) {
+    for (int k = 0; k < K; ++k) {
+      const __mmask8 neg = _mm512_cmplt_epi64_mask(v[k], _mm512_setzero_si512());
+      const __m512i rc = _mm512_add_epi64(_mm512_mask_blend_epi64(neg, c.rc_pos, c.rc_neg),
+                                          _mm512_and_si512(_mm512_sra_epi64(v[k], c.sr), c.conv));
+      v[k] = _mm512_add_epi64(v[k], rc);
+    }
+  }
+  if (c.shift_right) {
+    for (int k = 0; k < K; ++k) v[k] = _mm512_sra_epi64(v[k], c.sr);
+  }
+  if (c.shift_left) {
+    for (int k = 0; k < K; ++k) v[k] = _mm512_sll_epi64(v[k], c.sl);
+  }
+  if (c.wrap_signed) {
+    for (int k = 0; k < K; ++k) v[k] = _mm512_sra_epi64(_mm512_sll_epi64(v[k], c.ws), c.ws);
+  }
+  if (c.wrap_unsigned) {
+    for (int k = 0; k < K; ++k) v[k] = _mm512_and_si512(v[k], c.wrap_mask);
+  }
+  if (c.clamp) {
+    for (int k = 0; k < K; ++k) {
+      v[k] = _mm512_min_epi64(_mm512_max_epi64(v[k], c.clamp_lo), c.clamp_hi);
+    }
+  }
+  if (c.zero) {
+    for (int k = 0; k < K; ++k) {
+      const __mmask8 in =
+          _mm512_mask_cmple_epi64_mask(_mm512_cmpge_epi64_mask(v[k], c.zero_lo), v[k], c.zero_hi);
+      v[k] = _mm512_maskz_mov_epi64(in, v[k]);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace fpgaas::numerics::internal
 
