@@ -25,7 +25,7 @@ struct LayerNormKernelPlan {
   int product_shift = 0;
 };
 
-// One row of dim values for lanes (a multiple of 8, at most kKernelBlock): x[i * lanes + b] ->
+// One row of dim values for lanes (a multiple of 16, at most kKernelBlock): x[i * lanes + b] ->
 // y[i * lanes + b]; scratch holds 16 * dim values. False (nothing written) when this build has no
 // AVX-512F (callers check LayerNormAvx512Available() when they plan).
 bool LayerNormAvx512Available();
