@@ -19,7 +19,8 @@ namespace {
 struct VConvert {
   __m512i rc_pos, rc_neg, conv, wrap_mask, clamp_lo, clamp_hi, zero_lo, zero_hi;
   __m128i sr, sl, ws;
-  bool round, shift_right, shift_left, wrap_signed, wrap_unsigned, clamp, zero;
+  // round: rc by the sign and the conv bit; round_const: one rc for every x (rc_pos).
+  bool round, round_const, shift_right, shift_left, wrap_signed, wrap_unsigned, clamp, zero;
 };
 
 FPGAAS_VECTOR_INLINE VConvert Load(const VectorConvert& c) {
@@ -34,7 +35,8 @@ FPGAAS_VECTOR_INLINE VConvert Load(const VectorConvert& c) {
                   _mm_cvtsi32_si128(c.shift_right),
                   _mm_cvtsi32_si128(c.shift_left),
                   _mm_cvtsi32_si128(c.wrap_shift),
-                  c.rc_pos != 0 || c.rc_neg != 0 || c.conv_mask != 0,
+                  c.rc_pos != c.rc_neg || c.conv_mask != 0,
+                  c.rc_pos == c.rc_neg && c.conv_mask == 0 && c.rc_pos != 0,
                   c.shift_right != 0,
                   c.shift_left != 0,
                   c.wrap_shift != 0,
@@ -50,6 +52,8 @@ FPGAAS_VECTOR_INLINE __m512i Apply(const VConvert& c, __m512i x) {
     const __m512i rc = _mm512_add_epi64(_mm512_mask_blend_epi64(neg, c.rc_pos, c.rc_neg),
                                         _mm512_and_si512(_mm512_sra_epi64(x, c.sr), c.conv));
     v = _mm512_add_epi64(v, rc);
+  } else if (c.round_const) {
+    v = _mm512_add_epi64(v, c.rc_pos);
   }
   if (c.shift_right) v = _mm512_sra_epi64(v, c.sr);
   if (c.shift_left) v = _mm512_sll_epi64(v, c.sl);
@@ -74,6 +78,8 @@ FPGAAS_VECTOR_INLINE void ApplyN(const VConvert& c, __m512i (&v)[K]) {
                                           _mm512_and_si512(_mm512_sra_epi64(v[k], c.sr), c.conv));
       v[k] = _mm512_add_epi64(v[k], rc);
     }
+  } else if (c.round_const) {
+    for (int k = 0; k < K; ++k) v[k] = _mm512_add_epi64(v[k], c.rc_pos);
   }
   if (c.shift_right) {
     for (int k = 0; k < K; ++k) v[k] = _mm512_sra_epi64(v[k], c.sr);
