@@ -16,6 +16,7 @@
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
+#include "server/numerics/network_table_rows_kernel.h"
 #include "server/util/cpu_dispatch.h"
 
 namespace fpgaas::numerics::internal {
@@ -162,6 +163,7 @@ class TableActivation final : public ExtraLayer {
   void RunBlock(const int64_t* const* xs, int64_t* y, int /*count*/, int lanes) const override {
     const size_t n = static_cast<size_t>(n_out_) * lanes;
     const int64_t* x = xs[0];
+    if (rows_kernel_ && TableRowsAvx512(*rows_kernel_, x, n, y)) return;
     if (int64_index_) {
       SigmoidLikeRows(x, n, table_size_, index_shift_, out_.data(), y);
       return;
@@ -213,6 +215,7 @@ class TableActivation final : public ExtraLayer {
   void PlanInt64Index() {
     index_shift_ = in_.fractional_bits() + 4;  // x * N / 16 in units of 2^-F
     int64_index_ = in_.width <= 40 && index_shift_ > -64 && index_shift_ < 63;
+    if (int64_index_) PlanRowsKernel(false, 1);
   }
   // elu/selu: EluLike in int64 arithmetic, exact when elu_positive_ is set (input width <= 40,
   // so |x * table_size| < 2^60; the positive product within 61 bits).
@@ -221,6 +224,7 @@ class TableActivation final : public ExtraLayer {
     index_shift_ = in_.fractional_bits() + 3;  // -x * N / 8 in units of 2^-F
     if (plain_positive_) {
       elu_positive_ = MakeFastConvert(in_, res_);
+      if (elu_positive_) PlanRowsKernel(true, 1);
       return;
     }
     const int bits = param_type.width + in_.width + 1;
@@ -228,6 +232,24 @@ class TableActivation final : public ExtraLayer {
     // factor * x, exactly
     elu_positive_ = MakeFastConvert(
         ExactType(bits, in_.fractional_bits() + param_type.fractional_bits()), res_);
+    if (elu_positive_ && factor_ >= INT32_MIN && factor_ <= INT32_MAX) {
+      PlanRowsKernel(true, static_cast<int64_t>(factor_));
+    }
+  }
+  // SigmoidLikeRows / EluRows on TableRowsAvx512 where this CPU has it, the raws lie within
+  // [-2^30, 2^31) and the index is a right shift.
+  void PlanRowsKernel(bool elu, int64_t factor) {
+    if (!TableRowsAvx512Available() || in_.width > 31 || index_shift_ < 1 || index_shift_ > 62) {
+      return;
+    }
+    TableRowsPlan p;
+    p.elu = elu;
+    p.out = out_.data();
+    p.table_size = table_size_;
+    p.shift = index_shift_;
+    if (elu) p.positive = VectorConvert::Of(*elu_positive_);
+    p.factor = factor;
+    rows_kernel_ = p;
   }
 
   FixedType in_, res_;
@@ -243,6 +265,7 @@ class TableActivation final : public ExtraLayer {
   bool zero_positive_ = false, doubles_ = false;
   bool int64_index_ = false;                 // RunBlock: SigmoidLike by SigmoidLikeRows
   std::optional<FastConvert> elu_positive_;  // RunBlock: EluLike by EluRows
+  std::optional<TableRowsPlan> rows_kernel_;  // RunBlock: the two above on TableRowsAvx512
   struct Thresholds {
     int64_t hi = 0, lo = 0;
     std::optional<FastConvert> doubled;  // ternary io_parallel: x_T(2 x)

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
+#include "server/numerics/network_layernorm_kernel.h"
 #include "server/numerics/network_layers_internal.h"
 
 namespace fpgaas::numerics::internal {
@@ -103,6 +104,13 @@ class LayerNormLayer final : public ExtraLayer {
     int64_t* t = mean + n;  // the table value
     int64_t* tmp = t + n;
     int64_t* sq = tmp + n;
+    if (kernel_ && lanes % 16 == 0) {  // row_values of scratch: 16 * dim_ values
+      for (int row = 0; row < l_.seq_len; ++row) {
+        const size_t at = static_cast<size_t>(row) * row_values;
+        LayerNormRowAvx512(*kernel_, xs[0] + at, y + at, lanes, scratch.data());
+      }
+      return;
+    }
     for (int row = 0; row < l_.seq_len; ++row) {
       ConvertRaws(f.in_to_accum, xs[0] + static_cast<size_t>(row) * row_values, e, row_values);
       std::fill(s, s + n, 0);
@@ -168,6 +176,32 @@ class LayerNormLayer final : public ExtraLayer {
                                                     << (f_sum_ - l_.bias_type.fractional_bits())));
     }
     fast_ = std::move(f);
+    PlanKernel();
+  }
+
+  // RunBlock's rows on LayerNormRowAvx512 where this CPU has it, the multiplied accum and scale
+  // raws lie within int32 and the table index needs no left shift.
+  void PlanKernel() {
+    const Fast& f = *fast_;
+    const int shift = l_.accum_type.fractional_bits() - l_.table_range_power2;
+    if (!LayerNormAvx512Available() || l_.accum_type.width > 31 || l_.scale_type.width > 31 ||
+        shift < 0 || shift >= 63) {
+      return;
+    }
+    LayerNormKernelPlan p;
+    p.dim = dim_;
+    p.in_to_accum = VectorConvert::Of(f.in_to_accum);
+    p.sum_to_accum = VectorConvert::Of(f.sum_to_accum);
+    p.product_to_accum = VectorConvert::Of(f.product_to_accum);
+    p.to_result = VectorConvert::Of(f.to_result);
+    p.k_inv = k_inv_;
+    p.table = table_.data();
+    p.table_size = l_.table_size;
+    p.index_shift = shift;
+    p.scales = l_.scales.data();
+    p.bias_aligned = f.bias_aligned.data();
+    p.product_shift = f.product_shift;
+    kernel_ = p;
   }
 
   // table_t 1/sqrt for a variance raw: index = int(var * table_size * 2^range) (toward zero, then
@@ -194,6 +228,7 @@ class LayerNormLayer final : public ExtraLayer {
   std::vector<int64_t> table_;
   int f_prod_ = 0, f_sum_ = 0;
   std::optional<Fast> fast_;
+  std::optional<LayerNormKernelPlan> kernel_;  // RunBlock on LayerNormRowAvx512 (PlanKernel)
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "server/numerics/fixed_point_internal.h"
+#include "server/numerics/network_depthwise_kernel.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
 #include "server/util/cpu_dispatch.h"
@@ -273,6 +274,7 @@ class ConvLayer final : public ExtraLayer {
     FastConvert sum_to_accum;      // accum_t(acc + term)
     FastConvert to_result;         // res_t(acc)
     bool mul32 = false;            // inputs and weights within int32: MacConvertRaws32
+    std::optional<DepthwiseKernelPlan> kernel;  // mul32 on DepthwisePixelAvx512
   };
   void PlanDepthwise() {
     const ConvSpec& c = c_;
@@ -285,15 +287,43 @@ class ConvLayer final : public ExtraLayer {
         MakeFastConvert(ExactType(acc_t.width + 2, acc_t.fractional_bits()), acc_t);
     std::optional<FastConvert> result = MakeFastConvert(acc_t, res_);
     if (!product || !sum || !result) return;
-    depthwise_ = DepthwiseFast{*product, *sum, *result};
+    depthwise_ = DepthwiseFast{*product, *sum, *result, false, std::nullopt};
     auto within32 = [](const FixedType& t) { return (t.is_signed ? t.width : t.width + 1) <= 32; };
     depthwise_->mul32 = within32(in_) && within32(c.weight_type);
+    if (depthwise_->mul32 && DepthwiseAvx512Available()) {
+      depthwise_->kernel = DepthwiseKernelPlan{VectorConvert::Of(*product),
+                                               VectorConvert::Of(*sum), VectorConvert::Of(*result)};
+    }
   }
 
   void RunDepthwiseBlock(const int64_t* in, int64_t* y, int lanes) const {
     const ConvSpec& c = c_;
     const DepthwiseFast& f = *depthwise_;
     const size_t n = static_cast<size_t>(lanes);
+    if (f.kernel && (lanes == kSmallBlock || lanes == kKernelBlock)) {
+      // The window's taps inside the image, in Run's order.
+      thread_local std::vector<const int64_t*> px;
+      thread_local std::vector<size_t> w0;
+      for (int oh = 0; oh < c.out_height; ++oh) {
+        for (int ow = 0; ow < c.out_width; ++ow) {
+          px.clear();
+          w0.clear();
+          for (int kh = 0; kh < c.filt_height; ++kh) {
+            const int iy = oh * c.stride_height + kh - c.pad_top;
+            for (int kw = 0; kw < c.filt_width; ++kw) {
+              const int ix = ow * c.stride_width + kw - c.pad_left;
+              if (iy < 0 || iy >= c.in_height || ix < 0 || ix >= c.in_width) continue;
+              px.push_back(in + (static_cast<size_t>(iy) * c.in_width + ix) * c.n_chan * n);
+              w0.push_back(static_cast<size_t>(kh * c.filt_width + kw) * c.n_chan);
+            }
+          }
+          int64_t* py = y + (static_cast<size_t>(oh) * c.out_width + ow) * c.n_filt * n;
+          DepthwisePixelAvx512(*f.kernel, px.data(), w0.data(), static_cast<int>(px.size()),
+                               c.weights.data(), bias_accum_.data(), c.n_chan, lanes, py);
+        }
+      }
+      return;
+    }
     thread_local std::vector<int64_t> acc, term;
     if (acc.size() < c.n_chan * n) acc.resize(c.n_chan * n);
     if (term.size() < n) term.resize(n);

@@ -16,6 +16,7 @@
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
+#include "server/numerics/network_recurrent_cell.h"
 #include "server/util/cpu_dispatch.h"
 
 namespace fpgaas::numerics::internal {
@@ -71,31 +72,75 @@ struct OrderedTerm {
   }
 };
 
-inline int64_t Term(const OrderedTerm& t, int64_t x, int64_t w) {
-  const int64_t p = x * w;
+// The term's constants as locals (never aliased by the accumulator stores). kMul32: x and w lie
+// within int32, so the product is a 32x32->64 multiply (vpmuldq; int64 * int64 has no AVX-512F
+// instruction).
+struct TermConsts {
+  __attribute__((always_inline)) explicit TermConsts(const OrderedTerm& t)
+      : shift_right(t.shift_right),
+        shift_left(t.shift_left),
+        rc_pos(t.rc_pos),
+        rc_neg(t.rc_neg),
+        conv_mask(t.conv_mask),
+        lo(t.lo),
+        hi(t.hi) {}
+  int shift_right, shift_left;
+  int64_t rc_pos, rc_neg, conv_mask, lo, hi;
+};
+template <bool kMul32>
+inline __attribute__((always_inline)) int64_t Term(const TermConsts& t, int64_t x, int64_t w) {
+  const int64_t p =
+      kMul32 ? int64_t{static_cast<int32_t>(x)} * int64_t{static_cast<int32_t>(w)} : x * w;
   const int64_t rc = (p < 0 ? t.rc_neg : t.rc_pos) + ((p >> t.shift_right) & t.conv_mask);
   return static_cast<int64_t>(static_cast<uint64_t>((p + rc) >> t.shift_right) << t.shift_left);
 }
 
 // acc[b] = accum_t(acc[b] + accum_t(x[b] * w)) for b < lanes (DenseFastParams' kClamp / kZero
 // step), in int64 where PlanDense found the kernels' arithmetic exact.
+template <bool kMul32>
+inline __attribute__((always_inline)) void MacRowClampImpl(const int64_t* x, int64_t w, int lanes,
+                                                           const OrderedTerm& term, int64_t* acc) {
+  const TermConsts t(term);
+  for (int b = 0; b < lanes; ++b) {
+    const int64_t q = std::clamp(Term<kMul32>(t, x[b], w), t.lo, t.hi);
+    acc[b] = std::clamp(acc[b] + q, t.lo, t.hi);
+  }
+}
+template <bool kMul32>
+inline __attribute__((always_inline)) void MacRowZeroImpl(const int64_t* x, int64_t w, int lanes,
+                                                          const OrderedTerm& term, int64_t* acc) {
+  const TermConsts t(term);
+  for (int b = 0; b < lanes; ++b) {
+    int64_t q = Term<kMul32>(t, x[b], w);
+    q = (q < t.lo || q > t.hi) ? 0 : q;
+    const int64_t sum = acc[b] + q;
+    acc[b] = (sum < t.lo || sum > t.hi) ? 0 : sum;
+  }
+}
 FPGAAS_NUMERICS_CLONES void MacRowClamp(const int64_t* x, int64_t w, int lanes,
                                         const OrderedTerm& t, int64_t* acc) {
-  const int64_t lo = t.lo, hi = t.hi;
-  for (int b = 0; b < lanes; ++b) {
-    const int64_t q = std::clamp(Term(t, x[b], w), lo, hi);
-    acc[b] = std::clamp(acc[b] + q, lo, hi);
-  }
+  MacRowClampImpl<false>(x, w, lanes, t, acc);
+}
+FPGAAS_NUMERICS_CLONES void MacRowClamp32(const int64_t* x, int64_t w, int lanes,
+                                          const OrderedTerm& t, int64_t* acc) {
+  MacRowClampImpl<true>(x, w, lanes, t, acc);
 }
 FPGAAS_NUMERICS_CLONES void MacRowZero(const int64_t* x, int64_t w, int lanes, const OrderedTerm& t,
                                        int64_t* acc) {
-  const int64_t lo = t.lo, hi = t.hi;
-  for (int b = 0; b < lanes; ++b) {
-    int64_t q = Term(t, x[b], w);
-    q = (q < lo || q > hi) ? 0 : q;
-    const int64_t sum = acc[b] + q;
-    acc[b] = (sum < lo || sum > hi) ? 0 : sum;
-  }
+  MacRowZeroImpl<false>(x, w, lanes, t, acc);
+}
+FPGAAS_NUMERICS_CLONES void MacRowZero32(const int64_t* x, int64_t w, int lanes,
+                                         const OrderedTerm& t, int64_t* acc) {
+  MacRowZeroImpl<true>(x, w, lanes, t, acc);
+}
+
+// y[k] = x[k] for n values, int64 -> int32 (values within int32) and back: the step's dense
+// products on the int32 kernels.
+FPGAAS_NUMERICS_CLONES void NarrowRaws(const int64_t* x, int32_t* y, size_t n) {
+  for (size_t k = 0; k < n; ++k) y[k] = static_cast<int32_t>(x[k]);
+}
+FPGAAS_NUMERICS_CLONES void WidenRaws(const int32_t* x, int64_t* y, size_t n) {
+  for (size_t k = 0; k < n; ++k) y[k] = x[k];
 }
 
 // One of the two dense products of a step: x (raws of in_type) -> y (raws of the accum type A).
@@ -178,6 +223,8 @@ class StepDense {
            ordered.params.overflow == AccumOverflow::kZero)) {
         ordered_ = ordered;
         ordered_term_ = OrderedTerm::Of(ordered.params);
+        // Raws of in and of the weight type within int32 (unsigned 32-bit raws are not).
+        ordered_mul32_ = in.width <= 31 && d.weight_type.width <= 31;
       }
     }
     NarrowForWeights(in, d.weights, plan_);
@@ -252,7 +299,7 @@ class StepDense {
       case DenseKernelKind::kFast32:
         if (x32.size() < n_x) x32.resize(n_x);
         if (y32.size() < n_y) y32.resize(n_y);
-        for (size_t q = 0; q < n_x; ++q) x32[q] = static_cast<int32_t>(x[q]);
+        NarrowRaws(x, x32.data(), n_x);
         if (plan_.kind == DenseKernelKind::kWrap32) {
           DenseWrap32Block(x32.data(), lanes, w32_by_out_.data(), bias32_.data(), n_in, n_out,
                            plan_.wrap32, epilogue_, y32.data());
@@ -260,7 +307,7 @@ class StepDense {
           DenseFastBlock32(x32.data(), lanes, w32_by_out_.data(), bias32_.data(), n_in, n_out,
                            plan_.params, epilogue_, y32.data());
         }
-        for (size_t q = 0; q < n_y; ++q) y[q] = y32[q];
+        WidenRaws(y32.data(), y, n_y);
         return;
       case DenseKernelKind::kFast64:
         if (plan_.mul32) {
@@ -303,9 +350,9 @@ class StepDense {
       const int64_t w = w_by_out_[static_cast<size_t>(j) * n_in + i];
       int64_t* aj = y + static_cast<size_t>(j) * lanes;
       if (clamp) {
-        MacRowClamp(xi, w, lanes, *ordered_term_, aj);
+        (ordered_mul32_ ? MacRowClamp32 : MacRowClamp)(xi, w, lanes, *ordered_term_, aj);
       } else {
-        MacRowZero(xi, w, lanes, *ordered_term_, aj);
+        (ordered_mul32_ ? MacRowZero32 : MacRowZero)(xi, w, lanes, *ordered_term_, aj);
       }
     }
     ConvertRaws(*ordered_->to_result, y, y, static_cast<size_t>(n_out) * lanes);
@@ -319,6 +366,7 @@ class StepDense {
   DensePlan plan_;
   std::optional<DensePlan> ordered_;  // kGeneral under dense_resource's order: see RunOrdered
   std::optional<OrderedTerm> ordered_term_;
+  bool ordered_mul32_ = false;  // MacRow*32: x and w within int32
   DenseEpilogue epilogue_;
   std::vector<int32_t> w32_by_in_, w32_by_out_, bias32_;
 };
@@ -382,6 +430,23 @@ class StepActivation {
       for (int k = 0; k < n; ++k) y[k] = table_[Index(x[k])];
     }
 
+    // This row for CellStepAvx512; nullopt where the kernel's index arithmetic (0 < e < 63) does
+    // not apply.
+    std::optional<CellActivation> ForKernel() const {
+      CellActivation a;
+      if (relu_) {
+        a.relu = true;
+        a.relu_convert = VectorConvert::Of(*relu_);
+        return a;
+      }
+      if (e_ <= 0 || e_ >= 63) return std::nullopt;
+      a.table = table_;
+      a.size = n_;
+      a.offset = offset_;
+      a.e = e_;
+      return a;
+    }
+
    private:
     friend class StepActivation;
     // ActivationTableIndex for |raw * n| < 2^62: the quotient truncated toward zero, then its
@@ -427,6 +492,38 @@ class StepActivation {
   int table_size_ = 0, range_ = 16;
   std::vector<int64_t> table_;
 };
+
+}  // namespace
+
+// (network_vector_convert.h; here for want of a file of its own outside the AVX-512 builds.)
+VectorConvert VectorConvert::Of(const FastConvert& c) {
+  VectorConvert v;
+  if (c.identity) return v;
+  v.shift_right = c.shift_right;
+  v.shift_left = c.shift_left;
+  v.rc_pos = c.round_const;
+  v.rc_neg = c.round_const_neg;
+  v.conv_mask = c.conv_mask;
+  switch (c.kind) {
+    case FastOverflow::kWrapSigned:
+      v.wrap_shift = 64 - c.width;
+      break;
+    case FastOverflow::kWrapUnsigned:
+      if (c.width < 64) v.wrap_mask = (uint64_t{1} << c.width) - 1;
+      break;
+    case FastOverflow::kClamp:
+      v.clamp_lo = c.lo;
+      v.clamp_hi = c.hi;
+      break;
+    case FastOverflow::kZero:
+      v.zero_lo = c.lo;
+      v.zero_hi = c.hi;
+      break;
+  }
+  return v;
+}
+
+namespace {
 
 class RecurrentLayer final : public ExtraLayer {
  public:
@@ -509,7 +606,9 @@ class RecurrentLayer final : public ExtraLayer {
     for (int t = 0; t < r.n_sequence; ++t) {
       input_.RunBlock(xs[0] + static_cast<size_t>(t) * r.n_in * row, lanes, a);
       recurrent_.RunBlock(h, lanes, b);
-      if (fast_) {
+      if (kernel_ && CellStepAvx512(*kernel_, a, b, h, c, lanes)) {
+        // FastCellStep's bits, on AVX-512F.
+      } else if (fast_) {
         FastCellStep(a, b, h, c, lanes, rows);
       } else {
         for (int lane = 0; lane < lanes; ++lane)
@@ -594,6 +693,41 @@ class RecurrentLayer final : public ExtraLayer {
     std::optional<StepActivation::Row> act_of_state = act_.RowFor(res_);
     if (!sum || !to_c || !to_h || !to_rb || !recr || !act || !act_of_state) return;
     fast_ = FastCell{*sum, *to_c, *to_h, *to_rb, *recr, *act, *act_of_state};
+    PlanKernel();
+  }
+
+  // FastCellStep on CellStepAvx512 where this CPU has it and every multiplied operand lies within
+  // int32: raws of A and R (gates, states, products), and GRU's 1 - z.
+  void PlanKernel() {
+    const FastCell& f = *fast_;
+    const FixedType& a_t = r_.accum_type;
+    const int fa = a_t.fractional_bits();
+    if (!CellStepAvx512Available() || a_t.width > 31 || res_.width > 31) return;
+    const int s_z = f_one_ - fa;
+    if (r_.kind == RecurrentKind::kGru && (f_one_ > 29 || a_t.width + s_z > 29)) return;
+    std::optional<CellActivation> recr = f.recr.ForKernel(), act = f.act.ForKernel(),
+                                  act_of_state = f.act_of_state.ForKernel();
+    if (!recr || !act || !act_of_state) return;
+    CellPlan p;
+    p.lstm = r_.kind == RecurrentKind::kLstm;
+    p.n_state = r_.n_state;
+    p.sum = VectorConvert::Of(f.sum);
+    p.to_c = VectorConvert::Of(f.to_c);
+    p.to_h = VectorConvert::Of(f.to_h);
+    p.to_rb = VectorConvert::Of(f.to_rb);
+    p.recr = *recr;
+    p.act = *act;
+    p.act_of_state = *act_of_state;
+    const int fr = res_.fractional_bits();
+    p.s_gi = f_mix_ - 2 * fa;
+    p.s_cf = f_mix_ - fr - fa;
+    p.z0 = r_.pytorch_order ? r_.n_state : 0;
+    p.r0 = r_.pytorch_order ? 0 : r_.n_state;
+    p.s_z = s_z;
+    p.s_t1 = f_gru_ - fa - f_one_;
+    p.s_t2 = f_gru_ - fr - fa;
+    p.one = int64_t{1} << f_one_;
+    kernel_ = p;
   }
 
   // CellStep for every lane: a, b rows k at [k * lanes], h, c rows j at [j * lanes]; `rows` is
@@ -666,7 +800,8 @@ class RecurrentLayer final : public ExtraLayer {
   StepDense input_, recurrent_;
   StepActivation recr_act_, act_;
   int f_one_ = 0, f_mix_ = 0, f_gru_ = 0;
-  std::optional<FastCell> fast_;  // CellStep in int64 when exact for these types
+  std::optional<FastCell> fast_;    // CellStep in int64 when exact for these types
+  std::optional<CellPlan> kernel_;  // FastCellStep on CellStepAvx512 (PlanKernel)
 };
 
 // nnet::bidirectional_stack: two recurrent layers, the second over the reversed steps.

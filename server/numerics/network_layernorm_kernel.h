@@ -1,0 +1,37 @@
+// Private to server/numerics: one row of LayerNormLayer's block form (network_layernorm.cc) as
+// one explicit AVX-512F kernel over the lanes (network_layernorm_avx512.cc), every step of a lane
+// in registers.
+#ifndef FPGAAS_SERVER_NUMERICS_NETWORK_LAYERNORM_KERNEL_H_
+#define FPGAAS_SERVER_NUMERICS_NETWORK_LAYERNORM_KERNEL_H_
+
+#include <cstdint>
+
+#include "server/numerics/network_vector_convert.h"
+
+namespace fpgaas::numerics::internal {
+
+// LayerNormLayer::RunBlock's arithmetic (its Fast recipes). Every multiplied accum, table and
+// scale raw lies within int32 (checked by the layer before it plans the kernel), and the table
+// index is trunc(var * table_size / 2^index_shift) with 0 <= index_shift < 63.
+struct LayerNormKernelPlan {
+  int dim = 0;
+  VectorConvert in_to_accum, sum_to_accum, product_to_accum, to_result;
+  int64_t k_inv = 0;
+  const int64_t* table = nullptr;
+  int64_t table_size = 0;
+  int index_shift = 0;
+  const int64_t* scales = nullptr;
+  const int64_t* bias_aligned = nullptr;
+  int product_shift = 0;
+};
+
+// One row of dim values for lanes (a multiple of 16, at most kKernelBlock): x[i * lanes + b] ->
+// y[i * lanes + b]; scratch holds 16 * dim values. False (nothing written) when this build has no
+// AVX-512F (callers check LayerNormAvx512Available() when they plan).
+bool LayerNormAvx512Available();
+bool LayerNormRowAvx512(const LayerNormKernelPlan& p, const int64_t* x, int64_t* y, int lanes,
+                        int64_t* scratch);
+
+}  // namespace fpgaas::numerics::internal
+
+#endif  // FPGAAS_SERVER_NUMERICS_NETWORK_LAYERNORM_KERNEL_H_
