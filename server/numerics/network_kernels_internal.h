@@ -306,6 +306,10 @@ void MacConvertRaws32(const FastConvert& product, const FastConvert& sum, const 
 // relu: y[k] = x[k] > 0 ? c(x[k]) : 0, i.e. c(max(x[k], 0)) (every recipe maps 0 to 0).
 void ReluRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n);
 
+// y[k] = x[k] between int64 and int32 lanes (NarrowRaws: every x[k] fits int32).
+void NarrowRaws(const int64_t* x, int32_t* y, size_t n);
+void WidenRaws(const int32_t* x, int64_t* y, size_t n);
+
 // y[k] = to(x[k]) for n raw values of `from` (the assignment `to_t y = from_t x`).
 void ConvertBlock(const FixedType& from, const int64_t* x, const FixedType& to, int64_t* y,
                   size_t n);
