@@ -20,17 +20,54 @@ FPGAAS_CLONES void ConvertFast(const FastConvert& c, const int64_t* x, int64_t* 
   ApplyConvert(c, x, y, n);
 }
 
-FPGAAS_CLONES void BatchNormFast(const int64_t* x, int lanes, int n, const int64_t* scale,
+// One batch norm row in one pass: y = to((x * s << shift_left) + b); kMul32: x and s within int32
+// (the product as a 32x32->64 multiply, the same value).
+template <bool kMul32, FastOverflow kKind>
+FPGAAS_INLINE void BatchNormRow(const int64_t* x, int64_t s, int64_t b, int shift_left,
+                                const ConvertConsts& c, int64_t* y, int lanes) {
+  for (int k = 0; k < lanes; ++k) {
+    const int64_t p =
+        kMul32 ? int64_t{static_cast<int32_t>(x[k])} * static_cast<int32_t>(s) : x[k] * s;
+    y[k] = ConvertValue<kKind>(c, static_cast<int64_t>(static_cast<uint64_t>(p) << shift_left) + b);
+  }
+}
+template <bool kMul32, FastOverflow kKind>
+FPGAAS_INLINE void BatchNormRows(const int64_t* x, int lanes, int n, const int64_t* scale,
                                  const int64_t* bias, int shift_left, const FastConvert& to,
                                  int64_t* y) {
+  const ConvertConsts c(to);
   for (int i = 0; i < n; ++i) {
-    const int64_t s = scale[i], b = bias[i];
-    const int64_t* xi = x + static_cast<size_t>(i) * lanes;
-    int64_t* yi = y + static_cast<size_t>(i) * lanes;
-    for (int k = 0; k < lanes; ++k) {
-      yi[k] = static_cast<int64_t>(static_cast<uint64_t>(xi[k] * s) << shift_left) + b;
-    }
-    ApplyConvert(to, yi, yi, static_cast<size_t>(lanes));
+    BatchNormRow<kMul32, kKind>(x + static_cast<size_t>(i) * lanes, scale[i], bias[i], shift_left,
+                                c, y + static_cast<size_t>(i) * lanes, lanes);
+  }
+}
+template <bool kMul32>
+FPGAAS_INLINE void BatchNormByKind(const int64_t* x, int lanes, int n, const int64_t* scale,
+                                   const int64_t* bias, int shift_left, const FastConvert& to,
+                                   int64_t* y) {
+  switch (to.kind) {
+    case FastOverflow::kWrapSigned:
+      return BatchNormRows<kMul32, FastOverflow::kWrapSigned>(x, lanes, n, scale, bias, shift_left,
+                                                              to, y);
+    case FastOverflow::kWrapUnsigned:
+      return BatchNormRows<kMul32, FastOverflow::kWrapUnsigned>(x, lanes, n, scale, bias,
+                                                                shift_left, to, y);
+    case FastOverflow::kClamp:
+      return BatchNormRows<kMul32, FastOverflow::kClamp>(x, lanes, n, scale, bias, shift_left, to,
+                                                         y);
+    case FastOverflow::kZero:
+      return BatchNormRows<kMul32, FastOverflow::kZero>(x, lanes, n, scale, bias, shift_left, to,
+                                                        y);
+  }
+}
+
+FPGAAS_CLONES void BatchNormFast(const int64_t* x, int lanes, int n, const int64_t* scale,
+                                 const int64_t* bias, int shift_left, bool mul32,
+                                 const FastConvert& to, int64_t* y) {
+  if (mul32) {
+    BatchNormByKind<true>(x, lanes, n, scale, bias, shift_left, to, y);
+  } else {
+    BatchNormByKind<false>(x, lanes, n, scale, bias, shift_left, to, y);
   }
 }
 
@@ -300,6 +337,7 @@ std::optional<BatchNormPlan> PlanBatchNorm(const FixedType& in, const FixedType&
   if (!to) return std::nullopt;
   BatchNormPlan plan;
   plan.product_shift_left = a;
+  plan.mul32 = MagnitudeBits(in) <= 31 && MagnitudeBits(scale_type) <= 31;
   plan.to_result = *to;
   plan.bias_aligned.reserve(bias.size());
   for (int64_t b : bias) {
@@ -310,7 +348,7 @@ std::optional<BatchNormPlan> PlanBatchNorm(const FixedType& in, const FixedType&
 
 void BatchNormBlock(const int64_t* x, int lanes, int n, const int64_t* scale,
                     const BatchNormPlan& plan, int64_t* y) {
-  BatchNormFast(x, lanes, n, scale, plan.bias_aligned.data(), plan.product_shift_left,
+  BatchNormFast(x, lanes, n, scale, plan.bias_aligned.data(), plan.product_shift_left, plan.mul32,
                 plan.to_result, y);
 }
 

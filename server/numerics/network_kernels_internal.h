@@ -284,6 +284,8 @@ struct BatchNormPlan {
   int product_shift_left = 0;
   std::vector<int64_t> bias_aligned;  // bias raws shifted to the sum's fractional bits
   FastConvert to_result;
+  // Every raw of the input and scale types is an int32: x * scale as a 32x32->64 multiply.
+  bool mul32 = false;
 };
 // nullopt when the intermediate needs more than 62 bits, the result type is AP_WRAP with N > 0,
 // or product_in_result_type (hls4ml 0.5 - 0.7) is set.

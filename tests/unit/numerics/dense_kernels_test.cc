@@ -210,6 +210,66 @@ TEST(DenseKernelsTest, EveryFastKernelMatchesTheGenericPathOnRandomTypes) {
   }
 }
 
+// kWrap32 layers whose epilogue is the conversion to a narrow result (1 to 8 bits, every Q/O mode,
+// so raws of 0 and +-1 are common) and at most a relu to a type containing the result (the
+// one-pass epilogue), in batches of 1 to 130 samples (one sample at a time, 16- and 64-lane
+// blocks), against the generic path.
+TEST(DenseKernelsTest, Wrap32OnePassEpilogueMatchesTheGenericPath) {
+  std::mt19937_64 rng(4242);
+  int one_pass = 0, one_pass_relu = 0;
+  for (int config = 0; config < 400; ++config) {
+    const FixedType in = RandomType(rng, 1, 18, false);
+    const int n_out = std::uniform_int_distribution<int>(1, 12)(rng);
+    DenseSpec d = RandomDense(rng, in, n_out, 18);
+    if (rng() % 4 != 0) {  // mostly AP_WRAP accumulators: the kWrap32 kernels
+      d.accum_type.overflow = Overflow::kWrap;
+      d.accum_type.saturation_bits = 0;
+    }
+    const FixedType res = RandomType(rng, 1, 8, true);
+    const bool relu = rng() % 3 != 0;
+    FixedType relu_res = res;  // relu_t contains res_t: its conversion is the identity
+    relu_res.width += static_cast<int>(rng() % 3);
+    relu_res.integer_bits += relu_res.width - res.width;
+    relu_res.quantization = static_cast<Quantization>(rng() % 7);
+    relu_res.overflow =
+        res.width < relu_res.width ? static_cast<Overflow>(rng() % 3) : res.overflow;
+    relu_res.saturation_bits = 0;
+    const internal::DensePlan plan =
+        internal::PlanDense(in, d.weight_type, d.accum_type, res, false);
+    const bool wrap32 = plan.kind == internal::DenseKernelKind::kWrap32;
+    const std::optional<internal::FastConvert> relu_convert =
+        internal::MakeFastConvert(res, relu_res);
+    one_pass += wrap32;
+    one_pass_relu += wrap32 && relu && relu_convert && relu_convert->identity;
+    NetworkSpec spec{in, d.n_in, {LayerSpec{"fc", res, d}}};
+    if (relu) {
+      spec.layers.push_back(
+          LayerSpec{"relu", relu_res, ActivationSpec{ActivationKind::kRelu, n_out}});
+    }
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << net.status();
+    for (int batch : {1, 5, 16, 17, 64, 70, 130}) {
+      std::vector<std::vector<int64_t>> samples(batch);
+      for (auto& s : samples) {
+        for (int i = 0; i < d.n_in; ++i) s.push_back(RandomRaw(rng, in));
+      }
+      const std::vector<std::vector<int64_t>> got = RunBatch(**net, samples);
+      for (int b = 0; b < batch; ++b) {
+        std::vector<int64_t> want = GenericDense(in, d, res, samples[b]);
+        if (relu) want = GenericRelu(res, relu_res, want);
+        ASSERT_EQ(got[b], want) << "config " << config << " batch " << batch << " sample " << b
+                                << ": in " << in.ToString() << " weight "
+                                << d.weight_type.ToString() << " accum " << d.accum_type.ToString()
+                                << " result " << res.ToString()
+                                << (relu ? " relu " + relu_res.ToString() : "") << " kernel "
+                                << static_cast<int>(plan.kind);
+      }
+    }
+  }
+  EXPECT_GE(one_pass, 80);
+  EXPECT_GE(one_pass_relu, 40);
+}
+
 TEST(DenseKernelsTest, BatchNormAndChainedLayersMatchTheGenericPath) {
   std::mt19937_64 rng(77);
   int vectorized = 0;
