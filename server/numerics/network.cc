@@ -1253,7 +1253,7 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
     const int skip = trace == nullptr ? l.fused_layers : 0;
     if (l.kind == OpKind::kDense && l.dense_kernel == internal::DenseKernelKind::kFast64) {
       if (narrow) {
-        for (size_t q = 0; q < n_in_lanes; ++q) x64[q] = x32[q];
+        internal::WidenRaws(x32, x64, n_in_lanes);
         narrow = false;
       }
       const internal::DenseEpilogue& e = skip > 0 ? l.epilogue_fused : l.epilogue_result;
@@ -1268,7 +1268,7 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
     } else if (l.kind == OpKind::kDense &&
                l.dense_kernel == internal::DenseKernelKind::kFast32) {
       if (!narrow) {
-        for (size_t q = 0; q < n_in_lanes; ++q) x32[q] = static_cast<int32_t>(x64[q]);
+        internal::NarrowRaws(x64, x32, n_in_lanes);
       }
       internal::DenseFastBlock32(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
                                  l.plan.params, skip > 0 ? l.epilogue_fused : l.epilogue_result,
@@ -1278,7 +1278,7 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
     } else if (l.kind == OpKind::kDense &&
                l.dense_kernel == internal::DenseKernelKind::kWrap32) {
       if (!narrow) {
-        for (size_t q = 0; q < n_in_lanes; ++q) x32[q] = static_cast<int32_t>(x64[q]);
+        internal::NarrowRaws(x64, x32, n_in_lanes);
       }
       const internal::DenseEpilogue& e = skip > 0        ? l.epilogue_fused
                                          : l.result_fast ? l.epilogue_result
@@ -1296,14 +1296,14 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
         narrow = true;
       } else {
         int64_t* acc = BlockScratch::Sized(scratch.acc64, n_out_lanes);
-        for (size_t q = 0; q < n_out_lanes; ++q) acc[q] = y32[q];
+        internal::WidenRaws(y32, acc, n_out_lanes);
         internal::ConvertBlock(std::get<DenseSpec>(l.spec->op).accum_type, acc, l.out_type, x64,
                                n_out_lanes);
         narrow = false;
       }
     } else {
       if (narrow) {
-        for (size_t q = 0; q < n_in_lanes; ++q) x64[q] = x32[q];
+        internal::WidenRaws(x32, x64, n_in_lanes);
         narrow = false;
       }
       RunLayer(l, x64, y64, count, lanes);
@@ -1420,16 +1420,16 @@ void Network::Impl::RunDenseFast(const CompiledLayer& l, const int64_t* x, int64
   // int32 lanes: the input type fits int32 whenever these kernels were planned for it.
   int32_t* x32 = BlockScratch::Sized(scratch.a32, n_in_lanes);
   int32_t* y32 = BlockScratch::Sized(scratch.b32, n_out_lanes);
-  for (size_t q = 0; q < n_in_lanes; ++q) x32[q] = static_cast<int32_t>(x[q]);
+  internal::NarrowRaws(x, x32, n_in_lanes);
   if (l.dense_kernel == internal::DenseKernelKind::kFast32) {
     internal::DenseFastBlock32(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
                                l.plan.params, l.epilogue_result, y32);
-    for (size_t q = 0; q < n_out_lanes; ++q) y[q] = y32[q];
+    internal::WidenRaws(y32, y, n_out_lanes);
     return;
   }
   internal::DenseWrap32Block(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
                              l.quant, l.result_fast ? l.epilogue_result : l.epilogue_accum, y32);
-  for (size_t q = 0; q < n_out_lanes; ++q) y[q] = y32[q];
+  internal::WidenRaws(y32, y, n_out_lanes);
   if (!l.result_fast) {
     internal::ConvertBlock(std::get<DenseSpec>(l.spec->op).accum_type, y, l.out_type, y,
                            n_out_lanes);

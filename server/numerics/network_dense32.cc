@@ -16,11 +16,62 @@
 namespace fpgaas::numerics::internal {
 namespace {
 
+// Epilogue's arithmetic in one pass, for an epilogue that is the conversion to the result and at
+// most a relu whose own conversion is the identity (OnePassEpilogue): sum -> accum_t (wrapped to
+// acc_width bits) -> result_t -> relu, each value through the same formulas as Epilogue.
+template <bool kSigned, FastOverflow kKind, bool kRelu>
+FPGAAS_INLINE void OnePassLoop(int acc_width, const FastConvert& to_result, const uint32_t* sum,
+                               size_t n, int32_t* y) {
+  const int unused = 32 - acc_width;
+  const uint32_t mask = acc_width == 32 ? ~uint32_t{0} : (uint32_t{1} << acc_width) - 1;
+  const ConvertConsts c(to_result);
+  for (size_t b = 0; b < n; ++b) {
+    const int64_t t = kSigned
+                          ? static_cast<int64_t>(static_cast<int32_t>(sum[b] << unused) >> unused)
+                          : static_cast<int64_t>(sum[b] & mask);
+    int64_t r = ConvertValue<kKind>(c, t);
+    if constexpr (kRelu) r = r > 0 ? r : 0;
+    y[b] = static_cast<int32_t>(r);
+  }
+}
+template <bool kSigned, bool kRelu>
+FPGAAS_INLINE void OnePassByKind(int acc_width, const FastConvert& to_result, const uint32_t* sum,
+                                 size_t n, int32_t* y) {
+  switch (to_result.kind) {
+    case FastOverflow::kWrapSigned:
+      return OnePassLoop<kSigned, FastOverflow::kWrapSigned, kRelu>(acc_width, to_result, sum, n,
+                                                                    y);
+    case FastOverflow::kWrapUnsigned:
+      return OnePassLoop<kSigned, FastOverflow::kWrapUnsigned, kRelu>(acc_width, to_result, sum, n,
+                                                                      y);
+    case FastOverflow::kClamp:
+      return OnePassLoop<kSigned, FastOverflow::kClamp, kRelu>(acc_width, to_result, sum, n, y);
+    case FastOverflow::kZero:
+      return OnePassLoop<kSigned, FastOverflow::kZero, kRelu>(acc_width, to_result, sum, n, y);
+  }
+}
+// Out of line (as EpilogueTailRow): one copy shared by every kernel instantiation.
+FPGAAS_CLONES __attribute__((noinline)) void OnePassEpilogue(const DenseProductQuant& q,
+                                                             const DenseEpilogue& e,
+                                                             const uint32_t* sum, size_t n,
+                                                             int32_t* y) {
+  if (q.acc_signed) {
+    if (e.relu) return OnePassByKind<true, true>(q.acc_width, e.to_result, sum, n, y);
+    return OnePassByKind<true, false>(q.acc_width, e.to_result, sum, n, y);
+  }
+  if (e.relu) return OnePassByKind<false, true>(q.acc_width, e.to_result, sum, n, y);
+  return OnePassByKind<false, false>(q.acc_width, e.to_result, sum, n, y);
+}
+
 // Wraps n uint32 sums to the accumulator width, applies the epilogue, stores int32 results.
 // `t` is scratch of n values; j and kPerLane as EpilogueTail's.
 template <bool kPerLane>
 FPGAAS_INLINE void Epilogue(const DenseProductQuant& q, const DenseEpilogue& e, int j,
                             const uint32_t* sum, int64_t* t, size_t n, int32_t* y) {
+  if (e.bn_scale == nullptr && (!e.relu || e.relu_result.identity)) {
+    OnePassEpilogue(q, e, sum, n, y);
+    return;
+  }
   const int unused = 32 - q.acc_width;
   const uint32_t mask = q.acc_width == 32 ? ~uint32_t{0} : (uint32_t{1} << q.acc_width) - 1;
   if (q.acc_signed) {

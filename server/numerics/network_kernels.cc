@@ -2,6 +2,7 @@
 #include <cstring>
 #include <memory>
 #include <type_traits>
+#include <utility>
 
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
@@ -19,17 +20,54 @@ FPGAAS_CLONES void ConvertFast(const FastConvert& c, const int64_t* x, int64_t* 
   ApplyConvert(c, x, y, n);
 }
 
-FPGAAS_CLONES void BatchNormFast(const int64_t* x, int lanes, int n, const int64_t* scale,
+// One batch norm row in one pass: y = to((x * s << shift_left) + b); kMul32: x and s within int32
+// (the product as a 32x32->64 multiply, the same value).
+template <bool kMul32, FastOverflow kKind>
+FPGAAS_INLINE void BatchNormRow(const int64_t* x, int64_t s, int64_t b, int shift_left,
+                                const ConvertConsts& c, int64_t* y, int lanes) {
+  for (int k = 0; k < lanes; ++k) {
+    const int64_t p =
+        kMul32 ? int64_t{static_cast<int32_t>(x[k])} * static_cast<int32_t>(s) : x[k] * s;
+    y[k] = ConvertValue<kKind>(c, static_cast<int64_t>(static_cast<uint64_t>(p) << shift_left) + b);
+  }
+}
+template <bool kMul32, FastOverflow kKind>
+FPGAAS_INLINE void BatchNormRows(const int64_t* x, int lanes, int n, const int64_t* scale,
                                  const int64_t* bias, int shift_left, const FastConvert& to,
                                  int64_t* y) {
+  const ConvertConsts c(to);
   for (int i = 0; i < n; ++i) {
-    const int64_t s = scale[i], b = bias[i];
-    const int64_t* xi = x + static_cast<size_t>(i) * lanes;
-    int64_t* yi = y + static_cast<size_t>(i) * lanes;
-    for (int k = 0; k < lanes; ++k) {
-      yi[k] = static_cast<int64_t>(static_cast<uint64_t>(xi[k] * s) << shift_left) + b;
-    }
-    ApplyConvert(to, yi, yi, static_cast<size_t>(lanes));
+    BatchNormRow<kMul32, kKind>(x + static_cast<size_t>(i) * lanes, scale[i], bias[i], shift_left,
+                                c, y + static_cast<size_t>(i) * lanes, lanes);
+  }
+}
+template <bool kMul32>
+FPGAAS_INLINE void BatchNormByKind(const int64_t* x, int lanes, int n, const int64_t* scale,
+                                   const int64_t* bias, int shift_left, const FastConvert& to,
+                                   int64_t* y) {
+  switch (to.kind) {
+    case FastOverflow::kWrapSigned:
+      return BatchNormRows<kMul32, FastOverflow::kWrapSigned>(x, lanes, n, scale, bias, shift_left,
+                                                              to, y);
+    case FastOverflow::kWrapUnsigned:
+      return BatchNormRows<kMul32, FastOverflow::kWrapUnsigned>(x, lanes, n, scale, bias,
+                                                                shift_left, to, y);
+    case FastOverflow::kClamp:
+      return BatchNormRows<kMul32, FastOverflow::kClamp>(x, lanes, n, scale, bias, shift_left, to,
+                                                         y);
+    case FastOverflow::kZero:
+      return BatchNormRows<kMul32, FastOverflow::kZero>(x, lanes, n, scale, bias, shift_left, to,
+                                                        y);
+  }
+}
+
+FPGAAS_CLONES void BatchNormFast(const int64_t* x, int lanes, int n, const int64_t* scale,
+                                 const int64_t* bias, int shift_left, bool mul32,
+                                 const FastConvert& to, int64_t* y) {
+  if (mul32) {
+    BatchNormByKind<true>(x, lanes, n, scale, bias, shift_left, to, y);
+  } else {
+    BatchNormByKind<false>(x, lanes, n, scale, bias, shift_left, to, y);
   }
 }
 
@@ -299,6 +337,7 @@ std::optional<BatchNormPlan> PlanBatchNorm(const FixedType& in, const FixedType&
   if (!to) return std::nullopt;
   BatchNormPlan plan;
   plan.product_shift_left = a;
+  plan.mul32 = MagnitudeBits(in) <= 31 && MagnitudeBits(scale_type) <= 31;
   plan.to_result = *to;
   plan.bias_aligned.reserve(bias.size());
   for (int64_t b : bias) {
@@ -309,7 +348,7 @@ std::optional<BatchNormPlan> PlanBatchNorm(const FixedType& in, const FixedType&
 
 void BatchNormBlock(const int64_t* x, int lanes, int n, const int64_t* scale,
                     const BatchNormPlan& plan, int64_t* y) {
-  BatchNormFast(x, lanes, n, scale, plan.bias_aligned.data(), plan.product_shift_left,
+  BatchNormFast(x, lanes, n, scale, plan.bias_aligned.data(), plan.product_shift_left, plan.mul32,
                 plan.to_result, y);
 }
 
@@ -368,9 +407,134 @@ void UnpackLoop(const FixedType& type, const uint8_t* in, int n_features, int co
   }
 }
 
+// A sample of kN containers of C (kN * sizeof(C) <= 32 bytes) as a few little-endian words of
+// kWordBytes (the largest power of two <= the sample, at most 8): word w starts at byte
+// WordStart(w), the last one ends with the sample (it may overlap the one before), and container
+// f lies whole in word WordOf(f). The fixed-size unpack / pack below move whole words and take
+// containers apart with constant shifts, so their sample loops vectorize (one vector of words per
+// group of samples) where a container at a time would not.
+template <typename C, int kN>
+struct SampleWords {
+  static constexpr int kBytes = kN * static_cast<int>(sizeof(C));
+  static constexpr int kWordBytes = kBytes >= 8 ? 8 : kBytes >= 4 ? 4 : kBytes >= 2 ? 2 : 1;
+  static constexpr int kWords = (kBytes + kWordBytes - 1) / kWordBytes;
+  static constexpr int WordStart(int w) {
+    return w * kWordBytes + kWordBytes <= kBytes ? w * kWordBytes : kBytes - kWordBytes;
+  }
+  static constexpr int WordOf(int f) {
+    const int at = f * static_cast<int>(sizeof(C));
+    int w = 0;
+    while (at + static_cast<int>(sizeof(C)) > WordStart(w) + kWordBytes) ++w;
+    return w;
+  }
+  // Bit position of container f in its word.
+  static constexpr int BitOf(int f) {
+    return 8 * (f * static_cast<int>(sizeof(C)) - WordStart(WordOf(f)));
+  }
+  using Word = std::conditional_t<
+      kWordBytes == 8, uint64_t,
+      std::conditional_t<kWordBytes == 4, uint32_t,
+                         std::conditional_t<kWordBytes == 2, uint16_t, uint8_t>>>;
+};
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "SampleWords assumes little-endian words");
+
+// One word of a sample (zero-extended).
+template <typename S>
+FPGAAS_INLINE uint64_t LoadWord(const uint8_t* sample, int w) {
+  typename S::Word word;
+  std::memcpy(&word, sample + S::WordStart(w), sizeof(word));
+  return word;
+}
+
+// Container kF of a sample: its low `width` bits, sign- or zero-extended (UnpackLoop's result).
+template <typename S, int kF, bool kSigned>
+FPGAAS_INLINE int64_t SampleContainer(const uint8_t* sample, int width) {
+  const uint64_t top = LoadWord<S>(sample, S::WordOf(kF)) << (64 - S::BitOf(kF) - width);
+  return kSigned ? static_cast<int64_t>(top) >> (64 - width)
+                 : static_cast<int64_t>(top >> (64 - width));
+}
+
+// UnpackLoop for sizeof...(kF) containers of C per sample, one load per word of the sample. The
+// per-sample body is a pack expansion rather than an inner loop: GCC vectorizes the sample loop
+// only without one.
+template <typename C, bool kSigned, typename T, int... kF>
+FPGAAS_INLINE void UnpackFixed(const uint8_t* in, int count, int lanes, int width, T* x,
+                               std::integer_sequence<int, kF...>) {
+  using S = SampleWords<C, sizeof...(kF)>;
+  for (int b = 0; b < count; ++b) {
+    const uint8_t* sample = in + static_cast<size_t>(b) * S::kBytes;
+    ((x[static_cast<size_t>(kF) * lanes + b] =
+          static_cast<T>(SampleContainer<S, kF, kSigned>(sample, width))),
+     ...);
+  }
+}
+
+template <typename C, bool kSigned, typename T>
+FPGAAS_INLINE bool UnpackSmall(const uint8_t* in, int n_features, int count, int lanes, int width,
+                               T* x) {
+  switch (n_features) {
+#define FPGAAS_UNPACK_CASE(N)                                                                  \
+  case N:                                                                                      \
+    UnpackFixed<C, kSigned>(in, count, lanes, width, x, std::make_integer_sequence<int, N>()); \
+    return true;
+    FPGAAS_UNPACK_CASE(1)
+    FPGAAS_UNPACK_CASE(2)
+    FPGAAS_UNPACK_CASE(3)
+    FPGAAS_UNPACK_CASE(4)
+    FPGAAS_UNPACK_CASE(5)
+    FPGAAS_UNPACK_CASE(6)
+    FPGAAS_UNPACK_CASE(7)
+    FPGAAS_UNPACK_CASE(8)
+#undef FPGAAS_UNPACK_CASE
+    default:
+      return false;
+  }
+}
+
+// Blocks of up to kSmallFeatures features in containers of up to 4 bytes (small networks, whose
+// time the unpack dominates); false: not handled, nothing written.
+constexpr int kSmallFeatures = 8;
+template <typename T>
+FPGAAS_CLONES bool UnpackSmallAny(const FixedType& type, const uint8_t* in, int n_features,
+                                  int count, int lanes, T* x) {
+  const int width = type.width;  // <= 8 * container bytes <= 32
+  bool done = false;
+  switch (type.container_bytes() * 2 + (type.is_signed ? 1 : 0)) {
+    case 2:
+      done = UnpackSmall<uint8_t, false>(in, n_features, count, lanes, width, x);
+      break;
+    case 3:
+      done = UnpackSmall<uint8_t, true>(in, n_features, count, lanes, width, x);
+      break;
+    case 4:
+      done = UnpackSmall<uint16_t, false>(in, n_features, count, lanes, width, x);
+      break;
+    case 5:
+      done = UnpackSmall<uint16_t, true>(in, n_features, count, lanes, width, x);
+      break;
+    case 8:
+      done = UnpackSmall<uint32_t, false>(in, n_features, count, lanes, width, x);
+      break;
+    case 9:
+      done = UnpackSmall<uint32_t, true>(in, n_features, count, lanes, width, x);
+      break;
+    default:
+      break;
+  }
+  return done;
+}
+
 template <typename T>
 void UnpackAny(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
                T* x) {
+  if (n_features <= kSmallFeatures && UnpackSmallAny(type, in, n_features, count, lanes, x)) {
+    if (count == lanes) return;
+    for (int f = 0; f < n_features; ++f) {
+      std::fill(x + static_cast<size_t>(f) * lanes + count, x + static_cast<size_t>(f + 1) * lanes,
+                T{0});
+    }
+    return;
+  }
   switch (type.container_bytes()) {
     case 1:
       return UnpackLoop<uint8_t>(type, in, n_features, count, lanes, x);
@@ -392,6 +556,14 @@ FPGAAS_CLONES void ReluFast(const FastConvert& c, const int64_t* x, int64_t* y, 
 
 void ReluRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n) {
   ReluFast(c, x, y, n);
+}
+
+FPGAAS_CLONES void NarrowRaws(const int64_t* x, int32_t* y, size_t n) {
+  for (size_t k = 0; k < n; ++k) y[k] = static_cast<int32_t>(x[k]);
+}
+
+FPGAAS_CLONES void WidenRaws(const int32_t* x, int64_t* y, size_t n) {
+  for (size_t k = 0; k < n; ++k) y[k] = x[k];
 }
 
 void UnpackBlock(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
@@ -418,9 +590,76 @@ void PackLoop(const T* x, int n_features, int count, int lanes, uint8_t* out) {
   }
 }
 
+// PackLoop for kN containers of C per sample: each word of the sample assembled from its
+// containers (the raws' low bytes) and stored whole; overlapping words store the same bytes.
+template <typename C, int kN, typename T>
+FPGAAS_INLINE void PackFixed(const T* x, int count, int lanes, uint8_t* out) {
+  using S = SampleWords<C, kN>;
+  constexpr uint64_t kMask = sizeof(C) == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * sizeof(C))) - 1;
+  for (int b = 0; b < count; ++b) {
+    uint64_t c[kN];
+#pragma GCC unroll 8
+    for (int f = 0; f < kN; ++f) {
+      c[f] = static_cast<uint64_t>(static_cast<int64_t>(x[static_cast<size_t>(f) * lanes + b])) &
+             kMask;
+    }
+    uint8_t* sample = out + static_cast<size_t>(b) * S::kBytes;
+#pragma GCC unroll 4
+    for (int w = 0; w < S::kWords; ++w) {
+      // Every container within this word (a container may lie in two overlapping words).
+      uint64_t word = 0;
+#pragma GCC unroll 8
+      for (int f = 0; f < kN; ++f) {
+        const int at = f * static_cast<int>(sizeof(C)) - S::WordStart(w);
+        if (at >= 0 && at + static_cast<int>(sizeof(C)) <= S::kWordBytes) word |= c[f] << (8 * at);
+      }
+      const typename S::Word stored = static_cast<typename S::Word>(word);
+      std::memcpy(sample + S::WordStart(w), &stored, sizeof(stored));
+    }
+  }
+}
+
+template <typename C, typename T>
+FPGAAS_INLINE bool PackSmall(const T* x, int n_features, int count, int lanes, uint8_t* out) {
+  switch (n_features) {
+#define FPGAAS_PACK_CASE(N)                \
+  case N:                                  \
+    PackFixed<C, N>(x, count, lanes, out); \
+    return true;
+    FPGAAS_PACK_CASE(1)
+    FPGAAS_PACK_CASE(2)
+    FPGAAS_PACK_CASE(3)
+    FPGAAS_PACK_CASE(4)
+    FPGAAS_PACK_CASE(5)
+    FPGAAS_PACK_CASE(6)
+    FPGAAS_PACK_CASE(7)
+    FPGAAS_PACK_CASE(8)
+#undef FPGAAS_PACK_CASE
+    default:
+      return false;
+  }
+}
+
+// Blocks of up to kSmallFeatures features in containers of up to 4 bytes; false: not handled.
+template <typename T>
+FPGAAS_CLONES bool PackSmallAny(const FixedType& type, const T* x, int n_features, int count,
+                                int lanes, uint8_t* out) {
+  switch (type.container_bytes()) {
+    case 1:
+      return PackSmall<uint8_t>(x, n_features, count, lanes, out);
+    case 2:
+      return PackSmall<uint16_t>(x, n_features, count, lanes, out);
+    case 4:
+      return PackSmall<uint32_t>(x, n_features, count, lanes, out);
+    default:
+      return false;
+  }
+}
+
 template <typename T>
 void PackAny(const FixedType& type, const T* x, int n_features, int count, int lanes,
              uint8_t* out) {
+  if (n_features <= kSmallFeatures && PackSmallAny(type, x, n_features, count, lanes, out)) return;
   switch (type.container_bytes()) {
     case 1:
       return PackLoop<uint8_t>(x, n_features, count, lanes, out);

@@ -285,6 +285,8 @@ struct BatchNormPlan {
   int product_shift_left = 0;
   std::vector<int64_t> bias_aligned;  // bias raws shifted to the sum's fractional bits
   FastConvert to_result;
+  // Every raw of the input and scale types is an int32: x * scale as a 32x32->64 multiply.
+  bool mul32 = false;
 };
 // nullopt when the intermediate needs more than 62 bits, the result type is AP_WRAP with N > 0,
 // or product_in_result_type (hls4ml 0.5 - 0.7) is set.
@@ -306,6 +308,10 @@ void MacConvertRaws32(const FastConvert& product, const FastConvert& sum, const 
 
 // relu: y[k] = x[k] > 0 ? c(x[k]) : 0, i.e. c(max(x[k], 0)) (every recipe maps 0 to 0).
 void ReluRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n);
+
+// y[k] = x[k] between int64 and int32 lanes (NarrowRaws: every x[k] fits int32).
+void NarrowRaws(const int64_t* x, int32_t* y, size_t n);
+void WidenRaws(const int32_t* x, int64_t* y, size_t n);
 
 // y[k] = to(x[k]) for n raw values of `from` (the assignment `to_t y = from_t x`).
 void ConvertBlock(const FixedType& from, const int64_t* x, const FixedType& to, int64_t* y,

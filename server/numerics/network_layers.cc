@@ -992,6 +992,17 @@ FPGAAS_NUMERICS_CLONES void HardRow(const int64_t* x, int64_t slope, int up, int
   }
 }
 
+// thresholded_relu: y[b] keeps its value where (x[b] << sx) > theta, else 0.
+FPGAAS_NUMERICS_CLONES void ThresholdRow(const int64_t* x, int sx, int64_t theta, int64_t* y,
+                                         int lanes) {
+  for (int b = 0; b < lanes; ++b) y[b] = (x[b] << sx) > theta ? y[b] : 0;
+}
+// relu with a maximum: y[b] = 0 where x[b] < 0, max_res where x[b] > max, else keeps its value.
+FPGAAS_NUMERICS_CLONES void ReluMaxRow(const int64_t* x, int64_t max, int64_t max_res, int64_t* y,
+                                       int lanes) {
+  for (int b = 0; b < lanes; ++b) y[b] = x[b] < 0 ? 0 : x[b] > max ? max_res : y[b];
+}
+
 // A layer written as a plain function over one sample.
 // Its block form (optional): (x, y, lanes) over every lane (see ExtraLayer::RunBlock).
 using BlockFn = std::function<void(const int64_t* const*, int64_t*, int)>;
@@ -1578,7 +1589,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
             const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
             int64_t* yi = y + static_cast<size_t>(i) * lanes;
             ConvertRaws(pos, xi, yi, lanes);
-            for (int b = 0; b < lanes; ++b) yi[b] = (xi[b] << sx) > theta_f ? yi[b] : 0;
+            ThresholdRow(xi, sx, theta_f, yi, lanes);
           }
         };
       }
@@ -1603,9 +1614,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
             const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
             int64_t* yi = y + static_cast<size_t>(i) * lanes;
             ConvertRaws(pos, xi, yi, lanes);
-            for (int b = 0; b < lanes; ++b) {
-              yi[b] = xi[b] < 0 ? 0 : xi[b] > max_f ? max_res : yi[b];
-            }
+            ReluMaxRow(xi, max_f, max_res, yi, lanes);
           }
         };
       }

@@ -210,6 +210,66 @@ TEST(DenseKernelsTest, EveryFastKernelMatchesTheGenericPathOnRandomTypes) {
   }
 }
 
+// kWrap32 layers whose epilogue is the conversion to a narrow result (1 to 8 bits, every Q/O mode,
+// so raws of 0 and +-1 are common) and at most a relu to a type containing the result (the
+// one-pass epilogue), in batches of 1 to 130 samples (one sample at a time, 16- and 64-lane
+// blocks), against the generic path.
+TEST(DenseKernelsTest, Wrap32OnePassEpilogueMatchesTheGenericPath) {
+  std::mt19937_64 rng(4242);
+  int one_pass = 0, one_pass_relu = 0;
+  for (int config = 0; config < 400; ++config) {
+    const FixedType in = RandomType(rng, 1, 18, false);
+    const int n_out = std::uniform_int_distribution<int>(1, 12)(rng);
+    DenseSpec d = RandomDense(rng, in, n_out, 18);
+    if (rng() % 4 != 0) {  // mostly AP_WRAP accumulators: the kWrap32 kernels
+      d.accum_type.overflow = Overflow::kWrap;
+      d.accum_type.saturation_bits = 0;
+    }
+    const FixedType res = RandomType(rng, 1, 8, true);
+    const bool relu = rng() % 3 != 0;
+    FixedType relu_res = res;  // relu_t contains res_t: its conversion is the identity
+    relu_res.width += static_cast<int>(rng() % 3);
+    relu_res.integer_bits += relu_res.width - res.width;
+    relu_res.quantization = static_cast<Quantization>(rng() % 7);
+    relu_res.overflow =
+        res.width < relu_res.width ? static_cast<Overflow>(rng() % 3) : res.overflow;
+    relu_res.saturation_bits = 0;
+    const internal::DensePlan plan =
+        internal::PlanDense(in, d.weight_type, d.accum_type, res, false);
+    const bool wrap32 = plan.kind == internal::DenseKernelKind::kWrap32;
+    const std::optional<internal::FastConvert> relu_convert =
+        internal::MakeFastConvert(res, relu_res);
+    one_pass += wrap32;
+    one_pass_relu += wrap32 && relu && relu_convert && relu_convert->identity;
+    NetworkSpec spec{in, d.n_in, {LayerSpec{"fc", res, d}}};
+    if (relu) {
+      spec.layers.push_back(
+          LayerSpec{"relu", relu_res, ActivationSpec{ActivationKind::kRelu, n_out}});
+    }
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << net.status();
+    for (int batch : {1, 5, 16, 17, 64, 70, 130}) {
+      std::vector<std::vector<int64_t>> samples(batch);
+      for (auto& s : samples) {
+        for (int i = 0; i < d.n_in; ++i) s.push_back(RandomRaw(rng, in));
+      }
+      const std::vector<std::vector<int64_t>> got = RunBatch(**net, samples);
+      for (int b = 0; b < batch; ++b) {
+        std::vector<int64_t> want = GenericDense(in, d, res, samples[b]);
+        if (relu) want = GenericRelu(res, relu_res, want);
+        ASSERT_EQ(got[b], want) << "config " << config << " batch " << batch << " sample " << b
+                                << ": in " << in.ToString() << " weight "
+                                << d.weight_type.ToString() << " accum " << d.accum_type.ToString()
+                                << " result " << res.ToString()
+                                << (relu ? " relu " + relu_res.ToString() : "") << " kernel "
+                                << static_cast<int>(plan.kind);
+      }
+    }
+  }
+  EXPECT_GE(one_pass, 80);
+  EXPECT_GE(one_pass_relu, 40);
+}
+
 TEST(DenseKernelsTest, BatchNormAndChainedLayersMatchTheGenericPath) {
   std::mt19937_64 rng(77);
   int vectorized = 0;
@@ -607,6 +667,83 @@ TEST(FastConvertTest, EveryQuantizationAndOverflowModeMatchesConvert) {
     }
   }
   EXPECT_GE(fast, 1500);
+}
+
+// UnpackBlock / PackBlock (and their int32-lane forms) against the scalar UnpackRaw / PackRaw on
+// every width and signedness, 1 to 10 features (1 to 8 take the fixed-layout loops, the rest the
+// generic ones), both block sizes and sample counts from 1 to a full block. Containers hold random
+// bytes (bits above the width are garbage UnpackRaw ignores) or a type extreme; lanes past the
+// count must unpack to 0, and pack must write exactly `count` samples.
+TEST(BlockPackingTest, UnpackAndPackMatchTheScalarRawPacking) {
+  std::mt19937_64 rng(42);
+  int checked = 0;
+  for (int width = 1; width <= 64; ++width) {
+    for (bool is_signed : {true, false}) {
+      FixedType t;
+      t.width = width;
+      t.integer_bits = width / 2;
+      t.is_signed = is_signed;
+      const int cb = t.container_bytes();
+      const bool fits32 = (is_signed ? width - 1 : width) <= 31;
+      for (int n = 1; n <= 10; ++n) {
+        for (int lanes : {internal::kSmallBlock, internal::kKernelBlock}) {
+          for (int count : {1, 2, 3, lanes / 2 + 1, lanes - 1, lanes}) {
+            SCOPED_TRACE(t.ToString() + " n " + std::to_string(n) + " lanes " +
+                         std::to_string(lanes) + " count " + std::to_string(count));
+            std::vector<uint8_t> in(static_cast<size_t>(count) * n * cb);
+            for (uint8_t& byte : in) byte = static_cast<uint8_t>(rng());
+            for (size_t at = 0; at < in.size(); at += cb) {
+              if (rng() % 4 == 0) PackRaw(t, rng() % 2 ? MinOf(t) : MaxOf(t), in.data() + at);
+            }
+            const size_t block = static_cast<size_t>(n) * lanes;
+            std::vector<int64_t> x64(block, 0x5a5a);
+            internal::UnpackBlock(t, in.data(), n, count, lanes, x64.data());
+            std::vector<int32_t> x32(block, 0x5a5a);
+            if (fits32) internal::UnpackBlock32(t, in.data(), n, count, lanes, x32.data());
+            for (int f = 0; f < n; ++f) {
+              for (int b = 0; b < lanes; ++b) {
+                const size_t k = static_cast<size_t>(f) * lanes + b;
+                const int64_t want =
+                    b < count ? UnpackRaw(t, in.data() + (static_cast<size_t>(b) * n + f) * cb) : 0;
+                ASSERT_EQ(x64[k], want) << "feature " << f << " lane " << b;
+                if (fits32) {
+                  ASSERT_EQ(x32[k], want) << "int32 lanes, feature " << f << " lane " << b;
+                }
+              }
+            }
+            // Pack valid raws (lanes past the count hold garbage that must not be written).
+            std::vector<int64_t> raws(block);
+            for (size_t k = 0; k < block; ++k) {
+              raws[k] = static_cast<int>(k % lanes) < count ? internal::WrapToWidth(t, rng())
+                                                            : static_cast<int64_t>(rng());
+              if (rng() % 4 == 0 && static_cast<int>(k % lanes) < count) {
+                raws[k] = rng() % 2 ? MinOf(t) : MaxOf(t);
+              }
+            }
+            std::vector<uint8_t> want(static_cast<size_t>(count + 1) * n * cb, 0xee);
+            for (int b = 0; b < count; ++b) {
+              for (int f = 0; f < n; ++f) {
+                PackRaw(t, raws[static_cast<size_t>(f) * lanes + b],
+                        want.data() + (static_cast<size_t>(b) * n + f) * cb);
+              }
+            }
+            std::vector<uint8_t> out(want.size(), 0xee);
+            internal::PackBlock(t, raws.data(), n, count, lanes, out.data());
+            ASSERT_EQ(out, want);
+            if (fits32) {
+              std::vector<int32_t> raws32(block);
+              for (size_t k = 0; k < block; ++k) raws32[k] = static_cast<int32_t>(raws[k]);
+              std::vector<uint8_t> out32(want.size(), 0xee);
+              internal::PackBlock32(t, raws32.data(), n, count, lanes, out32.data());
+              ASSERT_EQ(out32, want) << "int32 lanes";
+            }
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 64 * 2 * 10 * 2 * 6);
 }
 
 }  // namespace
