@@ -172,10 +172,122 @@ FPGAAS_CLONES void DenseBlock64(const int32_t* x, const int32_t* w_by_out, const
   DenseBlockDispatch<kKernelBlock, 2>(x, w_by_out, bias, n_in, n_out, q, e, y);
 }
 
+// The 16-lane block in explicit GCC vectors: GCC's own vectorization of DenseBlockImpl<16, ...>
+// mixes the outputs and lanes of a[kOuts][16] into 128-bit shuffles and stack spills (five times
+// slower per sample than the 64-lane block). V is one 16-lane vector (a zmm register) when the
+// CPU has AVX-512F, else two 8-lane ones (a 16-lane type is spilled on every row by the AVX2
+// clone).
+// (GCC ignores vector_size on a type that depends on a template parameter: one struct each.)
+struct Zmm16Lanes {
+  using Unsigned = uint32_t __attribute__((vector_size(64)));
+  using Signed = int32_t __attribute__((vector_size(64)));
+  static constexpr int kCount = 1;
+};
+struct Ymm8Lanes {
+  using Unsigned = uint32_t __attribute__((vector_size(32)));
+  using Signed = int32_t __attribute__((vector_size(32)));
+  static constexpr int kCount = 2;
+};
+
+// a += the terms of x[b] * w (Term's arithmetic, lane by lane). By reference: a vector argument
+// or result would change the ABI between clones (-Wpsabi).
+template <class V, ProductRounding kR>
+FPGAAS_INLINE void AddTerms(typename V::Unsigned& a, const typename V::Unsigned& x, uint32_t w,
+                            int shift_right, int shift_left, uint32_t round_const) {
+  using U = typename V::Unsigned;
+  using S = typename V::Signed;
+  const U p = x * w;
+  if constexpr (kR == ProductRounding::kNoShift) {
+    a += p;
+  } else if constexpr (kR == ProductRounding::kLeft) {
+    a += p << shift_left;
+  } else if constexpr (kR == ProductRounding::kTrn) {
+    a += reinterpret_cast<U>(reinterpret_cast<S>(p) >> shift_right);
+  } else {
+    a += reinterpret_cast<U>(reinterpret_cast<S>(p + round_const) >> shift_right);
+  }
+}
+
+// Outputs j .. j + kOuts - 1 of a 16-lane block. (GCC 12 broadcasts a scalar into a vector from
+// an uninitialized one: a false -Wmaybe-uninitialized on every a[o][v].)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+template <class V, int kOuts, ProductRounding kR>
+FPGAAS_INLINE void DenseBlock16Outputs(const int32_t* x, const int32_t* w_by_out,
+                                       const int32_t* bias, int n_in, int j,
+                                       const DenseProductQuant& q, const DenseEpilogue& e,
+                                       int32_t* y) {
+  using U = typename V::Unsigned;
+  constexpr int kWidth = kSmallBlock / V::kCount;
+  const int sr = q.shift_right, sl = q.shift_left;
+  const uint32_t rc = static_cast<uint32_t>(q.round_const);
+  U a[kOuts][V::kCount];
+  for (int o = 0; o < kOuts; ++o) {
+    for (int v = 0; v < V::kCount; ++v) a[o][v] = U{} + static_cast<uint32_t>(bias[j + o]);
+  }
+  const int32_t* w = w_by_out + static_cast<size_t>(j) * n_in;
+  for (int i = 0; i < n_in; ++i) {
+    U xi[V::kCount];
+    std::memcpy(xi, x + static_cast<size_t>(i) * kSmallBlock, sizeof(xi));
+    for (int o = 0; o < kOuts; ++o) {
+      const uint32_t c = static_cast<uint32_t>(w[static_cast<size_t>(o) * n_in + i]);
+      for (int v = 0; v < V::kCount; ++v) AddTerms<V, kR>(a[o][v], xi[v], c, sr, sl, rc);
+    }
+  }
+  int64_t t[kSmallBlock];
+  for (int o = 0; o < kOuts; ++o) {
+    uint32_t sum[kSmallBlock];
+    for (int v = 0; v < V::kCount; ++v) std::memcpy(sum + v * kWidth, &a[o][v], sizeof(a[o][v]));
+    Epilogue<false>(q, e, j + o, sum, t, kSmallBlock,
+                    y + static_cast<size_t>(j + o) * kSmallBlock);
+  }
+}
+
+#pragma GCC diagnostic pop
+
+template <class V, ProductRounding kR>
+FPGAAS_INLINE void DenseBlock16Impl(const int32_t* x, const int32_t* w_by_out,
+                                    const int32_t* bias, int n_in, int n_out,
+                                    const DenseProductQuant& q, const DenseEpilogue& e,
+                                    int32_t* y) {
+  constexpr int kOuts = 4;
+  int j = 0;
+  for (; j + kOuts <= n_out; j += kOuts) {
+    DenseBlock16Outputs<V, kOuts, kR>(x, w_by_out, bias, n_in, j, q, e, y);
+  }
+  for (; j < n_out; ++j) DenseBlock16Outputs<V, 1, kR>(x, w_by_out, bias, n_in, j, q, e, y);
+}
+
+template <class V>
+FPGAAS_INLINE void DenseBlock16Dispatch(const int32_t* x, const int32_t* w_by_out,
+                                        const int32_t* bias, int n_in, int n_out,
+                                        const DenseProductQuant& q, const DenseEpilogue& e,
+                                        int32_t* y) {
+  switch (q.rounding) {
+    case ProductRounding::kLeft:
+      if (q.shift_left == 0) {
+        return DenseBlock16Impl<V, ProductRounding::kNoShift>(x, w_by_out, bias, n_in, n_out, q,
+                                                              e, y);
+      }
+      return DenseBlock16Impl<V, ProductRounding::kLeft>(x, w_by_out, bias, n_in, n_out, q, e, y);
+    case ProductRounding::kTrn:
+      return DenseBlock16Impl<V, ProductRounding::kTrn>(x, w_by_out, bias, n_in, n_out, q, e, y);
+    default:
+      return DenseBlock16Impl<V, ProductRounding::kConst>(x, w_by_out, bias, n_in, n_out, q, e,
+                                                          y);
+  }
+}
+
+// Each clone holds both forms; the CPU check picks the zmm one exactly in the AVX-512F clone. The
+// portable and sanitizer builds (no clones) run the ymm form: their tests keep it tested.
 FPGAAS_CLONES void DenseBlock16(const int32_t* x, const int32_t* w_by_out, const int32_t* bias,
                                 int n_in, int n_out, const DenseProductQuant& q,
                                 const DenseEpilogue& e, int32_t* y) {
-  DenseBlockDispatch<kSmallBlock, 4>(x, w_by_out, bias, n_in, n_out, q, e, y);
+  if (FPGAAS_NUMERICS_AVX512_CLONE && __builtin_cpu_supports("avx512f")) {
+    DenseBlock16Dispatch<Zmm16Lanes>(x, w_by_out, bias, n_in, n_out, q, e, y);
+  } else {
+    DenseBlock16Dispatch<Ymm8Lanes>(x, w_by_out, bias, n_in, n_out, q, e, y);
+  }
 }
 
 FPGAAS_CLONES void DenseFast32x64(const int32_t* x, const int32_t* w, const int32_t* bias,

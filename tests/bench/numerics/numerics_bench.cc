@@ -98,11 +98,11 @@ void BM_MuonPtBatchNorm(benchmark::State& state) {
   static const std::shared_ptr<const Network> net = MuonBnNetwork();
   RunNet(state, *net);
 }
-BENCHMARK(BM_MuonPtBatchNorm)->Arg(1)->Arg(64)->Arg(1024);
+BENCHMARK(BM_MuonPtBatchNorm)->Arg(1)->Arg(8)->Arg(16)->Arg(64)->Arg(1024);
 
-BENCHMARK(BM_Iris)->Arg(1)->Arg(64)->Arg(1024)->Arg(8192);
-BENCHMARK(BM_MuonPt)->Arg(1)->Arg(64)->Arg(1024)->Arg(8192);
-BENCHMARK(BM_JetTagger)->Arg(1)->Arg(64)->Arg(1024)->Arg(8192);
+BENCHMARK(BM_Iris)->Arg(1)->Arg(8)->Arg(16)->Arg(64)->Arg(1024)->Arg(8192);
+BENCHMARK(BM_MuonPt)->Arg(1)->Arg(8)->Arg(16)->Arg(64)->Arg(1024)->Arg(8192);
+BENCHMARK(BM_JetTagger)->Arg(1)->Arg(8)->Arg(16)->Arg(64)->Arg(1024)->Arg(8192);
 
 void BM_PackFp32ToApFixed16_6(benchmark::State& state) {
   const FixedType t = T("ap_fixed<16,6>");
