@@ -298,7 +298,7 @@ FPGAAS_CLONES void DenseFast32x64(const int32_t* x, const int32_t* w, const int3
 FPGAAS_CLONES void DenseFast32x16(const int32_t* x, const int32_t* w, const int32_t* bias,
                                   int n_in, int n_out, const DenseFastParams& p,
                                   const DenseEpilogue& e, int32_t* y) {
-  DenseFastDispatch<int32_t, kSmallBlock, 4, true>(x, w, bias, n_in, n_out, p, e, y);
+  DenseFastDispatch<int32_t, kSmallBlock, 2, true>(x, w, bias, n_in, n_out, p, e, y);
 }
 FPGAAS_CLONES void DenseFast32x1(const int32_t* x, const int32_t* w, const int32_t* bias,
                                  int n_in, int n_out, const DenseFastParams& p,
