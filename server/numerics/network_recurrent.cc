@@ -213,8 +213,12 @@ class StepDense {
             d.weights[static_cast<size_t>(i) * d.n_out + j];
       }
     }
-    plan_ = PlanDense(in, d.weight_type, d.accum_type, result, d.resource_strategy);
-    if (plan_.kind == DenseKernelKind::kGeneral && d.resource_strategy) {
+    // Only the order of each output's own terms matters (outputs accumulate independently): where
+    // dense_resource adds every output's terms in ascending input order (reuse factors that are
+    // multiples of n_in), its sums are the latency order's, which the kernels compute.
+    const bool resource_order_matters = d.resource_strategy && !ResourceOrderAscending();
+    plan_ = PlanDense(in, d.weight_type, d.accum_type, result, resource_order_matters);
+    if (plan_.kind == DenseKernelKind::kGeneral && resource_order_matters) {
       // dense_resource's order with a saturating accumulator: the kernels' per-product arithmetic
       // is exact for these types, only their summation order is not dense_resource's.
       DensePlan ordered = PlanDense(in, d.weight_type, d.accum_type, result, false);
@@ -337,6 +341,16 @@ class StepDense {
   int64_t macs() const { return static_cast<int64_t>(d_.n_in) * d_.n_out; }
 
  private:
+  // resource_order_ visits the inputs of every output in ascending order.
+  bool ResourceOrderAscending() const {
+    std::vector<int> next(static_cast<size_t>(d_.n_out), 0);
+    for (auto [i, j] : resource_order_) {
+      if (i != next[j]) return false;
+      ++next[j];
+    }
+    return true;
+  }
+
   // The block form of Run's exact path in dense_resource's order, on ordered_'s int64 arithmetic.
   void RunOrdered(const int64_t* x, int lanes, int64_t* y) const {
     const int n_in = d_.n_in, n_out = d_.n_out;
