@@ -57,13 +57,21 @@ FPGAAS_CELL_INLINE void ActivateN(const VActivation& a, __m512i (&x)[K]) {
   for (int k = 0; k < K; ++k) x[k] = Activate(a, x[k]);
 }
 
+// Rows of a, b and h as int64 or int32 lanes (int32: every value fits, CellStepAvx512's contract).
 FPGAAS_CELL_INLINE __m512i At(const int64_t* p, size_t k) { return _mm512_loadu_si512(p + k); }
+FPGAAS_CELL_INLINE __m512i At(const int32_t* p, size_t k) {
+  return _mm512_cvtepi32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + k)));
+}
+FPGAAS_CELL_INLINE void Put(int64_t* p, __m512i v) { _mm512_storeu_si512(p, v); }
+FPGAAS_CELL_INLINE void Put(int32_t* p, __m512i v) {
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), _mm512_cvtepi64_epi32(v));
+}
 FPGAAS_CELL_INLINE __m512i Shl(__m512i v, __m128i s) { return _mm512_sll_epi64(v, s); }
 
 // Gate k for K vectors from lane q: f(A(a_k + b_k)).
-template <int K>
-FPGAAS_CELL_INLINE void GateN(const VConvert& sum, const VActivation& f, const int64_t* a,
-                              const int64_t* b, size_t at, __m512i (&out)[K]) {
+template <int K, typename T>
+FPGAAS_CELL_INLINE void GateN(const VConvert& sum, const VActivation& f, const T* a, const T* b,
+                              size_t at, __m512i (&out)[K]) {
   for (int v = 0; v < K; ++v) out[v] = _mm512_add_epi64(At(a, at + 8 * v), At(b, at + 8 * v));
   ApplyN(sum, out);
   ActivateN(f, out);
@@ -71,9 +79,8 @@ FPGAAS_CELL_INLINE void GateN(const VConvert& sum, const VActivation& f, const i
 
 // The steps below take K vectors (8 * K lanes) of a row at a time, every operation on all K
 // before the next: K independent chains to overlap the gathers' latency.
-template <int K>
-void LstmStep(const CellPlan& p, const int64_t* a, const int64_t* b, int64_t* h, int64_t* c,
-              int lanes) {
+template <int K, typename T>
+void LstmStep(const CellPlan& p, const T* a, const T* b, T* h, int64_t* c, int lanes) {
   const VConvert sum = Load(p.sum), to_c = Load(p.to_c), to_h = Load(p.to_h);
   const VActivation recr = Load(p.recr), act = Load(p.act), act_of_state = Load(p.act_of_state);
   const __m128i s_gi = _mm_cvtsi32_si128(p.s_gi), s_cf = _mm_cvtsi32_si128(p.s_cf);
@@ -98,13 +105,13 @@ void LstmStep(const CellPlan& p, const int64_t* a, const int64_t* b, int64_t* h,
       ActivateN(act_of_state, v);
       for (int k = 0; k < K; ++k) v[k] = _mm512_mul_epi32(o_g[k], v[k]);
       ApplyN(to_h, v);
-      for (int k = 0; k < K; ++k) _mm512_storeu_si512(h + j * row + q + 8 * k, v[k]);
+      for (int k = 0; k < K; ++k) Put(h + j * row + q + 8 * k, v[k]);
     }
   }
 }
 
-template <int K>
-void GruStep(const CellPlan& p, const int64_t* a, const int64_t* b, int64_t* h, int lanes) {
+template <int K, typename T>
+void GruStep(const CellPlan& p, const T* a, const T* b, T* h, int lanes) {
   const VConvert sum = Load(p.sum), to_h = Load(p.to_h), to_rb = Load(p.to_rb);
   const VActivation recr = Load(p.recr), act = Load(p.act);
   const __m128i s_z = _mm_cvtsi32_si128(p.s_z), s_t1 = _mm_cvtsi32_si128(p.s_t1),
@@ -125,21 +132,20 @@ void GruStep(const CellPlan& p, const int64_t* a, const int64_t* b, int64_t* h, 
       ApplyN(sum, v);
       ActivateN(act, v);
       // h = R(n * (1 - z) + h * z)
-      int64_t* hj = h + j * row + q;
+      T* hj = h + j * row + q;
       for (int k = 0; k < K; ++k) {
         const __m512i one_minus_z = _mm512_sub_epi64(one, Shl(z[k], s_z));
         v[k] = _mm512_add_epi64(Shl(_mm512_mul_epi32(v[k], one_minus_z), s_t1),
-                                Shl(_mm512_mul_epi32(_mm512_loadu_si512(hj + 8 * k), z[k]), s_t2));
+                                Shl(_mm512_mul_epi32(At(hj, 8 * k), z[k]), s_t2));
       }
       ApplyN(to_h, v);
-      for (int k = 0; k < K; ++k) _mm512_storeu_si512(hj + 8 * k, v[k]);
+      for (int k = 0; k < K; ++k) Put(hj + 8 * k, v[k]);
     }
   }
 }
 
-template <int K>
-void CellStepN(const CellPlan& p, const int64_t* a, const int64_t* b, int64_t* h, int64_t* c,
-               int lanes) {
+template <int K, typename T>
+void CellStepN(const CellPlan& p, const T* a, const T* b, T* h, int64_t* c, int lanes) {
   if (p.lstm) {
     LstmStep<K>(p, a, b, h, c, lanes);
   } else {
@@ -147,12 +153,8 @@ void CellStepN(const CellPlan& p, const int64_t* a, const int64_t* b, int64_t* h
   }
 }
 
-}  // namespace
-
-bool CellStepAvx512Available() { return __builtin_cpu_supports("avx512f"); }
-
-bool CellStepAvx512(const CellPlan& p, const int64_t* a, const int64_t* b, int64_t* h, int64_t* c,
-                    int lanes) {
+template <typename T>
+bool CellStep(const CellPlan& p, const T* a, const T* b, T* h, int64_t* c, int lanes) {
   if (lanes % 8 != 0 || lanes > kKernelBlock) return false;
   if (lanes % 32 == 0) {
     CellStepN<4>(p, a, b, h, c, lanes);
@@ -164,6 +166,19 @@ bool CellStepAvx512(const CellPlan& p, const int64_t* a, const int64_t* b, int64
   return true;
 }
 
+}  // namespace
+
+bool CellStepAvx512Available() { return __builtin_cpu_supports("avx512f"); }
+
+bool CellStepAvx512(const CellPlan& p, const int64_t* a, const int64_t* b, int64_t* h, int64_t* c,
+                    int lanes) {
+  return CellStep(p, a, b, h, c, lanes);
+}
+bool CellStepAvx512(const CellPlan& p, const int32_t* a, const int32_t* b, int32_t* h, int64_t* c,
+                    int lanes) {
+  return CellStep(p, a, b, h, c, lanes);
+}
+
 }  // namespace fpgaas::numerics::internal
 
 #else  // !__AVX512F__
@@ -173,6 +188,9 @@ namespace fpgaas::numerics::internal {
 bool CellStepAvx512Available() { return false; }
 
 bool CellStepAvx512(const CellPlan&, const int64_t*, const int64_t*, int64_t*, int64_t*, int) {
+  return false;
+}
+bool CellStepAvx512(const CellPlan&, const int32_t*, const int32_t*, int32_t*, int64_t*, int) {
   return false;
 }
 
