@@ -213,8 +213,12 @@ class StepDense {
             d.weights[static_cast<size_t>(i) * d.n_out + j];
       }
     }
-    plan_ = PlanDense(in, d.weight_type, d.accum_type, result, d.resource_strategy);
-    if (plan_.kind == DenseKernelKind::kGeneral && d.resource_strategy) {
+    // Only the order of each output's own terms matters (outputs accumulate independently): where
+    // dense_resource adds every output's terms in ascending input order (reuse factors that are
+    // multiples of n_in), its sums are the latency order's, which the kernels compute.
+    const bool resource_order_matters = d.resource_strategy && !ResourceOrderAscending();
+    plan_ = PlanDense(in, d.weight_type, d.accum_type, result, resource_order_matters);
+    if (plan_.kind == DenseKernelKind::kGeneral && resource_order_matters) {
       // dense_resource's order with a saturating accumulator: the kernels' per-product arithmetic
       // is exact for these types, only their summation order is not dense_resource's.
       DensePlan ordered = PlanDense(in, d.weight_type, d.accum_type, result, false);
@@ -334,9 +338,33 @@ class StepDense {
     }
   }
 
+  // RunBlock on int32 lanes (x and y as its kernel takes them), for a plan on the int32 kernels.
+  bool Lanes32() const {
+    return plan_.kind == DenseKernelKind::kWrap32 || plan_.kind == DenseKernelKind::kFast32;
+  }
+  void RunBlock32(const int32_t* x, int lanes, int32_t* y) const {
+    if (plan_.kind == DenseKernelKind::kWrap32) {
+      DenseWrap32Block(x, lanes, w32_by_out_.data(), bias32_.data(), d_.n_in, d_.n_out,
+                       plan_.wrap32, epilogue_, y);
+    } else {
+      DenseFastBlock32(x, lanes, w32_by_out_.data(), bias32_.data(), d_.n_in, d_.n_out,
+                       plan_.params, epilogue_, y);
+    }
+  }
+
   int64_t macs() const { return static_cast<int64_t>(d_.n_in) * d_.n_out; }
 
  private:
+  // resource_order_ visits the inputs of every output in ascending order.
+  bool ResourceOrderAscending() const {
+    std::vector<int> next(static_cast<size_t>(d_.n_out), 0);
+    for (auto [i, j] : resource_order_) {
+      if (i != next[j]) return false;
+      ++next[j];
+    }
+    return true;
+  }
+
   // The block form of Run's exact path in dense_resource's order, on ordered_'s int64 arithmetic.
   void RunOrdered(const int64_t* x, int lanes, int64_t* y) const {
     const int n_in = d_.n_in, n_out = d_.n_out;
@@ -590,6 +618,7 @@ class RecurrentLayer final : public ExtraLayer {
       ExtraLayer::RunBlock(xs, y, count, lanes);
       return;
     }
+    if (kernel_ && input_.Lanes32() && recurrent_.Lanes32() && RunBlock32(xs[0], y, lanes)) return;
     const RecurrentSpec& r = r_;
     const int n = r.n_state, gates = r.kind == RecurrentKind::kLstm ? 4 : 3;
     const size_t row = static_cast<size_t>(lanes), state = static_cast<size_t>(n) * row;
@@ -620,6 +649,37 @@ class RecurrentLayer final : public ExtraLayer {
   }
 
  private:
+  // RunBlock where both dense products run on the int32 kernels and the step on CellStepAvx512:
+  // the products and h stay in int32 lanes from step to step (no widening and narrowing around
+  // every product). False (nothing written) when the kernel does not run.
+  bool RunBlock32(const int64_t* x, int64_t* y, int lanes) const {
+    const RecurrentSpec& r = r_;
+    const int n = r.n_state, gates = r.kind == RecurrentKind::kLstm ? 4 : 3;
+    const size_t row = static_cast<size_t>(lanes), state = static_cast<size_t>(n) * row;
+    const size_t products = static_cast<size_t>(gates) * state;
+    const size_t inputs = static_cast<size_t>(r.n_sequence) * r.n_in * row;
+    thread_local std::vector<int32_t> scratch32;
+    thread_local std::vector<int64_t> c;
+    if (scratch32.size() < inputs + state + 2 * products)
+      scratch32.resize(inputs + state + 2 * products);
+    if (c.size() < state) c.resize(state);
+    int32_t* x32 = scratch32.data();
+    int32_t* h = x32 + inputs;
+    int32_t* a = h + state;
+    int32_t* b = a + products;
+    std::fill_n(h, state, 0);
+    std::fill_n(c.data(), state, 0);
+    NarrowRaws(x, x32, inputs);  // raws of in_, within int32 on the int32 kernels
+    for (int t = 0; t < r.n_sequence; ++t) {
+      input_.RunBlock32(x32 + static_cast<size_t>(t) * r.n_in * row, lanes, a);
+      recurrent_.RunBlock32(h, lanes, b);
+      if (!CellStepAvx512(*kernel_, a, b, h, c.data(), lanes)) return false;
+      if (r.return_sequences) WidenRaws(h, y + static_cast<size_t>(t) * state, state);
+    }
+    if (!r.return_sequences) WidenRaws(h, y, state);
+    return true;
+  }
+
   // One step's state update for one sample, exactly: a and b the two dense products (gates * n
   // raws of A), h and c the state (n raws of R); value k of each at [k * stride].
   void CellStep(const int64_t* a, const int64_t* b, int64_t* h, int64_t* c, size_t stride) const {

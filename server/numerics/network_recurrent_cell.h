@@ -37,9 +37,12 @@ struct CellPlan {
 
 // The step for lanes (a multiple of 8, at most kKernelBlock): a, b rows k of gates * n_state at
 // [k * lanes], h, c rows j at [j * lanes]. False (nothing written) when this build or CPU has no
-// AVX-512F.
+// AVX-512F. The int32 form holds a, b and h in int32 lanes (the dense kernels' kWrap32 / kFast32
+// lanes; h's raws of R fit them, as CellPlan's operands do).
 bool CellStepAvx512Available();
 bool CellStepAvx512(const CellPlan& p, const int64_t* a, const int64_t* b, int64_t* h, int64_t* c,
+                    int lanes);
+bool CellStepAvx512(const CellPlan& p, const int32_t* a, const int32_t* b, int32_t* h, int64_t* c,
                     int lanes);
 
 }  // namespace fpgaas::numerics::internal

@@ -253,8 +253,10 @@ class RandomRecurrent {
     d.biases = RandomRaws(d.bias_type, n_out);
     if (Int(0, 2) == 0) {
       d.resource_strategy = true;
-      const int rfs[] = {1, n_in, n_in * n_out};
-      d.reuse_factor = rfs[Int(0, 2)];
+      // 1, n_in, n_in * n_out: every output's terms in ascending input order (the dense kernels'
+      // order); 2 < n_in dividing n_in: in another order (e.g. 0, 2, 1, 3).
+      const int rfs[] = {1, n_in, n_in * n_out, n_in > 2 && n_in % 2 == 0 ? 2 : 1};
+      d.reuse_factor = rfs[Int(0, 3)];
     }
     return d;
   }
