@@ -1085,7 +1085,8 @@ FPGAAS_NUMERICS_CLONES void SoftmaxSlicesBlock(const CompiledLayer& l, const int
 
 // A softmax layer (HasSoftmaxBlock) over lanes b < count of a feature-major block: every slice
 // (s.slice values s.inner apart, or the whole input) by SoftmaxSliceBlock, or all slices at once
-// by SoftmaxSlicesBlock when they are adjacent and every lane is wanted.
+// by SoftmaxSlicesBlock when they are adjacent and every lane is wanted (when they are not, the
+// inner slices of each group at once).
 void SoftmaxBlock(const CompiledLayer& l, const int64_t* x, int64_t* y, int count, int lanes) {
   const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
   BlockScratch& scratch = ThreadScratch();
@@ -1096,6 +1097,15 @@ void SoftmaxBlock(const CompiledLayer& l, const int64_t* x, int64_t* y, int coun
     return;
   }
   const size_t row_step = static_cast<size_t>(s.inner) * lanes;
+  if (count == lanes) {
+    // Every step of SoftmaxSliceBlock is lane-wise and slice k's value j of lane b sits at
+    // (j * inner + k) * lanes + b: a group's inner slices are one slice of inner * lanes lanes.
+    for (int group = 0; group < l.n_in; group += slice * s.inner) {
+      const size_t first = static_cast<size_t>(group) * lanes;
+      SoftmaxSliceBlock(l, x + first, y + first, row_step, slice, s.inner * lanes, scratch);
+    }
+    return;
+  }
   for (int group = 0; group < l.n_in; group += slice * s.inner) {
     for (int k = 0; k < s.inner; ++k) {
       const size_t first = (static_cast<size_t>(group) + k) * lanes;
