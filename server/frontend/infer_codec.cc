@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -274,7 +276,7 @@ ModelSignature SignatureOf(const ServingModel& model) {
   signature.outputs = model.outputs();
   signature.input_precision = FpgaParameter(model.config(), kFpgaInputPrecision);
   const auto& parameters = model.config().parameters();
-  if (auto it = parameters.find(kNonFiniteParameter); it != parameters.end()) {
+  if (auto it = parameters.find(std::string_view(kNonFiniteParameter)); it != parameters.end()) {
     const std::string& value = it->second.string_value();
     signature.non_finite_value = value;
     signature.non_finite = value == "reject"     ? NonFinitePolicy::kReject

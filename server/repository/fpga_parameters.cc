@@ -1,5 +1,7 @@
 #include "server/repository/fpga_parameters.h"
 
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -169,9 +171,10 @@ void WriteFpgaParameters(const FpgaSettings& settings, inference::ModelConfig* c
   }
 }
 
-std::string FpgaParameter(const inference::ModelConfig& config, absl::string_view key) {
-  auto it = config.parameters().find(std::string(key));
-  return it == config.parameters().end() ? std::string() : it->second.string_value();
+const std::string& FpgaParameter(const inference::ModelConfig& config, absl::string_view key) {
+  static const std::string* const kAbsent = new std::string();
+  auto it = config.parameters().find(std::string_view(key.data(), key.size()));
+  return it == config.parameters().end() ? *kAbsent : it->second.string_value();
 }
 
 std::string FpgaParametersText(const inference::ModelConfig& config) {

@@ -59,8 +59,9 @@ absl::StatusOr<FpgaSettings> ReadFpgaParameters(const inference::ModelConfig& co
 // Writes the given (non-empty) settings into `config`'s parameters, replacing those keys.
 void WriteFpgaParameters(const FpgaSettings& settings, inference::ModelConfig* config);
 
-// parameters[key].string_value, or "" when absent.
-std::string FpgaParameter(const inference::ModelConfig& config, absl::string_view key);
+// parameters[key].string_value (a reference into `config`, valid while it is unchanged), or "" when
+// absent. No allocation: the request path looks parameters up per request.
+const std::string& FpgaParameter(const inference::ModelConfig& config, absl::string_view key);
 
 // The "fpga.*" parameters of `config` as config.pbtxt text on one line
 // (`parameters { key: "fpga.kernel_name" value { string_value: "myproject" } } ...`), for messages

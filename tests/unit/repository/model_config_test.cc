@@ -331,6 +331,9 @@ TEST(ModelConfigTest, FpgaParametersRoundTrip) {
   EXPECT_EQ(read->kernel_timeout_us, 42u);
   EXPECT_EQ(FpgaParameter(config, kFpgaKernelName), "top");
   EXPECT_EQ(FpgaParameter(config, kFpgaXclbin), "");
+  // A view into the config, not a copy: the request path keeps string_views of it.
+  EXPECT_EQ(&FpgaParameter(config, kFpgaKernelName),
+            &config.parameters().at(kFpgaKernelName).string_value());
 }
 
 // Every field of the deprecated block has its parameter (a field added to FpgaConfig without one
