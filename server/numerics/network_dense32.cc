@@ -2,8 +2,8 @@
 // from network_kernels.cc so a change to one kernel family recompiles only its file (each hot
 // function is compiled once per target_clones ISA).
 #include <algorithm>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 
 #include "server/numerics/network_kernels_internal.h"
 #include "server/util/cpu_dispatch.h"
@@ -11,7 +11,6 @@
 #define FPGAAS_CLONES FPGAAS_NUMERICS_CLONES
 #define FPGAAS_KERNEL_CLONES FPGAAS_NUMERICS_CLONES
 #include "server/numerics/network_kernels_inline.h"  // after FPGAAS_KERNEL_CLONES
-
 
 namespace fpgaas::numerics::internal {
 namespace {
@@ -34,21 +33,73 @@ FPGAAS_INLINE void OnePassLoop(int acc_width, const FastConvert& to_result, cons
     y[b] = static_cast<int32_t>(r);
   }
 }
+// OnePassLoop in int32 arithmetic (twice the lanes per vector), for OnePassFitsInt32's types.
+template <bool kSigned, FastOverflow kKind, bool kRelu>
+FPGAAS_INLINE void OnePassLoop32(int acc_width, const FastConvert& to_result, const uint32_t* sum,
+                                 size_t n, int32_t* y) {
+  const int unused = 32 - acc_width;
+  const uint32_t mask = (uint32_t{1} << acc_width) - 1;
+  const int sr = to_result.shift_right, sl = to_result.shift_left;
+  const int result_unused = 32 - to_result.width;
+  const uint32_t result_mask =
+      to_result.width == 32 ? ~uint32_t{0} : (uint32_t{1} << to_result.width) - 1;
+  const int32_t rc_pos = static_cast<int32_t>(to_result.round_const);
+  const int32_t rc_neg = static_cast<int32_t>(to_result.round_const_neg);
+  const int32_t conv = static_cast<int32_t>(to_result.conv_mask);
+  const int32_t lo = static_cast<int32_t>(to_result.lo), hi = static_cast<int32_t>(to_result.hi);
+  for (size_t b = 0; b < n; ++b) {
+    const int32_t t = kSigned ? static_cast<int32_t>(sum[b] << unused) >> unused
+                              : static_cast<int32_t>(sum[b] & mask);
+    const int32_t rc = (t < 0 ? rc_neg : rc_pos) + ((t >> sr) & conv);
+    const int32_t v = static_cast<int32_t>(static_cast<uint32_t>((t + rc) >> sr) << sl);
+    int32_t r;
+    if constexpr (kKind == FastOverflow::kWrapSigned) {
+      r = static_cast<int32_t>(static_cast<uint32_t>(v) << result_unused) >> result_unused;
+    } else if constexpr (kKind == FastOverflow::kWrapUnsigned) {
+      r = static_cast<int32_t>(static_cast<uint32_t>(v) & result_mask);
+    } else if constexpr (kKind == FastOverflow::kClamp) {
+      r = v < lo ? lo : (v > hi ? hi : v);
+    } else {
+      r = (v < lo || v > hi) ? 0 : v;
+    }
+    if constexpr (kRelu) r = r > 0 ? r : 0;
+    y[b] = r;
+  }
+}
+// Whether OnePassLoop32 computes OnePassLoop's values: the accumulator value (|t| <= 2^28) plus
+// its rounding constant fits in 31 bits; for the saturating kinds, with a rounding constant of at
+// most one source LSB, so does the shifted value (|v| <= 2^(acc_width - 1 - sr + sl) + 2^(sl + 1));
+// the wrapping kinds keep only the low result width <= 32 bits, exact mod 2^32.
+FPGAAS_INLINE bool OnePassFitsInt32(int acc_width, const FastConvert& c) {
+  const int sr = c.shift_right, sl = c.shift_left;
+  if (acc_width > 29 || sr < 0 || sr > 29 || sl < 0 || sl > 31 || c.width > 32) return false;
+  const int64_t rc_limit = int64_t{1} << 29;
+  if (c.round_const < 0 || c.round_const > rc_limit || c.round_const_neg < 0 ||
+      c.round_const_neg > rc_limit || c.lo < INT32_MIN || c.hi > INT32_MAX) {
+    return false;
+  }
+  if (c.kind != FastOverflow::kClamp && c.kind != FastOverflow::kZero) return true;
+  const int64_t lsb = int64_t{1} << sr;
+  return acc_width - sr + sl <= 29 && sl <= 28 && c.round_const <= lsb && c.round_const_neg <= lsb;
+}
 template <bool kSigned, bool kRelu>
 FPGAAS_INLINE void OnePassByKind(int acc_width, const FastConvert& to_result, const uint32_t* sum,
                                  size_t n, int32_t* y) {
+  const bool int32 = OnePassFitsInt32(acc_width, to_result);
+#define FPGAAS_ONE_PASS(kind)                                                         \
+  return int32 ? OnePassLoop32<kSigned, kind, kRelu>(acc_width, to_result, sum, n, y) \
+               : OnePassLoop<kSigned, kind, kRelu>(acc_width, to_result, sum, n, y)
   switch (to_result.kind) {
     case FastOverflow::kWrapSigned:
-      return OnePassLoop<kSigned, FastOverflow::kWrapSigned, kRelu>(acc_width, to_result, sum, n,
-                                                                    y);
+      FPGAAS_ONE_PASS(FastOverflow::kWrapSigned);
     case FastOverflow::kWrapUnsigned:
-      return OnePassLoop<kSigned, FastOverflow::kWrapUnsigned, kRelu>(acc_width, to_result, sum, n,
-                                                                      y);
+      FPGAAS_ONE_PASS(FastOverflow::kWrapUnsigned);
     case FastOverflow::kClamp:
-      return OnePassLoop<kSigned, FastOverflow::kClamp, kRelu>(acc_width, to_result, sum, n, y);
+      FPGAAS_ONE_PASS(FastOverflow::kClamp);
     case FastOverflow::kZero:
-      return OnePassLoop<kSigned, FastOverflow::kZero, kRelu>(acc_width, to_result, sum, n, y);
+      FPGAAS_ONE_PASS(FastOverflow::kZero);
   }
+#undef FPGAAS_ONE_PASS
 }
 // Out of line (as EpilogueTailRow): one copy shared by every kernel instantiation.
 FPGAAS_CLONES __attribute__((noinline)) void OnePassEpilogue(const DenseProductQuant& q,
@@ -100,8 +151,8 @@ FPGAAS_INLINE uint32_t Term(int32_t x, int32_t w, int shift_right, int shift_lef
   } else if constexpr (kR == ProductRounding::kTrn) {
     return static_cast<uint32_t>(static_cast<int32_t>(p) >> shift_right);
   } else {
-    return static_cast<uint32_t>(
-        static_cast<int32_t>(p + static_cast<uint32_t>(round_const)) >> shift_right);
+    return static_cast<uint32_t>(static_cast<int32_t>(p + static_cast<uint32_t>(round_const)) >>
+                                 shift_right);
   }
 }
 
@@ -158,11 +209,11 @@ FPGAAS_INLINE void DenseBlockDispatch(const int32_t* x, const int32_t* w_by_out,
       return DenseBlockImpl<kLanes, kOuts, ProductRounding::kLeft>(x, w_by_out, bias, n_in, n_out,
                                                                    q, e, y);
     case ProductRounding::kTrn:
-      return DenseBlockImpl<kLanes, kOuts, ProductRounding::kTrn>(x, w_by_out, bias, n_in, n_out,
-                                                                  q, e, y);
+      return DenseBlockImpl<kLanes, kOuts, ProductRounding::kTrn>(x, w_by_out, bias, n_in, n_out, q,
+                                                                  e, y);
     default:
-      return DenseBlockImpl<kLanes, kOuts, ProductRounding::kConst>(x, w_by_out, bias, n_in,
-                                                                    n_out, q, e, y);
+      return DenseBlockImpl<kLanes, kOuts, ProductRounding::kConst>(x, w_by_out, bias, n_in, n_out,
+                                                                    q, e, y);
   }
 }
 
@@ -238,18 +289,16 @@ FPGAAS_INLINE void DenseBlock16Outputs(const int32_t* x, const int32_t* w_by_out
   for (int o = 0; o < kOuts; ++o) {
     uint32_t sum[kSmallBlock];
     for (int v = 0; v < V::kCount; ++v) std::memcpy(sum + v * kWidth, &a[o][v], sizeof(a[o][v]));
-    Epilogue<false>(q, e, j + o, sum, t, kSmallBlock,
-                    y + static_cast<size_t>(j + o) * kSmallBlock);
+    Epilogue<false>(q, e, j + o, sum, t, kSmallBlock, y + static_cast<size_t>(j + o) * kSmallBlock);
   }
 }
 
 #pragma GCC diagnostic pop
 
 template <class V, ProductRounding kR>
-FPGAAS_INLINE void DenseBlock16Impl(const int32_t* x, const int32_t* w_by_out,
-                                    const int32_t* bias, int n_in, int n_out,
-                                    const DenseProductQuant& q, const DenseEpilogue& e,
-                                    int32_t* y) {
+FPGAAS_INLINE void DenseBlock16Impl(const int32_t* x, const int32_t* w_by_out, const int32_t* bias,
+                                    int n_in, int n_out, const DenseProductQuant& q,
+                                    const DenseEpilogue& e, int32_t* y) {
   constexpr int kOuts = 4;
   int j = 0;
   for (; j + kOuts <= n_out; j += kOuts) {
@@ -266,15 +315,14 @@ FPGAAS_INLINE void DenseBlock16Dispatch(const int32_t* x, const int32_t* w_by_ou
   switch (q.rounding) {
     case ProductRounding::kLeft:
       if (q.shift_left == 0) {
-        return DenseBlock16Impl<V, ProductRounding::kNoShift>(x, w_by_out, bias, n_in, n_out, q,
-                                                              e, y);
+        return DenseBlock16Impl<V, ProductRounding::kNoShift>(x, w_by_out, bias, n_in, n_out, q, e,
+                                                              y);
       }
       return DenseBlock16Impl<V, ProductRounding::kLeft>(x, w_by_out, bias, n_in, n_out, q, e, y);
     case ProductRounding::kTrn:
       return DenseBlock16Impl<V, ProductRounding::kTrn>(x, w_by_out, bias, n_in, n_out, q, e, y);
     default:
-      return DenseBlock16Impl<V, ProductRounding::kConst>(x, w_by_out, bias, n_in, n_out, q, e,
-                                                          y);
+      return DenseBlock16Impl<V, ProductRounding::kConst>(x, w_by_out, bias, n_in, n_out, q, e, y);
   }
 }
 
@@ -290,19 +338,19 @@ FPGAAS_CLONES void DenseBlock16(const int32_t* x, const int32_t* w_by_out, const
   }
 }
 
-FPGAAS_CLONES void DenseFast32x64(const int32_t* x, const int32_t* w, const int32_t* bias,
-                                  int n_in, int n_out, const DenseFastParams& p,
-                                  const DenseEpilogue& e, int32_t* y) {
+FPGAAS_CLONES void DenseFast32x64(const int32_t* x, const int32_t* w, const int32_t* bias, int n_in,
+                                  int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                                  int32_t* y) {
   DenseFastDispatch<int32_t, kKernelBlock, 2, true>(x, w, bias, n_in, n_out, p, e, y);
 }
-FPGAAS_CLONES void DenseFast32x16(const int32_t* x, const int32_t* w, const int32_t* bias,
-                                  int n_in, int n_out, const DenseFastParams& p,
-                                  const DenseEpilogue& e, int32_t* y) {
+FPGAAS_CLONES void DenseFast32x16(const int32_t* x, const int32_t* w, const int32_t* bias, int n_in,
+                                  int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                                  int32_t* y) {
   DenseFastDispatch<int32_t, kSmallBlock, 2, true>(x, w, bias, n_in, n_out, p, e, y);
 }
-FPGAAS_CLONES void DenseFast32x1(const int32_t* x, const int32_t* w, const int32_t* bias,
-                                 int n_in, int n_out, const DenseFastParams& p,
-                                 const DenseEpilogue& e, int32_t* y) {
+FPGAAS_CLONES void DenseFast32x1(const int32_t* x, const int32_t* w, const int32_t* bias, int n_in,
+                                 int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                                 int32_t* y) {
   DenseFastDispatch<int32_t, 1, 8, false>(x, w, bias, n_in, n_out, p, e, y);
 }
 
