@@ -40,7 +40,11 @@
 namespace fpgaas::numerics {
 namespace {
 
-constexpr int kBatch = 1024;
+// Samples per Run: 1024 (the batch), or FPGAAS_GRID_BATCH (e.g. 16: the 16-lane kernels).
+const int kBatch = [] {
+  const char* v = std::getenv("FPGAAS_GRID_BATCH");
+  return v != nullptr && std::atoi(v) > 0 ? std::atoi(v) : 1024;
+}();
 constexpr unsigned kSizes[] = FPGAAS_GRID_SIZES;
 
 double ThreadCpuSeconds() {
