@@ -200,6 +200,8 @@ struct CompiledLayer {
   // inp_norm_t(max - x), the pairwise sum in accum_t, accum_t -> inv_inp_t, res_t(e * inv).
   std::vector<int64_t> exp_table_sum;
   bool softmax_fast = false;
+  // Every exp_table_sum and inv_table entry fits int32: e * inv as one 32x32->64 multiply.
+  bool softmax_products_32 = false;
   internal::FastConvert softmax_norm, softmax_add, softmax_inv_inp, softmax_out;
 };
 
@@ -527,6 +529,9 @@ absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
   l.exp_table_sum.resize(ne);
   for (int k = 0; k < ne; ++k)
     l.exp_table_sum[k] = Convert(s.exp_table_type, l.exp_table[k], e_type);
+  auto fits_int32 = [](int64_t v) { return v == static_cast<int32_t>(v); };
+  l.softmax_products_32 = std::all_of(l.exp_table_sum.begin(), l.exp_table_sum.end(), fits_int32) &&
+                          std::all_of(l.inv_table.begin(), l.inv_table.end(), fits_int32);
   if (!s.hls4ml_0_8_1_stable) {
     // Source types wide enough for each step's operand: max - x (>= 0, < 2^W), a + b, e * inv.
     const FixedType& in = l.in_type;
@@ -915,6 +920,12 @@ void ReduceRowsFast(const internal::FastConvert& add, const int64_t* e, int64_t*
   internal::ConvertRaws(add, acc, acc, count);
 }
 
+// a * b for values known to fit int32: a widening multiply (vpmuldq), not an emulated 64x64 one
+// (the default and AVX-512F clones have no 64-bit vector multiply).
+inline int64_t Mul32(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<int32_t>(a)) * static_cast<int32_t>(b);
+}
+
 // One softmax slice of every lane b < count: its n values are the rows x + j * row_step (lane b at
 // [b]), written to the same rows of y. The steps of RunSoftmaxSlice (argmax; the int64 form of
 // stable / latency) with each step a loop over the lanes.
@@ -988,7 +999,11 @@ FPGAAS_NUMERICS_CLONES void SoftmaxSliceBlock(const CompiledLayer& l, const int6
   for (int j = 0; j < n; ++j) {
     const int64_t* ej = e + static_cast<size_t>(j) * count;
     int64_t* pj = acc + static_cast<size_t>(j) * count;
-    for (int b = 0; b < count; ++b) pj[b] = ej[b] * lane[b];
+    if (l.softmax_products_32) {
+      for (int b = 0; b < count; ++b) pj[b] = Mul32(ej[b], lane[b]);
+    } else {
+      for (int b = 0; b < count; ++b) pj[b] = ej[b] * lane[b];
+    }
   }
   internal::ConvertRaws(l.softmax_out, acc, acc, n_count);  // res_t(e * inv)
   for (int j = 0; j < n; ++j) {
@@ -1077,7 +1092,11 @@ FPGAAS_NUMERICS_CLONES void SoftmaxSlicesBlock(const CompiledLayer& l, const int
     const int64_t* inv = lane + g * row;
     for (int j = 0; j < n; ++j) {
       const size_t at = g * step + j * row;
-      for (size_t b = 0; b < row; ++b) work[at + b] = e[at + b] * inv[b];
+      if (l.softmax_products_32) {
+        for (size_t b = 0; b < row; ++b) work[at + b] = Mul32(e[at + b], inv[b]);
+      } else {
+        for (size_t b = 0; b < row; ++b) work[at + b] = e[at + b] * inv[b];
+      }
     }
   }
   internal::ConvertRaws(l.softmax_out, work, y, total);  // res_t(e * inv)
