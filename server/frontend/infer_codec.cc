@@ -243,6 +243,7 @@ absl::Status ApplyNonFinitePolicy(std::string& bytes, ElementType type, NonFinit
 
 absl::StatusOr<int64_t> ParseNonNegativeParameter(const inference::ModelInferRequest& wire,
                                                   const std::string& key) {
+  if (wire.parameters().empty()) return 0;  // the usual request: no key hashed
   auto it = wire.parameters().find(key);
   if (it == wire.parameters().end()) return 0;
   const inference::InferParameter& p = it->second;

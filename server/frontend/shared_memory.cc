@@ -55,8 +55,9 @@ struct TensorShm {
 };
 
 bool HasShmParameter(const google::protobuf::Map<std::string, inference::InferParameter>& p) {
-  return p.count(kRegionParameter) > 0 || p.count(kByteSizeParameter) > 0 ||
-         p.count(kOffsetParameter) > 0;
+  // Most tensors have no parameters: no key hashed (three lookups per tensor otherwise).
+  return !p.empty() && (p.count(kRegionParameter) > 0 || p.count(kByteSizeParameter) > 0 ||
+                        p.count(kOffsetParameter) > 0);
 }
 
 absl::StatusOr<int64_t> IntegerParameter(const inference::InferParameter& p, const char* key,
