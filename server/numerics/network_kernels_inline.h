@@ -188,8 +188,7 @@ FPGAAS_INLINE void FastMacRange(T (&a)[kOuts][kLanes], const T* x, const T* w, i
     const T* xi = x + static_cast<size_t>(i) * kLanes;
     for (int o = 0; o < kOuts; ++o) {
       const T c = w[static_cast<size_t>(o) * n_in + i];
-      if constexpr (kLanes == 16 && sizeof(T) == 4 &&
-                    kR == ProductRounding::kConv) {
+      if constexpr (kLanes == 16 && sizeof(T) == 4 && kR == ProductRounding::kConv) {
         // GCC otherwise vectorizes this (16 int32 lanes, convergent rounding) across i, gathering
         // the weights: 2x slower at batch 16 (kernel_grid_bench q_rnd_conv, o_sat_sym).
 #pragma omp simd

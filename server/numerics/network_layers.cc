@@ -132,7 +132,8 @@ FPGAAS_NUMERICS_CLONES void MaxConstRow(int64_t* a, int64_t c, size_t n) {
   for (size_t b = 0; b < n; ++b) a[b] = c > a[b] ? c : a[b];
 }
 // a[b] / 2^shift truncated toward zero: a negative value is biased by 2^shift - 1 before the
-// arithmetic shift (exact: the caller's sums are far from the int64 bounds). Unlike `/` it vectorizes.
+// arithmetic shift (exact: the caller's sums are far from the int64 bounds). Unlike `/`, it
+// vectorizes.
 FPGAAS_NUMERICS_CLONES void DivideRowPow2(int64_t* a, int shift, size_t n) {
   const int64_t bias = (int64_t{1} << shift) - 1;
   for (size_t b = 0; b < n; ++b) a[b] = (a[b] + ((a[b] >> 63) & bias)) >> shift;
