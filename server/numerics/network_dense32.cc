@@ -82,9 +82,25 @@ FPGAAS_INLINE bool OnePassFitsInt32(int acc_width, const FastConvert& c) {
   const int64_t lsb = int64_t{1} << sr;
   return acc_width - sr + sl <= 29 && sl <= 28 && c.round_const <= lsb && c.round_const_neg <= lsb;
 }
+// OnePassLoop when the conversion to the result is the identity (FastConvert::identity): the wrap
+// to accum_t and the relu only (acc_width <= 31, or signed: the raws fit int32).
+template <bool kSigned, bool kRelu>
+FPGAAS_INLINE void OnePassIdentity(int acc_width, const uint32_t* sum, size_t n, int32_t* y) {
+  const int unused = 32 - acc_width;
+  const uint32_t mask = acc_width == 32 ? ~uint32_t{0} : (uint32_t{1} << acc_width) - 1;
+  for (size_t b = 0; b < n; ++b) {
+    int32_t r = kSigned ? static_cast<int32_t>(sum[b] << unused) >> unused
+                        : static_cast<int32_t>(sum[b] & mask);
+    if constexpr (kRelu) r = r > 0 ? r : 0;
+    y[b] = r;
+  }
+}
 template <bool kSigned, bool kRelu>
 FPGAAS_INLINE void OnePassByKind(int acc_width, const FastConvert& to_result, const uint32_t* sum,
                                  size_t n, int32_t* y) {
+  if (to_result.identity && (kSigned || acc_width < 32)) {
+    return OnePassIdentity<kSigned, kRelu>(acc_width, sum, n, y);
+  }
   const bool int32 = OnePassFitsInt32(acc_width, to_result);
 #define FPGAAS_ONE_PASS(kind)                                                         \
   return int32 ? OnePassLoop32<kSigned, kind, kRelu>(acc_width, to_result, sum, n, y) \

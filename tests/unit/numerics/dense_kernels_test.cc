@@ -216,7 +216,7 @@ TEST(DenseKernelsTest, EveryFastKernelMatchesTheGenericPathOnRandomTypes) {
 // blocks), against the generic path.
 TEST(DenseKernelsTest, Wrap32OnePassEpilogueMatchesTheGenericPath) {
   std::mt19937_64 rng(4242);
-  int one_pass = 0, one_pass_relu = 0;
+  int one_pass = 0, one_pass_relu = 0, one_pass_identity = 0;
   for (int config = 0; config < 400; ++config) {
     const FixedType in = RandomType(rng, 1, 18, false);
     const int n_out = std::uniform_int_distribution<int>(1, 12)(rng);
@@ -225,7 +225,15 @@ TEST(DenseKernelsTest, Wrap32OnePassEpilogueMatchesTheGenericPath) {
       d.accum_type.overflow = Overflow::kWrap;
       d.accum_type.saturation_bits = 0;
     }
-    const FixedType res = RandomType(rng, 1, 8, true);
+    FixedType res = RandomType(rng, 1, 8, true);
+    if (rng() % 4 == 0) {  // res_t contains accum_t (same F): the conversion is the identity
+      res = d.accum_type;
+      res.width += static_cast<int>(rng() % 3);
+      res.integer_bits += res.width - d.accum_type.width;
+      res.quantization = static_cast<Quantization>(rng() % 7);
+      res.overflow = static_cast<Overflow>(rng() % 3);
+      res.saturation_bits = 0;
+    }
     const bool relu = rng() % 3 != 0;
     FixedType relu_res = res;  // relu_t contains res_t: its conversion is the identity
     relu_res.width += static_cast<int>(rng() % 3);
@@ -241,6 +249,9 @@ TEST(DenseKernelsTest, Wrap32OnePassEpilogueMatchesTheGenericPath) {
         internal::MakeFastConvert(res, relu_res);
     one_pass += wrap32;
     one_pass_relu += wrap32 && relu && relu_convert && relu_convert->identity;
+    const std::optional<internal::FastConvert> to_result =
+        internal::MakeFastConvert(d.accum_type, res);
+    one_pass_identity += wrap32 && to_result && to_result->identity;
     NetworkSpec spec{in, d.n_in, {LayerSpec{"fc", res, d}}};
     if (relu) {
       spec.layers.push_back(
@@ -268,6 +279,7 @@ TEST(DenseKernelsTest, Wrap32OnePassEpilogueMatchesTheGenericPath) {
   }
   EXPECT_GE(one_pass, 80);
   EXPECT_GE(one_pass_relu, 40);
+  EXPECT_GE(one_pass_identity, 20);
 }
 
 TEST(DenseKernelsTest, BatchNormAndChainedLayersMatchTheGenericPath) {
