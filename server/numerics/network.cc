@@ -869,7 +869,7 @@ struct BlockScratch {
   std::vector<int64_t> a64, b64, acc64, softmax_x, softmax_y, softmax_lanes;
   std::vector<int32_t> softmax_best;
   std::vector<int32_t> a32, b32;
-  std::vector<uint32_t> sample_acc;
+  std::vector<uint32_t> sample_acc, table_index;
 
   template <typename T>
   static T* Sized(std::vector<T>& v, size_t n) {
@@ -896,6 +896,18 @@ struct TableIndex {
 };
 TableIndex MakeTableIndex(const FixedType& t, int bits) {
   return {t.width == 64 ? ~uint64_t{0} : (uint64_t{1} << t.width) - 1, t.width - bits};
+}
+
+// y[k] = table[x[k]'s index] for k < n (y may be x): the indices in one vectorized pass, then the
+// loads. Index, load and store in one loop was front-end bound at about one value per cycle.
+FPGAAS_NUMERICS_CLONES void LookupRows(const int64_t* table, TableIndex index, const int64_t* x,
+                                       int64_t* y, size_t n, BlockScratch& scratch) {
+  uint32_t* at = BlockScratch::Sized(scratch.table_index, n);
+  for (size_t k = 0; k < n; ++k) {
+    at[k] = static_cast<uint32_t>((static_cast<uint64_t>(x[k]) & index.mask) >> index.shift);
+  }
+#pragma GCC unroll 4
+  for (size_t k = 0; k < n; ++k) y[k] = table[at[k]];
 }
 
 // ReduceAddFast lane by lane: rows [0, n) of e (`count` values each) summed in nnet::reduce's tree
@@ -977,25 +989,18 @@ FPGAAS_NUMERICS_CLONES void SoftmaxSliceBlock(const CompiledLayer& l, const int6
     }
     internal::ConvertRaws(l.softmax_norm, e, e, n_count);  // inp_norm_t(max - x)
     const TableIndex index = MakeTableIndex(s.inp_norm_type, Log2(s.exp_table_size));
-    for (size_t k = 0; k < n_count; ++k) {
-      e[k] = exp_table[(static_cast<uint64_t>(e[k]) & index.mask) >> index.shift];
-    }
+    LookupRows(exp_table, index, e, e, n_count, scratch);
   } else {  // latency
     const TableIndex index = MakeTableIndex(in, Log2(s.exp_table_size));
     for (int j = 0; j < n; ++j) {
-      const int64_t* xj = x + j * row_step;
-      int64_t* ej = e + static_cast<size_t>(j) * count;
-      for (int b = 0; b < count; ++b) {
-        ej[b] = exp_table[(static_cast<uint64_t>(xj[b]) & index.mask) >> index.shift];
-      }
+      LookupRows(exp_table, index, x + j * row_step, e + static_cast<size_t>(j) * count, count,
+                 scratch);
     }
   }
   ReduceRowsFast(l.softmax_add, e, acc, n, count);
   internal::ConvertRaws(l.softmax_inv_inp, n == 1 ? e : acc, lane, count);
   const TableIndex inv_index = MakeTableIndex(l.inv_index_type, Log2(s.inv_table_size));
-  for (int b = 0; b < count; ++b) {
-    lane[b] = l.inv_table[(static_cast<uint64_t>(lane[b]) & inv_index.mask) >> inv_index.shift];
-  }
+  LookupRows(l.inv_table.data(), inv_index, lane, lane, count, scratch);
   for (int j = 0; j < n; ++j) {
     const int64_t* ej = e + static_cast<size_t>(j) * count;
     int64_t* pj = acc + static_cast<size_t>(j) * count;
@@ -1072,22 +1077,15 @@ FPGAAS_NUMERICS_CLONES void SoftmaxSlicesBlock(const CompiledLayer& l, const int
     }
     internal::ConvertRaws(l.softmax_norm, e, e, total);  // inp_norm_t(max - x)
     const TableIndex index = MakeTableIndex(s.inp_norm_type, Log2(s.exp_table_size));
-    for (size_t k = 0; k < total; ++k) {
-      e[k] = exp_table[(static_cast<uint64_t>(e[k]) & index.mask) >> index.shift];
-    }
+    LookupRows(exp_table, index, e, e, total, scratch);
   } else {  // latency
-    const TableIndex index = MakeTableIndex(l.in_type, Log2(s.exp_table_size));
-    for (size_t k = 0; k < total; ++k) {
-      e[k] = exp_table[(static_cast<uint64_t>(x[k]) & index.mask) >> index.shift];
-    }
+    LookupRows(exp_table, MakeTableIndex(l.in_type, Log2(s.exp_table_size)), x, e, total, scratch);
   }
   // The sums (into `lane`, the tree's scratch in `work`), then the inverses.
   ReduceGroupsFast(l.softmax_add, e, step, n, groups, lanes, lane, work);
   internal::ConvertRaws(l.softmax_inv_inp, lane, lane, per_lane);
   const TableIndex inv_index = MakeTableIndex(l.inv_index_type, Log2(s.inv_table_size));
-  for (size_t k = 0; k < per_lane; ++k) {
-    lane[k] = l.inv_table[(static_cast<uint64_t>(lane[k]) & inv_index.mask) >> inv_index.shift];
-  }
+  LookupRows(l.inv_table.data(), inv_index, lane, lane, per_lane, scratch);
   for (int g = 0; g < groups; ++g) {
     const int64_t* inv = lane + g * row;
     for (int j = 0; j < n; ++j) {
