@@ -6,6 +6,7 @@
 
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
+#include "server/numerics/network_unpack_kernel.h"
 #include "server/util/cpu_dispatch.h"
 
 #define FPGAAS_CLONES FPGAAS_NUMERICS_CLONES
@@ -400,11 +401,6 @@ void UnpackLoop(const FixedType& type, const uint8_t* in, int n_features, int co
       x[static_cast<size_t>(f) * lanes + b] = static_cast<T>(r);
     }
   }
-  if (count == lanes) return;
-  for (int f = 0; f < n_features; ++f) {
-    std::fill(x + static_cast<size_t>(f) * lanes + count, x + static_cast<size_t>(f + 1) * lanes,
-              T{0});
-  }
 }
 
 // A sample of kN containers of C (kN * sizeof(C) <= 32 bytes) as a few little-endian words of
@@ -524,17 +520,11 @@ FPGAAS_CLONES bool UnpackSmallAny(const FixedType& type, const uint8_t* in, int 
   return done;
 }
 
+// Samples [0, count) of x, lanes [count, lanes) untouched.
 template <typename T>
-void UnpackAny(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
-               T* x) {
-  if (n_features <= kSmallFeatures && UnpackSmallAny(type, in, n_features, count, lanes, x)) {
-    if (count == lanes) return;
-    for (int f = 0; f < n_features; ++f) {
-      std::fill(x + static_cast<size_t>(f) * lanes + count, x + static_cast<size_t>(f + 1) * lanes,
-                T{0});
-    }
-    return;
-  }
+void UnpackSamples(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
+                   T* x) {
+  if (n_features <= kSmallFeatures && UnpackSmallAny(type, in, n_features, count, lanes, x)) return;
   switch (type.container_bytes()) {
     case 1:
       return UnpackLoop<uint8_t>(type, in, n_features, count, lanes, x);
@@ -544,6 +534,22 @@ void UnpackAny(const FixedType& type, const uint8_t* in, int n_features, int cou
       return UnpackLoop<uint32_t>(type, in, n_features, count, lanes, x);
     default:
       return UnpackLoop<uint64_t>(type, in, n_features, count, lanes, x);
+  }
+}
+
+template <typename T>
+void UnpackAny(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
+               T* x) {
+  // Whole tiles of 8 samples on AVX-512 where it applies (2-byte containers), the rest here.
+  const int done = lanes > 1 ? UnpackWordsAvx512(type, in, n_features, count, lanes, x) : 0;
+  if (done < count) {
+    UnpackSamples(type, in + static_cast<size_t>(done) * n_features * type.container_bytes(),
+                  n_features, count - done, lanes, x + done);
+  }
+  if (count == lanes) return;
+  for (int f = 0; f < n_features; ++f) {
+    std::fill(x + static_cast<size_t>(f) * lanes + count, x + static_cast<size_t>(f + 1) * lanes,
+              T{0});
   }
 }
 

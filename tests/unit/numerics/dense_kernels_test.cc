@@ -682,8 +682,10 @@ TEST(FastConvertTest, EveryQuantizationAndOverflowModeMatchesConvert) {
 }
 
 // UnpackBlock / PackBlock (and their int32-lane forms) against the scalar UnpackRaw / PackRaw on
-// every width and signedness, 1 to 10 features (1 to 8 take the fixed-layout loops, the rest the
-// generic ones), both block sizes and sample counts from 1 to a full block. Containers hold random
+// every width and signedness, 1 to 10, 16, 17 and 23 features (1 to 8 take the fixed-layout
+// loops, the rest the generic ones; 2-byte containers in whole tiles of 8 samples the AVX-512
+// transpose, whose feature tiles overlap when 8 does not divide the count), both block sizes and
+// sample counts from 1 to a full block. Containers hold random
 // bytes (bits above the width are garbage UnpackRaw ignores) or a type extreme; lanes past the
 // count must unpack to 0, and pack must write exactly `count` samples.
 TEST(BlockPackingTest, UnpackAndPackMatchTheScalarRawPacking) {
@@ -697,7 +699,7 @@ TEST(BlockPackingTest, UnpackAndPackMatchTheScalarRawPacking) {
       t.is_signed = is_signed;
       const int cb = t.container_bytes();
       const bool fits32 = (is_signed ? width - 1 : width) <= 31;
-      for (int n = 1; n <= 10; ++n) {
+      for (int n : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 17, 23}) {
         for (int lanes : {internal::kSmallBlock, internal::kKernelBlock}) {
           for (int count : {1, 2, 3, lanes / 2 + 1, lanes - 1, lanes}) {
             SCOPED_TRACE(t.ToString() + " n " + std::to_string(n) + " lanes " +
@@ -755,7 +757,7 @@ TEST(BlockPackingTest, UnpackAndPackMatchTheScalarRawPacking) {
       }
     }
   }
-  EXPECT_EQ(checked, 64 * 2 * 10 * 2 * 6);
+  EXPECT_EQ(checked, 64 * 2 * 13 * 2 * 6);
 }
 
 }  // namespace
