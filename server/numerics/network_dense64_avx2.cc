@@ -52,6 +52,16 @@ struct Avx2 {
   }
   static FPGAAS_INLINE mask or_mask(mask a, mask b) { return _mm256_or_si256(a, b); }
   static FPGAAS_INLINE bool none(mask m) { return _mm256_testz_si256(m, m) != 0; }
+  struct EpilogueConsts {};
+  static FPGAAS_INLINE EpilogueConsts LoadEpilogue(const DenseFastParams&, const DenseEpilogue&) {
+    return {};
+  }
+  template <AccumOverflow kO>
+  static FPGAAS_INLINE void Epilogue(const EpilogueConsts&, const DenseFastParams& p,
+                                     const DenseEpilogue& e, int j, const int64_t* acc, int64_t* t,
+                                     int n, int64_t* y) {
+    FastEpilogue<int64_t, kO>(p, e, j, acc, t, n, y);
+  }
 };
 
 }  // namespace

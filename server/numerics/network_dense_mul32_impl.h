@@ -10,7 +10,9 @@
 // low-32-bit products of each 64-bit lane), add, sub, and_, srl/sll/sra (count in a reg built by
 // count()), select_neg(p, a, b) = p < 0 ? a : b, clamp(q, lo, hi), zero_outside(q, lo, hi); for
 // deferred saturation a lane mask type `mask` with outside(a, lo, hi) (lanes < lo or > hi),
-// no_mask(), or_mask and none(m).
+// no_mask(), or_mask and none(m); for the epilogue a type EpilogueConsts made once per layer by
+// LoadEpilogue(p, e), and Epilogue<kO>(consts, p, e, j, acc, t, n, y) computing
+// FastEpilogue<int64_t, kO>(p, e, j, acc, t, n, y)'s values.
 //
 // Without an arithmetic 64-bit right shift (AVX2), an exact (v >> sr) is computed as
 // ((v + 2^63) >>> sr) - 2^(63 - sr): v + 2^63 is v's bits with the top one flipped, and the 2^63
@@ -205,21 +207,22 @@ FPGAAS_INLINE void Mul32Layer(const int64_t* x, int lanes, const int64_t* w_by_o
   int64_t lim[kOuts * kMaxChunks * 2];
   alignas(64) int64_t acc[kOuts * kKernelBlock];
   int64_t t[kKernelBlock];
+  const typename V::EpilogueConsts ec = V::LoadEpilogue(p, e);
   int j = 0;
   for (; j + kOuts <= n_out; j += kOuts) {
     if (abs_w != nullptr) DeferLimits<kO, kOuts>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim);
     Mul32Rows<V, kR, kO, kOuts, kVecs>(x, lanes, w_by_out + static_cast<size_t>(j) * n_in,
                                        bias + j, n_in, abs_w ? lim : nullptr, c, acc);
     for (int o = 0; o < kOuts; ++o) {
-      FastEpilogue<int64_t, kO>(p, e, j + o, acc + static_cast<size_t>(o) * lanes, t, lanes,
-                                y + static_cast<size_t>(j + o) * lanes);
+      V::template Epilogue<kO>(ec, p, e, j + o, acc + static_cast<size_t>(o) * lanes, t, lanes,
+                               y + static_cast<size_t>(j + o) * lanes);
     }
   }
   for (; j < n_out; ++j) {
     if (abs_w != nullptr) DeferLimits<kO, 1>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim);
     Mul32Rows<V, kR, kO, 1, kVecs>(x, lanes, w_by_out + static_cast<size_t>(j) * n_in, bias + j,
                                    n_in, abs_w ? lim : nullptr, c, acc);
-    FastEpilogue<int64_t, kO>(p, e, j, acc, t, lanes, y + static_cast<size_t>(j) * lanes);
+    V::template Epilogue<kO>(ec, p, e, j, acc, t, lanes, y + static_cast<size_t>(j) * lanes);
   }
 }
 
