@@ -7,7 +7,6 @@
 #include <immintrin.h>
 
 #include <cstddef>
-#include <type_traits>
 
 // GCC 12's avx512fintrin.h builds set1/setzero from an uninitialized vector (_mm512_undefined_*):
 // a false -Wmaybe-uninitialized in every function that inlines them.
@@ -20,30 +19,23 @@ namespace {
 // sign-extended from bit width - 1 (two shifts), or its low width bits.
 enum class Extend { kSigned16, kSigned, kUnsigned };
 
-// 8 words (one feature of 8 samples) -> 8 raws at y.
-template <Extend kE>
-inline __attribute__((always_inline)) void StoreRaws(__m128i words, __m128i shift, __m512i mask,
-                                                     int64_t* y) {
-  __m512i v;
-  if constexpr (kE == Extend::kUnsigned) {
-    v = _mm512_and_si512(_mm512_cvtepu16_epi64(words), mask);
-  } else {
-    v = _mm512_cvtepi16_epi64(words);
+// 8 words (one feature of 8 samples) -> 8 raws at y: int64 lanes (mask a __m512i) or int32
+// lanes (mask a __m256i).
+template <Extend kE, typename T, typename M>
+inline __attribute__((always_inline)) void StoreRaws(__m128i words, __m128i shift, M mask, T* y) {
+  if constexpr (sizeof(T) == 8) {
+    __m512i v =
+        kE == Extend::kUnsigned ? _mm512_cvtepu16_epi64(words) : _mm512_cvtepi16_epi64(words);
+    if constexpr (kE == Extend::kUnsigned) v = _mm512_and_si512(v, mask);
     if constexpr (kE == Extend::kSigned) v = _mm512_sra_epi64(_mm512_sll_epi64(v, shift), shift);
-  }
-  _mm512_storeu_si512(y, v);
-}
-template <Extend kE>
-inline __attribute__((always_inline)) void StoreRaws(__m128i words, __m128i shift, __m256i mask,
-                                                     int32_t* y) {
-  __m256i v;
-  if constexpr (kE == Extend::kUnsigned) {
-    v = _mm256_and_si256(_mm256_cvtepu16_epi32(words), mask);
+    _mm512_storeu_si512(y, v);
   } else {
-    v = _mm256_cvtepi16_epi32(words);
+    __m256i v =
+        kE == Extend::kUnsigned ? _mm256_cvtepu16_epi32(words) : _mm256_cvtepi16_epi32(words);
+    if constexpr (kE == Extend::kUnsigned) v = _mm256_and_si256(v, mask);
     if constexpr (kE == Extend::kSigned) v = _mm256_sra_epi32(_mm256_sll_epi32(v, shift), shift);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(y), v);
   }
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(y), v);
 }
 
 // One tile: words f0..f0+7 of samples 0..7 (rows `sample_bytes` apart from `at`); features
@@ -79,19 +71,18 @@ inline __attribute__((always_inline)) void UnpackTile(const uint8_t* at, size_t 
   }
 }
 
+// `low` in every lane of a register of int64 / int32 lanes (StoreRaws' mask).
+inline __m512i LowBits(const int64_t*, int64_t low) { return _mm512_set1_epi64(low); }
+inline __m256i LowBits(const int32_t*, int64_t low) {
+  return _mm256_set1_epi32(static_cast<int32_t>(low));
+}
+
 template <Extend kE, typename T>
 int UnpackTiles(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
                 T* x) {
   constexpr int kLaneBits = 8 * static_cast<int>(sizeof(T));
   const __m128i shift = _mm_cvtsi32_si128(kLaneBits - type.width);
-  const int64_t low = (int64_t{1} << type.width) - 1;
-  using M = std::conditional_t<sizeof(T) == 8, __m512i, __m256i>;
-  M mask;
-  if constexpr (sizeof(T) == 8) {
-    mask = _mm512_set1_epi64(low);
-  } else {
-    mask = _mm256_set1_epi32(static_cast<int32_t>(low));
-  }
+  const auto mask = LowBits(x, (int64_t{1} << type.width) - 1);
   const size_t sample_bytes = static_cast<size_t>(n_features) * 2;
   const size_t end = static_cast<size_t>(count) * sample_bytes;
   // Each tile reads words f0..f0+7 of every sample; the last tile of a sample starts at
@@ -116,8 +107,12 @@ int UnpackWords(const FixedType& type, const uint8_t* in, int n_features, int co
                 T* x) {
   static const bool available = __builtin_cpu_supports("avx512f");
   if (!available || type.container_bytes() != 2 || lanes % 8 != 0 || n_features < 1) return 0;
-  if (!type.is_signed) return UnpackTiles<Extend::kUnsigned>(type, in, n_features, count, lanes, x);
-  if (type.width == 16) return UnpackTiles<Extend::kSigned16>(type, in, n_features, count, lanes, x);
+  if (!type.is_signed) {
+    return UnpackTiles<Extend::kUnsigned>(type, in, n_features, count, lanes, x);
+  }
+  if (type.width == 16) {
+    return UnpackTiles<Extend::kSigned16>(type, in, n_features, count, lanes, x);
+  }
   return UnpackTiles<Extend::kSigned>(type, in, n_features, count, lanes, x);
 }
 
