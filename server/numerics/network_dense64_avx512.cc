@@ -76,9 +76,10 @@ struct Avx512 {
   }
   // Out of line: inlined, its constants stayed live in registers across the MAC loops (spills).
   template <AccumOverflow kO>
-  static __attribute__((noinline)) void Epilogue(const EpilogueConsts& c, const DenseFastParams& p,
-                                     const DenseEpilogue& e, int j, const int64_t* acc, int64_t* t,
-                                     int n, int64_t* y) {
+  static __attribute__((noinline)) void Epilogue(const EpilogueConsts& c,
+                                                  const DenseFastParams& p, const DenseEpilogue& e,
+                                                  int j, const int64_t* acc, int64_t* t, int n,
+                                                  int64_t* y) {
     if (!c.vector) return FastEpilogue<int64_t, kO>(p, e, j, acc, t, n, y);
     const bool bn = e.bn_scale != nullptr;
     const __m512i scale = _mm512_set1_epi64(bn ? static_cast<int32_t>(e.bn_scale[j]) : 0);
@@ -106,7 +107,6 @@ struct Avx512 {
       _mm512_storeu_si512(y + b, v[0]);
       _mm512_storeu_si512(y + b + 8, v[1]);
     }
-    (void)t;
   }
 };
 
