@@ -393,13 +393,17 @@ FPGAAS_INLINE void SatMac(typename V::Signed& a, const typename V::Signed& x, in
   if constexpr (kPlain) {
     a = reinterpret_cast<S>(reinterpret_cast<U>(a) + reinterpret_cast<U>(q));
   } else {
-    // One comparison per ?: (a max / min): AVX-512F has no instruction turning a comparison's
-    // mask into a vector of lanes, so GCC compiles an AND / OR of comparisons lane by lane.
-    q = q < c.lo ? c.lo : q;
-    q = q > c.hi ? c.hi : q;
-    S sum = a + q;
-    sum = sum < c.lo ? c.lo : sum;
-    a = sum > c.hi ? c.hi : sum;
+    // One comparison per ?: (a max / min, a masked move): AVX-512F has no instruction turning a
+    // comparison's mask into a vector of lanes, so GCC compiles an AND / OR of comparisons lane
+    // by lane. kZero: v is inside [lo, hi] exactly when clamping leaves it unchanged.
+    S t = q < c.lo ? c.lo : q;
+    t = t > c.hi ? c.hi : t;
+    if constexpr (kO == AccumOverflow::kZero) t = t == q ? q : c.zero;
+    const S sum = a + t;
+    S r = sum < c.lo ? c.lo : sum;
+    r = r > c.hi ? c.hi : r;
+    if constexpr (kO == AccumOverflow::kZero) r = r == sum ? sum : c.zero;
+    a = r;
   }
 }
 
@@ -505,30 +509,29 @@ FPGAAS_INLINE void SatBlock16Impl(const int32_t* x, const int32_t* w_by_out, con
   }
 }
 
-// kClampSum runs as kClamp (the same results: its terms never leave the range), as
-// DenseFastDispatch<..., false> does.
-template <class V>
+// kClampSum / kZeroSum run as kClamp / kZero (the same results: their terms never leave the
+// range), as DenseFastDispatch<..., false> does.
+template <class V, AccumOverflow kO>
 FPGAAS_INLINE void SatBlock16Rounding(const int32_t* x, const int32_t* w_by_out,
                                       const int32_t* bias, int n_in, int n_out,
                                       const DenseFastParams& p, const DenseEpilogue& e,
                                       int32_t* y) {
-  constexpr AccumOverflow kClamp = AccumOverflow::kClamp;
   switch (p.rounding) {
     case ProductRounding::kLeft:
     case ProductRounding::kNoShift:
-      return SatBlock16Impl<V, ProductRounding::kLeft, kClamp>(x, w_by_out, bias, n_in, n_out, p,
+      return SatBlock16Impl<V, ProductRounding::kLeft, kO>(x, w_by_out, bias, n_in, n_out, p,
                                                                e, y);
     case ProductRounding::kTrn:
-      return SatBlock16Impl<V, ProductRounding::kTrn, kClamp>(x, w_by_out, bias, n_in, n_out, p, e,
+      return SatBlock16Impl<V, ProductRounding::kTrn, kO>(x, w_by_out, bias, n_in, n_out, p, e,
                                                               y);
     case ProductRounding::kConst:
-      return SatBlock16Impl<V, ProductRounding::kConst, kClamp>(x, w_by_out, bias, n_in, n_out, p,
+      return SatBlock16Impl<V, ProductRounding::kConst, kO>(x, w_by_out, bias, n_in, n_out, p,
                                                                 e, y);
     case ProductRounding::kSign:
-      return SatBlock16Impl<V, ProductRounding::kSign, kClamp>(x, w_by_out, bias, n_in, n_out, p,
+      return SatBlock16Impl<V, ProductRounding::kSign, kO>(x, w_by_out, bias, n_in, n_out, p,
                                                                e, y);
     case ProductRounding::kConv:
-      return SatBlock16Impl<V, ProductRounding::kConv, kClamp>(x, w_by_out, bias, n_in, n_out, p,
+      return SatBlock16Impl<V, ProductRounding::kConv, kO>(x, w_by_out, bias, n_in, n_out, p,
                                                                e, y);
   }
 }
@@ -545,10 +548,13 @@ FPGAAS_CLONES void DenseFast32x16(const int32_t* x, const int32_t* w, const int3
   // the CPU has AVX-512F (see SatConsts; the deferral test's differences stay within int32).
   // AP_SAT_ZERO stays on DenseFastDispatch: its explicit form measured 3x slower (o_sat_zero
   // 7.5 -> 2.5 GMAC/s).
-  if (FPGAAS_NUMERICS_AVX512_CLONE &&
-      (p.overflow == AccumOverflow::kClamp || p.overflow == AccumOverflow::kClampSum) &&
+  if (FPGAAS_NUMERICS_AVX512_CLONE && p.overflow != AccumOverflow::kWrap &&
       p.hi - p.lo < (int64_t{1} << 31) && __builtin_cpu_supports("avx512f")) {
-    return SatBlock16Rounding<Zmm16Lanes>(x, w, bias, n_in, n_out, p, e, y);
+    if (p.overflow == AccumOverflow::kClamp || p.overflow == AccumOverflow::kClampSum) {
+      return SatBlock16Rounding<Zmm16Lanes, AccumOverflow::kClamp>(x, w, bias, n_in, n_out, p, e,
+                                                                  y);
+    }
+    return SatBlock16Rounding<Zmm16Lanes, AccumOverflow::kZero>(x, w, bias, n_in, n_out, p, e, y);
   }
   DenseFastDispatch<int32_t, kSmallBlock, 2, true>(x, w, bias, n_in, n_out, p, e, y);
 }
