@@ -354,11 +354,11 @@ FPGAAS_CLONES void DenseBlock16(const int32_t* x, const int32_t* w_by_out, const
   }
 }
 
-// The kFast32 16-lane block of a clamping (AP_SAT / AP_SAT_SYM) accumulator in explicit GCC
-// vectors (FastGroup's arithmetic and deferred saturation, FastMac per lane): GCC vectorized
-// FastMacRange<16> across inputs, gathering weights (kernel_grid_bench at FPGAAS_GRID_BATCH=16:
-// o_sat 7.0-7.2 GMAC/s against 35 at batch 1024). Constants as vectors, by reference (-Wpsabi,
-// as AddTerms).
+// The kFast32 16-lane block of a saturating (AP_SAT, AP_SAT_SYM, AP_SAT_ZERO) accumulator in
+// explicit GCC vectors (FastGroup's arithmetic and deferred saturation, FastMac per lane): GCC
+// vectorized FastMacRange<16> across inputs, gathering weights (kernel_grid_bench at
+// FPGAAS_GRID_BATCH=16: o_sat 7.0-7.2 GMAC/s against 35 at batch 1024). Constants as vectors, by
+// reference (-Wpsabi, as AddTerms).
 template <class V>
 struct SatConsts {
   typename V::Signed rc_pos, rc_neg, one, lo, hi, zero;
@@ -544,10 +544,8 @@ FPGAAS_CLONES void DenseFast32x64(const int32_t* x, const int32_t* w, const int3
 FPGAAS_CLONES void DenseFast32x16(const int32_t* x, const int32_t* w, const int32_t* bias, int n_in,
                                   int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                                   int32_t* y) {
-  // Saturating (AP_SAT, AP_SAT_SYM) accumulators of at most 31 bits in explicit vectors where
-  // the CPU has AVX-512F (see SatConsts; the deferral test's differences stay within int32).
-  // AP_SAT_ZERO stays on DenseFastDispatch: its explicit form measured 3x slower (o_sat_zero
-  // 7.5 -> 2.5 GMAC/s).
+  // Saturating accumulators of at most 31 bits in explicit vectors where the CPU has AVX-512F
+  // (see SatConsts; the deferral test's differences stay within int32).
   if (FPGAAS_NUMERICS_AVX512_CLONE && p.overflow != AccumOverflow::kWrap &&
       p.hi - p.lo < (int64_t{1} << 31) && __builtin_cpu_supports("avx512f")) {
     if (p.overflow == AccumOverflow::kClamp || p.overflow == AccumOverflow::kClampSum) {
