@@ -519,20 +519,19 @@ FPGAAS_INLINE void SatBlock16Rounding(const int32_t* x, const int32_t* w_by_out,
   switch (p.rounding) {
     case ProductRounding::kLeft:
     case ProductRounding::kNoShift:
-      return SatBlock16Impl<V, ProductRounding::kLeft, kO>(x, w_by_out, bias, n_in, n_out, p,
-                                                               e, y);
+      return SatBlock16Impl<V, ProductRounding::kLeft, kO>(x, w_by_out, bias, n_in, n_out, p, e,
+                                                           y);
     case ProductRounding::kTrn:
-      return SatBlock16Impl<V, ProductRounding::kTrn, kO>(x, w_by_out, bias, n_in, n_out, p, e,
-                                                              y);
+      return SatBlock16Impl<V, ProductRounding::kTrn, kO>(x, w_by_out, bias, n_in, n_out, p, e, y);
     case ProductRounding::kConst:
-      return SatBlock16Impl<V, ProductRounding::kConst, kO>(x, w_by_out, bias, n_in, n_out, p,
-                                                                e, y);
+      return SatBlock16Impl<V, ProductRounding::kConst, kO>(x, w_by_out, bias, n_in, n_out, p, e,
+                                                            y);
     case ProductRounding::kSign:
-      return SatBlock16Impl<V, ProductRounding::kSign, kO>(x, w_by_out, bias, n_in, n_out, p,
-                                                               e, y);
+      return SatBlock16Impl<V, ProductRounding::kSign, kO>(x, w_by_out, bias, n_in, n_out, p, e,
+                                                           y);
     case ProductRounding::kConv:
-      return SatBlock16Impl<V, ProductRounding::kConv, kO>(x, w_by_out, bias, n_in, n_out, p,
-                                                               e, y);
+      return SatBlock16Impl<V, ProductRounding::kConv, kO>(x, w_by_out, bias, n_in, n_out, p, e,
+                                                           y);
   }
 }
 
