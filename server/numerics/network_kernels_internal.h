@@ -208,7 +208,8 @@ struct DenseFastParams {
 // the clamp (zeroing) is the identity and the chunk sums with plain adds; otherwise it takes the
 // per-product step. kClamp / kZero (terms that may leave the range) also need [-U, U] within
 // [lo, hi] for the term's own clamp to be the identity. Either way the bits are hls4ml's. 16 (was
-// 8): half the checks, which cost ~15 % of a chunk's MACs at 8 (kernel_grid_bench o_sat*).
+// 8): half the checks (at 8, about 15 % of a chunk's vector operations by count); measured +3-10 %
+// on kernel_grid_bench's o_sat* points.
 inline constexpr int kSatChunk = 16;
 // U for a chunk of `terms` products: floor(M * A / 2^shift_right) + terms (shift_right > 0) or
 // (M * A) << shift_left; at least 2^62 when that does not fit (the chunk then never defers).
