@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/container/flat_hash_map.h"
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
@@ -92,7 +92,6 @@ int32_t TableIndexRound(const FixedType& t, int64_t raw, int n, int d) {
   return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(q)));
 }
 
-
 int64_t FromDoubleOrZero(const FixedType& t, double x) {
   absl::StatusOr<int64_t> v = FromDouble(t, x);
   return v.ok() ? *v : 0;
@@ -144,7 +143,6 @@ unsigned IndexFromRealVal(const FixedType& t, int64_t raw, int bits) {
   return static_cast<unsigned>(pattern >> (t.width - bits));
 }
 
-
 // Op_add reduction tree of nnet::reduce: left half is the largest power of two below N.
 int64_t ReduceAdd(const FixedType& t, const int64_t* x, int n) {
   if (n == 1) return x[0];
@@ -179,7 +177,7 @@ struct CompiledLayer {
   internal::DenseKernelKind dense_kernel = internal::DenseKernelKind::kGeneral;
   std::vector<int32_t> weights32;        // fast kernels: w[j * n_in + i]
   std::vector<int32_t> weights32_by_in;  // one-sample kernel: w[i * sample_stride + j]
-  int sample_stride = 0;                  // n_out rounded up to kSampleLanes (zero columns)
+  int sample_stride = 0;                 // n_out rounded up to kSampleLanes (zero columns)
   std::vector<int32_t> bias32;
   internal::DenseProductQuant quant;
   // Fast-kernel epilogues: to the result type (when result_fast), the same with the following
@@ -302,8 +300,8 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
   // The kernel choice (network_kernels.cc): under AP_WRAP the summation order cannot change the
   // result, so resource layers use the fast kernels too; the recorded order only matters to
   // saturating accumulators, which then take the general path.
-  l.plan = internal::PlanDense(l.in_type, d.weight_type, d.accum_type, l.out_type,
-                               d.resource_strategy);
+  l.plan =
+      internal::PlanDense(l.in_type, d.weight_type, d.accum_type, l.out_type, d.resource_strategy);
   internal::NarrowForWeights(l.in_type, d.weights, l.plan);
   internal::PlanDeferredSaturation(l.weights_by_out, d.n_in, d.n_out, l.plan);
   l.dense_kernel = l.plan.kind;
@@ -354,8 +352,8 @@ void FuseFollowing(std::vector<CompiledLayer>& layers, size_t k) {
     e.bn_scale = std::get<BatchNormSpec>(bn.spec->op).scale.data();
     e.bn_bias = bn.bn_plan->bias_aligned.data();
     e.bn_shift_left = bn.bn_plan->product_shift_left;
-    e.bn_mul32 = FitsInt32(bn.in_type) &&
-                 FitsInt32(std::get<BatchNormSpec>(bn.spec->op).scale_type);
+    e.bn_mul32 =
+        FitsInt32(bn.in_type) && FitsInt32(std::get<BatchNormSpec>(bn.spec->op).scale_type);
     e.bn_result = bn.bn_plan->to_result;
     ++fused;
     ++next;
@@ -611,7 +609,8 @@ absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
           absl::StrCat("network input \"", t.name, "\" size must be > 0, got ", t.size));
     }
     if (!by_name.emplace(t.name, static_cast<int>(impl->buffers.size())).second) {
-      return absl::InvalidArgumentError(absl::StrCat("two network inputs are named \"", t.name, "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("two network inputs are named \"", t.name, "\""));
     }
     impl->buffers.push_back({t.name, t.type, t.size});
   }
@@ -630,9 +629,9 @@ absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
       for (const std::string& name : ls.inputs) {
         auto it = by_name.find(name);
         if (it == by_name.end()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "layer \"", ls.name, "\" reads \"", name,
-              "\", which is neither a network input nor an earlier layer"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("layer \"", ls.name, "\" reads \"", name,
+                           "\", which is neither a network input nor an earlier layer"));
         }
         l.in_buffers.push_back(it->second);
       }
@@ -941,8 +940,9 @@ inline int64_t Mul32(int64_t a, int64_t b) {
 // One softmax slice of every lane b < count: its n values are the rows x + j * row_step (lane b at
 // [b]), written to the same rows of y. The steps of RunSoftmaxSlice (argmax; the int64 form of
 // stable / latency) with each step a loop over the lanes.
-FPGAAS_NUMERICS_CLONES void SoftmaxSliceBlock(const CompiledLayer& l, const int64_t* x, int64_t* y, size_t row_step, int n,
-                       int count, BlockScratch& scratch) {
+FPGAAS_NUMERICS_CLONES void SoftmaxSliceBlock(const CompiledLayer& l, const int64_t* x, int64_t* y,
+                                              size_t row_step, int n, int count,
+                                              BlockScratch& scratch) {
   const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
   const FixedType& in = l.in_type;
   if (s.implementation == SoftmaxImplementation::kArgmax) {
@@ -1223,7 +1223,8 @@ void Network::Impl::RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* 
       const int range = l.kind == OpKind::kSigmoid ? 16 : 8;
       for (int i = 0; i < l.n_in; ++i) {
         for (int b = 0; b < count; ++b) {
-          y[i * lanes + b] = l.table_res[internal::ActivationTableIndex(in, x[i * lanes + b], a.table_size, range)];
+          y[i * lanes + b] = l.table_res[internal::ActivationTableIndex(in, x[i * lanes + b],
+                                                                        a.table_size, range)];
         }
       }
       return;
@@ -1285,15 +1286,14 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
       }
       const internal::DenseEpilogue& e = skip > 0 ? l.epilogue_fused : l.epilogue_result;
       if (l.plan.mul32) {
-        internal::DenseMul32Block(x64, lanes, l.weights_by_out.data(), l.bias_accum.data(),
-                                  l.n_in, l.n_out, l.plan.params, e, y64);
+        internal::DenseMul32Block(x64, lanes, l.weights_by_out.data(), l.bias_accum.data(), l.n_in,
+                                  l.n_out, l.plan.params, e, y64);
       } else {
-        internal::DenseFastBlock64(x64, lanes, l.weights_by_out.data(), l.bias_accum.data(),
-                                   l.n_in, l.n_out, l.plan.params, e, y64);
+        internal::DenseFastBlock64(x64, lanes, l.weights_by_out.data(), l.bias_accum.data(), l.n_in,
+                                   l.n_out, l.plan.params, e, y64);
       }
       std::swap(x64, y64);
-    } else if (l.kind == OpKind::kDense &&
-               l.dense_kernel == internal::DenseKernelKind::kFast32) {
+    } else if (l.kind == OpKind::kDense && l.dense_kernel == internal::DenseKernelKind::kFast32) {
       if (!narrow) {
         internal::NarrowRaws(x64, x32, n_in_lanes);
       }
@@ -1302,8 +1302,7 @@ void Network::Impl::RunBlock(const uint8_t* in, uint8_t* out, int count, int lan
                                  y32);
       std::swap(x32, y32);
       narrow = true;
-    } else if (l.kind == OpKind::kDense &&
-               l.dense_kernel == internal::DenseKernelKind::kWrap32) {
+    } else if (l.kind == OpKind::kDense && l.dense_kernel == internal::DenseKernelKind::kWrap32) {
       if (!narrow) {
         internal::NarrowRaws(x64, x32, n_in_lanes);
       }
@@ -1479,8 +1478,7 @@ void Network::Impl::RunGraphBlock(const uint8_t* const* in, uint8_t* const* out,
       xs.clear();
       for (int b : l.in_buffers) xs.push_back(arena + buffers[b].offset * lanes);
       l.extra->RunBlock(xs.data(), y, count, lanes);
-    } else if (l.kind == OpKind::kDense &&
-               l.dense_kernel != internal::DenseKernelKind::kGeneral) {
+    } else if (l.kind == OpKind::kDense && l.dense_kernel != internal::DenseKernelKind::kGeneral) {
       RunDenseFast(l, x, y, lanes);
     } else {
       // Every lane: the lanes past `count` must hold raw values for the layers after this one.
@@ -1493,9 +1491,7 @@ void Network::Impl::RunGraphBlock(const uint8_t* const* in, uint8_t* const* out,
   }
 }
 
-void Network::Run(const uint8_t* in, uint8_t* out, size_t batch) const {
-  Run(&in, &out, batch);
-}
+void Network::Run(const uint8_t* in, uint8_t* out, size_t batch) const { Run(&in, &out, batch); }
 
 void Network::Run(const uint8_t* const* ins, uint8_t* const* outs, size_t batch) const {
   if (!impl_->sequential) {

@@ -409,8 +409,7 @@ FPGAAS_INLINE void SatMac(typename V::Signed& a, const typename V::Signed& x, in
 
 template <class V, int kOuts, ProductRounding kR, AccumOverflow kO, bool kPlain>
 FPGAAS_INLINE void SatMacRange(typename V::Signed (&a)[kOuts][V::kCount], const int32_t* x,
-                               const int32_t* w, int n_in, int i0, int i1,
-                               const SatConsts<V>& c) {
+                               const int32_t* w, int n_in, int i0, int i1, const SatConsts<V>& c) {
   using S = typename V::Signed;
   for (int i = i0; i < i1; ++i) {
     S xi[V::kCount];
@@ -425,11 +424,10 @@ FPGAAS_INLINE void SatMacRange(typename V::Signed (&a)[kOuts][V::kCount], const 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 template <class V, int kOuts, ProductRounding kR, AccumOverflow kO>
-FPGAAS_INLINE void SatBlock16Outputs(const int32_t* x, const int32_t* w_by_out,
-                                     const int32_t* bias, int n_in, int j,
-                                     const DenseFastParams& p, const DenseEpilogue& e,
-                                     const int64_t* abs_w, int64_t max_abs_x,
-                                     const SatConsts<V>& c, int32_t* y) {
+FPGAAS_INLINE void SatBlock16Outputs(const int32_t* x, const int32_t* w_by_out, const int32_t* bias,
+                                     int n_in, int j, const DenseFastParams& p,
+                                     const DenseEpilogue& e, const int64_t* abs_w,
+                                     int64_t max_abs_x, const SatConsts<V>& c, int32_t* y) {
   using S = typename V::Signed;
   constexpr int kWidth = kSmallBlock / V::kCount;
   S a[kOuts][V::kCount];
@@ -519,19 +517,16 @@ FPGAAS_INLINE void SatBlock16Rounding(const int32_t* x, const int32_t* w_by_out,
   switch (p.rounding) {
     case ProductRounding::kLeft:
     case ProductRounding::kNoShift:
-      return SatBlock16Impl<V, ProductRounding::kLeft, kO>(x, w_by_out, bias, n_in, n_out, p, e,
-                                                           y);
+      return SatBlock16Impl<V, ProductRounding::kLeft, kO>(x, w_by_out, bias, n_in, n_out, p, e, y);
     case ProductRounding::kTrn:
       return SatBlock16Impl<V, ProductRounding::kTrn, kO>(x, w_by_out, bias, n_in, n_out, p, e, y);
     case ProductRounding::kConst:
       return SatBlock16Impl<V, ProductRounding::kConst, kO>(x, w_by_out, bias, n_in, n_out, p, e,
                                                             y);
     case ProductRounding::kSign:
-      return SatBlock16Impl<V, ProductRounding::kSign, kO>(x, w_by_out, bias, n_in, n_out, p, e,
-                                                           y);
+      return SatBlock16Impl<V, ProductRounding::kSign, kO>(x, w_by_out, bias, n_in, n_out, p, e, y);
     case ProductRounding::kConv:
-      return SatBlock16Impl<V, ProductRounding::kConv, kO>(x, w_by_out, bias, n_in, n_out, p, e,
-                                                           y);
+      return SatBlock16Impl<V, ProductRounding::kConv, kO>(x, w_by_out, bias, n_in, n_out, p, e, y);
   }
 }
 
@@ -549,7 +544,7 @@ FPGAAS_CLONES void DenseFast32x16(const int32_t* x, const int32_t* w, const int3
       p.hi - p.lo < (int64_t{1} << 31) && __builtin_cpu_supports("avx512f")) {
     if (p.overflow == AccumOverflow::kClamp || p.overflow == AccumOverflow::kClampSum) {
       return SatBlock16Rounding<Zmm16Lanes, AccumOverflow::kClamp>(x, w, bias, n_in, n_out, p, e,
-                                                                  y);
+                                                                   y);
     }
     return SatBlock16Rounding<Zmm16Lanes, AccumOverflow::kZero>(x, w, bias, n_in, n_out, p, e, y);
   }

@@ -42,8 +42,8 @@ absl::Status CheckRaws(const LayerSpec& s, const std::vector<int64_t>& raws, con
                        absl::string_view what) {
   for (size_t k = 0; k < raws.size(); ++k) {
     if (WrapToWidth(t, raws[k]) != raws[k]) {
-      return Invalid(s, absl::StrCat(what, "[", k, "] = ", raws[k], " is not a raw value of ",
-                                     t.ToString()));
+      return Invalid(
+          s, absl::StrCat(what, "[", k, "] = ", raws[k], " is not a raw value of ", t.ToString()));
     }
   }
   return absl::OkStatus();
@@ -72,10 +72,11 @@ absl::Status CheckPositive(const LayerSpec& s, std::initializer_list<std::pair<c
   return absl::OkStatus();
 }
 
-absl::Status CheckCount(const LayerSpec& s, int64_t a, int64_t b, int64_t c, absl::string_view what) {
+absl::Status CheckCount(const LayerSpec& s, int64_t a, int64_t b, int64_t c,
+                        absl::string_view what) {
   if (a * b > kMaxValues || a * b * c > kMaxValues) {
-    return Invalid(s, absl::StrCat(what, " ", a, "x", b, "x", c, " has more than ", kMaxValues,
-                                   " values"));
+    return Invalid(
+        s, absl::StrCat(what, " ", a, "x", b, "x", c, " has more than ", kMaxValues, " values"));
   }
   return absl::OkStatus();
 }
@@ -151,12 +152,13 @@ void DivideRow(int64_t* a, int64_t d, size_t n) {
 
 class ConvLayer final : public ExtraLayer {
  public:
-  ConvLayer(const ConvSpec& c, const FixedType& in, const FixedType& res) : c_(c), in_(in), res_(res) {
+  ConvLayer(const ConvSpec& c, const FixedType& in, const FixedType& res)
+      : c_(c), in_(in), res_(res) {
     n_out_ = c.out_height * c.out_width * c.n_filt;
-    macs_ = static_cast<int64_t>(n_out_) * c.filt_height * c.filt_width *
-            (c.depthwise ? 1 : c.n_chan);
-    product_shift_ = in.fractional_bits() + c.weight_type.fractional_bits() -
-                     c.accum_type.fractional_bits();
+    macs_ =
+        static_cast<int64_t>(n_out_) * c.filt_height * c.filt_width * (c.depthwise ? 1 : c.n_chan);
+    product_shift_ =
+        in.fractional_bits() + c.weight_type.fractional_bits() - c.accum_type.fractional_bits();
     for (int64_t b : c.biases) bias_accum_.push_back(Convert(c.bias_type, b, c.accum_type));
     if (c.exponent_weights) {
       exponent_.emplace(in, c.exponent_weights->product_type);
@@ -238,7 +240,8 @@ class ConvLayer final : public ExtraLayer {
   int64_t Product(int64_t x, size_t k) const {
     const ConvSpec& c = c_;
     if (exponent_) {
-      const Int128 p = (*exponent_)(x, c.exponent_weights->sign[k], c.exponent_weights->exponent[k]);
+      const Int128 p =
+          (*exponent_)(x, c.exponent_weights->sign[k], c.exponent_weights->exponent[k]);
       return QuantizeScaled(c.accum_type, p, -product_shift_);
     }
     const Int128 p = WideRaw(in_, x) * WideRaw(c.weight_type, c.weights[k]);
@@ -283,10 +286,10 @@ class ConvLayer final : public ExtraLayer {
   // The depthwise block form: Run's loop with every lane at once, each product, sum and result
   // an exact int64 FastConvert (products within 61 bits, accumulator sums within 62).
   struct DepthwiseFast {
-    FastConvert product_to_accum;  // accum_t(x * w)
-    FastConvert sum_to_accum;      // accum_t(acc + term)
-    FastConvert to_result;         // res_t(acc)
-    bool mul32 = false;            // inputs and weights within int32: MacConvertRaws32
+    FastConvert product_to_accum;               // accum_t(x * w)
+    FastConvert sum_to_accum;                   // accum_t(acc + term)
+    FastConvert to_result;                      // res_t(acc)
+    bool mul32 = false;                         // inputs and weights within int32: MacConvertRaws32
     std::optional<DepthwiseKernelPlan> kernel;  // mul32 on DepthwisePixelAvx512
   };
   void PlanDepthwise() {
@@ -304,8 +307,8 @@ class ConvLayer final : public ExtraLayer {
     auto within32 = [](const FixedType& t) { return (t.is_signed ? t.width : t.width + 1) <= 32; };
     depthwise_->mul32 = within32(in_) && within32(c.weight_type);
     if (depthwise_->mul32 && DepthwiseAvx512Available()) {
-      depthwise_->kernel = DepthwiseKernelPlan{VectorConvert::Of(*product),
-                                               VectorConvert::Of(*sum), VectorConvert::Of(*result)};
+      depthwise_->kernel = DepthwiseKernelPlan{VectorConvert::Of(*product), VectorConvert::Of(*sum),
+                                               VectorConvert::Of(*result)};
     }
   }
 
@@ -524,7 +527,7 @@ class ConvLayer final : public ExtraLayer {
 
   ConvSpec c_;
   FixedType in_, res_;
-  int product_shift_ = 0;  // F of the product minus accum_t's F
+  int product_shift_ = 0;                    // F of the product minus accum_t's F
   std::optional<ExponentProduct> exponent_;  // set for weight_exponential weights
   std::vector<int64_t> bias_accum_;
   // The fast path (plan_.kind != kGeneral): weights by filter w[f * window_ + i].
@@ -576,9 +579,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileConv(const LayerSpec& s, cons
           int64_t{c.in_height} + c.pad_top + c.pad_bottom ||
       int64_t{c.out_width - 1} * c.stride_width + c.filt_width >
           int64_t{c.in_width} + c.pad_left + c.pad_right) {
-    return Invalid(s, absl::StrCat("conv output ", c.out_height, "x", c.out_width,
-                                   " does not fit the padded input ", c.in_height, "x",
-                                   c.in_width));
+    return Invalid(s,
+                   absl::StrCat("conv output ", c.out_height, "x", c.out_width,
+                                " does not fit the padded input ", c.in_height, "x", c.in_width));
   }
   for (auto [t, what] : {std::pair{&c.weight_type, "weight type"},
                          {&c.bias_type, "bias type"},
@@ -586,12 +589,11 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileConv(const LayerSpec& s, cons
     if (absl::Status st = CheckType(s, *t, what); !st.ok()) return st;
   }
   if (c.depthwise && c.n_filt != c.n_chan) {
-    return Unimplemented(s, absl::StrCat("depthwise convolution with ", c.n_filt,
-                                         " filters for ", c.n_chan,
-                                         " channels (depth multiplier other than 1)"));
+    return Unimplemented(s, absl::StrCat("depthwise convolution with ", c.n_filt, " filters for ",
+                                         c.n_chan, " channels (depth multiplier other than 1)"));
   }
-  const size_t n_w = static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan *
-                     (c.depthwise ? 1 : c.n_filt);
+  const size_t n_w =
+      static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan * (c.depthwise ? 1 : c.n_filt);
   const size_t n_weights = c.exponent_weights ? c.exponent_weights->sign.size() : c.weights.size();
   if (n_weights != n_w || c.biases.size() != static_cast<size_t>(c.n_filt)) {
     return Invalid(s, absl::StrCat(n_weights, " weights and ", c.biases.size(),
@@ -613,8 +615,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileConv(const LayerSpec& s, cons
       (c.accum_type.overflow != Overflow::kWrap || c.accum_type.saturation_bits != 0)) {
     return Unimplemented(
         s, absl::StrCat("resource-strategy convolution with a saturating accumulator (",
-                        c.accum_type.ToString(),
-                        ") sums in an order fpgaas does not reproduce"));
+                        c.accum_type.ToString(), ") sums in an order fpgaas does not reproduce"));
   }
   return std::make_unique<ConvLayer>(c, in.type, s.result_type);
 }
@@ -755,8 +756,8 @@ class PoolingLayer final : public ExtraLayer {
           for (int kh = 0; kh < p.pool_height; ++kh) {
             for (int kw = 0; kw < p.pool_width; ++kw) {
               const int iy = oh * p.stride_height + kh, ix = ow * p.stride_width + kw;
-              window[k++] = Convert(in_, x[(static_cast<size_t>(iy) * p.in_width + ix) * p.n_chan + ch],
-                                    acc_t);
+              window[k++] = Convert(
+                  in_, x[(static_cast<size_t>(iy) * p.in_width + ix) * p.n_chan + ch], acc_t);
             }
           }
           int64_t out;
@@ -832,9 +833,9 @@ class PoolingLayer final : public ExtraLayer {
             // ap_fixed /= unsigned: the raw value divided, truncated toward zero; same F.
             const Int128 q = d > 0 ? WideRaw(acc_t, sum) / d : 0;
             out = ApplyOverflow(acc_t, q);
-            int64_t r = p.average_cast_type
-                            ? To(*p.average_cast_type, Convert(acc_t, out, *p.average_cast_type), res_)
-                            : To(acc_t, out, res_);
+            int64_t r = p.average_cast_type ? To(*p.average_cast_type,
+                                                 Convert(acc_t, out, *p.average_cast_type), res_)
+                                            : To(acc_t, out, res_);
             if (p.rescale) {  // res *= rescale
               r = QuantizeScaled(res_, WideRaw(res_, r) * WideRaw(in_, *p.rescale),
                                  -in_.fractional_bits());
@@ -870,8 +871,8 @@ class PoolingLayer final : public ExtraLayer {
     // Stream global pooling over packs of several pixels, or short output packs: per sample.
     block_fast_ = p.pixels_per_pack == 1 && p.output_pack == 0 && in_to_acc_ && acc_to_res_ &&
                   acc_to_acc_ &&
-                  (p.kind == PoolKind::kMax || (p.window_in_accum ? pair_sum_.has_value()
-                                                                  : sum_to_acc_.has_value()));
+                  (p.kind == PoolKind::kMax ||
+                   (p.window_in_accum ? pair_sum_.has_value() : sum_to_acc_.has_value()));
   }
 
   // nnet::reduce's tree (as ReduceSum) over n rows of `lanes` values, each pairwise sum through
@@ -903,8 +904,7 @@ class PoolingLayer final : public ExtraLayer {
   int sum_acc_shift_ = 0, sum_in_shift_ = 0;
 };
 
-absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePooling(const LayerSpec& s,
-                                                           const PoolingSpec& p,
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePooling(const LayerSpec& s, const PoolingSpec& p,
                                                            const LayerInput& in) {
   if (absl::Status st = CheckPositive(s,
                                       {{"in_height", p.in_height},
@@ -933,8 +933,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePooling(const LayerSpec& s,
       !st.ok()) {
     return st;
   }
-  if (absl::Status st = CheckCount(s, p.pool_height, p.pool_width, 1, "pooling window");
-      !st.ok()) {
+  if (absl::Status st = CheckCount(s, p.pool_height, p.pool_width, 1, "pooling window"); !st.ok()) {
     return st;
   }
   if (absl::Status st = CheckSize(s, in, static_cast<int64_t>(p.in_height) * p.in_width * p.n_chan,
@@ -946,9 +945,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePooling(const LayerSpec& s,
           int64_t{p.in_height} + p.pad_top + p.pad_bottom ||
       int64_t{p.out_width - 1} * p.stride_width + p.pool_width >
           int64_t{p.in_width} + p.pad_left + p.pad_right) {
-    return Invalid(s, absl::StrCat("pooling output ", p.out_height, "x", p.out_width,
-                                   " does not fit the padded input ", p.in_height, "x",
-                                   p.in_width));
+    return Invalid(s,
+                   absl::StrCat("pooling output ", p.out_height, "x", p.out_width,
+                                " does not fit the padded input ", p.in_height, "x", p.in_width));
   }
   if (absl::Status st = CheckType(s, p.accum_type, "accum type"); !st.ok()) return st;
   if (p.window_in_accum && (p.pad_top || p.pad_bottom || p.pad_left || p.pad_right)) {
@@ -1085,8 +1084,7 @@ BlockFn RowMapBlock(std::vector<RowSource> map, std::vector<FixedType> from, Fix
   };
 }
 
-absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePadding(const LayerSpec& s,
-                                                           const PaddingSpec& p,
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePadding(const LayerSpec& s, const PaddingSpec& p,
                                                            const LayerInput& in) {
   if (absl::Status st = CheckPositive(
           s, {{"in_height", p.in_height}, {"in_width", p.in_width}, {"n_chan", p.n_chan}}, 1);
@@ -1102,9 +1100,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePadding(const LayerSpec& s,
       !st.ok()) {
     return st;
   }
-  if (absl::Status st = CheckCount(s, p.in_height + p.pad_top + p.pad_bottom,
-                                   p.in_width + p.pad_left + p.pad_right, p.n_chan,
-                                   "zero padding output");
+  if (absl::Status st =
+          CheckCount(s, p.in_height + p.pad_top + p.pad_bottom,
+                     p.in_width + p.pad_left + p.pad_right, p.n_chan, "zero padding output");
       !st.ok()) {
     return st;
   }
@@ -1126,21 +1124,23 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePadding(const LayerSpec& s,
     }
   }
   BlockFn block = RowMapBlock(std::move(map), {it}, res);
-  return std::make_unique<FunctionLayer>(oh * ow * p.n_chan, [p, it, res, oh, ow](
-                                                                 const int64_t* const* xs,
-                                                                 int64_t* y) {
-    for (int i = 0; i < oh; ++i) {
-      for (int j = 0; j < ow; ++j) {
-        const int iy = i - p.pad_top, ix = j - p.pad_left;
-        const bool inside = iy >= 0 && iy < p.in_height && ix >= 0 && ix < p.in_width;
-        for (int c = 0; c < p.n_chan; ++c) {
-          *y++ = inside ? To(it, xs[0][(static_cast<size_t>(iy) * p.in_width + ix) * p.n_chan + c],
-                             res)
-                        : 0;
+  return std::make_unique<FunctionLayer>(
+      oh * ow * p.n_chan,
+      [p, it, res, oh, ow](const int64_t* const* xs, int64_t* y) {
+        for (int i = 0; i < oh; ++i) {
+          for (int j = 0; j < ow; ++j) {
+            const int iy = i - p.pad_top, ix = j - p.pad_left;
+            const bool inside = iy >= 0 && iy < p.in_height && ix >= 0 && ix < p.in_width;
+            for (int c = 0; c < p.n_chan; ++c) {
+              *y++ = inside
+                         ? To(it, xs[0][(static_cast<size_t>(iy) * p.in_width + ix) * p.n_chan + c],
+                              res)
+                         : 0;
+            }
+          }
         }
-      }
-    }
-  }, std::move(block));
+      },
+      std::move(block));
 }
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileResize(const LayerSpec& s, const ResizeSpec& r,
@@ -1167,16 +1167,16 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileResize(const LayerSpec& s, co
   std::vector<int> src;  // source element of every output element
   if (r.stream != ResizeStream::kNone) {
     if (r.out_height % r.in_height != 0 || r.out_width % r.in_width != 0) {
-      return Invalid(s, absl::StrCat("stream resize_nearest needs integer ratios, not ",
-                                     r.in_height, "x", r.in_width, " -> ", r.out_height, "x",
-                                     r.out_width));
+      return Invalid(
+          s, absl::StrCat("stream resize_nearest needs integer ratios, not ", r.in_height, "x",
+                          r.in_width, " -> ", r.out_height, "x", r.out_width));
     }
     const int rh = r.out_height / r.in_height, rw = r.out_width / r.in_width;
     for (int i = 0; i < r.out_height; ++i) {
       for (int j = 0; j < r.out_width; ++j) {
         const int pixel = i * r.out_width + j;
-        const int from = r.stream == ResizeStream::kRows ? (i / rh) * r.in_width + j / rw
-                                                         : pixel / (rh * rw);
+        const int from =
+            r.stream == ResizeStream::kRows ? (i / rh) * r.in_width + j / rw : pixel / (rh * rw);
         for (int c = 0; c < r.n_chan; ++c) src.push_back(from * r.n_chan + c);
       }
     }
@@ -1270,9 +1270,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
     for (int d = 0; d < rank; ++d) {
       if (m.shape1[d] < 1 || m.shape2[d] < 1) return Invalid(s, "concatenate shape entry < 1");
       if (d != axis && m.shape1[d] != m.shape2[d]) {
-        return Invalid(s, absl::StrCat("concatenate shapes (", absl::StrJoin(m.shape1, ","),
-                                       ") and (", absl::StrJoin(m.shape2, ","),
-                                       ") differ outside axis ", axis));
+        return Invalid(s,
+                       absl::StrCat("concatenate shapes (", absl::StrJoin(m.shape1, ","), ") and (",
+                                    absl::StrJoin(m.shape2, ","), ") differ outside axis ", axis));
       }
       p1 *= m.shape1[d];
       p2 *= m.shape2[d];
@@ -1308,8 +1308,8 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       return Invalid(s, absl::StrCat("dot1d of ", n1, " and ", n2, " values"));
     }
     if (a.width + b.width > kMaxExactBits) {
-      return Unimplemented(s, absl::StrCat("dot1d of ", a.ToString(), " and ", b.ToString(),
-                                           " is too wide"));
+      return Unimplemented(
+          s, absl::StrCat("dot1d of ", a.ToString(), " and ", b.ToString(), " is too wide"));
     }
     const int shift = acc.fractional_bits() - (a.fractional_bits() + b.fractional_bits());
     // Block form: every product, sum and result an exact int64 FastConvert (products within 61
@@ -1362,8 +1362,8 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
   const int fres = res.fractional_bits();
   const int sum_bits = std::max(a.width + (f - fa), b.width + (f - fb)) + 2;
   if (sum_bits > kMaxExactBits || a.width + b.width > kMaxExactBits) {
-    return Unimplemented(s, absl::StrCat("merge of ", a.ToString(), " and ", b.ToString(),
-                                         " is too wide"));
+    return Unimplemented(
+        s, absl::StrCat("merge of ", a.ToString(), " and ", b.ToString(), " is too wide"));
   }
   std::function<int64_t(int64_t, int64_t)> op;
   switch (m.kind) {
@@ -1540,8 +1540,8 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
   // exact op lane by lane.
   BlockFn block;
   const int n = act.n;
-  const std::optional<FastConvert> in_to_res = it.width <= 60 ? MakeFastConvert(it, res)
-                                                              : std::nullopt;
+  const std::optional<FastConvert> in_to_res =
+      it.width <= 60 ? MakeFastConvert(it, res) : std::nullopt;
   switch (act.kind) {
     case ActivationKind::kLeakyRelu:
     case ActivationKind::kPRelu: {
@@ -1550,8 +1550,8 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
       if (act.kind == ActivationKind::kLeakyRelu) {
         alphas.assign(1, act.param);
       } else if (alphas.size() != static_cast<size_t>(act.n)) {
-        return Invalid(s, absl::StrCat("prelu has ", alphas.size(), " alphas for ", act.n,
-                                       " values"));
+        return Invalid(s,
+                       absl::StrCat("prelu has ", alphas.size(), " alphas for ", act.n, " values"));
       }
       if (absl::Status st = CheckRaws(s, alphas, act.param_type, "alpha"); !st.ok()) return st;
       if (it.width + act.param_type.width > kMaxExactBits) {
@@ -1650,8 +1650,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
         if (tanh) z = 2 * z - one;
         return QuantizeScaled(res, z, fres - f);
       };
-      const int bits = std::max({it.width + sl.width + (f - fp),
-                                 sh.width + (f - sh.fractional_bits()), f + 2}) + 2;
+      const int bits =
+          std::max({it.width + sl.width + (f - fp), sh.width + (f - sh.fractional_bits()), f + 2}) +
+          2;
       std::optional<FastConvert> c;
       if (bits <= 62) c = MakeFastConvert(ExactType(f + 3, f), res);
       if (c) {

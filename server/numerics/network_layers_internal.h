@@ -61,8 +61,8 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileRecurrent(const LayerSpec& sp
 bool IsExtraLayer(const LayerSpec& spec);
 
 // Validates `spec` against its inputs and precomputes what does not depend on a sample.
-absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(const LayerSpec& spec,
-                                                              const std::vector<LayerInput>& inputs);
+absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileExtraLayer(
+    const LayerSpec& spec, const std::vector<LayerInput>& inputs);
 
 // hls4ml's weight_exponential product (ExponentWeights in network.h) of x, a raw value of `in`,
 // with (sign, exponent): the raw r_T value, in units of 2^-(product.width - product.integer_bits).

@@ -29,7 +29,8 @@ int64_t Raw(const FixedType& t, double v) { return *FromDouble(t, v); }
 
 std::vector<uint8_t> Pack(const FixedType& t, const std::vector<int64_t>& raws) {
   std::vector<uint8_t> out(raws.size() * t.container_bytes());
-  for (size_t k = 0; k < raws.size(); ++k) PackRaw(t, raws[k], out.data() + k * t.container_bytes());
+  for (size_t k = 0; k < raws.size(); ++k)
+    PackRaw(t, raws[k], out.data() + k * t.container_bytes());
   return out;
 }
 
@@ -189,8 +190,8 @@ TEST(GraphLayers, MergeByHand) {
   cat.shape1 = {2, 1};
   cat.shape2 = {2, 1};
   cat.axis = -1;
-  s.layers = {Layer("avg_old", res, avg_old, {"a", "b"}), Layer("avg_new", T(14, 6), avg_new, {"a", "b"}),
-              Layer("cat", res, cat, {"a", "b"})};
+  s.layers = {Layer("avg_old", res, avg_old, {"a", "b"}),
+              Layer("avg_new", T(14, 6), avg_new, {"a", "b"}), Layer("cat", res, cat, {"a", "b"})};
   s.outputs = {"avg_old", "avg_new", "cat"};
   auto net = Network::Create(s);
   ASSERT_TRUE(net.ok()) << net.status();
@@ -324,8 +325,8 @@ class RandomGraph {
         c.weight_type = Type();
         c.bias_type = Type();
         c.accum_type = Type();
-        c.weights = Raws(c.weight_type, static_cast<size_t>(c.filt_height) * c.filt_width *
-                                            c.n_chan * c.n_filt);
+        c.weights = Raws(c.weight_type,
+                         static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan * c.n_filt);
         c.biases = Raws(c.bias_type, c.n_filt);
         s.layers.push_back(Layer(name, res, c, {from}));
         shape = {c.out_height, c.out_width, c.n_filt};
@@ -449,7 +450,8 @@ class RandomGraph {
     m.shape1 = {sa.h, sa.w, sa.c};
     m.shape2 = {sb.h, sb.w, sb.c};
     m.axis = -1;
-    if (m.kind != MergeKind::kConcatenate && sa.size() != sb.size()) m.kind = MergeKind::kConcatenate;
+    if (m.kind != MergeKind::kConcatenate && sa.size() != sb.size())
+      m.kind = MergeKind::kConcatenate;
     if (m.kind == MergeKind::kConcatenate) {
       const int dims_a[] = {sa.h, sa.w, sa.c}, dims_b[] = {sb.h, sb.w, sb.c};
       std::vector<int> axes;  // axes along which the shapes may be joined
@@ -509,7 +511,8 @@ TEST(GraphLayers, RandomGraphsMatchTheReference) {
       if (sample == 0) {
         std::vector<std::vector<uint8_t>> packed;
         std::vector<const uint8_t*> ptrs;
-        for (size_t k = 0; k < inputs.size(); ++k) packed.push_back(Pack(spec.inputs[k].type, inputs[k]));
+        for (size_t k = 0; k < inputs.size(); ++k)
+          packed.push_back(Pack(spec.inputs[k].type, inputs[k]));
         for (auto& p : packed) ptrs.push_back(p.data());
         const std::vector<LayerTrace> trace = (*net)->Trace(ptrs.data());
         ASSERT_EQ(trace.size(), ref_trace.size());
@@ -545,8 +548,8 @@ TEST(GraphLayers, BlocksOfSamplesMatchTheReference) {
         for (int64_t& r : raws) {
           const int pick = g.Int(0, 3);
           if (pick == 0) r = t.is_signed ? -(int64_t{1} << (t.width - 1)) : 0;
-          if (pick == 1) r = t.is_signed ? (int64_t{1} << (t.width - 1)) - 1
-                                         : (int64_t{1} << t.width) - 1;
+          if (pick == 1)
+            r = t.is_signed ? (int64_t{1} << (t.width - 1)) - 1 : (int64_t{1} << t.width) - 1;
         }
         const auto p = Pack(t, raws);
         in[k].insert(in[k].end(), p.begin(), p.end());
@@ -595,8 +598,8 @@ TEST(GraphLayers, BlockChainsMatchTheReference) {
       for (int64_t& r : raws) {
         const int pick = g.Int(0, 3);
         if (pick == 0) r = it.is_signed ? -(int64_t{1} << (it.width - 1)) : 0;
-        if (pick == 1) r = it.is_signed ? (int64_t{1} << (it.width - 1)) - 1
-                                        : (int64_t{1} << it.width) - 1;
+        if (pick == 1)
+          r = it.is_signed ? (int64_t{1} << (it.width - 1)) - 1 : (int64_t{1} << it.width) - 1;
       }
       const auto p = Pack(it, raws);
       in.insert(in.end(), p.begin(), p.end());
