@@ -168,6 +168,11 @@ struct CompiledLayer {
   std::vector<int> in_buffers;
   int out_buffer = 0;
   std::shared_ptr<const internal::ExtraLayer> extra;  // kExtra (network_layers.cc)
+  // RunGraphBlock's form of a kExtra layer: `extra` over in_buffers, or `extra` reading through
+  // the moves before it (ElideMoves) over their source; a move read that way is skipped there.
+  std::shared_ptr<const internal::ExtraLayer> block_extra;
+  std::vector<int> block_in_buffers;
+  bool skip_in_block = false;
 
   // Dense.
   std::vector<int64_t> bias_accum;                  // biases converted to accum_t
@@ -235,6 +240,10 @@ struct Network::Impl {
   // `count` <= lanes samples of a graph network as one feature-major block (lanes kSmallBlock or
   // kKernelBlock): dense layers on the fast kernels, extra layers through their RunBlock.
   void RunGraphBlock(const uint8_t* const* in, uint8_t* const* out, int count, int lanes) const;
+  // Graph networks: an extra layer that reads, alone, the output of a pure move (padding,
+  // cropping, resize keeping the raws) reads the move's source instead when it has a form that
+  // does (ExtraLayer::ReadingMovedRows); RunGraphBlock then skips the move. Moves compose.
+  void ElideMoves();
   void RunDenseFast(const CompiledLayer& l, const int64_t* x, int64_t* y, int lanes) const;
   void RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* y, int count, int lanes) const;
   void RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, int64_t* y) const;
@@ -701,6 +710,8 @@ absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
   }
   if (impl->sequential) {
     for (size_t k = 0; k + 1 < impl->layers.size(); ++k) FuseFollowing(impl->layers, k);
+  } else {
+    impl->ElideMoves();
   }
   return std::unique_ptr<Network>(new Network(std::move(impl)));
 }
@@ -1462,6 +1473,33 @@ void Network::Impl::RunDenseFast(const CompiledLayer& l, const int64_t* x, int64
   }
 }
 
+void Network::Impl::ElideMoves() {
+  const int n_inputs = static_cast<int>(inputs.size());
+  std::vector<int> readers(buffers.size(), 0);
+  for (const CompiledLayer& l : layers) {
+    for (int b : l.in_buffers) ++readers[b];
+  }
+  for (int b : output_buffers) ++readers[b];
+  for (CompiledLayer& l : layers) {
+    if (l.kind != OpKind::kExtra) continue;
+    l.block_extra = l.extra;
+    l.block_in_buffers = l.in_buffers;
+    if (l.in_buffers.size() != 1 || l.in_buffers[0] < n_inputs || readers[l.in_buffers[0]] != 1) {
+      continue;
+    }
+    // Layer b - n_inputs writes buffer b; when it is a move read by l alone, l reads its source.
+    CompiledLayer& move = layers[l.in_buffers[0] - n_inputs];
+    if (move.kind != OpKind::kExtra || move.block_extra->moved_rows().empty()) continue;
+    const int source = move.block_in_buffers[0];
+    std::unique_ptr<internal::ExtraLayer> through =
+        l.extra->ReadingMovedRows(move.block_extra->moved_rows(), buffers[source].size);
+    if (through == nullptr) continue;
+    l.block_extra = std::move(through);
+    l.block_in_buffers = {source};
+    move.skip_in_block = true;
+  }
+}
+
 void Network::Impl::RunGraphBlock(const uint8_t* const* in, uint8_t* const* out, int count,
                                   int lanes) const {
   const ArenaLease lease(arena_size * lanes);
@@ -1475,9 +1513,10 @@ void Network::Impl::RunGraphBlock(const uint8_t* const* in, uint8_t* const* out,
     int64_t* y = arena + buffers[l.out_buffer].offset * lanes;
     const int64_t* x = arena + buffers[l.in_buffers[0]].offset * lanes;
     if (l.kind == OpKind::kExtra) {
+      if (l.skip_in_block) continue;
       xs.clear();
-      for (int b : l.in_buffers) xs.push_back(arena + buffers[b].offset * lanes);
-      l.extra->RunBlock(xs.data(), y, count, lanes);
+      for (int b : l.block_in_buffers) xs.push_back(arena + buffers[b].offset * lanes);
+      l.block_extra->RunBlock(xs.data(), y, count, lanes);
     } else if (l.kind == OpKind::kDense && l.dense_kernel != internal::DenseKernelKind::kGeneral) {
       RunDenseFast(l, x, y, lanes);
     } else {

@@ -130,12 +130,16 @@ FPGAAS_CLONES __attribute__((noinline)) void OnePassEpilogue(const DenseProductQ
   return OnePassByKind<false, false>(q.acc_width, e.to_result, sum, n, y);
 }
 
+// Whether Epilogue is OnePassEpilogue: the same conversion for every output j.
+FPGAAS_INLINE bool OnePass(const DenseEpilogue& e) {
+  return e.bn_scale == nullptr && (!e.relu || e.relu_result.identity);
+}
 // Wraps n uint32 sums to the accumulator width, applies the epilogue, stores int32 results.
 // `t` is scratch of n values; j and kPerLane as EpilogueTail's.
 template <bool kPerLane>
 FPGAAS_INLINE void Epilogue(const DenseProductQuant& q, const DenseEpilogue& e, int j,
                             const uint32_t* sum, int64_t* t, size_t n, int32_t* y) {
-  if (e.bn_scale == nullptr && (!e.relu || e.relu_result.identity)) {
+  if (OnePass(e)) {
     OnePassEpilogue(q, e, sum, n, y);
     return;
   }
@@ -193,6 +197,12 @@ FPGAAS_INLINE void DenseBlockImpl(const int32_t* x, const int32_t* w_by_out, con
         const int32_t c = w[static_cast<size_t>(o) * n_in + i];
         for (int b = 0; b < kLanes; ++b) a[o][b] += Term<kR>(xi[b], c, sr, sl, rc);
       }
+    }
+    if (OnePass(e)) {
+      // The same conversion for every output: the kOuts rows of a (and of y) are contiguous.
+      OnePassEpilogue(q, e, a[0], static_cast<size_t>(kOuts) * kLanes,
+                      y + static_cast<size_t>(j) * kLanes);
+      continue;
     }
     for (int o = 0; o < kOuts; ++o) {
       Epilogue<false>(q, e, j + o, a[o], t, kLanes, y + static_cast<size_t>(j + o) * kLanes);

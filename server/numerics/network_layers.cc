@@ -169,11 +169,35 @@ class ConvLayer final : public ExtraLayer {
   }
 
   void Run(const int64_t* const* xs, int64_t* y) const override {
-    if (plan_.kind != DenseKernelKind::kGeneral) {
-      RunFast(xs[0], y);
+    if (input_rows_.empty()) {
+      RunSample(xs[0], y);
       return;
     }
-    const int64_t* x = xs[0];
+    thread_local std::vector<int64_t> moved;
+    moved.resize(input_rows_.size());
+    for (size_t k = 0; k < input_rows_.size(); ++k) {
+      moved[k] = input_rows_[k] < 0 ? 0 : xs[0][input_rows_[k]];
+    }
+    RunSample(moved.data(), y);
+  }
+
+  // The fast block form reads the moved rows while it builds its padded image (RunBlockOn).
+  std::unique_ptr<ExtraLayer> ReadingMovedRows(const std::vector<int>& rows,
+                                               int source_size) const override {
+    if (plan_.kind == DenseKernelKind::kGeneral || depthwise_ || !input_rows_.empty()) {
+      return nullptr;
+    }
+    auto layer = std::make_unique<ConvLayer>(*this);
+    layer->input_rows_ = rows;
+    layer->set_input_sizes({source_size});
+    return layer;
+  }
+
+  void RunSample(const int64_t* x, int64_t* y) const {
+    if (plan_.kind != DenseKernelKind::kGeneral) {
+      RunFast(x, y);
+      return;
+    }
     const ConvSpec& c = c_;
     const FixedType& acc_t = c.accum_type;
     std::vector<int64_t> acc(c.n_filt);
@@ -448,6 +472,25 @@ class ConvLayer final : public ExtraLayer {
     }
   }
 
+  // Input rows first .. first + n - 1 (each `lanes` values) read through input_rows_ into d: runs
+  // of consecutive source rows copied at once, moved zeros filled.
+  template <typename T>
+  void CopyMovedRows(const int64_t* in, size_t first, size_t n, int lanes, T* d) const {
+    const size_t width = static_cast<size_t>(lanes);
+    for (size_t k = 0; k < n;) {
+      const int src = input_rows_[first + k];
+      size_t run = 1;
+      if (src < 0) {
+        while (k + run < n && input_rows_[first + k + run] < 0) ++run;
+        std::fill(d + k * width, d + (k + run) * width, T{0});
+      } else {
+        while (k + run < n && input_rows_[first + k + run] == src + static_cast<int>(run)) ++run;
+        CopyRaws(in + static_cast<size_t>(src) * width, d + k * width, run * width);
+      }
+      k += run;
+    }
+  }
+
   // RunBlock's steps on lanes of type T (int64_t: kFast64; int32_t: kWrap32 / kFast32).
   template <typename T>
   void RunBlockOn(const int64_t* in, int64_t* y, int lanes) const {
@@ -461,7 +504,8 @@ class ConvLayer final : public ExtraLayer {
     const size_t n_y = static_cast<size_t>(c.n_filt) * lanes;
     thread_local std::vector<T> image, block;
     thread_local std::vector<int32_t> y32;
-    const bool padded = c.pad_top != 0 || c.pad_bottom != 0 || c.pad_left != 0 || c.pad_right != 0;
+    const bool padded = c.pad_top != 0 || c.pad_bottom != 0 || c.pad_left != 0 ||
+                        c.pad_right != 0 || !input_rows_.empty();
     const T* img = nullptr;
     if constexpr (std::is_same_v<T, int64_t>) {
       img = in;
@@ -477,7 +521,12 @@ class ConvLayer final : public ExtraLayer {
       for (int iy = 0; iy < c.in_height; ++iy) {
         T* d = dst + static_cast<size_t>(c.pad_top + iy) * image_row;
         std::fill(d, d + left, T{0});
-        CopyRaws(in + static_cast<size_t>(iy) * row, d + left, row);
+        if (input_rows_.empty()) {
+          CopyRaws(in + static_cast<size_t>(iy) * row, d + left, row);
+        } else {
+          CopyMovedRows(in, static_cast<size_t>(iy) * c.in_width * c.n_chan, row / lanes, lanes,
+                        d + left);
+        }
         std::fill(d + left + row, d + left + row + right, T{0});
       }
       std::fill(dst + static_cast<size_t>(c.pad_top + c.in_height) * image_row, dst + n_image,
@@ -537,6 +586,8 @@ class ConvLayer final : public ExtraLayer {
   std::vector<int64_t> w_by_out_;
   std::vector<int32_t> w32_, bias32_;
   std::optional<DepthwiseFast> depthwise_;  // set when the depthwise block form is exact
+  // Set by ReadingMovedRows: input value k is the source's input_rows_[k] (0 where -1).
+  std::vector<int> input_rows_;
 };
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileConv(const LayerSpec& s, const ConvSpec& c,
@@ -1084,6 +1135,48 @@ BlockFn RowMapBlock(std::vector<RowSource> map, std::vector<FixedType> from, Fix
   };
 }
 
+// Padding, cropping and resize: output value j is input value src[j] converted to res_t, or 0
+// (src[j] < 0). When that conversion leaves every raw of the input type unchanged, the layer is a
+// pure move (moved_rows) and composes with a move before it.
+class RowMoveLayer final : public ExtraLayer {
+ public:
+  RowMoveLayer(std::vector<int> src, const FixedType& from, const FixedType& res)
+      : src_(std::move(src)), from_(from), res_(res) {
+    n_out_ = static_cast<int>(src_.size());
+    std::vector<RowSource> map;
+    for (int k : src_) map.push_back({0, k});
+    block_ = RowMapBlock(std::move(map), {from}, res);
+    // (Not under AP_SAT_SYM at the same signed width: it moves the minimum to -maximum.)
+    const std::optional<FastConvert> convert = MakeFastConvert(from, res);
+    if (convert && convert->identity) moved_rows_ = src_;
+  }
+  void Run(const int64_t* const* xs, int64_t* y) const override {
+    for (size_t k = 0; k < src_.size(); ++k)
+      y[k] = src_[k] < 0 ? 0 : To(from_, xs[0][src_[k]], res_);
+  }
+  void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
+    if (lanes <= kKernelBlock) {
+      block_(xs, y, lanes);
+    } else {
+      ExtraLayer::RunBlock(xs, y, count, lanes);
+    }
+  }
+  // This move after another: one move from the first one's input.
+  std::unique_ptr<ExtraLayer> ReadingMovedRows(const std::vector<int>& rows,
+                                               int source_size) const override {
+    std::vector<int> src;
+    for (int k : src_) src.push_back(k < 0 ? -1 : rows[k]);
+    auto layer = std::make_unique<RowMoveLayer>(std::move(src), from_, res_);
+    layer->set_input_sizes({source_size});
+    return layer;
+  }
+
+ private:
+  std::vector<int> src_;
+  FixedType from_, res_;
+  BlockFn block_;
+};
+
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePadding(const LayerSpec& s, const PaddingSpec& p,
                                                            const LayerInput& in) {
   if (absl::Status st = CheckPositive(
@@ -1112,35 +1205,16 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompilePadding(const LayerSpec& s, c
     return st;
   }
   const int oh = p.in_height + p.pad_top + p.pad_bottom, ow = p.in_width + p.pad_left + p.pad_right;
-  const FixedType it = in.type, res = s.result_type;
-  std::vector<RowSource> map;
+  std::vector<int> src;
   for (int i = 0; i < oh; ++i) {
     for (int j = 0; j < ow; ++j) {
       const int iy = i - p.pad_top, ix = j - p.pad_left;
       const bool inside = iy >= 0 && iy < p.in_height && ix >= 0 && ix < p.in_width;
-      for (int c = 0; c < p.n_chan; ++c) {
-        map.push_back({0, inside ? (iy * p.in_width + ix) * p.n_chan + c : -1});
-      }
+      for (int c = 0; c < p.n_chan; ++c)
+        src.push_back(inside ? (iy * p.in_width + ix) * p.n_chan + c : -1);
     }
   }
-  BlockFn block = RowMapBlock(std::move(map), {it}, res);
-  return std::make_unique<FunctionLayer>(
-      oh * ow * p.n_chan,
-      [p, it, res, oh, ow](const int64_t* const* xs, int64_t* y) {
-        for (int i = 0; i < oh; ++i) {
-          for (int j = 0; j < ow; ++j) {
-            const int iy = i - p.pad_top, ix = j - p.pad_left;
-            const bool inside = iy >= 0 && iy < p.in_height && ix >= 0 && ix < p.in_width;
-            for (int c = 0; c < p.n_chan; ++c) {
-              *y++ = inside
-                         ? To(it, xs[0][(static_cast<size_t>(iy) * p.in_width + ix) * p.n_chan + c],
-                              res)
-                         : 0;
-            }
-          }
-        }
-      },
-      std::move(block));
+  return std::make_unique<RowMoveLayer>(std::move(src), in.type, s.result_type);
 }
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileResize(const LayerSpec& s, const ResizeSpec& r,
@@ -1194,15 +1268,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileResize(const LayerSpec& s, co
       for (int c = 0; c < r.n_chan; ++c) src.push_back((y2 * r.in_width + x2) * r.n_chan + c);
     }
   }
-  const FixedType it = in.type, res = s.result_type;
-  std::vector<RowSource> map;
-  for (int k : src) map.push_back({0, k});
-  return std::make_unique<FunctionLayer>(
-      static_cast<int>(src.size()),
-      [src, it, res](const int64_t* const* xs, int64_t* y) {
-        for (size_t k = 0; k < src.size(); ++k) y[k] = To(it, xs[0][src[k]], res);
-      },
-      RowMapBlock(std::move(map), {it}, res));
+  return std::make_unique<RowMoveLayer>(std::move(src), in.type, s.result_type);
 }
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileCropping(const LayerSpec& s,
@@ -1241,15 +1307,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileCropping(const LayerSpec& s,
       }
     }
   }
-  const FixedType it = in.type, res = s.result_type;
-  std::vector<RowSource> map;
-  for (int k : src) map.push_back({0, k});
-  return std::make_unique<FunctionLayer>(
-      static_cast<int>(src.size()),
-      [src, it, res](const int64_t* const* xs, int64_t* y) {
-        for (size_t k = 0; k < src.size(); ++k) y[k] = To(it, xs[0][src[k]], res);
-      },
-      RowMapBlock(std::move(map), {it}, res));
+  return std::make_unique<RowMoveLayer>(std::move(src), in.type, s.result_type);
 }
 
 absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, const MergeSpec& m,

@@ -39,10 +39,25 @@ class ExtraLayer {
   // The inputs' sizes (set by CompileExtraLayer; the default RunBlock gathers samples by them).
   void set_input_sizes(std::vector<int> sizes) { in_sizes_ = std::move(sizes); }
 
+  // A layer that only moves the raws of its one input (padding, cropping, resize: its result type
+  // holds every input raw unchanged): output value j is input value moved_rows()[j], or 0 where
+  // that is -1. Empty for every other layer.
+  const std::vector<int>& moved_rows() const { return moved_rows_; }
+  // This layer reading its input through such a move: a layer computing, from an input x of
+  // `source_size` values, what this one computes from x'[j] = x[rows[j]] (0 where -1), without
+  // materializing x'. nullptr when the layer has no such form (then the move runs as a layer).
+  virtual std::unique_ptr<ExtraLayer> ReadingMovedRows(const std::vector<int>& rows,
+                                                       int source_size) const {
+    (void)rows;
+    (void)source_size;
+    return nullptr;
+  }
+
  protected:
   int n_out_ = 0;
   int64_t macs_ = 0;
   std::vector<int> in_sizes_;
+  std::vector<int> moved_rows_;
 };
 
 // nnet::sigmoid / nnet::tanh tables (init_sigmoid_table / init_tanh_table, raw table_type

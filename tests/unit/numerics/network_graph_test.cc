@@ -720,6 +720,113 @@ TEST(GraphLayers, ConvBlocksMatchTheReference) {
   EXPECT_GE(created, 150);
 }
 
+// Convolutions reading through chains of 1 to 3 moves (zero padding, cropping, upsampling), at
+// every batch size of kBatchSizes against the reference. A move whose result type keeps the raws
+// (the same width, integer bits and signedness, any Q/O modes) is read through by the layer after
+// it when that layer reads it alone (the block path skips it); a move to another type, a move's
+// output that is also a network output, and a move after a conv with no such form run as layers.
+TEST(GraphLayers, ConvsReadingThroughMovesMatchTheReference) {
+  for (uint32_t seed = 1; seed <= 120; ++seed) {
+    RandomGraph g(seed);
+    auto type = [&]() {
+      FixedType t = T(g.Int(0, 3) == 0 ? g.Int(17, 36) : g.Int(2, 16), 0, g.Int(0, 4) != 0);
+      t.integer_bits = g.Int(-2, t.width + 3);
+      t.quantization = static_cast<Quantization>(g.Int(0, 6));
+      t.overflow = static_cast<Overflow>(g.Int(0, 3));
+      return t;
+    };
+    Shape shape{g.Int(1, 4), g.Int(1, 6), g.Int(1, 3)};
+    FixedType t = type();
+    NetworkSpec s;
+    s.inputs = {{"in", t, shape.size()}};
+    std::string from = "in";
+    std::vector<std::string> moves;
+    auto add_moves = [&](int n) {
+      for (int k = 0; k < n; ++k) {
+        FixedType res = t;  // the raws kept, under other Q/O modes half the time
+        if (g.Int(0, 1) == 0) {
+          res.quantization = static_cast<Quantization>(g.Int(0, 6));
+          res.overflow = static_cast<Overflow>(g.Int(0, 3));
+        }
+        if (g.Int(0, 4) == 0) res = type();
+        const std::string name = "move" + std::to_string(s.layers.size());
+        switch (g.Int(0, 2)) {
+          case 0: {
+            PaddingSpec p{shape.h,     shape.w,     shape.c,    g.Int(0, 1),
+                          g.Int(0, 1), g.Int(0, 2), g.Int(0, 2)};
+            s.layers.push_back(Layer(name, res, p, {from}));
+            shape = {shape.h + p.pad_top + p.pad_bottom, shape.w + p.pad_left + p.pad_right,
+                     shape.c};
+            break;
+          }
+          case 1: {
+            CroppingSpec c{shape.h, shape.w, shape.c};
+            c.crop_top = g.Int(0, (shape.h - 1) / 2);
+            c.crop_bottom = g.Int(0, shape.h - 1 - c.crop_top);
+            c.crop_left = g.Int(0, (shape.w - 1) / 2);
+            c.crop_right = g.Int(0, shape.w - 1 - c.crop_left);
+            s.layers.push_back(Layer(name, res, c, {from}));
+            shape = {shape.h - c.crop_top - c.crop_bottom, shape.w - c.crop_left - c.crop_right,
+                     shape.c};
+            break;
+          }
+          default: {
+            ResizeSpec r{shape.h, shape.w, shape.c, shape.h * g.Int(1, 2), shape.w * g.Int(1, 3)};
+            r.stream = static_cast<ResizeStream>(g.Int(0, 2));
+            s.layers.push_back(Layer(name, res, r, {from}));
+            shape = {r.out_height, r.out_width, shape.c};
+          }
+        }
+        t = res;
+        from = name;
+        moves.push_back(name);
+      }
+    };
+    auto add_conv = [&]() {
+      ConvSpec c;
+      c.in_height = shape.h;
+      c.in_width = shape.w;
+      c.n_chan = shape.c;
+      c.filt_height = g.Int(1, std::min(3, shape.h));
+      c.filt_width = g.Int(1, std::min(3, shape.w));
+      c.n_filt = g.Int(1, 3);
+      c.stride_height = g.Int(1, 2);
+      c.stride_width = g.Int(1, 2);
+      if (g.Int(0, 2) == 0) {
+        c.pad_left = c.filt_width / 2;
+        c.pad_right = (c.filt_width - 1) / 2;
+      }
+      c.out_height = (shape.h - c.filt_height) / c.stride_height + 1;
+      c.out_width = (shape.w + c.pad_left + c.pad_right - c.filt_width) / c.stride_width + 1;
+      c.weight_type = type();
+      c.bias_type = type();
+      c.accum_type = type();
+      c.weights = g.Raws(c.weight_type,
+                         static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan * c.n_filt);
+      c.biases = g.Raws(c.bias_type, c.n_filt);
+      const std::string name = "conv" + std::to_string(s.layers.size());
+      t = type();
+      s.layers.push_back(Layer(name, t, c, {from}));
+      shape = {c.out_height, c.out_width, c.n_filt};
+      from = name;
+    };
+    add_moves(g.Int(1, 3));
+    add_conv();
+    if (g.Int(0, 2) == 0) {
+      add_moves(g.Int(1, 2));
+      add_conv();
+    }
+    if (g.Int(0, 3) == 0) s.outputs = {from, moves[g.Int(0, static_cast<int>(moves.size()) - 1)]};
+    auto net = Network::Create(s);
+    if (!net.ok()) {  // a product too wide for the exact path
+      EXPECT_EQ(net.status().code(), absl::StatusCode::kUnimplemented) << net.status();
+      continue;
+    }
+    std::mt19937 rng(seed);
+    EXPECT_TRUE(batch_check::BatchesMatchReference(s, **net, rng)) << "seed " << seed;
+  }
+}
+
 // Pooling at every batch size of kBatchSizes (the block path: every channel of an output pixel at
 // once) against the GMP reference: max and average, io_parallel (padding, count_pad) and io_stream
 // (the window in accum_t, nnet::reduce's tree over windows of up to 16 pixels, pack-sequential
