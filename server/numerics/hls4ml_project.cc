@@ -44,6 +44,7 @@ using hls4ml_internal::SourceFile;
 using hls4ml_internal::SplitTopLevel;
 using hls4ml_internal::Statement;
 using hls4ml_internal::Trim;
+using hls4ml_internal::WithoutComments;
 
 // A piece of text and where it was written.
 struct Located {
@@ -327,7 +328,9 @@ class ProjectReader {
                                                      const std::string& using_name, int n);
   // An int field the config must have.
   absl::StatusOr<int> RequiredInt(const ConfigStruct& config, const std::string& field) const;
-  // The text of firmware/nnet_utils/<name> if the project ships it ("" if not).
+  // The code of firmware/nnet_utils/<name> if the project ships it ("" if not), its comments
+  // removed: commented-out code (an edited header keeps the release's code in a comment) must not
+  // decide which release's arithmetic is emulated.
   const std::string& NnetUtils(const std::string& name);
   absl::StatusOr<LayerSpec> BuildDense(const LayerCall& call, int n_in);
   // hls4ml 1.0+'s resource_unrolled strategy: `kernel` (a config's `using kernel = ...`) names the
@@ -2074,7 +2077,7 @@ const std::string& ProjectReader::NnetUtils(const std::string& name) {
   std::ifstream in(firmware_dir_ / "nnet_utils" / name, std::ios::binary);
   std::stringstream buffer;
   if (in) buffer << in.rdbuf();
-  return nnet_utils_[name] = buffer.str();
+  return nnet_utils_[name] = WithoutComments(buffer.str());
 }
 
 namespace {

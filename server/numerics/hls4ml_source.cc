@@ -93,6 +93,11 @@ absl::string_view Trim(absl::string_view text) {
   return text;
 }
 
+std::string WithoutComments(const std::string& text) {
+  std::vector<std::string> line_comments;
+  return StripComments(text, &line_comments);
+}
+
 std::string SourceFile::Where(int line) const { return absl::StrCat(display_name, ":", line); }
 
 absl::StatusOr<SourceFile> ReadSourceFile(const std::filesystem::path& path,

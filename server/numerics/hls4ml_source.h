@@ -35,6 +35,10 @@ struct SourceFile {
 absl::StatusOr<SourceFile> ReadSourceFile(const std::filesystem::path& path,
                                           std::string display_name);
 
+// `text` with its block and line comments removed (newlines kept): what a compiler reads. Text
+// checks of a project's own nnet_utils headers look at this, never at commented-out code.
+std::string WithoutComments(const std::string& text);
+
 // Splits "a, b<c, d>, e(f, g)" at top-level commas (angle, round and square brackets nest).
 std::vector<std::string> SplitTopLevel(absl::string_view text, char separator = ',');
 

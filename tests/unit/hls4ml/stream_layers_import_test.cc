@@ -167,6 +167,25 @@ TEST(StreamLayersImport, ReleasesFromTheProjectsOwnNnetUtils) {
   EXPECT_THAT(project.status().message(),
               HasSubstr("firmware/nnet_utils/nnet_image_stream.h: this nnet_image_stream.h is "
                         "none of hls4ml 0.5-1.3's"));
+
+  // A user's resize_nearest with the 0.5/0.6 loop commented out above it (as in a public
+  // autoencoder project, whose rewrite repeats rows): the commented-out loop does not count.
+  WriteText(utils / "nnet_image_stream.h",
+            "/*\n"
+            "        ResizeNew: for (unsigned j = 0; j < ratio_height * ratio_width; j++) {\n"
+            "*/\n"
+            "    for (unsigned h = 0; h < CONFIG_T::height; h++) {\n");
+  project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(project.status().message(), HasSubstr("none of hls4ml 0.5-1.3's"));
+  // The 0.7+ loop with the old one in a line comment: rows repeated.
+  WriteText(utils / "nnet_image_stream.h",
+            "// ResizeNew: for (unsigned j = 0; j < ratio_height * ratio_width; j++) {\n"
+            "    ResizeHeight: for (unsigned h = 0; h < CONFIG_T::height; h++) {\n");
+  project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_EQ(std::get<ResizeSpec>(project->spec.layers[1].op).stream, ResizeStream::kRows);
 }
 
 TEST(StreamLayersImport, SoftmaxPerPack) {
