@@ -2416,6 +2416,15 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
                                           : ", and resource_unrolled)"));
     }
   }
+  // hls4ml 0.6's io_parallel pointwise_conv_{1,2}d_cl (nnet_conv{1,2}d_latency.h) is latency
+  // code whatever the strategy: it reads weights[cc * n_filt + ff] from the file the resource
+  // strategy wrote transposed, and the C simulation (so the firmware) computes with that.
+  if (c.resource_strategy && !stream_ && absl::StartsWith(call.function, "pointwise_conv_") &&
+      absl::StrContains(
+          WithoutSpaces(NnetUtils(dims == 1 ? "nnet_conv1d_latency.h" : "nnet_conv2d_latency.h")),
+          absl::StrCat("voidpointwise_conv_", dims, "d_cl("))) {
+    c.resource_strategy = unrolled = false;
+  }
   // The product: the mult_config's (hls4ml >= 0.7) or the config's own.
   const ConfigStruct* mult = nullptr;
   if (auto m = config.typedefs.find("mult_config"); m != config.typedefs.end()) {

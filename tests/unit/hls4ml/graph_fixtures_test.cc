@@ -78,6 +78,84 @@ TEST(GraphFixturesTest, ResourceConvWeightsAreTransposed) {
   }
 }
 
+// hls4ml 0.6's io_parallel pointwise_conv_1d_cl (nnet_conv1d_latency.h) is latency code whatever
+// the strategy: it reads weights[cc * n_filt + ff] from the file the resource strategy wrote as
+// (filter, channel), which is what a public L1 b-tagging project's C simulation computes with.
+// Later releases dispatch on the strategy (the transposed reading above).
+TEST(GraphFixturesTest, Hls06PointwiseConvIgnoresTheStrategy) {
+  namespace fs = std::filesystem;
+  const fs::path dir = testing_hls4ml::ScratchDir("pointwise06") / "pw";
+  const fs::path fw = dir / "firmware";
+  fs::create_directories(fw / "weights");
+  testing_hls4ml::WriteText(fw / "defines.h",
+                            "#ifndef DEFINES_H_\n#define DEFINES_H_\n#include \"ap_fixed.h\"\n"
+                            "typedef ap_fixed<10,3> input_t;\n"
+                            "typedef ap_fixed<16,6> result_t;\n"
+                            "typedef ap_fixed<8,2> pw_weight_t;\n"
+                            "typedef ap_fixed<8,2> pw_bias_t;\n"
+                            "typedef ap_fixed<20,8> pw_accum_t;\n#endif\n");
+  testing_hls4ml::WriteText(fw / "parameters.h",
+                            "#ifndef PARAMETERS_H_\n#define PARAMETERS_H_\n#include \"defines.h\"\n"
+                            "struct config2 : nnet::conv1d_config {\n"
+                            "    static const unsigned pad_left = 0;\n"
+                            "    static const unsigned pad_right = 0;\n"
+                            "    static const unsigned in_width = 4;\n"
+                            "    static const unsigned n_chan = 3;\n"
+                            "    static const unsigned filt_width = 1;\n"
+                            "    static const unsigned n_filt = 2;\n"
+                            "    static const unsigned stride_width = 1;\n"
+                            "    static const unsigned dilation = 1;\n"
+                            "    static const unsigned out_width = 4;\n"
+                            "    static const unsigned reuse_factor = 3;\n"
+                            "    static const unsigned n_zeros = 0;\n"
+                            "    static const bool store_weights_in_bram = false;\n"
+                            "    static const unsigned strategy = nnet::resource;\n"
+                            "    typedef pw_accum_t accum_t;\n"
+                            "    typedef pw_bias_t bias_t;\n"
+                            "    typedef pw_weight_t weight_t;\n"
+                            "};\n#endif\n");
+  testing_hls4ml::WriteText(
+      fw / "pw.cpp",
+      "#include \"pw.h\"\n#include \"parameters.h\"\n\n"
+      "void pw(input_t input_1[12], result_t layer2_out[8]) {\n"
+      "#ifndef __SYNTHESIS__\n"
+      "    static bool loaded_weights = false;\n"
+      "    if (!loaded_weights) {\n"
+      "        nnet::load_weights_from_txt<pw_weight_t, 6>(w2, \"w2.txt\");\n"
+      "        nnet::load_weights_from_txt<pw_bias_t, 2>(b2, \"b2.txt\");\n"
+      "        loaded_weights = true;\n"
+      "    }\n"
+      "#endif\n"
+      "    nnet::pointwise_conv_1d_cl<input_t, result_t, config2>(input_1, layer2_out, w2, b2); "
+      "// pw\n"
+      "}\n");
+  testing_hls4ml::WriteText(fw / "pw.h", "#include \"defines.h\"\n");
+  // As the resource strategy writes them: (filter, channel).
+  testing_hls4ml::WriteText(fw / "weights" / "w2.txt", "0.25, -0.5, 1.0, 0.75, -1.25, 0.5\n");
+  testing_hls4ml::WriteText(fw / "weights" / "b2.txt", "0.125, -0.25\n");
+  auto weights = [&](bool* resource) {
+    absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+    EXPECT_TRUE(project.ok()) << project.status();
+    if (!project.ok()) return std::vector<double>{};
+    const auto& c = std::get<ConvSpec>(project->spec.layers[0].op);
+    *resource = c.resource_strategy;
+    std::vector<double> w;
+    for (int64_t raw : c.weights) w.push_back(ToDouble(c.weight_type, raw));
+    return w;  // the latency layout: w[c * n_filt + f]
+  };
+  bool resource = false;
+  // Without the project's nnet_utils (the newest release): the resource kernel, file transposed.
+  EXPECT_THAT(weights(&resource), ElementsAre(0.25, 0.75, -0.5, -1.25, 1.0, 0.5));
+  EXPECT_TRUE(resource);
+  fs::create_directories(fw / "nnet_utils");
+  testing_hls4ml::WriteText(fw / "nnet_utils" / "nnet_conv1d_latency.h",
+                            "template<class data_T, class res_T, typename CONFIG_T>\n"
+                            "void pointwise_conv_1d_cl(\n"
+                            "    data_T data[CONFIG_T::in_width * CONFIG_T::n_chan],\n");
+  EXPECT_THAT(weights(&resource), ElementsAre(0.25, -0.5, 1.0, 0.75, -1.25, 0.5));
+  EXPECT_FALSE(resource);
+}
+
 TEST(GraphFixturesTest, CnnStreamLayers) {
   absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(FixturesDir() / "cnn_stream");
   ASSERT_TRUE(project.ok()) << project.status();
