@@ -2510,10 +2510,12 @@ absl::StatusOr<LayerSpec> ProjectReader::BuildConvWith(const LayerCall& call,
                                 "0.7/0.8 read past their n_chan outputs)"));
     }
     if (const ConfigStruct* m = mult) {
-      // The window products use the mult_config's types; they must be the layer's.
+      // The window products use the mult_config's types; they must be the layer's. Not bias_t:
+      // up to 1.0 depthwise_product adds the layer's own biases (a separable layer's depthwise
+      // half has a 1-bit zero bias_t, its mult_config the default type), and 1.1+'s mult kernel
+      // takes the layer's bias array as its own bias_t's (it compiles only when they agree).
       for (auto [field, type] : {std::pair{"accum_t", &c.accum_type},
-                                 {"weight_t", &c.weight_type},
-                                 {"bias_t", &c.bias_type}}) {
+                                 {"weight_t", &c.weight_type}}) {
         if (exponential != nullptr && std::string(field) == "weight_t") {
           if (absl::Status st = SameExponentStruct(config, *m); !st.ok()) return st;
           continue;

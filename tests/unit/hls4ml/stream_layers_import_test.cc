@@ -188,6 +188,38 @@ TEST(StreamLayersImport, ReleasesFromTheProjectsOwnNnetUtils) {
   EXPECT_EQ(std::get<ResizeSpec>(project->spec.layers[1].op).stream, ResizeStream::kRows);
 }
 
+// A depthwise layer's mult_config bias_t is read by no release (up to 1.0 depthwise_product adds
+// the layer's own biases; hls4ml writes a separable layer's depthwise half a 1-bit zero bias_t and
+// its mult_config the default type, as in a public 1.0.0 separable CNN): another type there
+// changes nothing. Its accum_t still must agree.
+TEST(StreamLayersImport, DepthwiseMultConfigBiasTypeIsNotRead) {
+  const fs::path dir = ScratchDir("dw_mult_bias") / "prj";
+  fs::copy(testing_hls4ml::ModelsDir() / "sepconv_stream" / "1" / "hls4ml_prj", dir,
+           fs::copy_options::recursive);
+  auto depthwise = [](const Hls4mlProject& p) {
+    for (const LayerSpec& l : p.spec.layers) {
+      if (const auto* c = std::get_if<ConvSpec>(&l.op); c != nullptr && c->depthwise) return *c;
+    }
+    ADD_FAILURE() << "no depthwise layer";
+    return ConvSpec{};
+  };
+  absl::StatusOr<Hls4mlProject> original = ReadHls4mlProject(dir);
+  ASSERT_TRUE(original.ok()) << original.status();
+  const fs::path params = dir / "firmware" / "parameters.h";
+  // The first of each is config7_depthwise_mult's (it precedes config7_depthwise).
+  ReplaceInFile(params, "typedef sep1_depthwise_bias_t bias_t;", "typedef ap_fixed<16,6> bias_t;");
+  absl::StatusOr<Hls4mlProject> project = ReadHls4mlProject(dir);
+  ASSERT_TRUE(project.ok()) << project.status();
+  EXPECT_EQ(depthwise(*project).bias_type, depthwise(*original).bias_type);
+  EXPECT_EQ(depthwise(*project).biases, depthwise(*original).biases);
+  ReplaceInFile(params, "typedef sep1_depthwise_accum_t accum_t;",
+                "typedef ap_fixed<30,10> accum_t;");
+  project = ReadHls4mlProject(dir);
+  ASSERT_FALSE(project.ok());
+  EXPECT_EQ(project.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(project.status().message(), HasSubstr("_depthwise_mult::accum_t differs from"));
+}
+
 TEST(StreamLayersImport, SoftmaxPerPack) {
   const fs::path dir = ScratchDir("stream_softmax") / "prj";
   const fs::path fw = dir / "firmware";
