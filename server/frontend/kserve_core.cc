@@ -171,7 +171,8 @@ absl::Status StartInference(const Principal& caller, ModelRepository* repository
       return s;
     }
   }
-  if (absl::Status s = DecodeInferRequest(SignatureOf(serving), wire, request.get(), &decoded);
+  const ModelSignature signature = SignatureOf(serving);
+  if (absl::Status s = DecodeInferRequest(signature, wire, request.get(), &decoded);
       !s.ok()) {
     RecordFrontendFailure(serving, s, clock, arrival);
     return s;
@@ -190,6 +191,7 @@ absl::Status StartInference(const Principal& caller, ModelRepository* repository
   request->done = std::move(done);
 
   context->model = *model;
+  context->signature = signature;
   context->batch_size = request->batch_size;
   context->id = request->id;
   context->requested_outputs = std::move(decoded.requested_outputs);
@@ -208,9 +210,8 @@ absl::Status StartInference(const Principal& caller, ModelRepository* repository
 
 absl::Status FinishInference(const InferenceContext& context, InferenceResult& result,
                              inference::ModelInferResponse* response) {
-  absl::Status encoded =
-      EncodeInferResponse(SignatureOf(*context.model), context.id, context.batch_size, result,
-                          response, context.requested_outputs);
+  absl::Status encoded = EncodeInferResponse(context.signature, context.id, context.batch_size,
+                                             result, response, context.requested_outputs);
   if (!encoded.ok() || context.shared_memory_outputs.empty()) return encoded;
   return WriteSharedMemoryOutputs(context.shared_memory_outputs, response);
 }

@@ -29,6 +29,7 @@
 #include "proto/grpc_service.pb.h"
 #include "server/device/device_manager.h"
 #include "server/frontend/auth.h"
+#include "server/frontend/infer_codec.h"
 #include "server/frontend/shared_memory.h"
 #include "server/repository/repository.h"
 #include "server/scheduler/scheduler.h"
@@ -78,6 +79,7 @@ class KeyedWorkerPool {
 // What the completion of one accepted inference needs; filled before the request is enqueued.
 struct InferenceContext {
   std::shared_ptr<const ServingModel> model;
+  ModelSignature signature;  // *model's (a view into it), taken once per request
   int batch_size = 0;
   std::string id;
   std::vector<int> requested_outputs;  // DecodedRequestOptions::requested_outputs
