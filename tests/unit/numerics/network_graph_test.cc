@@ -297,6 +297,18 @@ class RandomGraph {
     return v;
   }
 
+  // A convolution's weight, bias and accum types (each from `type`) and its random weights and
+  // biases; c's shape must be set.
+  template <typename TypeFn>
+  void ConvParams(ConvSpec& c, TypeFn type) {
+    c.weight_type = type();
+    c.bias_type = type();
+    c.accum_type = type();
+    c.weights = Raws(c.weight_type,
+                     static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan * c.n_filt);
+    c.biases = Raws(c.bias_type, c.n_filt);
+  }
+
   // Appends a random single-input layer reading `from` (shape `shape`); returns its name.
   std::string AddLayer(NetworkSpec& s, const std::string& from, FixedType in_type, Shape& shape,
                        FixedType* out_type) {
@@ -322,12 +334,7 @@ class RandomGraph {
         }
         c.out_height = (shape.h + c.pad_top + c.pad_bottom - c.filt_height) / c.stride_height + 1;
         c.out_width = (shape.w + c.pad_left + c.pad_right - c.filt_width) / c.stride_width + 1;
-        c.weight_type = Type();
-        c.bias_type = Type();
-        c.accum_type = Type();
-        c.weights = Raws(c.weight_type,
-                         static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan * c.n_filt);
-        c.biases = Raws(c.bias_type, c.n_filt);
+        ConvParams(c, [this] { return Type(); });
         s.layers.push_back(Layer(name, res, c, {from}));
         shape = {c.out_height, c.out_width, c.n_filt};
         break;
@@ -696,12 +703,7 @@ TEST(GraphLayers, ConvBlocksMatchTheReference) {
     c.out_height = (padded_h - c.filt_height) / c.stride_height + 1;
     c.out_width = (padded_w - c.filt_width) / c.stride_width + 1;
     const FixedType in = type();
-    c.weight_type = type();
-    c.bias_type = type();
-    c.accum_type = type();
-    c.weights = g.Raws(c.weight_type,
-                       static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan * c.n_filt);
-    c.biases = g.Raws(c.bias_type, c.n_filt);
+    g.ConvParams(c, type);
     NetworkSpec s = OneInput(in, c.in_height * c.in_width * c.n_chan, {Layer("conv", type(), c)});
     auto net = Network::Create(s);
     if (!net.ok()) {  // a product too wide for the exact path
@@ -792,12 +794,7 @@ TEST(GraphLayers, ConvsReadingThroughMovesMatchTheReference) {
       }
       c.out_height = (shape.h - c.filt_height) / c.stride_height + 1;
       c.out_width = (shape.w + c.pad_left + c.pad_right - c.filt_width) / c.stride_width + 1;
-      c.weight_type = type();
-      c.bias_type = type();
-      c.accum_type = type();
-      c.weights = g.Raws(c.weight_type,
-                         static_cast<size_t>(c.filt_height) * c.filt_width * c.n_chan * c.n_filt);
-      c.biases = g.Raws(c.bias_type, c.n_filt);
+      g.ConvParams(c, type);
       const std::string name = "conv" + std::to_string(s.layers.size());
       t = type();
       s.layers.push_back(Layer(name, t, c, {from}));
