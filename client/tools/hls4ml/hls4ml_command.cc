@@ -586,17 +586,22 @@ int Bench(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   }
   const Network& net = **network;
   const size_t n = static_cast<size_t>(*batch);
-  // One seeded input batch, shared read-only by every thread.
-  std::vector<float> values(n * net.input_size());
+  // One seeded batch per input, shared read-only by every thread.
   std::mt19937_64 rng(static_cast<uint64_t>(*seed));
   std::normal_distribution<float> gauss(0.0f, 1.0f);
-  for (float& v : values) v = gauss(rng);
-  std::vector<uint8_t> in(n * net.input_bytes_per_sample());
-  if (absl::Status s = numerics::PackElements(numerics::ElementType::kFp32, values.data(),
-                                              values.size(), net.input_type(), in.data());
-      !s.ok()) {
-    err << "fpgaas hls4ml bench: " << s.message() << "\n";
-    return kExitFailure;
+  std::vector<std::vector<uint8_t>> ins;
+  std::vector<const uint8_t*> in_ptrs;
+  for (int k = 0; k < net.num_inputs(); ++k) {
+    std::vector<float> values(n * net.input_size(k));
+    for (float& v : values) v = gauss(rng);
+    std::vector<uint8_t>& in = ins.emplace_back(n * net.input_bytes_per_sample(k));
+    if (absl::Status s = numerics::PackElements(numerics::ElementType::kFp32, values.data(),
+                                                values.size(), net.input_type(k), in.data());
+        !s.ok()) {
+      err << "fpgaas hls4ml bench: " << s.message() << "\n";
+      return kExitFailure;
+    }
+    in_ptrs.push_back(in.data());
   }
   using Clock = std::chrono::steady_clock;
   std::vector<std::vector<double>> times(*threads);  // seconds per batch, per thread
@@ -604,10 +609,14 @@ int Bench(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   const Clock::time_point deadline =
       start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   auto worker = [&](int t) {
-    std::vector<uint8_t> result(n * net.output_bytes_per_sample());
-    net.Run(in.data(), result.data(), n);  // warm-up: scratch buffers, caches
+    std::vector<std::vector<uint8_t>> results;
+    std::vector<uint8_t*> result_ptrs;
+    for (int k = 0; k < net.num_outputs(); ++k) {
+      result_ptrs.push_back(results.emplace_back(n * net.output_bytes_per_sample(k)).data());
+    }
+    net.Run(in_ptrs.data(), result_ptrs.data(), n);  // warm-up: scratch buffers, caches
     for (Clock::time_point now = Clock::now(); now < deadline;) {
-      net.Run(in.data(), result.data(), n);
+      net.Run(in_ptrs.data(), result_ptrs.data(), n);
       const Clock::time_point end = Clock::now();
       times[t].push_back(std::chrono::duration<double>(end - now).count());
       now = end;
@@ -627,13 +636,23 @@ int Bench(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   }
   std::sort(all.begin(), all.end());
   const double samples_per_s = static_cast<double>(all.size()) * n / elapsed;
+  // "6 + 6" values, "ap_fixed<12,4>, ap_fixed<10,3>": one entry per input (output).
+  std::vector<std::string> in_sizes, in_types, out_sizes, out_types;
+  for (int k = 0; k < net.num_inputs(); ++k) {
+    in_sizes.push_back(absl::StrCat(net.input_size(k)));
+    in_types.push_back(net.input_type(k).ToString());
+  }
+  for (int k = 0; k < net.num_outputs(); ++k) {
+    out_sizes.push_back(absl::StrCat(net.output_size(k)));
+    out_types.push_back(net.output_type(k).ToString());
+  }
   out << absl::StrFormat(
       "project %s\n"
-      "network %d -> %d values, input %s, output %s, %d MAC/sample\n"
+      "network %s -> %s values, input %s, output %s, %d MAC/sample\n"
       "batch %d, threads %d, %.2f s, %d batches (seeded Gaussian inputs, seed %d)\n"
       "samples/s %.0f\nGMAC/s %.3f\nmedian batch time %.3f ms (min %.3f ms, max %.3f ms)\n",
-      project->string(), net.input_size(), net.output_size(), net.input_type().ToString(),
-      net.output_type().ToString(), net.macs_per_sample(), n, *threads, elapsed, all.size(),
+      project->string(), absl::StrJoin(in_sizes, " + "), absl::StrJoin(out_sizes, " + "),
+      absl::StrJoin(in_types, ", "), absl::StrJoin(out_types, ", "), net.macs_per_sample(), n, *threads, elapsed, all.size(),
       *seed, samples_per_s, samples_per_s * net.macs_per_sample() / 1e9,
       all[all.size() / 2] * 1e3, all.front() * 1e3, all.back() * 1e3);
   return kExitOk;

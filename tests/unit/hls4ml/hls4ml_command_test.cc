@@ -185,6 +185,16 @@ TEST(Hls4mlBenchTest, ReportsSamplesPerSecondAndGmacs) {
   EXPECT_THAT(r.out, HasSubstr("median batch time"));
 }
 
+// Every input gets its own seeded batch and every output its own buffer (the one-input Run read
+// past the first input of a two-input network).
+TEST(Hls4mlBenchTest, RunsNetworksWithSeveralInputsAndOutputs) {
+  Result r = RunCommand({"bench", (FixturesDir() / "branchy").string(), "--batch", "100",
+                         "--seconds", "0.05"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("network 6 + 6 -> "));
+  EXPECT_GT(BenchFigure(r.out, "samples/s"), 0) << r.out;
+}
+
 TEST(Hls4mlBenchTest, BadOptionsAreUsageErrorsAndBadProjectsFailures) {
   const std::string project = (FixturesDir() / "old_style").string();
   for (const std::vector<std::string>& args :
