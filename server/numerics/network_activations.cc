@@ -163,7 +163,7 @@ class TableActivation final : public ExtraLayer {
   void RunBlock(const int64_t* const* xs, int64_t* y, int /*count*/, int lanes) const override {
     const size_t n = static_cast<size_t>(n_out_) * lanes;
     const int64_t* x = xs[0];
-    if (rows_kernel_ && TableRowsAvx512(*rows_kernel_, x, n, y)) return;
+    if (rows_kernel_ && rows_kernel_fn_(*rows_kernel_, x, n, y)) return;
     if (int64_index_) {
       SigmoidLikeRows(x, n, table_size_, index_shift_, out_.data(), y);
       return;
@@ -236,12 +236,14 @@ class TableActivation final : public ExtraLayer {
       PlanRowsKernel(true, static_cast<int64_t>(factor_));
     }
   }
-  // SigmoidLikeRows / EluRows on TableRowsAvx512 where this CPU has it, the raws lie within
-  // [-2^30, 2^31) and the index is a right shift.
+  // SigmoidLikeRows / EluRows on the rows kernel of the best instruction set this CPU has
+  // (AVX-512F or AVX2), where the raws lie within [-2^30, 2^31) and the index is a right shift.
   void PlanRowsKernel(bool elu, int64_t factor) {
-    if (!TableRowsAvx512Available() || in_.width > 31 || index_shift_ < 1 || index_shift_ > 62) {
+    const KernelIsa isa = BestKernelIsa();
+    if (isa == KernelIsa::kPortable || in_.width > 31 || index_shift_ < 1 || index_shift_ > 62) {
       return;
     }
+    rows_kernel_fn_ = isa == KernelIsa::kAvx512 ? TableRowsAvx512 : TableRowsAvx2;
     TableRowsPlan p;
     p.elu = elu;
     p.out = out_.data();
@@ -265,7 +267,8 @@ class TableActivation final : public ExtraLayer {
   bool zero_positive_ = false, doubles_ = false;
   bool int64_index_ = false;                 // RunBlock: SigmoidLike by SigmoidLikeRows
   std::optional<FastConvert> elu_positive_;  // RunBlock: EluLike by EluRows
-  std::optional<TableRowsPlan> rows_kernel_;  // RunBlock: the two above on TableRowsAvx512
+  std::optional<TableRowsPlan> rows_kernel_;  // RunBlock: the two above on rows_kernel_fn_
+  TableRowsFn rows_kernel_fn_ = nullptr;
   struct Thresholds {
     int64_t hi = 0, lo = 0;
     std::optional<FastConvert> doubled;  // ternary io_parallel: x_T(2 x)

@@ -63,6 +63,12 @@ bool KernelIsaAvailable(KernelIsa isa) {
   return false;
 }
 
+KernelIsa BestKernelIsa() {
+  return KernelIsaAvailable(KernelIsa::kAvx512) ? KernelIsa::kAvx512
+         : KernelIsaAvailable(KernelIsa::kAvx2) ? KernelIsa::kAvx2
+                                                : KernelIsa::kPortable;
+}
+
 void DenseMul32BlockOn(KernelIsa isa, const int64_t* x, int lanes, const int64_t* w_by_out,
                        const int64_t* bias, int n_in, int n_out, const DenseFastParams& p,
                        const DenseEpilogue& e, int64_t* y) {
@@ -80,9 +86,7 @@ void DenseMul32BlockOn(KernelIsa isa, const int64_t* x, int lanes, const int64_t
 void DenseMul32Block(const int64_t* x, int lanes, const int64_t* w_by_out, const int64_t* bias,
                      int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                      int64_t* y) {
-  static const KernelIsa best = KernelIsaAvailable(KernelIsa::kAvx512) ? KernelIsa::kAvx512
-                                : KernelIsaAvailable(KernelIsa::kAvx2) ? KernelIsa::kAvx2
-                                                                       : KernelIsa::kPortable;
+  static const KernelIsa best = BestKernelIsa();
   DenseMul32BlockOn(best, x, lanes, w_by_out, bias, n_in, n_out, p, e, y);
 }
 

@@ -34,8 +34,8 @@ struct Avx2 {
   static FPGAAS_INLINE reg sll(reg a, cnt s) { return _mm256_sll_epi64(a, s); }
   // p < 0 ? a : b, by p's sign bit (blendvpd reads only the top bit of each lane).
   static FPGAAS_INLINE reg select_neg(reg p, reg a, reg b) {
-    return _mm256_castpd_si256(_mm256_blendv_pd(_mm256_castsi256_pd(b), _mm256_castsi256_pd(a),
-                                                _mm256_castsi256_pd(p)));
+    return _mm256_castpd_si256(
+        _mm256_blendv_pd(_mm256_castsi256_pd(b), _mm256_castsi256_pd(a), _mm256_castsi256_pd(p)));
   }
   static FPGAAS_INLINE reg clamp(reg q, reg lo, reg hi) {
     q = _mm256_blendv_epi8(q, lo, _mm256_cmpgt_epi64(lo, q));

@@ -267,6 +267,10 @@ void DenseMul32Block(const int64_t* x, int lanes, const int64_t* w_by_out, const
 // files has only the portable kernel) and supported by this CPU.
 enum class KernelIsa { kPortable, kAvx2, kAvx512 };
 bool KernelIsaAvailable(KernelIsa isa);
+// The widest one available (kPortable when neither is). The explicit kernels of the other layers
+// (depthwise, table activations, recurrent cells, layer norm, the block unpack) are built for
+// AVX-512F and AVX2 in the same files' pairs and picked by it.
+KernelIsa BestKernelIsa();
 void DenseMul32BlockOn(KernelIsa isa, const int64_t* x, int lanes, const int64_t* w_by_out,
                        const int64_t* bias, int n_in, int n_out, const DenseFastParams& p,
                        const DenseEpilogue& e, int64_t* y);

@@ -107,7 +107,7 @@ class LayerNormLayer final : public ExtraLayer {
     if (kernel_ && lanes % 16 == 0) {  // row_values of scratch: 16 * dim_ values
       for (int row = 0; row < l_.seq_len; ++row) {
         const size_t at = static_cast<size_t>(row) * row_values;
-        LayerNormRowAvx512(*kernel_, xs[0] + at, y + at, lanes, scratch.data());
+        row_kernel_(*kernel_, xs[0] + at, y + at, lanes, scratch.data());
       }
       return;
     }
@@ -179,15 +179,23 @@ class LayerNormLayer final : public ExtraLayer {
     PlanKernel();
   }
 
-  // RunBlock's rows on LayerNormRowAvx512 where this CPU has it, the multiplied accum and scale
-  // raws lie within int32 and the table index needs no left shift.
+  // RunBlock's rows on the row kernel of the best instruction set this CPU has (AVX-512F or
+  // AVX2), where the multiplied accum and scale raws lie within int32 and the table index needs no
+  // left shift.
   void PlanKernel() {
     const Fast& f = *fast_;
     const int shift = l_.accum_type.fractional_bits() - l_.table_range_power2;
-    if (!LayerNormAvx512Available() || l_.accum_type.width > 31 || l_.scale_type.width > 31 ||
-        shift < 0 || shift >= 63) {
-      return;
+    switch (BestKernelIsa()) {
+      case KernelIsa::kAvx512:
+        row_kernel_ = LayerNormRowAvx512;
+        break;
+      case KernelIsa::kAvx2:
+        row_kernel_ = LayerNormRowAvx2;
+        break;
+      case KernelIsa::kPortable:
+        return;
     }
+    if (l_.accum_type.width > 31 || l_.scale_type.width > 31 || shift < 0 || shift >= 63) return;
     LayerNormKernelPlan p;
     p.dim = dim_;
     p.in_to_accum = VectorConvert::Of(f.in_to_accum);
@@ -228,7 +236,8 @@ class LayerNormLayer final : public ExtraLayer {
   std::vector<int64_t> table_;
   int f_prod_ = 0, f_sum_ = 0;
   std::optional<Fast> fast_;
-  std::optional<LayerNormKernelPlan> kernel_;  // RunBlock on LayerNormRowAvx512 (PlanKernel)
+  std::optional<LayerNormKernelPlan> kernel_;  // RunBlock on row_kernel_ (PlanKernel)
+  LayerNormRowFn row_kernel_ = nullptr;
 };
 
 }  // namespace

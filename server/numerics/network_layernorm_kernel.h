@@ -1,11 +1,12 @@
 // Private to server/numerics: one row of LayerNormLayer's block form (network_layernorm.cc) as
-// one explicit AVX-512F kernel over the lanes (network_layernorm_avx512.cc), every step of a lane
-// in registers.
+// one explicit vector kernel over the lanes (network_layernorm_lanes.h, built for AVX-512F and for
+// AVX2), every step of a lane in registers.
 #ifndef FPGAAS_SERVER_NUMERICS_NETWORK_LAYERNORM_KERNEL_H_
 #define FPGAAS_SERVER_NUMERICS_NETWORK_LAYERNORM_KERNEL_H_
 
 #include <cstdint>
 
+#include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_vector_convert.h"
 
 namespace fpgaas::numerics::internal {
@@ -27,10 +28,13 @@ struct LayerNormKernelPlan {
 
 // One row of dim values for lanes (a multiple of 16, at most kKernelBlock): x[i * lanes + b] ->
 // y[i * lanes + b]; scratch holds 16 * dim values. False (nothing written) when this build has no
-// AVX-512F (callers check LayerNormAvx512Available() when they plan).
-bool LayerNormAvx512Available();
+// such instruction set (callers pick one KernelIsaAvailable reports when they plan).
+using LayerNormRowFn = bool (*)(const LayerNormKernelPlan& p, const int64_t* x, int64_t* y,
+                                int lanes, int64_t* scratch);
 bool LayerNormRowAvx512(const LayerNormKernelPlan& p, const int64_t* x, int64_t* y, int lanes,
                         int64_t* scratch);
+bool LayerNormRowAvx2(const LayerNormKernelPlan& p, const int64_t* x, int64_t* y, int lanes,
+                      int64_t* scratch);
 
 }  // namespace fpgaas::numerics::internal
 

@@ -314,7 +314,8 @@ class ConvLayer final : public ExtraLayer {
     FastConvert sum_to_accum;                   // accum_t(acc + term)
     FastConvert to_result;                      // res_t(acc)
     bool mul32 = false;                         // inputs and weights within int32: MacConvertRaws32
-    std::optional<DepthwiseKernelPlan> kernel;  // mul32 on DepthwisePixelAvx512
+    std::optional<DepthwiseKernelPlan> kernel;  // mul32 on pixel_kernel
+    DepthwisePixelFn pixel_kernel = nullptr;
   };
   void PlanDepthwise() {
     const ConvSpec& c = c_;
@@ -327,10 +328,13 @@ class ConvLayer final : public ExtraLayer {
         MakeFastConvert(ExactType(acc_t.width + 2, acc_t.fractional_bits()), acc_t);
     std::optional<FastConvert> result = MakeFastConvert(acc_t, res_);
     if (!product || !sum || !result) return;
-    depthwise_ = DepthwiseFast{*product, *sum, *result, false, std::nullopt};
+    depthwise_ = DepthwiseFast{*product, *sum, *result, false, std::nullopt, nullptr};
     auto within32 = [](const FixedType& t) { return (t.is_signed ? t.width : t.width + 1) <= 32; };
     depthwise_->mul32 = within32(in_) && within32(c.weight_type);
-    if (depthwise_->mul32 && DepthwiseAvx512Available()) {
+    const KernelIsa isa = BestKernelIsa();
+    if (depthwise_->mul32 && isa != KernelIsa::kPortable) {
+      depthwise_->pixel_kernel =
+          isa == KernelIsa::kAvx512 ? DepthwisePixelAvx512 : DepthwisePixelAvx2;
       depthwise_->kernel = DepthwiseKernelPlan{VectorConvert::Of(*product), VectorConvert::Of(*sum),
                                                VectorConvert::Of(*result)};
     }
@@ -358,7 +362,7 @@ class ConvLayer final : public ExtraLayer {
             }
           }
           int64_t* py = y + (static_cast<size_t>(oh) * c.out_width + ow) * c.n_filt * n;
-          DepthwisePixelAvx512(*f.kernel, px.data(), w0.data(), static_cast<int>(px.size()),
+          f.pixel_kernel(*f.kernel, px.data(), w0.data(), static_cast<int>(px.size()),
                                c.weights.data(), bias_accum_.data(), c.n_chan, lanes, py);
         }
       }

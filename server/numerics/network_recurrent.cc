@@ -458,7 +458,7 @@ class StepActivation {
       for (int k = 0; k < n; ++k) y[k] = table_[Index(x[k])];
     }
 
-    // This row for CellStepAvx512; nullopt where the kernel's index arithmetic (0 < e < 63) does
+    // This row for the CellStep kernels; nullopt where the kernel's index arithmetic (0 < e < 63) does
     // not apply.
     std::optional<CellActivation> ForKernel() const {
       CellActivation a;
@@ -635,8 +635,8 @@ class RecurrentLayer final : public ExtraLayer {
     for (int t = 0; t < r.n_sequence; ++t) {
       input_.RunBlock(xs[0] + static_cast<size_t>(t) * r.n_in * row, lanes, a);
       recurrent_.RunBlock(h, lanes, b);
-      if (kernel_ && CellStepAvx512(*kernel_, a, b, h, c, lanes)) {
-        // FastCellStep's bits, on AVX-512F.
+      if (kernel_ && KernelCellStep(a, b, h, c, lanes)) {
+        // FastCellStep's bits, on the vector kernel.
       } else if (fast_) {
         FastCellStep(a, b, h, c, lanes, rows);
       } else {
@@ -649,7 +649,14 @@ class RecurrentLayer final : public ExtraLayer {
   }
 
  private:
-  // RunBlock where both dense products run on the int32 kernels and the step on CellStepAvx512:
+  // The planned kernel (kernel_) on kernel_isa_, int64 or int32 lanes.
+  template <typename T>
+  bool KernelCellStep(const T* a, const T* b, T* h, int64_t* c, int lanes) const {
+    return kernel_isa_ == KernelIsa::kAvx512 ? CellStepAvx512(*kernel_, a, b, h, c, lanes)
+                                             : CellStepAvx2(*kernel_, a, b, h, c, lanes);
+  }
+
+  // RunBlock where both dense products run on the int32 kernels and the step on the vector kernel:
   // the products and h stay in int32 lanes from step to step (no widening and narrowing around
   // every product). False (nothing written) when the kernel does not run.
   bool RunBlock32(const int64_t* x, int64_t* y, int lanes) const {
@@ -673,7 +680,7 @@ class RecurrentLayer final : public ExtraLayer {
     for (int t = 0; t < r.n_sequence; ++t) {
       input_.RunBlock32(x32 + static_cast<size_t>(t) * r.n_in * row, lanes, a);
       recurrent_.RunBlock32(h, lanes, b);
-      if (!CellStepAvx512(*kernel_, a, b, h, c.data(), lanes)) return false;
+      if (!KernelCellStep(a, b, h, c.data(), lanes)) return false;
       if (r.return_sequences) WidenRaws(h, y + static_cast<size_t>(t) * state, state);
     }
     if (!r.return_sequences) WidenRaws(h, y, state);
@@ -756,13 +763,15 @@ class RecurrentLayer final : public ExtraLayer {
     PlanKernel();
   }
 
-  // FastCellStep on CellStepAvx512 where this CPU has it and every multiplied operand lies within
-  // int32: raws of A and R (gates, states, products), and GRU's 1 - z.
+  // FastCellStep on the CellStep kernel of the best instruction set this CPU has (AVX-512F or
+  // AVX2) where every multiplied operand lies within int32: raws of A and R (gates, states,
+  // products), and GRU's 1 - z.
   void PlanKernel() {
     const FastCell& f = *fast_;
     const FixedType& a_t = r_.accum_type;
     const int fa = a_t.fractional_bits();
-    if (!CellStepAvx512Available() || a_t.width > 31 || res_.width > 31) return;
+    kernel_isa_ = BestKernelIsa();
+    if (kernel_isa_ == KernelIsa::kPortable || a_t.width > 31 || res_.width > 31) return;
     const int s_z = f_one_ - fa;
     if (r_.kind == RecurrentKind::kGru && (f_one_ > 29 || a_t.width + s_z > 29)) return;
     std::optional<CellActivation> recr = f.recr.ForKernel(), act = f.act.ForKernel(),
@@ -861,7 +870,8 @@ class RecurrentLayer final : public ExtraLayer {
   StepActivation recr_act_, act_;
   int f_one_ = 0, f_mix_ = 0, f_gru_ = 0;
   std::optional<FastCell> fast_;    // CellStep in int64 when exact for these types
-  std::optional<CellPlan> kernel_;  // FastCellStep on CellStepAvx512 (PlanKernel)
+  std::optional<CellPlan> kernel_;  // FastCellStep on KernelCellStep (PlanKernel)
+  KernelIsa kernel_isa_ = KernelIsa::kPortable;
 };
 
 // nnet::bidirectional_stack: two recurrent layers, the second over the reversed steps.

@@ -1,6 +1,7 @@
 // Private to server/numerics: the state update of one LSTM / GRU step (RecurrentLayer's
-// FastCellStep, network_recurrent.cc) as one explicit AVX-512F kernel over the lanes
-// (network_recurrent_avx512.cc), every gate, product and rounding of a lane in registers.
+// FastCellStep, network_recurrent.cc) as one explicit vector kernel over the lanes
+// (network_recurrent_lanes.h, built for AVX-512F and for AVX2), every gate, product and rounding
+// of a lane in registers.
 #ifndef FPGAAS_SERVER_NUMERICS_NETWORK_RECURRENT_CELL_H_
 #define FPGAAS_SERVER_NUMERICS_NETWORK_RECURRENT_CELL_H_
 
@@ -36,14 +37,17 @@ struct CellPlan {
 };
 
 // The step for lanes (a multiple of 8, at most kKernelBlock): a, b rows k of gates * n_state at
-// [k * lanes], h, c rows j at [j * lanes]. False (nothing written) when this build or CPU has no
-// AVX-512F. The int32 form holds a, b and h in int32 lanes (the dense kernels' kWrap32 / kFast32
+// [k * lanes], h, c rows j at [j * lanes]. False (nothing written) when this build has no such
+// instruction set (callers pick one KernelIsaAvailable reports). The int32 form holds a, b and h in int32 lanes (the dense kernels' kWrap32 / kFast32
 // lanes; h's raws of R fit them, as CellPlan's operands do).
-bool CellStepAvx512Available();
 bool CellStepAvx512(const CellPlan& p, const int64_t* a, const int64_t* b, int64_t* h, int64_t* c,
                     int lanes);
 bool CellStepAvx512(const CellPlan& p, const int32_t* a, const int32_t* b, int32_t* h, int64_t* c,
                     int lanes);
+bool CellStepAvx2(const CellPlan& p, const int64_t* a, const int64_t* b, int64_t* h, int64_t* c,
+                  int lanes);
+bool CellStepAvx2(const CellPlan& p, const int32_t* a, const int32_t* b, int32_t* h, int64_t* c,
+                  int lanes);
 
 }  // namespace fpgaas::numerics::internal
 

@@ -1,12 +1,14 @@
 // Private to server/numerics: TableActivation's row functions (network_activations.cc:
-// SigmoidLikeRows, EluRows) as explicit AVX-512F kernels (network_table_rows_avx512.cc): the
-// index arithmetic, the positive side and the table read (a gather) in one pass.
+// SigmoidLikeRows, EluRows) as explicit vector kernels (network_table_rows_lanes.h, built for
+// AVX-512F and for AVX2): the index arithmetic, the positive side and the table read (a gather)
+// in one pass.
 #ifndef FPGAAS_SERVER_NUMERICS_NETWORK_TABLE_ROWS_KERNEL_H_
 #define FPGAAS_SERVER_NUMERICS_NETWORK_TABLE_ROWS_KERNEL_H_
 
 #include <cstddef>
 #include <cstdint>
 
+#include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_vector_convert.h"
 
 namespace fpgaas::numerics::internal {
@@ -27,9 +29,10 @@ struct TableRowsPlan {
 };
 
 // n values x -> y; n a multiple of 16. False (nothing written) otherwise or when this build has no
-// AVX-512F (callers check TableRowsAvx512Available() when they plan).
-bool TableRowsAvx512Available();
+// such instruction set (callers pick one KernelIsaAvailable reports when they plan).
+using TableRowsFn = bool (*)(const TableRowsPlan& p, const int64_t* x, size_t n, int64_t* y);
 bool TableRowsAvx512(const TableRowsPlan& p, const int64_t* x, size_t n, int64_t* y);
+bool TableRowsAvx2(const TableRowsPlan& p, const int64_t* x, size_t n, int64_t* y);
 
 }  // namespace fpgaas::numerics::internal
 

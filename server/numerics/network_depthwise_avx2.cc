@@ -1,0 +1,29 @@
+// DepthwisePixelAvx2 (network_depthwise_kernel.h) on AVX2: network_depthwise_lanes.h built with
+// -mavx2 (CMakeLists.txt); without it (the portable test build) only the stubs remain.
+#include "server/numerics/network_depthwise_kernel.h"
+
+#if defined(__AVX2__)
+#include "server/numerics/network_depthwise_lanes.h"
+
+namespace fpgaas::numerics::internal {
+
+bool DepthwisePixelAvx2(const DepthwiseKernelPlan& p, const int64_t* const* px, const size_t* w0,
+                        int n_taps, const int64_t* weights, const int64_t* bias, int n_chan,
+                        int lanes, int64_t* y) {
+  return DepthwisePixelOnLanes(p, px, w0, n_taps, weights, bias, n_chan, lanes, y);
+}
+
+}  // namespace fpgaas::numerics::internal
+
+#else  // !__AVX2__
+
+namespace fpgaas::numerics::internal {
+
+bool DepthwisePixelAvx2(const DepthwiseKernelPlan&, const int64_t* const*, const size_t*, int,
+                        const int64_t*, const int64_t*, int, int, int64_t*) {
+  return false;
+}
+
+}  // namespace fpgaas::numerics::internal
+
+#endif
