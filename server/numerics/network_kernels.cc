@@ -540,8 +540,15 @@ void UnpackSamples(const FixedType& type, const uint8_t* in, int n_features, int
 template <typename T>
 void UnpackAny(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
                T* x) {
-  // Whole tiles of 8 samples on AVX-512 where it applies (2-byte containers), the rest here.
-  const int done = lanes > 1 ? UnpackWordsAvx512(type, in, n_features, count, lanes, x) : 0;
+  // Whole tiles of 8 samples on AVX-512F or AVX2 where it applies (2-byte containers), the rest
+  // here.
+  static const KernelIsa isa = BestKernelIsa();
+  int done = 0;
+  if (lanes > 1 && isa == KernelIsa::kAvx512) {
+    done = UnpackWordsAvx512(type, in, n_features, count, lanes, x);
+  } else if (lanes > 1 && isa == KernelIsa::kAvx2) {
+    done = UnpackWordsAvx2(type, in, n_features, count, lanes, x);
+  }
   if (done < count) {
     UnpackSamples(type, in + static_cast<size_t>(done) * n_features * type.container_bytes(),
                   n_features, count - done, lanes, x + done);

@@ -57,6 +57,9 @@ FPGAAS_LANES_INLINE I64x8 Sra(I64x8 v, const Shift& s) { return _mm512_sra_epi64
 FPGAAS_LANES_INLINE I64x8 Sll(I64x8 v, const Shift& s) { return _mm512_sll_epi64(v, s.n); }
 // All ones where v < 0, else zero.
 FPGAAS_LANES_INLINE I64x8 SignMask(I64x8 v) { return _mm512_srai_epi64(v, 63); }
+// 8 16-bit words, zero- or sign-extended.
+FPGAAS_LANES_INLINE I64x8 WidenU16(__m128i words) { return _mm512_cvtepu16_epi64(words); }
+FPGAAS_LANES_INLINE I64x8 WidenI16(__m128i words) { return _mm512_cvtepi16_epi64(words); }
 // Each lane's low 32 bits, sign-extended.
 FPGAAS_LANES_INLINE I64x8 SignExtendLow32(I64x8 v) {
   return _mm512_srai_epi64(_mm512_slli_epi64(v, 32), 32);
@@ -157,6 +160,12 @@ FPGAAS_LANES_INLINE I64x8 Sra(I64x8 v, const Shift& s) {
 }
 FPGAAS_LANES_INLINE I64x8 Sll(I64x8 v, const Shift& s) {
   return I64x8{_mm256_sll_epi64(v.lo, s.n), _mm256_sll_epi64(v.hi, s.n)};
+}
+FPGAAS_LANES_INLINE I64x8 WidenU16(__m128i words) {
+  return I64x8{_mm256_cvtepu16_epi64(words), _mm256_cvtepu16_epi64(_mm_srli_si128(words, 8))};
+}
+FPGAAS_LANES_INLINE I64x8 WidenI16(__m128i words) {
+  return I64x8{_mm256_cvtepi16_epi64(words), _mm256_cvtepi16_epi64(_mm_srli_si128(words, 8))};
 }
 FPGAAS_LANES_INLINE I64x8 SignMask(I64x8 v) {
   const __m256i zero = _mm256_setzero_si256();

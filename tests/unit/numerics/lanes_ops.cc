@@ -53,6 +53,13 @@ Lanes Run(LanesOp op, const Lanes& a, const Lanes& b, const Lanes& c, int n, con
       StoreLanes(words, In(a));
       return Out(LoadLanes(words));
     }
+    case LanesOp::kWidenU16:
+    case LanesOp::kWidenI16: {
+      uint16_t words[8];
+      for (int k = 0; k < 8; ++k) words[k] = static_cast<uint16_t>(a[static_cast<size_t>(k)]);
+      const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(words));
+      return Out(op == LanesOp::kWidenU16 ? WidenU16(w) : WidenI16(w));
+    }
     case LanesOp::kGather:
       return Out(Gather(table, In(a)));
     case LanesOp::kGatherNegative:

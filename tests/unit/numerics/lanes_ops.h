@@ -28,6 +28,8 @@ enum class LanesOp {
   kSelectNegative,  // a < 0 ? c : b
   kKeepInRange,     // b <= a <= c ? a : 0
   kInt32RoundTrip,  // a's low halves stored as int32 and loaded back
+  kWidenU16,        // a's low 16 bits as uint16 words, widened
+  kWidenI16,        // the same as int16
   kGather,          // table[a]
   kGatherNegative,  // b < 0 ? table[a] : c (the other lanes' a are never read)
 };

@@ -77,7 +77,8 @@ TEST_P(LanesTest, ArithmeticMatchesScalarDefinitions) {
                 max = Run(LanesOp::kMax, a, b), sign = Run(LanesOp::kSignMask, a),
                 low = Run(LanesOp::kSignExtendLow32, a),
                 select = Run(LanesOp::kSelectNegative, a, b, c),
-                trip = Run(LanesOp::kInt32RoundTrip, a);
+                trip = Run(LanesOp::kInt32RoundTrip, a), u16 = Run(LanesOp::kWidenU16, a),
+                i16 = Run(LanesOp::kWidenI16, a);
     // A range around a's lanes for half of them.
     Lanes lo = b, hi = c;
     for (int k = 0; k < 8; k += 2) {
@@ -100,6 +101,8 @@ TEST_P(LanesTest, ArithmeticMatchesScalarDefinitions) {
       EXPECT_EQ(low[k], Low32(a[k]));
       EXPECT_EQ(select[k], a[k] < 0 ? c[k] : b[k]);
       EXPECT_EQ(trip[k], Low32(a[k]));
+      EXPECT_EQ(u16[k], static_cast<uint16_t>(a[k]));
+      EXPECT_EQ(i16[k], static_cast<int16_t>(static_cast<uint16_t>(a[k])));
       EXPECT_EQ(keep[k], lo[k] <= a[k] && a[k] <= hi[k] ? a[k] : 0);
     }
   }
