@@ -631,6 +631,75 @@ FPGAAS_CLONES void DenseWrap32Sample(const int32_t* x, const int32_t* w_by_in, c
   }
 }
 
+namespace {
+
+// DepthwisePixel32's channels with the rounding and overflow fixed: the kKernelBlock lanes of a
+// channel are one FastMac per tap (GCC vectorizes across the lanes), then the sums go to accum_t
+// (wrapped to acc_width bits under AP_WRAP) and through to_result.
+template <ProductRounding kR, AccumOverflow kO>
+void DepthwisePixel32Impl(const int32_t* const* px, const size_t* w0, int n_taps,
+                          const int32_t* weights, const int32_t* bias, int n_chan,
+                          const DenseFastParams& p, const FastConvert& to_result, int64_t* y) {
+  constexpr int kLanes = kKernelBlock;
+  const int sr = p.shift_right, sl = p.shift_left;
+  const auto rc_pos = static_cast<int32_t>(p.round_const),
+             rc_neg = static_cast<int32_t>(p.round_const_neg);
+  const auto lo = static_cast<int32_t>(p.lo), hi = static_cast<int32_t>(p.hi);
+  const int unused = 64 - p.acc_width;
+  const uint64_t mask = (uint64_t{1} << p.acc_width) - 1;
+  for (int ch = 0; ch < n_chan; ++ch) {
+    const size_t at = static_cast<size_t>(ch) * kLanes;
+    int32_t a[kLanes];
+    for (int b = 0; b < kLanes; ++b) a[b] = bias[ch];
+    for (int t = 0; t < n_taps; ++t) {
+      const int32_t w = weights[w0[t] + static_cast<size_t>(ch)];
+      const int32_t* x = px[t] + at;
+      for (int b = 0; b < kLanes; ++b) {
+        a[b] = FastMac<int32_t, kR, kO>(a[b], x[b], w, sr, sl, rc_pos, rc_neg, lo, hi);
+      }
+    }
+    int64_t* yc = y + at;
+    for (int b = 0; b < kLanes; ++b) {
+      const auto v = static_cast<uint64_t>(static_cast<int64_t>(a[b]));
+      if constexpr (kO == AccumOverflow::kWrap) {
+        yc[b] = p.acc_signed ? static_cast<int64_t>(v << unused) >> unused
+                             : static_cast<int64_t>(v & mask);
+      } else {
+        yc[b] = a[b];
+      }
+    }
+    if (!to_result.identity) ApplyConvert(to_result, yc, yc, kLanes);
+  }
+}
+
+}  // namespace
+
+FPGAAS_CLONES void DepthwisePixel32(const int32_t* const* px, const size_t* w0, int n_taps,
+                                    const int32_t* weights, const int32_t* bias, int n_chan,
+                                    const DenseFastParams& p, const FastConvert& to_result,
+                                    int64_t* y) {
+  // kClampSum / kZeroSum as kClamp / kZero (the same results; half the instantiations).
+  AccumOverflow overflow = p.overflow;
+  if (overflow == AccumOverflow::kClampSum) overflow = AccumOverflow::kClamp;
+  if (overflow == AccumOverflow::kZeroSum) overflow = AccumOverflow::kZero;
+#define FPGAAS_DEPTHWISE_CASE(R, O)                                       \
+  if (p.rounding == ProductRounding::R && overflow == AccumOverflow::O) { \
+    return DepthwisePixel32Impl<ProductRounding::R, AccumOverflow::O>(    \
+        px, w0, n_taps, weights, bias, n_chan, p, to_result, y);          \
+  }
+#define FPGAAS_DEPTHWISE_ROUNDING(R) \
+  FPGAAS_DEPTHWISE_CASE(R, kWrap)    \
+  FPGAAS_DEPTHWISE_CASE(R, kClamp)   \
+  FPGAAS_DEPTHWISE_CASE(R, kZero)
+  FPGAAS_DEPTHWISE_ROUNDING(kLeft)
+  FPGAAS_DEPTHWISE_ROUNDING(kTrn)
+  FPGAAS_DEPTHWISE_ROUNDING(kConst)
+  FPGAAS_DEPTHWISE_ROUNDING(kSign)
+  FPGAAS_DEPTHWISE_ROUNDING(kConv)
+#undef FPGAAS_DEPTHWISE_ROUNDING
+#undef FPGAAS_DEPTHWISE_CASE
+}
+
 void DenseFastBlock32(const int32_t* x, int lanes, const int32_t* w_by_out, const int32_t* bias,
                       int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                       int32_t* y) {

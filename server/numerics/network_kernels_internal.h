@@ -247,6 +247,15 @@ void NarrowForWeights(const FixedType& in, const std::vector<int64_t>& weights, 
 void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int n_out,
                             DensePlan& plan);
 
+// One output pixel of a depthwise convolution on int32 lanes, for types whose DensePlan's MAC fits
+// int32 (kFast32, or kWrap32 with its params): for every channel ch < n_chan and lane
+// b < kKernelBlock, acc = bias[ch] (accum raws), then for each tap k < n_taps in order
+// acc = FastMac(acc, px[k][ch * kKernelBlock + b], weights[w0[k] + ch]) (DenseFastParams's
+// arithmetic), and y[ch * kKernelBlock + b] = to_result(accum_t(acc)).
+void DepthwisePixel32(const int32_t* const* px, const size_t* w0, int n_taps,
+                      const int32_t* weights, const int32_t* bias, int n_chan,
+                      const DenseFastParams& p, const FastConvert& to_result, int64_t* y);
+
 // Block form as DenseWrap32Block (x[i * lanes + b], w_by_out[j * n_in + i], y[j * lanes + b]),
 // lanes 1, kSmallBlock or kKernelBlock; bias in accum raws. Results must fit the lane type.
 void DenseFastBlock32(const int32_t* x, int lanes, const int32_t* w_by_out, const int32_t* bias,

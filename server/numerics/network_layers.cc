@@ -316,6 +316,10 @@ class ConvLayer final : public ExtraLayer {
     bool mul32 = false;                         // inputs and weights within int32: MacConvertRaws32
     std::optional<DepthwiseKernelPlan> kernel;  // mul32 on pixel_kernel
     DepthwisePixelFn pixel_kernel = nullptr;
+    // Blocks of kKernelBlock lanes on DepthwisePixel32 (w32_, bias32_) when every MAC fits
+    // int32 lanes (PlanDense's kFast32 / kWrap32 arithmetic for these types).
+    bool mac32 = false;
+    DenseFastParams params32;
   };
   void PlanDepthwise() {
     const ConvSpec& c = c_;
@@ -328,9 +332,18 @@ class ConvLayer final : public ExtraLayer {
         MakeFastConvert(ExactType(acc_t.width + 2, acc_t.fractional_bits()), acc_t);
     std::optional<FastConvert> result = MakeFastConvert(acc_t, res_);
     if (!product || !sum || !result) return;
-    depthwise_ = DepthwiseFast{*product, *sum, *result, false, std::nullopt, nullptr};
+    depthwise_ = DepthwiseFast{*product, *sum, *result, false, std::nullopt, nullptr, false, {}};
     auto within32 = [](const FixedType& t) { return (t.is_signed ? t.width : t.width + 1) <= 32; };
     depthwise_->mul32 = within32(in_) && within32(c.weight_type);
+    const DensePlan plan =
+        PlanDense(in_, c.weight_type, acc_t, res_, /*resource_order_matters=*/false);
+    if (depthwise_->mul32 &&
+        (plan.kind == DenseKernelKind::kFast32 || plan.kind == DenseKernelKind::kWrap32)) {
+      depthwise_->mac32 = true;
+      depthwise_->params32 = plan.params;
+      w32_.assign(c.weights.begin(), c.weights.end());
+      bias32_.assign(bias_accum_.begin(), bias_accum_.end());
+    }
     const KernelIsa isa = BestKernelIsa();
     if (depthwise_->mul32 && isa != KernelIsa::kPortable) {
       depthwise_->pixel_kernel =
@@ -344,26 +357,44 @@ class ConvLayer final : public ExtraLayer {
     const ConvSpec& c = c_;
     const DepthwiseFast& f = *depthwise_;
     const size_t n = static_cast<size_t>(lanes);
-    if (f.kernel && (lanes == kSmallBlock || lanes == kKernelBlock)) {
-      // The window's taps inside the image, in Run's order.
+    const bool on32 = f.mac32 && lanes == kKernelBlock;
+    if (on32 || (f.kernel && (lanes == kSmallBlock || lanes == kKernelBlock))) {
+      thread_local std::vector<int32_t> in32;
+      if (on32) {
+        const size_t values = static_cast<size_t>(c.in_height) * c.in_width * c.n_chan * n;
+        if (in32.size() < values) in32.resize(values);
+        NarrowRaws(in, in32.data(), values);
+      }
+      // The window's taps inside the image, in Run's order: their pixels' offsets and weights.
+      thread_local std::vector<size_t> at, w0;
       thread_local std::vector<const int64_t*> px;
-      thread_local std::vector<size_t> w0;
+      thread_local std::vector<const int32_t*> px32;
       for (int oh = 0; oh < c.out_height; ++oh) {
         for (int ow = 0; ow < c.out_width; ++ow) {
-          px.clear();
+          at.clear();
           w0.clear();
           for (int kh = 0; kh < c.filt_height; ++kh) {
             const int iy = oh * c.stride_height + kh - c.pad_top;
             for (int kw = 0; kw < c.filt_width; ++kw) {
               const int ix = ow * c.stride_width + kw - c.pad_left;
               if (iy < 0 || iy >= c.in_height || ix < 0 || ix >= c.in_width) continue;
-              px.push_back(in + (static_cast<size_t>(iy) * c.in_width + ix) * c.n_chan * n);
+              at.push_back((static_cast<size_t>(iy) * c.in_width + ix) * c.n_chan * n);
               w0.push_back(static_cast<size_t>(kh * c.filt_width + kw) * c.n_chan);
             }
           }
           int64_t* py = y + (static_cast<size_t>(oh) * c.out_width + ow) * c.n_filt * n;
-          f.pixel_kernel(*f.kernel, px.data(), w0.data(), static_cast<int>(px.size()),
-                               c.weights.data(), bias_accum_.data(), c.n_chan, lanes, py);
+          const int n_taps = static_cast<int>(at.size());
+          if (on32) {
+            px32.clear();
+            for (size_t k : at) px32.push_back(in32.data() + k);
+            DepthwisePixel32(px32.data(), w0.data(), n_taps, w32_.data(), bias32_.data(), c.n_chan,
+                             f.params32, f.to_result, py);
+          } else {
+            px.clear();
+            for (size_t k : at) px.push_back(in + k);
+            f.pixel_kernel(*f.kernel, px.data(), w0.data(), n_taps, c.weights.data(),
+                           bias_accum_.data(), c.n_chan, lanes, py);
+          }
         }
       }
       return;

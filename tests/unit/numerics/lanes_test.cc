@@ -79,12 +79,15 @@ TEST_P(LanesTest, ArithmeticMatchesScalarDefinitions) {
                 select = Run(LanesOp::kSelectNegative, a, b, c),
                 trip = Run(LanesOp::kInt32RoundTrip, a), u16 = Run(LanesOp::kWidenU16, a),
                 i16 = Run(LanesOp::kWidenI16, a);
-    // A range around a's lanes for half of them.
+    // A range around a's lanes for half of them (a + d, or a where that leaves int64).
+    auto offset = [](int64_t v, int64_t d) {
+      int64_t r;
+      return __builtin_add_overflow(v, d, &r) ? v : r;
+    };
     Lanes lo = b, hi = c;
     for (int k = 0; k < 8; k += 2) {
-      lo[k] = a[k] - static_cast<int64_t>(rng_() % 3);
-      hi[k] = a[k] + static_cast<int64_t>(rng_() % 3) - 1;
-      if (lo[k] > a[k]) lo[k] = a[k];  // a[k] - x wrapped at INT64_MIN
+      lo[k] = offset(a[k], -static_cast<int64_t>(rng_() % 3));
+      hi[k] = offset(a[k], static_cast<int64_t>(rng_() % 3) - 1);
     }
     const Lanes keep = Run(LanesOp::kKeepInRange, a, lo, hi);
     for (int k = 0; k < 8; ++k) {

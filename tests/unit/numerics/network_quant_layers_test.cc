@@ -264,7 +264,8 @@ TEST(DepthwiseConv, RandomAgainstDefinition) {
 
 // Random types (every Q/O mode, signed and unsigned, products up to ~60 bits and beyond, where
 // the block form falls back to the exact path) in batches through Network::Run (the depthwise
-// block form, lanes past the last sample included) against the reference.
+// block forms: int32 lanes where the MAC fits them, else int64; lanes past the last sample
+// included) against the reference.
 TEST(DepthwiseConv, RandomTypesInBatchesMatchTheReference) {
   std::mt19937 rng(23);
   auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
@@ -279,7 +280,7 @@ TEST(DepthwiseConv, RandomTypesInBatchesMatchTheReference) {
     std::vector<int64_t> v = batch_check::RandomRaws(t, static_cast<int>(n), rng);
     return v;
   };
-  for (int trial = 0; trial < 50; ++trial) {
+  for (int trial = 0; trial < 100; ++trial) {
     ConvSpec c;
     c.depthwise = true;
     c.in_height = pick(1, 4);
