@@ -634,38 +634,73 @@ FPGAAS_CLONES void DenseWrap32Sample(const int32_t* x, const int32_t* w_by_in, c
 namespace {
 
 // DepthwisePixel32's channels with the rounding and overflow fixed: the kKernelBlock lanes of a
-// channel are one FastMac per tap (GCC vectorizes across the lanes), then the sums go to accum_t
-// (wrapped to acc_width bits under AP_WRAP) and through to_result.
+// channel are 8 explicit vectors of 8 int32 lanes (FastMac's arithmetic on each; left to itself
+// GCC unrolled the taps and kept the lanes scalar), then the sums go to accum_t (wrapped to
+// acc_width bits under AP_WRAP) and through to_result.
 template <ProductRounding kR, AccumOverflow kO>
-void DepthwisePixel32Impl(const int32_t* const* px, const size_t* w0, int n_taps,
-                          const int32_t* weights, const int32_t* bias, int n_chan,
-                          const DenseFastParams& p, const FastConvert& to_result, int64_t* y) {
-  constexpr int kLanes = kKernelBlock;
+FPGAAS_INLINE void DepthwisePixel32Impl(const int32_t* const* px, const size_t* w0, int n_taps,
+                                        const int32_t* weights, const int32_t* bias, int n_chan,
+                                        const DenseFastParams& p, const FastConvert& to_result,
+                                        int64_t* y) {
+  using S = int32_t __attribute__((vector_size(32)));
+  using U = uint32_t __attribute__((vector_size(32)));
+  constexpr int kLanes = kKernelBlock, kWidth = 8, kVectors = kLanes / kWidth;
   const int sr = p.shift_right, sl = p.shift_left;
-  const auto rc_pos = static_cast<int32_t>(p.round_const),
-             rc_neg = static_cast<int32_t>(p.round_const_neg);
-  const auto lo = static_cast<int32_t>(p.lo), hi = static_cast<int32_t>(p.hi);
+  const S zero = S{}, one = zero + 1, rc_pos = zero + static_cast<int32_t>(p.round_const),
+          rc_neg = zero + static_cast<int32_t>(p.round_const_neg),
+          lo = zero + static_cast<int32_t>(p.lo), hi = zero + static_cast<int32_t>(p.hi);
   const int unused = 64 - p.acc_width;
   const uint64_t mask = (uint64_t{1} << p.acc_width) - 1;
   for (int ch = 0; ch < n_chan; ++ch) {
     const size_t at = static_cast<size_t>(ch) * kLanes;
-    int32_t a[kLanes];
-    for (int b = 0; b < kLanes; ++b) a[b] = bias[ch];
+    S a[kVectors];
+    for (S& v : a) v = zero + bias[ch];
     for (int t = 0; t < n_taps; ++t) {
-      const int32_t w = weights[w0[t] + static_cast<size_t>(ch)];
+      const auto w = static_cast<uint32_t>(weights[w0[t] + static_cast<size_t>(ch)]);
       const int32_t* x = px[t] + at;
-      for (int b = 0; b < kLanes; ++b) {
-        a[b] = FastMac<int32_t, kR, kO>(a[b], x[b], w, sr, sl, rc_pos, rc_neg, lo, hi);
+      for (int k = 0; k < kVectors; ++k) {
+        S xv;
+        std::memcpy(&xv, x + k * kWidth, sizeof(S));
+        const S prod = reinterpret_cast<S>(reinterpret_cast<U>(xv) * w);
+        S q;
+        if constexpr (kR == ProductRounding::kLeft) {
+          q = reinterpret_cast<S>(reinterpret_cast<U>(prod) << sl);
+        } else if constexpr (kR == ProductRounding::kTrn) {
+          q = prod >> sr;
+        } else {
+          S rc;
+          if constexpr (kR == ProductRounding::kConst) {
+            rc = rc_pos;
+          } else if constexpr (kR == ProductRounding::kSign) {
+            rc = prod < 0 ? rc_neg : rc_pos;
+          } else {
+            rc = rc_pos + ((prod >> sr) & one);
+          }
+          q = reinterpret_cast<S>(reinterpret_cast<U>(prod) + reinterpret_cast<U>(rc)) >> sr;
+        }
+        if constexpr (kO == AccumOverflow::kWrap) {
+          a[k] = reinterpret_cast<S>(reinterpret_cast<U>(a[k]) + reinterpret_cast<U>(q));
+        } else if constexpr (kO == AccumOverflow::kClamp) {
+          q = q < lo ? lo : (q > hi ? hi : q);
+          const S sum = a[k] + q;
+          a[k] = sum < lo ? lo : (sum > hi ? hi : sum);
+        } else {
+          q = (q < lo) | (q > hi) ? zero : q;
+          const S sum = a[k] + q;
+          a[k] = (sum < lo) | (sum > hi) ? zero : sum;
+        }
       }
     }
+    int32_t sums[kLanes];
+    std::memcpy(sums, a, sizeof(sums));
     int64_t* yc = y + at;
     for (int b = 0; b < kLanes; ++b) {
-      const auto v = static_cast<uint64_t>(static_cast<int64_t>(a[b]));
+      const auto v = static_cast<uint64_t>(static_cast<int64_t>(sums[b]));
       if constexpr (kO == AccumOverflow::kWrap) {
         yc[b] = p.acc_signed ? static_cast<int64_t>(v << unused) >> unused
                              : static_cast<int64_t>(v & mask);
       } else {
-        yc[b] = a[b];
+        yc[b] = sums[b];
       }
     }
     if (!to_result.identity) ApplyConvert(to_result, yc, yc, kLanes);
