@@ -239,11 +239,10 @@ class TableActivation final : public ExtraLayer {
   // SigmoidLikeRows / EluRows on the rows kernel of the best instruction set this CPU has
   // (AVX-512F or AVX2), where the raws lie within [-2^30, 2^31) and the index is a right shift.
   void PlanRowsKernel(bool elu, int64_t factor) {
-    const KernelIsa isa = BestKernelIsa();
-    if (isa == KernelIsa::kPortable || in_.width > 31 || index_shift_ < 1 || index_shift_ > 62) {
+    rows_kernel_fn_ = KernelFor<TableRowsFn>(BestKernelIsa(), TableRowsAvx512, TableRowsAvx2);
+    if (rows_kernel_fn_ == nullptr || in_.width > 31 || index_shift_ < 1 || index_shift_ > 62) {
       return;
     }
-    rows_kernel_fn_ = isa == KernelIsa::kAvx512 ? TableRowsAvx512 : TableRowsAvx2;
     TableRowsPlan p;
     p.elu = elu;
     p.out = out_.data();

@@ -280,6 +280,12 @@ bool KernelIsaAvailable(KernelIsa isa);
 // (depthwise, table activations, recurrent cells, layer norm, the block unpack) are built for
 // AVX-512F and AVX2 in the same files' pairs and picked by it.
 KernelIsa BestKernelIsa();
+// One of an explicit kernel's two builds for isa: avx512 on kAvx512, avx2 on kAvx2, null on
+// kPortable.
+template <typename Fn>
+Fn KernelFor(KernelIsa isa, Fn avx512, Fn avx2) {
+  return isa == KernelIsa::kAvx512 ? avx512 : isa == KernelIsa::kAvx2 ? avx2 : nullptr;
+}
 void DenseMul32BlockOn(KernelIsa isa, const int64_t* x, int lanes, const int64_t* w_by_out,
                        const int64_t* bias, int n_in, int n_out, const DenseFastParams& p,
                        const DenseEpilogue& e, int64_t* y);

@@ -185,17 +185,11 @@ class LayerNormLayer final : public ExtraLayer {
   void PlanKernel() {
     const Fast& f = *fast_;
     const int shift = l_.accum_type.fractional_bits() - l_.table_range_power2;
-    switch (BestKernelIsa()) {
-      case KernelIsa::kAvx512:
-        row_kernel_ = LayerNormRowAvx512;
-        break;
-      case KernelIsa::kAvx2:
-        row_kernel_ = LayerNormRowAvx2;
-        break;
-      case KernelIsa::kPortable:
-        return;
+    row_kernel_ = KernelFor<LayerNormRowFn>(BestKernelIsa(), LayerNormRowAvx512, LayerNormRowAvx2);
+    if (row_kernel_ == nullptr || l_.accum_type.width > 31 || l_.scale_type.width > 31 ||
+        shift < 0 || shift >= 63) {
+      return;
     }
-    if (l_.accum_type.width > 31 || l_.scale_type.width > 31 || shift < 0 || shift >= 63) return;
     LayerNormKernelPlan p;
     p.dim = dim_;
     p.in_to_accum = VectorConvert::Of(f.in_to_accum);

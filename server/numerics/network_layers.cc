@@ -344,10 +344,9 @@ class ConvLayer final : public ExtraLayer {
       w32_.assign(c.weights.begin(), c.weights.end());
       bias32_.assign(bias_accum_.begin(), bias_accum_.end());
     }
-    const KernelIsa isa = BestKernelIsa();
-    if (depthwise_->mul32 && isa != KernelIsa::kPortable) {
-      depthwise_->pixel_kernel =
-          isa == KernelIsa::kAvx512 ? DepthwisePixelAvx512 : DepthwisePixelAvx2;
+    depthwise_->pixel_kernel =
+        KernelFor<DepthwisePixelFn>(BestKernelIsa(), DepthwisePixelAvx512, DepthwisePixelAvx2);
+    if (depthwise_->mul32 && depthwise_->pixel_kernel != nullptr) {
       depthwise_->kernel = DepthwiseKernelPlan{VectorConvert::Of(*product), VectorConvert::Of(*sum),
                                                VectorConvert::Of(*result)};
     }
