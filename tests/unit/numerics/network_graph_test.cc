@@ -726,9 +726,14 @@ TEST(GraphLayers, ConvBlocksMatchTheReference) {
 // every batch size of kBatchSizes against the reference. A move whose conversion keeps every raw
 // (its own type, under any Q/O modes but AP_SAT_SYM, or a wider one) is read through by the layer
 // after it when that layer reads it alone (the block path skips it); a move to another type, a
-// move's output that is also a network output, and a conv with no such form run as layers.
-TEST(GraphLayers, ConvsReadingThroughMovesMatchTheReference) {
-  for (uint32_t seed = 1; seed <= 120; ++seed) {
+// move's output that is also a network output, and a conv with no such form run as layers. Seeds
+// 1-120 in four shards of 30 (separate ctest cases: under ASan the whole took 475 s of ctest's
+// 600 s limit on a 2-core VM).
+class ConvsReadingThroughMovesTest : public testing::TestWithParam<uint32_t> {};
+
+TEST_P(ConvsReadingThroughMovesTest, MatchTheReference) {
+  const uint32_t first = 1 + 30 * GetParam();
+  for (uint32_t seed = first; seed < first + 30; ++seed) {
     RandomGraph g(seed);
     auto type = [&]() { return g.AnyType(g.Int(0, 3) == 0 ? 36 : 16); };
     Shape shape{g.Int(1, 4), g.Int(1, 6), g.Int(1, 3)};
@@ -817,6 +822,8 @@ TEST(GraphLayers, ConvsReadingThroughMovesMatchTheReference) {
     EXPECT_TRUE(batch_check::BatchesMatchReference(s, **net, rng)) << "seed " << seed;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Shards, ConvsReadingThroughMovesTest, testing::Range(0u, 4u));
 
 // Pooling at every batch size of kBatchSizes (the block path: every channel of an output pixel at
 // once) against the GMP reference: max and average, io_parallel (padding, count_pad) and io_stream
