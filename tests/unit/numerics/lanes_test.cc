@@ -2,6 +2,7 @@
 // scalar definitions, on every instruction set this CPU has: the AVX2 forms emulate 64-bit
 // arithmetic shifts, min/max, products and masks, so every shift count, the int64 extremes and the
 // masked table reads are covered here, not only through the layers that happen to use them.
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
