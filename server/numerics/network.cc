@@ -16,6 +16,7 @@
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_layers_internal.h"
+#include "server/numerics/network_softmax_kernel.h"
 #include "server/util/cpu_dispatch.h"
 
 namespace fpgaas::numerics {
@@ -206,6 +207,10 @@ struct CompiledLayer {
   // Every exp_table_sum and inv_table entry fits int32: e * inv as one 32x32->64 multiply.
   bool softmax_products_32 = false;
   internal::FastConvert softmax_norm, softmax_add, softmax_inv_inp, softmax_out;
+  // Those recipes as one explicit vector kernel (when this CPU has one of its instruction sets);
+  // the plan's slice size and table pointers are filled at each call (SoftmaxKernelOf).
+  internal::SoftmaxSlicesFn softmax_slices = nullptr;
+  internal::SoftmaxKernelPlan softmax_kernel;
 };
 
 }  // namespace
@@ -449,6 +454,15 @@ absl::Status CompileActivation(const ActivationSpec& a, CompiledLayer& l) {
   return absl::OkStatus();
 }
 
+// The pattern mask and shift of IndexFromRealVal(t, raw, bits) = (raw & mask) >> shift.
+struct TableIndex {
+  uint64_t mask;
+  int shift;
+};
+TableIndex MakeTableIndex(const FixedType& t, int bits) {
+  return {t.width == 64 ? ~uint64_t{0} : (uint64_t{1} << t.width) - 1, t.width - bits};
+}
+
 absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
   const std::string& name = l.spec->name;
   l.kind = OpKind::kSoftmax;
@@ -561,6 +575,21 @@ absl::Status CompileSoftmax(const SoftmaxSpec& s, CompiledLayer& l) {
       l.softmax_add = *add;
       l.softmax_inv_inp = *inv_inp;
       l.softmax_out = *out;
+      l.softmax_slices = internal::KernelFor<internal::SoftmaxSlicesFn>(
+          internal::BestKernelIsa(), internal::SoftmaxSlicesAvx512, internal::SoftmaxSlicesAvx2);
+      internal::SoftmaxKernelPlan& p = l.softmax_kernel;
+      p.stable = stable_new;
+      p.norm = internal::VectorConvert::Of(*norm);
+      p.add = internal::VectorConvert::Of(*add);
+      p.inv_inp = internal::VectorConvert::Of(*inv_inp);
+      p.out = internal::VectorConvert::Of(*out);
+      const TableIndex exp_index = MakeTableIndex(exp_index_type, exp_bits);
+      const TableIndex inv_index = MakeTableIndex(l.inv_index_type, inv_bits);
+      p.exp_mask = exp_index.mask;
+      p.exp_shift = exp_index.shift;
+      p.inv_mask = inv_index.mask;
+      p.inv_shift = inv_index.shift;
+      p.products_32 = l.softmax_products_32;
     }
   }
   return absl::OkStatus();
@@ -899,15 +928,6 @@ bool HasSoftmaxBlock(const CompiledLayer& l) {
   return s.implementation == SoftmaxImplementation::kArgmax || l.softmax_fast;
 }
 
-// The pattern mask and shift of IndexFromRealVal(t, raw, bits) = (raw & mask) >> shift.
-struct TableIndex {
-  uint64_t mask;
-  int shift;
-};
-TableIndex MakeTableIndex(const FixedType& t, int bits) {
-  return {t.width == 64 ? ~uint64_t{0} : (uint64_t{1} << t.width) - 1, t.width - bits};
-}
-
 // y[k] = table[x[k]'s index] for k < n (y may be x): the indices in one vectorized pass, then the
 // loads. Index, load and store in one loop was front-end bound at about one value per cycle.
 FPGAAS_NUMERICS_CLONES void LookupRows(const int64_t* table, TableIndex index, const int64_t* x,
@@ -948,9 +968,19 @@ inline int64_t Mul32(int64_t a, int64_t b) {
   return static_cast<int64_t>(static_cast<int32_t>(a)) * static_cast<int32_t>(b);
 }
 
+// l's softmax kernel plan for slices of n values, with its tables.
+internal::SoftmaxKernelPlan SoftmaxKernelOf(const CompiledLayer& l, int n) {
+  internal::SoftmaxKernelPlan p = l.softmax_kernel;
+  p.n = n;
+  p.exp_table = l.exp_table_sum.data();
+  p.inv_table = l.inv_table.data();
+  return p;
+}
+
 // One softmax slice of every lane b < count: its n values are the rows x + j * row_step (lane b at
 // [b]), written to the same rows of y. The steps of RunSoftmaxSlice (argmax; the int64 form of
-// stable / latency) with each step a loop over the lanes.
+// stable / latency) with each step a loop over the lanes; stable / latency lanes in whole groups
+// of 8 on the layer's vector kernel when it has one.
 FPGAAS_NUMERICS_CLONES void SoftmaxSliceBlock(const CompiledLayer& l, const int64_t* x, int64_t* y,
                                               size_t row_step, int n, int count,
                                               BlockScratch& scratch) {
@@ -979,6 +1009,15 @@ FPGAAS_NUMERICS_CLONES void SoftmaxSliceBlock(const CompiledLayer& l, const int6
       for (int b = 0; b < count; ++b) yj[b] = best_at[b] == j ? one : 0;
     }
     return;
+  }
+  if (const int vector_lanes = count / 8 * 8;
+      l.softmax_slices != nullptr && vector_lanes > 0 &&
+      l.softmax_slices(SoftmaxKernelOf(l, n), x, y, row_step, 0, 1, vector_lanes,
+                       BlockScratch::Sized(scratch.softmax_x, 32 * static_cast<size_t>(n)))) {
+    if (vector_lanes == count) return;
+    x += vector_lanes;
+    y += vector_lanes;
+    count -= vector_lanes;
   }
   // Rows of `count` values: e (the exponentials, in the sum's type), acc (the sum tree, then the
   // products), and one row of per-lane values (the maximum, then the inverse).
@@ -1065,6 +1104,11 @@ FPGAAS_NUMERICS_CLONES void SoftmaxSlicesBlock(const CompiledLayer& l, const int
   const SoftmaxSpec& s = std::get<SoftmaxSpec>(l.spec->op);
   const size_t row = static_cast<size_t>(lanes);
   const size_t step = static_cast<size_t>(n) * row;  // one slice
+  if (l.softmax_slices != nullptr &&
+      l.softmax_slices(SoftmaxKernelOf(l, n), x, y, row, step, groups, lanes,
+                       BlockScratch::Sized(scratch.softmax_x, 32 * static_cast<size_t>(n)))) {
+    return;
+  }
   const size_t total = static_cast<size_t>(groups) * step;
   const size_t per_lane = static_cast<size_t>(groups) * row;  // one value per slice and lane
   int64_t* e = BlockScratch::Sized(scratch.softmax_x, total);

@@ -29,7 +29,7 @@ namespace {
 
 using I64x8 = __m512i;
 using Mask8 = __mmask8;
-// A shift count for Sra / Sll (any count 0..63).
+// A shift count for Sra / Srl / Sll (any count 0..63).
 struct Shift {
   __m128i n;
 };
@@ -54,6 +54,7 @@ FPGAAS_LANES_INLINE I64x8 Mul32(I64x8 a, I64x8 b) { return _mm512_mul_epi32(a, b
 FPGAAS_LANES_INLINE I64x8 MulLo64(I64x8 a, I64x8 b) { return _mm512_mullox_epi64(a, b); }
 FPGAAS_LANES_INLINE Shift ShiftBy(int n) { return Shift{_mm_cvtsi32_si128(n)}; }
 FPGAAS_LANES_INLINE I64x8 Sra(I64x8 v, const Shift& s) { return _mm512_sra_epi64(v, s.n); }
+FPGAAS_LANES_INLINE I64x8 Srl(I64x8 v, const Shift& s) { return _mm512_srl_epi64(v, s.n); }
 FPGAAS_LANES_INLINE I64x8 Sll(I64x8 v, const Shift& s) { return _mm512_sll_epi64(v, s.n); }
 // All ones where v < 0, else zero.
 FPGAAS_LANES_INLINE I64x8 SignMask(I64x8 v) { return _mm512_srai_epi64(v, 63); }
@@ -157,6 +158,9 @@ FPGAAS_LANES_INLINE __m256i SraHalf(__m256i v, const Shift& s) {
 }
 FPGAAS_LANES_INLINE I64x8 Sra(I64x8 v, const Shift& s) {
   return I64x8{SraHalf(v.lo, s), SraHalf(v.hi, s)};
+}
+FPGAAS_LANES_INLINE I64x8 Srl(I64x8 v, const Shift& s) {
+  return I64x8{_mm256_srl_epi64(v.lo, s.n), _mm256_srl_epi64(v.hi, s.n)};
 }
 FPGAAS_LANES_INLINE I64x8 Sll(I64x8 v, const Shift& s) {
   return I64x8{_mm256_sll_epi64(v.lo, s.n), _mm256_sll_epi64(v.hi, s.n)};

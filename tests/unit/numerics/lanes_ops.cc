@@ -38,6 +38,8 @@ Lanes Run(LanesOp op, const Lanes& a, const Lanes& b, const Lanes& c, int n, con
       return Out(Max(In(a), In(b)));
     case LanesOp::kSra:
       return Out(Sra(In(a), ShiftBy(n)));
+    case LanesOp::kSrl:
+      return Out(Srl(In(a), ShiftBy(n)));
     case LanesOp::kSll:
       return Out(Sll(In(a), ShiftBy(n)));
     case LanesOp::kSignMask:

@@ -22,6 +22,7 @@ enum class LanesOp {
   kMin,
   kMax,
   kSra,
+  kSrl,
   kSll,  // a by n
   kSignMask,
   kSignExtendLow32,

@@ -117,8 +117,10 @@ TEST_P(LanesTest, ShiftsEveryCount) {
     for (int round = 0; round < 50; ++round) {
       const Lanes a = DrawLanes();
       const Lanes sra = Run(LanesOp::kSra, a, {}, {}, n), sll = Run(LanesOp::kSll, a, {}, {}, n);
+      const Lanes srl = Run(LanesOp::kSrl, a, {}, {}, n);
       for (int k = 0; k < 8; ++k) {
         EXPECT_EQ(sra[k], a[k] >> n) << a[k] << " >> " << n;
+        EXPECT_EQ(srl[k], Wrap(static_cast<uint64_t>(a[k]) >> n)) << a[k] << " >>> " << n;
         EXPECT_EQ(sll[k], Wrap(static_cast<uint64_t>(a[k]) << n)) << a[k] << " << " << n;
       }
     }
