@@ -561,8 +561,11 @@ void UnpackAny(const FixedType& type, const uint8_t* in, int n_features, int cou
 }
 
 FPGAAS_CLONES void ReluFast(const FastConvert& c, const int64_t* x, int64_t* y, size_t n) {
-  for (size_t k = 0; k < n; ++k) y[k] = x[k] > 0 ? x[k] : 0;
-  if (!c.identity) ApplyConvert(c, y, y, n);
+  if (c.identity) {
+    for (size_t k = 0; k < n; ++k) y[k] = x[k] > 0 ? x[k] : 0;
+  } else {
+    ApplyConvert<true>(c, x, y, n);
+  }
 }
 
 }  // namespace

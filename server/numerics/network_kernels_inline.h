@@ -5,6 +5,7 @@
 #ifndef FPGAAS_SERVER_NUMERICS_NETWORK_KERNELS_INLINE_H_
 #define FPGAAS_SERVER_NUMERICS_NETWORK_KERNELS_INLINE_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -16,8 +17,9 @@
 namespace fpgaas::numerics::internal {
 namespace {
 
-// One loop per overflow kind, so each vectorizes without a branch in the body.
-template <FastOverflow kKind, typename In, typename Out>
+// One loop per overflow kind, so each vectorizes without a branch in the body. kRelu: the source
+// is max(x, 0) (a relu before the conversion, in the same pass).
+template <FastOverflow kKind, bool kRelu, typename In, typename Out>
 FPGAAS_INLINE void ConvertLoop(const FastConvert& c, const In* x, Out* y, size_t n) {
   const int unused = 64 - c.width;
   const uint64_t mask = c.width == 64 ? ~uint64_t{0} : (uint64_t{1} << c.width) - 1;
@@ -25,7 +27,7 @@ FPGAAS_INLINE void ConvertLoop(const FastConvert& c, const In* x, Out* y, size_t
   const int64_t rc_pos = c.round_const, rc_neg = c.round_const_neg, conv = c.conv_mask;
   const int64_t lo = c.lo, hi = c.hi;
   for (size_t k = 0; k < n; ++k) {
-    const int64_t xk = static_cast<int64_t>(x[k]);
+    const int64_t xk = kRelu ? std::max<int64_t>(x[k], 0) : static_cast<int64_t>(x[k]);
     const int64_t rc = (xk < 0 ? rc_neg : rc_pos) + ((xk >> shift_right) & conv);
     const int64_t v =
         static_cast<int64_t>(static_cast<uint64_t>((xk + rc) >> shift_right) << shift_left);
@@ -43,17 +45,17 @@ FPGAAS_INLINE void ConvertLoop(const FastConvert& c, const In* x, Out* y, size_t
   }
 }
 
-template <typename In, typename Out>
+template <bool kRelu = false, typename In, typename Out>
 FPGAAS_INLINE void ApplyConvert(const FastConvert& c, const In* x, Out* y, size_t n) {
   switch (c.kind) {
     case FastOverflow::kWrapSigned:
-      return ConvertLoop<FastOverflow::kWrapSigned>(c, x, y, n);
+      return ConvertLoop<FastOverflow::kWrapSigned, kRelu>(c, x, y, n);
     case FastOverflow::kWrapUnsigned:
-      return ConvertLoop<FastOverflow::kWrapUnsigned>(c, x, y, n);
+      return ConvertLoop<FastOverflow::kWrapUnsigned, kRelu>(c, x, y, n);
     case FastOverflow::kClamp:
-      return ConvertLoop<FastOverflow::kClamp>(c, x, y, n);
+      return ConvertLoop<FastOverflow::kClamp, kRelu>(c, x, y, n);
     case FastOverflow::kZero:
-      return ConvertLoop<FastOverflow::kZero>(c, x, y, n);
+      return ConvertLoop<FastOverflow::kZero, kRelu>(c, x, y, n);
   }
 }
 
@@ -88,8 +90,11 @@ FPGAAS_INLINE void EpilogueTail(const DenseEpilogue& e, int j, int64_t* t, size_
   if (e.relu) {
     // relu: y > 0 ? relu_result(y) : 0, which is relu_result(max(y, 0)) as every fast conversion
     // maps 0 to 0.
-    for (size_t b = 0; b < n; ++b) t[b] = t[b] > 0 ? t[b] : 0;
-    if (!e.relu_result.identity) ApplyConvert(e.relu_result, t, t, n);
+    if (e.relu_result.identity) {
+      for (size_t b = 0; b < n; ++b) t[b] = t[b] > 0 ? t[b] : 0;
+    } else {
+      ApplyConvert<true>(e.relu_result, t, t, n);
+    }
   }
 }
 
