@@ -22,7 +22,7 @@ struct ReduceRuns {
   explicit ReduceRuns(int n) {
     while (n >= 3) {
       int log2 = 0;
-      while ((2 << log2) <= n - 1) ++log2;
+      while ((int64_t{2} << log2) <= n - 1) ++log2;
       log2_size[count++] = log2;
       n -= 1 << log2;
     }
