@@ -32,9 +32,8 @@ constexpr int kMaxTableSize = 1 << 20;
 // Exact intermediates are held in 128-bit integers: every product/sum must fit this many bits.
 constexpr int kMaxExactBits = 120;
 
-int MagnitudeBits(const FixedType& t) { return t.is_signed ? t.width - 1 : t.width; }
 // Every raw value of t is an int32_t (activations of such types may be held in int32 lanes).
-bool FitsInt32(const FixedType& t) { return MagnitudeBits(t) <= 31; }
+bool FitsInt32(const FixedType& t) { return internal::MagnitudeBits(t) <= 31; }
 
 bool IsPowerOfTwo(int n) { return n > 0 && (n & (n - 1)) == 0; }
 int Log2(int n) {

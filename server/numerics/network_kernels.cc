@@ -72,8 +72,6 @@ FPGAAS_CLONES void BatchNormFast(const int64_t* x, int lanes, int n, const int64
   }
 }
 
-int MagnitudeBits(const FixedType& t) { return t.is_signed ? t.width - 1 : t.width; }
-
 // MacConvertRaws with both overflow kinds fixed; x and w within int32 (32x32->64 multiplies).
 template <FastOverflow kProduct, FastOverflow kSum>
 FPGAAS_INLINE void MacConvertLoop(const FastConvert& product, const FastConvert& sum,

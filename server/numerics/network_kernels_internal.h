@@ -52,6 +52,9 @@ struct FastConvert {
 };
 std::optional<FastConvert> MakeFastConvert(const FixedType& from, const FixedType& to);
 
+// Bits of a raw's magnitude: |raw| <= 2^MagnitudeBits(t) for every raw of t.
+inline int MagnitudeBits(const FixedType& t) { return t.is_signed ? t.width - 1 : t.width; }
+
 // The signed type holding every value of `bits` magnitude-and-sign bits at f fractional bits:
 // the source type of a FastConvert over an exact int64 intermediate (a sum or a product).
 inline FixedType ExactType(int bits, int f) {

@@ -203,6 +203,7 @@ class LayerNormLayer final : public ExtraLayer {
     p.scales = l_.scales.data();
     p.bias_aligned = f.bias_aligned.data();
     p.product_shift = f.product_shift;
+    p.scaled_fits_int32 = MagnitudeBits(l_.accum_type) + MagnitudeBits(l_.scale_type) <= 30;
     kernel_ = p;
   }
 

@@ -24,6 +24,7 @@ struct LayerNormKernelPlan {
   const int64_t* scales = nullptr;
   const int64_t* bias_aligned = nullptr;
   int product_shift = 0;
+  bool scaled_fits_int32 = false;  // every e * scale lies within int32 (e * s * t as Mul32)
 };
 
 // One row of dim values for lanes (a multiple of 16, at most kKernelBlock): x[i * lanes + b] ->

@@ -71,7 +71,8 @@ bool LayerNormRowOnLanes(const LayerNormKernelPlan& p, const int64_t* x, int64_t
       const I64x8 bias = Set1(p.bias_aligned[i]);
       for (int c = 0; c < K; ++c) {
         const I64x8 es = Mul32(LoadLanes(scratch + 8 * (c * dim + i)), scale);
-        v[c] = Add(Sll(MulLo64(es, t[c]), product_shift), bias);
+        const I64x8 est = p.scaled_fits_int32 ? Mul32(es, t[c]) : MulLo64(es, t[c]);
+        v[c] = Add(Sll(est, product_shift), bias);
       }
       ApplyN(to_result, v);
       for (int c = 0; c < K; ++c) StoreLanes(y + i * row + q0 + 8 * c, v[c]);
