@@ -173,6 +173,9 @@ struct CompiledLayer {
   std::shared_ptr<const internal::ExtraLayer> block_extra;
   std::vector<int> block_in_buffers;
   bool skip_in_block = false;
+  // The buffer RunGraphBlock writes: out_buffer, or the last layer's fused into this one's
+  // epilogue (FuseEpilogues).
+  int block_out_buffer = 0;
 
   // Dense.
   std::vector<int64_t> bias_accum;                  // biases converted to accum_t
@@ -248,6 +251,11 @@ struct Network::Impl {
   // cropping, resize keeping the raws) reads the move's source instead when it has a form that
   // does (ExtraLayer::ReadingMovedRows); RunGraphBlock then skips the move. Moves compose.
   void ElideMoves();
+  // Graph networks: a relu that alone reads a fast dense layer or an extra layer with a
+  // BlockEpilogue (a convolution) joins that layer's kernel epilogue in RunGraphBlock, as in
+  // FuseFollowing, and is skipped there. After ElideMoves. (Not a batch norm: the int32 kernels'
+  // epilogue with one costs more than the batch norm's own pass; measured on deploy/models/cnn.)
+  void FuseEpilogues();
   void RunDenseFast(const CompiledLayer& l, const int64_t* x, int64_t* y, int lanes) const;
   void RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* y, int count, int lanes) const;
   void RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, int64_t* y) const;
@@ -347,39 +355,49 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
   return absl::OkStatus();
 }
 
-// Fuses a vectorized batch norm and/or a relu that directly follow a fast dense layer (dense ->
-// relu, dense -> batchnorm, dense -> batchnorm -> relu) into the dense kernel's epilogue: the same
-// arithmetic per value (EpilogueTail), without a pass over the block per layer. Called once the
-// layers are final (the epilogue points into layers[k + 1]).
-void FuseFollowing(std::vector<CompiledLayer>& layers, size_t k) {
-  CompiledLayer& dense = layers[k];
-  if (dense.kind != OpKind::kDense || !dense.result_fast) return;
-  // The int32-lane kernels store every fused result in int32.
-  const bool wide = dense.dense_kernel == internal::DenseKernelKind::kFast64;
-  internal::DenseEpilogue e = dense.epilogue_result;
-  size_t next = k + 1;
+// Appends what a vectorized batch norm `bn` and then a relu `relu` (either may be null) compute
+// to epilogue e: the same arithmetic per value (EpilogueTail) without a pass over the block per
+// layer. Returns how many joined; a relu after a batch norm that could not join does not join
+// either. int32_results: the kernel stores every result in int32 lanes. e then points into bn.
+int AppendFollowing(internal::DenseEpilogue& e, bool int32_results, const CompiledLayer* bn,
+                    const CompiledLayer* relu) {
   int fused = 0;
-  if (next < layers.size() && layers[next].kind == OpKind::kBatchNorm && layers[next].bn_plan &&
-      (wide || FitsInt32(layers[next].out_type))) {
-    const CompiledLayer& bn = layers[next];
-    e.bn_scale = std::get<BatchNormSpec>(bn.spec->op).scale.data();
-    e.bn_bias = bn.bn_plan->bias_aligned.data();
-    e.bn_shift_left = bn.bn_plan->product_shift_left;
+  if (bn != nullptr) {
+    if (!bn->bn_plan || (int32_results && !FitsInt32(bn->out_type))) return 0;
+    e.bn_scale = std::get<BatchNormSpec>(bn->spec->op).scale.data();
+    e.bn_bias = bn->bn_plan->bias_aligned.data();
+    e.bn_shift_left = bn->bn_plan->product_shift_left;
     e.bn_mul32 =
-        FitsInt32(bn.in_type) && FitsInt32(std::get<BatchNormSpec>(bn.spec->op).scale_type);
-    e.bn_result = bn.bn_plan->to_result;
+        FitsInt32(bn->in_type) && FitsInt32(std::get<BatchNormSpec>(bn->spec->op).scale_type);
+    e.bn_result = bn->bn_plan->to_result;
     ++fused;
-    ++next;
   }
-  if (next < layers.size() && layers[next].kind == OpKind::kRelu &&
-      (wide || FitsInt32(layers[next].out_type))) {
+  if (relu != nullptr && (!int32_results || FitsInt32(relu->out_type))) {
     if (std::optional<internal::FastConvert> c =
-            internal::MakeFastConvert(layers[next].in_type, layers[next].out_type)) {
+            internal::MakeFastConvert(relu->in_type, relu->out_type)) {
       e.relu = true;
       e.relu_result = *c;
       ++fused;
     }
   }
+  return fused;
+}
+
+// Fuses a batch norm and/or a relu that directly follow a fast dense layer of a sequential network
+// (dense -> relu, dense -> batchnorm, dense -> batchnorm -> relu) into the dense kernel's
+// epilogue. Called once the layers are final (the epilogue points into layers[k + 1]).
+void FuseFollowing(std::vector<CompiledLayer>& layers, size_t k) {
+  CompiledLayer& dense = layers[k];
+  if (dense.kind != OpKind::kDense || !dense.result_fast) return;
+  size_t next = k + 1;
+  const CompiledLayer* bn = nullptr;
+  if (next < layers.size() && layers[next].kind == OpKind::kBatchNorm) bn = &layers[next++];
+  const CompiledLayer* relu =
+      next < layers.size() && layers[next].kind == OpKind::kRelu ? &layers[next] : nullptr;
+  internal::DenseEpilogue e = dense.epilogue_result;
+  // The int32-lane kernels store every fused result in int32.
+  const int fused =
+      AppendFollowing(e, dense.dense_kernel != internal::DenseKernelKind::kFast64, bn, relu);
   dense.fused_layers = fused;
   if (fused > 0) dense.epilogue_fused = e;
 }
@@ -740,6 +758,7 @@ absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
     for (size_t k = 0; k + 1 < impl->layers.size(); ++k) FuseFollowing(impl->layers, k);
   } else {
     impl->ElideMoves();
+    impl->FuseEpilogues();
   }
   return std::unique_ptr<Network>(new Network(std::move(impl)));
 }
@@ -1487,13 +1506,14 @@ void Network::Impl::RunDenseFast(const CompiledLayer& l, const int64_t* x, int64
   BlockScratch& scratch = ThreadScratch();
   const size_t n_in_lanes = static_cast<size_t>(l.n_in) * lanes;
   const size_t n_out_lanes = static_cast<size_t>(l.n_out) * lanes;
+  const internal::DenseEpilogue& e = l.fused_layers > 0 ? l.epilogue_fused : l.epilogue_result;
   if (l.dense_kernel == internal::DenseKernelKind::kFast64) {
     if (l.plan.mul32) {
       internal::DenseMul32Block(x, lanes, l.weights_by_out.data(), l.bias_accum.data(), l.n_in,
-                                l.n_out, l.plan.params, l.epilogue_result, y);
+                                l.n_out, l.plan.params, e, y);
     } else {
       internal::DenseFastBlock64(x, lanes, l.weights_by_out.data(), l.bias_accum.data(), l.n_in,
-                                 l.n_out, l.plan.params, l.epilogue_result, y);
+                                 l.n_out, l.plan.params, e, y);
     }
     return;
   }
@@ -1503,12 +1523,12 @@ void Network::Impl::RunDenseFast(const CompiledLayer& l, const int64_t* x, int64
   internal::NarrowRaws(x, x32, n_in_lanes);
   if (l.dense_kernel == internal::DenseKernelKind::kFast32) {
     internal::DenseFastBlock32(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
-                               l.plan.params, l.epilogue_result, y32);
+                               l.plan.params, e, y32);
     internal::WidenRaws(y32, y, n_out_lanes);
     return;
   }
   internal::DenseWrap32Block(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
-                             l.quant, l.result_fast ? l.epilogue_result : l.epilogue_accum, y32);
+                             l.quant, l.result_fast ? e : l.epilogue_accum, y32);
   internal::WidenRaws(y32, y, n_out_lanes);
   if (!l.result_fast) {
     internal::ConvertBlock(std::get<DenseSpec>(l.spec->op).accum_type, y, l.out_type, y,
@@ -1543,6 +1563,43 @@ void Network::Impl::ElideMoves() {
   }
 }
 
+void Network::Impl::FuseEpilogues() {
+  // reader[b]: the layer reading buffer b when it is the only one and b is no network output.
+  std::vector<int> readers(buffers.size(), 0), reader(buffers.size(), -1);
+  for (size_t k = 0; k < layers.size(); ++k) {
+    for (int b : layers[k].in_buffers) {
+      ++readers[b];
+      reader[b] = static_cast<int>(k);
+    }
+  }
+  for (int b : output_buffers) ++readers[b];
+  for (CompiledLayer& l : layers) l.block_out_buffer = l.out_buffer;
+  for (CompiledLayer& l : layers) {
+    const int b = l.out_buffer;
+    if (readers[b] != 1 || reader[b] < 0 || layers[reader[b]].kind != OpKind::kRelu) continue;
+    CompiledLayer& relu = layers[reader[b]];
+    std::optional<internal::ExtraLayer::BlockEpilogue> slot;
+    if (l.kind == OpKind::kDense && l.dense_kernel != internal::DenseKernelKind::kGeneral &&
+        l.result_fast) {
+      slot = internal::ExtraLayer::BlockEpilogue{
+          l.epilogue_result, l.dense_kernel != internal::DenseKernelKind::kFast64};
+    } else if (l.kind == OpKind::kExtra && !l.skip_in_block) {
+      slot = l.block_extra->block_epilogue();
+    }
+    if (!slot) continue;
+    internal::DenseEpilogue e = slot->epilogue;
+    if (AppendFollowing(e, slot->int32_results, nullptr, &relu) == 0) continue;
+    relu.skip_in_block = true;
+    l.block_out_buffer = relu.out_buffer;
+    if (l.kind == OpKind::kDense) {
+      l.fused_layers = 1;
+      l.epilogue_fused = e;
+    } else {
+      l.block_extra = l.block_extra->WithBlockEpilogue(e);
+    }
+  }
+}
+
 void Network::Impl::RunGraphBlock(const uint8_t* const* in, uint8_t* const* out, int count,
                                   int lanes) const {
   const ArenaLease lease(arena_size * lanes);
@@ -1553,10 +1610,10 @@ void Network::Impl::RunGraphBlock(const uint8_t* const* in, uint8_t* const* out,
     internal::UnpackBlock(b.type, in[k], b.size, count, lanes, arena + b.offset * lanes);
   }
   for (const CompiledLayer& l : layers) {
-    int64_t* y = arena + buffers[l.out_buffer].offset * lanes;
+    if (l.skip_in_block) continue;
+    int64_t* y = arena + buffers[l.block_out_buffer].offset * lanes;
     const int64_t* x = arena + buffers[l.in_buffers[0]].offset * lanes;
     if (l.kind == OpKind::kExtra) {
-      if (l.skip_in_block) continue;
       xs.clear();
       for (int b : l.block_in_buffers) xs.push_back(arena + buffers[b].offset * lanes);
       l.block_extra->RunBlock(xs.data(), y, count, lanes);

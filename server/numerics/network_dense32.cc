@@ -34,11 +34,12 @@ FPGAAS_INLINE void OnePassLoop(int acc_width, const FastConvert& to_result, cons
   }
 }
 // OnePassLoop in int32 arithmetic (twice the lanes per vector), for OnePassFitsInt32's types.
-template <bool kSigned, FastOverflow kKind, bool kRelu>
+// kReluFirst: the relu before the conversion (a relu layer's own: relu_result(max(t, 0))).
+template <bool kSigned, FastOverflow kKind, bool kRelu, bool kReluFirst = false>
 FPGAAS_INLINE void OnePassLoop32(int acc_width, const FastConvert& to_result, const uint32_t* sum,
                                  size_t n, int32_t* y) {
   const int unused = 32 - acc_width;
-  const uint32_t mask = (uint32_t{1} << acc_width) - 1;
+  const uint32_t mask = acc_width == 32 ? ~uint32_t{0} : (uint32_t{1} << acc_width) - 1;
   const int sr = to_result.shift_right, sl = to_result.shift_left;
   const int result_unused = 32 - to_result.width;
   const uint32_t result_mask =
@@ -48,8 +49,9 @@ FPGAAS_INLINE void OnePassLoop32(int acc_width, const FastConvert& to_result, co
   const int32_t conv = static_cast<int32_t>(to_result.conv_mask);
   const int32_t lo = static_cast<int32_t>(to_result.lo), hi = static_cast<int32_t>(to_result.hi);
   for (size_t b = 0; b < n; ++b) {
-    const int32_t t = kSigned ? static_cast<int32_t>(sum[b] << unused) >> unused
-                              : static_cast<int32_t>(sum[b] & mask);
+    int32_t t = kSigned ? static_cast<int32_t>(sum[b] << unused) >> unused
+                        : static_cast<int32_t>(sum[b] & mask);
+    if constexpr (kReluFirst) t = t > 0 ? t : 0;
     const int32_t rc = (t < 0 ? rc_neg : rc_pos) + ((t >> sr) & conv);
     const int32_t v = static_cast<int32_t>(static_cast<uint32_t>((t + rc) >> sr) << sl);
     int32_t r;
@@ -122,6 +124,33 @@ FPGAAS_CLONES __attribute__((noinline)) void OnePassEpilogue(const DenseProductQ
                                                              const DenseEpilogue& e,
                                                              const uint32_t* sum, size_t n,
                                                              int32_t* y) {
+  if (e.relu && !e.relu_result.identity) {
+    // The relu's own conversion: relu_result(max(y, 0)), a second pass over the int32 results
+    // (raws of at most to_result.width bits), in int32 arithmetic where it fits.
+    if (q.acc_signed) {
+      OnePassByKind<true, false>(q.acc_width, e.to_result, sum, n, y);
+    } else {
+      OnePassByKind<false, false>(q.acc_width, e.to_result, sum, n, y);
+    }
+    if (!OnePassFitsInt32(e.to_result.width + 1, e.relu_result)) {
+      ApplyConvert<true>(e.relu_result, y, y, n);
+      return;
+    }
+    const uint32_t* raws = reinterpret_cast<const uint32_t*>(y);
+    switch (e.relu_result.kind) {
+      case FastOverflow::kWrapSigned:
+        return OnePassLoop32<true, FastOverflow::kWrapSigned, false, true>(32, e.relu_result, raws,
+                                                                           n, y);
+      case FastOverflow::kWrapUnsigned:
+        return OnePassLoop32<true, FastOverflow::kWrapUnsigned, false, true>(32, e.relu_result,
+                                                                             raws, n, y);
+      case FastOverflow::kClamp:
+        return OnePassLoop32<true, FastOverflow::kClamp, false, true>(32, e.relu_result, raws, n,
+                                                                      y);
+      case FastOverflow::kZero:
+        return OnePassLoop32<true, FastOverflow::kZero, false, true>(32, e.relu_result, raws, n, y);
+    }
+  }
   if (q.acc_signed) {
     if (e.relu) return OnePassByKind<true, true>(q.acc_width, e.to_result, sum, n, y);
     return OnePassByKind<true, false>(q.acc_width, e.to_result, sum, n, y);
@@ -130,10 +159,8 @@ FPGAAS_CLONES __attribute__((noinline)) void OnePassEpilogue(const DenseProductQ
   return OnePassByKind<false, false>(q.acc_width, e.to_result, sum, n, y);
 }
 
-// Whether Epilogue is OnePassEpilogue: the same conversion for every output j.
-FPGAAS_INLINE bool OnePass(const DenseEpilogue& e) {
-  return e.bn_scale == nullptr && (!e.relu || e.relu_result.identity);
-}
+// Whether Epilogue is OnePassEpilogue: the same conversions for every output j.
+FPGAAS_INLINE bool OnePass(const DenseEpilogue& e) { return e.bn_scale == nullptr; }
 // Wraps n uint32 sums to the accumulator width, applies the epilogue, stores int32 results.
 // `t` is scratch of n values; j and kPerLane as EpilogueTail's.
 template <bool kPerLane>

@@ -193,6 +193,18 @@ class ConvLayer final : public ExtraLayer {
     return layer;
   }
 
+  // Every fast form (RunBlockOn, RunFast) ends with epilogue_; the depthwise forms convert by
+  // to_result alone.
+  std::optional<BlockEpilogue> block_epilogue() const override {
+    if (plan_.kind == DenseKernelKind::kGeneral || depthwise_) return std::nullopt;
+    return BlockEpilogue{epilogue_, plan_.kind != DenseKernelKind::kFast64};
+  }
+  std::unique_ptr<ExtraLayer> WithBlockEpilogue(const DenseEpilogue& e) const override {
+    auto layer = std::make_unique<ConvLayer>(*this);
+    layer->epilogue_ = e;
+    return layer;
+  }
+
   void RunSample(const int64_t* x, int64_t* y) const {
     if (plan_.kind != DenseKernelKind::kGeneral) {
       RunFast(x, y);

@@ -15,6 +15,7 @@
 #include "server/numerics/fixed_point.h"
 #include "server/numerics/fixed_point_internal.h"
 #include "server/numerics/network.h"
+#include "server/numerics/network_kernels_internal.h"
 
 namespace fpgaas::numerics::internal {
 
@@ -50,6 +51,21 @@ class ExtraLayer {
                                                        int source_size) const {
     (void)rows;
     (void)source_size;
+    return nullptr;
+  }
+
+  // Fusing a following relu into this layer's block form, as a fast dense layer fuses it into its
+  // kernel's epilogue (the graph executor's FuseEpilogues). Set when RunBlock's results all come
+  // out of a dense kernel with `epilogue`; int32_results: the kernel stores its results in int32
+  // lanes (the fused results must fit int32).
+  struct BlockEpilogue {
+    DenseEpilogue epilogue;
+    bool int32_results = false;
+  };
+  virtual std::optional<BlockEpilogue> block_epilogue() const { return std::nullopt; }
+  // A copy of this layer whose block form ends with `e` (block_epilogue()'s, extended) instead.
+  virtual std::unique_ptr<ExtraLayer> WithBlockEpilogue(const DenseEpilogue& e) const {
+    (void)e;
     return nullptr;
   }
 

@@ -626,6 +626,92 @@ TEST(GraphLayers, BlockChainsMatchTheReference) {
   EXPECT_EQ(checked, 200 * 80);
 }
 
+// A convolution and a dense layer (one per network input, so the network is a graph), each
+// followed by a batch norm and/or a relu; a relu right after the kernel runs in the kernel's
+// epilogue on the block path (FuseEpilogues) unless the kernel's own result is also a network
+// output (it must stay materialized). Narrow types (int32-lane kernels) and sometimes a wide
+// accumulator or results (int64 lanes; results beyond int32); every batch size of kBatchSizes.
+TEST(GraphLayers, BatchNormAndReluAfterKernelsMatchTheReference) {
+  for (uint32_t seed = 1; seed <= 60; ++seed) {
+    RandomGraph g(seed);
+    std::mt19937 rng(seed);
+    auto type = [&] {
+      if (g.Int(0, 3) != 0) return g.Type();
+      FixedType t = g.Type();
+      t.width = g.Int(30, 40);
+      t.integer_bits = g.Int(8, 16);
+      return t;
+    };
+    NetworkSpec s;
+    const Shape shape{g.Int(1, 4), g.Int(2, 6), g.Int(1, 3)};
+    s.inputs = {{"img", g.Type(), shape.size()}, {"vec", g.Type(), g.Int(1, 8)}};
+    // After `from` (n values, `period` filters): a batch norm (per filter or per value) and/or a
+    // relu.
+    // seed % 4: 0 and 3 a relu, 1 a batch norm and a relu, 2 a batch norm.
+    auto follow = [&](std::string from, int n, int period) {
+      const std::string prefix = from;
+      if (seed % 4 == 1 || seed % 4 == 2) {
+        BatchNormSpec b;
+        b.n = n;
+        b.scale_type = g.Type();
+        b.bias_type = g.Type();
+        b.product_in_result_type = g.Int(0, 3) == 0;
+        const bool per_value = g.Int(0, 3) == 0;
+        const std::vector<int64_t> scale = g.Raws(b.scale_type, period);
+        const std::vector<int64_t> bias = g.Raws(b.bias_type, period);
+        for (int k = 0; k < n; ++k) {
+          b.scale.push_back(per_value ? g.RandomRaw(b.scale_type) : scale[k % period]);
+          b.bias.push_back(per_value ? g.RandomRaw(b.bias_type) : bias[k % period]);
+        }
+        s.layers.push_back(Layer(prefix + "_bn", type(), b, {from}));
+        from = prefix + "_bn";
+      }
+      if (seed % 4 != 2) {
+        ActivationSpec relu;
+        relu.kind = ActivationKind::kRelu;
+        relu.n = n;
+        // Sometimes results beyond int32 (wide, many fractional bits).
+        FixedType res = g.Type();
+        if (g.Int(0, 2) == 0) {
+          res.width = g.Int(34, 44);
+          res.integer_bits = g.Int(2, 10);
+        }
+        s.layers.push_back(Layer(prefix + "_relu", res, relu, {from}));
+        from = prefix + "_relu";
+      }
+      return from;
+    };
+    ConvSpec c;
+    c.in_height = shape.h;
+    c.in_width = shape.w;
+    c.n_chan = shape.c;
+    c.filt_height = g.Int(1, std::min(3, shape.h));
+    c.filt_width = g.Int(1, std::min(3, shape.w));
+    c.n_filt = g.Int(1, 4);
+    c.stride_height = c.stride_width = 1;
+    c.out_height = shape.h - c.filt_height + 1;
+    c.out_width = shape.w - c.filt_width + 1;
+    g.ConvParams(c, type);
+    s.layers.push_back(Layer("conv", g.Type(), c, {"img"}));
+    const std::string img_out = follow("conv", c.out_height * c.out_width * c.n_filt, c.n_filt);
+    DenseSpec d;
+    d.n_in = s.inputs[1].size;
+    d.n_out = g.Int(1, 6);
+    d.weight_type = g.Type();
+    d.bias_type = g.Type();
+    d.accum_type = type();
+    d.weights = g.Raws(d.weight_type, static_cast<size_t>(d.n_in) * d.n_out);
+    d.biases = g.Raws(d.bias_type, d.n_out);
+    s.layers.push_back(Layer("dense", type(), d, {"vec"}));
+    const std::string vec_out = follow("dense", d.n_out, d.n_out);
+    s.outputs = {img_out, vec_out};
+    if (seed % 8 >= 4) s.outputs.push_back("conv");
+    auto net = Network::Create(s);
+    ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
+    EXPECT_TRUE(batch_check::BatchesMatchReference(s, **net, rng)) << "seed " << seed;
+  }
+}
+
 // Element-wise merges (add, subtract, multiply, average by halving and by division, maximum,
 // minimum; the second input sometimes one value broadcast) on random types (every Q/O mode, 1 to
 // 24 bits, sometimes to 62: the per-lane fallback) in batches (Network::Run over every batch size
