@@ -11,6 +11,8 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "server/util/text.h"
 
 namespace fpgaas::frontend {
@@ -573,36 +575,28 @@ absl::Status EncodeInferResponse(const ModelSignature& signature, const std::str
 
 namespace {
 
-// Protobuf's wire format as far as ModelInferResponse needs it; every field number is below 16, so
-// a tag is one byte.
-size_t VarintSize(uint64_t v) {
-  size_t n = 1;
-  for (; v >= 0x80; v >>= 7) ++n;
-  return n;
-}
+// ModelInferResponse's fields in protobuf's wire format, through protobuf's own encoders.
+using google::protobuf::internal::WireFormatLite;
+using google::protobuf::io::CodedOutputStream;
 
-uint8_t* PutVarint(uint64_t v, uint8_t* p) {
-  for (; v >= 0x80; v >>= 7) *p++ = static_cast<uint8_t>(v | 0x80);
-  *p++ = static_cast<uint8_t>(v);
-  return p;
+size_t LengthDelimitedSize(int field, size_t length) {
+  return WireFormatLite::TagSize(field, WireFormatLite::TYPE_BYTES) +
+         WireFormatLite::LengthDelimitedSize(length);
 }
-
-size_t LengthDelimitedSize(size_t length) { return 1 + VarintSize(length) + length; }
 
 uint8_t* PutLengthDelimitedHeader(int field, size_t length, uint8_t* p) {
-  *p++ = static_cast<uint8_t>(field << 3 | 2);
-  return PutVarint(length, p);
+  p = WireFormatLite::WriteTagToArray(field, WireFormatLite::WIRETYPE_LENGTH_DELIMITED, p);
+  return CodedOutputStream::WriteVarint32ToArray(static_cast<uint32_t>(length), p);
 }
 
 uint8_t* PutBytes(int field, std::string_view bytes, uint8_t* p) {
   p = PutLengthDelimitedHeader(field, bytes.size(), p);
-  if (!bytes.empty()) std::memcpy(p, bytes.data(), bytes.size());
-  return p + bytes.size();
+  return CodedOutputStream::WriteRawToArray(bytes.data(), static_cast<int>(bytes.size()), p);
 }
 
 // A proto3 string field: absent when empty.
-size_t StringFieldSize(std::string_view text) {
-  return text.empty() ? 0 : LengthDelimitedSize(text.size());
+size_t StringFieldSize(int field, std::string_view text) {
+  return text.empty() ? 0 : LengthDelimitedSize(field, text.size());
 }
 
 uint8_t* PutString(int field, std::string_view text, uint8_t* p) {
@@ -622,18 +616,18 @@ struct OutputTensorWire {
 
   // Sets shape_size and message_size from the fields above.
   void Size() {
-    shape_size = batched ? VarintSize(static_cast<uint64_t>(batch)) : 0;
-    for (int64_t d : dims) shape_size += VarintSize(static_cast<uint64_t>(d));
-    message_size = StringFieldSize(name) + StringFieldSize(datatype) +
-                   (shape_size == 0 ? 0 : LengthDelimitedSize(shape_size));
+    shape_size = batched ? WireFormatLite::Int64Size(batch) : 0;
+    for (int64_t d : dims) shape_size += WireFormatLite::Int64Size(d);
+    message_size = StringFieldSize(1, name) + StringFieldSize(2, datatype) +
+                   (shape_size == 0 ? 0 : LengthDelimitedSize(3, shape_size));
   }
   uint8_t* Put(uint8_t* p) const {
     p = PutString(1, name, p);
     p = PutString(2, datatype, p);
     if (shape_size > 0) {
       p = PutLengthDelimitedHeader(3, shape_size, p);
-      if (batched) p = PutVarint(static_cast<uint64_t>(batch), p);
-      for (int64_t d : dims) p = PutVarint(static_cast<uint64_t>(d), p);
+      if (batched) p = WireFormatLite::WriteInt64NoTagToArray(batch, p);
+      for (int64_t d : dims) p = WireFormatLite::WriteInt64NoTagToArray(d, p);
     }
     return p;
   }
@@ -654,8 +648,8 @@ absl::Status EncodeInferResponseWire(const ModelSignature& signature, std::strin
   absl::InlinedVector<OutputTensorWire, 4> tensors(count);
   const absl::AlphaNum version_digits(signature.version);
   const std::string_view version(version_digits.data(), version_digits.size());
-  size_t size =
-      StringFieldSize(signature.model_name) + StringFieldSize(version) + StringFieldSize(id);
+  size_t size = StringFieldSize(1, signature.model_name) + StringFieldSize(2, version) +
+                StringFieldSize(3, id);
   for (size_t i = 0; i < count; ++i) {
     const int k = requested_outputs.empty() ? int(i) : requested_outputs[i];
     const TensorInfo& output = signature.outputs[size_t(k)];
@@ -679,7 +673,8 @@ absl::Status EncodeInferResponseWire(const ModelSignature& signature, std::strin
                                               expected_bytes));
     }
     tensor.Size();
-    size += LengthDelimitedSize(tensor.message_size) + LengthDelimitedSize(tensor.bytes->size());
+    size +=
+        LengthDelimitedSize(5, tensor.message_size) + LengthDelimitedSize(6, tensor.bytes->size());
   }
   uint8_t* p = allocate(size);
   p = PutString(1, signature.model_name, p);
