@@ -8,8 +8,11 @@
 #include <string_view>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "server/util/text.h"
 
 namespace fpgaas::frontend {
@@ -275,10 +278,9 @@ ModelSignature SignatureOf(const ServingModel& model) {
   signature.max_batch_size = model.max_batch_size();
   signature.inputs = model.inputs();
   signature.outputs = model.outputs();
-  signature.input_precision = FpgaParameter(model.config(), kFpgaInputPrecision);
-  const auto& parameters = model.config().parameters();
-  if (auto it = parameters.find(std::string_view(kNonFiniteParameter)); it != parameters.end()) {
-    const std::string& value = it->second.string_value();
+  signature.input_precision = model.input_precision_parameter();
+  if (const std::string* non_finite = model.non_finite_inputs_parameter(); non_finite != nullptr) {
+    const std::string& value = *non_finite;
     signature.non_finite_value = value;
     signature.non_finite = value == "reject"     ? NonFinitePolicy::kReject
                            : value == "saturate" ? NonFinitePolicy::kSaturate
@@ -444,7 +446,7 @@ absl::Status DecodeInferRequest(const ModelSignature& signature, inference::Mode
                                 InferenceRequest* request, DecodedRequestOptions* options) {
   const absl::Span<const TensorInfo> inputs = signature.inputs;
   // Inputs: every model input exactly once; wire_index[k] is where model input k is.
-  std::vector<int> wire_index(inputs.size(), -1);
+  absl::InlinedVector<int, 4> wire_index(inputs.size(), -1);
   for (int i = 0; i < wire.inputs_size(); ++i) {
     const std::string& name = wire.inputs(i).name();
     size_t k = 0;
@@ -568,6 +570,120 @@ absl::Status EncodeInferResponse(const ModelSignature& signature, const std::str
     }
     response->add_raw_output_contents(std::move(bytes));
   }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// ModelInferResponse's fields in protobuf's wire format, through protobuf's own encoders.
+using google::protobuf::internal::WireFormatLite;
+using google::protobuf::io::CodedOutputStream;
+
+size_t LengthDelimitedSize(int field, size_t length) {
+  return WireFormatLite::TagSize(field, WireFormatLite::TYPE_BYTES) +
+         WireFormatLite::LengthDelimitedSize(length);
+}
+
+uint8_t* PutLengthDelimitedHeader(int field, size_t length, uint8_t* p) {
+  p = WireFormatLite::WriteTagToArray(field, WireFormatLite::WIRETYPE_LENGTH_DELIMITED, p);
+  return CodedOutputStream::WriteVarint32ToArray(static_cast<uint32_t>(length), p);
+}
+
+uint8_t* PutBytes(int field, std::string_view bytes, uint8_t* p) {
+  p = PutLengthDelimitedHeader(field, bytes.size(), p);
+  return CodedOutputStream::WriteRawToArray(bytes.data(), static_cast<int>(bytes.size()), p);
+}
+
+// A proto3 string field: absent when empty.
+size_t StringFieldSize(int field, std::string_view text) {
+  return text.empty() ? 0 : LengthDelimitedSize(field, text.size());
+}
+
+uint8_t* PutString(int field, std::string_view text, uint8_t* p) {
+  return text.empty() ? p : PutBytes(field, text, p);
+}
+
+// One InferOutputTensor as EncodeInferResponse fills it (name 1, datatype 2, packed shape 3).
+struct OutputTensorWire {
+  std::string_view name;
+  std::string_view datatype;
+  bool batched = false;  // the shape starts with `batch`
+  int64_t batch = 0;
+  absl::Span<const int64_t> dims;
+  const std::string* bytes = nullptr;
+  size_t shape_size = 0;    // the packed shape's payload
+  size_t message_size = 0;  // the InferOutputTensor's
+
+  // Sets shape_size and message_size from the fields above.
+  void Size() {
+    shape_size = batched ? WireFormatLite::Int64Size(batch) : 0;
+    for (int64_t d : dims) shape_size += WireFormatLite::Int64Size(d);
+    message_size = StringFieldSize(1, name) + StringFieldSize(2, datatype) +
+                   (shape_size == 0 ? 0 : LengthDelimitedSize(3, shape_size));
+  }
+  uint8_t* Put(uint8_t* p) const {
+    p = PutString(1, name, p);
+    p = PutString(2, datatype, p);
+    if (shape_size > 0) {
+      p = PutLengthDelimitedHeader(3, shape_size, p);
+      if (batched) p = WireFormatLite::WriteInt64NoTagToArray(batch, p);
+      for (int64_t d : dims) p = WireFormatLite::WriteInt64NoTagToArray(d, p);
+    }
+    return p;
+  }
+};
+
+}  // namespace
+
+absl::Status EncodeInferResponseWire(const ModelSignature& signature, std::string_view id,
+                                     int request_batch_size, const InferenceResult& result,
+                                     const std::vector<int>& requested_outputs,
+                                     absl::FunctionRef<uint8_t*(size_t size)> allocate) {
+  if (result.more_outputs.size() + 1 != signature.outputs.size()) {
+    return absl::InternalError(absl::StrCat("the device returned ", result.more_outputs.size() + 1,
+                                            " outputs, expected ", signature.outputs.size()));
+  }
+  const size_t count =
+      requested_outputs.empty() ? signature.outputs.size() : requested_outputs.size();
+  absl::InlinedVector<OutputTensorWire, 4> tensors(count);
+  const absl::AlphaNum version_digits(signature.version);
+  const std::string_view version(version_digits.data(), version_digits.size());
+  size_t size = StringFieldSize(1, signature.model_name) + StringFieldSize(2, version) +
+                StringFieldSize(3, id);
+  for (size_t i = 0; i < count; ++i) {
+    const int k = requested_outputs.empty() ? int(i) : requested_outputs[i];
+    const TensorInfo& output = signature.outputs[size_t(k)];
+    OutputTensorWire& tensor = tensors[i];
+    tensor.name = output.name;
+    tensor.datatype = numerics::ElementTypeName(output.element_type);
+    tensor.dims = output.dims;
+    tensor.bytes = k == 0 ? &result.output : &result.more_outputs[size_t(k - 1)];
+    int64_t elements = 1;
+    if (signature.max_batch_size > 0) {
+      tensor.batched = true;
+      tensor.batch = request_batch_size;
+      elements = request_batch_size;
+    }
+    for (int64_t d : output.dims) elements *= d;
+    const size_t expected_bytes =
+        static_cast<size_t>(elements) * numerics::ElementSize(output.element_type);
+    if (tensor.bytes->size() != expected_bytes) {
+      return absl::InternalError(absl::StrCat("output '", output.name, "': the device returned ",
+                                              tensor.bytes->size(), " bytes, expected ",
+                                              expected_bytes));
+    }
+    tensor.Size();
+    size +=
+        LengthDelimitedSize(5, tensor.message_size) + LengthDelimitedSize(6, tensor.bytes->size());
+  }
+  uint8_t* p = allocate(size);
+  p = PutString(1, signature.model_name, p);
+  p = PutString(2, version, p);
+  p = PutString(3, id, p);
+  for (const OutputTensorWire& tensor : tensors) {  // outputs = 5
+    p = tensor.Put(PutLengthDelimitedHeader(5, tensor.message_size, p));
+  }
+  for (const OutputTensorWire& tensor : tensors) p = PutBytes(6, *tensor.bytes, p);
   return absl::OkStatus();
 }
 

@@ -9,17 +9,19 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "proto/grpc_service.pb.h"
 #include "proto/model_config.pb.h"
-#include "server/repository/repository.h"
 #include "server/numerics/fixed_point.h"
 #include "server/numerics/tensor_packing.h"
+#include "server/repository/repository.h"
 #include "server/scheduler/scheduler.h"
 
 namespace fpgaas::frontend {
@@ -74,6 +76,16 @@ absl::Status EncodeInferResponse(const ModelSignature& signature, const std::str
                                  int request_batch_size, InferenceResult& result,
                                  inference::ModelInferResponse* response,
                                  const std::vector<int>& requested_outputs = {});
+
+// The message EncodeInferResponse would fill, in protobuf wire format, without building it: sizes
+// it, calls `allocate(size)` once (only when the checks pass) and writes exactly `size` bytes to
+// the buffer it returns. Same checks and statuses as EncodeInferResponse; the output bytes are
+// copied (`result` is left as it was). For the gRPC answer, where the message itself (arena,
+// strings, size pass, serialization) cost more than everything else in encoding.
+absl::Status EncodeInferResponseWire(const ModelSignature& signature, std::string_view id,
+                                     int request_batch_size, const InferenceResult& result,
+                                     const std::vector<int>& requested_outputs,
+                                     absl::FunctionRef<uint8_t*(size_t size)> allocate);
 
 // Shape as the client sees it: [-1, dims...] when the model batches, else dims.
 std::vector<int64_t> ClientShape(const ModelSignature& signature, const TensorInfo& tensor);

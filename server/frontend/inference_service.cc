@@ -2,20 +2,24 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cstddef>
 #include <exception>
 #include <memory>
 #include <new>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "grpc/grpc.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
+#include "grpcpp/support/proto_buffer_reader.h"
 #include "server/frontend/auth.h"
 #include "server/frontend/infer_codec.h"
 #include "server/frontend/status_util.h"
@@ -40,14 +44,20 @@ std::string Flatten(const grpc::ByteBuffer& raw) {
   return bytes;
 }
 
-// Decodes a raw ModelInferRequest. On failure INVALID_ARGUMENT, and *salvaged holds the model
-// name, version and id as far as the bytes before the damage carry them (to label the answer).
-absl::Status DecodeRaw(const grpc::ByteBuffer& raw, ModelInferRequest* request,
-                       ModelInferRequest* salvaged) {
-  grpc::ByteBuffer consumed(raw);  // Deserialize consumes its buffer; the copy shares the slices
-  if (grpc::SerializationTraits<ModelInferRequest>::Deserialize(&consumed, request).ok()) {
-    return absl::OkStatus();
+// Decodes a raw ModelInferRequest, reading `raw` in place (it is left as it was).
+bool DecodeRaw(const grpc::ByteBuffer& raw, ModelInferRequest* request) {
+  // Usually one slice: parsed as one flat array, protobuf's fastest path.
+  if (grpc::Slice slice; raw.TrySingleSlice(&slice).ok() && slice.size() <= INT_MAX) {
+    return request->ParseFromArray(slice.begin(), static_cast<int>(slice.size()));
   }
+  // The reader only reads; it takes a non-const buffer because grpc_byte_buffer_reader_init does.
+  grpc::ProtoBufferReader reader(const_cast<grpc::ByteBuffer*>(&raw));
+  return reader.status().ok() && request->ParseFromZeroCopyStream(&reader);
+}
+
+// For a request DecodeRaw refused: INVALID_ARGUMENT, and *salvaged holds the model name, version
+// and id as far as the bytes before the damage carry them (to label the answer).
+absl::Status Undecodable(const grpc::ByteBuffer& raw, ModelInferRequest* salvaged) {
   const std::string bytes = Flatten(raw);
   google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
                                             static_cast<int>(bytes.size()));
@@ -71,11 +81,10 @@ absl::Status DecodeRaw(const grpc::ByteBuffer& raw, ModelInferRequest* request,
       " bytes) is not a decodable inference.ModelInferRequest (protobuf wire format)"));
 }
 
-grpc::ByteBuffer Serialized(const google::protobuf::Message& message) {
-  grpc::ByteBuffer out;
+// Serializes into `out`, which must be empty (no copy of the serialized bytes).
+void SerializeTo(const google::protobuf::Message& message, grpc::ByteBuffer* out) {
   bool own = false;
-  grpc::SerializationTraits<google::protobuf::Message>::Serialize(message, &out, &own);
-  return out;
+  grpc::SerializationTraits<google::protobuf::Message>::Serialize(message, out, &own);
 }
 
 // A unary reactor counted by an RpcTracker until gRPC is done with the RPC.
@@ -135,15 +144,15 @@ class InferReactor final : public grpc::ServerUnaryReactor {
 
   void Start(const Principal& caller, InferenceService* service,
              grpc::CallbackServerContext* context, const grpc::ByteBuffer& raw) {
-    ModelInferRequest salvaged;
-    if (absl::Status decoded = DecodeRaw(raw, &request_, &salvaged); !decoded.ok()) {
-      FinishWith(ToGrpcStatus(decoded));
+    if (!DecodeRaw(raw, &request_)) {
+      ModelInferRequest salvaged;
+      FinishWith(ToGrpcStatus(Undecodable(raw, &salvaged)));
       return;
     }
     // The scheduler may call done (and so Finish) before StartInference returns.
     absl::Status status = StartInference(
-        caller, service->repository(), service->clock(), request_, ClientDeadline(context, service->clock()),
-        cancelled_, &inference_,
+        caller, service->repository(), service->clock(), request_,
+        ClientDeadline(context, service->clock()), CancelledFlag(), &inference_,
         [this](absl::StatusOr<InferenceResult> result) { Complete(std::move(result)); },
         &enqueued_on_, service->shared_memory());
     if (!status.ok()) FinishWith(ToGrpcStatus(status));
@@ -151,12 +160,12 @@ class InferReactor final : public grpc::ServerUnaryReactor {
 
   // gRPC calls this only after the handler returned, so enqueued_on_ is settled.
   void OnCancel() override {
-    cancelled_->store(true);
+    cancelled_.store(true);
     if (enqueued_on_ != nullptr) enqueued_on_->scheduler()->NotifyCancelled();
   }
   void OnDone() override {
     rpcs_->Done();
-    delete this;
+    this->~InferReactor();  // its memory is the call's (see InferenceService::ModelInfer)
   }
 
  private:
@@ -165,9 +174,34 @@ class InferReactor final : public grpc::ServerUnaryReactor {
       FinishWith(ToGrpcStatus(result.status()));
       return;
     }
-    absl::Status encoded = FinishInference(inference_, *result, &response_);
-    if (encoded.ok()) *out_ = Serialized(response_);
+    if (inference_.shared_memory_outputs.empty()) {
+      grpc::Slice wire;
+      absl::Status encoded =
+          EncodeInferResponseWire(inference_.signature, inference_.id, inference_.batch_size,
+                                  *result, inference_.requested_outputs, [&wire](size_t size) {
+                                    wire = grpc::Slice(size);
+                                    return const_cast<uint8_t*>(wire.begin());
+                                  });
+      if (encoded.ok()) {
+        grpc::ByteBuffer buffer(&wire, 1);
+        out_->Swap(&buffer);
+      }
+      FinishWith(ToGrpcStatus(encoded));
+      return;
+    }
+    // Outputs to shared memory change the message (FinishInference).
+    google::protobuf::Arena& arena = response_arena_.emplace();
+    auto* response = google::protobuf::Arena::CreateMessage<ModelInferResponse>(&arena);
+    absl::Status encoded = FinishInference(inference_, *result, response);
+    if (encoded.ok()) SerializeTo(*response, out_);
     FinishWith(ToGrpcStatus(encoded));
+  }
+
+  // The cancellation flag as InferenceRequest::cancelled: a non-owning alias of cancelled_, no
+  // allocation. Safe because the scheduler reads it only until it calls `done`, and this reactor
+  // lives until gRPC's OnDone, which follows the Finish that `done` leads to.
+  std::shared_ptr<std::atomic<bool>> CancelledFlag() {
+    return std::shared_ptr<std::atomic<bool>>(std::shared_ptr<void>(), &cancelled_);
   }
 
   // Finish; reactions gRPC runs before it returns go to its executor (see the class comment).
@@ -182,16 +216,15 @@ class InferReactor final : public grpc::ServerUnaryReactor {
 
   RpcTracker* const rpcs_;
   grpc::ByteBuffer* const out_;  // gRPC's, sent on Finish
-  // The messages live in an arena whose first block is part of this object: a small request's
+  // The request lives in an arena whose first block is part of this object: a small request's
   // tensors, shapes and names cost no allocation of their own, and none is freed one by one.
-  static constexpr size_t kArenaBlockBytes = 2048;
-  alignas(std::max_align_t) char arena_block_[kArenaBlockBytes];
-  google::protobuf::Arena arena_{arena_block_, kArenaBlockBytes};
+  alignas(std::max_align_t) char request_block_[1024];
+  google::protobuf::Arena request_arena_{request_block_, sizeof(request_block_)};
   // request_'s raw input bytes are moved out when enqueued.
-  ModelInferRequest& request_ = *google::protobuf::Arena::CreateMessage<ModelInferRequest>(&arena_);
-  ModelInferResponse& response_ =
-      *google::protobuf::Arena::CreateMessage<ModelInferResponse>(&arena_);
-  std::shared_ptr<std::atomic<bool>> cancelled_ = std::make_shared<std::atomic<bool>>(false);
+  ModelInferRequest& request_ =
+      *google::protobuf::Arena::CreateMessage<ModelInferRequest>(&request_arena_);
+  std::optional<google::protobuf::Arena> response_arena_;  // made by Complete (shared memory)
+  std::atomic<bool> cancelled_{false};
   InferenceContext inference_;
   std::shared_ptr<const ServingModel> enqueued_on_;  // null when not enqueued
 };
@@ -278,8 +311,9 @@ class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
       if (refuse) draining_ = true;  // no further read
     }
     ++messages_;
-    ModelInferRequest salvaged;
-    if (absl::Status decoded = DecodeRaw(raw_, &read_, &salvaged); !decoded.ok()) {
+    if (!DecodeRaw(raw_, &read_)) {
+      ModelInferRequest salvaged;
+      const absl::Status decoded = Undecodable(raw_, &salvaged);
       // Answered like any bad request (labelled with what of its ids survived); the stream goes on.
       auto response = std::make_unique<ModelStreamInferResponse>();
       response->set_error_message(
@@ -453,7 +487,8 @@ class StreamInferReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer
   void Send(std::unique_ptr<ModelStreamInferResponse> response, bool completes_request) {
     const grpc::ByteBuffer* start = nullptr;
     bool finish = false;
-    auto serialized = std::make_unique<grpc::ByteBuffer>(Serialized(*response));
+    auto serialized = std::make_unique<grpc::ByteBuffer>();
+    SerializeTo(*response, serialized.get());
     response.reset();
     const absl::Time now = service_->clock()->Now();
     {
@@ -687,7 +722,10 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
                                                        const grpc::ByteBuffer* request,
                                                        grpc::ByteBuffer* response) {
   return Admit(context, [&](const Principal& caller) -> grpc::ServerUnaryReactor* {
-    auto* reactor = new InferReactor(&rpcs_, response);
+    // In the call's arena (gRPC's per-call memory, sized from earlier calls: no malloc for this
+    // multi-kB object); OnDone destroys it, and gRPC frees the arena with the call after OnDone.
+    void* memory = grpc_call_arena_alloc(context->c_call(), sizeof(InferReactor));
+    auto* reactor = new (memory) InferReactor(&rpcs_, response);
     reactor->Start(caller, this, context, *request);
     return reactor;
   });

@@ -91,15 +91,18 @@ const Histogram::BucketBoundaries& BatchSizeBuckets() {
   return *buckets;
 }
 
-double Micros(absl::Duration d) { return absl::ToDoubleMicroseconds(d); }  // Triton's nv_*_us
-double Seconds(absl::Duration d) { return absl::ToDoubleSeconds(d); }
-uint64_t Nanos(absl::Duration d) {
-  const int64_t ns = absl::ToInt64Nanoseconds(d);
-  return ns > 0 ? uint64_t(ns) : 0;
-}
-void Add(DurationStat& stat, absl::Duration d) {
+// A duration as the metrics take it: whole nanoseconds, converted once (each of a request's
+// durations goes to a histogram or counter and to the statistics; absl::ToDoubleSeconds divides
+// Durations, tens of instructions a call). Exact to the nanosecond below 2^53 ns (104 days).
+struct Nanos {
+  explicit Nanos(absl::Duration d) : ns(absl::ToInt64Nanoseconds(d)) {}
+  double seconds() const { return static_cast<double>(ns) / 1e9; }
+  double micros() const { return static_cast<double>(ns) / 1e3; }  // Triton's nv_*_us
+  int64_t ns;
+};
+void Add(DurationStat& stat, Nanos d) {
   ++stat.count;
-  stat.ns += Nanos(d);
+  stat.ns += d.ns > 0 ? uint64_t(d.ns) : 0;
 }
 
 // Every family, registered once per MetricsRegistry.
@@ -249,20 +252,22 @@ class ModelMetricsImpl final : public ModelMetrics {
     nv_request_success_.Increment();
     inference_total_.Increment(samples);
     nv_inference_count_.Increment(samples);
-    request_duration_.Observe(Seconds(request));
-    queue_duration_.Observe(Seconds(queue));
-    nv_request_duration_.Increment(Micros(request));
-    nv_queue_duration_.Increment(Micros(queue));
-    nv_compute_input_duration_.Increment(Micros(input));
-    nv_compute_infer_duration_.Increment(Micros(compute));
-    nv_compute_output_duration_.Increment(Micros(output));
+    const Nanos request_ns(request), queue_ns(queue), input_ns(input), compute_ns(compute),
+        output_ns(output);
+    request_duration_.Observe(request_ns.seconds());
+    queue_duration_.Observe(queue_ns.seconds());
+    nv_request_duration_.Increment(request_ns.micros());
+    nv_queue_duration_.Increment(queue_ns.micros());
+    nv_compute_input_duration_.Increment(input_ns.micros());
+    nv_compute_infer_duration_.Increment(compute_ns.micros());
+    nv_compute_output_duration_.Increment(output_ns.micros());
     absl::MutexLock lock(&mu_);
     stats_.inference_count += uint64_t(samples);
-    Add(stats_.success, request);
-    Add(stats_.queue, queue);
-    Add(stats_.compute_input, input);
-    Add(stats_.compute_infer, compute);
-    Add(stats_.compute_output, output);
+    Add(stats_.success, request_ns);
+    Add(stats_.queue, queue_ns);
+    Add(stats_.compute_input, input_ns);
+    Add(stats_.compute_infer, compute_ns);
+    Add(stats_.compute_output, output_ns);
     const int64_t ms = absl::ToUnixMillis(now);
     if (ms > 0 && uint64_t(ms) > stats_.last_inference_ms) stats_.last_inference_ms = uint64_t(ms);
   }
@@ -274,7 +279,7 @@ class ModelMetricsImpl final : public ModelMetrics {
       if (kTritonReasons[i] == triton) nv_request_failure_[i]->Increment();
     }
     absl::MutexLock lock(&mu_);
-    Add(stats_.fail, request);
+    Add(stats_.fail, Nanos(request));
   }
 
   void RecordExecution(int batch_size, absl::Duration input, absl::Duration compute,
@@ -282,15 +287,16 @@ class ModelMetricsImpl final : public ModelMetrics {
     execution_total_.Increment();
     nv_exec_count_.Increment();
     batch_size_.Observe(batch_size);
-    input_transfer_duration_.Observe(Seconds(input));
-    compute_duration_.Observe(Seconds(compute));
-    output_transfer_duration_.Observe(Seconds(output));
+    const Nanos input_ns(input), compute_ns(compute), output_ns(output);
+    input_transfer_duration_.Observe(input_ns.seconds());
+    compute_duration_.Observe(compute_ns.seconds());
+    output_transfer_duration_.Observe(output_ns.seconds());
     absl::MutexLock lock(&mu_);
     ++stats_.execution_count;
     ModelStatisticsSnapshot::BatchStat& batch = stats_.batch_stats[batch_size];
-    Add(batch.compute_input, input);
-    Add(batch.compute_infer, compute);
-    Add(batch.compute_output, output);
+    Add(batch.compute_input, input_ns);
+    Add(batch.compute_infer, compute_ns);
+    Add(batch.compute_output, output_ns);
   }
 
   void SetQueueDepth(int64_t depth) override {
@@ -449,7 +455,7 @@ class XrtComputeUnitMetricsImpl final : public XrtComputeUnitMetrics {
   void RecordRun(absl::Duration busy, uint64_t bytes_to_device,
                  uint64_t bytes_from_device) override {
     runs_.Increment();
-    busy_seconds_.Increment(Seconds(busy));
+    busy_seconds_.Increment(Nanos(busy).seconds());
     bytes_to_device_.Increment(double(bytes_to_device));
     bytes_from_device_.Increment(double(bytes_from_device));
   }

@@ -566,6 +566,11 @@ absl::StatusOr<std::shared_ptr<ServingModel>> ModelRepository::LoadVersion(
       files.input_type.ToString());
   (*model->config_.mutable_parameters())[kFpgaOutputPrecision].set_string_value(
       files.output_type.ToString());
+  model->input_precision_ = &FpgaParameter(model->config_, kFpgaInputPrecision);
+  if (auto it = model->config_.parameters().find(kFpgaNonFiniteInputs);
+      it != model->config_.parameters().end()) {
+    model->non_finite_inputs_ = &it->second.string_value();
+  }
   model->inputs_ = validated.inputs;
   model->outputs_ = validated.outputs;
   {

@@ -86,6 +86,10 @@ class ServingModel {
   ModelMetrics* metrics() const { return metrics_; }
   // False when the device behind it went out of service.
   bool ready() const { return loaded_->ready(); }
+  // The config's fpga.input_precision (empty when unset) and fpga.non_finite_inputs (null when
+  // unset) parameters, looked up once at load: every request reads them.
+  const std::string& input_precision_parameter() const { return *input_precision_; }
+  const std::string* non_finite_inputs_parameter() const { return non_finite_inputs_; }
 
  private:
   friend class ModelRepository;
@@ -95,6 +99,8 @@ class ServingModel {
   int64_t version_ = 0;
   inference::ModelConfig config_;
   std::vector<TensorInfo> inputs_, outputs_;
+  const std::string* input_precision_ = nullptr;    // in config_
+  const std::string* non_finite_inputs_ = nullptr;  // in config_
   ModelMetrics* metrics_ = nullptr;
   // Declaration order matters: the scheduler uses loaded_ and is destroyed first.
   std::unique_ptr<LoadedModel> loaded_;

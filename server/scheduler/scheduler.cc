@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
@@ -467,7 +468,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
   bool TakeBatch(std::vector<RequestPtr>* batch, std::vector<Failure>* failures, absl::Time* wake)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     const absl::Time now = clock_->Now();
-    std::vector<std::deque<RequestPtr>*> taken_from;  // candidate i is the front of this queue
+    // Candidate i is the front of taken_from[i].
+    absl::InlinedVector<std::deque<RequestPtr>*, 16> taken_from;
     int samples = 0;
     int preferred_prefix = 0;  // candidates forming the longest prefix of a preferred size
     bool full = false;
@@ -617,7 +619,8 @@ class ModelSchedulerImpl final : public ModelScheduler {
       RequestPtr request;
       int offset;  // samples
     };
-    std::vector<Packed> packed;
+    // A single request (the usual inline run) allocates no vector.
+    absl::InlinedVector<Packed, 1> packed;
     packed.reserve(batch.size());
     int samples = 0;
     for (RequestPtr& request : batch) {
@@ -660,7 +663,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
       }
       return;
     }
-    std::vector<InferenceResult> results(packed.size());
+    absl::InlinedVector<InferenceResult, 1> results(packed.size());
     for (int k = 0; k < int(outputs_.size()); ++k) {
       const DeviceTensor& tensor = outputs_[size_t(k)];
       const uint8_t* const output = slot->output(k);

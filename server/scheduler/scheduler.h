@@ -84,8 +84,9 @@ struct InferenceRequest {
   // applies only when the model sets allow_timeout_override, and can only shorten the default.
   absl::Duration timeout = absl::ZeroDuration();
   // Set by the frontend when the client cancels (then it calls NotifyCancelled); a cancelled
-  // request leaves the queue without device work and gets CANCELLED.
-  std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
+  // request leaves the queue without device work and gets CANCELLED. Null: never cancelled. Read
+  // only until `done` is called (so it may alias a flag that lives just that long).
+  std::shared_ptr<std::atomic<bool>> cancelled;
   // Called exactly once: from a scheduler thread, or (run to completion) on Enqueue's caller's
   // thread before Enqueue returns OK. Enqueue errors are returned, not delivered. Must not block.
   absl::AnyInvocable<void(absl::StatusOr<InferenceResult>)> done;

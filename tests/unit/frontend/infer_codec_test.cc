@@ -223,6 +223,80 @@ TEST_F(InferCodecTest, ResponseCarriesTheRequestsOwnBatchAndMovesTheBytes) {
             absl::StatusCode::kInternal);
 }
 
+// EncodeInferResponseWire's bytes and their size, or its status.
+absl::StatusOr<std::string> WireResponse(const ModelSignature& signature, std::string_view id,
+                                         int batch, const InferenceResult& result,
+                                         const std::vector<int>& requested = {}) {
+  std::string wire;
+  size_t asked = 0;
+  absl::Status status =
+      EncodeInferResponseWire(signature, id, batch, result, requested, [&](size_t size) {
+        asked = size;
+        wire.assign(size + 16, '\xee');
+        return reinterpret_cast<uint8_t*>(wire.data());
+      });
+  if (!status.ok()) return status;
+  // Exactly `size` bytes written: the guard bytes after them are untouched.
+  EXPECT_EQ(wire.substr(asked), std::string(16, '\xee'));
+  wire.resize(asked);
+  return wire;
+}
+
+// The bytes protobuf serializes EncodeInferResponse's message to.
+std::string MessageResponse(const ModelSignature& signature, const std::string& id, int batch,
+                            InferenceResult result, const std::vector<int>& requested = {}) {
+  inference::ModelInferResponse response;
+  EXPECT_TRUE(EncodeInferResponse(signature, id, batch, result, &response, requested).ok());
+  return response.SerializeAsString();
+}
+
+TEST_F(InferCodecTest, WireResponseIsTheSerializedMessage) {
+  InferenceResult result;
+  result.output = Floats({1, 2, 3, 4, 5, 6});
+  EXPECT_EQ(WireResponse(signature_, "req-7", 3, result).value(),
+            MessageResponse(signature_, "req-7", 3, result));
+  EXPECT_EQ(WireResponse(signature_, "", 3, result).value(),  // no id: the field is absent
+            MessageResponse(signature_, "", 3, result));
+
+  // Two outputs, one of them 200 samples x 1 x 2 (multi-byte lengths), asked in reverse order.
+  TensorInfo outputs[] = {Tensor("y", {2}), Tensor("z", {1, 2})};
+  outputs[1].element_type = numerics::ElementType::kInt32;
+  outputs[1].datatype = "INT32";
+  signature_.outputs = outputs;
+  InferenceResult two;
+  two.output = Floats(std::vector<float>(400, 1.5f));
+  two.more_outputs = {std::string(1600, '\x07')};
+  EXPECT_EQ(WireResponse(signature_, "r", 200, two).value(),
+            MessageResponse(signature_, "r", 200, two));
+  EXPECT_EQ(WireResponse(signature_, "r", 200, two, {1, 0}).value(),
+            MessageResponse(signature_, "r", 200, two, {1, 0}));
+  EXPECT_EQ(WireResponse(signature_, "r", 200, two, {1}).value(),
+            MessageResponse(signature_, "r", 200, two, {1}));
+
+  signature_.max_batch_size = 0;  // no batch dimension in the shape
+  EXPECT_EQ(WireResponse(signature_, "r", 1, two, {1}).status().code(),
+            absl::StatusCode::kInternal);  // 1600 bytes are not 1 x 2 INT32
+  two.more_outputs = {std::string(8, '\x07')};
+  two.output = Floats({1, 2});
+  EXPECT_EQ(WireResponse(signature_, "r", 1, two).value(),
+            MessageResponse(signature_, "r", 1, two));
+}
+
+TEST_F(InferCodecTest, WireResponseFailsLikeTheMessageWithoutAllocating) {
+  InferenceResult short_result;
+  short_result.output = Floats({1});
+  bool allocated = false;
+  absl::Status status =
+      EncodeInferResponseWire(signature_, "r", 3, short_result, {}, [&](size_t) -> uint8_t* {
+        allocated = true;
+        return nullptr;
+      });
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  inference::ModelInferResponse bad;
+  EXPECT_EQ(status, EncodeInferResponse(signature_, "r", 3, short_result, &bad));
+  EXPECT_FALSE(allocated);
+}
+
 TEST_F(InferCodecTest, UnbatchedModelsTakeShapesWithoutABatchDimension) {
   signature_.max_batch_size = 0;
   EXPECT_THAT(ClientShape(signature_, input_), ElementsAre(4));

@@ -65,6 +65,7 @@ class Harness {
                                             float base = 1.0f) {
     auto r = std::make_unique<InferenceRequest>();
     r->id = id;
+    r->cancelled = std::make_shared<std::atomic<bool>>(false);
     r->batch_size = samples;
     std::vector<float> values;
     for (int i = 0; i < samples * kValues; ++i) values.push_back(base + 0.25f * i);

@@ -67,6 +67,7 @@ class SchedulerTest : public ::testing::Test {
                                             uint32_t priority = 0) {
     auto r = std::make_unique<InferenceRequest>();
     r->id = id;
+    r->cancelled = std::make_shared<std::atomic<bool>>(false);
     r->batch_size = int(values.size()) / kValuesPerSample;
     r->input_type = numerics::ElementType::kFp32;
     r->input = Bytes(values.data(), values.size() * sizeof(float));
@@ -794,6 +795,7 @@ TEST(SchedulerConcurrencyTest, EveryAcceptedRequestGetsExactlyOneDone) {
         for (size_t k = 0; k < values.size(); ++k) values[k] = float((index + k) % 64) * 0.5f - 16;
         auto r = std::make_unique<InferenceRequest>();
         r->id = std::to_string(index);
+        r->cancelled = std::make_shared<std::atomic<bool>>(false);
         r->batch_size = samples;
         r->input = Bytes(values.data(), values.size() * sizeof(float));
         r->priority = std::uniform_int_distribution<uint32_t>(0, 2)(rng);
