@@ -21,6 +21,23 @@ FPGAAS_CLONES void ConvertFast(const FastConvert& c, const int64_t* x, int64_t* 
   ApplyConvert(c, x, y, n);
 }
 
+FPGAAS_CLONES void AddShiftedFast(const FastConvert& c, const int64_t* xa, int sa,
+                                  const int64_t* xb, int sb, bool subtract, int64_t* y, size_t n) {
+  if (subtract) {
+    ApplyConvertFrom(
+        c, [=](size_t k) { return (xa[k] << sa) - (xb[k] << sb); }, y, n);
+  } else {
+    ApplyConvertFrom(
+        c, [=](size_t k) { return (xa[k] << sa) + (xb[k] << sb); }, y, n);
+  }
+}
+
+FPGAAS_CLONES void MultiplyFast(const FastConvert& c, const int64_t* xa, const int64_t* xb,
+                                int64_t* y, size_t n) {
+  ApplyConvertFrom(
+      c, [=](size_t k) { return xa[k] * xb[k]; }, y, n);
+}
+
 // One batch norm row in one pass: y = to((x * s << shift_left) + b); kMul32: x and s within int32
 // (the product as a 32x32->64 multiply, the same value).
 template <bool kMul32, FastOverflow kKind>
@@ -357,6 +374,16 @@ void ConvertRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n) {
     return;
   }
   ConvertFast(c, x, y, n);
+}
+
+void AddShiftedRaws(const FastConvert& c, const int64_t* xa, int sa, const int64_t* xb, int sb,
+                    bool subtract, int64_t* y, size_t n) {
+  AddShiftedFast(c, xa, sa, xb, sb, subtract, y, n);
+}
+
+void MultiplyRaws(const FastConvert& c, const int64_t* xa, const int64_t* xb, int64_t* y,
+                  size_t n) {
+  MultiplyFast(c, xa, xb, y, n);
 }
 
 void MacConvertRaws32(const FastConvert& product, const FastConvert& sum, const int64_t* x,

@@ -17,17 +17,17 @@
 namespace fpgaas::numerics::internal {
 namespace {
 
-// One loop per overflow kind, so each vectorizes without a branch in the body. kRelu: the source
-// is max(x, 0) (a relu before the conversion, in the same pass).
-template <FastOverflow kKind, bool kRelu, typename In, typename Out>
-FPGAAS_INLINE void ConvertLoop(const FastConvert& c, const In* x, Out* y, size_t n) {
+// One loop per overflow kind, so each vectorizes without a branch in the body: y[k] = c(x(k)) for
+// the int64 source values x(k) (an inlined callable: a load, or the arithmetic producing them).
+template <FastOverflow kKind, typename Source, typename Out>
+FPGAAS_INLINE void ConvertLoop(const FastConvert& c, Source x, Out* y, size_t n) {
   const int unused = 64 - c.width;
   const uint64_t mask = c.width == 64 ? ~uint64_t{0} : (uint64_t{1} << c.width) - 1;
   const int shift_right = c.shift_right, shift_left = c.shift_left;
   const int64_t rc_pos = c.round_const, rc_neg = c.round_const_neg, conv = c.conv_mask;
   const int64_t lo = c.lo, hi = c.hi;
   for (size_t k = 0; k < n; ++k) {
-    const int64_t xk = kRelu ? std::max<int64_t>(x[k], 0) : static_cast<int64_t>(x[k]);
+    const int64_t xk = x(k);
     const int64_t rc = (xk < 0 ? rc_neg : rc_pos) + ((xk >> shift_right) & conv);
     const int64_t v =
         static_cast<int64_t>(static_cast<uint64_t>((xk + rc) >> shift_right) << shift_left);
@@ -45,18 +45,27 @@ FPGAAS_INLINE void ConvertLoop(const FastConvert& c, const In* x, Out* y, size_t
   }
 }
 
-template <bool kRelu = false, typename In, typename Out>
-FPGAAS_INLINE void ApplyConvert(const FastConvert& c, const In* x, Out* y, size_t n) {
+// ConvertLoop for c's overflow kind.
+template <typename Source, typename Out>
+FPGAAS_INLINE void ApplyConvertFrom(const FastConvert& c, Source x, Out* y, size_t n) {
   switch (c.kind) {
     case FastOverflow::kWrapSigned:
-      return ConvertLoop<FastOverflow::kWrapSigned, kRelu>(c, x, y, n);
+      return ConvertLoop<FastOverflow::kWrapSigned>(c, x, y, n);
     case FastOverflow::kWrapUnsigned:
-      return ConvertLoop<FastOverflow::kWrapUnsigned, kRelu>(c, x, y, n);
+      return ConvertLoop<FastOverflow::kWrapUnsigned>(c, x, y, n);
     case FastOverflow::kClamp:
-      return ConvertLoop<FastOverflow::kClamp, kRelu>(c, x, y, n);
+      return ConvertLoop<FastOverflow::kClamp>(c, x, y, n);
     case FastOverflow::kZero:
-      return ConvertLoop<FastOverflow::kZero, kRelu>(c, x, y, n);
+      return ConvertLoop<FastOverflow::kZero>(c, x, y, n);
   }
+}
+
+// y[k] = c(x[k]); kRelu: c(max(x[k], 0)) (a relu before the conversion, in the same pass).
+template <bool kRelu = false, typename In, typename Out>
+FPGAAS_INLINE void ApplyConvert(const FastConvert& c, const In* x, Out* y, size_t n) {
+  ApplyConvertFrom(
+      c, [x](size_t k) { return kRelu ? std::max<int64_t>(x[k], 0) : static_cast<int64_t>(x[k]); },
+      y, n);
 }
 
 // The part of a dense epilogue after the accumulator: t (n accum_t raws, int64) -> result_t, then

@@ -323,6 +323,12 @@ void BatchNormBlock(const int64_t* x, int lanes, int n, const int64_t* scale,
 
 // y[k] = c(x[k]) for n values (x == y allowed): ConvertBlock with the recipe made once.
 void ConvertRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n);
+// The element-wise merges in one pass (y may be xa or xb): y[k] = c((xa[k] << sa) + (xb[k] << sb))
+// (minus when `subtract`), and y[k] = c(xa[k] * xb[k]); the caller bounds the exact intermediate
+// within c's source type.
+void AddShiftedRaws(const FastConvert& c, const int64_t* xa, int sa, const int64_t* xb, int sb,
+                    bool subtract, int64_t* y, size_t n);
+void MultiplyRaws(const FastConvert& c, const int64_t* xa, const int64_t* xb, int64_t* y, size_t n);
 
 // acc[k] = sum(acc[k] + product(x[k] * w)) for n lanes: a multiply-accumulate whose product and
 // sum each go through an exact FastConvert (the caller's recipes: x * w within product's source

@@ -1077,11 +1077,6 @@ FPGAAS_NUMERICS_CLONES void SelectRow(bool max, const int64_t* xa, int sa, const
   }
 }
 
-// y[b] = xa[b] * xb[b] (exact: the caller bounds the product).
-FPGAAS_NUMERICS_CLONES void MultiplyRow(const int64_t* xa, const int64_t* xb, int64_t* y,
-                                        size_t lanes) {
-  for (size_t b = 0; b < lanes; ++b) y[b] = xa[b] * xb[b];
-}
 // leaky_relu / prelu: y[b] keeps its value where x[b] > 0, else takes alpha * x[b] through c.
 FPGAAS_NUMERICS_CLONES void LeakyRow(const int64_t* x, int64_t alpha, const FastConvert& c,
                                      int64_t* y, int lanes) {
@@ -1547,17 +1542,14 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       const bool sub = m.kind == MergeKind::kSubtract;
       block = [c = *c, sub, sa, sb, n, n1, n2](const int64_t* const* xs, int64_t* y, int lanes) {
         if (n1 == n2) {  // every row at once
-          const size_t all = static_cast<size_t>(n) * lanes;
-          AddShiftedRow(xs[0], sa, xs[1], sb, sub, y, all);
-          ConvertRaws(c, y, y, all);
+          AddShiftedRaws(c, xs[0], sa, xs[1], sb, sub, y, static_cast<size_t>(n) * lanes);
           return;
         }
         for (int i = 0; i < n; ++i) {
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
           const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
           int64_t* yi = y + static_cast<size_t>(i) * lanes;
-          AddShiftedRow(xa, sa, xb, sb, sub, yi, lanes);
-          ConvertRaws(c, yi, yi, lanes);
+          AddShiftedRaws(c, xa, sa, xb, sb, sub, yi, static_cast<size_t>(lanes));
         }
       };
       break;
@@ -1567,17 +1559,14 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       if (!c) break;
       block = [c = *c, n, n1, n2](const int64_t* const* xs, int64_t* y, int lanes) {
         if (n1 == n2) {  // every row at once
-          const size_t all = static_cast<size_t>(n) * lanes;
-          MultiplyRow(xs[0], xs[1], y, all);
-          ConvertRaws(c, y, y, all);
+          MultiplyRaws(c, xs[0], xs[1], y, static_cast<size_t>(n) * lanes);
           return;
         }
         for (int i = 0; i < n; ++i) {
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
           const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
           int64_t* yi = y + static_cast<size_t>(i) * lanes;
-          MultiplyRow(xa, xb, yi, lanes);
-          ConvertRaws(c, yi, yi, lanes);
+          MultiplyRaws(c, xa, xb, yi, static_cast<size_t>(lanes));
         }
       };
       break;
