@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <type_traits>
@@ -332,6 +333,23 @@ void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int 
     }
   }
   p.chunk_abs_w = std::move(sums);
+}
+
+void PlanConvFma(const FixedType& in, const std::vector<int64_t>& w_by_out, DensePlan& plan) {
+  DenseFastParams& p = plan.params;
+  plan.params.conv_fma_weights = nullptr;
+  if (plan.kind != DenseKernelKind::kFast32 || p.rounding != ProductRounding::kConv) return;
+  const int x_bits = MagnitudeBits(in);
+  if (x_bits > 24 || p.shift_right < 1 || p.shift_right > 100) return;
+  Int128 max_w = 0;
+  for (int64_t w : w_by_out) max_w = std::max<Int128>(max_w, w < 0 ? -Int128{w} : Int128{w});
+  if (max_w > (Int128{1} << 24) || (max_w << x_bits) > (Int128{1} << (p.shift_right + 22))) return;
+  const float scale = std::ldexp(1.0f, -p.shift_right);
+  auto scaled = std::make_shared<std::vector<float>>(w_by_out.size());
+  for (size_t k = 0; k < w_by_out.size(); ++k) {
+    (*scaled)[k] = static_cast<float>(w_by_out[k]) * scale;
+  }
+  p.conv_fma_weights = std::move(scaled);
 }
 
 std::optional<BatchNormPlan> PlanBatchNorm(const FixedType& in, const FixedType& scale_type,
