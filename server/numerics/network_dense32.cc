@@ -765,15 +765,9 @@ FPGAAS_CLONES void DepthwisePixel32(const int32_t* const* px, const size_t* w0, 
 void DenseFastBlock32(const int32_t* x, int lanes, const int32_t* w_by_out, const int32_t* bias,
                       int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                       int32_t* y) {
-  if (p.conv_fma_weights != nullptr && lanes != 1) {
-#if defined(__x86_64__)
-    static const bool kHasFma =
-        DenseConvFmaAvx2Built() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    if (kHasFma &&
-        DenseConvFmaAvx2(x, lanes, p.conv_fma_weights->data(), bias, n_in, n_out, p, e, y)) {
-      return;
-    }
-#endif
+  if (p.fma_weights != nullptr && lanes != 1 && DenseFmaAvailable() &&
+      DenseFmaBlock32Avx2(x, lanes, p.fma_weights->data(), bias, n_in, n_out, p, e, y)) {
+    return;
   }
   if (lanes == kKernelBlock) {
     DenseFast32x64(x, w_by_out, bias, n_in, n_out, p, e, y);

@@ -63,6 +63,16 @@ bool KernelIsaAvailable(KernelIsa isa) {
   return false;
 }
 
+bool DenseFmaAvailable() {
+#if defined(__x86_64__)
+  static const bool available =
+      DenseFmaAvx2Built() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return available;
+#else
+  return false;
+#endif
+}
+
 KernelIsa BestKernelIsa() {
   return KernelIsaAvailable(KernelIsa::kAvx512) ? KernelIsa::kAvx512
          : KernelIsaAvailable(KernelIsa::kAvx2) ? KernelIsa::kAvx2
@@ -86,6 +96,10 @@ void DenseMul32BlockOn(KernelIsa isa, const int64_t* x, int lanes, const int64_t
 void DenseMul32Block(const int64_t* x, int lanes, const int64_t* w_by_out, const int64_t* bias,
                      int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                      int64_t* y) {
+  if (p.fma_weights != nullptr && lanes != 1 && DenseFmaAvailable() &&
+      DenseFmaBlock64Avx2(x, lanes, p.fma_weights->data(), bias, n_in, n_out, p, e, y)) {
+    return;
+  }
   static const KernelIsa best = BestKernelIsa();
   DenseMul32BlockOn(best, x, lanes, w_by_out, bias, n_in, n_out, p, e, y);
 }

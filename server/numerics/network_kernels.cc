@@ -335,12 +335,18 @@ void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int 
   p.chunk_abs_w = std::move(sums);
 }
 
-void PlanConvFma(const FixedType& in, const std::vector<int64_t>& w_by_out, DensePlan& plan) {
+void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, DensePlan& plan) {
   DenseFastParams& p = plan.params;
-  plan.params.conv_fma_weights = nullptr;
-  if (plan.kind != DenseKernelKind::kFast32 || p.rounding != ProductRounding::kConv) return;
+  p.fma_weights = nullptr;
+  const bool kind = plan.kind == DenseKernelKind::kFast32 ||
+                    (plan.kind == DenseKernelKind::kFast64 && plan.mul32);
+  const bool rounding = p.rounding == ProductRounding::kConv || p.rounding == ProductRounding::kTrn;
+  // Sums in int32 lanes: mod 2^32 under AP_WRAP, a saturating sum of two values in [lo, hi].
+  const bool accum = p.overflow == AccumOverflow::kWrap ? p.acc_width <= 32 : p.acc_width <= 30;
   const int x_bits = MagnitudeBits(in);
-  if (x_bits > 24 || p.shift_right < 1 || p.shift_right > 100) return;
+  if (!kind || !rounding || !accum || x_bits > 24 || p.shift_right < 1 || p.shift_left != 0) {
+    return;
+  }
   Int128 max_w = 0;
   for (int64_t w : w_by_out) max_w = std::max<Int128>(max_w, w < 0 ? -Int128{w} : Int128{w});
   if (max_w > (Int128{1} << 24) || (max_w << x_bits) > (Int128{1} << (p.shift_right + 22))) return;
@@ -349,7 +355,7 @@ void PlanConvFma(const FixedType& in, const std::vector<int64_t>& w_by_out, Dens
   for (size_t k = 0; k < w_by_out.size(); ++k) {
     (*scaled)[k] = static_cast<float>(w_by_out[k]) * scale;
   }
-  p.conv_fma_weights = std::move(scaled);
+  p.fma_weights = std::move(scaled);
 }
 
 std::optional<BatchNormPlan> PlanBatchNorm(const FixedType& in, const FixedType& scale_type,

@@ -199,9 +199,9 @@ struct DenseFastParams {
   // chunk_abs_w[j * ceil(n_in / kSatChunk) + c] = sum of |w| over the chunk (capped at 2^62), from
   // PlanDeferredSaturation; null: every partial sum is clamped / zeroed.
   std::shared_ptr<const std::vector<int64_t>> chunk_abs_w;
-  // kFast32 with AP_RND_CONV products whose terms the FPU rounds exactly (PlanConvFma): the
-  // weights (in the kernel's w_by_out order) as floats times 2^-shift_right; null otherwise.
-  std::shared_ptr<const std::vector<float>> conv_fma_weights;
+  // Products through the FPU (PlanFmaProducts): the weights, in the kernel's w_by_out order, as
+  // floats times 2^-shift_right; null when the layer's products do not qualify.
+  std::shared_ptr<const std::vector<float>> fma_weights;
 };
 
 // Deferred saturation. hls4ml clamps (zeroes) every partial sum of a saturating accumulator, and a
@@ -252,11 +252,12 @@ void NarrowForWeights(const FixedType& in, const std::vector<int64_t>& weights, 
 // saturating accumulator; w_by_out[j * n_in + i] as the kernels take them.
 void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int n_out,
                             DensePlan& plan);
-// Sets plan.params.conv_fma_weights for a kFast32 plan with AP_RND_CONV products when every term
-// is exact through one float FMA (network_dense_conv_fma_avx2.cc): |x| <= 2^24 for every raw x
-// of `in`, |w| <= 2^24 and |x * w| <= 2^(shift_right + 22). DenseFastBlock32 then runs the
-// AVX2 + FMA kernel where the CPU has both.
-void PlanConvFma(const FixedType& in, const std::vector<int64_t>& w_by_out, DensePlan& plan);
+// Sets plan.params.fma_weights when every product term is exact through one float FMA
+// (network_dense_fma_avx2.cc): a kFast32 plan, or kFast64 with mul32, whose products round
+// AP_RND_CONV or AP_TRN with shift_right > 0, an accumulator of at most 32 bits (30 when it
+// saturates), |x| <= 2^24 for every raw x of `in`, |w| <= 2^24 and |x * w| <= 2^(shift_right + 22).
+// DenseFastBlock32 and DenseMul32Block then run the AVX2 + FMA kernel where the CPU has both.
+void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, DensePlan& plan);
 
 // One output pixel of a depthwise convolution on int32 lanes, for types whose DensePlan's MAC fits
 // int32 (kFast32, or kWrap32 with its params): for every channel ch < n_chan and lane
@@ -310,13 +311,18 @@ bool DenseMul32Avx512(const int64_t* x, int lanes, const int64_t* w_by_out, cons
                       int64_t* y);
 bool DenseMul32Avx2Built();
 bool DenseMul32Avx512Built();
-// DenseFastBlock32 for a plan with conv_fma_weights (w_scaled: those floats), lanes a multiple of
-// 16 up to kKernelBlock; false (nothing computed) otherwise, when the file was built without AVX2
-// and FMA, or when the FPU does not round to nearest. The CPU must have AVX2 and FMA.
-bool DenseConvFmaAvx2(const int32_t* x, int lanes, const float* w_scaled, const int32_t* bias,
-                      int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
-                      int32_t* y);
-bool DenseConvFmaAvx2Built();
+// DenseFastBlock32 / DenseMul32Block for a plan with fma_weights (w_scaled: those floats), lanes
+// a multiple of 16 up to kKernelBlock; false (nothing computed) otherwise or when the file was
+// built without AVX2 and FMA. The CPU must have both (DenseFmaAvailable).
+bool DenseFmaBlock32Avx2(const int32_t* x, int lanes, const float* w_scaled, const int32_t* bias,
+                         int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                         int32_t* y);
+bool DenseFmaBlock64Avx2(const int64_t* x, int lanes, const float* w_scaled, const int64_t* bias,
+                         int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                         int64_t* y);
+bool DenseFmaAvx2Built();
+// Built, and this CPU has AVX2 and FMA.
+bool DenseFmaAvailable();
 
 // Batch normalization y = res_t(x * scale + bias) with the exact intermediate, on int64 lanes:
 // v = (x * scale[i] << product_shift_left) + bias_aligned[i], y = to_result(v).

@@ -570,24 +570,21 @@ TEST(DenseKernelsTest, DeferredSaturationMatchesTheGenericPath) {
   EXPECT_GE(saturating, 500);
 }
 
-// AP_RND_CONV accumulators through the FPU (PlanConvFma, network_dense_conv_fma_avx2.cc): random
-// types with product shifts of 1 to 20 bits, every overflow mode, terms up to the planner's bound
-// of 2^22, inputs with few low bits so that ties (which round to even) are common, 16- and 64-lane
-// blocks, deferred and per-product saturation: DenseFastBlock32 (which picks the FPU kernel where
-// the CPU has AVX2 and FMA) and the kernel itself against the generic path.
-TEST(DenseKernelsTest, ConvergentRoundingThroughTheFpuMatchesTheGenericPath) {
-#if defined(__x86_64__)
-  const bool fma_cpu = internal::DenseConvFmaAvx2Built() && __builtin_cpu_supports("avx2") &&
-                       __builtin_cpu_supports("fma");
-#else
-  const bool fma_cpu = false;
-#endif
+// Products through the FPU (PlanFmaProducts, network_dense_fma_avx2.cc): AP_RND_CONV and AP_TRN
+// accumulators, inputs and weights of up to 24 bits (products of up to 48: kFast32 and kFast64
+// layers), product shifts of 1 to 20 bits, every overflow mode, terms up to the planner's bound of
+// 2^22, inputs with few low bits so that ties (which round to even) and exact quotients are
+// common, 16- and 64-lane blocks, deferred and per-product saturation: DenseFastBlock32 /
+// DenseMul32Block (which pick the FPU kernel where the CPU has AVX2 and FMA) and the kernels
+// themselves against the generic path.
+TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
+  const bool fma_cpu = internal::DenseFmaAvailable();
   std::mt19937_64 rng(2323);
-  std::map<int, int> overflows;
+  std::map<std::string, int> reached;
   int ties = 0, extreme_terms = 0, near_bound = 0, refused = 0;
   const Overflow kModes[] = {Overflow::kWrap, Overflow::kSat, Overflow::kSatZero,
                              Overflow::kSatSym};
-  for (int config = 0; config < 300;) {
+  for (int config = 0; config < 400;) {
     FixedType in = RandomType(rng, 2, 24, false);
     DenseSpec d;
     d.n_in = std::uniform_int_distribution<int>(1, 40)(rng);
@@ -598,19 +595,19 @@ TEST(DenseKernelsTest, ConvergentRoundingThroughTheFpuMatchesTheGenericPath) {
     acc.width = std::uniform_int_distribution<int>(2, 30)(rng);
     const int sr = std::uniform_int_distribution<int>(1, 20)(rng);
     // A third of the layers with weights as wide as the bound allows (min raw * min raw = 2^22).
-    const int bound_width = sr + 23 - internal::MagnitudeBits(in);
+    const int x_bits = internal::MagnitudeBits(in);
+    const int bound_width = sr + 23 - x_bits;
     if (rng() % 3 == 0 && bound_width >= 2 && bound_width <= 24) {
       d.weight_type.width = bound_width;
       d.weight_type.is_signed = true;
     }
     acc.integer_bits = acc.width - (in.fractional_bits() + d.weight_type.fractional_bits() - sr);
     acc.is_signed = rng() % 4 != 0;
-    acc.quantization = Quantization::kRndConv;
+    acc.quantization = rng() % 2 ? Quantization::kRndConv : Quantization::kTrn;
     acc.overflow = kModes[rng() % 4];
     d.accum_type = acc;
     // Weights small enough for the planner's bound half of the time, any of the type otherwise
     // (then most layers are refused).
-    const int x_bits = internal::MagnitudeBits(in);
     const int64_t w_cap = sr + 22 - x_bits >= 0 ? int64_t{1} << std::min(sr + 22 - x_bits, 40) : 0;
     for (int k = 0; k < d.n_in * d.n_out; ++k) {
       int64_t w = RandomRaw(rng, d.weight_type);
@@ -621,40 +618,38 @@ TEST(DenseKernelsTest, ConvergentRoundingThroughTheFpuMatchesTheGenericPath) {
     for (int j = 0; j < d.n_out; ++j) d.biases.push_back(RandomRaw(rng, d.bias_type));
     const FixedType res = RandomType(rng, 1, 31, true);
     internal::DensePlan plan = internal::PlanDense(in, d.weight_type, d.accum_type, res, false);
-    if (plan.kind != internal::DenseKernelKind::kFast32 ||
-        plan.params.rounding != internal::ProductRounding::kConv) {
-      continue;
-    }
+    const bool fast32 = plan.kind == internal::DenseKernelKind::kFast32;
+    if (!fast32 && !(plan.kind == internal::DenseKernelKind::kFast64 && plan.mul32)) continue;
     internal::NarrowForWeights(in, d.weights, plan);
     std::vector<int64_t> w_by_out(d.weights.size());
     for (int i = 0; i < d.n_in; ++i) {
       for (int j = 0; j < d.n_out; ++j) w_by_out[j * d.n_in + i] = d.weights[i * d.n_out + j];
     }
     internal::PlanDeferredSaturation(w_by_out, d.n_in, d.n_out, plan);
-    internal::PlanConvFma(in, w_by_out, plan);
+    internal::PlanFmaProducts(in, w_by_out, plan);
     Int128 max_w = 0;
     for (int64_t w : w_by_out) max_w = std::max<Int128>(max_w, w < 0 ? -Int128{w} : Int128{w});
     const bool within = (max_w << x_bits) <= (Int128{1} << (sr + 22)) && max_w <= (1 << 24);
-    ASSERT_EQ(plan.params.conv_fma_weights != nullptr, within) << "config " << config;
+    ASSERT_EQ(plan.params.fma_weights != nullptr, within) << "config " << config;
     if (!within) {
       ++refused;
       continue;
     }
     ++config;
     near_bound += (max_w << (x_bits + 1)) > (Int128{1} << (sr + 22));
-    ++overflows[static_cast<int>(plan.params.overflow)];
+    ++reached[fast32 ? "fast32" : "mul32"];
+    ++reached[acc.quantization == Quantization::kTrn ? "trn" : "conv"];
+    ++reached["overflow " + std::to_string(static_cast<int>(plan.params.overflow))];
     internal::DenseEpilogue e;
     e.to_result = *plan.to_result;
-    std::vector<int32_t> bias(d.n_out);
+    std::vector<int64_t> bias(d.n_out);
     for (int j = 0; j < d.n_out; ++j) bias[j] = Convert(d.bias_type, d.biases[j], d.accum_type);
-    std::vector<int32_t> w32(w_by_out.begin(), w_by_out.end());
     for (int lanes : {internal::kSmallBlock, internal::kKernelBlock}) {
-      std::vector<int32_t> x(static_cast<size_t>(d.n_in) * lanes);
+      std::vector<int64_t> x(static_cast<size_t>(d.n_in) * lanes);
       const int low_zeros = std::uniform_int_distribution<int>(0, in.width - 1)(rng);
-      for (int32_t& v : x) {
-        int64_t r = RandomRaw(rng, in);
-        if (rng() % 2) r = r / (int64_t{1} << low_zeros) * (int64_t{1} << low_zeros);
-        v = static_cast<int32_t>(r);
+      for (int64_t& v : x) {
+        v = RandomRaw(rng, in);
+        if (rng() % 2) v = v / (int64_t{1} << low_zeros) * (int64_t{1} << low_zeros);
       }
       std::vector<int64_t> want(static_cast<size_t>(d.n_out) * lanes);
       for (int b = 0; b < lanes; ++b) {
@@ -663,15 +658,14 @@ TEST(DenseKernelsTest, ConvergentRoundingThroughTheFpuMatchesTheGenericPath) {
           sample[i] = x[i * lanes + b];
           for (int j = 0; j < d.n_out; ++j) {
             const Int128 prod = Int128{sample[i]} * d.weights[i * d.n_out + j];
-            const Int128 low = prod & ((Int128{1} << sr) - 1);
-            ties += low == (Int128{1} << (sr - 1));
+            ties += (prod & ((Int128{1} << sr) - 1)) == (Int128{1} << (sr - 1));
             extreme_terms += (prod < 0 ? -prod : prod) > (Int128{1} << (sr + 21));
           }
         }
         const std::vector<int64_t> y = GenericDense(in, d, res, sample);
         for (int j = 0; j < d.n_out; ++j) want[j * lanes + b] = y[j];
       }
-      auto check = [&](const std::vector<int32_t>& y, const std::string& what) {
+      auto check = [&](const std::vector<int64_t>& y, const std::string& what) {
         for (size_t k = 0; k < want.size(); ++k) {
           ASSERT_EQ(y[k], want[k]) << what << " lanes " << lanes << " config " << config
                                    << " output " << k / lanes << " lane " << k % lanes << ": in "
@@ -679,28 +673,44 @@ TEST(DenseKernelsTest, ConvergentRoundingThroughTheFpuMatchesTheGenericPath) {
                                    << " accum " << acc.ToString() << " result " << res.ToString();
         }
       };
-      std::vector<int32_t> y(want.size());
-      internal::DenseFastBlock32(x.data(), lanes, w32.data(), bias.data(), d.n_in, d.n_out,
-                                 plan.params, e, y.data());
-      check(y, "DenseFastBlock32");
-      if (fma_cpu) {
-        std::fill(y.begin(), y.end(), 0);
-        ASSERT_TRUE(internal::DenseConvFmaAvx2(x.data(), lanes,
-                                               plan.params.conv_fma_weights->data(), bias.data(),
-                                               d.n_in, d.n_out, plan.params, e, y.data()));
-        check(y, "DenseConvFmaAvx2");
+      const float* wf = plan.params.fma_weights->data();
+      if (fast32) {
+        std::vector<int32_t> x32(x.begin(), x.end()), w32(w_by_out.begin(), w_by_out.end()),
+            b32(bias.begin(), bias.end()), y32(want.size());
+        internal::DenseFastBlock32(x32.data(), lanes, w32.data(), b32.data(), d.n_in, d.n_out,
+                                   plan.params, e, y32.data());
+        check(std::vector<int64_t>(y32.begin(), y32.end()), "DenseFastBlock32");
+        if (fma_cpu) {
+          std::fill(y32.begin(), y32.end(), 0);
+          ASSERT_TRUE(internal::DenseFmaBlock32Avx2(x32.data(), lanes, wf, b32.data(), d.n_in,
+                                                    d.n_out, plan.params, e, y32.data()));
+          check(std::vector<int64_t>(y32.begin(), y32.end()), "DenseFmaBlock32Avx2");
+        }
+      } else {
+        std::vector<int64_t> y(want.size());
+        internal::DenseMul32Block(x.data(), lanes, w_by_out.data(), bias.data(), d.n_in, d.n_out,
+                                  plan.params, e, y.data());
+        check(y, "DenseMul32Block");
+        if (fma_cpu) {
+          std::fill(y.begin(), y.end(), 0);
+          ASSERT_TRUE(internal::DenseFmaBlock64Avx2(x.data(), lanes, wf, bias.data(), d.n_in,
+                                                    d.n_out, plan.params, e, y.data()));
+          check(y, "DenseFmaBlock64Avx2");
+        }
       }
     }
   }
   EXPECT_GE(ties, 20000);
-  EXPECT_GE(near_bound, 30);
   EXPECT_GE(extreme_terms, 20000);
+  EXPECT_GE(near_bound, 30);
   EXPECT_GE(refused, 10);
+  for (const char* kind : {"fast32", "mul32", "trn", "conv"}) EXPECT_GE(reached[kind], 50) << kind;
   for (internal::AccumOverflow o :
        {internal::AccumOverflow::kWrap, internal::AccumOverflow::kClamp,
         internal::AccumOverflow::kZero, internal::AccumOverflow::kClampSum,
         internal::AccumOverflow::kZeroSum}) {
-    EXPECT_GE(overflows[static_cast<int>(o)], 10) << "overflow " << static_cast<int>(o);
+    EXPECT_GE(reached["overflow " + std::to_string(static_cast<int>(o))], 10)
+        << "overflow " << static_cast<int>(o);
   }
 }
 
