@@ -20,6 +20,8 @@
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 
+#include <vector>
+
 #define FPGAAS_KERNEL_CLONES  // this file is built for one instruction set
 #include "server/numerics/network_kernels_inline.h"
 
@@ -53,24 +55,36 @@ FPGAAS_INLINE void StoreSums(int64_t* acc, __m256i v) {
 // Inputs [i0, i1) of kOuts outputs over kVecs vectors of 8 lanes (x at the chunk's first lane):
 // the terms' float encodings added mod 2^32 (kWrap, kPlain), or each term taken out of its
 // encoding and added under kO's overflow step (FastMac's).
-template <AccumOverflow kO, int kOuts, int kVecs, bool kPlain, typename T>
-FPGAAS_INLINE void FmaMacRange(__m256i (&a)[kOuts][kVecs], const T* x, int lanes, const float* wf,
-                               int n_in, int i0, int i1, __m256i lo, __m256i hi) {
+template <AccumOverflow kO, bool kHalf, int kOuts, int kVecs, bool kPlain>
+FPGAAS_INLINE void FmaMacRange(__m256i (&a)[kOuts][kVecs], const float* x, int lanes,
+                               const float* wf, int n_in, int i0, int i1, __m256i lo, __m256i hi) {
   const __m256 magic = _mm256_set1_ps(kMagic);
   const __m256i magic_bits = _mm256_set1_epi32(static_cast<int32_t>(kMagicBits));
+  const __m256i magic_bits_less_one = _mm256_set1_epi32(static_cast<int32_t>(kMagicBits - 1));
   for (int i = i0; i < i1; ++i) {
-    const T* xi = x + static_cast<size_t>(i) * lanes;
+    const float* xi = x + static_cast<size_t>(i) * lanes;
     __m256 xv[kVecs];
-    for (int v = 0; v < kVecs; ++v) xv[v] = LoadFloats(xi + 8 * v);
+    for (int v = 0; v < kVecs; ++v) xv[v] = _mm256_loadu_ps(xi + 8 * v);
     for (int o = 0; o < kOuts; ++o) {
       const __m256 w = _mm256_broadcast_ss(wf + static_cast<size_t>(o) * n_in + i);
       for (int v = 0; v < kVecs; ++v) {
         const __m256i bits = _mm256_castps_si256(_mm256_fmadd_ps(xv[v], w, magic));
-        if constexpr (kO == AccumOverflow::kWrap || kPlain) {
-          a[o][v] = _mm256_add_epi32(a[o][v], bits);
-          continue;
+        __m256i t;
+        if constexpr (kHalf) {
+          // bits = kMagicBits + floor(2 p / 2^s): the term floor(p / 2^s + 1/2) is
+          // (floor(2 p / 2^s) + 1) >> 1.
+          t = _mm256_srai_epi32(_mm256_sub_epi32(bits, magic_bits_less_one), 1);
+          if constexpr (kO == AccumOverflow::kWrap || kPlain) {
+            a[o][v] = _mm256_add_epi32(a[o][v], t);
+            continue;
+          }
+        } else {
+          if constexpr (kO == AccumOverflow::kWrap || kPlain) {
+            a[o][v] = _mm256_add_epi32(a[o][v], bits);
+            continue;
+          }
+          t = _mm256_sub_epi32(bits, magic_bits);
         }
-        __m256i t = _mm256_sub_epi32(bits, magic_bits);
         if constexpr (kO == AccumOverflow::kClamp) {
           t = _mm256_min_epi32(_mm256_max_epi32(t, lo), hi);
         } else if constexpr (kO == AccumOverflow::kZero) {
@@ -95,8 +109,8 @@ FPGAAS_INLINE void FmaMacRange(__m256i (&a)[kOuts][kVecs], const T* x, int lanes
 // kOuts outputs (wf, bias: the first one's) over every chunk of kVecs * 8 lanes, sums into
 // acc[o * lanes + b]. lim: FmaLimits' bounds per output and chunk of kSatChunk inputs
 // (saturating kO), or null.
-template <AccumOverflow kO, int kOuts, int kVecs, typename T>
-FPGAAS_INLINE void FmaRows(const T* x, int lanes, const float* wf, const T* bias, int n_in,
+template <AccumOverflow kO, bool kHalf, int kOuts, int kVecs, typename T>
+FPGAAS_INLINE void FmaRows(const float* x, int lanes, const float* wf, const T* bias, int n_in,
                            const DenseFastParams& p, const int32_t* lim, T* acc) {
   const __m256i lo = _mm256_set1_epi32(static_cast<int32_t>(p.lo));
   const __m256i hi = _mm256_set1_epi32(static_cast<int32_t>(p.hi));
@@ -106,14 +120,14 @@ FPGAAS_INLINE void FmaRows(const T* x, int lanes, const float* wf, const T* bias
     for (int o = 0; o < kOuts; ++o) {
       // kWrap: the n_in encodings' kMagicBits taken out of the bias at once (mod 2^32).
       const uint32_t init =
-          kO == AccumOverflow::kWrap
+          kO == AccumOverflow::kWrap && !kHalf
               ? static_cast<uint32_t>(bias[o]) - kMagicBits * static_cast<uint32_t>(n_in)
               : static_cast<uint32_t>(bias[o]);
       for (int v = 0; v < kVecs; ++v) a[o][v] = _mm256_set1_epi32(static_cast<int32_t>(init));
     }
-    const T* xb = x + b0;
+    const float* xb = x + b0;
     if (kO == AccumOverflow::kWrap || lim == nullptr) {
-      FmaMacRange<kO, kOuts, kVecs, false>(a, xb, lanes, wf, n_in, 0, n_in, lo, hi);
+      FmaMacRange<kO, kHalf, kOuts, kVecs, false>(a, xb, lanes, wf, n_in, 0, n_in, lo, hi);
     } else {
       for (int ch = 0, i0 = 0; i0 < n_in; ++ch, i0 += kSatChunk) {
         const int i1 = i0 + kSatChunk < n_in ? i0 + kSatChunk : n_in;
@@ -127,14 +141,15 @@ FPGAAS_INLINE void FmaRows(const T* x, int lanes, const float* wf, const T* bias
           }
         }
         if (_mm256_testz_si256(outside, outside)) {
-          FmaMacRange<kO, kOuts, kVecs, true>(a, xb, lanes, wf, n_in, i0, i1, lo, hi);
-          const __m256i taken =
-              _mm256_set1_epi32(static_cast<int32_t>(kMagicBits * static_cast<uint32_t>(i1 - i0)));
+          FmaMacRange<kO, kHalf, kOuts, kVecs, true>(a, xb, lanes, wf, n_in, i0, i1, lo, hi);
+          const __m256i taken = kHalf ? _mm256_setzero_si256()
+                                      : _mm256_set1_epi32(static_cast<int32_t>(
+                                            kMagicBits * static_cast<uint32_t>(i1 - i0)));
           for (int o = 0; o < kOuts; ++o) {
             for (int v = 0; v < kVecs; ++v) a[o][v] = _mm256_sub_epi32(a[o][v], taken);
           }
         } else {
-          FmaMacRange<kO, kOuts, kVecs, false>(a, xb, lanes, wf, n_in, i0, i1, lo, hi);
+          FmaMacRange<kO, kHalf, kOuts, kVecs, false>(a, xb, lanes, wf, n_in, i0, i1, lo, hi);
         }
       }
     }
@@ -169,7 +184,7 @@ FPGAAS_INLINE void FmaLimits(const DenseFastParams& p, const int64_t* abs_w, int
 }
 
 // Out of line, so that no floating-point operation moves across the caller's MXCSR changes.
-template <AccumOverflow kO, typename T>
+template <AccumOverflow kO, bool kHalf, typename T>
 __attribute__((noinline)) void FmaLayer(const T* x, int lanes, const float* wf, const T* bias,
                                         int n_in, int n_out, const DenseFastParams& p,
                                         const DenseEpilogue& e, T* y) {
@@ -186,11 +201,17 @@ __attribute__((noinline)) void FmaLayer(const T* x, int lanes, const float* wf, 
   alignas(32) T acc[kOuts * kKernelBlock];
   int64_t t[kKernelBlock];
   const size_t row = static_cast<size_t>(n_in);
+  // x as floats once for every output (a scratch per thread, grown to the largest layer).
+  thread_local std::vector<float> floats;
+  const size_t n = row * static_cast<size_t>(lanes);
+  if (floats.size() < n) floats.resize(n);
+  float* xf = floats.data();
+  for (size_t k = 0; k < n; k += 8) _mm256_storeu_ps(xf + k, LoadFloats(x + k));
   int j = 0;
   for (; j + kOuts <= n_out; j += kOuts) {
     if (abs_w != nullptr) FmaLimits<kO, kOuts>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim);
-    FmaRows<kO, kOuts, kVecs>(x, lanes, wf + j * row, bias + j, n_in, p, abs_w ? lim : nullptr,
-                              acc);
+    FmaRows<kO, kHalf, kOuts, kVecs>(xf, lanes, wf + j * row, bias + j, n_in, p,
+                                     abs_w ? lim : nullptr, acc);
     for (int o = 0; o < kOuts; ++o) {
       FastEpilogue<T, kO>(p, e, j + o, acc + static_cast<size_t>(o) * lanes, t, lanes,
                           y + static_cast<size_t>(j + o) * lanes);
@@ -198,37 +219,48 @@ __attribute__((noinline)) void FmaLayer(const T* x, int lanes, const float* wf, 
   }
   for (; j < n_out; ++j) {
     if (abs_w != nullptr) FmaLimits<kO, 1>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim);
-    FmaRows<kO, 1, kVecs>(x, lanes, wf + j * row, bias + j, n_in, p, abs_w ? lim : nullptr, acc);
+    FmaRows<kO, kHalf, 1, kVecs>(xf, lanes, wf + j * row, bias + j, n_in, p, abs_w ? lim : nullptr,
+                                 acc);
     FastEpilogue<T, kO>(p, e, j, acc, t, lanes, y + static_cast<size_t>(j) * lanes);
   }
 }
 
-// The layer with MXCSR rounding as the plan's products round (to nearest even, or down),
-// restored after.
+template <bool kHalf, typename T>
+void FmaLayerFor(const T* x, int lanes, const float* w_scaled, const T* bias, int n_in, int n_out,
+                 const DenseFastParams& p, const DenseEpilogue& e, T* y) {
+  switch (p.overflow) {
+    case AccumOverflow::kWrap:
+      return FmaLayer<AccumOverflow::kWrap, kHalf>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
+    case AccumOverflow::kClamp:
+      return FmaLayer<AccumOverflow::kClamp, kHalf>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
+    case AccumOverflow::kZero:
+      return FmaLayer<AccumOverflow::kZero, kHalf>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
+    case AccumOverflow::kClampSum:
+      return FmaLayer<AccumOverflow::kClampSum, kHalf>(x, lanes, w_scaled, bias, n_in, n_out, p, e,
+                                                       y);
+    case AccumOverflow::kZeroSum:
+      return FmaLayer<AccumOverflow::kZeroSum, kHalf>(x, lanes, w_scaled, bias, n_in, n_out, p, e,
+                                                      y);
+  }
+}
+
+// The layer with MXCSR rounding as PlanFmaProducts chose (to nearest even for AP_RND_CONV, down
+// for AP_TRN and for AP_RND's doubled quotients), restored after.
 template <typename T>
 bool FmaBlock(const T* x, int lanes, const float* w_scaled, const T* bias, int n_in, int n_out,
               const DenseFastParams& p, const DenseEpilogue& e, T* y) {
   if (lanes % 16 != 0 || lanes > kKernelBlock) return false;
-  if (p.rounding != ProductRounding::kConv && p.rounding != ProductRounding::kTrn) return false;
+  const bool half = p.rounding == ProductRounding::kConst;
+  if (p.rounding != ProductRounding::kConv && p.rounding != ProductRounding::kTrn && !half) {
+    return false;
+  }
   constexpr unsigned kRoundingBits = 0x6000u, kRoundDown = 0x2000u;
   const unsigned saved = _mm_getcsr();
-  _mm_setcsr((saved & ~kRoundingBits) | (p.rounding == ProductRounding::kTrn ? kRoundDown : 0u));
-  switch (p.overflow) {
-    case AccumOverflow::kWrap:
-      FmaLayer<AccumOverflow::kWrap>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
-      break;
-    case AccumOverflow::kClamp:
-      FmaLayer<AccumOverflow::kClamp>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
-      break;
-    case AccumOverflow::kZero:
-      FmaLayer<AccumOverflow::kZero>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
-      break;
-    case AccumOverflow::kClampSum:
-      FmaLayer<AccumOverflow::kClampSum>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
-      break;
-    case AccumOverflow::kZeroSum:
-      FmaLayer<AccumOverflow::kZeroSum>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
-      break;
+  _mm_setcsr((saved & ~kRoundingBits) | (p.rounding == ProductRounding::kConv ? 0u : kRoundDown));
+  if (half) {
+    FmaLayerFor<true>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
+  } else {
+    FmaLayerFor<false>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
   }
   _mm_setcsr(saved);
   return true;

@@ -340,7 +340,13 @@ void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, 
   p.fma_weights = nullptr;
   const bool kind = plan.kind == DenseKernelKind::kFast32 ||
                     (plan.kind == DenseKernelKind::kFast64 && plan.mul32);
-  const bool rounding = p.rounding == ProductRounding::kConv || p.rounding == ProductRounding::kTrn;
+  // AP_RND (kConst with half an LSB) as (floor(2 x w / 2^s) + 1) >> 1, only where products exceed
+  // 32 bits: on int32 products the integer kernels' MAC is as short.
+  const bool half = p.rounding == ProductRounding::kConst && p.shift_right >= 1 &&
+                    p.round_const == int64_t{1} << (p.shift_right - 1) &&
+                    plan.kind == DenseKernelKind::kFast64;
+  const bool rounding =
+      p.rounding == ProductRounding::kConv || p.rounding == ProductRounding::kTrn || half;
   // Sums in int32 lanes: mod 2^32 under AP_WRAP, a saturating sum of two values in [lo, hi].
   const bool accum = p.overflow == AccumOverflow::kWrap ? p.acc_width <= 32 : p.acc_width <= 30;
   const int x_bits = MagnitudeBits(in);
@@ -349,8 +355,9 @@ void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, 
   }
   Int128 max_w = 0;
   for (int64_t w : w_by_out) max_w = std::max<Int128>(max_w, w < 0 ? -Int128{w} : Int128{w});
-  if (max_w > (Int128{1} << 24) || (max_w << x_bits) > (Int128{1} << (p.shift_right + 22))) return;
-  const float scale = std::ldexp(1.0f, -p.shift_right);
+  const int scale_shift = half ? p.shift_right - 1 : p.shift_right;  // half: 2 x w / 2^s
+  if (max_w > (Int128{1} << 24) || (max_w << x_bits) > (Int128{1} << (scale_shift + 22))) return;
+  const float scale = std::ldexp(1.0f, -scale_shift);
   auto scaled = std::make_shared<std::vector<float>>(w_by_out.size());
   for (size_t k = 0; k < w_by_out.size(); ++k) {
     (*scaled)[k] = static_cast<float>(w_by_out[k]) * scale;

@@ -200,7 +200,7 @@ struct DenseFastParams {
   // PlanDeferredSaturation; null: every partial sum is clamped / zeroed.
   std::shared_ptr<const std::vector<int64_t>> chunk_abs_w;
   // Products through the FPU (PlanFmaProducts): the weights, in the kernel's w_by_out order, as
-  // floats times 2^-shift_right; null when the layer's products do not qualify.
+  // scaled floats; null when the layer's products do not qualify.
   std::shared_ptr<const std::vector<float>> fma_weights;
 };
 
@@ -254,8 +254,10 @@ void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int 
                             DensePlan& plan);
 // Sets plan.params.fma_weights when every product term is exact through one float FMA
 // (network_dense_fma_avx2.cc): a kFast32 plan, or kFast64 with mul32, whose products round
-// AP_RND_CONV or AP_TRN with shift_right > 0, an accumulator of at most 32 bits (30 when it
-// saturates), |x| <= 2^24 for every raw x of `in`, |w| <= 2^24 and |x * w| <= 2^(shift_right + 22).
+// AP_RND_CONV or AP_TRN (or AP_RND, on kFast64) with shift_right > 0, an accumulator of at most
+// 32 bits (30 when it saturates), |x| <= 2^24 for every raw x of `in`, |w| <= 2^24 and
+// |x * w| <= 2^(shift_right + 22) (2^(shift_right + 21) under AP_RND); the floats are the
+// weights times 2^-shift_right (2^(1 - shift_right) under AP_RND).
 // DenseFastBlock32 and DenseMul32Block then run the AVX2 + FMA kernel where the CPU has both.
 void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, DensePlan& plan);
 
