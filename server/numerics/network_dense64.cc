@@ -34,10 +34,6 @@ FPGAAS_CLONES void DenseFast64x1(const int64_t* x, const int64_t* w, const int64
 void DenseFastBlock64(const int64_t* x, int lanes, const int64_t* w_by_out, const int64_t* bias,
                       int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                       int64_t* y) {
-  if (p.exact_sum_weights != nullptr && lanes != 1 && DenseFmaAvailable() &&
-      DenseExactSumAvx2(x, lanes, p.exact_sum_weights->data(), bias, n_in, n_out, p, e, y)) {
-    return;
-  }
   if (lanes == kKernelBlock) {
     DenseFast64x64(x, w_by_out, bias, n_in, n_out, p, e, y);
   } else if (lanes == kSmallBlock) {
@@ -102,10 +98,6 @@ void DenseMul32Block(const int64_t* x, int lanes, const int64_t* w_by_out, const
                      int64_t* y) {
   if (p.fma_weights != nullptr && lanes != 1 && DenseFmaAvailable() &&
       DenseFmaBlock64Avx2(x, lanes, p.fma_weights->data(), bias, n_in, n_out, p, e, y)) {
-    return;
-  }
-  if (p.exact_sum_weights != nullptr && lanes != 1 && DenseFmaAvailable() &&
-      DenseExactSumAvx2(x, lanes, p.exact_sum_weights->data(), bias, n_in, n_out, p, e, y)) {
     return;
   }
   static const KernelIsa best = BestKernelIsa();

@@ -20,7 +20,6 @@
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 
-#include <type_traits>
 #include <vector>
 
 #define FPGAAS_KERNEL_CLONES  // this file is built for one instruction set
@@ -267,67 +266,6 @@ bool FmaBlock(const T* x, int lanes, const float* w_scaled, const T* bias, int n
   return true;
 }
 
-// Exact sums in doubles (PlanFmaProducts' fp64_weights): every product and partial sum is an
-// integer below 2^51 in magnitude, so FMAs accumulate without rounding. int64 <-> double by the
-// 1.5 * 2^52 constant: for |v| < 2^51 its double's bits are those of the constant plus v.
-constexpr double kMagic52 = 6755399441055744.0;  // 1.5 * 2^52
-constexpr int64_t kMagic52Bits = 0x4338000000000000;
-
-__attribute__((noinline)) void ExactSumLayer(const int64_t* x, int lanes, const double* wd,
-                                             const int64_t* bias, int n_in, int n_out,
-                                             const DenseFastParams& p, const DenseEpilogue& e,
-                                             int64_t* y) {
-  // 4 outputs x 2 registers of 4 lanes: 8 accumulators, 2 inputs and a weight.
-  constexpr int kOuts = 4, kVecs = 2, kChunk = 4 * kVecs;
-  const size_t row = static_cast<size_t>(n_in);
-  thread_local std::vector<double> doubles;
-  const size_t n = row * static_cast<size_t>(lanes);
-  if (doubles.size() < n) doubles.resize(n);
-  double* xd = doubles.data();
-  const __m256i magic_bits = _mm256_set1_epi64x(kMagic52Bits);
-  const __m256d magic = _mm256_set1_pd(kMagic52);
-  for (size_t k = 0; k < n; k += 4) {
-    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + k));
-    _mm256_storeu_pd(xd + k,
-                     _mm256_sub_pd(_mm256_castsi256_pd(_mm256_add_epi64(v, magic_bits)), magic));
-  }
-  alignas(32) int64_t acc[kOuts * kKernelBlock];
-  int64_t t[kKernelBlock];
-  auto rows = [&](auto outs, int j) {
-    constexpr int kO = decltype(outs)::value;
-    for (int b0 = 0; b0 < lanes; b0 += kChunk) {
-      __m256d a[kO][kVecs];
-      for (int o = 0; o < kO; ++o) {
-        for (int v = 0; v < kVecs; ++v) a[o][v] = _mm256_set1_pd(static_cast<double>(bias[j + o]));
-      }
-      for (int i = 0; i < n_in; ++i) {
-        const double* xi = xd + static_cast<size_t>(i) * lanes + b0;
-        __m256d xv[kVecs];
-        for (int v = 0; v < kVecs; ++v) xv[v] = _mm256_loadu_pd(xi + 4 * v);
-        for (int o = 0; o < kO; ++o) {
-          const __m256d w = _mm256_broadcast_sd(wd + (j + o) * row + i);
-          for (int v = 0; v < kVecs; ++v) a[o][v] = _mm256_fmadd_pd(xv[v], w, a[o][v]);
-        }
-      }
-      for (int o = 0; o < kO; ++o) {
-        for (int v = 0; v < kVecs; ++v) {
-          const __m256i bits = _mm256_castpd_si256(_mm256_add_pd(a[o][v], magic));
-          _mm256_storeu_si256(
-              reinterpret_cast<__m256i*>(acc + static_cast<size_t>(o) * lanes + b0 + 4 * v),
-              _mm256_sub_epi64(bits, magic_bits));
-        }
-      }
-    }
-    for (int o = 0; o < kO; ++o) {
-      FastEpilogue<int64_t, AccumOverflow::kWrap>(p, e, j + o, acc + static_cast<size_t>(o) * lanes,
-                                                  t, lanes, y + static_cast<size_t>(j + o) * lanes);
-    }
-  };
-  int j = 0;
-  for (; j + kOuts <= n_out; j += kOuts) rows(std::integral_constant<int, kOuts>{}, j);
-  for (; j < n_out; ++j) rows(std::integral_constant<int, 1>{}, j);
-}
-
 }  // namespace
 
 bool DenseFmaAvx2Built() { return true; }
@@ -342,13 +280,6 @@ bool DenseFmaBlock64Avx2(const int64_t* x, int lanes, const float* w_scaled, con
                          int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                          int64_t* y) {
   return FmaBlock(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
-}
-
-bool DenseExactSumAvx2(const int64_t* x, int lanes, const double* w, const int64_t* bias, int n_in,
-                       int n_out, const DenseFastParams& p, const DenseEpilogue& e, int64_t* y) {
-  if (lanes % 8 != 0 || lanes > kKernelBlock || p.overflow != AccumOverflow::kWrap) return false;
-  ExactSumLayer(x, lanes, w, bias, n_in, n_out, p, e, y);
-  return true;
 }
 
 }  // namespace fpgaas::numerics::internal
@@ -366,11 +297,6 @@ bool DenseFmaBlock32Avx2(const int32_t*, int, const float*, const int32_t*, int,
 
 bool DenseFmaBlock64Avx2(const int64_t*, int, const float*, const int64_t*, int, int,
                          const DenseFastParams&, const DenseEpilogue&, int64_t*) {
-  return false;
-}
-
-bool DenseExactSumAvx2(const int64_t*, int, const double*, const int64_t*, int, int,
-                       const DenseFastParams&, const DenseEpilogue&, int64_t*) {
   return false;
 }
 

@@ -335,40 +335,9 @@ void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int 
   p.chunk_abs_w = std::move(sums);
 }
 
-namespace {
-
-// PlanFmaProducts' exact double sums: every |partial sum| <= |bias| + 2^x_bits * sum_i |w << sl|
-// < 2^51 (integers there are exact doubles, and the kernel's int64 <-> double conversions hold).
-void PlanExactSums(int x_bits, const std::vector<int64_t>& w_by_out, int n_in, DensePlan& plan) {
-  DenseFastParams& p = plan.params;
-  p.exact_sum_weights = nullptr;
-  if (plan.kind != DenseKernelKind::kFast64 || p.overflow != AccumOverflow::kWrap ||
-      p.rounding != ProductRounding::kLeft || x_bits >= 50 || n_in <= 0 || p.shift_left > 50) {
-    return;
-  }
-  const Int128 limit = Int128{1} << 51;
-  const Int128 max_bias = std::max<Int128>(-Int128{p.lo}, Int128{p.hi});
-  for (size_t j0 = 0; j0 < w_by_out.size(); j0 += static_cast<size_t>(n_in)) {
-    Int128 sum = 0;
-    for (size_t k = j0; k < j0 + static_cast<size_t>(n_in) && k < w_by_out.size(); ++k) {
-      sum += w_by_out[k] < 0 ? -Int128{w_by_out[k]} : Int128{w_by_out[k]};
-    }
-    if (sum >= limit || max_bias + ((sum << p.shift_left) << x_bits) >= limit) return;
-  }
-  auto scaled = std::make_shared<std::vector<double>>(w_by_out.size());
-  for (size_t k = 0; k < w_by_out.size(); ++k) {
-    (*scaled)[k] = std::ldexp(static_cast<double>(w_by_out[k]), p.shift_left);
-  }
-  p.exact_sum_weights = std::move(scaled);
-}
-
-}  // namespace
-
-void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, int n_in,
-                     DensePlan& plan) {
+void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, DensePlan& plan) {
   DenseFastParams& p = plan.params;
   p.fma_weights = nullptr;
-  PlanExactSums(MagnitudeBits(in), w_by_out, n_in, plan);
   const bool kind = plan.kind == DenseKernelKind::kFast32 ||
                     (plan.kind == DenseKernelKind::kFast64 && plan.mul32);
   // AP_RND (kConst with half an LSB) as (floor(2 x w / 2^s) + 1) >> 1, only where products exceed

@@ -202,10 +202,6 @@ struct DenseFastParams {
   // Products through the FPU (PlanFmaProducts): the weights, in the kernel's w_by_out order, as
   // scaled floats; null when the layer's products do not qualify.
   std::shared_ptr<const std::vector<float>> fma_weights;
-  // kFast64 layers under AP_WRAP whose products are not quantized (kLeft) and whose sums stay
-  // below 2^51 (PlanFmaProducts): the weights times 2^shift_left as doubles, summed exactly by
-  // FMAs; null otherwise.
-  std::shared_ptr<const std::vector<double>> exact_sum_weights;
 };
 
 // Deferred saturation. hls4ml clamps (zeroes) every partial sum of a saturating accumulator, and a
@@ -256,19 +252,14 @@ void NarrowForWeights(const FixedType& in, const std::vector<int64_t>& weights, 
 // saturating accumulator; w_by_out[j * n_in + i] as the kernels take them.
 void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int n_out,
                             DensePlan& plan);
-// Sets plan.params.fma_weights (w_by_out[j * n_in + i]) when every product term is exact through
-// one float FMA
+// Sets plan.params.fma_weights when every product term is exact through one float FMA
 // (network_dense_fma_avx2.cc): a kFast32 plan, or kFast64 with mul32, whose products round
 // AP_RND_CONV or AP_TRN (or AP_RND, on kFast64) with shift_right > 0, an accumulator of at most
 // 32 bits (30 when it saturates), |x| <= 2^24 for every raw x of `in`, |w| <= 2^24 and
 // |x * w| <= 2^(shift_right + 22) (2^(shift_right + 21) under AP_RND); the floats are the
 // weights times 2^-shift_right (2^(1 - shift_right) under AP_RND).
-// Also sets plan.params.exact_sum_weights for a kFast64 plan under AP_WRAP with kLeft products when
-// every partial sum, bias included, stays below 2^51 in magnitude (|x| < 2^50).
-// DenseFastBlock32, DenseMul32Block and DenseFastBlock64 then run the AVX2 + FMA kernels where the
-// CPU has both.
-void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, int n_in,
-                     DensePlan& plan);
+// DenseFastBlock32 and DenseMul32Block then run the AVX2 + FMA kernel where the CPU has both.
+void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, DensePlan& plan);
 
 // One output pixel of a depthwise convolution on int32 lanes, for types whose DensePlan's MAC fits
 // int32 (kFast32, or kWrap32 with its params): for every channel ch < n_chan and lane
@@ -331,11 +322,6 @@ bool DenseFmaBlock32Avx2(const int32_t* x, int lanes, const float* w_scaled, con
 bool DenseFmaBlock64Avx2(const int64_t* x, int lanes, const float* w_scaled, const int64_t* bias,
                          int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                          int64_t* y);
-// DenseMul32Block / DenseFastBlock64 for a plan with exact_sum_weights (w: those doubles), lanes
-// a multiple of 8 up to kKernelBlock, AP_WRAP; false (nothing computed) otherwise or when the
-// file was built without AVX2 and FMA.
-bool DenseExactSumAvx2(const int64_t* x, int lanes, const double* w, const int64_t* bias, int n_in,
-                       int n_out, const DenseFastParams& p, const DenseEpilogue& e, int64_t* y);
 bool DenseFmaAvx2Built();
 // Built, and this CPU has AVX2 and FMA.
 bool DenseFmaAvailable();
