@@ -161,25 +161,17 @@ FPGAAS_INLINE void FmaRows(const float* x, int lanes, const float* wf, const T* 
   }
 }
 
-// The deferral bounds of kOuts outputs for every chunk as int32 pairs [l0, l1] (an empty pair
-// [0, -1] never defers): FastGroup's test, every term's bound U from ChunkSatBound.
+// DeferLimits' bounds as int32 pairs (an empty pair [0, -1] never defers; a pair that can defer
+// lies within [lo, hi]). lim64: scratch of as many int64 values.
 template <AccumOverflow kO, int kOuts>
 FPGAAS_INLINE void FmaLimits(const DenseFastParams& p, const int64_t* abs_w, int n_in,
-                             int64_t max_abs_x, int32_t* lim) {
-  const int n_chunks = (n_in + kSatChunk - 1) / kSatChunk;
-  for (int o = 0; o < kOuts; ++o) {
-    for (int ch = 0; ch < n_chunks; ++ch) {
-      const int terms = n_in - ch * kSatChunk < kSatChunk ? n_in - ch * kSatChunk : kSatChunk;
-      const int64_t u = ChunkSatBound(max_abs_x, abs_w[static_cast<size_t>(o) * n_chunks + ch],
-                                      p.shift_right, p.shift_left, terms);
-      const bool terms_in =
-          (kO != AccumOverflow::kClamp && kO != AccumOverflow::kZero) || (-u >= p.lo && u <= p.hi);
-      const int64_t lo_u = p.lo + u, hi_u = p.hi - u;  // |lo|, |hi| < 2^30, u <= 2^62
-      const bool possible = terms_in && lo_u <= hi_u;
-      int32_t* l = lim + (static_cast<size_t>(o) * n_chunks + ch) * 2;
-      l[0] = static_cast<int32_t>(possible ? lo_u : 0);
-      l[1] = static_cast<int32_t>(possible ? hi_u : -1);
-    }
+                             int64_t max_abs_x, int64_t* lim64, int32_t* lim) {
+  DeferLimits<kO, kOuts>(p, abs_w, n_in, max_abs_x, lim64);
+  const size_t n = static_cast<size_t>(kOuts) * ((n_in + kSatChunk - 1) / kSatChunk) * 2;
+  for (size_t k = 0; k < n; k += 2) {
+    const bool possible = lim64[k] <= lim64[k + 1];
+    lim[k] = static_cast<int32_t>(possible ? lim64[k] : 0);
+    lim[k + 1] = static_cast<int32_t>(possible ? lim64[k + 1] : -1);
   }
 }
 
@@ -197,6 +189,7 @@ __attribute__((noinline)) void FmaLayer(const T* x, int lanes, const float* wf, 
                              ? p.chunk_abs_w->data()
                              : nullptr;
   const int64_t max_abs_x = abs_w != nullptr ? MaxAbs(x, static_cast<size_t>(n_in) * lanes) : 0;
+  int64_t lim64[kOuts * kMaxChunks * 2];
   int32_t lim[kOuts * kMaxChunks * 2];
   alignas(32) T acc[kOuts * kKernelBlock];
   int64_t t[kKernelBlock];
@@ -209,7 +202,7 @@ __attribute__((noinline)) void FmaLayer(const T* x, int lanes, const float* wf, 
   for (size_t k = 0; k < n; k += 8) _mm256_storeu_ps(xf + k, LoadFloats(x + k));
   int j = 0;
   for (; j + kOuts <= n_out; j += kOuts) {
-    if (abs_w != nullptr) FmaLimits<kO, kOuts>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim);
+    if (abs_w != nullptr) FmaLimits<kO, kOuts>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim64, lim);
     FmaRows<kO, kHalf, kOuts, kVecs>(xf, lanes, wf + j * row, bias + j, n_in, p,
                                      abs_w ? lim : nullptr, acc);
     for (int o = 0; o < kOuts; ++o) {
@@ -218,7 +211,7 @@ __attribute__((noinline)) void FmaLayer(const T* x, int lanes, const float* wf, 
     }
   }
   for (; j < n_out; ++j) {
-    if (abs_w != nullptr) FmaLimits<kO, 1>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim);
+    if (abs_w != nullptr) FmaLimits<kO, 1>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim64, lim);
     FmaRows<kO, kHalf, 1, kVecs>(xf, lanes, wf + j * row, bias + j, n_in, p, abs_w ? lim : nullptr,
                                  acc);
     FastEpilogue<T, kO>(p, e, j, acc, t, lanes, y + static_cast<size_t>(j) * lanes);

@@ -267,6 +267,29 @@ FPGAAS_INLINE void FastGroup(T (&a)[kOuts][kLanes], const T* x, const T* w, cons
   FastMacRange<T, kLanes, kOuts, kR, kO>(a, x, w, n_in, 0, n_in, sr, sl, rc_pos, rc_neg, lo, hi);
 }
 
+// The deferral limits of kOuts outputs for every chunk (kSatChunk): a chunk ch defers when every
+// lane of output o lies in [lim[(o * n_chunks + ch) * 2], lim[... + 1]] (empty when the chunk
+// cannot defer). abs_w: output j's chunk_abs_w row.
+template <AccumOverflow kO, int kOuts>
+FPGAAS_INLINE void DeferLimits(const DenseFastParams& p, const int64_t* abs_w, int n_in,
+                               int64_t max_abs_x, int64_t* lim) {
+  const int n_chunks = (n_in + kSatChunk - 1) / kSatChunk;
+  for (int o = 0; o < kOuts; ++o) {
+    for (int ch = 0; ch < n_chunks; ++ch) {
+      const int terms = n_in - ch * kSatChunk < kSatChunk ? n_in - ch * kSatChunk : kSatChunk;
+      const int64_t u = ChunkSatBound(max_abs_x, abs_w[static_cast<size_t>(o) * n_chunks + ch],
+                                      p.shift_right, p.shift_left, terms);
+      // kClamp / kZero also saturate each term (|t| <= u): see FastGroup. u <= 2^62 and |lo|,
+      // |hi| <= 2^61: no overflow; lo + u > hi - u never defers.
+      const bool terms_in = (kO != AccumOverflow::kClamp && kO != AccumOverflow::kZero) ||
+                            (-u >= p.lo && u <= p.hi);
+      int64_t* l = lim + (static_cast<size_t>(o) * n_chunks + ch) * 2;
+      l[0] = terms_in ? p.lo + u : p.hi + 1;
+      l[1] = p.hi - u;
+    }
+  }
+}
+
 template <typename T, int kLanes, int kOuts, ProductRounding kR, AccumOverflow kO>
 FPGAAS_INLINE void DenseFastImpl(const T* x, const T* w_by_out, const T* bias, int n_in,
                                  int n_out, const DenseFastParams& p, const DenseEpilogue& e,
