@@ -5,6 +5,7 @@
 // beyond the index.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -144,6 +145,14 @@ FPGAAS_NUMERICS_CLONES void EluRows(const int64_t* x, size_t n, const FastConver
   }
 }
 
+// y[k] = table[(x[k] + offset) & mask]: a whole activation read by the input raw (DirectTable).
+// The mask keeps a raw outside the input type (which no block holds) inside the table.
+template <typename Entry>
+void DirectRows(const Entry* table, int64_t offset, uint64_t mask, const int64_t* x, size_t n,
+                int64_t* y) {
+  for (size_t k = 0; k < n; ++k) y[k] = table[static_cast<uint64_t>(x[k] + offset) & mask];
+}
+
 // binary_tanh / ternary_tanh over n values of x (ternary: x_T(2 x) when doubling, already in v):
 // y[k] = v[k] > hi ? plus : v[k] > lo ? zero : minus (binary: lo = hi, zero unused).
 FPGAAS_NUMERICS_CLONES void ThresholdRows(const int64_t* v, size_t n, int64_t hi, int64_t lo,
@@ -163,6 +172,15 @@ class TableActivation final : public ExtraLayer {
   void RunBlock(const int64_t* const* xs, int64_t* y, int /*count*/, int lanes) const override {
     const size_t n = static_cast<size_t>(n_out_) * lanes;
     const int64_t* x = xs[0];
+    if (direct_) {
+      const DirectTable& d = *direct_;
+      if (d.narrow.empty()) {
+        DirectRows(d.wide.data(), d.offset, d.mask, x, n, y);
+      } else {
+        DirectRows(d.narrow.data(), d.offset, d.mask, x, n, y);
+      }
+      return;
+    }
     if (rows_kernel_ && rows_kernel_fn_(*rows_kernel_, x, n, y)) return;
     if (int64_index_) {
       SigmoidLikeRows(x, n, table_size_, index_shift_, out_.data(), y);
@@ -184,6 +202,31 @@ class TableActivation final : public ExtraLayer {
       return;
     }
     for (size_t k = 0; k < n; ++k) y[k] = op_(*this, x[k]);
+  }
+  // The table activations of an input of at most kDirectBits bits: op_ evaluated once for every
+  // raw of in_ (exact by construction), in int16 entries where every output fits them. One load
+  // per value, where the index arithmetic and the table's gather cost several vector operations.
+  void PlanDirect() {
+    constexpr int kDirectBits = 16;
+    if (in_.width > kDirectBits) return;
+    const int64_t lo = static_cast<int64_t>(MinRaw(in_));
+    const size_t size = size_t{1} << in_.width;
+    DirectTable d;
+    d.offset = -lo;
+    d.mask = size - 1;
+    d.wide.resize(size);
+    bool fits16 = true;
+    for (size_t i = 0; i < size; ++i) {
+      const int64_t v = op_(*this, lo + static_cast<int64_t>(i));
+      if (v < INT32_MIN || v > INT32_MAX) return;
+      d.wide[i] = static_cast<int32_t>(v);
+      fits16 = fits16 && v >= INT16_MIN && v <= INT16_MAX;
+    }
+    if (fits16) {
+      d.narrow.assign(d.wide.begin(), d.wide.end());
+      d.wide.clear();
+    }
+    direct_ = std::move(d);
   }
   // binary/ternary: Binary / Ternary as thresholds on int64 raws (input width <= 60, and for the
   // doubling a recipe for x_T(2 x)).
@@ -273,6 +316,13 @@ class TableActivation final : public ExtraLayer {
     std::optional<FastConvert> doubled;  // ternary io_parallel: x_T(2 x)
   };
   std::optional<Thresholds> thresholds_;  // RunBlock: Binary / Ternary by ThresholdRows
+  struct DirectTable {
+    int64_t offset = 0;  // raw + offset: the entry's index
+    uint64_t mask = 0;
+    std::vector<int16_t> narrow;  // one of the two
+    std::vector<int32_t> wide;
+  };
+  std::optional<DirectTable> direct_;  // RunBlock: softplus/softsign/elu/selu by DirectRows
   int index_shift_ = 0;
 };
 
@@ -389,6 +439,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileTableActivation(const LayerSp
     }
     if (op == SigmoidLike) layer->PlanInt64Index();
     if (op == EluLike) layer->PlanInt64Elu(act.param_type);
+    layer->PlanDirect();
   } else {
     FixedType int2;
     int2.width = 2;
