@@ -1086,6 +1086,14 @@ FPGAAS_NUMERICS_CLONES void LeakyRow(const int64_t* x, int64_t alpha, const Fast
   ConvertRaws(c, neg, neg, static_cast<size_t>(lanes));
   for (int b = 0; b < lanes; ++b) y[b] = x[b] > 0 ? y[b] : neg[b];
 }
+// leaky_relu / prelu in one conversion: alpha * x at or below zero, and above it x scaled up to the
+// product's fractional bits (the same value, so the same res_t), both through c.
+FPGAAS_NUMERICS_CLONES void LeakyRowScaled(const int64_t* x, int64_t alpha, int up,
+                                           const FastConvert& c, int64_t* y, int lanes) {
+  int64_t v[kKernelBlock];  // lanes <= kKernelBlock (FunctionLayer::RunBlock)
+  for (int b = 0; b < lanes; ++b) v[b] = x[b] > 0 ? x[b] << up : alpha * x[b];
+  ConvertRaws(c, v, y, static_cast<size_t>(lanes));
+}
 // hard_sigmoid / hard_tanh before res_t: z = clamp((slope * x << up) + shift, 0, one), and
 // 2 z - one for hard_tanh (exact: the caller bounds the intermediates).
 FPGAAS_NUMERICS_CLONES void HardRow(const int64_t* x, int64_t slope, int up, int64_t shift,
@@ -1662,12 +1670,20 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
       if (in_to_res && bits <= 62) {
         if (std::optional<FastConvert> c =
                 MakeFastConvert(ExactType(bits, fin + pt.fractional_bits()), res)) {
-          block = [alphas, c = *c, pos = *in_to_res, n](const int64_t* const* xs, int64_t* y,
-                                                        int lanes) {
+          // x << up stays within the product's exact type where alpha has no negative integer
+          // bits (up <= its width).
+          const int up = pt.fractional_bits();
+          const bool scaled = up >= 0 && up <= pt.width;
+          block = [alphas, c = *c, pos = *in_to_res, n, up, scaled](const int64_t* const* xs,
+                                                                    int64_t* y, int lanes) {
             for (int i = 0; i < n; ++i) {
               const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
               int64_t* yi = y + static_cast<size_t>(i) * lanes;
               const int64_t alpha = alphas[alphas.size() == 1 ? 0 : i];
+              if (scaled) {
+                LeakyRowScaled(xi, alpha, up, c, yi, lanes);
+                continue;
+              }
               ConvertRaws(pos, xi, yi, lanes);
               LeakyRow(xi, alpha, c, yi, lanes);
             }
