@@ -86,6 +86,13 @@ FPGAAS_LANES_INLINE I64x8 GatherWhere(Mask8 m, const int64_t* table, I64x8 index
   return _mm512_mask_i64gather_epi64(v, m, index, table, 8);
 }
 
+// 8 int32 lanes (one ymm on either instruction set), sign-extended to I64x8.
+FPGAAS_LANES_INLINE I64x8 Widen(__m256i v) { return _mm512_cvtepi32_epi64(v); }
+// table[index] per lane for 8 int32 indexes (every index valid).
+FPGAAS_LANES_INLINE I64x8 Gather(const int64_t* table, __m256i index) {
+  return _mm512_i32gather_epi64(index, table, 8);
+}
+
 // I64x8 values a kernel's innermost loop may keep live per array (zmm0-31: four arrays of 8).
 inline constexpr int kLiveLanes8 = 8;
 
@@ -216,6 +223,16 @@ FPGAAS_LANES_INLINE I64x8 GatherWhere(Mask8 m, const int64_t* table, I64x8 index
                _mm256_mask_i64gather_epi64(v.hi, base, index.hi, m.hi, 8)};
 }
 
+FPGAAS_LANES_INLINE I64x8 Widen(__m256i v) {
+  return I64x8{_mm256_cvtepi32_epi64(_mm256_castsi256_si128(v)),
+               _mm256_cvtepi32_epi64(_mm256_extracti128_si256(v, 1))};
+}
+FPGAAS_LANES_INLINE I64x8 Gather(const int64_t* table, __m256i index) {
+  const auto* base = reinterpret_cast<const long long*>(table);  // NOLINT(runtime/int)
+  return I64x8{_mm256_i32gather_epi64(base, _mm256_castsi256_si128(index), 8),
+               _mm256_i32gather_epi64(base, _mm256_extracti128_si256(index, 1), 8)};
+}
+
 #endif  // __AVX512F__
 
 // A VectorConvert's constants in registers, and which of its steps are not identities (the
@@ -285,6 +302,51 @@ FPGAAS_LANES_INLINE I64x8 Apply(const VConvert& c, I64x8 x) {
   I64x8 v[1] = {x};
   ApplyN(c, v);
   return v[0];
+}
+
+// A VectorConvert that only wraps, clamps or zeroes (FitsInt32Lanes), on 8 int32 lanes of an
+// __m256i with AVX2's native 32-bit shifts, min and max: the 64-bit wrap shift less 32, the
+// constants narrowed.
+struct VConvert32 {
+  __m256i wrap_mask, clamp_lo, clamp_hi, zero_lo, zero_hi;
+  __m128i ws;
+  bool wrap_signed, wrap_unsigned, clamp, zero;
+};
+
+FPGAAS_LANES_INLINE VConvert32 Load32(const VectorConvert& c) {
+  auto set = [](int64_t v) { return _mm256_set1_epi32(static_cast<int32_t>(v)); };
+  return VConvert32{set(static_cast<int64_t>(c.wrap_mask)),
+                    set(c.clamp_lo),
+                    set(c.clamp_hi),
+                    set(c.zero_lo),
+                    set(c.zero_hi),
+                    _mm_cvtsi32_si128(c.wrap_shift == 0 ? 0 : c.wrap_shift - 32),
+                    c.wrap_shift != 0,
+                    c.wrap_mask != ~uint64_t{0},
+                    c.clamp_lo != INT64_MIN || c.clamp_hi != INT64_MAX,
+                    c.zero_lo != INT64_MIN || c.zero_hi != INT64_MAX};
+}
+
+template <int K>
+FPGAAS_LANES_INLINE void ApplyN(const VConvert32& c, __m256i (&v)[K]) {
+  if (c.wrap_signed) {
+    for (int k = 0; k < K; ++k) v[k] = _mm256_sra_epi32(_mm256_sll_epi32(v[k], c.ws), c.ws);
+  }
+  if (c.wrap_unsigned) {
+    for (int k = 0; k < K; ++k) v[k] = _mm256_and_si256(v[k], c.wrap_mask);
+  }
+  if (c.clamp) {
+    for (int k = 0; k < K; ++k) {
+      v[k] = _mm256_min_epi32(_mm256_max_epi32(v[k], c.clamp_lo), c.clamp_hi);
+    }
+  }
+  if (c.zero) {
+    for (int k = 0; k < K; ++k) {
+      const __m256i out =
+          _mm256_or_si256(_mm256_cmpgt_epi32(c.zero_lo, v[k]), _mm256_cmpgt_epi32(v[k], c.zero_hi));
+      v[k] = _mm256_andnot_si256(out, v[k]);
+    }
+  }
 }
 
 }  // namespace

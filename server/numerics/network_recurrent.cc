@@ -552,6 +552,16 @@ VectorConvert VectorConvert::Of(const FastConvert& c) {
   return v;
 }
 
+bool VectorConvert::OverflowOnInt32() const {
+  auto within = [](int64_t lo, int64_t hi) { return lo >= INT32_MIN && hi <= INT32_MAX; };
+  const bool clamps = clamp_lo != INT64_MIN || clamp_hi != INT64_MAX;
+  const bool zeroes = zero_lo != INT64_MIN || zero_hi != INT64_MAX;
+  return shift_right == 0 && shift_left == 0 && rc_pos == 0 && rc_neg == 0 && conv_mask == 0 &&
+         (wrap_shift == 0 || wrap_shift >= 32) &&
+         (wrap_mask == ~uint64_t{0} || wrap_mask <= uint64_t{INT32_MAX}) &&
+         (!clamps || within(clamp_lo, clamp_hi)) && (!zeroes || within(zero_lo, zero_hi));
+}
+
 namespace {
 
 class RecurrentLayer final : public ExtraLayer {
@@ -797,6 +807,12 @@ class RecurrentLayer final : public ExtraLayer {
     p.s_t1 = f_gru_ - fa - f_one_;
     p.s_t2 = f_gru_ - fr - fa;
     p.one = int64_t{1} << f_one_;
+    // The gates' sums and table indexes in int32 lanes: a + b exact there (raws of A within 30
+    // bits), the sum's conversion an overflow step only, every |x * size| below 2^31.
+    auto index32 = [&](const CellActivation& g) {
+      return g.relu || (g.e <= 30 && (int64_t{1} << a_t.width) * g.size < (int64_t{1} << 31));
+    };
+    p.gates32 = a_t.width <= 30 && p.sum.OverflowOnInt32() && index32(p.recr) && index32(p.act);
     kernel_ = p;
   }
 

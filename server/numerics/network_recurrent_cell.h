@@ -34,6 +34,9 @@ struct CellPlan {
   int s_gi = 0, s_cf = 0;                           // LSTM
   int z0 = 0, r0 = 0, s_z = 0, s_t1 = 0, s_t2 = 0;  // GRU
   int64_t one = 0;
+  // The int32 form: the gates' sums, their conversion (sum, an overflow step only) and the table
+  // indexes of recr and act (|x * size| < 2^31, e <= 30) exact in int32 lanes.
+  bool gates32 = false;
 };
 
 // The step for lanes (a multiple of 8, at most kKernelBlock): a, b rows k of gates * n_state at

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "server/numerics/network_lanes.h"
 #include "server/numerics/network_recurrent_cell.h"
@@ -43,6 +44,44 @@ FPGAAS_LANES_INLINE void ActivateN(const VActivation& a, I64x8 (&x)[K]) {
   for (int k = 0; k < K; ++k) x[k] = Activate(a, x[k]);
 }
 
+// The table index's constants of Activate in 8 int32 lanes (CellPlan::gates32).
+struct VActivation32 {
+  __m256i size, offset, max_index, round_mask;
+  __m128i e;
+};
+
+FPGAAS_LANES_INLINE VActivation32 Load32(const CellActivation& a) {
+  auto set = [](int64_t v) { return _mm256_set1_epi32(static_cast<int32_t>(v)); };
+  return VActivation32{set(a.size), set(a.offset), set(a.size - 1),
+                       set(a.e <= 30 ? (int64_t{1} << a.e) - 1 : 0), _mm_cvtsi32_si128(a.e)};
+}
+
+// Activate for x in 8 int32 lanes where |x * size| < 2^31 and e <= 30: the index in int32
+// arithmetic (AVX2's native 32-bit shifts, min and max), only the table read in int64 lanes.
+FPGAAS_LANES_INLINE I64x8 Activate32(const VActivation& a, const VActivation32& a32, __m256i x) {
+  if (a.relu) return Apply(a.relu_convert, Max(Widen(x), Zero()));
+  const __m256i num = _mm256_mullo_epi32(x, a32.size);
+  const __m256i toward_zero = _mm256_and_si256(_mm256_srai_epi32(num, 31), a32.round_mask);
+  const __m256i q = _mm256_sra_epi32(_mm256_add_epi32(num, toward_zero), a32.e);
+  const __m256i index = _mm256_min_epi32(
+      _mm256_max_epi32(_mm256_add_epi32(q, a32.offset), _mm256_setzero_si256()), a32.max_index);
+  return Gather(a.table, index);
+}
+
+// GateN on int32 rows with CellPlan::gates32: a + b and the sum's overflow step in int32 lanes.
+template <int K>
+FPGAAS_LANES_INLINE void GateN32(const VConvert32& sum, const VActivation& f,
+                                 const VActivation32& f32, const int32_t* a, const int32_t* b,
+                                 size_t at, I64x8 (&out)[K]) {
+  __m256i x[K];
+  for (int v = 0; v < K; ++v) {
+    x[v] = _mm256_add_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + at + 8 * v)),
+                            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + at + 8 * v)));
+  }
+  ApplyN(sum, x);
+  for (int v = 0; v < K; ++v) out[v] = Activate32(f, f32, x[v]);
+}
+
 // Gate k for K vectors from lane q: f(A(a_k + b_k)). Rows of a, b and h are int64 or int32 lanes
 // (int32: every value fits, CellStep's contract).
 template <int K, typename T>
@@ -55,19 +94,39 @@ FPGAAS_LANES_INLINE void GateN(const VConvert& sum, const VActivation& f, const 
 
 // The steps below take K vectors (8 * K lanes) of a row at a time, every operation on all K
 // before the next: K independent chains to overlap the gathers' latency.
-template <int K, typename T>
+// GateN, or GateN32 where kGates32 (T int32_t and CellPlan::gates32).
+template <int K, bool kGates32, typename T>
+struct Gates {
+  explicit Gates(const CellPlan& p)
+      : sum(Load(p.sum)), sum32(Load32(p.sum)), recr32(Load32(p.recr)), act32(Load32(p.act)) {}
+  inline __attribute__((always_inline)) void Gate(const VActivation& f, const VActivation32& f32,
+                                                  const T* a, const T* b, size_t at,
+                                                  I64x8 (&out)[K]) const {
+    if constexpr (kGates32) {
+      GateN32(sum32, f, f32, a, b, at, out);
+    } else {
+      GateN(sum, f, a, b, at, out);
+    }
+  }
+  VConvert sum;
+  VConvert32 sum32;
+  VActivation32 recr32, act32;
+};
+
+template <int K, bool kGates32, typename T>
 void LstmStep(const CellPlan& p, const T* a, const T* b, T* h, int64_t* c, int lanes) {
-  const VConvert sum = Load(p.sum), to_c = Load(p.to_c), to_h = Load(p.to_h);
+  const Gates<K, kGates32, T> g(p);
+  const VConvert to_c = Load(p.to_c), to_h = Load(p.to_h);
   const VActivation recr = Load(p.recr), act = Load(p.act), act_of_state = Load(p.act_of_state);
   const Shift s_gi = ShiftBy(p.s_gi), s_cf = ShiftBy(p.s_cf);
   const size_t row = static_cast<size_t>(lanes), n = static_cast<size_t>(p.n_state);
   for (size_t j = 0; j < n; ++j) {
     for (size_t q = 0; q < row; q += 8 * K) {
       I64x8 i_g[K], f_g[K], g_g[K], o_g[K], v[K];
-      GateN(sum, recr, a, b, j * row + q, i_g);
-      GateN(sum, recr, a, b, (n + j) * row + q, f_g);
-      GateN(sum, act, a, b, (2 * n + j) * row + q, g_g);
-      GateN(sum, recr, a, b, (3 * n + j) * row + q, o_g);
+      g.Gate(recr, g.recr32, a, b, j * row + q, i_g);
+      g.Gate(recr, g.recr32, a, b, (n + j) * row + q, f_g);
+      g.Gate(act, g.act32, a, b, (2 * n + j) * row + q, g_g);
+      g.Gate(recr, g.recr32, a, b, (3 * n + j) * row + q, o_g);
       int64_t* cj = c + j * row + q;
       // c = R(g * i + c * f)
       for (int k = 0; k < K; ++k) {
@@ -85,8 +144,9 @@ void LstmStep(const CellPlan& p, const T* a, const T* b, T* h, int64_t* c, int l
   }
 }
 
-template <int K, typename T>
+template <int K, bool kGates32, typename T>
 void GruStep(const CellPlan& p, const T* a, const T* b, T* h, int lanes) {
+  const Gates<K, kGates32, T> g(p);
   const VConvert sum = Load(p.sum), to_h = Load(p.to_h), to_rb = Load(p.to_rb);
   const VActivation recr = Load(p.recr), act = Load(p.act);
   const Shift s_z = ShiftBy(p.s_z), s_t1 = ShiftBy(p.s_t1), s_t2 = ShiftBy(p.s_t2);
@@ -96,8 +156,8 @@ void GruStep(const CellPlan& p, const T* a, const T* b, T* h, int lanes) {
   for (size_t j = 0; j < n; ++j) {
     for (size_t q = 0; q < row; q += 8 * K) {
       I64x8 z[K], r[K], v[K];
-      GateN(sum, recr, a, b, (z0 + j) * row + q, z);
-      GateN(sum, recr, a, b, (r0 + j) * row + q, r);
+      g.Gate(recr, g.recr32, a, b, (z0 + j) * row + q, z);
+      g.Gate(recr, g.recr32, a, b, (r0 + j) * row + q, r);
       // n = act(A(a_n + A(r * b_n)))
       const size_t at_n = (2 * n + j) * row + q;
       for (int k = 0; k < K; ++k) v[k] = Mul32(r[k], LoadLanes(b + at_n + 8 * k));
@@ -118,13 +178,20 @@ void GruStep(const CellPlan& p, const T* a, const T* b, T* h, int lanes) {
   }
 }
 
-template <int K, typename T>
+template <int K, bool kGates32, typename T>
 void CellStepN(const CellPlan& p, const T* a, const T* b, T* h, int64_t* c, int lanes) {
   if (p.lstm) {
-    LstmStep<K>(p, a, b, h, c, lanes);
+    LstmStep<K, kGates32>(p, a, b, h, c, lanes);
   } else {
-    GruStep<K>(p, a, b, h, lanes);
+    GruStep<K, kGates32>(p, a, b, h, lanes);
   }
+}
+template <int K, typename T>
+void CellStepN(const CellPlan& p, const T* a, const T* b, T* h, int64_t* c, int lanes) {
+  if constexpr (std::is_same_v<T, int32_t>) {
+    if (p.gates32) return CellStepN<K, true>(p, a, b, h, c, lanes);
+  }
+  CellStepN<K, false>(p, a, b, h, c, lanes);
 }
 
 // Up to 4 vectors at a time. On AVX2 the LSTM's five arrays of K do not fit the 16 ymm registers

@@ -20,6 +20,9 @@ struct VectorConvert {
   int64_t clamp_lo = INT64_MIN, clamp_hi = INT64_MAX, zero_lo = INT64_MIN, zero_hi = INT64_MAX;
 
   static VectorConvert Of(const FastConvert& c);
+  // True when the conversion only wraps, clamps or zeroes, within 32 bits (no rounding, no
+  // shifts): on values held in int32 lanes it is then VConvert32's (network_lanes.h).
+  bool OverflowOnInt32() const;
 };
 
 }  // namespace fpgaas::numerics::internal
