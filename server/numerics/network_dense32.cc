@@ -762,6 +762,14 @@ FPGAAS_CLONES void DepthwisePixel32(const int32_t* const* px, const size_t* w0, 
 #undef FPGAAS_DEPTHWISE_CASE
 }
 
+void OnePassEpilogue32(const DenseFastParams& p, const DenseEpilogue& e, const int32_t* sum,
+                       size_t n, int32_t* y) {
+  DenseProductQuant q;
+  q.acc_width = p.acc_width;
+  q.acc_signed = p.acc_signed;
+  OnePassEpilogue(q, e, reinterpret_cast<const uint32_t*>(sum), n, y);
+}
+
 void DenseFastBlock32(const int32_t* x, int lanes, const int32_t* w_by_out, const int32_t* bias,
                       int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                       int32_t* y) {

@@ -20,6 +20,7 @@
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 
+#include <type_traits>
 #include <vector>
 
 #define FPGAAS_KERNEL_CLONES  // this file is built for one instruction set
@@ -200,21 +201,26 @@ __attribute__((noinline)) void FmaLayer(const T* x, int lanes, const float* wf, 
   if (floats.size() < n) floats.resize(n);
   float* xf = floats.data();
   for (size_t k = 0; k < n; k += 8) _mm256_storeu_ps(xf + k, LoadFloats(x + k));
+  // Output j's row of sums (at a) to y: int32 rows without a batch norm in one int32 pass.
+  auto epilogue = [&](int j, const T* a) {
+    T* yj = y + static_cast<size_t>(j) * lanes;
+    if constexpr (std::is_same_v<T, int32_t>) {
+      if (e.bn_scale == nullptr) return OnePassEpilogue32(p, e, a, lanes, yj);
+    }
+    FastEpilogue<T, kO>(p, e, j, a, t, lanes, yj);
+  };
   int j = 0;
   for (; j + kOuts <= n_out; j += kOuts) {
     if (abs_w != nullptr) FmaLimits<kO, kOuts>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim64, lim);
     FmaRows<kO, kHalf, kOuts, kVecs>(xf, lanes, wf + j * row, bias + j, n_in, p,
                                      abs_w ? lim : nullptr, acc);
-    for (int o = 0; o < kOuts; ++o) {
-      FastEpilogue<T, kO>(p, e, j + o, acc + static_cast<size_t>(o) * lanes, t, lanes,
-                          y + static_cast<size_t>(j + o) * lanes);
-    }
+    for (int o = 0; o < kOuts; ++o) epilogue(j + o, acc + static_cast<size_t>(o) * lanes);
   }
   for (; j < n_out; ++j) {
     if (abs_w != nullptr) FmaLimits<kO, 1>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim64, lim);
     FmaRows<kO, kHalf, 1, kVecs>(xf, lanes, wf + j * row, bias + j, n_in, p, abs_w ? lim : nullptr,
                                  acc);
-    FastEpilogue<T, kO>(p, e, j, acc, t, lanes, y + static_cast<size_t>(j) * lanes);
+    epilogue(j, acc);
   }
 }
 

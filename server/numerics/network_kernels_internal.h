@@ -323,6 +323,11 @@ bool DenseFmaBlock64Avx2(const int64_t* x, int lanes, const float* w_scaled, con
                          int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                          int64_t* y);
 bool DenseFmaAvx2Built();
+// The int32 kernels' epilogue of one output row without a fused batch norm (e.bn_scale null): n
+// sums (accum_t raws, or under kWrap sums mod 2^32 wrapped here to acc_width bits) -> result_t,
+// then the relu, in int32 arithmetic where that is exact (network_dense32.cc).
+void OnePassEpilogue32(const DenseFastParams& p, const DenseEpilogue& e, const int32_t* sum,
+                       size_t n, int32_t* y);
 // Built, and this CPU has AVX2 and FMA.
 bool DenseFmaAvailable();
 
