@@ -9,6 +9,7 @@
 
 #define FPGAAS_KERNEL_CLONES  // this file is built for one instruction set
 #include "server/numerics/network_dense_mul32_impl.h"
+#include "server/numerics/network_epilogue_lanes.h"  // after network_dense_mul32_impl.h
 
 namespace fpgaas::numerics::internal {
 namespace {
@@ -52,15 +53,17 @@ struct Avx2 {
   }
   static FPGAAS_INLINE mask or_mask(mask a, mask b) { return _mm256_or_si256(a, b); }
   static FPGAAS_INLINE bool none(mask m) { return _mm256_testz_si256(m, m) != 0; }
-  struct EpilogueConsts {};
-  static FPGAAS_INLINE EpilogueConsts LoadEpilogue(const DenseFastParams&, const DenseEpilogue&) {
-    return {};
+  // The epilogue in one pass over the row (network_epilogue_lanes.h).
+  using EpilogueConsts = VEpilogue;
+  static FPGAAS_INLINE EpilogueConsts LoadEpilogue(const DenseFastParams& p,
+                                                   const DenseEpilogue& e) {
+    return internal::LoadEpilogue(p, e);
   }
   template <AccumOverflow kO>
-  static FPGAAS_INLINE void Epilogue(const EpilogueConsts&, const DenseFastParams& p,
+  static FPGAAS_INLINE void Epilogue(const EpilogueConsts& c, const DenseFastParams& p,
                                      const DenseEpilogue& e, int j, const int64_t* acc, int64_t* t,
                                      int n, int64_t* y) {
-    FastEpilogue<int64_t, kO>(p, e, j, acc, t, n, y);
+    EpilogueRow<kO>(c, p, e, j, acc, t, n, y);
   }
 };
 

@@ -13,7 +13,7 @@
 
 #define FPGAAS_KERNEL_CLONES  // this file is built for one instruction set
 #include "server/numerics/network_dense_mul32_impl.h"
-#include "server/numerics/network_lanes.h"
+#include "server/numerics/network_epilogue_lanes.h"  // after network_dense_mul32_impl.h
 
 namespace fpgaas::numerics::internal {
 namespace {
@@ -52,61 +52,17 @@ struct Avx512 {
   static FPGAAS_INLINE mask or_mask(mask a, mask b) { return static_cast<mask>(a | b); }
   static FPGAAS_INLINE bool none(mask m) { return m == 0; }
 
-  // The epilogue in one pass over the row, 16 lanes at a time (EpilogueTail's steps, each a
-  // VectorConvert): the wrap to accum_t (kWrap), the result, the batch norm's 32x32->64 product
-  // and its result, the relu and its result. A batch norm without bn_mul32 (a 64x64 product,
-  // which AVX-512F has no instruction for) takes FastEpilogue.
-  struct EpilogueConsts {
-    bool vector;
-    __m128i wrap_shift, bn_shift;
-    __m512i wrap_mask;
-    VConvert to_result, bn_result, relu_result;
-  };
+  // The epilogue in one pass over the row (network_epilogue_lanes.h).
+  using EpilogueConsts = VEpilogue;
   static FPGAAS_INLINE EpilogueConsts LoadEpilogue(const DenseFastParams& p,
                                                    const DenseEpilogue& e) {
-    const bool wraps = p.overflow == AccumOverflow::kWrap;  // acc_width <= 62 then
-    return EpilogueConsts{
-        e.bn_scale == nullptr || e.bn_mul32,
-        _mm_cvtsi32_si128(wraps ? 64 - p.acc_width : 0),
-        _mm_cvtsi32_si128(e.bn_shift_left),
-        _mm512_set1_epi64(wraps ? static_cast<int64_t>((uint64_t{1} << p.acc_width) - 1) : -1),
-        Load(VectorConvert::Of(e.to_result)),
-        Load(VectorConvert::Of(e.bn_result)),
-        Load(VectorConvert::Of(e.relu_result))};
+    return internal::LoadEpilogue(p, e);
   }
-  // Out of line: inlined, its constants stayed live in registers across the MAC loops (spills).
   template <AccumOverflow kO>
-  static __attribute__((noinline)) void Epilogue(const EpilogueConsts& c,
-                                                  const DenseFastParams& p, const DenseEpilogue& e,
-                                                  int j, const int64_t* acc, int64_t* t, int n,
-                                                  int64_t* y) {
-    if (!c.vector) return FastEpilogue<int64_t, kO>(p, e, j, acc, t, n, y);
-    const bool bn = e.bn_scale != nullptr;
-    const __m512i scale = _mm512_set1_epi64(bn ? static_cast<int32_t>(e.bn_scale[j]) : 0);
-    const __m512i bias = _mm512_set1_epi64(bn ? e.bn_bias[j] : 0);
-    const __m512i zero = _mm512_setzero_si512();
-    for (int b = 0; b < n; b += 16) {
-      __m512i v[2] = {_mm512_loadu_si512(acc + b), _mm512_loadu_si512(acc + b + 8)};
-      for (__m512i& r : v) {
-        if constexpr (kO == AccumOverflow::kWrap) {
-          r = p.acc_signed ? _mm512_sra_epi64(_mm512_sll_epi64(r, c.wrap_shift), c.wrap_shift)
-                           : _mm512_and_si512(r, c.wrap_mask);
-        }
-      }
-      ApplyN(c.to_result, v);
-      if (bn) {
-        for (__m512i& r : v) {
-          r = _mm512_add_epi64(_mm512_sll_epi64(_mm512_mul_epi32(r, scale), c.bn_shift), bias);
-        }
-        ApplyN(c.bn_result, v);
-      }
-      if (e.relu) {
-        for (__m512i& r : v) r = _mm512_max_epi64(r, zero);
-        ApplyN(c.relu_result, v);
-      }
-      _mm512_storeu_si512(y + b, v[0]);
-      _mm512_storeu_si512(y + b + 8, v[1]);
-    }
+  static FPGAAS_INLINE void Epilogue(const EpilogueConsts& c, const DenseFastParams& p,
+                                     const DenseEpilogue& e, int j, const int64_t* acc, int64_t* t,
+                                     int n, int64_t* y) {
+    EpilogueRow<kO>(c, p, e, j, acc, t, n, y);
   }
 };
 

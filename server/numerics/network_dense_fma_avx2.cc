@@ -24,6 +24,7 @@
 #include <vector>
 
 #define FPGAAS_KERNEL_CLONES  // this file is built for one instruction set
+#include "server/numerics/network_epilogue_lanes.h"  // after network_kernels_inline.h
 #include "server/numerics/network_kernels_inline.h"
 
 namespace fpgaas::numerics::internal {
@@ -201,13 +202,17 @@ __attribute__((noinline)) void FmaLayer(const T* x, int lanes, const float* wf, 
   if (floats.size() < n) floats.resize(n);
   float* xf = floats.data();
   for (size_t k = 0; k < n; k += 8) _mm256_storeu_ps(xf + k, LoadFloats(x + k));
-  // Output j's row of sums (at a) to y: int32 rows without a batch norm in one int32 pass.
+  // Output j's row of sums (at a) to y in one pass: int32 rows without a batch norm in int32
+  // lanes, int64 rows in int64 lanes (EpilogueRow).
+  const VEpilogue vector_epilogue = LoadEpilogue(p, e);
   auto epilogue = [&](int j, const T* a) {
     T* yj = y + static_cast<size_t>(j) * lanes;
     if constexpr (std::is_same_v<T, int32_t>) {
       if (e.bn_scale == nullptr) return OnePassEpilogue32(p, e, a, lanes, yj);
+      FastEpilogue<T, kO>(p, e, j, a, t, lanes, yj);
+    } else {
+      EpilogueRow<kO>(vector_epilogue, p, e, j, a, t, lanes, yj);
     }
-    FastEpilogue<T, kO>(p, e, j, a, t, lanes, yj);
   };
   int j = 0;
   for (; j + kOuts <= n_out; j += kOuts) {

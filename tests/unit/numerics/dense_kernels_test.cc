@@ -701,6 +701,42 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
           ASSERT_TRUE(internal::DenseFmaBlock64Avx2(x.data(), lanes, wf, bias.data(), d.n_in,
                                                     d.n_out, plan.params, e, y.data()));
           check(y, "DenseFmaBlock64Avx2");
+          // With a fused batch norm (the 32x32->64 form) and maybe a relu: the FPU kernel's
+          // one-pass int64 epilogue against the portable kernel's FastEpilogue.
+          BatchNormSpec bn{
+              d.n_out, RandomType(rng, 1, 16, false), RandomType(rng, 1, 16, false), {}, {}};
+          for (int j = 0; j < d.n_out; ++j) {
+            bn.scale.push_back(RandomRaw(rng, bn.scale_type));
+            bn.bias.push_back(RandomRaw(rng, bn.bias_type));
+          }
+          const FixedType bn_res = RandomType(rng, 1, 31, true);
+          std::optional<internal::BatchNormPlan> bn_plan =
+              internal::PlanBatchNorm(res, bn.scale_type, bn.bias_type, bn.bias, bn_res, false);
+          if (bn_plan) {
+            internal::DenseEpilogue eb = e;
+            eb.bn_scale = bn.scale.data();
+            eb.bn_bias = bn_plan->bias_aligned.data();
+            eb.bn_shift_left = bn_plan->product_shift_left;
+            eb.bn_result = bn_plan->to_result;
+            eb.bn_mul32 = true;  // res and the scale within int32
+            std::optional<internal::FastConvert> relu =
+                internal::MakeFastConvert(bn_res, RandomType(rng, 1, 31, true));
+            if (relu && rng() % 2) {
+              eb.relu = true;
+              eb.relu_result = *relu;
+            }
+            std::vector<int64_t> want_bn(want.size());
+            internal::DenseMul32BlockOn(internal::KernelIsa::kPortable, x.data(), lanes,
+                                        w_by_out.data(), bias.data(), d.n_in, d.n_out, plan.params,
+                                        eb, want_bn.data());
+            std::fill(y.begin(), y.end(), 0);
+            ASSERT_TRUE(internal::DenseFmaBlock64Avx2(x.data(), lanes, wf, bias.data(), d.n_in,
+                                                      d.n_out, plan.params, eb, y.data()));
+            ASSERT_EQ(y, want_bn) << "DenseFmaBlock64Avx2 with a batch norm, lanes " << lanes
+                                  << " config " << config << " result " << res.ToString() << " bn "
+                                  << bn_res.ToString();
+            ++reached["bn"];
+          }
         }
       }
     }
@@ -712,6 +748,7 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
   for (const char* kind : {"fast32", "mul32", "trn", "conv", "rnd"}) {
     EXPECT_GE(reached[kind], 30) << kind;
   }
+  if (fma_cpu) EXPECT_GE(reached["bn"], 30);
   for (internal::AccumOverflow o :
        {internal::AccumOverflow::kWrap, internal::AccumOverflow::kClamp,
         internal::AccumOverflow::kZero, internal::AccumOverflow::kClampSum,
