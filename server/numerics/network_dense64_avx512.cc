@@ -13,7 +13,7 @@
 
 #define FPGAAS_KERNEL_CLONES  // this file is built for one instruction set
 #include "server/numerics/network_dense_mul32_impl.h"
-#include "server/numerics/network_epilogue_lanes.h"  // after network_dense_mul32_impl.h
+#include "server/numerics/network_epilogue_lanes.h"
 
 namespace fpgaas::numerics::internal {
 namespace {

@@ -24,7 +24,7 @@
 #include <vector>
 
 #define FPGAAS_KERNEL_CLONES  // this file is built for one instruction set
-#include "server/numerics/network_epilogue_lanes.h"  // after network_kernels_inline.h
+#include "server/numerics/network_epilogue_lanes.h"
 #include "server/numerics/network_kernels_inline.h"
 
 namespace fpgaas::numerics::internal {

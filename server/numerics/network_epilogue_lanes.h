@@ -1,12 +1,13 @@
 // Private to the explicit-ISA dense kernels on int64 rows (network_dense64_avx512.cc,
 // network_dense64_avx2.cc, network_dense_fma_avx2.cc): the dense epilogue of one output row in
-// one pass over network_lanes.h's 8 int64 lanes, built in each file with its instruction set.
-// Include after network_kernels_inline.h (FastEpilogue, the fallback).
+// one pass over network_lanes.h's 8 int64 lanes, built in each file with its instruction set
+// (which defines FPGAAS_KERNEL_CLONES for network_kernels_inline.h: FastEpilogue, the fallback).
 #ifndef FPGAAS_SERVER_NUMERICS_NETWORK_EPILOGUE_LANES_H_
 #define FPGAAS_SERVER_NUMERICS_NETWORK_EPILOGUE_LANES_H_
 
 #include <cstdint>
 
+#include "server/numerics/network_kernels_inline.h"
 #include "server/numerics/network_kernels_internal.h"
 #include "server/numerics/network_lanes.h"
 
