@@ -92,8 +92,6 @@ FPGAAS_LANES_INLINE void GateN(const VConvert& sum, const VActivation& f, const 
   ActivateN(f, out);
 }
 
-// The steps below take K vectors (8 * K lanes) of a row at a time, every operation on all K
-// before the next: K independent chains to overlap the gathers' latency.
 // GateN, or GateN32 where kGates32 (T int32_t and CellPlan::gates32).
 template <int K, bool kGates32, typename T>
 struct Gates {
@@ -113,6 +111,8 @@ struct Gates {
   VActivation32 recr32, act32;
 };
 
+// The steps below take K vectors (8 * K lanes) of a row at a time, every operation on all K
+// before the next: K independent chains to overlap the gathers' latency.
 template <int K, bool kGates32, typename T>
 void LstmStep(const CellPlan& p, const T* a, const T* b, T* h, int64_t* c, int lanes) {
   const Gates<K, kGates32, T> g(p);
@@ -147,7 +147,7 @@ void LstmStep(const CellPlan& p, const T* a, const T* b, T* h, int64_t* c, int l
 template <int K, bool kGates32, typename T>
 void GruStep(const CellPlan& p, const T* a, const T* b, T* h, int lanes) {
   const Gates<K, kGates32, T> g(p);
-  const VConvert sum = Load(p.sum), to_h = Load(p.to_h), to_rb = Load(p.to_rb);
+  const VConvert to_h = Load(p.to_h), to_rb = Load(p.to_rb);
   const VActivation recr = Load(p.recr), act = Load(p.act);
   const Shift s_z = ShiftBy(p.s_z), s_t1 = ShiftBy(p.s_t1), s_t2 = ShiftBy(p.s_t2);
   const I64x8 one = Set1(p.one);
@@ -163,7 +163,7 @@ void GruStep(const CellPlan& p, const T* a, const T* b, T* h, int lanes) {
       for (int k = 0; k < K; ++k) v[k] = Mul32(r[k], LoadLanes(b + at_n + 8 * k));
       ApplyN(to_rb, v);
       for (int k = 0; k < K; ++k) v[k] = Add(v[k], LoadLanes(a + at_n + 8 * k));
-      ApplyN(sum, v);
+      ApplyN(g.sum, v);
       ActivateN(act, v);
       // h = R(n * (1 - z) + h * z)
       T* hj = h + j * row + q;
