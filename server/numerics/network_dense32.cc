@@ -773,8 +773,8 @@ void OnePassEpilogue32(const DenseFastParams& p, const DenseEpilogue& e, const i
 void DenseFastBlock32(const int32_t* x, int lanes, const int32_t* w_by_out, const int32_t* bias,
                       int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                       int32_t* y) {
-  if (p.fma_weights != nullptr && lanes != 1 && DenseFmaAvailable() &&
-      DenseFmaBlock32Avx2(x, lanes, p.fma_weights->data(), bias, n_in, n_out, p, e, y)) {
+  if (p.fma_weights != nullptr && lanes != 1 &&
+      DenseFmaBlockOn(DenseFmaIsa(), x, lanes, p.fma_weights->data(), bias, n_in, n_out, p, e, y)) {
     return;
   }
   if (lanes == kKernelBlock) {

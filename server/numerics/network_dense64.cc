@@ -63,14 +63,31 @@ bool KernelIsaAvailable(KernelIsa isa) {
   return false;
 }
 
-bool DenseFmaAvailable() {
+KernelIsa DenseFmaIsa() {
 #if defined(__x86_64__)
-  static const bool available =
-      DenseFmaAvx2Built() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return available;
+  static const KernelIsa isa =
+      DenseFmaAvx512Built() && __builtin_cpu_supports("avx512f") ? KernelIsa::kAvx512
+      : DenseFmaAvx2Built() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+          ? KernelIsa::kAvx2
+          : KernelIsa::kPortable;
+  return isa;
 #else
-  return false;
+  return KernelIsa::kPortable;
 #endif
+}
+
+bool DenseFmaBlockOn(KernelIsa isa, const int32_t* x, int lanes, const float* w_scaled,
+                     const int32_t* bias, int n_in, int n_out, const DenseFastParams& p,
+                     const DenseEpilogue& e, int32_t* y) {
+  auto* kernel = KernelFor(isa, &DenseFmaBlock32Avx512, &DenseFmaBlock32Avx2);
+  return kernel != nullptr && kernel(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
+}
+
+bool DenseFmaBlockOn(KernelIsa isa, const int64_t* x, int lanes, const float* w_scaled,
+                     const int64_t* bias, int n_in, int n_out, const DenseFastParams& p,
+                     const DenseEpilogue& e, int64_t* y) {
+  auto* kernel = KernelFor(isa, &DenseFmaBlock64Avx512, &DenseFmaBlock64Avx2);
+  return kernel != nullptr && kernel(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
 }
 
 KernelIsa BestKernelIsa() {
@@ -96,8 +113,8 @@ void DenseMul32BlockOn(KernelIsa isa, const int64_t* x, int lanes, const int64_t
 void DenseMul32Block(const int64_t* x, int lanes, const int64_t* w_by_out, const int64_t* bias,
                      int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                      int64_t* y) {
-  if (p.fma_weights != nullptr && lanes != 1 && DenseFmaAvailable() &&
-      DenseFmaBlock64Avx2(x, lanes, p.fma_weights->data(), bias, n_in, n_out, p, e, y)) {
+  if (p.fma_weights != nullptr && lanes != 1 &&
+      DenseFmaBlockOn(DenseFmaIsa(), x, lanes, p.fma_weights->data(), bias, n_in, n_out, p, e, y)) {
     return;
   }
   static const KernelIsa best = BestKernelIsa();

@@ -315,7 +315,8 @@ bool DenseMul32Avx2Built();
 bool DenseMul32Avx512Built();
 // DenseFastBlock32 / DenseMul32Block for a plan with fma_weights (w_scaled: those floats), lanes
 // a multiple of 16 up to kKernelBlock; false (nothing computed) otherwise or when the file was
-// built without AVX2 and FMA. The CPU must have both (DenseFmaAvailable).
+// built without its instruction set (AVX2 and FMA; AVX-512F), which the CPU must have
+// (DenseFmaIsa).
 bool DenseFmaBlock32Avx2(const int32_t* x, int lanes, const float* w_scaled, const int32_t* bias,
                          int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                          int32_t* y);
@@ -323,13 +324,28 @@ bool DenseFmaBlock64Avx2(const int64_t* x, int lanes, const float* w_scaled, con
                          int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                          int64_t* y);
 bool DenseFmaAvx2Built();
+bool DenseFmaBlock32Avx512(const int32_t* x, int lanes, const float* w_scaled, const int32_t* bias,
+                           int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                           int32_t* y);
+bool DenseFmaBlock64Avx512(const int64_t* x, int lanes, const float* w_scaled, const int64_t* bias,
+                           int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                           int64_t* y);
+bool DenseFmaAvx512Built();
 // The int32 kernels' epilogue of one output row without a fused batch norm (e.bn_scale null): n
 // sums (accum_t raws, or under kWrap sums mod 2^32 wrapped here to acc_width bits) -> result_t,
 // then the relu, in int32 arithmetic where that is exact (network_dense32.cc).
 void OnePassEpilogue32(const DenseFastParams& p, const DenseEpilogue& e, const int32_t* sum,
                        size_t n, int32_t* y);
-// Built, and this CPU has AVX2 and FMA.
-bool DenseFmaAvailable();
+// The widest FPU kernel built for this CPU: kAvx512 (AVX-512F), kAvx2 (AVX2 and FMA), or
+// kPortable (none).
+KernelIsa DenseFmaIsa();
+// One of them on isa (false: nothing computed, as above; always on kPortable).
+bool DenseFmaBlockOn(KernelIsa isa, const int32_t* x, int lanes, const float* w_scaled,
+                     const int32_t* bias, int n_in, int n_out, const DenseFastParams& p,
+                     const DenseEpilogue& e, int32_t* y);
+bool DenseFmaBlockOn(KernelIsa isa, const int64_t* x, int lanes, const float* w_scaled,
+                     const int64_t* bias, int n_in, int n_out, const DenseFastParams& p,
+                     const DenseEpilogue& e, int64_t* y);
 
 // Batch normalization y = res_t(x * scale + bias) with the exact intermediate, on int64 lanes:
 // v = (x * scale[i] << product_shift_left) + bias_aligned[i], y = to_result(v).

@@ -575,13 +575,20 @@ TEST(DenseKernelsTest, DeferredSaturationMatchesTheGenericPath) {
 // kFast64 layers), product shifts of 1 to 20 bits, every overflow mode, terms up to the planner's
 // bound of 2^22, inputs with few low bits so that ties (which round to even) and exact quotients
 // are common, 16- and 64-lane blocks, deferred and per-product saturation: DenseFastBlock32 /
-// DenseMul32Block (which pick the FPU kernel where the CPU has AVX2 and FMA) and the kernels
-// themselves against the generic path.
+// DenseMul32Block (which pick the FPU kernel where the CPU has AVX-512F, or AVX2 and FMA) and the
+// kernels themselves (each this CPU runs) against the generic path.
 TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
-  const bool fma_cpu = internal::DenseFmaAvailable();
+  std::vector<internal::KernelIsa> fma_isas;
+  if (internal::DenseFmaIsa() != internal::KernelIsa::kPortable) {
+    fma_isas.push_back(internal::DenseFmaIsa());
+  }
+  if (internal::DenseFmaIsa() == internal::KernelIsa::kAvx512 && internal::DenseFmaAvx2Built()) {
+    fma_isas.push_back(internal::KernelIsa::kAvx2);  // every AVX-512F CPU has AVX2 and FMA
+  }
   std::mt19937_64 rng(2323);
   std::map<std::string, int> reached;
-  int ties = 0, extreme_terms = 0, near_bound = 0, refused = 0;
+  int ties = 0, extreme_terms = 0, rnd_extreme_terms = 0, rnd_at_bound = 0, near_bound = 0,
+      refused = 0;
   const Overflow kModes[] = {Overflow::kWrap, Overflow::kSat, Overflow::kSatZero,
                              Overflow::kSatSym};
   for (int config = 0; config < 600;) {
@@ -609,11 +616,15 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
     acc.overflow = kModes[rng() % 4];
     d.accum_type = acc;
     // Weights small enough for the planner's bound half of the time, any of the type otherwise
-    // (then most layers are refused).
-    const int64_t w_cap = sr + 22 - x_bits >= 0 ? int64_t{1} << std::min(sr + 22 - x_bits, 40) : 0;
+    // (then most layers are refused). AP_RND's bound is strict: its cap is the bound half the time
+    // AP_RND's bound is half as large; its weights are clamped all or none (else it is seldom met).
+    const bool rnd = acc.quantization == Quantization::kRnd;
+    const int cap_shift = sr + (rnd ? 21 : 22) - x_bits;
+    const int64_t w_cap = cap_shift >= 0 ? int64_t{1} << std::min(cap_shift, 40) : 0;
+    const bool clamp_all = rnd && rng() % 2;
     for (int k = 0; k < d.n_in * d.n_out; ++k) {
       int64_t w = RandomRaw(rng, d.weight_type);
-      if (rng() % 2) w = std::clamp(w, -w_cap, w_cap);
+      if (rnd ? clamp_all : rng() % 2) w = std::clamp(w, -w_cap, w_cap);
       d.weights.push_back(w);
     }
     if (rng() % 3 == 0) d.weights[rng() % d.weights.size()] = MinOf(d.weight_type);
@@ -632,7 +643,6 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
     Int128 max_w = 0;
     for (int64_t w : w_by_out) max_w = std::max<Int128>(max_w, w < 0 ? -Int128{w} : Int128{w});
     // AP_RND only where products exceed 32 bits (kFast64), with the bound halved.
-    const bool rnd = acc.quantization == Quantization::kRnd;
     const bool within = (!rnd || !fast32) && max_w <= (1 << 24) &&
                         (max_w << x_bits) <= (Int128{1} << (sr + (rnd ? 21 : 22)));
     ASSERT_EQ(plan.params.fma_weights != nullptr, within) << "config " << config;
@@ -655,6 +665,7 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
       for (int64_t& v : x) {
         v = RandomRaw(rng, in);
         if (rng() % 2) v = v / (int64_t{1} << low_zeros) * (int64_t{1} << low_zeros);
+        if (rng() % 16 == 0) v = MinOf(in);  // the largest terms
       }
       std::vector<int64_t> want(static_cast<size_t>(d.n_out) * lanes);
       for (int b = 0; b < lanes; ++b) {
@@ -665,6 +676,8 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
             const Int128 prod = Int128{sample[i]} * d.weights[i * d.n_out + j];
             ties += (prod & ((Int128{1} << sr) - 1)) == (Int128{1} << (sr - 1));
             extreme_terms += (prod < 0 ? -prod : prod) > (Int128{1} << (sr + 21));
+            rnd_extreme_terms += rnd && (prod < 0 ? -prod : prod) > (Int128{1} << (sr + 20));
+            rnd_at_bound += rnd && prod == (Int128{1} << (sr + 21));
           }
         }
         const std::vector<int64_t> y = GenericDense(in, d, res, sample);
@@ -685,22 +698,27 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
         internal::DenseFastBlock32(x32.data(), lanes, w32.data(), b32.data(), d.n_in, d.n_out,
                                    plan.params, e, y32.data());
         check(std::vector<int64_t>(y32.begin(), y32.end()), "DenseFastBlock32");
-        if (fma_cpu) {
+        for (internal::KernelIsa isa : fma_isas) {
           std::fill(y32.begin(), y32.end(), 0);
-          ASSERT_TRUE(internal::DenseFmaBlock32Avx2(x32.data(), lanes, wf, b32.data(), d.n_in,
-                                                    d.n_out, plan.params, e, y32.data()));
-          check(std::vector<int64_t>(y32.begin(), y32.end()), "DenseFmaBlock32Avx2");
+          ASSERT_TRUE(internal::DenseFmaBlockOn(isa, x32.data(), lanes, wf, b32.data(), d.n_in,
+                                                d.n_out, plan.params, e, y32.data()));
+          check(std::vector<int64_t>(y32.begin(), y32.end()),
+                "DenseFmaBlockOn(int32) isa " + std::to_string(static_cast<int>(isa)));
+          ++reached["isa " + std::to_string(static_cast<int>(isa))];
         }
       } else {
         std::vector<int64_t> y(want.size());
         internal::DenseMul32Block(x.data(), lanes, w_by_out.data(), bias.data(), d.n_in, d.n_out,
                                   plan.params, e, y.data());
         check(y, "DenseMul32Block");
-        if (fma_cpu) {
+        for (internal::KernelIsa isa : fma_isas) {
+          const std::string name =
+              "DenseFmaBlockOn(int64) isa " + std::to_string(static_cast<int>(isa));
           std::fill(y.begin(), y.end(), 0);
-          ASSERT_TRUE(internal::DenseFmaBlock64Avx2(x.data(), lanes, wf, bias.data(), d.n_in,
-                                                    d.n_out, plan.params, e, y.data()));
-          check(y, "DenseFmaBlock64Avx2");
+          ASSERT_TRUE(internal::DenseFmaBlockOn(isa, x.data(), lanes, wf, bias.data(), d.n_in,
+                                                d.n_out, plan.params, e, y.data()));
+          check(y, name);
+          ++reached["isa " + std::to_string(static_cast<int>(isa))];
           // With a fused batch norm (the 32x32->64 form) and maybe a relu: the FPU kernel's
           // one-pass int64 epilogue against the portable kernel's FastEpilogue.
           BatchNormSpec bn{
@@ -730,10 +748,10 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
                                         w_by_out.data(), bias.data(), d.n_in, d.n_out, plan.params,
                                         eb, want_bn.data());
             std::fill(y.begin(), y.end(), 0);
-            ASSERT_TRUE(internal::DenseFmaBlock64Avx2(x.data(), lanes, wf, bias.data(), d.n_in,
-                                                      d.n_out, plan.params, eb, y.data()));
-            ASSERT_EQ(y, want_bn) << "DenseFmaBlock64Avx2 with a batch norm, lanes " << lanes
-                                  << " config " << config << " result " << res.ToString() << " bn "
+            ASSERT_TRUE(internal::DenseFmaBlockOn(isa, x.data(), lanes, wf, bias.data(), d.n_in,
+                                                  d.n_out, plan.params, eb, y.data()));
+            ASSERT_EQ(y, want_bn) << name << " with a batch norm, lanes " << lanes << " config "
+                                  << config << " result " << res.ToString() << " bn "
                                   << bn_res.ToString();
             ++reached["bn"];
           }
@@ -743,12 +761,18 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
   }
   EXPECT_GE(ties, 20000);
   EXPECT_GE(extreme_terms, 20000);
+  // AP_RND terms in the top half of its bound, and at it (2^24 + 1 is no float: FmaMacRange).
+  EXPECT_GE(rnd_extreme_terms, 20000);
+  EXPECT_GE(rnd_at_bound, 1000);
   EXPECT_GE(near_bound, 30);
   EXPECT_GE(refused, 10);
   for (const char* kind : {"fast32", "mul32", "trn", "conv", "rnd"}) {
     EXPECT_GE(reached[kind], 30) << kind;
   }
-  if (fma_cpu) EXPECT_GE(reached["bn"], 30);
+  for (internal::KernelIsa isa : fma_isas) {
+    EXPECT_GE(reached["isa " + std::to_string(static_cast<int>(isa))], 500);
+  }
+  if (!fma_isas.empty()) EXPECT_GE(reached["bn"], 30);
   for (internal::AccumOverflow o :
        {internal::AccumOverflow::kWrap, internal::AccumOverflow::kClamp,
         internal::AccumOverflow::kZero, internal::AccumOverflow::kClampSum,
