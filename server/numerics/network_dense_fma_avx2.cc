@@ -28,6 +28,15 @@ struct Avx2Fma {
   static FPGAAS_INLINE i32 fma_bits(f32 x, f32 w, f32 c) {
     return _mm256_castps_si256(_mm256_fmadd_ps(x, w, c));
   }
+  static FPGAAS_INLINE i32 mul_trunc(f32 x, f32 w) {
+    return _mm256_cvttps_epi32(_mm256_mul_ps(x, w));
+  }
+  static FPGAAS_INLINE i32 fma_trunc(f32 x, f32 w, f32 c) {
+    return _mm256_cvttps_epi32(_mm256_fmadd_ps(x, w, c));
+  }
+  static FPGAAS_INLINE f32 xor_sign(f32 h, f32 w) {
+    return _mm256_xor_ps(h, _mm256_and_ps(w, _mm256_set1_ps(-0.0f)));
+  }
   static FPGAAS_INLINE i32 add(i32 a, i32 b) { return _mm256_add_epi32(a, b); }
   static FPGAAS_INLINE i32 sub(i32 a, i32 b) { return _mm256_sub_epi32(a, b); }
   static FPGAAS_INLINE i32 srli1(i32 a) { return _mm256_srli_epi32(a, 1); }

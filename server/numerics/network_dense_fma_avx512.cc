@@ -32,6 +32,17 @@ struct Avx512Fma {
   static FPGAAS_INLINE i32 fma_bits(f32 x, f32 w, f32 c) {
     return _mm512_castps_si512(_mm512_fmadd_ps(x, w, c));
   }
+  static FPGAAS_INLINE i32 mul_trunc(f32 x, f32 w) {
+    return _mm512_cvttps_epi32(_mm512_mul_ps(x, w));
+  }
+  static FPGAAS_INLINE i32 fma_trunc(f32 x, f32 w, f32 c) {
+    return _mm512_cvttps_epi32(_mm512_fmadd_ps(x, w, c));
+  }
+  static FPGAAS_INLINE f32 xor_sign(f32 h, f32 w) {  // h ^ (w & sign bit), one vpternlogd
+    const __m512i sign = _mm512_set1_epi32(static_cast<int32_t>(0x80000000u));
+    return _mm512_castsi512_ps(
+        _mm512_ternarylogic_epi32(_mm512_castps_si512(h), _mm512_castps_si512(w), sign, 0x78));
+  }
   static FPGAAS_INLINE i32 add(i32 a, i32 b) { return _mm512_add_epi32(a, b); }
   static FPGAAS_INLINE i32 sub(i32 a, i32 b) { return _mm512_sub_epi32(a, b); }
   static FPGAAS_INLINE i32 srli1(i32 a) { return _mm512_srli_epi32(a, 1); }

@@ -1,8 +1,8 @@
 // Private to network_dense_fma_avx2.cc / network_dense_fma_avx512.cc: dense products through the
-// FPU, DenseFastBlock32's and DenseMul32Block's layers whose products round AP_RND_CONV, AP_TRN
-// or AP_RND (PlanFmaProducts), written once over a small vector-ops class V (one per instruction
-// set) and compiled in each file with its -m flags. Internal linkage throughout (see
-// network_kernels_inline.h); the includer defines FPGAAS_KERNEL_CLONES.
+// FPU, DenseFastBlock32's and DenseMul32Block's layers whose products round AP_RND_CONV, AP_TRN,
+// AP_RND or sign-dependently (PlanFmaProducts), written once over a small vector-ops class V (one
+// per instruction set) and compiled in each file with its -m flags. Internal linkage throughout
+// (see network_kernels_inline.h); the includer defines FPGAAS_KERNEL_CLONES.
 //
 // Why it is exact. FastMac's term of p = x * w with s = shift_right > 0 is round(p / 2^s):
 // half-to-even under AP_RND_CONV, floor under AP_TRN. fma(float(x), float(w) * 2^-s, 1.5 * 2^23)
@@ -14,14 +14,21 @@
 // to 48 bits: the FMA does not round it). AP_RND's term floor(p / 2^s + 1/2) comes from
 // floor(2 p / 2^s) + 1, rounded down onto 1.5 * 2^23 + 1, halved: exact while |p| <= 2^(s + 21)
 // (at the bound 2^24 + 1 rounds down to 2^24, an even term whose last bit the halving drops
-// anyway). PlanFmaProducts checks the bounds. One FMA and one or two integer operations per
+// anyway). The sign-dependent roundings (kSign: AP_TRN_ZERO, AP_RND_ZERO, AP_RND_INF) take
+// trunc(p / 2^s + copysign(c, p)) with c = round_const / 2^s (0, 1/2 - 2^-s, 1/2): the FMA of x,
+// w * 2^-s and that offset rounded toward zero, converted by truncation, exact while
+// |p| <= 2^(s + 24) (a float rounded toward zero keeps the real value's integer part up to
+// 2^24 + 1/2). The offset's sign is x's times w's: copysign(c, x) per input, its sign bit flipped
+// by the weight's. PlanFmaProducts checks the bounds. One FMA and one or two integer operations per
 // product on int32 lanes replace the multiply, shift and add (and, under AP_RND_CONV, the
 // rounding bit's shift, mask and add), or, for products beyond 32 bits, the 32x32->64 multiply,
 // shift and add on int64 lanes.
 //
 // V provides: f32 / i32 (kLanes float / int32 lanes), kOuts / kVecs (the register block: kOuts
 // outputs x kVecs vectors of accumulators), a lane mask type `mask`; set1f, set1i, loadf,
-// broadcastf, fma_bits (the FMA's result as int32 bits), add, sub, srli1, min, max, outside(v,
+// broadcastf, fma_bits (the FMA's result as int32 bits), mul_trunc / fma_trunc (the product or
+// the FMA converted to int32 by truncation), xor_sign(h, w) (h with its sign bit flipped where w's
+// is set), add, sub, srli1, min, max, outside(v,
 // lo, hi) (lanes < lo or > hi), or_mask, no_mask, none, zero_where(m, v); floats_of(x) (kLanes
 // int32 values, or the low halves of kLanes int64 lanes, as floats) and store_sums(acc, v).
 #ifndef FPGAAS_SERVER_NUMERICS_NETWORK_DENSE_FMA_IMPL_H_
@@ -29,6 +36,8 @@
 
 #include <immintrin.h>
 
+#include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -44,27 +53,55 @@ namespace {
 constexpr float kFmaMagic = 12582912.0f;  // 1.5 * 2^23
 constexpr uint32_t kFmaMagicBits = 0x4B400000u;
 
+// How a product's term comes out of the FPU (see above).
+enum class FmaTerm {
+  kMagic,       // AP_RND_CONV, AP_TRN: bits - kFmaMagicBits
+  kHalf,        // AP_RND: (bits >> 1) - kFmaMagicBits / 2
+  kTrunc,       // AP_TRN_ZERO: trunc(x * w)
+  kTruncOffset  // AP_RND_ZERO, AP_RND_INF: trunc(x * w + copysign(c, x * w))
+};
+
+// What each term added by kWrap / kPlain sums carries beyond its value.
+constexpr uint32_t TermTaken(FmaTerm k) {
+  return k == FmaTerm::kMagic ? kFmaMagicBits : k == FmaTerm::kHalf ? kFmaMagicBits / 2 : 0;
+}
+
 // Inputs [i0, i1) of kOuts outputs over V::kVecs vectors (x at the chunk's first lane): the
 // terms' float encodings added mod 2^32 (kWrap, kPlain), or each term taken out of its encoding
-// and added under kO's overflow step (FastMac's).
-template <typename V, AccumOverflow kO, bool kHalf, int kOuts, bool kPlain>
-FPGAAS_INLINE void FmaMacRange(typename V::i32 (&a)[kOuts][V::kVecs], const float* x, int lanes,
-                               const float* wf, int n_in, int i0, int i1, typename V::i32 lo,
-                               typename V::i32 hi) {
+// and added under kO's overflow step (FastMac's). kTruncOffset: h holds copysign(c, x) laid out
+// as x.
+template <typename V, AccumOverflow kO, FmaTerm kT, int kOuts, bool kPlain>
+FPGAAS_INLINE void FmaMacRange(typename V::i32 (&a)[kOuts][V::kVecs], const float* x,
+                               const float* h, int lanes, const float* wf, int n_in, int i0, int i1,
+                               typename V::i32 lo, typename V::i32 hi) {
   constexpr int kVecs = V::kVecs;
+  constexpr bool kHalf = kT == FmaTerm::kHalf;
   const typename V::f32 magic = V::set1f(kHalf ? kFmaMagic + 1.0f : kFmaMagic);
   const typename V::i32 magic_bits = V::set1i(static_cast<int32_t>(kFmaMagicBits));
   const typename V::i32 half_magic_bits = V::set1i(static_cast<int32_t>(kFmaMagicBits / 2));
   for (int i = i0; i < i1; ++i) {
-    const float* xi = x + static_cast<size_t>(i) * lanes;
-    typename V::f32 xv[kVecs];
-    for (int v = 0; v < kVecs; ++v) xv[v] = V::loadf(xi + V::kLanes * v);
+    const size_t at = static_cast<size_t>(i) * lanes;
+    typename V::f32 xv[kVecs], hv[kVecs];
+    for (int v = 0; v < kVecs; ++v) xv[v] = V::loadf(x + at + V::kLanes * v);
+    if constexpr (kT == FmaTerm::kTruncOffset) {
+      for (int v = 0; v < kVecs; ++v) hv[v] = V::loadf(h + at + V::kLanes * v);
+    }
     for (int o = 0; o < kOuts; ++o) {
       const typename V::f32 w = V::broadcastf(wf + static_cast<size_t>(o) * n_in + i);
       for (int v = 0; v < kVecs; ++v) {
-        const typename V::i32 bits = V::fma_bits(xv[v], w, magic);
         typename V::i32 t;
-        if constexpr (kHalf) {
+        if constexpr (kT == FmaTerm::kTrunc || kT == FmaTerm::kTruncOffset) {
+          if constexpr (kT == FmaTerm::kTrunc) {
+            t = V::mul_trunc(xv[v], w);
+          } else {
+            t = V::fma_trunc(xv[v], w, V::xor_sign(hv[v], w));
+          }
+          if constexpr (kO == AccumOverflow::kWrap || kPlain) {
+            a[o][v] = V::add(a[o][v], t);
+            continue;
+          }
+        } else if constexpr (kHalf) {
+          const typename V::i32 bits = V::fma_bits(xv[v], w, magic);
           // bits = kFmaMagicBits + 1 + floor(2 p / 2^s) (the magic plus one): the term
           // floor(p / 2^s + 1/2) = (floor(2 p / 2^s) + 1) >> 1 is (bits >> 1) - kFmaMagicBits / 2,
           // kFmaMagicBits being even. kWrap and kPlain add bits >> 1 and take the halves out after.
@@ -75,6 +112,7 @@ FPGAAS_INLINE void FmaMacRange(typename V::i32 (&a)[kOuts][V::kVecs], const floa
           }
           t = V::sub(halved, half_magic_bits);
         } else {
+          const typename V::i32 bits = V::fma_bits(xv[v], w, magic);
           if constexpr (kO == AccumOverflow::kWrap || kPlain) {
             a[o][v] = V::add(a[o][v], bits);
             continue;
@@ -101,16 +139,16 @@ FPGAAS_INLINE void FmaMacRange(typename V::i32 (&a)[kOuts][V::kVecs], const floa
 
 // kOuts outputs (wf, bias: the first one's) over every chunk of kVecs * kLanes lanes, sums into
 // acc[o * lanes + b]. lim: FmaLimits' bounds per output and chunk of kSatChunk inputs
-// (saturating kO), or null.
-template <typename V, AccumOverflow kO, bool kHalf, int kOuts, typename T>
-FPGAAS_INLINE void FmaRows(const float* x, int lanes, const float* wf, const T* bias, int n_in,
-                           const DenseFastParams& p, const int32_t* lim, T* acc) {
+// (saturating kO), or null. h: FmaMacRange's.
+template <typename V, AccumOverflow kO, FmaTerm kT, int kOuts, typename T>
+FPGAAS_INLINE void FmaRows(const float* x, const float* h, int lanes, const float* wf,
+                           const T* bias, int n_in, const DenseFastParams& p, const int32_t* lim,
+                           T* acc) {
   constexpr int kVecs = V::kVecs;
   using I = typename V::i32;
   const I lo = V::set1i(static_cast<int32_t>(p.lo));
   const I hi = V::set1i(static_cast<int32_t>(p.hi));
-  // What each term added by kWrap / kPlain carries beyond its value (FmaMacRange).
-  constexpr uint32_t kTaken = kHalf ? kFmaMagicBits / 2 : kFmaMagicBits;
+  constexpr uint32_t kTaken = TermTaken(kT);
   const int n_chunks = (n_in + kSatChunk - 1) / kSatChunk;
   for (int b0 = 0; b0 < lanes; b0 += V::kLanes * kVecs) {
     I a[kOuts][kVecs];
@@ -122,8 +160,9 @@ FPGAAS_INLINE void FmaRows(const float* x, int lanes, const float* wf, const T* 
       for (int v = 0; v < kVecs; ++v) a[o][v] = V::set1i(static_cast<int32_t>(init));
     }
     const float* xb = x + b0;
+    const float* hb = h + b0;
     if (kO == AccumOverflow::kWrap || lim == nullptr) {
-      FmaMacRange<V, kO, kHalf, kOuts, false>(a, xb, lanes, wf, n_in, 0, n_in, lo, hi);
+      FmaMacRange<V, kO, kT, kOuts, false>(a, xb, hb, lanes, wf, n_in, 0, n_in, lo, hi);
     } else {
       for (int ch = 0, i0 = 0; i0 < n_in; ++ch, i0 += kSatChunk) {
         const int i1 = i0 + kSatChunk < n_in ? i0 + kSatChunk : n_in;
@@ -135,13 +174,13 @@ FPGAAS_INLINE void FmaRows(const float* x, int lanes, const float* wf, const T* 
             outside = V::or_mask(outside, V::outside(a[o][v], lo_u, hi_u));
         }
         if (V::none(outside)) {
-          FmaMacRange<V, kO, kHalf, kOuts, true>(a, xb, lanes, wf, n_in, i0, i1, lo, hi);
+          FmaMacRange<V, kO, kT, kOuts, true>(a, xb, hb, lanes, wf, n_in, i0, i1, lo, hi);
           const I taken = V::set1i(static_cast<int32_t>(kTaken * static_cast<uint32_t>(i1 - i0)));
           for (int o = 0; o < kOuts; ++o) {
             for (int v = 0; v < kVecs; ++v) a[o][v] = V::sub(a[o][v], taken);
           }
         } else {
-          FmaMacRange<V, kO, kHalf, kOuts, false>(a, xb, lanes, wf, n_in, i0, i1, lo, hi);
+          FmaMacRange<V, kO, kT, kOuts, false>(a, xb, hb, lanes, wf, n_in, i0, i1, lo, hi);
         }
       }
     }
@@ -168,7 +207,7 @@ FPGAAS_INLINE void FmaLimits(const DenseFastParams& p, const int64_t* abs_w, int
 }
 
 // Out of line, so that no floating-point operation moves across the caller's MXCSR changes.
-template <typename V, AccumOverflow kO, bool kHalf, typename T>
+template <typename V, AccumOverflow kO, FmaTerm kT, typename T>
 __attribute__((noinline)) void FmaLayer(const T* x, int lanes, const float* wf, const T* bias,
                                         int n_in, int n_out, const DenseFastParams& p,
                                         const DenseEpilogue& e, T* y) {
@@ -184,12 +223,23 @@ __attribute__((noinline)) void FmaLayer(const T* x, int lanes, const float* wf, 
   alignas(64) T acc[kOuts * kKernelBlock];
   int64_t t[kKernelBlock];
   const size_t row = static_cast<size_t>(n_in);
-  // x as floats once for every output (a scratch per thread, grown to the largest layer).
+  // x as floats once for every output (a scratch per thread, grown to the largest layer), and
+  // for kTruncOffset the offsets copysign(c, x) after them.
   thread_local std::vector<float> floats;
   const size_t n = row * static_cast<size_t>(lanes);
-  if (floats.size() < n) floats.resize(n);
+  const size_t copies = kT == FmaTerm::kTruncOffset ? 2 : 1;
+  if (floats.size() < copies * n) floats.resize(copies * n);
   float* xf = floats.data();
   for (size_t k = 0; k < n; k += V::kLanes) V::store_floats(xf + k, V::floats_of(x + k));
+  float* h = xf + n;
+  if constexpr (kT == FmaTerm::kTruncOffset) {
+    // c = round_const / 2^s, exact (PlanFmaProducts); the offsets by the floats' sign bits.
+    const uint32_t c =
+        std::bit_cast<uint32_t>(std::ldexp(static_cast<float>(p.round_const), -p.shift_right));
+    for (size_t k = 0; k < n; ++k) {
+      h[k] = std::bit_cast<float>(c | (std::bit_cast<uint32_t>(xf[k]) & 0x80000000u));
+    }
+  }
   // Output j's row of sums (at a) to y in one pass: int32 rows without a batch norm in int32
   // lanes, int64 rows in int64 lanes (EpilogueRow).
   const VEpilogue vector_epilogue = LoadEpilogue(p, e);
@@ -206,58 +256,72 @@ __attribute__((noinline)) void FmaLayer(const T* x, int lanes, const float* wf, 
   for (; j + kOuts <= n_out; j += kOuts) {
     if (abs_w != nullptr)
       FmaLimits<kO, kOuts>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim64, lim);
-    FmaRows<V, kO, kHalf, kOuts>(xf, lanes, wf + j * row, bias + j, n_in, p, abs_w ? lim : nullptr,
-                                 acc);
+    FmaRows<V, kO, kT, kOuts>(xf, h, lanes, wf + j * row, bias + j, n_in, p, abs_w ? lim : nullptr,
+                              acc);
     for (int o = 0; o < kOuts; ++o) epilogue(j + o, acc + static_cast<size_t>(o) * lanes);
   }
   for (; j < n_out; ++j) {
     if (abs_w != nullptr) FmaLimits<kO, 1>(p, abs_w + j * n_chunks, n_in, max_abs_x, lim64, lim);
-    FmaRows<V, kO, kHalf, 1>(xf, lanes, wf + j * row, bias + j, n_in, p, abs_w ? lim : nullptr,
-                             acc);
+    FmaRows<V, kO, kT, 1>(xf, h, lanes, wf + j * row, bias + j, n_in, p, abs_w ? lim : nullptr,
+                          acc);
     epilogue(j, acc);
   }
 }
 
-template <typename V, bool kHalf, typename T>
+template <typename V, FmaTerm kT, typename T>
 void FmaLayerFor(const T* x, int lanes, const float* w_scaled, const T* bias, int n_in, int n_out,
                  const DenseFastParams& p, const DenseEpilogue& e, T* y) {
   switch (p.overflow) {
     case AccumOverflow::kWrap:
-      return FmaLayer<V, AccumOverflow::kWrap, kHalf>(x, lanes, w_scaled, bias, n_in, n_out, p, e,
-                                                      y);
+      return FmaLayer<V, AccumOverflow::kWrap, kT>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
     case AccumOverflow::kClamp:
-      return FmaLayer<V, AccumOverflow::kClamp, kHalf>(x, lanes, w_scaled, bias, n_in, n_out, p, e,
-                                                       y);
+      return FmaLayer<V, AccumOverflow::kClamp, kT>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
     case AccumOverflow::kZero:
-      return FmaLayer<V, AccumOverflow::kZero, kHalf>(x, lanes, w_scaled, bias, n_in, n_out, p, e,
-                                                      y);
+      return FmaLayer<V, AccumOverflow::kZero, kT>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
     case AccumOverflow::kClampSum:
-      return FmaLayer<V, AccumOverflow::kClampSum, kHalf>(x, lanes, w_scaled, bias, n_in, n_out, p,
-                                                          e, y);
+      return FmaLayer<V, AccumOverflow::kClampSum, kT>(x, lanes, w_scaled, bias, n_in, n_out, p, e,
+                                                       y);
     case AccumOverflow::kZeroSum:
-      return FmaLayer<V, AccumOverflow::kZeroSum, kHalf>(x, lanes, w_scaled, bias, n_in, n_out, p,
-                                                         e, y);
+      return FmaLayer<V, AccumOverflow::kZeroSum, kT>(x, lanes, w_scaled, bias, n_in, n_out, p, e,
+                                                      y);
   }
 }
 
 // The layer with MXCSR rounding as PlanFmaProducts chose (to nearest even for AP_RND_CONV, down
-// for AP_TRN and for AP_RND's doubled quotients), restored after. False (nothing computed) for
-// lanes that are not a multiple of V's block.
+// for AP_TRN and for AP_RND's doubled quotients, toward zero for kSign), restored after. False
+// (nothing computed) for lanes that are not a multiple of V's block.
 template <typename V, typename T>
 bool FmaBlock(const T* x, int lanes, const float* w_scaled, const T* bias, int n_in, int n_out,
               const DenseFastParams& p, const DenseEpilogue& e, T* y) {
   if (lanes % (V::kLanes * V::kVecs) != 0 || lanes > kKernelBlock) return false;
-  const bool half = p.rounding == ProductRounding::kConst;
-  if (p.rounding != ProductRounding::kConv && p.rounding != ProductRounding::kTrn && !half) {
-    return false;
-  }
-  constexpr unsigned kRoundingBits = 0x6000u, kRoundDown = 0x2000u;
+  constexpr unsigned kRoundingBits = 0x6000u, kRoundDown = 0x2000u, kRoundToZero = 0x6000u;
+  auto run = [&]<FmaTerm kT>() {
+    FmaLayerFor<V, kT>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
+  };
   const unsigned saved = _mm_getcsr();
-  _mm_setcsr((saved & ~kRoundingBits) | (p.rounding == ProductRounding::kConv ? 0u : kRoundDown));
-  if (half) {
-    FmaLayerFor<V, true>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
-  } else {
-    FmaLayerFor<V, false>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
+  switch (p.rounding) {
+    case ProductRounding::kConv:
+      _mm_setcsr(saved & ~kRoundingBits);
+      run.template operator()<FmaTerm::kMagic>();
+      break;
+    case ProductRounding::kTrn:
+      _mm_setcsr((saved & ~kRoundingBits) | kRoundDown);
+      run.template operator()<FmaTerm::kMagic>();
+      break;
+    case ProductRounding::kConst:
+      _mm_setcsr((saved & ~kRoundingBits) | kRoundDown);
+      run.template operator()<FmaTerm::kHalf>();
+      break;
+    case ProductRounding::kSign:
+      _mm_setcsr((saved & ~kRoundingBits) | kRoundToZero);
+      if (p.round_const == 0) {
+        run.template operator()<FmaTerm::kTrunc>();
+      } else {
+        run.template operator()<FmaTerm::kTruncOffset>();
+      }
+      break;
+    default:
+      return false;
   }
   _mm_setcsr(saved);
   return true;

@@ -345,8 +345,13 @@ void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, 
   const bool half = p.rounding == ProductRounding::kConst && p.shift_right >= 1 &&
                     p.round_const == int64_t{1} << (p.shift_right - 1) &&
                     plan.kind == DenseKernelKind::kFast64;
+  // The sign-dependent roundings as trunc(x w / 2^s + copysign(c, x w)), c = round_const / 2^s
+  // exact as a float; round_const_neg is then 2^s - 1 - round_const (PlanDense's three).
+  const bool sign = p.rounding == ProductRounding::kSign && p.shift_right <= 61 &&
+                    p.round_const < (int64_t{1} << 24) &&
+                    p.round_const_neg == (int64_t{1} << p.shift_right) - 1 - p.round_const;
   const bool rounding =
-      p.rounding == ProductRounding::kConv || p.rounding == ProductRounding::kTrn || half;
+      p.rounding == ProductRounding::kConv || p.rounding == ProductRounding::kTrn || half || sign;
   // Sums in int32 lanes: mod 2^32 under AP_WRAP, a saturating sum of two values in [lo, hi].
   const bool accum = p.overflow == AccumOverflow::kWrap ? p.acc_width <= 32 : p.acc_width <= 30;
   const int x_bits = MagnitudeBits(in);
@@ -356,7 +361,9 @@ void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, 
   Int128 max_w = 0;
   for (int64_t w : w_by_out) max_w = std::max<Int128>(max_w, w < 0 ? -Int128{w} : Int128{w});
   const int scale_shift = half ? p.shift_right - 1 : p.shift_right;  // half: 2 x w / 2^s
-  if (max_w > (Int128{1} << 24) || (max_w << x_bits) > (Int128{1} << (scale_shift + 22))) return;
+  // |x w| / 2^scale_shift within 2^22 (2^24 under kSign: network_dense_fma_impl.h).
+  const int bound = scale_shift + (sign ? 24 : 22);
+  if (max_w > (Int128{1} << 24) || (max_w << x_bits) > (Int128{1} << bound)) return;
   const float scale = std::ldexp(1.0f, -scale_shift);
   auto scaled = std::make_shared<std::vector<float>>(w_by_out.size());
   for (size_t k = 0; k < w_by_out.size(); ++k) {

@@ -588,10 +588,10 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
   std::mt19937_64 rng(2323);
   std::map<std::string, int> reached;
   int ties = 0, extreme_terms = 0, rnd_extreme_terms = 0, rnd_at_bound = 0, near_bound = 0,
-      refused = 0;
+      sign_at_bound = 0, sign_ties = 0, refused = 0;
   const Overflow kModes[] = {Overflow::kWrap, Overflow::kSat, Overflow::kSatZero,
                              Overflow::kSatSym};
-  for (int config = 0; config < 600;) {
+  for (int config = 0; config < 900;) {
     FixedType in = RandomType(rng, 2, 24, false);
     DenseSpec d;
     d.n_in = std::uniform_int_distribution<int>(1, 40)(rng);
@@ -601,30 +601,36 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
     FixedType acc;
     acc.width = std::uniform_int_distribution<int>(2, 30)(rng);
     const int sr = std::uniform_int_distribution<int>(1, 20)(rng);
-    // A third of the layers with weights as wide as the bound allows (min raw * min raw = 2^22).
+    const Quantization kRoundings[] = {Quantization::kRndConv, Quantization::kTrn,
+                                       Quantization::kRnd,     Quantization::kTrnZero,
+                                       Quantization::kRndZero, Quantization::kRndInf};
+    const Quantization q = kRoundings[rng() % 6];
+    const bool rnd = q == Quantization::kRnd;
+    const bool sign =
+        q == Quantization::kTrnZero || q == Quantization::kRndZero || q == Quantization::kRndInf;
+    // The planner's bound on |x w| / 2^sr: 2^21 (AP_RND), 2^24 (sign-dependent), 2^22.
+    const int bound = sr + (rnd ? 21 : sign ? 24 : 22);
+    // A third of the layers with weights as wide as the bound allows (min raw * min raw = 2^bound).
     const int x_bits = internal::MagnitudeBits(in);
-    const int bound_width = sr + 23 - x_bits;
+    const int bound_width = bound + 1 - x_bits;
     if (rng() % 3 == 0 && bound_width >= 2 && bound_width <= 24) {
       d.weight_type.width = bound_width;
       d.weight_type.is_signed = true;
     }
     acc.integer_bits = acc.width - (in.fractional_bits() + d.weight_type.fractional_bits() - sr);
     acc.is_signed = rng() % 4 != 0;
-    const Quantization kRoundings[] = {Quantization::kRndConv, Quantization::kTrn,
-                                       Quantization::kRnd};
-    acc.quantization = kRoundings[rng() % 3];
+    acc.quantization = q;
     acc.overflow = kModes[rng() % 4];
     d.accum_type = acc;
     // Weights small enough for the planner's bound half of the time, any of the type otherwise
-    // (then most layers are refused). AP_RND's bound is strict: its cap is the bound half the time
-    // AP_RND's bound is half as large; its weights are clamped all or none (else it is seldom met).
-    const bool rnd = acc.quantization == Quantization::kRnd;
-    const int cap_shift = sr + (rnd ? 21 : 22) - x_bits;
+    // (then most layers are refused). The AP_RND and sign-dependent bounds are strict: their
+    // weights are clamped all or none (else they are seldom met), and then to the bound.
+    const int cap_shift = bound - x_bits;
     const int64_t w_cap = cap_shift >= 0 ? int64_t{1} << std::min(cap_shift, 40) : 0;
-    const bool clamp_all = rnd && rng() % 2;
+    const bool clamp_all = (rnd || sign) && rng() % 2;
     for (int k = 0; k < d.n_in * d.n_out; ++k) {
       int64_t w = RandomRaw(rng, d.weight_type);
-      if (rnd ? clamp_all : rng() % 2) w = std::clamp(w, -w_cap, w_cap);
+      if (rnd || sign ? clamp_all : rng() % 2) w = std::clamp(w, -w_cap, w_cap);
       d.weights.push_back(w);
     }
     if (rng() % 3 == 0) d.weights[rng() % d.weights.size()] = MinOf(d.weight_type);
@@ -642,18 +648,21 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
     internal::PlanFmaProducts(in, w_by_out, plan);
     Int128 max_w = 0;
     for (int64_t w : w_by_out) max_w = std::max<Int128>(max_w, w < 0 ? -Int128{w} : Int128{w});
-    // AP_RND only where products exceed 32 bits (kFast64), with the bound halved.
+    // AP_RND only where products exceed 32 bits (kFast64).
     const bool within = (!rnd || !fast32) && max_w <= (1 << 24) &&
-                        (max_w << x_bits) <= (Int128{1} << (sr + (rnd ? 21 : 22)));
+                        (max_w << x_bits) <= (Int128{1} << bound);  // sr <= 20: c exact
     ASSERT_EQ(plan.params.fma_weights != nullptr, within) << "config " << config;
     if (!within) {
       ++refused;
       continue;
     }
     ++config;
-    near_bound += (max_w << (x_bits + 1)) > (Int128{1} << (sr + (rnd ? 21 : 22)));
+    near_bound += (max_w << (x_bits + 1)) > (Int128{1} << bound);
     ++reached[fast32 ? "fast32" : "mul32"];
-    ++reached[acc.quantization == Quantization::kTrn ? "trn" : rnd ? "rnd" : "conv"];
+    ++reached[sign ? "sign " + std::to_string(static_cast<int>(q))
+              : acc.quantization == Quantization::kTrn ? "trn"
+              : rnd                                    ? "rnd"
+                                                       : "conv"];
     ++reached["overflow " + std::to_string(static_cast<int>(plan.params.overflow))];
     internal::DenseEpilogue e;
     e.to_result = *plan.to_result;
@@ -678,6 +687,9 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
             extreme_terms += (prod < 0 ? -prod : prod) > (Int128{1} << (sr + 21));
             rnd_extreme_terms += rnd && (prod < 0 ? -prod : prod) > (Int128{1} << (sr + 20));
             rnd_at_bound += rnd && prod == (Int128{1} << (sr + 21));
+            sign_at_bound += sign && (prod < 0 ? -prod : prod) == (Int128{1} << (sr + 24));
+            // Ties of the sign-dependent roundings: the half exactly, either sign.
+            sign_ties += sign && (prod & ((Int128{1} << sr) - 1)) == (Int128{1} << (sr - 1));
           }
         }
         const std::vector<int64_t> y = GenericDense(in, d, res, sample);
@@ -764,9 +776,15 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
   // AP_RND terms in the top half of its bound, and at it (2^24 + 1 is no float: FmaMacRange).
   EXPECT_GE(rnd_extreme_terms, 20000);
   EXPECT_GE(rnd_at_bound, 1000);
+  EXPECT_GE(sign_at_bound, 1000);
+  EXPECT_GE(sign_ties, 5000);
   EXPECT_GE(near_bound, 30);
   EXPECT_GE(refused, 10);
-  for (const char* kind : {"fast32", "mul32", "trn", "conv", "rnd"}) {
+  for (const std::string& kind : std::vector<std::string>{
+           "fast32", "mul32", "trn", "conv", "rnd",
+           "sign " + std::to_string(static_cast<int>(Quantization::kTrnZero)),
+           "sign " + std::to_string(static_cast<int>(Quantization::kRndZero)),
+           "sign " + std::to_string(static_cast<int>(Quantization::kRndInf))}) {
     EXPECT_GE(reached[kind], 30) << kind;
   }
   for (internal::KernelIsa isa : fma_isas) {
