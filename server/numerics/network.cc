@@ -325,7 +325,7 @@ absl::Status CompileDense(const DenseSpec& d, CompiledLayer& l) {
       internal::PlanDense(l.in_type, d.weight_type, d.accum_type, l.out_type, d.resource_strategy);
   internal::NarrowForWeights(l.in_type, d.weights, l.plan);
   internal::PlanDeferredSaturation(l.weights_by_out, d.n_in, d.n_out, l.plan);
-  internal::PlanFmaProducts(l.in_type, l.weights_by_out, l.plan);
+  internal::PlanFmaProducts(l.in_type, l.weights_by_out, d.n_in, l.plan);
   l.dense_kernel = l.plan.kind;
   const FixedType& acc_t = d.accum_type;
   if (l.dense_kernel == internal::DenseKernelKind::kWrap32) {

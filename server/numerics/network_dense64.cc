@@ -90,6 +90,13 @@ bool DenseFmaBlockOn(KernelIsa isa, const int64_t* x, int lanes, const float* w_
   return kernel != nullptr && kernel(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
 }
 
+bool DenseF64BlockOn(KernelIsa isa, const int64_t* x, int lanes, const double* wd,
+                     const int64_t* bias, int n_in, int n_out, const DenseFastParams& p,
+                     const DenseEpilogue& e, int64_t* y) {
+  auto* kernel = KernelFor(isa, &DenseF64BlockAvx512, &DenseF64BlockAvx2);
+  return kernel != nullptr && kernel(x, lanes, wd, bias, n_in, n_out, p, e, y);
+}
+
 KernelIsa BestKernelIsa() {
   return KernelIsaAvailable(KernelIsa::kAvx512) ? KernelIsa::kAvx512
          : KernelIsaAvailable(KernelIsa::kAvx2) ? KernelIsa::kAvx2
@@ -115,6 +122,10 @@ void DenseMul32Block(const int64_t* x, int lanes, const int64_t* w_by_out, const
                      int64_t* y) {
   if (p.fma_weights != nullptr && lanes != 1 &&
       DenseFmaBlockOn(DenseFmaIsa(), x, lanes, p.fma_weights->data(), bias, n_in, n_out, p, e, y)) {
+    return;
+  }
+  if (p.f64_weights != nullptr && lanes != 1 &&
+      DenseF64BlockOn(DenseFmaIsa(), x, lanes, p.f64_weights->data(), bias, n_in, n_out, p, e, y)) {
     return;
   }
   static const KernelIsa best = BestKernelIsa();

@@ -62,6 +62,25 @@ struct Avx2Fma {
     return _mm256_cvtepi32_ps(_mm256_permute4x64_epi64(mixed, _MM_SHUFFLE(3, 1, 2, 0)));
   }
   static FPGAAS_INLINE void store_floats(float* p, f32 v) { _mm256_storeu_ps(p, v); }
+  // F64Layer: 4 outputs x 2 registers of 4 double lanes (8 accumulators, 2 inputs, a weight).
+  using f64 = __m256d;
+  static constexpr int kLanes64 = 4, kOuts64 = 4, kVecs64 = 2;
+  static FPGAAS_INLINE f64 set1d(double v) { return _mm256_set1_pd(v); }
+  static FPGAAS_INLINE f64 loadd(const double* p) { return _mm256_loadu_pd(p); }
+  static FPGAAS_INLINE f64 broadcastd(const double* p) { return _mm256_broadcast_sd(p); }
+  static FPGAAS_INLINE f64 fmad(f64 x, f64 w, f64 a) { return _mm256_fmadd_pd(x, w, a); }
+  static FPGAAS_INLINE f64 doubles_of(const int64_t* x) {  // the 4 lanes' low halves
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
+    const __m256i lows = _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6));
+    return _mm256_cvtepi32_pd(_mm256_castsi256_si128(lows));
+  }
+  static FPGAAS_INLINE void store_doubles(double* p, f64 v) { _mm256_storeu_pd(p, v); }
+  static FPGAAS_INLINE void store_int64(int64_t* p, f64 v) {   // |v| < 2^51, an integer
+    const __m256d magic = _mm256_set1_pd(6755399441055744.0);  // 1.5 * 2^52
+    _mm256_storeu_si256(
+        reinterpret_cast<__m256i*>(p),
+        _mm256_sub_epi64(_mm256_castpd_si256(_mm256_add_pd(v, magic)), _mm256_castpd_si256(magic)));
+  }
   static FPGAAS_INLINE void store_sums(int32_t* acc, i32 v) {
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(acc), v);
   }
@@ -89,6 +108,11 @@ bool DenseFmaBlock64Avx2(const int64_t* x, int lanes, const float* w_scaled, con
   return FmaBlock<Avx2Fma>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
 }
 
+bool DenseF64BlockAvx2(const int64_t* x, int lanes, const double* wd, const int64_t* bias, int n_in,
+                       int n_out, const DenseFastParams& p, const DenseEpilogue& e, int64_t* y) {
+  return F64Layer<Avx2Fma>(x, lanes, wd, bias, n_in, n_out, p, e, y);
+}
+
 }  // namespace fpgaas::numerics::internal
 
 #else  // !(__AVX2__ && __FMA__)
@@ -104,6 +128,11 @@ bool DenseFmaBlock32Avx2(const int32_t*, int, const float*, const int32_t*, int,
 
 bool DenseFmaBlock64Avx2(const int64_t*, int, const float*, const int64_t*, int, int,
                          const DenseFastParams&, const DenseEpilogue&, int64_t*) {
+  return false;
+}
+
+bool DenseF64BlockAvx2(const int64_t*, int, const double*, const int64_t*, int, int,
+                       const DenseFastParams&, const DenseEpilogue&, int64_t*) {
   return false;
 }
 

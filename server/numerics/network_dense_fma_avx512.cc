@@ -67,6 +67,22 @@ struct Avx512Fma {
     return _mm512_cvtepi32_ps(_mm512_inserti64x4(_mm512_castsi256_si512(a), b, 1));
   }
   static FPGAAS_INLINE void store_floats(float* p, f32 v) { _mm512_storeu_ps(p, v); }
+  // F64Layer: 8 outputs x 2 registers of 8 double lanes (16 accumulators in flight).
+  using f64 = __m512d;
+  static constexpr int kLanes64 = 8, kOuts64 = 8, kVecs64 = 2;
+  static FPGAAS_INLINE f64 set1d(double v) { return _mm512_set1_pd(v); }
+  static FPGAAS_INLINE f64 loadd(const double* p) { return _mm512_loadu_pd(p); }
+  static FPGAAS_INLINE f64 broadcastd(const double* p) { return _mm512_set1_pd(*p); }
+  static FPGAAS_INLINE f64 fmad(f64 x, f64 w, f64 a) { return _mm512_fmadd_pd(x, w, a); }
+  static FPGAAS_INLINE f64 doubles_of(const int64_t* x) {
+    return _mm512_cvtepi32_pd(_mm512_cvtepi64_epi32(_mm512_loadu_si512(x)));
+  }
+  static FPGAAS_INLINE void store_doubles(double* p, f64 v) { _mm512_storeu_pd(p, v); }
+  static FPGAAS_INLINE void store_int64(int64_t* p, f64 v) {   // |v| < 2^51, an integer
+    const __m512d magic = _mm512_set1_pd(6755399441055744.0);  // 1.5 * 2^52
+    _mm512_storeu_si512(p, _mm512_sub_epi64(_mm512_castpd_si512(_mm512_add_pd(v, magic)),
+                                            _mm512_castpd_si512(magic)));
+  }
   static FPGAAS_INLINE void store_sums(int32_t* acc, i32 v) { _mm512_storeu_si512(acc, v); }
   static FPGAAS_INLINE void store_sums(int64_t* acc, i32 v) {
     _mm512_storeu_si512(acc, _mm512_cvtepi32_epi64(_mm512_castsi512_si256(v)));
@@ -90,6 +106,12 @@ bool DenseFmaBlock64Avx512(const int64_t* x, int lanes, const float* w_scaled, c
   return FmaBlock<Avx512Fma>(x, lanes, w_scaled, bias, n_in, n_out, p, e, y);
 }
 
+bool DenseF64BlockAvx512(const int64_t* x, int lanes, const double* wd, const int64_t* bias,
+                         int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                         int64_t* y) {
+  return F64Layer<Avx512Fma>(x, lanes, wd, bias, n_in, n_out, p, e, y);
+}
+
 }  // namespace fpgaas::numerics::internal
 
 #else  // !__AVX512F__
@@ -105,6 +127,11 @@ bool DenseFmaBlock32Avx512(const int32_t*, int, const float*, const int32_t*, in
 
 bool DenseFmaBlock64Avx512(const int64_t*, int, const float*, const int64_t*, int, int,
                            const DenseFastParams&, const DenseEpilogue&, int64_t*) {
+  return false;
+}
+
+bool DenseF64BlockAvx512(const int64_t*, int, const double*, const int64_t*, int, int,
+                         const DenseFastParams&, const DenseEpilogue&, int64_t*) {
   return false;
 }
 

@@ -1,8 +1,9 @@
 // Private to network_dense_fma_avx2.cc / network_dense_fma_avx512.cc: dense products through the
-// FPU, DenseFastBlock32's and DenseMul32Block's layers whose products round AP_RND_CONV, AP_TRN,
-// AP_RND or sign-dependently (PlanFmaProducts), written once over a small vector-ops class V (one
-// per instruction set) and compiled in each file with its -m flags. Internal linkage throughout
-// (see network_kernels_inline.h); the includer defines FPGAAS_KERNEL_CLONES.
+// FPU (and, at the end, F64Layer: unrounded products summed in doubles), DenseFastBlock32's and
+// DenseMul32Block's layers whose products round AP_RND_CONV, AP_TRN, AP_RND or sign-dependently
+// (PlanFmaProducts), written once over a small vector-ops class V (one per instruction set) and
+// compiled in each file with its -m flags. Internal linkage throughout (see
+// network_kernels_inline.h); the includer defines FPGAAS_KERNEL_CLONES.
 //
 // Why it is exact. FastMac's term of p = x * w with s = shift_right > 0 is round(p / 2^s):
 // half-to-even under AP_RND_CONV, floor under AP_TRN. fma(float(x), float(w) * 2^-s, 1.5 * 2^23)
@@ -324,6 +325,84 @@ bool FmaBlock(const T* x, int lanes, const float* w_scaled, const T* bias, int n
       return false;
   }
   _mm_setcsr(saved);
+  return true;
+}
+
+// Sums in doubles (PlanFmaProducts' f64_weights): no product is rounded and every partial sum is
+// an integer within 2^51, so FMAs on doubles are exact and the sum's bits after adding
+// 1.5 * 2^52 are its encoding plus that constant's (V::store_int64). One FMA per product on
+// kLanes64 double lanes replaces the 32x32->64 multiply and the add on as many int64 lanes.
+// V provides: f64 (kLanes64 double lanes), kOuts64 / kVecs64 (the register block), set1d, loadd,
+// broadcastd, fmad(x, w, a), doubles_of(x) (kLanes64 int64 lanes holding int32 values, as
+// doubles), store_doubles and store_int64.
+template <typename V, int kOuts>
+FPGAAS_INLINE void F64Rows(const double* x, int lanes, const double* wd, const int64_t* bias,
+                           int n_in, int64_t* acc) {
+  constexpr int kVecs = V::kVecs64;
+  for (int b0 = 0; b0 < lanes; b0 += V::kLanes64 * kVecs) {
+    typename V::f64 a[kOuts][kVecs];
+    for (int o = 0; o < kOuts; ++o) {
+      for (int v = 0; v < kVecs; ++v) a[o][v] = V::set1d(static_cast<double>(bias[o]));
+    }
+    for (int i = 0; i < n_in; ++i) {
+      const double* xi = x + static_cast<size_t>(i) * lanes + b0;
+      typename V::f64 xv[kVecs];
+      for (int v = 0; v < kVecs; ++v) xv[v] = V::loadd(xi + V::kLanes64 * v);
+      for (int o = 0; o < kOuts; ++o) {
+        const typename V::f64 w = V::broadcastd(wd + static_cast<size_t>(o) * n_in + i);
+        for (int v = 0; v < kVecs; ++v) a[o][v] = V::fmad(xv[v], w, a[o][v]);
+      }
+    }
+    for (int o = 0; o < kOuts; ++o) {
+      for (int v = 0; v < kVecs; ++v) {
+        V::store_int64(acc + static_cast<size_t>(o) * lanes + b0 + V::kLanes64 * v, a[o][v]);
+      }
+    }
+  }
+}
+
+// The layer (AP_WRAP: each row's sums wrapped to accum_t by the epilogue). False (nothing
+// computed) for lanes that are not a multiple of V's block.
+template <typename V>
+__attribute__((noinline)) bool F64Layer(const int64_t* x, int lanes, const double* wd,
+                                        const int64_t* bias, int n_in, int n_out,
+                                        const DenseFastParams& p, const DenseEpilogue& e,
+                                        int64_t* y) {
+  if (lanes % (V::kLanes64 * V::kVecs64) != 0 || lanes > kKernelBlock ||
+      p.overflow != AccumOverflow::kWrap) {
+    return false;
+  }
+  constexpr int kOuts = V::kOuts64;
+  // Blocks of kLanes lanes, each converted once for every output: its doubles stay in cache.
+  constexpr int kLanes = 128;
+  alignas(64) int64_t acc[kOuts * kLanes];
+  int64_t t[kLanes];
+  thread_local std::vector<double> doubles;  // a scratch per thread, grown to the largest layer
+  const size_t row = static_cast<size_t>(n_in);
+  if (doubles.size() < row * kLanes) doubles.resize(row * kLanes);
+  double* xd = doubles.data();
+  const VEpilogue vector_epilogue = LoadEpilogue(p, e);
+  for (int b0 = 0; b0 < lanes; b0 += kLanes) {
+    const int m = lanes - b0 < kLanes ? lanes - b0 : kLanes;
+    for (size_t i = 0; i < row; ++i) {
+      for (int b = 0; b < m; b += V::kLanes64) {
+        V::store_doubles(xd + i * m + b, V::doubles_of(x + i * lanes + b0 + b));
+      }
+    }
+    auto epilogue = [&](int j, const int64_t* a) {
+      EpilogueRow<AccumOverflow::kWrap>(vector_epilogue, p, e, j, a, t, m,
+                                        y + static_cast<size_t>(j) * lanes + b0);
+    };
+    int j = 0;
+    for (; j + kOuts <= n_out; j += kOuts) {
+      F64Rows<V, kOuts>(xd, m, wd + j * row, bias + j, n_in, acc);
+      for (int o = 0; o < kOuts; ++o) epilogue(j + o, acc + static_cast<size_t>(o) * m);
+    }
+    for (; j < n_out; ++j) {
+      F64Rows<V, 1>(xd, m, wd + j * row, bias + j, n_in, acc);
+      epilogue(j, acc);
+    }
+  }
   return true;
 }
 

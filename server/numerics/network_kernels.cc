@@ -335,9 +335,39 @@ void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int 
   p.chunk_abs_w = std::move(sums);
 }
 
-void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, DensePlan& plan) {
+// PlanFmaProducts' sums in doubles (see the declaration).
+void PlanF64Sums(const FixedType& in, const std::vector<int64_t>& w_by_out, int n_in,
+                 DensePlan& plan) {
+  DenseFastParams& p = plan.params;
+  p.f64_weights = nullptr;
+  if (plan.kind != DenseKernelKind::kFast64 || !plan.mul32 || p.shift_right != 0 ||
+      p.overflow != AccumOverflow::kWrap || p.acc_width > 50 || p.shift_left > 20 || n_in < 1) {
+    return;
+  }
+  Int128 max_row = 0;
+  for (size_t j0 = 0; j0 < w_by_out.size(); j0 += static_cast<size_t>(n_in)) {
+    Int128 row = 0;
+    for (size_t k = j0; k < j0 + static_cast<size_t>(n_in) && k < w_by_out.size(); ++k) {
+      row += w_by_out[k] < 0 ? -Int128{w_by_out[k]} : Int128{w_by_out[k]};
+    }
+    max_row = std::max(max_row, row);
+  }
+  // |x| <= 2^MagnitudeBits(in) <= 2^31 (mul32), rows of at most 2^31 * 2^31 * n_in: no overflow.
+  const Int128 bound =
+      (Int128{1} << p.acc_width) + ((max_row << MagnitudeBits(in)) << p.shift_left);
+  if (bound >= (Int128{1} << 51)) return;
+  auto wd = std::make_shared<std::vector<double>>(w_by_out.size());
+  for (size_t k = 0; k < w_by_out.size(); ++k) {
+    (*wd)[k] = std::ldexp(static_cast<double>(w_by_out[k]), p.shift_left);
+  }
+  p.f64_weights = std::move(wd);
+}
+
+void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, int n_in,
+                     DensePlan& plan) {
   DenseFastParams& p = plan.params;
   p.fma_weights = nullptr;
+  PlanF64Sums(in, w_by_out, n_in, plan);
   const bool kind = plan.kind == DenseKernelKind::kFast32 ||
                     (plan.kind == DenseKernelKind::kFast64 && plan.mul32);
   // AP_RND (kConst with half an LSB) as (floor(2 x w / 2^s) + 1) >> 1, only where products exceed

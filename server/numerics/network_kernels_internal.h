@@ -202,6 +202,9 @@ struct DenseFastParams {
   // Products through the FPU (PlanFmaProducts): the weights, in the kernel's w_by_out order, as
   // scaled floats; null when the layer's products do not qualify.
   std::shared_ptr<const std::vector<float>> fma_weights;
+  // Sums in doubles (PlanFmaProducts): the weights times 2^shift_left as doubles, in w_by_out
+  // order; null when some partial sum could leave 2^51 or the layer rounds its products.
+  std::shared_ptr<const std::vector<double>> f64_weights;
 };
 
 // Deferred saturation. hls4ml clamps (zeroes) every partial sum of a saturating accumulator, and a
@@ -259,7 +262,12 @@ void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int 
 // |x * w| <= 2^(shift_right + 22) (2^(shift_right + 21) under AP_RND); the floats are the
 // weights times 2^-shift_right (2^(1 - shift_right) under AP_RND).
 // DenseFastBlock32 and DenseMul32Block then run the AVX2 + FMA kernel where the CPU has both.
-void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, DensePlan& plan);
+// Also sets plan.params.f64_weights for a kFast64 plan with mul32 whose products are not rounded
+// (shift_right 0), under AP_WRAP, when every partial sum lies within 2^51: |bias| < 2^acc_width
+// plus 2^MagnitudeBits(in) times the largest sum of one output's |w| times 2^shift_left (n_in
+// inputs per output). DenseMul32Block then sums in doubles, which are exact there.
+void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, int n_in,
+                     DensePlan& plan);
 
 // One output pixel of a depthwise convolution on int32 lanes, for types whose DensePlan's MAC fits
 // int32 (kFast32, or kWrap32 with its params): for every channel ch < n_chan and lane
@@ -331,6 +339,13 @@ bool DenseFmaBlock64Avx512(const int64_t* x, int lanes, const float* w_scaled, c
                            int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
                            int64_t* y);
 bool DenseFmaAvx512Built();
+// DenseMul32Block for a plan with f64_weights (wd: those doubles), lanes a multiple of 16 up to
+// kKernelBlock; false (nothing computed) otherwise or without the instruction set, as above.
+bool DenseF64BlockAvx2(const int64_t* x, int lanes, const double* wd, const int64_t* bias, int n_in,
+                       int n_out, const DenseFastParams& p, const DenseEpilogue& e, int64_t* y);
+bool DenseF64BlockAvx512(const int64_t* x, int lanes, const double* wd, const int64_t* bias,
+                         int n_in, int n_out, const DenseFastParams& p, const DenseEpilogue& e,
+                         int64_t* y);
 // The int32 kernels' epilogue of one output row without a fused batch norm (e.bn_scale null): n
 // sums (accum_t raws, or under kWrap sums mod 2^32 wrapped here to acc_width bits) -> result_t,
 // then the relu, in int32 arithmetic where that is exact (network_dense32.cc).
@@ -344,6 +359,9 @@ bool DenseFmaBlockOn(KernelIsa isa, const int32_t* x, int lanes, const float* w_
                      const int32_t* bias, int n_in, int n_out, const DenseFastParams& p,
                      const DenseEpilogue& e, int32_t* y);
 bool DenseFmaBlockOn(KernelIsa isa, const int64_t* x, int lanes, const float* w_scaled,
+                     const int64_t* bias, int n_in, int n_out, const DenseFastParams& p,
+                     const DenseEpilogue& e, int64_t* y);
+bool DenseF64BlockOn(KernelIsa isa, const int64_t* x, int lanes, const double* wd,
                      const int64_t* bias, int n_in, int n_out, const DenseFastParams& p,
                      const DenseEpilogue& e, int64_t* y);
 

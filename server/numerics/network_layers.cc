@@ -315,7 +315,7 @@ class ConvLayer final : public ExtraLayer {
       }
     }
     PlanDeferredSaturation(w_by_out_, window_, c.n_filt, plan_);
-    PlanFmaProducts(in_, w_by_out_, plan_);
+    PlanFmaProducts(in_, w_by_out_, window_, plan_);
     w32_.assign(w_by_out_.begin(), w_by_out_.end());
     bias32_.assign(bias_accum_.begin(), bias_accum_.end());
   }

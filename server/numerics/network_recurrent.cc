@@ -233,7 +233,7 @@ class StepDense {
     }
     NarrowForWeights(in, d.weights, plan_);
     PlanDeferredSaturation(w_by_out_, d.n_in, d.n_out, plan_);
-    PlanFmaProducts(in, w_by_out_, plan_);
+    PlanFmaProducts(in, w_by_out_, d.n_in, plan_);
     if (plan_.kind != DenseKernelKind::kGeneral) {
       epilogue_.to_result = *plan_.to_result;
       const bool result32 = (result.is_signed ? result.width - 1 : result.width) <= 31;

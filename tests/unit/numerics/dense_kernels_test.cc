@@ -3,6 +3,8 @@
 // (fixed_point's Convert / QuantizeScaled / ApplyOverflow, as network.cc's general path uses them)
 // on random type configurations, every quantization and overflow mode, and each type's extremes.
 #include <algorithm>
+#include <bit>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <random>
@@ -645,7 +647,7 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
       for (int j = 0; j < d.n_out; ++j) w_by_out[j * d.n_in + i] = d.weights[i * d.n_out + j];
     }
     internal::PlanDeferredSaturation(w_by_out, d.n_in, d.n_out, plan);
-    internal::PlanFmaProducts(in, w_by_out, plan);
+    internal::PlanFmaProducts(in, w_by_out, d.n_in, plan);
     Int128 max_w = 0;
     for (int64_t w : w_by_out) max_w = std::max<Int128>(max_w, w < 0 ? -Int128{w} : Int128{w});
     // AP_RND only where products exceed 32 bits (kFast64).
@@ -790,13 +792,132 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
   for (internal::KernelIsa isa : fma_isas) {
     EXPECT_GE(reached["isa " + std::to_string(static_cast<int>(isa))], 500);
   }
-  if (!fma_isas.empty()) EXPECT_GE(reached["bn"], 30);
+  if (!fma_isas.empty()) {
+    EXPECT_GE(reached["bn"], 30);
+  }
   for (internal::AccumOverflow o :
        {internal::AccumOverflow::kWrap, internal::AccumOverflow::kClamp,
         internal::AccumOverflow::kZero, internal::AccumOverflow::kClampSum,
         internal::AccumOverflow::kZeroSum}) {
     EXPECT_GE(reached["overflow " + std::to_string(static_cast<int>(o))], 10)
         << "overflow " << static_cast<int>(o);
+  }
+}
+
+// Unrounded products summed in doubles (PlanFmaProducts' f64_weights): against the generic path
+// and the portable kernel on random wide AP_WRAP accumulators, with the rows' bound (partial sums
+// within 2^51) reached: a third of the layers have every weight at +-max and inputs at the type's
+// minimum, sized so that the bound lands within a factor of 4 of 2^51.
+TEST(DenseKernelsTest, WideSumsThroughDoublesMatchTheGenericPath) {
+  std::vector<internal::KernelIsa> isas;
+  if (internal::DenseFmaIsa() != internal::KernelIsa::kPortable) {
+    isas.push_back(internal::DenseFmaIsa());
+  }
+  if (internal::DenseFmaIsa() == internal::KernelIsa::kAvx512 && internal::DenseFmaAvx2Built()) {
+    isas.push_back(internal::KernelIsa::kAvx2);
+  }
+  std::mt19937_64 rng(5151);
+  int planned = 0, refused = 0, near_bound = 0, wrapped = 0, runs = 0;
+  for (int config = 0; config < 400; ++config) {
+    FixedType in = RandomType(rng, 2, 31, false);
+    DenseSpec d;
+    d.n_in = std::uniform_int_distribution<int>(1, 40)(rng);
+    d.n_out = std::uniform_int_distribution<int>(1, 17)(rng);
+    d.weight_type = RandomType(rng, 1, 31, false);
+    d.bias_type = RandomType(rng, 1, 40, false);
+    const bool extreme = rng() % 3 == 0;
+    if (extreme) in.is_signed = true;
+    const int x_bits = internal::MagnitudeBits(in);
+    if (extreme) {  // |x| |w| n_in near 2^50
+      const int n_bits = static_cast<int>(std::bit_width(static_cast<unsigned>(d.n_in)));
+      const int w_bits = std::clamp(50 - x_bits - n_bits, 1, 30);
+      d.weight_type.width = w_bits + 1;
+      d.weight_type.is_signed = true;
+    }
+    const int sl = std::uniform_int_distribution<int>(0, 2)(rng);
+    FixedType acc;
+    acc.width = std::uniform_int_distribution<int>(33, 50)(rng);
+    acc.integer_bits = acc.width - (in.fractional_bits() + d.weight_type.fractional_bits() + sl);
+    acc.is_signed = rng() % 4 != 0;
+    d.accum_type = acc;  // AP_TRN, AP_WRAP: products are not rounded (shift_right 0)
+    for (int k = 0; k < d.n_in * d.n_out; ++k) {
+      d.weights.push_back(extreme ? (rng() % 2 ? MaxOf(d.weight_type) : MinOf(d.weight_type))
+                                  : RandomRaw(rng, d.weight_type));
+    }
+    for (int j = 0; j < d.n_out; ++j) d.biases.push_back(RandomRaw(rng, d.bias_type));
+    const FixedType res = RandomType(rng, 1, 31, true);
+    internal::DensePlan plan = internal::PlanDense(in, d.weight_type, acc, res, false);
+    if (plan.kind != internal::DenseKernelKind::kFast64 || !plan.mul32) continue;
+    std::vector<int64_t> w_by_out(d.weights.size());
+    for (int i = 0; i < d.n_in; ++i) {
+      for (int j = 0; j < d.n_out; ++j) w_by_out[j * d.n_in + i] = d.weights[i * d.n_out + j];
+    }
+    internal::PlanFmaProducts(in, w_by_out, d.n_in, plan);
+    Int128 max_row = 0;
+    for (int j = 0; j < d.n_out; ++j) {
+      Int128 row = 0;
+      for (int i = 0; i < d.n_in; ++i) {
+        const int64_t w = w_by_out[j * d.n_in + i];
+        row += w < 0 ? -Int128{w} : Int128{w};
+      }
+      max_row = std::max(max_row, row);
+    }
+    const Int128 bound = (Int128{1} << acc.width) + ((max_row << x_bits) << sl);
+    const bool within = plan.params.shift_right == 0 && bound < (Int128{1} << 51);
+    ASSERT_EQ(plan.params.f64_weights != nullptr, within)
+        << "config " << config << ": in " << in.ToString() << " weight " << d.weight_type.ToString()
+        << " accum " << acc.ToString() << " shift_left " << plan.params.shift_left << " bound 2^"
+        << std::log2(static_cast<double>(bound));
+    if (!within) {
+      ++refused;
+      continue;
+    }
+    ++planned;
+    near_bound += bound >= (Int128{1} << 49);
+    internal::DenseEpilogue e;
+    e.to_result = *plan.to_result;
+    std::vector<int64_t> bias(d.n_out);
+    for (int j = 0; j < d.n_out; ++j) bias[j] = Convert(d.bias_type, d.biases[j], acc);
+    for (int lanes : {internal::kSmallBlock, internal::kKernelBlock}) {
+      std::vector<int64_t> x(static_cast<size_t>(d.n_in) * lanes);
+      for (size_t k = 0; k < x.size(); ++k) {
+        x[k] = extreme && rng() % 2 ? MinOf(in) : RandomRaw(rng, in);
+      }
+      std::vector<int64_t> want(static_cast<size_t>(d.n_out) * lanes);
+      for (int b = 0; b < lanes; ++b) {
+        std::vector<int64_t> sample(d.n_in);
+        for (int i = 0; i < d.n_in; ++i) sample[i] = x[i * lanes + b];
+        const std::vector<int64_t> y = GenericDense(in, d, res, sample);
+        for (int j = 0; j < d.n_out; ++j) {
+          want[j * lanes + b] = y[j];
+          Int128 sum = bias[j];
+          for (int i = 0; i < d.n_in; ++i)
+            sum += (Int128{sample[i]} * w_by_out[j * d.n_in + i]) << sl;
+          wrapped += sum > internal::MaxRaw(acc) || sum < internal::MinRaw(acc);
+        }
+      }
+      std::vector<int64_t> y(want.size());
+      internal::DenseMul32BlockOn(internal::KernelIsa::kPortable, x.data(), lanes, w_by_out.data(),
+                                  bias.data(), d.n_in, d.n_out, plan.params, e, y.data());
+      ASSERT_EQ(y, want) << "portable, config " << config;
+      for (internal::KernelIsa isa : isas) {
+        std::fill(y.begin(), y.end(), 0);
+        ASSERT_TRUE(internal::DenseF64BlockOn(isa, x.data(), lanes, plan.params.f64_weights->data(),
+                                              bias.data(), d.n_in, d.n_out, plan.params, e,
+                                              y.data()));
+        ASSERT_EQ(y, want) << "isa " << static_cast<int>(isa) << " lanes " << lanes << " config "
+                           << config << ": in " << in.ToString() << " weight "
+                           << d.weight_type.ToString() << " accum " << acc.ToString();
+        ++runs;
+      }
+    }
+  }
+  EXPECT_GE(planned, 100);
+  EXPECT_GE(refused, 10);
+  EXPECT_GE(near_bound, 30);
+  EXPECT_GE(wrapped, 1000);  // sums beyond accum_t, wrapped by the epilogue
+  if (!isas.empty()) {
+    EXPECT_GE(runs, 200);
   }
 }
 
