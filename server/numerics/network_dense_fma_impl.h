@@ -232,7 +232,7 @@ __attribute__((noinline)) void FmaLayer(const T* x, int lanes, const float* wf, 
   if (floats.size() < copies * n) floats.resize(copies * n);
   float* xf = floats.data();
   for (size_t k = 0; k < n; k += V::kLanes) V::store_floats(xf + k, V::floats_of(x + k));
-  float* h = xf + n;
+  float* h = kT == FmaTerm::kTruncOffset ? xf + n : xf;  // (unread by the other terms)
   if constexpr (kT == FmaTerm::kTruncOffset) {
     // c = round_const / 2^s, exact (PlanFmaProducts); the offsets by the floats' sign bits.
     const uint32_t c =

@@ -256,12 +256,14 @@ void NarrowForWeights(const FixedType& in, const std::vector<int64_t>& weights, 
 void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int n_out,
                             DensePlan& plan);
 // Sets plan.params.fma_weights when every product term is exact through one float FMA
-// (network_dense_fma_avx2.cc): a kFast32 plan, or kFast64 with mul32, whose products round
-// AP_RND_CONV or AP_TRN (or AP_RND, on kFast64) with shift_right > 0, an accumulator of at most
-// 32 bits (30 when it saturates), |x| <= 2^24 for every raw x of `in`, |w| <= 2^24 and
-// |x * w| <= 2^(shift_right + 22) (2^(shift_right + 21) under AP_RND); the floats are the
-// weights times 2^-shift_right (2^(1 - shift_right) under AP_RND).
-// DenseFastBlock32 and DenseMul32Block then run the AVX2 + FMA kernel where the CPU has both.
+// (network_dense_fma_impl.h): a kFast32 plan, or kFast64 with mul32, whose products round
+// AP_RND_CONV, AP_TRN or sign-dependently (AP_TRN_ZERO, AP_RND_ZERO, AP_RND_INF; or AP_RND, on
+// kFast64) with shift_right > 0, an accumulator of at most 32 bits (30 when it saturates),
+// |x| <= 2^24 for every raw x of `in`, |w| <= 2^24 and |x * w| <= 2^(shift_right + 22)
+// (2^(shift_right + 21) under AP_RND, 2^(shift_right + 24) under the sign-dependent ones); the
+// floats are the weights times 2^-shift_right (2^(1 - shift_right) under AP_RND).
+// DenseFastBlock32 and DenseMul32Block then run the FPU kernel (AVX-512F, or AVX2 and FMA) where
+// the CPU has it.
 // Also sets plan.params.f64_weights for a kFast64 plan with mul32 whose products are not rounded
 // (shift_right 0), under AP_WRAP, when every partial sum lies within 2^51: |bias| < 2^acc_width
 // plus 2^MagnitudeBits(in) times the largest sum of one output's |w| times 2^shift_left (n_in
