@@ -579,14 +579,20 @@ TEST(DenseKernelsTest, DeferredSaturationMatchesTheGenericPath) {
 // are common, 16- and 64-lane blocks, deferred and per-product saturation: DenseFastBlock32 /
 // DenseMul32Block (which pick the FPU kernel where the CPU has AVX-512F, or AVX2 and FMA) and the
 // kernels themselves (each this CPU runs) against the generic path.
-TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
-  std::vector<internal::KernelIsa> fma_isas;
+// Every FPU kernel this CPU runs: the widest, and AVX2 + FMA below AVX-512F.
+std::vector<internal::KernelIsa> FpuIsas() {
+  std::vector<internal::KernelIsa> isas;
   if (internal::DenseFmaIsa() != internal::KernelIsa::kPortable) {
-    fma_isas.push_back(internal::DenseFmaIsa());
+    isas.push_back(internal::DenseFmaIsa());
   }
   if (internal::DenseFmaIsa() == internal::KernelIsa::kAvx512 && internal::DenseFmaAvx2Built()) {
-    fma_isas.push_back(internal::KernelIsa::kAvx2);  // every AVX-512F CPU has AVX2 and FMA
+    isas.push_back(internal::KernelIsa::kAvx2);  // every AVX-512F CPU has AVX2 and FMA
   }
+  return isas;
+}
+
+TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
+  const std::vector<internal::KernelIsa> fma_isas = FpuIsas();
   std::mt19937_64 rng(2323);
   std::map<std::string, int> reached;
   int ties = 0, extreme_terms = 0, rnd_extreme_terms = 0, rnd_at_bound = 0, near_bound = 0,
@@ -809,13 +815,7 @@ TEST(DenseKernelsTest, ProductsThroughTheFpuMatchTheGenericPath) {
 // within 2^51) reached: a third of the layers have every weight at +-max and inputs at the type's
 // minimum, sized so that the bound lands within a factor of 4 of 2^51.
 TEST(DenseKernelsTest, WideSumsThroughDoublesMatchTheGenericPath) {
-  std::vector<internal::KernelIsa> isas;
-  if (internal::DenseFmaIsa() != internal::KernelIsa::kPortable) {
-    isas.push_back(internal::DenseFmaIsa());
-  }
-  if (internal::DenseFmaIsa() == internal::KernelIsa::kAvx512 && internal::DenseFmaAvx2Built()) {
-    isas.push_back(internal::KernelIsa::kAvx2);
-  }
+  const std::vector<internal::KernelIsa> isas = FpuIsas();
   std::mt19937_64 rng(5151);
   int planned = 0, refused = 0, near_bound = 0, wrapped = 0, runs = 0;
   for (int config = 0; config < 400; ++config) {
