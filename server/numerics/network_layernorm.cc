@@ -104,7 +104,7 @@ class LayerNormLayer final : public ExtraLayer {
     int64_t* t = mean + n;  // the table value
     int64_t* tmp = t + n;
     int64_t* sq = tmp + n;
-    if (kernel_ && lanes % 16 == 0) {  // row_values of scratch: 16 * dim_ values
+    if (kernel_ && lanes % 16 == 0) {  // row_values of scratch: min(lanes, 32) * dim_ values
       for (int row = 0; row < l_.seq_len; ++row) {
         const size_t at = static_cast<size_t>(row) * row_values;
         row_kernel_(*kernel_, xs[0] + at, y + at, lanes, scratch.data());
