@@ -72,7 +72,8 @@ __attribute__((noinline)) void EpilogueRow(const VEpilogue& c, const DenseFastPa
                                            const DenseEpilogue& e, int j, const int64_t* acc,
                                            int64_t* t, int n, int64_t* y) {
   if (!c.vector || n % 8 != 0) return FastEpilogue<int64_t, kO>(p, e, j, acc, t, n, y);
-  EpilogueLanes<kO, 1>(c, p, e, j, acc, EpilogueLanes<kO, 2>(c, p, e, j, acc, 0, n, y), n, y);
+  const int b = EpilogueLanes<kO, 4>(c, p, e, j, acc, 0, n, y);
+  EpilogueLanes<kO, 1>(c, p, e, j, acc, EpilogueLanes<kO, 2>(c, p, e, j, acc, b, n, y), n, y);
 }
 
 }  // namespace
