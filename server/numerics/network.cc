@@ -371,6 +371,9 @@ int AppendFollowing(internal::DenseEpilogue& e, bool int32_results, const Compil
     e.bn_mul32 =
         FitsInt32(bn->in_type) && FitsInt32(std::get<BatchNormSpec>(bn->spec->op).scale_type);
     e.bn_result = bn->bn_plan->to_result;
+    const std::vector<int64_t>& scale = std::get<BatchNormSpec>(bn->spec->op).scale;
+    e.bn_sum_bits =
+        internal::BatchNormSumBits(bn->in_type, scale.data(), scale.size(), *bn->bn_plan);
     ++fused;
   }
   if (relu != nullptr && (!int32_results || FitsInt32(relu->out_type))) {

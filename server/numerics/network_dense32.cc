@@ -159,6 +159,68 @@ FPGAAS_CLONES __attribute__((noinline)) void OnePassEpilogue(const DenseProductQ
   return OnePassByKind<false, false>(q.acc_width, e.to_result, sum, n, y);
 }
 
+// The epilogue of output j with a batch norm (and maybe a relu) in int32 passes over the row:
+// OnePassEpilogue's conversion to the result, the batch norm's (x * s << a) + bias, its result
+// conversion (and an identity relu) in OnePassLoop32, the relu's own conversion. False (nothing
+// written) when a step's values do not fit (DenseEpilogue::bn_sum_bits, OnePassFitsInt32).
+FPGAAS_CLONES __attribute__((noinline)) bool BatchNormEpilogue32(const DenseProductQuant& q,
+                                                                 const DenseEpilogue& e, int j,
+                                                                 const uint32_t* sum, size_t n,
+                                                                 int32_t* y) {
+  const bool relu_converts = e.relu && !e.relu_result.identity;
+  if (e.bn_sum_bits == 0 || !OnePassFitsInt32(e.bn_sum_bits, e.bn_result) ||
+      (relu_converts && !OnePassFitsInt32(e.bn_result.width + 1, e.relu_result))) {
+    return false;
+  }
+  if (q.acc_signed) {
+    OnePassByKind<true, false>(q.acc_width, e.to_result, sum, n, y);
+  } else {
+    OnePassByKind<false, false>(q.acc_width, e.to_result, sum, n, y);
+  }
+  const uint32_t s = static_cast<uint32_t>(e.bn_scale[j]),
+                 bias = static_cast<uint32_t>(e.bn_bias[j]);
+  const int a = e.bn_shift_left;
+  for (size_t b = 0; b < n; ++b) {
+    y[b] = static_cast<int32_t>(((static_cast<uint32_t>(y[b]) * s) << a) + bias);
+  }
+  const uint32_t* raws = reinterpret_cast<const uint32_t*>(y);
+  const bool relu_here = e.relu && !relu_converts;
+#define FPGAAS_BN_PASS(kind)                                                  \
+  if (relu_here) {                                                            \
+    OnePassLoop32<true, kind, true>(e.bn_sum_bits, e.bn_result, raws, n, y);  \
+  } else {                                                                    \
+    OnePassLoop32<true, kind, false>(e.bn_sum_bits, e.bn_result, raws, n, y); \
+  }                                                                           \
+  break
+  switch (e.bn_result.kind) {
+    case FastOverflow::kWrapSigned:
+      FPGAAS_BN_PASS(FastOverflow::kWrapSigned);
+    case FastOverflow::kWrapUnsigned:
+      FPGAAS_BN_PASS(FastOverflow::kWrapUnsigned);
+    case FastOverflow::kClamp:
+      FPGAAS_BN_PASS(FastOverflow::kClamp);
+    case FastOverflow::kZero:
+      FPGAAS_BN_PASS(FastOverflow::kZero);
+  }
+#undef FPGAAS_BN_PASS
+  if (!relu_converts) return true;
+#define FPGAAS_RELU_PASS(kind)                                           \
+  OnePassLoop32<true, kind, false, true>(32, e.relu_result, raws, n, y); \
+  break
+  switch (e.relu_result.kind) {
+    case FastOverflow::kWrapSigned:
+      FPGAAS_RELU_PASS(FastOverflow::kWrapSigned);
+    case FastOverflow::kWrapUnsigned:
+      FPGAAS_RELU_PASS(FastOverflow::kWrapUnsigned);
+    case FastOverflow::kClamp:
+      FPGAAS_RELU_PASS(FastOverflow::kClamp);
+    case FastOverflow::kZero:
+      FPGAAS_RELU_PASS(FastOverflow::kZero);
+  }
+#undef FPGAAS_RELU_PASS
+  return true;
+}
+
 // Whether Epilogue is OnePassEpilogue: the same conversions for every output j.
 FPGAAS_INLINE bool OnePass(const DenseEpilogue& e) { return e.bn_scale == nullptr; }
 // Wraps n uint32 sums to the accumulator width, applies the epilogue, stores int32 results.
@@ -170,6 +232,7 @@ FPGAAS_INLINE void Epilogue(const DenseProductQuant& q, const DenseEpilogue& e, 
     OnePassEpilogue(q, e, sum, n, y);
     return;
   }
+  if (!kPerLane && BatchNormEpilogue32(q, e, j, sum, n, y)) return;
   const int unused = 32 - q.acc_width;
   const uint32_t mask = q.acc_width == 32 ? ~uint32_t{0} : (uint32_t{1} << q.acc_width) - 1;
   if (q.acc_signed) {

@@ -436,6 +436,24 @@ void BatchNormBlock(const int64_t* x, int lanes, int n, const int64_t* scale,
                 plan.to_result, y);
 }
 
+int BatchNormSumBits(const FixedType& in, const int64_t* scale, size_t n,
+                     const BatchNormPlan& plan) {
+  constexpr int kMaxBits = 29;
+  const int a = plan.product_shift_left;
+  if (MagnitudeBits(in) > kMaxBits || a > kMaxBits || plan.bias_aligned.size() != n) return 0;
+  Int128 bound = 0;
+  for (size_t j = 0; j < n; ++j) {
+    const Int128 s = scale[j] < 0 ? -Int128{scale[j]} : Int128{scale[j]};
+    const Int128 b =
+        plan.bias_aligned[j] < 0 ? -Int128{plan.bias_aligned[j]} : Int128{plan.bias_aligned[j]};
+    if (s > (Int128{1} << kMaxBits) || b > (Int128{1} << kMaxBits)) return 0;
+    bound = std::max(bound, ((s << MagnitudeBits(in)) << a) + b);
+  }
+  int bits = 1;
+  while (bits <= kMaxBits && bound >= (Int128{1} << (bits - 1))) ++bits;
+  return bits <= kMaxBits ? bits : 0;
+}
+
 void ConvertRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n) {
   if (c.identity) {
     if (x != y) std::copy(x, x + n, y);

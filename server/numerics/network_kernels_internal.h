@@ -154,6 +154,9 @@ struct DenseEpilogue {
   // The result raws and bn_scale values fit int32: x * s as a 32x32->64 multiply (vpmuldq) rather
   // than an emulated 64-bit one (AVX2 and AVX-512F have no 64-bit vector multiply).
   bool bn_mul32 = false;
+  // > 0: for every output, result raw x and its scale s, |(x * s << bn_shift_left) + bias| <
+  // 2^(bn_sum_bits - 1) <= 2^28 (BatchNormSumBits): the int32 kernels' batch norm in int32 lanes.
+  int bn_sum_bits = 0;
   FastConvert bn_result;
   bool relu = false;
   FastConvert relu_result;
@@ -384,6 +387,11 @@ std::optional<BatchNormPlan> PlanBatchNorm(const FixedType& in, const FixedType&
                                            const FixedType& result, bool product_in_result_type);
 void BatchNormBlock(const int64_t* x, int lanes, int n, const int64_t* scale,
                     const BatchNormPlan& plan, int64_t* y);
+// DenseEpilogue::bn_sum_bits for inputs of `in` (the dense result type), the n scale raws and the
+// plan's aligned biases: the fewest bits b with every |(x * s << shift) + bias| < 2^(b - 1), or 0
+// when that is more than 29.
+int BatchNormSumBits(const FixedType& in, const int64_t* scale, size_t n,
+                     const BatchNormPlan& plan);
 
 // y[k] = c(x[k]) for n values (x == y allowed): ConvertBlock with the recipe made once.
 void ConvertRaws(const FastConvert& c, const int64_t* x, int64_t* y, size_t n);

@@ -326,6 +326,72 @@ TEST(DenseKernelsTest, BatchNormAndChainedLayersMatchTheGenericPath) {
   EXPECT_GE(vectorized, 250);
 }
 
+// kWrap32 layers with a fused batch norm (and a relu half the time) whose sums fit 29 bits: the
+// int32 batch-norm passes (BatchNormEpilogue32) in 16- and 64-lane blocks, every Q/O mode of the
+// batch norm's and the relu's results, scales and biases at their extremes a third of the time,
+// against the generic path. Sums of up to 29 bits and wider ones (the int64 fallback) both occur.
+TEST(DenseKernelsTest, Wrap32BatchNormInInt32LanesMatchesTheGenericPath) {
+  std::mt19937_64 rng(2929);
+  int int32_bn = 0, at_29_bits = 0, wider = 0, with_relu = 0;
+  for (int config = 0; config < 300;) {
+    const FixedType in = RandomType(rng, 2, 16, false);
+    const int n = std::uniform_int_distribution<int>(1, 9)(rng);
+    DenseSpec d = RandomDense(rng, in, n, 18);
+    d.accum_type.overflow = Overflow::kWrap;
+    d.accum_type.saturation_bits = 0;
+    const FixedType res = RandomType(rng, 2, 18, true);
+    if (internal::PlanDense(in, d.weight_type, d.accum_type, res, false).kind !=
+        internal::DenseKernelKind::kWrap32) {
+      continue;
+    }
+    ++config;
+    BatchNormSpec bn{n, RandomType(rng, 1, 16, false), RandomType(rng, 1, 20, false), {}, {}};
+    for (int i = 0; i < n; ++i) {
+      bn.scale.push_back(RandomRaw(rng, bn.scale_type));
+      bn.bias.push_back(RandomRaw(rng, bn.bias_type));
+    }
+    const FixedType bn_res = RandomType(rng, 1, 24, true);
+    const FixedType relu_res = RandomType(rng, 1, 24, true);
+    const bool relu = rng() % 2;
+    const std::optional<internal::BatchNormPlan> bn_plan =
+        internal::PlanBatchNorm(res, bn.scale_type, bn.bias_type, bn.bias, bn_res, false);
+    const int bits =
+        bn_plan ? internal::BatchNormSumBits(res, bn.scale.data(), bn.scale.size(), *bn_plan) : 0;
+    int32_bn += bits > 0;
+    at_29_bits += bits == 29;
+    wider += bn_plan && bits == 0;
+    with_relu += bits > 0 && relu;
+    NetworkSpec spec{in, d.n_in, {LayerSpec{"fc", res, d}, LayerSpec{"bn", bn_res, bn}}};
+    if (relu) {
+      spec.layers.push_back(LayerSpec{"relu", relu_res, ActivationSpec{ActivationKind::kRelu, n}});
+    }
+    absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
+    ASSERT_TRUE(net.ok()) << net.status();
+    for (int batch : {16, 64, 80}) {
+      std::vector<std::vector<int64_t>> samples(batch);
+      for (auto& s : samples) {
+        for (int i = 0; i < d.n_in; ++i) s.push_back(RandomRaw(rng, in));
+      }
+      const std::vector<std::vector<int64_t>> got = RunBatch(**net, samples);
+      for (int b = 0; b < batch; ++b) {
+        std::vector<int64_t> want =
+            GenericBatchNorm(res, bn, bn_res, GenericDense(in, d, res, samples[b]));
+        if (relu) want = GenericRelu(bn_res, relu_res, want);
+        ASSERT_EQ(got[b], want) << "config " << config << " batch " << batch << " sample " << b
+                                << ": accum " << d.accum_type.ToString() << " result "
+                                << res.ToString() << " bn scale " << bn.scale_type.ToString()
+                                << " bias " << bn.bias_type.ToString() << " -> "
+                                << bn_res.ToString() << " (" << bits << " bits)"
+                                << (relu ? " relu " + relu_res.ToString() : "");
+      }
+    }
+  }
+  EXPECT_GE(int32_bn, 100);
+  EXPECT_GE(at_29_bits, 3);
+  EXPECT_GE(wider, 20);
+  EXPECT_GE(with_relu, 40);
+}
+
 // DenseMul32Block (int64 lanes, 32x32->64 products) on every instruction set this build and CPU
 // have, called directly on blocks of 16 and 64 lanes, against the generic path; operands are often
 // full 32-bit types (products up to 2^62) and the epilogue often carries a fused batch norm and
