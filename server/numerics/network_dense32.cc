@@ -163,10 +163,10 @@ FPGAAS_CLONES __attribute__((noinline)) void OnePassEpilogue(const DenseProductQ
 // OnePassEpilogue's conversion to the result, the batch norm's (x * s << a) + bias, its result
 // conversion (and an identity relu) in OnePassLoop32, the relu's own conversion. False (nothing
 // written) when a step's values do not fit (DenseEpilogue::bn_sum_bits, OnePassFitsInt32).
-FPGAAS_CLONES __attribute__((noinline)) bool BatchNormEpilogue32(const DenseProductQuant& q,
-                                                                 const DenseEpilogue& e, int j,
-                                                                 const uint32_t* sum, size_t n,
-                                                                 int32_t* y) {
+FPGAAS_CLONES __attribute__((noinline)) bool BatchNormEpilogue(const DenseProductQuant& q,
+                                                               const DenseEpilogue& e, int j,
+                                                               const uint32_t* sum, size_t n,
+                                                               int32_t* y) {
   const bool relu_converts = e.relu && !e.relu_result.identity;
   if (e.bn_sum_bits == 0 || !OnePassFitsInt32(e.bn_sum_bits, e.bn_result) ||
       (relu_converts && !OnePassFitsInt32(e.bn_result.width + 1, e.relu_result))) {
@@ -232,7 +232,7 @@ FPGAAS_INLINE void Epilogue(const DenseProductQuant& q, const DenseEpilogue& e, 
     OnePassEpilogue(q, e, sum, n, y);
     return;
   }
-  if (!kPerLane && BatchNormEpilogue32(q, e, j, sum, n, y)) return;
+  if (!kPerLane && BatchNormEpilogue(q, e, j, sum, n, y)) return;
   const int unused = 32 - q.acc_width;
   const uint32_t mask = q.acc_width == 32 ? ~uint32_t{0} : (uint32_t{1} << q.acc_width) - 1;
   if (q.acc_signed) {
@@ -831,6 +831,14 @@ void OnePassEpilogue32(const DenseFastParams& p, const DenseEpilogue& e, const i
   q.acc_width = p.acc_width;
   q.acc_signed = p.acc_signed;
   OnePassEpilogue(q, e, reinterpret_cast<const uint32_t*>(sum), n, y);
+}
+
+bool BatchNormEpilogue32(const DenseFastParams& p, const DenseEpilogue& e, int j,
+                         const int32_t* sum, size_t n, int32_t* y) {
+  DenseProductQuant q;
+  q.acc_width = p.acc_width;
+  q.acc_signed = p.acc_signed;
+  return BatchNormEpilogue(q, e, j, reinterpret_cast<const uint32_t*>(sum), n, y);
 }
 
 void DenseFastBlock32(const int32_t* x, int lanes, const int32_t* w_by_out, const int32_t* bias,

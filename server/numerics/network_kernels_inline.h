@@ -158,10 +158,16 @@ FPGAAS_INLINE T FastMac(T acc, T x, T w, int sr, int sl, T rc_pos, T rc_neg, T l
   }
 }
 
-// Wraps (kWrap) the n sums of output j to accum_t, applies the epilogue, stores the results as T.
+// Wraps (kWrap) the n sums of output j to accum_t, applies the epilogue, stores the results as T
+// (int32 sums with a batch norm: BatchNormEpilogue32's int32 passes where they fit).
 template <typename T, AccumOverflow kO>
 FPGAAS_INLINE void FastEpilogue(const DenseFastParams& p, const DenseEpilogue& e, int j,
                                 const T* acc, int64_t* t, int n, T* y) {
+  if constexpr (std::is_same_v<T, int32_t>) {
+    if (e.bn_scale != nullptr && BatchNormEpilogue32(p, e, j, acc, static_cast<size_t>(n), y)) {
+      return;
+    }
+  }
   if constexpr (kO == AccumOverflow::kWrap) {
     const int unused = 64 - p.acc_width;
     const uint64_t mask = (uint64_t{1} << p.acc_width) - 1;  // acc_width <= 62 here

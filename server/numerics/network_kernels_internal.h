@@ -356,6 +356,11 @@ bool DenseF64BlockAvx512(const int64_t* x, int lanes, const double* wd, const in
 // then the relu, in int32 arithmetic where that is exact (network_dense32.cc).
 void OnePassEpilogue32(const DenseFastParams& p, const DenseEpilogue& e, const int32_t* sum,
                        size_t n, int32_t* y);
+// The int32 kernels' epilogue of output j with a fused batch norm (e.bn_scale set) in int32
+// passes, where every step's values fit them (DenseEpilogue::bn_sum_bits); false (nothing
+// written) otherwise. sum as OnePassEpilogue32's.
+bool BatchNormEpilogue32(const DenseFastParams& p, const DenseEpilogue& e, int j,
+                         const int32_t* sum, size_t n, int32_t* y);
 // The widest FPU kernel built for this CPU: kAvx512 (AVX-512F), kAvx2 (AVX2 and FMA), or
 // kPortable (none).
 KernelIsa DenseFmaIsa();

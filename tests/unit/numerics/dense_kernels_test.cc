@@ -326,22 +326,28 @@ TEST(DenseKernelsTest, BatchNormAndChainedLayersMatchTheGenericPath) {
   EXPECT_GE(vectorized, 250);
 }
 
-// kWrap32 layers with a fused batch norm (and a relu half the time) whose sums fit 29 bits: the
-// int32 batch-norm passes (BatchNormEpilogue32) in 16- and 64-lane blocks, every Q/O mode of the
-// batch norm's and the relu's results, scales and biases at their extremes a third of the time,
-// against the generic path. Sums of up to 29 bits and wider ones (the int64 fallback) both occur.
-TEST(DenseKernelsTest, Wrap32BatchNormInInt32LanesMatchesTheGenericPath) {
+// int32-lane layers (kWrap32, and kFast32 with a saturating accumulator: its own kernels or the
+// FPU kernel's int32 rows) with a fused batch norm (and a relu half the time) whose sums fit 29
+// bits: the int32 batch-norm passes (BatchNormEpilogue32) in 16- and 64-lane blocks, every Q/O
+// mode of the batch norm's and the relu's results, scales and biases at their extremes a third of
+// the time, against the generic path. Sums of up to 29 bits and wider ones (the int64 fallback)
+// both occur.
+TEST(DenseKernelsTest, BatchNormInInt32LanesMatchesTheGenericPath) {
   std::mt19937_64 rng(2929);
-  int int32_bn = 0, at_29_bits = 0, wider = 0, with_relu = 0;
-  for (int config = 0; config < 300;) {
+  const Overflow kModes[] = {Overflow::kWrap, Overflow::kSat, Overflow::kSatZero,
+                             Overflow::kSatSym};
+  std::map<internal::DenseKernelKind, int> int32_bn;
+  int at_29_bits = 0, wider = 0, with_relu = 0;
+  for (int config = 0; config < 500;) {
     const FixedType in = RandomType(rng, 2, 16, false);
     const int n = std::uniform_int_distribution<int>(1, 9)(rng);
     DenseSpec d = RandomDense(rng, in, n, 18);
-    d.accum_type.overflow = Overflow::kWrap;
+    d.accum_type.overflow = kModes[rng() % 4];
     d.accum_type.saturation_bits = 0;
     const FixedType res = RandomType(rng, 2, 18, true);
-    if (internal::PlanDense(in, d.weight_type, d.accum_type, res, false).kind !=
-        internal::DenseKernelKind::kWrap32) {
+    const internal::DenseKernelKind kind =
+        internal::PlanDense(in, d.weight_type, d.accum_type, res, false).kind;
+    if (kind != internal::DenseKernelKind::kWrap32 && kind != internal::DenseKernelKind::kFast32) {
       continue;
     }
     ++config;
@@ -357,7 +363,7 @@ TEST(DenseKernelsTest, Wrap32BatchNormInInt32LanesMatchesTheGenericPath) {
         internal::PlanBatchNorm(res, bn.scale_type, bn.bias_type, bn.bias, bn_res, false);
     const int bits =
         bn_plan ? internal::BatchNormSumBits(res, bn.scale.data(), bn.scale.size(), *bn_plan) : 0;
-    int32_bn += bits > 0;
+    int32_bn[kind] += bits > 0;
     at_29_bits += bits == 29;
     wider += bn_plan && bits == 0;
     with_relu += bits > 0 && relu;
@@ -386,7 +392,8 @@ TEST(DenseKernelsTest, Wrap32BatchNormInInt32LanesMatchesTheGenericPath) {
       }
     }
   }
-  EXPECT_GE(int32_bn, 100);
+  EXPECT_GE(int32_bn[internal::DenseKernelKind::kWrap32], 40);
+  EXPECT_GE(int32_bn[internal::DenseKernelKind::kFast32], 150);
   EXPECT_GE(at_29_bits, 3);
   EXPECT_GE(wider, 20);
   EXPECT_GE(with_relu, 40);
