@@ -72,7 +72,8 @@ __attribute__((noinline)) void EpilogueRow(const VEpilogue& c, const DenseFastPa
                                            const DenseEpilogue& e, int j, const int64_t* acc,
                                            int64_t* t, int n, int64_t* y) {
   if (!c.vector || n % 8 != 0) return FastEpilogue<int64_t, kO>(p, e, j, acc, t, n, y);
-  const int b = EpilogueLanes<kO, 4>(c, p, e, j, acc, 0, n, y);
+  // 4 vectors at a time where the registers hold them (AVX-512), then 2 and 1.
+  const int b = kLiveLanes8 >= 4 ? EpilogueLanes<kO, 4>(c, p, e, j, acc, 0, n, y) : 0;
   EpilogueLanes<kO, 1>(c, p, e, j, acc, EpilogueLanes<kO, 2>(c, p, e, j, acc, b, n, y), n, y);
 }
 
