@@ -388,12 +388,24 @@ int AppendFollowing(internal::DenseEpilogue& e, bool int32_results, const Compil
 }
 
 // Fuses a batch norm and/or a relu that directly follow a fast dense layer of a sequential network
-// (dense -> relu, dense -> batchnorm, dense -> batchnorm -> relu) into the dense kernel's
-// epilogue. Called once the layers are final (the epilogue points into layers[k + 1]).
+// (dense -> relu, dense -> batchnorm, dense -> batchnorm -> relu, each also with an identity
+// linear after the dense layer) into the dense kernel's epilogue. Called once the layers are final
+// (the epilogue points into the following layers).
 void FuseFollowing(std::vector<CompiledLayer>& layers, size_t k) {
   CompiledLayer& dense = layers[k];
   if (dense.kind != OpKind::kDense || !dense.result_fast) return;
   size_t next = k + 1;
+  // A linear activation that keeps every raw (hls4ml up to 1.0 writes nnet::linear after each
+  // dense layer without an activation) is passed over: what follows it reads the same raws.
+  int identities = 0;
+  if (next < layers.size() && layers[next].kind == OpKind::kLinear) {
+    const std::optional<internal::FastConvert> c =
+        internal::MakeFastConvert(layers[next].in_type, layers[next].out_type);
+    if (c && c->identity) {
+      ++identities;
+      ++next;
+    }
+  }
   const CompiledLayer* bn = nullptr;
   if (next < layers.size() && layers[next].kind == OpKind::kBatchNorm) bn = &layers[next++];
   const CompiledLayer* relu =
@@ -402,7 +414,7 @@ void FuseFollowing(std::vector<CompiledLayer>& layers, size_t k) {
   // The int32-lane kernels store every fused result in int32.
   const int fused =
       AppendFollowing(e, dense.dense_kernel != internal::DenseKernelKind::kFast64, bn, relu);
-  dense.fused_layers = fused;
+  dense.fused_layers = fused > 0 ? identities + fused : 0;
   if (fused > 0) dense.epilogue_fused = e;
 }
 

@@ -299,13 +299,22 @@ TEST(DenseKernelsTest, BatchNormAndChainedLayersMatchTheGenericPath) {
     }
     const FixedType bn_res = RandomType(rng, 2, 30, true);
     const FixedType relu_res = RandomType(rng, 2, 24, true);
-    vectorized += internal::PlanBatchNorm(dense_res, bn.scale_type, bn.bias_type, bn.bias, bn_res,
-                                          false)
-                      .has_value();
-    NetworkSpec spec{in,
-                     d.n_in,
-                     {LayerSpec{"fc", dense_res, d}, LayerSpec{"bn", bn_res, bn},
-                      LayerSpec{"relu", relu_res, ActivationSpec{ActivationKind::kRelu, n}}}};
+    // A linear activation between the dense layer and the batch norm in two thirds of the
+    // configurations (as hls4ml up to 1.0 writes): of the dense result's type (passed over when
+    // the batch norm is fused) or of a random one (not fused).
+    const int linear = config % 3;
+    const FixedType linear_res = linear == 1 ? dense_res : RandomType(rng, 2, 24, true);
+    const FixedType bn_in = linear == 0 ? dense_res : linear_res;
+    vectorized +=
+        internal::PlanBatchNorm(bn_in, bn.scale_type, bn.bias_type, bn.bias, bn_res, false)
+            .has_value();
+    NetworkSpec spec{in, d.n_in, {LayerSpec{"fc", dense_res, d}}};
+    if (linear != 0) {
+      spec.layers.push_back(
+          LayerSpec{"linear", linear_res, ActivationSpec{ActivationKind::kLinear, n}});
+    }
+    spec.layers.push_back(LayerSpec{"bn", bn_res, bn});
+    spec.layers.push_back(LayerSpec{"relu", relu_res, ActivationSpec{ActivationKind::kRelu, n}});
     absl::StatusOr<std::unique_ptr<Network>> net = Network::Create(spec);
     ASSERT_TRUE(net.ok()) << net.status();
     std::vector<std::vector<int64_t>> samples(kBatch);
@@ -314,9 +323,10 @@ TEST(DenseKernelsTest, BatchNormAndChainedLayersMatchTheGenericPath) {
     }
     const std::vector<std::vector<int64_t>> got = RunBatch(**net, samples);
     for (int b = 0; b < kBatch; ++b) {
-      const std::vector<int64_t> want = GenericRelu(
-          bn_res, relu_res,
-          GenericBatchNorm(dense_res, bn, bn_res, GenericDense(in, d, dense_res, samples[b])));
+      std::vector<int64_t> dense_out = GenericDense(in, d, dense_res, samples[b]);
+      for (int64_t& v : dense_out) v = Convert(dense_res, v, bn_in);  // the linear activation
+      const std::vector<int64_t> want =
+          GenericRelu(bn_res, relu_res, GenericBatchNorm(bn_in, bn, bn_res, dense_out));
       ASSERT_EQ(got[b], want) << "config " << config << " sample " << b << ": dense "
                               << d.accum_type.ToString() << " -> " << dense_res.ToString()
                               << ", bn scale " << bn.scale_type.ToString() << " bias "
