@@ -28,8 +28,8 @@ struct LayerNormKernelPlan {
 };
 
 // One row of dim values for lanes (a multiple of 16, at most kKernelBlock): x[i * lanes + b] ->
-// y[i * lanes + b]; scratch holds min(lanes, 32) * dim values. False (nothing written) when this build has no
-// such instruction set (callers pick one KernelIsaAvailable reports when they plan).
+// y[i * lanes + b]; scratch holds min(lanes, 32) * dim values. False (nothing written) when this
+// build has no such instruction set (callers pick one KernelIsaAvailable reports when they plan).
 using LayerNormRowFn = bool (*)(const LayerNormKernelPlan& p, const int64_t* x, int64_t* y,
                                 int lanes, int64_t* scratch);
 bool LayerNormRowAvx512(const LayerNormKernelPlan& p, const int64_t* x, int64_t* y, int lanes,
