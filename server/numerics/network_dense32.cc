@@ -119,6 +119,33 @@ FPGAAS_INLINE void OnePassByKind(int acc_width, const FastConvert& to_result, co
   }
 #undef FPGAAS_ONE_PASS
 }
+// y = c(y) over n int32 raws of src_bits bits, in OnePassLoop32 (for OnePassFitsInt32(src_bits,
+// c)); kRelu, kReluFirst as its.
+template <bool kRelu, bool kReluFirst>
+FPGAAS_INLINE void ConvertInPlace32(int src_bits, const FastConvert& c, size_t n, int32_t* y) {
+  const uint32_t* raws = reinterpret_cast<const uint32_t*>(y);
+  switch (c.kind) {
+    case FastOverflow::kWrapSigned:
+      return OnePassLoop32<true, FastOverflow::kWrapSigned, kRelu, kReluFirst>(src_bits, c, raws, n,
+                                                                               y);
+    case FastOverflow::kWrapUnsigned:
+      return OnePassLoop32<true, FastOverflow::kWrapUnsigned, kRelu, kReluFirst>(src_bits, c, raws,
+                                                                                 n, y);
+    case FastOverflow::kClamp:
+      return OnePassLoop32<true, FastOverflow::kClamp, kRelu, kReluFirst>(src_bits, c, raws, n, y);
+    case FastOverflow::kZero:
+      return OnePassLoop32<true, FastOverflow::kZero, kRelu, kReluFirst>(src_bits, c, raws, n, y);
+  }
+}
+// The n sums wrapped to accum_t and converted to result_t (no relu).
+FPGAAS_INLINE void ToResult(const DenseProductQuant& q, const DenseEpilogue& e, const uint32_t* sum,
+                            size_t n, int32_t* y) {
+  if (q.acc_signed) {
+    OnePassByKind<true, false>(q.acc_width, e.to_result, sum, n, y);
+  } else {
+    OnePassByKind<false, false>(q.acc_width, e.to_result, sum, n, y);
+  }
+}
 // Out of line (as EpilogueTailRow): one copy shared by every kernel instantiation.
 FPGAAS_CLONES __attribute__((noinline)) void OnePassEpilogue(const DenseProductQuant& q,
                                                              const DenseEpilogue& e,
@@ -127,29 +154,12 @@ FPGAAS_CLONES __attribute__((noinline)) void OnePassEpilogue(const DenseProductQ
   if (e.relu && !e.relu_result.identity) {
     // The relu's own conversion: relu_result(max(y, 0)), a second pass over the int32 results
     // (raws of at most to_result.width bits), in int32 arithmetic where it fits.
-    if (q.acc_signed) {
-      OnePassByKind<true, false>(q.acc_width, e.to_result, sum, n, y);
-    } else {
-      OnePassByKind<false, false>(q.acc_width, e.to_result, sum, n, y);
-    }
+    ToResult(q, e, sum, n, y);
     if (!OnePassFitsInt32(e.to_result.width + 1, e.relu_result)) {
       ApplyConvert<true>(e.relu_result, y, y, n);
       return;
     }
-    const uint32_t* raws = reinterpret_cast<const uint32_t*>(y);
-    switch (e.relu_result.kind) {
-      case FastOverflow::kWrapSigned:
-        return OnePassLoop32<true, FastOverflow::kWrapSigned, false, true>(32, e.relu_result, raws,
-                                                                           n, y);
-      case FastOverflow::kWrapUnsigned:
-        return OnePassLoop32<true, FastOverflow::kWrapUnsigned, false, true>(32, e.relu_result,
-                                                                             raws, n, y);
-      case FastOverflow::kClamp:
-        return OnePassLoop32<true, FastOverflow::kClamp, false, true>(32, e.relu_result, raws, n,
-                                                                      y);
-      case FastOverflow::kZero:
-        return OnePassLoop32<true, FastOverflow::kZero, false, true>(32, e.relu_result, raws, n, y);
-    }
+    return ConvertInPlace32<false, true>(32, e.relu_result, n, y);
   }
   if (q.acc_signed) {
     if (e.relu) return OnePassByKind<true, true>(q.acc_width, e.to_result, sum, n, y);
@@ -172,52 +182,21 @@ FPGAAS_CLONES __attribute__((noinline)) bool BatchNormEpilogue(const DenseProduc
       (relu_converts && !OnePassFitsInt32(e.bn_result.width + 1, e.relu_result))) {
     return false;
   }
-  if (q.acc_signed) {
-    OnePassByKind<true, false>(q.acc_width, e.to_result, sum, n, y);
-  } else {
-    OnePassByKind<false, false>(q.acc_width, e.to_result, sum, n, y);
-  }
+  ToResult(q, e, sum, n, y);
   const uint32_t s = static_cast<uint32_t>(e.bn_scale[j]),
                  bias = static_cast<uint32_t>(e.bn_bias[j]);
   const int a = e.bn_shift_left;
   for (size_t b = 0; b < n; ++b) {
     y[b] = static_cast<int32_t>(((static_cast<uint32_t>(y[b]) * s) << a) + bias);
   }
-  const uint32_t* raws = reinterpret_cast<const uint32_t*>(y);
-  const bool relu_here = e.relu && !relu_converts;
-#define FPGAAS_BN_PASS(kind)                                                  \
-  if (relu_here) {                                                            \
-    OnePassLoop32<true, kind, true>(e.bn_sum_bits, e.bn_result, raws, n, y);  \
-  } else {                                                                    \
-    OnePassLoop32<true, kind, false>(e.bn_sum_bits, e.bn_result, raws, n, y); \
-  }                                                                           \
-  break
-  switch (e.bn_result.kind) {
-    case FastOverflow::kWrapSigned:
-      FPGAAS_BN_PASS(FastOverflow::kWrapSigned);
-    case FastOverflow::kWrapUnsigned:
-      FPGAAS_BN_PASS(FastOverflow::kWrapUnsigned);
-    case FastOverflow::kClamp:
-      FPGAAS_BN_PASS(FastOverflow::kClamp);
-    case FastOverflow::kZero:
-      FPGAAS_BN_PASS(FastOverflow::kZero);
+  if (relu_converts) {
+    ConvertInPlace32<false, false>(e.bn_sum_bits, e.bn_result, n, y);
+    ConvertInPlace32<false, true>(32, e.relu_result, n, y);
+  } else if (e.relu) {
+    ConvertInPlace32<true, false>(e.bn_sum_bits, e.bn_result, n, y);
+  } else {
+    ConvertInPlace32<false, false>(e.bn_sum_bits, e.bn_result, n, y);
   }
-#undef FPGAAS_BN_PASS
-  if (!relu_converts) return true;
-#define FPGAAS_RELU_PASS(kind)                                           \
-  OnePassLoop32<true, kind, false, true>(32, e.relu_result, raws, n, y); \
-  break
-  switch (e.relu_result.kind) {
-    case FastOverflow::kWrapSigned:
-      FPGAAS_RELU_PASS(FastOverflow::kWrapSigned);
-    case FastOverflow::kWrapUnsigned:
-      FPGAAS_RELU_PASS(FastOverflow::kWrapUnsigned);
-    case FastOverflow::kClamp:
-      FPGAAS_RELU_PASS(FastOverflow::kClamp);
-    case FastOverflow::kZero:
-      FPGAAS_RELU_PASS(FastOverflow::kZero);
-  }
-#undef FPGAAS_RELU_PASS
   return true;
 }
 
