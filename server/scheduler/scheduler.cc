@@ -218,6 +218,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
       QueueShrankLocked();
     }
     cv_.SignalAll();
+    out_of_service_cv_.SignalAll();
     reaper_cv_.SignalAll();
     for (Failure& failure : evicted) Fail(std::move(failure));
     for (RequestPtr& request : drained) {
@@ -571,14 +572,17 @@ class ModelSchedulerImpl final : public ModelScheduler {
             cv_.Wait(&mu_);
             continue;
           }
-          absl::Time wake;
           if (LeavesBatchesToOthers(slot)) {
             // Its card is out of service: the other slots take the batches; look again later.
-            wake = clock_->Now() + kOutOfServicePoll;
-          } else {
-            if (TakeBatch(&batch, &failures, &wake)) break;
-            if (!failures.empty()) break;  // answer them now, without the lock
+            // It waits apart from the workers that take them, so that the single Signal of
+            // Enqueue reaches one of those; a Signal it took as its card went out is passed on.
+            if (queued_ > 0) cv_.Signal();
+            clock_->WaitWithDeadline(&mu_, &out_of_service_cv_, clock_->Now() + kOutOfServicePoll);
+            continue;
           }
+          absl::Time wake;
+          if (TakeBatch(&batch, &failures, &wake)) break;
+          if (!failures.empty()) break;  // answer them now, without the lock
           ++idle_workers_;
           if (wake == absl::InfiniteFuture()) {
             cv_.Wait(&mu_);
@@ -721,6 +725,7 @@ class ModelSchedulerImpl final : public ModelScheduler {
 
   mutable absl::Mutex mu_;
   absl::CondVar cv_;  // a request arrived, a batch left work behind, or shutdown
+  absl::CondVar out_of_service_cv_;  // shutdown (workers of out-of-service slots wait here)
   std::vector<PriorityLevel> queues_ ABSL_GUARDED_BY(mu_);  // [level - 1], fixed size
   int queued_ ABSL_GUARDED_BY(mu_) = 0;  // requests in queues_ (ready and delayed)
   absl::CondVar drained_cv_;             // queued_ reached 0

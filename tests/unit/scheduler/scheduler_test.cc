@@ -900,5 +900,53 @@ TEST(SchedulerSlotServiceTest, OutOfServiceSlotsLeaveTheBatchesToTheOthers) {
   EXPECT_EQ(b->executions().size(), size_t{kRequests});
 }
 
+// A card that goes out of service while its worker waits for work must not swallow the wake-up
+// meant for a worker that can run the request (Enqueue wakes one worker). Each round the waiting
+// order of the two workers is up to the threads; before the fix about half the rounds hung.
+TEST(SchedulerSlotServiceTest, ACardGoingOutOfServiceWhileIdlePassesTheWakeUpOn) {
+  FakeDeviceOptions options;
+  options.name = "fake:0";
+  auto a = std::make_shared<FakeDevice>(options);
+  options.name = "fake:1";
+  auto b = std::make_shared<FakeDevice>(options);
+  DeviceModelSpec spec;
+  spec.model_name = "m";
+  spec.max_batch_size = 1;
+  spec.input_size = spec.output_size = kValuesPerSample;
+  spec.input_type = spec.output_type = numerics::FixedType{16, 6};
+  auto on_a = a->Load(spec);
+  auto on_b = b->Load(spec);
+  ASSERT_TRUE(on_a.ok() && on_b.ok());
+  TwoDeviceModel model(std::move(*on_a), std::move(*on_b));
+
+  RealClock clock;
+  Collector collector;
+  auto scheduler =
+      ModelScheduler::Create(Options(1, absl::ZeroDuration()), &model, &clock, nullptr);
+  ASSERT_TRUE(scheduler.ok()) << scheduler.status();
+  constexpr int kRounds = 12;
+  int sent = 0;
+  auto send_one = [&] {
+    auto r = std::make_unique<InferenceRequest>();
+    r->id = std::to_string(sent);
+    const float values[kValuesPerSample] = {2.0f, float(sent)};
+    r->input = Bytes(values, sizeof values);
+    r->done = collector.Callback(r->id);
+    ASSERT_TRUE((*scheduler)->Enqueue(r).ok());
+    collector.Await(++sent);
+  };
+  for (int round = 0; round < kRounds; ++round) {
+    a->SetHealthy(true);
+    send_one();
+    // Both workers are idle (or about to be) with card a in service; now it goes out.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    a->SetHealthy(false);
+    const size_t on_b_before = b->executions().size();
+    send_one();
+    EXPECT_EQ(b->executions().size(), on_b_before + 1) << "round " << round;
+  }
+  for (int i = 0; i < sent; ++i) EXPECT_TRUE(collector.Get(std::to_string(i)).ok()) << i;
+}
+
 }  // namespace
 }  // namespace fpgaas
