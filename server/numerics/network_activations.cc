@@ -150,6 +150,7 @@ FPGAAS_NUMERICS_CLONES void EluRows(const int64_t* x, size_t n, const FastConver
 template <typename Entry>
 void DirectRows(const Entry* table, int64_t offset, uint64_t mask, const int64_t* x, size_t n,
                 int64_t* y) {
+#pragma GCC unroll 8
   for (size_t k = 0; k < n; ++k) y[k] = table[static_cast<uint64_t>(x[k] + offset) & mask];
 }
 
@@ -465,6 +466,27 @@ FPGAAS_NUMERICS_CLONES void EmbeddingRows(const int64_t* x, int n_in, int n_out,
   const int left = f < 0 ? -f : 0, right = f > 0 ? f : 0;
   const int64_t round = (int64_t{1} << right) - 1;  // toward zero
   const size_t n = static_cast<size_t>(lanes);
+  if (right == 0) {
+    // k = base + i: each sample reads one row of n_out entries (all inside the table or none,
+    // as size is a multiple of n_out; checked entry by entry otherwise).
+    for (int j = 0; j < n_in; ++j) {
+      const int64_t* xj = x + static_cast<size_t>(j) * n;
+      int64_t* yj = y + static_cast<size_t>(j) * n_out * n;
+      for (size_t b = 0; b < n; ++b) {
+        const int64_t base = (xj[b] * n_out) << left;
+        if (base >= 0 && base <= size - n_out) {
+          const int64_t* row = out + base;
+          for (int i = 0; i < n_out; ++i) yj[static_cast<size_t>(i) * n + b] = row[i];
+        } else {
+          for (int i = 0; i < n_out; ++i) {
+            const int64_t k = base + i;
+            yj[static_cast<size_t>(i) * n + b] = k >= 0 && k < size ? out[k] : 0;
+          }
+        }
+      }
+    }
+    return;
+  }
   for (int j = 0; j < n_in; ++j) {
     const int64_t* xj = x + static_cast<size_t>(j) * n;
     for (int i = 0; i < n_out; ++i) {
