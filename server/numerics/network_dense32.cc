@@ -703,17 +703,18 @@ FPGAAS_CLONES void DenseWrap32Sample(const int32_t* x, const int32_t* w_by_in, c
 namespace {
 
 // DepthwisePixel32's channels with the rounding and overflow fixed: the kKernelBlock lanes of a
-// channel are 8 explicit vectors of 8 int32 lanes (FastMac's arithmetic on each; left to itself
+// channel are explicit vectors of V's int32 lanes (FastMac's arithmetic on each; left to itself
 // GCC unrolled the taps and kept the lanes scalar), then the sums go to accum_t (wrapped to
 // acc_width bits under AP_WRAP) and through to_result.
-template <ProductRounding kR, AccumOverflow kO>
+template <class V, ProductRounding kR, AccumOverflow kO>
 FPGAAS_INLINE void DepthwisePixel32Impl(const int32_t* const* px, const size_t* w0, int n_taps,
                                         const int32_t* weights, const int32_t* bias, int n_chan,
                                         const DenseFastParams& p, const FastConvert& to_result,
                                         int64_t* y) {
-  using S = int32_t __attribute__((vector_size(32)));
-  using U = uint32_t __attribute__((vector_size(32)));
-  constexpr int kLanes = kKernelBlock, kWidth = 8, kVectors = kLanes / kWidth;
+  using S = typename V::Signed;
+  using U = typename V::Unsigned;
+  constexpr int kLanes = kKernelBlock, kWidth = sizeof(S) / sizeof(int32_t);
+  constexpr int kVectors = kLanes / kWidth;
   const int sr = p.shift_right, sl = p.shift_left;
   const S zero = S{}, one = zero + 1, rc_pos = zero + static_cast<int32_t>(p.round_const),
           rc_neg = zero + static_cast<int32_t>(p.round_const_neg),
@@ -776,19 +777,18 @@ FPGAAS_INLINE void DepthwisePixel32Impl(const int32_t* const* px, const size_t* 
   }
 }
 
-}  // namespace
-
-FPGAAS_CLONES void DepthwisePixel32(const int32_t* const* px, const size_t* w0, int n_taps,
-                                    const int32_t* weights, const int32_t* bias, int n_chan,
-                                    const DenseFastParams& p, const FastConvert& to_result,
-                                    int64_t* y) {
+template <class V>
+FPGAAS_INLINE void DepthwisePixel32Dispatch(const int32_t* const* px, const size_t* w0, int n_taps,
+                                            const int32_t* weights, const int32_t* bias, int n_chan,
+                                            const DenseFastParams& p, const FastConvert& to_result,
+                                            int64_t* y) {
   // kClampSum / kZeroSum as kClamp / kZero (the same results; half the instantiations).
   AccumOverflow overflow = p.overflow;
   if (overflow == AccumOverflow::kClampSum) overflow = AccumOverflow::kClamp;
   if (overflow == AccumOverflow::kZeroSum) overflow = AccumOverflow::kZero;
 #define FPGAAS_DEPTHWISE_CASE(R, O)                                       \
   if (p.rounding == ProductRounding::R && overflow == AccumOverflow::O) { \
-    return DepthwisePixel32Impl<ProductRounding::R, AccumOverflow::O>(    \
+    return DepthwisePixel32Impl<V, ProductRounding::R, AccumOverflow::O>( \
         px, w0, n_taps, weights, bias, n_chan, p, to_result, y);          \
   }
 #define FPGAAS_DEPTHWISE_ROUNDING(R) \
@@ -802,6 +802,20 @@ FPGAAS_CLONES void DepthwisePixel32(const int32_t* const* px, const size_t* w0, 
   FPGAAS_DEPTHWISE_ROUNDING(kConv)
 #undef FPGAAS_DEPTHWISE_ROUNDING
 #undef FPGAAS_DEPTHWISE_CASE
+}
+
+}  // namespace
+
+// As DenseBlock16: the zmm form exactly in the AVX-512F clone, the ymm form elsewhere.
+FPGAAS_CLONES void DepthwisePixel32(const int32_t* const* px, const size_t* w0, int n_taps,
+                                    const int32_t* weights, const int32_t* bias, int n_chan,
+                                    const DenseFastParams& p, const FastConvert& to_result,
+                                    int64_t* y) {
+  if (FPGAAS_NUMERICS_AVX512_CLONE && __builtin_cpu_supports("avx512f")) {
+    DepthwisePixel32Dispatch<Zmm16Lanes>(px, w0, n_taps, weights, bias, n_chan, p, to_result, y);
+  } else {
+    DepthwisePixel32Dispatch<Ymm8Lanes>(px, w0, n_taps, weights, bias, n_chan, p, to_result, y);
+  }
 }
 
 void OnePassEpilogue32(const DenseFastParams& p, const DenseEpilogue& e, const int32_t* sum,
