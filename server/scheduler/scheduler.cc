@@ -575,8 +575,13 @@ class ModelSchedulerImpl final : public ModelScheduler {
           if (LeavesBatchesToOthers(slot)) {
             // Its card is out of service: the other slots take the batches; look again later.
             // It waits apart from the workers that take them, so that the single Signal of
-            // Enqueue reaches one of those; a Signal it took as its card went out is passed on.
-            if (queued_ > 0) cv_.Signal();
+            // Enqueue reaches one of those; a Signal it took as its card went out is passed on
+            // (to all while a caller runs a request inline: its slot's worker waits on cv_ too).
+            if (queued_ > 0 && inline_running_ > 0) {
+              cv_.SignalAll();
+            } else if (queued_ > 0) {
+              cv_.Signal();
+            }
             clock_->WaitWithDeadline(&mu_, &out_of_service_cv_, clock_->Now() + kOutOfServicePoll);
             continue;
           }
