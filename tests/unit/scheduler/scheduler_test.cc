@@ -862,90 +862,85 @@ class TwoDeviceModel final : public LoadedModel {
   std::unique_ptr<LoadedModel> a_, b_;
 };
 
-// A slot whose card is out of service takes no batches while another slot can run them.
-TEST(SchedulerSlotServiceTest, OutOfServiceSlotsLeaveTheBatchesToTheOthers) {
-  FakeDeviceOptions options;
-  options.name = "fake:0";
-  auto a = std::make_shared<FakeDevice>(options);
-  options.name = "fake:1";
-  auto b = std::make_shared<FakeDevice>(options);
-  DeviceModelSpec spec;
-  spec.model_name = "m";
-  spec.max_batch_size = 1;
-  spec.input_size = spec.output_size = kValuesPerSample;
-  spec.input_type = spec.output_type = numerics::FixedType{16, 6};
-  auto on_a = a->Load(spec);
-  auto on_b = b->Load(spec);
-  ASSERT_TRUE(on_a.ok() && on_b.ok());
-  TwoDeviceModel model(std::move(*on_a), std::move(*on_b));
-  a->SetHealthy(false);
-
-  RealClock clock;
-  Collector collector;
-  auto scheduler =
-      ModelScheduler::Create(Options(1, absl::ZeroDuration()), &model, &clock, nullptr);
-  ASSERT_TRUE(scheduler.ok()) << scheduler.status();
-  constexpr int kRequests = 20;
-  for (int i = 0; i < kRequests; ++i) {
-    auto r = std::make_unique<InferenceRequest>();
-    r->id = std::to_string(i);
-    const float values[kValuesPerSample] = {1.0f, float(i)};
-    r->input = Bytes(values, sizeof values);
-    r->done = collector.Callback(r->id);
-    ASSERT_TRUE((*scheduler)->Enqueue(r).ok());
+// Cards "fake:0" (a) and "fake:1" (b), each holding the same one-sample model, behind one model
+// scheduled without a queue delay.
+class SchedulerSlotServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FakeDeviceOptions options;
+    options.name = "fake:0";
+    a_ = std::make_shared<FakeDevice>(options);
+    options.name = "fake:1";
+    b_ = std::make_shared<FakeDevice>(options);
+    DeviceModelSpec spec;
+    spec.model_name = "m";
+    spec.max_batch_size = 1;
+    spec.input_size = spec.output_size = kValuesPerSample;
+    spec.input_type = spec.output_type = numerics::FixedType{16, 6};
+    auto on_a = a_->Load(spec);
+    auto on_b = b_->Load(spec);
+    ASSERT_TRUE(on_a.ok() && on_b.ok());
+    model_ = std::make_unique<TwoDeviceModel>(std::move(*on_a), std::move(*on_b));
   }
-  collector.Await(kRequests);
-  for (int i = 0; i < kRequests; ++i) EXPECT_TRUE(collector.Get(std::to_string(i)).ok()) << i;
-  EXPECT_TRUE(a->executions().empty());
-  EXPECT_EQ(b->executions().size(), size_t{kRequests});
+  void Start() {
+    auto scheduler =
+        ModelScheduler::Create(Options(1, absl::ZeroDuration()), model_.get(), &clock_, nullptr);
+    ASSERT_TRUE(scheduler.ok()) << scheduler.status();
+    scheduler_ = std::move(*scheduler);
+  }
+  // Enqueues request number `sent_` (id its number), accepted.
+  void Send() {
+    auto r = std::make_unique<InferenceRequest>();
+    r->id = std::to_string(sent_);
+    const float values[kValuesPerSample] = {1.0f, float(sent_)};
+    r->input = Bytes(values, sizeof values);
+    r->done = collector_.Callback(r->id);
+    ++sent_;
+    ASSERT_TRUE(scheduler_->Enqueue(r).ok());
+  }
+  void ExpectEveryRequestSucceeded() {
+    for (int i = 0; i < sent_; ++i) EXPECT_TRUE(collector_.Get(std::to_string(i)).ok()) << i;
+  }
+
+  std::shared_ptr<FakeDevice> a_, b_;
+  std::unique_ptr<TwoDeviceModel> model_;
+  RealClock clock_;
+  Collector collector_;
+  int sent_ = 0;
+  std::unique_ptr<ModelScheduler> scheduler_;  // destroyed first
+};
+
+// A slot whose card is out of service takes no batches while another slot can run them.
+TEST_F(SchedulerSlotServiceTest, OutOfServiceSlotsLeaveTheBatchesToTheOthers) {
+  a_->SetHealthy(false);
+  Start();
+  constexpr int kRequests = 20;
+  for (int i = 0; i < kRequests; ++i) Send();
+  collector_.Await(kRequests);
+  ExpectEveryRequestSucceeded();
+  EXPECT_TRUE(a_->executions().empty());
+  EXPECT_EQ(b_->executions().size(), size_t{kRequests});
 }
 
 // A card that goes out of service while its worker waits for work must not swallow the wake-up
 // meant for a worker that can run the request (Enqueue wakes one worker). Each round the waiting
 // order of the two workers is up to the threads; before the fix about half the rounds hung.
-TEST(SchedulerSlotServiceTest, ACardGoingOutOfServiceWhileIdlePassesTheWakeUpOn) {
-  FakeDeviceOptions options;
-  options.name = "fake:0";
-  auto a = std::make_shared<FakeDevice>(options);
-  options.name = "fake:1";
-  auto b = std::make_shared<FakeDevice>(options);
-  DeviceModelSpec spec;
-  spec.model_name = "m";
-  spec.max_batch_size = 1;
-  spec.input_size = spec.output_size = kValuesPerSample;
-  spec.input_type = spec.output_type = numerics::FixedType{16, 6};
-  auto on_a = a->Load(spec);
-  auto on_b = b->Load(spec);
-  ASSERT_TRUE(on_a.ok() && on_b.ok());
-  TwoDeviceModel model(std::move(*on_a), std::move(*on_b));
-
-  RealClock clock;
-  Collector collector;
-  auto scheduler =
-      ModelScheduler::Create(Options(1, absl::ZeroDuration()), &model, &clock, nullptr);
-  ASSERT_TRUE(scheduler.ok()) << scheduler.status();
+TEST_F(SchedulerSlotServiceTest, ACardGoingOutOfServiceWhileIdlePassesTheWakeUpOn) {
+  Start();
   constexpr int kRounds = 12;
-  int sent = 0;
-  auto send_one = [&] {
-    auto r = std::make_unique<InferenceRequest>();
-    r->id = std::to_string(sent);
-    const float values[kValuesPerSample] = {2.0f, float(sent)};
-    r->input = Bytes(values, sizeof values);
-    r->done = collector.Callback(r->id);
-    ASSERT_TRUE((*scheduler)->Enqueue(r).ok());
-    collector.Await(++sent);
-  };
   for (int round = 0; round < kRounds; ++round) {
-    a->SetHealthy(true);
-    send_one();
+    a_->SetHealthy(true);
+    Send();
+    collector_.Await(sent_);
     // Both workers are idle (or about to be) with card a in service; now it goes out.
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    a->SetHealthy(false);
-    const size_t on_b_before = b->executions().size();
-    send_one();
-    EXPECT_EQ(b->executions().size(), on_b_before + 1) << "round " << round;
+    a_->SetHealthy(false);
+    const size_t on_b_before = b_->executions().size();
+    Send();
+    collector_.Await(sent_);
+    EXPECT_EQ(b_->executions().size(), on_b_before + 1) << "round " << round;
   }
-  for (int i = 0; i < sent; ++i) EXPECT_TRUE(collector.Get(std::to_string(i)).ok()) << i;
+  ExpectEveryRequestSucceeded();
 }
 
 }  // namespace
