@@ -923,21 +923,26 @@ TEST_F(SchedulerSlotServiceTest, OutOfServiceSlotsLeaveTheBatchesToTheOthers) {
 }
 
 // A card that goes out of service while its worker waits for work must not swallow the wake-up
-// meant for a worker that can run the request (Enqueue wakes one worker). Each round the waiting
-// order of the two workers is up to the threads; before the fix about half the rounds hung.
+// meant for a worker that can run the request (Enqueue wakes one worker). absl::CondVar wakes its
+// longest waiter, and a worker that ran a request waits anew behind the other: two requests
+// while card a is in service leave the workers in the order they started the round in, so by the
+// second round a's worker is the longest waiter when a goes out (before the fix: a hang).
 TEST_F(SchedulerSlotServiceTest, ACardGoingOutOfServiceWhileIdlePassesTheWakeUpOn) {
   Start();
-  constexpr int kRounds = 12;
+  auto send_and_await = [this] {
+    Send();
+    collector_.Await(sent_);
+    // Until the worker that ran it waits again (no assertion rests on this).
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  };
+  constexpr int kRounds = 6;
   for (int round = 0; round < kRounds; ++round) {
     a_->SetHealthy(true);
-    Send();
-    collector_.Await(sent_);
-    // Both workers are idle (or about to be) with card a in service; now it goes out.
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    send_and_await();
+    send_and_await();
     a_->SetHealthy(false);
     const size_t on_b_before = b_->executions().size();
-    Send();
-    collector_.Await(sent_);
+    send_and_await();
     EXPECT_EQ(b_->executions().size(), on_b_before + 1) << "round " << round;
   }
   ExpectEveryRequestSucceeded();
