@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "server/numerics/fixed_point_internal.h"
@@ -1620,7 +1621,7 @@ void Network::Impl::RunGraphBlock(const uint8_t* const* in, uint8_t* const* out,
                                   int lanes) const {
   const ArenaLease lease(arena_size * lanes);
   int64_t* arena = lease.data();
-  std::vector<const int64_t*> xs;
+  absl::InlinedVector<const int64_t*, 4> xs;  // no allocation per block
   for (size_t k = 0; k < inputs.size(); ++k) {
     const Buffer& b = buffers[k];
     internal::UnpackBlock(b.type, in[k], b.size, count, lanes, arena + b.offset * lanes);

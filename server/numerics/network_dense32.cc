@@ -268,9 +268,9 @@ FPGAAS_INLINE void DenseBlockImpl(const int32_t* x, const int32_t* w_by_out, con
       }
     }
     if (OnePass(e)) {
-      // The same conversion for every output: the kOuts rows of a (and of y) are contiguous.
-      OnePassEpilogue(q, e, a[0], static_cast<size_t>(kOuts) * kLanes,
-                      y + static_cast<size_t>(j) * kLanes);
+      // The same conversion for every output: the sums wait in y for one epilogue call over
+      // every row (below).
+      std::memcpy(y + static_cast<size_t>(j) * kLanes, a, sizeof(a));
       continue;
     }
     for (int o = 0; o < kOuts; ++o) {
@@ -286,7 +286,16 @@ FPGAAS_INLINE void DenseBlockImpl(const int32_t* x, const int32_t* w_by_out, con
       const int32_t* xi = x + static_cast<size_t>(i) * kLanes;
       for (int b = 0; b < kLanes; ++b) a0[b] += Term<kR>(xi[b], c0, sr, sl, rc);
     }
-    Epilogue<false>(q, e, j, a0, t, kLanes, y + static_cast<size_t>(j) * kLanes);
+    if (OnePass(e)) {
+      std::memcpy(y + static_cast<size_t>(j) * kLanes, a0, sizeof(a0));
+    } else {
+      Epilogue<false>(q, e, j, a0, t, kLanes, y + static_cast<size_t>(j) * kLanes);
+    }
+  }
+  if (OnePass(e)) {
+    // In place: the epilogue reads each sum before it writes that value's result.
+    OnePassEpilogue(q, e, reinterpret_cast<const uint32_t*>(y), static_cast<size_t>(n_out) * kLanes,
+                    y);
   }
 }
 
@@ -426,7 +435,7 @@ FPGAAS_INLINE void DenseBlock16Dispatch(const int32_t* x, const int32_t* w_by_ou
 FPGAAS_CLONES void DenseBlock16(const int32_t* x, const int32_t* w_by_out, const int32_t* bias,
                                 int n_in, int n_out, const DenseProductQuant& q,
                                 const DenseEpilogue& e, int32_t* y) {
-  if (FPGAAS_NUMERICS_AVX512_CLONE && __builtin_cpu_supports("avx512f")) {
+  if (FPGAAS_NUMERICS_AVX512_CLONE && FPGAAS_CPU_HAS_AVX512()) {
     DenseBlock16Dispatch<Zmm16Lanes>(x, w_by_out, bias, n_in, n_out, q, e, y);
   } else {
     DenseBlock16Dispatch<Ymm8Lanes>(x, w_by_out, bias, n_in, n_out, q, e, y);
@@ -620,7 +629,7 @@ FPGAAS_CLONES void DenseFast32x16(const int32_t* x, const int32_t* w, const int3
   // Saturating accumulators of at most 31 bits in explicit vectors where the CPU has AVX-512F
   // (see SatConsts; the deferral test's differences stay within int32).
   if (FPGAAS_NUMERICS_AVX512_CLONE && p.overflow != AccumOverflow::kWrap &&
-      p.hi - p.lo < (int64_t{1} << 31) && __builtin_cpu_supports("avx512f")) {
+      p.hi - p.lo < (int64_t{1} << 31) && FPGAAS_CPU_HAS_AVX512()) {
     if (p.overflow == AccumOverflow::kClamp || p.overflow == AccumOverflow::kClampSum) {
       return SatBlock16Rounding<Zmm16Lanes, AccumOverflow::kClamp>(x, w, bias, n_in, n_out, p, e,
                                                                    y);
@@ -811,7 +820,7 @@ FPGAAS_CLONES void DepthwisePixel32(const int32_t* const* px, const size_t* w0, 
                                     const int32_t* weights, const int32_t* bias, int n_chan,
                                     const DenseFastParams& p, const FastConvert& to_result,
                                     int64_t* y) {
-  if (FPGAAS_NUMERICS_AVX512_CLONE && __builtin_cpu_supports("avx512f")) {
+  if (FPGAAS_NUMERICS_AVX512_CLONE && FPGAAS_CPU_HAS_AVX512()) {
     DepthwisePixel32Dispatch<Zmm16Lanes>(px, w0, n_taps, weights, bias, n_chan, p, to_result, y);
   } else {
     DepthwisePixel32Dispatch<Ymm8Lanes>(px, w0, n_taps, weights, bias, n_chan, p, to_result, y);

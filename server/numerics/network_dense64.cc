@@ -55,7 +55,7 @@ bool KernelIsaAvailable(KernelIsa isa) {
 #endif
     case KernelIsa::kAvx512:
 #if defined(__x86_64__)
-      return DenseMul32Avx512Built() && __builtin_cpu_supports("avx512f");
+      return DenseMul32Avx512Built() && FPGAAS_CPU_HAS_AVX512();
 #else
       return false;
 #endif
@@ -66,7 +66,7 @@ bool KernelIsaAvailable(KernelIsa isa) {
 KernelIsa DenseFmaIsa() {
 #if defined(__x86_64__)
   static const KernelIsa isa =
-      DenseFmaAvx512Built() && __builtin_cpu_supports("avx512f") ? KernelIsa::kAvx512
+      DenseFmaAvx512Built() && FPGAAS_CPU_HAS_AVX512() ? KernelIsa::kAvx512
       : DenseFmaAvx2Built() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
           ? KernelIsa::kAvx2
           : KernelIsa::kPortable;

@@ -1107,13 +1107,13 @@ FPGAAS_NUMERICS_CLONES void HardRow(const int64_t* x, int64_t slope, int up, int
 
 // thresholded_relu: y[b] keeps its value where (x[b] << sx) > theta, else 0.
 FPGAAS_NUMERICS_CLONES void ThresholdRow(const int64_t* x, int sx, int64_t theta, int64_t* y,
-                                         int lanes) {
-  for (int b = 0; b < lanes; ++b) y[b] = (x[b] << sx) > theta ? y[b] : 0;
+                                         size_t n) {
+  for (size_t b = 0; b < n; ++b) y[b] = (x[b] << sx) > theta ? y[b] : 0;
 }
 // relu with a maximum: y[b] = 0 where x[b] < 0, max_res where x[b] > max, else keeps its value.
 FPGAAS_NUMERICS_CLONES void ReluMaxRow(const int64_t* x, int64_t max, int64_t max_res, int64_t* y,
-                                       int lanes) {
-  for (int b = 0; b < lanes; ++b) y[b] = x[b] < 0 ? 0 : x[b] > max ? max_res : y[b];
+                                       size_t n) {
+  for (size_t b = 0; b < n; ++b) y[b] = x[b] < 0 ? 0 : x[b] > max ? max_res : y[b];
 }
 
 // A layer written as a plain function over one sample.
@@ -1708,12 +1708,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
         const int64_t theta_f = theta << st;
         block = [pos = *in_to_res, theta_f, sx, n](const int64_t* const* xs, int64_t* y,
                                                    int lanes) {
-          for (int i = 0; i < n; ++i) {
-            const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
-            int64_t* yi = y + static_cast<size_t>(i) * lanes;
-            ConvertRaws(pos, xi, yi, lanes);
-            ThresholdRow(xi, sx, theta_f, yi, lanes);
-          }
+          const size_t all = static_cast<size_t>(n) * lanes;  // every row at once
+          ConvertRaws(pos, xs[0], y, all);
+          ThresholdRow(xs[0], sx, theta_f, y, all);
         };
       }
       break;
@@ -1733,12 +1730,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
         const int64_t max_f = static_cast<int64_t>(act.max_value) << fin;
         block = [pos = *in_to_res, max_f, max_res, n](const int64_t* const* xs, int64_t* y,
                                                       int lanes) {
-          for (int i = 0; i < n; ++i) {
-            const int64_t* xi = xs[0] + static_cast<size_t>(i) * lanes;
-            int64_t* yi = y + static_cast<size_t>(i) * lanes;
-            ConvertRaws(pos, xi, yi, lanes);
-            ReluMaxRow(xi, max_f, max_res, yi, lanes);
-          }
+          const size_t all = static_cast<size_t>(n) * lanes;  // every row at once
+          ConvertRaws(pos, xs[0], y, all);
+          ReluMaxRow(xs[0], max_f, max_res, y, all);
         };
       }
       break;

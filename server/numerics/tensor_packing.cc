@@ -269,8 +269,8 @@ FPGAAS_NUMERICS_CLONES size_t PackFast(const uint8_t* src, size_t count, double 
 }
 
 #if FPGAAS_NUMERICS_AVX512_CLONE
-// The same loops for CPUs with AVX-512 VL/BW/DQ, in 512-bit vectors: the clones' avx512f target
-// (no VL, GCC's 256-bit preference) vectorized them in ymm halves with vblendvpd.
+// The same loops in 512-bit vectors on AVX-512 CPUs: GCC's 256-bit preference in the clones'
+// AVX-512 target split them into ymm halves (with vblendvpd before that target had VL).
 template <ElementType kType, typename Container>
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,prefer-vector-width=512"))) size_t
 PackFastAvx512(const uint8_t* src, size_t count, double scale, int64_t lo, int64_t hi, int width,
@@ -297,10 +297,7 @@ bool TryPackFastAs(const uint8_t* src, size_t count, const FixedType& type, uint
   const int64_t lo = static_cast<int64_t>(internal::MinRaw(type));
   const int64_t hi = static_cast<int64_t>(internal::MaxRaw(type));
 #if FPGAAS_NUMERICS_AVX512_CLONE
-  static const bool avx512 =
-      __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq");
-  if (avx512) {
+  if (FPGAAS_CPU_HAS_AVX512()) {
     *bad = PackFastAvx512<kType, Container>(src, count, scale, lo, hi, type.width, type.is_signed,
                                             rnd, sat, reinterpret_cast<Container*>(dst));
     return true;
