@@ -711,15 +711,15 @@ FPGAAS_CLONES void DenseWrap32Sample(const int32_t* x, const int32_t* w_by_in, c
 
 namespace {
 
-// DepthwisePixel32's channels with the rounding and overflow fixed: the kKernelBlock lanes of a
-// channel are explicit vectors of V's int32 lanes (FastMac's arithmetic on each; left to itself
+// One output pixel of DepthwisePixels32, the rounding and overflow fixed: the kKernelBlock lanes of
+// a channel are explicit vectors of V's int32 lanes (FastMac's arithmetic on each; left to itself
 // GCC unrolled the taps and kept the lanes scalar), then the sums go to accum_t (wrapped to
 // acc_width bits under AP_WRAP) and through to_result.
 template <class V, ProductRounding kR, AccumOverflow kO>
-FPGAAS_INLINE void DepthwisePixel32Impl(const int32_t* const* px, const size_t* w0, int n_taps,
-                                        const int32_t* weights, const int32_t* bias, int n_chan,
-                                        const DenseFastParams& p, const FastConvert& to_result,
-                                        int64_t* y) {
+FPGAAS_INLINE void DepthwisePixel32Impl(const int32_t* in, const size_t* in_value, const size_t* w0,
+                                        int n_taps, const int32_t* weights, const int32_t* bias,
+                                        int n_chan, const DenseFastParams& p,
+                                        const FastConvert& to_result, int64_t* y) {
   using S = typename V::Signed;
   using U = typename V::Unsigned;
   constexpr int kLanes = kKernelBlock, kWidth = sizeof(S) / sizeof(int32_t);
@@ -736,7 +736,7 @@ FPGAAS_INLINE void DepthwisePixel32Impl(const int32_t* const* px, const size_t* 
     for (S& v : a) v = zero + bias[ch];
     for (int t = 0; t < n_taps; ++t) {
       const auto w = static_cast<uint32_t>(weights[w0[t] + static_cast<size_t>(ch)]);
-      const int32_t* x = px[t] + at;
+      const int32_t* x = in + in_value[t] * kLanes + at;
       for (int k = 0; k < kVectors; ++k) {
         S xv;
         std::memcpy(&xv, x + k * kWidth, sizeof(S));
@@ -786,19 +786,35 @@ FPGAAS_INLINE void DepthwisePixel32Impl(const int32_t* const* px, const size_t* 
   }
 }
 
+// Every pixel, the rounding and overflow fixed once for all.
+template <class V, ProductRounding kR, AccumOverflow kO>
+FPGAAS_INLINE void DepthwisePixels32Impl(const int32_t* in, const DepthwiseTaps& taps,
+                                         const int32_t* weights, const int32_t* bias, int n_chan,
+                                         size_t out_stride, const DenseFastParams& p,
+                                         const FastConvert& to_result, int64_t* y) {
+  const size_t n_pixels = taps.first.size() - 1;
+  for (size_t q = 0; q < n_pixels; ++q) {
+    const int k = taps.first[q];
+    DepthwisePixel32Impl<V, kR, kO>(in, taps.in_value.data() + k, taps.w0.data() + k,
+                                    taps.first[q + 1] - k, weights, bias, n_chan, p, to_result,
+                                    y + q * out_stride);
+  }
+}
+
 template <class V>
-FPGAAS_INLINE void DepthwisePixel32Dispatch(const int32_t* const* px, const size_t* w0, int n_taps,
-                                            const int32_t* weights, const int32_t* bias, int n_chan,
-                                            const DenseFastParams& p, const FastConvert& to_result,
-                                            int64_t* y) {
+FPGAAS_INLINE void DepthwisePixels32Dispatch(const int32_t* in, const DepthwiseTaps& taps,
+                                             const int32_t* weights, const int32_t* bias,
+                                             int n_chan, size_t out_stride,
+                                             const DenseFastParams& p, const FastConvert& to_result,
+                                             int64_t* y) {
   // kClampSum / kZeroSum as kClamp / kZero (the same results; half the instantiations).
   AccumOverflow overflow = p.overflow;
   if (overflow == AccumOverflow::kClampSum) overflow = AccumOverflow::kClamp;
   if (overflow == AccumOverflow::kZeroSum) overflow = AccumOverflow::kZero;
-#define FPGAAS_DEPTHWISE_CASE(R, O)                                       \
-  if (p.rounding == ProductRounding::R && overflow == AccumOverflow::O) { \
-    return DepthwisePixel32Impl<V, ProductRounding::R, AccumOverflow::O>( \
-        px, w0, n_taps, weights, bias, n_chan, p, to_result, y);          \
+#define FPGAAS_DEPTHWISE_CASE(R, O)                                        \
+  if (p.rounding == ProductRounding::R && overflow == AccumOverflow::O) {  \
+    return DepthwisePixels32Impl<V, ProductRounding::R, AccumOverflow::O>( \
+        in, taps, weights, bias, n_chan, out_stride, p, to_result, y);     \
   }
 #define FPGAAS_DEPTHWISE_ROUNDING(R) \
   FPGAAS_DEPTHWISE_CASE(R, kWrap)    \
@@ -816,14 +832,16 @@ FPGAAS_INLINE void DepthwisePixel32Dispatch(const int32_t* const* px, const size
 }  // namespace
 
 // As DenseBlock16: the zmm form exactly in the AVX-512F clone, the ymm form elsewhere.
-FPGAAS_CLONES void DepthwisePixel32(const int32_t* const* px, const size_t* w0, int n_taps,
-                                    const int32_t* weights, const int32_t* bias, int n_chan,
-                                    const DenseFastParams& p, const FastConvert& to_result,
-                                    int64_t* y) {
+FPGAAS_CLONES void DepthwisePixels32(const int32_t* in, const DepthwiseTaps& taps,
+                                     const int32_t* weights, const int32_t* bias, int n_chan,
+                                     size_t out_stride, const DenseFastParams& p,
+                                     const FastConvert& to_result, int64_t* y) {
   if (FPGAAS_NUMERICS_AVX512_CLONE && FPGAAS_CPU_HAS_AVX512()) {
-    DepthwisePixel32Dispatch<Zmm16Lanes>(px, w0, n_taps, weights, bias, n_chan, p, to_result, y);
+    DepthwisePixels32Dispatch<Zmm16Lanes>(in, taps, weights, bias, n_chan, out_stride, p, to_result,
+                                          y);
   } else {
-    DepthwisePixel32Dispatch<Ymm8Lanes>(px, w0, n_taps, weights, bias, n_chan, p, to_result, y);
+    DepthwisePixels32Dispatch<Ymm8Lanes>(in, taps, weights, bias, n_chan, out_stride, p, to_result,
+                                         y);
   }
 }
 

@@ -274,14 +274,24 @@ void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int 
 void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, int n_in,
                      DensePlan& plan);
 
-// One output pixel of a depthwise convolution on int32 lanes, for types whose DensePlan's MAC fits
-// int32 (kFast32, or kWrap32 with its params): for every channel ch < n_chan and lane
-// b < kKernelBlock, acc = bias[ch] (accum raws), then for each tap k < n_taps in order
-// acc = FastMac(acc, px[k][ch * kKernelBlock + b], weights[w0[k] + ch]) (DenseFastParams's
-// arithmetic), and y[ch * kKernelBlock + b] = to_result(accum_t(acc)).
-void DepthwisePixel32(const int32_t* const* px, const size_t* w0, int n_taps,
-                      const int32_t* weights, const int32_t* bias, int n_chan,
-                      const DenseFastParams& p, const FastConvert& to_result, int64_t* y);
+// The taps of every output pixel of a depthwise convolution, in the window's (kh, kw) order and
+// only those inside the image: pixel q's taps are k in [first[q], first[q + 1]), tap k reads the
+// input pixel whose values start at in_value[k] * lanes and the weights from w0[k] (its first
+// channel's).
+struct DepthwiseTaps {
+  std::vector<int> first;
+  std::vector<size_t> in_value, w0;
+};
+
+// Every output pixel q of a depthwise convolution on int32 lanes, for types whose DensePlan's MAC
+// fits int32 (kFast32, or kWrap32 with its params): for every channel ch < n_chan and lane
+// b < kKernelBlock, acc = bias[ch] (accum raws), then for each tap k of q in order
+// acc = FastMac(acc, in[taps.in_value[k] * kKernelBlock + ch * kKernelBlock + b],
+// weights[taps.w0[k] + ch]) (DenseFastParams's arithmetic), and
+// y[q * out_stride + ch * kKernelBlock + b] = to_result(accum_t(acc)).
+void DepthwisePixels32(const int32_t* in, const DepthwiseTaps& taps, const int32_t* weights,
+                       const int32_t* bias, int n_chan, size_t out_stride, const DenseFastParams& p,
+                       const FastConvert& to_result, int64_t* y);
 
 // Block form as DenseWrap32Block (x[i * lanes + b], w_by_out[j * n_in + i], y[j * lanes + b]),
 // lanes 1, kSmallBlock or kKernelBlock; bias in accum raws. Results must fit the lane type.

@@ -329,7 +329,7 @@ class ConvLayer final : public ExtraLayer {
     bool mul32 = false;                         // inputs and weights within int32: MacConvertRaws32
     std::optional<DepthwiseKernelPlan> kernel;  // mul32 on pixel_kernel
     DepthwisePixelFn pixel_kernel = nullptr;
-    // Blocks of kKernelBlock lanes on DepthwisePixel32 (w32_, bias32_) when every MAC fits
+    // Blocks of kKernelBlock lanes on DepthwisePixels32 (w32_, bias32_) when every MAC fits
     // int32 lanes (PlanDense's kFast32 / kWrap32 arithmetic for these types).
     bool mac32 = false;
     DenseFastParams params32;
@@ -346,6 +346,7 @@ class ConvLayer final : public ExtraLayer {
     std::optional<FastConvert> result = MakeFastConvert(acc_t, res_);
     if (!product || !sum || !result) return;
     depthwise_ = DepthwiseFast{*product, *sum, *result, false, std::nullopt, nullptr, false, {}};
+    PlanDepthwiseTaps();
     auto within32 = [](const FixedType& t) { return (t.is_signed ? t.width : t.width + 1) <= 32; };
     depthwise_->mul32 = within32(in_) && within32(c.weight_type);
     const DensePlan plan =
@@ -365,49 +366,50 @@ class ConvLayer final : public ExtraLayer {
     }
   }
 
+  // taps_: the window's taps inside the image for every output pixel, in Run's order.
+  void PlanDepthwiseTaps() {
+    const ConvSpec& c = c_;
+    taps_ = DepthwiseTaps{};
+    for (int oh = 0; oh < c.out_height; ++oh) {
+      for (int ow = 0; ow < c.out_width; ++ow) {
+        taps_.first.push_back(static_cast<int>(taps_.in_value.size()));
+        for (int kh = 0; kh < c.filt_height; ++kh) {
+          const int iy = oh * c.stride_height + kh - c.pad_top;
+          for (int kw = 0; kw < c.filt_width; ++kw) {
+            const int ix = ow * c.stride_width + kw - c.pad_left;
+            if (iy < 0 || iy >= c.in_height || ix < 0 || ix >= c.in_width) continue;
+            taps_.in_value.push_back((static_cast<size_t>(iy) * c.in_width + ix) * c.n_chan);
+            taps_.w0.push_back(static_cast<size_t>(kh * c.filt_width + kw) * c.n_chan);
+          }
+        }
+      }
+    }
+    taps_.first.push_back(static_cast<int>(taps_.in_value.size()));
+  }
+
   void RunDepthwiseBlock(const int64_t* in, int64_t* y, int lanes) const {
     const ConvSpec& c = c_;
     const DepthwiseFast& f = *depthwise_;
     const size_t n = static_cast<size_t>(lanes);
     const bool on32 = f.mac32 && lanes == kKernelBlock;
     if (on32 || (f.kernel && (lanes == kSmallBlock || lanes == kKernelBlock))) {
-      thread_local std::vector<int32_t> in32;
       if (on32) {
+        thread_local std::vector<int32_t> in32;
         const size_t values = static_cast<size_t>(c.in_height) * c.in_width * c.n_chan * n;
         if (in32.size() < values) in32.resize(values);
         NarrowRaws(in, in32.data(), values);
+        DepthwisePixels32(in32.data(), taps_, w32_.data(), bias32_.data(), c.n_chan,
+                          static_cast<size_t>(c.n_filt) * n, f.params32, f.to_result, y);
+        return;
       }
-      // The window's taps inside the image, in Run's order: their pixels' offsets and weights.
-      thread_local std::vector<size_t> at, w0;
       thread_local std::vector<const int64_t*> px;
-      thread_local std::vector<const int32_t*> px32;
-      for (int oh = 0; oh < c.out_height; ++oh) {
-        for (int ow = 0; ow < c.out_width; ++ow) {
-          at.clear();
-          w0.clear();
-          for (int kh = 0; kh < c.filt_height; ++kh) {
-            const int iy = oh * c.stride_height + kh - c.pad_top;
-            for (int kw = 0; kw < c.filt_width; ++kw) {
-              const int ix = ow * c.stride_width + kw - c.pad_left;
-              if (iy < 0 || iy >= c.in_height || ix < 0 || ix >= c.in_width) continue;
-              at.push_back((static_cast<size_t>(iy) * c.in_width + ix) * c.n_chan * n);
-              w0.push_back(static_cast<size_t>(kh * c.filt_width + kw) * c.n_chan);
-            }
-          }
-          int64_t* py = y + (static_cast<size_t>(oh) * c.out_width + ow) * c.n_filt * n;
-          const int n_taps = static_cast<int>(at.size());
-          if (on32) {
-            px32.clear();
-            for (size_t k : at) px32.push_back(in32.data() + k);
-            DepthwisePixel32(px32.data(), w0.data(), n_taps, w32_.data(), bias32_.data(), c.n_chan,
-                             f.params32, f.to_result, py);
-          } else {
-            px.clear();
-            for (size_t k : at) px.push_back(in + k);
-            f.pixel_kernel(*f.kernel, px.data(), w0.data(), n_taps, c.weights.data(),
-                           bias_accum_.data(), c.n_chan, lanes, py);
-          }
-        }
+      const size_t n_pixels = taps_.first.size() - 1;
+      for (size_t q = 0; q < n_pixels; ++q) {
+        const int k0 = taps_.first[q], k1 = taps_.first[q + 1];
+        px.clear();
+        for (int k = k0; k < k1; ++k) px.push_back(in + taps_.in_value[k] * n);
+        f.pixel_kernel(*f.kernel, px.data(), taps_.w0.data() + k0, k1 - k0, c.weights.data(),
+                       bias_accum_.data(), c.n_chan, lanes, y + q * c.n_filt * n);
       }
       return;
     }
@@ -633,6 +635,7 @@ class ConvLayer final : public ExtraLayer {
   std::vector<int64_t> w_by_out_;
   std::vector<int32_t> w32_, bias32_;
   std::optional<DepthwiseFast> depthwise_;  // set when the depthwise block form is exact
+  DepthwiseTaps taps_;                      // with depthwise_
   // Set by ReadingMovedRows: input value k is the source's input_rows_[k] (0 where -1).
   std::vector<int> input_rows_;
 };
