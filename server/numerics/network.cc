@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <utility>
@@ -28,6 +30,10 @@ using internal::Int128;
 // Samples processed together; activations of a block are stored feature-major (x[f * lanes + b])
 // so every per-feature operation runs across the block's lanes (see network_kernels_internal.h).
 constexpr int kBlock = internal::kKernelBlock;
+// Graph networks whose every layer takes any multiple of kBlock lanes (Impl::wide_blocks) run
+// large batches in blocks of kWideBlock: a layer's calls and setup serve twice the samples (4x
+// measured slower on the branchy model: the block outgrew the L1 cache).
+constexpr int kWideBlock = 2 * kBlock;
 constexpr int kSampleLanes = 16;  // one-sample dense rows padded to whole AVX-512 int32 vectors
 constexpr int kMaxTableSize = 1 << 20;
 // Exact intermediates are held in 128-bit integers: every product/sum must fit this many bits.
@@ -238,6 +244,8 @@ struct Network::Impl {
   // A chain of dense-family layers over one input to one output: runs on the block kernels
   // (RunBlock). Otherwise the graph executor runs one sample at a time (RunGraph).
   bool sequential = true;
+  // A graph network whose layers all run blocks of kWideBlock lanes (PlanWideBlocks).
+  bool wide_blocks = false;
 
   // Runs `count` <= lanes samples as one block of `lanes` lanes.
   void RunBlock(const uint8_t* in, uint8_t* out, int count, int lanes,
@@ -245,8 +253,9 @@ struct Network::Impl {
   // One sample at a time through the exact per-layer paths (the reference; traces).
   void RunGraph(const uint8_t* const* in, uint8_t* const* out, size_t batch,
                 std::vector<LayerTrace>* trace) const;
-  // `count` <= lanes samples of a graph network as one feature-major block (lanes kSmallBlock or
-  // kKernelBlock): dense layers on the fast kernels, extra layers through their RunBlock.
+  // `count` <= lanes samples of a graph network as one feature-major block (lanes kSmallBlock,
+  // kKernelBlock, or kWideBlock with wide_blocks): dense layers on the fast kernels, extra layers
+  // through their RunBlock.
   void RunGraphBlock(const uint8_t* const* in, uint8_t* const* out, int count, int lanes) const;
   // Graph networks: an extra layer that reads, alone, the output of a pure move (padding,
   // cropping, resize keeping the raws) reads the move's source instead when it has a form that
@@ -257,6 +266,15 @@ struct Network::Impl {
   // FuseFollowing, and is skipped there. After ElideMoves. (Not a batch norm: the int32 kernels'
   // epilogue with one costs more than the batch norm's own pass; measured on deploy/models/cnn.)
   void FuseEpilogues();
+  // Graph networks: the buffers' offsets in the arena, a buffer sharing memory with others whose
+  // lifetimes (from the first layer writing it to the last reading it, in either executor) do
+  // not overlap its own: a block's working set then stays in the core's caches. A layer's inputs
+  // and outputs never share memory. After FuseEpilogues.
+  void PlanArena();
+  // Sets wide_blocks: every layer RunGraphBlock runs is an int32 fast dense layer (RunDenseFast
+  // splits a wide block into kBlock-lane parts) or an extra layer that RunsWideBlocks. After
+  // FuseEpilogues.
+  void PlanWideBlocks();
   void RunDenseFast(const CompiledLayer& l, const int64_t* x, int64_t* y, int lanes) const;
   void RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* y, int count, int lanes) const;
   void RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, int64_t* y) const;
@@ -776,6 +794,8 @@ absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
   } else {
     impl->ElideMoves();
     impl->FuseEpilogues();
+    impl->PlanArena();
+    impl->PlanWideBlocks();
   }
   return std::unique_ptr<Network>(new Network(std::move(impl)));
 }
@@ -1537,6 +1557,26 @@ void Network::Impl::RunDenseFast(const CompiledLayer& l, const int64_t* x, int64
   // int32 lanes: the input type fits int32 whenever these kernels were planned for it.
   int32_t* x32 = BlockScratch::Sized(scratch.a32, n_in_lanes);
   int32_t* y32 = BlockScratch::Sized(scratch.b32, n_out_lanes);
+  if (lanes > kBlock) {  // a wide block: the kBlock-lane kernels on each part
+    internal::NarrowRawsToParts(x, l.n_in, lanes, x32);
+    for (int p = 0; p < lanes / kBlock; ++p) {
+      const int32_t* xp = x32 + static_cast<size_t>(p) * l.n_in * kBlock;
+      int32_t* yp = y32 + static_cast<size_t>(p) * l.n_out * kBlock;
+      if (l.dense_kernel == internal::DenseKernelKind::kFast32) {
+        internal::DenseFastBlock32(xp, kBlock, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
+                                   l.plan.params, e, yp);
+      } else {
+        internal::DenseWrap32Block(xp, kBlock, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
+                                   l.quant, l.result_fast ? e : l.epilogue_accum, yp);
+      }
+    }
+    internal::WidenRawsFromParts(y32, l.n_out, lanes, y);
+    if (l.dense_kernel == internal::DenseKernelKind::kWrap32 && !l.result_fast) {
+      internal::ConvertBlock(std::get<DenseSpec>(l.spec->op).accum_type, y, l.out_type, y,
+                             n_out_lanes);
+    }
+    return;
+  }
   internal::NarrowRaws(x, x32, n_in_lanes);
   if (l.dense_kernel == internal::DenseKernelKind::kFast32) {
     internal::DenseFastBlock32(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
@@ -1578,6 +1618,57 @@ void Network::Impl::ElideMoves() {
     l.block_in_buffers = {source};
     move.skip_in_block = true;
   }
+}
+
+void Network::Impl::PlanArena() {
+  const int n_buffers = static_cast<int>(buffers.size());
+  const int n_inputs = static_cast<int>(inputs.size());
+  std::vector<int> first(n_buffers, INT_MAX), last(n_buffers, -1);
+  auto use = [&](int b, int step) {
+    first[b] = std::min(first[b], step);
+    last[b] = std::max(last[b], step);
+  };
+  for (int b = 0; b < n_inputs; ++b) use(b, -1);
+  for (int k = 0; k < static_cast<int>(layers.size()); ++k) {
+    const CompiledLayer& l = layers[k];
+    for (int b : l.in_buffers) use(b, k);
+    for (int b : l.block_in_buffers) use(b, k);
+    use(l.out_buffer, k);
+    use(l.block_out_buffer, k);
+  }
+  for (int b : output_buffers) use(b, static_cast<int>(layers.size()));
+  std::vector<int> order(n_buffers);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return first[a] < first[b]; });
+  // First fit: each buffer at the lowest offset clear of every placed buffer alive with it.
+  std::vector<int> placed;
+  arena_size = 0;
+  for (int b : order) {
+    std::vector<std::pair<size_t, size_t>> taken;  // [offset, end) of the live placed buffers
+    for (int p : placed) {
+      if (first[p] <= last[b] && first[b] <= last[p]) {
+        taken.emplace_back(buffers[p].offset, buffers[p].offset + buffers[p].size);
+      }
+    }
+    std::sort(taken.begin(), taken.end());
+    size_t at = 0;
+    for (const auto& [begin, end] : taken) {
+      if (at + static_cast<size_t>(buffers[b].size) <= begin) break;
+      at = std::max(at, end);
+    }
+    buffers[b].offset = at;
+    arena_size = std::max(arena_size, at + static_cast<size_t>(buffers[b].size));
+    placed.push_back(b);
+  }
+}
+
+void Network::Impl::PlanWideBlocks() {
+  wide_blocks = std::all_of(layers.begin(), layers.end(), [](const CompiledLayer& l) {
+    if (l.skip_in_block) return true;
+    if (l.kind == OpKind::kExtra) return l.block_extra->RunsWideBlocks();
+    return l.kind == OpKind::kDense && (l.dense_kernel == internal::DenseKernelKind::kFast32 ||
+                                        l.dense_kernel == internal::DenseKernelKind::kWrap32);
+  });
 }
 
 void Network::Impl::FuseEpilogues() {
@@ -1657,7 +1748,8 @@ void Network::Run(const uint8_t* const* ins, uint8_t* const* outs, size_t batch)
     size_t start = 0;
     while (start < batch) {
       const size_t rest = batch - start;
-      const int lanes = rest >= static_cast<size_t>(kBlock) ? kBlock
+      const int lanes = impl_->wide_blocks && rest >= static_cast<size_t>(kWideBlock) ? kWideBlock
+                        : rest >= static_cast<size_t>(kBlock)                         ? kBlock
                         : rest >= static_cast<size_t>(internal::kMinSmallBlockSamples)
                             ? internal::kSmallBlock
                             : 1;

@@ -204,6 +204,7 @@ class TableActivation final : public ExtraLayer {
     }
     for (size_t k = 0; k < n; ++k) y[k] = op_(*this, x[k]);
   }
+  bool RunsWideBlocks() const override { return true; }  // every form is over n values
   // The table activations of an input of at most kDirectBits bits: op_ evaluated once for every
   // raw of in_ (exact by construction), in int16 entries where every output fits them. One load
   // per value, where the index arithmetic and the table's gather cost several vector operations.

@@ -693,6 +693,27 @@ FPGAAS_CLONES void WidenRaws(const int32_t* x, int64_t* y, size_t n) {
   for (size_t k = 0; k < n; ++k) y[k] = x[k];
 }
 
+FPGAAS_CLONES void NarrowRawsToParts(const int64_t* x, int rows, int lanes, int32_t* y) {
+  for (int p = 0; p < lanes / kKernelBlock; ++p) {
+    for (int i = 0; i < rows; ++i) {
+      const int64_t* xi =
+          x + static_cast<size_t>(i) * lanes + static_cast<size_t>(p) * kKernelBlock;
+      int32_t* yi = y + (static_cast<size_t>(p) * rows + i) * kKernelBlock;
+      for (int b = 0; b < kKernelBlock; ++b) yi[b] = static_cast<int32_t>(xi[b]);
+    }
+  }
+}
+
+FPGAAS_CLONES void WidenRawsFromParts(const int32_t* x, int rows, int lanes, int64_t* y) {
+  for (int p = 0; p < lanes / kKernelBlock; ++p) {
+    for (int i = 0; i < rows; ++i) {
+      const int32_t* xi = x + (static_cast<size_t>(p) * rows + i) * kKernelBlock;
+      int64_t* yi = y + static_cast<size_t>(i) * lanes + static_cast<size_t>(p) * kKernelBlock;
+      for (int b = 0; b < kKernelBlock; ++b) yi[b] = xi[b];
+    }
+  }
+}
+
 void UnpackBlock(const FixedType& type, const uint8_t* in, int n_features, int count, int lanes,
                  int64_t* x) {
   UnpackAny(type, in, n_features, count, lanes, x);

@@ -274,6 +274,12 @@ void PlanDeferredSaturation(const std::vector<int64_t>& w_by_out, int n_in, int 
 void PlanFmaProducts(const FixedType& in, const std::vector<int64_t>& w_by_out, int n_in,
                      DensePlan& plan);
 
+// A wide block's rows (x[i * lanes + b], lanes a multiple of kKernelBlock) as lanes / kKernelBlock
+// blocks of kKernelBlock lanes, part p's row i at y[(p * rows + i) * kKernelBlock + b]: the
+// kernels of kKernelBlock lanes then run on each part. WidenRawsFromParts is the inverse.
+void NarrowRawsToParts(const int64_t* x, int rows, int lanes, int32_t* y);
+void WidenRawsFromParts(const int32_t* x, int rows, int lanes, int64_t* y);
+
 // The taps of every output pixel of a depthwise convolution, in the window's (kh, kw) order and
 // only those inside the image: pixel q's taps are k in [first[q], first[q + 1]), tap k reads the
 // input pixel whose values start at in_value[k] * lanes and the weights from w0[k] (its first

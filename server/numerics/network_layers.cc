@@ -1084,18 +1084,24 @@ FPGAAS_NUMERICS_CLONES void SelectRow(bool max, const int64_t* xa, int sa, const
 // leaky_relu / prelu: y[b] keeps its value where x[b] > 0, else takes alpha * x[b] through c.
 FPGAAS_NUMERICS_CLONES void LeakyRow(const int64_t* x, int64_t alpha, const FastConvert& c,
                                      int64_t* y, int lanes) {
-  int64_t neg[kKernelBlock] = {};  // lanes <= kKernelBlock (FunctionLayer::RunBlock)
-  for (int b = 0; b < lanes; ++b) neg[b] = alpha * x[b];
-  ConvertRaws(c, neg, neg, static_cast<size_t>(lanes));
-  for (int b = 0; b < lanes; ++b) y[b] = x[b] > 0 ? y[b] : neg[b];
+  for (int b0 = 0; b0 < lanes; b0 += kKernelBlock) {  // chunks of the stack buffer
+    const int m = std::min(kKernelBlock, lanes - b0);
+    int64_t neg[kKernelBlock] = {};
+    for (int b = 0; b < m; ++b) neg[b] = alpha * x[b0 + b];
+    ConvertRaws(c, neg, neg, static_cast<size_t>(m));
+    for (int b = 0; b < m; ++b) y[b0 + b] = x[b0 + b] > 0 ? y[b0 + b] : neg[b];
+  }
 }
 // leaky_relu / prelu in one conversion: alpha * x at or below zero, and above it x scaled up to the
 // product's fractional bits (the same value, so the same res_t), both through c.
 FPGAAS_NUMERICS_CLONES void LeakyRowScaled(const int64_t* x, int64_t alpha, int up,
                                            const FastConvert& c, int64_t* y, int lanes) {
-  int64_t v[kKernelBlock];  // lanes <= kKernelBlock (FunctionLayer::RunBlock)
-  for (int b = 0; b < lanes; ++b) v[b] = x[b] > 0 ? x[b] << up : alpha * x[b];
-  ConvertRaws(c, v, y, static_cast<size_t>(lanes));
+  for (int b0 = 0; b0 < lanes; b0 += kKernelBlock) {  // chunks of the stack buffer
+    const int m = std::min(kKernelBlock, lanes - b0);
+    int64_t v[kKernelBlock];
+    for (int b = 0; b < m; ++b) v[b] = x[b0 + b] > 0 ? x[b0 + b] << up : alpha * x[b0 + b];
+    ConvertRaws(c, v, y + b0, static_cast<size_t>(m));
+  }
 }
 // hard_sigmoid / hard_tanh before res_t: z = clamp((slope * x << up) + shift, 0, one), and
 // 2 z - one for hard_tanh (exact: the caller bounds the intermediates).
@@ -1120,7 +1126,8 @@ FPGAAS_NUMERICS_CLONES void ReluMaxRow(const int64_t* x, int64_t max, int64_t ma
 }
 
 // A layer written as a plain function over one sample.
-// Its block form (optional): (x, y, lanes) over every lane (see ExtraLayer::RunBlock).
+// Its block form (optional): (x, y, lanes) over every lane (see ExtraLayer::RunBlock), any number
+// of lanes.
 using BlockFn = std::function<void(const int64_t* const*, int64_t*, int)>;
 class FunctionLayer final : public ExtraLayer {
  public:
@@ -1131,12 +1138,13 @@ class FunctionLayer final : public ExtraLayer {
   }
   void Run(const int64_t* const* x, int64_t* y) const override { f_(x, y); }
   void RunBlock(const int64_t* const* x, int64_t* y, int count, int lanes) const override {
-    if (block_ && lanes <= kKernelBlock) {
+    if (block_) {
       block_(x, y, lanes);
     } else {
       ExtraLayer::RunBlock(x, y, count, lanes);
     }
   }
+  bool RunsWideBlocks() const override { return block_ != nullptr; }
 
  private:
   std::function<void(const int64_t* const*, int64_t*)> f_;
@@ -1207,13 +1215,10 @@ class RowMoveLayer final : public ExtraLayer {
     for (size_t k = 0; k < src_.size(); ++k)
       y[k] = src_[k] < 0 ? 0 : To(from_, xs[0][src_[k]], res_);
   }
-  void RunBlock(const int64_t* const* xs, int64_t* y, int count, int lanes) const override {
-    if (lanes <= kKernelBlock) {
-      block_(xs, y, lanes);
-    } else {
-      ExtraLayer::RunBlock(xs, y, count, lanes);
-    }
+  void RunBlock(const int64_t* const* xs, int64_t* y, int /*count*/, int lanes) const override {
+    block_(xs, y, lanes);
   }
+  bool RunsWideBlocks() const override { return true; }
   // This move after another: one move from the first one's input.
   std::unique_ptr<ExtraLayer> ReadingMovedRows(const std::vector<int>& rows,
                                                int source_size) const override {
@@ -1437,17 +1442,21 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
         block = [product = *product, sum = *sum, result = *result, n1](const int64_t* const* xs,
                                                                        int64_t* y, int lanes) {
           const size_t n = static_cast<size_t>(lanes);
-          int64_t term[kKernelBlock];
-          std::fill(y, y + n, 0);
-          for (int i = 0; i < n1; ++i) {
-            const int64_t* xa = xs[0] + static_cast<size_t>(i) * n;
-            const int64_t* xb = xs[1] + static_cast<size_t>(i) * n;
-            for (size_t b = 0; b < n; ++b) term[b] = xa[b] * xb[b];
-            ConvertRaws(product, term, term, n);
-            for (size_t b = 0; b < n; ++b) term[b] += y[b];
-            ConvertRaws(sum, term, y, n);
+          for (size_t b0 = 0; b0 < n; b0 += kKernelBlock) {  // chunks of the stack buffer
+            const size_t m = std::min<size_t>(kKernelBlock, n - b0);
+            int64_t term[kKernelBlock];
+            int64_t* yc = y + b0;
+            std::fill(yc, yc + m, 0);
+            for (int i = 0; i < n1; ++i) {
+              const int64_t* xa = xs[0] + static_cast<size_t>(i) * n + b0;
+              const int64_t* xb = xs[1] + static_cast<size_t>(i) * n + b0;
+              for (size_t b = 0; b < m; ++b) term[b] = xa[b] * xb[b];
+              ConvertRaws(product, term, term, m);
+              for (size_t b = 0; b < m; ++b) term[b] += yc[b];
+              ConvertRaws(sum, term, yc, m);
+            }
+            ConvertRaws(result, yc, yc, m);
           }
-          ConvertRaws(result, y, y, n);
         };
       }
     }
@@ -1588,7 +1597,6 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       const std::optional<FastConvert> ca = MakeFastConvert(a, res), cb = MakeFastConvert(b, res);
       if (sum_bits > 62 || !ca || !cb) break;
       const bool max = m.kind == MergeKind::kMaximum;
-      // FunctionLayer::RunBlock calls it with lanes <= kKernelBlock only.
       block = [ca = *ca, cb = *cb, max, sa, sb, n, n1, n2](const int64_t* const* xs, int64_t* y,
                                                            int lanes) {
         if (n1 == n2) {  // every row at once
@@ -1600,14 +1608,15 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
           SelectRow(max, xs[0], sa, xs[1], sb, converted_b.data(), y, all);
           return;
         }
-        int64_t tb[kKernelBlock];
+        thread_local std::vector<int64_t> tb;
+        if (tb.size() < static_cast<size_t>(lanes)) tb.resize(lanes);
         for (int i = 0; i < n; ++i) {
           const int64_t* xa = xs[0] + static_cast<size_t>(i % n1) * lanes;
           const int64_t* xb = xs[1] + static_cast<size_t>(i % n2) * lanes;
           int64_t* yi = y + static_cast<size_t>(i) * lanes;
           ConvertRaws(ca, xa, yi, lanes);
-          ConvertRaws(cb, xb, tb, lanes);
-          SelectRow(max, xa, sa, xb, sb, tb, yi, lanes);
+          ConvertRaws(cb, xb, tb.data(), lanes);
+          SelectRow(max, xa, sa, xb, sb, tb.data(), yi, lanes);
         }
       };
       break;

@@ -35,6 +35,10 @@ class ExtraLayer {
   // raw values of its result type into them too. The default runs Run one sample at a time;
   // layers with a vectorized form override it (same bits as Run).
   virtual void RunBlock(const int64_t* const* x, int64_t* y, int count, int lanes) const;
+  // Whether RunBlock's vectorized form takes blocks wider than kKernelBlock lanes (any multiple
+  // of it), as layers of elementwise rows do; the graph executor then runs such networks in wide
+  // blocks (fewer calls per sample).
+  virtual bool RunsWideBlocks() const { return false; }
   int output_size() const { return n_out_; }
   int64_t macs() const { return macs_; }
   // The inputs' sizes (set by CompileExtraLayer; the default RunBlock gathers samples by them).

@@ -17,9 +17,10 @@
 namespace fpgaas::numerics::batch_check {
 
 // 1 and 5: one sample at a time; 16: one 16-lane block; 17: a block, then one sample; 64: one
-// 64-lane block; 70: a 64-lane block, then a 16-lane block holding 6; 130: two 64-lane blocks,
-// then two samples.
-inline constexpr int kBatchSizes[] = {1, 5, 16, 17, 64, 70, 130};
+// 64-lane block; 70: a 64-lane block, then a 16-lane block holding 6; 130: two 64-lane blocks
+// (one 128-lane block in a network of wide blocks), then two samples; 330: two 128-lane blocks
+// (wide blocks) or five 64-lane ones, then 64 or 10 more samples.
+inline constexpr int kBatchSizes[] = {1, 5, 16, 17, 64, 70, 130, 330};
 
 // n raws of t: a quarter t's minimum, a quarter its maximum, the rest uniform (over the whole
 // range or, one time in four, over the low 3 bits' range).

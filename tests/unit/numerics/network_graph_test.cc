@@ -750,6 +750,57 @@ TEST(GraphLayers, MergesInBatchesMatchTheReference) {
   EXPECT_GE(created, 240);
 }
 
+// Dense layers on two inputs, a merge of their results, an activation with a block form and a
+// dense head: a graph whose every layer takes wide blocks (int32-lane dense kernels split into
+// 64-lane parts, element-wise rows), so batches of 128 or more run as 128-lane blocks with the
+// arena's buffers sharing memory (Network::Impl::PlanArena); every batch size of kBatchSizes
+// against the GMP reference, the merge's result a second output.
+TEST(GraphLayers, DenseAndMergeGraphsInWideBlocksMatchTheReference) {
+  const MergeKind kinds[] = {MergeKind::kAdd, MergeKind::kMultiply, MergeKind::kMaximum,
+                             MergeKind::kConcatenate};
+  for (uint32_t seed = 1; seed <= 40; ++seed) {
+    RandomGraph g(seed);
+    NetworkSpec s;
+    const int n = g.Int(1, 6);
+    s.inputs = {{"a", g.Type(), g.Int(1, 8)}, {"b", g.Type(), g.Int(1, 8)}};
+    auto dense = [&](const std::string& name, const std::string& from, int n_in, int n_out) {
+      DenseSpec d;
+      d.n_in = n_in;
+      d.n_out = n_out;
+      d.weight_type = g.Type();
+      d.bias_type = g.Type();
+      d.accum_type = g.Type(/*allow_sat=*/seed % 2 == 0);
+      d.weight_type.width = std::min(d.weight_type.width, 10);  // int32-lane kernels
+      d.weight_type.integer_bits = std::min(d.weight_type.integer_bits, d.weight_type.width);
+      d.weights = g.Raws(d.weight_type, static_cast<size_t>(n_in) * n_out);
+      d.biases = g.Raws(d.bias_type, n_out);
+      s.layers.push_back(Layer(name, g.Type(), d, {from}));
+    };
+    dense("dense_a", "a", s.inputs[0].size, n);
+    dense("dense_b", "b", s.inputs[1].size, n);
+    MergeSpec m;
+    m.kind = kinds[seed % 4];
+    if (m.kind == MergeKind::kConcatenate) {
+      m.shape1 = {n};
+      m.shape2 = {n};
+    }
+    s.layers.push_back(Layer("merge", g.Type(), m, {"dense_a", "dense_b"}));
+    const int merged = m.kind == MergeKind::kConcatenate ? 2 * n : n;
+    ActivationSpec act;
+    act.kind = seed % 3 == 0 ? ActivationKind::kThresholdedRelu : ActivationKind::kLeakyRelu;
+    act.n = merged;
+    act.param_type = g.Type();
+    act.param = g.RandomRaw(act.param_type);
+    s.layers.push_back(Layer("act", g.Type(), act, {"merge"}));
+    dense("head", "act", merged, g.Int(1, 5));
+    s.outputs = {"head", "merge"};
+    auto net = Network::Create(s);
+    ASSERT_TRUE(net.ok()) << "seed " << seed << ": " << net.status();
+    std::mt19937 rng(seed);
+    EXPECT_TRUE(batch_check::BatchesMatchReference(s, **net, rng)) << "seed " << seed;
+  }
+}
+
 // Convolutions at every batch size of kBatchSizes (the block path: the zero-padded input image in
 // int32 or int64 lanes, window rows copied or read in place) against the GMP reference: 1-D and
 // 2-D geometries, strides 1-3, padding on any side, windows spanning the padded width, and types
