@@ -19,6 +19,11 @@ namespace fpgaas::numerics::internal {
 namespace {
 
 FPGAAS_CLONES void ConvertFast(const FastConvert& c, const int64_t* x, int64_t* y, size_t n) {
+  if (!Rounds(c)) {  // truncation and plain rescaling: the rounding terms left out
+    ApplyConvertFrom<false>(
+        c, [x](size_t k) { return x[k]; }, y, n);
+    return;
+  }
   ApplyConvert(c, x, y, n);
 }
 

@@ -19,7 +19,9 @@ namespace {
 
 // One loop per overflow kind, so each vectorizes without a branch in the body: y[k] = c(x(k)) for
 // the int64 source values x(k) (an inlined callable: a load, or the arithmetic producing them).
-template <FastOverflow kKind, typename Source, typename Out>
+// kRound false: c rounds nothing (round_const, round_const_neg and conv_mask 0), so the rounding
+// terms are left out.
+template <FastOverflow kKind, bool kRound = true, typename Source, typename Out>
 FPGAAS_INLINE void ConvertLoop(const FastConvert& c, Source x, Out* y, size_t n) {
   const int unused = 64 - c.width;
   const uint64_t mask = c.width == 64 ? ~uint64_t{0} : (uint64_t{1} << c.width) - 1;
@@ -28,7 +30,7 @@ FPGAAS_INLINE void ConvertLoop(const FastConvert& c, Source x, Out* y, size_t n)
   const int64_t lo = c.lo, hi = c.hi;
   for (size_t k = 0; k < n; ++k) {
     const int64_t xk = x(k);
-    const int64_t rc = (xk < 0 ? rc_neg : rc_pos) + ((xk >> shift_right) & conv);
+    const int64_t rc = kRound ? (xk < 0 ? rc_neg : rc_pos) + ((xk >> shift_right) & conv) : 0;
     const int64_t v =
         static_cast<int64_t>(static_cast<uint64_t>((xk + rc) >> shift_right) << shift_left);
     int64_t r;
@@ -46,18 +48,23 @@ FPGAAS_INLINE void ConvertLoop(const FastConvert& c, Source x, Out* y, size_t n)
 }
 
 // ConvertLoop for c's overflow kind.
-template <typename Source, typename Out>
+template <bool kRound = true, typename Source, typename Out>
 FPGAAS_INLINE void ApplyConvertFrom(const FastConvert& c, Source x, Out* y, size_t n) {
   switch (c.kind) {
     case FastOverflow::kWrapSigned:
-      return ConvertLoop<FastOverflow::kWrapSigned>(c, x, y, n);
+      return ConvertLoop<FastOverflow::kWrapSigned, kRound>(c, x, y, n);
     case FastOverflow::kWrapUnsigned:
-      return ConvertLoop<FastOverflow::kWrapUnsigned>(c, x, y, n);
+      return ConvertLoop<FastOverflow::kWrapUnsigned, kRound>(c, x, y, n);
     case FastOverflow::kClamp:
-      return ConvertLoop<FastOverflow::kClamp>(c, x, y, n);
+      return ConvertLoop<FastOverflow::kClamp, kRound>(c, x, y, n);
     case FastOverflow::kZero:
-      return ConvertLoop<FastOverflow::kZero>(c, x, y, n);
+      return ConvertLoop<FastOverflow::kZero, kRound>(c, x, y, n);
   }
+}
+
+// Whether c rounds (ConvertLoop's kRound).
+FPGAAS_INLINE bool Rounds(const FastConvert& c) {
+  return c.round_const != 0 || c.round_const_neg != 0 || c.conv_mask != 0;
 }
 
 // y[k] = c(x[k]); kRelu: c(max(x[k], 0)) (a relu before the conversion, in the same pass).
