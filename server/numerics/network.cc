@@ -1623,10 +1623,30 @@ void Network::Impl::ElideMoves() {
 void Network::Impl::PlanArena() {
   const int n_buffers = static_cast<int>(buffers.size());
   const int n_inputs = static_cast<int>(inputs.size());
+  // A concatenation in order of two layers' distinct outputs holds them back to back: its output
+  // buffer is their home, each at its place in it, and the layer is skipped on the block path
+  // (the per-sample path copies each value onto itself). A buffer belongs to one home at most.
+  std::vector<int> home(n_buffers);
+  std::iota(home.begin(), home.end(), 0);
+  std::vector<size_t> at_home(n_buffers, 0);
+  std::vector<bool> grouped(n_buffers, false);
+  for (CompiledLayer& l : layers) {
+    if (l.kind != OpKind::kExtra || l.skip_in_block || !l.block_extra->concatenates_in_order() ||
+        l.block_in_buffers.size() != 2) {
+      continue;
+    }
+    const int a = l.block_in_buffers[0], b = l.block_in_buffers[1], c = l.block_out_buffer;
+    if (a == b || a < n_inputs || b < n_inputs || grouped[a] || grouped[b] || grouped[c]) continue;
+    home[a] = home[b] = c;
+    at_home[b] = static_cast<size_t>(buffers[a].size);
+    grouped[a] = grouped[b] = grouped[c] = true;
+    l.skip_in_block = true;
+  }
+  // Lifetimes in layer steps, a home's spanning its members'.
   std::vector<int> first(n_buffers, INT_MAX), last(n_buffers, -1);
   auto use = [&](int b, int step) {
-    first[b] = std::min(first[b], step);
-    last[b] = std::max(last[b], step);
+    first[home[b]] = std::min(first[home[b]], step);
+    last[home[b]] = std::max(last[home[b]], step);
   };
   for (int b = 0; b < n_inputs; ++b) use(b, -1);
   for (int k = 0; k < static_cast<int>(layers.size()); ++k) {
@@ -1637,10 +1657,12 @@ void Network::Impl::PlanArena() {
     use(l.block_out_buffer, k);
   }
   for (int b : output_buffers) use(b, static_cast<int>(layers.size()));
-  std::vector<int> order(n_buffers);
-  std::iota(order.begin(), order.end(), 0);
+  std::vector<int> order;
+  for (int b = 0; b < n_buffers; ++b) {
+    if (home[b] == b) order.push_back(b);
+  }
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return first[a] < first[b]; });
-  // First fit: each buffer at the lowest offset clear of every placed buffer alive with it.
+  // First fit: each home at the lowest offset clear of every placed home alive with it.
   std::vector<int> placed;
   arena_size = 0;
   for (int b : order) {
@@ -1659,6 +1681,9 @@ void Network::Impl::PlanArena() {
     buffers[b].offset = at;
     arena_size = std::max(arena_size, at + static_cast<size_t>(buffers[b].size));
     placed.push_back(b);
+  }
+  for (int b = 0; b < n_buffers; ++b) {
+    if (home[b] != b) buffers[b].offset = buffers[home[b]].offset + at_home[b];
   }
 }
 

@@ -1145,6 +1145,7 @@ class FunctionLayer final : public ExtraLayer {
     }
   }
   bool RunsWideBlocks() const override { return block_ != nullptr; }
+  void set_concatenates_in_order() { concatenates_in_order_ = true; }
 
  private:
   std::function<void(const int64_t* const*, int64_t*)> f_;
@@ -1407,7 +1408,7 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
       for (int64_t i = 0; i < inner1; ++i) map.push_back({0, static_cast<int>(o * inner1 + i)});
       for (int64_t i = 0; i < inner2; ++i) map.push_back({1, static_cast<int>(o * inner2 + i)});
     }
-    return std::make_unique<FunctionLayer>(
+    auto layer = std::make_unique<FunctionLayer>(
         n1 + n2,
         [a, b, res, outer, inner1, inner2](const int64_t* const* xs, int64_t* y) {
           for (int64_t o = 0; o < outer; ++o) {
@@ -1416,6 +1417,9 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileMerge(const LayerSpec& s, con
           }
         },
         RowMapBlock(std::move(map), {a, b}, res));
+    const std::optional<FastConvert> ca = MakeFastConvert(a, res), cb = MakeFastConvert(b, res);
+    if (outer == 1 && ca && ca->identity && cb && cb->identity) layer->set_concatenates_in_order();
+    return layer;
   }
   if (m.kind == MergeKind::kDot) {
     const FixedType acc = m.accum_type;

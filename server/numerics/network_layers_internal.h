@@ -48,6 +48,10 @@ class ExtraLayer {
   // holds every input raw unchanged): output value j is input value moved_rows()[j], or 0 where
   // that is -1. Empty for every other layer.
   const std::vector<int>& moved_rows() const { return moved_rows_; }
+  // A concatenation whose output is its first input's values, then its second's, each raw
+  // unchanged (the result type holds both input types' raws, nothing interleaved): with the
+  // inputs placed back to back in the arena it has nothing to move (Network::Impl::PlanArena).
+  bool concatenates_in_order() const { return concatenates_in_order_; }
   // This layer reading its input through such a move: a layer computing, from an input x of
   // `source_size` values, what this one computes from x'[j] = x[rows[j]] (0 where -1), without
   // materializing x'. nullptr when the layer has no such form (then the move runs as a layer).
@@ -78,6 +82,7 @@ class ExtraLayer {
   int64_t macs_ = 0;
   std::vector<int> in_sizes_;
   std::vector<int> moved_rows_;
+  bool concatenates_in_order_ = false;
 };
 
 // nnet::sigmoid / nnet::tanh tables (init_sigmoid_table / init_tanh_table, raw table_type

@@ -753,8 +753,9 @@ TEST(GraphLayers, MergesInBatchesMatchTheReference) {
 // Dense layers on two inputs, a merge of their results, an activation with a block form and a
 // dense head: a graph whose every layer takes wide blocks (int32-lane dense kernels split into
 // 64-lane parts, element-wise rows), so batches of 128 or more run as 128-lane blocks with the
-// arena's buffers sharing memory (Network::Impl::PlanArena); every batch size of kBatchSizes
-// against the GMP reference, the merge's result a second output.
+// arena's buffers sharing memory (Network::Impl::PlanArena; a concatenation's inputs placed in
+// its own buffer); every batch size of kBatchSizes against the GMP reference, the merge's result
+// a second output.
 TEST(GraphLayers, DenseAndMergeGraphsInWideBlocksMatchTheReference) {
   const MergeKind kinds[] = {MergeKind::kAdd, MergeKind::kMultiply, MergeKind::kMaximum,
                              MergeKind::kConcatenate};
@@ -763,6 +764,9 @@ TEST(GraphLayers, DenseAndMergeGraphsInWideBlocksMatchTheReference) {
     NetworkSpec s;
     const int n = g.Int(1, 6);
     s.inputs = {{"a", g.Type(), g.Int(1, 8)}, {"b", g.Type(), g.Int(1, 8)}};
+    // A concatenation of one type into itself moves nothing: its inputs share its buffer.
+    const bool concatenate = kinds[seed % 4] == MergeKind::kConcatenate;
+    const FixedType joined = g.Type();
     auto dense = [&](const std::string& name, const std::string& from, int n_in, int n_out) {
       DenseSpec d;
       d.n_in = n_in;
@@ -774,7 +778,8 @@ TEST(GraphLayers, DenseAndMergeGraphsInWideBlocksMatchTheReference) {
       d.weight_type.integer_bits = std::min(d.weight_type.integer_bits, d.weight_type.width);
       d.weights = g.Raws(d.weight_type, static_cast<size_t>(n_in) * n_out);
       d.biases = g.Raws(d.bias_type, n_out);
-      s.layers.push_back(Layer(name, g.Type(), d, {from}));
+      const FixedType res = g.Type();
+      s.layers.push_back(Layer(name, concatenate && name != "head" ? joined : res, d, {from}));
     };
     dense("dense_a", "a", s.inputs[0].size, n);
     dense("dense_b", "b", s.inputs[1].size, n);
@@ -784,7 +789,9 @@ TEST(GraphLayers, DenseAndMergeGraphsInWideBlocksMatchTheReference) {
       m.shape1 = {n};
       m.shape2 = {n};
     }
-    s.layers.push_back(Layer("merge", g.Type(), m, {"dense_a", "dense_b"}));
+    const FixedType merged_type = g.Type();
+    s.layers.push_back(
+        Layer("merge", concatenate ? joined : merged_type, m, {"dense_a", "dense_b"}));
     const int merged = m.kind == MergeKind::kConcatenate ? 2 * n : n;
     ActivationSpec act;
     act.kind = seed % 3 == 0 ? ActivationKind::kThresholdedRelu : ActivationKind::kLeakyRelu;
