@@ -246,6 +246,11 @@ struct Network::Impl {
   bool sequential = true;
   // A graph network whose layers all run blocks of kWideBlock lanes (PlanWideBlocks).
   bool wide_blocks = false;
+  // Graph networks: network input k's place in RunGraphBlock's int32 arena (in values per lane),
+  // or -1: an input whose raws fit int32 and that only int32-lane dense layers read is unpacked
+  // there, in the kernels' kBlock-lane parts, instead of as int64 raws (PlanInt32Inputs).
+  std::vector<int> input_offset32;
+  size_t arena_size32 = 0;
 
   // Runs `count` <= lanes samples as one block of `lanes` lanes.
   void RunBlock(const uint8_t* in, uint8_t* out, int count, int lanes,
@@ -271,11 +276,15 @@ struct Network::Impl {
   // not overlap its own: a block's working set then stays in the core's caches. A layer's inputs
   // and outputs never share memory. After FuseEpilogues.
   void PlanArena();
+  // Sets input_offset32 and arena_size32. After PlanArena.
+  void PlanInt32Inputs();
   // Sets wide_blocks: every layer RunGraphBlock runs is an int32 fast dense layer (RunDenseFast
   // splits a wide block into kBlock-lane parts) or an extra layer that RunsWideBlocks. After
   // FuseEpilogues.
   void PlanWideBlocks();
-  void RunDenseFast(const CompiledLayer& l, const int64_t* x, int64_t* y, int lanes) const;
+  // x32_ready: the input already in int32 lanes (kBlock-lane parts in a wide block), or nullptr.
+  void RunDenseFast(const CompiledLayer& l, const int64_t* x, const int32_t* x32_ready, int64_t* y,
+                    int lanes) const;
   void RunLayer(const CompiledLayer& l, const int64_t* x, int64_t* y, int count, int lanes) const;
   void RunSoftmaxSample(const CompiledLayer& l, const int64_t* x, int64_t* y) const;
   void RunSoftmaxSlice(const CompiledLayer& l, const int64_t* x, int64_t* y, int n) const;
@@ -795,6 +804,7 @@ absl::StatusOr<std::unique_ptr<Network>> Network::Create(NetworkSpec spec) {
     impl->ElideMoves();
     impl->FuseEpilogues();
     impl->PlanArena();
+    impl->PlanInt32Inputs();
     impl->PlanWideBlocks();
   }
   return std::unique_ptr<Network>(new Network(std::move(impl)));
@@ -1473,21 +1483,30 @@ namespace {
 // body network inside the outer network's run, on the same thread.
 class ArenaLease {
  public:
-  explicit ArenaLease(size_t size) {
+  // size int64 values, and size32 int32 ones (data32()).
+  explicit ArenaLease(size_t size, size_t size32 = 0) {
     Levels& levels = ThreadLevels();
-    if (levels.arenas.size() <= levels.depth) levels.arenas.emplace_back();
-    std::vector<int64_t>& arena = levels.arenas[levels.depth++];
+    if (levels.arenas.size() <= levels.depth) {
+      levels.arenas.emplace_back();
+      levels.arenas32.emplace_back();
+    }
+    std::vector<int64_t>& arena = levels.arenas[levels.depth];
+    std::vector<int32_t>& arena32 = levels.arenas32[levels.depth++];
     if (arena.size() < size) arena.resize(size);
+    if (arena32.size() < size32) arena32.resize(size32);
     data_ = arena.data();  // stays valid when `arenas` grows (moving a vector keeps its buffer)
+    data32_ = arena32.data();
   }
   ~ArenaLease() { --ThreadLevels().depth; }
   ArenaLease(const ArenaLease&) = delete;
   ArenaLease& operator=(const ArenaLease&) = delete;
   int64_t* data() const { return data_; }
+  int32_t* data32() const { return data32_; }
 
  private:
   struct Levels {
     std::vector<std::vector<int64_t>> arenas;
+    std::vector<std::vector<int32_t>> arenas32;
     size_t depth = 0;
   };
   static Levels& ThreadLevels() {
@@ -1495,6 +1514,7 @@ class ArenaLease {
     return levels;
   }
   int64_t* data_ = nullptr;
+  int32_t* data32_ = nullptr;
 };
 
 }  // namespace
@@ -1538,8 +1558,8 @@ void Network::Impl::RunGraph(const uint8_t* const* in, uint8_t* const* out, size
   }
 }
 
-void Network::Impl::RunDenseFast(const CompiledLayer& l, const int64_t* x, int64_t* y,
-                                 int lanes) const {
+void Network::Impl::RunDenseFast(const CompiledLayer& l, const int64_t* x, const int32_t* x32_ready,
+                                 int64_t* y, int lanes) const {
   BlockScratch& scratch = ThreadScratch();
   const size_t n_in_lanes = static_cast<size_t>(l.n_in) * lanes;
   const size_t n_out_lanes = static_cast<size_t>(l.n_out) * lanes;
@@ -1555,10 +1575,18 @@ void Network::Impl::RunDenseFast(const CompiledLayer& l, const int64_t* x, int64
     return;
   }
   // int32 lanes: the input type fits int32 whenever these kernels were planned for it.
-  int32_t* x32 = BlockScratch::Sized(scratch.a32, n_in_lanes);
+  const int32_t* x32 = x32_ready;
+  if (x32 == nullptr) {
+    int32_t* narrowed = BlockScratch::Sized(scratch.a32, n_in_lanes);
+    if (lanes > kBlock) {
+      internal::NarrowRawsToParts(x, l.n_in, lanes, narrowed);
+    } else {
+      internal::NarrowRaws(x, narrowed, n_in_lanes);
+    }
+    x32 = narrowed;
+  }
   int32_t* y32 = BlockScratch::Sized(scratch.b32, n_out_lanes);
   if (lanes > kBlock) {  // a wide block: the kBlock-lane kernels on each part
-    internal::NarrowRawsToParts(x, l.n_in, lanes, x32);
     for (int p = 0; p < lanes / kBlock; ++p) {
       const int32_t* xp = x32 + static_cast<size_t>(p) * l.n_in * kBlock;
       int32_t* yp = y32 + static_cast<size_t>(p) * l.n_out * kBlock;
@@ -1577,7 +1605,6 @@ void Network::Impl::RunDenseFast(const CompiledLayer& l, const int64_t* x, int64
     }
     return;
   }
-  internal::NarrowRaws(x, x32, n_in_lanes);
   if (l.dense_kernel == internal::DenseKernelKind::kFast32) {
     internal::DenseFastBlock32(x32, lanes, l.weights32.data(), l.bias32.data(), l.n_in, l.n_out,
                                l.plan.params, e, y32);
@@ -1687,6 +1714,30 @@ void Network::Impl::PlanArena() {
   }
 }
 
+void Network::Impl::PlanInt32Inputs() {
+  const int n_inputs = static_cast<int>(inputs.size());
+  std::vector<bool> int32_only(n_inputs, true);
+  for (int b : output_buffers) {
+    if (b < n_inputs) int32_only[b] = false;
+  }
+  for (const CompiledLayer& l : layers) {
+    if (l.skip_in_block) continue;
+    const bool int32_dense =
+        l.kind == OpKind::kDense && (l.dense_kernel == internal::DenseKernelKind::kFast32 ||
+                                     l.dense_kernel == internal::DenseKernelKind::kWrap32);
+    for (int b : l.kind == OpKind::kExtra ? l.block_in_buffers : l.in_buffers) {
+      if (b < n_inputs && !int32_dense) int32_only[b] = false;
+    }
+  }
+  input_offset32.assign(n_inputs, -1);
+  arena_size32 = 0;
+  for (int k = 0; k < n_inputs; ++k) {
+    if (!int32_only[k] || !FitsInt32(buffers[k].type)) continue;
+    input_offset32[k] = static_cast<int>(arena_size32);
+    arena_size32 += static_cast<size_t>(buffers[k].size);
+  }
+}
+
 void Network::Impl::PlanWideBlocks() {
   wide_blocks = std::all_of(layers.begin(), layers.end(), [](const CompiledLayer& l) {
     if (l.skip_in_block) return true;
@@ -1735,12 +1786,26 @@ void Network::Impl::FuseEpilogues() {
 
 void Network::Impl::RunGraphBlock(const uint8_t* const* in, uint8_t* const* out, int count,
                                   int lanes) const {
-  const ArenaLease lease(arena_size * lanes);
+  const ArenaLease lease(arena_size * lanes, arena_size32 * lanes);
   int64_t* arena = lease.data();
+  int32_t* arena32 = lease.data32();
   absl::InlinedVector<const int64_t*, 4> xs;  // no allocation per block
   for (size_t k = 0; k < inputs.size(); ++k) {
     const Buffer& b = buffers[k];
-    internal::UnpackBlock(b.type, in[k], b.size, count, lanes, arena + b.offset * lanes);
+    if (input_offset32[k] < 0) {
+      internal::UnpackBlock(b.type, in[k], b.size, count, lanes, arena + b.offset * lanes);
+      continue;
+    }
+    int32_t* x32 = arena32 + static_cast<size_t>(input_offset32[k]) * lanes;
+    if (lanes <= kBlock) {
+      internal::UnpackBlock32(b.type, in[k], b.size, count, lanes, x32);
+      continue;
+    }
+    const size_t part_bytes = static_cast<size_t>(kBlock) * b.size * b.type.container_bytes();
+    for (int p = 0; p < lanes / kBlock; ++p) {  // a wide block holds `lanes` samples
+      internal::UnpackBlock32(b.type, in[k] + p * part_bytes, b.size, kBlock, kBlock,
+                              x32 + static_cast<size_t>(p) * b.size * kBlock);
+    }
   }
   for (const CompiledLayer& l : layers) {
     if (l.skip_in_block) continue;
@@ -1751,7 +1816,11 @@ void Network::Impl::RunGraphBlock(const uint8_t* const* in, uint8_t* const* out,
       for (int b : l.block_in_buffers) xs.push_back(arena + buffers[b].offset * lanes);
       l.block_extra->RunBlock(xs.data(), y, count, lanes);
     } else if (l.kind == OpKind::kDense && l.dense_kernel != internal::DenseKernelKind::kGeneral) {
-      RunDenseFast(l, x, y, lanes);
+      const int from = l.in_buffers[0];
+      const bool int32_input = from < static_cast<int>(inputs.size()) && input_offset32[from] >= 0;
+      RunDenseFast(
+          l, x, int32_input ? arena32 + static_cast<size_t>(input_offset32[from]) * lanes : nullptr,
+          y, lanes);
     } else {
       // Every lane: the lanes past `count` must hold raw values for the layers after this one.
       RunLayer(l, x, y, lanes, lanes);
