@@ -1119,6 +1119,11 @@ FPGAAS_NUMERICS_CLONES void ThresholdRow(const int64_t* x, int sx, int64_t theta
                                          size_t n) {
   for (size_t b = 0; b < n; ++b) y[b] = (x[b] << sx) > theta ? y[b] : 0;
 }
+// ThresholdRow where res_t(x) is x itself: y[b] = x[b] where (x[b] << sx) > theta, else 0.
+FPGAAS_NUMERICS_CLONES void ThresholdCopyRow(const int64_t* x, int sx, int64_t theta, int64_t* y,
+                                             size_t n) {
+  for (size_t b = 0; b < n; ++b) y[b] = (x[b] << sx) > theta ? x[b] : 0;
+}
 // relu with a maximum: y[b] = 0 where x[b] < 0, max_res where x[b] > max, else keeps its value.
 FPGAAS_NUMERICS_CLONES void ReluMaxRow(const int64_t* x, int64_t max, int64_t max_res, int64_t* y,
                                        size_t n) {
@@ -1725,6 +1730,10 @@ absl::StatusOr<std::unique_ptr<ExtraLayer>> CompileActivation(const LayerSpec& s
         block = [pos = *in_to_res, theta_f, sx, n](const int64_t* const* xs, int64_t* y,
                                                    int lanes) {
           const size_t all = static_cast<size_t>(n) * lanes;  // every row at once
+          if (pos.identity) {
+            ThresholdCopyRow(xs[0], sx, theta_f, y, all);
+            return;
+          }
           ConvertRaws(pos, xs[0], y, all);
           ThresholdRow(xs[0], sx, theta_f, y, all);
         };
