@@ -13,7 +13,7 @@
 // FPGAAS_NUMERICS_AVX512_CLONE is 1 when FPGAAS_NUMERICS_CLONES includes the AVX-512 clone: only
 // then does FPGAAS_CPU_HAS_AVX512() inside such a function mean "this is code compiled for
 // AVX-512". FPGAAS_CPU_HAS_AVX512() is also the test for the explicit-ISA kernel files built with
-// the same four AVX-512 subsets (server/numerics/CMakeLists.txt).
+// the same five AVX-512 subsets (server/numerics/CMakeLists.txt).
 #ifndef FPGAAS_NUMERICS_CLONES
 #if defined(__x86_64__) && !defined(__clang__)
 #define FPGAAS_NUMERICS_CLONES __attribute__((target_clones("default", "avx2", "arch=x86-64-v4")))
