@@ -10,8 +10,9 @@
 // on the caller's thread (no hand-off to a worker, whose wake-up costs more than a short kernel),
 // when the slot allows it (ExecutionSlot::may_run_inline) and the model's recent batches say it
 // takes at most run_to_completion_limit. As soon as requests queue or a batch runs, the workers
-// batch them as before; a request never overtakes a queued one. No lock is held while it runs:
-// the slot is claimed.
+// batch them as before; a request never overtakes a queued one. A request that is a full batch by
+// itself (full_batch_inline_limit) runs inline on any idle slot even while others run batches:
+// there is nothing to batch it with. No lock is held while it runs: the slot is claimed.
 //
 // Cancelled and expired requests leave the queue without device work: a reaper thread (one per
 // scheduler, besides the workers) answers them at their deadline, or as soon as NotifyCancelled
@@ -108,6 +109,11 @@ struct SchedulerOptions {
   // device, unpacking; estimated per sample from the model's recent batches, in the scheduler's
   // clock) is at most this. Zero = always hand off to a worker.
   absl::Duration run_to_completion_limit = absl::Microseconds(100);
+  // A request that fills a batch by itself (batch_size at least the largest preferred batch size,
+  // or max_batch_size without preferred sizes) gains nothing from the batcher: it also runs to
+  // completion while other slots run batches (a slot idle, nothing queued) when it is expected to
+  // take at most this. Zero = only under run_to_completion_limit's rule.
+  absl::Duration full_batch_inline_limit = absl::Microseconds(500);
 };
 
 class ModelScheduler {

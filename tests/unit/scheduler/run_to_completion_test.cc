@@ -1,6 +1,7 @@
 // Run to completion (scheduler.h): a request that finds the queue empty and a slot idle runs on the
-// thread calling Enqueue; everything else keeps the batcher's behaviour. No timed assertions: where
-// a test needs "this has not happened", it checks state the scheduler must already have.
+// thread calling Enqueue (every slot idle, unless it is a full batch by itself); everything else
+// keeps the batcher's behaviour. No timed assertions: where a test needs "this has not happened",
+// it checks state the scheduler must already have.
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -27,6 +28,10 @@ constexpr int kValues = 2;  // values per sample
 // One scheduler over a FakeDevice, recording each request's outcome and delivering thread.
 class Harness {
  public:
+  // The scheduler answers what is still queued before the records below go (a test that stops
+  // early).
+  ~Harness() { scheduler_.reset(); }
+
   void Start(int slots, bool run_inline = true,
              absl::Duration limit = absl::Microseconds(100),
              absl::Duration delay = absl::ZeroDuration(), ModelMetrics* metrics = nullptr) {
@@ -54,6 +59,7 @@ class Harness {
     options.max_batch_size = 16;
     options.max_queue_delay = delay;
     options.run_to_completion_limit = limit;
+    options.full_batch_inline_limit = full_batch_limit_;
     auto scheduler = ModelScheduler::Create(options, model_.get(), &clock_, metrics);
     ASSERT_TRUE(scheduler.ok()) << scheduler.status();
     scheduler_ = std::move(*scheduler);
@@ -117,6 +123,7 @@ class Harness {
 
   RecordingClock clock_;
   absl::Duration compute_time_per_sample_ = absl::Microseconds(1);
+  absl::Duration full_batch_limit_ = absl::Microseconds(500);
   DeviceModelSpec spec_;
   std::shared_ptr<FakeDevice> device_;
   std::unique_ptr<LoadedModel> model_;
@@ -246,6 +253,75 @@ TEST_F(RunToCompletionTest, WithOneSlotBusyTheNextRequestGoesToTheBatcher) {
   EXPECT_EQ(scheduler_->inline_runs(), 1);
   EXPECT_NE(Thread("b"), std::this_thread::get_id());
   for (const char* id : {"a", "b"}) EXPECT_TRUE(Outcome(id).ok()) << id;
+}
+
+// A request that fills a batch by itself (16 = max_batch_size here) has nothing to wait for: it
+// runs on its caller's thread on the idle slot while the other slot runs a batch.
+TEST_F(RunToCompletionTest, FullBatchRunsInlineBesideABusySlot) {
+  Start(2);
+  WarmUp();
+  device_->HoldExecutions();
+  std::thread first([this] { Enqueue(Request("a")); });
+  device_->AwaitHeld(1);
+  std::thread::id caller;
+  std::thread second([this, &caller] {
+    caller = std::this_thread::get_id();
+    Enqueue(Request("full", 16, 5.0f));
+  });
+  device_->AwaitHeld(2);
+  EXPECT_EQ(scheduler_->queue_depth(), 0);
+  EXPECT_EQ(scheduler_->inline_runs(), 2);
+  device_->ReleaseExecutions();
+  first.join();
+  second.join();
+  Await(3);
+  EXPECT_EQ(Thread("full"), caller);
+  absl::StatusOr<InferenceResult> full = Outcome("full");
+  ASSERT_TRUE(full.ok()) << full.status();
+  EXPECT_EQ(full->batch_size, 16);
+  std::vector<FakeDevice::Execution> executions = device_->executions();
+  ASSERT_EQ(executions.size(), 3u);
+  EXPECT_EQ(executions[1].batch + executions[2].batch, 17);  // a and full, one execution each
+}
+
+// ... but never ahead of a queued request: with one waiting for company (max_queue_delay), a full
+// batch queues behind it although the slot is idle.
+TEST_F(RunToCompletionTest, FullBatchQueuesBehindAWaitingRequest) {
+  Start(1, true, absl::Microseconds(100), /*delay=*/absl::Microseconds(50));
+  Enqueue(Request("warm-up", 16));  // a full batch goes at once; the first runs on the worker
+  Await(1);
+  Enqueue(Request("small"));
+  EXPECT_EQ(scheduler_->queue_depth(), 1);
+  Enqueue(Request("full", 16));
+  ASSERT_EQ(scheduler_->inline_runs(), 0);  // run on this thread, it would be done by now
+  Await(3);  // small goes once full does not fit beside it, then full
+  EXPECT_EQ(Order(), (std::vector<std::string>{"warm-up", "small", "full"}));
+  EXPECT_NE(Thread("full"), std::this_thread::get_id());
+  EXPECT_EQ(scheduler_->inline_runs(), 0);
+}
+
+// A full batch expected to take longer than full_batch_inline_limit is handed off.
+TEST_F(RunToCompletionTest, FullBatchOverItsLimitIsHandedOff) {
+  compute_time_per_sample_ = absl::Microseconds(60);
+  full_batch_limit_ = absl::Microseconds(500);
+  Start(1);
+  WarmUp();                      // 60 us per sample measured
+  Enqueue(Request("eight", 8));  // 480 us expected, not a full batch: to the worker
+  Await(2);
+  Enqueue(Request("full", 16));  // 960 us expected: to the worker
+  Await(3);
+  EXPECT_NE(Thread("eight"), std::this_thread::get_id());
+  EXPECT_NE(Thread("full"), std::this_thread::get_id());
+  EXPECT_EQ(scheduler_->inline_runs(), 0);
+  Harness longer;
+  longer.compute_time_per_sample_ = absl::Microseconds(60);
+  longer.full_batch_limit_ = absl::Milliseconds(1);
+  longer.Start(1);
+  longer.WarmUp();
+  longer.Enqueue(longer.Request("full", 16));  // 960 us expected: within 1 ms, inline
+  EXPECT_TRUE(longer.Delivered("full"));
+  EXPECT_EQ(longer.Thread("full"), std::this_thread::get_id());
+  EXPECT_EQ(longer.scheduler_->inline_runs(), 1);
 }
 
 // A request queued behind an inline run can still be cancelled: the reaper answers it while the
