@@ -119,6 +119,21 @@ void BM_PackFp32ToApFixed16_6(benchmark::State& state) {
 }
 BENCHMARK(BM_PackFp32ToApFixed16_6)->Arg(4096)->Arg(65536)->Arg(1 << 20);
 
+// A response's outputs: packed ap_fixed<14,4> (muon_pt's output type) back to FP32.
+void BM_UnpackApFixed14_4ToFp32(benchmark::State& state) {
+  const FixedType t = T("ap_fixed<14,4>");
+  std::vector<uint8_t> packed(state.range(0) * 2);
+  std::mt19937_64 rng(5);
+  for (uint8_t& b : packed) b = static_cast<uint8_t>(rng());
+  std::vector<float> out(state.range(0));
+  for (auto _ : state) {
+    UnpackElements(t, packed.data(), out.size(), ElementType::kFp32, out.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * out.size());
+}
+BENCHMARK(BM_UnpackApFixed14_4ToFp32)->Arg(1024);
+
 // Wire types other than FP32 into ap_fixed<16,6> (the issue-12 gap: UINT16 tensors vs FP32).
 template <ElementType kType, typename C>
 void BM_PackToApFixed16_6(benchmark::State& state) {

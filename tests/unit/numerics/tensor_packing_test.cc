@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "server/numerics/fixed_point_internal.h"
 #include "tests/unit/numerics/reference_network.h"
 
 namespace fpgaas::numerics {
@@ -252,6 +253,43 @@ TEST(UnpackElementsTest, FloatsExactIntegersTruncatedAndSaturated) {
   double d[4];
   UnpackElements(t, packed.data(), 4, ElementType::kFp64, d);
   EXPECT_EQ(d[3], -32.0);
+}
+
+// Every width, signedness, container and a wide range of fractional bits (both sides of the
+// 53-bit and |F| <= 960 limits of the one-loop path): FP32 and FP64 outputs are ToDouble's value,
+// rounded to float once.
+TEST(UnpackElementsTest, FloatsAreToDoublesValueForEveryType) {
+  std::mt19937_64 rng(7);
+  for (int width = 1; width <= 64; ++width) {
+    for (bool is_signed : {true, false}) {
+      for (int f : {-1000, -961, -960, -70, -3, 0, 1, 17, 52, 80, 960, 961, 1100}) {
+        FixedType t;
+        t.width = width;
+        t.integer_bits = width - f;
+        t.is_signed = is_signed;
+        const int cb = t.container_bytes();
+        std::vector<int64_t> raws = {static_cast<int64_t>(internal::MinRaw(t)),
+                                     static_cast<int64_t>(internal::MaxRaw(t)), 0, 1, -1};
+        for (int k = 0; k < 40; ++k) raws.push_back(static_cast<int64_t>(rng()));
+        std::vector<uint8_t> packed(raws.size() * cb);
+        for (size_t k = 0; k < raws.size(); ++k) {
+          raws[k] = internal::WrapToWidth(t, raws[k]);
+          PackRaw(t, raws[k], packed.data() + k * cb);
+        }
+        std::vector<float> f32(raws.size());
+        std::vector<double> f64(raws.size());
+        UnpackElements(t, packed.data(), raws.size(), ElementType::kFp32, f32.data());
+        UnpackElements(t, packed.data(), raws.size(), ElementType::kFp64, f64.data());
+        for (size_t k = 0; k < raws.size(); ++k) {
+          const double v = ToDouble(t, raws[k]);
+          ASSERT_EQ(std::bit_cast<uint64_t>(f64[k]), std::bit_cast<uint64_t>(v))
+              << t.ToString() << " raw " << raws[k];
+          ASSERT_EQ(std::bit_cast<uint32_t>(f32[k]), std::bit_cast<uint32_t>(static_cast<float>(v)))
+              << t.ToString() << " raw " << raws[k];
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
