@@ -22,7 +22,7 @@ struct LayerNormConsts {
 
 // 8 * K lanes of one row (its value i at x[i * row]); K vectors at a time: independent
 // dependency chains through the serial sums and the table read, and each conversion step's
-// branch taken once for all K (ApplyN). scratch holds 8 * K * dim values.
+// branch taken once for all K (ApplyShaped). scratch holds 8 * K * dim values.
 template <int K>
 FPGAAS_LANES_INLINE void LayerNormLanes(const LayerNormKernelPlan& p, const LayerNormConsts& c,
                                         const int64_t* x, int64_t* y, size_t row,
@@ -33,30 +33,30 @@ FPGAAS_LANES_INLINE void LayerNormLanes(const LayerNormKernelPlan& p, const Laye
   for (int k = 0; k < K; ++k) s[k] = Zero();
   for (int i = 0; i < dim; ++i) {
     for (int k = 0; k < K; ++k) v[k] = LoadLanes(x + i * row + 8 * k);
-    ApplyN(c.in_to_accum, v);
+    ApplyShaped(c.in_to_accum, v);
     for (int k = 0; k < K; ++k) {
       StoreLanes(scratch + 8 * (k * dim + i), v[k]);
       s[k] = Add(s[k], v[k]);
     }
-    ApplyN(c.sum_to_accum, s);
+    ApplyShaped(c.sum_to_accum, s);
   }
   for (int k = 0; k < K; ++k) mean[k] = Mul32(s[k], c.k_inv);
-  ApplyN(c.product_to_accum, mean);
+  ApplyShaped(c.product_to_accum, mean);
   // The differences e and the sum of their squares.
   for (int k = 0; k < K; ++k) s[k] = Zero();
   for (int i = 0; i < dim; ++i) {
     for (int k = 0; k < K; ++k) v[k] = Sub(LoadLanes(scratch + 8 * (k * dim + i)), mean[k]);
-    ApplyN(c.sum_to_accum, v);
+    ApplyShaped(c.sum_to_accum, v);
     for (int k = 0; k < K; ++k) {
       StoreLanes(scratch + 8 * (k * dim + i), v[k]);
       v[k] = Mul32(v[k], v[k]);
     }
-    ApplyN(c.product_to_accum, v);
+    ApplyShaped(c.product_to_accum, v);
     for (int k = 0; k < K; ++k) s[k] = Add(s[k], v[k]);
-    ApplyN(c.sum_to_accum, s);
+    ApplyShaped(c.sum_to_accum, s);
   }
   for (int k = 0; k < K; ++k) s[k] = Mul32(s[k], c.k_inv);
-  ApplyN(c.product_to_accum, s);  // var
+  ApplyShaped(c.product_to_accum, s);  // var
   for (int k = 0; k < K; ++k) {
     // The table index: var * table_size / 2^shift truncated toward zero, its low 32 bits,
     // clamped.
@@ -74,7 +74,7 @@ FPGAAS_LANES_INLINE void LayerNormLanes(const LayerNormKernelPlan& p, const Laye
       const I64x8 est = p.scaled_fits_int32 ? Mul32(es, t[k]) : MulLo64(es, t[k]);
       v[k] = Add(Sll(est, c.product_shift), bias);
     }
-    ApplyN(c.to_result, v);
+    ApplyShaped(c.to_result, v);
     for (int k = 0; k < K; ++k) StoreLanes(y + i * row + 8 * k, v[k]);
   }
 }

@@ -38,8 +38,8 @@ struct SoftmaxConsts {
 };
 
 // 8 * K lanes of one slice (its value j at x[j * row_step]); K vectors at a time, each
-// step's conversion branches taken once for all K (ApplyN) and K independent chains through the
-// table reads. scratch holds 8 * K * n values.
+// step's conversion branches taken once for all K (ApplyShaped) and K independent chains through
+// the table reads. scratch holds 8 * K * n values.
 template <int K>
 FPGAAS_LANES_INLINE void SoftmaxLanes(const SoftmaxKernelPlan& p, const SoftmaxConsts& c,
                                       const ReduceRuns& runs, const int64_t* x, int64_t* y,
@@ -63,7 +63,7 @@ FPGAAS_LANES_INLINE void SoftmaxLanes(const SoftmaxKernelPlan& p, const SoftmaxC
         const I64x8 xj = LoadLanes(x + j * row_step + 8 * k);
         v[k] = p.stable ? Sub(max[k], xj) : xj;
       }
-      if (p.stable) ApplyN(c.norm, v);
+      if (p.stable) ApplyShaped(c.norm, v);
       for (int k = 0; k < K; ++k) {
         v[k] = Gather(p.exp_table, Srl(And(v[k], c.exp_mask), c.exp_shift));
         StoreLanes(scratch + 8 * (j * K + k), v[k]);
@@ -71,7 +71,7 @@ FPGAAS_LANES_INLINE void SoftmaxLanes(const SoftmaxKernelPlan& p, const SoftmaxC
       int level = 0;
       for (int pairs = i; pairs & 1; pairs >>= 1, ++level) {
         for (int k = 0; k < K; ++k) v[k] = Add(pending[level][k], v[k]);
-        ApplyN(c.add, v);
+        ApplyShaped(c.add, v);
       }
       for (int k = 0; k < K; ++k) pending[level][k] = v[k];
     }
@@ -80,9 +80,9 @@ FPGAAS_LANES_INLINE void SoftmaxLanes(const SoftmaxKernelPlan& p, const SoftmaxC
   for (int k = 0; k < K; ++k) v[k] = run_sum[runs.count - 1][k];
   for (int r = runs.count - 2; r >= 0; --r) {
     for (int k = 0; k < K; ++k) v[k] = Add(run_sum[r][k], v[k]);
-    ApplyN(c.add, v);
+    ApplyShaped(c.add, v);
   }
-  ApplyN(c.inv_inp, v);
+  ApplyShaped(c.inv_inp, v);
   I64x8 inv[K];
   for (int k = 0; k < K; ++k) {
     inv[k] = Gather(p.inv_table, Srl(And(v[k], c.inv_mask), c.inv_shift));
@@ -92,7 +92,7 @@ FPGAAS_LANES_INLINE void SoftmaxLanes(const SoftmaxKernelPlan& p, const SoftmaxC
       const I64x8 e = LoadLanes(scratch + 8 * (j * K + k));
       v[k] = p.products_32 ? Mul32(e, inv[k]) : MulLo64(e, inv[k]);
     }
-    ApplyN(c.out, v);
+    ApplyShaped(c.out, v);
     for (int k = 0; k < K; ++k) StoreLanes(y + j * row_step + 8 * k, v[k]);
   }
 }
